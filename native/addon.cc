@@ -1,0 +1,11 @@
+// Entry point of the native addon: raw host syscalls on guest memory, process control, socket helpers.
+#include "addon.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  RegisterProcess(env, exports);
+  RegisterSyscalls(env, exports);
+  RegisterSockets(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(tsemu_native, Init)

@@ -1,0 +1,7 @@
+// Each topic file of the addon registers its functions on the exports object.
+#pragma once
+#include <napi.h>
+
+void RegisterProcess(Napi::Env env, Napi::Object exports);
+void RegisterSyscalls(Napi::Env env, Napi::Object exports);
+void RegisterSockets(Napi::Env env, Napi::Object exports);

@@ -1,0 +1,96 @@
+/**
+ * GuestMemory: the guest's 4 GiB address window as one shared WebAssembly.Memory, with the page
+ * flag table generated code consults, and typed accessors in the guest's byte order.
+ *
+ * The whole window is allocated up front (the kernel commits pages lazily), so the buffer never
+ * moves and host syscalls can be handed `hostAddress(guestAddr)` directly.
+ */
+import { DENY_READ, PAGE_FLAGS_BASE, PAGE_SHIFT, PRIVATE_BASE, PRIVATE_END, PageFlags, WINDOW_PAGES } from './layout';
+import { native } from '../native';
+
+export class GuestMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly u8: Uint8Array;
+  readonly view: DataView;
+  /** Host address of guest address 0. */
+  readonly hostBase: number;
+
+  constructor(readonly littleEndian: boolean) {
+    this.memory = new WebAssembly.Memory({ initial: WINDOW_PAGES / 16, maximum: WINDOW_PAGES / 16, shared: true });
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.view = new DataView(this.memory.buffer);
+    this.hostBase = native().bufferAddress(this.u8);
+    this.u8.fill(PageFlags.Unmapped, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
+    // The private area is never guest-accessible.
+    this.setFlags(PRIVATE_BASE, PRIVATE_END - PRIVATE_BASE, PageFlags.Unmapped);
+  }
+
+  /** Host address of guest address `addr` (for the native addon). */
+  hostAddress(addr: number): number {
+    return this.hostBase + addr;
+  }
+
+  pageFlags(addr: number): number {
+    return this.u8[PAGE_FLAGS_BASE + Math.floor(addr / 2 ** PAGE_SHIFT)]!;
+  }
+
+  /** Sets the flags of every page overlapping [addr, addr + length). */
+  setFlags(addr: number, length: number, flags: number): void {
+    const first = Math.floor(addr / 2 ** PAGE_SHIFT);
+    const last = Math.floor((addr + length - 1) / 2 ** PAGE_SHIFT);
+    this.u8.fill(flags, PAGE_FLAGS_BASE + first, PAGE_FLAGS_BASE + last + 1);
+  }
+
+  /** Whether the guest may access [addr, addr + length) (write access if `write`). */
+  accessible(addr: number, length: number, write: boolean): boolean {
+    if (length === 0) return true;
+    if (addr < 0 || addr + length > 2 ** 32) return false;
+    const deny = write ? PageFlags.Unmapped | PageFlags.NoWrite : DENY_READ;
+    const first = Math.floor(addr / 2 ** PAGE_SHIFT);
+    const last = Math.floor((addr + length - 1) / 2 ** PAGE_SHIFT);
+    for (let p = first; p <= last; p++) {
+      if (this.u8[PAGE_FLAGS_BASE + p]! & deny) return false;
+    }
+    return true;
+  }
+
+  read8(addr: number): number {
+    return this.u8[addr]!;
+  }
+  read16(addr: number): number {
+    return this.view.getUint16(addr, this.littleEndian);
+  }
+  read32(addr: number): number {
+    return this.view.getUint32(addr, this.littleEndian);
+  }
+  read64(addr: number): bigint {
+    return this.view.getBigUint64(addr, this.littleEndian);
+  }
+  write8(addr: number, v: number): void {
+    this.u8[addr] = v;
+  }
+  write16(addr: number, v: number): void {
+    this.view.setUint16(addr, v, this.littleEndian);
+  }
+  write32(addr: number, v: number): void {
+    this.view.setUint32(addr, v >>> 0, this.littleEndian);
+  }
+  write64(addr: number, v: bigint): void {
+    this.view.setBigUint64(addr, BigInt.asUintN(64, v), this.littleEndian);
+  }
+
+  /** Reads a NUL-terminated string (bytes as Latin-1 -> UTF-8 is the caller's business). */
+  readCString(addr: number, max = 4096): Buffer | undefined {
+    for (let end = addr; end < addr + max; end++) {
+      if (!this.accessible(end, 1, false)) return undefined;
+      if (this.u8[end] === 0) return Buffer.from(this.u8.subarray(addr, end));
+    }
+    return undefined;
+  }
+  readBytes(addr: number, length: number): Uint8Array {
+    return this.u8.slice(addr, addr + length);
+  }
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    this.u8.set(bytes, addr);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Where things live in the one WebAssembly.Memory that is the guest's address space.
+ *
+ * The guest sees a 4 GiB window (QEMU's reserved_va): every guest address is below 2^32, even for
+ * 64-bit guests. A private area inside the window holds the CPU state, the translation lookup cache
+ * and the page flag table that generated code consults; the guest can never map or touch it (its
+ * pages are flagged as inaccessible). It sits below 0xffff0000 so 32-bit ARM's kuser helper page stays
+ * guest-visible.
+ */
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+export const WINDOW_SIZE = 2 ** 32;
+export const WINDOW_PAGES = WINDOW_SIZE / PAGE_SIZE;
+
+/** Private area: [PRIVATE_BASE, PRIVATE_END). */
+export const PRIVATE_BASE = 0xfe000000;
+export const PRIVATE_END = 0xff000000;
+
+/** One byte of PageFlags per guest page, indexed by address >> PAGE_SHIFT (1 MiB). */
+export const PAGE_FLAGS_BASE = PRIVATE_BASE;
+/** Direct-mapped cache guest pc -> translated function index (see engine/lookup.ts). */
+export const LOOKUP_BASE = PRIVATE_BASE + 0x100000;
+export const LOOKUP_ENTRIES = 1 << 16;
+export const LOOKUP_ENTRY_SIZE = 16;
+/** CPU state blocks, one per guest thread, STATE_SIZE bytes each. */
+export const STATE_BASE = PRIVATE_BASE + 0x300000;
+export const STATE_SIZE = 0x1000;
+export const MAX_THREADS = 1024;
+/** Scratch for the engine and helpers (e.g. struct conversions), per thread. */
+export const SCRATCH_BASE = STATE_BASE + STATE_SIZE * MAX_THREADS;
+export const SCRATCH_SIZE = 0x1000;
+
+/** Top of the default guest stack, and the lowest address guest mmap hands out. */
+export const STACK_TOP = 0xfd000000;
+export const MMAP_MIN = 0x10000;
+
+/**
+ * Per-page flags. Generated code faults a load when any of DENY_READ is set, and calls the slow
+ * store path when any of DENY_WRITE is set (a write to a page holding translated code is allowed,
+ * but must invalidate that code first).
+ */
+export enum PageFlags {
+  Unmapped = 1 << 0,
+  NoRead = 1 << 1,
+  NoWrite = 1 << 2,
+  NoExec = 1 << 3,
+  HasCode = 1 << 4,
+}
+export const DENY_READ = PageFlags.Unmapped | PageFlags.NoRead;
+export const DENY_WRITE = PageFlags.Unmapped | PageFlags.NoWrite | PageFlags.HasCode;

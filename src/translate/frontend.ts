@@ -1,0 +1,36 @@
+/**
+ * The contract between the engine and a guest ISA frontend.
+ */
+import type { IRBlock } from './ir/block';
+
+/** Where a frontend reads guest instructions from. */
+export interface CodeSource {
+  /** The 32-bit instruction word at `pc` in the guest's byte order, or undefined if `pc` is not executable. */
+  fetch32(pc: number): number | undefined;
+  /** The 16-bit halfword at `pc` (Thumb), or undefined if not executable. */
+  fetch16(pc: number): number | undefined;
+}
+
+export interface TranslateOptions {
+  /** Upper bound on guest instructions in one block (1 for -one-insn-per-tb). */
+  maxInsns: number;
+}
+
+/** Offsets of the state every target has, at the start of each CPU state block. */
+export const STATE_PC = 0; // i64: next pc at block exit; pc of the trapping instruction on trap
+export const STATE_FAULT_ADDR = 8; // i64: faulting data address of a MemoryFault
+export const STATE_TRAP_ARG = 16; // i64: the trap's argument (e.g. brk immediate)
+export const STATE_HEADER_SIZE = 64;
+
+export interface Frontend {
+  /** Short name, e.g. 'aarch64'. */
+  readonly name: string;
+  /** Bytes of CPU state the frontend uses, header included (<= STATE_SIZE). */
+  readonly stateSize: number;
+  /**
+   * Translates the block starting at `pc`. A block ends after a branch, a trap, at `maxInsns`, or
+   * before an instruction that cannot be fetched. If the first instruction cannot be fetched the block
+   * is a single MemoryFault trap.
+   */
+  translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock;
+}
