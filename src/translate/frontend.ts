@@ -14,6 +14,8 @@ export interface CodeSource {
 export interface TranslateOptions {
   /** Upper bound on guest instructions in one block (1 for -one-insn-per-tb). */
   maxInsns: number;
+  /** The frontend's translation flags in force (see Frontend.translationFlags). */
+  flags: number;
 }
 
 /** Offsets of the state every target has, at the start of each CPU state block. */
@@ -33,4 +35,10 @@ export interface Frontend {
    * is a single MemoryFault trap.
    */
   translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock;
+  /**
+   * Translation-time facts taken from CPU state (like QEMU's tb flags), e.g. a non-default FP
+   * rounding mode. The engine reads them after each Yield exit; when they change, every translation
+   * is discarded, so translated code may assume them.
+   */
+  translationFlags(state: DataView, stateBase: number): number;
 }

@@ -17,7 +17,11 @@ export class A64Context {
   /** Direct branch targets seen in this block. */
   readonly successors: number[] = [];
 
-  constructor(readonly b: IRBuilder) {}
+  constructor(
+    readonly b: IRBuilder,
+    /** Translation flags in force (flags.ts). */
+    readonly flags: number,
+  ) {}
 
   // General registers. Register 31 is XZR for most operands and SP for address/ADD-immediate ones.
   /** Xn as i64, with 31 reading as zero. */

@@ -8,7 +8,8 @@ import { TrapKind } from '../ir/ops';
 import type { CodeSource, Frontend, TranslateOptions } from '../frontend';
 import { A64Context } from './context';
 import { A64_TABLE } from './insns';
-import { STATE_SIZE_AARCH64 } from './state';
+import { FPCR, STATE_SIZE_AARCH64 } from './state';
+import { translationFlagsFromFpcr } from './flags';
 
 const PAGE_MASK = ~0xfff;
 
@@ -23,9 +24,12 @@ export function translateInsn(ctx: A64Context): boolean {
 export const aarch64Frontend: Frontend = {
   name: 'aarch64',
   stateSize: STATE_SIZE_AARCH64,
+  translationFlags(state: DataView, stateBase: number): number {
+    return translationFlagsFromFpcr(state.getUint32(stateBase + FPCR, true));
+  },
   translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
     const b = new IRBuilder();
-    const ctx = new A64Context(b);
+    const ctx = new A64Context(b, options.flags);
     let at = pc;
     let count = 0;
     while (!ctx.ended) {

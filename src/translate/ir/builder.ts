@@ -269,10 +269,13 @@ export class IRBuilder {
   private forwardOnly(label: Label): void {
     if (this.placed.has(label.id)) throw new Error('IR branches must be forward');
   }
-  /** Ends execution of the block, continuing at guest address `pc` (i64). */
-  exit(pc: Temp): void {
+  /**
+   * Ends execution of the block, continuing at guest address `pc` (i64). With `status`
+   * TrapKind.Yield the engine regains control first (after a cache flush, an FPCR write, ...).
+   */
+  exit(pc: Temp, status: TrapKind.None | TrapKind.Yield = TrapKind.None): void {
     this.check('exit', 'i32', [pc], ['i64']);
-    this.emit({ op: 'exit', type: 'i32', args: [pc] });
+    this.emit({ op: 'exit', type: 'i32', args: [pc], imm: status });
   }
   trap(kind: TrapKind, arg?: Temp): void {
     this.emit({ op: 'trap', type: 'i32', args: arg ? [arg] : [], imm: kind });

@@ -147,7 +147,7 @@ export const OPS = {
   label: op('control', [], true, 'Defines label imm. Labels may only be reached by forward branches.'),
   br: op('control', [], true, 'Jump forward to label imm.'),
   brcond: op('control', [], true, 'Jump forward to label imm if a (i32) != 0.'),
-  exit: op('control', [], true, 'Leave the block; the next guest pc is a (i64).'),
+  exit: op('control', [], true, 'Leave the block with status imm (None or Yield); the next guest pc is a (i64).'),
   trap: op(
     'control',
     [],
@@ -175,10 +175,8 @@ export enum TrapKind {
   MemoryFault = 4,
   /** Misaligned access the guest requires to fault: SIGBUS. */
   Alignment = 5,
-  /** The engine must stop (invalidation of the running code, pending signal, exit). */
+  /** Block exit (pc = next pc) after which the engine re-reads translation flags and pending work. */
   Yield = 6,
-  /** The guest executed code the frontend declined to translate further (e.g. a cache flush). */
-  Barrier = 7,
 }
 
 /** Byte order of a memory access, applied once by the executors from the guest's context. */

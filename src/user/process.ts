@@ -1,0 +1,37 @@
+/**
+ * GuestProcess: everything one emulated Linux process owns, shared by the loader, the syscall layer
+ * and the execution engine.
+ */
+import type { GuestMemory } from '../memory/guest-memory';
+import type { AddressSpace } from '../memory/address-space';
+import type { LinuxAbi } from '../syscalls/abi';
+
+export interface GuestOptions {
+  /** Guest sysroot (-L / TSEMU_LD_PREFIX): guest paths are looked up there first. */
+  ldPrefix?: string;
+  /** Log every syscall to stderr (-strace / TSEMU_STRACE). */
+  strace: boolean;
+  /** -d log items. */
+  logItems: ReadonlySet<string>;
+  /** Where -d logs go (stderr unless -D). */
+  log: (line: string) => void;
+  /** -one-insn-per-tb. */
+  oneInsnPerTb: boolean;
+  /** -cpu model name. */
+  cpu?: string;
+}
+
+export interface GuestProcess {
+  readonly memory: GuestMemory;
+  readonly space: AddressSpace;
+  readonly abi: LinuxAbi;
+  readonly options: GuestOptions;
+  /** Absolute host path of the guest executable (what /proc/self/exe names). */
+  exePath: string;
+  argv: string[];
+  envp: string[];
+  /** Base offset of the running thread's CPU state block in memory. */
+  stateBase: number;
+  /** Discards translations overlapping [start, start + length) (munmap, mprotect, cache flush syscalls). */
+  invalidateCode(start: number, length: number): void;
+}
