@@ -1,0 +1,56 @@
+/**
+ * The dispatcher: a small wasm function that runs translated blocks back to back without returning
+ * to JavaScript. It looks the next guest pc up in the direct-mapped lookup cache in guest memory
+ * (layout.ts LOOKUP_*) and calls the block through the function table; it returns to the engine on a
+ * cache miss or when a block returns a non-zero status (trap, Yield).
+ *
+ * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), unused (i32).
+ */
+import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
+import { STATE_PC } from '../frontend';
+import { Bytes, FunctionBody, ModuleBuilder } from '../wasm/emitter';
+import { BLOCK_TYPE } from '../wasm/module';
+
+/** Status the dispatcher returns when the next pc has no entry in the lookup cache. */
+export const STATUS_MISS = 255;
+
+export function lookupSlot(pc: number): number {
+  return LOOKUP_BASE + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
+}
+
+export function buildDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table): (state: number) => number {
+  const mb = new ModuleBuilder();
+  mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
+  mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
+  const body = new FunctionBody(1);
+  const pc = body.local('i64');
+  const entry = body.local('i32');
+  const status = body.local('i32');
+  const c: Bytes = body.code;
+  c.byte(0x03).byte(0x40); // loop
+  // pc = state.pc
+  c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC).byte(0x21).u32(pc);
+  // entry = LOOKUP_BASE + ((wrap(pc) >> 2) & mask) * 16
+  c.byte(0x20).u32(pc).byte(0xa7).byte(0x41).s32(2).byte(0x76);
+  c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
+  c.byte(0x41).s32(4).byte(0x74);
+  c.byte(0x41).s32(LOOKUP_BASE | 0).byte(0x6a).byte(0x21).u32(entry);
+  // if entry.pc != pc: return MISS
+  c.byte(0x20).u32(entry).byte(0x29).u32(3).u32(0);
+  c.byte(0x20).u32(pc).byte(0x52);
+  c.byte(0x04).byte(0x40).byte(0x41).s32(STATUS_MISS).byte(0x0f).byte(0x0b);
+  // status = table[entry.index](state)
+  c.byte(0x20).u32(0);
+  c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(8);
+  c.byte(0x11).u32(mb.typeIndex(BLOCK_TYPE)).u32(0);
+  c.byte(0x22).u32(status);
+  // if status: return status
+  c.byte(0x04).byte(0x40).byte(0x20).u32(status).byte(0x0f).byte(0x0b);
+  c.byte(0x0c).u32(0); // continue loop
+  c.byte(0x0b); // end loop
+  c.byte(0x00);
+  const idx = mb.addFunction(BLOCK_TYPE, body);
+  mb.exportFunction('run', idx);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { mem: memory, table } });
+  return instance.exports['run'] as (state: number) => number;
+}

@@ -1,0 +1,267 @@
+/**
+ * The execution engine: runs guest code from a CPU state block until something needs the outside
+ * world (a syscall, a fault, an undefined instruction), translating blocks on demand.
+ *
+ * Translation happens in batches: on a miss the block at pc is translated together with the blocks
+ * it statically leads to (up to BATCH_BLOCKS), and the batch becomes one wasm module. Translated
+ * blocks are kept by guest pc; the direct-mapped lookup cache in guest memory mirrors them for the
+ * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
+ * slow path, which invalidates every batch with code on that page before storing.
+ */
+import v8 from 'node:v8';
+import type { GuestMemory } from '../../memory/guest-memory';
+import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags } from '../../memory/layout';
+import type { IRBlock } from '../ir/block';
+import { helperById, type HelperValue } from '../ir/helpers';
+import { TrapKind, type Endian } from '../ir/ops';
+import type { CodeSource, Frontend } from '../frontend';
+import { STATE_PC } from '../frontend';
+import { compileBatch } from '../wasm/module';
+import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
+
+const BATCH_BLOCKS = 24;
+const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
+
+interface Batch {
+  blocks: TranslatedBlock[];
+  alive: boolean;
+}
+
+interface TranslatedBlock {
+  pc: number;
+  end: number;
+  tableIndex: number;
+  batch: Batch;
+  ir: IRBlock;
+}
+
+export interface EngineOptions {
+  maxInsns: number;
+  /** Called with each new block (for -d in_asm/op logs). */
+  onTranslate?: (block: IRBlock) => void;
+  /** Called with each new module's bytes (for -d out_asm). */
+  onModule?: (bytes: Uint8Array) => void;
+}
+
+export interface EngineStats {
+  blocks: number;
+  modules: number;
+  wasmBytes: number;
+  invalidations: number;
+  translateMs: number;
+}
+
+export class Engine {
+  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 1024 });
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  private readonly blocks = new Map<number, TranslatedBlock>();
+  private readonly byPage = new Map<number, Set<TranslatedBlock>>();
+  private readonly dispatch: (state: number) => number;
+  private readonly code: CodeSource;
+  private flags = 0;
+  readonly stats: EngineStats = { blocks: 0, modules: 0, wasmBytes: 0, invalidations: 0, translateMs: 0 };
+
+  constructor(
+    private readonly frontend: Frontend,
+    private readonly memory: GuestMemory,
+    private readonly endian: Endian,
+    private readonly options: EngineOptions,
+  ) {
+    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
+    const mem = memory;
+    const executable = (pc: number, len: number): boolean => {
+      if (pc < 0 || pc + len > 2 ** 32) return false;
+      return (mem.u8[PAGE_FLAGS_BASE + Math.floor(pc / 2 ** PAGE_SHIFT)]! & DENY_EXEC) === 0;
+    };
+    this.code = {
+      fetch32: (pc) => (executable(pc, 4) ? mem.read32(pc) : undefined),
+      fetch16: (pc) => (executable(pc, 2) ? mem.read16(pc) : undefined),
+    };
+    // An empty lookup cache: all-ones pcs never match a real pc.
+    for (let i = lookupSlot(0), end = lookupSlot(0) + (1 << 16) * 16; i < end; i += 16) {
+      mem.view.setBigUint64(i, 0xffffffffffffffffn, true);
+    }
+  }
+
+  /** Runs the CPU whose state block starts at `stateBase` until it traps; returns the TrapKind. */
+  run(stateBase: number): TrapKind {
+    for (;;) {
+      const status = this.dispatch(stateBase);
+      if (status === STATUS_MISS) {
+        this.miss(stateBase);
+        continue;
+      }
+      if (status === TrapKind.Yield) {
+        this.refreshFlags(stateBase);
+        continue;
+      }
+      return status as TrapKind;
+    }
+  }
+
+  /** Discards translations of code overlapping [start, start + length). */
+  invalidate(start: number, length: number): void {
+    const first = Math.floor(start / 2 ** PAGE_SHIFT);
+    const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
+    for (let page = first; page <= last; page++) {
+      const set = this.byPage.get(page);
+      if (!set) continue;
+      for (const tb of [...set]) this.killBatch(tb.batch);
+      this.byPage.delete(page);
+      this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+    }
+  }
+
+  /** Discards every translation (e.g. when translation flags change). */
+  flushAll(): void {
+    for (const tb of [...this.blocks.values()]) this.killBatch(tb.batch);
+    for (const page of this.byPage.keys()) this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+    this.byPage.clear();
+  }
+
+  /** The slow store path called from generated code; see module.ts SlowStore. */
+  readonly slowStore = (_state: number, addr: bigint, lo: bigint, hi: bigint, size: number): number => {
+    if (addr >= 1n << 32n) return 1;
+    const a = Number(addr);
+    const flags = this.memory.pageFlags(a);
+    if (flags & (PageFlags.Unmapped | PageFlags.NoWrite)) return 1;
+    if (size > 0 && !this.memory.accessible(a, size, true)) return 1;
+    if (flags & PageFlags.HasCode || (size > 1 && this.memory.pageFlags(a + size - 1) & PageFlags.HasCode)) {
+      this.stats.invalidations++;
+      this.invalidate(a, Math.max(size, 1));
+    }
+    if (size === 0) return 0;
+    const bytes = new DataView(new ArrayBuffer(16));
+    bytes.setBigUint64(0, lo, true);
+    bytes.setBigUint64(8, hi, true);
+    if (this.endian === 'big') {
+      // The value arrives as a number; store its low `size` bytes most significant first.
+      for (let i = 0; i < size; i++) this.memory.u8[a + i] = bytes.getUint8(size - 1 - i);
+    } else {
+      for (let i = 0; i < size; i++) this.memory.u8[a + i] = bytes.getUint8(i);
+    }
+    return 0;
+  };
+
+  private refreshFlags(stateBase: number): void {
+    const flags = this.frontend.translationFlags(this.memory.view, stateBase);
+    if (flags !== this.flags) {
+      this.flags = flags;
+      this.flushAll();
+    }
+  }
+
+  private miss(stateBase: number): void {
+    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true) & 0xffffffffffffffffn);
+    const known = this.blocks.get(pc);
+    if (known) {
+      this.install(known);
+      return;
+    }
+    if (this.blocks.size === 0) this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
+    this.translateBatch(pc);
+  }
+
+  private translateBatch(pc: number): void {
+    const started = performance.now();
+    const irs: IRBlock[] = [];
+    const queued = new Set<number>([pc]);
+    const queue = [pc];
+    while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
+      const at = queue.shift()!;
+      if (at >= 2 ** 32 || at < 0) continue;
+      const ir = this.frontend.translate(this.code, at, { maxInsns: this.options.maxInsns, flags: this.flags });
+      // Speculatively translated successors must start on executable code.
+      if (irs.length > 0 && ir.insnCount === 0) continue;
+      irs.push(ir);
+      this.options.onTranslate?.(ir);
+      for (const s of ir.successors) {
+        if (!queued.has(s) && !this.blocks.has(s)) {
+          queued.add(s);
+          queue.push(s);
+        }
+      }
+    }
+    const view = this.memory.view;
+    const compiled = compileBatch(irs, {
+      memory: this.memory.memory,
+      endian: this.endian,
+      slowStore: this.slowStore,
+      helperImpl: (id) => {
+        const impl = helperById(id).impl;
+        return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state }, ...args);
+      },
+    });
+    this.options.onModule?.(compiled.bytes);
+    const batch: Batch = { blocks: [], alive: true };
+    irs.forEach((ir, i) => {
+      const tb: TranslatedBlock = { pc: ir.pc, end: ir.end, tableIndex: this.allocSlot(), batch, ir };
+      this.table.set(tb.tableIndex, compiled.functions[i]!);
+      batch.blocks.push(tb);
+      this.blocks.set(tb.pc, tb);
+      this.trackPages(tb);
+    });
+    this.install(batch.blocks[0]!);
+    this.stats.blocks += irs.length;
+    this.stats.modules++;
+    this.stats.wasmBytes += compiled.size;
+    this.stats.translateMs += performance.now() - started;
+  }
+
+  private trackPages(tb: TranslatedBlock): void {
+    forEachPage(tb, (page) => {
+      let set = this.byPage.get(page);
+      if (!set) this.byPage.set(page, (set = new Set()));
+      set.add(tb);
+      this.memory.u8[PAGE_FLAGS_BASE + page]! |= PageFlags.HasCode;
+    });
+  }
+
+  private install(tb: TranslatedBlock): void {
+    const slot = lookupSlot(tb.pc);
+    this.memory.view.setBigUint64(slot, BigInt(tb.pc), true);
+    this.memory.view.setUint32(slot + 8, tb.tableIndex, true);
+  }
+
+  private killBatch(batch: Batch): void {
+    if (!batch.alive) return;
+    batch.alive = false;
+    for (const tb of batch.blocks) {
+      if (this.blocks.get(tb.pc) === tb) this.blocks.delete(tb.pc);
+      const slot = lookupSlot(tb.pc);
+      if (this.memory.view.getUint32(slot + 8, true) === tb.tableIndex) {
+        this.memory.view.setBigUint64(slot, 0xffffffffffffffffn, true);
+      }
+      this.table.set(tb.tableIndex, null);
+      this.freeSlots.push(tb.tableIndex);
+      forEachPage(tb, (page) => this.byPage.get(page)?.delete(tb));
+    }
+  }
+
+  private allocSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    if (this.nextSlot >= this.table.length) this.table.grow(this.table.length);
+    return this.nextSlot++;
+  }
+}
+
+function forEachPage(tb: TranslatedBlock, fn: (page: number) => void): void {
+  const first = Math.floor(tb.pc / 2 ** PAGE_SHIFT);
+  const last = Math.floor((Math.max(tb.end, tb.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+  for (let page = first; page <= last; page++) fn(page);
+}
+
+/**
+ * Compiles with V8's optimising tier directly. The dispatcher is entered once and loops inside, and
+ * V8 has no on-stack replacement for wasm: left to the baseline tier it would stay there forever.
+ */
+function compileOptimized<T>(build: () => T): T {
+  v8.setFlagsFromString('--no-liftoff');
+  try {
+    return build();
+  } finally {
+    v8.setFlagsFromString('--liftoff');
+  }
+}

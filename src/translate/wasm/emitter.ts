@@ -1,0 +1,202 @@
+/**
+ * A small WebAssembly binary writer: byte buffers with LEB128, function bodies with typed local
+ * pools, and the module sections tsemu needs (types, imports, functions, exports). It knows nothing
+ * about the IR; lowering lives in lower.ts.
+ */
+import type { ValType } from '../ir/ops';
+
+export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+
+/** Growable byte buffer. */
+export class Bytes {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  byte(b: number): this {
+    if (this.length === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = b;
+    return this;
+  }
+  bytes(bs: ArrayLike<number>): this {
+    for (let i = 0; i < bs.length; i++) this.byte(bs[i]!);
+    return this;
+  }
+  u32(v: number): this {
+    let x = v >>> 0;
+    do {
+      let b = x & 0x7f;
+      x >>>= 7;
+      if (x !== 0) b |= 0x80;
+      this.byte(b);
+    } while (x !== 0);
+    return this;
+  }
+  s32(v: number): this {
+    let x = v | 0;
+    for (;;) {
+      const b = x & 0x7f;
+      x >>= 7;
+      if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+  s64(v: bigint): this {
+    let x = BigInt.asIntN(64, v);
+    for (;;) {
+      const b = Number(x & 0x7fn);
+      x >>= 7n;
+      if ((x === 0n && (b & 0x40) === 0) || (x === -1n && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+  f32(v: number): this {
+    const dv = new DataView(new ArrayBuffer(4));
+    dv.setFloat32(0, v, true);
+    return this.bytes(new Uint8Array(dv.buffer));
+  }
+  f64(v: number): this {
+    const dv = new DataView(new ArrayBuffer(8));
+    dv.setFloat64(0, v, true);
+    return this.bytes(new Uint8Array(dv.buffer));
+  }
+  name(s: string): this {
+    const enc = Buffer.from(s, 'utf8');
+    this.u32(enc.length);
+    return this.bytes(enc);
+  }
+  /** Appends `inner` prefixed by its length. */
+  sized(inner: Bytes): this {
+    this.u32(inner.length);
+    return this.bytes(inner.view());
+  }
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** A function signature. */
+export interface FuncType {
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+/** One function body under construction: its locals and code. */
+export class FunctionBody {
+  readonly code = new Bytes();
+  private readonly localTypes: ValType[] = [];
+
+  constructor(readonly paramCount: number) {}
+
+  /** A fresh local of type `t`; returns its index. */
+  local(t: ValType): number {
+    this.localTypes.push(t);
+    return this.paramCount + this.localTypes.length - 1;
+  }
+
+  /** Encodes the body (locals vector + code + end). */
+  encode(): Bytes {
+    const out = new Bytes();
+    // Run-length encode consecutive locals of one type.
+    const groups: [number, ValType][] = [];
+    for (const t of this.localTypes) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    out.u32(groups.length);
+    for (const [n, t] of groups) out.u32(n).byte(VALTYPE[t]);
+    out.bytes(this.code.view());
+    out.byte(0x0b);
+    return out;
+  }
+}
+
+export type Import =
+  | { module: string; name: string; kind: 'func'; type: FuncType }
+  | { module: string; name: string; kind: 'memory'; shared: boolean; min: number; max: number }
+  | { module: string; name: string; kind: 'table'; min: number };
+
+/** Builds a module: imported functions come first in the function index space. */
+export class ModuleBuilder {
+  private readonly types: FuncType[] = [];
+  private readonly typeKeys = new Map<string, number>();
+  private readonly imports: Import[] = [];
+  private readonly funcs: { type: number; body: FunctionBody }[] = [];
+  private readonly exports: { name: string; func: number }[] = [];
+  private importedFuncs = 0;
+
+  typeIndex(t: FuncType): number {
+    const key = `${t.params.join(',')}>${t.results.join(',')}`;
+    let idx = this.typeKeys.get(key);
+    if (idx === undefined) {
+      idx = this.types.length;
+      this.types.push(t);
+      this.typeKeys.set(key, idx);
+    }
+    return idx;
+  }
+
+  /** Adds an import; for functions returns the function index. Imports must precede functions. */
+  addImport(imp: Import): number {
+    if (this.funcs.length > 0) throw new Error('imports must be added before functions');
+    this.imports.push(imp);
+    if (imp.kind === 'func') {
+      this.typeIndex(imp.type);
+      return this.importedFuncs++;
+    }
+    return -1;
+  }
+
+  /** Reserves a function index for a body to be filled later (so bodies may call each other). */
+  addFunction(type: FuncType, body: FunctionBody): number {
+    this.funcs.push({ type: this.typeIndex(type), body });
+    return this.importedFuncs + this.funcs.length - 1;
+  }
+
+  exportFunction(name: string, func: number): void {
+    this.exports.push({ name, func });
+  }
+
+  encode(): Uint8Array {
+    const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const section = (id: number, content: Bytes): void => {
+      out.byte(id).sized(content);
+    };
+    const types = new Bytes().u32(this.types.length);
+    for (const t of this.types) {
+      types.byte(0x60).u32(t.params.length);
+      for (const p of t.params) types.byte(VALTYPE[p]);
+      types.u32(t.results.length);
+      for (const r of t.results) types.byte(VALTYPE[r]);
+    }
+    section(1, types);
+    const imports = new Bytes().u32(this.imports.length);
+    for (const imp of this.imports) {
+      imports.name(imp.module).name(imp.name);
+      if (imp.kind === 'func') imports.byte(0x00).u32(this.typeIndex(imp.type));
+      else if (imp.kind === 'table') imports.byte(0x01).byte(0x70).byte(0x00).u32(imp.min);
+      else imports.byte(0x02).byte(imp.shared ? 0x03 : 0x01).u32(imp.min).u32(imp.max);
+    }
+    section(2, imports);
+    const funcs = new Bytes().u32(this.funcs.length);
+    for (const f of this.funcs) funcs.u32(f.type);
+    section(3, funcs);
+    const exports = new Bytes().u32(this.exports.length);
+    for (const e of this.exports) exports.name(e.name).byte(0x00).u32(e.func);
+    section(7, exports);
+    const code = new Bytes().u32(this.funcs.length);
+    for (const f of this.funcs) code.sized(f.body.encode());
+    section(10, code);
+    return out.view().slice();
+  }
+}

@@ -1,0 +1,709 @@
+/**
+ * Lowers one IR block to the body of a WebAssembly function `(state: i32) -> status: i32`.
+ *
+ * Guest state slots touched by the block live in wasm locals for its whole duration: loaded once at
+ * entry (unless first written before any branch), written back at every exit, around helper calls
+ * and on fault paths. IR temporaries are locals too; V8 allocates registers for both.
+ *
+ * Memory accesses check the guest address against the 4 GiB window and the page flag table
+ * (layout.ts); a denied load exits with MemoryFault, a store to a flagged page takes the slow path
+ * (the engine invalidates code or reports the fault). Forward IR labels become nested wasm blocks.
+ */
+import type { IRBlock, Insn, Temp } from '../ir/block';
+import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
+import { simdOp } from '../ir/simd';
+import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT } from '../../memory/layout';
+import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
+import { FunctionBody, VALTYPE, type Bytes } from './emitter';
+import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
+
+export interface LowerEnv {
+  endian: Endian;
+  /** Function index of the imported helper with IR id `id`; it takes the state base, then the IR args. */
+  helperFunc(id: number): number;
+  /** Function index of the imported slow store path `(state, addr: i64, lo: i64, hi: i64, size: i32) -> i32`. */
+  slowStoreFunc: number;
+  /** Function index of a block in the same module starting at guest `pc`, for direct chaining. */
+  chainTarget(pc: number): number | undefined;
+}
+
+const STATE_PARAM = 0;
+const LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3, 16: 4 };
+const MASK64 = (1n << 64n) - 1n;
+
+interface Slot {
+  offset: number;
+  type: ValType;
+  local: number;
+  /** Written somewhere before the current position (must be written back at exits). */
+  written: boolean;
+  /** Loaded at entry. */
+  loaded: boolean;
+}
+
+class Lowering {
+  readonly body = new FunctionBody(1);
+  private readonly c: Bytes = this.body.code;
+  private readonly tempLocal: number[] = [];
+  private readonly slots = new Map<number, Slot>();
+  private currentPc = 0;
+  private readonly openLabels: number[] = [];
+  private scratch = new Map<ValType, number[]>();
+
+  constructor(
+    private readonly block: IRBlock,
+    private readonly env: LowerEnv,
+  ) {}
+
+  lower(): FunctionBody {
+    for (const t of this.block.temps) this.tempLocal.push(this.body.local(t.type));
+    this.planSlots();
+    this.openLabelBlocks();
+    for (const insn of this.block.insns) this.insn(insn);
+    this.c.byte(0x00); // unreachable: every block ends in exit or trap
+    return this.body;
+  }
+
+  // --- State slots -------------------------------------------------------------------------
+
+  /** Decides which slots are loaded at entry: all read ones, and written ones not written before a branch. */
+  private planSlots(): void {
+    let branched = false;
+    for (const insn of this.block.insns) {
+      if (insn.op === 'br' || insn.op === 'brcond' || insn.op === 'call') branched = true;
+      if (insn.op !== 'get' && insn.op !== 'set') continue;
+      const offset = insn.imm as number;
+      let slot = this.slots.get(offset);
+      if (!slot) {
+        const needsLoad = insn.op === 'get' || branched;
+        slot = { offset, type: insn.type, local: this.body.local(insn.type), written: false, loaded: needsLoad };
+        this.slots.set(offset, slot);
+      } else if (slot.type !== insn.type) {
+        throw new Error(`state offset ${offset} accessed as ${slot.type} and ${insn.type}`);
+      }
+    }
+    for (const slot of this.slots.values()) if (slot.loaded) this.loadSlot(slot);
+  }
+
+  private loadSlot(slot: Slot): void {
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.memLoad(slot.type, sizeOf(slot.type), false, slot.offset);
+    this.c.byte(0x21).u32(slot.local);
+  }
+
+  /** Writes every slot written so far back to the state block. */
+  private writeBack(): void {
+    for (const slot of this.slots.values()) {
+      if (!slot.written) continue;
+      this.c.byte(0x20).u32(STATE_PARAM);
+      this.c.byte(0x20).u32(slot.local);
+      this.memStore(slot.type, sizeOf(slot.type), slot.offset);
+    }
+  }
+
+  /** After a helper call, slots may have changed in memory: reload those the block uses. */
+  private reloadSlots(): void {
+    for (const slot of this.slots.values()) {
+      if (slot.loaded || slot.written) {
+        this.loadSlot(slot);
+        slot.loaded = true;
+      }
+    }
+  }
+
+  // --- Control flow ------------------------------------------------------------------------
+
+  private openLabelBlocks(): void {
+    const order: number[] = [];
+    for (const insn of this.block.insns) if (insn.op === 'label') order.push(insn.imm as number);
+    // Innermost block = first label placed: open in reverse placement order.
+    for (let i = order.length - 1; i >= 0; i--) {
+      this.c.byte(0x02).byte(0x40);
+      this.openLabels.push(order[i]!);
+    }
+  }
+
+  private branchDepth(label: number): number {
+    const idx = this.openLabels.lastIndexOf(label);
+    if (idx < 0) throw new Error(`branch to label ${label} that is not ahead`);
+    return this.openLabels.length - 1 - idx;
+  }
+
+  private exitWith(status: number): void {
+    this.writeBack();
+    this.c.byte(0x41).s32(status).byte(0x0f);
+  }
+
+  private storePc(pc: number): void {
+    this.c.byte(0x20).u32(STATE_PARAM).byte(0x42).s64(BigInt(pc));
+    this.memStore('i64', 8, STATE_PC);
+  }
+
+  // --- Helpers for emitting ----------------------------------------------------------------
+
+  private get(t: Temp): void {
+    this.c.byte(0x20).u32(this.tempLocal[t.id]!);
+  }
+  private setDst(insn: Insn): void {
+    this.c.byte(0x21).u32(this.tempLocal[insn.dst!.id]!);
+  }
+  private getScratch(type: ValType): number {
+    const pool = this.scratch.get(type) ?? [];
+    this.scratch.set(type, pool);
+    return pool.pop() ?? this.body.local(type);
+  }
+  private releaseScratch(type: ValType, local: number): void {
+    this.scratch.get(type)!.push(local);
+  }
+  private memLoad(type: ValType, size: number, signed: boolean, offset: number): void {
+    if (type === 'v128') this.c.byte(0xfd).u32(0x00);
+    else this.c.byte(loadOpcode(type, size, signed));
+    this.c.u32(LOG2[size]!).u32(offset);
+  }
+  private memStore(type: ValType, size: number, offset: number): void {
+    if (type === 'v128') this.c.byte(0xfd).u32(0x0b);
+    else this.c.byte(storeOpcode(type, size));
+    this.c.u32(LOG2[size]!).u32(offset);
+  }
+  private i64const(v: bigint): void {
+    this.c.byte(0x42).s64(v);
+  }
+  private constOf(type: ValType, v: number | bigint): void {
+    if (type === 'i64') this.i64const(BigInt(v));
+    else this.c.byte(0x41).s32(Number(v));
+  }
+
+  // --- Memory access -----------------------------------------------------------------------
+
+  /**
+   * Emits the window and page-flag check of the address in temp `addr`, leaving the i32 address in
+   * local `a32` and the "denied" condition on the stack.
+   */
+  private addressCheck(addr: Temp, a32: number, deny: number): void {
+    this.get(addr);
+    this.c.byte(0xa7).byte(0x21).u32(a32); // a32 = wrap(addr)
+    this.get(addr);
+    this.i64const(32n);
+    this.c.byte(0x88); // i64.shr_u
+    this.c.byte(0x50).byte(0x45); // i64.eqz, i32.eqz -> high bits set
+    this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76); // a32 >> 12
+    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE); // i32.load8_u flags
+    this.c.byte(0x41).s32(deny).byte(0x71); // & deny
+    this.c.byte(0x72); // or
+  }
+
+  /** The fault exit: record the faulting address and instruction, return MemoryFault. */
+  private faultPath(addr: Temp): void {
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.memStore('i64', 8, STATE_FAULT_ADDR);
+    this.storePc(this.currentPc);
+    this.exitWith(TrapKind.MemoryFault);
+  }
+
+  private alignmentCheck(a32: number, size: number): void {
+    if (size === 1) return;
+    this.c.byte(0x20).u32(a32).byte(0x41).s32(size - 1).byte(0x71);
+    this.c.byte(0x04).byte(0x40);
+    this.storePc(this.currentPc);
+    this.exitWith(TrapKind.Alignment);
+    this.c.byte(0x0b);
+  }
+
+  private load(insn: Insn): void {
+    const addr = insn.args[0]!;
+    const { size, signed } = insn.mem!;
+    const a32 = this.getScratch('i32');
+    this.addressCheck(addr, a32, DENY_READ);
+    this.c.byte(0x04).byte(0x40);
+    this.faultPath(addr);
+    this.c.byte(0x0b);
+    this.c.byte(0x20).u32(a32);
+    if (this.env.endian === 'big' && size > 1) {
+      this.loadBigEndian(insn.type, size, signed);
+    } else {
+      this.memLoad(insn.type, size, signed, 0);
+    }
+    this.setDst(insn);
+    this.releaseScratch('i32', a32);
+  }
+
+  /** Big-endian guests: load unsigned, swap, then extend/reinterpret. */
+  private loadBigEndian(type: ValType, size: number, signed: boolean): void {
+    if (type === 'v128') throw new Error('big-endian v128 loads are not supported yet');
+    const wide = size === 8 || type === 'i64' || type === 'f64' ? 'i64' : 'i32';
+    this.memLoad(wide, size, false, 0);
+    this.emitBswap(wide, size);
+    if (signed && size < 8) {
+      if (size === 1) this.c.byte(wide === 'i64' ? 0xc2 : 0xc0);
+      else if (size === 2) this.c.byte(wide === 'i64' ? 0xc3 : 0xc1);
+      else if (wide === 'i64') this.c.byte(0xc4);
+    }
+    if (type === 'f32') this.c.byte(0xbe);
+    if (type === 'f64') this.c.byte(0xbf);
+  }
+
+  private store(insn: Insn): void {
+    const [addr, value] = insn.args as [Temp, Temp];
+    const { size } = insn.mem!;
+    const a32 = this.getScratch('i32');
+    this.addressCheck(addr, a32, DENY_WRITE);
+    this.c.byte(0x04).byte(0x40);
+    // Slow path: the engine decides (code invalidation, or a fault).
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.pushAsI64Pair(value);
+    this.c.byte(0x41).s32(size);
+    this.c.byte(0x10).u32(this.env.slowStoreFunc);
+    this.c.byte(0x04).byte(0x40);
+    this.faultPath(addr);
+    this.c.byte(0x0b);
+    this.c.byte(0x05);
+    this.c.byte(0x20).u32(a32);
+    if (this.env.endian === 'big' && size > 1) {
+      if (value.type === 'v128') throw new Error('big-endian v128 stores are not supported yet');
+      const wide = value.type === 'i64' || value.type === 'f64' ? 'i64' : 'i32';
+      this.get(value);
+      if (value.type === 'f32') this.c.byte(0xbc);
+      if (value.type === 'f64') this.c.byte(0xbd);
+      this.emitBswap(wide, size);
+      this.memStore(wide, size, 0);
+    } else {
+      this.get(value);
+      this.memStore(value.type, size, 0);
+    }
+    this.c.byte(0x0b);
+    this.releaseScratch('i32', a32);
+  }
+
+  /** Pushes a value as two i64 (low, high) for the slow store path, in guest-independent form. */
+  private pushAsI64Pair(value: Temp): void {
+    this.get(value);
+    switch (value.type) {
+      case 'i32':
+        this.c.byte(0xad);
+        this.i64const(0n);
+        return;
+      case 'i64':
+        this.i64const(0n);
+        return;
+      case 'f32':
+        this.c.byte(0xbc).byte(0xad);
+        this.i64const(0n);
+        return;
+      case 'f64':
+        this.c.byte(0xbd);
+        this.i64const(0n);
+        return;
+      case 'v128': {
+        this.c.byte(0xfd).u32(0x1d).byte(0);
+        this.get(value);
+        this.c.byte(0xfd).u32(0x1d).byte(1);
+        return;
+      }
+    }
+  }
+
+  private atomic(insn: Insn): void {
+    const addr = insn.args[0]!;
+    const { size } = insn.mem!;
+    if (this.env.endian === 'big' && size > 1) throw new Error('big-endian atomics are not supported yet');
+    const a32 = this.getScratch('i32');
+    this.addressCheck(addr, a32, DENY_WRITE | DENY_READ);
+    this.c.byte(0x04).byte(0x40);
+    // Atomics on flagged pages: fault if not writable, else let the engine invalidate via a no-op store.
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.i64const(0n);
+    this.i64const(0n);
+    this.c.byte(0x41).s32(0);
+    this.c.byte(0x10).u32(this.env.slowStoreFunc);
+    this.c.byte(0x04).byte(0x40);
+    this.faultPath(addr);
+    this.c.byte(0x0b);
+    this.c.byte(0x0b);
+    this.alignmentCheck(a32, size);
+    this.c.byte(0x20).u32(a32);
+    for (const arg of insn.args.slice(1)) this.get(arg);
+    const group = insn.op === 'cmpxchg' ? ATOMIC_RMW_BASE.cmpxchg : ATOMIC_RMW_BASE[insn.rmw!];
+    this.c.byte(0xfe).u32(group + atomicVariant(insn.type, size));
+    this.c.u32(LOG2[size]!).u32(0);
+    this.setDst(insn);
+    this.releaseScratch('i32', a32);
+  }
+
+  // --- Expansions of ops without a single wasm instruction -------------------------------------
+
+  /** Byte-swaps the low `size` bytes of the value on the stack (type `type`), result zero-extended. */
+  private emitBswap(type: ValType, size: number): void {
+    const x = this.getScratch(type);
+    this.c.byte(0x21).u32(x);
+    const is64 = type === 'i64';
+    const and = is64 ? 0x83 : 0x71;
+    const or = is64 ? 0x84 : 0x72;
+    const shl = is64 ? 0x86 : 0x74;
+    const shr = is64 ? 0x88 : 0x76;
+    const k = (v: bigint): void => this.constOf(type, is64 ? v : Number(BigInt.asIntN(32, v)));
+    const step = (mask: bigint, shift: bigint): void => {
+      // x = ((x & mask) << shift) | ((x >> shift) & mask)
+      this.c.byte(0x20).u32(x);
+      k(mask);
+      this.c.byte(and);
+      k(shift);
+      this.c.byte(shl);
+      this.c.byte(0x20).u32(x);
+      k(shift);
+      this.c.byte(shr);
+      k(mask);
+      this.c.byte(and);
+      this.c.byte(or);
+      this.c.byte(0x21).u32(x);
+    };
+    const bits = is64 ? 64 : 32;
+    step(is64 ? 0x00ff00ff00ff00ffn : 0x00ff00ffn, 8n);
+    if (bits >= 32) step(is64 ? 0x0000ffff0000ffffn : 0x0000ffffn, 16n);
+    if (is64) step(0x00000000ffffffffn, 32n);
+    this.c.byte(0x20).u32(x);
+    // Keep only the swapped low `size` bytes: they now sit at the top.
+    if (size * 8 < bits) {
+      k(BigInt(bits - size * 8));
+      this.c.byte(shr);
+    }
+    this.releaseScratch(type, x);
+  }
+
+  private emitRbit(type: ValType): void {
+    const is64 = type === 'i64';
+    const x = this.getScratch(type);
+    this.c.byte(0x21).u32(x);
+    const and = is64 ? 0x83 : 0x71;
+    const or = is64 ? 0x84 : 0x72;
+    const shl = is64 ? 0x86 : 0x74;
+    const shr = is64 ? 0x88 : 0x76;
+    const k = (v: bigint): void => this.constOf(type, is64 ? v : Number(BigInt.asIntN(32, v)));
+    const masks: [bigint, bigint][] = [
+      [0x5555555555555555n, 1n],
+      [0x3333333333333333n, 2n],
+      [0x0f0f0f0f0f0f0f0fn, 4n],
+    ];
+    for (const [m, s] of masks) {
+      const mask = is64 ? m : m & 0xffffffffn;
+      this.c.byte(0x20).u32(x);
+      k(mask);
+      this.c.byte(and);
+      k(s);
+      this.c.byte(shl);
+      this.c.byte(0x20).u32(x);
+      k(s);
+      this.c.byte(shr);
+      k(mask);
+      this.c.byte(and);
+      this.c.byte(or);
+      this.c.byte(0x21).u32(x);
+    }
+    this.c.byte(0x20).u32(x);
+    this.releaseScratch(type, x);
+    this.emitBswap(type, is64 ? 8 : 4);
+  }
+
+  /** Unsigned high 64 bits of a 64x64 product, via 32-bit halves. */
+  private emitMulhU(a: number, b: number): void {
+    const t = (): number => this.getScratch('i64');
+    const [aL, aH, bL, bH, cross] = [t(), t(), t(), t(), t()];
+    const lo = (src: number, dst: number): void => {
+      this.c.byte(0x20).u32(src);
+      this.i64const(0xffffffffn);
+      this.c.byte(0x83).byte(0x21).u32(dst);
+    };
+    const hi = (src: number, dst: number): void => {
+      this.c.byte(0x20).u32(src);
+      this.i64const(32n);
+      this.c.byte(0x88).byte(0x21).u32(dst);
+    };
+    lo(a, aL);
+    hi(a, aH);
+    lo(b, bL);
+    hi(b, bH);
+    const mul = (x: number, y: number): void => {
+      this.c.byte(0x20).u32(x).byte(0x20).u32(y).byte(0x7e);
+    };
+    // cross = (aL*bL >> 32) + (aH*bL & 0xffffffff) + aL*bH
+    mul(aL, bL);
+    this.i64const(32n);
+    this.c.byte(0x88);
+    mul(aH, bL);
+    this.i64const(0xffffffffn);
+    this.c.byte(0x83).byte(0x7c);
+    mul(aL, bH);
+    this.c.byte(0x7c).byte(0x21).u32(cross);
+    // result = aH*bH + (aH*bL >> 32) + (cross >> 32)
+    mul(aH, bH);
+    mul(aH, bL);
+    this.i64const(32n);
+    this.c.byte(0x88).byte(0x7c);
+    this.c.byte(0x20).u32(cross);
+    this.i64const(32n);
+    this.c.byte(0x88).byte(0x7c);
+    for (const l of [aL, aH, bL, bH, cross]) this.releaseScratch('i64', l);
+  }
+
+  /** Division and remainder with the IR's non-trapping semantics. */
+  private emitDivRem(insn: Insn): void {
+    const [a, b] = insn.args as [Temp, Temp];
+    const type = insn.type;
+    const is64 = type === 'i64';
+    const vt = VALTYPE[type];
+    const eqz = is64 ? 0x50 : 0x45;
+    const eq = is64 ? 0x51 : 0x46;
+    const signed = insn.op === 'div_s' || insn.op === 'rem_s';
+    const isDiv = insn.op === 'div_s' || insn.op === 'div_u';
+    const op = {
+      div_s: is64 ? 0x7f : 0x6d,
+      div_u: is64 ? 0x80 : 0x6e,
+      rem_s: is64 ? 0x81 : 0x6f,
+      rem_u: is64 ? 0x82 : 0x70,
+    }[insn.op as 'div_s' | 'div_u' | 'rem_s' | 'rem_u'];
+    // if b == 0: (div: 0, rem: a)
+    this.get(b);
+    this.c.byte(eqz).byte(0x04).byte(vt);
+    if (isDiv) this.constOf(type, 0);
+    else this.get(a);
+    this.c.byte(0x05);
+    if (signed) {
+      // else if b == -1: (div: -a, rem: 0)
+      this.get(b);
+      this.constOf(type, -1);
+      this.c.byte(eq).byte(0x04).byte(vt);
+      if (isDiv) {
+        this.constOf(type, 0);
+        this.get(a);
+        this.c.byte(is64 ? 0x7d : 0x6b);
+      } else {
+        this.constOf(type, 0);
+      }
+      this.c.byte(0x05);
+    }
+    this.get(a);
+    this.get(b);
+    this.c.byte(op);
+    if (signed) this.c.byte(0x0b);
+    this.c.byte(0x0b);
+  }
+
+  // --- Instructions ------------------------------------------------------------------------
+
+  private insn(insn: Insn): void {
+    const c = this.c;
+    const direct = DIRECT[insn.op]?.[insn.type];
+    if (direct !== undefined && OPS[insn.op].shape !== 'convert') {
+      for (const a of insn.args) this.get(a);
+      c.byte(direct);
+      this.setDst(insn);
+      return;
+    }
+    switch (insn.op) {
+      case 'insn':
+        this.currentPc = insn.imm as number;
+        return;
+      case 'const':
+        this.emitConst(insn);
+        this.setDst(insn);
+        return;
+      case 'mov':
+        this.get(insn.args[0]!);
+        this.setDst(insn);
+        return;
+      case 'not':
+        this.get(insn.args[0]!);
+        this.constOf(insn.type, -1);
+        c.byte(insn.type === 'i64' ? 0x85 : 0x73);
+        this.setDst(insn);
+        return;
+      case 'neg':
+        this.constOf(insn.type, 0);
+        this.get(insn.args[0]!);
+        c.byte(insn.type === 'i64' ? 0x7d : 0x6b);
+        this.setDst(insn);
+        return;
+      case 'bswap':
+        this.get(insn.args[0]!);
+        this.emitBswap(insn.type, insn.type === 'i64' ? 8 : 4);
+        this.setDst(insn);
+        return;
+      case 'rbit':
+        this.get(insn.args[0]!);
+        this.emitRbit(insn.type);
+        this.setDst(insn);
+        return;
+      case 'div_s':
+      case 'div_u':
+      case 'rem_s':
+      case 'rem_u':
+        this.emitDivRem(insn);
+        this.setDst(insn);
+        return;
+      case 'mulh_u':
+      case 'mulh_s': {
+        const [a, b] = insn.args as [Temp, Temp];
+        this.emitMulhU(this.tempLocal[a.id]!, this.tempLocal[b.id]!);
+        if (insn.op === 'mulh_s') {
+          // signed = unsigned - (a < 0 ? b : 0) - (b < 0 ? a : 0)
+          this.get(b);
+          this.i64const(0n);
+          this.get(a);
+          this.i64const(0n);
+          c.byte(0x53).byte(0x1b).byte(0x7d);
+          this.get(a);
+          this.i64const(0n);
+          this.get(b);
+          this.i64const(0n);
+          c.byte(0x53).byte(0x1b).byte(0x7d);
+        }
+        this.setDst(insn);
+        return;
+      }
+      case 'select': {
+        const [cond, a, b] = insn.args as [Temp, Temp, Temp];
+        this.get(a);
+        this.get(b);
+        this.get(cond);
+        c.byte(0x1c).u32(1).byte(VALTYPE[insn.type]);
+        this.setDst(insn);
+        return;
+      }
+      case 'zext':
+      case 'sext':
+      case 'wrap':
+      case 'reinterpret':
+      case 'fpromote':
+      case 'fdemote':
+      case 'ftrunc_s':
+      case 'ftrunc_u':
+      case 'fconv_s':
+      case 'fconv_u': {
+        const code = CONVERT[`${insn.op}:${insn.from}>${insn.type}`];
+        if (code === undefined) throw new Error(`no conversion ${insn.op} ${insn.from}>${insn.type}`);
+        this.get(insn.args[0]!);
+        if (code > 0xff) c.byte(0xfc).u32(code & 0xff);
+        else c.byte(code);
+        this.setDst(insn);
+        return;
+      }
+      case 'vop': {
+        const def = simdOp(insn.simd!);
+        for (const a of insn.args) this.get(a);
+        c.byte(0xfd).u32(def.code);
+        if (def.imm === 'lane') c.byte(insn.lane as number);
+        else if (def.imm === 'shuffle') c.bytes(insn.lane as Uint8Array);
+        this.setDst(insn);
+        return;
+      }
+      case 'get': {
+        const slot = this.slots.get(insn.imm as number)!;
+        c.byte(0x20).u32(slot.local);
+        this.setDst(insn);
+        return;
+      }
+      case 'set': {
+        const slot = this.slots.get(insn.imm as number)!;
+        this.get(insn.args[0]!);
+        c.byte(0x21).u32(slot.local);
+        slot.written = true;
+        return;
+      }
+      case 'load':
+        this.load(insn);
+        return;
+      case 'store':
+        this.store(insn);
+        return;
+      case 'cmpxchg':
+      case 'rmw':
+        this.atomic(insn);
+        return;
+      case 'label': {
+        const top = this.openLabels.pop();
+        if (top !== insn.imm) throw new Error('labels out of order');
+        c.byte(0x0b);
+        return;
+      }
+      case 'br':
+        c.byte(0x0c).u32(this.branchDepth(insn.imm as number));
+        return;
+      case 'brcond':
+        this.get(insn.args[0]!);
+        c.byte(0x0d).u32(this.branchDepth(insn.imm as number));
+        return;
+      case 'exit':
+        this.emitExit(insn);
+        return;
+      case 'trap':
+        if (insn.args[0]) {
+          c.byte(0x20).u32(STATE_PARAM);
+          this.get(insn.args[0]);
+          this.memStore('i64', 8, STATE_FAULT_ADDR);
+        }
+        this.storePc(this.currentPc);
+        this.exitWith(insn.imm as number);
+        return;
+      case 'call': {
+        this.writeBack();
+        c.byte(0x20).u32(STATE_PARAM);
+        for (const a of insn.args) this.get(a);
+        c.byte(0x10).u32(this.env.helperFunc(insn.imm as number));
+        if (insn.dst) this.setDst(insn);
+        this.reloadSlots();
+        return;
+      }
+      default:
+        throw new Error(`IR op ${insn.op} on ${insn.type} cannot be lowered`);
+    }
+  }
+
+  private emitConst(insn: Insn): void {
+    const c = this.c;
+    switch (insn.type) {
+      case 'i32':
+        c.byte(0x41).s32(insn.imm as number);
+        return;
+      case 'i64':
+        c.byte(0x42).s64(BigInt(insn.imm as bigint) & MASK64);
+        return;
+      case 'f32':
+        c.byte(0x43).f32(insn.imm as number);
+        return;
+      case 'f64':
+        c.byte(0x44).f64(insn.imm as number);
+        return;
+      case 'v128':
+        c.byte(0xfd).u32(0x0c).bytes(insn.imm as Uint8Array);
+        return;
+    }
+  }
+
+  /** Block exit: write back, store the next pc, and chain directly to a same-module block when known. */
+  private emitExit(insn: Insn): void {
+    const status = (insn.imm as number | undefined) ?? TrapKind.None;
+    const target = insn.args[0]!;
+    const producer = this.block.insns.find((i) => i.dst === target);
+    const constPc = producer?.op === 'const' ? Number(producer.imm as bigint) : undefined;
+    this.writeBack();
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(target);
+    this.memStore('i64', 8, STATE_PC);
+    const chained = status === TrapKind.None && constPc !== undefined ? this.env.chainTarget(constPc) : undefined;
+    if (chained !== undefined) {
+      this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
+      return;
+    }
+    this.c.byte(0x41).s32(status).byte(0x0f);
+  }
+}
+
+function sizeOf(type: ValType): number {
+  return type === 'i32' || type === 'f32' ? 4 : type === 'v128' ? 16 : 8;
+}
+
+export function lowerBlock(block: IRBlock, env: LowerEnv): FunctionBody {
+  return new Lowering(block, env).lower();
+}

@@ -1,0 +1,80 @@
+/**
+ * Compiles a batch of IR blocks into one WebAssembly module (amortising V8's per-module cost) and
+ * instantiates it against the guest memory. Blocks of one batch chain to each other directly with
+ * tail calls; everything else goes back through the dispatcher.
+ */
+import type { IRBlock } from '../ir/block';
+import { allHelpers } from '../ir/helpers';
+import type { Endian, ValType } from '../ir/ops';
+import { ModuleBuilder, type FuncType } from './emitter';
+import { lowerBlock } from './lower';
+
+export const BLOCK_TYPE: FuncType = { params: ['i32'], results: ['i32'] };
+export const SLOW_STORE_TYPE: FuncType = { params: ['i32', 'i64', 'i64', 'i64', 'i32'], results: ['i32'] };
+
+/** JS side of the slow store path: returns 0 when the store was done, non-zero for a fault. */
+export type SlowStore = (state: number, addr: bigint, lo: bigint, hi: bigint, size: number) => number;
+
+export interface ModuleEnv {
+  memory: WebAssembly.Memory;
+  endian: Endian;
+  slowStore: SlowStore;
+  /** JS implementation of a helper, called with the state base first, by helper id. */
+  helperImpl(id: number): Function;
+}
+
+export interface CompiledBatch {
+  /** One callable per input block, in order. */
+  functions: Function[];
+  /** Size of the generated module in bytes. */
+  size: number;
+  /** The module bytes (kept only when asked for, e.g. for -d out_asm). */
+  bytes: Uint8Array;
+}
+
+/** Lowers and compiles `blocks` into one module. */
+export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): CompiledBatch {
+  const mb = new ModuleBuilder();
+  mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
+  const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
+
+  const used = new Set<number>();
+  for (const block of blocks) {
+    for (const insn of block.insns) if (insn.op === 'call') used.add(insn.imm as number);
+  }
+  const helpers = allHelpers();
+  const helperFuncs = new Map<number, number>();
+  const helperImports: Record<string, Function> = {};
+  for (const id of [...used].sort((a, b) => a - b)) {
+    const def = helpers[id]!;
+    const type: FuncType = { params: ['i32', ...(def.params as ValType[])], results: def.result ? [def.result] : [] };
+    helperFuncs.set(id, mb.addImport({ module: 'env', name: `h${id}`, kind: 'func', type }));
+    helperImports[`h${id}`] = env.helperImpl(id);
+  }
+
+  const firstFunc = 1 + used.size;
+  const byPc = new Map<number, number>();
+  blocks.forEach((b, i) => {
+    if (!byPc.has(b.pc)) byPc.set(b.pc, firstFunc + i);
+  });
+  blocks.forEach((block, i) => {
+    const body = lowerBlock(block, {
+      endian: env.endian,
+      helperFunc: (id) => helperFuncs.get(id)!,
+      slowStoreFunc,
+      chainTarget: (pc) => byPc.get(pc),
+    });
+    const idx = mb.addFunction(BLOCK_TYPE, body);
+    mb.exportFunction(`b${i}`, idx);
+  });
+  const bytes = mb.encode();
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, {
+    env: { mem: env.memory, slowStore: env.slowStore, ...helperImports },
+  });
+  return {
+    functions: blocks.map((_, i) => instance.exports[`b${i}`] as Function),
+    size: bytes.length,
+    bytes,
+  };
+}
