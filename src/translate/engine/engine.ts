@@ -16,8 +16,9 @@ import { helperById, type HelperValue } from '../ir/helpers';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_PC } from '../frontend';
-import { compileBatch } from '../wasm/module';
+import { compileBatch, type SlowStore } from '../wasm/module';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
+import { makeSlowStore } from './slow-store';
 
 const BATCH_BLOCKS = 24;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
@@ -60,6 +61,8 @@ export class Engine {
   private readonly dispatch: (state: number) => number;
   private readonly code: CodeSource;
   private flags = 0;
+  /** The slow store path called from generated code. */
+  private readonly slowStore: SlowStore;
   readonly stats: EngineStats = { blocks: 0, modules: 0, wasmBytes: 0, invalidations: 0, translateMs: 0 };
 
   constructor(
@@ -68,6 +71,10 @@ export class Engine {
     private readonly endian: Endian,
     private readonly options: EngineOptions,
   ) {
+    this.slowStore = makeSlowStore(memory, endian, (addr, size) => {
+      this.stats.invalidations++;
+      this.invalidate(addr, size);
+    });
     this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
@@ -120,30 +127,6 @@ export class Engine {
     this.byPage.clear();
   }
 
-  /** The slow store path called from generated code; see module.ts SlowStore. */
-  readonly slowStore = (_state: number, addr: bigint, lo: bigint, hi: bigint, size: number): number => {
-    if (addr >= 1n << 32n) return 1;
-    const a = Number(addr);
-    const flags = this.memory.pageFlags(a);
-    if (flags & (PageFlags.Unmapped | PageFlags.NoWrite)) return 1;
-    if (size > 0 && !this.memory.accessible(a, size, true)) return 1;
-    if (flags & PageFlags.HasCode || (size > 1 && this.memory.pageFlags(a + size - 1) & PageFlags.HasCode)) {
-      this.stats.invalidations++;
-      this.invalidate(a, Math.max(size, 1));
-    }
-    if (size === 0) return 0;
-    const bytes = new DataView(new ArrayBuffer(16));
-    bytes.setBigUint64(0, lo, true);
-    bytes.setBigUint64(8, hi, true);
-    if (this.endian === 'big') {
-      // The value arrives as a number; store its low `size` bytes most significant first.
-      for (let i = 0; i < size; i++) this.memory.u8[a + i] = bytes.getUint8(size - 1 - i);
-    } else {
-      for (let i = 0; i < size; i++) this.memory.u8[a + i] = bytes.getUint8(i);
-    }
-    return 0;
-  };
-
   private refreshFlags(stateBase: number): void {
     const flags = this.frontend.translationFlags(this.memory.view, stateBase);
     if (flags !== this.flags) {
@@ -188,6 +171,7 @@ export class Engine {
       memory: this.memory.memory,
       endian: this.endian,
       slowStore: this.slowStore,
+      chain: true,
       helperImpl: (id) => {
         const impl = helperById(id).impl;
         return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state }, ...args);

@@ -19,6 +19,8 @@ export interface ModuleEnv {
   memory: WebAssembly.Memory;
   endian: Endian;
   slowStore: SlowStore;
+  /** Let blocks of the batch tail-call each other directly. */
+  chain: boolean;
   /** JS implementation of a helper, called with the state base first, by helper id. */
   helperImpl(id: number): Function;
 }
@@ -62,7 +64,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
       endian: env.endian,
       helperFunc: (id) => helperFuncs.get(id)!,
       slowStoreFunc,
-      chainTarget: (pc) => byPc.get(pc),
+      chainTarget: (pc) => (env.chain ? byPc.get(pc) : undefined),
     });
     const idx = mb.addFunction(BLOCK_TYPE, body);
     mb.exportFunction(`b${i}`, idx);
