@@ -191,9 +191,9 @@ export class ModuleBuilder {
     const funcs = new Bytes().u32(this.funcs.length);
     for (const f of this.funcs) funcs.u32(f.type);
     section(3, funcs);
-    const exports = new Bytes().u32(this.exports.length);
-    for (const e of this.exports) exports.name(e.name).byte(0x00).u32(e.func);
-    section(7, exports);
+    const exportSection = new Bytes().u32(this.exports.length);
+    for (const e of this.exports) exportSection.name(e.name).byte(0x00).u32(e.func);
+    section(7, exportSection);
     const code = new Bytes().u32(this.funcs.length);
     for (const f of this.funcs) code.sized(f.body.encode());
     section(10, code);
