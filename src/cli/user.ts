@@ -1,0 +1,201 @@
+/**
+ * Command line of the user-mode binaries (`tsemu-<arch> [options] program [args...]`), with
+ * qemu-user's options and its environment variables spelled TSEMU_* instead of QEMU_*.
+ * Parsing only: the work is done by src/user/run.ts.
+ */
+import fs from 'node:fs';
+import yargs from 'yargs/yargs';
+import { VERSION } from '../version';
+import type { UserRunOptions } from '../user/run';
+
+export const LOG_ITEMS: Record<string, string> = {
+  in_asm: 'show target assembly code for each compiled TB',
+  op: 'show the IR of each compiled TB',
+  out_asm: 'show the generated WebAssembly of each compiled module',
+  exec: 'show trace before each executed TB (lots of logs)',
+  cpu: 'show CPU registers before entering a TB (lots of logs)',
+  int: 'show interrupts/exceptions (signals)',
+  unimp: 'log unimplemented functionality (syscalls)',
+  strace: 'log every user-mode syscall, its input, and its result',
+  page: 'dump pages at beginning of user mode emulation',
+  stats: 'print translation statistics at exit',
+};
+
+interface OptionSpec {
+  name: string;
+  env: string;
+  arg?: string;
+  help: string;
+}
+
+// Options in qemu-user's order, with the environment variable that sets each.
+const OPTIONS: OptionSpec[] = [
+  { name: 'h', env: '', help: 'print this help' },
+  { name: 'help', env: '', help: '' },
+  { name: 'g', env: 'TSEMU_GDB', arg: 'port', help: 'wait gdb connection to \'port\' (not supported yet)' },
+  { name: 'L', env: 'TSEMU_LD_PREFIX', arg: 'path', help: 'set the elf interpreter prefix to \'path\'' },
+  { name: 's', env: 'TSEMU_STACK_SIZE', arg: 'size', help: 'set the stack size to \'size\' bytes' },
+  { name: 'cpu', env: 'TSEMU_CPU', arg: 'model', help: 'select CPU (-cpu help for list)' },
+  { name: 'E', env: 'TSEMU_SET_ENV', arg: 'var=value', help: 'sets targets environment variable (see below)' },
+  { name: 'U', env: 'TSEMU_UNSET_ENV', arg: 'var', help: 'unsets targets environment variable (see below)' },
+  { name: '0', env: 'TSEMU_ARGV0', arg: 'argv0', help: 'forces target process argv[0] to be \'argv0\'' },
+  { name: 'r', env: 'TSEMU_UNAME', arg: 'uname', help: 'set qemu uname release string to \'uname\'' },
+  { name: 'd', env: 'TSEMU_LOG', arg: 'item[,...]', help: 'enable logging of specified items (use \'-d help\' for a list of items)' },
+  { name: 'D', env: 'TSEMU_LOG_FILENAME', arg: 'logfile', help: 'write logs to \'logfile\' (default stderr)' },
+  { name: 'one-insn-per-tb', env: 'TSEMU_ONE_INSN_PER_TB', help: 'run with one guest instruction per emulated TB' },
+  { name: 'singlestep', env: '', help: 'deprecated synonym for -one-insn-per-tb' },
+  { name: 'strace', env: 'TSEMU_STRACE', help: 'log system calls' },
+  { name: 'version', env: 'TSEMU_VERSION', help: 'display version information and exit' },
+];
+
+const FLAGS = new Set(['h', 'help', 'one-insn-per-tb', 'singlestep', 'strace', 'version']);
+
+export function usage(arch: string): string {
+  const lines = [
+    `usage: tsemu-${arch} [options] program [arguments...]`,
+    `Linux CPU emulator (compiled for ${arch} emulation)`,
+    '',
+    'Options and associated environment variables:',
+    '',
+    'Argument             Env-variable      Description',
+  ];
+  for (const o of OPTIONS) {
+    if (!o.help) continue;
+    const arg = `-${o.name}${o.arg ? ' ' + o.arg : ''}`;
+    lines.push(`${arg.padEnd(21)}${o.env.padEnd(18)}${o.help}`);
+  }
+  lines.push(
+    '',
+    'Defaults:',
+    'TSEMU_LD_PREFIX  = /etc/tsemu-binfmt/' + arch,
+    'TSEMU_STACK_SIZE = 8388608 byte',
+    '',
+    'You can use -E and -U options or the TSEMU_SET_ENV and',
+    'TSEMU_UNSET_ENV environment variables to set and unset',
+    'environment variables for the target process.',
+    'It is possible to provide several variables by separating them',
+    'by commas in getsubopt(3) style. Additionally it is possible to',
+    'provide the -E and -U options multiple times.',
+  );
+  return lines.join('\n');
+}
+
+export class UsageError extends Error {}
+
+function list(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** Parses argv (without node and script) into run options; throws UsageError for bad input. */
+export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessEnv): UserRunOptions | 'help' | 'version' {
+  const parser = yargs(argv)
+    .parserConfiguration({
+      'short-option-groups': false,
+      'halt-at-non-option': true,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'boolean-negation': false,
+    })
+    .help(false)
+    .version(false)
+    .strict(false);
+  for (const o of OPTIONS) {
+    parser.option(o.name, FLAGS.has(o.name) ? { type: 'boolean' } : { type: 'string' });
+  }
+  const args = parser.parseSync();
+  const known = new Set(OPTIONS.map((o) => o.name).concat(['_', '$0']));
+  for (const key of Object.keys(args)) {
+    if (!known.has(key)) throw new UsageError(`-${key}: unknown option`);
+  }
+  if (args['h'] || args['help']) return 'help';
+  if (args['version'] || env['TSEMU_VERSION']) return 'version';
+
+  const envOr = (name: string, key: string): string | undefined => {
+    const v = args[name];
+    if (v !== undefined) return String(Array.isArray(v) ? v[v.length - 1] : v);
+    return env[key];
+  };
+  const logItems = new Set(
+    (envOr('d', 'TSEMU_LOG') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  for (const item of logItems) {
+    if (item !== 'help' && !(item in LOG_ITEMS)) throw new UsageError(`Log items (comma separated):\n${logHelp()}`);
+  }
+  if (logItems.has('help')) throw new UsageError(`Log items (comma separated):\n${logHelp()}`);
+
+  const positional = args._.map(String);
+  const program = positional[0];
+  if (program === undefined) throw new UsageError(usage(arch));
+
+  const setEnv = [...(env['TSEMU_SET_ENV'] ? env['TSEMU_SET_ENV'].split(',') : []), ...list(args['E'])];
+  const unsetEnv = [...(env['TSEMU_UNSET_ENV'] ? env['TSEMU_UNSET_ENV'].split(',') : []), ...list(args['U'])];
+  const stackSize = envOr('s', 'TSEMU_STACK_SIZE');
+  const logFile = envOr('D', 'TSEMU_LOG_FILENAME');
+  const options: UserRunOptions = {
+    program,
+    args: positional.slice(1),
+    argv0: envOr('0', 'TSEMU_ARGV0'),
+    ldPrefix: envOr('L', 'TSEMU_LD_PREFIX'),
+    cpu: envOr('cpu', 'TSEMU_CPU'),
+    unameRelease: envOr('r', 'TSEMU_UNAME'),
+    stackSize: stackSize === undefined ? undefined : parseSize(stackSize),
+    setEnv,
+    unsetEnv,
+    strace: Boolean(args['strace']) || env['TSEMU_STRACE'] !== undefined,
+    logItems,
+    logFile,
+    oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || env['TSEMU_ONE_INSN_PER_TB'] !== undefined,
+    gdbPort: envOr('g', 'TSEMU_GDB'),
+  };
+  return options;
+}
+
+function logHelp(): string {
+  return Object.entries(LOG_ITEMS)
+    .map(([k, v]) => `${k.padEnd(10)} ${v}`)
+    .join('\n');
+}
+
+/** Sizes as qemu accepts them: a number with an optional k/M/G suffix. */
+function parseSize(text: string): number {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(text);
+  if (!m) throw new UsageError(`Invalid stack size: ${text}`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * mult;
+}
+
+/** Entry of bin/tsemu-<arch>. */
+export function main(arch: string): void {
+  let parsed: ReturnType<typeof parseUserArgs>;
+  try {
+    parsed = parseUserArgs(arch, process.argv.slice(2), process.env);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message.startsWith('usage:') ? '' : `tsemu-${arch}: `}${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(usage(arch) + '\n');
+    process.exit(0);
+  }
+  if (parsed === 'version') {
+    process.stdout.write(`tsemu-${arch} version ${VERSION}\nCopyright (c) 2026 the tsemu developers\n`);
+    process.exit(0);
+  }
+  if (parsed.logFile) {
+    const fd = fs.openSync(parsed.logFile, 'w');
+    parsed.log = (line) => fs.writeSync(fd, line + '\n');
+  }
+  // Loaded late so that --help and argument errors stay fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runUserProgram } = require('../user/run') as typeof import('../user/run');
+  runUserProgram(arch, parsed);
+}

@@ -1,0 +1,33 @@
+/**
+ * A user-mode target: the glue between one guest ISA's frontend, its Linux ABI table, its loader
+ * facts, and the generic CPU loop (which registers carry a syscall, how far to step past it).
+ */
+import type { Endian } from '../translate/ir/ops';
+import type { Frontend } from '../translate/frontend';
+
+export interface UserTarget {
+  /** Name as in the binary's name: tsemu-<name>. */
+  readonly name: string;
+  readonly frontend: Frontend;
+  /** Byte order of guest memory. */
+  readonly endian: Endian;
+  /** Sets the registers a new process starts with. */
+  initState(state: DataView, base: number, entry: number, sp: number): void;
+  /** The syscall number and its six arguments after a Syscall trap (signed 64-bit values as numbers). */
+  syscallNumber(state: DataView, base: number): number;
+  syscallArgs(state: DataView, base: number): number[];
+  /** Stores the syscall's result (or -errno) where the guest expects it. */
+  setSyscallResult(state: DataView, base: number, result: number): void;
+  /** Bytes of the syscall instruction at state pc (execution resumes after it). */
+  syscallLength(state: DataView, base: number): number;
+}
+
+/** Reads a 64-bit register as a signed number (exact within +-2^53). */
+export function readSigned64(state: DataView, offset: number): number {
+  return state.getInt32(offset + 4, true) * 2 ** 32 + state.getUint32(offset, true);
+}
+
+/** Writes a number as a 64-bit two's complement register value. */
+export function writeSigned64(state: DataView, offset: number, value: number): void {
+  state.setBigInt64(offset, BigInt(Math.trunc(value)), true);
+}

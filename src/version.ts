@@ -1,0 +1,2 @@
+/** The tsemu version, as printed by -version and reported to monitors. */
+export const VERSION = '0.1.0';
