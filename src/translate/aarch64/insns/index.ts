@@ -5,8 +5,26 @@
 import { DecodeTable, entries } from '../../decode/pattern';
 import type { A64Handler } from '../context';
 import { BRANCH_ROWS } from './branch';
+import { CONDITIONAL_ROWS } from './conditional';
+import { CRC32_ROWS } from './crc32';
+import { DATA_1SRC_ROWS } from './data-1src';
+import { DATA_2SRC_ROWS } from './data-2src';
+import { DATA_3SRC_ROWS } from './data-3src';
+import { DATA_IMM_ROWS } from './data-imm';
+import { DATA_REG_ROWS } from './data-reg';
+import { SYSTEM_ROWS } from './system';
 
-const ROWS: readonly (readonly [string, string, A64Handler])[] = [...BRANCH_ROWS];
+const ROWS: readonly (readonly [string, string, A64Handler])[] = [
+  ...BRANCH_ROWS,
+  ...CONDITIONAL_ROWS,
+  ...CRC32_ROWS,
+  ...DATA_1SRC_ROWS,
+  ...DATA_2SRC_ROWS,
+  ...DATA_3SRC_ROWS,
+  ...DATA_IMM_ROWS,
+  ...DATA_REG_ROWS,
+  ...SYSTEM_ROWS,
+];
 
 /** Buckets on op0 (bits 28:25), the top-level A64 encoding group. */
 export const A64_TABLE = new DecodeTable<A64Handler>(entries(ROWS), [25, 26, 27, 28]);
