@@ -5,6 +5,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterProcess(env, exports);
   RegisterSyscalls(env, exports);
   RegisterSockets(env, exports);
+  RegisterMemory(env, exports);
   return exports;
 }
 

@@ -11,6 +11,16 @@ export interface NativeAddon {
   bufferAddress(array: Uint8Array): number;
   /** Raw host syscall; pointers must be host addresses. Returns the result or -errno. */
   syscall(nr: number, ...args: number[]): number;
+  /** madvise(MADV_DONTNEED) on a host range: private anonymous pages then read as zero. 0 or -errno. */
+  hostDiscard(addr: number, length: number): number;
+  /** Maps host fd (anonymous memory if fd < 0) MAP_FIXED, read-write, shared or private, over a host range; on failure restores private anonymous memory there. 0 or -errno. */
+  hostMapFixed(addr: number, length: number, shared: boolean, fd: number, offset: number): number;
+  /** Puts private anonymous zero memory back over a host range. 0 or -errno. */
+  hostMapAnonymous(addr: number, length: number): number;
+  /** Moves a host mapping (mremap MAYMOVE|FIXED) and restores private anonymous memory at the old range. 0 or -errno. */
+  hostMoveMapping(oldAddr: number, oldLength: number, newLength: number, newAddr: number): number;
+  /** The O_ACCMODE bits (0 read-only, 1 write-only, 2 read-write) of a host fd, or -errno. */
+  hostFdAccessMode(fd: number): number;
 }
 
 let addon: NativeAddon | undefined;

@@ -1,0 +1,76 @@
+// Host memory operations on ranges of the guest window: discarding pages (so they read as zero),
+// and replacing a range by a file or shared mapping and back. Every mapping made here is host
+// read-write and MAP_FIXED inside the window's own reservation, so the window never gets a hole.
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include <cstdint>
+
+#include "addon.h"
+
+static void* HostPointer(const Napi::Value& v) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(v.As<Napi::Number>().Int64Value()));
+}
+
+static size_t Length(const Napi::Value& v) {
+  return static_cast<size_t>(v.As<Napi::Number>().Int64Value());
+}
+
+// Puts private anonymous zero memory back over [addr, addr + length).
+static int RestoreAnonymous(void* addr, size_t length) {
+  void* r = mmap(addr, length, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return r == MAP_FAILED ? -errno : 0;
+}
+
+// hostDiscard(addr, length): madvise(MADV_DONTNEED); private anonymous pages then read as zero.
+static Napi::Value HostDiscard(const Napi::CallbackInfo& info) {
+  int r = madvise(HostPointer(info[0]), Length(info[1]), MADV_DONTNEED);
+  return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
+}
+
+// hostMapFixed(addr, length, shared, fd, offset): maps fd (or anonymous memory when fd < 0) over
+// the range, MAP_SHARED or MAP_PRIVATE, always read-write. On failure the range is restored to
+// private anonymous memory (a failed MAP_FIXED may already have unmapped it) and -errno returned.
+static Napi::Value HostMapFixed(const Napi::CallbackInfo& info) {
+  void* addr = HostPointer(info[0]);
+  size_t length = Length(info[1]);
+  bool shared = info[2].As<Napi::Boolean>().Value();
+  int fd = info[3].As<Napi::Number>().Int32Value();
+  off_t offset = static_cast<off_t>(info[4].As<Napi::Number>().Int64Value());
+  int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE) | (fd < 0 ? MAP_ANONYMOUS | MAP_NORESERVE : 0);
+  void* r = mmap(addr, length, PROT_READ | PROT_WRITE, flags, fd, fd < 0 ? 0 : offset);
+  if (r != MAP_FAILED) return Napi::Number::New(info.Env(), 0);
+  int err = errno;
+  RestoreAnonymous(addr, length);
+  return Napi::Number::New(info.Env(), -err);
+}
+
+// hostMapAnonymous(addr, length): private anonymous zero memory over the range (undoes hostMapFixed).
+static Napi::Value HostMapAnonymous(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), RestoreAnonymous(HostPointer(info[0]), Length(info[1])));
+}
+
+// hostMoveMapping(oldAddr, oldLength, newLength, newAddr): mremap(MREMAP_MAYMOVE | MREMAP_FIXED),
+// keeping a shared mapping's pages; the old range is then restored to private anonymous memory.
+static Napi::Value HostMoveMapping(const Napi::CallbackInfo& info) {
+  void* old_addr = HostPointer(info[0]);
+  size_t old_length = Length(info[1]);
+  void* r = mremap(old_addr, old_length, Length(info[2]), MREMAP_MAYMOVE | MREMAP_FIXED, HostPointer(info[3]));
+  if (r == MAP_FAILED) return Napi::Number::New(info.Env(), -errno);
+  return Napi::Number::New(info.Env(), RestoreAnonymous(old_addr, old_length));
+}
+
+// hostFdAccessMode(fd): O_RDONLY, O_WRONLY or O_RDWR of a host descriptor, or -errno.
+static Napi::Value HostFdAccessMode(const Napi::CallbackInfo& info) {
+  int flags = fcntl(info[0].As<Napi::Number>().Int32Value(), F_GETFL);
+  return Napi::Number::New(info.Env(), flags < 0 ? -errno : (flags & O_ACCMODE));
+}
+
+void RegisterMemory(Napi::Env env, Napi::Object exports) {
+  exports.Set("hostDiscard", Napi::Function::New(env, HostDiscard));
+  exports.Set("hostMapFixed", Napi::Function::New(env, HostMapFixed));
+  exports.Set("hostMapAnonymous", Napi::Function::New(env, HostMapAnonymous));
+  exports.Set("hostMoveMapping", Napi::Function::New(env, HostMoveMapping));
+  exports.Set("hostFdAccessMode", Napi::Function::New(env, HostFdAccessMode));
+}
