@@ -1,0 +1,96 @@
+/**
+ * Test support: the Debian AArch64 cross toolchain and qemu-aarch64 as oracles, and decoding of
+ * single words through the A64 table.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IRBuilder } from '../../src/translate/ir/builder';
+import { TrapKind } from '../../src/translate/ir/ops';
+import { A64Context } from '../../src/translate/aarch64/context';
+import { A64_TABLE } from '../../src/translate/aarch64/insns';
+import { extractFields } from '../../src/translate/decode/pattern';
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+export function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tsemu-a64-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Assembles A64 source with aarch64-linux-gnu-as; returns the .text bytes. */
+export function assemble(source: string): Buffer {
+  return withTempDir((dir) => {
+    const src = path.join(dir, 'a.s');
+    const obj = path.join(dir, 'a.o');
+    const bin = path.join(dir, 'a.bin');
+    writeFileSync(src, `${source}\n`);
+    execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src]);
+    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', obj, bin]);
+    return readFileSync(bin);
+  });
+}
+
+/** The 32-bit instruction words of `lines`, one instruction per line. */
+export function assembleWords(lines: readonly string[]): number[] {
+  const bytes = assemble(lines.join('\n'));
+  const words: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) words.push(bytes.readUInt32LE(i));
+  return words;
+}
+
+export interface Decoded {
+  /** Name of the table row that accepted the word, or undefined. */
+  name?: string;
+  /** The emitted IR raises an Undefined trap (SIGILL). */
+  undefinedTrap: boolean;
+  ctx: A64Context;
+}
+
+/** Translates one word at `pc` the way the frontend does, reporting which row accepted it. */
+export function decodeWord(word: number, pc = 0x400000): Decoded {
+  const ctx = new A64Context(new IRBuilder(), 0);
+  ctx.pc = pc;
+  ctx.insn = word;
+  for (const entry of A64_TABLE.matches(word)) {
+    if (entry.handler(ctx, extractFields(entry.pattern, word))) {
+      const undefinedTrap = ctx.b.insns.some((i) => i.op === 'trap' && i.imm === TrapKind.Undefined);
+      return { name: entry.name, undefinedTrap, ctx };
+    }
+  }
+  return { undefinedTrap: true, ctx };
+}
+
+/** objdump's disassembly of the given words: one `[mnemonic, operands]` per word. */
+export function disassembleWords(words: readonly number[]): [string, string][] {
+  return withTempDir((dir) => {
+    const src = path.join(dir, 'w.s');
+    const obj = path.join(dir, 'w.o');
+    writeFileSync(src, words.map((w) => `.inst 0x${(w >>> 0).toString(16)}`).join('\n') + '\n');
+    execFileSync('aarch64-linux-gnu-as', ['-o', obj, src]);
+    const out = execFileSync('aarch64-linux-gnu-objdump', ['-d', obj], { maxBuffer: 1 << 28 }).toString();
+    return parseObjdump(out).map(({ mnemonic, operands }) => [mnemonic, operands]);
+  });
+}
+
+export interface ObjdumpLine {
+  address: number;
+  word: number;
+  mnemonic: string;
+  operands: string;
+}
+
+/** The instruction lines of `objdump -d` output. */
+export function parseObjdump(out: string): ObjdumpLine[] {
+  const lines: ObjdumpLine[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*([0-9a-f]+):\s+([0-9a-f]{8})\s+(\S+)\s*([^\n]*)$/.exec(line);
+    if (!m) continue;
+    lines.push({ address: parseInt(m[1]!, 16), word: parseInt(m[2]!, 16), mnemonic: m[3]!, operands: m[4]!.trim() });
+  }
+  return lines;
+}
