@@ -147,7 +147,12 @@ export class A64Context {
     const b = this.b;
     const next = this.pc + 4;
     this.successors.push(target, next);
-    b.exit(b.select(taken, b.i64(target), b.i64(next)));
+    // Two exits with constant pcs, so the code generator can chain both directly.
+    const toTarget = b.label();
+    b.brcond(taken, toTarget);
+    b.exit(b.i64(next));
+    b.place(toTarget);
+    b.exit(b.i64(target));
     this.ended = true;
   }
   /** Indirect branch to the address in `target` (i64). */
