@@ -22,22 +22,27 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
-/** Assembles A64 source with aarch64-linux-gnu-as; returns the .text bytes. */
-export function assemble(source: string): Buffer {
+/**
+ * Assembles A64 source with aarch64-linux-gnu-as and links it at `base` (so PC-relative
+ * relocations such as ADRP's are resolved); returns the .text bytes.
+ */
+export function assemble(source: string, base = 0x10000): Buffer {
   return withTempDir((dir) => {
     const src = path.join(dir, 'a.s');
     const obj = path.join(dir, 'a.o');
+    const elf = path.join(dir, 'a.elf');
     const bin = path.join(dir, 'a.bin');
     writeFileSync(src, `${source}\n`);
     execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src]);
-    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', obj, bin]);
+    execFileSync('aarch64-linux-gnu-ld', ['-Ttext', `0x${base.toString(16)}`, '-e', '0', '-o', elf, obj]);
+    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, bin]);
     return readFileSync(bin);
   });
 }
 
-/** The 32-bit instruction words of `lines`, one instruction per line. */
-export function assembleWords(lines: readonly string[]): number[] {
-  const bytes = assemble(lines.join('\n'));
+/** The 32-bit instruction words of `lines`, one instruction per line, placed at `base`. */
+export function assembleWords(lines: readonly string[], base?: number): number[] {
+  const bytes = assemble(lines.join('\n'), base);
   const words: number[] = [];
   for (let i = 0; i < bytes.length; i += 4) words.push(bytes.readUInt32LE(i));
   return words;
