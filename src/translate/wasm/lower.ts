@@ -28,6 +28,8 @@ export interface LowerEnv {
 }
 
 const STATE_PARAM = 0;
+/** Back-edges a self-looping block takes per entry before returning to the dispatcher. */
+const SELF_LOOP_BUDGET = 100_000;
 const LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3, 16: 4 };
 const MASK64 = (1n << 64n) - 1n;
 
@@ -49,6 +51,9 @@ class Lowering {
   private currentPc = 0;
   private readonly openLabels: number[] = [];
   private scratch = new Map<ValType, number[]>();
+  private readonly constPcs = new Map<number, number>();
+  private selfLoop = false;
+  private budget = -1;
 
   constructor(
     private readonly block: IRBlock,
@@ -57,11 +62,30 @@ class Lowering {
 
   lower(): FunctionBody {
     for (const t of this.block.temps) this.tempLocal.push(this.body.local(t.type));
+    for (const insn of this.block.insns) {
+      if (insn.op === 'const' && insn.type === 'i64') this.constPcs.set(insn.dst!.id, Number(insn.imm as bigint));
+    }
+    this.selfLoop = this.block.insns.some((i) => this.isSelfLoopExit(i));
     this.planSlots();
+    if (this.selfLoop) {
+      this.budget = this.body.local('i32');
+      this.c.byte(0x41).s32(SELF_LOOP_BUDGET).byte(0x21).u32(this.budget);
+      this.c.byte(0x03).byte(0x40);
+    }
     this.openLabelBlocks();
     for (const insn of this.block.insns) this.insn(insn);
+    if (this.selfLoop) this.c.byte(0x0b);
     this.c.byte(0x00); // unreachable: every block ends in exit or trap
     return this.body;
+  }
+
+  /** An exit to the block's own start: lowered as a wasm loop back-edge. */
+  private isSelfLoopExit(insn: Insn): boolean {
+    return (
+      insn.op === 'exit' &&
+      ((insn.imm as number | undefined) ?? TrapKind.None) === TrapKind.None &&
+      this.constPcs.get(insn.args[0]!.id) === this.block.pc
+    );
   }
 
   // --- State slots -------------------------------------------------------------------------
@@ -81,6 +105,11 @@ class Lowering {
       } else if (slot.type !== insn.type) {
         throw new Error(`state offset ${offset} accessed as ${slot.type} and ${insn.type}`);
       }
+    }
+    if (this.selfLoop) {
+      // Any iteration may exit after a previous one wrote a slot: load all, write back all written.
+      for (const insn of this.block.insns) if (insn.op === 'set') this.slots.get(insn.imm as number)!.written = true;
+      for (const slot of this.slots.values()) slot.loaded = true;
     }
     for (const slot of this.slots.values()) if (slot.loaded) this.loadSlot(slot);
   }
@@ -685,8 +714,12 @@ class Lowering {
   private emitExit(insn: Insn): void {
     const status = (insn.imm as number | undefined) ?? TrapKind.None;
     const target = insn.args[0]!;
-    const producer = this.block.insns.find((i) => i.dst === target);
-    const constPc = producer?.op === 'const' ? Number(producer.imm as bigint) : undefined;
+    const constPc = this.constPcs.get(target.id);
+    if (this.selfLoop && this.isSelfLoopExit(insn)) {
+      // Loop while the budget lasts; then return so V8 can enter the tiered-up code (no OSR).
+      this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+      this.c.byte(0x0d).u32(this.openLabels.length);
+    }
     this.writeBack();
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(target);
