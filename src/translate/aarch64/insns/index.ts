@@ -12,6 +12,7 @@ import { DATA_2SRC_ROWS } from './data-2src';
 import { DATA_3SRC_ROWS } from './data-3src';
 import { DATA_IMM_ROWS } from './data-imm';
 import { DATA_REG_ROWS } from './data-reg';
+import { FP_SCALAR_ROWS } from './fp-scalar';
 import { SYSTEM_ROWS } from './system';
 
 const ROWS: readonly (readonly [string, string, A64Handler])[] = [
@@ -23,6 +24,7 @@ const ROWS: readonly (readonly [string, string, A64Handler])[] = [
   ...DATA_3SRC_ROWS,
   ...DATA_IMM_ROWS,
   ...DATA_REG_ROWS,
+  ...FP_SCALAR_ROWS,
   ...SYSTEM_ROWS,
 ];
 
