@@ -7,14 +7,11 @@
  * target is its end + 8 (write `.+12` for a single instruction), where the program sets the word.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
-import { CF, NF, VF, ZF, xreg } from '../../src/translate/aarch64/state';
-import { STATE_PC } from '../../src/translate/frontend';
+import { CF, NF, VF, ZF } from '../../src/translate/aarch64/state';
 import { TrapKind } from '../../src/translate/ir/ops';
-import { runBlockWasm } from '../../src/translate/wasm/run-once';
-import { GuestMemory } from '../../src/memory/guest-memory';
-import { STATE_BASE, STATE_SIZE } from '../../src/memory/layout';
+import { CODE_BASE, STATE, codeSource, reg, resetState, runBlockAt, statePc, testMemory } from './run-block';
 import { assembleWords, withTempDir } from './toolchain';
 
 export interface RegInput {
@@ -82,7 +79,7 @@ export function runQemu(snippets: readonly string[][], inputs: readonly RegInput
   const out = withTempDir((dir) => {
     const src = path.join(dir, 'p.s');
     const exe = path.join(dir, 'p');
-    require('node:fs').writeFileSync(src, `${program}\n`);
+    writeFileSync(src, `${program}\n`);
     execFileSync('aarch64-linux-gnu-gcc', ['-march=armv8.2-a+crc+lse', '-nostdlib', '-static', '-o', exe, src]);
     return execFileSync('qemu-aarch64', ['-cpu', 'cortex-a57', exe], { maxBuffer: 1 << 28 });
   });
@@ -100,34 +97,23 @@ export function runQemu(snippets: readonly string[][], inputs: readonly RegInput
   return results;
 }
 
-let memory: GuestMemory | undefined;
-const CODE_BASE = 0x10000;
-
 /** Runs a snippet on each input through the A64 frontend and the WebAssembly backend. */
 export function runTsemu(snippet: readonly string[], inputs: readonly RegInput[]): RegOutput[] {
-  memory ??= new GuestMemory(true);
-  const mem = memory;
+  const view = testMemory().view;
   const words = assembleWords(snippet, CODE_BASE);
+  const code = codeSource(words);
   const end = CODE_BASE + words.length * 4;
-  const fetch32 = (pc: number): number | undefined =>
-    pc >= CODE_BASE && pc < end ? words[(pc - CODE_BASE) / 4] : undefined;
-  const code = { fetch32, fetch16: () => undefined };
-  const view = mem.view;
-  const base = STATE_BASE;
   return inputs.map((input) => {
-    mem.u8.fill(0, base, base + STATE_SIZE);
-    input.x.forEach((v, i) => view.setBigUint64(base + xreg(i), BigInt.asUintN(64, v), true));
-    [NF, ZF, CF, VF].forEach((slot, i) => view.setInt32(base + slot, (input.nzcv >> (3 - i)) & 1, true));
+    resetState(Object.fromEntries(input.x.map((v, i) => [i, v])));
+    [NF, ZF, CF, VF].forEach((slot, i) => view.setInt32(STATE + slot, (input.nzcv >> (3 - i)) & 1, true));
     let pc = CODE_BASE;
     for (let steps = 0; pc >= CODE_BASE && pc < end; steps++) {
       if (steps > words.length) throw new Error('snippet did not finish');
-      const block = aarch64Frontend.translate(code, pc, { maxInsns: 64, flags: 0 });
-      const status = runBlockWasm(block, mem, base, 'little');
+      const status = runBlockAt(code, pc);
       if (status !== TrapKind.None && status !== TrapKind.Yield) throw new Error(`trap ${TrapKind[status]} at ${pc}`);
-      pc = Number(view.getBigUint64(base + STATE_PC, true));
+      pc = statePc();
     }
-    const flags = [NF, ZF, CF, VF].reduce((acc, slot, i) => acc | (BigInt(view.getInt32(base + slot, true)) << BigInt(31 - i)), 0n);
-    const x = input.x.map((_, i) => view.getBigUint64(base + xreg(i), true));
-    return [...x, flags, pc === end + 8 ? 1n : 0n];
+    const flags = [NF, ZF, CF, VF].reduce((acc, slot, i) => acc | (BigInt(view.getInt32(STATE + slot, true)) << BigInt(31 - i)), 0n);
+    return [...input.x.map((_, i) => reg(i)), flags, pc === end + 8 ? 1n : 0n];
   });
 }

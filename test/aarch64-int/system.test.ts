@@ -4,29 +4,16 @@
  * effect on memory, and the block endings FPCR writes and IC IVAU need.
  */
 import { describe, expect, it } from 'vitest';
-import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
-import { xreg } from '../../src/translate/aarch64/state';
-import { GuestMemory } from '../../src/memory/guest-memory';
-import { STATE_BASE, STATE_SIZE } from '../../src/memory/layout';
 import { TrapKind } from '../../src/translate/ir/ops';
-import { runBlockWasm } from '../../src/translate/wasm/run-once';
+import { CODE_BASE, codeSource, reg, resetState, runBlockAt, testMemory } from './run-block';
 import { assembleWords, decodeWord } from './toolchain';
 
-const memory = new GuestMemory(true);
-const CODE = 0x10000;
+const memory = testMemory();
 
-/** Translates `lines` at CODE as one block and runs it once; X registers from `x`. */
+/** Runs `lines` as one block at CODE_BASE with X registers from `x`. */
 function run(lines: string[], x: Record<number, bigint> = {}): { status: TrapKind; reg: (n: number) => bigint } {
-  const words = assembleWords(lines, CODE);
-  const code = {
-    fetch32: (pc: number) => (pc >= CODE && pc < CODE + words.length * 4 ? words[(pc - CODE) / 4] : undefined),
-    fetch16: () => undefined,
-  };
-  memory.u8.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
-  for (const [n, v] of Object.entries(x)) memory.view.setBigUint64(STATE_BASE + xreg(Number(n)), v, true);
-  const block = aarch64Frontend.translate(code, CODE, { maxInsns: 64, flags: 0 });
-  const status = runBlockWasm(block, memory, STATE_BASE, 'little');
-  return { status, reg: (n) => memory.view.getBigUint64(STATE_BASE + xreg(n), true) };
+  resetState(x);
+  return { status: runBlockAt(codeSource(assembleWords(lines, CODE_BASE)), CODE_BASE), reg };
 }
 
 const field = (v: bigint, lsb: number): number => Number((v >> BigInt(lsb)) & 15n);

@@ -2,6 +2,7 @@
  * A64 data processing (3 source): multiply-add and multiply-subtract, their widening forms, and
  * the high halves of 64x64-bit products (ARM ARM C4.1.88).
  */
+import type { Temp } from '../../ir/block';
 import type { A64Handler } from '../context';
 
 /** MADD/MSUB (MUL, MNEG): Rd = Ra +/- Rn * Rm. */
@@ -16,7 +17,7 @@ const multiplyAdd: A64Handler = (ctx, f) => {
 /** SMADDL/SMSUBL/UMADDL/UMSUBL (SMULL, UMULL, ...): Xd = Xa +/- Wn * Wm, widened by sign (u = 0) or zero. */
 const multiplyAddLong: A64Handler = (ctx, f) => {
   const b = ctx.b;
-  const widen = f.u ? b.zext.bind(b) : b.sext.bind(b);
+  const widen = (v: Temp): Temp => (f.u ? b.zext(v) : b.sext(v));
   const product = b.binary('mul', widen(ctx.w(f.rn)), widen(ctx.w(f.rm)));
   const acc = ctx.x(f.ra);
   ctx.setReg(f.rd, f.o0 ? b.sub(acc, product) : b.add(acc, product));

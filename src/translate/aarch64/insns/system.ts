@@ -107,7 +107,10 @@ const msr: A64Handler = (ctx, f) => {
 /** All hints (NOP, YIELD, WFE, WFI, SEV, BTI, PACIASP, AUTIASP, CSDB, ...) do nothing in user mode. */
 const hint: A64Handler = () => true;
 
-/** DSB (also SSBB, PSSBB), DMB, ISB: translated code never reorders guest memory accesses across blocks. */
+/**
+ * DSB (also SSBB, PSSBB), DMB, ISB emit nothing: the IR has no memory fence yet. A single guest
+ * thread needs none; guest threads running in parallel workers will want one (wasm atomic.fence).
+ */
 const barrier: A64Handler = (_ctx, f) => f.op2 >= 4 && f.op2 <= 6;
 
 const clrex: A64Handler = (ctx) => {
