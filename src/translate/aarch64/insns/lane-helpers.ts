@@ -28,11 +28,6 @@ export interface LaneShape {
   keep?: boolean;
   /** Operation immediate (< 4096). */
   param?: number;
-  /**
-   * Pairwise: result lane i combines elements 2i and 2i+1 of the concatenation Vn:Vm (each holding
-   * `lanes` elements), as ADDP/FADDP/FMAXP do.
-   */
-  pairwise?: boolean;
 }
 
 function encodeShape(s: LaneShape): number {
@@ -41,7 +36,6 @@ function encodeShape(s: LaneShape): number {
     (s.n << 2) |
     (s.m << 4) |
     ((s.lanes - 1) << 6) |
-    ((s.pairwise ? 1 : 0) << 10) |
     ((s.srcOffset ?? 0) << 11) |
     ((s.dstOffset ?? 0) << 15) |
     ((s.keep ? 1 : 0) << 19) |
@@ -54,7 +48,6 @@ interface Decoded {
   n: number;
   m: number;
   lanes: number;
-  pairwise: boolean;
   srcOffset: number;
   dstOffset: number;
   keep: boolean;
@@ -66,8 +59,7 @@ function decodeShape(spec: number): Decoded {
     d: spec & 3,
     n: (spec >>> 2) & 3,
     m: (spec >>> 4) & 3,
-    lanes: ((spec >>> 6) & 15) + 1,
-    pairwise: ((spec >>> 10) & 1) === 1,
+    lanes: ((spec >>> 6) & 31) + 1,
     srcOffset: (spec >>> 11) & 15,
     dstOffset: (spec >>> 15) & 15,
     keep: ((spec >>> 19) & 1) === 1,
@@ -132,10 +124,9 @@ const LANES = defineHelper({
     const x = laneCtx(env, s);
     const fn = LANE_OPS[Number(op) as LaneOp];
     const results: bigint[] = [];
-    const pairElem = (j: number): bigint => (j < s.lanes ? readLane(h, rn, s.n, j) : readLane(h, rm, s.m, j - s.lanes));
     for (let i = 0; i < s.lanes; i++) {
-      const a = s.pairwise ? pairElem(2 * i) : readLane(h, rn, s.n, i + s.srcOffset);
-      const b = s.pairwise ? pairElem(2 * i + 1) : readLane(h, rm, s.m, i + s.srcOffset);
+      const a = readLane(h, rn, s.n, i + s.srcOffset);
+      const b = readLane(h, rm, s.m, i + s.srcOffset);
       const c = readLane(h, rd, s.d, i + s.dstOffset);
       results.push(fn(a, b, c, x));
     }
