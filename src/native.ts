@@ -21,6 +21,43 @@ export interface NativeAddon {
   hostMoveMapping(oldAddr: number, oldLength: number, newLength: number, newAddr: number): number;
   /** The O_ACCMODE bits (0 read-only, 1 write-only, 2 read-write) of a host fd, or -errno. */
   hostFdAccessMode(fd: number): number;
+  /** What an inherited descriptor is: open, a socket, listening (SO_ACCEPTCONN), its SO_DOMAIN and SO_TYPE; error = errno of a failed check. */
+  socketInfo(fd: number): HostSocketInfo;
+  /** One non-blocking recvmsg (read() on a non-socket) keeping SCM_RIGHTS descriptors (close-on-exec). Empty data with error 0 is end of stream. */
+  recvWithFds(fd: number, maxBytes: number): HostReceived;
+  /** One non-blocking send of buffer[offset..] (write() on a non-socket): bytes written or -errno. */
+  sendBytes(fd: number, buffer: Buffer, offset: number): number;
+  /** close(2): 0 or -errno. */
+  closeFd(fd: number): number;
+  /** A close-on-exec duplicate numbered 3 or above, or -errno. */
+  dupFd(fd: number): number;
+  /** dup2(2): newFd or -errno. */
+  dupTo(oldFd: number, newFd: number): number;
+  /** Calls back whenever fd is ready for events (1 readable, 2 writable), in Node's own libuv loop. A watch id or -errno. */
+  watchFd(fd: number, events: number, callback: (status: number, events: number) => void): number;
+  /** Changes the events a watch waits for (0 pauses it). 0 or -errno. */
+  setWatchEvents(id: number, events: number): number;
+  /** Stops and releases a watch; the descriptor stays open. */
+  unwatchFd(id: number): number;
+  /** A new raw-mode pseudo-terminal: non-blocking master fd (or -errno) and the slave's path. */
+  openPty(): { fd: number; path: string };
+}
+
+/** Result of NativeAddon.socketInfo. */
+export interface HostSocketInfo {
+  open: boolean;
+  socket: boolean;
+  listening: boolean;
+  domain: number;
+  type: number;
+  error: number;
+}
+
+/** Result of NativeAddon.recvWithFds. */
+export interface HostReceived {
+  data: Buffer;
+  fds: number[];
+  error: number;
 }
 
 let addon: NativeAddon | undefined;
