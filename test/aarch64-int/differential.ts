@@ -99,8 +99,12 @@ export function runQemu(snippets: readonly string[][], inputs: readonly RegInput
 
 /** Runs a snippet on each input through the A64 frontend and the WebAssembly backend. */
 export function runTsemu(snippet: readonly string[], inputs: readonly RegInput[]): RegOutput[] {
+  return runTsemuWords(assembleWords(snippet, CODE_BASE), inputs);
+}
+
+/** runTsemu for an already assembled snippet (position-independent code, or assembled at CODE_BASE). */
+export function runTsemuWords(words: readonly number[], inputs: readonly RegInput[]): RegOutput[] {
   const view = testMemory().view;
-  const words = assembleWords(snippet, CODE_BASE);
   const code = codeSource(words);
   const end = CODE_BASE + words.length * 4;
   return inputs.map((input) => {

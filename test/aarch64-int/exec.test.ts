@@ -4,7 +4,8 @@
  * qemu-aarch64 on the same inputs.
  */
 import { describe, expect, it } from 'vitest';
-import { makeInputs, runQemu, runTsemu } from './differential';
+import { makeInputs, runQemu, runTsemu, runTsemuWords } from './differential';
+import { assembleWords } from './toolchain';
 
 const CONDS = ['eq', 'ne', 'cs', 'cc', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
 
@@ -97,4 +98,34 @@ describe('A64 integer execution against qemu-aarch64', () => {
       expect(hex(got)).toEqual(hex(expected[s]!));
     });
   });
+});
+
+/** Field positions for the bitfield sweep: the edges and a stride through the middle. */
+const positions = (size: number): number[] => [...new Set([0, 1, 7, 15, 16, 17, size / 2 - 1, size / 2 + 3, size - 2, size - 1])];
+
+describe('A64 bitfield and extract sweep against qemu-aarch64', () => {
+  const inputs = makeInputs(3, 0x1234567);
+  const families: [string, string[]][] = [];
+  for (const [r, size] of [['w', 32], ['x', 64]] as const) {
+    for (const op of ['sbfm', 'bfm', 'ubfm']) {
+      const snippets = positions(size).flatMap((immr) => positions(size).map((imms) => `${op} ${r}0, ${r}1, #${immr}, #${imms}`));
+      families.push([`${op} ${r}`, snippets]);
+    }
+    families.push([`extr ${r}`, positions(size).map((lsb) => `extr ${r}0, ${r}1, ${r}2, #${lsb}`)]);
+  }
+  const all = families.flatMap(([, s]) => s);
+  const expected = runQemu(all.map((l) => [l]), inputs);
+  const words = assembleWords(all);
+  let at = 0;
+  for (const [name, snippets] of families) {
+    const first = at;
+    at += snippets.length;
+    it(name, () => {
+      const mismatches = snippets.filter((_src, i) => {
+        const got = runTsemuWords([words[first + i]!], inputs);
+        return JSON.stringify(got.map(String)) !== JSON.stringify(expected[first + i]!.map(String));
+      });
+      expect(mismatches).toEqual([]);
+    });
+  }
 });
