@@ -83,9 +83,10 @@ export class AddressSpace {
     if (type === MAP_SHARED_VALIDATE && flags & ~MAP_VALIDATE_MASK) return -errno.EOPNOTSUPP;
     const shared = type !== MAP_PRIVATE;
     const access = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-    if (offset < 0 || !pageAligned(offset) || length <= 0) return -errno.EINVAL;
+    if (offset < 0 || !pageAligned(offset) || length === 0) return -errno.EINVAL;
+    // A negative length is a huge unsigned one.
     const len = pageUp(length);
-    if (len > WINDOW_SIZE) return -errno.ENOMEM;
+    if (length < 0 || len > WINDOW_SIZE) return -errno.ENOMEM;
 
     let file: MappedFile | undefined;
     if (!(flags & MAP_ANONYMOUS)) {

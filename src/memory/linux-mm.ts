@@ -5,6 +5,7 @@
  */
 import { PageFlags } from './layout';
 
+export const PROT_NONE = 0x0;
 export const PROT_READ = 0x1;
 export const PROT_WRITE = 0x2;
 export const PROT_EXEC = 0x4;

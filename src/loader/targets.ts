@@ -1,0 +1,55 @@
+/**
+ * Per-target facts the loader needs: which ELF files a target runs and what its Linux kernel
+ * tells a new process through the auxiliary vector.
+ */
+
+export interface LoaderTarget {
+  /** As in tsemu-<name>. */
+  readonly name: string;
+  /** e_machine of the binaries this target runs. */
+  readonly machine: number;
+  /** elfy's name for that e_machine. */
+  readonly machineName: string;
+  /** ELF class: 64- or 32-bit words. */
+  readonly elfClass: 32 | 64;
+  /** Byte orders accepted (the ELF file's own decides guest memory's). */
+  readonly byteOrders: readonly ('little' | 'big')[];
+  /** AT_HWCAP and AT_HWCAP2: the features tsemu's frontend implements. */
+  readonly hwcap: number;
+  readonly hwcap2: number;
+  /** AT_PLATFORM string. */
+  readonly platform: string;
+  /** AT_MINSIGSTKSZ, where the kernel reports it (undefined: the entry is omitted). */
+  readonly minSigStkSz: number | undefined;
+  /** Size of the initial stack when the user gives none (bytes). */
+  readonly defaultStackSize: number;
+}
+
+/** arch/arm64/include/uapi/asm/hwcap.h */
+const HWCAP_FP = 1 << 0;
+const HWCAP_ASIMD = 1 << 1;
+const HWCAP_CRC32 = 1 << 7;
+const HWCAP_ATOMICS = 1 << 8;
+const HWCAP_CPUID = 1 << 11;
+
+export const LOADER_TARGETS = {
+  /**
+   * AArch64: HWCAP lists what the A64 frontend implements and the ID registers it reports
+   * (translate/aarch64/insns/cpu-id.ts): FP, Advanced SIMD, CRC32, LSE atomics, and CPUID (EL0 reads
+   * of ID registers, which Linux emulates). No EVTSTRM (like QEMU: there is no event stream), no
+   * HWCAP2 features. AT_MINSIGSTKSZ is Linux's value for a CPU without SVE/SME: sizeof(struct
+   * rt_sigframe) 4688 + a 16-byte frame record + 16 bytes of alignment padding.
+   */
+  aarch64: {
+    name: 'aarch64',
+    machine: 183,
+    machineName: 'AArch64',
+    elfClass: 64,
+    byteOrders: ['little'],
+    hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID,
+    hwcap2: 0,
+    platform: 'aarch64',
+    minSigStkSz: 4720,
+    defaultStackSize: 8 * 1024 * 1024,
+  },
+} as const satisfies Record<string, LoaderTarget>;
