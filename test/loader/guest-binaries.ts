@@ -47,6 +47,7 @@ export interface ReadelfProgramHeader {
   filesz: number;
   memsz: number;
   flags: string;
+  align: number;
 }
 
 /** readelf's ELF header fields and program headers of a file. */
@@ -55,7 +56,7 @@ export function readelf(file: string): { header: Map<string, string>; programs: 
   const header = new Map<string, string>();
   for (const m of text.matchAll(/^\s+([^:\n]+):\s+(.*)$/gm)) header.set(m[1]!.trim(), m[2]!.trim());
   const programs: ReadelfProgramHeader[] = [];
-  const row = /^\s+([A-Z_]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+([RWE ]+?)\s+0x[0-9a-f]+$/gm;
+  const row = /^\s+([A-Z_]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+([RWE ]+?)\s+0x([0-9a-f]+)$/gm;
   for (const m of text.matchAll(row)) {
     programs.push({
       type: m[1]!,
@@ -64,6 +65,7 @@ export function readelf(file: string): { header: Map<string, string>; programs: 
       filesz: parseInt(m[4]!, 16),
       memsz: parseInt(m[5]!, 16),
       flags: m[6]!.replace(/ /g, ''),
+      align: parseInt(m[7]!, 16),
     });
   }
   return { header, programs };
