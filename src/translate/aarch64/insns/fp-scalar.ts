@@ -15,6 +15,7 @@ import { callFpScalar } from './lane-helpers';
 import { LaneOp, RMODE_FPCR } from './lane-ops';
 import {
   fastFp,
+  flushesDenormals,
   fromBits64,
   guarded,
   keepLow,
@@ -65,7 +66,7 @@ export function scalarFpOp(
     const bits = srcs.map((r) => toBits64(ctx, readElem(ctx, r, t.sizeLog)));
     writeBits(ctx, d, callFpScalar(ctx, op, { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param }, bits));
   };
-  if (!t.float || !native || (honoursFpcr && !fastFp(ctx))) return slow();
+  if (!t.float || !native || (honoursFpcr ? !fastFp(ctx) : flushesDenormals(ctx))) return slow();
   const float = t.float;
   const result = native(srcs.map((r) => readFloat(ctx, r, float)));
   guarded(ctx, notFinite(ctx, result), () => writeScalar(ctx, d, result), slow);
@@ -164,7 +165,7 @@ function fcvt(ctx: A64Context, from: FpType, to: FpType, d: number, n: number): 
     const bits = toBits64(ctx, readElem(ctx, n, from.sizeLog));
     writeBits(ctx, d, callFpScalar(ctx, LaneOp.FConvert, { d: to.sizeLog, n: from.sizeLog, m: 0 }, [bits]));
   };
-  if (!from.float || !to.float || (to.float === 'f32' && !fastFp(ctx))) return slow();
+  if (!from.float || !to.float || !fastFp(ctx)) return slow();
   const x = readFloat(ctx, n, from.float);
   const r = to.float === 'f64' ? ctx.b.convert('fpromote', 'f64', x) : ctx.b.convert('fdemote', 'f32', x);
   guarded(ctx, notFinite(ctx, r), () => writeScalar(ctx, d, r), slow);
@@ -302,7 +303,7 @@ export function floatToInt(
     const shape = { d: width === 64 ? 3 : 2, n: t.sizeLog, m: 0, param: mode | (unsigned ? 8 : 0) | (fbits << 4) };
     write(fromBits64(ctx, callFpScalar(ctx, LaneOp.FToFixed, shape, [bits]), type));
   };
-  if (!t.float) return slow();
+  if (!t.float || flushesDenormals(ctx)) return slow();
   const float = t.float;
   const k = (v: number): Temp => (float === 'f32' ? b.f32(v) : b.f64(v));
   let x = readFloat(ctx, n, float);

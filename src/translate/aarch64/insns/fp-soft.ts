@@ -333,9 +333,15 @@ export function fpMinMax(x: bigint, y: bigint, f: FpFormat, env: FpEnv, max: boo
   }
   const nan = processNaNs([x, y], f, env);
   if (nan !== undefined) return nan;
-  const cmp = fpCompareOrder(unpack(x, f, env), unpack(y, f, env));
-  if (cmp === 0) return max ? x & y : x | y; // +0 vs -0: max takes +0, min -0
-  return (cmp > 0) === max ? x : y;
+  const a = unpack(x, f, env);
+  const b = unpack(y, f, env);
+  const cmp = fpCompareOrder(a, b);
+  // Zeros of both signs: max takes +0, min takes -0.
+  if (a.kind === 'zero' && b.kind === 'zero') return packZero(max ? a.sign & b.sign : a.sign | b.sign, f);
+  const pick = cmp === 0 || (cmp > 0) === max ? a : b;
+  if (pick.kind === 'inf') return packInf(pick.sign, f);
+  if (pick.kind === 'zero') return packZero(pick.sign, f);
+  return roundPack(pick.sign, pick.m, pick.e, false, f, env);
 }
 
 /** -1, 0, 1 for ordered finite/infinite/zero values (zeros equal). */

@@ -28,6 +28,13 @@ export interface LaneShape {
   keep?: boolean;
   /** Operation immediate (< 4096). */
   param?: number;
+  /**
+   * Pairwise: result lane i combines elements 2i and 2i+1 of the concatenation Vn:Vm (each holding
+   * `lanes` elements), as ADDP/FADDP/FMAXP do.
+   */
+  pairwise?: boolean;
+  /** By-element forms: every lane takes Vm's element `mIndex` as its second operand. */
+  mIndex?: number;
 }
 
 function encodeShape(s: LaneShape): number {
@@ -36,6 +43,7 @@ function encodeShape(s: LaneShape): number {
     (s.n << 2) |
     (s.m << 4) |
     ((s.lanes - 1) << 6) |
+    ((s.pairwise ? 1 : 0) << 10) |
     ((s.srcOffset ?? 0) << 11) |
     ((s.dstOffset ?? 0) << 15) |
     ((s.keep ? 1 : 0) << 19) |
@@ -48,6 +56,7 @@ interface Decoded {
   n: number;
   m: number;
   lanes: number;
+  pairwise: boolean;
   srcOffset: number;
   dstOffset: number;
   keep: boolean;
@@ -59,7 +68,8 @@ function decodeShape(spec: number): Decoded {
     d: spec & 3,
     n: (spec >>> 2) & 3,
     m: (spec >>> 4) & 3,
-    lanes: ((spec >>> 6) & 31) + 1,
+    lanes: ((spec >>> 6) & 15) + 1,
+    pairwise: ((spec >>> 10) & 1) === 1,
     srcOffset: (spec >>> 11) & 15,
     dstOffset: (spec >>> 15) & 15,
     keep: ((spec >>> 19) & 1) === 1,
@@ -67,17 +77,20 @@ function decodeShape(spec: number): Decoded {
   };
 }
 
+/** State offset as an unsigned address (generated code passes it as an i32, which may read negative). */
+const stateAt = (h: HelperContext, offset: number): number => (h.stateBase >>> 0) + offset;
+
 function envOf(h: HelperContext): FpEnv {
-  return FpEnv.fromFpcr(h.view.getUint32(h.stateBase + FPCR, true));
+  return FpEnv.fromFpcr(h.view.getUint32(stateAt(h, FPCR), true));
 }
 function commitFlags(h: HelperContext, env: FpEnv): void {
   if (env.flags === 0) return;
-  const at = h.stateBase + FPSR;
+  const at = stateAt(h, FPSR);
   h.view.setUint32(at, h.view.getUint32(at, true) | env.flags, true);
 }
 
 function readLane(h: HelperContext, reg: number, sizeLog: number, lane: number): bigint {
-  const at = h.stateBase + vreg(reg) + (lane << sizeLog);
+  const at = stateAt(h, vreg(reg) + (lane << sizeLog));
   switch (sizeLog) {
     case 0:
       return BigInt(h.view.getUint8(at));
@@ -91,7 +104,7 @@ function readLane(h: HelperContext, reg: number, sizeLog: number, lane: number):
 }
 
 function writeLane(h: HelperContext, reg: number, sizeLog: number, lane: number, value: bigint): void {
-  const at = h.stateBase + vreg(reg) + (lane << sizeLog);
+  const at = stateAt(h, vreg(reg) + (lane << sizeLog));
   switch (sizeLog) {
     case 0:
       return h.view.setUint8(at, Number(value & 0xffn));
@@ -120,17 +133,21 @@ const LANES = defineHelper({
     const s = decodeShape(Number(spec));
     const r = Number(regs);
     const [rd, rn, rm] = [r & 31, (r >>> 5) & 31, (r >>> 10) & 31];
+    const mIndex = (r >>> 15) - 1;
     const env = envOf(h);
     const x = laneCtx(env, s);
     const fn = LANE_OPS[Number(op) as LaneOp];
     const results: bigint[] = [];
+    const pairElem = (j: number): bigint => (j < s.lanes ? readLane(h, rn, s.n, j) : readLane(h, rm, s.m, j - s.lanes));
     for (let i = 0; i < s.lanes; i++) {
-      const a = readLane(h, rn, s.n, i + s.srcOffset);
-      const b = readLane(h, rm, s.m, i + s.srcOffset);
+      const a = s.pairwise ? pairElem(2 * i) : readLane(h, rn, s.n, i + s.srcOffset);
+      const b = s.pairwise
+        ? pairElem(2 * i + 1)
+        : readLane(h, rm, s.m, mIndex >= 0 ? mIndex : i + s.srcOffset);
       const c = readLane(h, rd, s.d, i + s.dstOffset);
       results.push(fn(a, b, c, x));
     }
-    if (!s.keep) for (let i = 0; i < 16; i++) h.view.setUint8(h.stateBase + vreg(rd) + i, 0);
+    if (!s.keep) for (let i = 0; i < 16; i++) h.view.setUint8(stateAt(h, vreg(rd) + i), 0);
     results.forEach((v, i) => writeLane(h, rd, s.d, i + s.dstOffset, v));
     commitFlags(h, env);
   },
@@ -143,7 +160,8 @@ const FP_SCALAR = defineHelper({
   impl(h, op, spec, a, b, c) {
     const s = decodeShape(Number(spec));
     const env = envOf(h);
-    const result = LANE_OPS[Number(op) as LaneOp](BigInt(a), BigInt(b), BigInt(c), laneCtx(env, s));
+    const [x, y, z] = [a, b, c].map((v) => BigInt.asUintN(64, BigInt(v))) as [bigint, bigint, bigint];
+    const result = LANE_OPS[Number(op) as LaneOp](x, y, z, laneCtx(env, s));
     commitFlags(h, env);
     return BigInt.asUintN(64, result);
   },
@@ -152,7 +170,8 @@ const FP_SCALAR = defineHelper({
 /** Vd = op over lanes of Vn, Vm (and old Vd), computed by the reference helper. */
 export function callLanes(ctx: A64Context, op: LaneOp, shape: LaneShape, d: number, n: number, m = 0): void {
   const b = ctx.b;
-  b.call(LANES, [b.i32(op), b.i32(encodeShape(shape)), b.i32(d | (n << 5) | (m << 10))]);
+  const regs = d | (n << 5) | (m << 10) | ((shape.mIndex ?? -1) + 1) * (1 << 15);
+  b.call(LANES, [b.i32(op), b.i32(encodeShape(shape)), b.i32(regs)]);
 }
 
 /** op on scalar bit patterns (i64, zero-extended), computed by the reference helper; returns i64 bits. */

@@ -20,6 +20,11 @@ export function fastFp(ctx: A64Context): boolean {
   return (ctx.flags & (FLAG_DIRECTED_ROUNDING | FLAG_FLUSH_TO_ZERO)) === 0;
 }
 
+/** FPCR.FZ: denormal inputs and results are flushed, which wasm cannot do. */
+export function flushesDenormals(ctx: A64Context): boolean {
+  return (ctx.flags & FLAG_FLUSH_TO_ZERO) !== 0;
+}
+
 /** A v128 constant whose `lanes` lowest lanes of `bytes` bytes hold `value` (the rest zero). */
 export function laneConst(ctx: A64Context, bytes: number, value: bigint, lanes = 16 / bytes): Temp {
   const out = new Uint8Array(16);
