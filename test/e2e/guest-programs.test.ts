@@ -1,0 +1,86 @@
+/**
+ * Every guest test program of test/guest/ run under tsemu and under qemu-aarch64 (the oracle):
+ * same stdout, same exit status or killing signal, and the same stderr where it is deterministic
+ * (not on death by a signal, where QEMU prints its own "uncaught target signal" line).
+ */
+import { describe, it } from 'vitest';
+import { expectOracleEnding, expectSameBehaviour, runUnderBoth, type Ending } from '../lib/oracle';
+import { AARCH64, guestProgram } from '../lib/targets';
+
+interface GuestCase {
+  /** Test title; says which program and what it checks. */
+  title: string;
+  program: string;
+  args?: string[];
+  emulatorArgs?: string[];
+  input?: string;
+  /** How the program ends under the oracle. */
+  ending: Ending;
+  /** A known tsemu gap: the test is it.fails with this reason until the gap is closed. */
+  knownGap?: string;
+}
+
+const OK: Ending = { status: 0 };
+
+const CASES: GuestCase[] = [
+  { title: 'raw_syscalls: write and exit_group without libc', program: 'raw_syscalls', ending: { status: 7 } },
+  { title: 'hello: stdio to stdout and stderr', program: 'hello', ending: OK },
+  { title: 'exit_status: exit(42)', program: 'exit_status', args: ['exit', '42'], ending: { status: 42 } },
+  { title: 'exit_status: exit(256) is 0', program: 'exit_status', args: ['exit', '256'], ending: OK },
+  { title: 'exit_status: _exit(3) drops buffered stdout', program: 'exit_status', args: ['_exit', '3'], ending: { status: 3 } },
+  { title: 'exit_status: abort() dies by SIGABRT', program: 'exit_status', args: ['abort'], ending: { signal: 'SIGABRT' } },
+  { title: 'exit_status: raise(SIGTERM) dies by SIGTERM', program: 'exit_status', args: ['raise', '15'], ending: { signal: 'SIGTERM' } },
+  { title: 'args: argv, envp and auxv', program: 'args', args: ['one', 'two words', '', '--flag=x'], ending: OK },
+  {
+    title: 'args: -E, -U and -0 change the guest environment and argv[0]',
+    program: 'args',
+    args: ['x'],
+    emulatorArgs: ['-E', 'TSEMU_TEST_UNSET=now set', '-U', 'TSEMU_TEST_VAR', '-0', 'renamed-argv0'],
+    ending: OK,
+  },
+  {
+    title: 'stdin_filter: reads piped stdin in small pieces',
+    program: 'stdin_filter',
+    input: 'first line\nsecond\n\n' + 'x'.repeat(5000) + '\nno newline at end',
+    ending: OK,
+  },
+  { title: 'fileio: file I/O round trip and errno values', program: 'fileio', ending: OK },
+  { title: 'dirlist: readdir/scandir of 300 entries, sorted', program: 'dirlist', ending: OK },
+  { title: 'malloc_stress: malloc/calloc/realloc/free, brk and mmap', program: 'malloc_stress', ending: OK },
+  { title: 'float_printf: printf of float, double and binary128 long double', program: 'float_printf', ending: OK },
+  { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },
+  { title: 'setjmp_longjmp: setjmp/longjmp, sigsetjmp/siglongjmp', program: 'setjmp_longjmp', ending: OK },
+  { title: 'sha256: SHA-256 of test vectors and a 1 MiB buffer', program: 'sha256', ending: OK },
+  { title: 'int_edge: division by zero, INT_MIN/-1, shifts, overflow, bit counts', program: 'int_edge', ending: OK },
+  { title: 'fp_edge: NaN, infinities, signed zeros, rounding modes, exception flags', program: 'fp_edge', ending: OK },
+  { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram', program: 'vector_loops', ending: OK },
+  { title: 'neon: Advanced SIMD intrinsics', program: 'neon', ending: OK },
+  { title: 'strings: glibc SIMD string routines over lengths and alignments', program: 'strings', ending: OK },
+  { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },
+  { title: 'time_funcs: calendar conversions and clock sanity', program: 'time_funcs', ending: OK },
+  { title: 'segv: null pointer store dies by SIGSEGV', program: 'segv', args: ['die'], ending: { signal: 'SIGSEGV' } },
+  { title: 'segv: SIGSEGV handler sees si_code and si_addr', program: 'segv', args: ['catch'], ending: OK },
+  { title: 'sigill: undefined instruction dies by SIGILL', program: 'sigill', args: ['die'], ending: { signal: 'SIGILL' } },
+  { title: 'sigill: SIGILL handler skips the instruction and returns', program: 'sigill', args: ['catch'], ending: OK },
+  { title: 'signals: handlers, masks, sigaltstack, EINTR', program: 'signals', ending: OK },
+  { title: 'jit: generated code, W^X and RWX rewrites with cache flushes', program: 'jit', ending: OK },
+  { title: 'threads: pthreads with mutex, condvar and TLS', program: 'threads', ending: OK },
+  { title: 'fork_wait: fork, pipe and waitpid statuses', program: 'fork_wait', ending: OK },
+];
+
+describe(`guest programs on ${AARCH64.name}: tsemu vs ${AARCH64.qemu}`, () => {
+  for (const c of CASES) {
+    const test = c.knownGap ? it.fails : it;
+    const title = c.knownGap ? `${c.title} (known gap: ${c.knownGap})` : c.title;
+    test(title, async () => {
+      const results = await runUnderBoth(AARCH64, {
+        program: guestProgram(AARCH64, c.program),
+        args: c.args,
+        emulatorArgs: c.emulatorArgs,
+        input: c.input,
+      });
+      expectOracleEnding(results.qemu, c.ending);
+      expectSameBehaviour(results, !('signal' in c.ending));
+    });
+  }
+});

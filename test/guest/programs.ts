@@ -1,0 +1,52 @@
+/**
+ * The guest test programs: one row per program, naming its sources (relative to test/guest/) and
+ * the compiler flags it needs on top of the target's. Programs under common/ are portable C built
+ * for every target; those under <target>/ use that architecture's assembly or intrinsics.
+ */
+
+export interface GuestProgramSpec {
+  /** Output file name in test/guest/build/<target>/. */
+  readonly name: string;
+  readonly sources: readonly string[];
+  /** Extra compiler flags (after the target's). */
+  readonly cflags?: readonly string[];
+  /** Targets that build it (all when absent). */
+  readonly targets?: readonly string[];
+}
+
+export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
+  { name: 'hello', sources: ['common/hello.c'] },
+  { name: 'exit_status', sources: ['common/exit_status.c'] },
+  { name: 'args', sources: ['common/args.c'] },
+  { name: 'stdin_filter', sources: ['common/stdin_filter.c'] },
+  { name: 'fileio', sources: ['common/fileio.c'] },
+  { name: 'dirlist', sources: ['common/dirlist.c'] },
+  { name: 'malloc_stress', sources: ['common/malloc_stress.c'] },
+  { name: 'float_printf', sources: ['common/float_printf.c'], cflags: ['-lm'] },
+  { name: 'qsort_bsearch', sources: ['common/qsort_bsearch.c'] },
+  { name: 'setjmp_longjmp', sources: ['common/setjmp_longjmp.c'] },
+  { name: 'sha256', sources: ['common/sha256.c'] },
+  { name: 'fp_edge', sources: ['common/fp_edge.c'], cflags: ['-frounding-math', '-fsignaling-nans', '-lm'] },
+  { name: 'vector_loops', sources: ['common/vector_loops.c'], cflags: ['-ftree-vectorize'] },
+  {
+    name: 'strings',
+    sources: ['common/strings.c'],
+    cflags: ['-fno-builtin', '-fno-tree-loop-distribute-patterns'],
+  },
+  { name: 'strconv', sources: ['common/strconv.c'] },
+  { name: 'time_funcs', sources: ['common/time_funcs.c'] },
+  { name: 'segv', sources: ['common/segv.c'] },
+  { name: 'signals', sources: ['common/signals.c'] },
+  { name: 'threads', sources: ['common/threads.c'], cflags: ['-pthread'] },
+  { name: 'fork_wait', sources: ['common/fork_wait.c'] },
+  { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
+  { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
+  { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
+  { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
+  { name: 'raw_syscalls', sources: ['aarch64/raw_syscalls.S'], cflags: ['-nostdlib'], targets: ['aarch64'] },
+];
+
+/** The programs built for `target`. */
+export function programsFor(target: string): GuestProgramSpec[] {
+  return GUEST_PROGRAMS.filter((p) => p.targets === undefined || p.targets.includes(target));
+}
