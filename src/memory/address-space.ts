@@ -79,7 +79,9 @@ export class AddressSpace {
   /** Linux mmap on the guest window (generic PROT_/MAP_ values; fd is a host fd). Returns the address or -errno. */
   mmap(addr: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
     const type = flags & MAP_TYPE;
-    if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -errno.EINVAL;
+    const anonymous = (flags & MAP_ANONYMOUS) !== 0;
+    // Linux accepts MAP_SHARED_VALIDATE for files only.
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE && (anonymous || type !== MAP_SHARED_VALIDATE)) return -errno.EINVAL;
     if (type === MAP_SHARED_VALIDATE && flags & ~MAP_VALIDATE_MASK) return -errno.EOPNOTSUPP;
     const shared = type !== MAP_PRIVATE;
     const access = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -89,7 +91,7 @@ export class AddressSpace {
     if (length < 0 || len > WINDOW_SIZE) return -errno.ENOMEM;
 
     let file: MappedFile | undefined;
-    if (!(flags & MAP_ANONYMOUS)) {
+    if (!anonymous) {
       const described = describeMappedFile(fd);
       if (typeof described === 'number') return described;
       if (!described.readable || (shared && access & PROT_WRITE && !described.writable)) return -errno.EACCES;
