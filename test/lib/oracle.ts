@@ -21,9 +21,14 @@ export interface GuestRun {
   /** Extra guest environment variables on top of guestEnvironment(). */
   env?: Record<string, string>;
   input?: string | Buffer;
-  /** Populates the fresh working directory before the run (fixture files). */
-  prepare?: (dir: string) => Promise<void> | void;
   timeoutMs?: number;
+}
+
+/** Several runs in sequence in one working directory (later steps see earlier steps' files). */
+export interface GuestSession {
+  /** Populates the fresh working directory before the first step (fixture files). */
+  prepare?: (dir: string) => Promise<void> | void;
+  steps: readonly GuestRun[];
 }
 
 export interface BothResults {
@@ -48,29 +53,41 @@ export function guestEnvironment(extra: Record<string, string> = {}): Record<str
   };
 }
 
-async function runIn(emulator: string, run: GuestRun, defaultTimeoutMs: number): Promise<RunResult> {
+async function runSession(emulator: string, session: GuestSession, defaultTimeoutMs: number): Promise<RunResult[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tsemu-e2e-'));
   try {
-    await run.prepare?.(dir);
-    return await runProcess(emulator, {
-      args: [...(run.emulatorArgs ?? []), run.program, ...(run.args ?? [])],
-      cwd: dir,
-      env: guestEnvironment(run.env),
-      input: run.input,
-      timeoutMs: run.timeoutMs ?? defaultTimeoutMs,
-    });
+    await session.prepare?.(dir);
+    const results: RunResult[] = [];
+    for (const run of session.steps) {
+      results.push(
+        await runProcess(emulator, {
+          args: [...(run.emulatorArgs ?? []), run.program, ...(run.args ?? [])],
+          cwd: dir,
+          env: guestEnvironment(run.env),
+          input: run.input,
+          timeoutMs: run.timeoutMs ?? defaultTimeoutMs,
+        }),
+      );
+    }
+    return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs the guest under tsemu and under the target's QEMU, concurrently. */
-export async function runUnderBoth(target: GuestTarget, run: GuestRun): Promise<BothResults> {
+/** Runs a session under tsemu and under the target's QEMU (the two concurrently); results per step. */
+export async function runSessionUnderBoth(target: GuestTarget, session: GuestSession): Promise<BothResults[]> {
   const [tsemu, qemu] = await Promise.all([
-    runIn(tsemuBinary(target), run, 90_000),
-    runIn(target.qemu, run, 30_000),
+    runSession(tsemuBinary(target), session, 90_000),
+    runSession(target.qemu, session, 30_000),
   ]);
-  return { tsemu, qemu };
+  return tsemu.map((t, i) => ({ tsemu: t, qemu: qemu[i]! }));
+}
+
+/** Runs one guest program under tsemu and under the target's QEMU, each in a fresh directory. */
+export async function runUnderBoth(target: GuestTarget, run: GuestRun): Promise<BothResults> {
+  const [only] = await runSessionUnderBoth(target, { steps: [run] });
+  return only!;
 }
 
 /** How the process must end under the oracle (guards against two identical failures passing). */

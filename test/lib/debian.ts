@@ -1,0 +1,24 @@
+/**
+ * Real Debian binaries for foreign architectures, fetched at test time (never committed) by
+ * scripts/fetch-deb.sh into .cache/debs/<arch>/<package>/ and reused by later runs.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from './targets';
+
+const execFileAsync = promisify(execFile);
+
+/** Downloads (once) and extracts a Debian package; returns the directory it was extracted into. */
+export async function fetchDebianPackage(debArch: string, pkg: string): Promise<string> {
+  const dest = path.join(REPO_ROOT, '.cache', 'debs', debArch, pkg);
+  try {
+    await execFileAsync(path.join(REPO_ROOT, 'scripts', 'fetch-deb.sh'), [debArch, pkg, dest], {
+      timeout: 300_000,
+    });
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr ?? '';
+    throw new Error(`scripts/fetch-deb.sh ${debArch} ${pkg} failed:\n${stderr}`);
+  }
+  return dest;
+}
