@@ -101,8 +101,8 @@ export function readElfImage(path: string, target: LoaderTarget): ElfImage {
   }
 }
 
-/** Validates the bytes of an ELF file (exported for tests that feed malformed files). */
-export function validate(path: string, fd: number, bytes: Buffer, target: LoaderTarget): ElfImage {
+/** Validates the bytes of an ELF file. */
+function validate(path: string, fd: number, bytes: Buffer, target: LoaderTarget): ElfImage {
   const fail = (message: string): never => {
     throw new LoaderError(path, message);
   };

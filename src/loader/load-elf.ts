@@ -16,7 +16,7 @@ import { buildAuxv, type AuxEntry } from './auxv';
 import { readElfImage, type ElfImage } from './elf-image';
 import { ArgumentListTooLong, writeInitialStack } from './initial-stack';
 import { LoaderError } from './loader-error';
-import { mapImage } from './map-image';
+import { mapImage, PROGRAM_BASE } from './map-image';
 import type { LoaderTarget } from './targets';
 
 export interface LoadOptions {
@@ -85,7 +85,7 @@ export function loadElf(space: AddressSpace, image: ElfImage, options: LoadOptio
     const stackSize = Math.ceil((options.stackSize ?? target.defaultStackSize) / PAGE_SIZE) * PAGE_SIZE;
     if (stackSize <= 0 || stackSize > STACK_TOP / 2) throw new LoaderError(image.path, `unusable stack size ${stackSize}`);
     const stackLimit = mapStack(space, image, stackSize);
-    const program = mapImage(space, image);
+    const program = mapImage(space, image, PROGRAM_BASE);
     space.initBrk(program.end);
     const interp = image.interpreter === undefined ? undefined : loadInterpreter(space, image, options);
 

@@ -6,7 +6,7 @@
  * to the largest segment alignment.
  */
 import type { AddressSpace } from '../memory/address-space';
-import { PAGE_SIZE } from '../memory/layout';
+import { PAGE_SIZE, STACK_TOP } from '../memory/layout';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, PROT_NONE } from '../memory/linux-mm';
 import type { ElfImage } from './elf-image';
 import { LoaderError } from './loader-error';
@@ -29,20 +29,30 @@ function pageUp(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 }
 
-/** Picks the load bias of a position-independent image: a free, suitably aligned range. */
-function chooseBias(space: AddressSpace, image: ElfImage): number {
+/**
+ * Where a position-independent program goes when that range is free: two thirds of the way up to
+ * the stack (rounded to 2 MiB), like Linux's ELF_ET_DYN_BASE, leaving room above it for the heap and below the stack
+ * for mmap. (Interpreters go wherever mmap puts them, as in Linux.)
+ */
+export const PROGRAM_BASE = Math.floor((STACK_TOP * 2) / 3 / 0x200000) * 0x200000;
+
+/** Picks the load bias of a position-independent image: a free, suitably aligned range, at `hint` if possible. */
+function chooseBias(space: AddressSpace, image: ElfImage, hint: number): number {
   const span = image.high - image.low;
   const slack = image.alignment - PAGE_SIZE;
-  const reserved = space.mmap(0, span + slack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  const reserved = space.mmap(hint, span + slack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (reserved < 0) throw new LoaderError(image.path, `no room for an image of 0x${span.toString(16)} bytes`);
   space.munmap(reserved, span + slack);
   const base = Math.ceil(reserved / image.alignment) * image.alignment;
   return base - image.low;
 }
 
-/** Maps `image` into `space`; throws LoaderError if its addresses are taken. */
-export function mapImage(space: AddressSpace, image: ElfImage): MappedImage {
-  const bias = image.positionIndependent ? chooseBias(space, image) : 0;
+/**
+ * Maps `image` into `space` (a position-independent one at `hint` if free, else where mmap puts
+ * it); throws LoaderError if its addresses are taken.
+ */
+export function mapImage(space: AddressSpace, image: ElfImage, hint = 0): MappedImage {
+  const bias = image.positionIndependent ? chooseBias(space, image, hint) : 0;
   const fail = (what: string, r: number): never => {
     throw new LoaderError(image.path, `cannot map ${what} (errno ${-r}): the range is taken or invalid`);
   };

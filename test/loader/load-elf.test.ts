@@ -10,6 +10,7 @@ import { AuxType, LOADER_TARGETS, loadElf, readElfImage, type LoadedProgram } fr
 import { AddressSpace } from '../../src/memory/address-space';
 import { GuestMemory } from '../../src/memory/guest-memory';
 import { PAGE_SIZE, PageFlags, STACK_TOP } from '../../src/memory/layout';
+import { PROGRAM_BASE } from '../../src/loader/map-image';
 import { AUXV_PROGRAM, buildGuest, readelf } from './guest-binaries';
 
 const target = LOADER_TARGETS.aarch64;
@@ -149,7 +150,7 @@ describe('a static-pie executable', () => {
     const file = buildGuest(AUXV_PROGRAM, ['-static-pie']);
     const info = readelf(file);
     expect(info.header.get('Type')).toMatch(/^DYN/);
-    const { memory, program } = load(file, ['pie'], []);
+    const { memory, space, program } = load(file, ['pie'], []);
     const align = Math.max(...info.programs.filter((p) => p.type === 'LOAD').map((p) => p.align));
     expect(align).toBeGreaterThanOrEqual(PAGE_SIZE);
     expect(program.loadBias % align).toBe(0);
@@ -163,6 +164,9 @@ describe('a static-pie executable', () => {
     const size = 56 * Number(info.header.get('Number of program headers'));
     expect(Buffer.from(memory.readBytes(auxv.get(AuxType.AT_PHDR)!, size)).equals(bytes.subarray(phoff, phoff + size))).toBe(true);
     expect(auxv.get(AuxType.AT_BASE)).toBe(0);
+    // Like Linux's static-pie (and unlike an image placed just below the stack), the heap can grow.
+    expect(program.loadBias).toBe(PROGRAM_BASE);
+    expect(space.brk(program.brk + 0x100000)).toBe(program.brk + 0x100000);
   });
 });
 
