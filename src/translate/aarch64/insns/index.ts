@@ -13,6 +13,10 @@ import { DATA_3SRC_ROWS } from './data-3src';
 import { DATA_IMM_ROWS } from './data-imm';
 import { DATA_REG_ROWS } from './data-reg';
 import { FP_SCALAR_ROWS } from './fp-scalar';
+import { ATOMIC_ROWS } from './atomics';
+import { EXCLUSIVE_ROWS } from './exclusive';
+import { LOAD_STORE_ROWS } from './load-store';
+import { LOAD_STORE_SIMD_ROWS } from './load-store-simd';
 import { SYSTEM_ROWS } from './system';
 
 const ROWS: readonly (readonly [string, string, A64Handler])[] = [
@@ -26,6 +30,10 @@ const ROWS: readonly (readonly [string, string, A64Handler])[] = [
   ...DATA_REG_ROWS,
   ...FP_SCALAR_ROWS,
   ...SYSTEM_ROWS,
+  ...LOAD_STORE_ROWS,
+  ...LOAD_STORE_SIMD_ROWS,
+  ...EXCLUSIVE_ROWS,
+  ...ATOMIC_ROWS,
 ];
 
 /** Buckets on op0 (bits 28:25), the top-level A64 encoding group. */
