@@ -1,0 +1,137 @@
+/**
+ * Command line of tsemu-system, in QEMU's syntax (single-dash long options, repeatable
+ * -chardev/-mon/-object...). Parsing only: the configuration is built by src/system/cli/config.ts
+ * and run by src/system/run.ts.
+ */
+import yargs from 'yargs/yargs';
+import { buildSystemConfig, type RawSystemArgs } from '../system/cli/config';
+import { OptsError } from '../system/cli/qemu-opts';
+import { machineHelp } from '../system/machine/registry';
+import { runSystem } from '../system/run';
+import { versionText } from '../system/version';
+
+interface OptionSpec {
+  name: string;
+  arg?: string;
+  help: string;
+}
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'h', help: 'display this help and exit' },
+  { name: 'help', help: '' },
+  { name: 'version', help: 'display version information and exit' },
+  { name: 'M', arg: 'machine', help: 'select emulated machine (-M help for list)' },
+  { name: 'machine', arg: 'type=name', help: 'selects emulated machine' },
+  { name: 'm', arg: 'size', help: 'configure guest RAM' },
+  { name: 'name', arg: 'string', help: 'set the name of the guest' },
+  { name: 'object', arg: 'tls-creds-x509,id=id,dir=dir,endpoint=server|client,verify-peer=on|off', help: 'TLS credentials' },
+  { name: 'chardev', arg: 'backend,id=id[,...]', help: 'character device: socket (path=|host=,port=|fd=N), stdio, file, null, pty' },
+  { name: 'mon', arg: '[chardev=]name[,mode=readline|control][,pretty=on|off]', help: 'monitor on a chardev' },
+  { name: 'qmp', arg: 'dev', help: 'like -mon with mode=control (no fd=; use -chardev/-mon)' },
+  { name: 'qmp-pretty', arg: 'dev', help: 'like -qmp with pretty JSON' },
+  { name: 'monitor', arg: 'dev', help: 'redirect the monitor to char device \'dev\'' },
+  { name: 'serial', arg: 'dev', help: 'redirect the serial port to char device \'dev\'' },
+  { name: 'nographic', help: 'no graphical output; the default monitor is on stdio' },
+  { name: 'display', arg: 'none', help: 'select display backend type (only none)' },
+  { name: 'nodefaults', help: 'don\'t create default devices' },
+  { name: 'S', help: 'freeze CPU at startup (use \'c\' to start execution)' },
+  { name: 'daemonize', help: 'daemonize the emulator after initializing' },
+  { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
+];
+
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 'daemonize']);
+
+function usage(): string {
+  const lines = ['usage: tsemu-system [options]', ''];
+  for (const o of OPTIONS) {
+    if (o.help) lines.push(`-${o.name}${o.arg ? ' ' + o.arg : ''}\n                ${o.help}`);
+  }
+  return lines.join('\n');
+}
+
+function list(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function last(v: unknown): string | undefined {
+  const all = list(v);
+  return all[all.length - 1];
+}
+
+type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help';
+
+/** Parses argv (without node and script). */
+export function parseSystemArgs(argv: string[]): Parsed {
+  const parser = yargs(argv)
+    .parserConfiguration({
+      'short-option-groups': false,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'boolean-negation': false,
+    })
+    .help(false)
+    .version(false)
+    .strict(false);
+  for (const o of OPTIONS) parser.option(o.name, FLAGS.has(o.name) ? { type: 'boolean' } : { type: 'string' });
+  const args = parser.parseSync();
+  const known = new Set(OPTIONS.map((o) => o.name).concat(['_', '$0']));
+  for (const key of Object.keys(args)) {
+    if (!known.has(key)) throw new OptsError(`-${key}: invalid option`);
+  }
+  if (args._.length > 0) throw new OptsError(`${String(args._[0])}: invalid option`);
+  if (args['h'] || args['help']) return 'help';
+  if (args['version']) return 'version';
+  const machine = last(args['machine']) ?? last(args['M']);
+  if (machine === 'help' || machine === '?') return 'machine-help';
+  return {
+    machine,
+    chardev: list(args['chardev']),
+    mon: list(args['mon']),
+    serial: list(args['serial']),
+    qmp: list(args['qmp']),
+    qmpPretty: list(args['qmp-pretty']),
+    monitor: list(args['monitor']),
+    object: list(args['object']),
+    display: last(args['display']),
+    nographic: Boolean(args['nographic']),
+    nodefaults: Boolean(args['nodefaults']),
+    startPaused: Boolean(args['S']),
+    daemonize: Boolean(args['daemonize']),
+    pidfile: last(args['pidfile']),
+  };
+}
+
+/** Entry of bin/tsemu-system. */
+export function main(): void {
+  let parsed: Parsed;
+  let config: ReturnType<typeof buildSystemConfig>;
+  try {
+    parsed = parseSystemArgs(process.argv.slice(2));
+    if (parsed === 'help') {
+      process.stdout.write(usage() + '\n');
+      process.exit(0);
+    }
+    if (parsed === 'version') {
+      process.stdout.write(`QEMU emulator version ${versionText()}\nCopyright (c) 2026 the tsemu developers\n`);
+      process.exit(0);
+    }
+    if (parsed === 'machine-help') {
+      process.stdout.write(machineHelp() + '\n');
+      process.exit(0);
+    }
+    config = buildSystemConfig(parsed);
+  } catch (e) {
+    if (e instanceof OptsError) {
+      process.stderr.write(`tsemu-system: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  runSystem(config, process.argv.slice(1)).catch((e: unknown) => {
+    process.stderr.write(`tsemu-system: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

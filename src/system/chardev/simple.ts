@@ -1,0 +1,148 @@
+/**
+ * The simple backends: stdio (the emulator's own stdin/stdout), file (output appended or
+ * truncated, no input), null (discards output, never has input) and pty (a new pseudo-terminal
+ * whose slave path is announced on stderr, as QEMU does).
+ */
+import fs from 'node:fs';
+import { native } from '../../native';
+import { ChardevError, Chardev } from './chardev';
+import { FdStream } from './fd-stream';
+import type { CharStream, StreamHandlers } from './stream';
+
+/** A stream over two Node streams that this chardev does not own (process.stdin/stdout). */
+class StdioStream implements CharStream {
+  readonly canReceiveFds = false;
+  readonly peer = '';
+
+  start(handlers: StreamHandlers): void {
+    process.stdin.on('data', (chunk: Buffer) => handlers.data(chunk, []));
+    process.stdin.on('error', () => undefined);
+    process.stdin.resume();
+  }
+
+  write(data: string | Buffer): void {
+    process.stdout.write(data);
+  }
+
+  close(): Promise<void> {
+    process.stdin.pause();
+    return Promise.resolve();
+  }
+}
+
+export class StdioChardev extends Chardev {
+  readonly filename = 'stdio';
+
+  open(): Promise<void> {
+    this.addStream(new StdioStream());
+    return Promise.resolve();
+  }
+
+  protected release(): void {
+    process.stdin.destroy();
+  }
+}
+
+/** Output-only stream to an open file, written synchronously so nothing is lost at exit. */
+class FileStream implements CharStream {
+  readonly canReceiveFds = false;
+  readonly peer = '';
+
+  constructor(private readonly fd: number) {}
+
+  start(): void {
+    // A file has no input.
+  }
+
+  write(data: string | Buffer): void {
+    if (typeof data === 'string') fs.writeSync(this.fd, data);
+    else fs.writeSync(this.fd, data);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export class FileChardev extends Chardev {
+  private fd = -1;
+
+  constructor(
+    id: string,
+    private readonly path: string,
+    private readonly append: boolean,
+  ) {
+    super(id);
+  }
+
+  get filename(): string {
+    return `file:${this.path}`;
+  }
+
+  open(): Promise<void> {
+    try {
+      this.fd = fs.openSync(this.path, this.append ? 'a' : 'w');
+    } catch (e) {
+      throw new ChardevError(`Could not open '${this.path}': ${(e as Error).message}`);
+    }
+    this.addStream(new FileStream(this.fd));
+    return Promise.resolve();
+  }
+
+  protected release(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Discards output; never produces input. */
+class NullStream implements CharStream {
+  readonly canReceiveFds = false;
+  readonly peer = '';
+  start(): void {
+    // No input ever.
+  }
+  write(): void {
+    // Discarded.
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export class NullChardev extends Chardev {
+  readonly filename = 'null';
+
+  open(): Promise<void> {
+    this.addStream(new NullStream());
+    return Promise.resolve();
+  }
+
+  protected release(): void {
+    // Nothing held.
+  }
+}
+
+// How often to look again for a process opening the slave side of a pty.
+const PTY_RETRY_MS = 1000;
+
+export class PtyChardev extends Chardev {
+  private path = '';
+
+  get filename(): string {
+    return `pty:${this.path}`;
+  }
+
+  open(): Promise<void> {
+    const pty = native().openPty();
+    if (pty.fd < 0) throw new ChardevError(`Failed to create PTY: errno ${-pty.fd}`);
+    this.path = pty.path;
+    process.stderr.write(`char device redirected to ${pty.path} (label ${this.id})\n`);
+    this.addStream(new FdStream(pty.fd, { peer: '', canReceiveFds: false, retryAfterHangupMs: PTY_RETRY_MS }));
+    return Promise.resolve();
+  }
+
+  protected release(): void {
+    // The stream owned and closed the master.
+  }
+}

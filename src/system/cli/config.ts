@@ -1,0 +1,153 @@
+/**
+ * Builds the emulator's configuration from the raw option lists of the command line, with QEMU's
+ * rules: -chardev/-mon pairs, the -qmp/-monitor/-serial shorthands, -nographic's default HMP on
+ * stdio, TLS credentials objects, and the machine. Errors name the option they came from, as QEMU
+ * prints them ("-chardev TEXT: message").
+ */
+import { chardevSpecFromOptString } from '../chardev/from-opts';
+import { backendFromShorthand } from '../chardev/shorthand';
+import type { ChardevSpec } from '../chardev/spec';
+import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
+import type { MachineClass } from '../machine/machine';
+import { findMachine } from '../machine/registry';
+import type { MonitorMode } from '../monitor/monitor';
+import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+
+/** The options as the command line parser collected them, repeated ones in order. */
+export interface RawSystemArgs {
+  machine?: string;
+  chardev: string[];
+  mon: string[];
+  serial: string[];
+  qmp: string[];
+  qmpPretty: string[];
+  monitor: string[];
+  object: string[];
+  display?: string;
+  nographic: boolean;
+  nodefaults: boolean;
+  startPaused: boolean;
+  daemonize: boolean;
+  pidfile?: string;
+}
+
+export interface MonitorSpec {
+  chardev: string;
+  mode: MonitorMode;
+  pretty: boolean;
+}
+
+/** A chardev and the option text it came from (for error messages). */
+export interface ChardevEntry {
+  spec: ChardevSpec;
+  source: string;
+}
+
+export interface SystemConfig {
+  machine: MachineClass;
+  chardevs: ChardevEntry[];
+  monitors: MonitorSpec[];
+  tlsCreds: Map<string, TlsCreds>;
+  startPaused: boolean;
+  daemonize: boolean;
+  pidfile?: string;
+}
+
+/** Wraps an OptsError with the option it came from. */
+function from<T>(source: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OptsError && !e.message.startsWith(source)) throw new OptsError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+function machineFrom(text: string | undefined): MachineClass {
+  if (text === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
+  return from(`-machine ${text}`, () => {
+    const opts = parseQemuOpts(text, 'type');
+    checkKeys(opts, ['type', 'accel']);
+    const accel = opts.get('accel');
+    if (accel !== undefined && accel !== 'tcg') throw new OptsError(`invalid accelerator ${accel}`);
+    const name = opts.get('type') ?? '';
+    const m = findMachine(name);
+    if (!m) throw new OptsError(`unsupported machine type "${name}"\nUse -machine help to list supported machines`);
+    return m;
+  });
+}
+
+export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
+  if (raw.daemonize && raw.nographic) throw new OptsError('-nographic cannot be used with -daemonize');
+  if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
+  const machine = machineFrom(raw.machine);
+
+  const tlsCreds = new Map<string, TlsCreds>();
+  for (const text of raw.object) {
+    const creds = from(`-object ${text}`, () => tlsCredsFromObjectOpts(text));
+    if (tlsCreds.has(creds.id)) throw new OptsError(`-object ${text}: attempt to add duplicate property '${creds.id}'`);
+    tlsCreds.set(creds.id, creds);
+  }
+
+  const chardevs: ChardevEntry[] = raw.chardev.map((text) => {
+    const source = `-chardev ${text}`;
+    return { spec: from(source, () => chardevSpecFromOptString(text)), source };
+  });
+  const monitors: MonitorSpec[] = raw.mon.map((text) =>
+    from(`-mon ${text}`, () => {
+      const opts = parseQemuOpts(text, 'chardev', new Set(['pretty']));
+      checkKeys(opts, ['chardev', 'mode', 'pretty']);
+      const chardev = opts.get('chardev');
+      if (chardev === undefined) throw new OptsError(`Parameter 'chardev' is missing`);
+      const mode = opts.get('mode') ?? 'readline';
+      if (mode !== 'control' && mode !== 'readline') throw new OptsError(`unknown monitor mode '${mode}'`);
+      return { chardev, mode, pretty: parseBool('pretty', opts.get('pretty') ?? 'off') };
+    }),
+  );
+
+  let compatIndex = 0;
+  const addShorthandMonitor = (option: string, text: string, mode: MonitorMode, pretty: boolean): void => {
+    if (text === 'none') return;
+    if (text.startsWith('chardev:')) {
+      monitors.push({ chardev: text.slice(8), mode, pretty });
+      return;
+    }
+    const id = `compat_monitor${compatIndex++}`;
+    const backend = from(`${option} ${text}`, () => backendFromShorthand(option, text, mode));
+    chardevs.push({ spec: { id, backend }, source: `${option} ${text}` });
+    monitors.push({ chardev: id, mode, pretty });
+  };
+  for (const text of raw.qmp) addShorthandMonitor('-qmp', text, 'control', false);
+  for (const text of raw.qmpPretty) addShorthandMonitor('-qmp-pretty', text, 'control', true);
+  for (const text of raw.monitor) addShorthandMonitor('-monitor', text, 'readline', false);
+  const monitorGiven = raw.mon.length + raw.qmp.length + raw.qmpPretty.length + raw.monitor.length > 0;
+  if (raw.nographic && !monitorGiven && !raw.nodefaults) addShorthandMonitor('-nographic', 'stdio', 'readline', false);
+
+  raw.serial.forEach((text, index) => {
+    if (text === 'none') return;
+    if (text.startsWith('chardev:')) {
+      const id = text.slice(8);
+      if (!chardevs.some((c) => c.spec.id === id)) throw new OptsError(`-serial ${text}: chardev "${id}" not found`);
+      return;
+    }
+    if (text.startsWith('mon:')) {
+      addShorthandMonitor('-serial', text.slice(4), 'readline', false);
+      return;
+    }
+    const backend = from(`-serial ${text}`, () => backendFromShorthand('-serial', text));
+    chardevs.push({ spec: { id: `serial${index}`, backend }, source: `-serial ${text}` });
+  });
+
+  const seen = new Set<string>();
+  for (const c of chardevs) {
+    if (seen.has(c.spec.id)) throw new OptsError(`${c.source}: duplicate chardev id '${c.spec.id}'`);
+    seen.add(c.spec.id);
+  }
+  const used = new Set<string>();
+  for (const m of monitors) {
+    if (!seen.has(m.chardev)) throw new OptsError(`-mon chardev=${m.chardev}: chardev "${m.chardev}" not found`);
+    if (used.has(m.chardev)) throw new OptsError(`-mon chardev=${m.chardev}: Chardev '${m.chardev}' is busy`);
+    used.add(m.chardev);
+  }
+  return { machine, chardevs, monitors, tlsCreds, startPaused: raw.startPaused, daemonize: raw.daemonize, pidfile: raw.pidfile };
+}

@@ -1,0 +1,92 @@
+/**
+ * One running tsemu-system: the machine, its run state and events, its chardevs, and the way out.
+ * Monitor commands (QMP and HMP alike) act on this object; nothing here knows about protocols.
+ */
+import { OptsError } from './cli/qemu-opts';
+import { ChardevError } from './chardev/chardev';
+import { prepareChardev } from './chardev/prepare';
+import { ChardevRegistry } from './chardev/registry';
+import type { ChardevSpec } from './chardev/spec';
+import type { TlsCreds } from './chardev/tls-creds';
+import { EventBus } from './events';
+import type { Machine, MachineClass } from './machine/machine';
+import type { FdStore } from './monitor/fd-store';
+import { RunState, type ShutdownCause } from './run-state';
+
+export interface ChardevInfo {
+  label: string;
+  filename: string;
+  'frontend-open': boolean;
+}
+
+export class Emulator {
+  readonly events = new EventBus();
+  readonly runState: RunState;
+  readonly chardevs = new ChardevRegistry();
+  readonly machine: Machine;
+  private readonly exitHooks: (() => void)[] = [];
+  private exiting = false;
+
+  constructor(
+    readonly machineClass: MachineClass,
+    readonly tlsCreds: ReadonlyMap<string, TlsCreds>,
+    startPaused: boolean,
+  ) {
+    this.machine = machineClass.create();
+    this.runState = new RunState(this.events, startPaused);
+  }
+
+  /** Runs `hook` (synchronously) when the emulator exits: remove a pidfile, close held descriptors. */
+  onExit(hook: () => void): void {
+    this.exitHooks.push(hook);
+  }
+
+  /**
+   * Requests, like QEMU's, are carried out by the main loop after the current command has
+   * replied: the reply comes before the RESET/POWERDOWN/SHUTDOWN event.
+   */
+  reset(cause: ShutdownCause): void {
+    setImmediate(() => {
+      this.machine.reset();
+      this.runState.reset(cause);
+    });
+  }
+
+  powerdown(): void {
+    setImmediate(() => this.runState.powerdown());
+  }
+
+  /** Shuts down: the SHUTDOWN event, then exit 0 once monitor output is flushed. */
+  quit(cause: ShutdownCause): void {
+    setImmediate(() => {
+      if (this.exiting) return;
+      this.runState.shutdown(cause);
+      void this.exit(0);
+    });
+  }
+
+  /** Closes every chardev (flushing monitor output), runs the exit hooks, ends the process. */
+  async exit(code: number): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    await this.chardevs.closeAll();
+    for (const hook of this.exitHooks.splice(0)) hook();
+    process.exit(code);
+  }
+
+  /** chardev-add from a monitor: `fd=NAME` comes from that monitor's descriptor store. */
+  async addChardev(spec: ChardevSpec, fds: FdStore): Promise<void> {
+    if (this.chardevs.has(spec.id)) throw new ChardevError(`Chardev '${spec.id}' already exists`);
+    const chardev = prepareChardev(spec, { origin: { kind: 'monitor', take: (name) => fds.take(name) }, tlsCreds: this.tlsCreds });
+    await this.chardevs.add(chardev);
+  }
+
+  chardevInfo(): ChardevInfo[] {
+    return this.chardevs.list().map((c) => ({ label: c.id, filename: c.filename, 'frontend-open': c.frontendOpen }));
+  }
+}
+
+/** Errors whose message is meant for the user as is (bad options, chardev failures). */
+export function isUserError(e: unknown): e is Error {
+  return e instanceof OptsError || e instanceof ChardevError;
+}

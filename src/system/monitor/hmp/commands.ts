@@ -1,0 +1,89 @@
+/**
+ * The HMP command table. Commands share their work with QMP through the Emulator and the
+ * monitor's descriptor store, so both monitors behave alike.
+ */
+import { chardevSpecFromOptString } from '../../chardev/from-opts';
+import { QmpError } from '../qmp/errors';
+import type { HmpCommand } from './command';
+import { INFO_COMMANDS, infoHelp } from './info';
+
+function needArg(arg: string, name: string): string {
+  if (arg === '') throw QmpError.generic(`Parameter '${name}' is missing`);
+  return arg;
+}
+
+export const HMP_COMMANDS: HmpCommand[] = [
+  { names: ['help', '?'], args: '[cmd]', help: 'show the help', run: () => hmpHelp() },
+  {
+    names: ['info'],
+    args: '[subcommand]',
+    help: 'show various information about the system state',
+    run: (ctx, arg) => {
+      if (arg === '') return infoHelp();
+      const sub = INFO_COMMANDS.find((c) => c.name === arg);
+      if (!sub) return infoHelp();
+      return sub.run(ctx);
+    },
+  },
+  { names: ['stop', 's'], args: '', help: 'stop emulation', run: ({ emulator }) => (emulator.runState.stop(), '') },
+  { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.cont(), '') },
+  { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (emulator.reset('host-qmp-system-reset'), '') },
+  { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (emulator.powerdown(), '') },
+  { names: ['quit', 'q'], args: '', help: 'quit the emulator', run: ({ emulator }) => (emulator.quit('host-qmp-quit'), '') },
+  {
+    names: ['getfd'],
+    args: 'getfd name',
+    help: 'receive a file descriptor via SCM rights and assign it a name',
+    run: (ctx, arg) => {
+      const name = needArg(arg, 'fdname');
+      const fd = ctx.takeReceivedFd();
+      if (fd === undefined) throw QmpError.generic('No file descriptor supplied via SCM_RIGHTS');
+      ctx.fds.put(name, fd);
+      return '';
+    },
+  },
+  {
+    names: ['closefd'],
+    args: 'closefd name',
+    help: 'close a file descriptor previously passed via SCM rights',
+    run: (ctx, arg) => (ctx.fds.close(needArg(arg, 'fdname')), ''),
+  },
+  {
+    names: ['chardev-add'],
+    args: 'chardev-add args',
+    help: 'add chardev (socket fd= takes a name given to getfd)',
+    run: async ({ emulator, fds }, arg) => {
+      const spec = chardevSpecFromOptString(needArg(arg, 'args'));
+      // Waiting for a client inside a monitor command would block that monitor.
+      if (spec.backend.type === 'socket') spec.backend.wait = false;
+      await emulator.addChardev(spec, fds);
+      return '';
+    },
+  },
+  {
+    names: ['chardev-remove'],
+    args: 'chardev-remove id',
+    help: 'remove chardev',
+    run: async ({ emulator }, arg) => (await emulator.chardevs.remove(needArg(arg, 'id')), ''),
+  },
+];
+
+function hmpHelp(): string {
+  return HMP_COMMANDS.map((c) => `${[c.names.join('|'), c.args].filter(Boolean).join(' ')} -- ${c.help}\n`).join('');
+}
+
+/** Runs one HMP command line; the result is the text the monitor prints (errors included). */
+export async function runHmpLine(ctx: Parameters<HmpCommand['run']>[0], line: string): Promise<string> {
+  const trimmed = line.trim();
+  if (trimmed === '') return '';
+  const space = trimmed.search(/\s/);
+  const name = space < 0 ? trimmed : trimmed.slice(0, space);
+  const arg = space < 0 ? '' : trimmed.slice(space).trim();
+  const command = HMP_COMMANDS.find((c) => c.names.includes(name));
+  if (!command) return `unknown command: '${name}'\n`;
+  try {
+    return await command.run(ctx, arg);
+  } catch (e) {
+    return `Error: ${QmpError.from(e).message}\n`;
+  }
+}

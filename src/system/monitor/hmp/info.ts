@@ -1,0 +1,43 @@
+/** `info` subcommands: status, chardev, version, cpus, machines? (QEMU's wording of each). */
+import { versionText } from '../../version';
+import type { CommandContext } from '../qmp/command';
+
+export interface InfoCommand {
+  name: string;
+  help: string;
+  run(ctx: CommandContext): string;
+}
+
+export const INFO_COMMANDS: InfoCommand[] = [
+  {
+    name: 'status',
+    help: 'show the current VM status (running|paused)',
+    run: ({ emulator }) => {
+      const s = emulator.runState.status;
+      return `VM status: ${s === 'running' ? 'running' : s === 'paused' ? 'paused' : `paused (${s})`}\n`;
+    },
+  },
+  {
+    name: 'chardev',
+    help: 'show the character devices',
+    run: ({ emulator }) =>
+      emulator
+        .chardevInfo()
+        .map((c) => `${c.label}: filename=${c.filename}\n`)
+        .join(''),
+  },
+  { name: 'version', help: 'show the version of QEMU', run: () => `${versionText()}\n` },
+  {
+    name: 'cpus',
+    help: 'show infos for each CPU',
+    run: ({ emulator }) =>
+      emulator
+        .machine.cpus()
+        .map((c) => `* CPU #${c['cpu-index']}: thread_id=${c['thread-id']}\n`)
+        .join(''),
+  },
+];
+
+export function infoHelp(): string {
+  return INFO_COMMANDS.map((c) => `info ${c.name} -- ${c.help}\n`).join('');
+}

@@ -1,0 +1,19 @@
+/** The shape of a QMP command and what it may use while running. */
+import type { Emulator } from '../../emulator';
+import type { FdStore } from '../fd-store';
+import type { Member } from './schema';
+
+export interface CommandContext {
+  emulator: Emulator;
+  /** The named descriptors of the monitor the command came through. */
+  fds: FdStore;
+  /** The next descriptor the client sent with SCM_RIGHTS and nobody took yet. */
+  takeReceivedFd(): number | undefined;
+}
+
+export interface QmpCommand {
+  name: string;
+  params: Record<string, Member>;
+  /** Returns the `return` value (JSON); throws QmpError (or any Error, reported as GenericError). */
+  run(ctx: CommandContext, args: Record<string, unknown>): unknown;
+}

@@ -1,0 +1,55 @@
+/**
+ * The VM run state as QEMU reports it (query-status, info status) and the transitions the monitor
+ * asks for. Each transition emits QEMU's event before the command returns, as QEMU does.
+ */
+import type { EventBus } from './events';
+
+export type RunStatus = 'prelaunch' | 'running' | 'paused' | 'shutdown';
+
+/** Why a reset or shutdown happened, in QEMU's ShutdownCause spelling. */
+export type ShutdownCause = 'host-qmp-quit' | 'host-qmp-system-reset' | 'host-signal' | 'host-ui';
+
+export class RunState {
+  private current: RunStatus;
+
+  constructor(
+    private readonly events: EventBus,
+    startPaused: boolean,
+  ) {
+    this.current = startPaused ? 'prelaunch' : 'running';
+  }
+
+  get status(): RunStatus {
+    return this.current;
+  }
+
+  get running(): boolean {
+    return this.current === 'running';
+  }
+
+  stop(): void {
+    if (this.current !== 'running') return;
+    this.current = 'paused';
+    this.events.emit('STOP');
+  }
+
+  cont(): void {
+    if (this.current === 'running') return;
+    this.current = 'running';
+    this.events.emit('RESUME');
+  }
+
+  reset(cause: ShutdownCause): void {
+    this.events.emit('RESET', { guest: false, reason: cause });
+  }
+
+  powerdown(): void {
+    this.events.emit('POWERDOWN');
+  }
+
+  shutdown(cause: ShutdownCause): void {
+    if (this.current === 'shutdown') return;
+    this.current = 'shutdown';
+    this.events.emit('SHUTDOWN', { guest: false, reason: cause });
+  }
+}
