@@ -121,6 +121,10 @@ const ordered: A64Handler = (ctx, f) => {
 
 const loadAcquireRcpc: A64Handler = (ctx, f) => ordered(ctx, { ...f, l: 1 });
 
+/**
+ * Fields the ARM ARM marks should-be-one (Rs of the loads, Rt2 of the single-register forms) are
+ * ignored, as QEMU and binutils do.
+ */
 export const EXCLUSIVE_ROWS = [
   ['size:2 001000 0 l:1 0 rs:5 o0:1 ..... rn:5 rt:5', 'LDXR/LDAXR/STXR/STLXR', exclusive],
   ['1 sz:1 001000 0 l:1 1 rs:5 o0:1 rt2:5 rn:5 rt:5', 'LDXP/LDAXP/STXP/STLXP', exclusivePair],
