@@ -27,6 +27,8 @@ interface BusyboxCase {
 }
 
 const FIXED_TIME = new Date('2021-03-04T05:06:07Z');
+/** Time allowed per busybox step under tsemu; a case may take several steps. */
+const STEP_BUDGET_MS = 60_000;
 
 const NOTES = ['alpha beta', 'gamma delta epsilon', '', 'Zeta eta theta', 'iota kappa', 'lambda mu nu xi', 'omicron pi'];
 const CSV = ['root:0:17.5', 'daemon:1:3', 'bin:2:99.25', 'sys:3:0', 'sync:4:-4.5', 'games:5:42', 'man:6:7'];
@@ -140,10 +142,10 @@ describe(`Debian busybox-static (${AARCH64.debArch}): tsemu vs ${AARCH64.qemu}`,
     const test = c.knownGap ? it.fails : it;
     const title = c.knownGap ? `${c.title} (known gap: ${c.knownGap})` : c.title;
     test(title, async () => {
-      const steps: GuestRun[] = c.steps.map((s) => ({ program: busybox, args: s.argv, input: s.input }));
+      const steps: GuestRun[] = c.steps.map((s) => ({ program: busybox, args: s.argv, input: s.input, timeoutMs: STEP_BUDGET_MS }));
       const results = await runSessionUnderBoth(AARCH64, { prepare: prepareFixture, steps });
       expectOracleEnding(results[results.length - 1]!.qemu, { status: c.status ?? 0 });
       results.forEach((r) => expectSameBehaviour(r, true));
-    });
+    }, STEP_BUDGET_MS * 8);
   }
 });

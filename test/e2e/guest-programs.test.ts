@@ -46,6 +46,8 @@ const CASES: GuestCase[] = [
   },
   { title: 'fileio: file I/O round trip and errno values', program: 'fileio', ending: OK },
   { title: 'dirlist: readdir/scandir of 300 entries, sorted', program: 'dirlist', ending: OK },
+  { title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect, madvise', program: 'memory_maps', ending: OK },
+  { title: 'sysinfo: uname, /proc/self/exe, ids, cwd', program: 'sysinfo', ending: OK },
   { title: 'malloc_stress: malloc/calloc/realloc/free, brk and mmap', program: 'malloc_stress', ending: OK },
   { title: 'float_printf: printf of float, double and binary128 long double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },

@@ -21,6 +21,8 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'stdin_filter', sources: ['common/stdin_filter.c'] },
   { name: 'fileio', sources: ['common/fileio.c'] },
   { name: 'dirlist', sources: ['common/dirlist.c'] },
+  { name: 'memory_maps', sources: ['common/memory_maps.c'] },
+  { name: 'sysinfo', sources: ['common/sysinfo.c'] },
   { name: 'malloc_stress', sources: ['common/malloc_stress.c'] },
   { name: 'float_printf', sources: ['common/float_printf.c'], cflags: ['-lm'] },
   { name: 'qsort_bsearch', sources: ['common/qsort_bsearch.c'] },
