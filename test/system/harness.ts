@@ -4,7 +4,7 @@
  * accepts on them), spawning tsemu-system with the socket as descriptor 3, and a minimal QMP
  * client. Every wait is bounded; spawned emulators are killed by killAll() in afterEach.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -213,4 +213,22 @@ export function fdCount(pid: number): number {
 /** The standard management-app command line around a chardev spec on fd 3. */
 export function qmpOnFd3(chardev = 'socket,fd=3,server=on,wait=off,id=mon'): string[] {
   return ['-M', 'none', '-nographic', '-chardev', chardev, '-mon', 'chardev=mon,mode=control'];
+}
+
+/**
+ * x509 credentials made with openssl in `dir`, with QEMU's file names: a CA, a server
+ * certificate for 127.0.0.1/localhost signed by it, and a client certificate.
+ */
+export function makeCertificates(dir: string): void {
+  const run = (args: string[]): void => {
+    const r = spawnSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr.toString()}`);
+  };
+  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca-cert.pem', '-days', '2', '-subj', '/CN=tsemu test CA']);
+  for (const who of ['server', 'client']) {
+    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}-key.pem`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? 'localhost' : 'client'}`]);
+    const ext = who === 'server' ? ['-extfile', 'server.ext'] : [];
+    run(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca-cert.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${who}-cert.pem`, '-days', '2', ...ext]);
+  }
 }
