@@ -61,10 +61,12 @@ export function runQemuVec(snippets: readonly string[][], inputs: readonly VecIn
   }
   const size = snippets.length * inputs.length * OUTPUT_QUADS * 8;
   const program = [
-    '.text', '.global _start', '_start:', 'ldr x28, =inputs', 'ldr x27, =outputs',
+    '.text', '.global _start', '_start:',
+    'adrp x28, inputs', 'add x28, x28, :lo12:inputs', 'adrp x27, outputs', 'add x27, x27, :lo12:outputs',
     ...body,
-    'mov x0, #1', 'ldr x1, =outputs', `ldr x2, =${size}`, 'mov x8, #64', 'svc #0',
-    'mov x0, #0', 'mov x8, #93', 'svc #0', '.ltorg',
+    'mov x0, #1', 'adrp x1, outputs', 'add x1, x1, :lo12:outputs',
+    `movz x2, #${size & 0xffff}`, `movk x2, #${Math.floor(size / 65536)}, lsl #16`, 'mov x8, #64', 'svc #0',
+    'mov x0, #0', 'mov x8, #93', 'svc #0',
     '.data', '.balign 16', 'inputs:', ...data,
     '.bss', '.balign 16', 'outputs:', `.skip ${size}`,
   ].join('\n');

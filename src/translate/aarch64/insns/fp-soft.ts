@@ -470,34 +470,123 @@ export function fpJsConvert(x: bigint, env: FpEnv): [bigint, boolean] {
   return [BigInt.asUintN(32, value), inRange && !inexact && !(mag === 0n && a.sign === 1)];
 }
 
-/** FRECPE/FRSQRTE estimates: ARM's 8-bit-accurate tables are approximated by the exact value. */
-export function fpRecipEstimate(x: bigint, f: FpFormat, env: FpEnv): bigint {
-  const one = fixedToFp(1n, 0, f, env);
-  return fpDiv(one, x, f, env);
+/** ARM RecipEstimate: a 9-bit reciprocal estimate of a/512 for a in [256, 511]. */
+export function recipEstimate(a: number): number {
+  const b = Math.floor((1 << 19) / (a * 2 + 1));
+  return (b + 1) >> 1;
 }
+
+/** ARM RecipSqrtEstimate: a 9-bit estimate of 1/sqrt for a in [128, 511] (units 1/512 or 1/256). */
+export function recipSqrtEstimate(a: number): number {
+  const x = a < 256 ? a * 2 + 1 : ((a >> 1) << 1) + 1;
+  const scaledX = a < 256 ? x : x * 2;
+  let b = 512;
+  while (scaledX * (b + 1) * (b + 1) < 2 ** 28) b++;
+  return (b + 1) >> 1;
+}
+
+/** The fraction of x widened to 52 bits and its biased exponent (ARM's estimate pseudocode works on these). */
+function estimateInput(x: bigint, f: FpFormat): [bigint, number] {
+  const frac = (x & fracMask(f)) << BigInt(52 - f.fracBits);
+  return [frac, Number((x >> BigInt(f.fracBits)) & expMax(f))];
+}
+
+function estimateResult(sign: number, exp: number, frac52: bigint, f: FpFormat): bigint {
+  return (
+    (sign ? signBit(f) : 0n) | (BigInt(exp) << BigInt(f.fracBits)) | ((frac52 >> BigInt(52 - f.fracBits)) & fracMask(f))
+  );
+}
+
+/** FRECPE (ARM FPRecipEstimate): 8-bit accurate reciprocal. */
+export function fpRecipEstimate(x: bigint, f: FpFormat, env: FpEnv): bigint {
+  const nan = processNaNs([x], f, env);
+  if (nan !== undefined) return nan;
+  const a = unpack(x, f, env);
+  if (a.kind === 'inf') return packZero(a.sign, f);
+  if (a.kind === 'zero') {
+    env.flags |= FPSR_DZC;
+    return packInf(a.sign, f);
+  }
+  const b = bias(f);
+  const magnitudeExp = a.e + bitLength(a.m) - 1;
+  if (magnitudeExp < -(b + 1)) {
+    // 1/x overflows.
+    env.flags |= FPSR_OFC | FPSR_IXC;
+    const toInf =
+      env.mode === Rounding.Nearest ||
+      (env.mode === Rounding.PlusInf && a.sign === 0) ||
+      (env.mode === Rounding.MinusInf && a.sign === 1);
+    return toInf ? packInf(a.sign, f) : packMaxNormal(a.sign, f);
+  }
+  if (env.flushToZero && f.width !== 16 && magnitudeExp >= b - 1) {
+    env.flags |= FPSR_UFC;
+    return packZero(a.sign, f);
+  }
+  let [frac, exp] = estimateInput(x, f);
+  if (exp === 0) {
+    if (((frac >> 51n) & 1n) === 0n) {
+      exp = -1;
+      frac = (frac << 2n) & ((1n << 52n) - 1n);
+    } else frac = (frac << 1n) & ((1n << 52n) - 1n);
+  }
+  const estimate = recipEstimate(Number((1n << 8n) | (frac >> 44n)));
+  let resultExp = 2 * b - 1 - exp;
+  let out = BigInt(estimate & 0xff) << 44n;
+  if (resultExp === 0) out = (1n << 51n) | (out >> 1n);
+  else if (resultExp === -1) {
+    out = (1n << 50n) | (out >> 2n);
+    resultExp = 0;
+  }
+  return estimateResult(a.sign, resultExp, out, f);
+}
+
+/** FRSQRTE (ARM FPRSqrtEstimate): 8-bit accurate reciprocal square root. */
 export function fpRSqrtEstimate(x: bigint, f: FpFormat, env: FpEnv): bigint {
-  const one = fixedToFp(1n, 0, f, env);
-  return fpDiv(one, fpSqrt(x, f, env), f, env);
+  const nan = processNaNs([x], f, env);
+  if (nan !== undefined) return nan;
+  const a = unpack(x, f, env);
+  if (a.kind === 'zero') {
+    env.flags |= FPSR_DZC;
+    return packInf(a.sign, f);
+  }
+  if (a.sign) return invalid(f, env);
+  if (a.kind === 'inf') return packZero(0, f);
+  let [frac, exp] = estimateInput(x, f);
+  const mask52 = (1n << 52n) - 1n;
+  if (exp === 0) {
+    while (((frac >> 51n) & 1n) === 0n) {
+      frac = (frac << 1n) & mask52;
+      exp -= 1;
+    }
+    frac = (frac << 1n) & mask52;
+  }
+  const scaled = (exp & 1) === 0 ? Number((1n << 8n) | (frac >> 44n)) : Number((1n << 7n) | (frac >> 45n));
+  const resultExp = Math.floor((3 * bias(f) - 1 - exp) / 2);
+  const estimate = recipSqrtEstimate(scaled);
+  return estimateResult(0, resultExp, BigInt(estimate & 0xff) << 44n, f);
 }
 
 /** FRECPS: 2 - a * b fused (infinity times zero gives 2). */
-export function fpRecipStep(x: bigint, y: bigint, f: FpFormat, env: FpEnv): bigint {
+export function fpRecipStep(x0: bigint, y: bigint, f: FpFormat, env: FpEnv): bigint {
+  // ARM negates the first operand before anything else, NaNs included.
+  const x = fpNeg(x0, f);
   const a = unpack(x, f, env);
   const b = unpack(y, f, env);
   const nan = processNaNs([x, y], f, env);
   if (nan !== undefined) return nan;
   if ((a.kind === 'inf' && b.kind === 'zero') || (a.kind === 'zero' && b.kind === 'inf')) return fixedToFp(2n, 0, f, env);
-  return fpMulAdd(fixedToFp(2n, 0, f, env), fpNeg(x, f), y, f, env);
+  return fpMulAdd(fixedToFp(2n, 0, f, env), x, y, f, env);
 }
 
 /** FRSQRTS: (3 - a * b) / 2 fused (infinity times zero gives 1.5). */
-export function fpRSqrtStep(x: bigint, y: bigint, f: FpFormat, env: FpEnv): bigint {
+export function fpRSqrtStep(x0: bigint, y: bigint, f: FpFormat, env: FpEnv): bigint {
+  const x = fpNeg(x0, f);
   const a = unpack(x, f, env);
   const b = unpack(y, f, env);
   const nan = processNaNs([x, y], f, env);
   if (nan !== undefined) return nan;
   if ((a.kind === 'inf' && b.kind === 'zero') || (a.kind === 'zero' && b.kind === 'inf')) return fixedToFp(3n, 1, f, env);
-  const p = unpack(fpNeg(x, f), f, env);
+  const p = a;
   const product: Unpacked =
     p.kind === 'zero' || b.kind === 'zero'
       ? { kind: 'zero', sign: p.sign ^ b.sign, m: 0n, e: 0 }

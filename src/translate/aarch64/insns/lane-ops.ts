@@ -28,6 +28,8 @@ import {
   fpMulX,
   fpNeg,
   fpRecipEstimate,
+  recipEstimate,
+  recipSqrtEstimate,
   fpRecipStep,
   fpRoundInt,
   fpRSqrtEstimate,
@@ -117,16 +119,11 @@ function halving(a: bigint, b: bigint, x: LaneCtx, isSigned: boolean, sub: boole
 /** ARM UnsignedRecipEstimate / UnsignedRSqrtEstimate on the top 9 bits of a 32-bit lane. */
 function unsignedRecipEstimate(a: bigint): bigint {
   if (a < 0x80000000n) return 0xffffffffn;
-  const input = Number(a >> 23n);
-  const scaled = (2 * input + 1) / 1024;
-  const estimate = Math.floor(256 / scaled / 2 + 0.5);
-  return BigInt(Math.min(estimate, 511) * 2 ** 23) & 0xffffffffn;
+  return BigInt(recipEstimate(Number(a >> 23n))) << 23n;
 }
 function unsignedRSqrtEstimate(a: bigint): bigint {
   if (a < 0x40000000n) return 0xffffffffn;
-  const scaled = a < 0x80000000n ? (2 * Number(a >> 23n) + 1) / 1024 : (2 * Number(a >> 24n) + 1) / 512;
-  const estimate = Math.floor(256 / Math.sqrt(scaled) / 2 + 0.5);
-  return BigInt(Math.min(estimate, 511) * 2 ** 23) & 0xffffffffn;
+  return BigInt(recipSqrtEstimate(Number(a >> 23n))) << 23n;
 }
 
 /** Narrowing right shift by the param with optional rounding, then saturation or truncation. */
@@ -243,6 +240,8 @@ export enum LaneOp {
   FCmp,
   /** FNMADD/FNMSUB/FMSUB forms: param bit 0 negates the addend c, bit 1 negates the product. */
   FMulAddNeg,
+  /** Compare with zero, param: 0 FCMEQ, 1 FCMGE, 2 FCMGT, 3 FCMLE, 4 FCMLT. */
+  FCmZero,
   /** FJCVTZS: the 32-bit result, with bit 32 set when the conversion was exact. */
   FJsConvert,
 }
@@ -363,6 +362,12 @@ export const LANE_OPS: Record<LaneOp, LaneFn> = {
   [LaneOp.FMulAddNeg]: (a, b, c, x) => {
     const f = fmt(x.dBits);
     return fpMulAdd(x.param & 1 ? fpNeg(c, f) : c, x.param & 2 ? fpNeg(a, f) : a, b, f, x.env);
+  },
+  [LaneOp.FCmZero]: (a, _b, _c, x) => {
+    const f = fmt(x.nBits);
+    const swap = x.param >= 3;
+    const op = (['eq', 'ge', 'gt', 'ge', 'gt'] as const)[x.param]!;
+    return mask(fpCompareLane(swap ? 0n : a, swap ? a : 0n, f, x.env, op), x.dBits);
   },
   [LaneOp.FJsConvert]: (a, _b, _c, x) => {
     const [value, exact] = fpJsConvert(a, x.env);

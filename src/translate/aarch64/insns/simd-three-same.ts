@@ -14,6 +14,7 @@ import {
   INT_SHAPE,
   anyNotFinite,
   fastFp,
+  flushesDenormals,
   guarded,
   keepLow,
   laneConst,
@@ -161,6 +162,10 @@ export interface FpOp {
   pairwise?: boolean;
   /** The result is a mask, not floats: no finiteness check. */
   mask?: boolean;
+  /** LaneOp immediate (rounding spec, compare kind...). */
+  param?: number;
+  /** Honours FPCR only through flush-to-zero (explicit rounding, compares): fast under directed rounding. */
+  ignoresRounding?: boolean;
 }
 
 const fvop =
@@ -238,10 +243,12 @@ export function emitFpOp(
   element?: { index: number; value: Temp },
 ): void {
   const size = 2 + sz;
-  const shape: LaneShape = { d: size, n: size, m: size, lanes: Math.max(1, bytes >> size), pairwise: op.pairwise };
+  const lanes = Math.max(1, bytes >> size);
+  const shape: LaneShape = { d: size, n: size, m: size, lanes, pairwise: op.pairwise, param: op.param ?? 0 };
   if (element) shape.mIndex = element.index;
   const slow = (): void => callLanes(ctx, op.lane, shape, d, n, m);
-  if (!op.native || (!op.mask && !fastFp(ctx))) return slow();
+  const exempt = op.mask || op.ignoresRounding;
+  if (!op.native || (exempt ? flushesDenormals(ctx) : !fastFp(ctx))) return slow();
   const fshape = FP_SHAPE[sz]!;
   let a = ctx.v(n);
   let b = element?.value ?? ctx.v(m);

@@ -5,7 +5,7 @@
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context } from '../context';
-import { INT_SHAPE, laneConst, selectors } from './simd-common';
+import { INT_SHAPE, laneConst, selectors, writeVec } from './simd-common';
 
 /** Lane-wise a * b (low half of the product) for element size 2^size bytes. */
 export function intMul(ctx: A64Context, size: number, a: Temp, b: Temp): Temp {
@@ -46,4 +46,16 @@ export function pairSplit(ctx: A64Context, sizeLog: number, q: number, a: Temp, 
   const pick = (odd: number): Uint8Array =>
     selectors((i) => source((2 * Math.floor(i / e) + odd) % ((2 * half) / e), i % e));
   return [ctx.b.vop('i8x16.shuffle', [a, b], pick(0)), ctx.b.vop('i8x16.shuffle', [a, b], pick(1))];
+}
+
+/** Writes a narrowed result held in the low 64 bits: to Vd's low half (Q = 0) or high half (Q = 1). */
+export function writeNarrow(ctx: A64Context, d: number, q: number, narrowed: Temp): void {
+  if (!q) return writeVec(ctx, d, narrowed, 0);
+  ctx.setV(d, ctx.b.vop('i8x16.shuffle', [ctx.v(d), narrowed], selectors((i) => (i < 8 ? i : 8 + i))));
+}
+
+/** The low halves of each 2^(size+1)-byte element of v, packed into the low 64 bits. */
+export function truncateNarrow(ctx: A64Context, v: Temp, size: number): Temp {
+  const e = 1 << size;
+  return ctx.b.vop('i8x16.shuffle', [v, v], selectors((i) => (Math.floor(i / e) * 2 * e + (i % e)) % 16));
 }
