@@ -1,5 +1,8 @@
 /**
- * Lowers one IR block to the body of a WebAssembly function `(state: i32) -> status: i32`.
+ * Lowers IR blocks to WebAssembly function bodies. A single block becomes `(state: i32) -> status`;
+ * a region (blocks forming a loop) becomes `(state: i32, entry: i32) -> status` whose blocks branch
+ * to each other through a `loop` + `br_table` without leaving the function, so guest registers stay
+ * in locals across iterations.
  *
  * Guest state slots touched by the block live in wasm locals for its whole duration: loaded once at
  * entry (unless first written before any branch), written back at every exit, around helper calls
@@ -23,13 +26,15 @@ export interface LowerEnv {
   helperFunc(id: number): number;
   /** Function index of the imported slow store path `(state, addr: i64, lo: i64, hi: i64, size: i32) -> i32`. */
   slowStoreFunc: number;
-  /** Function index of a block in the same module starting at guest `pc`, for direct chaining. */
+  /** Function index `(state) -> status` of a block in the same module starting at guest `pc`. */
   chainTarget(pc: number): number | undefined;
 }
 
+const ENTRY_PARAM = 1;
+
 const STATE_PARAM = 0;
-/** Back-edges a self-looping block takes per entry before returning to the dispatcher. */
-const SELF_LOOP_BUDGET = 100_000;
+/** Back-edges a region takes per entry before returning to the dispatcher. */
+const LOOP_BUDGET = 100_000;
 const LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3, 16: 4 };
 const MASK64 = (1n << 64n) - 1n;
 
@@ -44,48 +49,88 @@ interface Slot {
 }
 
 class Lowering {
-  readonly body = new FunctionBody(1);
-  private readonly c: Bytes = this.body.code;
-  private readonly tempLocal: number[] = [];
+  readonly body: FunctionBody;
+  private readonly c: Bytes;
+  /** Locals of the current block's temps (each block numbers its temps from 0). */
+  private tempLocal: number[] = [];
   private readonly slots = new Map<number, Slot>();
   private currentPc = 0;
   private readonly openLabels: number[] = [];
   private scratch = new Map<ValType, number[]>();
-  private readonly constPcs = new Map<number, number>();
-  private selfLoop = false;
+  private constPcs = new Map<number, number>();
+  /** Region index of each block start pc. */
+  private readonly indexOfPc = new Map<number, number>();
+  private looping = false;
   private budget = -1;
+  private next = -1;
+  private current = 0;
+  private block: IRBlock;
 
   constructor(
-    private readonly block: IRBlock,
+    private readonly blocks: readonly IRBlock[],
     private readonly env: LowerEnv,
-  ) {}
+  ) {
+    this.body = new FunctionBody(blocks.length > 1 ? 2 : 1);
+    this.c = this.body.code;
+    this.block = blocks[0]!;
+    blocks.forEach((b, i) => {
+      if (!this.indexOfPc.has(b.pc)) this.indexOfPc.set(b.pc, i);
+    });
+  }
 
   lower(): FunctionBody {
-    for (const t of this.block.temps) this.tempLocal.push(this.body.local(t.type));
-    for (const insn of this.block.insns) {
-      if (insn.op === 'const' && insn.type === 'i64') this.constPcs.set(insn.dst!.id, Number(insn.imm as bigint));
-    }
-    this.selfLoop = this.block.insns.some((i) => this.isSelfLoopExit(i));
+    const K = this.blocks.length;
+    const constMaps = this.blocks.map((b) => {
+      const m = new Map<number, number>();
+      for (const insn of b.insns) {
+        if (insn.op === 'const' && insn.type === 'i64') m.set(insn.dst!.id, Number(insn.imm as bigint));
+      }
+      return m;
+    });
+    this.looping =
+      K > 1 ||
+      this.block.insns.some((i) => i.op === 'exit' && this.regionTarget(i, constMaps[0]!) !== undefined);
     this.planSlots();
-    if (this.selfLoop) {
-      this.budget = this.body.local('i32');
-      this.c.byte(0x41).s32(SELF_LOOP_BUDGET).byte(0x21).u32(this.budget);
-      this.c.byte(0x03).byte(0x40);
+    if (K > 1) {
+      this.next = this.body.local('i32');
+      this.c.byte(0x20).u32(ENTRY_PARAM).byte(0x21).u32(this.next);
     }
-    this.openLabelBlocks();
-    for (const insn of this.block.insns) this.insn(insn);
-    if (this.selfLoop) this.c.byte(0x0b);
+    if (this.looping) {
+      this.budget = this.body.local('i32');
+      this.c.byte(0x41).s32(LOOP_BUDGET).byte(0x21).u32(this.budget);
+      this.c.byte(0x03).byte(0x40); // loop $dispatch
+    }
+    if (K > 1) {
+      for (let k = 0; k < K; k++) this.c.byte(0x02).byte(0x40);
+      this.c.byte(0x20).u32(this.next).byte(0x0e).u32(K);
+      for (let k = 0; k < K; k++) this.c.u32(k);
+      this.c.u32(0);
+    }
+    this.blocks.forEach((block, k) => {
+      if (K > 1) this.c.byte(0x0b); // end of $b_k: block k's code starts here
+      this.current = k;
+      this.block = block;
+      this.constPcs = constMaps[k]!;
+      this.tempLocal = block.temps.map((t) => this.body.local(t.type));
+      this.openLabelBlocks();
+      for (const insn of block.insns) this.insn(insn);
+      if (this.openLabels.length > 0) throw new Error('labels left open at block end');
+    });
+    if (this.looping) this.c.byte(0x0b);
     this.c.byte(0x00); // unreachable: every block ends in exit or trap
     return this.body;
   }
 
-  /** An exit to the block's own start: lowered as a wasm loop back-edge. */
-  private isSelfLoopExit(insn: Insn): boolean {
-    return (
-      insn.op === 'exit' &&
-      ((insn.imm as number | undefined) ?? TrapKind.None) === TrapKind.None &&
-      this.constPcs.get(insn.args[0]!.id) === this.block.pc
-    );
+  /** Region index of the block an exit continues at, if it is a plain exit to a region block. */
+  private regionTarget(insn: Insn, constPcs: Map<number, number>): number | undefined {
+    if (((insn.imm as number | undefined) ?? TrapKind.None) !== TrapKind.None) return undefined;
+    const pc = constPcs.get(insn.args[0]!.id);
+    return pc === undefined ? undefined : this.indexOfPc.get(pc);
+  }
+
+  /** Depth of the `loop $dispatch` from the current position. */
+  private dispatchDepth(): number {
+    return (this.blocks.length > 1 ? this.blocks.length - 1 - this.current : 0) + this.openLabels.length;
   }
 
   // --- State slots -------------------------------------------------------------------------
@@ -93,7 +138,7 @@ class Lowering {
   /** Decides which slots are loaded at entry: all read ones, and written ones not written before a branch. */
   private planSlots(): void {
     let branched = false;
-    for (const insn of this.block.insns) {
+    for (const insn of this.blocks.flatMap((b) => b.insns)) {
       if (insn.op === 'br' || insn.op === 'brcond' || insn.op === 'call') branched = true;
       if (insn.op !== 'get' && insn.op !== 'set') continue;
       const offset = insn.imm as number;
@@ -106,9 +151,11 @@ class Lowering {
         throw new Error(`state offset ${offset} accessed as ${slot.type} and ${insn.type}`);
       }
     }
-    if (this.selfLoop) {
+    if (this.looping) {
       // Any iteration may exit after a previous one wrote a slot: load all, write back all written.
-      for (const insn of this.block.insns) if (insn.op === 'set') this.slots.get(insn.imm as number)!.written = true;
+      for (const b of this.blocks) {
+        for (const insn of b.insns) if (insn.op === 'set') this.slots.get(insn.imm as number)!.written = true;
+      }
       for (const slot of this.slots.values()) slot.loaded = true;
     }
     for (const slot of this.slots.values()) if (slot.loaded) this.loadSlot(slot);
@@ -715,16 +762,27 @@ class Lowering {
     const status = (insn.imm as number | undefined) ?? TrapKind.None;
     const target = insn.args[0]!;
     const constPc = this.constPcs.get(target.id);
-    if (this.selfLoop && this.isSelfLoopExit(insn)) {
-      // Loop while the budget lasts; then return so V8 can enter the tiered-up code (no OSR).
+    const inRegion = this.looping ? this.regionTarget(insn, this.constPcs) : undefined;
+    if (inRegion !== undefined) {
+      if (inRegion > this.current) {
+        // Forward edge: block k's code starts right after the end of $b_k, which encloses us.
+        this.c.byte(0x0c).u32(inRegion - this.current - 1 + this.openLabels.length);
+        return;
+      }
+      if (this.next >= 0) this.c.byte(0x41).s32(inRegion).byte(0x21).u32(this.next);
+      // Back edge: loop while the budget lasts, then return so V8 can enter tiered-up code (no OSR).
       this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
-      this.c.byte(0x0d).u32(this.openLabels.length);
+      this.c.byte(0x0d).u32(this.dispatchDepth());
     }
     this.writeBack();
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(target);
     this.memStore('i64', 8, STATE_PC);
-    const chained = status === TrapKind.None && constPc !== undefined ? this.env.chainTarget(constPc) : undefined;
+    // A back edge out of budget returns to the dispatcher rather than re-entering the region.
+    const chained =
+      status === TrapKind.None && constPc !== undefined && inRegion === undefined
+        ? this.env.chainTarget(constPc)
+        : undefined;
     if (chained !== undefined) {
       this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
       return;
@@ -737,6 +795,12 @@ function sizeOf(type: ValType): number {
   return type === 'i32' || type === 'f32' ? 4 : type === 'v128' ? 16 : 8;
 }
 
+/** Lowers one block to `(state) -> status`. */
 export function lowerBlock(block: IRBlock, env: LowerEnv): FunctionBody {
-  return new Lowering(block, env).lower();
+  return new Lowering([block], env).lower();
+}
+
+/** Lowers a region of blocks to `(state, entry) -> status`, entered at block `entry`. */
+export function lowerRegion(blocks: readonly IRBlock[], env: LowerEnv): FunctionBody {
+  return new Lowering(blocks, env).lower();
 }

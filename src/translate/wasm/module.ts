@@ -6,10 +6,12 @@
 import type { IRBlock } from '../ir/block';
 import { allHelpers } from '../ir/helpers';
 import type { Endian, ValType } from '../ir/ops';
-import { ModuleBuilder, type FuncType } from './emitter';
-import { lowerBlock } from './lower';
+import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
+import { lowerBlock, lowerRegion } from './lower';
+import { loopRegions } from './regions';
 
 export const BLOCK_TYPE: FuncType = { params: ['i32'], results: ['i32'] };
+export const REGION_TYPE: FuncType = { params: ['i32', 'i32'], results: ['i32'] };
 export const SLOW_STORE_TYPE: FuncType = { params: ['i32', 'i64', 'i64', 'i64', 'i32'], results: ['i32'] };
 
 /** JS side of the slow store path: returns 0 when the store was done, non-zero for a fault. */
@@ -54,21 +56,51 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     helperImports[`h${id}`] = env.helperImpl(id);
   }
 
-  const firstFunc = 1 + used.size;
+  // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
+  // loop region share one `(state, entry) -> status` body that their functions tail-call.
+  const regions = env.chain ? loopRegions(blocks) : blocks.map((_, i) => [i]);
+  const importCount = 1 + used.size;
+  const blockFunc = blocks.map((_, i) => importCount + i);
   const byPc = new Map<number, number>();
   blocks.forEach((b, i) => {
-    if (!byPc.has(b.pc)) byPc.set(b.pc, firstFunc + i);
+    if (!byPc.has(b.pc)) byPc.set(b.pc, blockFunc[i]!);
   });
+  const lowerEnv = {
+    endian: env.endian,
+    helperFunc: (id: number) => helperFuncs.get(id)!,
+    slowStoreFunc,
+    chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
+  };
+  const regionOf = new Map<number, { members: number[]; func: number }>();
+  let nextFunc = importCount + blocks.length;
+  for (const members of regions) {
+    if (members.length > 1) {
+      const region = { members, func: nextFunc++ };
+      for (const m of members) regionOf.set(m, region);
+    }
+  }
   blocks.forEach((block, i) => {
-    const body = lowerBlock(block, {
-      endian: env.endian,
-      helperFunc: (id) => helperFuncs.get(id)!,
-      slowStoreFunc,
-      chainTarget: (pc) => (env.chain ? byPc.get(pc) : undefined),
-    });
-    const idx = mb.addFunction(BLOCK_TYPE, body);
-    mb.exportFunction(`b${i}`, idx);
+    const region = regionOf.get(i);
+    let body: FunctionBody;
+    if (region) {
+      // Entry stub: region(state, index of this block within the region).
+      body = new FunctionBody(1);
+      body.code.byte(0x20).u32(0).byte(0x41).s32(region.members.indexOf(i)).byte(0x12).u32(region.func);
+    } else {
+      body = lowerBlock(block, lowerEnv);
+    }
+    mb.exportFunction(`b${i}`, mb.addFunction(BLOCK_TYPE, body));
   });
+  const emitted = new Set<number>();
+  for (const region of regionOf.values()) {
+    if (emitted.has(region.func)) continue;
+    emitted.add(region.func);
+    const body = lowerRegion(
+      region.members.map((m) => blocks[m]!),
+      lowerEnv,
+    );
+    if (mb.addFunction(REGION_TYPE, body) !== region.func) throw new Error('region function index mismatch');
+  }
   const bytes = mb.encode();
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {
