@@ -29,11 +29,6 @@ function inheritedFds(config: SystemConfig): number[] {
 }
 
 export async function runSystem(config: SystemConfig, args: string[]): Promise<void> {
-  if (config.daemonize && !isDaemonChild()) {
-    spawnDaemon(args, inheritedFds(config));
-    return;
-  }
-  const emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused);
   const prepared: { chardev: Chardev; source: string }[] = [];
   for (const { spec, source } of config.chardevs) {
     try {
@@ -43,6 +38,12 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
       throw e;
     }
   }
+  // Checked first, so a -daemonize launcher refuses bad descriptors itself (it could not pass them on).
+  if (config.daemonize && !isDaemonChild()) {
+    spawnDaemon(args, inheritedFds(config));
+    return;
+  }
+  const emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused);
   try {
     for (const { chardev, source } of prepared) {
       try {
