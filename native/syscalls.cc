@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "addon.h"
 
@@ -18,6 +19,12 @@ static Napi::Value RawSyscall(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(r));
 }
 
+// hostStrerror(errno): the C library's message for an errno (what QEMU's -strace prints).
+static Napi::Value HostStrerror(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), strerror(info[0].As<Napi::Number>().Int32Value()));
+}
+
 void RegisterSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("syscall", Napi::Function::New(env, RawSyscall));
+  exports.Set("hostStrerror", Napi::Function::New(env, HostStrerror));
 }

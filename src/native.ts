@@ -11,6 +11,8 @@ export interface NativeAddon {
   bufferAddress(array: Uint8Array): number;
   /** Raw host syscall; pointers must be host addresses. Returns the result or -errno. */
   syscall(nr: number, ...args: number[]): number;
+  /** strerror(3) of a host errno. */
+  hostStrerror(errno: number): string;
   /** madvise(MADV_DONTNEED) on a host range: private anonymous pages then read as zero. 0 or -errno. */
   hostDiscard(addr: number, length: number): number;
   /** Maps host fd (anonymous memory if fd < 0) MAP_FIXED, read-write, shared or private, over a host range; on failure restores private anonymous memory there. 0 or -errno. */

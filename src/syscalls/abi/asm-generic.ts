@@ -1,0 +1,80 @@
+/**
+ * Constant values of the generic uapi headers (asm-generic/fcntl.h, signal.h, ioctls.h) that
+ * x86_64 and the asm-generic targets (aarch64, riscv) share. Targets with their own values
+ * (PowerPC ioctls, MIPS signals) write their own tables.
+ */
+import type { FcntlCommand, IoctlName, SignalName } from '../abi';
+
+export const ASM_GENERIC_FCNTL: { readonly [K in FcntlCommand]: number } = {
+  F_DUPFD: 0,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  F_GETLK: 5,
+  F_SETLK: 6,
+  F_SETLKW: 7,
+  F_SETOWN: 8,
+  F_GETOWN: 9,
+  F_SETSIG: 10,
+  F_GETSIG: 11,
+  F_SETOWN_EX: 15,
+  F_GETOWN_EX: 16,
+  F_OFD_GETLK: 36,
+  F_OFD_SETLK: 37,
+  F_OFD_SETLKW: 38,
+  F_SETLEASE: 1024,
+  F_GETLEASE: 1025,
+  F_DUPFD_CLOEXEC: 1030,
+  F_SETPIPE_SZ: 1031,
+  F_GETPIPE_SZ: 1032,
+  F_ADD_SEALS: 1033,
+  F_GET_SEALS: 1034,
+};
+
+export const ASM_GENERIC_SIGNALS: { readonly [K in SignalName]: number } = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+};
+
+export const ASM_GENERIC_IOCTLS: { readonly [K in IoctlName]: number } = {
+  TCGETS: 0x5401,
+  TCSETS: 0x5402,
+  TCSETSW: 0x5403,
+  TCSETSF: 0x5404,
+  TIOCGPGRP: 0x540f,
+  TIOCSPGRP: 0x5410,
+  TIOCGWINSZ: 0x5413,
+  TIOCSWINSZ: 0x5414,
+  FIONREAD: 0x541b,
+  FIONBIO: 0x5421,
+};

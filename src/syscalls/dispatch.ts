@@ -1,0 +1,88 @@
+/**
+ * The syscall entry point the CPU loop calls: looks the number up in the process's ABI table, runs
+ * the handler, turns host errnos into the guest's, and logs in QEMU's -strace format
+ * (`<pid> name(args) = result`, errors as `-1 errno=N (message)`). Numbers without a handler
+ * answer -ENOSYS and are reported once each under -d unimp, as QEMU does.
+ */
+import { native } from '../native';
+import type { GuestProcess } from '../user/process';
+import type { StraceArg, SyscallDefinition } from './abi';
+import { E } from './linux/guest-access';
+import { hostArena } from './linux/host';
+import { GuestExit, type SyscallArgs } from './types';
+
+const MAX_ERRNO = 4095;
+const AT_FDCWD = -100;
+const STRING_LIMIT = 64;
+
+const reportedUnsupported = new WeakMap<GuestProcess, Set<number>>();
+
+/** Runs guest syscall `nr`; returns the value for the guest's result register (guest -errno on failure). */
+export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): number {
+  const entry = proc.abi.syscalls.get(nr);
+  const definition = entry?.definition;
+  if (!definition) return unsupported(proc, nr, entry?.name, args);
+  const strace = proc.options.strace;
+  const call = strace ? `${process.pid} ${entry.name}(${formatArgs(proc, definition, args)})` : '';
+  if (strace && definition.noReturn) proc.options.log(call);
+  hostArena.reset();
+  let result: number;
+  try {
+    result = definition.handler(proc, args);
+  } catch (e) {
+    if (strace && e instanceof GuestExit && !definition.noReturn) proc.options.log(call);
+    throw e;
+  }
+  if (result < 0 && result >= -MAX_ERRNO) {
+    const hostErrno = -result;
+    result = -proc.abi.errnoFromHost(hostErrno);
+    if (strace) proc.options.log(`${call} = -1 errno=${-result} (${native().hostStrerror(hostErrno)})`);
+  } else if (strace) {
+    proc.options.log(`${call} = ${definition.addressResult ? pointer(result) : result}`);
+  }
+  return result;
+}
+
+function unsupported(proc: GuestProcess, nr: number, name: string | undefined, args: SyscallArgs): number {
+  const reported = reportedUnsupported.get(proc) ?? new Set<number>();
+  reportedUnsupported.set(proc, reported);
+  if (proc.options.strace) {
+    proc.options.log(
+      name === undefined
+        ? `${process.pid} Unknown syscall ${nr}`
+        : `${process.pid} ${name}(${args.join(',')}) = -1 errno=${proc.abi.errnoFromHost(E.ENOSYS)} (${native().hostStrerror(E.ENOSYS)})`,
+    );
+  }
+  if (proc.options.logItems.has('unimp') && !reported.has(nr)) {
+    reported.add(nr);
+    proc.options.log(`Unsupported syscall: ${nr}${name === undefined ? '' : ` (${name})`}`);
+  }
+  return -proc.abi.errnoFromHost(E.ENOSYS);
+}
+
+function pointer(v: number): string {
+  return `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(16, '0')}`;
+}
+
+function formatArg(proc: GuestProcess, kind: StraceArg, v: number, index: number, definition: SyscallDefinition): string {
+  switch (kind) {
+    case 'd':
+      // A leading directory descriptor reads better as QEMU prints it.
+      return index === 0 && v === AT_FDCWD && definition.args[1] === 's' ? 'AT_FDCWD' : String(v);
+    case 'o':
+      return `0${(v >>> 0).toString(8)}`;
+    case 'x':
+      return v === 0 ? 'NULL' : pointer(v);
+    case 's': {
+      if (v === 0) return 'NULL';
+      const s = proc.memory.readCString(v, STRING_LIMIT + 1);
+      if (s === undefined) return pointer(v);
+      const shown = JSON.stringify(s.subarray(0, STRING_LIMIT).toString('latin1'));
+      return s.length > STRING_LIMIT ? `${shown}...` : shown;
+    }
+  }
+}
+
+function formatArgs(proc: GuestProcess, definition: SyscallDefinition, args: SyscallArgs): string {
+  return definition.args.map((kind, i) => formatArg(proc, kind, args[i] ?? 0, i, definition)).join(',');
+}

@@ -1,0 +1,65 @@
+/**
+ * File status: fstat and newfstatat (the guest's struct stat differs from the host's, so it is
+ * converted), statx, statfs/fstatfs, utimensat, and getdents64 (records are the same on every
+ * little-endian ABI, so the host fills the guest buffer in place).
+ */
+import type { GuestProcess } from '../../user/process';
+import type { SyscallArgs } from '../types';
+import { int, syscall, type SyscallGroup } from './define';
+import { E, guestRange, withHostStruct, withHostStructs } from './guest-access';
+import { hostSyscall } from './host';
+import { hostPathArg } from './paths';
+
+/** Host path argument, where a guest NULL stays NULL (utimensat on a descriptor). */
+function optionalPath(proc: GuestProcess, addr: number): number {
+  return addr === 0 ? 0 : hostPathArg(proc, addr);
+}
+
+function newfstatat(proc: GuestProcess, [dirfd, pathAddr, statbuf, flags]: SyscallArgs): number {
+  const path = hostPathArg(proc, pathAddr!);
+  if (path < 0) return path;
+  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('newfstatat', int(dirfd), path, st, int(flags))));
+}
+
+function fstat(proc: GuestProcess, [fd, statbuf]: SyscallArgs): number {
+  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstat', int(fd), st)));
+}
+
+function statx(proc: GuestProcess, [dirfd, pathAddr, flags, mask, buf]: SyscallArgs): number {
+  const path = hostPathArg(proc, pathAddr!);
+  if (path < 0) return path;
+  return withHostStruct(proc, 'statx', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('statx', int(dirfd), path, int(flags), int(mask), st)));
+}
+
+function statfs(proc: GuestProcess, [pathAddr, buf]: SyscallArgs): number {
+  const path = hostPathArg(proc, pathAddr!);
+  if (path < 0) return path;
+  return withHostStruct(proc, 'statfs', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('statfs', path, st)));
+}
+
+function fstatfs(proc: GuestProcess, [fd, buf]: SyscallArgs): number {
+  return withHostStruct(proc, 'statfs', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstatfs', int(fd), st)));
+}
+
+function utimensat(proc: GuestProcess, [dirfd, pathAddr, times, flags]: SyscallArgs): number {
+  const path = optionalPath(proc, pathAddr!);
+  if (path < 0) return path;
+  return withHostStructs(proc, 'timespec', times!, 2, 'in', (t) => hostSyscall('utimensat', int(dirfd), path, t, int(flags)));
+}
+
+function getdents64(proc: GuestProcess, [fd, buf, count]: SyscallArgs): number {
+  if (!proc.memory.littleEndian) throw new Error('getdents64 for big-endian guests needs record conversion');
+  const host = guestRange(proc, buf!, int(count), true);
+  if (host === undefined) return -E.EFAULT;
+  return hostSyscall('getdents64', int(fd), host, int(count));
+}
+
+export const FS_STAT_SYSCALLS: SyscallGroup = {
+  fstat: syscall('dx', fstat),
+  newfstatat: syscall('dsxd', newfstatat),
+  statx: syscall('dsdxx', statx),
+  statfs: syscall('sx', statfs),
+  fstatfs: syscall('dx', fstatfs),
+  utimensat: syscall('dsxd', utimensat),
+  getdents64: syscall('dxd', getdents64),
+};

@@ -1,0 +1,78 @@
+/**
+ * The host side of a syscall: raw host calls by name (x86_64 numbers), and a scratch arena in host
+ * memory for what cannot be passed in place (resolved path strings, converted structs, host iovec
+ * arrays). The arena is reset before every guest syscall, so nothing in it outlives one call.
+ */
+import { native } from '../../native';
+import { x86_64Host } from '../abi/x86_64';
+import type { AbiLayouts, StructLayout } from '../abi';
+import { StructView } from '../struct-view';
+
+/** The host's kernel facts (this build runs on x86_64 Linux). */
+export const HOST = x86_64Host;
+
+/** Raw host syscall by kernel name; pointers are host addresses. Returns the result or -errno. */
+export function hostSyscall(name: string, ...args: number[]): number {
+  const nr = HOST.syscallNumbers[name];
+  if (nr === undefined) throw new Error(`host has no syscall ${name}`);
+  return native().syscall(nr, ...args);
+}
+
+const ARENA_SIZE = 1 << 20;
+
+/** Bump allocator over one host buffer that never moves (its backing store is off the JS heap). */
+class HostArena {
+  private readonly bytes = new Uint8Array(new ArrayBuffer(ARENA_SIZE));
+  readonly view = new DataView(this.bytes.buffer);
+  private base = 0;
+  private used = 0;
+
+  /** Offset of `size` fresh zeroed bytes (8-byte aligned). */
+  alloc(size: number): number {
+    const at = Math.ceil(this.used / 8) * 8;
+    if (at + size > ARENA_SIZE) throw new Error('host scratch arena exhausted');
+    this.used = at + size;
+    this.bytes.fill(0, at, at + size);
+    return at;
+  }
+
+  /** Host address of an arena offset. */
+  address(offset: number): number {
+    if (this.base === 0) this.base = native().bufferAddress(this.bytes);
+    return this.base + offset;
+  }
+
+  /** Copies bytes into the arena, NUL-terminated; returns the host address. */
+  cString(bytes: Uint8Array): number {
+    const at = this.alloc(bytes.length + 1);
+    this.bytes.set(bytes, at);
+    return this.address(at);
+  }
+
+  bytesAt(offset: number, length: number): Uint8Array {
+    return this.bytes.subarray(offset, offset + length);
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}
+
+export const hostArena = new HostArena();
+
+/** A zeroed host struct in the arena: its view (in host layout) and host address. */
+export function hostStruct<K extends keyof AbiLayouts>(kind: K): { view: StructView<FieldsOf<K>>; address: number } {
+  const { views, address } = hostStructArray(kind, 1);
+  return { view: views[0]!, address };
+}
+
+/** `count` zeroed host structs in a row: one view per element, and the array's host address. */
+export function hostStructArray<K extends keyof AbiLayouts>(kind: K, count: number): { views: StructView<FieldsOf<K>>[]; address: number } {
+  const layout = HOST.layouts[kind] as StructLayout<FieldsOf<K>>;
+  const at = hostArena.alloc(layout.size * count);
+  const views = Array.from({ length: count }, (_, i) => new StructView(hostArena.view, at + i * layout.size, layout, HOST.littleEndian));
+  return { views, address: hostArena.address(at) };
+}
+
+/** Field names of one struct kind. */
+export type FieldsOf<K extends keyof AbiLayouts> = AbiLayouts[K] extends StructLayout<infer F> ? F : never;

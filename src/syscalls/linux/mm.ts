@@ -1,0 +1,53 @@
+/**
+ * Memory management calls, delegated to the process's AddressSpace (guest window, page flags,
+ * region list). madvise honours MADV_DONTNEED on private anonymous memory (it must read back as
+ * zero: allocators rely on it) and treats the rest of the advice as the hint it is; the mlock
+ * family is accepted and ignored, as the window is never swapped out by anything tsemu controls.
+ */
+import { native } from '../../native';
+import { PAGE_SIZE } from '../../memory/layout';
+import type { GuestProcess } from '../../user/process';
+import type { SyscallArgs } from '../types';
+import { int, syscall, type SyscallGroup } from './define';
+import { E } from './guest-access';
+import { hostSyscall } from './host';
+
+const MADV_DONTNEED = 4;
+
+function madvise(proc: GuestProcess, [addr, length, advice]: SyscallArgs): number {
+  if (addr! % PAGE_SIZE !== 0 || length! < 0) return -E.EINVAL;
+  const end = addr! + Math.ceil(length! / PAGE_SIZE) * PAGE_SIZE;
+  const overlapping = proc.space.regions().filter((r) => r.start < end && r.end > addr!);
+  const covered = overlapping.reduce((n, r) => n + Math.min(r.end, end) - Math.max(r.start, addr!), 0);
+  if (covered !== end - addr!) return -E.ENOMEM;
+  if (int(advice) !== MADV_DONTNEED) return 0;
+  for (const r of overlapping) {
+    if (r.shared || r.inode !== 0) continue;
+    const from = Math.max(r.start, addr!);
+    const r2 = native().hostDiscard(proc.memory.hostAddress(from), Math.min(r.end, end) - from);
+    if (r2 < 0) return r2;
+  }
+  return 0;
+}
+
+function msync(proc: GuestProcess, [addr, length, flags]: SyscallArgs): number {
+  if (!proc.memory.accessible(addr!, length!, false)) return -E.ENOMEM;
+  return hostSyscall('msync', proc.memory.hostAddress(addr!), length!, int(flags));
+}
+
+const accepted = (): number => 0;
+
+export const MM_SYSCALLS: SyscallGroup = {
+  mmap: syscall('xdxxdd', (p, [addr, len, prot, flags, fd, off]) => p.space.mmap(addr!, len!, int(prot), int(flags), int(fd), off!), { addressResult: true }),
+  munmap: syscall('xd', (p, [addr, len]) => p.space.munmap(addr!, len!)),
+  mprotect: syscall('xdx', (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
+  mremap: syscall('xddxx', (p, [old, oldSize, newSize, flags, newAddr]) => p.space.mremap(old!, oldSize!, newSize!, int(flags), newAddr!), { addressResult: true }),
+  brk: syscall('x', (p, [addr]) => p.space.brk(addr!), { addressResult: true }),
+  madvise: syscall('xdd', madvise),
+  msync: syscall('xdd', msync),
+  mlock: syscall('xd', accepted),
+  munlock: syscall('xd', accepted),
+  mlock2: syscall('xdd', accepted),
+  mlockall: syscall('d', accepted),
+  munlockall: syscall('', accepted),
+};

@@ -1,0 +1,48 @@
+/**
+ * Guest path arguments as the host sees them. QEMU's -L rule: an absolute path that exists under
+ * the guest sysroot is taken from there, anything else from the host. /proc/self/exe (and
+ * /proc/<own pid>/exe) names the guest executable, not tsemu.
+ */
+import fs from 'node:fs';
+import type { GuestProcess } from '../../user/process';
+import { E, readGuestString } from './guest-access';
+import { hostArena } from './host';
+
+const PATH_MAX = 4096;
+
+/** Whether a guest path names the process's own executable through /proc. */
+export function isProcSelfExe(path: Buffer): boolean {
+  const s = path.toString('latin1');
+  return s === '/proc/self/exe' || s === `/proc/${process.pid}/exe`;
+}
+
+/** The host path for a guest path. */
+export function hostPathOf(proc: GuestProcess, path: Buffer): Buffer {
+  if (isProcSelfExe(path)) return Buffer.from(proc.exePath);
+  const prefix = proc.options.ldPrefix;
+  if (prefix && path[0] === 0x2f) {
+    const prefixed = Buffer.concat([Buffer.from(prefix), path]);
+    if (fs.existsSync(prefixed)) return prefixed;
+  }
+  return path;
+}
+
+/** Reads the guest path at `addr`: the bytes, or -EFAULT / -ENAMETOOLONG. */
+export function readGuestPath(proc: GuestProcess, addr: number): Buffer | number {
+  const path = readGuestString(proc, addr, PATH_MAX + 1);
+  if (path === undefined) return proc.memory.accessible(addr, 1, false) && addr !== 0 ? -E.ENAMETOOLONG : -E.EFAULT;
+  return path;
+}
+
+/** The host path for the guest path at `addr`, NUL-terminated in the host arena: its host address, or -errno. */
+export function hostPathArg(proc: GuestProcess, addr: number): number {
+  const path = readGuestPath(proc, addr);
+  if (typeof path === 'number') return path;
+  return hostArena.cString(hostPathOf(proc, path));
+}
+
+/** A guest string passed to the host verbatim (a symlink's target), NUL-terminated in the arena, or -errno. */
+export function hostStringArg(proc: GuestProcess, addr: number): number {
+  const s = readGuestPath(proc, addr);
+  return typeof s === 'number' ? s : hostArena.cString(s);
+}

@@ -1,0 +1,45 @@
+/**
+ * What the syscall layer remembers per guest process (GuestProcess belongs to another layer, so
+ * this lives beside it, keyed by the process): the guest's signal dispositions and mask, its
+ * alternate signal stack, its robust futex list and clear-child-tid address, its thread name.
+ */
+import type { GuestProcess } from '../../user/process';
+
+/** A guest signal disposition as rt_sigaction passed it (guest values, guest signal numbering in the mask). */
+export interface GuestSigaction {
+  handler: bigint;
+  flags: bigint;
+  restorer: bigint;
+  /** The handler's blocked-signal set, bit (n - 1) for signal n. */
+  mask: bigint;
+}
+
+export interface SyscallState {
+  /** Dispositions by guest signal number; absent means SIG_DFL with no flags. */
+  readonly sigactions: Map<number, GuestSigaction>;
+  /** Blocked signals, bit (n - 1) for guest signal n. */
+  sigmask: bigint;
+  altStack: { sp: bigint; flags: number; size: bigint };
+  robustList: { head: number; length: number };
+  clearChildTid: number;
+  /** PR_SET_NAME's name (at most 15 bytes). */
+  name: Buffer;
+}
+
+const states = new WeakMap<GuestProcess, SyscallState>();
+
+export function syscallState(proc: GuestProcess): SyscallState {
+  let s = states.get(proc);
+  if (!s) {
+    s = {
+      sigactions: new Map(),
+      sigmask: 0n,
+      altStack: { sp: 0n, flags: 0, size: 0n },
+      robustList: { head: 0, length: 0 },
+      clearChildTid: 0,
+      name: Buffer.from(proc.exePath.split('/').pop() ?? '').subarray(0, 15),
+    };
+    states.set(proc, s);
+  }
+  return s;
+}

@@ -1,0 +1,163 @@
+/**
+ * Process identity and resources: exit, ids, uname (machine from the ABI), resource limits and
+ * usage, sysinfo, thread bookkeeping (set_tid_address, robust lists), prctl, affinity, randomness,
+ * umask, sessions and process groups. The guest's pid is the host process's, as under QEMU.
+ */
+import type { GuestProcess } from '../../user/process';
+import { GuestExit, type SyscallArgs } from '../types';
+import { int, syscall, type SyscallGroup } from './define';
+import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
+import { hostSyscall } from './host';
+import { syscallState } from './process-state';
+import { signalToHost } from './signals';
+
+/** Limits that would bind tsemu itself (its 4 GiB window and its own stack): reported, never applied, as QEMU does. */
+const RLIMIT_DATA = 2;
+const RLIMIT_STACK = 3;
+const RLIMIT_AS = 9;
+const UNAPPLIED_LIMITS: ReadonlySet<number> = new Set([RLIMIT_DATA, RLIMIT_STACK, RLIMIT_AS]);
+
+const PR_SET_PDEATHSIG = 1;
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
+const NAME_LENGTH = 16;
+/** prctl options whose arguments are plain integers (or a pointer to an int the host fills). */
+const PRCTL_PASSED: ReadonlySet<number> = new Set([
+  3, // PR_GET_DUMPABLE
+  4, // PR_SET_DUMPABLE
+  8, // PR_SET_KEEPCAPS
+  7, // PR_GET_KEEPCAPS
+  21, // PR_GET_SECCOMP
+  23, // PR_CAPBSET_READ
+  29, // PR_SET_TIMERSLACK
+  30, // PR_GET_TIMERSLACK
+  36, // PR_SET_CHILD_SUBREAPER
+  38, // PR_SET_NO_NEW_PRIVS
+  39, // PR_GET_NO_NEW_PRIVS
+]);
+
+function exit(_proc: GuestProcess, [status]: SyscallArgs): number {
+  throw new GuestExit(int(status) & 0xff);
+}
+
+function uname(proc: GuestProcess, [buf]: SyscallArgs): number {
+  const guest = guestStruct(proc, 'utsname', buf!, true);
+  if (!guest) return -E.EFAULT;
+  const r = withHostStruct(proc, 'utsname', buf!, 'out', (u) => hostSyscall('uname', u));
+  if (r < 0) return r;
+  const machine = guest.bytes('machine');
+  machine.fill(0);
+  machine.set(Buffer.from(proc.abi.machine).subarray(0, machine.length - 1));
+  return 0;
+}
+
+function prlimit64(proc: GuestProcess, [pid, resourceArg, newLimit, oldLimit]: SyscallArgs): number {
+  const resource = int(resourceArg);
+  const self = int(pid) === 0 || int(pid) === process.pid;
+  const applied = self && UNAPPLIED_LIMITS.has(resource) ? 0 : newLimit!;
+  if (applied !== newLimit && !guestStruct(proc, 'rlimit', newLimit!, false)) return -E.EFAULT;
+  return withHostStruct(proc, 'rlimit', applied, 'in', (n) => withHostStruct(proc, 'rlimit', oldLimit!, 'out', (o) => hostSyscall('prlimit64', int(pid), resource, n, o)));
+}
+
+function prctl(proc: GuestProcess, [optionArg, arg2, arg3, arg4, arg5]: SyscallArgs): number {
+  const option = int(optionArg);
+  const state = syscallState(proc);
+  if (option === PR_SET_NAME) {
+    const name = proc.memory.readCString(arg2!, NAME_LENGTH);
+    const raw = name ?? (proc.memory.accessible(arg2!, NAME_LENGTH, false) ? Buffer.from(proc.memory.readBytes(arg2!, NAME_LENGTH)) : undefined);
+    if (!raw) return -E.EFAULT;
+    state.name = Buffer.from(raw.subarray(0, NAME_LENGTH - 1));
+    return 0;
+  }
+  if (option === PR_GET_NAME) {
+    const out = Buffer.alloc(NAME_LENGTH);
+    state.name.copy(out);
+    if (!proc.memory.accessible(arg2!, NAME_LENGTH, true)) return -E.EFAULT;
+    proc.memory.writeBytes(arg2!, out);
+    return 0;
+  }
+  if (option === PR_SET_PDEATHSIG) return hostSyscall('prctl', option, int(arg2) === 0 ? 0 : signalToHost(proc.abi, int(arg2)));
+  if (PRCTL_PASSED.has(option)) return hostSyscall('prctl', option, arg2!, arg3!, arg4!, arg5!);
+  return -E.EINVAL;
+}
+
+function setRobustList(proc: GuestProcess, [head, length]: SyscallArgs): number {
+  // struct robust_list_head is three words.
+  if (length !== 3 * proc.abi.wordSize) return -E.EINVAL;
+  syscallState(proc).robustList = { head: head!, length: length! };
+  return 0;
+}
+
+function setTidAddress(proc: GuestProcess, [addr]: SyscallArgs): number {
+  syscallState(proc).clearChildTid = addr!;
+  return hostSyscall('gettid');
+}
+
+/** A call whose pointer argument at `index` is a buffer of `size(args)` bytes the host fills in place. */
+function fillsBuffer(name: string, index: number, size: (args: SyscallArgs) => number) {
+  return (proc: GuestProcess, args: SyscallArgs): number => {
+    const host = guestRange(proc, args[index]!, size(args), true);
+    if (host === undefined) return -E.EFAULT;
+    return hostSyscall(name, ...args.map((a, i) => (i === index ? host : a)));
+  };
+}
+
+/** getresuid/getresgid: three pointers to ids the host fills. */
+function getres(name: string) {
+  return (proc: GuestProcess, ptrs: SyscallArgs): number => {
+    const hosts = ptrs.slice(0, 3).map((p) => guestRange(proc, p, 4, true));
+    if (hosts.some((h) => h === undefined)) return -E.EFAULT;
+    return hostSyscall(name, ...(hosts as number[]));
+  };
+}
+
+function passInts(name: string) {
+  return (_proc: GuestProcess, args: SyscallArgs): number => hostSyscall(name, ...args.map(int));
+}
+
+export const PROCESS_SYSCALLS: SyscallGroup = {
+  exit: syscall('d', exit, { noReturn: true }),
+  exit_group: syscall('d', exit, { noReturn: true }),
+  getpid: syscall('', passInts('getpid')),
+  getppid: syscall('', passInts('getppid')),
+  gettid: syscall('', passInts('gettid')),
+  getuid: syscall('', passInts('getuid')),
+  geteuid: syscall('', passInts('geteuid')),
+  getgid: syscall('', passInts('getgid')),
+  getegid: syscall('', passInts('getegid')),
+  getgroups: syscall('dx', (p, args) => (int(args[0]) === 0 ? hostSyscall('getgroups', 0, 0) : fillsBuffer('getgroups', 1, (a) => int(a[0]) * 4)(p, args))),
+  setgroups: syscall('dx', (p, [n, list]) => {
+    const host = guestRange(p, list!, int(n) * 4, false);
+    return host === undefined ? -E.EFAULT : hostSyscall('setgroups', int(n), host);
+  }),
+  setuid: syscall('d', passInts('setuid')),
+  setgid: syscall('d', passInts('setgid')),
+  setreuid: syscall('dd', passInts('setreuid')),
+  setregid: syscall('dd', passInts('setregid')),
+  setresuid: syscall('ddd', passInts('setresuid')),
+  setresgid: syscall('ddd', passInts('setresgid')),
+  setfsuid: syscall('d', passInts('setfsuid')),
+  setfsgid: syscall('d', passInts('setfsgid')),
+  getresuid: syscall('xxx', getres('getresuid')),
+  getresgid: syscall('xxx', getres('getresgid')),
+  uname: syscall('x', uname),
+  prlimit64: syscall('ddxx', prlimit64),
+  getrlimit: syscall('dx', (p, [resource, limit]) => prlimit64(p, [0, resource!, 0, limit!])),
+  setrlimit: syscall('dx', (p, [resource, limit]) => prlimit64(p, [0, resource!, limit!, 0])),
+  getrusage: syscall('dx', (p, [who, usage]) => withHostStruct(p, 'rusage', usage!, 'out', (u) => hostSyscall('getrusage', int(who), u))),
+  sysinfo: syscall('x', (p, [info]) => withHostStruct(p, 'sysinfo', info!, 'out', (i) => hostSyscall('sysinfo', i))),
+  times: syscall('x', (p, [buf]) => withHostStruct(p, 'tms', buf!, 'out', (t) => hostSyscall('times', t))),
+  set_tid_address: syscall('x', setTidAddress),
+  set_robust_list: syscall('xd', setRobustList),
+  prctl: syscall('ddddd', prctl),
+  sched_getaffinity: syscall('ddx', fillsBuffer('sched_getaffinity', 2, (a) => int(a[1]))),
+  sched_yield: syscall('', passInts('sched_yield')),
+  getrandom: syscall('xdd', fillsBuffer('getrandom', 0, (a) => a[1]!)),
+  umask: syscall('o', passInts('umask')),
+  setsid: syscall('', passInts('setsid')),
+  getsid: syscall('d', passInts('getsid')),
+  getpgid: syscall('d', passInts('getpgid')),
+  setpgid: syscall('dd', passInts('setpgid')),
+  getpriority: syscall('dd', passInts('getpriority')),
+  setpriority: syscall('ddd', passInts('setpriority')),
+};

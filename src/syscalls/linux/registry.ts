@@ -1,0 +1,34 @@
+/**
+ * The generic Linux layer's syscalls by kernel name, gathered from the topic files, and the table
+ * an ABI builds from its numbers: every number it knows gets its name, implemented ones a
+ * definition. Names an ABI lacks are simply unused; numbers without a definition answer -ENOSYS.
+ */
+import type { SyscallDefinition, SyscallEntry } from '../abi';
+import { FS_FD_SYSCALLS } from './fs-fd';
+import { FS_IO_SYSCALLS } from './fs-io';
+import { FS_PATH_SYSCALLS } from './fs-paths';
+import { FS_STAT_SYSCALLS } from './fs-stat';
+import { IOCTL_SYSCALLS } from './ioctl';
+import { MM_SYSCALLS } from './mm';
+import { PROCESS_SYSCALLS } from './process';
+import { SIGNAL_SYSCALLS } from './signals';
+import { TIME_SYSCALLS } from './time';
+
+export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
+  ...FS_IO_SYSCALLS,
+  ...FS_PATH_SYSCALLS,
+  ...FS_STAT_SYSCALLS,
+  ...FS_FD_SYSCALLS,
+  ...IOCTL_SYSCALLS,
+  ...MM_SYSCALLS,
+  ...PROCESS_SYSCALLS,
+  ...TIME_SYSCALLS,
+  ...SIGNAL_SYSCALLS,
+};
+
+/** Number -> entry for an ABI's syscall numbers. */
+export function syscallTable(numbers: Readonly<Record<string, number>>): ReadonlyMap<number, SyscallEntry> {
+  const table = new Map<number, SyscallEntry>();
+  for (const [name, nr] of Object.entries(numbers)) table.set(nr, { name, definition: LINUX_SYSCALLS[name] });
+  return table;
+}
