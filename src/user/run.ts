@@ -1,0 +1,151 @@
+/**
+ * Starting a user-mode guest: resolve the program, build its process image, and run the CPU loop
+ * until it exits; then leave the way the guest did (same exit status, or death by the same signal).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AddressSpace } from '../memory/address-space';
+import { GuestMemory } from '../memory/guest-memory';
+import { STATE_BASE } from '../memory/layout';
+import { LOADER_TARGETS, LoaderError, loadElf, readElfImage, type LoaderTarget } from '../loader';
+import { native } from '../native';
+import type { LinuxAbi } from '../syscalls/abi';
+import { aarch64Abi } from '../syscalls/abi/aarch64';
+import { GuestExit } from '../syscalls/types';
+import { Engine } from '../translate/engine/engine';
+import { formatBlock } from '../translate/ir/format';
+import { aarch64Target } from './aarch64';
+import { cpuLoop } from './cpu-loop';
+import type { GuestProcess } from './process';
+import type { UserTarget } from './target';
+
+export interface UserRunOptions {
+  program: string;
+  args: string[];
+  argv0?: string;
+  ldPrefix?: string;
+  cpu?: string;
+  unameRelease?: string;
+  stackSize?: number;
+  setEnv: string[];
+  unsetEnv: string[];
+  strace: boolean;
+  logItems: Set<string>;
+  logFile?: string;
+  log?: (line: string) => void;
+  oneInsnPerTb: boolean;
+  gdbPort?: string;
+}
+
+const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
+  aarch64: { user: aarch64Target, loader: LOADER_TARGETS.aarch64, abi: aarch64Abi },
+};
+
+/** Finds the program the way execvp would: a name without a slash is searched in PATH. */
+function resolveProgram(name: string): string {
+  if (name.includes('/')) return path.resolve(name);
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    const candidate = path.resolve(dir || '.', name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return path.resolve(name);
+}
+
+/** The guest environment: the host's, edited by -E/-U (TSEMU_* variables are the emulator's, not the guest's). */
+function guestEnvironment(options: UserRunOptions): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const assignment of options.setEnv) {
+    const eq = assignment.indexOf('=');
+    if (eq > 0) env.set(assignment.slice(0, eq), assignment.slice(eq + 1));
+  }
+  for (const name of options.unsetEnv) env.delete(name);
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+export function runUserProgram(arch: string, options: UserRunOptions): never {
+  const target = USER_TARGETS[arch];
+  if (!target) throw new Error(`unknown target ${arch}`);
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const exePath = resolveProgram(options.program);
+  try {
+    const image = readElfImage(exePath, target.loader);
+    const memory = new GuestMemory(image.littleEndian);
+    const space = new AddressSpace(memory);
+    const argv = [options.argv0 ?? options.program, ...options.args];
+    const envp = guestEnvironment(options);
+    const loaded = loadElf(space, image, {
+      target: target.loader,
+      argv,
+      envp,
+      execfn: options.program,
+      ...(options.stackSize !== undefined ? { stackSize: options.stackSize } : {}),
+      resolveInterpreter: (guestPath) => {
+        const prefixed = options.ldPrefix ? path.join(options.ldPrefix, guestPath) : undefined;
+        return prefixed && fs.existsSync(prefixed) ? prefixed : guestPath;
+      },
+    });
+    const engine = new Engine(target.user.frontend, memory, target.user.endian, {
+      maxInsns: options.oneInsnPerTb ? 1 : 512,
+      ...(options.logItems.has('in_asm') || options.logItems.has('op')
+        ? { onTranslate: (block) => log(formatBlock(block)) }
+        : {}),
+      ...(options.logItems.has('out_asm')
+        ? { onModule: (bytes) => log(`wasm module (${bytes.length} bytes): ${Buffer.from(bytes).toString('hex')}`) }
+        : {}),
+    });
+    space.onCodeChange = (start, length) => engine.invalidate(start, length);
+    const proc: GuestProcess = {
+      memory,
+      space,
+      abi: target.abi,
+      options: {
+        ...(options.ldPrefix !== undefined ? { ldPrefix: options.ldPrefix } : {}),
+        ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
+        strace: options.strace || options.logItems.has('strace'),
+        logItems: options.logItems,
+        log,
+        oneInsnPerTb: options.oneInsnPerTb,
+      },
+      exePath,
+      argv,
+      envp,
+      stateBase: STATE_BASE,
+      invalidateCode: (start, length) => engine.invalidate(start, length),
+    };
+    target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
+    if (options.logItems.has('stats')) {
+      process.on('exit', () => log(`tsemu stats: ${JSON.stringify(engine.stats)}`));
+    }
+    cpuLoop(proc, target.user, engine);
+  } catch (e) {
+    if (e instanceof GuestExit) exitLike(arch, e);
+    if (e instanceof LoaderError) {
+      process.stderr.write(`tsemu-${arch}: ${e.path}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+const SIGNAL_DESCRIPTIONS: Record<number, string> = {
+  [os.constants.signals.SIGILL]: 'Illegal instruction',
+  [os.constants.signals.SIGTRAP]: 'Trace/breakpoint trap',
+  [os.constants.signals.SIGABRT]: 'Aborted',
+  [os.constants.signals.SIGBUS]: 'Bus error',
+  [os.constants.signals.SIGFPE]: 'Floating point exception',
+  [os.constants.signals.SIGSEGV]: 'Segmentation fault',
+};
+
+/** Leaves the process as the guest left it: its exit status, or killed by its signal (as qemu does). */
+function exitLike(arch: string, exit: GuestExit): never {
+  if (exit.signal) {
+    const description = SIGNAL_DESCRIPTIONS[exit.signal];
+    if (description) {
+      process.stderr.write(`tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
+    }
+    native().dieWithSignal(exit.signal);
+  }
+  process.exit(exit.status);
+}
