@@ -103,13 +103,13 @@ const literal: A64Handler = (ctx, f) => {
 function pairTransfer(opc: number, v: number, load: number, mode: Index | 'no-allocate'): Transfer | undefined {
   if (v) return opc === 3 ? undefined : fpr(opc + 2);
   if (opc === 1) return load && mode !== 'no-allocate' ? gpr(2, true) : undefined;
-  return opc === 3 ? undefined : gpr(opc + 2);
+  return opc === 3 ? undefined : gpr(2 + (opc >> 1));
 }
 
 /**
  * LDP/STP/LDPSW/LDNP/STNP: Rt at the address, Rt2 after it. Both loads complete before either
- * register is written, so a fault leaves the registers as they were; for Rt == Rt2 the second
- * wins (as in QEMU).
+ * register is written, so a fault leaves the registers as they were; Rt is written last, so it
+ * wins when Rt == Rt2 (as in QEMU).
  */
 function pair(mode: Index | 'no-allocate'): A64Handler {
   return (ctx, f) => {
@@ -121,8 +121,8 @@ function pair(mode: Index | 'no-allocate'): A64Handler {
     if (f.l) {
       const v1 = loadValue(ctx, t, first);
       const v2 = loadValue(ctx, t, second);
-      writeValue(ctx, t, f.rt, v1);
       writeValue(ctx, t, f.rt2, v2);
+      writeValue(ctx, t, f.rt, v1);
     } else {
       const v1 = readValue(ctx, t, f.rt);
       const v2 = readValue(ctx, t, f.rt2);
