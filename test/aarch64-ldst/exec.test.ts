@@ -4,7 +4,7 @@
  * same registers and memory: X0..X7, the base register X9, the 256-byte buffer and V0..V31.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeMemInputs, runQemuMem, runTsemuMem, type MemOutput } from './memory-differential';
+import { makeMemInputs, qemuSignal, runQemuMem, runTsemuMem, type MemOutput } from './memory-differential';
 
 const one = (lines: string[]): string[][] => lines.map((l) => [l]);
 
@@ -142,6 +142,29 @@ describe('A64 loads and stores against qemu-aarch64', () => {
         const got = runTsemuMem(snippet, INPUTS);
         got.forEach((out, i) => expect({ name, input: i, ...out }).toEqual({ name, input: i, ...expected.get(name)![i] }));
       }
+    });
+  }
+});
+
+/** Misaligned exclusive, ordered and atomic accesses: SIGBUS under qemu, an Alignment trap in tsemu. */
+const MISALIGNED = [
+  ['add x10, x9, #4', 'ldxr x0, [x10]'],
+  ['add x10, x9, #1', 'ldaxrh w0, [x10]'],
+  ['add x10, x9, #8', 'ldxp x0, x1, [x10]'],
+  ['add x10, x9, #2', 'ldar w0, [x10]'],
+  ['add x10, x9, #1', 'stlrh w0, [x10]'],
+  ['add x10, x9, #4', 'ldadd x0, x1, [x10]'],
+  ['add x10, x9, #3', 'ldsmaxh w0, w1, [x10]'],
+  ['add x10, x9, #2', 'cas w0, w1, [x10]'],
+  ['add x10, x9, #8', 'casp x0, x1, x2, x3, [x10]'],
+];
+
+describe('A64 alignment faults against qemu-aarch64', () => {
+  for (const snippet of MISALIGNED) {
+    const name = snippet.join('; ');
+    it(name, () => {
+      expect(qemuSignal(snippet)).toBe('SIGBUS');
+      expect(() => runTsemuMem(snippet, makeMemInputs(1))).toThrow(/trap Alignment/);
     });
   }
 });

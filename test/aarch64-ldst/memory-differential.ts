@@ -143,3 +143,23 @@ export function runTsemuMem(snippet: readonly string[], inputs: readonly MemInpu
     return parseOutput(out);
   });
 }
+
+/** The signal qemu-aarch64 -cpu max kills a program running `snippet` (X9 = a 16-byte aligned buffer) with, if any. */
+export function qemuSignal(snippet: readonly string[]): string | undefined {
+  const program = [
+    EXTENSIONS, '.text', '.global _start', '_start:', 'ldr x9, =buffer', ...snippet,
+    'mov x0, #0', 'mov x8, #93', 'svc #0', '.ltorg', '.bss', '.balign 16', 'buffer:', `.skip ${BUFFER_SIZE}`,
+  ].join('\n');
+  return withTempDir((dir) => {
+    const src = path.join(dir, 'p.s');
+    const exe = path.join(dir, 'p');
+    writeFileSync(src, `${program}\n`);
+    execFileSync('aarch64-linux-gnu-gcc', ['-march=armv8.2-a+crc+lse', '-nostdlib', '-static', '-o', exe, src], { stdio: 'pipe' });
+    try {
+      execFileSync('qemu-aarch64', ['-cpu', 'max', exe], { stdio: 'pipe' });
+      return undefined;
+    } catch (e) {
+      return (e as { signal?: string }).signal ?? 'exit status';
+    }
+  });
+}

@@ -22,7 +22,7 @@ export interface Transfer {
   toW: boolean;
 }
 
-export const BYTES_BY_LOG: readonly AccessBytes[] = [1, 2, 4, 8, 16];
+const BYTES_BY_LOG: readonly AccessBytes[] = [1, 2, 4, 8, 16];
 
 /** A general-register transfer of 2^sizeLog bytes, optionally sign-extending to Wt (toW) or Xt. */
 export function gpr(sizeLog: number, signed = false, toW = false): Transfer {
