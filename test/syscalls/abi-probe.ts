@@ -103,7 +103,7 @@ const KERNEL_HEADERS = [
   'asm/unistd.h', 'asm/stat.h', 'linux/stat.h', 'asm/statfs.h', 'linux/time.h', 'linux/time_types.h',
   'linux/resource.h', 'linux/sysinfo.h', 'linux/utsname.h', 'asm/termbits.h', 'asm/termios.h', 'asm/ioctls.h',
   'linux/uio.h', 'asm/signal.h', 'linux/eventpoll.h', 'asm/fcntl.h', 'linux/fcntl.h', 'linux/poll.h',
-  'linux/times.h', 'asm/mman.h', 'asm/errno.h',
+  'linux/times.h', 'asm/mman.h', 'linux/mman.h', 'linux/fs.h', 'linux/signal.h', 'asm/errno.h',
 ];
 
 function structLines(name: string, s: CStruct): string[] {
