@@ -10,6 +10,7 @@
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
 import { NF, ZF, CF, VF } from '../state';
+import { fusedMulAddF32, fusedMulAddF64 } from './fp-fused';
 import { Rounding } from './fp-soft';
 import { callFpScalar } from './lane-helpers';
 import { LaneOp, RMODE_FPCR } from './lane-ops';
@@ -270,15 +271,36 @@ const fmovImm: A64Handler = (ctx, f) => {
   return true;
 };
 
-/** FMADD (o1 o0 = 00), FMSUB (01), FNMADD (10), FNMSUB (11): always fused, in the helper. */
+/**
+ * FMADD (o1 o0 = 00), FMSUB (01), FNMADD (10), FNMSUB (11) as FMulAddNeg parameters: bit 0 negates
+ * the addend, bit 1 the product. Inline exact emulation (fp-fused.ts), the helper at its limits.
+ */
 const FMA_NEGATION = [0, 2, 3, 1];
 
 const fma: A64Handler = (ctx, f) => {
   const t = fpType(f.type!);
   if (!t) return false;
-  const bits = [f.rn!, f.rm!, f.ra!].map((r) => toBits64(ctx, readElem(ctx, r, t.sizeLog)));
-  const shape = { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param: FMA_NEGATION[(f.o1! << 1) | f.o0!]! };
-  writeBits(ctx, f.rd!, callFpScalar(ctx, LaneOp.FMulAddNeg, shape, bits));
+  const [d, n, m, a] = [f.rd!, f.rn!, f.rm!, f.ra!];
+  const negation = FMA_NEGATION[(f.o1! << 1) | f.o0!]!;
+  const slow = (): void => {
+    const bits = [n, m, a].map((r) => toBits64(ctx, readElem(ctx, r, t.sizeLog)));
+    const shape = { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param: negation };
+    writeBits(ctx, d, callFpScalar(ctx, LaneOp.FMulAddNeg, shape, bits));
+  };
+  if (!t.float || !fastFp(ctx)) {
+    slow();
+    return true;
+  }
+  const float = t.float;
+  const b = ctx.b;
+  const read = (r: number, negate: boolean): Temp => {
+    const v = readFloat(ctx, r, float);
+    return negate ? b.unary('fneg', v) : v;
+  };
+  const x = read(n, (negation & 2) !== 0);
+  const addend = read(a, (negation & 1) !== 0);
+  const fused = (float === 'f64' ? fusedMulAddF64 : fusedMulAddF32)(ctx, x, readFloat(ctx, m, float), addend);
+  guarded(ctx, b.xor(fused.ok, b.i32(1)), () => writeScalar(ctx, d, fused.value), slow);
   return true;
 };
 
