@@ -1,10 +1,10 @@
 /**
  * Execution of A64 loads and stores, structure loads, exclusives, ordered accesses and LSE atomics
- * through the frontend and the WebAssembly backend, compared with qemu-aarch64 (-cpu max) on the
+ * through the frontend and both executors (WebAssembly backend, IR interpreter), compared with qemu-aarch64 (-cpu max) on the
  * same registers and memory: X0..X7, the base register X9, the 256-byte buffer and V0..V31.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeMemInputs, qemuSignal, runQemuMem, runTsemuMem, type MemOutput } from './memory-differential';
+import { EXECUTORS, makeMemInputs, qemuSignal, runQemuMem, runTsemuMem, type Executor, type MemOutput } from './memory-differential';
 
 const one = (lines: string[]): string[][] => lines.map((l) => [l]);
 
@@ -136,10 +136,10 @@ describe('A64 loads and stores against qemu-aarch64', () => {
   });
 
   for (const [group, snippets] of Object.entries(GROUPS)) {
-    it(group, () => {
+    it.each(Object.keys(EXECUTORS) as Executor[])(`${group} (%s)`, (executor) => {
       for (const snippet of snippets) {
         const name = snippet.join('; ');
-        const got = runTsemuMem(snippet, INPUTS);
+        const got = runTsemuMem(snippet, INPUTS, executor);
         got.forEach((out, i) => expect({ name, input: i, ...out }).toEqual({ name, input: i, ...expected.get(name)![i] }));
       }
     });
@@ -164,7 +164,9 @@ describe('A64 alignment faults against qemu-aarch64', () => {
     const name = snippet.join('; ');
     it(name, () => {
       expect(qemuSignal(snippet)).toBe('SIGBUS');
-      expect(() => runTsemuMem(snippet, makeMemInputs(1))).toThrow(/trap Alignment/);
+      for (const executor of Object.keys(EXECUTORS) as Executor[]) {
+        expect(() => runTsemuMem(snippet, makeMemInputs(1), executor)).toThrow(/trap Alignment/);
+      }
     });
   }
 });

@@ -12,8 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXCL_ADDR, vreg, xreg } from '../../src/translate/aarch64/state';
+import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
+import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { TrapKind } from '../../src/translate/ir/ops';
-import { CODE_BASE, STATE, codeSource, reg, resetState, runBlockAt, statePc, testMemory } from '../aarch64-int/run-block';
+import { runBlockWasm } from '../../src/translate/wasm/run-once';
+import { CODE_BASE, STATE, codeSource, reg, resetState, statePc, testMemory } from '../aarch64-int/run-block';
 import { assembleWords, withTempDir } from '../aarch64-int/toolchain';
 
 export const BUFFER_SIZE = 256;
@@ -114,8 +117,12 @@ export function runQemuMem(snippets: readonly string[][], inputs: readonly MemIn
   );
 }
 
-/** Runs a snippet on each input through the A64 frontend and the WebAssembly backend. */
-export function runTsemuMem(snippet: readonly string[], inputs: readonly MemInput[]): MemOutput[] {
+/** The two executors of IR blocks, which must agree with each other and with qemu. */
+export const EXECUTORS = { wasm: runBlockWasm, interpreter: interpretBlock } as const;
+export type Executor = keyof typeof EXECUTORS;
+
+/** Runs a snippet on each input through the A64 frontend and `executor`. */
+export function runTsemuMem(snippet: readonly string[], inputs: readonly MemInput[], executor: Executor = 'wasm'): MemOutput[] {
   const words = assembleWords([EXTENSIONS, ...snippet], CODE_BASE);
   const mem = testMemory();
   mem.setFlags(BUFFER, 0x1000, 0);
@@ -131,7 +138,8 @@ export function runTsemuMem(snippet: readonly string[], inputs: readonly MemInpu
     let pc = CODE_BASE;
     for (let steps = 0; pc >= CODE_BASE && pc < end; steps++) {
       if (steps > words.length * 4) throw new Error('snippet did not finish');
-      const status = runBlockAt(code, pc);
+      const block = aarch64Frontend.translate(code, pc, { maxInsns: 64, flags: 0 });
+      const status = EXECUTORS[executor](block, mem, STATE, 'little');
       if (status !== TrapKind.None && status !== TrapKind.Yield) throw new Error(`${snippet.join('; ')}: trap ${TrapKind[status]} at ${statePc().toString(16)}`);
       pc = statePc();
     }
