@@ -59,6 +59,7 @@ const SNIPPETS: string[][] = [
   ['fcvtpu x0, d1'],
   ['fcvtms w0, d1'],
   ['fcvtmu w0, s1'],
+  ['.inst 0x1e7e0020 // fjcvtzs w0, d1 (ARMv8.3 JSCVT, unknown to the v8.2 assembler)'],
 ];
 
 const FPCRS: [string, number][] = [

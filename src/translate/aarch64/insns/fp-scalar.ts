@@ -39,6 +39,14 @@ export function fpType(ftype: number): FpType | undefined {
   return FTYPES[ftype];
 }
 
+/**
+ * The type of an arithmetic, compare, select or move instruction: half precision there is FEAT_FP16,
+ * which our ID registers do not advertise, so it stays undefined (only FCVT converts to and from H).
+ */
+export function fpArithType(ftype: number): FpType | undefined {
+  return ftype === 3 ? undefined : FTYPES[ftype];
+}
+
 /** Lane 0 of Vn as a float of the given type. */
 export function readFloat(ctx: A64Context, n: number, type: 'f32' | 'f64'): Temp {
   return ctx.b.vop(type === 'f32' ? 'f32x4.extract_lane' : 'f64x2.extract_lane', [ctx.v(n)], 0);
@@ -93,7 +101,7 @@ const TWO_SOURCE: [LaneOp, Native][] = [
 ];
 
 const twoSource: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   const entry = TWO_SOURCE[f.opc!];
   if (!t || !entry) return false;
   const [op, native] = entry;
@@ -173,8 +181,9 @@ function fcvt(ctx: A64Context, from: FpType, to: FpType, d: number, n: number): 
 }
 
 const oneSource: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
   const opc = f.opc!;
+  const isConvert = opc >= 4 && opc <= 7;
+  const t = isConvert ? fpType(f.type!) : fpArithType(f.type!);
   if (!t) return false;
   const [d, n] = [f.rd!, f.rn!];
   if (opc <= 2) signOp(ctx, t, d, n, (['mov', 'abs', 'neg'] as const)[opc]!);
@@ -222,7 +231,7 @@ function compare(ctx: A64Context, t: FpType, n: number, m: number | 'zero', sign
 }
 
 const fcmp: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   if (!t || (f.z && f.rm !== 0)) return false;
   const [n, z, c, v] = compare(ctx, t, f.rn!, f.z ? 'zero' : f.rm!, f.e === 1);
   ctx.setNZCV(n, z, c, v);
@@ -230,7 +239,7 @@ const fcmp: A64Handler = (ctx, f) => {
 };
 
 const fccmp: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   if (!t) return false;
   const b = ctx.b;
   const cond = ctx.cond(f.cond!);
@@ -246,7 +255,7 @@ const fccmp: A64Handler = (ctx, f) => {
 };
 
 const fcsel: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   if (!t) return false;
   const b = ctx.b;
   const r = b.select(ctx.cond(f.cond!), ctx.v(f.rn!), ctx.v(f.rm!));
@@ -265,7 +274,7 @@ export function expandFpImm(imm8: number, sizeLog: number): bigint {
 }
 
 const fmovImm: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   if (!t) return false;
   ctx.setV(f.rd!, laneConst(ctx, 1 << t.sizeLog, expandFpImm(f.imm8!, t.sizeLog), 1));
   return true;
@@ -278,7 +287,7 @@ const fmovImm: A64Handler = (ctx, f) => {
 const FMA_NEGATION = [0, 2, 3, 1];
 
 const fma: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   if (!t) return false;
   const [d, n, m, a] = [f.rd!, f.rn!, f.rm!, f.ra!];
   const negation = FMA_NEGATION[(f.o1! << 1) | f.o0!]!;
@@ -360,7 +369,7 @@ export function intToFloat(ctx: A64Context, t: FpType, v: Temp, unsigned: boolea
 const CVT_MODES = [Rounding.Nearest, Rounding.PlusInf, Rounding.MinusInf, Rounding.Zero];
 
 const convertInt: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   const [sf, rmode, opc, d, n] = [f.sf!, f.rmode!, f.opc!, f.rd!, f.rn!];
   const b = ctx.b;
   if (rmode === 1 && opc >= 6 && f.type === 2 && sf === 1) {
@@ -380,16 +389,14 @@ const convertInt: A64Handler = (ctx, f) => {
     intToFloat(ctx, t, ctx.reg(sf, n), opc === 3, 0, d);
     return true;
   }
-  // FMOV between general and FP registers: S<->W, D<->X, H<->W or X.
-  const sameWidth = t.sizeLog === 1 || (t.sizeLog === 3) === (sf === 1);
+  // FMOV between general and FP registers: S<->W, D<->X.
+  const sameWidth = (t.sizeLog === 3) === (sf === 1);
   if (rmode === 0 && opc === 6 && sameWidth) {
     ctx.setReg(d, readElem(ctx, n, t.sizeLog));
     return true;
   }
   if (rmode === 0 && opc === 7 && sameWidth) {
-    const src = ctx.reg(sf, n);
-    const bits = t.sizeLog === 1 ? b.and(src, b.imm(src, 0xffff)) : src;
-    writeScalar(ctx, d, bits);
+    writeScalar(ctx, d, ctx.reg(sf, n));
     return true;
   }
   if (rmode === 3 && opc === 6 && f.type === 1 && sf === 0) {
@@ -404,7 +411,7 @@ const convertInt: A64Handler = (ctx, f) => {
 };
 
 const convertFixed: A64Handler = (ctx, f) => {
-  const t = fpType(f.type!);
+  const t = fpArithType(f.type!);
   const [sf, rmode, opc, d, n] = [f.sf!, f.rmode!, f.opc!, f.rd!, f.rn!];
   const fbits = 64 - f.scale!;
   if (!t || (!sf && fbits > 32)) return false;
