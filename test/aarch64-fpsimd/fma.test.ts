@@ -60,6 +60,9 @@ const CASES: [string, boolean][] = [
   ['fnmsub d0, d1, d2, d3', false],
   ['fmadd s0, s1, s2, s3', true],
   ['fnmsub s0, s1, s2, s3', true],
+  ['fmla v3.2d, v1.2d, v2.2d', false],
+  ['fmls v3.4s, v1.4s, v2.4s', true],
+  ['fmla v3.2s, v1.2s, v2.s[0]', true],
 ];
 
 describe('fused multiply-add against qemu-aarch64', () => {

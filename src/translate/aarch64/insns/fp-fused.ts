@@ -97,3 +97,22 @@ export function fusedMulAddF32(ctx: A64Context, a: Temp, b32: Temp, c: Temp): Fu
   const t = b.binary('fsub', value, value);
   return { value, ok: b.compare('eq', t, t) };
 }
+
+/**
+ * Lane-wise fused multiply-add of f32x4 or f64x2 vectors, each lane through the scalar emulation;
+ * a lane the emulation cannot do exactly comes out as NaN, which sends the caller's finiteness
+ * check to the reference helper.
+ */
+export function fusedMulAddLanes(ctx: A64Context, shape: 'f32x4' | 'f64x2', a: Temp, b: Temp, c: Temp): Temp {
+  const ir = ctx.b;
+  const single = shape === 'f32x4';
+  const fused = single ? fusedMulAddF32 : fusedMulAddF64;
+  let out = c;
+  for (let lane = 0; lane < (single ? 4 : 2); lane++) {
+    const [x, y, z] = [a, b, c].map((v) => ir.vop(`${shape}.extract_lane`, [v], lane)) as [Temp, Temp, Temp];
+    const r = fused(ctx, x, y, z);
+    const nan = single ? ir.f32(NaN) : ir.f64(NaN);
+    out = ir.vop(`${shape}.replace_lane`, [out, ir.select(r.ok, r.value, nan)], lane);
+  }
+  return out;
+}

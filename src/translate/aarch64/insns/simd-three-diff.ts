@@ -12,7 +12,7 @@ import type { A64Context, A64Handler } from '../context';
 import { callLanes } from './lane-helpers';
 import { LaneOp } from './lane-ops';
 import { INT_SHAPE, extractElem } from './simd-common';
-import { emitFpOp, emitIntOp, type FpOp } from './simd-three-same';
+import { emitFpOp, emitIntOp, fusedLanes, type FpOp } from './simd-three-same';
 import { intMul } from './simd-vector-ops';
 
 /** Extends the low (q = 0) or high (q = 1) half of v to double-width lanes. */
@@ -102,8 +102,8 @@ function indexed(f: Record<string, number>, size: number): { index: number; m: n
 
 /** FP by-element ops by `${U}:${opcode}`. */
 const FP_INDEXED: Record<string, FpOp> = {
-  '0:1': { lane: LaneOp.FMla },
-  '0:5': { lane: LaneOp.FMls },
+  '0:1': { native: fusedLanes(false), lane: LaneOp.FMla },
+  '0:5': { native: fusedLanes(true), lane: LaneOp.FMls },
   '0:9': { native: (ctx, shape, a, b) => ctx.b.vop(`${shape}.mul`, [a, b]), lane: LaneOp.FMul },
   '1:9': { lane: LaneOp.FMulX },
 };

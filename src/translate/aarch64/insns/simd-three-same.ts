@@ -7,6 +7,7 @@
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
+import { fusedMulAddLanes } from './fp-fused';
 import { callLanes, type LaneShape } from './lane-helpers';
 import { LaneOp } from './lane-ops';
 import {
@@ -177,12 +178,18 @@ const absBoth =
   (ctx, shape, a, b) =>
     ctx.b.vop(`${shape}.${name}`, [ctx.b.vop(`${shape}.abs`, [a]), ctx.b.vop(`${shape}.abs`, [b])]);
 
+/** FMLA (Vd + Vn * Vm) and FMLS (Vd - Vn * Vm), fused, lane by lane. */
+export const fusedLanes =
+  (negate: boolean): FpOp['native'] =>
+  (ctx, shape, a, b, d) =>
+    fusedMulAddLanes(ctx, shape as 'f32x4' | 'f64x2', negate ? ctx.b.vop(`${shape}.neg`, [a]) : a, b, d());
+
 /** FP three-same by [U][a (size bit 1)][opcode low 3 bits]. */
 const FP_OPS: (FpOp | undefined)[][][] = [
   [
     [
       { native: fvop('max'), lane: LaneOp.FMaxNm },
-      { lane: LaneOp.FMla },
+      { native: fusedLanes(false), lane: LaneOp.FMla },
       { native: fvop('add'), lane: LaneOp.FAdd },
       { lane: LaneOp.FMulX },
       { native: fvop('eq'), lane: LaneOp.FCmEq, mask: true },
@@ -192,7 +199,7 @@ const FP_OPS: (FpOp | undefined)[][][] = [
     ],
     [
       { native: fvop('min'), lane: LaneOp.FMinNm },
-      { lane: LaneOp.FMls },
+      { native: fusedLanes(true), lane: LaneOp.FMls },
       { native: fvop('sub'), lane: LaneOp.FSub },
       undefined,
       undefined,
