@@ -121,8 +121,8 @@ export interface KernelAbi {
   readonly syscallNumbers: Readonly<Record<string, number>>;
 }
 
-/** How -strace prints one argument: decimal, hex pointer, quoted C string, octal. */
-export type StraceArg = 'd' | 'x' | 's' | 'o';
+/** How -strace prints one argument: decimal, pointer, hex flags, quoted C string, octal. */
+export type StraceArg = 'd' | 'x' | 'h' | 's' | 'o';
 
 /** One implemented syscall: its handler and how -strace prints it. */
 export interface SyscallDefinition {

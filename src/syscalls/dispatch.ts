@@ -73,6 +73,8 @@ function formatArg(proc: GuestProcess, kind: StraceArg, v: number, index: number
       return `0${(v >>> 0).toString(8)}`;
     case 'x':
       return v === 0 ? 'NULL' : pointer(v);
+    case 'h':
+      return `0x${(v >>> 0).toString(16)}`;
     case 's': {
       if (v === 0) return 'NULL';
       const s = proc.memory.readCString(v, STRING_LIMIT + 1);

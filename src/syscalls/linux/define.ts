@@ -1,6 +1,6 @@
 /**
  * How topic files declare their syscalls: a handler plus its -strace argument formats written as
- * one letter per argument (d decimal, x pointer, s string, o octal).
+ * one letter per argument (d decimal, x pointer, h hex flags, s string, o octal).
  */
 import type { StraceArg, SyscallDefinition } from '../abi';
 import type { SyscallHandler } from '../types';

@@ -69,7 +69,7 @@ function getcwd(proc: GuestProcess, [buf, size]: SyscallArgs): number {
 }
 
 export const FS_PATH_SYSCALLS: SyscallGroup = {
-  openat: syscall('dsxo', openat),
+  openat: syscall('dsho', openat),
   readlinkat: syscall('dsxd', readlinkat),
   faccessat: syscall('dsod', pathCall('faccessat', 1)),
   faccessat2: syscall('dsod', pathCall('faccessat2', 1)),

@@ -56,8 +56,8 @@ function getdents64(proc: GuestProcess, [fd, buf, count]: SyscallArgs): number {
 
 export const FS_STAT_SYSCALLS: SyscallGroup = {
   fstat: syscall('dx', fstat),
-  newfstatat: syscall('dsxd', newfstatat),
-  statx: syscall('dsdxx', statx),
+  newfstatat: syscall('dsxh', newfstatat),
+  statx: syscall('dshhx', statx),
   statfs: syscall('sx', statfs),
   fstatfs: syscall('dx', fstatfs),
   utimensat: syscall('dsxd', utimensat),

@@ -49,5 +49,5 @@ function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): numbe
 }
 
 export const IOCTL_SYSCALLS: SyscallGroup = {
-  ioctl: syscall('dxx', ioctl),
+  ioctl: syscall('dhx', ioctl),
 };

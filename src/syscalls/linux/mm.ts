@@ -38,10 +38,10 @@ function msync(proc: GuestProcess, [addr, length, flags]: SyscallArgs): number {
 const accepted = (): number => 0;
 
 export const MM_SYSCALLS: SyscallGroup = {
-  mmap: syscall('xdxxdd', (p, [addr, len, prot, flags, fd, off]) => p.space.mmap(addr!, len!, int(prot), int(flags), int(fd), off!), { addressResult: true }),
+  mmap: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, off]) => p.space.mmap(addr!, len!, int(prot), int(flags), int(fd), off!), { addressResult: true }),
   munmap: syscall('xd', (p, [addr, len]) => p.space.munmap(addr!, len!)),
-  mprotect: syscall('xdx', (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
-  mremap: syscall('xddxx', (p, [old, oldSize, newSize, flags, newAddr]) => p.space.mremap(old!, oldSize!, newSize!, int(flags), newAddr!), { addressResult: true }),
+  mprotect: syscall('xdh', (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
+  mremap: syscall('xddhx', (p, [old, oldSize, newSize, flags, newAddr]) => p.space.mremap(old!, oldSize!, newSize!, int(flags), newAddr!), { addressResult: true }),
   brk: syscall('x', (p, [addr]) => p.space.brk(addr!), { addressResult: true }),
   madvise: syscall('xdd', madvise),
   msync: syscall('xdd', msync),
