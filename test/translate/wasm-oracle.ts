@@ -1,8 +1,8 @@
 /**
- * Test support: V8's own WebAssembly SIMD as an oracle for the interpreter's lane engine. Each vector
- * op becomes a one-function module, hand-assembled here from the opcode in ir/simd.ts, that loads
- * its arguments from memory, applies the op and stores the result (v128 values cannot cross into
- * JavaScript as arguments).
+ * Test support: V8's own WebAssembly as an oracle for the interpreter. Each op becomes a one-function
+ * module, hand-assembled here, that loads its arguments from memory, applies the one instruction and
+ * stores the result (memory rather than parameters, because v128 values cannot cross into JavaScript
+ * and float NaN bits would not survive it).
  */
 import type { ValType } from '../../src/translate/ir/ops';
 import type { SimdOp } from '../../src/translate/ir/simd';
@@ -57,14 +57,11 @@ export interface OracleRun {
   run(): void;
 }
 
-/** Instantiates the module computing `op` (with lane immediate `lane`) on its memory's arguments. */
-export function simdOracle(op: SimdOp, lane?: number | Uint8Array): OracleRun {
+/** Instantiates a module applying the instruction `opcode` (with immediates) to arguments in its memory. */
+export function wasmOracle(args: readonly ValType[], result: ValType, opcode: readonly number[]): OracleRun {
   const code: number[] = [...i32const(RESULT_AT)];
-  op.args.forEach((type, i) => code.push(...i32const(ARG_STRIDE * i), ...LOAD[type], ...MEMARG));
-  code.push(0xfd, ...uleb(op.code));
-  if (op.imm === 'lane') code.push(lane as number);
-  if (op.imm === 'shuffle') code.push(...(lane as Uint8Array));
-  code.push(...STORE[op.result], ...MEMARG, 0x0b);
+  args.forEach((type, i) => code.push(...i32const(ARG_STRIDE * i), ...LOAD[type], ...MEMARG));
+  code.push(...opcode, ...STORE[result], ...MEMARG, 0x0b);
   const body = [0x00, ...code];
   const bytes = Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
@@ -77,4 +74,10 @@ export function simdOracle(op: SimdOp, lane?: number | Uint8Array): OracleRun {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const exports = instance.exports as { f: () => void; m: WebAssembly.Memory };
   return { memory: new Uint8Array(exports.m.buffer), run: exports.f };
+}
+
+/** The module computing vector op `op` (with lane immediate `lane`). */
+export function simdOracle(op: SimdOp, lane?: number | Uint8Array): OracleRun {
+  const imm = op.imm === 'lane' ? [lane as number] : op.imm === 'shuffle' ? [...(lane as Uint8Array)] : [];
+  return wasmOracle(op.args, op.result, [0xfd, ...uleb(op.code), ...imm]);
 }
