@@ -62,11 +62,20 @@ print(json.dumps(out))
 `;
 
 const HMP_SCRIPT = `
-import json, os, socket, sys
+import json, os, socket, sys, time
 mon_path, dir = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(10)
-s.connect(mon_path)
+# The emulator creates this socket itself: wait (bounded) until it listens.
+deadline = time.time() + 10
+while True:
+    try:
+        s.connect(mon_path)
+        break
+    except (FileNotFoundError, ConnectionRefusedError):
+        if time.time() > deadline:
+            raise
+        time.sleep(0.05)
 buf = b''
 def until_prompt():
     global buf

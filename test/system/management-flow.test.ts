@@ -150,6 +150,8 @@ print $s "{\\"execute\\": \\"quit\\"}\\n"; line(); line();
     await qmp.handshake();
     expect(((await qmp.execute('query-status'))['return'] as Message)['status']).toBe('prelaunch');
 
+    // The emulator binds this one itself: wait (bounded) for it to appear.
+    for (const deadline = Date.now() + 10000; !fs.existsSync(hmpSock) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     const hmp = await QmpClient.connect(hmpSock);
     hmp.socket.removeAllListeners('data');
     let text = '';

@@ -63,8 +63,8 @@ export class HmpSession {
     if (this.partial === '' && !this.overlong) this.enqueue(() => this.received.closeAll());
   }
 
+  /** Runs even after the peer left: a client may send `quit` and hang up at once. */
   private async runLine(line: string | undefined): Promise<void> {
-    if (this.ended) return;
     const output = line === undefined ? `Error: line too long (limit ${MAX_LINE_CHARS} characters)\n` : await runHmpLine(this.context, line);
     this.write(output + PROMPT);
   }

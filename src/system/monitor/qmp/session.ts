@@ -65,8 +65,8 @@ export class QmpSession {
     this.enqueue(() => this.received.closeAll());
   }
 
+  /** Runs even after the peer left (only the reply is dropped): a client may send `quit` and hang up at once. */
   private async handle(item: SplitItem): Promise<void> {
-    if (this.ended) return;
     if (item.kind === 'error') {
       this.send({ error: QmpError.generic(item.message) });
       return;
