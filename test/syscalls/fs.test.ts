@@ -11,6 +11,7 @@ import { StructView } from '../../src/syscalls/struct-view';
 import { PROT_READ, testProcess } from './harness';
 
 const AT_FDCWD = -100;
+const O_RDONLY = 0;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const { openFlags: O, fcntlCommands: F } = aarch64Abi;
 const ENOENT = 2;
@@ -76,7 +77,7 @@ describe('file I/O', () => {
   });
 
   it('invalid guest pointers give -EFAULT, never a host crash', () => {
-    const fd = open(path.join(dir, 'rw.txt'), O.O_RDONLY);
+    const fd = open(path.join(dir, 'rw.txt'), O_RDONLY);
     expect(call('read', fd, 0x1000, 16)).toBe(-EFAULT);
     expect(call('read', fd, 2 ** 32 - 8, 16)).toBe(-EFAULT);
     expect(call('write', 1, 0x1000, 1)).toBe(-EFAULT);
@@ -89,7 +90,7 @@ describe('file I/O', () => {
   });
 
   it('a host write over guest pages holding translated code invalidates it', () => {
-    const fd = open(path.join(dir, 'rw.txt'), O.O_RDONLY);
+    const fd = open(path.join(dir, 'rw.txt'), O_RDONLY);
     proc.memory.setFlags(BUF, 1, 1 << 4);
     t.invalidated.length = 0;
     expect(call('read', fd, BUF + 8, 4)).toBe(4);
@@ -101,8 +102,8 @@ describe('file I/O', () => {
 
 describe('flags the AArch64 ABI numbers differently from the host', () => {
   it('O_DIRECTORY (guest 040000) refuses a regular file and opens a directory', () => {
-    expect(open(path.join(dir, 'rw.txt'), O.O_RDONLY | O.O_DIRECTORY)).toBe(-ENOTDIR);
-    const fd = open(dir, O.O_RDONLY | O.O_DIRECTORY);
+    expect(open(path.join(dir, 'rw.txt'), O_RDONLY | O.O_DIRECTORY)).toBe(-ENOTDIR);
+    const fd = open(dir, O_RDONLY | O.O_DIRECTORY);
     expect(fd).toBeGreaterThanOrEqual(0);
     call('close', fd);
   });
@@ -110,12 +111,12 @@ describe('flags the AArch64 ABI numbers differently from the host', () => {
   it('O_NOFOLLOW (guest 0100000) refuses a symlink', () => {
     const link = path.join(dir, 'link');
     fs.symlinkSync('rw.txt', link);
-    expect(open(link, O.O_RDONLY | O.O_NOFOLLOW)).toBe(-ELOOP);
-    expect(open(link, O.O_RDONLY)).toBeGreaterThanOrEqual(0);
+    expect(open(link, O_RDONLY | O.O_NOFOLLOW)).toBe(-ELOOP);
+    expect(open(link, O_RDONLY)).toBeGreaterThanOrEqual(0);
   });
 
   it('F_GETFL reports guest flag values, F_SETFL takes them', () => {
-    const fd = open(dir, O.O_RDONLY | O.O_DIRECTORY);
+    const fd = open(dir, O_RDONLY | O.O_DIRECTORY);
     const flags = call('fcntl', fd, F.F_GETFL, 0);
     // A 64-bit kernel forces O_LARGEFILE on every open file.
     expect(flags).toBe(O.O_DIRECTORY | O.O_LARGEFILE);
@@ -145,7 +146,7 @@ describe('stat family against fs.statSync', () => {
   }
 
   it('fstat converts the host struct stat into the guest layout', () => {
-    const fd = open(file, O.O_RDONLY);
+    const fd = open(file, O_RDONLY);
     expect(call('fstat', fd, STRUCT)).toBe(0);
     expectSameAsHost(guestStat(STRUCT), fs.statSync(file, { bigint: true }));
     call('close', fd);
@@ -174,7 +175,7 @@ describe('stat family against fs.statSync', () => {
     const sub = path.join(dir, 'listing');
     fs.mkdirSync(sub);
     for (const n of ['a', 'bb', 'ccc']) fs.writeFileSync(path.join(sub, n), '');
-    const fd = open(sub, O.O_RDONLY | O.O_DIRECTORY);
+    const fd = open(sub, O_RDONLY | O.O_DIRECTORY);
     const n = call('getdents64', fd, BUF, 4096);
     expect(n).toBeGreaterThan(0);
     const names: string[] = [];
