@@ -113,6 +113,7 @@ const FP_SNIPPETS: string[][] = [
   ['faddp s0, v1.2s'], ['faddp d0, v1.2d'], ['fmaxp d0, v1.2d'], ['fminnmp s0, v1.2s'],
   ['fmul v0.4s, v1.4s, v2.s[3]'], ['fmla v0.2d, v1.2d, v2.d[1]'], ['fmls v0.2s, v1.2s, v2.s[0]'], ['fmulx v0.4s, v1.4s, v2.s[1]'],
   ['fmul d0, d1, v2.d[1]'], ['fmla s0, s1, v2.s[2]'],
+  ['fcvtxn v0.2s, v1.2d'], ['fcvtxn2 v0.4s, v1.2d'], ['fcvtxn s0, d1'], ['frecpx d0, d1'], ['frecpx s0, s1'],
   ['frecpe v0.4s, v1.4s'], ['frsqrte v0.2d, v1.2d'], ['urecpe v0.4s, v1.4s'], ['ursqrte v0.2s, v1.2s'],
 ];
 

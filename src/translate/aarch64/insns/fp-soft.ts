@@ -25,6 +25,8 @@ export enum Rounding {
   MinusInf = 2,
   Zero = 3,
   TiesAway = 4,
+  /** Round to odd (FCVTXN): truncate, then set the lowest bit if anything was lost. */
+  Odd = 5,
 }
 
 /** FPSR cumulative exception bits. */
@@ -156,6 +158,7 @@ export function roundPack(sign: number, m: bigint, e: number, sticky: boolean, f
       q += 1;
     }
   }
+  if (env.mode === Rounding.Odd && inexact) r |= 1n;
   if (inexact) env.flags |= FPSR_IXC | (tiny ? FPSR_UFC : 0);
   if (bitLength(r) - 1 + q > bias(f)) {
     env.flags |= FPSR_OFC | FPSR_IXC;
@@ -453,6 +456,16 @@ export function fpConvert(x: bigint, from: FpFormat, to: FpFormat, env: FpEnv): 
   if (a.kind === 'inf') return packInf(a.sign, to);
   if (a.kind === 'zero') return packZero(a.sign, to);
   return roundPack(a.sign, a.m, a.e, false, to, env);
+}
+
+/** FRECPX: the exponent inverted, fraction cleared (zero and denormal exponents give the largest). */
+export function fpRecipExponent(x: bigint, f: FpFormat, env: FpEnv): bigint {
+  const nan = processNaNs([x], f, env);
+  if (nan !== undefined) return nan;
+  const sign = x & signBit(f);
+  const exp = (x >> BigInt(f.fracBits)) & expMax(f);
+  const result = exp === 0n ? expMax(f) - 1n : ~exp & expMax(f);
+  return sign | (result << BigInt(f.fracBits));
 }
 
 /** FJCVTZS: JavaScript ToInt32 (modulo 2^32, toward zero); Z set when exact and in range. */

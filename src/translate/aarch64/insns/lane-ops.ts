@@ -28,6 +28,7 @@ import {
   fpMulX,
   fpNeg,
   fpRecipEstimate,
+  fpRecipExponent,
   recipEstimate,
   recipSqrtEstimate,
   fpRecipStep,
@@ -242,6 +243,9 @@ export enum LaneOp {
   FMulAddNeg,
   /** Compare with zero, param: 0 FCMEQ, 1 FCMGE, 2 FCMGT, 3 FCMLE, 4 FCMLT. */
   FCmZero,
+  FRecpX,
+  /** FCVTXN: from nBits to dBits format, rounding to odd. */
+  FConvertOdd,
   /** FJCVTZS: the 32-bit result, with bit 32 set when the conversion was exact. */
   FJsConvert,
 }
@@ -368,6 +372,13 @@ export const LANE_OPS: Record<LaneOp, LaneFn> = {
     const swap = x.param >= 3;
     const op = (['eq', 'ge', 'gt', 'ge', 'gt'] as const)[x.param]!;
     return mask(fpCompareLane(swap ? 0n : a, swap ? a : 0n, f, x.env, op), x.dBits);
+  },
+  [LaneOp.FRecpX]: (a, _b, _c, x) => fpRecipExponent(a, fmt(x.dBits), x.env),
+  [LaneOp.FConvertOdd]: (a, _b, _c, x) => {
+    const env = x.env.withMode(Rounding.Odd);
+    const r = fpConvert(a, fmt(x.nBits), fmt(x.dBits), env);
+    keepFlags(x, env);
+    return r;
   },
   [LaneOp.FJsConvert]: (a, _b, _c, x) => {
     const [value, exact] = fpJsConvert(a, x.env);

@@ -1,7 +1,8 @@
 /**
  * Advanced SIMD two-register miscellaneous (ARM ARM C4.1.96, "Advanced SIMD two-register
  * miscellaneous" and its scalar form): byte reversal, counts, negation and absolute value, compares
- * with zero, narrowing moves, pairwise long adds, float rounding, conversions and estimates.
+ * with zero, narrowing moves, pairwise long adds, float rounding, conversions (FCVTXN included),
+ * estimates and FRECPX.
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
@@ -298,6 +299,12 @@ function vectorFp(ctx: A64Context, f: Record<string, number>, bytes: number): bo
     (opc === 22 ? fcvtNarrow : fcvtLong)(ctx, sz, q, d, n);
     return true;
   }
+  if (opc === 22 && a === 0 && u === 1) {
+    // FCVTXN: double to single rounding to odd (so a later narrowing rounds correctly).
+    if (!sz) return false;
+    callLanes(ctx, LaneOp.FConvertOdd, { d: 2, n: 3, m: 0, lanes: 2, dstOffset: q ? 2 : 0, keep: q === 1 }, d, n);
+    return true;
+  }
   if (sz && !q) return false;
   if (opc === 15 && a === 1) {
     // FABS (U = 0), FNEG (U = 1): sign-bit operations.
@@ -340,6 +347,14 @@ const scalar: A64Handler = (ctx, f) => {
     return true;
   }
   const [a, sz] = [size >> 1, size & 1];
+  if (opc === 22 && u === 1 && size === 1) {
+    callLanes(ctx, LaneOp.FConvertOdd, { d: 2, n: 3, m: 0, lanes: 1 }, d, n);
+    return true;
+  }
+  if (opc === 31 && u === 0 && a === 1) {
+    emitFpOp(ctx, { lane: LaneOp.FRecpX }, sz, 4 << sz, d, n, n);
+    return true;
+  }
   const t = fpType(sz)!;
   const mode = CVT_TO_INT[`${a}:${opc}`];
   if (mode !== undefined) {
