@@ -195,6 +195,16 @@ describe('paths', () => {
     expect(Buffer.from(proc.memory.readBytes(BUF, n)).toString()).toBe(proc.exePath);
   });
 
+  it('openat of /proc/self/exe opens the guest executable; stat sees the host /proc entry', () => {
+    const exe = testProcess({}, path.join(dir, 'rw.txt'));
+    const fd = exe.call('openat', AT_FDCWD, exe.putString(exe.scratch, '/proc/self/exe'), O_RDONLY, 0);
+    expect(exe.call('fstat', fd, exe.scratch + 0x100)).toBe(0);
+    const st = new StructView(exe.proc.memory.view, exe.scratch + 0x100, aarch64Abi.layouts.stat, true);
+    expect(st.get('ino')).toBe(fs.statSync(path.join(dir, 'rw.txt'), { bigint: true }).ino);
+    expect(exe.call('newfstatat', AT_FDCWD, exe.scratch, exe.scratch + 0x100, AT_SYMLINK_NOFOLLOW)).toBe(0);
+    expect(st.get('ino')).toBe(fs.lstatSync('/proc/self/exe', { bigint: true }).ino);
+  });
+
   it('readlinkat of a real link reads the host link, truncated to the buffer', () => {
     const link = path.join(dir, 'rl');
     fs.symlinkSync('some/target', link);

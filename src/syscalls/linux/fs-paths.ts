@@ -10,7 +10,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { openFlagsToHost } from './flags';
 import { E, guestRange, writeGuestBytes } from './guest-access';
 import { HOST, hostSyscall } from './host';
-import { hostPathArg, hostStringArg, isProcSelfExe, readGuestPath } from './paths';
+import { hostOpenPathArg, hostPathArg, hostStringArg, isProcSelfExe, readGuestPath } from './paths';
 
 /** A call whose argument `pathIndex` is a path and whose other arguments pass through as they are. */
 function pathCall(name: string, pathIndex: number) {
@@ -34,7 +34,7 @@ function twoPathCall(name: string, first: number, second: number) {
 }
 
 function openat(proc: GuestProcess, [dirfd, pathAddr, flags, mode]: SyscallArgs): number {
-  const path = hostPathArg(proc, pathAddr!);
+  const path = hostOpenPathArg(proc, pathAddr!);
   if (path < 0) return path;
   return hostSyscall('openat', int(dirfd), path, openFlagsToHost(proc.abi, HOST, int(flags)), int(mode));
 }

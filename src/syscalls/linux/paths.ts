@@ -1,7 +1,7 @@
 /**
  * Guest path arguments as the host sees them. QEMU's -L rule: an absolute path that exists under
- * the guest sysroot is taken from there, anything else from the host. /proc/self/exe (and
- * /proc/<own pid>/exe) names the guest executable, not tsemu.
+ * the guest sysroot is taken from there, anything else from the host. For open and readlink (as
+ * under QEMU), /proc/self/exe and /proc/<own pid>/exe name the guest executable, not tsemu.
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
@@ -18,7 +18,6 @@ export function isProcSelfExe(path: Buffer): boolean {
 
 /** The host path for a guest path. */
 export function hostPathOf(proc: GuestProcess, path: Buffer): Buffer {
-  if (isProcSelfExe(path)) return Buffer.from(proc.exePath);
   const prefix = proc.options.ldPrefix;
   if (prefix && path[0] === 0x2f) {
     const prefixed = Buffer.concat([Buffer.from(prefix), path]);
@@ -39,6 +38,13 @@ export function hostPathArg(proc: GuestProcess, addr: number): number {
   const path = readGuestPath(proc, addr);
   if (typeof path === 'number') return path;
   return hostArena.cString(hostPathOf(proc, path));
+}
+
+/** hostPathArg for a file being opened: /proc/self/exe opens the guest executable. */
+export function hostOpenPathArg(proc: GuestProcess, addr: number): number {
+  const path = readGuestPath(proc, addr);
+  if (typeof path === 'number') return path;
+  return hostArena.cString(isProcSelfExe(path) ? Buffer.from(proc.exePath) : hostPathOf(proc, path));
 }
 
 /** A guest string passed to the host verbatim (a symlink's target), NUL-terminated in the arena, or -errno. */
