@@ -232,6 +232,19 @@ describe('signals', () => {
   });
 });
 
+describe('pending signals', () => {
+  it('a blocked default-terminate signal to itself stays pending, then ends the guest when unblocked', () => {
+    const p = testProcess();
+    const SET = p.scratch;
+    p.proc.memory.view.setBigUint64(SET, 1n << BigInt(S.SIGUSR1 - 1), true);
+    expect(p.call('rt_sigprocmask', 0, SET, 0, 8)).toBe(0);
+    expect(p.call('kill', process.pid, S.SIGUSR1)).toBe(0);
+    expect(p.call('rt_sigpending', SET + 64, 8)).toBe(0);
+    expect(p.proc.memory.view.getBigUint64(SET + 64, true)).toBe(1n << BigInt(S.SIGUSR1 - 1));
+    expect(() => p.call('rt_sigprocmask', 1, SET, 0, 8)).toThrow(new GuestExit(0, os.constants.signals.SIGUSR1));
+  });
+});
+
 describe('dispatch', () => {
   it('exit_group ends the guest with the status', () => {
     expect(() => call('exit_group', 0x1ff)).toThrow(new GuestExit(0xff));

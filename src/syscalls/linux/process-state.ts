@@ -19,6 +19,8 @@ export interface SyscallState {
   readonly sigactions: Map<number, GuestSigaction>;
   /** Blocked signals, bit (n - 1) for guest signal n. */
   sigmask: bigint;
+  /** Signals sent to the process while blocked, same bits. */
+  pending: bigint;
   altStack: { sp: bigint; flags: number; size: bigint };
   robustList: { head: number; length: number };
   clearChildTid: number;
@@ -34,6 +36,7 @@ export function syscallState(proc: GuestProcess): SyscallState {
     s = {
       sigactions: new Map(),
       sigmask: 0n,
+      pending: 0n,
       altStack: { sp: 0n, flags: 0, size: 0n },
       robustList: { head: 0, length: 0 },
       clearChildTid: 0,

@@ -2,9 +2,10 @@
  * Signal bookkeeping: rt_sigaction keeps the guest's dispositions in a per-process table (in guest
  * numbering and guest layout), rt_sigprocmask keeps the guest's mask, sigaltstack its alternate
  * stack; none of them touch the host's own signal handling, which belongs to Node. kill, tkill and
- * tgkill aimed at the process itself act on the guest dispositions: a default-action-terminate
- * signal ends the guest as that signal would; other targets get the host signal. Delivering
- * signals to guest handlers is not done yet: such a signal is accepted and dropped.
+ * tgkill aimed at the process itself act on the guest dispositions: a blocked signal stays pending
+ * (rt_sigpending) until unblocked, a default-action-terminate signal ends the guest as that signal
+ * would; other targets get the host signal. Delivering signals to guest handlers is not done yet:
+ * such a signal is accepted and dropped.
  */
 import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi, SignalName } from '../abi';
@@ -104,6 +105,7 @@ function rtSigprocmask(proc: GuestProcess, [how, set, oldset, sigsetsize]: Sysca
   }
   if (oldset !== 0 && !writeSigset(proc, oldset!, state.sigmask)) return -E.EFAULT;
   state.sigmask = next & ~unblockable(proc.abi);
+  deliverUnblocked(proc);
   return 0;
 }
 
@@ -132,15 +134,24 @@ function sigaltstack(proc: GuestProcess, [ss, oldss]: SyscallArgs): number {
   return 0;
 }
 
-/** A signal sent to the process itself, with the guest's disposition deciding what happens. */
+/** A signal sent to the process itself, with the guest's mask and disposition deciding what happens. */
 function signalSelf(proc: GuestProcess, sig: number): number {
   if (sig === 0) return 0;
+  const state = syscallState(proc);
+  const bit = 1n << BigInt(sig - 1);
+  if (sig !== proc.abi.signals.SIGKILL && state.sigmask & bit) {
+    state.pending |= bit;
+    return 0;
+  }
+  return deliver(proc, sig);
+}
+
+/** Acts on an unblocked signal: terminate, stop, ignore, or (not yet) run the guest handler. */
+function deliver(proc: GuestProcess, sig: number): number {
   const name = signalName(proc.abi, sig);
   const action = syscallState(proc).sigactions.get(sig);
-  const blocked = (syscallState(proc).sigmask >> BigInt(sig - 1)) & 1n;
-  if (sig === proc.abi.signals.SIGKILL) throw new GuestExit(0, signalToHost(proc.abi, sig));
-  if (blocked || (action && action.handler !== SIG_DFL)) {
-    if (action && action.handler !== SIG_IGN && proc.options.logItems.has('unimp')) {
+  if (sig !== proc.abi.signals.SIGKILL && action && action.handler !== SIG_DFL) {
+    if (action.handler !== SIG_IGN && proc.options.logItems.has('unimp')) {
       proc.options.log(`signal ${sig} to a guest handler is not delivered yet`);
     }
     return 0;
@@ -148,6 +159,23 @@ function signalSelf(proc: GuestProcess, sig: number): number {
   if (name && DEFAULT_IGNORED.has(name)) return 0;
   if (name && DEFAULT_STOP.has(name)) return hostSyscall('kill', process.pid, HOST.signals.SIGSTOP);
   throw new GuestExit(0, signalToHost(proc.abi, sig));
+}
+
+/** Delivers the pending signals the mask no longer blocks, lowest number first (as Linux does). */
+function deliverUnblocked(proc: GuestProcess): void {
+  const state = syscallState(proc);
+  for (let sig = 1; sig <= proc.abi.nsig; sig++) {
+    const bit = 1n << BigInt(sig - 1);
+    if (state.pending & bit && !(state.sigmask & bit)) {
+      state.pending &= ~bit;
+      deliver(proc, sig);
+    }
+  }
+}
+
+function rtSigpending(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): number {
+  if (sigsetsize! > proc.abi.nsig / 8) return -E.EINVAL;
+  return writeSigset(proc, set!, syscallState(proc).pending) ? 0 : -E.EFAULT;
 }
 
 function kill(proc: GuestProcess, [pidArg, sigArg]: SyscallArgs): number {
@@ -172,6 +200,7 @@ function tkill(proc: GuestProcess, [tid, sig]: SyscallArgs): number {
 export const SIGNAL_SYSCALLS: SyscallGroup = {
   rt_sigaction: syscall('dxxd', rtSigaction),
   rt_sigprocmask: syscall('dxxd', rtSigprocmask),
+  rt_sigpending: syscall('xd', rtSigpending),
   sigaltstack: syscall('xx', sigaltstack),
   kill: syscall('dd', kill),
   tkill: syscall('dd', tkill),
