@@ -1,11 +1,11 @@
 /**
- * Fused multiply-add against qemu-aarch64 on inputs built to be hard for an emulation without a
+ * Fused multiply-add against qemu-aarch64 (both tsemu executors) on inputs built to be hard for an emulation without a
  * hardware fma: addends that nearly cancel the product (so the product's low bits decide the
  * result), ties, huge and tiny magnitudes, and zeros of both signs.
  */
 import { describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';
-import { describeMismatches, runQemuVec, runTsemuVec, type VecInput } from './vector-differential';
+import { EXECUTORS, describeMismatches, runQemuVec, runTsemuVec, type VecInput } from './vector-differential';
 
 const f64Bits = (x: number): bigint => {
   const view = new DataView(new ArrayBuffer(8));
@@ -71,7 +71,9 @@ describe('fused multiply-add against qemu-aarch64', () => {
     // FPSR: only IOC and DZC are tracked on the fast path.
     const mask = (rows: bigint[][]): bigint[][] => rows.map((r) => r.map((v, k) => (k === FPSR_SLOT ? v & FPSR_CHECKED : v)));
     const want = mask(runQemuVec([[insn]], inputs)[0]!);
-    const got = mask(runTsemuVec([insn], inputs));
-    expect(describeMismatches([insn], inputs, want, got).slice(0, 4)).toEqual([]);
+    for (const [name, execute] of EXECUTORS) {
+      const got = mask(runTsemuVec([insn], inputs, execute));
+      expect(describeMismatches([`${insn} (${name})`], inputs, want, got).slice(0, 4)).toEqual([]);
+    }
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Scalar floating point against qemu-aarch64: every snippet runs on the same inputs (special float
- * patterns, random bits) under qemu and through tsemu, in each FPCR rounding mode and with
+ * patterns, random bits) under qemu and through tsemu (WebAssembly backend and IR interpreter), in
+ * each FPCR rounding mode and with
  * default-NaN and flush-to-zero, and must give the same V registers, X registers, NZCV and FPSR
  * IOC/DZC bits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';
-import { describeMismatches, makeVecInputs, runQemuVec, runTsemuVec } from './vector-differential';
+import { EXECUTORS, describeMismatches, makeVecInputs, runQemuVec, runTsemuVec } from './vector-differential';
 
 const SNIPPETS: string[][] = [
   ...['fadd', 'fsub', 'fmul', 'fdiv', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fnmul'].flatMap((op) => [
@@ -86,7 +87,9 @@ describe.each(FPCRS)('scalar FP against qemu-aarch64, %s', (_name, fpcr) => {
     const snippet = SNIPPETS[i]!;
     const mask = (rows: bigint[][]): bigint[][] =>
       rows.map((r) => r.map((v, k) => (k === FPSR_SLOT ? v & FPSR_CHECKED : v)));
-    const got = mask(runTsemuVec(snippet, inputs));
-    expect(describeMismatches(snippet, inputs, mask(want[i]!), got).slice(0, 5)).toEqual([]);
+    for (const [name, execute] of EXECUTORS) {
+      const got = mask(runTsemuVec(snippet, inputs, execute));
+      expect(describeMismatches([...snippet, `(${name})`], inputs, mask(want[i]!), got).slice(0, 5)).toEqual([]);
+    }
   });
 });

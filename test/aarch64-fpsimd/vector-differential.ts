@@ -10,6 +10,7 @@ import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
 import { CF, FPCR, FPSR, NF, VF, ZF, vreg, xreg } from '../../src/translate/aarch64/state';
 import { STATE_PC } from '../../src/translate/frontend';
 import { TrapKind } from '../../src/translate/ir/ops';
+import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { runBlockWasm } from '../../src/translate/wasm/run-once';
 import { CODE_BASE, STATE, codeSource, testMemory } from '../aarch64-int/run-block';
 import { assembleWords, withTempDir } from '../aarch64-int/toolchain';
@@ -92,8 +93,17 @@ export function runQemuVec(snippets: readonly string[][], inputs: readonly VecIn
   );
 }
 
-/** Runs a snippet on each input through the A64 frontend and the WebAssembly backend. */
-export function runTsemuVec(snippet: readonly string[], inputs: readonly VecInput[]): VecOutput[] {
+/** Runs one IR block on guest memory: the WebAssembly backend or the reference interpreter. */
+export type BlockExecutor = typeof runBlockWasm;
+
+/** The two executors every snippet must agree with qemu on. */
+export const EXECUTORS: [string, BlockExecutor][] = [
+  ['wasm', runBlockWasm],
+  ['interpreter', interpretBlock],
+];
+
+/** Runs a snippet on each input through the A64 frontend and `execute` (the WebAssembly backend by default). */
+export function runTsemuVec(snippet: readonly string[], inputs: readonly VecInput[], execute: BlockExecutor = runBlockWasm): VecOutput[] {
   const mem = testMemory();
   const view = mem.view;
   const words = assembleWords([...snippet], CODE_BASE);
@@ -113,7 +123,7 @@ export function runTsemuVec(snippet: readonly string[], inputs: readonly VecInpu
     for (let steps = 0; pc >= CODE_BASE && pc < end; steps++) {
       if (steps > words.length) throw new Error('snippet did not finish');
       const block = aarch64Frontend.translate(code, pc, { maxInsns: 64, flags });
-      const status = runBlockWasm(block, mem, STATE, 'little');
+      const status = execute(block, mem, STATE, 'little');
       if (status !== TrapKind.None && status !== TrapKind.Yield) throw new Error(`trap ${TrapKind[status]} at ${pc}`);
       pc = Number(view.getBigUint64(STATE + STATE_PC, true));
     }

@@ -4,7 +4,7 @@
  * All are byte shuffles: constant selectors for the first three, i8x16.swizzle for table lookups.
  */
 import type { Temp } from '../../ir/block';
-import type { A64Context, A64Handler } from '../context';
+import type { A64Handler } from '../context';
 import { laneConst, selectors, writeVec } from './simd-common';
 
 /** Which element of Vn (0) or Vm (1) result element i takes, for L elements per register. */

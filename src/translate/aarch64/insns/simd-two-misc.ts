@@ -7,7 +7,7 @@
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
 import { Rounding } from './fp-soft';
-import { fpType, floatToInt, intToFloat, roundNative } from './fp-scalar';
+import { fpType, floatToInt, intToFloat } from './fp-scalar';
 import { callLanes } from './lane-helpers';
 import { LaneOp, RMODE_FPCR } from './lane-ops';
 import {
