@@ -1,9 +1,8 @@
 /**
  * Scalar floating point against qemu-aarch64: every snippet runs on the same inputs (special float
  * patterns, random bits) under qemu and through tsemu (WebAssembly backend and IR interpreter), in
- * each FPCR rounding mode and with
- * default-NaN and flush-to-zero, and must give the same V registers, X registers, NZCV and FPSR
- * IOC/DZC bits.
+ * each FPCR rounding mode and with default-NaN and flush-to-zero, and must give the same V
+ * registers, X registers, NZCV and FPSR IOC/DZC bits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';

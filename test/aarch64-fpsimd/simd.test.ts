@@ -1,8 +1,8 @@
 /**
  * Advanced SIMD against qemu-aarch64: each snippet runs on the same V/X register inputs under qemu
- * and through tsemu (frontend + WebAssembly backend, and frontend + IR interpreter) and must leave the same V0..V7, X0..X3 and
- * NZCV. FP snippets also run with directed rounding and flush-to-zero, and float arithmetic (not
- * compares) must raise the same FPSR IOC/DZC bits.
+ * and through tsemu (WebAssembly backend and IR interpreter) and must leave the same V0..V7,
+ * X0..X3 and NZCV. FP snippets also run with directed rounding, flush-to-zero and default NaN, and
+ * float arithmetic (not compares) must raise the same FPSR IOC/DZC bits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';
