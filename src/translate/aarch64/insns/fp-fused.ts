@@ -13,7 +13,7 @@
 import type { Temp } from '../../ir/block';
 import type { A64Context } from '../context';
 
-export interface FusedResult {
+interface FusedResult {
   value: Temp;
   /** i32 1 when `value` is the exactly rounded a * b + c. */
   ok: Temp;

@@ -43,12 +43,12 @@ export function fpType(ftype: number): FpType | undefined {
  * The type of an arithmetic, compare, select or move instruction: half precision there is FEAT_FP16,
  * which our ID registers do not advertise, so it stays undefined (only FCVT converts to and from H).
  */
-export function fpArithType(ftype: number): FpType | undefined {
+function fpArithType(ftype: number): FpType | undefined {
   return ftype === 3 ? undefined : FTYPES[ftype];
 }
 
 /** Lane 0 of Vn as a float of the given type. */
-export function readFloat(ctx: A64Context, n: number, type: 'f32' | 'f64'): Temp {
+function readFloat(ctx: A64Context, n: number, type: 'f32' | 'f64'): Temp {
   return ctx.b.vop(type === 'f32' ? 'f32x4.extract_lane' : 'f64x2.extract_lane', [ctx.v(n)], 0);
 }
 
@@ -61,7 +61,7 @@ function writeBits(ctx: A64Context, d: number, bits: Temp): void {
  * A scalar float operation on registers `srcs`: `native` computes it with wasm ops (when the type has
  * one and FPCR allows), the helper runs `op` otherwise or when the native result is not finite.
  */
-export function scalarFpOp(
+function scalarFpOp(
   ctx: A64Context,
   t: FpType,
   op: LaneOp,
@@ -131,7 +131,7 @@ const FRINT_MODES: (Rounding | typeof RMODE_FPCR | undefined)[] = [
 ];
 
 /** `x` rounded to an integral float by `mode` with wasm ops (TiesAway composed from trunc). */
-export function roundNative(ctx: A64Context, x: Temp, mode: Rounding): Temp {
+function roundNative(ctx: A64Context, x: Temp, mode: Rounding): Temp {
   const b = ctx.b;
   switch (mode) {
     case Rounding.Nearest:
@@ -154,7 +154,7 @@ export function roundNative(ctx: A64Context, x: Temp, mode: Rounding): Temp {
   }
 }
 
-export function frint(ctx: A64Context, t: FpType, d: number, n: number, rmode: number, exact: boolean): void {
+function frint(ctx: A64Context, t: FpType, d: number, n: number, rmode: number, exact: boolean): void {
   const mode = rmode === RMODE_FPCR ? Rounding.Nearest : (rmode as Rounding);
   scalarFpOp(
     ctx,

@@ -76,7 +76,7 @@ function bitLength(m: bigint): number {
   return m === 0n ? 0 : m.toString(2).length;
 }
 
-export function isNaNBits(bits: bigint, f: FpFormat): boolean {
+function isNaNBits(bits: bigint, f: FpFormat): boolean {
   return ((bits >> BigInt(f.fracBits)) & expMax(f)) === expMax(f) && (bits & fracMask(f)) !== 0n;
 }
 
@@ -104,7 +104,7 @@ const packInf = (sign: number, f: FpFormat): bigint => (sign ? signBit(f) : 0n) 
 const packZero = (sign: number, f: FpFormat): bigint => (sign ? signBit(f) : 0n);
 const packMaxNormal = (sign: number, f: FpFormat): bigint =>
   (sign ? signBit(f) : 0n) | ((expMax(f) - 1n) << BigInt(f.fracBits)) | fracMask(f);
-export const defaultNaN = (f: FpFormat): bigint => (expMax(f) << BigInt(f.fracBits)) | quietBit(f);
+const defaultNaN = (f: FpFormat): bigint => (expMax(f) << BigInt(f.fracBits)) | quietBit(f);
 
 /** Should a value whose magnitude is between two representable ones round up (away from zero)? */
 function roundsAway(mode: Rounding, sign: number, odd: boolean, rem: bigint, half: bigint, sticky: boolean): boolean {
@@ -127,7 +127,7 @@ function roundsAway(mode: Rounding, sign: number, odd: boolean, rem: bigint, hal
  * Rounds sign * (m * 2^e + a bit more if `sticky`) to format `f` (ARM FPRound): overflow to
  * infinity or the largest finite number per mode, gradual underflow, FPSR OFC/UFC/IXC.
  */
-export function roundPack(sign: number, m: bigint, e: number, sticky: boolean, f: FpFormat, env: FpEnv): bigint {
+function roundPack(sign: number, m: bigint, e: number, sticky: boolean, f: FpFormat, env: FpEnv): bigint {
   if (m === 0n && !sticky) return packZero(sign, f);
   const p = f.fracBits + 1;
   const minExp = 1 - bias(f) - f.fracBits;

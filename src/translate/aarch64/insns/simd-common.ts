@@ -10,10 +10,9 @@ import { FLAG_DIRECTED_ROUNDING, FLAG_FLUSH_TO_ZERO } from '../flags';
 
 /** wasm integer lane shape by A64 `size` (0 = bytes .. 3 = doublewords). */
 export const INT_SHAPE = ['i8x16', 'i16x8', 'i32x4', 'i64x2'] as const;
-export type IntShape = (typeof INT_SHAPE)[number];
 /** wasm float lane shape by A64 `sz` (0 = single, 1 = double). */
 export const FP_SHAPE = ['f32x4', 'f64x2'] as const;
-export type FpShape = (typeof FP_SHAPE)[number];
+type FpShape = (typeof FP_SHAPE)[number];
 
 /** Native float ops are exact only with FPCR rounding to nearest and without flush-to-zero. */
 export function fastFp(ctx: A64Context): boolean {

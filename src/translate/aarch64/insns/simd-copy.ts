@@ -69,7 +69,7 @@ const scalarDup: A64Handler = (ctx, f) => {
 };
 
 /** AdvSIMDExpandImm: the 64-bit pattern of a modified immediate. */
-export function expandSimdImm(op: number, cmode: number, imm8: number): bigint | undefined {
+function expandSimdImm(op: number, cmode: number, imm8: number): bigint | undefined {
   const i = BigInt(imm8);
   const rep = (v: bigint, bits: number): bigint => {
     let r = 0n;
