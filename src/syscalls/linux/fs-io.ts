@@ -1,6 +1,7 @@
 /**
  * Reading and writing file descriptors: read/write and their positioned and vectored forms,
- * lseek, close, fsync. Guest descriptors are host descriptors; buffers go to the host in place.
+ * lseek, close, syncing, space allocation and in-kernel copies (sendfile, copy_file_range, whose
+ * loff_t offsets are the same on every little-endian ABI). Guest descriptors are host descriptors; buffers go to the host in place.
  * Vectored calls build a host iovec array (guest addresses become host addresses).
  */
 import type { GuestProcess } from '../../user/process';
@@ -45,6 +46,23 @@ function vectored(name: string, fillsGuest: boolean) {
   };
 }
 
+/** An optional 8-byte offset the host reads and updates in place (NULL stays NULL), or undefined (EFAULT). */
+function offsetArg(proc: GuestProcess, addr: number): number | undefined {
+  return addr === 0 ? 0 : guestRange(proc, addr, 8, true);
+}
+
+function sendfile(proc: GuestProcess, [outFd, inFd, offset, count]: SyscallArgs): number {
+  const off = offsetArg(proc, offset!);
+  return off === undefined ? -E.EFAULT : hostSyscall('sendfile', int(outFd), int(inFd), off, count!);
+}
+
+function copyFileRange(proc: GuestProcess, [inFd, inOff, outFd, outOff, length, flags]: SyscallArgs): number {
+  const a = offsetArg(proc, inOff!);
+  const b = offsetArg(proc, outOff!);
+  if (a === undefined || b === undefined) return -E.EFAULT;
+  return hostSyscall('copy_file_range', int(inFd), a, int(outFd), b, length!, int(flags));
+}
+
 export const FS_IO_SYSCALLS: SyscallGroup = {
   read: syscall('dxd', transfer('read', true)),
   write: syscall('dxd', transfer('write', false)),
@@ -59,4 +77,11 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   fsync: syscall('d', (_p, [fd]) => hostSyscall('fsync', int(fd))),
   fdatasync: syscall('d', (_p, [fd]) => hostSyscall('fdatasync', int(fd))),
   ftruncate: syscall('dd', (_p, [fd, length]) => hostSyscall('ftruncate', int(fd), length!)),
+  sync: syscall('', () => hostSyscall('sync')),
+  syncfs: syscall('d', (_p, [fd]) => hostSyscall('syncfs', int(fd))),
+  flock: syscall('dd', (_p, [fd, op]) => hostSyscall('flock', int(fd), int(op))),
+  fallocate: syscall('dddd', (_p, [fd, mode, offset, length]) => hostSyscall('fallocate', int(fd), int(mode), offset!, length!)),
+  fadvise64: syscall('dddd', (_p, [fd, offset, length, advice]) => hostSyscall('fadvise64', int(fd), offset!, length!, int(advice))),
+  sendfile: syscall('ddxd', sendfile),
+  copy_file_range: syscall('dxdxdd', copyFileRange),
 };

@@ -10,6 +10,7 @@ import { FS_PATH_SYSCALLS } from './fs-paths';
 import { FS_STAT_SYSCALLS } from './fs-stat';
 import { IOCTL_SYSCALLS } from './ioctl';
 import { MM_SYSCALLS } from './mm';
+import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
 import { SIGNAL_SYSCALLS } from './signals';
 import { TIME_SYSCALLS } from './time';
@@ -21,6 +22,7 @@ export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...FS_FD_SYSCALLS,
   ...IOCTL_SYSCALLS,
   ...MM_SYSCALLS,
+  ...POLL_SYSCALLS,
   ...PROCESS_SYSCALLS,
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
