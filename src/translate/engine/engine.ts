@@ -16,9 +16,9 @@ import { helperById, type HelperValue } from '../ir/helpers';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_PC } from '../frontend';
-import { compileBatch, type SlowStore } from '../wasm/module';
+import { compileBatch, type LoadCheck, type SlowStore } from '../wasm/module';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
-import { makeSlowStore } from './slow-store';
+import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 const BATCH_BLOCKS = 24;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
@@ -63,6 +63,7 @@ export class Engine {
   private flags = 0;
   /** The slow store path called from generated code. */
   private readonly slowStore: SlowStore;
+  private readonly loadCheck: LoadCheck;
   readonly stats: EngineStats = { blocks: 0, modules: 0, wasmBytes: 0, invalidations: 0, translateMs: 0 };
 
   constructor(
@@ -75,6 +76,7 @@ export class Engine {
       this.stats.invalidations++;
       this.invalidate(addr, size);
     });
+    this.loadCheck = makeLoadCheck(memory);
     this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
@@ -171,6 +173,7 @@ export class Engine {
       memory: this.memory.memory,
       endian: this.endian,
       slowStore: this.slowStore,
+      loadCheck: this.loadCheck,
       chain: true,
       helperImpl: (id) => {
         const impl = helperById(id).impl;

@@ -1,11 +1,11 @@
 /**
- * The slow store path, taken by generated code when the page flags of a store's address are not
+ * The slow paths of memory access. The store path is taken by generated code when the page flags of a store's address are not
  * clear: faults for unmapped or read-only pages, code invalidation for pages holding translations.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
 import { PageFlags } from '../../memory/layout';
 import type { Endian } from '../ir/ops';
-import type { SlowStore } from '../wasm/module';
+import type { LoadCheck, SlowStore } from '../wasm/module';
 
 /**
  * Builds the slow store function. `onCodeWrite(addr, size)` runs before a store to a page with
@@ -32,4 +32,9 @@ export function makeSlowStore(
     }
     return 0;
   };
+}
+
+/** Builds the slow load check: taken when flags deny the first page or the access crosses a page. */
+export function makeLoadCheck(memory: GuestMemory): LoadCheck {
+  return (_state, addr, size) => (addr < 1n << 32n && memory.accessible(Number(addr), size, false) ? 0 : 1);
 }

@@ -15,7 +15,7 @@
 import type { IRBlock, Insn, Temp } from '../ir/block';
 import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
 import { simdOp } from '../ir/simd';
-import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT } from '../../memory/layout';
+import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
@@ -26,6 +26,8 @@ export interface LowerEnv {
   helperFunc(id: number): number;
   /** Function index of the imported slow store path `(state, addr: i64, lo: i64, hi: i64, size: i32) -> i32`. */
   slowStoreFunc: number;
+  /** Function index of the imported load check `(state, addr: i64, size: i32) -> i32` (non-zero: fault). */
+  loadCheckFunc: number;
   /** Function index `(state) -> status` of a block in the same module starting at guest `pc`. */
   chainTarget(pc: number): number | undefined;
 }
@@ -255,7 +257,7 @@ class Lowering {
    * Emits the window and page-flag check of the address in temp `addr`, leaving the i32 address in
    * local `a32` and the "denied" condition on the stack.
    */
-  private addressCheck(addr: Temp, a32: number, deny: number): void {
+  private addressCheck(addr: Temp, a32: number, deny: number, size: number): void {
     this.get(addr);
     this.c.byte(0xa7).byte(0x21).u32(a32); // a32 = wrap(addr)
     this.get(addr);
@@ -266,6 +268,11 @@ class Lowering {
     this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE); // i32.load8_u flags
     this.c.byte(0x41).s32(deny).byte(0x71); // & deny
     this.c.byte(0x72); // or
+    if (size > 1) {
+      // An access reaching into the next page takes the slow path, which checks every page.
+      this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SIZE - 1).byte(0x71);
+      this.c.byte(0x41).s32(PAGE_SIZE - size).byte(0x4b).byte(0x72); // > PAGE_SIZE - size, or
+    }
   }
 
   /** The fault exit: record the faulting address and instruction, return MemoryFault. */
@@ -290,9 +297,15 @@ class Lowering {
     const addr = insn.args[0]!;
     const { size, signed } = insn.mem!;
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_READ);
+    this.addressCheck(addr, a32, DENY_READ, size);
+    this.c.byte(0x04).byte(0x40);
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.c.byte(0x41).s32(size);
+    this.c.byte(0x10).u32(this.env.loadCheckFunc);
     this.c.byte(0x04).byte(0x40);
     this.faultPath(addr);
+    this.c.byte(0x0b);
     this.c.byte(0x0b);
     this.c.byte(0x20).u32(a32);
     if (this.env.endian === 'big' && size > 1) {
@@ -323,7 +336,7 @@ class Lowering {
     const [addr, value] = insn.args as [Temp, Temp];
     const { size } = insn.mem!;
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_WRITE);
+    this.addressCheck(addr, a32, DENY_WRITE, size);
     this.c.byte(0x04).byte(0x40);
     // Slow path: the engine decides (code invalidation, or a fault).
     this.c.byte(0x20).u32(STATE_PARAM);
@@ -385,7 +398,7 @@ class Lowering {
     const { size } = insn.mem!;
     if (this.env.endian === 'big' && size > 1) throw new Error('big-endian atomics are not supported yet');
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_WRITE | DENY_READ);
+    this.addressCheck(addr, a32, DENY_WRITE | DENY_READ, size);
     this.c.byte(0x04).byte(0x40);
     // Atomics on flagged pages: fault if not writable, else let the engine invalidate via a no-op store.
     this.c.byte(0x20).u32(STATE_PARAM);

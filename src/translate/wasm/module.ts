@@ -12,7 +12,11 @@ import { loopRegions } from './regions';
 
 export const BLOCK_TYPE: FuncType = { params: ['i32'], results: ['i32'] };
 export const REGION_TYPE: FuncType = { params: ['i32', 'i32'], results: ['i32'] };
+export const LOAD_CHECK_TYPE: FuncType = { params: ['i32', 'i64', 'i32'], results: ['i32'] };
 export const SLOW_STORE_TYPE: FuncType = { params: ['i32', 'i64', 'i64', 'i64', 'i32'], results: ['i32'] };
+
+/** JS side of the slow load check: non-zero when the guest may not read [addr, addr + size). */
+export type LoadCheck = (state: number, addr: bigint, size: number) => number;
 
 /** JS side of the slow store path: returns 0 when the store was done, non-zero for a fault. */
 export type SlowStore = (state: number, addr: bigint, lo: bigint, hi: bigint, size: number) => number;
@@ -21,6 +25,7 @@ export interface ModuleEnv {
   memory: WebAssembly.Memory;
   endian: Endian;
   slowStore: SlowStore;
+  loadCheck: LoadCheck;
   /** Let blocks of the batch tail-call each other directly. */
   chain: boolean;
   /** JS implementation of a helper, called with the state base first, by helper id. */
@@ -41,6 +46,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   const mb = new ModuleBuilder();
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
   const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
+  const loadCheckFunc = mb.addImport({ module: 'env', name: 'loadCheck', kind: 'func', type: LOAD_CHECK_TYPE });
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -59,7 +65,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
   // loop region share one `(state, entry) -> status` body that their functions tail-call.
   const regions = env.chain ? loopRegions(blocks) : blocks.map((_, i) => [i]);
-  const importCount = 1 + used.size;
+  const importCount = 2 + used.size;
   const blockFunc = blocks.map((_, i) => importCount + i);
   const byPc = new Map<number, number>();
   blocks.forEach((b, i) => {
@@ -69,6 +75,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     endian: env.endian,
     helperFunc: (id: number) => helperFuncs.get(id)!,
     slowStoreFunc,
+    loadCheckFunc,
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
@@ -104,7 +111,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   const bytes = mb.encode();
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {
-    env: { mem: env.memory, slowStore: env.slowStore, ...helperImports },
+    env: { mem: env.memory, slowStore: env.slowStore, loadCheck: env.loadCheck, ...helperImports },
   });
   return {
     functions: blocks.map((_, i) => instance.exports[`b${i}`] as Function),

@@ -6,7 +6,7 @@ import type { GuestMemory } from '../../memory/guest-memory';
 import type { IRBlock } from '../ir/block';
 import { helperById, type HelperValue } from '../ir/helpers';
 import type { Endian, TrapKind } from '../ir/ops';
-import { makeSlowStore } from '../engine/slow-store';
+import { makeLoadCheck, makeSlowStore } from '../engine/slow-store';
 import { compileBatch } from './module';
 
 export function runBlockWasm(
@@ -21,6 +21,7 @@ export function runBlockWasm(
     memory: memory.memory,
     endian,
     slowStore: makeSlowStore(memory, endian, onCodeWrite),
+    loadCheck: makeLoadCheck(memory),
     chain: false,
     helperImpl: (id) => {
       const impl = helperById(id).impl;
