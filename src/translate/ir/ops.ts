@@ -129,13 +129,23 @@ export const OPS = {
   get: op('get', ALL, false, 'Read guest CPU state at byte offset imm.'),
   set: op('set', ALL, true, 'Write a to guest CPU state at byte offset imm.'),
 
-  load: op('load', ALL, true, 'Read mem.size bytes at guest address a (sign- or zero-extended to type).'),
-  store: op('store', ALL, true, 'Write the low mem.size bytes of b at guest address a.'),
+  load: op(
+    'load',
+    ALL,
+    true,
+    'Read mem.size bytes at guest address a (sign- or zero-extended to type), in the guest byte order; a big-endian v128 access is the 16 bytes reversed. Faults (MemoryFault) unless every page touched is readable.',
+  ),
+  store: op(
+    'store',
+    ALL,
+    true,
+    'Write the low mem.size bytes of b at guest address a, in the guest byte order (big-endian v128: reversed). Faults unless every page touched is writable.',
+  ),
   cmpxchg: op(
     'atomic',
     INT,
     true,
-    'Atomically: old = mem[a]; if old == b then mem[a] = c; dst = old (mem.size bytes, zero-extended).',
+    'Atomically: old = mem[a]; if old == b then mem[a] = c; dst = old (mem.size bytes, zero-extended). a must be aligned to mem.size (else an Alignment trap) and its page readable and writable.',
   ),
   rmw: op(
     'atomic',

@@ -317,9 +317,22 @@ class Lowering {
     this.releaseScratch('i32', a32);
   }
 
+  /** Reverses the 16 bytes of the v128 on the stack: a big-endian vector access is one byte-reversed access. */
+  private emitReverseV128(): void {
+    const x = this.getScratch('v128');
+    this.c.byte(0x22).u32(x).byte(0x20).u32(x);
+    this.c.byte(0xfd).u32(0x0d).bytes([15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    this.releaseScratch('v128', x);
+  }
+
   /** Big-endian guests: load unsigned, swap, then extend/reinterpret. */
   private loadBigEndian(type: ValType, size: number, signed: boolean): void {
-    if (type === 'v128') throw new Error('big-endian v128 loads are not supported yet');
+    if (type === 'v128') {
+      if (size !== 16) throw new Error('big-endian partial v128 loads are not supported');
+      this.memLoad('v128', 16, false, 0);
+      this.emitReverseV128();
+      return;
+    }
     const wide = size === 8 || type === 'i64' || type === 'f64' ? 'i64' : 'i32';
     this.memLoad(wide, size, false, 0);
     this.emitBswap(wide, size);
@@ -350,7 +363,15 @@ class Lowering {
     this.c.byte(0x05);
     this.c.byte(0x20).u32(a32);
     if (this.env.endian === 'big' && size > 1) {
-      if (value.type === 'v128') throw new Error('big-endian v128 stores are not supported yet');
+      if (value.type === 'v128') {
+        if (size !== 16) throw new Error('big-endian partial v128 stores are not supported');
+        this.get(value);
+        this.emitReverseV128();
+        this.memStore('v128', 16, 0);
+        this.c.byte(0x0b);
+        this.releaseScratch('i32', a32);
+        return;
+      }
       const wide = value.type === 'i64' || value.type === 'f64' ? 'i64' : 'i32';
       this.get(value);
       if (value.type === 'f32') this.c.byte(0xbc);
