@@ -263,6 +263,25 @@ describe('descriptors and ioctl', () => {
     for (const fd of [r, w, d]) call('close', fd);
   });
 
+  it('pipe2 and dup3 refuse flags Linux does not define for them', () => {
+    expect(call('pipe2', STRUCT, 0x40000000)).toBe(-22);
+    expect(call('dup3', 1, 100, 0x40000000)).toBe(-22);
+  });
+
+  it("close_range over everything closes the guest's descriptors but none of tsemu's own", async () => {
+    const fd = open(path.join(dir, 'rw.txt'), O_RDONLY);
+    const hostFds = fs.readdirSync('/proc/self/fd').map(Number).filter((n) => n > 2 && n !== fd);
+    expect(call('close_range', 3, 0xffffffff, 0)).toBe(0);
+    expect(call('fcntl', fd, F.F_GETFD, 0)).toBe(-9);
+    // Node's own descriptors (event loop, the test runner's channel) survived: async I/O still works.
+    await fs.promises.writeFile(path.join(dir, 'after'), 'ok');
+    expect(await fs.promises.readFile(path.join(dir, 'after'), 'utf8')).toBe('ok');
+    const open = new Set(fs.readdirSync('/proc/self/fd').map(Number));
+    const stillOpen = hostFds.filter((n) => open.has(n));
+    expect(stillOpen.length).toBeGreaterThan(0);
+    expect(call('close', stillOpen[0]!)).toBe(-9);
+  });
+
   it('unknown ioctls answer -ENOTTY and are reported once under -d unimp', () => {
     const u = testProcess({ logItems: new Set(['unimp']) });
     expect(u.call('ioctl', 0, 0x12345678, 0)).toBe(-ENOTTY);

@@ -27,6 +27,12 @@ export function translateValue<N extends string>(value: number, from: { readonly
   return undefined;
 }
 
+/** Guest flags built from open flags (pipe2, dup3, eventfd2, epoll_create1) -> host, or undefined when a bit has no name (Linux: -EINVAL). */
+export function strictOpenFlagsToHost(guest: KernelAbi, host: KernelAbi, flags: number): number | undefined {
+  const t = translateFlags(flags, guest.openFlags, host.openFlags);
+  return t.unknown === 0 ? t.value : undefined;
+}
+
 /** Guest open flags -> host (unknown bits dropped: Linux's open ignores them too). */
 export function openFlagsToHost(guest: KernelAbi, host: KernelAbi, flags: number): number {
   return translateFlags(flags, guest.openFlags, host.openFlags).value;

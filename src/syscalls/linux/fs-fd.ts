@@ -6,7 +6,8 @@ import type { GuestProcess } from '../../user/process';
 import type { FcntlCommand } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { openFlagsFromHost, openFlagsToHost, translateValue } from './flags';
+import { isHostReserved } from './fd-guard';
+import { openFlagsFromHost, openFlagsToHost, strictOpenFlagsToHost, translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostSyscall } from './host';
 
@@ -47,11 +48,15 @@ function signalArg(proc: GuestProcess, sig: number): number {
 function pipe2(proc: GuestProcess, [fds, flags]: SyscallArgs): number {
   const host = guestRange(proc, fds!, 8, true);
   if (host === undefined) return -E.EFAULT;
-  return hostSyscall('pipe2', host, openFlagsToHost(proc.abi, HOST, int(flags)));
+  const hostFlags = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
+  return hostFlags === undefined ? -E.EINVAL : hostSyscall('pipe2', host, hostFlags);
 }
 
 function dup3(proc: GuestProcess, [oldFd, newFd, flags]: SyscallArgs): number {
-  return hostSyscall('dup3', int(oldFd), int(newFd), openFlagsToHost(proc.abi, HOST, int(flags)));
+  const hostFlags = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
+  if (hostFlags === undefined) return -E.EINVAL;
+  if (isHostReserved(int(newFd))) return -E.EBADF;
+  return hostSyscall('dup3', int(oldFd), int(newFd), hostFlags);
 }
 
 export const FS_FD_SYSCALLS: SyscallGroup = {

@@ -8,6 +8,7 @@ import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct } from './guest-access';
+import { guestRanges, isHostReserved } from './fd-guard';
 import { hostStructArray, hostSyscall } from './host';
 
 const IOV_MAX = 1024;
@@ -63,6 +64,22 @@ function copyFileRange(proc: GuestProcess, [inFd, inOff, outFd, outOff, length, 
   return hostSyscall('copy_file_range', int(inFd), a, int(outFd), b, length!, int(flags));
 }
 
+function close(_proc: GuestProcess, [fd]: SyscallArgs): number {
+  return isHostReserved(int(fd)) ? -E.EBADF : hostSyscall('close', int(fd));
+}
+
+/** close_range over the guest's descriptors only (unsigned bounds, as the kernel reads them). */
+function closeRange(_proc: GuestProcess, [first, last, flags]: SyscallArgs): number {
+  const lo = first! >>> 0;
+  const hi = last! >>> 0;
+  if (lo > hi) return -E.EINVAL;
+  for (const [a, b] of guestRanges(lo, hi)) {
+    const r = hostSyscall('close_range', a, b, int(flags));
+    if (r < 0) return r;
+  }
+  return 0;
+}
+
 export const FS_IO_SYSCALLS: SyscallGroup = {
   read: syscall('dxd', transfer('read', true)),
   write: syscall('dxd', transfer('write', false)),
@@ -73,7 +90,8 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   preadv: syscall('dxddd', vectored('preadv', true)),
   pwritev: syscall('dxddd', vectored('pwritev', false)),
   lseek: syscall('ddd', (_p, [fd, offset, whence]) => hostSyscall('lseek', int(fd), offset!, int(whence))),
-  close: syscall('d', (_p, [fd]) => hostSyscall('close', int(fd))),
+  close: syscall('d', close),
+  close_range: syscall('ddh', closeRange),
   fsync: syscall('d', (_p, [fd]) => hostSyscall('fsync', int(fd))),
   fdatasync: syscall('d', (_p, [fd]) => hostSyscall('fdatasync', int(fd))),
   ftruncate: syscall('dd', (_p, [fd, length]) => hostSyscall('ftruncate', int(fd), length!)),

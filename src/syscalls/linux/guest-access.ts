@@ -83,9 +83,16 @@ export function withHostStruct<K extends keyof AbiLayouts>(
   return withHostStructs(proc, kind, addr, 1, direction, call);
 }
 
-/** A NUL-terminated guest string (bytes), or undefined when it runs into an inaccessible page. */
-export function readGuestString(proc: GuestProcess, addr: number, max = 4096): Buffer | undefined {
-  return proc.memory.readCString(addr, max);
+/**
+ * A NUL-terminated guest string of at most `max` bytes before the NUL: its bytes, -EFAULT when it
+ * runs into an inaccessible page, -ENAMETOOLONG when no NUL comes in time.
+ */
+export function readGuestString(proc: GuestProcess, addr: number, max: number): Buffer | number {
+  for (let end = addr; end <= addr + max; end++) {
+    if (!proc.memory.accessible(end, 1, false)) return -E.EFAULT;
+    if (proc.memory.u8[end] === 0) return Buffer.from(proc.memory.u8.subarray(addr, end));
+  }
+  return -E.ENAMETOOLONG;
 }
 
 /** Writes bytes to guest memory if accessible; false when not (EFAULT). */

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
-import { E, readGuestString } from './guest-access';
+import { readGuestString } from './guest-access';
 import { hostArena } from './host';
 
 const PATH_MAX = 4096;
@@ -28,9 +28,7 @@ export function hostPathOf(proc: GuestProcess, path: Buffer): Buffer {
 
 /** Reads the guest path at `addr`: the bytes, or -EFAULT / -ENAMETOOLONG. */
 export function readGuestPath(proc: GuestProcess, addr: number): Buffer | number {
-  const path = readGuestString(proc, addr, PATH_MAX + 1);
-  if (path === undefined) return proc.memory.accessible(addr, 1, false) && addr !== 0 ? -E.ENAMETOOLONG : -E.EFAULT;
-  return path;
+  return readGuestString(proc, addr, PATH_MAX - 1);
 }
 
 /** The host path for the guest path at `addr`, NUL-terminated in the host arena: its host address, or -errno. */

@@ -7,7 +7,7 @@
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { openFlagsToHost } from './flags';
+import { strictOpenFlagsToHost } from './flags';
 import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
@@ -47,11 +47,17 @@ function epollPwait(proc: GuestProcess, [epfd, events, maxevents, timeout]: Sysc
   return r;
 }
 
+/** Runs `call` with guest open-style flags in host values; unnamed bits are -EINVAL. */
+function withFlags(proc: GuestProcess, flags: number, call: (hostFlags: number) => number): number {
+  const f = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
+  return f === undefined ? -E.EINVAL : call(f);
+}
+
 export const POLL_SYSCALLS: SyscallGroup = {
   ppoll: syscall('xdxxd', ppoll),
   pselect6: syscall('dxxxxx', pselect6),
-  epoll_create1: syscall('h', (p, [flags]) => hostSyscall('epoll_create1', openFlagsToHost(p.abi, HOST, int(flags)))),
+  epoll_create1: syscall('h', (p, [flags]) => withFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
   epoll_ctl: syscall('dddx', epollCtl),
   epoll_pwait: syscall('dxddxd', epollPwait),
-  eventfd2: syscall('dh', (p, [initval, flags]) => hostSyscall('eventfd2', initval! >>> 0, openFlagsToHost(p.abi, HOST, int(flags)))),
+  eventfd2: syscall('dh', (p, [initval, flags]) => withFlags(p, flags!, (f) => hostSyscall('eventfd2', initval! >>> 0, f))),
 };

@@ -111,6 +111,13 @@ function getres(name: string) {
   };
 }
 
+/** getcpu: two optional pointers to unsigned ints the host fills (the cache argument is unused since 2.6.24). */
+function getcpu(proc: GuestProcess, [cpu, node]: SyscallArgs): number {
+  const hosts = [cpu!, node!].map((p) => (p === 0 ? 0 : guestRange(proc, p, 4, true)));
+  if (hosts.some((h) => h === undefined)) return -E.EFAULT;
+  return hostSyscall('getcpu', ...(hosts as number[]), 0);
+}
+
 function passInts(name: string) {
   return (_proc: GuestProcess, args: SyscallArgs): number => hostSyscall(name, ...args.map(int));
 }
@@ -151,7 +158,16 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   set_robust_list: syscall('xd', setRobustList),
   prctl: syscall('ddddd', prctl),
   sched_getaffinity: syscall('ddx', fillsBuffer('sched_getaffinity', 2, (a) => int(a[1]))),
+  sched_setaffinity: syscall('ddx', (p, [pid, size, mask]) => {
+    const host = guestRange(p, mask!, int(size), false);
+    return host === undefined ? -E.EFAULT : hostSyscall('sched_setaffinity', int(pid), int(size), host);
+  }),
   sched_yield: syscall('', passInts('sched_yield')),
+  sched_getscheduler: syscall('d', passInts('sched_getscheduler')),
+  sched_getparam: syscall('dx', fillsBuffer('sched_getparam', 1, () => 4)),
+  sched_get_priority_max: syscall('d', passInts('sched_get_priority_max')),
+  sched_get_priority_min: syscall('d', passInts('sched_get_priority_min')),
+  getcpu: syscall('xxx', getcpu),
   getrandom: syscall('xdd', fillsBuffer('getrandom', 0, (a) => a[1]!)),
   umask: syscall('o', passInts('umask')),
   setsid: syscall('', passInts('setsid')),
