@@ -276,8 +276,8 @@ describe('descriptors and ioctl', () => {
     // Node's own descriptors (event loop, the test runner's channel) survived: async I/O still works.
     await fs.promises.writeFile(path.join(dir, 'after'), 'ok');
     expect(await fs.promises.readFile(path.join(dir, 'after'), 'utf8')).toBe('ok');
-    const open = new Set(fs.readdirSync('/proc/self/fd').map(Number));
-    const stillOpen = hostFds.filter((n) => open.has(n));
+    const openNow = new Set(fs.readdirSync('/proc/self/fd').map(Number));
+    const stillOpen = hostFds.filter((n) => openNow.has(n));
     expect(stillOpen.length).toBeGreaterThan(0);
     expect(call('close', stillOpen[0]!)).toBe(-9);
   });
