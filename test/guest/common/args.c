@@ -1,7 +1,8 @@
 /*
- * The initial process state the loader builds: argc/argv, the environment in order, and the
+ * The initial process state the loader builds: argc/argv, the environment (sorted), and the
  * auxiliary vector entries whose values both emulators must agree on (no AT_HWCAP: CPU feature
  * bits may legitimately differ; no AT_RANDOM value or stack addresses).
+ * usage: args [ARG...] | args env-order (prints only envp, in the order the guest received it)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,13 +22,25 @@ static void print_aux_string(const char *name, unsigned long type) {
   printf("%s=%s\n", name, s ? s : "(none)");
 }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int main(int argc, char **argv, char **envp) {
+  int envc = 0;
+  while (envp[envc]) envc++;
+  if (argc == 2 && strcmp(argv[1], "env-order") == 0) {
+    for (int i = 0; i < envc; i++) printf("envp[%d]=\"%s\"\n", i, envp[i]);
+    return 0;
+  }
   printf("argc=%d\n", argc);
   for (int i = 0; i < argc; i++) printf("argv[%d]=\"%s\"\n", i, argv[i]);
   printf("argv[argc]=%s\n", argv[argc] == NULL ? "NULL" : "not NULL");
-  int envc = 0;
-  for (char **e = envp; *e; e++) printf("envp[%d]=\"%s\"\n", envc++, *e);
   printf("envc=%d environ==envp %d\n", envc, environ == envp);
+  char **sorted = malloc(sizeof(char *) * (size_t)envc);
+  memcpy(sorted, envp, sizeof(char *) * (size_t)envc);
+  qsort(sorted, (size_t)envc, sizeof(char *), cmp_str);
+  for (int i = 0; i < envc; i++) printf("env (sorted) \"%s\"\n", sorted[i]);
   const char *v = getenv("TSEMU_TEST_VAR");
   printf("getenv(TSEMU_TEST_VAR)=%s\n", v ? v : "(unset)");
   v = getenv("TSEMU_TEST_UNSET");

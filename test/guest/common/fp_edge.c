@@ -3,6 +3,7 @@
  * NaN's sign is an architecture fact), infinities, signed zeros, subnormals, fmin/fmax, fma,
  * the four rounding modes set with fesetround, and the exception flags seen by fetestexcept.
  * Built with -frounding-math so the compiler keeps every operation for run time.
+ * usage: fp_edge values | flags | rounding
  */
 #include <fenv.h>
 #include <float.h>
@@ -15,6 +16,11 @@ static uint64_t bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 static uint32_t fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static double from_bits(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 
+/* Operands live in volatile globals so every operation happens at run time. */
+static volatile double zero = 0.0, nzero = -0.0, one = 1.0, three = 3.0, inf = INFINITY;
+static volatile double big = DBL_MAX, tiny = DBL_MIN;
+static volatile double qnan, snan, nqnan;
+
 static void flags(const char *what) {
   int f = fetestexcept(FE_ALL_EXCEPT);
   printf("%-22s flags:%s%s%s%s%s\n", what, f & FE_INVALID ? " invalid" : "",
@@ -23,11 +29,7 @@ static void flags(const char *what) {
   feclearexcept(FE_ALL_EXCEPT);
 }
 
-int main(void) {
-  volatile double zero = 0.0, nzero = -0.0, one = 1.0, three = 3.0, inf = INFINITY;
-  volatile double big = DBL_MAX, tiny = DBL_MIN;
-  volatile double qnan = from_bits(0x7ff8000000012345ull), snan = from_bits(0x7ff0000000000badull);
-  volatile double nqnan = from_bits(0xfff80000000abcdeull);
+static void values(void) {
 
   printf("0/0 %016llx\n", (unsigned long long)bits(zero / zero));
   printf("inf-inf %016llx\n", (unsigned long long)bits(inf - inf));
@@ -61,6 +63,9 @@ int main(void) {
   printf("fma %a vs %a\n", fma(0.1, 10.0, -1.0), 0.1 * 10.0 - 1.0);
   printf("fmaf %a\n", (double)fmaf(0.1f, 10.0f, -1.0f));
 
+}
+
+static void exception_flags(void) {
   feclearexcept(FE_ALL_EXCEPT);
   flags("start");
   volatile double r = one / three;
@@ -97,6 +102,9 @@ int main(void) {
   fesetexceptflag(&saved, FE_INVALID);
   flags("fesetexceptflag(INV)");
 
+}
+
+static void rounding(void) {
   static const int modes[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
   static const char *names[] = {"nearest", "upward", "downward", "towardzero"};
   volatile double two = 2.0, ten = 10.0, seven = 7.0, halfs[] = {0.5, 1.5, 2.5, -0.5, -2.5};
@@ -120,5 +128,16 @@ int main(void) {
   fesetround(FE_TONEAREST);
   printf("round %g %g trunc %g floor %g ceil %g\n", round(2.5), round(-2.5), trunc(-2.7),
          floor(-2.5), ceil(-2.5));
+}
+
+int main(int argc, char **argv) {
+  qnan = from_bits(0x7ff8000000012345ull);
+  snan = from_bits(0x7ff0000000000badull);
+  nqnan = from_bits(0xfff80000000abcdeull);
+  const char *part = argc > 1 ? argv[1] : "";
+  if (strcmp(part, "values") == 0) values();
+  else if (strcmp(part, "flags") == 0) exception_flags();
+  else if (strcmp(part, "rounding") == 0) rounding();
+  else return 2;
   return 0;
 }

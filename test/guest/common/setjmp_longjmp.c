@@ -1,10 +1,13 @@
 /*
  * Non-local jumps: setjmp/longjmp through nested frames (callee-saved integer and FP registers
- * must come back), sigsetjmp/siglongjmp restoring the signal mask, and longjmp out of a handler.
+ * must come back); with "signal", sigsetjmp/siglongjmp out of a signal handler, with and without
+ * restoring the signal mask.
+ * usage: setjmp_longjmp plain | signal
  */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 static jmp_buf env;
 static sigjmp_buf senv;
@@ -33,7 +36,7 @@ static int blocked(int sig) {
   return sigismember(&cur, sig);
 }
 
-int main(void) {
+static int plain(void) {
   volatile int counter = 0;
   register double keep = 0.125;
   int r = setjmp(env);
@@ -55,7 +58,10 @@ int main(void) {
   passes++;
   if (r3 == 0) longjmp(env, 0);
   printf("longjmp(env, 0) made setjmp return %d, passes %d\n", r3, passes);
+  return 0;
+}
 
+static int with_signals(void) {
   signal(SIGUSR1, on_usr1);
   int s = sigsetjmp(senv, 1);
   if (s == 0) {
@@ -72,4 +78,8 @@ int main(void) {
   }
   printf("siglongjmp without mask save %d, usr1 still blocked: %d\n", s, blocked(SIGUSR1));
   return 0;
+}
+
+int main(int argc, char **argv) {
+  return argc > 1 && strcmp(argv[1], "signal") == 0 ? with_signals() : plain();
 }
