@@ -174,7 +174,9 @@ function fcvt(ctx: A64Context, from: FpType, to: FpType, d: number, n: number): 
     const bits = toBits64(ctx, readElem(ctx, n, from.sizeLog));
     writeBits(ctx, d, callFpScalar(ctx, LaneOp.FConvert, { d: to.sizeLog, n: from.sizeLog, m: 0 }, [bits]));
   };
-  if (!from.float || !to.float || !fastFp(ctx)) return slow();
+  // Widening is exact in every rounding mode; narrowing rounds.
+  const exact = to.float === 'f64' ? !flushesDenormals(ctx) : fastFp(ctx);
+  if (!from.float || !to.float || !exact) return slow();
   const x = readFloat(ctx, n, from.float);
   const r = to.float === 'f64' ? ctx.b.convert('fpromote', 'f64', x) : ctx.b.convert('fdemote', 'f32', x);
   guarded(ctx, notFinite(ctx, r), () => writeScalar(ctx, d, r), slow);
@@ -221,7 +223,8 @@ function compare(ctx: A64Context, t: FpType, n: number, m: number | 'zero', sign
   const b = ctx.b;
   const shape = { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param: signalAll ? 1 : 0 };
   const bitsOf = (r: number | 'zero'): Temp => (r === 'zero' ? b.i64(0) : toBits64(ctx, readElem(ctx, r, t.sizeLog)));
-  if (!t.float || !fastFp(ctx)) return unpackNzcv(ctx, callFpScalar(ctx, LaneOp.FCmp, shape, [bitsOf(n), bitsOf(m)]));
+  // Compares do not round: only flush-to-zero changes them.
+  if (!t.float || flushesDenormals(ctx)) return unpackNzcv(ctx, callFpScalar(ctx, LaneOp.FCmp, shape, [bitsOf(n), bitsOf(m)]));
   const float = t.float;
   const x = readFloat(ctx, n, float);
   const y = m === 'zero' ? (float === 'f32' ? b.f32(0) : b.f64(0)) : readFloat(ctx, m, float);
