@@ -2,8 +2,11 @@
  * The execution engine: runs guest code from a CPU state block until something needs the outside
  * world (a syscall, a fault, an undefined instruction), translating blocks on demand.
  *
- * Translation happens in batches: on a miss the block at pc is translated together with the blocks
- * it statically leads to (up to BATCH_BLOCKS), and the batch becomes one wasm module. Translated
+ * Two tiers. A block is first translated to IR only and run by the reference interpreter: most code
+ * runs a handful of times (start-up, error paths), and compiling it would cost far more than
+ * interpreting it. When a block has run HOT_RUNS times it is compiled together with the blocks it
+ * leads to that have already run (up to BATCH_BLOCKS, breadth first), and the batch becomes one wasm
+ * module, so a hot loop's blocks land in one module and form a region. Translated
  * blocks are kept by guest pc; the direct-mapped lookup cache in guest memory mirrors them for the
  * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
  * slow path, which invalidates every batch with code on that page before storing.
@@ -16,11 +19,13 @@ import { helperById, type HelperValue } from '../ir/helpers';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_PC } from '../frontend';
+import { interpretBlock } from '../interp/interpreter';
 import { compileBatch, type LoadCheck, type SlowStore } from '../wasm/module';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 const BATCH_BLOCKS = 24;
+const HOT_RUNS = 16;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
@@ -30,7 +35,6 @@ interface Batch {
 
 interface TranslatedBlock {
   pc: number;
-  end: number;
   tableIndex: number;
   batch: Batch;
   ir: IRBlock;
@@ -44,7 +48,18 @@ export interface EngineOptions {
   onModule?: (bytes: Uint8Array) => void;
 }
 
+/** A block known only as IR, run by the interpreter until it is hot. */
+interface ColdBlock {
+  ir: IRBlock;
+  runs: number;
+}
+
 export interface EngineStats {
+  /** Blocks translated to IR. */
+  translated: number;
+  /** Blocks executed by the interpreter. */
+  interpreted: number;
+  /** Blocks compiled to wasm. */
   blocks: number;
   modules: number;
   wasmBytes: number;
@@ -64,7 +79,18 @@ export class Engine {
   /** The slow store path called from generated code. */
   private readonly slowStore: SlowStore;
   private readonly loadCheck: LoadCheck;
-  readonly stats: EngineStats = { blocks: 0, modules: 0, wasmBytes: 0, invalidations: 0, translateMs: 0 };
+  private readonly cold = new Map<number, ColdBlock>();
+  private readonly coldByPage = new Map<number, Set<number>>();
+  private readonly onCodeWrite: (addr: number, size: number) => void;
+  readonly stats: EngineStats = {
+    translated: 0,
+    interpreted: 0,
+    blocks: 0,
+    modules: 0,
+    wasmBytes: 0,
+    invalidations: 0,
+    translateMs: 0,
+  };
 
   constructor(
     private readonly frontend: Frontend,
@@ -72,10 +98,11 @@ export class Engine {
     private readonly endian: Endian,
     private readonly options: EngineOptions,
   ) {
-    this.slowStore = makeSlowStore(memory, endian, (addr, size) => {
+    this.onCodeWrite = (addr, size) => {
       this.stats.invalidations++;
       this.invalidate(addr, size);
-    });
+    };
+    this.slowStore = makeSlowStore(memory, endian, this.onCodeWrite);
     this.loadCheck = makeLoadCheck(memory);
     this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
     const mem = memory;
@@ -96,11 +123,9 @@ export class Engine {
   /** Runs the CPU whose state block starts at `stateBase` until it traps; returns the TrapKind. */
   run(stateBase: number): TrapKind {
     for (;;) {
-      const status = this.dispatch(stateBase);
-      if (status === STATUS_MISS) {
-        this.miss(stateBase);
-        continue;
-      }
+      let status = this.dispatch(stateBase);
+      if (status === STATUS_MISS) status = this.miss(stateBase);
+      if (status === TrapKind.None) continue;
       if (status === TrapKind.Yield) {
         this.refreshFlags(stateBase);
         continue;
@@ -114,9 +139,9 @@ export class Engine {
     const first = Math.floor(start / 2 ** PAGE_SHIFT);
     const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) {
-      const set = this.byPage.get(page);
-      if (!set) continue;
-      for (const tb of [...set]) this.killBatch(tb.batch);
+      for (const pc of this.coldByPage.get(page) ?? []) this.cold.delete(pc);
+      this.coldByPage.delete(page);
+      for (const tb of [...(this.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
       this.byPage.delete(page);
       this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
     }
@@ -125,8 +150,12 @@ export class Engine {
   /** Discards every translation (e.g. when translation flags change). */
   flushAll(): void {
     for (const tb of [...this.blocks.values()]) this.killBatch(tb.batch);
-    for (const page of this.byPage.keys()) this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+    for (const page of [...this.byPage.keys(), ...this.coldByPage.keys()]) {
+      this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+    }
     this.byPage.clear();
+    this.cold.clear();
+    this.coldByPage.clear();
   }
 
   private refreshFlags(stateBase: number): void {
@@ -137,37 +166,65 @@ export class Engine {
     }
   }
 
-  private miss(stateBase: number): void {
-    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true) & 0xffffffffffffffffn);
+  /** The dispatcher found no compiled block at pc: install, interpret or compile it. */
+  private miss(stateBase: number): TrapKind {
+    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
     const known = this.blocks.get(pc);
     if (known) {
       this.install(known);
-      return;
+      return TrapKind.None;
     }
-    if (this.blocks.size === 0) this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
-    this.translateBatch(pc);
+    if (this.blocks.size === 0 && this.cold.size === 0) {
+      this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
+    }
+    const block = this.coldBlock(pc);
+    if (++block.runs >= HOT_RUNS) {
+      this.compileHot(pc);
+      return TrapKind.None;
+    }
+    this.stats.interpreted++;
+    return interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
   }
 
-  private translateBatch(pc: number): void {
+  private coldBlock(pc: number): ColdBlock {
+    let block = this.cold.get(pc);
+    if (!block) {
+      const started = performance.now();
+      const ir = this.frontend.translate(this.code, pc, { maxInsns: this.options.maxInsns, flags: this.flags });
+      block = { ir, runs: 0 };
+      this.cold.set(pc, block);
+      this.stats.translated++;
+      this.options.onTranslate?.(ir);
+      forEachPage(ir, (page) => {
+        let set = this.coldByPage.get(page);
+        if (!set) this.coldByPage.set(page, (set = new Set()));
+        set.add(pc);
+        this.memory.u8[PAGE_FLAGS_BASE + page]! |= PageFlags.HasCode;
+      });
+      this.stats.translateMs += performance.now() - started;
+    }
+    return block;
+  }
+
+  /** Compiles the hot block at pc with the already-run blocks it leads to into one module. */
+  private compileHot(pc: number): void {
     const started = performance.now();
     const irs: IRBlock[] = [];
     const queued = new Set<number>([pc]);
     const queue = [pc];
     while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
       const at = queue.shift()!;
-      if (at >= 2 ** 32 || at < 0) continue;
-      const ir = this.frontend.translate(this.code, at, { maxInsns: this.options.maxInsns, flags: this.flags });
-      // Speculatively translated successors must start on executable code.
-      if (irs.length > 0 && ir.insnCount === 0) continue;
-      irs.push(ir);
-      this.options.onTranslate?.(ir);
-      for (const s of ir.successors) {
-        if (!queued.has(s) && !this.blocks.has(s)) {
+      const block = this.cold.get(at);
+      if (!block) continue;
+      irs.push(block.ir);
+      for (const s of block.ir.successors) {
+        if (!queued.has(s) && (this.cold.get(s)?.runs ?? 0) > 0) {
           queued.add(s);
           queue.push(s);
         }
       }
     }
+    for (const ir of irs) this.cold.delete(ir.pc);
     const view = this.memory.view;
     const compiled = compileBatch(irs, {
       memory: this.memory.memory,
@@ -183,7 +240,7 @@ export class Engine {
     this.options.onModule?.(compiled.bytes);
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
-      const tb: TranslatedBlock = { pc: ir.pc, end: ir.end, tableIndex: this.allocSlot(), batch, ir };
+      const tb: TranslatedBlock = { pc: ir.pc, tableIndex: this.allocSlot(), batch, ir };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
       batch.blocks.push(tb);
       this.blocks.set(tb.pc, tb);
@@ -197,7 +254,7 @@ export class Engine {
   }
 
   private trackPages(tb: TranslatedBlock): void {
-    forEachPage(tb, (page) => {
+    forEachPage(tb.ir, (page) => {
       let set = this.byPage.get(page);
       if (!set) this.byPage.set(page, (set = new Set()));
       set.add(tb);
@@ -222,7 +279,7 @@ export class Engine {
       }
       this.table.set(tb.tableIndex, null);
       this.freeSlots.push(tb.tableIndex);
-      forEachPage(tb, (page) => this.byPage.get(page)?.delete(tb));
+      forEachPage(tb.ir, (page) => this.byPage.get(page)?.delete(tb));
     }
   }
 
@@ -234,9 +291,9 @@ export class Engine {
   }
 }
 
-function forEachPage(tb: TranslatedBlock, fn: (page: number) => void): void {
-  const first = Math.floor(tb.pc / 2 ** PAGE_SHIFT);
-  const last = Math.floor((Math.max(tb.end, tb.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+function forEachPage(block: IRBlock, fn: (page: number) => void): void {
+  const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
+  const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
   for (let page = first; page <= last; page++) fn(page);
 }
 
