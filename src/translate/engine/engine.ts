@@ -234,7 +234,7 @@ export class Engine {
       chain: true,
       helperImpl: (id) => {
         const impl = helperById(id).impl;
-        return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state }, ...args);
+        return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
       },
     });
     this.options.onModule?.(compiled.bytes);

@@ -25,7 +25,7 @@ export function runBlockWasm(
     chain: false,
     helperImpl: (id) => {
       const impl = helperById(id).impl;
-      return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state }, ...args);
+      return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
     },
   });
   return (functions[0] as (state: number) => number)(stateBase) as TrapKind;
