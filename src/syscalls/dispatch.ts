@@ -2,13 +2,13 @@
  * The syscall entry point the CPU loop calls: looks the number up in the process's ABI table, runs
  * the handler, turns host errnos into the guest's, and logs in QEMU's -strace format
  * (`<pid> name(args) = result`, errors as `-1 errno=N (message)`). Numbers without a handler
- * answer -ENOSYS and are reported once each under -d unimp, as QEMU does. Before the guest's first
- * call, the host descriptors tsemu itself holds are noted so the guest cannot close them.
+ * answer -ENOSYS and are reported once each under -d unimp, as QEMU does. The guest's descriptor table
+ * is made before its first call, from the descriptors the process inherited.
  */
 import { native } from '../native';
 import type { GuestProcess } from '../user/process';
 import type { StraceArg, SyscallDefinition } from './abi';
-import { reserveHostFds } from './linux/fd-guard';
+import { fdTable } from './linux/fd-table';
 import { E } from './linux/guest-access';
 import { hostArena } from './linux/host';
 import { GuestExit, type SyscallArgs } from './types';
@@ -21,7 +21,7 @@ const reportedUnsupported = new WeakMap<GuestProcess, Set<number>>();
 
 /** Runs guest syscall `nr`; returns the value for the guest's result register (guest -errno on failure). */
 export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): number {
-  reserveHostFds();
+  fdTable(proc);
   const entry = proc.abi.syscalls.get(nr);
   const definition = entry?.definition;
   if (!definition) return unsupported(proc, nr, entry?.name, args);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { native } from '../../src/native';
 import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
 import { StructView } from '../../src/syscalls/struct-view';
 import { PROT_READ, testProcess } from './harness';
@@ -19,6 +20,12 @@ const EFAULT = 14;
 const ENOTDIR = 20;
 const ELOOP = 40;
 const ENOTTY = 25;
+
+/** Whether a host descriptor is open with FD_CLOEXEC (asked of the host directly). */
+function hostCloexec(fd: number): boolean {
+  const r = native().syscall(72, fd, 1);
+  return r >= 0 && (r & 1) === 1;
+}
 
 const dir = fs.mkdtempSync(path.join(tmpdir(), 'tsemu-sys-fs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -268,18 +275,40 @@ describe('descriptors and ioctl', () => {
     expect(call('dup3', 1, 100, 0x40000000)).toBe(-22);
   });
 
-  it("close_range over everything closes the guest's descriptors but none of tsemu's own", async () => {
+  it('new descriptors get the lowest free guest number, whatever the host numbers are', () => {
+    const a = open(path.join(dir, 'rw.txt'), O_RDONLY);
+    const b = open(path.join(dir, 'rw.txt'), O_RDONLY);
+    expect(b).toBe(a + 1);
+    expect(call('close', a)).toBe(0);
+    expect(open(path.join(dir, 'rw.txt'), O_RDONLY)).toBe(a);
+    expect(call('fcntl', b, F.F_DUPFD, 50)).toBe(50);
+    expect(call('dup', b)).toBe(a + 2);
+    for (const fd of [a, b, 50, a + 2]) expect(call('close', fd)).toBe(0);
+    expect(call('close', a)).toBe(-9);
+  });
+
+  it("guest numbers that are tsemu's own host descriptors are the guest's to use", async () => {
+    // A close-on-exec host descriptor is one Node opened for itself (event loop, pipes).
+    const nodeFd = fs.readdirSync('/proc/self/fd').map(Number).find((n) => n > 2 && n < 64 && hostCloexec(n));
+    expect(nodeFd).toBeDefined();
     const fd = open(path.join(dir, 'rw.txt'), O_RDONLY);
-    const hostFds = fs.readdirSync('/proc/self/fd').map(Number).filter((n) => n > 2 && n !== fd);
+    expect(call('dup3', fd, nodeFd!, 0)).toBe(nodeFd);
+    expect(call('read', nodeFd!, BUF, 5)).toBe(5);
+    expect(Buffer.from(proc.memory.readBytes(BUF, 5)).toString()).toBe('hello');
     expect(call('close_range', 3, 0xffffffff, 0)).toBe(0);
     expect(call('fcntl', fd, F.F_GETFD, 0)).toBe(-9);
-    // Node's own descriptors (event loop, the test runner's channel) survived: async I/O still works.
+    expect(call('fcntl', nodeFd!, F.F_GETFD, 0)).toBe(-9);
+    // Node's own descriptors survived: its event loop still does asynchronous I/O.
+    expect(hostCloexec(nodeFd!)).toBe(true);
     await fs.promises.writeFile(path.join(dir, 'after'), 'ok');
     expect(await fs.promises.readFile(path.join(dir, 'after'), 'utf8')).toBe('ok');
-    const openNow = new Set(fs.readdirSync('/proc/self/fd').map(Number));
-    const stillOpen = hostFds.filter((n) => openNow.has(n));
-    expect(stillOpen.length).toBeGreaterThan(0);
-    expect(call('close', stillOpen[0]!)).toBe(-9);
+  });
+
+  it('/proc/self/fd/N names guest descriptor N', () => {
+    const fd = open(path.join(dir, 'rw.txt'), O_RDONLY);
+    const n = call('readlinkat', AT_FDCWD, putString(PATH, `/proc/self/fd/${fd}`), BUF, 4096);
+    expect(Buffer.from(proc.memory.readBytes(BUF, n)).toString()).toBe(path.join(dir, 'rw.txt'));
+    call('close', fd);
   });
 
   it('unknown ioctls answer -ENOTTY and are reported once under -d unimp', () => {

@@ -1,12 +1,13 @@
 /**
- * Descriptor table calls: dup, dup3, pipe2 and fcntl. fcntl commands and the open flags that
+ * Descriptor table calls: dup, dup3, pipe2 and fcntl, on the guest's descriptor table (new guest
+ * numbers are the lowest free ones, as Linux gives). fcntl commands and the open flags that
  * F_GETFL/F_SETFL carry are translated by name; record locks convert struct flock.
  */
 import type { GuestProcess } from '../../user/process';
 import type { FcntlCommand } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { isHostReserved } from './fd-guard';
+import { fdTable, hostFd, newGuestFd } from './fd-table';
 import { openFlagsFromHost, openFlagsToHost, strictOpenFlagsToHost, translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostSyscall } from './host';
@@ -18,10 +19,15 @@ function commandName(proc: GuestProcess, cmd: number): FcntlCommand | undefined 
 }
 
 function fcntl(proc: GuestProcess, [fdArg, cmdArg, arg]: SyscallArgs): number {
-  const fd = int(fdArg);
+  const fd = hostFd(proc, int(fdArg));
+  if (fd < 0) return fd;
   const name = commandName(proc, int(cmdArg));
   if (name === undefined) return -E.EINVAL;
   const cmd = HOST.fcntlCommands[name];
+  if (name === 'F_DUPFD' || name === 'F_DUPFD_CLOEXEC') {
+    if (int(arg) < 0) return -E.EINVAL;
+    return newGuestFd(proc, hostSyscall('fcntl', fd, cmd, 0), int(arg));
+  }
   if (name === 'F_GETFL') {
     const r = hostSyscall('fcntl', fd, cmd);
     return r < 0 ? r : openFlagsFromHost(proc.abi, HOST, r);
@@ -45,22 +51,41 @@ function signalArg(proc: GuestProcess, sig: number): number {
   return sig === 0 ? 0 : translateValue(sig, proc.abi.signals, HOST.signals) ?? sig;
 }
 
+/** pipe2: the host fills the guest's int[2] with host descriptors, which are then renumbered. */
 function pipe2(proc: GuestProcess, [fds, flags]: SyscallArgs): number {
   const host = guestRange(proc, fds!, 8, true);
   if (host === undefined) return -E.EFAULT;
   const hostFlags = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
-  return hostFlags === undefined ? -E.EINVAL : hostSyscall('pipe2', host, hostFlags);
+  if (hostFlags === undefined) return -E.EINVAL;
+  const r = hostSyscall('pipe2', host, hostFlags);
+  if (r < 0) return r;
+  const view = proc.memory.view;
+  for (const at of [fds!, fds! + 4]) view.setInt32(at, fdTable(proc).add(view.getInt32(at, HOST.littleEndian)), proc.memory.littleEndian);
+  return 0;
 }
 
+function dup(proc: GuestProcess, [fd]: SyscallArgs): number {
+  const h = hostFd(proc, int(fd));
+  return h < 0 ? h : newGuestFd(proc, hostSyscall('fcntl', h, HOST.fcntlCommands.F_DUPFD, 0));
+}
+
+/** dup3: a fresh host duplicate put at guest number `newFd`, closing what was there. */
 function dup3(proc: GuestProcess, [oldFd, newFd, flags]: SyscallArgs): number {
   const hostFlags = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
-  if (hostFlags === undefined) return -E.EINVAL;
-  if (isHostReserved(int(newFd))) return -E.EBADF;
-  return hostSyscall('dup3', int(oldFd), int(newFd), hostFlags);
+  if (hostFlags === undefined || hostFlags & ~HOST.openFlags.O_CLOEXEC || int(oldFd) === int(newFd)) return -E.EINVAL;
+  const h = hostFd(proc, int(oldFd));
+  if (h < 0) return h;
+  if (int(newFd) < 0) return -E.EBADF;
+  const cmd = hostFlags ? HOST.fcntlCommands.F_DUPFD_CLOEXEC : HOST.fcntlCommands.F_DUPFD;
+  const copy = hostSyscall('fcntl', h, cmd, 0);
+  if (copy < 0) return copy;
+  const replaced = fdTable(proc).place(int(newFd), copy);
+  if (replaced !== undefined) hostSyscall('close', replaced);
+  return int(newFd);
 }
 
 export const FS_FD_SYSCALLS: SyscallGroup = {
-  dup: syscall('d', (_p, [fd]) => hostSyscall('dup', int(fd))),
+  dup: syscall('d', dup),
   dup3: syscall('ddd', dup3),
   fcntl: syscall('ddd', fcntl),
   pipe2: syscall('xd', pipe2),

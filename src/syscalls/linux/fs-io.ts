@@ -1,14 +1,15 @@
 /**
  * Reading and writing file descriptors: read/write and their positioned and vectored forms,
  * lseek, close, syncing, space allocation and in-kernel copies (sendfile, copy_file_range, whose
- * loff_t offsets are the same on every little-endian ABI). Guest descriptors are host descriptors; buffers go to the host in place.
- * Vectored calls build a host iovec array (guest addresses become host addresses).
+ * loff_t offsets are the same on every little-endian ABI). Descriptors go through the guest's
+ * descriptor table; buffers go to the host in place. Vectored calls build a host iovec array
+ * (guest addresses become host addresses).
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct } from './guest-access';
-import { guestRanges, isHostReserved } from './fd-guard';
+import { fdCall, fdTable, hostFd } from './fd-table';
 import { hostStructArray, hostSyscall } from './host';
 
 const IOV_MAX = 1024;
@@ -16,9 +17,11 @@ const IOV_MAX = 1024;
 /** read/write-like calls; `fillsGuest` when the host writes the guest buffer. */
 function transfer(name: string, fillsGuest: boolean) {
   return (proc: GuestProcess, [fd, buf, count, offset]: SyscallArgs): number => {
+    const h = hostFd(proc, int(fd));
+    if (h < 0) return h;
     const host = guestRange(proc, buf!, count!, fillsGuest);
     if (host === undefined) return -E.EFAULT;
-    return hostSyscall(name, int(fd), host, count!, offset ?? 0);
+    return hostSyscall(name, h, host, count!, offset ?? 0);
   };
 }
 
@@ -41,9 +44,11 @@ function hostIovecs(proc: GuestProcess, iov: number, count: number, fillsGuest: 
 
 function vectored(name: string, fillsGuest: boolean) {
   return (proc: GuestProcess, [fd, iov, count, offLow, offHigh]: SyscallArgs): number => {
+    const h = hostFd(proc, int(fd));
+    if (h < 0) return h;
     const host = hostIovecs(proc, iov!, int(count), fillsGuest);
     if (host < 0) return host;
-    return hostSyscall(name, int(fd), host, int(count), offLow ?? 0, offHigh ?? 0);
+    return hostSyscall(name, h, host, int(count), offLow ?? 0, offHigh ?? 0);
   };
 }
 
@@ -53,29 +58,43 @@ function offsetArg(proc: GuestProcess, addr: number): number | undefined {
 }
 
 function sendfile(proc: GuestProcess, [outFd, inFd, offset, count]: SyscallArgs): number {
+  const out = hostFd(proc, int(outFd));
+  const inp = hostFd(proc, int(inFd));
+  if (out < 0 || inp < 0) return -E.EBADF;
   const off = offsetArg(proc, offset!);
-  return off === undefined ? -E.EFAULT : hostSyscall('sendfile', int(outFd), int(inFd), off, count!);
+  return off === undefined ? -E.EFAULT : hostSyscall('sendfile', out, inp, off, count!);
 }
 
 function copyFileRange(proc: GuestProcess, [inFd, inOff, outFd, outOff, length, flags]: SyscallArgs): number {
+  const inp = hostFd(proc, int(inFd));
+  const out = hostFd(proc, int(outFd));
+  if (out < 0 || inp < 0) return -E.EBADF;
   const a = offsetArg(proc, inOff!);
   const b = offsetArg(proc, outOff!);
   if (a === undefined || b === undefined) return -E.EFAULT;
-  return hostSyscall('copy_file_range', int(inFd), a, int(outFd), b, length!, int(flags));
+  return hostSyscall('copy_file_range', inp, a, out, b, length!, int(flags));
 }
 
-function close(_proc: GuestProcess, [fd]: SyscallArgs): number {
-  return isHostReserved(int(fd)) ? -E.EBADF : hostSyscall('close', int(fd));
+function close(proc: GuestProcess, [fd]: SyscallArgs): number {
+  const host = fdTable(proc).remove(int(fd));
+  return host === undefined ? -E.EBADF : hostSyscall('close', host);
 }
 
-/** close_range over the guest's descriptors only (unsigned bounds, as the kernel reads them). */
-function closeRange(_proc: GuestProcess, [first, last, flags]: SyscallArgs): number {
+const CLOSE_RANGE_UNSHARE = 2;
+const CLOSE_RANGE_CLOEXEC = 4;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+
+/** close_range over guest numbers (unsigned bounds, as the kernel reads them); UNSHARE has nothing to unshare. */
+function closeRange(proc: GuestProcess, [first, last, flagsArg]: SyscallArgs): number {
   const lo = first! >>> 0;
   const hi = last! >>> 0;
-  if (lo > hi) return -E.EINVAL;
-  for (const [a, b] of guestRanges(lo, hi)) {
-    const r = hostSyscall('close_range', a, b, int(flags));
-    if (r < 0) return r;
+  const flags = int(flagsArg);
+  if (lo > hi || flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -E.EINVAL;
+  const table = fdTable(proc);
+  for (const fd of table.guestFds().filter((f) => f >= lo && f <= hi)) {
+    if (flags & CLOSE_RANGE_CLOEXEC) hostSyscall('fcntl', table.host(fd)!, F_SETFD, FD_CLOEXEC);
+    else hostSyscall('close', table.remove(fd)!);
   }
   return 0;
 }
@@ -89,17 +108,17 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   writev: syscall('dxd', vectored('writev', false)),
   preadv: syscall('dxddd', vectored('preadv', true)),
   pwritev: syscall('dxddd', vectored('pwritev', false)),
-  lseek: syscall('ddd', (_p, [fd, offset, whence]) => hostSyscall('lseek', int(fd), offset!, int(whence))),
+  lseek: syscall('ddd', fdCall('lseek')),
   close: syscall('d', close),
   close_range: syscall('ddh', closeRange),
-  fsync: syscall('d', (_p, [fd]) => hostSyscall('fsync', int(fd))),
-  fdatasync: syscall('d', (_p, [fd]) => hostSyscall('fdatasync', int(fd))),
-  ftruncate: syscall('dd', (_p, [fd, length]) => hostSyscall('ftruncate', int(fd), length!)),
+  fsync: syscall('d', fdCall('fsync')),
+  fdatasync: syscall('d', fdCall('fdatasync')),
+  ftruncate: syscall('dd', fdCall('ftruncate')),
   sync: syscall('', () => hostSyscall('sync')),
-  syncfs: syscall('d', (_p, [fd]) => hostSyscall('syncfs', int(fd))),
-  flock: syscall('dd', (_p, [fd, op]) => hostSyscall('flock', int(fd), int(op))),
-  fallocate: syscall('dddd', (_p, [fd, mode, offset, length]) => hostSyscall('fallocate', int(fd), int(mode), offset!, length!)),
-  fadvise64: syscall('dddd', (_p, [fd, offset, length, advice]) => hostSyscall('fadvise64', int(fd), offset!, length!, int(advice))),
+  syncfs: syscall('d', fdCall('syncfs')),
+  flock: syscall('dd', fdCall('flock')),
+  fallocate: syscall('dddd', fdCall('fallocate')),
+  fadvise64: syscall('dddd', fdCall('fadvise64')),
   sendfile: syscall('ddxd', sendfile),
   copy_file_range: syscall('dxdxdd', copyFileRange),
 };

@@ -6,6 +6,7 @@
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
+import { hostDirFd, hostFd } from './fd-table';
 import { E, guestRange, withHostStruct, withHostStructs } from './guest-access';
 import { hostSyscall } from './host';
 import { hostPathArg } from './paths';
@@ -16,19 +17,25 @@ function optionalPath(proc: GuestProcess, addr: number): number {
 }
 
 function newfstatat(proc: GuestProcess, [dirfd, pathAddr, statbuf, flags]: SyscallArgs): number {
+  const dir = hostDirFd(proc, int(dirfd));
+  if (dir === undefined) return -E.EBADF;
   const path = hostPathArg(proc, pathAddr!);
   if (path < 0) return path;
-  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('newfstatat', int(dirfd), path, st, int(flags))));
+  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('newfstatat', dir, path, st, int(flags))));
 }
 
 function fstat(proc: GuestProcess, [fd, statbuf]: SyscallArgs): number {
-  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstat', int(fd), st)));
+  const h = hostFd(proc, int(fd));
+  if (h < 0) return h;
+  return withHostStruct(proc, 'stat', statbuf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstat', h, st)));
 }
 
 function statx(proc: GuestProcess, [dirfd, pathAddr, flags, mask, buf]: SyscallArgs): number {
+  const dir = hostDirFd(proc, int(dirfd));
+  if (dir === undefined) return -E.EBADF;
   const path = hostPathArg(proc, pathAddr!);
   if (path < 0) return path;
-  return withHostStruct(proc, 'statx', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('statx', int(dirfd), path, int(flags), int(mask), st)));
+  return withHostStruct(proc, 'statx', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('statx', dir, path, int(flags), int(mask), st)));
 }
 
 function statfs(proc: GuestProcess, [pathAddr, buf]: SyscallArgs): number {
@@ -38,20 +45,26 @@ function statfs(proc: GuestProcess, [pathAddr, buf]: SyscallArgs): number {
 }
 
 function fstatfs(proc: GuestProcess, [fd, buf]: SyscallArgs): number {
-  return withHostStruct(proc, 'statfs', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstatfs', int(fd), st)));
+  const h = hostFd(proc, int(fd));
+  if (h < 0) return h;
+  return withHostStruct(proc, 'statfs', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstatfs', h, st)));
 }
 
 function utimensat(proc: GuestProcess, [dirfd, pathAddr, times, flags]: SyscallArgs): number {
+  const dir = hostDirFd(proc, int(dirfd));
+  if (dir === undefined) return -E.EBADF;
   const path = optionalPath(proc, pathAddr!);
   if (path < 0) return path;
-  return withHostStructs(proc, 'timespec', times!, 2, 'in', (t) => hostSyscall('utimensat', int(dirfd), path, t, int(flags)));
+  return withHostStructs(proc, 'timespec', times!, 2, 'in', (t) => hostSyscall('utimensat', dir, path, t, int(flags)));
 }
 
 function getdents64(proc: GuestProcess, [fd, buf, count]: SyscallArgs): number {
   if (!proc.memory.littleEndian) throw new Error('getdents64 for big-endian guests needs record conversion');
+  const h = hostFd(proc, int(fd));
+  if (h < 0) return h;
   const host = guestRange(proc, buf!, int(count), true);
   if (host === undefined) return -E.EFAULT;
-  return hostSyscall('getdents64', int(fd), host, int(count));
+  return hostSyscall('getdents64', h, host, int(count));
 }
 
 export const FS_STAT_SYSCALLS: SyscallGroup = {

@@ -8,6 +8,7 @@ import type { GuestProcess } from '../../user/process';
 import type { IoctlName } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
+import { hostFd } from './fd-table';
 import { translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostSyscall } from './host';
@@ -29,7 +30,8 @@ const ARGUMENT: { readonly [K in IoctlName]: { kind: 'termios' | 'winsize' | 'in
 const reported = new Set<number>();
 
 function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): number {
-  const fd = int(fdArg);
+  const fd = hostFd(proc, int(fdArg));
+  if (fd < 0) return fd;
   const request = requestArg! >>> 0;
   const name = (Object.keys(proc.abi.ioctls) as IoctlName[]).find((n) => proc.abi.ioctls[n] === request);
   if (name === undefined) {

@@ -6,9 +6,11 @@
  */
 import { native } from '../../native';
 import { PAGE_SIZE } from '../../memory/layout';
+import { MAP_ANONYMOUS } from '../../memory/linux-mm';
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
+import { hostFd } from './fd-table';
 import { E } from './guest-access';
 import { hostSyscall } from './host';
 
@@ -35,10 +37,18 @@ function msync(proc: GuestProcess, [addr, length, flags]: SyscallArgs): number {
   return hostSyscall('msync', proc.memory.hostAddress(addr!), length!, int(flags));
 }
 
+/** mmap with the guest descriptor replaced by its host one (anonymous mappings ignore it, as Linux does). */
+function mmap(proc: GuestProcess, [addr, len, prot, flags, fd, off]: SyscallArgs): number {
+  const anonymous = (int(flags) & MAP_ANONYMOUS) !== 0;
+  const host = anonymous ? -1 : hostFd(proc, int(fd));
+  if (host < 0 && !anonymous) return host;
+  return proc.space.mmap(addr!, len!, int(prot), int(flags), host, off!);
+}
+
 const accepted = (): number => 0;
 
 export const MM_SYSCALLS: SyscallGroup = {
-  mmap: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, off]) => p.space.mmap(addr!, len!, int(prot), int(flags), int(fd), off!), { addressResult: true }),
+  mmap: syscall('xdhhdd', mmap, { addressResult: true }),
   munmap: syscall('xd', (p, [addr, len]) => p.space.munmap(addr!, len!)),
   mprotect: syscall('xdh', (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
   mremap: syscall('xddhx', (p, [old, oldSize, newSize, flags, newAddr]) => p.space.mremap(old!, oldSize!, newSize!, int(flags), newAddr!), { addressResult: true }),

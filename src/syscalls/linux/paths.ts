@@ -2,9 +2,11 @@
  * Guest path arguments as the host sees them. QEMU's -L rule: an absolute path that exists under
  * the guest sysroot is taken from there, anything else from the host. For open and readlink (as
  * under QEMU), /proc/self/exe and /proc/<own pid>/exe name the guest executable, not tsemu.
+ * /proc/self/fd/N and /dev/fd/N name guest descriptor N, that is its host descriptor.
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
+import { fdTable, NEVER_OPEN_FD } from './fd-table';
 import { readGuestString } from './guest-access';
 import { hostArena } from './host';
 
@@ -16,8 +18,20 @@ export function isProcSelfExe(path: Buffer): boolean {
   return s === '/proc/self/exe' || s === `/proc/${process.pid}/exe`;
 }
 
+const FD_PATH = /^(\/proc\/(?:self|\d+)\/fd\/|\/dev\/fd\/)(\d+)(\/.*)?$/s;
+
+/** A /proc/self/fd/N (or /dev/fd/N) path renumbered to the host descriptor, or undefined for other paths. */
+function fdPath(proc: GuestProcess, path: Buffer): Buffer | undefined {
+  const m = FD_PATH.exec(path.toString('latin1'));
+  if (!m || (m[1]!.startsWith('/proc/') && !m[1]!.startsWith('/proc/self/') && m[1] !== `/proc/${process.pid}/fd/`)) return undefined;
+  const host = fdTable(proc).host(Number(m[2])) ?? NEVER_OPEN_FD;
+  return Buffer.from(`${m[1]}${host}${m[3] ?? ''}`, 'latin1');
+}
+
 /** The host path for a guest path. */
 export function hostPathOf(proc: GuestProcess, path: Buffer): Buffer {
+  const renumbered = fdPath(proc, path);
+  if (renumbered) return renumbered;
   const prefix = proc.options.ldPrefix;
   if (prefix && path[0] === 0x2f) {
     const prefixed = Buffer.concat([Buffer.from(prefix), path]);

@@ -1,7 +1,7 @@
 /**
- * Waiting on descriptors: ppoll and pselect6 (struct pollfd and fd_set are the same on every
- * little-endian 64-bit ABI, so they go to the host in place), and epoll, whose struct epoll_event
- * is packed on x86_64 but not on AArch64, so events are converted. The signal mask these calls may
+ * Waiting on descriptors: ppoll and pselect6 (their descriptor sets are renumbered from guest to
+ * host descriptors and back), and epoll, whose struct epoll_event is packed on x86_64 but not on
+ * AArch64, so events are converted. The signal mask these calls may
  * install for the wait is not passed on: guest signals are not delivered through the host.
  */
 import type { GuestProcess } from '../../user/process';
@@ -9,55 +9,117 @@ import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { strictOpenFlagsToHost } from './flags';
 import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
-import { HOST, hostStructArray, hostSyscall } from './host';
+import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './fd-table';
+import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
 
 const MAX_EVENTS = 1 << 16;
+const FD_SET_BITS = 64;
 
+/** ppoll: the pollfd array is copied with host descriptors (unknown ones can only be POLLNVAL), results copied back. */
 function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
   const n = nfds! >>> 0;
-  const host = guestRange(proc, fds!, n * guestLayout(proc, 'pollfd').size, true);
-  if (host === undefined) return -E.EFAULT;
-  return withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('ppoll', host, n, t, 0, 0));
+  const layout = guestLayout(proc, 'pollfd');
+  if (guestRange(proc, fds!, n * layout.size, true) === undefined) return -E.EFAULT;
+  const guest = (i: number) => new StructView(proc.memory.view, fds! + i * layout.size, layout, proc.memory.littleEndian);
+  const host = hostStructArray('pollfd', n);
+  host.views.forEach((h, i) => {
+    const g = guest(i);
+    const fd = g.num('fd');
+    h.set('fd', fd < 0 ? fd : fdTable(proc).host(fd) ?? NEVER_OPEN_FD);
+    h.set('events', g.get('events'));
+  });
+  const r = withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('ppoll', host.address, n, t, 0, 0));
+  if (r >= 0) host.views.forEach((h, i) => guest(i).set('revents', h.get('revents')));
+  return r;
 }
 
+/** pselect6: guest fd_sets (bit n = guest descriptor n) become host ones and back. */
 function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeout]: SyscallArgs): number {
   const n = int(nfds);
   if (n < 0) return -E.EINVAL;
-  const bytes = Math.ceil(n / 64) * 8;
-  const sets = [readfds!, writefds!, exceptfds!].map((s) => (s === 0 ? 0 : guestRange(proc, s, bytes, true)));
-  if (sets.some((s) => s === undefined)) return -E.EFAULT;
-  return withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('pselect6', n, ...(sets as number[]), t, 0));
+  const words = Math.ceil(n / FD_SET_BITS);
+  const guestSets = [readfds!, writefds!, exceptfds!];
+  if (guestSets.some((s) => s !== 0 && guestRange(proc, s, words * 8, true) === undefined)) return -E.EFAULT;
+  const table = fdTable(proc);
+  const selected = new Map<number, number>();
+  for (const s of guestSets) {
+    for (let fd = 0; s !== 0 && fd < n; fd++) {
+      if (!bit(proc, s, fd)) continue;
+      const h = table.host(fd);
+      if (h === undefined) return -E.EBADF;
+      selected.set(fd, h);
+    }
+  }
+  const hostNfds = Math.max(0, ...selected.values()) + 1;
+  const hostWords = Math.ceil(hostNfds / FD_SET_BITS);
+  const hostSets = guestSets.map((s) => (s === 0 ? 0 : hostArena.alloc(hostWords * 8)));
+  guestSets.forEach((s, k) => {
+    for (const [fd, h] of selected) if (s !== 0 && bit(proc, s, fd)) setHostBit(hostSets[k]!, h);
+  });
+  const r = withHostStruct(proc, 'timespec', timeout!, 'inout', (t) =>
+    hostSyscall('pselect6', hostNfds, ...hostSets.map((o, k) => (guestSets[k] === 0 ? 0 : hostArena.address(o))), t, 0),
+  );
+  if (r < 0) return r;
+  guestSets.forEach((s, k) => {
+    if (s === 0) return;
+    new Uint8Array(proc.memory.memory.buffer, s, words * 8).fill(0);
+    for (const [fd, h] of selected) if (hostBit(hostSets[k]!, h)) setBit(proc, s, fd);
+  });
+  return r;
 }
 
-function epollCtl(proc: GuestProcess, [epfd, op, fd, event]: SyscallArgs): number {
-  return withHostStruct(proc, 'epoll_event', event!, 'in', (e) => hostSyscall('epoll_ctl', int(epfd), int(op), int(fd), e));
+function bit(proc: GuestProcess, set: number, fd: number): boolean {
+  return ((proc.memory.view.getBigUint64(set + Math.floor(fd / FD_SET_BITS) * 8, proc.memory.littleEndian) >> BigInt(fd % FD_SET_BITS)) & 1n) === 1n;
 }
 
-function epollPwait(proc: GuestProcess, [epfd, events, maxevents, timeout]: SyscallArgs): number {
+function setBit(proc: GuestProcess, set: number, fd: number): void {
+  const at = set + Math.floor(fd / FD_SET_BITS) * 8;
+  const le = proc.memory.littleEndian;
+  proc.memory.view.setBigUint64(at, proc.memory.view.getBigUint64(at, le) | (1n << BigInt(fd % FD_SET_BITS)), le);
+}
+
+function hostBit(offset: number, fd: number): boolean {
+  return (hostArena.bytesAt(offset + (fd >> 3), 1)[0]! & (1 << (fd & 7))) !== 0;
+}
+
+function setHostBit(offset: number, fd: number): void {
+  hostArena.bytesAt(offset + (fd >> 3), 1)[0]! |= 1 << (fd & 7);
+}
+
+function epollCtl(proc: GuestProcess, args: SyscallArgs): number {
+  const host = translateFdArgs(proc, args, [0, 2]);
+  if (typeof host === 'number') return host;
+  const [epfd, op, fd, event] = host;
+  return withHostStruct(proc, 'epoll_event', event!, 'in', (e) => hostSyscall('epoll_ctl', epfd!, int(op), fd!, e));
+}
+
+function epollPwait(proc: GuestProcess, [epfdArg, events, maxevents, timeout]: SyscallArgs): number {
+  const epfd = hostFd(proc, int(epfdArg));
+  if (epfd < 0) return epfd;
   const max = int(maxevents);
   if (max <= 0 || max > MAX_EVENTS) return -E.EINVAL;
   const layout = guestLayout(proc, 'epoll_event');
   if (guestRange(proc, events!, max * layout.size, true) === undefined) return -E.EFAULT;
   const host = hostStructArray('epoll_event', max);
-  const r = hostSyscall('epoll_pwait', int(epfd), host.address, max, int(timeout), 0, 0);
+  const r = hostSyscall('epoll_pwait', epfd, host.address, max, int(timeout), 0, 0);
   for (let i = 0; i < r; i++) {
     convertStruct(host.views[i]!, new StructView(proc.memory.view, events! + i * layout.size, layout, proc.memory.littleEndian));
   }
   return r;
 }
 
-/** Runs `call` with guest open-style flags in host values; unnamed bits are -EINVAL. */
-function withFlags(proc: GuestProcess, flags: number, call: (hostFlags: number) => number): number {
+/** Runs `call` with guest open-style flags in host values (unnamed bits are -EINVAL); its result is a new descriptor. */
+function newFdWithFlags(proc: GuestProcess, flags: number, call: (hostFlags: number) => number): number {
   const f = strictOpenFlagsToHost(proc.abi, HOST, int(flags));
-  return f === undefined ? -E.EINVAL : call(f);
+  return f === undefined ? -E.EINVAL : newGuestFd(proc, call(f));
 }
 
 export const POLL_SYSCALLS: SyscallGroup = {
   ppoll: syscall('xdxxd', ppoll),
   pselect6: syscall('dxxxxx', pselect6),
-  epoll_create1: syscall('h', (p, [flags]) => withFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
+  epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
   epoll_ctl: syscall('dddx', epollCtl),
   epoll_pwait: syscall('dxddxd', epollPwait),
-  eventfd2: syscall('dh', (p, [initval, flags]) => withFlags(p, flags!, (f) => hostSyscall('eventfd2', initval! >>> 0, f))),
+  eventfd2: syscall('dh', (p, [initval, flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('eventfd2', initval! >>> 0, f))),
 };

@@ -1,0 +1,110 @@
+/**
+ * The 32-bit ARM EABI Linux ABI (armhf and armel share it): ARM's own syscall numbers, ILP32
+ * struct layouts (arm-layouts.ts), arm's O_* values (O_DIRECTORY, O_NOFOLLOW, O_DIRECT and
+ * O_LARGEFILE moved, as on arm64), asm-generic signals, ioctls, fcntl commands and errno.
+ *
+ * The 32-bit calls that are the generic calls under another name or with another argument shape
+ * (fstat64, mmap2's page offset, _llseek's split offset, the *_time64 family) are mapped here onto
+ * the generic handlers. The CPU-specific private calls (set_tls, cacheflush) are added by the user
+ * target (src/user/arm.ts).
+ */
+import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
+import { syscall } from '../linux/define';
+import { writeGuestBytes, E } from '../linux/guest-access';
+import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
+import { ARM_EABI_LAYOUTS } from './arm-layouts';
+import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS } from './asm-generic';
+
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const MMAP2_UNIT = 4096;
+
+function generic(name: string): SyscallDefinition {
+  const definition = LINUX_SYSCALLS[name];
+  if (!definition) throw new Error(`no generic syscall ${name}`);
+  return definition;
+}
+
+/** ARM names of generic calls with the same arguments (the 64-bit stat/time variants glibc uses). */
+const SAME_AS: Readonly<Record<string, string>> = {
+  fstat64: 'fstat',
+  fstatat64: 'newfstatat',
+  fcntl64: 'fcntl',
+  clock_gettime64: 'clock_gettime',
+  clock_getres_time64: 'clock_getres',
+  clock_nanosleep_time64: 'clock_nanosleep',
+  ppoll_time64: 'ppoll',
+  pselect6_time64: 'pselect6',
+  utimensat_time64: 'utimensat',
+  getdents64: 'getdents64',
+};
+
+/** Calls whose arguments differ from the generic ones. */
+const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
+  mmap2: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, pgoff]) =>
+    generic('mmap').handler(p, [addr!, len!, prot!, flags!, fd!, pgoff! * MMAP2_UNIT]),
+  { addressResult: true }),
+  _llseek: syscall('dddxd', (p, [fd, high, low, result, whence]) => {
+    const offset = (high! | 0) * 2 ** 32 + (low! >>> 0);
+    const position = generic('lseek').handler(p, [fd!, offset, whence!]);
+    if (position < 0) return position;
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigInt64(0, BigInt(position), true);
+    return writeGuestBytes(p, result!, bytes) ? 0 : -E.EFAULT;
+  }),
+  stat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, 0])),
+  lstat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW])),
+  statfs64: syscall('sdx', (p, [path, , buf]) => generic('statfs').handler(p, [path!, buf!])),
+  fstatfs64: syscall('ddx', (p, [fd, , buf]) => generic('fstatfs').handler(p, [fd!, buf!])),
+};
+
+function armSyscalls(): ReadonlyMap<number, SyscallEntry> {
+  const table = new Map(syscallTable(ARM_SYSCALL_NUMBERS));
+  for (const [name, nr] of Object.entries(ARM_SYSCALL_NUMBERS)) {
+    const target = SAME_AS[name];
+    const definition = target ? generic(target) : ADAPTED[name];
+    if (definition) table.set(nr, { name, definition });
+  }
+  return table;
+}
+
+export const armAbi: LinuxAbi = {
+  name: 'arm',
+  machine: 'armv7l',
+  littleEndian: true,
+  wordSize: 4,
+  layouts: ARM_EABI_LAYOUTS,
+  openFlags: {
+    O_WRONLY: 0o1,
+    O_RDWR: 0o2,
+    O_CREAT: 0o100,
+    O_EXCL: 0o200,
+    O_NOCTTY: 0o400,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
+    O_NONBLOCK: 0o4000,
+    O_DSYNC: 0o10000,
+    FASYNC: 0o20000,
+    O_DIRECTORY: 0o40000,
+    O_NOFOLLOW: 0o100000,
+    O_DIRECT: 0o200000,
+    O_LARGEFILE: 0o400000,
+    O_NOATIME: 0o1000000,
+    O_CLOEXEC: 0o2000000,
+    __O_SYNC: 0o4000000,
+    O_PATH: 0o10000000,
+    __O_TMPFILE: 0o20000000,
+  },
+  fcntlCommands: ASM_GENERIC_FCNTL,
+  signals: ASM_GENERIC_SIGNALS,
+  ioctls: ASM_GENERIC_IOCTLS,
+  sigRtMin: 32,
+  nsig: 64,
+  syscallNumbers: ARM_SYSCALL_NUMBERS,
+  // arch/arm/include/uapi/asm/signal.h
+  minSigStackSize: 2048,
+  syscalls: armSyscalls(),
+  // arm uses asm-generic/errno.h, as x86_64 does.
+  errnoFromHost: (e) => e,
+};
