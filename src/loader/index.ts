@@ -5,5 +5,5 @@
 export { readElfImage, type ElfImage, type LoadSegment } from './elf-image';
 export { loadElf, type LoadOptions, type LoadedProgram } from './load-elf';
 export { LoaderError } from './loader-error';
-export { LOADER_TARGETS, type LoaderTarget } from './targets';
+export { ARM_LOADER_TARGET, LOADER_TARGETS, type LoaderTarget } from './targets';
 export { AuxType, type AuxEntry } from './auxv';

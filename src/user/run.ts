@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
-import { LOADER_TARGETS, LoaderError, loadElf, readElfImage, type LoaderTarget } from '../loader';
+import { ARM_LOADER_TARGET, LOADER_TARGETS, LoaderError, loadElf, readElfImage, type LoaderTarget } from '../loader';
 import { native } from '../native';
 import type { LinuxAbi } from '../syscalls/abi';
 import { aarch64Abi } from '../syscalls/abi/aarch64';
@@ -16,6 +16,7 @@ import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
 import { formatBlock } from '../translate/ir/format';
 import { aarch64Target } from './aarch64';
+import { armTarget, armUserAbi } from './arm';
 import { cpuLoop } from './cpu-loop';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
@@ -40,6 +41,7 @@ export interface UserRunOptions {
 
 const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
   aarch64: { user: aarch64Target, loader: LOADER_TARGETS.aarch64, abi: aarch64Abi },
+  arm: { user: armTarget, loader: ARM_LOADER_TARGET, abi: armUserAbi },
 };
 
 /** Finds the program the way execvp would: a name without a slash is searched in PATH. */

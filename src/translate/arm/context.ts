@@ -1,0 +1,194 @@
+/**
+ * Per-instruction translation context for A32 and T32: register access with the R15 conventions
+ * (reads give the instruction address + 8 in ARM state, + 4 in Thumb state), the ways a write to
+ * the pc changes the instruction set, NZCV updates, condition evaluation and block endings.
+ */
+import type { Temp } from '../ir/block';
+import type { IRBuilder } from '../ir/builder';
+import { TrapKind } from '../ir/ops';
+import { CF, NF, VF, ZF, reg } from './state';
+
+/** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
+export type PcWrite = 'branch' | 'interwork';
+
+export class ArmContext {
+  /** Address of the instruction being translated (without the Thumb bit). */
+  pc = 0;
+  /** Its encoding (a 32-bit Thumb instruction has its first halfword in the top half). */
+  insn = 0;
+  /** Its length in bytes: 4, or 2 for a 16-bit Thumb instruction. */
+  size = 4;
+  /** Set by emitters that end the block (branches, traps). */
+  ended = false;
+  /** The instruction is inside an IT block: 16-bit data processing does not set flags there. */
+  inIT = false;
+  /** ITSTATE after this instruction, set by IT itself (0 outside IT blocks). */
+  itState = 0;
+  /** Direct branch targets seen in this block (pc values, Thumb bit included). */
+  readonly successors: number[] = [];
+
+  constructor(
+    readonly b: IRBuilder,
+    /** Translating Thumb (T32) rather than ARM (A32) code. */
+    readonly thumb: boolean,
+  ) {}
+
+  /** What a read of R15 gives: the instruction address + 8 (ARM) or + 4 (Thumb). */
+  get pcRead(): number {
+    return (this.pc + (this.thumb ? 4 : 8)) >>> 0;
+  }
+  /** The pc value (instruction set bit included) of the next instruction. */
+  get nextPc(): number {
+    return ((this.pc + this.size) | (this.thumb ? 1 : 0)) >>> 0;
+  }
+
+  /** Rn as i32; R15 reads as pcRead. */
+  r(n: number): Temp {
+    return n === 15 ? this.b.i32(this.pcRead) : this.b.get(reg(n), 'i32');
+  }
+  /** Writes Rn; a write to R15 is a branch of the given kind and ends the block. */
+  setR(n: number, v: Temp, kind: PcWrite = 'branch'): void {
+    if (n === 15) this.jumpTo(v, kind);
+    else this.b.set(reg(n), v);
+  }
+  /** A write of an ALU result: R15 interworks in ARM state, not in Thumb state (ALUWritePC). */
+  setRAlu(n: number, v: Temp): void {
+    this.setR(n, v, this.thumb ? 'branch' : 'interwork');
+  }
+  /** A 32-bit guest address as the i64 the memory ops take. */
+  addr(a: Temp): Temp {
+    return this.b.zext(a);
+  }
+
+  // Flags, each an i32 0/1 slot.
+  flag(offset: number): Temp {
+    return this.b.get(offset, 'i32');
+  }
+  setNZ(result: Temp): void {
+    const b = this.b;
+    b.set(NF, b.shrU(result, b.i32(31)));
+    b.set(ZF, b.compare('eq', result, b.i32(0)));
+  }
+  setC(c: Temp): void {
+    this.b.set(CF, c);
+  }
+  setV(v: Temp): void {
+    this.b.set(VF, v);
+  }
+  /** a + c + carry (carry an i32 0/1, or undefined for 0), optionally setting NZCV. */
+  addCarry(a: Temp, c: Temp, carry: Temp | undefined, setFlags: boolean): Temp {
+    const b = this.b;
+    const partial = b.add(a, c);
+    const sum = carry ? b.add(partial, carry) : partial;
+    if (setFlags) {
+      const c1 = b.compare('lt_u', partial, a);
+      const cout = carry ? b.or(c1, b.compare('lt_u', sum, partial)) : c1;
+      // Overflow: operands of equal sign, result of the other sign.
+      const ov = b.shrU(b.and(b.xor(a, sum), b.xor(c, sum)), b.i32(31));
+      this.setNZ(sum);
+      this.setC(cout);
+      this.setV(ov);
+    }
+    return sum;
+  }
+  /** a - c - !carry, i.e. a + ~c + carry (carry undefined for 1), optionally setting NZCV. */
+  subCarry(a: Temp, c: Temp, carry: Temp | undefined, setFlags: boolean): Temp {
+    const b = this.b;
+    if (carry) return this.addCarry(a, b.unary('not', c), carry, setFlags);
+    const diff = b.sub(a, c);
+    if (setFlags) {
+      this.setNZ(diff);
+      this.setC(b.compare('ge_u', a, c));
+      this.setV(b.shrU(b.and(b.xor(a, c), b.xor(a, diff)), b.i32(31)));
+    }
+    return diff;
+  }
+
+  /** Condition `cond` (0..15) evaluated on NZCV, as i32 0/1. */
+  cond(cond: number): Temp {
+    const b = this.b;
+    const one = b.i32(1);
+    let r: Temp;
+    switch (cond >> 1) {
+      case 0: // EQ
+        r = this.flag(ZF);
+        break;
+      case 1: // CS
+        r = this.flag(CF);
+        break;
+      case 2: // MI
+        r = this.flag(NF);
+        break;
+      case 3: // VS
+        r = this.flag(VF);
+        break;
+      case 4: // HI: C && !Z
+        r = b.and(this.flag(CF), b.xor(this.flag(ZF), one));
+        break;
+      case 5: // GE: N == V
+        r = b.compare('eq', this.flag(NF), this.flag(VF));
+        break;
+      case 6: // GT: !Z && N == V
+        r = b.and(b.xor(this.flag(ZF), one), b.compare('eq', this.flag(NF), this.flag(VF)));
+        break;
+      default: // AL
+        return one;
+    }
+    return cond & 1 ? b.xor(r, one) : r;
+  }
+
+  // Block endings.
+  /** Direct branch to the pc value `target` (Thumb bit included). */
+  jump(target: number): void {
+    this.successors.push(target >>> 0);
+    this.b.exit(this.b.i64(target >>> 0));
+    this.ended = true;
+  }
+  /** Branch to the pc value `target` if `taken` (i32) else continue with the next instruction; ends the block. */
+  jumpIfTrue(taken: Temp, target: number): void {
+    const b = this.b;
+    const next = this.nextPc;
+    this.successors.push(target >>> 0, next);
+    // Two exits with constant pcs, so the code generator can chain both directly.
+    const toTarget = b.label();
+    b.brcond(taken, toTarget);
+    b.exit(b.i64(next));
+    b.place(toTarget);
+    b.exit(b.i64(target >>> 0));
+    this.ended = true;
+  }
+  /** Branch to the pc value `target` if condition `cond` holds. */
+  jumpIfCond(cond: number, target: number): void {
+    this.jumpIfTrue(this.cond(cond), target);
+  }
+  /** IT: the next instructions (up to four, per `mask`) are conditional; the frontend applies ITSTATE. */
+  beginIT(firstCond: number, mask: number): true {
+    this.itState = (firstCond << 4) | mask;
+    return true;
+  }
+  /** Branch to the address in `target` (i32): interworking by bit 0, or staying in this instruction set. */
+  jumpTo(target: Temp, kind: PcWrite): void {
+    const b = this.b;
+    let pcValue: Temp;
+    if (kind === 'interwork') {
+      // Bit 0 set: Thumb at target (the pc value is the address | 1); clear: ARM, word aligned.
+      pcValue = b.select(b.and(target, b.i32(1)), target, b.and(target, b.i32(~3)));
+    } else {
+      pcValue = this.thumb ? b.or(target, b.i32(1)) : b.and(target, b.i32(~3));
+    }
+    b.exit(b.zext(pcValue));
+    this.ended = true;
+  }
+  trap(kind: TrapKind, arg?: Temp): void {
+    this.b.trap(kind, arg);
+    this.ended = true;
+  }
+  /** The encoding is unallocated or unsupported: SIGILL in the guest. */
+  undefined(): true {
+    this.trap(TrapKind.Undefined);
+    return true;
+  }
+}
+
+/** An instruction emitter: returns false to decline (before emitting anything), letting the next matching row try. */
+export type ArmHandler = (ctx: ArmContext, f: Record<string, number>) => boolean;

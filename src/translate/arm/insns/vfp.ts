@@ -1,0 +1,237 @@
+/**
+ * Coprocessor rows shared by A32 and T32 (their low 28 bits are the same; A32 has the condition
+ * above them, T32 0b1110): the VFPv3 floating-point instructions (ARM ARM A7.5, A7.8) and the CP15
+ * thread ID register moves.
+ *
+ * Single-precision registers are Vd:D, double ones D:Vd. Arithmetic uses the IR's IEEE ops
+ * (round to nearest even; FPSCR rounding modes and exception flags are not modelled). VCMP writes
+ * FPSCR.NZCV, which VMRS APSR_nzcv copies to the flags.
+ */
+import type { Temp } from '../../ir/block';
+import type { ArmContext, ArmHandler } from '../context';
+import { CF, FPSCR, NF, VF, ZF, dreg, sreg } from '../state';
+import { coprocessorMove } from './system';
+
+type Row = readonly [string, string, ArmHandler];
+
+/** Register number of a single (Vx:X) or double (X:Vx) operand. */
+const single = (v: number, x: number): number => (v << 1) | x;
+const double = (v: number, x: number): number => (x << 4) | v;
+
+/** Reads/writes an FP operand of the precision `sz` (1: double) selected by an instruction. */
+function fpGet(ctx: ArmContext, sz: number, v: number, x: number): Temp {
+  return sz ? ctx.b.get(dreg(double(v, x)), 'f64') : ctx.b.get(sreg(single(v, x)), 'f32');
+}
+function fpSet(ctx: ArmContext, sz: number, v: number, x: number, value: Temp): void {
+  ctx.b.set(sz ? dreg(double(v, x)) : sreg(single(v, x)), value);
+}
+const operands = (ctx: ArmContext, f: Record<string, number>): [Temp, Temp] => [
+  fpGet(ctx, f.sz!, f.vn!, f.n!),
+  fpGet(ctx, f.sz!, f.vm!, f.m!),
+];
+
+/** VLDR/VSTR: one register at Rn +/- imm8 * 4 (a pc base is word-aligned). */
+const loadStoreOne: ArmHandler = (ctx, f) => {
+  const b = ctx.b;
+  const base = f.rn === 15 ? b.i32(ctx.pcRead & ~3) : ctx.r(f.rn!);
+  const at = ctx.addr(f.u ? b.add(base, b.i32(f.imm! * 4)) : b.sub(base, b.i32(f.imm! * 4)));
+  const offset = f.sz ? dreg(double(f.vd!, f.d!)) : sreg(single(f.vd!, f.d!));
+  const type = f.sz ? 'i64' : 'i32';
+  if (f.l) b.set(offset, b.load(type, at, f.sz ? 8 : 4));
+  else b.store(at, b.get(offset, type), f.sz ? 8 : 4);
+  return true;
+};
+
+/** VLDM/VSTM (VPUSH/VPOP): consecutive registers from Vd, increment after or decrement before. */
+const loadStoreMany: ArmHandler = (ctx, f) => {
+  if (f.p === f.u || (f.p && !f.w)) return false;
+  const b = ctx.b;
+  const words = f.imm!;
+  const count = f.sz ? words >> 1 : words;
+  const first = f.sz ? double(f.vd!, f.d!) : single(f.vd!, f.d!);
+  if (count === 0 || first + count > (f.sz ? 32 : 32)) return ctx.undefined();
+  const baseValue = ctx.r(f.rn!);
+  const start = f.u ? baseValue : b.sub(baseValue, b.i32(words * 4));
+  const type = f.sz ? 'i64' : 'i32';
+  const size = f.sz ? 8 : 4;
+  for (let k = 0; k < count; k++) {
+    const at = ctx.addr(b.add(start, b.i32(k * size)));
+    const offset = f.sz ? dreg(first + k) : sreg(first + k);
+    if (f.l) b.set(offset, b.load(type, at, size));
+    else b.store(at, b.get(offset, type), size);
+  }
+  if (f.w) ctx.setR(f.rn!, f.u ? b.add(baseValue, b.i32(words * 4)) : start);
+  return true;
+};
+
+/** VMOV between a core register and a single-precision register. */
+const moveSingle: ArmHandler = (ctx, f) => {
+  const offset = sreg(single(f.vn!, f.n!));
+  if (f.op) ctx.setR(f.rt!, ctx.b.get(offset, 'i32'));
+  else ctx.b.set(offset, ctx.r(f.rt!));
+  return true;
+};
+
+/** VMOV between two core registers and a double (or two consecutive singles). */
+const moveTwo: ArmHandler = (ctx, f) => {
+  const low = f.dbl ? dreg(double(f.vm!, f.m!)) : sreg(single(f.vm!, f.m!));
+  const high = low + 4;
+  if (f.op) {
+    const lo = ctx.b.get(low, 'i32');
+    const hi = ctx.b.get(high, 'i32');
+    ctx.setR(f.rt!, lo);
+    ctx.setR(f.rt2!, hi);
+  } else {
+    ctx.b.set(low, ctx.r(f.rt!));
+    ctx.b.set(high, ctx.r(f.rt2!));
+  }
+  return true;
+};
+
+/** VMOV between a core register and a 32-bit scalar Dn[x] (the 8- and 16-bit lanes are NEON's). */
+const moveScalar: ArmHandler = (ctx, f) => {
+  if (f.opc2 !== 0 || (f.opc1! & 2)) return ctx.undefined();
+  const offset = dreg(double(f.vn!, f.n!)) + (f.opc1! & 1) * 4;
+  if (f.op) ctx.setR(f.rt!, ctx.b.get(offset, 'i32'));
+  else ctx.b.set(offset, ctx.r(f.rt!));
+  return true;
+};
+
+/** VMRS Rt, FPSCR (Rt = 15: APSR_nzcv from FPSCR) and VMSR FPSCR, Rt. */
+const moveStatus: ArmHandler = (ctx, f) => {
+  const b = ctx.b;
+  if (!f.op) {
+    b.set(FPSCR, ctx.r(f.rt!));
+    return true;
+  }
+  const fpscr = b.get(FPSCR, 'i32');
+  if (f.rt !== 15) {
+    ctx.setR(f.rt!, fpscr);
+    return true;
+  }
+  const bit = (n: number): Temp => b.and(b.shrU(fpscr, b.i32(n)), b.i32(1));
+  b.set(NF, bit(31));
+  b.set(ZF, bit(30));
+  b.set(CF, bit(29));
+  b.set(VF, bit(28));
+  return true;
+};
+
+type Arith = (ctx: ArmContext, n: Temp, m: Temp, d: () => Temp) => Temp;
+/** The three-register data-processing ops by opc1:opc3 (bits 23, 21:20, 6). */
+const ARITH: Record<number, Arith> = {
+  0b0000: (ctx, n, m, d) => ctx.b.binary('fadd', d(), ctx.b.binary('fmul', n, m)), // VMLA
+  0b0001: (ctx, n, m, d) => ctx.b.binary('fsub', d(), ctx.b.binary('fmul', n, m)), // VMLS
+  0b0010: (ctx, n, m, d) => ctx.b.binary('fadd', ctx.b.unary('fneg', d()), ctx.b.binary('fmul', n, m)), // VNMLS
+  0b0011: (ctx, n, m, d) => ctx.b.binary('fsub', ctx.b.unary('fneg', d()), ctx.b.binary('fmul', n, m)), // VNMLA
+  0b0100: (ctx, n, m) => ctx.b.binary('fmul', n, m), // VMUL
+  0b0101: (ctx, n, m) => ctx.b.unary('fneg', ctx.b.binary('fmul', n, m)), // VNMUL
+  0b0110: (ctx, n, m) => ctx.b.binary('fadd', n, m), // VADD
+  0b0111: (ctx, n, m) => ctx.b.binary('fsub', n, m), // VSUB
+  0b1000: (ctx, n, m) => ctx.b.binary('fdiv', n, m), // VDIV
+};
+
+const arithmetic: ArmHandler = (ctx, f) => {
+  const op = ARITH[(f.o1! << 3) | (f.o2! << 1) | f.o3!];
+  if (!op) return false;
+  const [n, m] = operands(ctx, f);
+  fpSet(ctx, f.sz!, f.vd!, f.d!, op(ctx, n, m, () => fpGet(ctx, f.sz!, f.vd!, f.d!)));
+  return true;
+};
+
+/** VFPExpandImm of abcdefgh: (-1)^a * 1.efgh * 2^e, e = cd + 1 when b = 0, cd - 3 when b = 1. */
+function expandFpImm(imm8: number): number {
+  const sign = imm8 & 0x80 ? -1 : 1;
+  const cd = (imm8 >> 4) & 3;
+  const e = imm8 & 0x40 ? cd - 3 : cd + 1;
+  return sign * (16 + (imm8 & 15)) * 2 ** (e - 4);
+}
+
+/** FPSCR.NZCV of a comparison: equal 0110, less 1000, greater 0010, unordered 0011. */
+function compare(ctx: ArmContext, a: Temp, c: Temp): void {
+  const b = ctx.b;
+  const lt = b.compare('flt', a, c);
+  const eq = b.compare('eq', a, c);
+  const gt = b.compare('fgt', a, c);
+  const un = b.xor(b.or(b.or(lt, eq), gt), b.i32(1));
+  const nzcv = b.or(b.or(b.shl(lt, b.i32(31)), b.shl(eq, b.i32(30))), b.or(b.shl(b.or(b.or(eq, gt), un), b.i32(29)), b.shl(un, b.i32(28))));
+  b.set(FPSCR, b.or(b.and(b.get(FPSCR, 'i32'), b.i32(0x0fffffff)), nzcv));
+}
+
+/** VMOV (immediate and register), VABS, VNEG, VSQRT, VCMP, VCVT: the "other" data-processing ops. */
+const other: ArmHandler = (ctx, f) => {
+  const b = ctx.b;
+  const sz = f.sz!;
+  const m = (): Temp => fpGet(ctx, sz, f.vm!, f.m!);
+  const set = (v: Temp): true => (fpSet(ctx, sz, f.vd!, f.d!, v), true);
+  if ((f.o3! & 1) === 0) {
+    const value = expandFpImm((f.opc2! << 4) | f.vm!);
+    return set(sz ? b.f64(value) : b.f32(value));
+  }
+  switch ((f.opc2! << 2) | f.o3!) {
+    case 0b000001:
+      return set(m());
+    case 0b000011:
+      return set(b.unary('fabs', m()));
+    case 0b000101:
+      return set(b.unary('fneg', m()));
+    case 0b000111:
+      return set(b.unary('fsqrt', m()));
+    case 0b010001:
+    case 0b010011:
+      compare(ctx, fpGet(ctx, sz, f.vd!, f.d!), m());
+      return true;
+    case 0b010101:
+    case 0b010111:
+      compare(ctx, fpGet(ctx, sz, f.vd!, f.d!), sz ? b.f64(0) : b.f32(0));
+      return true;
+    case 0b011111: {
+      // VCVT between double and single: the destination has the other precision.
+      const value = m();
+      fpSet(ctx, sz ^ 1, f.vd!, f.d!, sz ? b.convert('fdemote', 'f32', value) : b.convert('fpromote', 'f64', value));
+      return true;
+    }
+    case 0b100001:
+    case 0b100011: {
+      // VCVT integer -> float: the source is a single register holding the integer.
+      const int = b.get(sreg(single(f.vm!, f.m!)), 'i32');
+      return set(b.convert(f.o3! & 2 ? 'fconv_s' : 'fconv_u', sz ? 'f64' : 'f32', int));
+    }
+    case 0b110001:
+    case 0b110011:
+    case 0b110101:
+    case 0b110111: {
+      // VCVT{R} float -> integer into a single register; bit 7 clear rounds to nearest (FPSCR default).
+      const value = f.o3! & 2 ? m() : b.unary('fnearest', m());
+      const int = b.convert(f.opc2! & 1 ? 'ftrunc_s' : 'ftrunc_u', 'i32', value);
+      b.set(sreg(single(f.vd!, f.d!)), int);
+      return true;
+    }
+    default:
+      return ctx.undefined();
+  }
+};
+
+/** VFMA/VFMS/VFNMA/VFNMS: fused, through f64 for single precision (exact product, one rounding of the sum is not guaranteed for doubles). */
+const fused: ArmHandler = (ctx, f) => {
+  const b = ctx.b;
+  const [n0, m] = operands(ctx, f);
+  const n = f.o3 ? b.unary('fneg', n0) : n0;
+  const d0 = fpGet(ctx, f.sz!, f.vd!, f.d!);
+  const d = f.o2 === 1 ? b.unary('fneg', d0) : d0;
+  fpSet(ctx, f.sz!, f.vd!, f.d!, b.binary('fadd', d, b.binary('fmul', n, m)));
+  return true;
+};
+
+export const COPROCESSOR_ROWS: readonly Row[] = [
+  ['.... 1101 u:1 d:1 0 l:1 rn:4 vd:4 101 sz:1 imm:8', 'VLDR/VSTR', loadStoreOne],
+  ['.... 1100 010 op:1 rt2:4 rt:4 101 dbl:1 00 m:1 1 vm:4', 'VMOV (two core registers)', moveTwo],
+  ['.... 110 p:1 u:1 d:1 w:1 l:1 rn:4 vd:4 101 sz:1 imm:8', 'VLDM/VSTM/VPUSH/VPOP', loadStoreMany],
+  ['.... 1110 111 op:1 0001 rt:4 1010 0001 0000', 'VMRS/VMSR', moveStatus],
+  ['.... 1110 000 op:1 vn:4 rt:4 1010 n:1 0010000', 'VMOV (core and single)', moveSingle],
+  ['.... 1110 0 opc1:2 op:1 vn:4 rt:4 1011 n:1 opc2:2 1 0000', 'VMOV (core and scalar)', moveScalar],
+  ['.... 1110 1 d:1 11 opc2:4 vd:4 101 sz:1 o3:2 m:1 0 vm:4', 'VFP other data-processing', other],
+  ['.... 1110 1 d:1 o2:2 vn:4 vd:4 101 sz:1 n:1 o3:1 m:1 0 vm:4', 'VFMA/VFMS/VFNMA/VFNMS', (ctx, f) => (f.o2 === 0 ? arithmetic(ctx, { ...f, o1: 1 }) : fused(ctx, f))],
+  ['.... 1110 0 d:1 o2:2 vn:4 vd:4 101 sz:1 n:1 o3:1 m:1 0 vm:4', 'VFP three-register data-processing', (ctx, f) => arithmetic(ctx, { ...f, o1: 0 })],
+  ['.... 1110 opc1:3 l:1 crn:4 rt:4 coproc:4 opc2:3 1 crm:4', 'MRC/MCR', coprocessorMove],
+];

@@ -1,0 +1,48 @@
+/**
+ * The 32-bit ARM Linux user-mode target (EABI): `svc 0` with the number in r7, arguments in
+ * r0..r6, the result in r0; the ARM private syscalls set_tls (TPIDRURO) and cacheflush
+ * (discards translations of the range), which need the CPU state and so live here.
+ */
+import type { LinuxAbi, SyscallEntry } from '../syscalls/abi';
+import { armAbi } from '../syscalls/abi/arm';
+import { syscall } from '../syscalls/linux/define';
+import { armFrontend } from '../translate/arm/frontend';
+import { TPIDRURO, reg } from '../translate/arm/state';
+import { STATE_PC } from '../translate/frontend';
+import type { UserTarget } from './target';
+
+export const armTarget: UserTarget = {
+  name: 'arm',
+  frontend: armFrontend,
+  endian: 'little',
+  initState(state, base, entry, sp) {
+    // The ELF entry's bit 0 selects Thumb, exactly as the pc encodes it.
+    state.setBigUint64(base + STATE_PC, BigInt(entry), true);
+    state.setUint32(base + reg(13), sp, true);
+  },
+  syscallNumber: (state, base) => state.getUint32(base + reg(7), true),
+  syscallArgs: (state, base) => [0, 1, 2, 3, 4, 5, 6].map((i) => state.getUint32(base + reg(i), true)),
+  setSyscallResult: (state, base, result) => state.setUint32(base + reg(0), Number(BigInt.asUintN(32, BigInt(result))), true),
+  // `svc` is 4 bytes in ARM state and 2 in Thumb state (bit 0 of the pc).
+  syscallLength: (state, base) => (state.getUint32(base + STATE_PC, true) & 1 ? 2 : 4),
+};
+
+const PRIVATE: Readonly<Record<string, SyscallEntry['definition']>> = {
+  ARM_set_tls: syscall('x', (p, [value]) => {
+    p.memory.view.setUint32(p.stateBase + TPIDRURO, value!, true);
+    return 0;
+  }),
+  ARM_cacheflush: syscall('xxd', (p, [start, end]) => {
+    if (end! > start!) p.invalidateCode(start!, end! - start!);
+    return 0;
+  }),
+};
+
+/** The ARM ABI with the private calls that act on the CPU. */
+export const armUserAbi: LinuxAbi = {
+  ...armAbi,
+  syscalls: new Map([
+    ...armAbi.syscalls,
+    ...Object.entries(PRIVATE).map(([name, definition]): [number, SyscallEntry] => [armAbi.syscallNumbers[name]!, { name, definition }]),
+  ]),
+};
