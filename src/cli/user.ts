@@ -62,7 +62,7 @@ export function usage(arch: string): string {
   for (const o of OPTIONS) {
     if (!o.help) continue;
     const arg = `-${o.name}${o.arg ? ' ' + o.arg : ''}`;
-    lines.push(`${arg.padEnd(21)}${o.env.padEnd(18)}${o.help}`);
+    lines.push(`${arg.padEnd(20)} ${o.env.padEnd(17)} ${o.help}`);
   }
   lines.push(
     '',

@@ -1,0 +1,80 @@
+/**
+ * The user-mode command line as a user meets it: bad programs and bad options give one clear line
+ * on stderr and exit status 1 (as qemu-aarch64 does), never a stack trace; -version and -h work.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.join(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'tsemu-aarch64');
+const example = path.join(root, 'examples', 'hello-aarch64');
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function expectOneLineError(args: string[], pattern: RegExp): void {
+  const r = run(args);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('tsemu-aarch64 command line', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cli-'));
+  const good = fs.readFileSync(example);
+
+  it('runs the shipped example', () => {
+    const r = run([example]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
+  });
+
+  it('refuses a truncated ELF file', () => {
+    const file = path.join(dir, 'truncated');
+    fs.writeFileSync(file, good.subarray(0, 40));
+    expectOneLineError([file], /^tsemu-aarch64: .*truncated: /);
+  });
+
+  it('refuses an ELF file of another machine', () => {
+    expectOneLineError(['/bin/true'], /wrong architecture/);
+  });
+
+  it('refuses a missing file and a directory', () => {
+    expectOneLineError([path.join(dir, 'missing')], /No such file or directory/);
+    expectOneLineError([dir], /Is a directory/);
+  });
+
+  it('refuses program headers pointing past the end of the file', () => {
+    const file = path.join(dir, 'bad-phoff');
+    const bytes = Buffer.from(good);
+    bytes.writeBigUInt64LE(BigInt(bytes.length + 4096), 32);
+    fs.writeFileSync(file, bytes);
+    expectOneLineError([file], /^tsemu-aarch64: /);
+  });
+
+  it('refuses an unknown option', () => {
+    expectOneLineError(['-no-such-option', example], /unknown option/);
+  });
+
+  it('prints its version and help', () => {
+    expect(run(['-version']).stdout).toMatch(/^tsemu-aarch64 version \d+\.\d+\.\d+/);
+    const help = run(['-h']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: tsemu-aarch64 \[options\] program/);
+    for (const option of ['-L path', '-E var=value', '-U var', '-0 argv0', '-strace', '-one-insn-per-tb']) {
+      expect(help.stdout).toContain(option);
+    }
+  });
+
+  it('passes -0 as argv[0] and runs with -one-insn-per-tb', () => {
+    const r = run(['-one-insn-per-tb', '-0', 'renamed', example]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
+  });
+});
