@@ -8,7 +8,11 @@ import { x86_64Host } from '../abi/x86_64';
 import type { AbiLayouts, StructLayout } from '../abi';
 import { StructView } from '../struct-view';
 
-/** The host's kernel facts (this build runs on x86_64 Linux). */
+if (process.arch !== 'x64' || process.platform !== 'linux') {
+  throw new Error(`tsemu's syscall layer knows x86_64 Linux hosts only, not ${process.platform}/${process.arch}`);
+}
+
+/** The host's kernel facts (x86_64 Linux, the only host this layer has a table for). */
 export const HOST = x86_64Host;
 
 /** Raw host syscall by kernel name; pointers are host addresses. Returns the result or -errno. */
@@ -59,12 +63,6 @@ class HostArena {
 }
 
 export const hostArena = new HostArena();
-
-/** A zeroed host struct in the arena: its view (in host layout) and host address. */
-export function hostStruct<K extends keyof AbiLayouts>(kind: K): { view: StructView<FieldsOf<K>>; address: number } {
-  const { views, address } = hostStructArray(kind, 1);
-  return { view: views[0]!, address };
-}
 
 /** `count` zeroed host structs in a row: one view per element, and the array's host address. */
 export function hostStructArray<K extends keyof AbiLayouts>(kind: K, count: number): { views: StructView<FieldsOf<K>>[]; address: number } {
