@@ -22,6 +22,11 @@ export enum AuxType {
   AT_PLATFORM = 15,
   AT_HWCAP = 16,
   AT_CLKTCK = 17,
+  /** PowerPC (arch/powerpc/include/uapi/asm/auxvec.h): cache block sizes and the glibc padding entry. */
+  AT_DCACHEBSIZE = 19,
+  AT_ICACHEBSIZE = 20,
+  AT_UCACHEBSIZE = 21,
+  AT_IGNOREPPC = 22,
   AT_SECURE = 23,
   AT_RANDOM = 25,
   AT_HWCAP2 = 26,
@@ -52,7 +57,7 @@ export interface AuxvInputs {
 
 /** The auxv entries (without the closing AT_NULL), in Linux's order. */
 export function buildAuxv(target: LoaderTarget, inputs: AuxvInputs): AuxEntry[] {
-  const entries: AuxEntry[] = [];
+  const entries: AuxEntry[] = [...(target.archAuxv ?? [])];
   if (target.minSigStkSz !== undefined) entries.push([AuxType.AT_MINSIGSTKSZ, target.minSigStkSz]);
   entries.push(
     [AuxType.AT_HWCAP, target.hwcap],

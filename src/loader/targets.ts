@@ -2,6 +2,7 @@
  * Per-target facts the loader needs: which ELF files a target runs and what its Linux kernel
  * tells a new process through the auxiliary vector.
  */
+import { AuxType, type AuxEntry } from './auxv';
 
 export interface LoaderTarget {
   /** As in tsemu-<name>. */
@@ -23,6 +24,8 @@ export interface LoaderTarget {
   readonly minSigStkSz: number | undefined;
   /** Size of the initial stack when the user gives none (bytes). */
   readonly defaultStackSize: number;
+  /** Entries the architecture puts first in the auxv (Linux's ARCH_DLINFO), if any. */
+  readonly archAuxv?: readonly AuxEntry[];
 }
 
 /** arch/arm64/include/uapi/asm/hwcap.h */
@@ -31,6 +34,46 @@ const HWCAP_ASIMD = 1 << 1;
 const HWCAP_CRC32 = 1 << 7;
 const HWCAP_ATOMICS = 1 << 8;
 const HWCAP_CPUID = 1 << 11;
+
+/** arch/powerpc/include/uapi/asm/cputable.h */
+const PPC_FEATURE_64 = 0x40000000;
+const PPC_FEATURE_HAS_FPU = 0x08000000;
+const PPC_FEATURE_HAS_MMU = 0x04000000;
+const PPC_FEATURE_TRUE_LE = 0x00000002;
+
+/**
+ * PowerPC's ARCH_DLINFO as Linux and QEMU give it: two AT_IGNOREPPC entries (old glibc skipped
+ * them), then the cache block sizes glibc's memset uses for dcbz (128 bytes, tsemu's dcbz size).
+ */
+const PPC_ARCH_AUXV: readonly AuxEntry[] = [
+  [AuxType.AT_IGNOREPPC, AuxType.AT_IGNOREPPC],
+  [AuxType.AT_IGNOREPPC, AuxType.AT_IGNOREPPC],
+  [AuxType.AT_DCACHEBSIZE, 128],
+  [AuxType.AT_ICACHEBSIZE, 128],
+  [AuxType.AT_UCACHEBSIZE, 0],
+];
+
+/**
+ * PowerPC64: HWCAP lists what the frontend implements (translate/ppc64): 64-bit, FPU, MMU (always
+ * set by Linux), and TRUE_LE for the little-endian target. No AltiVec/VSX bits yet, so glibc picks
+ * its baseline string functions; no HWCAP2 (no SCV: glibc makes syscalls with sc).
+ */
+function ppc64Target(name: 'ppc64' | 'ppc64le'): LoaderTarget {
+  const le = name === 'ppc64le';
+  return {
+    name,
+    machine: 21,
+    machineName: 'ppc64',
+    elfClass: 64,
+    byteOrders: [le ? 'little' : 'big'],
+    hwcap: PPC_FEATURE_64 | PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_MMU | (le ? PPC_FEATURE_TRUE_LE : 0),
+    hwcap2: 0,
+    platform: 'power8',
+    minSigStkSz: undefined,
+    defaultStackSize: 8 * 1024 * 1024,
+    archAuxv: PPC_ARCH_AUXV,
+  };
+}
 
 export const LOADER_TARGETS = {
   /**
@@ -52,6 +95,8 @@ export const LOADER_TARGETS = {
     minSigStkSz: 4720,
     defaultStackSize: 8 * 1024 * 1024,
   },
+  ppc64: ppc64Target('ppc64'),
+  ppc64le: ppc64Target('ppc64le'),
 } as const satisfies Record<string, LoaderTarget>;
 
 /** arch/arm/include/uapi/asm/hwcap.h */

@@ -12,11 +12,13 @@ import { ARM_LOADER_TARGET, LOADER_TARGETS, LoaderError, loadElf, readElfImage, 
 import { native } from '../native';
 import type { LinuxAbi } from '../syscalls/abi';
 import { aarch64Abi } from '../syscalls/abi/aarch64';
+import { ppc64Abi, ppc64leAbi } from '../syscalls/abi/ppc64';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
 import { formatBlock } from '../translate/ir/format';
 import { aarch64Target } from './aarch64';
 import { armTarget, armUserAbi } from './arm';
+import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
@@ -42,6 +44,8 @@ export interface UserRunOptions {
 const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
   aarch64: { user: aarch64Target, loader: LOADER_TARGETS.aarch64, abi: aarch64Abi },
   arm: { user: armTarget, loader: ARM_LOADER_TARGET, abi: armUserAbi },
+  ppc64: { user: ppc64Target, loader: LOADER_TARGETS.ppc64, abi: ppc64Abi },
+  ppc64le: { user: ppc64leTarget, loader: LOADER_TARGETS.ppc64le, abi: ppc64leAbi },
 };
 
 /** Finds the program the way execvp would: a name without a slash is searched in PATH. */
@@ -88,6 +92,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         return prefixed && fs.existsSync(prefixed) ? prefixed : guestPath;
       },
     });
+    target.user.prepareAddressSpace?.(space);
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns: options.oneInsnPerTb ? 1 : 512,
       ...(options.logItems.has('in_asm') || options.logItems.has('op')

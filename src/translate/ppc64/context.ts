@@ -1,0 +1,207 @@
+/**
+ * Per-instruction translation context for PowerPC64: register access with the (RA|0) convention,
+ * condition register fields and bits, XER bits, the CR0 update of record forms, and block endings,
+ * so instruction emitters stay short.
+ */
+import type { Temp } from '../ir/block';
+import { IRBuilder } from '../ir/builder';
+import { TrapKind } from '../ir/ops';
+import { dwordLane } from './lanes';
+import { CTR, LR, XER_SO, crField, gpr, vsr } from './state';
+
+/** CR field bit values: bit 0 of a field (LT) is its most significant. */
+export const CR_LT = 8;
+export const CR_GT = 4;
+export const CR_EQ = 2;
+export const CR_SO = 1;
+
+export class PpcContext {
+  /** Address of the instruction being translated. */
+  pc = 0;
+  /** Its 32-bit encoding. */
+  insn = 0;
+  /** Set by emitters that end the block (branches, traps). */
+  ended = false;
+  /** Direct branch targets seen in this block. */
+  readonly successors: number[] = [];
+
+  constructor(
+    readonly b: IRBuilder,
+    /** Translation flags in force (flags.ts). */
+    readonly flags: number,
+  ) {}
+
+  // General registers.
+  r(n: number): Temp {
+    return this.b.get(gpr(n), 'i64');
+  }
+  /** (RA|0): register n, or 0 when n is 0 (address bases and addi). */
+  r0z(n: number): Temp {
+    return n === 0 ? this.b.i64(0) : this.r(n);
+  }
+  /** Low 32 bits of register n. */
+  w(n: number): Temp {
+    return this.b.wrap(this.r(n));
+  }
+  /** Writes register n; an i32 value is zero-extended. */
+  setR(n: number, v: Temp): void {
+    this.b.set(gpr(n), v.type === 'i32' ? this.b.zext(v) : v);
+  }
+  /** Effective address (RA|0) + disp. */
+  ea(ra: number, disp: number): Temp {
+    const base = this.r0z(ra);
+    return disp === 0 ? base : this.b.add(base, this.b.i64(disp));
+  }
+  /** Effective address (RA|0) + (RB). */
+  eaX(ra: number, rb: number): Temp {
+    return ra === 0 ? this.r(rb) : this.b.add(this.r(ra), this.r(rb));
+  }
+
+  lr(): Temp {
+    return this.b.get(LR, 'i64');
+  }
+  ctr(): Temp {
+    return this.b.get(CTR, 'i64');
+  }
+
+  // Floating-point and vector registers.
+  /** FPR n (doubleword 0 of VSR n) as f64. */
+  f(n: number): Temp {
+    return this.b.vop('f64x2.extract_lane', [this.vs(n)], dwordLane(0));
+  }
+  /** Writes FPR n (f64, or its bits as i64); doubleword 1 of VSR n is left as it was. */
+  setF(n: number, v: Temp): void {
+    const shape = v.type === 'i64' ? 'i64x2' : 'f64x2';
+    this.setVs(n, this.b.vop(`${shape}.replace_lane`, [this.vs(n), v], dwordLane(0)));
+  }
+  /** FPR n's bits as i64. */
+  fBits(n: number): Temp {
+    return this.b.vop('i64x2.extract_lane', [this.vs(n)], dwordLane(0));
+  }
+  /** VSR n (0..63) as v128. */
+  vs(n: number): Temp {
+    return this.b.get(vsr(n), 'v128');
+  }
+  setVs(n: number, v: Temp): void {
+    this.b.set(vsr(n), v);
+  }
+  /** VR n (VSR 32+n). */
+  v(n: number): Temp {
+    return this.vs(32 + n);
+  }
+  setV(n: number, v: Temp): void {
+    this.setVs(32 + n, v);
+  }
+
+  // Condition register.
+  cr(field: number): Temp {
+    return this.b.get(crField(field), 'i32');
+  }
+  setCr(field: number, value: Temp): void {
+    this.b.set(crField(field), value);
+  }
+  /** CR bit `bi` (0..31, bit 0 = CR0.LT) as i32 0/1. */
+  crBit(bi: number): Temp {
+    const b = this.b;
+    return b.and(b.shrU(this.cr(bi >> 2), b.i32(3 - (bi & 3))), b.i32(1));
+  }
+  /** Sets CR bit `bi` to `value` (i32 0/1). */
+  setCrBit(bi: number, value: Temp): void {
+    const b = this.b;
+    const shift = 3 - (bi & 3);
+    const kept = b.and(this.cr(bi >> 2), b.i32(~(1 << shift) & 15));
+    this.setCr(bi >> 2, b.or(kept, b.shl(value, b.i32(shift))));
+  }
+  /** XER.SO as i32 0/1. */
+  so(): Temp {
+    return this.b.get(XER_SO, 'i32');
+  }
+  /** A CR field from the three comparison bits (i32 0/1 each) and XER.SO. */
+  crOf(lt: Temp, gt: Temp, eq: Temp): Temp {
+    const b = this.b;
+    const bits = b.or(b.or(b.shl(lt, b.i32(3)), b.shl(gt, b.i32(2))), b.shl(eq, b.i32(1)));
+    return b.or(bits, this.so());
+  }
+  /** CR field `bf` from comparing a with c (same integer type), signed or unsigned. */
+  compareInto(bf: number, a: Temp, c: Temp, signed: boolean): void {
+    const b = this.b;
+    const lt = b.compare(signed ? 'lt_s' : 'lt_u', a, c);
+    const gt = b.compare(signed ? 'gt_s' : 'gt_u', a, c);
+    this.setCr(bf, this.crOf(lt, gt, b.compare('eq', a, c)));
+  }
+  /** The record-form (Rc = 1) update: CR0 from the signed comparison of the 64-bit result with 0. */
+  record(result: Temp): void {
+    const r = result.type === 'i64' ? result : this.b.zext(result);
+    this.compareInto(0, r, this.b.i64(0), true);
+  }
+  /** Writes RT and, when rc, CR0. */
+  setRc(rt: number, value: Temp, rc: number): void {
+    const v = value.type === 'i32' ? this.b.zext(value) : value;
+    this.setR(rt, v);
+    if (rc) this.record(v);
+  }
+
+  /** Runs `then` when cond (i32) is nonzero, else `otherwise`. */
+  guarded(cond: Temp, then: () => void, otherwise?: () => void): void {
+    const b = this.b;
+    const skip = b.label();
+    const end = b.label();
+    b.brcond(b.compare('eq', cond, b.i32(0)), skip);
+    then();
+    b.br(end);
+    b.place(skip);
+    otherwise?.();
+    b.place(end);
+  }
+
+  // Block endings.
+  /** Unconditional direct branch. */
+  jump(target: number): void {
+    this.successors.push(target);
+    this.b.exit(this.b.i64(target));
+    this.ended = true;
+  }
+  /** Branch to `target` if `taken` (i32) else fall through to the next instruction. */
+  jumpIf(taken: Temp, target: number): void {
+    const b = this.b;
+    const next = this.pc + 4;
+    this.successors.push(target, next);
+    const toTarget = b.label();
+    b.brcond(taken, toTarget);
+    b.exit(b.i64(next));
+    b.place(toTarget);
+    b.exit(b.i64(target));
+    this.ended = true;
+  }
+  /** Indirect branch to the address in `target` (i64), taken when `taken` (i32) if given. */
+  jumpTo(target: Temp, taken?: Temp): void {
+    const b = this.b;
+    if (taken) {
+      const next = this.pc + 4;
+      this.successors.push(next);
+      const toTarget = b.label();
+      b.brcond(taken, toTarget);
+      b.exit(b.i64(next));
+      b.place(toTarget);
+    }
+    b.exit(b.and(target, b.i64(~3)));
+    this.ended = true;
+  }
+  /** Ends the block after this instruction so the engine re-reads translation flags. */
+  yieldAfter(): void {
+    this.b.exit(this.b.i64(this.pc + 4), TrapKind.Yield);
+    this.ended = true;
+  }
+  trap(kind: TrapKind, arg?: Temp): void {
+    this.b.trap(kind, arg);
+    this.ended = true;
+  }
+  /** The encoding is unallocated or unsupported: SIGILL in the guest. */
+  undefined(): true {
+    this.trap(TrapKind.Undefined);
+    return true;
+  }
+}
+
+/** An instruction emitter: returns false to decline, letting the next matching table entry try. */
+export type PpcHandler = (ctx: PpcContext, f: Record<string, number>) => boolean;

@@ -1,0 +1,86 @@
+/**
+ * Load and reserve / store conditional (Power ISA 3.0 Book II 4.4.2): lbarx, lharx, lwarx, ldarx
+ * and stbcx., sthcx., stwcx., stdcx. (the quadword pair forms are not decoded yet).
+ *
+ * The reservation is CPU state, as in QEMU: larx records the address, size and value loaded; stcx.
+ * succeeds only if the address and size match and a compare-and-swap from the recorded value to the
+ * new one succeeds (so another thread's store in between makes it fail). CR0 = 0b00 || success ||
+ * XER.SO; the reservation is cleared either way. Misaligned addresses raise SIGBUS.
+ */
+import type { Temp } from '../../ir/block';
+import { TrapKind } from '../../ir/ops';
+import { CR_EQ, type PpcContext, type PpcHandler } from '../context';
+import { RESV_ADDR, RESV_SIZE, RESV_VAL } from '../state';
+import { x31 } from './forms';
+
+type AtomicSize = 1 | 2 | 4 | 8;
+
+function requireAlignment(ctx: PpcContext, ea: Temp, bytes: number): void {
+  if (bytes === 1) return;
+  const b = ctx.b;
+  const ok = b.label();
+  b.brcond(b.compare('eq', b.and(ea, b.i64(bytes - 1)), b.i64(0)), ok);
+  b.trap(TrapKind.Alignment);
+  b.place(ok);
+}
+
+const larx =
+  (bytes: AtomicSize): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const ea = ctx.eaX(f.ra, f.rb);
+    requireAlignment(ctx, ea, bytes);
+    const value = b.load('i64', ea, bytes);
+    b.set(RESV_ADDR, ea);
+    b.set(RESV_SIZE, b.i32(bytes));
+    b.set(RESV_VAL, value);
+    ctx.setR(f.rt, value);
+    return true;
+  };
+
+/** Sets CR0 from a stcx. outcome (i32 0/1) and clears the reservation. */
+function conclude(ctx: PpcContext, stored: Temp): void {
+  const b = ctx.b;
+  ctx.setCr(0, b.or(b.shl(stored, b.i32(Math.log2(CR_EQ))), ctx.so()));
+  b.set(RESV_ADDR, b.i64(-1));
+}
+
+/** Whether the reservation covers this address and size (i32). */
+function reserved(ctx: PpcContext, ea: Temp, bytes: number): Temp {
+  const b = ctx.b;
+  return b.and(
+    b.compare('eq', ea, b.get(RESV_ADDR, 'i64')),
+    b.compare('eq', b.get(RESV_SIZE, 'i32'), b.i32(bytes)),
+  );
+}
+
+const stcx =
+  (bytes: AtomicSize): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const ea = ctx.eaX(f.ra, f.rb);
+    requireAlignment(ctx, ea, bytes);
+    ctx.guarded(
+      reserved(ctx, ea, bytes),
+      () => {
+        const recorded = b.get(RESV_VAL, 'i64');
+        const expected = bytes === 8 ? recorded : b.wrap(recorded);
+        const value = bytes === 8 ? ctx.r(f.rs) : ctx.w(f.rs);
+        const old = b.cmpxchg(ea, expected, value, bytes);
+        conclude(ctx, b.compare('eq', old, expected));
+      },
+      () => conclude(ctx, b.i32(0)),
+    );
+    return true;
+  };
+
+export const ATOMIC_ROWS = [
+  [x31('rt:5 ra:5 rb:5', 52, '.'), 'lbarx', larx(1)],
+  [x31('rt:5 ra:5 rb:5', 116, '.'), 'lharx', larx(2)],
+  [x31('rt:5 ra:5 rb:5', 20, '.'), 'lwarx', larx(4)],
+  [x31('rt:5 ra:5 rb:5', 84, '.'), 'ldarx', larx(8)],
+  [x31('rs:5 ra:5 rb:5', 694, '1'), 'stbcx.', stcx(1)],
+  [x31('rs:5 ra:5 rb:5', 726, '1'), 'sthcx.', stcx(2)],
+  [x31('rs:5 ra:5 rb:5', 150, '1'), 'stwcx.', stcx(4)],
+  [x31('rs:5 ra:5 rb:5', 214, '1'), 'stdcx.', stcx(8)],
+] as const;

@@ -1,0 +1,258 @@
+/**
+ * Floating-point operations shared by the FPU instructions (fp.ts) and the VSX scalar ones
+ * (vsx-scalar.ts): arithmetic, compares and integer conversions, each emitted either as native
+ * wasm operations (round-to-nearest, FPSCR left alone) or, under FLAG_FP_EXACT, as a call to a
+ * helper that honours FPSCR.RN and keeps FPSCR's exception bits and FPRF (see ../fpscr.ts).
+ */
+import type { Temp } from '../../ir/block';
+import type { IRBuilder } from '../../ir/builder';
+import { defineHelper, type HelperContext } from '../../ir/helpers';
+import {
+  F32,
+  F64,
+  FPSR_IOC,
+  FPSR_IXC,
+  fixedToFp,
+  fpAdd,
+  fpConvert,
+  fpDiv,
+  fpMul,
+  fpMulAdd,
+  fpSqrt,
+  fpSub,
+  fpToFixed,
+  Rounding,
+  type FpEnv,
+} from '../../aarch64/insns/fp-soft';
+import type { PpcContext } from '../context';
+import { FLAG_FP_EXACT } from '../flags';
+import {
+  FPSCR_VXCVI,
+  FPSCR_VXIDI,
+  FPSCR_VXIMZ,
+  FPSCR_VXISI,
+  FPSCR_VXSQRT,
+  FPSCR_VXVC,
+  FPSCR_VXSNAN,
+  envOf,
+  isSignallingNaN,
+  raise,
+  resultClass,
+  roundToSingle,
+  withFprf,
+} from '../fpscr';
+import { FPSCR } from '../state';
+
+const SIGN = 1n << 63n;
+const ONE = 0x3ff0000000000000n;
+
+/** One arithmetic operation: its native emission and its exact reference with the VX* bit of its invalid case. */
+interface ArithOp {
+  native(b: IRBuilder, a: Temp, c: Temp, d: Temp): Temp;
+  exact(x: bigint, y: bigint, z: bigint, env: FpEnv): bigint;
+  invalid: number;
+}
+
+const neg = (b: IRBuilder, v: Temp): Temp => b.unary('fneg', v);
+
+/** Fused multiply-add has no native wasm form: both paths use the exact reference. */
+export const FP_OPS = {
+  add: { native: (b, a, c) => b.binary('fadd', a, c), exact: (x, y, _z, e) => fpAdd(x, y, F64, e), invalid: FPSCR_VXISI },
+  sub: { native: (b, a, c) => b.binary('fsub', a, c), exact: (x, y, _z, e) => fpSub(x, y, F64, e), invalid: FPSCR_VXISI },
+  mul: { native: (b, a, c) => b.binary('fmul', a, c), exact: (x, y, _z, e) => fpMul(x, y, F64, e), invalid: FPSCR_VXIMZ },
+  div: {
+    native: (b, a, c) => b.binary('fdiv', a, c),
+    exact: (x, y, _z, e) => fpDiv(x, y, F64, e),
+    invalid: FPSCR_VXIDI,
+  },
+  sqrt: { native: (b, a) => b.unary('fsqrt', a), exact: (x, _y, _z, e) => fpSqrt(x, F64, e), invalid: FPSCR_VXSQRT },
+  /** fre/frsqrte: the exact reciprocal (estimates may be more precise than the ISA's minimum, as in QEMU). */
+  re: { native: (b, a) => b.binary('fdiv', b.f64(1), a), exact: (x, _y, _z, e) => fpDiv(ONE, x, F64, e), invalid: FPSCR_VXIDI },
+  rsqrte: {
+    native: (b, a) => b.binary('fdiv', b.f64(1), b.unary('fsqrt', a)),
+    exact: (x, _y, _z, e) => fpDiv(ONE, fpSqrt(x, F64, e), F64, e),
+    invalid: FPSCR_VXSQRT,
+  },
+  /** frsp: the rounding to single itself (done by the single flag). */
+  rsp: { native: (_b, a) => a, exact: (x) => x, invalid: FPSCR_VXSNAN },
+  madd: { native: (b, a, c, d) => b.binary('fadd', b.binary('fmul', a, c), d), exact: (x, y, z, e) => fpMulAdd(z, x, y, F64, e), invalid: FPSCR_VXIMZ },
+  msub: {
+    native: (b, a, c, d) => b.binary('fsub', b.binary('fmul', a, c), d),
+    exact: (x, y, z, e) => fpMulAdd(z ^ SIGN, x, y, F64, e),
+    invalid: FPSCR_VXIMZ,
+  },
+  nmadd: {
+    native: (b, a, c, d) => neg(b, b.binary('fadd', b.binary('fmul', a, c), d)),
+    exact: (x, y, z, e) => negateUnlessNaN(fpMulAdd(z, x, y, F64, e)),
+    invalid: FPSCR_VXIMZ,
+  },
+  nmsub: {
+    native: (b, a, c, d) => neg(b, b.binary('fsub', b.binary('fmul', a, c), d)),
+    exact: (x, y, z, e) => negateUnlessNaN(fpMulAdd(z ^ SIGN, x, y, F64, e)),
+    invalid: FPSCR_VXIMZ,
+  },
+} as const satisfies Record<string, ArithOp>;
+
+export type FpOpName = keyof typeof FP_OPS;
+const OP_NAMES = Object.keys(FP_OPS) as FpOpName[];
+const FUSED: ReadonlySet<FpOpName> = new Set(['madd', 'msub', 'nmadd', 'nmsub']);
+
+/** The negated multiply-adds negate the result, except a NaN result. */
+function negateUnlessNaN(bits: bigint): bigint {
+  const isNaN = ((bits >> 52n) & 0x7ffn) === 0x7ffn && (bits & ((1n << 52n) - 1n)) !== 0n;
+  return isNaN ? bits : bits ^ SIGN;
+}
+
+const readFpscr = (ctx: HelperContext): number => ctx.view.getUint32(ctx.stateBase + FPSCR, true);
+const writeFpscr = (ctx: HelperContext, v: number): void => ctx.view.setUint32(ctx.stateBase + FPSCR, v >>> 0, true);
+
+const exactArith = defineHelper({
+  name: 'ppc64_fp_arith',
+  params: ['i32', 'i64', 'i64', 'i64', 'i32'],
+  result: 'i64',
+  impl: (ctx, op, x, y, z, single) => {
+    const def = FP_OPS[OP_NAMES[op as number]!] as ArithOp;
+    const fpscr = readFpscr(ctx);
+    const env = envOf(fpscr);
+    const args = [x, y, z].map((v) => BigInt.asUintN(64, v as bigint));
+    let r = def.exact(args[0]!, args[1]!, args[2]!, env);
+    if (single) r = roundToSingle(r, env);
+    const invalid = args.some(isSignallingNaN) ? FPSCR_VXSNAN : def.invalid;
+    writeFpscr(ctx, withFprf(raise(fpscr, env, invalid), resultClass(r)));
+    return r;
+  },
+});
+
+/**
+ * frt = op(a, c, d) (f64 temps), rounded to single precision when `single`. Fused operations use
+ * the exact helper on both paths; the others do only under FLAG_FP_EXACT.
+ */
+export function fpArith(ctx: PpcContext, op: FpOpName, args: Temp[], single: boolean): Temp {
+  const b = ctx.b;
+  const [a, c = a, d = a] = args as [Temp, Temp?, Temp?];
+  if (ctx.flags & FLAG_FP_EXACT || FUSED.has(op)) {
+    const bitsOf = (v: Temp): Temp => b.convert('reinterpret', 'i64', v);
+    const r = b.call(exactArith, [b.i32(OP_NAMES.indexOf(op)), bitsOf(a), bitsOf(c), bitsOf(d), b.i32(single ? 1 : 0)])!;
+    return b.convert('reinterpret', 'f64', r);
+  }
+  const r = FP_OPS[op].native(b, a, c, d);
+  return single ? b.convert('fpromote', 'f64', b.convert('fdemote', 'f32', r)) : r;
+}
+
+/** The FPCC of comparing a with c (8 less, 4 greater, 2 equal, 1 unordered). */
+function nativeCompare(ctx: PpcContext, a: Temp, c: Temp): Temp {
+  const b = ctx.b;
+  const lt = b.compare('flt', a, c);
+  const gt = b.compare('fgt', a, c);
+  const eq = b.compare('eq', a, c);
+  const unordered = b.xor(b.or(b.or(lt, gt), eq), b.i32(1));
+  return b.or(b.or(b.shl(lt, b.i32(3)), b.shl(gt, b.i32(2))), b.or(b.shl(eq, b.i32(1)), unordered));
+}
+
+const exactCompare = defineHelper({
+  name: 'ppc64_fp_compare',
+  params: ['i64', 'i64', 'i32'],
+  result: 'i32',
+  impl: (ctx, x, y, ordered) => {
+    const bits = [x, y].map((v) => BigInt.asUintN(64, v as bigint));
+    const [a, c] = bits.map(toDouble) as [number, number];
+    const fpcc = a < c ? 8 : a > c ? 4 : a === c ? 2 : 1;
+    const fpscr = readFpscr(ctx);
+    const env = envOf(fpscr);
+    // Unordered: VXSNAN for a signalling NaN operand; fcmpo also VXVC (for a quiet NaN, or with VE clear).
+    const snan = bits.some(isSignallingNaN);
+    let invalid = snan ? FPSCR_VXSNAN : 0;
+    if (fpcc === 1 && ordered && (!snan || !(fpscr & 0x80))) invalid |= FPSCR_VXVC;
+    if (invalid) env.flags |= FPSR_IOC;
+    writeFpscr(ctx, (raise(fpscr, env, invalid) & ~(0xf << 12)) | (fpcc << 12));
+    return fpcc;
+  },
+});
+
+function toDouble(bits: bigint): number {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setBigUint64(0, bits);
+  return buf.getFloat64(0);
+}
+
+/** The 4-bit compare result of fcmpu (ordered = false) or fcmpo. */
+export function fpCompare(ctx: PpcContext, a: Temp, c: Temp, ordered: boolean): Temp {
+  const b = ctx.b;
+  if (ctx.flags & FLAG_FP_EXACT) {
+    return b.call(exactCompare, [b.convert('reinterpret', 'i64', a), b.convert('reinterpret', 'i64', c), b.i32(ordered ? 1 : 0)])!;
+  }
+  return nativeCompare(ctx, a, c);
+}
+
+/** How a float-to-integer conversion rounds and saturates. */
+export interface IntConversion {
+  width: 32 | 64;
+  unsigned: boolean;
+  /** Round toward zero (the *z forms) rather than by FPSCR.RN. */
+  truncate: boolean;
+}
+
+const exactToInt = defineHelper({
+  name: 'ppc64_fp_to_int',
+  params: ['i64', 'i32', 'i32', 'i32'],
+  result: 'i64',
+  impl: (ctx, x, width, unsigned, truncate) => {
+    const bits = BigInt.asUintN(64, x as bigint);
+    const fpscr = readFpscr(ctx);
+    const env = envOf(fpscr);
+    if (truncate) env.mode = Rounding.Zero;
+    const w = width as number;
+    const isNaN = ((bits >> 52n) & 0x7ffn) === 0x7ffn && (bits & ((1n << 52n) - 1n)) !== 0n;
+    let r = fpToFixed(bits, F64, env, 0, w, unsigned === 1);
+    if (isNaN) r = unsigned ? 0n : 1n << BigInt(w - 1);
+    // Invalid conversions set VXCVI (and VXSNAN for a signalling NaN), never XX.
+    if (env.flags & FPSR_IOC) env.flags &= ~FPSR_IXC;
+    writeFpscr(ctx, raise(fpscr, env, FPSCR_VXCVI | (isSignallingNaN(bits) ? FPSCR_VXSNAN : 0)));
+    return w === 32 && !unsigned ? BigInt.asUintN(64, BigInt.asIntN(32, r)) : r;
+  },
+});
+
+/**
+ * A float (f64) to integer conversion; the result is the FPR's new bits (i64). NaN gives the most
+ * negative integer (0 for unsigned), out-of-range values saturate. The 32-bit signed result is
+ * sign-extended (the ISA leaves the high word undefined).
+ */
+export function fpToInt(ctx: PpcContext, x: Temp, conv: IntConversion): Temp {
+  const b = ctx.b;
+  if (ctx.flags & FLAG_FP_EXACT) {
+    const args = [b.convert('reinterpret', 'i64', x), b.i32(conv.width), b.i32(conv.unsigned ? 1 : 0), b.i32(conv.truncate ? 1 : 0)];
+    return b.call(exactToInt, args)!;
+  }
+  const rounded = conv.truncate ? x : b.unary('fnearest', x);
+  const type = conv.width === 32 ? 'i32' : 'i64';
+  const r = b.convert(conv.unsigned ? 'ftrunc_u' : 'ftrunc_s', type, rounded);
+  const nanValue = conv.unsigned ? 0 : conv.width === 32 ? -(2 ** 31) : -(2n ** 63n);
+  const fixed = b.select(b.compare('ne', x, x), b.imm(r, nanValue), r);
+  return conv.width === 64 ? fixed : conv.unsigned ? b.zext(fixed) : b.sext(fixed);
+}
+
+const exactFromInt = defineHelper({
+  name: 'ppc64_fp_from_int',
+  params: ['i64', 'i32', 'i32'],
+  result: 'i64',
+  impl: (ctx, v, unsigned, single) => {
+    const fpscr = readFpscr(ctx);
+    const env = envOf(fpscr);
+    const value = unsigned ? BigInt.asUintN(64, v as bigint) : BigInt.asIntN(64, v as bigint);
+    // A single-precision result is the exact integer rounded once, to single.
+    const r = single ? fpConvert(fixedToFp(value, 0, F32, env), F32, F64, env) : fixedToFp(value, 0, F64, env);
+    writeFpscr(ctx, withFprf(raise(fpscr, env, 0), resultClass(r)));
+    return r;
+  },
+});
+
+/** fcfid and friends: an integer (i64 bits of an FPR) to f64, rounded to single when `single`. */
+export function fpFromInt(ctx: PpcContext, v: Temp, unsigned: boolean, single: boolean): Temp {
+  const b = ctx.b;
+  if (ctx.flags & FLAG_FP_EXACT) {
+    const r = b.call(exactFromInt, [v, b.i32(unsigned ? 1 : 0), b.i32(single ? 1 : 0)])!;
+    return b.convert('reinterpret', 'f64', r);
+  }
+  if (single) return b.convert('fpromote', 'f64', b.convert(unsigned ? 'fconv_u' : 'fconv_s', 'f32', v));
+  return b.convert(unsigned ? 'fconv_u' : 'fconv_s', 'f64', v);
+}

@@ -1,0 +1,36 @@
+/**
+ * The PowerPC decode table: every instruction family's rows, in priority order. Each file under
+ * insns/ covers one chapter of the Power ISA (branch, fixed-point, floating-point, vector, storage).
+ */
+import { DecodeTable, entries } from '../../decode/pattern';
+import type { PpcHandler } from '../context';
+import { ATOMIC_ROWS } from './atomics';
+import { BRANCH_ROWS } from './branch';
+import { FIXED_ARITH_ROWS } from './fixed-arith';
+import { FP_ROWS } from './fp';
+import { FIXED_LOGICAL_ROWS } from './fixed-logical';
+import { LOAD_STORE_ROWS } from './load-store';
+import { ROTATE_ROWS } from './rotate';
+import { SYSTEM_ROWS } from './system';
+import { VECTOR_INT_ROWS } from './vector-int';
+import { VECTOR_PERMUTE_ROWS } from './vector-permute';
+import { VSX_LOAD_STORE_ROWS } from './vsx-load-store';
+import { VSX_SCALAR_ROWS } from './vsx-scalar';
+
+const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
+  ...BRANCH_ROWS,
+  ...FIXED_ARITH_ROWS,
+  ...FIXED_LOGICAL_ROWS,
+  ...ROTATE_ROWS,
+  ...LOAD_STORE_ROWS,
+  ...ATOMIC_ROWS,
+  ...SYSTEM_ROWS,
+  ...FP_ROWS,
+  ...VSX_LOAD_STORE_ROWS,
+  ...VECTOR_PERMUTE_ROWS,
+  ...VECTOR_INT_ROWS,
+  ...VSX_SCALAR_ROWS,
+];
+
+/** Buckets on the primary opcode (bits 0..5 in the ISA's numbering: 31..26 from the right). */
+export const PPC_TABLE = new DecodeTable<PpcHandler>(entries(ROWS), [26, 27, 28, 29, 30, 31]);

@@ -1,0 +1,69 @@
+/**
+ * Fixed-point rotate instructions (Power ISA 3.0 Book I 3.3.14.1): rlwinm, rlwnm, rlwimi (M form)
+ * and rldicl, rldicr, rldic, rldimi, rldcl, rldcr (MD and MDS forms).
+ *
+ * Word rotates rotate the low word duplicated into both halves (ROTL32), so a wrapping mask
+ * (mb > me) lets the rotated word through into the high half too, as the ISA defines.
+ */
+import type { Temp } from '../../ir/block';
+import type { PpcContext, PpcHandler } from '../context';
+
+/** MASK(mb, me) in the ISA's bit numbering (bit 0 most significant), 64 bits wide; wraps when mb > me. */
+export function mask64(mb: number, me: number): bigint {
+  const fromMb = (1n << BigInt(64 - mb)) - 1n;
+  const toMe = ~((1n << BigInt(63 - me)) - 1n) & ((1n << 64n) - 1n);
+  return mb <= me ? fromMb & toMe : fromMb | toMe;
+}
+
+/** ROTL32(low word of rs, n): the rotated word in both halves of an i64. */
+function rotl32(ctx: PpcContext, rs: number, n: Temp): Temp {
+  const b = ctx.b;
+  const r = b.zext(b.binary('rotl', ctx.w(rs), n));
+  return b.or(r, b.shl(r, b.i64(32)));
+}
+
+/** RA = (rotated & m) | (RA & ~m) when inserting, else rotated & m. */
+function finish(ctx: PpcContext, f: Record<string, number>, rotated: Temp, m: bigint, insert: boolean): boolean {
+  const b = ctx.b;
+  let r = b.and(rotated, b.i64(m));
+  if (insert) r = b.or(r, b.and(ctx.r(f.ra), b.i64(~m)));
+  ctx.setRc(f.ra, r, f.rc);
+  return true;
+}
+
+const rlwinm: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, ctx.b.i32(f.sh)), mask64(f.mb + 32, f.me + 32), false);
+const rlwimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, ctx.b.i32(f.sh)), mask64(f.mb + 32, f.me + 32), true);
+const rlwnm: PpcHandler = (ctx, f) => {
+  const n = ctx.b.and(ctx.w(f.rb), ctx.b.i32(31));
+  return finish(ctx, f, rotl32(ctx, f.rs, n), mask64(f.mb + 32, f.me + 32), false);
+};
+
+/** MD-form shift and mask-boundary fields (their sixth bit is encoded last). */
+const sh6 = (f: Record<string, number>): number => (f.sh5 << 5) | f.sh;
+const mb6 = (f: Record<string, number>): number => (f.mb5 << 5) | f.mb;
+const rotl64 = (ctx: PpcContext, rs: number, n: number): Temp => ctx.b.binary('rotl', ctx.r(rs), ctx.b.i64(n));
+
+const rldicl: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63), false);
+const rldicr: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(0, mb6(f)), false);
+const rldic: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63 - sh6(f)), false);
+const rldimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63 - sh6(f)), true);
+/** rldcl/rldcr: rotate by RB's low 6 bits. */
+const rldc =
+  (left: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const rotated = b.binary('rotl', ctx.r(f.rs), b.and(ctx.r(f.rb), b.i64(63)));
+    return finish(ctx, f, rotated, left ? mask64(mb6(f), 63) : mask64(0, mb6(f)), false);
+  };
+
+export const ROTATE_ROWS = [
+  ['010101 rs:5 ra:5 sh:5 mb:5 me:5 rc:1', 'rlwinm', rlwinm],
+  ['010100 rs:5 ra:5 sh:5 mb:5 me:5 rc:1', 'rlwimi', rlwimi],
+  ['010111 rs:5 ra:5 rb:5 mb:5 me:5 rc:1', 'rlwnm', rlwnm],
+  ['011110 rs:5 ra:5 sh:5 mb:5 mb5:1 000 sh5:1 rc:1', 'rldicl', rldicl],
+  ['011110 rs:5 ra:5 sh:5 mb:5 mb5:1 001 sh5:1 rc:1', 'rldicr', rldicr],
+  ['011110 rs:5 ra:5 sh:5 mb:5 mb5:1 010 sh5:1 rc:1', 'rldic', rldic],
+  ['011110 rs:5 ra:5 sh:5 mb:5 mb5:1 011 sh5:1 rc:1', 'rldimi', rldimi],
+  ['011110 rs:5 ra:5 rb:5 mb:5 mb5:1 1000 rc:1', 'rldcl', rldc(true)],
+  ['011110 rs:5 ra:5 rb:5 mb:5 mb5:1 1001 rc:1', 'rldcr', rldc(false)],
+] as const;

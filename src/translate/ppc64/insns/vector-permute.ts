@@ -1,0 +1,187 @@
+/**
+ * Vector and VSX permutes, splats, merges and bitwise logic (Power ISA 3.0 Book I 6.8, 6.9.1, 7.6):
+ * vperm, vsldoi, vsplt{b,h,w}, vspltis{b,h,w}, vmrg{h,l}{b,h,w}, xxpermdi, xxsldwi, xxmrg{h,l}w,
+ * xxspltw, xxsel, vsel, the VMX and VSX logical operations, and vgbbd.
+ *
+ * Fixed permutes are i8x16.shuffle with selectors computed from PowerPC element numbers
+ * (lanes.ts); vperm's run-time control goes through two swizzles.
+ */
+import type { Temp } from '../../ir/block';
+import { defineHelper } from '../../ir/helpers';
+import type { PpcContext, PpcHandler } from '../context';
+import { shuffleOfElements } from '../lanes';
+import { bits } from './forms';
+
+/** Byte elements of a permute of element size `size`: element e of the 32-byte pair as bytes. */
+function bytesOf(elements: readonly number[], size: number): number[] {
+  return elements.flatMap((e) => Array.from({ length: size }, (_, i) => e * size + i));
+}
+
+/** result = shuffle of a||b by PowerPC byte elements. */
+function permute(ctx: PpcContext, a: Temp, c: Temp, byteElements: readonly number[]): Temp {
+  return ctx.b.vop('i8x16.shuffle', [a, c], shuffleOfElements(byteElements));
+}
+
+const vsldoi: PpcHandler = (ctx, f) => {
+  const elements = Array.from({ length: 16 }, (_, k) => f.shb + k);
+  ctx.setV(f.vrt, permute(ctx, ctx.v(f.vra), ctx.v(f.vrb), elements));
+  return true;
+};
+
+/** vperm: byte k = (VRA||VRB)[VRC byte k & 31], as two swizzles (out-of-range indices give 0). */
+const vperm: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const splat = (n: number): Temp => b.vop('i8x16.splat', [b.i32(n)]);
+  const index = b.vop('v128.and', [ctx.v(f.vrc), splat(31)]);
+  // Element e of VRA is wasm lane 15-e; element e of VRB (e >= 16) is lane 31-e of VRB.
+  const fromA = b.vop('i8x16.swizzle', [ctx.v(f.vra), b.vop('i8x16.sub', [splat(15), index])]);
+  const fromB = b.vop('i8x16.swizzle', [ctx.v(f.vrb), b.vop('i8x16.sub', [splat(31), index])]);
+  ctx.setV(f.vrt, b.vop('v128.or', [fromA, fromB]));
+  return true;
+};
+
+/** vsplt{b,h,w}: element uim of VRB in every element. */
+const vsplt =
+  (size: 1 | 2 | 4): PpcHandler =>
+  (ctx, f) => {
+    const count = 16 / size;
+    if (f.uim >= count) return false;
+    const v = ctx.v(f.vrb);
+    ctx.setV(f.vrt, permute(ctx, v, v, bytesOf(Array(count).fill(f.uim), size)));
+    return true;
+  };
+/** vspltis{b,h,w}: the sign-extended 5-bit immediate in every element. */
+const vspltis =
+  (shape: 'i8x16' | 'i16x8' | 'i32x4'): PpcHandler =>
+  (ctx, f) => {
+    ctx.setV(f.vrt, ctx.b.vop(`${shape}.splat`, [ctx.b.i32(f.sim)]));
+    return true;
+  };
+
+/** vmrgh (high = false) / vmrgl: elements of VRA and VRB interleaved from the first or second half. */
+const merge =
+  (size: 1 | 2 | 4, low: boolean, vsx = false): PpcHandler =>
+  (ctx, f) => {
+    const count = 16 / size;
+    const half = count / 2;
+    const elements: number[] = [];
+    for (let i = 0; i < half; i++) elements.push((low ? half : 0) + i, count + (low ? half : 0) + i);
+    const [a, c] = vsx ? [ctx.vs(xa(f)), ctx.vs(xb(f))] : [ctx.v(f.vra), ctx.v(f.vrb)];
+    const r = permute(ctx, a, c, bytesOf(elements, size));
+    if (vsx) ctx.setVs(xt(f), r);
+    else ctx.setV(f.vrt, r);
+    return true;
+  };
+
+// XX3-form register numbers (AX, BX, TX extend A, B, T to 6 bits).
+const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
+const xa = (f: Record<string, number>): number => (f.ax << 5) | f.a;
+const xb = (f: Record<string, number>): number => (f.bx << 5) | f.b;
+
+/** xxpermdi: doubleword DM[0] of XA, then DM[1] of XB. */
+const xxpermdi: PpcHandler = (ctx, f) => {
+  const d0 = (f.dm >> 1) & 1;
+  const d1 = f.dm & 1;
+  const elements = [...Array.from({ length: 8 }, (_, i) => d0 * 8 + i), ...Array.from({ length: 8 }, (_, i) => 16 + d1 * 8 + i)];
+  ctx.setVs(xt(f), permute(ctx, ctx.vs(xa(f)), ctx.vs(xb(f)), elements));
+  return true;
+};
+/** xxsldwi: words shw..shw+3 of XA||XB. */
+const xxsldwi: PpcHandler = (ctx, f) => {
+  const elements = Array.from({ length: 16 }, (_, k) => f.shw * 4 + k);
+  ctx.setVs(xt(f), permute(ctx, ctx.vs(xa(f)), ctx.vs(xb(f)), elements));
+  return true;
+};
+const xxspltw: PpcHandler = (ctx, f) => {
+  const v = ctx.vs(xb(f));
+  ctx.setVs(xt(f), permute(ctx, v, v, bytesOf([f.uim, f.uim, f.uim, f.uim], 4)));
+  return true;
+};
+
+type Logic = (ctx: PpcContext, a: Temp, c: Temp) => Temp;
+const vnot = (ctx: PpcContext, v: Temp): Temp => ctx.b.vop('v128.not', [v]);
+const LOGIC: readonly [string, number, number, Logic][] = [
+  // [name, VMX VX opcode, VSX XX3 opcode, operation]
+  ['and', 1028, 130, (c, a, d) => c.b.vop('v128.and', [a, d])],
+  ['andc', 1092, 138, (c, a, d) => c.b.vop('v128.andnot', [a, d])],
+  ['or', 1156, 146, (c, a, d) => c.b.vop('v128.or', [a, d])],
+  ['xor', 1220, 154, (c, a, d) => c.b.vop('v128.xor', [a, d])],
+  ['nor', 1284, 162, (c, a, d) => vnot(c, c.b.vop('v128.or', [a, d]))],
+  ['orc', 1348, 170, (c, a, d) => c.b.vop('v128.or', [a, vnot(c, d)])],
+  ['nand', 1412, 178, (c, a, d) => vnot(c, c.b.vop('v128.and', [a, d]))],
+  ['eqv', 1668, 186, (c, a, d) => vnot(c, c.b.vop('v128.xor', [a, d]))],
+];
+const vmxLogic =
+  (op: Logic): PpcHandler =>
+  (ctx, f) => (ctx.setV(f.vrt, op(ctx, ctx.v(f.vra), ctx.v(f.vrb))), true);
+const vsxLogic =
+  (op: Logic): PpcHandler =>
+  (ctx, f) => (ctx.setVs(xt(f), op(ctx, ctx.vs(xa(f)), ctx.vs(xb(f)))), true);
+
+/** vsel / xxsel: bits of the second source where the mask is 1, of the first where 0. */
+const vsel: PpcHandler = (ctx, f) => {
+  ctx.setV(f.vrt, ctx.b.vop('v128.bitselect', [ctx.v(f.vrb), ctx.v(f.vra), ctx.v(f.vrc)]));
+  return true;
+};
+const xxsel: PpcHandler = (ctx, f) => {
+  const xc = (f.cx << 5) | f.c;
+  ctx.setVs(xt(f), ctx.b.vop('v128.bitselect', [ctx.vs(xb(f)), ctx.vs(xa(f)), ctx.vs(xc)]));
+  return true;
+};
+
+/** vgbbd's doubleword operation: the 8x8 bit matrix of the bytes transposed. */
+const gatherBitsByBytes = defineHelper({
+  name: 'ppc64_vgbbd',
+  params: ['i64'],
+  result: 'i64',
+  impl: (_ctx, x) => {
+    const v = BigInt.asUintN(64, x as bigint);
+    let r = 0n;
+    // Byte i (from the most significant) bit j (from the most significant) -> byte j bit i.
+    for (let i = 0; i < 8; i++) {
+      for (let j = 0; j < 8; j++) {
+        if ((v >> BigInt(63 - (i * 8 + j))) & 1n) r |= 1n << BigInt(63 - (j * 8 + i));
+      }
+    }
+    return r;
+  },
+});
+const vgbbd: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const v = ctx.v(f.vrb);
+  const lanes = [0, 1].map((l) => b.call(gatherBitsByBytes, [b.vop('i64x2.extract_lane', [v], l)])!);
+  ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [lanes[0]!]), lanes[1]!], 1));
+  return true;
+};
+
+const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
+const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
+const SPLAT = (xo: number): string => `000100 vrt:5 uim:5 vrb:5 ${bits(xo, 11)}`;
+const SPLAT_IMM = (xo: number): string => `000100 vrt:5 sim:s5 00000 ${bits(xo, 11)}`;
+
+export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
+  ['000100 vrt:5 vra:5 vrb:5 vrc:5 101011', 'vperm', vperm],
+  ['000100 vrt:5 vra:5 vrb:5 0 shb:4 101100', 'vsldoi', vsldoi],
+  ['000100 vrt:5 vra:5 vrb:5 vrc:5 101010', 'vsel', vsel],
+  [SPLAT(524), 'vspltb', vsplt(1)],
+  [SPLAT(588), 'vsplth', vsplt(2)],
+  [SPLAT(652), 'vspltw', vsplt(4)],
+  [SPLAT_IMM(780), 'vspltisb', vspltis('i8x16')],
+  [SPLAT_IMM(844), 'vspltish', vspltis('i16x8')],
+  [SPLAT_IMM(908), 'vspltisw', vspltis('i32x4')],
+  [VX(12), 'vmrghb', merge(1, false)],
+  [VX(76), 'vmrghh', merge(2, false)],
+  [VX(140), 'vmrghw', merge(4, false)],
+  [VX(268), 'vmrglb', merge(1, true)],
+  [VX(332), 'vmrglh', merge(2, true)],
+  [VX(396), 'vmrglw', merge(4, true)],
+  [VX(1292), 'vgbbd', vgbbd],
+  ...LOGIC.map(([name, vmx, , op]) => [VX(vmx), `v${name}`, vmxLogic(op)] as const),
+  ...LOGIC.map(([name, , vsx, op]) => [XX3(vsx), `xxl${name}`, vsxLogic(op)] as const),
+  ['111100 t:5 a:5 b:5 0 dm:2 01010 ax:1 bx:1 tx:1', 'xxpermdi', xxpermdi],
+  ['111100 t:5 a:5 b:5 0 shw:2 00010 ax:1 bx:1 tx:1', 'xxsldwi', xxsldwi],
+  [XX3(18), 'xxmrghw', merge(4, false, true)],
+  [XX3(50), 'xxmrglw', merge(4, true, true)],
+  [`111100 t:5 000 uim:2 b:5 ${bits(164, 9)} bx:1 tx:1`, 'xxspltw', xxspltw],
+  ['111100 t:5 a:5 b:5 c:5 11 cx:1 ax:1 bx:1 tx:1', 'xxsel', xxsel],
+];

@@ -1,0 +1,194 @@
+/**
+ * VSX scalar and vector floating-point instructions (Power ISA 3.0 Book I 7.6): scalar
+ * double-precision arithmetic and multiply-add (A and M forms), single-precision arithmetic
+ * (results rounded to single, kept in double format like the FPU's), compares, sign operations,
+ * max/min, square root, rounding, the conversions between double, single and integer formats,
+ * and the basic vector double- and single-precision arithmetic.
+ *
+ * Scalar results go to doubleword 0 of XT; doubleword 1 is undefined by the ISA and kept.
+ */
+import type { Temp } from '../../ir/block';
+import type { PpcContext, PpcHandler } from '../context';
+import { dwordLane, wordLane } from '../lanes';
+import { bits } from './forms';
+import { fpArith, fpCompare, fpFromInt, fpToInt, type FpOpName, type IntConversion } from './fp-common';
+import { roundToIntegral } from './fp';
+import { withDword0 } from './vsx-load-store';
+
+const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
+const xa = (f: Record<string, number>): number => (f.ax << 5) | f.a;
+const xb = (f: Record<string, number>): number => (f.bx << 5) | f.b;
+
+/** Doubleword 0 of VSR n as f64. */
+const scalar = (ctx: PpcContext, n: number): Temp => ctx.b.vop('f64x2.extract_lane', [ctx.vs(n)], dwordLane(0));
+const setScalar = (ctx: PpcContext, n: number, v: Temp): void => ctx.setVs(n, withDword0(ctx, n, v));
+
+/** xs{add,sub,mul,div}{dp,sp}: XT = XA op XB. */
+const binary =
+  (op: FpOpName, single: boolean): PpcHandler =>
+  (ctx, f) => {
+    setScalar(ctx, xt(f), fpArith(ctx, op, [scalar(ctx, xa(f)), scalar(ctx, xb(f))], single));
+    return true;
+  };
+/**
+ * Multiply-adds: the A form computes XA * XB (+/-) XT, the M form XA * XT (+/-) XB
+ * (fpArith's fused operations take multiplicands then addend).
+ */
+const fused =
+  (op: FpOpName, mForm: boolean, single: boolean): PpcHandler =>
+  (ctx, f) => {
+    const a = scalar(ctx, xa(f));
+    const t = scalar(ctx, xt(f));
+    const b = scalar(ctx, xb(f));
+    setScalar(ctx, xt(f), fpArith(ctx, op, mForm ? [a, t, b] : [a, b, t], single));
+    return true;
+  };
+const unary =
+  (op: FpOpName, single: boolean): PpcHandler =>
+  (ctx, f) => {
+    setScalar(ctx, xt(f), fpArith(ctx, op, [scalar(ctx, xb(f))], single));
+    return true;
+  };
+
+const compare =
+  (ordered: boolean): PpcHandler =>
+  (ctx, f) => {
+    ctx.setCr(f.bf, fpCompare(ctx, scalar(ctx, xa(f)), scalar(ctx, xb(f)), ordered));
+    return true;
+  };
+
+const SIGN = -(2n ** 63n);
+const signOp =
+  (op: (ctx: PpcContext, v: Temp, f: Record<string, number>) => Temp): PpcHandler =>
+  (ctx, f) => {
+    const v = ctx.b.vop('i64x2.extract_lane', [ctx.vs(xb(f))], dwordLane(0));
+    setScalar(ctx, xt(f), op(ctx, v, f));
+    return true;
+  };
+
+/** xsmaxdp/xsmindp: a NaN operand loses to a number. */
+const maxMin =
+  (max: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const a = scalar(ctx, xa(f));
+    const c = scalar(ctx, xb(f));
+    const both = b.binary(max ? 'fmax' : 'fmin', a, c);
+    setScalar(ctx, xt(f), b.select(b.compare('ne', a, a), c, b.select(b.compare('ne', c, c), a, both)));
+    return true;
+  };
+
+const toInt =
+  (conv: IntConversion): PpcHandler =>
+  (ctx, f) => {
+    setScalar(ctx, xt(f), fpToInt(ctx, scalar(ctx, xb(f)), conv));
+    return true;
+  };
+const fromInt =
+  (unsigned: boolean, single: boolean): PpcHandler =>
+  (ctx, f) => {
+    const v = ctx.b.vop('i64x2.extract_lane', [ctx.vs(xb(f))], dwordLane(0));
+    setScalar(ctx, xt(f), fpFromInt(ctx, v, unsigned, single));
+    return true;
+  };
+const roundInt =
+  (mode: 'nearest' | 'zero' | 'up' | 'down'): PpcHandler =>
+  (ctx, f) => {
+    setScalar(ctx, xt(f), roundToIntegral(ctx, scalar(ctx, xb(f)), mode));
+    return true;
+  };
+
+/** xscvdpsp(n): the double rounded to single, in words 0 and 1 of XT. */
+const toSingleFormat: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const single = b.convert('fdemote', 'f32', scalar(ctx, xb(f)));
+  ctx.setVs(xt(f), b.vop('f32x4.splat', [single]));
+  return true;
+};
+/** xscvspdp(n): word 0 of XB, a single, widened to double. */
+const fromSingleFormat: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const single = b.vop('f32x4.extract_lane', [ctx.vs(xb(f))], wordLane(0));
+  setScalar(ctx, xt(f), b.convert('fpromote', 'f64', single));
+  return true;
+};
+
+/** Vector arithmetic, lane-wise native (round to nearest; FPSCR not updated). */
+const vector =
+  (op: string): PpcHandler =>
+  (ctx, f) => {
+    ctx.setVs(xt(f), ctx.b.vop(op, [ctx.vs(xa(f)), ctx.vs(xb(f))]));
+    return true;
+  };
+
+const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
+const XX2 = (xo: number): string => `111100 t:5 00000 b:5 ${bits(xo, 9)} bx:1 tx:1`;
+const XX3_CMP = (xo: number): string => `111100 bf:3 00 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 0`;
+
+/** [XX3 opcode of the dp form, of the sp form, mnemonic stem, operation]. */
+const BINARY: readonly [number, number, string, FpOpName][] = [
+  [32, 0, 'xsadd', 'add'],
+  [40, 8, 'xssub', 'sub'],
+  [48, 16, 'xsmul', 'mul'],
+  [56, 24, 'xsdiv', 'div'],
+];
+/** [XX3 opcode of the A-form dp, mnemonic stem, operation]; M = A + 8, sp = dp - 32. */
+const FUSED: readonly [number, string, FpOpName][] = [
+  [33, 'xsmadd', 'madd'],
+  [49, 'xsmsub', 'msub'],
+  [161, 'xsnmadd', 'nmadd'],
+  [177, 'xsnmsub', 'nmsub'],
+];
+
+export const VSX_SCALAR_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
+  ...BINARY.flatMap(([dp, sp, name, op]) => [
+    [XX3(dp), `${name}dp`, binary(op, false)] as const,
+    [XX3(sp), `${name}sp`, binary(op, true)] as const,
+  ]),
+  ...FUSED.flatMap(([dp, name, op]) => [
+    [XX3(dp), `${name}adp`, fused(op, false, false)] as const,
+    [XX3(dp + 8), `${name}mdp`, fused(op, true, false)] as const,
+    [XX3(dp - 32), `${name}asp`, fused(op, false, true)] as const,
+    [XX3(dp - 24), `${name}msp`, fused(op, true, true)] as const,
+  ]),
+  [XX3_CMP(35), 'xscmpudp', compare(false)],
+  [XX3_CMP(43), 'xscmpodp', compare(true)],
+  [XX3(176), 'xscpsgndp', signOp((c, v, f) => {
+    const signOfA = c.b.and(c.b.vop('i64x2.extract_lane', [c.vs(xa(f))], dwordLane(0)), c.b.i64(SIGN));
+    return c.b.or(c.b.and(v, c.b.i64(~SIGN)), signOfA);
+  })],
+  [XX3(160), 'xsmaxdp', maxMin(true)],
+  [XX3(168), 'xsmindp', maxMin(false)],
+  [XX2(345), 'xsabsdp', signOp((c, v) => c.b.and(v, c.b.i64(~SIGN)))],
+  [XX2(377), 'xsnegdp', signOp((c, v) => c.b.xor(v, c.b.i64(SIGN)))],
+  [XX2(361), 'xsnabsdp', signOp((c, v) => c.b.or(v, c.b.i64(SIGN)))],
+  [XX2(75), 'xssqrtdp', unary('sqrt', false)],
+  [XX2(11), 'xssqrtsp', unary('sqrt', true)],
+  [XX2(90), 'xsredp', unary('re', false)],
+  [XX2(74), 'xsrsqrtedp', unary('rsqrte', false)],
+  [XX2(281), 'xsrsp', unary('rsp', true)],
+  [XX2(73), 'xsrdpi', roundInt('nearest')],
+  [XX2(89), 'xsrdpiz', roundInt('zero')],
+  [XX2(105), 'xsrdpip', roundInt('up')],
+  [XX2(121), 'xsrdpim', roundInt('down')],
+  [XX2(344), 'xscvdpsxds', toInt({ width: 64, unsigned: false, truncate: true })],
+  [XX2(88), 'xscvdpsxws', toInt({ width: 32, unsigned: false, truncate: true })],
+  [XX2(328), 'xscvdpuxds', toInt({ width: 64, unsigned: true, truncate: true })],
+  [XX2(72), 'xscvdpuxws', toInt({ width: 32, unsigned: true, truncate: true })],
+  [XX2(376), 'xscvsxddp', fromInt(false, false)],
+  [XX2(360), 'xscvuxddp', fromInt(true, false)],
+  [XX2(312), 'xscvsxdsp', fromInt(false, true)],
+  [XX2(296), 'xscvuxdsp', fromInt(true, true)],
+  [XX2(265), 'xscvdpsp', toSingleFormat],
+  [XX2(267), 'xscvdpspn', toSingleFormat],
+  [XX2(329), 'xscvspdp', fromSingleFormat],
+  [XX2(331), 'xscvspdpn', fromSingleFormat],
+  [XX3(96), 'xvadddp', vector('f64x2.add')],
+  [XX3(104), 'xvsubdp', vector('f64x2.sub')],
+  [XX3(112), 'xvmuldp', vector('f64x2.mul')],
+  [XX3(120), 'xvdivdp', vector('f64x2.div')],
+  [XX3(64), 'xvaddsp', vector('f32x4.add')],
+  [XX3(72), 'xvsubsp', vector('f32x4.sub')],
+  [XX3(80), 'xvmulsp', vector('f32x4.mul')],
+  [XX3(88), 'xvdivsp', vector('f32x4.div')],
+];
