@@ -118,6 +118,15 @@ function getcpu(proc: GuestProcess, [cpu, node]: SyscallArgs): number {
   return hostSyscall('getcpu', ...(hosts as number[]), 0);
 }
 
+/** syslog actions that fill the buffer (READ, READ_ALL, READ_CLEAR); the others take no buffer. */
+const SYSLOG_READS: ReadonlySet<number> = new Set([2, 3, 4]);
+
+function syslog(proc: GuestProcess, [type, buf, length]: SyscallArgs): number {
+  if (!SYSLOG_READS.has(int(type))) return hostSyscall('syslog', int(type), 0, int(length));
+  const host = guestRange(proc, buf!, Math.max(0, int(length)), true);
+  return host === undefined ? -E.EFAULT : hostSyscall('syslog', int(type), host, int(length));
+}
+
 function passInts(name: string) {
   return (_proc: GuestProcess, args: SyscallArgs): number => hostSyscall(name, ...args.map(int));
 }
@@ -168,6 +177,9 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   sched_get_priority_max: syscall('d', passInts('sched_get_priority_max')),
   sched_get_priority_min: syscall('d', passInts('sched_get_priority_min')),
   getcpu: syscall('xxx', getcpu),
+  ioprio_get: syscall('dd', passInts('ioprio_get')),
+  ioprio_set: syscall('ddd', passInts('ioprio_set')),
+  syslog: syscall('dxd', syslog),
   getrandom: syscall('xdd', fillsBuffer('getrandom', 0, (a) => a[1]!)),
   umask: syscall('o', passInts('umask')),
   setsid: syscall('', passInts('setsid')),
