@@ -1,0 +1,60 @@
+/**
+ * Whole guest programs under tsemu and under qemu-aarch64 with -strace: the same syscalls, in the
+ * same order, succeeding or failing with the same errno. (Argument text and addresses differ
+ * between the two, and QEMU prints calls it has no name for as "Unknown syscall N"; only names and
+ * outcomes are compared.)
+ */
+import { describe, expect, it } from 'vitest';
+import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
+import { runUnderBoth } from '../lib/oracle';
+import { AARCH64, guestProgram } from '../lib/targets';
+
+const NAMES = new Map(Object.entries(aarch64Abi.syscallNumbers).map(([name, nr]) => [nr, name]));
+
+/** Where tsemu follows the brief rather than QEMU 7.2: set_robust_list is stored (QEMU answers ENOSYS). */
+const DELIBERATE: Readonly<Record<string, string>> = { set_robust_list: 'ok' };
+
+function outcome(result: string): string {
+  return result.startsWith('-1 errno=') ? result.split(' ')[1]! : 'ok';
+}
+
+/**
+ * [name, outcome] per logged syscall: 'ok', 'errno=N', or 'noreturn'. A call's result may come on a
+ * later line when the call itself wrote to stderr between the two halves of QEMU's line.
+ */
+function calls(stderr: string): [string, string][] {
+  const out: [string, string][] = [];
+  let pending: string | undefined;
+  const settle = (result: string) => {
+    out.push([pending!, DELIBERATE[pending!] ?? result]);
+    pending = undefined;
+  };
+  for (const line of stderr.split('\n')) {
+    const unknown = /^\d+ Unknown syscall (\d+)$/.exec(line);
+    // The call's own output may follow its closing parenthesis, its result then comes later.
+    const call = /^\d+ (\w+)\(.*?\)(?: = (.*)$)?/.exec(line);
+    if (unknown || call) {
+      if (pending) settle('noreturn');
+      pending = unknown ? (NAMES.get(Number(unknown[1])) ?? unknown[1]!) : call![1]!;
+      if (unknown) settle('errno=38');
+      else if (call![2] !== undefined) settle(outcome(call![2]));
+      continue;
+    }
+    const late = /(?:^| )= (-1 errno=\d+.*|\S+)$/.exec(line);
+    if (pending && late) settle(outcome(late[1]!));
+  }
+  if (pending) settle('noreturn');
+  return out;
+}
+
+describe('-strace: the same syscalls with the same outcomes as qemu-aarch64', () => {
+  for (const name of ['hello', 'fileio', 'dirlist', 'sysinfo', 'time_funcs']) {
+    it(name, async () => {
+      const { tsemu, qemu } = await runUnderBoth(AARCH64, { program: guestProgram(AARCH64, name), emulatorArgs: ['-strace'] });
+      const expected = calls(qemu.stderr);
+      expect(expected.length).toBeGreaterThan(5);
+      expect(calls(tsemu.stderr)).toEqual(expected);
+      expect(tsemu.stdout).toBe(qemu.stdout);
+    });
+  }
+});
