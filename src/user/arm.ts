@@ -1,7 +1,8 @@
 /**
  * The 32-bit ARM Linux user-mode target (EABI): `svc 0` with the number in r7, arguments in
  * r0..r6, the result in r0; the ARM private syscalls set_tls (TPIDRURO) and cacheflush
- * (discards translations of the range), which need the CPU state and so live here.
+ * (discards translations of the range), which need the CPU state and so live here; and the kuser
+ * helpers page (arm-kuser.ts).
  */
 import type { LinuxAbi, SyscallEntry } from '../syscalls/abi';
 import { armAbi } from '../syscalls/abi/arm';
@@ -9,6 +10,7 @@ import { syscall } from '../syscalls/linux/define';
 import { armFrontend } from '../translate/arm/frontend';
 import { TPIDRURO, reg } from '../translate/arm/state';
 import { STATE_PC } from '../translate/frontend';
+import { mapKuserHelpers } from './arm-kuser';
 import type { UserTarget } from './target';
 
 export const armTarget: UserTarget = {
@@ -25,6 +27,7 @@ export const armTarget: UserTarget = {
   setSyscallResult: (state, base, result) => state.setUint32(base + reg(0), Number(BigInt.asUintN(32, BigInt(result))), true),
   // `svc` is 4 bytes in ARM state and 2 in Thumb state (bit 0 of the pc).
   syscallLength: (state, base) => (state.getUint32(base + STATE_PC, true) & 1 ? 2 : 4),
+  prepareAddressSpace: mapKuserHelpers,
 };
 
 const PRIVATE: Readonly<Record<string, SyscallEntry['definition']>> = {

@@ -4,6 +4,7 @@
  */
 import type { Endian } from '../translate/ir/ops';
 import type { Frontend } from '../translate/frontend';
+import type { AddressSpace } from '../memory/address-space';
 
 export interface UserTarget {
   /** Name as in the binary's name: tsemu-<name>. */
@@ -20,6 +21,8 @@ export interface UserTarget {
   setSyscallResult(state: DataView, base: number, result: number): void;
   /** Bytes of the syscall instruction at state pc (execution resumes after it). */
   syscallLength(state: DataView, base: number): number;
+  /** Maps what the target's kernel provides in every process besides the ELF image (ARM's kuser helpers page). */
+  prepareAddressSpace?(space: AddressSpace): void;
 }
 
 /** Reads a 64-bit register as a signed number (exact within +-2^53). */

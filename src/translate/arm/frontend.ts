@@ -72,21 +72,22 @@ export const armFrontend: Frontend = {
     const bit = thumb ? 1 : 0;
     const start = pc - bit;
     const ctx = new ArmContext(b, thumb);
+    const pcOf = (address: number): number => (address | bit) >>> 0;
     let at = start;
     let count = 0;
     let it = 0;
     while (!ctx.ended) {
       const fetched = fetch(code, at, thumb);
       if (fetched === undefined) {
-        b.insnStart(at | bit);
+        b.insnStart(pcOf(at));
         if (count === 0) ctx.trap(TrapKind.MemoryFault, b.i64(at));
-        else ctx.jump(at | bit);
+        else ctx.jump(pcOf(at));
         break;
       }
       ctx.pc = at;
       ctx.insn = fetched.insn;
       ctx.size = fetched.size;
-      b.insnStart(at | bit);
+      b.insnStart(pcOf(at));
       if (thumb) {
         ctx.inIT = it !== 0;
         ctx.itState = advanceIT(it);
@@ -100,7 +101,7 @@ export const armFrontend: Frontend = {
       at += fetched.size;
       count++;
       if (!ctx.ended && it === 0 && (count >= options.maxInsns || (at & PAGE_MASK) !== (start & PAGE_MASK))) {
-        ctx.jump(at | bit);
+        ctx.jump(pcOf(at));
       }
     }
     return b.finish(pc, at, count, ctx.successors);

@@ -26,9 +26,11 @@ export const FPSCR = NF + 32;
 /** Exclusive monitor: address (i64, all-ones when clear) and the value loaded (i64, ldrexd pairs). */
 export const EXCL_ADDR = NF + 40;
 export const EXCL_VAL = NF + 48;
-/** D0..D31, 8 bytes each, so Qn is the 16 bytes of D2n and D2n+1 (little-endian lanes). */
+/**
+ * D0..D31, 8 bytes each, so Qn is the 16 bytes of D2n and D2n+1 (little-endian lanes). S0..S31 are
+ * the halves of D0..D15 (S2n the low word, S2n+1 the high word). Translated code accesses these
+ * slots only as i64 (see insns/fp-registers.ts): the code generator keeps one type per state slot.
+ */
 export const DREG_BASE = 256;
 export const dreg = (n: number): number => DREG_BASE + n * 8;
-/** S0..S31 are the halves of D0..D15: S2n the low word, S2n+1 the high word. */
-export const sreg = (n: number): number => DREG_BASE + n * 4;
 export const STATE_SIZE_ARM = DREG_BASE + 32 * 8;

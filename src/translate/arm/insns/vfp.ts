@@ -9,7 +9,8 @@
  */
 import type { Temp } from '../../ir/block';
 import type { ArmContext, ArmHandler } from '../context';
-import { CF, FPSCR, NF, VF, ZF, dreg, sreg } from '../state';
+import { CF, FPSCR, NF, VF, ZF } from '../state';
+import { getD, getFp, getS, setD, setFp, setS } from './fp-registers';
 import { coprocessorMove } from './system';
 
 type Row = readonly [string, string, ArmHandler];
@@ -20,10 +21,10 @@ const double = (v: number, x: number): number => (x << 4) | v;
 
 /** Reads/writes an FP operand of the precision `sz` (1: double) selected by an instruction. */
 function fpGet(ctx: ArmContext, sz: number, v: number, x: number): Temp {
-  return sz ? ctx.b.get(dreg(double(v, x)), 'f64') : ctx.b.get(sreg(single(v, x)), 'f32');
+  return getFp(ctx, sz === 1, sz ? double(v, x) : single(v, x));
 }
 function fpSet(ctx: ArmContext, sz: number, v: number, x: number, value: Temp): void {
-  ctx.b.set(sz ? dreg(double(v, x)) : sreg(single(v, x)), value);
+  setFp(ctx, sz ? double(v, x) : single(v, x), value);
 }
 const operands = (ctx: ArmContext, f: Record<string, number>): [Temp, Temp] => [
   fpGet(ctx, f.sz!, f.vn!, f.n!),
@@ -35,10 +36,15 @@ const loadStoreOne: ArmHandler = (ctx, f) => {
   const b = ctx.b;
   const base = f.rn === 15 ? b.i32(ctx.pcRead & ~3) : ctx.r(f.rn!);
   const at = ctx.addr(f.u ? b.add(base, b.i32(f.imm! * 4)) : b.sub(base, b.i32(f.imm! * 4)));
-  const offset = f.sz ? dreg(double(f.vd!, f.d!)) : sreg(single(f.vd!, f.d!));
-  const type = f.sz ? 'i64' : 'i32';
-  if (f.l) b.set(offset, b.load(type, at, f.sz ? 8 : 4));
-  else b.store(at, b.get(offset, type), f.sz ? 8 : 4);
+  if (f.sz) {
+    const n = double(f.vd!, f.d!);
+    if (f.l) setD(ctx, n, b.load('i64', at, 8));
+    else b.store(at, getD(ctx, n), 8);
+  } else {
+    const n = single(f.vd!, f.d!);
+    if (f.l) setS(ctx, n, b.load('i32', at, 4));
+    else b.store(at, getS(ctx, n), 4);
+  }
   return true;
 };
 
@@ -52,13 +58,13 @@ const loadStoreMany: ArmHandler = (ctx, f) => {
   if (count === 0 || first + count > (f.sz ? 32 : 32)) return ctx.undefined();
   const baseValue = ctx.r(f.rn!);
   const start = f.u ? baseValue : b.sub(baseValue, b.i32(words * 4));
-  const type = f.sz ? 'i64' : 'i32';
   const size = f.sz ? 8 : 4;
   for (let k = 0; k < count; k++) {
     const at = ctx.addr(b.add(start, b.i32(k * size)));
-    const offset = f.sz ? dreg(first + k) : sreg(first + k);
-    if (f.l) b.set(offset, b.load(type, at, size));
-    else b.store(at, b.get(offset, type), size);
+    if (f.sz && f.l) setD(ctx, first + k, b.load('i64', at, 8));
+    else if (f.sz) b.store(at, getD(ctx, first + k), 8);
+    else if (f.l) setS(ctx, first + k, b.load('i32', at, 4));
+    else b.store(at, getS(ctx, first + k), 4);
   }
   if (f.w) ctx.setR(f.rn!, f.u ? b.add(baseValue, b.i32(words * 4)) : start);
   return true;
@@ -66,24 +72,26 @@ const loadStoreMany: ArmHandler = (ctx, f) => {
 
 /** VMOV between a core register and a single-precision register. */
 const moveSingle: ArmHandler = (ctx, f) => {
-  const offset = sreg(single(f.vn!, f.n!));
-  if (f.op) ctx.setR(f.rt!, ctx.b.get(offset, 'i32'));
-  else ctx.b.set(offset, ctx.r(f.rt!));
+  const n = single(f.vn!, f.n!);
+  if (f.op) ctx.setR(f.rt!, getS(ctx, n));
+  else setS(ctx, n, ctx.r(f.rt!));
   return true;
 };
 
 /** VMOV between two core registers and a double (or two consecutive singles). */
 const moveTwo: ArmHandler = (ctx, f) => {
-  const low = f.dbl ? dreg(double(f.vm!, f.m!)) : sreg(single(f.vm!, f.m!));
-  const high = low + 4;
+  // The low word is S(2m) of Dm, or Sm; the high word the next single register.
+  const low = f.dbl ? double(f.vm!, f.m!) * 2 : single(f.vm!, f.m!);
   if (f.op) {
-    const lo = ctx.b.get(low, 'i32');
-    const hi = ctx.b.get(high, 'i32');
+    const lo = getS(ctx, low);
+    const hi = getS(ctx, low + 1);
     ctx.setR(f.rt!, lo);
     ctx.setR(f.rt2!, hi);
   } else {
-    ctx.b.set(low, ctx.r(f.rt!));
-    ctx.b.set(high, ctx.r(f.rt2!));
+    const lo = ctx.r(f.rt!);
+    const hi = ctx.r(f.rt2!);
+    setS(ctx, low, lo);
+    setS(ctx, low + 1, hi);
   }
   return true;
 };
@@ -91,9 +99,9 @@ const moveTwo: ArmHandler = (ctx, f) => {
 /** VMOV between a core register and a 32-bit scalar Dn[x] (the 8- and 16-bit lanes are NEON's). */
 const moveScalar: ArmHandler = (ctx, f) => {
   if (f.opc2 !== 0 || (f.opc1! & 2)) return ctx.undefined();
-  const offset = dreg(double(f.vn!, f.n!)) + (f.opc1! & 1) * 4;
-  if (f.op) ctx.setR(f.rt!, ctx.b.get(offset, 'i32'));
-  else ctx.b.set(offset, ctx.r(f.rt!));
+  const word = double(f.vn!, f.n!) * 2 + (f.opc1! & 1);
+  if (f.op) ctx.setR(f.rt!, getS(ctx, word));
+  else setS(ctx, word, ctx.r(f.rt!));
   return true;
 };
 
@@ -194,7 +202,7 @@ const other: ArmHandler = (ctx, f) => {
     case 0b100001:
     case 0b100011: {
       // VCVT integer -> float: the source is a single register holding the integer.
-      const int = b.get(sreg(single(f.vm!, f.m!)), 'i32');
+      const int = getS(ctx, single(f.vm!, f.m!));
       return set(b.convert(f.o3! & 2 ? 'fconv_s' : 'fconv_u', sz ? 'f64' : 'f32', int));
     }
     case 0b110001:
@@ -204,7 +212,7 @@ const other: ArmHandler = (ctx, f) => {
       // VCVT{R} float -> integer into a single register; bit 7 clear rounds to nearest (FPSCR default).
       const value = f.o3! & 2 ? m() : b.unary('fnearest', m());
       const int = b.convert(f.opc2! & 1 ? 'ftrunc_s' : 'ftrunc_u', 'i32', value);
-      b.set(sreg(single(f.vd!, f.d!)), int);
+      setS(ctx, single(f.vd!, f.d!), int);
       return true;
     }
     default:
