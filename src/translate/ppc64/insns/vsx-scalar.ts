@@ -121,6 +121,27 @@ const vector =
     return true;
   };
 
+/** Vector multiply-adds, lane by lane through the fused operation (A form XA*XB+XT, M form XA*XT+XB). */
+const vectorFused =
+  (op: FpOpName, mForm: boolean, single: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const shape = single ? 'f32x4' : 'f64x2';
+    const [va, vt, vb] = [ctx.vs(xa(f)), ctx.vs(xt(f)), ctx.vs(xb(f))];
+    let r = vt;
+    for (let lane = 0; lane < (single ? 4 : 2); lane++) {
+      const get = (v: Temp): Temp => {
+        const x = b.vop(`${shape}.extract_lane`, [v], lane);
+        return single ? b.convert('fpromote', 'f64', x) : x;
+      };
+      const [a, t, c] = [get(va), get(vt), get(vb)];
+      const result = fpArith(ctx, op, mForm ? [a, t, c] : [a, c, t], single);
+      r = b.vop(`${shape}.replace_lane`, [r, single ? b.convert('fdemote', 'f32', result) : result], lane);
+    }
+    ctx.setVs(xt(f), r);
+    return true;
+  };
+
 const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
 const XX2 = (xo: number): string => `111100 t:5 00000 b:5 ${bits(xo, 9)} bx:1 tx:1`;
 const XX3_CMP = (xo: number): string => `111100 bf:3 00 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 0`;
@@ -183,6 +204,15 @@ export const VSX_SCALAR_ROWS: readonly (readonly [string, string, PpcHandler])[]
   [XX2(267), 'xscvdpspn', toSingleFormat],
   [XX2(329), 'xscvspdp', fromSingleFormat],
   [XX2(331), 'xscvspdpn', fromSingleFormat],
+  ...FUSED.flatMap(([dp, name, op]) => {
+    const stem = name.replace('xs', 'xv');
+    return [
+      [XX3(dp + 64), `${stem}adp`, vectorFused(op, false, false)] as const,
+      [XX3(dp + 72), `${stem}mdp`, vectorFused(op, true, false)] as const,
+      [XX3(dp + 32), `${stem}asp`, vectorFused(op, false, true)] as const,
+      [XX3(dp + 40), `${stem}msp`, vectorFused(op, true, true)] as const,
+    ];
+  }),
   [XX3(96), 'xvadddp', vector('f64x2.add')],
   [XX3(104), 'xvsubdp', vector('f64x2.sub')],
   [XX3(112), 'xvmuldp', vector('f64x2.mul')],
