@@ -9,13 +9,14 @@ import { FS_IO_SYSCALLS } from './fs-io';
 import { FS_PATH_SYSCALLS } from './fs-paths';
 import { FS_STAT_SYSCALLS } from './fs-stat';
 import { IOCTL_SYSCALLS } from './ioctl';
+import { legacySyscalls } from './legacy';
 import { MM_SYSCALLS } from './mm';
 import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
 import { SIGNAL_SYSCALLS } from './signals';
 import { TIME_SYSCALLS } from './time';
 
-export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
+const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...FS_IO_SYSCALLS,
   ...FS_PATH_SYSCALLS,
   ...FS_STAT_SYSCALLS,
@@ -26,6 +27,11 @@ export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...PROCESS_SYSCALLS,
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
+};
+
+export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
+  ...legacySyscalls(CURRENT_SYSCALLS),
+  ...CURRENT_SYSCALLS,
 };
 
 /** Number -> entry for an ABI's syscall numbers. */

@@ -1,0 +1,80 @@
+/**
+ * The older path and descriptor syscalls that ABIs with a pre-*at syscall table still number
+ * (PowerPC, x86_64...) and that libcs for them still call (glibc's readlink, unlink, mkdir, time...):
+ * each is its *at or newer successor with the arguments Linux itself supplies (AT_FDCWD, flag 0),
+ * so there is exactly one implementation of each operation.
+ */
+import type { SyscallDefinition } from '../abi';
+import type { SyscallArgs } from '../types';
+import { syscall, type SyscallGroup } from './define';
+import { E } from './guest-access';
+
+/** include/uapi/linux/fcntl.h: the same on every Linux ABI. */
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_REMOVEDIR = 0x200;
+
+type Rewrite = (args: SyscallArgs) => SyscallArgs;
+
+/** The legacy calls: [name, successor, -strace formats, argument rewrite]. */
+const LEGACY: readonly [string, string, string, Rewrite][] = [
+  ['open', 'openat', 'sho', ([path, flags, mode]) => [AT_FDCWD, path!, flags!, mode!]],
+  ['readlink', 'readlinkat', 'sxd', ([path, buf, size]) => [AT_FDCWD, path!, buf!, size!]],
+  ['access', 'faccessat', 'so', ([path, mode]) => [AT_FDCWD, path!, mode!, 0]],
+  ['mkdir', 'mkdirat', 'so', ([path, mode]) => [AT_FDCWD, path!, mode!]],
+  ['mknod', 'mknodat', 'sod', ([path, mode, dev]) => [AT_FDCWD, path!, mode!, dev!]],
+  ['unlink', 'unlinkat', 's', ([path]) => [AT_FDCWD, path!, 0]],
+  ['rmdir', 'unlinkat', 's', ([path]) => [AT_FDCWD, path!, AT_REMOVEDIR]],
+  ['rename', 'renameat', 'ss', ([from, to]) => [AT_FDCWD, from!, AT_FDCWD, to!]],
+  ['link', 'linkat', 'ss', ([from, to]) => [AT_FDCWD, from!, AT_FDCWD, to!, 0]],
+  ['symlink', 'symlinkat', 'ss', ([target, path]) => [target!, AT_FDCWD, path!]],
+  ['chmod', 'fchmodat', 'so', ([path, mode]) => [AT_FDCWD, path!, mode!]],
+  ['chown', 'fchownat', 'sdd', ([path, uid, gid]) => [AT_FDCWD, path!, uid!, gid!, 0]],
+  ['lchown', 'fchownat', 'sdd', ([path, uid, gid]) => [AT_FDCWD, path!, uid!, gid!, AT_SYMLINK_NOFOLLOW]],
+  ['stat', 'newfstatat', 'sx', ([path, buf]) => [AT_FDCWD, path!, buf!, 0]],
+  ['lstat', 'newfstatat', 'sx', ([path, buf]) => [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW]],
+  ['pipe', 'pipe2', 'x', ([fds]) => [fds!, 0]],
+  ['eventfd', 'eventfd2', 'd', ([count]) => [count!, 0]],
+  ['epoll_wait', 'epoll_pwait', 'dxdd', ([epfd, events, max, timeout]) => [epfd!, events!, max!, timeout!, 0, 8]],
+  ['ugetrlimit', 'getrlimit', 'dx', (args) => args],
+  ['getpgrp', 'getpgid', '', () => [0]],
+];
+
+/** Legacy definitions built on `defs` (the generic layer's table); successors it lacks are skipped. */
+export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>): SyscallGroup {
+  const out: Record<string, SyscallDefinition> = {};
+  for (const [name, successor, formats, rewrite] of LEGACY) {
+    const target = defs[successor];
+    if (target) out[name] = syscall(formats, (proc, args) => target.handler(proc, rewrite(args)));
+  }
+  const openat = defs['openat'];
+  if (openat) {
+    // creat(path, mode) = open(path, O_CREAT | O_WRONLY | O_TRUNC, mode) in the guest's flag values.
+    out['creat'] = syscall('so', (proc, [path, mode]) => {
+      const f = proc.abi.openFlags;
+      return openat.handler(proc, [AT_FDCWD, path!, f.O_CREAT | f.O_WRONLY | f.O_TRUNC, mode!]);
+    });
+  }
+  const fcntl = defs['fcntl'];
+  const dup3 = defs['dup3'];
+  if (fcntl && dup3) {
+    // dup2 to itself checks the descriptor and returns it (dup3 refuses equal descriptors).
+    out['dup2'] = syscall('dd', (proc, [from, to]) => {
+      if (from !== to) return dup3.handler(proc, [from!, to!, 0]);
+      const r = fcntl.handler(proc, [from!, proc.abi.fcntlCommands.F_GETFD]);
+      return r < 0 ? r : to!;
+    });
+  }
+  const epollCreate1 = defs['epoll_create1'];
+  if (epollCreate1) out['epoll_create'] = syscall('d', (proc, [size]) => (size! <= 0 ? -E.EINVAL : epollCreate1.handler(proc, [0])));
+  // time(tloc): seconds since the epoch, also stored at tloc when it is not NULL.
+  out['time'] = syscall('x', (proc, [tloc]) => {
+    const now = Math.floor(Date.now() / 1000);
+    if (tloc) {
+      if (!proc.memory.accessible(tloc, proc.abi.wordSize, true)) return -E.EFAULT;
+      proc.memory.write64(tloc, BigInt(now));
+    }
+    return now;
+  });
+  return out;
+}
