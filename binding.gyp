@@ -8,6 +8,13 @@
       "cflags_cc": ["-std=c++17", "-O2"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"]
+    },
+    {
+      "target_name": "tsemu-launcher",
+      "type": "executable",
+      "sources": ["native/launcher/launcher.c"],
+      "defines": ["TSEMU_NODE=\"<!(node -p process.execPath)\""],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]
 }

@@ -1,0 +1,151 @@
+/*
+ * tsemu's binfmt_misc interpreter: a small native executable, because the kernel resolves a
+ * `#!` interpreter inside the caller's root (which breaks in foreign chroots) and a registered
+ * interpreter must be a real ELF file.
+ *
+ * Installed under the names tsemu-<arch>-binfmt and tsemu-<arch>-binfmt-P (links to this file);
+ * the name says which guest architecture to run and, with -P, that the entry was registered with
+ * binfmt_misc's P flag. The kernel starts it as
+ *     interpreter /path/of/binary args...            (without P: argv[0] was replaced by the path)
+ *     interpreter /path/of/binary argv0 args...      (with P: the original argv[0] follows the path)
+ * and since Linux 5.12 also says "P" in AT_FLAGS (AT_FLAGS_PRESERVE_ARGV0), which is honoured as
+ * well. With the O (or C) flag the kernel hands over the opened binary in AT_EXECFD; it is used
+ * only when the path itself cannot be read (an execute-only binary).
+ *
+ * The launcher then runs the Node.js user-mode emulator as
+ *     node <runtime>/bin/tsemu-<arch> [-0 argv0] -- /path/of/binary args...
+ * The runtime is the private directory that `tsemu-binfmt setup-chroot` installs (its own node,
+ * the host libraries node needs, started through the host's dynamic loader so that the foreign
+ * root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in,
+ * with the node it was built for.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#ifndef TSEMU_NODE
+#define TSEMU_NODE "/usr/bin/node"
+#endif
+
+/* Where setup-chroot puts the runtime inside a root file system. */
+#define PRIVATE_RUNTIME "/usr/libexec/tsemu-binfmt"
+
+/* binfmt_misc's P flag as the kernel reports it in AT_FLAGS (include/uapi/linux/binfmts.h). */
+#define AT_FLAGS_PRESERVE_ARGV0 1UL
+
+static const char NAME_PREFIX[] = "tsemu-";
+static const char NAME_SUFFIX[] = "-binfmt";
+
+static void die(const char *message, const char *detail) {
+  fprintf(stderr, "tsemu-binfmt launcher: %s%s%s\n", message, detail ? ": " : "", detail ? detail : "");
+  exit(1);
+}
+
+/* Splits the launcher's own name into the guest architecture and the P marker. */
+static void parse_name(const char *argv0, char *arch, size_t arch_size, int *preserve_by_name) {
+  const char *base = strrchr(argv0, '/');
+  base = base ? base + 1 : argv0;
+  size_t len = strlen(base);
+  *preserve_by_name = len >= 2 && strcmp(base + len - 2, "-P") == 0;
+  if (*preserve_by_name) len -= 2;
+  size_t prefix = sizeof NAME_PREFIX - 1, suffix = sizeof NAME_SUFFIX - 1;
+  if (len <= prefix + suffix || strncmp(base, NAME_PREFIX, prefix) != 0 ||
+      strncmp(base + len - suffix, NAME_SUFFIX, suffix) != 0) {
+    die("must be run as tsemu-<arch>-binfmt[-P], not", base);
+  }
+  size_t arch_len = len - prefix - suffix;
+  if (arch_len >= arch_size) die("architecture name too long", base);
+  memcpy(arch, base + prefix, arch_len);
+  arch[arch_len] = '\0';
+}
+
+static int is_file(const char *path) { return access(path, F_OK) == 0; }
+
+/* snprintf into a PATH_MAX buffer; a path that does not fit is an error, never truncated. */
+static void join(char *out, const char *dir, const char *tail, const char *name) {
+  int len = snprintf(out, PATH_MAX, "%s%s%s", dir, tail, name);
+  if (len < 0 || len >= PATH_MAX) die("path too long", dir);
+}
+
+/* The descriptor of the binary passed by the O/C flags, or -1. */
+static long exec_fd(void) {
+  errno = 0;
+  unsigned long fd = getauxval(AT_EXECFD);
+  return errno == ENOENT || fd > INT_MAX ? -1 : (long)fd;
+}
+
+int main(int argc, char **argv) {
+  char arch[64];
+  int preserve_by_name;
+  parse_name(argv[0], arch, sizeof arch, &preserve_by_name);
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s program [args...]\n", argv[0]);
+    return 1;
+  }
+  int preserve = preserve_by_name || (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0);
+
+  char fd_path[64];
+  const char *program = argv[1];
+  long fd = exec_fd();
+  if (fd >= 0) {
+    if (access(program, R_OK) == 0) {
+      close((int)fd);
+    } else {
+      snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%ld", fd);
+      program = fd_path;
+    }
+  }
+  const char *original_argv0 = preserve && argc >= 3 ? argv[2] : NULL;
+  char **rest = argv + (original_argv0 ? 3 : 2);
+  int rest_count = argc - (original_argv0 ? 3 : 2);
+
+  char script[PATH_MAX], loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX];
+  const char *head[8];
+  int n = 0;
+  join(script, PRIVATE_RUNTIME, "/bin/tsemu-", arch);
+  if (is_file(script)) {
+    join(loader, PRIVATE_RUNTIME, "/host/ld.so", "");
+    join(libs, PRIVATE_RUNTIME, "/host/lib", "");
+    join(node, PRIVATE_RUNTIME, "/host/node", "");
+    head[n++] = loader;
+    head[n++] = "--library-path";
+    head[n++] = libs;
+    head[n++] = node;
+  } else {
+    /* <tree>/build/Release/tsemu-launcher: the tree is two directories up. */
+    char self[PATH_MAX];
+    if (!realpath("/proc/self/exe", self)) {
+      die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", strerror(errno));
+    }
+    for (int up = 0; up < 3; up++) {
+      char *slash = strrchr(self, '/');
+      if (!slash || slash == self) die("cannot locate the tsemu tree from", self);
+      *slash = '\0';
+    }
+    join(script, self, "/bin/tsemu-", arch);
+    if (!is_file(script)) die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", script);
+    join(node, TSEMU_NODE, "", "");
+    head[n++] = node;
+  }
+  head[n++] = script;
+
+  char **args = calloc((size_t)(n + 4 + rest_count + 1), sizeof *args);
+  if (!args) die("out of memory", NULL);
+  int i = 0;
+  for (int h = 0; h < n; h++) args[i++] = (char *)head[h];
+  if (original_argv0) {
+    args[i++] = "-0";
+    args[i++] = (char *)original_argv0;
+  }
+  args[i++] = "--";
+  args[i++] = (char *)program;
+  for (int r = 0; r < rest_count; r++) args[i++] = rest[r];
+  args[i] = NULL;
+  execv(args[0], args);
+  die("cannot run", args[0]);
+  return 1;
+}

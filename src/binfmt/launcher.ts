@@ -1,0 +1,47 @@
+/**
+ * The native launcher (native/launcher/launcher.c, built by node-gyp next to the addon) and the
+ * per-architecture names it is registered under: tsemu-<arch>-binfmt, and tsemu-<arch>-binfmt-P
+ * for entries with the P flag (the launcher reads the architecture and the P marker from its name).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BinfmtTarget } from './targets';
+
+/** The tsemu tree: dist/binfmt/launcher.js -> two levels up. */
+export const TSEMU_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Where setup-chroot installs the runtime inside a root (the launcher looks there first). */
+export const PRIVATE_RUNTIME = '/usr/libexec/tsemu-binfmt';
+
+export function launcherDir(root: string = TSEMU_ROOT): string {
+  return path.join(root, 'build', 'Release');
+}
+
+export function launcherPath(root: string = TSEMU_ROOT): string {
+  return path.join(launcherDir(root), 'tsemu-launcher');
+}
+
+/** The name the kernel starts the launcher under for `target`. */
+export function launcherName(target: BinfmtTarget, preserveArgv0: boolean): string {
+  return `tsemu-${target.arch}-binfmt${preserveArgv0 ? '-P' : ''}`;
+}
+
+/** Makes sure `dir` holds the launcher's per-target names (symbolic links to it); returns the path for `target`. */
+export function ensureLauncherLink(dir: string, target: BinfmtTarget, preserveArgv0: boolean): string {
+  const launcher = path.join(dir, 'tsemu-launcher');
+  if (!fs.existsSync(launcher)) {
+    throw new Error(`${launcher} is missing: build it with node-gyp (npm run build:native)`);
+  }
+  const link = path.join(dir, launcherName(target, preserveArgv0));
+  let current: string | undefined;
+  try {
+    current = fs.readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== 'tsemu-launcher') {
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync('tsemu-launcher', link);
+  }
+  return link;
+}
