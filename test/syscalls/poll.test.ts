@@ -54,6 +54,19 @@ describe('waiting on descriptors', () => {
     call('close', w);
   });
 
+  it('pselect6 renumbers descriptors beyond the first fd_set word and clears the others', () => {
+    const [r, w] = pipe();
+    const high = call('fcntl', r, aarch64Abi.fcntlCommands.F_DUPFD, 70);
+    expect(high).toBe(70);
+    proc.memory.writeBytes(BUF + 128, Buffer.from('x'));
+    call('write', w, BUF + 128, 1);
+    v.setBigUint64(BUF, 1n << BigInt(w), true);
+    v.setBigUint64(BUF + 8, 1n << 6n, true);
+    expect(call('pselect6', 71, BUF, 0, 0, 0, 0)).toBe(1);
+    expect([v.getBigUint64(BUF, true), v.getBigUint64(BUF + 8, true)]).toEqual([0n, 1n << 6n]);
+    for (const fd of [r, w, high]) call('close', fd);
+  });
+
   it('epoll returns the 64-bit user data through the differently packed host struct', () => {
     const [r, w] = pipe();
     const ep = call('epoll_create1', aarch64Abi.openFlags.O_CLOEXEC);

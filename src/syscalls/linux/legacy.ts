@@ -72,7 +72,8 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
     const now = Math.floor(Date.now() / 1000);
     if (tloc) {
       if (!proc.memory.accessible(tloc, proc.abi.wordSize, true)) return -E.EFAULT;
-      proc.memory.write64(tloc, BigInt(now));
+      if (proc.abi.wordSize === 8) proc.memory.write64(tloc, BigInt(now));
+      else proc.memory.write32(tloc, now);
     }
     return now;
   });

@@ -14,7 +14,6 @@ import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
 
 const MAX_EVENTS = 1 << 16;
-const FD_SET_BITS = 64;
 
 /** ppoll: the pollfd array is copied with host descriptors (unknown ones can only be POLLNVAL), results copied back. */
 function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
@@ -34,13 +33,14 @@ function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
   return r;
 }
 
-/** pselect6: guest fd_sets (bit n = guest descriptor n) become host ones and back. */
+/** pselect6: guest fd_sets (arrays of longs, bit n = guest descriptor n) become host ones and back. */
 function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeout]: SyscallArgs): number {
   const n = int(nfds);
   if (n < 0) return -E.EINVAL;
-  const words = Math.ceil(n / FD_SET_BITS);
+  const wordBits = proc.abi.wordSize * 8;
+  const bytes = Math.ceil(n / wordBits) * proc.abi.wordSize;
   const guestSets = [readfds!, writefds!, exceptfds!];
-  if (guestSets.some((s) => s !== 0 && guestRange(proc, s, words * 8, true) === undefined)) return -E.EFAULT;
+  if (guestSets.some((s) => s !== 0 && guestRange(proc, s, bytes, true) === undefined)) return -E.EFAULT;
   const table = fdTable(proc);
   const selected = new Map<number, number>();
   for (const s of guestSets) {
@@ -52,8 +52,7 @@ function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeo
     }
   }
   const hostNfds = Math.max(0, ...selected.values()) + 1;
-  const hostWords = Math.ceil(hostNfds / FD_SET_BITS);
-  const hostSets = guestSets.map((s) => (s === 0 ? 0 : hostArena.alloc(hostWords * 8)));
+  const hostSets = guestSets.map((s) => (s === 0 ? 0 : hostArena.alloc(Math.ceil(hostNfds / 64) * 8)));
   guestSets.forEach((s, k) => {
     for (const [fd, h] of selected) if (s !== 0 && bit(proc, s, fd)) setHostBit(hostSets[k]!, h);
   });
@@ -63,20 +62,29 @@ function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeo
   if (r < 0) return r;
   guestSets.forEach((s, k) => {
     if (s === 0) return;
-    new Uint8Array(proc.memory.memory.buffer, s, words * 8).fill(0);
+    new Uint8Array(proc.memory.memory.buffer, s, bytes).fill(0);
     for (const [fd, h] of selected) if (hostBit(hostSets[k]!, h)) setBit(proc, s, fd);
   });
   return r;
 }
 
+/** Where guest descriptor `fd`'s bit lives in an fd_set: the byte (word order applied) and the bit in it. */
+function guestBitPlace(proc: GuestProcess, set: number, fd: number): { at: number; mask: number } {
+  const word = proc.abi.wordSize;
+  const bitInWord = fd % (word * 8);
+  const byteInWord = Math.floor(bitInWord / 8);
+  const at = set + Math.floor(fd / (word * 8)) * word + (proc.memory.littleEndian ? byteInWord : word - 1 - byteInWord);
+  return { at, mask: 1 << (bitInWord % 8) };
+}
+
 function bit(proc: GuestProcess, set: number, fd: number): boolean {
-  return ((proc.memory.view.getBigUint64(set + Math.floor(fd / FD_SET_BITS) * 8, proc.memory.littleEndian) >> BigInt(fd % FD_SET_BITS)) & 1n) === 1n;
+  const { at, mask } = guestBitPlace(proc, set, fd);
+  return (proc.memory.u8[at]! & mask) !== 0;
 }
 
 function setBit(proc: GuestProcess, set: number, fd: number): void {
-  const at = set + Math.floor(fd / FD_SET_BITS) * 8;
-  const le = proc.memory.littleEndian;
-  proc.memory.view.setBigUint64(at, proc.memory.view.getBigUint64(at, le) | (1n << BigInt(fd % FD_SET_BITS)), le);
+  const { at, mask } = guestBitPlace(proc, set, fd);
+  proc.memory.u8[at]! |= mask;
 }
 
 function hostBit(offset: number, fd: number): boolean {
