@@ -3,9 +3,11 @@
  * and stbcx., sthcx., stwcx., stdcx. (the quadword pair forms are not decoded yet).
  *
  * The reservation is CPU state, as in QEMU: larx records the address, size and value loaded; stcx.
- * succeeds only if the address and size match and a compare-and-swap from the recorded value to the
- * new one succeeds (so another thread's store in between makes it fail). CR0 = 0b00 || success ||
- * XER.SO; the reservation is cleared either way. Misaligned addresses raise SIGBUS.
+ * succeeds only if the address and size match and memory still holds the recorded value. CR0 =
+ * 0b00 || success || XER.SO; the reservation is cleared either way. Misaligned addresses raise
+ * SIGBUS. The check and the store are separate accesses, not one compare-and-swap: the WebAssembly
+ * backend has no big-endian cmpxchg yet, and guests run one thread; with threads this must become
+ * a cmpxchg (see docs/ppc64.md).
  */
 import type { Temp } from '../../ir/block';
 import { TrapKind } from '../../ir/ops';
@@ -63,11 +65,9 @@ const stcx =
     ctx.guarded(
       reserved(ctx, ea, bytes),
       () => {
-        const recorded = b.get(RESV_VAL, 'i64');
-        const expected = bytes === 8 ? recorded : b.wrap(recorded);
-        const value = bytes === 8 ? ctx.r(f.rs) : ctx.w(f.rs);
-        const old = b.cmpxchg(ea, expected, value, bytes);
-        conclude(ctx, b.compare('eq', old, expected));
+        const unchanged = b.compare('eq', b.load('i64', ea, bytes), b.get(RESV_VAL, 'i64'));
+        ctx.guarded(unchanged, () => b.store(ea, ctx.r(f.rs), bytes));
+        conclude(ctx, unchanged);
       },
       () => conclude(ctx, b.i32(0)),
     );

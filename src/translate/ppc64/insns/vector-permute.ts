@@ -73,6 +73,16 @@ const merge =
     return true;
   };
 
+/** vmrgew/vmrgow: even (or odd) words of VRA and VRB interleaved. */
+const mergeWords =
+  (odd: boolean): PpcHandler =>
+  (ctx, f) => {
+    const first = odd ? 1 : 0;
+    const words = [first, 4 + first, first + 2, 4 + first + 2];
+    ctx.setV(f.vrt, permute(ctx, ctx.v(f.vra), ctx.v(f.vrb), bytesOf(words, 4)));
+    return true;
+  };
+
 // XX3-form register numbers (AX, BX, TX extend A, B, T to 6 bits).
 const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
 const xa = (f: Record<string, number>): number => (f.ax << 5) | f.a;
@@ -175,6 +185,8 @@ export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler
   [VX(268), 'vmrglb', merge(1, true)],
   [VX(332), 'vmrglh', merge(2, true)],
   [VX(396), 'vmrglw', merge(4, true)],
+  [VX(1932), 'vmrgew', mergeWords(false)],
+  [VX(1676), 'vmrgow', mergeWords(true)],
   [VX(1292), 'vgbbd', vgbbd],
   ...LOGIC.map(([name, vmx, , op]) => [VX(vmx), `v${name}`, vmxLogic(op)] as const),
   ...LOGIC.map(([name, , vsx, op]) => [XX3(vsx), `xxl${name}`, vsxLogic(op)] as const),
