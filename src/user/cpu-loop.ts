@@ -25,20 +25,34 @@ export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine):
   const logInt = proc.options.logItems.has('int');
   for (;;) {
     const trap = engine.run(base);
-    const pc = Number(view.getBigUint64(base + STATE_PC, true));
     if (trap === TrapKind.Syscall) {
-      const nr = target.syscallNumber(view, base);
-      const result = doSyscall(proc, nr, target.syscallArgs(view, base));
-      target.setSyscallResult(view, base, result);
-      view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
+      serviceSyscall(proc, target);
       continue;
     }
-    const signal = SIGNAL_OF_TRAP[trap];
-    if (!signal) throw new Error(`engine returned unexpected status ${trap}`);
+    const signal = signalOfTrap(trap);
     if (logInt) {
+      const pc = Number(view.getBigUint64(base + STATE_PC, true));
       const addr = view.getBigUint64(base + STATE_FAULT_ADDR, true);
       proc.options.log(`${signal} at pc=0x${pc.toString(16)}${trap === TrapKind.MemoryFault ? ` addr=0x${addr.toString(16)}` : ''}`);
     }
     throw new GuestExit(0, os.constants.signals[signal]);
   }
+}
+
+/** Does the syscall a Syscall trap stopped at and moves the pc past its instruction (GuestExit when it ends the process). */
+export function serviceSyscall(proc: GuestProcess, target: UserTarget): void {
+  const view = proc.memory.view;
+  const base = proc.stateBase;
+  const pc = Number(view.getBigUint64(base + STATE_PC, true));
+  const nr = target.syscallNumber(view, base);
+  const result = doSyscall(proc, nr, target.syscallArgs(view, base));
+  target.setSyscallResult(view, base, result);
+  view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
+}
+
+/** The signal Linux sends for a trap other than Syscall. */
+export function signalOfTrap(trap: TrapKind): keyof typeof os.constants.signals {
+  const signal = SIGNAL_OF_TRAP[trap];
+  if (!signal) throw new Error(`engine returned unexpected status ${trap}`);
+  return signal;
 }

@@ -20,6 +20,7 @@ import { aarch64Target } from './aarch64';
 import { armTarget, armUserAbi } from './arm';
 import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
+import { UserDebugSession } from '../gdbstub/user-session';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 
@@ -93,6 +94,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       },
     });
     target.user.prepareAddressSpace?.(space);
+    const gdb = options.gdbPort !== undefined ? UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns: options.oneInsnPerTb ? 1 : 512,
       ...(options.logItems.has('in_asm') || options.logItems.has('op')
@@ -101,6 +103,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       ...(options.logItems.has('out_asm')
         ? { onModule: (bytes) => log(`wasm module (${bytes.length} bytes): ${Buffer.from(bytes).toString('hex')}`) }
         : {}),
+      ...(gdb ? { pollInterrupt: gdb.pollInterrupt } : {}),
     });
     space.onCodeChange = (start, length) => engine.invalidate(start, length);
     const proc: GuestProcess = {
@@ -124,6 +127,13 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
     if (options.logItems.has('stats')) {
       process.on('exit', () => log(`tsemu stats: ${JSON.stringify(engine.stats)}`));
+    }
+    if (gdb) {
+      gdb.run(proc, target.user, engine, {
+        auxv: loaded.auxv,
+        wordSize: target.loader.elfClass === 64 ? 8 : 4,
+        littleEndian: image.littleEndian,
+      });
     }
     cpuLoop(proc, target.user, engine);
   } catch (e) {

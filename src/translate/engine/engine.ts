@@ -46,7 +46,15 @@ export interface EngineOptions {
   onTranslate?: (block: IRBlock) => void;
   /** Called with each new module's bytes (for -d out_asm). */
   onModule?: (bytes: Uint8Array) => void;
+  /**
+   * Polled every INTERRUPT_POLL_MISSES dispatcher misses (a debugger's Ctrl-C); when it answers
+   * true, run() returns TrapKind.Yield with the state at a block boundary. Compiled code that loops
+   * without missing is not interrupted until it leaves the loop.
+   */
+  pollInterrupt?: () => boolean;
 }
+
+const INTERRUPT_POLL_MISSES = 64;
 
 /** A block known only as IR, run by the interpreter until it is hot. */
 interface ColdBlock {
@@ -82,6 +90,10 @@ export class Engine {
   private readonly cold = new Map<number, ColdBlock>();
   private readonly coldByPage = new Map<number, Set<number>>();
   private readonly onCodeWrite: (addr: number, size: number) => void;
+  /** Debugger breakpoints, and how many of them each page holds (such pages stay one insn per block, interpreted). */
+  private readonly breakpoints = new Set<number>();
+  private readonly breakpointPages = new Map<number, number>();
+  private missesUntilPoll = INTERRUPT_POLL_MISSES;
   readonly stats: EngineStats = {
     translated: 0,
     interpreted: 0,
@@ -124,7 +136,13 @@ export class Engine {
   run(stateBase: number): TrapKind {
     for (;;) {
       let status = this.dispatch(stateBase);
-      if (status === STATUS_MISS) status = this.miss(stateBase);
+      if (status === STATUS_MISS) {
+        if (this.options.pollInterrupt && --this.missesUntilPoll <= 0) {
+          this.missesUntilPoll = INTERRUPT_POLL_MISSES;
+          if (this.options.pollInterrupt()) return TrapKind.Yield;
+        }
+        status = this.miss(stateBase);
+      }
       if (status === TrapKind.None) continue;
       if (status === TrapKind.Yield) {
         this.refreshFlags(stateBase);
@@ -132,6 +150,46 @@ export class Engine {
       }
       return status as TrapKind;
     }
+  }
+
+  /**
+   * Runs exactly one guest instruction at the state's pc, ignoring breakpoints (debugger single-step,
+   * and stepping off a breakpoint before continuing). Returns TrapKind.None when it completed.
+   */
+  step(stateBase: number): TrapKind {
+    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+    if (this.blocks.size === 0 && this.cold.size === 0) {
+      this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
+    }
+    const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.flags });
+    const status = interpretBlock(ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    if (status === TrapKind.Yield) {
+      this.refreshFlags(stateBase);
+      return TrapKind.None;
+    }
+    return status;
+  }
+
+  /** Makes run() stop with TrapKind.Breakpoint before executing the instruction at pc. */
+  addBreakpoint(pc: number): void {
+    if (this.breakpoints.has(pc)) return;
+    this.breakpoints.add(pc);
+    const page = Math.floor(pc / 2 ** PAGE_SHIFT);
+    this.breakpointPages.set(page, (this.breakpointPages.get(page) ?? 0) + 1);
+    this.invalidate(pc, 1);
+  }
+
+  removeBreakpoint(pc: number): void {
+    if (!this.breakpoints.delete(pc)) return;
+    const page = Math.floor(pc / 2 ** PAGE_SHIFT);
+    const left = (this.breakpointPages.get(page) ?? 1) - 1;
+    if (left > 0) this.breakpointPages.set(page, left);
+    else this.breakpointPages.delete(page);
+    this.invalidate(pc, 1);
+  }
+
+  hasBreakpoint(pc: number): boolean {
+    return this.breakpoints.has(pc);
   }
 
   /** Discards translations of code overlapping [start, start + length). */
@@ -169,6 +227,7 @@ export class Engine {
   /** The dispatcher found no compiled block at pc: install, interpret or compile it. */
   private miss(stateBase: number): TrapKind {
     const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+    if (this.breakpoints.has(pc)) return TrapKind.Breakpoint;
     const known = this.blocks.get(pc);
     if (known) {
       this.install(known);
@@ -178,7 +237,7 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const block = this.coldBlock(pc);
-    if (++block.runs >= HOT_RUNS) {
+    if (++block.runs >= HOT_RUNS && !this.onBreakpointPage(block.ir)) {
       this.compileHot(pc);
       return TrapKind.None;
     }
@@ -190,7 +249,9 @@ export class Engine {
     let block = this.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      const ir = this.frontend.translate(this.code, pc, { maxInsns: this.options.maxInsns, flags: this.flags });
+      const onBreakpointPage = this.breakpointPages.has(Math.floor(pc / 2 ** PAGE_SHIFT));
+      const maxInsns = onBreakpointPage ? 1 : this.options.maxInsns;
+      const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
       block = { ir, runs: 0 };
       this.cold.set(pc, block);
       this.stats.translated++;
@@ -218,7 +279,8 @@ export class Engine {
       if (!block) continue;
       irs.push(block.ir);
       for (const s of block.ir.successors) {
-        if (!queued.has(s) && (this.cold.get(s)?.runs ?? 0) > 0) {
+        const next = this.cold.get(s);
+        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.ir)) {
           queued.add(s);
           queue.push(s);
         }
@@ -251,6 +313,14 @@ export class Engine {
     this.stats.modules++;
     this.stats.wasmBytes += compiled.size;
     this.stats.translateMs += performance.now() - started;
+  }
+
+  /** Blocks touching a page with breakpoints are never compiled: the dispatcher would run past them. */
+  private onBreakpointPage(block: IRBlock): boolean {
+    if (this.breakpointPages.size === 0) return false;
+    let found = false;
+    forEachPage(block, (page) => (found ||= this.breakpointPages.has(page)));
+    return found;
   }
 
   private trackPages(tb: TranslatedBlock): void {

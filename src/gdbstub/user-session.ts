@@ -1,0 +1,167 @@
+/**
+ * A user-mode process under gdb (-g PORT): waits for gdb before the first guest instruction, then
+ * runs the guest only when gdb resumes it, stopping at breakpoints, after single steps, on signals
+ * and on Ctrl-C, and reports the exit. Syscalls are serviced as in the ordinary CPU loop; after a
+ * detach the ordinary loop takes over.
+ */
+import os from 'node:os';
+import type { AuxEntry } from '../loader';
+import { PageFlags } from '../memory/layout';
+import type { Engine } from '../translate/engine/engine';
+import { STATE_PC } from '../translate/frontend';
+import { TrapKind } from '../translate/ir/ops';
+import { GuestExit } from '../syscalls/types';
+import { cpuLoop, serviceSyscall, signalOfTrap } from '../user/cpu-loop';
+import type { GuestProcess } from '../user/process';
+import type { UserTarget } from '../user/target';
+import type { DebugTarget, ResumeAction } from './debug-target';
+import { acceptOne, listenTcp, type HostConnection } from './host-socket';
+import { GdbServer } from './server';
+import { gdbSignal, gdbSignalOfHost, hostSignalOfGdb } from './signals';
+import { GDB_TARGETS } from './targets';
+
+/** Signals whose default action is to be ignored: passing one on changes nothing. */
+const IGNORED_BY_DEFAULT = new Set(['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT'].map((n) => os.constants.signals[n as 'SIGCHLD']));
+
+export interface UserDebugInfo {
+  /** The auxv the loader wrote, and the guest's word size and byte order, for qXfer:auxv. */
+  readonly auxv: readonly AuxEntry[];
+  readonly wordSize: 4 | 8;
+  readonly littleEndian: boolean;
+}
+
+export class UserDebugSession {
+  private server: GdbServer | undefined;
+
+  private constructor(private readonly conn: HostConnection) {}
+
+  /** Listens on `port` and blocks until gdb connects (qemu-user's -g). */
+  static waitForGdb(arch: string, port: number): UserDebugSession {
+    if (!GDB_TARGETS[arch]) throw new Error(`tsemu-${arch}: no gdb target description for ${arch} yet`);
+    return new UserDebugSession(acceptOne(listenTcp(port)));
+  }
+
+  /** For Engine.pollInterrupt: gdb's Ctrl-C while the guest runs. */
+  readonly pollInterrupt = (): boolean => this.server?.pollInterrupt() ?? false;
+
+  /** Runs the process under gdb's control until it exits (GuestExit, after telling gdb). */
+  run(proc: GuestProcess, target: UserTarget, engine: Engine, info: UserDebugInfo): never {
+    const debugTarget = makeDebugTarget(proc, target, engine, info);
+    const server = new GdbServer(this.conn, debugTarget);
+    this.server = server;
+    const tid = debugTarget.threadId.toString(16);
+    const stopped = (gdbSig: number): string => `T${hex2(gdbSig)}thread:${tid};`;
+    let stop = stopped(gdbSignal('SIGTRAP'));
+    let report = false;
+    try {
+      for (;;) {
+        const action = server.serve(stop, report);
+        report = true;
+        if (action.kind === 'kill') {
+          process.stderr.write('tsemu: Terminated via GDBstub\n');
+          server.close();
+          throw new GuestExit(0);
+        }
+        if (action.kind === 'detach') {
+          this.server = undefined;
+          debugTarget.removeAllBreakpoints();
+          server.close();
+          return cpuLoop(proc, target, engine);
+        }
+        stop = stopped(this.resume(proc, target, engine, action));
+      }
+    } catch (e) {
+      if (e instanceof GuestExit && this.server) {
+        server.reportExit(e.signal ? `X${hex2(gdbSignalOfHost(e.signal))}` : `W${hex2(e.status & 0xff)}`);
+        server.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Runs until the next stop; returns its gdb signal number. */
+  private resume(proc: GuestProcess, target: UserTarget, engine: Engine, action: ResumeAction & { signal: number }): number {
+    const base = proc.stateBase;
+    if (action.signal) {
+      // Guest signal handlers are not delivered yet, so a passed-on signal takes its default action.
+      const host = hostSignalOfGdb(action.signal);
+      if (host && !IGNORED_BY_DEFAULT.has(host)) throw new GuestExit(0, host);
+    }
+    const pc = (): number => Number(proc.memory.view.getBigUint64(base + STATE_PC, true));
+    if (action.kind === 'step' || engine.hasBreakpoint(pc())) {
+      const trap = engine.step(base);
+      if (trap === TrapKind.Syscall) serviceSyscall(proc, target);
+      else if (trap !== TrapKind.None) return gdbSignal(signalOfTrap(trap));
+      if (action.kind === 'step') return gdbSignal('SIGTRAP');
+    }
+    for (;;) {
+      const trap = engine.run(base);
+      if (trap === TrapKind.Syscall) {
+        serviceSyscall(proc, target);
+        continue;
+      }
+      if (trap === TrapKind.Yield) return gdbSignal('SIGINT');
+      return gdbSignal(signalOfTrap(trap));
+    }
+  }
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+function makeDebugTarget(
+  proc: GuestProcess,
+  target: UserTarget,
+  engine: Engine,
+  info: UserDebugInfo,
+): DebugTarget & { removeAllBreakpoints(): void } {
+  const memory = proc.memory;
+  const breakpoints = new Set<number>();
+  const mapped = (addr: number, length: number): boolean => {
+    if (addr < 0 || addr + length > 2 ** 32) return false;
+    for (let a = addr; a < addr + length; a = (Math.floor(a / 4096) + 1) * 4096) {
+      if (memory.pageFlags(a) & PageFlags.Unmapped) return false;
+    }
+    return true;
+  };
+  return {
+    description: GDB_TARGETS[target.name]!,
+    state: memory.view,
+    stateBase: proc.stateBase,
+    threadId: process.pid,
+    readMemory: (addr, length) => (mapped(addr, length) ? memory.readBytes(addr, length).slice() : undefined),
+    writeMemory(addr, bytes) {
+      if (!mapped(addr, bytes.length)) return false;
+      memory.writeBytes(addr, bytes);
+      proc.invalidateCode(addr, bytes.length);
+      return true;
+    },
+    addBreakpoint(addr) {
+      breakpoints.add(addr);
+      engine.addBreakpoint(addr);
+    },
+    removeBreakpoint(addr) {
+      breakpoints.delete(addr);
+      engine.removeBreakpoint(addr);
+    },
+    removeAllBreakpoints() {
+      for (const addr of breakpoints) engine.removeBreakpoint(addr);
+      breakpoints.clear();
+    },
+    execFile: () => proc.exePath,
+    auxv() {
+      const pairs = [...info.auxv, [0, 0] as const];
+      const out = Buffer.alloc(pairs.length * 2 * info.wordSize);
+      pairs.flat().forEach((v, i) => {
+        const at = i * info.wordSize;
+        if (info.wordSize === 8) {
+          if (info.littleEndian) out.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), at);
+          else out.writeBigUInt64BE(BigInt.asUintN(64, BigInt(v)), at);
+        } else if (info.littleEndian) out.writeUInt32LE(v >>> 0, at);
+        else out.writeUInt32BE(v >>> 0, at);
+      });
+      return out;
+    },
+  };
+}
