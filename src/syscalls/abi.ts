@@ -72,6 +72,7 @@ export interface AbiLayouts {
   readonly dirent64: StructLayout<Dirent64Field>;
   /** The kernel's struct sigaction as rt_sigaction takes it. */
   readonly sigaction: StructLayout<SigactionField>;
+  /** struct rlimit of getrlimit/setrlimit (longs); prlimit64's struct rlimit64 is two __u64 everywhere. */
   readonly rlimit: StructLayout<RlimitField>;
   readonly epoll_event: StructLayout<EpollEventField>;
   readonly flock: StructLayout<FlockField>;

@@ -120,13 +120,23 @@ function structLines(name: string, s: CStruct): string[] {
   return lines;
 }
 
-/** The probe's two C files: one with uapi headers only, one with libc's (for what uapi lacks). */
-export function probeSources(abi: KernelAbi, extraConstants: readonly string[]): { kernel: string; libc: string } {
+/** The header macro of a syscall name: ARM's private calls are __ARM_NR_<name>, the rest __NR_<name>. */
+function syscallMacro(name: string): string {
+  return name.startsWith('ARM_') ? `__ARM_NR_${name.slice(4)}` : `__NR_${name}`;
+}
+
+/**
+ * The probe's two C files: one with uapi headers only, one with libc's (for what uapi lacks).
+ * `cTypes` names a different C type for a layout where the ABI's table describes another struct
+ * (32-bit ARM's stat kind is the kernel's struct stat64).
+ */
+export function probeSources(abi: KernelAbi, extraConstants: readonly string[], cTypes: Partial<Record<keyof AbiLayouts, string>> = {}): { kernel: string; libc: string } {
   const kernelBody: string[] = [];
   const libcBody: string[] = [];
-  for (const name of Object.keys(abi.syscallNumbers)) kernelBody.push(`P("sys ${name} %ld\\n", (long)__NR_${name});`);
+  for (const name of Object.keys(abi.syscallNumbers)) kernelBody.push(`P("sys ${name} %ld\\n", (long)${syscallMacro(name)});`);
   for (const [name, s] of Object.entries(C_STRUCTS)) {
-    (LIBC_LAYOUTS.has(name as keyof AbiLayouts) ? libcBody : kernelBody).push(...structLines(name, s));
+    const kind = name as keyof AbiLayouts;
+    (LIBC_LAYOUTS.has(kind) ? libcBody : kernelBody).push(...structLines(name, { ...s, type: cTypes[kind] ?? s.type }));
   }
   const constants = [
     ...Object.keys(abi.openFlags),
@@ -176,10 +186,17 @@ function parse(output: string): ProbeFacts {
  * Compiles the probe with `cc` and runs it through `runner` (empty for a native run), returning
  * the facts it printed.
  */
-export function runProbe(abi: KernelAbi, cc: string, ccFlags: readonly string[], runner: readonly string[], extraConstants: readonly string[] = []): ProbeFacts {
+export function runProbe(
+  abi: KernelAbi,
+  cc: string,
+  ccFlags: readonly string[],
+  runner: readonly string[],
+  extraConstants: readonly string[] = [],
+  cTypes: Partial<Record<keyof AbiLayouts, string>> = {},
+): ProbeFacts {
   const dir = mkdtempSync(path.join(tmpdir(), 'tsemu-abi-probe-'));
   try {
-    const { kernel, libc } = probeSources(abi, extraConstants);
+    const { kernel, libc } = probeSources(abi, extraConstants, cTypes);
     writeFileSync(path.join(dir, 'kernel.c'), kernel);
     writeFileSync(path.join(dir, 'libc.c'), libc);
     const exe = path.join(dir, 'probe');
@@ -194,7 +211,8 @@ export function runProbe(abi: KernelAbi, cc: string, ccFlags: readonly string[],
 /** Every __NR_ name the target's <asm/unistd.h> defines (for completeness of the number table). */
 export function headerSyscallNames(cc: string): string[] {
   const out = execFileSync(cc, ['-E', '-dM', '-'], { input: '#include <asm/unistd.h>\n', encoding: 'utf8' });
-  return [...out.matchAll(/^#define __NR_(\w+) /gm)].map((m) => m[1]!).filter((n) => n !== 'syscalls' && n !== 'arch_specific_syscall');
+  const notCalls = new Set(['syscalls', 'arch_specific_syscall', 'OABI_SYSCALL_BASE', 'SYSCALL_BASE', 'SYSCALL_MASK', 'ARM_BASE', 'ARM_SYSCALL_BASE']);
+  return [...out.matchAll(/^#define __NR_(\w+) /gm)].map((m) => m[1]!).filter((n) => !notCalls.has(n));
 }
 
 /** Every E* errno macro the target's <asm/errno.h> defines, with its value as printed by the probe. */

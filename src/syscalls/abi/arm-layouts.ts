@@ -2,7 +2,7 @@
  * Struct layouts of the 32-bit ARM EABI (armhf and armel lay them out alike): 4-byte longs and
  * pointers, 8-byte alignment of 64-bit members. `stat` is struct stat64 (what fstat64/fstatat64
  * fill), `timespec` the 64-bit-time __kernel_timespec of the *_time64 calls glibc uses, `rlimit`
- * the 64-bit struct of prlimit64.
+ * the struct of (u)getrlimit/setrlimit (prlimit64's 64-bit struct is the generic layer's own).
  */
 import type { AbiLayouts } from '../abi';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
@@ -16,7 +16,7 @@ export const ARM_EABI_LAYOUTS: AbiLayouts = {
   pollfd: LP64_COMMON_LAYOUTS.pollfd,
   dirent64: LP64_COMMON_LAYOUTS.dirent64,
   timespec: LP64_COMMON_LAYOUTS.timespec,
-  rlimit: LP64_COMMON_LAYOUTS.rlimit,
+  rlimit: { size: 8, fields: { cur: { offset: 0, size: 4, type: 'u' }, max: { offset: 4, size: 4, type: 'u' } } },
   flock: LP64_COMMON_LAYOUTS.flock,
   stat: {
     size: 104,

@@ -7,7 +7,9 @@ import type { GuestProcess } from '../../user/process';
 import { GuestExit, type SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
-import { hostSyscall } from './host';
+import type { StructLayout } from '../abi';
+import { StructView, convertStruct } from '../struct-view';
+import { hostStructArray, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
 
@@ -51,12 +53,46 @@ function uname(proc: GuestProcess, [buf]: SyscallArgs): number {
   return 0;
 }
 
-function prlimit64(proc: GuestProcess, [pid, resourceArg, newLimit, oldLimit]: SyscallArgs): number {
-  const resource = int(resourceArg);
-  const self = int(pid) === 0 || int(pid) === process.pid;
-  const applied = self && UNAPPLIED_LIMITS.has(resource) ? 0 : newLimit!;
-  if (applied !== newLimit && !guestStruct(proc, 'rlimit', newLimit!, false)) return -E.EFAULT;
-  return withHostStruct(proc, 'rlimit', applied, 'in', (n) => withHostStruct(proc, 'rlimit', oldLimit!, 'out', (o) => hostSyscall('prlimit64', int(pid), resource, n, o)));
+/** struct rlimit64 (prlimit64): two __u64 on every ABI, in the guest's byte order. */
+const RLIMIT64: StructLayout<'cur' | 'max'> = {
+  size: 16,
+  fields: { cur: { offset: 0, size: 8, type: 'u' }, max: { offset: 8, size: 8, type: 'u' } },
+};
+const RLIM64_INFINITY = 2n ** 64n - 1n;
+
+/** The host's prlimit64 on guest-side views of the new and old limits (either may be absent). */
+function hostPrlimit(pid: number, resource: number, next: StructView<'cur' | 'max'> | undefined, old: StructView<'cur' | 'max'> | undefined): number {
+  const self = pid === 0 || pid === process.pid;
+  const applied = self && UNAPPLIED_LIMITS.has(resource) ? undefined : next;
+  const host = hostStructArray('rlimit', 2);
+  if (applied) convertStruct(applied, host.views[0]!);
+  const r = hostSyscall('prlimit64', pid, resource, applied ? host.address : 0, old ? host.address + RLIMIT64.size : 0);
+  if (r >= 0 && old) convertStruct(host.views[1]!, old);
+  return r;
+}
+
+function prlimit64(proc: GuestProcess, [pid, resource, newLimit, oldLimit]: SyscallArgs): number {
+  const view = (addr: number, write: boolean) =>
+    addr === 0 ? undefined : proc.memory.accessible(addr, RLIMIT64.size, write) ? new StructView(proc.memory.view, addr, RLIMIT64, proc.memory.littleEndian) : null;
+  const next = view(newLimit!, false);
+  const old = view(oldLimit!, true);
+  if (next === null || old === null) return -E.EFAULT;
+  return hostPrlimit(int(pid), int(resource), next, old);
+}
+
+/** getrlimit/setrlimit: the ABI's struct rlimit of longs, RLIM_INFINITY being all ones at that width. */
+function rlimit(proc: GuestProcess, resource: number, addr: number, set: boolean): number {
+  const guest = guestStruct(proc, 'rlimit', addr, !set);
+  if (!guest) return -E.EFAULT;
+  const infinity = 2n ** BigInt(proc.abi.layouts.rlimit.fields.cur.size * 8) - 1n;
+  const wide = new StructView(new DataView(new ArrayBuffer(RLIMIT64.size)), 0, RLIMIT64, true);
+  if (set) {
+    for (const f of ['cur', 'max'] as const) wide.set(f, guest.get(f) === infinity ? RLIM64_INFINITY : guest.get(f));
+    return hostPrlimit(0, resource, wide, undefined);
+  }
+  const r = hostPrlimit(0, resource, undefined, wide);
+  if (r >= 0) for (const f of ['cur', 'max'] as const) guest.set(f, wide.get(f) > infinity ? infinity : wide.get(f));
+  return r;
 }
 
 function prctl(proc: GuestProcess, [optionArg, arg2, arg3, arg4, arg5]: SyscallArgs): number {
@@ -158,8 +194,8 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   getresgid: syscall('xxx', getres('getresgid')),
   uname: syscall('x', uname),
   prlimit64: syscall('ddxx', prlimit64),
-  getrlimit: syscall('dx', (p, [resource, limit]) => prlimit64(p, [0, resource!, 0, limit!])),
-  setrlimit: syscall('dx', (p, [resource, limit]) => prlimit64(p, [0, resource!, limit!, 0])),
+  getrlimit: syscall('dx', (p, [resource, limit]) => rlimit(p, int(resource), limit!, false)),
+  setrlimit: syscall('dx', (p, [resource, limit]) => rlimit(p, int(resource), limit!, true)),
   getrusage: syscall('dx', (p, [who, usage]) => withHostStruct(p, 'rusage', usage!, 'out', (u) => hostSyscall('getrusage', int(who), u))),
   sysinfo: syscall('x', (p, [info]) => withHostStruct(p, 'sysinfo', info!, 'out', (i) => hostSyscall('sysinfo', i))),
   times: syscall('x', (p, [buf]) => withHostStruct(p, 'tms', buf!, 'out', (t) => hostSyscall('times', t))),
