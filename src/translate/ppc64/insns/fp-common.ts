@@ -44,6 +44,8 @@ import {
 import { FPSCR } from '../state';
 
 const SIGN = 1n << 63n;
+const QUIET = 1n << 51n;
+const isNaNBits = (bits: bigint): boolean => ((bits >> 52n) & 0x7ffn) === 0x7ffn && (bits & ((1n << 52n) - 1n)) !== 0n;
 const ONE = 0x3ff0000000000000n;
 
 /** One arithmetic operation: its native emission and its exact reference with the VX* bit of its invalid case. */
@@ -98,10 +100,7 @@ const OP_NAMES = Object.keys(FP_OPS) as FpOpName[];
 const FUSED: ReadonlySet<FpOpName> = new Set(['madd', 'msub', 'nmadd', 'nmsub']);
 
 /** The negated multiply-adds negate the result, except a NaN result. */
-function negateUnlessNaN(bits: bigint): bigint {
-  const isNaN = ((bits >> 52n) & 0x7ffn) === 0x7ffn && (bits & ((1n << 52n) - 1n)) !== 0n;
-  return isNaN ? bits : bits ^ SIGN;
-}
+const negateUnlessNaN = (bits: bigint): bigint => (isNaNBits(bits) ? bits : bits ^ SIGN);
 
 const readFpscr = (ctx: HelperContext): number => ctx.view.getUint32(ctx.stateBase + FPSCR, true);
 const writeFpscr = (ctx: HelperContext, v: number): void => ctx.view.setUint32(ctx.stateBase + FPSCR, v >>> 0, true);
@@ -111,11 +110,16 @@ const exactArith = defineHelper({
   params: ['i32', 'i64', 'i64', 'i64', 'i32'],
   result: 'i64',
   impl: (ctx, op, x, y, z, single) => {
-    const def = FP_OPS[OP_NAMES[op as number]!] as ArithOp;
+    const name = OP_NAMES[op as number]!;
+    const def = FP_OPS[name] as ArithOp;
     const fpscr = readFpscr(ctx);
     const env = envOf(fpscr);
     const args = [x, y, z].map((v) => BigInt.asUintN(64, v as bigint));
-    let r = def.exact(args[0]!, args[1]!, args[2]!, env);
+    // PowerPC returns the first NaN operand in its own order (the reference arithmetic prefers
+    // signalling NaNs and addends, as ARM does).
+    const firstNaN = (NAN_ORDER[name] ?? [0, 1, 2]).map((i) => args[i]!).find(isNaNBits);
+    let r = firstNaN !== undefined ? firstNaN | QUIET : def.exact(args[0]!, args[1]!, args[2]!, env);
+    if (firstNaN !== undefined && args.some(isSignallingNaN)) env.flags |= FPSR_IOC;
     if (single) r = roundToSingle(r, env);
     const invalid = args.some(isSignallingNaN) ? FPSCR_VXSNAN : def.invalid;
     writeFpscr(ctx, withFprf(raise(fpscr, env, invalid), resultClass(r)));
@@ -135,8 +139,55 @@ export function fpArith(ctx: PpcContext, op: FpOpName, args: Temp[], single: boo
     const r = b.call(exactArith, [b.i32(OP_NAMES.indexOf(op)), bitsOf(a), bitsOf(c), bitsOf(d), b.i32(single ? 1 : 0)])!;
     return b.convert('reinterpret', 'f64', r);
   }
-  const r = FP_OPS[op].native(b, a, c, d);
-  return single ? b.convert('fpromote', 'f64', b.convert('fdemote', 'f32', r)) : r;
+  const r = withPpcNaN(ctx, FP_OPS[op].native(b, a, c, d), args);
+  return single ? roundNativeToSingle(ctx, r) : r;
+}
+
+/** The operand order whose first NaN a PowerPC operation returns: A, B, then C. */
+const NAN_ORDER: Partial<Record<FpOpName, readonly number[]>> = { madd: [0, 2, 1], msub: [0, 2, 1], nmadd: [0, 2, 1], nmsub: [0, 2, 1] };
+
+/**
+ * A native result with PowerPC's NaN: wasm gives some NaN, PowerPC the first NaN operand (in the
+ * operation's operand order) made quiet, or the default NaN 0x7ff8000000000000 when no operand is one.
+ */
+function withPpcNaN(ctx: PpcContext, r: Temp, args: readonly Temp[]): Temp {
+  const b = ctx.b;
+  let nan = b.i64(0x7ff8000000000000n);
+  for (const arg of [...args].reverse()) {
+    const quieted = b.or(b.convert('reinterpret', 'i64', arg), b.i64(1n << 51n));
+    nan = b.select(b.compare('ne', arg, arg), quieted, nan);
+  }
+  return b.select(b.compare('ne', r, r), b.convert('reinterpret', 'f64', nan), r);
+}
+
+/** A double rounded to single precision, NaNs keeping their sign and payload's top bits. */
+function roundNativeToSingle(ctx: PpcContext, r: Temp): Temp {
+  const b = ctx.b;
+  const viaSingle = b.convert('fpromote', 'f64', b.convert('fdemote', 'f32', r));
+  const truncatedNaN = b.convert('reinterpret', 'f64', b.and(b.convert('reinterpret', 'i64', r), b.i64(~((1n << 29n) - 1n))));
+  return b.select(b.compare('ne', r, r), truncatedNaN, viaSingle);
+}
+
+/**
+ * A double (f64) narrowed to single for a store or format conversion; NaNs keep sign and payload's
+ * top bits, and are made quiet when `quiet` (xscvdpsp; stores and xscvdpspn copy the bits).
+ */
+export function demoteDouble(ctx: PpcContext, x: Temp, quiet = false): Temp {
+  const b = ctx.b;
+  const bits = b.convert('reinterpret', 'i64', x);
+  const sign = b.wrap(b.shl(b.shrU(bits, b.i64(63)), b.i64(31)));
+  const frac = b.wrap(b.or(b.and(b.shrU(bits, b.i64(29)), b.i64(0x7fffff)), b.i64(quiet ? 0x400000 : 0)));
+  const nan = b.convert('reinterpret', 'f32', b.or(b.or(sign, b.i32(0x7f800000)), frac));
+  return b.select(b.compare('ne', x, x), nan, b.convert('fdemote', 'f32', x));
+}
+
+/** A single (f32) widened to double exactly, NaNs included (wasm's promote may change a NaN). */
+export function promoteSingle(ctx: PpcContext, x: Temp): Temp {
+  const b = ctx.b;
+  const bits = b.zext(b.convert('reinterpret', 'i32', x));
+  const sign = b.shl(b.shrU(bits, b.i64(31)), b.i64(63));
+  const nan = b.or(b.or(sign, b.i64(0x7ff0000000000000n)), b.shl(b.and(bits, b.i64(0x7fffff)), b.i64(29)));
+  return b.select(b.compare('ne', x, x), b.convert('reinterpret', 'f64', nan), b.convert('fpromote', 'f64', x));
 }
 
 /** The FPCC of comparing a with c (8 less, 4 greater, 2 equal, 1 unordered). */
@@ -202,7 +253,7 @@ const exactToInt = defineHelper({
     const env = envOf(fpscr);
     if (truncate) env.mode = Rounding.Zero;
     const w = width as number;
-    const isNaN = ((bits >> 52n) & 0x7ffn) === 0x7ffn && (bits & ((1n << 52n) - 1n)) !== 0n;
+    const isNaN = isNaNBits(bits);
     let r = fpToFixed(bits, F64, env, 0, w, unsigned === 1);
     if (isNaN) r = unsigned ? 0n : 1n << BigInt(w - 1);
     // Invalid conversions set VXCVI (and VXSNAN for a signalling NaN), never XX.

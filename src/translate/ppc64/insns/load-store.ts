@@ -10,6 +10,7 @@ import type { Temp } from '../../ir/block';
 import type { MemAccess } from '../../ir/ops';
 import type { PpcContext, PpcHandler } from '../context';
 import { x31 } from './forms';
+import { demoteDouble, promoteSingle } from './fp-common';
 
 type Size = MemAccess['size'];
 
@@ -40,10 +41,10 @@ function gprTransfer(size: Size, signed = false, reversed = false): Transfer {
 /** lfs/stfs: single precision in memory, double in the FPR. */
 const FLOAT_SINGLE: Transfer = {
   load(ctx, ft, ea) {
-    ctx.setF(ft, ctx.b.convert('fpromote', 'f64', ctx.b.load('f32', ea, 4)));
+    ctx.setF(ft, promoteSingle(ctx, ctx.b.load('f32', ea, 4)));
   },
   store(ctx, fs, ea) {
-    ctx.b.store(ea, ctx.b.convert('fdemote', 'f32', ctx.f(fs)), 4);
+    ctx.b.store(ea, demoteDouble(ctx, ctx.f(fs)), 4);
   },
 };
 /** lfd/stfd: the FPR's 64 bits as they are (NaN payloads survive). */

@@ -14,6 +14,7 @@ import type { PpcContext, PpcHandler } from '../context';
 import { byteLane, dwordLane, wordLane } from '../lanes';
 import { VSCR } from '../state';
 import { bits, x31 } from './forms';
+import { demoteDouble, promoteSingle } from './fp-common';
 
 /** XT/XS register number of X and XX forms: the TX/SX bit selects the upper 32 VSRs. */
 const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
@@ -109,7 +110,7 @@ const stxv: PpcHandler = (ctx, f) => (ctx.b.store(ctx.ea(f.ra, f.dq * 16), ctx.v
 /** Scalar loads into doubleword 0 of a VSR (doubleword 1 is undefined by the ISA and kept here). */
 type ScalarLoad = (ctx: PpcContext, ea: Temp) => Temp;
 const dwordLoad: ScalarLoad = (ctx, ea) => ctx.b.load('i64', ea, 8);
-const singleLoad: ScalarLoad = (ctx, ea) => ctx.b.convert('fpromote', 'f64', ctx.b.load('f32', ea, 4));
+const singleLoad: ScalarLoad = (ctx, ea) => promoteSingle(ctx, ctx.b.load('f32', ea, 4));
 const wordLoad =
   (signed: boolean): ScalarLoad =>
   (ctx, ea) =>
@@ -118,7 +119,7 @@ const wordLoad =
 type ScalarStore = (ctx: PpcContext, ea: Temp, v: Temp) => void;
 const dwordStore: ScalarStore = (ctx, ea, v) => ctx.b.store(ea, dword(ctx, v, 0), 8);
 const singleStore: ScalarStore = (ctx, ea, v) =>
-  ctx.b.store(ea, ctx.b.convert('fdemote', 'f32', ctx.b.vop('f64x2.extract_lane', [v], dwordLane(0))), 4);
+  ctx.b.store(ea, demoteDouble(ctx, ctx.b.vop('f64x2.extract_lane', [v], dwordLane(0))), 4);
 const wordStore: ScalarStore = (ctx, ea, v) => ctx.b.store(ea, ctx.b.wrap(dword(ctx, v, 0)), 4);
 
 const scalarX =

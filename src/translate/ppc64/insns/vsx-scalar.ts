@@ -11,7 +11,7 @@ import type { Temp } from '../../ir/block';
 import type { PpcContext, PpcHandler } from '../context';
 import { dwordLane, wordLane } from '../lanes';
 import { bits } from './forms';
-import { fpArith, fpCompare, fpFromInt, fpToInt, type FpOpName, type IntConversion } from './fp-common';
+import { demoteDouble, fpArith, fpCompare, fpFromInt, fpToInt, promoteSingle, type FpOpName, type IntConversion } from './fp-common';
 import { roundToIntegral } from './fp';
 import { withDword0 } from './vsx-load-store';
 
@@ -98,18 +98,19 @@ const roundInt =
     return true;
   };
 
-/** xscvdpsp(n): the double rounded to single, in words 0 and 1 of XT. */
-const toSingleFormat: PpcHandler = (ctx, f) => {
-  const b = ctx.b;
-  const single = b.convert('fdemote', 'f32', scalar(ctx, xb(f)));
-  ctx.setVs(xt(f), b.vop('f32x4.splat', [single]));
-  return true;
-};
+/** xscvdpsp (quieting NaNs) and xscvdpspn: the double rounded to single, in words 0 and 1 of XT. */
+const toSingleFormat =
+  (quiet: boolean): PpcHandler =>
+  (ctx, f) => {
+    const single = demoteDouble(ctx, scalar(ctx, xb(f)), quiet);
+    ctx.setVs(xt(f), ctx.b.vop('f32x4.splat', [single]));
+    return true;
+  };
 /** xscvspdp(n): word 0 of XB, a single, widened to double. */
 const fromSingleFormat: PpcHandler = (ctx, f) => {
   const b = ctx.b;
   const single = b.vop('f32x4.extract_lane', [ctx.vs(xb(f))], wordLane(0));
-  setScalar(ctx, xt(f), b.convert('fpromote', 'f64', single));
+  setScalar(ctx, xt(f), promoteSingle(ctx, single));
   return true;
 };
 
@@ -200,8 +201,8 @@ export const VSX_SCALAR_ROWS: readonly (readonly [string, string, PpcHandler])[]
   [XX2(360), 'xscvuxddp', fromInt(true, false)],
   [XX2(312), 'xscvsxdsp', fromInt(false, true)],
   [XX2(296), 'xscvuxdsp', fromInt(true, true)],
-  [XX2(265), 'xscvdpsp', toSingleFormat],
-  [XX2(267), 'xscvdpspn', toSingleFormat],
+  [XX2(265), 'xscvdpsp', toSingleFormat(true)],
+  [XX2(267), 'xscvdpspn', toSingleFormat(false)],
   [XX2(329), 'xscvspdp', fromSingleFormat],
   [XX2(331), 'xscvspdpn', fromSingleFormat],
   ...FUSED.flatMap(([dp, name, op]) => {
