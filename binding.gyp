@@ -14,7 +14,8 @@
       "type": "executable",
       "sources": ["native/launcher/launcher.c"],
       "defines": ["TSEMU_NODE=\"<!(node -p process.execPath)\""],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "ldflags": ["-static"]
     }
   ]
 }
