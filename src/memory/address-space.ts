@@ -14,7 +14,17 @@
  */
 import { constants } from 'node:os';
 import type { GuestMemory } from './guest-memory';
-import { MMAP_MIN, PAGE_FLAGS_BASE, PAGE_SIZE, PRIVATE_BASE, PRIVATE_END, PageFlags, STACK_TOP, WINDOW_SIZE } from './layout';
+import {
+  MMAP_MIN,
+  NEIGHBOUR_BITS,
+  PAGE_FLAGS_BASE,
+  PAGE_SIZE,
+  PRIVATE_BASE,
+  PRIVATE_END,
+  PageFlags,
+  STACK_TOP,
+  WINDOW_SIZE,
+} from './layout';
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -312,7 +322,8 @@ export class AddressSpace {
     let runStart = -1;
     for (let page = first; page <= last; page++) {
       const old = page < last ? u8[PAGE_FLAGS_BASE + page]! : 0;
-      const changingCode = page < last && old & PageFlags.HasCode && (old & ~PageFlags.HasCode) !== flags;
+      const changingCode =
+        page < last && old & PageFlags.HasCode && (old & ~(PageFlags.HasCode | NEIGHBOUR_BITS)) !== flags;
       if (changingCode && runStart < 0) runStart = page;
       if (!changingCode && runStart >= 0) {
         this.onCodeChange(runStart * PAGE_SIZE, (page - runStart) * PAGE_SIZE);
@@ -322,5 +333,6 @@ export class AddressSpace {
     for (let page = first; page < last; page++) {
       u8[PAGE_FLAGS_BASE + page] = flags | (u8[PAGE_FLAGS_BASE + page]! & PageFlags.HasCode);
     }
+    this.memory.refreshNeighbourBits(first, last - 1);
   }
 }

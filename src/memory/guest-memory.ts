@@ -5,7 +5,17 @@
  * The whole window is allocated up front (the kernel commits pages lazily), so the buffer never
  * moves and host syscalls can be handed `hostAddress(guestAddr)` directly.
  */
-import { DENY_READ, PAGE_FLAGS_BASE, PAGE_SHIFT, PRIVATE_BASE, PRIVATE_END, PageFlags, WINDOW_PAGES } from './layout';
+import {
+  DENY_READ,
+  DENY_WRITE,
+  NEIGHBOUR_BITS,
+  PAGE_FLAGS_BASE,
+  PAGE_SHIFT,
+  PRIVATE_BASE,
+  PRIVATE_END,
+  PageFlags,
+  WINDOW_PAGES,
+} from './layout';
 import { native } from '../native';
 
 export class GuestMemory {
@@ -20,7 +30,7 @@ export class GuestMemory {
     this.u8 = new Uint8Array(this.memory.buffer);
     this.view = new DataView(this.memory.buffer);
     this.hostBase = native().bufferAddress(this.u8);
-    this.u8.fill(PageFlags.Unmapped, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
+    this.u8.fill(PageFlags.Unmapped | NEIGHBOUR_BITS, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
     // The private area is never guest-accessible.
     this.setFlags(PRIVATE_BASE, PRIVATE_END - PRIVATE_BASE, PageFlags.Unmapped);
   }
@@ -30,15 +40,41 @@ export class GuestMemory {
     return this.hostBase + addr;
   }
 
+  /** The page's own flags (PageFlags), without the derived neighbour bits. */
   pageFlags(addr: number): number {
-    return this.u8[PAGE_FLAGS_BASE + Math.floor(addr / 2 ** PAGE_SHIFT)]!;
+    return this.u8[PAGE_FLAGS_BASE + Math.floor(addr / 2 ** PAGE_SHIFT)]! & ~NEIGHBOUR_BITS;
   }
 
   /** Sets the flags of every page overlapping [addr, addr + length). */
   setFlags(addr: number, length: number, flags: number): void {
     const first = Math.floor(addr / 2 ** PAGE_SHIFT);
     const last = Math.floor((addr + length - 1) / 2 ** PAGE_SHIFT);
-    this.u8.fill(flags, PAGE_FLAGS_BASE + first, PAGE_FLAGS_BASE + last + 1);
+    this.u8.fill(flags & ~NEIGHBOUR_BITS, PAGE_FLAGS_BASE + first, PAGE_FLAGS_BASE + last + 1);
+    this.refreshNeighbourBits(first, last);
+  }
+
+  /** Sets (`on`) or clears the bits `bits` of page number `page`. */
+  updatePageBits(page: number, bits: number, on: boolean): void {
+    const at = PAGE_FLAGS_BASE + page;
+    this.u8[at] = on ? this.u8[at]! | bits : this.u8[at]! & ~bits;
+    this.refreshNeighbourBits(page, page);
+  }
+
+  /**
+   * Recomputes the derived NextDeny* bits of pages first-1 .. last (each from its successor), after
+   * the flags of pages first .. last changed. Generated code's fast path tests a page's own deny bits
+   * together with these, so an access that may run into the next page needs no extra test unless that
+   * page is actually denied.
+   */
+  refreshNeighbourBits(first: number, last: number): void {
+    const u8 = this.u8;
+    for (let page = Math.max(first - 1, 0); page <= last && page < WINDOW_PAGES - 1; page++) {
+      const next = u8[PAGE_FLAGS_BASE + page + 1]!;
+      let own = u8[PAGE_FLAGS_BASE + page]! & ~NEIGHBOUR_BITS;
+      if (next & DENY_READ) own |= PageFlags.NextDenyRead;
+      if (next & DENY_WRITE) own |= PageFlags.NextDenyWrite;
+      u8[PAGE_FLAGS_BASE + page] = own;
+    }
   }
 
   /** Whether the guest may access [addr, addr + length) (write access if `write`). */

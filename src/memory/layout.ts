@@ -46,6 +46,12 @@ export enum PageFlags {
   NoWrite = 1 << 2,
   NoExec = 1 << 3,
   HasCode = 1 << 4,
+  /** Derived: the next page denies reads (an access running into it must be checked). */
+  NextDenyRead = 1 << 5,
+  /** Derived: the next page denies or traps writes. */
+  NextDenyWrite = 1 << 6,
 }
 export const DENY_READ = PageFlags.Unmapped | PageFlags.NoRead;
 export const DENY_WRITE = PageFlags.Unmapped | PageFlags.NoWrite | PageFlags.HasCode;
+/** The derived bits, maintained by GuestMemory.refreshNeighbourBits from each page's successor. */
+export const NEIGHBOUR_BITS = PageFlags.NextDenyRead | PageFlags.NextDenyWrite;

@@ -201,7 +201,7 @@ export class Engine {
       this.coldByPage.delete(page);
       for (const tb of [...(this.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
       this.byPage.delete(page);
-      this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+      this.memory.updatePageBits(page, PageFlags.HasCode, false);
     }
   }
 
@@ -209,7 +209,7 @@ export class Engine {
   flushAll(): void {
     for (const tb of [...this.blocks.values()]) this.killBatch(tb.batch);
     for (const page of [...this.byPage.keys(), ...this.coldByPage.keys()]) {
-      this.memory.u8[PAGE_FLAGS_BASE + page]! &= ~PageFlags.HasCode;
+      this.memory.updatePageBits(page, PageFlags.HasCode, false);
     }
     this.byPage.clear();
     this.cold.clear();
@@ -260,7 +260,7 @@ export class Engine {
         let set = this.coldByPage.get(page);
         if (!set) this.coldByPage.set(page, (set = new Set()));
         set.add(pc);
-        this.memory.u8[PAGE_FLAGS_BASE + page]! |= PageFlags.HasCode;
+        this.memory.updatePageBits(page, PageFlags.HasCode, true);
       });
       this.stats.translateMs += performance.now() - started;
     }
@@ -328,7 +328,7 @@ export class Engine {
       let set = this.byPage.get(page);
       if (!set) this.byPage.set(page, (set = new Set()));
       set.add(tb);
-      this.memory.u8[PAGE_FLAGS_BASE + page]! |= PageFlags.HasCode;
+      this.memory.updatePageBits(page, PageFlags.HasCode, true);
     });
   }
 

@@ -15,7 +15,7 @@
 import type { IRBlock, Insn, Temp } from '../ir/block';
 import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
 import { simdOp } from '../ir/simd';
-import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
+import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SIZE, PageFlags } from '../../memory/layout';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
@@ -254,24 +254,35 @@ class Lowering {
   // --- Memory access -----------------------------------------------------------------------
 
   /**
-   * Emits the window and page-flag check of the address in temp `addr`, leaving the i32 address in
-   * local `a32` and the "denied" condition on the stack.
+   * Emits the fast check of the address in temp `addr`: leaves the i32 address in local `a32`, the
+   * page's flag byte in local `flags`, and on the stack "maybe denied": the address is outside the
+   * window, or the page denies the access (`deny`), or an access wider than a byte might run into a
+   * next page that denies it (the derived `nextDeny` bit). Only the last case needs `preciseCheck`.
    */
-  private addressCheck(addr: Temp, a32: number, deny: number, size: number): void {
+  private addressCheck(addr: Temp, a32: number, flags: number, deny: number, nextDeny: number, size: number): void {
     this.get(addr);
     this.c.byte(0xa7).byte(0x21).u32(a32); // a32 = wrap(addr)
     this.get(addr);
-    this.i64const(32n);
-    this.c.byte(0x88); // i64.shr_u
-    this.c.byte(0x50).byte(0x45); // i64.eqz, i32.eqz -> high bits set
+    this.i64const(0xffffffffn);
+    this.c.byte(0x56); // i64.gt_u: outside the window
     this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76); // a32 >> 12
-    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE); // i32.load8_u flags
-    this.c.byte(0x41).s32(deny).byte(0x71); // & deny
+    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE).byte(0x22).u32(flags); // flags = load8_u(...)
+    this.c.byte(0x41).s32(size > 1 ? deny | nextDeny : deny).byte(0x71);
     this.c.byte(0x72); // or
+  }
+
+  /**
+   * Inside the maybe-denied branch: whether the access is really denied or crosses into the next
+   * page (then the JS slow path decides), as opposed to a page that merely borders a denied one.
+   */
+  private preciseCheck(addr: Temp, a32: number, flags: number, deny: number, size: number): void {
+    this.get(addr);
+    this.i64const(0xffffffffn);
+    this.c.byte(0x56);
+    this.c.byte(0x20).u32(flags).byte(0x41).s32(deny).byte(0x71).byte(0x72);
     if (size > 1) {
-      // An access reaching into the next page takes the slow path, which checks every page.
       this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SIZE - 1).byte(0x71);
-      this.c.byte(0x41).s32(PAGE_SIZE - size).byte(0x4b).byte(0x72); // > PAGE_SIZE - size, or
+      this.c.byte(0x41).s32(PAGE_SIZE - size).byte(0x4b).byte(0x72); // offset > PAGE_SIZE - size
     }
   }
 
@@ -297,7 +308,10 @@ class Lowering {
     const addr = insn.args[0]!;
     const { size, signed } = insn.mem!;
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_READ, size);
+    const flags = this.getScratch('i32');
+    this.addressCheck(addr, a32, flags, DENY_READ, PageFlags.NextDenyRead, size);
+    this.c.byte(0x04).byte(0x40);
+    this.preciseCheck(addr, a32, flags, DENY_READ, size);
     this.c.byte(0x04).byte(0x40);
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
@@ -307,6 +321,8 @@ class Lowering {
     this.faultPath(addr);
     this.c.byte(0x0b);
     this.c.byte(0x0b);
+    this.c.byte(0x0b);
+    this.releaseScratch('i32', flags);
     this.c.byte(0x20).u32(a32);
     if (this.env.endian === 'big' && size > 1) {
       this.loadBigEndian(insn.type, size, signed);
@@ -349,7 +365,13 @@ class Lowering {
     const [addr, value] = insn.args as [Temp, Temp];
     const { size } = insn.mem!;
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_WRITE, size);
+    const flags = this.getScratch('i32');
+    // Computes "take the slow path": maybe denied, and then precisely denied or crossing.
+    this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
+    this.c.byte(0x04).byte(0x7f);
+    this.preciseCheck(addr, a32, flags, DENY_WRITE, size);
+    this.c.byte(0x05).byte(0x41).s32(0).byte(0x0b);
+    this.releaseScratch('i32', flags);
     this.c.byte(0x04).byte(0x40);
     // Slow path: the engine decides (code invalidation, or a fault).
     this.c.byte(0x20).u32(STATE_PARAM);
@@ -419,7 +441,10 @@ class Lowering {
     const { size } = insn.mem!;
     if (this.env.endian === 'big' && size > 1) throw new Error('big-endian atomics are not supported yet');
     const a32 = this.getScratch('i32');
-    this.addressCheck(addr, a32, DENY_WRITE | DENY_READ, size);
+    const flags = this.getScratch('i32');
+    // Atomics are aligned (checked below), so they never cross a page: own bits only.
+    this.addressCheck(addr, a32, flags, DENY_WRITE | DENY_READ, 0, 1);
+    this.releaseScratch('i32', flags);
     this.c.byte(0x04).byte(0x40);
     // Atomics on flagged pages: fault if not writable, else let the engine invalidate via a no-op store.
     this.c.byte(0x20).u32(STATE_PARAM);
