@@ -19,6 +19,8 @@ export interface GuestOptions {
   oneInsnPerTb: boolean;
   /** -cpu model name. */
   cpu?: string;
+  /** -r: the kernel release uname reports. */
+  unameRelease?: string;
 }
 
 export interface GuestProcess {

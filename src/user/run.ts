@@ -113,6 +113,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       options: {
         ...(options.ldPrefix !== undefined ? { ldPrefix: options.ldPrefix } : {}),
         ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
+        ...(options.unameRelease !== undefined ? { unameRelease: options.unameRelease } : {}),
         strace: options.strace || options.logItems.has('strace'),
         logItems: options.logItems,
         log,

@@ -78,3 +78,21 @@ describe('tsemu-aarch64 command line', () => {
     expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
   });
 });
+
+describe('tsemu-aarch64 -r', () => {
+  it('sets the release uname reports, as qemu -r does', () => {
+    const r = spawnSync(
+      bin,
+      ['-r', '9.9.9-tsemu', path.join(root, 'test/guest/build/aarch64/sysinfo')],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    const q = spawnSync('qemu-aarch64', ['-r', '9.9.9-tsemu', path.join(root, 'test/guest/build/aarch64/sysinfo')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(q.stdout).toContain('9.9.9-tsemu');
+    expect(r.stdout.split('\n').filter((l) => l.includes('9.9.9-tsemu'))).toEqual(
+      q.stdout.split('\n').filter((l) => l.includes('9.9.9-tsemu')),
+    );
+  });
+});

@@ -47,9 +47,14 @@ function uname(proc: GuestProcess, [buf]: SyscallArgs): number {
   if (!guest) return -E.EFAULT;
   const r = withHostStruct(proc, 'utsname', buf!, 'out', (u) => hostSyscall('uname', u));
   if (r < 0) return r;
-  const machine = guest.bytes('machine');
-  machine.fill(0);
-  machine.set(Buffer.from(proc.abi.machine).subarray(0, machine.length - 1));
+  const setField = (field: 'machine' | 'release', value: string): void => {
+    const bytes = guest.bytes(field);
+    bytes.fill(0);
+    bytes.set(Buffer.from(value).subarray(0, bytes.length - 1));
+  };
+  setField('machine', proc.abi.machine);
+  // -r / TSEMU_UNAME: the release string the guest sees, as qemu-user's -r.
+  if (proc.options.unameRelease !== undefined) setField('release', proc.options.unameRelease);
   return 0;
 }
 
