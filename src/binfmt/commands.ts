@@ -3,7 +3,7 @@
  * with --systemd), unregister, status. Returns the lines to print.
  */
 import { ENTRY_PREFIX, entryName, flagLetters, type EntryFlags } from './entry';
-import { BINFMT_MISC_DIR, registerEntry, removeEntry, tsemuEntries } from './kernel';
+import { BINFMT_MISC_DIR, registerEntry, removeEntry, requireRoot, tsemuEntries } from './kernel';
 import { ensureLauncherLink, launcherDir } from './launcher';
 import { writeBinfmtConf } from './systemd';
 import type { BinfmtTarget } from './targets';
@@ -29,6 +29,7 @@ export function registerTargets(options: RegisterOptions, dir: string = BINFMT_M
 
 /** Removes the targets' entries, or with 'all' every entry named tsemu-*. */
 export function unregisterTargets(targets: readonly BinfmtTarget[] | 'all', dir: string = BINFMT_MISC_DIR): string[] {
+  requireRoot('removing');
   const names = targets === 'all' ? tsemuEntries(dir).map((e) => e.name) : targets.map(entryName);
   return names.filter((name) => name.startsWith(ENTRY_PREFIX) && removeEntry(name, dir)).map((name) => `unregistered ${name}`);
 }

@@ -17,6 +17,11 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
+/** Throws a BinfmtError unless running as root: changing binfmt_misc entries needs it. */
+export function requireRoot(action: string): void {
+  if (!isRoot()) throw new BinfmtError(`${action} binfmt_misc entries needs root`);
+}
+
 /** Ensures binfmt_misc is mounted at `dir` (mounting it if root); throws BinfmtError when it cannot be. */
 export function ensureMounted(dir: string = BINFMT_MISC_DIR): void {
   if (fs.existsSync(path.join(dir, 'register'))) return;
@@ -43,7 +48,7 @@ function writeControl(file: string, text: string): void {
 
 /** Registers `target` with `interpreter`, replacing an earlier tsemu entry of the same name. */
 export function registerEntry(target: BinfmtTarget, interpreter: string, flags: EntryFlags, dir: string = BINFMT_MISC_DIR): void {
-  if (!isRoot()) throw new BinfmtError('registering with binfmt_misc needs root');
+  requireRoot('registering');
   ensureMounted(dir);
   removeEntry(entryName(target), dir);
   writeControl(path.join(dir, 'register'), registrationLine(target, interpreter, flags));
