@@ -66,7 +66,8 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
     spawnSync(BIN, ['unregister', '--all']);
     if (fs.existsSync(path.join(BINFMT_MISC_DIR, FOREIGN_ENTRY))) fs.writeFileSync(path.join(BINFMT_MISC_DIR, FOREIGN_ENTRY), '-1');
     for (const mount of mounts.reverse()) spawnSync('umount', [mount]);
-    if (dir && mounts.every((m) => !fs.existsSync(path.join(m, 'self')))) fs.rmSync(dir, { recursive: true, force: true });
+    // Never delete through a bind mount that is still there (it would be the host's /dev).
+    if (dir && mounts.every((m) => fs.readdirSync(m).length === 0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('status lists every target with the flags the kernel took, and the kernel holds the magic of real binaries', () => {
