@@ -46,6 +46,8 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
   { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
   { name: 'raw_syscalls', sources: ['aarch64/raw_syscalls.S'], cflags: ['-nostdlib'], targets: ['aarch64'] },
+  { name: 'int_ops', sources: ['ppc64/int_ops.c'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'sigill', sources: ['ppc64/sigill.c'], targets: ['ppc64', 'ppc64le'] },
 ];
 
 /** The programs built for `target`. */

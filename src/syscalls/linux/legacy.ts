@@ -67,6 +67,19 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
   }
   const epollCreate1 = defs['epoll_create1'];
   if (epollCreate1) out['epoll_create'] = syscall('d', (proc, [size]) => (size! <= 0 ? -E.EINVAL : epollCreate1.handler(proc, [0])));
+  const lseek = defs['lseek'];
+  if (lseek) {
+    // _llseek(fd, offset_high, offset_low, loff_t *result, whence): the 64-bit lseek of 32-bit
+    // ABIs, still numbered (and used by glibc) on 64-bit PowerPC.
+    out['_llseek'] = syscall('dddxd', (proc, [fd, high, low, result, whence]) => {
+      if (!proc.memory.accessible(result!, 8, true)) return -E.EFAULT;
+      const offset = Number(BigInt.asIntN(64, (BigInt(high! >>> 0) << 32n) | BigInt(low! >>> 0)));
+      const r = lseek.handler(proc, [fd!, offset, whence!]);
+      if (r < 0) return r;
+      proc.memory.write64(result!, BigInt(r));
+      return 0;
+    });
+  }
   // time(tloc): seconds since the epoch, also stored at tloc when it is not NULL.
   out['time'] = syscall('x', (proc, [tloc]) => {
     const now = Math.floor(Date.now() / 1000);
