@@ -18,11 +18,23 @@ export interface DebugTarget {
   writeMemory(addr: number, bytes: Uint8Array): boolean;
   addBreakpoint(addr: number): void;
   removeBreakpoint(addr: number): void;
+  /** Write watchpoints on [addr, addr + length); false if the target cannot watch that. */
+  addWatchpoint(addr: number, length: number): boolean;
+  removeWatchpoint(addr: number, length: number): void;
   /** qXfer:exec-file: the program's path. */
   execFile(): string;
   /** qXfer:auxv: the auxiliary vector as the guest's memory holds it. */
   auxv(): Uint8Array;
 }
+
+/** Why the target stopped: a gdb signal number, and the address of a write watchpoint that fired. */
+export interface Stop {
+  signal: number;
+  watch?: number;
+}
+
+/** How the process ended: exit status, or the gdb number of the signal that killed it. */
+export type Exit = { status: number } | { signal: number };
 
 /** How gdb asked the target to go on: step one instruction or continue, with a gdb signal (0: none). */
 export type ResumeAction =

@@ -5,8 +5,11 @@
  */
 import { encodePacket, PacketReader, unescapeBinary, type Incoming } from './packet';
 import type { HostConnection } from './host-socket';
-import type { DebugTarget, ResumeAction } from './debug-target';
+import type { DebugTarget, Exit, ResumeAction, Stop } from './debug-target';
 import { allRegisters, registerHex, setRegisterHex, targetXml, type RegisterRow } from './register-table';
+
+/** The process id gdb sees with the multiprocess extensions (one process per stub, as qemu-user). */
+const PID = 1;
 
 /** The largest packet gdb may send us (qSupported PacketSize, hex). */
 const PACKET_SIZE = 0x4000;
@@ -15,6 +18,8 @@ export class GdbServer {
   private readonly reader = new PacketReader();
   private readonly queue: Incoming[] = [];
   private noAck = false;
+  /** gdb offered the multiprocess extensions: thread ids are p<pid>.<tid>, exits name the process. */
+  private multiprocess = false;
   private lastSent: Buffer = Buffer.alloc(0);
   private readonly registers: RegisterRow[];
   private readonly xml: string;
@@ -28,10 +33,12 @@ export class GdbServer {
   }
 
   /**
-   * Reports a stop (a reply packet such as T05..., or nothing for the initial stop gdb asks about
-   * with `?`) and serves gdb until it resumes. `stopReply` is also what `?` answers.
+   * Reports a stop (unless it is the initial one, which gdb asks about with `?`) and serves gdb
+   * until it resumes.
    */
-  serve(stopReply: string, report: boolean): ResumeAction {
+  serve(stop: Stop, report: boolean): ResumeAction {
+    const watch = stop.watch !== undefined ? `watch:${stop.watch.toString(16)};` : '';
+    const stopReply = `T${hex2(stop.signal)}${watch}thread:${this.threadId()};`;
     if (report) this.send(stopReply);
     for (;;) {
       const incoming = this.next();
@@ -61,9 +68,15 @@ export class GdbServer {
     return true;
   }
 
-  /** Tells gdb the process is gone (W exit status / X signal, gdb numbering). */
-  reportExit(reply: string): void {
-    this.send(reply);
+  /** Tells gdb the process is gone. */
+  reportExit(exit: Exit): void {
+    const process = this.multiprocess ? `;process:${PID.toString(16)}` : '';
+    this.send('status' in exit ? `W${hex2(exit.status & 0xff)}${process}` : `X${hex2(exit.signal)}${process}`);
+  }
+
+  private threadId(): string {
+    const tid = this.target.threadId.toString(16);
+    return this.multiprocess ? `p${PID.toString(16)}.${tid}` : tid;
   }
 
   close(): void {
@@ -157,14 +170,26 @@ export class GdbServer {
     }
   }
 
-  /** Z0/Z1 (software and hardware breakpoints are the same thing to a translator); watchpoints are left to gdb. */
+  /**
+   * Z0/Z1: software and hardware breakpoints are the same thing to a translator. Z2: write
+   * watchpoints. Read and access watchpoints (Z3/Z4) are not supported (empty reply).
+   */
   private breakpoint(p: string): string {
-    const [type, addrHex] = p.slice(1).split(',');
-    if (type !== '0' && type !== '1') return '';
+    const [type, addrHex, kindHex] = p.slice(1).split(',');
     const addr = parseInt(addrHex!, 16);
-    if (p[0] === 'Z') this.target.addBreakpoint(addr);
-    else this.target.removeBreakpoint(addr);
-    return 'OK';
+    const insert = p[0] === 'Z';
+    if (type === '0' || type === '1') {
+      if (insert) this.target.addBreakpoint(addr);
+      else this.target.removeBreakpoint(addr);
+      return 'OK';
+    }
+    if (type === '2') {
+      const length = parseInt(kindHex!, 16);
+      if (!insert) this.target.removeWatchpoint(addr, length);
+      else if (!this.target.addWatchpoint(addr, length)) return 'E22';
+      return 'OK';
+    }
+    return '';
   }
 
   private vPacket(p: string): string | ResumeAction {
@@ -185,9 +210,10 @@ export class GdbServer {
   }
 
   private query(p: string): string | Buffer {
-    const tid = this.target.threadId.toString(16);
+    const tid = this.threadId();
     if (p.startsWith('qSupported')) {
-      return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;vContSupported+;QStartNoAckMode+`;
+      this.multiprocess = /[:;]multiprocess\+/.test(p);
+      return `${this.multiprocess ? 'multiprocess+;' : ''}PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;vContSupported+;QStartNoAckMode+`;
     }
     if (p === 'QStartNoAckMode') {
       // This packet itself was acknowledged; from its reply on, neither side acknowledges.
@@ -198,7 +224,8 @@ export class GdbServer {
     if (p === 'qC') return `QC${tid}`;
     if (p === 'qfThreadInfo') return `m${tid}`;
     if (p === 'qsThreadInfo') return 'l';
-    if (p.startsWith('qAttached')) return '1';
+    // A process the stub started, not one it attached to: gdb's quit kills it (as with qemu-user).
+    if (p.startsWith('qAttached')) return '0';
     if (p.startsWith('qThreadExtraInfo')) return Buffer.from('CPU#0 [running]').toString('hex');
     if (p === 'qSymbol::') return 'OK';
     return '';
@@ -217,4 +244,8 @@ export class GdbServer {
     const chunk = data.subarray(offset!, offset! + length!);
     return Buffer.concat([Buffer.from(offset! + length! >= data.length ? 'l' : 'm'), chunk]);
   }
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
 }

@@ -14,11 +14,12 @@ import { GuestExit } from '../syscalls/types';
 import { cpuLoop, serviceSyscall, signalOfTrap } from '../user/cpu-loop';
 import type { GuestProcess } from '../user/process';
 import type { UserTarget } from '../user/target';
-import type { DebugTarget, ResumeAction } from './debug-target';
+import type { DebugTarget, ResumeAction, Stop } from './debug-target';
 import { acceptOne, listenTcp, type HostConnection } from './host-socket';
 import { GdbServer } from './server';
 import { gdbSignal, gdbSignalOfHost, hostSignalOfGdb } from './signals';
 import { GDB_TARGETS } from './targets';
+import { WriteWatchpoints } from './write-watchpoints';
 
 /** Signals whose default action is to be ignored: passing one on changes nothing. */
 const IGNORED_BY_DEFAULT = new Set(['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT'].map((n) => os.constants.signals[n as 'SIGCHLD']));
@@ -29,6 +30,9 @@ export interface UserDebugInfo {
   readonly wordSize: 4 | 8;
   readonly littleEndian: boolean;
 }
+
+/** Steps between Ctrl-C checks while watchpoints make the loop single-step. */
+const STEPS_PER_POLL = 4096;
 
 export class UserDebugSession {
   private server: GdbServer | undefined;
@@ -49,9 +53,7 @@ export class UserDebugSession {
     const debugTarget = makeDebugTarget(proc, target, engine, info);
     const server = new GdbServer(this.conn, debugTarget);
     this.server = server;
-    const tid = debugTarget.threadId.toString(16);
-    const stopped = (gdbSig: number): string => `T${hex2(gdbSig)}thread:${tid};`;
-    let stop = stopped(gdbSignal('SIGTRAP'));
+    let stop: Stop = { signal: gdbSignal('SIGTRAP') };
     let report = false;
     try {
       for (;;) {
@@ -68,46 +70,66 @@ export class UserDebugSession {
           server.close();
           return cpuLoop(proc, target, engine);
         }
-        stop = stopped(this.resume(proc, target, engine, action));
+        stop = this.resume(proc, target, engine, debugTarget.watchpoints, action);
       }
     } catch (e) {
       if (e instanceof GuestExit && this.server) {
-        server.reportExit(e.signal ? `X${hex2(gdbSignalOfHost(e.signal))}` : `W${hex2(e.status & 0xff)}`);
+        server.reportExit(e.signal ? { signal: gdbSignalOfHost(e.signal) } : { status: e.status });
         server.close();
       }
       throw e;
     }
   }
 
-  /** Runs until the next stop; returns its gdb signal number. */
-  private resume(proc: GuestProcess, target: UserTarget, engine: Engine, action: ResumeAction & { signal: number }): number {
+  /** Runs until the next stop. */
+  private resume(
+    proc: GuestProcess,
+    target: UserTarget,
+    engine: Engine,
+    watchpoints: WriteWatchpoints,
+    action: ResumeAction & { signal: number },
+  ): Stop {
     const base = proc.stateBase;
     if (action.signal) {
       // Guest signal handlers are not delivered yet, so a passed-on signal takes its default action.
       const host = hostSignalOfGdb(action.signal);
       if (host && !IGNORED_BY_DEFAULT.has(host)) throw new GuestExit(0, host);
     }
-    const pc = (): number => Number(proc.memory.view.getBigUint64(base + STATE_PC, true));
-    if (action.kind === 'step' || engine.hasBreakpoint(pc())) {
+    const trapped = (trap: TrapKind): Stop => ({ signal: gdbSignal(signalOfTrap(trap)) });
+    /** One instruction (a syscall is serviced); a Stop if it trapped. */
+    const stepOnce = (): Stop | undefined => {
       const trap = engine.step(base);
       if (trap === TrapKind.Syscall) serviceSyscall(proc, target);
-      else if (trap !== TrapKind.None) return gdbSignal(signalOfTrap(trap));
-      if (action.kind === 'step') return gdbSignal('SIGTRAP');
+      else if (trap !== TrapKind.None) return trapped(trap);
+      const watch = watchpoints.changed();
+      return watch === undefined ? undefined : { signal: gdbSignal('SIGTRAP'), watch };
+    };
+    const pc = (): number => Number(proc.memory.view.getBigUint64(base + STATE_PC, true));
+    if (action.kind === 'step') return stepOnce() ?? { signal: gdbSignal('SIGTRAP') };
+    if (watchpoints.size > 0) {
+      for (let n = 1; ; n++) {
+        const stop = stepOnce();
+        if (stop) return stop;
+        if (engine.hasBreakpoint(pc())) return { signal: gdbSignal('SIGTRAP') };
+        if (n % STEPS_PER_POLL === 0 && this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
+      }
+    }
+    if (engine.hasBreakpoint(pc())) {
+      const stop = stepOnce();
+      if (stop) return stop;
     }
     for (;;) {
       const trap = engine.run(base);
       if (trap === TrapKind.Syscall) {
         serviceSyscall(proc, target);
+        // Compiled loops reach the dispatcher's poll rarely; a syscall is a good moment to look.
+        if (this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
         continue;
       }
-      if (trap === TrapKind.Yield) return gdbSignal('SIGINT');
-      return gdbSignal(signalOfTrap(trap));
+      if (trap === TrapKind.Yield) return { signal: gdbSignal('SIGINT') };
+      return trapped(trap);
     }
   }
-}
-
-function hex2(n: number): string {
-  return n.toString(16).padStart(2, '0');
 }
 
 function makeDebugTarget(
@@ -115,9 +137,12 @@ function makeDebugTarget(
   target: UserTarget,
   engine: Engine,
   info: UserDebugInfo,
-): DebugTarget & { removeAllBreakpoints(): void } {
+): DebugTarget & { removeAllBreakpoints(): void; watchpoints: WriteWatchpoints } {
   const memory = proc.memory;
   const breakpoints = new Set<number>();
+  const readMemory = (addr: number, length: number): Uint8Array | undefined =>
+    mapped(addr, length) ? memory.readBytes(addr, length).slice() : undefined;
+  const watchpoints = new WriteWatchpoints(readMemory);
   const mapped = (addr: number, length: number): boolean => {
     if (addr < 0 || addr + length > 2 ** 32) return false;
     for (let a = addr; a < addr + length; a = (Math.floor(a / 4096) + 1) * 4096) {
@@ -130,7 +155,10 @@ function makeDebugTarget(
     state: memory.view,
     stateBase: proc.stateBase,
     threadId: process.pid,
-    readMemory: (addr, length) => (mapped(addr, length) ? memory.readBytes(addr, length).slice() : undefined),
+    readMemory,
+    watchpoints,
+    addWatchpoint: (addr, length) => watchpoints.add(addr, length),
+    removeWatchpoint: (addr, length) => watchpoints.remove(addr, length),
     writeMemory(addr, bytes) {
       if (!mapped(addr, bytes.length)) return false;
       memory.writeBytes(addr, bytes);
@@ -148,6 +176,7 @@ function makeDebugTarget(
     removeAllBreakpoints() {
       for (const addr of breakpoints) engine.removeBreakpoint(addr);
       breakpoints.clear();
+      watchpoints.clear();
     },
     execFile: () => proc.exePath,
     auxv() {

@@ -1,0 +1,120 @@
+/**
+ * Drives Debian's gdb-multiarch in batch mode against an emulator started with `-g PORT` (tsemu
+ * or qemu-aarch64, the oracle), and builds the -g test program.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface GdbRun {
+  /** What gdb printed (stdout and stderr interleaved as gdb wrote them). */
+  gdb: string;
+  /** The guest's own output and exit status under the emulator. */
+  guestStdout: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export function hasGdb(): boolean {
+  try {
+    execFileSync('gdb-multiarch', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds debuggee.c statically with debug info; returns its path. */
+export function buildDebuggee(): string {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-gdb-')), 'debuggee');
+  execFileSync('aarch64-linux-gnu-gcc', ['-static', '-g', '-O0', '-o', out, path.join(__dirname, 'debuggee.c')]);
+  return out;
+}
+
+/** The address of a symbol, from the cross toolchain's nm. */
+export function symbolAddress(program: string, name: string): number {
+  const line = execFileSync('aarch64-linux-gnu-nm', [program], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith(` ${name}`));
+  if (!line) throw new Error(`${name} not in ${program}`);
+  return parseInt(line.split(' ')[0]!, 16);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Waits until something listens on `port` (a probe connection would be taken for gdb's, so /proc/net/tcp is read). */
+export async function waitForPort(port: number, deadline: number): Promise<void> {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  while (Date.now() < deadline) {
+    const listening = fs
+      .readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .some((line) => {
+        const fields = line.trim().split(/\s+/);
+        return (fields[1] ?? '').endsWith(local) && fields[3] === '0A';
+      });
+    if (listening) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+/**
+ * Starts `emulator -g PORT program args`, runs gdb with `commands` (-ex each) after `target remote`,
+ * and waits for both to end (bounded by timeoutMs).
+ */
+export interface GdbOptions {
+  /** Send gdb SIGINT (as a terminal's Ctrl-C would) this long after it started. */
+  interruptAfterMs?: number;
+  /** Leave the program off gdb's command line (gdb then asks the stub for it: qXfer:exec-file). */
+  noProgramArgument?: boolean;
+  timeoutMs?: number;
+}
+
+export async function runGdb(emulator: string, program: string, args: string[], commands: string[], options: GdbOptions = {}): Promise<GdbRun> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const port = await freePort();
+  const deadline = Date.now() + timeoutMs;
+  const emu = spawn(emulator, ['-g', String(port), program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let guestStdout = '';
+  emu.stdout.on('data', (d: Buffer) => (guestStdout += d.toString()));
+  emu.stderr.on('data', () => undefined);
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => emu.on('exit', (c, s) => resolve([c, s])));
+  const killer = setTimeout(() => emu.kill('SIGKILL'), timeoutMs);
+  try {
+    await waitForPort(port, deadline);
+    const gdbArgs = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `target remote :${port}`];
+    for (const c of commands) gdbArgs.push('-ex', c);
+    if (!options.noProgramArgument) gdbArgs.push(program);
+    const gdb = await new Promise<string>((resolve) => {
+      const child = spawn('gdb-multiarch', gdbArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      const t = setTimeout(() => child.kill('SIGKILL'), Math.max(1000, deadline - Date.now()));
+      const interrupt =
+        options.interruptAfterMs !== undefined ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
+      child.on('exit', () => {
+        clearTimeout(t);
+        clearTimeout(interrupt);
+        resolve(text);
+      });
+    });
+    const [status, signal] = await exited;
+    return { gdb, guestStdout, status, signal };
+  } finally {
+    clearTimeout(killer);
+    if (emu.exitCode === null && emu.signalCode === null) emu.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * gdb-multiarch against `tsemu-aarch64 -g PORT`: the same command scripts run against
+ * `qemu-aarch64 -g PORT` (the oracle) must print the same, apart from stack addresses (the two put
+ * the stack at different places); where qemu cannot serve as oracle, facts of the program decide.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AARCH64, tsemuBinary } from '../lib/targets';
+import { buildDebuggee, hasGdb, runGdb, symbolAddress } from './gdb-harness';
+
+const TSEMU = tsemuBinary(AARCH64);
+
+/** Drops what legitimately differs between qemu and tsemu sessions. */
+function normalise(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('warning: remote target does not support file transfer'))
+    .join('\n')
+    .replace(/argv=0x[0-9a-f]+/g, 'argv=<stack>');
+}
+
+describe.runIf(hasGdb())('gdbstub (aarch64 user mode) with gdb-multiarch', () => {
+  let program = '';
+  beforeAll(() => {
+    program = buildDebuggee();
+  });
+
+  it('breaks at main, reads registers, steps, prints locals and continues to exit like qemu', async () => {
+    const script = [
+      'break main',
+      'continue',
+      'info registers x0',
+      'stepi',
+      'info registers pc',
+      'x/2i $pc',
+      'break square',
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'print v',
+      'up',
+      'print total',
+      'print i',
+      'print counter',
+      'delete',
+      'continue',
+    ];
+    const [tsemu, qemu] = await Promise.all([
+      runGdb(TSEMU, program, ['x', 'y'], script),
+      runGdb(AARCH64.qemu, program, ['x', 'y'], script),
+    ]);
+    expect(normalise(tsemu.gdb)).toBe(normalise(qemu.gdb));
+    // Facts of the program, independent of the oracle: argc (x0 at main) is 3, square's 4th call gets 3.
+    expect(tsemu.gdb).toMatch(/^x0 +0x3 +3$/m);
+    expect(tsemu.gdb).toContain('$1 = 3');
+    expect(tsemu.gdb).toContain('$2 = 5');
+    expect(tsemu.gdb).toContain('[Inferior 1 (process 1) exited with code 07]');
+    expect(tsemu.guestStdout).toBe('total=30 counter=5\n');
+    expect(tsemu.status).toBe(7);
+  });
+
+  it('stops where gdb put the breakpoint: the address nm gives for main plus its prologue', async () => {
+    const main = symbolAddress(program, 'main');
+    const run = await runGdb(TSEMU, program, [], ['break *main', 'continue', 'print/x $pc', 'kill']);
+    expect(run.gdb).toContain(`$1 = 0x${main.toString(16)}`);
+  });
+
+  it('write watchpoints report the old and new value of the watched variable', async () => {
+    // qemu-aarch64 7.2 refuses hardware watchpoints in user mode, so the program's own facts are the
+    // oracle: counter goes 0 -> 1 -> 2 as the loop runs.
+    const run = await runGdb(TSEMU, program, [], [
+      'break main',
+      'continue',
+      'watch counter',
+      'continue',
+      'continue',
+      'delete',
+      'continue',
+    ]);
+    expect(run.gdb).toMatch(/Hardware watchpoint 2: counter\s+Old value = 0\s+New value = 1/);
+    expect(run.gdb).toMatch(/Old value = 1\s+New value = 2/);
+    expect(run.gdb).toContain('exited with code 07');
+  });
+
+  it('serves auxv and the exec file: gdb finds the program by itself and reads AT_ENTRY', async () => {
+    const entry = symbolAddress(program, '_start');
+    const script = ['info auxv', 'kill'];
+    const [tsemu, qemu] = await Promise.all([
+      runGdb(TSEMU, program, [], script, { noProgramArgument: true }),
+      runGdb(AARCH64.qemu, program, [], script, { noProgramArgument: true }),
+    ]);
+    const entryLine = (text: string): string | undefined => text.split('\n').find((l) => /AT_ENTRY/.test(l));
+    expect(entryLine(tsemu.gdb)).toContain(`0x${entry.toString(16)}`);
+    expect(entryLine(tsemu.gdb)).toBe(entryLine(qemu.gdb));
+    expect(tsemu.gdb).toContain(`Reading symbols from ${program}`);
+    expect(tsemu.gdb).toMatch(/0x[0-9a-f]+ in _start \(\)/);
+  });
+
+  it('detach lets the program run to its end on its own', async () => {
+    const script = ['break square', 'continue', 'detach'];
+    const [tsemu, qemu] = await Promise.all([runGdb(TSEMU, program, [], script), runGdb(AARCH64.qemu, program, [], script)]);
+    expect(normalise(tsemu.gdb)).toBe(normalise(qemu.gdb));
+    expect(tsemu.guestStdout).toBe(qemu.guestStdout);
+    expect(tsemu.status).toBe(qemu.status);
+  });
+});
