@@ -17,6 +17,8 @@ export interface RegisterOptions {
 
 /** Registers every target (or writes its binfmt.d file). */
 export function registerTargets(options: RegisterOptions, dir: string = BINFMT_MISC_DIR): string[] {
+  // Checked before the launcher links are made, so a non-root user hears the real reason.
+  if (options.systemdDir === undefined) requireRoot('registering');
   return options.targets.map((target) => {
     const interpreter = ensureLauncherLink(launcherDir(), target, options.flags.preserveArgv0);
     if (options.systemdDir !== undefined) {

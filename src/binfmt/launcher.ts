@@ -40,8 +40,11 @@ export function ensureLauncherLink(dir: string, target: BinfmtTarget, preserveAr
     current = undefined;
   }
   if (current !== 'tsemu-launcher') {
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync('tsemu-launcher', link);
+    // Made aside and renamed over: concurrent registrations never see the name missing.
+    const fresh = `${link}.${process.pid}.new`;
+    fs.rmSync(fresh, { force: true });
+    fs.symlinkSync('tsemu-launcher', fresh);
+    fs.renameSync(fresh, link);
   }
   return link;
 }

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BINFMT_MISC_DIR, ensureMounted } from '../../src/binfmt/kernel';
+import { BINFMT_MISC_DIR, ensureMounted, registerEntry } from '../../src/binfmt/kernel';
+import { ensureLauncherLink, launcherDir } from '../../src/binfmt/launcher';
 import { BINFMT_TARGETS, binfmtTarget, maskOf, MAGIC_LENGTH } from '../../src/binfmt/targets';
 import { fetchDebianPackage } from '../lib/debian';
 import { REPO_ROOT } from '../lib/targets';
@@ -118,6 +119,16 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
     binfmt('register', '--arch', 'aarch64', '--preserve-argv0', '--persistent');
   });
 
+  it('with P registered under the plain launcher name, the launcher reads P from AT_FLAGS (Linux 5.12+)', () => {
+    const target = binfmtTarget('aarch64');
+    const flags = { preserveArgv0: true, openBinary: false, credentials: false, fixBinary: true };
+    registerEntry(target, ensureLauncherLink(launcherDir(), target, false), flags);
+    expect(binfmt('status').stdout).toMatch(/^tsemu-aarch64 enabled interpreter \S+\/tsemu-aarch64-binfmt flags PF$/m);
+    const aarch64 = guests.find((g) => g.arch === 'aarch64')!;
+    expect(run(aarch64.exec, ['y'], { argv0: 'from-auxv' })).toEqual(run('qemu-aarch64', ['-0', 'from-auxv', aarch64.exec, 'y']));
+    binfmt('register', '--arch', 'aarch64', '--preserve-argv0', '--persistent');
+  });
+
   describe('a foreign root file system (busybox arm64) after setup-chroot', () => {
     let root = '';
     beforeAll(() => {
@@ -139,6 +150,13 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
       expect(run('chroot', [root, '/bin/uname', '-m'])).toMatchObject({ status: 0, stdout: 'aarch64\n' });
       expect(run('chroot', [root, '/bin/ls', '/'])).toMatchObject({ status: 0, stdout: run('ls', [root]).stdout });
       expect(run('chroot', [root, '/bin/sh', '-c', 'echo ok'])).toMatchObject({ status: 0, stdout: 'ok\n' });
+    });
+
+    it('works with entries registered without F too (the launcher is installed at its registered path)', () => {
+      binfmt('register', '--arch', 'aarch64', '--preserve-argv0');
+      expect(binfmt('status').stdout).toMatch(/^tsemu-aarch64 enabled interpreter \S+ flags P$/m);
+      expect(run('chroot', [root, '/bin/uname', '-m'])).toMatchObject({ status: 0, stdout: 'aarch64\n' });
+      binfmt('register', '--arch', 'aarch64', '--preserve-argv0', '--persistent');
     });
 
     it.fails('runs a shell command list (needs fork: tsemu answers ENOSYS, busybox sh says "can\'t fork")', () => {
