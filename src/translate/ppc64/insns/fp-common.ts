@@ -150,7 +150,7 @@ const NAN_ORDER: Partial<Record<FpOpName, readonly number[]>> = { madd: [0, 2, 1
  * A native result with PowerPC's NaN: wasm gives some NaN, PowerPC the first NaN operand (in the
  * operation's operand order) made quiet, or the default NaN 0x7ff8000000000000 when no operand is one.
  */
-function withPpcNaN(ctx: PpcContext, r: Temp, args: readonly Temp[]): Temp {
+export function withPpcNaN(ctx: PpcContext, r: Temp, args: readonly Temp[]): Temp {
   const b = ctx.b;
   let nan = b.i64(0x7ff8000000000000n);
   for (const arg of [...args].reverse()) {

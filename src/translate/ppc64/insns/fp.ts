@@ -13,7 +13,7 @@ import type { PpcContext, PpcHandler } from '../context';
 import { FPSCR_FEX, FPSCR_VX, FPSCR_VX_ALL } from '../fpscr';
 import { FPSCR, FP_EXACT } from '../state';
 import { bits } from './forms';
-import { fpArith, fpCompare, fpFromInt, fpToInt, type FpOpName, type IntConversion } from './fp-common';
+import { fpArith, fpCompare, fpFromInt, fpToInt, withPpcNaN, type FpOpName, type IntConversion } from './fp-common';
 
 /** CR1 = FPSCR bits FX, FEX, VX, OX when Rc = 1. */
 export function recordFp(ctx: PpcContext, rc: number): void {
@@ -77,8 +77,11 @@ const fromInt =
     return true;
   };
 
-/** frin (nearest, ties away from zero), friz, frip, frim. */
+/** frin (nearest, ties away from zero), friz, frip, frim; a NaN comes back quieted. */
 export function roundToIntegral(ctx: PpcContext, x: Temp, mode: 'nearest' | 'zero' | 'up' | 'down'): Temp {
+  return withPpcNaN(ctx, roundNumber(ctx, x, mode), [x]);
+}
+function roundNumber(ctx: PpcContext, x: Temp, mode: 'nearest' | 'zero' | 'up' | 'down'): Temp {
   const b = ctx.b;
   if (mode === 'zero') return b.unary('ftruncf', x);
   if (mode === 'up') return b.unary('fceil', x);

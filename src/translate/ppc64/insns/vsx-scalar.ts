@@ -3,7 +3,7 @@
  * double-precision arithmetic and multiply-add (A and M forms), single-precision arithmetic
  * (results rounded to single, kept in double format like the FPU's), compares, sign operations,
  * max/min, square root, rounding, the conversions between double, single and integer formats,
- * and the basic vector double- and single-precision arithmetic.
+ * and the vector double- and single-precision add, subtract, multiply, divide and multiply-adds.
  *
  * Scalar results go to doubleword 0 of XT; doubleword 1 is undefined by the ISA and kept.
  */
@@ -114,30 +114,25 @@ const fromSingleFormat: PpcHandler = (ctx, f) => {
   return true;
 };
 
-/** Vector arithmetic, lane-wise native (round to nearest; FPSCR not updated). */
+/**
+ * Vector arithmetic lane by lane through the scalar operation, so every lane gets PowerPC's NaN
+ * and, under FLAG_FP_EXACT, FPSCR's rounding and flags. Operands name VSRs in the operation's
+ * order: multiply-adds are A form XA*XB+XT (operands a, b, t) or M form XA*XT+XB (a, t, b).
+ */
 const vector =
-  (op: string): PpcHandler =>
-  (ctx, f) => {
-    ctx.setVs(xt(f), ctx.b.vop(op, [ctx.vs(xa(f)), ctx.vs(xb(f))]));
-    return true;
-  };
-
-/** Vector multiply-adds, lane by lane through the fused operation (A form XA*XB+XT, M form XA*XT+XB). */
-const vectorFused =
-  (op: FpOpName, mForm: boolean, single: boolean): PpcHandler =>
+  (op: FpOpName, operands: readonly ('a' | 'b' | 't')[], single: boolean): PpcHandler =>
   (ctx, f) => {
     const b = ctx.b;
     const shape = single ? 'f32x4' : 'f64x2';
-    const [va, vt, vb] = [ctx.vs(xa(f)), ctx.vs(xt(f)), ctx.vs(xb(f))];
-    let r = vt;
+    const regs = { a: ctx.vs(xa(f)), b: ctx.vs(xb(f)), t: ctx.vs(xt(f)) };
+    let r = regs.t;
     for (let lane = 0; lane < (single ? 4 : 2); lane++) {
       const get = (v: Temp): Temp => {
         const x = b.vop(`${shape}.extract_lane`, [v], lane);
-        return single ? b.convert('fpromote', 'f64', x) : x;
+        return single ? promoteSingle(ctx, x) : x;
       };
-      const [a, t, c] = [get(va), get(vt), get(vb)];
-      const result = fpArith(ctx, op, mForm ? [a, t, c] : [a, c, t], single);
-      r = b.vop(`${shape}.replace_lane`, [r, single ? b.convert('fdemote', 'f32', result) : result], lane);
+      const result = fpArith(ctx, op, operands.map((o) => get(regs[o])), single);
+      r = b.vop(`${shape}.replace_lane`, [r, single ? demoteDouble(ctx, result) : result], lane);
     }
     ctx.setVs(xt(f), r);
     return true;
@@ -208,18 +203,14 @@ export const VSX_SCALAR_ROWS: readonly (readonly [string, string, PpcHandler])[]
   ...FUSED.flatMap(([dp, name, op]) => {
     const stem = name.replace('xs', 'xv');
     return [
-      [XX3(dp + 64), `${stem}adp`, vectorFused(op, false, false)] as const,
-      [XX3(dp + 72), `${stem}mdp`, vectorFused(op, true, false)] as const,
-      [XX3(dp + 32), `${stem}asp`, vectorFused(op, false, true)] as const,
-      [XX3(dp + 40), `${stem}msp`, vectorFused(op, true, true)] as const,
+      [XX3(dp + 64), `${stem}adp`, vector(op, ['a', 'b', 't'], false)] as const,
+      [XX3(dp + 72), `${stem}mdp`, vector(op, ['a', 't', 'b'], false)] as const,
+      [XX3(dp + 32), `${stem}asp`, vector(op, ['a', 'b', 't'], true)] as const,
+      [XX3(dp + 40), `${stem}msp`, vector(op, ['a', 't', 'b'], true)] as const,
     ];
   }),
-  [XX3(96), 'xvadddp', vector('f64x2.add')],
-  [XX3(104), 'xvsubdp', vector('f64x2.sub')],
-  [XX3(112), 'xvmuldp', vector('f64x2.mul')],
-  [XX3(120), 'xvdivdp', vector('f64x2.div')],
-  [XX3(64), 'xvaddsp', vector('f32x4.add')],
-  [XX3(72), 'xvsubsp', vector('f32x4.sub')],
-  [XX3(80), 'xvmulsp', vector('f32x4.mul')],
-  [XX3(88), 'xvdivsp', vector('f32x4.div')],
+  ...BINARY.flatMap(([dp, , name, op]) => [
+    [XX3(dp + 64), `${name.replace('xs', 'xv')}dp`, vector(op, ['a', 'b'], false)] as const,
+    [XX3(dp + 32), `${name.replace('xs', 'xv')}sp`, vector(op, ['a', 'b'], true)] as const,
+  ]),
 ];
