@@ -15,7 +15,10 @@ import { aarch64Abi } from '../syscalls/abi/aarch64';
 import { ppc64Abi, ppc64leAbi } from '../syscalls/abi/ppc64';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
-import { formatBlock } from '../translate/ir/format';
+import { addressFilter, type AddressFilter } from '../log/address-filter';
+import { dumpPages } from '../log/page-dump';
+import { formatStats } from '../log/stats';
+import { engineLogHooks } from '../log/user-logs';
 import { aarch64Target } from './aarch64';
 import { armTarget, armUserAbi } from './arm';
 import { ppc64Target, ppc64leTarget } from './ppc64';
@@ -40,6 +43,8 @@ export interface UserRunOptions {
   log?: (line: string) => void;
   oneInsnPerTb: boolean;
   gdbPort?: string;
+  /** -dfilter ranges (qemu syntax; TSEMU_DFILTER until the CLI parses -dfilter). */
+  logFilter?: string;
 }
 
 const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
@@ -76,6 +81,13 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
   if (!target) throw new Error(`unknown target ${arch}`);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const exePath = resolveProgram(options.program);
+  let logFilter: AddressFilter;
+  try {
+    logFilter = addressFilter(options.logFilter ?? process.env['TSEMU_DFILTER']);
+  } catch (e) {
+    process.stderr.write(`tsemu-${arch}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
   try {
     const image = readElfImage(exePath, target.loader);
     const memory = new GuestMemory(image.littleEndian);
@@ -97,12 +109,14 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     const gdb = options.gdbPort !== undefined ? UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns: options.oneInsnPerTb ? 1 : 512,
-      ...(options.logItems.has('in_asm') || options.logItems.has('op')
-        ? { onTranslate: (block) => log(formatBlock(block)) }
-        : {}),
-      ...(options.logItems.has('out_asm')
-        ? { onModule: (bytes) => log(`wasm module (${bytes.length} bytes): ${Buffer.from(bytes).toString('hex')}`) }
-        : {}),
+      ...engineLogHooks({
+        items: options.logItems,
+        log,
+        filter: logFilter,
+        frontend: target.user.frontend.name,
+        memory,
+        stateBase: STATE_BASE,
+      }),
       ...(gdb ? { pollInterrupt: gdb.pollInterrupt } : {}),
     });
     space.onCodeChange = (start, length) => engine.invalidate(start, length);
@@ -127,8 +141,10 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
     if (options.logItems.has('stats')) {
-      process.on('exit', () => log(`tsemu stats: ${JSON.stringify(engine.stats)}`));
+      const started = performance.now();
+      process.on('exit', () => log(formatStats(engine.stats, performance.now() - started)));
     }
+    if (options.logItems.has('page')) log(dumpPages(space.regions()));
     if (gdb) {
       gdb.run(proc, target.user, engine, {
         auxv: loaded.auxv,

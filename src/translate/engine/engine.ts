@@ -52,6 +52,8 @@ export interface EngineOptions {
    * without missing is not interrupted until it leaves the loop.
    */
   pollInterrupt?: () => boolean;
+  /** Called before each block runs (-d exec, cpu). Setting it keeps every block in the interpreter, so none is missed. */
+  onBlockStart?: (pc: number) => void;
 }
 
 const INTERRUPT_POLL_MISSES = 64;
@@ -237,10 +239,11 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const block = this.coldBlock(pc);
-    if (++block.runs >= HOT_RUNS && !this.onBreakpointPage(block.ir)) {
+    if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.ir)) {
       this.compileHot(pc);
       return TrapKind.None;
     }
+    this.options.onBlockStart?.(pc);
     this.stats.interpreted++;
     return interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
   }
