@@ -18,6 +18,7 @@ import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS } from './as
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_REMOVEDIR = 0x200;
 const MMAP2_UNIT = 4096;
 
 function generic(name: string): SyscallDefinition {
@@ -37,8 +38,43 @@ const SAME_AS: Readonly<Record<string, string>> = {
   ppoll_time64: 'ppoll',
   pselect6_time64: 'pselect6',
   utimensat_time64: 'utimensat',
-  getdents64: 'getdents64',
+  getuid32: 'getuid',
+  geteuid32: 'geteuid',
+  getgid32: 'getgid',
+  getegid32: 'getegid',
+  setuid32: 'setuid',
+  setgid32: 'setgid',
+  setreuid32: 'setreuid',
+  setregid32: 'setregid',
+  setresuid32: 'setresuid',
+  setresgid32: 'setresgid',
+  getresuid32: 'getresuid',
+  getresgid32: 'getresgid',
+  getgroups32: 'getgroups',
+  setgroups32: 'setgroups',
+  setfsuid32: 'setfsuid',
+  setfsgid32: 'setfsgid',
+  fchown32: 'fchown',
 };
+
+/** Path calls ARM keeps from before the *at family: the *at call on AT_FDCWD with the same arguments after it. */
+const AT_FDCWD_FORMS: Readonly<Record<string, string>> = {
+  open: 'openat',
+  readlink: 'readlinkat',
+  access: 'faccessat',
+  mkdir: 'mkdirat',
+  mknod: 'mknodat',
+  unlink: 'unlinkat',
+  symlink: 'symlinkat',
+  chmod: 'fchmodat',
+  chown32: 'fchownat',
+};
+
+/** The *at call `name` with AT_FDCWD prepended to the arguments. */
+function atFdcwd(name: string): SyscallDefinition {
+  const at = generic(name);
+  return syscall(at.args.slice(1).join(''), (p, args) => at.handler(p, [AT_FDCWD, ...args]));
+}
 
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
@@ -53,6 +89,11 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
     new DataView(bytes.buffer).setBigInt64(0, BigInt(position), true);
     return writeGuestBytes(p, result!, bytes) ? 0 : -E.EFAULT;
   }),
+  rmdir: syscall('s', (p, [path]) => generic('unlinkat').handler(p, [AT_FDCWD, path!, AT_REMOVEDIR])),
+  rename: syscall('ss', (p, [from, to]) => generic('renameat').handler(p, [AT_FDCWD, from!, AT_FDCWD, to!])),
+  link: syscall('ss', (p, [from, to]) => generic('linkat').handler(p, [AT_FDCWD, from!, AT_FDCWD, to!, 0])),
+  lchown32: syscall('sdd', (p, [path, uid, gid]) => generic('fchownat').handler(p, [AT_FDCWD, path!, uid!, gid!, AT_SYMLINK_NOFOLLOW])),
+  pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
   stat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, 0])),
   lstat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW])),
   statfs64: syscall('sdx', (p, [path, , buf]) => generic('statfs').handler(p, [path!, buf!])),
@@ -63,7 +104,8 @@ function armSyscalls(): ReadonlyMap<number, SyscallEntry> {
   const table = new Map(syscallTable(ARM_SYSCALL_NUMBERS));
   for (const [name, nr] of Object.entries(ARM_SYSCALL_NUMBERS)) {
     const target = SAME_AS[name];
-    const definition = target ? generic(target) : ADAPTED[name];
+    const atForm = AT_FDCWD_FORMS[name];
+    const definition = target ? generic(target) : atForm ? atFdcwd(atForm) : ADAPTED[name];
     if (definition) table.set(nr, { name, definition });
   }
   return table;

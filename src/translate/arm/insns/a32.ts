@@ -8,7 +8,7 @@ import { expandImmA32, immOperand, shiftImm, shiftReg } from '../shift';
 import { A32_DP_OPS, dataProcessing } from './data-processing';
 import {
   bitfieldExtract, bitfieldInsert, countLeadingZeros, divide, extend, move16, multiply, multiplyAccumulateAccumulate,
-  multiplyLong, parallel8, reverse, saturate, select8, type ParallelOp,
+  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, parallel8, reverse, saturate, select8, type ParallelOp,
 } from './integer';
 import { clearExclusive, loadExclusive, loadStore, loadStoreDual, loadStoreMultiple, storeExclusive } from './memory';
 import { breakpoint, noOperation, readApsr, supervisorCall, writeApsr } from './system';
@@ -120,6 +120,11 @@ export const A32_ROWS: readonly Row[] = [
   ['.... 0000 0100 rdhi:4 rdlo:4 rm:4 1001 rn:4', 'UMAAL', (ctx, f) => (multiplyAccumulateAccumulate(ctx, f.rdlo!, f.rdhi!, f.rn!, f.rm!), true)],
   ['.... 0000 1 sg:1 a:1 s:1 rdhi:4 rdlo:4 rm:4 1001 rn:4', 'UMULL/SMULL/UMLAL/SMLAL', (ctx, f) => (multiplyLong(ctx, f.sg === 1, f.a === 1, f.rdlo!, f.rdhi!, f.rn!, f.rm!, f.s === 1), true)],
   ['.... 0001 1 sz:2 l:1 rn:4 rd:4 1111 1001 rt:4', 'LDREX/STREX', exclusive],
+  ['.... 0001 0000 rd:4 ra:4 rm:4 1 m:1 n:1 0 rn:4', 'SMLA<x><y>', (ctx, f) => (multiplyHalves(ctx, f.rd!, f.rn!, f.rm!, f.n!, f.m!, f.ra), true)],
+  ['.... 0001 0010 rd:4 ra:4 rm:4 1 m:1 0 0 rn:4', 'SMLAW<y>', (ctx, f) => (multiplyWordHalf(ctx, f.rd!, f.rn!, f.rm!, f.m!, f.ra), true)],
+  ['.... 0001 0010 rd:4 0000 rm:4 1 m:1 1 0 rn:4', 'SMULW<y>', (ctx, f) => (multiplyWordHalf(ctx, f.rd!, f.rn!, f.rm!, f.m!, undefined), true)],
+  ['.... 0001 0100 rdhi:4 rdlo:4 rm:4 1 m:1 n:1 0 rn:4', 'SMLAL<x><y>', (ctx, f) => (multiplyHalvesLong(ctx, f.rdlo!, f.rdhi!, f.rn!, f.rm!, f.n!, f.m!), true)],
+  ['.... 0001 0110 rd:4 0000 rm:4 1 m:1 n:1 0 rn:4', 'SMUL<x><y>', (ctx, f) => (multiplyHalves(ctx, f.rd!, f.rn!, f.rm!, f.n!, f.m!, undefined), true)],
   ['.... 000 p:1 u:1 i:1 w:1 l:1 rn:4 rt:4 imm4h:4 1 op2:2 1 rm:4', 'LDRH/STRH/LDRSB/LDRSH/LDRD/STRD', ldstExtra],
   ['.... 0001 0010 1111 1111 1111 0001 rm:4', 'BX', branchExchange(false)],
   ['.... 0001 0010 1111 1111 1111 0011 rm:4', 'BLX (register)', branchExchange(true)],

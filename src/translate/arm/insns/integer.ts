@@ -195,3 +195,33 @@ export function select8(ctx: ArmContext, rd: number, rn: number, rm: number): vo
   }
   ctx.setR(rd, b.or(b.and(ctx.r(rn), mask), b.and(ctx.r(rm), b.unary('not', mask))));
 }
+
+/** The signed halfword of `v` selected by `top` (bits 31:16 when set, else 15:0). */
+function half(ctx: ArmContext, v: Temp, top: number): Temp {
+  const b = ctx.b;
+  return top ? b.shrS(v, b.i32(16)) : b.unary('sext16', v);
+}
+
+/** SMUL<x><y> and SMLA<x><y> (ra defined): halfword products; the Q flag on accumulate overflow is not modelled. */
+export function multiplyHalves(ctx: ArmContext, rd: number, rn: number, rm: number, n: number, m: number, ra: number | undefined): void {
+  const b = ctx.b;
+  const product = b.binary('mul', half(ctx, ctx.r(rn), n), half(ctx, ctx.r(rm), m));
+  ctx.setR(rd, ra === undefined ? product : b.add(product, ctx.r(ra)));
+}
+
+/** SMULW<y> and SMLAW<y>: the top 32 bits of the 48-bit product Rn * half(Rm), plus Ra. */
+export function multiplyWordHalf(ctx: ArmContext, rd: number, rn: number, rm: number, m: number, ra: number | undefined): void {
+  const b = ctx.b;
+  const product = b.binary('mul', b.sext(ctx.r(rn)), b.sext(half(ctx, ctx.r(rm), m)));
+  const high = b.wrap(b.shrS(product, b.i64(16)));
+  ctx.setR(rd, ra === undefined ? high : b.add(high, ctx.r(ra)));
+}
+
+/** SMLAL<x><y>: RdHi:RdLo += half(Rn) * half(Rm), 64-bit. */
+export function multiplyHalvesLong(ctx: ArmContext, rdlo: number, rdhi: number, rn: number, rm: number, n: number, m: number): void {
+  const b = ctx.b;
+  const product = b.sext(b.binary('mul', half(ctx, ctx.r(rn), n), half(ctx, ctx.r(rm), m)));
+  const sum = b.add(product, b.or(b.zext(ctx.r(rdlo)), b.shl(b.zext(ctx.r(rdhi)), b.i64(32))));
+  ctx.setR(rdlo, b.wrap(sum));
+  ctx.setR(rdhi, b.wrap(b.shrU(sum, b.i64(32))));
+}

@@ -8,7 +8,7 @@ import { expandImmT32, immOperand, shiftImm, shiftReg, type Shifted } from '../s
 import { T32_DP_OPS, dataProcessing, type DpOp } from './data-processing';
 import {
   bitfieldExtract, bitfieldInsert, countLeadingZeros, divide, extend, move16, multiply, multiplyAccumulateAccumulate,
-  multiplyLong, parallel8, reverse, saturate, select8, type ParallelOp, type Reversal,
+  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, parallel8, reverse, saturate, select8, type ParallelOp, type Reversal,
 } from './integer';
 import { clearExclusive, loadExclusive, loadStore, loadStoreDual, loadStoreMultiple, OFFSET, storeExclusive } from './memory';
 import { noOperation, readApsr, writeApsr } from './system';
@@ -230,6 +230,18 @@ export const T32_ROWS: readonly Row[] = [
   ['1111 1010 1011 rm:4 1111 rd:4 1000 rm2:4', 'CLZ', (ctx, f) => (countLeadingZeros(ctx, f.rd!, f.rm!), true)],
   ['1111 1011 0000 rn:4 ra:4 rd:4 000 sub:1 rm:4', 'MUL/MLA/MLS', (ctx, f) => {
     multiply(ctx, f.rd!, f.rn!, f.rm!, f.ra === 15 && !f.sub ? undefined : f.ra, f.sub === 1, false);
+    return true;
+  }],
+  ['1111 1011 0001 rn:4 ra:4 rd:4 00 n:1 m:1 rm:4', 'SMUL<x><y>/SMLA<x><y>', (ctx, f) => {
+    multiplyHalves(ctx, f.rd!, f.rn!, f.rm!, f.n!, f.m!, f.ra === 15 ? undefined : f.ra);
+    return true;
+  }],
+  ['1111 1011 0011 rn:4 ra:4 rd:4 000 m:1 rm:4', 'SMULW<y>/SMLAW<y>', (ctx, f) => {
+    multiplyWordHalf(ctx, f.rd!, f.rn!, f.rm!, f.m!, f.ra === 15 ? undefined : f.ra);
+    return true;
+  }],
+  ['1111 1011 1100 rn:4 rdlo:4 rdhi:4 10 n:1 m:1 rm:4', 'SMLAL<x><y>', (ctx, f) => {
+    multiplyHalvesLong(ctx, f.rdlo!, f.rdhi!, f.rn!, f.rm!, f.n!, f.m!);
     return true;
   }],
   ['1111 1011 1 op:3 rn:4 rdlo:4 rdhi:4 op2:4 rm:4', 'long multiply and divide', multiplyLongRow],

@@ -215,10 +215,50 @@ const other: ArmHandler = (ctx, f) => {
       setS(ctx, single(f.vd!, f.d!), int);
       return true;
     }
+    case 0b101011:
+    case 0b101111:
+    case 0b101001:
+    case 0b101101:
+    case 0b111011:
+    case 0b111111:
+    case 0b111001:
+    case 0b111101:
+      return convertFixed(ctx, f);
     default:
       return ctx.undefined();
   }
 };
+
+/**
+ * VCVT between floating point and fixed point in place in Vd: opc2 = 1 op 1 U (op: to fixed,
+ * U: unsigned), bit 7 a 32-bit (else 16-bit) fixed-point size, frac_bits = size - imm4:i.
+ */
+function convertFixed(ctx: ArmContext, f: Record<string, number>): true {
+  const b = ctx.b;
+  const sz = f.sz!;
+  const toFixed = (f.opc2! & 4) !== 0;
+  const unsigned = (f.opc2! & 1) !== 0;
+  const size = f.o3! & 2 ? 32 : 16;
+  const frac = size - ((f.vm! << 1) | f.m!);
+  const reg = sz ? double(f.vd!, f.d!) : single(f.vd!, f.d!);
+  const ftype = sz ? 'f64' : 'f32';
+  const scale = (v: Temp, exp: number): Temp => b.binary('fmul', v, sz ? b.f64(2 ** exp) : b.f32(2 ** exp));
+  if (!toFixed) {
+    const low = sz ? b.wrap(getD(ctx, reg)) : getS(ctx, reg);
+    const narrow = size === 16 ? (unsigned ? b.and(low, b.i32(0xffff)) : b.unary('sext16', low)) : low;
+    setFp(ctx, reg, scale(b.convert(unsigned ? 'fconv_u' : 'fconv_s', ftype, narrow), -frac));
+    return true;
+  }
+  let int = b.convert(unsigned ? 'ftrunc_u' : 'ftrunc_s', 'i32', scale(getFp(ctx, sz === 1, reg), frac));
+  if (size === 16) {
+    const [lo, hi] = unsigned ? [0, 0xffff] : [-0x8000, 0x7fff];
+    const over = unsigned ? b.compare('gt_u', int, b.i32(hi)) : b.compare('gt_s', int, b.i32(hi));
+    int = b.select(over, b.i32(hi), unsigned ? int : b.select(b.compare('lt_s', int, b.i32(lo)), b.i32(lo), int));
+  }
+  if (sz) setD(ctx, reg, unsigned ? b.zext(int) : b.sext(int));
+  else setS(ctx, reg, int);
+  return true;
+}
 
 /** VFMA/VFMS/VFNMA/VFNMS: fused, through f64 for single precision (exact product, one rounding of the sum is not guaranteed for doubles). */
 const fused: ArmHandler = (ctx, f) => {
