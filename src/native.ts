@@ -67,7 +67,11 @@ let addon: NativeAddon | undefined;
 export function native(): NativeAddon {
   if (!addon) {
     const root = path.join(__dirname, '..');
-    const candidates = ['build/Release/tsemu_native.node', 'build/cmake/tsemu_native.node'];
+    const candidates = [
+      'build/Release/tsemu_native.node',
+      'build/cmake/tsemu_native.node',
+      'build/cmake/Release/tsemu_native.node',
+    ];
     let lastError: unknown;
     for (const c of candidates) {
       try {

@@ -297,6 +297,7 @@ export class Engine {
       slowStore: this.slowStore,
       loadCheck: this.loadCheck,
       chain: true,
+      table: this.table,
       helperImpl: (id) => {
         const impl = helperById(id).impl;
         return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);

@@ -15,7 +15,16 @@
 import type { IRBlock, Insn, Temp } from '../ir/block';
 import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
 import { simdOp } from '../ir/simd';
-import { DENY_READ, DENY_WRITE, PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SIZE, PageFlags } from '../../memory/layout';
+import {
+  DENY_READ,
+  DENY_WRITE,
+  LOOKUP_BASE,
+  LOOKUP_ENTRIES,
+  PAGE_FLAGS_BASE,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PageFlags,
+} from '../../memory/layout';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
@@ -30,6 +39,8 @@ export interface LowerEnv {
   loadCheckFunc: number;
   /** Function index `(state) -> status` of a block in the same module starting at guest `pc`. */
   chainTarget(pc: number): number | undefined;
+  /** Type index of `(state) -> status` when indirect branches may tail-call through table 0. */
+  indirectChainType?: number;
 }
 
 const ENTRY_PARAM = 1;
@@ -846,7 +857,32 @@ class Lowering {
       this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
       return;
     }
+    if (status === TrapKind.None && constPc === undefined && this.env.indirectChainType !== undefined) {
+      this.emitIndirectChain(target);
+    }
     this.c.byte(0x41).s32(status).byte(0x0f);
+  }
+
+  /**
+   * Indirect branch: look the target up in the dispatcher's cache here and tail-call it when it is
+   * there, instead of returning to the dispatcher only for it to do the same (see dispatcher.ts).
+   */
+  private emitIndirectChain(target: Temp): void {
+    const entry = this.getScratch('i32');
+    this.get(target);
+    this.c.byte(0xa7).byte(0x41).s32(2).byte(0x76); // wrap(pc) >> 2
+    this.c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
+    this.c.byte(0x41).s32(4).byte(0x74);
+    this.c.byte(0x41).s32(LOOKUP_BASE | 0).byte(0x6a).byte(0x22).u32(entry);
+    this.c.byte(0x29).u32(3).u32(0); // entry.pc
+    this.get(target);
+    this.c.byte(0x51); // i64.eq
+    this.c.byte(0x04).byte(0x40);
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(8); // entry.index
+    this.c.byte(0x13).u32(this.env.indirectChainType!).u32(0); // return_call_indirect
+    this.c.byte(0x0b);
+    this.releaseScratch('i32', entry);
   }
 }
 

@@ -28,6 +28,8 @@ export interface ModuleEnv {
   loadCheck: LoadCheck;
   /** Let blocks of the batch tail-call each other directly. */
   chain: boolean;
+  /** The dispatcher's function table: with `chain`, indirect branches tail-call through it. */
+  table?: WebAssembly.Table;
   /** JS implementation of a helper, called with the state base first, by helper id. */
   helperImpl(id: number): Function;
 }
@@ -47,6 +49,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
   const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
   const loadCheckFunc = mb.addImport({ module: 'env', name: 'loadCheck', kind: 'func', type: LOAD_CHECK_TYPE });
+  if (env.table) mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -77,6 +80,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     slowStoreFunc,
     loadCheckFunc,
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
+    ...(env.chain && env.table ? { indirectChainType: mb.typeIndex(BLOCK_TYPE) } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
   let nextFunc = importCount + blocks.length;
@@ -111,7 +115,13 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   const bytes = mb.encode();
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {
-    env: { mem: env.memory, slowStore: env.slowStore, loadCheck: env.loadCheck, ...helperImports },
+    env: {
+      mem: env.memory,
+      slowStore: env.slowStore,
+      loadCheck: env.loadCheck,
+      ...(env.table ? { table: env.table } : {}),
+      ...helperImports,
+    },
   });
   return {
     functions: blocks.map((_, i) => instance.exports[`b${i}`] as Function),
