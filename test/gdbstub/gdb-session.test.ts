@@ -96,6 +96,14 @@ describe.runIf(hasGdb())('gdbstub (aarch64 user mode) with gdb-multiarch', () =>
     expect(tsemu.gdb).toMatch(/0x[0-9a-f]+ in _start \(\)/);
   });
 
+  it('writes to memory change what the program computes, as under qemu', async () => {
+    const script = ['break square', 'continue', 'up', 'set var total = 100', 'print total', 'delete', 'continue'];
+    const [tsemu, qemu] = await Promise.all([runGdb(TSEMU, program, [], script), runGdb(AARCH64.qemu, program, [], script)]);
+    expect(normalise(tsemu.gdb)).toBe(normalise(qemu.gdb));
+    expect(tsemu.guestStdout).toBe('total=130 counter=5\n');
+    expect(tsemu.status).toBe(1);
+  });
+
   it('detach lets the program run to its end on its own', async () => {
     const script = ['break square', 'continue', 'detach'];
     const [tsemu, qemu] = await Promise.all([runGdb(TSEMU, program, [], script), runGdb(AARCH64.qemu, program, [], script)]);
