@@ -16,6 +16,10 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "spin") == 0) {
     for (;;) getppid();
   }
+  /* "crash": a store to address 0 (SIGSEGV). */
+  if (argc > 1 && strcmp(argv[1], "crash") == 0) {
+    *(volatile int *)0 = 1;
+  }
   int total = 0;
   for (int i = 0; i < 5; i++) {
     total += square(i);

@@ -104,6 +104,15 @@ describe.runIf(hasGdb())('gdbstub (aarch64 user mode) with gdb-multiarch', () =>
     expect(tsemu.status).toBe(1);
   });
 
+  it('a fault stops with SIGSEGV at the faulting store; passing it on kills the program, as under qemu', async () => {
+    const script = ['continue', 'x/i $pc', 'continue'];
+    const [tsemu, qemu] = await Promise.all([runGdb(TSEMU, program, ['crash'], script), runGdb(AARCH64.qemu, program, ['crash'], script)]);
+    expect(normalise(tsemu.gdb)).toBe(normalise(qemu.gdb));
+    expect(tsemu.gdb).toContain('Program received signal SIGSEGV');
+    expect(tsemu.gdb).toContain('Program terminated with signal SIGSEGV');
+    expect(tsemu.signal).toBe(qemu.signal);
+  });
+
   it('detach lets the program run to its end on its own', async () => {
     const script = ['break square', 'continue', 'detach'];
     const [tsemu, qemu] = await Promise.all([runGdb(TSEMU, program, [], script), runGdb(AARCH64.qemu, program, [], script)]);
