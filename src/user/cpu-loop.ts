@@ -1,58 +1,77 @@
 /**
  * The user-mode CPU loop: runs translated guest code and turns each trap into what Linux would do:
- * a syscall, or a signal (SIGILL, SIGSEGV, SIGBUS, SIGTRAP). Signals with guest handlers are not
- * delivered yet (the "Real Linux programs" issue); a fatal signal ends the process as it would natively.
+ * a syscall, or a synchronous signal (SIGILL, SIGSEGV, SIGBUS, SIGTRAP) forced on the guest. Before
+ * the guest runs on, pending signals are delivered to their guest handlers (src/user/signals/).
  */
 import os from 'node:os';
 import { TrapKind } from '../translate/ir/ops';
 import { STATE_FAULT_ADDR, STATE_PC } from '../translate/frontend';
 import type { Engine } from '../translate/engine/engine';
+import { PageFlags } from '../memory/layout';
 import { doSyscall } from '../syscalls/dispatch';
-import { GuestExit } from '../syscalls/types';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
+import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
+import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT, type SigInfo } from './signals/siginfo';
 
-const SIGNAL_OF_TRAP: Partial<Record<TrapKind, keyof typeof os.constants.signals>> = {
-  [TrapKind.Undefined]: 'SIGILL',
-  [TrapKind.Breakpoint]: 'SIGTRAP',
-  [TrapKind.MemoryFault]: 'SIGSEGV',
-  [TrapKind.Alignment]: 'SIGBUS',
+type HostSignalName = keyof typeof os.constants.signals;
+type TrapSignal = 'SIGILL' | 'SIGTRAP' | 'SIGSEGV' | 'SIGBUS';
+
+/** Each trap's signal, and its si_code (si_addr is the pc, or the faulting address for memory faults). */
+const SIGNAL_OF_TRAP: Partial<Record<TrapKind, { signal: TrapSignal; code?: number }>> = {
+  [TrapKind.Undefined]: { signal: 'SIGILL', code: ILL_ILLOPC },
+  [TrapKind.Breakpoint]: { signal: 'SIGTRAP', code: TRAP_BRKPT },
+  [TrapKind.MemoryFault]: { signal: 'SIGSEGV' },
+  [TrapKind.Alignment]: { signal: 'SIGBUS', code: BUS_ADRALN },
 };
 
 export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine): never {
-  const view = proc.memory.view;
-  const base = proc.stateBase;
-  const logInt = proc.options.logItems.has('int');
   for (;;) {
-    const trap = engine.run(base);
-    if (trap === TrapKind.Syscall) {
-      serviceSyscall(proc, target);
-      continue;
-    }
-    const signal = signalOfTrap(trap);
-    if (logInt) {
-      const pc = Number(view.getBigUint64(base + STATE_PC, true));
-      const addr = view.getBigUint64(base + STATE_FAULT_ADDR, true);
-      proc.options.log(`${signal} at pc=0x${pc.toString(16)}${trap === TrapKind.MemoryFault ? ` addr=0x${addr.toString(16)}` : ''}`);
-    }
-    throw new GuestExit(0, os.constants.signals[signal]);
+    const trap = engine.run(proc.stateBase);
+    if (trap === TrapKind.Syscall) serviceSyscall(proc, target);
+    else deliverFault(proc, target, faultInfo(proc, trap));
+    deliverPending(proc, target);
   }
 }
 
-/** Does the syscall a Syscall trap stopped at and moves the pc past its instruction (GuestExit when it ends the process). */
+/** The siginfo of a trap other than Syscall (logged under -d int). */
+function faultInfo(proc: GuestProcess, trap: TrapKind): SigInfo {
+  const view = proc.memory.view;
+  const base = proc.stateBase;
+  const signal = signalOfTrap(trap) as TrapSignal;
+  const pc = Number(view.getBigUint64(base + STATE_PC, true));
+  const memoryFault = trap === TrapKind.MemoryFault || trap === TrapKind.Alignment;
+  const addr = memoryFault ? Number(view.getBigUint64(base + STATE_FAULT_ADDR, true)) : pc;
+  if (proc.options.logItems.has('int')) {
+    proc.options.log(`${signal} at pc=0x${pc.toString(16)}${trap === TrapKind.MemoryFault ? ` addr=0x${addr.toString(16)}` : ''}`);
+  }
+  // An access outside every mapping is SEGV_MAPERR; one the page's protection denies, SEGV_ACCERR.
+  const unmapped = addr >= 2 ** 32 || (proc.memory.pageFlags(addr) & PageFlags.Unmapped) !== 0;
+  const code = SIGNAL_OF_TRAP[trap]!.code ?? (unmapped ? SEGV_MAPERR : SEGV_ACCERR);
+  return { signo: proc.abi.signals[signal], code, addr };
+}
+
+/**
+ * Does the syscall a Syscall trap stopped at and moves the pc past its instruction (GuestExit when
+ * it ends the process). rt_sigreturn replaces the whole register state instead, pc included.
+ */
 export function serviceSyscall(proc: GuestProcess, target: UserTarget): void {
   const view = proc.memory.view;
   const base = proc.stateBase;
   const pc = Number(view.getBigUint64(base + STATE_PC, true));
   const nr = target.syscallNumber(view, base);
+  if (nr === proc.abi.syscallNumbers['rt_sigreturn']) {
+    sigreturn(proc, target);
+    return;
+  }
   const result = doSyscall(proc, nr, target.syscallArgs(view, base));
   target.setSyscallResult(view, base, result);
   view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
 }
 
 /** The signal Linux sends for a trap other than Syscall. */
-export function signalOfTrap(trap: TrapKind): keyof typeof os.constants.signals {
-  const signal = SIGNAL_OF_TRAP[trap];
-  if (!signal) throw new Error(`engine returned unexpected status ${trap}`);
-  return signal;
+export function signalOfTrap(trap: TrapKind): HostSignalName {
+  const entry = SIGNAL_OF_TRAP[trap];
+  if (!entry) throw new Error(`engine returned unexpected status ${trap}`);
+  return entry.signal;
 }

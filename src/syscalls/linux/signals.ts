@@ -1,48 +1,32 @@
 /**
  * Signal bookkeeping: rt_sigaction keeps the guest's dispositions in a per-process table (in guest
  * numbering and guest layout), rt_sigprocmask keeps the guest's mask, sigaltstack its alternate
- * stack; none of them touch the host's own signal handling, which belongs to Node. kill, tkill and
- * tgkill aimed at the process itself act on the guest dispositions: a blocked signal stays pending
- * (rt_sigpending) until unblocked, a default-action-terminate signal ends the guest as that signal
- * would; other targets get the host signal. Delivering signals to guest handlers is not done yet:
- * such a signal is accepted and dropped.
+ * stack; none of them touch the host's own signal handling, which belongs to Node. kill, tkill,
+ * tgkill and rt_sigqueueinfo aimed at the process itself go to the guest's signal queue
+ * (src/user/signals/): default actions happen at once, guest handlers run when the CPU loop
+ * resumes the guest; other targets get the host signal.
  */
 import type { GuestProcess } from '../../user/process';
-import type { LinuxAbi, SignalName } from '../abi';
-import { GuestExit, type SyscallArgs } from '../types';
+import type { LinuxAbi } from '../abi';
+import { SIG_DFL, SS_DISABLE, SS_ONSTACK, dispositionOf, signalToHost, unblockable } from '../../user/signals/dispositions';
+import { sendToSelf, settleDefaults } from '../../user/signals/deliver';
+import { discard } from '../../user/signals/pending';
+import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signals/siginfo';
+import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { translateValue } from './flags';
 import { E, guestStruct } from './guest-access';
-import { HOST, hostSyscall } from './host';
+import { hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
 
-const SIG_DFL = 0n;
-const SIG_IGN = 1n;
+export { signalToHost };
+
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
-const SS_ONSTACK = 1;
-const SS_DISABLE = 2;
-
-/** Signals whose default action is to do nothing (the rest terminate, dump core or stop). */
-const DEFAULT_IGNORED: ReadonlySet<SignalName> = new Set(['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT']);
-const DEFAULT_STOP: ReadonlySet<SignalName> = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
-
-function signalName(abi: LinuxAbi, sig: number): SignalName | undefined {
-  return (Object.keys(abi.signals) as SignalName[]).find((n) => abi.signals[n] === sig);
-}
-
-/** A guest signal number in host numbering (real-time signals keep their offset from SIGRTMIN). */
-export function signalToHost(abi: LinuxAbi, sig: number): number {
-  if (sig >= abi.sigRtMin) return sig - abi.sigRtMin + HOST.sigRtMin;
-  return translateValue(sig, abi.signals, HOST.signals) ?? sig;
-}
 
 function validSignal(abi: LinuxAbi, sig: number): boolean {
   return sig >= 1 && sig <= abi.nsig;
 }
-
-const unblockable = (abi: LinuxAbi): bigint => (1n << BigInt(abi.signals.SIGKILL - 1)) | (1n << BigInt(abi.signals.SIGSTOP - 1));
 
 function readSigset(proc: GuestProcess, addr: number): bigint | undefined {
   if (!proc.memory.accessible(addr, proc.abi.nsig / 8, false)) return undefined;
@@ -78,7 +62,11 @@ function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: Sysc
     const mask = o.bytes('mask');
     new DataView(mask.buffer, mask.byteOffset, 8).setBigUint64(0, cur.mask, proc.memory.littleEndian);
   }
-  if (next) state.set(sig, next);
+  if (next) {
+    state.set(sig, next);
+    // Setting a disposition that ignores the signal discards its pending instances (kernel/signal.c).
+    if (dispositionOf(proc.abi, sig, next) === 'ignore') discard(proc, sig);
+  }
   return 0;
 }
 
@@ -105,7 +93,7 @@ function rtSigprocmask(proc: GuestProcess, [how, set, oldset, sigsetsize]: Sysca
   }
   if (oldset !== 0 && !writeSigset(proc, oldset!, state.sigmask)) return -E.EFAULT;
   state.sigmask = next & ~unblockable(proc.abi);
-  deliverUnblocked(proc);
+  settleDefaults(proc);
   return 0;
 }
 
@@ -134,43 +122,9 @@ function sigaltstack(proc: GuestProcess, [ss, oldss]: SyscallArgs): number {
   return 0;
 }
 
-/** A signal sent to the process itself, with the guest's mask and disposition deciding what happens. */
-function signalSelf(proc: GuestProcess, sig: number): number {
-  if (sig === 0) return 0;
-  const state = syscallState(proc);
-  const bit = 1n << BigInt(sig - 1);
-  if (sig !== proc.abi.signals.SIGKILL && state.sigmask & bit) {
-    state.pending |= bit;
-    return 0;
-  }
-  return deliver(proc, sig);
-}
-
-/** Acts on an unblocked signal: terminate, stop, ignore, or (not yet) run the guest handler. */
-function deliver(proc: GuestProcess, sig: number): number {
-  const name = signalName(proc.abi, sig);
-  const action = syscallState(proc).sigactions.get(sig);
-  if (sig !== proc.abi.signals.SIGKILL && action && action.handler !== SIG_DFL) {
-    if (action.handler !== SIG_IGN && proc.options.logItems.has('unimp')) {
-      proc.options.log(`signal ${sig} to a guest handler is not delivered yet`);
-    }
-    return 0;
-  }
-  if (name && DEFAULT_IGNORED.has(name)) return 0;
-  if (name && DEFAULT_STOP.has(name)) return hostSyscall('kill', process.pid, HOST.signals.SIGSTOP);
-  throw new GuestExit(0, signalToHost(proc.abi, sig));
-}
-
-/** Delivers the pending signals the mask no longer blocks, lowest number first (as Linux does). */
-function deliverUnblocked(proc: GuestProcess): void {
-  const state = syscallState(proc);
-  for (let sig = 1; sig <= proc.abi.nsig; sig++) {
-    const bit = 1n << BigInt(sig - 1);
-    if (state.pending & bit && !(state.sigmask & bit)) {
-      state.pending &= ~bit;
-      deliver(proc, sig);
-    }
-  }
+/** What a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL) tells its handler about the sender. */
+function fromSelf(signo: number, code: number): SigInfo {
+  return { signo, code, pid: process.pid, uid: process.getuid?.() ?? 0 };
 }
 
 function rtSigpending(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): number {
@@ -182,19 +136,33 @@ function kill(proc: GuestProcess, [pidArg, sigArg]: SyscallArgs): number {
   const pid = int(pidArg);
   const sig = int(sigArg);
   if (sig < 0 || sig > proc.abi.nsig) return -E.EINVAL;
-  if (pid === process.pid) return signalSelf(proc, sig);
+  if (pid === process.pid) return sig === 0 ? 0 : sendToSelf(proc, fromSelf(sig, SI_USER));
   return hostSyscall('kill', pid, sig === 0 ? 0 : signalToHost(proc.abi, sig));
 }
 
 function tgkill(proc: GuestProcess, [tgid, tid, sigArg]: SyscallArgs): number {
   const sig = int(sigArg);
   if (sig < 0 || sig > proc.abi.nsig) return -E.EINVAL;
-  if (int(tgid) === process.pid && int(tid) === hostSyscall('gettid')) return signalSelf(proc, sig);
+  if (int(tgid) === process.pid && int(tid) === hostSyscall('gettid')) {
+    return sig === 0 ? 0 : sendToSelf(proc, fromSelf(sig, SI_TKILL));
+  }
   return hostSyscall('tgkill', int(tgid), int(tid), sig === 0 ? 0 : signalToHost(proc.abi, sig));
 }
 
 function tkill(proc: GuestProcess, [tid, sig]: SyscallArgs): number {
   return tgkill(proc, [process.pid, tid!, sig!]);
+}
+
+/** rt_sigqueueinfo to itself: the caller's siginfo is delivered as it is (the kernel only fixes si_signo). */
+function rtSigqueueinfo(proc: GuestProcess, [tgid, sigArg, uinfo]: SyscallArgs): number {
+  const sig = int(sigArg);
+  if (!validSignal(proc.abi, sig)) return -E.EINVAL;
+  if (int(tgid) !== process.pid) return -E.EPERM;
+  if (!proc.memory.accessible(uinfo!, SIGINFO_SIZE, false)) return -E.EFAULT;
+  const raw = proc.memory.readBytes(uinfo!, SIGINFO_SIZE).slice();
+  const view = new DataView(raw.buffer);
+  const code = view.getInt32(8, proc.memory.littleEndian);
+  return sendToSelf(proc, { signo: sig, code, errno: view.getInt32(4, proc.memory.littleEndian), raw });
 }
 
 export const SIGNAL_SYSCALLS: SyscallGroup = {
@@ -205,4 +173,5 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
   kill: syscall('dd', kill),
   tkill: syscall('dd', tkill),
   tgkill: syscall('ddd', tgkill),
+  rt_sigqueueinfo: syscall('ddx', rtSigqueueinfo),
 };

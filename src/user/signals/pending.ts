@@ -1,0 +1,52 @@
+/**
+ * The process's pending signals with their siginfo. Standard signals do not queue (a second one
+ * while one is pending is merged into it); real-time signals queue every instance, in order. The
+ * syscall layer's pending bitmap (rt_sigpending) is kept equal to the set of queued signals.
+ */
+import { syscallState } from '../../syscalls/linux/process-state';
+import type { GuestProcess } from '../process';
+import { sigBit } from './dispositions';
+import type { SigInfo } from './siginfo';
+
+const queues = new WeakMap<GuestProcess, Map<number, SigInfo[]>>();
+
+function queueOf(proc: GuestProcess): Map<number, SigInfo[]> {
+  let q = queues.get(proc);
+  if (!q) {
+    q = new Map();
+    queues.set(proc, q);
+  }
+  return q;
+}
+
+export function enqueue(proc: GuestProcess, info: SigInfo): void {
+  const q = queueOf(proc);
+  const list = q.get(info.signo) ?? [];
+  if (list.length > 0 && info.signo < proc.abi.sigRtMin) return;
+  list.push(info);
+  q.set(info.signo, list);
+  syscallState(proc).pending |= sigBit(info.signo);
+}
+
+/** Removes and returns the oldest pending instance of the lowest-numbered signal not in `blocked`. */
+export function dequeue(proc: GuestProcess, blocked: bigint): SigInfo | undefined {
+  const state = syscallState(proc);
+  const ready = state.pending & ~blocked;
+  if (ready === 0n) return undefined;
+  let sig = 1;
+  while (!(ready & sigBit(sig))) sig++;
+  const list = queueOf(proc).get(sig);
+  // A bit set without a queued siginfo was raised before this module knew about it: a plain SI_USER.
+  const info = list?.shift() ?? { signo: sig, code: 0 };
+  if (!list || list.length === 0) {
+    queueOf(proc).delete(sig);
+    state.pending &= ~sigBit(sig);
+  }
+  return info;
+}
+
+/** Drops every pending instance of `sig` (its disposition became "ignore"). */
+export function discard(proc: GuestProcess, sig: number): void {
+  queueOf(proc).delete(sig);
+  syscallState(proc).pending &= ~sigBit(sig);
+}

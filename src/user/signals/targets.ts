@@ -1,0 +1,14 @@
+/**
+ * Signal frame layouts by user target name. A target without an entry keeps handler signals
+ * undelivered (logged under -d unimp) until its frame is written.
+ */
+import { aarch64SignalFrame } from './aarch64-frame';
+import type { SignalFrameTarget } from './frame-target';
+
+const FRAME_TARGETS: Readonly<Record<string, SignalFrameTarget>> = {
+  aarch64: aarch64SignalFrame,
+};
+
+export function signalFrameTarget(targetName: string): SignalFrameTarget | undefined {
+  return FRAME_TARGETS[targetName];
+}
