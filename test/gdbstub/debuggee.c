@@ -16,6 +16,10 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "spin") == 0) {
     for (;;) getppid();
   }
+  /* "busy": loop in registers and memory without syscalls (for Ctrl-C in compiled code). */
+  if (argc > 1 && strcmp(argv[1], "busy") == 0) {
+    for (;;) counter++;
+  }
   /* "crash": a store to address 0 (SIGSEGV). */
   if (argc > 1 && strcmp(argv[1], "crash") == 0) {
     *(volatile int *)0 = 1;

@@ -4,11 +4,19 @@
  * without a terminal cannot send it, so a bare protocol client does. qemu-aarch64 7.2 is no oracle
  * here: in user mode it does not answer the interrupt of a guest looping on syscalls.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AARCH64, tsemuBinary } from '../lib/targets';
 import { buildDebuggee, freePort, symbolAddress, waitForPort } from './gdb-harness';
 import { RspClient } from './rsp-client';
+
+function mainExtent(program: string): [number, number] {
+  const line = execFileSync('aarch64-linux-gnu-nm', ['-S', program], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith(' main'))!;
+  const [addr, size] = line.split(' ');
+  return [parseInt(addr!, 16), parseInt(size!, 16)];
+}
 
 interface Interrupted {
   stop?: string;
@@ -17,9 +25,9 @@ interface Interrupted {
   exit: Promise<number | null>;
 }
 
-async function interruptSpinningGuest(emulator: string, program: string): Promise<Interrupted> {
+async function interruptSpinningGuest(emulator: string, program: string, mode: 'spin' | 'busy'): Promise<Interrupted> {
   const port = await freePort();
-  const emu = spawn(emulator, ['-g', String(port), program, 'spin'], { stdio: 'ignore' });
+  const emu = spawn(emulator, ['-g', String(port), program, mode], { stdio: 'ignore' });
   const killer = setTimeout(() => emu.kill('SIGKILL'), 30_000);
   const exit = new Promise<number | null>((resolve) => emu.on('exit', (code) => resolve(code)));
   try {
@@ -49,7 +57,7 @@ describe('gdbstub Ctrl-C (aarch64 user mode)', () => {
   });
 
   it('stops a guest looping on syscalls with a SIGINT stop reply, and stays debuggable', async () => {
-    const run = await interruptSpinningGuest(tsemuBinary(AARCH64), program);
+    const run = await interruptSpinningGuest(tsemuBinary(AARCH64), program, 'spin');
     // T02: gdb's SIGINT; the thread id in the multiprocess form gdb offered.
     expect(run.stop).toMatch(/^T02thread:p1\.[0-9a-f]+;$/);
     // p20 is register 32, the pc: 8 little-endian bytes, inside the program's code (after _init).
@@ -61,5 +69,14 @@ describe('gdbstub Ctrl-C (aarch64 user mode)', () => {
     expect(await run.exit).toBe(0);
   });
 
-  it.todo('interrupts a guest spinning in compiled code without syscalls (the dispatcher only polls at misses)');
+  it('stops a guest looping in compiled code without syscalls', async () => {
+    const run = await interruptSpinningGuest(tsemuBinary(AARCH64), program, 'busy');
+    expect(run.stop).toMatch(/^T02thread:p1\.[0-9a-f]+;$/);
+    // The loop is main's: the pc is inside main (nm's address and size).
+    const pc = Number(Buffer.from(run.pcReply ?? '', 'hex').readBigUInt64LE(0));
+    const [addr, size] = mainExtent(program);
+    expect(pc).toBeGreaterThanOrEqual(addr);
+    expect(pc).toBeLessThan(addr + size);
+    expect(run.killed).toBe('OK');
+  });
 });

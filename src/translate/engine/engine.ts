@@ -48,8 +48,9 @@ export interface EngineOptions {
   onModule?: (bytes: Uint8Array) => void;
   /**
    * Polled every INTERRUPT_POLL_MISSES dispatcher misses (a debugger's Ctrl-C); when it answers
-   * true, run() returns TrapKind.Yield with the state at a block boundary. Compiled code that loops
-   * without missing is not interrupted until it leaves the loop.
+   * true, run() returns TrapKind.Yield with the state at a block boundary. Setting it keeps compiled
+   * blocks out of the lookup cache, so every dispatch misses and comes here: only chained blocks of
+   * one module run without polling, and their loops return when their iteration budget runs out.
    */
   pollInterrupt?: () => boolean;
   /** Called before each block runs (-d exec, cpu). Setting it keeps every block in the interpreter, so none is missed. */
@@ -232,6 +233,7 @@ export class Engine {
     if (this.breakpoints.has(pc)) return TrapKind.Breakpoint;
     const known = this.blocks.get(pc);
     if (known) {
+      if (this.options.pollInterrupt) return (this.table.get(known.tableIndex) as (state: number) => number)(stateBase);
       this.install(known);
       return TrapKind.None;
     }
@@ -312,7 +314,7 @@ export class Engine {
       this.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
-    this.install(batch.blocks[0]!);
+    if (!this.options.pollInterrupt) this.install(batch.blocks[0]!);
     this.stats.blocks += irs.length;
     this.stats.modules++;
     this.stats.wasmBytes += compiled.size;
