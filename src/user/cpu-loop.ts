@@ -8,6 +8,7 @@ import { TrapKind } from '../translate/ir/ops';
 import { STATE_FAULT_ADDR, STATE_PC } from '../translate/frontend';
 import type { Engine } from '../translate/engine/engine';
 import { PageFlags } from '../memory/layout';
+import { E } from '../syscalls/linux/guest-access';
 import { doSyscall } from '../syscalls/dispatch';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
@@ -28,10 +29,23 @@ const SIGNAL_OF_TRAP: Partial<Record<TrapKind, { signal: TrapSignal; code?: numb
 export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine): never {
   for (;;) {
     const trap = engine.run(proc.stateBase);
-    if (trap === TrapKind.Syscall) serviceSyscall(proc, target);
-    else deliverFault(proc, target, faultInfo(proc, trap));
+    if (trap === TrapKind.Syscall) {
+      const state = proc.memory.view;
+      const pc = state.getBigUint64(proc.stateBase + STATE_PC, true);
+      const firstArg = target.syscallArgs(state, proc.stateBase)[0]!;
+      const interrupted = serviceSyscall(proc, target) === -proc.abi.errnoFromHost(E.EINTR);
+      deliverPending(proc, target, interrupted ? () => restartSyscall(proc, target, pc, firstArg) : undefined);
+      continue;
+    }
+    deliverFault(proc, target, faultInfo(proc, trap));
     deliverPending(proc, target);
   }
+}
+
+/** Rewinds to the syscall instruction with its first argument back in place (the result overwrote it), to run it again. */
+function restartSyscall(proc: GuestProcess, target: UserTarget, pc: bigint, firstArg: number): void {
+  target.setSyscallResult(proc.memory.view, proc.stateBase, firstArg);
+  proc.memory.view.setBigUint64(proc.stateBase + STATE_PC, pc, true);
 }
 
 /** The siginfo of a trap other than Syscall (logged under -d int). */
@@ -53,20 +67,22 @@ function faultInfo(proc: GuestProcess, trap: TrapKind): SigInfo {
 
 /**
  * Does the syscall a Syscall trap stopped at and moves the pc past its instruction (GuestExit when
- * it ends the process). rt_sigreturn replaces the whole register state instead, pc included.
+ * it ends the process); returns its result. rt_sigreturn replaces the whole register state
+ * instead, pc included, and counts as 0 (never as an interrupted call to restart).
  */
-export function serviceSyscall(proc: GuestProcess, target: UserTarget): void {
+export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
   const view = proc.memory.view;
   const base = proc.stateBase;
   const pc = Number(view.getBigUint64(base + STATE_PC, true));
   const nr = target.syscallNumber(view, base);
   if (nr === proc.abi.syscallNumbers['rt_sigreturn']) {
     sigreturn(proc, target);
-    return;
+    return 0;
   }
   const result = doSyscall(proc, nr, target.syscallArgs(view, base));
   target.setSyscallResult(view, base, result);
   view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
+  return result;
 }
 
 /** The signal Linux sends for a trap other than Syscall. */

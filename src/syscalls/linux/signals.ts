@@ -4,13 +4,15 @@
  * stack; none of them touch the host's own signal handling, which belongs to Node. kill, tkill,
  * tgkill and rt_sigqueueinfo aimed at the process itself go to the guest's signal queue
  * (src/user/signals/): default actions happen at once, guest handlers run when the CPU loop
- * resumes the guest; other targets get the host signal.
+ * resumes the guest; other targets get the host signal. ITIMER_REAL (setitimer, getitimer, alarm)
+ * raises the guest's SIGALRM.
  */
 import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi } from '../abi';
 import { SIG_DFL, SS_DISABLE, SS_ONSTACK, dispositionOf, signalToHost, unblockable } from '../../user/signals/dispositions';
 import { sendToSelf, settleDefaults } from '../../user/signals/deliver';
 import { discard } from '../../user/signals/pending';
+import { realTimer, setRealTimer, type TimerValue } from '../../user/signals/timers';
 import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signals/siginfo';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
@@ -153,6 +155,68 @@ function tkill(proc: GuestProcess, [tid, sig]: SyscallArgs): number {
   return tgkill(proc, [process.pid, tid!, sig!]);
 }
 
+const ITIMER_REAL = 0;
+const NS_PER_US = 1000n;
+const US_PER_S = 1_000_000n;
+
+/** Reads an itimerval (two timevals) as nanoseconds; undefined for EFAULT, 'invalid' for an out-of-range usec. */
+function readItimerval(proc: GuestProcess, addr: number): TimerValue | undefined | 'invalid' {
+  const interval = guestStruct(proc, 'timeval', addr, false, 0);
+  const value = guestStruct(proc, 'timeval', addr, false, 1);
+  if (!interval || !value) return undefined;
+  const ns = (tv: typeof value): bigint | undefined => {
+    const usec = tv.get('usec');
+    if (tv.get('sec') < 0n || usec < 0n || usec >= US_PER_S) return undefined;
+    return (tv.get('sec') * US_PER_S + usec) * NS_PER_US;
+  };
+  const valueNs = ns(value);
+  const intervalNs = ns(interval);
+  return valueNs === undefined || intervalNs === undefined ? 'invalid' : { valueNs, intervalNs };
+}
+
+/** Writes an itimerval, rounding nanoseconds up to whole microseconds as the kernel does. */
+function writeItimerval(proc: GuestProcess, addr: number, timer: TimerValue): boolean {
+  const fields = [timer.intervalNs, timer.valueNs];
+  for (let i = 0; i < 2; i++) {
+    const tv = guestStruct(proc, 'timeval', addr, true, i);
+    if (!tv) return false;
+    const us = (fields[i]! + NS_PER_US - 1n) / NS_PER_US;
+    tv.set('sec', us / US_PER_S);
+    tv.set('usec', us % US_PER_S);
+  }
+  return true;
+}
+
+/** Timers other than ITIMER_REAL (CPU-time ones) are not emulated. */
+function unsupportedTimer(proc: GuestProcess, which: number): number {
+  if (proc.options.logItems.has('unimp')) proc.options.log(`setitimer/getitimer: timer ${which} is not emulated`);
+  return -E.EINVAL;
+}
+
+function setitimer(proc: GuestProcess, [which, newValue, oldValue]: SyscallArgs): number {
+  if (int(which) !== ITIMER_REAL) return unsupportedTimer(proc, int(which));
+  const next = newValue === 0 ? { valueNs: 0n, intervalNs: 0n } : readItimerval(proc, newValue!);
+  if (next === undefined) return -E.EFAULT;
+  if (next === 'invalid') return -E.EINVAL;
+  const old = setRealTimer(proc, next);
+  if (oldValue !== 0 && !writeItimerval(proc, oldValue!, old)) return -E.EFAULT;
+  return 0;
+}
+
+function getitimer(proc: GuestProcess, [which, value]: SyscallArgs): number {
+  if (int(which) !== ITIMER_REAL) return unsupportedTimer(proc, int(which));
+  return writeItimerval(proc, value!, realTimer(proc)) ? 0 : -E.EFAULT;
+}
+
+/** alarm: whole seconds; the old time left rounds to the nearest second, and is at least 1 if any was left. */
+function alarm(proc: GuestProcess, [seconds]: SyscallArgs): number {
+  const old = setRealTimer(proc, { valueNs: BigInt(seconds! >>> 0) * US_PER_S * NS_PER_US, intervalNs: 0n });
+  if (old.valueNs === 0n) return 0;
+  const us = (old.valueNs + NS_PER_US - 1n) / NS_PER_US;
+  const secs = us / US_PER_S + (us % US_PER_S >= US_PER_S / 2n ? 1n : 0n);
+  return Number(secs > 0n ? secs : 1n);
+}
+
 /** rt_sigqueueinfo to itself: the caller's siginfo is delivered as it is (the kernel only fixes si_signo). */
 function rtSigqueueinfo(proc: GuestProcess, [tgid, sigArg, uinfo]: SyscallArgs): number {
   const sig = int(sigArg);
@@ -174,4 +238,7 @@ export const SIGNAL_SYSCALLS: SyscallGroup = {
   tkill: syscall('dd', tkill),
   tgkill: syscall('ddd', tgkill),
   rt_sigqueueinfo: syscall('ddx', rtSigqueueinfo),
+  setitimer: syscall('dxx', setitimer),
+  getitimer: syscall('dx', getitimer),
+  alarm: syscall('d', alarm),
 };

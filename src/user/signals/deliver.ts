@@ -2,7 +2,7 @@
  * Generic signal delivery (kernel/signal.c's rules, target-independent): signals the guest sends
  * itself are queued; default actions happen at once (a terminating signal ends the guest as that
  * signal would); signals with a guest handler are delivered by the CPU loop when the guest is
- * about to run again (after the syscall, after a trap): the target's frame is pushed on the current
+ * about to run again (after the syscall, after a trap; expired timers are noticed then too): the target's frame is pushed on the current
  * or alternate stack, the mask gains sa_mask and the signal, and rt_sigreturn undoes it all.
  * Synchronous faults (SIGSEGV, SIGILL, SIGBUS, SIGTRAP) are forced: blocked or ignored, they kill.
  */
@@ -12,13 +12,14 @@ import { syscallState } from '../../syscalls/linux/process-state';
 import type { GuestProcess } from '../process';
 import type { UserTarget } from '../target';
 import {
-  SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTORER, SA_SIGINFO, SS_DISABLE, SS_ONSTACK,
+  SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SS_DISABLE, SS_ONSTACK,
   dispositionOf, sigBit, signalToHost, unblockable,
 } from './dispositions';
 import type { AltStack } from './frame-target';
 import { dequeue, discard, enqueue } from './pending';
 import type { SigInfo } from './siginfo';
 import { signalFrameTarget } from './targets';
+import { pollTimers } from './timers';
 import { trampolineAddress } from './trampoline';
 
 function die(proc: GuestProcess, sig: number): never {
@@ -92,15 +93,29 @@ function enterHandler(proc: GuestProcess, target: UserTarget, info: SigInfo): vo
   if (action.flags & SA_RESETHAND) state.sigactions.delete(info.signo);
 }
 
-/** Delivers every deliverable pending signal before the guest runs on (each handler nests in the previous one's frame). */
-export function deliverPending(proc: GuestProcess, target: UserTarget): void {
+/**
+ * Delivers every deliverable pending signal (expired timers included) before the guest runs on;
+ * each handler nests in the previous one's frame. `restartSyscall` is given when the syscall just
+ * done was interrupted (EINTR): as for Linux's -ERESTARTSYS, it is restarted (the callback rewinds
+ * it) unless the first handler to run lacks SA_RESTART, in which case the guest sees EINTR.
+ */
+export function deliverPending(proc: GuestProcess, target: UserTarget, restartSyscall?: () => void): void {
   const state = syscallState(proc);
+  pollTimers(proc);
   settleDefaults(proc);
+  let restart = restartSyscall;
   for (let info = dequeue(proc, state.sigmask); info; info = dequeue(proc, state.sigmask)) {
-    const disposition = dispositionOf(proc.abi, info.signo, state.sigactions.get(info.signo));
-    if (disposition === 'handler') enterHandler(proc, target, info);
-    else actByDefault(proc, info.signo, disposition);
+    const action = state.sigactions.get(info.signo);
+    const disposition = dispositionOf(proc.abi, info.signo, action);
+    if (disposition !== 'handler') {
+      actByDefault(proc, info.signo, disposition);
+      continue;
+    }
+    if (restart && action!.flags & SA_RESTART) restart();
+    restart = undefined;
+    enterHandler(proc, target, info);
   }
+  restart?.();
 }
 
 /** A synchronous fault: forced on the guest (a blocked or ignored one reverts to the default action, which kills). */
