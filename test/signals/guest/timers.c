@@ -3,7 +3,8 @@
  * handler while the program makes syscalls, getitimer of an armed and a disarmed timer, a blocking
  * read interrupted by SIGALRM with SA_RESTART (restarted: the handler writes the byte it then reads)
  * and without (EINTR), sigqueue() to itself (SI_QUEUE and the value), and SIGALRM's default action.
- * usage: timers run | default
+ * "spin": the timer must interrupt a loop that makes no syscall.
+ * usage: timers run | default | spin
  */
 #include <errno.h>
 #include <signal.h>
@@ -46,6 +47,14 @@ int main(int argc, char **argv) {
     for (;;) pause();
   }
   signal(SIGALRM, on_tick);
+  if (argc > 1 && strcmp(argv[1], "spin") == 0) {
+    struct itimerval soon = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &soon, NULL);
+    while (!ticks) {
+    }
+    printf("spinning loop interrupted: ticks %d\n", ticks);
+    return 0;
+  }
   printf("alarm(5) returns %u, then alarm(0) returns %u\n", alarm(5), alarm(0));
   alarm(1);
   wait_ticks(1);
