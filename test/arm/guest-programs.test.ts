@@ -42,12 +42,7 @@ const CASES: GuestCase[] = [
     ending: OK,
     knownGap: { reason: 'file-backed private and shared mappings through mmap2 do not see the file as QEMU does' },
   },
-  {
-    title: 'sysinfo: uname, /proc/self/exe, ids, cwd',
-    program: 'sysinfo',
-    ending: OK,
-    knownGap: { reason: 'ugetrlimit (the 32-bit struct rlimit call glibc uses) is not implemented' },
-  },
+  { title: 'sysinfo: uname, /proc/self/exe, ids, cwd, rlimits', program: 'sysinfo', ending: OK },
   { title: 'malloc_stress: malloc/calloc/realloc/free', program: 'malloc_stress', ending: OK },
   { title: 'float_printf: printf of float and double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },

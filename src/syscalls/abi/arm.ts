@@ -8,7 +8,9 @@
  * the generic handlers. The CPU-specific private calls (set_tls, cacheflush) are added by the user
  * target (src/user/arm.ts).
  */
+import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
+import type { SyscallArgs } from '../types';
 import { syscall } from '../linux/define';
 import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
@@ -76,6 +78,25 @@ function atFdcwd(name: string): SyscallDefinition {
   return syscall(at.args.slice(1).join(''), (p, args) => at.handler(p, [AT_FDCWD, ...args]));
 }
 
+/**
+ * ugetrlimit: the 32-bit struct rlimit (limits above 2^32 - 1 read as RLIM_INFINITY). The generic
+ * call fills the 64-bit struct in the guest's buffer; the 8 bytes past the 32-bit struct are
+ * restored afterwards.
+ */
+function ugetrlimit(p: GuestProcess, [resource, buf]: SyscallArgs): number {
+  if (!p.memory.accessible(buf!, 16, true)) return generic('getrlimit').handler(p, [resource!, buf!]);
+  const tail = p.memory.read64(buf! + 8);
+  const result = generic('getrlimit').handler(p, [resource!, buf!]);
+  if (result < 0) return result;
+  const cur = p.memory.read64(buf!);
+  const max = p.memory.read64(buf! + 8);
+  const narrow = (v: bigint): number => (v >= 0xffffffffn ? 0xffffffff : Number(v));
+  p.memory.write64(buf! + 8, tail);
+  p.memory.write32(buf!, narrow(cur));
+  p.memory.write32(buf! + 4, narrow(max));
+  return 0;
+}
+
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   mmap2: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, pgoff]) =>
@@ -94,6 +115,7 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   link: syscall('ss', (p, [from, to]) => generic('linkat').handler(p, [AT_FDCWD, from!, AT_FDCWD, to!, 0])),
   lchown32: syscall('sdd', (p, [path, uid, gid]) => generic('fchownat').handler(p, [AT_FDCWD, path!, uid!, gid!, AT_SYMLINK_NOFOLLOW])),
   pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
+  ugetrlimit: syscall('dx', ugetrlimit),
   stat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, 0])),
   lstat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW])),
   statfs64: syscall('sdx', (p, [path, , buf]) => generic('statfs').handler(p, [path!, buf!])),
