@@ -138,6 +138,36 @@ const vector =
     return true;
   };
 
+/**
+ * xvcv{s,u}xwdp: word elements 0 and 2 (wasm i32 lanes 3 and 1) to doubles 0 and 1 (wasm f64
+ * lanes 1 and 0): a shuffle to i32 lanes 0 and 1, then wasm's exact low-half conversion.
+ */
+const wordsToDoubles =
+  (signed: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const v = ctx.vs(xb(f));
+    const picked = b.vop('i8x16.shuffle', [v, v], Uint8Array.from([4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3, 8, 9, 10, 11]));
+    ctx.setVs(xt(f), b.vop(`f64x2.convert_low_i32x4_${signed ? 's' : 'u'}`, [picked]));
+    return true;
+  };
+
+/** Vector conversions between doubleword integers and doubles, lane by lane through the scalar ones. */
+const vectorDwordConversion =
+  (convert: (ctx: PpcContext, lane: Temp) => Temp, toInt: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const v = ctx.vs(xb(f));
+    let r = v;
+    for (let lane = 0; lane < 2; lane++) {
+      const x = b.vop(toInt ? 'f64x2.extract_lane' : 'i64x2.extract_lane', [v], lane);
+      const y = convert(ctx, x);
+      r = b.vop(y.type === 'i64' ? 'i64x2.replace_lane' : 'f64x2.replace_lane', [r, y], lane);
+    }
+    ctx.setVs(xt(f), r);
+    return true;
+  };
+
 const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
 const XX2 = (xo: number): string => `111100 t:5 00000 b:5 ${bits(xo, 9)} bx:1 tx:1`;
 const XX3_CMP = (xo: number): string => `111100 bf:3 00 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 0`;
@@ -209,6 +239,12 @@ export const VSX_SCALAR_ROWS: readonly (readonly [string, string, PpcHandler])[]
       [XX3(dp + 40), `${stem}msp`, vector(op, ['a', 't', 'b'], true)] as const,
     ];
   }),
+  [XX2(248), 'xvcvsxwdp', wordsToDoubles(true)],
+  [XX2(232), 'xvcvuxwdp', wordsToDoubles(false)],
+  [XX2(504), 'xvcvsxddp', vectorDwordConversion((c, x) => fpFromInt(c, x, false, false), false)],
+  [XX2(488), 'xvcvuxddp', vectorDwordConversion((c, x) => fpFromInt(c, x, true, false), false)],
+  [XX2(472), 'xvcvdpsxds', vectorDwordConversion((c, x) => fpToInt(c, x, { width: 64, unsigned: false, truncate: true }), true)],
+  [XX2(456), 'xvcvdpuxds', vectorDwordConversion((c, x) => fpToInt(c, x, { width: 64, unsigned: true, truncate: true }), true)],
   ...BINARY.flatMap(([dp, , name, op]) => [
     [XX3(dp + 64), `${name.replace('xs', 'xv')}dp`, vector(op, ['a', 'b'], false)] as const,
     [XX3(dp + 32), `${name.replace('xs', 'xv')}sp`, vector(op, ['a', 'b'], true)] as const,
