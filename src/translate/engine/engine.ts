@@ -15,7 +15,6 @@ import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
 import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
-import { helperById, type HelperValue } from '../ir/helpers';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_PC } from '../frontend';
@@ -300,10 +299,7 @@ export class Engine {
       loadCheck: this.loadCheck,
       chain: true,
       table: this.table,
-      helperImpl: (id) => {
-        const impl = helperById(id).impl;
-        return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
-      },
+      view,
     });
     this.options.onModule?.(compiled.bytes);
     const batch: Batch = { blocks: [], alive: true };

@@ -4,7 +4,7 @@
  * tail calls; everything else goes back through the dispatcher.
  */
 import type { IRBlock } from '../ir/block';
-import { allHelpers } from '../ir/helpers';
+import { allHelpers, type HelperValue } from '../ir/helpers';
 import type { Endian, ValType } from '../ir/ops';
 import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
 import { lowerBlock, lowerRegion } from './lower';
@@ -30,8 +30,8 @@ export interface ModuleEnv {
   chain: boolean;
   /** The dispatcher's function table: with `chain`, indirect branches tail-call through it. */
   table?: WebAssembly.Table;
-  /** JS implementation of a helper, called with the state base first, by helper id. */
-  helperImpl(id: number): Function;
+  /** Guest memory as a DataView, handed to helpers (see helpers.ts HelperContext). */
+  view: DataView;
 }
 
 export interface CompiledBatch {
@@ -62,7 +62,10 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     const def = helpers[id]!;
     const type: FuncType = { params: ['i32', ...(def.params as ValType[])], results: def.result ? [def.result] : [] };
     helperFuncs.set(id, mb.addImport({ module: 'env', name: `h${id}`, kind: 'func', type }));
-    helperImports[`h${id}`] = env.helperImpl(id);
+    const impl = def.impl;
+    const view = env.view;
+    // Generated code passes the state base (an i32, so possibly negative) before the IR arguments.
+    helperImports[`h${id}`] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
   }
 
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a

@@ -4,7 +4,6 @@
  */
 import type { GuestMemory } from '../../memory/guest-memory';
 import type { IRBlock } from '../ir/block';
-import { helperById, type HelperValue } from '../ir/helpers';
 import type { Endian, TrapKind } from '../ir/ops';
 import { makeLoadCheck, makeSlowStore } from '../engine/slow-store';
 import { compileBatch } from './module';
@@ -23,10 +22,7 @@ export function runBlockWasm(
     slowStore: makeSlowStore(memory, endian, onCodeWrite),
     loadCheck: makeLoadCheck(memory),
     chain: false,
-    helperImpl: (id) => {
-      const impl = helperById(id).impl;
-      return (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
-    },
+    view,
   });
   return (functions[0] as (state: number) => number)(stateBase) as TrapKind;
 }
