@@ -17,7 +17,7 @@ import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signal
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestStruct } from './guest-access';
-import { hostSyscall } from './host';
+import { hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
 
 export { signalToHost };
@@ -217,16 +217,24 @@ function alarm(proc: GuestProcess, [seconds]: SyscallArgs): number {
   return Number(secs > 0n ? secs : 1n);
 }
 
-/** rt_sigqueueinfo to itself: the caller's siginfo is delivered as it is (the kernel only fixes si_signo). */
+/**
+ * rt_sigqueueinfo: to itself, the caller's siginfo is delivered as it is (the kernel only fixes
+ * si_signo); to another process it goes through the host when the guest's siginfo is laid out as
+ * the host's (64-bit little-endian), and is refused otherwise.
+ */
 function rtSigqueueinfo(proc: GuestProcess, [tgid, sigArg, uinfo]: SyscallArgs): number {
   const sig = int(sigArg);
   if (!validSignal(proc.abi, sig)) return -E.EINVAL;
-  if (int(tgid) !== process.pid) return -E.EPERM;
   if (!proc.memory.accessible(uinfo!, SIGINFO_SIZE, false)) return -E.EFAULT;
   const raw = proc.memory.readBytes(uinfo!, SIGINFO_SIZE).slice();
   const view = new DataView(raw.buffer);
-  const code = view.getInt32(8, proc.memory.littleEndian);
-  return sendToSelf(proc, { signo: sig, code, errno: view.getInt32(4, proc.memory.littleEndian), raw });
+  const le = proc.memory.littleEndian;
+  if (int(tgid) !== process.pid) {
+    if (proc.abi.wordSize !== 8 || !le) return -E.EPERM;
+    view.setInt32(0, signalToHost(proc.abi, sig), true);
+    return hostSyscall('rt_sigqueueinfo', int(tgid), signalToHost(proc.abi, sig), hostArena.cString(raw));
+  }
+  return sendToSelf(proc, { signo: sig, code: view.getInt32(8, le), errno: view.getInt32(4, le), raw });
 }
 
 export const SIGNAL_SYSCALLS: SyscallGroup = {
