@@ -22,6 +22,7 @@ const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_REMOVEDIR = 0x200;
 const MMAP2_UNIT = 4096;
+const F_GETFD = 1;
 
 function generic(name: string): SyscallDefinition {
   const definition = LINUX_SYSCALLS[name];
@@ -59,23 +60,31 @@ const SAME_AS: Readonly<Record<string, string>> = {
   fchown32: 'fchown',
 };
 
-/** Path calls ARM keeps from before the *at family: the *at call on AT_FDCWD with the same arguments after it. */
-const AT_FDCWD_FORMS: Readonly<Record<string, string>> = {
-  open: 'openat',
-  readlink: 'readlinkat',
-  access: 'faccessat',
-  mkdir: 'mkdirat',
-  mknod: 'mknodat',
-  unlink: 'unlinkat',
-  symlink: 'symlinkat',
-  chmod: 'fchmodat',
-  chown32: 'fchownat',
+/** Path calls ARM keeps from before the *at family: the *at call on AT_FDCWD, and how many arguments the old call has. */
+const AT_FDCWD_FORMS: Readonly<Record<string, readonly [string, number]>> = {
+  open: ['openat', 3],
+  readlink: ['readlinkat', 3],
+  access: ['faccessat', 2],
+  mkdir: ['mkdirat', 2],
+  mknod: ['mknodat', 3],
+  unlink: ['unlinkat', 1],
+  chmod: ['fchmodat', 2],
+  chown32: ['fchownat', 3],
 };
 
-/** The *at call `name` with AT_FDCWD prepended to the arguments. */
-function atFdcwd(name: string): SyscallDefinition {
+/** A 64-bit argument from its low and high register (signed). */
+function wide(lo: number | undefined, hi: number | undefined): number {
+  return (hi! | 0) * 2 ** 32 + (lo! >>> 0);
+}
+
+/**
+ * The *at call `name` with AT_FDCWD prepended to the old call's arguments; the *at call's extra
+ * trailing arguments (flags) are 0, not whatever the registers after the old call's hold.
+ */
+function atFdcwd(name: string, oldArgs: number): SyscallDefinition {
   const at = generic(name);
-  return syscall(at.args.slice(1).join(''), (p, args) => at.handler(p, [AT_FDCWD, ...args]));
+  return syscall(at.args.slice(1, 1 + oldArgs).join(''), (p, args) =>
+    at.handler(p, [AT_FDCWD, ...args.slice(0, oldArgs), ...Array<number>(at.args.length - 1 - oldArgs).fill(0)]));
 }
 
 /**
@@ -114,8 +123,20 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   rename: syscall('ss', (p, [from, to]) => generic('renameat').handler(p, [AT_FDCWD, from!, AT_FDCWD, to!])),
   link: syscall('ss', (p, [from, to]) => generic('linkat').handler(p, [AT_FDCWD, from!, AT_FDCWD, to!, 0])),
   lchown32: syscall('sdd', (p, [path, uid, gid]) => generic('fchownat').handler(p, [AT_FDCWD, path!, uid!, gid!, AT_SYMLINK_NOFOLLOW])),
+  symlink: syscall('ss', (p, [target, path]) => generic('symlinkat').handler(p, [target!, AT_FDCWD, path!])),
+  dup2: syscall('dd', (p, [from, to]) =>
+    from === to ? (generic('fcntl').handler(p, [from!, F_GETFD, 0]) < 0 ? generic('fcntl').handler(p, [from!, F_GETFD, 0]) : to!) : generic('dup3').handler(p, [from!, to!, 0])),
   pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
   ugetrlimit: syscall('dx', ugetrlimit),
+  // EABI passes 64-bit arguments in an even/odd register pair, skipping a register to align.
+  pread64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pread64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
+  pwrite64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pwrite64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
+  ftruncate64: syscall('ddd', (p, [fd, , lo, hi]) => generic('ftruncate').handler(p, [fd!, wide(lo, hi)])),
+  truncate64: syscall('sdd', (p, [path, , lo, hi]) => generic('truncate').handler(p, [path!, wide(lo, hi)])),
+  fallocate: syscall('dddd', (p, [fd, mode, offLo, offHi, lenLo, lenHi]) =>
+    generic('fallocate').handler(p, [fd!, mode!, wide(offLo, offHi), wide(lenLo, lenHi)])),
+  arm_fadvise64_64: syscall('dddd', (p, [fd, advice, offLo, offHi, lenLo, lenHi]) =>
+    generic('fadvise64').handler(p, [fd!, wide(offLo, offHi), wide(lenLo, lenHi), advice!])),
   stat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, 0])),
   lstat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW])),
   statfs64: syscall('sdx', (p, [path, , buf]) => generic('statfs').handler(p, [path!, buf!])),
@@ -127,7 +148,7 @@ function armSyscalls(): ReadonlyMap<number, SyscallEntry> {
   for (const [name, nr] of Object.entries(ARM_SYSCALL_NUMBERS)) {
     const target = SAME_AS[name];
     const atForm = AT_FDCWD_FORMS[name];
-    const definition = target ? generic(target) : atForm ? atFdcwd(atForm) : ADAPTED[name];
+    const definition = target ? generic(target) : atForm ? atFdcwd(...atForm) : ADAPTED[name];
     if (definition) table.set(nr, { name, definition });
   }
   return table;
