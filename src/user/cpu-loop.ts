@@ -33,8 +33,9 @@ export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine):
       const state = proc.memory.view;
       const pc = state.getBigUint64(proc.stateBase + STATE_PC, true);
       const firstArg = target.syscallArgs(state, proc.stateBase)[0]!;
+      const name = proc.abi.syscalls.get(target.syscallNumber(state, proc.stateBase))?.name;
       const interrupted = serviceSyscall(proc, target) === -proc.abi.errnoFromHost(E.EINTR);
-      deliverPending(proc, target, interrupted ? () => restartSyscall(proc, target, pc, firstArg) : undefined);
+      deliverPending(proc, target, interrupted ? { name, restart: () => restartSyscall(proc, target, pc, firstArg) } : undefined);
       continue;
     }
     deliverFault(proc, target, faultInfo(proc, trap));

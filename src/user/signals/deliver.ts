@@ -19,8 +19,15 @@ import type { AltStack } from './frame-target';
 import { dequeue, discard, enqueue } from './pending';
 import type { SigInfo } from './siginfo';
 import { signalFrameTarget } from './targets';
+import { restartsAfterHandler } from './restart';
 import { pollTimers } from './timers';
 import { trampolineAddress } from './trampoline';
+
+/** A syscall that failed with EINTR: its name, and how to rewind the guest to run it again. */
+export interface InterruptedSyscall {
+  name: string | undefined;
+  restart: () => void;
+}
 
 function die(proc: GuestProcess, sig: number): never {
   throw new GuestExit(0, signalToHost(proc.abi, sig));
@@ -95,15 +102,14 @@ function enterHandler(proc: GuestProcess, target: UserTarget, info: SigInfo): vo
 
 /**
  * Delivers every deliverable pending signal (expired timers included) before the guest runs on;
- * each handler nests in the previous one's frame. `restartSyscall` is given when the syscall just
- * done was interrupted (EINTR): as for Linux's -ERESTARTSYS, it is restarted (the callback rewinds
- * it) unless the first handler to run lacks SA_RESTART, in which case the guest sees EINTR.
+ * each handler nests in the previous one's frame. `interrupted` is given when the syscall just done
+ * failed with EINTR: it runs again (restart.ts decides) or the guest sees EINTR.
  */
-export function deliverPending(proc: GuestProcess, target: UserTarget, restartSyscall?: () => void): void {
+export function deliverPending(proc: GuestProcess, target: UserTarget, interrupted?: InterruptedSyscall): void {
   const state = syscallState(proc);
   pollTimers(proc);
   settleDefaults(proc);
-  let restart = restartSyscall;
+  let restart = interrupted?.restart;
   for (let info = dequeue(proc, state.sigmask); info; info = dequeue(proc, state.sigmask)) {
     const action = state.sigactions.get(info.signo);
     const disposition = dispositionOf(proc.abi, info.signo, action);
@@ -111,7 +117,7 @@ export function deliverPending(proc: GuestProcess, target: UserTarget, restartSy
       actByDefault(proc, info.signo, disposition);
       continue;
     }
-    if (restart && action!.flags & SA_RESTART) restart();
+    if (restart && restartsAfterHandler(interrupted!.name, (action!.flags & SA_RESTART) !== 0n)) restart();
     restart = undefined;
     enterHandler(proc, target, info);
   }

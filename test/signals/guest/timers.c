@@ -2,7 +2,7 @@
  * Timer signals and interrupted syscalls: alarm() and a periodic ITIMER_REAL delivered to a
  * handler while the program makes syscalls, getitimer of an armed and a disarmed timer, a blocking
  * read interrupted by SIGALRM with SA_RESTART (restarted: the handler writes the byte it then reads)
- * and without (EINTR), sigqueue() to itself (SI_QUEUE and the value), and SIGALRM's default action.
+ * and without (EINTR), pause() ending with EINTR even under SA_RESTART (never restarted), sigqueue() to itself (SI_QUEUE and the value), and SIGALRM's default action.
  * "spin": the timer must interrupt a loop that makes no syscall.
  * usage: timers run | default | spin
  */
@@ -94,6 +94,14 @@ int main(int argc, char **argv) {
   printf("read without SA_RESTART: %zd %s\n", n, n < 0 ? strerror(errno) : "");
   n = read(fds[0], &c, 1);
   printf("the handler's byte is still there: %zd '%c'\n", n, c);
+
+  sa.sa_handler = on_tick;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  ticks = 0;
+  setitimer(ITIMER_REAL, &once, NULL);
+  int r = pause();
+  printf("pause under SA_RESTART: %d %s ticks %d\n", r, strerror(errno), ticks);
 
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_queued;
