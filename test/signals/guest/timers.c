@@ -23,11 +23,13 @@ static void on_alarm_write(int sig) {
   ticks++;
   if (write(fds[1], "x", 1) != 1) ticks = -100;
 }
+static volatile int queued_order;
 static void on_queued(int sig, siginfo_t *info, void *uc) {
   (void)sig;
   (void)uc;
   queued_code = info->si_code;
   queued_value = info->si_value.sival_int;
+  queued_order = queued_order * 10 + queued_value;
 }
 
 static void wait_ticks(int n) {
@@ -110,5 +112,17 @@ int main(int argc, char **argv) {
   union sigval v = {.sival_int = 4242};
   printf("sigqueue: %d\n", sigqueue(getpid(), SIGRTMIN + 1, v));
   printf("queued: code %d (SI_QUEUE=%d) value %d\n", queued_code, SI_QUEUE, queued_value);
+  /* Real-time signals queue every instance, delivered in the order sent. */
+  sigset_t rt, old;
+  sigemptyset(&rt);
+  sigaddset(&rt, SIGRTMIN + 1);
+  sigprocmask(SIG_BLOCK, &rt, &old);
+  queued_order = 0;
+  for (int i = 1; i <= 3; i++) {
+    union sigval each = {.sival_int = i};
+    sigqueue(getpid(), SIGRTMIN + 1, each);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  printf("three queued real-time signals delivered in order: %d\n", queued_order);
   return 0;
 }
