@@ -3,6 +3,7 @@
  * qemu-user's options and its environment variables spelled TSEMU_* instead of QEMU_*.
  * Parsing only: the work is done by src/user/run.ts.
  */
+import { restoreStdioFlags } from './stdio-flags';
 import fs from 'node:fs';
 import yargs from 'yargs/yargs';
 import { VERSION } from '../version';
@@ -194,6 +195,7 @@ export function main(arch: string): void {
     const fd = fs.openSync(parsed.logFile, 'w');
     parsed.log = (line) => fs.writeSync(fd, line + '\n');
   }
+  restoreStdioFlags();
   // Loaded late so that --help and argument errors stay fast.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runUserProgram } = require('../user/run') as typeof import('../user/run');

@@ -79,13 +79,14 @@ function guestEnvironment(options: UserRunOptions): string[] {
 export function runUserProgram(arch: string, options: UserRunOptions): never {
   const target = USER_TARGETS[arch];
   if (!target) throw new Error(`unknown target ${arch}`);
-  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
+  const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
   const exePath = resolveProgram(options.program);
   let logFilter: AddressFilter;
   try {
     logFilter = addressFilter(options.logFilter ?? process.env['TSEMU_DFILTER']);
   } catch (e) {
-    process.stderr.write(`tsemu-${arch}: ${(e as Error).message}\n`);
+    fs.writeSync(2, `tsemu-${arch}: ${(e as Error).message}\n`);
     process.exit(1);
   }
   try {
@@ -156,7 +157,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
   } catch (e) {
     if (e instanceof GuestExit) exitLike(arch, e);
     if (e instanceof LoaderError) {
-      process.stderr.write(`tsemu-${arch}: ${e.path}: ${e.message}\n`);
+      fs.writeSync(2, `tsemu-${arch}: ${e.path}: ${e.message}\n`);
       process.exit(1);
     }
     throw e;
@@ -177,7 +178,7 @@ function exitLike(arch: string, exit: GuestExit): never {
   if (exit.signal) {
     const description = SIGNAL_DESCRIPTIONS[exit.signal];
     if (description) {
-      process.stderr.write(`tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
+      fs.writeSync(2, `tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
     }
     native().dieWithSignal(exit.signal);
   }

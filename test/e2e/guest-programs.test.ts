@@ -53,6 +53,11 @@ const CASES: GuestCase[] = [
     input: 'first line\nsecond\n\n' + 'x'.repeat(5000) + '\nno newline at end',
     ending: OK,
   },
+  {
+    title: 'stdio_flags: inherited descriptors stay blocking; a 1 MiB write to a pipe completes',
+    program: 'stdio_flags',
+    ending: OK,
+  },
   { title: 'fileio: file I/O round trip and errno values', program: 'fileio', ending: OK },
   { title: 'dirlist: readdir/scandir of 300 entries, sorted', program: 'dirlist', ending: OK },
   { title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect, madvise', program: 'memory_maps', ending: OK },
