@@ -22,7 +22,7 @@ import { GDB_TARGETS } from './targets';
 import { WriteWatchpoints } from './write-watchpoints';
 
 /** Signals whose default action is to be ignored: passing one on changes nothing. */
-const IGNORED_BY_DEFAULT = new Set(['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT'].map((n) => os.constants.signals[n as 'SIGCHLD']));
+const IGNORED_BY_DEFAULT = new Set((['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT'] as const).map((n) => os.constants.signals[n]));
 
 export interface UserDebugInfo {
   /** The auxv the loader wrote, and the guest's word size and byte order, for qXfer:auxv. */
@@ -39,10 +39,19 @@ export class UserDebugSession {
 
   private constructor(private readonly conn: HostConnection) {}
 
-  /** Listens on `port` and blocks until gdb connects (qemu-user's -g). */
+  /** Listens on `port` and blocks until gdb connects (qemu-user's -g); a port it cannot use ends tsemu. */
   static waitForGdb(arch: string, port: number): UserDebugSession {
-    if (!GDB_TARGETS[arch]) throw new Error(`tsemu-${arch}: no gdb target description for ${arch} yet`);
-    return new UserDebugSession(acceptOne(listenTcp(port)));
+    const fail = (why: string): never => {
+      process.stderr.write(`tsemu-${arch}: could not open gdbserver on port ${port}: ${why}\n`);
+      process.exit(1);
+    };
+    if (!GDB_TARGETS[arch]) fail(`no gdb target description for ${arch} yet`);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) fail('not a TCP port');
+    try {
+      return new UserDebugSession(acceptOne(listenTcp(port)));
+    } catch (e) {
+      return fail((e as Error).message);
+    }
   }
 
   /** For Engine.pollInterrupt: gdb's Ctrl-C while the guest runs. */
@@ -61,6 +70,7 @@ export class UserDebugSession {
         report = true;
         if (action.kind === 'kill') {
           process.stderr.write('tsemu: Terminated via GDBstub\n');
+          this.server = undefined;
           server.close();
           throw new GuestExit(0);
         }

@@ -42,15 +42,24 @@ export function symbolAddress(program: string, name: string): number {
   return parseInt(line.split(' ')[0]!, 16);
 }
 
+/** Ports already handed out: the kernel may offer a just-closed port again to a parallel caller. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const p = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(p));
+      });
+      server.on('error', reject);
     });
-    server.on('error', reject);
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Waits until something listens on `port` (a probe connection would be taken for gdb's, so /proc/net/tcp is read). */
