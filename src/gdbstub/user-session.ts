@@ -12,6 +12,7 @@ import { STATE_PC } from '../translate/frontend';
 import { TrapKind } from '../translate/ir/ops';
 import { GuestExit } from '../syscalls/types';
 import { cpuLoop, serviceSyscall, signalOfTrap } from '../user/cpu-loop';
+import { deliverPending } from '../user/signals/deliver';
 import type { GuestProcess } from '../user/process';
 import type { UserTarget } from '../user/target';
 import type { DebugTarget, ResumeAction, Stop } from './debug-target';
@@ -101,7 +102,7 @@ export class UserDebugSession {
   ): Stop {
     const base = proc.stateBase;
     if (action.signal) {
-      // Guest signal handlers are not delivered yet, so a passed-on signal takes its default action.
+      // A signal gdb passes on takes its default action (handlers get the signals the guest raises itself, after syscalls).
       const host = hostSignalOfGdb(action.signal);
       if (host && !IGNORED_BY_DEFAULT.has(host)) throw new GuestExit(0, host);
     }
@@ -109,8 +110,10 @@ export class UserDebugSession {
     /** One instruction (a syscall is serviced); a Stop if it trapped. */
     const stepOnce = (): Stop | undefined => {
       const trap = engine.step(base);
-      if (trap === TrapKind.Syscall) serviceSyscall(proc, target);
-      else if (trap !== TrapKind.None) return trapped(trap);
+      if (trap === TrapKind.Syscall) {
+        serviceSyscall(proc, target);
+        deliverPending(proc, target);
+      } else if (trap !== TrapKind.None) return trapped(trap);
       const watch = watchpoints.changed();
       return watch === undefined ? undefined : { signal: gdbSignal('SIGTRAP'), watch };
     };
@@ -132,6 +135,7 @@ export class UserDebugSession {
       const trap = engine.run(base);
       if (trap === TrapKind.Syscall) {
         serviceSyscall(proc, target);
+        deliverPending(proc, target);
         // Compiled loops reach the dispatcher's poll rarely; a syscall is a good moment to look.
         if (this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
         continue;
