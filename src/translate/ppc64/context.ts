@@ -9,11 +9,8 @@ import { TrapKind } from '../ir/ops';
 import { dwordLane } from './lanes';
 import { CTR, LR, XER_SO, crField, gpr, vsr } from './state';
 
-/** CR field bit values: bit 0 of a field (LT) is its most significant. */
-export const CR_LT = 8;
-export const CR_GT = 4;
+/** The EQ bit's value in a CR field (LT = 8, GT = 4, EQ = 2, SO = 1: bit 0, LT, is the most significant). */
 export const CR_EQ = 2;
-export const CR_SO = 1;
 
 export class PpcContext {
   /** Address of the instruction being translated. */

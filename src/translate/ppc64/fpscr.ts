@@ -38,12 +38,13 @@ export const FPSCR_FPRF_SHIFT = 12;
 export const FPSCR_VXSOFT = 1 << 10;
 export const FPSCR_VXSQRT = 1 << 9;
 export const FPSCR_VXCVI = 1 << 8;
-/** Enable bits VE OE UE ZE XE (7..3), one per summary exception VX OX UX ZX XX (29..25). */
-export const FPSCR_ENABLES = 0xf8;
 export const FPSCR_VX_ALL =
   FPSCR_VXSNAN | FPSCR_VXISI | FPSCR_VXIDI | FPSCR_VXZDZ | FPSCR_VXIMZ | FPSCR_VXVC | FPSCR_VXSOFT | FPSCR_VXSQRT | FPSCR_VXCVI;
 
-/** Recomputes the summary bits VX (any VX* bit) and FEX (an enabled exception is set). */
+/**
+ * Recomputes the summary bits VX (any VX* bit) and FEX (an enabled exception is set: the enable
+ * bits VE OE UE ZE XE, 7..3, pair with the exceptions VX OX UX ZX XX, 29..25).
+ */
 export function withSummaries(fpscr: number): number {
   let v = fpscr & ~(FPSCR_VX | FPSCR_FEX);
   if (v & FPSCR_VX_ALL) v |= FPSCR_VX;

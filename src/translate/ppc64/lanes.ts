@@ -7,7 +7,6 @@
 /** wasm lane of PowerPC element `k` of a vector of `count` elements. */
 export const lane = (count: 2 | 4 | 8 | 16, k: number): number => count - 1 - k;
 export const byteLane = (k: number): number => lane(16, k);
-export const halfLane = (k: number): number => lane(8, k);
 export const wordLane = (k: number): number => lane(4, k);
 export const dwordLane = (k: number): number => lane(2, k);
 

@@ -10,7 +10,8 @@
  */
 import type { Temp } from '../../ir/block';
 import type { PpcContext, PpcHandler } from '../context';
-import { FPSCR_FEX, FPSCR_VX, FPSCR_VX_ALL } from '../fpscr';
+import { defineHelper } from '../../ir/helpers';
+import { FPSCR_FEX, FPSCR_VX, withSummaries } from '../fpscr';
 import { FPSCR, FP_EXACT } from '../state';
 import { bits } from './forms';
 import { fpArith, fpCompare, fpFromInt, fpToInt, withPpcNaN, type FpOpName, type IntConversion } from './fp-common';
@@ -100,15 +101,17 @@ const roundInt =
   };
 
 // FPSCR instructions.
-/** Writes FPSCR with its summary bits recomputed, marks FPSCR as observed, and ends the block. */
+const writeFpscr = defineHelper({
+  name: 'ppc64_write_fpscr',
+  params: ['i32'],
+  result: null,
+  impl: (ctx, value) => ctx.view.setUint32(ctx.stateBase + FPSCR, withSummaries((value as number) >>> 0), true),
+});
+
+/** Writes FPSCR with its summary bits recomputed and marks FPSCR as observed. */
 function storeFpscr(ctx: PpcContext, value: Temp): void {
-  const b = ctx.b;
-  const v = b.and(value, b.i32(~(FPSCR_VX | FPSCR_FEX)));
-  const vx = b.compare('ne', b.and(v, b.i32(FPSCR_VX_ALL)), b.i32(0));
-  const enabled = b.and(b.and(b.shrU(v, b.i32(25)), b.shrU(v, b.i32(3))), b.i32(0x1f));
-  const fex = b.compare('ne', enabled, b.i32(0));
-  b.set(FPSCR, b.or(v, b.or(b.shl(vx, b.i32(29)), b.shl(fex, b.i32(30)))));
-  b.set(FP_EXACT, b.i32(1));
+  ctx.b.call(writeFpscr, [value]);
+  ctx.b.set(FP_EXACT, ctx.b.i32(1));
 }
 function endFpscrWrite(ctx: PpcContext, rc: number): true {
   recordFp(ctx, rc);
