@@ -31,12 +31,7 @@ const CASES: GuestCase[] = [
   { title: 'args: argv, envp (sorted) and auxv', program: 'args', args: ['one', 'two words', ''], ending: OK },
   { title: 'stdin_filter: reads piped stdin', program: 'stdin_filter', input: 'first line\nsecond\n' + 'x'.repeat(5000), ending: OK },
   { title: 'fileio: file I/O round trip and errno values', program: 'fileio', ending: OK },
-  {
-    title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect',
-    program: 'memory_maps',
-    ending: OK,
-    knownGap: { reason: 'file-backed private and shared mappings through mmap2 do not see the file as QEMU does' },
-  },
+  { title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect', program: 'memory_maps', ending: OK },
   { title: 'sysinfo: uname, /proc/self/exe, ids, cwd, rlimits', program: 'sysinfo', ending: OK },
   { title: 'malloc_stress: malloc/calloc/realloc/free', program: 'malloc_stress', ending: OK },
   { title: 'float_printf: printf of float and double', program: 'float_printf', ending: OK },
