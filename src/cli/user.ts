@@ -33,7 +33,7 @@ interface OptionSpec {
 const OPTIONS: OptionSpec[] = [
   { name: 'h', env: '', help: 'print this help' },
   { name: 'help', env: '', help: '' },
-  { name: 'g', env: 'TSEMU_GDB', arg: 'port', help: 'wait gdb connection to \'port\' (not supported yet)' },
+  { name: 'g', env: 'TSEMU_GDB', arg: 'port', help: 'wait gdb connection to \'port\'' },
   { name: 'L', env: 'TSEMU_LD_PREFIX', arg: 'path', help: 'set the elf interpreter prefix to \'path\'' },
   { name: 's', env: 'TSEMU_STACK_SIZE', arg: 'size', help: 'set the stack size to \'size\' bytes' },
   { name: 'cpu', env: 'TSEMU_CPU', arg: 'model', help: 'select CPU (-cpu help for list)' },
@@ -43,6 +43,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'r', env: 'TSEMU_UNAME', arg: 'uname', help: 'set qemu uname release string to \'uname\'' },
   { name: 'd', env: 'TSEMU_LOG', arg: 'item[,...]', help: 'enable logging of specified items (use \'-d help\' for a list of items)' },
   { name: 'D', env: 'TSEMU_LOG_FILENAME', arg: 'logfile', help: 'write logs to \'logfile\' (default stderr)' },
+  { name: 'dfilter', env: 'TSEMU_DFILTER', arg: 'range[,...]', help: 'filter logging based on address range' },
   { name: 'one-insn-per-tb', env: 'TSEMU_ONE_INSN_PER_TB', help: 'run with one guest instruction per emulated TB' },
   { name: 'singlestep', env: '', help: 'deprecated synonym for -one-insn-per-tb' },
   { name: 'strace', env: 'TSEMU_STRACE', help: 'log system calls' },
@@ -138,6 +139,7 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
   const unsetEnv = [...(env['TSEMU_UNSET_ENV'] ? env['TSEMU_UNSET_ENV'].split(',') : []), ...list(args['U'])];
   const stackSize = envOr('s', 'TSEMU_STACK_SIZE');
   const logFile = envOr('D', 'TSEMU_LOG_FILENAME');
+  const logFilter = envOr('dfilter', 'TSEMU_DFILTER');
   const options: UserRunOptions = {
     program,
     args: positional.slice(1),
@@ -153,6 +155,7 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
     logFile,
     oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || env['TSEMU_ONE_INSN_PER_TB'] !== undefined,
     gdbPort: envOr('g', 'TSEMU_GDB'),
+    ...(logFilter !== undefined ? { logFilter } : {}),
   };
   return options;
 }

@@ -43,7 +43,7 @@ export interface UserRunOptions {
   log?: (line: string) => void;
   oneInsnPerTb: boolean;
   gdbPort?: string;
-  /** -dfilter ranges (qemu syntax; TSEMU_DFILTER until the CLI parses -dfilter). */
+  /** -dfilter ranges (qemu syntax). */
   logFilter?: string;
 }
 
@@ -84,7 +84,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
   const exePath = resolveProgram(options.program);
   let logFilter: AddressFilter;
   try {
-    logFilter = addressFilter(options.logFilter ?? process.env['TSEMU_DFILTER']);
+    logFilter = addressFilter(options.logFilter);
   } catch (e) {
     fs.writeSync(2, `tsemu-${arch}: ${(e as Error).message}\n`);
     process.exit(1);

@@ -46,7 +46,6 @@ const CASES: SignalCase[] = [
     program: 'traps',
     args: ['bus'],
     ending: OK,
-    knownGap: 'the aarch64 frontend traps Alignment without storing the address at STATE_FAULT_ADDR, so si_addr is wrong',
   },
   { title: 'a SIGSEGV while SIGSEGV is blocked kills the process', program: 'traps', args: ['blocked'], ending: { signal: 'SIGSEGV' } },
   { title: 'a SIGSEGV while SIGSEGV is ignored kills the process', program: 'traps', args: ['ignored'], ending: { signal: 'SIGSEGV' } },

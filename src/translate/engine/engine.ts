@@ -136,6 +136,8 @@ export class Engine {
 
   /** Runs the CPU whose state block starts at `stateBase` until it traps; returns the TrapKind. */
   run(stateBase: number): TrapKind {
+    // The state may have changed outside translated code (a signal frame, sigreturn, a debugger).
+    this.refreshFlags(stateBase);
     for (;;) {
       let status = this.dispatch(stateBase);
       if (status === STATUS_MISS) {

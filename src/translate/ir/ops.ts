@@ -162,7 +162,7 @@ export const OPS = {
     'control',
     [],
     true,
-    'Leave the block raising trap imm (see TrapKind); state.pc = address of the current instruction. For MemoryFault, a (i64) is the fault address, written to STATE_FAULT_ADDR.',
+    'Leave the block raising trap imm (see TrapKind); state.pc = address of the current instruction. a (optional, i64) is the faulting data address of a MemoryFault or Alignment trap, written to STATE_FAULT_ADDR.',
   ),
   call: op('call', [], true, 'dst = helper imm (args a...). Helpers may read and write guest state.'),
 

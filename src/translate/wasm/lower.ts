@@ -306,10 +306,13 @@ class Lowering {
     this.exitWith(TrapKind.MemoryFault);
   }
 
-  private alignmentCheck(a32: number, size: number): void {
+  private alignmentCheck(addr: Temp, a32: number, size: number): void {
     if (size === 1) return;
     this.c.byte(0x20).u32(a32).byte(0x41).s32(size - 1).byte(0x71);
     this.c.byte(0x04).byte(0x40);
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.memStore('i64', 8, STATE_FAULT_ADDR);
     this.storePc(this.currentPc);
     this.exitWith(TrapKind.Alignment);
     this.c.byte(0x0b);
@@ -468,7 +471,7 @@ class Lowering {
     this.faultPath(addr);
     this.c.byte(0x0b);
     this.c.byte(0x0b);
-    this.alignmentCheck(a32, size);
+    this.alignmentCheck(addr, a32, size);
     this.c.byte(0x20).u32(a32);
     for (const arg of insn.args.slice(1)) this.get(arg);
     const group = insn.op === 'cmpxchg' ? ATOMIC_RMW_BASE.cmpxchg : ATOMIC_RMW_BASE[insn.rmw!];

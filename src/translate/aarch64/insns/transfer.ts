@@ -75,6 +75,6 @@ export function requireAlignment(ctx: A64Context, addr: Temp, bytes: number): vo
   const b = ctx.b;
   const aligned = b.label();
   b.brcond(b.compare('eq', b.and(b.wrap(addr), b.i32(bytes - 1)), b.i32(0)), aligned);
-  b.trap(TrapKind.Alignment);
+  b.trap(TrapKind.Alignment, addr);
   b.place(aligned);
 }
