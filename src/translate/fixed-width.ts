@@ -1,0 +1,64 @@
+/**
+ * The block translation loop shared by ISAs whose instructions are all 32 bits wide (A64, Power):
+ * fetch, decode through the ISA's table, emit, and end the block at a branch, at maxInsns, or at a
+ * page boundary (invalidation works per page).
+ */
+import { extractFields as extractFieldsOf, type DecodeTable, type Fields } from './decode/pattern';
+import type { IRBlock, Temp } from './ir/block';
+import type { IRBuilder } from './ir/builder';
+import { TrapKind } from './ir/ops';
+import type { CodeSource, TranslateOptions } from './frontend';
+
+const PAGE_MASK = ~0xfff;
+
+/** What the loop needs from an ISA's per-instruction translation context. */
+export interface FixedWidthContext {
+  readonly b: IRBuilder;
+  pc: number;
+  insn: number;
+  ended: boolean;
+  readonly successors: number[];
+  trap(kind: TrapKind, arg?: Temp): void;
+  jump(target: number): void;
+  undefined(): unknown;
+}
+
+export type FixedWidthHandler<C> = (ctx: C, fields: Fields) => boolean;
+
+/** Translates ctx.insn through `table`; false if no entry accepted it. */
+export function decodeInto<C extends FixedWidthContext>(ctx: C, table: DecodeTable<FixedWidthHandler<C>>): boolean {
+  for (const entry of table.matches(ctx.insn)) {
+    if (entry.handler(ctx, extractFieldsOf(entry.pattern, ctx.insn))) return true;
+  }
+  return false;
+}
+
+/** Translates the block at `pc`; unaccepted encodings become Undefined traps (SIGILL). */
+export function translateFixedWidthBlock<C extends FixedWidthContext>(
+  ctx: C,
+  table: DecodeTable<FixedWidthHandler<C>>,
+  code: CodeSource,
+  pc: number,
+  options: TranslateOptions,
+): IRBlock {
+  const b = ctx.b;
+  let at = pc;
+  let count = 0;
+  while (!ctx.ended) {
+    const word = code.fetch32(at);
+    if (word === undefined) {
+      b.insnStart(at);
+      if (count === 0) ctx.trap(TrapKind.MemoryFault, b.i64(at));
+      else ctx.jump(at);
+      break;
+    }
+    ctx.pc = at;
+    ctx.insn = word;
+    b.insnStart(at);
+    if (!decodeInto(ctx, table)) ctx.undefined();
+    at += 4;
+    count++;
+    if (!ctx.ended && (count >= options.maxInsns || (at & PAGE_MASK) !== (pc & PAGE_MASK))) ctx.jump(at);
+  }
+  return b.finish(pc, at, count, ctx.successors);
+}
