@@ -25,6 +25,56 @@ export interface FixedWidthContext {
 
 export type FixedWidthHandler<C> = (ctx: C, fields: Fields) => boolean;
 
+/**
+ * The state and block endings every fixed-width ISA context shares; each ISA's context extends it
+ * with its register conventions.
+ */
+export abstract class BlockContext implements FixedWidthContext {
+  /** Address of the instruction being translated. */
+  pc = 0;
+  /** Its 32-bit encoding. */
+  insn = 0;
+  /** Set by emitters that end the block (branches, traps). */
+  ended = false;
+  /** Direct branch targets seen in this block. */
+  readonly successors: number[] = [];
+
+  constructor(
+    readonly b: IRBuilder,
+    /** Translation flags in force (the frontend's flags.ts). */
+    readonly flags: number,
+  ) {}
+
+  /** Unconditional direct branch. */
+  jump(target: number): void {
+    this.successors.push(target);
+    this.b.exit(this.b.i64(target));
+    this.ended = true;
+  }
+  /** Branch to `target` if `taken` (i32) else fall through to the next instruction. */
+  jumpIf(taken: Temp, target: number): void {
+    const b = this.b;
+    const next = this.pc + 4;
+    this.successors.push(target, next);
+    // Two exits with constant pcs, so the code generator can chain both directly.
+    const toTarget = b.label();
+    b.brcond(taken, toTarget);
+    b.exit(b.i64(next));
+    b.place(toTarget);
+    b.exit(b.i64(target));
+    this.ended = true;
+  }
+  trap(kind: TrapKind, arg?: Temp): void {
+    this.b.trap(kind, arg);
+    this.ended = true;
+  }
+  /** The encoding is unallocated or unsupported: SIGILL in the guest. */
+  undefined(): true {
+    this.trap(TrapKind.Undefined);
+    return true;
+  }
+}
+
 /** Translates ctx.insn through `table`; false if no entry accepted it. */
 export function decodeInto<C extends FixedWidthContext>(ctx: C, table: DecodeTable<FixedWidthHandler<C>>): boolean {
   for (const entry of table.matches(ctx.insn)) {

@@ -3,26 +3,10 @@
  * updates, condition evaluation and block endings, so instruction emitters stay short.
  */
 import type { Temp } from '../ir/block';
-import { IRBuilder } from '../ir/builder';
-import { TrapKind } from '../ir/ops';
+import { BlockContext } from '../fixed-width';
 import { CF, NF, SP, VF, ZF, vreg, xreg } from './state';
 
-export class A64Context {
-  /** Address of the instruction being translated. */
-  pc = 0;
-  /** Its 32-bit encoding. */
-  insn = 0;
-  /** Set by emitters that end the block (branches, traps). */
-  ended = false;
-  /** Direct branch targets seen in this block. */
-  readonly successors: number[] = [];
-
-  constructor(
-    readonly b: IRBuilder,
-    /** Translation flags in force (flags.ts). */
-    readonly flags: number,
-  ) {}
-
+export class A64Context extends BlockContext {
   // General registers. Register 31 is XZR for most operands and SP for address/ADD-immediate ones.
   /** Xn as i64, with 31 reading as zero. */
   x(n: number): Temp {
@@ -136,38 +120,10 @@ export class A64Context {
   }
 
   // Block endings.
-  /** Unconditional direct branch. */
-  jump(target: number): void {
-    this.successors.push(target);
-    this.b.exit(this.b.i64(target));
-    this.ended = true;
-  }
-  /** Branch to `target` if `taken` (i32) else fall through to the next instruction. */
-  jumpIf(taken: Temp, target: number): void {
-    const b = this.b;
-    const next = this.pc + 4;
-    this.successors.push(target, next);
-    // Two exits with constant pcs, so the code generator can chain both directly.
-    const toTarget = b.label();
-    b.brcond(taken, toTarget);
-    b.exit(b.i64(next));
-    b.place(toTarget);
-    b.exit(b.i64(target));
-    this.ended = true;
-  }
   /** Indirect branch to the address in `target` (i64). */
   jumpTo(target: Temp): void {
     this.b.exit(target);
     this.ended = true;
-  }
-  trap(kind: TrapKind, arg?: Temp): void {
-    this.b.trap(kind, arg);
-    this.ended = true;
-  }
-  /** The encoding is unallocated or unsupported: SIGILL in the guest. */
-  undefined(): true {
-    this.trap(TrapKind.Undefined);
-    return true;
   }
 }
 

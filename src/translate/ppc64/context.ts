@@ -4,7 +4,7 @@
  * so instruction emitters stay short.
  */
 import type { Temp } from '../ir/block';
-import { IRBuilder } from '../ir/builder';
+import { BlockContext } from '../fixed-width';
 import { TrapKind } from '../ir/ops';
 import { dwordLane } from './lanes';
 import { CTR, LR, XER_SO, crField, gpr, vsr } from './state';
@@ -12,22 +12,7 @@ import { CTR, LR, XER_SO, crField, gpr, vsr } from './state';
 /** The EQ bit's value in a CR field (LT = 8, GT = 4, EQ = 2, SO = 1: bit 0, LT, is the most significant). */
 export const CR_EQ = 2;
 
-export class PpcContext {
-  /** Address of the instruction being translated. */
-  pc = 0;
-  /** Its 32-bit encoding. */
-  insn = 0;
-  /** Set by emitters that end the block (branches, traps). */
-  ended = false;
-  /** Direct branch targets seen in this block. */
-  readonly successors: number[] = [];
-
-  constructor(
-    readonly b: IRBuilder,
-    /** Translation flags in force (flags.ts). */
-    readonly flags: number,
-  ) {}
-
+export class PpcContext extends BlockContext {
   // General registers.
   r(n: number): Temp {
     return this.b.get(gpr(n), 'i64');
@@ -152,24 +137,6 @@ export class PpcContext {
   }
 
   // Block endings.
-  /** Unconditional direct branch. */
-  jump(target: number): void {
-    this.successors.push(target);
-    this.b.exit(this.b.i64(target));
-    this.ended = true;
-  }
-  /** Branch to `target` if `taken` (i32) else fall through to the next instruction. */
-  jumpIf(taken: Temp, target: number): void {
-    const b = this.b;
-    const next = this.pc + 4;
-    this.successors.push(target, next);
-    const toTarget = b.label();
-    b.brcond(taken, toTarget);
-    b.exit(b.i64(next));
-    b.place(toTarget);
-    b.exit(b.i64(target));
-    this.ended = true;
-  }
   /** Indirect branch to the address in `target` (i64), taken when `taken` (i32) if given. */
   jumpTo(target: Temp, taken?: Temp): void {
     const b = this.b;
@@ -188,15 +155,6 @@ export class PpcContext {
   yieldAfter(): void {
     this.b.exit(this.b.i64(this.pc + 4), TrapKind.Yield);
     this.ended = true;
-  }
-  trap(kind: TrapKind, arg?: Temp): void {
-    this.b.trap(kind, arg);
-    this.ended = true;
-  }
-  /** The encoding is unallocated or unsupported: SIGILL in the guest. */
-  undefined(): true {
-    this.trap(TrapKind.Undefined);
-    return true;
   }
 }
 

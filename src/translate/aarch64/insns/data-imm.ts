@@ -4,7 +4,7 @@
  * TST, LSL, ASR, UBFX, SXTW, ROR, ...) are these encodings with particular fields.
  */
 import type { Temp } from '../../ir/block';
-import type { A64Context, A64Handler } from '../context';
+import type { A64Handler } from '../context';
 import { addSub, logical, ones } from './alu';
 import { logicalImmediate } from './bitmasks';
 

@@ -6,7 +6,7 @@
  * true || 0).
  */
 import type { Temp } from '../../ir/block';
-import type { PpcContext, PpcHandler } from '../context';
+import type { PpcHandler } from '../context';
 import { shuffleOfElements } from '../lanes';
 import { bits } from './forms';
 
