@@ -4,6 +4,7 @@
  * asm-generic (the same as the x86_64 host's). Verified against the cross-compiled headers by
  * test/syscalls/abi-verify.test.ts.
  */
+import { ARM_OPEN_FLAGS } from './arm-open-flags';
 import type { LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { AARCH64_SYSCALL_NUMBERS } from './aarch64-numbers';
@@ -46,27 +47,7 @@ export const aarch64Abi: LinuxAbi = {
       },
     },
   },
-  openFlags: {
-    O_WRONLY: 0o1,
-    O_RDWR: 0o2,
-    O_CREAT: 0o100,
-    O_EXCL: 0o200,
-    O_NOCTTY: 0o400,
-    O_TRUNC: 0o1000,
-    O_APPEND: 0o2000,
-    O_NONBLOCK: 0o4000,
-    O_DSYNC: 0o10000,
-    FASYNC: 0o20000,
-    O_DIRECTORY: 0o40000,
-    O_NOFOLLOW: 0o100000,
-    O_DIRECT: 0o200000,
-    O_LARGEFILE: 0o400000,
-    O_NOATIME: 0o1000000,
-    O_CLOEXEC: 0o2000000,
-    __O_SYNC: 0o4000000,
-    O_PATH: 0o10000000,
-    __O_TMPFILE: 0o20000000,
-  },
+  openFlags: ARM_OPEN_FLAGS,
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
   ioctls: ASM_GENERIC_IOCTLS,

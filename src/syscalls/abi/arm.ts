@@ -8,6 +8,7 @@
  * the generic handlers. The CPU-specific private calls (set_tls, cacheflush) are added by the user
  * target (src/user/arm.ts).
  */
+import { ARM_OPEN_FLAGS } from './arm-open-flags';
 import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
 import type { SyscallArgs } from '../types';
@@ -160,27 +161,7 @@ export const armAbi: LinuxAbi = {
   littleEndian: true,
   wordSize: 4,
   layouts: ARM_EABI_LAYOUTS,
-  openFlags: {
-    O_WRONLY: 0o1,
-    O_RDWR: 0o2,
-    O_CREAT: 0o100,
-    O_EXCL: 0o200,
-    O_NOCTTY: 0o400,
-    O_TRUNC: 0o1000,
-    O_APPEND: 0o2000,
-    O_NONBLOCK: 0o4000,
-    O_DSYNC: 0o10000,
-    FASYNC: 0o20000,
-    O_DIRECTORY: 0o40000,
-    O_NOFOLLOW: 0o100000,
-    O_DIRECT: 0o200000,
-    O_LARGEFILE: 0o400000,
-    O_NOATIME: 0o1000000,
-    O_CLOEXEC: 0o2000000,
-    __O_SYNC: 0o4000000,
-    O_PATH: 0o10000000,
-    __O_TMPFILE: 0o20000000,
-  },
+  openFlags: ARM_OPEN_FLAGS,
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
   ioctls: ASM_GENERIC_IOCTLS,
