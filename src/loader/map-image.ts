@@ -73,8 +73,10 @@ export function mapImage(space: AddressSpace, image: ElfImage, hint = 0): Mapped
     if (fileMapEnd > mapStart) {
       const r = space.mmap(mapStart, fileMapEnd - mapStart, seg.prot, MAP_PRIVATE | MAP_FIXED, image.fd, seg.offset - (start - mapStart));
       if (r < 0) fail(`segment at 0x${start.toString(16)}`, r);
-      // The rest of the last file page belongs to the bss: zero it (the file may have bytes there).
-      if (seg.memsz > seg.filesz) u8.fill(0, fileEnd, Math.min(fileMapEnd, memEnd));
+      // The rest of the last file page belongs to the bss: zero all of it, past memsz too, as Linux's
+      // padzero does (the file may have bytes there, and ld.so's start-up malloc uses that tail of
+      // its last page expecting zeros).
+      if (seg.memsz > seg.filesz) u8.fill(0, fileEnd, fileMapEnd);
     }
     const bssStart = Math.max(fileMapEnd, mapStart);
     const bssEnd = pageUp(memEnd);
