@@ -3,7 +3,7 @@
  * -chardev/-mon/-object...). Parsing only: the configuration is built by src/system/cli/config.ts
  * and run by src/system/run.ts.
  */
-import yargs from 'yargs/yargs';
+import { list, parseQemuArgs } from './qemu-args';
 import { buildSystemConfig, type RawSystemArgs } from '../system/cli/config';
 import { OptsError } from '../system/cli/qemu-opts';
 import { machineHelp } from '../system/machine/registry';
@@ -49,11 +49,6 @@ function usage(): string {
   return lines.join('\n');
 }
 
-function list(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
 function last(v: unknown): string | undefined {
   const all = list(v);
   return all[all.length - 1];
@@ -63,25 +58,10 @@ type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help';
 
 /** Parses argv (without node and script). */
 export function parseSystemArgs(argv: string[]): Parsed {
-  const parser = yargs(argv)
-    .parserConfiguration({
-      'short-option-groups': false,
-      'camel-case-expansion': false,
-      'dot-notation': false,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-      'boolean-negation': false,
-    })
-    .help(false)
-    .version(false)
-    .strict(false);
-  for (const o of OPTIONS) parser.option(o.name, FLAGS.has(o.name) ? { type: 'boolean' } : { type: 'string' });
-  const args = parser.parseSync();
-  const known = new Set(OPTIONS.map((o) => o.name).concat(['_', '$0']));
-  for (const key of Object.keys(args)) {
-    if (!known.has(key)) throw new OptsError(`-${key}: invalid option`);
-  }
-  if (args._.length > 0) throw new OptsError(`${String(args._[0])}: invalid option`);
+  const parsed = parseQemuArgs(argv, { names: OPTIONS.map((o) => o.name), flags: FLAGS, stopAtNonOption: false });
+  if (parsed.unknown !== undefined) throw new OptsError(`-${parsed.unknown}: invalid option`);
+  if (parsed.positional.length > 0) throw new OptsError(`${parsed.positional[0]}: invalid option`);
+  const args = parsed.values;
   if (args['h'] || args['help']) return 'help';
   if (args['version']) return 'version';
   const machine = last(args['machine']) ?? last(args['M']);

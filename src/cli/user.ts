@@ -5,7 +5,7 @@
  */
 import { restoreStdioFlags } from './stdio-flags';
 import fs from 'node:fs';
-import yargs from 'yargs/yargs';
+import { list, parseQemuArgs } from './qemu-args';
 import { VERSION } from '../version';
 import type { UserRunOptions } from '../user/run';
 
@@ -84,34 +84,11 @@ export function usage(arch: string): string {
 
 export class UsageError extends Error {}
 
-function list(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
 /** Parses argv (without node and script) into run options; throws UsageError for bad input. */
 export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessEnv): UserRunOptions | 'help' | 'version' {
-  const parser = yargs(argv)
-    .parserConfiguration({
-      'short-option-groups': false,
-      'halt-at-non-option': true,
-      'camel-case-expansion': false,
-      'dot-notation': false,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-      'boolean-negation': false,
-    })
-    .help(false)
-    .version(false)
-    .strict(false);
-  for (const o of OPTIONS) {
-    parser.option(o.name, FLAGS.has(o.name) ? { type: 'boolean' } : { type: 'string' });
-  }
-  const args = parser.parseSync();
-  const known = new Set(OPTIONS.map((o) => o.name).concat(['_', '$0']));
-  for (const key of Object.keys(args)) {
-    if (!known.has(key)) throw new UsageError(`-${key}: unknown option`);
-  }
+  const parsed = parseQemuArgs(argv, { names: OPTIONS.map((o) => o.name), flags: FLAGS, stopAtNonOption: true });
+  if (parsed.unknown !== undefined) throw new UsageError(`-${parsed.unknown}: unknown option`);
+  const args = parsed.values;
   if (args['h'] || args['help']) return 'help';
   if (args['version'] || env['TSEMU_VERSION']) return 'version';
 
@@ -131,7 +108,7 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
   }
   if (logItems.has('help')) throw new UsageError(`Log items (comma separated):\n${logHelp()}`);
 
-  const positional = args._.map(String);
+  const positional = parsed.positional;
   const program = positional[0];
   if (program === undefined) throw new UsageError(usage(arch));
 
