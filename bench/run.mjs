@@ -1,103 +1,84 @@
 #!/usr/bin/env node
 /**
- * Benchmark harness: builds each kernel in bench/kernels/ for AArch64 (static, run under tsemu
- * and qemu-aarch64) and natively for the host (same source, same flags), runs the three
- * interleaved N times, checks that their outputs agree, and prints the medians with the
- * tsemu/qemu and tsemu/native ratios and their geometric means. Results are also written to
- * bench/results/<date>-aarch64.json. See bench/README.md.
+ * Benchmark harness: for every target (bench/lib/targets.mjs) builds each kernel in
+ * bench/kernels/ statically with the target's cross compiler and natively for the host (same
+ * source, same flags), runs native, qemu-<arch> and tsemu interleaved N times, checks that the
+ * outputs agree, and prints medians, peak RSS, the tsemu/qemu and tsemu/native ratios and their
+ * geometric means, plus a start-up row (hello world under qemu and tsemu against `node -e 0`).
+ * Writes the results as JSON and an SVG plot to bench/results/. See bench/README.md.
  */
-import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInterleaved } from './lib/measure.mjs';
+import { plotSvg } from './lib/plot.mjs';
+import { formatSummary, formatTarget, geomeans, startupRatios, withRatios } from './lib/report.mjs';
+import { NATIVE_BUILD, TARGETS, defaultTargets, guestFlags, tsemuBinary } from './lib/targets.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 const KERNEL_DIR = path.join(BENCH_DIR, 'kernels');
+const HELLO = path.join(BENCH_DIR, 'startup', 'hello.c');
 const BUILD_DIR = path.join(BENCH_DIR, 'build');
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
-/** Same optimisation for every build; no FP contraction so x86-64 and AArch64 round alike. */
-const CFLAGS = ['-O2', '-ffp-contract=off'];
-
-const BUILDS = {
-  aarch64: { cc: 'aarch64-linux-gnu-gcc', flags: ['-static', ...CFLAGS] },
-  native: { cc: 'gcc', flags: CFLAGS },
-};
-
 function usage() {
-  return `usage: node bench/run.mjs [--runs N] [--filter NAME] [--timeout SECONDS] [--no-json]
+  return `usage: node bench/run.mjs [--target NAME]... [--runs N] [--filter NAME]... [--timeout SECONDS]
+                        [--no-startup] [--no-json]
+  --target NAME    a target to run (repeatable): ${Object.keys(TARGETS).join(', ')}, or all;
+                   default: ${defaultTargets.join(', ')}
   --runs N         runs per kernel and runner (default 3); the median is reported
   --filter NAME    only kernels whose name contains NAME (repeatable)
-  --timeout S      per-run time limit in seconds for tsemu (default 300; qemu and native get the same)
-  --no-json        do not write bench/results/<date>-aarch64.json
-environment: TSEMU_AARCH64 names the binary under test (default bin/tsemu-aarch64)`;
+  --timeout S      per-run time limit in seconds (default 300)
+  --no-startup     skip the hello-world start-up row
+  --no-json        do not write bench/results/<date>-<targets>.json and .svg
+environment: TSEMU_<TARGET> (TSEMU_AARCH64, TSEMU_PPC64LE, TSEMU_ARM_THUMB...) names the binary
+under test for that target (default bin/tsemu-<arch>)`;
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 3, filters: [], timeoutS: 300, json: true };
+  const opts = { targets: [], runs: 3, filters: [], timeoutS: 300, startup: true, json: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value\n${usage()}`);
       return argv[++i];
     };
-    if (a === '--runs') opts.runs = Number(value());
+    if (a === '--target') opts.targets.push(value());
+    else if (a === '--runs') opts.runs = Number(value());
     else if (a === '--filter') opts.filters.push(value());
     else if (a === '--timeout') opts.timeoutS = Number(value());
+    else if (a === '--no-startup') opts.startup = false;
     else if (a === '--no-json') opts.json = false;
     else if (a === '-h' || a === '--help') {
       console.log(usage());
       process.exit(0);
     } else throw new Error(`unknown argument ${a}\n${usage()}`);
   }
+  if (opts.targets.length === 0) opts.targets = defaultTargets;
+  if (opts.targets.includes('all')) opts.targets = Object.keys(TARGETS);
+  for (const t of opts.targets) {
+    if (!TARGETS[t]) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}, all`);
+  }
+  opts.targets = [...new Set(opts.targets)];
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs must be a positive integer');
   if (!(opts.timeoutS > 0)) throw new Error('--timeout must be positive');
   return opts;
 }
 
-/** Compiles `source` for `build` unless the output is newer than the source and this script. */
-function compile(kernel, source, buildName) {
-  const { cc, flags } = BUILDS[buildName];
-  const out = path.join(BUILD_DIR, buildName, kernel);
-  const newest = Math.max(statSync(source).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+/** Compiles `source` into build/<buildName>/<name> unless it is newer than the source and harness. */
+function compile(name, source, buildName, cc, flags) {
+  const out = path.join(BUILD_DIR, buildName, name);
+  const harness = [fileURLToPath(import.meta.url), path.join(BENCH_DIR, 'lib', 'targets.mjs')];
+  const newest = Math.max(...[source, ...harness].map((f) => statSync(f).mtimeMs));
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
   mkdirSync(path.dirname(out), { recursive: true });
   const r = spawnSync(cc, [...flags, '-o', out, source, '-lm'], { encoding: 'utf8' });
   if (r.error) throw new Error(`${cc} not usable: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`building ${kernel} with ${cc} failed:\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`building ${name} with ${cc} failed:\n${r.stderr}`);
   return out;
-}
-
-/** One timed run; `ok` is false on a non-zero exit, a signal, a spawn error or a timeout. */
-function timedRun(command, args, timeoutS) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, {
-    encoding: 'latin1',
-    timeout: timeoutS * 1000,
-    killSignal: 'SIGKILL',
-    maxBuffer: 64 << 20,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  let failure = null;
-  if (r.error?.code === 'ETIMEDOUT') failure = `timed out after ${timeoutS} s`;
-  else if (r.error) failure = r.error.message;
-  else if (r.signal) failure = `killed by ${r.signal}`;
-  else if (r.status !== 0) failure = `exit status ${r.status}`;
-  const detail = failure && r.stderr ? `: ${r.stderr.trim().split('\n').slice(-1)[0]}` : '';
-  return { seconds, stdout: r.stdout ?? '', failure: failure && failure + detail };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function geomean(xs) {
-  return xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : null;
 }
 
 function versionOf(command, args) {
@@ -113,76 +94,60 @@ function gitCommit() {
   }
 }
 
-function benchKernel(name, runners, opts) {
-  const times = Object.fromEntries(runners.map((r) => [r.name, []]));
-  const outputs = {};
-  const failures = {};
-  for (let i = 0; i < opts.runs; i++) {
-    // Interleaved, so a change in machine load affects all three alike.
-    for (const runner of runners) {
-      if (failures[runner.name]) continue;
-      const r = timedRun(runner.command, runner.args, opts.timeoutS);
-      if (r.failure) {
-        failures[runner.name] = r.failure;
-        continue;
-      }
-      if (outputs[runner.name] !== undefined && outputs[runner.name] !== r.stdout) {
-        failures[runner.name] = 'output differs between its own runs';
-        continue;
-      }
-      outputs[runner.name] = r.stdout;
-      times[runner.name].push(r.seconds);
-    }
-  }
-  // The native build is the reference output; qemu must match it for the kernel to be valid.
-  const reference = outputs.native;
-  for (const runner of runners) {
-    if (runner.name !== 'native' && !failures[runner.name] && reference !== undefined && outputs[runner.name] !== reference) {
-      failures[runner.name] = 'output differs from native';
-    }
-  }
-  const result = { kernel: name, checksum: reference?.trim().split('\n').slice(-1)[0] ?? null };
-  for (const runner of runners) {
-    result[runner.name] = failures[runner.name]
-      ? { ok: false, error: failures[runner.name] }
-      : { ok: true, median: median(times[runner.name]), runs: times[runner.name] };
-  }
-  const ok = (n) => result[n]?.ok;
-  result.tsemuOverQemu = ok('tsemu') && ok('qemu') ? result.tsemu.median / result.qemu.median : null;
-  result.tsemuOverNative = ok('tsemu') && ok('native') ? result.tsemu.median / result.native.median : null;
-  result.qemuOverNative = ok('qemu') && ok('native') ? result.qemu.median / result.native.median : null;
-  return result;
+function lastLine(text) {
+  return text?.trim().split('\n').slice(-1)[0] ?? null;
 }
 
-function formatTable(results) {
-  const cell = (r) => (r.ok ? r.median.toFixed(3) : 'FAIL');
-  const ratio = (x) => (x === null ? '-' : x.toFixed(2));
-  const header = ['kernel', 'native s', 'qemu s', 'tsemu s', 'tsemu/qemu', 'tsemu/native', 'qemu/native'];
-  const rows = results.map((r) => [
-    r.kernel,
-    cell(r.native),
-    cell(r.qemu),
-    cell(r.tsemu),
-    ratio(r.tsemuOverQemu),
-    ratio(r.tsemuOverNative),
-    ratio(r.qemuOverNative),
-  ]);
-  const g = (key) => geomean(results.map((r) => r[key]).filter((x) => x !== null));
-  rows.push(['geomean', '', '', '', ratio(g('tsemuOverQemu')), ratio(g('tsemuOverNative')), ratio(g('qemuOverNative'))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const notes = [];
-  for (const r of results) {
-    for (const who of ['native', 'qemu', 'tsemu']) {
-      if (!r[who].ok) notes.push(`${r.kernel}: ${who} ${r[who].error}`);
-    }
+function benchTarget(name, kernels, opts) {
+  const target = TARGETS[name];
+  const tsemu = tsemuBinary(name, ROOT);
+  const kernelResults = [];
+  for (const kernel of kernels) {
+    const source = path.join(KERNEL_DIR, `${kernel}.c`);
+    const guest = compile(kernel, source, name, target.cc, guestFlags(name));
+    const native = compile(kernel, source, 'native', NATIVE_BUILD.cc, NATIVE_BUILD.flags);
+    process.stderr.write(`${name} ${kernel}: ${opts.runs} run(s) each of native, qemu, tsemu\n`);
+    const r = runInterleaved(
+      [
+        { name: 'native', command: native, args: [] },
+        { name: 'qemu', command: target.qemu, args: [guest] },
+        { name: 'tsemu', command: tsemu, args: [guest] },
+      ],
+      opts.runs,
+      opts.timeoutS,
+      'native',
+    );
+    const { output, ...runs } = r;
+    kernelResults.push(withRatios({ kernel, checksum: lastLine(output), ...runs }));
   }
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...notes].join('\n');
+  let startup = null;
+  if (opts.startup) {
+    const hello = compile('hello', HELLO, name, target.cc, guestFlags(name));
+    process.stderr.write(`${name} start-up: ${opts.runs} run(s) each of node -e 0, qemu, tsemu\n`);
+    const { output: _output, ...runs } = runInterleaved(
+      [
+        { name: 'node', command: process.execPath, args: ['-e', '0'], unchecked: true },
+        { name: 'qemu', command: target.qemu, args: [hello] },
+        { name: 'tsemu', command: tsemu, args: [hello] },
+      ],
+      opts.runs,
+      opts.timeoutS,
+      'qemu',
+    );
+    startup = startupRatios(runs);
+  }
+  return {
+    target: name,
+    compiler: `${target.cc} ${guestFlags(name).join(' ')}`,
+    versions: { qemu: versionOf(target.qemu, ['--version']), tsemu: versionOf(tsemu, ['-version']) },
+    kernels: kernelResults,
+    geomean: geomeans(kernelResults),
+    startup,
+  };
 }
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const tsemu = process.env.TSEMU_AARCH64 || path.join(ROOT, 'bin', 'tsemu-aarch64');
   const kernels = readdirSync(KERNEL_DIR)
     .filter((f) => f.endsWith('.c'))
     .map((f) => f.slice(0, -2))
@@ -190,38 +155,28 @@ function main() {
     .sort();
   if (kernels.length === 0) throw new Error('no kernel matches the filter');
 
-  const results = [];
-  for (const kernel of kernels) {
-    const source = path.join(KERNEL_DIR, `${kernel}.c`);
-    const guest = compile(kernel, source, 'aarch64');
-    const native = compile(kernel, source, 'native');
-    const runners = [
-      { name: 'native', command: native, args: [] },
-      { name: 'qemu', command: 'qemu-aarch64', args: [guest] },
-      { name: 'tsemu', command: tsemu, args: [guest] },
-    ];
-    process.stderr.write(`${kernel}: ${opts.runs} run(s) each of native, qemu, tsemu\n`);
-    results.push(benchKernel(kernel, runners, opts));
+  const targets = [];
+  for (const name of opts.targets) {
+    const result = benchTarget(name, kernels, opts);
+    targets.push(result);
+    console.log(formatTarget(result) + '\n');
   }
-  console.log(formatTable(results));
+  if (targets.length > 1) console.log(formatSummary(targets));
 
   if (opts.json) {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const date = new Date().toISOString().slice(0, 10);
-    const file = path.join(RESULTS_DIR, `${date}-aarch64.json`);
-    const geo = (key) => geomean(results.map((r) => r[key]).filter((x) => x !== null));
     const report = {
       date: new Date().toISOString(),
       commit: gitCommit(),
       runs: opts.runs,
       host: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version },
-      versions: { qemu: versionOf('qemu-aarch64', ['--version']), tsemu: versionOf(tsemu, ['-version']) },
-      flags: { aarch64: BUILDS.aarch64.flags, native: BUILDS.native.flags },
-      kernels: results,
-      geomean: { tsemuOverQemu: geo('tsemuOverQemu'), tsemuOverNative: geo('tsemuOverNative'), qemuOverNative: geo('qemuOverNative') },
+      native: `${NATIVE_BUILD.cc} ${NATIVE_BUILD.flags.join(' ')}`,
+      targets,
     };
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-    console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
+    const base = path.join(RESULTS_DIR, `${report.date.slice(0, 10)}-${opts.targets.join('_')}`);
+    writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(`${base}.svg`, plotSvg(report));
+    console.log(`\nwritten ${path.relative(process.cwd(), base)}.json and .svg`);
   }
 }
 
