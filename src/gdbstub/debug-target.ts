@@ -16,8 +16,9 @@ export interface DebugTarget {
   readMemory(addr: number, length: number): Uint8Array | undefined;
   /** Debugger writes ignore guest protections (like ptrace); false if unmapped. */
   writeMemory(addr: number, bytes: Uint8Array): boolean;
-  addBreakpoint(addr: number): void;
-  removeBreakpoint(addr: number): void;
+  /** `kind` is gdb's breakpoint kind (the instruction size; on ARM it tells Thumb from ARM code). */
+  addBreakpoint(addr: number, kind: number): void;
+  removeBreakpoint(addr: number, kind: number): void;
   /** Write watchpoints on [addr, addr + length); false if the target cannot watch that. */
   addWatchpoint(addr: number, length: number): boolean;
   removeWatchpoint(addr: number, length: number): void;

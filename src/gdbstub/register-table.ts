@@ -19,6 +19,8 @@ export interface RegisterRow extends RegisterAccess {
   /** A gdb predefined type (int, code_ptr, ieee_double...) or one declared in the feature's types. */
   readonly type: string;
   readonly group?: string;
+  /** gdb's number for the register when it does not follow the previous one's (gaps kept from gdb's standard features). */
+  readonly regnum?: number;
 }
 
 export interface TargetFeature {
@@ -34,8 +36,12 @@ export interface TargetDescription {
   readonly architecture: string;
   readonly littleEndian: boolean;
   readonly features: readonly TargetFeature[];
-  /** Index (in description order) of the program counter. */
-  readonly pcIndex: number;
+  /**
+   * The engine pc a breakpoint of gdb's `kind` at `addr` stands for, where the instruction set is
+   * part of the pc (ARM: kinds 2 and 3 are Thumb breakpoints, and Thumb pcs have bit 0 set).
+   * Without it, the address itself.
+   */
+  readonly breakpointPc?: (addr: number, kind: number) => number;
 }
 
 /** A register held whole in a little-endian state slot at `offset`. */
@@ -51,8 +57,27 @@ export function slot(name: string, offset: number, bitsize: number, type: string
   };
 }
 
-export function allRegisters(desc: TargetDescription): RegisterRow[] {
-  return desc.features.flatMap((f) => f.registers);
+/** A register row with its gdb register number. */
+export interface NumberedRegister {
+  readonly regnum: number;
+  readonly row: RegisterRow;
+}
+
+/** Every register with its number (the previous one's plus one, unless the row says), in description order. */
+export function numberRegisters(desc: TargetDescription): NumberedRegister[] {
+  let next = 0;
+  return desc.features.flatMap((f) =>
+    f.registers.map((row) => {
+      const regnum = row.regnum ?? next;
+      next = regnum + 1;
+      return { regnum, row };
+    }),
+  );
+}
+
+/** The same row under gdb's number `regnum`. */
+export function numbered(regnum: number, row: RegisterRow): RegisterRow {
+  return { ...row, regnum };
 }
 
 export function targetXml(desc: TargetDescription): string {
@@ -62,13 +87,14 @@ export function targetXml(desc: TargetDescription): string {
     '<target version="1.0">',
     `<architecture>${desc.architecture}</architecture>`,
   ];
-  let regnum = 0;
+  const numbers = numberRegisters(desc);
+  let at = 0;
   for (const feature of desc.features) {
     lines.push(`<feature name="${feature.name}">`);
     if (feature.types) lines.push(feature.types.trim());
     for (const r of feature.registers) {
       const group = r.group ? ` group="${r.group}"` : '';
-      lines.push(`<reg name="${r.name}" bitsize="${r.bitsize}" type="${r.type}" regnum="${regnum++}"${group}/>`);
+      lines.push(`<reg name="${r.name}" bitsize="${r.bitsize}" type="${r.type}" regnum="${numbers[at++]!.regnum}"${group}/>`);
     }
     lines.push('</feature>');
   }

@@ -6,7 +6,7 @@
 import { encodePacket, PacketReader, unescapeBinary, type Incoming } from './packet';
 import type { HostConnection } from './host-socket';
 import type { DebugTarget, Exit, ResumeAction, Stop } from './debug-target';
-import { allRegisters, registerHex, setRegisterHex, targetXml, type RegisterRow } from './register-table';
+import { numberRegisters, registerHex, setRegisterHex, targetXml, type RegisterRow } from './register-table';
 
 /** The process id gdb sees with the multiprocess extensions (one process per stub, as qemu-user). */
 const PID = 1;
@@ -21,14 +21,18 @@ export class GdbServer {
   /** gdb offered the multiprocess extensions: thread ids are p<pid>.<tid>, exits name the process. */
   private multiprocess = false;
   private lastSent: Buffer = Buffer.alloc(0);
+  /** Registers in gdb's number order (the `g` packet's), and by number (`p`/`P`). */
   private readonly registers: RegisterRow[];
+  private readonly byNumber: ReadonlyMap<number, RegisterRow>;
   private readonly xml: string;
 
   constructor(
     private readonly conn: HostConnection,
     private readonly target: DebugTarget,
   ) {
-    this.registers = allRegisters(target.description);
+    const numbered = numberRegisters(target.description).sort((a, b) => a.regnum - b.regnum);
+    this.registers = numbered.map((n) => n.row);
+    this.byNumber = new Map(numbered.map((n) => [n.regnum, n.row]));
     this.xml = targetXml(target.description);
   }
 
@@ -115,12 +119,12 @@ export class GdbServer {
         return 'OK';
       }
       case 'p': {
-        const r = this.registers[parseInt(p.slice(1), 16)];
+        const r = this.byNumber.get(parseInt(p.slice(1), 16));
         return r ? registerHex(t.description, r, t.state, t.stateBase) : 'E00';
       }
       case 'P': {
         const [num, value] = p.slice(1).split('=');
-        const r = this.registers[parseInt(num!, 16)];
+        const r = this.byNumber.get(parseInt(num!, 16));
         if (!r || value === undefined) return 'E00';
         setRegisterHex(t.description, r, t.state, t.stateBase, value);
         return 'OK';
@@ -179,8 +183,9 @@ export class GdbServer {
     const addr = parseInt(addrHex!, 16);
     const insert = p[0] === 'Z';
     if (type === '0' || type === '1') {
-      if (insert) this.target.addBreakpoint(addr);
-      else this.target.removeBreakpoint(addr);
+      const kind = parseInt(kindHex ?? '0', 16);
+      if (insert) this.target.addBreakpoint(addr, kind);
+      else this.target.removeBreakpoint(addr, kind);
       return 'OK';
     }
     if (type === '2') {

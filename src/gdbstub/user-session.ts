@@ -153,6 +153,8 @@ function makeDebugTarget(
   info: UserDebugInfo,
 ): DebugTarget & { removeAllBreakpoints(): void; watchpoints: WriteWatchpoints } {
   const memory = proc.memory;
+  const description = GDB_TARGETS[target.name]!;
+  const breakpointPc = (addr: number, kind: number): number => description.breakpointPc?.(addr, kind) ?? addr;
   const breakpoints = new Set<number>();
   const readMemory = (addr: number, length: number): Uint8Array | undefined =>
     mapped(addr, length) ? memory.readBytes(addr, length).slice() : undefined;
@@ -165,7 +167,7 @@ function makeDebugTarget(
     return true;
   };
   return {
-    description: GDB_TARGETS[target.name]!,
+    description,
     state: memory.view,
     stateBase: proc.stateBase,
     threadId: process.pid,
@@ -179,13 +181,15 @@ function makeDebugTarget(
       proc.invalidateCode(addr, bytes.length);
       return true;
     },
-    addBreakpoint(addr) {
-      breakpoints.add(addr);
-      engine.addBreakpoint(addr);
+    addBreakpoint(addr, kind) {
+      const pc = breakpointPc(addr, kind);
+      breakpoints.add(pc);
+      engine.addBreakpoint(pc);
     },
-    removeBreakpoint(addr) {
-      breakpoints.delete(addr);
-      engine.removeBreakpoint(addr);
+    removeBreakpoint(addr, kind) {
+      const pc = breakpointPc(addr, kind);
+      breakpoints.delete(pc);
+      engine.removeBreakpoint(pc);
     },
     removeAllBreakpoints() {
       for (const addr of breakpoints) engine.removeBreakpoint(addr);

@@ -1,12 +1,13 @@
 /**
  * Drives Debian's gdb-multiarch in batch mode against an emulator started with `-g PORT` (tsemu
- * or qemu-aarch64, the oracle), and builds the -g test program.
+ * or qemu-<arch>, the oracle), and builds the -g test program per target.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { AARCH64, type GuestTarget } from '../lib/targets';
 
 export interface GdbRun {
   /** What gdb printed (stdout and stderr interleaved as gdb wrote them). */
@@ -26,20 +27,29 @@ export function hasGdb(): boolean {
   }
 }
 
-/** Builds debuggee.c statically with debug info; returns its path. */
-export function buildDebuggee(): string {
+/** Builds debuggee.c statically with debug info for `target` (with extra compiler flags); returns its path. */
+export function buildDebuggee(target: GuestTarget = AARCH64, flags: readonly string[] = []): string {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-gdb-')), 'debuggee');
-  execFileSync('aarch64-linux-gnu-gcc', ['-static', '-g', '-O0', '-o', out, path.join(__dirname, 'debuggee.c')]);
+  execFileSync(target.cc, ['-static', '-g', '-O0', ...flags, '-o', out, path.join(__dirname, 'debuggee.c')]);
   return out;
 }
 
-/** The address of a symbol, from the cross toolchain's nm. */
-export function symbolAddress(program: string, name: string): number {
-  const line = execFileSync('aarch64-linux-gnu-nm', [program], { encoding: 'utf8' })
+/** The address of a symbol, from the target's cross nm. */
+export function symbolAddress(program: string, name: string, target: GuestTarget = AARCH64): number {
+  const line = execFileSync(target.cc.replace(/gcc$/, 'nm'), [program], { encoding: 'utf8' })
     .split('\n')
     .find((l) => l.endsWith(` ${name}`));
   if (!line) throw new Error(`${name} not in ${program}`);
   return parseInt(line.split(' ')[0]!, 16);
+}
+
+/** Drops what legitimately differs between qemu and tsemu sessions (the stack's place, qemu's file transfer warning). */
+export function normalise(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('warning: remote target does not support file transfer'))
+    .join('\n')
+    .replace(/argv=0x[0-9a-f]+/g, 'argv=<stack>');
 }
 
 /** Ports already handed out: the kernel may offer a just-closed port again to a parallel caller. */

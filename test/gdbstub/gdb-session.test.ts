@@ -5,18 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AARCH64, tsemuBinary } from '../lib/targets';
-import { buildDebuggee, hasGdb, runGdb, symbolAddress } from './gdb-harness';
+import { buildDebuggee, hasGdb, normalise, runGdb, symbolAddress } from './gdb-harness';
 
 const TSEMU = tsemuBinary(AARCH64);
-
-/** Drops what legitimately differs between qemu and tsemu sessions. */
-function normalise(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !l.startsWith('warning: remote target does not support file transfer'))
-    .join('\n')
-    .replace(/argv=0x[0-9a-f]+/g, 'argv=<stack>');
-}
 
 describe('gdbstub (aarch64 user mode) with gdb-multiarch', () => {
   let program = '';

@@ -51,7 +51,6 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 export const AARCH64_DESCRIPTION: TargetDescription = {
   architecture: 'aarch64',
   littleEndian: true,
-  pcIndex: 32,
   features: [
     {
       name: 'org.gnu.gdb.aarch64.core',
