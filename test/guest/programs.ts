@@ -49,6 +49,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'raw_syscalls', sources: ['aarch64/raw_syscalls.S'], cflags: ['-nostdlib'], targets: ['aarch64'] },
   { name: 'int_ops', sources: ['ppc64/int_ops.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'sigill', sources: ['ppc64/sigill.c'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'sigframe', sources: ['ppc64/sigframe.c'], targets: ['ppc64', 'ppc64le'] },
 ];
 
 /** The programs built for `target`. */

@@ -4,9 +4,12 @@
  */
 import { aarch64SignalFrame } from './aarch64-frame';
 import type { SignalFrameTarget } from './frame-target';
+import { ppc64SignalFrame } from './ppc64-frame';
 
 const FRAME_TARGETS: Readonly<Record<string, SignalFrameTarget>> = {
   aarch64: aarch64SignalFrame,
+  ppc64: ppc64SignalFrame,
+  ppc64le: ppc64SignalFrame,
 };
 
 export function signalFrameTarget(targetName: string): SignalFrameTarget | undefined {
