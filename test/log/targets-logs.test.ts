@@ -1,0 +1,91 @@
+/**
+ * `-d in_asm,op,out_asm -D log` of tsemu-ppc64, tsemu-ppc64le and tsemu-arm (A32 and Thumb-2
+ * builds) on the hello world guest program, checked against the cross binutils' objdump of main:
+ * the log lists main's instructions (address and encoding, objdump's facts) up to its first branch,
+ * each named by the frontend's decode table, followed by the block's IR and a compiled module.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARM, ARM_BUILDS } from '../arm/targets';
+import { buildGuestPrograms } from '../guest/build';
+import { runProcess } from '../lib/run-process';
+import { guestProgram, tsemuBinary, type GuestTarget } from '../lib/targets';
+import { PPC64, PPC64LE } from '../ppc64/targets';
+
+interface Case {
+  readonly title: string;
+  /** The build of the guest program; `binary` runs it. */
+  readonly target: GuestTarget;
+  readonly binary: string;
+  /** The symbol objdump names main's code by (ELFv1's `main` is a function descriptor). */
+  readonly mainSymbol: string;
+  /** Mnemonics that may end a block (the block's last instruction). */
+  readonly branch: RegExp;
+  /** objdump's encoding column as tsemu prints it. */
+  readonly encoding: (objdump: string) => string;
+}
+
+const ppcWord = (littleEndian: boolean) => (bytes: string): string => {
+  const list = bytes.trim().split(/\s+/);
+  return (littleEndian ? list.reverse() : list).join('');
+};
+const asIs = (text: string): string => text.trim();
+const ARM_BRANCH = /^(b|bl|blx|bx|cbn?z|tb[bh]|pop|ldm|it|svc)/;
+const PPC_BRANCH = /^(b|sc)/;
+
+const CASES: readonly Case[] = [
+  { title: 'ppc64', target: PPC64, binary: tsemuBinary(PPC64), mainSymbol: '.main', branch: PPC_BRANCH, encoding: ppcWord(false) },
+  { title: 'ppc64le', target: PPC64LE, binary: tsemuBinary(PPC64LE), mainSymbol: 'main', branch: PPC_BRANCH, encoding: ppcWord(true) },
+  ...ARM_BUILDS.slice(0, 2).map((b) => ({
+    title: `arm ${b.title}`,
+    target: b.target,
+    binary: tsemuBinary(ARM),
+    mainSymbol: 'main',
+    branch: ARM_BRANCH,
+    encoding: asIs,
+  })),
+];
+
+/** main's instructions as objdump lists them: address, encoding column, mnemonic. */
+function objdumpMain(c: Case, program: string): { addr: number; encoding: string; mnemonic: string }[] {
+  const objdump = c.target.cc.replace(/gcc$/, 'objdump');
+  const text = execFileSync(objdump, ['-d', `--disassemble=${c.mainSymbol}`, program], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return [...text.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)/gm)].map((m) => ({
+    addr: parseInt(m[1]!, 16),
+    encoding: c.encoding(m[2]!),
+    mnemonic: m[3]!,
+  }));
+}
+
+describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
+  const program = guestProgram(c.target, 'hello');
+  beforeAll(async () => {
+    await buildGuestPrograms(c.target);
+  }, 600_000);
+
+  it('logs the guest instructions of main up to its first branch, then its IR and compiled modules', async () => {
+    const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-log-')), 'log');
+    const run = await runProcess(c.binary, { args: ['-d', 'in_asm,op,out_asm', '-D', logFile, program] });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Hello, world!');
+    const log = fs.readFileSync(logFile, 'utf8');
+    const main = objdumpMain(c, program);
+    expect(main.length).toBeGreaterThan(2);
+    const firstBranch = main.findIndex((i) => c.branch.test(i.mnemonic));
+    const block = firstBranch < 0 ? main : main.slice(0, firstBranch + 1);
+    for (const insn of block) {
+      const line = log.split('\n').find((l) => l.startsWith(`0x${insn.addr.toString(16).padStart(8, '0')}:  ${insn.encoding}  `));
+      // Every instruction is named by a decode table row, never left undecoded.
+      expect(line, `${insn.addr.toString(16)} ${insn.encoding} ${insn.mnemonic}`).toMatch(/ {2}[A-Za-z]/);
+      expect(line).not.toMatch(/\((undefined|invalid)\)/);
+    }
+    expect(log).toMatch(/^IR block 0x[0-9a-f]+\.\./m);
+    expect(log).toMatch(/^OUT: wasm module, \d+ bytes/m);
+  });
+});
