@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { list, parseQemuArgs } from './qemu-args';
 import { VERSION } from '../version';
 import type { UserRunOptions } from '../user/run';
+import type { GuestAbiName } from '../user/freebsd';
 
 export const LOG_ITEMS: Record<string, string> = {
   in_asm: 'show target assembly code for each compiled TB',
@@ -47,6 +48,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'one-insn-per-tb', env: 'TSEMU_ONE_INSN_PER_TB', help: 'run with one guest instruction per emulated TB' },
   { name: 'singlestep', env: '', help: 'deprecated synonym for -one-insn-per-tb' },
   { name: 'strace', env: 'TSEMU_STRACE', help: 'log system calls' },
+  { name: 'abi', env: 'TSEMU_ABI', arg: 'linux|freebsd', help: 'run the program under this OS ABI (default: its ELF brand)' },
   { name: 'version', env: 'TSEMU_VERSION', help: 'display version information and exit' },
 ];
 
@@ -133,6 +135,7 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
     oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || env['TSEMU_ONE_INSN_PER_TB'] !== undefined,
     gdbPort: envOr('g', 'TSEMU_GDB'),
     ...(logFilter !== undefined ? { logFilter } : {}),
+    ...guestAbiOption(envOr('abi', 'TSEMU_ABI')),
   };
   return options;
 }
@@ -141,6 +144,13 @@ function logHelp(): string {
   return Object.entries(LOG_ITEMS)
     .map(([k, v]) => `${k.padEnd(10)} ${v}`)
     .join('\n');
+}
+
+/** -abi linux|freebsd (absent: the ELF brand decides). */
+function guestAbiOption(value: string | undefined): { abi?: GuestAbiName } {
+  if (value === undefined) return {};
+  if (value !== 'linux' && value !== 'freebsd') throw new UsageError(`-abi: unknown ABI '${value}' (linux or freebsd)`);
+  return { abi: value };
 }
 
 /** Sizes as qemu accepts them: a number with an optional k/M/G suffix. */

@@ -6,4 +6,5 @@ export { readElfImage, type ElfImage, type LoadSegment } from './elf-image';
 export { loadElf, type LoadOptions, type LoadedProgram } from './load-elf';
 export { LoaderError } from './loader-error';
 export { ARM_LOADER_TARGET, LOADER_TARGETS, type LoaderTarget } from './targets';
-export { AuxType, type AuxEntry } from './auxv';
+export { AuxType, type AuxEntry, type AuxvInputs } from './auxv';
+export { elfBrand, type ElfBrand } from './brand';

@@ -100,7 +100,7 @@ export function loadElf(space: AddressSpace, image: ElfImage, options: LoadOptio
         { argv: options.argv, envp: options.envp, execfn, platform: target.platform, random },
         stackSize / 4,
         (strings) =>
-          buildAuxv(target, {
+          (target.auxv ?? buildAuxv)(target, {
             phdr: program.phdr,
             phentsize: image.phentsize,
             phnum: image.phnum,

@@ -2,7 +2,7 @@
  * Per-target facts the loader needs: which ELF files a target runs and what its Linux kernel
  * tells a new process through the auxiliary vector.
  */
-import { AuxType, type AuxEntry } from './auxv';
+import { AuxType, type AuxEntry, type AuxvInputs } from './auxv';
 
 export interface LoaderTarget {
   /** As in tsemu-<name>. */
@@ -26,6 +26,8 @@ export interface LoaderTarget {
   readonly defaultStackSize: number;
   /** Entries the architecture puts first in the auxv (Linux's ARCH_DLINFO), if any. */
   readonly archAuxv?: readonly AuxEntry[];
+  /** The whole auxv, for a target whose kernel is not Linux (FreeBSD's numbering and entries); default buildAuxv. */
+  readonly auxv?: (target: LoaderTarget, inputs: AuxvInputs) => AuxEntry[];
 }
 
 /** arch/arm64/include/uapi/asm/hwcap.h */

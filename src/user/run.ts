@@ -23,6 +23,7 @@ import { aarch64Target } from './aarch64';
 import { armTarget, armUserAbi } from './arm';
 import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
+import { chooseAbi, type GuestAbiName } from './freebsd';
 import { UserDebugSession } from '../gdbstub/user-session';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
@@ -45,6 +46,8 @@ export interface UserRunOptions {
   gdbPort?: string;
   /** -dfilter ranges (qemu syntax). */
   logFilter?: string;
+  /** -abi: the guest OS ABI (default: the ELF brand). */
+  abi?: GuestAbiName;
 }
 
 const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
@@ -77,11 +80,12 @@ function guestEnvironment(options: UserRunOptions): string[] {
 }
 
 export function runUserProgram(arch: string, options: UserRunOptions): never {
-  const target = USER_TARGETS[arch];
-  if (!target) throw new Error(`unknown target ${arch}`);
+  const linuxTarget = USER_TARGETS[arch];
+  if (!linuxTarget) throw new Error(`unknown target ${arch}`);
   // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
   const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
   const exePath = resolveProgram(options.program);
+  const target = chooseAbi(arch, linuxTarget, exePath, options.abi);
   let logFilter: AddressFilter;
   try {
     logFilter = addressFilter(options.logFilter);
