@@ -2,7 +2,8 @@
  * `-d in_asm,op,out_asm -D log` of tsemu-ppc64, tsemu-ppc64le and tsemu-arm (A32 and Thumb-2
  * builds) on the hello world guest program, checked against the cross binutils' objdump of main:
  * the log lists main's instructions (address and encoding, objdump's facts) up to its first branch,
- * each named by the frontend's decode table, followed by the block's IR and a compiled module.
+ * each named by the frontend's decode table, followed by the block's IR and a compiled module; the
+ * -d stats summary at exit counts the blocks and modules the log shows.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,7 +72,7 @@ describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
 
   it('logs the guest instructions of main up to its first branch, then its IR and compiled modules', async () => {
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-log-')), 'log');
-    const run = await runProcess(c.binary, { args: ['-d', 'in_asm,op,out_asm', '-D', logFile, program] });
+    const run = await runProcess(c.binary, { args: ['-d', 'in_asm,op,out_asm,stats', '-D', logFile, program] });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Hello, world!');
     const log = fs.readFileSync(logFile, 'utf8');
@@ -87,5 +88,11 @@ describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
     }
     expect(log).toMatch(/^IR block 0x[0-9a-f]+\.\./m);
     expect(log).toMatch(/^OUT: wasm module, \d+ bytes/m);
+    // stats at exit: one IR translation per in_asm block, one module per out_asm dump.
+    const stat = (name: string): number => Number(new RegExp(`${name}: +(\\d+)`).exec(log)?.[1]);
+    expect(stat('blocks translated to IR')).toBe(log.match(/^IN: $/gm)!.length);
+    expect(Number(/ in (\d+) modules/.exec(log)?.[1])).toBe(log.match(/^OUT: wasm module/gm)!.length);
+    expect(log).toMatch(/translation cache hit rate: +[\d.]+% of \d+ lookups/);
+    expect(log).toMatch(/translation time: +[\d.]+ ms of [\d.]+ ms\n +execution time: +[\d.]+ ms/);
   });
 });
