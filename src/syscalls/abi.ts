@@ -53,6 +53,8 @@ export type FlockField = 'type' | 'whence' | 'start' | 'len' | 'pid';
 export type StackField = 'sp' | 'flags' | 'size';
 export type PollfdField = 'fd' | 'events' | 'revents';
 export type TmsField = 'utime' | 'stime' | 'cutime' | 'cstime';
+export type MsghdrField = 'name' | 'namelen' | 'iov' | 'iovlen' | 'control' | 'controllen' | 'flags';
+export type CmsghdrField = 'len' | 'level' | 'type';
 
 export interface AbiLayouts {
   readonly stat: StructLayout<StatField>;
@@ -80,6 +82,10 @@ export interface AbiLayouts {
   readonly stack: StructLayout<StackField>;
   readonly pollfd: StructLayout<PollfdField>;
   readonly tms: StructLayout<TmsField>;
+  /** struct msghdr of sendmsg/recvmsg. */
+  readonly msghdr: StructLayout<MsghdrField>;
+  /** struct cmsghdr: control messages are aligned to its `len` field's size (the ABI's long). */
+  readonly cmsghdr: StructLayout<CmsghdrField>;
 }
 
 /** Open flags by their kernel macro names (__O_SYNC and __O_TMPFILE are the single bits O_SYNC and O_TMPFILE add). */
@@ -105,6 +111,15 @@ export type IoctlName =
   | 'TCGETS' | 'TCSETS' | 'TCSETSW' | 'TCSETSF' | 'TIOCGWINSZ' | 'TIOCSWINSZ' | 'TIOCGPGRP' | 'TIOCSPGRP'
   | 'FIONREAD' | 'FIONBIO';
 
+/** SOL_SOCKET option names (asm/socket.h): PowerPC numbers some of them its own way. */
+export type SocketOption =
+  | 'SO_DEBUG' | 'SO_REUSEADDR' | 'SO_TYPE' | 'SO_ERROR' | 'SO_DONTROUTE' | 'SO_BROADCAST' | 'SO_SNDBUF' | 'SO_RCVBUF'
+  | 'SO_SNDBUFFORCE' | 'SO_RCVBUFFORCE' | 'SO_KEEPALIVE' | 'SO_OOBINLINE' | 'SO_NO_CHECK' | 'SO_PRIORITY' | 'SO_LINGER'
+  | 'SO_BSDCOMPAT' | 'SO_REUSEPORT' | 'SO_PASSCRED' | 'SO_PEERCRED' | 'SO_RCVLOWAT' | 'SO_SNDLOWAT' | 'SO_RCVTIMEO_OLD'
+  | 'SO_SNDTIMEO_OLD' | 'SO_BINDTODEVICE' | 'SO_TIMESTAMP_OLD' | 'SO_ACCEPTCONN' | 'SO_PEERSEC' | 'SO_PASSSEC' | 'SO_MARK'
+  | 'SO_PROTOCOL' | 'SO_DOMAIN' | 'SO_RXQ_OVFL' | 'SO_BUSY_POLL' | 'SO_INCOMING_CPU' | 'SO_COOKIE' | 'SO_PEERGROUPS'
+  | 'SO_ZEROCOPY' | 'SO_RCVTIMEO_NEW' | 'SO_SNDTIMEO_NEW';
+
 /** Kernel facts shared by guest ABIs and the host: layouts, byte order and constant values. */
 export interface KernelAbi {
   readonly littleEndian: boolean;
@@ -115,6 +130,7 @@ export interface KernelAbi {
   readonly fcntlCommands: { readonly [K in FcntlCommand]: number };
   readonly signals: { readonly [K in SignalName]: number };
   readonly ioctls: { readonly [K in IoctlName]: number };
+  readonly socketOptions: { readonly [K in SocketOption]: number };
   /** First real-time signal the kernel numbers (SIGRTMIN), and the highest signal (_NSIG). */
   readonly sigRtMin: number;
   readonly nsig: number;

@@ -94,16 +94,24 @@ export const C_STRUCTS: { readonly [K in keyof AbiLayouts]: CStruct } = {
   stack: { type: 'stack_t', members: { sp: '*ss_sp', flags: 'ss_flags', size: 'ss_size' } },
   pollfd: { type: 'struct pollfd', members: { fd: 'fd', events: 'events', revents: 'revents' } },
   tms: { type: 'struct tms', members: { utime: 'tms_utime', stime: 'tms_stime', cutime: 'tms_cutime', cstime: 'tms_cstime' } },
+  msghdr: {
+    type: 'struct msghdr',
+    members: {
+      name: '*msg_name', namelen: 'msg_namelen', iov: '*msg_iov', iovlen: 'msg_iovlen', control: '*msg_control',
+      controllen: 'msg_controllen', flags: 'msg_flags',
+    },
+  },
+  cmsghdr: { type: 'struct cmsghdr', members: { len: 'cmsg_len', level: 'cmsg_level', type: 'cmsg_type' } },
 };
 
 /** Layouts whose C type comes from libc (no uapi header declares them); the rest are the kernel's. */
-const LIBC_LAYOUTS: ReadonlySet<keyof AbiLayouts> = new Set(['dirent64']);
+const LIBC_LAYOUTS: ReadonlySet<keyof AbiLayouts> = new Set(['dirent64', 'msghdr', 'cmsghdr']);
 
 const KERNEL_HEADERS = [
   'asm/unistd.h', 'asm/stat.h', 'linux/stat.h', 'asm/statfs.h', 'linux/time.h', 'linux/time_types.h',
   'linux/resource.h', 'linux/sysinfo.h', 'linux/utsname.h', 'asm/termbits.h', 'asm/termios.h', 'asm/ioctls.h',
   'linux/uio.h', 'asm/signal.h', 'linux/eventpoll.h', 'asm/fcntl.h', 'linux/fcntl.h', 'linux/poll.h',
-  'linux/times.h', 'asm/mman.h', 'linux/mman.h', 'linux/fs.h', 'linux/signal.h', 'asm/errno.h',
+  'linux/times.h', 'asm/mman.h', 'linux/mman.h', 'linux/fs.h', 'linux/signal.h', 'asm/errno.h', 'asm/socket.h',
 ];
 
 function structLines(name: string, s: CStruct): string[] {
@@ -143,6 +151,7 @@ export function probeSources(abi: KernelAbi, extraConstants: readonly string[], 
     ...Object.keys(abi.fcntlCommands),
     ...Object.keys(abi.signals),
     ...Object.keys(abi.ioctls),
+    ...Object.keys(abi.socketOptions),
     'SIGRTMIN',
     ...extraConstants,
   ];
@@ -158,7 +167,7 @@ export function probeSources(abi: KernelAbi, extraConstants: readonly string[], 
     'return 0;',
     '}',
   ].join('\n');
-  const libc = ['#define _GNU_SOURCE', '#include <dirent.h>', '#include <stdio.h>', '#define P printf', 'void probe_libc(void) {', ...libcBody, '}'].join('\n');
+  const libc = ['#define _GNU_SOURCE', '#include <dirent.h>', '#include <stdio.h>', '#include <sys/socket.h>', '#define P printf', 'void probe_libc(void) {', ...libcBody, '}'].join('\n');
   return { kernel, libc };
 }
 

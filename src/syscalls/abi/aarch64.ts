@@ -8,7 +8,7 @@ import { ARM_OPEN_FLAGS } from './arm-open-flags';
 import type { LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { AARCH64_SYSCALL_NUMBERS } from './aarch64-numbers';
-import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS } from './asm-generic';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 
 export const aarch64Abi: LinuxAbi = {
@@ -51,6 +51,7 @@ export const aarch64Abi: LinuxAbi = {
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
   ioctls: ASM_GENERIC_IOCTLS,
+  socketOptions: ASM_GENERIC_SOCKET_OPTIONS,
   sigRtMin: 32,
   nsig: 64,
   syscallNumbers: AARCH64_SYSCALL_NUMBERS,

@@ -144,4 +144,24 @@ export const ARM_EABI_LAYOUTS: AbiLayouts = {
       cstime: { offset: 12, size: 4, type: 's' },
     },
   },
+  msghdr: {
+    size: 28,
+    fields: {
+      name: { offset: 0, size: 4, type: 'u' },
+      namelen: { offset: 4, size: 4, type: 'u' },
+      iov: { offset: 8, size: 4, type: 'u' },
+      iovlen: { offset: 12, size: 4, type: 'u' },
+      control: { offset: 16, size: 4, type: 'u' },
+      controllen: { offset: 20, size: 4, type: 'u' },
+      flags: { offset: 24, size: 4, type: 's' },
+    },
+  },
+  cmsghdr: {
+    size: 12,
+    fields: {
+      len: { offset: 0, size: 4, type: 'u' },
+      level: { offset: 4, size: 4, type: 's' },
+      type: { offset: 8, size: 4, type: 's' },
+    },
+  },
 };

@@ -17,7 +17,7 @@ import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
 import { ARM_EABI_LAYOUTS } from './arm-layouts';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
-import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS } from './asm-generic';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -165,6 +165,7 @@ export const armAbi: LinuxAbi = {
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
   ioctls: ASM_GENERIC_IOCTLS,
+  socketOptions: ASM_GENERIC_SOCKET_OPTIONS,
   sigRtMin: 32,
   nsig: 64,
   syscallNumbers: ARM_SYSCALL_NUMBERS,

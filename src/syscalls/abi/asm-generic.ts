@@ -3,7 +3,7 @@
  * x86_64 and the asm-generic targets (aarch64, riscv) share. Targets with their own values
  * (PowerPC ioctls, MIPS signals) write their own tables.
  */
-import type { FcntlCommand, IoctlName, SignalName } from '../abi';
+import type { FcntlCommand, IoctlName, SignalName, SocketOption } from '../abi';
 
 export const ASM_GENERIC_FCNTL: { readonly [K in FcntlCommand]: number } = {
   F_DUPFD: 0,
@@ -77,4 +77,47 @@ export const ASM_GENERIC_IOCTLS: { readonly [K in IoctlName]: number } = {
   TIOCSWINSZ: 0x5414,
   FIONREAD: 0x541b,
   FIONBIO: 0x5421,
+};
+
+/** asm-generic/socket.h's SOL_SOCKET options (x86_64, arm, arm64 alike). */
+export const ASM_GENERIC_SOCKET_OPTIONS: { readonly [K in SocketOption]: number } = {
+  SO_DEBUG: 1,
+  SO_REUSEADDR: 2,
+  SO_TYPE: 3,
+  SO_ERROR: 4,
+  SO_DONTROUTE: 5,
+  SO_BROADCAST: 6,
+  SO_SNDBUF: 7,
+  SO_RCVBUF: 8,
+  SO_KEEPALIVE: 9,
+  SO_OOBINLINE: 10,
+  SO_NO_CHECK: 11,
+  SO_PRIORITY: 12,
+  SO_LINGER: 13,
+  SO_BSDCOMPAT: 14,
+  SO_REUSEPORT: 15,
+  SO_PASSCRED: 16,
+  SO_PEERCRED: 17,
+  SO_RCVLOWAT: 18,
+  SO_SNDLOWAT: 19,
+  SO_RCVTIMEO_OLD: 20,
+  SO_SNDTIMEO_OLD: 21,
+  SO_BINDTODEVICE: 25,
+  SO_TIMESTAMP_OLD: 29,
+  SO_ACCEPTCONN: 30,
+  SO_PEERSEC: 31,
+  SO_SNDBUFFORCE: 32,
+  SO_RCVBUFFORCE: 33,
+  SO_PASSSEC: 34,
+  SO_MARK: 36,
+  SO_PROTOCOL: 38,
+  SO_DOMAIN: 39,
+  SO_RXQ_OVFL: 40,
+  SO_BUSY_POLL: 46,
+  SO_INCOMING_CPU: 49,
+  SO_COOKIE: 57,
+  SO_PEERGROUPS: 59,
+  SO_ZEROCOPY: 60,
+  SO_RCVTIMEO_NEW: 66,
+  SO_SNDTIMEO_NEW: 67,
 };

@@ -214,4 +214,24 @@ export const LP64_COMMON_LAYOUTS = {
       name: { offset: 19, size: 256, type: 'bytes' },
     },
   },
+  msghdr: {
+    size: 56,
+    fields: {
+      name: { offset: 0, size: 8, type: 'u' },
+      namelen: { offset: 8, size: 4, type: 'u' },
+      iov: { offset: 16, size: 8, type: 'u' },
+      iovlen: { offset: 24, size: 8, type: 'u' },
+      control: { offset: 32, size: 8, type: 'u' },
+      controllen: { offset: 40, size: 8, type: 'u' },
+      flags: { offset: 48, size: 4, type: 's' },
+    },
+  },
+  cmsghdr: {
+    size: 16,
+    fields: {
+      len: { offset: 0, size: 8, type: 'u' },
+      level: { offset: 8, size: 4, type: 's' },
+      type: { offset: 12, size: 4, type: 's' },
+    },
+  },
 } as const satisfies Partial<AbiLayouts>;

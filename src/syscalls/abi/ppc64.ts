@@ -8,7 +8,7 @@
  */
 import type { KernelAbi, LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
-import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS } from './asm-generic';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 import { PPC64_SYSCALL_NUMBERS } from './ppc64-numbers';
 
@@ -102,6 +102,16 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
     TIOCSWINSZ: 0x80087467,
     FIONREAD: 0x4004667f,
     FIONBIO: 0x8004667e,
+  },
+  // arch/powerpc/include/uapi/asm/socket.h renumbers six options.
+  socketOptions: {
+    ...ASM_GENERIC_SOCKET_OPTIONS,
+    SO_RCVLOWAT: 16,
+    SO_SNDLOWAT: 17,
+    SO_RCVTIMEO_OLD: 18,
+    SO_SNDTIMEO_OLD: 19,
+    SO_PASSCRED: 20,
+    SO_PEERCRED: 21,
   },
   sigRtMin: 32,
   nsig: 64,

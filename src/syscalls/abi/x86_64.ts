@@ -4,7 +4,7 @@
  * test/syscalls/abi-verify.test.ts.
  */
 import type { KernelAbi } from '../abi';
-import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS } from './asm-generic';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 import { X86_64_SYSCALL_NUMBERS } from './x86_64-numbers';
 
@@ -66,6 +66,7 @@ export const x86_64Host: KernelAbi = {
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
   ioctls: ASM_GENERIC_IOCTLS,
+  socketOptions: ASM_GENERIC_SOCKET_OPTIONS,
   sigRtMin: 32,
   nsig: 64,
   syscallNumbers: X86_64_SYSCALL_NUMBERS,

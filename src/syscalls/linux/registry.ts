@@ -14,6 +14,7 @@ import { MM_SYSCALLS } from './mm';
 import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
 import { SIGNAL_SYSCALLS } from './signals';
+import { SOCKET_SYSCALLS } from './sockets';
 import { TIME_SYSCALLS } from './time';
 
 const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
@@ -27,6 +28,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...PROCESS_SYSCALLS,
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
+  ...SOCKET_SYSCALLS,
 };
 
 export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {

@@ -1,0 +1,55 @@
+/**
+ * Every user-mode target the syscall tests run on (aarch64, ppc64, ppc64le, armhf, armel), and a
+ * build of just the guest programs a syscall test needs, into test/guest/build/sys-<target>/, so
+ * these tests never race the per-target suites that rebuild the shared build directories.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ARM, ARM_BUILDS } from '../arm/targets';
+import { GUEST_PROGRAMS } from '../guest/programs';
+import { AARCH64, REPO_ROOT, type GuestTarget } from '../lib/targets';
+import { PPC64, PPC64LE } from '../ppc64/targets';
+
+const execFileAsync = promisify(execFile);
+
+export interface UserTarget {
+  /** Shown in test titles. */
+  readonly title: string;
+  /** Compiler, flags and build directory name. */
+  readonly build: GuestTarget;
+  /** tsemu binary and QEMU oracle. */
+  readonly run: GuestTarget;
+}
+
+const armBuild = (title: string): GuestTarget => ARM_BUILDS.find((b) => b.title === title)!.target;
+
+export const USER_TARGETS: readonly UserTarget[] = [
+  { title: 'aarch64', build: AARCH64, run: AARCH64 },
+  { title: 'ppc64', build: PPC64, run: PPC64 },
+  { title: 'ppc64le', build: PPC64LE, run: PPC64LE },
+  { title: 'armhf', build: armBuild('armhf -mthumb'), run: ARM },
+  { title: 'armel', build: armBuild('armel'), run: ARM },
+];
+
+/** Builds guest program `name` (a row of test/guest/programs.ts) for `target` if out of date; its path. */
+export async function buildProgram(target: UserTarget, name: string): Promise<string> {
+  const spec = GUEST_PROGRAMS.find((p) => p.name === name && p.targets === undefined);
+  if (!spec) throw new Error(`no common guest program ${name}`);
+  const dir = path.join(REPO_ROOT, 'test', 'guest', 'build', `sys-${target.build.name}`);
+  mkdirSync(dir, { recursive: true });
+  const output = path.join(dir, name);
+  const sources = spec.sources.map((s) => path.join(REPO_ROOT, 'test', 'guest', s));
+  const flags = spec.cflags ?? [];
+  const args = [...target.build.cflags, ...flags.filter((f) => !f.startsWith('-l')), '-o', output, ...sources, ...flags.filter((f) => f.startsWith('-l'))];
+  const command = [target.build.cc, ...args].join(' ');
+  const cmdFile = `${output}.cmd`;
+  const fresh =
+    existsSync(output) && existsSync(cmdFile) && readFileSync(cmdFile, 'utf8') === command && sources.every((s) => statSync(s).mtimeMs <= statSync(output).mtimeMs);
+  if (!fresh) {
+    await execFileAsync(target.build.cc, args);
+    writeFileSync(cmdFile, command);
+  }
+  return output;
+}
