@@ -130,7 +130,8 @@ export interface KernelAbi {
   readonly fcntlCommands: { readonly [K in FcntlCommand]: number };
   readonly signals: { readonly [K in SignalName]: number };
   readonly ioctls: { readonly [K in IoctlName]: number };
-  readonly socketOptions: { readonly [K in SocketOption]: number };
+  /** SOL_SOCKET option numbers; an ABI without them (a non-Linux guest) gets -ENOPROTOOPT for SOL_SOCKET options. */
+  readonly socketOptions?: { readonly [K in SocketOption]: number };
   /** First real-time signal the kernel numbers (SIGRTMIN), and the highest signal (_NSIG). */
   readonly sigRtMin: number;
   readonly nsig: number;

@@ -151,7 +151,7 @@ export function probeSources(abi: KernelAbi, extraConstants: readonly string[], 
     ...Object.keys(abi.fcntlCommands),
     ...Object.keys(abi.signals),
     ...Object.keys(abi.ioctls),
-    ...Object.keys(abi.socketOptions),
+    ...Object.keys(abi.socketOptions ?? {}),
     'SIGRTMIN',
     ...extraConstants,
   ];

@@ -37,7 +37,7 @@ function expectTableMatches(abi: KernelAbi, facts: ProbeFacts, unverifiable: rea
       expect([`${kind}.${field}`, f]).toEqual([`${kind}.${field}`, printed]);
     }
   }
-  const groups = [abi.openFlags, abi.fcntlCommands, abi.signals, abi.ioctls, abi.socketOptions] as Record<string, number>[];
+  const groups = [abi.openFlags, abi.fcntlCommands, abi.signals, abi.ioctls, abi.socketOptions ?? {}] as Record<string, number>[];
   for (const group of groups) for (const [name, value] of Object.entries(group)) expect([name, value]).toEqual([name, facts.constants.get(name)]);
   expect(facts.constants.get('SIGRTMIN')).toBe(abi.sigRtMin);
 }

@@ -21,15 +21,16 @@ const TIMEVAL_OPTIONS: ReadonlySet<SocketOption> = new Set(['SO_RCVTIMEO_OLD', '
 const VALUE_MAX = 4096;
 
 function optionName(proc: GuestProcess, level: number, option: number): SocketOption | undefined {
-  if (level !== SOL_SOCKET) return undefined;
   const names = proc.abi.socketOptions;
+  if (level !== SOL_SOCKET || !names) return undefined;
   return (Object.keys(names) as SocketOption[]).find((n) => names[n] === option);
 }
 
 /** The host's option number, or undefined for an unknown SOL_SOCKET option (-ENOPROTOOPT). */
 function hostOption(proc: GuestProcess, level: number, option: number): number | undefined {
   if (level !== SOL_SOCKET) return option;
-  return translateValue(option, proc.abi.socketOptions, HOST.socketOptions);
+  const guest = proc.abi.socketOptions;
+  return guest && HOST.socketOptions ? translateValue(option, guest, HOST.socketOptions) : undefined;
 }
 
 /** Swaps every whole 4-byte word when guest and host byte orders differ. */
