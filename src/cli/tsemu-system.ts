@@ -23,6 +23,11 @@ const OPTIONS: OptionSpec[] = [
   { name: 'M', arg: 'machine', help: 'select emulated machine (-M help for list)' },
   { name: 'machine', arg: 'type=name', help: 'selects emulated machine' },
   { name: 'm', arg: 'size', help: 'configure guest RAM' },
+  { name: 'cpu', arg: 'cpu', help: 'select CPU (-M virt: cortex-a57)' },
+  { name: 'kernel', arg: 'bzImage', help: 'use \'bzImage\' as kernel image (arm64 Image or ELF)' },
+  { name: 'initrd', arg: 'file', help: 'use \'file\' as initial ram disk' },
+  { name: 'append', arg: 'cmdline', help: 'use \'cmdline\' as kernel command line' },
+  { name: 'dtb', arg: 'file', help: 'use \'file\' as device tree image' },
   { name: 'name', arg: 'string', help: 'set the name of the guest' },
   { name: 'object', arg: 'tls-creds-x509,id=id,dir=dir,endpoint=server|client,verify-peer=on|off', help: 'TLS credentials' },
   { name: 'chardev', arg: 'backend,id=id[,...]', help: 'character device: socket (path=|host=,port=|fd=N), stdio, file, null, pty' },
@@ -81,6 +86,12 @@ export function parseSystemArgs(argv: string[]): Parsed {
     startPaused: Boolean(args['S']),
     daemonize: Boolean(args['daemonize']),
     pidfile: last(args['pidfile']),
+    memory: last(args['m']),
+    cpu: last(args['cpu']),
+    kernel: last(args['kernel']),
+    initrd: last(args['initrd']),
+    append: last(args['append']),
+    dtb: last(args['dtb']),
   };
 }
 

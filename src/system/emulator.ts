@@ -9,7 +9,8 @@ import { ChardevRegistry } from './chardev/registry';
 import type { ChardevSpec } from './chardev/spec';
 import type { TlsCreds } from './chardev/tls-creds';
 import { EventBus } from './events';
-import type { Machine, MachineClass } from './machine/machine';
+import type { SerialSpec } from './cli/config';
+import { MachineError, type Machine, type MachineClass, type MachineHost, type MachineOptions } from './machine/machine';
 import type { FdStore } from './monitor/fd-store';
 import { RunState, type ShutdownCause } from './run-state';
 
@@ -31,9 +32,27 @@ export class Emulator {
     readonly machineClass: MachineClass,
     readonly tlsCreds: ReadonlyMap<string, TlsCreds>,
     startPaused: boolean,
+    machineOptions: MachineOptions = { props: new Map() },
   ) {
-    this.machine = machineClass.create();
+    this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);
+  }
+
+  /** Starts the machine's CPUs, with serial port n on `serials[n]`'s chardev. */
+  startMachine(serials: readonly (SerialSpec | undefined)[]): void {
+    const host: MachineHost = {
+      serialChardev: (index) => {
+        const spec = serials[index];
+        return spec && { chardev: this.chardevs.get(spec.chardev), escapes: spec.escapes };
+      },
+      isRunning: () => this.runState.running,
+      onRunStateChange: (listener) => {
+        this.events.subscribe(listener);
+      },
+      shutdown: (cause) => this.quit(cause),
+      reset: (cause) => this.reset(cause),
+    };
+    this.machine.start?.(host);
   }
 
   /** Runs `hook` (synchronously) when the emulator exits: remove a pidfile, close held descriptors. */
@@ -88,5 +107,5 @@ export class Emulator {
 
 /** Errors whose message is meant for the user as is (bad options, chardev failures). */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof OptsError || e instanceof ChardevError;
+  return e instanceof OptsError || e instanceof ChardevError || e instanceof MachineError;
 }

@@ -7,7 +7,7 @@ import type { EventBus } from './events';
 export type RunStatus = 'prelaunch' | 'running' | 'paused' | 'shutdown';
 
 /** Why a reset or shutdown happened, in QEMU's ShutdownCause spelling. */
-export type ShutdownCause = 'host-qmp-quit' | 'host-qmp-system-reset' | 'host-signal' | 'host-ui';
+export type ShutdownCause = 'host-qmp-quit' | 'host-qmp-system-reset' | 'host-signal' | 'host-ui' | 'guest-shutdown' | 'guest-reset';
 
 export class RunState {
   private current: RunStatus;
@@ -40,7 +40,7 @@ export class RunState {
   }
 
   reset(cause: ShutdownCause): void {
-    this.events.emit('RESET', { guest: false, reason: cause });
+    this.events.emit('RESET', { guest: cause.startsWith('guest'), reason: cause });
   }
 
   powerdown(): void {
@@ -50,6 +50,6 @@ export class RunState {
   shutdown(cause: ShutdownCause): void {
     if (this.current === 'shutdown') return;
     this.current = 'shutdown';
-    this.events.emit('SHUTDOWN', { guest: false, reason: cause });
+    this.events.emit('SHUTDOWN', { guest: cause.startsWith('guest'), reason: cause });
   }
 }

@@ -43,7 +43,13 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
     spawnDaemon(args, inheritedFds(config));
     return;
   }
-  const emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused);
+  let emulator: Emulator;
+  try {
+    emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions);
+  } catch (e) {
+    if (isUserError(e)) fail(e.message);
+    throw e;
+  }
   try {
     for (const { chardev, source } of prepared) {
       try {
@@ -81,6 +87,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
       emulator.quit('host-signal');
     });
   }
+  emulator.startMachine(config.serials);
   // The machine runs until a monitor or a signal ends it, even with no chardev keeping the loop busy.
   setInterval(() => undefined, 2 ** 30);
   if (isDaemonChild()) daemonReady();

@@ -8,7 +8,7 @@ import { chardevSpecFromOptString } from '../chardev/from-opts';
 import { backendFromShorthand } from '../chardev/shorthand';
 import type { ChardevSpec } from '../chardev/spec';
 import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
-import type { MachineClass } from '../machine/machine';
+import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
 import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
@@ -29,6 +29,12 @@ export interface RawSystemArgs {
   startPaused: boolean;
   daemonize: boolean;
   pidfile?: string;
+  memory?: string;
+  cpu?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  dtb?: string;
 }
 
 export interface MonitorSpec {
@@ -43,8 +49,17 @@ export interface ChardevEntry {
   source: string;
 }
 
+/** A serial port's chardev; `escapes` when it is -nographic's stdio, which takes QEMU's Ctrl-A commands. */
+export interface SerialSpec {
+  chardev: string;
+  escapes: boolean;
+}
+
 export interface SystemConfig {
   machine: MachineClass;
+  machineOptions: MachineOptions;
+  /** Serial port n's chardev, by index. */
+  serials: (SerialSpec | undefined)[];
   chardevs: ChardevEntry[];
   monitors: MonitorSpec[];
   tlsCreds: Map<string, TlsCreds>;
@@ -63,24 +78,45 @@ function from<T>(source: string, f: () => T): T {
   }
 }
 
-function machineFrom(text: string | undefined): MachineClass {
+/** The machine type and its properties (`-machine virt,dumpdtb=FILE`). */
+function machineFrom(text: string | undefined): { machine: MachineClass; props: Map<string, string> } {
   if (text === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
   return from(`-machine ${text}`, () => {
     const opts = parseQemuOpts(text, 'type');
-    checkKeys(opts, ['type', 'accel']);
-    const accel = opts.get('accel');
-    if (accel !== undefined && accel !== 'tcg') throw new OptsError(`invalid accelerator ${accel}`);
     const name = opts.get('type') ?? '';
     const m = findMachine(name);
     if (!m) throw new OptsError(`unsupported machine type "${name}"\nUse -machine help to list supported machines`);
-    return m;
+    checkKeys(opts, ['type', 'accel', ...(m.props ?? [])]);
+    const accel = opts.get('accel');
+    if (accel !== undefined && accel !== 'tcg') throw new OptsError(`invalid accelerator ${accel}`);
+    const props = new Map([...opts].filter(([key]) => key !== 'type' && key !== 'accel'));
+    return { machine: m, props };
   });
+}
+
+/** -m SIZE: mebibytes by default, or with a K/M/G/T suffix (QEMU's size syntax). */
+function ramSizeFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(?:size=)?(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(text);
+  if (!m) throw new OptsError(`-m ${text}: Parameter 'size' expects a non-negative number below 2^64`);
+  const scale = { '': 2 ** 20, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2]!.toUpperCase()]!;
+  return Math.floor(Number(m[1]) * scale);
 }
 
 export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   if (raw.daemonize && raw.nographic) throw new OptsError('-nographic cannot be used with -daemonize');
   if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
-  const machine = machineFrom(raw.machine);
+  const { machine, props } = machineFrom(raw.machine);
+  const machineOptions: MachineOptions = {
+    props,
+    ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
+    ...(raw.cpu !== undefined && { cpu: raw.cpu }),
+    ...(raw.kernel !== undefined && { kernel: raw.kernel }),
+    ...(raw.initrd !== undefined && { initrd: raw.initrd }),
+    ...(raw.append !== undefined && { append: raw.append }),
+    ...(raw.dtb !== undefined && { dtb: raw.dtb }),
+  };
+  const serials: (SerialSpec | undefined)[] = [];
 
   const tlsCreds = new Map<string, TlsCreds>();
   for (const text of raw.object) {
@@ -121,13 +157,22 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   for (const text of raw.qmpPretty) addShorthandMonitor('-qmp-pretty', text, 'control', true);
   for (const text of raw.monitor) addShorthandMonitor('-monitor', text, 'readline', false);
   const monitorGiven = raw.mon.length + raw.qmp.length + raw.qmpPretty.length + raw.monitor.length > 0;
-  if (raw.nographic && !monitorGiven && !raw.nodefaults) addShorthandMonitor('-nographic', 'stdio', 'readline', false);
+  // -nographic puts the first serial port on stdio (with QEMU's Ctrl-A escapes); the default
+  // monitor goes there only on boards without one.
+  const nographicSerial = raw.nographic && machine.hasSerial && raw.serial.length === 0 && !raw.nodefaults;
+  if (nographicSerial) {
+    chardevs.push({ spec: { id: 'serial0', backend: { type: 'stdio' } }, source: '-nographic' });
+    serials[0] = { chardev: 'serial0', escapes: true };
+  } else if (raw.nographic && !monitorGiven && !raw.nodefaults) {
+    addShorthandMonitor('-nographic', 'stdio', 'readline', false);
+  }
 
   raw.serial.forEach((text, index) => {
     if (text === 'none') return;
     if (text.startsWith('chardev:')) {
       const id = text.slice(8);
       if (!chardevs.some((c) => c.spec.id === id)) throw new OptsError(`-serial ${text}: chardev "${id}" not found`);
+      serials[index] = { chardev: id, escapes: false };
       return;
     }
     if (text.startsWith('mon:')) {
@@ -136,6 +181,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     }
     const backend = from(`-serial ${text}`, () => backendFromShorthand('-serial', text));
     chardevs.push({ spec: { id: `serial${index}`, backend }, source: `-serial ${text}` });
+    serials[index] = { chardev: `serial${index}`, escapes: false };
   });
 
   const seen = new Set<string>();
@@ -149,5 +195,5 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     if (used.has(m.chardev)) throw new OptsError(`-mon chardev=${m.chardev}: Chardev '${m.chardev}' is busy`);
     used.add(m.chardev);
   }
-  return { machine, chardevs, monitors, tlsCreds, startPaused: raw.startPaused, daemonize: raw.daemonize, pidfile: raw.pidfile };
+  return { machine, machineOptions, serials, chardevs, monitors, tlsCreds, startPaused: raw.startPaused, daemonize: raw.daemonize, pidfile: raw.pidfile };
 }

@@ -1,4 +1,6 @@
 /** What a machine type is and what the monitor can ask of a created machine. */
+import type { Chardev } from '../chardev/chardev';
+import type { ShutdownCause } from '../run-state';
 
 /** One CPU as query-cpus-fast reports it. */
 export interface CpuInfoFast {
@@ -6,14 +8,53 @@ export interface CpuInfoFast {
   'qom-path': string;
   'thread-id': number;
   target: string;
-  'props'?: Record<string, number>;
+  props?: Record<string, number>;
+}
+
+/** Board configuration from the command line (-m, -cpu, -kernel, -machine PROP=VALUE, ...). */
+export interface MachineOptions {
+  /** Guest RAM in bytes (-m); undefined: the board's default. */
+  ramSize?: number;
+  /** -cpu model name; undefined: the board's default. */
+  cpu?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  /** -dtb: a device tree blob to pass instead of the generated one. */
+  dtb?: string;
+  /** -machine properties other than type and accel (e.g. dumpdtb). */
+  props: ReadonlyMap<string, string>;
+}
+
+/** What a running machine may ask of the emulator around it. */
+export interface MachineHost {
+  /**
+   * The chardev serial port `index` is connected to (-serial, -nographic), if any; `escapes` when
+   * it is -nographic's stdio, which takes QEMU's Ctrl-A commands.
+   */
+  serialChardev(index: number): { chardev: Chardev; escapes: boolean } | undefined;
+  /** Whether the VM is running (not stopped by -S or the monitor). */
+  isRunning(): boolean;
+  /** Calls `listener` whenever the run state may have changed (stop, cont). */
+  onRunStateChange(listener: () => void): void;
+  /** The guest asked to power off: QEMU's shutdown, ending the process with status 0. */
+  shutdown(cause: ShutdownCause): void;
+  /** The guest asked to reboot. */
+  reset(cause: ShutdownCause): void;
 }
 
 export interface Machine {
   cpus(): CpuInfoFast[];
   /** Puts the machine back in its power-on state (system_reset). */
   reset(): void;
+  /** Starts executing (machines with CPUs); runs while the host says the VM is running. */
+  start?(host: MachineHost): void;
+  /** The `info registers` text of the CPUs, if the machine has any. */
+  registersText?(): string;
 }
+
+/** A refusal at machine creation (bad -m, unknown -cpu, unloadable kernel), reported as is. */
+export class MachineError extends Error {}
 
 export interface MachineClass {
   name: string;
@@ -22,5 +63,7 @@ export interface MachineClass {
   cpuMax: number;
   /** Whether the board has UARTs for -serial (QEMU's `no_serial` inverted). */
   hasSerial: boolean;
-  create(): Machine;
+  /** -machine properties the board accepts beyond type and accel. */
+  props?: readonly string[];
+  create(options: MachineOptions): Machine;
 }

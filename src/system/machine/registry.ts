@@ -1,8 +1,9 @@
 /** The machine types `-M` can name; boards add one line each. */
 import type { MachineClass } from './machine';
 import { NONE_MACHINE } from './none';
+import { VIRT_MACHINE } from './virt/virt';
 
-export const MACHINES: readonly MachineClass[] = [NONE_MACHINE];
+export const MACHINES: readonly MachineClass[] = [NONE_MACHINE, VIRT_MACHINE];
 
 export function findMachine(name: string): MachineClass | undefined {
   return MACHINES.find((m) => m.name === name);

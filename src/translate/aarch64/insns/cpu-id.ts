@@ -13,6 +13,11 @@ export function sysRegKey(op0: number, op1: number, crn: number, crm: number, op
 /** CNTFRQ_EL0: the generic timer's frequency, 62.5 MHz as in QEMU (one tick per 16 ns). */
 export const COUNTER_HZ = 62_500_000;
 
+/** The system counter (CNTVCT/CNTPCT): the host's monotonic clock in ticks of COUNTER_HZ. */
+export function counterNow(): bigint {
+  return (process.hrtime.bigint() * BigInt(COUNTER_HZ)) / 1_000_000_000n;
+}
+
 /** EL0-readable identification registers with fixed values. */
 export const CPU_ID_REGISTERS: ReadonlyMap<number, bigint> = new Map([
   /** CTR_EL0: 64-byte I and D cache lines, VIPT I-cache, CWG/ERG 16 words. */

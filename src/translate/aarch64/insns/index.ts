@@ -25,6 +25,7 @@ import { SIMD_THREE_DIFF_ROWS } from './simd-three-diff';
 import { SIMD_THREE_SAME_ROWS } from './simd-three-same';
 import { SIMD_TWO_MISC_ROWS } from './simd-two-misc';
 import { SYSTEM_ROWS } from './system';
+import { SYSTEM_EL1_ROWS } from './system-el1';
 
 const ROWS: readonly (readonly [string, string, A64Handler])[] = [
   ...BRANCH_ROWS,
@@ -43,6 +44,7 @@ const ROWS: readonly (readonly [string, string, A64Handler])[] = [
   ...SIMD_TWO_MISC_ROWS,
   ...SIMD_ACROSS_ROWS,
   ...SIMD_PERMUTE_ROWS,
+  ...SYSTEM_EL1_ROWS,
   ...SYSTEM_ROWS,
   ...LOAD_STORE_ROWS,
   ...LOAD_STORE_SIMD_ROWS,

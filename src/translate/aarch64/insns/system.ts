@@ -8,7 +8,7 @@ import { defineHelper } from '../../ir/helpers';
 import { TrapKind } from '../../ir/ops';
 import type { A64Context, A64Handler } from '../context';
 import { CF, EXCL_ADDR, FPCR, FPSR, NF, TPIDRRO_EL0, TPIDR_EL0, VF, ZF } from '../state';
-import { COUNTER_HZ, cpuIdRegister, sysRegKey } from './cpu-id';
+import { counterNow, cpuIdRegister, sysRegKey } from './cpu-id';
 
 /** The FPCR and FPSR bits that hold what is written (others read as zero), as in QEMU's Cortex-A57. */
 const FPCR_WRITABLE = 0x07f70000;
@@ -21,7 +21,7 @@ const HELPER_CNTVCT = defineHelper({
   name: 'a64_cntvct',
   params: [],
   result: 'i64',
-  impl: () => (process.hrtime.bigint() * BigInt(COUNTER_HZ)) / 1_000_000_000n,
+  impl: () => counterNow(),
 });
 
 /** Ends the block after this instruction, letting the engine re-read flags and invalidations. */

@@ -1,0 +1,44 @@
+/**
+ * What `-cpu` names: the identification registers an EL1 guest reads. Values are the Cortex-A57's
+ * as QEMU reports them, with the feature fields cut down to what tsemu implements (FP, Advanced
+ * SIMD, CRC32 and the LSE atomics at EL0 and EL1, AArch64 only, no EL2/EL3, no crypto).
+ */
+import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
+
+export interface CpuModel {
+  name: string;
+  /** The `compatible` string of the device tree's cpu node. */
+  compatible: string;
+  /** ID registers readable at EL1, by sysRegKey. Other registers of the ID space read as zero. */
+  idRegisters: ReadonlyMap<number, bigint>;
+}
+
+const CORTEX_A57: CpuModel = {
+  name: 'cortex-a57',
+  compatible: 'arm,cortex-a57',
+  idRegisters: new Map([
+    [sysRegKey(3, 0, 0, 0, 0), 0x411fd070n], // MIDR_EL1: ARM Cortex-A57 r1p0
+    [sysRegKey(3, 0, 0, 0, 5), 0x80000000n], // MPIDR_EL1 of CPU 0 (U = 0, Aff0 = 0)
+    [sysRegKey(3, 0, 0, 0, 6), 0n], // REVIDR_EL1
+    [sysRegKey(3, 0, 0, 4, 0), 0x11n], // ID_AA64PFR0_EL1: EL0 and EL1 in AArch64, FP and AdvSIMD
+    [sysRegKey(3, 0, 0, 5, 0), 0x10305106n], // ID_AA64DFR0_EL1
+    [sysRegKey(3, 0, 0, 6, 0), 0x210000n], // ID_AA64ISAR0_EL1: CRC32, LSE atomics
+    [sysRegKey(3, 0, 0, 7, 0), 0x1124n], // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASID, 4K and 64K granules
+    [sysRegKey(3, 1, 0, 0, 1), 0x0a200023n], // CLIDR_EL1
+    [sysRegKey(3, 3, 0, 0, 1), 0x8444c004n], // CTR_EL0
+    [sysRegKey(3, 3, 0, 0, 7), 4n], // DCZID_EL0: DC ZVA blocks of 64 bytes
+  ]),
+};
+
+export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A57];
+
+export function findCpuModel(name: string): CpuModel | undefined {
+  return CPU_MODELS.find((m) => m.name === name);
+}
+
+/** The value of an ID-space register (op0 = 3, op1 = 0, CRn = 0) or a listed one; undefined if neither. */
+export function idRegister(model: CpuModel, key: number): bigint | undefined {
+  const known = model.idRegisters.get(key);
+  if (known !== undefined) return known;
+  return key >> 7 === sysRegKey(3, 0, 0, 0, 0) >> 7 ? 0n : undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * The architectural state of one EL1-capable CPU beyond what translated code keeps in its state
+ * block: PSTATE's privileged fields, the EL1 system registers and the generic timer.
+ */
+import { STATE_PC } from '../../translate/frontend';
+import type { CpuModel } from './cpu-model';
+import { GenericTimer } from './generic-timer';
+import { DAIF_ALL, Pstate } from './pstate';
+
+/** SCTLR_EL1's reset value (RES1 bits set, MMU and caches off), as QEMU resets a Cortex-A57. */
+export const SCTLR_RESET = 0x00c50838n;
+
+/** EL1 system registers that are plain storage (their effects are read where they matter). */
+export class El1SysRegs {
+  sctlrEl1 = SCTLR_RESET;
+  actlrEl1 = 0n;
+  cpacrEl1 = 0n;
+  ttbr0El1 = 0n;
+  ttbr1El1 = 0n;
+  tcrEl1 = 0n;
+  esrEl1 = 0n;
+  afsr0El1 = 0n;
+  afsr1El1 = 0n;
+  farEl1 = 0n;
+  parEl1 = 0n;
+  mairEl1 = 0n;
+  amairEl1 = 0n;
+  vbarEl1 = 0n;
+  contextidrEl1 = 0n;
+  tpidrEl1 = 0n;
+  cntkctlEl1 = 0n;
+  spsrEl1 = 0n;
+  elrEl1 = 0n;
+  csselrEl1 = 0n;
+  mdscrEl1 = 0n;
+}
+
+export class CpuRegisters {
+  readonly pstate: Pstate;
+  sys = new El1SysRegs();
+  readonly timer = new GenericTimer();
+
+  constructor(
+    readonly view: DataView,
+    /** Offset of the CPU's state block in guest memory. */
+    readonly base: number,
+    readonly model: CpuModel,
+  ) {
+    this.pstate = new Pstate(view, base);
+  }
+
+  /** The reset state (the state block itself is cleared by its owner): EL1h, DAIF all masked. */
+  reset(): void {
+    this.sys = new El1SysRegs();
+    this.timer.reset();
+    this.pstate.bankedSp.fill(0n);
+    this.pstate.daif = DAIF_ALL;
+    this.pstate.setLevel(1, 1);
+  }
+
+  get pc(): bigint {
+    return this.view.getBigUint64(this.base + STATE_PC, true);
+  }
+
+  set pc(value: bigint) {
+    this.view.setBigUint64(this.base + STATE_PC, value, true);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The system registers an EL1 guest reaches with MRS/MSR (ARM ARM D17), by encoding. Registers
+ * that are EL0 state (NZCV, FPCR, TPIDR_EL0, ...) are handled inline by translated code and never
+ * get here; the ones here are read and written by the system CPU when the instruction traps.
+ * An access to a register not listed is UNDEFINED.
+ */
+import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
+import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
+import { idRegister } from './cpu-model';
+import { DAIF_ALL } from './pstate';
+import type { CpuRegisters, El1SysRegs } from './registers';
+
+export interface SysRegDef {
+  name: string;
+  read: (cpu: CpuRegisters) => bigint;
+  /** Absent: writes are UNDEFINED. */
+  write?: (cpu: CpuRegisters, value: bigint) => void;
+}
+
+type PlainName = { [K in keyof El1SysRegs]: El1SysRegs[K] extends bigint ? K : never }[keyof El1SysRegs];
+
+const plain = (name: string, field: PlainName): SysRegDef => ({
+  name,
+  read: (cpu) => cpu.sys[field],
+  write: (cpu, v) => {
+    cpu.sys[field] = v;
+  },
+});
+
+/** A register that reads as zero and ignores writes (debug and OS lock registers Linux pokes). */
+const ignored = (name: string): SysRegDef => ({ name, read: () => 0n, write: () => undefined });
+
+const TABLE: readonly (readonly [number, SysRegDef])[] = [
+  [sysRegKey(3, 0, 1, 0, 0), plain('SCTLR_EL1', 'sctlrEl1')],
+  [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
+  [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
+  [sysRegKey(3, 0, 2, 0, 0), plain('TTBR0_EL1', 'ttbr0El1')],
+  [sysRegKey(3, 0, 2, 0, 1), plain('TTBR1_EL1', 'ttbr1El1')],
+  [sysRegKey(3, 0, 2, 0, 2), plain('TCR_EL1', 'tcrEl1')],
+  [sysRegKey(3, 0, 4, 0, 0), plain('SPSR_EL1', 'spsrEl1')],
+  [sysRegKey(3, 0, 4, 0, 1), plain('ELR_EL1', 'elrEl1')],
+  [
+    sysRegKey(3, 0, 4, 1, 0),
+    { name: 'SP_EL0', read: (cpu) => cpu.pstate.sp(0), write: (cpu, v) => cpu.pstate.setSp(0, v) },
+  ],
+  [
+    sysRegKey(3, 0, 4, 2, 0),
+    {
+      name: 'SPSel',
+      read: (cpu) => BigInt(cpu.pstate.spSel),
+      write: (cpu, v) => cpu.pstate.setLevel(cpu.pstate.el, Number(v & 1n)),
+    },
+  ],
+  [sysRegKey(3, 0, 4, 2, 2), { name: 'CurrentEL', read: (cpu) => BigInt(cpu.pstate.el << 2) }],
+  [
+    sysRegKey(3, 3, 4, 2, 1),
+    {
+      name: 'DAIF',
+      read: (cpu) => BigInt(cpu.pstate.daif),
+      write: (cpu, v) => {
+        cpu.pstate.daif = Number(v) & DAIF_ALL;
+      },
+    },
+  ],
+  [sysRegKey(3, 0, 5, 1, 0), plain('AFSR0_EL1', 'afsr0El1')],
+  [sysRegKey(3, 0, 5, 1, 1), plain('AFSR1_EL1', 'afsr1El1')],
+  [sysRegKey(3, 0, 5, 2, 0), plain('ESR_EL1', 'esrEl1')],
+  [sysRegKey(3, 0, 6, 0, 0), plain('FAR_EL1', 'farEl1')],
+  [sysRegKey(3, 0, 7, 4, 0), plain('PAR_EL1', 'parEl1')],
+  [sysRegKey(3, 0, 10, 2, 0), plain('MAIR_EL1', 'mairEl1')],
+  [sysRegKey(3, 0, 10, 3, 0), plain('AMAIR_EL1', 'amairEl1')],
+  [sysRegKey(3, 0, 12, 0, 0), plain('VBAR_EL1', 'vbarEl1')],
+  [sysRegKey(3, 0, 13, 0, 1), plain('CONTEXTIDR_EL1', 'contextidrEl1')],
+  [sysRegKey(3, 0, 13, 0, 4), plain('TPIDR_EL1', 'tpidrEl1')],
+  [sysRegKey(3, 0, 14, 1, 0), plain('CNTKCTL_EL1', 'cntkctlEl1')],
+  [sysRegKey(3, 2, 0, 0, 0), plain('CSSELR_EL1', 'csselrEl1')],
+  [sysRegKey(2, 0, 0, 2, 2), plain('MDSCR_EL1', 'mdscrEl1')],
+  [sysRegKey(2, 0, 1, 0, 4), ignored('OSLAR_EL1')],
+  [sysRegKey(2, 0, 1, 3, 4), ignored('OSDLR_EL1')],
+  [sysRegKey(3, 3, 14, 0, 0), { name: 'CNTFRQ_EL0', read: () => BigInt(COUNTER_HZ) }],
+  [sysRegKey(3, 3, 14, 0, 1), { name: 'CNTPCT_EL0', read: () => counterNow() }],
+  [
+    sysRegKey(3, 3, 14, 2, 0),
+    {
+      name: 'CNTP_TVAL_EL0',
+      read: (c) => c.timer.physical.readTval(),
+      write: (c, v) => c.timer.physical.writeTval(v),
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 2, 1),
+    {
+      name: 'CNTP_CTL_EL0',
+      read: (c) => c.timer.physical.readCtl(),
+      write: (c, v) => c.timer.physical.writeCtl(v),
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 2, 2),
+    {
+      name: 'CNTP_CVAL_EL0',
+      read: (c) => c.timer.physical.cval,
+      write: (c, v) => {
+        c.timer.physical.cval = v;
+      },
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 3, 0),
+    {
+      name: 'CNTV_TVAL_EL0',
+      read: (c) => c.timer.virtual.readTval(),
+      write: (c, v) => c.timer.virtual.writeTval(v),
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 3, 1),
+    {
+      name: 'CNTV_CTL_EL0',
+      read: (c) => c.timer.virtual.readCtl(),
+      write: (c, v) => c.timer.virtual.writeCtl(v),
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 3, 2),
+    {
+      name: 'CNTV_CVAL_EL0',
+      read: (c) => c.timer.virtual.cval,
+      write: (c, v) => {
+        c.timer.virtual.cval = v;
+      },
+    },
+  ],
+];
+
+const SYSREGS: ReadonlyMap<number, SysRegDef> = new Map(TABLE);
+
+/** The register at encoding `key` for this CPU, ID registers included; undefined if UNDEFINED. */
+export function findSysReg(cpu: CpuRegisters, key: number): SysRegDef | undefined {
+  const known = SYSREGS.get(key);
+  if (known) return known;
+  const id = idRegister(cpu.model, key);
+  return id === undefined ? undefined : { name: 'ID register', read: () => id };
+}

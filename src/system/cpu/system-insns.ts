@@ -1,0 +1,135 @@
+/**
+ * The system CPU's half of the EL1 instructions: translated code leaves the block at them with a
+ * Syscall trap (translate/aarch64/insns/system-el1.ts, and SVC), and they are carried out here from
+ * the instruction word, with effects translated code cannot have (exception entry and return,
+ * interrupt unmasking, timers, hypervisor calls, waiting for an interrupt).
+ */
+import { DecodeTable, entries, extractFields, type Fields } from '../../translate/decode/pattern';
+import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
+import { xreg } from '../../translate/aarch64/state';
+import { ExceptionClass, exceptionReturn, takeException } from './exceptions';
+import type { CpuRegisters } from './registers';
+import { findSysReg } from './sysregs';
+
+/** What the instructions need from the machine around the CPU. */
+export interface SystemServices {
+  /** HVC #imm: the hypervisor call (PSCI on `virt`); false if nothing answers it there. */
+  hypervisorCall(cpu: CpuRegisters, imm: number): boolean;
+  /** SMC #imm: the secure monitor call; false if there is no EL3 to take it. */
+  secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
+  /** WFI: idle until an interrupt is pending. */
+  waitForInterrupt(): void;
+  /** IC IALLU and friends: translated code may be stale. */
+  invalidateAllCode(): void;
+}
+
+type Handler = (cpu: CpuRegisters, f: Fields, services: SystemServices) => boolean;
+
+const next = (cpu: CpuRegisters): void => {
+  cpu.pc += 4n;
+};
+
+const readX = (cpu: CpuRegisters, n: number): bigint =>
+  n === 31 ? 0n : cpu.view.getBigUint64(cpu.base + xreg(n), true);
+const writeX = (cpu: CpuRegisters, n: number, v: bigint): void => {
+  if (n !== 31) cpu.view.setBigUint64(cpu.base + xreg(n), BigInt.asUintN(64, v), true);
+};
+
+const svc: Handler = (cpu, f) => {
+  takeException(cpu, { kind: 'sync', ec: ExceptionClass.Svc, iss: f.imm, returnAddress: cpu.pc + 4n });
+  return true;
+};
+
+const hvc: Handler = (cpu, f, services) => {
+  if (!services.hypervisorCall(cpu, f.imm!)) return false;
+  next(cpu);
+  return true;
+};
+
+const smc: Handler = (cpu, f, services) => {
+  if (!services.secureMonitorCall(cpu, f.imm!)) return false;
+  next(cpu);
+  return true;
+};
+
+const eret: Handler = (cpu) => {
+  exceptionReturn(cpu);
+  return true;
+};
+
+const wfi: Handler = (cpu, _f, services) => {
+  next(cpu);
+  services.waitForInterrupt();
+  return true;
+};
+
+/** MSR DAIFSet/DAIFClr/SPSel, #imm (ARM ARM C5.2.5). */
+const msrImmediate: Handler = (cpu, f) => {
+  const p = cpu.pstate;
+  const field = (f.op1! << 3) | f.op2!;
+  if (field === 0b011_110) p.daif |= f.crm! << 6;
+  else if (field === 0b011_111) p.daif &= ~(f.crm! << 6);
+  else if (field === 0b000_101) p.setLevel(p.el, f.crm! & 1);
+  else return false;
+  next(cpu);
+  return true;
+};
+
+const keyOf = (f: Fields): number => sysRegKey(2 + f.o0!, f.op1!, f.crn!, f.crm!, f.op2!);
+
+const mrs: Handler = (cpu, f) => {
+  const reg = findSysReg(cpu, keyOf(f));
+  if (!reg) return false;
+  writeX(cpu, f.rt!, reg.read(cpu));
+  next(cpu);
+  return true;
+};
+
+const msr: Handler = (cpu, f) => {
+  const write = findSysReg(cpu, keyOf(f))?.write;
+  if (!write) return false;
+  write(cpu, readX(cpu, f.rt!));
+  next(cpu);
+  return true;
+};
+
+/** SYS: TLB maintenance (no TLB yet with the MMU off), cache maintenance by set/way, IC IALLU(IS), AT. */
+const sys: Handler = (cpu, f, services) => {
+  const { op1, crn, crm, op2 } = f as Required<Fields>;
+  const tlbi = crn === 8;
+  const dcSetWay = op1 === 0 && crn === 7 && (crm === 6 || crm === 10 || crm === 14) && op2 === 2;
+  const icAll = op1 === 0 && crn === 7 && (crm === 1 || crm === 5) && op2 === 0;
+  const at = crn === 7 && crm === 8;
+  if (!(tlbi || dcSetWay || icAll || at)) return false;
+  if (icAll) services.invalidateAllCode();
+  // With the MMU off an address translates to itself: PAR_EL1 holds the page's address, F = 0.
+  if (at) cpu.sys.parEl1 = readX(cpu, f.rt!) & 0xfffffffff000n;
+  next(cpu);
+  return true;
+};
+
+const TABLE = new DecodeTable<Handler>(
+  entries<Handler>([
+    ['11010100 000 imm:16 000 01', 'SVC', svc],
+    ['11010100 000 imm:16 000 10', 'HVC', hvc],
+    ['11010100 000 imm:16 000 11', 'SMC', smc],
+    ['11010110100 11111 000000 11111 00000', 'ERET', eret],
+    ['1101010100 0 00 011 0010 0000 011 11111', 'WFI', wfi],
+    ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', msrImmediate],
+    ['1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', 'SYS', sys],
+    ['1101010100 1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MRS', mrs],
+    ['1101010100 0 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MSR (register)', msr],
+  ]),
+  [25, 26, 27, 28],
+);
+
+/**
+ * Carries out the trapped instruction `insn` at the CPU's pc. False when it is UNDEFINED here
+ * (an unknown register, an SMC with no EL3): the caller raises the Undefined exception.
+ */
+export function executeSystemInsn(cpu: CpuRegisters, insn: number, services: SystemServices): boolean {
+  for (const entry of TABLE.matches(insn)) {
+    if (entry.handler(cpu, extractFields(entry.pattern, insn), services)) return true;
+  }
+  return false;
+}

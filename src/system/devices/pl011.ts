@@ -1,0 +1,163 @@
+/**
+ * ARM PrimeCell PL011 UART (ARM DDI 0183): transmit goes straight to the chardev, received bytes
+ * wait in a 16-entry FIFO (1 entry with FIFOs disabled). The interrupt line is raised while any
+ * unmasked interrupt status bit is set (UARTMIS != 0); transmit is always ready.
+ */
+import { primeCellId, type MmioDevice } from './mmio';
+import type { IrqLine } from './interrupts';
+
+const DR = 0x00;
+const RSR = 0x04;
+const FR = 0x18;
+const ILPR = 0x20;
+const IBRD = 0x24;
+const FBRD = 0x28;
+const LCR_H = 0x2c;
+const CR = 0x30;
+const IFLS = 0x34;
+const IMSC = 0x38;
+const RIS = 0x3c;
+const MIS = 0x40;
+const ICR = 0x44;
+const DMACR = 0x48;
+
+const FR_RXFE = 1 << 4;
+const FR_RXFF = 1 << 6;
+const FR_TXFE = 1 << 7;
+const INT_RX = 1 << 4;
+const INT_TX = 1 << 5;
+const LCR_FEN = 1 << 4;
+const FIFO_DEPTH = 16;
+
+const PL011_ID = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
+
+export class Pl011 implements MmioDevice {
+  readonly name = 'pl011';
+  readonly size = 0x1000;
+  private rx: number[] = [];
+  private lcr = 0;
+  private cr = 0x300;
+  private ibrd = 0;
+  private fbrd = 0;
+  private ifls = 0x12;
+  private imsc = 0;
+  private ris = 0;
+  private ilpr = 0;
+  private dmacr = 0;
+
+  constructor(
+    private readonly irq: IrqLine,
+    /** Where transmitted bytes go (the serial chardev's stream, or nowhere). */
+    private readonly transmit: (byte: number) => void,
+  ) {}
+
+  reset(): void {
+    this.rx = [];
+    this.lcr = 0;
+    this.cr = 0x300;
+    this.ibrd = this.fbrd = this.imsc = this.ris = this.ilpr = this.dmacr = 0;
+    this.ifls = 0x12;
+    this.update();
+  }
+
+  private get depth(): number {
+    return this.lcr & LCR_FEN ? FIFO_DEPTH : 1;
+  }
+
+  /** Called when the receive FIFO has emptied, so the chardev side can offer more input. */
+  onRxSpace: () => void = () => undefined;
+
+  /** Bytes arriving from the chardev: takes as many as the FIFO has room for, returns that count. */
+  receive(bytes: Uint8Array): number {
+    const taken = Math.min(bytes.length, this.depth - this.rx.length);
+    for (let i = 0; i < taken; i++) this.rx.push(bytes[i]!);
+    if (this.rx.length > 0) this.ris |= INT_RX;
+    this.update();
+    return taken;
+  }
+
+  private update(): void {
+    this.irq((this.ris & this.imsc) !== 0);
+  }
+
+  read(offset: number): number {
+    switch (offset) {
+      case DR: {
+        const byte = this.rx.shift() ?? 0;
+        if (this.rx.length === 0) {
+          this.ris &= ~INT_RX;
+          this.onRxSpace();
+        }
+        this.update();
+        return byte;
+      }
+      case RSR:
+        return 0;
+      case FR:
+        return FR_TXFE | (this.rx.length === 0 ? FR_RXFE : 0) | (this.rx.length >= this.depth ? FR_RXFF : 0);
+      case ILPR:
+        return this.ilpr;
+      case IBRD:
+        return this.ibrd;
+      case FBRD:
+        return this.fbrd;
+      case LCR_H:
+        return this.lcr;
+      case CR:
+        return this.cr;
+      case IFLS:
+        return this.ifls;
+      case IMSC:
+        return this.imsc;
+      case RIS:
+        return this.ris;
+      case MIS:
+        return this.ris & this.imsc;
+      case DMACR:
+        return this.dmacr;
+      default:
+        return primeCellId(offset, PL011_ID) ?? 0;
+    }
+  }
+
+  write(offset: number, _size: number, value: number): void {
+    switch (offset) {
+      case DR:
+        this.transmit(value & 0xff);
+        this.ris |= INT_TX;
+        break;
+      case RSR:
+        break;
+      case ILPR:
+        this.ilpr = value & 0xff;
+        break;
+      case IBRD:
+        this.ibrd = value & 0xffff;
+        break;
+      case FBRD:
+        this.fbrd = value & 0x3f;
+        break;
+      case LCR_H:
+        this.lcr = value & 0xff;
+        break;
+      case CR:
+        this.cr = value & 0xffff;
+        break;
+      case IFLS:
+        this.ifls = value & 0x3f;
+        break;
+      case IMSC:
+        this.imsc = value & 0x7ff;
+        break;
+      case ICR:
+        this.ris &= ~value;
+        break;
+      case DMACR:
+        this.dmacr = value & 7;
+        break;
+      default:
+        break;
+    }
+    this.update();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The device tree `virt` hands its guest, with the nodes (names, properties, phandles) QEMU's
+ * virt board generates for the devices tsemu models, in QEMU's order, so a kernel probes the same
+ * drivers on both. Nodes for devices tsemu lacks (flash, PCIe, virtio-mmio, fw-cfg, GPIO, PMU)
+ * are left out.
+ */
+import { randomBytes } from 'node:crypto';
+import { fdt, FdtNode } from '../fdt';
+import {
+  PHANDLE,
+  TIMER_PPI,
+  VIRT_GIC_CPU,
+  VIRT_GIC_DIST,
+  VIRT_RAM_BASE,
+  VIRT_RTC,
+  VIRT_RTC_SPI,
+  VIRT_UART,
+  VIRT_UART_SPI,
+} from './memory-map';
+
+const GIC_SPI = 0;
+const GIC_PPI = 1;
+const IRQ_TYPE_LEVEL_HIGH = 4;
+/** PPI flags: level-high, routed to CPU 0 (the CPU mask in bits 15:8). */
+const PPI_CPU0_LEVEL_HIGH = (1 << 8) | IRQ_TYPE_LEVEL_HIGH;
+const APB_CLOCK_HZ = 24_000_000;
+
+export interface VirtTreeOptions {
+  ramSize: number;
+  cpuCompatible: string;
+  bootargs?: string;
+  initrd?: { start: number; end: number };
+}
+
+const reg = (base: number, size: number): Uint8Array => fdt.cells(...fdt.u64(base), ...fdt.u64(size));
+const hex = (n: number): string => n.toString(16);
+
+export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
+  const root = new FdtNode('');
+  root
+    .prop('interrupt-parent', fdt.cells(PHANDLE.gic))
+    .prop('model', fdt.strings('linux,dummy-virt'))
+    .prop('#size-cells', fdt.cells(2))
+    .prop('#address-cells', fdt.cells(2))
+    .prop('compatible', fdt.strings('linux,dummy-virt'));
+
+  root
+    .child('psci')
+    .prop('migrate', fdt.cells(0xc4000005))
+    .prop('cpu_on', fdt.cells(0xc4000003))
+    .prop('cpu_off', fdt.cells(0x84000002))
+    .prop('cpu_suspend', fdt.cells(0xc4000001))
+    .prop('method', fdt.strings('hvc'))
+    .prop('compatible', fdt.strings('arm,psci-1.0', 'arm,psci-0.2', 'arm,psci'));
+
+  root
+    .child(`memory@${hex(VIRT_RAM_BASE)}`)
+    .prop('reg', reg(VIRT_RAM_BASE, o.ramSize))
+    .prop('device_type', fdt.strings('memory'));
+
+  const primecell = (
+    name: string,
+    at: { base: number; size: number },
+    spi: number,
+    compatible: string,
+    clockNames: string[],
+  ): void => {
+    root
+      .child(`${name}@${hex(at.base)}`)
+      .prop('clock-names', fdt.strings(...clockNames))
+      .prop('clocks', fdt.cells(...clockNames.map(() => PHANDLE.clock)))
+      .prop('interrupts', fdt.cells(GIC_SPI, spi, IRQ_TYPE_LEVEL_HIGH))
+      .prop('reg', reg(at.base, at.size))
+      .prop('compatible', fdt.strings(compatible, 'arm,primecell'));
+  };
+  primecell('pl031', VIRT_RTC, VIRT_RTC_SPI, 'arm,pl031', ['apb_pclk']);
+  primecell('pl011', VIRT_UART, VIRT_UART_SPI, 'arm,pl011', ['uartclk', 'apb_pclk']);
+
+  root
+    .child(`intc@${hex(VIRT_GIC_DIST.base)}`)
+    .prop('phandle', fdt.cells(PHANDLE.gic))
+    .prop(
+      'reg',
+      fdt.cells(
+        ...fdt.u64(VIRT_GIC_DIST.base),
+        ...fdt.u64(VIRT_GIC_DIST.size),
+        ...fdt.u64(VIRT_GIC_CPU.base),
+        ...fdt.u64(VIRT_GIC_CPU.size),
+      ),
+    )
+    .prop('compatible', fdt.strings('arm,cortex-a15-gic'))
+    .prop('ranges', fdt.empty())
+    .prop('#size-cells', fdt.cells(2))
+    .prop('#address-cells', fdt.cells(2))
+    .prop('interrupt-controller', fdt.empty())
+    .prop('#interrupt-cells', fdt.cells(3));
+
+  const cpus = root.child('cpus').prop('#size-cells', fdt.cells(0)).prop('#address-cells', fdt.cells(1));
+  cpus
+    .child('cpu-map')
+    .child('socket0')
+    .child('cluster0')
+    .child('core0')
+    .prop('cpu', fdt.cells(PHANDLE.cpu0));
+  cpus
+    .child('cpu@0')
+    .prop('phandle', fdt.cells(PHANDLE.cpu0))
+    .prop('reg', fdt.cells(0))
+    .prop('compatible', fdt.strings(o.cpuCompatible))
+    .prop('device_type', fdt.strings('cpu'));
+
+  const ppis = [TIMER_PPI.secure, TIMER_PPI.physical, TIMER_PPI.virtual, TIMER_PPI.hypervisor];
+  root
+    .child('timer')
+    .prop('interrupts', fdt.cells(...ppis.flatMap((ppi) => [GIC_PPI, ppi, PPI_CPU0_LEVEL_HIGH])))
+    .prop('always-on', fdt.empty())
+    .prop('compatible', fdt.strings('arm,armv8-timer', 'arm,armv7-timer'));
+
+  root
+    .child('apb-pclk')
+    .prop('phandle', fdt.cells(PHANDLE.clock))
+    .prop('clock-output-names', fdt.strings('clk24mhz'))
+    .prop('clock-frequency', fdt.cells(APB_CLOCK_HZ))
+    .prop('#clock-cells', fdt.cells(0))
+    .prop('compatible', fdt.strings('fixed-clock'));
+
+  const chosen = root.child('chosen');
+  if (o.initrd) {
+    chosen.prop('linux,initrd-end', fdt.cells(...fdt.u64(o.initrd.end)));
+    chosen.prop('linux,initrd-start', fdt.cells(...fdt.u64(o.initrd.start)));
+  }
+  if (o.bootargs !== undefined) chosen.prop('bootargs', fdt.strings(o.bootargs));
+  chosen
+    .prop('stdout-path', fdt.strings(`/pl011@${hex(VIRT_UART.base)}`))
+    .prop('rng-seed', new Uint8Array(randomBytes(32)))
+    .prop('kaslr-seed', new Uint8Array(randomBytes(8)));
+  return root;
+}

@@ -1,0 +1,24 @@
+/**
+ * The `virt` board's physical memory map and interrupt assignments (QEMU hw/arm/virt.c's
+ * base_memmap and a15irqmap facts): the devices tsemu models, at the addresses Linux and
+ * bare-metal programs written for QEMU expect.
+ */
+
+export const VIRT_GIC_DIST = { base: 0x08000000, size: 0x10000 };
+export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
+export const VIRT_UART = { base: 0x09000000, size: 0x1000 };
+export const VIRT_RTC = { base: 0x09010000, size: 0x1000 };
+export const VIRT_RAM_BASE = 0x40000000;
+/** RAM must end below the emulator's private area of the guest window. */
+export const VIRT_RAM_MAX = 0xfe000000 - VIRT_RAM_BASE;
+export const VIRT_RAM_DEFAULT = 128 * 2 ** 20;
+
+/** SPI numbers (the device tree's interrupt numbers; GIC ID = 32 + SPI). */
+export const VIRT_UART_SPI = 1;
+export const VIRT_RTC_SPI = 2;
+
+/** Generic timer PPIs (GIC ID = 16 + PPI): secure and non-secure physical, virtual, hypervisor. */
+export const TIMER_PPI = { secure: 13, physical: 14, virtual: 11, hypervisor: 10 };
+
+/** Phandles QEMU gives the clock, the CPU and the interrupt controller. */
+export const PHANDLE = { clock: 0x8000, cpu0: 0x8001, gic: 0x8002 };

@@ -1,0 +1,231 @@
+/**
+ * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, one
+ * EL1 CPU with its generic timer, a GICv2, a PL011 UART on serial port 0, a PL031 RTC, PSCI over
+ * HVC, and a device tree describing them (`-machine dumpdtb=FILE` writes it out and exits).
+ */
+import fs from 'node:fs';
+import { findCpuModel, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
+import { psciCall, type PsciPlatform } from '../../cpu/psci';
+import { SystemCpu } from '../../cpu/system-cpu';
+import {
+  GIC_PPI_BASE,
+  GIC_SPI_BASE,
+  Gicv2CpuInterface,
+  Gicv2Distributor,
+  Gicv2State,
+} from '../../devices/gicv2';
+import { MmioBus } from '../../devices/mmio';
+import { Pl011 } from '../../devices/pl011';
+import { Pl031 } from '../../devices/pl031';
+import { readFdt, writeFdt, FdtError } from '../fdt';
+import {
+  MachineError,
+  type CpuInfoFast,
+  type Machine,
+  type MachineClass,
+  type MachineHost,
+  type MachineOptions,
+} from '../machine';
+import { SerialFrontend } from '../serial-frontend';
+import { loadKernel, type BootImage } from './boot';
+import { virtDeviceTree } from './device-tree';
+import {
+  TIMER_PPI,
+  VIRT_GIC_CPU,
+  VIRT_GIC_DIST,
+  VIRT_RAM_BASE,
+  VIRT_RAM_DEFAULT,
+  VIRT_RAM_MAX,
+  VIRT_RTC,
+  VIRT_UART,
+  VIRT_UART_SPI,
+} from './memory-map';
+import { formatRegisters } from '../../cpu/info-registers';
+
+const DEFAULT_CPU = 'cortex-a57';
+
+function cpuModelOf(name: string | undefined): CpuModel {
+  const model = findCpuModel(name ?? DEFAULT_CPU);
+  if (!model)
+    throw new MachineError(
+      `unable to find CPU model '${name}' (supported: ${CPU_MODELS.map((m) => m.name).join(', ')})`,
+    );
+  return model;
+}
+
+function ramSizeOf(size: number | undefined): number {
+  const ramSize = size ?? VIRT_RAM_DEFAULT;
+  if (ramSize <= 0 || ramSize > VIRT_RAM_MAX || ramSize % 4096 !== 0) {
+    throw new MachineError(
+      `-m ${ramSize / 2 ** 20}M: RAM size must be a multiple of 4 KiB between 4 KiB and ${VIRT_RAM_MAX / 2 ** 20} MiB`,
+    );
+  }
+  return ramSize;
+}
+
+class VirtMachine implements Machine, PsciPlatform {
+  private readonly model: CpuModel;
+  private readonly ramSize: number;
+  private readonly cpu: SystemCpu;
+  private readonly bus = new MmioBus();
+  private readonly gic: Gicv2State;
+  private readonly uart: Pl011;
+  private serial?: SerialFrontend;
+  private host?: MachineHost;
+  private scheduled = false;
+  private wakeTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: MachineOptions) {
+    this.model = cpuModelOf(options.cpu);
+    this.ramSize = ramSizeOf(options.ramSize);
+    this.gic = new Gicv2State(() => this.kick());
+    this.cpu = new SystemCpu(this.model, {
+      bus: this.bus,
+      irqAsserted: () => this.irqAsserted(),
+      hypervisorCall: (cpu) => (psciCall(cpu, this), true),
+      secureMonitorCall: () => false,
+    });
+    this.uart = new Pl011(
+      (level) => this.gic.setLine(GIC_SPI_BASE + VIRT_UART_SPI, level),
+      (byte) => this.serial?.transmit(byte),
+    );
+    this.uart.onRxSpace = () => this.serial?.drain();
+    this.bus.map(VIRT_GIC_DIST.base, new Gicv2Distributor(this.gic));
+    this.bus.map(VIRT_GIC_CPU.base, new Gicv2CpuInterface(this.gic));
+    this.bus.map(VIRT_UART.base, this.uart);
+    this.bus.map(VIRT_RTC.base, new Pl031());
+    this.cpu.memory.setFlags(VIRT_RAM_BASE, this.ramSize, 0);
+    this.boot();
+  }
+
+  /** The timers' outputs onto their PPIs, then the GIC's IRQ signal. */
+  private irqAsserted(): boolean {
+    const timer = this.cpu.regs.timer;
+    this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output());
+    this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output());
+    return this.gic.irqAsserted();
+  }
+
+  /** Power-on: devices and CPU reset, the kernel (re)loaded, the device tree built and placed. */
+  private boot(): void {
+    for (const device of this.bus.devices) device.reset();
+    this.cpu.reset();
+    const ram = { base: VIRT_RAM_BASE, size: this.ramSize };
+    const image: BootImage | undefined =
+      this.options.kernel === undefined
+        ? undefined
+        : loadKernel(this.cpu.memory, ram, this.options.kernel, this.options.initrd);
+    const dtb = this.deviceTreeBlob(image);
+    const dumpTo = this.options.props.get('dumpdtb');
+    if (dumpTo !== undefined) {
+      fs.writeFileSync(dumpTo, dtb);
+      process.stderr.write(`tsemu-system: info: dtb dumped to ${dumpTo}. Exiting.\n`);
+      process.exit(0);
+    }
+    if (image?.dtbAddress !== undefined && image.dtbAddress + dtb.length <= VIRT_RAM_BASE + this.ramSize) {
+      this.cpu.memory.writeBytes(image.dtbAddress, dtb);
+      if (image.isLinux) this.cpu.setX(0, BigInt(image.dtbAddress));
+    }
+    this.cpu.regs.pc = BigInt(image?.entry ?? 0);
+  }
+
+  private deviceTreeBlob(image: BootImage | undefined): Buffer {
+    if (this.options.dtb !== undefined) {
+      try {
+        const blob = fs.readFileSync(this.options.dtb);
+        readFdt(blob);
+        return blob;
+      } catch (e) {
+        if (e instanceof FdtError) throw new MachineError(`-dtb ${this.options.dtb}: ${e.message}`);
+        throw new MachineError(`-dtb ${this.options.dtb}: ${(e as Error).message}`);
+      }
+    }
+    return writeFdt(
+      virtDeviceTree({
+        ramSize: this.ramSize,
+        cpuCompatible: this.model.compatible,
+        ...(this.options.append !== undefined && { bootargs: this.options.append }),
+        ...(image?.initrd && { initrd: image.initrd }),
+      }),
+    );
+  }
+
+  cpus(): CpuInfoFast[] {
+    return [
+      {
+        'cpu-index': 0,
+        'qom-path': '/machine/unattached/device[0]',
+        'thread-id': process.pid,
+        target: 'aarch64',
+        props: { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 },
+      },
+    ];
+  }
+
+  reset(): void {
+    this.boot();
+    this.kick();
+  }
+
+  registersText(): string {
+    return formatRegisters(this.cpu.regs);
+  }
+
+  start(host: MachineHost): void {
+    this.host = host;
+    const port = host.serialChardev(0);
+    if (port) {
+      this.serial = new SerialFrontend(this.uart, port.escapes, () => host.shutdown('host-ui'));
+      port.chardev.attachFrontend(this.serial);
+    }
+    host.onRunStateChange(() => this.kick());
+    this.kick();
+  }
+
+  /** Schedules the CPU to run (soon, on the event loop): after a wake-up, a device interrupt, cont. */
+  private kick(): void {
+    if (this.scheduled || !this.host) return;
+    this.scheduled = true;
+    clearTimeout(this.wakeTimer);
+    setImmediate(() => this.runSome());
+  }
+
+  private runSome(): void {
+    this.scheduled = false;
+    if (!this.host?.isRunning() || !this.cpu.powered) return;
+    if (this.cpu.runnable) {
+      this.cpu.runSlice();
+      this.serial?.flush();
+      this.kick();
+      return;
+    }
+    // Waiting for an interrupt: sleep until the timer fires; devices wake the CPU through kick().
+    const ms = this.cpu.msUntilTimer();
+    if (ms !== undefined) this.wakeTimer = setTimeout(() => this.kick(), Math.ceil(ms));
+  }
+
+  // PSCI
+  systemOff(): void {
+    this.cpu.powerOff();
+    this.host?.shutdown('guest-shutdown');
+  }
+  systemReset(): void {
+    this.host?.reset('guest-reset');
+  }
+  cpuOff(): void {
+    this.cpu.powerOff();
+  }
+  cpuSuspend(): void {
+    this.cpu.waitForInterrupt();
+  }
+}
+
+export const VIRT_MACHINE: MachineClass = {
+  name: 'virt',
+  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2, PL011, PL031, PSCI)',
+  isDefault: false,
+  cpuMax: 1,
+  hasSerial: true,
+  props: ['dumpdtb'],
+  create: (options) => new VirtMachine(options),
+};

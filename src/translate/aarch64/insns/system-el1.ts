@@ -1,0 +1,84 @@
+/**
+ * A64 instructions that only mean something above EL0 (ARM ARM C5.2 "System instructions" and C6
+ * ERET/HVC/SMC): MRS/MSR of EL1 system registers, MSR of the PSTATE fields DAIFSet/DAIFClr/SPSel,
+ * the SYS operations TLBI/AT/DC by set-way/IC IALLU, ERET, HVC, SMC, and WFI.
+ *
+ * The exception level is read at run time (CURRENT_EL), so one translation serves both levels:
+ * at EL0 each of these is UNDEFINED (WFI is a no-op, as Linux lets user code run it), and at EL1
+ * the instruction leaves the block with a Syscall trap at its own pc. The system-mode CPU
+ * (src/system/cpu/) then decodes the instruction word and carries it out, with the side effects
+ * (interrupt unmasking, timer programming, exception return) that generated code cannot perform.
+ * User-mode CPUs never run above EL0, so for them these rows add nothing.
+ *
+ * These rows come before the user-mode system rows: encodings user mode owns (EL0 registers,
+ * EL0 cache maintenance, hints) are declined and fall through to them.
+ */
+import { TrapKind } from '../../ir/ops';
+import type { A64Context, A64Handler } from '../context';
+import { cpuIdRegister, sysRegKey } from './cpu-id';
+import { CURRENT_EL } from './el1-state';
+
+/** Registers with op1 = 3 (the *_EL0 names) that are not plain user state: system mode owns them. */
+const SYSTEM_OWNED_EL0_REGS = new Set([
+  sysRegKey(3, 3, 4, 2, 1), // DAIF
+  sysRegKey(3, 3, 14, 0, 1), // CNTPCT_EL0
+  sysRegKey(3, 3, 14, 2, 0), // CNTP_TVAL_EL0
+  sysRegKey(3, 3, 14, 2, 1), // CNTP_CTL_EL0
+  sysRegKey(3, 3, 14, 2, 2), // CNTP_CVAL_EL0
+  sysRegKey(3, 3, 14, 3, 0), // CNTV_TVAL_EL0
+  sysRegKey(3, 3, 14, 3, 1), // CNTV_CTL_EL0
+  sysRegKey(3, 3, 14, 3, 2), // CNTV_CVAL_EL0
+]);
+
+/**
+ * Emits: at EL0, `atEl0` (which must end the instruction's effect without ending the block: the
+ * block continues at pc + 4); above EL0, a Syscall trap for the system CPU.
+ */
+function privileged(ctx: A64Context, atEl0: (ctx: A64Context) => void): true {
+  const b = ctx.b;
+  const el1 = b.label();
+  b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
+  atEl0(ctx);
+  b.exit(b.i64(ctx.pc + 4));
+  b.place(el1);
+  ctx.successors.push(ctx.pc + 4);
+  ctx.trap(TrapKind.Syscall);
+  return true;
+}
+
+/** The instruction is UNDEFINED at EL0. */
+const el0Undefined = (ctx: A64Context): void => {
+  ctx.b.trap(TrapKind.Undefined);
+};
+
+const el1Only: A64Handler = (ctx) => privileged(ctx, el0Undefined);
+
+const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
+
+/** MRS/MSR: ID registers keep their user-visible value at EL0; EL0 registers stay with user mode. */
+const sysReg =
+  (read: boolean): A64Handler =>
+  (ctx, f) => {
+    const key = keyOf(f);
+    const userId = read ? cpuIdRegister(key) : undefined;
+    if (userId !== undefined) return privileged(ctx, (c) => c.setReg(f.rt, c.b.i64(userId)));
+    if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
+    return el1Only(ctx, f);
+  };
+
+/** SYS operations with op1 = 3 (DC ZVA/CVAC/CVAU/CIVAC, IC IVAU) are user mode's; the rest are EL1's. */
+const sys: A64Handler = (ctx, f) => (f.op1 === 3 ? false : el1Only(ctx, f));
+
+const wfi: A64Handler = (ctx) => privileged(ctx, () => undefined);
+
+export const SYSTEM_EL1_ROWS = [
+  // WFI is HINT #3: the row keeps the hint class's name.
+  ['1101010100 0 00 011 0010 0000 011 11111', 'hint', wfi],
+  ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', el1Only],
+  ['1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', 'SYS', sys],
+  ['1101010100 1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MRS', sysReg(true)],
+  ['1101010100 0 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MSR (register)', sysReg(false)],
+  ['11010110100 11111 000000 11111 00000', 'ERET', el1Only],
+  ['11010100 000 imm:16 000 10', 'HVC', el1Only],
+  ['11010100 000 imm:16 000 11', 'SMC', el1Only],
+] as const;

@@ -1,0 +1,45 @@
+/* Interrupt-driven serial input: the PL011 receive interrupt (SPI 1 = INTID 33) through the GIC wakes the CPU from WFI; received bytes are echoed in upper case until 'q'. */
+#include "virt.h"
+
+#define GICD 0x08000000UL
+#define GICC 0x08010000UL
+#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
+#define UART_INTID 33
+#define UART_IMSC (*(volatile uint32_t *)(UART_BASE + 0x38))
+#define UART_FR_RXFE (1u << 4)
+
+static volatile int done;
+static volatile int interrupts;
+
+void on_exception(uint64_t kind, struct frame *f) {
+  if (kind != 0x11) {
+    field("unexpected exception", kind);
+    field("elr", f->elr);
+    system_off();
+  }
+  uint32_t iar = REG(GICC, 0x0c);
+  if ((iar & 0x3ff) == UART_INTID) interrupts++;
+  while (!(UART_FR & UART_FR_RXFE)) {
+    char c = (char)(UART_DR & 0xff);
+    if (c == 'q') done = 1;
+    if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+    putc_(c);
+  }
+  REG(GICC, 0x10) = iar;
+}
+
+int main(void) {
+  puts_("type; q ends\n");
+  REG(GICD, 0x000) = 1;
+  REG(GICD, 0x104) = 1u << (UART_INTID - 32);          /* GICD_ISENABLER1 */
+  *(volatile uint8_t *)(GICD + 0x400 + UART_INTID) = 0x80;
+  *(volatile uint8_t *)(GICD + 0x800 + UART_INTID) = 1;  /* target CPU 0 */
+  REG(GICC, 0x004) = 0xf0;
+  REG(GICC, 0x000) = 1;
+  UART_IMSC = 1u << 4;                                   /* receive interrupt */
+  __asm__ volatile("msr daifclr, #2" ::: "memory");
+  while (!done) __asm__ volatile("wfi");
+  puts_("\nreceive interrupts seen: ");
+  puts_(interrupts > 0 ? "yes\n" : "no\n");
+  system_off();
+}

@@ -1,0 +1,68 @@
+/* What the bare-metal test programs share: PL011 output, system register access, PSCI. */
+#include <stdint.h>
+
+#define UART_BASE 0x09000000UL
+#define UART_DR (*(volatile uint32_t *)(UART_BASE + 0x00))
+#define UART_FR (*(volatile uint32_t *)(UART_BASE + 0x18))
+#define UART_FR_TXFF (1u << 5)
+
+#define READ_SYSREG(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
+#define WRITE_SYSREG(name, v) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+
+static inline void putc_(char c) {
+  while (UART_FR & UART_FR_TXFF) {
+  }
+  UART_DR = (uint32_t)(unsigned char)c;
+}
+
+static inline void puts_(const char *s) {
+  while (*s) putc_(*s++);
+}
+
+static inline void puthex(uint64_t v) {
+  puts_("0x");
+  int started = 0;
+  for (int shift = 60; shift >= 0; shift -= 4) {
+    unsigned d = (v >> shift) & 15;
+    if (d || started || shift == 0) {
+      putc_("0123456789abcdef"[d]);
+      started = 1;
+    }
+  }
+}
+
+static inline void field(const char *name, uint64_t v) {
+  puts_(name);
+  puts_("=");
+  puthex(v);
+  puts_("\n");
+}
+
+/* A PSCI call through HVC, the conduit virt's device tree names. */
+static inline uint64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3) {
+  register uint64_t x0 __asm__("x0") = fn;
+  register uint64_t x1 __asm__("x1") = a1;
+  register uint64_t x2 __asm__("x2") = a2;
+  register uint64_t x3 __asm__("x3") = a3;
+  __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
+  return x0;
+}
+
+#define PSCI_VERSION 0x84000000UL
+#define PSCI_CPU_ON 0xc4000003UL
+#define PSCI_AFFINITY_INFO 0xc4000004UL
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006UL
+#define PSCI_SYSTEM_OFF 0x84000008UL
+
+static inline void __attribute__((noreturn)) system_off(void) {
+  psci(PSCI_SYSTEM_OFF, 0, 0, 0);
+  for (;;) {
+  }
+}
+
+/* The frame start.S builds: x0..x30, then ELR and SPSR. */
+struct frame {
+  uint64_t x[31];
+  uint64_t elr;
+  uint64_t spsr;
+};

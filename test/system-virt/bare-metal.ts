@@ -1,0 +1,68 @@
+/**
+ * The bare-metal programs of test/guest/system/ and how the virt tests run them: built once with
+ * the AArch64 cross compiler (rebuilt when a source is newer), then run under tsemu-system-aarch64
+ * and under qemu-system-aarch64, the oracle, with the same arguments.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { runProcess, type RunResult } from '../lib/run-process';
+import { REPO_ROOT } from '../lib/targets';
+
+const SOURCES = path.join(REPO_ROOT, 'test', 'guest', 'system');
+const BUILD = path.join(REPO_ROOT, 'test', 'guest', 'build', 'system');
+const COMMON = ['start.S', 'virt.h', 'link.ld'];
+const CC = 'aarch64-linux-gnu-gcc';
+const CFLAGS = [
+  '-nostdlib',
+  '-ffreestanding',
+  '-O2',
+  '-mgeneral-regs-only',
+  '-static',
+  '-Wl,--build-id=none',
+  '-Wl,--no-warn-rwx-segments',
+];
+
+export const TSEMU_SYSTEM = path.join(REPO_ROOT, 'bin', 'tsemu-system-aarch64');
+export const QEMU_SYSTEM = 'qemu-system-aarch64';
+export const VIRT_ARGS = ['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nographic'];
+
+/** Builds test/guest/system/NAME.c (with the shared start-up code); returns the ELF's path. */
+export function bareMetalProgram(name: string): string {
+  mkdirSync(BUILD, { recursive: true });
+  const output = path.join(BUILD, `${name}.elf`);
+  const inputs = [`${name}.c`, ...COMMON].map((f) => path.join(SOURCES, f));
+  const built = existsSync(output) ? statSync(output).mtimeMs : 0;
+  if (inputs.some((f) => statSync(f).mtimeMs > built)) {
+    execFileSync(CC, [
+      ...CFLAGS,
+      '-T',
+      path.join(SOURCES, 'link.ld'),
+      '-o',
+      output,
+      path.join(SOURCES, 'start.S'),
+      path.join(SOURCES, `${name}.c`),
+    ]);
+  }
+  return output;
+}
+
+const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+
+export function runTsemu(args: readonly string[], input?: string): Promise<RunResult> {
+  return runProcess(TSEMU_SYSTEM, {
+    args,
+    env: ENV,
+    timeoutMs: 30_000,
+    ...(input !== undefined && { input }),
+  });
+}
+
+export function runQemu(args: readonly string[], input?: string): Promise<RunResult> {
+  return runProcess(QEMU_SYSTEM, {
+    args,
+    env: ENV,
+    timeoutMs: 30_000,
+    ...(input !== undefined && { input }),
+  });
+}
