@@ -51,6 +51,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'int_ops', sources: ['ppc64/int_ops.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'sigill', sources: ['ppc64/sigill.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'sigframe', sources: ['ppc64/sigframe.c'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'atomics', sources: ['ppc64/atomics.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
 ];
 
 /** The programs built for `target`. */

@@ -453,7 +453,10 @@ class Lowering {
   private atomic(insn: Insn): void {
     const addr = insn.args[0]!;
     const { size } = insn.mem!;
-    if (this.env.endian === 'big' && size > 1) throw new Error('big-endian atomics are not supported yet');
+    // Big-endian guests: operands and result are byte-swapped around the little-endian atomic,
+    // which is exact for compare-and-swap and the bitwise read-modify-writes, not for add.
+    const swap = this.env.endian === 'big' && size > 1;
+    if (swap && insn.rmw === 'add') throw new Error('big-endian atomic add is not supported');
     const a32 = this.getScratch('i32');
     const flags = this.getScratch('i32');
     // Atomics are aligned (checked below), so they never cross a page: own bits only.
@@ -473,10 +476,14 @@ class Lowering {
     this.c.byte(0x0b);
     this.alignmentCheck(addr, a32, size);
     this.c.byte(0x20).u32(a32);
-    for (const arg of insn.args.slice(1)) this.get(arg);
+    for (const arg of insn.args.slice(1)) {
+      this.get(arg);
+      if (swap) this.emitBswap(insn.type, size);
+    }
     const group = insn.op === 'cmpxchg' ? ATOMIC_RMW_BASE.cmpxchg : ATOMIC_RMW_BASE[insn.rmw!];
     this.c.byte(0xfe).u32(group + atomicVariant(insn.type, size));
     this.c.u32(LOG2[size]!).u32(0);
+    if (swap) this.emitBswap(insn.type, size);
     this.setDst(insn);
     this.releaseScratch('i32', a32);
   }

@@ -5,9 +5,9 @@
  * The reservation is CPU state, as in QEMU: larx records the address, size and value loaded; stcx.
  * succeeds only if the address and size match and memory still holds the recorded value. CR0 =
  * 0b00 || success || XER.SO; the reservation is cleared either way. Misaligned addresses raise
- * SIGBUS. The check and the store are separate accesses, not one compare-and-swap: the WebAssembly
- * backend has no big-endian cmpxchg yet, and guests run one thread; with threads this must become
- * a cmpxchg (see docs/ppc64.md).
+ * SIGBUS. The value check and the store are one compare-and-swap, so a store by another thread
+ * between larx and stcx. makes it fail (unless it wrote the same value back: the ABA case, which
+ * QEMU accepts too).
  */
 import type { Temp } from '../../ir/block';
 import { TrapKind } from '../../ir/ops';
@@ -65,9 +65,8 @@ const stcx =
     ctx.guarded(
       reserved(ctx, ea, bytes),
       () => {
-        const unchanged = b.compare('eq', b.load('i64', ea, bytes), b.get(RESV_VAL, 'i64'));
-        ctx.guarded(unchanged, () => b.store(ea, ctx.r(f.rs), bytes));
-        conclude(ctx, unchanged);
+        const expected = b.get(RESV_VAL, 'i64');
+        conclude(ctx, b.compare('eq', b.cmpxchg(ea, expected, ctx.r(f.rs), bytes), expected));
       },
       () => conclude(ctx, b.i32(0)),
     );
