@@ -2,7 +2,8 @@
  * The 32-bit ARM Linux user-mode target (EABI): `svc 0` with the number in r7, arguments in
  * r0..r6, the result in r0; the ARM private syscalls set_tls (TPIDRURO) and cacheflush
  * (discards translations of the range), which need the CPU state and so live here; and the kuser
- * helpers page (arm-kuser.ts).
+ * helpers page (arm-kuser.ts). sigreturn and rt_sigreturn both replace the whole register state,
+ * so both are handed to the CPU loop as rt_sigreturn.
  */
 import type { LinuxAbi, SyscallEntry } from '../syscalls/abi';
 import { armAbi } from '../syscalls/abi/arm';
@@ -13,6 +14,9 @@ import { STATE_PC } from '../translate/frontend';
 import { mapKuserHelpers } from './arm-kuser';
 import type { UserTarget } from './target';
 
+const SIGRETURN = armAbi.syscallNumbers['sigreturn']!;
+const RT_SIGRETURN = armAbi.syscallNumbers['rt_sigreturn']!;
+
 export const armTarget: UserTarget = {
   name: 'arm',
   frontend: armFrontend,
@@ -22,7 +26,11 @@ export const armTarget: UserTarget = {
     state.setBigUint64(base + STATE_PC, BigInt(entry), true);
     state.setUint32(base + reg(13), sp, true);
   },
-  syscallNumber: (state, base) => state.getUint32(base + reg(7), true),
+  syscallNumber: (state, base) => {
+    const nr = state.getUint32(base + reg(7), true);
+    // Both sigreturns go to the CPU loop's rt_sigreturn path; the frame (signals/arm-frame.ts) tells them apart by r7.
+    return nr === SIGRETURN ? RT_SIGRETURN : nr;
+  },
   syscallArgs: (state, base) => [0, 1, 2, 3, 4, 5, 6].map((i) => state.getUint32(base + reg(i), true)),
   setSyscallResult: (state, base, result) => state.setUint32(base + reg(0), Number(BigInt.asUintN(32, BigInt(result))), true),
   // `svc` is 4 bytes in ARM state and 2 in Thumb state (bit 0 of the pc).

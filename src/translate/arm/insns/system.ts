@@ -44,11 +44,14 @@ export function coprocessorMove(ctx: ArmContext, f: Record<string, number>): boo
   return true;
 }
 
-/** MRS Rd, APSR: N Z C V Q in bits 31..27, GE in bits 19..16. */
+/** CPSR.M of User mode, which MRS reads along with the APSR fields (the execution state bits read as zero). */
+const MODE_USR = 0x10;
+
+/** MRS Rd, APSR: N Z C V Q in bits 31..27, GE in bits 19..16, the mode in bits 4..0. */
 export function readApsr(ctx: ArmContext, rd: number): void {
   const b = ctx.b;
   const at = (offset: number, bit: number): Temp => b.shl(b.get(offset, 'i32'), b.i32(bit));
-  const flags = [at(NF, 31), at(ZF, 30), at(CF, 29), at(VF, 28), at(QF, 27), at(GE, 16)];
+  const flags = [at(NF, 31), at(ZF, 30), at(CF, 29), at(VF, 28), at(QF, 27), at(GE, 16), b.i32(MODE_USR)];
   ctx.setR(rd, flags.reduce((acc, t) => b.or(acc, t)));
 }
 
