@@ -43,6 +43,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'threads', sources: ['common/threads.c'], cflags: ['-pthread'] },
   { name: 'fork_wait', sources: ['common/fork_wait.c'] },
   { name: 'sockets', sources: ['common/sockets.c'] },
+  { name: 'procfs', sources: ['common/procfs.c'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },

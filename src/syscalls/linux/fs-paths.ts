@@ -1,7 +1,8 @@
 /**
  * Calls that name files by path: openat, readlinkat, access checks, creating, removing, renaming
  * and linking, permissions, ownership, times, truncate, the working directory. Every path goes
- * through the -L rule (paths.ts); AT_* flags and AT_FDCWD have the same values on every Linux ABI
+ * through the -L rule (paths.ts), and the /proc files that describe the process are generated for the
+ * guest (proc-files.ts); AT_* flags and AT_FDCWD have the same values on every Linux ABI
  * and pass through.
  */
 import type { GuestProcess } from '../../user/process';
@@ -12,6 +13,7 @@ import { fdCall, hostDirFd, newGuestFd, translateFdArgs } from './fd-table';
 import { E, guestRange, writeGuestBytes } from './guest-access';
 import { HOST, hostSyscall } from './host';
 import { hostOpenPathArg, hostPathArg, hostStringArg, isProcSelfExe, readGuestPath } from './paths';
+import { openContent, procFileContent } from './proc-files';
 
 /**
  * A call whose arguments at `paths` are paths and at `dirFds` directory descriptors (each path's
@@ -31,6 +33,10 @@ function pathCall(name: string, paths: readonly number[], dirFds: readonly numbe
 }
 
 function openat(proc: GuestProcess, [dirfd, pathAddr, flags, mode]: SyscallArgs): number {
+  const guestPath = readGuestPath(proc, pathAddr!);
+  if (typeof guestPath === 'number') return guestPath;
+  const generated = procFileContent(proc, guestPath);
+  if (generated) return newGuestFd(proc, openContent(generated, (int(flags) & proc.abi.openFlags.O_CLOEXEC) !== 0, guestPath.toString('latin1')));
   const dir = hostDirFd(proc, int(dirfd));
   if (dir === undefined) return -E.EBADF;
   const path = hostOpenPathArg(proc, pathAddr!);

@@ -1,0 +1,40 @@
+/**
+ * /proc/cpuinfo as each guest's Linux prints it (arch/arm64/kernel/cpuinfo.c, arch/arm/kernel/setup.c,
+ * arch/powerpc/kernel/setup-common.c), for the CPU tsemu emulates: the identification registers
+ * its frontends report (AArch64 MIDR_EL1: Cortex-A57 r1p0; ARM: Cortex-A15 r2p1) and the features
+ * its auxv advertises (src/loader/targets.ts AT_HWCAP), by the kernel's hwcap names. Keyed by the
+ * ABI's uname machine; a machine without an entry sees the host's file.
+ */
+
+/** The file for `cpus` processors. */
+export type CpuinfoText = (cpus: number) => string;
+
+const repeat = (cpus: number, block: (n: number) => string): string => Array.from({ length: cpus }, (_, n) => block(n)).join('');
+
+const aarch64: CpuinfoText = (cpus) =>
+  repeat(
+    cpus,
+    (n) =>
+      `processor\t: ${n}\nBogoMIPS\t: 100.00\nFeatures\t: fp asimd crc32 atomics cpuid\nCPU implementer\t: 0x41\n` +
+      `CPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd07\nCPU revision\t: 0\n\n`,
+  );
+
+const arm: CpuinfoText = (cpus) =>
+  repeat(
+    cpus,
+    (n) =>
+      `processor\t: ${n}\nmodel name\t: ARMv7 Processor rev 1 (v7l)\nBogoMIPS\t: 100.00\n` +
+      `Features\t: half thumb fastmult vfp edsp vfpv3 tls idiva idivt vfpd32\nCPU implementer\t: 0x41\n` +
+      `CPU architecture: 7\nCPU variant\t: 0x2\nCPU part\t: 0xc0f\nCPU revision\t: 1\n\n`,
+  ) + 'Hardware\t: Generic DT based system\nRevision\t: 0000\nSerial\t\t: 0000000000000000\n';
+
+const ppc64: CpuinfoText = (cpus) =>
+  repeat(cpus, (n) => `processor\t: ${n}\ncpu\t\t: POWER8 (architected)\nclock\t\t: 1000.000000MHz\nrevision\t: 2.0 (pvr 004d 0200)\n\n`) +
+  'timebase\t: 512000000\nplatform\t: pSeries\nmodel\t\t: IBM pSeries (emulated by tsemu)\nmachine\t\t: CHRP IBM pSeries (emulated by tsemu)\nMMU\t\t: Hash\n';
+
+export const CPUINFO_BY_MACHINE: Readonly<Record<string, CpuinfoText>> = {
+  aarch64,
+  armv7l: arm,
+  ppc64,
+  ppc64le: ppc64,
+};
