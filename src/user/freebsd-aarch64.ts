@@ -9,11 +9,14 @@ import { LOADER_TARGETS, type LoaderTarget } from '../loader';
 import { CF, xreg } from '../translate/aarch64/state';
 import { freebsdAarch64Abi } from '../syscalls/freebsd/abi';
 import { FREEBSD_SYSCALL_NUMBERS } from '../syscalls/freebsd/numbers';
+import { takeSwitchOrigin } from '../syscalls/freebsd/threads';
+import { STATE_PC } from '../translate/frontend';
 import { aarch64Target } from './aarch64';
 import { freebsdAuxv } from './freebsd-auxv';
 import { readSigned64, writeSigned64, type UserTarget } from './target';
 
 const MAX_ERRNO = 4095;
+const SVC_LENGTH = 4;
 const INDIRECT = new Set([FREEBSD_SYSCALL_NUMBERS['syscall'], FREEBSD_SYSCALL_NUMBERS['__syscall']]);
 
 /** Whether x8 asks for an indirect call (the number is then in x0). */
@@ -37,7 +40,11 @@ export const freebsdAarch64Target: UserTarget = {
     writeSigned64(state, base + xreg(0), failed ? -result : result);
     state.setInt32(base + CF, failed ? 1 : 0, true);
   },
-  syscallLength: () => 4,
+  // After a green-thread switch (syscalls/freebsd/threads.ts), step from the entering thread's pc to past the resumed thread's svc.
+  syscallLength: (state, base) => {
+    const origin = takeSwitchOrigin(base);
+    return origin === undefined ? SVC_LENGTH : Number(state.getBigUint64(base + STATE_PC, true) - origin) + SVC_LENGTH;
+  },
 };
 
 export const FREEBSD_AARCH64_LOADER_TARGET: LoaderTarget = {

@@ -151,8 +151,7 @@ describe('FreeBSD _umtx_op and threads', () => {
     expect([v['wake'], v['wake_shared'], v['bad_op']]).toEqual(['0', '0', '-22']);
   });
 
-  // thr_new needs guest threads, which tsemu's user mode does not have yet (the lead is adding them).
-  it.fails('creates a thread with thr_new that wakes the main thread through _umtx_op', async () => {
+  it('creates a thread with thr_new that wakes the main thread through _umtx_op', async () => {
     const r = await tsemu('thread');
     const v = values(r.stdout);
     expect(v['thr_new']).toBe('0');

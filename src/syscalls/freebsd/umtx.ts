@@ -1,10 +1,11 @@
 /**
- * _umtx_op: FreeBSD's futex. The wait and wake operations map onto the host's futex on the guest
- * word itself (guest memory is host memory), so they work between threads as Linux futexes do:
+ * _umtx_op: FreeBSD's futex. With one thread, the wait and wake operations map onto the host's
+ * futex on the guest word itself (guest memory is host memory); once thr_new has made more, they
+ * block and wake green threads (threads.ts).
  * WAIT compares a long, WAIT_UINT(_PRIVATE) an unsigned int, and sleeps until woken or until the
  * optional timeout (a timespec, or a struct _umtx_time with UMTX_ABSTIME and a clock). FreeBSD
  * reports a changed value or a wake-up as success, a timeout as ETIMEDOUT. Robust-list
- * registration is accepted (there is only one thread to die). The kernel-assisted mutex,
+ * registration is accepted (threads never die holding locks here). The kernel-assisted mutex,
  * condition-variable, rwlock and semaphore operations are not implemented: EINVAL, logged under -d unimp.
  */
 import type { GuestProcess } from '../../user/process';
@@ -13,6 +14,7 @@ import { E, guestRange } from '../linux/guest-access';
 import { hostArena, hostSyscall } from '../linux/host';
 import type { SyscallArgs } from '../types';
 import { FREEBSD_CLOCKS } from './flags';
+import { blockCurrent, monotonicNs, multithreaded, wakeWaiters } from './threads';
 
 const UMTX_OP_WAIT = 2;
 const UMTX_OP_WAKE = 3;
@@ -33,10 +35,12 @@ const FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 const LINUX_CLOCK_REALTIME = 0;
 const INT_MAX = 0x7fffffff;
+const NS_PER_S = 1_000_000_000n;
+const NS_PER_MS = 1_000_000n;
 
 interface Timeout {
-  /** Host address of the timespec. */
-  host: number;
+  sec: bigint;
+  nsec: bigint;
   absolute: boolean;
   realtime: boolean;
 }
@@ -47,21 +51,39 @@ function readTimeout(proc: GuestProcess, size: number, addr: number): Timeout | 
   const extended = size > TIMESPEC_SIZE;
   if (guestRange(proc, addr, extended ? TIMESPEC_SIZE + 8 : TIMESPEC_SIZE, false) === undefined) return 'fault';
   const view = proc.memory.view;
-  const at = hostArena.alloc(TIMESPEC_SIZE);
-  hostArena.view.setBigInt64(at, view.getBigInt64(addr, true), true);
-  hostArena.view.setBigInt64(at + 8, view.getBigInt64(addr + 8, true), true);
   const flags = extended ? view.getUint32(addr + TIMESPEC_SIZE, true) : 0;
   const clock = extended ? (FREEBSD_CLOCKS.get(view.getUint32(addr + TIMESPEC_SIZE + 4, true)) ?? LINUX_CLOCK_REALTIME) : LINUX_CLOCK_REALTIME;
-  return { host: hostArena.address(at), absolute: (flags & UMTX_ABSTIME) !== 0, realtime: clock === LINUX_CLOCK_REALTIME };
+  return {
+    sec: view.getBigInt64(addr, true),
+    nsec: view.getBigInt64(addr + 8, true),
+    absolute: (flags & UMTX_ABSTIME) !== 0,
+    realtime: clock === LINUX_CLOCK_REALTIME,
+  };
 }
 
-/** Sleeps while the 32-bit word at `addr` holds `expected`; FreeBSD's results (0, ETIMEDOUT, EINTR). */
-function waitOn(proc: GuestProcess, addr: number, expected: number, timeout: Timeout | undefined): number {
+/** Sleeps on the host while the 32-bit word at `addr` holds `expected`; FreeBSD's results (0, ETIMEDOUT, EINTR). */
+function hostWait(proc: GuestProcess, addr: number, expected: number, timeout: Timeout | undefined): number {
   const word = proc.memory.hostAddress(addr);
+  let ts = 0;
+  if (timeout) {
+    const at = hostArena.alloc(TIMESPEC_SIZE);
+    hostArena.view.setBigInt64(at, timeout.sec, true);
+    hostArena.view.setBigInt64(at + 8, timeout.nsec, true);
+    ts = hostArena.address(at);
+  }
   const r = timeout?.absolute
-    ? hostSyscall('futex', word, FUTEX_WAIT_BITSET | (timeout.realtime ? FUTEX_CLOCK_REALTIME : 0), expected, timeout.host, 0, FUTEX_BITSET_MATCH_ANY)
-    : hostSyscall('futex', word, FUTEX_WAIT, expected, timeout?.host ?? 0, 0, 0);
+    ? hostSyscall('futex', word, FUTEX_WAIT_BITSET | (timeout.realtime ? FUTEX_CLOCK_REALTIME : 0), expected, ts, 0, FUTEX_BITSET_MATCH_ANY)
+    : hostSyscall('futex', word, FUTEX_WAIT, expected, ts, 0, 0);
   return r === -E.EAGAIN ? 0 : Math.min(r, 0);
+}
+
+/** The wait's deadline on the monotonic clock (an absolute realtime one is moved over by the clocks' current offset). */
+function deadline(timeout: Timeout | undefined): bigint | undefined {
+  if (!timeout) return undefined;
+  const ns = timeout.sec * NS_PER_S + timeout.nsec;
+  if (!timeout.absolute) return monotonicNs() + ns;
+  if (!timeout.realtime) return ns;
+  return ns - BigInt(Date.now()) * NS_PER_MS + monotonicNs();
 }
 
 function wait(proc: GuestProcess, [obj, , val, uaddr1, uaddr2]: SyscallArgs, wide: boolean): number {
@@ -73,12 +95,17 @@ function wait(proc: GuestProcess, [obj, , val, uaddr1, uaddr2]: SyscallArgs, wid
   const current = wide ? view.getBigUint64(obj!, true) : BigInt(view.getUint32(obj!, true));
   const expected = wide ? BigInt.asUintN(64, BigInt(val!)) : BigInt(val! >>> 0);
   if (current !== expected) return 0;
+  if (multithreaded(proc)) return blockCurrent(proc, { addr: obj!, deadline: deadline(timeout), timeoutResult: -E.ETIMEDOUT });
   // A long's low half holds its changes (a woken waiter re-checks the whole value), so the futex watches that.
-  return waitOn(proc, obj!, Number(expected & 0xffffffffn), timeout);
+  return hostWait(proc, obj!, Number(expected & 0xffffffffn), timeout);
 }
 
 function wake(proc: GuestProcess, addr: number, count: number): number {
   if (guestRange(proc, addr, 4, false) === undefined) return -E.EFAULT;
+  if (multithreaded(proc)) {
+    wakeWaiters(proc, addr, count);
+    return 0;
+  }
   const r = hostSyscall('futex', proc.memory.hostAddress(addr), FUTEX_WAKE, Math.min(count, INT_MAX) >>> 0, 0, 0, 0);
   return Math.min(r, 0);
 }
