@@ -26,6 +26,7 @@ import {
   PageFlags,
 } from '../../memory/layout';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
+import { planAccessGroups, type GroupedAccess } from './access-groups';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
 
@@ -78,6 +79,10 @@ class Lowering {
   private next = -1;
   private current = 0;
   private block: IRBlock;
+  /** The current block's accesses that share a span check (access-groups.ts). */
+  private groupedAccesses = new Map<Insn, GroupedAccess>();
+  /** Local holding each group's span check result (1: every member may access directly). */
+  private groupOk: number[] = [];
 
   constructor(
     private readonly blocks: readonly IRBlock[],
@@ -125,6 +130,8 @@ class Lowering {
       this.block = block;
       this.constPcs = constMaps[k]!;
       this.tempLocal = block.temps.map((t) => this.body.local(t.type));
+      this.groupedAccesses = planAccessGroups(block);
+      this.groupOk = [];
       this.openLabelBlocks();
       for (const insn of block.insns) this.insn(insn);
       if (this.openLabels.length > 0) throw new Error('labels left open at block end');
@@ -297,6 +304,49 @@ class Lowering {
     }
   }
 
+  /**
+   * Emits an access's own check (`check`, which sets local `a32` and, when `yieldsSlow`, leaves
+   * "take the slow path" on the stack), unless the access belongs to a group whose span check
+   * passed; then only `a32 = wrap(addr)` (and 0). The group's first access computes the check.
+   */
+  private unlessGroupChecked(insn: Insn, addr: Temp, a32: number, yieldsSlow: boolean, check: () => void): void {
+    const grouped = this.groupedAccesses.get(insn);
+    if (!grouped) {
+      check();
+      return;
+    }
+    if (grouped.leader) this.groupOk[grouped.group] = this.spanCheck(addr, grouped);
+    this.c.byte(0x20).u32(this.groupOk[grouped.group]!);
+    this.c.byte(0x04).byte(yieldsSlow ? 0x7f : 0x40);
+    this.get(addr);
+    this.c.byte(0xa7).byte(0x21).u32(a32);
+    if (yieldsSlow) this.c.byte(0x41).s32(0);
+    this.c.byte(0x05);
+    check();
+    this.c.byte(0x0b);
+  }
+
+  /**
+   * The span check of a group, at its first access: the span [S, S + length) with S = addr + delta
+   * lies inside the window and its page's flags (own bits and, for a span that may cross, the
+   * derived next-page bits) allow every kind of access of the group. Returns the local holding it.
+   */
+  private spanCheck(addr: Temp, grouped: GroupedAccess): number {
+    const ok = this.body.local('i32');
+    const start = this.getScratch('i64');
+    this.get(addr);
+    this.i64const(grouped.delta);
+    this.c.byte(0x7c).byte(0x22).u32(start); // start = addr + delta
+    this.i64const(BigInt(2 ** 32 - grouped.length));
+    this.c.byte(0x58); // i64.le_u: the span ends inside the window
+    this.c.byte(0x20).u32(start).byte(0xa7).byte(0x41).s32(PAGE_SHIFT).byte(0x76);
+    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE); // flags of the span's first page
+    this.c.byte(0x41).s32(grouped.denyMask).byte(0x71).byte(0x45); // none of the group's deny bits
+    this.c.byte(0x71).byte(0x21).u32(ok);
+    this.releaseScratch('i64', start);
+    return ok;
+  }
+
   /** The fault exit: record the faulting address and instruction, return MemoryFault. */
   private faultPath(addr: Temp): void {
     this.c.byte(0x20).u32(STATE_PARAM);
@@ -322,21 +372,23 @@ class Lowering {
     const addr = insn.args[0]!;
     const { size, signed } = insn.mem!;
     const a32 = this.getScratch('i32');
-    const flags = this.getScratch('i32');
-    this.addressCheck(addr, a32, flags, DENY_READ, PageFlags.NextDenyRead, size);
-    this.c.byte(0x04).byte(0x40);
-    this.preciseCheck(addr, a32, flags, DENY_READ, size);
-    this.c.byte(0x04).byte(0x40);
-    this.c.byte(0x20).u32(STATE_PARAM);
-    this.get(addr);
-    this.c.byte(0x41).s32(size);
-    this.c.byte(0x10).u32(this.env.loadCheckFunc);
-    this.c.byte(0x04).byte(0x40);
-    this.faultPath(addr);
-    this.c.byte(0x0b);
-    this.c.byte(0x0b);
-    this.c.byte(0x0b);
-    this.releaseScratch('i32', flags);
+    this.unlessGroupChecked(insn, addr, a32, false, () => {
+      const flags = this.getScratch('i32');
+      this.addressCheck(addr, a32, flags, DENY_READ, PageFlags.NextDenyRead, size);
+      this.c.byte(0x04).byte(0x40);
+      this.preciseCheck(addr, a32, flags, DENY_READ, size);
+      this.c.byte(0x04).byte(0x40);
+      this.c.byte(0x20).u32(STATE_PARAM);
+      this.get(addr);
+      this.c.byte(0x41).s32(size);
+      this.c.byte(0x10).u32(this.env.loadCheckFunc);
+      this.c.byte(0x04).byte(0x40);
+      this.faultPath(addr);
+      this.c.byte(0x0b);
+      this.c.byte(0x0b);
+      this.c.byte(0x0b);
+      this.releaseScratch('i32', flags);
+    });
     this.c.byte(0x20).u32(a32);
     if (this.env.endian === 'big' && size > 1) {
       this.loadBigEndian(insn.type, size, signed);
@@ -379,13 +431,15 @@ class Lowering {
     const [addr, value] = insn.args as [Temp, Temp];
     const { size } = insn.mem!;
     const a32 = this.getScratch('i32');
-    const flags = this.getScratch('i32');
     // Computes "take the slow path": maybe denied, and then precisely denied or crossing.
-    this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
-    this.c.byte(0x04).byte(0x7f);
-    this.preciseCheck(addr, a32, flags, DENY_WRITE, size);
-    this.c.byte(0x05).byte(0x41).s32(0).byte(0x0b);
-    this.releaseScratch('i32', flags);
+    this.unlessGroupChecked(insn, addr, a32, true, () => {
+      const flags = this.getScratch('i32');
+      this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
+      this.c.byte(0x04).byte(0x7f);
+      this.preciseCheck(addr, a32, flags, DENY_WRITE, size);
+      this.c.byte(0x05).byte(0x41).s32(0).byte(0x0b);
+      this.releaseScratch('i32', flags);
+    });
     this.c.byte(0x04).byte(0x40);
     // Slow path: the engine decides (code invalidation, or a fault).
     this.c.byte(0x20).u32(STATE_PARAM);
