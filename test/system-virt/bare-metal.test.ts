@@ -2,14 +2,14 @@
  * Bare-metal programs on `-M virt`, each compared with qemu-system-aarch64 running the same ELF with
  * the same arguments: UART output, CPU identity and PSCI answers (hello), synchronous exceptions and
  * their return, EL0 and back (exceptions), the virtual timer's interrupt through the GIC with WFI
- * (timer), and the UART's receive interrupt waking WFI (echo). Each ends with PSCI SYSTEM_OFF,
+ * (timer), the UART's receive interrupt waking WFI (echo), and SYSTEM_RESET (reset). Each ends with PSCI SYSTEM_OFF,
  * which must end both emulators with status 0.
  */
 import { describe, expect, it } from 'vitest';
 import { VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
 
-async function compare(name: string, input?: string): Promise<void> {
-  const args = [...VIRT_ARGS, '-kernel', bareMetalProgram(name)];
+async function compare(name: string, input?: string, extra: string[] = []): Promise<void> {
+  const args = [...VIRT_ARGS, ...extra, '-kernel', bareMetalProgram(name)];
   const [ours, theirs] = await Promise.all([runTsemu(args, input), runQemu(args, input)]);
   expect(theirs.status, `qemu-system-aarch64: ${theirs.stderr}`).toBe(0);
   expect(ours.stderr).toBe('');
@@ -19,12 +19,16 @@ async function compare(name: string, input?: string): Promise<void> {
 
 describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 does', () => {
   it('prints on the PL011, reads its ID registers, answers PSCI and powers off', () => compare('hello'));
+  it('identifies itself as the -cpu cortex-a72 asked for', () =>
+    compare('hello', undefined, ['-cpu', 'cortex-a72']));
   it('takes SVC, undefined instruction, BRK, data aborts and EL0 SVC exceptions and returns from them', () =>
     compare('exceptions'));
   it('delivers the virtual timer interrupt through the GICv2 to a CPU waiting in WFI', () =>
     compare('timer'));
   it('wakes from WFI on the PL011 receive interrupt and echoes serial input', () =>
     compare('echo', 'hello world\nabc q'));
+  it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>
+    compare('reset'));
   it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {
     const args = [...VIRT_ARGS, '-kernel', bareMetalProgram('echo')];
     // Before the program reads anything, so neither emulator echoes.

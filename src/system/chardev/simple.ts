@@ -17,6 +17,8 @@ class StdioStream implements CharStream {
   start(handlers: StreamHandlers): void {
     process.stdin.on('data', (chunk: Buffer) => handlers.data(chunk, []));
     process.stdin.on('error', () => undefined);
+    // A reader that went away (EPIPE) loses the output, as with QEMU; the emulator goes on.
+    process.stdout.on('error', () => undefined);
     process.stdin.resume();
   }
 

@@ -1,6 +1,6 @@
 /**
  * What `-cpu` names: the identification registers an EL1 guest reads. Values are the Cortex-A57's
- * as QEMU reports them, with the feature fields cut down to what tsemu implements (FP, Advanced
+ * (and A72's) as QEMU reports them, with the feature fields cut down to what tsemu implements (FP, Advanced
  * SIMD, CRC32 and the LSE atomics at EL0 and EL1, AArch64 only, no EL2/EL3, no crypto).
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
@@ -30,7 +30,14 @@ const CORTEX_A57: CpuModel = {
   ]),
 };
 
-export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A57];
+/** The Cortex-A72 differs in its MIDR (r0p3) only, as far as the implemented features go. */
+const CORTEX_A72: CpuModel = {
+  name: 'cortex-a72',
+  compatible: 'arm,cortex-a72',
+  idRegisters: new Map([...CORTEX_A57.idRegisters, [sysRegKey(3, 0, 0, 0, 0), 0x410fd083n]]),
+};
+
+export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A57, CORTEX_A72];
 
 export function findCpuModel(name: string): CpuModel | undefined {
   return CPU_MODELS.find((m) => m.name === name);

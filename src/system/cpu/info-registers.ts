@@ -8,10 +8,10 @@ import type { CpuRegisters } from './registers';
 
 const hex = (v: bigint | number, width: number): string => v.toString(16).padStart(width, '0');
 
-export function formatRegisters(cpu: CpuRegisters): string {
+export function formatRegisters(cpu: CpuRegisters, index: number): string {
   const view = cpu.view;
   const u64 = (offset: number): bigint => view.getBigUint64(cpu.base + offset, true);
-  let out = ` PC=${hex(cpu.pc, 16)} `;
+  let out = `\nCPU#${index}\n PC=${hex(cpu.pc, 16)} `;
   for (let i = 0; i < 31; i++)
     out += `X${String(i).padStart(2, '0')}=${hex(u64(xreg(i)), 16)}${(i + 2) % 3 ? ' ' : '\n'}`;
   out += ` SP=${hex(u64(SP), 16)}\n`;

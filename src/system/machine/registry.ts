@@ -11,5 +11,8 @@ export function findMachine(name: string): MachineClass | undefined {
 
 /** The text of `-M help`. */
 export function machineHelp(): string {
-  return ['Supported machines are:', ...MACHINES.map((m) => `${m.name.padEnd(20)} ${m.description}${m.isDefault ? ' (default)' : ''}`)].join('\n');
+  return [
+    'Supported machines are:',
+    ...MACHINES.map((m) => `${m.name.padEnd(20)} ${m.description}${m.isDefault ? ' (default)' : ''}`),
+  ].join('\n');
 }

@@ -168,7 +168,7 @@ class VirtMachine implements Machine, PsciPlatform {
   }
 
   registersText(): string {
-    return formatRegisters(this.cpu.regs);
+    return formatRegisters(this.cpu.regs, 0);
   }
 
   start(host: MachineHost): void {
@@ -210,6 +210,8 @@ class VirtMachine implements Machine, PsciPlatform {
     this.host?.shutdown('guest-shutdown');
   }
   systemReset(): void {
+    // Nothing more runs until the reset has happened (on the main loop, after this slice).
+    this.cpu.powerOff();
     this.host?.reset('guest-reset');
   }
   cpuOff(): void {

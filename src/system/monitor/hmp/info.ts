@@ -27,6 +27,7 @@ export const INFO_COMMANDS: InfoCommand[] = [
         .join(''),
   },
   { name: 'version', help: 'show the version of QEMU', run: () => `${versionText()}\n` },
+  { name: 'registers', help: 'show the cpu registers', run: ({ emulator }) => emulator.machine.registersText?.() ?? '' },
   {
     name: 'cpus',
     help: 'show infos for each CPU',

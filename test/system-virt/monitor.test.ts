@@ -1,0 +1,113 @@
+/**
+ * The monitor acting on a running `-M virt` machine, through the management application's flow
+ * (a listening socket handed over as descriptor 3, QMP on it): stop halts the guest (its timer
+ * output pauses), query-status reports it, `info registers` through human-monitor-command shows
+ * the same state qemu-system-aarch64 shows for the same program stopped at the same WFI, cont
+ * resumes the guest, quit ends it with status 0.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { native } from '../../src/native';
+import { QmpClient, killAll, listenUnixFd, tempDir, withTimeout, type Message } from '../system/harness';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
+
+afterEach(killAll);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Running {
+  client: QmpClient;
+  stdout: () => string;
+  exited: Promise<number | null>;
+  kill: () => void;
+}
+
+/** Starts `binary` with QMP on a socket passed as descriptor 3 and connects to it. */
+async function startWithQmp(binary: string, args: string[]): Promise<Running> {
+  const sock = path.join(tempDir(), 'qmp.sock');
+  const fd = listenUnixFd(sock);
+  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
+  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  native().closeFd(fd);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  child.stderr!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const client = await QmpClient.connect(sock);
+  await client.handshake();
+  return { client, stdout: () => out, exited, kill: () => child.kill('SIGKILL') };
+}
+
+const hmp = async (client: QmpClient, command: string): Promise<string> =>
+  ((await client.execute('human-monitor-command', { 'command-line': command }))['return'] as string).replace(
+    /\r\n/g,
+    '\n',
+  );
+
+const status = async (client: QmpClient): Promise<Message> =>
+  (await client.execute('query-status'))['return'] as Message;
+
+describe('QMP on a running -M virt machine', () => {
+  it('stop pauses the guest, cont resumes it, quit ends it', async () => {
+    const emu = await startWithQmp(TSEMU_SYSTEM, [
+      '-M',
+      'virt',
+      '-m',
+      '128M',
+      '-nographic',
+      '-kernel',
+      bareMetalProgram('ticker'),
+    ]);
+    const { client } = emu;
+    await sleep(300);
+    expect(emu.stdout().length).toBeGreaterThan(3);
+    expect(await status(client)).toEqual({ status: 'running', singlestep: false, running: true });
+    await client.execute('stop');
+    await client.event('STOP');
+    expect((await status(client))['status']).toBe('paused');
+    const atStop = emu.stdout().length;
+    await sleep(300);
+    expect(emu.stdout().length).toBe(atStop);
+    expect(await hmp(client, 'info registers')).toMatch(
+      /^\nCPU#0\n PC=00000000400[0-9a-f]{5} X00=.*\nPSTATE=[0-9a-f]{8} [-NZCV]{4} EL1h /s,
+    );
+    await client.execute('cont');
+    await client.event('RESUME');
+    await sleep(300);
+    expect(emu.stdout().length).toBeGreaterThan(atStop);
+    await client.execute('quit');
+    expect(await withTimeout(emu.exited, 10_000, 'exit')).toBe(0);
+  });
+
+  it('info registers of a guest stopped in WFI reads as qemu-system-aarch64 shows it', async () => {
+    const args = [
+      '-M',
+      'virt',
+      '-cpu',
+      'cortex-a57',
+      '-m',
+      '128M',
+      '-display',
+      'none',
+      '-kernel',
+      bareMetalProgram('echo'),
+    ];
+    const [ours, theirs] = await Promise.all([
+      startWithQmp(TSEMU_SYSTEM, args),
+      startWithQmp(QEMU_SYSTEM, args),
+    ]);
+    try {
+      await sleep(500);
+      const texts: string[] = [];
+      for (const { client } of [ours, theirs]) {
+        await client.execute('stop');
+        texts.push(await hmp(client, 'info registers'));
+      }
+      expect(texts[0]).toBe(texts[1]);
+    } finally {
+      ours.kill();
+      theirs.kill();
+    }
+  });
+});
