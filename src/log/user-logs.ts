@@ -11,7 +11,7 @@ import { GDB_TARGETS } from '../gdbstub/targets';
 import type { AddressFilter } from './address-filter';
 import { dumpRegisters } from './cpu-dump';
 import { listInstructions } from './disasm';
-import { dumpModule } from './module-dump';
+import { moduleText } from './wasm-text';
 
 export interface UserLogContext {
   readonly items: ReadonlySet<string>;
@@ -36,7 +36,7 @@ export function engineLogHooks(ctx: UserLogContext): LogHooks {
       if (items.has('op')) log(`OP:\n${formatBlock(block)}\n`);
     };
   }
-  if (items.has('out_asm')) hooks.onModule = (bytes) => log(dumpModule(bytes));
+  if (items.has('out_asm')) hooks.onModule = (bytes) => log(moduleText(bytes));
   const desc = GDB_TARGETS[ctx.frontend];
   const cpu = items.has('cpu') && desc !== undefined;
   if (items.has('exec') || cpu) {

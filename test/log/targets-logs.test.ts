@@ -5,7 +5,6 @@
  * each named by the frontend's decode table, followed by the block's IR and a compiled module; the
  * -d stats summary at exit counts the blocks and modules the log shows.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { buildGuestPrograms } from '../guest/build';
 import { runProcess } from '../lib/run-process';
 import { guestProgram, tsemuBinary, type GuestTarget } from '../lib/targets';
 import { PPC64, PPC64LE } from '../ppc64/targets';
+import { objdumpMain } from './objdump';
 
 interface Case {
   readonly title: string;
@@ -25,44 +25,22 @@ interface Case {
   readonly mainSymbol: string;
   /** Mnemonics that may end a block (the block's last instruction). */
   readonly branch: RegExp;
-  /** objdump's encoding column as tsemu prints it. */
-  readonly encoding: (objdump: string) => string;
 }
 
-const ppcWord = (littleEndian: boolean) => (bytes: string): string => {
-  const list = bytes.trim().split(/\s+/);
-  return (littleEndian ? list.reverse() : list).join('');
-};
-const asIs = (text: string): string => text.trim();
 const ARM_BRANCH = /^(b|bl|blx|bx|cbn?z|tb[bh]|pop|ldm|it|svc)/;
 const PPC_BRANCH = /^(b|sc)/;
 
 const CASES: readonly Case[] = [
-  { title: 'ppc64', target: PPC64, binary: tsemuBinary(PPC64), mainSymbol: '.main', branch: PPC_BRANCH, encoding: ppcWord(false) },
-  { title: 'ppc64le', target: PPC64LE, binary: tsemuBinary(PPC64LE), mainSymbol: 'main', branch: PPC_BRANCH, encoding: ppcWord(true) },
+  { title: 'ppc64', target: PPC64, binary: tsemuBinary(PPC64), mainSymbol: '.main', branch: PPC_BRANCH },
+  { title: 'ppc64le', target: PPC64LE, binary: tsemuBinary(PPC64LE), mainSymbol: 'main', branch: PPC_BRANCH },
   ...ARM_BUILDS.slice(0, 2).map((b) => ({
     title: `arm ${b.title}`,
     target: b.target,
     binary: tsemuBinary(ARM),
     mainSymbol: 'main',
     branch: ARM_BRANCH,
-    encoding: asIs,
   })),
 ];
-
-/** main's instructions as objdump lists them: address, encoding column, mnemonic. */
-function objdumpMain(c: Case, program: string): { addr: number; encoding: string; mnemonic: string }[] {
-  const objdump = c.target.cc.replace(/gcc$/, 'objdump');
-  const text = execFileSync(objdump, ['-d', `--disassemble=${c.mainSymbol}`, program], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return [...text.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)/gm)].map((m) => ({
-    addr: parseInt(m[1]!, 16),
-    encoding: c.encoding(m[2]!),
-    mnemonic: m[3]!,
-  }));
-}
 
 describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
   const program = guestProgram(c.target, 'hello');
@@ -76,7 +54,7 @@ describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Hello, world!');
     const log = fs.readFileSync(logFile, 'utf8');
-    const main = objdumpMain(c, program);
+    const main = objdumpMain(c.target, program, c.mainSymbol);
     expect(main.length).toBeGreaterThan(2);
     const firstBranch = main.findIndex((i) => c.branch.test(i.mnemonic));
     const block = firstBranch < 0 ? main : main.slice(0, firstBranch + 1);
