@@ -11,6 +11,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct } from './guest-access';
 import { fdCall, fdTable, hostFd } from './fd-table';
 import { hostStructArray, hostSyscall } from './host';
+import { lseek } from './dirents';
 
 const IOV_MAX = 1024;
 
@@ -108,7 +109,7 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   writev: syscall('dxd', vectored('writev', false)),
   preadv: syscall('dxddd', vectored('preadv', true)),
   pwritev: syscall('dxddd', vectored('pwritev', false)),
-  lseek: syscall('ddd', fdCall('lseek')),
+  lseek: syscall('ddd', lseek),
   close: syscall('d', close),
   close_range: syscall('ddh', closeRange),
   fsync: syscall('d', fdCall('fsync')),

@@ -1,15 +1,15 @@
 /**
  * File status: fstat and newfstatat (the guest's struct stat differs from the host's, so it is
- * converted), statx, statfs/fstatfs, utimensat, and getdents64 (records are the same on every
- * little-endian ABI, so the host fills the guest buffer in place).
+ * converted), statx, statfs/fstatfs, utimensat, and the directory reads of dirents.ts.
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { hostDirFd, hostFd } from './fd-table';
-import { E, guestRange, withHostStruct, withHostStructs } from './guest-access';
+import { E, withHostStruct, withHostStructs } from './guest-access';
 import { hostSyscall } from './host';
 import { hostPathArg } from './paths';
+import { getdents, getdents64 } from './dirents';
 
 /** Host path argument, where a guest NULL stays NULL (utimensat on a descriptor). */
 function optionalPath(proc: GuestProcess, addr: number): number {
@@ -58,15 +58,6 @@ function utimensat(proc: GuestProcess, [dirfd, pathAddr, times, flags]: SyscallA
   return withHostStructs(proc, 'timespec', times!, 2, 'in', (t) => hostSyscall('utimensat', dir, path, t, int(flags)));
 }
 
-function getdents64(proc: GuestProcess, [fd, buf, count]: SyscallArgs): number {
-  if (!proc.memory.littleEndian) throw new Error('getdents64 for big-endian guests needs record conversion');
-  const h = hostFd(proc, int(fd));
-  if (h < 0) return h;
-  const host = guestRange(proc, buf!, int(count), true);
-  if (host === undefined) return -E.EFAULT;
-  return hostSyscall('getdents64', h, host, int(count));
-}
-
 export const FS_STAT_SYSCALLS: SyscallGroup = {
   fstat: syscall('dx', fstat),
   newfstatat: syscall('dsxh', newfstatat),
@@ -75,4 +66,5 @@ export const FS_STAT_SYSCALLS: SyscallGroup = {
   fstatfs: syscall('dx', fstatfs),
   utimensat: syscall('dsxd', utimensat),
   getdents64: syscall('dxd', getdents64),
+  getdents: syscall('dxd', getdents),
 };
