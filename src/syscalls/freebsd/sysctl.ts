@@ -2,7 +2,7 @@
  * sysctl: the read-only nodes FreeBSD programs (libc start-up, Go's runtime) query, answered with
  * this host's facts (CPU count, memory, host name) and the FreeBSD release tsemu presents. Nodes
  * are found by MIB (__sysctl), by name (__sysctlbyname), or translated name -> MIB through
- * sysctl's own {0, 3} node (sysctlnametomib). Reads follow the kernel's rules: NULL oldp asks for
+ * sysctl's own {0, 3} node (sysctlnametomib); unknown ones are ENOENT, named under -d unimp. Reads follow the kernel's rules: NULL oldp asks for
  * the size; a short buffer gets what fits and ENOMEM; writing any node is EPERM.
  */
 import crypto from 'node:crypto';
@@ -70,6 +70,8 @@ const NODES: readonly SysctlNode[] = [
   { name: 'hw.pagesizes', mib: [6, 0x100], value: () => Buffer.concat([long(PAGE_SIZE), long(0), long(0)]) },
   { name: 'vm.overcommit', mib: [2, 0x100], value: () => int32(0) },
   { name: 'kern.smp.cpus', mib: [1, 0x100, 1], value: () => int32(os.availableParallelism()) },
+  // MAXCPU of FreeBSD's arm64 kernel: the size of a cpuset (Go sizes its cpuset_getaffinity mask by it).
+  { name: 'kern.smp.maxcpus', mib: [1, 0x100, 2], value: () => int32(256) },
 ];
 
 const sameMib = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -97,8 +99,20 @@ function copyOut(proc: GuestProcess, value: Buffer, oldp: number, oldlenp: numbe
   return n < value.length ? -E.ENOMEM : 0;
 }
 
-function readNode(proc: GuestProcess, node: SysctlNode | undefined, oldp: number, oldlenp: number, newp: number): number {
-  if (!node) return -E.ENOENT;
+const reported = new WeakMap<GuestProcess, Set<string>>();
+
+/** Names a node tsemu lacks once per process under -d unimp, as unknown syscalls are. */
+function reportUnknown(proc: GuestProcess, what: string): number {
+  const seen = reported.get(proc) ?? new Set<string>();
+  reported.set(proc, seen);
+  if (proc.options.logItems.has('unimp') && !seen.has(what)) {
+    seen.add(what);
+    proc.options.log(`Unsupported sysctl: ${what}`);
+  }
+  return -E.ENOENT;
+}
+
+function readNode(proc: GuestProcess, node: SysctlNode, oldp: number, oldlenp: number, newp: number): number {
   if (newp !== 0) return -E.EPERM;
   const wanted = oldp !== 0 && oldlenp !== 0 ? (readSize(proc, oldlenp) ?? 0) : ARANDOM_MAX;
   return copyOut(proc, node.value(proc, wanted), oldp, oldlenp);
@@ -110,7 +124,7 @@ function nameToMib(proc: GuestProcess, oldp: number, oldlenp: number, newp: numb
   const name = readName(proc, newp, newlen);
   if (name === undefined) return -E.EFAULT;
   const node = NODES.find((n) => n.name === name);
-  if (!node) return -E.ENOENT;
+  if (!node) return reportUnknown(proc, name);
   const mib = Buffer.alloc(node.mib.length * 4);
   node.mib.forEach((v, i) => mib.writeInt32LE(v, i * 4));
   return copyOut(proc, mib, oldp, oldlenp);
@@ -122,7 +136,8 @@ function sysctl(proc: GuestProcess, [nameAddr, namelen, oldp, oldlenp, newp, new
   if (guestRange(proc, nameAddr!, count * 4, false) === undefined) return -E.EFAULT;
   const mib = Array.from({ length: count }, (_, i) => proc.memory.view.getInt32(nameAddr! + i * 4, true));
   if (sameMib(mib, NAME2OID)) return nameToMib(proc, oldp!, oldlenp!, newp!, newlen!);
-  return readNode(proc, NODES.find((n) => sameMib(n.mib, mib)), oldp!, oldlenp!, newp!);
+  const node = NODES.find((n) => sameMib(n.mib, mib));
+  return node ? readNode(proc, node, oldp!, oldlenp!, newp!) : reportUnknown(proc, `{${mib.join(',')}}`);
 }
 
 /** A name of `length` bytes (a NUL ends it early), as both name lookups take it. */
@@ -134,7 +149,8 @@ function readName(proc: GuestProcess, addr: number, length: number): string | un
 function sysctlbyname(proc: GuestProcess, [nameAddr, namelen, oldp, oldlenp, newp]: SyscallArgs): number {
   const name = readName(proc, nameAddr!, int(namelen));
   if (name === undefined) return -E.EFAULT;
-  return readNode(proc, NODES.find((n) => n.name === name), oldp!, oldlenp!, newp!);
+  const node = NODES.find((n) => n.name === name);
+  return node ? readNode(proc, node, oldp!, oldlenp!, newp!) : reportUnknown(proc, name);
 }
 
 export const SYSCTL_SYSCALLS: SyscallGroup = {
