@@ -2,7 +2,8 @@
  * Bare-metal programs on `-M virt`, each compared with qemu-system-aarch64 running the same ELF with
  * the same arguments: UART output, CPU identity and PSCI answers (hello), synchronous exceptions and
  * their return, EL0 and back (exceptions), the virtual timer's interrupt through the GIC with WFI
- * (timer), the UART's receive interrupt waking WFI (echo), and SYSTEM_RESET (reset). Each ends with PSCI SYSTEM_OFF,
+ * (timer), the UART's receive interrupt waking WFI (echo), SYSTEM_RESET (reset), and stage-1
+ * translation with page-table faults (mmu). Each ends with PSCI SYSTEM_OFF,
  * which must end both emulators with status 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
     compare('timer'));
   it('wakes from WFI on the PL011 receive interrupt and echoes serial input', () =>
     compare('echo', 'hello world\nabc q'));
+  it('turns the MMU on over identity page tables and takes translation, access flag and permission faults', () =>
+    compare('mmu'));
   it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>
     compare('reset'));
   it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {

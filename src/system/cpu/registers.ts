@@ -39,6 +39,8 @@ export class CpuRegisters {
   readonly pstate: Pstate;
   sys = new El1SysRegs();
   readonly timer = new GenericTimer();
+  /** Called after a write to a register that changes address translation (SCTLR, TTBR0, TCR). */
+  onTranslationChange: () => void = () => undefined;
 
   constructor(
     readonly view: DataView,

@@ -27,16 +27,26 @@ const plain = (name: string, field: PlainName): SysRegDef => ({
   },
 });
 
+/** Plain storage whose writes change address translation. */
+const translation = (name: string, field: PlainName): SysRegDef => ({
+  name,
+  read: (cpu) => cpu.sys[field],
+  write: (cpu, v) => {
+    cpu.sys[field] = v;
+    cpu.onTranslationChange();
+  },
+});
+
 /** A register that reads as zero and ignores writes (debug and OS lock registers Linux pokes). */
 const ignored = (name: string): SysRegDef => ({ name, read: () => 0n, write: () => undefined });
 
 const TABLE: readonly (readonly [number, SysRegDef])[] = [
-  [sysRegKey(3, 0, 1, 0, 0), plain('SCTLR_EL1', 'sctlrEl1')],
+  [sysRegKey(3, 0, 1, 0, 0), translation('SCTLR_EL1', 'sctlrEl1')],
   [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
   [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
-  [sysRegKey(3, 0, 2, 0, 0), plain('TTBR0_EL1', 'ttbr0El1')],
+  [sysRegKey(3, 0, 2, 0, 0), translation('TTBR0_EL1', 'ttbr0El1')],
   [sysRegKey(3, 0, 2, 0, 1), plain('TTBR1_EL1', 'ttbr1El1')],
-  [sysRegKey(3, 0, 2, 0, 2), plain('TCR_EL1', 'tcrEl1')],
+  [sysRegKey(3, 0, 2, 0, 2), translation('TCR_EL1', 'tcrEl1')],
   [sysRegKey(3, 0, 4, 0, 0), plain('SPSR_EL1', 'spsrEl1')],
   [sysRegKey(3, 0, 4, 0, 1), plain('ELR_EL1', 'elrEl1')],
   [

@@ -9,7 +9,7 @@
  * device raises an interrupt.
  */
 import { GuestMemory } from '../../memory/guest-memory';
-import { STATE_BASE, STATE_SIZE } from '../../memory/layout';
+import { PAGE_FLAGS_BASE, PAGE_SHIFT, PageFlags, STATE_BASE, STATE_SIZE } from '../../memory/layout';
 import { aarch64Frontend } from '../../translate/aarch64/frontend';
 import { SP, xreg } from '../../translate/aarch64/state';
 import { Engine } from '../../translate/engine/engine';
@@ -19,7 +19,9 @@ import type { MmioBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
 import { decodeMmioAccess } from './mmio-access';
+import { IdentityMap, type RamRange } from './identity-map';
 import { DAIF_I } from './pstate';
+import { Stage1Unsupported, faultStatusCode } from './stage1';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
 
@@ -34,6 +36,7 @@ const ISS_WNR = 1 << 6;
 /** What the CPU needs from its board. */
 export interface CpuBoard {
   bus: MmioBus;
+  ram: RamRange;
   /** The interrupt controller's IRQ signal to this CPU, after updating the timer's lines. */
   irqAsserted(): boolean;
   /** The machine-specific handling of HVC and SMC (PSCI) and of powering the CPU off. */
@@ -50,12 +53,15 @@ export class SystemCpu {
   private status: RunStatus = 'running';
   private sliceEnd = 0;
   private readonly services: SystemServices;
+  private readonly mmu: IdentityMap;
 
   constructor(
     model: CpuModel,
     private readonly board: CpuBoard,
   ) {
     this.regs = new CpuRegisters(this.memory.view, STATE_BASE, model);
+    this.mmu = new IdentityMap(this.memory, this.regs, board.ram);
+    this.regs.onTranslationChange = () => this.translationChanged();
     this.engine = new Engine(aarch64Frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
       pollInterrupt: () => this.irqPending() || performance.now() >= this.sliceEnd,
@@ -65,6 +71,7 @@ export class SystemCpu {
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
       invalidateAllCode: () => this.engine.flushAll(),
+      invalidateTlb: () => this.translationChanged(),
     };
   }
 
@@ -72,6 +79,8 @@ export class SystemCpu {
   reset(): void {
     this.memory.u8.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
     this.regs.reset();
+    this.memory.setFlags(this.board.ram.base, this.board.ram.size, 0);
+    this.mmu.apply();
     this.engine.flushAll();
     this.status = 'running';
   }
@@ -108,10 +117,22 @@ export class SystemCpu {
   /** Runs for one slice, or until the CPU waits or turns off. */
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
-    while (this.runnable && performance.now() < this.sliceEnd) {
-      if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
-      this.handle(this.engine.run(STATE_BASE));
+    try {
+      while (this.runnable && performance.now() < this.sliceEnd) {
+        if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
+        this.handle(this.engine.run(STATE_BASE));
+      }
+    } catch (e) {
+      if (!(e instanceof Stage1Unsupported)) throw e;
+      // The guest cannot go on meaningfully: say why and halt the CPU (the monitor still answers).
+      process.stderr.write(`tsemu-system: CPU halted at pc=0x${this.regs.pc.toString(16)}: ${e.message}\n`);
+      this.powerOff();
     }
+  }
+
+  /** The page tables or the registers governing them changed: recompute RAM's page flags. */
+  private translationChanged(): void {
+    if (this.mmu.apply()) this.engine.flushAll();
   }
 
   /** An IRQ is signalled and PSTATE.I does not mask it. */
@@ -164,20 +185,56 @@ export class SystemCpu {
     takeException(this.regs, { kind: 'sync', ec: ExceptionClass.Unknown, returnAddress: this.regs.pc });
   }
 
-  /** A load or store that missed RAM: a device register, or an abort. Also failed instruction fetches. */
+  /** Whether the page flags let the engine fetch instructions at `pc`. */
+  private executable(pc: bigint): boolean {
+    if (pc >= 2n ** 32n) return false;
+    const deny = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
+    return (this.memory.u8[PAGE_FLAGS_BASE + Number(pc >> BigInt(PAGE_SHIFT))]! & deny) === 0;
+  }
+
+  /** An instruction fetch that failed: a translation or permission fault with the MMU on, else an external abort. */
+  private instructionAbort(pc: bigint): void {
+    let fsc = FSC_EXTERNAL_ABORT;
+    if (this.mmu.enabled) {
+      const t = this.mmu.walk(pc);
+      if (!t.ok) fsc = faultStatusCode(t.fault, t.level);
+      else if (t.privilegedExecuteNever) fsc = faultStatusCode('permission', t.level);
+    }
+    const ec =
+      this.regs.pstate.el === 0 ? ExceptionClass.InstructionAbortLower : ExceptionClass.InstructionAbortSame;
+    takeException(this.regs, { kind: 'sync', ec, iss: fsc, far: pc, returnAddress: pc });
+  }
+
+  /**
+   * A load or store the window's page flags refused: with the MMU on, a translation, access flag
+   * or permission fault; otherwise a device register, or an external abort. Also failed fetches.
+   */
   private memoryFault(pc: bigint, address: bigint): void {
     const insn = this.fetch(pc);
-    if (insn === undefined) {
-      const ec =
-        this.regs.pstate.el === 0
-          ? ExceptionClass.InstructionAbortLower
-          : ExceptionClass.InstructionAbortSame;
-      takeException(this.regs, { kind: 'sync', ec, iss: FSC_EXTERNAL_ABORT, far: pc, returnAddress: pc });
+    if (insn === undefined || (address === pc && !this.executable(pc))) {
+      this.instructionAbort(pc);
       return;
     }
     const access = decodeMmioAccess(insn, this.memory.view, STATE_BASE);
+    const store = access?.store ?? false;
+    if (this.mmu.enabled) {
+      const t = this.mmu.walk(address);
+      if (!t.ok) {
+        this.dataAbort(pc, address, faultStatusCode(t.fault, t.level), store);
+        return;
+      }
+      if (t.pa !== address)
+        throw new Stage1Unsupported(
+          `VA 0x${address.toString(16)} maps to PA 0x${t.pa.toString(16)}: only identity maps are translated yet`,
+        );
+      // A readable RAM page refused the access: it was a write to a read-only page.
+      if (t.readOnly && this.mmu.isRam(address)) {
+        this.dataAbort(pc, address, faultStatusCode('permission', t.level), true);
+        return;
+      }
+    }
     if (!access || !this.board.bus.claims(access.address)) {
-      this.dataAbort(pc, address, FSC_EXTERNAL_ABORT, access?.store ?? false);
+      this.dataAbort(pc, address, FSC_EXTERNAL_ABORT, store);
       return;
     }
     const bus = this.board.bus;

@@ -21,6 +21,8 @@ export interface SystemServices {
   waitForInterrupt(): void;
   /** IC IALLU and friends: translated code may be stale. */
   invalidateAllCode(): void;
+  /** TLBI: translation table entries may have changed. */
+  invalidateTlb(): void;
 }
 
 type Handler = (cpu: CpuRegisters, f: Fields, services: SystemServices) => boolean;
@@ -93,7 +95,7 @@ const msr: Handler = (cpu, f) => {
   return true;
 };
 
-/** SYS: TLB maintenance (no TLB yet with the MMU off), cache maintenance by set/way, IC IALLU(IS), AT. */
+/** SYS: TLB maintenance, cache maintenance by set/way (caches are not modelled), IC IALLU(IS), AT. */
 const sys: Handler = (cpu, f, services) => {
   const { op1, crn, crm, op2 } = f as Required<Fields>;
   const tlbi = crn === 8;
@@ -102,7 +104,8 @@ const sys: Handler = (cpu, f, services) => {
   const at = crn === 7 && crm === 8;
   if (!(tlbi || dcSetWay || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
-  // With the MMU off an address translates to itself: PAR_EL1 holds the page's address, F = 0.
+  if (tlbi) services.invalidateTlb();
+  // Only identity maps are translated (identity-map.ts): PAR_EL1 holds the page's address, F = 0.
   if (at) cpu.sys.parEl1 = readX(cpu, f.rt!) & 0xfffffffff000n;
   next(cpu);
   return true;

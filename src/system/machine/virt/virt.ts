@@ -81,6 +81,7 @@ class VirtMachine implements Machine, PsciPlatform {
     this.gic = new Gicv2State(() => this.kick());
     this.cpu = new SystemCpu(this.model, {
       bus: this.bus,
+      ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       irqAsserted: () => this.irqAsserted(),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
@@ -94,7 +95,6 @@ class VirtMachine implements Machine, PsciPlatform {
     this.bus.map(VIRT_GIC_CPU.base, new Gicv2CpuInterface(this.gic));
     this.bus.map(VIRT_UART.base, this.uart);
     this.bus.map(VIRT_RTC.base, new Pl031());
-    this.cpu.memory.setFlags(VIRT_RAM_BASE, this.ramSize, 0);
     this.boot();
   }
 
