@@ -3,7 +3,8 @@
  * builds) on the hello world guest program, checked against the cross binutils' objdump of main:
  * the log lists main's instructions (address and encoding, objdump's facts) up to its first branch,
  * each named by the frontend's decode table, followed by the block's IR and a compiled module; the
- * -d stats summary at exit counts the blocks and modules the log shows.
+ * -d stats summary at exit counts the blocks and modules the log shows; -d exec,cpu trace main's
+ * entry with argc (3) in the first argument register and the pc at main.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,24 +26,27 @@ interface Case {
   readonly mainSymbol: string;
   /** Mnemonics that may end a block (the block's last instruction). */
   readonly branch: RegExp;
+  /** The register main's argc arrives in, as -d cpu names it. */
+  readonly argReg: string;
 }
 
 const ARM_BRANCH = /^(b|bl|blx|bx|cbn?z|tb[bh]|pop|ldm|it|svc)/;
 const PPC_BRANCH = /^(b|sc)/;
 
 const CASES: readonly Case[] = [
-  { title: 'ppc64', target: PPC64, binary: tsemuBinary(PPC64), mainSymbol: '.main', branch: PPC_BRANCH },
-  { title: 'ppc64le', target: PPC64LE, binary: tsemuBinary(PPC64LE), mainSymbol: 'main', branch: PPC_BRANCH },
+  { title: 'ppc64', target: PPC64, binary: tsemuBinary(PPC64), mainSymbol: '.main', branch: PPC_BRANCH, argReg: 'R3' },
+  { title: 'ppc64le', target: PPC64LE, binary: tsemuBinary(PPC64LE), mainSymbol: 'main', branch: PPC_BRANCH, argReg: 'R3' },
   ...ARM_BUILDS.slice(0, 2).map((b) => ({
     title: `arm ${b.title}`,
     target: b.target,
     binary: tsemuBinary(ARM),
     mainSymbol: 'main',
     branch: ARM_BRANCH,
+    argReg: 'R0',
   })),
 ];
 
-describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
+describe.each(CASES)('-d logs ($title user mode)', (c) => {
   const program = guestProgram(c.target, 'hello');
   beforeAll(async () => {
     await buildGuestPrograms(c.target);
@@ -72,5 +76,19 @@ describe.each(CASES)('-d in_asm,op,out_asm ($title user mode)', (c) => {
     expect(Number(/ in (\d+) modules/.exec(log)?.[1])).toBe(log.match(/^OUT: wasm module/gm)!.length);
     expect(log).toMatch(/translation cache hit rate: +[\d.]+% of \d+ lookups/);
     expect(log).toMatch(/translation time: +[\d.]+ ms of [\d.]+ ms\n +execution time: +[\d.]+ ms/);
+  });
+
+  it('exec traces main and cpu shows argc and the pc at its entry', async () => {
+    const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-log-')), 'log');
+    const run = await runProcess(c.binary, { args: ['-d', 'exec,cpu', '-D', logFile, program, 'a', 'b'] });
+    expect(run.status).toBe(0);
+    const log = fs.readFileSync(logFile, 'utf8');
+    const main = objdumpMain(c.target, program, c.mainSymbol)[0]!.addr;
+    // The trace names the block's pc as the engine keys it (Thumb: address | 1).
+    const trace = new RegExp(`^Trace 0: 0x0*(${main.toString(16)}|${(main | 1).toString(16)})$`, 'm').exec(log);
+    expect(trace).not.toBeNull();
+    const before = log.slice(0, trace!.index).split('Trace 0:').pop()!;
+    expect(before).toMatch(new RegExp(`\\b${c.argReg}=0*3\\b`));
+    expect(before).toMatch(new RegExp(`\\bPC=0*${main.toString(16)}\\b`));
   });
 });
