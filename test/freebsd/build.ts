@@ -17,7 +17,7 @@ const FLAGS = ['-nostdlib', '-static', '-ffreestanding', '-fno-stack-protector',
 const EI_OSABI = 7;
 const ELFOSABI_FREEBSD = 9;
 
-export const C_PROGRAMS = ['auxv', 'sysctl', 'fileio', 'signal', 'umtx', 'thread'] as const;
+export const C_PROGRAMS = ['auxv', 'sysctl', 'fileio', 'signal', 'umtx', 'thread', 'kqueue'] as const;
 export type FreebsdProgram = (typeof C_PROGRAMS)[number] | 'hello';
 
 /** Builds every program into a fresh directory; returns program name -> path. */

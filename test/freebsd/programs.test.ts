@@ -160,3 +160,18 @@ describe('FreeBSD _umtx_op and threads', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('FreeBSD kqueue', () => {
+  it('reports pipe readiness with byte counts, user events, receipts, errors, timeouts and EOF as kevent(2) says', async () => {
+    const r = await tsemu('kqueue');
+    const v = values(r.stdout);
+    expect(r.status).toBe(0);
+    expect([v['kqueue.ok'], v['register'], v['idle'], v['timeout']]).toEqual(['1', '0', '0', '0']);
+    expect([v['ready'], v['ready.ident_ok'], v['ready.filter'], v['ready.data'], v['ready.udata_ok']]).toEqual(['1', '1', '-1', '3', '1']);
+    expect([v['user.add'], v['user.idle'], v['user.trigger'], v['user.filter'], v['user.ident'], v['user.cleared']]).toEqual(['0', '0', '1', '-11', '7', '0']);
+    // Deleting a filter of a descriptor that is not open: an EV_ERROR event with EBADF (9), or -EBADF without room.
+    expect([v['error.count'], v['error.flag'], v['error.data'], v['error.noroom']]).toEqual(['1', '1', '9', '-9']);
+    expect([v['receipt.count'], v['receipt.data']]).toEqual(['1', '0']);
+    expect([v['eof.count'], v['eof.flag'], v['badkq']]).toEqual(['1', '1', '-9']);
+  });
+});

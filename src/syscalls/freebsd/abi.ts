@@ -12,6 +12,7 @@ import { LINUX_SYSCALLS } from '../linux/registry';
 import { freebsdErrnoFromHost } from './errno';
 import { FREEBSD_FCNTL, FREEBSD_IOCTLS, FREEBSD_OPEN_FLAGS } from './flags';
 import { FS_SYSCALLS } from './fs';
+import { KQUEUE_SYSCALLS } from './kqueue';
 import { FREEBSD_LAYOUTS } from './layouts';
 import { MISC_SYSCALLS } from './misc';
 import { MM_SYSCALLS } from './mm';
@@ -54,6 +55,7 @@ const FREEBSD_HANDLERS: SyscallGroup = {
   ...TERMIOS_SYSCALLS,
   ...THR_SYSCALLS,
   ...UMTX_SYSCALLS,
+  ...KQUEUE_SYSCALLS,
 };
 
 function freebsdTable(): ReadonlyMap<number, SyscallEntry> {

@@ -25,6 +25,8 @@ export interface Wait {
   readonly deadline?: bigint;
   /** The result its syscall returns when the deadline passes first. */
   readonly timeoutResult: number;
+  /** For a wait on descriptors (kevent): checks readiness without blocking; a result ends the wait. */
+  readonly poll?: () => number | undefined;
 }
 
 interface GreenThread {
@@ -49,6 +51,8 @@ interface Scheduler {
 /** Thread ids of created threads (FreeBSD numbers threads above its process ids too). */
 const FIRST_THREAD_ID = 1_000_000_000;
 const NS_PER_S = 1_000_000_000n;
+/** How often threads waiting in kevent look at their descriptors again while all threads wait. */
+const POLL_INTERVAL_NS = 1_000_000n;
 
 const schedulers = new WeakMap<GuestProcess, Scheduler>();
 
@@ -138,7 +142,11 @@ function reschedule(proc: GuestProcess, s: Scheduler, saveCurrent: boolean): num
   for (;;) {
     const now = monotonicNs();
     for (const t of s.threads) {
-      if (t.wait?.deadline !== undefined && now >= t.wait.deadline) {
+      const ready = t.wait?.poll?.();
+      if (ready !== undefined) {
+        t.result = ready;
+        t.wait = undefined;
+      } else if (t.wait?.deadline !== undefined && now >= t.wait.deadline) {
         t.result = t.wait.timeoutResult;
         t.wait = undefined;
       }
@@ -153,6 +161,8 @@ function reschedule(proc: GuestProcess, s: Scheduler, saveCurrent: boolean): num
       return result;
     }
     const deadlines = s.threads.flatMap((t) => (t.wait?.deadline === undefined ? [] : [t.wait.deadline]));
+    // Descriptor waits are polled again after a short sleep.
+    if (s.threads.some((t) => t.wait?.poll)) deadlines.push(now + POLL_INTERVAL_NS);
     // Every thread waits for a wake-up no running thread can give: FreeBSD would hang too.
     const until = deadlines.length ? deadlines.reduce((a, b) => (a < b ? a : b)) - now : NS_PER_S;
     hostSleep(until);
