@@ -3,7 +3,7 @@
  * (a listening socket handed over as descriptor 3, QMP on it): stop halts the guest (its timer
  * output pauses), query-status reports it, `info registers` through human-monitor-command shows
  * the same state qemu-system-aarch64 shows for the same program stopped at the same WFI, cont
- * resumes the guest, quit ends it with status 0.
+ * resumes the guest, quit ends it with status 0; system_reset restarts the program in both.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -15,6 +15,14 @@ import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
 afterEach(killAll);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for guest output');
+    await sleep(20);
+  }
+}
 
 interface Running {
   client: QmpClient;
@@ -78,6 +86,37 @@ describe('QMP on a running -M virt machine', () => {
     expect(emu.stdout().length).toBeGreaterThan(atStop);
     await client.execute('quit');
     expect(await withTimeout(emu.exited, 10_000, 'exit')).toBe(0);
+  });
+
+  it('system_reset restarts the guest program, as in qemu-system-aarch64', async () => {
+    const args = [
+      '-M',
+      'virt',
+      '-cpu',
+      'cortex-a57',
+      '-m',
+      '128M',
+      '-nographic',
+      '-kernel',
+      bareMetalProgram('echo'),
+    ];
+    const banner = 'type; q ends\n';
+    const runs = await Promise.all(
+      [TSEMU_SYSTEM, QEMU_SYSTEM].map(async (binary) => {
+        const emu = await startWithQmp(binary, args);
+        try {
+          await waitFor(() => emu.stdout() === banner);
+          await emu.client.execute('system_reset');
+          const reset = await emu.client.event('RESET');
+          await waitFor(() => emu.stdout() === banner + banner);
+          return reset['data'];
+        } finally {
+          emu.kill();
+        }
+      }),
+    );
+    expect(runs[0]).toEqual({ guest: false, reason: 'host-qmp-system-reset' });
+    expect(runs[0]).toEqual(runs[1]);
   });
 
   it('info registers of a guest stopped in WFI reads as qemu-system-aarch64 shows it', async () => {
