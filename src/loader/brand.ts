@@ -19,13 +19,14 @@ const READ_LIMIT = 64 * 1024;
 /** Whether a note list holds the FreeBSD ABI tag. */
 function hasFreebsdNote(bytes: Buffer, start: number, end: number, le: boolean): boolean {
   const u32 = (at: number): number => (le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
-  for (let at = start; at + 12 <= end; ) {
+  for (let at = start; at + 12 <= end;) {
     const namesz = u32(at);
     const descsz = u32(at + 4);
     const type = u32(at + 8);
     const name = at + 12;
     if (name + namesz > end) return false;
-    if (type === NT_FREEBSD_ABI_TAG && bytes.toString('latin1', name, name + namesz) === FREEBSD_NOTE_NAME) return true;
+    if (type === NT_FREEBSD_ABI_TAG && bytes.toString('latin1', name, name + namesz) === FREEBSD_NOTE_NAME)
+      return true;
     at = name + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
   }
   return false;
@@ -50,7 +51,11 @@ export function elfBrand(path: string): ElfBrand {
   const is64 = bytes[4] === 2;
   const le = bytes[5] === 1;
   const word = (at: number): number =>
-    is64 ? Number(le ? bytes.readBigUInt64LE(at) : bytes.readBigUInt64BE(at)) : le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
+    is64
+      ? Number(le ? bytes.readBigUInt64LE(at) : bytes.readBigUInt64BE(at))
+      : le
+        ? bytes.readUInt32LE(at)
+        : bytes.readUInt32BE(at);
   const half = (at: number): number => (le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
   const phoff = word(is64 ? 32 : 28);
   const phentsize = half(is64 ? 54 : 42);

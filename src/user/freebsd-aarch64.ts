@@ -20,7 +20,8 @@ const SVC_LENGTH = 4;
 const INDIRECT = new Set([FREEBSD_SYSCALL_NUMBERS['syscall'], FREEBSD_SYSCALL_NUMBERS['__syscall']]);
 
 /** Whether x8 asks for an indirect call (the number is then in x0). */
-const indirect = (state: DataView, base: number): boolean => INDIRECT.has(readSigned64(state, base + xreg(8)));
+const indirect = (state: DataView, base: number): boolean =>
+  INDIRECT.has(readSigned64(state, base + xreg(8)));
 
 export const freebsdAarch64Target: UserTarget = {
   name: 'aarch64-freebsd',
@@ -43,7 +44,9 @@ export const freebsdAarch64Target: UserTarget = {
   // After a green-thread switch (syscalls/freebsd/threads.ts), step from the entering thread's pc to past the resumed thread's svc.
   syscallLength: (state, base) => {
     const origin = takeSwitchOrigin(base);
-    return origin === undefined ? SVC_LENGTH : Number(state.getBigUint64(base + STATE_PC, true) - origin) + SVC_LENGTH;
+    return origin === undefined
+      ? SVC_LENGTH
+      : Number(state.getBigUint64(base + STATE_PC, true) - origin) + SVC_LENGTH;
   },
 };
 
@@ -53,4 +56,8 @@ export const FREEBSD_AARCH64_LOADER_TARGET: LoaderTarget = {
   auxv: freebsdAuxv,
 };
 
-export const FREEBSD_AARCH64 = { user: freebsdAarch64Target, loader: FREEBSD_AARCH64_LOADER_TARGET, abi: freebsdAarch64Abi };
+export const FREEBSD_AARCH64 = {
+  user: freebsdAarch64Target,
+  loader: FREEBSD_AARCH64_LOADER_TARGET,
+  abi: freebsdAarch64Abi,
+};

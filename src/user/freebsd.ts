@@ -20,7 +20,12 @@ export interface UserTargetSet {
 const FREEBSD_TARGETS: Readonly<Record<string, UserTargetSet>> = { aarch64: FREEBSD_AARCH64 };
 
 /** The target set to run `programPath` with: the Linux one given, or its FreeBSD counterpart. */
-export function chooseAbi(arch: string, linux: UserTargetSet, programPath: string, forced: GuestAbiName | undefined): UserTargetSet {
+export function chooseAbi(
+  arch: string,
+  linux: UserTargetSet,
+  programPath: string,
+  forced: GuestAbiName | undefined,
+): UserTargetSet {
   const abi = forced ?? elfBrand(programPath);
   if (abi === 'linux') return linux;
   const freebsd = FREEBSD_TARGETS[arch];

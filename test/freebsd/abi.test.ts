@@ -24,13 +24,31 @@ describe('FreeBSD syscall table', () => {
   });
 
   it('keeps the numbers syscalls.master gives the calls Go and libc start with', () => {
-    const expected = { exit: 1, read: 3, write: 4, sigaltstack: 53, mmap: 477, __sysctl: 202, sigaction: 416, sigreturn: 417, thr_new: 455, _umtx_op: 454, __sysctlbyname: 570, fstat: 551, getdirentries: 554, kevent: 560 };
-    for (const [name, nr] of Object.entries(expected)) expect(freebsdAarch64Abi.syscalls.get(nr)?.name).toBe(name);
+    const expected = {
+      exit: 1,
+      read: 3,
+      write: 4,
+      sigaltstack: 53,
+      mmap: 477,
+      __sysctl: 202,
+      sigaction: 416,
+      sigreturn: 417,
+      thr_new: 455,
+      _umtx_op: 454,
+      __sysctlbyname: 570,
+      fstat: 551,
+      getdirentries: 554,
+      kevent: 560,
+    };
+    for (const [name, nr] of Object.entries(expected))
+      expect(freebsdAarch64Abi.syscalls.get(nr)?.name).toBe(name);
   });
 
   it('translates host errno values to errno.h values', () => {
     const e = os.constants.errno;
-    expect([e.EPERM, e.EAGAIN, e.ENOSYS, e.ETIMEDOUT, e.ENOTEMPTY, e.EDEADLK].map(freebsdAarch64Abi.errnoFromHost)).toEqual([1, 35, 78, 60, 66, 11]);
+    expect(
+      [e.EPERM, e.EAGAIN, e.ENOSYS, e.ETIMEDOUT, e.ENOTEMPTY, e.EDEADLK].map(freebsdAarch64Abi.errnoFromHost),
+    ).toEqual([1, 35, 78, 60, 66, 11]);
   });
 });
 

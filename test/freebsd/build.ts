@@ -26,12 +26,17 @@ export async function buildFreebsdPrograms(): Promise<Record<FreebsdProgram, str
   const out = (name: string): string => path.join(dir, name);
   const src = (name: string): string => path.join(SOURCES, name);
   await Promise.all([
-    ...C_PROGRAMS.map((name) => run(AARCH64.cc, [...FLAGS, '-o', out(name), src('start.S'), src('support.c'), src(`${name}.c`)])),
+    ...C_PROGRAMS.map((name) =>
+      run(AARCH64.cc, [...FLAGS, '-o', out(name), src('start.S'), src('support.c'), src(`${name}.c`)]),
+    ),
     run(AARCH64.cc, [...FLAGS, '-o', out('hello'), src('hello.S')]).then(() => {
       const bytes = readFileSync(out('hello'));
       bytes[EI_OSABI] = ELFOSABI_FREEBSD;
       writeFileSync(out('hello'), bytes);
     }),
   ]);
-  return Object.fromEntries([...C_PROGRAMS, 'hello'].map((name) => [name, out(name)])) as Record<FreebsdProgram, string>;
+  return Object.fromEntries([...C_PROGRAMS, 'hello'].map((name) => [name, out(name)])) as Record<
+    FreebsdProgram,
+    string
+  >;
 }

@@ -22,7 +22,13 @@ function fetchEsbuild(pkg: string): string {
   const binary = path.join(dir, 'package', 'bin', 'esbuild');
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', '--silent', `${pkg}@${VERSION}`], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('npm', ['pack', '--silent', `${pkg}@${VERSION}`], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['xzf', tarball], { cwd: dir });
   return binary;
 }
@@ -35,8 +41,14 @@ beforeAll(() => {
   freebsd = fetchEsbuild('@esbuild/freebsd-arm64');
   host = fetchEsbuild('@esbuild/linux-x64');
   project = mkdtempSync(path.join(os.tmpdir(), 'tsemu-esbuild-'));
-  writeFileSync(path.join(project, 'main.js'), 'import { greet } from "./lib.js";\nconsole.log(greet("FreeBSD"), 40 + 2);\n');
-  writeFileSync(path.join(project, 'lib.js'), 'export function greet(name) {\n  return `hello, ${name}`;\n}\nexport const unused = 1;\n');
+  writeFileSync(
+    path.join(project, 'main.js'),
+    'import { greet } from "./lib.js";\nconsole.log(greet("FreeBSD"), 40 + 2);\n',
+  );
+  writeFileSync(
+    path.join(project, 'lib.js'),
+    'export function greet(name) {\n  return `hello, ${name}`;\n}\nexport const unused = 1;\n',
+  );
 }, 120_000);
 
 const env = { PATH: process.env['PATH'] ?? '' };

@@ -19,7 +19,11 @@ beforeAll(async () => {
 }, 60_000);
 
 function tsemu(program: FreebsdProgram, args: string[] = [], options: string[] = []): Promise<RunResult> {
-  return runProcess(tsemuBinary(AARCH64), { args: [...options, programs[program], ...args], env: { PATH: process.env['PATH'] ?? '' }, timeoutMs: 20_000 });
+  return runProcess(tsemuBinary(AARCH64), {
+    args: [...options, programs[program], ...args],
+    env: { PATH: process.env['PATH'] ?? '' },
+    timeoutMs: 20_000,
+  });
 }
 
 /** The program's "label=value" lines (a label seen twice keeps its values in order, joined by commas). */
@@ -108,9 +112,18 @@ describe('FreeBSD files and errors', () => {
     expect(r.status).toBe(42);
     expect(r.stdout).toContain('tsemu on FreeBSD\n');
     expect([v['write'], v['read'], v['fstat.size'], v['fstatat.size']]).toEqual(['17', '17', '17', '17']);
-    expect([v['fstat.isreg'], v['fstat.perm'], v['fstat.nlink']]).toEqual(['1', String(0o644 & ~process.umask()), '1']);
+    expect([v['fstat.isreg'], v['fstat.perm'], v['fstat.nlink']]).toEqual([
+      '1',
+      String(0o644 & ~process.umask()),
+      '1',
+    ]);
     expect(v['exclusive.again']).toBe('-17'); // EEXIST
-    expect([v['dirent.found'], v['dirent.namlen'], v['dirent.type'], v['dirent.reclen_aligned']]).toEqual(['1', '8', '8', '1']); // DT_REG
+    expect([v['dirent.found'], v['dirent.namlen'], v['dirent.type'], v['dirent.reclen_aligned']]).toEqual([
+      '1',
+      '8',
+      '8',
+      '1',
+    ]); // DT_REG
     expect(v['getdirentries.end']).toBe('0');
     expect(v['missing']).toBe('-2'); // ENOENT
     expect(v['rmdir.notdir']).toBe('-20'); // ENOTDIR: AT_REMOVEDIR (0x800) was understood
@@ -118,7 +131,13 @@ describe('FreeBSD files and errors', () => {
     expect(v['pipe.flags']).toBe('4'); // O_NONBLOCK | O_RDONLY
     expect(v['enosys']).toBe('-78'); // ENOSYS
     expect(r.stderr).toContain('Unsupported syscall: 588 (kcmp)');
-    expect([v['issetugid'], v['getrlimit'], v['nofile.ok'], v['nanosleep'], v['slept_enough']]).toEqual(['0', '0', '1', '0', '1']);
+    expect([v['issetugid'], v['getrlimit'], v['nofile.ok'], v['nanosleep'], v['slept_enough']]).toEqual([
+      '0',
+      '0',
+      '1',
+      '0',
+      '1',
+    ]);
     expect(v['badclock']).toBe('-22'); // clock id 3 is unassigned on FreeBSD
   });
 });
@@ -138,6 +157,8 @@ describe('FreeBSD signals', () => {
     expect(v['thr_kill_result']).toBe('1234'); // x0 as the handler left it in uc_mcontext
     expect([v['calls_while_blocked'], v['pending_usr1'], v['calls_after_unblock']]).toEqual(['2', '1', '3']);
     expect(v['bad_signal']).toBe('-22');
+    // A fault at address 0x10: SEGV_MAPERR (1), and the handler's elr + 4 resumes after the load.
+    expect([v['segv.skipped_load_value'], v['segv.addr'], v['segv.code']]).toEqual(['5', '16', '1']);
   });
 });
 
@@ -167,10 +188,28 @@ describe('FreeBSD kqueue', () => {
     const v = values(r.stdout);
     expect(r.status).toBe(0);
     expect([v['kqueue.ok'], v['register'], v['idle'], v['timeout']]).toEqual(['1', '0', '0', '0']);
-    expect([v['ready'], v['ready.ident_ok'], v['ready.filter'], v['ready.data'], v['ready.udata_ok']]).toEqual(['1', '1', '-1', '3', '1']);
-    expect([v['user.add'], v['user.idle'], v['user.trigger'], v['user.filter'], v['user.ident'], v['user.cleared']]).toEqual(['0', '0', '1', '-11', '7', '0']);
+    expect([
+      v['ready'],
+      v['ready.ident_ok'],
+      v['ready.filter'],
+      v['ready.data'],
+      v['ready.udata_ok'],
+    ]).toEqual(['1', '1', '-1', '3', '1']);
+    expect([
+      v['user.add'],
+      v['user.idle'],
+      v['user.trigger'],
+      v['user.filter'],
+      v['user.ident'],
+      v['user.cleared'],
+    ]).toEqual(['0', '0', '1', '-11', '7', '0']);
     // Deleting a filter of a descriptor that is not open: an EV_ERROR event with EBADF (9), or -EBADF without room.
-    expect([v['error.count'], v['error.flag'], v['error.data'], v['error.noroom']]).toEqual(['1', '1', '9', '-9']);
+    expect([v['error.count'], v['error.flag'], v['error.data'], v['error.noroom']]).toEqual([
+      '1',
+      '1',
+      '9',
+      '-9',
+    ]);
     expect([v['receipt.count'], v['receipt.data']]).toEqual(['1', '0']);
     expect([v['eof.count'], v['eof.flag'], v['badkq']]).toEqual(['1', '1', '-9']);
   });

@@ -10,26 +10,75 @@ import type { FcntlCommand, IoctlName, OpenFlag } from '../abi';
 const NONE = -1;
 
 export const FREEBSD_OPEN_FLAGS: { readonly [K in OpenFlag]: number } = {
-  O_WRONLY: 0x1, O_RDWR: 0x2, O_NONBLOCK: 0x4, O_APPEND: 0x8, FASYNC: 0x40, __O_SYNC: 0x80, O_NOFOLLOW: 0x100,
-  O_CREAT: 0x200, O_TRUNC: 0x400, O_EXCL: 0x800, O_NOCTTY: 0x8000, O_DIRECT: 0x10000, O_DIRECTORY: 0x20000,
-  O_CLOEXEC: 0x100000, O_PATH: 0x400000, O_DSYNC: 0x1000000, O_LARGEFILE: 0, O_NOATIME: 0, __O_TMPFILE: 0,
+  O_WRONLY: 0x1,
+  O_RDWR: 0x2,
+  O_NONBLOCK: 0x4,
+  O_APPEND: 0x8,
+  FASYNC: 0x40,
+  __O_SYNC: 0x80,
+  O_NOFOLLOW: 0x100,
+  O_CREAT: 0x200,
+  O_TRUNC: 0x400,
+  O_EXCL: 0x800,
+  O_NOCTTY: 0x8000,
+  O_DIRECT: 0x10000,
+  O_DIRECTORY: 0x20000,
+  O_CLOEXEC: 0x100000,
+  O_PATH: 0x400000,
+  O_DSYNC: 0x1000000,
+  O_LARGEFILE: 0,
+  O_NOATIME: 0,
+  __O_TMPFILE: 0,
 };
 
 export const FREEBSD_FCNTL: { readonly [K in FcntlCommand]: number } = {
-  F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_GETOWN: 5, F_SETOWN: 6, F_GETLK: 11, F_SETLK: 12,
-  F_SETLKW: 13, F_DUPFD_CLOEXEC: 17, F_ADD_SEALS: 19, F_GET_SEALS: 20, F_SETSIG: NONE, F_GETSIG: NONE,
-  F_SETOWN_EX: NONE, F_GETOWN_EX: NONE, F_OFD_GETLK: NONE, F_OFD_SETLK: NONE, F_OFD_SETLKW: NONE, F_SETLEASE: NONE,
-  F_GETLEASE: NONE, F_SETPIPE_SZ: NONE, F_GETPIPE_SZ: NONE,
+  F_DUPFD: 0,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  F_GETOWN: 5,
+  F_SETOWN: 6,
+  F_GETLK: 11,
+  F_SETLK: 12,
+  F_SETLKW: 13,
+  F_DUPFD_CLOEXEC: 17,
+  F_ADD_SEALS: 19,
+  F_GET_SEALS: 20,
+  F_SETSIG: NONE,
+  F_GETSIG: NONE,
+  F_SETOWN_EX: NONE,
+  F_GETOWN_EX: NONE,
+  F_OFD_GETLK: NONE,
+  F_OFD_SETLK: NONE,
+  F_OFD_SETLKW: NONE,
+  F_SETLEASE: NONE,
+  F_GETLEASE: NONE,
+  F_SETPIPE_SZ: NONE,
+  F_GETPIPE_SZ: NONE,
 };
 
 /** The *at() flag bits (AT_EACCESS shares Linux's AT_REMOVEDIR value there, so each call names its own). */
-export const FREEBSD_AT = { AT_EACCESS: 0x100, AT_SYMLINK_NOFOLLOW: 0x200, AT_SYMLINK_FOLLOW: 0x400, AT_REMOVEDIR: 0x800, AT_EMPTY_PATH: 0x4000 } as const;
-export const LINUX_AT = { AT_EACCESS: 0x200, AT_SYMLINK_NOFOLLOW: 0x100, AT_SYMLINK_FOLLOW: 0x400, AT_REMOVEDIR: 0x200, AT_EMPTY_PATH: 0x1000 } as const;
+export const FREEBSD_AT = {
+  AT_EACCESS: 0x100,
+  AT_SYMLINK_NOFOLLOW: 0x200,
+  AT_SYMLINK_FOLLOW: 0x400,
+  AT_REMOVEDIR: 0x800,
+  AT_EMPTY_PATH: 0x4000,
+} as const;
+export const LINUX_AT = {
+  AT_EACCESS: 0x200,
+  AT_SYMLINK_NOFOLLOW: 0x100,
+  AT_SYMLINK_FOLLOW: 0x400,
+  AT_REMOVEDIR: 0x200,
+  AT_EMPTY_PATH: 0x1000,
+} as const;
 
 /** _IOC(inout, group, num, len) as FreeBSD encodes it. */
 const IOC_OUT = 0x40000000;
 const IOC_IN = 0x80000000;
-const ioc = (dir: number, group: string, num: number, len: number): number => (dir | (len << 16) | (group.charCodeAt(0) << 8) | num) >>> 0;
+const ioc = (dir: number, group: string, num: number, len: number): number =>
+  (dir | (len << 16) | (group.charCodeAt(0) << 8) | num) >>> 0;
 /** sizeof(struct termios) on FreeBSD: four tcflag_t, 20 cc_t, two speed_t. */
 export const FREEBSD_TERMIOS_SIZE = 44;
 
@@ -48,8 +97,17 @@ export const FREEBSD_IOCTLS: { readonly [K in IoctlName]: number } = {
 
 /** mmap flags. */
 export const FREEBSD_MAP = {
-  MAP_SHARED: 0x1, MAP_PRIVATE: 0x2, MAP_FIXED: 0x10, MAP_STACK: 0x400, MAP_NOSYNC: 0x800, MAP_ANON: 0x1000,
-  MAP_GUARD: 0x2000, MAP_EXCL: 0x4000, MAP_NOCORE: 0x20000, MAP_PREFAULT_READ: 0x40000, MAP_32BIT: 0x80000,
+  MAP_SHARED: 0x1,
+  MAP_PRIVATE: 0x2,
+  MAP_FIXED: 0x10,
+  MAP_STACK: 0x400,
+  MAP_NOSYNC: 0x800,
+  MAP_ANON: 0x1000,
+  MAP_GUARD: 0x2000,
+  MAP_EXCL: 0x4000,
+  MAP_NOCORE: 0x20000,
+  MAP_PREFAULT_READ: 0x40000,
+  MAP_32BIT: 0x80000,
 } as const;
 /** MAP_ALIGNED(n) keeps log2 of the alignment in the top byte. */
 export const FREEBSD_MAP_ALIGNMENT_SHIFT = 24;

@@ -66,7 +66,7 @@ function getdirentries(proc: GuestProcess, [fdArg, buf, nbytesArg, basep]: Sysca
   const host = hostArena.view;
   const view = proc.memory.view;
   let out = 0;
-  for (let p = at; p < at + got; ) {
+  for (let p = at; p < at + got;) {
     const reclen = host.getUint16(p + 16, true);
     const nameBytes = hostArena.bytesAt(p + HOST_DIRENT_NAME, reclen - HOST_DIRENT_NAME);
     const namlen = nameBytes.indexOf(0);

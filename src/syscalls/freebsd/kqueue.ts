@@ -102,13 +102,22 @@ function syncEntry(proc: GuestProcess, kq: Kqueue, ident: number): number {
   if (!wanted && !entry.registered) return 0;
   let r = hostSyscall('epoll_ctl', kq.epfd, op, host, hostArena.address(at));
   // Closing a descriptor drops it from the epoll set (FreeBSD drops its knotes too): add it afresh.
-  if (r === -E.ENOENT && op === EPOLL_CTL_MOD) r = hostSyscall('epoll_ctl', kq.epfd, EPOLL_CTL_ADD, host, hostArena.address(at));
+  if (r === -E.ENOENT && op === EPOLL_CTL_MOD)
+    r = hostSyscall('epoll_ctl', kq.epfd, EPOLL_CTL_ADD, host, hostArena.address(at));
   if (r === 0) entry.registered = wanted;
   if (!wanted) kq.fds.delete(ident);
   return r;
 }
 
-function changeFd(proc: GuestProcess, kq: Kqueue, ident: number, filter: number, flags: number, fflags: number, udata: bigint): number {
+function changeFd(
+  proc: GuestProcess,
+  kq: Kqueue,
+  ident: number,
+  filter: number,
+  flags: number,
+  fflags: number,
+  udata: bigint,
+): number {
   if (hostFd(proc, ident) < 0) return -E.EBADF;
   const entry = kq.fds.get(ident) ?? { registered: false };
   kq.fds.set(ident, entry);
@@ -195,7 +204,14 @@ function collect(proc: GuestProcess, kq: Kqueue, list: number, room: number, tim
       const user = kq.users.get(ident);
       if (!user?.enabled) continue;
       if (user.flags & EV_CLEAR) hostSyscall('read', user.eventfd, hostArena.address(hostArena.alloc(8)), 8);
-      out.push({ ident: BigInt(ident), filter: EVFILT_USER, flags: user.flags & (EV_CLEAR | EV_ONESHOT), fflags: user.fflags, data: 0n, udata: user.udata });
+      out.push({
+        ident: BigInt(ident),
+        filter: EVFILT_USER,
+        flags: user.flags & (EV_CLEAR | EV_ONESHOT),
+        fflags: user.fflags,
+        data: 0n,
+        udata: user.udata,
+      });
       if (user.flags & EV_ONESHOT) changeUser(kq, ident, EV_DELETE, 0, 0n);
       continue;
     }
@@ -213,9 +229,17 @@ function collect(proc: GuestProcess, kq: Kqueue, list: number, room: number, tim
       if (kind === EVFILT_READ) {
         const count = hostArena.alloc(4);
         const host = hostFd(proc, ident);
-        if (host >= 0 && hostSyscall('ioctl', host, FIONREAD, hostArena.address(count)) === 0) pending = BigInt(hostArena.view.getInt32(count, true));
+        if (host >= 0 && hostSyscall('ioctl', host, FIONREAD, hostArena.address(count)) === 0)
+          pending = BigInt(hostArena.view.getInt32(count, true));
       }
-      out.push({ ident: BigInt(ident), filter: kind, flags: (filter.flags & (EV_CLEAR | EV_ONESHOT | EV_DISPATCH)) | eof, fflags: 0, data: pending, udata: filter.udata });
+      out.push({
+        ident: BigInt(ident),
+        filter: kind,
+        flags: (filter.flags & (EV_CLEAR | EV_ONESHOT | EV_DISPATCH)) | eof,
+        fflags: 0,
+        data: pending,
+        udata: filter.udata,
+      });
       if (filter.flags & EV_ONESHOT) changeFd(proc, kq, ident, kind, EV_DELETE, 0, 0n);
       else if (filter.flags & EV_DISPATCH) changeFd(proc, kq, ident, kind, EV_DISABLE, 0, 0n);
     }
@@ -224,14 +248,18 @@ function collect(proc: GuestProcess, kq: Kqueue, list: number, room: number, tim
   return out.length;
 }
 
-function kevent(proc: GuestProcess, [kqArg, changes, nchangesArg, list, neventsArg, timeout]: SyscallArgs): number {
+function kevent(
+  proc: GuestProcess,
+  [kqArg, changes, nchangesArg, list, neventsArg, timeout]: SyscallArgs,
+): number {
   const kqFd = int(kqArg);
   const kq = table(proc).get(kqFd);
   if (!kq || hostFd(proc, kqFd) !== kq.epfd) return -E.EBADF;
   const nchanges = int(nchangesArg);
   const nevents = int(neventsArg);
   if (nchanges < 0 || nevents < 0) return -E.EINVAL;
-  if (nchanges && guestRange(proc, changes!, nchanges * FREEBSD_KEVENT.size, false) === undefined) return -E.EFAULT;
+  if (nchanges && guestRange(proc, changes!, nchanges * FREEBSD_KEVENT.size, false) === undefined)
+    return -E.EFAULT;
   if (nevents && guestRange(proc, list!, nevents * FREEBSD_KEVENT.size, true) === undefined) return -E.EFAULT;
   let deadline: bigint | undefined;
   let immediate = false;
@@ -261,7 +289,14 @@ function kevent(proc: GuestProcess, [kqArg, changes, nchangesArg, list, neventsA
     if (r === 0 && !(flags & EV_RECEIPT)) continue;
     if (reported >= nevents) return r;
     const errno = r < 0 ? BigInt(proc.abi.errnoFromHost(-r)) : 0n;
-    writeKevent(proc, list! + reported * FREEBSD_KEVENT.size, { ident, filter, flags: flags | EV_ERROR, fflags, data: errno, udata });
+    writeKevent(proc, list! + reported * FREEBSD_KEVENT.size, {
+      ident,
+      filter,
+      flags: flags | EV_ERROR,
+      fflags,
+      data: errno,
+      udata,
+    });
     reported++;
   }
   if (reported > 0 || nevents === 0) return reported;

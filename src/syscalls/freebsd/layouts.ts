@@ -69,4 +69,12 @@ export const FREEBSD_LAYOUTS: AbiLayouts = {
 export const FREEBSD_DIRENT = { fileno: 0, off: 8, reclen: 16, type: 18, namlen: 20, name: 24 } as const;
 
 /** struct kevent (FreeBSD 12+): ident, filter, flags, fflags, data, udata, ext[4]. */
-export const FREEBSD_KEVENT = { size: 64, ident: 0, filter: 8, flags: 10, fflags: 12, data: 16, udata: 24 } as const;
+export const FREEBSD_KEVENT = {
+  size: 64,
+  ident: 0,
+  filter: 8,
+  flags: 10,
+  fflags: 12,
+  data: 16,
+  udata: 24,
+} as const;

@@ -34,7 +34,10 @@ function rlimit(proc: GuestProcess, [resourceArg, limit]: SyscallArgs, set: bool
   if (guestRange(proc, limit!, 16, !set) === undefined) return -E.EFAULT;
   const view = proc.memory.view;
   const words = [0, 8];
-  const convert = (from: bigint, to: bigint) => words.forEach((o) => view.getBigUint64(limit! + o, true) === from && view.setBigUint64(limit! + o, to, true));
+  const convert = (from: bigint, to: bigint) =>
+    words.forEach(
+      (o) => view.getBigUint64(limit! + o, true) === from && view.setBigUint64(limit! + o, to, true),
+    );
   if (set) convert(FREEBSD_RLIM_INFINITY, LINUX_RLIM_INFINITY);
   const r = LINUX_SYSCALLS[set ? 'setrlimit' : 'getrlimit']!.handler(proc, [resource, limit!]);
   // A set leaves the guest's struct as it was; a get reports Linux's infinity in FreeBSD's terms.

@@ -5,7 +5,14 @@
  * ignore), madvise as pure advice (FreeBSD's MADV_DONTNEED and MADV_FREE keep the data unless the
  * system needs the pages, so doing nothing is correct) and minherit (fork inheritance; accepted).
  */
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PROT_NONE } from '../../memory/linux-mm';
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PROT_NONE,
+} from '../../memory/linux-mm';
 import { PAGE_SIZE } from '../../memory/layout';
 import type { GuestProcess } from '../../user/process';
 import { int, syscall, type SyscallGroup } from '../linux/define';
@@ -41,7 +48,7 @@ function mmap(proc: GuestProcess, [addr, len, protArg, flagsArg, fd, off]: Sysca
     linux |= MAP_ANONYMOUS;
   }
   if (flags & FREEBSD_MAP.MAP_GUARD) {
-    if (prot !== PROT_NONE || (flags & (FREEBSD_MAP.MAP_SHARED | FREEBSD_MAP.MAP_ANON))) return -E.EINVAL;
+    if (prot !== PROT_NONE || flags & (FREEBSD_MAP.MAP_SHARED | FREEBSD_MAP.MAP_ANON)) return -E.EINVAL;
     linux |= MAP_PRIVATE;
     prot = PROT_NONE;
   }
@@ -65,5 +72,7 @@ function adviseRange(proc: GuestProcess, addr: number, length: number, value: nu
 export const MM_SYSCALLS: SyscallGroup = {
   mmap: syscall('xdhhdd', mmap, { addressResult: true }),
   madvise: syscall('xdd', (p, [addr, len, advice]) => adviseRange(p, addr!, len!, int(advice), MADV_MAX)),
-  minherit: syscall('xdd', (p, [addr, len, inherit]) => adviseRange(p, addr!, len!, int(inherit), INHERIT_MAX)),
+  minherit: syscall('xdd', (p, [addr, len, inherit]) =>
+    adviseRange(p, addr!, len!, int(inherit), INHERIT_MAX),
+  ),
 };

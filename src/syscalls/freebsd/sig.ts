@@ -5,7 +5,17 @@
  * sigpending on 128-bit sets, and sigaltstack (stack_t with ss_size before ss_flags, SS_DISABLE 4).
  */
 import type { GuestProcess } from '../../user/process';
-import { SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_SIGINFO, SIG_DFL, SS_DISABLE, dispositionOf, unblockable } from '../../user/signals/dispositions';
+import {
+  SA_NODEFER,
+  SA_ONSTACK,
+  SA_RESETHAND,
+  SA_RESTART,
+  SA_SIGINFO,
+  SIG_DFL,
+  SS_DISABLE,
+  dispositionOf,
+  unblockable,
+} from '../../user/signals/dispositions';
 import { settleDefaults } from '../../user/signals/deliver';
 import { discard } from '../../user/signals/pending';
 import { int, syscall, type SyscallGroup } from '../linux/define';
@@ -13,7 +23,15 @@ import { E, guestRange, guestStruct } from '../linux/guest-access';
 import { syscallState, type GuestSigaction } from '../linux/process-state';
 import { SP } from '../../translate/aarch64/state';
 import type { SyscallArgs } from '../types';
-import { FREEBSD_MINSIGSTKSZ, FREEBSD_NSIG, FREEBSD_SA, FREEBSD_SIGSET_SIZE, FREEBSD_SIGNALS, FREEBSD_SS_DISABLE, FREEBSD_SS_ONSTACK } from './signals';
+import {
+  FREEBSD_MINSIGSTKSZ,
+  FREEBSD_NSIG,
+  FREEBSD_SA,
+  FREEBSD_SIGSET_SIZE,
+  FREEBSD_SIGNALS,
+  FREEBSD_SS_DISABLE,
+  FREEBSD_SS_ONSTACK,
+} from './signals';
 
 /** Linux's SA_NOCLDSTOP and SA_NOCLDWAIT (the rest come from dispositions.ts). */
 const SA_NOCLDSTOP = 0x1n;
@@ -31,8 +49,10 @@ const SIG_BLOCK = 1;
 const SIG_UNBLOCK = 2;
 const SIG_SETMASK = 3;
 
-const flagsToLinux = (flags: number): bigint => FLAG_PAIRS.reduce((out, [f, l]) => (flags & f ? out | l : out), 0n);
-const flagsFromLinux = (flags: bigint): number => FLAG_PAIRS.reduce((out, [f, l]) => (flags & l ? out | f : out), 0);
+const flagsToLinux = (flags: number): bigint =>
+  FLAG_PAIRS.reduce((out, [f, l]) => (flags & f ? out | l : out), 0n);
+const flagsFromLinux = (flags: bigint): number =>
+  FLAG_PAIRS.reduce((out, [f, l]) => (flags & l ? out | f : out), 0);
 
 /** A 128-bit sigset_t at `addr` (bit n - 1 for signal n); undefined when unreadable. */
 export function readSigset(proc: GuestProcess, addr: number): bigint | undefined {
@@ -57,7 +77,12 @@ function sigaction(proc: GuestProcess, [sigArg, act, oldact]: SyscallArgs): numb
     const v = guestStruct(proc, 'sigaction', act!, false);
     if (!v) return -E.EFAULT;
     if (sig === FREEBSD_SIGNALS.SIGKILL || sig === FREEBSD_SIGNALS.SIGSTOP) return -E.EINVAL;
-    next = { handler: v.get('handler'), flags: flagsToLinux(v.num('flags')), restorer: 0n, mask: readSigset(proc, act! + 12)! };
+    next = {
+      handler: v.get('handler'),
+      flags: flagsToLinux(v.num('flags')),
+      restorer: 0n,
+      mask: readSigset(proc, act! + 12)!,
+    };
   }
   if (oldact !== 0) {
     const o = guestStruct(proc, 'sigaction', oldact!, true);

@@ -55,7 +55,11 @@ const NODES: readonly SysctlNode[] = [
   { name: 'kern.osreldate', mib: [1, 24], value: () => int32(FREEBSD_OSRELDATE) },
   { name: 'kern.usrstack', mib: [1, 33], value: () => long(STACK_TOP) },
   { name: 'kern.iov_max', mib: [1, 35], value: () => int32(1024) },
-  { name: 'kern.arandom', mib: [1, 37], value: (_p, wanted) => crypto.randomBytes(Math.min(wanted, ARANDOM_MAX)) },
+  {
+    name: 'kern.arandom',
+    mib: [1, 37],
+    value: (_p, wanted) => crypto.randomBytes(Math.min(wanted, ARANDOM_MAX)),
+  },
   { name: 'kern.proc.pathname', mib: [1, 14, 12, -1], value: (p) => string(p.exePath) },
   { name: 'hw.machine', mib: [6, 1], value: () => string('arm64') },
   { name: 'hw.model', mib: [6, 2], value: () => string('tsemu AArch64') },
@@ -74,7 +78,8 @@ const NODES: readonly SysctlNode[] = [
   { name: 'kern.smp.maxcpus', mib: [1, 0x100, 2], value: () => int32(256) },
 ];
 
-const sameMib = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameMib = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Reads the guest's size_t at `addr`; undefined when inaccessible. */
 function readSize(proc: GuestProcess, addr: number): number | undefined {
@@ -142,8 +147,11 @@ function sysctl(proc: GuestProcess, [nameAddr, namelen, oldp, oldlenp, newp, new
 
 /** A name of `length` bytes (a NUL ends it early), as both name lookups take it. */
 function readName(proc: GuestProcess, addr: number, length: number): string | undefined {
-  if (length < 0 || length > MAX_NAME || guestRange(proc, addr, length, false) === undefined) return undefined;
-  return Buffer.from(proc.memory.u8.subarray(addr, addr + length)).toString('latin1').replace(/\0.*$/s, '');
+  if (length < 0 || length > MAX_NAME || guestRange(proc, addr, length, false) === undefined)
+    return undefined;
+  return Buffer.from(proc.memory.u8.subarray(addr, addr + length))
+    .toString('latin1')
+    .replace(/\0.*$/s, '');
 }
 
 function sysctlbyname(proc: GuestProcess, [nameAddr, namelen, oldp, oldlenp, newp]: SyscallArgs): number {

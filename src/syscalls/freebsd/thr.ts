@@ -15,14 +15,30 @@ import { LINUX_SYSCALLS } from '../linux/registry';
 import { GuestExit, type SyscallArgs } from '../types';
 import { FREEBSD_NSIG } from './signals';
 import {
-  blockCurrent, currentThreadId, exitCurrent, monotonicNs, multithreaded, signalThread, spawnThread, wakeWaiters, yieldCurrent,
+  blockCurrent,
+  currentThreadId,
+  exitCurrent,
+  monotonicNs,
+  multithreaded,
+  signalThread,
+  spawnThread,
+  wakeWaiters,
+  yieldCurrent,
 } from './threads';
 
 const FUTEX_WAKE = 1;
 const INT_MAX = 0x7fffffff;
 const NS_PER_S = 1_000_000_000n;
 /** struct thr_param offsets and size (sys/sys/thr.h). */
-const PARAM = { start_func: 0, arg: 8, stack_base: 16, stack_size: 24, tls_base: 32, child_tid: 48, parent_tid: 56 } as const;
+const PARAM = {
+  start_func: 0,
+  arg: 8,
+  stack_base: 16,
+  stack_size: 24,
+  tls_base: 32,
+  child_tid: 48,
+  parent_tid: 56,
+} as const;
 const THR_PARAM_SIZE = 104;
 
 function thrNew(proc: GuestProcess, [paramAddr, sizeArg]: SyscallArgs): number {
@@ -30,7 +46,8 @@ function thrNew(proc: GuestProcess, [paramAddr, sizeArg]: SyscallArgs): number {
   if (size < 0 || size > THR_PARAM_SIZE) return -E.EINVAL;
   if (guestRange(proc, paramAddr!, size, false) === undefined) return -E.EFAULT;
   // Fields beyond the size the caller passed read as zero, as the kernel's copyin into a zeroed struct.
-  const field = (offset: number): number => (offset + 8 <= size ? Number(proc.memory.view.getBigUint64(paramAddr! + offset, true)) : 0);
+  const field = (offset: number): number =>
+    offset + 8 <= size ? Number(proc.memory.view.getBigUint64(paramAddr! + offset, true)) : 0;
   const tidAddrs = [field(PARAM.child_tid), field(PARAM.parent_tid)].filter((a) => a !== 0);
   if (tidAddrs.some((a) => guestRange(proc, a, 8, true) === undefined)) return -E.EFAULT;
   const id = spawnThread(proc, {
@@ -64,7 +81,8 @@ function thrKill(proc: GuestProcess, [id, sigArg]: SyscallArgs): number {
   const sig = int(sigArg);
   if (sig < 0 || sig > FREEBSD_NSIG) return -E.EINVAL;
   if (sig === 0) return currentThreadId(proc) === id || signalThread(proc, id!, 0) ? 0 : -E.ESRCH;
-  if (id === currentThreadId(proc)) return sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
+  if (id === currentThreadId(proc))
+    return sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
   return signalThread(proc, id!, sig) ? 0 : -E.ESRCH;
 }
 

@@ -60,7 +60,15 @@ export const monotonicNs = (): bigint => process.hrtime.bigint();
 
 function newThread(id: number, proc: GuestProcess): GreenThread {
   const state = syscallState(proc);
-  return { id, saved: new Uint8Array(STATE_SIZE_AARCH64), sigmask: state.sigmask, altStack: { ...state.altStack }, wait: undefined, result: 0, signals: [] };
+  return {
+    id,
+    saved: new Uint8Array(STATE_SIZE_AARCH64),
+    sigmask: state.sigmask,
+    altStack: { ...state.altStack },
+    wait: undefined,
+    result: 0,
+    signals: [],
+  };
 }
 
 function scheduler(proc: GuestProcess): Scheduler {
@@ -125,7 +133,8 @@ function swapTo(proc: GuestProcess, s: Scheduler, next: GreenThread, saveCurrent
   const state = syscallState(proc);
   const block = proc.memory.u8.subarray(proc.stateBase, proc.stateBase + STATE_SIZE_AARCH64);
   if (next === s.current) return;
-  if (!switchOrigins.has(proc.stateBase)) switchOrigins.set(proc.stateBase, proc.memory.view.getBigUint64(proc.stateBase + STATE_PC, true));
+  if (!switchOrigins.has(proc.stateBase))
+    switchOrigins.set(proc.stateBase, proc.memory.view.getBigUint64(proc.stateBase + STATE_PC, true));
   if (saveCurrent) {
     s.current.saved.set(block);
     s.current.sigmask = state.sigmask;
@@ -157,7 +166,8 @@ function reschedule(proc: GuestProcess, s: Scheduler, saveCurrent: boolean): num
     if (next) {
       swapTo(proc, s, next, saveCurrent);
       const result = next.result;
-      for (const sig of next.signals.splice(0)) sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
+      for (const sig of next.signals.splice(0))
+        sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
       return result;
     }
     const deadlines = s.threads.flatMap((t) => (t.wait?.deadline === undefined ? [] : [t.wait.deadline]));
@@ -216,7 +226,8 @@ export function signalThread(proc: GuestProcess, id: number, sig: number): boole
   const t = scheduler(proc).threads.find((x) => x.id === id);
   if (!t) return false;
   if (sig === 0) return true;
-  if (t === scheduler(proc).current) sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
+  if (t === scheduler(proc).current)
+    sendToSelf(proc, { signo: sig, code: SI_TKILL, pid: process.pid, uid: process.getuid?.() ?? 0 });
   else t.signals.push(sig);
   return true;
 }

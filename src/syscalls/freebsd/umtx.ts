@@ -49,10 +49,13 @@ interface Timeout {
 function readTimeout(proc: GuestProcess, size: number, addr: number): Timeout | undefined | 'fault' {
   if (addr === 0) return undefined;
   const extended = size > TIMESPEC_SIZE;
-  if (guestRange(proc, addr, extended ? TIMESPEC_SIZE + 8 : TIMESPEC_SIZE, false) === undefined) return 'fault';
+  if (guestRange(proc, addr, extended ? TIMESPEC_SIZE + 8 : TIMESPEC_SIZE, false) === undefined)
+    return 'fault';
   const view = proc.memory.view;
   const flags = extended ? view.getUint32(addr + TIMESPEC_SIZE, true) : 0;
-  const clock = extended ? (FREEBSD_CLOCKS.get(view.getUint32(addr + TIMESPEC_SIZE + 4, true)) ?? LINUX_CLOCK_REALTIME) : LINUX_CLOCK_REALTIME;
+  const clock = extended
+    ? (FREEBSD_CLOCKS.get(view.getUint32(addr + TIMESPEC_SIZE + 4, true)) ?? LINUX_CLOCK_REALTIME)
+    : LINUX_CLOCK_REALTIME;
   return {
     sec: view.getBigInt64(addr, true),
     nsec: view.getBigInt64(addr + 8, true),
@@ -72,7 +75,15 @@ function hostWait(proc: GuestProcess, addr: number, expected: number, timeout: T
     ts = hostArena.address(at);
   }
   const r = timeout?.absolute
-    ? hostSyscall('futex', word, FUTEX_WAIT_BITSET | (timeout.realtime ? FUTEX_CLOCK_REALTIME : 0), expected, ts, 0, FUTEX_BITSET_MATCH_ANY)
+    ? hostSyscall(
+        'futex',
+        word,
+        FUTEX_WAIT_BITSET | (timeout.realtime ? FUTEX_CLOCK_REALTIME : 0),
+        expected,
+        ts,
+        0,
+        FUTEX_BITSET_MATCH_ANY,
+      )
     : hostSyscall('futex', word, FUTEX_WAIT, expected, ts, 0, 0);
   return r === -E.EAGAIN ? 0 : Math.min(r, 0);
 }
@@ -95,7 +106,8 @@ function wait(proc: GuestProcess, [obj, , val, uaddr1, uaddr2]: SyscallArgs, wid
   const current = wide ? view.getBigUint64(obj!, true) : BigInt(view.getUint32(obj!, true));
   const expected = wide ? BigInt.asUintN(64, BigInt(val!)) : BigInt(val! >>> 0);
   if (current !== expected) return 0;
-  if (multithreaded(proc)) return blockCurrent(proc, { addr: obj!, deadline: deadline(timeout), timeoutResult: -E.ETIMEDOUT });
+  if (multithreaded(proc))
+    return blockCurrent(proc, { addr: obj!, deadline: deadline(timeout), timeoutResult: -E.ETIMEDOUT });
   // A long's low half holds its changes (a woken waiter re-checks the whole value), so the futex watches that.
   return hostWait(proc, obj!, Number(expected & 0xffffffffn), timeout);
 }
@@ -106,7 +118,15 @@ function wake(proc: GuestProcess, addr: number, count: number): number {
     wakeWaiters(proc, addr, count);
     return 0;
   }
-  const r = hostSyscall('futex', proc.memory.hostAddress(addr), FUTEX_WAKE, Math.min(count, INT_MAX) >>> 0, 0, 0, 0);
+  const r = hostSyscall(
+    'futex',
+    proc.memory.hostAddress(addr),
+    FUTEX_WAKE,
+    Math.min(count, INT_MAX) >>> 0,
+    0,
+    0,
+    0,
+  );
   return Math.min(r, 0);
 }
 

@@ -55,7 +55,8 @@ function stackPointer(proc: GuestProcess): number {
 }
 
 function pstate(view: DataView, base: number): number {
-  const bit = (off: number, shift: number): number => (view.getInt32(base + off, true) !== 0 ? 1 << shift : 0);
+  const bit = (off: number, shift: number): number =>
+    view.getInt32(base + off, true) !== 0 ? 1 << shift : 0;
   return (bit(NF, 31) | bit(ZF, 30) | bit(CF, 29) | bit(VF, 28)) >>> 0;
 }
 
@@ -78,12 +79,14 @@ function setupFrame(proc: GuestProcess, request: FrameRequest): boolean {
   view.setBigUint64(uc + UC_SIGMASK, BigInt.asUintN(64, request.savedMask), true);
   view.setBigUint64(uc + UC_SIGMASK + 8, BigInt.asUintN(64, request.savedMask >> 64n), true);
   const alt = request.altStack;
-  const altFlags = alt.flags & SS_DISABLE ? FREEBSD_SS_DISABLE : alt.flags & SS_ONSTACK ? FREEBSD_SS_ONSTACK : 0;
+  const altFlags =
+    alt.flags & SS_DISABLE ? FREEBSD_SS_DISABLE : alt.flags & SS_ONSTACK ? FREEBSD_SS_ONSTACK : 0;
   view.setBigUint64(uc + UC_STACK, alt.sp, true);
   view.setBigUint64(uc + UC_STACK + 8, alt.size, true);
   view.setInt32(uc + UC_STACK + 16, altFlags, true);
   const mc = uc + UC_MCONTEXT;
-  for (let i = 0; i < 30; i++) view.setBigUint64(mc + GP_X + i * 8, view.getBigUint64(base + xreg(i), true), true);
+  for (let i = 0; i < 30; i++)
+    view.setBigUint64(mc + GP_X + i * 8, view.getBigUint64(base + xreg(i), true), true);
   view.setBigUint64(mc + GP_LR, view.getBigUint64(base + xreg(30), true), true);
   view.setBigUint64(mc + GP_SP, view.getBigUint64(base + SP, true), true);
   view.setBigUint64(mc + GP_ELR, view.getBigUint64(base + STATE_PC, true), true);
@@ -111,7 +114,8 @@ function restoreFrame(proc: GuestProcess): RestoredFrame | undefined {
   const uc = Number(view.getBigUint64(base + xreg(0), true));
   if (uc % 16 !== 0 || !mem.accessible(uc, UC_SIZE, false)) return undefined;
   const mc = uc + UC_MCONTEXT;
-  for (let i = 0; i < 30; i++) view.setBigUint64(base + xreg(i), view.getBigUint64(mc + GP_X + i * 8, true), true);
+  for (let i = 0; i < 30; i++)
+    view.setBigUint64(base + xreg(i), view.getBigUint64(mc + GP_X + i * 8, true), true);
   view.setBigUint64(base + xreg(30), view.getBigUint64(mc + GP_LR, true), true);
   view.setBigUint64(base + SP, view.getBigUint64(mc + GP_SP, true), true);
   view.setBigUint64(base + STATE_PC, view.getBigUint64(mc + GP_ELR, true), true);
@@ -125,7 +129,8 @@ function restoreFrame(proc: GuestProcess): RestoredFrame | undefined {
     view.setUint32(base + FPSR, view.getUint32(mc + FP_SR, true), true);
     view.setUint32(base + FPCR, view.getUint32(mc + FP_CR, true), true);
   }
-  const mask = view.getBigUint64(uc + UC_SIGMASK, true) | (view.getBigUint64(uc + UC_SIGMASK + 8, true) << 64n);
+  const mask =
+    view.getBigUint64(uc + UC_SIGMASK, true) | (view.getBigUint64(uc + UC_SIGMASK + 8, true) << 64n);
   return { mask, altStack: { ...syscallState(proc).altStack } };
 }
 

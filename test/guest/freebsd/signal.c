@@ -1,6 +1,7 @@
 /* Signal handlers: sigaction with SA_SIGINFO, delivery by kill and thr_kill, blocking, sigreturn. */
 #include "fbsd.h"
 
+#define SIGSEGV 11
 #define SIGUSR1 30
 #define SIGUSR2 31
 #define SA_SIGINFO 0x40
@@ -21,10 +22,12 @@ struct sigaction {
   int flags;
   sigset_t mask;
 };
-/* The parts of ucontext_t the handler touches: uc_sigmask, then mcontext's gp_x[30]. */
+/* The parts of ucontext_t the handlers touch: uc_sigmask, then mcontext's gpregs. */
 struct ucontext_head {
   sigset_t sigmask;
   unsigned long x[30];
+  unsigned long lr, sp, elr;
+  unsigned spsr;
 };
 
 static volatile int last_signo, last_code, last_pid, calls;
@@ -37,6 +40,16 @@ static void handler(int sig, siginfo_t *info, void *uc) {
   struct ucontext_head *ctx = uc;
   /* The interrupted svc returned 0 in x0: sigreturn must restore what the context says instead. */
   if (sig == SIGUSR2) ctx->x[0] = 1234;
+}
+
+static volatile long fault_addr, fault_code;
+
+/* A fault handler that steps over the faulting load by moving the saved pc (elr) on. */
+static void segv(int sig, siginfo_t *info, void *uc) {
+  (void)sig;
+  fault_addr = (long)info->addr;
+  fault_code = info->code;
+  ((struct ucontext_head *)uc)->elr += 4;
 }
 
 int fbsd_main(void) {
@@ -73,5 +86,13 @@ int fbsd_main(void) {
   show("unblock", sys3(SYS_sigprocmask, SIG_UNBLOCK, &set, 0));
   show("calls_after_unblock", calls);
   show("bad_signal", sys3(SYS_sigaction, 129, &sa, 0));
+
+  struct sigaction fault = {segv, SA_SIGINFO, {{0}}};
+  sys3(SYS_sigaction, SIGSEGV, &fault, 0);
+  long value;
+  __asm__ volatile("mov %0, #5\n\tldr %0, [%1]" : "=&r"(value) : "r"(0x10));
+  show("segv.skipped_load_value", value);
+  show("segv.addr", fault_addr);
+  show("segv.code", fault_code);
   return calls;
 }
