@@ -62,7 +62,12 @@ const INTERRUPT_POLL_MISSES = 64;
 interface ColdBlock {
   ir: IRBlock;
   runs: number;
+  /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
+  indirect: number[];
 }
+
+/** Indirect targets remembered per block (a switch's hot cases; more would slow every miss). */
+const MAX_INDIRECT_TARGETS = 16;
 
 export interface EngineStats {
   /** Blocks translated to IR. */
@@ -248,7 +253,12 @@ export class Engine {
     }
     this.options.onBlockStart?.(pc);
     this.stats.interpreted++;
-    return interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    const status = interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
+      const next = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+      if (!block.ir.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
+    }
+    return status;
   }
 
   private coldBlock(pc: number): ColdBlock {
@@ -258,7 +268,7 @@ export class Engine {
       const onBreakpointPage = this.breakpointPages.has(Math.floor(pc / 2 ** PAGE_SHIFT));
       const maxInsns = onBreakpointPage ? 1 : this.options.maxInsns;
       const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
-      block = { ir, runs: 0 };
+      block = { ir, runs: 0, indirect: [] };
       this.cold.set(pc, block);
       this.stats.translated++;
       this.options.onTranslate?.(ir);
@@ -279,12 +289,14 @@ export class Engine {
     const irs: IRBlock[] = [];
     const queued = new Set<number>([pc]);
     const queue = [pc];
+    const indirect = new Map<number, readonly number[]>();
     while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
       const at = queue.shift()!;
       const block = this.cold.get(at);
       if (!block) continue;
       irs.push(block.ir);
-      for (const s of block.ir.successors) {
+      indirect.set(at, block.indirect);
+      for (const s of [...block.ir.successors, ...block.indirect]) {
         const next = this.cold.get(s);
         if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.ir)) {
           queued.add(s);
@@ -300,6 +312,7 @@ export class Engine {
       slowStore: this.slowStore,
       loadCheck: this.loadCheck,
       chain: true,
+      indirectTargets: (at) => indirect.get(at) ?? [],
       table: this.table,
       view,
     });

@@ -40,6 +40,8 @@ export interface LowerEnv {
   loadCheckFunc: number;
   /** Function index `(state) -> status` of a block in the same module starting at guest `pc`. */
   chainTarget(pc: number): number | undefined;
+  /** Observed targets of the indirect branch ending the block at `pc` (regions jump to them directly). */
+  indirectTargets(pc: number): readonly number[];
   /** Type index of `(state) -> status` when indirect branches may tail-call through table 0. */
   indirectChainType?: number;
 }
@@ -908,6 +910,7 @@ class Lowering {
       this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
       this.c.byte(0x0d).u32(this.dispatchDepth());
     }
+    if (status === TrapKind.None && constPc === undefined && this.next >= 0) this.emitIndirectInRegion(target);
     this.writeBack();
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(target);
@@ -925,6 +928,26 @@ class Lowering {
       this.emitIndirectChain(target);
     }
     this.c.byte(0x41).s32(status).byte(0x0f);
+  }
+
+  /**
+   * Indirect branch inside a multi-block region: for each target this branch was seen to take that
+   * is a block of the region, continue there through the region's dispatch loop (spending the
+   * iteration budget like a back edge) when the computed pc equals it. Other pcs, or an exhausted
+   * budget, fall through to the ordinary exit.
+   */
+  private emitIndirectInRegion(target: Temp): void {
+    for (const pc of this.env.indirectTargets(this.block.pc)) {
+      const k = this.indexOfPc.get(pc);
+      if (k === undefined) continue;
+      this.get(target);
+      this.i64const(BigInt(pc));
+      this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
+      this.c.byte(0x41).s32(k).byte(0x21).u32(this.next);
+      this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+      this.c.byte(0x0d).u32(this.dispatchDepth() + 1);
+      this.c.byte(0x0b);
+    }
   }
 
   /**

@@ -28,6 +28,11 @@ export interface ModuleEnv {
   loadCheck: LoadCheck;
   /** Let blocks of the batch tail-call each other directly. */
   chain: boolean;
+  /**
+   * Targets an indirect branch ending the block at `pc` was seen to take (while interpreted): with
+   * `chain`, they join the block's loop region, and the branch jumps to them inside the region.
+   */
+  indirectTargets?: (pc: number) => readonly number[];
   /** The dispatcher's function table: with `chain`, indirect branches tail-call through it. */
   table?: WebAssembly.Table;
   /** Guest memory as a DataView, handed to helpers (see helpers.ts HelperContext). */
@@ -70,7 +75,8 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
 
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
   // loop region share one `(state, entry) -> status` body that their functions tail-call.
-  const regions = env.chain ? loopRegions(blocks) : blocks.map((_, i) => [i]);
+  const indirectTargets = env.chain && env.indirectTargets ? env.indirectTargets : () => [];
+  const regions = env.chain ? loopRegions(blocks, indirectTargets) : blocks.map((_, i) => [i]);
   const importCount = 2 + used.size;
   const blockFunc = blocks.map((_, i) => importCount + i);
   const byPc = new Map<number, number>();
@@ -83,6 +89,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     slowStoreFunc,
     loadCheckFunc,
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
+    indirectTargets,
     ...(env.chain && env.table ? { indirectChainType: mb.typeIndex(BLOCK_TYPE) } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();

@@ -1,6 +1,6 @@
 /**
  * Groups the blocks of a batch into regions: the strongly connected components of the graph of
- * their direct branches (Tarjan's algorithm). A component of several blocks is a loop whose blocks
+ * their direct branches and observed indirect ones (Tarjan's algorithm). A component of several blocks is a loop whose blocks
  * are lowered into one function, so the loop runs without leaving wasm locals.
  */
 import type { IRBlock } from '../ir/block';
@@ -10,13 +10,18 @@ import type { IRBlock } from '../ir/block';
  * first block in batch order (normally its header, where the batch entered it), so most of its
  * edges point forward and the back edges target the front.
  */
-export function loopRegions(blocks: readonly IRBlock[]): number[][] {
+export function loopRegions(
+  blocks: readonly IRBlock[],
+  indirectTargets: (pc: number) => readonly number[] = () => [],
+): number[][] {
   const indexOfPc = new Map<number, number>();
   blocks.forEach((b, i) => {
     if (!indexOfPc.has(b.pc)) indexOfPc.set(b.pc, i);
   });
   const edges = blocks.map((b) =>
-    b.successors.map((pc) => indexOfPc.get(pc)).filter((i): i is number => i !== undefined),
+    [...b.successors, ...indirectTargets(b.pc)]
+      .map((pc) => indexOfPc.get(pc))
+      .filter((i): i is number => i !== undefined),
   );
   const order: number[] = new Array(blocks.length).fill(-1);
   const low: number[] = new Array(blocks.length).fill(0);
