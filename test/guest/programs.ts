@@ -44,6 +44,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'fork_wait', sources: ['common/fork_wait.c'] },
   { name: 'sockets', sources: ['common/sockets.c'] },
   { name: 'procfs', sources: ['common/procfs.c'] },
+  { name: 'runtime_calls', sources: ['common/runtime_calls.c'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },

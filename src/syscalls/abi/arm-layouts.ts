@@ -4,8 +4,14 @@
  * fill), `timespec` the 64-bit-time __kernel_timespec of the *_time64 calls glibc uses, `rlimit`
  * the struct of (u)getrlimit/setrlimit (prlimit64's 64-bit struct is the generic layer's own).
  */
-import type { AbiLayouts } from '../abi';
+import type { AbiLayouts, StructLayout, TimespecField } from '../abi';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
+
+/** struct old_timespec32 of the calls older than the *_time64 family (32-bit seconds). */
+export const ARM_OLD_TIMESPEC: StructLayout<TimespecField> = {
+  size: 8,
+  fields: { sec: { offset: 0, size: 4, type: 's' }, nsec: { offset: 4, size: 4, type: 's' } },
+};
 
 export const ARM_EABI_LAYOUTS: AbiLayouts = {
   statx: LP64_COMMON_LAYOUTS.statx,

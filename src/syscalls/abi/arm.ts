@@ -9,13 +9,12 @@
  * target (src/user/arm.ts).
  */
 import { ARM_OPEN_FLAGS } from './arm-open-flags';
-import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
-import type { SyscallArgs } from '../types';
 import { syscall } from '../linux/define';
 import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
-import { ARM_EABI_LAYOUTS } from './arm-layouts';
+import { ARM_EABI_LAYOUTS, ARM_OLD_TIMESPEC } from './arm-layouts';
+import { timerfdGettime, timerfdSettime } from '../linux/event-fds';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 
@@ -42,6 +41,8 @@ const SAME_AS: Readonly<Record<string, string>> = {
   ppoll_time64: 'ppoll',
   pselect6_time64: 'pselect6',
   utimensat_time64: 'utimensat',
+  timerfd_settime64: 'timerfd_settime',
+  timerfd_gettime64: 'timerfd_gettime',
   getuid32: 'getuid',
   geteuid32: 'geteuid',
   getgid32: 'getgid',
@@ -88,25 +89,6 @@ function atFdcwd(name: string, oldArgs: number): SyscallDefinition {
     at.handler(p, [AT_FDCWD, ...args.slice(0, oldArgs), ...Array<number>(at.args.length - 1 - oldArgs).fill(0)]));
 }
 
-/**
- * ugetrlimit: the 32-bit struct rlimit (limits above 2^32 - 1 read as RLIM_INFINITY). The generic
- * call fills the 64-bit struct in the guest's buffer; the 8 bytes past the 32-bit struct are
- * restored afterwards.
- */
-function ugetrlimit(p: GuestProcess, [resource, buf]: SyscallArgs): number {
-  if (!p.memory.accessible(buf!, 16, true)) return generic('getrlimit').handler(p, [resource!, buf!]);
-  const tail = p.memory.read64(buf! + 8);
-  const result = generic('getrlimit').handler(p, [resource!, buf!]);
-  if (result < 0) return result;
-  const cur = p.memory.read64(buf!);
-  const max = p.memory.read64(buf! + 8);
-  const narrow = (v: bigint): number => (v >= 0xffffffffn ? 0xffffffff : Number(v));
-  p.memory.write64(buf! + 8, tail);
-  p.memory.write32(buf!, narrow(cur));
-  p.memory.write32(buf! + 4, narrow(max));
-  return 0;
-}
-
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   mmap2: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, pgoff]) =>
@@ -130,7 +112,6 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
   // Waits for a signal as ppoll with no descriptors and no timeout does (what glibc's pause is on arm64).
   pause: syscall('', (p) => generic('ppoll').handler(p, [0, 0, 0, 0, 0])),
-  ugetrlimit: syscall('dx', ugetrlimit),
   // EABI passes 64-bit arguments in an even/odd register pair, skipping a register to align.
   pread64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pread64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
   pwrite64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pwrite64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
@@ -144,6 +125,9 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   lstat64: syscall('sx', (p, [path, buf]) => generic('newfstatat').handler(p, [AT_FDCWD, path!, buf!, AT_SYMLINK_NOFOLLOW])),
   statfs64: syscall('sdx', (p, [path, , buf]) => generic('statfs').handler(p, [path!, buf!])),
   fstatfs64: syscall('ddx', (p, [fd, , buf]) => generic('fstatfs').handler(p, [fd!, buf!])),
+  // glibc uses the 32-bit-time calls while the values fit in 32 bits.
+  timerfd_settime: syscall('dhxx', timerfdSettime(ARM_OLD_TIMESPEC)),
+  timerfd_gettime: syscall('dx', timerfdGettime(ARM_OLD_TIMESPEC)),
 };
 
 function armSyscalls(): ReadonlyMap<number, SyscallEntry> {

@@ -1,7 +1,7 @@
 /**
  * Reading and writing file descriptors: read/write and their positioned and vectored forms,
- * lseek, close, syncing, space allocation and in-kernel copies (sendfile, copy_file_range, whose
- * loff_t offsets are the same on every little-endian ABI). Descriptors go through the guest's
+ * lseek, close, syncing, space allocation and in-kernel copies (sendfile, copy_file_range: their
+ * loff_t offsets are converted for a guest of the other byte order). Descriptors go through the guest's
  * descriptor table; buffers go to the host in place. Vectored calls build a host iovec array
  * (guest addresses become host addresses).
  */
@@ -10,19 +10,34 @@ import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct } from './guest-access';
 import { fdCall, fdTable, hostFd } from './fd-table';
-import { hostStructArray, hostSyscall } from './host';
+import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { lseek } from './dirents';
+import { convertedKind, swapKernelData } from './fd-kinds';
 
 const IOV_MAX = 1024;
 
-/** read/write-like calls; `fillsGuest` when the host writes the guest buffer. */
+/**
+ * read/write-like calls; `fillsGuest` when the host writes the guest buffer. Kernel-defined data
+ * (fd-kinds.ts) is byte-swapped for a guest of the other byte order.
+ */
 function transfer(name: string, fillsGuest: boolean) {
   return (proc: GuestProcess, [fd, buf, count, offset]: SyscallArgs): number => {
     const h = hostFd(proc, int(fd));
     if (h < 0) return h;
     const host = guestRange(proc, buf!, count!, fillsGuest);
     if (host === undefined) return -E.EFAULT;
-    return hostSyscall(name, h, host, count!, offset ?? 0);
+    const kind = convertedKind(proc, h);
+    if (!kind) return hostSyscall(name, h, host, count!, offset ?? 0);
+    if (fillsGuest) {
+      const r = hostSyscall(name, h, host, count!, offset ?? 0);
+      if (r > 0) swapKernelData(kind, proc.memory.u8.subarray(buf!, buf! + r), true);
+      return r;
+    }
+    const at = hostArena.alloc(Math.max(count!, 1));
+    const copy = hostArena.bytesAt(at, count!);
+    copy.set(proc.memory.u8.subarray(buf!, buf! + count!));
+    swapKernelData(kind, copy, false);
+    return hostSyscall(name, h, hostArena.address(at), count!, offset ?? 0);
   };
 }
 
@@ -53,27 +68,34 @@ function vectored(name: string, fillsGuest: boolean) {
   };
 }
 
-/** An optional 8-byte offset the host reads and updates in place (NULL stays NULL), or undefined (EFAULT). */
-function offsetArg(proc: GuestProcess, addr: number): number | undefined {
-  return addr === 0 ? 0 : guestRange(proc, addr, 8, true);
+/**
+ * Runs `call` with the host address of an optional loff_t the host reads and updates (NULL stays
+ * NULL): the guest's own when byte orders agree, else a converted copy written back after a success.
+ */
+function withOffset(proc: GuestProcess, addr: number, call: (host: number) => number): number {
+  if (addr === 0) return call(0);
+  const inPlace = guestRange(proc, addr, 8, true);
+  if (inPlace === undefined) return -E.EFAULT;
+  if (proc.memory.littleEndian === HOST.littleEndian) return call(inPlace);
+  const at = hostArena.alloc(8);
+  hostArena.view.setBigInt64(at, proc.memory.view.getBigInt64(addr, proc.memory.littleEndian), HOST.littleEndian);
+  const r = call(hostArena.address(at));
+  if (r >= 0) proc.memory.view.setBigInt64(addr, hostArena.view.getBigInt64(at, HOST.littleEndian), proc.memory.littleEndian);
+  return r;
 }
 
 function sendfile(proc: GuestProcess, [outFd, inFd, offset, count]: SyscallArgs): number {
   const out = hostFd(proc, int(outFd));
   const inp = hostFd(proc, int(inFd));
   if (out < 0 || inp < 0) return -E.EBADF;
-  const off = offsetArg(proc, offset!);
-  return off === undefined ? -E.EFAULT : hostSyscall('sendfile', out, inp, off, count!);
+  return withOffset(proc, offset!, (off) => hostSyscall('sendfile', out, inp, off, count!));
 }
 
 function copyFileRange(proc: GuestProcess, [inFd, inOff, outFd, outOff, length, flags]: SyscallArgs): number {
   const inp = hostFd(proc, int(inFd));
   const out = hostFd(proc, int(outFd));
   if (out < 0 || inp < 0) return -E.EBADF;
-  const a = offsetArg(proc, inOff!);
-  const b = offsetArg(proc, outOff!);
-  if (a === undefined || b === undefined) return -E.EFAULT;
-  return hostSyscall('copy_file_range', inp, a, out, b, length!, int(flags));
+  return withOffset(proc, inOff!, (a) => withOffset(proc, outOff!, (b) => hostSyscall('copy_file_range', inp, a, out, b, length!, int(flags))));
 }
 
 function close(proc: GuestProcess, [fd]: SyscallArgs): number {

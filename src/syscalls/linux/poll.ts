@@ -7,6 +7,7 @@
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
+import { recordKind } from './fd-kinds';
 import { strictOpenFlagsToHost } from './flags';
 import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
 import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './fd-table';
@@ -129,5 +130,5 @@ export const POLL_SYSCALLS: SyscallGroup = {
   epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
   epoll_ctl: syscall('dddx', epollCtl),
   epoll_pwait: syscall('dxddxd', epollPwait),
-  eventfd2: syscall('dh', (p, [initval, flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('eventfd2', initval! >>> 0, f))),
+  eventfd2: syscall('dh', (p, [initval, flags]) => newFdWithFlags(p, flags!, (f) => recordKind(p, hostSyscall('eventfd2', initval! >>> 0, f), 'counter'))),
 };

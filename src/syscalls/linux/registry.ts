@@ -4,15 +4,18 @@
  * definition. Names an ABI lacks are simply unused; numbers without a definition answer -ENOSYS.
  */
 import type { SyscallDefinition, SyscallEntry } from '../abi';
+import { EVENT_FD_SYSCALLS } from './event-fds';
 import { FS_FD_SYSCALLS } from './fs-fd';
 import { FS_IO_SYSCALLS } from './fs-io';
 import { FS_PATH_SYSCALLS } from './fs-paths';
 import { FS_STAT_SYSCALLS } from './fs-stat';
+import { XATTR_SYSCALLS } from './fs-xattr';
 import { IOCTL_SYSCALLS } from './ioctl';
 import { legacySyscalls } from './legacy';
 import { MM_SYSCALLS } from './mm';
 import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
+import { RUNTIME_SYSCALLS } from './runtime';
 import { SIGNAL_SYSCALLS } from './signals';
 import { SOCKET_SYSCALLS } from './sockets';
 import { TIME_SYSCALLS } from './time';
@@ -29,6 +32,9 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...SOCKET_SYSCALLS,
+  ...EVENT_FD_SYSCALLS,
+  ...XATTR_SYSCALLS,
+  ...RUNTIME_SYSCALLS,
 };
 
 export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
