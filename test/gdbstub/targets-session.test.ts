@@ -87,19 +87,19 @@ describe.each(CASES)('gdbstub ($title user mode) with gdb-multiarch', ({ target,
     expect(ours.status).toBe(7);
   });
 
-  it('info registers lists the registers of the standard gdb features qemu serves', async () => {
-    const script = ['break main', 'continue', 'info registers', 'kill'];
+  it('break *main stops where qemu stops, CPSR.T tells Thumb code, info registers lists the standard registers', async () => {
+    const thumbBit = argReg === 'r0' ? ['print/x $cpsr & 0x20'] : [];
+    const script = ['break *main', 'continue', 'print/x $pc', ...thumbBit, 'info registers', 'kill'];
     const [ours, qemu] = await Promise.all([runGdb(tsemu, program, [], script), runGdb(target.qemu, program, [], script)]);
+    // The register values differ (see the top); everything before them must not. Before main's
+    // prologue gdb reads argc from a stack slot main has not written yet.
+    const head = (text: string): string =>
+      normalise(text)
+        .split(/^(?:r0|x0) +0x/m)[0]!
+        .replace(/argc=-?\d+/g, 'argc=<unwritten>');
+    expect(head(ours.gdb)).toBe(head(qemu.gdb));
     const qemuNames = registerNames(qemu.gdb);
     expect(registerNames(ours.gdb)).toEqual(qemuNames.slice(0, qemuNames.indexOf(lastStandard) + 1));
-  });
-
-  it('break *main stops at the address qemu stops at; CPSR.T says whether main is Thumb code', async () => {
-    const script = ['break *main', 'continue', 'print/x $pc', ...(argReg === 'r0' ? ['print/x $cpsr & 0x20'] : []), 'kill'];
-    const [ours, qemu] = await Promise.all([runGdb(tsemu, program, [], script), runGdb(target.qemu, program, [], script)]);
-    // Before main's prologue gdb reads argc from a stack slot main has not written yet.
-    const unwritten = (text: string): string => normalise(text).replace(/argc=-?\d+/g, 'argc=<unwritten>');
-    expect(unwritten(ours.gdb)).toBe(unwritten(qemu.gdb));
     if (argReg === 'r0') {
       // The ELF symbol of a Thumb function has bit 0 set.
       const thumb = (elfSymbolValue(program, 'main', target) & 1) === 1;
