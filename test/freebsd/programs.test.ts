@@ -178,6 +178,7 @@ describe('FreeBSD _umtx_op and threads', () => {
     expect(v['thr_new']).toBe('0');
     expect(v['flag']).toBe('42');
     expect(v['tids_match']).toBe('1');
+    expect([v['thr_new2'], v['kevent_waited'], v['kevent_bytes']]).toEqual(['0', '1', '4']);
     expect(r.status).toBe(0);
   });
 });

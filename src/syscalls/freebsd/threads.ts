@@ -149,6 +149,8 @@ function swapTo(proc: GuestProcess, s: Scheduler, next: GreenThread, saveCurrent
 /** Runs the next runnable thread (round robin after the current one); returns its pending result. */
 function reschedule(proc: GuestProcess, s: Scheduler, saveCurrent: boolean): number {
   for (;;) {
+    // Nothing of the blocking call's own host scratch space is needed any more; each round's polls start afresh.
+    hostArena.reset();
     const now = monotonicNs();
     for (const t of s.threads) {
       const ready = t.wait?.poll?.();
