@@ -32,6 +32,8 @@ export interface TargetFeature {
 }
 
 export interface TargetDescription {
+  /** The frontend whose CPU state the registers live in (ppc64 serves both byte orders). */
+  readonly frontend: string;
   /** gdb's BFD architecture name. */
   readonly architecture: string;
   readonly littleEndian: boolean;

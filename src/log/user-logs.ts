@@ -7,7 +7,7 @@
 import type { GuestMemory } from '../memory/guest-memory';
 import type { EngineOptions } from '../translate/engine/engine';
 import { formatBlock } from '../translate/ir/format';
-import { GDB_TARGETS } from '../gdbstub/targets';
+import { descriptionOf } from '../gdbstub/targets';
 import type { AddressFilter } from './address-filter';
 import { dumpRegisters } from './cpu-dump';
 import { listInstructions } from './disasm';
@@ -37,7 +37,7 @@ export function engineLogHooks(ctx: UserLogContext): LogHooks {
     };
   }
   if (items.has('out_asm')) hooks.onModule = (bytes) => log(moduleText(bytes));
-  const desc = GDB_TARGETS[ctx.frontend];
+  const desc = descriptionOf(ctx.frontend, ctx.memory.littleEndian);
   const cpu = items.has('cpu') && desc !== undefined;
   if (items.has('exec') || cpu) {
     hooks.onBlockStart = (pc) => {

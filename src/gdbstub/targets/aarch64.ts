@@ -49,6 +49,7 @@ const FPU_TYPES = `
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export const AARCH64_DESCRIPTION: TargetDescription = {
+  frontend: 'aarch64',
   architecture: 'aarch64',
   littleEndian: true,
   features: [

@@ -82,6 +82,7 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const THUMB_KINDS = new Set([2, 3]);
 
 export const ARM_DESCRIPTION: TargetDescription = {
+  frontend: 'arm',
   architecture: 'arm',
   littleEndian: true,
   features: [

@@ -12,3 +12,8 @@ export const GDB_TARGETS: Readonly<Record<string, TargetDescription>> = {
   ppc64: PPC64_DESCRIPTION,
   ppc64le: PPC64LE_DESCRIPTION,
 };
+
+/** The description of a frontend running with the given byte order (for logs, which know the frontend). */
+export function descriptionOf(frontend: string, littleEndian: boolean): TargetDescription | undefined {
+  return Object.values(GDB_TARGETS).find((d) => d.frontend === frontend && d.littleEndian === littleEndian);
+}

@@ -90,6 +90,7 @@ const DW1 = 0;
 
 function ppc64Description(littleEndian: boolean): TargetDescription {
   return {
+    frontend: 'ppc64',
     architecture: 'powerpc:common64',
     littleEndian,
     features: [
