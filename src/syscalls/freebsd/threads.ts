@@ -16,6 +16,7 @@ import { syscallState } from '../linux/process-state';
 import { SP, STATE_SIZE_AARCH64, TPIDR_EL0, xreg } from '../../translate/aarch64/state';
 import { STATE_PC } from '../../translate/frontend';
 import { sendToSelf } from '../../user/signals/deliver';
+import { SS_DISABLE } from '../../user/signals/dispositions';
 import { SI_TKILL } from '../../user/signals/siginfo';
 import type { GuestProcess } from '../../user/process';
 
@@ -102,6 +103,8 @@ export interface ThreadStart {
 export function spawnThread(proc: GuestProcess, start: ThreadStart): number {
   const s = scheduler(proc);
   const t = newThread(s.nextId++, proc);
+  // A new thread inherits the signal mask but has no alternate signal stack of its own yet.
+  t.altStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
   t.saved.set(proc.memory.u8.subarray(proc.stateBase, proc.stateBase + STATE_SIZE_AARCH64));
   const saved = new DataView(t.saved.buffer);
   for (let i = 0; i <= 30; i++) saved.setBigUint64(xreg(i), 0n, true);
