@@ -11,19 +11,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AARCH64, REPO_ROOT, tsemuBinary } from '../lib/targets';
 import { runProcess } from '../lib/run-process';
+import { objdumpMain } from './objdump';
 
 const ARGS = path.join(REPO_ROOT, 'test/guest/build/aarch64/args');
 const TSEMU = tsemuBinary(AARCH64);
-
-/** main's instructions as objdump gives them: address and encoding, with the mnemonic. */
-function objdumpMain(program: string): { addr: number; word: string; mnemonic: string }[] {
-  const text = execFileSync('aarch64-linux-gnu-objdump', ['-d', '--disassemble=main', program], { encoding: 'utf8' });
-  return [...text.matchAll(/^\s+([0-9a-f]+):\s+([0-9a-f]{8})\s+(\S+)/gm)].map((m) => ({
-    addr: parseInt(m[1]!, 16),
-    word: m[2]!,
-    mnemonic: m[3]!,
-  }));
-}
 
 function symbol(program: string, name: string): { addr: number; size: number } {
   const line = execFileSync('aarch64-linux-gnu-nm', ['-S', program], { encoding: 'utf8' })
@@ -52,15 +43,15 @@ describe('-d logs (aarch64 user mode)', () => {
   it('in_asm lists the guest instructions of main up to its first branch, with op and out_asm following', async () => {
     const { log, status } = await runWithLog('in_asm,op,out_asm');
     expect(status).toBe(0);
-    const main = objdumpMain(ARGS);
+    const main = objdumpMain(AARCH64, ARGS);
     const firstBranch = main.findIndex((i) => /^(b|bl|blr|br|ret|cbz|cbnz|tbz|tbnz|b\..+)$/.test(i.mnemonic));
     expect(firstBranch).toBeGreaterThan(0);
     for (const insn of main.slice(0, firstBranch + 1)) {
-      expect(log).toContain(`0x${hex8(insn.addr)}:  ${insn.word}`);
+      expect(log).toContain(`0x${hex8(insn.addr)}:  ${insn.encoding}`);
     }
     // The decode table names the family of the branch objdump names (cbz, bl...).
     const branch = main[firstBranch]!;
-    const line = log.split('\n').find((l) => l.startsWith(`0x${hex8(branch.addr)}:  ${branch.word}  `))!;
+    const line = log.split('\n').find((l) => l.startsWith(`0x${hex8(branch.addr)}:  ${branch.encoding}  `))!;
     expect(line.split('  ')[2]!.toLowerCase().split('/')).toContain(branch.mnemonic);
     expect(log).toContain(`IR block 0x${main[0]!.addr.toString(16)}..`);
     expect(log).toMatch(/OUT: wasm module, \d+ bytes\n\(module\n/);
