@@ -12,7 +12,28 @@ import { CTR, LR, XER_SO, crField, gpr, vsr } from './state';
 /** The EQ bit's value in a CR field (LT = 8, GT = 4, EQ = 2, SO = 1: bit 0, LT, is the most significant). */
 export const CR_EQ = 2;
 
+/** An integer comparison whose LT/GT/EQ bits a CR field holds: the branch can test it directly. */
+interface KnownComparison {
+  a: Temp;
+  c: Temp;
+  signed: boolean;
+}
+
+/** Comparison ops for CR bits LT, GT, EQ: [bit set, bit clear], signed then unsigned. */
+const BIT_TESTS = {
+  signed: [['lt_s', 'ge_s'], ['gt_s', 'le_s'], ['eq', 'ne']],
+  unsigned: [['lt_u', 'ge_u'], ['gt_u', 'le_u'], ['eq', 'ne']],
+} as const;
+
 export class PpcContext extends BlockContext {
+  /**
+   * CR fields set by an integer comparison earlier in this block, so that a conditional branch or
+   * CR logical op tests the comparison itself instead of unpacking the field: V8 does not fold
+   * the field's shifts and ors back into one compare, and compare + branch is the hottest pair in
+   * loops. Any other write of a field forgets it; so does leaving a guarded region.
+   */
+  private readonly comparisons = new Map<number, KnownComparison>();
+
   // General registers.
   r(n: number): Temp {
     return this.b.get(gpr(n), 'i64');
@@ -81,11 +102,22 @@ export class PpcContext extends BlockContext {
   }
   setCr(field: number, value: Temp): void {
     this.b.set(crField(field), value);
+    this.comparisons.delete(field);
   }
   /** CR bit `bi` (0..31, bit 0 = CR0.LT) as i32 0/1. */
   crBit(bi: number): Temp {
+    return this.crTest(bi, true);
+  }
+  /** i32 0/1: whether CR bit `bi` is `set` (a branch's condition). */
+  crTest(bi: number, set: boolean): Temp {
     const b = this.b;
-    return b.and(b.shrU(this.cr(bi >> 2), b.i32(3 - (bi & 3))), b.i32(1));
+    const known = this.comparisons.get(bi >> 2);
+    if (known && (bi & 3) < 3) {
+      const op = BIT_TESTS[known.signed ? 'signed' : 'unsigned'][bi & 3]![set ? 0 : 1];
+      return b.compare(op, known.a, known.c);
+    }
+    const bit = b.and(b.shrU(this.cr(bi >> 2), b.i32(3 - (bi & 3))), b.i32(1));
+    return set ? bit : b.xor(bit, b.i32(1));
   }
   /** Sets CR bit `bi` to `value` (i32 0/1). */
   setCrBit(bi: number, value: Temp): void {
@@ -110,6 +142,7 @@ export class PpcContext extends BlockContext {
     const lt = b.compare(signed ? 'lt_s' : 'lt_u', a, c);
     const gt = b.compare(signed ? 'gt_s' : 'gt_u', a, c);
     this.setCr(bf, this.crOf(lt, gt, b.compare('eq', a, c)));
+    this.comparisons.set(bf, { a, c, signed });
   }
   /** The record-form (Rc = 1) update: CR0 from the signed comparison of the 64-bit result with 0. */
   record(result: Temp): void {
@@ -134,6 +167,8 @@ export class PpcContext extends BlockContext {
     b.place(skip);
     otherwise?.();
     b.place(end);
+    // A comparison recorded on one path is not known after the join.
+    this.comparisons.clear();
   }
 
   // Block endings.

@@ -36,8 +36,7 @@ function condition(ctx: PpcContext, bo: number, bi: number): Temp | undefined {
     taken = b.compare(bo & 2 ? 'eq' : 'ne', ctr, b.i64(0));
   }
   if (!(bo & 16)) {
-    const bit = ctx.crBit(bi);
-    const crOk = bo & 8 ? bit : b.xor(bit, b.i32(1));
+    const crOk = ctx.crTest(bi, (bo & 8) !== 0);
     taken = taken ? b.and(taken, crOk) : crOk;
   }
   return taken;

@@ -2,7 +2,8 @@
  * Floating-point operations shared by the FPU instructions (fp.ts) and the VSX scalar ones
  * (vsx-scalar.ts): arithmetic, compares and integer conversions, each emitted either as native
  * wasm operations (round-to-nearest, FPSCR left alone) or, under FLAG_FP_EXACT, as a call to a
- * helper that honours FPSCR.RN and keeps FPSCR's exception bits and FPRF (see ../fpscr.ts).
+ * helper that honours FPSCR.RN and keeps FPSCR's exception bits and FPRF (see ../fpscr.ts); under
+ * FLAG_FP_TRACK natively, with the helper called only when a new flag may be raised.
  */
 import type { Temp } from '../../ir/block';
 import type { IRBuilder } from '../../ir/builder';
@@ -25,7 +26,7 @@ import {
   type FpEnv,
 } from '../../aarch64/insns/fp-soft';
 import type { PpcContext } from '../context';
-import { FLAG_FP_EXACT } from '../flags';
+import { FLAG_FP_EXACT, FLAG_FP_TRACK, FP_FLAGS_KEPT } from '../flags';
 import {
   FPSCR_VXCVI,
   FPSCR_VXIDI,
@@ -34,6 +35,7 @@ import {
   FPSCR_VXSQRT,
   FPSCR_VXVC,
   FPSCR_VXSNAN,
+  FPSCR_XX,
   envOf,
   isSignallingNaN,
   raise,
@@ -134,14 +136,26 @@ const exactArith = defineHelper({
 export function fpArith(ctx: PpcContext, op: FpOpName, args: Temp[], single: boolean): Temp {
   const b = ctx.b;
   const [a, c = a, d = a] = args as [Temp, Temp?, Temp?];
-  if (ctx.flags & FLAG_FP_EXACT || FUSED.has(op)) {
-    const bitsOf = (v: Temp): Temp => b.convert('reinterpret', 'i64', v);
-    const r = b.call(exactArith, [b.i32(OP_NAMES.indexOf(op)), bitsOf(a), bitsOf(c), bitsOf(d), b.i32(single ? 1 : 0)])!;
-    return b.convert('reinterpret', 'f64', r);
+  const bitsOf = (v: Temp): Temp => b.convert('reinterpret', 'i64', v);
+  const exact = (): Temp =>
+    b.call(exactArith, [b.i32(OP_NAMES.indexOf(op)), bitsOf(a), bitsOf(c), bitsOf(d), b.i32(single ? 1 : 0)])!;
+  if (ctx.flags & FLAG_FP_EXACT || FUSED.has(op)) return b.convert('reinterpret', 'f64', exact());
+  const native = withPpcNaN(ctx, FP_OPS[op].native(b, a, c, d), args);
+  const r = single ? roundNativeToSingle(ctx, native) : native;
+  if (ctx.flags & FLAG_FP_TRACK) {
+    // In round-to-nearest the helper's result is the native one: it runs only to update FPSCR.
+    const [min, max] = single ? SINGLE_NORMAL : DOUBLE_NORMAL;
+    const magnitude = b.unary('fabs', r);
+    const normal = b.and(b.compare('fge', magnitude, b.f64(min)), b.compare('fle', magnitude, b.f64(max)));
+    const inexactRaised = b.compare('ne', b.and(b.get(FPSCR, 'i32'), b.i32(FPSCR_XX)), b.i32(0));
+    ctx.guarded(b.compare('eq', b.and(normal, inexactRaised), b.i32(0)), () => exact());
   }
-  const r = withPpcNaN(ctx, FP_OPS[op].native(b, a, c, d), args);
-  return single ? roundNativeToSingle(ctx, r) : r;
+  return r;
 }
+
+/** The smallest and largest finite normal magnitudes of double and single precision. */
+const DOUBLE_NORMAL = [2 ** -1022, Number.MAX_VALUE] as const;
+const SINGLE_NORMAL = [2 ** -126, 3.4028234663852886e38] as const;
 
 /** The operand order whose first NaN a PowerPC operation returns: A, B, then C. */
 const NAN_ORDER: Partial<Record<FpOpName, readonly number[]>> = { madd: [0, 2, 1], msub: [0, 2, 1], nmadd: [0, 2, 1], nmsub: [0, 2, 1] };
@@ -229,9 +243,11 @@ function toDouble(bits: bigint): number {
 /** The 4-bit compare result of fcmpu (ordered = false) or fcmpo. */
 export function fpCompare(ctx: PpcContext, a: Temp, c: Temp, ordered: boolean): Temp {
   const b = ctx.b;
-  if (ctx.flags & FLAG_FP_EXACT) {
-    return b.call(exactCompare, [b.convert('reinterpret', 'i64', a), b.convert('reinterpret', 'i64', c), b.i32(ordered ? 1 : 0)])!;
-  }
+  const exact = (): Temp =>
+    b.call(exactCompare, [b.convert('reinterpret', 'i64', a), b.convert('reinterpret', 'i64', c), b.i32(ordered ? 1 : 0)])!;
+  if (ctx.flags & FLAG_FP_EXACT) return exact();
+  // Tracking flags: only NaN operands raise one (FPCC in FPSCR may then lag behind).
+  if (ctx.flags & FLAG_FP_TRACK) ctx.guarded(b.or(b.compare('ne', a, a), b.compare('ne', c, c)), () => exact());
   return nativeCompare(ctx, a, c);
 }
 
@@ -270,7 +286,7 @@ const exactToInt = defineHelper({
  */
 export function fpToInt(ctx: PpcContext, x: Temp, conv: IntConversion): Temp {
   const b = ctx.b;
-  if (ctx.flags & FLAG_FP_EXACT) {
+  if (ctx.flags & FP_FLAGS_KEPT) {
     const args = [b.convert('reinterpret', 'i64', x), b.i32(conv.width), b.i32(conv.unsigned ? 1 : 0), b.i32(conv.truncate ? 1 : 0)];
     return b.call(exactToInt, args)!;
   }
@@ -300,7 +316,7 @@ const exactFromInt = defineHelper({
 /** fcfid and friends: an integer (i64 bits of an FPR) to f64, rounded to single when `single`. */
 export function fpFromInt(ctx: PpcContext, v: Temp, unsigned: boolean, single: boolean): Temp {
   const b = ctx.b;
-  if (ctx.flags & FLAG_FP_EXACT) {
+  if (ctx.flags & FP_FLAGS_KEPT) {
     const r = b.call(exactFromInt, [v, b.i32(unsigned ? 1 : 0), b.i32(single ? 1 : 0)])!;
     return b.convert('reinterpret', 'f64', r);
   }
