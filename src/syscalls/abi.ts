@@ -139,8 +139,11 @@ export interface KernelAbi {
   readonly syscallNumbers: Readonly<Record<string, number>>;
 }
 
-/** How -strace prints one argument: decimal, pointer, hex flags, quoted C string, octal. */
-export type StraceArg = 'd' | 'x' | 'h' | 's' | 'o';
+/** How -strace prints one argument by name (flags, commands, constants), from the ABI's tables. */
+export type StraceFormatter = (abi: LinuxAbi, value: number) => string;
+
+/** How -strace prints one argument: decimal, pointer, hex flags, quoted C string, octal, or by name. */
+export type StraceArg = 'd' | 'x' | 'h' | 's' | 'o' | StraceFormatter;
 
 /** One implemented syscall: its handler and how -strace prints it. */
 export interface SyscallDefinition {

@@ -41,7 +41,7 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
     result = -proc.abi.errnoFromHost(hostErrno);
     if (strace) proc.options.log(`${call} = -1 errno=${-result} (${native().hostStrerror(hostErrno)})`);
   } else if (strace) {
-    proc.options.log(`${call} = ${definition.addressResult ? pointer(result) : result}`);
+    proc.options.log(`${call} = ${definition.addressResult ? pointer(proc, result) : result}`);
   }
   return result;
 }
@@ -63,11 +63,14 @@ function unsupported(proc: GuestProcess, nr: number, name: string | undefined, a
   return -proc.abi.errnoFromHost(E.ENOSYS);
 }
 
-function pointer(v: number): string {
-  return `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(16, '0')}`;
+/** An address as QEMU prints it: hex padded to the guest's word width. */
+function pointer(proc: GuestProcess, v: number): string {
+  const bits = proc.abi.wordSize * 8;
+  return `0x${BigInt.asUintN(bits, BigInt(v)).toString(16).padStart(bits / 4, '0')}`;
 }
 
 function formatArg(proc: GuestProcess, kind: StraceArg, v: number, index: number, definition: SyscallDefinition): string {
+  if (typeof kind === 'function') return kind(proc.abi, v);
   switch (kind) {
     case 'd':
       // A leading directory descriptor reads better as QEMU prints it.
@@ -75,13 +78,13 @@ function formatArg(proc: GuestProcess, kind: StraceArg, v: number, index: number
     case 'o':
       return `0${(v >>> 0).toString(8)}`;
     case 'x':
-      return v === 0 ? 'NULL' : pointer(v);
+      return v === 0 ? 'NULL' : pointer(proc, v);
     case 'h':
       return `0x${(v >>> 0).toString(16)}`;
     case 's': {
       if (v === 0) return 'NULL';
       const s = proc.memory.readCString(v, STRING_LIMIT + 1);
-      if (s === undefined) return pointer(v);
+      if (s === undefined) return pointer(proc, v);
       const shown = JSON.stringify(s.subarray(0, STRING_LIMIT).toString('latin1'));
       return s.length > STRING_LIMIT ? `${shown}...` : shown;
     }

@@ -269,7 +269,7 @@ describe('dispatch', () => {
     expect(() => p.call('exit_group', 3)).toThrow(GuestExit);
     const pid = process.pid;
     expect(p.logs).toEqual([
-      `${pid} openat(AT_FDCWD,"/nonexistent",0x0,00) = -1 errno=2 (No such file or directory)`,
+      `${pid} openat(AT_FDCWD,"/nonexistent",O_RDONLY,00) = -1 errno=2 (No such file or directory)`,
       `${pid} getpid() = ${pid}`,
       `${pid} brk(NULL) = 0x0000000000000000`,
       `${pid} rseq(0,0,0,0,0,0) = -1 errno=38 (Function not implemented)`,

@@ -17,6 +17,7 @@ import { ARM_EABI_LAYOUTS, ARM_OLD_TIMESPEC } from './arm-layouts';
 import { timerfdGettime, timerfdSettime } from '../linux/event-fds';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
+import { mmapFlags, protection } from '../linux/strace-names';
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -85,13 +86,13 @@ function wide(lo: number | undefined, hi: number | undefined): number {
  */
 function atFdcwd(name: string, oldArgs: number): SyscallDefinition {
   const at = generic(name);
-  return syscall(at.args.slice(1, 1 + oldArgs).join(''), (p, args) =>
+  return syscall(at.args.slice(1, 1 + oldArgs), (p, args) =>
     at.handler(p, [AT_FDCWD, ...args.slice(0, oldArgs), ...Array<number>(at.args.length - 1 - oldArgs).fill(0)]));
 }
 
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
-  mmap2: syscall('xdhhdd', (p, [addr, len, prot, flags, fd, pgoff]) =>
+  mmap2: syscall(['x', 'd', protection, mmapFlags, 'd', 'd'], (p, [addr, len, prot, flags, fd, pgoff]) =>
     generic('mmap').handler(p, [addr!, len!, prot!, flags!, fd!, pgoff! * MMAP2_UNIT]),
   { addressResult: true }),
   _llseek: syscall('dddxd', (p, [fd, high, low, result, whence]) => {

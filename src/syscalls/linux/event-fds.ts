@@ -16,6 +16,7 @@ import { StructView, convertStruct } from '../struct-view';
 import { E, guestLayout, guestRange } from './guest-access';
 import { HOST, hostStructArray, hostSyscall } from './host';
 import { hostPathArg, hostStringArg } from './paths';
+import { clockId } from './strace-names';
 
 /** MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB and the huge page size bits (include/uapi/linux/memfd.h). */
 const MFD_KNOWN = 0x1 | 0x2 | 0x4 | (0x3f << 26);
@@ -82,7 +83,7 @@ export const EVENT_FD_SYSCALLS: SyscallGroup = {
     const h = hostFd(p, int(fd));
     return h < 0 ? h : hostSyscall('inotify_rm_watch', h, int(wd));
   }),
-  timerfd_create: syscall('dh', (p, [clock, flags]) => withOpenFlags(p, flags!, (f) => recordKind(p, hostSyscall('timerfd_create', int(clock), f), 'counter'))),
+  timerfd_create: syscall([clockId, 'h'], (p, [clock, flags]) => withOpenFlags(p, flags!, (f) => recordKind(p, hostSyscall('timerfd_create', int(clock), f), 'counter'))),
   timerfd_settime: syscall('dhxx', timerfdSettime()),
   timerfd_gettime: syscall('dx', timerfdGettime()),
   memfd_create: syscall('sh', memfdCreate),

@@ -11,6 +11,7 @@ import { fdTable, hostFd, newGuestFd } from './fd-table';
 import { openFlagsFromHost, openFlagsToHost, strictOpenFlagsToHost, translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostSyscall } from './host';
+import { fcntlCommand } from './strace-names';
 
 const LOCK_COMMANDS: ReadonlySet<FcntlCommand> = new Set(['F_GETLK', 'F_SETLK', 'F_SETLKW', 'F_OFD_GETLK', 'F_OFD_SETLK', 'F_OFD_SETLKW']);
 
@@ -87,6 +88,6 @@ function dup3(proc: GuestProcess, [oldFd, newFd, flags]: SyscallArgs): number {
 export const FS_FD_SYSCALLS: SyscallGroup = {
   dup: syscall('d', dup),
   dup3: syscall('ddd', dup3),
-  fcntl: syscall('ddd', fcntl),
+  fcntl: syscall(['d', fcntlCommand, 'd'], fcntl),
   pipe2: syscall('xd', pipe2),
 };

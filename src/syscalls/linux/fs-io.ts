@@ -13,6 +13,7 @@ import { fdCall, fdTable, hostFd } from './fd-table';
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { lseek } from './dirents';
 import { convertedKind, swapKernelData } from './fd-kinds';
+import { whence } from './strace-names';
 
 const IOV_MAX = 1024;
 
@@ -131,7 +132,7 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   writev: syscall('dxd', vectored('writev', false)),
   preadv: syscall('dxddd', vectored('preadv', true)),
   pwritev: syscall('dxddd', vectored('pwritev', false)),
-  lseek: syscall('ddd', lseek),
+  lseek: syscall(['d', 'd', whence], lseek),
   close: syscall('d', close),
   close_range: syscall('ddh', closeRange),
   fsync: syscall('d', fdCall('fsync')),

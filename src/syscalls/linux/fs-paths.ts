@@ -14,6 +14,7 @@ import { E, guestRange, writeGuestBytes } from './guest-access';
 import { HOST, hostSyscall } from './host';
 import { hostOpenPathArg, hostPathArg, hostStringArg, isProcSelfExe, readGuestPath } from './paths';
 import { openContent, procFileContent } from './proc-files';
+import { accessMode, openFlags } from './strace-names';
 
 /**
  * A call whose arguments at `paths` are paths and at `dirFds` directory descriptors (each path's
@@ -78,10 +79,10 @@ function getcwd(proc: GuestProcess, [buf, size]: SyscallArgs): number {
 }
 
 export const FS_PATH_SYSCALLS: SyscallGroup = {
-  openat: syscall('dsho', openat),
+  openat: syscall(['d', 's', openFlags, 'o'], openat),
   readlinkat: syscall('dsxd', readlinkat),
-  faccessat: syscall('dsod', pathCall('faccessat', [1], [0])),
-  faccessat2: syscall('dsod', pathCall('faccessat2', [1], [0])),
+  faccessat: syscall(['d', 's', accessMode, 'd'], pathCall('faccessat', [1], [0])),
+  faccessat2: syscall(['d', 's', accessMode, 'd'], pathCall('faccessat2', [1], [0])),
   mkdirat: syscall('dso', pathCall('mkdirat', [1], [0])),
   mknodat: syscall('dsod', pathCall('mknodat', [1], [0])),
   unlinkat: syscall('dsd', pathCall('unlinkat', [1], [0])),

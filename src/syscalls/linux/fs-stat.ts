@@ -10,6 +10,7 @@ import { E, withHostStruct, withHostStructs } from './guest-access';
 import { hostSyscall } from './host';
 import { hostPathArg } from './paths';
 import { getdents, getdents64 } from './dirents';
+import { atFlags, statxMask } from './strace-names';
 
 /** Host path argument, where a guest NULL stays NULL (utimensat on a descriptor). */
 function optionalPath(proc: GuestProcess, addr: number): number {
@@ -61,7 +62,7 @@ function utimensat(proc: GuestProcess, [dirfd, pathAddr, times, flags]: SyscallA
 export const FS_STAT_SYSCALLS: SyscallGroup = {
   fstat: syscall('dx', fstat),
   newfstatat: syscall('dsxh', newfstatat),
-  statx: syscall('dshhx', statx),
+  statx: syscall(['d', 's', atFlags, statxMask, 'x'], statx),
   statfs: syscall('sx', statfs),
   fstatfs: syscall('dx', fstatfs),
   utimensat: syscall('dsxd', utimensat),

@@ -12,6 +12,7 @@ import { hostFd } from './fd-table';
 import { translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { HOST, hostSyscall } from './host';
+import { ioctlRequest } from './strace-names';
 
 /** What each request's third argument points at: a struct kind, or a 4-byte int read or filled. */
 const ARGUMENT: { readonly [K in IoctlName]: { kind: 'termios' | 'winsize' | 'int'; direction: 'in' | 'out' } } = {
@@ -51,5 +52,5 @@ function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): numbe
 }
 
 export const IOCTL_SYSCALLS: SyscallGroup = {
-  ioctl: syscall('dhx', ioctl),
+  ioctl: syscall(['d', ioctlRequest, 'x'], ioctl),
 };

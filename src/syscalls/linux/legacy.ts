@@ -4,10 +4,11 @@
  * each is its *at or newer successor with the arguments Linux itself supplies (AT_FDCWD, flag 0),
  * so there is exactly one implementation of each operation.
  */
-import type { SyscallDefinition } from '../abi';
+import type { StraceArg, SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
 import { syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
+import { accessMode, openFlags } from './strace-names';
 
 /** include/uapi/linux/fcntl.h: the same on every Linux ABI. */
 const AT_FDCWD = -100;
@@ -17,10 +18,10 @@ const AT_REMOVEDIR = 0x200;
 type Rewrite = (args: SyscallArgs) => SyscallArgs;
 
 /** The legacy calls: [name, successor, -strace formats, argument rewrite]. */
-const LEGACY: readonly [string, string, string, Rewrite][] = [
-  ['open', 'openat', 'sho', ([path, flags, mode]) => [AT_FDCWD, path!, flags!, mode!]],
+const LEGACY: readonly [string, string, string | readonly StraceArg[], Rewrite][] = [
+  ['open', 'openat', ['s', openFlags, 'o'], ([path, flags, mode]) => [AT_FDCWD, path!, flags!, mode!]],
   ['readlink', 'readlinkat', 'sxd', ([path, buf, size]) => [AT_FDCWD, path!, buf!, size!]],
-  ['access', 'faccessat', 'so', ([path, mode]) => [AT_FDCWD, path!, mode!, 0]],
+  ['access', 'faccessat', ['s', accessMode], ([path, mode]) => [AT_FDCWD, path!, mode!, 0]],
   ['mkdir', 'mkdirat', 'so', ([path, mode]) => [AT_FDCWD, path!, mode!]],
   ['mknod', 'mknodat', 'sod', ([path, mode, dev]) => [AT_FDCWD, path!, mode!, dev!]],
   ['unlink', 'unlinkat', 's', ([path]) => [AT_FDCWD, path!, 0]],

@@ -13,6 +13,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { hostFd } from './fd-table';
 import { E } from './guest-access';
 import { hostSyscall } from './host';
+import { mmapFlags, protection } from './strace-names';
 
 const MADV_DONTNEED = 4;
 
@@ -48,9 +49,9 @@ function mmap(proc: GuestProcess, [addr, len, prot, flags, fd, off]: SyscallArgs
 const accepted = (): number => 0;
 
 export const MM_SYSCALLS: SyscallGroup = {
-  mmap: syscall('xdhhdd', mmap, { addressResult: true }),
+  mmap: syscall(['x', 'd', protection, mmapFlags, 'd', 'd'], mmap, { addressResult: true }),
   munmap: syscall('xd', (p, [addr, len]) => p.space.munmap(addr!, len!)),
-  mprotect: syscall('xdh', (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
+  mprotect: syscall(['x', 'd', protection], (p, [addr, len, prot]) => p.space.mprotect(addr!, len!, int(prot))),
   mremap: syscall('xddhx', (p, [old, oldSize, newSize, flags, newAddr]) => p.space.mremap(old!, oldSize!, newSize!, int(flags), newAddr!), { addressResult: true }),
   brk: syscall('x', (p, [addr]) => p.space.brk(addr!), { addressResult: true }),
   madvise: syscall('xdd', madvise),

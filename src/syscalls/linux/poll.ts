@@ -13,6 +13,7 @@ import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
 import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './fd-table';
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
+import { epollOp } from './strace-names';
 
 const MAX_EVENTS = 1 << 16;
 
@@ -128,7 +129,7 @@ export const POLL_SYSCALLS: SyscallGroup = {
   ppoll: syscall('xdxxd', ppoll),
   pselect6: syscall('dxxxxx', pselect6),
   epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
-  epoll_ctl: syscall('dddx', epollCtl),
+  epoll_ctl: syscall(['d', epollOp, 'd', 'x'], epollCtl),
   epoll_pwait: syscall('dxddxd', epollPwait),
   eventfd2: syscall('dh', (p, [initval, flags]) => newFdWithFlags(p, flags!, (f) => recordKind(p, hostSyscall('eventfd2', initval! >>> 0, f), 'counter'))),
 };

@@ -14,6 +14,7 @@ import { HOST, hostSyscall } from './host';
 import { recvmsg, sendmsg } from './msghdr';
 import { hostSockaddrIn, hostSockaddrOut } from './sockaddr';
 import { getsockopt, setsockopt } from './sockopt';
+import { shutdownHow, socketDomain, socketType, sockoptLevel } from './strace-names';
 
 const SOCK_TYPE_MASK = 0xf;
 
@@ -100,8 +101,8 @@ function recvfrom(proc: GuestProcess, [fdArg, buf, length, flags, addr, lengthAd
 }
 
 export const SOCKET_SYSCALLS: SyscallGroup = {
-  socket: syscall('ddd', socket),
-  socketpair: syscall('dddx', socketpair),
+  socket: syscall([socketDomain, socketType, 'd'], socket),
+  socketpair: syscall([socketDomain, socketType, 'd', 'x'], socketpair),
   bind: syscall('dxd', addressIn('bind')),
   connect: syscall('dxd', addressIn('connect')),
   listen: syscall('dd', fdCall('listen')),
@@ -115,7 +116,7 @@ export const SOCKET_SYSCALLS: SyscallGroup = {
   recv: syscall('dxdh', (p, [fd, buf, len, flags]) => recvfrom(p, [fd!, buf!, len!, flags!, 0, 0])),
   sendmsg: syscall('dxh', sendmsg),
   recvmsg: syscall('dxh', recvmsg),
-  shutdown: syscall('dd', fdCall('shutdown')),
-  getsockopt: syscall('dddxx', getsockopt),
-  setsockopt: syscall('dddxd', setsockopt),
+  shutdown: syscall(['d', shutdownHow], fdCall('shutdown')),
+  getsockopt: syscall(['d', sockoptLevel, 'd', 'x', 'x'], getsockopt),
+  setsockopt: syscall(['d', sockoptLevel, 'd', 'x', 'd'], setsockopt),
 };

@@ -8,6 +8,7 @@ import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { withHostStruct } from './guest-access';
 import { hostSyscall } from './host';
+import { clockId } from './strace-names';
 
 function clockQuery(name: string) {
   return (proc: GuestProcess, [clock, ts]: SyscallArgs): number => withHostStruct(proc, 'timespec', ts!, 'out', (t) => hostSyscall(name, int(clock), t));
@@ -28,9 +29,9 @@ function clockNanosleep(proc: GuestProcess, [clock, flags, req, rem]: SyscallArg
 }
 
 export const TIME_SYSCALLS: SyscallGroup = {
-  clock_gettime: syscall('dx', clockQuery('clock_gettime')),
-  clock_getres: syscall('dx', clockQuery('clock_getres')),
+  clock_gettime: syscall([clockId, 'x'], clockQuery('clock_gettime')),
+  clock_getres: syscall([clockId, 'x'], clockQuery('clock_getres')),
   gettimeofday: syscall('xx', gettimeofday),
   nanosleep: syscall('xx', nanosleep),
-  clock_nanosleep: syscall('ddxx', clockNanosleep),
+  clock_nanosleep: syscall([clockId, 'd', 'x', 'x'], clockNanosleep),
 };
