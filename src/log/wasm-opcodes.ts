@@ -45,6 +45,10 @@ function run(first: number, names: string): (readonly [number, string])[] {
     .map((name, i) => [first + i, name] as const);
 }
 
+/** Names of consecutive opcodes that take a memarg. */
+const withMemarg = (first: number, names: string): (readonly [number, string, Immediate])[] =>
+  run(first, names).map(([c, n]) => [c, n, 'memarg'] as const);
+
 const MEMORY_OPS =
   'i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u i64.load8_s i64.load8_u ' +
   'i64.load16_s i64.load16_u i64.load32_s i64.load32_u i32.store i64.store f32.store f64.store i32.store8 ' +
@@ -93,7 +97,7 @@ export const OPCODES = table([
   [0x24, 'global.set', 'global'],
   [0x25, 'table.get', 'table'],
   [0x26, 'table.set', 'table'],
-  ...run(0x28, MEMORY_OPS).map(([c, n]) => [c, n, 'memarg'] as const),
+  ...withMemarg(0x28, MEMORY_OPS),
   [0x3f, 'memory.size', 'zero'],
   [0x40, 'memory.grow', 'zero'],
   [0x41, 'i32.const', 'i32'],
@@ -113,26 +117,47 @@ export const FC_OPCODES = table(
 );
 
 /** 0xfe-prefixed: the threads proposal's atomic loads, stores and read-modify-writes. */
-const RMW_SUFFIXES = ['i32.atomic.rmw', 'i64.atomic.rmw', 'i32.atomic.rmw8', 'i32.atomic.rmw16', 'i64.atomic.rmw8', 'i64.atomic.rmw16', 'i64.atomic.rmw32'];
+const RMW_PREFIXES = [
+  'i32.atomic.rmw',
+  'i64.atomic.rmw',
+  'i32.atomic.rmw8',
+  'i32.atomic.rmw16',
+  'i64.atomic.rmw8',
+  'i64.atomic.rmw16',
+  'i64.atomic.rmw32',
+];
+const ATOMIC_LOADS =
+  'i32.atomic.load i64.atomic.load i32.atomic.load8_u i32.atomic.load16_u i64.atomic.load8_u i64.atomic.load16_u ' +
+  'i64.atomic.load32_u';
+const ATOMIC_STORES =
+  'i32.atomic.store i64.atomic.store i32.atomic.store8 i32.atomic.store16 i64.atomic.store8 i64.atomic.store16 ' +
+  'i64.atomic.store32';
 export const FE_OPCODES = table([
   [0x00, 'memory.atomic.notify', 'memarg'],
   [0x01, 'memory.atomic.wait32', 'memarg'],
   [0x02, 'memory.atomic.wait64', 'memarg'],
   [0x03, 'atomic.fence', 'zero'],
-  ...run(0x10, 'i32.atomic.load i64.atomic.load i32.atomic.load8_u i32.atomic.load16_u i64.atomic.load8_u i64.atomic.load16_u i64.atomic.load32_u').map(([c, n]) => [c, n, 'memarg'] as const),
-  ...run(0x17, 'i32.atomic.store i64.atomic.store i32.atomic.store8 i32.atomic.store16 i64.atomic.store8 i64.atomic.store16 i64.atomic.store32').map(([c, n]) => [c, n, 'memarg'] as const),
+  ...withMemarg(0x10, ATOMIC_LOADS),
+  ...withMemarg(0x17, ATOMIC_STORES),
   ...(['add', 'sub', 'and', 'or', 'xor', 'xchg', 'cmpxchg'] as const).flatMap((op, g) =>
-    RMW_SUFFIXES.map((prefix, v) => [0x1e + g * 7 + v, `${prefix}.${op}${v < 2 ? '' : '_u'}`, 'memarg'] as const),
+    RMW_PREFIXES.map((prefix, v) => [0x1e + g * 7 + v, `${prefix}.${op}${v < 2 ? '' : '_u'}`, 'memarg'] as const),
   ),
 ]);
+
+const SIMD_MEMORY_OPS =
+  'v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u v128.load32x2_s v128.load32x2_u ' +
+  'v128.load8_splat v128.load16_splat v128.load32_splat v128.load64_splat v128.store';
+const SIMD_LANE_OPS =
+  'v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane ' +
+  'v128.store8_lane v128.store16_lane v128.store32_lane v128.store64_lane';
 
 /** 0xfd-prefixed: SIMD. Memory and constant forms here; the arithmetic comes from the IR's table. */
 export const FD_OPCODES = new Map<number, OpcodeInfo>([
   ...table([
-    ...run(0x00, 'v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u v128.load32x2_s v128.load32x2_u v128.load8_splat v128.load16_splat v128.load32_splat v128.load64_splat v128.store').map(([c, n]) => [c, n, 'memarg'] as const),
+    ...withMemarg(0x00, SIMD_MEMORY_OPS),
     [0x0c, 'v128.const', 'v128'],
     [0x0d, 'i8x16.shuffle', 'lanes16'],
-    ...run(0x54, 'v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane v128.store8_lane v128.store16_lane v128.store32_lane v128.store64_lane').map(([c, n]) => [c, n, 'memarg_lane'] as const),
+    ...run(0x54, SIMD_LANE_OPS).map(([c, n]) => [c, n, 'memarg_lane'] as const),
     [0x5c, 'v128.load32_zero', 'memarg'],
     [0x5d, 'v128.load64_zero', 'memarg'],
   ]),

@@ -6,8 +6,19 @@
  */
 import { FC_OPCODES, FD_OPCODES, FE_OPCODES, OPCODES, type Immediate, type OpcodeInfo } from './wasm-opcodes';
 
-const VALTYPES: Readonly<Record<number, string>> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref' };
-const PREFIXED: Readonly<Record<number, ReadonlyMap<number, OpcodeInfo>>> = { 0xfc: FC_OPCODES, 0xfd: FD_OPCODES, 0xfe: FE_OPCODES };
+const VALTYPES: Readonly<Record<number, string>> = {
+  0x7f: 'i32',
+  0x7e: 'i64',
+  0x7d: 'f32',
+  0x7c: 'f64',
+  0x7b: 'v128',
+  0x70: 'funcref',
+};
+const PREFIXED: Readonly<Record<number, ReadonlyMap<number, OpcodeInfo>>> = {
+  0xfc: FC_OPCODES,
+  0xfd: FD_OPCODES,
+  0xfe: FE_OPCODES,
+};
 
 class Reader {
   constructor(
@@ -66,7 +77,8 @@ function funcType(r: Reader): string {
   if (r.byte() !== 0x60) throw new Error('not a function type');
   const params = Array.from({ length: r.u32() }, () => r.valtype());
   const results = Array.from({ length: r.u32() }, () => r.valtype());
-  return `(func${params.length ? ` (param ${params.join(' ')})` : ''}${results.length ? ` (result ${results.join(' ')})` : ''})`;
+  const paramText = params.length ? ` (param ${params.join(' ')})` : '';
+  return `(func${paramText}${results.length ? ` (result ${results.join(' ')})` : ''})`;
 }
 
 function limits(r: Reader): string {
@@ -214,7 +226,8 @@ export function moduleText(bytes: Uint8Array): string {
     const index = importedFuncs + i;
     const exported = exports.has(index) ? ` (export "${exports.get(index)}")` : '';
     const typeIndex = funcTypes[i];
-    lines.push(`  (func (;${index};)${exported} (type ${typeIndex})${typeIndex !== undefined ? ` ;; ${types[typeIndex] ?? ''}` : ''}`);
+    const signature = typeIndex !== undefined ? ` ;; ${types[typeIndex] ?? ''}` : '';
+    lines.push(`  (func (;${index};)${exported} (type ${typeIndex})${signature}`);
     const b = new Reader(bytes, body.at);
     const locals: string[] = [];
     for (let groups = b.u32(); groups > 0; groups--) {

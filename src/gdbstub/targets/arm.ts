@@ -21,7 +21,8 @@ const u32 = (value: number): Uint8Array => {
   new DataView(out.buffer).setUint32(0, value >>> 0, true);
   return out;
 };
-const fromLe32 = (value: Uint8Array): number => new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true);
+const fromLe32 = (value: Uint8Array): number =>
+  new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true);
 
 const thumb = (state: DataView, base: number): number => state.getUint32(base + STATE_PC, true) & 1;
 const setPc = (state: DataView, base: number, address: number, thumbBit: number): void =>
@@ -48,7 +49,10 @@ const cpsr: RegisterRow = numbered(25, {
   bitsize: 32,
   type: 'int',
   read(state, base) {
-    const flags = FLAG_BITS.reduce((acc, [off, bit]) => acc | ((state.getUint32(base + off, true) & 1) << bit), 0);
+    const flags = FLAG_BITS.reduce(
+      (acc, [off, bit]) => acc | ((state.getUint32(base + off, true) & 1) << bit),
+      0,
+    );
     const ge = (state.getUint32(base + GE, true) & 0xf) << 16;
     return u32(flags | ge | (thumb(state, base) ? CPSR_T : 0) | MODE_USR);
   },

@@ -6,11 +6,31 @@
  * halves of one 128-bit VSR slot.
  */
 import { STATE_PC } from '../../translate/frontend';
-import { CTR, FPSCR, LR, VRSAVE, VSCR, XER_BC, XER_CA, XER_CA32, XER_OV, XER_OV32, XER_SO, crField, gpr, vsr } from '../../translate/ppc64/state';
+import {
+  CTR,
+  FPSCR,
+  LR,
+  VRSAVE,
+  VSCR,
+  XER_BC,
+  XER_CA,
+  XER_CA32,
+  XER_OV,
+  XER_OV32,
+  XER_SO,
+  crField,
+  gpr,
+  vsr,
+} from '../../translate/ppc64/state';
 import { numbered, slot, type RegisterRow, type TargetDescription } from '../register-table';
 
 /** A 32-bit register computed from (and stored back into) several state slots. */
-function packed32(name: string, type: string, read: (state: DataView, base: number) => number, write: (state: DataView, base: number, value: number) => void): RegisterRow {
+function packed32(
+  name: string,
+  type: string,
+  read: (state: DataView, base: number) => number,
+  write: (state: DataView, base: number, value: number) => void,
+): RegisterRow {
   return {
     name,
     bitsize: 32,
@@ -30,13 +50,17 @@ function packed32(name: string, type: string, read: (state: DataView, base: numb
 const cr = packed32(
   'cr',
   'uint32',
-  (state, base) => Array.from({ length: 8 }, (_, f) => (state.getUint32(base + crField(f), true) & 0xf) << (28 - 4 * f)).reduce((a, b) => a | b, 0),
+  (state, base) =>
+    Array.from({ length: 8 }, (_, f) => (state.getUint32(base + crField(f), true) & 0xf) << (28 - 4 * f)).reduce(
+      (a, b) => a | b,
+      0,
+    ),
   (state, base, value) => {
     for (let f = 0; f < 8; f++) state.setUint32(base + crField(f), (value >>> (28 - 4 * f)) & 0xf, true);
   },
 );
 
-/** XER's bits in their architected places (SO 31, OV 30, CA 29, OV32 19, CA32 18) and the byte count in 6..0. */
+/** XER's bits in their architected places (SO 31, OV 30, CA 29, OV32 19, CA32 18); the byte count in 6..0. */
 const XER_BITS: readonly (readonly [number, number])[] = [
   [XER_SO, 31],
   [XER_OV, 30],
@@ -47,7 +71,11 @@ const XER_BITS: readonly (readonly [number, number])[] = [
 const xer = packed32(
   'xer',
   'uint32',
-  (state, base) => XER_BITS.reduce((acc, [off, bit]) => acc | ((state.getUint32(base + off, true) & 1) << bit), state.getUint32(base + XER_BC, true) & 0x7f),
+  (state, base) =>
+    XER_BITS.reduce(
+      (acc, [off, bit]) => acc | ((state.getUint32(base + off, true) & 1) << bit),
+      state.getUint32(base + XER_BC, true) & 0x7f,
+    ),
   (state, base, value) => {
     for (const [off, bit] of XER_BITS) state.setUint32(base + off, (value >>> bit) & 1, true);
     state.setUint32(base + XER_BC, value & 0x7f, true);
@@ -109,7 +137,10 @@ function ppc64Description(littleEndian: boolean): TargetDescription {
       {
         name: 'org.gnu.gdb.power.fpu',
         registers: [
-          ...range(32).map((n) => (n === 0 ? numbered(71, slot('f0', vsr(0) + DW0, 64, 'ieee_double')) : slot(`f${n}`, vsr(n) + DW0, 64, 'ieee_double'))),
+          ...range(32).map((n) => {
+            const row = slot(`f${n}`, vsr(n) + DW0, 64, 'ieee_double');
+            return n === 0 ? numbered(71, row) : row;
+          }),
           slot('fpscr', FPSCR, 32, 'int', 'float'),
         ],
       },

@@ -38,7 +38,8 @@ export function listArm(memory: GuestMemory, pc: number, end: number): ListedIns
       out.push({ addr: at, encoding, text: describeByTable(T32_TABLE, insn) ?? UNDEFINED });
       at += 4;
     } else {
-      out.push({ addr: at, encoding: first.toString(16).padStart(4, '0'), text: describeByTable(T16_TABLE, first) ?? UNDEFINED });
+      const text = describeByTable(T16_TABLE, first) ?? UNDEFINED;
+      out.push({ addr: at, encoding: first.toString(16).padStart(4, '0'), text });
       at += 2;
     }
   }
