@@ -2,7 +2,8 @@
  * The monitor acting on a running `-M virt` machine, through the management application's flow
  * (a listening socket handed over as descriptor 3, QMP on it): stop halts the guest (its timer
  * output pauses), query-status reports it, `info registers` through human-monitor-command shows
- * the same state qemu-system-aarch64 shows for the same program stopped at the same WFI, cont
+ * the same state qemu-system-aarch64 shows for the same program stopped at the same WFI (as do
+ * x/xp memory dumps of code, data, a device register and unbacked memory), cont
  * resumes the guest, quit ends it with status 0; system_reset restarts the program in both.
  */
 import { spawn } from 'node:child_process';
@@ -119,7 +120,7 @@ describe('QMP on a running -M virt machine', () => {
     expect(runs[0]).toEqual(runs[1]);
   });
 
-  it('info registers of a guest stopped in WFI reads as qemu-system-aarch64 shows it', async () => {
+  it('info registers and x/xp of a guest stopped in WFI read as qemu-system-aarch64 shows them', async () => {
     const args = [
       '-M',
       'virt',
@@ -132,18 +133,33 @@ describe('QMP on a running -M virt machine', () => {
       '-kernel',
       bareMetalProgram('echo'),
     ];
+    const commands = [
+      'info registers',
+      'xp /20xw 0x40080000',
+      'xp /2xg 0x40080000',
+      'xp /10xb 0x40080001',
+      'xp /3dw 0x40080000',
+      'xp /3uh 0x40080000',
+      'xp /3ob 0x40080000',
+      'xp /8c 0x40081000',
+      'x /2xw 0x40080000',
+      'xp /2xh 0x9000018',
+      'xp /1xw 0x50000000',
+    ];
     const [ours, theirs] = await Promise.all([
       startWithQmp(TSEMU_SYSTEM, args),
       startWithQmp(QEMU_SYSTEM, args),
     ]);
     try {
       await sleep(500);
-      const texts: string[] = [];
+      const outputs: string[][] = [];
       for (const { client } of [ours, theirs]) {
         await client.execute('stop');
-        texts.push(await hmp(client, 'info registers'));
+        const texts: string[] = [];
+        for (const command of commands) texts.push(await hmp(client, command));
+        outputs.push(texts);
       }
-      expect(texts[0]).toBe(texts[1]);
+      expect(outputs[0]).toEqual(outputs[1]);
     } finally {
       ours.kill();
       theirs.kill();

@@ -185,6 +185,22 @@ export class SystemCpu {
     takeException(this.regs, { kind: 'sync', ec: ExceptionClass.Unknown, returnAddress: this.regs.pc });
   }
 
+  /** A debugger's read (HMP x/xp): RAM or a device register, through stage 1 when `virtual`. */
+  readMemory(address: bigint, size: number, virtual: boolean): bigint | undefined {
+    let pa = address;
+    if (virtual && this.mmu.enabled) {
+      const t = this.mmu.walk(address);
+      if (!t.ok) return undefined;
+      pa = t.pa;
+    }
+    if (this.mmu.isRam(pa) && this.mmu.isRam(pa + BigInt(size - 1))) {
+      let v = 0n;
+      for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.memory.u8[Number(pa) + i]!);
+      return v;
+    }
+    return this.board.bus.read(pa, size);
+  }
+
   /** Whether the page flags let the engine fetch instructions at `pc`. */
   private executable(pc: bigint): boolean {
     if (pc >= 2n ** 32n) return false;

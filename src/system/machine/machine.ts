@@ -51,6 +51,11 @@ export interface Machine {
   start?(host: MachineHost): void;
   /** The `info registers` text of the CPUs, if the machine has any. */
   registersText?(): string;
+  /**
+   * Reads `size` (1, 2, 4 or 8) bytes of guest memory, little-endian, at a physical address or a
+   * virtual one (translated as the CPU would); undefined if nothing is there (HMP x/xp).
+   */
+  readMemory?(address: bigint, size: number, virtual: boolean): bigint | undefined;
 }
 
 /** A refusal at machine creation (bad -m, unknown -cpu, unloadable kernel), reported as is. */

@@ -171,6 +171,10 @@ class VirtMachine implements Machine, PsciPlatform {
     return formatRegisters(this.cpu.regs, 0);
   }
 
+  readMemory(address: bigint, size: number, virtual: boolean): bigint | undefined {
+    return this.cpu.readMemory(address, size, virtual);
+  }
+
   start(host: MachineHost): void {
     this.host = host;
     const port = host.serialChardev(0);

@@ -6,6 +6,7 @@ import { chardevSpecFromOptString } from '../../chardev/from-opts';
 import { QmpError } from '../qmp/errors';
 import type { HmpCommand } from './command';
 import { INFO_COMMANDS, infoHelp } from './info';
+import { memoryDump } from './memory-dump';
 
 function needArg(arg: string, name: string): string {
   if (arg === '') throw QmpError.generic(`Parameter '${name}' is missing`);
@@ -29,6 +30,8 @@ export const HMP_COMMANDS: HmpCommand[] = [
   { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.cont(), '') },
   { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (emulator.reset('host-qmp-system-reset'), '') },
   { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (emulator.powerdown(), '') },
+  { names: ['x'], args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: ({ emulator }, arg) => memoryDump(emulator.machine, arg, true) },
+  { names: ['xp'], args: '/fmt addr', help: 'physical memory dump starting at \'addr\'', run: ({ emulator }, arg) => memoryDump(emulator.machine, arg, false) },
   { names: ['quit', 'q'], args: '', help: 'quit the emulator', run: ({ emulator }) => (emulator.quit('host-qmp-quit'), '') },
   {
     names: ['getfd'],
