@@ -5,7 +5,7 @@
  * reference interpreter and by the WebAssembly backend from the same random machine state and
  * scratch memory, in both byte orders; the final CPU state, exit status and scratch memory must be
  * identical. Floating-point rows also run translated for exact FPSCR handling (FLAG_FP_EXACT),
- * with a random rounding mode. A mismatch is narrowed to the first instruction after which the
+ * with a random rounding mode, and with FPSCR's flags tracked (FLAG_FP_TRACK). A mismatch is narrowed to the first instruction after which the
  * executors disagree.
  */
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ import type { IRBlock } from '../../src/translate/ir/block';
 import { TrapKind, type Endian } from '../../src/translate/ir/ops';
 import { interpretBlock } from '../../src/translate/interp/interpreter';
 import type { PpcHandler } from '../../src/translate/ppc64/context';
-import { FLAG_FP_EXACT } from '../../src/translate/ppc64/flags';
+import { FLAG_FP_EXACT, FLAG_FP_TRACK } from '../../src/translate/ppc64/flags';
+import { FPSCR_XX } from '../../src/translate/ppc64/fpscr';
 import { ppc64Frontend } from '../../src/translate/ppc64/frontend';
 import { ATOMIC_ROWS } from '../../src/translate/ppc64/insns/atomics';
 import { BRANCH_ROWS } from '../../src/translate/ppc64/insns/branch';
@@ -54,6 +55,8 @@ interface InsnClass {
   memory?: boolean;
   /** Translate with FLAG_FP_EXACT and a random FPSCR rounding mode. */
   exactFp?: boolean;
+  /** Translate with FLAG_FP_TRACK (round to nearest; FPSCR.XX randomly raised already). */
+  trackFp?: boolean;
 }
 
 const CLASSES: InsnClass[] = [
@@ -66,6 +69,7 @@ const CLASSES: InsnClass[] = [
   { name: 'SPR moves, CR moves, cache and barriers', rows: SYSTEM_ROWS, memory: true },
   { name: 'floating point (native)', rows: FP_ROWS },
   { name: 'floating point (exact FPSCR)', rows: FP_ROWS, exactFp: true },
+  { name: 'floating point (FPSCR flags tracked)', rows: FP_ROWS, trackFp: true },
   { name: 'VSX scalar and vector FP (native)', rows: VSX_SCALAR_ROWS },
   { name: 'VSX scalar and vector FP (exact FPSCR)', rows: VSX_SCALAR_ROWS, exactFp: true },
   { name: 'vector and VSX loads, stores and moves', rows: VSX_LOAD_STORE_ROWS, memory: true },
@@ -102,7 +106,7 @@ function translate(words: readonly number[], maxInsns: number, flags: number): I
   return ppc64Frontend.translate(codeSource(words), CODE_BASE, { maxInsns, flags });
 }
 
-function randomState(rng: Random, exactFp: boolean): Uint8Array {
+function randomState(rng: Random, cls: InsnClass): Uint8Array {
   const bytes = new Uint8Array(STATE_SIZE_PPC64);
   const view = new DataView(bytes.buffer);
   for (let n = 0; n < 32; n++) view.setBigUint64(gpr(n), rng.below(3) === 0 ? rng.pick(EDGE_INTS) : rng.u64(), true);
@@ -112,7 +116,7 @@ function randomState(rng: Random, exactFp: boolean): Uint8Array {
   view.setBigUint64(CTR, BigInt(rng.below(4)), true);
   for (let f = 0; f < 8; f++) view.setUint32(crField(f), rng.below(16), true);
   for (const bit of [XER_SO, XER_OV, XER_CA]) view.setUint32(bit, rng.below(2), true);
-  view.setUint32(FPSCR, exactFp ? rng.below(4) : 0, true);
+  view.setUint32(FPSCR, cls.exactFp ? rng.below(4) : cls.trackFp && rng.below(2) ? FPSCR_XX : 0, true);
   view.setBigUint64(RESV_ADDR, (1n << 64n) - 1n, true);
   for (let n = 0; n < 64; n++) {
     for (const half of [0, 8]) view.setBigUint64(vsr(n) + half, rng.below(2) === 0 ? edgeFloat64(rng) : rng.u64(), true);
@@ -162,7 +166,7 @@ function decodes(word: number, flags: number): boolean {
 
 /** Runs one class's streams in one byte order; a report line per mismatching stream. */
 function compareClass(cls: InsnClass, endian: Endian): string[] {
-  const flags = cls.exactFp ? FLAG_FP_EXACT : 0;
+  const flags = cls.exactFp ? FLAG_FP_EXACT : cls.trackFp ? FLAG_FP_TRACK : 0;
   const rng = new Random(seedOf(`${cls.name} ${endian}`));
   const words: number[] = [];
   for (let i = 0; i < CANDIDATES; i++) {
@@ -173,7 +177,7 @@ function compareClass(cls: InsnClass, endian: Endian): string[] {
   const reports: string[] = [];
   for (let s = 0; s < STREAMS; s++) {
     const stream = Array.from({ length: STREAM_LENGTH }, () => rng.pick(words));
-    const start = { state: randomState(rng, cls.exactFp ?? false), scratch: Uint8Array.from({ length: SCRATCH_SIZE }, () => rng.below(256)) };
+    const start = { state: randomState(rng, cls), scratch: Uint8Array.from({ length: SCRATCH_SIZE }, () => rng.below(256)) };
     if (differences(translate(stream, STREAM_LENGTH, flags), start, endian).length === 0) continue;
     for (let k = 1; k <= STREAM_LENGTH; k++) {
       const diff = differences(translate(stream, k, flags), start, endian);
