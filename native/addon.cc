@@ -6,6 +6,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterSyscalls(env, exports);
   RegisterSockets(env, exports);
   RegisterMemory(env, exports);
+  RegisterExec(env, exports);
   return exports;
 }
 

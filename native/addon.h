@@ -6,3 +6,4 @@ void RegisterProcess(Napi::Env env, Napi::Object exports);
 void RegisterSyscalls(Napi::Env env, Napi::Object exports);
 void RegisterSockets(Napi::Env env, Napi::Object exports);
 void RegisterMemory(Napi::Env env, Napi::Object exports);
+void RegisterExec(Napi::Env env, Napi::Object exports);

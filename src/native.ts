@@ -7,6 +7,16 @@ import path from 'node:path';
 export interface NativeAddon {
   /** Ends the process with signal `sig` as its death cause (core dumps off). */
   dieWithSignal(sig: number): never;
+  /** fork(2) of this process (all mappings inherited, at-fork handlers run): the child's pid, 0 in the child, or -errno. */
+  fork(): number;
+  /**
+   * execve(2) with descriptor placement: `placement` is pairs (target, source) giving the new image
+   * host descriptor source as number target; every other descriptor closes. Returns -errno only on
+   * failure (descriptors then as they were).
+   */
+  execve(path: string | Uint8Array, argv: readonly (string | Uint8Array)[], envp: readonly (string | Uint8Array)[], placement: readonly number[]): number;
+  /** _exit(2): ends the process now, without Node's exit path. */
+  exitNow(status: number): never;
   /** Host address of a typed array's first byte. */
   bufferAddress(array: Uint8Array): number;
   /** Raw host syscall; pointers must be host addresses. Returns the result or -errno. */

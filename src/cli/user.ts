@@ -7,6 +7,7 @@ import { restoreStdioFlags } from './stdio-flags';
 import fs from 'node:fs';
 import { list, parseQemuArgs } from './qemu-args';
 import { VERSION } from '../version';
+import { ensureNodeFlags } from '../user/reentry';
 import type { UserRunOptions } from '../user/run';
 import type { GuestAbiName } from '../user/freebsd';
 
@@ -163,6 +164,7 @@ function parseSize(text: string): number {
 
 /** Entry of bin/tsemu-<arch>. */
 export function main(arch: string): void {
+  ensureNodeFlags();
   let parsed: ReturnType<typeof parseUserArgs>;
   try {
     parsed = parseUserArgs(arch, process.argv.slice(2), process.env);

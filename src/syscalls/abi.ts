@@ -162,6 +162,16 @@ export interface SyscallEntry {
   readonly definition?: SyscallDefinition;
 }
 
+export interface CloneArgPositions {
+  readonly parentTid: number;
+  readonly childTid: number;
+  readonly tls: number;
+}
+
+/** kernel/fork.c's clone argument orders. */
+export const CLONE_ARGS_GENERIC: CloneArgPositions = { parentTid: 2, childTid: 3, tls: 4 };
+export const CLONE_ARGS_BACKWARDS: CloneArgPositions = { parentTid: 2, childTid: 4, tls: 3 };
+
 /** A guest Linux ABI. */
 export interface LinuxAbi extends KernelAbi {
   /** Target name ('aarch64'). */
@@ -172,6 +182,12 @@ export interface LinuxAbi extends KernelAbi {
   readonly syscalls: ReadonlyMap<number, SyscallEntry>;
   /** MINSIGSTKSZ: the smallest alternate signal stack sigaltstack accepts. */
   readonly minSigStackSize: number;
+  /**
+   * Argument positions of clone(2)'s pointers: kernel/fork.c's default order is (flags, newsp,
+   * parent_tid, child_tid, tls), as on x86_64; arm64, arm and powerpc pass tls before child_tid
+   * (glibc's clone.S and arch_fork for each).
+   */
+  readonly cloneArgs: CloneArgPositions;
   /** Host errno -> guest errno. */
   errnoFromHost(hostErrno: number): number;
 }

@@ -11,6 +11,7 @@ import type { StraceArg, SyscallDefinition } from './abi';
 import { fdTable } from './linux/fd-table';
 import { E } from './linux/guest-access';
 import { hostArena } from './linux/host';
+import { raiseSigpipe } from './linux/sigpipe';
 import { GuestExit, type SyscallArgs } from './types';
 
 const MAX_ERRNO = 4095;
@@ -40,6 +41,7 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
     const hostErrno = -result;
     result = -proc.abi.errnoFromHost(hostErrno);
     if (strace) proc.options.log(`${call} = -1 errno=${-result} (${native().hostStrerror(hostErrno)})`);
+    if (hostErrno === E.EPIPE) raiseSigpipe(proc, entry.name, args);
   } else if (strace) {
     proc.options.log(`${call} = ${definition.addressResult ? pointer(proc, result) : result}`);
   }

@@ -26,6 +26,8 @@ export const armTarget: UserTarget = {
     state.setBigUint64(base + STATE_PC, BigInt(entry), true);
     state.setUint32(base + reg(13), sp, true);
   },
+  setStackPointer: (state, base, sp) => state.setUint32(base + reg(13), sp, true),
+  setThreadPointer: (state, base, tls) => state.setUint32(base + TPIDRURO, tls, true),
   syscallNumber: (state, base) => {
     const nr = state.getUint32(base + reg(7), true);
     // Both sigreturns go to the CPU loop's rt_sigreturn path; the frame (signals/arm-frame.ts) tells them apart by r7.

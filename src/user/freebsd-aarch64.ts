@@ -31,6 +31,8 @@ export const freebsdAarch64Target: UserTarget = {
     aarch64Target.initState(state, base, entry, sp);
     state.setBigUint64(base + xreg(0), BigInt(sp), true);
   },
+  setStackPointer: aarch64Target.setStackPointer,
+  setThreadPointer: aarch64Target.setThreadPointer,
   syscallNumber: (state, base) => readSigned64(state, base + xreg(indirect(state, base) ? 0 : 8)),
   syscallArgs: (state, base) => {
     const first = indirect(state, base) ? 1 : 0;

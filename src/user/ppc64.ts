@@ -36,6 +36,9 @@ function ppc64UserTarget(name: string, endian: Endian): UserTarget {
       state.setBigUint64(base + STATE_PC, BigInt(pc), true);
       state.setBigUint64(base + gpr(1), BigInt(sp), true);
     },
+    setStackPointer: (state, base, sp) => state.setBigUint64(base + gpr(1), BigInt(sp), true),
+    // The ELF ABIs keep the thread pointer in r13.
+    setThreadPointer: (state, base, tls) => state.setBigUint64(base + gpr(13), BigInt(tls), true),
     syscallNumber: (state, base) => readSigned64(state, base + gpr(0)),
     syscallArgs: (state, base) => [3, 4, 5, 6, 7, 8].map((r) => readSigned64(state, base + gpr(r))),
     setSyscallResult(state, base, result) {

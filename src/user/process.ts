@@ -5,6 +5,7 @@
 import type { GuestMemory } from '../memory/guest-memory';
 import type { AddressSpace } from '../memory/address-space';
 import type { LinuxAbi } from '../syscalls/abi';
+import type { UserTarget } from './target';
 
 export interface GuestOptions {
   /** Guest sysroot (-L / TSEMU_LD_PREFIX): guest paths are looked up there first. */
@@ -27,6 +28,8 @@ export interface GuestProcess {
   readonly memory: GuestMemory;
   readonly space: AddressSpace;
   readonly abi: LinuxAbi;
+  /** The CPU-loop glue of the guest's ISA (register conventions for syscalls, clone and exec). */
+  readonly target: UserTarget;
   readonly options: GuestOptions;
   /** Absolute host path of the guest executable (what /proc/self/exe names). */
   exePath: string;

@@ -9,7 +9,6 @@ import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
 import { ARM_LOADER_TARGET, LOADER_TARGETS, LoaderError, loadElf, readElfImage, type LoaderTarget } from '../loader';
-import { native } from '../native';
 import type { LinuxAbi } from '../syscalls/abi';
 import { aarch64Abi } from '../syscalls/abi/aarch64';
 import { ppc64Abi, ppc64leAbi } from '../syscalls/abi/ppc64';
@@ -24,6 +23,7 @@ import { armTarget, armUserAbi } from './arm';
 import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
 import { chooseAbi, type GuestAbiName } from './freebsd';
+import { atGuestExit, leaveWithSignal, leaveWithStatus } from './leave';
 import { UserDebugSession } from '../gdbstub/user-session';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
@@ -91,7 +91,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     logFilter = addressFilter(options.logFilter);
   } catch (e) {
     fs.writeSync(2, `tsemu-${arch}: ${(e as Error).message}\n`);
-    process.exit(1);
+    leaveWithStatus(1);
   }
   try {
     const image = readElfImage(exePath, target.loader);
@@ -129,6 +129,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       memory,
       space,
       abi: target.abi,
+      target: target.user,
       options: {
         ...(options.ldPrefix !== undefined ? { ldPrefix: options.ldPrefix } : {}),
         ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
@@ -147,7 +148,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
     if (options.logItems.has('stats')) {
       const started = performance.now();
-      process.on('exit', () => log(formatStats(engine.stats, performance.now() - started)));
+      atGuestExit(() => log(formatStats(engine.stats, performance.now() - started)));
     }
     if (options.logItems.has('page')) log(dumpPages(space.regions()));
     if (gdb) {
@@ -162,9 +163,11 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     if (e instanceof GuestExit) exitLike(arch, e);
     if (e instanceof LoaderError) {
       fs.writeSync(2, `tsemu-${arch}: ${e.path}: ${e.message}\n`);
-      process.exit(1);
+      leaveWithStatus(1);
     }
-    throw e;
+    // A bug in tsemu: reported, and the process ends without Node's exit path (see leave.ts).
+    fs.writeSync(2, `tsemu-${arch}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    leaveWithStatus(1);
   }
 }
 
@@ -184,7 +187,7 @@ function exitLike(arch: string, exit: GuestExit): never {
     if (description) {
       fs.writeSync(2, `tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
     }
-    native().dieWithSignal(exit.signal);
+    leaveWithSignal(exit.signal);
   }
-  process.exit(exit.status);
+  leaveWithStatus(exit.status);
 }

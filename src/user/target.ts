@@ -14,6 +14,10 @@ export interface UserTarget {
   readonly endian: Endian;
   /** Sets the registers a new process starts with. */
   initState(state: DataView, base: number, entry: number, sp: number): void;
+  /** Sets the stack pointer (clone's new stack for a child or thread). */
+  setStackPointer(state: DataView, base: number, sp: number): void;
+  /** Sets the thread pointer the ABI keeps TLS in (clone's CLONE_SETTLS). */
+  setThreadPointer(state: DataView, base: number, tls: number): void;
   /** The syscall number and its six arguments after a Syscall trap (signed 64-bit values as numbers). */
   syscallNumber(state: DataView, base: number): number;
   syscallArgs(state: DataView, base: number): number[];

@@ -7,6 +7,7 @@ import { GuestMemory } from '../../src/memory/guest-memory';
 import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
 import { doSyscall } from '../../src/syscalls/dispatch';
 import type { GuestOptions, GuestProcess } from '../../src/user/process';
+import { aarch64Target } from '../../src/user/aarch64';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -35,6 +36,7 @@ export function testProcess(options: Partial<GuestOptions> = {}, exePath = '/usr
     memory,
     space,
     abi: aarch64Abi,
+    target: aarch64Target,
     options: { strace: false, logItems: new Set(), log: (l) => logs.push(l), oneInsnPerTb: false, ...options },
     exePath,
     argv: [exePath],

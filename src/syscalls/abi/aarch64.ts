@@ -5,7 +5,7 @@
  * test/syscalls/abi-verify.test.ts.
  */
 import { ARM_OPEN_FLAGS } from './arm-open-flags';
-import type { LinuxAbi } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { AARCH64_SYSCALL_NUMBERS } from './aarch64-numbers';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
@@ -56,6 +56,7 @@ export const aarch64Abi: LinuxAbi = {
   nsig: 64,
   syscallNumbers: AARCH64_SYSCALL_NUMBERS,
   minSigStackSize: 5120,
+  cloneArgs: CLONE_ARGS_BACKWARDS,
   syscalls: syscallTable(AARCH64_SYSCALL_NUMBERS),
   // arm64 uses asm-generic/errno.h, as x86_64 does.
   errnoFromHost: (e) => e,

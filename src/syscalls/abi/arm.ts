@@ -9,7 +9,7 @@
  * target (src/user/arm.ts).
  */
 import { ARM_OPEN_FLAGS } from './arm-open-flags';
-import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type LinuxAbi, type SyscallDefinition, type SyscallEntry } from '../abi';
 import { syscall } from '../linux/define';
 import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
@@ -158,6 +158,7 @@ export const armAbi: LinuxAbi = {
   syscallNumbers: ARM_SYSCALL_NUMBERS,
   // arch/arm/include/uapi/asm/signal.h
   minSigStackSize: 2048,
+  cloneArgs: CLONE_ARGS_BACKWARDS,
   syscalls: armSyscalls(),
   // arm uses asm-generic/errno.h, as x86_64 does.
   errnoFromHost: (e) => e,

@@ -6,7 +6,7 @@
  * errno values are the asm-generic ones (PowerPC's EDEADLOCK alias aside, which no host errno maps
  * to). Verified against the cross-compiled headers by test/ppc64/abi.test.ts.
  */
-import type { KernelAbi, LinuxAbi } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type KernelAbi, type LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
@@ -128,6 +128,7 @@ function ppc64AbiOf(littleEndian: boolean, machine: string): LinuxAbi {
     machine,
     syscalls: PPC64_SYSCALLS,
     minSigStackSize: 8192,
+    cloneArgs: CLONE_ARGS_BACKWARDS,
     errnoFromHost: (e) => e,
   };
 }

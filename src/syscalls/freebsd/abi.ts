@@ -6,7 +6,7 @@
  * (dispatch.ts). errno, signal, open-flag, fcntl and ioctl values and struct layouts are
  * FreeBSD's; the byte order and word size are arm64's.
  */
-import type { LinuxAbi, SyscallDefinition, SyscallEntry } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type LinuxAbi, type SyscallDefinition, type SyscallEntry } from '../abi';
 import type { SyscallGroup } from '../linux/define';
 import { LINUX_SYSCALLS } from '../linux/registry';
 import { freebsdErrnoFromHost } from './errno';
@@ -153,6 +153,8 @@ export const freebsdAarch64Abi: LinuxAbi = {
   // The CPU loop recognises the frame-restoring call by Linux's name for it.
   syscallNumbers: { ...FREEBSD_SYSCALL_NUMBERS, rt_sigreturn: FREEBSD_SYSCALL_NUMBERS['sigreturn']! },
   minSigStackSize: FREEBSD_MINSIGSTKSZ,
+  // FreeBSD has no clone(2) (its fork and thr_new take no such arguments); the field is unused.
+  cloneArgs: CLONE_ARGS_BACKWARDS,
   syscalls: freebsdTable(),
   errnoFromHost: freebsdErrnoFromHost,
 };

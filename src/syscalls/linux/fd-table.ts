@@ -16,6 +16,8 @@ import { hostSyscall } from './host';
 
 const AT_FDCWD = -100;
 const F_GETFD = 1;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
 const STDERR = 2;
 /** A descriptor number no process has open (for poll: reported as POLLNVAL). */
 export const NEVER_OPEN_FD = 0x7fffffff;
@@ -30,7 +32,10 @@ export class FdTable {
     for (const name of fs.readdirSync('/proc/self/fd')) {
       const fd = Number(name);
       const flags = hostSyscall('fcntl', fd, F_GETFD);
-      if (flags >= 0 && (fd <= STDERR || (flags & 1) === 0)) table.fds.set(fd, fd);
+      if (flags < 0 || (fd > STDERR && flags & FD_CLOEXEC)) continue;
+      // Node marks the standard descriptors close-on-exec; the guest's were inherited without it.
+      if (flags & FD_CLOEXEC) hostSyscall('fcntl', fd, F_SETFD, flags & ~FD_CLOEXEC);
+      table.fds.set(fd, fd);
     }
     return table;
   }

@@ -16,6 +16,9 @@ import { MM_SYSCALLS } from './mm';
 import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
 import { RUNTIME_SYSCALLS } from './runtime';
+import { EXEC_SYSCALLS } from './exec';
+import { FORK_SYSCALLS } from './fork';
+import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
 import { SOCKET_SYSCALLS } from './sockets';
 import { TIME_SYSCALLS } from './time';
@@ -29,6 +32,9 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...MM_SYSCALLS,
   ...POLL_SYSCALLS,
   ...PROCESS_SYSCALLS,
+  ...FORK_SYSCALLS,
+  ...EXEC_SYSCALLS,
+  ...WAIT_SYSCALLS,
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...SOCKET_SYSCALLS,

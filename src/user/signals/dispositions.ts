@@ -50,6 +50,12 @@ export const sigBit = (sig: number): bigint => 1n << BigInt(sig - 1);
 /** SIGKILL and SIGSTOP, which no mask blocks. */
 export const unblockable = (abi: LinuxAbi): bigint => sigBit(abi.signals.SIGKILL) | sigBit(abi.signals.SIGSTOP);
 
+/** A host signal number in the guest's numbering (the inverse of signalToHost). */
+export function signalFromHost(abi: LinuxAbi, sig: number): number {
+  if (sig >= HOST.sigRtMin) return sig - HOST.sigRtMin + abi.sigRtMin;
+  return translateValue(sig, HOST.signals, abi.signals) ?? sig;
+}
+
 /** A guest signal number in host numbering (real-time signals keep their offset from SIGRTMIN). */
 export function signalToHost(abi: LinuxAbi, sig: number): number {
   if (sig >= abi.sigRtMin) return sig - abi.sigRtMin + HOST.sigRtMin;

@@ -38,6 +38,11 @@ function createHostTimer(): number {
   return view.getInt32(id, true);
 }
 
+/** Forgets the host timer after fork: the child's kernel state has none (the SIGALRM handler is inherited and stays). */
+export function forgetHostAlarm(): void {
+  timerId = undefined;
+}
+
 /** Makes the host interrupt the guest thread `delayNs` from now (0 disarms). */
 export function armHostAlarm(delayNs: bigint): void {
   if (timerId === undefined) {

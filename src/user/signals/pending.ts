@@ -45,6 +45,12 @@ export function dequeue(proc: GuestProcess, blocked: bigint): SigInfo | undefine
   return info;
 }
 
+/** Drops every pending signal (a forked child starts with none, as fork(2) says). */
+export function discardAll(proc: GuestProcess): void {
+  queues.delete(proc);
+  syscallState(proc).pending = 0n;
+}
+
 /** Drops every pending instance of `sig` (its disposition became "ignore"). */
 export function discard(proc: GuestProcess, sig: number): void {
   queueOf(proc).delete(sig);

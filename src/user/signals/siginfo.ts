@@ -29,6 +29,8 @@ export interface SigInfo {
   uid?: number;
   /** Faulting address (SIGSEGV, SIGBUS, SIGILL, SIGTRAP). */
   addr?: number;
+  /** SIGCHLD's child status: exit code, or the signal that ended or stopped it (si_status). */
+  status?: number;
   /** sigqueue's value (rt_sigqueueinfo passes the whole siginfo: its raw bytes are kept instead). */
   raw?: Uint8Array;
 }
@@ -54,4 +56,5 @@ export function writeSigInfo(memory: GuestMemory, at: number, info: SigInfo, wor
   }
   if (info.pid !== undefined) view.setInt32(union, info.pid, le);
   if (info.uid !== undefined) view.setUint32(union + 4, info.uid, le);
+  if (info.status !== undefined) view.setInt32(union + 8, info.status, le);
 }

@@ -5,7 +5,7 @@
  * blocking syscall return EINTR at the expiry so the check comes in time.
  */
 import type { GuestProcess } from '../process';
-import { armHostAlarm } from './host-alarm';
+import { armHostAlarm, forgetHostAlarm } from './host-alarm';
 import { enqueue } from './pending';
 import { SI_KERNEL } from './siginfo';
 
@@ -51,6 +51,12 @@ export function setRealTimer(proc: GuestProcess, next: TimerValue): TimerValue {
   t.deadline = next.valueNs > 0n ? now() + next.valueNs : undefined;
   armHostAlarm(next.valueNs);
   return old;
+}
+
+/** Forgets the timers: a forked child does not inherit them (fork(2)), neither the guest's nor the host alarm. */
+export function forgetTimersInChild(proc: GuestProcess): void {
+  timers.delete(proc);
+  forgetHostAlarm();
 }
 
 /** Queues SIGALRM if ITIMER_REAL has expired, and re-arms a periodic timer. */

@@ -1,0 +1,113 @@
+/**
+ * New processes: fork, vfork, and clone without CLONE_VM copy the whole emulator with the host's
+ * fork (guest memory is part of it), so the child goes on from the same guest state as a real
+ * process with its own pid, descriptors and signal dispositions, and the parent's wait4 sees it.
+ *
+ * vfork (and clone with CLONE_VFORK, as posix_spawn uses it) cannot share memory with a copied
+ * child; the parent is held until the child execs or exits, as vfork(2) promises, so the order of
+ * what they do is the same, but writes the child makes before exec stay in its copy. Threads
+ * (CLONE_VM without CLONE_VFORK) are not processes and are refused here with -EINVAL until the
+ * thread layer takes them.
+ */
+import { native } from '../../native';
+import type { GuestProcess } from '../../user/process';
+import { discardAll } from '../../user/signals/pending';
+import { forgetTimersInChild } from '../../user/signals/timers';
+import type { SyscallArgs } from '../types';
+import { int, syscall, type SyscallGroup } from './define';
+import { E } from './guest-access';
+import { hostArena, hostSyscall } from './host';
+import { syscallState } from './process-state';
+
+const CLONE_VM = 0x100;
+const CLONE_VFORK = 0x4000;
+const CLONE_THREAD = 0x10000;
+const CLONE_SETTLS = 0x80000;
+const CLONE_PARENT_SETTID = 0x100000;
+const CLONE_CHILD_CLEARTID = 0x200000;
+const CLONE_CHILD_SETTID = 0x1000000;
+/** The child's termination signal (always SIGCHLD here: the host's fork sends no other). */
+const CSIGNAL = 0xff;
+/** Flags a copied process honours; the namespace and sharing flags that need a kernel clone are refused. */
+const FORK_FLAGS = CSIGNAL | CLONE_VFORK | CLONE_VM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+const O_CLOEXEC = 0o2000000;
+
+interface ForkRequest {
+  flags: number;
+  newSp: number;
+  parentTid: number;
+  childTid: number;
+  tls: number;
+}
+
+/** Host descriptor through which a vfork child tells its parent it exec'd or exited (closing it). */
+let vforkRelease: number | undefined;
+
+function writeTid(proc: GuestProcess, addr: number, tid: number): void {
+  if (proc.memory.accessible(addr, 4, true)) proc.memory.view.setInt32(addr, tid, proc.memory.littleEndian);
+}
+
+/** The child's side: what fork(2) resets, then the clone arguments that concern the child. */
+function becomeChild(proc: GuestProcess, request: ForkRequest): void {
+  // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
+  Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
+  discardAll(proc);
+  forgetTimersInChild(proc);
+  const view = proc.memory.view;
+  if (request.newSp !== 0) proc.target.setStackPointer(view, proc.stateBase, request.newSp);
+  if (request.flags & CLONE_SETTLS) proc.target.setThreadPointer(view, proc.stateBase, request.tls);
+  const tid = hostSyscall('gettid');
+  if (request.flags & CLONE_CHILD_SETTID) writeTid(proc, request.childTid, tid);
+  if (request.flags & CLONE_CHILD_CLEARTID) syscallState(proc).clearChildTid = request.childTid;
+}
+
+function forkProcess(proc: GuestProcess, request: ForkRequest): number {
+  const threadLike = (request.flags & CLONE_VM) !== 0 && (request.flags & CLONE_VFORK) === 0;
+  if (threadLike || request.flags & CLONE_THREAD || request.flags & ~FORK_FLAGS) return -E.EINVAL;
+  const vfork = (request.flags & CLONE_VFORK) !== 0;
+  let release: [number, number] | undefined;
+  if (vfork) {
+    const fds = hostArena.alloc(8);
+    if (hostSyscall('pipe2', hostArena.address(fds), O_CLOEXEC) === 0) {
+      release = [hostArena.view.getInt32(fds, true), hostArena.view.getInt32(fds + 4, true)];
+    }
+  }
+  const pid = native().fork();
+  if (pid === 0) {
+    // A child of a vfork child must not hold its grandparent.
+    if (vforkRelease !== undefined) hostSyscall('close', vforkRelease);
+    vforkRelease = release?.[1];
+    if (release) hostSyscall('close', release[0]);
+    becomeChild(proc, request);
+    return 0;
+  }
+  if (release) {
+    hostSyscall('close', release[1]);
+    if (pid > 0) {
+      const byte = hostArena.alloc(1);
+      while (hostSyscall('read', release[0], hostArena.address(byte), 1) === -E.EINTR);
+    }
+    hostSyscall('close', release[0]);
+  }
+  if (pid > 0 && request.flags & CLONE_PARENT_SETTID) writeTid(proc, request.parentTid, pid);
+  return pid;
+}
+
+function clone(proc: GuestProcess, args: SyscallArgs): number {
+  const positions = proc.abi.cloneArgs;
+  return forkProcess(proc, {
+    flags: int(args[0]),
+    newSp: args[1]!,
+    parentTid: args[positions.parentTid]!,
+    childTid: args[positions.childTid]!,
+    tls: args[positions.tls]!,
+  });
+}
+
+const plain = (flags: number) => (proc: GuestProcess): number => forkProcess(proc, { flags, newSp: 0, parentTid: 0, childTid: 0, tls: 0 });
+
+export const FORK_SYSCALLS: SyscallGroup = {
+  clone: syscall('hxxxx', clone),
+  fork: syscall('', plain(0)),
+  vfork: syscall('', plain(CLONE_VM | CLONE_VFORK)),
+};

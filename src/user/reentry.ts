@@ -1,0 +1,71 @@
+/**
+ * Starting tsemu again from inside a guest: a guest execve of a program for one of tsemu's targets
+ * becomes a host execve of tsemu itself (in place of binfmt_misc), and tsemu re-executes itself
+ * once at start-up when Node was started without the flags it needs. The host command is the one
+ * this process was started with up to its entry script, read back from /proc/self/cmdline, so a
+ * Node run through a private dynamic loader (a binfmt chroot's runtime) is started the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { native } from '../native';
+import { hostSyscall } from '../syscalls/linux/host';
+import type { GuestOptions } from './process';
+
+/** V8 flags tsemu needs: a forked guest child has none of V8's helper threads, so garbage collection must not use them. */
+export const NODE_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation'];
+
+export interface HostCommand {
+  path: string;
+  argv: string[];
+}
+
+/** The command line up to (not including) the entry script. */
+function startPrefix(): string[] {
+  const cmdline = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0');
+  if (cmdline[cmdline.length - 1] === '') cmdline.pop();
+  const prefix = cmdline.slice(0, cmdline.length - (process.argv.length - 1));
+  return prefix.length > 0 ? prefix : [process.execPath, ...process.execArgv];
+}
+
+function commandWith(entryScript: string, args: readonly string[]): HostCommand {
+  const prefix = startPrefix();
+  const first = prefix[0]!;
+  // A bare "node" was found through PATH by env(1); execve needs the path.
+  return { path: first.includes('/') ? first : process.execPath, argv: [...prefix, entryScript, ...args] };
+}
+
+/** The host command that runs guest `program` (a host path) for target `targetName`, with the guest-facing options carried over. */
+export function guestProgramCommand(targetName: string, guest: { argv0: string; program: string; args: readonly string[] }, options: GuestOptions): HostCommand {
+  const entry = path.join(path.dirname(process.argv[1]!), `tsemu-${targetName}`);
+  const carried = [
+    ...(options.ldPrefix !== undefined ? ['-L', path.resolve(options.ldPrefix)] : []),
+    ...(options.cpu !== undefined ? ['-cpu', options.cpu] : []),
+    ...(options.unameRelease !== undefined ? ['-r', options.unameRelease] : []),
+  ];
+  return commandWith(entry, [...carried, '-0', guest.argv0, '--', guest.program, ...guest.args]);
+}
+
+/** Host descriptors open without close-on-exec (what a new image inherits), as (target, source) pairs keeping their numbers. */
+function inheritedPlacement(): number[] {
+  const F_GETFD = 1;
+  const FD_CLOEXEC = 1;
+  const pairs: number[] = [];
+  for (const name of fs.readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    const flags = hostSyscall('fcntl', fd, F_GETFD);
+    if (flags >= 0 && (flags & FD_CLOEXEC) === 0) pairs.push(fd, fd);
+  }
+  return pairs;
+}
+
+/** Re-executes this process with NODE_FLAGS when Node was started without them; returns when they are in place. */
+export function ensureNodeFlags(): void {
+  if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;
+  const prefix = startPrefix();
+  const script = process.argv.slice(1);
+  const argv = [...prefix, ...NODE_FLAGS, ...script];
+  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
+  const first = prefix[0]!;
+  const r = native().execve(first.includes('/') ? first : process.execPath, argv, env, inheritedPlacement());
+  throw new Error(`cannot restart Node with ${NODE_FLAGS.join(' ')}: errno ${-r}`);
+}
