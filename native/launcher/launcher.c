@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
   int rest_count = argc - (original_argv0 ? 3 : 2);
 
   char script[PATH_MAX], loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX];
-  const char *head[8];
+  const char *head[10];
   int n = 0;
   join(script, PRIVATE_RUNTIME, "/bin/tsemu-", arch);
   if (is_file(script)) {
@@ -131,6 +131,9 @@ int main(int argc, char **argv) {
     join(node, TSEMU_NODE, "", "");
     head[n++] = node;
   }
+  /* The V8 flags tsemu needs to fork (src/user/reentry.ts, NODE_FLAGS): given here, they spare a restart. */
+  head[n++] = "--single-threaded-gc";
+  head[n++] = "--no-concurrent-recompilation";
   head[n++] = script;
 
   char **args = calloc((size_t)(n + 4 + rest_count + 1), sizeof *args);

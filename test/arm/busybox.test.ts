@@ -2,7 +2,7 @@
  * Debian's real busybox-static for armhf and for armel (fetched at test time with
  * scripts/fetch-deb.sh) under tsemu-arm and under qemu-arm: common applets run directly and
  * through `sh -c`, in a working directory with fixed fixture files, stdout, stderr and exit status
- * compared. Fork-based features (pipelines, subshells) are the generic layer's gap, as on arm64.
+ * compared, pipelines included.
  */
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -58,8 +58,6 @@ const CASES: BusyboxCase[] = [
   { title: 'false exits 1', argv: ['false'], status: 1 },
 ];
 
-const FORK_GAP = 'pipelines need fork (clone returns ENOSYS in the generic layer)';
-
 for (const debArch of ['armhf', 'armel']) {
   describe(`busybox-static ${debArch}: tsemu-arm vs qemu-arm`, () => {
     let busybox = '';
@@ -67,9 +65,7 @@ for (const debArch of ['armhf', 'armel']) {
       busybox = path.join(await fetchDebianPackage(debArch, 'busybox-static'), 'bin', 'busybox');
     }, 300_000);
     for (const c of CASES) {
-      const gap = c.argv.join(' ').includes('|') ? FORK_GAP : undefined;
-      const test = gap ? it.fails : it;
-      test(gap ? `${c.title} (known gap: ${gap})` : c.title, async () => {
+      it(c.title, async () => {
         const [results] = await runSessionUnderBoth(ARM, {
           prepare: prepareFixture,
           steps: [{ program: busybox, args: c.argv, emulatorArgs: ['-cpu', 'cortex-a15'], timeoutMs: 30_000 }],

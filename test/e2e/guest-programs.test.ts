@@ -115,7 +115,6 @@ const CASES: GuestCase[] = [
     title: 'fork_wait: fork, pipe and waitpid statuses',
     program: 'fork_wait',
     ending: OK,
-    knownGap: 'clone (fork) and wait4 return ENOSYS',
   },
 ];
 

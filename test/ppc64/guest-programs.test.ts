@@ -108,7 +108,7 @@ const CASES: GuestCase[] = [
   },
   { title: 'signals: handlers, masks, sigaltstack, EINTR', program: 'signals', ending: OK },
   { title: 'threads: pthreads with mutex, condvar and TLS', program: 'threads', ending: OK, knownGap: 'clone (threads) returns ENOSYS' },
-  { title: 'fork_wait: fork, pipe and waitpid statuses', program: 'fork_wait', ending: OK, knownGap: 'clone (fork) and wait4 return ENOSYS' },
+  { title: 'fork_wait: fork, pipe and waitpid statuses', program: 'fork_wait', ending: OK },
 ];
 
 beforeAll(async () => {
