@@ -21,7 +21,7 @@ describe('sockets: tsemu vs qemu', () => {
 
 describe('TCP echo between two guest processes: tsemu vs qemu', () => {
   for (const target of USER_TARGETS) {
-    it.fails(`${target.title} (known gap: fork does not make a child process yet; the lead is adding it)`, async () => {
+    it(target.title, async () => {
       const program = await buildProgram(target, 'tcp_echo_fork');
       const results = await runUnderBoth(target.run, { program });
       expectOracleEnding(results.qemu, { status: 0 });
