@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { GuestMemory } from '../../src/memory/guest-memory';
 import { PageFlags } from '../../src/memory/layout';
 import { STATE_FAULT_ADDR } from '../../src/translate/frontend';
-import type { IRBlock } from '../../src/translate/ir/block';
+import type { IRBlock, Temp } from '../../src/translate/ir/block';
 import { IRBuilder } from '../../src/translate/ir/builder';
 import { TrapKind, type Endian } from '../../src/translate/ir/ops';
 import { interpretBlock } from '../../src/translate/interp/interpreter';
@@ -42,8 +42,10 @@ mem.setFlags(MORE, 0x2000, 0);
 const TOP = 2 ** 32 - 0x1000; // the window's last page, mapped
 mem.setFlags(TOP, 0x1000, 0);
 
+type Build = (b: IRBuilder, base: () => Temp) => void;
+
 /** Runs a block that reads its base address from state slot BASE_SLOT (set to `base`). */
-function run(exec: Executor, base: bigint, build: (b: IRBuilder, base: () => ReturnType<IRBuilder['get']>) => void) {
+function run(exec: Executor, base: bigint, build: Build) {
   mem.u8.fill(0, STATE, STATE + 0x100);
   mem.view.setBigUint64(STATE + BASE_SLOT, base, true);
   const b = new IRBuilder();
@@ -58,10 +60,12 @@ function run(exec: Executor, base: bigint, build: (b: IRBuilder, base: () => Ret
   return { status, out, faultAddr: mem.view.getBigUint64(STATE + STATE_FAULT_ADDR, true), writes };
 }
 
-/** ldp-like: three 8-byte loads at base + off, base + off + 8, base + off + 16 into OUT.. */
-const threeLoads = (off: number) => (b: IRBuilder, base: () => ReturnType<IRBuilder['get']>) => {
-  for (let i = 0; i < 3; i++) b.set(OUT + 8 * i, b.load('i64', b.add(base(), b.i64(off + 8 * i)), 8));
-};
+/** ldp-like: three 8-byte loads at base + off, base + off + 8, base + off + 16 into OUT... */
+const threeLoads =
+  (off: number): Build =>
+  (b, base) => {
+    for (let i = 0; i < 3; i++) b.set(OUT + 8 * i, b.load('i64', b.add(base(), b.i64(off + 8 * i)), 8));
+  };
 
 describe.each([
   ['interpreter', interpretBlock],

@@ -311,7 +311,13 @@ class Lowering {
    * "take the slow path" on the stack), unless the access belongs to a group whose span check
    * passed; then only `a32 = wrap(addr)` (and 0). The group's first access computes the check.
    */
-  private unlessGroupChecked(insn: Insn, addr: Temp, a32: number, yieldsSlow: boolean, check: () => void): void {
+  private unlessGroupChecked(
+    insn: Insn,
+    addr: Temp,
+    a32: number,
+    yieldsSlow: boolean,
+    check: () => void,
+  ): void {
     const grouped = this.groupedAccesses.get(insn);
     if (!grouped) {
       check();

@@ -1,7 +1,8 @@
 /**
  * Groups the blocks of a batch into regions: the strongly connected components of the graph of
- * their direct branches and observed indirect ones (Tarjan's algorithm). A component of several blocks is a loop whose blocks
- * are lowered into one function, so the loop runs without leaving wasm locals.
+ * their direct branches and observed indirect ones (Tarjan's algorithm). A component of several
+ * blocks is a loop whose blocks are lowered into one function, so the loop runs without leaving
+ * wasm locals.
  */
 import type { IRBlock } from '../ir/block';
 
