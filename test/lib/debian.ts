@@ -11,7 +11,11 @@ const execFileAsync = promisify(execFile);
 
 /** Downloads (once) and extracts a Debian package; returns the directory it was extracted into. */
 export async function fetchDebianPackage(debArch: string, pkg: string): Promise<string> {
-  const dest = path.join(REPO_ROOT, '.cache', 'debs', debArch, pkg);
+  return fetchDebianPackageInto(debArch, pkg, path.join(REPO_ROOT, '.cache', 'debs', debArch, pkg));
+}
+
+/** Downloads (once) and extracts a Debian package into `dest`, which several packages may share (a sysroot). */
+export async function fetchDebianPackageInto(debArch: string, pkg: string, dest: string): Promise<string> {
   try {
     await execFileAsync(path.join(REPO_ROOT, 'scripts', 'fetch-deb.sh'), [debArch, pkg, dest], {
       timeout: 300_000,

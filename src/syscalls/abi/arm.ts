@@ -36,6 +36,7 @@ const SAME_AS: Readonly<Record<string, string>> = {
   fstat64: 'fstat',
   fstatat64: 'newfstatat',
   fcntl64: 'fcntl',
+  futex_time64: 'futex',
   clock_gettime64: 'clock_gettime',
   clock_getres_time64: 'clock_getres',
   clock_nanosleep_time64: 'clock_nanosleep',

@@ -18,6 +18,7 @@ import { PROCESS_SYSCALLS } from './process';
 import { RUNTIME_SYSCALLS } from './runtime';
 import { EXEC_SYSCALLS } from './exec';
 import { FORK_SYSCALLS } from './fork';
+import { FUTEX_SYSCALLS } from './futex';
 import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
 import { SOCKET_SYSCALLS } from './sockets';
@@ -33,6 +34,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...POLL_SYSCALLS,
   ...PROCESS_SYSCALLS,
   ...FORK_SYSCALLS,
+  ...FUTEX_SYSCALLS,
   ...EXEC_SYSCALLS,
   ...WAIT_SYSCALLS,
   ...TIME_SYSCALLS,
