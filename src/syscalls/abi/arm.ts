@@ -43,6 +43,7 @@ const SAME_AS: Readonly<Record<string, string>> = {
   ppoll_time64: 'ppoll',
   pselect6_time64: 'pselect6',
   utimensat_time64: 'utimensat',
+  recvmmsg_time64: 'recvmmsg',
   timerfd_settime64: 'timerfd_settime',
   timerfd_gettime64: 'timerfd_gettime',
   getuid32: 'getuid',

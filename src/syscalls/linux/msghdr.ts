@@ -195,3 +195,38 @@ export function recvmsg(proc: GuestProcess, [fdArg, msg, flags]: readonly number
   m.set('flags', (h.num('flags') | (received.truncated ? MSG_CTRUNC : 0)) >>> 0);
   return r;
 }
+
+/** struct mmsghdr: a msghdr, then the unsigned int msg_len, padded to the msghdr's alignment (a long). */
+function mmsghdrGeometry(proc: GuestProcess): { size: number; lenOffset: number } {
+  const msghdr = guestLayout(proc, 'msghdr').size;
+  return { size: Math.ceil((msghdr + 4) / proc.abi.wordSize) * proc.abi.wordSize, lenOffset: msghdr };
+}
+
+const MSG_DONTWAIT = 0x40;
+const MSG_WAITFORONE = 0x10000;
+const UIO_MAXIOV = 1024;
+
+/**
+ * sendmmsg/recvmmsg as a loop of sendmsg/recvmsg, each message's byte count stored in its
+ * msg_len; an error after the first message ends the loop with the count so far, as Linux does.
+ * recvmmsg's MSG_WAITFORONE makes the calls after the first non-blocking; its timeout is not applied.
+ */
+function multiple(single: (proc: GuestProcess, args: readonly number[]) => number, receiving: boolean) {
+  return (proc: GuestProcess, [fd, vec, countArg, flagsArg]: readonly number[]): number => {
+    const count = Math.min(countArg! >>> 0, UIO_MAXIOV);
+    const { size, lenOffset } = mmsghdrGeometry(proc);
+    if (guestRange(proc, vec!, count * size, true) === undefined) return -E.EFAULT;
+    let flags = int(flagsArg) & ~(receiving ? MSG_WAITFORONE : 0);
+    let done = 0;
+    for (; done < count; done++) {
+      const r = single(proc, [fd!, vec! + done * size, flags]);
+      if (r < 0) return done > 0 ? done : r;
+      proc.memory.view.setUint32(vec! + done * size + lenOffset, r, proc.memory.littleEndian);
+      if (receiving && int(flagsArg) & MSG_WAITFORONE) flags |= MSG_DONTWAIT;
+    }
+    return done;
+  };
+}
+
+export const sendmmsg = multiple(sendmsg, false);
+export const recvmmsg = multiple(recvmsg, true);

@@ -11,7 +11,7 @@ import { fdCall, fdTable, hostFd, newGuestFd } from './fd-table';
 import { strictOpenFlagsToHost } from './flags';
 import { E, guestRange } from './guest-access';
 import { HOST, hostSyscall } from './host';
-import { recvmsg, sendmsg } from './msghdr';
+import { recvmmsg, recvmsg, sendmmsg, sendmsg } from './msghdr';
 import { hostSockaddrIn, hostSockaddrOut } from './sockaddr';
 import { getsockopt, setsockopt } from './sockopt';
 import { shutdownHow, socketDomain, socketType, sockoptLevel } from './strace-names';
@@ -116,6 +116,8 @@ export const SOCKET_SYSCALLS: SyscallGroup = {
   recv: syscall('dxdh', (p, [fd, buf, len, flags]) => recvfrom(p, [fd!, buf!, len!, flags!, 0, 0])),
   sendmsg: syscall('dxh', sendmsg),
   recvmsg: syscall('dxh', recvmsg),
+  sendmmsg: syscall('dxdh', sendmmsg),
+  recvmmsg: syscall('dxdhx', recvmmsg),
   shutdown: syscall(['d', shutdownHow], fdCall('shutdown')),
   getsockopt: syscall(['d', sockoptLevel, 'd', 'x', 'x'], getsockopt),
   setsockopt: syscall(['d', sockoptLevel, 'd', 'x', 'd'], setsockopt),

@@ -97,6 +97,30 @@ static int udp(void) {
   memset(buf, 0, sizeof buf);
   ssize_t n = recvfrom(b, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
   printf("udp: recvfrom %zd '%s' family=%d len=%u addr=%s\n", n, buf, from.sin_family, len, inet_ntoa(from.sin_addr));
+  CHECK(connect(a, (struct sockaddr *)&addr, sizeof addr));
+  char *words[3] = { "one", "three", "seventeen" };
+  struct iovec iov[3];
+  struct mmsghdr out[3], in[4];
+  char bufs[4][16];
+  struct iovec riov[4];
+  memset(out, 0, sizeof out);
+  memset(in, 0, sizeof in);
+  memset(bufs, 0, sizeof bufs);
+  for (int i = 0; i < 3; i++) {
+    iov[i] = (struct iovec){ words[i], strlen(words[i]) };
+    out[i].msg_hdr.msg_iov = &iov[i];
+    out[i].msg_hdr.msg_iovlen = 1;
+  }
+  for (int i = 0; i < 4; i++) {
+    riov[i] = (struct iovec){ bufs[i], sizeof bufs[i] - 1 };
+    in[i].msg_hdr.msg_iov = &riov[i];
+    in[i].msg_hdr.msg_iovlen = 1;
+  }
+  printf("udp: sendmmsg %d lens %u %u %u\n", sendmmsg(a, out, 3, 0), out[0].msg_len, out[1].msg_len, out[2].msg_len);
+  int got = recvmmsg(b, in, 4, MSG_WAITFORONE, NULL);
+  printf("udp: recvmmsg %d:", got);
+  for (int i = 0; i < got; i++) printf(" %u '%s'", in[i].msg_len, bufs[i]);
+  printf("\n");
   close(a);
   close(b);
   return 0;
