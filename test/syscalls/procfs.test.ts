@@ -22,7 +22,7 @@ const CPUINFO_MARK: Readonly<Record<string, RegExp>> = {
   armel: /^CPU architecture: 7$/m,
 };
 
-describe('/proc/self files: tsemu vs qemu', () => {
+describe.concurrent('/proc/self files: tsemu vs qemu', () => {
   for (const target of USER_TARGETS) {
     it(target.title, async () => {
       const program = await buildProgram(target, 'procfs');
@@ -35,7 +35,7 @@ describe('/proc/self files: tsemu vs qemu', () => {
   }
 });
 
-describe('/proc/cpuinfo names the guest CPU', () => {
+describe.concurrent('/proc/cpuinfo names the guest CPU', () => {
   for (const target of USER_TARGETS) {
     it(target.title, async () => {
       const program = await buildProgram(target, 'procfs');

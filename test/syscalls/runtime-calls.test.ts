@@ -15,7 +15,7 @@ import { runProcess } from '../lib/run-process';
 import { tsemuBinary } from '../lib/targets';
 import { buildProgram, USER_TARGETS } from './user-targets';
 
-describe('runtime syscalls: tsemu vs qemu', () => {
+describe.concurrent('runtime syscalls: tsemu vs qemu', () => {
   for (const target of USER_TARGETS) {
     it(target.title, async () => {
       const program = await buildProgram(target, 'runtime_calls');
@@ -37,7 +37,7 @@ function unimplemented(abi: LinuxAbi): { name: string; nr: number } {
   throw new Error(`${abi.name}: every candidate is implemented; pick another unimplemented syscall`);
 }
 
-describe('an unimplemented syscall: exactly -ENOSYS, reported once by name', () => {
+describe.concurrent('an unimplemented syscall: exactly -ENOSYS, reported once by name', () => {
   for (const target of USER_TARGETS) {
     it(target.title, async () => {
       const program = await buildProgram(target, 'runtime_calls');

@@ -22,7 +22,7 @@ function decodedCalls(stderr: string): string[] {
   return out;
 }
 
-describe('-strace decodes arguments as qemu does', () => {
+describe.concurrent('-strace decodes arguments as qemu does', () => {
   for (const target of USER_TARGETS) {
     it(`hello world, ${target.title}`, async () => {
       const program = await buildProgram(target, 'hello');

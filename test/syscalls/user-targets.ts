@@ -33,8 +33,23 @@ export const USER_TARGETS: readonly UserTarget[] = [
   { title: 'armel', build: armBuild('armel'), run: ARM },
 ];
 
-/** Builds guest program `name` (a row of test/guest/programs.ts) for `target` if out of date; its path. */
-export async function buildProgram(target: UserTarget, name: string): Promise<string> {
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * Builds guest program `name` (a row of test/guest/programs.ts) for `target` if out of date; its
+ * path. Concurrent tests asking for the same program share one build.
+ */
+export function buildProgram(target: UserTarget, name: string): Promise<string> {
+  const key = `${target.build.name}/${name}`;
+  let build = builds.get(key);
+  if (!build) {
+    build = compile(target, name);
+    builds.set(key, build);
+  }
+  return build;
+}
+
+async function compile(target: UserTarget, name: string): Promise<string> {
   const spec = GUEST_PROGRAMS.find((p) => p.name === name && p.targets === undefined);
   if (!spec) throw new Error(`no common guest program ${name}`);
   const dir = path.join(REPO_ROOT, 'test', 'guest', 'build', `sys-${target.build.name}`);
