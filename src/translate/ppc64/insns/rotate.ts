@@ -15,33 +15,41 @@ export function mask64(mb: number, me: number): bigint {
   return mb <= me ? fromMb & toMe : fromMb | toMe;
 }
 
-/** ROTL32(low word of rs, n): the rotated word in both halves of an i64. */
-function rotl32(ctx: PpcContext, rs: number, n: Temp): Temp {
+/**
+ * ROTL32(low word of rs, n) for a result masked with `m`: the rotated word in both halves of an
+ * i64, or only in the low half when the mask keeps nothing of the high one (the usual clrlwi,
+ * slwi, srwi...). A rotation by a constant 0 is the word itself.
+ */
+function rotl32(ctx: PpcContext, rs: number, n: Temp | number, m: bigint): Temp {
   const b = ctx.b;
-  const r = b.zext(b.binary('rotl', ctx.w(rs), n));
-  return b.or(r, b.shl(r, b.i64(32)));
+  const word = ctx.w(rs);
+  const r = b.zext(n === 0 ? word : b.binary('rotl', word, typeof n === 'number' ? b.i32(n) : n));
+  return m >> 32n === 0n ? r : b.or(r, b.shl(r, b.i64(32)));
 }
+
+const MASK_ALL = (1n << 64n) - 1n;
 
 /** RA = (rotated & m) | (RA & ~m) when inserting, else rotated & m. */
 function finish(ctx: PpcContext, f: Record<string, number>, rotated: Temp, m: bigint, insert: boolean): boolean {
   const b = ctx.b;
-  let r = b.and(rotated, b.i64(m));
+  let r = m === MASK_ALL ? rotated : b.and(rotated, b.i64(m));
   if (insert) r = b.or(r, b.and(ctx.r(f.ra), b.i64(~m)));
   ctx.setRc(f.ra, r, f.rc);
   return true;
 }
 
-const rlwinm: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, ctx.b.i32(f.sh)), mask64(f.mb + 32, f.me + 32), false);
-const rlwimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, ctx.b.i32(f.sh)), mask64(f.mb + 32, f.me + 32), true);
+const wordMask = (f: Record<string, number>): bigint => mask64(f.mb + 32, f.me + 32);
+const rlwinm: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, f.sh, wordMask(f)), wordMask(f), false);
+const rlwimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, f.sh, wordMask(f)), wordMask(f), true);
 const rlwnm: PpcHandler = (ctx, f) => {
   const n = ctx.b.and(ctx.w(f.rb), ctx.b.i32(31));
-  return finish(ctx, f, rotl32(ctx, f.rs, n), mask64(f.mb + 32, f.me + 32), false);
+  return finish(ctx, f, rotl32(ctx, f.rs, n, wordMask(f)), wordMask(f), false);
 };
 
 /** MD-form shift and mask-boundary fields (their sixth bit is encoded last). */
 const sh6 = (f: Record<string, number>): number => (f.sh5 << 5) | f.sh;
 const mb6 = (f: Record<string, number>): number => (f.mb5 << 5) | f.mb;
-const rotl64 = (ctx: PpcContext, rs: number, n: number): Temp => ctx.b.binary('rotl', ctx.r(rs), ctx.b.i64(n));
+const rotl64 = (ctx: PpcContext, rs: number, n: number): Temp => (n === 0 ? ctx.r(rs) : ctx.b.binary('rotl', ctx.r(rs), ctx.b.i64(n)));
 
 const rldicl: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63), false);
 const rldicr: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(0, mb6(f)), false);
