@@ -107,6 +107,7 @@ const ARM_HWCAP_THUMB = 1 << 2;
 const ARM_HWCAP_FAST_MULT = 1 << 4;
 const ARM_HWCAP_VFP = 1 << 6;
 const ARM_HWCAP_EDSP = 1 << 7;
+const ARM_HWCAP_NEON = 1 << 12;
 const ARM_HWCAP_VFPv3 = 1 << 13;
 const ARM_HWCAP_TLS = 1 << 15;
 const ARM_HWCAP_IDIVA = 1 << 17;
@@ -116,8 +117,8 @@ const ARM_HWCAP_VFPD32 = 1 << 19;
 /**
  * 32-bit ARM (EABI, armhf and armel): HWCAP lists what the A32/T32 frontend implements
  * (translate/arm): halfword and long multiplies, Thumb-2, the DSP extensions, VFPv3 with 32 double
- * registers, TLS in TPIDRURO, hardware divide in both instruction sets. Not NEON (yet), so glibc's
- * ifuncs choose their VFP or integer variants. Linux on arm reports no AT_MINSIGSTKSZ.
+ * registers, NEON (glibc's ifuncs then choose their NEON string functions), TLS in TPIDRURO,
+ * hardware divide in both instruction sets. Linux on arm reports no AT_MINSIGSTKSZ.
  */
 export const ARM_LOADER_TARGET: LoaderTarget = {
   name: 'arm',
@@ -126,7 +127,7 @@ export const ARM_LOADER_TARGET: LoaderTarget = {
   elfClass: 32,
   byteOrders: ['little'],
   hwcap:
-    ARM_HWCAP_HALF | ARM_HWCAP_THUMB | ARM_HWCAP_FAST_MULT | ARM_HWCAP_VFP | ARM_HWCAP_EDSP | ARM_HWCAP_VFPv3 |
+    ARM_HWCAP_HALF | ARM_HWCAP_THUMB | ARM_HWCAP_FAST_MULT | ARM_HWCAP_VFP | ARM_HWCAP_EDSP | ARM_HWCAP_NEON | ARM_HWCAP_VFPv3 |
     ARM_HWCAP_TLS | ARM_HWCAP_IDIVA | ARM_HWCAP_IDIVT | ARM_HWCAP_VFPD32,
   hwcap2: 0,
   platform: 'v7l',

@@ -8,7 +8,7 @@ import { expandImmA32, immOperand, shiftImm, shiftReg } from '../shift';
 import { A32_DP_OPS, dataProcessing } from './data-processing';
 import {
   bitfieldExtract, bitfieldInsert, countLeadingZeros, divide, extend, move16, multiply, multiplyAccumulateAccumulate,
-  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, parallel8, reverse, saturate, select8, type ParallelOp,
+  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, reverse, saturate, select8,
 } from './integer';
 import { clearExclusive, loadExclusive, loadStore, loadStoreDual, loadStoreMultiple, storeExclusive } from './memory';
 import { breakpoint, noOperation, readApsr, supervisorCall, writeApsr } from './system';
@@ -74,25 +74,7 @@ const exclusive: ArmHandler = (ctx, f) => {
   return true;
 };
 
-const PARALLEL: Record<number, ParallelOp> = {
-  [(0b101 << 3) | 0b100]: 'uadd8',
-  [(0b101 << 3) | 0b111]: 'usub8',
-  [(0b110 << 3) | 0b100]: 'uqadd8',
-  [(0b110 << 3) | 0b111]: 'uqsub8',
-  [(0b001 << 3) | 0b100]: 'sadd8',
-  [(0b001 << 3) | 0b111]: 'ssub8',
-  [(0b111 << 3) | 0b100]: 'uhadd8',
-  [(0b010 << 3) | 0b100]: 'qadd8',
-  [(0b010 << 3) | 0b111]: 'qsub8',
-};
-const parallel: ArmHandler = (ctx, f) => {
-  const op = PARALLEL[(f.op1! << 3) | f.op2!];
-  if (!op) return ctx.undefined();
-  parallel8(ctx, op, f.rd!, f.rn!, f.rm!);
-  return true;
-};
-
-/** Extend-and-add family by op (bits 22:20): 010 SXTB, 011 SXTH, 110 UXTB, 111 UXTH; the 16-bit-pair forms are not implemented. */
+/** Extend-and-add family by op (bits 22:20): 010 SXTB, 011 SXTH, 110 UXTB, 111 UXTH (the 16-bit-pair forms are in dsp.ts). */
 const extendRow: ArmHandler = (ctx, f) => {
   if ((f.op! & 2) === 0) return ctx.undefined();
   extend(ctx, (f.op! & 4) === 0, f.op! & 1 ? 2 : 1, f.rd!, f.rn!, f.rm!, f.rot!);
@@ -142,7 +124,6 @@ export const A32_ROWS: readonly Row[] = [
   ['.... 000 op:4 s:1 rn:4 rd:4 imm5:5 type:2 0 rm:4', 'data-processing (register)', dpRegImm],
   ['.... 000 op:4 s:1 rn:4 rd:4 rs:4 0 type:2 1 rm:4', 'data-processing (register-shifted register)', dpRegReg],
   ['1110 0111 1111 imm12:12 1111 imm4:4', 'UDF', (ctx) => ctx.undefined()],
-  ['.... 0110 0 op1:3 rn:4 rd:4 1111 op2:3 1 rm:4', 'parallel add/subtract', parallel],
   ['.... 0110 1000 rn:4 rd:4 1111 1011 rm:4', 'SEL', (ctx, f) => (select8(ctx, f.rd!, f.rn!, f.rm!), true)],
   ['.... 0110 1011 1111 rd:4 1111 0011 rm:4', 'REV', (ctx, f) => (reverse(ctx, 'rev', f.rd!, f.rm!), true)],
   ['.... 0110 1011 1111 rd:4 1111 1011 rm:4', 'REV16', (ctx, f) => (reverse(ctx, 'rev16', f.rd!, f.rm!), true)],

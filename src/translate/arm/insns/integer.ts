@@ -1,10 +1,9 @@
 /**
  * Integer semantics shared by A32 and T32 beyond the ALU: multiplies and divides, bit-field
- * extract/insert, extends with rotation, byte and bit reversal, saturation, 16-bit moves, and the
- * byte-parallel arithmetic (UADD8, UQSUB8, SEL...) glibc's string functions use.
+ * extract/insert, extends with rotation, byte and bit reversal, saturation, 16-bit moves, and SEL
+ * (the parallel arithmetic that sets GE is in dsp.ts).
  */
 import type { Temp } from '../../ir/block';
-import { defineHelper, type HelperContext } from '../../ir/helpers';
 import type { ArmContext } from '../context';
 import { GE, NF, QF, ZF } from '../state';
 
@@ -126,63 +125,6 @@ export function saturate(ctx: ArmContext, unsigned: boolean, bits: number, rd: n
   b.set(QF, b.or(b.get(QF, 'i32'), b.or(over, under)));
 }
 
-/** Byte-parallel operations: lane kind and the GE bits they define. */
-export type ParallelOp = 'uadd8' | 'usub8' | 'uqadd8' | 'uqsub8' | 'sadd8' | 'ssub8' | 'uhadd8' | 'qadd8' | 'qsub8';
-
-const PARALLEL_OPS: readonly ParallelOp[] = ['uadd8', 'usub8', 'uqadd8', 'uqsub8', 'sadd8', 'ssub8', 'uhadd8', 'qadd8', 'qsub8'];
-const SETS_GE = new Set<ParallelOp>(['uadd8', 'usub8', 'sadd8', 'ssub8']);
-
-function lane(op: ParallelOp, x: number, y: number): { value: number; ge: boolean } {
-  const sx = (x << 24) >> 24;
-  const sy = (y << 24) >> 24;
-  const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-  switch (op) {
-    case 'uadd8':
-      return { value: x + y, ge: x + y >= 0x100 };
-    case 'usub8':
-      return { value: x - y, ge: x - y >= 0 };
-    case 'uqadd8':
-      return { value: clamp(x + y, 0, 255), ge: false };
-    case 'uqsub8':
-      return { value: clamp(x - y, 0, 255), ge: false };
-    case 'sadd8':
-      return { value: sx + sy, ge: sx + sy >= 0 };
-    case 'ssub8':
-      return { value: sx - sy, ge: sx - sy >= 0 };
-    case 'uhadd8':
-      return { value: (x + y) >> 1, ge: false };
-    case 'qadd8':
-      return { value: clamp(sx + sy, -128, 127), ge: false };
-    case 'qsub8':
-      return { value: clamp(sx - sy, -128, 127), ge: false };
-  }
-}
-
-/** One helper for all byte-parallel operations: (op index, a, b) -> result; writes GE when the op defines it. */
-const PARALLEL8 = defineHelper({
-  name: 'arm_parallel8',
-  params: ['i32', 'i32', 'i32'],
-  result: 'i32',
-  impl: (hctx: HelperContext, opIndex, a, c) => {
-    const op = PARALLEL_OPS[Number(opIndex)]!;
-    let result = 0;
-    let ge = 0;
-    for (let i = 0; i < 4; i++) {
-      const r = lane(op, (Number(a) >>> (8 * i)) & 0xff, (Number(c) >>> (8 * i)) & 0xff);
-      result |= (r.value & 0xff) << (8 * i);
-      if (r.ge) ge |= 1 << i;
-    }
-    if (SETS_GE.has(op)) hctx.view.setInt32(hctx.stateBase + GE, ge, true);
-    return result | 0;
-  },
-});
-
-export function parallel8(ctx: ArmContext, op: ParallelOp, rd: number, rn: number, rm: number): void {
-  const b = ctx.b;
-  const result = b.call(PARALLEL8, [b.i32(PARALLEL_OPS.indexOf(op)), ctx.r(rn), ctx.r(rm)]);
-  ctx.setR(rd, result!);
-}
-
 /** SEL: each byte from Rn where its GE bit is set, else from Rm. */
 export function select8(ctx: ArmContext, rd: number, rn: number, rm: number): void {
   const b = ctx.b;
@@ -202,19 +144,29 @@ function half(ctx: ArmContext, v: Temp, top: number): Temp {
   return top ? b.shrS(v, b.i32(16)) : b.unary('sext16', v);
 }
 
-/** SMUL<x><y> and SMLA<x><y> (ra defined): halfword products; the Q flag on accumulate overflow is not modelled. */
+/** SMUL<x><y> and SMLA<x><y> (ra defined): halfword products; the accumulation sets Q on overflow. */
 export function multiplyHalves(ctx: ArmContext, rd: number, rn: number, rm: number, n: number, m: number, ra: number | undefined): void {
   const b = ctx.b;
   const product = b.binary('mul', half(ctx, ctx.r(rn), n), half(ctx, ctx.r(rm), m));
-  ctx.setR(rd, ra === undefined ? product : b.add(product, ctx.r(ra)));
+  ctx.setR(rd, ra === undefined ? product : accumulateSettingQ(ctx, product, ctx.r(ra)));
 }
 
-/** SMULW<y> and SMLAW<y>: the top 32 bits of the 48-bit product Rn * half(Rm), plus Ra. */
+/** product + Ra, setting the sticky Q flag when the signed 32-bit sum overflows. */
+function accumulateSettingQ(ctx: ArmContext, product: Temp, ra: Temp): Temp {
+  const b = ctx.b;
+  const sum = b.add(product, ra);
+  // Signed overflow: both operands have the same sign and the sum's differs.
+  const overflow = b.shrU(b.and(b.xor(sum, product), b.xor(sum, ra)), b.i32(31));
+  b.set(QF, b.or(b.get(QF, 'i32'), overflow));
+  return sum;
+}
+
+/** SMULW<y> and SMLAW<y>: the top 32 bits of the 48-bit product Rn * half(Rm), plus Ra (Q on overflow). */
 export function multiplyWordHalf(ctx: ArmContext, rd: number, rn: number, rm: number, m: number, ra: number | undefined): void {
   const b = ctx.b;
   const product = b.binary('mul', b.sext(ctx.r(rn)), b.sext(half(ctx, ctx.r(rm), m)));
   const high = b.wrap(b.shrS(product, b.i64(16)));
-  ctx.setR(rd, ra === undefined ? high : b.add(high, ctx.r(ra)));
+  ctx.setR(rd, ra === undefined ? high : accumulateSettingQ(ctx, high, ctx.r(ra)));
 }
 
 /** SMLAL<x><y>: RdHi:RdLo += half(Rn) * half(Rm), 64-bit. */

@@ -8,7 +8,7 @@ import { expandImmT32, immOperand, shiftImm, shiftReg, type Shifted } from '../s
 import { T32_DP_OPS, dataProcessing, type DpOp } from './data-processing';
 import {
   bitfieldExtract, bitfieldInsert, countLeadingZeros, divide, extend, move16, multiply, multiplyAccumulateAccumulate,
-  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, parallel8, reverse, saturate, select8, type ParallelOp, type Reversal,
+  multiplyHalves, multiplyHalvesLong, multiplyLong, multiplyWordHalf, reverse, saturate, select8, type Reversal,
 } from './integer';
 import { clearExclusive, loadExclusive, loadStore, loadStoreDual, loadStoreMultiple, OFFSET, storeExclusive } from './memory';
 import { noOperation, readApsr, writeApsr } from './system';
@@ -120,19 +120,7 @@ function single(ctx: ArmContext, f: Record<string, number>, offset: () => Return
 }
 
 const REVERSALS: readonly Reversal[] = ['rev', 'rev16', 'rbit', 'revsh'];
-const PARALLEL: Record<number, ParallelOp> = {
-  [(0b000 << 3) | 0b100]: 'uadd8',
-  [(0b100 << 3) | 0b100]: 'usub8',
-  [(0b000 << 3) | 0b101]: 'uqadd8',
-  [(0b100 << 3) | 0b101]: 'uqsub8',
-  [(0b000 << 3) | 0b000]: 'sadd8',
-  [(0b100 << 3) | 0b000]: 'ssub8',
-  [(0b000 << 3) | 0b110]: 'uhadd8',
-  [(0b000 << 3) | 0b001]: 'qadd8',
-  [(0b100 << 3) | 0b001]: 'qsub8',
-};
-
-/** Extend family by op (bits 22:20): 000 SXTH, 001 UXTH, 100 SXTB, 101 UXTB; the 16-bit-pair forms are not implemented. */
+/** Extend family by op (bits 22:20): 000 SXTH, 001 UXTH, 100 SXTB, 101 UXTB; the 16-bit-pair forms are in dsp.ts. */
 const extendRow: ArmHandler = (ctx, f) => {
   if (f.op! & 2 || f.op! > 5) return ctx.undefined();
   extend(ctx, (f.op! & 1) === 0, f.op! & 4 ? 1 : 2, f.rd!, f.rn!, f.rm!, f.rot!);
@@ -219,12 +207,6 @@ export const T32_ROWS: readonly Row[] = [
     return true;
   }],
   ['1111 1010 0 op:3 rn:4 1111 rd:4 10 rot:2 rm:4', 'SXTH/UXTH/SXTB/UXTB (+A)', extendRow],
-  ['1111 1010 1 op1:3 rn:4 1111 rd:4 0 op2:3 rm:4', 'parallel add/subtract', (ctx, f) => {
-    const op = PARALLEL[(f.op1! << 3) | f.op2!];
-    if (!op) return ctx.undefined();
-    parallel8(ctx, op, f.rd!, f.rn!, f.rm!);
-    return true;
-  }],
   ['1111 1010 1001 rm:4 1111 rd:4 10 op2:2 rm2:4', 'REV/REV16/RBIT/REVSH', (ctx, f) => (reverse(ctx, REVERSALS[f.op2!]!, f.rd!, f.rm!), true)],
   ['1111 1010 1010 rn:4 1111 rd:4 1000 rm:4', 'SEL', (ctx, f) => (select8(ctx, f.rd!, f.rn!, f.rm!), true)],
   ['1111 1010 1011 rm:4 1111 rd:4 1000 rm2:4', 'CLZ', (ctx, f) => (countLeadingZeros(ctx, f.rd!, f.rm!), true)],

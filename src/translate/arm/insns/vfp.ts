@@ -1,7 +1,7 @@
 /**
  * Coprocessor rows shared by A32 and T32 (their low 28 bits are the same; A32 has the condition
- * above them, T32 0b1110): the VFPv3 floating-point instructions (ARM ARM A7.5, A7.8) and the CP15
- * thread ID register moves.
+ * above them, T32 0b1110): the VFPv3 floating-point instructions (ARM ARM A7.5, A7.8), the moves
+ * between core registers and NEON scalars (VMOV, VDUP), and the CP15 thread ID register moves.
  *
  * Single-precision registers are Vd:D, double ones D:Vd. Arithmetic uses the IR's IEEE ops
  * (round to nearest even; FPSCR rounding modes and exception flags are not modelled). VCMP writes
@@ -96,12 +96,52 @@ const moveTwo: ArmHandler = (ctx, f) => {
   return true;
 };
 
-/** VMOV between a core register and a 32-bit scalar Dn[x] (the 8- and 16-bit lanes are NEON's). */
-const moveScalar: ArmHandler = (ctx, f) => {
-  if (f.opc2 !== 0 || (f.opc1! & 2)) return ctx.undefined();
-  const word = double(f.vn!, f.n!) * 2 + (f.opc1! & 1);
-  if (f.op) ctx.setR(f.rt!, getS(ctx, word));
-  else setS(ctx, word, ctx.r(f.rt!));
+/** Element size and lane of VMOV (core and scalar) from opc1:opc2; undefined for the unallocated 0x10. */
+function scalarLane(opc1: number, opc2: number): { ebits: number; lane: number } | undefined {
+  if (opc1 & 2) return { ebits: 8, lane: ((opc1 & 1) << 2) | opc2 };
+  if (opc2 & 1) return { ebits: 16, lane: ((opc1 & 1) << 1) | (opc2 >> 1) };
+  return opc2 ? undefined : { ebits: 32, lane: opc1 & 1 };
+}
+
+/** VMOV Dd[x], Rt: the low 8, 16 or 32 bits of Rt into one lane. */
+const moveToScalar: ArmHandler = (ctx, f) => {
+  const at = scalarLane(f.opc1!, f.opc2!);
+  if (!at) return ctx.undefined();
+  const b = ctx.b;
+  const d = double(f.vd!, f.d!);
+  const shift = BigInt(at.lane * at.ebits);
+  const laneMask = ((1n << BigInt(at.ebits)) - 1n) << shift;
+  const value = b.shl(b.and(b.zext(ctx.r(f.rt!)), b.i64((1n << BigInt(at.ebits)) - 1n)), b.i64(shift));
+  setD(ctx, d, b.or(b.and(getD(ctx, d), b.i64(~laneMask & 0xffffffffffffffffn)), value));
+  return true;
+};
+
+/** VMOV Rt, Dn[x]: one lane, zero- (U) or sign-extended. */
+const moveFromScalar: ArmHandler = (ctx, f) => {
+  const at = scalarLane(f.opc1!, f.opc2!);
+  if (!at || (at.ebits === 32 && f.u)) return ctx.undefined();
+  const b = ctx.b;
+  const word = b.wrap(b.shrU(getD(ctx, double(f.vn!, f.n!)), b.i64(BigInt(at.lane * at.ebits))));
+  if (at.ebits === 32) ctx.setR(f.rt!, word);
+  else if (f.u) ctx.setR(f.rt!, b.and(word, b.i32((1 << at.ebits) - 1)));
+  else ctx.setR(f.rt!, b.unary(at.ebits === 8 ? 'sext8' : 'sext16', word));
+  return true;
+};
+
+/** VDUP Dd/Qd, Rt: the low 8, 16 or 32 bits of Rt in every lane (B:E = 10, 01, 00). */
+const duplicateCore: ArmHandler = (ctx, f) => {
+  const be = (f.b! << 1) | f.e!;
+  const d = double(f.vd!, f.d!);
+  if (be === 3 || (f.q && d & 1)) return ctx.undefined();
+  const b = ctx.b;
+  const [width, spread] = [
+    [0xffffffffn, 0x0000000100000001n],
+    [0xffffn, 0x0001000100010001n],
+    [0xffn, 0x0101010101010101n],
+  ][be]!;
+  const value = b.binary('mul', b.and(b.zext(ctx.r(f.rt!)), b.i64(width)), b.i64(spread));
+  setD(ctx, d, value);
+  if (f.q) setD(ctx, d + 1, value);
   return true;
 };
 
@@ -277,7 +317,9 @@ export const COPROCESSOR_ROWS: readonly Row[] = [
   ['.... 110 p:1 u:1 d:1 w:1 l:1 rn:4 vd:4 101 sz:1 imm:8', 'VLDM/VSTM/VPUSH/VPOP', loadStoreMany],
   ['.... 1110 111 op:1 0001 rt:4 1010 0001 0000', 'VMRS/VMSR', moveStatus],
   ['.... 1110 000 op:1 vn:4 rt:4 1010 n:1 0010000', 'VMOV (core and single)', moveSingle],
-  ['.... 1110 0 opc1:2 op:1 vn:4 rt:4 1011 n:1 opc2:2 1 0000', 'VMOV (core and scalar)', moveScalar],
+  ['.... 1110 0 opc1:2 0 vd:4 rt:4 1011 d:1 opc2:2 1 0000', 'VMOV (core to scalar)', moveToScalar],
+  ['.... 1110 u:1 opc1:2 1 vn:4 rt:4 1011 n:1 opc2:2 1 0000', 'VMOV (scalar to core)', moveFromScalar],
+  ['.... 1110 1 b:1 q:1 0 vd:4 rt:4 1011 d:1 0 e:1 1 0000', 'VDUP (core register)', duplicateCore],
   ['.... 1110 1 d:1 11 opc2:4 vd:4 101 sz:1 o3:2 m:1 0 vm:4', 'VFP other data-processing', other],
   ['.... 1110 1 d:1 o2:2 vn:4 vd:4 101 sz:1 n:1 o3:1 m:1 0 vm:4', 'VFMA/VFMS/VFNMA/VFNMS', (ctx, f) => (f.o2 === 0 ? arithmetic(ctx, { ...f, o1: 1 }) : fused(ctx, f))],
   ['.... 1110 0 d:1 o2:2 vn:4 vd:4 101 sz:1 n:1 o3:1 m:1 0 vm:4', 'VFP three-register data-processing', (ctx, f) => arithmetic(ctx, { ...f, o1: 0 })],
