@@ -16,6 +16,7 @@ import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
 import { ARM_EABI_LAYOUTS, ARM_OLD_TIMESPEC } from './arm-layouts';
 import { timerfdGettime, timerfdSettime } from '../linux/event-fds';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
+import { ARM_TIME32_CALLS } from './arm-time32';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { mmapFlags, protection } from '../linux/strace-names';
 
@@ -94,6 +95,7 @@ function atFdcwd(name: string, oldArgs: number): SyscallDefinition {
 
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
+  ...ARM_TIME32_CALLS,
   mmap2: syscall(['x', 'd', protection, mmapFlags, 'd', 'd'], (p, [addr, len, prot, flags, fd, pgoff]) =>
     generic('mmap').handler(p, [addr!, len!, prot!, flags!, fd!, pgoff! * MMAP2_UNIT]),
   { addressResult: true }),
