@@ -47,7 +47,7 @@ const CASES: SignalCase[] = [
   { title: 'rt_sigframe without SA_RESTORER: returns through the rt_sigreturn code', program: 'frame', args: ['rt-raw'], ending: OK },
   { title: 'timers: alarm, setitimer, SA_RESTART restart vs EINTR, pause, sigqueue', program: 'timers', args: ['run'], ending: OK, onlyBuild: THUMB },
   { title: 'timers: SIGALRM default action terminates pause()', program: 'timers', args: ['default'], ending: { signal: 'SIGALRM' }, onlyBuild: THUMB },
-  { title: 'signals: handlers, masks, sigaltstack, nesting, EINTR', program: 'signals', shared: true, ending: OK },
+  { title: 'signals: handlers, masks, sigaltstack, nesting, EINTR', program: 'signals', shared: true, ending: OK, onlyBuild: THUMB },
   { title: 'segv: SIGSEGV handler sees si_code and si_addr, leaves by siglongjmp', program: 'segv', shared: true, args: ['catch'], ending: OK },
 ];
 
