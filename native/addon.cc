@@ -7,6 +7,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterSockets(env, exports);
   RegisterMemory(env, exports);
   RegisterExec(env, exports);
+  RegisterSignals(env, exports);
   return exports;
 }
 

@@ -7,3 +7,6 @@ void RegisterSyscalls(Napi::Env env, Napi::Object exports);
 void RegisterSockets(Napi::Env env, Napi::Object exports);
 void RegisterMemory(Napi::Env env, Napi::Object exports);
 void RegisterExec(Napi::Env env, Napi::Object exports);
+void RegisterSignals(Napi::Env env, Napi::Object exports);
+// Makes the calling thread the one host signals for the guest are sent on to (a forked child's).
+void SetGuestThread();

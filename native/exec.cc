@@ -97,6 +97,7 @@ static Napi::Value Fork(const Napi::CallbackInfo& info) {
   if (pid == 0) {
     // The parked tasks' pipe stays open here (their Parking is never released); it is close-on-exec.
     forkedChild = true;
+    SetGuestThread();
     if (release >= 0) close(release);
     return Napi::Number::New(info.Env(), 0);
   }

@@ -15,6 +15,10 @@ export interface NativeAddon {
    * failure (descriptors then as they were).
    */
   execve(path: string | Uint8Array, argv: readonly (string | Uint8Array)[], envp: readonly (string | Uint8Array)[], placement: readonly number[]): number;
+  /** Host disposition of a host signal: 0 default action, 1 ignored, 2 noted for the guest (takeHostSignals). 0 or -errno. */
+  hostSignalMode(sig: number, mode: number): number;
+  /** The host signals noted since the last call: flat [sig, si_code, si_pid, si_uid, si_status, ...]. */
+  takeHostSignals(): number[];
   /** _exit(2): ends the process now, without Node's exit path. */
   exitNow(status: number): never;
   /** Host address of a typed array's first byte. */

@@ -22,6 +22,7 @@ import { aarch64Target } from './aarch64';
 import { armTarget, armUserAbi } from './arm';
 import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
+import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName } from './freebsd';
 import { atGuestExit, leaveWithSignal, leaveWithStatus } from './leave';
 import { UserDebugSession } from '../gdbstub/user-session';
@@ -146,6 +147,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       invalidateCode: (start, length) => engine.invalidate(start, length),
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
+    resetHostSignals();
     if (options.logItems.has('stats')) {
       const started = performance.now();
       atGuestExit(() => log(formatStats(engine.stats, performance.now() - started)));

@@ -11,6 +11,7 @@
  */
 import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
+import { forgetHostSignals } from '../../user/signals/host-forward';
 import { discardAll } from '../../user/signals/pending';
 import { forgetTimersInChild } from '../../user/signals/timers';
 import type { SyscallArgs } from '../types';
@@ -52,6 +53,7 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
   discardAll(proc);
+  forgetHostSignals();
   forgetTimersInChild(proc);
   const view = proc.memory.view;
   if (request.newSp !== 0) proc.target.setStackPointer(view, proc.stateBase, request.newSp);

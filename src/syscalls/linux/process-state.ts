@@ -21,6 +21,11 @@ export interface SyscallState {
   sigmask: bigint;
   /** Signals sent to the process while blocked, same bits. */
   pending: bigint;
+  /**
+   * The mask rt_sigsuspend replaced, to come back after the signal that ended it: the handler's
+   * frame saves it (so sigreturn restores it), or it is restored at once when no handler runs.
+   */
+  suspendedMask: bigint | undefined;
   altStack: { sp: bigint; flags: number; size: bigint };
   robustList: { head: number; length: number };
   clearChildTid: number;
@@ -37,6 +42,7 @@ export function syscallState(proc: GuestProcess): SyscallState {
       sigactions: new Map(),
       sigmask: 0n,
       pending: 0n,
+      suspendedMask: undefined,
       altStack: { sp: 0n, flags: 0, size: 0n },
       robustList: { head: 0, length: 0 },
       clearChildTid: 0,

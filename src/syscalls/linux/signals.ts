@@ -7,17 +7,18 @@
  * resumes the guest; other targets get the host signal. ITIMER_REAL (setitimer, getitimer, alarm)
  * raises the guest's SIGALRM.
  */
+import { collectHostSignals, followGuestDisposition } from '../../user/signals/host-forward';
 import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi } from '../abi';
 import { SIG_DFL, SS_DISABLE, SS_ONSTACK, dispositionOf, signalToHost, unblockable } from '../../user/signals/dispositions';
 import { sendToSelf, settleDefaults } from '../../user/signals/deliver';
 import { discard } from '../../user/signals/pending';
-import { realTimer, setRealTimer, type TimerValue } from '../../user/signals/timers';
+import { pollTimers, realTimer, setRealTimer, type TimerValue } from '../../user/signals/timers';
 import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signals/siginfo';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestStruct } from './guest-access';
-import { hostArena, hostSyscall } from './host';
+import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
 
 export { signalToHost };
@@ -25,6 +26,11 @@ export { signalToHost };
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
+/** Every host signal but the synchronous faults (V8's wasm trap handler relies on SIGSEGV). */
+const HOST_BLOCKABLE = (['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP'] as const).reduce(
+  (set, name) => set & ~(1n << BigInt(HOST.signals[name] - 1)),
+  (1n << 64n) - 1n,
+);
 
 function validSignal(abi: LinuxAbi, sig: number): boolean {
   return sig >= 1 && sig <= abi.nsig;
@@ -66,10 +72,40 @@ function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: Sysc
   }
   if (next) {
     state.set(sig, next);
+    followGuestDisposition(proc, sig, next);
     // Setting a disposition that ignores the signal discards its pending instances (kernel/signal.c).
     if (dispositionOf(proc.abi, sig, next) === 'ignore') discard(proc, sig);
   }
   return 0;
+}
+
+/**
+ * rt_sigsuspend: the given mask until a signal it lets through is pending, then EINTR. The wait is
+ * the host's sigsuspend, which any host signal the guest handles (host-forward.ts) or the host
+ * alarm ends; the CPU loop then delivers with the guest's mask put back (suspendedMask).
+ */
+function rtSigsuspend(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): number {
+  if (sigsetsize !== proc.abi.nsig / 8) return -E.EINVAL;
+  const mask = readSigset(proc, set!);
+  if (mask === undefined) return -E.EFAULT;
+  const state = syscallState(proc);
+  state.suspendedMask = state.sigmask;
+  state.sigmask = mask & ~unblockable(proc.abi);
+  // Host signals stay blocked between the look and the wait, so one arriving in between ends the wait.
+  const blocked = hostArena.alloc(8);
+  const previous = hostArena.alloc(8);
+  hostArena.view.setBigUint64(blocked, HOST_BLOCKABLE, true);
+  hostSyscall('rt_sigprocmask', SIG_BLOCK, hostArena.address(blocked), hostArena.address(previous), 8);
+  try {
+    for (;;) {
+      collectHostSignals(proc);
+      pollTimers(proc);
+      if (state.pending & ~state.sigmask) return -E.EINTR;
+      hostSyscall('rt_sigsuspend', hostArena.address(previous), 8);
+    }
+  } finally {
+    hostSyscall('rt_sigprocmask', SIG_SETMASK, hostArena.address(previous), 0, 8);
+  }
 }
 
 function rtSigprocmask(proc: GuestProcess, [how, set, oldset, sigsetsize]: SyscallArgs): number {
@@ -240,6 +276,7 @@ function rtSigqueueinfo(proc: GuestProcess, [tgid, sigArg, uinfo]: SyscallArgs):
 export const SIGNAL_SYSCALLS: SyscallGroup = {
   rt_sigaction: syscall('dxxd', rtSigaction),
   rt_sigprocmask: syscall('dxxd', rtSigprocmask),
+  rt_sigsuspend: syscall('xd', rtSigsuspend),
   rt_sigpending: syscall('xd', rtSigpending),
   sigaltstack: syscall('xx', sigaltstack),
   kill: syscall('dd', kill),

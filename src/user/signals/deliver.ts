@@ -6,6 +6,7 @@
  * or alternate stack, the mask gains sa_mask and the signal, and rt_sigreturn undoes it all.
  * Synchronous faults (SIGSEGV, SIGILL, SIGBUS, SIGTRAP) are forced: blocked or ignored, they kill.
  */
+import { collectHostSignals } from './host-forward';
 import { GuestExit } from '../../syscalls/types';
 import { hostSyscall, HOST } from '../../syscalls/linux/host';
 import { syscallState } from '../../syscalls/linux/process-state';
@@ -91,10 +92,11 @@ function enterHandler(proc: GuestProcess, target: UserTarget, info: SigInfo): vo
     siginfo: (action.flags & SA_SIGINFO) !== 0n,
     returnAddress: action.flags & SA_RESTORER ? Number(action.restorer) : trampolineAddress(proc, frame),
     stackTop: useAlt ? Number(alt.sp + alt.size) : sp,
-    savedMask: state.sigmask,
+    savedMask: state.suspendedMask ?? state.sigmask,
     altStack: { sp: alt.sp, size: alt.size, flags: alt.size === 0n ? SS_DISABLE : onAlt ? SS_ONSTACK : 0 },
   });
   if (!written) die(proc, proc.abi.signals.SIGSEGV);
+  state.suspendedMask = undefined;
   const self = action.flags & SA_NODEFER ? 0n : sigBit(info.signo);
   state.sigmask = (state.sigmask | action.mask | self) & ~unblockable(proc.abi);
   if (action.flags & SA_RESETHAND) state.sigactions.delete(info.signo);
@@ -107,6 +109,7 @@ function enterHandler(proc: GuestProcess, target: UserTarget, info: SigInfo): vo
  */
 export function deliverPending(proc: GuestProcess, target: UserTarget, interrupted?: InterruptedSyscall): void {
   const state = syscallState(proc);
+  collectHostSignals(proc);
   pollTimers(proc);
   settleDefaults(proc);
   let restart = interrupted?.restart;
@@ -120,6 +123,10 @@ export function deliverPending(proc: GuestProcess, target: UserTarget, interrupt
     if (restart && restartsAfterHandler(interrupted!.name, (action!.flags & SA_RESTART) !== 0n)) restart();
     restart = undefined;
     enterHandler(proc, target, info);
+  }
+  if (state.suspendedMask !== undefined) {
+    state.sigmask = state.suspendedMask;
+    state.suspendedMask = undefined;
   }
   restart?.();
 }

@@ -115,8 +115,9 @@ int main(int argc, char **argv) {
   }
   close(p[0]);
   close(p[1]);
-  report("producer", producer);
+  /* The consumer prints before it exits, so waiting for it first keeps the output in one order. */
   report("consumer", consumer);
+  report("producer", producer);
 
   errno = 0;
   execl("/nonexistent/program", "x", (char *)NULL);

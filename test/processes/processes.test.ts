@@ -1,7 +1,9 @@
 /**
- * fork, vfork, posix_spawn, execve and waitpid across every target: test/guest/common/exec_chain.c
- * re-executes itself through /proc/self/exe, runs a `#!` script whose interpreter is itself, runs
- * a host shell, spawns itself, pipes two copies of itself together and checks execve's errors.
+ * Processes on every target: fork, vfork, posix_spawn, execve and waitpid (test/guest/common/
+ * exec_chain.c re-executes itself through /proc/self/exe, runs a `#!` script whose interpreter is
+ * itself, runs a host shell, spawns itself, pipes two copies of itself together and checks execve's
+ * errors) and signals between processes (host_signals.c: handlers for signals another process
+ * sends, SIGCHLD, sigsuspend).
  * The oracle is the native kernel: the same source built for the host. (qemu-user cannot be the
  * oracle here: without binfmt_misc it hands a guest binary to the host kernel, which refuses it.)
  */
@@ -15,7 +17,8 @@ import { AARCH64, REPO_ROOT, type GuestTarget } from '../lib/targets';
 import { runProcess, type RunResult } from '../lib/run-process';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
-const SOURCE = path.join(REPO_ROOT, 'test', 'guest', 'common', 'exec_chain.c');
+/** Programs whose output the native build gives: what each exercises is said at the top of its source. */
+const PROGRAMS = ['exec_chain', 'host_signals'];
 const BUILD_DIR = path.join(REPO_ROOT, 'test', 'guest', 'build', 'processes');
 
 /** Each build: the compiler and flags, and the tsemu binary that runs it. */
@@ -26,11 +29,11 @@ const BUILDS: { title: string; target: GuestTarget; emulator: string }[] = [
   ...ARM_BUILDS.map((b) => ({ title: b.title, target: b.target, emulator: 'tsemu-arm' })),
 ];
 
-function build(name: string, cc: string, flags: readonly string[]): string {
-  const dir = path.join(BUILD_DIR, name);
+function build(buildName: string, program: string, cc: string, flags: readonly string[]): string {
+  const dir = path.join(BUILD_DIR, buildName);
   mkdirSync(dir, { recursive: true });
-  const output = path.join(dir, 'exec_chain');
-  execFileSync(cc, [...flags, '-o', output, SOURCE]);
+  const output = path.join(dir, program);
+  execFileSync(cc, [...flags, '-o', output, path.join(REPO_ROOT, 'test', 'guest', 'common', `${program}.c`)]);
   return output;
 }
 
@@ -42,25 +45,30 @@ async function runIn(command: string, args: string[] = []): Promise<RunResult> {
   return runProcess(command, { args, cwd, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 90_000 });
 }
 
-let native: RunResult;
+const native = new Map<string, RunResult>();
 
 beforeAll(async () => {
-  native = await runIn(build('native', 'gcc', ['-O2']));
-  expect(native.status).toBe(0);
+  for (const program of PROGRAMS) {
+    const result = await runIn(build('native', program, 'gcc', ['-O2']));
+    expect(result.status).toBe(0);
+    native.set(program, result);
+  }
 }, 120_000);
 
 afterAll(() => {
   for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('exec_chain: fork, vfork, posix_spawn, execve and waitpid vs the native kernel', () => {
-  for (const b of BUILDS) {
-    it(b.title, async () => {
-      const program = build(b.target.name, b.target.cc, b.target.cflags);
-      const result = await runIn(path.join(REPO_ROOT, 'bin', b.emulator), [program]);
-      expect(result.stderr).toBe('');
-      expect(result.stdout).toBe(native.stdout);
-      expect(result.status).toBe(0);
-    });
+describe('processes: fork, exec, wait and signals between processes vs the native kernel', () => {
+  for (const program of PROGRAMS) {
+    for (const b of BUILDS) {
+      it(`${program} on ${b.title}`, async () => {
+        const guest = build(b.target.name, program, b.target.cc, b.target.cflags);
+        const result = await runIn(path.join(REPO_ROOT, 'bin', b.emulator), [guest]);
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toBe(native.get(program)!.stdout);
+        expect(result.status).toBe(0);
+      });
+    }
   }
 });
