@@ -115,8 +115,6 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   dup2: syscall('dd', (p, [from, to]) =>
     from === to ? (generic('fcntl').handler(p, [from!, F_GETFD, 0]) < 0 ? generic('fcntl').handler(p, [from!, F_GETFD, 0]) : to!) : generic('dup3').handler(p, [from!, to!, 0])),
   pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
-  // Waits for a signal as ppoll with no descriptors and no timeout does (what glibc's pause is on arm64).
-  pause: syscall('', (p) => generic('ppoll').handler(p, [0, 0, 0, 0, 0])),
   // EABI passes 64-bit arguments in an even/odd register pair, skipping a register to align.
   pread64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pread64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
   pwrite64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pwrite64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),

@@ -39,6 +39,8 @@ const LEGACY: readonly [string, string, string | readonly StraceArg[], Rewrite][
   ['epoll_wait', 'epoll_pwait', 'dxdd', ([epfd, events, max, timeout]) => [epfd!, events!, max!, timeout!, 0, 8]],
   ['ugetrlimit', 'getrlimit', 'dx', (args) => args],
   ['getpgrp', 'getpgid', '', () => [0]],
+  // pause waits for a signal as ppoll with no descriptors and no timeout does (glibc's pause on arm64).
+  ['pause', 'ppoll', '', () => [0, 0, 0, 0, 0]],
 ];
 
 /** Legacy definitions built on `defs` (the generic layer's table); successors it lacks are skipped. */
