@@ -141,7 +141,8 @@ function validate(path: string, fd: number, bytes: Buffer, target: LoaderTarget)
   let alignment = PAGE_SIZE;
   programs.forEach((p, index) => {
     const what = `program header ${index}`;
-    const inFile = (offset: number, size: number): boolean => offset + size <= bytes.length;
+    // A range with no bytes needs no file behind it (Linux maps a bss-only segment whatever its offset).
+    const inFile = (offset: number, size: number): boolean => size === 0 || offset + size <= bytes.length;
     switch (p.type) {
       case 'load': {
         if (p.memsz === 0) return;

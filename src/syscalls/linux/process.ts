@@ -9,7 +9,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
 import type { StructLayout } from '../abi';
 import { StructView, convertStruct } from '../struct-view';
-import { hostStructArray, hostSyscall } from './host';
+import { hostArena, hostStructArray, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
 
@@ -152,11 +152,17 @@ function getres(name: string) {
   };
 }
 
-/** getcpu: two optional pointers to unsigned ints the host fills (the cache argument is unused since 2.6.24). */
+/** getcpu: two optional pointers to unsigned ints, filled in the guest's byte order (the cache argument is unused since 2.6.24). */
 function getcpu(proc: GuestProcess, [cpu, node]: SyscallArgs): number {
-  const hosts = [cpu!, node!].map((p) => (p === 0 ? 0 : guestRange(proc, p, 4, true)));
-  if (hosts.some((h) => h === undefined)) return -E.EFAULT;
-  return hostSyscall('getcpu', ...(hosts as number[]), 0);
+  const targets = [cpu!, node!];
+  if (targets.some((p) => p !== 0 && guestRange(proc, p, 4, true) === undefined)) return -E.EFAULT;
+  const values = hostArena.alloc(8);
+  const r = hostSyscall('getcpu', hostArena.address(values), hostArena.address(values + 4), 0);
+  if (r < 0) return r;
+  targets.forEach((p, i) => {
+    if (p !== 0) proc.memory.view.setUint32(p, hostArena.view.getUint32(values + 4 * i, true), proc.memory.littleEndian);
+  });
+  return r;
 }
 
 /** syslog actions that fill the buffer (READ, READ_ALL, READ_CLEAR); the others take no buffer. */

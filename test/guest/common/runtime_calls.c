@@ -120,7 +120,8 @@ static void process_calls(void) {
   printf("sched: getaffinity=%d cpus>=1=%d yield=%d policy=%d\n", sched_getaffinity(0, sizeof set, &set), CPU_COUNT(&set) >= 1, sched_yield(),
          sched_getscheduler(0));
   unsigned cpu = 99, node = 99;
-  printf("getcpu: %d\n", (int)syscall(SYS_getcpu, &cpu, &node, NULL));
+  int getcpu_result = (int)syscall(SYS_getcpu, &cpu, &node, NULL);
+  printf("getcpu: %d node %u cpu in range %d\n", getcpu_result, node, cpu < (unsigned)sysconf(_SC_NPROCESSORS_CONF));
   struct rlimit a, b;
   getrlimit(RLIMIT_NOFILE, &a);
   prlimit(0, RLIMIT_NOFILE, NULL, &b);
