@@ -27,11 +27,12 @@ function startPrefix(): string[] {
   return prefix.length > 0 ? prefix : [process.execPath, ...process.execArgv];
 }
 
-function commandWith(entryScript: string, args: readonly string[]): HostCommand {
+/** The host command: the start prefix, `extra` Node flags, then `rest` (entry script and its arguments). */
+function commandWith(extra: readonly string[], rest: readonly string[]): HostCommand {
   const prefix = startPrefix();
   const first = prefix[0]!;
   // A bare "node" was found through PATH by env(1); execve needs the path.
-  return { path: first.includes('/') ? first : process.execPath, argv: [...prefix, entryScript, ...args] };
+  return { path: first.includes('/') ? first : process.execPath, argv: [...prefix, ...extra, ...rest] };
 }
 
 /** The host command that runs guest `program` (a host path) for target `targetName`, with the guest-facing options carried over. */
@@ -42,18 +43,22 @@ export function guestProgramCommand(targetName: string, guest: { argv0: string; 
     ...(options.cpu !== undefined ? ['-cpu', options.cpu] : []),
     ...(options.unameRelease !== undefined ? ['-r', options.unameRelease] : []),
   ];
-  return commandWith(entry, [...carried, '-0', guest.argv0, '--', guest.program, ...guest.args]);
+  return commandWith([], [entry, ...carried, '-0', guest.argv0, '--', guest.program, ...guest.args]);
 }
 
-/** Host descriptors open without close-on-exec (what a new image inherits), as (target, source) pairs keeping their numbers. */
+/**
+ * What this process inherited, as (target, source) pairs keeping their numbers: the standard
+ * descriptors (Node marks them close-on-exec) and every descriptor open without close-on-exec.
+ */
 function inheritedPlacement(): number[] {
   const F_GETFD = 1;
   const FD_CLOEXEC = 1;
+  const STDERR = 2;
   const pairs: number[] = [];
   for (const name of fs.readdirSync('/proc/self/fd')) {
     const fd = Number(name);
     const flags = hostSyscall('fcntl', fd, F_GETFD);
-    if (flags >= 0 && (flags & FD_CLOEXEC) === 0) pairs.push(fd, fd);
+    if (flags >= 0 && (fd <= STDERR || (flags & FD_CLOEXEC) === 0)) pairs.push(fd, fd);
   }
   return pairs;
 }
@@ -61,11 +66,8 @@ function inheritedPlacement(): number[] {
 /** Re-executes this process with NODE_FLAGS when Node was started without them; returns when they are in place. */
 export function ensureNodeFlags(): void {
   if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;
-  const prefix = startPrefix();
-  const script = process.argv.slice(1);
-  const argv = [...prefix, ...NODE_FLAGS, ...script];
+  const command = commandWith(NODE_FLAGS, process.argv.slice(1));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
-  const first = prefix[0]!;
-  const r = native().execve(first.includes('/') ? first : process.execPath, argv, env, inheritedPlacement());
+  const r = native().execve(command.path, command.argv, env, inheritedPlacement());
   throw new Error(`cannot restart Node with ${NODE_FLAGS.join(' ')}: errno ${-r}`);
 }

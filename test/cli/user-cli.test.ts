@@ -35,6 +35,13 @@ describe('tsemu-aarch64 command line', () => {
     expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
   });
 
+  it('started by a plain `node` (without the V8 flags fork needs) restarts itself with them, stdio and status intact', () => {
+    const r = spawnSync(process.execPath, [bin, example], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
+    expect(r.stderr).toBe('');
+  });
+
   it('refuses a truncated ELF file', () => {
     const file = path.join(dir, 'truncated');
     fs.writeFileSync(file, good.subarray(0, 40));
