@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { native } from '../native';
-import { hostSyscall } from '../syscalls/linux/host';
+import { FdTable } from '../syscalls/linux/fd-table';
 import type { GuestOptions } from './process';
 
 /** V8 flags tsemu needs: a forked guest child has none of V8's helper threads, so garbage collection must not use them. */
@@ -46,28 +46,11 @@ export function guestProgramCommand(targetName: string, guest: { argv0: string; 
   return commandWith([], [entry, ...carried, '-0', guest.argv0, '--', guest.program, ...guest.args]);
 }
 
-/**
- * What this process inherited, as (target, source) pairs keeping their numbers: the standard
- * descriptors (Node marks them close-on-exec) and every descriptor open without close-on-exec.
- */
-function inheritedPlacement(): number[] {
-  const F_GETFD = 1;
-  const FD_CLOEXEC = 1;
-  const STDERR = 2;
-  const pairs: number[] = [];
-  for (const name of fs.readdirSync('/proc/self/fd')) {
-    const fd = Number(name);
-    const flags = hostSyscall('fcntl', fd, F_GETFD);
-    if (flags >= 0 && (fd <= STDERR || (flags & FD_CLOEXEC) === 0)) pairs.push(fd, fd);
-  }
-  return pairs;
-}
-
 /** Re-executes this process with NODE_FLAGS when Node was started without them; returns when they are in place. */
 export function ensureNodeFlags(): void {
   if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;
   const command = commandWith(NODE_FLAGS, process.argv.slice(1));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
-  const r = native().execve(command.path, command.argv, env, inheritedPlacement());
+  const r = native().execve(command.path, command.argv, env, FdTable.inherited().execPlacement());
   throw new Error(`cannot restart Node with ${NODE_FLAGS.join(' ')}: errno ${-r}`);
 }

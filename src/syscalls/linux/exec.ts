@@ -16,11 +16,8 @@ import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { fdTable } from './fd-table';
 import { E, readGuestString } from './guest-access';
-import { hostSyscall } from './host';
 import { hostPathOf, isProcSelfExe, readGuestPath } from './paths';
 
-const F_GETFD = 1;
-const FD_CLOEXEC = 1;
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EMPTY_PATH = 0x1000;
@@ -88,22 +85,10 @@ function scriptImage(head: Buffer): Image {
   return { kind: 'script', interpreter: Buffer.from(m[1]!, 'latin1'), argument: m[2] ? Buffer.from(m[2], 'latin1') : undefined };
 }
 
-/** Guest descriptors a new image keeps, as (guest number, host descriptor) pairs. */
-function inheritedDescriptors(proc: GuestProcess): number[] {
-  const table = fdTable(proc);
-  const pairs: number[] = [];
-  for (const fd of table.guestFds()) {
-    const host = table.host(fd)!;
-    const flags = hostSyscall('fcntl', host, F_GETFD);
-    if (flags >= 0 && (flags & FD_CLOEXEC) === 0) pairs.push(fd, host);
-  }
-  return pairs;
-}
-
 /** Runs guest `program` (a host path) in this process for `target`, or returns -errno. */
 function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
-  return native().execve(command.path, command.argv, envp, inheritedDescriptors(proc));
+  return native().execve(command.path, command.argv, envp, fdTable(proc).execPlacement());
 }
 
 /** execve of the file at host path `hostPath`, which the guest named `guestPath`. */
@@ -122,7 +107,7 @@ function execFile(proc: GuestProcess, guestPath: Buffer, hostPath: Buffer, argv:
       return execFile(proc, image.interpreter, interpreterHost, scriptArgv, envp, depth + 1);
     }
   }
-  return native().execve(hostPath, argv, envp, inheritedDescriptors(proc));
+  return native().execve(hostPath, argv, envp, fdTable(proc).execPlacement());
 }
 
 function execProgram(proc: GuestProcess, guestPath: Buffer, argvAddr: number, envpAddr: number): number {

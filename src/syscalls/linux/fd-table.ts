@@ -67,6 +67,20 @@ export class FdTable {
     return host;
   }
 
+  /**
+   * What a new program image keeps: (guest number, host descriptor) pairs of the descriptors whose
+   * host side is not close-on-exec (the guest's own close-on-exec flag lives there).
+   */
+  execPlacement(): number[] {
+    const pairs: number[] = [];
+    for (const fd of this.guestFds()) {
+      const host = this.fds.get(fd)!;
+      const flags = hostSyscall('fcntl', host, F_GETFD);
+      if (flags >= 0 && (flags & FD_CLOEXEC) === 0) pairs.push(fd, host);
+    }
+    return pairs;
+  }
+
   /** Guest numbers in use, ascending. */
   guestFds(): number[] {
     return [...this.fds.keys()].sort((a, b) => a - b);

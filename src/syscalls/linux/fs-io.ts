@@ -42,9 +42,12 @@ function transfer(name: string, fillsGuest: boolean) {
   };
 }
 
-/** Host iovec array for a guest one (each buffer checked), or -errno. */
-function hostIovecs(proc: GuestProcess, iov: number, count: number, fillsGuest: boolean): number {
-  if (count < 0 || count > IOV_MAX) return -E.EINVAL;
+/**
+ * Host iovec array for a guest one (each buffer checked), or -errno; too many iovecs is EINVAL for
+ * readv/writev, EMSGSIZE for sendmsg/recvmsg (`tooMany`).
+ */
+export function hostIovecs(proc: GuestProcess, iov: number, count: number, fillsGuest: boolean, tooMany = E.EINVAL): number {
+  if (count < 0 || count > IOV_MAX) return -tooMany;
   if (count === 0) return 0;
   const host = hostStructArray('iovec', count);
   for (let i = 0; i < count; i++) {

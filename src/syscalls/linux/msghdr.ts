@@ -11,6 +11,7 @@ import type { GuestProcess } from '../../user/process';
 import { StructView } from '../struct-view';
 import { int } from './define';
 import { fdTable, hostFd } from './fd-table';
+import { hostIovecs } from './fs-io';
 import { E, guestLayout, guestRange, guestStruct } from './guest-access';
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { hostSockaddrIn, SOCKADDR_MAX, sockaddrToGuest } from './sockaddr';
@@ -18,7 +19,6 @@ import { SOL_SOCKET } from './sockopt';
 
 const SCM_RIGHTS = 1;
 const MSG_CTRUNC = 0x8;
-const IOV_MAX = 1024;
 /** The kernel's limit on a control buffer (net.core.optmem_max is at least this). */
 const CONTROL_MAX = 1 << 16;
 
@@ -33,23 +33,6 @@ function cmsgGeometry(layout: { size: number; fields: { len: { size: number } } 
 
 function swapWords(bytes: Uint8Array): void {
   for (let i = 0; i + 4 <= bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
-}
-
-/** Host iovec array for a guest msghdr's iovecs, or -errno. */
-function hostIovecs(proc: GuestProcess, iov: number, count: number, fillsGuest: boolean): number {
-  if (count < 0 || count > IOV_MAX) return -E.EMSGSIZE;
-  if (count === 0) return 0;
-  const host = hostStructArray('iovec', count);
-  for (let i = 0; i < count; i++) {
-    const g = guestStruct(proc, 'iovec', iov, false, i);
-    if (!g) return -E.EFAULT;
-    const len = g.num('len');
-    const base = guestRange(proc, g.num('base'), len, fillsGuest);
-    if (base === undefined) return -E.EFAULT;
-    host.views[i]!.set('base', base);
-    host.views[i]!.set('len', len);
-  }
-  return host.address;
 }
 
 /** Guest control messages -> host ones in the arena: [host address, length], or -errno. */
@@ -143,7 +126,7 @@ export function sendmsg(proc: GuestProcess, [fdArg, msg, flags]: readonly number
   if (!m) return -E.EFAULT;
   const name = hostSockaddrIn(proc, m.num('name'), m.num('namelen'));
   if (name < 0) return name;
-  const iov = hostIovecs(proc, m.num('iov'), m.num('iovlen'), false);
+  const iov = hostIovecs(proc, m.num('iov'), m.num('iovlen'), false, E.EMSGSIZE);
   if (iov < 0) return iov;
   const control = controlToHost(proc, m.num('control'), m.num('controllen'));
   if (typeof control === 'number') return control;
@@ -163,7 +146,7 @@ export function recvmsg(proc: GuestProcess, [fdArg, msg, flags]: readonly number
   if (fd < 0) return fd;
   const m = guestStruct(proc, 'msghdr', msg!, true);
   if (!m) return -E.EFAULT;
-  const iov = hostIovecs(proc, m.num('iov'), m.num('iovlen'), true);
+  const iov = hostIovecs(proc, m.num('iov'), m.num('iovlen'), true, E.EMSGSIZE);
   if (iov < 0) return iov;
   const guestControl = m.num('control');
   const room = guestControl === 0 ? 0 : Math.min(m.num('controllen'), CONTROL_MAX);
