@@ -135,7 +135,7 @@ static std::vector<char*> Pointers(std::vector<std::string>& strings) {
 // One descriptor whose close-on-exec flag or number execve changed, to put back if execve fails.
 struct SavedFd {
   int fd;
-  int flags;  // FD_* flags before, or -1 when the number was free
+  int flags;  // its FD_* flags before
   int copy;   // a close-on-exec duplicate of what was there, or -1
 };
 
