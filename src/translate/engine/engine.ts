@@ -10,6 +10,11 @@
  * blocks are kept by guest pc; the direct-mapped lookup cache in guest memory mirrors them for the
  * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
  * slow path, which invalidates every batch with code on that page before storing.
+ *
+ * With the `softmmu` option (system mode) guest addresses are virtual: code is fetched, and its
+ * pages tracked, at the physical addresses the MMU gives, generated code translates each access
+ * through the software TLB, and there is no interpreter tier (it addresses the window directly):
+ * a block is compiled when first run, with the blocks its direct branches lead to.
  */
 import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
@@ -20,11 +25,14 @@ import type { CodeSource, Frontend } from '../frontend';
 import { STATE_PC } from '../frontend';
 import { interpretBlock } from '../interp/interpreter';
 import { compileBatch, type LoadCheck, type SlowStore } from '../wasm/module';
+import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 const BATCH_BLOCKS = 24;
 const HOT_RUNS = 16;
+/** Softmmu: blocks compiled with a first-run block, found by following its direct branches. */
+const SOFTMMU_BATCH_BLOCKS = 8;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
@@ -54,6 +62,18 @@ export interface EngineOptions {
   pollInterrupt?: () => boolean;
   /** Called before each block runs (-d exec, cpu). Setting it keeps every block in the interpreter, so none is missed. */
   onBlockStart?: (pc: number) => void;
+  softmmu?: EngineSoftMmu;
+}
+
+/** What a system-mode engine needs from its MMU. */
+export interface EngineSoftMmu {
+  layout: SoftTlbLayout;
+  /** The slow path of loads and atomics generated code calls. */
+  translate: SoftTranslate;
+  /** The slow store path, given virtual addresses; it invalidates code itself (Engine.invalidate). */
+  slowStore: SlowStore;
+  /** Window address of the instruction at virtual `pc`, or undefined when it cannot be fetched. */
+  codeAddress(pc: number): number | undefined;
 }
 
 const INTERRUPT_POLL_MISSES = 64;
@@ -121,7 +141,7 @@ export class Engine {
       this.stats.invalidations++;
       this.invalidate(addr, size);
     };
-    this.slowStore = makeSlowStore(memory, endian, this.onCodeWrite);
+    this.slowStore = options.softmmu?.slowStore ?? makeSlowStore(memory, endian, this.onCodeWrite);
     this.loadCheck = makeLoadCheck(memory);
     this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
     const mem = memory;
@@ -129,10 +149,22 @@ export class Engine {
       if (pc < 0 || pc + len > 2 ** 32) return false;
       return (mem.u8[PAGE_FLAGS_BASE + Math.floor(pc / 2 ** PAGE_SHIFT)]! & DENY_EXEC) === 0;
     };
-    this.code = {
-      fetch32: (pc) => (executable(pc, 4) ? mem.read32(pc) : undefined),
-      fetch16: (pc) => (executable(pc, 2) ? mem.read16(pc) : undefined),
-    };
+    const softmmu = options.softmmu;
+    this.code = softmmu
+      ? {
+          fetch32: (pc) => {
+            const at = softmmu.codeAddress(pc);
+            return at === undefined ? undefined : mem.read32(at);
+          },
+          fetch16: (pc) => {
+            const at = softmmu.codeAddress(pc);
+            return at === undefined ? undefined : mem.read16(at);
+          },
+        }
+      : {
+          fetch32: (pc) => (executable(pc, 4) ? mem.read32(pc) : undefined),
+          fetch16: (pc) => (executable(pc, 2) ? mem.read16(pc) : undefined),
+        };
     // An empty lookup cache: all-ones pcs never match a real pc.
     for (let i = lookupSlot(0), end = lookupSlot(0) + (1 << 16) * 16; i < end; i += 16) {
       mem.view.setBigUint64(i, 0xffffffffffffffffn, true);
@@ -166,12 +198,14 @@ export class Engine {
    * and stepping off a breakpoint before continuing). Returns TrapKind.None when it completed.
    */
   step(stateBase: number): TrapKind {
-    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+    const pc = this.pcOf(stateBase);
     if (this.blocks.size === 0 && this.cold.size === 0) {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.flags });
-    const status = interpretBlock(ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    const status = this.options.softmmu
+      ? (this.compile([ir], false).functions[0] as (state: number) => number)(stateBase)
+      : interpretBlock(ir, this.memory, stateBase, this.endian, this.onCodeWrite);
     if (status === TrapKind.Yield) {
       this.refreshFlags(stateBase);
       return TrapKind.None;
@@ -185,7 +219,7 @@ export class Engine {
     this.breakpoints.add(pc);
     const page = Math.floor(pc / 2 ** PAGE_SHIFT);
     this.breakpointPages.set(page, (this.breakpointPages.get(page) ?? 0) + 1);
-    this.invalidate(pc, 1);
+    this.invalidateCodeAt(pc);
   }
 
   removeBreakpoint(pc: number): void {
@@ -194,11 +228,25 @@ export class Engine {
     const left = (this.breakpointPages.get(page) ?? 1) - 1;
     if (left > 0) this.breakpointPages.set(page, left);
     else this.breakpointPages.delete(page);
-    this.invalidate(pc, 1);
+    this.invalidateCodeAt(pc);
+  }
+
+  /** Discards translations of the instruction at guest pc (virtual with softmmu). */
+  private invalidateCodeAt(pc: number): void {
+    const at = this.options.softmmu ? this.options.softmmu.codeAddress(pc) : pc;
+    if (at !== undefined) this.invalidate(at, 1);
   }
 
   hasBreakpoint(pc: number): boolean {
     return this.breakpoints.has(pc);
+  }
+
+  /**
+   * The state's pc as a number: signed, so a 64-bit guest's upper-half addresses (system mode's
+   * kernels at 0xffff...) stay exact; user-mode pcs are below 2^32 either way.
+   */
+  private pcOf(stateBase: number): number {
+    return Number(this.memory.view.getBigInt64(stateBase + STATE_PC, true));
   }
 
   /** Discards translations of code overlapping [start, start + length). */
@@ -235,7 +283,7 @@ export class Engine {
 
   /** The dispatcher found no compiled block at pc: install, interpret or compile it. */
   private miss(stateBase: number): TrapKind {
-    const pc = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+    const pc = this.pcOf(stateBase);
     if (this.breakpoints.has(pc)) return TrapKind.Breakpoint;
     const known = this.blocks.get(pc);
     if (known) {
@@ -247,6 +295,11 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const block = this.coldBlock(pc);
+    if (this.options.softmmu) {
+      this.options.onBlockStart?.(pc);
+      this.compileHot(pc);
+      return TrapKind.None;
+    }
     if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.ir)) {
       this.compileHot(pc);
       return TrapKind.None;
@@ -255,7 +308,7 @@ export class Engine {
     this.stats.interpreted++;
     const status = interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
     if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
-      const next = Number(this.memory.view.getBigUint64(stateBase + STATE_PC, true));
+      const next = this.pcOf(stateBase);
       if (!block.ir.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
     }
     return status;
@@ -272,7 +325,7 @@ export class Engine {
       this.cold.set(pc, block);
       this.stats.translated++;
       this.options.onTranslate?.(ir);
-      forEachPage(ir, (page) => {
+      this.forEachPage(ir, (page) => {
         let set = this.coldByPage.get(page);
         if (!set) this.coldByPage.set(page, (set = new Set()));
         set.add(pc);
@@ -290,32 +343,26 @@ export class Engine {
     const queued = new Set<number>([pc]);
     const queue = [pc];
     const indirect = new Map<number, readonly number[]>();
-    while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
+    // Softmmu has no interpreter tier to have run the successors: take direct ones not compiled yet.
+    const eager = this.options.softmmu !== undefined;
+    const limit = eager ? SOFTMMU_BATCH_BLOCKS : BATCH_BLOCKS;
+    while (queue.length > 0 && irs.length < limit) {
       const at = queue.shift()!;
       const block = this.cold.get(at);
       if (!block) continue;
       irs.push(block.ir);
       indirect.set(at, block.indirect);
       for (const s of [...block.ir.successors, ...block.indirect]) {
-        const next = this.cold.get(s);
-        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.ir)) {
+        if (queued.has(s)) continue;
+        const next = eager && !this.blocks.has(s) ? this.coldBlock(s) : this.cold.get(s);
+        if (next && (eager || next.runs > 0) && !this.onBreakpointPage(next.ir)) {
           queued.add(s);
           queue.push(s);
         }
       }
     }
     for (const ir of irs) this.cold.delete(ir.pc);
-    const view = this.memory.view;
-    const compiled = compileBatch(irs, {
-      memory: this.memory.memory,
-      endian: this.endian,
-      slowStore: this.slowStore,
-      loadCheck: this.loadCheck,
-      chain: true,
-      indirectTargets: (at) => indirect.get(at) ?? [],
-      table: this.table,
-      view,
-    });
+    const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
@@ -332,16 +379,36 @@ export class Engine {
     this.stats.translateMs += performance.now() - started;
   }
 
+  private compile(
+    irs: readonly IRBlock[],
+    chain: boolean,
+    indirectTargets?: (pc: number) => readonly number[],
+  ): ReturnType<typeof compileBatch> {
+    const softmmu = this.options.softmmu;
+    return compileBatch(irs, {
+      memory: this.memory.memory,
+      endian: this.endian,
+      slowStore: this.slowStore,
+      loadCheck: this.loadCheck,
+      chain,
+      ...(indirectTargets && { indirectTargets }),
+      ...(chain && { table: this.table }),
+      view: this.memory.view,
+      ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate } }),
+    });
+  }
+
   /** Blocks touching a page with breakpoints are never compiled: the dispatcher would run past them. */
   private onBreakpointPage(block: IRBlock): boolean {
     if (this.breakpointPages.size === 0) return false;
-    let found = false;
-    forEachPage(block, (page) => (found ||= this.breakpointPages.has(page)));
-    return found;
+    const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
+    const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+    for (let page = first; page <= last; page++) if (this.breakpointPages.has(page)) return true;
+    return false;
   }
 
   private trackPages(tb: TranslatedBlock): void {
-    forEachPage(tb.ir, (page) => {
+    this.forEachPage(tb.ir, (page) => {
       let set = this.byPage.get(page);
       if (!set) this.byPage.set(page, (set = new Set()));
       set.add(tb);
@@ -366,7 +433,7 @@ export class Engine {
       }
       this.table.set(tb.tableIndex, null);
       this.freeSlots.push(tb.tableIndex);
-      forEachPage(tb.ir, (page) => this.byPage.get(page)?.delete(tb));
+      this.forEachPage(tb.ir, (page) => this.byPage.get(page)?.delete(tb));
     }
   }
 
@@ -376,12 +443,18 @@ export class Engine {
     if (this.nextSlot >= this.table.length) this.table.grow(this.table.length);
     return this.nextSlot++;
   }
-}
 
-function forEachPage(block: IRBlock, fn: (page: number) => void): void {
-  const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
-  const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
-  for (let page = first; page <= last; page++) fn(page);
+  /** The window pages holding a block's code (with softmmu, its one physical page, if mapped). */
+  private forEachPage(block: IRBlock, fn: (page: number) => void): void {
+    if (this.options.softmmu) {
+      const at = this.options.softmmu.codeAddress(block.pc);
+      if (at !== undefined) fn(Math.floor(at / 2 ** PAGE_SHIFT));
+      return;
+    }
+    const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
+    const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+    for (let page = first; page <= last; page++) fn(page);
+  }
 }
 
 /**

@@ -10,7 +10,9 @@
  *
  * Memory accesses check the guest address against the 4 GiB window and the page flag table
  * (layout.ts); a denied load exits with MemoryFault, a store to a flagged page takes the slow path
- * (the engine invalidates code or reports the fault). Forward IR labels become nested wasm blocks.
+ * (the engine invalidates code or reports the fault). With the `softmmu` option (system mode) the
+ * address is virtual and goes through the software TLB instead (soft-tlb.ts). Forward IR labels
+ * become nested wasm blocks.
  */
 import type { IRBlock, Insn, Temp } from '../ir/block';
 import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
@@ -29,6 +31,16 @@ import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { planAccessGroups, type GroupedAccess } from './access-groups';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
+import {
+  SoftAccess,
+  TLB_ADDEND,
+  TLB_ENTRY_SHIFT,
+  TLB_PAGE_SHIFT,
+  TLB_READ_TAG,
+  TLB_WRITE_TAG,
+  tlbTableSize,
+  type SoftTlbLayout,
+} from './soft-tlb';
 
 export interface LowerEnv {
   endian: Endian;
@@ -44,6 +56,8 @@ export interface LowerEnv {
   indirectTargets(pc: number): readonly number[];
   /** Type index of `(state) -> status` when indirect branches may tail-call through table 0. */
   indirectChainType?: number;
+  /** System mode: addresses are virtual, translated through this TLB; misses call `translateFunc` (SoftTranslate). */
+  softmmu?: { layout: SoftTlbLayout; translateFunc: number };
 }
 
 const ENTRY_PARAM = 1;
@@ -132,7 +146,8 @@ class Lowering {
       this.block = block;
       this.constPcs = constMaps[k]!;
       this.tempLocal = block.temps.map((t) => this.body.local(t.type));
-      this.groupedAccesses = planAccessGroups(block);
+      // Grouped span checks test page flags of virtual addresses: meaningless behind a TLB.
+      this.groupedAccesses = this.env.softmmu ? new Map() : planAccessGroups(block);
       this.groupOk = [];
       this.openLabelBlocks();
       for (const insn of block.insns) this.insn(insn);
@@ -364,6 +379,95 @@ class Lowering {
     this.exitWith(TrapKind.MemoryFault);
   }
 
+  // --- Software TLB (system mode) --------------------------------------------------------------
+
+  /** entry = (state[indexSlot] << log2(table size)) + ((addr >> 12) & (entries - 1)) << 5, relative to layout.base. */
+  private tlbEntry(layout: SoftTlbLayout, addr: Temp, entry: number): void {
+    this.c.byte(0x20).u32(STATE_PARAM).byte(0x28).u32(2).u32(layout.indexSlot);
+    this.c.byte(0x41).s32(Math.log2(tlbTableSize(layout))).byte(0x74);
+    this.get(addr);
+    this.i64const(BigInt(TLB_PAGE_SHIFT));
+    this.c.byte(0x88).byte(0xa7); // i64.shr_u, i32.wrap
+    this.c.byte(0x41).s32(layout.entries - 1).byte(0x71);
+    this.c.byte(0x41).s32(TLB_ENTRY_SHIFT).byte(0x74);
+    this.c.byte(0x6a).byte(0x21).u32(entry);
+  }
+
+  /**
+   * Pushes "the entry's tag (at `tagOffset`) differs from the page of the access's last byte": a
+   * miss, an access not allowed from the entry, or one crossing into the next page.
+   */
+  private tlbMismatch(layout: SoftTlbLayout, addr: Temp, entry: number, tagOffset: number, size: number): void {
+    this.c.byte(0x20).u32(entry).byte(0x29).u32(3).u32(layout.base + tagOffset);
+    this.get(addr);
+    if (size > 1) {
+      this.i64const(BigInt(size - 1));
+      this.c.byte(0x7c);
+    }
+    this.i64const(-1n << BigInt(TLB_PAGE_SHIFT));
+    this.c.byte(0x83).byte(0x52); // i64.and, i64.ne
+  }
+
+  /** a32 = wrap(addr) + entry.addend. */
+  private tlbAddress(layout: SoftTlbLayout, addr: Temp, entry: number, a32: number): void {
+    this.get(addr);
+    this.c.byte(0xa7);
+    this.c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(layout.base + TLB_ADDEND);
+    this.c.byte(0x6a).byte(0x21).u32(a32);
+  }
+
+  /**
+   * Loads and atomics: a32 from the TLB entry on a hit, else from the translate hook (0: fault
+   * exit). An atomic writes, so it also misses on a page holding translated code.
+   */
+  private softTranslate(
+    softmmu: NonNullable<LowerEnv['softmmu']>,
+    addr: Temp,
+    a32: number,
+    size: number,
+    access: SoftAccess,
+  ): void {
+    const { layout } = softmmu;
+    const entry = this.getScratch('i32');
+    const write = access === SoftAccess.ReadModifyWrite;
+    this.tlbEntry(layout, addr, entry);
+    if (write) this.tlbAddress(layout, addr, entry, a32);
+    this.tlbMismatch(layout, addr, entry, write ? TLB_WRITE_TAG : TLB_READ_TAG, size);
+    if (write) this.pushCodePage(a32);
+    this.c.byte(0x04).byte(0x40);
+    this.c.byte(0x20).u32(STATE_PARAM);
+    this.get(addr);
+    this.c.byte(0x41).s32(size).byte(0x41).s32(access);
+    this.c.byte(0x10).u32(softmmu.translateFunc);
+    this.c.byte(0x22).u32(a32).byte(0x45);
+    this.c.byte(0x04).byte(0x40);
+    this.faultPath(addr);
+    this.c.byte(0x0b);
+    if (!write) {
+      this.c.byte(0x05);
+      this.tlbAddress(layout, addr, entry, a32);
+    }
+    this.c.byte(0x0b);
+    this.releaseScratch('i32', entry);
+  }
+
+  /** Ors onto the stack "the page of window address `a32` denies direct writes" (it holds translated code). */
+  private pushCodePage(a32: number): void {
+    this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76);
+    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE);
+    this.c.byte(0x41).s32(DENY_WRITE).byte(0x71).byte(0x72);
+  }
+
+  /** Stores: sets a32 from the TLB entry and pushes "take the slow store path" (a miss, or code on the page). */
+  private softStoreCheck(layout: SoftTlbLayout, addr: Temp, a32: number, size: number): void {
+    const entry = this.getScratch('i32');
+    this.tlbEntry(layout, addr, entry);
+    this.tlbAddress(layout, addr, entry, a32);
+    this.tlbMismatch(layout, addr, entry, TLB_WRITE_TAG, size);
+    this.pushCodePage(a32);
+    this.releaseScratch('i32', entry);
+  }
+
   private alignmentCheck(addr: Temp, a32: number, size: number): void {
     if (size === 1) return;
     this.c.byte(0x20).u32(a32).byte(0x41).s32(size - 1).byte(0x71);
@@ -380,7 +484,8 @@ class Lowering {
     const addr = insn.args[0]!;
     const { size, signed } = insn.mem!;
     const a32 = this.getScratch('i32');
-    this.unlessGroupChecked(insn, addr, a32, false, () => {
+    if (this.env.softmmu) this.softTranslate(this.env.softmmu, addr, a32, size, SoftAccess.Load);
+    else this.unlessGroupChecked(insn, addr, a32, false, () => {
       const flags = this.getScratch('i32');
       this.addressCheck(addr, a32, flags, DENY_READ, PageFlags.NextDenyRead, size);
       this.c.byte(0x04).byte(0x40);
@@ -440,7 +545,8 @@ class Lowering {
     const { size } = insn.mem!;
     const a32 = this.getScratch('i32');
     // Computes "take the slow path": maybe denied, and then precisely denied or crossing.
-    this.unlessGroupChecked(insn, addr, a32, true, () => {
+    if (this.env.softmmu) this.softStoreCheck(this.env.softmmu.layout, addr, a32, size);
+    else this.unlessGroupChecked(insn, addr, a32, true, () => {
       const flags = this.getScratch('i32');
       this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
       this.c.byte(0x04).byte(0x7f);
@@ -520,6 +626,11 @@ class Lowering {
     const swap = this.env.endian === 'big' && size > 1;
     if (swap && insn.rmw === 'add') throw new Error('big-endian atomic add is not supported');
     const a32 = this.getScratch('i32');
+    if (this.env.softmmu) {
+      this.softTranslate(this.env.softmmu, addr, a32, size, SoftAccess.ReadModifyWrite);
+      this.atomicAccess(insn, addr, a32, size, swap);
+      return;
+    }
     const flags = this.getScratch('i32');
     // Atomics are aligned (checked below), so they never cross a page: own bits only.
     this.addressCheck(addr, a32, flags, DENY_WRITE | DENY_READ, 0, 1);
@@ -536,6 +647,11 @@ class Lowering {
     this.faultPath(addr);
     this.c.byte(0x0b);
     this.c.byte(0x0b);
+    this.atomicAccess(insn, addr, a32, size, swap);
+  }
+
+  /** The checked atomic's alignment check and the atomic operation at window address `a32`. */
+  private atomicAccess(insn: Insn, addr: Temp, a32: number, size: number, swap: boolean): void {
     this.alignmentCheck(addr, a32, size);
     this.c.byte(0x20).u32(a32);
     for (const arg of insn.args.slice(1)) {

@@ -9,11 +9,13 @@ import type { Endian, ValType } from '../ir/ops';
 import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
 import { lowerBlock, lowerRegion } from './lower';
 import { loopRegions } from './regions';
+import type { SoftTlbLayout, SoftTranslate } from './soft-tlb';
 
 export const BLOCK_TYPE: FuncType = { params: ['i32'], results: ['i32'] };
 export const REGION_TYPE: FuncType = { params: ['i32', 'i32'], results: ['i32'] };
 export const LOAD_CHECK_TYPE: FuncType = { params: ['i32', 'i64', 'i32'], results: ['i32'] };
 export const SLOW_STORE_TYPE: FuncType = { params: ['i32', 'i64', 'i64', 'i64', 'i32'], results: ['i32'] };
+export const SOFT_TRANSLATE_TYPE: FuncType = { params: ['i32', 'i64', 'i32', 'i32'], results: ['i32'] };
 
 /** JS side of the slow load check: non-zero when the guest may not read [addr, addr + size). */
 export type LoadCheck = (state: number, addr: bigint, size: number) => number;
@@ -37,6 +39,11 @@ export interface ModuleEnv {
   table?: WebAssembly.Table;
   /** Guest memory as a DataView, handed to helpers (see helpers.ts HelperContext). */
   view: DataView;
+  /**
+   * System mode: guest addresses are virtual and go through this software TLB (soft-tlb.ts);
+   * `slowStore` then receives virtual addresses too.
+   */
+  softmmu?: { layout: SoftTlbLayout; translate: SoftTranslate };
 }
 
 export interface CompiledBatch {
@@ -54,6 +61,9 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
   const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
   const loadCheckFunc = mb.addImport({ module: 'env', name: 'loadCheck', kind: 'func', type: LOAD_CHECK_TYPE });
+  const translateFunc = env.softmmu
+    ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: SOFT_TRANSLATE_TYPE })
+    : undefined;
   if (env.table) mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
 
   const used = new Set<number>();
@@ -77,7 +87,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   // loop region share one `(state, entry) -> status` body that their functions tail-call.
   const indirectTargets = env.chain && env.indirectTargets ? env.indirectTargets : () => [];
   const regions = env.chain ? loopRegions(blocks, indirectTargets) : blocks.map((_, i) => [i]);
-  const importCount = 2 + used.size;
+  const importCount = (translateFunc === undefined ? 2 : 3) + used.size;
   const blockFunc = blocks.map((_, i) => importCount + i);
   const byPc = new Map<number, number>();
   blocks.forEach((b, i) => {
@@ -91,6 +101,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
     indirectTargets,
     ...(env.chain && env.table ? { indirectChainType: mb.typeIndex(BLOCK_TYPE) } : {}),
+    ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc } } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
   let nextFunc = importCount + blocks.length;
@@ -129,6 +140,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
       mem: env.memory,
       slowStore: env.slowStore,
       loadCheck: env.loadCheck,
+      ...(env.softmmu ? { softTranslate: env.softmmu.translate } : {}),
       ...(env.table ? { table: env.table } : {}),
       ...helperImports,
     },
