@@ -39,7 +39,7 @@ export class CpuRegisters {
   readonly pstate: Pstate;
   sys = new El1SysRegs();
   readonly timer = new GenericTimer();
-  /** Called after a write to a register that changes address translation (SCTLR, TTBR0, TCR). */
+  /** Called after a write to a register that changes address translation (SCTLR, TTBR0/1, TCR). */
   onTranslationChange: () => void = () => undefined;
 
   constructor(

@@ -1,32 +1,69 @@
 /**
- * Stage-1 address translation of EL1&0's lower range (TTBR0_EL1) with the 4 KiB granule
- * (ARM ARM D8: VMSAv8-64): the table walk from TCR_EL1.T0SZ's starting level, table, block and
- * page descriptors, the access flag, AP[2] (read-only, also from APTable[1]) and PXN (also from
- * PXNTable). Faults carry their level, as the fault status codes do.
+ * Stage-1 address translation of the EL1&0 regime (ARM ARM D8, VMSAv8-64): the lower range through
+ * TTBR0_EL1 and the upper range through TTBR1_EL1 (selected by the VA's top bits, or bit 55 when
+ * TCR_EL1.TBIn ignores the top byte), the 4 KiB, 16 KiB and 64 KiB granules with the starting
+ * level their TnSZ implies, table, block and page descriptors, the access flag, and the
+ * permissions a walk accumulates: AP[2:1] with APTable, UXN/PXN with UXNTable/PXNTable. What those
+ * permissions allow at EL0 and EL1 is `permits`. Faults carry their level, as the fault status
+ * codes do.
  */
 
 export type Stage1Fault = 'translation' | 'access-flag';
 
-export type Stage1Result =
-  | { ok: true; pa: bigint; level: number; readOnly: boolean; privilegedExecuteNever: boolean }
-  | { ok: false; fault: Stage1Fault; level: number };
+/** The permissions of a successful walk, as the descriptors (and tables above them) gave them. */
+export interface Stage1Permissions {
+  /** AP[2]: read-only at every level. */
+  readOnly: boolean;
+  /** AP[1]: EL0 may access (with AP[2] deciding write). */
+  user: boolean;
+  userExecuteNever: boolean;
+  privilegedExecuteNever: boolean;
+}
 
-/** A stage-1 configuration tsemu does not translate yet (16K/64K granules). */
-export class Stage1Unsupported extends Error {}
+export type Stage1Result =
+  | ({ ok: true; pa: bigint; level: number } & Stage1Permissions)
+  | { ok: false; fault: Stage1Fault; level: number };
 
 export interface Stage1Regs {
   tcr: bigint;
   ttbr0: bigint;
+  ttbr1: bigint;
 }
 
-const ADDRESS_MASK = 0x0000fffffffff000n;
-const GRANULE_4K = 0n;
+export type Access = 'read' | 'write' | 'exec';
+
 const BIT = (n: number): bigint => 1n << BigInt(n);
+const field = (v: bigint, lsb: number, bits: number): number => Number((v >> BigInt(lsb)) & ((1n << BigInt(bits)) - 1n));
+
+/** log2 of the granule TCR_EL1.TG0 (bits 15:14) selects; 4 KiB for reserved values. */
+const TG0_GRANULE: Record<number, number> = { 0: 12, 1: 16, 2: 14, 3: 12 };
+/** log2 of the granule TCR_EL1.TG1 (bits 31:30) selects. */
+const TG1_GRANULE: Record<number, number> = { 0: 12, 1: 14, 2: 12, 3: 16 };
+/** Blocks larger than 1 GiB (a 4K level-0, 16K level-1 or 64K level-1 block) need 52-bit addressing. */
+const MAX_BLOCK_BITS = 30;
+const OUTPUT_MASK = 0x0000ffffffffffffn;
 
 /** Fault status code (ESR ISS.DFSC/IFSC) of a stage-1 outcome. */
 export function faultStatusCode(kind: Stage1Fault | 'permission', level: number): number {
   const base = { translation: 0x04, 'access-flag': 0x08, permission: 0x0c }[kind];
   return base + level;
+}
+
+/** The range a VA falls in: its table base, granule and size, or undefined (a level-0 translation fault). */
+function selectRange(regs: Stage1Regs, va: bigint): { ttbr: bigint; granule: number; vaBits: number } | undefined {
+  const tcr = regs.tcr;
+  const upper = (va & BIT(55)) !== 0n;
+  const tbi = (tcr & BIT(upper ? 38 : 37)) !== 0n;
+  const tsz = field(tcr, upper ? 16 : 0, 6);
+  const vaBits = 64 - Math.min(Math.max(tsz, 16), 39);
+  const disabled = (tcr & BIT(upper ? 23 : 7)) !== 0n;
+  // Bits above the range (below the ignored top byte) must all equal bit 55.
+  const top = tbi ? 56 : 64;
+  const high = (va & (BIT(top) - 1n)) >> BigInt(vaBits);
+  const expected = upper ? BIT(top - vaBits) - 1n : 0n;
+  if (disabled || high !== expected) return undefined;
+  const granule = upper ? TG1_GRANULE[field(tcr, 30, 2)]! : TG0_GRANULE[field(tcr, 14, 2)]!;
+  return { ttbr: upper ? regs.ttbr1 : regs.ttbr0, granule, vaBits };
 }
 
 /** Walks the tables for `va`; `read64` reads a descriptor from physical memory (undefined: nothing there). */
@@ -35,39 +72,71 @@ export function walkStage1(
   va: bigint,
   read64: (pa: bigint) => bigint | undefined,
 ): Stage1Result {
-  const t0sz = Number(regs.tcr & 0x3fn);
-  if (((regs.tcr >> 14n) & 3n) !== GRANULE_4K)
-    throw new Stage1Unsupported('TCR_EL1.TG0 selects a granule other than 4 KiB');
-  const vaBits = 64 - Math.min(Math.max(t0sz, 16), 39);
-  // The lower range only: addresses above it, and walks disabled by EPD0, fault at level 0.
-  if (va >> BigInt(vaBits) !== 0n || regs.tcr & BIT(7)) return { ok: false, fault: 'translation', level: 0 };
-  let level = 4 - Math.ceil((vaBits - 12) / 9);
-  let table = regs.ttbr0 & 0x0000fffffffffffen & ~0xfffn;
-  let readOnly = false;
-  let pxn = false;
+  const range = selectRange(regs, va);
+  if (!range) return { ok: false, fault: 'translation', level: 0 };
+  const { granule, vaBits } = range;
+  const stride = granule - 3;
+  const startLevel = 4 - Math.ceil((vaBits - granule) / stride);
+  let level = startLevel;
+  const pageMask = BIT(granule) - 1n;
+  // TTBR bit 0 is CnP, not an address bit.
+  let table = range.ttbr & OUTPUT_MASK & ~1n;
+  const perms: Stage1Permissions = {
+    readOnly: false,
+    user: true,
+    userExecuteNever: false,
+    privilegedExecuteNever: false,
+  };
   for (;;) {
-    const shift = BigInt(12 + 9 * (3 - level));
-    const index = (va >> shift) & 0x1ffn;
+    const shift = granule + stride * (3 - level);
+    // The first table is indexed by the VA bits above the next level's, up to vaBits.
+    const indexBits = level === startLevel ? vaBits - shift : stride;
+    const index = (va >> BigInt(shift)) & (BIT(indexBits) - 1n);
     const desc = read64(table + index * 8n);
     if (desc === undefined || (desc & 1n) === 0n) return { ok: false, fault: 'translation', level };
-    const isTable = level < 3 && (desc & 2n) !== 0n;
-    if (isTable) {
-      readOnly ||= (desc & BIT(62)) !== 0n;
-      pxn ||= (desc & BIT(59)) !== 0n;
-      table = desc & ADDRESS_MASK;
+    if (level < 3 && (desc & 2n) !== 0n) {
+      perms.readOnly ||= (desc & BIT(62)) !== 0n;
+      perms.user &&= (desc & BIT(61)) === 0n;
+      perms.userExecuteNever ||= (desc & BIT(60)) !== 0n;
+      perms.privilegedExecuteNever ||= (desc & BIT(59)) !== 0n;
+      table = desc & OUTPUT_MASK & ~pageMask;
       level++;
       continue;
     }
-    // A block at level 0, or bit 1 clear at level 3, is reserved: a translation fault.
-    if (level === 0 || (level === 3 && (desc & 2n) === 0n)) return { ok: false, fault: 'translation', level };
+    // A block too large for the granule, or bit 1 clear at level 3, is reserved: a translation fault.
+    if ((level < 3 && shift > MAX_BLOCK_BITS) || (level === 3 && (desc & 2n) === 0n)) {
+      return { ok: false, fault: 'translation', level };
+    }
     if ((desc & BIT(10)) === 0n) return { ok: false, fault: 'access-flag', level };
-    const offsetMask = (1n << shift) - 1n;
+    const offsetMask = BIT(shift) - 1n;
     return {
       ok: true,
-      pa: (desc & ADDRESS_MASK & ~offsetMask) | (va & offsetMask),
+      pa: (desc & OUTPUT_MASK & ~offsetMask) | (va & offsetMask),
       level,
-      readOnly: readOnly || (desc & BIT(7)) !== 0n,
-      privilegedExecuteNever: pxn || (desc & BIT(53)) !== 0n,
+      readOnly: perms.readOnly || (desc & BIT(7)) !== 0n,
+      user: perms.user && (desc & BIT(6)) !== 0n,
+      userExecuteNever: perms.userExecuteNever || (desc & BIT(54)) !== 0n,
+      privilegedExecuteNever: perms.privilegedExecuteNever || (desc & BIT(53)) !== 0n,
     };
+  }
+}
+
+/**
+ * Whether a translation's permissions allow `access` at exception level `el` (ARMv8.0, no PAN):
+ * EL0 needs AP[1]; writes need AP[2] clear; a region EL0 may write is never executable at EL1,
+ * and with SCTLR_EL1.WXN a writable region is not executable at that level.
+ */
+export function permits(p: Stage1Permissions, access: Access, el: number, wxn: boolean): boolean {
+  const readable = el === 0 ? p.user : true;
+  const writable = readable && !p.readOnly;
+  switch (access) {
+    case 'read':
+      return readable;
+    case 'write':
+      return writable;
+    case 'exec':
+      if (wxn && writable) return false;
+      if (el === 0) return !p.userExecuteNever;
+      return !p.privilegedExecuteNever && !(p.user && !p.readOnly);
   }
 }

@@ -45,7 +45,7 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
   [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
   [sysRegKey(3, 0, 2, 0, 0), translation('TTBR0_EL1', 'ttbr0El1')],
-  [sysRegKey(3, 0, 2, 0, 1), plain('TTBR1_EL1', 'ttbr1El1')],
+  [sysRegKey(3, 0, 2, 0, 1), translation('TTBR1_EL1', 'ttbr1El1')],
   [sysRegKey(3, 0, 2, 0, 2), translation('TCR_EL1', 'tcrEl1')],
   [sysRegKey(3, 0, 4, 0, 0), plain('SPSR_EL1', 'spsrEl1')],
   [sysRegKey(3, 0, 4, 0, 1), plain('ELR_EL1', 'elrEl1')],

@@ -1,34 +1,33 @@
 /**
- * One EL1 AArch64 CPU of a system-mode machine: drives the shared engine over guest physical memory
- * (the MMU is off: an address is its physical address) and turns each trap into what the hardware
- * does: system instructions carried out (system-insns.ts), device accesses routed to the MMIO bus,
- * everything else an exception to EL1. Pending IRQs are taken at block boundaries.
+ * One EL1 AArch64 CPU of a system-mode machine: drives the shared engine with its software MMU
+ * (generated code translates virtual addresses through the TLB; memory-path.ts serves misses,
+ * devices and faults) and turns each trap into what the hardware does: system instructions carried
+ * out (system-insns.ts), refused accesses and fetches as aborts, everything else an exception to
+ * EL1. Pending IRQs are taken at block boundaries.
  *
  * The CPU runs in slices on Node's event loop, so chardevs and monitors keep being served: a slice
  * ends after SLICE_MS, at an IRQ, or at WFI, which idles (no host CPU) until the timer fires or a
  * device raises an interrupt.
  */
 import { GuestMemory } from '../../memory/guest-memory';
-import { PAGE_FLAGS_BASE, PAGE_SHIFT, PageFlags, STATE_BASE, STATE_SIZE } from '../../memory/layout';
+import { STATE_BASE, STATE_SIZE } from '../../memory/layout';
 import { aarch64Frontend } from '../../translate/aarch64/frontend';
-import { SP, xreg } from '../../translate/aarch64/state';
+import { xreg } from '../../translate/aarch64/state';
 import { Engine } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
 import { TrapKind } from '../../translate/ir/ops';
 import type { MmioBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
-import { decodeMmioAccess } from './mmio-access';
-import { IdentityMap, type RamRange } from './identity-map';
+import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
+import { Mmu, type RamRange } from './mmu';
 import { DAIF_I } from './pstate';
-import { Stage1Unsupported, faultStatusCode } from './stage1';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
+import { SoftTlb, TLB_LAYOUT } from './tlb';
 
 const SLICE_MS = 20;
 const MAX_BLOCK_INSNS = 512;
-/** Data/instruction fault status code of a synchronous external abort (no memory there). */
-const FSC_EXTERNAL_ABORT = 0x10;
 const FSC_ALIGNMENT = 0x21;
 /** ISS.WnR: the abort was caused by a write. */
 const ISS_WNR = 1 << 6;
@@ -53,18 +52,29 @@ export class SystemCpu {
   private status: RunStatus = 'running';
   private sliceEnd = 0;
   private readonly services: SystemServices;
-  private readonly mmu: IdentityMap;
+  private readonly mmu: Mmu;
+  private readonly path: MemoryPath;
 
   constructor(
     model: CpuModel,
     private readonly board: CpuBoard,
   ) {
     this.regs = new CpuRegisters(this.memory.view, STATE_BASE, model);
-    this.mmu = new IdentityMap(this.memory, this.regs, board.ram);
+    this.mmu = new Mmu(this.memory, this.regs, board.ram);
+    this.path = new MemoryPath(this.memory, this.regs, this.mmu, new SoftTlb(this.memory), board.bus, (pa, size) =>
+      this.engine.invalidate(pa, size),
+    );
     this.regs.onTranslationChange = () => this.translationChanged();
+    const path = this.path;
     this.engine = new Engine(aarch64Frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
       pollInterrupt: () => this.irqPending() || performance.now() >= this.sliceEnd,
+      softmmu: {
+        layout: TLB_LAYOUT,
+        translate: path.translate,
+        slowStore: path.slowStore,
+        codeAddress: (pc) => path.codeAddress(pc),
+      },
     });
     this.services = {
       hypervisorCall: (cpu, imm) => board.hypervisorCall(cpu, imm),
@@ -72,6 +82,10 @@ export class SystemCpu {
       waitForInterrupt: () => this.waitForInterrupt(),
       invalidateAllCode: () => this.engine.flushAll(),
       invalidateTlb: () => this.translationChanged(),
+      addressTranslate: (va, write, el) => {
+        const t = this.mmu.translate(va, write ? 'write' : 'read', el);
+        return t.ok ? t.pa & 0xfffffffff000n : BigInt(1 | (t.fsc << 1));
+      },
     };
   }
 
@@ -80,7 +94,7 @@ export class SystemCpu {
     this.memory.u8.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
     this.regs.reset();
     this.memory.setFlags(this.board.ram.base, this.board.ram.size, 0);
-    this.mmu.apply();
+    this.path.flush();
     this.engine.flushAll();
     this.status = 'running';
   }
@@ -117,22 +131,19 @@ export class SystemCpu {
   /** Runs for one slice, or until the CPU waits or turns off. */
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
-    try {
-      while (this.runnable && performance.now() < this.sliceEnd) {
-        if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
-        this.handle(this.engine.run(STATE_BASE));
-      }
-    } catch (e) {
-      if (!(e instanceof Stage1Unsupported)) throw e;
-      // The guest cannot go on meaningfully: say why and halt the CPU (the monitor still answers).
-      process.stderr.write(`tsemu-system: CPU halted at pc=0x${this.regs.pc.toString(16)}: ${e.message}\n`);
-      this.powerOff();
+    while (this.runnable && performance.now() < this.sliceEnd) {
+      if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
+      this.handle(this.engine.run(STATE_BASE));
     }
   }
 
-  /** The page tables or the registers governing them changed: recompute RAM's page flags. */
+  /**
+   * The page tables or the registers governing them changed: forget cached translations, and the
+   * translated code, which is kept by virtual address.
+   */
   private translationChanged(): void {
-    if (this.mmu.apply()) this.engine.flushAll();
+    this.path.flush();
+    this.engine.flushAll();
   }
 
   /** An IRQ is signalled and PSTATE.I does not mask it. */
@@ -161,7 +172,7 @@ export class SystemCpu {
         return;
       }
       case TrapKind.MemoryFault:
-        this.memoryFault(pc, this.memory.view.getBigUint64(STATE_BASE + STATE_FAULT_ADDR, true));
+        this.memoryFault(pc);
         return;
       case TrapKind.Alignment:
         this.dataAbort(
@@ -174,11 +185,10 @@ export class SystemCpu {
     }
   }
 
-  /** The instruction word at `pc` (physical: the MMU is off), if it is in memory. */
+  /** The instruction word at virtual `pc`, if it can be fetched. */
   private fetch(pc: bigint): number | undefined {
-    return pc < 2n ** 32n - 4n && this.memory.accessible(Number(pc), 4, false)
-      ? this.memory.read32(Number(pc))
-      : undefined;
+    const at = this.path.codeAddress(Number(BigInt.asIntN(64, pc)));
+    return at === undefined ? undefined : this.memory.read32(at);
   }
 
   private undefinedInstruction(): void {
@@ -193,7 +203,7 @@ export class SystemCpu {
       if (!t.ok) return undefined;
       pa = t.pa;
     }
-    if (this.mmu.isRam(pa) && this.mmu.isRam(pa + BigInt(size - 1))) {
+    if (this.mmu.isRam(pa, size)) {
       let v = 0n;
       for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.memory.u8[Number(pa) + i]!);
       return v;
@@ -201,75 +211,21 @@ export class SystemCpu {
     return this.board.bus.read(pa, size);
   }
 
-  /** Whether the page flags let the engine fetch instructions at `pc`. */
-  private executable(pc: bigint): boolean {
-    if (pc >= 2n ** 32n) return false;
-    const deny = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
-    return (this.memory.u8[PAGE_FLAGS_BASE + Number(pc >> BigInt(PAGE_SHIFT))]! & deny) === 0;
-  }
-
-  /** An instruction fetch that failed: a translation or permission fault with the MMU on, else an external abort. */
+  /** An instruction fetch that failed: a translation or permission fault, or nothing there. */
   private instructionAbort(pc: bigint): void {
-    let fsc = FSC_EXTERNAL_ABORT;
-    if (this.mmu.enabled) {
-      const t = this.mmu.walk(pc);
-      if (!t.ok) fsc = faultStatusCode(t.fault, t.level);
-      else if (t.privilegedExecuteNever) fsc = faultStatusCode('permission', t.level);
-    }
+    const t = this.mmu.translate(pc, 'exec', this.regs.pstate.el);
+    const fsc = t.ok ? FSC_EXTERNAL_ABORT : t.fsc;
     const ec =
       this.regs.pstate.el === 0 ? ExceptionClass.InstructionAbortLower : ExceptionClass.InstructionAbortSame;
     takeException(this.regs, { kind: 'sync', ec, iss: fsc, far: pc, returnAddress: pc });
   }
 
-  /**
-   * A load or store the window's page flags refused: with the MMU on, a translation, access flag
-   * or permission fault; otherwise a device register, or an external abort. Also failed fetches.
-   */
-  private memoryFault(pc: bigint, address: bigint): void {
-    const insn = this.fetch(pc);
-    if (insn === undefined || (address === pc && !this.executable(pc))) {
-      this.instructionAbort(pc);
-      return;
-    }
-    const access = decodeMmioAccess(insn, this.memory.view, STATE_BASE);
-    const store = access?.store ?? false;
-    if (this.mmu.enabled) {
-      const t = this.mmu.walk(address);
-      if (!t.ok) {
-        this.dataAbort(pc, address, faultStatusCode(t.fault, t.level), store);
-        return;
-      }
-      if (t.pa !== address)
-        throw new Stage1Unsupported(
-          `VA 0x${address.toString(16)} maps to PA 0x${t.pa.toString(16)}: only identity maps are translated yet`,
-        );
-      // A readable RAM page refused the access: it was a write to a read-only page.
-      if (t.readOnly && this.mmu.isRam(address)) {
-        this.dataAbort(pc, address, faultStatusCode('permission', t.level), true);
-        return;
-      }
-    }
-    if (!access || !this.board.bus.claims(access.address)) {
-      this.dataAbort(pc, address, FSC_EXTERNAL_ABORT, store);
-      return;
-    }
-    const bus = this.board.bus;
-    if (access.store) {
-      const value = access.rt === 31 ? 0n : this.memory.view.getBigUint64(STATE_BASE + xreg(access.rt), true);
-      bus.write(access.address, access.size, value & ((1n << BigInt(access.size * 8)) - 1n));
-    } else {
-      let value = bus.read(access.address, access.size)!;
-      if (access.signExtendTo) {
-        value = BigInt.asIntN(access.size * 8, value);
-        value = BigInt.asUintN(access.signExtendTo, value);
-      }
-      if (access.rt !== 31) this.setX(access.rt, value);
-    }
-    if (access.writeback) {
-      const { rn, value } = access.writeback;
-      this.memory.view.setBigUint64(STATE_BASE + (rn === 31 ? SP : xreg(rn)), value, true);
-    }
-    this.regs.pc = pc + 4n;
+  /** A load or store the memory path refused (it recorded why), or else a failed fetch. */
+  private memoryFault(pc: bigint): void {
+    const fault = this.path.pendingFault;
+    this.path.pendingFault = undefined;
+    if (fault) this.dataAbort(pc, fault.va, fault.fsc, fault.write);
+    else this.instructionAbort(pc);
   }
 
   private dataAbort(pc: bigint, address: bigint, fsc: number, write: boolean): void {

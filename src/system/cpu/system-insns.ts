@@ -23,6 +23,8 @@ export interface SystemServices {
   invalidateAllCode(): void;
   /** TLBI: translation table entries may have changed. */
   invalidateTlb(): void;
+  /** AT S1E{0,1}{R,W}: PAR_EL1's value for translating `va` at `el` (PA, or F=1 with the fault status). */
+  addressTranslate(va: bigint, write: boolean, el: number): bigint;
 }
 
 type Handler = (cpu: CpuRegisters, f: Fields, services: SystemServices) => boolean;
@@ -105,8 +107,8 @@ const sys: Handler = (cpu, f, services) => {
   if (!(tlbi || dcSetWay || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
   if (tlbi) services.invalidateTlb();
-  // Only identity maps are translated (identity-map.ts): PAR_EL1 holds the page's address, F = 0.
-  if (at) cpu.sys.parEl1 = readX(cpu, f.rt!) & 0xfffffffff000n;
+  // AT S1E1R (op2 0), S1E1W (1), S1E0R (2), S1E0W (3).
+  if (at) cpu.sys.parEl1 = services.addressTranslate(readX(cpu, f.rt!), (op2 & 1) === 1, op2 >= 2 ? 0 : 1);
   next(cpu);
   return true;
 };

@@ -1,0 +1,168 @@
+/**
+ * The slow paths of the system CPU's memory accesses, called by generated code when the software
+ * TLB (tlb.ts) has no entry allowing the access: translate the virtual address at the current
+ * exception level, enter RAM pages in the TLB, and carry out what a TLB entry cannot: device
+ * registers (through the MMIO bus), accesses crossing a page (byte by byte, both pages checked
+ * first), and writes to pages holding translated code (invalidated first). A refused access
+ * records its fault (pendingFault) and makes generated code exit with MemoryFault; the CPU turns
+ * that into the data abort. Instruction fetch goes through `codeAddress`.
+ */
+import type { GuestMemory } from '../../memory/guest-memory';
+import { DENY_WRITE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
+import type { SlowStore } from '../../translate/wasm/module';
+import { SoftAccess, type SoftTranslate } from '../../translate/wasm/soft-tlb';
+import type { MmioBus } from '../devices/mmio';
+import type { Mmu } from './mmu';
+import type { CpuRegisters } from './registers';
+import type { Access } from './stage1';
+import { BOUNCE_BUFFER, type SoftTlb } from './tlb';
+
+/** Fault status code of a synchronous external abort (no memory there). */
+export const FSC_EXTERNAL_ABORT = 0x10;
+
+export interface DataFault {
+  /** The address of the first byte refused (FAR_EL1). */
+  va: bigint;
+  fsc: number;
+  write: boolean;
+}
+
+/** Where one page's part of an access goes. */
+type Target = { ram: number } | { device: bigint };
+
+export class MemoryPath {
+  /** The fault the last refused access recorded, for the CPU's MemoryFault handling. */
+  pendingFault: DataFault | undefined;
+  /** Window page of each code page translated since the last flush, per exception level (-1: not executable). */
+  private readonly codePages = [new Map<number, number>(), new Map<number, number>()];
+
+  constructor(
+    private readonly memory: GuestMemory,
+    private readonly regs: CpuRegisters,
+    private readonly mmu: Mmu,
+    private readonly tlb: SoftTlb,
+    private readonly bus: MmioBus,
+    /** Discards translated code in [pa, pa + size) before it is overwritten. */
+    private readonly invalidateCode: (pa: number, size: number) => void,
+  ) {}
+
+  /** Translation may have changed: forget the TLB and the code pages. */
+  flush(): void {
+    this.tlb.flush();
+    for (const pages of this.codePages) pages.clear();
+  }
+
+  readonly translate: SoftTranslate = (_state, va, size, access) => {
+    const addr = BigInt.asUintN(64, va);
+    if (access === SoftAccess.ReadModifyWrite) {
+      const target = this.resolve(addr, 'write');
+      if (!target) return 0;
+      if (!('ram' in target)) {
+        this.refuse(addr, FSC_EXTERNAL_ABORT, true);
+        return 0;
+      }
+      this.beforeWrite(target.ram, size);
+      return target.ram;
+    }
+    const first = PAGE_SIZE - Number(addr & BigInt(PAGE_SIZE - 1));
+    const head = this.resolve(addr, 'read');
+    if (!head) return 0;
+    if (size <= first) {
+      if ('ram' in head) return head.ram;
+      const value = this.bus.read(head.device, Math.min(size, 8));
+      if (value === undefined) {
+        this.refuse(addr, FSC_EXTERNAL_ABORT, false);
+        return 0;
+      }
+      this.memory.view.setBigUint64(BOUNCE_BUFFER, value, true);
+      return BOUNCE_BUFFER;
+    }
+    const tail = this.resolve(addr + BigInt(first), 'read');
+    if (!tail) return 0;
+    if (!('ram' in head) || !('ram' in tail)) {
+        this.refuse(addr, FSC_EXTERNAL_ABORT, false);
+        return 0;
+      }
+    this.memory.u8.copyWithin(BOUNCE_BUFFER, head.ram, head.ram + first);
+    this.memory.u8.copyWithin(BOUNCE_BUFFER + first, tail.ram, tail.ram + size - first);
+    return BOUNCE_BUFFER;
+  };
+
+  readonly slowStore: SlowStore = (_state, va, lo, hi, size) => {
+    const addr = BigInt.asUintN(64, va);
+    const first = Math.min(size, PAGE_SIZE - Number(addr & BigInt(PAGE_SIZE - 1)));
+    const head = this.resolve(addr, 'write');
+    if (!head) return 1;
+    const tail = first < size ? this.resolve(addr + BigInt(first), 'write') : head;
+    if (!tail) return 1;
+    if (!('ram' in head)) {
+      if (first < size) {
+        this.refuse(addr, FSC_EXTERNAL_ABORT, true);
+        return 1;
+      }
+      const value = size > 8 ? lo : lo & ((1n << BigInt(size * 8)) - 1n);
+      this.bus.write(head.device, Math.min(size, 8), BigInt.asUintN(64, value));
+      return 0;
+    }
+    if (!('ram' in tail)) {
+        this.refuse(addr + BigInt(first), FSC_EXTERNAL_ABORT, true);
+        return 1;
+      }
+    const bytes = new DataView(new ArrayBuffer(16));
+    bytes.setBigUint64(0, BigInt.asUintN(64, lo), true);
+    bytes.setBigUint64(8, BigInt.asUintN(64, hi), true);
+    this.beforeWrite(head.ram, first);
+    if (first < size) this.beforeWrite(tail.ram, size - first);
+    for (let i = 0; i < size; i++) {
+      this.memory.u8[i < first ? head.ram + i : tail.ram + i - first] = bytes.getUint8(i);
+    }
+    return 0;
+  };
+
+  /** Window address of the instruction at virtual `pc` (at the current exception level), or undefined. */
+  codeAddress(pc: number): number | undefined {
+    const el = this.regs.pstate.el;
+    const page = Math.floor(pc / PAGE_SIZE);
+    const pages = this.codePages[el]!;
+    let at = pages.get(page);
+    if (at === undefined) {
+      const va = BigInt.asUintN(64, BigInt(page) << BigInt(PAGE_SHIFT));
+      const t = this.mmu.translate(va, 'exec', el);
+      at = t.ok && this.mmu.isRam(t.pa) ? Number(t.pa) : -1;
+      pages.set(page, at);
+    }
+    return at < 0 ? undefined : at + (pc - page * PAGE_SIZE);
+  }
+
+  /**
+   * Translates `va` for `access` and enters its page in the TLB when it is RAM; undefined (the fault
+   * recorded) when refused or when nothing is there.
+   */
+  private resolve(va: bigint, access: Access): Target | undefined {
+    const el = this.regs.pstate.el;
+    const t = this.mmu.translate(va, access, el);
+    if (!t.ok) {
+      this.refuse(va, t.fsc, access === 'write');
+      return undefined;
+    }
+    if (this.mmu.isRam(t.pa)) {
+      const ram = Number(t.pa);
+      this.tlb.fill(el, va, ram & ~(PAGE_SIZE - 1), t.readable, t.writable);
+      return { ram };
+    }
+    if (this.bus.claims(t.pa)) return { device: t.pa };
+    this.refuse(va, FSC_EXTERNAL_ABORT, access === 'write');
+    return undefined;
+  }
+
+  private refuse(va: bigint, fsc: number, write: boolean): void {
+    this.pendingFault = { va, fsc, write };
+  }
+
+  /** A write to [at, at + size) of RAM is about to happen: translated code there goes first. */
+  private beforeWrite(at: number, size: number): void {
+    if ((this.memory.pageFlags(at) | this.memory.pageFlags(at + size - 1)) & DENY_WRITE) {
+      this.invalidateCode(at, size);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The EL1&0 MMU as the system CPU sees it: whether stage 1 is on (SCTLR_EL1.M), the walk with the
+ * registers in force (stage1.ts), and the outcome of one access at an exception level as a
+ * physical address or a fault status code. With the MMU off an address is its physical address.
+ */
+import type { GuestMemory } from '../../memory/guest-memory';
+import type { CpuRegisters } from './registers';
+import { faultStatusCode, permits, walkStage1, type Access, type Stage1Result } from './stage1';
+
+const SCTLR_M = 1n;
+const SCTLR_WXN = 1n << 19n;
+
+export interface RamRange {
+  base: number;
+  size: number;
+}
+
+export type Translation =
+  | { ok: true; pa: bigint; readable: boolean; writable: boolean }
+  | { ok: false; fsc: number };
+
+export class Mmu {
+  constructor(
+    private readonly memory: GuestMemory,
+    private readonly regs: CpuRegisters,
+    private readonly ram: RamRange,
+  ) {}
+
+  get enabled(): boolean {
+    return (this.regs.sys.sctlrEl1 & SCTLR_M) !== 0n;
+  }
+
+  /** Whether [pa, pa + size) is RAM. */
+  isRam(pa: bigint, size = 1): boolean {
+    return pa >= BigInt(this.ram.base) && pa + BigInt(size) <= BigInt(this.ram.base + this.ram.size);
+  }
+
+  /** The stage-1 walk of `va` with the current registers, reading tables from RAM. */
+  walk(va: bigint): Stage1Result {
+    const read64 = (pa: bigint): bigint | undefined => (this.isRam(pa, 8) ? this.memory.read64(Number(pa)) : undefined);
+    const sys = this.regs.sys;
+    return walkStage1({ tcr: sys.tcrEl1, ttbr0: sys.ttbr0El1, ttbr1: sys.ttbr1El1 }, va, read64);
+  }
+
+  /** Translates `va` for `access` at exception level `el`; also says what else the level may do there. */
+  translate(va: bigint, access: Access, el: number): Translation {
+    if (!this.enabled) return { ok: true, pa: va, readable: true, writable: true };
+    const t = this.walk(va);
+    if (!t.ok) return { ok: false, fsc: faultStatusCode(t.fault, t.level) };
+    const wxn = (this.regs.sys.sctlrEl1 & SCTLR_WXN) !== 0n;
+    if (!permits(t, access, el, wxn)) return { ok: false, fsc: faultStatusCode('permission', t.level) };
+    return { ok: true, pa: t.pa, readable: permits(t, 'read', el, wxn), writable: permits(t, 'write', el, wxn) };
+  }
+}
