@@ -30,6 +30,8 @@ export const MAX_THREADS = 1024;
 /** Scratch for the engine and helpers (e.g. struct conversions), per thread. */
 export const SCRATCH_BASE = STATE_BASE + STATE_SIZE * MAX_THREADS;
 export const SCRATCH_SIZE = 0x1000;
+/** Word a time-slice ticker sets (src/user/threads/preempt.ts); the engine yields at its next dispatcher miss. */
+export const YIELD_REQUEST = SCRATCH_BASE + SCRATCH_SIZE * MAX_THREADS;
 
 /** Top of the default guest stack, and the lowest address guest mmap hands out. */
 export const STACK_TOP = 0xfd000000;

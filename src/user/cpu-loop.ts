@@ -2,6 +2,8 @@
  * The user-mode CPU loop: runs translated guest code and turns each trap into what Linux would do:
  * a syscall, or a synchronous signal (SIGILL, SIGSEGV, SIGBUS, SIGTRAP) forced on the guest. Before
  * the guest runs on, pending signals are delivered to their guest handlers (src/user/signals/).
+ * With guest threads (src/user/threads/), a syscall that blocks and the end of a time slice
+ * (TrapKind.Yield) switch to another thread, which goes on from where it stopped.
  */
 import os from 'node:os';
 import { TrapKind } from '../translate/ir/ops';
@@ -13,7 +15,11 @@ import { doSyscall } from '../syscalls/dispatch';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
+import { claimThreadSignals, multithreaded, preempt, switchThread, ThreadSwitch, type Resume } from './threads/scheduler';
+import { parkIfBlocking } from './threads/blocking';
 import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT, type SigInfo } from './signals/siginfo';
+
+const MAX_ERRNO = 4095;
 
 type HostSignalName = keyof typeof os.constants.signals;
 type TrapSignal = 'SIGILL' | 'SIGTRAP' | 'SIGSEGV' | 'SIGBUS';
@@ -30,17 +36,72 @@ export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine):
   for (;;) {
     const trap = engine.run(proc.stateBase);
     if (trap === TrapKind.Syscall) {
-      const state = proc.memory.view;
-      const pc = state.getBigUint64(proc.stateBase + STATE_PC, true);
-      const firstArg = target.syscallArgs(state, proc.stateBase)[0]!;
-      const name = proc.abi.syscalls.get(target.syscallNumber(state, proc.stateBase))?.name;
-      const interrupted = serviceSyscall(proc, target) === -proc.abi.errnoFromHost(E.EINTR);
-      deliverPending(proc, target, interrupted ? { name, restart: () => restartSyscall(proc, target, pc, firstArg) } : undefined);
+      runSyscall(proc, target);
+      continue;
+    }
+    if (trap === TrapKind.Yield) {
+      goOn(proc, target, preempt(proc));
       continue;
     }
     deliverFault(proc, target, faultInfo(proc, trap));
     deliverPending(proc, target);
   }
+}
+
+/** The syscall the running thread stopped at, as restarting it needs: its pc, first argument and name. */
+interface SyscallSite {
+  pc: bigint;
+  firstArg: number;
+  name: string | undefined;
+}
+
+function syscallSite(proc: GuestProcess, target: UserTarget): SyscallSite {
+  const state = proc.memory.view;
+  return {
+    pc: state.getBigUint64(proc.stateBase + STATE_PC, true),
+    firstArg: target.syscallArgs(state, proc.stateBase)[0]!,
+    name: proc.abi.syscalls.get(target.syscallNumber(state, proc.stateBase))?.name,
+  };
+}
+
+/** Services the running thread's syscall; when it blocks or ends the thread (guest threads), another thread goes on. */
+function runSyscall(proc: GuestProcess, target: UserTarget): void {
+  const site = syscallSite(proc, target);
+  let result: number;
+  try {
+    result = serviceSyscall(proc, target);
+  } catch (e) {
+    if (!(e instanceof ThreadSwitch)) throw e;
+    goOn(proc, target, switchThread(proc));
+    return;
+  }
+  afterSyscall(proc, target, site, result);
+}
+
+/** Delivers pending signals before the guest runs on; a syscall that failed with EINTR may run again (restart.ts). */
+function afterSyscall(proc: GuestProcess, target: UserTarget, site: SyscallSite, result: number): void {
+  claimThreadSignals(proc);
+  const interrupted = result === -proc.abi.errnoFromHost(E.EINTR);
+  deliverPending(proc, target, interrupted ? { name: site.name, restart: () => restartSyscall(proc, target, site.pc, site.firstArg) } : undefined);
+}
+
+/**
+ * The thread switched to goes on: a blocked syscall completes with the result it was resumed with
+ * (a host -errno, or computed now); a preempted or new thread, or a syscall to run again, just runs.
+ */
+function goOn(proc: GuestProcess, target: UserTarget, resume: Resume | undefined): void {
+  if (resume === undefined || resume === 'rerun') {
+    claimThreadSignals(proc);
+    deliverPending(proc, target);
+    return;
+  }
+  const site = syscallSite(proc, target);
+  const view = proc.memory.view;
+  const host = typeof resume === 'function' ? resume() : resume;
+  const result = host < 0 && host >= -MAX_ERRNO ? -proc.abi.errnoFromHost(-host) : host;
+  target.setSyscallResult(view, proc.stateBase, result);
+  view.setBigUint64(proc.stateBase + STATE_PC, site.pc + BigInt(target.syscallLength(view, proc.stateBase)), true);
+  afterSyscall(proc, target, site, result);
 }
 
 /** Rewinds to the syscall instruction with its first argument back in place (the result overwrote it), to run it again. */
@@ -80,7 +141,9 @@ export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
     sigreturn(proc, target);
     return 0;
   }
-  const result = doSyscall(proc, nr, target.syscallArgs(view, base));
+  const args = target.syscallArgs(view, base);
+  if (multithreaded(proc)) parkIfBlocking(proc, nr, args);
+  const result = doSyscall(proc, nr, args);
   target.setSyscallResult(view, base, result);
   view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
   return result;

@@ -9,8 +9,6 @@ import { LOADER_TARGETS, type LoaderTarget } from '../loader';
 import { CF, xreg } from '../translate/aarch64/state';
 import { freebsdAarch64Abi } from '../syscalls/freebsd/abi';
 import { FREEBSD_SYSCALL_NUMBERS } from '../syscalls/freebsd/numbers';
-import { takeSwitchOrigin } from '../syscalls/freebsd/threads';
-import { STATE_PC } from '../translate/frontend';
 import { aarch64Target } from './aarch64';
 import { freebsdAuxv } from './freebsd-auxv';
 import { readSigned64, writeSigned64, type UserTarget } from './target';
@@ -43,13 +41,7 @@ export const freebsdAarch64Target: UserTarget = {
     writeSigned64(state, base + xreg(0), failed ? -result : result);
     state.setInt32(base + CF, failed ? 1 : 0, true);
   },
-  // After a green-thread switch (syscalls/freebsd/threads.ts), step from the entering thread's pc to past the resumed thread's svc.
-  syscallLength: (state, base) => {
-    const origin = takeSwitchOrigin(base);
-    return origin === undefined
-      ? SVC_LENGTH
-      : Number(state.getBigUint64(base + STATE_PC, true) - origin) + SVC_LENGTH;
-  },
+  syscallLength: () => SVC_LENGTH,
 };
 
 export const FREEBSD_AARCH64_LOADER_TARGET: LoaderTarget = {

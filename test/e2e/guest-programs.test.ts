@@ -109,7 +109,6 @@ const CASES: GuestCase[] = [
     title: 'threads: pthreads with mutex, condvar and TLS',
     program: 'threads',
     ending: OK,
-    knownGap: 'threads: clone with CLONE_VM is refused (EINVAL) until tsemu runs guest threads',
   },
   {
     title: 'fork_wait: fork, pipe and waitpid statuses',

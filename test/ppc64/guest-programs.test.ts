@@ -100,7 +100,7 @@ const CASES: GuestCase[] = [
     ending: OK,
   },
   { title: 'signals: handlers, masks, sigaltstack, EINTR', program: 'signals', ending: OK },
-  { title: 'threads: pthreads with mutex, condvar and TLS', program: 'threads', ending: OK, knownGap: 'threads: clone with CLONE_VM is refused (EINVAL) until tsemu runs guest threads' },
+  { title: 'threads: pthreads with mutex, condvar and TLS', program: 'threads', ending: OK },
   { title: 'fork_wait: fork, pipe and waitpid statuses', program: 'fork_wait', ending: OK },
 ];
 

@@ -14,7 +14,7 @@ import { E, guestRange } from '../linux/guest-access';
 import { hostArena, hostSyscall } from '../linux/host';
 import type { SyscallArgs } from '../types';
 import { FREEBSD_KEVENT } from './layouts';
-import { blockCurrent, monotonicNs, multithreaded } from './threads';
+import { block, monotonicNs, multithreaded } from '../../user/threads/scheduler';
 
 const EVFILT_READ = -1;
 const EVFILT_WRITE = -2;
@@ -303,9 +303,8 @@ function kevent(
   const now = collect(proc, kq, list!, nevents, 0);
   if (now !== 0 || immediate) return now;
   if (multithreaded(proc)) {
-    return blockCurrent(proc, {
-      ...(deadline !== undefined ? { deadline } : {}),
-      timeoutResult: 0,
+    return block(proc, {
+      ...(deadline !== undefined ? { deadline, onTimeout: 0 } : {}),
       poll: () => {
         const n = collect(proc, kq, list!, nevents, 0);
         return n === 0 ? undefined : n;

@@ -1,7 +1,7 @@
 /**
  * _umtx_op: FreeBSD's futex. With one thread, the wait and wake operations map onto the host's
  * futex on the guest word itself (guest memory is host memory); once thr_new has made more, they
- * block and wake green threads (threads.ts).
+ * block and wake green threads (src/user/threads/).
  * WAIT compares a long, WAIT_UINT(_PRIVATE) an unsigned int, and sleeps until woken or until the
  * optional timeout (a timespec, or a struct _umtx_time with UMTX_ABSTIME and a clock). FreeBSD
  * reports a changed value or a wake-up as success, a timeout as ETIMEDOUT. Robust-list
@@ -14,7 +14,7 @@ import { E, guestRange } from '../linux/guest-access';
 import { hostArena, hostSyscall } from '../linux/host';
 import type { SyscallArgs } from '../types';
 import { FREEBSD_CLOCKS } from './flags';
-import { blockCurrent, monotonicNs, multithreaded, wakeWaiters } from './threads';
+import { block, monotonicNs, multithreaded, wakeFutex } from '../../user/threads/scheduler';
 
 const UMTX_OP_WAIT = 2;
 const UMTX_OP_WAKE = 3;
@@ -35,6 +35,8 @@ const FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 const LINUX_CLOCK_REALTIME = 0;
 const INT_MAX = 0x7fffffff;
+/** A waiter's bitset that every wake matches. */
+const ALL_BITS = 0xffffffff;
 const NS_PER_S = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
 
@@ -106,8 +108,10 @@ function wait(proc: GuestProcess, [obj, , val, uaddr1, uaddr2]: SyscallArgs, wid
   const current = wide ? view.getBigUint64(obj!, true) : BigInt(view.getUint32(obj!, true));
   const expected = wide ? BigInt.asUintN(64, BigInt(val!)) : BigInt(val! >>> 0);
   if (current !== expected) return 0;
-  if (multithreaded(proc))
-    return blockCurrent(proc, { addr: obj!, deadline: deadline(timeout), timeoutResult: -E.ETIMEDOUT });
+  if (multithreaded(proc)) {
+    const until = deadline(timeout);
+    return block(proc, { futex: { addr: obj!, bitset: ALL_BITS }, ...(until !== undefined ? { deadline: until, onTimeout: -E.ETIMEDOUT } : {}) });
+  }
   // A long's low half holds its changes (a woken waiter re-checks the whole value), so the futex watches that.
   return hostWait(proc, obj!, Number(expected & 0xffffffffn), timeout);
 }
@@ -115,7 +119,7 @@ function wait(proc: GuestProcess, [obj, , val, uaddr1, uaddr2]: SyscallArgs, wid
 function wake(proc: GuestProcess, addr: number, count: number): number {
   if (guestRange(proc, addr, 4, false) === undefined) return -E.EFAULT;
   if (multithreaded(proc)) {
-    wakeWaiters(proc, addr, count);
+    wakeFutex(proc, addr, count);
     return 0;
   }
   const r = hostSyscall(

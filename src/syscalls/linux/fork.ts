@@ -5,9 +5,12 @@
  *
  * vfork (and clone with CLONE_VFORK, as posix_spawn uses it) cannot share memory with a copied
  * child; the parent is held until the child execs or exits, as vfork(2) promises, so the order of
- * what they do is the same, but writes the child makes before exec stay in its copy. Threads
- * (CLONE_VM without CLONE_VFORK) are not processes and are refused here with -EINVAL until the
- * thread layer takes them.
+ * what they do is the same, but writes the child makes before exec stay in its copy.
+ *
+ * Threads (CLONE_VM|CLONE_SIGHAND|CLONE_THREAD, as glibc's, musl's and Go's pthread creation ask)
+ * are green threads of this process (src/user/threads/): the new thread starts from a copy of the
+ * caller's registers, returning 0 from clone on its new stack with its TLS pointer. CLONE_VM
+ * without a thread or vfork (a process sharing memory) cannot be made from a host fork: -EINVAL.
  */
 import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
@@ -19,18 +22,28 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
 import { hostArena, hostSyscall } from './host';
 import { syscallState } from './process-state';
+import { currentThreadId, keepOnlyRunningThread, setClearChildTid, spawnThread } from '../../user/threads/scheduler';
 
 const CLONE_VM = 0x100;
+const CLONE_FS = 0x200;
+const CLONE_FILES = 0x400;
+const CLONE_SIGHAND = 0x800;
 const CLONE_VFORK = 0x4000;
 const CLONE_THREAD = 0x10000;
+const CLONE_SYSVSEM = 0x40000;
 const CLONE_SETTLS = 0x80000;
 const CLONE_PARENT_SETTID = 0x100000;
 const CLONE_CHILD_CLEARTID = 0x200000;
+const CLONE_DETACHED = 0x400000;
 const CLONE_CHILD_SETTID = 0x1000000;
 /** The child's termination signal (always SIGCHLD here: the host's fork sends no other). */
 const CSIGNAL = 0xff;
 /** Flags a copied process honours; the namespace and sharing flags that need a kernel clone are refused. */
 const FORK_FLAGS = CSIGNAL | CLONE_VFORK | CLONE_VM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+/** What a thread shares with its creator (all of it, here) and the bookkeeping flags honoured for it. */
+const THREAD_REQUIRED = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
+const THREAD_FLAGS =
+  THREAD_REQUIRED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
 const O_CLOEXEC = 0o2000000;
 
 interface ForkRequest {
@@ -53,17 +66,37 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
   discardAll(proc);
+  keepOnlyRunningThread(proc);
   forgetHostSignals();
   forgetTimersInChild(proc);
   const view = proc.memory.view;
   if (request.newSp !== 0) proc.target.setStackPointer(view, proc.stateBase, request.newSp);
   if (request.flags & CLONE_SETTLS) proc.target.setThreadPointer(view, proc.stateBase, request.tls);
-  const tid = hostSyscall('gettid');
+  const tid = currentThreadId(proc) ?? hostSyscall('gettid');
   if (request.flags & CLONE_CHILD_SETTID) writeTid(proc, request.childTid, tid);
   if (request.flags & CLONE_CHILD_CLEARTID) syscallState(proc).clearChildTid = request.childTid;
 }
 
+/** A new thread of this process: it goes on from the clone, returning 0, on its own stack and TLS. */
+function newThread(proc: GuestProcess, request: ForkRequest): number {
+  if ((request.flags & THREAD_REQUIRED) !== THREAD_REQUIRED || request.flags & ~THREAD_FLAGS) return -E.EINVAL;
+  const tid = spawnThread(
+    proc,
+    (state, base) => {
+      if (request.newSp !== 0) proc.target.setStackPointer(state, base, request.newSp);
+      if (request.flags & CLONE_SETTLS) proc.target.setThreadPointer(state, base, request.tls);
+    },
+    0,
+  );
+  if (tid < 0) return tid;
+  if (request.flags & CLONE_PARENT_SETTID) writeTid(proc, request.parentTid, tid);
+  if (request.flags & CLONE_CHILD_SETTID) writeTid(proc, request.childTid, tid);
+  if (request.flags & CLONE_CHILD_CLEARTID) setClearChildTid(proc, tid, request.childTid);
+  return tid;
+}
+
 function forkProcess(proc: GuestProcess, request: ForkRequest): number {
+  if (request.flags & CLONE_THREAD) return newThread(proc, request);
   const threadLike = (request.flags & CLONE_VM) !== 0 && (request.flags & CLONE_VFORK) === 0;
   if (threadLike || request.flags & CLONE_THREAD || request.flags & ~FORK_FLAGS) return -E.EINVAL;
   const vfork = (request.flags & CLONE_VFORK) !== 0;

@@ -5,12 +5,20 @@
  * the values the kernel compares with it (FUTEX_WAIT's val, FUTEX_CMP_REQUEUE's val3) are swapped
  * too; the operations that interpret the word itself (FUTEX_WAKE_OP's arithmetic, the PI family's
  * owner TIDs) are refused with ENOSYS for big-endian guests.
+ *
+ * Once the process has several guest threads (src/user/threads/), they all run on one host
+ * thread, so a wait must not sleep on the host: waits park the calling thread in the scheduler on
+ * the guest address, and wakes, requeues and FUTEX_WAKE_OP act on the parked threads (words are
+ * read in the guest's byte order, so every operation works for big-endian guests too). A wake on a
+ * shared futex also wakes host waiters (other processes), and a parked shared wait notices a
+ * change made by another process. The priority-inheritance family is not served then (ENOSYS).
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E, guestRange, withHostStruct } from './guest-access';
+import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
 import { hostSyscall } from './host';
+import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
 
 const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
@@ -29,6 +37,10 @@ const FUTEX_WAKE_BITSET = 10;
 const FUTEX_WAIT_REQUEUE_PI = 11;
 const FUTEX_CMP_REQUEUE_PI = 12;
 const FUTEX_LOCK_PI2 = 13;
+const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
+const INT_MAX = 0x7fffffff;
+const NS_PER_S = 1_000_000_000n;
+const NS_PER_MS = 1_000_000n;
 
 /** Commands whose fourth argument is a timeout pointer (the others take an integer there). */
 const TIMED: ReadonlySet<number> = new Set([FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_WAIT_REQUEUE_PI]);
@@ -57,7 +69,7 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
   const op = int(opArg);
   const cmd = op & FUTEX_CMD_MASK;
   if (!KNOWN.has(cmd)) return -E.ENOSYS;
-  if (!proc.memory.littleEndian && INTERPRETING.has(cmd)) return -E.ENOSYS;
+  if (!proc.memory.littleEndian && INTERPRETING.has(cmd) && !multithreaded(proc)) return -E.ENOSYS;
   const word = guestRange(proc, uaddr!, 4, false);
   if (word === undefined || uaddr! % 4 !== 0) return -E.EFAULT;
   let word2 = 0;
@@ -66,10 +78,83 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
     if (host === undefined) return -E.EFAULT;
     word2 = host;
   }
+  if (multithreaded(proc)) return threadFutex(proc, cmd, op, [uaddr!, opArg!, val!, timeoutOrVal2!, uaddr2!, val3!], word2);
   const compared = cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAIT_REQUEUE_PI ? asStored(proc, int(val)) : int(val);
   const third = cmd === FUTEX_CMP_REQUEUE ? asStored(proc, int(val3)) : int(val3);
   if (!TIMED.has(cmd)) return hostSyscall('futex', word, op, compared, int(timeoutOrVal2), word2, third);
   return withHostStruct(proc, 'timespec', timeoutOrVal2!, 'in', (timeout) => hostSyscall('futex', word, op, compared, timeout, word2, third));
+}
+
+/** The guest's 32-bit futex word at `addr`, in its byte order. */
+function wordAt(proc: GuestProcess, addr: number): number {
+  return proc.memory.view.getUint32(addr, proc.memory.littleEndian);
+}
+
+/** The monotonic deadline of a wait's timeout (relative for FUTEX_WAIT, absolute for FUTEX_WAIT_BITSET); 'invalid' when unreadable or out of range. */
+function waitDeadline(proc: GuestProcess, addr: number, absolute: boolean, realtime: boolean): bigint | undefined | 'invalid' {
+  if (addr === 0) return undefined;
+  const ts = guestStruct(proc, 'timespec', addr, false);
+  if (!ts) return 'invalid';
+  const sec = ts.get('sec');
+  const nsec = ts.get('nsec');
+  if (sec < 0n || nsec < 0n || nsec >= NS_PER_S) return 'invalid';
+  const ns = sec * NS_PER_S + nsec;
+  if (!absolute) return monotonicNs() + ns;
+  return realtime ? ns - BigInt(Date.now()) * NS_PER_MS + monotonicNs() : ns;
+}
+
+/** FUTEX_WAKE_OP's operation on the word at uaddr2 and its comparison of the old value (include/uapi/linux/futex.h). */
+function wakeOp(proc: GuestProcess, uaddr: number, uaddr2: number, wake: number, wake2: number, encoded: number): number {
+  const op = (encoded >>> 28) & 7;
+  const shift = (encoded >>> 28) & 8;
+  const cmp = (encoded >>> 24) & 15;
+  let oparg = (encoded << 8) >> 20;
+  const cmparg = (encoded << 20) >> 20;
+  if (shift) oparg = oparg < 0 || oparg > 31 ? 0 : 1 << oparg;
+  const old = wordAt(proc, uaddr2) | 0;
+  const results = [oparg, old + oparg, old | oparg, old & ~oparg, old ^ oparg];
+  if (op >= results.length || cmp > 5) return -E.ENOSYS;
+  proc.memory.view.setInt32(uaddr2, results[op]! | 0, proc.memory.littleEndian);
+  const compared = [old === cmparg, old !== cmparg, old < cmparg, old <= cmparg, old > cmparg, old >= cmparg][cmp]!;
+  return wakeFutex(proc, uaddr, wake) + (compared ? wakeFutex(proc, uaddr2, wake2) : 0);
+}
+
+/** The futex operations among guest threads of one process (see the module comment). */
+function threadFutex(proc: GuestProcess, cmd: number, op: number, [uaddr, , val, timeoutOrVal2, uaddr2, val3]: SyscallArgs, word2: number): number {
+  const shared = (op & FUTEX_PRIVATE_FLAG) === 0;
+  const count = (v: number | undefined): number => Math.max(0, Math.min(int(v), INT_MAX));
+  const hostWake = (n: number): number => (shared ? Math.max(0, hostSyscall('futex', guestRange(proc, uaddr!, 4, false)!, FUTEX_WAKE, n, 0, 0, 0)) : 0);
+  switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+      const bitset = cmd === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : int(val3) >>> 0;
+      if (bitset === 0) return -E.EINVAL;
+      const deadline = waitDeadline(proc, timeoutOrVal2!, cmd === FUTEX_WAIT_BITSET, (op & FUTEX_CLOCK_REALTIME) !== 0);
+      if (deadline === 'invalid') return timeoutOrVal2 === 0 ? -E.EFAULT : -E.EINVAL;
+      const expected = int(val) >>> 0;
+      if (wordAt(proc, uaddr!) !== expected) return -E.EAGAIN;
+      return block(proc, {
+        futex: { addr: uaddr!, bitset, ...(shared ? { shared: () => wordAt(proc, uaddr!) !== expected } : {}) },
+        ...(deadline !== undefined ? { deadline, onTimeout: -E.ETIMEDOUT } : {}),
+      });
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET: {
+      const bitset = cmd === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : int(val3) >>> 0;
+      if (bitset === 0) return -E.EINVAL;
+      const woken = wakeFutex(proc, uaddr!, count(val), bitset);
+      return woken + (woken < count(val) ? hostWake(count(val) - woken) : 0);
+    }
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_REQUEUE: {
+      if (cmd === FUTEX_CMP_REQUEUE && wordAt(proc, uaddr!) !== int(val3) >>> 0) return -E.EAGAIN;
+      const { woken, moved } = requeueFutex(proc, uaddr!, uaddr2!, count(val), count(timeoutOrVal2));
+      return cmd === FUTEX_CMP_REQUEUE ? woken + moved : woken;
+    }
+    case FUTEX_WAKE_OP:
+      return word2 === 0 ? -E.EFAULT : wakeOp(proc, uaddr!, uaddr2!, count(val), count(timeoutOrVal2), int(val3));
+  }
+  return -E.ENOSYS;
 }
 
 export const FUTEX_SYSCALLS: SyscallGroup = {

@@ -1,7 +1,7 @@
 /**
  * Process identity and resources: exit, ids, uname (machine from the ABI), resource limits and
- * usage, sysinfo, thread bookkeeping (set_tid_address, robust lists), prctl, affinity, randomness,
- * umask, sessions and process groups. The guest's pid is the host process's, as under QEMU.
+ * usage, sysinfo, thread bookkeeping (set_tid_address, robust lists, the end of one thread),
+ * prctl, affinity, randomness, umask, sessions and process groups. The guest's pid is the host process's, as under QEMU.
  */
 import type { GuestProcess } from '../../user/process';
 import { GuestExit, type SyscallArgs } from '../types';
@@ -12,6 +12,7 @@ import { StructView, convertStruct } from '../struct-view';
 import { hostArena, hostStructArray, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
+import { currentThreadId, exitThread, multithreaded, wakeFutex, yieldThread } from '../../user/threads/scheduler';
 
 /** Limits that would bind tsemu itself (its 4 GiB window and its own stack): reported, never applied, as QEMU does. */
 const RLIMIT_DATA = 2;
@@ -38,8 +39,22 @@ const PRCTL_PASSED: ReadonlySet<number> = new Set([
   39, // PR_GET_NO_NEW_PRIVS
 ]);
 
-function exit(_proc: GuestProcess, [status]: SyscallArgs): number {
+function exitGroup(_proc: GuestProcess, [status]: SyscallArgs): number {
   throw new GuestExit(int(status) & 0xff);
+}
+
+/**
+ * exit: ends the calling thread; the process ends with the last one. As the kernel does for a
+ * thread with a clear-child-tid address, 0 is stored there and one waiter woken (pthread_join).
+ */
+function exit(proc: GuestProcess, args: SyscallArgs): number {
+  if (!multithreaded(proc)) return exitGroup(proc, args);
+  const addr = syscallState(proc).clearChildTid;
+  if (addr !== 0 && proc.memory.accessible(addr, 4, true)) {
+    proc.memory.view.setInt32(addr, 0, proc.memory.littleEndian);
+    wakeFutex(proc, addr, 1);
+  }
+  return exitThread(proc);
 }
 
 function uname(proc: GuestProcess, [buf]: SyscallArgs): number {
@@ -131,7 +146,7 @@ function setRobustList(proc: GuestProcess, [head, length]: SyscallArgs): number 
 
 function setTidAddress(proc: GuestProcess, [addr]: SyscallArgs): number {
   syscallState(proc).clearChildTid = addr!;
-  return hostSyscall('gettid');
+  return currentThreadId(proc) ?? hostSyscall('gettid');
 }
 
 /** A call whose pointer argument at `index` is a buffer of `size(args)` bytes the host fills in place. */
@@ -180,10 +195,10 @@ function passInts(name: string) {
 
 export const PROCESS_SYSCALLS: SyscallGroup = {
   exit: syscall('d', exit, { noReturn: true }),
-  exit_group: syscall('d', exit, { noReturn: true }),
+  exit_group: syscall('d', exitGroup, { noReturn: true }),
   getpid: syscall('', passInts('getpid')),
   getppid: syscall('', passInts('getppid')),
-  gettid: syscall('', passInts('gettid')),
+  gettid: syscall('', (p) => currentThreadId(p) ?? hostSyscall('gettid')),
   getuid: syscall('', passInts('getuid')),
   geteuid: syscall('', passInts('geteuid')),
   getgid: syscall('', passInts('getgid')),
@@ -218,7 +233,7 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
     const host = guestRange(p, mask!, int(size), false);
     return host === undefined ? -E.EFAULT : hostSyscall('sched_setaffinity', int(pid), int(size), host);
   }),
-  sched_yield: syscall('', passInts('sched_yield')),
+  sched_yield: syscall('', (p) => (multithreaded(p) ? yieldThread(p) : hostSyscall('sched_yield'))),
   sched_getscheduler: syscall('d', passInts('sched_getscheduler')),
   sched_getparam: syscall('dx', fillsBuffer('sched_getparam', 1, () => 4)),
   sched_get_priority_max: syscall('d', passInts('sched_get_priority_max')),

@@ -5,7 +5,8 @@
  * tgkill and rt_sigqueueinfo aimed at the process itself go to the guest's signal queue
  * (src/user/signals/): default actions happen at once, guest handlers run when the CPU loop
  * resumes the guest; other targets get the host signal. ITIMER_REAL (setitimer, getitimer, alarm)
- * raises the guest's SIGALRM.
+ * raises the guest's SIGALRM. With guest threads, the mask and alternate stack are the running
+ * thread's, and tgkill/tkill reach one thread (src/user/threads/).
  */
 import { collectHostSignals, followGuestDisposition } from '../../user/signals/host-forward';
 import type { GuestProcess } from '../../user/process';
@@ -20,6 +21,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E, guestStruct } from './guest-access';
 import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
+import { block, currentThreadId, multithreaded, signalThread, threadExists } from '../../user/threads/scheduler';
 
 export { signalToHost };
 
@@ -91,6 +93,8 @@ function rtSigsuspend(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): numbe
   const state = syscallState(proc);
   state.suspendedMask = state.sigmask;
   state.sigmask = mask & ~unblockable(proc.abi);
+  // With other threads, this one waits in the scheduler, which ends the wait when a signal it lets through comes.
+  if (multithreaded(proc)) return state.pending & ~state.sigmask ? -E.EINTR : block(proc, {});
   // Host signals stay blocked between the look and the wait, so one arriving in between ends the wait.
   const blocked = hostArena.alloc(8);
   const previous = hostArena.alloc(8);
@@ -181,8 +185,14 @@ function kill(proc: GuestProcess, [pidArg, sigArg]: SyscallArgs): number {
 function tgkill(proc: GuestProcess, [tgid, tid, sigArg]: SyscallArgs): number {
   const sig = int(sigArg);
   if (sig < 0 || sig > proc.abi.nsig) return -E.EINVAL;
-  if (int(tgid) === process.pid && int(tid) === hostSyscall('gettid')) {
+  if (int(tgid) === process.pid && int(tid) === (currentThreadId(proc) ?? hostSyscall('gettid'))) {
     return sig === 0 ? 0 : sendToSelf(proc, fromSelf(sig, SI_TKILL));
+  }
+  // Another guest thread of this process (they are not host threads).
+  if (int(tgid) === process.pid && currentThreadId(proc) !== undefined) {
+    if (!threadExists(proc, int(tid))) return -E.ESRCH;
+    if (sig !== 0) signalThread(proc, int(tid), fromSelf(sig, SI_TKILL), (info) => sendToSelf(proc, info));
+    return 0;
   }
   return hostSyscall('tgkill', int(tgid), int(tid), sig === 0 ? 0 : signalToHost(proc.abi, sig));
 }

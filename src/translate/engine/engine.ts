@@ -18,7 +18,7 @@
  */
 import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
-import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags } from '../../memory/layout';
+import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags, YIELD_REQUEST } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
@@ -178,6 +178,11 @@ export class Engine {
     for (;;) {
       let status = this.dispatch(stateBase);
       if (status === STATUS_MISS) {
+        // A time slice ended (guest threads): the ticker also emptied the lookup cache so that compiled loops miss.
+        if (this.memory.view.getUint32(YIELD_REQUEST, true) !== 0) {
+          this.memory.view.setUint32(YIELD_REQUEST, 0, true);
+          return TrapKind.Yield;
+        }
         if (this.options.pollInterrupt && --this.missesUntilPoll <= 0) {
           this.missesUntilPoll = INTERRUPT_POLL_MISSES;
           if (this.options.pollInterrupt()) return TrapKind.Yield;
