@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import { elfBrand, type LoaderTarget } from '../loader';
 import type { LinuxAbi } from '../syscalls/abi';
-import { FREEBSD_AARCH64 } from './freebsd-aarch64';
 import type { UserTarget } from './target';
 
 export type GuestAbiName = 'linux' | 'freebsd';
@@ -17,7 +16,11 @@ export interface UserTargetSet {
   abi: LinuxAbi;
 }
 
-const FREEBSD_TARGETS: Readonly<Record<string, UserTargetSet>> = { aarch64: FREEBSD_AARCH64 };
+// Required on demand: the FreeBSD syscall layer is large and most programs are Linux ones.
+const FREEBSD_TARGETS: Readonly<Record<string, () => UserTargetSet>> = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  aarch64: () => (require('./freebsd-aarch64') as typeof import('./freebsd-aarch64')).FREEBSD_AARCH64,
+};
 
 /** The target set to run `programPath` with: the Linux one given, or its FreeBSD counterpart. */
 export function chooseAbi(
@@ -28,7 +31,7 @@ export function chooseAbi(
 ): UserTargetSet {
   const abi = forced ?? elfBrand(programPath);
   if (abi === 'linux') return linux;
-  const freebsd = FREEBSD_TARGETS[arch];
+  const freebsd = FREEBSD_TARGETS[arch]?.();
   if (!freebsd) {
     fs.writeSync(2, `tsemu-${arch}: ${programPath}: FreeBSD programs are not supported on this target\n`);
     process.exit(1);

@@ -8,26 +8,17 @@ import path from 'node:path';
 import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
-import { ARM_LOADER_TARGET, LOADER_TARGETS, LoaderError, loadElf, readElfImage, type LoaderTarget } from '../loader';
-import type { LinuxAbi } from '../syscalls/abi';
-import { aarch64Abi } from '../syscalls/abi/aarch64';
-import { ppc64Abi, ppc64leAbi } from '../syscalls/abi/ppc64';
+import { LoaderError, loadElf, readElfImage } from '../loader';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
 import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
-import { engineLogHooks } from '../log/user-logs';
-import { aarch64Target } from './aarch64';
-import { armTarget, armUserAbi } from './arm';
-import { ppc64Target, ppc64leTarget } from './ppc64';
 import { cpuLoop } from './cpu-loop';
 import { resetHostSignals } from './signals/host-forward';
-import { chooseAbi, type GuestAbiName } from './freebsd';
+import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
 import { atGuestExit, leaveWithSignal, leaveWithStatus } from './leave';
-import { UserDebugSession } from '../gdbstub/user-session';
 import type { GuestProcess } from './process';
-import type { UserTarget } from './target';
 
 export interface UserRunOptions {
   program: string;
@@ -51,12 +42,35 @@ export interface UserRunOptions {
   abi?: GuestAbiName;
 }
 
-const USER_TARGETS: Record<string, { user: UserTarget; loader: LoaderTarget; abi: LinuxAbi }> = {
-  aarch64: { user: aarch64Target, loader: LOADER_TARGETS.aarch64, abi: aarch64Abi },
-  arm: { user: armTarget, loader: ARM_LOADER_TARGET, abi: armUserAbi },
-  ppc64: { user: ppc64Target, loader: LOADER_TARGETS.ppc64, abi: ppc64Abi },
-  ppc64le: { user: ppc64leTarget, loader: LOADER_TARGETS.ppc64le, abi: ppc64leAbi },
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Required on demand: loading every target's frontend, the log formatters (with each ISA's
+// disassembler) and the gdb stub would cost a hello world's start-up a third of its time.
+const USER_TARGETS: Record<string, () => UserTargetSet> = {
+  aarch64: () => ({
+    user: (require('./aarch64') as typeof import('./aarch64')).aarch64Target,
+    loader: (require('../loader') as typeof import('../loader')).LOADER_TARGETS.aarch64,
+    abi: (require('../syscalls/abi/aarch64') as typeof import('../syscalls/abi/aarch64')).aarch64Abi,
+  }),
+  arm: () => ({
+    user: (require('./arm') as typeof import('./arm')).armTarget,
+    loader: (require('../loader') as typeof import('../loader')).ARM_LOADER_TARGET,
+    abi: (require('./arm') as typeof import('./arm')).armUserAbi,
+  }),
+  ppc64: () => ({
+    user: (require('./ppc64') as typeof import('./ppc64')).ppc64Target,
+    loader: (require('../loader') as typeof import('../loader')).LOADER_TARGETS.ppc64,
+    abi: (require('../syscalls/abi/ppc64') as typeof import('../syscalls/abi/ppc64')).ppc64Abi,
+  }),
+  ppc64le: () => ({
+    user: (require('./ppc64') as typeof import('./ppc64')).ppc64leTarget,
+    loader: (require('../loader') as typeof import('../loader')).LOADER_TARGETS.ppc64le,
+    abi: (require('../syscalls/abi/ppc64') as typeof import('../syscalls/abi/ppc64')).ppc64leAbi,
+  }),
 };
+const logs = (): typeof import('../log/user-logs') => require('../log/user-logs') as typeof import('../log/user-logs');
+const gdbSession = (): typeof import('../gdbstub/user-session') =>
+  require('../gdbstub/user-session') as typeof import('../gdbstub/user-session');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Finds the program the way execvp would: a name without a slash is searched in PATH. */
 function resolveProgram(name: string): string {
@@ -81,7 +95,7 @@ function guestEnvironment(options: UserRunOptions): string[] {
 }
 
 export function runUserProgram(arch: string, options: UserRunOptions): never {
-  const linuxTarget = USER_TARGETS[arch];
+  const linuxTarget = USER_TARGETS[arch]?.();
   if (!linuxTarget) throw new Error(`unknown target ${arch}`);
   // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
   const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
@@ -112,17 +126,20 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       },
     });
     target.user.prepareAddressSpace?.(space);
-    const gdb = options.gdbPort !== undefined ? UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
+    const gdb =
+      options.gdbPort !== undefined ? gdbSession().UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns: options.oneInsnPerTb ? 1 : 512,
-      ...engineLogHooks({
-        items: options.logItems,
-        log,
-        filter: logFilter,
-        frontend: target.user.frontend.name,
-        memory,
-        stateBase: STATE_BASE,
-      }),
+      ...(options.logItems.size > 0
+        ? logs().engineLogHooks({
+            items: options.logItems,
+            log,
+            filter: logFilter,
+            frontend: target.user.frontend.name,
+            memory,
+            stateBase: STATE_BASE,
+          })
+        : {}),
       ...(gdb ? { pollInterrupt: gdb.pollInterrupt } : {}),
     });
     space.onCodeChange = (start, length) => engine.invalidate(start, length);
