@@ -3,7 +3,9 @@
  * the same arguments: UART output, CPU identity and PSCI answers (hello), synchronous exceptions and
  * their return, EL0 and back (exceptions), the virtual timer's interrupt through the GIC with WFI
  * (timer), the UART's receive interrupt waking WFI (echo), SYSTEM_RESET (reset), and stage-1
- * translation with page-table faults (mmu). Each ends with PSCI SYSTEM_OFF,
+ * translation with page-table faults (mmu), the upper VA range (higher_half), mappings to other
+ * addresses with TLB maintenance and code rewritten or remapped (remap), and EL0/EL1 permissions
+ * (el0_perms). Each ends with PSCI SYSTEM_OFF,
  * which must end both emulators with status 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,6 +32,12 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
     compare('echo', 'hello world\nabc q'));
   it('turns the MMU on over identity page tables and takes translation, access flag and permission faults', () =>
     compare('mmu'));
+  it('maps the program and the UART into the upper VA range through TTBR1 and runs code and vectors there', () =>
+    compare('higher_half'));
+  it('maps pages and the UART to other addresses, remaps them with TLBI by VA and ASID, and runs rewritten and remapped code', () =>
+    compare('remap'));
+  it('applies EL0 and EL1 permissions: AP[2:1], APTable, UXN/UXNTable, PXN and the PXN implied by EL0 write access', () =>
+    compare('el0_perms'));
   it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>
     compare('reset'));
   it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {

@@ -52,6 +52,7 @@ export class MemoryPath {
     for (const pages of this.codePages) pages.clear();
   }
 
+  /** Returns the window address to access, or 0 with the fault recorded. */
   readonly translate: SoftTranslate = (_state, va, size, access) => {
     const addr = BigInt.asUintN(64, va);
     if (access === SoftAccess.ReadModifyWrite) {
@@ -80,14 +81,15 @@ export class MemoryPath {
     const tail = this.resolve(addr + BigInt(first), 'read');
     if (!tail) return 0;
     if (!('ram' in head) || !('ram' in tail)) {
-        this.refuse(addr, FSC_EXTERNAL_ABORT, false);
-        return 0;
-      }
+      this.refuse(addr, FSC_EXTERNAL_ABORT, false);
+      return 0;
+    }
     this.memory.u8.copyWithin(BOUNCE_BUFFER, head.ram, head.ram + first);
     this.memory.u8.copyWithin(BOUNCE_BUFFER + first, tail.ram, tail.ram + size - first);
     return BOUNCE_BUFFER;
   };
 
+  /** Stores `size` bytes of lo:hi (little-endian); returns 0, or 1 with the fault recorded. */
   readonly slowStore: SlowStore = (_state, va, lo, hi, size) => {
     const addr = BigInt.asUintN(64, va);
     const first = Math.min(size, PAGE_SIZE - Number(addr & BigInt(PAGE_SIZE - 1)));
@@ -105,9 +107,9 @@ export class MemoryPath {
       return 0;
     }
     if (!('ram' in tail)) {
-        this.refuse(addr + BigInt(first), FSC_EXTERNAL_ABORT, true);
-        return 1;
-      }
+      this.refuse(addr + BigInt(first), FSC_EXTERNAL_ABORT, true);
+      return 1;
+    }
     const bytes = new DataView(new ArrayBuffer(16));
     bytes.setBigUint64(0, BigInt.asUintN(64, lo), true);
     bytes.setBigUint64(8, BigInt.asUintN(64, hi), true);

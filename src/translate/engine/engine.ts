@@ -22,7 +22,7 @@ import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags, YIELD_REQUEST } from '../../mem
 import type { IRBlock } from '../ir/block';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
-import { STATE_PC } from '../frontend';
+import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { interpretBlock } from '../interp/interpreter';
 import { compileBatch, type LoadCheck, type SlowStore } from '../wasm/module';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
@@ -290,6 +290,13 @@ export class Engine {
   private miss(stateBase: number): TrapKind {
     const pc = this.pcOf(stateBase);
     if (this.breakpoints.has(pc)) return TrapKind.Breakpoint;
+    // Translations are kept by virtual pc whatever the level that made them: the level running now
+    // must be allowed to fetch here too (EL1 must not run a user page's code translated for EL0).
+    const softmmu = this.options.softmmu;
+    if (softmmu && softmmu.codeAddress(pc) === undefined) {
+      this.memory.view.setBigInt64(stateBase + STATE_FAULT_ADDR, BigInt(pc), true);
+      return TrapKind.MemoryFault;
+    }
     const known = this.blocks.get(pc);
     if (known) {
       if (this.options.pollInterrupt) return (this.table.get(known.tableIndex) as (state: number) => number)(stateBase);
@@ -300,7 +307,7 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const block = this.coldBlock(pc);
-    if (this.options.softmmu) {
+    if (softmmu) {
       this.options.onBlockStart?.(pc);
       this.compileHot(pc);
       return TrapKind.None;
@@ -359,7 +366,8 @@ export class Engine {
       indirect.set(at, block.indirect);
       for (const s of [...block.ir.successors, ...block.indirect]) {
         if (queued.has(s)) continue;
-        const next = eager && !this.blocks.has(s) ? this.coldBlock(s) : this.cold.get(s);
+        const fetchable = !eager || this.options.softmmu?.codeAddress(s) !== undefined;
+        const next = eager && fetchable && !this.blocks.has(s) ? this.coldBlock(s) : this.cold.get(s);
         if (next && (eager || next.runs > 0) && !this.onBreakpointPage(next.ir)) {
           queued.add(s);
           queue.push(s);

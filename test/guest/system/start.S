@@ -32,6 +32,7 @@ _start:
     .endm
 
     .balign 0x800
+    .global vectors
 vectors:
     vector 0    // current EL with SP0: sync
     vector 1    // irq
