@@ -40,11 +40,13 @@ const OPTIONS: OptionSpec[] = [
   { name: 'display', arg: 'none', help: 'select display backend type (only none)' },
   { name: 'nodefaults', help: 'don\'t create default devices' },
   { name: 'S', help: 'freeze CPU at startup (use \'c\' to start execution)' },
+  { name: 'gdb', arg: 'dev', help: 'accept gdb connection on \'dev\' (tcp::PORT, tcp:HOST:PORT, unix:PATH)' },
+  { name: 's', help: 'shorthand for -gdb tcp::1234' },
   { name: 'daemonize', help: 'daemonize the emulator after initializing' },
   { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 'daemonize']);
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize']);
 
 function usage(): string {
   const lines = ['usage: tsemu-system [options]', ''];
@@ -57,6 +59,14 @@ function usage(): string {
 function last(v: unknown): string | undefined {
   const all = list(v);
   return all[all.length - 1];
+}
+
+/** -s is -gdb tcp::1234; when both are given the later one wins, as in QEMU. */
+function gdbDevice(argv: string[], s: boolean, gdb: string | undefined): string | undefined {
+  if (!s) return gdb;
+  if (gdb === undefined) return 'tcp::1234';
+  const at = (names: string[]): number => Math.max(...names.map((n) => argv.lastIndexOf(n)));
+  return at(['-s', '--s']) > at(['-gdb', '--gdb']) ? 'tcp::1234' : gdb;
 }
 
 type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help';
@@ -84,6 +94,7 @@ export function parseSystemArgs(argv: string[]): Parsed {
     nographic: Boolean(args['nographic']),
     nodefaults: Boolean(args['nodefaults']),
     startPaused: Boolean(args['S']),
+    gdb: gdbDevice(argv, Boolean(args['s']), last(args['gdb'])),
     daemonize: Boolean(args['daemonize']),
     pidfile: last(args['pidfile']),
     memory: last(args['m']),

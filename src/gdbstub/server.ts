@@ -1,11 +1,12 @@
 /**
- * The GDB remote protocol commands of an all-stop stub with one thread: while the target is stopped
- * the server answers gdb's queries (registers, memory, breakpoints, target description, auxv,
- * exec file) and returns when gdb resumes, detaches or kills.
+ * The GDB remote protocol commands of an all-stop stub with one thread, independent of how bytes
+ * travel: while the target is stopped the server answers gdb's queries (registers, memory,
+ * breakpoints, target description, auxv, exec file) and tells its driver when gdb resumes,
+ * detaches or kills. User mode drives it with blocking reads (blocking-server.ts), system mode
+ * from a chardev's events (system-session.ts).
  */
 import { encodePacket, PacketReader, unescapeBinary, type Incoming } from './packet';
-import type { HostConnection } from './host-socket';
-import type { DebugTarget, Exit, ResumeAction, Stop } from './debug-target';
+import type { DebugTarget, Exit, MemoryAccess, ResumeAction, Stop, WatchKind } from './debug-target';
 import { numberRegisters, registerHex, setRegisterHex, targetXml, type RegisterRow } from './register-table';
 
 /** The process id gdb sees with the multiprocess extensions (one process per stub, as qemu-user). */
@@ -14,10 +15,24 @@ const PID = 1;
 /** The largest packet gdb may send us (qSupported PacketSize, hex). */
 const PACKET_SIZE = 0x4000;
 
+/** The Z packet types of data watchpoints. */
+const WATCH_TYPES: Readonly<Record<string, WatchKind>> = { '2': 'write', '3': 'read', '4': 'access' };
+
+/** How a stop reply names a watchpoint of each kind. */
+const WATCH_KINDS: Readonly<Record<WatchKind, string>> = { write: 'watch', read: 'rwatch', access: 'awatch' };
+
+/** Where replies go. */
+export interface GdbConnection {
+  write(bytes: Buffer): void;
+}
+
 export class GdbServer {
   private readonly reader = new PacketReader();
-  private readonly queue: Incoming[] = [];
   private noAck = false;
+  /** The reply to `?`: the last stop. */
+  private stopReply = '';
+  /** Qqemu.PhyMemMode:1 switched memory packets to physical addresses (system mode). */
+  private physical = false;
   /** gdb offered the multiprocess extensions: thread ids are p<pid>.<tid>, exits name the process. */
   private multiprocess = false;
   private lastSent: Buffer = Buffer.alloc(0);
@@ -27,7 +42,7 @@ export class GdbServer {
   private readonly xml: string;
 
   constructor(
-    private readonly conn: HostConnection,
+    private readonly conn: GdbConnection,
     private readonly target: DebugTarget,
   ) {
     const numbered = numberRegisters(target.description).sort((a, b) => a.regnum - b.regnum);
@@ -36,40 +51,35 @@ export class GdbServer {
     this.xml = targetXml(target.description);
   }
 
-  /**
-   * Reports a stop (unless it is the initial one, which gdb asks about with `?`) and serves gdb
-   * until it resumes.
-   */
-  serve(stop: Stop, report: boolean): ResumeAction {
-    const watch = stop.watch !== undefined ? `watch:${stop.watch.toString(16)};` : '';
-    const stopReply = `T${hex2(stop.signal)}${watch}thread:${this.threadId()};`;
-    if (report) this.send(stopReply);
-    for (;;) {
-      const incoming = this.next();
-      if (incoming === undefined) return { kind: 'detach' };
-      if (incoming.kind === 'interrupt') continue;
-      if (incoming.kind === 'nak') {
-        this.conn.write(this.lastSent);
-        continue;
-      }
-      if (!this.noAck) this.conn.write(Buffer.from('+'));
-      const action = this.handle(incoming.payload, stopReply);
-      if (typeof action === 'string' || Buffer.isBuffer(action)) this.send(action);
-      else return action;
-    }
+  /** Splits bytes from gdb into packets, interrupt bytes and naks. */
+  feed(bytes: Buffer): Incoming[] {
+    return this.reader.feed(bytes);
   }
 
-  /** Checks, without blocking, whether gdb sent the interrupt byte (Ctrl-C) while the target runs. */
-  pollInterrupt(): boolean {
-    while (this.conn.readable()) {
-      const bytes = this.conn.read();
-      if (bytes.length === 0) return false;
-      this.queue.push(...this.reader.feed(bytes));
+  /** The target stopped: the stop becomes `?`'s answer, and is reported unless gdb will ask (the initial stop). */
+  stopped(stop: Stop, report: boolean): void {
+    const watch = stop.watch !== undefined ? `${WATCH_KINDS[stop.watchKind ?? 'write']}:${stop.watch.toString(16)};` : '';
+    this.stopReply = `T${hex2(stop.signal)}${watch}thread:${this.threadId()};`;
+    if (report) this.send(this.stopReply);
+  }
+
+  /**
+   * One message from gdb while the target is stopped: answered here, or how gdb resumes it.
+   * An interrupt byte while stopped means nothing.
+   */
+  accept(incoming: Incoming): ResumeAction | undefined {
+    if (incoming.kind === 'interrupt') return undefined;
+    if (incoming.kind === 'nak') {
+      this.conn.write(this.lastSent);
+      return undefined;
     }
-    const at = this.queue.findIndex((i) => i.kind === 'interrupt');
-    if (at < 0) return false;
-    this.queue.splice(at, 1);
-    return true;
+    if (!this.noAck) this.conn.write(Buffer.from('+'));
+    const action = this.handle(incoming.payload);
+    if (typeof action === 'string' || Buffer.isBuffer(action)) {
+      this.send(action);
+      return undefined;
+    }
+    return action;
   }
 
   /** Tells gdb the process is gone. */
@@ -83,30 +93,17 @@ export class GdbServer {
     return this.multiprocess ? `p${PID.toString(16)}.${tid}` : tid;
   }
 
-  close(): void {
-    this.conn.close();
-  }
-
-  private next(): Incoming | undefined {
-    while (this.queue.length === 0) {
-      const bytes = this.conn.read();
-      if (bytes.length === 0) return undefined;
-      this.queue.push(...this.reader.feed(bytes));
-    }
-    return this.queue.shift();
-  }
-
   private send(payload: string | Buffer): void {
     this.lastSent = encodePacket(payload);
     this.conn.write(this.lastSent);
   }
 
   /** One packet: a reply payload, or how to resume. */
-  private handle(p: string, stopReply: string): string | Buffer | ResumeAction {
+  private handle(p: string): string | Buffer | ResumeAction {
     const t = this.target;
     switch (p[0]) {
       case '?':
-        return stopReply;
+        return this.stopReply;
       case 'g':
         return this.registers.map((r) => registerHex(t.description, r, t.state, t.stateBase)).join('');
       case 'G': {
@@ -130,19 +127,19 @@ export class GdbServer {
         return 'OK';
       }
       case 'm': {
-        const [addr, len] = p.slice(1).split(',').map((s) => parseInt(s, 16));
-        const bytes = t.readMemory(addr!, Math.min(len!, PACKET_SIZE / 2));
+        const [addr, len] = p.slice(1).split(',');
+        const bytes = this.memory().read(hexBig(addr), Math.min(parseInt(len!, 16), PACKET_SIZE / 2));
         return bytes ? Buffer.from(bytes).toString('hex') : 'E14';
       }
       case 'M': {
         const [where, hex] = p.slice(1).split(':');
-        const addr = parseInt(where!.split(',')[0]!, 16);
-        return t.writeMemory(addr, new Uint8Array(Buffer.from(hex ?? '', 'hex'))) ? 'OK' : 'E14';
+        const bytes = new Uint8Array(Buffer.from(hex ?? '', 'hex'));
+        return this.memory().write(hexBig(where!.split(',')[0]), bytes) ? 'OK' : 'E14';
       }
       case 'X': {
         const colon = p.indexOf(':');
-        const addr = parseInt(p.slice(1, colon).split(',')[0]!, 16);
-        return t.writeMemory(addr, new Uint8Array(unescapeBinary(p.slice(colon + 1)))) ? 'OK' : 'E14';
+        const bytes = new Uint8Array(unescapeBinary(p.slice(colon + 1)));
+        return this.memory().write(hexBig(p.slice(1, colon).split(',')[0]), bytes) ? 'OK' : 'E14';
       }
       case 'Z':
       case 'z':
@@ -174,13 +171,19 @@ export class GdbServer {
     }
   }
 
+  /** The memory `m`/`M`/`X` address: physical after Qqemu.PhyMemMode:1. */
+  private memory(): MemoryAccess {
+    return (this.physical && this.target.physicalMemory) || this.target.memory;
+  }
+
   /**
-   * Z0/Z1: software and hardware breakpoints are the same thing to a translator. Z2: write
-   * watchpoints. Read and access watchpoints (Z3/Z4) are not supported (empty reply).
+   * Z0/Z1: software and hardware breakpoints are the same thing to a translator. Z2/Z3/Z4: write,
+   * read and access watchpoints, where the target has them (an empty reply makes gdb fall back to
+   * watching by single-stepping).
    */
   private breakpoint(p: string): string {
     const [type, addrHex, kindHex] = p.slice(1).split(',');
-    const addr = parseInt(addrHex!, 16);
+    const addr = hexBig(addrHex);
     const insert = p[0] === 'Z';
     if (type === '0' || type === '1') {
       const kind = parseInt(kindHex ?? '0', 16);
@@ -188,13 +191,13 @@ export class GdbServer {
       else this.target.removeBreakpoint(addr, kind);
       return 'OK';
     }
-    if (type === '2') {
-      const length = parseInt(kindHex!, 16);
-      if (!insert) this.target.removeWatchpoint(addr, length);
-      else if (!this.target.addWatchpoint(addr, length)) return 'E22';
-      return 'OK';
-    }
-    return '';
+    const watchKind = WATCH_TYPES[type ?? ''];
+    const t = this.target;
+    if (watchKind === undefined || !t.addWatchpoint || !t.removeWatchpoint) return '';
+    const length = parseInt(kindHex!, 16);
+    if (!insert) t.removeWatchpoint(watchKind, Number(addr), length);
+    else if (!t.addWatchpoint(watchKind, Number(addr), length)) return 'E22';
+    return 'OK';
   }
 
   private vPacket(p: string): string | ResumeAction {
@@ -218,7 +221,24 @@ export class GdbServer {
     const tid = this.threadId();
     if (p.startsWith('qSupported')) {
       this.multiprocess = /[:;]multiprocess\+/.test(p);
-      return `${this.multiprocess ? 'multiprocess+;' : ''}PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;vContSupported+;QStartNoAckMode+`;
+      const features = [
+        ...(this.multiprocess ? ['multiprocess+'] : []),
+        `PacketSize=${PACKET_SIZE.toString(16)}`,
+        'qXfer:features:read+',
+        ...(this.target.auxv ? ['qXfer:auxv:read+'] : []),
+        ...(this.target.execFile ? ['qXfer:exec-file:read+'] : []),
+        'vContSupported+',
+        'QStartNoAckMode+',
+      ];
+      return features.join(';');
+    }
+    // qemu-system's switch between virtual and physical memory for m/M/X (gdb: maintenance packet).
+    if (this.target.physicalMemory && p === 'qqemu.PhyMemMode') return this.physical ? '1' : '0';
+    if (this.target.physicalMemory && p.startsWith('Qqemu.PhyMemMode:')) {
+      const mode = p.slice('Qqemu.PhyMemMode:'.length);
+      if (mode !== '0' && mode !== '1') return 'E22';
+      this.physical = mode === '1';
+      return 'OK';
     }
     if (p === 'QStartNoAckMode') {
       // This packet itself was acknowledged; from its reply on, neither side acknowledges.
@@ -229,8 +249,9 @@ export class GdbServer {
     if (p === 'qC') return `QC${tid}`;
     if (p === 'qfThreadInfo') return `m${tid}`;
     if (p === 'qsThreadInfo') return 'l';
-    // A process the stub started, not one it attached to: gdb's quit kills it (as with qemu-user).
-    if (p.startsWith('qAttached')) return '0';
+    // User mode: a process the stub started, which gdb's quit kills (as with qemu-user); system
+    // mode: a machine gdb attached to, which goes on running after gdb quits (as with qemu-system).
+    if (p.startsWith('qAttached')) return this.target.attached ? '1' : '0';
     if (p.startsWith('qThreadExtraInfo')) return Buffer.from('CPU#0 [running]').toString('hex');
     if (p === 'qSymbol::') return 'OK';
     return '';
@@ -242,13 +263,19 @@ export class GdbServer {
     if (op !== 'read' || range === undefined) return '';
     let data: Buffer;
     if (object === 'features' && annex === 'target.xml') data = Buffer.from(this.xml, 'latin1');
-    else if (object === 'auxv') data = Buffer.from(this.target.auxv());
-    else if (object === 'exec-file') data = Buffer.from(this.target.execFile(), 'utf8');
+    else if (object === 'auxv' && this.target.auxv) data = Buffer.from(this.target.auxv());
+    else if (object === 'exec-file' && this.target.execFile) data = Buffer.from(this.target.execFile(), 'utf8');
     else return 'E00';
     const [offset, length] = range.split(',').map((s) => parseInt(s, 16));
     const chunk = data.subarray(offset!, offset! + length!);
     return Buffer.concat([Buffer.from(offset! + length! >= data.length ? 'l' : 'm'), chunk]);
   }
+}
+
+/** A hex address from a packet (64-bit guests' addresses exceed a double's precision). */
+function hexBig(text: string | undefined): bigint {
+  // Malformed: an address no guest has, so the access fails with an error reply.
+  return text !== undefined && /^[0-9a-fA-F]{1,16}$/.test(text) ? BigInt(`0x${text}`) : 2n ** 64n;
 }
 
 function hex2(n: number): string {

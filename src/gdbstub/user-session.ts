@@ -17,7 +17,7 @@ import type { GuestProcess } from '../user/process';
 import type { UserTarget } from '../user/target';
 import type { DebugTarget, ResumeAction, Stop } from './debug-target';
 import { acceptOne, listenTcp, type HostConnection } from './host-socket';
-import { GdbServer } from './server';
+import { BlockingGdbServer } from './blocking-server';
 import { gdbSignal, gdbSignalOfHost, hostSignalOfGdb } from './signals';
 import { GDB_TARGETS } from './targets';
 import { WriteWatchpoints } from './write-watchpoints';
@@ -36,7 +36,7 @@ export interface UserDebugInfo {
 const STEPS_PER_POLL = 4096;
 
 export class UserDebugSession {
-  private server: GdbServer | undefined;
+  private server: BlockingGdbServer | undefined;
 
   private constructor(private readonly conn: HostConnection) {}
 
@@ -61,7 +61,7 @@ export class UserDebugSession {
   /** Runs the process under gdb's control until it exits (GuestExit, after telling gdb). */
   run(proc: GuestProcess, target: UserTarget, engine: Engine, info: UserDebugInfo): never {
     const debugTarget = makeDebugTarget(proc, target, engine, info);
-    const server = new GdbServer(this.conn, debugTarget);
+    const server = new BlockingGdbServer(this.conn, debugTarget);
     this.server = server;
     let stop: Stop = { signal: gdbSignal('SIGTRAP') };
     let report = false;
@@ -171,23 +171,25 @@ function makeDebugTarget(
     state: memory.view,
     stateBase: proc.stateBase,
     threadId: process.pid,
-    readMemory,
-    watchpoints,
-    addWatchpoint: (addr, length) => watchpoints.add(addr, length),
-    removeWatchpoint: (addr, length) => watchpoints.remove(addr, length),
-    writeMemory(addr, bytes) {
-      if (!mapped(addr, bytes.length)) return false;
-      memory.writeBytes(addr, bytes);
-      proc.invalidateCode(addr, bytes.length);
-      return true;
+    memory: {
+      read: (addr, length) => (addr < 2n ** 32n ? readMemory(Number(addr), length) : undefined),
+      write(addr, bytes) {
+        if (addr >= 2n ** 32n || !mapped(Number(addr), bytes.length)) return false;
+        memory.writeBytes(Number(addr), bytes);
+        proc.invalidateCode(Number(addr), bytes.length);
+        return true;
+      },
     },
+    watchpoints,
+    addWatchpoint: (kind, addr, length) => kind === 'write' && watchpoints.add(addr, length),
+    removeWatchpoint: (kind, addr, length) => watchpoints.remove(addr, length),
     addBreakpoint(addr, kind) {
-      const pc = breakpointPc(addr, kind);
+      const pc = breakpointPc(Number(addr), kind);
       breakpoints.add(pc);
       engine.addBreakpoint(pc);
     },
     removeBreakpoint(addr, kind) {
-      const pc = breakpointPc(addr, kind);
+      const pc = breakpointPc(Number(addr), kind);
       breakpoints.delete(pc);
       engine.removeBreakpoint(pc);
     },

@@ -13,6 +13,7 @@ import { OptsError } from './cli/qemu-opts';
 import { daemonReady, isDaemonChild, spawnDaemon } from './daemonize';
 import { Emulator, isUserError } from './emulator';
 import { Monitor } from './monitor/monitor';
+import { SystemGdbFrontend } from '../gdbstub/system-session';
 
 const PROGRAM = 'tsemu-system';
 
@@ -60,6 +61,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
       }
     }
     for (const m of config.monitors) emulator.chardevs.get(m.chardev).attachFrontend(new Monitor(emulator, m.mode, m.pretty));
+    if (config.gdbChardev !== undefined) emulator.chardevs.get(config.gdbChardev).attachFrontend(new SystemGdbFrontend(emulator));
   } catch (e) {
     await emulator.chardevs.closeAll();
     if (isUserError(e)) fail(e.message);

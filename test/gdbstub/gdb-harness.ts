@@ -72,18 +72,19 @@ export async function freePort(): Promise<number> {
   }
 }
 
-/** Waits until something listens on `port` (a probe connection would be taken for gdb's, so /proc/net/tcp is read). */
+/** Waits until something listens on `port` (a probe connection would be taken for gdb's, so /proc/net/tcp{,6} is read). */
 export async function waitForPort(port: number, deadline: number): Promise<void> {
   const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  while (Date.now() < deadline) {
-    const listening = fs
-      .readFileSync('/proc/net/tcp', 'utf8')
+  const listensIn = (table: string): boolean =>
+    fs
+      .readFileSync(table, 'utf8')
       .split('\n')
       .some((line) => {
         const fields = line.trim().split(/\s+/);
         return (fields[1] ?? '').endsWith(local) && fields[3] === '0A';
       });
-    if (listening) return;
+  while (Date.now() < deadline) {
+    if (listensIn('/proc/net/tcp') || (fs.existsSync('/proc/net/tcp6') && listensIn('/proc/net/tcp6'))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`nothing listens on port ${port}`);

@@ -6,7 +6,7 @@
  */
 import { chardevSpecFromOptString } from '../chardev/from-opts';
 import { backendFromShorthand } from '../chardev/shorthand';
-import type { ChardevSpec } from '../chardev/spec';
+import type { ChardevBackend, ChardevSpec } from '../chardev/spec';
 import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
@@ -27,6 +27,8 @@ export interface RawSystemArgs {
   nographic: boolean;
   nodefaults: boolean;
   startPaused: boolean;
+  /** -gdb DEV (or -s): the chardev gdb connects through. */
+  gdb?: string;
   daemonize: boolean;
   pidfile?: string;
   memory?: string;
@@ -64,6 +66,8 @@ export interface SystemConfig {
   monitors: MonitorSpec[];
   tlsCreds: Map<string, TlsCreds>;
   startPaused: boolean;
+  /** The id of the chardev gdb connects through (-gdb, -s). */
+  gdbChardev?: string;
   daemonize: boolean;
   pidfile?: string;
 }
@@ -101,6 +105,21 @@ function ramSizeFrom(text: string | undefined): number | undefined {
   if (!m) throw new OptsError(`-m ${text}: Parameter 'size' expects a non-negative number below 2^64`);
   const scale = { '': 2 ** 20, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2]!.toUpperCase()]!;
   return Math.floor(Number(m[1]) * scale);
+}
+
+/** The chardev QEMU makes for -gdb (query-chardev lists it under this label). */
+const GDB_CHARDEV = 'gdb';
+
+/**
+ * -gdb DEV: a chardev in the shorthand syntax; a `tcp:` one becomes a server that does not wait
+ * for gdb, as QEMU's gdbserver_start makes it (`tcp::1234` listens on every interface).
+ */
+function gdbBackend(device: string): ChardevBackend {
+  return from(`-gdb ${device}`, () => {
+    const backend = backendFromShorthand('-gdb', device);
+    if (device.startsWith('tcp:') && backend.type === 'socket') return { ...backend, server: true, wait: false, reconnect: 0 };
+    return backend;
+  });
 }
 
 export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
@@ -184,6 +203,12 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     serials[index] = { chardev: `serial${index}`, escapes: false };
   });
 
+  let gdbChardev: string | undefined;
+  if (raw.gdb !== undefined && raw.gdb !== 'none') {
+    gdbChardev = GDB_CHARDEV;
+    chardevs.push({ spec: { id: GDB_CHARDEV, backend: gdbBackend(raw.gdb) }, source: `-gdb ${raw.gdb}` });
+  }
+
   const seen = new Set<string>();
   for (const c of chardevs) {
     if (seen.has(c.spec.id)) throw new OptsError(`${c.source}: duplicate chardev id '${c.spec.id}'`);
@@ -195,5 +220,16 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     if (used.has(m.chardev)) throw new OptsError(`-mon chardev=${m.chardev}: Chardev '${m.chardev}' is busy`);
     used.add(m.chardev);
   }
-  return { machine, machineOptions, serials, chardevs, monitors, tlsCreds, startPaused: raw.startPaused, daemonize: raw.daemonize, pidfile: raw.pidfile };
+  return {
+    machine,
+    machineOptions,
+    serials,
+    chardevs,
+    monitors,
+    tlsCreds,
+    startPaused: raw.startPaused,
+    ...(gdbChardev !== undefined && { gdbChardev }),
+    daemonize: raw.daemonize,
+    pidfile: raw.pidfile,
+  };
 }

@@ -128,13 +128,36 @@ export class SystemCpu {
     return this.regs.timer.msUntilFire();
   }
 
-  /** Runs for one slice, or until the CPU waits or turns off. */
+  /** Runs for one slice, or until the CPU waits or turns off (or a gdb breakpoint stops it). */
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
     while (this.runnable && performance.now() < this.sliceEnd) {
       if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
-      this.handle(this.engine.run(STATE_BASE));
+      const trap = this.engine.run(STATE_BASE);
+      if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
+        this.onDebugBreakpoint();
+        return;
+      }
+      this.handle(trap);
     }
+  }
+
+  /** Set while gdb is attached: a gdb breakpoint was reached (before its instruction); the slice ends. */
+  onDebugBreakpoint?: () => void;
+
+  /** gdb's breakpoints: the CPU stops before the instruction at virtual address `pc`. */
+  setDebugBreakpoint(pc: bigint, present: boolean): void {
+    if (present) this.engine.addBreakpoint(enginePc(pc));
+    else this.engine.removeBreakpoint(enginePc(pc));
+  }
+
+  hasDebugBreakpoint(pc: bigint): boolean {
+    return this.engine.hasBreakpoint(enginePc(pc));
+  }
+
+  /** gdb's single step: one instruction, and the exception it raises taken (interrupts stay pending). */
+  stepInstruction(): void {
+    this.handle(this.engine.step(STATE_BASE));
   }
 
   /**
@@ -197,18 +220,31 @@ export class SystemCpu {
 
   /** A debugger's read (HMP x/xp): RAM or a device register, through stage 1 when `virtual`. */
   readMemory(address: bigint, size: number, virtual: boolean): bigint | undefined {
-    let pa = address;
-    if (virtual && this.mmu.enabled) {
-      const t = this.mmu.walk(address);
-      if (!t.ok) return undefined;
-      pa = t.pa;
-    }
+    const pa = this.debugPhysical(address, virtual);
+    if (pa === undefined) return undefined;
     if (this.mmu.isRam(pa, size)) {
       let v = 0n;
       for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.memory.u8[Number(pa) + i]!);
       return v;
     }
     return this.board.bus.read(pa, size);
+  }
+
+  /** A debugger's write (gdb's M/X) to RAM, through stage 1 when `virtual`; false where there is no RAM. */
+  writeMemory(address: bigint, bytes: Uint8Array, virtual: boolean): boolean {
+    if (bytes.length === 0) return true;
+    const pa = this.debugPhysical(address, virtual);
+    if (pa === undefined || !this.mmu.isRam(pa, bytes.length)) return false;
+    this.memory.u8.set(bytes, Number(pa));
+    this.engine.invalidate(Number(pa), bytes.length);
+    return true;
+  }
+
+  /** The physical address a debugger access reaches, ignoring permissions (undefined: a translation fault). */
+  private debugPhysical(address: bigint, virtual: boolean): bigint | undefined {
+    if (!virtual || !this.mmu.enabled) return address;
+    const t = this.mmu.walk(address);
+    return t.ok ? t.pa : undefined;
   }
 
   /** An instruction fetch that failed: a translation or permission fault, or nothing there. */
@@ -238,4 +274,9 @@ export class SystemCpu {
       returnAddress: pc,
     });
   }
+}
+
+/** The engine's pc for a virtual address (a signed 64-bit value: upper-half addresses are negative). */
+function enginePc(va: bigint): number {
+  return Number(BigInt.asIntN(64, va));
 }

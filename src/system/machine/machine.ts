@@ -1,5 +1,6 @@
 /** What a machine type is and what the monitor can ask of a created machine. */
 import type { Chardev } from '../chardev/chardev';
+import type { SystemCpu } from '../cpu/system-cpu';
 import type { ShutdownCause } from '../run-state';
 
 /** One CPU as query-cpus-fast reports it. */
@@ -56,6 +57,8 @@ export interface Machine {
    * virtual one (translated as the CPU would); undefined if nothing is there (HMP x/xp).
    */
   readMemory?(address: bigint, size: number, virtual: boolean): bigint | undefined;
+  /** The CPU gdb debugs (-s, -gdb), if the machine has one. */
+  debugCpu?(): SystemCpu;
 }
 
 /** A refusal at machine creation (bad -m, unknown -cpu, unloadable kernel), reported as is. */

@@ -175,6 +175,10 @@ class VirtMachine implements Machine, PsciPlatform {
     return this.cpu.readMemory(address, size, virtual);
   }
 
+  debugCpu(): SystemCpu {
+    return this.cpu;
+  }
+
   start(host: MachineHost): void {
     this.host = host;
     const port = host.serialChardev(0);
