@@ -205,7 +205,7 @@ function threeSameFloat(r: Regs, u: boolean, size: number, a: number, b: number)
 }
 
 /** AdvSIMDExpandImm: the 64-bit immediate of the one-register forms; undefined when UNDEFINED. */
-function expandImm(op: number, cmode: number, imm8: number): bigint | undefined {
+export function expandImm(op: number, cmode: number, imm8: number): bigint | undefined {
   const rep32 = (v: number): bigint => (BigInt(v >>> 0) << 32n) | BigInt(v >>> 0);
   const rep16 = (v: number): bigint => rep32(((v & 0xffff) << 16) | (v & 0xffff));
   switch (cmode >> 1) {

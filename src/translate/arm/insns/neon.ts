@@ -1,8 +1,8 @@
 /**
  * Advanced SIMD (NEON) rows of A32 and T32. The data-processing instructions (A32 1111 001U, T32
- * 111U 1111, the same low 24 bits) with an exact WebAssembly SIMD counterpart (integer add, sub,
- * compares, min/max, mul, bitwise and selects) are inline vector IR; the others are one helper
- * call each with the A32 form of the encoding (neon-exec.ts runs it on the D registers); the element and structure loads and stores (A32
+ * 111U 1111, the same low 24 bits) with an exact WebAssembly SIMD form are inline vector IR
+ * (neon-simd.ts); the others are one helper call each with the A32 form of the encoding
+ * (neon-exec.ts runs it on the D registers). The element and structure loads and stores (A32
  * 1111 0100, T32 1111 1001) are IR loads and stores, so faults happen at the guest instruction.
  * VDUP and VMOV between core registers and 8/16/32-bit scalars are in the VFP rows (vfp.ts).
  */
@@ -11,6 +11,7 @@ import { defineHelper, type HelperContext } from '../../ir/helpers';
 import type { ArmContext, ArmHandler } from '../context';
 import { getD, setD } from './fp-registers';
 import { decodeNeon, type NeonExec } from './neon-exec';
+import { inlineNeon } from './neon-simd';
 
 type Row = readonly [string, string, ArmHandler];
 
@@ -33,65 +34,10 @@ const NEON_DATA = defineHelper({
 const a32DataForm = (insn: number, thumb: boolean): number =>
   thumb ? (0xf2000000 | (((insn >>> 28) & 1) << 24) | (insn & 0x00ffffff)) >>> 0 : insn >>> 0;
 
-const SHAPES = ['i8x16', 'i16x8', 'i32x4', 'i64x2'] as const;
-type Operands = readonly [Temp, Temp, Temp];
-
-/**
- * Three-same integer operations with an exact WebAssembly SIMD counterpart, by A:B:U (bits 11:8,
- * 4, 24): the vector result from the Vn, Vm and old Vd vectors, or undefined for sizes without one.
- */
-const SIMD_SAME: Readonly<Record<number, (b: ArmContext['b'], size: number, v: Operands) => Temp | undefined>> = {
-  [0b1000_0_0]: (b, size, [n, m]) => b.vop(`${SHAPES[size]}.add`, [n, m]), // VADD
-  [0b1000_0_1]: (b, size, [n, m]) => b.vop(`${SHAPES[size]}.sub`, [n, m]), // VSUB
-  [0b1000_1_1]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.eq`, [n, m]) : undefined), // VCEQ
-  [0b1000_1_0]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.ne`, [b.vop('v128.and', [n, m]), b.v128(new Uint8Array(16))]) : undefined), // VTST
-  [0b0011_0_0]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.gt_s`, [n, m]) : undefined), // VCGT.S
-  [0b0011_0_1]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.gt_u`, [n, m]) : undefined), // VCGT.U
-  [0b0011_1_0]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.ge_s`, [n, m]) : undefined), // VCGE.S
-  [0b0011_1_1]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.ge_u`, [n, m]) : undefined), // VCGE.U
-  [0b0110_0_0]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.max_s`, [n, m]) : undefined), // VMAX.S
-  [0b0110_0_1]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.max_u`, [n, m]) : undefined), // VMAX.U
-  [0b0110_1_0]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.min_s`, [n, m]) : undefined), // VMIN.S
-  [0b0110_1_1]: (b, size, [n, m]) => (size < 3 ? b.vop(`${SHAPES[size]}.min_u`, [n, m]) : undefined), // VMIN.U
-  [0b1001_1_0]: (b, size, [n, m]) => (size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.mul`, [n, m]) : undefined), // VMUL
-  // Bitwise: size selects the operation.
-  [0b0001_1_0]: (b, size, [n, m]) =>
-    [b.vop('v128.and', [n, m]), b.vop('v128.andnot', [n, m]), b.vop('v128.or', [n, m]), b.vop('v128.or', [n, b.vop('v128.not', [m])])][size], // VAND VBIC VORR VORN
-  [0b0001_1_1]: (b, size, [n, m, d]) =>
-    [b.vop('v128.xor', [n, m]), b.vop('v128.bitselect', [n, m, d]), b.vop('v128.bitselect', [n, d, m]), b.vop('v128.bitselect', [d, n, m])][size], // VEOR VBSL VBIT VBIF
-};
-
-/** Dn (one register: lane 1 is a copy) or Qn as a v128. */
-function vectorOf(ctx: ArmContext, reg: number, q: boolean): Temp {
-  const b = ctx.b;
-  const low = b.vop('i64x2.splat', [getD(ctx, reg)]);
-  return q ? b.vop('i64x2.replace_lane', [low, getD(ctx, reg + 1)], 1) : low;
-}
-
-/** The three-same operations SIMD_SAME covers, as inline WebAssembly SIMD; false when not covered. */
-function inlineSimd(ctx: ArmContext, insn: number): boolean {
-  if ((insn >>> 23) & 1) return false;
-  const key = (((insn >>> 8) & 15) << 2) | (((insn >>> 4) & 1) << 1) | ((insn >>> 24) & 1);
-  const op = SIMD_SAME[key];
-  if (!op) return false;
-  const q = ((insn >>> 6) & 1) === 1;
-  const d = (((insn >>> 22) & 1) << 4) | ((insn >>> 12) & 15);
-  const n = (((insn >>> 7) & 1) << 4) | ((insn >>> 16) & 15);
-  const m = (((insn >>> 5) & 1) << 4) | (insn & 15);
-  if (q && (d | n | m) & 1) return false;
-  const b = ctx.b;
-  const size = (insn >>> 20) & 3;
-  const result = op(b, size, [vectorOf(ctx, n, q), vectorOf(ctx, m, q), vectorOf(ctx, d, q)]);
-  if (!result) return false;
-  setD(ctx, d, b.vop('i64x2.extract_lane', [result], 0));
-  if (q) setD(ctx, d + 1, b.vop('i64x2.extract_lane', [result], 1));
-  return true;
-}
-
 const dataProcessing: ArmHandler = (ctx) => {
   const insn = a32DataForm(ctx.insn, ctx.thumb);
   if (!decodeOnce(insn)) return ctx.undefined();
-  if (inlineSimd(ctx, insn)) return true;
+  if (inlineNeon(ctx, insn)) return true;
   ctx.b.call(NEON_DATA, [ctx.b.i32(insn | 0)]);
   return true;
 };

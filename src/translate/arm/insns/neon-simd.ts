@@ -1,0 +1,444 @@
+/**
+ * NEON data-processing instructions as inline WebAssembly SIMD (vector IR ops), for the forms whose
+ * lane semantics a wasm op (or a short sequence of them) reproduces exactly: integer arithmetic,
+ * compares, bitwise ops, shifts by an immediate, widening and narrowing, pairwise operations,
+ * permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN), immediates, and the float/integer
+ * conversions. D registers are combined into a v128 (a D operand is splatted, so its lanes are in
+ * the low half) and the result is split back. Saturating forms (they set FPSCR.QC), rounding
+ * shifts and float arithmetic (flush-to-zero, default NaN) stay with the exact helper of
+ * neon-exec.ts; `inlineNeon` answers false for them.
+ *
+ * Encodings reach here in their A32 form and only after neon-exec.ts has accepted them, so every
+ * UNDEFINED case (misaligned Q registers, reserved sizes) is already excluded.
+ */
+import type { Temp } from '../../ir/block';
+import type { IRBuilder } from '../../ir/builder';
+import type { ArmContext } from '../context';
+import { getD, setD } from './fp-registers';
+import { expandImm } from './neon-exec';
+
+const SHAPES = ['i8x16', 'i16x8', 'i32x4', 'i64x2'] as const;
+const bits = (insn: number, hi: number, lo: number): number => (insn >>> lo) & ((1 << (hi - lo + 1)) - 1);
+
+/** Register fields of the data-processing encodings. */
+interface Fields {
+  d: number;
+  n: number;
+  m: number;
+  q: boolean;
+  /** bits 21:20 */
+  size: number;
+  /** bit 24 */
+  u: boolean;
+}
+
+function fieldsOf(insn: number): Fields {
+  return {
+    d: (bits(insn, 22, 22) << 4) | bits(insn, 15, 12),
+    n: (bits(insn, 7, 7) << 4) | bits(insn, 19, 16),
+    m: (bits(insn, 5, 5) << 4) | bits(insn, 3, 0),
+    q: bits(insn, 6, 6) === 1,
+    size: bits(insn, 21, 20),
+    u: bits(insn, 24, 24) === 1,
+  };
+}
+
+/** Dn (in both halves) or Qn (Dn low, Dn+1 high) as a v128. */
+function vec(ctx: ArmContext, reg: number, q: boolean): Temp {
+  const b = ctx.b;
+  const low = b.vop('i64x2.splat', [getD(ctx, reg)]);
+  return q ? b.vop('i64x2.replace_lane', [low, getD(ctx, reg + 1)], 1) : low;
+}
+
+/** Two D registers as one v128: `lo` in the low half, `hi` in the high half. */
+function pair(ctx: ArmContext, lo: Temp, hi: Temp): Temp {
+  return ctx.b.vop('i64x2.replace_lane', [ctx.b.vop('i64x2.splat', [lo]), hi], 1);
+}
+
+/** Writes the low half (and, for a Q destination, the high half) of `v` to Dd (and Dd+1). */
+function write(ctx: ArmContext, d: number, v: Temp, q: boolean): true {
+  const b = ctx.b;
+  setD(ctx, d, b.vop('i64x2.extract_lane', [v], 0));
+  if (q) setD(ctx, d + 1, b.vop('i64x2.extract_lane', [v], 1));
+  return true;
+}
+
+/** Shuffle selectors picking lanes `lanes` (of `ebytes` bytes each) in order; unused bytes pick 0. */
+function laneSelect(lanes: readonly number[], ebytes: number): Uint8Array {
+  const sel = new Uint8Array(16);
+  lanes.forEach((lane, i) => {
+    for (let k = 0; k < ebytes; k++) sel[i * ebytes + k] = lane * ebytes + k;
+  });
+  return sel;
+}
+
+const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+
+/** A v128 whose every `shape` lane is `value`. */
+function splatConst(b: IRBuilder, size: number, value: number): Temp {
+  return size === 3 ? b.vop('i64x2.splat', [b.i64(BigInt(value))]) : b.vop(`${SHAPES[size]}.splat`, [b.i32(value)]);
+}
+
+/** The low half of each wide lane of `v` (lanes of 2 * (8 << size) bits), packed into the low 8 bytes. */
+function narrow(b: IRBuilder, v: Temp, size: number): Temp {
+  const eb = 1 << size;
+  const sel = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) sel[i] = Math.floor(i / eb) * 2 * eb + (i % eb);
+  return b.vop('i8x16.shuffle', [v, v], sel);
+}
+
+/** The narrow-lane vector of `v`'s low half widened to lanes of twice `size`, signed or not. */
+function widen(b: IRBuilder, v: Temp, size: number, unsigned: boolean): Temp {
+  return b.vop(`${SHAPES[size + 1]}.extend_low_${SHAPES[size]}_${unsigned ? 'u' : 's'}`, [v]);
+}
+
+/** Pairwise op over the lanes of Dn then Dm (VPADD, VPMAX, VPMIN). */
+function pairwise(ctx: ArmContext, f: Fields, op: string): Temp {
+  const b = ctx.b;
+  const v = pair(ctx, getD(ctx, f.n), getD(ctx, f.m));
+  const eb = 1 << f.size;
+  const lanes = 8 / eb;
+  const evens = b.vop('i8x16.shuffle', [v, v], laneSelect(range(lanes, (i) => 2 * i), eb));
+  const odds = b.vop('i8x16.shuffle', [v, v], laneSelect(range(lanes, (i) => 2 * i + 1), eb));
+  return b.vop(`${SHAPES[f.size]}.${op}`, [evens, odds]);
+}
+
+type Operands = readonly [Temp, Temp, Temp];
+type SameOp = (b: IRBuilder, size: number, v: Operands) => Temp | undefined;
+const sign = (u: boolean): string => (u ? 'u' : 's');
+const small = (size: number, op: () => Temp): Temp | undefined => (size < 3 ? op() : undefined);
+
+/** |a - b| per lane: max - min, exact modulo the lane size. */
+const absDiff = (b: IRBuilder, size: number, n: Temp, m: Temp, u: boolean): Temp =>
+  b.vop(`${SHAPES[size]}.sub`, [b.vop(`${SHAPES[size]}.max_${sign(u)}`, [n, m]), b.vop(`${SHAPES[size]}.min_${sign(u)}`, [n, m])]);
+
+/**
+ * Three-same integer operations by A:B:U (bits 11:8, 4, 24): the result vector from the Vn, Vm and
+ * old Vd vectors, or undefined for sizes without an exact wasm form.
+ */
+const SAME: Readonly<Record<number, SameOp>> = {
+  [0b1000_0_0]: (b, size, [n, m]) => b.vop(`${SHAPES[size]}.add`, [n, m]), // VADD
+  [0b1000_0_1]: (b, size, [n, m]) => b.vop(`${SHAPES[size]}.sub`, [n, m]), // VSUB
+  [0b1000_1_1]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.eq`, [n, m])), // VCEQ
+  [0b1000_1_0]: (b, size, [n, m]) =>
+    small(size, () => b.vop(`${SHAPES[size]}.ne`, [b.vop('v128.and', [n, m]), b.v128(new Uint8Array(16))])), // VTST
+  [0b0011_0_0]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.gt_s`, [n, m])), // VCGT.S
+  [0b0011_0_1]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.gt_u`, [n, m])), // VCGT.U
+  [0b0011_1_0]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.ge_s`, [n, m])), // VCGE.S
+  [0b0011_1_1]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.ge_u`, [n, m])), // VCGE.U
+  [0b0110_0_0]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.max_s`, [n, m])), // VMAX.S
+  [0b0110_0_1]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.max_u`, [n, m])), // VMAX.U
+  [0b0110_1_0]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.min_s`, [n, m])), // VMIN.S
+  [0b0110_1_1]: (b, size, [n, m]) => small(size, () => b.vop(`${SHAPES[size]}.min_u`, [n, m])), // VMIN.U
+  [0b0111_0_0]: (b, size, v) => small(size, () => absDiff(b, size, v[0], v[1], false)), // VABD.S
+  [0b0111_0_1]: (b, size, v) => small(size, () => absDiff(b, size, v[0], v[1], true)), // VABD.U
+  [0b0111_1_0]: (b, size, v) => small(size, () => b.vop(`${SHAPES[size]}.add`, [v[2], absDiff(b, size, v[0], v[1], false)])), // VABA.S
+  [0b0111_1_1]: (b, size, v) => small(size, () => b.vop(`${SHAPES[size]}.add`, [v[2], absDiff(b, size, v[0], v[1], true)])), // VABA.U
+  [0b0001_0_1]: (b, size, [n, m]) => (size < 2 ? b.vop(`${SHAPES[size]}.avgr_u`, [n, m]) : undefined), // VRHADD.U
+  [0b1001_1_0]: (b, size, [n, m]) => (size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.mul`, [n, m]) : undefined), // VMUL
+  [0b1001_0_0]: (b, size, [n, m, d]) =>
+    size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.add`, [d, b.vop(`${SHAPES[size]}.mul`, [n, m])]) : undefined, // VMLA
+  [0b1001_0_1]: (b, size, [n, m, d]) =>
+    size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.sub`, [d, b.vop(`${SHAPES[size]}.mul`, [n, m])]) : undefined, // VMLS
+  // Bitwise: size selects the operation.
+  [0b0001_1_0]: (b, size, [n, m]) =>
+    [
+      () => b.vop('v128.and', [n, m]),
+      () => b.vop('v128.andnot', [n, m]),
+      () => b.vop('v128.or', [n, m]),
+      () => b.vop('v128.or', [n, b.vop('v128.not', [m])]),
+    ][size]!(), // VAND VBIC VORR VORN
+  [0b0001_1_1]: (b, size, [n, m, d]) =>
+    [
+      () => b.vop('v128.xor', [n, m]),
+      () => b.vop('v128.bitselect', [n, m, d]),
+      () => b.vop('v128.bitselect', [n, d, m]),
+      () => b.vop('v128.bitselect', [d, n, m]),
+    ][size]!(), // VEOR VBSL VBIT VBIF
+};
+
+/** A7.4.1 three registers of the same length. */
+function threeSame(ctx: ArmContext, insn: number): boolean {
+  const f = fieldsOf(insn);
+  const a = bits(insn, 11, 8);
+  const bBit = bits(insn, 4, 4);
+  if (a === 0b1011 && bBit === 1 && !f.u && f.size < 3) return write(ctx, f.d, pairwise(ctx, f, 'add'), false); // VPADD
+  if (a === 0b1010 && f.size < 3) return write(ctx, f.d, pairwise(ctx, f, `${bBit ? 'min' : 'max'}_${sign(f.u)}`), false); // VPMAX VPMIN
+  const op = SAME[(a << 2) | (bBit << 1) | (f.u ? 1 : 0)];
+  if (!op) return false;
+  const result = op(ctx.b, f.size, [vec(ctx, f.n, f.q), vec(ctx, f.m, f.q), vec(ctx, f.d, f.q)]);
+  return result !== undefined && write(ctx, f.d, result, f.q);
+}
+
+/** A7.4.4 two registers and a shift amount: VSHR, VSRA, VSHL, VSHRN, VSHLL/VMOVL. */
+function shiftImmediate(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  const l = bits(insn, 7, 7);
+  const imm6 = bits(insn, 21, 16);
+  const a = bits(insn, 11, 8);
+  const lImm = (l << 6) | imm6;
+  const size = l ? 3 : imm6 >= 32 ? 2 : imm6 >= 16 ? 1 : 0;
+  const esize = 8 << size;
+  const shape = SHAPES[size];
+  const right = 2 * esize - lImm;
+  const left = lImm - esize;
+  /** Vm shifted right by 1..esize: an unsigned shift by esize gives 0, a signed one the sign. */
+  const shiftRight = (v: Temp): Temp =>
+    f.u && right === esize ? b.v128(new Uint8Array(16)) : b.vop(`${shape}.shr_${sign(f.u)}`, [v, b.i32(Math.min(right, esize - 1))]);
+  switch (a) {
+    case 0b0000:
+      return write(ctx, f.d, shiftRight(vec(ctx, f.m, f.q)), f.q); // VSHR
+    case 0b0001:
+      return write(ctx, f.d, b.vop(`${shape}.add`, [vec(ctx, f.d, f.q), shiftRight(vec(ctx, f.m, f.q))]), f.q); // VSRA
+    case 0b0101:
+      return !f.u && write(ctx, f.d, b.vop(`${shape}.shl`, [vec(ctx, f.m, f.q), b.i32(left)]), f.q); // VSHL
+    case 0b1000: {
+      // VSHRN: Qm's wide lanes shifted right by 1..esize, low halves kept.
+      if (f.u || f.q) return false;
+      const wide = b.vop(`${SHAPES[size + 1]}.shr_u`, [vec(ctx, f.m, true), b.i32(2 * esize - imm6)]);
+      return write(ctx, f.d, narrow(b, wide, size), false);
+    }
+    case 0b1010: {
+      // VSHLL / VMOVL: Dm widened, shifted left by 0..esize-1.
+      const wide = widen(b, vec(ctx, f.m, false), size, f.u);
+      return write(ctx, f.d, left ? b.vop(`${SHAPES[size + 1]}.shl`, [wide, b.i32(left)]) : wide, true);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A7.4.6 one register and a modified immediate: VMOV, VMVN, VORR, VBIC. */
+function modifiedImmediate(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  const op = bits(insn, 5, 5);
+  const cmode = bits(insn, 11, 8);
+  const imm8 = (bits(insn, 24, 24) << 7) | (bits(insn, 18, 16) << 4) | bits(insn, 3, 0);
+  const imm = expandImm(op, cmode, imm8)!;
+  const logical = cmode < 12 && (cmode & 1) === 1;
+  const value = !logical && op && cmode !== 14 ? ~imm : imm;
+  const bytes = new Uint8Array(16).map((_, i) => Number((value >> BigInt(8 * (i % 8))) & 0xffn));
+  const c = b.v128(bytes);
+  if (!logical) return write(ctx, f.d, c, f.q);
+  return write(ctx, f.d, b.vop(op ? 'v128.andnot' : 'v128.or', [vec(ctx, f.d, f.q), c]), f.q);
+}
+
+/** A7.4.2 three registers of different lengths: long, wide and narrow integer forms. */
+function threeDiff(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  const a = bits(insn, 11, 8);
+  const wideShape = SHAPES[f.size + 1];
+  const n = (): Temp => vec(ctx, f.n, false);
+  const m = (): Temp => vec(ctx, f.m, false);
+  const mull = (): Temp => b.vop(`${wideShape}.extmul_low_${SHAPES[f.size]}_${sign(f.u)}`, [n(), m()]);
+  const absDiffLong = (): Temp => widen(b, absDiff(b, f.size, n(), m(), f.u), f.size, true);
+  const qd = (): Temp => vec(ctx, f.d, true);
+  switch (a) {
+    case 0b0000:
+    case 0b0010: // VADDL / VSUBL
+      return write(ctx, f.d, b.vop(`${wideShape}.${a ? 'sub' : 'add'}`, [widen(b, n(), f.size, f.u), widen(b, m(), f.size, f.u)]), true);
+    case 0b0001:
+    case 0b0011: // VADDW / VSUBW
+      return write(ctx, f.d, b.vop(`${wideShape}.${a === 3 ? 'sub' : 'add'}`, [vec(ctx, f.n, true), widen(b, m(), f.size, f.u)]), true);
+    case 0b0100:
+    case 0b0110: {
+      // VADDHN / VSUBHN: high halves of Qn +/- Qm.
+      if (f.u) return false;
+      const sum = b.vop(`${wideShape}.${a === 4 ? 'add' : 'sub'}`, [vec(ctx, f.n, true), vec(ctx, f.m, true)]);
+      return write(ctx, f.d, narrow(b, b.vop(`${wideShape}.shr_u`, [sum, b.i32(8 << f.size)]), f.size), false);
+    }
+    case 0b0101:
+      return write(ctx, f.d, b.vop(`${wideShape}.add`, [qd(), absDiffLong()]), true); // VABAL
+    case 0b0111:
+      return write(ctx, f.d, absDiffLong(), true); // VABDL
+    case 0b1000:
+      return write(ctx, f.d, b.vop(`${wideShape}.add`, [qd(), mull()]), true); // VMLAL
+    case 0b1010:
+      return write(ctx, f.d, b.vop(`${wideShape}.sub`, [qd(), mull()]), true); // VMLSL
+    case 0b1100:
+      return write(ctx, f.d, mull(), true); // VMULL
+    default:
+      return false;
+  }
+}
+
+/** Lane `index` of Dm (lanes of `size`) in every lane of a v128. */
+function dupLane(ctx: ArmContext, m: number, size: number, index: number): Temp {
+  const v = vec(ctx, m, false);
+  return ctx.b.vop('i8x16.shuffle', [v, v], laneSelect(range(16 >> size, () => index), 1 << size));
+}
+
+/** A7.4.3 two registers and a scalar: the integer multiplies. */
+function scalarForm(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  if (f.size !== 1 && f.size !== 2) return false;
+  const vm = bits(insn, 3, 0);
+  const m = f.size === 1 ? vm & 7 : vm;
+  const index = f.size === 1 ? (bits(insn, 5, 5) << 1) | (vm >> 3) : bits(insn, 5, 5);
+  const shape = SHAPES[f.size];
+  const wideShape = SHAPES[f.size + 1];
+  const k = dupLane(ctx, m, f.size, index);
+  // The same-length forms take Q from bit 24; the long ones signedness.
+  const same = (): Temp => b.vop(`${shape}.mul`, [vec(ctx, f.n, f.u), k]);
+  const long = (): Temp => b.vop(`${wideShape}.extmul_low_${shape}_${sign(f.u)}`, [vec(ctx, f.n, false), k]);
+  switch (bits(insn, 11, 8)) {
+    case 0b1000:
+      return write(ctx, f.d, same(), f.u); // VMUL
+    case 0b0000:
+      return write(ctx, f.d, b.vop(`${shape}.add`, [vec(ctx, f.d, f.u), same()]), f.u); // VMLA
+    case 0b0100:
+      return write(ctx, f.d, b.vop(`${shape}.sub`, [vec(ctx, f.d, f.u), same()]), f.u); // VMLS
+    case 0b1010:
+      return write(ctx, f.d, long(), true); // VMULL
+    case 0b0010:
+      return write(ctx, f.d, b.vop(`${wideShape}.add`, [vec(ctx, f.d, true), long()]), true); // VMLAL
+    case 0b0110:
+      return write(ctx, f.d, b.vop(`${wideShape}.sub`, [vec(ctx, f.d, true), long()]), true); // VMLSL
+    default:
+      return false;
+  }
+}
+
+/** VEXT: bytes imm4 onwards of Vm:Vn. */
+function extract(ctx: ArmContext, insn: number): boolean {
+  const f = fieldsOf(insn);
+  const imm4 = bits(insn, 11, 8);
+  const [lo, hi = lo] = f.q ? [vec(ctx, f.n, true), vec(ctx, f.m, true)] : [pair(ctx, getD(ctx, f.n), getD(ctx, f.m))];
+  return write(ctx, f.d, ctx.b.vop('i8x16.shuffle', [lo, hi], laneSelect(range(f.q ? 16 : 8, (i) => imm4 + i), 1)), f.q);
+}
+
+/** VTBL / VTBX: bytes of Dm index a table of 1-4 registers from Dn; out of range gives 0 (VTBL) or keeps Dd (VTBX). */
+function tableLookup(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  const len = bits(insn, 9, 8) + 1;
+  const reg = (i: number): Temp => (i < len ? getD(ctx, f.n + i) : b.i64(0n));
+  const idx = vec(ctx, f.m, false);
+  // swizzle gives 0 for indexes >= 16: the zero high half of a short table does the rest.
+  let result = b.vop('i8x16.swizzle', [pair(ctx, reg(0), reg(1)), idx]);
+  if (len > 2) {
+    const upper = b.vop('i8x16.swizzle', [pair(ctx, reg(2), reg(3)), b.vop('i8x16.sub', [idx, splatConst(b, 0, 16)])]);
+    result = b.vop('v128.or', [result, upper]);
+  }
+  if (bits(insn, 6, 6)) {
+    const inTable = b.vop('i8x16.lt_u', [idx, splatConst(b, 0, 8 * len)]);
+    result = b.vop('v128.bitselect', [result, vec(ctx, f.d, false), inTable]);
+  }
+  return write(ctx, f.d, result, false);
+}
+
+/** VDUP (scalar): Dm[x] into every lane. */
+function dupScalar(ctx: ArmContext, insn: number): boolean {
+  const f = fieldsOf(insn);
+  const imm4 = bits(insn, 19, 16);
+  const size = imm4 & 1 ? 0 : imm4 & 2 ? 1 : 2;
+  return write(ctx, f.d, dupLane(ctx, f.m, size, imm4 >> (size + 1)), f.q);
+}
+
+/** Lane permutations of Vd:Vm (lanes 0..n-1 from Vd, n..2n-1 from Vm) for VTRN, VUZP, VZIP: [new Vd, new Vm]. */
+function permutation(kind: number, n: number): [number[], number[]] {
+  if (kind === 1) {
+    // VTRN: swap d[2i+1] with m[2i].
+    return [range(n, (i) => (i % 2 ? n + i - 1 : i)), range(n, (i) => (i % 2 ? n + i : i + 1))];
+  }
+  if (kind === 2) return [range(n, (i) => 2 * i), range(n, (i) => 2 * i + 1)]; // VUZP
+  const zipped = (p: number): number => (p % 2 ? n + (p - 1) / 2 : p / 2); // VZIP
+  return [range(n, (i) => zipped(i)), range(n, (i) => zipped(n + i))];
+}
+
+/** A7.4.5 two registers, miscellaneous. */
+function twoMisc(ctx: ArmContext, insn: number): boolean {
+  const b = ctx.b;
+  const f = fieldsOf(insn);
+  const size = bits(insn, 19, 18);
+  const shape = SHAPES[size];
+  const a = bits(insn, 17, 16);
+  const op = bits(insn, 10, 7);
+  const m = (): Temp => vec(ctx, f.m, f.q);
+  const unary = (result: Temp): true => write(ctx, f.d, result, f.q);
+  const eb = 1 << size;
+  if (a === 0 && op <= 2) {
+    // VREV64/32/16: reverse the lanes inside each 64/32/16-bit group.
+    const per = [8, 4, 2][op]! / eb;
+    const sel = laneSelect(range(16 / eb, (i) => i - (i % per) + (per - 1 - (i % per))), eb);
+    const v = m();
+    return unary(b.vop('i8x16.shuffle', [v, v], sel));
+  }
+  if (a === 0) {
+    if ((op >> 1 === 0b010 || op >> 1 === 0b110) && size < 2) {
+      // VPADDL / VPADAL for 8- and 16-bit lanes.
+      const sum = b.vop(`${SHAPES[size + 1]}.extadd_pairwise_${shape}_${sign((op & 1) === 1)}`, [m()]);
+      return unary(op >> 1 === 0b110 ? b.vop(`${SHAPES[size + 1]}.add`, [vec(ctx, f.d, f.q), sum]) : sum);
+    }
+    if (op === 0b1010) return unary(b.vop('i8x16.popcnt', [m()])); // VCNT
+    if (op === 0b1011) return unary(b.vop('v128.not', [m()])); // VMVN
+    return false;
+  }
+  if (a === 1) {
+    const float = (op & 8) !== 0;
+    if (op === 0b1110) return unary(b.vop('v128.and', [m(), splatConst(b, 2, 0x7fffffff)])); // VABS.F32
+    if (op === 0b1111) return unary(b.vop('v128.xor', [m(), splatConst(b, 2, 0x80000000 | 0)])); // VNEG.F32
+    if (float) return false;
+    const zero = b.v128(new Uint8Array(16));
+    const cmp = ['gt_s', 'ge_s', 'eq', 'le_s', 'lt_s'][op];
+    if (cmp) return unary(b.vop(`${shape}.${cmp}`, [m(), zero])); // VCGT VCGE VCEQ VCLE VCLT #0
+    if (op === 6) return unary(b.vop(`${shape}.abs`, [m()])); // VABS
+    if (op === 7) return unary(b.vop(`${shape}.neg`, [m()])); // VNEG
+    return false;
+  }
+  if (a === 2) {
+    if (op === 0) {
+      // VSWP
+      const regs = f.q ? 2 : 1;
+      const olds = Array.from({ length: 2 * regs }, (_, i) => getD(ctx, i < regs ? f.d + i : f.m + i - regs));
+      for (let i = 0; i < regs; i++) {
+        setD(ctx, f.d + i, olds[regs + i]!);
+        setD(ctx, f.m + i, olds[i]!);
+      }
+      return true;
+    }
+    if (op >= 1 && op <= 3) {
+      const [lo, hi = lo] = f.q ? [vec(ctx, f.d, true), vec(ctx, f.m, true)] : [pair(ctx, getD(ctx, f.d), getD(ctx, f.m))];
+      const [toD, toM] = permutation(op, (f.q ? 16 : 8) / eb);
+      const newD = b.vop('i8x16.shuffle', [lo, hi], laneSelect(toD, eb));
+      const newM = b.vop('i8x16.shuffle', [lo, hi], laneSelect(toM, eb));
+      write(ctx, f.d, newD, f.q);
+      return write(ctx, f.m, newM, f.q);
+    }
+    if (op === 0b0100 && !f.q) return write(ctx, f.d, narrow(b, vec(ctx, f.m, true), size), false); // VMOVN
+    if (op === 0b0110) {
+      // VSHLL with the maximum shift (the lane size).
+      const wide = widen(b, vec(ctx, f.m, false), size, true);
+      return write(ctx, f.d, b.vop(`${SHAPES[size + 1]}.shl`, [wide, b.i32(8 << size)]), true);
+    }
+    return false;
+  }
+  if ((op & 0b1100) === 0b1100 && size === 2) {
+    // VCVT between single precision and 32-bit integers: round to nearest one way, toward zero
+    // saturating (NaN to 0) the other, as the wasm conversions do; denormals truncate to 0 either way.
+    const names = ['f32x4.convert_i32x4_s', 'f32x4.convert_i32x4_u', 'i32x4.trunc_sat_f32x4_s', 'i32x4.trunc_sat_f32x4_u'];
+    return unary(b.vop(names[op & 3]!, [m()]));
+  }
+  return false;
+}
+
+/**
+ * Emits an accepted A32-form data-processing encoding as inline vector IR; false (nothing emitted)
+ * when it has no exact inline form and must go to the helper.
+ */
+export function inlineNeon(ctx: ArmContext, insn: number): boolean {
+  if (!bits(insn, 23, 23)) return threeSame(ctx, insn);
+  if (bits(insn, 4, 4)) {
+    if (bits(insn, 21, 19) === 0 && !bits(insn, 7, 7)) return modifiedImmediate(ctx, insn);
+    return shiftImmediate(ctx, insn);
+  }
+  if (bits(insn, 21, 20) !== 3) return bits(insn, 6, 6) ? scalarForm(ctx, insn) : threeDiff(ctx, insn);
+  if (!bits(insn, 24, 24)) return extract(ctx, insn);
+  if (!bits(insn, 11, 11)) return twoMisc(ctx, insn);
+  if (bits(insn, 11, 10) === 0b10) return tableLookup(ctx, insn);
+  return dupScalar(ctx, insn);
+}
