@@ -156,7 +156,11 @@ class SystemGdbSession {
   }
 }
 
-/** The CPU's debugger accesses as gdb's byte ranges: each read in the largest aligned pieces (device registers too). */
+/**
+ * The CPU's debugger accesses as gdb's byte ranges: each read in the largest aligned pieces (device
+ * registers too). Physical addresses with nothing there read as zeros and ignore writes, as qemu's
+ * physical memory mode does; a virtual address that does not translate is an error.
+ */
 function memoryThrough(cpu: SystemCpu, virtual: boolean): MemoryAccess {
   return {
     read(addr, length) {
@@ -165,13 +169,13 @@ function memoryThrough(cpu: SystemCpu, virtual: boolean): MemoryAccess {
         const a = addr + BigInt(at);
         let size = 8;
         while (size > 1 && (a % BigInt(size) !== 0n || at + size > length)) size /= 2;
-        const value = cpu.readMemory(a, size, virtual);
+        const value = cpu.readMemory(a, size, virtual) ?? (virtual ? undefined : 0n);
         if (value === undefined) return undefined;
         for (let i = 0; i < size; i++) out[at + i] = Number((value >> BigInt(8 * i)) & 0xffn);
         at += size;
       }
       return out;
     },
-    write: (addr, bytes) => cpu.writeMemory(addr, bytes, virtual),
+    write: (addr, bytes) => cpu.writeMemory(addr, bytes, virtual) || !virtual,
   };
 }

@@ -21,6 +21,7 @@ afterEach(killAll);
 
 const HELLO = bareMetalProgram('hello');
 const TICKER = bareMetalProgram('ticker');
+const HIGHER_HALF = bareMetalProgram('higher_half');
 
 /** Both emulators, concurrently. */
 function both<T>(run: (emulator: string) => Promise<T>): Promise<[T, T]> {
@@ -70,6 +71,33 @@ describe.skipIf(!hasGdb())('gdbstub (tsemu-system -M virt) with gdb-multiarch', 
     expect(tsemu.guestStdout).toContain('bye');
     expect(tsemu.status).toBe(0);
     expect(qemu.status).toBe(0);
+  }, 60_000);
+
+  it('with the MMU on: a breakpoint in upper-range code, memory read through TTBR1 and at its physical address, as qemu', async () => {
+    const physical = symbolAddress(HIGHER_HALF, 'upper_code');
+    const upper = (0xffffffc000000000n + BigInt(physical)).toString(16);
+    const commands = [
+      `break *0x${upper}`,
+      'continue',
+      'p/x $pc',
+      'p/x $SCTLR & 1',
+      'p/x $TCR_EL1',
+      `x/4xw 0x${upper}`,
+      'maint packet Qqemu.PhyMemMode:1',
+      `x/4xw 0x${physical.toString(16)}`,
+      `x/4xw 0x${upper}`,
+      'maint packet Qqemu.PhyMemMode:0',
+      'stepi',
+      'p/x $pc',
+      'delete',
+      'continue',
+    ];
+    const [tsemu, qemu] = await both((emulator) => runSystemGdb(emulator, HIGHER_HALF, commands));
+    expect(tsemu.gdb).toContain(`Breakpoint 1, 0x${upper} in ?? ()`);
+    expect(tsemu.gdb).toContain(`$4 = 0x${(0xffffffc000000000n + BigInt(physical) + 4n).toString(16)}`);
+    expect(tsemu.gdb).toContain(`0x${upper}:\t0x00000000`); // physical mode: nothing there reads as zeros
+    expect(tsemu.gdb).toBe(qemu.gdb);
+    expect(tsemu.guestStdout).toBe(qemu.guestStdout);
   }, 60_000);
 
   it('Ctrl-C stops the running machine with SIGINT; kill ends the emulator, as qemu', async () => {
