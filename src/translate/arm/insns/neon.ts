@@ -128,8 +128,10 @@ const loadStore: ArmHandler = (ctx, f) => {
   let ebytes: number;
   let replicate = false;
   if (!f.a) {
-    const size = (f.bits! >> 2) & 3;
-    ebytes = 1 << size;
+    // VLD1/VST1 (no interleave) move whole registers: one 8-byte access each, whatever the
+    // element size (the guest is little-endian, so the lanes are in memory order).
+    const whole = MULTIPLE[f.type!]?.[1] === 1;
+    ebytes = whole ? 8 : 1 << ((f.bits! >> 2) & 3);
     elements = multipleElements(d, f.type!, ebytes * 8);
   } else if (f.type! >> 2 === 3) {
     // All lanes: size in bits 7:6, T (bit 5) is the register count (VLD1) or spacing (VLDn).
