@@ -45,6 +45,8 @@ interface TranslatedBlock {
   tableIndex: number;
   batch: Batch;
   ir: IRBlock;
+  /** The window pages its code was fetched from. */
+  pages: number[];
 }
 
 export interface EngineOptions {
@@ -293,11 +295,17 @@ export class Engine {
     // Translations are kept by virtual pc whatever the level that made them: the level running now
     // must be allowed to fetch here too (EL1 must not run a user page's code translated for EL0).
     const softmmu = this.options.softmmu;
-    if (softmmu && softmmu.codeAddress(pc) === undefined) {
+    const codeAt = softmmu?.codeAddress(pc);
+    if (softmmu && codeAt === undefined) {
       this.memory.view.setBigInt64(stateBase + STATE_FAULT_ADDR, BigInt(pc), true);
       return TrapKind.MemoryFault;
     }
-    const known = this.blocks.get(pc);
+    let known = this.blocks.get(pc);
+    // A translation whose virtual page has been remapped since (translations outlive TLB flushes).
+    if (known && codeAt !== undefined && known.pages[0] !== Math.floor(codeAt / 2 ** PAGE_SHIFT)) {
+      this.killBatch(known.batch);
+      known = undefined;
+    }
     if (known) {
       if (this.options.pollInterrupt) return (this.table.get(known.tableIndex) as (state: number) => number)(stateBase);
       this.install(known);
@@ -351,35 +359,13 @@ export class Engine {
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module. */
   private compileHot(pc: number): void {
     const started = performance.now();
-    const irs: IRBlock[] = [];
-    const queued = new Set<number>([pc]);
-    const queue = [pc];
-    const indirect = new Map<number, readonly number[]>();
-    // Softmmu has no interpreter tier to have run the successors: take direct ones not compiled yet.
-    const eager = this.options.softmmu !== undefined;
-    const limit = eager ? SOFTMMU_BATCH_BLOCKS : BATCH_BLOCKS;
-    while (queue.length > 0 && irs.length < limit) {
-      const at = queue.shift()!;
-      const block = this.cold.get(at);
-      if (!block) continue;
-      irs.push(block.ir);
-      indirect.set(at, block.indirect);
-      for (const s of [...block.ir.successors, ...block.indirect]) {
-        if (queued.has(s)) continue;
-        const fetchable = !eager || this.options.softmmu?.codeAddress(s) !== undefined;
-        const next = eager && fetchable && !this.blocks.has(s) ? this.coldBlock(s) : this.cold.get(s);
-        if (next && (eager || next.runs > 0) && !this.onBreakpointPage(next.ir)) {
-          queued.add(s);
-          queue.push(s);
-        }
-      }
-    }
+    const { irs, indirect } = this.options.softmmu ? this.firstRunBatch(pc) : this.hotBatch(pc);
     for (const ir of irs) this.cold.delete(ir.pc);
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
-      const tb: TranslatedBlock = { pc: ir.pc, tableIndex: this.allocSlot(), batch, ir };
+      const tb: TranslatedBlock = { pc: ir.pc, tableIndex: this.allocSlot(), batch, ir, pages: [] };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
       batch.blocks.push(tb);
       this.blocks.set(tb.pc, tb);
@@ -390,6 +376,50 @@ export class Engine {
     this.stats.modules++;
     this.stats.wasmBytes += compiled.size;
     this.stats.translateMs += performance.now() - started;
+  }
+
+  /** The hot block at pc and the blocks it leads to that have run, breadth first. */
+  private hotBatch(pc: number): { irs: IRBlock[]; indirect: Map<number, readonly number[]> } {
+    const irs: IRBlock[] = [];
+    const queued = new Set<number>([pc]);
+    const queue = [pc];
+    const indirect = new Map<number, readonly number[]>();
+    while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
+      const at = queue.shift()!;
+      const block = this.cold.get(at);
+      if (!block) continue;
+      irs.push(block.ir);
+      indirect.set(at, block.indirect);
+      for (const s of [...block.ir.successors, ...block.indirect]) {
+        const next = this.cold.get(s);
+        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.ir)) {
+          queued.add(s);
+          queue.push(s);
+        }
+      }
+    }
+    return { irs, indirect };
+  }
+
+  /**
+   * Softmmu, which has no interpreter tier to have run anything: the block at pc and, breadth
+   * first, the blocks its direct branches lead to on the same virtual page. Blocks of one module
+   * chain to each other without the dispatcher, so keeping them to one page means every jump to
+   * another page goes through miss(), which checks that page's translation.
+   */
+  private firstRunBatch(pc: number): { irs: IRBlock[]; indirect: Map<number, readonly number[]> } {
+    const page = Math.floor(pc / 2 ** PAGE_SHIFT);
+    const irs = [this.coldBlock(pc).ir];
+    const queued = new Set<number>([pc]);
+    for (let i = 0; i < irs.length && irs.length < SOFTMMU_BATCH_BLOCKS; i++) {
+      for (const s of irs[i]!.successors) {
+        if (irs.length >= SOFTMMU_BATCH_BLOCKS || queued.has(s) || Math.floor(s / 2 ** PAGE_SHIFT) !== page) continue;
+        queued.add(s);
+        if (this.blocks.has(s) || this.breakpoints.has(s)) continue;
+        irs.push(this.coldBlock(s).ir);
+      }
+    }
+    return { irs, indirect: new Map() };
   }
 
   private compile(
@@ -422,6 +452,7 @@ export class Engine {
 
   private trackPages(tb: TranslatedBlock): void {
     this.forEachPage(tb.ir, (page) => {
+      tb.pages.push(page);
       let set = this.byPage.get(page);
       if (!set) this.byPage.set(page, (set = new Set()));
       set.add(tb);
@@ -446,7 +477,7 @@ export class Engine {
       }
       this.table.set(tb.tableIndex, null);
       this.freeSlots.push(tb.tableIndex);
-      this.forEachPage(tb.ir, (page) => this.byPage.get(page)?.delete(tb));
+      for (const page of tb.pages) this.byPage.get(page)?.delete(tb);
     }
   }
 
