@@ -21,7 +21,7 @@ const CORTEX_A57: CpuModel = {
     [sysRegKey(3, 0, 0, 0, 5), 0x80000000n], // MPIDR_EL1 of CPU 0 (U = 0, Aff0 = 0)
     [sysRegKey(3, 0, 0, 0, 6), 0n], // REVIDR_EL1
     [sysRegKey(3, 0, 0, 4, 0), 0x11n], // ID_AA64PFR0_EL1: EL0 and EL1 in AArch64, FP and AdvSIMD
-    [sysRegKey(3, 0, 0, 5, 0), 0x10305106n], // ID_AA64DFR0_EL1
+    [sysRegKey(3, 0, 0, 5, 0), 0x10305006n], // ID_AA64DFR0_EL1 (PMUVer 0: no PMU)
     [sysRegKey(3, 0, 0, 6, 0), 0x210000n], // ID_AA64ISAR0_EL1: CRC32, LSE atomics
     [sysRegKey(3, 0, 0, 7, 0), 0x1124n], // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASID, 4K and 64K granules
     [sysRegKey(3, 1, 0, 0, 1), 0x0a200023n], // CLIDR_EL1

@@ -161,12 +161,12 @@ export class SystemCpu {
   }
 
   /**
-   * The page tables or the registers governing them changed: forget cached translations, and the
-   * translated code, which is kept by virtual address.
+   * The page tables or the registers governing them changed: forget cached translations. Translated
+   * code stays: the engine checks a block's physical page against the new translation before
+   * running it again.
    */
   private translationChanged(): void {
     this.path.flush();
-    this.engine.flushAll();
   }
 
   /** An IRQ is signalled and PSTATE.I does not mask it. */

@@ -97,14 +97,18 @@ const msr: Handler = (cpu, f) => {
   return true;
 };
 
-/** SYS: TLB maintenance, cache maintenance by set/way (caches are not modelled), IC IALLU(IS), AT. */
+/**
+ * SYS: TLB maintenance, cache maintenance by set/way and DC IVAC (caches are not modelled),
+ * IC IALLU(IS), AT.
+ */
 const sys: Handler = (cpu, f, services) => {
   const { op1, crn, crm, op2 } = f as Required<Fields>;
   const tlbi = crn === 8;
   const dcSetWay = op1 === 0 && crn === 7 && (crm === 6 || crm === 10 || crm === 14) && op2 === 2;
+  const dcIvac = op1 === 0 && crn === 7 && crm === 6 && op2 === 1;
   const icAll = op1 === 0 && crn === 7 && (crm === 1 || crm === 5) && op2 === 0;
   const at = crn === 7 && crm === 8;
-  if (!(tlbi || dcSetWay || icAll || at)) return false;
+  if (!(tlbi || dcSetWay || dcIvac || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
   if (tlbi) services.invalidateTlb();
   // AT S1E1R (op2 0), S1E1W (1), S1E0R (2), S1E0W (3).
