@@ -54,8 +54,8 @@ export interface LowerEnv {
   chainTarget(pc: number): number | undefined;
   /** Observed targets of the indirect branch ending the block at `pc` (regions jump to them directly). */
   indirectTargets(pc: number): readonly number[];
-  /** Type index of `(state) -> status` when indirect branches may tail-call through table 0. */
-  indirectChainType?: number;
+  /** Function index of the imported `(state, table index) -> status` indirect branches may tail-call. */
+  enterFunc?: number;
   /** System mode: addresses are virtual, translated through this TLB; misses call `translateFunc` (SoftTranslate). */
   softmmu?: { layout: SoftTlbLayout; translateFunc: number };
 }
@@ -1046,7 +1046,7 @@ class Lowering {
       this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
       return;
     }
-    if (status === TrapKind.None && constPc === undefined && this.env.indirectChainType !== undefined) {
+    if (status === TrapKind.None && constPc === undefined && this.env.enterFunc !== undefined) {
       this.emitIndirectChain(target);
     }
     this.c.byte(0x41).s32(status).byte(0x0f);
@@ -1089,7 +1089,7 @@ class Lowering {
     this.c.byte(0x04).byte(0x40);
     this.c.byte(0x20).u32(STATE_PARAM);
     this.c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(8); // entry.index
-    this.c.byte(0x13).u32(this.env.indirectChainType!).u32(0); // return_call_indirect
+    this.c.byte(0x12).u32(this.env.enterFunc!); // return_call
     this.c.byte(0x0b);
     this.releaseScratch('i32', entry);
   }

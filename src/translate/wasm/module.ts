@@ -35,7 +35,7 @@ export interface ModuleEnv {
    * `chain`, they join the block's loop region, and the branch jumps to them inside the region.
    */
   indirectTargets?: (pc: number) => readonly number[];
-  /** The dispatcher's function table: with `chain`, indirect branches tail-call through it. */
+  /** The dispatcher's function table: with `chain`, indirect branches tail-call through it (see enterThrough). */
   table?: WebAssembly.Table;
   /** Guest memory as a DataView, handed to helpers (see helpers.ts HelperContext). */
   view: DataView;
@@ -64,7 +64,8 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   const translateFunc = env.softmmu
     ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: SOFT_TRANSLATE_TYPE })
     : undefined;
-  if (env.table) mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
+  const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
+  const enterFunc = enter ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: REGION_TYPE }) : undefined;
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -87,7 +88,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   // loop region share one `(state, entry) -> status` body that their functions tail-call.
   const indirectTargets = env.chain && env.indirectTargets ? env.indirectTargets : () => [];
   const regions = env.chain ? loopRegions(blocks, indirectTargets) : blocks.map((_, i) => [i]);
-  const importCount = (translateFunc === undefined ? 2 : 3) + used.size;
+  const importCount = (translateFunc === undefined ? 2 : 3) + (enterFunc === undefined ? 0 : 1) + used.size;
   const blockFunc = blocks.map((_, i) => importCount + i);
   const byPc = new Map<number, number>();
   blocks.forEach((b, i) => {
@@ -100,7 +101,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     loadCheckFunc,
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
     indirectTargets,
-    ...(env.chain && env.table ? { indirectChainType: mb.typeIndex(BLOCK_TYPE) } : {}),
+    ...(enterFunc === undefined ? {} : { enterFunc }),
     ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc } } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
@@ -141,7 +142,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
       slowStore: env.slowStore,
       loadCheck: env.loadCheck,
       ...(env.softmmu ? { softTranslate: env.softmmu.translate } : {}),
-      ...(env.table ? { table: env.table } : {}),
+      ...(enter ? { enter } : {}),
       ...helperImports,
     },
   });
@@ -150,4 +151,29 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     size: bytes.length,
     bytes,
   };
+}
+
+const enterStubs = new WeakMap<WebAssembly.Table, Function>();
+
+/**
+ * The one function `(state, index) -> status` that tail-calls table[index](state), shared by every
+ * module chaining through `table`. Modules import it instead of the table itself: V8 keeps a copy of
+ * an imported table's dispatch entries in each importing instance and updates all of them on every
+ * table.set, so with thousands of batch modules each new block cost time and memory in proportion to
+ * the number of modules (a large program's start-up became quadratic and then ran out of heap).
+ */
+function enterThrough(table: WebAssembly.Table): Function {
+  let enter = enterStubs.get(table);
+  if (!enter) {
+    const mb = new ModuleBuilder();
+    mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
+    const body = new FunctionBody(2);
+    body.code.byte(0x20).u32(0).byte(0x20).u32(1);
+    body.code.byte(0x13).u32(mb.typeIndex(BLOCK_TYPE)).u32(0); // return_call_indirect
+    mb.exportFunction('enter', mb.addFunction(REGION_TYPE, body));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { table } });
+    enter = instance.exports['enter'] as Function;
+    enterStubs.set(table, enter);
+  }
+  return enter;
 }
