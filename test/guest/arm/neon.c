@@ -7,6 +7,7 @@
  * lanes per operation.
  */
 #include <arm_neon.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,88 @@ static uint32_t fpscr_qc(void) {
 static void clear_qc(void) {
   uint32_t r;
   __asm__ volatile("vmrs %0, fpscr\n bic %0, %0, #(1 << 27)\n vmsr fpscr, %0" : "=&r"(r));
+}
+
+/* Half precision conversions (not in arm_neon.h without -mfp16-format). */
+static uint16x4_t cvt_f16_f32(float32x4_t x) {
+  uint16x4_t r;
+  __asm__(".fpu neon-fp16\n\tvcvt.f16.f32 %P0, %q1" : "=w"(r) : "w"(x));
+  return r;
+}
+static float32x4_t cvt_f32_f16(uint16x4_t h) {
+  float32x4_t r;
+  __asm__(".fpu neon-fp16\n\tvcvt.f32.f16 %q0, %P1" : "=w"(r) : "w"(h));
+  return r;
+}
+
+/* Reciprocal (square root) estimates and steps, half precision conversions, over special values. */
+static void estimates(void) {
+  static float ef[16];
+  static const float init[16] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-40f, 3e38f, 1e38f,
+                                 0.75f, 1.0f, 2.0f, 3.0f, 1.9999f, 4e-38f, -5.5f, 1e-20f};
+  static uint32_t eu[8] = {0, 0x7fffffff, 0x80000000, 0xffffffff, 0x3fffffff, 0x40000000, 0xc0000000, 0x12345678};
+  static float hf[16];
+  static const float hinit[16] = {65504.0f, 65520.0f, 65519.99f, 1e-5f, 5.9604645e-8f, 2.9802322e-8f, 1.00048828125f, 1.00146484375f,
+                                  -2.5e-5f, NAN, -INFINITY, 1e-40f, 0.1f, -3.14159f, 6.1e-5f, 1e30f};
+  static uint16_t hh[8] = {0x0001, 0x03ff, 0x0400, 0x7bff, 0x7c00, 0x7c01, 0xfe00, 0x8001};
+  memcpy(ef, init, sizeof ef);
+  memcpy(hf, hinit, sizeof hf);
+  for (int i = 0; i < 16; i += 4) {
+    float32x4_t x = vld1q_f32(ef + i), y = vld1q_f32(ef + (i + 4) % 16);
+    p32("vrecpe.f32", vreinterpretq_u32_f32(vrecpeq_f32(x)));
+    p32("vrsqrte.f32", vreinterpretq_u32_f32(vrsqrteq_f32(x)));
+    p32("vrecps.f32", vreinterpretq_u32_f32(vrecpsq_f32(x, y)));
+    p32("vrsqrts.f32", vreinterpretq_u32_f32(vrsqrtsq_f32(y, x)));
+    p16("vcvt.f16.f32", vcombine_u16(cvt_f16_f32(vld1q_f32(hf + i)), vdup_n_u16(0)));
+  }
+  for (int i = 0; i < 8; i += 4) {
+    uint32x4_t u = vld1q_u32(eu + i);
+    p32("vrecpe.u32", vrecpeq_u32(u));
+    p32("vrsqrte.u32", vrsqrteq_u32(u));
+    p32("vcvt.f32.f16", vreinterpretq_u32_f32(cvt_f32_f16(vld1_u16(hh + i))));
+  }
+}
+
+/* More permutes, pairwise and immediate forms (the inline SIMD paths). */
+static void more_forms(uint8x16_t a8, uint8x16_t b8, int16x8_t a16, int32x4_t a32) {
+  uint8x8x4_t t4 = {{vget_low_u8(a8), vget_high_u8(a8), vget_low_u8(b8), vget_high_u8(b8)}};
+  uint8x8_t idx = vand_u8(vget_low_u8(b8), vdup_n_u8(0x27));
+  pd("vtbl4", vtbl4_u8(t4, idx));
+  uint8x8x3_t t3 = {{vget_low_u8(a8), vget_high_u8(a8), vget_low_u8(b8)}};
+  pd("vtbx3", vtbx3_u8(vget_high_u8(b8), t3, idx));
+  pd("vtbl1", vtbl1_u8(vget_low_u8(a8), vand_u8(idx, vdup_n_u8(0x0f))));
+  pd("vext.8 d #3", vext_u8(vget_low_u8(a8), vget_high_u8(b8), 3));
+  p8("vrev64.8", vrev64q_u8(a8));
+  p16("vrev32.16", vrev32q_u16(vreinterpretq_u16_s16(a16)));
+  p8("vrev16.8", vrev16q_u8(b8));
+  uint8x8x2_t z = vzip_u8(vget_low_u8(a8), vget_low_u8(b8));
+  p8("vzip.8 d", vcombine_u8(z.val[0], z.val[1]));
+  uint16x4x2_t uz = vuzp_u16(vget_low_u16(vreinterpretq_u16_s16(a16)), vget_high_u16(vreinterpretq_u16_s16(a16)));
+  p16("vuzp.16 d", vcombine_u16(uz.val[0], uz.val[1]));
+  int32x2x2_t tr = vtrn_s32(vget_low_s32(a32), vget_high_s32(a32));
+  p32("vtrn.32 d", vreinterpretq_u32_s32(vcombine_s32(tr.val[0], tr.val[1])));
+  p32("vpaddl.u16", vpaddlq_u16(vreinterpretq_u16_s16(a16)));
+  p64("vpaddl.s32", vreinterpretq_u64_s64(vpaddlq_s32(a32)));
+  p8("vshr.u8 #8", vshrq_n_u8(a8, 8));
+  p16("vshr.s16 #16", vreinterpretq_u16_s16(vshrq_n_s16(a16, 16)));
+  p64("vsra.s64 #64", vreinterpretq_u64_s64(vsraq_n_s64(vreinterpretq_s64_s32(a32), vreinterpretq_s64_u8(b8), 64)));
+  p64("vshr.u64 #64", vshrq_n_u64(vreinterpretq_u64_s32(a32), 64));
+  pd("vdup.8 d lane", vdup_lane_u8(vget_high_u8(a8), 5));
+  p16("vpadd.s16", vreinterpretq_u16_s16(vcombine_s16(vpadd_s16(vget_low_s16(a16), vget_high_s16(a16)), vdup_n_s16(0))));
+  p32("vpadd.s32", vreinterpretq_u32_s32(vcombine_s32(vpadd_s32(vget_low_s32(a32), vget_high_s32(a32)), vdup_n_s32(0))));
+  pd("vpmax.u8", vpmax_u8(vget_low_u8(a8), vget_high_u8(b8)));
+  pd("vpmin.s8", vreinterpret_u8_s8(vpmin_s8(vreinterpret_s8_u8(vget_low_u8(a8)), vreinterpret_s8_u8(vget_high_u8(b8)))));
+  p32("vmull.s16 n", vreinterpretq_u32_s32(vmull_n_s16(vget_low_s16(a16), -7)));
+  p32("vmla.i32 lane", vreinterpretq_u32_s32(vmlaq_lane_s32(a32, a32, vget_high_s32(a32), 1)));
+  p16("vmls.i16", vreinterpretq_u16_s16(vmlsq_s16(a16, a16, vreinterpretq_s16_u8(b8))));
+  p16("vabd.s16", vreinterpretq_u16_s16(vabdq_s16(a16, vreinterpretq_s16_u8(b8))));
+  p8("vrhadd.u8", vrhaddq_u8(a8, b8));
+  p16("vmovn/vmovl", vmovl_u8(vmovn_u16(vreinterpretq_u16_s16(a16))));
+  p32("vmov.i32 #0x4f00", vreinterpretq_u32_s32(vorrq_s32(vdupq_n_s32(0x4f00), vdupq_n_s32(0))));
+  p16("vbic.i16 #0xff00", vreinterpretq_u16_s16(vandq_s16(a16, vdupq_n_s16(0x00ff))));
+  p8("vcle.s8 #0", vcleq_s8(vreinterpretq_s8_u8(a8), vdupq_n_s8(0)));
+  p16("vsubhn.i32", vcombine_u16(vreinterpret_u16_s16(vsubhn_s32(a32, vreinterpretq_s32_u8(b8))), vdup_n_u16(0)));
+  p32("vmlal.u16", vmlal_u16(vreinterpretq_u32_s32(a32), vget_low_u16(vreinterpretq_u16_s16(a16)), vget_high_u16(vreinterpretq_u16_s16(a16))));
 }
 
 int main(void) {
@@ -225,6 +308,9 @@ int main(void) {
   p32("vcvt.f32.s32", vreinterpretq_u32_f32(vcvtq_f32_s32(a32)));
   p32("vcvt.f32.u32 #8", vreinterpretq_u32_f32(vcvtq_n_f32_u32(vreinterpretq_u32_s32(b32), 8)));
   p32("vcvt.s32.f32 #4", vreinterpretq_u32_s32(vcvtq_n_s32_f32(fa, 4)));
+
+  estimates();
+  more_forms(a8, b8, a16, a32);
 
   /* Loads and stores: structures, lanes, all lanes, writeback. */
   uint8x8x3_t l3 = vld3_u8(bytes + 1);

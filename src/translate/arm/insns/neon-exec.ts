@@ -7,8 +7,7 @@
  *
  * Each instruction becomes one helper call whose argument is its encoding; the decoded function is
  * memoised per encoding. decodeNeon returns undefined for unallocated or unimplemented encodings,
- * which the translator turns into UNDEFINED (SIGILL): VRECPE, VRSQRTE, VRECPS, VRSQRTS and the
- * half-precision conversions are not implemented.
+ * which the translator turns into UNDEFINED (SIGILL).
  */
 import {
   type NeonState,
@@ -31,6 +30,8 @@ import {
   writeD,
   writeLanes,
 } from './neon-lanes';
+import { f16ToF32, f32ToF16 } from './neon-half';
+import { recipEstimateF32, recipEstimateU32, recipStep, rsqrtEstimateF32, rsqrtEstimateU32, rsqrtStep } from './neon-estimates';
 
 export type NeonExec = (s: NeonState) => void;
 type Lane3 = (a: bigint, b: bigint, d: bigint) => bigint;
@@ -197,6 +198,8 @@ function threeSameFloat(r: Regs, u: boolean, size: number, a: number, b: number)
       return cmp(hi ? (x, y) => Math.abs(x) > Math.abs(y) : (x, y) => Math.abs(x) >= Math.abs(y)); // VACGT / VACGE
     case 0b111100:
       return lane(hi ? fmin : fmax); // VMIN / VMAX
+    case 0b111110:
+      return elementwise(r, 32, hi ? rsqrtStep : recipStep); // VRECPS / VRSQRTS
     case 0b111101:
       return r.q ? undefined : pairwise(r, 32, f32(hi ? fmin : fmax)); // VPMIN / VPMAX
     default:
@@ -636,6 +639,16 @@ function twoMisc(insn: number): NeonExec | undefined {
           writeLanes(s, r.d, out, esize);
         };
       }
+      case 0b1100:
+        // VCVT.F16.F32 Dd, Qm
+        return size !== 1 || r.q || r.m & 1
+          ? undefined
+          : (s) => writeLanes(s, r.d, readLanes(s, r.m, 2, 32).map(f32ToF16), 16);
+      case 0b1110:
+        // VCVT.F32.F16 Qd, Dm
+        return size !== 1 || r.q || r.d & 1
+          ? undefined
+          : (s) => writeLanes(s, r.d, readLanes(s, r.m, 1, 16).map(f16ToF32), 32);
       case 0b0110:
         // VSHLL with the maximum shift (the lane size).
         return r.q || size === 3 || r.d & 1
@@ -647,7 +660,11 @@ function twoMisc(insn: number): NeonExec | undefined {
         return undefined;
     }
   }
-  // a === 3: VCVT between single precision and 32-bit integers (VRECPE, VRSQRTE not implemented).
+  // a === 3: VRECPE, VRSQRTE (10F0, 10F1), VCVT between single precision and 32-bit integers.
+  if ((b & 0b1100) === 0b1000 && size === 2) {
+    const estimates = [recipEstimateU32, rsqrtEstimateU32, recipEstimateF32, rsqrtEstimateF32];
+    return unary(32, estimates[b & 3]!);
+  }
   if ((b & 0b1100) === 0b1100 && size === 2) {
     const op = b & 3;
     const unsigned = (op & 1) === 1;
