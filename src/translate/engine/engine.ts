@@ -435,7 +435,9 @@ export class Engine {
       loadCheck: this.loadCheck,
       chain,
       ...(indirectTargets && { indirectTargets }),
-      ...(chain && { table: this.table }),
+      // Indirect branches chain through the lookup cache, which system mode never fills; and every
+      // instance importing the table makes each later Table.set and instantiation dearer in V8.
+      ...(chain && !softmmu && { table: this.table }),
       view: this.memory.view,
       ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate } }),
     });
