@@ -35,6 +35,11 @@ export class MemoryPath {
   pendingFault: DataFault | undefined;
   /** Window page of each code page translated since the last flush, per exception level (-1: not executable). */
   private readonly codePages = [new Map<number, number>(), new Map<number, number>()];
+  /**
+   * Mappings larger than a page entered in the TLB since the last flush (base -> size): a TLBI of
+   * any address in one must forget all of its pages, as a TLB holding the block itself would.
+   */
+  private readonly largeMappings = new Map<bigint, bigint>();
 
   constructor(
     private readonly memory: GuestMemory,
@@ -50,6 +55,31 @@ export class MemoryPath {
   flush(): void {
     this.tlb.flush();
     for (const pages of this.codePages) pages.clear();
+    this.largeMappings.clear();
+  }
+
+  /** TLBI by VA: forget the translation of `va`'s page (all of a larger mapping holding it), at every level. */
+  flushPage(va: bigint): void {
+    let base = va & ~BigInt(PAGE_SIZE - 1);
+    let size = BigInt(PAGE_SIZE);
+    for (const [start, length] of this.largeMappings) {
+      if (va - start >= 0n && va - start < length) {
+        base = start;
+        size = length;
+        this.largeMappings.delete(start);
+        break;
+      }
+    }
+    this.tlb.flushRange(base, size);
+    const first = Number(BigInt.asIntN(64, base) >> BigInt(PAGE_SHIFT));
+    const count = Number(size >> BigInt(PAGE_SHIFT));
+    for (const pages of this.codePages) {
+      if (count > pages.size) {
+        for (const page of pages.keys()) if (page - first >= 0 && page - first < count) pages.delete(page);
+      } else {
+        for (let page = first; page < first + count; page++) pages.delete(page);
+      }
+    }
   }
 
   /** Returns the window address to access, or 0 with the fault recorded. */
@@ -149,6 +179,7 @@ export class MemoryPath {
     }
     if (this.mmu.isRam(t.pa)) {
       const ram = Number(t.pa);
+      if (t.size > BigInt(PAGE_SIZE)) this.largeMappings.set(va & ~(t.size - 1n), t.size);
       this.tlb.fill(el, va, ram & ~(PAGE_SIZE - 1), t.readable, t.writable);
       return { ram };
     }

@@ -16,8 +16,10 @@ export interface RamRange {
 }
 
 export type Translation =
-  | { ok: true; pa: bigint; readable: boolean; writable: boolean }
+  | { ok: true; pa: bigint; readable: boolean; writable: boolean; /** Bytes of the mapping. */ size: bigint }
   | { ok: false; fsc: number };
+
+const FLAT_PAGE = 4096n;
 
 export class Mmu {
   constructor(
@@ -44,11 +46,12 @@ export class Mmu {
 
   /** Translates `va` for `access` at exception level `el`; also says what else the level may do there. */
   translate(va: bigint, access: Access, el: number): Translation {
-    if (!this.enabled) return { ok: true, pa: va, readable: true, writable: true };
+    if (!this.enabled) return { ok: true, pa: va, readable: true, writable: true, size: FLAT_PAGE };
     const t = this.walk(va);
     if (!t.ok) return { ok: false, fsc: faultStatusCode(t.fault, t.level) };
     const wxn = (this.regs.sys.sctlrEl1 & SCTLR_WXN) !== 0n;
     if (!permits(t, access, el, wxn)) return { ok: false, fsc: faultStatusCode('permission', t.level) };
-    return { ok: true, pa: t.pa, readable: permits(t, 'read', el, wxn), writable: permits(t, 'write', el, wxn) };
+    const readable = permits(t, 'read', el, wxn);
+    return { ok: true, pa: t.pa, readable, writable: permits(t, 'write', el, wxn), size: t.size };
   }
 }

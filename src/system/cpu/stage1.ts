@@ -21,7 +21,7 @@ export interface Stage1Permissions {
 }
 
 export type Stage1Result =
-  | ({ ok: true; pa: bigint; level: number } & Stage1Permissions)
+  | ({ ok: true; pa: bigint; level: number; /** Bytes the descriptor maps. */ size: bigint } & Stage1Permissions)
   | { ok: false; fault: Stage1Fault; level: number };
 
 export interface Stage1Regs {
@@ -113,6 +113,7 @@ export function walkStage1(
       ok: true,
       pa: (desc & OUTPUT_MASK & ~offsetMask) | (va & offsetMask),
       level,
+      size: BIT(shift),
       readOnly: perms.readOnly || (desc & BIT(7)) !== 0n,
       user: perms.user && (desc & BIT(6)) !== 0n,
       userExecuteNever: perms.userExecuteNever || (desc & BIT(54)) !== 0n,

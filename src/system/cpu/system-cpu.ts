@@ -81,7 +81,7 @@ export class SystemCpu {
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
       invalidateAllCode: () => this.engine.flushAll(),
-      invalidateTlb: () => this.translationChanged(),
+      invalidateTlb: (va) => (va === undefined ? this.translationChanged() : this.path.flushPage(va)),
       addressTranslate: (va, write, el) => {
         const t = this.mmu.translate(va, write ? 'write' : 'read', el);
         return t.ok ? t.pa & 0xfffffffff000n : BigInt(1 | (t.fsc << 1));

@@ -21,8 +21,8 @@ export interface SystemServices {
   waitForInterrupt(): void;
   /** IC IALLU and friends: translated code may be stale. */
   invalidateAllCode(): void;
-  /** TLBI: translation table entries may have changed. */
-  invalidateTlb(): void;
+  /** TLBI: translation table entries may have changed (those of `va`'s page only, when given). */
+  invalidateTlb(va?: bigint): void;
   /** AT S1E{0,1}{R,W}: PAR_EL1's value for translating `va` at `el` (PA, or F=1 with the fault status). */
   addressTranslate(va: bigint, write: boolean, el: number): bigint;
 }
@@ -110,12 +110,23 @@ const sys: Handler = (cpu, f, services) => {
   const at = crn === 7 && crm === 8;
   if (!(tlbi || dcSetWay || dcIvac || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
-  if (tlbi) services.invalidateTlb();
+  if (tlbi) services.invalidateTlb(tlbiAddress(cpu, f as Required<Fields>));
   // AT S1E1R (op2 0), S1E1W (1), S1E0R (2), S1E0W (3).
   if (at) cpu.sys.parEl1 = services.addressTranslate(readX(cpu, f.rt!), (op2 & 1) === 1, op2 >= 2 ? 0 : 1);
   next(cpu);
   return true;
 };
+
+/**
+ * The address a TLBI names: for TLBI VAE1, VAAE1, VALE1, VAALE1 (and their IS forms), Xt[43:0] is
+ * VA[55:12], sign-extended from bit 55 so the upper range's addresses come out whole. Undefined
+ * for the others (all entries, or an ASID's: this TLB has no ASIDs, so those forget everything).
+ */
+function tlbiAddress(cpu: CpuRegisters, f: Required<Fields>): bigint | undefined {
+  const byVa = f.op1 === 0 && (f.crm === 3 || f.crm === 7) && (f.op2 & 1) === 1;
+  if (!byVa) return undefined;
+  return BigInt.asUintN(64, BigInt.asIntN(56, (readX(cpu, f.rt) & 0xfffffffffffn) << 12n));
+}
 
 const TABLE = new DecodeTable<Handler>(
   entries<Handler>([

@@ -44,17 +44,53 @@ export class SoftTlb {
     this.memory.u8.fill(0xff, TLB_LAYOUT.base, BOUNCE_BUFFER);
   }
 
+  /** Forgets the translations of the 4 KiB pages in [base, base + size), at every level. */
+  flushRange(base: bigint, size: bigint): void {
+    const pages = size >> BigInt(TLB_PAGE_SHIFT);
+    if (pages >= BigInt(TLB_LAYOUT.entries)) {
+      // Larger than a table: look at every entry instead.
+      for (let entry = TLB_LAYOUT.base; entry < BOUNCE_BUFFER; entry += TLB_ENTRY_SIZE) {
+        const tag = BigInt.asUintN(64, this.tagOf(entry));
+        if (tag - base < size) this.clear(entry);
+      }
+      return;
+    }
+    for (let page = 0n; page < pages; page++) {
+      const va = base + (page << BigInt(TLB_PAGE_SHIFT));
+      for (let el = 0; el < LEVELS; el++) {
+        const entry = this.entryOf(el, va);
+        if (BigInt.asUintN(64, this.tagOf(entry)) === va) this.clear(entry);
+      }
+    }
+  }
+
   /**
    * Enters the 4 KiB page of `va` for exception level `el`: it lives at window address `at`
    * (page-aligned), readable and/or writable from that level.
    */
   fill(el: number, va: bigint, at: number, readable: boolean, writable: boolean): void {
     const page = BigInt.asIntN(64, va & (-1n << BigInt(TLB_PAGE_SHIFT)));
-    const index = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(TLB_LAYOUT.entries - 1));
-    const entry = TLB_LAYOUT.base + el * tlbTableSize(TLB_LAYOUT) + index * TLB_ENTRY_SIZE;
+    const entry = this.entryOf(el, va);
     const view = this.memory.view;
     view.setBigInt64(entry + TLB_READ_TAG, readable ? page : TLB_NO_MATCH, true);
     view.setBigInt64(entry + TLB_WRITE_TAG, writable ? page : TLB_NO_MATCH, true);
     view.setInt32(entry + TLB_ADDEND, (at - Number(va & 0xfffff000n)) | 0, true);
+  }
+
+  private entryOf(el: number, va: bigint): number {
+    const index = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(TLB_LAYOUT.entries - 1));
+    return TLB_LAYOUT.base + el * tlbTableSize(TLB_LAYOUT) + index * TLB_ENTRY_SIZE;
+  }
+
+  /** The page an entry translates (its read tag, else its write tag; all-ones when empty). */
+  private tagOf(entry: number): bigint {
+    const view = this.memory.view;
+    const read = view.getBigInt64(entry + TLB_READ_TAG, true);
+    return read !== TLB_NO_MATCH ? read : view.getBigInt64(entry + TLB_WRITE_TAG, true);
+  }
+
+  private clear(entry: number): void {
+    this.memory.view.setBigInt64(entry + TLB_READ_TAG, TLB_NO_MATCH, true);
+    this.memory.view.setBigInt64(entry + TLB_WRITE_TAG, TLB_NO_MATCH, true);
   }
 }
