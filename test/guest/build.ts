@@ -43,10 +43,15 @@ function requireCompiler(target: GuestTarget): void {
 
 /** Builds every out-of-date guest program of `target`; returns the names it (re)built. */
 export async function buildGuestPrograms(target: GuestTarget): Promise<string[]> {
+  return buildPrograms(target, programsFor(target.name));
+}
+
+/** Builds the out-of-date programs among `specs` for `target` (a suite's own programs); returns the names it (re)built. */
+export async function buildPrograms(target: GuestTarget, specs: readonly GuestProgramSpec[]): Promise<string[]> {
   requireCompiler(target);
   const outDir = guestBuildDir(target);
   mkdirSync(outDir, { recursive: true });
-  const pending = programsFor(target.name).filter((spec) => {
+  const pending = specs.filter((spec) => {
     const output = path.join(outDir, spec.name);
     const command = [target.cc, ...compileCommand(target, spec, output)].join(' ');
     return !upToDate(spec, output, `${output}.cmd`, command);

@@ -1,11 +1,12 @@
 /**
  * ARM's calls with the old 32-bit struct timespec {int tv_sec; int tv_nsec} (nanosleep,
- * clock_nanosleep, clock_gettime, clock_getres): glibc still makes some of them (clock_nanosleep
+ * clock_nanosleep, clock_gettime, clock_getres, futex): glibc still makes some of them (clock_nanosleep
  * for a sleep whose end fits in 32 bits). The ABI's `timespec` layout is the 64-bit one of the
  * *_time64 calls, so these convert the 8-byte struct to and from the host's themselves.
  */
 import type { SyscallDefinition } from '../abi';
 import { int, syscall } from '../linux/define';
+import { FUTEX_TIME32 } from '../linux/futex';
 import { E } from '../linux/guest-access';
 import { hostStructArray, hostSyscall } from '../linux/host';
 import type { GuestProcess } from '../../user/process';
@@ -41,4 +42,5 @@ export const ARM_TIME32_CALLS: Readonly<Record<string, SyscallDefinition>> = {
     withTimespec32(p, req!, 'in', (q) => withTimespec32(p, rem!, 'out', (r) => hostSyscall('clock_nanosleep', int(clock), int(flags), q, r)))),
   clock_gettime: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_gettime', int(clock), t))),
   clock_getres: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_getres', int(clock), t))),
+  futex: FUTEX_TIME32,
 };

@@ -16,8 +16,8 @@
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
-import { hostSyscall } from './host';
+import { E, guestRange, guestStruct } from './guest-access';
+import { hostStructArray, hostSyscall } from './host';
 import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
 
 const FUTEX_PRIVATE_FLAG = 128;
@@ -65,7 +65,7 @@ function asStored(proc: GuestProcess, value: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) | 0;
 }
 
-function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, val3]: SyscallArgs): number {
+function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, val3]: SyscallArgs, time32: boolean): number {
   const op = int(opArg);
   const cmd = op & FUTEX_CMD_MASK;
   if (!KNOWN.has(cmd)) return -E.ENOSYS;
@@ -78,11 +78,33 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
     if (host === undefined) return -E.EFAULT;
     word2 = host;
   }
-  if (multithreaded(proc)) return threadFutex(proc, cmd, op, [uaddr!, opArg!, val!, timeoutOrVal2!, uaddr2!, val3!], word2);
+  if (multithreaded(proc)) return threadFutex(proc, time32, cmd, op, [uaddr!, opArg!, val!, timeoutOrVal2!, uaddr2!, val3!], word2);
   const compared = cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAIT_REQUEUE_PI ? asStored(proc, int(val)) : int(val);
   const third = cmd === FUTEX_CMP_REQUEUE ? asStored(proc, int(val3)) : int(val3);
   if (!TIMED.has(cmd)) return hostSyscall('futex', word, op, compared, int(timeoutOrVal2), word2, third);
-  return withHostStruct(proc, 'timespec', timeoutOrVal2!, 'in', (timeout) => hostSyscall('futex', word, op, compared, timeout, word2, third));
+  if (timeoutOrVal2 === 0) return hostSyscall('futex', word, op, compared, 0, word2, third);
+  const ts = guestTimespec(proc, timeoutOrVal2!, time32);
+  if (!ts) return -E.EFAULT;
+  const host = hostStructArray('timespec', 1);
+  host.views[0]!.set('sec', ts.sec);
+  host.views[0]!.set('nsec', ts.nsec);
+  return hostSyscall('futex', word, op, compared, host.address, word2, third);
+}
+
+/**
+ * The guest's timeout: the ABI's timespec, or for `time32` (the futex call older than
+ * futex_time64 on 32-bit ABIs) two 32-bit fields. A 32-bit process's 64-bit timespec has padding
+ * above a 32-bit tv_nsec, which the kernel ignores.
+ */
+function guestTimespec(proc: GuestProcess, addr: number, time32: boolean): { sec: bigint; nsec: bigint } | undefined {
+  if (time32) {
+    if (!proc.memory.accessible(addr, 8, false)) return undefined;
+    const le = proc.memory.littleEndian;
+    return { sec: BigInt(proc.memory.view.getInt32(addr, le)), nsec: BigInt(proc.memory.view.getInt32(addr + 4, le)) };
+  }
+  const ts = guestStruct(proc, 'timespec', addr, false);
+  if (!ts) return undefined;
+  return { sec: ts.get('sec'), nsec: proc.abi.wordSize === 4 ? BigInt.asIntN(32, ts.get('nsec')) : ts.get('nsec') };
 }
 
 /** The guest's 32-bit futex word at `addr`, in its byte order. */
@@ -91,12 +113,11 @@ function wordAt(proc: GuestProcess, addr: number): number {
 }
 
 /** The monotonic deadline of a wait's timeout (relative for FUTEX_WAIT, absolute for FUTEX_WAIT_BITSET); 'invalid' when unreadable or out of range. */
-function waitDeadline(proc: GuestProcess, addr: number, absolute: boolean, realtime: boolean): bigint | undefined | 'invalid' {
+function waitDeadline(proc: GuestProcess, addr: number, time32: boolean, absolute: boolean, realtime: boolean): bigint | undefined | 'invalid' {
   if (addr === 0) return undefined;
-  const ts = guestStruct(proc, 'timespec', addr, false);
+  const ts = guestTimespec(proc, addr, time32);
   if (!ts) return 'invalid';
-  const sec = ts.get('sec');
-  const nsec = ts.get('nsec');
+  const { sec, nsec } = ts;
   if (sec < 0n || nsec < 0n || nsec >= NS_PER_S) return 'invalid';
   const ns = sec * NS_PER_S + nsec;
   if (!absolute) return monotonicNs() + ns;
@@ -120,7 +141,7 @@ function wakeOp(proc: GuestProcess, uaddr: number, uaddr2: number, wake: number,
 }
 
 /** The futex operations among guest threads of one process (see the module comment). */
-function threadFutex(proc: GuestProcess, cmd: number, op: number, [uaddr, , val, timeoutOrVal2, uaddr2, val3]: SyscallArgs, word2: number): number {
+function threadFutex(proc: GuestProcess, time32: boolean, cmd: number, op: number, [uaddr, , val, timeoutOrVal2, uaddr2, val3]: SyscallArgs, word2: number): number {
   const shared = (op & FUTEX_PRIVATE_FLAG) === 0;
   const count = (v: number | undefined): number => Math.max(0, Math.min(int(v), INT_MAX));
   const hostWake = (n: number): number => (shared ? Math.max(0, hostSyscall('futex', guestRange(proc, uaddr!, 4, false)!, FUTEX_WAKE, n, 0, 0, 0)) : 0);
@@ -129,7 +150,7 @@ function threadFutex(proc: GuestProcess, cmd: number, op: number, [uaddr, , val,
     case FUTEX_WAIT_BITSET: {
       const bitset = cmd === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : int(val3) >>> 0;
       if (bitset === 0) return -E.EINVAL;
-      const deadline = waitDeadline(proc, timeoutOrVal2!, cmd === FUTEX_WAIT_BITSET, (op & FUTEX_CLOCK_REALTIME) !== 0);
+      const deadline = waitDeadline(proc, timeoutOrVal2!, time32, cmd === FUTEX_WAIT_BITSET, (op & FUTEX_CLOCK_REALTIME) !== 0);
       if (deadline === 'invalid') return timeoutOrVal2 === 0 ? -E.EFAULT : -E.EINVAL;
       const expected = int(val) >>> 0;
       if (wordAt(proc, uaddr!) !== expected) return -E.EAGAIN;
@@ -158,5 +179,8 @@ function threadFutex(proc: GuestProcess, cmd: number, op: number, [uaddr, , val,
 }
 
 export const FUTEX_SYSCALLS: SyscallGroup = {
-  futex: syscall('xhdxxd', futex),
+  futex: syscall('xhdxxd', (p, args) => futex(p, args, false)),
 };
+
+/** futex of 32-bit ABIs that also have futex_time64: its timeout is the old 32-bit struct timespec. */
+export const FUTEX_TIME32 = syscall('xhdxxd', (p, args) => futex(p, args, true));

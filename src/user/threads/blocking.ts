@@ -65,7 +65,8 @@ function readTimeout(proc: GuestProcess, args: SyscallArgs, name: string, at: Ti
     const v = guestStruct(proc, 'timespec', value, false);
     if (!v) return 'invalid';
     sec = v.get('sec');
-    frac = v.get('nsec');
+    // A 32-bit process's 64-bit timespec has padding above a 32-bit tv_nsec, which the kernel ignores.
+    frac = proc.abi.wordSize === 4 ? BigInt.asIntN(32, v.get('nsec')) : v.get('nsec');
   } else {
     const v = guestStruct(proc, 'timeval', value, false);
     if (!v) return 'invalid';
