@@ -55,7 +55,6 @@ const CASES: SignalCase[] = [
     program: 'timers',
     args: ['spin'],
     ending: OK,
-    knownGap: 'timers are noticed only at syscalls and traps: the engine does not yet return to the CPU loop periodically to poll them',
   },
   { title: 'timers: SIGALRM default action terminates a process blocked in pause()', program: 'timers', args: ['default'], ending: { signal: 'SIGALRM' } },
 ];

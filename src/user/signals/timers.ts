@@ -1,11 +1,13 @@
 /**
  * The guest's ITIMER_REAL (setitimer, getitimer, alarm), kept on the host's monotonic clock. When
  * it expires, SIGALRM (SI_KERNEL, as the kernel's it_real_fn sends it) is queued; the CPU loop
- * checks after every syscall and trap (pollTimers), and the host alarm (host-alarm.ts) makes a
- * blocking syscall return EINTR at the expiry so the check comes in time.
+ * checks after every syscall and trap (pollTimers), the host alarm (host-alarm.ts) makes a
+ * blocking syscall return EINTR at the expiry so the check comes in time, and while a timer is
+ * armed, time slices (src/user/threads/preempt.ts) bring a loop without syscalls back to the check.
  */
 import type { GuestProcess } from '../process';
 import { armHostAlarm, forgetHostAlarm } from './host-alarm';
+import { setTimeSlicing } from '../threads/preempt';
 import { enqueue } from './pending';
 import { SI_KERNEL } from './siginfo';
 
@@ -50,6 +52,7 @@ export function setRealTimer(proc: GuestProcess, next: TimerValue): TimerValue {
   t.intervalNs = next.intervalNs;
   t.deadline = next.valueNs > 0n ? now() + next.valueNs : undefined;
   armHostAlarm(next.valueNs);
+  setTimeSlicing(proc.memory, 'timer', t.deadline !== undefined);
   return old;
 }
 
@@ -72,5 +75,6 @@ export function pollTimers(proc: GuestProcess): void {
     armHostAlarm(t.deadline - current);
   } else {
     t.deadline = undefined;
+    setTimeSlicing(proc.memory, 'timer', false);
   }
 }

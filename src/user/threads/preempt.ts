@@ -5,8 +5,9 @@
  * armed, wakes every SLICE_MS and (on the shared guest memory) sets the yield-request word and
  * empties the dispatcher's lookup cache: compiled code then misses at its next indirect branch or
  * dispatch (region loops return there at their iteration budget), and the engine returns
- * TrapKind.Yield, on which the CPU loop lets the scheduler switch threads. Emptying the cache costs
- * only refills of the hot entries, once per slice.
+ * TrapKind.Yield, on which the CPU loop lets the scheduler switch threads and delivers pending
+ * signals (so an expired guest timer interrupts a loop without syscalls, as on Linux). Emptying the
+ * cache costs only refills of the hot entries, once per slice.
  */
 import { Worker } from 'node:worker_threads';
 import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE, YIELD_REQUEST } from '../../memory/layout';
@@ -35,9 +36,12 @@ for (;;) {
 }
 `;
 
+/** Why time slices are wanted: other guest threads, or a guest timer that must interrupt a loop without syscalls. */
+export type SliceReason = 'threads' | 'timer';
+
 interface Ticker {
   readonly control: Int32Array;
-  armed: boolean;
+  readonly reasons: Set<SliceReason>;
 }
 
 const tickers = new WeakMap<GuestMemory, Ticker>();
@@ -57,20 +61,22 @@ function startTicker(memory: GuestMemory): Ticker {
     },
   });
   worker.unref();
-  return { control, armed: false };
+  return { control, reasons: new Set() };
 }
 
-/** Starts (creating the ticker the first time) or stops time slices for the guest on `memory`. */
-export function setTimeSlicing(memory: GuestMemory, on: boolean): void {
+/** Starts (creating the ticker the first time) or stops time slices for one reason; they run while any reason holds. */
+export function setTimeSlicing(memory: GuestMemory, reason: SliceReason, on: boolean): void {
   let ticker = tickers.get(memory);
   if (!ticker) {
     if (!on) return;
     ticker = startTicker(memory);
     tickers.set(memory, ticker);
   }
-  if (ticker.armed === on) return;
-  ticker.armed = on;
-  Atomics.store(ticker.control, ARMED, on ? 1 : 0);
+  const armed = ticker.reasons.size > 0;
+  if (on) ticker.reasons.add(reason);
+  else ticker.reasons.delete(reason);
+  if (armed === ticker.reasons.size > 0) return;
+  Atomics.store(ticker.control, ARMED, armed ? 0 : 1);
   Atomics.notify(ticker.control, ARMED);
 }
 

@@ -157,7 +157,7 @@ export function spawnThread(proc: GuestProcess, init: (state: DataView, base: nu
     resume,
   };
   s.threads.push(t);
-  setTimeSlicing(proc.memory, true);
+  setTimeSlicing(proc.memory, 'threads', true);
   return t.tid;
 }
 
@@ -341,7 +341,7 @@ function sleepUntilSomethingHappens(s: Scheduler): void {
 /** Arms time slices while some other thread could run or has a wait to look at. */
 function updateTimeSlicing(proc: GuestProcess, s: Scheduler): void {
   const useful = s.threads.some((t) => t !== s.current && (!t.wait || t.wait.deadline !== undefined || t.wait.fds || t.wait.poll));
-  setTimeSlicing(proc.memory, useful);
+  setTimeSlicing(proc.memory, 'threads', useful);
 }
 
 /**
