@@ -24,6 +24,8 @@ export class ArmContext {
   inIT = false;
   /** ITSTATE after this instruction, set by IT itself (0 outside IT blocks). */
   itState = 0;
+  /** The translation flags the block is translated under (FPSCR mode, see flags in vfp-exact.ts). */
+  flags = 0;
   /** Direct branch targets seen in this block (pc values, Thumb bit included). */
   readonly successors: number[] = [];
 
@@ -177,6 +179,11 @@ export class ArmContext {
       pcValue = this.thumb ? b.or(target, b.i32(1)) : b.and(target, b.i32(~3));
     }
     b.exit(b.zext(pcValue));
+    this.ended = true;
+  }
+  /** Ends the block at the next instruction so the engine re-reads the translation flags. */
+  yieldAfter(): void {
+    this.b.exit(this.b.i64(this.nextPc), TrapKind.Yield);
     this.ended = true;
   }
   trap(kind: TrapKind, arg?: Temp): void {

@@ -14,7 +14,8 @@ import { TrapKind } from '../ir/ops';
 import type { CodeSource, Frontend, TranslateOptions } from '../frontend';
 import { ArmContext, type ArmHandler } from './context';
 import { A32_TABLE, A32_UNCONDITIONAL_TABLE, T16_TABLE, T32_TABLE } from './insns';
-import { STATE_SIZE_ARM } from './state';
+import { FPSCR, STATE_SIZE_ARM } from './state';
+import { translationFlagsFromFpcr } from '../aarch64/flags';
 
 const PAGE_MASK = ~0xfff;
 const AL = 14;
@@ -63,8 +64,8 @@ function fetch(code: CodeSource, at: number, thumb: boolean): { insn: number; si
 export const armFrontend: Frontend = {
   name: 'arm',
   stateSize: STATE_SIZE_ARM,
-  translationFlags(): number {
-    return 0;
+  translationFlags(state: DataView, stateBase: number): number {
+    return translationFlagsFromFpcr(state.getUint32(stateBase + FPSCR, true));
   },
   translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
     const b = new IRBuilder();
@@ -72,6 +73,7 @@ export const armFrontend: Frontend = {
     const bit = thumb ? 1 : 0;
     const start = pc - bit;
     const ctx = new ArmContext(b, thumb);
+    ctx.flags = options.flags;
     const pcOf = (address: number): number => (address | bit) >>> 0;
     let at = start;
     let count = 0;

@@ -3,15 +3,17 @@
  * above them, T32 0b1110): the VFPv3 floating-point instructions (ARM ARM A7.5, A7.8), the moves
  * between core registers and NEON scalars (VMOV, VDUP), and the CP15 thread ID register moves.
  *
- * Single-precision registers are Vd:D, double ones D:Vd. Arithmetic uses the IR's IEEE ops
- * (round to nearest even; FPSCR rounding modes and exception flags are not modelled). VCMP writes
- * FPSCR.NZCV, which VMRS APSR_nzcv copies to the flags.
+ * Single-precision registers are Vd:D, double ones D:Vd. Arithmetic uses the IR's IEEE ops in
+ * FPSCR's default mode and falls back to exact helpers for NaN and infinite results and for the
+ * other modes (vfp-exact.ts); a VMSR ends the block so blocks are translated for the new mode.
+ * VCMP writes FPSCR.NZCV, which VMRS APSR_nzcv copies to the flags.
  */
 import type { Temp } from '../../ir/block';
 import type { ArmContext, ArmHandler } from '../context';
 import { CF, FPSCR, NF, VF, ZF } from '../state';
 import { getD, getFp, getS, setD, setFp, setS } from './fp-registers';
 import { coprocessorMove } from './system';
+import { VfpOp, exactBits, exactOnly, writeFpResult } from './vfp-exact';
 
 type Row = readonly [string, string, ArmHandler];
 
@@ -24,8 +26,9 @@ function fpGet(ctx: ArmContext, sz: number, v: number, x: number): Temp {
   return getFp(ctx, sz === 1, sz ? double(v, x) : single(v, x));
 }
 function fpSet(ctx: ArmContext, sz: number, v: number, x: number, value: Temp): void {
-  setFp(ctx, sz ? double(v, x) : single(v, x), value);
+  setFp(ctx, fpReg(sz, v, x), value);
 }
+const fpReg = (sz: number, v: number, x: number): number => (sz ? double(v, x) : single(v, x));
 const operands = (ctx: ArmContext, f: Record<string, number>): [Temp, Temp] => [
   fpGet(ctx, f.sz!, f.vn!, f.n!),
   fpGet(ctx, f.sz!, f.vm!, f.m!),
@@ -150,6 +153,8 @@ const moveStatus: ArmHandler = (ctx, f) => {
   const b = ctx.b;
   if (!f.op) {
     b.set(FPSCR, ctx.r(f.rt!));
+    // Outside an IT block (which must stay in one block), the new mode applies from the next instruction.
+    if (!ctx.inIT) ctx.yieldAfter();
     return true;
   }
   const fpscr = b.get(FPSCR, 'i32');
@@ -180,10 +185,12 @@ const ARITH: Record<number, Arith> = {
 };
 
 const arithmetic: ArmHandler = (ctx, f) => {
-  const op = ARITH[(f.o1! << 3) | (f.o2! << 1) | f.o3!];
+  const key = (f.o1! << 3) | (f.o2! << 1) | f.o3!;
+  const op = ARITH[key];
   if (!op) return false;
   const [n, m] = operands(ctx, f);
-  fpSet(ctx, f.sz!, f.vd!, f.d!, op(ctx, n, m, () => fpGet(ctx, f.sz!, f.vd!, f.d!)));
+  const d = fpGet(ctx, f.sz!, f.vd!, f.d!);
+  writeFpResult(ctx, fpReg(f.sz!, f.vd!, f.d!), key as VfpOp, f.sz === 1, [n, m, d], () => op(ctx, n, m, () => d));
   return true;
 };
 
@@ -223,8 +230,11 @@ const other: ArmHandler = (ctx, f) => {
       return set(b.unary('fabs', m()));
     case 0b000101:
       return set(b.unary('fneg', m()));
-    case 0b000111:
-      return set(b.unary('fsqrt', m()));
+    case 0b000111: {
+      const value = m();
+      writeFpResult(ctx, fpReg(sz, f.vd!, f.d!), VfpOp.Sqrt, sz === 1, [value], () => b.unary('fsqrt', value));
+      return true;
+    }
     case 0b010001:
     case 0b010011:
       compare(ctx, fpGet(ctx, sz, f.vd!, f.d!), m());
@@ -236,23 +246,32 @@ const other: ArmHandler = (ctx, f) => {
     case 0b011111: {
       // VCVT between double and single: the destination has the other precision.
       const value = m();
-      fpSet(ctx, sz ^ 1, f.vd!, f.d!, sz ? b.convert('fdemote', 'f32', value) : b.convert('fpromote', 'f64', value));
+      const native = (): Temp => (sz ? b.convert('fdemote', 'f32', value) : b.convert('fpromote', 'f64', value));
+      writeFpResult(ctx, fpReg(sz ^ 1, f.vd!, f.d!), VfpOp.Convert, sz === 1, [value], native);
       return true;
     }
     case 0b100001:
     case 0b100011: {
       // VCVT integer -> float: the source is a single register holding the integer.
       const int = getS(ctx, single(f.vm!, f.m!));
-      return set(b.convert(f.o3! & 2 ? 'fconv_s' : 'fconv_u', sz ? 'f64' : 'f32', int));
+      const op = f.o3! & 2 ? VfpOp.FromInt : VfpOp.FromUint;
+      const native = (): Temp => b.convert(f.o3! & 2 ? 'fconv_s' : 'fconv_u', sz ? 'f64' : 'f32', int);
+      writeFpResult(ctx, fpReg(sz, f.vd!, f.d!), op, sz === 1, [int], native);
+      return true;
     }
     case 0b110001:
     case 0b110011:
     case 0b110101:
     case 0b110111: {
-      // VCVT{R} float -> integer into a single register; bit 7 clear rounds to nearest (FPSCR default).
+      // VCVT{R} float -> integer into a single register; bit 7 clear rounds in FPSCR's mode.
+      const signed = (f.opc2! & 1) === 1;
+      if (!(f.o3! & 2) && exactOnly(ctx)) {
+        const bits = exactBits(ctx, signed ? VfpOp.ToIntRounded : VfpOp.ToUintRounded, sz === 1, [m()]);
+        setS(ctx, single(f.vd!, f.d!), b.wrap(bits));
+        return true;
+      }
       const value = f.o3! & 2 ? m() : b.unary('fnearest', m());
-      const int = b.convert(f.opc2! & 1 ? 'ftrunc_s' : 'ftrunc_u', 'i32', value);
-      setS(ctx, single(f.vd!, f.d!), int);
+      setS(ctx, single(f.vd!, f.d!), b.convert(signed ? 'ftrunc_s' : 'ftrunc_u', 'i32', value));
       return true;
     }
     case 0b101011:
@@ -300,14 +319,14 @@ function convertFixed(ctx: ArmContext, f: Record<string, number>): true {
   return true;
 }
 
-/** VFMA/VFMS/VFNMA/VFNMS: fused, through f64 for single precision (exact product, one rounding of the sum is not guaranteed for doubles). */
+/** VFMA/VFMS/VFNMA/VFNMS: fused, so always the exact helper (wasm has no fused multiply-add). */
 const fused: ArmHandler = (ctx, f) => {
   const b = ctx.b;
-  const [n0, m] = operands(ctx, f);
-  const n = f.o3 ? b.unary('fneg', n0) : n0;
-  const d0 = fpGet(ctx, f.sz!, f.vd!, f.d!);
-  const d = f.o2 === 1 ? b.unary('fneg', d0) : d0;
-  fpSet(ctx, f.sz!, f.vd!, f.d!, b.binary('fadd', d, b.binary('fmul', n, m)));
+  const [n, m] = operands(ctx, f);
+  const d = fpGet(ctx, f.sz!, f.vd!, f.d!);
+  const op = [VfpOp.Fma, VfpOp.Fms, VfpOp.Fnms, VfpOp.Fnma][((f.o2! & 1) << 1) | f.o3!]!;
+  const bits = exactBits(ctx, op, f.sz === 1, [n, m, d]);
+  setFp(ctx, fpReg(f.sz!, f.vd!, f.d!), f.sz ? b.convert('reinterpret', 'f64', bits) : b.convert('reinterpret', 'f32', b.wrap(bits)));
   return true;
 };
 
