@@ -39,7 +39,8 @@ export class Mmu {
 
   /** The stage-1 walk of `va` with the current registers, reading tables from RAM. */
   walk(va: bigint): Stage1Result {
-    const read64 = (pa: bigint): bigint | undefined => (this.isRam(pa, 8) ? this.memory.read64(Number(pa)) : undefined);
+    const read64 = (pa: bigint): bigint | undefined =>
+      this.isRam(pa, 8) ? this.memory.read64(Number(pa)) : undefined;
     const sys = this.regs.sys;
     return walkStage1({ tcr: sys.tcrEl1, ttbr0: sys.ttbr0El1, ttbr1: sys.ttbr1El1 }, va, read64);
   }

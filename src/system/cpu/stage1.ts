@@ -20,8 +20,9 @@ export interface Stage1Permissions {
   privilegedExecuteNever: boolean;
 }
 
+/** A successful walk's `size` is the bytes its last descriptor maps (a page or a block). */
 export type Stage1Result =
-  | ({ ok: true; pa: bigint; level: number; /** Bytes the descriptor maps. */ size: bigint } & Stage1Permissions)
+  | ({ ok: true; pa: bigint; level: number; size: bigint } & Stage1Permissions)
   | { ok: false; fault: Stage1Fault; level: number };
 
 export interface Stage1Regs {
@@ -33,7 +34,8 @@ export interface Stage1Regs {
 export type Access = 'read' | 'write' | 'exec';
 
 const BIT = (n: number): bigint => 1n << BigInt(n);
-const field = (v: bigint, lsb: number, bits: number): number => Number((v >> BigInt(lsb)) & ((1n << BigInt(bits)) - 1n));
+const field = (v: bigint, lsb: number, bits: number): number =>
+  Number((v >> BigInt(lsb)) & ((1n << BigInt(bits)) - 1n));
 
 /** log2 of the granule TCR_EL1.TG0 (bits 15:14) selects; 4 KiB for reserved values. */
 const TG0_GRANULE: Record<number, number> = { 0: 12, 1: 16, 2: 14, 3: 12 };
@@ -50,7 +52,10 @@ export function faultStatusCode(kind: Stage1Fault | 'permission', level: number)
 }
 
 /** The range a VA falls in: its table base, granule and size, or undefined (a level-0 translation fault). */
-function selectRange(regs: Stage1Regs, va: bigint): { ttbr: bigint; granule: number; vaBits: number } | undefined {
+function selectRange(
+  regs: Stage1Regs,
+  va: bigint,
+): { ttbr: bigint; granule: number; vaBits: number } | undefined {
   const tcr = regs.tcr;
   const upper = (va & BIT(55)) !== 0n;
   const tbi = (tcr & BIT(upper ? 38 : 37)) !== 0n;

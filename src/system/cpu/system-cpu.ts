@@ -61,7 +61,8 @@ export class SystemCpu {
   ) {
     this.regs = new CpuRegisters(this.memory.view, STATE_BASE, model);
     this.mmu = new Mmu(this.memory, this.regs, board.ram);
-    this.path = new MemoryPath(this.memory, this.regs, this.mmu, new SoftTlb(this.memory), board.bus, (pa, size) =>
+    const tlb = new SoftTlb(this.memory);
+    this.path = new MemoryPath(this.memory, this.regs, this.mmu, tlb, board.bus, (pa, size) =>
       this.engine.invalidate(pa, size),
     );
     this.regs.onTranslationChange = () => this.translationChanged();

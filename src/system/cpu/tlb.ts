@@ -32,7 +32,9 @@ export const TLB_LAYOUT: SoftTlbLayout = {
 
 /** 16 bytes where the slow load path leaves a device register's value or a page-crossing load's bytes. */
 export const BOUNCE_BUFFER = TLB_LAYOUT.base + LEVELS * tlbTableSize(TLB_LAYOUT);
-if (BOUNCE_BUFFER + PAGE_SIZE > PRIVATE_END) throw new Error('the software TLB does not fit the private area');
+if (BOUNCE_BUFFER + PAGE_SIZE > PRIVATE_END) {
+  throw new Error('the software TLB does not fit the private area');
+}
 
 export class SoftTlb {
   constructor(private readonly memory: GuestMemory) {

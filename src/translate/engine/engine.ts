@@ -413,7 +413,8 @@ export class Engine {
     const queued = new Set<number>([pc]);
     for (let i = 0; i < irs.length && irs.length < SOFTMMU_BATCH_BLOCKS; i++) {
       for (const s of irs[i]!.successors) {
-        if (irs.length >= SOFTMMU_BATCH_BLOCKS || queued.has(s) || Math.floor(s / 2 ** PAGE_SHIFT) !== page) continue;
+        const samePage = Math.floor(s / 2 ** PAGE_SHIFT) === page;
+        if (irs.length >= SOFTMMU_BATCH_BLOCKS || queued.has(s) || !samePage) continue;
         queued.add(s);
         if (this.blocks.has(s) || this.breakpoints.has(s)) continue;
         irs.push(this.coldBlock(s).ir);
