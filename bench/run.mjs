@@ -4,7 +4,8 @@
  * bench/kernels/ statically with the target's cross compiler and natively for the host (same
  * source, same flags), runs native, qemu-<arch> and tsemu interleaved N times, checks that the
  * outputs agree, and prints medians, peak RSS, the tsemu/qemu and tsemu/native ratios and their
- * geometric means, plus a start-up row (hello world under qemu and tsemu against `node -e 0`).
+ * geometric means, plus a start-up row (hello world under qemu and tsemu against `node -e 0`) and,
+ * where Debian has the target's architecture, real Debian programs (lib/programs.mjs).
  * Writes the results as JSON and an SVG plot to bench/results/. See bench/README.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInterleaved } from './lib/measure.mjs';
 import { plotSvg } from './lib/plot.mjs';
+import { programRuns } from './lib/programs.mjs';
 import { formatSummary, formatTarget, geomeans, startupRatios, withRatios } from './lib/report.mjs';
 import { NATIVE_BUILD, TARGETS, defaultTargets, guestFlags, tsemuBinary } from './lib/targets.mjs';
 
@@ -22,24 +24,27 @@ const ROOT = path.dirname(BENCH_DIR);
 const KERNEL_DIR = path.join(BENCH_DIR, 'kernels');
 const HELLO = path.join(BENCH_DIR, 'startup', 'hello.c');
 const BUILD_DIR = path.join(BENCH_DIR, 'build');
+const DATA_DIR = path.join(BUILD_DIR, 'data');
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
 function usage() {
   return `usage: node bench/run.mjs [--target NAME]... [--runs N] [--filter NAME]... [--timeout SECONDS]
-                        [--no-startup] [--no-json]
+                        [--no-startup] [--no-programs] [--cpu] [--no-json]
   --target NAME    a target to run (repeatable): ${Object.keys(TARGETS).join(', ')}, or all;
                    default: ${defaultTargets.join(', ')}
   --runs N         runs per kernel and runner (default 3); the median is reported
-  --filter NAME    only kernels whose name contains NAME (repeatable)
+  --filter NAME    only kernels and programs whose name contains NAME (repeatable)
   --timeout S      per-run time limit in seconds (default 300)
   --no-startup     skip the hello-world start-up row
+  --no-programs    skip the real Debian programs (gzip, bzip2, xz, sqlite3, lua)
+  --cpu            time by user + system CPU time instead of wall time
   --no-json        do not write bench/results/<date>-<targets>.json and .svg
 environment: TSEMU_<TARGET> (TSEMU_AARCH64, TSEMU_PPC64LE, TSEMU_ARM_THUMB...) names the binary
 under test for that target (default bin/tsemu-<arch>)`;
 }
 
 function parseArgs(argv) {
-  const opts = { targets: [], runs: 3, filters: [], timeoutS: 300, startup: true, json: true };
+  const opts = { targets: [], runs: 3, filters: [], timeoutS: 300, startup: true, programs: true, cpu: false, json: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -51,6 +56,8 @@ function parseArgs(argv) {
     else if (a === '--filter') opts.filters.push(value());
     else if (a === '--timeout') opts.timeoutS = Number(value());
     else if (a === '--no-startup') opts.startup = false;
+    else if (a === '--no-programs') opts.programs = false;
+    else if (a === '--cpu') opts.cpu = true;
     else if (a === '--no-json') opts.json = false;
     else if (a === '-h' || a === '--help') {
       console.log(usage());
@@ -116,9 +123,19 @@ function benchTarget(name, kernels, opts) {
       opts.runs,
       opts.timeoutS,
       'native',
+      opts.cpu,
     );
     const { output, ...runs } = r;
     kernelResults.push(withRatios({ kernel, checksum: lastLine(output), ...runs }));
+  }
+  const programResults = [];
+  const programs = opts.programs
+    ? programRuns(name, { root: ROOT, benchDir: BENCH_DIR, dataDir: DATA_DIR, qemu: target.qemu, tsemu, filters: opts.filters })
+    : [];
+  for (const p of programs) {
+    process.stderr.write(`${name} ${p.name}: ${opts.runs} run(s) each of ${p.runners.map((r) => r.name).join(', ')}\n`);
+    const { output: _output, ...runs } = runInterleaved(p.runners, opts.runs, opts.timeoutS, p.reference, opts.cpu);
+    programResults.push(withRatios({ kernel: p.name, ...runs }));
   }
   let startup = null;
   if (opts.startup) {
@@ -133,6 +150,7 @@ function benchTarget(name, kernels, opts) {
       opts.runs,
       opts.timeoutS,
       'qemu',
+      opts.cpu,
     );
     startup = startupRatios(runs);
   }
@@ -142,6 +160,8 @@ function benchTarget(name, kernels, opts) {
     versions: { qemu: versionOf(target.qemu, ['--version']), tsemu: versionOf(tsemu, ['-version']) },
     kernels: kernelResults,
     geomean: geomeans(kernelResults),
+    programs: programResults,
+    programGeomean: geomeans(programResults),
     startup,
   };
 }
@@ -153,8 +173,8 @@ function main() {
     .map((f) => f.slice(0, -2))
     .filter((k) => opts.filters.length === 0 || opts.filters.some((f) => k.includes(f)))
     .sort();
-  if (kernels.length === 0) throw new Error('no kernel matches the filter');
 
+  console.log(`times: ${opts.cpu ? 'user + system CPU' : 'wall-clock'} seconds, median of ${opts.runs} run(s)\n`);
   const targets = [];
   for (const name of opts.targets) {
     const result = benchTarget(name, kernels, opts);
@@ -169,6 +189,7 @@ function main() {
       date: new Date().toISOString(),
       commit: gitCommit(),
       runs: opts.runs,
+      time: opts.cpu ? 'cpu' : 'wall',
       host: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version },
       native: `${NATIVE_BUILD.cc} ${NATIVE_BUILD.flags.join(' ')}`,
       targets,

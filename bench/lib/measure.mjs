@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const RUSAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rusage.py');
 
-/** One run: { seconds, maxRssMiB, stdout, failure } where failure is null or a reason. */
-export function timedRun(command, args, timeoutS) {
+/**
+ * One run: { seconds, maxRssMiB, stdout, failure } where failure is null or a reason; `seconds` is
+ * wall time, or user + system CPU time with `cpu` (steadier on a machine shared with other work).
+ */
+export function timedRun(command, args, timeoutS, cpu = false) {
   const r = spawnSync('python3', [RUSAGE, String(timeoutS), command, ...args], {
     encoding: 'latin1',
     maxBuffer: 64 << 20,
@@ -25,7 +28,7 @@ export function timedRun(command, args, timeoutS) {
   else if (m.signal !== null) failure = `killed by signal ${m.signal}`;
   else if (m.status !== 0) failure = `exit status ${m.status}`;
   const detail = failure && r.stderr ? `: ${r.stderr.trim().split('\n').slice(-1)[0]}` : '';
-  return { seconds: m.seconds, maxRssMiB: m.maxRssKiB / 1024, stdout: r.stdout, failure: failure && failure + detail };
+  return { seconds: cpu ? m.cpuSeconds : m.seconds, maxRssMiB: m.maxRssKiB / 1024, stdout: r.stdout, failure: failure && failure + detail };
 }
 
 export function median(xs) {
@@ -44,7 +47,7 @@ export function geomean(xs) {
  * runners marked `unchecked` are exempt). Returns { output } plus, per runner,
  * { ok, median, runs, maxRssMiB } or { ok: false, error }.
  */
-export function runInterleaved(runners, runs, timeoutS, reference) {
+export function runInterleaved(runners, runs, timeoutS, reference, cpu = false) {
   const times = Object.fromEntries(runners.map((r) => [r.name, []]));
   const rss = Object.fromEntries(runners.map((r) => [r.name, 0]));
   const outputs = {};
@@ -52,7 +55,7 @@ export function runInterleaved(runners, runs, timeoutS, reference) {
   for (let i = 0; i < runs; i++) {
     for (const runner of runners) {
       if (failures[runner.name]) continue;
-      const r = timedRun(runner.command, runner.args, timeoutS);
+      const r = timedRun(runner.command, runner.args, timeoutS, cpu);
       if (r.failure) {
         failures[runner.name] = r.failure;
         continue;

@@ -1,6 +1,6 @@
 /**
  * The SVG plot of a benchmark run: one panel per target, one row per kernel (then the geometric
- * mean and the start-up row), with horizontal bars for tsemu/qemu and tsemu/native on a
+ * mean, the start-up row, and the real programs with their geometric mean), with horizontal bars for tsemu/qemu and tsemu/native on a
  * logarithmic axis, and the 1.0 line (parity) marked. Written by hand: no plotting dependency.
  */
 
@@ -29,6 +29,11 @@ function rowsOf(target) {
   const rows = target.kernels.map((k) => ({ label: k.kernel, values: [k.tsemuOverQemu, k.tsemuOverNative] }));
   rows.push({ label: 'geomean', bold: true, values: [target.geomean.tsemuOverQemu, target.geomean.tsemuOverNative] });
   if (target.startup) rows.push({ label: 'start-up', values: [target.startup.tsemuOverQemu, target.startup.tsemuOverNode] });
+  for (const p of target.programs ?? []) rows.push({ label: p.kernel, values: [p.tsemuOverQemu, p.tsemuOverNative] });
+  if (target.programs?.length > 0) {
+    const g = target.programGeomean;
+    rows.push({ label: 'programs geomean', bold: true, values: [g.tsemuOverQemu, g.tsemuOverNative] });
+  }
   return rows;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The text table printed per target (medians, ratios, geometric means, peak RSS, the start-up
- * row) and the ratios derived from a target's results, shared by the table, the JSON and the plot.
+ * row, the real programs) and the ratios derived from a target's results, shared by the table, the JSON and the plot.
  */
 import { geomean } from './measure.mjs';
 
@@ -37,10 +37,10 @@ const seconds = (r) => (r?.ok ? r.median.toFixed(3) : r ? 'FAIL' : '-');
 const mib = (r) => (r?.ok ? r.maxRssMiB.toFixed(0) : '-');
 const fixed = (x) => (x === null || x === undefined ? '-' : x.toFixed(2));
 
-/** The table for one target: kernels, geomean, then the start-up row; failures listed below. */
-export function formatTarget(target) {
-  const header = ['kernel', 'native s', 'qemu s', 'tsemu s', 'tsemu/qemu', 'tsemu/native', 'qemu/native', 'RSS MiB n/q/t'];
-  const rows = target.kernels.map((k) => [
+/** Rows of medians and ratios (kernels or programs), closed by their geometric means. */
+function ratioTable(title, results, g) {
+  const header = [title, 'native s', 'qemu s', 'tsemu s', 'tsemu/qemu', 'tsemu/native', 'qemu/native', 'RSS MiB n/q/t'];
+  const rows = results.map((k) => [
     k.kernel,
     seconds(k.native),
     seconds(k.qemu),
@@ -50,9 +50,14 @@ export function formatTarget(target) {
     fixed(k.qemuOverNative),
     `${mib(k.native)}/${mib(k.qemu)}/${mib(k.tsemu)}`,
   ]);
-  const g = target.geomean;
   rows.push(['geomean', '', '', '', fixed(g.tsemuOverQemu), fixed(g.tsemuOverNative), fixed(g.qemuOverNative), '']);
-  const lines = [`== ${target.target}`, ...layout(header, rows)];
+  return layout(header, rows);
+}
+
+/** The table for one target: kernels, geomean, the start-up row, then the real programs; failures listed below. */
+export function formatTarget(target) {
+  const lines = [`== ${target.target}`];
+  if (target.kernels.length > 0) lines.push(...ratioTable('kernel', target.kernels, target.geomean));
   const s = target.startup;
   if (s) {
     lines.push(
@@ -71,7 +76,9 @@ export function formatTarget(target) {
       ),
     );
   }
-  for (const k of [...target.kernels, ...(s ? [{ ...s, kernel: 'start-up' }] : [])]) {
+  const programs = target.programs ?? [];
+  if (programs.length > 0) lines.push('', ...ratioTable('program (Debian)', programs, target.programGeomean));
+  for (const k of [...target.kernels, ...(s ? [{ ...s, kernel: 'start-up' }] : []), ...programs]) {
     for (const who of ['native', 'node', 'qemu', 'tsemu']) {
       if (k[who] && !k[who].ok) lines.push(`${k.kernel}: ${who} ${k[who].error}`);
     }
@@ -87,6 +94,8 @@ export function formatSummary(targets) {
     fixed(t.geomean.tsemuOverNative),
     fixed(t.geomean.qemuOverNative),
     fixed(t.startup?.tsemuOverNode),
+    fixed(t.programGeomean?.tsemuOverQemu),
   ]);
-  return ['== geometric means', ...layout(['target', 'tsemu/qemu', 'tsemu/native', 'qemu/native', 'start-up tsemu/node'], rows)].join('\n');
+  const header = ['target', 'tsemu/qemu', 'tsemu/native', 'qemu/native', 'start-up tsemu/node', 'programs tsemu/qemu'];
+  return ['== geometric means', ...layout(header, rows)].join('\n');
 }

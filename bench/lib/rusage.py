@@ -2,7 +2,8 @@
 
 Usage: python3 rusage.py TIMEOUT_SECONDS COMMAND [ARGS...]
 The command inherits stdin/stdout/stderr. When it has finished, one JSON line is written to file
-descriptor 3: {"seconds", "maxRssKiB", "status", "signal", "timedOut"}. Peak RSS comes from
+descriptor 3: {"seconds", "cpuSeconds", "maxRssKiB", "status", "signal", "timedOut"}, where
+cpuSeconds is user plus system time of the command and its reaped descendants. Peak RSS comes from
 wait4()'s rusage, which covers the command and every descendant it waited for (Node's
 child_process cannot report it, and /usr/bin/time is not installed on a minimal Debian).
 """
@@ -42,6 +43,7 @@ signal.setitimer(signal.ITIMER_REAL, 0)
 
 report = {
     "seconds": seconds,
+    "cpuSeconds": usage.ru_utime + usage.ru_stime,
     "maxRssKiB": usage.ru_maxrss,
     "status": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
     "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
