@@ -119,10 +119,14 @@ int main(void) {
   sigaction(SIGALRM, &sa, NULL);
   int fds[2];
   if (pipe(fds) != 0) return 1;
-  struct itimerval it = {{0, 0}, {0, 50000}};
+  /* The timer repeats: a first expiry that comes before the read starts (a loaded machine can
+     hold the process back longer than 50 ms) would otherwise leave the read blocked forever. */
+  struct itimerval it = {{0, 50000}, {0, 50000}};
   setitimer(ITIMER_REAL, &it, NULL);
   char c;
   ssize_t n = read(fds[0], &c, 1);
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &off, NULL);
   printf("interrupted read: %zd %s\n", n, n < 0 ? strerror(errno) : "");
   printf("sigaction(SIGKILL) fails: %d %s\n", sigaction(SIGKILL, &sa, NULL), strerror(errno));
   printf("psignal-style name: %s\n", strsignal(SIGSEGV));
