@@ -65,6 +65,17 @@ const GROUPS: Group[] = [
   { name: 'T32 load/store multiple, dual, exclusive; data-processing (shifted register)', thumb: true, make: t32(0b11101, 5) },
   { name: 'T32 data-processing (immediate) and branches', thumb: true, make: t32(0b11110, 5) },
   { name: 'T32 loads/stores, data-processing (register), multiplies', thumb: true, make: t32(0b11111, 5) },
+  {
+    name: 'A32 Advanced SIMD data-processing',
+    thumb: false,
+    make: (rng) => [(0xf2000000 | (rng.below(2) << 24) | (word(rng) & 0xffffff)) >>> 0],
+  },
+  { name: 'T32 Advanced SIMD data-processing', thumb: true, make: (rng) => [0xef00 | (rng.below(2) << 12) | rng.below(256), rng.below(2 ** 16)] },
+  {
+    name: 'A32 VFP data-processing (coprocessor 10/11)',
+    thumb: false,
+    make: (rng) => [((rng.below(15) << 28) | 0x0e000a00 | (word(rng) & 0x00fff1ff)) >>> 0],
+  },
 ];
 
 function codeSource(halfwords: readonly number[]): CodeSource {
