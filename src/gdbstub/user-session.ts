@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { AuxEntry } from '../loader';
 import { PageFlags } from '../memory/layout';
 import type { Engine } from '../translate/engine/engine';
-import { STATE_PC } from '../translate/frontend';
+import { STATE_FAULT_ADDR, STATE_PC } from '../translate/frontend';
 import { TrapKind } from '../translate/ir/ops';
 import { GuestExit } from '../syscalls/types';
 import { cpuLoop, serviceSyscall, signalOfTrap } from '../user/cpu-loop';
@@ -20,7 +20,7 @@ import { acceptOne, listenTcp, type HostConnection } from './host-socket';
 import { BlockingGdbServer } from './blocking-server';
 import { gdbSignal, gdbSignalOfHost, hostSignalOfGdb } from './signals';
 import { GDB_TARGETS } from './targets';
-import { WriteWatchpoints } from './write-watchpoints';
+import { Watchpoints } from './watchpoints';
 
 /** Signals whose default action is to be ignored: passing one on changes nothing. */
 const IGNORED_BY_DEFAULT = new Set((['SIGCHLD', 'SIGURG', 'SIGWINCH', 'SIGCONT'] as const).map((n) => os.constants.signals[n]));
@@ -31,9 +31,6 @@ export interface UserDebugInfo {
   readonly wordSize: 4 | 8;
   readonly littleEndian: boolean;
 }
-
-/** Steps between Ctrl-C checks while watchpoints make the loop single-step. */
-const STEPS_PER_POLL = 4096;
 
 export class UserDebugSession {
   private server: BlockingGdbServer | undefined;
@@ -97,51 +94,69 @@ export class UserDebugSession {
     proc: GuestProcess,
     target: UserTarget,
     engine: Engine,
-    watchpoints: WriteWatchpoints,
+    watchpoints: Watchpoints,
     action: ResumeAction & { signal: number },
   ): Stop {
     const base = proc.stateBase;
+    const view = proc.memory.view;
     if (action.signal) {
       // A signal gdb passes on takes its default action (handlers get the signals the guest raises itself, after syscalls).
       const host = hostSignalOfGdb(action.signal);
       if (host && !IGNORED_BY_DEFAULT.has(host)) throw new GuestExit(0, host);
     }
     const trapped = (trap: TrapKind): Stop => ({ signal: gdbSignal(signalOfTrap(trap)) });
-    /** One instruction (a syscall is serviced); a Stop if it trapped. */
-    const stepOnce = (): Stop | undefined => {
-      const trap = engine.step(base);
-      if (trap === TrapKind.Syscall) {
-        serviceSyscall(proc, target);
-        deliverPending(proc, target);
-      } else if (trap !== TrapKind.None) return trapped(trap);
-      const watch = watchpoints.changed();
-      return watch === undefined ? undefined : { signal: gdbSignal('SIGTRAP'), watch };
+    const pc = (): number => Number(view.getBigUint64(base + STATE_PC, true));
+    const serviceTrap = (): void => {
+      serviceSyscall(proc, target);
+      deliverPending(proc, target);
     };
-    const pc = (): number => Number(proc.memory.view.getBigUint64(base + STATE_PC, true));
-    if (action.kind === 'step') return stepOnce() ?? { signal: gdbSignal('SIGTRAP') };
-    if (watchpoints.size > 0) {
-      for (let n = 1; ; n++) {
-        const stop = stepOnce();
-        if (stop) return stop;
-        if (engine.hasBreakpoint(pc())) return { signal: gdbSignal('SIGTRAP') };
-        if (n % STEPS_PER_POLL === 0 && this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
+    /** Runs guest code with the watched pages protected. */
+    const watched = (run: () => TrapKind): TrapKind => {
+      watchpoints.arm();
+      try {
+        return run();
+      } finally {
+        watchpoints.disarm();
       }
-    }
+    };
+    /**
+     * A fault on a watched page: the instruction runs with the guest's own protections (faulting
+     * again if they refuse it); a Stop if it touched a watchpoint. Fetches from the page do not count.
+     */
+    const watchedAccess = (): Stop | undefined => {
+      const addr = Number(view.getBigUint64(base + STATE_FAULT_ADDR, true));
+      const fetch = addr === pc();
+      const before = watchpoints.snapshot(addr);
+      const trap = engine.step(base);
+      if (trap === TrapKind.Syscall) serviceTrap();
+      else if (trap !== TrapKind.None) return trapped(trap);
+      const hit = fetch ? undefined : watchpoints.hit(addr, before);
+      return hit && { signal: gdbSignal('SIGTRAP'), watch: hit.addr, watchKind: hit.kind };
+    };
+    /** What a trap of guest code means here: a Stop, or undefined to go on. */
+    const after = (trap: TrapKind): Stop | undefined => {
+      if (trap === TrapKind.None) return undefined;
+      if (trap === TrapKind.Syscall) {
+        serviceTrap();
+        return undefined;
+      }
+      if (trap === TrapKind.MemoryFault && watchpoints.covers(Number(view.getBigUint64(base + STATE_FAULT_ADDR, true)))) {
+        return watchedAccess();
+      }
+      return trapped(trap);
+    };
+    if (action.kind === 'step') return after(watched(() => engine.step(base))) ?? { signal: gdbSignal('SIGTRAP') };
     if (engine.hasBreakpoint(pc())) {
-      const stop = stepOnce();
+      const stop = after(watched(() => engine.step(base)));
       if (stop) return stop;
     }
     for (;;) {
-      const trap = engine.run(base);
-      if (trap === TrapKind.Syscall) {
-        serviceSyscall(proc, target);
-        deliverPending(proc, target);
-        // Compiled loops reach the dispatcher's poll rarely; a syscall is a good moment to look.
-        if (this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
-        continue;
-      }
+      const trap = watched(() => engine.run(base));
       if (trap === TrapKind.Yield) return { signal: gdbSignal('SIGINT') };
-      return trapped(trap);
+      const stop = after(trap);
+      if (stop) return stop;
+      // Compiled loops reach the dispatcher's poll rarely; a syscall is a good moment to look.
+      if (trap === TrapKind.Syscall && this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
     }
   }
 }
@@ -151,14 +166,14 @@ function makeDebugTarget(
   target: UserTarget,
   engine: Engine,
   info: UserDebugInfo,
-): DebugTarget & { removeAllBreakpoints(): void; watchpoints: WriteWatchpoints } {
+): DebugTarget & { removeAllBreakpoints(): void; watchpoints: Watchpoints } {
   const memory = proc.memory;
   const description = GDB_TARGETS[target.name]!;
   const breakpointPc = (addr: number, kind: number): number => description.breakpointPc?.(addr, kind) ?? addr;
   const breakpoints = new Set<number>();
   const readMemory = (addr: number, length: number): Uint8Array | undefined =>
     mapped(addr, length) ? memory.readBytes(addr, length).slice() : undefined;
-  const watchpoints = new WriteWatchpoints(readMemory);
+  const watchpoints = new Watchpoints(memory);
   const mapped = (addr: number, length: number): boolean => {
     if (addr < 0 || addr + length > 2 ** 32) return false;
     for (let a = addr; a < addr + length; a = (Math.floor(a / 4096) + 1) * 4096) {
@@ -181,8 +196,8 @@ function makeDebugTarget(
       },
     },
     watchpoints,
-    addWatchpoint: (kind, addr, length) => kind === 'write' && watchpoints.add(addr, length),
-    removeWatchpoint: (kind, addr, length) => watchpoints.remove(addr, length),
+    addWatchpoint: (kind, addr, length) => watchpoints.add(kind, addr, length),
+    removeWatchpoint: (kind, addr, length) => watchpoints.remove(kind, addr, length),
     addBreakpoint(addr, kind) {
       const pc = breakpointPc(Number(addr), kind);
       breakpoints.add(pc);

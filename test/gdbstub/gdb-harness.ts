@@ -3,6 +3,7 @@
  * or qemu-<arch>, the oracle), and builds the -g test program per target.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -41,6 +42,37 @@ export function symbolAddress(program: string, name: string, target: GuestTarget
     .find((l) => l.endsWith(` ${name}`));
   if (!line) throw new Error(`${name} not in ${program}`);
   return parseInt(line.split(' ')[0]!, 16);
+}
+
+/**
+ * Watchpoints on debuggee.c's `counter`, which each loop iteration reads and then writes (volatile,
+ * -O0: a load, an add, a store): `watch` sees it go 0 -> 1 -> 2; `rwatch` then stops after the next
+ * load (reading 2); `awatch` after the store that follows (2 -> 3) and after the next load (3).
+ */
+export const WATCH_SCRIPT = [
+  'break main',
+  'continue',
+  'watch counter',
+  'continue',
+  'continue',
+  'delete',
+  'rwatch counter',
+  'continue',
+  'delete',
+  'awatch counter',
+  'continue',
+  'continue',
+  'delete',
+  'continue',
+];
+
+export function expectWatchHits(gdb: string): void {
+  expect(gdb).toMatch(/Hardware watchpoint 2: counter\s+Old value = 0\s+New value = 1/);
+  expect(gdb).toMatch(/Old value = 1\s+New value = 2\s/);
+  expect(gdb).toMatch(/Hardware read watchpoint 3: counter\s+Value = 2\s/);
+  expect(gdb).toMatch(/Hardware access \(read\/write\) watchpoint 4: counter\s+Old value = 2\s+New value = 3\s/);
+  expect(gdb).toMatch(/Hardware access \(read\/write\) watchpoint 4: counter\s+Value = 3\s/);
+  expect(gdb).toContain('exited with code 07');
 }
 
 /** Drops what legitimately differs between qemu and tsemu sessions (the stack's place, qemu's file transfer warning). */

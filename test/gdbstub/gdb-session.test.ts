@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AARCH64, tsemuBinary } from '../lib/targets';
-import { buildDebuggee, hasGdb, normalise, runGdb, symbolAddress } from './gdb-harness';
+import { WATCH_SCRIPT, buildDebuggee, expectWatchHits, hasGdb, normalise, runGdb, symbolAddress } from './gdb-harness';
 
 const TSEMU = tsemuBinary(AARCH64);
 
@@ -57,21 +57,11 @@ describe('gdbstub (aarch64 user mode) with gdb-multiarch', () => {
     expect(run.gdb).toContain(`$1 = 0x${main.toString(16)}`);
   });
 
-  it('write watchpoints report the old and new value of the watched variable', async () => {
+  it('write, read and access watchpoints report the watched variable as the loop reads and writes it', async () => {
     // qemu-aarch64 7.2 refuses hardware watchpoints in user mode, so the program's own facts are the
-    // oracle: counter goes 0 -> 1 -> 2 as the loop runs.
-    const run = await runGdb(TSEMU, program, [], [
-      'break main',
-      'continue',
-      'watch counter',
-      'continue',
-      'continue',
-      'delete',
-      'continue',
-    ]);
-    expect(run.gdb).toMatch(/Hardware watchpoint 2: counter\s+Old value = 0\s+New value = 1/);
-    expect(run.gdb).toMatch(/Old value = 1\s+New value = 2/);
-    expect(run.gdb).toContain('exited with code 07');
+    // oracle (gdb-harness.ts).
+    const run = await runGdb(TSEMU, program, [], WATCH_SCRIPT);
+    expectWatchHits(run.gdb);
   });
 
   it('serves auxv and the exec file: gdb finds the program by itself and reads AT_ENTRY', async () => {
