@@ -3,8 +3,8 @@
  * built with each Debian cross compiler statically and dynamically (run with -L /usr/<triplet>),
  * under tsemu and under qemu-<arch> (the oracle): same output, same exit status. What each
  * program checks is said at the top of its source; every line it prints is a checked result that
- * does not depend on scheduling. The one thing qemu-user 7.2 cannot do (a forked child of a
- * threaded process making a thread: it aborts) is compared with the native kernel instead.
+ * does not depend on scheduling. What qemu-user 7.2 cannot do (a forked child of a threaded
+ * process making a thread: it aborts) and exec from a thread are compared with the native kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -91,17 +91,21 @@ describe.concurrent('guest threads: tsemu vs qemu-user', () => {
   }
 });
 
-describe.concurrent('guest threads: fork in a threaded process vs the native kernel', () => {
+describe.concurrent('guest threads: fork and exec in a threaded process vs the native kernel', () => {
   const native = path.join(REPO_ROOT, 'test', 'guest', 'build', 'threads-native', SIGNALS.name);
   beforeAll(() => {
     mkdirSync(path.dirname(native), { recursive: true });
     execFileSync('gcc', ['-O2', '-pthread', '-o', native, path.join(REPO_ROOT, 'test', 'guest', SIGNALS.sources[0]!)]);
   });
-  for (const b of BUILDS.filter((x) => !x.sysroot && /aarch64|thumb/.test(x.title))) {
-    it(`the child makes a thread of its own on ${b.title}`, async () => {
-      const expected = await runProcess(native, { args: ['fork-thread'], timeoutMs: 30_000 });
+  const modes = [
+    { mode: 'fork-thread', what: 'the child of a fork makes a thread of its own' },
+    { mode: 'exec', what: 'execve from a thread replaces the process' },
+  ];
+  for (const { mode, what } of modes) for (const b of BUILDS.filter((x) => !x.sysroot && /aarch64|thumb/.test(x.title))) {
+    it(`${what} on ${b.title}`, async () => {
+      const expected = await runProcess(native, { args: [mode], timeoutMs: 30_000 });
       const result = await runProcess(tsemuBinary(b.emulator), {
-        args: [guestProgram(b.target, SIGNALS.name), 'fork-thread'],
+        args: [guestProgram(b.target, SIGNALS.name), mode],
         timeoutMs: 60_000,
       });
       expect(expected.status).toBe(0);

@@ -2,11 +2,13 @@
  * Syscalls that may block on the host, seen from a process with several guest threads: before one
  * runs, it is asked whether it would block, and if so the calling thread waits in the scheduler
  * instead, so the other threads run meanwhile (scheduler.ts):
- * - reads, writes, accept, send and receive on a blocking descriptor that is not ready park on
- *   that descriptor, and the call runs again once it is;
- * - poll, ppoll, select, pselect6 and epoll waits with a timeout are tried at once with a zero
- *   timeout; when nothing is ready they park on their descriptors (select: polled again) until the
- *   deadline, when they finish with a zero timeout as the kernel would (remaining time zero);
+ * - reads, writes, accept, send and receive (without MSG_DONTWAIT) on a blocking descriptor that
+ *   is not ready park on that descriptor, and the call runs again once it is (a write larger than
+ *   the room a pipe has still blocks the host until it is all written);
+ * - poll, ppoll, select, pselect6 and epoll waits run at once when one of their descriptors is
+ *   ready (host poll); otherwise they park on the descriptors until one is (the call then runs
+ *   again) or until the deadline, when they finish with a zero timeout as the kernel would
+ *   (remaining time zero);
  * - nanosleep and clock_nanosleep park until their deadline, pause until a signal, and wait4
  *   without WNOHANG is polled with WNOHANG.
  * The calls are known by name and their arguments are in the same places on every Linux ABI; on a
@@ -26,6 +28,7 @@ const POLLPRI = 2;
 const POLLOUT = 4;
 const F_GETFL = 3;
 const WNOHANG = 1;
+const MSG_DONTWAIT = 0x40;
 const TIMER_ABSTIME = 1;
 const CLOCK_REALTIME = 0;
 const NS_PER_S = 1_000_000_000n;
@@ -39,9 +42,13 @@ type TimeoutArg =
   | { kind: 'ms'; index: number }
   | { kind: 'timespec' | 'timeval'; index: number };
 
-/** A blocking descriptor that is not ready parks the thread until it is; the call then runs again. */
-function onDescriptor(index: number, events: number): Rule {
+/**
+ * A blocking descriptor that is not ready parks the thread until it is; the call then runs again.
+ * A send or receive with MSG_DONTWAIT at `flagsAt` never waits.
+ */
+function onDescriptor(index: number, events: number, flagsAt?: number): Rule {
   return (proc, args) => {
+    if (flagsAt !== undefined && int(args[flagsAt]) & MSG_DONTWAIT) return;
     const fd = hostFd(proc, int(args[index]));
     if (fd < 0 || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return;
     const wanted = [{ fd, events }];
@@ -85,69 +92,76 @@ function timeoutSize(proc: GuestProcess, name: string, at: TimeoutArg): number {
 }
 
 /**
- * Runs the call with a zero timeout. `keep` leaves the guest's timeout struct zeroed (the kernel
- * writes the time left back, zero at the deadline); otherwise it is put back as it was, and so are
- * the `saved` guest ranges (select's descriptor sets, which a fruitless try empties).
+ * Runs the call with a zero timeout: the guest's timeout struct is zeroed first and stays so (the
+ * kernel writes the time left back, zero at the deadline).
  */
-function runWithZeroTimeout(proc: GuestProcess, nr: number, args: SyscallArgs, name: string, at: TimeoutArg, keep: boolean, saved: readonly [number, number][] = []): number {
+function runWithZeroTimeout(proc: GuestProcess, nr: number, args: SyscallArgs, name: string, at: TimeoutArg): number {
   const handler = proc.abi.syscalls.get(nr)!.definition!.handler;
   if (at.kind === 'ms') return handler(proc, args.map((a, i) => (i === at.index ? 0 : a)));
   const addr = args[at.index]!;
-  const ranges: [number, number][] = [[addr, timeoutSize(proc, name, at)], ...saved];
-  const before = ranges.map(([a, n]) => proc.memory.readBytes(a, n).slice());
-  proc.memory.writeBytes(addr, new Uint8Array(ranges[0]![1]));
-  const r = handler(proc, args);
-  if (!keep) ranges.forEach(([a], i) => (i === 0 || r === 0) && proc.memory.writeBytes(a, before[i]!));
-  return r;
+  if (proc.memory.accessible(addr, timeoutSize(proc, name, at), true)) proc.memory.writeBytes(addr, new Uint8Array(timeoutSize(proc, name, at)));
+  return handler(proc, args);
 }
 
-/** The host descriptors of a guest pollfd array (unknown or negative ones left out). */
-function pollDescriptors(proc: GuestProcess, fds: number, count: number): HostPollFd[] {
+/**
+ * The host descriptors of a guest pollfd array (negative ones are skipped, as poll does);
+ * undefined when one is not open (poll reports POLLNVAL at once) or the array is unreadable.
+ */
+function pollDescriptors(proc: GuestProcess, fds: number, count: number): HostPollFd[] | undefined {
   const layout = proc.abi.layouts.pollfd;
+  if (!proc.memory.accessible(fds, count * layout.size, true)) return undefined;
   const out: HostPollFd[] = [];
   for (let i = 0; i < count; i++) {
     const v = new StructView(proc.memory.view, fds + i * layout.size, layout, proc.memory.littleEndian);
+    if (v.num('fd') < 0) continue;
     const fd = hostFd(proc, v.num('fd'));
-    if (fd >= 0) out.push({ fd, events: v.num('events') & (POLLIN | POLLPRI | POLLOUT) });
+    if (fd < 0) return undefined;
+    out.push({ fd, events: v.num('events') & (POLLIN | POLLPRI | POLLOUT) });
+  }
+  return out;
+}
+
+/** The host descriptors of select's three sets (guest longs, bit n = descriptor n); undefined when one is not open or unreadable. */
+function selectDescriptors(proc: GuestProcess, args: SyscallArgs): HostPollFd[] | undefined {
+  const n = int(args[0]);
+  const wordBytes = proc.abi.wordSize;
+  const bytes = Math.ceil(Math.max(0, n) / (wordBytes * 8)) * wordBytes;
+  const out: HostPollFd[] = [];
+  const sets = [args[1]!, args[2]!, args[3]!];
+  const events = [POLLIN, POLLOUT, POLLPRI];
+  for (let k = 0; k < 3; k++) {
+    const set = sets[k]!;
+    if (set === 0) continue;
+    if (!proc.memory.accessible(set, bytes, true)) return undefined;
+    for (let fd = 0; fd < n; fd++) {
+      const word = set + Math.floor(fd / (wordBytes * 8)) * wordBytes;
+      const bit = fd % (wordBytes * 8);
+      const value = wordBytes === 8 ? proc.memory.view.getBigUint64(word, proc.memory.littleEndian) : BigInt(proc.memory.view.getUint32(word, proc.memory.littleEndian));
+      if (!((value >> BigInt(bit)) & 1n)) continue;
+      const host = hostFd(proc, fd);
+      if (host < 0) return undefined;
+      out.push({ fd: host, events: events[k]! });
+    }
   }
   return out;
 }
 
 /**
- * A wait on descriptors with a timeout: tried at once without waiting; when nothing is ready the
- * thread parks on `descriptors` (or is polled when they are not known) until the deadline.
+ * A wait on descriptors: when one is ready already (or the call will fail at once) it simply
+ * runs; otherwise the thread parks on them until one is, when the call runs again, or until the
+ * deadline, when it finishes with a zero timeout.
  */
-function descriptorWait(at: TimeoutArg, descriptors: (proc: GuestProcess, args: SyscallArgs) => HostPollFd[] | undefined, saved: (proc: GuestProcess, args: SyscallArgs) => [number, number][] = () => []): (nr: number) => Rule {
+function descriptorWait(at: TimeoutArg, descriptors: (proc: GuestProcess, args: SyscallArgs) => HostPollFd[] | undefined): (nr: number) => Rule {
   return (nr) => (proc, args, name) => {
     const timeout = readTimeout(proc, args, name, at);
     if (timeout === 0n || timeout === 'invalid') return;
     const fds = descriptors(proc, args);
-    if (fds === undefined) {
-      const ranges = saved(proc, args);
-      if (ranges.some(([a, n]) => !proc.memory.accessible(a, n, true))) return;
-      const probe = (): number | undefined => {
-        const r = runWithZeroTimeout(proc, nr, args, name, at, false, ranges);
-        return r === 0 ? undefined : r;
-      };
-      if (probe() !== undefined) return;
-      block(proc, {
-        poll: probe,
-        ...(timeout !== undefined ? { deadline: monotonicNs() + timeout, onTimeout: () => runWithZeroTimeout(proc, nr, args, name, at, true) } : {}),
-      });
-    }
-    if (runWithZeroTimeout(proc, nr, args, name, at, false) !== 0) return;
+    if (fds === undefined || hostReady(fds).some((ready) => ready)) return;
     block(proc, {
       fds,
-      ...(timeout !== undefined ? { deadline: monotonicNs() + timeout, onTimeout: () => runWithZeroTimeout(proc, nr, args, name, at, true) } : {}),
+      ...(timeout !== undefined ? { deadline: monotonicNs() + timeout, onTimeout: () => runWithZeroTimeout(proc, nr, args, name, at) } : {}),
     });
   };
-}
-
-/** select's descriptor sets (guest longs) as guest byte ranges. */
-function selectSets(proc: GuestProcess, args: SyscallArgs): [number, number][] {
-  const n = Math.max(0, int(args[0]));
-  const bytes = Math.ceil(n / (proc.abi.wordSize * 8)) * proc.abi.wordSize;
-  return [args[1]!, args[2]!, args[3]!].filter((a) => a !== 0).map((a) => [a, bytes] as [number, number]);
 }
 
 /** nanosleep / clock_nanosleep: parks until the deadline (absolute on CLOCK_REALTIME moved to the monotonic clock). */
@@ -180,29 +194,33 @@ function wait4(nr: number): Rule {
 
 const READ = onDescriptor(0, POLLIN);
 const WRITE = onDescriptor(0, POLLOUT);
+const RECEIVE = onDescriptor(0, POLLIN, 3);
+const RECEIVE_MSG = onDescriptor(0, POLLIN, 2);
+const SEND = onDescriptor(0, POLLOUT, 3);
+const SEND_MSG = onDescriptor(0, POLLOUT, 2);
 const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   read: () => READ,
   readv: () => READ,
-  recv: () => READ,
-  recvfrom: () => READ,
-  recvmsg: () => READ,
+  recv: () => RECEIVE,
+  recvfrom: () => RECEIVE,
+  recvmsg: () => RECEIVE_MSG,
   accept: () => READ,
   accept4: () => READ,
   write: () => WRITE,
   writev: () => WRITE,
-  send: () => WRITE,
-  sendto: () => WRITE,
-  sendmsg: () => WRITE,
+  send: () => SEND,
+  sendto: () => SEND,
+  sendmsg: () => SEND_MSG,
   poll: descriptorWait({ kind: 'ms', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
   ppoll: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
   ppoll_time64: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
   epoll_wait: descriptorWait({ kind: 'ms', index: 3 }, (p, a) => epollDescriptor(p, a)),
   epoll_pwait: descriptorWait({ kind: 'ms', index: 3 }, (p, a) => epollDescriptor(p, a)),
   epoll_pwait2: descriptorWait({ kind: 'timespec', index: 3 }, (p, a) => epollDescriptor(p, a)),
-  select: descriptorWait({ kind: 'timeval', index: 4 }, () => undefined, selectSets),
-  _newselect: descriptorWait({ kind: 'timeval', index: 4 }, () => undefined, selectSets),
-  pselect6: descriptorWait({ kind: 'timespec', index: 4 }, () => undefined, selectSets),
-  pselect6_time64: descriptorWait({ kind: 'timespec', index: 4 }, () => undefined, selectSets),
+  select: descriptorWait({ kind: 'timeval', index: 4 }, selectDescriptors),
+  _newselect: descriptorWait({ kind: 'timeval', index: 4 }, selectDescriptors),
+  pselect6: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors),
+  pselect6_time64: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors),
   nanosleep: () => sleep(undefined, 0),
   clock_nanosleep: () => sleep(0, 2),
   clock_nanosleep_time64: () => sleep(0, 2),
@@ -210,10 +228,10 @@ const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   wait4,
 };
 
-/** An epoll descriptor is readable when it has events to report. */
-function epollDescriptor(proc: GuestProcess, args: SyscallArgs): HostPollFd[] {
+/** An epoll descriptor is readable when it has events to report (undefined: not open, the call fails at once). */
+function epollDescriptor(proc: GuestProcess, args: SyscallArgs): HostPollFd[] | undefined {
   const fd = hostFd(proc, int(args[0]));
-  return fd < 0 ? [] : [{ fd, events: POLLIN }];
+  return fd < 0 ? undefined : [{ fd, events: POLLIN }];
 }
 
 /** Parks the running thread (throws ThreadSwitch) when syscall `nr` would block the host; returns when it may simply run. */

@@ -6,7 +6,8 @@
  * threaded process gives a child with one thread; and the process lives on after the main
  * thread's pthread_exit until its last thread returns. With the argument "cancel", pthread_cancel
  * ends a thread blocked in a cancellation point; with "fork-thread", the child of a fork in a
- * threaded process makes a thread of its own (which qemu-user 7.2 cannot do).
+ * threaded process makes a thread of its own (which qemu-user 7.2 cannot do); with "exec", a
+ * thread replaces the process by /bin/echo while the main thread waits in pause().
  */
 #include <pthread.h>
 #include <signal.h>
@@ -199,6 +200,14 @@ static void fork_with_threads(int child_makes_thread) {
   printf("fork: child exit %d; the parent's reader read %ld byte\n", WEXITSTATUS(status), (long)(intptr_t)n);
 }
 
+static void *exec_echo(void *arg) {
+  (void)arg;
+  char *argv[] = {"/bin/echo", "execve: a thread replaced the process", NULL};
+  execv(argv[0], argv);
+  perror("execv");
+  exit(1);
+}
+
 static void *last_one(void *arg) {
   (void)arg;
   usleep(20000);
@@ -211,6 +220,11 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "fork-thread") == 0) {
     fork_with_threads(1);
     return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "exec") == 0) {
+    pthread_t t;
+    pthread_create(&t, NULL, exec_echo, NULL);
+    for (;;) pause();
   }
   if (argc > 1 && strcmp(argv[1], "cancel") == 0) {
     cancellation();
