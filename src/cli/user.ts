@@ -164,7 +164,12 @@ function parseSize(text: string): number {
 
 /** Entry of bin/tsemu-<arch>. */
 export function main(arch: string): void {
-  ensureNodeFlags();
+  try {
+    ensureNodeFlags();
+  } catch (e) {
+    process.stderr.write(`tsemu-${arch}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
   let parsed: ReturnType<typeof parseUserArgs>;
   try {
     parsed = parseUserArgs(arch, process.argv.slice(2), process.env);

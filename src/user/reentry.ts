@@ -14,6 +14,12 @@ import type { GuestOptions } from './process';
 /** V8 flags tsemu needs: a forked guest child has none of V8's helper threads, so garbage collection must not use them. */
 export const NODE_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation'];
 
+/**
+ * Set in the environment of the restart (and removed at once, so the guest never sees it): a
+ * restarted process that still lacks the flags fails instead of restarting itself forever.
+ */
+const RESTARTED = 'TSEMU_RESTARTED_WITH_NODE_FLAGS';
+
 export interface HostCommand {
   path: string;
   argv: string[];
@@ -46,11 +52,19 @@ export function guestProgramCommand(targetName: string, guest: { argv0: string; 
   return commandWith([], [entry, ...carried, '-0', guest.argv0, '--', guest.program, ...guest.args]);
 }
 
-/** Re-executes this process with NODE_FLAGS when Node was started without them; returns when they are in place. */
+/**
+ * Re-executes this process with NODE_FLAGS when Node was started without them; returns when they
+ * are in place, throws when they cannot be (a restart did not bring them, or execve failed).
+ */
 export function ensureNodeFlags(): void {
+  const restarted = process.env[RESTARTED] !== undefined;
+  delete process.env[RESTARTED];
   if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;
+  if (restarted) {
+    throw new Error(`restarted Node with ${NODE_FLAGS.join(' ')}, but they did not reach it (start it as: node ${NODE_FLAGS.join(' ')} <script> ...)`);
+  }
   const command = commandWith(NODE_FLAGS, process.argv.slice(1));
-  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
+  const env = [...Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`), `${RESTARTED}=1`];
   const r = native().execve(command.path, command.argv, env, FdTable.inherited().execPlacement());
   throw new Error(`cannot restart Node with ${NODE_FLAGS.join(' ')}: errno ${-r}`);
 }
