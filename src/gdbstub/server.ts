@@ -184,6 +184,7 @@ export class GdbServer {
   private breakpoint(p: string): string {
     const [type, addrHex, kindHex] = p.slice(1).split(',');
     const addr = hexBig(addrHex);
+    if (addr >= 2n ** 64n) return 'E22';
     const insert = p[0] === 'Z';
     if (type === '0' || type === '1') {
       const kind = parseInt(kindHex ?? '0', 16);
