@@ -6,6 +6,7 @@
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
+import { TPIDRRO_EL0 } from '../../translate/aarch64/state';
 import { idRegister } from './cpu-model';
 import { DAIF_ALL } from './pstate';
 import type { CpuRegisters, El1SysRegs } from './registers';
@@ -82,6 +83,15 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(3, 0, 12, 0, 0), plain('VBAR_EL1', 'vbarEl1')],
   [sysRegKey(3, 0, 13, 0, 1), plain('CONTEXTIDR_EL1', 'contextidrEl1')],
   [sysRegKey(3, 0, 13, 0, 4), plain('TPIDR_EL1', 'tpidrEl1')],
+  [
+    // EL0 reads it in translated code; only EL1 may write it (Linux does at each context switch).
+    sysRegKey(3, 3, 13, 0, 3),
+    {
+      name: 'TPIDRRO_EL0',
+      read: (cpu) => cpu.view.getBigUint64(cpu.base + TPIDRRO_EL0, true),
+      write: (cpu, v) => cpu.view.setBigUint64(cpu.base + TPIDRRO_EL0, v, true),
+    },
+  ],
   [sysRegKey(3, 0, 14, 1, 0), plain('CNTKCTL_EL1', 'cntkctlEl1')],
   [sysRegKey(3, 2, 0, 0, 0), plain('CSSELR_EL1', 'csselrEl1')],
   [sysRegKey(2, 0, 0, 2, 2), plain('MDSCR_EL1', 'mdscrEl1')],

@@ -187,9 +187,13 @@ export class SystemCpu {
         if (insn === undefined || !executeSystemInsn(regs, insn, this.services)) this.undefinedInstruction();
         return;
       }
-      case TrapKind.Undefined:
-        this.undefinedInstruction();
+      case TrapKind.Undefined: {
+        // The shared frontend declines some system register accesses as EL0 would see them
+        // (MSR TPIDRRO_EL0); above EL0 the system table may know them.
+        const insn = regs.pstate.el > 0 ? this.fetch(pc) : undefined;
+        if (insn === undefined || !executeSystemInsn(regs, insn, this.services)) this.undefinedInstruction();
         return;
+      }
       case TrapKind.Breakpoint: {
         const imm = Number(this.memory.view.getBigUint64(STATE_BASE + STATE_TRAP_ARG, true) & 0xffffn);
         takeException(regs, { kind: 'sync', ec: ExceptionClass.Brk, iss: imm, returnAddress: pc });

@@ -92,7 +92,16 @@ class VirtMachine implements Machine, PsciPlatform {
     );
     this.uart.onRxSpace = () => this.serial?.drain();
     this.bus.map(VIRT_GIC_DIST.base, new Gicv2Distributor(this.gic));
-    this.bus.map(VIRT_GIC_CPU.base, new Gicv2CpuInterface(this.gic));
+    const cpuInterface = new Gicv2CpuInterface(this.gic);
+    // The GIC sees the timers' outputs when they are sampled: sample them before the CPU interface
+    // answers, so an acknowledge after a handler reprogrammed its timer does not find the old level.
+    this.bus.map(VIRT_GIC_CPU.base, {
+      name: cpuInterface.name,
+      size: cpuInterface.size,
+      read: (offset) => (this.sampleTimers(), cpuInterface.read(offset)),
+      write: (offset, size, value) => (this.sampleTimers(), cpuInterface.write(offset, size, value)),
+      reset: () => cpuInterface.reset(),
+    });
     this.bus.map(VIRT_UART.base, this.uart);
     this.bus.map(VIRT_RTC.base, new Pl031());
     this.boot();
@@ -100,10 +109,15 @@ class VirtMachine implements Machine, PsciPlatform {
 
   /** The timers' outputs onto their PPIs, then the GIC's IRQ signal. */
   private irqAsserted(): boolean {
+    this.sampleTimers();
+    return this.gic.irqAsserted();
+  }
+
+  /** Puts the timers' current outputs onto their PPIs. */
+  private sampleTimers(): void {
     const timer = this.cpu.regs.timer;
     this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output());
     this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output());
-    return this.gic.irqAsserted();
   }
 
   /** Power-on: devices and CPU reset, the kernel (re)loaded, the device tree built and placed. */
