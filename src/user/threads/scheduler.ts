@@ -267,8 +267,12 @@ function load(proc: GuestProcess, s: Scheduler, t: GreenThread): void {
   s.current = t;
 }
 
-/** Ends the waits that are over: futex words another process changed, ready descriptors and polls, deadlines, signals. */
-function settleWaits(proc: GuestProcess, s: Scheduler): void {
+/**
+ * Ends the waits that are over: futex words another process changed, ready descriptors and polls,
+ * deadlines, signals. A signal sent to the process ends one wait, unless `runner` (the thread that
+ * was running and can run on) takes it.
+ */
+function settleWaits(proc: GuestProcess, s: Scheduler, runner: GreenThread | undefined): void {
   collectHostSignals(proc);
   pollTimers(proc);
   const pending = syscallState(proc).pending;
@@ -276,7 +280,7 @@ function settleWaits(proc: GuestProcess, s: Scheduler): void {
   const fdWaiters = s.threads.filter((t) => t.wait?.fds?.length);
   const ready = fdWaiters.length ? hostReady(fdWaiters.flatMap((t) => t.wait!.fds!), 0n) : undefined;
   let offset = 0;
-  let processSignalTaken = false;
+  let processSignalTaken = runner !== undefined && (pending & ~runner.sigmask) !== 0n;
   for (const t of s.threads) {
     const w = t.wait;
     if (!w) continue;
@@ -357,7 +361,7 @@ export function switchThread(proc: GuestProcess): Resume | undefined {
   const from = alive ? s.threads.indexOf(running) : -1;
   for (;;) {
     hostArena.reset();
-    settleWaits(proc, s);
+    settleWaits(proc, s, alive && !running.wait ? running : undefined);
     const order = [...s.threads.slice(from + 1), ...s.threads.slice(0, from + 1)];
     const next = order.find((t) => t.wait === undefined);
     if (next) {
