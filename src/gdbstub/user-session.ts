@@ -140,12 +140,13 @@ export class UserDebugSession {
         serviceTrap();
         return undefined;
       }
-      if (trap === TrapKind.MemoryFault && watchpoints.covers(Number(view.getBigUint64(base + STATE_FAULT_ADDR, true)))) {
-        return watchedAccess();
-      }
+      const faultAddr = Number(view.getBigUint64(base + STATE_FAULT_ADDR, true));
+      if (trap === TrapKind.MemoryFault && watchpoints.covers(faultAddr)) return watchedAccess();
       return trapped(trap);
     };
-    if (action.kind === 'step') return after(watched(() => engine.step(base))) ?? { signal: gdbSignal('SIGTRAP') };
+    if (action.kind === 'step') {
+      return after(watched(() => engine.step(base))) ?? { signal: gdbSignal('SIGTRAP') };
+    }
     if (engine.hasBreakpoint(pc())) {
       const stop = after(watched(() => engine.step(base)));
       if (stop) return stop;

@@ -20,7 +20,7 @@ interface Watch {
   length: number;
 }
 
-/** The widest single guest access (a 16-byte vector or pair): how far below a watchpoint an access may start and still touch it. */
+/** The widest guest access (a 16-byte vector or pair): how far below a watchpoint an access may start. */
 const MAX_ACCESS = 16;
 
 const DENY: Readonly<Record<WatchKind, number>> = {
@@ -92,11 +92,12 @@ export class Watchpoints {
     return new Map(near.map((w) => [w, Buffer.from(this.memory.readBytes(w.addr, w.length))]));
   }
 
-  /** The watchpoint the access at `addr` fired (given the snapshot from before it), and the address to report. */
+  /** The watchpoint the access at `addr` fired (`before`: the snapshot), and the address to report. */
   hit(addr: number, before: Map<Watch, Buffer>): { kind: WatchKind; addr: number } | undefined {
     for (const [w, old] of before) {
       const written = !old.equals(Buffer.from(this.memory.readBytes(w.addr, w.length)));
-      if (w.kind === 'access' || (w.kind === 'write') === written) return { kind: w.kind, addr: Math.max(addr, w.addr) };
+      const fired = w.kind === 'access' || (w.kind === 'write') === written;
+      if (fired) return { kind: w.kind, addr: Math.max(addr, w.addr) };
     }
     return undefined;
   }

@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM } from '../arm/targets';
 import { tsemuBinary } from '../lib/targets';
-import { buildDebuggee, freePort, waitForPort } from './gdb-harness';
-import { RspClient } from './rsp-client';
+import { buildDebuggee, freePort, symbolExtent, waitForPort } from './gdb-harness';
+import { RspClient, interruptWhen } from './rsp-client';
 
 const CASES = [
   { title: 'Thumb-2', flags: ['-mthumb'], kind: 2 },
@@ -36,10 +36,10 @@ describe.each(CASES)('gdbstub breakpoints in running compiled code (arm, $title)
       const client = await RspClient.connect(port);
       await client.request('qSupported:multiprocess+;swbreak+;vContSupported+');
       await client.request('?');
-      client.send('vCont;c');
-      await new Promise((r) => setTimeout(r, 1500));
-      client.interrupt();
-      expect(await client.reply()).toMatch(/^T02/);
+      // Interrupted while still starting up, the guest goes on until it is in main's loop.
+      const [main, size] = symbolExtent(program, 'main', ARM);
+      const inMain = async (): Promise<boolean> => pcOf(await client.request('pf')) - main < size;
+      expect(await interruptWhen(client, inMain)).toMatch(/^T02/);
       const pc = pcOf(await client.request('pf'));
       expect(await client.request(`Z0,${pc.toString(16)},${kind}`)).toBe('OK');
       client.send('vCont;c');

@@ -75,6 +75,16 @@ export function expectWatchHits(gdb: string): void {
   expect(gdb).toContain('exited with code 07');
 }
 
+/** A symbol's address and size, from the target's cross nm -S (ARM: the address without the Thumb bit). */
+export function symbolExtent(program: string, name: string, target: GuestTarget = AARCH64): [number, number] {
+  const line = execFileSync(target.cc.replace(/gcc$/, 'nm'), ['-S', program], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith(` ${name}`));
+  if (!line) throw new Error(`${name} not in ${program}`);
+  const [addr, size] = line.split(' ');
+  return [parseInt(addr!, 16), parseInt(size!, 16)];
+}
+
 /** Drops what legitimately differs between qemu and tsemu sessions (the stack's place, qemu's file transfer warning). */
 export function normalise(text: string): string {
   return text

@@ -63,3 +63,23 @@ export class RspClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * Continues the guest and interrupts it (Ctrl-C) after a moment, again until `reached` says it
+ * stopped where the test wants it (a loaded machine may take seconds to get there); returns the
+ * last stop reply (undefined if the guest did not stop).
+ */
+export async function interruptWhen(
+  client: RspClient,
+  reached: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    client.send('vCont;c');
+    await new Promise((r) => setTimeout(r, 1500));
+    client.interrupt();
+    const stop = await client.reply();
+    if (stop === undefined || Date.now() > deadline || (await reached())) return stop;
+  }
+}
