@@ -3,10 +3,11 @@
  * lane semantics a wasm op (or a short sequence of them) reproduces exactly: integer arithmetic,
  * compares, bitwise ops, shifts by an immediate, widening and narrowing, pairwise operations,
  * permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN), immediates, and the float/integer
- * conversions. D registers are combined into a v128 (a D operand is splatted, so its lanes are in
- * the low half) and the result is split back. Saturating forms (they set FPSCR.QC), rounding
- * shifts and float arithmetic (flush-to-zero, default NaN) stay with the exact helper of
- * neon-exec.ts; `inlineNeon` answers false for them.
+ * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
+ * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
+ * operand is splatted, so its lanes are in the low half) and the result is split back. Saturating
+ * forms (they set FPSCR.QC), rounding and register shifts, VRECPE and friends stay with the exact
+ * helper of neon-exec.ts; `inlineNeon` answers false for them.
  *
  * Encodings reach here in their A32 form and only after neon-exec.ts has accepted them, so every
  * UNDEFINED case (misaligned Q registers, reserved sizes) is already excluded.
@@ -157,11 +158,60 @@ const SAME: Readonly<Record<number, SameOp>> = {
     ][size]!(), // VEOR VBSL VBIT VBIF
 };
 
+/** A single-precision input under the standard FPSCR value: a denormal lane becomes a zero of its sign. */
+function flushed(b: IRBuilder, v: Temp): Temp {
+  const denormal = b.vop('i32x4.eq', [b.vop('v128.and', [v, splatConst(b, 2, 0x7f800000)]), b.v128(new Uint8Array(16))]);
+  return b.vop('v128.andnot', [v, b.vop('v128.and', [denormal, splatConst(b, 2, 0x7fffffff)])]);
+}
+
+/** A single-precision result under the standard FPSCR value: denormals flushed, any NaN the default NaN. */
+function standard(b: IRBuilder, r: Temp): Temp {
+  return b.vop('v128.bitselect', [splatConst(b, 2, 0x7fc00000), flushed(b, r), b.vop('f32x4.ne', [r, r])]);
+}
+
+/**
+ * The three-same single-precision arithmetic (size<0> = 0, size<1> selecting the variant), with
+ * the standard FPSCR value applied around the wasm ops: VADD, VSUB, VMUL, VMLA, VMLS (product then
+ * sum, each rounded), VABD, VPADD, compares, VMAX, VMIN.
+ */
+function floatSame(ctx: ArmContext, f: Fields, a: number, bBit: number): boolean {
+  const b = ctx.b;
+  const hi = f.size >> 1;
+  const n = (): Temp => flushed(b, vec(ctx, f.n, f.q));
+  const m = (): Temp => flushed(b, vec(ctx, f.m, f.q));
+  const op = (name: string, x: Temp, y: Temp): Temp => standard(b, b.vop(`f32x4.${name}`, [x, y]));
+  const out = (v: Temp): true => write(ctx, f.d, v, f.q);
+  switch ((a << 2) | (bBit << 1) | (f.u ? 1 : 0)) {
+    case 0b110100:
+      return out(op(hi ? 'sub' : 'add', n(), m())); // VADD / VSUB
+    case 0b110111:
+      return !hi && out(op('mul', n(), m())); // VMUL
+    case 0b110110:
+      return out(op(hi ? 'sub' : 'add', flushed(b, vec(ctx, f.d, f.q)), op('mul', n(), m()))); // VMLA / VMLS
+    case 0b110101: {
+      if (hi) return out(standard(b, b.vop('f32x4.abs', [b.vop('f32x4.sub', [n(), m()])]))); // VABD
+      const v = flushed(b, pair(ctx, getD(ctx, f.n), getD(ctx, f.m)));
+      const evens = b.vop('i8x16.shuffle', [v, v], laneSelect([0, 2], 4));
+      const odds = b.vop('i8x16.shuffle', [v, v], laneSelect([1, 3], 4));
+      return write(ctx, f.d, op('add', evens, odds), false); // VPADD
+    }
+    case 0b111000:
+      return !hi && out(b.vop('f32x4.eq', [n(), m()])); // VCEQ
+    case 0b111001:
+      return out(b.vop(hi ? 'f32x4.gt' : 'f32x4.ge', [n(), m()])); // VCGE / VCGT
+    case 0b111100:
+      return out(op(hi ? 'min' : 'max', n(), m())); // VMAX / VMIN
+    default:
+      return false;
+  }
+}
+
 /** A7.4.1 three registers of the same length. */
 function threeSame(ctx: ArmContext, insn: number): boolean {
   const f = fieldsOf(insn);
   const a = bits(insn, 11, 8);
   const bBit = bits(insn, 4, 4);
+  if (a >= 0b1101) return !(f.size & 1) && floatSame(ctx, f, a, bBit);
   if (a === 0b1011 && bBit === 1 && !f.u && f.size < 3) return write(ctx, f.d, pairwise(ctx, f, 'add'), false); // VPADD
   if (a === 0b1010 && f.size < 3) return write(ctx, f.d, pairwise(ctx, f, `${bBit ? 'min' : 'max'}_${sign(f.u)}`), false); // VPMAX VPMIN
   const op = SAME[(a << 2) | (bBit << 1) | (f.u ? 1 : 0)];
@@ -382,8 +432,11 @@ function twoMisc(ctx: ArmContext, insn: number): boolean {
     const float = (op & 8) !== 0;
     if (op === 0b1110) return unary(b.vop('v128.and', [m(), splatConst(b, 2, 0x7fffffff)])); // VABS.F32
     if (op === 0b1111) return unary(b.vop('v128.xor', [m(), splatConst(b, 2, 0x80000000 | 0)])); // VNEG.F32
-    if (float) return false;
     const zero = b.v128(new Uint8Array(16));
+    if (float) {
+      const cmp = ['gt', 'ge', 'eq', 'le', 'lt'][op & 7];
+      return cmp !== undefined && unary(b.vop(`f32x4.${cmp}`, [flushed(b, m()), zero])); // VCGT VCGE VCEQ VCLE VCLT #0 (F32)
+    }
     const cmp = ['gt_s', 'ge_s', 'eq', 'le_s', 'lt_s'][op];
     if (cmp) return unary(b.vop(`${shape}.${cmp}`, [m(), zero])); // VCGT VCGE VCEQ VCLE VCLT #0
     if (op === 6) return unary(b.vop(`${shape}.abs`, [m()])); // VABS
