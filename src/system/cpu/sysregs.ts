@@ -41,7 +41,19 @@ const translation = (name: string, field: PlainName): SysRegDef => ({
 /** A register that reads as zero and ignores writes (debug and OS lock registers Linux pokes). */
 const ignored = (name: string): SysRegDef => ({ name, read: () => 0n, write: () => undefined });
 
+/**
+ * The hardware breakpoint and watchpoint registers (DBGBVRn/DBGBCRn/DBGWVRn/DBGWCRn_EL1, op2 4..7
+ * at CRm = n): Linux clears them all at start-up; debug exceptions are not modelled, so they keep
+ * nothing.
+ */
+const DEBUG_POINT_REGS = Array.from({ length: 16 }, (_, n) =>
+  (['DBGBVR', 'DBGBCR', 'DBGWVR', 'DBGWCR'] as const).map(
+    (name, i) => [sysRegKey(2, 0, 0, n, 4 + i), ignored(`${name}${n}_EL1`)] as const,
+  ),
+).flat();
+
 const TABLE: readonly (readonly [number, SysRegDef])[] = [
+  ...DEBUG_POINT_REGS,
   [sysRegKey(3, 0, 1, 0, 0), translation('SCTLR_EL1', 'sctlrEl1')],
   [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
   [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
