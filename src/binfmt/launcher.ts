@@ -23,7 +23,7 @@ export function launcherPath(root: string = TSEMU_ROOT): string {
 
 /** The name the kernel starts the launcher under for `target`. */
 export function launcherName(target: BinfmtTarget, preserveArgv0: boolean): string {
-  return `tsemu-${target.arch}-binfmt${preserveArgv0 ? '-P' : ''}`;
+  return `tsemu-${target.emulator}-binfmt${preserveArgv0 ? '-P' : ''}`;
 }
 
 /** Makes sure `dir` holds the launcher's per-target names (symbolic links to it); returns the path for `target`. */

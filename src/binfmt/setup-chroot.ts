@@ -76,7 +76,7 @@ export function setupChroot(root: string, tsemuRoot: string = TSEMU_ROOT): strin
   fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true });
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));
   for (const target of BINFMT_TARGETS) {
-    copyFile(path.join(tsemuRoot, 'bin', `tsemu-${target.arch}`), path.join(runtime, 'bin', `tsemu-${target.arch}`));
+    copyFile(path.join(tsemuRoot, 'bin', `tsemu-${target.emulator}`), path.join(runtime, 'bin', `tsemu-${target.emulator}`));
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(tsemuRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const nodeModules = path.join(tsemuRoot, 'node_modules');

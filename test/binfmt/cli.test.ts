@@ -19,8 +19,8 @@ const NO_FLAGS = { preserveArgv0: false, openBinary: false, credentials: false, 
 
 let dir = '';
 let guests: BinfmtGuest[] = [];
-beforeAll(() => {
-  ({ dir, guests } = buildBinfmtGuests());
+beforeAll(async () => {
+  ({ dir, guests } = await buildBinfmtGuests());
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -32,7 +32,7 @@ function arches(parsed: ReturnType<typeof parseBinfmtArgs>): unknown {
 describe('tsemu-binfmt arguments', () => {
   it('register defaults to every target and no flags', () => {
     const parsed = parseBinfmtArgs(['register']);
-    expect(arches(parsed)).toEqual(['aarch64', 'arm', 'ppc64', 'ppc64le']);
+    expect(arches(parsed)).toEqual(['aarch64', 'arm', 'ppc64', 'ppc64le', 'aarch64-freebsd']);
     expect(parsed).toMatchObject({ command: 'register', flags: NO_FLAGS });
   });
 
@@ -75,7 +75,7 @@ describe('tsemu-binfmt arguments', () => {
 
   it('bin/tsemu-binfmt prints usage and exits 2 on bad arguments, 0 for --help', () => {
     const bad = spawnSync(BIN, ['register', '--arch', 'vax'], { encoding: 'utf8' });
-    expect([bad.status, bad.stderr]).toEqual([2, 'tsemu-binfmt: unknown architecture vax (known: aarch64, arm, ppc64, ppc64le)\n']);
+    expect([bad.status, bad.stderr]).toEqual([2, 'tsemu-binfmt: unknown architecture vax (known: aarch64, arm, ppc64, ppc64le, aarch64-freebsd)\n']);
     const help = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: tsemu-binfmt COMMAND/);

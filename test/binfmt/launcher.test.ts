@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLauncherLink, launcherDir, launcherPath } from '../../src/binfmt/launcher';
 import { binfmtTarget } from '../../src/binfmt/targets';
-import { buildBinfmtGuests, eachGuest, type BinfmtGuest } from './programs';
+import { answerVitestBetweenTests, buildBinfmtGuests, eachGuest, type BinfmtGuest } from './programs';
 
 let dir = '';
 let guests: BinfmtGuest[] = [];
 
-beforeAll(() => {
-  ({ dir, guests } = buildBinfmtGuests());
+beforeAll(async () => {
+  ({ dir, guests } = await buildBinfmtGuests());
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -29,6 +29,7 @@ function launcherFor(arch: string, preserveArgv0: boolean): string {
 }
 
 describe('native launcher', () => {
+  answerVitestBetweenTests();
   it('is a real ELF executable, statically linked (it must start inside any foreign root)', () => {
     const header = fs.readFileSync(launcherPath()).subarray(0, 4);
     expect([...header]).toEqual([0x7f, 0x45, 0x4c, 0x46]);

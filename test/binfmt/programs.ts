@@ -3,11 +3,12 @@
  * twice, static (ELF type EXEC) and as a dynamic PIE (type DYN), the two types an entry must
  * catch. Also the 32-bit ARM soft-float (armel) build, a second ABI of the arm entry.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterEach, it } from 'vitest';
 import { ARM, ARM_BUILDS } from '../arm/targets';
 import { AARCH64, type GuestTarget } from '../lib/targets';
 import { PPC64, PPC64LE } from '../ppc64/targets';
@@ -35,18 +36,27 @@ const BUILDS: readonly { arch: string; target: GuestTarget }[] = [
   { arch: 'ppc64le', target: PPC64LE },
 ];
 
-/** Builds every guest into a new temporary directory. */
-export function buildBinfmtGuests(): { dir: string; guests: BinfmtGuest[] } {
+const execFileAsync = promisify(execFile);
+
+/**
+ * Builds every guest into a new temporary directory, the compilers running concurrently (and never
+ * blocking the test worker, which would miss vitest's RPC deadlines on a loaded machine).
+ */
+export async function buildBinfmtGuests(): Promise<{ dir: string; guests: BinfmtGuest[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-binfmt-'));
   const source = path.join(__dirname, 'programs', 'hello.c');
-  const guests = BUILDS.map(({ arch, target }) => {
-    const stem = `hello-${arch}-${target.cc.replace(/-gcc$/, '')}`;
-    const exec = path.join(dir, stem);
-    const dyn = path.join(dir, `${stem}-pie`);
-    execFileSync(target.cc, ['-static', '-O2', '-o', exec, source]);
-    execFileSync(target.cc, ['-fPIE', '-pie', '-O2', '-o', dyn, source]);
-    return { arch, title: target.cc, qemu: target.qemu, exec, dyn };
-  });
+  const guests = await Promise.all(
+    BUILDS.map(async ({ arch, target }) => {
+      const stem = `hello-${arch}-${target.cc.replace(/-gcc$/, '')}`;
+      const exec = path.join(dir, stem);
+      const dyn = path.join(dir, `${stem}-pie`);
+      await Promise.all([
+        execFileAsync(target.cc, ['-static', '-O2', '-o', exec, source]),
+        execFileAsync(target.cc, ['-fPIE', '-pie', '-O2', '-o', dyn, source]),
+      ]);
+      return { arch, title: target.cc, qemu: target.qemu, exec, dyn };
+    }),
+  );
   return { dir, guests };
 }
 
@@ -56,6 +66,20 @@ export const BINFMT_GUEST_TITLES: readonly string[] = BUILDS.map((b) => b.target
 /** One test per guest (the guests are built in beforeAll, after the tests are declared). */
 export function eachGuest(guests: () => BinfmtGuest[], body: (guest: BinfmtGuest) => void): void {
   for (const title of BINFMT_GUEST_TITLES) it(title, () => body(guests().find((g) => g.title === title)!));
+}
+
+/**
+ * For test files whose tests run programs synchronously: lets the event loop through a poll phase
+ * after each test (two setImmediate turns: one queued in the check phase runs only on the next
+ * loop), so the worker answers vitest's RPC in time; a chain of such tests on a loaded machine
+ * otherwise blocks it past the 60 s deadline ("Timeout calling onTaskUpdate").
+ */
+export function answerVitestBetweenTests(): void {
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  afterEach(async () => {
+    await turn();
+    await turn();
+  });
 }
 
 /** The first `length` bytes of a file. */
