@@ -74,12 +74,21 @@ const gdbSession = (): typeof import('../gdbstub/user-session') =>
 
 /** Finds the program the way execvp would: a name without a slash is searched in PATH. */
 function resolveProgram(name: string): string {
-  if (name.includes('/')) return path.resolve(name);
+  if (name.includes('/')) return canonicalPath(path.resolve(name));
   for (const dir of (process.env['PATH'] ?? '').split(':')) {
     const candidate = path.resolve(dir || '.', name);
-    if (fs.existsSync(candidate)) return candidate;
+    if (fs.existsSync(candidate)) return canonicalPath(candidate);
   }
   return path.resolve(name);
+}
+
+/** The path without symbolic links, as the kernel names an executable in /proc/self/exe; unchanged when it does not resolve. */
+function canonicalPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /** The guest environment: the host's, edited by -E/-U (TSEMU_* variables are the emulator's, not the guest's). */

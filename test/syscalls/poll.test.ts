@@ -1,5 +1,5 @@
 /**
- * Waiting and in-kernel copies on real host descriptors: ppoll, pselect6, epoll (whose event
+ * Waiting and in-kernel copies on real host descriptors: poll, ppoll, pselect6, epoll (whose event
  * struct the host packs differently from AArch64), eventfd, sendfile.
  */
 import fs from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
+import { LINUX_SYSCALLS } from '../../src/syscalls/linux/registry';
 import { StructView } from '../../src/syscalls/struct-view';
 import { testProcess } from './harness';
 
@@ -38,6 +39,24 @@ describe('waiting on descriptors', () => {
     proc.memory.writeBytes(BUF + 128, Buffer.from('x'));
     expect(call('write', w, BUF + 128, 1)).toBe(1);
     expect(call('ppoll', BUF, 1, 0, 0, 8)).toBe(1);
+    expect(pfd.num('revents')).toBe(POLLIN);
+    call('close', r);
+    call('close', w);
+  });
+
+  it('poll (numbered on ARM and PowerPC) waits its timeout in milliseconds, none when it is negative', () => {
+    const [r, w] = pipe();
+    const pfd = new StructView(v, BUF, L.pollfd, true);
+    pfd.set('fd', r);
+    pfd.set('events', POLLIN);
+    // AArch64 does not number poll: its definition is called directly.
+    const poll = (timeoutMs: number) => LINUX_SYSCALLS['poll']!.handler(proc, [BUF, 1, timeoutMs]);
+    const started = performance.now();
+    expect(poll(30)).toBe(0);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    proc.memory.writeBytes(BUF + 128, Buffer.from('x'));
+    expect(call('write', w, BUF + 128, 1)).toBe(1);
+    expect(poll(-1)).toBe(1);
     expect(pfd.num('revents')).toBe(POLLIN);
     call('close', r);
     call('close', w);

@@ -1,5 +1,5 @@
 /**
- * Waiting on descriptors: ppoll and pselect6 (their descriptor sets are renumbered from guest to
+ * Waiting on descriptors: poll, ppoll and pselect6 (their descriptor sets are renumbered from guest to
  * host descriptors and back), and epoll, whose struct epoll_event is packed on x86_64 but not on
  * AArch64, so events are converted. The signal mask these calls may
  * install for the wait is not passed on: guest signals are not delivered through the host.
@@ -17,12 +17,20 @@ import { epollOp } from './strace-names';
 
 const MAX_EVENTS = 1 << 16;
 
-/** ppoll: the pollfd array is copied with host descriptors (unknown ones can only be POLLNVAL), results copied back. */
-function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
-  const n = nfds! >>> 0;
+/**
+ * The pollfd array copied with host descriptors (unknown ones can only be POLLNVAL), `wait` run on
+ * the host copy (its address and count), the results copied back.
+ */
+function pollGuestFds(
+  proc: GuestProcess,
+  fds: number,
+  nfds: number,
+  wait: (hostFds: number, n: number) => number,
+): number {
+  const n = nfds >>> 0;
   const layout = guestLayout(proc, 'pollfd');
-  if (guestRange(proc, fds!, n * layout.size, true) === undefined) return -E.EFAULT;
-  const guest = (i: number) => new StructView(proc.memory.view, fds! + i * layout.size, layout, proc.memory.littleEndian);
+  if (guestRange(proc, fds, n * layout.size, true) === undefined) return -E.EFAULT;
+  const guest = (i: number) => new StructView(proc.memory.view, fds + i * layout.size, layout, proc.memory.littleEndian);
   const host = hostStructArray('pollfd', n);
   host.views.forEach((h, i) => {
     const g = guest(i);
@@ -30,9 +38,27 @@ function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
     h.set('fd', fd < 0 ? fd : fdTable(proc).host(fd) ?? NEVER_OPEN_FD);
     h.set('events', g.get('events'));
   });
-  const r = withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('ppoll', host.address, n, t, 0, 0));
+  const r = wait(host.address, n);
   if (r >= 0) host.views.forEach((h, i) => guest(i).set('revents', h.get('revents')));
   return r;
+}
+
+function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
+  return pollGuestFds(proc, fds!, nfds!, (address, n) =>
+    withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('ppoll', address, n, t, 0, 0)),
+  );
+}
+
+/** poll (numbered on ARM, PowerPC, x86_64): ppoll with the timeout in milliseconds, negative for none. */
+function poll(proc: GuestProcess, [fds, nfds, timeoutMs]: SyscallArgs): number {
+  const ms = int(timeoutMs);
+  return pollGuestFds(proc, fds!, nfds!, (address, n) => {
+    if (ms < 0) return hostSyscall('ppoll', address, n, 0, 0, 0);
+    const t = hostStructArray('timespec', 1);
+    t.views[0]!.set('sec', Math.floor(ms / 1000));
+    t.views[0]!.set('nsec', (ms % 1000) * 1_000_000);
+    return hostSyscall('ppoll', address, n, t.address, 0, 0);
+  });
 }
 
 /** pselect6: guest fd_sets (arrays of longs, bit n = guest descriptor n) become host ones and back. */
@@ -126,6 +152,7 @@ function newFdWithFlags(proc: GuestProcess, flags: number, call: (hostFlags: num
 }
 
 export const POLL_SYSCALLS: SyscallGroup = {
+  poll: syscall('xdd', poll),
   ppoll: syscall('xdxxd', ppoll),
   pselect6: syscall('dxxxxx', pselect6),
   epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),

@@ -2,8 +2,8 @@
  * The floating-point facility (Power ISA 3.0 Book I chapter 4): the A-form arithmetic of opcodes
  * 63 (double) and 59 (single: the result rounded to single precision), fsel, compares, moves and
  * sign operations, rounding to single and to integral values, integer conversions, and the FPSCR
- * instructions (mffs, mtfsf, mtfsfi, mtfsb0, mtfsb1, mcrfs). Record forms copy FPSCR's FX, FEX,
- * VX and OX into CR1.
+ * instructions (mffs and ISA 3.0's mffsce, mffscrn, mffscrni, mffsl; mtfsf, mtfsfi, mtfsb0,
+ * mtfsb1, mcrfs). Record forms copy FPSCR's FX, FEX, VX and OX into CR1.
  *
  * Touching FPSCR sets the sticky FP_EXACT state and ends the block with a Yield, so every later
  * translation keeps FPSCR's flags exact (translation flag FLAG_FP_EXACT).
@@ -125,6 +125,36 @@ const mffs: PpcHandler = (ctx, f) => {
   b.set(FP_EXACT, b.i32(1));
   return endFpscrWrite(ctx, f.rc);
 };
+/** FPSCR's controls (VE OE UE ZE XE NI RN; DRN, in the upper word, is not modelled), non-sticky status (FR FI FPRF). */
+const FPSCR_CONTROLS = 0xff;
+const FPSCR_NONSTICKY = 0x7f000;
+const FPSCR_ENABLES = 0xf8;
+/** mffsl (ISA 3.0): FRT = FPSCR's controls and non-sticky status, other bits 0. */
+const mffsl: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  ctx.setF(f.frt, b.zext(b.and(b.get(FPSCR, 'i32'), b.i32(FPSCR_CONTROLS | FPSCR_NONSTICKY))));
+  b.set(FP_EXACT, b.i32(1));
+  return endFpscrWrite(ctx, 0);
+};
+/** mffsce (ISA 3.0): FRT = FPSCR, then the exception enables are cleared. */
+const mffsce: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const old = b.get(FPSCR, 'i32');
+  ctx.setF(f.frt, b.zext(old));
+  storeFpscr(ctx, b.and(old, b.i32(~FPSCR_ENABLES)));
+  return endFpscrWrite(ctx, 0);
+};
+/** mffscrn, mffscrni (ISA 3.0): FRT = FPSCR's controls, then RN = the low 2 bits of FRB or the immediate. */
+const mffscrn =
+  (immediate: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const rn = immediate ? b.i32(f.rm) : b.and(b.wrap(ctx.fBits(f.frb)), b.i32(3));
+    const old = b.get(FPSCR, 'i32');
+    ctx.setF(f.frt, b.zext(b.and(old, b.i32(FPSCR_CONTROLS))));
+    storeFpscr(ctx, b.or(b.and(old, b.i32(~3)), rn));
+    return endFpscrWrite(ctx, 0);
+  };
 /** Mask of the 4-bit FPSCR fields selected by an 8-bit field mask (bit 7 = field 0, the top nibble). */
 const fieldMask = (flm: number): number => {
   let m = 0;
@@ -222,6 +252,10 @@ export const FP_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   [X63(FRT_FRB, 456), 'frip', roundInt('up')],
   [X63(FRT_FRB, 488), 'frim', roundInt('down')],
   [X63('frt:5 00000 00000', 583), 'mffs', mffs],
+  ['111111 frt:5 00001 00000 1001000111 0', 'mffsce', mffsce],
+  ['111111 frt:5 10110 frb:5 1001000111 0', 'mffscrn', mffscrn(false)],
+  ['111111 frt:5 10111 000 rm:2 1001000111 0', 'mffscrni', mffscrn(true)],
+  ['111111 frt:5 11000 00000 1001000111 0', 'mffsl', mffsl],
   ['111111 l:1 flm:8 w:1 frb:5 1011000111 rc:1', 'mtfsf', mtfsf],
   ['111111 bf:3 000000 w:1 u:4 0 0010000110 rc:1', 'mtfsfi', mtfsfi],
   [X63('bt:5 00000 00000', 70), 'mtfsb0', mtfsb(false)],
