@@ -57,8 +57,8 @@ const ENV = { PATH: '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
  * costs tsemu 15-30 s of CPU (start-up translates tens of thousands of blocks), so a loaded
  * machine needs minutes.
  */
-const RUN_MS = 420_000;
-const CASE_MS = 480_000;
+const RUN_MS = 540_000;
+const CASE_MS = 600_000;
 
 /** python3 with json, hashlib, sqlite3, subprocess and threading (issue 11's script). */
 const PYTHON_SCRIPT = `
