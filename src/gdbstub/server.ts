@@ -127,19 +127,23 @@ export class GdbServer {
         return 'OK';
       }
       case 'm': {
-        const [addr, len] = p.slice(1).split(',');
-        const bytes = this.memory().read(hexBig(addr), Math.min(parseInt(len!, 16), PACKET_SIZE / 2));
+        const range = addressAndLength(p.slice(1));
+        if (!range) return 'E22';
+        const bytes = this.memory().read(range[0], Math.min(range[1], PACKET_SIZE / 2));
         return bytes ? Buffer.from(bytes).toString('hex') : 'E14';
       }
       case 'M': {
-        const [where, hex] = p.slice(1).split(':');
-        const bytes = new Uint8Array(Buffer.from(hex ?? '', 'hex'));
-        return this.memory().write(hexBig(where!.split(',')[0]), bytes) ? 'OK' : 'E14';
+        const [where, hex = ''] = p.slice(1).split(':');
+        const range = addressAndLength(where!);
+        if (!range || !/^([0-9a-fA-F]{2})*$/.test(hex) || hex.length !== range[1] * 2) return 'E22';
+        return this.memory().write(range[0], new Uint8Array(Buffer.from(hex, 'hex'))) ? 'OK' : 'E14';
       }
       case 'X': {
         const colon = p.indexOf(':');
+        const range = colon < 0 ? undefined : addressAndLength(p.slice(1, colon));
         const bytes = new Uint8Array(unescapeBinary(p.slice(colon + 1)));
-        return this.memory().write(hexBig(p.slice(1, colon).split(',')[0]), bytes) ? 'OK' : 'E14';
+        if (!range || bytes.length !== range[1]) return 'E22';
+        return this.memory().write(range[0], bytes) ? 'OK' : 'E14';
       }
       case 'Z':
       case 'z':
@@ -271,6 +275,12 @@ export class GdbServer {
     const chunk = data.subarray(offset!, offset! + length!);
     return Buffer.concat([Buffer.from(offset! + length! >= data.length ? 'l' : 'm'), chunk]);
   }
+}
+
+/** The `addr,length` of a memory packet (hex), or undefined if malformed. */
+function addressAndLength(text: string): [bigint, number] | undefined {
+  const m = /^([0-9a-fA-F]{1,16}),([0-9a-fA-F]{1,8})$/.exec(text);
+  return m ? [BigInt(`0x${m[1]}`), parseInt(m[2]!, 16)] : undefined;
 }
 
 /** A hex address from a packet (64-bit guests' addresses exceed a double's precision). */

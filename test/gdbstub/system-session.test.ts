@@ -171,6 +171,33 @@ describe.skipIf(!hasGdb())('gdbstub (tsemu-system -M virt) with gdb-multiarch', 
     expect(tsemu).toEqual(qemu);
   }, 60_000);
 
+  it('malformed packets get error or empty replies; the stub and the machine stay usable', async () => {
+    const port = await freePort();
+    const child = spawn(TSEMU_SYSTEM, [...VIRT_ARGS, '-S', '-gdb', `tcp::${port}`, '-kernel', HELLO], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitForPort(port, Date.now() + 10_000);
+      const gdb = await RspClient.connect(port);
+      const bad = ['mzz,4', 'm40080000,zz', 'Mzz:00', 'Xzz,1:', 'Z0,zz,4', 'Z9,0,4', 'pzz', 'P1000=00'];
+      bad.push('vCont;x', 'M40080000,4:00');
+      for (const packet of bad) expect(await gdb.request(packet)).toMatch(/^(E[0-9a-f]{2})?$/);
+      expect(await gdb.request('qXfer:features:read:target.xml:zz')).toBeDefined();
+      expect(await gdb.request('?')).toMatch(/^T05/);
+      expect(await gdb.request('m40080000,4')).toBe('f30300aa'); // mov x19, x0 at the entry
+      gdb.send('c');
+      expect(await gdb.reply()).toBe('W00');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+      gdb.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('-s is -gdb tcp::1234; the later of -s and -gdb wins', () => {
     const gdbOf = (argv: string[]): string | undefined => {
       const parsed = parseSystemArgs(['-M', 'virt', ...argv]);
