@@ -46,6 +46,8 @@ export interface LoadedProgram {
   readonly loadBias: number;
   /** Load address of the interpreter (AT_BASE), 0 without one. */
   readonly interpreterBase: number;
+  /** Load bias of the image `entry` belongs to (the interpreter's if there is one). */
+  readonly entryBias: number;
   /** The auxv pairs as written to the stack (without AT_NULL), for /proc/self/auxv. */
   readonly auxv: readonly AuxEntry[];
   /** AT_EXECFN as given to the guest. */
@@ -65,14 +67,18 @@ function mapStack(space: AddressSpace, image: ElfImage, size: number): number {
   return guard + PAGE_SIZE;
 }
 
-function loadInterpreter(space: AddressSpace, image: ElfImage, options: LoadOptions): { entry: number; base: number } {
+function loadInterpreter(
+  space: AddressSpace,
+  image: ElfImage,
+  options: LoadOptions,
+): { entry: number; base: number; bias: number } {
   const guestPath = image.interpreter!;
   const hostPath = options.resolveInterpreter ? options.resolveInterpreter(guestPath) : guestPath;
   const interp = readElfImage(hostPath, options.target);
   try {
     if (interp.interpreter !== undefined) throw new LoaderError(hostPath, 'the interpreter asks for an interpreter itself');
     const mapped = mapImage(space, interp);
-    return { entry: mapped.entry, base: mapped.bias + interp.low };
+    return { entry: mapped.entry, base: mapped.bias + interp.low, bias: mapped.bias };
   } finally {
     fs.closeSync(interp.fd);
   }
@@ -120,6 +126,7 @@ export function loadElf(space: AddressSpace, image: ElfImage, options: LoadOptio
       phdr: program.phdr,
       loadBias: program.bias,
       interpreterBase: interp?.base ?? 0,
+      entryBias: interp?.bias ?? program.bias,
       auxv: stack.auxv,
       execfn,
       stackLimit,

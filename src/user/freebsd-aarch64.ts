@@ -25,8 +25,8 @@ export const freebsdAarch64Target: UserTarget = {
   name: 'aarch64-freebsd',
   frontend: aarch64Target.frontend,
   endian: 'little',
-  initState(state, base, entry, sp) {
-    aarch64Target.initState(state, base, entry, sp);
+  initState(state, base, entry, sp, entryBias) {
+    aarch64Target.initState(state, base, entry, sp, entryBias);
     state.setBigUint64(base + xreg(0), BigInt(sp), true);
   },
   setStackPointer: aarch64Target.setStackPointer,

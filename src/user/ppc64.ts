@@ -4,7 +4,8 @@
  * -errno, this target converts).
  *
  * Process start as Linux's start_thread: r1 = stack pointer. A big-endian (ELFv1) entry point is a
- * function descriptor (code address, TOC, environment): pc and r2 come from it. A little-endian
+ * function descriptor (code address, TOC, environment): pc and r2 come from it, moved like Linux's
+ * start_thread by the image's load bias (ld.so has not relocated its own descriptors yet). A little-endian
  * (ELFv2) entry is code, and r12 holds its address for the global entry point's TOC computation.
  */
 import type { Endian } from '../translate/ir/ops';
@@ -23,13 +24,14 @@ function ppc64UserTarget(name: string, endian: Endian): UserTarget {
     name,
     frontend: ppc64Frontend,
     endian,
-    initState(state, base, entry, sp) {
+    initState(state, base, entry, sp, entryBias) {
       let pc = entry;
       if (endian === 'big') {
         // The state view is the whole guest memory (the state block lies in its window), so the
         // descriptor at the entry address is read through it, in the guest's byte order.
-        pc = Number(state.getBigUint64(entry, false));
-        state.setBigUint64(base + gpr(2), state.getBigUint64(entry + 8, false), true);
+        const bias = BigInt(entryBias);
+        pc = Number(BigInt.asUintN(64, state.getBigUint64(entry, false) + bias));
+        state.setBigUint64(base + gpr(2), BigInt.asUintN(64, state.getBigUint64(entry + 8, false) + bias), true);
       } else {
         state.setBigUint64(base + gpr(12), BigInt(entry), true);
       }

@@ -177,7 +177,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       stateBase: STATE_BASE,
       invalidateCode: (start, length) => engine.invalidate(start, length),
     };
-    target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp);
+    target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     resetHostSignals();
     if (options.logItems.has('stats')) {
       const started = performance.now();

@@ -12,8 +12,11 @@ export interface UserTarget {
   readonly frontend: Frontend;
   /** Byte order of guest memory. */
   readonly endian: Endian;
-  /** Sets the registers a new process starts with. */
-  initState(state: DataView, base: number, entry: number, sp: number): void;
+  /**
+   * Sets the registers a new process starts with; `entryBias` is the load bias of the image the
+   * entry point belongs to (an ELFv1 entry descriptor holds unrelocated addresses).
+   */
+  initState(state: DataView, base: number, entry: number, sp: number, entryBias: number): void;
   /** Sets the stack pointer (clone's new stack for a child or thread). */
   setStackPointer(state: DataView, base: number, sp: number): void;
   /** Sets the thread pointer the ABI keeps TLS in (clone's CLONE_SETTLS). */

@@ -53,7 +53,6 @@ const BUILDS: ThreadBuild[] = BASES.flatMap(({ title, target, emulator }) => [
     target: { ...target, name: `threads-${target.name}-dynamic`, cflags: target.cflags.filter((f) => f !== '-static') },
     sysroot: `/usr/${target.cc.replace(/-gcc$/, '')}`,
     programs: [PTHREADS],
-    ...(target === PPC64 ? { knownGap: 'a dynamic big-endian ppc64 (ELFv1) hello world already dies by SIGSEGV' } : {}),
   }]),
 ]);
 
