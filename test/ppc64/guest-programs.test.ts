@@ -70,6 +70,7 @@ const CASES: GuestCase[] = [
   { title: 'sha256: SHA-256 of test vectors and a 1 MiB buffer', program: 'sha256', ending: OK },
   { title: 'int_ops: carries, overflow, record forms, rotates, counts, divides, reservations', program: 'int_ops', ending: OK },
   { title: 'atomics: hot larx/stcx. loops of every width and a failing compare-and-swap', program: 'atomics', ending: OK },
+  { title: 'fpscr_isa3: mffscrni, mffscrn, mffsl, mffsce (glibc libm on ppc64el)', program: 'fpscr_isa3', ending: OK },
   { title: 'fp_edge: NaN generation and propagation, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },
   { title: 'fp_edge: the four rounding modes via fesetround', program: 'fp_edge', args: ['rounding'], ending: OK },
   { title: 'fp_edge: exception flags seen by fetestexcept', program: 'fp_edge', args: ['flags'], ending: OK },
