@@ -18,7 +18,15 @@
  */
 import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
-import { PAGE_SHIFT, PAGE_FLAGS_BASE, PageFlags, YIELD_REQUEST } from '../../memory/layout';
+import {
+  LOOKUP_BASE,
+  LOOKUP_ENTRIES,
+  LOOKUP_ENTRY_SIZE,
+  PAGE_SHIFT,
+  PAGE_FLAGS_BASE,
+  PageFlags,
+  YIELD_REQUEST,
+} from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
@@ -167,10 +175,9 @@ export class Engine {
           fetch32: (pc) => (executable(pc, 4) ? mem.read32(pc) : undefined),
           fetch16: (pc) => (executable(pc, 2) ? mem.read16(pc) : undefined),
         };
-    // An empty lookup cache: all-ones pcs never match a real pc.
-    for (let i = lookupSlot(0), end = lookupSlot(0) + (1 << 16) * 16; i < end; i += 16) {
-      mem.view.setBigUint64(i, 0xffffffffffffffffn, true);
-    }
+    // An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
+    // 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
+    mem.u8.fill(0xff, LOOKUP_BASE, LOOKUP_BASE + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
   }
 
   /** Runs the CPU whose state block starts at `stateBase` until it traps; returns the TrapKind. */
