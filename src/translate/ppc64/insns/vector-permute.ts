@@ -1,7 +1,7 @@
 /**
  * Vector and VSX permutes, splats, merges and bitwise logic (Power ISA 3.0 Book I 6.8, 6.9.1, 7.6):
  * vperm, vsldoi, vsplt{b,h,w}, vspltis{b,h,w}, vmrg{h,l}{b,h,w}, xxpermdi, xxsldwi, xxmrg{h,l}w,
- * xxspltw, xxsel, vsel, the VMX and VSX logical operations, and vgbbd.
+ * xxspltw, xxsel, vsel, the VMX and VSX logical operations, vgbbd and vbpermq.
  *
  * Fixed permutes are i8x16.shuffle with selectors computed from PowerPC element numbers
  * (lanes.ts); vperm's run-time control goes through two swizzles.
@@ -164,6 +164,34 @@ const vgbbd: PpcHandler = (ctx, f) => {
   return true;
 };
 
+/** vbpermq's 16-bit result: bit i is bit (byte i of VRB) of VRA, 0 where that index is 128 or more. */
+const bitPermuteQuadword = defineHelper({
+  name: 'ppc64_vbpermq',
+  params: ['i64', 'i64', 'i64', 'i64'],
+  result: 'i64',
+  impl: (_ctx, aHigh, aLow, bHigh, bLow) => {
+    const a = (BigInt.asUintN(64, aHigh as bigint) << 64n) | BigInt.asUintN(64, aLow as bigint);
+    const b = (BigInt.asUintN(64, bHigh as bigint) << 64n) | BigInt.asUintN(64, bLow as bigint);
+    let r = 0n;
+    for (let i = 0; i < 16; i++) {
+      // Byte element i and bit number index count from the most significant end.
+      const index = (b >> BigInt(120 - 8 * i)) & 0xffn;
+      if (index < 128n && (a >> (127n - index)) & 1n) r |= 1n << BigInt(15 - i);
+    }
+    return r;
+  },
+});
+/** vbpermq: the gathered bits in doubleword element 0 (bits 48:63), doubleword 1 zero. */
+const vbpermq: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
+  // Doubleword element 0 is i64x2 lane 1.
+  const half = (v: Temp, l: number): Temp => b.vop('i64x2.extract_lane', [v], l);
+  const r = b.call(bitPermuteQuadword, [half(a, 1), half(a, 0), half(c, 1), half(c, 0)])!;
+  ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [b.i64(0)]), r], 1));
+  return true;
+};
+
 const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
 const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
 const SPLAT = (xo: number): string => `000100 vrt:5 uim:5 vrb:5 ${bits(xo, 11)}`;
@@ -188,6 +216,7 @@ export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler
   [VX(1932), 'vmrgew', mergeWords(false)],
   [VX(1676), 'vmrgow', mergeWords(true)],
   [VX(1292), 'vgbbd', vgbbd],
+  [VX(1356), 'vbpermq', vbpermq],
   ...LOGIC.map(([name, vmx, , op]) => [VX(vmx), `v${name}`, vmxLogic(op)] as const),
   ...LOGIC.map(([name, , vsx, op]) => [XX3(vsx), `xxl${name}`, vsxLogic(op)] as const),
   ['111100 t:5 a:5 b:5 0 dm:2 01010 ax:1 bx:1 tx:1', 'xxpermdi', xxpermdi],
