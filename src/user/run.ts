@@ -9,6 +9,7 @@ import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
 import { LoaderError, loadElf, readElfImage } from '../loader';
+import { INHERITED_FDS_VARIABLE } from '../syscalls/linux/fd-table';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
 import { addressFilter, type AddressFilter } from '../log/address-filter';
@@ -100,6 +101,7 @@ function guestEnvironment(options: UserRunOptions): string[] {
     if (eq > 0) env.set(assignment.slice(0, eq), assignment.slice(eq + 1));
   }
   for (const name of options.unsetEnv) env.delete(name);
+  env.delete(INHERITED_FDS_VARIABLE);
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 

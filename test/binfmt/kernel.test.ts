@@ -242,6 +242,11 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
       });
     });
 
+    it('keeps a descriptor the guest shell opened across its exec (what debootstrap\'s dpkg --status-fd 8 needs)', async () => {
+      const command = 'sh -c "echo through fd 8 >&8" 8>&1';
+      expect(await inRoot(command)).toEqual(run('sh', ['-c', command]));
+    });
+
     it.todo(
       'chroot ROOT /debootstrap/debootstrap --second-stage, then apt-get --version, dpkg -l | wc -l, sh -c "echo ok" ' +
         'and ls / inside: it runs (dpkg-deb and dpkg work since guest threads), but every program start costs tsemu ' +

@@ -14,7 +14,7 @@ import type { GuestProcess } from '../../user/process';
 import { guestProgramCommand } from '../../user/reentry';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { fdTable } from './fd-table';
+import { FdTable, fdTable } from './fd-table';
 import { E, readGuestString } from './guest-access';
 import { hostPathOf, isProcSelfExe, readGuestPath } from './paths';
 
@@ -88,7 +88,8 @@ function scriptImage(head: Buffer): Image {
 /** Runs guest `program` (a host path) in this process for `target`, or returns -errno. */
 function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
-  return native().execve(command.path, command.argv, envp, fdTable(proc).execPlacement());
+  const placement = fdTable(proc).execPlacement();
+  return native().execve(command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
 }
 
 /** execve of the file at host path `hostPath`, which the guest named `guestPath`. */

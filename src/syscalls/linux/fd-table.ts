@@ -5,7 +5,9 @@
  * lowest free one), so a guest sees the numbers it would see natively and can never reach or
  * close tsemu's own descriptors. A new process starts with what it inherited: stdin, stdout and
  * stderr, and every other host descriptor open without FD_CLOEXEC when the table is made
- * (everything Node opens itself is close-on-exec), each under its own number.
+ * (everything Node opens itself is close-on-exec), each under its own number. Node marks the
+ * descriptors above 2 that it inherited close-on-exec too, so a tsemu that starts another tsemu
+ * (a guest execve) names the guest's descriptors in INHERITED_FDS_VARIABLE, which the guest never sees.
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
@@ -13,6 +15,9 @@ import type { SyscallArgs } from '../types';
 import { int } from './define';
 import { E } from './guest-access';
 import { hostSyscall } from './host';
+
+/** Guest descriptor numbers a re-entered tsemu inherits (comma-separated), set by the execve that started it. */
+export const INHERITED_FDS_VARIABLE = 'TSEMU_INHERITED_FDS';
 
 const AT_FDCWD = -100;
 const F_GETFD = 1;
@@ -29,11 +34,12 @@ export class FdTable {
   /** The table of a process that inherited the host's non-close-on-exec descriptors. */
   static inherited(): FdTable {
     const table = new FdTable();
+    const named = new Set((process.env[INHERITED_FDS_VARIABLE] ?? '').split(',').filter(Boolean).map(Number));
     for (const name of fs.readdirSync('/proc/self/fd')) {
       const fd = Number(name);
       const flags = hostSyscall('fcntl', fd, F_GETFD);
-      if (flags < 0 || (fd > STDERR && flags & FD_CLOEXEC)) continue;
-      // Node marks the standard descriptors close-on-exec; the guest's were inherited without it.
+      if (flags < 0 || (fd > STDERR && !named.has(fd) && flags & FD_CLOEXEC)) continue;
+      // Node marks these close-on-exec; the guest's were inherited without it.
       if (flags & FD_CLOEXEC) hostSyscall('fcntl', fd, F_SETFD, flags & ~FD_CLOEXEC);
       table.fds.set(fd, fd);
     }
@@ -71,6 +77,11 @@ export class FdTable {
    * What a new program image keeps: (guest number, host descriptor) pairs of the descriptors whose
    * host side is not close-on-exec (the guest's own close-on-exec flag lives there).
    */
+  /** The environment entry that names the placed descriptors to the tsemu an execve starts. */
+  static inheritedVariable(placement: readonly number[]): string {
+    return `${INHERITED_FDS_VARIABLE}=${placement.filter((_, i) => i % 2 === 0).join(',')}`;
+  }
+
   execPlacement(): number[] {
     const pairs: number[] = [];
     for (const fd of this.guestFds()) {
