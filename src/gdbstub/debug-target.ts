@@ -20,9 +20,12 @@ export interface DebugTarget {
   readonly description: TargetDescription;
   /** The CPU state block the description's registers live in. */
   readonly state: DataView;
+  /** The running thread's state block: where it stopped. */
   readonly stateBase: number;
-  /** Thread id gdb sees (the process id in user mode, as qemu-user reports it; the CPU number in system mode). */
+  /** Thread id gdb sees (the running guest thread's id in user mode, as qemu-user reports it; the CPU number in system mode). */
   readonly threadId: number;
+  /** Every thread with its state block (user mode with guest threads); without it, the one threadId is all there is. */
+  threads?(): readonly { id: number; stateBase: number }[];
   /** gdb attached to something already running (a machine): quitting gdb detaches instead of killing. */
   readonly attached?: boolean;
   /** Memory at the addresses the guest's code uses (virtual in system mode). */

@@ -36,6 +36,8 @@ export class GdbServer {
   /** gdb offered the multiprocess extensions: thread ids are p<pid>.<tid>, exits name the process. */
   private multiprocess = false;
   private lastSent: Buffer = Buffer.alloc(0);
+  /** The thread `Hg` chose for register packets until the next stop (undefined: the one that stopped). */
+  private selected: number | undefined;
   /** Registers in gdb's number order (the `g` packet's), and by number (`p`/`P`). */
   private readonly registers: RegisterRow[];
   private readonly byNumber: ReadonlyMap<number, RegisterRow>;
@@ -59,6 +61,7 @@ export class GdbServer {
   /** The target stopped: the stop becomes `?`'s answer, and is reported unless gdb will ask (the initial stop). */
   stopped(stop: Stop, report: boolean): void {
     const watch = stop.watch !== undefined ? `${WATCH_KINDS[stop.watchKind ?? 'write']}:${stop.watch.toString(16)};` : '';
+    this.selected = undefined;
     this.stopReply = `T${hex2(stop.signal)}${watch}thread:${this.threadId()};`;
     if (report) this.send(this.stopReply);
   }
@@ -88,9 +91,31 @@ export class GdbServer {
     this.send('status' in exit ? `W${hex2(exit.status & 0xff)}${process}` : `X${hex2(exit.signal)}${process}`);
   }
 
-  private threadId(): string {
-    const tid = this.target.threadId.toString(16);
+  private threadId(id = this.target.threadId): string {
+    const tid = id.toString(16);
     return this.multiprocess ? `p${PID.toString(16)}.${tid}` : tid;
+  }
+
+  /** Every thread's id and state block (one, unless the target has guest threads). */
+  private threads(): readonly { id: number; stateBase: number }[] {
+    const all = this.target.threads?.() ?? [];
+    return all.length > 0 ? all : [{ id: this.target.threadId, stateBase: this.target.stateBase }];
+  }
+
+  /** The state block register packets read and write: the thread Hg chose, or the one that stopped. */
+  private registerBase(): number {
+    const chosen = this.selected === undefined ? undefined : this.threads().find((t) => t.id === this.selected);
+    return chosen?.stateBase ?? this.target.stateBase;
+  }
+
+  /** `Hg`/`Hc` (a thread for later packets) and `T` (is it alive): ids 0 (any) and -1 (all) always do. */
+  private threadPacket(p: string): string {
+    const id = parseThreadId(p.slice(p[0] === 'H' ? 2 : 1));
+    if (id === undefined) return 'E01';
+    const known = id <= 0 || this.threads().some((t) => t.id === id);
+    if (!known) return 'E01';
+    if (p.startsWith('Hg')) this.selected = id > 0 ? id : undefined;
+    return 'OK';
   }
 
   private send(payload: string | Buffer): void {
@@ -105,25 +130,25 @@ export class GdbServer {
       case '?':
         return this.stopReply;
       case 'g':
-        return this.registers.map((r) => registerHex(t.description, r, t.state, t.stateBase)).join('');
+        return this.registers.map((r) => registerHex(t.description, r, t.state, this.registerBase())).join('');
       case 'G': {
         let at = 1;
         for (const r of this.registers) {
           if (at + r.bitsize / 4 > p.length) break;
-          setRegisterHex(t.description, r, t.state, t.stateBase, p.slice(at, at + r.bitsize / 4));
+          setRegisterHex(t.description, r, t.state, this.registerBase(), p.slice(at, at + r.bitsize / 4));
           at += r.bitsize / 4;
         }
         return 'OK';
       }
       case 'p': {
         const r = this.byNumber.get(parseInt(p.slice(1), 16));
-        return r ? registerHex(t.description, r, t.state, t.stateBase) : 'E00';
+        return r ? registerHex(t.description, r, t.state, this.registerBase()) : 'E00';
       }
       case 'P': {
         const [num, value] = p.slice(1).split('=');
         const r = this.byNumber.get(parseInt(num!, 16));
         if (!r || value === undefined) return 'E00';
-        setRegisterHex(t.description, r, t.state, t.stateBase, value);
+        setRegisterHex(t.description, r, t.state, this.registerBase(), value);
         return 'OK';
       }
       case 'm': {
@@ -162,9 +187,8 @@ export class GdbServer {
       case 'k':
         return { kind: 'kill' };
       case 'H':
-        return 'OK';
       case 'T':
-        return 'OK';
+        return this.threadPacket(p);
       case 'v':
         return this.vPacket(p);
       case 'q':
@@ -252,7 +276,7 @@ export class GdbServer {
     }
     if (p.startsWith('qXfer:')) return this.xfer(p);
     if (p === 'qC') return `QC${tid}`;
-    if (p === 'qfThreadInfo') return `m${tid}`;
+    if (p === 'qfThreadInfo') return `m${this.threads().map((t) => this.threadId(t.id)).join(',')}`;
     if (p === 'qsThreadInfo') return 'l';
     // User mode: a process the stub started, which gdb's quit kills (as with qemu-user); system
     // mode: a machine gdb attached to, which goes on running after gdb quits (as with qemu-system).
@@ -291,4 +315,11 @@ function hexBig(text: string | undefined): bigint {
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
+}
+
+/** A thread id as gdb writes it (`tid` or, with multiprocess, `p<pid>.<tid>`; `-1` is all), or undefined if malformed. */
+function parseThreadId(text: string): number | undefined {
+  const tid = text.startsWith('p') ? text.slice(text.indexOf('.') + 1) : text;
+  if (tid === '-1') return -1;
+  return /^[0-9a-fA-F]{1,8}$/.test(tid) ? parseInt(tid, 16) : undefined;
 }

@@ -11,8 +11,8 @@ import type { Engine } from '../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_PC } from '../translate/frontend';
 import { TrapKind } from '../translate/ir/ops';
 import { GuestExit } from '../syscalls/types';
-import { cpuLoop, serviceSyscall, signalOfTrap } from '../user/cpu-loop';
-import { deliverPending } from '../user/signals/deliver';
+import { cpuLoop, moveOn, signalOfTrap } from '../user/cpu-loop';
+import { currentThreadId, threadStates } from '../user/threads/scheduler';
 import type { GuestProcess } from '../user/process';
 import type { UserTarget } from '../user/target';
 import type { DebugTarget, ResumeAction, Stop } from './debug-target';
@@ -34,6 +34,8 @@ export interface UserDebugInfo {
 
 export class UserDebugSession {
   private server: BlockingGdbServer | undefined;
+  /** gdb's Ctrl-C came while the guest ran: the engine's next Yield is a stop, not the end of a time slice. */
+  private interrupted = false;
 
   private constructor(private readonly conn: HostConnection) {}
 
@@ -53,7 +55,17 @@ export class UserDebugSession {
   }
 
   /** For Engine.pollInterrupt: gdb's Ctrl-C while the guest runs. */
-  readonly pollInterrupt = (): boolean => this.server?.pollInterrupt() ?? false;
+  readonly pollInterrupt = (): boolean => {
+    if (this.server?.pollInterrupt()) this.interrupted = true;
+    return this.interrupted;
+  };
+
+  /** Whether gdb interrupted the guest (once per Ctrl-C). */
+  private takeInterrupt(): boolean {
+    const interrupted = this.interrupted || this.pollInterrupt();
+    this.interrupted = false;
+    return interrupted;
+  }
 
   /** Runs the process under gdb's control until it exits (GuestExit, after telling gdb). */
   run(proc: GuestProcess, target: UserTarget, engine: Engine, info: UserDebugInfo): never {
@@ -97,7 +109,6 @@ export class UserDebugSession {
     watchpoints: Watchpoints,
     action: ResumeAction & { signal: number },
   ): Stop {
-    const base = proc.stateBase;
     const view = proc.memory.view;
     if (action.signal) {
       // A signal gdb passes on takes its default action (handlers get the signals the guest raises itself, after syscalls).
@@ -105,11 +116,8 @@ export class UserDebugSession {
       if (host && !IGNORED_BY_DEFAULT.has(host)) throw new GuestExit(0, host);
     }
     const trapped = (trap: TrapKind): Stop => ({ signal: gdbSignal(signalOfTrap(trap)) });
-    const pc = (): number => Number(view.getBigUint64(base + STATE_PC, true));
-    const serviceTrap = (): void => {
-      serviceSyscall(proc, target);
-      deliverPending(proc, target);
-    };
+    // Guest threads switch at syscalls and time slices: every read of the state is the running thread's.
+    const pc = (): number => Number(view.getBigUint64(proc.stateBase + STATE_PC, true));
     /** Runs guest code with the watched pages protected. */
     const watched = (run: () => TrapKind): TrapKind => {
       watchpoints.arm();
@@ -124,40 +132,36 @@ export class UserDebugSession {
      * again if they refuse it); a Stop if it touched a watchpoint. Fetches from the page do not count.
      */
     const watchedAccess = (): Stop | undefined => {
-      const addr = Number(view.getBigUint64(base + STATE_FAULT_ADDR, true));
+      const addr = Number(view.getBigUint64(proc.stateBase + STATE_FAULT_ADDR, true));
       const fetch = addr === pc();
       const before = watchpoints.snapshot(addr);
-      const trap = engine.step(base);
-      if (trap === TrapKind.Syscall) serviceTrap();
-      else if (trap !== TrapKind.None) return trapped(trap);
+      const trap = engine.step(proc.stateBase);
+      if (trap !== TrapKind.None && !moveOn(proc, target, trap)) return trapped(trap);
       const hit = fetch ? undefined : watchpoints.hit(addr, before);
       return hit && { signal: gdbSignal('SIGTRAP'), watch: hit.addr, watchKind: hit.kind };
     };
     /** What a trap of guest code means here: a Stop, or undefined to go on. */
     const after = (trap: TrapKind): Stop | undefined => {
       if (trap === TrapKind.None) return undefined;
-      if (trap === TrapKind.Syscall) {
-        serviceTrap();
-        return undefined;
-      }
-      const faultAddr = Number(view.getBigUint64(base + STATE_FAULT_ADDR, true));
+      if (trap === TrapKind.Yield && this.takeInterrupt()) return { signal: gdbSignal('SIGINT') };
+      if (moveOn(proc, target, trap)) return undefined;
+      const faultAddr = Number(view.getBigUint64(proc.stateBase + STATE_FAULT_ADDR, true));
       if (trap === TrapKind.MemoryFault && watchpoints.covers(faultAddr)) return watchedAccess();
       return trapped(trap);
     };
     if (action.kind === 'step') {
-      return after(watched(() => engine.step(base))) ?? { signal: gdbSignal('SIGTRAP') };
+      return after(watched(() => engine.step(proc.stateBase))) ?? { signal: gdbSignal('SIGTRAP') };
     }
     if (engine.hasBreakpoint(pc())) {
-      const stop = after(watched(() => engine.step(base)));
+      const stop = after(watched(() => engine.step(proc.stateBase)));
       if (stop) return stop;
     }
     for (;;) {
-      const trap = watched(() => engine.run(base));
-      if (trap === TrapKind.Yield) return { signal: gdbSignal('SIGINT') };
+      const trap = watched(() => engine.run(proc.stateBase));
       const stop = after(trap);
       if (stop) return stop;
       // Compiled loops reach the dispatcher's poll rarely; a syscall is a good moment to look.
-      if (trap === TrapKind.Syscall && this.pollInterrupt()) return { signal: gdbSignal('SIGINT') };
+      if (trap === TrapKind.Syscall && this.takeInterrupt()) return { signal: gdbSignal('SIGINT') };
     }
   }
 }
@@ -185,8 +189,13 @@ function makeDebugTarget(
   return {
     description,
     state: memory.view,
-    stateBase: proc.stateBase,
-    threadId: process.pid,
+    get stateBase() {
+      return proc.stateBase;
+    },
+    get threadId() {
+      return currentThreadId(proc) ?? process.pid;
+    },
+    threads: () => threadStates(proc).map((t) => ({ id: t.tid, stateBase: t.stateBase })),
     memory: {
       read: (addr, length) => (addr < 2n ** 32n ? readMemory(Number(addr), length) : undefined),
       write(addr, bytes) {

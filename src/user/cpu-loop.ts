@@ -35,17 +35,26 @@ const SIGNAL_OF_TRAP: Partial<Record<TrapKind, { signal: TrapSignal; code?: numb
 export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine): never {
   for (;;) {
     const trap = engine.run(proc.stateBase);
-    if (trap === TrapKind.Syscall) {
-      runSyscall(proc, target);
-      continue;
-    }
-    if (trap === TrapKind.Yield) {
-      goOn(proc, target, preempt(proc));
-      continue;
-    }
+    if (moveOn(proc, target, trap)) continue;
     deliverFault(proc, target, faultInfo(proc, trap));
     deliverPending(proc, target);
   }
+}
+
+/**
+ * Handles the traps that only move the process on: a syscall (which may switch threads) and the
+ * end of a time slice. False for any other trap. The debugger's loop shares it.
+ */
+export function moveOn(proc: GuestProcess, target: UserTarget, trap: TrapKind): boolean {
+  if (trap === TrapKind.Syscall) {
+    runSyscall(proc, target);
+    return true;
+  }
+  if (trap === TrapKind.Yield) {
+    goOn(proc, target, preempt(proc));
+    return true;
+  }
+  return false;
 }
 
 /** The syscall the running thread stopped at, as restarting it needs: its pc, first argument and name. */

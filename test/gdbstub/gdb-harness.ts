@@ -28,10 +28,10 @@ export function hasGdb(): boolean {
   }
 }
 
-/** Builds debuggee.c statically with debug info for `target` (with extra compiler flags); returns its path. */
-export function buildDebuggee(target: GuestTarget = AARCH64, flags: readonly string[] = []): string {
+/** Builds `source` (debuggee.c unless named) statically with debug info for `target`, with extra compiler flags; returns its path. */
+export function buildDebuggee(target: GuestTarget = AARCH64, flags: readonly string[] = [], source = 'debuggee.c'): string {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-gdb-')), 'debuggee');
-  execFileSync(target.cc, ['-static', '-g', '-O0', ...flags, '-o', out, path.join(__dirname, 'debuggee.c')]);
+  execFileSync(target.cc, ['-static', '-g', '-O0', ...flags, '-o', out, path.join(__dirname, source)]);
   return out;
 }
 

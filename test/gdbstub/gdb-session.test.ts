@@ -102,4 +102,21 @@ describe('gdbstub (aarch64 user mode) with gdb-multiarch', () => {
     expect(tsemu.guestStdout).toBe(qemu.guestStdout);
     expect(tsemu.status).toBe(qemu.status);
   });
+
+  it('with guest threads: lists them, reads another thread\'s registers (Hg) and runs to the end, as under qemu', async () => {
+    const threaded = buildDebuggee(AARCH64, ['-pthread'], 'threaded.c');
+    const script = ['break work', 'continue', 'print (long)arg', 'info threads', 'thread 1', 'bt', 'continue', 'print (long)arg', 'delete', 'continue'];
+    const runs = await Promise.all([runGdb(TSEMU, threaded, [], script), runGdb(AARCH64.qemu, threaded, [], script)]);
+    // Thread ids and the frames inside the C library differ between the two; the program's facts do not.
+    for (const run of runs) {
+      expect(run.gdb).toContain('$1 = 1');
+      expect(run.gdb).toContain('$2 = 2');
+      const threadLines = run.gdb.split('\n').filter((l) => /^\*? +\d+ +Thread /.test(l));
+      expect(threadLines).toHaveLength(2);
+      expect(run.gdb).toMatch(/^#\d+ +0x[0-9a-f]+ in main \(\) at .*threaded\.c:\d+$/m);
+      expect(run.gdb).toContain('exited with code 03]');
+      expect(run.guestStdout).toBe('done=3\n');
+      expect(run.status).toBe(3);
+    }
+  });
 });

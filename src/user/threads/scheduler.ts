@@ -123,6 +123,11 @@ export function currentThreadId(proc: GuestProcess): number | undefined {
   return schedulers.get(proc)?.current.tid;
 }
 
+/** The live threads and their CPU state blocks (for the debugger), in creation order; empty before the first clone. */
+export function threadStates(proc: GuestProcess): { tid: number; stateBase: number }[] {
+  return (schedulers.get(proc)?.threads ?? []).map((t) => ({ tid: t.tid, stateBase: t.stateBase }));
+}
+
 /** Whether `tid` is a live thread of the process. */
 export function threadExists(proc: GuestProcess, tid: number): boolean {
   return schedulers.get(proc)?.threads.some((t) => t.tid === tid) ?? false;
