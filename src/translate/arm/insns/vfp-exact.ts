@@ -2,13 +2,13 @@
  * Exact VFP arithmetic where WebAssembly's float ops do not give the guest's answer, with the
  * mechanism AArch64 uses for FPCR (FPSCR has the same RMode, FZ, DN and cumulative flag bits, so
  * the reference arithmetic of aarch64/insns/fp-soft.ts and the translation flags of
- * aarch64/flags.ts serve both): under a directed rounding mode or flush-to-zero (translation flags,
- * so a block assumes them) every operation is a helper call; in the default mode the native result
+ * aarch64/flags.ts serve both): under a directed rounding mode (a translation flag, so a block
+ * assumes it) every operation is a helper call; in round-to-nearest the native result
  * is used unless it is not finite, when the helper recomputes it with ARM's NaN rules (the first
  * signalling NaN operand, else the first quiet one, its payload kept; FPSCR.DN gives the default
  * NaN) and raises IOC, DZC or OFC in FPSCR. IXC and UFC are raised only on the helper path.
  */
-import { FLAG_DIRECTED_ROUNDING, FLAG_FLUSH_TO_ZERO } from '../../aarch64/flags';
+import { FLAG_DIRECTED_ROUNDING } from '../../aarch64/flags';
 import {
   F32,
   F64,
@@ -95,8 +95,12 @@ const VFP_EXACT = defineHelper({
   },
 });
 
-/** Whether blocks run under a non-default FPSCR mode, where every operation takes the helper. */
-export const exactOnly = (ctx: ArmContext): boolean => (ctx.flags & (FLAG_DIRECTED_ROUNDING | FLAG_FLUSH_TO_ZERO)) !== 0;
+/**
+ * Whether blocks run under a directed rounding mode, where every operation takes the helper.
+ * Flush-to-zero alone keeps the native path (gcc's -ffast-math start-up code sets FZ, and a helper
+ * call per operation would make such programs crawl): denormals are then not flushed.
+ */
+export const exactOnly = (ctx: ArmContext): boolean => (ctx.flags & FLAG_DIRECTED_ROUNDING) !== 0;
 
 /** The bits of a float or integer temp as the helper's i64 argument. */
 function bitsOf(ctx: ArmContext, v: Temp): Temp {
