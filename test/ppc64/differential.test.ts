@@ -28,6 +28,7 @@ import { FP_ROWS } from '../../src/translate/ppc64/insns/fp';
 import { LOAD_STORE_ROWS } from '../../src/translate/ppc64/insns/load-store';
 import { ROTATE_ROWS } from '../../src/translate/ppc64/insns/rotate';
 import { SYSTEM_ROWS } from '../../src/translate/ppc64/insns/system';
+import { VECTOR_CRYPTO_ROWS } from '../../src/translate/ppc64/insns/vector-crypto';
 import { VECTOR_INT_ROWS } from '../../src/translate/ppc64/insns/vector-int';
 import { VECTOR_PERMUTE_ROWS } from '../../src/translate/ppc64/insns/vector-permute';
 import { VSX_LOAD_STORE_ROWS } from '../../src/translate/ppc64/insns/vsx-load-store';
@@ -75,6 +76,7 @@ const CLASSES: InsnClass[] = [
   { name: 'vector and VSX loads, stores and moves', rows: VSX_LOAD_STORE_ROWS, memory: true },
   { name: 'vector permutes and logic', rows: VECTOR_PERMUTE_ROWS },
   { name: 'vector integer', rows: VECTOR_INT_ROWS },
+  { name: 'vector crypto', rows: VECTOR_CRYPTO_ROWS },
 ];
 
 const memory = new GuestMemory(true);

@@ -1,7 +1,8 @@
 /*
- * vbpermq (Power ISA 2.07 vector bit permute quadword, as Go's crypto uses it): for pseudo-random
- * and edge sources (indices below and at/above 128), prints VRT's two doublewords in element
- * order, so both byte orders print the same text.
+ * The Power ISA 2.07 vector instructions Go's runtime and crypto use: vbpermq (edge indices below
+ * and at/above 128), vpopcnt{b,h,w,d}, vrl{b,h,w,d} and vshasigma{w,d} with every ST and SIX, over
+ * pseudo-random sources. Prints results as doublewords in element order, so both byte orders print
+ * the same text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,12 +33,50 @@ static uint64_t dword(v16 v, int i) {
   return r;
 }
 
+static void show(const char *name, v16 t) {
+  printf(" %s=%016llx%016llx", name, (unsigned long long)dword(t, 0), (unsigned long long)dword(t, 1));
+}
+
+#define BINARY(insn, a, b)                                     \
+  do {                                                         \
+    v16 t;                                                     \
+    __asm__(#insn " %0,%1,%2" : "=v"(t) : "v"(a), "v"(b));     \
+    show(#insn, t);                                            \
+  } while (0)
+#define UNARY(insn, b)                                         \
+  do {                                                         \
+    v16 t;                                                     \
+    __asm__(#insn " %0,%1" : "=v"(t) : "v"(b));                \
+    show(#insn, t);                                            \
+  } while (0)
+#define SIGMA(insn, st, six, a)                                \
+  do {                                                         \
+    v16 t;                                                     \
+    __asm__(#insn " %0,%1," #st "," #six : "=v"(t) : "v"(a));  \
+    show(#insn "/" #st "/" #six, t);                           \
+  } while (0)
+
 static void run(v16 a, v16 b) {
-  v16 t;
-  __asm__("vbpermq %0,%1,%2" : "=v"(t) : "v"(a), "v"(b));
-  printf("%016llx%016llx %016llx%016llx -> %016llx %016llx\n", (unsigned long long)dword(a, 0),
-         (unsigned long long)dword(a, 1), (unsigned long long)dword(b, 0), (unsigned long long)dword(b, 1),
-         (unsigned long long)dword(t, 0), (unsigned long long)dword(t, 1));
+  show("a", a);
+  show("b", b);
+  BINARY(vbpermq, a, b);
+  BINARY(vrlb, a, b);
+  BINARY(vrlh, a, b);
+  BINARY(vrlw, a, b);
+  BINARY(vrld, a, b);
+  UNARY(vpopcntb, b);
+  UNARY(vpopcnth, b);
+  UNARY(vpopcntw, b);
+  UNARY(vpopcntd, b);
+  SIGMA(vshasigmaw, 0, 0, a);
+  SIGMA(vshasigmaw, 0, 5, a);
+  SIGMA(vshasigmaw, 1, 10, a);
+  SIGMA(vshasigmaw, 1, 15, a);
+  SIGMA(vshasigmad, 0, 0, a);
+  SIGMA(vshasigmad, 0, 8, a);
+  SIGMA(vshasigmad, 1, 2, a);
+  SIGMA(vshasigmad, 1, 15, a);
+  printf("\n");
 }
 
 int main(void) {

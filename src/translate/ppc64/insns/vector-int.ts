@@ -6,7 +6,7 @@
  * true || 0).
  */
 import type { Temp } from '../../ir/block';
-import type { PpcHandler } from '../context';
+import type { PpcContext, PpcHandler } from '../context';
 import { shuffleOfElements } from '../lanes';
 import { bits } from './forms';
 
@@ -14,11 +14,17 @@ type Shape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2';
 const LANES: Record<Shape, number> = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2 };
 
 /**
- * Element shifts (vsl*, vsr*, vsra*): each element by the low bits of the same element of VRB.
- * wasm shifts take one amount for all lanes, so the lanes are shifted one by one.
+ * Element shifts and rotates (vsl*, vsr*, vsra*, vrl*): each element by the low bits of the same
+ * element of VRB. wasm shifts take one amount for all lanes, so the lanes are shifted one by one.
  */
+function narrowOp(ctx: PpcContext, op: 'shl' | 'shr_u' | 'shr_s' | 'rotl', width: number, value: Temp, count: Temp): Temp {
+  const b = ctx.b;
+  if (op !== 'rotl' || width >= 32) return b.binary(op, value, count);
+  // A byte or halfword rotate from the zero-extended lane; replace_lane drops the bits above it.
+  return b.or(b.shl(value, count), b.binary('shr_u', value, b.sub(b.imm(count, width), count)));
+}
 const shiftEach =
-  (shape: Shape, op: 'shl' | 'shr_u' | 'shr_s'): PpcHandler =>
+  (shape: Shape, op: 'shl' | 'shr_u' | 'shr_s' | 'rotl'): PpcHandler =>
   (ctx, f) => {
     const b = ctx.b;
     const a = ctx.v(f.vra);
@@ -33,7 +39,7 @@ const shiftEach =
       if (shape === 'i16x8' && op === 'shr_s') value = b.unary('sext16', value);
       const width = wide ? 64 : (16 / LANES[shape]) * 8;
       const count = b.and(n, b.imm(n, width - 1));
-      r = b.vop(`${shape}.replace_lane`, [r, b.binary(op, value, count)], lane);
+      r = b.vop(`${shape}.replace_lane`, [r, narrowOp(ctx, op, width, value, count)], lane);
     }
     ctx.setV(f.vrt, r);
     return true;
@@ -61,6 +67,25 @@ const packModulo =
 const unary =
   (name: string): PpcHandler =>
   (ctx, f) => (ctx.setV(f.vrt, ctx.b.vop(name, [ctx.v(f.vrb)])), true);
+
+/**
+ * vpopcnt{b,h,w,d}: set bits per element, as byte counts summed pairwise up to the element size
+ * (element order does not matter, no count crosses an element).
+ */
+const popcount =
+  (size: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    let v = b.vop('i8x16.popcnt', [ctx.v(f.vrb)]);
+    if (size >= 2) v = b.vop('i16x8.extadd_pairwise_i8x16_u', [v]);
+    if (size >= 4) v = b.vop('i32x4.extadd_pairwise_i16x8_u', [v]);
+    if (size === 8) {
+      const low = b.vop('v128.and', [v, b.vop('i64x2.splat', [b.i64(0xffffffff)])]);
+      v = b.vop('i64x2.add', [low, b.vop('i64x2.shr_u', [v, b.i32(32)])]);
+    }
+    ctx.setV(f.vrt, v);
+    return true;
+  };
 
 /**
  * Even/odd multiplies of halfwords and words into double-width products: PowerPC's even element
@@ -184,7 +209,11 @@ const VA = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 vrc:5 ${bits(xo, 6)
 const VX_B = (xo: number): string => `000100 vrt:5 00000 vrb:5 ${bits(xo, 11)}`;
 
 /** [mnemonic, VX opcode, shape, shift] of the element shifts. */
-const SHIFTS: readonly [string, number, Shape, 'shl' | 'shr_u' | 'shr_s'][] = [
+const SHIFTS: readonly [string, number, Shape, 'shl' | 'shr_u' | 'shr_s' | 'rotl'][] = [
+  ['vrlb', 4, 'i8x16', 'rotl'],
+  ['vrlh', 68, 'i16x8', 'rotl'],
+  ['vrlw', 132, 'i32x4', 'rotl'],
+  ['vrld', 196, 'i64x2', 'rotl'],
   ['vslb', 260, 'i8x16', 'shl'],
   ['vslh', 324, 'i16x8', 'shl'],
   ['vslw', 388, 'i32x4', 'shl'],
@@ -210,6 +239,10 @@ export const VECTOR_INT_ROWS: readonly (readonly [string, string, PpcHandler])[]
   [VX_B(718), 'vupklsh', unary('i32x4.extend_low_i16x8_s')],
   [VX_B(1614), 'vupkhsw', unary('i64x2.extend_high_i32x4_s')],
   [VX_B(1742), 'vupklsw', unary('i64x2.extend_low_i32x4_s')],
+  [VX_B(1795), 'vpopcntb', popcount(1)],
+  [VX_B(1859), 'vpopcnth', popcount(2)],
+  [VX_B(1923), 'vpopcntw', popcount(4)],
+  [VX_B(1987), 'vpopcntd', popcount(8)],
   [VX(584), 'vmuleuh', mulEvenOdd('i16x8', true, false)],
   [VX(840), 'vmulesh', mulEvenOdd('i16x8', true, true)],
   [VX(72), 'vmulouh', mulEvenOdd('i16x8', false, false)],

@@ -1,0 +1,71 @@
+/**
+ * Vector cryptographic helpers of Power ISA 2.07 (Book I 5.11): vshasigmaw and vshasigmad, the
+ * SHA-256 and SHA-512 sigma functions per element. ST picks the message schedule's lower-case
+ * sigmas (0) or the compression's upper-case ones (1); bit i of SIX picks sigma 0 or 1 for word
+ * element i (doubleword element i uses bit 2i).
+ */
+import type { Temp } from '../../ir/block';
+import type { PpcContext, PpcHandler } from '../context';
+import { lane } from '../lanes';
+import { bits } from './forms';
+
+/** [rotate, rotate, rotate-or-shift] amounts; the third is a shift where `shift` is set. */
+interface Sigma {
+  amounts: readonly [number, number, number];
+  shift: boolean;
+}
+/** Indexed by [ST][sigma 0 or 1] (FIPS 180-4 4.1.2, 4.1.3). */
+const WORD_SIGMAS: readonly (readonly [Sigma, Sigma])[] = [
+  [
+    { amounts: [7, 18, 3], shift: true },
+    { amounts: [17, 19, 10], shift: true },
+  ],
+  [
+    { amounts: [2, 13, 22], shift: false },
+    { amounts: [6, 11, 25], shift: false },
+  ],
+];
+const DOUBLEWORD_SIGMAS: readonly (readonly [Sigma, Sigma])[] = [
+  [
+    { amounts: [1, 8, 7], shift: true },
+    { amounts: [19, 61, 6], shift: true },
+  ],
+  [
+    { amounts: [28, 34, 39], shift: false },
+    { amounts: [14, 18, 41], shift: false },
+  ],
+];
+
+function sigma(ctx: PpcContext, shape: 'i32x4' | 'i64x2', v: Temp, s: Sigma): Temp {
+  const b = ctx.b;
+  const width = shape === 'i32x4' ? 32 : 64;
+  const shr = (n: number): Temp => b.vop(`${shape}.shr_u`, [v, b.i32(n)]);
+  const rotr = (n: number): Temp => b.vop('v128.or', [shr(n), b.vop(`${shape}.shl`, [v, b.i32(width - n)])]);
+  const [r1, r2, r3] = s.amounts;
+  return b.vop('v128.xor', [b.vop('v128.xor', [rotr(r1), rotr(r2)]), s.shift ? shr(r3) : rotr(r3)]);
+}
+
+const shaSigma =
+  (shape: 'i32x4' | 'i64x2'): PpcHandler =>
+  (ctx, f) => {
+    const count = shape === 'i32x4' ? 4 : 2;
+    const size = 16 / count;
+    const [sigma0, sigma1] = (shape === 'i32x4' ? WORD_SIGMAS : DOUBLEWORD_SIGMAS)[f.st]!;
+    const v = ctx.v(f.vra);
+    // All-ones bytes in the lanes of the elements whose SIX bit asks for sigma 1.
+    const mask = new Uint8Array(16);
+    for (let i = 0; i < count; i++) {
+      const sixBit = (f.six >> (3 - (i * 4) / count)) & 1;
+      if (sixBit) mask.fill(0xff, lane(count as 2 | 4, i) * size, (lane(count as 2 | 4, i) + 1) * size);
+    }
+    const b = ctx.b;
+    ctx.setV(f.vrt, b.vop('v128.bitselect', [sigma(ctx, shape, v, sigma1), sigma(ctx, shape, v, sigma0), b.v128(mask)]));
+    return true;
+  };
+
+const SHA = (xo: number): string => `000100 vrt:5 vra:5 st:1 six:4 ${bits(xo, 11)}`;
+
+export const VECTOR_CRYPTO_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
+  [SHA(1666), 'vshasigmaw', shaSigma('i32x4')],
+  [SHA(1730), 'vshasigmad', shaSigma('i64x2')],
+];
