@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QEMU_SYSTEM, TSEMU_SYSTEM } from './bare-metal';
 import { debianArm64Kernel, runUntil } from './linux-kernel';
 
-const UNTIL = 'Kernel command line:';
+const APPEND = 'earlycon console=ttyAMA0 panic=-1';
+/** The whole line: output arrives in pieces, and a run stopped mid-line would compare a cut line. */
+const UNTIL = `Kernel command line: ${APPEND}`;
 const BOOT_LIMIT_MS = 120_000;
 
 /** The kernel's messages without their timestamps, up to the command line, placement lines dropped. */
@@ -29,7 +31,7 @@ describe("Debian's arm64 kernel on tsemu-system -M virt", () => {
   it('prints through earlycon what qemu-system-aarch64 prints, up to the kernel command line', async () => {
     const args = [
       ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '512M', '-nographic'],
-      ...['-kernel', kernel, '-append', 'earlycon console=ttyAMA0 panic=-1'],
+      ...['-kernel', kernel, '-append', APPEND],
     ];
     const [ours, theirs] = await Promise.all([
       runUntil(TSEMU_SYSTEM, args, UNTIL, BOOT_LIMIT_MS),
