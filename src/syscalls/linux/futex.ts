@@ -16,7 +16,7 @@
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E, guestRange, guestStruct } from './guest-access';
+import { E, guestRange, guestTimespec } from './guest-access';
 import { hostStructArray, hostSyscall } from './host';
 import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
 
@@ -89,22 +89,6 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
   host.views[0]!.set('sec', ts.sec);
   host.views[0]!.set('nsec', ts.nsec);
   return hostSyscall('futex', word, op, compared, host.address, word2, third);
-}
-
-/**
- * The guest's timeout: the ABI's timespec, or for `time32` (the futex call older than
- * futex_time64 on 32-bit ABIs) two 32-bit fields. A 32-bit process's 64-bit timespec has padding
- * above a 32-bit tv_nsec, which the kernel ignores.
- */
-function guestTimespec(proc: GuestProcess, addr: number, time32: boolean): { sec: bigint; nsec: bigint } | undefined {
-  if (time32) {
-    if (!proc.memory.accessible(addr, 8, false)) return undefined;
-    const le = proc.memory.littleEndian;
-    return { sec: BigInt(proc.memory.view.getInt32(addr, le)), nsec: BigInt(proc.memory.view.getInt32(addr + 4, le)) };
-  }
-  const ts = guestStruct(proc, 'timespec', addr, false);
-  if (!ts) return undefined;
-  return { sec: ts.get('sec'), nsec: proc.abi.wordSize === 4 ? BigInt.asIntN(32, ts.get('nsec')) : ts.get('nsec') };
 }
 
 /** The guest's 32-bit futex word at `addr`, in its byte order. */

@@ -42,6 +42,22 @@ export function guestStruct<K extends keyof AbiLayouts>(proc: GuestProcess, kind
   return new StructView(proc.memory.view, at, layout, proc.memory.littleEndian);
 }
 
+/**
+ * A guest struct timespec: the ABI's, or for `time32` (the calls older than their _time64 twins
+ * on 32-bit ABIs) two 32-bit fields. A 32-bit process's 64-bit timespec has padding
+ * above a 32-bit tv_nsec, which the kernel ignores.
+ */
+export function guestTimespec(proc: GuestProcess, addr: number, time32: boolean): { sec: bigint; nsec: bigint } | undefined {
+  if (time32) {
+    if (!proc.memory.accessible(addr, 8, false)) return undefined;
+    const le = proc.memory.littleEndian;
+    return { sec: BigInt(proc.memory.view.getInt32(addr, le)), nsec: BigInt(proc.memory.view.getInt32(addr + 4, le)) };
+  }
+  const ts = guestStruct(proc, 'timespec', addr, false);
+  if (!ts) return undefined;
+  return { sec: ts.get('sec'), nsec: proc.abi.wordSize === 4 ? BigInt.asIntN(32, ts.get('nsec')) : ts.get('nsec') };
+}
+
 /** Whether the host can use the guest's struct of this kind as it is. */
 export function layoutMatchesHost(proc: GuestProcess, kind: keyof AbiLayouts): boolean {
   return proc.memory.littleEndian === HOST.littleEndian && sameLayout(proc.abi.layouts[kind], HOST.layouts[kind]);

@@ -18,7 +18,7 @@ import type { GuestProcess } from '../process';
 import type { SyscallArgs } from '../../syscalls/types';
 import { int } from '../../syscalls/linux/define';
 import { hostFd } from '../../syscalls/linux/fd-table';
-import { guestStruct } from '../../syscalls/linux/guest-access';
+import { guestStruct, guestTimespec } from '../../syscalls/linux/guest-access';
 import { HOST, hostSyscall } from '../../syscalls/linux/host';
 import { StructView } from '../../syscalls/struct-view';
 import { block, hostReady, monotonicNs, type HostPollFd } from './scheduler';
@@ -64,16 +64,11 @@ function readTimeout(proc: GuestProcess, args: SyscallArgs, name: string, at: Ti
   if (value === 0) return undefined;
   let sec: bigint;
   let frac: bigint;
-  if (at.kind === 'timespec' && proc.abi.wordSize === 4 && !name.endsWith('_time64')) {
-    if (!proc.memory.accessible(value, 8, false)) return 'invalid';
-    sec = BigInt(proc.memory.view.getInt32(value, proc.memory.littleEndian));
-    frac = BigInt(proc.memory.view.getInt32(value + 4, proc.memory.littleEndian));
-  } else if (at.kind === 'timespec') {
-    const v = guestStruct(proc, 'timespec', value, false);
+  if (at.kind === 'timespec') {
+    const v = guestTimespec(proc, value, time32Timespec(proc, name));
     if (!v) return 'invalid';
-    sec = v.get('sec');
-    // A 32-bit process's 64-bit timespec has padding above a 32-bit tv_nsec, which the kernel ignores.
-    frac = proc.abi.wordSize === 4 ? BigInt.asIntN(32, v.get('nsec')) : v.get('nsec');
+    sec = v.sec;
+    frac = v.nsec;
   } else {
     const v = guestStruct(proc, 'timeval', value, false);
     if (!v) return 'invalid';
@@ -84,10 +79,15 @@ function readTimeout(proc: GuestProcess, args: SyscallArgs, name: string, at: Ti
   return sec * NS_PER_S + frac;
 }
 
+/** Whether call `name` takes the 32-bit struct timespec: a call without a _time64 twin on a 32-bit ABI. */
+function time32Timespec(proc: GuestProcess, name: string): boolean {
+  return proc.abi.wordSize === 4 && !name.endsWith('_time64');
+}
+
 /** Bytes of the timeout struct at `at` (the 32-bit timespec of old calls on 32-bit ABIs). */
 function timeoutSize(proc: GuestProcess, name: string, at: TimeoutArg): number {
   if (at.kind === 'ms') return 0;
-  if (at.kind === 'timespec' && proc.abi.wordSize === 4 && !name.endsWith('_time64')) return 8;
+  if (at.kind === 'timespec' && time32Timespec(proc, name)) return 8;
   return proc.abi.layouts[at.kind].size;
 }
 
