@@ -39,6 +39,10 @@ const LEGACY: readonly [string, string, string | readonly StraceArg[], Rewrite][
   ['epoll_wait', 'epoll_pwait', 'dxdd', ([epfd, events, max, timeout]) => [epfd!, events!, max!, timeout!, 0, 8]],
   ['ugetrlimit', 'getrlimit', 'dx', (args) => args],
   ['getpgrp', 'getpgid', '', () => [0]],
+  ['umount', 'umount2', 's', ([path]) => [path!, 0]],
+  // 64-bit PowerPC still numbers these (glibc's statfs calls them); struct statfs64 is struct statfs there.
+  ['statfs64', 'statfs', 'sdx', ([path, , buf]) => [path!, buf!]],
+  ['fstatfs64', 'fstatfs', 'ddx', ([fd, , buf]) => [fd!, buf!]],
   // pause waits for a signal as ppoll with no descriptors and no timeout does (glibc's pause on arm64).
   ['pause', 'ppoll', '', () => [0, 0, 0, 0, 0]],
 ];

@@ -13,6 +13,7 @@ import { XATTR_SYSCALLS } from './fs-xattr';
 import { IOCTL_SYSCALLS } from './ioctl';
 import { legacySyscalls } from './legacy';
 import { MM_SYSCALLS } from './mm';
+import { MOUNT_SYSCALLS } from './mount';
 import { POLL_SYSCALLS } from './poll';
 import { PROCESS_SYSCALLS } from './process';
 import { RUNTIME_SYSCALLS } from './runtime';
@@ -43,6 +44,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...EVENT_FD_SYSCALLS,
   ...XATTR_SYSCALLS,
   ...RUNTIME_SYSCALLS,
+  ...MOUNT_SYSCALLS,
 };
 
 export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {

@@ -149,3 +149,40 @@ export const statxMask: StraceFormatter = (_abi, v) =>
     v,
     '0',
   );
+
+/** include/uapi/linux/mount.h: the same on every Linux ABI. */
+export const mountFlags: StraceFormatter = (_abi, v) =>
+  bitNames(
+    {
+      MS_RDONLY: 0x1,
+      MS_NOSUID: 0x2,
+      MS_NODEV: 0x4,
+      MS_NOEXEC: 0x8,
+      MS_SYNCHRONOUS: 0x10,
+      MS_REMOUNT: 0x20,
+      MS_MANDLOCK: 0x40,
+      MS_DIRSYNC: 0x80,
+      MS_NOSYMFOLLOW: 0x100,
+      MS_NOATIME: 0x400,
+      MS_NODIRATIME: 0x800,
+      MS_BIND: 0x1000,
+      MS_MOVE: 0x2000,
+      MS_REC: 0x4000,
+      MS_SILENT: 0x8000,
+      MS_POSIXACL: 0x10000,
+      MS_UNBINDABLE: 0x20000,
+      MS_PRIVATE: 0x40000,
+      MS_SLAVE: 0x80000,
+      MS_SHARED: 0x100000,
+      MS_RELATIME: 0x200000,
+      MS_KERNMOUNT: 0x400000,
+      MS_I_VERSION: 0x800000,
+      MS_STRICTATIME: 0x1000000,
+      MS_LAZYTIME: 0x2000000,
+    },
+    v,
+    '0',
+  );
+
+export const umountFlags: StraceFormatter = (_abi, v) =>
+  bitNames({ MNT_FORCE: 1, MNT_DETACH: 2, MNT_EXPIRE: 4, UMOUNT_NOFOLLOW: 8 }, v, '0');
