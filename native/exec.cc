@@ -53,7 +53,8 @@ static bool forkedChild = false;
 // sleeps on the task queue's condition variable at fork time leaves that variable in a state
 // where the child, which lacks the thread, blocks forever when it signals it. Node counts its
 // delayed-task scheduler among its "worker threads" (node_platform.cc), so one task may stay
-// queued: it runs, and finishes, later.
+// queued: it runs, and finishes, later. That scheduler also takes the queue's mutex, when a delayed
+// worker task falls due; the engine keeps V8 from scheduling any (--no-wasm-lazy-compilation).
 static int ParkWorkers(v8::Isolate* isolate, int* posted) {
   *posted = 0;
   if (forkedChild) return -1;

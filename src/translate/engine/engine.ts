@@ -37,6 +37,15 @@ import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
+/**
+ * Eager compilation of each (small) module. With V8's lazy compilation, the first instantiation
+ * of every module schedules four delayed worker tasks (reports of lazy-compilation times, 5 to 120 s
+ * later), so Node's delayed-task thread keeps pushing onto the worker task queue; a guest fork at
+ * such an instant gives the child a queue mutex that no thread will release, and the child hangs
+ * at its first compile (native/exec.cc). tsemu calls what it compiles anyway, so nothing is lost.
+ */
+v8.setFlagsFromString('--no-wasm-lazy-compilation');
+
 const BATCH_BLOCKS = 24;
 const HOT_RUNS = 16;
 /** Softmmu: blocks compiled with a first-run block, found by following its direct branches. */
