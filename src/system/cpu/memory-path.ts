@@ -15,7 +15,7 @@ import type { MmioBus } from '../devices/mmio';
 import type { Mmu } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
-import { BOUNCE_BUFFER, type SoftTlb } from './tlb';
+import { BOUNCE_BUFFER, DISPATCH_BUDGET, type SoftTlb } from './tlb';
 
 /** Fault status code of a synchronous external abort (no memory there). */
 export const FSC_EXTERNAL_ABORT = 0x10;
@@ -58,8 +58,11 @@ export class MemoryPath {
     this.largeMappings.clear();
   }
 
-  /** TLBI by VA: forget the translation of `va`'s page (all of a larger mapping holding it), at every level. */
-  flushPage(va: bigint): void {
+  /**
+   * TLBI by VA: forget the translation of `va`'s page (all of a larger mapping holding it), at every
+   * level. Returns the virtual pages forgotten.
+   */
+  flushPage(va: bigint): { first: number; count: number } {
     let base = va & ~BigInt(PAGE_SIZE - 1);
     let size = BigInt(PAGE_SIZE);
     for (const [start, length] of this.largeMappings) {
@@ -80,6 +83,7 @@ export class MemoryPath {
         for (let page = first; page < first + count; page++) pages.delete(page);
       }
     }
+    return { first, count };
   }
 
   /** Returns the window address to access, or 0 with the fault recorded. */
@@ -134,6 +138,8 @@ export class MemoryPath {
       }
       const value = size > 8 ? lo : lo & ((1n << BigInt(size * 8)) - 1n);
       this.bus.write(head.device, Math.min(size, 8), BigInt.asUintN(64, value));
+      // The write may have raised an interrupt: the dispatcher returns at the next block to check.
+      this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
       return 0;
     }
     if (!('ram' in tail)) {

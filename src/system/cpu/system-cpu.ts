@@ -24,7 +24,7 @@ import { Mmu, type RamRange } from './mmu';
 import { DAIF_I } from './pstate';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
-import { SoftTlb, TLB_LAYOUT } from './tlb';
+import { DISPATCH_BUDGET, SoftTlb, TLB_LAYOUT } from './tlb';
 
 const SLICE_MS = 20;
 const MAX_BLOCK_INSNS = 512;
@@ -75,6 +75,7 @@ export class SystemCpu {
         translate: path.translate,
         slowStore: path.slowStore,
         codeAddress: (pc) => path.codeAddress(pc),
+        budgetWord: DISPATCH_BUDGET,
       },
     });
     this.services = {
@@ -82,7 +83,11 @@ export class SystemCpu {
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
       invalidateAllCode: () => this.engine.flushAll(),
-      invalidateTlb: (va) => (va === undefined ? this.translationChanged() : this.path.flushPage(va)),
+      invalidateTlb: (va) => {
+        if (va === undefined) return this.translationChanged();
+        const { first, count } = this.path.flushPage(va);
+        this.engine.forgetMappings(first, count);
+      },
       addressTranslate: (va, write, el) => {
         const t = this.mmu.translate(va, write ? 'write' : 'read', el);
         return t.ok ? t.pa & 0xfffffffff000n : BigInt(1 | (t.fsc << 1));
@@ -168,6 +173,7 @@ export class SystemCpu {
    */
   private translationChanged(): void {
     this.path.flush();
+    this.engine.forgetMappings();
   }
 
   /** An IRQ is signalled and PSTATE.I does not mask it. */

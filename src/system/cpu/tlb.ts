@@ -6,7 +6,7 @@
  * is always a direct access to the window. Entries are not tagged with an ASID: every ASID change
  * (a TTBR write) empties the tables, which is what a TLB without ASIDs may do.
  */
-import { MAX_THREADS, PAGE_SIZE, PRIVATE_END, SCRATCH_BASE, SCRATCH_SIZE } from '../../memory/layout';
+import { PAGE_SIZE, PRIVATE_END, YIELD_REQUEST } from '../../memory/layout';
 import type { GuestMemory } from '../../memory/guest-memory';
 import { CURRENT_EL } from '../../translate/aarch64/insns/el1-state';
 import {
@@ -24,15 +24,18 @@ import {
 const LEVELS = 2;
 
 export const TLB_LAYOUT: SoftTlbLayout = {
-  // Past the per-thread scratch blocks: the rest of the private area is free in system mode.
-  base: SCRATCH_BASE + SCRATCH_SIZE * MAX_THREADS,
+  // Past the per-thread scratch blocks and the yield word the engine reads: the rest of the
+  // private area is free in system mode.
+  base: YIELD_REQUEST + TLB_ENTRY_SIZE,
   indexSlot: CURRENT_EL,
   entries: 1024,
 };
 
 /** 16 bytes where the slow load path leaves a device register's value or a page-crossing load's bytes. */
 export const BOUNCE_BUFFER = TLB_LAYOUT.base + LEVELS * tlbTableSize(TLB_LAYOUT);
-if (BOUNCE_BUFFER + PAGE_SIZE > PRIVATE_END) {
+/** The engine's dispatch budget word (EngineSoftMmu.budgetWord). */
+export const DISPATCH_BUDGET = BOUNCE_BUFFER + 16;
+if (DISPATCH_BUDGET + PAGE_SIZE > PRIVATE_END) {
   throw new Error('the software TLB does not fit the private area');
 }
 

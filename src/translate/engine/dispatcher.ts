@@ -5,6 +5,12 @@
  * cache miss or when a block returns a non-zero status (trap, Yield).
  *
  * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), unused (i32).
+ *
+ * System mode builds it with `SystemDispatch`: the key is the pc with the translation regime (an i32
+ * of the CPU state) in its low bits, which an aligned pc leaves free, so code translated and checked
+ * for one exception level is never entered at another; and every dispatch spends one unit of a budget
+ * word in memory, returning STATUS_MISS when it is spent, so the CPU polls for interrupts and the end
+ * of its time slice every so many blocks (a device that raised an interrupt sets the budget to zero).
  */
 import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
 import { STATE_PC } from '../frontend';
@@ -18,7 +24,19 @@ export function lookupSlot(pc: number): number {
   return LOOKUP_BASE + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
 }
 
-export function buildDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table): (state: number) => number {
+/** What the system-mode dispatcher adds (see the overview). */
+export interface SystemDispatch {
+  /** Offset in the CPU state of the i32 OR'ed into the pc to form the lookup key (0..3). */
+  tagSlot: number;
+  /** Window address of the i32 dispatch budget. */
+  budgetWord: number;
+}
+
+export function buildDispatcher(
+  memory: WebAssembly.Memory,
+  table: WebAssembly.Table,
+  system?: SystemDispatch,
+): (state: number) => number {
   const mb = new ModuleBuilder();
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
   mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
@@ -28,8 +46,18 @@ export function buildDispatcher(memory: WebAssembly.Memory, table: WebAssembly.T
   const status = body.local('i32');
   const c: Bytes = body.code;
   c.byte(0x03).byte(0x40); // loop
-  // pc = state.pc
-  c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC).byte(0x21).u32(pc);
+  if (system) {
+    // if (--budget <= 0) return MISS
+    c.byte(0x41).s32(system.budgetWord | 0);
+    c.byte(0x41).s32(system.budgetWord | 0).byte(0x28).u32(2).u32(0).byte(0x41).s32(1).byte(0x6b);
+    c.byte(0x22).u32(status).byte(0x36).u32(2).u32(0);
+    c.byte(0x20).u32(status).byte(0x41).s32(0).byte(0x4c);
+    c.byte(0x04).byte(0x40).byte(0x41).s32(STATUS_MISS).byte(0x0f).byte(0x0b);
+  }
+  // pc = state.pc (| the regime tag)
+  c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC);
+  if (system) c.byte(0x20).u32(0).byte(0x28).u32(2).u32(system.tagSlot).byte(0xad).byte(0x84);
+  c.byte(0x21).u32(pc);
   // entry = LOOKUP_BASE + ((wrap(pc) >> 2) & mask) * 16
   c.byte(0x20).u32(pc).byte(0xa7).byte(0x41).s32(2).byte(0x76);
   c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);

@@ -14,7 +14,11 @@
  * With the `softmmu` option (system mode) guest addresses are virtual: code is fetched, and its
  * pages tracked, at the physical addresses the MMU gives, generated code translates each access
  * through the software TLB, and there is no interpreter tier (it addresses the window directly):
- * a block is compiled when first run, with the blocks its direct branches lead to.
+ * a block is compiled when first run, with the blocks its direct branches lead to. Its lookup cache
+ * entries are keyed by pc and translation regime (dispatcher.ts), entered once miss() has checked
+ * that the regime may fetch the block's page and that the page still maps where the block came
+ * from; the owner forgets them when translations change (forgetMappings). The dispatcher returns
+ * every DISPATCH_BUDGET blocks so that pollInterrupt is asked whether to stop.
  */
 import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
@@ -77,6 +81,7 @@ export interface EngineOptions {
    * true, run() returns TrapKind.Yield with the state at a block boundary. Setting it keeps compiled
    * blocks out of the lookup cache, so every dispatch misses and comes here: only chained blocks of
    * one module run without polling, and their loops return when their iteration budget runs out.
+   * With softmmu it is polled instead whenever the dispatcher's budget is spent (blocks stay cached).
    */
   pollInterrupt?: () => boolean;
   /** Called before each block runs (-d exec, cpu). Setting it keeps every block in the interpreter, so none is missed. */
@@ -93,7 +98,12 @@ export interface EngineSoftMmu {
   slowStore: SlowStore;
   /** Window address of the instruction at virtual `pc`, or undefined when it cannot be fetched. */
   codeAddress(pc: number): number | undefined;
+  /** Window address of the dispatcher's i32 budget (set it to 0 to have pollInterrupt asked at the next block). */
+  budgetWord: number;
 }
+
+/** Softmmu: blocks the dispatcher runs between two pollInterrupt calls. */
+const DISPATCH_BUDGET = 1024;
 
 const INTERRUPT_POLL_MISSES = 64;
 
@@ -139,6 +149,8 @@ export class Engine {
   /** Debugger breakpoints, and how many of them each page holds (such pages stay one insn per block, interpreted). */
   private readonly breakpoints = new Set<number>();
   private readonly breakpointPages = new Map<number, number>();
+  /** Softmmu: the lookup cache slots filled for blocks of each virtual page, until forgetMappings. */
+  private readonly installedByPage = new Map<number, Set<number>>();
   private missesUntilPoll = INTERRUPT_POLL_MISSES;
   readonly stats: EngineStats = {
     translated: 0,
@@ -162,7 +174,8 @@ export class Engine {
     };
     this.slowStore = options.softmmu?.slowStore ?? makeSlowStore(memory, endian, this.onCodeWrite);
     this.loadCheck = makeLoadCheck(memory);
-    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table));
+    const system = options.softmmu && { tagSlot: options.softmmu.layout.indexSlot, budgetWord: options.softmmu.budgetWord };
+    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table, system));
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
       if (pc < 0 || pc + len > 2 ** 32) return false;
@@ -201,7 +214,11 @@ export class Engine {
           this.memory.view.setUint32(YIELD_REQUEST, 0, true);
           return TrapKind.Yield;
         }
-        if (this.options.pollInterrupt && --this.missesUntilPoll <= 0) {
+        const softmmu = this.options.softmmu;
+        if (softmmu && this.memory.view.getInt32(softmmu.budgetWord, true) <= 0) {
+          this.memory.view.setInt32(softmmu.budgetWord, DISPATCH_BUDGET, true);
+          if (this.options.pollInterrupt?.()) return TrapKind.Yield;
+        } else if (this.options.pollInterrupt && --this.missesUntilPoll <= 0) {
           this.missesUntilPoll = INTERRUPT_POLL_MISSES;
           if (this.options.pollInterrupt()) return TrapKind.Yield;
         }
@@ -323,8 +340,10 @@ export class Engine {
       known = undefined;
     }
     if (known) {
-      if (this.options.pollInterrupt) return (this.table.get(known.tableIndex) as (state: number) => number)(stateBase);
-      this.install(known);
+      if (this.options.pollInterrupt && !softmmu) {
+        return (this.table.get(known.tableIndex) as (state: number) => number)(stateBase);
+      }
+      this.install(known, stateBase);
       return TrapKind.None;
     }
     if (this.blocks.size === 0 && this.cold.size === 0) {
@@ -333,11 +352,12 @@ export class Engine {
     const block = this.coldBlock(pc);
     if (softmmu) {
       this.options.onBlockStart?.(pc);
-      this.compileHot(pc);
+      this.install(this.compileHot(pc), stateBase);
       return TrapKind.None;
     }
     if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.ir)) {
-      this.compileHot(pc);
+      const tb = this.compileHot(pc);
+      if (!this.options.pollInterrupt) this.install(tb, stateBase);
       return TrapKind.None;
     }
     this.options.onBlockStart?.(pc);
@@ -372,8 +392,8 @@ export class Engine {
     return block;
   }
 
-  /** Compiles the hot block at pc with the already-run blocks it leads to into one module. */
-  private compileHot(pc: number): void {
+  /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's block. */
+  private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
     const { irs, indirect } = this.options.softmmu ? this.firstRunBatch(pc) : this.hotBatch(pc);
     for (const ir of irs) this.cold.delete(ir.pc);
@@ -387,11 +407,11 @@ export class Engine {
       this.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
-    if (!this.options.pollInterrupt) this.install(batch.blocks[0]!);
     this.stats.blocks += irs.length;
     this.stats.modules++;
     this.stats.wasmBytes += compiled.size;
     this.stats.translateMs += performance.now() - started;
+    return batch.blocks[0]!;
   }
 
   /** The hot block at pc and the blocks it leads to that have run, breadth first. */
@@ -479,10 +499,50 @@ export class Engine {
     });
   }
 
-  private install(tb: TranslatedBlock): void {
+  /** Enters a block in the lookup cache (softmmu: for the regime the state runs in now). */
+  private install(tb: TranslatedBlock, stateBase: number): void {
     const slot = lookupSlot(tb.pc);
-    this.memory.view.setBigUint64(slot, BigInt(tb.pc), true);
+    const softmmu = this.options.softmmu;
+    let key = BigInt(tb.pc);
+    if (softmmu) {
+      key |= BigInt(this.memory.view.getInt32(stateBase + softmmu.layout.indexSlot, true));
+      const page = Math.floor(tb.pc / 2 ** PAGE_SHIFT);
+      let slots = this.installedByPage.get(page);
+      if (!slots) this.installedByPage.set(page, (slots = new Set()));
+      slots.add(slot);
+    }
+    this.memory.view.setBigUint64(slot, BigInt.asUintN(64, key), true);
     this.memory.view.setUint32(slot + 8, tb.tableIndex, true);
+  }
+
+  /**
+   * Softmmu: the translation of virtual pages [first, first + count) (all pages when no range is
+   * given) may have changed. Their blocks leave the lookup cache; miss() checks them again.
+   */
+  forgetMappings(first?: number, count?: number): void {
+    const forget = (slots: Set<number>): void => {
+      for (const slot of slots) this.memory.view.setBigInt64(slot, -1n, true);
+    };
+    if (first === undefined || count === undefined) {
+      for (const slots of this.installedByPage.values()) forget(slots);
+      this.installedByPage.clear();
+      return;
+    }
+    if (count > this.installedByPage.size) {
+      for (const [page, slots] of this.installedByPage) {
+        if (page - first >= 0 && page - first < count) {
+          forget(slots);
+          this.installedByPage.delete(page);
+        }
+      }
+      return;
+    }
+    for (let page = first; page < first + count; page++) {
+      const slots = this.installedByPage.get(page);
+      if (!slots) continue;
+      forget(slots);
+      this.installedByPage.delete(page);
+    }
   }
 
   private killBatch(batch: Batch): void {
