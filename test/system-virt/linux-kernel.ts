@@ -7,8 +7,10 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { native } from '../../src/native';
 import { fetchDebianPackage } from '../lib/debian';
 import { REPO_ROOT } from '../lib/targets';
+import { QmpClient, listenUnixFd, tempDir } from '../system/harness';
 
 const execFileAsync = promisify(execFile);
 const METAPACKAGE = 'linux-image-arm64';
@@ -28,19 +30,24 @@ export async function debianArm64Kernel(): Promise<string> {
 }
 
 export interface ConsoleRun {
-  /** What the machine printed until it printed `until` (or until it was stopped). */
+  /** What the machine printed until it printed `until` (or until it ended or was stopped). */
   output: string;
-  /** Whether `until` appeared before the time limit. */
+  /** Whether `until` appeared (without `until`: whether the emulator ended by itself) before the time limit. */
   reached: boolean;
-  /** Seconds from start until `until` appeared (or the time limit). */
+  /** Seconds from start until `until` appeared, the emulator ended, or the time limit. */
   seconds: number;
+  /** The emulator's exit status (null when it was killed). */
+  status: number | null;
 }
 
-/** Runs an emulator until its console output contains `until`, then kills it. */
+/**
+ * Runs an emulator until its console output contains `until`, then kills it; without `until`,
+ * until it exits. Killed at the time limit either way.
+ */
 export function runUntil(
   command: string,
   args: readonly string[],
-  until: string,
+  until: string | undefined,
   timeoutMs: number,
 ): Promise<ConsoleRun> {
   const started = performance.now();
@@ -49,6 +56,7 @@ export function runUntil(
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let output = '';
     let reached = false;
+    let seconds = 0;
     const finish = (): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -56,12 +64,50 @@ export function runUntil(
     const timer = setTimeout(finish, timeoutMs);
     child.stdout.on('data', (b: Buffer) => {
       output += b.toString('latin1');
-      if (!reached && output.includes(until)) {
+      if (until !== undefined && !reached && output.includes(until)) {
         reached = true;
+        seconds = (performance.now() - started) / 1000;
         finish();
       }
     });
     child.on('error', reject);
-    child.on('close', () => resolve({ output, reached, seconds: (performance.now() - started) / 1000 }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      if (until === undefined) reached = status !== null;
+      if (!seconds) seconds = (performance.now() - started) / 1000;
+      resolve({ output, reached, seconds, status });
+    });
   });
+}
+
+/** A machine started with QMP on a socket passed as descriptor 3, its client connected. */
+export interface QmpMachine {
+  client: QmpClient;
+  /** The console output so far. */
+  output: () => string;
+  kill: () => void;
+}
+
+/** Starts an emulator as a management application does: QMP on a listening socket given as fd 3. */
+export async function startWithQmp(command: string, args: readonly string[]): Promise<QmpMachine> {
+  const sock = path.join(tempDir(), 'qmp.sock');
+  const fd = listenUnixFd(sock);
+  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
+  const child = spawn(command, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  native().closeFd(fd);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  child.stderr!.resume();
+  const client = await QmpClient.connect(sock);
+  await client.handshake();
+  return { client, output: () => out, kill: () => child.kill('SIGKILL') };
+}
+
+/** Waits until the machine's console output from offset `from` on contains `text`. */
+export async function waitForOutput(machine: QmpMachine, text: string, timeoutMs: number, from = 0): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!machine.output().includes(text, from)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${machine.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
