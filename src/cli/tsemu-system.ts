@@ -29,6 +29,10 @@ const OPTIONS: OptionSpec[] = [
   { name: 'append', arg: 'cmdline', help: 'use \'cmdline\' as kernel command line' },
   { name: 'dtb', arg: 'file', help: 'use \'file\' as device tree image' },
   { name: 'name', arg: 'string', help: 'set the name of the guest' },
+  { name: 'drive', arg: 'file=FILE,if=none|virtio,format=raw,id=ID[,readonly=on][,snapshot=on]', help: 'a raw disk image' },
+  { name: 'device', arg: 'virtio-blk-device,drive=ID[,serial=S]|virtio-rng-device', help: 'add a virtio-mmio device' },
+  { name: 'global', arg: 'virtio-mmio.force-legacy=on|off', help: 'virtio-mmio version 1 (default) or 2' },
+  { name: 'snapshot', help: 'write to temporary files instead of disk image files' },
   { name: 'object', arg: 'tls-creds-x509,id=id,dir=dir,endpoint=server|client,verify-peer=on|off', help: 'TLS credentials' },
   { name: 'chardev', arg: 'backend,id=id[,...]', help: 'character device: socket (path=|host=,port=|fd=N), stdio, file, null, pty' },
   { name: 'mon', arg: '[chardev=]name[,mode=readline|control][,pretty=on|off]', help: 'monitor on a chardev' },
@@ -46,7 +50,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize']);
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot']);
 
 function usage(): string {
   const lines = ['usage: tsemu-system [options]', ''];
@@ -103,6 +107,10 @@ export function parseSystemArgs(argv: string[]): Parsed {
     initrd: last(args['initrd']),
     append: last(args['append']),
     dtb: last(args['dtb']),
+    drive: list(args['drive']),
+    device: list(args['device']),
+    global: list(args['global']),
+    snapshot: Boolean(args['snapshot']),
   };
 }
 

@@ -11,10 +11,11 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
+import { virtioConfigFrom, type RawDeviceArgs } from './devices';
 import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 
 /** The options as the command line parser collected them, repeated ones in order. */
-export interface RawSystemArgs {
+export interface RawSystemArgs extends RawDeviceArgs {
   machine?: string;
   chardev: string[];
   mon: string[];
@@ -134,6 +135,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.initrd !== undefined && { initrd: raw.initrd }),
     ...(raw.append !== undefined && { append: raw.append }),
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
+    virtio: virtioConfigFrom(raw, machine),
   };
   const serials: (SerialSpec | undefined)[] = [];
 

@@ -1,6 +1,7 @@
 /** What a machine type is and what the monitor can ask of a created machine. */
 import type { Chardev } from '../chardev/chardev';
 import type { SystemCpu } from '../cpu/system-cpu';
+import type { VirtioConfig } from '../devices/virtio/models';
 import type { ShutdownCause } from '../run-state';
 
 /** One CPU as query-cpus-fast reports it. */
@@ -25,6 +26,8 @@ export interface MachineOptions {
   dtb?: string;
   /** -machine properties other than type and accel (e.g. dumpdtb). */
   props: ReadonlyMap<string, string>;
+  /** -device/-drive virtio devices and -global virtio-mmio.force-legacy (boards with virtio-mmio). */
+  virtio?: VirtioConfig;
 }
 
 /** What a running machine may ask of the emulator around it. */
@@ -71,6 +74,8 @@ export interface MachineClass {
   cpuMax: number;
   /** Whether the board has UARTs for -serial (QEMU's `no_serial` inverted). */
   hasSerial: boolean;
+  /** Whether the board has virtio-mmio transports for -device virtio-*-device. */
+  virtioMmio?: boolean;
   /** -machine properties the board accepts beyond type and accel. */
   props?: readonly string[];
   create(options: MachineOptions): Machine;

@@ -1,8 +1,7 @@
 /**
  * The device tree `virt` hands its guest, with the nodes (names, properties, phandles) QEMU's
  * virt board generates for the devices tsemu models, in QEMU's order, so a kernel probes the same
- * drivers on both. Nodes for devices tsemu lacks (flash, PCIe, virtio-mmio, fw-cfg, GPIO, PMU)
- * are left out.
+ * drivers on both. Nodes for devices tsemu lacks (flash, PCIe, fw-cfg, GPIO, PMU) are left out.
  */
 import { randomBytes } from 'node:crypto';
 import { fdt, FdtNode } from '../fdt';
@@ -11,6 +10,9 @@ import {
   TIMER_PPI,
   VIRT_GIC_CPU,
   VIRT_GIC_DIST,
+  VIRT_MMIO,
+  VIRT_MMIO_COUNT,
+  VIRT_MMIO_SPI,
   VIRT_RAM_BASE,
   VIRT_RTC,
   VIRT_RTC_SPI,
@@ -20,6 +22,7 @@ import {
 
 const GIC_SPI = 0;
 const GIC_PPI = 1;
+const IRQ_TYPE_EDGE_RISING = 1;
 const IRQ_TYPE_LEVEL_HIGH = 4;
 /** PPI flags: level-high, routed to CPU 0 (the CPU mask in bits 15:8). */
 const PPI_CPU0_LEVEL_HIGH = (1 << 8) | IRQ_TYPE_LEVEL_HIGH;
@@ -57,6 +60,17 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
     .child(`memory@${hex(VIRT_RAM_BASE)}`)
     .prop('reg', reg(VIRT_RAM_BASE, o.ramSize))
     .prop('device_type', fdt.strings('memory'));
+
+  // Every transport, with or without a device behind it, lowest address first.
+  for (let i = 0; i < VIRT_MMIO_COUNT; i++) {
+    const base = VIRT_MMIO.base + i * VIRT_MMIO.size;
+    root
+      .child(`virtio_mmio@${hex(base)}`)
+      .prop('dma-coherent', fdt.empty())
+      .prop('interrupts', fdt.cells(GIC_SPI, VIRT_MMIO_SPI + i, IRQ_TYPE_EDGE_RISING))
+      .prop('reg', reg(base, VIRT_MMIO.size))
+      .prop('compatible', fdt.strings('virtio,mmio'));
+  }
 
   const primecell = (
     name: string,

@@ -8,6 +8,9 @@ export const VIRT_GIC_DIST = { base: 0x08000000, size: 0x10000 };
 export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
 export const VIRT_UART = { base: 0x09000000, size: 0x1000 };
 export const VIRT_RTC = { base: 0x09010000, size: 0x1000 };
+/** The virtio-mmio transports: VIRT_MMIO_COUNT windows of `size` bytes, one after another. */
+export const VIRT_MMIO = { base: 0x0a000000, size: 0x200 };
+export const VIRT_MMIO_COUNT = 32;
 export const VIRT_RAM_BASE = 0x40000000;
 /** RAM must end below the emulator's private area of the guest window. */
 export const VIRT_RAM_MAX = 0xfe000000 - VIRT_RAM_BASE;
@@ -16,6 +19,8 @@ export const VIRT_RAM_DEFAULT = 128 * 2 ** 20;
 /** SPI numbers (the device tree's interrupt numbers; GIC ID = 32 + SPI). */
 export const VIRT_UART_SPI = 1;
 export const VIRT_RTC_SPI = 2;
+/** Transport n's SPI is VIRT_MMIO_SPI + n. */
+export const VIRT_MMIO_SPI = 16;
 
 /** Generic timer PPIs (GIC ID = 16 + PPI): secure and non-secure physical, virtual, hypervisor. */
 export const TIMER_PPI = { secure: 13, physical: 14, virtual: 11, hypervisor: 10 };

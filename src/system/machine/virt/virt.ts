@@ -1,7 +1,8 @@
 /**
  * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, one
  * EL1 CPU with its generic timer, a GICv2, a PL011 UART on serial port 0, a PL031 RTC, PSCI over
- * HVC, and a device tree describing them (`-machine dumpdtb=FILE` writes it out and exits).
+ * HVC, 32 virtio-mmio transports (the -device ones fill them from the highest address down, as in
+ * QEMU), and a device tree describing them (`-machine dumpdtb=FILE` writes it out and exits).
  */
 import fs from 'node:fs';
 import { findCpuModel, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
@@ -17,6 +18,9 @@ import {
 import { MmioBus } from '../../devices/mmio';
 import { Pl011 } from '../../devices/pl011';
 import { Pl031 } from '../../devices/pl031';
+import type { GuestRam } from '../../devices/virtio/guest-ram';
+import { VirtioMmioTransport } from '../../devices/virtio/mmio-transport';
+import { createVirtioDevice } from '../../devices/virtio/models';
 import { readFdt, writeFdt, FdtError } from '../fdt';
 import {
   MachineError,
@@ -33,6 +37,9 @@ import {
   TIMER_PPI,
   VIRT_GIC_CPU,
   VIRT_GIC_DIST,
+  VIRT_MMIO,
+  VIRT_MMIO_COUNT,
+  VIRT_MMIO_SPI,
   VIRT_RAM_BASE,
   VIRT_RAM_DEFAULT,
   VIRT_RAM_MAX,
@@ -104,7 +111,30 @@ class VirtMachine implements Machine, PsciPlatform {
     });
     this.bus.map(VIRT_UART.base, this.uart);
     this.bus.map(VIRT_RTC.base, new Pl031());
+    this.mapVirtioTransports();
     this.boot();
+  }
+
+  /** The transports, device n of the command line behind the transport n from the top. */
+  private mapVirtioTransports(): void {
+    const virtio = this.options.virtio ?? { devices: [], legacy: true };
+    if (virtio.devices.length > VIRT_MMIO_COUNT)
+      throw new MachineError(`too many virtio devices (-M virt has ${VIRT_MMIO_COUNT} virtio-mmio transports)`);
+    const ramEnd = BigInt(VIRT_RAM_BASE + this.ramSize);
+    const ram: GuestRam = {
+      bytes: (pa, length) =>
+        pa >= BigInt(VIRT_RAM_BASE) && pa + BigInt(length) <= ramEnd
+          ? this.cpu.memory.u8.subarray(Number(pa), Number(pa) + length)
+          : undefined,
+      write: (pa, data) => this.cpu.writeMemory(pa, data, false),
+    };
+    const report = (message: string): void => void process.stderr.write(`tsemu-system: ${message}\n`);
+    for (let i = 0; i < VIRT_MMIO_COUNT; i++) {
+      const spec = virtio.devices[VIRT_MMIO_COUNT - 1 - i];
+      const device = spec && createVirtioDevice(spec);
+      const irq = (level: boolean): void => this.gic.setLine(GIC_SPI_BASE + VIRT_MMIO_SPI + i, level);
+      this.bus.map(VIRT_MMIO.base + i * VIRT_MMIO.size, new VirtioMmioTransport(device, virtio.legacy, ram, irq, report));
+    }
   }
 
   /** The timers' outputs onto their PPIs, then the GIC's IRQ signal. */
@@ -246,10 +276,11 @@ class VirtMachine implements Machine, PsciPlatform {
 
 export const VIRT_MACHINE: MachineClass = {
   name: 'virt',
-  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2, PL011, PL031, PSCI)',
+  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2, PL011, PL031, PSCI, virtio-mmio)',
   isDefault: false,
   cpuMax: 1,
   hasSerial: true,
+  virtioMmio: true,
   props: ['dumpdtb'],
   create: (options) => new VirtMachine(options),
 };

@@ -1,0 +1,136 @@
+/**
+ * -drive, -device, -global and -snapshot, with QEMU's rules and messages: drives are raw images
+ * (opened here, as QEMU opens them while reading its options, so a missing file is refused with
+ * the option it came from); only `if=none` drives exist, since virt's default `if=virtio` means a
+ * virtio-blk-pci device and tsemu has no PCI; a device names an existing drive that no other
+ * device uses; the only global property is virtio-mmio.force-legacy.
+ */
+import fs from 'node:fs';
+import { RawImage } from '../devices/virtio/raw-image';
+import { VIRTIO_MODELS, type DriveSpec, type VirtioConfig, type VirtioDeviceSpec } from '../devices/virtio/models';
+import type { MachineClass } from '../machine/machine';
+import { OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+
+export interface RawDeviceArgs {
+  drive: string[];
+  device: string[];
+  global: string[];
+  snapshot: boolean;
+}
+
+const DRIVE_KEYS = ['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard'];
+const CACHE_MODES = ['writeback', 'none', 'writethrough', 'directsync', 'unsafe'];
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  EROFS: 'Read-only file system',
+  EPERM: 'Operation not permitted',
+};
+
+function withSource<T>(source: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OptsError) throw new OptsError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+function openImage(file: string, readOnly: boolean, snapshot: boolean): RawImage {
+  try {
+    if (fs.statSync(file).isDirectory()) throw new OptsError(`'${file}' is a directory`);
+    return RawImage.open(file, { readOnly, snapshot });
+  } catch (e) {
+    if (e instanceof OptsError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new OptsError(`Could not open '${file}': ${ERRNO_TEXT[code] ?? code}`);
+  }
+}
+
+function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpec {
+  const source = `-drive ${text}`;
+  return withSource(source, () => {
+    const opts = parseQemuOpts(text);
+    for (const key of opts.keys())
+      if (!DRIVE_KEYS.includes(key)) throw new OptsError(`Block format 'raw' does not support the option '${key}'`);
+    const iface = opts.get('if') ?? 'virtio';
+    if (iface === 'virtio')
+      throw new OptsError('if=virtio is a virtio-blk-pci device and tsemu has no PCI: use if=none,id=ID and -device virtio-blk-device,drive=ID');
+    if (iface !== 'none') throw new OptsError(`machine type does not support if=${iface}`);
+    const format = opts.get('format') ?? 'raw';
+    if (format !== 'raw') throw new OptsError(`Unknown driver '${format}' (tsemu reads raw images only)`);
+    const cache = opts.get('cache');
+    if (cache !== undefined && !CACHE_MODES.includes(cache)) throw new OptsError(`invalid cache option`);
+    const media = opts.get('media') ?? 'disk';
+    if (media !== 'disk') throw new OptsError(`'${media}' invalid media`);
+    const readOnly = parseBool('read-only', opts.get('readonly') ?? 'off');
+    const snapshot = snapshotAll || parseBool('snapshot', opts.get('snapshot') ?? 'off');
+    const id = opts.get('id') ?? `none${index}`;
+    const file = opts.get('file');
+    return {
+      id,
+      source,
+      ...(file !== undefined && file !== '' && { image: openImage(file, readOnly, snapshot) }),
+    };
+  });
+}
+
+function parseDevice(text: string, drives: Map<string, DriveSpec>, used: Set<string>): VirtioDeviceSpec {
+  return withSource(`-device ${text}`, () => {
+    const opts = parseQemuOpts(text, 'driver');
+    const model = opts.get('driver') ?? '';
+    const props = VIRTIO_MODELS.get(model);
+    if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
+    for (const key of opts.keys())
+      if (key !== 'driver' && key !== 'id' && !props.includes(key)) throw new OptsError(`Property '${model}.${key}' not found`);
+    if (model !== 'virtio-blk-device') return { model: 'virtio-rng-device' };
+    const driveId = opts.get('drive');
+    if (driveId === undefined) throw new OptsError('drive property not set');
+    const drive = drives.get(driveId);
+    if (!drive) throw new OptsError(`Property '${model}.drive' can't find value '${driveId}'`);
+    return blkDevice(drive, used, opts.get('serial'));
+  });
+}
+
+function blkDevice(drive: DriveSpec, used: Set<string>, serial: string | undefined): VirtioDeviceSpec {
+  if (used.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
+  if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
+  used.add(drive.id);
+  return { model: 'virtio-blk-device', drive, ...(serial !== undefined && { serial }) };
+}
+
+/** virtio-mmio.force-legacy from -global DRIVER.PROP=VALUE options (the last one wins). */
+function legacyFrom(globals: readonly string[]): boolean {
+  let legacy = true;
+  for (const text of globals) {
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(text);
+    if (!m) throw new OptsError(`-global ${text}: Invalid parameter '${text}'`);
+    const [, driver, prop, value] = m;
+    if (driver !== 'virtio-mmio' || prop !== 'force-legacy')
+      throw new OptsError(`can't apply global ${text}: Property '${driver}.${prop}' not found`);
+    try {
+      legacy = parseBool(prop, value!);
+    } catch (e) {
+      if (e instanceof OptsError) throw new OptsError(`can't apply global ${text}: ${e.message}`);
+      throw e;
+    }
+  }
+  return legacy;
+}
+
+/** The virtio devices of the command line and the transports' version. */
+export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass): VirtioConfig {
+  const drives = new Map<string, DriveSpec>();
+  for (const [index, text] of raw.drive.entries()) {
+    const drive = parseDrive(text, raw.snapshot, index);
+    if (drives.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
+    drives.set(drive.id, drive);
+  }
+  const used = new Set<string>();
+  const devices = raw.device.map((text) => parseDevice(text, drives, used));
+  const legacy = legacyFrom(raw.global);
+  if (devices.length > 0 && !machine.virtioMmio)
+    throw new OptsError(`No 'virtio-bus' bus found for device '${devices[0]!.model}'`);
+  return { devices, legacy };
+}

@@ -1,0 +1,61 @@
+/**
+ * A raw disk image (-drive file=...,format=raw) as a block device backend: read and written in
+ * place, or, with snapshot=on (-snapshot), with the guest's writes kept in memory so the file is
+ * never changed (they last until the emulator exits, across system resets, as QEMU's temporary
+ * overlay does). A read-only drive refuses writes.
+ */
+import fs from 'node:fs';
+
+export const SECTOR = 512;
+
+export interface RawImageOptions {
+  readOnly: boolean;
+  snapshot: boolean;
+}
+
+export class RawImage {
+  /** Sectors written under snapshot=on, by sector number. */
+  private readonly overlay = new Map<number, Uint8Array>();
+
+  private constructor(
+    private readonly fd: number,
+    /** Bytes in the image. */
+    readonly size: number,
+    readonly readOnly: boolean,
+    private readonly snapshot: boolean,
+  ) {}
+
+  /** Opens `path` (read-only unless it will be written in place); throws the system error. */
+  static open(path: string, o: RawImageOptions): RawImage {
+    const fd = fs.openSync(path, o.readOnly || o.snapshot ? 'r' : 'r+');
+    return new RawImage(fd, fs.fstatSync(fd).size, o.readOnly, o.snapshot);
+  }
+
+  /** Reads whole sectors: `into.length` bytes from byte `offset` (a multiple of SECTOR). */
+  read(offset: number, into: Uint8Array): void {
+    const got = fs.readSync(this.fd, into, 0, into.length, offset);
+    into.fill(0, got);
+    if (this.overlay.size === 0) return;
+    for (let at = 0; at < into.length; at += SECTOR) {
+      const sector = this.overlay.get((offset + at) / SECTOR);
+      if (sector) into.set(sector.subarray(0, into.length - at), at);
+    }
+  }
+
+  /** Writes whole sectors at byte `offset` (a multiple of SECTOR). */
+  write(offset: number, data: Uint8Array): void {
+    if (!this.snapshot) {
+      fs.writeSync(this.fd, data, 0, data.length, offset);
+      return;
+    }
+    for (let at = 0; at < data.length; at += SECTOR) {
+      const sector = new Uint8Array(SECTOR);
+      sector.set(data.subarray(at, at + SECTOR));
+      this.overlay.set((offset + at) / SECTOR, sector);
+    }
+  }
+
+  flush(): void {
+    if (!this.snapshot && !this.readOnly) fs.fsyncSync(this.fd);
+  }
+}
