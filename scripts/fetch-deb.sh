@@ -63,10 +63,16 @@ if [ -z "$(find "$state/lists" -maxdepth 1 -name '*_Packages*' -mtime -1 -print 
   update_index
 fi
 
-deb=$(find "$cache/pool" -maxdepth 1 -name "${package}_*_${arch}.deb" -print -quit)
+# The package's .deb: built for $arch, or for every architecture (Architecture: all, e.g. scripts
+# and data such as Node's JavaScript builtins).
+find_deb() {
+  find "$cache/pool" -maxdepth 1 \( -name "${package}_*_${arch}.deb" -o -name "${package}_*_all.deb" \) -print -quit
+}
+deb=$(find_deb)
 if [ -z "$deb" ]; then
-  (cd "$cache/pool" && apt-get "${apt_opts[@]}" -q download "$package:$arch" >&2)
-  deb=$(find "$cache/pool" -maxdepth 1 -name "${package}_*_${arch}.deb" -print -quit)
+  (cd "$cache/pool" && { apt-get "${apt_opts[@]}" -q download "$package:$arch" >&2 ||
+    apt-get "${apt_opts[@]}" -q download "$package" >&2; })
+  deb=$(find_deb)
 fi
 if [ -z "$deb" ]; then
   echo "fetch-deb: could not download $package for $arch" >&2

@@ -6,7 +6,8 @@
  * architectures in parallel.
  *
  * Oracles: programs that start no guest programs (sqlite3, perl, coreutils, gzip, python3 whose
- * subprocess runs /bin/sh) run under qemu-<arch> with the same -L. Bash scripts that fork and exec
+ * subprocess runs /bin/sh, and two that generate machine code at run time: grep -P with PCRE2's JIT
+ * and LuaJIT) run under qemu-<arch> with the same -L. Bash scripts that fork and exec
  * guest programs, re-execute bash through /proc/self/exe and run a `#!/bin/sh` script compare with
  * the host's own bash (the same Debian release), because qemu-user without binfmt_misc hands a guest
  * binary to the host kernel, which refuses it. /proc/self/exe itself is checked against what the
@@ -40,6 +41,8 @@ export interface SysrootTarget {
   readonly emulator: string;
   /** The QEMU user-mode oracle. */
   readonly qemu: string;
+  /** Whether Debian ships LuaJIT for the architecture (LuaJIT has no 64-bit PowerPC port). */
+  readonly luajit: boolean;
 }
 
 /** The sysroot's packages: the programs and the libraries they load. */
@@ -49,7 +52,10 @@ const PACKAGES = [
   // python3.11 and what the scripts' modules load: _hashlib (libssl3), _sqlite3, pyexpat, _ctypes.
   'python3.11-minimal', 'libpython3.11-minimal', 'libpython3.11-stdlib', 'libssl3', 'libexpat1', 'libffi8',
   'libbz2-1.0', 'liblzma5', 'libuuid1', 'libncursesw6', 'libgcc-s1',
+  // grep -P compiles its pattern to machine code with PCRE2's JIT.
+  'grep', 'libpcre2-8-0',
 ];
+const LUAJIT_PACKAGES = ['luajit', 'libluajit-5.1-2'];
 
 const ENV = { PATH: '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
 /**
@@ -86,6 +92,43 @@ for t in threads: t.start()
 for t in threads: t.join()
 print('threads', total, threading.active_count())
 `;
+
+/**
+ * LuaJIT with its trace compiler on: hot loops become traces of generated machine code, which the
+ * emulator translates like any other code (trace 1 exists afterwards). The last line is the CPU
+ * features LuaJIT detected from the auxiliary vector.
+ */
+const LUA_SCRIPT = `
+local util = require('jit.util')
+local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+local t = {}
+for i = 1, 100000 do t[i] = (i * 7919) % 1000003 end
+table.sort(t)
+local s = 0
+for i = 1, #t, 997 do s = s + t[i] end
+local parts = {}
+for i = 1, 2000 do parts[#parts + 1] = string.format('%x', i * i) end
+local str = table.concat(parts)
+print(fib(25), s, #str, str:sub(1, 40), string.format('%.9f', math.sin(1.25) * math.sqrt(2)))
+print('jit', (jit.status()), jit.arch, util.traceinfo(1) ~= nil)
+print(select(2, jit.status()))
+`;
+
+/** Lines for grep -P: 20,000 of them, so that PCRE2 runs its JIT-compiled matcher many times. */
+function logLines(): string {
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+  const lines: string[] = [];
+  for (let i = 0, x = 1; i < 20_000; i++) {
+    const line: string[] = [];
+    for (let w = 0; w < 6; w++) {
+      x = (x * 48_271) % 2_147_483_647;
+      line.push(`${words[x % words.length]}${x % 1000}`);
+    }
+    lines.push(line.join(' '));
+  }
+  return lines.join('\n') + '\n';
+}
+const GREP_PATTERN = String.raw`(?:(\w)\1|eta\d{2}\b).*\bzeta(?!9)\d+`;
 
 /** A `#!/bin/sh` script: the interpreter comes from the guest sysroot under tsemu -L. */
 const SH_SCRIPT = '#!/bin/sh\necho "sh script: $1 $(( $2 * 7 ))"\n';
@@ -129,7 +172,10 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
     program: '/usr/bin/python3.11',
     args: ['script.py'],
   },
+  { title: 'grep -P (PCRE2 JIT): count', program: '/bin/grep', args: ['-cP', GREP_PATTERN, 'log.txt'] },
+  { title: 'grep -P (PCRE2 JIT): matches', program: '/bin/grep', args: ['-m', '20', '-noP', GREP_PATTERN, 'log.txt'] },
 ];
+const LUAJIT_CASE = { title: 'LuaJIT: traces compiled and run', program: '/usr/bin/luajit', args: ['script.lua'] };
 
 /**
  * Rewrites the absolute symbolic links of an extracted sysroot as relative ones, as tools that
@@ -158,11 +204,15 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     runProcess(command, { args, cwd: work, env: ENV, timeoutMs: RUN_MS });
 
   beforeAll(async () => {
-    for (const pkg of PACKAGES) await fetchDebianPackageInto(target.debArch, pkg, sysroot);
+    for (const pkg of [...PACKAGES, ...(target.luajit ? LUAJIT_PACKAGES : [])]) {
+      await fetchDebianPackageInto(target.debArch, pkg, sysroot);
+    }
     relativeSymlinks(sysroot);
     work = mkdtempSync(path.join(os.tmpdir(), `tsemu-sysroot-${target.debArch}-`));
     writeFileSync(path.join(work, 'words.txt'), 'pear\napple\nfig\napple\nkiwi\n');
     writeFileSync(path.join(work, 'script.py'), PYTHON_SCRIPT);
+    writeFileSync(path.join(work, 'script.lua'), LUA_SCRIPT);
+    writeFileSync(path.join(work, 'log.txt'), logLines());
     writeFileSync(path.join(work, 'script.sh'), SH_SCRIPT);
     chmodSync(path.join(work, 'script.sh'), 0o755);
     for (const file of ['words.txt', 'script.sh']) utimesSync(path.join(work, file), 86400, 86400);
@@ -174,7 +224,7 @@ export function debianSysrootSuite(target: SysrootTarget): void {
 
   const { debArch, emulator } = target;
   describe.concurrent(`Debian ${debArch} programs from a .deb sysroot: ${emulator} -L vs ${target.qemu} -L`, () => {
-    for (const c of SINGLE) {
+    for (const c of [...SINGLE, ...(target.luajit ? [LUAJIT_CASE] : [])]) {
       it(c.title, async () => {
         const guest = path.join(sysroot, c.program);
         const [ours, qemu] = await Promise.all([
