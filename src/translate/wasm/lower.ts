@@ -99,6 +99,8 @@ class Lowering {
   private groupedAccesses = new Map<Insn, GroupedAccess>();
   /** Local holding each group's span check result (1: every member may access directly). */
   private groupOk: number[] = [];
+  /** Temps of the current block that are zero-extended i32s: as addresses, inside the window. */
+  private narrow = new Set<number>();
 
   constructor(
     private readonly blocks: readonly IRBlock[],
@@ -149,6 +151,7 @@ class Lowering {
       // Grouped span checks test page flags of virtual addresses: meaningless behind a TLB.
       this.groupedAccesses = this.env.softmmu ? new Map() : planAccessGroups(block);
       this.groupOk = [];
+      this.narrow = zeroExtended(block);
       this.openLabelBlocks();
       for (const insn of block.insns) this.insn(insn);
       if (this.openLabels.length > 0) throw new Error('labels left open at block end');
@@ -297,13 +300,18 @@ class Lowering {
   private addressCheck(addr: Temp, a32: number, flags: number, deny: number, nextDeny: number, size: number): void {
     this.get(addr);
     this.c.byte(0xa7).byte(0x21).u32(a32); // a32 = wrap(addr)
-    this.get(addr);
-    this.i64const(0xffffffffn);
-    this.c.byte(0x56); // i64.gt_u: outside the window
     this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76); // a32 >> 12
     this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE).byte(0x22).u32(flags); // flags = load8_u(...)
     this.c.byte(0x41).s32(size > 1 ? deny | nextDeny : deny).byte(0x71);
-    this.c.byte(0x72); // or
+    this.orOutsideWindow(addr);
+  }
+
+  /** Ors "addr is outside the 4 GiB window" onto the i32 on the stack, unless addr is a zero-extended i32. */
+  private orOutsideWindow(addr: Temp): void {
+    if (this.narrow.has(addr.id)) return;
+    this.get(addr);
+    this.i64const(0xffffffffn);
+    this.c.byte(0x56).byte(0x72); // i64.gt_u, or
   }
 
   /**
@@ -311,10 +319,8 @@ class Lowering {
    * page (then the JS slow path decides), as opposed to a page that merely borders a denied one.
    */
   private preciseCheck(addr: Temp, a32: number, flags: number, deny: number, size: number): void {
-    this.get(addr);
-    this.i64const(0xffffffffn);
-    this.c.byte(0x56);
-    this.c.byte(0x20).u32(flags).byte(0x41).s32(deny).byte(0x71).byte(0x72);
+    this.c.byte(0x20).u32(flags).byte(0x41).s32(deny).byte(0x71);
+    this.orOutsideWindow(addr);
     if (size > 1) {
       this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SIZE - 1).byte(0x71);
       this.c.byte(0x41).s32(PAGE_SIZE - size).byte(0x4b).byte(0x72); // offset > PAGE_SIZE - size
@@ -520,7 +526,11 @@ class Lowering {
     this.releaseScratch('v128', x);
   }
 
-  /** Big-endian guests: load unsigned, swap, then extend/reinterpret. */
+  /**
+   * Big-endian guests. Eight bytes: one vector load, one byte shuffle, one lane extract (movq, pshufb,
+   * movq on x86), where shifts and masks took 15 operations. Narrower: an i32 load swapped in i32,
+   * then extended or reinterpreted.
+   */
   private loadBigEndian(type: ValType, size: number, signed: boolean): void {
     if (type === 'v128') {
       if (size !== 16) throw new Error('big-endian partial v128 loads are not supported');
@@ -528,16 +538,18 @@ class Lowering {
       this.emitReverseV128();
       return;
     }
-    const wide = size === 8 || type === 'i64' || type === 'f64' ? 'i64' : 'i32';
-    this.memLoad(wide, size, false, 0);
-    this.emitBswap(wide, size);
-    if (signed && size < 8) {
-      if (size === 1) this.c.byte(wide === 'i64' ? 0xc2 : 0xc0);
-      else if (size === 2) this.c.byte(wide === 'i64' ? 0xc3 : 0xc1);
-      else if (wide === 'i64') this.c.byte(0xc4);
+    if (size === 8) {
+      this.c.byte(0xfd).u32(0x5d).u32(3).u32(0); // v128.load64_zero
+      this.emitReverseLow8();
+      this.c.byte(0xfd).u32(type === 'f64' ? 0x21 : 0x1d).byte(0); // f64x2 / i64x2.extract_lane 0
+      return;
     }
+    if (type === 'f64') throw new Error(`big-endian f64 load of ${size} bytes`);
+    this.memLoad('i32', size, false, 0);
+    this.emitBswap32(size);
+    if (signed && size === 2) this.c.byte(0xc1); // i32.extend16_s
+    if (type === 'i64') this.c.byte(signed ? 0xac : 0xad);
     if (type === 'f32') this.c.byte(0xbe);
-    if (type === 'f64') this.c.byte(0xbf);
   }
 
   private store(insn: Insn): void {
@@ -576,12 +588,17 @@ class Lowering {
         this.releaseScratch('i32', a32);
         return;
       }
-      const wide = value.type === 'i64' || value.type === 'f64' ? 'i64' : 'i32';
       this.get(value);
-      if (value.type === 'f32') this.c.byte(0xbc);
-      if (value.type === 'f64') this.c.byte(0xbd);
-      this.emitBswap(wide, size);
-      this.memStore(wide, size, 0);
+      if (size === 8) {
+        this.c.byte(0xfd).u32(value.type === 'f64' ? 0x14 : 0x12); // f64x2 / i64x2.splat
+        this.emitReverseLow8();
+        this.c.byte(0xfd).u32(0x5b).u32(3).u32(0).byte(0); // v128.store64_lane 0
+      } else {
+        if (value.type === 'f32') this.c.byte(0xbc);
+        if (value.type === 'i64') this.c.byte(0xa7);
+        this.emitBswap32(size);
+        this.memStore('i32', size, 0);
+      }
     } else {
       this.get(value);
       this.memStore(value.type, size, 0);
@@ -670,40 +687,39 @@ class Lowering {
 
   /** Byte-swaps the low `size` bytes of the value on the stack (type `type`), result zero-extended. */
   private emitBswap(type: ValType, size: number): void {
-    const x = this.getScratch(type);
-    this.c.byte(0x21).u32(x);
-    const is64 = type === 'i64';
-    const and = is64 ? 0x83 : 0x71;
-    const or = is64 ? 0x84 : 0x72;
-    const shl = is64 ? 0x86 : 0x74;
-    const shr = is64 ? 0x88 : 0x76;
-    const k = (v: bigint): void => this.constOf(type, is64 ? v : Number(BigInt.asIntN(32, v)));
-    const step = (mask: bigint, shift: bigint): void => {
-      // x = ((x & mask) << shift) | ((x >> shift) & mask)
-      this.c.byte(0x20).u32(x);
-      k(mask);
-      this.c.byte(and);
-      k(shift);
-      this.c.byte(shl);
-      this.c.byte(0x20).u32(x);
-      k(shift);
-      this.c.byte(shr);
-      k(mask);
-      this.c.byte(and);
-      this.c.byte(or);
-      this.c.byte(0x21).u32(x);
-    };
-    const bits = is64 ? 64 : 32;
-    step(is64 ? 0x00ff00ff00ff00ffn : 0x00ff00ffn, 8n);
-    if (bits >= 32) step(is64 ? 0x0000ffff0000ffffn : 0x0000ffffn, 16n);
-    if (is64) step(0x00000000ffffffffn, 32n);
-    this.c.byte(0x20).u32(x);
-    // Keep only the swapped low `size` bytes: they now sit at the top.
-    if (size * 8 < bits) {
-      k(BigInt(bits - size * 8));
-      this.c.byte(shr);
+    if (type === 'i64' && size === 8) {
+      this.c.byte(0xfd).u32(0x12); // i64x2.splat
+      this.emitReverseLow8();
+      this.c.byte(0xfd).u32(0x1d).byte(0); // i64x2.extract_lane 0
+      return;
     }
-    this.releaseScratch(type, x);
+    if (type === 'i64') this.c.byte(0xa7);
+    this.emitBswap32(size);
+    if (type === 'i64') this.c.byte(0xad);
+  }
+
+  /** Reverses the low 8 bytes of the v128 on the stack (a one-input byte shuffle: pshufb on x86). */
+  private emitReverseLow8(): void {
+    this.c.byte(0xfd).u32(0x0c).bytes(new Uint8Array(16)); // v128.const 0: the unused second input
+    this.c.byte(0xfd).u32(0x0d).bytes([7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15]);
+  }
+
+  /** Byte-swaps the low `size` (2 or 4) bytes of the i32 on the stack, result zero-extended. */
+  private emitBswap32(size: number): void {
+    const x = this.getScratch('i32');
+    this.c.byte(0x21).u32(x);
+    if (size === 4) {
+      // ((x & 0xff00ff00) rotl 8) | ((x & 0x00ff00ff) rotr 8)
+      this.c.byte(0x20).u32(x).byte(0x41).s32(0xff00ff00 | 0).byte(0x71).byte(0x41).s32(8).byte(0x77);
+      this.c.byte(0x20).u32(x).byte(0x41).s32(0x00ff00ff).byte(0x71).byte(0x41).s32(8).byte(0x78);
+      this.c.byte(0x72);
+    } else {
+      // ((x << 8) & 0xff00) | ((x >> 8) & 0xff)
+      this.c.byte(0x20).u32(x).byte(0x41).s32(8).byte(0x74).byte(0x41).s32(0xff00).byte(0x71);
+      this.c.byte(0x20).u32(x).byte(0x41).s32(8).byte(0x76).byte(0x41).s32(0xff).byte(0x71);
+      this.c.byte(0x72);
+    }
+    this.releaseScratch('i32', x);
   }
 
   private emitRbit(type: ValType): void {
@@ -1093,6 +1109,21 @@ class Lowering {
     this.c.byte(0x0b);
     this.releaseScratch('i32', entry);
   }
+}
+
+/** Temps every definition of which zero-extends an i32 (32-bit guests' addresses). */
+function zeroExtended(block: IRBlock): Set<number> {
+  const narrow = new Set<number>();
+  const wide = new Set<number>();
+  for (const insn of block.insns) {
+    if (!insn.dst) continue;
+    if (insn.op === 'zext' && !wide.has(insn.dst.id)) narrow.add(insn.dst.id);
+    else {
+      wide.add(insn.dst.id);
+      narrow.delete(insn.dst.id);
+    }
+  }
+  return narrow;
 }
 
 function sizeOf(type: ValType): number {
