@@ -30,7 +30,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'dtb', arg: 'file', help: 'use \'file\' as device tree image' },
   { name: 'name', arg: 'string', help: 'set the name of the guest' },
   { name: 'drive', arg: 'file=FILE,if=none|virtio,format=raw,id=ID[,readonly=on][,snapshot=on]', help: 'a raw disk image' },
-  { name: 'device', arg: 'virtio-blk-device,drive=ID[,serial=S]|virtio-rng-device', help: 'add a virtio-mmio device' },
+  { name: 'device', arg: 'virtio-blk-device,drive=ID|virtio-rng-device|virtio-serial-device|virtconsole,chardev=ID', help: 'add a virtio device' },
   { name: 'global', arg: 'virtio-mmio.force-legacy=on|off', help: 'virtio-mmio version 1 (default) or 2' },
   { name: 'snapshot', help: 'write to temporary files instead of disk image files' },
   { name: 'object', arg: 'tls-creds-x509,id=id,dir=dir,endpoint=server|client,verify-peer=on|off', help: 'TLS credentials' },

@@ -45,6 +45,7 @@ export class Emulator {
         const spec = serials[index];
         return spec && { chardev: this.chardevs.get(spec.chardev), escapes: spec.escapes };
       },
+      chardev: (id) => (this.chardevs.has(id) ? this.chardevs.get(id) : undefined),
       isRunning: () => this.runState.running,
       onRunStateChange: (listener) => {
         this.events.subscribe(listener);

@@ -3,7 +3,8 @@
  * (test/guest/system/virtio.c) with the same arguments, each on its own copy of a disk image made
  * here: the transports' registers in QEMU's default legacy form and in the modern one, virtio-blk
  * reads, writes (the images must end up byte-identical), flush, ID, refused requests, a
- * completion taken as a GIC interrupt, read-only drives, -snapshot, and virtio-rng. Then the option errors of -drive/-device/-global, message for message.
+ * completion taken as a GIC interrupt, read-only drives, -snapshot, virtio-rng, and a virtconsole
+ * on virtio-serial (the multiport handshake; what reaches its file chardev must be the same). Then the option errors of -drive/-device/-global, message for message.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -83,6 +84,24 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
     expect(theirs.equals(original)).toBe(true);
   }, 60_000);
 
+  it('virtio-serial with a virtconsole: the control handshake, a line and an emergency write to its chardev', async () => {
+    for (const extra of [[], ['-global', 'virtio-mmio.force-legacy=false']]) {
+      const out = ['ours', 'theirs'].map((who) => path.join(dir, `console-${who}-${runs++}.txt`));
+      const args = (file: string): string[] => [
+        ...VIRT_ARGS,
+        ...extra,
+        ...['-chardev', `file,id=c0,path=${file}`, '-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
+        ...['-kernel', bareMetalProgram('virtio')],
+      ];
+      const [ours, theirs] = await Promise.all([runTsemu(args(out[0]!)), runQemu(args(out[1]!))]);
+      expect(theirs.status, `qemu-system-aarch64: ${theirs.stderr}`).toBe(0);
+      expect(ours.stderr).toBe('');
+      expect(ours.stdout).toBe(theirs.stdout);
+      expect(ours.status).toBe(0);
+      expect(readFileSync(out[0]!, 'latin1')).toBe(readFileSync(out[1]!, 'latin1'));
+    }
+  }, 60_000);
+
   it('refuses bad -drive, -device and -global options with QEMU messages', async () => {
     const disk = makeImage();
     const cases = [
@@ -98,6 +117,9 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
       ['-drive', `file=${path.join(dir, 'missing.img')},if=none,format=raw,id=d0`],
       ['-global', 'virtio-mmio.foo=1'],
       ['-global', 'virtio-mmio.force-legacy=maybe'],
+      ['-device', 'virtconsole,chardev=c0'],
+      ['-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
+      ['-device', 'virtio-serial-device', '-device', 'virtconsole,nr=40'],
     ];
     const run = async (binary: string, args: string[]): Promise<string> => {
       const r = await runProcess(binary, {

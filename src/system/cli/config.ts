@@ -216,6 +216,12 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     if (seen.has(c.spec.id)) throw new OptsError(`${c.source}: duplicate chardev id '${c.spec.id}'`);
     seen.add(c.spec.id);
   }
+  for (const device of machineOptions.virtio?.devices ?? []) {
+    if (device.model !== 'virtio-serial-device') continue;
+    for (const port of device.ports)
+      if (port.chardev !== undefined && !seen.has(port.chardev))
+        throw new OptsError(`${port.source}: Property '${port.isConsole ? 'virtconsole' : 'virtserialport'}.chardev' can't find value '${port.chardev}'`);
+  }
   const used = new Set<string>();
   for (const m of monitors) {
     if (!seen.has(m.chardev)) throw new OptsError(`-mon chardev=${m.chardev}: chardev "${m.chardev}" not found`);

@@ -7,7 +7,14 @@
  */
 import fs from 'node:fs';
 import { RawImage } from '../devices/virtio/raw-image';
-import { VIRTIO_MODELS, type DriveSpec, type VirtioConfig, type VirtioDeviceSpec } from '../devices/virtio/models';
+import {
+  SERIAL_PORT_MODELS,
+  VIRTIO_MODELS,
+  type DriveSpec,
+  type SerialPortConfig,
+  type VirtioConfig,
+  type VirtioDeviceSpec,
+} from '../devices/virtio/models';
 import type { MachineClass } from '../machine/machine';
 import { OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 
@@ -76,24 +83,62 @@ function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpe
   });
 }
 
-function parseDevice(text: string, drives: Map<string, DriveSpec>, used: Set<string>): VirtioDeviceSpec {
-  return withSource(`-device ${text}`, () => {
+function checkProps(model: string, opts: Map<string, string>, props: readonly string[]): void {
+  for (const key of opts.keys())
+    if (key !== 'driver' && key !== 'id' && !props.includes(key)) throw new OptsError(`Property '${model}.${key}' not found`);
+}
+
+const SERIAL_MAX_PORTS = 31;
+
+/** A port on the first virtio-serial device: console ports take number 0 while it is free, others the lowest free above. */
+function serialPort(model: string, opts: Map<string, string>, devices: VirtioDeviceSpec[], source: string): void {
+  const { isConsole, props } = SERIAL_PORT_MODELS.get(model)!;
+  checkProps(model, opts, props);
+  const bus = devices.find((d) => d.model === 'virtio-serial-device');
+  if (!bus) throw new OptsError(`No 'virtio-serial-bus' bus found for device '${model}'`);
+  const taken = new Set(bus.ports.map((p) => p.nr));
+  const given = opts.get('nr');
+  let nr = given === undefined ? (isConsole && !taken.has(0) ? 0 : 1) : Number(given);
+  if (given === undefined) while (taken.has(nr)) nr++;
+  if (!Number.isInteger(nr) || nr < 0) throw new OptsError(`Property '${model}.nr' doesn't take value '${given}'`);
+  if (taken.has(nr)) throw new OptsError(`tried to add port ${nr} but it's already in use`);
+  if (nr >= SERIAL_MAX_PORTS)
+    throw new OptsError(`virtio-serial-bus: Out-of-range port id specified, max. allowed: ${SERIAL_MAX_PORTS - 1}`);
+  const chardev = opts.get('chardev');
+  const name = opts.get('name');
+  const port: SerialPortConfig = {
+    nr,
+    isConsole,
+    source,
+    ...(chardev !== undefined && { chardev }),
+    ...(name !== undefined && { name }),
+  };
+  bus.ports.push(port);
+}
+
+/** One -device: a virtio device for a transport, or a port added to a virtio-serial device. */
+function addDevice(text: string, devices: VirtioDeviceSpec[], drives: Map<string, DriveSpec>, used: Set<string>): void {
+  const source = `-device ${text}`;
+  withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
     const model = opts.get('driver') ?? '';
+    if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
     const props = VIRTIO_MODELS.get(model);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
-    for (const key of opts.keys())
-      if (key !== 'driver' && key !== 'id' && !props.includes(key)) throw new OptsError(`Property '${model}.${key}' not found`);
-    if (model !== 'virtio-blk-device') return { model: 'virtio-rng-device' };
-    const driveId = opts.get('drive');
-    if (driveId === undefined) throw new OptsError('drive property not set');
-    const drive = drives.get(driveId);
-    if (!drive) throw new OptsError(`Property '${model}.drive' can't find value '${driveId}'`);
-    return blkDevice(drive, used, opts.get('serial'));
+    checkProps(model, opts, props);
+    if (model === 'virtio-rng-device') devices.push({ model });
+    else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
+    else devices.push(blkFrom(opts, drives, used));
   });
 }
 
-function blkDevice(drive: DriveSpec, used: Set<string>, serial: string | undefined): VirtioDeviceSpec {
+/** virtio-blk-device: the drive it names must exist, have a medium and be free. */
+function blkFrom(opts: Map<string, string>, drives: Map<string, DriveSpec>, used: Set<string>): VirtioDeviceSpec {
+  const driveId = opts.get('drive');
+  if (driveId === undefined) throw new OptsError('drive property not set');
+  const drive = drives.get(driveId);
+  if (!drive) throw new OptsError(`Property 'virtio-blk-device.drive' can't find value '${driveId}'`);
+  const serial = opts.get('serial');
   if (used.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
   if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
   used.add(drive.id);
@@ -128,7 +173,8 @@ export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass): Vir
     drives.set(drive.id, drive);
   }
   const used = new Set<string>();
-  const devices = raw.device.map((text) => parseDevice(text, drives, used));
+  const devices: VirtioDeviceSpec[] = [];
+  for (const text of raw.device) addDevice(text, devices, drives, used);
   const legacy = legacyFrom(raw.global);
   if (devices.length > 0 && !machine.virtioMmio)
     throw new OptsError(`No 'virtio-bus' bus found for device '${devices[0]!.model}'`);

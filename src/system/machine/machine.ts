@@ -37,6 +37,8 @@ export interface MachineHost {
    * it is -nographic's stdio, which takes QEMU's Ctrl-A commands.
    */
   serialChardev(index: number): { chardev: Chardev; escapes: boolean } | undefined;
+  /** The chardev with this id (-chardev id=...), if there is one (virtio-serial ports). */
+  chardev(id: string): Chardev | undefined;
   /** Whether the VM is running (not stopped by -S or the monitor). */
   isRunning(): boolean;
   /** Calls `listener` whenever the run state may have changed (stop, cont). */

@@ -4,7 +4,9 @@
  * queue 0 as a split ring and talks to it. virtio-blk: reads sector 0 and prints its first line,
  * writes sector 2 and reads it back through an indirect descriptor table, flushes, asks for the
  * ID, and makes requests the device must refuse; one completion is taken as an interrupt through
- * the GICv2. virtio-rng: asks for 16 random bytes (only their count is printed).
+ * the GICv2. virtio-rng: asks for 16 random bytes (only their count is printed). virtio-serial:
+ * the multiport control handshake for port 0 (a console), a line written to it, and one
+ * emergency-write character (both land in the port's chardev).
  */
 #include "virt.h"
 
@@ -55,6 +57,7 @@ struct desc {
 
 struct queue {
   uintptr_t transport;
+  uint32_t index;
   struct desc *desc;
   volatile uint16_t *avail; /* flags, idx, ring[QSIZE], used_event */
   volatile uint16_t *used;  /* flags, idx, then {u32 id, u32 len}[QSIZE], avail_event */
@@ -63,7 +66,7 @@ struct queue {
 };
 
 /* Each queue's rings: descriptors and available ring in the first page, the used ring in the next (legacy alignment 4096). */
-static uint8_t rings[2][8192] __attribute__((aligned(4096)));
+static uint8_t rings[6][8192] __attribute__((aligned(4096)));
 static struct desc indirect_table[4] __attribute__((aligned(16)));
 static uint8_t sector[512] __attribute__((aligned(16)));
 static uint8_t status_byte;
@@ -127,15 +130,16 @@ static uint64_t negotiate(uintptr_t t, uint32_t version, uint64_t wanted) {
   return accepted;
 }
 
-static void setup_queue(struct queue *q, uintptr_t t, uint32_t version, uint8_t *mem, int event_idx) {
+static void setup_queue(struct queue *q, uintptr_t t, uint32_t version, uint8_t *mem, int event_idx, uint32_t index) {
   for (int i = 0; i < 8192; i++) mem[i] = 0;
   q->transport = t;
+  q->index = index;
   q->desc = (struct desc *)mem;
   q->avail = (volatile uint16_t *)(mem + 16 * QSIZE);
   q->used = (volatile uint16_t *)(mem + 4096);
   q->last_used = 0;
   q->event_idx = event_idx;
-  REG(t, QUEUE_SEL) = 0;
+  REG(t, QUEUE_SEL) = index;
   field("  QueueNumMax", REG(t, QUEUE_NUM_MAX));
   REG(t, QUEUE_NUM) = QSIZE;
   if (version == 1) {
@@ -177,13 +181,13 @@ static uint32_t submit(struct queue *q, int n, int by_interrupt) {
   if (by_interrupt) {
     irq_taken = 0;
     irq_transport = q->transport;
-    REG(q->transport, QUEUE_NOTIFY) = 0;
+    REG(q->transport, QUEUE_NOTIFY) = q->index;
     while (!irq_taken) {
       __asm__ volatile("wfi");
       __asm__ volatile("msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
     }
   } else {
-    REG(q->transport, QUEUE_NOTIFY) = 0;
+    REG(q->transport, QUEUE_NOTIFY) = q->index;
     while (q->used[1] == q->last_used) barrier();
   }
   barrier();
@@ -258,7 +262,7 @@ static void blk(uintptr_t t, uint32_t version, uint32_t intid) {
   }
   putc_('\n');
   struct queue q;
-  setup_queue(&q, t, version, rings[0], (accepted & F_EVENT_IDX) != 0);
+  setup_queue(&q, t, version, rings[0], (accepted & F_EVENT_IDX) != 0, 0);
   driver_ok(t, version);
 
   puts_(" read sector 0\n");
@@ -291,11 +295,105 @@ static void blk(uintptr_t t, uint32_t version, uint32_t intid) {
 static void rng(uintptr_t t, uint32_t version) {
   uint64_t accepted = negotiate(t, version, F_INDIRECT_DESC | F_EVENT_IDX);
   struct queue q;
-  setup_queue(&q, t, version, rings[1], (accepted & F_EVENT_IDX) != 0);
+  setup_queue(&q, t, version, rings[1], (accepted & F_EVENT_IDX) != 0, 0);
   driver_ok(t, version);
   set_desc(q.desc, 0, random_bytes, sizeof random_bytes, D_WRITE, 1);
   barrier();
   field("  used.len", submit(&q, 1, 0));
+}
+
+#define CONSOLE_F_MULTIPORT (1ULL << 1)
+#define CONSOLE_F_EMERG_WRITE (1ULL << 2)
+#define CTRL_BUFFERS 4
+static uint8_t control_in[CTRL_BUFFERS][64];
+static struct {
+  uint32_t id;
+  uint16_t event;
+  uint16_t value;
+} control_out;
+static const char console_line[] = "hello from virtio-console\n";
+
+/* Makes descriptor `head` available without waiting for it. */
+static void make_available(struct queue *q, uint16_t head) {
+  volatile uint16_t *avail = q->avail;
+  uint16_t idx = avail[1];
+  avail[2 + idx % QSIZE] = head;
+  if (q->event_idx) avail[2 + QSIZE] = q->last_used;
+  barrier();
+  avail[1] = idx + 1;
+  barrier();
+  REG(q->transport, QUEUE_NOTIFY) = q->index;
+}
+
+/* Waits for the next used entry; returns its descriptor and length. */
+static uint32_t next_used(struct queue *q, uint32_t *len) {
+  while (q->used[1] == q->last_used) barrier();
+  barrier();
+  volatile uint32_t *elem = (volatile uint32_t *)(q->used + 2) + 2 * (q->last_used % QSIZE);
+  q->last_used++;
+  *len = elem[1];
+  return elem[0];
+}
+
+static void control_send(struct queue *ctx, uint32_t id, uint16_t event, uint16_t value) {
+  control_out.id = id;
+  control_out.event = event;
+  control_out.value = value;
+  set_desc(ctx->desc, 0, &control_out, sizeof control_out, 0, 1);
+  make_available(ctx, 0);
+  uint32_t len;
+  next_used(ctx, &len);
+}
+
+/* Prints control messages from the device until one with event `until`; each buffer goes back. */
+static void control_receive(struct queue *crx, uint16_t until) {
+  for (;;) {
+    uint32_t len;
+    uint32_t d = next_used(crx, &len);
+    uint8_t *m = control_in[d];
+    uint16_t event = m[4] | (m[5] << 8);
+    puts_("  control");
+    field(" len", len);
+    field("   id", m[0] | (m[1] << 8));
+    field("   event", event);
+    field("   value", m[6] | (m[7] << 8));
+    make_available(crx, (uint16_t)d);
+    if (event == until) return;
+  }
+}
+
+static void console(uintptr_t t, uint32_t version) {
+  uint64_t accepted = negotiate(t, version, F_EVENT_IDX | CONSOLE_F_MULTIPORT | CONSOLE_F_EMERG_WRITE);
+  field("  cols", *(volatile uint16_t *)(t + CONFIG));
+  field("  rows", *(volatile uint16_t *)(t + CONFIG + 2));
+  field("  max_nr_ports", REG(t, CONFIG + 4));
+  int event_idx = (accepted & F_EVENT_IDX) != 0;
+  struct queue rx, tx, crx, ctx;
+  setup_queue(&rx, t, version, rings[2], event_idx, 0);
+  setup_queue(&tx, t, version, rings[3], event_idx, 1);
+  setup_queue(&crx, t, version, rings[4], event_idx, 2);
+  setup_queue(&ctx, t, version, rings[5], event_idx, 3);
+  driver_ok(t, version);
+  for (int i = 0; i < CTRL_BUFFERS; i++) {
+    set_desc(crx.desc, i, control_in[i], sizeof control_in[i], D_WRITE, 1);
+    make_available(&crx, (uint16_t)i);
+  }
+  puts_(" DEVICE_READY\n");
+  control_send(&ctx, 0, 0, 1);
+  control_receive(&crx, 1);
+  puts_(" PORT_READY\n");
+  control_send(&ctx, 0, 3, 1);
+  control_receive(&crx, 6);
+  puts_(" PORT_OPEN\n");
+  control_send(&ctx, 0, 6, 1);
+  puts_(" write a line to port 0\n");
+  set_desc(tx.desc, 0, (void *)console_line, sizeof console_line - 1, 0, 1);
+  make_available(&tx, 0);
+  uint32_t len;
+  field("  used.id", next_used(&tx, &len));
+  field("  used.len", len);
+  puts_(" emergency write\n");
+  REG(t, CONFIG + 8) = '!';
 }
 
 int main(void) {
@@ -318,6 +416,7 @@ int main(void) {
     field(" VendorID", REG(t, VENDOR_ID));
     if (id == 2) blk(t, version, VIRTIO_FIRST_INTID + i);
     else if (id == 4) rng(t, version);
+    else if (id == 3) console(t, version);
   }
   field("empty transports", empty);
   field("version of an empty transport", REG(VIRTIO_BASE, VERSION));

@@ -20,6 +20,13 @@ export const bit = (n: bigint): bigint => 1n << n;
 /** A request the device cannot make sense of: QEMU's virtio_error, which marks the device broken. */
 export class VirtioError extends Error {}
 
+/** What a device that produces work on its own (input arriving) may ask of its transport. */
+export interface DeviceLink {
+  queue(index: number): Virtqueue | undefined;
+  /** Requests were pushed onto `queue` outside a notification: interrupt the driver if it wants. */
+  used(queue: Virtqueue): void;
+}
+
 export interface VirtioDevice {
   /** QEMU's type name, e.g. "virtio-blk-device". */
   readonly name: string;
@@ -34,6 +41,10 @@ export interface VirtioDevice {
   config(): Uint8Array;
   /** Writes of the driver into the configuration space (most fields are read-only). */
   writeConfig?(offset: number, bytes: Uint8Array): void;
+  /** The features the driver accepted (at FEATURES_OK, or as written on a legacy transport). */
+  featuresAccepted?(features: bigint): void;
+  /** Called once by the transport, for devices that push requests on their own. */
+  bind?(link: DeviceLink): void;
   /** The driver made buffers available on `queue` (notified it). */
   notify(queue: Virtqueue): void;
   /** The driver reset the device (status 0) or the machine reset. */

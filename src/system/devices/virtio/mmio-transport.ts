@@ -80,6 +80,10 @@ export class VirtioMmioTransport implements MmioDevice {
     private readonly report: (message: string) => void,
   ) {
     this.queues = Array.from({ length: device?.queueCount ?? 0 }, (_, i) => new Virtqueue(i, ram, device!.queueSize));
+    device?.bind?.({
+      queue: (index) => this.queues[index],
+      used: (queue) => this.guarded(() => queue.finishBatch() && this.raise(ISR_USED)),
+    });
     this.reset();
   }
 
@@ -240,6 +244,7 @@ export class VirtioMmioTransport implements MmioDevice {
       q.eventIdx = (accepted & bit(VIRTIO_F.eventIdx)) !== 0n;
       q.notifyOnEmpty = (accepted & bit(VIRTIO_F.notifyOnEmpty)) !== 0n;
     }
+    this.device?.featuresAccepted?.(accepted);
   }
 
   private writeStatus(value: number): void {
@@ -250,10 +255,19 @@ export class VirtioMmioTransport implements MmioDevice {
 
   private notify(index: number): void {
     const q = this.queues[index];
-    if (!q || !q.ready || this.broken || !this.device) return;
-    try {
-      this.device.notify(q);
+    const device = this.device;
+    if (!q || !q.ready || !device) return;
+    this.guarded(() => {
+      device.notify(q);
       if (q.finishBatch()) this.raise(ISR_USED);
+    });
+  }
+
+  /** Runs device work unless the device is broken; a VirtioError breaks it. */
+  private guarded(work: () => void): void {
+    if (this.broken) return;
+    try {
+      work();
     } catch (e) {
       if (!(e instanceof VirtioError)) throw e;
       this.markBroken(e.message);

@@ -21,6 +21,7 @@ import { Pl031 } from '../../devices/pl031';
 import type { GuestRam } from '../../devices/virtio/guest-ram';
 import { VirtioMmioTransport } from '../../devices/virtio/mmio-transport';
 import { createVirtioDevice } from '../../devices/virtio/models';
+import { PortFrontend } from '../../devices/virtio/port-frontend';
 import { readFdt, writeFdt, FdtError } from '../fdt';
 import {
   MachineError,
@@ -78,6 +79,8 @@ class VirtMachine implements Machine, PsciPlatform {
   private readonly gic: Gicv2State;
   private readonly uart: Pl011;
   private serial?: SerialFrontend;
+  /** virtio-serial ports' frontends, attached to their chardevs at start. */
+  private readonly portFrontends: { chardev: string; frontend: PortFrontend }[] = [];
   private host?: MachineHost;
   private scheduled = false;
   private wakeTimer?: NodeJS.Timeout;
@@ -131,7 +134,13 @@ class VirtMachine implements Machine, PsciPlatform {
     const report = (message: string): void => void process.stderr.write(`tsemu-system: ${message}\n`);
     for (let i = 0; i < VIRT_MMIO_COUNT; i++) {
       const spec = virtio.devices[VIRT_MMIO_COUNT - 1 - i];
-      const device = spec && createVirtioDevice(spec);
+      const device =
+        spec &&
+        createVirtioDevice(spec, (port) => {
+          const frontend = new PortFrontend();
+          if (port.chardev !== undefined) this.portFrontends.push({ chardev: port.chardev, frontend });
+          return frontend;
+        });
       const irq = (level: boolean): void => this.gic.setLine(GIC_SPI_BASE + VIRT_MMIO_SPI + i, level);
       this.bus.map(VIRT_MMIO.base + i * VIRT_MMIO.size, new VirtioMmioTransport(device, virtio.legacy, ram, irq, report));
     }
@@ -230,6 +239,7 @@ class VirtMachine implements Machine, PsciPlatform {
       this.serial = new SerialFrontend(this.uart, port.escapes, () => host.shutdown('host-ui'));
       port.chardev.attachFrontend(this.serial);
     }
+    for (const { chardev, frontend } of this.portFrontends) host.chardev(chardev)?.attachFrontend(frontend);
     host.onRunStateChange(() => this.kick());
     this.kick();
   }
