@@ -4,7 +4,7 @@
  * here: the transports' registers in QEMU's default legacy form and in the modern one, virtio-blk
  * reads, writes (the images must end up byte-identical), flush, ID, refused requests, a
  * completion taken as a GIC interrupt, read-only drives, -snapshot, virtio-rng, and a virtconsole
- * on virtio-serial (the multiport handshake; what reaches its file chardev must be the same). Then the option errors of -drive/-device/-global, message for message.
+ * on virtio-serial (the multiport handshake, output and input through its stdio chardev). Then the option errors of -drive/-device/-global, message for message.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -84,21 +84,23 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
     expect(theirs.equals(original)).toBe(true);
   }, 60_000);
 
-  it('virtio-serial with a virtconsole: the control handshake, a line and an emergency write to its chardev', async () => {
+  it('virtio-serial with a virtconsole on stdio: the control handshake, output, input echoed back, an emergency write', async () => {
+    const input = 'ping from the host\n';
     for (const extra of [[], ['-global', 'virtio-mmio.force-legacy=false']]) {
-      const out = ['ours', 'theirs'].map((who) => path.join(dir, `console-${who}-${runs++}.txt`));
+      const uart = ['ours', 'theirs'].map((who) => path.join(dir, `uart-${who}-${runs++}.txt`));
       const args = (file: string): string[] => [
-        ...VIRT_ARGS,
+        ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-display', 'none', '-serial', `file:${file}`],
         ...extra,
-        ...['-chardev', `file,id=c0,path=${file}`, '-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
+        ...['-chardev', 'stdio,id=c0', '-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
         ...['-kernel', bareMetalProgram('virtio')],
       ];
-      const [ours, theirs] = await Promise.all([runTsemu(args(out[0]!)), runQemu(args(out[1]!))]);
+      const [ours, theirs] = await Promise.all([runTsemu(args(uart[0]!), input), runQemu(args(uart[1]!), input)]);
       expect(theirs.status, `qemu-system-aarch64: ${theirs.stderr}`).toBe(0);
+      expect(theirs.stdout).toBe(`hello from virtio-console\n${input}!`);
       expect(ours.stderr).toBe('');
       expect(ours.stdout).toBe(theirs.stdout);
       expect(ours.status).toBe(0);
-      expect(readFileSync(out[0]!, 'latin1')).toBe(readFileSync(out[1]!, 'latin1'));
+      expect(readFileSync(uart[0]!, 'latin1')).toBe(readFileSync(uart[1]!, 'latin1'));
     }
   }, 60_000);
 

@@ -5,8 +5,8 @@
  * writes sector 2 and reads it back through an indirect descriptor table, flushes, asks for the
  * ID, and makes requests the device must refuse; one completion is taken as an interrupt through
  * the GICv2. virtio-rng: asks for 16 random bytes (only their count is printed). virtio-serial:
- * the multiport control handshake for port 0 (a console), a line written to it, and one
- * emergency-write character (both land in the port's chardev).
+ * the multiport control handshake for port 0 (a console), a line written to it, a line read from
+ * it and written back, and one emergency-write character.
  */
 #include "virt.h"
 
@@ -312,6 +312,7 @@ static struct {
   uint16_t value;
 } control_out;
 static const char console_line[] = "hello from virtio-console\n";
+static uint8_t console_in[64];
 
 /* Makes descriptor `head` available without waiting for it. */
 static void make_available(struct queue *q, uint16_t head) {
@@ -392,6 +393,16 @@ static void console(uintptr_t t, uint32_t version) {
   uint32_t len;
   field("  used.id", next_used(&tx, &len));
   field("  used.len", len);
+  puts_(" read a line from port 0\n");
+  set_desc(rx.desc, 0, console_in, sizeof console_in, D_WRITE, 1);
+  make_available(&rx, 0);
+  field("  used.id", next_used(&rx, &len));
+  field("  used.len", len);
+  print_line(console_in, (int)len);
+  puts_(" write it back\n");
+  set_desc(tx.desc, 0, console_in, len, 0, 1);
+  make_available(&tx, 0);
+  field("  used.id", next_used(&tx, &len));
   puts_(" emergency write\n");
   REG(t, CONFIG + 8) = '!';
 }
