@@ -1,9 +1,8 @@
 // Becoming another process image, and copying this one: what fork and execve need that a raw
 // syscall cannot do safely from inside Node.
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/mman.h>
@@ -72,6 +71,21 @@ static int ParkWorkers(v8::Isolate* isolate, int* posted) {
   return release[1];
 }
 
+// Clears MADV_DONTFORK on every mapping in [start, end), without /proc (a guest may have unmounted
+// it): one madvise over a range applies to each mapping in it (holes only make it answer ENOMEM),
+// but a mapping that refuses (VM_IO, such as the vvar page) ends the walk with EINVAL, so such a
+// range is halved until the refusing pages are isolated.
+static void InheritMappings(uintptr_t start, uintptr_t end, uintptr_t page) {
+  if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DOFORK) == 0 || errno != EINVAL) return;
+  if (end - start <= page) return;
+  uintptr_t middle = start + ((end - start) / 2 & ~(page - 1));
+  InheritMappings(start, middle, page);
+  InheritMappings(middle, end, page);
+}
+
+// The end of the user address space of an x86_64 process (47-bit, 4-level page tables).
+static const uintptr_t USER_SPACE_END = uintptr_t{1} << 47;
+
 // fork(): V8 marks its heap MADV_DONTFORK, so a plain fork gives a child whose JavaScript heap is
 // missing. Every mapping is made inheritable again first, Node's worker threads are parked, then
 // libc's fork runs (its at-fork handlers keep malloc usable in the child). The child continues on
@@ -82,17 +96,8 @@ static Napi::Value Fork(const Napi::CallbackInfo& info) {
   int posted = 0;
   int release = ParkWorkers(v8::Isolate::GetCurrent(), &posted);
   if (release < -1) return Napi::Number::New(info.Env(), release);
-  FILE* maps = fopen("/proc/self/maps", "r");
-  if (maps != nullptr) {
-    unsigned long start, end;
-    char line[512];
-    while (fgets(line, sizeof line, maps) != nullptr) {
-      if (sscanf(line, "%lx-%lx", &start, &end) == 2) {
-        madvise(reinterpret_cast<void*>(start), end - start, MADV_DOFORK);
-      }
-    }
-    fclose(maps);
-  }
+  uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  InheritMappings(page, USER_SPACE_END, page);
   pid_t pid = fork();
   int error = errno;
   if (pid == 0) {
@@ -158,16 +163,7 @@ static Napi::Value Execve(const Napi::CallbackInfo& info) {
   }
   std::vector<SavedFd> saved;
   // Everything open becomes close-on-exec; the guest's inheritable descriptors are re-placed below.
-  std::vector<int> open;
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return Napi::Number::New(info.Env(), -errno);
-  int dirFd = dirfd(dir);
-  while (struct dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    int fd = atoi(entry->d_name);
-    if (fd != dirFd) open.push_back(fd);
-  }
-  closedir(dir);
+  std::vector<int> open = OpenDescriptors();
   std::vector<int> copies;
   for (auto& m : moves) copies.push_back(fcntl(m.second, F_DUPFD_CLOEXEC, high));
   for (int fd : open) {

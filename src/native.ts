@@ -55,6 +55,8 @@ export interface NativeAddon {
   setWatchEvents(id: number, events: number): number;
   /** Stops and releases a watch; the descriptor stays open. */
   unwatchFd(id: number): number;
+  /** The open host descriptors, ascending (from /proc/self/fd, or probed where /proc is not mounted). */
+  openFds(): number[];
   /** A new raw-mode pseudo-terminal: non-blocking master fd (or -errno) and the slave's path. */
   openPty(): { fd: number; path: string };
 }

@@ -19,12 +19,15 @@
  * root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in,
  * with the node it was built for.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #ifndef TSEMU_NODE
@@ -33,6 +36,12 @@
 
 /* Where setup-chroot puts the runtime inside a root file system. */
 #define PRIVATE_RUNTIME "/usr/libexec/tsemu-binfmt"
+
+/* The variable naming inherited descriptors to tsemu (src/syscalls/linux/fd-table.ts). */
+#define INHERITED_FDS_VARIABLE "TSEMU_INHERITED_FDS"
+
+/* Highest descriptor number probed where /proc is not mounted, exclusive. */
+#define PROBE_LIMIT 65536
 
 /* binfmt_misc's P flag as the kernel reports it in AT_FLAGS (include/uapi/linux/binfmts.h). */
 #define AT_FLAGS_PRESERVE_ARGV0 1UL
@@ -78,6 +87,51 @@ static long exec_fd(void) {
   return errno == ENOENT || fd > INT_MAX ? -1 : (long)fd;
 }
 
+/* Appends ",fd" (or "fd" first) to the growing list *out of length *used. */
+static void append_fd(char **out, size_t *used, size_t *size, int fd) {
+  char item[16];
+  int len = snprintf(item, sizeof item, "%s%d", *used > 0 ? "," : "", fd);
+  if (*used + (size_t)len + 1 > *size) {
+    *size = (*size + (size_t)len + 1) * 2;
+    *out = realloc(*out, *size);
+    if (!*out) die("out of memory", NULL);
+  }
+  memcpy(*out + *used, item, (size_t)len + 1);
+  *used += (size_t)len;
+}
+
+static void note_if_inherited(char **out, size_t *used, size_t *size, int fd, long skip) {
+  int flags = fcntl(fd, F_GETFD);
+  if (fd > 2 && fd != skip && flags >= 0 && !(flags & FD_CLOEXEC)) append_fd(out, used, size, fd);
+}
+
+/*
+ * Names the descriptors above 2 this process inherited (what a shell handed over, such as the
+ * descriptor 8 of debootstrap's `dpkg --status-fd 8`) in TSEMU_INHERITED_FDS: Node marks inherited
+ * descriptors close-on-exec as it starts (libuv's uv_disable_stdio_inheritance), after which tsemu
+ * could no longer tell them from its own. `skip` is the kernel's AT_EXECFD, which is the launcher's.
+ * Without /proc (a chroot that has none mounted) each number below the limit is asked.
+ */
+static void name_inherited_fds(long skip) {
+  char *list = NULL;
+  size_t used = 0, size = 0;
+  DIR *dir = opendir("/proc/self/fd");
+  if (dir) {
+    for (struct dirent *entry = readdir(dir); entry; entry = readdir(dir)) {
+      int fd = atoi(entry->d_name);
+      if (entry->d_name[0] != '.' && fd != dirfd(dir)) note_if_inherited(&list, &used, &size, fd, skip);
+    }
+    closedir(dir);
+  } else {
+    struct rlimit limit;
+    rlim_t end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < PROBE_LIMIT ? limit.rlim_cur : PROBE_LIMIT;
+    for (rlim_t fd = 0; fd < end; fd++) note_if_inherited(&list, &used, &size, (int)fd, skip);
+  }
+  if (used > 0) setenv(INHERITED_FDS_VARIABLE, list, 1);
+  else unsetenv(INHERITED_FDS_VARIABLE);
+  free(list);
+}
+
 int main(int argc, char **argv) {
   char arch[64];
   int preserve_by_name;
@@ -99,6 +153,7 @@ int main(int argc, char **argv) {
       program = fd_path;
     }
   }
+  name_inherited_fds(program == fd_path ? fd : -1);
   const char *original_argv0 = preserve && argc >= 3 ? argv[2] : NULL;
   char **rest = argv + (original_argv0 ? 3 : 2);
   int rest_count = argc - (original_argv0 ? 3 : 2);

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PRIVATE_RUNTIME, TSEMU_ROOT, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
+import { PRIVATE_NODE } from '../user/reentry';
 import { BINFMT_TARGETS } from './targets';
 
 export interface HostLibraries {
@@ -69,9 +70,9 @@ export function setupChroot(root: string, tsemuRoot: string = TSEMU_ROOT): strin
   fs.rmSync(runtime, { recursive: true, force: true });
 
   const host = hostLibraries([node, addon]);
-  copyFile(host.loader, path.join(runtime, 'host', 'ld.so'));
-  copyFile(node, path.join(runtime, 'host', 'node'));
-  for (const [name, file] of host.libraries) copyFile(file, path.join(runtime, 'host', 'lib', name));
+  copyFile(host.loader, path.join(runtime, 'host', PRIVATE_NODE.loader));
+  copyFile(node, path.join(runtime, 'host', PRIVATE_NODE.node));
+  for (const [name, file] of host.libraries) copyFile(file, path.join(runtime, 'host', PRIVATE_NODE.libraries, name));
 
   fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true });
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));

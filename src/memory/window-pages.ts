@@ -4,28 +4,29 @@
  *
  * Zeroing uses madvise(MADV_DONTNEED), which both frees the host memory and makes private anonymous
  * pages read as zero; that holds only if V8 allocated the window as a private anonymous mapping,
- * which is checked once in /proc/self/maps (otherwise pages are cleared by writing zeros).
+ * which is checked once by trying it (otherwise pages are cleared by writing zeros).
  */
-import fs from 'node:fs';
 import type { GuestMemory } from './guest-memory';
+import { PAGE_SIZE, WINDOW_SIZE } from './layout';
 import { native } from '../native';
 
-/** Whether the host mapping holding `hostAddress` is private and anonymous. */
-function isPrivateAnonymous(hostAddress: number): boolean {
-  for (const line of fs.readFileSync('/proc/self/maps', 'latin1').split('\n')) {
-    const [range, perms, , , inode] = line.split(/\s+/);
-    if (!range || !perms) continue;
-    const [start, end] = range.split('-').map((h) => parseInt(h, 16));
-    if (start! <= hostAddress && hostAddress < end!) return perms[3] === 'p' && inode === '0';
-  }
-  return false;
+/**
+ * Whether madvise(MADV_DONTNEED) makes the window's pages read as zero, tried on its last page
+ * before anything uses it (a test that needs no /proc, which a chroot's guest may have unmounted).
+ */
+function discardReadsZero(memory: GuestMemory): boolean {
+  const probe = WINDOW_SIZE - PAGE_SIZE;
+  memory.u8[probe] = 1;
+  const zeroed = native().hostDiscard(memory.hostAddress(probe), PAGE_SIZE) === 0 && memory.u8[probe] === 0;
+  memory.u8[probe] = 0;
+  return zeroed;
 }
 
 export class WindowPages {
   private readonly discardable: boolean;
 
   constructor(private readonly memory: GuestMemory) {
-    this.discardable = isPrivateAnonymous(memory.hostBase);
+    this.discardable = discardReadsZero(memory);
   }
 
   /** Makes [start, start + length) read as zero and releases its host memory where possible. */

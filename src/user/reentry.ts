@@ -2,8 +2,9 @@
  * Starting tsemu again from inside a guest: a guest execve of a program for one of tsemu's targets
  * becomes a host execve of tsemu itself (in place of binfmt_misc), and tsemu re-executes itself
  * once at start-up when Node was started without the flags it needs. The host command is the one
- * this process was started with up to its entry script, read back from /proc/self/cmdline, so a
- * Node run through a private dynamic loader (a binfmt chroot's runtime) is started the same way.
+ * this process was started with up to its entry script, read back from /proc/self/cmdline (or
+ * rebuilt where /proc is not mounted), so a Node run through a private dynamic loader (a binfmt
+ * chroot's runtime) is started the same way.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,12 +26,40 @@ export interface HostCommand {
   argv: string[];
 }
 
-/** The command line up to (not including) the entry script. */
-function startPrefix(): string[] {
-  const cmdline = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0');
+/**
+ * How setup-chroot lays out a private Node (src/binfmt/setup-chroot.ts): the node binary, the host
+ * dynamic loader that starts it, and the host libraries, side by side in one directory.
+ */
+export const PRIVATE_NODE = { node: 'node', loader: 'ld.so', libraries: 'lib' } as const;
+
+/** The start prefix as /proc/self/cmdline shows it, or undefined where /proc is not mounted. */
+function prefixFromProc(): string[] | undefined {
+  let cmdline: string[];
+  try {
+    cmdline = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0');
+  } catch {
+    return undefined;
+  }
   if (cmdline[cmdline.length - 1] === '') cmdline.pop();
   const prefix = cmdline.slice(0, cmdline.length - (process.argv.length - 1));
-  return prefix.length > 0 ? prefix : [process.execPath, ...process.execArgv];
+  return prefix.length > 0 ? prefix : undefined;
+}
+
+/** Node's own path (its argv[0] when /proc is missing) and flags, started through the private loader beside it if it is a private Node. */
+function rebuiltPrefix(): string[] {
+  const dir = path.dirname(process.execPath);
+  const loader = path.join(dir, PRIVATE_NODE.loader);
+  const isPrivate = path.basename(process.execPath) === PRIVATE_NODE.node && fs.existsSync(loader);
+  const start = isPrivate ? [loader, '--library-path', path.join(dir, PRIVATE_NODE.libraries)] : [];
+  return [...start, process.execPath, ...process.execArgv];
+}
+
+let prefix: string[] | undefined;
+
+/** The command line up to (not including) the entry script; found once, at start-up (a forked child inherits it). */
+function startPrefix(): string[] {
+  prefix ??= prefixFromProc() ?? rebuiltPrefix();
+  return prefix;
 }
 
 /** The host command: the start prefix, `extra` Node flags, then `rest` (entry script and its arguments). */
@@ -57,6 +86,9 @@ export function guestProgramCommand(targetName: string, guest: { argv0: string; 
  * are in place, throws when they cannot be (a restart did not bring them, or execve failed).
  */
 export function ensureNodeFlags(): void {
+  // Found now, while /proc may still be mounted: a guest that unmounts it and then execs must not
+  // fall back to process.execPath, which names the private loader when Node was started through it.
+  startPrefix();
   const restarted = process.env[RESTARTED] !== undefined;
   delete process.env[RESTARTED];
   if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;

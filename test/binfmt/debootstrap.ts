@@ -42,17 +42,32 @@ export async function debootstrapForeign(root: string, debArch: string): Promise
   }
 }
 
-/** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo; octal escapes decoded). */
-function mountsUnder(dir: string): string[] {
-  const real = fs.realpathSync(dir);
+/** The mounts of this process as (mount point, file system type), octal escapes decoded (from /proc/self/mountinfo). */
+function mounts(): { point: string; type: string }[] {
+  const decode = (p: string): string => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
   return fs
     .readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .map((line) => line.split(' '))
+    .filter((fields) => fields.length > 4)
+    .map((fields) => ({ point: decode(fields[4]!), type: fields[fields.indexOf('-') + 1]! }));
+}
+
+/** Mount points at or below `dir`, deepest first. */
+function mountsUnder(dir: string): string[] {
+  const real = fs.realpathSync(dir);
+  return mounts()
+    .map((m) => m.point)
     .filter((p) => p === real || p.startsWith(`${real}/`))
     .sort((a, b) => b.length - a.length);
+}
+
+/** The file system type of the topmost mount at exactly `dir`, or undefined when nothing is mounted there. */
+export function mountTypeAt(dir: string): string | undefined {
+  const real = fs.realpathSync(dir);
+  return mounts()
+    .filter((m) => m.point === real)
+    .at(-1)?.type;
 }
 
 /** Unmounts everything mounted at or below `dir`; returns whether nothing is left mounted there. */

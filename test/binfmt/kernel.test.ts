@@ -17,7 +17,7 @@ import { BINFMT_TARGETS, binfmtTarget, maskOf, MAGIC_LENGTH } from '../../src/bi
 import { buildFreebsdPrograms } from '../freebsd/build';
 import { fetchDebianPackage } from '../lib/debian';
 import { REPO_ROOT } from '../lib/targets';
-import { debootstrapForeign, DEBOOTSTRAP, unmountUnder } from './debootstrap';
+import { debootstrapForeign, DEBOOTSTRAP, mountTypeAt, unmountUnder } from './debootstrap';
 import { answerVitestBetweenTests, buildBinfmtGuests, eachGuest, headerOf, type BinfmtGuest } from './programs';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'tsemu-binfmt');
@@ -221,17 +221,19 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
       await setupChroot(root);
     });
 
-    it('says it needs /proc where the root has none, and runs once proc is mounted in place of the link debootstrap made', async () => {
-      // In a container debootstrap makes ROOT/proc a link to /proc (the second stage replaces it), which resolves to nothing inside.
-      expect(await inRoot('true')).toEqual({
-        status: 1,
-        stdout: '',
-        stderr: 'tsemu-aarch64: /proc is not mounted here; tsemu needs it (in a chroot: mount -t proc proc ROOT/proc)\n',
-      });
+    it('runs in the first-stage root, whose /proc is a link that resolves to nothing inside (tsemu needs no /proc)', async () => {
+      // In a container debootstrap makes ROOT/proc a link to /proc (a loop inside; the second stage replaces it by a directory).
+      expect(await inRoot('echo ok; uname -m')).toEqual({ status: 0, stdout: 'ok\naarch64\n', stderr: '' });
       fs.rmSync(path.join(root, 'proc'), { recursive: true, force: true });
       fs.mkdirSync(path.join(root, 'proc'));
-      expect(run('mount', ['-t', 'proc', 'proc', path.join(root, 'proc')]).status).toBe(0);
-      expect(await inRoot('true')).toEqual({ status: 0, stdout: '', stderr: '' });
+    });
+
+    it('mounts proc and sysfs inside and unmounts them as the second stage does (the host kernel sees each step), tsemu starting and forking in between', async () => {
+      const mounted = (dir: string): string | undefined => mountTypeAt(path.join(root, dir));
+      expect(await inRoot('mount -t proc proc /proc && mount -t sysfs sysfs /sys && echo mounted')).toEqual({ status: 0, stdout: 'mounted\n', stderr: '' });
+      expect([mounted('proc'), mounted('sys')]).toEqual(['proc', 'sysfs']);
+      expect(await inRoot('umount /sys; umount /proc; ls -A /proc | wc -l; echo $(echo forked)')).toEqual({ status: 0, stdout: '0\nforked\n', stderr: '' });
+      expect([mounted('proc'), mounted('sys')]).toEqual([undefined, undefined]);
     });
 
     it("runs Debian's dynamically linked dash, coreutils and apt (C++) in the first-stage root", async () => {
@@ -245,6 +247,11 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
     it('keeps a descriptor the guest shell opened across its exec (what debootstrap\'s dpkg --status-fd 8 needs)', async () => {
       const command = 'sh -c "echo through fd 8 >&8" 8>&1';
       expect(await inRoot(command)).toEqual(run('sh', ['-c', command]));
+    });
+
+    it('keeps a descriptor above 2 that the host shell hands to the first tsemu (Node marks it close-on-exec at start)', async () => {
+      const guest = await runAsync('sh', ['-c', `chroot ${root} /bin/sh -c 'echo via fd 8 >&8; sh -c "echo and its child >&8"' 8>&1`], env);
+      expect(guest).toEqual(run('sh', ['-c', `sh -c 'echo via fd 8 >&8; sh -c "echo and its child >&8"' 8>&1`]));
     });
 
     it.todo(

@@ -9,7 +9,7 @@
  * descriptors above 2 that it inherited close-on-exec too, so a tsemu that starts another tsemu
  * (a guest execve) names the guest's descriptors in INHERITED_FDS_VARIABLE, which the guest never sees.
  */
-import fs from 'node:fs';
+import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int } from './define';
@@ -35,8 +35,7 @@ export class FdTable {
   static inherited(): FdTable {
     const table = new FdTable();
     const named = new Set((process.env[INHERITED_FDS_VARIABLE] ?? '').split(',').filter(Boolean).map(Number));
-    for (const name of fs.readdirSync('/proc/self/fd')) {
-      const fd = Number(name);
+    for (const fd of native().openFds()) {
       const flags = hostSyscall('fcntl', fd, F_GETFD);
       if (flags < 0 || (fd > STDERR && !named.has(fd) && flags & FD_CLOEXEC)) continue;
       // Node marks these close-on-exec; the guest's were inherited without it.
