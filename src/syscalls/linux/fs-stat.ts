@@ -3,6 +3,7 @@
  * converted), statx, statfs/fstatfs, utimensat, and the directory reads of dirents.ts.
  */
 import type { GuestProcess } from '../../user/process';
+import type { SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { hostDirFd, hostFd } from './fd-table';
@@ -51,12 +52,18 @@ function fstatfs(proc: GuestProcess, [fd, buf]: SyscallArgs): number {
   return withHostStruct(proc, 'statfs', buf!, 'out', (st) => (st === 0 ? -E.EFAULT : hostSyscall('fstatfs', h, st)));
 }
 
-function utimensat(proc: GuestProcess, [dirfd, pathAddr, times, flags]: SyscallArgs): number {
-  const dir = hostDirFd(proc, int(dirfd));
-  if (dir === undefined) return -E.EBADF;
-  const path = optionalPath(proc, pathAddr!);
-  if (path < 0) return path;
-  return withHostStructs(proc, 'timespec', times!, 2, 'in', (t) => hostSyscall('utimensat', dir, path, t, int(flags)));
+/**
+ * utimensat with its two timespecs read as `withTimes` says (it runs `call` on host timespecs; the
+ * ABI's layout here, ARM's old 32-bit one for its utimensat without _time64).
+ */
+export function utimensatWith(withTimes: (proc: GuestProcess, addr: number, call: (host: number) => number) => number): SyscallDefinition {
+  return syscall('dsxd', (proc, [dirfd, pathAddr, times, flags]) => {
+    const dir = hostDirFd(proc, int(dirfd));
+    if (dir === undefined) return -E.EBADF;
+    const path = optionalPath(proc, pathAddr!);
+    if (path < 0) return path;
+    return withTimes(proc, times!, (t) => hostSyscall('utimensat', dir, path, t, int(flags)));
+  });
 }
 
 export const FS_STAT_SYSCALLS: SyscallGroup = {
@@ -65,7 +72,7 @@ export const FS_STAT_SYSCALLS: SyscallGroup = {
   statx: syscall(['d', 's', atFlags, statxMask, 'x'], statx),
   statfs: syscall('sx', statfs),
   fstatfs: syscall('dx', fstatfs),
-  utimensat: syscall('dsxd', utimensat),
+  utimensat: utimensatWith((proc, addr, call) => withHostStructs(proc, 'timespec', addr, 2, 'in', call)),
   getdents64: syscall('dxd', getdents64),
   getdents: syscall('dxd', getdents),
 };

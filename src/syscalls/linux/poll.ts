@@ -1,15 +1,16 @@
 /**
- * Waiting on descriptors: poll, ppoll and pselect6 (their descriptor sets are renumbered from guest to
+ * Waiting on descriptors: poll, ppoll, pselect6 and select (their descriptor sets are renumbered from guest to
  * host descriptors and back), and epoll, whose struct epoll_event is packed on x86_64 but not on
  * AArch64, so events are converted. The signal mask these calls may
  * install for the wait is not passed on: guest signals are not delivered through the host.
  */
 import type { GuestProcess } from '../../user/process';
+import type { SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { recordKind } from './fd-kinds';
 import { strictOpenFlagsToHost } from './flags';
-import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
+import { E, guestLayout, guestRange, guestStruct, withHostStruct } from './guest-access';
 import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './fd-table';
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
@@ -43,9 +44,38 @@ function pollGuestFds(
   return r;
 }
 
-function ppoll(proc: GuestProcess, [fds, nfds, timeout]: SyscallArgs): number {
-  return pollGuestFds(proc, fds!, nfds!, (address, n) =>
-    withHostStruct(proc, 'timespec', timeout!, 'inout', (t) => hostSyscall('ppoll', address, n, t, 0, 0)),
+/**
+ * How a call's guest timeout at `addr` (0: none) reaches the host: `call` gets a host struct
+ * timespec (0 for none), and the time left is written back the guest's way.
+ */
+export type HostTimeout = (proc: GuestProcess, addr: number, call: (hostTimespec: number) => number) => number;
+
+/** The ABI's struct timespec. */
+const TIMESPEC: HostTimeout = (proc, addr, call) => withHostStruct(proc, 'timespec', addr, 'inout', call);
+
+/** select's struct timeval (the ABI's), as a host timespec; the time left is written back as Linux does. */
+const TIMEVAL: HostTimeout = (proc, addr, call) => {
+  if (addr === 0) return call(0);
+  const tv = guestStruct(proc, 'timeval', addr, true);
+  if (!tv) return -E.EFAULT;
+  const usec = tv.get('usec');
+  if (tv.get('sec') < 0n || usec < 0n || usec >= 1_000_000n) return -E.EINVAL;
+  const host = hostStructArray('timespec', 1);
+  const ts = host.views[0]!;
+  ts.set('sec', tv.get('sec'));
+  ts.set('nsec', usec * 1000n);
+  const r = call(host.address);
+  if (r >= 0 || r === -E.EINTR) {
+    tv.set('sec', ts.get('sec'));
+    tv.set('usec', ts.get('nsec') / 1000n);
+  }
+  return r;
+};
+
+/** ppoll with its timeout read as `timeout` says (the 32-bit struct timespec of ARM's ppoll). */
+export function ppollWith(timeout: HostTimeout): SyscallDefinition {
+  return syscall('xdxxd', (proc, [fds, nfds, at]) =>
+    pollGuestFds(proc, fds!, nfds!, (address, n) => timeout(proc, at!, (t) => hostSyscall('ppoll', address, n, t, 0, 0))),
   );
 }
 
@@ -61,8 +91,15 @@ function poll(proc: GuestProcess, [fds, nfds, timeoutMs]: SyscallArgs): number {
   });
 }
 
-/** pselect6: guest fd_sets (arrays of longs, bit n = guest descriptor n) become host ones and back. */
-function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeout]: SyscallArgs): number {
+/**
+ * pselect6 and select: guest fd_sets (arrays of longs, bit n = guest descriptor n) become host ones
+ * and back; the timeout is read as `timeout` says.
+ */
+export function selectWith(timeout: HostTimeout): SyscallDefinition {
+  return syscall('dxxxxx', (proc, args) => select(proc, args, timeout));
+}
+
+function select(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeoutAt]: SyscallArgs, timeout: HostTimeout): number {
   const n = int(nfds);
   if (n < 0) return -E.EINVAL;
   const wordBits = proc.abi.wordSize * 8;
@@ -84,7 +121,7 @@ function pselect6(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeo
   guestSets.forEach((s, k) => {
     for (const [fd, h] of selected) if (s !== 0 && bit(proc, s, fd)) setHostBit(hostSets[k]!, h);
   });
-  const r = withHostStruct(proc, 'timespec', timeout!, 'inout', (t) =>
+  const r = timeout(proc, timeoutAt!, (t) =>
     hostSyscall('pselect6', hostNfds, ...hostSets.map((o, k) => (guestSets[k] === 0 ? 0 : hostArena.address(o))), t, 0),
   );
   if (r < 0) return r;
@@ -153,8 +190,9 @@ function newFdWithFlags(proc: GuestProcess, flags: number, call: (hostFlags: num
 
 export const POLL_SYSCALLS: SyscallGroup = {
   poll: syscall('xdd', poll),
-  ppoll: syscall('xdxxd', ppoll),
-  pselect6: syscall('dxxxxx', pselect6),
+  ppoll: ppollWith(TIMESPEC),
+  pselect6: selectWith(TIMESPEC),
+  select: selectWith(TIMEVAL),
   epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
   epoll_ctl: syscall(['d', epollOp, 'd', 'x'], epollCtl),
   epoll_pwait: syscall('dxddxd', epollPwait),

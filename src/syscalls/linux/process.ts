@@ -12,7 +12,8 @@ import { StructView, convertStruct } from '../struct-view';
 import { hostArena, hostStructArray, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
-import { currentThreadId, exitThread, multithreaded, wakeFutex, yieldThread } from '../../user/threads/scheduler';
+import { currentThreadId, exitThread, multithreaded, robustLists, wakeFutex, yieldThread } from '../../user/threads/scheduler';
+import { exitRobustList } from './robust-list';
 
 /** Limits that would bind tsemu itself (its 4 GiB window and its own stack): reported, never applied, as QEMU does. */
 const RLIMIT_DATA = 2;
@@ -39,17 +40,22 @@ const PRCTL_PASSED: ReadonlySet<number> = new Set([
   39, // PR_GET_NO_NEW_PRIVS
 ]);
 
-function exitGroup(_proc: GuestProcess, [status]: SyscallArgs): number {
+/** exit_group: every thread ends, each releasing the robust futexes it holds (robust-list.ts). */
+function exitGroup(proc: GuestProcess, [status]: SyscallArgs): number {
+  for (const { tid, head } of robustLists(proc)) exitRobustList(proc, head, tid);
   throw new GuestExit(int(status) & 0xff);
 }
 
 /**
- * exit: ends the calling thread; the process ends with the last one. As the kernel does for a
- * thread with a clear-child-tid address, 0 is stored there and one waiter woken (pthread_join).
+ * exit: ends the calling thread; the process ends with the last one. As the kernel does, the
+ * robust futexes the thread holds are released, then for a thread with a clear-child-tid address,
+ * 0 is stored there and one waiter woken (pthread_join).
  */
 function exit(proc: GuestProcess, args: SyscallArgs): number {
   if (!multithreaded(proc)) return exitGroup(proc, args);
-  const addr = syscallState(proc).clearChildTid;
+  const state = syscallState(proc);
+  exitRobustList(proc, state.robustList.head, currentThreadId(proc)!);
+  const addr = state.clearChildTid;
   if (addr !== 0 && proc.memory.accessible(addr, 4, true)) {
     proc.memory.view.setInt32(addr, 0, proc.memory.littleEndian);
     wakeFutex(proc, addr, 1);

@@ -22,6 +22,7 @@ import { FORK_SYSCALLS } from './fork';
 import { FUTEX_SYSCALLS } from './futex';
 import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
+import { SIGWAIT_SYSCALLS } from './sigwait';
 import { SOCKET_SYSCALLS } from './sockets';
 import { TIME_SYSCALLS } from './time';
 
@@ -40,6 +41,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...WAIT_SYSCALLS,
   ...TIME_SYSCALLS,
   ...SIGNAL_SYSCALLS,
+  ...SIGWAIT_SYSCALLS,
   ...SOCKET_SYSCALLS,
   ...EVENT_FD_SYSCALLS,
   ...XATTR_SYSCALLS,

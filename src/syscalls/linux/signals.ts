@@ -28,6 +28,7 @@ export { signalToHost };
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
+const NS_PER_S = 1_000_000_000n;
 /** Every host signal but the synchronous faults (V8's wasm trap handler relies on SIGSEGV). */
 const HOST_BLOCKABLE = (['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP'] as const).reduce(
   (set, name) => set & ~(1n << BigInt(HOST.signals[name] - 1)),
@@ -38,7 +39,7 @@ function validSignal(abi: LinuxAbi, sig: number): boolean {
   return sig >= 1 && sig <= abi.nsig;
 }
 
-function readSigset(proc: GuestProcess, addr: number): bigint | undefined {
+export function readSigset(proc: GuestProcess, addr: number): bigint | undefined {
   if (!proc.memory.accessible(addr, proc.abi.nsig / 8, false)) return undefined;
   return proc.memory.view.getBigUint64(addr, proc.memory.littleEndian);
 }
@@ -95,17 +96,35 @@ function rtSigsuspend(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): numbe
   state.sigmask = mask & ~unblockable(proc.abi);
   // With other threads, this one waits in the scheduler, which ends the wait when a signal it lets through comes.
   if (multithreaded(proc)) return state.pending & ~state.sigmask ? -E.EINTR : block(proc, {});
-  // Host signals stay blocked between the look and the wait, so one arriving in between ends the wait.
+  return hostSleepUntil(proc, () => (state.pending & ~state.sigmask ? -E.EINTR : undefined), undefined)!;
+}
+
+/**
+ * Sleeps on the host until `check` gives a result, looking after every host signal (and guest
+ * timer), or until the monotonic `deadline` passes (the result is then undefined). Host signals
+ * stay blocked between a look and the wait, so one arriving in between ends the wait.
+ */
+export function hostSleepUntil(proc: GuestProcess, check: () => number | undefined, deadline: bigint | undefined): number | undefined {
   const blocked = hostArena.alloc(8);
   const previous = hostArena.alloc(8);
+  const timeout = hostArena.alloc(16);
   hostArena.view.setBigUint64(blocked, HOST_BLOCKABLE, true);
   hostSyscall('rt_sigprocmask', SIG_BLOCK, hostArena.address(blocked), hostArena.address(previous), 8);
   try {
     for (;;) {
       collectHostSignals(proc);
       pollTimers(proc);
-      if (state.pending & ~state.sigmask) return -E.EINTR;
-      hostSyscall('rt_sigsuspend', hostArena.address(previous), 8);
+      const result = check();
+      if (result !== undefined) return result;
+      if (deadline === undefined) {
+        hostSyscall('rt_sigsuspend', hostArena.address(previous), 8);
+        continue;
+      }
+      const left = deadline - process.hrtime.bigint();
+      if (left <= 0n) return undefined;
+      hostArena.view.setBigInt64(timeout, left / NS_PER_S, true);
+      hostArena.view.setBigInt64(timeout + 8, left % NS_PER_S, true);
+      hostSyscall('ppoll', 0, 0, hostArena.address(timeout), hostArena.address(previous), 8);
     }
   } finally {
     hostSyscall('rt_sigprocmask', SIG_SETMASK, hostArena.address(previous), 0, 8);

@@ -3,8 +3,13 @@
  * runs, it is asked whether it would block, and if so the calling thread waits in the scheduler
  * instead, so the other threads run meanwhile (scheduler.ts):
  * - reads, writes, accept, send and receive (without MSG_DONTWAIT) on a blocking descriptor that
- *   is not ready park on that descriptor, and the call runs again once it is (a write larger than
- *   the room a pipe has still blocks the host until it is all written);
+ *   is not ready park on that descriptor, and the call runs again once it is; a write larger than
+ *   what a pipe or socket can take now goes in pieces that fit, the thread parked between them
+ *   until there is room again, and ends with the whole count (or the count so far when a signal
+ *   comes), as the kernel's blocking write does;
+ * - flock, fcntl's F_SETLKW and F_OFD_SETLKW are tried without waiting, then retried while the
+ *   thread is parked; a blocking connect is started non-blocking and the thread parked until the
+ *   socket is writable, when SO_ERROR says how it ended;
  * - poll, ppoll, select, pselect6 and epoll waits run at once when one of their descriptors is
  *   ready (host poll); otherwise they park on the descriptors until one is (the call then runs
  *   again) or until the deadline, when they finish with a zero timeout as the kernel would
@@ -15,18 +20,25 @@
  * 32-bit ABI the calls without a _time64 twin take the 32-bit struct timespec.
  */
 import type { GuestProcess } from '../process';
+import type { FcntlCommand } from '../../syscalls/abi';
 import type { SyscallArgs } from '../../syscalls/types';
 import { int } from '../../syscalls/linux/define';
 import { hostFd } from '../../syscalls/linux/fd-table';
-import { guestStruct, guestTimespec } from '../../syscalls/linux/guest-access';
-import { HOST, hostSyscall } from '../../syscalls/linux/host';
+import { E, guestStruct, guestTimespec } from '../../syscalls/linux/guest-access';
+import { HOST, hostArena, hostSyscall } from '../../syscalls/linux/host';
+import { SOL_SOCKET } from '../../syscalls/linux/sockopt';
 import { StructView } from '../../syscalls/struct-view';
-import { block, hostReady, monotonicNs, type HostPollFd } from './scheduler';
+import { block, currentThreadId, finishCall, hostReady, monotonicNs, type HostPollFd } from './scheduler';
 
 const POLLIN = 1;
 const POLLPRI = 2;
 const POLLOUT = 4;
 const F_GETFL = 3;
+const F_SETFL = 4;
+const LOCK_NB = 4;
+const LOCK_UN = 8;
+/** The bytes a pipe with a free slot takes without blocking (the host's page; POSIX's PIPE_BUF on Linux). */
+const PIPE_BUF = 4096;
 const WNOHANG = 1;
 const MSG_DONTWAIT = 0x40;
 const TIMER_ABSTIME = 1;
@@ -54,6 +66,120 @@ function onDescriptor(index: number, events: number, flagsAt?: number): Rule {
     const wanted = [{ fd, events }];
     if (hostReady(wanted)[0]) return;
     block(proc, { fds: wanted });
+  };
+}
+
+/** Bytes written so far by a thread's blocking write that did not fit at once, by thread id. */
+const writeProgress = new WeakMap<GuestProcess, Map<number, number>>();
+
+/**
+ * How many bytes host descriptor `fd` takes now without blocking, when that can be less than a
+ * write wants: for a pipe, its free slots of a page each (one slot may hold the part of a page the
+ * reader left, so it is not counted); for a socket, PIPE_BUF (writable means at least half the send
+ * buffer is free). Undefined for anything else (a file or terminal takes the whole write).
+ */
+function room(fd: number): number | undefined {
+  const capacity = hostSyscall('fcntl', fd, HOST.fcntlCommands.F_GETPIPE_SZ);
+  if (capacity > 0) {
+    const unread = hostArena.alloc(4);
+    hostSyscall('ioctl', fd, HOST.ioctls.FIONREAD, hostArena.address(unread));
+    const slots = capacity / PIPE_BUF - Math.ceil(hostArena.view.getInt32(unread, true) / PIPE_BUF) - 1;
+    return Math.max(PIPE_BUF, slots * PIPE_BUF);
+  }
+  return hostSocketOption(fd, 'SO_TYPE') !== undefined ? PIPE_BUF : undefined;
+}
+
+/** An int SOL_SOCKET option of host descriptor `fd`; undefined when it is not a socket. */
+function hostSocketOption(fd: number, name: 'SO_TYPE' | 'SO_ERROR'): number | undefined {
+  const option = HOST.socketOptions?.[name];
+  if (option === undefined) return undefined;
+  const value = hostArena.alloc(8);
+  hostArena.view.setInt32(value + 4, 4, true);
+  const r = hostSyscall('getsockopt', fd, SOL_SOCKET, option, hostArena.address(value), hostArena.address(value + 4));
+  return r < 0 ? undefined : hostArena.view.getInt32(value, true);
+}
+
+/**
+ * A lock call that may wait (flock without LOCK_NB, fcntl's F_SETLKW and F_OFD_SETLKW): its
+ * non-waiting form (`nonWaiting` gives its arguments, undefined when the call never waits) is
+ * tried at once, then again while the thread is parked until it takes the lock or fails otherwise.
+ */
+function lockWait(nonWaiting: (proc: GuestProcess, args: SyscallArgs) => SyscallArgs | undefined): (nr: number) => Rule {
+  return (nr) => (proc, args) => {
+    const tryArgs = nonWaiting(proc, args);
+    if (!tryArgs) return;
+    const handler = proc.abi.syscalls.get(nr)!.definition!.handler;
+    const attempt = (): number | undefined => {
+      const r = handler(proc, tryArgs);
+      return r === -E.EAGAIN || r === -E.EACCES ? undefined : r;
+    };
+    const first = attempt();
+    if (first !== undefined) finishCall(proc, first);
+    block(proc, { poll: attempt });
+  };
+}
+
+const flockWait = lockWait((_proc, [fd, op]) => (int(op) & (LOCK_NB | LOCK_UN) ? undefined : [fd!, int(op) | LOCK_NB]));
+
+/** fcntl's waiting lock commands and the non-waiting command each is tried as. */
+const NON_WAITING_LOCK: Readonly<Partial<Record<FcntlCommand, FcntlCommand>>> = { F_SETLKW: 'F_SETLK', F_OFD_SETLKW: 'F_OFD_SETLK' };
+
+const fcntlLockWait = lockWait((proc, [fd, cmd, arg]) => {
+  const commands = proc.abi.fcntlCommands;
+  const name = (Object.keys(NON_WAITING_LOCK) as FcntlCommand[]).find((n) => commands[n] === int(cmd));
+  return name === undefined ? undefined : [fd!, commands[NON_WAITING_LOCK[name]!], arg!];
+});
+
+/**
+ * A blocking connect: started non-blocking; when it is under way, the thread parks until the
+ * socket is writable, and SO_ERROR is the call's result, as the kernel's blocking connect returns.
+ */
+function connect(nr: number): Rule {
+  return (proc, args) => {
+    const fd = hostFd(proc, int(args[0]));
+    const flags = fd < 0 ? -1 : hostSyscall('fcntl', fd, F_GETFL);
+    if (flags < 0 || flags & HOST.openFlags.O_NONBLOCK) return;
+    hostSyscall('fcntl', fd, F_SETFL, flags | HOST.openFlags.O_NONBLOCK);
+    const r = proc.abi.syscalls.get(nr)!.definition!.handler(proc, args);
+    hostSyscall('fcntl', fd, F_SETFL, flags);
+    if (r !== -E.EINPROGRESS) finishCall(proc, r);
+    block(proc, { fds: [{ fd, events: POLLOUT }], onReady: () => -(hostSocketOption(fd, 'SO_ERROR') ?? 0) });
+  };
+}
+
+/**
+ * write on a blocking descriptor: parks until it is writable; a write that fits (or goes to a file)
+ * then runs as usual, a larger one is written in pieces that fit, parking between them.
+ */
+function write(nr: number): Rule {
+  return (proc, args) => {
+    const fd = hostFd(proc, int(args[0]));
+    const total = args[2]!;
+    if (fd < 0 || total <= 0 || total > 0x7fffffff || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return;
+    const tid = currentThreadId(proc)!;
+    const progress = writeProgress.get(proc) ?? new Map<number, number>();
+    writeProgress.set(proc, progress);
+    let done = progress.get(tid) ?? 0;
+    progress.delete(tid);
+    const handler = proc.abi.syscalls.get(nr)!.definition!.handler;
+    for (;;) {
+      const wanted = [{ fd, events: POLLOUT }];
+      if (!hostReady(wanted)[0]) {
+        if (done > 0) progress.set(tid, done);
+        const sofar = done;
+        const interrupted = (): number => {
+          progress.delete(tid);
+          return sofar > 0 ? sofar : -E.EINTR;
+        };
+        block(proc, { fds: wanted, onSignal: interrupted });
+      }
+      const fits = total - done <= PIPE_BUF ? total - done : room(fd);
+      if (done === 0 && (fits === undefined || fits >= total)) return;
+      const r = handler(proc, [args[0]!, args[1]! + done, Math.min(total - done, fits ?? total), ...args.slice(3)]);
+      if (r < 0) finishCall(proc, done > 0 ? done : r);
+      done += r;
+      if (done >= total) finishCall(proc, done);
+    }
   };
 }
 
@@ -193,7 +319,8 @@ function wait4(nr: number): Rule {
 }
 
 const READ = onDescriptor(0, POLLIN);
-const WRITE = onDescriptor(0, POLLOUT);
+
+const WRITABLE = onDescriptor(0, POLLOUT);
 const RECEIVE = onDescriptor(0, POLLIN, 3);
 const RECEIVE_MSG = onDescriptor(0, POLLIN, 2);
 const SEND = onDescriptor(0, POLLOUT, 3);
@@ -206,8 +333,12 @@ const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   recvmsg: () => RECEIVE_MSG,
   accept: () => READ,
   accept4: () => READ,
-  write: () => WRITE,
-  writev: () => WRITE,
+  connect,
+  flock: flockWait,
+  fcntl: fcntlLockWait,
+  fcntl64: fcntlLockWait,
+  write,
+  writev: () => WRITABLE,
   send: () => SEND,
   sendto: () => SEND,
   sendmsg: () => SEND_MSG,

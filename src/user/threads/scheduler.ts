@@ -50,6 +50,10 @@ export interface Wait {
   readonly onReady?: Resume;
   /** Checks readiness without blocking (kqueue, wait4): a result ends the wait with it. Checked every RECHECK_NS while all threads sleep. */
   readonly poll?: () => number | undefined;
+  /** Signals (a guest sigset) the call takes itself (rt_sigtimedwait): one pending for the thread ends the wait with the call run again. */
+  readonly signals?: bigint;
+  /** How the thread goes on when a signal it does not block ends the wait (default: EINTR). */
+  readonly onSignal?: Resume;
 }
 
 interface GreenThread {
@@ -128,6 +132,14 @@ export function threadStates(proc: GuestProcess): { tid: number; stateBase: numb
   return (schedulers.get(proc)?.threads ?? []).map((t) => ({ tid: t.tid, stateBase: t.stateBase }));
 }
 
+/** Every live thread's id and robust list head, the running thread's first (its own while the process never made a thread). */
+export function robustLists(proc: GuestProcess): { tid: number; head: number }[] {
+  const s = schedulers.get(proc);
+  const running = { tid: s?.current.tid ?? hostSyscall('gettid'), head: syscallState(proc).robustList.head };
+  const others = (s?.threads ?? []).filter((t) => t !== s?.current).map((t) => ({ tid: t.tid, head: t.robustList.head }));
+  return [running, ...others];
+}
+
 /** Whether `tid` is a live thread of the process. */
 export function threadExists(proc: GuestProcess, tid: number): boolean {
   return schedulers.get(proc)?.threads.some((t) => t.tid === tid) ?? false;
@@ -184,6 +196,12 @@ export function yieldThread(proc: GuestProcess): never {
   throw new ThreadSwitch();
 }
 
+/** Ends the running thread's call with `result` without waiting; the other runnable threads run first. */
+export function finishCall(proc: GuestProcess, result: Resume): never {
+  scheduler(proc).current.resume = result;
+  throw new ThreadSwitch();
+}
+
 /** Ends the running thread (one of several); never returns. */
 export function exitThread(proc: GuestProcess): never {
   const s = scheduler(proc);
@@ -237,6 +255,16 @@ export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sen
   return true;
 }
 
+/** Takes the running thread's own pending signal (tgkill) in `set` of the lowest number, for rt_sigtimedwait; undefined when none. */
+export function takeThreadSignal(proc: GuestProcess, set: bigint): SigInfo | undefined {
+  const signals = schedulers.get(proc)?.current.signals ?? [];
+  let best = -1;
+  signals.forEach((info, i) => {
+    if (set & sigBit(info.signo) && (best < 0 || info.signo < signals[best]!.signo)) best = i;
+  });
+  return best < 0 ? undefined : signals.splice(best, 1)[0];
+}
+
 /** Hands the running thread's own pending signals that it does not block to the process queue, so they are delivered to it now. */
 export function claimThreadSignals(proc: GuestProcess): void {
   const s = schedulers.get(proc);
@@ -248,8 +276,8 @@ export function claimThreadSignals(proc: GuestProcess): void {
 }
 
 function interrupt(t: GreenThread): void {
+  t.resume = t.wait?.onSignal ?? -E.EINTR;
   t.wait = undefined;
-  t.resume = -E.EINTR;
 }
 
 function saveRunning(proc: GuestProcess, t: GreenThread): void {
@@ -291,6 +319,11 @@ function settleWaits(proc: GuestProcess, s: Scheduler, runner: GreenThread | und
     if (!w) continue;
     const privateBits = t.signals.reduce((bits, info) => bits | sigBit(info.signo), 0n);
     const mask = t.sigmask;
+    if (w.signals !== undefined && ((privateBits | pending) & w.signals) !== 0n) {
+      t.wait = undefined;
+      t.resume = 'rerun';
+      continue;
+    }
     if ((privateBits & ~mask) !== 0n || (!processSignalTaken && (pending & ~mask) !== 0n)) {
       processSignalTaken ||= (pending & ~mask) !== 0n;
       interrupt(t);
