@@ -4,7 +4,8 @@
  * under tsemu and under qemu-<arch> (the oracle): same output, same exit status. What each
  * program checks is said at the top of its source; every line it prints is a checked result that
  * does not depend on scheduling. What qemu-user 7.2 cannot do (a forked child of a threaded
- * process making a thread: it aborts) and exec from a thread are compared with the native kernel.
+ * process making a thread: it aborts; robust mutexes: it refuses set_robust_list) and exec from a
+ * thread are compared with the native kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { PPC64, PPC64LE } from '../ppc64/targets';
 
 const PTHREADS: GuestProgramSpec = { name: 'pthreads', sources: ['threads/pthreads.c'], cflags: ['-pthread'] };
 const SIGNALS: GuestProgramSpec = { name: 'thread_signals', sources: ['threads/thread_signals.c'], cflags: ['-pthread'] };
+const BLOCKING: GuestProgramSpec = { name: 'blocking', sources: ['threads/blocking.c'], cflags: ['-pthread'] };
+const ROBUST: GuestProgramSpec = { name: 'robust', sources: ['threads/robust.c'], cflags: ['-pthread'] };
 
 interface ThreadBuild {
   title: string;
@@ -41,20 +44,31 @@ const BASES: { title: string; target: GuestTarget; emulator: GuestTarget }[] = [
   ...ARM_BUILDS.map((b) => ({ ...b, emulator: ARM })),
 ];
 
+/** The builds that also run the blocking calls: one per target ISA, and one dynamic build (to keep CI time small). */
+const BLOCKING_BUILDS = new Set(['aarch64', 'ppc64', 'ppc64le', 'armhf -mthumb']);
+
 /**
- * Static builds run both programs; dynamic ones (the sysroot's libc and libpthread) the load test,
- * once per sysroot (armhf -marm shares armhf -mthumb's).
+ * Static builds run every program; dynamic ones (the sysroot's libc and libpthread) the load test,
+ * once per sysroot (armhf -marm shares armhf -mthumb's), and aarch64's the blocking calls too.
  */
 const BUILDS: ThreadBuild[] = BASES.flatMap(({ title, target, emulator }) => [
-  { title: `${title} static`, emulator, target: { ...target, name: `threads-${target.name}` }, programs: [PTHREADS, SIGNALS] },
+  {
+    title: `${title} static`,
+    emulator,
+    target: { ...target, name: `threads-${target.name}` },
+    programs: [PTHREADS, SIGNALS, ...(BLOCKING_BUILDS.has(title) ? [BLOCKING, ROBUST] : [])],
+  },
   ...(title === 'armhf -marm' ? [] : [{
     title: `${title} dynamic`,
     emulator,
     target: { ...target, name: `threads-${target.name}-dynamic`, cflags: target.cflags.filter((f) => f !== '-static') },
     sysroot: `/usr/${target.cc.replace(/-gcc$/, '')}`,
-    programs: [PTHREADS],
+    programs: title === 'aarch64' ? [PTHREADS, BLOCKING] : [PTHREADS],
   }]),
 ]);
+
+/** Programs compared with the native kernel only: qemu-user answers set_robust_list with ENOSYS, so glibc refuses robust mutexes. */
+const NATIVE_ORACLE: ReadonlySet<GuestProgramSpec> = new Set([ROBUST]);
 
 beforeAll(async () => {
   await Promise.all(BUILDS.map((b) => buildPrograms(b.target, b.programs)));
@@ -68,7 +82,7 @@ const CANCEL_GAP =
 
 describe.concurrent('guest threads: tsemu vs qemu-user', () => {
   for (const b of BUILDS) {
-    const runs = b.programs.flatMap((p) => [{ program: p, args: [] as string[] }, ...(p === SIGNALS ? [{ program: p, args: ['cancel'] }] : [])]);
+    const runs = b.programs.filter((p) => !NATIVE_ORACLE.has(p)).flatMap((p) => [{ program: p, args: [] as string[] }, ...(p === SIGNALS ? [{ program: p, args: ['cancel'] }] : [])]);
     for (const { program, args } of runs) {
       const title = `${program.name}${args.length ? ` ${args.join(' ')}` : ''} on ${b.title}`;
       if (args[0] === 'cancel' && !cancelWorks(b)) {
@@ -90,21 +104,22 @@ describe.concurrent('guest threads: tsemu vs qemu-user', () => {
   }
 });
 
-describe.concurrent('guest threads: fork and exec in a threaded process vs the native kernel', () => {
-  const native = path.join(REPO_ROOT, 'test', 'guest', 'build', 'threads-native', SIGNALS.name);
+describe.concurrent('guest threads: fork and exec in a threaded process, robust mutexes, vs the native kernel', () => {
+  const native = (program: GuestProgramSpec): string => path.join(REPO_ROOT, 'test', 'guest', 'build', 'threads-native', program.name);
   beforeAll(() => {
-    mkdirSync(path.dirname(native), { recursive: true });
-    execFileSync('gcc', ['-O2', '-pthread', '-o', native, path.join(REPO_ROOT, 'test', 'guest', SIGNALS.sources[0]!)]);
+    mkdirSync(path.dirname(native(SIGNALS)), { recursive: true });
+    for (const p of [SIGNALS, ROBUST]) execFileSync('gcc', ['-O2', '-pthread', '-o', native(p), path.join(REPO_ROOT, 'test', 'guest', p.sources[0]!)]);
   });
   const modes = [
-    { mode: 'fork-thread', what: 'the child of a fork makes a thread of its own' },
-    { mode: 'exec', what: 'execve from a thread replaces the process' },
+    { program: SIGNALS, mode: ['fork-thread'], what: 'the child of a fork makes a thread of its own', builds: /aarch64|thumb/ },
+    { program: SIGNALS, mode: ['exec'], what: 'execve from a thread replaces the process', builds: /aarch64|thumb/ },
+    { program: ROBUST, mode: [], what: 'robust mutexes whose owner thread or process ended', builds: /./ },
   ];
-  for (const { mode, what } of modes) for (const b of BUILDS.filter((x) => !x.sysroot && /aarch64|thumb/.test(x.title))) {
+  for (const { program, mode, what, builds } of modes) for (const b of BUILDS.filter((x) => !x.sysroot && x.programs.includes(program) && builds.test(x.title))) {
     it(`${what} on ${b.title}`, async () => {
-      const expected = await runProcess(native, { args: [mode], timeoutMs: 30_000 });
+      const expected = await runProcess(native(program), { args: mode, timeoutMs: 30_000 });
       const result = await runProcess(tsemuBinary(b.emulator), {
-        args: [guestProgram(b.target, SIGNALS.name), mode],
+        args: [guestProgram(b.target, program.name), ...mode],
         timeoutMs: 60_000,
       });
       expect(expected.status).toBe(0);
