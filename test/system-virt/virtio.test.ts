@@ -122,10 +122,11 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
       ['-device', 'virtconsole,chardev=c0'],
       ['-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
       ['-device', 'virtio-serial-device', '-device', 'virtconsole,nr=40'],
+      ['-M', 'none', '-display', 'none', '-device', 'virtio-rng-device'],
     ];
     const run = async (binary: string, args: string[]): Promise<string> => {
       const r = await runProcess(binary, {
-        args: ['-M', 'virt', '-nographic', ...args],
+        args: args[0] === '-M' ? args : ['-M', 'virt', '-nographic', ...args],
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
         timeoutMs: 20_000,
       });

@@ -117,7 +117,7 @@ function serialPort(model: string, opts: Map<string, string>, devices: VirtioDev
 }
 
 /** One -device: a virtio device for a transport, or a port added to a virtio-serial device. */
-function addDevice(text: string, devices: VirtioDeviceSpec[], drives: Map<string, DriveSpec>, used: Set<string>): void {
+function addDevice(text: string, machine: MachineClass, devices: VirtioDeviceSpec[], drives: Map<string, DriveSpec>, used: Set<string>): void {
   const source = `-device ${text}`;
   withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
@@ -125,6 +125,7 @@ function addDevice(text: string, devices: VirtioDeviceSpec[], drives: Map<string
     if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
     const props = VIRTIO_MODELS.get(model);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
+    if (!machine.virtioMmio) throw new OptsError(`No 'virtio-bus' bus found for device '${model}'`);
     checkProps(model, opts, props);
     if (model === 'virtio-rng-device') devices.push({ model });
     else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
@@ -174,9 +175,6 @@ export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass): Vir
   }
   const used = new Set<string>();
   const devices: VirtioDeviceSpec[] = [];
-  for (const text of raw.device) addDevice(text, devices, drives, used);
-  const legacy = legacyFrom(raw.global);
-  if (devices.length > 0 && !machine.virtioMmio)
-    throw new OptsError(`No 'virtio-bus' bus found for device '${devices[0]!.model}'`);
-  return { devices, legacy };
+  for (const text of raw.device) addDevice(text, machine, devices, drives, used);
+  return { devices, legacy: legacyFrom(raw.global) };
 }

@@ -184,12 +184,18 @@ export class VirtioMmioTransport implements MmioDevice {
         if (q && this.legacy) this.placeLegacyRings(q);
         return;
       case QUEUE_ALIGN:
-        if (q && this.legacy) (q.legacyAlign = value >>> 0), this.placeLegacyRings(q);
+        if (q && this.legacy) {
+          q.legacyAlign = value >>> 0;
+          this.placeLegacyRings(q);
+        }
         return;
       case QUEUE_PFN:
-        if (!this.legacy) return;
-        if (value === 0) return this.reset();
-        if (q) (q.descAddr = BigInt(value >>> 0) << BigInt(this.guestPageShift)), this.placeLegacyRings(q);
+        // Legacy drivers write 0 to release a queue; QEMU resets the whole device.
+        if (this.legacy && value === 0) this.reset();
+        else if (q && this.legacy) {
+          q.descAddr = BigInt(value >>> 0) << BigInt(this.guestPageShift);
+          this.placeLegacyRings(q);
+        }
         return;
       case QUEUE_READY:
         if (q && !this.legacy) q.ready = (value & 1) !== 0;
