@@ -31,6 +31,7 @@ export enum AuxType {
   AT_RANDOM = 25,
   AT_HWCAP2 = 26,
   AT_EXECFN = 31,
+  AT_SYSINFO_EHDR = 33,
   AT_MINSIGSTKSZ = 51,
 }
 
@@ -53,11 +54,14 @@ export interface AuxvInputs {
   readonly random: number;
   readonly platform: number;
   readonly execfn: number;
+  /** Address of the vDSO, where the target's kernel provides one. */
+  readonly vdso?: number;
 }
 
 /** The auxv entries (without the closing AT_NULL), in Linux's order. */
 export function buildAuxv(target: LoaderTarget, inputs: AuxvInputs): AuxEntry[] {
   const entries: AuxEntry[] = [...(target.archAuxv ?? [])];
+  if (inputs.vdso !== undefined) entries.push([AuxType.AT_SYSINFO_EHDR, inputs.vdso]);
   if (target.minSigStkSz !== undefined) entries.push([AuxType.AT_MINSIGSTKSZ, target.minSigStkSz]);
   entries.push(
     [AuxType.AT_HWCAP, target.hwcap],

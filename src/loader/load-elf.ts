@@ -1,8 +1,8 @@
 /**
  * loadElf: a new process image as Linux's execve builds it. The stack is mapped first at the top
  * of the guest area (so position-independent images land below it), then the program, then its
- * PT_INTERP interpreter if any at a base of its own; the heap starts after the program; the
- * initial stack gets argc, argv, envp and the auxv.
+ * PT_INTERP interpreter if any at a base of its own, then the target's vDSO if it has one; the heap
+ * starts after the program; the initial stack gets argc, argv, envp and the auxv.
  *
  * Usage: `readElfImage(path, target)` tells the guest byte order (to create the GuestMemory), then
  * `loadElf(space, image, options)` maps everything and returns where execution starts.
@@ -18,6 +18,7 @@ import { ArgumentListTooLong, writeInitialStack } from './initial-stack';
 import { LoaderError } from './loader-error';
 import { mapImage, PROGRAM_BASE } from './map-image';
 import type { LoaderTarget } from './targets';
+import { mapVdso } from './vdso/map-vdso';
 
 export interface LoadOptions {
   readonly target: LoaderTarget;
@@ -94,6 +95,7 @@ export function loadElf(space: AddressSpace, image: ElfImage, options: LoadOptio
     const program = mapImage(space, image, PROGRAM_BASE);
     space.initBrk(program.end);
     const interp = image.interpreter === undefined ? undefined : loadInterpreter(space, image, options);
+    const vdso = target.vdso ? mapVdso(space, target.vdso(), image.path) : undefined;
 
     const execfn = options.execfn ?? image.path;
     const random = options.random ?? crypto.randomBytes(16);
@@ -112,6 +114,7 @@ export function loadElf(space: AddressSpace, image: ElfImage, options: LoadOptio
             phnum: image.phnum,
             interpreterBase: interp?.base ?? 0,
             entry: program.entry,
+            ...(vdso !== undefined ? { vdso } : {}),
             ...strings,
           }),
       );

@@ -3,6 +3,8 @@
  * tells a new process through the auxiliary vector.
  */
 import { AuxType, type AuxEntry, type AuxvInputs } from './auxv';
+import { ppc64Vdso } from './vdso/ppc64';
+import type { VdsoImage } from './vdso/shared-object';
 
 export interface LoaderTarget {
   /** As in tsemu-<name>. */
@@ -28,6 +30,8 @@ export interface LoaderTarget {
   readonly archAuxv?: readonly AuxEntry[];
   /** The whole auxv, for a target whose kernel is not Linux (FreeBSD's numbering and entries); default buildAuxv. */
   readonly auxv?: (target: LoaderTarget, inputs: AuxvInputs) => AuxEntry[];
+  /** The vDSO the target's kernel maps in every process (AT_SYSINFO_EHDR), if tsemu provides one. */
+  readonly vdso?: () => VdsoImage;
 }
 
 /** arch/arm64/include/uapi/asm/hwcap.h */
@@ -74,6 +78,7 @@ function ppc64Target(name: 'ppc64' | 'ppc64le'): LoaderTarget {
     minSigStkSz: undefined,
     defaultStackSize: 8 * 1024 * 1024,
     archAuxv: PPC_ARCH_AUXV,
+    vdso: () => ppc64Vdso(le),
   };
 }
 

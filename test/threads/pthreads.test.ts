@@ -74,21 +74,11 @@ beforeAll(async () => {
   await Promise.all(BUILDS.map((b) => buildPrograms(b.target, b.programs)));
 }, 600_000);
 
-/** Whether pthread_cancel is compared on this build (see CANCEL_GAP). */
-const cancelWorks = (b: ThreadBuild): boolean => !b.title.startsWith('ppc64');
-const CANCEL_GAP =
-  'ppc64: unwinding out of a signal handler through the signal frame aborts (backtrace() in a handler does too, with one thread), ' +
-  'so cancelling a thread blocked in a syscall aborts';
-
 describe.concurrent('guest threads: tsemu vs qemu-user', () => {
   for (const b of BUILDS) {
     const runs = b.programs.filter((p) => !NATIVE_ORACLE.has(p)).flatMap((p) => [{ program: p, args: [] as string[] }, ...(p === SIGNALS ? [{ program: p, args: ['cancel'] }] : [])]);
     for (const { program, args } of runs) {
       const title = `${program.name}${args.length ? ` ${args.join(' ')}` : ''} on ${b.title}`;
-      if (args[0] === 'cancel' && !cancelWorks(b)) {
-        it.todo(`${title} (${CANCEL_GAP})`);
-        continue;
-      }
       const test = b.knownGap ? it.fails : it;
       test(`${title}${b.knownGap ? ` (known gap: ${b.knownGap})` : ''}`, async () => {
         const results = await runUnderBoth(b.emulator, {

@@ -45,4 +45,9 @@ export interface SignalFrameTarget {
   restoreFrame(proc: GuestProcess): RestoredFrame | undefined;
   /** Guest instruction words of the sigreturn trampoline the kernel's vDSO would provide. */
   readonly trampoline: readonly number[];
+  /**
+   * Where the target's vDSO has its own trampoline (with the CFI unwinders need), as an offset in
+   * the image of that byte order; handlers return there while the process has its vDSO mapped.
+   */
+  readonly vdsoTrampolineOffset?: (littleEndian: boolean) => number;
 }

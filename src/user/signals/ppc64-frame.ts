@@ -11,6 +11,7 @@
  * VSR0-31. Everything is written in the guest's byte order; vector registers as the 128-bit values
  * stvx would store. Linux saves the VMX/VSX parts whenever the CPU has them, as tsemu's does.
  */
+import { PPC64_SIGNAL_FRAMESIZE, ppc64SigtrampOffset } from '../../loader/vdso/ppc64';
 import { PPC64_SYSCALL_NUMBERS } from '../../syscalls/abi/ppc64-numbers';
 import { STATE_PC } from '../../translate/frontend';
 import {
@@ -55,8 +56,8 @@ const FRAME_PUC = FRAME_PINFO + 8;
 const FRAME_INFO = FRAME_PUC + 8;
 const USER_REDZONE_SIZE = 512;
 const FRAME_SIZE = FRAME_INFO + SIGINFO_SIZE + USER_REDZONE_SIZE; // 2392, rounded to 16 when placed
-/** The dummy caller frame below the rt_sigframe (__SIGNAL_FRAMESIZE). */
-const SIGNAL_FRAMESIZE = 128;
+/** The dummy caller frame below the rt_sigframe. */
+const SIGNAL_FRAMESIZE = PPC64_SIGNAL_FRAMESIZE;
 /** MSR as user code runs: SF, VEC, VSX, EE, PR, FP, ME, RI (+ LE for little-endian guests). */
 const MSR_VEC = 1n << 25n;
 const MSR_VSX = 1n << 23n;
@@ -268,4 +269,5 @@ export const ppc64SignalFrame: SignalFrameTarget = {
   restoreFrame,
   // addi r1,r1,128 (pop the dummy caller frame); li r0,__NR_rt_sigreturn; sc
   trampoline: [0x38210000 | SIGNAL_FRAMESIZE, 0x38000000 | PPC64_SYSCALL_NUMBERS['rt_sigreturn']!, 0x44000002],
+  vdsoTrampolineOffset: ppc64SigtrampOffset,
 };
