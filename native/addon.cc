@@ -8,7 +8,6 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMemory(env, exports);
   RegisterExec(env, exports);
   RegisterSignals(env, exports);
-  RegisterFds(env, exports);
   return exports;
 }
 

@@ -2,16 +2,11 @@
 #pragma once
 #include <napi.h>
 
-#include <vector>
-
 void RegisterProcess(Napi::Env env, Napi::Object exports);
 void RegisterSyscalls(Napi::Env env, Napi::Object exports);
 void RegisterSockets(Napi::Env env, Napi::Object exports);
 void RegisterMemory(Napi::Env env, Napi::Object exports);
 void RegisterExec(Napi::Env env, Napi::Object exports);
 void RegisterSignals(Napi::Env env, Napi::Object exports);
-void RegisterFds(Napi::Env env, Napi::Object exports);
 // Makes the calling thread the one host signals for the guest are sent on to (a forked child's).
 void SetGuestThread();
-// The host descriptors open in this process, ascending (native/fds.cc).
-std::vector<int> OpenDescriptors();

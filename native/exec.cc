@@ -1,13 +1,16 @@
 // Becoming another process image, and copying this one: what fork and execve need that a raw
 // syscall cannot do safely from inside Node.
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -138,6 +141,42 @@ static std::vector<char*> Pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// Highest descriptor number probed without /proc, exclusive.
+static const rlim_t PROBE_LIMIT = 65536;
+
+// The host descriptors this process has open, listed from /proc/self/fd, or, where /proc is not
+// mounted (a chroot before its /proc is mounted, or after the guest unmounted it), found by asking
+// each number below the descriptor limit (capped: the limit may be a million).
+static std::vector<int> OpenDescriptors() {
+  std::vector<int> open;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir != nullptr) {
+    int dirFd = dirfd(dir);
+    while (struct dirent* entry = readdir(dir)) {
+      if (entry->d_name[0] == '.') continue;
+      int fd = atoi(entry->d_name);
+      if (fd != dirFd) open.push_back(fd);
+    }
+    closedir(dir);
+    std::sort(open.begin(), open.end());
+    return open;
+  }
+  struct rlimit limit;
+  rlim_t end = getrlimit(RLIMIT_NOFILE, &limit) == 0 ? std::min(limit.rlim_cur, PROBE_LIMIT) : PROBE_LIMIT;
+  for (rlim_t fd = 0; fd < end; fd++) {
+    if (fcntl(static_cast<int>(fd), F_GETFD) >= 0) open.push_back(static_cast<int>(fd));
+  }
+  return open;
+}
+
+// openFds(): the open host descriptors, ascending.
+static Napi::Value OpenFds(const Napi::CallbackInfo& info) {
+  std::vector<int> open = OpenDescriptors();
+  Napi::Array out = Napi::Array::New(info.Env(), open.size());
+  for (size_t i = 0; i < open.size(); i++) out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), open[i]));
+  return out;
+}
+
 // One descriptor whose close-on-exec flag or number execve changed, to put back if execve fails.
 struct SavedFd {
   int fd;
@@ -209,4 +248,5 @@ void RegisterExec(Napi::Env env, Napi::Object exports) {
   exports.Set("fork", Napi::Function::New(env, Fork));
   exports.Set("execve", Napi::Function::New(env, Execve));
   exports.Set("exitNow", Napi::Function::New(env, ExitNow));
+  exports.Set("openFds", Napi::Function::New(env, OpenFds));
 }
