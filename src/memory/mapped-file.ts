@@ -21,7 +21,11 @@ export interface MappedFile {
   readonly path: string;
 }
 
-let zeroDevice: fs.Stats | undefined;
+/**
+ * /dev/zero is character device 1:5 on Linux (Documentation/admin-guide/devices.txt), in st_rdev's
+ * encoding (major << 8 | minor for small numbers); known by number, it needs no /dev in a chroot.
+ */
+const ZERO_DEVICE_RDEV = (1 << 8) | 5;
 
 /** Describes host fd for mmap, or returns -errno as Linux would for a descriptor it cannot map. */
 export function describeMappedFile(fd: number): MappedFile | number {
@@ -33,8 +37,7 @@ export function describeMappedFile(fd: number): MappedFile | number {
   }
   const mode = native().hostFdAccessMode(fd);
   if (mode < 0) return mode;
-  zeroDevice ??= fs.statSync('/dev/zero');
-  const isZeroDevice = stat.dev === zeroDevice.dev && stat.ino === zeroDevice.ino;
+  const isZeroDevice = stat.isCharacterDevice() && stat.rdev === ZERO_DEVICE_RDEV;
   if (!stat.isFile() && !stat.isBlockDevice() && !isZeroDevice) return -errno.ENODEV;
   let path = '';
   try {
