@@ -4,7 +4,8 @@
  * here: the transports' registers in QEMU's default legacy form and in the modern one, virtio-blk
  * reads, writes (the images must end up byte-identical), flush, ID, refused requests, a
  * completion taken as a GIC interrupt, read-only drives, -snapshot, virtio-rng, and a virtconsole
- * on virtio-serial (the multiport handshake, output and input through its stdio chardev). Then the option errors of -drive/-device/-global, message for message.
+ * on virtio-serial (the multiport handshake, output and input through its stdio chardev). Then
+ * the option errors of -drive/-device/-global, message for message.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,13 @@ let runs = 0;
  * Runs the driver under both emulators, `drive` naming each one's own copy of the image in place
  * of DISK; returns the two images afterwards.
  */
-async function compare(drive: (disk: string) => string[]): Promise<{ ours: Buffer; theirs: Buffer; original: Buffer }> {
+interface Images {
+  ours: Buffer;
+  theirs: Buffer;
+  original: Buffer;
+}
+
+async function compare(drive: (disk: string) => string[]): Promise<Images> {
   const original = makeImage();
   const copies = ['ours', 'theirs'].map((who) => {
     const copy = path.join(dir, `${who}-${runs}.img`);
@@ -48,7 +55,8 @@ async function compare(drive: (disk: string) => string[]): Promise<{ ours: Buffe
   expect(ours.stderr).toBe('');
   expect(ours.stdout).toBe(theirs.stdout);
   expect(ours.status).toBe(0);
-  return { ours: readFileSync(copies[0]!), theirs: readFileSync(copies[1]!), original: readFileSync(original) };
+  const [oursImage, theirsImage] = copies.map((f) => readFileSync(f));
+  return { ours: oursImage!, theirs: theirsImage!, original: readFileSync(original) };
 }
 
 const blkAndRng = (disk: string, driveExtra = ''): string[] => [
@@ -91,10 +99,14 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
       const args = (file: string): string[] => [
         ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-display', 'none', '-serial', `file:${file}`],
         ...extra,
-        ...['-chardev', 'stdio,id=c0', '-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
+        ...['-chardev', 'stdio,id=c0'],
+        ...['-device', 'virtio-serial-device', '-device', 'virtconsole,chardev=c0'],
         ...['-kernel', bareMetalProgram('virtio')],
       ];
-      const [ours, theirs] = await Promise.all([runTsemu(args(uart[0]!), input), runQemu(args(uart[1]!), input)]);
+      const [ours, theirs] = await Promise.all([
+        runTsemu(args(uart[0]!), input),
+        runQemu(args(uart[1]!), input),
+      ]);
       expect(theirs.status, `qemu-system-aarch64: ${theirs.stderr}`).toBe(0);
       expect(theirs.stdout).toBe(`hello from virtio-console\n${input}!`);
       expect(ours.stderr).toBe('');
@@ -111,7 +123,10 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
       ['-device', 'virtio-blk-device'],
       ['-device', 'virtio-blk-device,drive=zz'],
       ['-device', 'virtio-rng-device,drive=x'],
-      ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-device,drive=d0', '-device', 'virtio-blk-device,drive=d0'],
+      [
+        ...['-drive', `file=${disk},if=none,format=raw,id=d0`],
+        ...['-device', 'virtio-blk-device,drive=d0', '-device', 'virtio-blk-device,drive=d0'],
+      ],
       ['-drive', 'if=none,id=d0', '-device', 'virtio-blk-device,drive=d0'],
       ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-drive', `file=${disk},if=none,format=raw,id=d0`],
       ['-drive', `file=${disk},if=none,format=raw,id=d0,readonly=maybe`],

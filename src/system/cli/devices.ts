@@ -60,10 +60,14 @@ function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpe
   return withSource(source, () => {
     const opts = parseQemuOpts(text);
     for (const key of opts.keys())
-      if (!DRIVE_KEYS.includes(key)) throw new OptsError(`Block format 'raw' does not support the option '${key}'`);
+      if (!DRIVE_KEYS.includes(key))
+        throw new OptsError(`Block format 'raw' does not support the option '${key}'`);
     const iface = opts.get('if') ?? 'virtio';
     if (iface === 'virtio')
-      throw new OptsError('if=virtio is a virtio-blk-pci device and tsemu has no PCI: use if=none,id=ID and -device virtio-blk-device,drive=ID');
+      throw new OptsError(
+        'if=virtio is a virtio-blk-pci device and tsemu has no PCI: ' +
+          'use if=none,id=ID and -device virtio-blk-device,drive=ID',
+      );
     if (iface !== 'none') throw new OptsError(`machine type does not support if=${iface}`);
     const format = opts.get('format') ?? 'raw';
     if (format !== 'raw') throw new OptsError(`Unknown driver '${format}' (tsemu reads raw images only)`);
@@ -85,13 +89,22 @@ function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpe
 
 function checkProps(model: string, opts: Map<string, string>, props: readonly string[]): void {
   for (const key of opts.keys())
-    if (key !== 'driver' && key !== 'id' && !props.includes(key)) throw new OptsError(`Property '${model}.${key}' not found`);
+    if (key !== 'driver' && key !== 'id' && !props.includes(key))
+      throw new OptsError(`Property '${model}.${key}' not found`);
 }
 
 const SERIAL_MAX_PORTS = 31;
 
-/** A port on the first virtio-serial device: console ports take number 0 while it is free, others the lowest free above. */
-function serialPort(model: string, opts: Map<string, string>, devices: VirtioDeviceSpec[], source: string): void {
+/**
+ * A port on the first virtio-serial device: console ports take number 0 while it is free, others
+ * the lowest free number above.
+ */
+function serialPort(
+  model: string,
+  opts: Map<string, string>,
+  devices: VirtioDeviceSpec[],
+  source: string,
+): void {
   const { isConsole, props } = SERIAL_PORT_MODELS.get(model)!;
   checkProps(model, opts, props);
   const bus = devices.find((d) => d.model === 'virtio-serial-device');
@@ -100,7 +113,8 @@ function serialPort(model: string, opts: Map<string, string>, devices: VirtioDev
   const given = opts.get('nr');
   let nr = given === undefined ? (isConsole && !taken.has(0) ? 0 : 1) : Number(given);
   if (given === undefined) while (taken.has(nr)) nr++;
-  if (!Number.isInteger(nr) || nr < 0) throw new OptsError(`Property '${model}.nr' doesn't take value '${given}'`);
+  if (!Number.isInteger(nr) || nr < 0)
+    throw new OptsError(`Property '${model}.nr' doesn't take value '${given}'`);
   if (taken.has(nr)) throw new OptsError(`tried to add port ${nr} but it's already in use`);
   if (nr >= SERIAL_MAX_PORTS)
     throw new OptsError(`virtio-serial-bus: Out-of-range port id specified, max. allowed: ${SERIAL_MAX_PORTS - 1}`);
@@ -117,7 +131,13 @@ function serialPort(model: string, opts: Map<string, string>, devices: VirtioDev
 }
 
 /** One -device: a virtio device for a transport, or a port added to a virtio-serial device. */
-function addDevice(text: string, machine: MachineClass, devices: VirtioDeviceSpec[], drives: Map<string, DriveSpec>, used: Set<string>): void {
+function addDevice(
+  text: string,
+  machine: MachineClass,
+  devices: VirtioDeviceSpec[],
+  drives: Map<string, DriveSpec>,
+  used: Set<string>,
+): void {
   const source = `-device ${text}`;
   withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
@@ -134,7 +154,11 @@ function addDevice(text: string, machine: MachineClass, devices: VirtioDeviceSpe
 }
 
 /** virtio-blk-device: the drive it names must exist, have a medium and be free. */
-function blkFrom(opts: Map<string, string>, drives: Map<string, DriveSpec>, used: Set<string>): VirtioDeviceSpec {
+function blkFrom(
+  opts: Map<string, string>,
+  drives: Map<string, DriveSpec>,
+  used: Set<string>,
+): VirtioDeviceSpec {
   const driveId = opts.get('drive');
   if (driveId === undefined) throw new OptsError('drive property not set');
   const drive = drives.get(driveId);

@@ -86,8 +86,8 @@ export class VirtioBlk implements VirtioDevice {
 
   features(common: bigint, legacy: boolean): bigint {
     let f = common;
-    for (const b of [F.segMax, F.geometry, F.blkSize, F.flush, F.topology, F.configWce, F.discard, F.writeZeroes])
-      f |= bit(b);
+    const always = [F.segMax, F.geometry, F.blkSize, F.flush, F.topology, F.configWce, F.discard, F.writeZeroes];
+    for (const b of always) f |= bit(b);
     if (this.image.readOnly) f |= bit(F.readOnly);
     // Legacy drivers get the SCSI passthrough bit QEMU offers them, and must keep the header apart.
     if (legacy) f = (f | bit(F.scsi)) & ~bit(VIRTIO_F.anyLayout);
@@ -99,7 +99,8 @@ export class VirtioBlk implements VirtioDevice {
   }
 
   writeConfig(offset: number, bytes: Uint8Array): void {
-    if (offset === CONFIG_WRITEBACK && bytes.length === 1) this.configSpace[CONFIG_WRITEBACK] = bytes[0]! ? 1 : 0;
+    if (offset === CONFIG_WRITEBACK && bytes.length === 1)
+      this.configSpace[CONFIG_WRITEBACK] = bytes[0]! ? 1 : 0;
   }
 
   reset(): void {
@@ -165,14 +166,16 @@ export class VirtioBlk implements VirtioDevice {
 
   private discardOrWriteZeroes(element: VirtqElement, writeZeroes: boolean): number {
     const payload = element.read(HEADER_SIZE, element.readableSize - HEADER_SIZE);
-    if (payload.length < DWZ_SEGMENT_SIZE) throw new VirtioError('virtio-blk discard/write_zeroes header too short');
+    if (payload.length < DWZ_SEGMENT_SIZE)
+      throw new VirtioError('virtio-blk discard/write_zeroes header too short');
     if (payload.length > DWZ_SEGMENT_SIZE * MAX_DWZ_SEGMENTS) return S_UNSUPP;
     const segment = new DataView(payload.buffer);
     const sector = segment.getBigUint64(0, true);
     const count = segment.getUint32(8, true);
     const flags = segment.getUint32(12, true);
     if (flags & ~(writeZeroes ? WRITE_ZEROES_F_UNMAP : 0)) return S_UNSUPP;
-    if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, count * SECTOR) || this.image.readOnly) return S_IOERR;
+    if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, count * SECTOR) || this.image.readOnly)
+      return S_IOERR;
     if (writeZeroes) this.image.write(Number(sector) * SECTOR, new Uint8Array(count * SECTOR));
     return S_OK;
   }

@@ -79,7 +79,10 @@ export class VirtioMmioTransport implements MmioDevice {
     /** Reports a device error (QEMU's error_report). */
     private readonly report: (message: string) => void,
   ) {
-    this.queues = Array.from({ length: device?.queueCount ?? 0 }, (_, i) => new Virtqueue(i, ram, device!.queueSize));
+    this.queues = Array.from(
+      { length: device?.queueCount ?? 0 },
+      (_, i) => new Virtqueue(i, ram, device!.queueSize),
+    );
     device?.bind?.({
       queue: (index) => this.queues[index],
       used: (queue) => this.guarded(() => queue.finishBatch() && this.raise(ISR_USED)),
@@ -234,7 +237,10 @@ export class VirtioMmioTransport implements MmioDevice {
     }
   }
 
-  /** Legacy layout: the available ring right after the descriptors, the used ring at the next QueueAlign boundary. */
+  /**
+   * Legacy layout: the available ring right after the descriptors, the used ring at the next
+   * QueueAlign boundary.
+   */
   private placeLegacyRings(q: Virtqueue): void {
     q.availAddr = q.descAddr + 16n * BigInt(q.size);
     const align = BigInt(q.legacyAlign || 1);
@@ -255,7 +261,8 @@ export class VirtioMmioTransport implements MmioDevice {
 
   private writeStatus(value: number): void {
     if (value === 0) return this.reset();
-    if (!this.legacy && value & STATUS_FEATURES_OK && !(this.status & STATUS_FEATURES_OK)) this.applyFeatures();
+    const featuresOk = !this.legacy && value & STATUS_FEATURES_OK && !(this.status & STATUS_FEATURES_OK);
+    if (featuresOk) this.applyFeatures();
     this.status = value | (this.status & STATUS_NEEDS_RESET);
   }
 

@@ -45,7 +45,12 @@ export const VIRTIO_MODELS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 /** The ports of a virtio-serial device (on its bus, not a transport of their own). */
-export const SERIAL_PORT_MODELS: ReadonlyMap<string, { isConsole: boolean; props: readonly string[] }> = new Map([
+export interface SerialPortModel {
+  isConsole: boolean;
+  props: readonly string[];
+}
+
+export const SERIAL_PORT_MODELS: ReadonlyMap<string, SerialPortModel> = new Map([
   ['virtconsole', { isConsole: true, props: ['chardev', 'name', 'nr'] }],
   ['virtserialport', { isConsole: false, props: ['chardev', 'name', 'nr'] }],
 ]);

@@ -99,7 +99,8 @@ export class Virtqueue {
     let desc = this.view(table + BigInt(i * DESC_SIZE), DESC_SIZE);
     if (desc.getUint16(12, true) & DESC_F_INDIRECT) {
       const length = desc.getUint32(8, true);
-      if (length === 0 || length % DESC_SIZE !== 0) throw new VirtioError('Invalid size for indirect buffer table');
+      if (length === 0 || length % DESC_SIZE !== 0)
+        throw new VirtioError('Invalid size for indirect buffer table');
       table = desc.getBigUint64(0, true);
       tableSize = length / DESC_SIZE;
       i = 0;
@@ -114,7 +115,8 @@ export class Virtqueue {
       const flags = desc.getUint16(12, true);
       if (flags & DESC_F_INDIRECT) throw new VirtioError('Invalid indirect descriptor in a chain');
       if (length === 0) throw new VirtioError('virtio: zero sized buffers are not allowed');
-      if (!this.ram.bytes(addr, length)) throw new VirtioError('virtio: bogus descriptor or out of resources');
+      if (!this.ram.bytes(addr, length))
+        throw new VirtioError('virtio: bogus descriptor or out of resources');
       if (flags & DESC_F_WRITE) writable.push({ addr, length });
       else if (writable.length > 0) throw new VirtioError('Incorrect order for descriptors');
       else readable.push({ addr, length });
