@@ -33,7 +33,11 @@ type Target = { ram: number } | { device: bigint };
 export class MemoryPath {
   /** The fault the last refused access recorded, for the CPU's MemoryFault handling. */
   pendingFault: DataFault | undefined;
-  /** Window page of each code page translated since the last flush, per exception level (-1: not executable). */
+  /**
+   * Window page of each code page translated since the last flush, per exception level. Refused
+   * fetches are not remembered: a TLB holds no faults, so an OS may map a page where a fetch failed
+   * and return to it without TLBI (Linux's page fault handler does).
+   */
   private readonly codePages = [new Map<number, number>(), new Map<number, number>()];
   /**
    * Mappings larger than a page entered in the TLB since the last flush (base -> size): a TLBI of
@@ -166,10 +170,11 @@ export class MemoryPath {
     if (at === undefined) {
       const va = BigInt.asUintN(64, BigInt(page) << BigInt(PAGE_SHIFT));
       const t = this.mmu.translate(va, 'exec', el);
-      at = t.ok && this.mmu.isRam(t.pa) ? Number(t.pa) : -1;
+      if (!t.ok || !this.mmu.isRam(t.pa)) return undefined;
+      at = Number(t.pa);
       pages.set(page, at);
     }
-    return at < 0 ? undefined : at + (pc - page * PAGE_SIZE);
+    return at + (pc - page * PAGE_SIZE);
   }
 
   /**
