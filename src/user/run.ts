@@ -12,6 +12,7 @@ import { LoaderError, loadElf, readElfImage } from '../loader';
 import { INHERITED_FDS_VARIABLE } from '../syscalls/linux/fd-table';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
+import { openPersistentCache } from '../translate/cache/persistent';
 import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
@@ -72,6 +73,9 @@ const logs = (): typeof import('../log/user-logs') => require('../log/user-logs'
 const gdbSession = (): typeof import('../gdbstub/user-session') =>
   require('../gdbstub/user-session') as typeof import('../gdbstub/user-session');
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Log items that want to see every translation happen, so they run without the persistent cache. */
+const TRANSLATION_LOGS = ['in_asm', 'op', 'out_asm', 'exec', 'cpu'];
 
 /** Finds the program the way execvp would: a name without a slash is searched in PATH. */
 function resolveProgram(name: string): string {
@@ -139,8 +143,14 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     target.user.prepareAddressSpace?.(space);
     const gdb =
       options.gdbPort !== undefined ? gdbSession().UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
+    const maxInsns = options.oneInsnPerTb ? 1 : 512;
+    const seesTranslations = gdb !== undefined || TRANSLATION_LOGS.some((item) => options.logItems.has(item));
+    const persistent = seesTranslations
+      ? undefined
+      : openPersistentCache(process.env, target.user.frontend.name, exePath, `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`);
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
-      maxInsns: options.oneInsnPerTb ? 1 : 512,
+      maxInsns,
+      ...(persistent ? { cache: persistent.cache } : {}),
       ...(options.logItems.size > 0
         ? logs().engineLogHooks({
             items: options.logItems,
@@ -176,6 +186,16 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     resetHostSignals();
+    if (persistent) {
+      atGuestExit(() => {
+        try {
+          engine.saveToCache();
+          persistent.save();
+        } catch {
+          // The cache only saves time: failing to extend it must not change how the guest ends.
+        }
+      });
+    }
     if (options.logItems.has('stats')) {
       const started = performance.now();
       atGuestExit(() => log(formatStats(engine.stats, performance.now() - started)));

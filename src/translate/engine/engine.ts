@@ -19,6 +19,12 @@
  * that the regime may fetch the block's page and that the page still maps where the block came
  * from; the owner forgets them when translations change (forgetMappings). The dispatcher returns
  * every DISPATCH_BUDGET blocks so that pollInterrupt is asked whether to stop.
+ *
+ * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run of the
+ * program starts from that run's translation instead of from scratch, once its code is checked to
+ * be the same: a hot batch is installed at its first miss, a cold block runs as the wasm function
+ * the earlier run generated for it in place of the interpreter (and is translated to IR only if it
+ * becomes hot here). What this run translates anew is added to the cache (saveToCache).
  */
 import v8 from 'node:v8';
 import type { GuestMemory } from '../../memory/guest-memory';
@@ -36,7 +42,9 @@ import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { interpretBlock } from '../interp/interpreter';
-import { compileBatch, type LoadCheck, type SlowStore } from '../wasm/module';
+import { compileBatch, encodeBatch, instantiateBatch, type LoadCheck, type ModuleEnv, type SlowStore } from '../wasm/module';
+import type { CachedBlockCode, CachedModule } from '../cache/cache-file';
+import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
@@ -63,9 +71,10 @@ interface Batch {
 
 interface TranslatedBlock {
   pc: number;
+  /** One past its last instruction. */
+  end: number;
   tableIndex: number;
   batch: Batch;
-  ir: IRBlock;
   /** The window pages its code was fetched from. */
   pages: number[];
 }
@@ -87,6 +96,8 @@ export interface EngineOptions {
   /** Called before each block runs (-d exec, cpu). Setting it keeps every block in the interpreter, so none is missed. */
   onBlockStart?: (pc: number) => void;
   softmmu?: EngineSoftMmu;
+  /** A persistent translation cache (user mode without breakpoints or per-block hooks). */
+  cache?: CodeCache;
 }
 
 /** What a system-mode engine needs from its MMU. */
@@ -109,7 +120,14 @@ const INTERRUPT_POLL_MISSES = 64;
 
 /** A block known only as IR, run by the interpreter until it is hot. */
 interface ColdBlock {
-  ir: IRBlock;
+  pc: number;
+  end: number;
+  /** Undefined for a block run from the persistent cache until it becomes hot (then it is translated). */
+  ir: IRBlock | undefined;
+  /** The persistent cache's translation of it, run in place of the interpreter. */
+  cached?: Function;
+  /** The code bytes it was translated from, kept to be saved in the persistent cache. */
+  code?: Uint8Array;
   runs: number;
   /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
   indirect: number[];
@@ -129,6 +147,8 @@ export interface EngineStats {
   wasmBytes: number;
   invalidations: number;
   translateMs: number;
+  /** Blocks taken from the persistent translation cache instead of being translated. */
+  cached: number;
 }
 
 export class Engine {
@@ -160,7 +180,9 @@ export class Engine {
     wasmBytes: 0,
     invalidations: 0,
     translateMs: 0,
+    cached: 0,
   };
+  private readonly cacheHost: CodeCacheHost;
 
   constructor(
     private readonly frontend: Frontend,
@@ -197,6 +219,19 @@ export class Engine {
           fetch32: (pc) => (executable(pc, 4) ? mem.read32(pc) : undefined),
           fetch16: (pc) => (executable(pc, 2) ? mem.read16(pc) : undefined),
         };
+    this.cacheHost = {
+      holds: (pc, code) => {
+        const end = pc + code.length;
+        for (let page = Math.floor(pc / 2 ** PAGE_SHIFT); page * 2 ** PAGE_SHIFT < end; page++) {
+          if ((mem.u8[PAGE_FLAGS_BASE + page]! & DENY_EXEC) !== 0) return false;
+        }
+        const current = mem.u8;
+        for (let i = 0; i < code.length; i++) if (current[pc + i] !== code[i]) return false;
+        return true;
+      },
+      instantiate: (module, compiled) =>
+        instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(module.chained)),
+    };
     // An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
     // 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
     mem.u8.fill(0xff, LOOKUP_BASE, LOOKUP_BASE + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
@@ -349,39 +384,88 @@ export class Engine {
     if (this.blocks.size === 0 && this.cold.size === 0) {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
+    if (this.options.cache && !this.cold.has(pc) && this.installCachedBatch(pc, stateBase, this.options.cache)) return TrapKind.None;
     const block = this.coldBlock(pc);
     if (softmmu) {
       this.options.onBlockStart?.(pc);
       this.install(this.compileHot(pc), stateBase);
       return TrapKind.None;
     }
-    if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.ir)) {
+    if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.pc, block.end)) {
       const tb = this.compileHot(pc);
       if (!this.options.pollInterrupt) this.install(tb, stateBase);
       return TrapKind.None;
     }
     this.options.onBlockStart?.(pc);
-    this.stats.interpreted++;
-    const status = interpretBlock(block.ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    let status: TrapKind;
+    if (block.cached) {
+      status = block.cached(stateBase) as TrapKind;
+    } else {
+      this.stats.interpreted++;
+      status = interpretBlock(block.ir!, this.memory, stateBase, this.endian, this.onCodeWrite);
+    }
     if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
+      // A block from the cache has no IR to tell its static successors: hotBatch filters them out.
       const next = this.pcOf(stateBase);
-      if (!block.ir.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
+      if (!block.ir?.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
     }
     return status;
+  }
+
+  /** Installs a hot batch of the persistent cache holding pc, if it has one whose code is unchanged. */
+  private installCachedBatch(pc: number, stateBase: number, cache: CodeCache): boolean {
+    const found = cache.hotBatch(pc, this.flags, this.cacheHost);
+    if (!found) return false;
+    const batch: Batch = { blocks: [], alive: true };
+    for (const { block, run } of found) {
+      const end = block.pc + block.code.length;
+      const tb: TranslatedBlock = { pc: block.pc, end, tableIndex: this.allocSlot(), batch, pages: [] };
+      this.table.set(tb.tableIndex, run);
+      batch.blocks.push(tb);
+      this.blocks.set(tb.pc, tb);
+      this.trackPages(tb);
+    }
+    this.install(batch.blocks.find((tb) => tb.pc === pc)!, stateBase);
+    this.stats.cached += found.length;
+    return true;
+  }
+
+  /** The block's IR, translated now if it came from the persistent cache. */
+  private irOf(block: ColdBlock): IRBlock {
+    if (!block.ir) {
+      const started = performance.now();
+      block.ir = this.frontend.translate(this.code, block.pc, { maxInsns: this.options.maxInsns, flags: this.flags });
+      this.stats.translated++;
+      this.stats.translateMs += performance.now() - started;
+    }
+    return block.ir;
+  }
+
+  /**
+   * Adds the blocks this run translated and left cold to the persistent cache, as one module of
+   * blocks that each return to the dispatcher (hot batches were added as they were compiled).
+   */
+  saveToCache(): void {
+    const cache = this.options.cache;
+    if (!cache) return;
+    const fresh = [...this.cold.values()].filter((b) => b.ir && b.code && !b.cached);
+    if (fresh.length === 0) return;
+    const irs = fresh.map((b) => b.ir!);
+    const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
+    cache.add({
+      ...encoded,
+      chained: false,
+      blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
+    });
   }
 
   private coldBlock(pc: number): ColdBlock {
     let block = this.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      const onBreakpointPage = this.breakpointPages.has(Math.floor(pc / 2 ** PAGE_SHIFT));
-      const maxInsns = onBreakpointPage ? 1 : this.options.maxInsns;
-      const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
-      block = { ir, runs: 0, indirect: [] };
+      block = this.cachedColdBlock(pc) ?? this.translateCold(pc);
       this.cold.set(pc, block);
-      this.stats.translated++;
-      this.options.onTranslate?.(ir);
-      this.forEachPage(ir, (page) => {
+      this.forEachPage(block.pc, block.end, (page) => {
         let set = this.coldByPage.get(page);
         if (!set) this.coldByPage.set(page, (set = new Set()));
         set.add(pc);
@@ -392,6 +476,26 @@ export class Engine {
     return block;
   }
 
+  private translateCold(pc: number): ColdBlock {
+    const onBreakpointPage = this.breakpointPages.has(Math.floor(pc / 2 ** PAGE_SHIFT));
+    const maxInsns = onBreakpointPage ? 1 : this.options.maxInsns;
+    const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
+    this.stats.translated++;
+    this.options.onTranslate?.(ir);
+    const block: ColdBlock = { pc, end: ir.end, ir, runs: 0, indirect: [] };
+    // A block that faulted on its first fetch has no code to check a later use against.
+    if (this.options.cache && ir.end > pc) block.code = this.memory.u8.slice(pc, ir.end);
+    return block;
+  }
+
+  private cachedColdBlock(pc: number): ColdBlock | undefined {
+    const found = this.options.cache?.coldBlock(pc, this.flags, this.cacheHost);
+    if (!found) return undefined;
+    this.stats.cached++;
+    const end = pc + found.block.code.length;
+    return { pc, end, ir: undefined, cached: found.run, runs: 0, indirect: [] };
+  }
+
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's block. */
   private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
@@ -399,9 +503,14 @@ export class Engine {
     for (const ir of irs) this.cold.delete(ir.pc);
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
+    if (this.options.cache && irs.every((ir) => ir.end > ir.pc)) {
+      const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: this.memory.u8.slice(ir.pc, ir.end) }));
+      const module: CachedModule = { bytes: compiled.bytes, helpers: compiled.helpers, chained: true, blocks };
+      this.options.cache.add(module);
+    }
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
-      const tb: TranslatedBlock = { pc: ir.pc, tableIndex: this.allocSlot(), batch, ir, pages: [] };
+      const tb: TranslatedBlock = { pc: ir.pc, end: ir.end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
       batch.blocks.push(tb);
       this.blocks.set(tb.pc, tb);
@@ -424,11 +533,12 @@ export class Engine {
       const at = queue.shift()!;
       const block = this.cold.get(at);
       if (!block) continue;
-      irs.push(block.ir);
-      indirect.set(at, block.indirect);
-      for (const s of [...block.ir.successors, ...block.indirect]) {
+      const ir = this.irOf(block);
+      irs.push(ir);
+      indirect.set(at, block.cached ? block.indirect.filter((t) => !ir.successors.includes(t)) : block.indirect);
+      for (const s of [...ir.successors, ...block.indirect]) {
         const next = this.cold.get(s);
-        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.ir)) {
+        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
           queued.add(s);
           queue.push(s);
         }
@@ -445,7 +555,7 @@ export class Engine {
    */
   private firstRunBatch(pc: number): { irs: IRBlock[]; indirect: Map<number, readonly number[]> } {
     const page = Math.floor(pc / 2 ** PAGE_SHIFT);
-    const irs = [this.coldBlock(pc).ir];
+    const irs = [this.irOf(this.coldBlock(pc))];
     const queued = new Set<number>([pc]);
     for (let i = 0; i < irs.length && irs.length < SOFTMMU_BATCH_BLOCKS; i++) {
       for (const s of irs[i]!.successors) {
@@ -453,7 +563,7 @@ export class Engine {
         if (irs.length >= SOFTMMU_BATCH_BLOCKS || queued.has(s) || !samePage) continue;
         queued.add(s);
         if (this.blocks.has(s) || this.breakpoints.has(s)) continue;
-        irs.push(this.coldBlock(s).ir);
+        irs.push(this.irOf(this.coldBlock(s)));
       }
     }
     return { irs, indirect: new Map() };
@@ -464,33 +574,36 @@ export class Engine {
     chain: boolean,
     indirectTargets?: (pc: number) => readonly number[],
   ): ReturnType<typeof compileBatch> {
+    return compileBatch(irs, { ...this.moduleEnv(chain), ...(indirectTargets && { indirectTargets }) });
+  }
+
+  private moduleEnv(chain: boolean): ModuleEnv {
     const softmmu = this.options.softmmu;
-    return compileBatch(irs, {
+    return {
       memory: this.memory.memory,
       endian: this.endian,
       slowStore: this.slowStore,
       loadCheck: this.loadCheck,
       chain,
-      ...(indirectTargets && { indirectTargets }),
       // Indirect branches chain through the lookup cache, which system mode never fills; and every
       // instance importing the table makes each later Table.set and instantiation dearer in V8.
       ...(chain && !softmmu && { table: this.table }),
       view: this.memory.view,
       ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate } }),
-    });
+    };
   }
 
   /** Blocks touching a page with breakpoints are never compiled: the dispatcher would run past them. */
-  private onBreakpointPage(block: IRBlock): boolean {
+  private onBreakpointPage(pc: number, end: number): boolean {
     if (this.breakpointPages.size === 0) return false;
-    const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
-    const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+    const first = Math.floor(pc / 2 ** PAGE_SHIFT);
+    const last = Math.floor((Math.max(end, pc + 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) if (this.breakpointPages.has(page)) return true;
     return false;
   }
 
   private trackPages(tb: TranslatedBlock): void {
-    this.forEachPage(tb.ir, (page) => {
+    this.forEachPage(tb.pc, tb.end, (page) => {
       tb.pages.push(page);
       let set = this.byPage.get(page);
       if (!set) this.byPage.set(page, (set = new Set()));
@@ -568,14 +681,14 @@ export class Engine {
   }
 
   /** The window pages holding a block's code (with softmmu, its one physical page, if mapped). */
-  private forEachPage(block: IRBlock, fn: (page: number) => void): void {
+  private forEachPage(pc: number, end: number, fn: (page: number) => void): void {
     if (this.options.softmmu) {
-      const at = this.options.softmmu.codeAddress(block.pc);
+      const at = this.options.softmmu.codeAddress(pc);
       if (at !== undefined) fn(Math.floor(at / 2 ** PAGE_SHIFT));
       return;
     }
-    const first = Math.floor(block.pc / 2 ** PAGE_SHIFT);
-    const last = Math.floor((Math.max(block.end, block.pc + 1) - 1) / 2 ** PAGE_SHIFT);
+    const first = Math.floor(pc / 2 ** PAGE_SHIFT);
+    const last = Math.floor((Math.max(end, pc + 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) fn(page);
   }
 }

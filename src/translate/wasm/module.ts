@@ -51,12 +51,35 @@ export interface CompiledBatch {
   functions: Function[];
   /** Size of the generated module in bytes. */
   size: number;
-  /** The module bytes (kept only when asked for, e.g. for -d out_asm). */
+  /** The module bytes (for -d out_asm and the persistent translation cache). */
   bytes: Uint8Array;
+  /** Ids of the helpers it imports. */
+  helpers: number[];
+}
+
+/** A batch's module bytes and the helpers it imports, before compilation (what a persistent cache keeps). */
+export interface EncodedBatch {
+  bytes: Uint8Array;
+  /** Ids of the helpers the module imports as `h<id>`. */
+  helpers: number[];
 }
 
 /** Lowers and compiles `blocks` into one module. */
 export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): CompiledBatch {
+  const encoded = encodeBatch(blocks, env);
+  return {
+    functions: instantiateBatch(new WebAssembly.Module(encoded.bytes), encoded.helpers, blocks.length, env),
+    size: encoded.bytes.length,
+    bytes: encoded.bytes,
+    helpers: encoded.helpers,
+  };
+}
+
+/** Lowers `blocks` into the bytes of one module exporting `b<i>` per block. */
+export function encodeBatch(
+  blocks: readonly IRBlock[],
+  env: Omit<ModuleEnv, 'memory' | 'view' | 'slowStore' | 'loadCheck'>,
+): EncodedBatch {
   const mb = new ModuleBuilder();
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
   const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
@@ -64,8 +87,8 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   const translateFunc = env.softmmu
     ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: SOFT_TRANSLATE_TYPE })
     : undefined;
-  const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
-  const enterFunc = enter ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: REGION_TYPE }) : undefined;
+  const enterFunc =
+    env.chain && env.table ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: REGION_TYPE }) : undefined;
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -73,15 +96,11 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
   }
   const helpers = allHelpers();
   const helperFuncs = new Map<number, number>();
-  const helperImports: Record<string, Function> = {};
-  for (const id of [...used].sort((a, b) => a - b)) {
+  const helperIds = [...used].sort((a, b) => a - b);
+  for (const id of helperIds) {
     const def = helpers[id]!;
     const type: FuncType = { params: ['i32', ...(def.params as ValType[])], results: def.result ? [def.result] : [] };
     helperFuncs.set(id, mb.addImport({ module: 'env', name: `h${id}`, kind: 'func', type }));
-    const impl = def.impl;
-    const view = env.view;
-    // Generated code passes the state base (an i32, so possibly negative) before the IR arguments.
-    helperImports[`h${id}`] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
   }
 
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
@@ -134,8 +153,28 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
     );
     if (mb.addFunction(REGION_TYPE, body) !== region.func) throw new Error('region function index mismatch');
   }
-  const bytes = mb.encode();
-  const module = new WebAssembly.Module(bytes);
+  return { bytes: mb.encode(), helpers: helperIds };
+}
+
+/**
+ * Instantiates a module made by encodeBatch against the guest memory and the engine's callbacks;
+ * returns one callable per block, in order. `chain` and `softmmu` in `env` must be those it was encoded with.
+ */
+export function instantiateBatch(
+  module: WebAssembly.Module,
+  helperIds: readonly number[],
+  blockCount: number,
+  env: ModuleEnv,
+): Function[] {
+  const helpers = allHelpers();
+  const helperImports: Record<string, Function> = {};
+  for (const id of helperIds) {
+    const impl = helpers[id]!.impl;
+    const view = env.view;
+    // Generated code passes the state base (an i32, so possibly negative) before the IR arguments.
+    helperImports[`h${id}`] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
+  }
+  const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
   const instance = new WebAssembly.Instance(module, {
     env: {
       mem: env.memory,
@@ -146,11 +185,7 @@ export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): Compil
       ...helperImports,
     },
   });
-  return {
-    functions: blocks.map((_, i) => instance.exports[`b${i}`] as Function),
-    size: bytes.length,
-    bytes,
-  };
+  return Array.from({ length: blockCount }, (_, i) => instance.exports[`b${i}`] as Function);
 }
 
 const enterStubs = new WeakMap<WebAssembly.Table, Function>();

@@ -1,0 +1,103 @@
+/**
+ * The on-disk form of a translation cache: generated wasm modules and, for each block in them, the
+ * guest pc, translation flags and code bytes it was translated from (so a use can check them).
+ *
+ *   "TSEMUTC1" | sha-256 of what follows (32 bytes) | u32 LE header length | header (JSON) | payload
+ *
+ * The header lists the modules with byte ranges into the payload. Anything that does not parse or
+ * check exactly (wrong magic, a truncated or corrupted file, a range outside the payload) reads as
+ * no cache at all: a cache is an optimisation, never a reason to fail.
+ */
+import { createHash } from 'node:crypto';
+
+/** One guest block inside a cached module: where it was, what its code was, under which flags. */
+export interface CachedBlockCode {
+  pc: number;
+  flags: number;
+  code: Uint8Array;
+}
+
+/** A generated module and the blocks it exports (`b<i>` is blocks[i]). */
+export interface CachedModule {
+  bytes: Uint8Array;
+  /** Helper ids it imports (encodeBatch's `helpers`). */
+  helpers: number[];
+  /** Its blocks tail-call each other (a hot batch) rather than each returning to the dispatcher. */
+  chained: boolean;
+  blocks: CachedBlockCode[];
+}
+
+const MAGIC = Buffer.from('TSEMUTC1', 'latin1');
+const DIGEST_SIZE = 32;
+const PREFIX_SIZE = MAGIC.length + DIGEST_SIZE + 4;
+
+interface HeaderModule {
+  chained: boolean;
+  helpers: number[];
+  bytes: [number, number];
+  /** [pc, flags, code offset, code length] per block. */
+  blocks: [number, number, number, number][];
+}
+
+export function encodeCacheFile(modules: readonly CachedModule[]): Buffer {
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  const add = (bytes: Uint8Array): [number, number] => {
+    parts.push(bytes);
+    offset += bytes.length;
+    return [offset - bytes.length, bytes.length];
+  };
+  const header: HeaderModule[] = modules.map((m) => ({
+    chained: m.chained,
+    helpers: m.helpers,
+    bytes: add(m.bytes),
+    blocks: m.blocks.map((b) => [b.pc, b.flags, ...add(b.code)]),
+  }));
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  const body = Buffer.concat([length, json, ...parts]);
+  return Buffer.concat([MAGIC, createHash('sha256').update(body).digest(), body]);
+}
+
+/** The modules of a cache file, or an empty list when the file is not exactly one encodeCacheFile wrote. */
+export function decodeCacheFile(file: Buffer): CachedModule[] {
+  if (file.length < PREFIX_SIZE || !file.subarray(0, MAGIC.length).equals(MAGIC)) return [];
+  const body = file.subarray(MAGIC.length + DIGEST_SIZE);
+  const digest = createHash('sha256').update(body).digest();
+  if (!digest.equals(file.subarray(MAGIC.length, MAGIC.length + DIGEST_SIZE))) return [];
+  const headerLength = body.readUInt32LE(0);
+  if (4 + headerLength > body.length) return [];
+  let header: unknown;
+  try {
+    header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8'));
+  } catch {
+    return [];
+  }
+  const payload = body.subarray(4 + headerLength);
+  const slice = (range: unknown): Uint8Array | undefined => {
+    if (!Array.isArray(range) || range.length !== 2 || !range.every(isCount)) return undefined;
+    const [at, size] = range as [number, number];
+    return at + size <= payload.length ? payload.subarray(at, at + size) : undefined;
+  };
+  if (!Array.isArray(header)) return [];
+  const modules: CachedModule[] = [];
+  for (const m of header as Partial<HeaderModule>[]) {
+    const bytes = slice(m.bytes);
+    if (!bytes || typeof m.chained !== 'boolean' || !Array.isArray(m.helpers) || !m.helpers.every(isCount)) return [];
+    if (!Array.isArray(m.blocks)) return [];
+    const blocks: CachedBlockCode[] = [];
+    for (const b of m.blocks as unknown[]) {
+      if (!Array.isArray(b) || b.length !== 4 || !Number.isSafeInteger(b[1]) || ![b[0], b[2], b[3]].every(isCount)) return [];
+      const code = slice(b.slice(2));
+      if (!code || code.length === 0 || b[0] + code.length > 2 ** 32) return [];
+      blocks.push({ pc: b[0], flags: b[1], code });
+    }
+    modules.push({ bytes, helpers: m.helpers, chained: m.chained, blocks });
+  }
+  return modules;
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}

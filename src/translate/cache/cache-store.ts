@@ -1,0 +1,77 @@
+/**
+ * Where translation caches live and how they are read and written. One file per program and
+ * translator: its name hashes the program's bytes, tsemu's version and build, the guest
+ * architecture and the translation options, so a changed program or a rebuilt tsemu starts a new
+ * file (and each cached block is still checked against the guest's current code before use).
+ *
+ * Location: $TSEMU_CACHE_DIR, else $XDG_CACHE_HOME/tsemu, else ~/.cache/tsemu; TSEMU_CACHE=off
+ * turns the cache off. Writers never corrupt a file another process reads: each writes a private
+ * temporary file and renames it over the old one (rename is atomic), so concurrent runs of one
+ * program leave one complete file, the last writer's.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VERSION } from '../../version';
+
+/** Above this the cache starts over rather than growing (a guest generating code at run time). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The cache directory from the environment, or undefined when the cache is off. */
+export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
+  const setting = env['TSEMU_CACHE']?.toLowerCase();
+  if (setting === 'off' || setting === '0' || setting === 'no') return undefined;
+  if (env['TSEMU_CACHE_DIR']) return path.resolve(env['TSEMU_CACHE_DIR']);
+  if (env['XDG_CACHE_HOME']) return path.join(path.resolve(env['XDG_CACHE_HOME']), 'tsemu');
+  const home = env['HOME'] ?? os.homedir();
+  return home ? path.join(home, '.cache', 'tsemu') : undefined;
+}
+
+/**
+ * This build of tsemu: its version and the modification time of this compiled file. tsc rewrites
+ * every output on each build, so any rebuild (a changed translator) gives a new identity.
+ */
+function buildIdentity(): string {
+  try {
+    const s = fs.statSync(__filename);
+    return `${VERSION}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return `${VERSION}:unknown`;
+  }
+}
+
+/** The cache file of `program` (its bytes) translated for `target` under `options` (anything that changes the code generated). */
+export function cacheFileName(dir: string, target: string, program: Uint8Array, options: string): string {
+  const hash = createHash('sha256');
+  hash.update(`${buildIdentity()}\0${target}\0${options}\0`).update(program);
+  return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}.tc`);
+}
+
+/** The file's bytes, or undefined when there is none or it cannot be read. */
+export function readCacheFile(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the file atomically; false (and nothing changed) when it cannot be written or is too large. */
+export function writeCacheFile(file: string, contents: Buffer): boolean {
+  if (contents.length > MAX_FILE_BYTES) return false;
+  const temporary = `${file}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(temporary, contents, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+    return true;
+  } catch {
+    try {
+      fs.unlinkSync(temporary);
+    } catch {
+      // Never created.
+    }
+    return false;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The persistent translation cache (TSEMU_CACHE_DIR, TSEMU_CACHE=off), run end to end on aarch64
+ * guest programs built here with the cross compiler; every run's output and exit status must equal
+ * qemu-aarch64's. A second run takes its blocks from the cache (-d stats counts them); a shared
+ * library replaced under the same executable (same cache file, different code at the same
+ * addresses) gives the new library's results; a truncated or corrupted cache file is ignored; ten
+ * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type RunResult } from '../lib/run-process';
+import { AARCH64, tsemuBinary } from '../lib/targets';
+
+const TSEMU = tsemuBinary(AARCH64);
+const SYSROOT = '/usr/aarch64-linux-gnu';
+const SOURCES = path.join(__dirname, 'programs');
+
+let work: string;
+let hello: string;
+let printValue: string;
+let libraryDir: string;
+
+function compile(args: string[]): void {
+  execFileSync('aarch64-linux-gnu-gcc', ['-O1', ...args], { stdio: 'pipe' });
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cache-test-'));
+  hello = path.join(work, 'hello');
+  compile(['-static', '-o', hello, path.join(SOURCES, 'hello.c')]);
+  for (const value of [3, 5]) {
+    compile(['-shared', '-fPIC', `-DVALUE=${value}`, '-o', path.join(work, `libvalue${value}.so`), path.join(SOURCES, 'library-value.c')]);
+  }
+  libraryDir = path.join(work, 'lib');
+  fs.mkdirSync(libraryDir);
+  fs.copyFileSync(path.join(work, 'libvalue3.so'), path.join(libraryDir, 'libvalue.so'));
+  printValue = path.join(work, 'print-library-value');
+  compile(['-o', printValue, path.join(SOURCES, 'print-library-value.c'), '-L', libraryDir, '-lvalue']);
+}, 60_000);
+
+function baseEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LD_LIBRARY_PATH: libraryDir, ...extra };
+}
+
+function tsemu(args: string[], env: Record<string, string>): Promise<RunResult> {
+  return runProcess(TSEMU, { args: ['-L', SYSROOT, ...args], env: baseEnv(env), timeoutMs: 120_000 });
+}
+
+function qemu(args: string[]): Promise<RunResult> {
+  return runProcess('qemu-aarch64', { args: ['-L', SYSROOT, ...args], env: baseEnv({}) });
+}
+
+/** A counter of the -d stats summary tsemu prints (to stderr, no -D). */
+function stat(run: RunResult, name: string): number {
+  const m = new RegExp(`${name}: +(\\d+)`).exec(run.stderr);
+  if (!m) throw new Error(`no "${name}" in:\n${run.stderr}`);
+  return Number(m[1]);
+}
+
+function expectLikeQemu(run: RunResult, oracle: RunResult): void {
+  expect(run.stdout).toBe(oracle.stdout);
+  expect(run.status).toBe(oracle.status);
+}
+
+function cacheFiles(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+function freshDir(): string {
+  return fs.mkdtempSync(path.join(work, 'cache-'));
+}
+
+describe('persistent translation cache', () => {
+  it('a second run takes its translations from the cache', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([hello]);
+    const first = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(first, oracle);
+    expect(stat(first, 'blocks from the disk cache')).toBe(0);
+    expect(cacheFiles(dir)).toHaveLength(1);
+    const second = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(second, oracle);
+    expect(stat(second, 'blocks from the disk cache')).toBeGreaterThan(0);
+    expect(stat(second, 'blocks translated to IR')).toBeLessThan(stat(first, 'blocks translated to IR') / 10);
+  });
+
+  it('a library replaced under the same executable runs its new code, not the cached one', async () => {
+    const dir = freshDir();
+    const library = path.join(libraryDir, 'libvalue.so');
+    const before = await qemu([printValue]);
+    for (let i = 0; i < 2; i++) expectLikeQemu(await tsemu([printValue], { TSEMU_CACHE_DIR: dir }), before);
+    fs.copyFileSync(path.join(work, 'libvalue5.so'), library);
+    try {
+      const after = await qemu([printValue]);
+      expect(after.stdout).not.toBe(before.stdout);
+      const run = await tsemu(['-d', 'stats', printValue], { TSEMU_CACHE_DIR: dir });
+      expectLikeQemu(run, after);
+      // The executable's cache was used for everything else.
+      expect(stat(run, 'blocks from the disk cache')).toBeGreaterThan(0);
+    } finally {
+      fs.copyFileSync(path.join(work, 'libvalue3.so'), library);
+    }
+  });
+
+  it('a truncated or corrupted cache file is ignored', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([hello]);
+    expectLikeQemu(await tsemu([hello], { TSEMU_CACHE_DIR: dir }), oracle);
+    const [name] = cacheFiles(dir);
+    const file = path.join(dir, name!);
+    const good = fs.readFileSync(file);
+    const damaged = [
+      good.subarray(0, good.length >> 1),
+      Buffer.concat([good.subarray(0, 100), Buffer.from([good[100]! ^ 0xff]), good.subarray(101)]),
+      Buffer.from('not a cache file'),
+    ];
+    for (const bytes of damaged) {
+      fs.writeFileSync(file, bytes);
+      const run = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
+      expectLikeQemu(run, oracle);
+      expect(stat(run, 'blocks from the disk cache')).toBe(0);
+      expect(run.stderr).not.toMatch(/error|Error/);
+    }
+  });
+
+  it('ten concurrent runs leave one complete cache file, which the next run uses', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([hello]);
+    const runs = await Promise.all(Array.from({ length: 10 }, () => tsemu([hello], { TSEMU_CACHE_DIR: dir })));
+    for (const run of runs) expectLikeQemu(run, oracle);
+    expect(cacheFiles(dir)).toHaveLength(1);
+    expect(cacheFiles(dir)[0]).toMatch(/\.tc$/);
+    const next = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(next, oracle);
+    expect(stat(next, 'blocks from the disk cache')).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('TSEMU_CACHE=off neither reads nor writes a cache', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([hello]);
+    for (let i = 0; i < 2; i++) {
+      const run = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir, TSEMU_CACHE: 'off' });
+      expectLikeQemu(run, oracle);
+      expect(stat(run, 'blocks from the disk cache')).toBe(0);
+    }
+    expect(cacheFiles(dir)).toEqual([]);
+  });
+
+  it('without TSEMU_CACHE_DIR the cache lives in $XDG_CACHE_HOME/tsemu', async () => {
+    const xdg = freshDir();
+    expectLikeQemu(await tsemu([hello], { XDG_CACHE_HOME: xdg }), await qemu([hello]));
+    expect(cacheFiles(path.join(xdg, 'tsemu'))).toHaveLength(1);
+  });
+});
