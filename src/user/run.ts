@@ -145,9 +145,10 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       options.gdbPort !== undefined ? gdbSession().UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
     const maxInsns = options.oneInsnPerTb ? 1 : 512;
     const seesTranslations = gdb !== undefined || TRANSLATION_LOGS.some((item) => options.logItems.has(item));
+    const codeOptions = `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`;
     const persistent = seesTranslations
       ? undefined
-      : openPersistentCache(process.env, target.user.frontend.name, exePath, `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`);
+      : openPersistentCache(process.env, target.user.frontend.name, exePath, codeOptions);
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
       ...(persistent ? { cache: persistent.cache } : {}),

@@ -32,7 +32,8 @@ beforeAll(() => {
   hello = path.join(work, 'hello');
   compile(['-static', '-o', hello, path.join(SOURCES, 'hello.c')]);
   for (const value of [3, 5]) {
-    compile(['-shared', '-fPIC', `-DVALUE=${value}`, '-o', path.join(work, `libvalue${value}.so`), path.join(SOURCES, 'library-value.c')]);
+    const library = path.join(work, `libvalue${value}.so`);
+    compile(['-shared', '-fPIC', `-DVALUE=${value}`, '-o', library, path.join(SOURCES, 'library-value.c')]);
   }
   libraryDir = path.join(work, 'lib');
   fs.mkdirSync(libraryDir);
@@ -129,7 +130,8 @@ describe('persistent translation cache', () => {
   it('ten concurrent runs leave one complete cache file, which the next run uses', async () => {
     const dir = freshDir();
     const oracle = await qemu([hello]);
-    const runs = await Promise.all(Array.from({ length: 10 }, () => tsemu([hello], { TSEMU_CACHE_DIR: dir })));
+    const concurrent = Array.from({ length: 10 }, () => tsemu([hello], { TSEMU_CACHE_DIR: dir }));
+    const runs = await Promise.all(concurrent);
     for (const run of runs) expectLikeQemu(run, oracle);
     expect(cacheFiles(dir)).toHaveLength(1);
     expect(cacheFiles(dir)[0]).toMatch(/\.tc$/);

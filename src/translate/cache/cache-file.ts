@@ -84,16 +84,18 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
-    if (!bytes || typeof m.chained !== 'boolean' || !Array.isArray(m.helpers) || !m.helpers.every(isCount)) return [];
+    const helpers = Array.isArray(m.helpers) && m.helpers.every(isCount) ? m.helpers : undefined;
+    if (!bytes || typeof m.chained !== 'boolean' || !helpers) return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];
     for (const b of m.blocks as unknown[]) {
-      if (!Array.isArray(b) || b.length !== 4 || !Number.isSafeInteger(b[1]) || ![b[0], b[2], b[3]].every(isCount)) return [];
+      if (!Array.isArray(b) || b.length !== 4) return [];
+      if (!Number.isSafeInteger(b[1]) || ![b[0], b[2], b[3]].every(isCount)) return [];
       const code = slice(b.slice(2));
       if (!code || code.length === 0 || b[0] + code.length > 2 ** 32) return [];
       blocks.push({ pc: b[0], flags: b[1], code });
     }
-    modules.push({ bytes, helpers: m.helpers, chained: m.chained, blocks });
+    modules.push({ bytes, helpers, chained: m.chained, blocks });
   }
   return modules;
 }

@@ -41,7 +41,10 @@ function buildIdentity(): string {
   }
 }
 
-/** The cache file of `program` (its bytes) translated for `target` under `options` (anything that changes the code generated). */
+/**
+ * The cache file of `program` (its bytes) translated for `target` under `options` (whatever else
+ * changes the code generated).
+ */
 export function cacheFileName(dir: string, target: string, program: Uint8Array, options: string): string {
   const hash = createHash('sha256');
   hash.update(`${buildIdentity()}\0${target}\0${options}\0`).update(program);

@@ -19,7 +19,12 @@ export interface PersistentCache {
  * Opens the cache of the program at host path `program` run for `target` with translation options
  * `options`; undefined when the cache is off or the program cannot be read.
  */
-export function openPersistentCache(env: NodeJS.ProcessEnv, target: string, program: string, options: string): PersistentCache | undefined {
+export function openPersistentCache(
+  env: NodeJS.ProcessEnv,
+  target: string,
+  program: string,
+  options: string,
+): PersistentCache | undefined {
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
   let bytes: Buffer;
@@ -37,7 +42,8 @@ export function openPersistentCache(env: NodeJS.ProcessEnv, target: string, prog
     save: () => {
       if (!cache.changed) return true;
       // Past the size limit the file starts over with this run's translations.
-      return writeCacheFile(file, encodeCacheFile(cache.contents())) || writeCacheFile(file, encodeCacheFile(cache.added()));
+      if (writeCacheFile(file, encodeCacheFile(cache.contents()))) return true;
+      return writeCacheFile(file, encodeCacheFile(cache.added()));
     },
   };
 }

@@ -42,8 +42,15 @@ import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { interpretBlock } from '../interp/interpreter';
-import { compileBatch, encodeBatch, instantiateBatch, type LoadCheck, type ModuleEnv, type SlowStore } from '../wasm/module';
-import type { CachedBlockCode, CachedModule } from '../cache/cache-file';
+import {
+  compileBatch,
+  encodeBatch,
+  instantiateBatch,
+  type LoadCheck,
+  type ModuleEnv,
+  type SlowStore,
+} from '../wasm/module';
+import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
@@ -384,14 +391,16 @@ export class Engine {
     if (this.blocks.size === 0 && this.cold.size === 0) {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
-    if (this.options.cache && !this.cold.has(pc) && this.installCachedBatch(pc, stateBase, this.options.cache)) return TrapKind.None;
+    const cache = this.options.cache;
+    if (cache && !this.cold.has(pc) && this.installCachedBatch(pc, stateBase, cache)) return TrapKind.None;
     const block = this.coldBlock(pc);
     if (softmmu) {
       this.options.onBlockStart?.(pc);
       this.install(this.compileHot(pc), stateBase);
       return TrapKind.None;
     }
-    if (++block.runs >= HOT_RUNS && !this.options.onBlockStart && !this.onBreakpointPage(block.pc, block.end)) {
+    const mayCompile = !this.options.onBlockStart && !this.onBreakpointPage(block.pc, block.end);
+    if (++block.runs >= HOT_RUNS && mayCompile) {
       const tb = this.compileHot(pc);
       if (!this.options.pollInterrupt) this.install(tb, stateBase);
       return TrapKind.None;
@@ -434,7 +443,8 @@ export class Engine {
   private irOf(block: ColdBlock): IRBlock {
     if (!block.ir) {
       const started = performance.now();
-      block.ir = this.frontend.translate(this.code, block.pc, { maxInsns: this.options.maxInsns, flags: this.flags });
+      const options = { maxInsns: this.options.maxInsns, flags: this.flags };
+      block.ir = this.frontend.translate(this.code, block.pc, options);
       this.stats.translated++;
       this.stats.translateMs += performance.now() - started;
     }
@@ -504,9 +514,9 @@ export class Engine {
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
     if (this.options.cache && irs.every((ir) => ir.end > ir.pc)) {
-      const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: this.memory.u8.slice(ir.pc, ir.end) }));
-      const module: CachedModule = { bytes: compiled.bytes, helpers: compiled.helpers, chained: true, blocks };
-      this.options.cache.add(module);
+      const code = (ir: IRBlock): Uint8Array => this.memory.u8.slice(ir.pc, ir.end);
+      const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: code(ir) }));
+      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, chained: true, blocks });
     }
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
@@ -535,7 +545,8 @@ export class Engine {
       if (!block) continue;
       const ir = this.irOf(block);
       irs.push(ir);
-      indirect.set(at, block.cached ? block.indirect.filter((t) => !ir.successors.includes(t)) : block.indirect);
+      const targets = block.cached ? block.indirect.filter((t) => !ir.successors.includes(t)) : block.indirect;
+      indirect.set(at, targets);
       for (const s of [...ir.successors, ...block.indirect]) {
         const next = this.cold.get(s);
         if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
