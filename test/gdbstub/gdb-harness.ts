@@ -85,11 +85,17 @@ export function symbolExtent(program: string, name: string, target: GuestTarget 
   return [parseInt(addr!, 16), parseInt(size!, 16)];
 }
 
-/** Drops what legitimately differs between qemu and tsemu sessions (the stack's place, qemu's file transfer warning). */
+/**
+ * Drops what legitimately differs between qemu and tsemu sessions: the stack's place, qemu's file
+ * transfer warning, and gdb's warning that it cannot read /proc/PID/task/PID/maps through the
+ * stub (it looks for the vDSO's extent there; tsemu gives ppc64 a vDSO, QEMU 7.2 none, and the
+ * gdbstub has no vFile host I/O yet).
+ */
 export function normalise(text: string): string {
   return text
     .split('\n')
     .filter((l) => !l.startsWith('warning: remote target does not support file transfer'))
+    .filter((l) => !l.startsWith("warning: unable to open /proc file '/proc/"))
     .join('\n')
     .replace(/argv=0x[0-9a-f]+/g, 'argv=<stack>');
 }
