@@ -133,15 +133,25 @@ const fcntlLockWait = lockWait((proc, [fd, cmd, arg]) => {
 /**
  * A blocking connect: started non-blocking; when it is under way, the thread parks until the
  * socket is writable, and SO_ERROR is the call's result, as the kernel's blocking connect returns.
+ * A Unix socket whose listener's backlog is full (EAGAIN) is tried again while the thread is parked.
  */
 function connect(nr: number): Rule {
   return (proc, args) => {
     const fd = hostFd(proc, int(args[0]));
     const flags = fd < 0 ? -1 : hostSyscall('fcntl', fd, F_GETFL);
     if (flags < 0 || flags & HOST.openFlags.O_NONBLOCK) return;
-    hostSyscall('fcntl', fd, F_SETFL, flags | HOST.openFlags.O_NONBLOCK);
-    const r = proc.abi.syscalls.get(nr)!.definition!.handler(proc, args);
-    hostSyscall('fcntl', fd, F_SETFL, flags);
+    const attempt = (): number => {
+      hostSyscall('fcntl', fd, F_SETFL, flags | HOST.openFlags.O_NONBLOCK);
+      const r = proc.abi.syscalls.get(nr)!.definition!.handler(proc, args);
+      hostSyscall('fcntl', fd, F_SETFL, flags);
+      return r;
+    };
+    const r = attempt();
+    const retried = (): number | undefined => {
+      const again = attempt();
+      return again === -E.EAGAIN ? undefined : again;
+    };
+    if (r === -E.EAGAIN) block(proc, { poll: retried });
     if (r !== -E.EINPROGRESS) finishCall(proc, r);
     block(proc, { fds: [{ fd, events: POLLOUT }], onReady: () => -(hostSocketOption(fd, 'SO_ERROR') ?? 0) });
   };
