@@ -1,18 +1,27 @@
 /**
- * Debian's `restic` (Go with cgo: its threads come from glibc's pthread_create) for arm64, fetched
- * at test time and run with the cross sysroot of its libc: under tsemu it initialises a repository,
- * backs up a small tree and restores it. The restored tree must equal the original, and qemu-user
- * (the oracle) must restore the same snapshot from tsemu's repository to the same bytes.
+ * Debian's `restic` (Go with cgo: its threads come from glibc's pthread_create) for arm64 and
+ * armhf, fetched at test time and run with the cross sysroot of its libc: under tsemu it
+ * initialises a repository, backs up a small tree and restores it. The restored tree must equal
+ * the original, and qemu-user (the oracle) must restore the same snapshot from tsemu's repository
+ * to the same bytes. ppc64el is a todo (see PPC64EL_GAP).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ARM } from '../arm/targets';
 import { fetchDebianPackage } from '../lib/debian';
 import { runProcess, type RunResult } from '../lib/run-process';
-import { AARCH64, tsemuBinary } from '../lib/targets';
+import { AARCH64, tsemuBinary, type GuestTarget } from '../lib/targets';
+import { PPC64LE } from '../ppc64/targets';
 
-const SYSROOT = '/usr/aarch64-linux-gnu';
+const TARGETS: { emulator: GuestTarget; sysroot: string }[] = [
+  { emulator: AARCH64, sysroot: '/usr/aarch64-linux-gnu' },
+  { emulator: ARM, sysroot: '/usr/arm-linux-gnueabihf' },
+];
+const PPC64EL_GAP =
+  'restic init on ppc64el never ends: the SIGURG preemption signals Go sends its main thread are never handled (no rt_sigreturn in -strace) ' +
+  'while the runtime keeps retrying; age (Go without cgo) passes on ppc64el';
 /** The backed-up tree: a few files of different sizes, one in a subdirectory. */
 const FILES: Record<string, Buffer> = {
   'a.txt': Buffer.from('restic under tsemu\n'),
@@ -20,10 +29,10 @@ const FILES: Record<string, Buffer> = {
   'sub/c.txt': Buffer.from(Array.from({ length: 500 }, (_, i) => `row ${i}\n`).join('')),
 };
 
-let dir = '';
+const dirs: string[] = [];
 
 afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function expectSuccess(r: RunResult, what: string): void {
@@ -37,26 +46,33 @@ function expectTree(root: string): void {
   }
 }
 
-describe("Debian's restic (Go, cgo threads) on arm64", () => {
-  it('init, backup and restore under tsemu; qemu restores the same snapshot', async () => {
-    const pkg = await fetchDebianPackage(AARCH64.debArch, 'restic');
-    const restic = path.join(pkg, 'usr', 'bin', 'restic');
-    dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-restic-'));
-    for (const [name, bytes] of Object.entries(FILES)) {
-      mkdirSync(path.dirname(path.join(dir, 'src', name)), { recursive: true });
-      writeFileSync(path.join(dir, 'src', name), bytes);
-    }
-    const env = { PATH: '/usr/bin:/bin', HOME: dir, RESTIC_PASSWORD: 'tsemu', RESTIC_CACHE_DIR: path.join(dir, 'cache') };
-    const run = (emulator: string, args: string[]): Promise<RunResult> =>
-      runProcess(emulator, { args: ['-L', SYSROOT, restic, '-r', 'repo', ...args], cwd: dir, env, timeoutMs: 300_000 });
-    const tsemu = tsemuBinary(AARCH64);
+describe.concurrent("Debian's restic (Go, cgo threads)", () => {
+  for (const { emulator, sysroot } of TARGETS) {
+    it(`init, backup and restore under tsemu on ${emulator.debArch}; qemu restores the same snapshot`, async () => {
+      const pkg = await fetchDebianPackage(emulator.debArch, 'restic');
+      const restic = path.join(pkg, 'usr', 'bin', 'restic');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-restic-'));
+      dirs.push(dir);
+      for (const [name, bytes] of Object.entries(FILES)) {
+        mkdirSync(path.dirname(path.join(dir, 'src', name)), { recursive: true });
+        writeFileSync(path.join(dir, 'src', name), bytes);
+      }
+      const env = { PATH: '/usr/bin:/bin', HOME: dir, RESTIC_PASSWORD: 'tsemu', RESTIC_CACHE_DIR: path.join(dir, 'cache') };
+      const run = (command: string, args: string[]): Promise<RunResult> =>
+        runProcess(command, { args: ['-L', sysroot, restic, '-r', 'repo', ...args], cwd: dir, env, timeoutMs: 600_000 });
+      const tsemu = tsemuBinary(emulator);
 
-    expectSuccess(await run(tsemu, ['init']), 'restic init');
-    expectSuccess(await run(tsemu, ['backup', 'src']), 'restic backup');
-    expectSuccess(await run(tsemu, ['restore', 'latest', '--target', 'by-tsemu']), 'restic restore');
-    expectTree(path.join(dir, 'by-tsemu', 'src'));
-    expectSuccess(await run(AARCH64.qemu, ['restore', 'latest', '--target', 'by-qemu']), `${AARCH64.qemu} restic restore`);
-    expectTree(path.join(dir, 'by-qemu', 'src'));
-    // Three runs of a 17 MB Go program under emulation (about 35 s of CPU here); restic keeps a relative path relative.
-  }, 900_000);
+      expectSuccess(await run(tsemu, ['init']), 'restic init');
+      expectSuccess(await run(tsemu, ['backup', 'src']), 'restic backup');
+      const restored = await run(tsemu, ['restore', 'latest', '--target', 'by-tsemu']);
+      expectSuccess(restored, 'restic restore');
+      // A cache restic cannot use is only a warning (chtimes failed this way on armhf once).
+      expect(restored.stderr).not.toMatch(/unable to open cache/);
+      expectTree(path.join(dir, 'by-tsemu', 'src'));
+      expectSuccess(await run(emulator.qemu, ['restore', 'latest', '--target', 'by-qemu']), `${emulator.qemu} restic restore`);
+      expectTree(path.join(dir, 'by-qemu', 'src'));
+      // Three runs of a 17 MB Go program under emulation (about 35 s of CPU here per target); restic keeps a relative path relative.
+    }, 1_800_000);
+  }
+  it.todo(`init, backup and restore under tsemu on ${PPC64LE.debArch} (${PPC64EL_GAP})`);
 });
