@@ -32,7 +32,7 @@ export async function debianArm64Kernel(): Promise<string> {
 export interface ConsoleRun {
   /** What the machine printed until it printed `until` (or until it ended or was stopped). */
   output: string;
-  /** Whether `until` appeared (without `until`: whether the emulator ended by itself) before the time limit. */
+  /** Whether `until` appeared (without `until`: whether the emulator ended by itself) in time. */
   reached: boolean;
   /** Seconds from start until `until` appeared, the emulator ended, or the time limit. */
   seconds: number;
@@ -104,7 +104,12 @@ export async function startWithQmp(command: string, args: readonly string[]): Pr
 }
 
 /** Waits until the machine's console output from offset `from` on contains `text`. */
-export async function waitForOutput(machine: QmpMachine, text: string, timeoutMs: number, from = 0): Promise<void> {
+export async function waitForOutput(
+  machine: QmpMachine,
+  text: string,
+  timeoutMs: number,
+  from = 0,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!machine.output().includes(text, from)) {
     if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${machine.output()}`);

@@ -116,7 +116,7 @@ export interface EngineSoftMmu {
   slowStore: SlowStore;
   /** Window address of the instruction at virtual `pc`, or undefined when it cannot be fetched. */
   codeAddress(pc: number): number | undefined;
-  /** Window address of the dispatcher's i32 budget (set it to 0 to have pollInterrupt asked at the next block). */
+  /** Window address of the dispatcher's i32 budget (0: pollInterrupt is asked at the next block). */
   budgetWord: number;
 }
 
@@ -203,7 +203,10 @@ export class Engine {
     };
     this.slowStore = options.softmmu?.slowStore ?? makeSlowStore(memory, endian, this.onCodeWrite);
     this.loadCheck = makeLoadCheck(memory);
-    const system = options.softmmu && { tagSlot: options.softmmu.layout.indexSlot, budgetWord: options.softmmu.budgetWord };
+    const system = options.softmmu && {
+      tagSlot: options.softmmu.layout.indexSlot,
+      budgetWord: options.softmmu.budgetWord,
+    };
     this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table, system));
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
@@ -506,7 +509,7 @@ export class Engine {
     return { pc, end, ir: undefined, cached: found.run, runs: 0, indirect: [] };
   }
 
-  /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's block. */
+  /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
   private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
     const { irs, indirect } = this.options.softmmu ? this.firstRunBatch(pc) : this.hotBatch(pc);
