@@ -144,7 +144,6 @@ static void setup_queue(struct queue *q, uintptr_t t, uint32_t version, uint8_t 
   REG(t, QUEUE_NUM) = QSIZE;
   if (version == 1) {
     field("  QueuePFN before", REG(t, QUEUE_PFN));
-    REG(t, GUEST_PAGE_SIZE) = 4096;
     REG(t, QUEUE_ALIGN) = 4096;
     REG(t, QUEUE_PFN) = (uintptr_t)mem >> 12;
     field("  QueuePFN", REG(t, QUEUE_PFN));
@@ -425,6 +424,8 @@ int main(void) {
     field(" Version", version);
     field(" DeviceID", id);
     field(" VendorID", REG(t, VENDOR_ID));
+    /* As Linux does: the legacy page size once, at probe; the driver's resets must keep it. */
+    if (version == 1) REG(t, GUEST_PAGE_SIZE) = 4096;
     if (id == 2) blk(t, version, VIRTIO_FIRST_INTID + i);
     else if (id == 4) rng(t, version);
     else if (id == 3) console(t, version);

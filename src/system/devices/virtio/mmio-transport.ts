@@ -96,9 +96,18 @@ export class VirtioMmioTransport implements MmioDevice {
     return this.device.features(common, this.legacy);
   }
 
+  /** System reset: the transport's own registers too. */
   reset(): void {
-    this.status = this.isr = 0;
     this.deviceFeaturesSel = this.driverFeaturesSel = this.queueSel = this.guestPageShift = 0;
+    this.resetDevice();
+  }
+
+  /**
+   * The driver's reset (Status 0, or a legacy QueuePFN 0): the device, its queues and features;
+   * the selectors and the legacy guest page size stay (Linux sets the page size once, before).
+   */
+  private resetDevice(): void {
+    this.status = this.isr = 0;
     this.driverFeatures = 0n;
     this.broken = false;
     for (const q of this.queues) q.reset();
@@ -194,7 +203,7 @@ export class VirtioMmioTransport implements MmioDevice {
         return;
       case QUEUE_PFN:
         // Legacy drivers write 0 to release a queue; QEMU resets the whole device.
-        if (this.legacy && value === 0) this.reset();
+        if (this.legacy && value === 0) this.resetDevice();
         else if (q && this.legacy) {
           q.descAddr = BigInt(value >>> 0) << BigInt(this.guestPageShift);
           this.placeLegacyRings(q);
@@ -260,7 +269,7 @@ export class VirtioMmioTransport implements MmioDevice {
   }
 
   private writeStatus(value: number): void {
-    if (value === 0) return this.reset();
+    if (value === 0) return this.resetDevice();
     const featuresOk = !this.legacy && value & STATUS_FEATURES_OK && !(this.status & STATUS_FEATURES_OK);
     if (featuresOk) this.applyFeatures();
     this.status = value | (this.status & STATUS_NEEDS_RESET);
