@@ -4,7 +4,8 @@
  * qemu-aarch64's. A second run takes its blocks from the cache (-d stats counts them); a shared
  * library replaced under the same executable (same cache file, different code at the same
  * addresses) gives the new library's results; a truncated or corrupted cache file is ignored; ten
- * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none.
+ * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
+ * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -149,6 +150,27 @@ describe('persistent translation cache', () => {
       expect(stat(run, 'blocks from the disk cache')).toBe(0);
     }
     expect(cacheFiles(dir)).toEqual([]);
+  });
+
+  it('TSEMU_CACHE_MAX_SIZE: the least recently used files go, the one just written stays', async () => {
+    const dir = freshDir();
+    const old = ['aarch64-old1.tc', 'aarch64-old2.tc', 'aarch64-recent.tc', 'notes.txt'];
+    old.forEach((name, i) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, Buffer.alloc(1024 * 1024));
+      fs.utimesSync(file, 1000 + i, 1000 + i);
+    });
+    const run = await tsemu([hello], { TSEMU_CACHE_DIR: dir, TSEMU_CACHE_MAX_SIZE: '1500K' });
+    expectLikeQemu(run, await qemu([hello]));
+    const left = cacheFiles(dir);
+    expect(left).not.toContain('aarch64-old1.tc');
+    expect(left).not.toContain('aarch64-old2.tc');
+    expect(left).toContain('notes.txt');
+    const written = left.filter((name) => !old.includes(name));
+    expect(written).toHaveLength(1);
+    const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
+    const cacheBytes = left.filter((name) => name.endsWith('.tc')).reduce((sum, name) => sum + size(name), 0);
+    expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
   });
 
   it('without TSEMU_CACHE_DIR the cache lives in $XDG_CACHE_HOME/tsemu', async () => {

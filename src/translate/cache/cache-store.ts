@@ -8,6 +8,11 @@
  * turns the cache off. Writers never corrupt a file another process reads: each writes a private
  * temporary file and renames it over the old one (rename is atomic), so concurrent runs of one
  * program leave one complete file, the last writer's.
+ *
+ * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
+ * default) by deleting the least recently used files after each write; a file's modification time
+ * is its last use (reading it touches it), so files of rebuilt tsemus and of programs no longer run
+ * go first.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +22,8 @@ import { VERSION } from '../../version';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_DIRECTORY_BYTES = 512 * 1024 * 1024;
+const CACHE_SUFFIX = '.tc';
 
 /** The cache directory from the environment, or undefined when the cache is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -26,6 +33,14 @@ export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   if (env['XDG_CACHE_HOME']) return path.join(path.resolve(env['XDG_CACHE_HOME']), 'tsemu');
   const home = env['HOME'] ?? os.homedir();
   return home ? path.join(home, '.cache', 'tsemu') : undefined;
+}
+
+/** The directory's size limit from $TSEMU_CACHE_MAX_SIZE (e.g. 200M), or the default. */
+export function cacheSizeLimit(env: NodeJS.ProcessEnv): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(env['TSEMU_CACHE_MAX_SIZE']?.trim() ?? '');
+  if (!m) return DEFAULT_MAX_DIRECTORY_BYTES;
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * scale;
 }
 
 /**
@@ -48,15 +63,51 @@ function buildIdentity(): string {
 export function cacheFileName(dir: string, target: string, program: Uint8Array, options: string): string {
   const hash = createHash('sha256');
   hash.update(`${buildIdentity()}\0${target}\0${options}\0`).update(program);
-  return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}.tc`);
+  return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}${CACHE_SUFFIX}`);
 }
 
-/** The file's bytes, or undefined when there is none or it cannot be read. */
+/** The file's bytes (marking it used now), or undefined when there is none or it cannot be read. */
 export function readCacheFile(file: string): Buffer | undefined {
   try {
-    return fs.readFileSync(file);
+    const bytes = fs.readFileSync(file);
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    return bytes;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Deletes the least recently used cache files of `dir` until the rest fit in `limit` bytes; `keep`
+ * (the file just written) stays. Files vanishing meanwhile (another tsemu trimming) are skipped.
+ */
+export function trimCacheDirectory(dir: string, limit: number, keep: string): void {
+  let files: { file: string; size: number; used: number }[] = [];
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (!name.endsWith(CACHE_SUFFIX)) continue;
+      const file = path.join(dir, name);
+      try {
+        const s = fs.statSync(file);
+        files.push({ file, size: s.size, used: s.mtimeMs });
+      } catch {
+        // Gone already.
+      }
+    }
+  } catch {
+    return;
+  }
+  let total = files.reduce((sum, f) => sum + f.size, 0);
+  files = files.filter((f) => f.file !== keep).sort((a, b) => a.used - b.used);
+  for (const f of files) {
+    if (total <= limit) break;
+    try {
+      fs.unlinkSync(f.file);
+    } catch {
+      // Another process removed it first.
+    }
+    total -= f.size;
   }
 }
 

@@ -4,7 +4,14 @@
  */
 import fs from 'node:fs';
 import { decodeCacheFile, encodeCacheFile } from './cache-file';
-import { cacheDirectory, cacheFileName, readCacheFile, writeCacheFile } from './cache-store';
+import {
+  cacheDirectory,
+  cacheFileName,
+  cacheSizeLimit,
+  readCacheFile,
+  trimCacheDirectory,
+  writeCacheFile,
+} from './cache-store';
 import { CodeCache } from './code-cache';
 
 export interface PersistentCache {
@@ -42,8 +49,11 @@ export function openPersistentCache(
     save: () => {
       if (!cache.changed) return true;
       // Past the size limit the file starts over with this run's translations.
-      if (writeCacheFile(file, encodeCacheFile(cache.contents()))) return true;
-      return writeCacheFile(file, encodeCacheFile(cache.added()));
+      const saved =
+        writeCacheFile(file, encodeCacheFile(cache.contents())) ||
+        writeCacheFile(file, encodeCacheFile(cache.added()));
+      if (saved) trimCacheDirectory(dir, cacheSizeLimit(env), file);
+      return saved;
     },
   };
 }
