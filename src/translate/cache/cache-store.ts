@@ -4,10 +4,10 @@
  * architecture and the translation options, so a changed program or a rebuilt tsemu starts a new
  * file (and each cached block is still checked against the guest's current code before use).
  *
- * Location: $TSEMU_CACHE_DIR, else $XDG_CACHE_HOME/tsemu, else ~/.cache/tsemu; TSEMU_CACHE=off
- * turns the cache off. Writers never corrupt a file another process reads: each writes a private
- * temporary file and renames it over the old one (rename is atomic), so concurrent runs of one
- * program leave one complete file, the last writer's.
+ * Location: $TSEMU_CACHE_DIR, else $XDG_CACHE_HOME/tsemu, else ~/.cache/tsemu (none when the home
+ * directory does not exist); TSEMU_CACHE=off turns the cache off. Writers never corrupt a file
+ * another process reads: each writes a private temporary file and renames it over the old one
+ * (rename is atomic), so concurrent runs of one program leave one complete file, the last writer's.
  *
  * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
  * default) by deleting the least recently used files after each write; a file's modification time
@@ -31,8 +31,9 @@ export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   if (setting === 'off' || setting === '0' || setting === 'no') return undefined;
   if (env['TSEMU_CACHE_DIR']) return path.resolve(env['TSEMU_CACHE_DIR']);
   if (env['XDG_CACHE_HOME']) return path.join(path.resolve(env['XDG_CACHE_HOME']), 'tsemu');
+  // A home that does not exist (HOME=/nonexistent for daemons and tests) is not created.
   const home = env['HOME'] ?? os.homedir();
-  return home ? path.join(home, '.cache', 'tsemu') : undefined;
+  return home && fs.existsSync(home) ? path.join(home, '.cache', 'tsemu') : undefined;
 }
 
 /** The directory's size limit from $TSEMU_CACHE_MAX_SIZE (e.g. 200M), or the default. */
