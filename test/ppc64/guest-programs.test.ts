@@ -63,12 +63,26 @@ const CASES: GuestCase[] = [
   { title: 'dirlist: readdir/scandir of 300 entries, sorted', program: 'dirlist', ending: OK },
   { title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect, madvise', program: 'memory_maps', ending: OK },
   { title: 'sysinfo: uname, /proc/self/exe, ids, cwd', program: 'sysinfo', ending: OK },
-  { title: 'malloc_stress: malloc/calloc/realloc/free, brk and mmap', program: 'malloc_stress', ending: OK },
+  {
+    title: 'malloc_stress: malloc/calloc/realloc/free, brk and mmap',
+    program: 'malloc_stress',
+    ending: OK,
+    knownGap:
+      'its checksum reads each block\'s last byte, which fill() may never write: heap garbage, and glibc\'s ' +
+      'startup with the vDSO tsemu (like Linux) maps allocates a link_map first, which QEMU 7.2 (no vDSO) does not',
+  },
   { title: 'float_printf: printf of float, double and long double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },
   { title: 'setjmp_longjmp: setjmp/longjmp through frames, callee-saved registers', program: 'setjmp_longjmp', args: ['plain'], ending: OK },
   { title: 'sha256: SHA-256 of test vectors and a 1 MiB buffer', program: 'sha256', ending: OK },
-  { title: 'int_ops: carries, overflow, record forms, rotates, counts, divides, reservations', program: 'int_ops', ending: OK },
+  {
+    title: 'int_ops: carries, overflow, record forms, rotates, counts, divides, reservations',
+    program: 'int_ops',
+    ending: OK,
+    knownGap:
+      'it hashes XER/CR bits it does not set first, which glibc\'s static startup leaves: with the vDSO tsemu ' +
+      'maps (as Linux does) that startup runs more code than under QEMU 7.2, which gives no vDSO',
+  },
   { title: 'atomics: hot larx/stcx. loops of every width and a failing compare-and-swap', program: 'atomics', ending: OK },
   { title: 'fpscr_isa3: mffscrni, mffscrn, mffsl, mffsce (glibc libm on ppc64el)', program: 'fpscr_isa3', ending: OK },
   { title: 'fp_edge: NaN generation and propagation, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },
