@@ -33,6 +33,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'device', arg: 'virtio-blk-device,drive=ID|virtio-rng-device|virtio-serial-device|virtconsole,chardev=ID', help: 'add a virtio device' },
   { name: 'global', arg: 'virtio-mmio.force-legacy=on|off', help: 'virtio-mmio version 1 (default) or 2' },
   { name: 'snapshot', help: 'write to temporary files instead of disk image files' },
+  { name: 'no-reboot', help: 'exit instead of rebooting' },
   { name: 'object', arg: 'tls-creds-x509,id=id,dir=dir,endpoint=server|client,verify-peer=on|off', help: 'TLS credentials' },
   { name: 'chardev', arg: 'backend,id=id[,...]', help: 'character device: socket (path=|host=,port=|fd=N), stdio, file, null, pty' },
   { name: 'mon', arg: '[chardev=]name[,mode=readline|control][,pretty=on|off]', help: 'monitor on a chardev' },
@@ -50,7 +51,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot']);
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot', 'no-reboot']);
 
 function usage(): string {
   const lines = ['usage: tsemu-system [options]', ''];
@@ -98,6 +99,7 @@ export function parseSystemArgs(argv: string[]): Parsed {
     nographic: Boolean(args['nographic']),
     nodefaults: Boolean(args['nodefaults']),
     startPaused: Boolean(args['S']),
+    noReboot: Boolean(args['no-reboot']),
     gdb: gdbDevice(argv, Boolean(args['s']), last(args['gdb'])),
     daemonize: Boolean(args['daemonize']),
     pidfile: last(args['pidfile']),

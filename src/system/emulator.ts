@@ -33,6 +33,8 @@ export class Emulator {
     readonly tlsCreds: ReadonlyMap<string, TlsCreds>,
     startPaused: boolean,
     machineOptions: MachineOptions = { props: new Map() },
+    /** -no-reboot: reset requests (the guest's or system_reset) shut down instead, as QEMU's do. */
+    private readonly noReboot = false,
   ) {
     this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);
@@ -66,6 +68,10 @@ export class Emulator {
    * replied: the reply comes before the RESET/POWERDOWN/SHUTDOWN event.
    */
   reset(cause: ShutdownCause): void {
+    if (this.noReboot) {
+      this.quit(cause);
+      return;
+    }
     setImmediate(() => {
       this.machine.reset();
       this.runState.reset(cause);

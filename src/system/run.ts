@@ -46,7 +46,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
   }
   let emulator: Emulator;
   try {
-    emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions);
+    emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions, config.noReboot);
   } catch (e) {
     if (isUserError(e)) fail(e.message);
     throw e;

@@ -67,9 +67,6 @@ const CASES: GuestCase[] = [
     title: 'malloc_stress: malloc/calloc/realloc/free, brk and mmap',
     program: 'malloc_stress',
     ending: OK,
-    knownGap:
-      'its checksum reads each block\'s last byte, which fill() may never write: heap garbage, and glibc\'s ' +
-      'startup with the vDSO tsemu (like Linux) maps allocates a link_map first, which QEMU 7.2 (no vDSO) does not',
   },
   { title: 'float_printf: printf of float, double and long double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },
@@ -79,9 +76,6 @@ const CASES: GuestCase[] = [
     title: 'int_ops: carries, overflow, record forms, rotates, counts, divides, reservations',
     program: 'int_ops',
     ending: OK,
-    knownGap:
-      'it hashes XER/CR bits it does not set first, which glibc\'s static startup leaves: with the vDSO tsemu ' +
-      'maps (as Linux does) that startup runs more code than under QEMU 7.2, which gives no vDSO',
   },
   { title: 'atomics: hot larx/stcx. loops of every width and a failing compare-and-swap', program: 'atomics', ending: OK },
   { title: 'fpscr_isa3: mffscrni, mffscrn, mffsl, mffsce (glibc libm on ppc64el)', program: 'fpscr_isa3', ending: OK },

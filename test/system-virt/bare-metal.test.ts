@@ -40,6 +40,7 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
     compare('el0_perms'));
   it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>
     compare('reset'));
+  it('ends with status 0 on PSCI SYSTEM_RESET under -no-reboot', () => compare('reset', undefined, ['-no-reboot']));
   it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {
     const args = [...VIRT_ARGS, '-kernel', bareMetalProgram('echo')];
     // Before the program reads anything, so neither emulator echoes.

@@ -28,6 +28,8 @@ export interface RawSystemArgs extends RawDeviceArgs {
   nographic: boolean;
   nodefaults: boolean;
   startPaused: boolean;
+  /** -no-reboot: a reset request ends the emulator instead. */
+  noReboot: boolean;
   /** -gdb DEV (or -s): the chardev gdb connects through. */
   gdb?: string;
   daemonize: boolean;
@@ -67,6 +69,7 @@ export interface SystemConfig {
   monitors: MonitorSpec[];
   tlsCreds: Map<string, TlsCreds>;
   startPaused: boolean;
+  noReboot: boolean;
   /** The id of the chardev gdb connects through (-gdb, -s). */
   gdbChardev?: string;
   daemonize: boolean;
@@ -236,6 +239,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     monitors,
     tlsCreds,
     startPaused: raw.startPaused,
+    noReboot: raw.noReboot,
     ...(gdbChardev !== undefined && { gdbChardev }),
     daemonize: raw.daemonize,
     pidfile: raw.pidfile,
