@@ -8,6 +8,7 @@
  * are identical" (pass the guest buffer to the host in place) is a computed fact, not an assumption.
  */
 import type { SyscallHandler } from './types';
+import type { MsqidDsField, SemidDsField } from './abi/ipc-layouts';
 
 /** One struct member: an integer read in the ABI's byte order, or bytes copied as they are. */
 export interface FieldLayout {
@@ -86,6 +87,9 @@ export interface AbiLayouts {
   readonly msghdr: StructLayout<MsghdrField>;
   /** struct cmsghdr: control messages are aligned to its `len` field's size (the ABI's long). */
   readonly cmsghdr: StructLayout<CmsghdrField>;
+  /** msgctl's and semctl's IPC_STAT/IPC_SET structs (abi/ipc-layouts.ts). */
+  readonly msqid_ds: StructLayout<MsqidDsField>;
+  readonly semid_ds: StructLayout<SemidDsField>;
 }
 
 /** Open flags by their kernel macro names (__O_SYNC and __O_TMPFILE are the single bits O_SYNC and O_TMPFILE add). */

@@ -5,6 +5,7 @@
  * the struct of (u)getrlimit/setrlimit (prlimit64's 64-bit struct is the generic layer's own).
  */
 import type { AbiLayouts, StructLayout, TimespecField } from '../abi';
+import { ILP32_IPC_LAYOUTS } from './ipc-layouts';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 
 /** struct old_timespec32 of the calls older than the *_time64 family (32-bit seconds). */
@@ -14,6 +15,7 @@ export const ARM_OLD_TIMESPEC: StructLayout<TimespecField> = {
 };
 
 export const ARM_EABI_LAYOUTS: AbiLayouts = {
+  ...ILP32_IPC_LAYOUTS,
   statx: LP64_COMMON_LAYOUTS.statx,
   utsname: LP64_COMMON_LAYOUTS.utsname,
   termios: LP64_COMMON_LAYOUTS.termios,

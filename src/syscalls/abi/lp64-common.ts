@@ -5,6 +5,7 @@
  * layout of every table against that target's headers.
  */
 import type { AbiLayouts } from '../abi';
+import { LP64_IPC_LAYOUTS } from './ipc-layouts';
 
 export const LP64_COMMON_LAYOUTS = {
   statfs: {
@@ -234,4 +235,5 @@ export const LP64_COMMON_LAYOUTS = {
       type: { offset: 12, size: 4, type: 's' },
     },
   },
+  ...LP64_IPC_LAYOUTS,
 } as const satisfies Partial<AbiLayouts>;

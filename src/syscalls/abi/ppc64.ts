@@ -10,6 +10,7 @@ import { CLONE_ARGS_BACKWARDS, type KernelAbi, type LinuxAbi } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
+import { PPC64_IPC_LAYOUTS } from './ipc-layouts';
 import { PPC64_SYSCALL_NUMBERS } from './ppc64-numbers';
 
 /**
@@ -28,6 +29,7 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
   wordSize: 8,
   layouts: {
     ...LP64_COMMON_LAYOUTS,
+    ...PPC64_IPC_LAYOUTS,
     stat: {
       size: 144,
       fields: {

@@ -5,6 +5,7 @@
  */
 import type { KernelAbi } from '../abi';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
+import { X86_64_IPC_LAYOUTS } from './ipc-layouts';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 import { X86_64_SYSCALL_NUMBERS } from './x86_64-numbers';
 
@@ -13,6 +14,7 @@ export const x86_64Host: KernelAbi = {
   wordSize: 8,
   layouts: {
     ...LP64_COMMON_LAYOUTS,
+    ...X86_64_IPC_LAYOUTS,
     stat: {
       size: 144,
       fields: {

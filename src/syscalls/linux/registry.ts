@@ -24,6 +24,7 @@ import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
 import { SIGWAIT_SYSCALLS } from './sigwait';
 import { SOCKET_SYSCALLS } from './sockets';
+import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
 import { TIME_SYSCALLS } from './time';
 
 const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
@@ -47,6 +48,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...XATTR_SYSCALLS,
   ...RUNTIME_SYSCALLS,
   ...MOUNT_SYSCALLS,
+  ...SYSV_IPC_SYSCALLS,
 };
 
 export const LINUX_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
