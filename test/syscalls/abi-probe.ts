@@ -102,6 +102,23 @@ export const C_STRUCTS: { readonly [K in keyof AbiLayouts]: CStruct } = {
     },
   },
   cmsghdr: { type: 'struct cmsghdr', members: { len: 'cmsg_len', level: 'cmsg_level', type: 'cmsg_type' } },
+  msqid_ds: {
+    type: 'struct msqid64_ds',
+    members: {
+      perm_key: 'msg_perm.key', perm_uid: 'msg_perm.uid', perm_gid: 'msg_perm.gid', perm_cuid: 'msg_perm.cuid',
+      perm_cgid: 'msg_perm.cgid', perm_mode: 'msg_perm.mode', perm_seq: 'msg_perm.seq',
+      stime: 'msg_stime', rtime: 'msg_rtime', ctime: 'msg_ctime', cbytes: 'msg_cbytes', qnum: 'msg_qnum',
+      qbytes: 'msg_qbytes', lspid: 'msg_lspid', lrpid: 'msg_lrpid',
+    },
+  },
+  semid_ds: {
+    type: 'struct semid64_ds',
+    members: {
+      perm_key: 'sem_perm.key', perm_uid: 'sem_perm.uid', perm_gid: 'sem_perm.gid', perm_cuid: 'sem_perm.cuid',
+      perm_cgid: 'sem_perm.cgid', perm_mode: 'sem_perm.mode', perm_seq: 'sem_perm.seq',
+      otime: 'sem_otime', ctime: 'sem_ctime', nsems: 'sem_nsems',
+    },
+  },
 };
 
 /** Layouts whose C type comes from libc (no uapi header declares them); the rest are the kernel's. */
@@ -112,6 +129,7 @@ const KERNEL_HEADERS = [
   'linux/resource.h', 'linux/sysinfo.h', 'linux/utsname.h', 'asm/termbits.h', 'asm/termios.h', 'asm/ioctls.h',
   'linux/uio.h', 'asm/signal.h', 'linux/eventpoll.h', 'asm/fcntl.h', 'linux/fcntl.h', 'linux/poll.h',
   'linux/times.h', 'asm/mman.h', 'linux/mman.h', 'linux/fs.h', 'linux/signal.h', 'asm/errno.h', 'asm/socket.h',
+  'linux/msg.h', 'linux/sem.h',
 ];
 
 function structLines(name: string, s: CStruct): string[] {

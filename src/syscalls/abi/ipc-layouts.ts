@@ -14,26 +14,26 @@ type PermField = 'perm_key' | 'perm_uid' | 'perm_gid' | 'perm_cuid' | 'perm_cgid
 
 type IpcLayouts = Pick<AbiLayouts, 'msqid_ds' | 'semid_ds'>;
 
-/** struct ipc64_perm's fields; `seqSize` 2 (asm-generic) or 4 (powerpc). */
-function perm(seqSize: 2 | 4) {
+/** struct ipc64_perm's fields: mode is __kernel_mode_t (2 bytes on arm), seq 2 bytes (4 on powerpc). */
+function perm(modeSize: 2 | 4, seqSize: 2 | 4) {
   return {
     perm_key: { offset: 0, size: 4, type: 's' },
     perm_uid: { offset: 4, size: 4, type: 'u' },
     perm_gid: { offset: 8, size: 4, type: 'u' },
     perm_cuid: { offset: 12, size: 4, type: 'u' },
     perm_cgid: { offset: 16, size: 4, type: 'u' },
-    perm_mode: { offset: 20, size: 4, type: 'u' },
+    perm_mode: { offset: 20, size: modeSize, type: 'u' },
     perm_seq: { offset: 24, size: seqSize, type: 'u' },
   } as const;
 }
 
-/** 64-bit ABIs: ipc64_perm is 48 bytes, then longs. `seqSize` as for perm(). */
+/** 64-bit ABIs: ipc64_perm is 48 bytes, then longs. `seqSize` as for perm(); mode is 4 bytes. */
 function lp64(seqSize: 2 | 4): IpcLayouts {
   return {
     msqid_ds: {
       size: 120,
       fields: {
-        ...perm(seqSize),
+        ...perm(4, seqSize),
         stime: { offset: 48, size: 8, type: 's' },
         rtime: { offset: 56, size: 8, type: 's' },
         ctime: { offset: 64, size: 8, type: 's' },
@@ -47,7 +47,7 @@ function lp64(seqSize: 2 | 4): IpcLayouts {
     semid_ds: {
       size: 88,
       fields: {
-        ...perm(seqSize),
+        ...perm(4, seqSize),
         otime: { offset: 48, size: 8, type: 's' },
         ctime: { offset: 56, size: 8, type: 's' },
         nsems: { offset: 64, size: 8, type: 'u' },
@@ -68,7 +68,7 @@ export const X86_64_IPC_LAYOUTS: IpcLayouts = {
   semid_ds: {
     size: 104,
     fields: {
-      ...perm(2),
+      ...perm(4, 2),
       otime: { offset: 48, size: 8, type: 's' },
       ctime: { offset: 64, size: 8, type: 's' },
       nsems: { offset: 80, size: 8, type: 'u' },
@@ -81,7 +81,7 @@ export const ILP32_IPC_LAYOUTS: IpcLayouts = {
   msqid_ds: {
     size: 88,
     fields: {
-      ...perm(2),
+      ...perm(2, 2),
       stime: { offset: 36, size: 4, type: 'u' },
       rtime: { offset: 44, size: 4, type: 'u' },
       ctime: { offset: 52, size: 4, type: 'u' },
@@ -95,7 +95,7 @@ export const ILP32_IPC_LAYOUTS: IpcLayouts = {
   semid_ds: {
     size: 64,
     fields: {
-      ...perm(2),
+      ...perm(2, 2),
       otime: { offset: 36, size: 4, type: 'u' },
       ctime: { offset: 44, size: 4, type: 'u' },
       nsems: { offset: 52, size: 4, type: 'u' },
