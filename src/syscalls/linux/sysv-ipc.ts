@@ -15,6 +15,7 @@ import { hostArena, hostStructArray, hostSyscall } from './host';
 
 /** include/uapi/linux/ipc.h, msg.h and sem.h (the same on every Linux ABI). */
 const IPC_64 = 0x100;
+export const IPC_NOWAIT = 0x800;
 const IPC_SET = 1;
 const IPC_STAT = 2;
 const IPC_INFO = 3;
@@ -94,12 +95,28 @@ function withHostInts(proc: GuestProcess, addr: number, count: number, call: (ho
   return r;
 }
 
-/** Guest struct sembuf array (unsigned short num, short op, short flg) copied into host order. */
-function hostSembufs(proc: GuestProcess, addr: number, count: number): number | undefined {
+/** Guest struct sembuf array (unsigned short num, short op, short flg) copied into host order, `addFlags` set in each flg. */
+function hostSembufs(proc: GuestProcess, addr: number, count: number, addFlags: number): number | undefined {
   if (guestRange(proc, addr, count * SEMBUF_SIZE, false) === undefined) return undefined;
   const at = hostArena.alloc(count * SEMBUF_SIZE);
-  for (let i = 0; i < count * 3; i++) hostArena.view.setUint16(at + 2 * i, proc.memory.view.getUint16(addr + 2 * i, proc.memory.littleEndian), true);
+  const { view, littleEndian } = proc.memory;
+  for (let i = 0; i < count * 3; i++) hostArena.view.setUint16(at + 2 * i, view.getUint16(addr + 2 * i, littleEndian), true);
+  for (let i = 0; i < count; i++) hostArena.view.setUint16(at + i * SEMBUF_SIZE + 4, hostArena.view.getUint16(at + i * SEMBUF_SIZE + 4, true) | addFlags, true);
   return hostArena.address(at);
+}
+
+/** Whether a semop's operations may wait: one of them lacks IPC_NOWAIT (false when unreadable: the call fails at once). */
+export function semopMayWait(proc: GuestProcess, sops: number, nsops: number): boolean {
+  const count = nsops >>> 0;
+  if (count > SEMMSL || guestRange(proc, sops, count * SEMBUF_SIZE, false) === undefined) return false;
+  const { view, littleEndian } = proc.memory;
+  return Array.from({ length: count }, (_, i) => view.getUint16(sops + i * SEMBUF_SIZE + 4, littleEndian)).some((flg) => !(flg & IPC_NOWAIT));
+}
+
+/** A semop run as if every operation had IPC_NOWAIT (-EAGAIN when it would wait). */
+export function semopWithoutWaiting(proc: GuestProcess, id: number, sops: number, nsops: number): number {
+  const ops = hostSembufs(proc, sops, nsops >>> 0, IPC_NOWAIT);
+  return ops === undefined ? -E.EFAULT : hostSyscall('semtimedop', int(id), ops, nsops >>> 0, 0);
 }
 
 /** semtimedop; `time64` for the _time64 call (a 32-bit ABI's plain one takes the 32-bit timespec). */
@@ -107,7 +124,7 @@ function semtimedop(time64: boolean) {
   return (proc: GuestProcess, [id, sops, nsops, timeout]: SyscallArgs): number => {
     const count = nsops! >>> 0;
     if (count > SEMMSL) return -E.E2BIG;
-    const ops = hostSembufs(proc, sops!, count);
+    const ops = hostSembufs(proc, sops!, count, 0);
     if (ops === undefined) return -E.EFAULT;
     let hostTimeout = 0;
     if (timeout) {
@@ -158,7 +175,7 @@ function semctl(proc: GuestProcess, [idArg, num, cmdArg, arg]: SyscallArgs): num
 }
 
 /** The ipc multiplexer's call numbers (include/linux/ipc.h's SEMOP..MSGCTL; the high 16 bits are a version). */
-const IPC_CALLS = { SEMOP: 1, SEMGET: 2, SEMCTL: 3, SEMTIMEDOP: 4, MSGSND: 11, MSGRCV: 12, MSGGET: 13, MSGCTL: 14 } as const;
+export const IPC_CALLS = { SEMOP: 1, SEMGET: 2, SEMCTL: 3, SEMTIMEDOP: 4, MSGSND: 11, MSGRCV: 12, MSGGET: 13, MSGCTL: 14 } as const;
 
 /**
  * ipc(call, first, second, third, ptr, fifth), as the kernel unpacks it: SEMCTL's argument is the

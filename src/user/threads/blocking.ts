@@ -8,8 +8,10 @@
  *   until there is room again, and ends with the whole count (or the count so far when a signal
  *   comes), as the kernel's blocking write does;
  * - flock, fcntl's F_SETLKW and F_OFD_SETLKW are tried without waiting, then retried while the
- *   thread is parked; a blocking connect is started non-blocking and the thread parked until the
- *   socket is writable, when SO_ERROR says how it ended;
+ *   thread is parked, and so are SysV msgsnd/msgrcv without IPC_NOWAIT and semop/semtimedop
+ *   operations that may wait (also through ppc64's ipc multiplexer); a blocking connect is
+ *   started non-blocking and the thread parked until the socket is writable, when SO_ERROR says
+ *   how it ended;
  * - poll, ppoll, select, pselect6 and epoll waits run at once when one of their descriptors is
  *   ready (host poll); otherwise they park on the descriptors until one is (the call then runs
  *   again) or until the deadline, when they finish with a zero timeout as the kernel would
@@ -27,6 +29,7 @@ import { hostFd } from '../../syscalls/linux/fd-table';
 import { E, guestStruct, guestTimespec } from '../../syscalls/linux/guest-access';
 import { HOST, hostArena, hostSyscall } from '../../syscalls/linux/host';
 import { SOL_SOCKET } from '../../syscalls/linux/sockopt';
+import { IPC_CALLS, IPC_NOWAIT, semopMayWait, semopWithoutWaiting } from '../../syscalls/linux/sysv-ipc';
 import { StructView } from '../../syscalls/struct-view';
 import { block, currentThreadId, finishCall, hostReady, monotonicNs, type HostPollFd } from './scheduler';
 
@@ -100,18 +103,19 @@ function hostSocketOption(fd: number, name: 'SO_TYPE' | 'SO_ERROR'): number | un
 }
 
 /**
- * A lock call that may wait (flock without LOCK_NB, fcntl's F_SETLKW and F_OFD_SETLKW): its
- * non-waiting form (`nonWaiting` gives its arguments, undefined when the call never waits) is
- * tried at once, then again while the thread is parked until it takes the lock or fails otherwise.
+ * A call that may wait (flock without LOCK_NB, fcntl's F_SETLKW and F_OFD_SETLKW, SysV msgsnd and
+ * msgrcv without IPC_NOWAIT): its non-waiting form (`nonWaiting` gives its arguments, undefined
+ * when the call never waits) is tried at once, then again while the thread is parked until it
+ * ends with something other than the errors in `busy` (what the non-waiting form says for "not yet").
  */
-function lockWait(nonWaiting: (proc: GuestProcess, args: SyscallArgs) => SyscallArgs | undefined): (nr: number) => Rule {
+function lockWait(nonWaiting: (proc: GuestProcess, args: SyscallArgs) => SyscallArgs | undefined, busy = [E.EAGAIN, E.EACCES]): (nr: number) => Rule {
   return (nr) => (proc, args) => {
     const tryArgs = nonWaiting(proc, args);
     if (!tryArgs) return;
     const handler = proc.abi.syscalls.get(nr)!.definition!.handler;
     const attempt = (): number | undefined => {
       const r = handler(proc, tryArgs);
-      return r === -E.EAGAIN || r === -E.EACCES ? undefined : r;
+      return busy.includes(-r) ? undefined : r;
     };
     const first = attempt();
     if (first !== undefined) finishCall(proc, first);
@@ -129,6 +133,41 @@ const fcntlLockWait = lockWait((proc, [fd, cmd, arg]) => {
   const name = (Object.keys(NON_WAITING_LOCK) as FcntlCommand[]).find((n) => commands[n] === int(cmd));
   return name === undefined ? undefined : [fd!, commands[NON_WAITING_LOCK[name]!], arg!];
 });
+
+/** A SysV IPC call whose flags at `flagsAt` lack IPC_NOWAIT: tried with it, `busy` meaning "not yet". */
+function ipcNoWait(flagsAt: number, busy: number): (nr: number) => Rule {
+  return lockWait((_proc, args) => (int(args[flagsAt]) & IPC_NOWAIT ? undefined : args.map((a, i) => (i === flagsAt ? int(a) | IPC_NOWAIT : a))), [busy]);
+}
+
+/**
+ * semop/semtimedop (their arguments at `at`) with an operation that may wait: tried as if each had
+ * IPC_NOWAIT, then again while the thread is parked, until the timeout (EAGAIN, as the kernel's).
+ */
+function semWait(at: { id: number; sops: number; nsops: number; timeout?: number }): Rule {
+  return (proc, args, name) => {
+    if (!semopMayWait(proc, args[at.sops]!, args[at.nsops]!)) return;
+    const timeout = at.timeout === undefined ? undefined : readTimeout(proc, args, name, { kind: 'timespec', index: at.timeout });
+    if (timeout === 'invalid') return;
+    const attempt = (): number | undefined => {
+      const r = semopWithoutWaiting(proc, int(args[at.id]), args[at.sops]!, args[at.nsops]!);
+      return r === -E.EAGAIN ? undefined : r;
+    };
+    const first = attempt();
+    if (first !== undefined) finishCall(proc, first);
+    block(proc, { poll: attempt, ...(timeout !== undefined ? { deadline: monotonicNs() + timeout, onTimeout: -E.EAGAIN } : {}) });
+  };
+}
+
+/** ppc64's ipc multiplexer: the message and semaphore calls that may wait, by call number. */
+function ipcMultiplexer(nr: number): Rule {
+  const rules: Readonly<Record<number, Rule>> = {
+    [IPC_CALLS.MSGSND]: ipcNoWait(3, E.EAGAIN)(nr),
+    [IPC_CALLS.MSGRCV]: ipcNoWait(3, E.ENOMSG)(nr),
+    [IPC_CALLS.SEMOP]: semWait({ id: 1, sops: 4, nsops: 2 }),
+    [IPC_CALLS.SEMTIMEDOP]: semWait({ id: 1, sops: 4, nsops: 2, timeout: 5 }),
+  };
+  return (proc, args, name) => rules[int(args[0]) & 0xffff]?.(proc, args, name);
+}
 
 /**
  * A blocking connect: started non-blocking; when it is under way, the thread parks until the
@@ -367,6 +406,12 @@ const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   clock_nanosleep_time64: () => sleep(0, 2),
   pause: () => (proc) => block(proc, {}),
   wait4,
+  msgsnd: ipcNoWait(3, E.EAGAIN),
+  msgrcv: ipcNoWait(4, E.ENOMSG),
+  semop: () => semWait({ id: 0, sops: 1, nsops: 2 }),
+  semtimedop: () => semWait({ id: 0, sops: 1, nsops: 2, timeout: 3 }),
+  semtimedop_time64: () => semWait({ id: 0, sops: 1, nsops: 2, timeout: 3 }),
+  ipc: ipcMultiplexer,
 };
 
 /** An epoll descriptor is readable when it has events to report (undefined: not open, the call fails at once). */

@@ -3,10 +3,12 @@
  * buffers (E2BIG, MSG_NOERROR), IPC_NOWAIT on an empty queue, msgctl IPC_STAT/IPC_SET fields
  * that do not depend on the host (counts, sizes, mode, whether the owner is this process), and
  * semaphores set by SETVAL/SETALL, changed by semop, read by GETVAL/GETALL/GETPID, with
- * IPC_NOWAIT and a semtimedop timeout. Every object is private and removed even when a step fails.
+ * IPC_NOWAIT and a semtimedop timeout; a thread waiting in msgrcv and in semop while the main
+ * thread sends and posts. Every object is private and removed even when a step fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -112,6 +114,34 @@ static void semaphores(int s) {
   printf("set: nsems %lu mode %o\n", (unsigned long)ds.sem_nsems, ds.sem_perm.mode & 0777);
 }
 
+static int waiter_queue, waiter_set;
+
+static void *waiter(void *unused) {
+  (void)unused;
+  struct message m;
+  memset(&m, 0, sizeof m);
+  ssize_t r = msgrcv(waiter_queue, &m, sizeof m.text, 9, 0);
+  struct sembuf take = {1, -1, 0};
+  int s = semop(waiter_set, &take, 1);
+  printf("waiter: msgrcv %zd '%.*s' semop %d\n", r, r > 0 ? (int)r : 0, m.text, s);
+  return NULL;
+}
+
+/** The queue and set are empty: a thread waits in msgrcv, then in semop on semaphore 1 (0 now). */
+static void waiting_thread(int q, int s) {
+  waiter_queue = q;
+  waiter_set = s;
+  pthread_t t;
+  pthread_create(&t, NULL, waiter, NULL);
+  usleep(20000);
+  send(q, 9, "wake");
+  usleep(20000);
+  struct sembuf post = {1, 1, 0};
+  printf("post -> %d\n", semop(s, &post, 1));
+  pthread_join(t, NULL);
+  show_values(s);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   int q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
@@ -120,6 +150,7 @@ int main(void) {
   else printf("msgget errno %d\n", errno);
   if (s >= 0) semaphores(s);
   else printf("semget errno %d\n", errno);
+  if (q >= 0 && s >= 0) waiting_thread(q, s);
   int qr = q >= 0 ? msgctl(q, IPC_RMID, NULL) : -1;
   int sr = s >= 0 ? semctl(s, 0, IPC_RMID) : -1;
   printf("IPC_RMID -> %d %d\n", qr, sr);
