@@ -1,7 +1,7 @@
 /*
  * The Power ISA 2.07 vector instructions Go's runtime and crypto use: vbpermq (edge indices below
- * and at/above 128), vpopcnt{b,h,w,d}, vrl{b,h,w,d} and vshasigma{w,d} with every ST and SIX, over
- * pseudo-random sources. Prints results as doublewords in element order, so both byte orders print
+ * and at/above 128), vpopcnt{b,h,w,d}, vrl{b,h,w,d}, vpmsum{b,h,w,d} (Go's crc32) and vshasigma{w,d}
+ * with every ST and SIX, over pseudo-random sources. Prints results as doublewords in element order, so both byte orders print
  * the same text.
  */
 #include <stdint.h>
@@ -64,6 +64,10 @@ static void run(v16 a, v16 b) {
   BINARY(vrlh, a, b);
   BINARY(vrlw, a, b);
   BINARY(vrld, a, b);
+  BINARY(vpmsumb, a, b);
+  BINARY(vpmsumh, a, b);
+  BINARY(vpmsumw, a, b);
+  BINARY(vpmsumd, a, b);
   UNARY(vpopcntb, b);
   UNARY(vpopcnth, b);
   UNARY(vpopcntw, b);

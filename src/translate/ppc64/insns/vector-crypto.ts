@@ -2,9 +2,11 @@
  * Vector cryptographic helpers of Power ISA 2.07 (Book I 5.11): vshasigmaw and vshasigmad, the
  * SHA-256 and SHA-512 sigma functions per element. ST picks the message schedule's lower-case
  * sigmas (0) or the compression's upper-case ones (1); bit i of SIX picks sigma 0 or 1 for word
- * element i (doubleword element i uses bit 2i).
+ * element i (doubleword element i uses bit 2i). And vpmsum{b,h,w,d} (5.11.1), the polynomial
+ * (carry-less) multiply-sum CRC folding uses.
  */
 import type { Temp } from '../../ir/block';
+import { defineHelper } from '../../ir/helpers';
 import type { PpcContext, PpcHandler } from '../context';
 import { lane } from '../lanes';
 import { bits } from './forms';
@@ -63,9 +65,58 @@ const shaSigma =
     return true;
   };
 
+/** The carry-less product of two polynomials over GF(2). */
+function clmul(a: bigint, b: bigint): bigint {
+  let r = 0n;
+  for (let i = 0n; b >> i; i++) if ((b >> i) & 1n) r ^= a << i;
+  return r;
+}
+
+/**
+ * One doubleword of vpmsum's result (`low` 0: doubleword element 0): each even-odd pair of
+ * `bytes`-sized elements of VRA and VRB gives the XOR of the two carry-less products, an element of
+ * twice the size in the pair's place.
+ */
+const polynomialMultiplySum = defineHelper({
+  name: 'ppc64_vpmsum',
+  params: ['i64', 'i64', 'i64', 'i64', 'i32', 'i32'],
+  result: 'i64',
+  impl: (_ctx, aHigh, aLow, bHigh, bLow, bytes, low) => {
+    const quad = (high: bigint, lowHalf: bigint): bigint =>
+      (BigInt.asUintN(64, high) << 64n) | BigInt.asUintN(64, lowHalf);
+    const a = quad(aHigh as bigint, aLow as bigint);
+    const b = quad(bHigh as bigint, bLow as bigint);
+    const width = BigInt((bytes as number) * 8);
+    const mask = (1n << width) - 1n;
+    let r = 0n;
+    for (let shift = 0n; shift < 128n; shift += 2n * width) {
+      const at = (v: bigint, s: bigint): bigint => (v >> s) & mask;
+      r |= (clmul(at(a, shift + width), at(b, shift + width)) ^ clmul(at(a, shift), at(b, shift))) << shift;
+    }
+    return BigInt.asUintN(64, low ? r : r >> 64n);
+  },
+});
+const vpmsum =
+  (bytes: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [va, vb] = [ctx.v(f.vra), ctx.v(f.vrb)];
+    // Doubleword element 0 is i64x2 lane 1.
+    const half = (v: Temp, l: number): Temp => b.vop('i64x2.extract_lane', [v], l);
+    const args = [half(va, 1), half(va, 0), half(vb, 1), half(vb, 0), b.i32(bytes)];
+    const [high, low] = [0, 1].map((l) => b.call(polynomialMultiplySum, [...args, b.i32(l)])!);
+    ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [low!]), high!], 1));
+    return true;
+  };
+
 const SHA = (xo: number): string => `000100 vrt:5 vra:5 st:1 six:4 ${bits(xo, 11)}`;
+const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
 
 export const VECTOR_CRYPTO_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   [SHA(1666), 'vshasigmaw', shaSigma('i32x4')],
   [SHA(1730), 'vshasigmad', shaSigma('i64x2')],
+  [VX(1032), 'vpmsumb', vpmsum(1)],
+  [VX(1096), 'vpmsumh', vpmsum(2)],
+  [VX(1160), 'vpmsumw', vpmsum(4)],
+  [VX(1224), 'vpmsumd', vpmsum(8)],
 ];
