@@ -137,8 +137,9 @@ static void waiting_thread(int q, int s) {
   send(q, 9, "wake");
   usleep(20000);
   struct sembuf post = {1, 1, 0};
-  printf("post -> %d\n", semop(s, &post, 1));
+  int posted = semop(s, &post, 1);
   pthread_join(t, NULL);
+  printf("post -> %d\n", posted);
   show_values(s);
 }
 
