@@ -1,9 +1,6 @@
 /* Interrupt-driven serial input: the PL011 receive interrupt (SPI 1 = INTID 33) through the GIC wakes the CPU from WFI; received bytes are echoed in upper case until 'q'. */
 #include "virt.h"
 
-#define GICD 0x08000000UL
-#define GICC 0x08010000UL
-#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
 #define UART_INTID 33
 #define UART_IMSC (*(volatile uint32_t *)(UART_BASE + 0x38))
 #define UART_FR_RXFE (1u << 4)
@@ -12,12 +9,7 @@ static volatile int done;
 static volatile int interrupts;
 
 void on_exception(uint64_t kind, struct frame *f) {
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("elr", f->elr);
-    system_off();
-  }
-  uint32_t iar = REG(GICC, 0x0c);
+  uint32_t iar = acknowledge_irq(kind, f);
   if ((iar & 0x3ff) == UART_INTID) interrupts++;
   while (!(UART_FR & UART_FR_RXFE)) {
     char c = (char)(UART_DR & 0xff);

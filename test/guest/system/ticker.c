@@ -1,20 +1,12 @@
 /* Prints a dot on every virtual timer interrupt (every 10 ms), forever: output that stops while the machine is stopped. */
 #include "virt.h"
 
-#define GICD 0x08000000UL
-#define GICC 0x08010000UL
-#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
 #define VTIMER_INTID 27
 
 static uint64_t period;
 
 void on_exception(uint64_t kind, struct frame *f) {
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("elr", f->elr);
-    system_off();
-  }
-  uint32_t iar = REG(GICC, 0x0c);
+  uint32_t iar = acknowledge_irq(kind, f);
   putc_('.');
   WRITE_SYSREG(cntv_tval_el0, period);
   REG(GICC, 0x10) = iar;

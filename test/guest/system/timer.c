@@ -1,22 +1,13 @@
 /* The virtual timer's interrupt through the GICv2 (PPI 11 = INTID 27): three ticks taken from WFI, acknowledged and ended at the CPU interface. */
 #include "virt.h"
 
-#define GICD 0x08000000UL
-#define GICC 0x08010000UL
-#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
 #define VTIMER_INTID 27
 
 static volatile int ticks;
 static uint64_t period;
 
 void on_exception(uint64_t kind, struct frame *f) {
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("esr", READ_SYSREG(esr_el1));
-    field("elr", f->elr);
-    system_off();
-  }
-  uint32_t iar = REG(GICC, 0x0c);
+  uint32_t iar = acknowledge_irq(kind, f);
   uint32_t intid = iar & 0x3ff;
   field("irq", intid);
   field("  CNTV_CTL (ISTATUS set)", READ_SYSREG(cntv_ctl_el0));

@@ -8,6 +8,8 @@
 
 #define READ_SYSREG(name) ({ uint64_t v_; __asm__ volatile("mrs %0, " #name : "=r"(v_)); v_; })
 #define WRITE_SYSREG(name, v) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+/* A 32-bit device register at base + off. */
+#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
 
 static inline void putc_(char c) {
   while (UART_FR & UART_FR_TXFF) {
@@ -66,3 +68,19 @@ struct frame {
   uint64_t elr;
   uint64_t spsr;
 };
+
+/* The GICv2 distributor and CPU interface of -M virt. */
+#define GICD 0x08000000UL
+#define GICC 0x08010000UL
+
+/* An interrupt program's exception entry: anything but an IRQ (kind 0x11, EL1 with SP_EL1) is
+   reported and ends the run; an IRQ is acknowledged and its GICC_IAR value returned. */
+static inline uint32_t acknowledge_irq(uint64_t kind, const struct frame *f) {
+  if (kind != 0x11) {
+    field("unexpected exception", kind);
+    field("esr", READ_SYSREG(esr_el1));
+    field("elr", f->elr);
+    system_off();
+  }
+  return REG(GICC, 0x0c);
+}

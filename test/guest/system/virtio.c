@@ -10,13 +10,10 @@
  */
 #include "virt.h"
 
-#define GICD 0x08000000UL
-#define GICC 0x08010000UL
 #define VIRTIO_BASE 0x0a000000UL
 #define VIRTIO_STRIDE 0x200
 #define VIRTIO_TRANSPORTS 32
 #define VIRTIO_FIRST_INTID (32 + 16)
-#define REG(base, off) (*(volatile uint32_t *)((base) + (off)))
 #define REG8(base, off) (*(volatile uint8_t *)((base) + (off)))
 
 enum {
@@ -84,13 +81,7 @@ static uintptr_t irq_transport;
 static void barrier(void) { __asm__ volatile("dmb sy" ::: "memory"); }
 
 void on_exception(uint64_t kind, struct frame *f) {
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("esr", READ_SYSREG(esr_el1));
-    field("elr", f->elr);
-    system_off();
-  }
-  uint32_t iar = REG(GICC, 0x0c);
+  uint32_t iar = acknowledge_irq(kind, f);
   field("  irq", iar & 0x3ff);
   uint32_t isr = REG(irq_transport, INTERRUPT_STATUS);
   field("  InterruptStatus", isr);
