@@ -244,6 +244,11 @@ export class AddressSpace {
     return this.map.all();
   }
 
+  /** The mapped region containing guest address `addr`, if any. */
+  regionAt(addr: number): MappedRegion | undefined {
+    return this.map.at(addr);
+  }
+
   /** Records the name of the mapped parts of [start, start + length) ('[stack]', an ELF's path). */
   nameRegion(start: number, length: number, name: string): void {
     const end = start + length;

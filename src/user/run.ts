@@ -19,7 +19,7 @@ import { formatStats } from '../log/stats';
 import { cpuLoop } from './cpu-loop';
 import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
-import { atGuestExit, leaveWithSignal, leaveWithStatus } from './leave';
+import { atGuestExit, beforeGuestExec, leaveWithSignal, leaveWithStatus } from './leave';
 import type { GuestProcess } from './process';
 
 export interface UserRunOptions {
@@ -148,7 +148,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     const codeOptions = `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`;
     const persistent = seesTranslations
       ? undefined
-      : openPersistentCache(process.env, target.user.frontend.name, exePath, codeOptions);
+      : openPersistentCache(process.env, target.user.frontend.name, (addr) => space.regionAt(addr), codeOptions);
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
       ...(persistent ? { cache: persistent.cache } : {}),
@@ -188,14 +188,16 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     resetHostSignals();
     if (persistent) {
-      atGuestExit(() => {
+      const saveCache = (): void => {
         try {
           engine.saveToCache();
           persistent.save();
         } catch {
           // The cache only saves time: failing to extend it must not change how the guest ends.
         }
-      });
+      };
+      atGuestExit(saveCache);
+      beforeGuestExec(saveCache);
     }
     if (options.logItems.has('stats')) {
       const started = performance.now();

@@ -1,9 +1,11 @@
 /**
  * The persistent translation cache (TSEMU_CACHE_DIR, TSEMU_CACHE=off), run end to end on aarch64
  * guest programs built here with the cross compiler; every run's output and exit status must equal
- * qemu-aarch64's. A second run takes its blocks from the cache (-d stats counts them); a shared
- * library replaced under the same executable (same cache file, different code at the same
- * addresses) gives the new library's results; a truncated or corrupted cache file is ignored; ten
+ * qemu-aarch64's. A second run takes its blocks from the cache (-d stats counts them); a different
+ * dynamic program takes the dynamic loader's and libc's translations from the first one's cache
+ * files; a shared library replaced under the same executable (even keeping its size and
+ * modification time: the same cache file, different code at the same addresses) gives the new
+ * library's results; a program that leaves by execve saves its translations; a truncated or corrupted cache file is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files.
  */
@@ -21,6 +23,8 @@ const SOURCES = path.join(__dirname, 'programs');
 
 let work: string;
 let hello: string;
+let dynamicHello: string;
+let execProgram: string;
 let printValue: string;
 let libraryDir: string;
 
@@ -32,6 +36,10 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cache-test-'));
   hello = path.join(work, 'hello');
   compile(['-static', '-o', hello, path.join(SOURCES, 'hello.c')]);
+  dynamicHello = path.join(work, 'dynamic-hello');
+  compile(['-o', dynamicHello, path.join(SOURCES, 'hello.c')]);
+  execProgram = path.join(work, 'exec-program');
+  compile(['-static', '-o', execProgram, path.join(SOURCES, 'exec-program.c')]);
   for (const value of [3, 5]) {
     const library = path.join(work, `libvalue${value}.so`);
     compile(['-shared', '-fPIC', `-DVALUE=${value}`, '-o', library, path.join(SOURCES, 'library-value.c')]);
@@ -105,6 +113,53 @@ describe('persistent translation cache', () => {
     } finally {
       fs.copyFileSync(path.join(work, 'libvalue3.so'), library);
     }
+  });
+
+  it("a different program takes the dynamic loader and libc from the first one's cache files", async () => {
+    const oracle = await qemu([dynamicHello]);
+    const alone = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: freshDir() });
+    expectLikeQemu(alone, oracle);
+    const dir = freshDir();
+    expectLikeQemu(await tsemu([printValue], { TSEMU_CACHE_DIR: dir }), await qemu([printValue]));
+    const after = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(after, oracle);
+    expect(stat(after, 'blocks from the disk cache')).toBeGreaterThan(stat(alone, 'blocks translated to IR') / 2);
+    expect(stat(after, 'blocks translated to IR')).toBeLessThan(stat(alone, 'blocks translated to IR') / 2);
+  });
+
+  it('a library replaced in place with its size and modification time kept is not run stale', async () => {
+    const dir = freshDir();
+    const library = path.join(libraryDir, 'libvalue.so');
+    const replacement = path.join(work, 'libvalue5.so');
+    // The premise: the same inode, size and mtime (the cache file's key), only the code differs.
+    expect(fs.statSync(replacement).size).toBe(fs.statSync(library).size);
+    // Whole seconds, which utimes sets exactly.
+    const time = 1_700_000_000;
+    fs.utimesSync(library, time, time);
+    const before = await qemu([printValue]);
+    for (let i = 0; i < 2; i++) expectLikeQemu(await tsemu([printValue], { TSEMU_CACHE_DIR: dir }), before);
+    const { ino, mtimeMs } = fs.statSync(library);
+    fs.copyFileSync(replacement, library);
+    fs.utimesSync(library, time, time);
+    try {
+      expect(fs.statSync(library).ino).toBe(ino);
+      expect(fs.statSync(library).mtimeMs).toBe(mtimeMs);
+      const after = await qemu([printValue]);
+      expect(after.stdout).not.toBe(before.stdout);
+      expectLikeQemu(await tsemu([printValue], { TSEMU_CACHE_DIR: dir }), after);
+    } finally {
+      fs.copyFileSync(path.join(work, 'libvalue3.so'), library);
+    }
+  });
+
+  it('a program that leaves by execve saves its translations first', async () => {
+    const dir = freshDir();
+    const exec = await tsemu([execProgram, hello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(exec, await qemu([hello]));
+    expect(cacheFiles(dir)).toHaveLength(2);
+    const again = await tsemu(['-d', 'stats', execProgram], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(again, await qemu([execProgram]));
+    expect(stat(again, 'blocks from the disk cache')).toBeGreaterThan(0);
   });
 
   it('a truncated or corrupted cache file is ignored', async () => {

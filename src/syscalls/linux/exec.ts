@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { targetOfElfHeader } from '../../loader';
 import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
+import { runExecHooks } from '../../user/leave';
 import { guestProgramCommand } from '../../user/reentry';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
@@ -89,7 +90,13 @@ function scriptImage(head: Buffer): Image {
 function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
-  return native().execve(command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
+  return replaceImage(command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
+}
+
+/** The host execve, after what tsemu keeps across images is saved (the translation cache). */
+function replaceImage(...args: Parameters<ReturnType<typeof native>['execve']>): number {
+  runExecHooks();
+  return native().execve(...args);
 }
 
 /** execve of the file at host path `hostPath`, which the guest named `guestPath`. */
@@ -108,7 +115,7 @@ function execFile(proc: GuestProcess, guestPath: Buffer, hostPath: Buffer, argv:
       return execFile(proc, image.interpreter, interpreterHost, scriptArgv, envp, depth + 1);
     }
   }
-  return native().execve(hostPath, argv, envp, fdTable(proc).execPlacement());
+  return replaceImage(hostPath, argv, envp, fdTable(proc).execPlacement());
 }
 
 function execProgram(proc: GuestProcess, guestPath: Buffer, argvAddr: number, envpAddr: number): number {

@@ -1,8 +1,9 @@
 /**
- * Where translation caches live and how they are read and written. One file per program and
- * translator: its name hashes the program's bytes, tsemu's version and build, the guest
- * architecture and the translation options, so a changed program or a rebuilt tsemu starts a new
- * file (and each cached block is still checked against the guest's current code before use).
+ * Where translation caches live and how they are read and written. One file per mapped file, load
+ * address and translator: its name hashes the mapped file's identity (device, inode, size,
+ * modification time), where it is mapped, tsemu's version and build, the guest architecture and
+ * the translation options, so a changed file or a rebuilt tsemu starts a new cache file (and each
+ * cached block is still checked against the guest's current code before use).
  *
  * Location: $TSEMU_CACHE_DIR, else $XDG_CACHE_HOME/tsemu, else ~/.cache/tsemu (none when the home
  * directory does not exist); TSEMU_CACHE=off turns the cache off. Writers never corrupt a file
@@ -58,12 +59,12 @@ function buildIdentity(): string {
 }
 
 /**
- * The cache file of `program` (its bytes) translated for `target` under `options` (whatever else
- * changes the code generated).
+ * The cache file of the code of mapped file `identity` (its identity and load address) translated
+ * for `target` under `options` (whatever else changes the code generated).
  */
-export function cacheFileName(dir: string, target: string, program: Uint8Array, options: string): string {
+export function cacheFileName(dir: string, target: string, identity: string, options: string): string {
   const hash = createHash('sha256');
-  hash.update(`${buildIdentity()}\0${target}\0${options}\0`).update(program);
+  hash.update(`${buildIdentity()}\0${target}\0${options}\0${identity}`);
   return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}${CACHE_SUFFIX}`);
 }
 
@@ -81,9 +82,9 @@ export function readCacheFile(file: string): Buffer | undefined {
 
 /**
  * Deletes the least recently used cache files of `dir` until the rest fit in `limit` bytes; `keep`
- * (the file just written) stays. Files vanishing meanwhile (another tsemu trimming) are skipped.
+ * (the files just written) stay. Files vanishing meanwhile (another tsemu trimming) are skipped.
  */
-export function trimCacheDirectory(dir: string, limit: number, keep: string): void {
+export function trimCacheDirectory(dir: string, limit: number, keep: readonly string[]): void {
   let files: { file: string; size: number; used: number }[] = [];
   try {
     for (const name of fs.readdirSync(dir)) {
@@ -100,7 +101,7 @@ export function trimCacheDirectory(dir: string, limit: number, keep: string): vo
     return;
   }
   let total = files.reduce((sum, f) => sum + f.size, 0);
-  files = files.filter((f) => f.file !== keep).sort((a, b) => a.used - b.used);
+  files = files.filter((f) => !keep.includes(f.file)).sort((a, b) => a.used - b.used);
   for (const f of files) {
     if (total <= limit) break;
     try {

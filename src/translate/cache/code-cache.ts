@@ -1,10 +1,14 @@
 /**
- * A persistent translation cache as the engine sees it: the modules an earlier run generated,
- * looked up by guest pc, and the modules this run adds. Nothing cached runs unchecked: a block is
- * used only when the guest's code at its pc is, byte for byte, the code it was translated from,
- * under the same translation flags; a hot batch (blocks that tail-call each other) only when all
- * of its blocks are. A module is compiled when first used (all of it: the engine turns V8's lazy
- * compilation off for the whole process).
+ * A persistent translation cache as the engine sees it: the modules earlier runs generated, kept
+ * per mapped file (a program, its dynamic loader, each library: so one program's translations of
+ * libc serve the next program mapping the same libc at the same address), looked up by guest pc,
+ * and the modules this run adds, filed under the mapped file their first block lies in. A file's
+ * modules are read at the first lookup of a pc inside its mapping.
+ *
+ * Nothing cached runs unchecked: a block is used only when the guest's code at its pc is, byte for
+ * byte, the code it was translated from, under the same translation flags; a hot batch (blocks that
+ * tail-call each other) only when all of its blocks are. A module is compiled when first used (all
+ * of it: the engine turns V8's lazy compilation off for the whole process).
  */
 import type { CachedBlockCode, CachedModule } from './cache-file';
 
@@ -14,6 +18,14 @@ export interface CodeCacheHost {
   holds(pc: number, code: Uint8Array): boolean;
   /** Instantiates a cached module; one callable per block, in order. */
   instantiate(module: CachedModule, compiled: WebAssembly.Module): Function[];
+}
+
+/** Where cached modules are kept: one cache file per mapped file and load address. */
+export interface CodeCacheFiles {
+  /** The cache file of the code at guest pc, or undefined for code that is not a mapped file's. */
+  fileAt(pc: number): string | undefined;
+  /** The modules earlier runs saved in `file` (none when it is absent or unreadable). */
+  read(file: string): CachedModule[];
 }
 
 /** A cached block found valid, and the callable that runs it. */
@@ -29,6 +41,19 @@ interface LoadedModule {
   broken?: boolean;
 }
 
+/** One cache file: what it held when read, and what this run added since the last save. */
+interface OpenFile {
+  saved: CachedModule[];
+  fresh: CachedModule[];
+}
+
+/** A cache file with modules this run added: everything to write, and the additions alone. */
+export interface UnsavedFile {
+  file: string;
+  contents: CachedModule[];
+  added: CachedModule[];
+}
+
 export interface CodeCacheStats {
   /** Cached blocks run from the cache rather than translated. */
   hits: number;
@@ -39,23 +64,14 @@ export interface CodeCacheStats {
 export class CodeCache {
   private readonly hot = new Map<number, { loaded: LoadedModule }[]>();
   private readonly cold = new Map<number, { loaded: LoadedModule; index: number }[]>();
-  private readonly fresh: CachedModule[] = [];
+  private readonly files = new Map<string, OpenFile>();
   readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
 
-  constructor(private readonly earlier: readonly CachedModule[]) {
-    for (const module of earlier) {
-      const loaded: LoadedModule = { module };
-      if (module.chained) {
-        for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
-      } else {
-        module.blocks.forEach((block, index) => pushTo(this.cold, block.pc, { loaded, index }));
-      }
-    }
-    this.stats.loadedModules = earlier.length;
-  }
+  constructor(private readonly source: CodeCacheFiles) {}
 
   /** A cached hot batch holding pc whose every block is valid: its blocks and their callables. */
   hotBatch(pc: number, flags: number, host: CodeCacheHost): CachedBlock[] | undefined {
+    this.openAt(pc);
     for (const { loaded } of this.hot.get(pc) ?? []) {
       const blocks = loaded.module.blocks;
       if (!blocks.every((b) => b.flags === flags && host.holds(b.pc, b.code))) continue;
@@ -69,6 +85,7 @@ export class CodeCache {
 
   /** A valid cached translation of the single block at pc, run returning to the dispatcher. */
   coldBlock(pc: number, flags: number, host: CodeCacheHost): CachedBlock | undefined {
+    this.openAt(pc);
     for (const { loaded, index } of this.cold.get(pc) ?? []) {
       const block = loaded.module.blocks[index]!;
       if (block.flags !== flags || !host.holds(pc, block.code)) continue;
@@ -80,24 +97,59 @@ export class CodeCache {
     return undefined;
   }
 
-  /** Records a module this run generated, to be saved with the earlier ones. */
+  /** The cache file the code at pc belongs to (for grouping blocks into one module per file). */
+  fileAt(pc: number): string | undefined {
+    return this.source.fileAt(pc);
+  }
+
+  /**
+   * Records a module this run generated, to be saved in the cache file of its first block; one
+   * whose first block is not a mapped file's code (generated at run time) is not kept.
+   */
   add(module: CachedModule): void {
-    if (module.blocks.length > 0) this.fresh.push(module);
+    const first = module.blocks[0];
+    if (first) this.openAt(first.pc)?.fresh.push(module);
   }
 
-  /** Whether this run generated anything the cache did not have. */
-  get changed(): boolean {
-    return this.fresh.length > 0;
+  /** The cache files this run added to since they were read or last saved. */
+  unsaved(): UnsavedFile[] {
+    return [...this.files]
+      .filter(([, open]) => open.fresh.length > 0)
+      .map(([file, open]) => ({ file, contents: [...open.saved, ...open.fresh], added: [...open.fresh] }));
   }
 
-  /** Everything to save: the earlier modules and this run's. */
-  contents(): CachedModule[] {
-    return [...this.earlier, ...this.fresh];
+  /** Records that `file` now holds `contents` (so a later save writes only what comes after). */
+  saved(file: string, contents: CachedModule[]): void {
+    const open = this.files.get(file);
+    if (open) {
+      open.saved = contents;
+      open.fresh = [];
+    }
   }
 
-  /** The modules this run generated. */
-  added(): CachedModule[] {
-    return [...this.fresh];
+  /** The cache file of the code at pc, read in (and its modules indexed) the first time. */
+  private openAt(pc: number): OpenFile | undefined {
+    const file = this.source.fileAt(pc);
+    if (file === undefined) return undefined;
+    let open = this.files.get(file);
+    if (!open) {
+      open = { saved: this.source.read(file), fresh: [] };
+      this.files.set(file, open);
+      this.index(open.saved);
+    }
+    return open;
+  }
+
+  private index(modules: readonly CachedModule[]): void {
+    for (const module of modules) {
+      const loaded: LoadedModule = { module };
+      if (module.chained) {
+        for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
+      } else {
+        module.blocks.forEach((block, index) => pushTo(this.cold, block.pc, { loaded, index }));
+      }
+    }
+    this.stats.loadedModules += modules.length;
   }
 
   private functionsOf(loaded: LoadedModule, host: CodeCacheHost): Function[] | undefined {

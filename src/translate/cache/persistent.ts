@@ -1,8 +1,16 @@
 /**
- * A program's persistent translation cache for one run: opened before the guest starts (reading
- * what earlier runs saved), saved when the guest leaves if this run translated something new.
+ * A process's persistent translation cache: opened before the guest starts, its cache files read
+ * as the guest first runs code of each mapped file, and saved when the guest leaves (exit or
+ * execve) for every file this run translated something new in.
+ *
+ * A mapped file's identity is its device, inode, size and modification time (read when its code is
+ * first looked up; a mapping whose path no longer names the same inode has no cache), and its load
+ * address: translated code holds absolute guest addresses, so a library mapped elsewhere has a
+ * cache file of its own. Guest layouts are deterministic, so a library lands at the same address
+ * in every program that maps the same files before it.
  */
 import fs from 'node:fs';
+import type { MappedRegion } from '../../memory/address-space';
 import { decodeCacheFile, encodeCacheFile } from './cache-file';
 import {
   cacheDirectory,
@@ -16,44 +24,68 @@ import { CodeCache } from './code-cache';
 
 export interface PersistentCache {
   readonly cache: CodeCache;
-  /** The cache file of this program. */
-  readonly file: string;
-  /** Writes the cache back when this run added to it; false when it could not. */
+  /** Writes the cache files this run added to; false when one could not be written. */
   save(): boolean;
 }
 
 /**
- * Opens the cache of the program at host path `program` run for `target` with translation options
- * `options`; undefined when the cache is off or the program cannot be read.
+ * Opens the cache for code run for `target` with translation options `options`, whose mapped
+ * regions `regionAt` tells; undefined when the cache is off.
  */
 export function openPersistentCache(
   env: NodeJS.ProcessEnv,
   target: string,
-  program: string,
+  regionAt: (addr: number) => MappedRegion | undefined,
   options: string,
 ): PersistentCache | undefined {
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
-  let bytes: Buffer;
+  const fileOfRegion = new WeakMap<MappedRegion, string | undefined>();
+  const cache = new CodeCache({
+    fileAt: (pc) => {
+      const region = regionAt(pc);
+      if (!region) return undefined;
+      if (!fileOfRegion.has(region)) {
+        const identity = mappedFileIdentity(region);
+        fileOfRegion.set(region, identity && cacheFileName(dir, target, identity, options));
+      }
+      return fileOfRegion.get(region);
+    },
+    read: (file) => {
+      const bytes = readCacheFile(file);
+      return bytes ? decodeCacheFile(bytes) : [];
+    },
+  });
+  return {
+    cache,
+    save: () => {
+      const written: string[] = [];
+      for (const { file, contents, added } of cache.unsaved()) {
+        // Past the size limit the file starts over with this run's translations.
+        const kept = writeCacheFile(file, encodeCacheFile(contents))
+          ? contents
+          : writeCacheFile(file, encodeCacheFile(added))
+            ? added
+            : undefined;
+        if (!kept) continue;
+        cache.saved(file, kept);
+        written.push(file);
+      }
+      if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
+      return cache.unsaved().length === 0;
+    },
+  };
+}
+
+/** The identity of the file a region maps and the address its offset 0 would have, or undefined. */
+function mappedFileIdentity(region: MappedRegion): string | undefined {
+  if (region.inode === 0 || !region.path.startsWith('/')) return undefined;
+  let stat: fs.Stats;
   try {
-    bytes = fs.readFileSync(program);
+    stat = fs.statSync(region.path);
   } catch {
     return undefined;
   }
-  const file = cacheFileName(dir, target, bytes, options);
-  const existing = readCacheFile(file);
-  const cache = new CodeCache(existing ? decodeCacheFile(existing) : []);
-  return {
-    cache,
-    file,
-    save: () => {
-      if (!cache.changed) return true;
-      // Past the size limit the file starts over with this run's translations.
-      const saved =
-        writeCacheFile(file, encodeCacheFile(cache.contents())) ||
-        writeCacheFile(file, encodeCacheFile(cache.added()));
-      if (saved) trimCacheDirectory(dir, cacheSizeLimit(env), file);
-      return saved;
-    },
-  };
+  if (stat.dev !== region.device || stat.ino !== region.inode) return undefined;
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}@${region.start - region.offset}`;
 }

@@ -133,7 +133,7 @@ interface ColdBlock {
   ir: IRBlock | undefined;
   /** The persistent cache's translation of it, run in place of the interpreter. */
   cached?: Function;
-  /** The code bytes it was translated from, kept to be saved in the persistent cache. */
+  /** The code bytes it was translated from, kept until saved in the persistent cache. */
   code?: Uint8Array;
   runs: number;
   /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
@@ -455,21 +455,31 @@ export class Engine {
   }
 
   /**
-   * Adds the blocks this run translated and left cold to the persistent cache, as one module of
-   * blocks that each return to the dispatcher (hot batches were added as they were compiled).
+   * Adds the blocks this run translated and left cold to the persistent cache, as one module per
+   * cache file of blocks that each return to the dispatcher (hot batches were added as they were
+   * compiled). Each block is added once, however often this is called (an execve that failed).
    */
   saveToCache(): void {
     const cache = this.options.cache;
     if (!cache) return;
-    const fresh = [...this.cold.values()].filter((b) => b.ir && b.code && !b.cached);
-    if (fresh.length === 0) return;
-    const irs = fresh.map((b) => b.ir!);
-    const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
-    cache.add({
-      ...encoded,
-      chained: false,
-      blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
-    });
+    const byFile = new Map<string, ColdBlock[]>();
+    for (const block of this.cold.values()) {
+      if (!block.ir || !block.code || block.cached) continue;
+      const file = cache.fileAt(block.pc);
+      if (file === undefined) continue;
+      const group = byFile.get(file);
+      if (group) group.push(block);
+      else byFile.set(file, [block]);
+    }
+    for (const fresh of byFile.values()) {
+      const encoded = encodeBatch(fresh.map((b) => b.ir!), { endian: this.endian, chain: false });
+      cache.add({
+        ...encoded,
+        chained: false,
+        blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
+      });
+      for (const block of fresh) delete block.code;
+    }
   }
 
   private coldBlock(pc: number): ColdBlock {
