@@ -6,7 +6,8 @@
  * host and belongs to the window's own private memory, so fresh anonymous mappings need no work;
  * unmapping re-establishes it (discard, or undo the host mapping). Shared mappings (MAP_SHARED
  * anonymous or of a file) are real host mappings over the window range, so they stay shared with
- * forked processes and with the file; private file mappings are copies read from the file.
+ * forked processes and with the file; private file mappings are copies read from the file. SysV
+ * shared memory segments are attached the same way (the host segment itself over the range).
  *
  * Addresses chosen by the kernel are handed out top-down below STACK_TOP and never below
  * MMAP_MIN; the private area is never part of any mapping. Results are the guest address or
@@ -44,10 +45,10 @@ import {
   protToPageFlags,
 } from './linux-mm';
 import { describeMappedFile, readFileInto, type MappedFile } from './mapped-file';
-import { RegionList, slice, type MappedRegion, type Region } from './regions';
+import { RegionList, slice, type MappedRegion, type Region, type ShmSegment } from './regions';
 import { WindowPages } from './window-pages';
 
-export type { MappedRegion } from './regions';
+export type { MappedRegion, ShmSegment } from './regions';
 
 const { errno } = constants;
 
@@ -214,6 +215,69 @@ export class AddressSpace {
     const to = this.findFree(0, newLen);
     if (to === undefined) return -errno.ENOMEM;
     return this.move(region, oldAddr, oldLen, to, newLen, dontUnmap);
+  }
+
+  /**
+   * SysV shmat's mapping: `segment` at `addr` (SHMLBA-aligned by the caller) or, when undefined,
+   * where mmap would put it; a fixed range already in use is replaced only with `remap` (else -EINVAL, as
+   * Linux). `attach` puts the host segment at a host address (host shmat); `access` is the guest's
+   * PROT_ bits (without PROT_WRITE, mprotect cannot add it later: -EACCES). Returns the address or
+   * -errno.
+   */
+  attachShm(segment: ShmSegment, addr: number | undefined, access: number, remap: boolean, attach: (hostAddr: number) => number): number {
+    const len = pageUp(segment.size);
+    if (len === 0 || len > WINDOW_SIZE) return -errno.EINVAL;
+    let start: number;
+    if (addr !== undefined) {
+      if (!guestRange(addr, addr + len)) return -errno.EINVAL;
+      if (addr < MMAP_MIN) return -errno.EPERM;
+      if (!remap && !this.map.isFree(addr, addr + len)) return -errno.EINVAL;
+      start = addr;
+    } else {
+      const found = this.findFree(0, len);
+      if (found === undefined) return -errno.ENOMEM;
+      start = found;
+    }
+    this.unmapRange(start, start + len);
+    const r = attach(this.memory.hostAddress(start));
+    if (r < 0) {
+      // A failed host shmat may have left a hole in the window's reservation.
+      this.pages.unmapHost(start, len);
+      return r;
+    }
+    const region: Region = {
+      ...ANONYMOUS,
+      start,
+      end: start + len,
+      prot: access,
+      shared: true,
+      path: segment.name,
+      inode: segment.id,
+      hostBacked: true,
+      mayWrite: (access & PROT_WRITE) !== 0,
+      shm: segment,
+    };
+    this.map.insert(region);
+    this.memory.setFlags(start, len, protToPageFlags(access));
+    return start;
+  }
+
+  /**
+   * SysV shmdt, as Linux does it: the first attachment found at or above `addr` whose offset into
+   * its segment is its distance from `addr` is unmapped, with the further pieces of the same
+   * attachment within the segment's size. Returns 0, or -EINVAL when there is none.
+   */
+  detachShm(addr: number): number {
+    if (!pageAligned(addr)) return -errno.EINVAL;
+    const pieces = this.map.overlapping(addr, WINDOW_SIZE);
+    const isAttachment = (r: Region) => r.shm !== undefined && r.offset === r.start - addr;
+    const first = pieces.find(isAttachment);
+    if (!first) return -errno.EINVAL;
+    const end = addr + pageUp(first.shm!.size);
+    for (const r of pieces) {
+      if (r.start >= first.start && r.end <= end && isAttachment(r) && r.shm!.id === first.shm!.id) this.unmapRange(r.start, r.end);
+    }
+    return 0;
   }
 
   /** Linux brk: returns the new break, or the unchanged one if it cannot move there. */

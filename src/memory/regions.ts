@@ -22,16 +22,32 @@ export interface MappedRegion {
   readonly inode: number;
 }
 
+/** A SysV shared memory segment as shmat attaches it. */
+export interface ShmSegment {
+  readonly id: number;
+  /** shm_segsz: the attachment covers it rounded up to pages. */
+  readonly size: number;
+  /** What /proc/self/maps calls it ('/SYSV' and the key in 8 hex digits). */
+  readonly name: string;
+}
+
 /** A region with what the AddressSpace needs to undo or change it. */
 export interface Region extends MappedRegion {
   /** A host mapping (shared memory or a shared file) lies under the range instead of the window's own memory. */
   readonly hostBacked: boolean;
   /** Whether mprotect may add PROT_WRITE (false for shared mappings of read-only files: -EACCES). */
   readonly mayWrite: boolean;
+  /** The segment a SysV shmat attached here (its `offset` is the offset into the segment). */
+  readonly shm?: ShmSegment;
+}
+
+/** Whether a region's offset counts bytes of what it maps (a file, a shm segment), so it moves along when split. */
+function hasOffset(r: Region): boolean {
+  return r.inode !== 0 || r.shm !== undefined;
 }
 
 function sameMapping(a: Region, b: Region): boolean {
-  const fileContinues = a.inode === 0 || b.offset === a.offset + (a.end - a.start);
+  const fileContinues = !hasOffset(a) || b.offset === a.offset + (a.end - a.start);
   return (
     a.end === b.start &&
     a.prot === b.prot &&
@@ -41,13 +57,14 @@ function sameMapping(a: Region, b: Region): boolean {
     a.inode === b.inode &&
     a.hostBacked === b.hostBacked &&
     a.mayWrite === b.mayWrite &&
+    a.shm?.id === b.shm?.id &&
     fileContinues
   );
 }
 
 /** The part [start, end) of `r` (which must contain it), with its file offset moved along. */
 export function slice(r: Region, start: number, end: number): Region {
-  return { ...r, start, end, offset: r.inode === 0 ? r.offset : r.offset + (start - r.start) };
+  return { ...r, start, end, offset: hasOffset(r) ? r.offset + (start - r.start) : r.offset };
 }
 
 export class RegionList {

@@ -8,7 +8,7 @@
  * are identical" (pass the guest buffer to the host in place) is a computed fact, not an assumption.
  */
 import type { SyscallHandler } from './types';
-import type { MsqidDsField, SemidDsField } from './abi/ipc-layouts';
+import type { MsqidDsField, SemidDsField, ShmidDsField } from './abi/ipc-layouts';
 
 /** One struct member: an integer read in the ABI's byte order, or bytes copied as they are. */
 export interface FieldLayout {
@@ -87,9 +87,10 @@ export interface AbiLayouts {
   readonly msghdr: StructLayout<MsghdrField>;
   /** struct cmsghdr: control messages are aligned to its `len` field's size (the ABI's long). */
   readonly cmsghdr: StructLayout<CmsghdrField>;
-  /** msgctl's and semctl's IPC_STAT/IPC_SET structs (abi/ipc-layouts.ts). */
+  /** msgctl's, semctl's and shmctl's IPC_STAT/IPC_SET structs (abi/ipc-layouts.ts). */
   readonly msqid_ds: StructLayout<MsqidDsField>;
   readonly semid_ds: StructLayout<SemidDsField>;
+  readonly shmid_ds: StructLayout<ShmidDsField>;
 }
 
 /** Open flags by their kernel macro names (__O_SYNC and __O_TMPFILE are the single bits O_SYNC and O_TMPFILE add). */
@@ -192,6 +193,8 @@ export interface LinuxAbi extends KernelAbi {
    * (glibc's clone.S and arch_fork for each).
    */
   readonly cloneArgs: CloneArgPositions;
+  /** SHMLBA, shmat's address alignment, where it is more than a page (arm's four pages). */
+  readonly shmlba?: number;
   /** Host errno -> guest errno. */
   errnoFromHost(hostErrno: number): number;
 }

@@ -119,6 +119,15 @@ export const C_STRUCTS: { readonly [K in keyof AbiLayouts]: CStruct } = {
       otime: 'sem_otime', ctime: 'sem_ctime', nsems: 'sem_nsems',
     },
   },
+  shmid_ds: {
+    type: 'struct shmid64_ds',
+    members: {
+      perm_key: 'shm_perm.key', perm_uid: 'shm_perm.uid', perm_gid: 'shm_perm.gid', perm_cuid: 'shm_perm.cuid',
+      perm_cgid: 'shm_perm.cgid', perm_mode: 'shm_perm.mode', perm_seq: 'shm_perm.seq',
+      segsz: 'shm_segsz', atime: 'shm_atime', dtime: 'shm_dtime', ctime: 'shm_ctime', cpid: 'shm_cpid',
+      lpid: 'shm_lpid', nattch: 'shm_nattch',
+    },
+  },
 };
 
 /** Layouts whose C type comes from libc (no uapi header declares them); the rest are the kernel's. */
@@ -129,7 +138,7 @@ const KERNEL_HEADERS = [
   'linux/resource.h', 'linux/sysinfo.h', 'linux/utsname.h', 'asm/termbits.h', 'asm/termios.h', 'asm/ioctls.h',
   'linux/uio.h', 'asm/signal.h', 'linux/eventpoll.h', 'asm/fcntl.h', 'linux/fcntl.h', 'linux/poll.h',
   'linux/times.h', 'asm/mman.h', 'linux/mman.h', 'linux/fs.h', 'linux/signal.h', 'asm/errno.h', 'asm/socket.h',
-  'linux/msg.h', 'linux/sem.h',
+  'linux/msg.h', 'linux/sem.h', 'linux/shm.h',
 ];
 
 function structLines(name: string, s: CStruct): string[] {

@@ -163,6 +163,8 @@ export const armAbi: LinuxAbi = {
   // arch/arm/include/uapi/asm/signal.h
   minSigStackSize: 2048,
   cloneArgs: CLONE_ARGS_BACKWARDS,
+  // arch/arm/include/asm/shmparam.h (which also forces it: shmat at a misaligned address is EINVAL).
+  shmlba: 4 * 4096,
   syscalls: armSyscalls(),
   // arm uses asm-generic/errno.h, as x86_64 does.
   errnoFromHost: (e) => e,

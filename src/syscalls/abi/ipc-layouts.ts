@@ -1,8 +1,8 @@
 /**
- * SysV IPC control structs as msgctl/semctl's IPC_STAT and IPC_SET take them: the kernel's
- * msqid64_ds and semid64_ds with their struct ipc64_perm flattened into perm_* fields (uapi
- * asm-generic/ipcbuf.h, msgbuf.h, sembuf.h; powerpc's own ipcbuf.h widens seq to 32 bits, x86's
- * sembuf.h pads the times). On a
+ * SysV IPC control structs as msgctl/semctl/shmctl's IPC_STAT and IPC_SET take them: the kernel's
+ * msqid64_ds, semid64_ds and shmid64_ds with their struct ipc64_perm flattened into perm_* fields
+ * (uapi asm-generic/ipcbuf.h, msgbuf.h, sembuf.h, shmbuf.h; powerpc's own ipcbuf.h widens seq to 32
+ * bits and its shmbuf.h puts shm_segsz after the times, x86's sembuf.h pads the times). On a
  * 32-bit ABI the times are split into low and high words; only the low word is kept (until 2106).
  */
 import type { AbiLayouts } from '../abi';
@@ -10,9 +10,10 @@ import type { AbiLayouts } from '../abi';
 export type MsqidDsField =
   | PermField | 'stime' | 'rtime' | 'ctime' | 'cbytes' | 'qnum' | 'qbytes' | 'lspid' | 'lrpid';
 export type SemidDsField = PermField | 'otime' | 'ctime' | 'nsems';
+export type ShmidDsField = PermField | 'segsz' | 'atime' | 'dtime' | 'ctime' | 'cpid' | 'lpid' | 'nattch';
 type PermField = 'perm_key' | 'perm_uid' | 'perm_gid' | 'perm_cuid' | 'perm_cgid' | 'perm_mode' | 'perm_seq';
 
-type IpcLayouts = Pick<AbiLayouts, 'msqid_ds' | 'semid_ds'>;
+type IpcLayouts = Pick<AbiLayouts, 'msqid_ds' | 'semid_ds' | 'shmid_ds'>;
 
 /** struct ipc64_perm's fields: mode is __kernel_mode_t (2 bytes on arm), seq 2 bytes (4 on powerpc). */
 function perm(modeSize: 2 | 4, seqSize: 2 | 4) {
@@ -27,8 +28,9 @@ function perm(modeSize: 2 | 4, seqSize: 2 | 4) {
   } as const;
 }
 
-/** 64-bit ABIs: ipc64_perm is 48 bytes, then longs. `seqSize` as for perm(); mode is 4 bytes. */
-function lp64(seqSize: 2 | 4): IpcLayouts {
+/** 64-bit ABIs: ipc64_perm is 48 bytes, then longs. `seqSize` as for perm(); mode is 4 bytes; `segszAt` where shm_segsz is. */
+function lp64(seqSize: 2 | 4, segszAt: 'first' | 'afterTimes'): IpcLayouts {
+  const times = segszAt === 'first' ? 56 : 48;
   return {
     msqid_ds: {
       size: 120,
@@ -53,18 +55,32 @@ function lp64(seqSize: 2 | 4): IpcLayouts {
         nsems: { offset: 64, size: 8, type: 'u' },
       },
     },
+    shmid_ds: {
+      size: 112,
+      fields: {
+        ...perm(4, seqSize),
+        segsz: { offset: segszAt === 'first' ? 48 : 72, size: 8, type: 'u' },
+        atime: { offset: times, size: 8, type: 's' },
+        dtime: { offset: times + 8, size: 8, type: 's' },
+        ctime: { offset: times + 16, size: 8, type: 's' },
+        cpid: { offset: 80, size: 4, type: 's' },
+        lpid: { offset: 84, size: 4, type: 's' },
+        nattch: { offset: 88, size: 8, type: 'u' },
+      },
+    },
   };
 }
 
 /** asm-generic on 64-bit (x86_64, aarch64). */
-export const LP64_IPC_LAYOUTS = lp64(2);
+export const LP64_IPC_LAYOUTS = lp64(2, 'first');
 
 /** powerpc64. */
-export const PPC64_IPC_LAYOUTS = lp64(4);
+export const PPC64_IPC_LAYOUTS = lp64(4, 'afterTimes');
 
 /** x86_64 (arch/x86's sembuf.h): semid64_ds keeps an unused long after each time. */
 export const X86_64_IPC_LAYOUTS: IpcLayouts = {
   msqid_ds: LP64_IPC_LAYOUTS.msqid_ds,
+  shmid_ds: LP64_IPC_LAYOUTS.shmid_ds,
   semid_ds: {
     size: 104,
     fields: {
@@ -99,6 +115,19 @@ export const ILP32_IPC_LAYOUTS: IpcLayouts = {
       otime: { offset: 36, size: 4, type: 'u' },
       ctime: { offset: 44, size: 4, type: 'u' },
       nsems: { offset: 52, size: 4, type: 'u' },
+    },
+  },
+  shmid_ds: {
+    size: 84,
+    fields: {
+      ...perm(2, 2),
+      segsz: { offset: 36, size: 4, type: 'u' },
+      atime: { offset: 40, size: 4, type: 'u' },
+      dtime: { offset: 48, size: 4, type: 'u' },
+      ctime: { offset: 56, size: 4, type: 'u' },
+      cpid: { offset: 64, size: 4, type: 's' },
+      lpid: { offset: 68, size: 4, type: 's' },
+      nattch: { offset: 72, size: 4, type: 'u' },
     },
   },
 };

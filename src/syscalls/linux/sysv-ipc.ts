@@ -4,14 +4,15 @@
  * operations (struct sembuf, three shorts everywhere) and GETALL/SETALL value arrays are converted
  * for a guest of the other byte order; msgctl/semctl's IPC_STAT and IPC_SET structs go through the
  * ABI's layouts (abi/ipc-layouts.ts). The command's IPC_64 bit (what 32-bit libcs add) is dropped:
- * the host's only layout is the 64-bit-IPC one. The ipc multiplexer (ppc64's glibc uses it) unpacks
- * to the same handlers. Shared memory is not implemented (-ENOSYS).
+ * the host's only layout is the 64-bit-IPC one. Shared memory is in sysv-shm.ts. The ipc
+ * multiplexer (ppc64's glibc uses it) unpacks to the same handlers.
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestTimespec, withHostStruct } from './guest-access';
 import { hostArena, hostStructArray, hostSyscall } from './host';
+import { shmat, shmctl, shmdt, shmget } from './sysv-shm';
 
 /** include/uapi/linux/ipc.h, msg.h and sem.h (the same on every Linux ABI). */
 const IPC_64 = 0x100;
@@ -175,12 +176,15 @@ function semctl(proc: GuestProcess, [idArg, num, cmdArg, arg]: SyscallArgs): num
 }
 
 /** The ipc multiplexer's call numbers (include/linux/ipc.h's SEMOP..MSGCTL; the high 16 bits are a version). */
-export const IPC_CALLS = { SEMOP: 1, SEMGET: 2, SEMCTL: 3, SEMTIMEDOP: 4, MSGSND: 11, MSGRCV: 12, MSGGET: 13, MSGCTL: 14 } as const;
+export const IPC_CALLS = {
+  SEMOP: 1, SEMGET: 2, SEMCTL: 3, SEMTIMEDOP: 4, MSGSND: 11, MSGRCV: 12, MSGGET: 13, MSGCTL: 14, SHMAT: 21, SHMDT: 22,
+  SHMGET: 23, SHMCTL: 24,
+} as const;
 
 /**
  * ipc(call, first, second, third, ptr, fifth), as the kernel unpacks it: SEMCTL's argument is the
- * long at `ptr`, MSGRCV version 0 finds msgp and msgtyp in a pair of longs at `ptr`. Shared
- * memory calls answer -ENOSYS like the direct ones.
+ * long at `ptr`, MSGRCV version 0 finds msgp and msgtyp in a pair of longs at `ptr`, SHMAT stores
+ * the address at `third` and returns 0 (its version 1, iBCS2's, is EINVAL).
  */
 function ipc(proc: GuestProcess, [callArg, first, second, third, ptr, fifth]: SyscallArgs): number {
   const call = int(callArg) & 0xffff;
@@ -208,6 +212,20 @@ function ipc(proc: GuestProcess, [callArg, first, second, third, ptr, fifth]: Sy
       return hostSyscall('msgget', int(first), int(second));
     case IPC_CALLS.MSGCTL:
       return msgctl(proc, [first!, second!, ptr!]);
+    case IPC_CALLS.SHMAT: {
+      if (version === 1) return -E.EINVAL;
+      const addr = shmat(proc, [first!, ptr!, second!]);
+      if (addr < 0) return addr;
+      if (guestRange(proc, third!, proc.abi.wordSize, true) === undefined) return -E.EFAULT;
+      writeLong(proc, third!, BigInt(addr));
+      return 0;
+    }
+    case IPC_CALLS.SHMDT:
+      return shmdt(proc, [ptr!]);
+    case IPC_CALLS.SHMGET:
+      return shmget(proc, [first!, second!, third!]);
+    case IPC_CALLS.SHMCTL:
+      return shmctl(proc, [first!, second!, ptr!]);
     default:
       return -E.ENOSYS;
   }
@@ -223,5 +241,9 @@ export const SYSV_IPC_SYSCALLS: SyscallGroup = {
   semtimedop: syscall('dxdx', semtimedop(false)),
   semtimedop_time64: syscall('dxdx', semtimedop(true)),
   semctl: syscall('dddx', semctl),
+  shmget: syscall('ddo', shmget),
+  shmat: syscall('dxh', shmat, { addressResult: true }),
+  shmdt: syscall('x', shmdt),
+  shmctl: syscall('ddx', shmctl),
   ipc: syscall('ddddxd', ipc),
 };
