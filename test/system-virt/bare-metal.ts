@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../lib/targets';
 
 const SOURCES = path.join(REPO_ROOT, 'test', 'guest', 'system');
 const BUILD = path.join(REPO_ROOT, 'test', 'guest', 'build', 'system');
-const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'link.ld'];
+const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'gicv3.h', 'link.ld'];
 const CC = 'aarch64-linux-gnu-gcc';
 const CFLAGS = [
   '-nostdlib',

@@ -1,8 +1,9 @@
 /**
- * The device tree `-M virt` generates, dumped with `-machine dumpdtb=FILE` by tsemu and by
- * qemu-system-aarch64 with the same options: every node tsemu emits exists in QEMU's tree with the
- * same properties and values (the random rng-seed and kaslr-seed excepted), and QEMU's nodes tsemu
- * leaves out are exactly those of the devices it does not model yet.
+ * The device tree `-M virt` generates (with its GICv2, and with a GICv3), dumped with
+ * `-machine dumpdtb=FILE` by tsemu and by qemu-system-aarch64 with the same options: every node
+ * tsemu emits exists in QEMU's tree with the same properties and values (the random rng-seed and
+ * kaslr-seed excepted), and QEMU's nodes tsemu leaves out are exactly those of the devices it does
+ * not model yet.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,9 +14,9 @@ import { QEMU_SYSTEM, TSEMU_SYSTEM } from './bare-metal';
 import { runProcess } from '../lib/run-process';
 
 const RANDOM_PROPS = new Set(['rng-seed', 'kaslr-seed']);
-/** QEMU virt devices tsemu does not have yet (flash, PCIe, fw-cfg, GPIO, PMU, GICv2m). */
+/** QEMU virt devices tsemu does not have yet (flash, PCIe, fw-cfg, GPIO, PMU, GICv2m, the GICv3 ITS). */
 const NOT_MODELLED =
-  /^\/(flash@0|pcie@10000000|fw-cfg@9020000|gpio-keys|pl061@9030000|pmu|platform-bus@c000000|intc@8000000\/v2m@8020000)(\/|$)/;
+  /^\/(flash@0|pcie@10000000|fw-cfg@9020000|gpio-keys|pl061@9030000|pmu|platform-bus@c000000|intc@8000000\/(v2m@8020000|its@8080000))(\/|$)/;
 
 function nodesByPath(root: FdtNode): Map<string, FdtNode> {
   const out = new Map<string, FdtNode>();
@@ -39,28 +40,32 @@ describe('-M virt device tree', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-dtb-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('matches the nodes of qemu-system-aarch64 -machine dumpdtb for the devices tsemu models', async () => {
-    const dump = async (binary: string, file: string): Promise<Map<string, FdtNode>> => {
-      const args = ['-M', `virt,dumpdtb=${file}`, '-cpu', 'cortex-a57', '-m', '256M', '-nographic'];
-      const r = await runProcess(binary, {
-        args,
-        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-        timeoutMs: 30_000,
-      });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toContain(`info: dtb dumped to ${file}. Exiting.`);
-      return nodesByPath(readFdt(readFileSync(file)));
-    };
-    const [ours, theirs] = await Promise.all([
-      dump(TSEMU_SYSTEM, path.join(dir, 'tsemu.dtb')),
-      dump(QEMU_SYSTEM, path.join(dir, 'qemu.dtb')),
-    ]);
-    for (const [at, node] of ours) {
-      const qemuNode = theirs.get(at);
-      expect(qemuNode, `QEMU has no ${at}`).toBeDefined();
-      expect(Object.fromEntries(props(node)), at).toEqual(Object.fromEntries(props(qemuNode!)));
-    }
-    const missing = [...theirs.keys()].filter((at) => !ours.has(at));
-    expect(missing.filter((at) => !NOT_MODELLED.test(at))).toEqual([]);
-  });
+  // The default GICv2, and the GICv3 asked for by number and as the newest there is.
+  it.each(['virt', 'virt,gic-version=3', 'virt,gic-version=max'])(
+    'matches the nodes of qemu-system-aarch64 -machine %s,dumpdtb for the devices tsemu models',
+    async (machine) => {
+      const dump = async (binary: string, file: string): Promise<Map<string, FdtNode>> => {
+        const args = ['-M', `${machine},dumpdtb=${file}`, '-cpu', 'cortex-a57', '-m', '256M', '-nographic'];
+        const r = await runProcess(binary, {
+          args,
+          env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+          timeoutMs: 30_000,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toContain(`info: dtb dumped to ${file}. Exiting.`);
+        return nodesByPath(readFdt(readFileSync(file)));
+      };
+      const [ours, theirs] = await Promise.all([
+        dump(TSEMU_SYSTEM, path.join(dir, 'tsemu.dtb')),
+        dump(QEMU_SYSTEM, path.join(dir, 'qemu.dtb')),
+      ]);
+      for (const [at, node] of ours) {
+        const qemuNode = theirs.get(at);
+        expect(qemuNode, `QEMU has no ${at}`).toBeDefined();
+        expect(Object.fromEntries(props(node)), at).toEqual(Object.fromEntries(props(qemuNode!)));
+      }
+      const missing = [...theirs.keys()].filter((at) => !ours.has(at));
+      expect(missing.filter((at) => !NOT_MODELLED.test(at))).toEqual([]);
+    },
+  );
 });

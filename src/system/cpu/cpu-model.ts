@@ -49,3 +49,13 @@ export function idRegister(model: CpuModel, key: number): bigint | undefined {
   if (known !== undefined) return known;
   return key >> 7 === sysRegKey(3, 0, 0, 0, 0) >> 7 ? 0n : undefined;
 }
+
+const ID_AA64PFR0_EL1 = sysRegKey(3, 0, 0, 4, 0);
+/** ID_AA64PFR0_EL1.GIC (bits 27:24): 1 = the GICv3 CPU interface's system registers are implemented. */
+const PFR0_GIC_SYSREGS = 1n << 24n;
+
+/** `model` with the GICv3 CPU interface switched on, as when the board has a GICv3 (virt, gic-version=3). */
+export function withGicCpuInterface(model: CpuModel): CpuModel {
+  const pfr0 = (model.idRegisters.get(ID_AA64PFR0_EL1) ?? 0n) | PFR0_GIC_SYSREGS;
+  return { ...model, idRegisters: new Map([...model.idRegisters, [ID_AA64PFR0_EL1, pfr0]]) };
+}

@@ -167,9 +167,17 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
 
 const SYSREGS: ReadonlyMap<number, SysRegDef> = new Map(TABLE);
 
+/** Registers a device of the board adds to a CPU, by encoding (the GICv3 CPU interface's ICC_*_EL1). */
+const DEVICE_SYSREGS = new WeakMap<CpuRegisters, ReadonlyMap<number, SysRegDef>>();
+
+/** Adds a device's system registers to `cpu` (as QEMU's devices define coprocessor registers on a CPU). */
+export function defineDeviceSysRegs(cpu: CpuRegisters, registers: ReadonlyMap<number, SysRegDef>): void {
+  DEVICE_SYSREGS.set(cpu, new Map([...(DEVICE_SYSREGS.get(cpu) ?? []), ...registers]));
+}
+
 /** The register at encoding `key` for this CPU, ID registers included; undefined if UNDEFINED. */
 export function findSysReg(cpu: CpuRegisters, key: number): SysRegDef | undefined {
-  const known = SYSREGS.get(key);
+  const known = SYSREGS.get(key) ?? DEVICE_SYSREGS.get(cpu)?.get(key);
   if (known) return known;
   const id = idRegister(cpu.model, key);
   return id === undefined ? undefined : { name: 'ID register', read: () => id };

@@ -10,6 +10,7 @@ import {
   TIMER_PPI,
   VIRT_GIC_CPU,
   VIRT_GIC_DIST,
+  VIRT_GIC_REDIST,
   VIRT_MMIO,
   VIRT_MMIO_COUNT,
   VIRT_MMIO_SPI,
@@ -24,13 +25,14 @@ const GIC_SPI = 0;
 const GIC_PPI = 1;
 const IRQ_TYPE_EDGE_RISING = 1;
 const IRQ_TYPE_LEVEL_HIGH = 4;
-/** PPI flags: level-high, routed to CPU 0 (the CPU mask in bits 15:8). */
+/** GICv2 PPI flags: level-high, routed to CPU 0 (the CPU mask in bits 15:8; a GICv3 binding has none). */
 const PPI_CPU0_LEVEL_HIGH = (1 << 8) | IRQ_TYPE_LEVEL_HIGH;
 const APB_CLOCK_HZ = 24_000_000;
 
 export interface VirtTreeOptions {
   ramSize: number;
   cpuCompatible: string;
+  gicVersion: 2 | 3;
   bootargs?: string;
   initrd?: { start: number; end: number };
 }
@@ -90,19 +92,21 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
   primecell('pl031', VIRT_RTC, VIRT_RTC_SPI, 'arm,pl031', ['apb_pclk']);
   primecell('pl011', VIRT_UART, VIRT_UART_SPI, 'arm,pl011', ['uartclk', 'apb_pclk']);
 
-  root
-    .child(`intc@${hex(VIRT_GIC_DIST.base)}`)
-    .prop('phandle', fdt.cells(PHANDLE.gic))
-    .prop(
-      'reg',
-      fdt.cells(
-        ...fdt.u64(VIRT_GIC_DIST.base),
-        ...fdt.u64(VIRT_GIC_DIST.size),
-        ...fdt.u64(VIRT_GIC_CPU.base),
-        ...fdt.u64(VIRT_GIC_CPU.size),
-      ),
-    )
-    .prop('compatible', fdt.strings('arm,cortex-a15-gic'))
+  const intc = root.child(`intc@${hex(VIRT_GIC_DIST.base)}`).prop('phandle', fdt.cells(PHANDLE.gic));
+  // The distributor, then the CPU interface (GICv2) or the one redistributor region (GICv3).
+  const second = o.gicVersion === 3 ? VIRT_GIC_REDIST : VIRT_GIC_CPU;
+  intc.prop(
+    'reg',
+    fdt.cells(
+      ...fdt.u64(VIRT_GIC_DIST.base),
+      ...fdt.u64(VIRT_GIC_DIST.size),
+      ...fdt.u64(second.base),
+      ...fdt.u64(second.size),
+    ),
+  );
+  if (o.gicVersion === 3) intc.prop('#redistributor-regions', fdt.cells(1));
+  intc
+    .prop('compatible', fdt.strings(o.gicVersion === 3 ? 'arm,gic-v3' : 'arm,cortex-a15-gic'))
     .prop('ranges', fdt.empty())
     .prop('#size-cells', fdt.cells(2))
     .prop('#address-cells', fdt.cells(2))
@@ -124,9 +128,10 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
     .prop('device_type', fdt.strings('cpu'));
 
   const ppis = [TIMER_PPI.secure, TIMER_PPI.physical, TIMER_PPI.virtual, TIMER_PPI.hypervisor];
+  const ppiFlags = o.gicVersion === 3 ? IRQ_TYPE_LEVEL_HIGH : PPI_CPU0_LEVEL_HIGH;
   root
     .child('timer')
-    .prop('interrupts', fdt.cells(...ppis.flatMap((ppi) => [GIC_PPI, ppi, PPI_CPU0_LEVEL_HIGH])))
+    .prop('interrupts', fdt.cells(...ppis.flatMap((ppi) => [GIC_PPI, ppi, ppiFlags])))
     .prop('always-on', fdt.empty())
     .prop('compatible', fdt.strings('arm,armv8-timer', 'arm,armv7-timer'));
 

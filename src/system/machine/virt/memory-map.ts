@@ -6,6 +6,8 @@
 
 export const VIRT_GIC_DIST = { base: 0x08000000, size: 0x10000 };
 export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
+/** The GICv3 redistributor region (room for 123 CPUs' two 64 KiB frames; the device tree gives its size). */
+export const VIRT_GIC_REDIST = { base: 0x080a0000, size: 0xf60000 };
 export const VIRT_UART = { base: 0x09000000, size: 0x1000 };
 export const VIRT_RTC = { base: 0x09010000, size: 0x1000 };
 /** The virtio-mmio transports: VIRT_MMIO_COUNT windows of `size` bytes, one after another. */

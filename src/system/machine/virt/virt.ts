@@ -1,20 +1,16 @@
 /**
  * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, one
- * EL1 CPU with its generic timer, a GICv2, a PL011 UART on serial port 0, a PL031 RTC, PSCI over
- * HVC, 32 virtio-mmio transports (the -device ones fill them from the highest address down, as in
- * QEMU), and a device tree describing them (`-machine dumpdtb=FILE` writes it out and exits).
+ * EL1 CPU with its generic timer, a GICv2 (a GICv3 with gic-version=3), a PL011 UART on serial
+ * port 0, a PL031 RTC, PSCI over HVC, 32 virtio-mmio transports (the -device ones fill them from the
+ * highest address down, as in QEMU), and a device tree describing them (`-machine dumpdtb=FILE`
+ * writes it out and exits).
  */
 import fs from 'node:fs';
 import { findCpuModel, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
 import { psciCall, type PsciPlatform } from '../../cpu/psci';
 import { SystemCpu } from '../../cpu/system-cpu';
-import {
-  GIC_PPI_BASE,
-  GIC_SPI_BASE,
-  Gicv2CpuInterface,
-  Gicv2Distributor,
-  Gicv2State,
-} from '../../devices/gicv2';
+import { GIC_PPI_BASE, GIC_SPI_BASE } from '../../devices/gicv2';
+import type { InterruptController } from '../../devices/interrupts';
 import { MmioBus } from '../../devices/mmio';
 import { Pl011 } from '../../devices/pl011';
 import { Pl031 } from '../../devices/pl031';
@@ -34,10 +30,9 @@ import {
 import { SerialFrontend } from '../serial-frontend';
 import { loadKernel, type BootImage } from './boot';
 import { virtDeviceTree } from './device-tree';
+import { createGic, gicVersionOf, type GicVersion } from './gic';
 import {
   TIMER_PPI,
-  VIRT_GIC_CPU,
-  VIRT_GIC_DIST,
   VIRT_MMIO,
   VIRT_MMIO_COUNT,
   VIRT_MMIO_SPI,
@@ -76,7 +71,8 @@ class VirtMachine implements Machine, PsciPlatform {
   private readonly ramSize: number;
   private readonly cpu: SystemCpu;
   private readonly bus = new MmioBus();
-  private readonly gic: Gicv2State;
+  private readonly gic: InterruptController;
+  private readonly gicVersion: GicVersion;
   private readonly uart: Pl011;
   private serial?: SerialFrontend;
   /** virtio-serial ports' frontends, attached to their chardevs at start. */
@@ -86,9 +82,16 @@ class VirtMachine implements Machine, PsciPlatform {
   private wakeTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: MachineOptions) {
-    this.model = cpuModelOf(options.cpu);
     this.ramSize = ramSizeOf(options.ramSize);
-    this.gic = new Gicv2State(() => this.kick());
+    const gic = createGic(
+      gicVersionOf(options.props.get('gic-version')),
+      this.bus,
+      () => this.kick(),
+      () => this.sampleTimers(),
+    );
+    this.gic = gic.controller;
+    this.gicVersion = gic.version;
+    this.model = gic.cpuModel(cpuModelOf(options.cpu));
     this.cpu = new SystemCpu(this.model, {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
@@ -96,22 +99,12 @@ class VirtMachine implements Machine, PsciPlatform {
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
+    gic.attachCpu(this.cpu.regs);
     this.uart = new Pl011(
       (level) => this.gic.setLine(GIC_SPI_BASE + VIRT_UART_SPI, level),
       (byte) => this.serial?.transmit(byte),
     );
     this.uart.onRxSpace = () => this.serial?.drain();
-    this.bus.map(VIRT_GIC_DIST.base, new Gicv2Distributor(this.gic));
-    const cpuInterface = new Gicv2CpuInterface(this.gic);
-    // The GIC sees the timers' outputs when they are sampled: sample them before the CPU interface
-    // answers, so an acknowledge after a handler reprogrammed its timer does not find the old level.
-    this.bus.map(VIRT_GIC_CPU.base, {
-      name: cpuInterface.name,
-      size: cpuInterface.size,
-      read: (offset) => (this.sampleTimers(), cpuInterface.read(offset)),
-      write: (offset, size, value) => (this.sampleTimers(), cpuInterface.write(offset, size, value)),
-      reset: () => cpuInterface.reset(),
-    });
     this.bus.map(VIRT_UART.base, this.uart);
     this.bus.map(VIRT_RTC.base, new Pl031());
     this.mapVirtioTransports();
@@ -197,6 +190,7 @@ class VirtMachine implements Machine, PsciPlatform {
       virtDeviceTree({
         ramSize: this.ramSize,
         cpuCompatible: this.model.compatible,
+        gicVersion: this.gicVersion,
         ...(this.options.append !== undefined && { bootargs: this.options.append }),
         ...(image?.initrd && { initrd: image.initrd }),
       }),
@@ -286,11 +280,11 @@ class VirtMachine implements Machine, PsciPlatform {
 
 export const VIRT_MACHINE: MachineClass = {
   name: 'virt',
-  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2, PL011, PL031, PSCI, virtio-mmio)',
+  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2 or v3, PL011, PL031, PSCI, virtio-mmio)',
   isDefault: false,
   cpuMax: 1,
   hasSerial: true,
   virtioMmio: true,
-  props: ['dumpdtb'],
+  props: ['dumpdtb', 'gic-version'],
   create: (options) => new VirtMachine(options),
 };
