@@ -1,8 +1,9 @@
 /**
  * A small WebAssembly binary writer: byte buffers with LEB128, function bodies with typed local
- * pools, and the module sections tsemu needs (types, imports, functions, exports). It knows nothing
- * about the IR; lowering lives in lower.ts.
+ * pools, and the module sections tsemu needs (types, imports, functions, exports, and the branch
+ * hints of the branch-hinting proposal). It knows nothing about the IR; lowering lives in lower.ts.
  */
+import v8 from 'node:v8';
 import type { ValType } from '../ir/ops';
 
 export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
@@ -90,12 +91,27 @@ export interface FuncType {
   results: readonly ValType[];
 }
 
+/**
+ * V8 reads `metadata.code.branch_hint` only with this flag (off by default in Node 20, read at each
+ * compile). Its optimising tier then lays a branch marked unlikely out as deferred code, and its
+ * register allocator moves the spills that code needs (a call clobbers every register) into it,
+ * instead of spilling each value at its definition on the hot path.
+ */
+v8.setFlagsFromString('--experimental-wasm-branch-hinting');
+
 /** One function body under construction: its locals and code. */
 export class FunctionBody {
   readonly code = new Bytes();
   private readonly localTypes: ValType[] = [];
+  /** Branch hints: offset in `code` of an `if` or `br_if`, and whether it is likely taken. */
+  private readonly hints: { at: number; likely: boolean }[] = [];
 
   constructor(readonly paramCount: number) {}
+
+  /** Marks the `if` or `br_if` emitted next as likely (or unlikely) to be taken. */
+  hint(likely: boolean): void {
+    this.hints.push({ at: this.code.length, likely });
+  }
 
   /** A fresh local of type `t`; returns its index. */
   local(t: ValType): number {
@@ -103,8 +119,11 @@ export class FunctionBody {
     return this.paramCount + this.localTypes.length - 1;
   }
 
-  /** Encodes the body (locals vector + code + end). */
-  encode(): Bytes {
+  /**
+   * Encodes the body (locals vector + code + end), with its branch hints at offsets from the start
+   * of the body (the locals vector), as the hint section counts them.
+   */
+  encode(): { body: Bytes; hints: { at: number; likely: boolean }[] } {
     const out = new Bytes();
     // Run-length encode consecutive locals of one type.
     const groups: [number, ValType][] = [];
@@ -115,9 +134,10 @@ export class FunctionBody {
     }
     out.u32(groups.length);
     for (const [n, t] of groups) out.u32(n).byte(VALTYPE[t]);
+    const hints = this.hints.map(({ at, likely }) => ({ at: at + out.length, likely }));
     out.bytes(this.code.view());
     out.byte(0x0b);
-    return out;
+    return { body: out, hints };
   }
 }
 
@@ -194,8 +214,19 @@ export class ModuleBuilder {
     const exportSection = new Bytes().u32(this.exports.length);
     for (const e of this.exports) exportSection.name(e.name).byte(0x00).u32(e.func);
     section(7, exportSection);
+    const bodies = this.funcs.map((f) => f.body.encode());
+    // The hint section precedes the code section; functions in increasing index order.
+    const hinted = bodies.flatMap(({ hints }, i) => (hints.length > 0 ? [{ func: this.importedFuncs + i, hints }] : []));
+    if (hinted.length > 0) {
+      const hintSection = new Bytes().name('metadata.code.branch_hint').u32(hinted.length);
+      for (const { func, hints } of hinted) {
+        hintSection.u32(func).u32(hints.length);
+        for (const { at, likely } of hints) hintSection.u32(at).u32(1).byte(likely ? 1 : 0);
+      }
+      section(0, hintSection);
+    }
     const code = new Bytes().u32(this.funcs.length);
-    for (const f of this.funcs) code.sized(f.body.encode());
+    for (const { body } of bodies) code.sized(body);
     section(10, code);
     return out.view().slice();
   }

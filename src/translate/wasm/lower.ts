@@ -281,6 +281,11 @@ class Lowering {
     else this.c.byte(storeOpcode(type, size));
     this.c.u32(LOG2[size]!).u32(offset);
   }
+  /** `if` of a rarely taken path (a fault, a slow path): hinted, so V8 keeps its code and spills out of line. */
+  private unlikelyIf(blockType = 0x40): void {
+    this.body.hint(false);
+    this.c.byte(0x04).byte(blockType);
+  }
   private i64const(v: bigint): void {
     this.c.byte(0x42).s64(v);
   }
@@ -346,6 +351,7 @@ class Lowering {
     }
     if (grouped.leader) this.groupOk[grouped.group] = this.spanCheck(addr, grouped);
     this.c.byte(0x20).u32(this.groupOk[grouped.group]!);
+    this.body.hint(true);
     this.c.byte(0x04).byte(yieldsSlow ? 0x7f : 0x40);
     this.get(addr);
     this.c.byte(0xa7).byte(0x21).u32(a32);
@@ -440,13 +446,13 @@ class Lowering {
     if (write) this.tlbAddress(layout, addr, entry, a32);
     this.tlbMismatch(layout, addr, entry, write ? TLB_WRITE_TAG : TLB_READ_TAG, size);
     if (write) this.pushCodePage(a32);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
     this.c.byte(0x41).s32(size).byte(0x41).s32(access);
     this.c.byte(0x10).u32(softmmu.translateFunc);
     this.c.byte(0x22).u32(a32).byte(0x45);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     this.faultPath(addr);
     this.c.byte(0x0b);
     if (!write) {
@@ -477,7 +483,7 @@ class Lowering {
   private alignmentCheck(addr: Temp, a32: number, size: number): void {
     if (size === 1) return;
     this.c.byte(0x20).u32(a32).byte(0x41).s32(size - 1).byte(0x71);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
     this.memStore('i64', 8, STATE_FAULT_ADDR);
@@ -494,14 +500,14 @@ class Lowering {
     else this.unlessGroupChecked(insn, addr, a32, false, () => {
       const flags = this.getScratch('i32');
       this.addressCheck(addr, a32, flags, DENY_READ, PageFlags.NextDenyRead, size);
-      this.c.byte(0x04).byte(0x40);
+      this.unlikelyIf();
       this.preciseCheck(addr, a32, flags, DENY_READ, size);
-      this.c.byte(0x04).byte(0x40);
+      this.unlikelyIf();
       this.c.byte(0x20).u32(STATE_PARAM);
       this.get(addr);
       this.c.byte(0x41).s32(size);
       this.c.byte(0x10).u32(this.env.loadCheckFunc);
-      this.c.byte(0x04).byte(0x40);
+      this.unlikelyIf();
       this.faultPath(addr);
       this.c.byte(0x0b);
       this.c.byte(0x0b);
@@ -561,19 +567,19 @@ class Lowering {
     else this.unlessGroupChecked(insn, addr, a32, true, () => {
       const flags = this.getScratch('i32');
       this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
-      this.c.byte(0x04).byte(0x7f);
+      this.unlikelyIf(0x7f);
       this.preciseCheck(addr, a32, flags, DENY_WRITE, size);
       this.c.byte(0x05).byte(0x41).s32(0).byte(0x0b);
       this.releaseScratch('i32', flags);
     });
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     // Slow path: the engine decides (code invalidation, or a fault).
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
     this.pushAsI64Pair(value);
     this.c.byte(0x41).s32(size);
     this.c.byte(0x10).u32(this.env.slowStoreFunc);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     this.faultPath(addr);
     this.c.byte(0x0b);
     this.c.byte(0x05);
@@ -652,7 +658,7 @@ class Lowering {
     // Atomics are aligned (checked below), so they never cross a page: own bits only.
     this.addressCheck(addr, a32, flags, DENY_WRITE | DENY_READ, 0, 1);
     this.releaseScratch('i32', flags);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     // Atomics on flagged pages: fault if not writable, else let the engine invalidate via a no-op store.
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
@@ -660,7 +666,7 @@ class Lowering {
     this.i64const(0n);
     this.c.byte(0x41).s32(0);
     this.c.byte(0x10).u32(this.env.slowStoreFunc);
-    this.c.byte(0x04).byte(0x40);
+    this.unlikelyIf();
     this.faultPath(addr);
     this.c.byte(0x0b);
     this.c.byte(0x0b);
@@ -1046,6 +1052,7 @@ class Lowering {
       if (this.next >= 0) this.c.byte(0x41).s32(inRegion).byte(0x21).u32(this.next);
       // Back edge: loop while the budget lasts, then return so V8 can enter tiered-up code (no OSR).
       this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+      this.body.hint(true);
       this.c.byte(0x0d).u32(this.dispatchDepth());
     }
     if (status === TrapKind.None && constPc === undefined && this.next >= 0) this.emitIndirectInRegion(target);
