@@ -54,7 +54,7 @@ export class Gicv3State {
   readonly active = new Uint8Array(GICV3_NUM_IRQS);
   readonly priority = new Uint8Array(GICV3_NUM_IRQS);
   readonly edge = new Uint8Array(GICV3_NUM_IRQS);
-  /** GICD_IROUTER<n> in two 32-bit halves: an SPI reaches this CPU when both are 0 (affinity 0.0.0.0). */
+  /** GICD_IROUTER<n> in two 32-bit halves, as written. */
   readonly routeLow = new Uint32Array(GICV3_NUM_IRQS);
   readonly routeHigh = new Uint32Array(GICV3_NUM_IRQS);
 
@@ -91,8 +91,14 @@ export class Gicv3State {
     return this.latched[irq] === 1 || (this.line[irq] === 1 && this.edge[irq] === 0);
   }
 
+  /**
+   * Whether an SPI's route names this CPU: affinity 0.0.0.0 in GICD_IROUTER's Aff2-0 (bits 23:0)
+   * and Aff3 (bits 39:32). As in QEMU, Interrupt_Routing_Mode (bit 31, "any CPU") plays no part:
+   * 1-of-N distribution is not implemented (GICD_TYPER.No1N) and the affinity alone decides.
+   */
   private routedHere(irq: number): boolean {
-    return irq < GICV3_SPI_BASE || (this.routeLow[irq] === 0 && this.routeHigh[irq] === 0);
+    if (irq < GICV3_SPI_BASE) return true;
+    return (this.routeLow[irq]! & 0xffffff) === 0 && (this.routeHigh[irq]! & 0xff) === 0;
   }
 
   /**

@@ -2,7 +2,8 @@
    handshake, the CPU interface's system registers, then interrupts taken through ICC_IAR1_EL1:
    SGIs sent with ICC_SGI1R_EL1 (held back by the priority mask, one preempting another, split
    priority drop and deactivation with EOImode), the virtual timer's PPI from WFI, an edge-triggered
-   SPI made pending in the distributor, and the PL011's receive SPI routed by GICD_IROUTER. */
+   SPI made pending in the distributor (routed elsewhere, then here), and the PL011's receive SPI
+   routed by GICD_IROUTER. */
 #include "gicv3.h"
 
 #define SGI_LOW 1
@@ -199,10 +200,17 @@ static void spis(void) {
   REG(GICD, GICD_ICFGR + 4 * (EDGE_INTID / 16)) = 2u << (2 * (EDGE_INTID % 16));
   field("GICD_ICFGR6", REG(GICD, GICD_ICFGR + 4 * (EDGE_INTID / 16)));
   REG8(GICD, GICD_IPRIORITYR + EDGE_INTID) = 0x90;
-  REG64(GICD, GICD_IROUTER + 8 * EDGE_INTID) = 0;
+  /* Routed to affinity 0.0.1.0, a CPU there is not. */
+  REG64(GICD, GICD_IROUTER + 8 * EDGE_INTID) = 1u << 8;
   REG(GICD, GICD_ISENABLER + 4 * (EDGE_INTID / 32)) = 1u << (EDGE_INTID % 32);
   REG(GICD, GICD_ISPENDR + 4 * (EDGE_INTID / 32)) = 1u << (EDGE_INTID % 32);
   field("GICD_ISPENDR3", REG(GICD, GICD_ISPENDR + 4 * (EDGE_INTID / 32)));
+  irqs_on();
+  irqs_off();
+  field("taken while routed to 0.0.1.0", seen[EDGE_INTID]);
+  /* Interrupt_Routing_Mode 1 (any CPU) at affinity 0.0.0.0. */
+  REG64(GICD, GICD_IROUTER + 8 * EDGE_INTID) = 1u << 31;
+  field("GICD_IROUTER100", REG64(GICD, GICD_IROUTER + 8 * EDGE_INTID));
   irqs_on();
   irqs_off();
   field("GICD_ISPENDR3 after", REG(GICD, GICD_ISPENDR + 4 * (EDGE_INTID / 32)));
