@@ -4,8 +4,8 @@
  * their return, EL0 and back (exceptions), the virtual timer's interrupt through the GIC with WFI
  * (timer), the UART's receive interrupt waking WFI (echo), SYSTEM_RESET (reset), and stage-1
  * translation with page-table faults (mmu), the upper VA range (higher_half), mappings to other
- * addresses with TLB maintenance and code rewritten or remapped (remap), and EL0/EL1 permissions
- * (el0_perms). Each ends with PSCI SYSTEM_OFF,
+ * addresses with TLB maintenance and code rewritten or remapped (remap), translations kept apart by
+ * ASID and invalidated by ASID (asid), and EL0/EL1 permissions (el0_perms). Each ends with PSCI SYSTEM_OFF,
  * which must end both emulators with status 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,8 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
     compare('higher_half'));
   it('maps pages and the UART to other addresses, remaps them with TLBI by VA and ASID, and runs rewritten and remapped code', () =>
     compare('remap'));
+  it('keeps non-global translations apart by ASID (TTBR0 or TTBR1, 8 or 16 bits) and invalidates them by VA, ASID and VA in all ASIDs', () =>
+    compare('asid'));
   it('applies EL0 and EL1 permissions: AP[2:1], APTable, UXN/UXNTable, PXN and the PXN implied by EL0 write access', () =>
     compare('el0_perms'));
   it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>

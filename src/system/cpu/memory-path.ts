@@ -15,7 +15,8 @@ import type { MmioBus } from '../devices/mmio';
 import type { Mmu } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
-import { BOUNCE_BUFFER, DISPATCH_BUDGET, type SoftTlb } from './tlb';
+import { AsidContexts } from './asid-contexts';
+import { BOUNCE_BUFFER, DISPATCH_BUDGET, TLB_TABLES, contextTables, type SoftTlb } from './tlb';
 
 /** Fault status code of a synchronous external abort (no memory there). */
 export const FSC_EXTERNAL_ABORT = 0x10;
@@ -34,11 +35,14 @@ export class MemoryPath {
   /** The fault the last refused access recorded, for the CPU's MemoryFault handling. */
   pendingFault: DataFault | undefined;
   /**
-   * Window page of each code page translated since the last flush, per exception level. Refused
-   * fetches are not remembered: a TLB holds no faults, so an OS may map a page where a fetch failed
-   * and return to it without TLBI (Linux's page fault handler does).
+   * Window page of each code page translated since the last flush, per TLB table (address-space
+   * context and exception level). Refused fetches are not remembered: a TLB holds no faults, so an
+   * OS may map a page where a fetch failed and return to it without TLBI (Linux's page fault
+   * handler does).
    */
-  private readonly codePages = [new Map<number, number>(), new Map<number, number>()];
+  private readonly codePages = Array.from({ length: TLB_TABLES }, () => new Map<number, number>());
+  /** The ASIDs with cached translations, and their TLB tables. */
+  private readonly contexts = new AsidContexts();
   /**
    * Mappings larger than a page entered in the TLB since the last flush (base -> size): a TLBI of
    * any address in one must forget all of its pages, as a TLB holding the block itself would.
@@ -55,16 +59,42 @@ export class MemoryPath {
     private readonly invalidateCode: (pa: number, size: number) => void,
   ) {}
 
-  /** Translation may have changed: forget the TLB and the code pages. */
+  /** Translation may have changed: forget the TLB and the code pages of every ASID. */
   flush(): void {
     this.tlb.flush();
     for (const pages of this.codePages) pages.clear();
     this.largeMappings.clear();
+    this.contexts.clear();
+    this.switchAddressSpace();
+  }
+
+  /**
+   * A TTBR was written: the translations of the ASID now in force apply, kept from when it was last
+   * in force. Returns the TLB tables (the tags of the lookup cache entries) of another ASID that
+   * were emptied to make room, if any.
+   */
+  switchAddressSpace(): number[] {
+    const { context, reused } = this.contexts.select(this.mmu.asid);
+    this.regs.pstate.setTlbContext(context);
+    return reused ? this.flushContext(context) : [];
+  }
+
+  /** TLBI ASIDE1: forgets the translations of ASID field `asid`; returns the TLB tables emptied. */
+  flushAsid(asid: number): number[] {
+    const context = this.contexts.find(this.mmu.asidOf(asid));
+    return context === undefined ? [] : this.flushContext(context);
+  }
+
+  private flushContext(context: number): number[] {
+    const tables = contextTables(context);
+    this.tlb.flushTables(tables);
+    for (const table of tables) this.codePages[table]!.clear();
+    return tables;
   }
 
   /**
    * TLBI by VA: forget the translation of `va`'s page (all of a larger mapping holding it), at every
-   * level. Returns the virtual pages forgotten.
+   * level and in every ASID. Returns the virtual pages forgotten.
    */
   flushPage(va: bigint): { first: number; count: number } {
     let base = va & ~BigInt(PAGE_SIZE - 1);
@@ -165,7 +195,7 @@ export class MemoryPath {
   codeAddress(pc: number): number | undefined {
     const el = this.regs.pstate.el;
     const page = Math.floor(pc / PAGE_SIZE);
-    const pages = this.codePages[el]!;
+    const pages = this.codePages[this.regs.pstate.tlbIndex]!;
     let at = pages.get(page);
     if (at === undefined) {
       const va = BigInt.asUintN(64, BigInt(page) << BigInt(PAGE_SHIFT));
@@ -191,7 +221,7 @@ export class MemoryPath {
     if (this.mmu.isRam(t.pa)) {
       const ram = Number(t.pa);
       if (t.size > BigInt(PAGE_SIZE)) this.largeMappings.set(va & ~(t.size - 1n), t.size);
-      this.tlb.fill(el, va, ram & ~(PAGE_SIZE - 1), t.readable, t.writable);
+      this.tlb.fill(this.regs.pstate.tlbIndex, va, ram & ~(PAGE_SIZE - 1), t.readable, t.writable);
       return { ram };
     }
     if (this.bus.claims(t.pa)) return { device: t.pa };

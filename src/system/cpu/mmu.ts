@@ -1,7 +1,8 @@
 /**
- * The EL1&0 MMU as the system CPU sees it: whether stage 1 is on (SCTLR_EL1.M), the walk with the
- * registers in force (stage1.ts), and the outcome of one access at an exception level as a
- * physical address or a fault status code. With the MMU off an address is its physical address.
+ * The EL1&0 MMU as the system CPU sees it: whether stage 1 is on (SCTLR_EL1.M), the ASID in force,
+ * the walk with the registers in force (stage1.ts), and the outcome of one access at an exception
+ * level as a physical address or a fault status code. With the MMU off an address is its physical
+ * address.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
 import type { CpuRegisters } from './registers';
@@ -9,6 +10,10 @@ import { faultStatusCode, permits, walkStage1, type Access, type Stage1Result } 
 
 const SCTLR_M = 1n;
 const SCTLR_WXN = 1n << 19n;
+/** TCR_EL1.A1: the ASID is TTBR1_EL1's (else TTBR0_EL1's). */
+const TCR_A1 = 1n << 22n;
+/** TCR_EL1.AS: ASIDs are 16 bits (else 8, the TTBRs' upper ASID byte ignored). */
+const TCR_AS = 1n << 36n;
 
 export interface RamRange {
   base: number;
@@ -30,6 +35,18 @@ export class Mmu {
 
   get enabled(): boolean {
     return (this.regs.sys.sctlrEl1 & SCTLR_M) !== 0n;
+  }
+
+  /** The current ASID: bits 63:48 of the TTBR TCR_EL1.A1 selects, 8 or 16 of them as TCR_EL1.AS says. */
+  get asid(): number {
+    const sys = this.regs.sys;
+    const ttbr = (sys.tcrEl1 & TCR_A1) !== 0n ? sys.ttbr1El1 : sys.ttbr0El1;
+    return this.asidOf(Number(ttbr >> 48n));
+  }
+
+  /** A 16-bit ASID field (of a TTBR or a TLBI operand) cut to the ASID size in force. */
+  asidOf(field: number): number {
+    return (this.regs.sys.tcrEl1 & TCR_AS) !== 0n ? field : field & 0xff;
   }
 
   /** Whether [pa, pa + size) is RAM. */

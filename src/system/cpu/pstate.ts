@@ -5,6 +5,7 @@
  */
 import { CF, NF, SP, VF, ZF } from '../../translate/aarch64/state';
 import { CURRENT_EL } from '../../translate/aarch64/insns/el1-state';
+import { TLB_INDEX, tlbIndex } from './tlb';
 
 const FLAG_SLOTS = [
   [NF, 31],
@@ -27,6 +28,8 @@ export class Pstate {
   spSel = 1;
   /** SP_EL0 and SP_EL1 while not the current stack pointer. */
   readonly bankedSp = [0n, 0n];
+  /** The address-space context whose TLB tables are in force (the level picks one of them). */
+  private tlbContext = 0;
 
   constructor(
     private readonly view: DataView,
@@ -51,7 +54,19 @@ export class Pstate {
       this.view.setBigUint64(this.base + SP, this.bankedSp[to]!, true);
     }
     this.view.setUint32(this.base + CURRENT_EL, el, true);
+    this.view.setUint32(this.base + TLB_INDEX, tlbIndex(this.tlbContext, el), true);
     this.spSel = spSel;
+  }
+
+  /** Switches to the TLB tables of address-space context `context` (tlb.ts). */
+  setTlbContext(context: number): void {
+    this.tlbContext = context;
+    this.view.setUint32(this.base + TLB_INDEX, tlbIndex(context, this.el), true);
+  }
+
+  /** The TLB table in force: the context's, for the current level. */
+  get tlbIndex(): number {
+    return tlbIndex(this.tlbContext, this.el);
   }
 
   /** SP_ELn's value, whether it is current or banked. */

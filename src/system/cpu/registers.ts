@@ -39,8 +39,10 @@ export class CpuRegisters {
   readonly pstate: Pstate;
   sys = new El1SysRegs();
   readonly timer = new GenericTimer();
-  /** Called after a write to a register that changes address translation (SCTLR, TTBR0/1, TCR). */
+  /** Called after a write to a register that changes address translation (SCTLR, TCR). */
   onTranslationChange: () => void = () => undefined;
+  /** Called after a write of TTBR0/1_EL1: the ASID in force may have changed, translations stand. */
+  onTableBaseChange: () => void = () => undefined;
 
   constructor(
     readonly view: DataView,

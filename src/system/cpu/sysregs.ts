@@ -38,6 +38,19 @@ const translation = (name: string, field: PlainName): SysRegDef => ({
   },
 });
 
+/**
+ * A translation table base register: the ASID it may carry is what TLB entries are tagged with,
+ * so a write changes which cached translations apply, but invalidates none (ARM ARM D8.13).
+ */
+const tableBase = (name: string, field: PlainName): SysRegDef => ({
+  name,
+  read: (cpu) => cpu.sys[field],
+  write: (cpu, v) => {
+    cpu.sys[field] = v;
+    cpu.onTableBaseChange();
+  },
+});
+
 /** A register that reads as zero and ignores writes (debug and OS lock registers Linux pokes). */
 const ignored = (name: string): SysRegDef => ({ name, read: () => 0n, write: () => undefined });
 
@@ -57,8 +70,8 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(3, 0, 1, 0, 0), translation('SCTLR_EL1', 'sctlrEl1')],
   [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
   [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
-  [sysRegKey(3, 0, 2, 0, 0), translation('TTBR0_EL1', 'ttbr0El1')],
-  [sysRegKey(3, 0, 2, 0, 1), translation('TTBR1_EL1', 'ttbr1El1')],
+  [sysRegKey(3, 0, 2, 0, 0), tableBase('TTBR0_EL1', 'ttbr0El1')],
+  [sysRegKey(3, 0, 2, 0, 1), tableBase('TTBR1_EL1', 'ttbr1El1')],
   [sysRegKey(3, 0, 2, 0, 2), translation('TCR_EL1', 'tcrEl1')],
   [sysRegKey(3, 0, 4, 0, 0), plain('SPSR_EL1', 'spsrEl1')],
   [sysRegKey(3, 0, 4, 0, 1), plain('ELR_EL1', 'elrEl1')],

@@ -66,6 +66,7 @@ export class SystemCpu {
       this.engine.invalidate(pa, size),
     );
     this.regs.onTranslationChange = () => this.translationChanged();
+    this.regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
     const path = this.path;
     this.engine = new Engine(aarch64Frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
@@ -83,10 +84,17 @@ export class SystemCpu {
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
       invalidateAllCode: () => this.engine.flushAll(),
-      invalidateTlb: (va) => {
-        if (va === undefined) return this.translationChanged();
-        const { first, count } = this.path.flushPage(va);
-        this.engine.forgetMappings(first, count);
+      invalidateTlb: (scope) => {
+        switch (scope.kind) {
+          case 'all':
+            return this.translationChanged();
+          case 'asid':
+            return this.engine.forgetRegimes(this.path.flushAsid(scope.asid));
+          case 'page': {
+            const { first, count } = this.path.flushPage(scope.va);
+            return this.engine.forgetMappings(first, count);
+          }
+        }
       },
       addressTranslate: (va, write, el) => {
         const t = this.mmu.translate(va, write ? 'write' : 'read', el);

@@ -21,11 +21,21 @@ export interface SystemServices {
   waitForInterrupt(): void;
   /** IC IALLU and friends: translated code may be stale. */
   invalidateAllCode(): void;
-  /** TLBI: translation table entries may have changed (those of `va`'s page only, when given). */
-  invalidateTlb(va?: bigint): void;
+  /** TLBI: translation table entries in `scope` may have changed. */
+  invalidateTlb(scope: TlbScope): void;
   /** AT S1E{0,1}{R,W}: PAR_EL1's value for translating `va` at `el` (PA, or F=1 with the fault status). */
   addressTranslate(va: bigint, write: boolean, el: number): bigint;
 }
+
+/**
+ * What a TLBI invalidates: every entry (VMALLE1), the non-global entries of one ASID (ASIDE1; `asid`
+ * is the operand's 16-bit field, whatever ASID size TCR_EL1.AS selects), or the entries of one
+ * page. For a page, VAE1 and VALE1 name those of one ASID and the global ones, VAAE1 and VAALE1
+ * those of every ASID; the CPU forgets the page in every ASID for both, since a global mapping may
+ * be cached under any (asid-contexts.ts). The L (last level) forms are the others: only last-level
+ * entries are cached.
+ */
+export type TlbScope = { kind: 'all' } | { kind: 'asid'; asid: number } | { kind: 'page'; va: bigint };
 
 type Handler = (cpu: CpuRegisters, f: Fields, services: SystemServices) => boolean;
 
@@ -110,7 +120,7 @@ const sys: Handler = (cpu, f, services) => {
   const at = crn === 7 && crm === 8;
   if (!(tlbi || dcSetWay || dcIvac || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
-  if (tlbi) services.invalidateTlb(tlbiAddress(cpu, f as Required<Fields>));
+  if (tlbi) services.invalidateTlb(tlbiScope(cpu, f as Required<Fields>));
   // AT S1E1R (op2 0), S1E1W (1), S1E0R (2), S1E0W (3).
   if (at) cpu.sys.parEl1 = services.addressTranslate(readX(cpu, f.rt!), (op2 & 1) === 1, op2 >= 2 ? 0 : 1);
   next(cpu);
@@ -118,14 +128,25 @@ const sys: Handler = (cpu, f, services) => {
 };
 
 /**
- * The address a TLBI names: for TLBI VAE1, VAAE1, VALE1, VAALE1 (and their IS forms), Xt[43:0] is
- * VA[55:12], sign-extended from bit 55 so the upper range's addresses come out whole. Undefined
- * for the others (all entries, or an ASID's: this TLB has no ASIDs, so those forget everything).
+ * The scope of TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 (op2 0, 1, 2, 3, 5, 7) and their IS
+ * forms (CRm 3; one CPU here, so Inner Shareable is local): Xt[63:48] is the ASID, Xt[43:0]
+ * VA[55:12], sign-extended from bit 55 so the upper range's addresses come out whole. Other TLB
+ * operations (those of higher levels) forget everything.
  */
-function tlbiAddress(cpu: CpuRegisters, f: Required<Fields>): bigint | undefined {
-  const byVa = f.op1 === 0 && (f.crm === 3 || f.crm === 7) && (f.op2 & 1) === 1;
-  if (!byVa) return undefined;
-  return BigInt.asUintN(64, BigInt.asIntN(56, (readX(cpu, f.rt) & 0xfffffffffffn) << 12n));
+function tlbiScope(cpu: CpuRegisters, f: Required<Fields>): TlbScope {
+  if (f.op1 !== 0 || (f.crm !== 3 && f.crm !== 7)) return { kind: 'all' };
+  const xt = readX(cpu, f.rt);
+  switch (f.op2) {
+    case 1:
+    case 3:
+    case 5:
+    case 7:
+      return { kind: 'page', va: BigInt.asUintN(64, BigInt.asIntN(56, (xt & 0xfffffffffffn) << 12n)) };
+    case 2:
+      return { kind: 'asid', asid: Number(xt >> 48n) };
+    default:
+      return { kind: 'all' };
+  }
 }
 
 const TABLE = new DecodeTable<Handler>(

@@ -1,10 +1,11 @@
 /**
  * The system CPU's software TLB (the format generated code reads is src/translate/wasm/soft-tlb.ts):
- * one direct-mapped table per exception level in the private area of the window, indexed by the
- * CURRENT_EL slot, filled by the memory slow paths after a walk and emptied whenever translation
- * may have changed (TLBI, writes of SCTLR/TTBRn/TCR). Only RAM pages are ever entered, so a hit
- * is always a direct access to the window. Entries are not tagged with an ASID: every ASID change
- * (a TTBR write) empties the tables, which is what a TLB without ASIDs may do.
+ * one direct-mapped table per exception level and address-space context, in the private area of
+ * the window, picked by the TLB_INDEX slot of the CPU state (tlbIndex(context, level)). An ASID in
+ * use holds a context (asid-contexts.ts), so switching ASIDs switches tables instead of emptying
+ * them, as a TLB whose entries are tagged with the ASID does. The tables are filled by the memory
+ * slow paths after a walk and emptied by TLB maintenance and by writes of SCTLR/TCR. Only RAM pages
+ * are ever entered, so a hit is always a direct access to the window.
  */
 import { PAGE_SIZE, PRIVATE_END, YIELD_REQUEST } from '../../memory/layout';
 import type { GuestMemory } from '../../memory/guest-memory';
@@ -22,69 +23,98 @@ import {
 
 /** EL0 and EL1. */
 const LEVELS = 2;
+/** Address spaces whose tables are kept at once (Linux with KPTI uses two ASIDs per process). */
+export const TLB_CONTEXTS = 16;
+/** i32 of the CPU state, just past CURRENT_EL: the table in force, tlbIndex(context, level). */
+export const TLB_INDEX = CURRENT_EL + 4;
+export const TLB_TABLES = LEVELS * TLB_CONTEXTS;
+
+/** The table of exception level `el` in address-space context `context`. */
+export function tlbIndex(context: number, el: number): number {
+  return context * LEVELS + el;
+}
+
+/** The tables of one context. */
+export function contextTables(context: number): number[] {
+  return Array.from({ length: LEVELS }, (_, el) => tlbIndex(context, el));
+}
 
 export const TLB_LAYOUT: SoftTlbLayout = {
   // Past the per-thread scratch blocks and the yield word the engine reads: the rest of the
   // private area is free in system mode.
   base: YIELD_REQUEST + TLB_ENTRY_SIZE,
-  indexSlot: CURRENT_EL,
+  indexSlot: TLB_INDEX,
   entries: 1024,
 };
 
 /** 16 bytes where the slow load path leaves a device register's value or a page-crossing load's bytes. */
-export const BOUNCE_BUFFER = TLB_LAYOUT.base + LEVELS * tlbTableSize(TLB_LAYOUT);
+export const BOUNCE_BUFFER = TLB_LAYOUT.base + TLB_TABLES * tlbTableSize(TLB_LAYOUT);
 /** The engine's dispatch budget word (EngineSoftMmu.budgetWord). */
 export const DISPATCH_BUDGET = BOUNCE_BUFFER + 16;
 if (DISPATCH_BUDGET + PAGE_SIZE > PRIVATE_END) {
   throw new Error('the software TLB does not fit the private area');
 }
 
+const tableBase = (index: number): number => TLB_LAYOUT.base + index * tlbTableSize(TLB_LAYOUT);
+
 export class SoftTlb {
+  /** Tables filled since they were last emptied (the others need no work to empty). */
+  private readonly used = new Set<number>();
+
   constructor(private readonly memory: GuestMemory) {
-    this.flush();
+    this.memory.u8.fill(0xff, TLB_LAYOUT.base, BOUNCE_BUFFER);
   }
 
   /** Forgets every translation. */
   flush(): void {
-    this.memory.u8.fill(0xff, TLB_LAYOUT.base, BOUNCE_BUFFER);
+    this.flushTables([...this.used]);
   }
 
-  /** Forgets the translations of the 4 KiB pages in [base, base + size), at every level. */
+  /** Forgets every translation of the given tables. */
+  flushTables(indexes: readonly number[]): void {
+    for (const index of indexes) {
+      if (!this.used.delete(index)) continue;
+      this.memory.u8.fill(0xff, tableBase(index), tableBase(index + 1));
+    }
+  }
+
+  /** Forgets the translations of the 4 KiB pages in [base, base + size), in every table. */
   flushRange(base: bigint, size: bigint): void {
     const pages = size >> BigInt(TLB_PAGE_SHIFT);
-    if (pages >= BigInt(TLB_LAYOUT.entries)) {
-      // Larger than a table: look at every entry instead.
-      for (let entry = TLB_LAYOUT.base; entry < BOUNCE_BUFFER; entry += TLB_ENTRY_SIZE) {
-        const tag = BigInt.asUintN(64, this.tagOf(entry));
-        if (tag - base < size) this.clear(entry);
+    for (const index of this.used) {
+      if (pages >= BigInt(TLB_LAYOUT.entries)) {
+        // Larger than a table: look at every entry instead.
+        for (let entry = tableBase(index); entry < tableBase(index + 1); entry += TLB_ENTRY_SIZE) {
+          const tag = BigInt.asUintN(64, this.tagOf(entry));
+          if (tag - base < size) this.clear(entry);
+        }
+        continue;
       }
-      return;
-    }
-    for (let page = 0n; page < pages; page++) {
-      const va = base + (page << BigInt(TLB_PAGE_SHIFT));
-      for (let el = 0; el < LEVELS; el++) {
-        const entry = this.entryOf(el, va);
+      for (let page = 0n; page < pages; page++) {
+        const va = base + (page << BigInt(TLB_PAGE_SHIFT));
+        const entry = this.entryOf(index, va);
         if (BigInt.asUintN(64, this.tagOf(entry)) === va) this.clear(entry);
       }
     }
   }
 
   /**
-   * Enters the 4 KiB page of `va` for exception level `el`: it lives at window address `at`
-   * (page-aligned), readable and/or writable from that level.
+   * Enters the 4 KiB page of `va` in table `index`: it lives at window address `at`
+   * (page-aligned), readable and/or writable from that table's level.
    */
-  fill(el: number, va: bigint, at: number, readable: boolean, writable: boolean): void {
+  fill(index: number, va: bigint, at: number, readable: boolean, writable: boolean): void {
     const page = BigInt.asIntN(64, va & (-1n << BigInt(TLB_PAGE_SHIFT)));
-    const entry = this.entryOf(el, va);
+    const entry = this.entryOf(index, va);
     const view = this.memory.view;
+    this.used.add(index);
     view.setBigInt64(entry + TLB_READ_TAG, readable ? page : TLB_NO_MATCH, true);
     view.setBigInt64(entry + TLB_WRITE_TAG, writable ? page : TLB_NO_MATCH, true);
     view.setInt32(entry + TLB_ADDEND, (at - Number(va & 0xfffff000n)) | 0, true);
   }
 
-  private entryOf(el: number, va: bigint): number {
-    const index = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(TLB_LAYOUT.entries - 1));
-    return TLB_LAYOUT.base + el * tlbTableSize(TLB_LAYOUT) + index * TLB_ENTRY_SIZE;
+  private entryOf(index: number, va: bigint): number {
+    const slot = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(TLB_LAYOUT.entries - 1));
+    return tableBase(index) + slot * TLB_ENTRY_SIZE;
   }
 
   /** The page an entry translates (its read tag, else its write tag; all-ones when empty). */

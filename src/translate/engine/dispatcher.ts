@@ -4,13 +4,15 @@
  * (layout.ts LOOKUP_*) and calls the block through the function table; it returns to the engine on a
  * cache miss or when a block returns a non-zero status (trap, Yield).
  *
- * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), unused (i32).
+ * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), regime tag (i32;
+ * system mode only).
  *
- * System mode builds it with `SystemDispatch`: the key is the pc with the translation regime (an i32
- * of the CPU state) in its low bits, which an aligned pc leaves free, so code translated and checked
- * for one exception level is never entered at another; and every dispatch spends one unit of a budget
- * word in memory, returning STATUS_MISS when it is spent, so the CPU polls for interrupts and the end
- * of its time slice every so many blocks (a device that raised an interrupt sets the budget to zero).
+ * System mode builds it with `SystemDispatch`: an entry matches only when its tag also equals the
+ * translation regime in force (an i32 of the CPU state: the exception level and address space), so
+ * code translated and checked for one level or ASID is never entered under another; and every
+ * dispatch spends one unit of a budget word in memory, returning STATUS_MISS when it is spent, so
+ * the CPU polls for interrupts and the end of its time slice every so many blocks (a device that
+ * raised an interrupt sets the budget to zero).
  */
 import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
 import { STATE_PC } from '../frontend';
@@ -24,9 +26,12 @@ export function lookupSlot(pc: number): number {
   return LOOKUP_BASE + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
 }
 
+/** Offset of a lookup entry's regime tag. */
+export const LOOKUP_TAG = 12;
+
 /** What the system-mode dispatcher adds (see the overview). */
 export interface SystemDispatch {
-  /** Offset in the CPU state of the i32 OR'ed into the pc to form the lookup key (0..3). */
+  /** Offset in the CPU state of the i32 an entry's tag must equal. */
   tagSlot: number;
   /** Window address of the i32 dispatch budget. */
   budgetWord: number;
@@ -54,18 +59,22 @@ export function buildDispatcher(
     c.byte(0x20).u32(status).byte(0x41).s32(0).byte(0x4c);
     c.byte(0x04).byte(0x40).byte(0x41).s32(STATUS_MISS).byte(0x0f).byte(0x0b);
   }
-  // pc = state.pc (| the regime tag)
+  // pc = state.pc
   c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC);
-  if (system) c.byte(0x20).u32(0).byte(0x28).u32(2).u32(system.tagSlot).byte(0xad).byte(0x84);
   c.byte(0x21).u32(pc);
   // entry = LOOKUP_BASE + ((wrap(pc) >> 2) & mask) * 16
   c.byte(0x20).u32(pc).byte(0xa7).byte(0x41).s32(2).byte(0x76);
   c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
   c.byte(0x41).s32(4).byte(0x74);
   c.byte(0x41).s32(LOOKUP_BASE | 0).byte(0x6a).byte(0x21).u32(entry);
-  // if entry.pc != pc: return MISS
+  // if entry.pc != pc (|| entry.tag != state.tag): return MISS
   c.byte(0x20).u32(entry).byte(0x29).u32(3).u32(0);
   c.byte(0x20).u32(pc).byte(0x52);
+  if (system) {
+    c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(LOOKUP_TAG);
+    c.byte(0x20).u32(0).byte(0x28).u32(2).u32(system.tagSlot);
+    c.byte(0x47).byte(0x72); // i32.ne, i32.or
+  }
   c.byte(0x04).byte(0x40).byte(0x41).s32(STATUS_MISS).byte(0x0f).byte(0x0b);
   // status = table[entry.index](state)
   c.byte(0x20).u32(0);

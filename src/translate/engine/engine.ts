@@ -15,9 +15,10 @@
  * pages tracked, at the physical addresses the MMU gives, generated code translates each access
  * through the software TLB, and there is no interpreter tier (it addresses the window directly):
  * a block is compiled when first run, with the blocks its direct branches lead to. Its lookup cache
- * entries are keyed by pc and translation regime (dispatcher.ts), entered once miss() has checked
- * that the regime may fetch the block's page and that the page still maps where the block came
- * from; the owner forgets them when translations change (forgetMappings). The dispatcher returns
+ * entries are keyed by pc and tagged with the translation regime (level and address space,
+ * dispatcher.ts), entered once miss() has checked that the regime may fetch the block's page and
+ * that the page still maps where the block came from; the owner forgets them when translations
+ * change (forgetMappings, forgetRegimes). The dispatcher returns
  * every DISPATCH_BUDGET blocks so that pollInterrupt is asked whether to stop.
  *
  * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run of the
@@ -53,7 +54,7 @@ import {
 import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
-import { STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
+import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 /**
@@ -640,15 +641,15 @@ export class Engine {
   private install(tb: TranslatedBlock, stateBase: number): void {
     const slot = lookupSlot(tb.pc);
     const softmmu = this.options.softmmu;
-    let key = BigInt(tb.pc);
     if (softmmu) {
-      key |= BigInt(this.memory.view.getInt32(stateBase + softmmu.layout.indexSlot, true));
+      const tag = this.memory.view.getInt32(stateBase + softmmu.layout.indexSlot, true);
+      this.memory.view.setInt32(slot + LOOKUP_TAG, tag, true);
       const page = Math.floor(tb.pc / 2 ** PAGE_SHIFT);
       let slots = this.installedByPage.get(page);
       if (!slots) this.installedByPage.set(page, (slots = new Set()));
       slots.add(slot);
     }
-    this.memory.view.setBigUint64(slot, BigInt.asUintN(64, key), true);
+    this.memory.view.setBigInt64(slot, BigInt(tb.pc), true);
     this.memory.view.setUint32(slot + 8, tb.tableIndex, true);
   }
 
@@ -679,6 +680,18 @@ export class Engine {
       if (!slots) continue;
       forget(slots);
       this.installedByPage.delete(page);
+    }
+  }
+
+  /** Softmmu: the translations of the regimes tagged `tags` were dropped; their blocks leave the cache. */
+  forgetRegimes(tags: readonly number[]): void {
+    if (tags.length === 0) return;
+    for (const slots of this.installedByPage.values()) {
+      for (const slot of slots) {
+        if (!tags.includes(this.memory.view.getInt32(slot + LOOKUP_TAG, true))) continue;
+        this.memory.view.setBigInt64(slot, -1n, true);
+        slots.delete(slot);
+      }
     }
   }
 
