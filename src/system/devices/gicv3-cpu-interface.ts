@@ -97,9 +97,9 @@ export function gicv3CpuInterfaceRegisters(
     ...groupRegisters(1, 12, icc(9, 0)),
     [icc(11, 1), writeOnly('ICC_DIR_EL1', (v) => gic.deactivate(intid(v)))],
     [icc(11, 3), reg('ICC_RPR_EL1', () => gic.runningPriority())],
-    [icc(11, 5), writeOnly('ICC_SGI1R_EL1', (v) => gic.sendSgi(v))],
-    [icc(11, 6), writeOnly('ICC_ASGI1R_EL1', (v) => gic.sendSgi(v))],
-    [icc(11, 7), writeOnly('ICC_SGI0R_EL1', (v) => gic.sendSgi(v))],
+    [icc(11, 5), writeOnly('ICC_SGI1R_EL1', (v) => gic.sendSgi(v, 1))],
+    [icc(11, 6), writeOnly('ICC_ASGI1R_EL1', (v) => gic.sendSgi(v, 0))],
+    [icc(11, 7), writeOnly('ICC_SGI0R_EL1', (v) => gic.sendSgi(v, 0))],
     [
       icc(12, 4),
       reg(

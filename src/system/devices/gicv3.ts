@@ -193,15 +193,17 @@ export class Gicv3State {
 
   /**
    * ICC_SGI0R/SGI1R/ASGI1R_EL1: bits 15:0 the target list of affinity Aff3.Aff2.Aff1 (bits 55:48,
-   * 39:32, 23:16), INTID in bits 27:24, IRM (bit 40) for "every CPU but this one", RS (47:44) the
-   * range of the target list. With one CPU at affinity 0.0.0.0 it reaches this CPU only through
-   * target list bit 0 of range 0 at affinity 0.0.0.
+   * 39:32, 23:16), INTID in bits 27:24, IRM (bit 40) for "every CPU but this one". With one CPU at
+   * affinity 0.0.0.0 it reaches this CPU only through target list bit 0 at affinity 0.0.0; RS
+   * (bits 47:44) is ignored, as ICC_CTLR_EL1.RSS is 0. The SGI is made pending only if it is in
+   * `group` (QEMU's rule: SGI1R reaches group 1 SGIs, SGI0R and ASGI1R group 0 ones).
    */
-  sendSgi(value: bigint): void {
+  sendSgi(value: bigint, group: Group): void {
     const irm = (value >> 40n) & 1n;
-    const affinity = value & 0x00ff_f0ff_00ff_0000n;
-    if (irm !== 0n || affinity !== 0n || (value & 1n) === 0n) return;
-    this.latched[Number((value >> 24n) & 15n)] = 1;
+    const affinity = value & 0x00ff_00ff_00ff_0000n;
+    const irq = Number((value >> 24n) & 15n);
+    if (irm !== 0n || affinity !== 0n || (value & 1n) === 0n || this.group[irq] !== group) return;
+    this.latched[irq] = 1;
     this.changed();
   }
 }

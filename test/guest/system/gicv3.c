@@ -1,15 +1,17 @@
 /* GICv3 with affinity routing: the identification registers, the redistributor's wake-up
    handshake, the CPU interface's system registers, then interrupts taken through ICC_IAR1_EL1:
    SGIs sent with ICC_SGI1R_EL1 (held back by the priority mask, one preempting another, split
-   priority drop and deactivation with EOImode), the virtual timer's PPI from WFI, an edge-triggered
-   SPI made pending in the distributor (routed elsewhere, then here), and the PL011's receive SPI
-   routed by GICD_IROUTER. */
+   priority drop and deactivation with EOImode, the groups and targets they reach), the virtual
+   timer's PPI from WFI, an edge-triggered SPI made pending in the distributor (routed elsewhere,
+   then here), and the PL011's receive SPI routed by GICD_IROUTER. */
 #include "gicv3.h"
 
 #define SGI_LOW 1
 #define SGI_HIGH 2
 #define SGI_MASKED 3
 #define SGI_SPLIT 4
+#define SGI_OTHER 5
+#define SGI_GROUP0 8
 #define VTIMER_INTID 27
 #define UART_INTID 33
 #define EDGE_INTID 100
@@ -29,7 +31,9 @@ static void send_sgi(unsigned intid) {
 static void irqs_on(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static void irqs_off(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
 
-static void set_priority_redist(unsigned intid, uint8_t priority) { REG8(GICR_SGI, GICR_IPRIORITYR + intid) = priority; }
+static void set_priority_redist(unsigned intid, uint8_t priority) {
+  REG8(GICR_SGI, GICR_IPRIORITYR + intid) = priority;
+}
 
 void on_exception(uint64_t kind, struct frame *f) {
   if (kind != 0x11) {
@@ -141,7 +145,8 @@ static void sgis(void) {
   set_priority_redist(SGI_MASKED, 0x80);
   set_priority_redist(SGI_SPLIT, 0x60);
   field("GICR_IPRIORITYR0", REG(GICR_SGI, GICR_IPRIORITYR));
-  REG(GICR_SGI, GICR_ISENABLER0) = (1u << SGI_LOW) | (1u << SGI_HIGH) | (1u << SGI_MASKED) | (1u << SGI_SPLIT);
+  REG(GICR_SGI, GICR_ISENABLER0) =
+      (1u << SGI_LOW) | (1u << SGI_HIGH) | (1u << SGI_MASKED) | (1u << SGI_SPLIT);
   field("GICR_ISENABLER0", REG(GICR_SGI, GICR_ISENABLER0));
 
   puts_("-- an SGI, then a higher-priority one preempting its handler\n");
@@ -181,6 +186,23 @@ static void sgis(void) {
   field("ICC_HPPIR1_EL1", ICC_READ(ICC_HPPIR1_EL1));
   REG(GICR_SGI, GICR_ICPENDR0) = 1u << SGI_LOW;
   field("GICR_ISPENDR0 after ICPENDR0", REG(GICR_SGI, GICR_ISPENDR0));
+
+  puts_("-- SGI1R and SGI0R reach the SGIs of their group; targets elsewhere are not this CPU\n");
+  REG(GICR_SGI, GICR_IGROUPR0) = ~(1u << SGI_GROUP0);
+  ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_GROUP0 << 24) | 1);
+  field("after SGI1R to the group 0 SGI", REG(GICR_SGI, GICR_ISPENDR0));
+  ICC_WRITE(ICC_SGI0R_EL1, ((uint64_t)SGI_GROUP0 << 24) | 1);
+  ICC_WRITE(ICC_SGI0R_EL1, ((uint64_t)SGI_OTHER << 24) | 1);
+  field("after SGI0R to it and to a group 1 SGI", REG(GICR_SGI, GICR_ISPENDR0));
+  REG(GICR_SGI, GICR_ICPENDR0) = 0xffff;
+  ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_OTHER << 24) | 2);               /* CPU 0.0.0.1 */
+  ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_OTHER << 24) | (1ull << 16) | 1); /* CPU 0.0.1.0 */
+  ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_OTHER << 24) | (1ull << 40) | 1); /* all but self */
+  field("after SGI1R to other CPUs", REG(GICR_SGI, GICR_ISPENDR0));
+  ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_OTHER << 24) | (1ull << 44) | 1); /* range 1: ignored */
+  field("after SGI1R with a range selector", REG(GICR_SGI, GICR_ISPENDR0));
+  REG(GICR_SGI, GICR_ICPENDR0) = 0xffff;
+  REG(GICR_SGI, GICR_IGROUPR0) = 0xffffffff;
 }
 
 static void timer_ppi(void) {
