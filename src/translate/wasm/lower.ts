@@ -304,19 +304,33 @@ class Lowering {
    */
   private addressCheck(addr: Temp, a32: number, flags: number, deny: number, nextDeny: number, size: number): void {
     this.get(addr);
-    this.c.byte(0xa7).byte(0x21).u32(a32); // a32 = wrap(addr)
-    this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76); // a32 >> 12
-    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE).byte(0x22).u32(flags); // flags = load8_u(...)
+    this.c.byte(0xa7).byte(0x22).u32(a32); // a32 = wrap(addr)
+    this.pageFlags();
+    this.c.byte(0x22).u32(flags);
     this.c.byte(0x41).s32(size > 1 ? deny | nextDeny : deny).byte(0x71);
     this.orOutsideWindow(addr);
   }
 
-  /** Ors "addr is outside the 4 GiB window" onto the i32 on the stack, unless addr is a zero-extended i32. */
+  /**
+   * Replaces the i32 window address on the stack by the flag byte of its page. The table is aligned
+   * to its size, so `base | page` is its address: V8 folds an `or` immediate into one instruction,
+   * where it needs two to add an offset of 2^31 or more.
+   */
+  private pageFlags(): void {
+    this.c.byte(0x41).s32(PAGE_SHIFT).byte(0x76); // i32.shr_u
+    this.c.byte(0x41).s32(PAGE_FLAGS_BASE | 0).byte(0x72); // i32.or
+    this.c.byte(0x2d).u32(0).u32(0); // i32.load8_u
+  }
+
+  /**
+   * Ors "addr is outside the 4 GiB window" onto the i32 on the stack, unless addr is a zero-extended
+   * i32: its high half (a shift, where comparing with 2^32 - 1 takes a constant, a compare and a set).
+   */
   private orOutsideWindow(addr: Temp): void {
     if (this.narrow.has(addr.id)) return;
     this.get(addr);
-    this.i64const(0xffffffffn);
-    this.c.byte(0x56).byte(0x72); // i64.gt_u, or
+    this.i64const(32n);
+    this.c.byte(0x88).byte(0xa7).byte(0x72); // i64.shr_u, i32.wrap_i64, i32.or
   }
 
   /**
@@ -374,8 +388,8 @@ class Lowering {
     this.c.byte(0x7c).byte(0x22).u32(start); // start = addr + delta
     this.i64const(BigInt(2 ** 32 - grouped.length));
     this.c.byte(0x58); // i64.le_u: the span ends inside the window
-    this.c.byte(0x20).u32(start).byte(0xa7).byte(0x41).s32(PAGE_SHIFT).byte(0x76);
-    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE); // flags of the span's first page
+    this.c.byte(0x20).u32(start).byte(0xa7);
+    this.pageFlags(); // of the span's first page
     this.c.byte(0x41).s32(grouped.denyMask).byte(0x71).byte(0x45); // none of the group's deny bits
     this.c.byte(0x71).byte(0x21).u32(ok);
     this.releaseScratch('i64', start);
@@ -465,8 +479,8 @@ class Lowering {
 
   /** Ors onto the stack "the page of window address `a32` denies direct writes" (it holds translated code). */
   private pushCodePage(a32: number): void {
-    this.c.byte(0x20).u32(a32).byte(0x41).s32(PAGE_SHIFT).byte(0x76);
-    this.c.byte(0x2d).u32(0).u32(PAGE_FLAGS_BASE);
+    this.c.byte(0x20).u32(a32);
+    this.pageFlags();
     this.c.byte(0x41).s32(DENY_WRITE).byte(0x71).byte(0x72);
   }
 
