@@ -3,7 +3,8 @@
  * Monitor commands (QMP and HMP alike) act on this object; nothing here knows about protocols.
  */
 import { OptsError } from './cli/qemu-opts';
-import { ChardevError } from './chardev/chardev';
+import { ChardevError, type Chardev } from './chardev/chardev';
+import { MuxChardev } from './chardev/mux';
 import { prepareChardev } from './chardev/prepare';
 import { ChardevRegistry } from './chardev/registry';
 import type { ChardevSpec } from './chardev/spec';
@@ -27,6 +28,7 @@ export class Emulator {
   readonly machine: Machine;
   private readonly exitHooks: (() => void)[] = [];
   private exiting = false;
+  private machineStarted = false;
 
   constructor(
     readonly machineClass: MachineClass,
@@ -45,7 +47,7 @@ export class Emulator {
     const host: MachineHost = {
       serialChardev: (index) => {
         const spec = serials[index];
-        return spec && { chardev: this.chardevs.get(spec.chardev), escapes: spec.escapes };
+        return spec && this.chardevs.get(spec.chardev);
       },
       chardev: (id) => (this.chardevs.has(id) ? this.chardevs.get(id) : undefined),
       isRunning: () => this.runState.running,
@@ -56,6 +58,13 @@ export class Emulator {
       reset: (cause) => this.reset(cause),
     };
     this.machine.start?.(host);
+    this.machineStarted = true;
+    for (const chardev of this.chardevs.list()) this.startMux(chardev);
+  }
+
+  /** A multiplexed chardev opens to its frontends once they are all attached; its C-a x quits. */
+  private startMux(chardev: Chardev): void {
+    if (chardev instanceof MuxChardev) chardev.start(() => this.quit('host-qmp-quit'));
   }
 
   /** Runs `hook` (synchronously) when the emulator exits: remove a pidfile, close held descriptors. */
@@ -105,10 +114,14 @@ export class Emulator {
     if (this.chardevs.has(spec.id)) throw new ChardevError(`Chardev '${spec.id}' already exists`);
     const chardev = prepareChardev(spec, { origin: { kind: 'monitor', take: (name) => fds.take(name) }, tlsCreds: this.tlsCreds });
     await this.chardevs.add(chardev);
+    if (this.machineStarted) this.startMux(chardev);
   }
 
   chardevInfo(): ChardevInfo[] {
-    return this.chardevs.list().map((c) => ({ label: c.id, filename: c.filename, 'frontend-open': c.frontendOpen }));
+    return this.chardevs
+      .list()
+      .flatMap((c) => (c instanceof MuxChardev ? [c, c.base] : [c]))
+      .map((c) => ({ label: c.id, filename: c.filename, 'frontend-open': c.frontendOpen }));
   }
 }
 

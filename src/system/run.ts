@@ -5,6 +5,7 @@
  * something was created closes it all again, so a refused start leaves nothing behind.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Chardev } from './chardev/chardev';
 import { prepareChardev } from './chardev/prepare';
@@ -85,7 +86,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
   }
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      process.stderr.write(`${PROGRAM}: terminating on signal ${signal}\n`);
+      process.stderr.write(`${PROGRAM}: terminating on signal ${os.constants.signals[signal]}\n`);
       emulator.quit('host-signal');
     });
   }

@@ -92,7 +92,8 @@ def cmd(line, fds=None):
         socket.send_fds(s, [data], fds)
     else:
         s.sendall(data)
-    return until_prompt()
+    # The monitor echoes the line as it is typed (QEMU's readline); its output follows the newline.
+    return until_prompt().partition('\\n')[2]
 out = {'banner': until_prompt()}
 newsock = os.path.join(dir, 'hmp-added.sock')
 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

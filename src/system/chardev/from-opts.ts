@@ -7,7 +7,7 @@ import { checkKeys, OptsError, parseBool, parseQemuOpts, type QemuOpts } from '.
 import { isValidId, type ChardevBackend, type ChardevSpec, type SocketAddress } from './spec';
 
 const SOCKET_KEYS = ['backend', 'id', 'path', 'host', 'port', 'fd', 'server', 'wait', 'tls-creds', 'reconnect', 'nodelay', 'ipv4', 'ipv6'];
-const FLAG_KEYS = new Set(['server', 'wait', 'delay', 'append', 'ipv4', 'ipv6']);
+const FLAG_KEYS = new Set(['server', 'wait', 'delay', 'append', 'ipv4', 'ipv6', 'mux', 'signal']);
 
 /** Parses a `-chardev` option string. */
 export function chardevSpecFromOptString(text: string): ChardevSpec {
@@ -20,7 +20,9 @@ export function chardevSpecFromOpts(opts: QemuOpts): ChardevSpec {
   const id = opts.get('id');
   if (id === undefined) throw new OptsError(`Parameter 'id' is missing`);
   if (!isValidId(id)) throw new OptsError(`Parameter 'id' expects an identifier`);
-  return { id, backend: backendFromOpts(backendName, opts) };
+  const mux = parseBool('mux', opts.get('mux') ?? 'off');
+  opts.delete('mux');
+  return { id, backend: backendFromOpts(backendName, opts), ...(mux && { mux }) };
 }
 
 function backendFromOpts(name: string, opts: QemuOpts): ChardevBackend {
@@ -29,7 +31,7 @@ function backendFromOpts(name: string, opts: QemuOpts): ChardevBackend {
       return socketFromOpts(opts);
     case 'stdio':
       checkKeys(opts, ['backend', 'id', 'signal', 'logfile']);
-      return { type: 'stdio' };
+      return { type: 'stdio', signal: parseBool('signal', opts.get('signal') ?? 'on') };
     case 'file': {
       checkKeys(opts, ['backend', 'id', 'path', 'append']);
       const path = opts.get('path');

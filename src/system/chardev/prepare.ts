@@ -7,6 +7,7 @@
 import { native } from '../../native';
 import { OptsError } from '../cli/qemu-opts';
 import type { Chardev } from './chardev';
+import { MuxChardev } from './mux';
 import { FileChardev, NullChardev, PtyChardev, StdioChardev } from './simple';
 import { SocketClientChardev } from './socket-client';
 import { checkSocketFd, resolveSocketFd, type FdOrigin } from './socket-fd';
@@ -20,12 +21,13 @@ export interface PrepareContext {
 }
 
 export function prepareChardev(spec: ChardevSpec, ctx: PrepareContext): Chardev {
+  if (spec.mux) return new MuxChardev(spec.id, prepareChardev({ id: `${spec.id}-base`, backend: spec.backend }, ctx));
   const b = spec.backend;
   switch (b.type) {
     case 'socket':
       return prepareSocket(spec.id, b, ctx);
     case 'stdio':
-      return new StdioChardev(spec.id);
+      return new StdioChardev(spec.id, b.signal);
     case 'file':
       return new FileChardev(spec.id, b.path, b.append);
     case 'null':

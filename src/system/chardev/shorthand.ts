@@ -17,7 +17,7 @@ export function backendFromShorthand(option: string, text: string, monitorMode?:
       `${option} ${text}: the ${option} shorthand does not take a file descriptor; use -chardev socket,fd=N,server=on,wait=off,id=ID ${frontend}`,
     );
   }
-  if (text === 'stdio') return { type: 'stdio' };
+  if (text === 'stdio') return { type: 'stdio', signal: true };
   if (text === 'null') return { type: 'null' };
   if (text === 'pty') return { type: 'pty' };
   if (text.startsWith('file:')) return { type: 'file', path: text.slice(5), append: false };

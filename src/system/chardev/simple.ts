@@ -5,9 +5,28 @@
  */
 import fs from 'node:fs';
 import { native } from '../../native';
+import { hostSyscall } from '../../syscalls/linux/host';
 import { ChardevError, Chardev } from './chardev';
 import { FdStream } from './fd-stream';
 import type { CharStream, StreamHandlers } from './stream';
+
+const STDIN = 0;
+const TCGETS = 0x5401;
+const TCSETS = 0x5402;
+/** struct termios as TCGETS fills it (x86_64): c_lflag at byte 12; ISIG is its bit 0. */
+const TERMIOS_SIZE = 60;
+const C_LFLAG = 12;
+const ISIG = 1;
+
+/** Turns the terminal's signal keys (C-c, C-z, C-\\) back on. */
+function setTerminalSignals(fd: number): void {
+  const termios = new Uint8Array(TERMIOS_SIZE);
+  const address = native().bufferAddress(termios);
+  if (hostSyscall('ioctl', fd, TCGETS, address) < 0) return;
+  const view = new DataView(termios.buffer);
+  view.setUint32(C_LFLAG, view.getUint32(C_LFLAG, true) | ISIG, true);
+  hostSyscall('ioctl', fd, TCSETS, address);
+}
 
 /** A stream over two Node streams that this chardev does not own (process.stdin/stdout). */
 class StdioStream implements CharStream {
@@ -35,7 +54,20 @@ class StdioStream implements CharStream {
 export class StdioChardev extends Chardev {
   readonly filename = 'stdio';
 
+  constructor(
+    id: string,
+    private readonly signal: boolean,
+  ) {
+    super(id);
+  }
+
+  /** On a terminal, QEMU's settings: no echo, no line editing, C-c a signal only with `signal=on`. */
   open(): Promise<void> {
+    if (process.stdin.isTTY) {
+      // Node's raw mode is QEMU's but for ISIG; Node restores the terminal at exit.
+      process.stdin.setRawMode(true);
+      if (this.signal) setTerminalSignals(STDIN);
+    }
     this.addStream(new StdioStream());
     return Promise.resolve();
   }

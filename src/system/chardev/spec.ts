@@ -24,7 +24,8 @@ export interface SocketBackend {
 
 export type ChardevBackend =
   | SocketBackend
-  | { type: 'stdio' }
+  /** `signal`: C-c and the other signal keys of a terminal act on the emulator (QEMU's default). */
+  | { type: 'stdio'; signal: boolean }
   | { type: 'file'; path: string; append: boolean }
   | { type: 'null' }
   | { type: 'pty' };
@@ -32,6 +33,8 @@ export type ChardevBackend =
 export interface ChardevSpec {
   id: string;
   backend: ChardevBackend;
+  /** `mux=on`: several frontends share the backend (mux.ts). */
+  mux?: boolean;
 }
 
 /** The backends a chardev may have. */

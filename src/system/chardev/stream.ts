@@ -10,6 +10,8 @@ export interface StreamHandlers {
   data(chunk: Buffer, fds: number[]): void;
   /** The peer went away or the stream was closed; called once. */
   end(): void;
+  /** On a multiplexed chardev: this frontend got (true) or lost (false) the input focus. */
+  focus?(focused: boolean): void;
 }
 
 export interface CharStream {
@@ -17,6 +19,8 @@ export interface CharStream {
   readonly canReceiveFds: boolean;
   /** The peer as query-chardev shows it after `<->`, or '' when there is no address. */
   readonly peer: string;
+  /** On a multiplexed chardev: whether this frontend has the input focus as the stream opens. */
+  readonly focused?: boolean;
   /** Starts delivering input to `handlers`. */
   start(handlers: StreamHandlers): void;
   write(data: string | Buffer): void;

@@ -54,10 +54,9 @@ export interface ChardevEntry {
   source: string;
 }
 
-/** A serial port's chardev; `escapes` when it is -nographic's stdio, which takes QEMU's Ctrl-A commands. */
+/** A serial port's chardev. */
 export interface SerialSpec {
   chardev: string;
-  escapes: boolean;
 }
 
 export interface SystemConfig {
@@ -165,6 +164,17 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     }),
   );
 
+  /** `mon:BACKEND`: serial port `index` and a monitor multiplexed on one chardev. */
+  const addMuxedSerial = (index: number, text: string, source: string): void => {
+    const backend = from(source, () => backendFromShorthand('-serial', text.slice(4)));
+    // On stdio, C-c goes to the guest (QEMU's compat syntax turns signals off there).
+    if (backend.type === 'stdio') backend.signal = false;
+    const id = `serial${index}`;
+    chardevs.push({ spec: { id, backend, mux: true }, source });
+    serials[index] = { chardev: id };
+    monitors.push({ chardev: id, mode: 'readline', pretty: false });
+  };
+
   let compatIndex = 0;
   const addShorthandMonitor = (option: string, text: string, mode: MonitorMode, pretty: boolean): void => {
     if (text === 'none') return;
@@ -181,12 +191,15 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   for (const text of raw.qmpPretty) addShorthandMonitor('-qmp-pretty', text, 'control', true);
   for (const text of raw.monitor) addShorthandMonitor('-monitor', text, 'readline', false);
   const monitorGiven = raw.mon.length + raw.qmp.length + raw.qmpPretty.length + raw.monitor.length > 0;
-  // -nographic puts the first serial port on stdio (with QEMU's Ctrl-A escapes); the default
-  // monitor goes there only on boards without one.
+  // -nographic puts the first serial port on stdio, shared with the default monitor (QEMU's
+  // `-serial mon:stdio`, Ctrl-A escapes included) unless a monitor was given; on boards without a
+  // serial port the default monitor has stdio to itself.
   const nographicSerial = raw.nographic && machine.hasSerial && raw.serial.length === 0 && !raw.nodefaults;
-  if (nographicSerial) {
-    chardevs.push({ spec: { id: 'serial0', backend: { type: 'stdio' } }, source: '-nographic' });
-    serials[0] = { chardev: 'serial0', escapes: true };
+  if (nographicSerial && !monitorGiven) {
+    addMuxedSerial(0, 'mon:stdio', '-nographic');
+  } else if (nographicSerial) {
+    chardevs.push({ spec: { id: 'serial0', backend: { type: 'stdio', signal: true } }, source: '-nographic' });
+    serials[0] = { chardev: 'serial0' };
   } else if (raw.nographic && !monitorGiven && !raw.nodefaults) {
     addShorthandMonitor('-nographic', 'stdio', 'readline', false);
   }
@@ -196,16 +209,16 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     if (text.startsWith('chardev:')) {
       const id = text.slice(8);
       if (!chardevs.some((c) => c.spec.id === id)) throw new OptsError(`-serial ${text}: chardev "${id}" not found`);
-      serials[index] = { chardev: id, escapes: false };
+      serials[index] = { chardev: id };
       return;
     }
     if (text.startsWith('mon:')) {
-      addShorthandMonitor('-serial', text.slice(4), 'readline', false);
+      addMuxedSerial(index, text, `-serial ${text}`);
       return;
     }
     const backend = from(`-serial ${text}`, () => backendFromShorthand('-serial', text));
     chardevs.push({ spec: { id: `serial${index}`, backend }, source: `-serial ${text}` });
-    serials[index] = { chardev: `serial${index}`, escapes: false };
+    serials[index] = { chardev: `serial${index}` };
   });
 
   let gdbChardev: string | undefined;

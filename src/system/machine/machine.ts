@@ -36,7 +36,7 @@ export interface MachineHost {
    * The chardev serial port `index` is connected to (-serial, -nographic), if any; `escapes` when
    * it is -nographic's stdio, which takes QEMU's Ctrl-A commands.
    */
-  serialChardev(index: number): { chardev: Chardev; escapes: boolean } | undefined;
+  serialChardev(index: number): Chardev | undefined;
   /** The chardev with this id (-chardev id=...), if there is one (virtio-serial ports). */
   chardev(id: string): Chardev | undefined;
   /** Whether the VM is running (not stopped by -S or the monitor). */

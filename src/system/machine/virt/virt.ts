@@ -230,8 +230,8 @@ class VirtMachine implements Machine, PsciPlatform {
     this.host = host;
     const port = host.serialChardev(0);
     if (port) {
-      this.serial = new SerialFrontend(this.uart, port.escapes, () => host.shutdown('host-ui'));
-      port.chardev.attachFrontend(this.serial);
+      this.serial = new SerialFrontend(this.uart);
+      port.attachFrontend(this.serial);
     }
     for (const { chardev, frontend } of this.portFrontends) host.chardev(chardev)?.attachFrontend(frontend);
     host.onRunStateChange(() => this.kick());

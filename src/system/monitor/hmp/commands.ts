@@ -5,8 +5,9 @@
 import { chardevSpecFromOptString } from '../../chardev/from-opts';
 import { QmpError } from '../qmp/errors';
 import type { HmpCommand } from './command';
-import { INFO_COMMANDS, infoHelp } from './info';
+import { INFO_COMMANDS, infoHelp, infoHelpLine } from './info';
 import { memoryDump } from './memory-dump';
+import type { Completions } from './readline';
 
 function needArg(arg: string, name: string): string {
   if (arg === '') throw QmpError.generic(`Parameter '${name}' is missing`);
@@ -14,15 +15,16 @@ function needArg(arg: string, name: string): string {
 }
 
 export const HMP_COMMANDS: HmpCommand[] = [
-  { names: ['help', '?'], args: '[cmd]', help: 'show the help', run: () => hmpHelp() },
+  { names: ['help', '?'], args: '[cmd]', help: 'show the help', run: (_ctx, arg) => hmpHelp(arg) },
   {
     names: ['info'],
     args: '[subcommand]',
     help: 'show various information about the system state',
     run: (ctx, arg) => {
       if (arg === '') return infoHelp();
-      const sub = INFO_COMMANDS.find((c) => c.name === arg);
-      if (!sub) return infoHelp();
+      const name = arg.split(/\s+/)[0]!;
+      const sub = INFO_COMMANDS.find((c) => c.name === name);
+      if (!sub) return `unknown command: 'info ${name}'\n`;
       return sub.run(ctx);
     },
   },
@@ -53,8 +55,8 @@ export const HMP_COMMANDS: HmpCommand[] = [
   },
   {
     names: ['chardev-add'],
-    args: 'chardev-add args',
-    help: 'add chardev (socket fd= takes a name given to getfd)',
+    args: 'args',
+    help: 'add chardev',
     run: async ({ emulator, fds }, arg) => {
       const spec = chardevSpecFromOptString(needArg(arg, 'args'));
       // Waiting for a client inside a monitor command would block that monitor.
@@ -65,14 +67,24 @@ export const HMP_COMMANDS: HmpCommand[] = [
   },
   {
     names: ['chardev-remove'],
-    args: 'chardev-remove id',
+    args: 'id',
     help: 'remove chardev',
     run: async ({ emulator }, arg) => (await emulator.chardevs.remove(needArg(arg, 'id')), ''),
   },
 ];
 
-function hmpHelp(): string {
-  return HMP_COMMANDS.map((c) => `${[c.names.join('|'), c.args].filter(Boolean).join(' ')} -- ${c.help}\n`).join('');
+const helpLine = (c: HmpCommand): string => `${c.names.join('|')} ${c.args} -- ${c.help}\n`;
+
+/** `help` (every command, sorted by name as QEMU lists them), `help CMD`, `help info [SUB]`. */
+function hmpHelp(arg: string): string {
+  if (arg === '') return [...HMP_COMMANDS].sort((a, b) => (a.names[0]! < b.names[0]! ? -1 : 1)).map(helpLine).join('');
+  const [name, sub] = arg.split(/\s+/);
+  const command = HMP_COMMANDS.find((c) => c.names.includes(name!));
+  if (!command) return `unknown command: '${name}'\n`;
+  if (command.names[0] !== 'info') return helpLine(command);
+  if (sub === undefined) return infoHelp();
+  const info = INFO_COMMANDS.find((c) => c.name === sub);
+  return info ? infoHelpLine(info) : `unknown command: 'info ${sub}'\n`;
 }
 
 /** Runs one HMP command line; the result is the text the monitor prints (errors included). */
@@ -89,4 +101,27 @@ export async function runHmpLine(ctx: Parameters<HmpCommand['run']>[0], line: st
   } catch (e) {
     return `Error: ${QmpError.from(e).message}\n`;
   }
+}
+
+/**
+ * Tab completion as QEMU's monitor does it: the first word completes to command names (each alias
+ * on its own), `info`'s argument to its subcommands, `help`'s arguments as a command line of their own.
+ */
+export function completeHmpLine(lineBeforeCursor: string): Completions {
+  const words = lineBeforeCursor.split(/\s+/).filter(Boolean);
+  if (/\s$/.test(lineBeforeCursor) || words.length === 0) words.push('');
+  return completeWords(words);
+}
+
+function completeWords(words: string[]): Completions {
+  const last = words[words.length - 1]!;
+  const matching = (names: string[]): Completions => ({
+    candidates: names.filter((n) => n.startsWith(last)),
+    wordLength: last.length,
+  });
+  if (words.length === 1) return matching(HMP_COMMANDS.flatMap((c) => c.names));
+  const command = HMP_COMMANDS.find((c) => c.names.includes(words[0]!));
+  if (command?.names[0] === 'info' && words.length === 2) return matching(INFO_COMMANDS.map((c) => c.name));
+  if (command?.names[0] === 'help') return completeWords(words.slice(1));
+  return { candidates: [], wordLength: last.length };
 }

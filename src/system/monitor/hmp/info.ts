@@ -39,6 +39,15 @@ export const INFO_COMMANDS: InfoCommand[] = [
   },
 ];
 
+/** QEMU's help line for one `info` subcommand (none of these take parameters, hence two spaces). */
+export function infoHelpLine(c: InfoCommand): string {
+  return `info ${c.name}  -- ${c.help}\n`;
+}
+
+/** `info` alone and `help info`: every subcommand, sorted by name as QEMU lists them. */
 export function infoHelp(): string {
-  return INFO_COMMANDS.map((c) => `info ${c.name} -- ${c.help}\n`).join('');
+  return [...INFO_COMMANDS]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map(infoHelpLine)
+    .join('');
 }

@@ -73,7 +73,7 @@ function backendFromQapi(backend: Obj): ChardevBackend {
     case 'file':
       return { type: 'file', path: data['out'] as string, append: (data['append'] as boolean | undefined) ?? false };
     case 'stdio':
-      return { type: 'stdio' };
+      return { type: 'stdio', signal: (data['signal'] as boolean | undefined) ?? true };
     case 'pty':
       return { type: 'pty' };
     default:
