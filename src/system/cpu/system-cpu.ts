@@ -3,7 +3,7 @@
  * (generated code translates virtual addresses through the TLB; memory-path.ts serves misses,
  * devices and faults) and turns each trap into what the hardware does: system instructions carried
  * out (system-insns.ts), refused accesses and fetches as aborts, everything else an exception to
- * EL1. Pending IRQs are taken at block boundaries.
+ * EL1. Pending IRQs and FIQs are taken at block boundaries.
  *
  * The CPU runs in slices on Node's event loop, so chardevs and monitors keep being served: a slice
  * ends after SLICE_MS, at an IRQ, or at WFI, which idles (no host CPU) until the timer fires or a
@@ -21,7 +21,7 @@ import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
 import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
 import { Mmu, type RamRange } from './mmu';
-import { DAIF_I } from './pstate';
+import { DAIF_F, DAIF_I } from './pstate';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
 import { DISPATCH_BUDGET, SoftTlb, TLB_LAYOUT } from './tlb';
@@ -38,6 +38,8 @@ export interface CpuBoard {
   ram: RamRange;
   /** The interrupt controller's IRQ signal to this CPU, after updating the timer's lines. */
   irqAsserted(): boolean;
+  /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
+  fiqAsserted?(): boolean;
   /** The machine-specific handling of HVC and SMC (PSCI) and of powering the CPU off. */
   hypervisorCall(cpu: CpuRegisters, imm: number): boolean;
   secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
@@ -70,7 +72,7 @@ export class SystemCpu {
     const path = this.path;
     this.engine = new Engine(aarch64Frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
-      pollInterrupt: () => this.irqPending() || performance.now() >= this.sliceEnd,
+      pollInterrupt: () => this.pendingInterrupt() !== undefined || performance.now() >= this.sliceEnd,
       softmmu: {
         layout: TLB_LAYOUT,
         translate: path.translate,
@@ -119,7 +121,8 @@ export class SystemCpu {
 
   /** Ends a WFI/CPU_SUSPEND wait if an interrupt is pending; true if the CPU can run. */
   get runnable(): boolean {
-    if (this.status === 'waiting' && this.board.irqAsserted()) this.status = 'running';
+    const board = this.board;
+    if (this.status === 'waiting' && (board.irqAsserted() || board.fiqAsserted?.())) this.status = 'running';
     return this.status === 'running';
   }
 
@@ -146,7 +149,8 @@ export class SystemCpu {
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
     while (this.runnable && performance.now() < this.sliceEnd) {
-      if (this.irqPending()) takeException(this.regs, { kind: 'irq', returnAddress: this.regs.pc });
+      const interrupt = this.pendingInterrupt();
+      if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
       const trap = this.engine.run(STATE_BASE);
       if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
         this.onDebugBreakpoint();
@@ -184,9 +188,15 @@ export class SystemCpu {
     this.engine.forgetMappings();
   }
 
-  /** An IRQ is signalled and PSTATE.I does not mask it. */
-  private irqPending(): boolean {
-    return (this.regs.pstate.daif & DAIF_I) === 0 && this.board.irqAsserted();
+  /**
+   * The interrupt the CPU takes now, if any, each unless PSTATE masks it: an FIQ before an IRQ, as
+   * QEMU checks them.
+   */
+  private pendingInterrupt(): 'fiq' | 'irq' | undefined {
+    const daif = this.regs.pstate.daif;
+    if ((daif & DAIF_F) === 0 && this.board.fiqAsserted?.()) return 'fiq';
+    if ((daif & DAIF_I) === 0 && this.board.irqAsserted()) return 'irq';
+    return undefined;
   }
 
   private handle(trap: TrapKind): void {

@@ -9,9 +9,8 @@
  * Interrupts 0-15 are SGIs and 16-31 PPIs (the redistributor's), 32 and up SPIs (the
  * distributor's); with one CPU their state is kept in flat arrays indexed by INTID. Inputs are
  * lines: a level-sensitive interrupt is pending while its line is high or its pending latch is set;
- * an edge-triggered one latches on a rising edge. Group 1 interrupts are signalled as IRQ; group 0
- * ones would be FIQs, which the CPU does not take: they can only be acknowledged through
- * ICC_IAR0_EL1 by polling.
+ * an edge-triggered one latches on a rising edge. With one security state, group 1 interrupts are
+ * signalled as IRQ and group 0 ones as FIQ.
  */
 
 /** Interrupt IDs QEMU's virt gives its GIC: 256 SPIs after the 32 SGIs and PPIs. */
@@ -147,7 +146,16 @@ export class Gicv3State {
 
   /** The IRQ signal to the CPU: a group 1 interrupt ready to preempt. */
   irqAsserted(): boolean {
-    const irq = this.highestPending(1);
+    return this.signalled(1);
+  }
+
+  /** The FIQ signal to the CPU: a group 0 interrupt ready to preempt. */
+  fiqAsserted(): boolean {
+    return this.signalled(0);
+  }
+
+  private signalled(group: Group): boolean {
+    const irq = this.highestPending(group);
     return irq !== SPURIOUS && this.canPreempt(irq);
   }
 

@@ -7,4 +7,6 @@ export interface InterruptController {
   setLine(intid: number, level: boolean): void;
   /** The IRQ signal to the CPU. */
   irqAsserted(): boolean;
+  /** The FIQ signal to the CPU, if the controller has one. */
+  fiqAsserted?(): boolean;
 }

@@ -1,9 +1,10 @@
 /* GICv3 with affinity routing: the identification registers, the redistributor's wake-up
    handshake, the CPU interface's system registers, then interrupts taken through ICC_IAR1_EL1:
    SGIs sent with ICC_SGI1R_EL1 (held back by the priority mask, one preempting another, split
-   priority drop and deactivation with EOImode, the groups and targets they reach), the virtual
-   timer's PPI from WFI, an edge-triggered SPI made pending in the distributor (routed elsewhere,
-   then here), and the PL011's receive SPI routed by GICD_IROUTER. */
+   priority drop and deactivation with EOImode, the groups and targets they reach, a group 0 one
+   taken as an FIQ through ICC_IAR0_EL1), the virtual timer's PPI from WFI, an edge-triggered SPI
+   made pending in the distributor (routed elsewhere, then here), and the PL011's receive SPI
+   routed by GICD_IROUTER. */
 #include "gicv3.h"
 
 #define SGI_LOW 1
@@ -35,7 +36,23 @@ static void set_priority_redist(unsigned intid, uint8_t priority) {
   REG8(GICR_SGI, GICR_IPRIORITYR + intid) = priority;
 }
 
+/* A group 0 interrupt: an FIQ, acknowledged and ended through the group 0 registers. */
+static void on_fiq(void) {
+  uint64_t iar = ICC_READ(ICC_IAR0_EL1);
+  field("fiq", iar);
+  field("  ICC_RPR_EL1", ICC_READ(ICC_RPR_EL1));
+  field("  ICC_AP0R0_EL1", ICC_READ(ICC_AP0R0_EL1));
+  field("  ICC_AP1R0_EL1", ICC_READ(ICC_AP1R0_EL1));
+  if (iar < 128) seen[iar]++;
+  ICC_WRITE(ICC_EOIR0_EL1, iar);
+  field("  ICC_RPR_EL1 after EOIR0", ICC_READ(ICC_RPR_EL1));
+}
+
 void on_exception(uint64_t kind, struct frame *f) {
+  if (kind == 0x12) {
+    on_fiq();
+    return;
+  }
   if (kind != 0x11) {
     field("unexpected exception", kind);
     field("esr", READ_SYSREG(esr_el1));
@@ -202,6 +219,24 @@ static void sgis(void) {
   ICC_WRITE(ICC_SGI1R_EL1, ((uint64_t)SGI_OTHER << 24) | (1ull << 44) | 1); /* range 1: ignored */
   field("after SGI1R with a range selector", REG(GICR_SGI, GICR_ISPENDR0));
   REG(GICR_SGI, GICR_ICPENDR0) = 0xffff;
+
+  puts_("-- a group 0 SGI is an FIQ\n");
+  REG(GICD, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
+  ICC_WRITE(ICC_IGRPEN0_EL1, 1);
+  set_priority_redist(SGI_GROUP0, 0x70);
+  REG(GICR_SGI, GICR_ISENABLER0) = 1u << SGI_GROUP0;
+  ICC_WRITE(ICC_SGI0R_EL1, ((uint64_t)SGI_GROUP0 << 24) | 1);
+  field("ICC_HPPIR0_EL1", ICC_READ(ICC_HPPIR0_EL1));
+  field("ICC_HPPIR1_EL1", ICC_READ(ICC_HPPIR1_EL1));
+  irqs_on();
+  irqs_off();
+  field("taken with IRQs unmasked", seen[SGI_GROUP0]);
+  __asm__ volatile("msr daifclr, #1" ::: "memory");
+  __asm__ volatile("msr daifset, #1" ::: "memory");
+  field("taken with FIQs unmasked", seen[SGI_GROUP0]);
+  REG(GICR_SGI, GICR_ICENABLER0) = 1u << SGI_GROUP0;
+  ICC_WRITE(ICC_IGRPEN0_EL1, 0);
+  REG(GICD, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1;
   REG(GICR_SGI, GICR_IGROUPR0) = 0xffffffff;
 }
 

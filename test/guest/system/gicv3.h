@@ -18,6 +18,7 @@
 #define GICD_ICFGR 0x0c00
 #define GICD_IROUTER 0x6000
 #define GICD_PIDR2 0xffe8
+#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
 #define GICD_CTLR_ENABLE_GRP1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_RWP (1u << 31)
@@ -42,6 +43,9 @@
 
 #define ICC_PMR_EL1 S3_0_C4_C6_0
 #define ICC_IAR0_EL1 S3_0_C12_C8_0
+#define ICC_EOIR0_EL1 S3_0_C12_C8_1
+#define ICC_HPPIR0_EL1 S3_0_C12_C8_2
+#define ICC_AP0R0_EL1 S3_0_C12_C8_4
 #define ICC_AP1R0_EL1 S3_0_C12_C9_0
 #define ICC_DIR_EL1 S3_0_C12_C11_1
 #define ICC_RPR_EL1 S3_0_C12_C11_3
@@ -53,6 +57,7 @@
 #define ICC_BPR1_EL1 S3_0_C12_C12_3
 #define ICC_CTLR_EL1 S3_0_C12_C12_4
 #define ICC_SRE_EL1 S3_0_C12_C12_5
+#define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 
 /* The system-register spellings expand before READ_SYSREG/WRITE_SYSREG stringify them. */

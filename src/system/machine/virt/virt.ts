@@ -96,6 +96,7 @@ class VirtMachine implements Machine, PsciPlatform {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       irqAsserted: () => this.irqAsserted(),
+      fiqAsserted: () => this.fiqAsserted(),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
@@ -143,6 +144,12 @@ class VirtMachine implements Machine, PsciPlatform {
   private irqAsserted(): boolean {
     this.sampleTimers();
     return this.gic.irqAsserted();
+  }
+
+  /** The same for the FIQ signal. */
+  private fiqAsserted(): boolean {
+    this.sampleTimers();
+    return this.gic.fiqAsserted?.() ?? false;
   }
 
   /** Puts the timers' current outputs onto their PPIs. */
