@@ -22,8 +22,16 @@ async function compare(name: string, input?: string, extra: string[] = []): Prom
 
 describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 does', () => {
   it('prints on the PL011, reads its ID registers, answers PSCI and powers off', () => compare('hello'));
-  it('identifies itself as the -cpu cortex-a72 asked for', () =>
-    compare('hello', undefined, ['-cpu', 'cortex-a72']));
+  it.each(['cortex-a53', 'cortex-a72'])('identifies itself as the -cpu %s asked for', (cpu) =>
+    compare('hello', undefined, ['-cpu', cpu]));
+  it("identifies itself as QEMU's -cpu max does (its feature registers list what each emulator implements)", async () => {
+    const args = [...VIRT_ARGS, '-cpu', 'max', '-kernel', bareMetalProgram('hello')];
+    const [ours, theirs] = await Promise.all([runTsemu(args), runQemu(args)]);
+    const midr = (out: string): string | undefined => /^MIDR_EL1=.*$/m.exec(out)?.[0];
+    expect(midr(ours.stdout)).toBe(midr(theirs.stdout));
+    expect(midr(ours.stdout)).toBeDefined();
+    expect(ours.status).toBe(0);
+  });
   it('takes SVC, undefined instruction, BRK, data aborts and EL0 SVC exceptions and returns from them', () =>
     compare('exceptions'));
   it('delivers the virtual timer interrupt through the GICv2 to a CPU waiting in WFI', () =>

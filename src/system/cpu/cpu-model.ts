@@ -1,7 +1,7 @@
 /**
- * What `-cpu` names: the identification registers an EL1 guest reads. Values are the Cortex-A57's
- * (and A72's) as QEMU reports them, with the feature fields cut down to what tsemu implements (FP, Advanced
- * SIMD, CRC32 and the LSE atomics at EL0 and EL1, AArch64 only, no EL2/EL3, no crypto).
+ * What `-cpu` names: the identification registers an EL1 guest reads. Values are QEMU's for each
+ * model (Cortex-A53, A57, A72, max), with the feature fields cut down to what tsemu implements (FP,
+ * Advanced SIMD, CRC32 and the LSE atomics at EL0 and EL1, AArch64 only, no EL2/EL3, no crypto).
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 
@@ -37,7 +37,30 @@ const CORTEX_A72: CpuModel = {
   idRegisters: new Map([...CORTEX_A57.idRegisters, [sysRegKey(3, 0, 0, 0, 0), 0x410fd083n]]),
 };
 
-export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A57, CORTEX_A72];
+/** The Cortex-A53 r0p4: its MIDR, 40-bit physical addresses and 32-byte instruction cache lines. */
+const CORTEX_A53: CpuModel = {
+  name: 'cortex-a53',
+  compatible: 'arm,cortex-a53',
+  idRegisters: new Map([
+    ...CORTEX_A57.idRegisters,
+    [sysRegKey(3, 0, 0, 0, 0), 0x410fd034n], // MIDR_EL1
+    [sysRegKey(3, 0, 0, 7, 0), 0x1122n], // ID_AA64MMFR0_EL1: 40-bit PA
+    [sysRegKey(3, 3, 0, 0, 1), 0x84448004n], // CTR_EL0
+  ]),
+};
+
+/**
+ * `max`: every feature the emulator has. QEMU's names no real core (MIDR 0x000f0510) and is built
+ * on its A57 (device tree `arm,cortex-a57`); here every implemented feature is already in the A57
+ * model above, so it differs in its MIDR.
+ */
+const MAX: CpuModel = {
+  name: 'max',
+  compatible: 'arm,cortex-a57',
+  idRegisters: new Map([...CORTEX_A57.idRegisters, [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n]]),
+};
+
+export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A53, CORTEX_A57, CORTEX_A72, MAX];
 
 export function findCpuModel(name: string): CpuModel | undefined {
   return CPU_MODELS.find((m) => m.name === name);
