@@ -12,14 +12,14 @@
  * slow path, which invalidates every batch with code on that page before storing.
  *
  * With the `softmmu` option (system mode) guest addresses are virtual: code is fetched, and its
- * pages tracked, at the physical addresses the MMU gives, generated code translates each access
- * through the software TLB, and there is no interpreter tier (it addresses the window directly):
- * a block is compiled when first run, with the blocks its direct branches lead to. Its lookup cache
- * entries are keyed by pc and tagged with the translation regime (level and address space,
- * dispatcher.ts), entered once miss() has checked that the regime may fetch the block's page and
- * that the page still maps where the block came from; the owner forgets them when translations
- * change (forgetMappings, forgetRegimes). The dispatcher returns
- * every DISPATCH_BUDGET blocks so that pollInterrupt is asked whether to stop.
+ * pages tracked, at the physical addresses the MMU gives, and both tiers translate each access
+ * through the software TLB (the interpreter by interp/soft-access.ts). A hot batch holds only
+ * blocks of the hot block's virtual page. Lookup cache entries are keyed by pc and tagged with the
+ * translation regime (level and address space, dispatcher.ts), entered once miss() has checked that
+ * the regime may fetch the block's page and that the page still maps where the block came from (a
+ * cold block is checked the same way before it is interpreted); the owner forgets them when
+ * translations change (forgetMappings, forgetRegimes). The dispatcher returns every DISPATCH_BUDGET
+ * blocks so that pollInterrupt is asked whether to stop.
  *
  * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run of the
  * program starts from that run's translation instead of from scratch, once its code is checked to
@@ -42,7 +42,10 @@ import type { IRBlock } from '../ir/block';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
-import { interpretBlock } from '../interp/interpreter';
+import { GuestAccess } from '../interp/guest-access';
+import { runBlock } from '../interp/interpreter';
+import { SoftmmuAccess } from '../interp/soft-access';
+import type { GuestPort } from '../interp/window-access';
 import {
   compileBatch,
   encodeBatch,
@@ -68,8 +71,6 @@ v8.setFlagsFromString('--no-wasm-lazy-compilation');
 
 const BATCH_BLOCKS = 24;
 const HOT_RUNS = 16;
-/** Softmmu: blocks compiled with a first-run block, found by following its direct branches. */
-const SOFTMMU_BATCH_BLOCKS = 8;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
@@ -137,6 +138,8 @@ interface ColdBlock {
   /** The code bytes it was translated from, kept until saved in the persistent cache. */
   code?: Uint8Array;
   runs: number;
+  /** Softmmu: the window page its code was fetched from (its virtual page may be remapped since). */
+  page?: number;
   /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
   indirect: number[];
 }
@@ -191,6 +194,9 @@ export class Engine {
     cached: 0,
   };
   private readonly cacheHost: CodeCacheHost;
+  /** How interpreted blocks reach guest memory, for the state block at portBase. */
+  private port: GuestPort | undefined;
+  private portBase = 0;
 
   constructor(
     private readonly frontend: Frontend,
@@ -289,9 +295,7 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.flags });
-    const status = this.options.softmmu
-      ? (this.compile([ir], false).functions[0] as (state: number) => number)(stateBase)
-      : interpretBlock(ir, this.memory, stateBase, this.endian, this.onCodeWrite);
+    const status = runBlock(ir, this.memory, stateBase, this.portFor(stateBase));
     if (status === TrapKind.Yield) {
       this.refreshFlags(stateBase);
       return TrapKind.None;
@@ -397,16 +401,12 @@ export class Engine {
     }
     const cache = this.options.cache;
     if (cache && !this.cold.has(pc) && this.installCachedBatch(pc, stateBase, cache)) return TrapKind.None;
+    if (codeAt !== undefined) this.forgetRemappedCold(pc, codeAt);
     const block = this.coldBlock(pc);
-    if (softmmu) {
-      this.options.onBlockStart?.(pc);
-      this.install(this.compileHot(pc), stateBase);
-      return TrapKind.None;
-    }
     const mayCompile = !this.options.onBlockStart && !this.onBreakpointPage(block.pc, block.end);
     if (++block.runs >= HOT_RUNS && mayCompile) {
       const tb = this.compileHot(pc);
-      if (!this.options.pollInterrupt) this.install(tb, stateBase);
+      if (!this.options.pollInterrupt || softmmu) this.install(tb, stateBase);
       return TrapKind.None;
     }
     this.options.onBlockStart?.(pc);
@@ -415,7 +415,7 @@ export class Engine {
       status = block.cached(stateBase) as TrapKind;
     } else {
       this.stats.interpreted++;
-      status = interpretBlock(block.ir!, this.memory, stateBase, this.endian, this.onCodeWrite);
+      status = runBlock(block.ir!, this.memory, stateBase, this.portFor(stateBase));
     }
     if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
       // A block from the cache has no IR to tell its static successors: hotBatch filters them out.
@@ -423,6 +423,26 @@ export class Engine {
       if (!block.ir?.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
     }
     return status;
+  }
+
+  /** Softmmu: forgets the cold block at pc if its virtual page no longer maps where its code came from. */
+  private forgetRemappedCold(pc: number, codeAt: number): void {
+    const block = this.cold.get(pc);
+    if (!block || block.page === Math.floor(codeAt / 2 ** PAGE_SHIFT)) return;
+    this.cold.delete(pc);
+    if (block.page !== undefined) this.coldByPage.get(block.page)?.delete(pc);
+  }
+
+  /** How interpreted blocks of the CPU whose state is at stateBase reach guest memory. */
+  private portFor(stateBase: number): GuestPort {
+    if (!this.port || this.portBase !== stateBase) {
+      const softmmu = this.options.softmmu;
+      this.port = softmmu
+        ? new SoftmmuAccess(this.memory, softmmu, stateBase)
+        : new GuestAccess(this.memory, this.endian, this.onCodeWrite);
+      this.portBase = stateBase;
+    }
+    return this.port;
   }
 
   /** Installs a hot batch of the persistent cache holding pc, if it has one whose code is unchanged. */
@@ -490,6 +510,7 @@ export class Engine {
       block = this.cachedColdBlock(pc) ?? this.translateCold(pc);
       this.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
+        if (this.options.softmmu) block!.page = page;
         let set = this.coldByPage.get(page);
         if (!set) this.coldByPage.set(page, (set = new Set()));
         set.add(pc);
@@ -523,7 +544,7 @@ export class Engine {
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
   private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
-    const { irs, indirect } = this.options.softmmu ? this.firstRunBatch(pc) : this.hotBatch(pc);
+    const { irs, indirect } = this.hotBatch(pc);
     for (const ir of irs) this.cold.delete(ir.pc);
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
@@ -547,12 +568,20 @@ export class Engine {
     return batch.blocks[0]!;
   }
 
-  /** The hot block at pc and the blocks it leads to that have run, breadth first. */
+  /**
+   * The hot block at pc and the blocks it leads to that have run, breadth first. With softmmu only
+   * blocks of pc's virtual page: blocks of one module chain to each other without the dispatcher,
+   * so every jump to another page goes through miss(), which checks that page's translation.
+   */
   private hotBatch(pc: number): { irs: IRBlock[]; indirect: Map<number, readonly number[]> } {
     const irs: IRBlock[] = [];
     const queued = new Set<number>([pc]);
     const queue = [pc];
     const indirect = new Map<number, readonly number[]>();
+    const page = Math.floor(pc / 2 ** PAGE_SHIFT);
+    const inBatch = this.options.softmmu
+      ? (at: number): boolean => Math.floor(at / 2 ** PAGE_SHIFT) === page
+      : (): boolean => true;
     while (queue.length > 0 && irs.length < BATCH_BLOCKS) {
       const at = queue.shift()!;
       const block = this.cold.get(at);
@@ -560,38 +589,16 @@ export class Engine {
       const ir = this.irOf(block);
       irs.push(ir);
       const targets = block.cached ? block.indirect.filter((t) => !ir.successors.includes(t)) : block.indirect;
-      indirect.set(at, targets);
+      indirect.set(at, targets.filter(inBatch));
       for (const s of [...ir.successors, ...block.indirect]) {
         const next = this.cold.get(s);
-        if (!queued.has(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
+        if (!queued.has(s) && inBatch(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
           queued.add(s);
           queue.push(s);
         }
       }
     }
     return { irs, indirect };
-  }
-
-  /**
-   * Softmmu, which has no interpreter tier to have run anything: the block at pc and, breadth
-   * first, the blocks its direct branches lead to on the same virtual page. Blocks of one module
-   * chain to each other without the dispatcher, so keeping them to one page means every jump to
-   * another page goes through miss(), which checks that page's translation.
-   */
-  private firstRunBatch(pc: number): { irs: IRBlock[]; indirect: Map<number, readonly number[]> } {
-    const page = Math.floor(pc / 2 ** PAGE_SHIFT);
-    const irs = [this.irOf(this.coldBlock(pc))];
-    const queued = new Set<number>([pc]);
-    for (let i = 0; i < irs.length && irs.length < SOFTMMU_BATCH_BLOCKS; i++) {
-      for (const s of irs[i]!.successors) {
-        const samePage = Math.floor(s / 2 ** PAGE_SHIFT) === page;
-        if (irs.length >= SOFTMMU_BATCH_BLOCKS || queued.has(s) || !samePage) continue;
-        queued.add(s);
-        if (this.blocks.has(s) || this.breakpoints.has(s)) continue;
-        irs.push(this.irOf(this.coldBlock(s)));
-      }
-    }
-    return { irs, indirect: new Map() };
   }
 
   private compile(

@@ -1,8 +1,9 @@
 /**
  * The reference IR interpreter: executes one IRBlock exactly as the op table (ir/ops.ts) and the
  * vector op table (ir/simd.ts) define, with the same contract as the WebAssembly backend's
- * runBlockWasm, so the two can be compared instruction stream by instruction stream. It can also
- * serve as the cold tier for code executed once.
+ * runBlockWasm, so the two can be compared instruction stream by instruction stream. It is also
+ * the engine's cold tier, for code executed a few times. Guest memory is reached through a GuestPort
+ * (window-access.ts): the window itself in user mode, the software MMU in system mode.
  *
  * A block is prepared once (cached per block object): every instruction becomes a small closure
  * over its resolved operation and temp ids, and label ids become instruction indices. Running it
@@ -29,10 +30,11 @@ import {
 } from './float-ops';
 import { arithmeticResult, readFloat, toNumber, writeFloat, type FloatType, type FloatValue } from './float-values';
 import { GuestAccess, type CodeWriteHook } from './guest-access';
+import type { GuestPort, GuestValue } from './window-access';
 import { I32_BINARY, I32_COMPARE, I32_UNARY, I64_BINARY, I64_COMPARE, I64_UNARY, sext, wrap, zext } from './int-ops';
 import { simdImpl } from './simd-lanes';
 
-type Value = number | bigint | Uint8Array;
+type Value = GuestValue;
 
 /** The running block's registers: temps, state, memory, and the current guest instruction. */
 interface Frame {
@@ -40,7 +42,7 @@ interface Frame {
   readonly state: DataView;
   readonly u8: Uint8Array;
   readonly base: number;
-  readonly mem: GuestAccess;
+  readonly mem: GuestPort;
   readonly helper: HelperContext;
   /** Address of the guest instruction being executed (the last `insn` marker). */
   pc: number;
@@ -193,9 +195,9 @@ function atomicStep(insn: Insn, next: number): Step {
   const result = insn.type === 'i32' ? (old: bigint): Value => Number(old) | 0 : (old: bigint): Value => old;
   return (f) => {
     const address = f.t[addr] as bigint;
-    const a = f.mem.writable(address, size, true);
+    const a = f.mem.atomicAddress(address, size);
     if (a === undefined) return trapExit(f, TrapKind.MemoryFault, address);
-    if (a % size !== 0) return trapExit(f, TrapKind.Alignment);
+    if (a % size !== 0) return trapExit(f, TrapKind.Alignment, address);
     const old = f.mem.loadUnsigned(a, size);
     const value = update(old, f);
     if (value !== undefined) f.mem.storeInt(a, size, value);
@@ -285,9 +287,9 @@ function prepareInsn(insn: Insn, i: number, labelAt: readonly number[]): Step {
       const mem = insn.mem!;
       return (f) => {
         const address = f.t[a] as bigint;
-        const at = f.mem.readable(address, mem.size);
-        if (at === undefined) return trapExit(f, TrapKind.MemoryFault, address);
-        f.t[dst] = f.mem.load(type, at, mem);
+        const value = f.mem.load(type, address, mem);
+        if (value === undefined) return trapExit(f, TrapKind.MemoryFault, address);
+        f.t[dst] = value;
         return next;
       };
     }
@@ -296,9 +298,7 @@ function prepareInsn(insn: Insn, i: number, labelAt: readonly number[]): Step {
       const { size } = insn.mem!;
       return (f) => {
         const address = f.t[a] as bigint;
-        const at = f.mem.writable(address, size);
-        if (at === undefined) return trapExit(f, TrapKind.MemoryFault, address);
-        f.mem.store(type, at, size, f.t[b]!);
+        if (!f.mem.store(type, address, size, f.t[b]!)) return trapExit(f, TrapKind.MemoryFault, address);
         return next;
       };
     }
@@ -365,6 +365,11 @@ export function interpretBlock(
   endian: Endian,
   onCodeWrite: CodeWriteHook = () => {},
 ): TrapKind {
+  return runBlock(block, memory, stateBase, new GuestAccess(memory, endian, onCodeWrite));
+}
+
+/** Executes `block` once, reaching guest memory through `port` (the CPU state is in `memory`). */
+export function runBlock(block: IRBlock, memory: GuestMemory, stateBase: number, port: GuestPort): TrapKind {
   let steps = prepared.get(block);
   if (!steps) {
     steps = prepare(block);
@@ -375,7 +380,7 @@ export function interpretBlock(
     state: memory.view,
     u8: memory.u8,
     base: stateBase,
-    mem: new GuestAccess(memory, endian, onCodeWrite),
+    mem: port,
     helper: { view: memory.view, stateBase },
     pc: block.pc,
   };
