@@ -73,9 +73,9 @@ const SYSREG_NAMES: readonly (readonly [string, number, number, number, number, 
 
 function systemRegisters(cpu: CpuRegisters): RegisterRow[] {
   const rows = SYSREG_NAMES.map(([name, ...encoding]) => {
-    const def = findSysReg(cpu, sysRegKey(...encoding));
-    if (!def) throw new Error(`gdb system register ${name}: no MRS encoding ${encoding.join(',')}`);
-    return computed(name, 64, () => def.read(cpu));
+    const read = findSysReg(cpu, sysRegKey(...encoding))?.read;
+    if (!read) throw new Error(`gdb system register ${name}: no MRS encoding ${encoding.join(',')}`);
+    return computed(name, 64, () => read(cpu));
   });
   // Registers EL1 cannot name with MRS (SP_EL1), and EL0 state translated code keeps in slots.
   const slot64 = (name: string, offset: number, bitsize: 32 | 64): RegisterRow => ({

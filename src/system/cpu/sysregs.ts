@@ -13,7 +13,8 @@ import type { CpuRegisters, El1SysRegs } from './registers';
 
 export interface SysRegDef {
   name: string;
-  read: (cpu: CpuRegisters) => bigint;
+  /** Absent: reads are UNDEFINED (write-only registers). */
+  read?: (cpu: CpuRegisters) => bigint;
   /** Absent: writes are UNDEFINED. */
   write?: (cpu: CpuRegisters, value: bigint) => void;
 }

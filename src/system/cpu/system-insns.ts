@@ -92,9 +92,9 @@ const msrImmediate: Handler = (cpu, f) => {
 const keyOf = (f: Fields): number => sysRegKey(2 + f.o0!, f.op1!, f.crn!, f.crm!, f.op2!);
 
 const mrs: Handler = (cpu, f) => {
-  const reg = findSysReg(cpu, keyOf(f));
-  if (!reg) return false;
-  writeX(cpu, f.rt!, reg.read(cpu));
+  const read = findSysReg(cpu, keyOf(f))?.read;
+  if (!read) return false;
+  writeX(cpu, f.rt!, read(cpu));
   next(cpu);
   return true;
 };

@@ -4,7 +4,6 @@
  * access is always on (ICC_SRE_EL1 reads 0x7: SRE, DFB, DIB, none writable, as with no EL2/EL3).
  * ICC_CTLR_EL1 reports QEMU's A3V, 24-bit INTIDs (IDbits 1) and 5 priority bits, so only
  * ICC_AP0R0/AP1R0 exist. The values of a Cortex-A57's interface under QEMU, register by register.
- * The write-only registers (EOIR, DIR, the SGI generators) read as zero.
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import type { SysRegDef } from '../cpu/sysregs';
@@ -39,18 +38,18 @@ export function gicv3CpuInterfaceRegisters(
   gic: Gicv3State,
   sync: () => void,
 ): ReadonlyMap<number, SysRegDef> {
+  const writer = (write: Write): SysRegDef['write'] => (_cpu, value) => {
+    sync();
+    write(value);
+    gic.changed();
+  };
   const reg = (name: string, read: Read, write?: Write): SysRegDef => ({
     name,
     read: () => (sync(), BigInt(read())),
-    ...(write && {
-      write: (_cpu, value) => {
-        sync();
-        write(value);
-        gic.changed();
-      },
-    }),
+    ...(write && { write: writer(write) }),
   });
-  const writeOnly = (name: string, write: Write): SysRegDef => reg(name, () => 0, write);
+  /** EOIR, DIR and the SGI generators: reading them is UNDEFINED. */
+  const writeOnly = (name: string, write: Write): SysRegDef => ({ name, write: writer(write) });
 
   /** With ICC_CTLR_EL1.CBPR, BPR1 reads as BPR0 + 1 and ignores writes. */
   const bpr = (group: Group): SysRegDef => {

@@ -22,6 +22,7 @@
 static volatile int seen[128];
 static volatile int nested;
 static volatile int received;
+static volatile int expect_undefined;
 
 static void send_sgi(unsigned intid) {
   /* INTID in bits 27:24, target list bit 0: affinity 0.0.0.0, CPU 0. */
@@ -51,6 +52,12 @@ static void on_fiq(void) {
 void on_exception(uint64_t kind, struct frame *f) {
   if (kind == 0x12) {
     on_fiq();
+    return;
+  }
+  if (kind == 0x10 && expect_undefined) {
+    field("  UNDEFINED, ESR_EL1.EC", READ_SYSREG(esr_el1) >> 26);
+    expect_undefined = 0;
+    f->elr += 4;
     return;
   }
   if (kind != 0x11) {
@@ -140,6 +147,12 @@ static void cpu_interface(void) {
   field("ICC_RPR_EL1 idle", ICC_READ(ICC_RPR_EL1));
   field("ICC_IAR1_EL1 with nothing pending", ICC_READ(ICC_IAR1_EL1));
   field("ICC_HPPIR1_EL1 with nothing pending", ICC_READ(ICC_HPPIR1_EL1));
+  puts_("reading the write-only ICC_EOIR1_EL1\n");
+  expect_undefined = 1;
+  (void)ICC_READ(ICC_EOIR1_EL1);
+  puts_("reading ICC_AP1R1_EL1, absent with 5 priority bits\n");
+  expect_undefined = 1;
+  (void)READ_SYSREG(S3_0_C12_C9_1);
 }
 
 static void distributor(void) {
