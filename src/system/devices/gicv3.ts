@@ -17,12 +17,13 @@
 export const GICV3_NUM_IRQS = 288;
 export const GICV3_SPI_BASE = 32;
 export const GICV3_PPI_BASE = 16;
-export const SPURIOUS = 1023;
+/** The INTID ICC_IARn/HPPIRn_EL1 read when there is nothing to acknowledge. */
+const SPURIOUS = 1023;
 /** The priority bits implemented (PRIbits, as a Cortex-A57's CPU interface): the low 3 read as zero. */
 const PRIORITY_BITS = 5;
 export const PRIORITY_MASK = (0xff << (8 - PRIORITY_BITS)) & 0xff;
 /** The running priority of a CPU interface with nothing active. */
-export const IDLE_PRIORITY = 0xff;
+const IDLE_PRIORITY = 0xff;
 /** The smallest ICC_BPR0_EL1 value; ICC_BPR1_EL1's is one more. */
 export const MIN_BPR0 = 7 - PRIORITY_BITS;
 
@@ -57,7 +58,7 @@ export class Gicv3State {
   readonly routeLow = new Uint32Array(GICV3_NUM_IRQS);
   readonly routeHigh = new Uint32Array(GICV3_NUM_IRQS);
 
-  /** `changed` hears of every change that may alter the CPU's IRQ signal (to wake a waiting CPU). */
+  /** `changed` hears of every change that may alter the CPU's IRQ or FIQ signal (to wake a waiting CPU). */
   constructor(readonly changed: () => void) {
     this.reset();
   }
