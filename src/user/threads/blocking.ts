@@ -3,10 +3,8 @@
  * runs, it is asked whether it would block, and if so the calling thread waits in the scheduler
  * instead, so the other threads run meanwhile (scheduler.ts):
  * - reads, writes, accept, send and receive (without MSG_DONTWAIT) on a blocking descriptor that
- *   is not ready park on that descriptor, and the call runs again once it is; a write larger than
- *   what a pipe or socket can take now goes in pieces that fit, the thread parked between them
- *   until there is room again, and ends with the whole count (or the count so far when a signal
- *   comes), as the kernel's blocking write does;
+ *   is not ready park on that descriptor, and the call runs again once it is; a write, writev or
+ *   send larger than what a pipe or stream socket can take now goes in pieces (write-pieces.ts);
  * - flock, fcntl's F_SETLKW and F_OFD_SETLKW are tried without waiting, then retried while the
  *   thread is parked, and so are SysV msgsnd/msgrcv without IPC_NOWAIT and semop/semtimedop
  *   operations that may wait (also through ppc64's ipc multiplexer); a blocking connect is
@@ -27,11 +25,11 @@ import type { SyscallArgs } from '../../syscalls/types';
 import { int } from '../../syscalls/linux/define';
 import { hostFd } from '../../syscalls/linux/fd-table';
 import { E, guestStruct, guestTimespec } from '../../syscalls/linux/guest-access';
-import { HOST, hostArena, hostSyscall } from '../../syscalls/linux/host';
-import { SOL_SOCKET } from '../../syscalls/linux/sockopt';
+import { HOST, hostSyscall } from '../../syscalls/linux/host';
 import { IPC_CALLS, IPC_NOWAIT, semopMayWait, semopWithoutWaiting } from '../../syscalls/linux/sysv-ipc';
 import { StructView } from '../../syscalls/struct-view';
-import { block, currentThreadId, finishCall, hostReady, monotonicNs, type HostPollFd } from './scheduler';
+import { block, finishCall, hostReady, monotonicNs, type HostPollFd } from './scheduler';
+import { hostSocketOption, WRITES_IN_PIECES } from './write-pieces';
 
 const POLLIN = 1;
 const POLLPRI = 2;
@@ -40,8 +38,6 @@ const F_GETFL = 3;
 const F_SETFL = 4;
 const LOCK_NB = 4;
 const LOCK_UN = 8;
-/** The bytes a pipe with a free slot takes without blocking (the host's page; POSIX's PIPE_BUF on Linux). */
-const PIPE_BUF = 4096;
 const WNOHANG = 1;
 const MSG_DONTWAIT = 0x40;
 const TIMER_ABSTIME = 1;
@@ -70,36 +66,6 @@ function onDescriptor(index: number, events: number, flagsAt?: number): Rule {
     if (hostReady(wanted)[0]) return;
     block(proc, { fds: wanted });
   };
-}
-
-/** Bytes written so far by a thread's blocking write that did not fit at once, by thread id. */
-const writeProgress = new WeakMap<GuestProcess, Map<number, number>>();
-
-/**
- * How many bytes host descriptor `fd` takes now without blocking, when that can be less than a
- * write wants: for a pipe, its free slots of a page each (one slot may hold the part of a page the
- * reader left, so it is not counted); for a socket, PIPE_BUF (writable means at least half the send
- * buffer is free). Undefined for anything else (a file or terminal takes the whole write).
- */
-function room(fd: number): number | undefined {
-  const capacity = hostSyscall('fcntl', fd, HOST.fcntlCommands.F_GETPIPE_SZ);
-  if (capacity > 0) {
-    const unread = hostArena.alloc(4);
-    hostSyscall('ioctl', fd, HOST.ioctls.FIONREAD, hostArena.address(unread));
-    const slots = capacity / PIPE_BUF - Math.ceil(hostArena.view.getInt32(unread, true) / PIPE_BUF) - 1;
-    return Math.max(PIPE_BUF, slots * PIPE_BUF);
-  }
-  return hostSocketOption(fd, 'SO_TYPE') !== undefined ? PIPE_BUF : undefined;
-}
-
-/** An int SOL_SOCKET option of host descriptor `fd`; undefined when it is not a socket. */
-function hostSocketOption(fd: number, name: 'SO_TYPE' | 'SO_ERROR'): number | undefined {
-  const option = HOST.socketOptions?.[name];
-  if (option === undefined) return undefined;
-  const value = hostArena.alloc(8);
-  hostArena.view.setInt32(value + 4, 4, true);
-  const r = hostSyscall('getsockopt', fd, SOL_SOCKET, option, hostArena.address(value), hostArena.address(value + 4));
-  return r < 0 ? undefined : hostArena.view.getInt32(value, true);
 }
 
 /**
@@ -193,42 +159,6 @@ function connect(nr: number): Rule {
     if (r === -E.EAGAIN) block(proc, { poll: retried });
     if (r !== -E.EINPROGRESS) finishCall(proc, r);
     block(proc, { fds: [{ fd, events: POLLOUT }], onReady: () => -(hostSocketOption(fd, 'SO_ERROR') ?? 0) });
-  };
-}
-
-/**
- * write on a blocking descriptor: parks until it is writable; a write that fits (or goes to a file)
- * then runs as usual, a larger one is written in pieces that fit, parking between them.
- */
-function write(nr: number): Rule {
-  return (proc, args) => {
-    const fd = hostFd(proc, int(args[0]));
-    const total = args[2]!;
-    if (fd < 0 || total <= 0 || total > 0x7fffffff || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return;
-    const tid = currentThreadId(proc)!;
-    const progress = writeProgress.get(proc) ?? new Map<number, number>();
-    writeProgress.set(proc, progress);
-    let done = progress.get(tid) ?? 0;
-    progress.delete(tid);
-    const handler = proc.abi.syscalls.get(nr)!.definition!.handler;
-    for (;;) {
-      const wanted = [{ fd, events: POLLOUT }];
-      if (!hostReady(wanted)[0]) {
-        if (done > 0) progress.set(tid, done);
-        const sofar = done;
-        const interrupted = (): number => {
-          progress.delete(tid);
-          return sofar > 0 ? sofar : -E.EINTR;
-        };
-        block(proc, { fds: wanted, onSignal: interrupted });
-      }
-      const fits = total - done <= PIPE_BUF ? total - done : room(fd);
-      if (done === 0 && (fits === undefined || fits >= total)) return;
-      const r = handler(proc, [args[0]!, args[1]! + done, Math.min(total - done, fits ?? total), ...args.slice(3)]);
-      if (r < 0) finishCall(proc, done > 0 ? done : r);
-      done += r;
-      if (done >= total) finishCall(proc, done);
-    }
   };
 }
 
@@ -386,11 +316,11 @@ const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   flock: flockWait,
   fcntl: fcntlLockWait,
   fcntl64: fcntlLockWait,
-  write,
-  writev: () => WRITABLE,
-  send: () => SEND,
-  sendto: () => SEND,
-  sendmsg: () => SEND_MSG,
+  write: (nr) => WRITES_IN_PIECES['write']!(nr, WRITABLE),
+  writev: (nr) => WRITES_IN_PIECES['writev']!(nr, WRITABLE),
+  send: (nr) => WRITES_IN_PIECES['send']!(nr, SEND),
+  sendto: (nr) => WRITES_IN_PIECES['sendto']!(nr, SEND),
+  sendmsg: (nr) => WRITES_IN_PIECES['sendmsg']!(nr, SEND_MSG),
   poll: descriptorWait({ kind: 'ms', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
   ppoll: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
   ppoll_time64: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),

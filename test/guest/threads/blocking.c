@@ -2,7 +2,8 @@
  * Blocking calls in one thread while another thread of the same process is the one that ends the
  * wait, each result printed as a fact that does not depend on scheduling (under a kernel each
  * thread blocks on its own; an emulator that runs threads on one host thread must not block them
- * all): a 1 MiB write into a pipe and into a socket pair whose reader is the main thread;
+ * all): a 1 MiB write into a pipe and into a socket pair whose reader is the main thread, and
+ * the same with writev into a pipe, send and sendmsg into a socket pair;
  * sigwait for a pthread_kill, sigtimedwait timing out, sigwaitinfo of a signal sent to the
  * process; select in a thread until the main thread writes; flock and an F_OFD_SETLKW record lock
  * held by the main thread until it lets go; a blocking connect to a listening socket on loopback.
@@ -21,13 +22,17 @@
 #include <sys/file.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BIG (1 << 20)
 
+enum how { WRITE, WRITEV, SEND, SENDMSG };
+
 struct big_write {
   int fd;
+  enum how how;
   long written;
 };
 
@@ -37,14 +42,22 @@ static void *write_big(void *arg) {
   struct big_write *w = arg;
   unsigned char *buf = malloc(BIG);
   for (long i = 0; i < BIG; i++) buf[i] = pattern(i);
-  w->written = write(w->fd, buf, BIG);
+  /* Three buffers of uneven sizes, so pieces start inside an iovec. */
+  struct iovec iov[3] = {{buf, 1000}, {buf + 1000, BIG / 2}, {buf + 1000 + BIG / 2, BIG / 2 - 1000}};
+  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 3};
+  switch (w->how) {
+    case WRITE: w->written = write(w->fd, buf, BIG); break;
+    case WRITEV: w->written = writev(w->fd, iov, 3); break;
+    case SEND: w->written = send(w->fd, buf, BIG, 0); break;
+    case SENDMSG: w->written = sendmsg(w->fd, &msg, 0); break;
+  }
   free(buf);
   return NULL;
 }
 
-/* One write() of 1 MiB by a thread; the main thread reads it all (the pipe holds far less). */
-static void full_buffer(const char *what, int rfd, int wfd) {
-  struct big_write w = {wfd, 0};
+/* One write of 1 MiB by a thread; the main thread reads it all (the pipe holds far less). */
+static void full_buffer(const char *what, enum how how, int rfd, int wfd) {
+  struct big_write w = {wfd, how, 0};
   pthread_t t;
   pthread_create(&t, NULL, write_big, &w);
   static unsigned char buf[65536];
@@ -56,7 +69,7 @@ static void full_buffer(const char *what, int rfd, int wfd) {
     got += n;
   }
   pthread_join(t, NULL);
-  printf("%s: one write of %ld bytes, read %ld, %ld wrong\n", what, w.written, got, wrong);
+  printf("%s: one call of %ld bytes, read %ld, %ld wrong\n", what, w.written, got, wrong);
   close(rfd);
   close(wfd);
 }
@@ -240,9 +253,15 @@ int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int p[2];
   pipe(p);
-  full_buffer("pipe", p[0], p[1]);
+  full_buffer("pipe", WRITE, p[0], p[1]);
   socketpair(AF_UNIX, SOCK_STREAM, 0, p);
-  full_buffer("socketpair", p[0], p[1]);
+  full_buffer("socketpair", WRITE, p[0], p[1]);
+  pipe(p);
+  full_buffer("pipe, writev", WRITEV, p[0], p[1]);
+  socketpair(AF_UNIX, SOCK_STREAM, 0, p);
+  full_buffer("socketpair, send", SEND, p[0], p[1]);
+  socketpair(AF_UNIX, SOCK_STREAM, 0, p);
+  full_buffer("socketpair, sendmsg", SENDMSG, p[0], p[1]);
   signal_waits();
   select_wait();
   lock_waits();
