@@ -1,7 +1,7 @@
 /**
  * The syscall entry point the CPU loop calls: looks the number up in the process's ABI table, runs
  * the handler, turns host errnos into the guest's, and logs in QEMU's -strace format
- * (`<pid> name(args) = result`, errors as `-1 errno=N (message)`). Numbers without a handler
+ * (`<tid> name(args) = result`, errors as `-1 errno=N (message)`). Numbers without a handler
  * answer -ENOSYS and are reported once each under -d unimp, as QEMU does. The guest's descriptor table
  * is made before its first call, from the descriptors the process inherited.
  */
@@ -13,6 +13,7 @@ import { E } from './linux/guest-access';
 import { hostArena } from './linux/host';
 import { raiseSigpipe } from './linux/sigpipe';
 import { GuestExit, type SyscallArgs } from './types';
+import { currentThreadId } from '../user/threads/scheduler';
 
 const MAX_ERRNO = 4095;
 const AT_FDCWD = -100;
@@ -27,7 +28,7 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
   const definition = entry?.definition;
   if (!definition) return unsupported(proc, nr, entry?.name, args);
   const strace = proc.options.strace;
-  const call = strace ? `${process.pid} ${entry.name}(${formatArgs(proc, definition, args)})` : '';
+  const call = strace ? `${callerId(proc)} ${entry.name}(${formatArgs(proc, definition, args)})` : '';
   if (strace && definition.noReturn) proc.options.log(call);
   hostArena.reset();
   let result: number;
@@ -48,14 +49,19 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
   return result;
 }
 
+/** What -strace lines start with: the calling thread's id (the pid in a process that never made a thread). */
+function callerId(proc: GuestProcess): number {
+  return currentThreadId(proc) ?? process.pid;
+}
+
 function unsupported(proc: GuestProcess, nr: number, name: string | undefined, args: SyscallArgs): number {
   const reported = reportedUnsupported.get(proc) ?? new Set<number>();
   reportedUnsupported.set(proc, reported);
   if (proc.options.strace) {
     proc.options.log(
       name === undefined
-        ? `${process.pid} Unknown syscall ${nr}`
-        : `${process.pid} ${name}(${args.join(',')}) = -1 errno=${proc.abi.errnoFromHost(E.ENOSYS)} (${native().hostStrerror(E.ENOSYS)})`,
+        ? `${callerId(proc)} Unknown syscall ${nr}`
+        : `${callerId(proc)} ${name}(${args.join(',')}) = -1 errno=${proc.abi.errnoFromHost(E.ENOSYS)} (${native().hostStrerror(E.ENOSYS)})`,
     );
   }
   if (proc.options.logItems.has('unimp') && !reported.has(nr)) {

@@ -2,12 +2,15 @@
  * Whole guest programs under tsemu and under qemu-aarch64 with -strace: the same syscalls, in the
  * same order, succeeding or failing with the same errno. (Argument text and addresses differ
  * between the two, and QEMU prints calls it has no name for as "Unknown syscall N"; only names and
- * outcomes are compared.)
+ * outcomes are compared.) Signals taken print QEMU's `--- SIGxxx {si_signo=...} ---` lines, the
+ * same ones (sender pids aside). Each line starts with the calling thread's id, the one clone
+ * returned for it (QEMU, running threads as host threads, prints the pid on every line).
  */
 import { describe, expect, it } from 'vitest';
 import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
-import { runUnderBoth } from '../lib/oracle';
-import { AARCH64, guestProgram } from '../lib/targets';
+import { guestEnvironment, runUnderBoth } from '../lib/oracle';
+import { runProcess } from '../lib/run-process';
+import { AARCH64, guestProgram, tsemuBinary } from '../lib/targets';
 
 const NAMES = new Map(Object.entries(aarch64Abi.syscallNumbers).map(([name, nr]) => [nr, name]));
 
@@ -57,4 +60,40 @@ describe('-strace: the same syscalls with the same outcomes as qemu-aarch64', ()
       expect(tsemu.stdout).toBe(qemu.stdout);
     });
   }
+});
+
+/** The signal lines of a -strace log, sender pids replaced (they are the run's own). */
+function signalLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('--- '))
+    .map((line) => line.replace(/si_pid=\d+/, 'si_pid=N'));
+}
+
+describe('-strace: signals taken print the lines qemu-aarch64 prints', () => {
+  for (const name of ['signals', 'segv', 'fork_wait']) {
+    it(name, async () => {
+      const { tsemu, qemu } = await runUnderBoth(AARCH64, { program: guestProgram(AARCH64, name), emulatorArgs: ['-strace'] });
+      const expected = signalLines(qemu.stderr);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(signalLines(tsemu.stderr)).toEqual(expected);
+    });
+  }
+});
+
+describe('-strace: lines carry the calling thread id', () => {
+  it('threads: the pid and the ids clone returned', async () => {
+    const result = await runProcess(tsemuBinary(AARCH64), {
+      args: ['-strace', guestProgram(AARCH64, 'threads')],
+      env: guestEnvironment(),
+      timeoutMs: 60_000,
+    });
+    const lines = result.stderr.split('\n').filter((line) => /^\d+ \w+\(/.test(line));
+    const pid = lines[0]!.split(' ')[0]!;
+    const cloned = lines.filter((line) => / clone\(/.test(line)).map((line) => /= (\d+)$/.exec(line)![1]!);
+    const callers = new Set(lines.map((line) => line.split(' ')[0]!));
+    expect(cloned.length).toBe(4);
+    expect([...callers].sort()).toEqual([pid, ...cloned].sort());
+    expect(result.status).toBe(0);
+  });
 });

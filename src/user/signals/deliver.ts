@@ -19,6 +19,7 @@ import {
 import type { AltStack } from './frame-target';
 import { dequeue, discard, enqueue } from './pending';
 import type { SigInfo } from './siginfo';
+import { traceTakenSignal } from './strace';
 import { signalFrameTarget } from './targets';
 import { restartsAfterHandler } from './restart';
 import { pollTimers } from './timers';
@@ -52,7 +53,7 @@ export function settleDefaults(proc: GuestProcess): number {
     if (!(state.pending & sigBit(sig)) || state.sigmask & sigBit(sig)) continue;
     const disposition = dispositionOf(proc.abi, sig, state.sigactions.get(sig));
     if (disposition === 'handler') continue;
-    discard(proc, sig);
+    for (const info of discard(proc, sig)) traceTakenSignal(proc, info);
     result = actByDefault(proc, sig, disposition);
   }
   return result;
@@ -114,6 +115,7 @@ export function deliverPending(proc: GuestProcess, target: UserTarget, interrupt
   settleDefaults(proc);
   let restart = interrupted?.restart;
   for (let info = dequeue(proc, state.sigmask); info; info = dequeue(proc, state.sigmask)) {
+    traceTakenSignal(proc, info);
     const action = state.sigactions.get(info.signo);
     const disposition = dispositionOf(proc.abi, info.signo, action);
     if (disposition !== 'handler') {
@@ -136,6 +138,7 @@ export function deliverFault(proc: GuestProcess, target: UserTarget, info: SigIn
   const state = syscallState(proc);
   const bit = sigBit(info.signo);
   const disposition = dispositionOf(proc.abi, info.signo, state.sigactions.get(info.signo));
+  traceTakenSignal(proc, info);
   if (disposition !== 'handler' || state.sigmask & bit || !signalFrameTarget(target.name)) die(proc, info.signo);
   enterHandler(proc, target, info);
 }

@@ -51,8 +51,11 @@ export function discardAll(proc: GuestProcess): void {
   syscallState(proc).pending = 0n;
 }
 
-/** Drops every pending instance of `sig` (its disposition became "ignore"). */
-export function discard(proc: GuestProcess, sig: number): void {
+/** Drops every pending instance of `sig` (its disposition became "ignore", or its default action is taken); returns them. */
+export function discard(proc: GuestProcess, sig: number): SigInfo[] {
+  const state = syscallState(proc);
+  const list = queueOf(proc).get(sig) ?? (state.pending & sigBit(sig) ? [{ signo: sig, code: 0 }] : []);
   queueOf(proc).delete(sig);
-  syscallState(proc).pending &= ~sigBit(sig);
+  state.pending &= ~sigBit(sig);
+  return list;
 }
