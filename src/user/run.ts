@@ -238,7 +238,11 @@ function exitLike(arch: string, exit: GuestExit): never {
   if (exit.signal) {
     const description = SIGNAL_DESCRIPTIONS[exit.signal];
     if (description) {
-      fs.writeSync(2, `tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
+      try {
+        fs.writeSync(2, `tsemu-${arch}: uncaught target signal ${exit.signal} (${description}) - core dumped\n`);
+      } catch {
+        // The guest may have closed or replaced descriptor 2; the report is lost, the signal is not.
+      }
     }
     leaveWithSignal(exit.signal);
   }

@@ -111,7 +111,7 @@ describe.concurrent('guest threads: fork and exec in a threaded process, robust 
       const expected = await runProcess(native(program), { args: mode, timeoutMs: 30_000 });
       const result = await runProcess(tsemuBinary(b.emulator), {
         args: [guestProgram(b.target, program.name), ...mode],
-        timeoutMs: 60_000,
+        timeoutMs: 110_000,
       });
       expect(expected.status).toBe(0);
       expect(result.stderr).toBe('');

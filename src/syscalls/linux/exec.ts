@@ -18,6 +18,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { FdTable, fdTable } from './fd-table';
 import { E, readGuestString } from './guest-access';
 import { hostPathOf, isProcSelfExe, readGuestPath } from './paths';
+import { exitAllRobustLists } from './robust-list';
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -90,12 +91,17 @@ function scriptImage(head: Buffer): Image {
 function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
-  return replaceImage(command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
+  return replaceImage(proc, command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
 }
 
-/** The host execve, after what tsemu keeps across images is saved (the translation cache). */
-function replaceImage(...args: Parameters<ReturnType<typeof native>['execve']>): number {
+/**
+ * The host execve, after what tsemu keeps across images is saved (the translation cache) and, as
+ * the kernel's exec does once past its point of no return, every thread's robust futexes are
+ * released (the file was found and read, so what fails now is rare: no execute permission).
+ */
+function replaceImage(proc: GuestProcess, ...args: Parameters<ReturnType<typeof native>['execve']>): number {
   runExecHooks();
+  exitAllRobustLists(proc);
   return native().execve(...args);
 }
 
@@ -115,7 +121,7 @@ function execFile(proc: GuestProcess, guestPath: Buffer, hostPath: Buffer, argv:
       return execFile(proc, image.interpreter, interpreterHost, scriptArgv, envp, depth + 1);
     }
   }
-  return replaceImage(hostPath, argv, envp, fdTable(proc).execPlacement());
+  return replaceImage(proc, hostPath, argv, envp, fdTable(proc).execPlacement());
 }
 
 function execProgram(proc: GuestProcess, guestPath: Buffer, argvAddr: number, envpAddr: number): number {

@@ -12,8 +12,8 @@ import { StructView, convertStruct } from '../struct-view';
 import { hostArena, hostStructArray, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
-import { currentThreadId, exitThread, multithreaded, robustLists, wakeFutex, yieldThread } from '../../user/threads/scheduler';
-import { exitRobustList } from './robust-list';
+import { currentThreadId, exitThread, multithreaded, wakeFutex, yieldThread } from '../../user/threads/scheduler';
+import { exitAllRobustLists, exitRobustList } from './robust-list';
 
 /** Limits that would bind tsemu itself (its 4 GiB window and its own stack): reported, never applied, as QEMU does. */
 const RLIMIT_DATA = 2;
@@ -42,7 +42,7 @@ const PRCTL_PASSED: ReadonlySet<number> = new Set([
 
 /** exit_group: every thread ends, each releasing the robust futexes it holds (robust-list.ts). */
 function exitGroup(proc: GuestProcess, [status]: SyscallArgs): number {
-  for (const { tid, head } of robustLists(proc)) exitRobustList(proc, head, tid);
+  exitAllRobustLists(proc);
   throw new GuestExit(int(status) & 0xff);
 }
 

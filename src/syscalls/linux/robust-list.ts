@@ -1,6 +1,6 @@
 /**
- * Robust futex lists (set_robust_list). When a thread ends (exit, and exit_group for every thread
- * of the process) the kernel walks the list of locks it still holds, read from guest memory:
+ * Robust futex lists (set_robust_list). When a thread ends (exit, and for every thread of the
+ * process exit_group, a signal's default action that ends the process, and execve) the kernel walks the list of locks it still holds, read from guest memory:
  * struct robust_list_head { next; long futex_offset; list_op_pending }, each entry a `next`
  * pointer whose bit 0 marks a PI futex, the futex word at entry + futex_offset. A word the thread
  * owns (its tid in FUTEX_TID_MASK) becomes FUTEX_OWNER_DIED, keeping FUTEX_WAITERS, and one waiter
@@ -10,7 +10,7 @@
  * as a shared wake, host waiters in other processes (a process-shared mutex).
  */
 import type { GuestProcess } from '../../user/process';
-import { wakeFutex } from '../../user/threads/scheduler';
+import { robustLists, wakeFutex } from '../../user/threads/scheduler';
 import { guestRange } from './guest-access';
 import { hostSyscall } from './host';
 
@@ -46,6 +46,11 @@ export function exitRobustList(proc: GuestProcess, head: number, tid: number): v
     entry = next;
   }
   if (pendingEntry !== 0) futexDeath(proc, Number(BigInt(pendingEntry) + offset), tid, (pending & 1n) !== 0n, true);
+}
+
+/** Walks every thread's robust list: the whole process ends, or execve replaces it. */
+export function exitAllRobustLists(proc: GuestProcess): void {
+  for (const { tid, head } of robustLists(proc)) exitRobustList(proc, head, tid);
 }
 
 /** handle_futex_death: marks the word at `addr` if `tid` owns it and wakes one waiter. */

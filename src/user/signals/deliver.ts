@@ -10,6 +10,7 @@ import { collectHostSignals } from './host-forward';
 import { GuestExit } from '../../syscalls/types';
 import { hostSyscall, HOST } from '../../syscalls/linux/host';
 import { syscallState } from '../../syscalls/linux/process-state';
+import { exitAllRobustLists } from '../../syscalls/linux/robust-list';
 import type { GuestProcess } from '../process';
 import type { UserTarget } from '../target';
 import {
@@ -31,7 +32,9 @@ export interface InterruptedSyscall {
   restart: () => void;
 }
 
+/** The process ends by `sig`: as the kernel's do_exit, every thread's robust futexes are released first. */
 function die(proc: GuestProcess, sig: number): never {
+  exitAllRobustLists(proc);
   throw new GuestExit(0, signalToHost(proc.abi, sig));
 }
 

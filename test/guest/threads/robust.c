@@ -2,13 +2,16 @@
  * Robust mutexes whose owner ends while holding them: the next locker gets EOWNERDEAD, makes the
  * mutex consistent and goes on. The owner is a thread that returns (exit), a thread that returns
  * while another thread is blocked in the lock, and a forked child process (a process-shared mutex
- * in shared memory) that exits, once with the parent blocked in the lock. qemu-user does not
- * serve set_robust_list, so this is compared with the native kernel.
+ * in shared memory) that exits, once with the parent blocked in the lock, that dies of a signal
+ * (abort), and that replaces itself by execve. qemu-user does not serve set_robust_list, so this
+ * is compared with the native kernel.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -47,6 +50,14 @@ static void *lock_and_return(void *arg) {
   return NULL;
 }
 
+/* How the owner process ends while holding the lock. */
+enum ending { EXIT, EXIT_WHILE_WAITED, ABORT, EXEC };
+
+static const char *const ENDINGS[] = {
+  "owner process exited", "owner process exited while the parent waited", "owner process died of SIGABRT",
+  "owner process replaced itself by execve",
+};
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   robust_init(&mutex, 0);
@@ -67,22 +78,31 @@ int main(void) {
 
   pthread_mutex_t *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   robust_init(shared, 1);
-  for (int wait_first = 0; wait_first < 2; wait_first++) {
+  for (enum ending how = EXIT; how <= EXEC; how++) {
     int p[2];
     pipe(p);
     pid_t child = fork();
     if (child == 0) {
       pthread_mutex_lock(shared);
       write(p[1], "l", 1);
-      if (wait_first) usleep(30000);
+      if (how == EXIT_WHILE_WAITED) usleep(30000);
+      if (how == ABORT) {
+        /* The emulator's report of the signal (QEMU's too) would go to stderr. */
+        dup2(open("/dev/null", O_WRONLY), 2);
+        abort();
+      }
+      /* A host program (tsemu runs it natively): the exec itself is what is looked at. */
+      if (how == EXEC) execl("/bin/true", "true", (char *)NULL);
       _exit(0);
     }
     char c;
     read(p[0], &c, 1);
-    if (!wait_first) waitpid(child, NULL, 0);
+    int status = 0;
+    if (how != EXIT_WHILE_WAITED) waitpid(child, &status, 0);
     r = pthread_mutex_lock(shared);
-    if (wait_first) waitpid(child, NULL, 0);
-    take_over(wait_first ? "owner process exited while the parent waited" : "owner process exited", shared, r);
+    if (how == EXIT_WHILE_WAITED) waitpid(child, &status, 0);
+    if (how == ABORT) printf("owner process signalled %d by %d\n", WIFSIGNALED(status), WTERMSIG(status));
+    take_over(ENDINGS[how], shared, r);
     close(p[0]);
     close(p[1]);
   }
