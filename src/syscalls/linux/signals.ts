@@ -8,7 +8,7 @@
  * raises the guest's SIGALRM. With guest threads, the mask and alternate stack are the running
  * thread's, and tgkill/tkill reach one thread (src/user/threads/).
  */
-import { collectHostSignals, followGuestDisposition } from '../../user/signals/host-forward';
+import { collectHostSignals, followGuestDisposition, followGuestMask } from '../../user/signals/host-forward';
 import type { GuestProcess } from '../../user/process';
 import type { LinuxAbi } from '../abi';
 import { SIG_DFL, SS_DISABLE, SS_ONSTACK, dispositionOf, signalToHost, unblockable } from '../../user/signals/dispositions';
@@ -75,7 +75,7 @@ function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: Sysc
   }
   if (next) {
     state.set(sig, next);
-    followGuestDisposition(proc, sig, next);
+    followGuestDisposition(proc, sig, next, syscallState(proc).sigmask);
     // Setting a disposition that ignores the signal discards its pending instances (kernel/signal.c).
     if (dispositionOf(proc.abi, sig, next) === 'ignore') discard(proc, sig);
   }
@@ -153,7 +153,9 @@ function rtSigprocmask(proc: GuestProcess, [how, set, oldset, sigsetsize]: Sysca
     }
   }
   if (oldset !== 0 && !writeSigset(proc, oldset!, state.sigmask)) return -E.EFAULT;
+  const before = state.sigmask;
   state.sigmask = next & ~unblockable(proc.abi);
+  followGuestMask(proc, state.sigactions, before, state.sigmask);
   settleDefaults(proc);
   return 0;
 }

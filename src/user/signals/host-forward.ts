@@ -3,7 +3,9 @@
  * notes each arrival; the CPU loop raises the noted ones in the guest before it runs on, and the
  * handler, installed without SA_RESTART, makes a blocking host syscall return EINTR the way the
  * guest's own would. A signal the guest ignores is ignored by the host too; a default one gets the
- * host's default action, which is the guest's (Node's own SIGUSR1 handler is dropped at start).
+ * host's default action, which is the guest's (Node's own SIGUSR1 handler is dropped at start),
+ * unless the guest blocks it: then it is noted too, so that it waits in the guest's pending set
+ * (for sigwait, or its default action once unblocked) instead of ending tsemu at once.
  * Left alone: the synchronous faults (the guest's come from its traps), SIGKILL and SIGSTOP,
  * SIGALRM (the host timer of host-alarm.ts) and SIGPIPE (Node ignores it; EPIPE raises the
  * guest's, see syscalls/linux/sigpipe.ts).
@@ -13,7 +15,7 @@ import type { SignalName } from '../../syscalls/abi';
 import { HOST } from '../../syscalls/linux/host';
 import type { GuestSigaction } from '../../syscalls/linux/process-state';
 import type { GuestProcess } from '../process';
-import { SIG_DFL, SIG_IGN, signalFromHost, signalToHost } from './dispositions';
+import { SIG_DFL, SIG_IGN, sigBit, signalFromHost, signalToHost } from './dispositions';
 import { enqueue } from './pending';
 
 const LEFT_ALONE: readonly SignalName[] = ['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGKILL', 'SIGSTOP', 'SIGALRM', 'SIGPIPE'];
@@ -28,12 +30,22 @@ function forwardable(hostSig: number): boolean {
   return hostSig > 0 && hostSig <= HOST.nsig && !glibcInternal && !HOST_LEFT_ALONE.has(hostSig);
 }
 
-/** Gives the host the disposition matching the guest's new action for guest signal `sig`. */
-export function followGuestDisposition(proc: GuestProcess, sig: number, action: GuestSigaction): void {
+/** Gives the host the disposition matching the guest's action for guest signal `sig` (undefined: SIG_DFL) and its mask. */
+export function followGuestDisposition(proc: GuestProcess, sig: number, action: GuestSigaction | undefined, mask: bigint): void {
   const hostSig = signalToHost(proc.abi, sig);
   if (!forwardable(hostSig)) return;
-  const mode = action.handler === SIG_DFL ? MODE_DEFAULT : action.handler === SIG_IGN ? MODE_IGNORE : MODE_NOTE;
+  const handler = action?.handler ?? SIG_DFL;
+  const blocked = (mask & sigBit(sig)) !== 0n;
+  const mode = handler === SIG_IGN ? MODE_IGNORE : handler === SIG_DFL && !blocked ? MODE_DEFAULT : MODE_NOTE;
   native().hostSignalMode(hostSig, mode);
+}
+
+/** After the guest's mask changed from `before` to `after`: the host dispositions of the default signals whose blocking changed. */
+export function followGuestMask(proc: GuestProcess, actions: ReadonlyMap<number, GuestSigaction>, before: bigint, after: bigint): void {
+  for (let sig = 1; sig <= proc.abi.nsig; sig++) {
+    const action = actions.get(sig);
+    if ((before ^ after) & sigBit(sig) && (action?.handler ?? SIG_DFL) === SIG_DFL) followGuestDisposition(proc, sig, action, after);
+  }
 }
 
 /** Puts every forwardable host signal at its default action, as a new process has them. */
