@@ -57,8 +57,8 @@ describe.concurrent('SysV shared memory: tsemu vs the native kernel', () => {
       const [ownerCmd, ownerArgs] = await command(owner, ['owner', key]);
       const [visitorCmd, visitorArgs] = await command(visitor, ['visitor', key]);
       const [o, v] = await Promise.all([
-        runProcess(ownerCmd, { args: ownerArgs, timeoutMs: 30_000 }),
-        runProcess(visitorCmd, { args: visitorArgs, timeoutMs: 30_000 }),
+        runProcess(ownerCmd, { args: ownerArgs, timeoutMs: 100_000 }),
+        runProcess(visitorCmd, { args: visitorArgs, timeoutMs: 100_000 }),
       ]);
       expect(v.stdout).toBe('visitor sees 1 "hello from the owner"\n');
       expect(o.stdout).toBe('owner ready\nowner got "hello from the visitor"\n');

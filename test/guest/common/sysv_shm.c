@@ -183,7 +183,7 @@ static int self_test(void) {
   return 0;
 }
 
-/* The owner: creates the segment, writes a greeting, waits (10 s at most) for the visitor's answer. */
+/* The owner: creates the segment, writes a greeting, waits (60 s at most) for the visitor's answer. */
 static int owner(key_t key) {
   int id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
   if (id < 0) {
@@ -196,7 +196,7 @@ static int owner(key_t key) {
   printf("owner ready\n");
   fflush(stdout);
   struct timespec tick = {0, 10 * 1000 * 1000};
-  for (int i = 0; i < 1000 && p[0] != 2; i++) nanosleep(&tick, NULL);
+  for (int i = 0; i < 6000 && p[0] != 2; i++) nanosleep(&tick, NULL);
   int answered = p[0] == 2;
   printf("owner got \"%s\"\n", answered ? (char *)p + 100 : "nothing");
   shmdt((void *)p);
@@ -204,16 +204,16 @@ static int owner(key_t key) {
   return answered ? 0 : 1;
 }
 
-/* The visitor: attaches the owner's segment by key (waiting 10 s at most for it), reads the greeting, answers. */
+/* The visitor: attaches the owner's segment by key (waiting 60 s at most for it), reads the greeting, answers. */
 static int visitor(key_t key) {
   struct timespec tick = {0, 10 * 1000 * 1000};
   int id = shmget(key, 0, 0);
-  for (int i = 0; i < 1000 && id < 0 && errno == ENOENT; i++) {
+  for (int i = 0; i < 6000 && id < 0 && errno == ENOENT; i++) {
     nanosleep(&tick, NULL);
     id = shmget(key, 0, 0);
   }
   volatile char *p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
-  for (int i = 0; i < 1000 && p != (void *)-1 && p[0] != 1; i++) nanosleep(&tick, NULL);
+  for (int i = 0; i < 6000 && p != (void *)-1 && p[0] != 1; i++) nanosleep(&tick, NULL);
   if (p == (void *)-1) {
     printf("visitor: %s\n", strerror(errno));
     return 1;
