@@ -6,7 +6,8 @@
  * written as given, so an unprivileged test can build an archive holding /dev/console.
  */
 
-/** File type bits of st_mode (the kernel's S_IF*). */
+/** File type bits of st_mode (the kernel's S_IF*), and their mask. */
+export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
@@ -47,7 +48,7 @@ export function writeCpio(entries: readonly CpioEntry[]): Buffer {
       entry.mode,
       0, // uid
       0, // gid
-      (entry.mode & 0o170000) === S_IFDIR ? 2 : 1, // nlink
+      (entry.mode & S_IFMT) === S_IFDIR ? 2 : 1, // nlink
       0, // mtime
       data.length,
       0, // devmajor

@@ -29,6 +29,12 @@ export async function debianArm64Kernel(): Promise<string> {
   return path.join(root, 'boot', image);
 }
 
+/** The lib/modules/<version> directory of the kernel package that holds `vmlinuz` (its modules). */
+export function kernelModulesDir(vmlinuz: string): string {
+  const version = path.basename(vmlinuz).replace(/^vmlinuz-/, '');
+  return path.join(path.dirname(path.dirname(vmlinuz)), 'lib', 'modules', version);
+}
+
 export interface ConsoleRun {
   /** What the machine printed until it printed `until` (or until it ended or was stopped). */
   output: string;
