@@ -197,7 +197,12 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         }
       };
       atGuestExit(saveCache);
-      beforeGuestExec(saveCache);
+      // A forked child that execs leaves the saving to its parent, which holds the same translations
+      // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
+      const opener = process.pid;
+      beforeGuestExec(() => {
+        if (process.pid === opener) saveCache();
+      });
     }
     if (options.logItems.has('stats')) {
       const started = performance.now();

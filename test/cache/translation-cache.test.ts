@@ -5,7 +5,8 @@
  * dynamic program takes the dynamic loader's and libc's translations from the first one's cache
  * files; a shared library replaced under the same executable (even keeping its size and
  * modification time: the same cache file, different code at the same addresses) gives the new
- * library's results; a program that leaves by execve saves its translations; a truncated or corrupted cache file is ignored; ten
+ * library's results; a program that leaves by execve saves its translations, and a parent saving
+ * after its child keeps what the child saved; a truncated or corrupted cache file is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files.
  */
@@ -25,6 +26,7 @@ let work: string;
 let hello: string;
 let dynamicHello: string;
 let execProgram: string;
+let spawnProgram: string;
 let printValue: string;
 let libraryDir: string;
 
@@ -40,6 +42,8 @@ beforeAll(() => {
   compile(['-o', dynamicHello, path.join(SOURCES, 'hello.c')]);
   execProgram = path.join(work, 'exec-program');
   compile(['-static', '-o', execProgram, path.join(SOURCES, 'exec-program.c')]);
+  spawnProgram = path.join(work, 'spawn-program');
+  compile(['-o', spawnProgram, path.join(SOURCES, 'spawn-program.c')]);
   for (const value of [3, 5]) {
     const library = path.join(work, `libvalue${value}.so`);
     compile(['-shared', '-fPIC', `-DVALUE=${value}`, '-o', library, path.join(SOURCES, 'library-value.c')]);
@@ -160,6 +164,16 @@ describe('persistent translation cache', () => {
     const again = await tsemu(['-d', 'stats', execProgram], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(again, await qemu([execProgram]));
     expect(stat(again, 'blocks from the disk cache')).toBeGreaterThan(0);
+  });
+
+  it('a parent saving libc after its child keeps what the child added to it', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([dynamicHello]);
+    // The parent read libc's cache file before its child wrote it, and writes it last.
+    expectLikeQemu(await tsemu([spawnProgram, dynamicHello], { TSEMU_CACHE_DIR: dir }), oracle);
+    const alone = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(alone, oracle);
+    expect(stat(alone, 'blocks translated to IR')).toBeLessThan(10);
   });
 
   it('a truncated or corrupted cache file is ignored', async () => {

@@ -41,16 +41,14 @@ interface LoadedModule {
   broken?: boolean;
 }
 
-/** One cache file: what it held when read, and what this run added since the last save. */
+/** A cache file and the modules this run added to it since the last save. */
 interface OpenFile {
-  saved: CachedModule[];
   fresh: CachedModule[];
 }
 
-/** A cache file with modules this run added: everything to write, and the additions alone. */
+/** A cache file with modules this run added. */
 export interface UnsavedFile {
   file: string;
-  contents: CachedModule[];
   added: CachedModule[];
 }
 
@@ -115,16 +113,13 @@ export class CodeCache {
   unsaved(): UnsavedFile[] {
     return [...this.files]
       .filter(([, open]) => open.fresh.length > 0)
-      .map(([file, open]) => ({ file, contents: [...open.saved, ...open.fresh], added: [...open.fresh] }));
+      .map(([file, open]) => ({ file, added: [...open.fresh] }));
   }
 
-  /** Records that `file` now holds `contents` (so a later save writes only what comes after). */
-  saved(file: string, contents: CachedModule[]): void {
+  /** Records that `file` now holds this run's additions (so a later save writes only what comes after). */
+  saved(file: string): void {
     const open = this.files.get(file);
-    if (open) {
-      open.saved = contents;
-      open.fresh = [];
-    }
+    if (open) open.fresh = [];
   }
 
   /** The cache file of the code at pc, read in (and its modules indexed) the first time. */
@@ -133,9 +128,9 @@ export class CodeCache {
     if (file === undefined) return undefined;
     let open = this.files.get(file);
     if (!open) {
-      open = { saved: this.source.read(file), fresh: [] };
+      open = { fresh: [] };
       this.files.set(file, open);
-      this.index(open.saved);
+      this.index(this.source.read(file));
     }
     return open;
   }

@@ -1,7 +1,8 @@
 /**
  * A process's persistent translation cache: opened before the guest starts, its cache files read
  * as the guest first runs code of each mapped file, and saved when the guest leaves (exit or
- * execve) for every file this run translated something new in.
+ * execve) for every file this run translated something new in: added to what the file holds then
+ * (cache-merge.ts), since other programs write the same libraries' files.
  *
  * A mapped file's identity is its device, inode, size and modification time (read when its code is
  * first looked up; a mapping whose path no longer names the same inode has no cache), and its load
@@ -11,7 +12,8 @@
  */
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
-import { decodeCacheFile, encodeCacheFile } from './cache-file';
+import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
+import { novelModules } from './cache-merge';
 import {
   cacheDirectory,
   cacheFileName,
@@ -41,7 +43,12 @@ export function openPersistentCache(
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
   const fileOfRegion = new WeakMap<MappedRegion, string | undefined>();
+  const read = (file: string): CachedModule[] => {
+    const bytes = readCacheFile(file);
+    return bytes ? decodeCacheFile(bytes) : [];
+  };
   const cache = new CodeCache({
+    read,
     fileAt: (pc) => {
       const region = regionAt(pc);
       if (!region) return undefined;
@@ -51,25 +58,21 @@ export function openPersistentCache(
       }
       return fileOfRegion.get(region);
     },
-    read: (file) => {
-      const bytes = readCacheFile(file);
-      return bytes ? decodeCacheFile(bytes) : [];
-    },
   });
   return {
     cache,
     save: () => {
       const written: string[] = [];
-      for (const { file, contents, added } of cache.unsaved()) {
-        // Past the size limit the file starts over with this run's translations.
-        const kept = writeCacheFile(file, encodeCacheFile(contents))
-          ? contents
-          : writeCacheFile(file, encodeCacheFile(added))
-            ? added
-            : undefined;
-        if (!kept) continue;
-        cache.saved(file, kept);
-        written.push(file);
+      for (const { file, added } of cache.unsaved()) {
+        const current = read(file);
+        const novel = novelModules(current, added);
+        if (novel.length > 0) {
+          // Past the size limit the file starts over with this run's translations.
+          const merged = encodeCacheFile([...current, ...novel]);
+          if (!writeCacheFile(file, merged) && !writeCacheFile(file, encodeCacheFile(novel))) continue;
+          written.push(file);
+        }
+        cache.saved(file);
       }
       if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
       return cache.unsaved().length === 0;
