@@ -3,6 +3,7 @@
  * here; nothing else loads the addon.
  */
 import path from 'node:path';
+import { installRoot } from './install-root';
 
 export interface NativeAddon {
   /** Ends the process with signal `sig` as its death cause (core dumps off). */
@@ -82,7 +83,7 @@ let addon: NativeAddon | undefined;
 
 export function native(): NativeAddon {
   if (!addon) {
-    const root = path.join(__dirname, '..');
+    const root = installRoot();
     const candidates = [
       'build/Release/tsemu_native.node',
       'build/cmake/tsemu_native.node',
@@ -91,7 +92,11 @@ export function native(): NativeAddon {
     let lastError: unknown;
     for (const c of candidates) {
       try {
-        addon = require(path.join(root, c)) as NativeAddon;
+        // process.dlopen rather than require: a process started from tsemu's start-up snapshot has a
+        // require that loads only Node's own modules.
+        const loaded = { exports: {} };
+        process.dlopen(loaded, path.join(root, c));
+        addon = loaded.exports as NativeAddon;
         break;
       } catch (e) {
         lastError = e;

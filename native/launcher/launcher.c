@@ -18,6 +18,13 @@
  * the host libraries node needs, started through the host's dynamic loader so that the foreign
  * root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in,
  * with the node it was built for.
+ *
+ * Under its own name, tsemu-launcher, it starts tsemu's bin/ scripts (their shell part calls it):
+ *     tsemu-launcher [node flags] <tree>/bin/<binary> args...
+ * runs
+ *     node [node flags] <tree>/bin/<binary> args...
+ * In both uses Node is started from the tree's start-up snapshot (--snapshot-blob, see
+ * tools/build-bundle.mjs) when that node can start from it, which spares loading tsemu's modules.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +35,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef TSEMU_NODE
@@ -46,8 +54,17 @@
 /* binfmt_misc's P flag as the kernel reports it in AT_FLAGS (include/uapi/linux/binfmts.h). */
 #define AT_FLAGS_PRESERVE_ARGV0 1UL
 
+/*
+ * The start-up snapshot, its stamp and the build it must not be older than, in a tsemu tree
+ * (src/cli/bundle-files.ts: SNAPSHOT, stampPath, BUILD_REFERENCE).
+ */
+#define SNAPSHOT "/dist/bundle/tsemu.blob"
+#define SNAPSHOT_STAMP ".node"
+#define BUILD_REFERENCE "/dist/version.js"
+
 static const char NAME_PREFIX[] = "tsemu-";
 static const char NAME_SUFFIX[] = "-binfmt";
+static const char OWN_NAME[] = "tsemu-launcher";
 
 static void die(const char *message, const char *detail) {
   fprintf(stderr, "tsemu-binfmt launcher: %s%s%s\n", message, detail ? ": " : "", detail ? detail : "");
@@ -78,6 +95,84 @@ static int is_file(const char *path) { return access(path, F_OK) == 0; }
 static void join(char *out, const char *dir, const char *tail, const char *name) {
   int len = snprintf(out, PATH_MAX, "%s%s%s", dir, tail, name);
   if (len < 0 || len >= PATH_MAX) die("path too long", dir);
+}
+
+/* Cuts the last `levels` components off the absolute path `path`. */
+static void up(char *path, int levels) {
+  for (int level = 0; level < levels; level++) {
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path) die("cannot locate the tsemu tree from", path);
+    *slash = '\0';
+  }
+}
+
+static unsigned long long nanoseconds(struct timespec t) {
+  return (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec;
+}
+
+/*
+ * Whether `node` can start from the start-up snapshot of the tsemu tree `tree` (then its path is
+ * left in `blob`): the snapshot is not older than the TypeScript build it was made from, and its
+ * stamp names this very node binary ("dev ino size mtime-in-ns", what nodeIdentity() writes),
+ * since a snapshot built by another node makes Node fail or crash.
+ */
+static int usable_snapshot(const char *tree, const char *node, char *blob) {
+  char stamp[PATH_MAX], reference[PATH_MAX];
+  join(blob, tree, SNAPSHOT, "");
+  join(stamp, blob, SNAPSHOT_STAMP, "");
+  join(reference, tree, BUILD_REFERENCE, "");
+  struct stat b, r, n;
+  if (stat(blob, &b) != 0 || stat(reference, &r) != 0 || stat(node, &n) != 0) return 0;
+  if (nanoseconds(b.st_mtim) < nanoseconds(r.st_mtim)) return 0;
+  char expected[128], actual[128];
+  snprintf(expected, sizeof expected, "%llu %llu %llu %llu\n", (unsigned long long)n.st_dev,
+           (unsigned long long)n.st_ino, (unsigned long long)n.st_size, nanoseconds(n.st_mtim));
+  FILE *f = fopen(stamp, "re");
+  if (!f) return 0;
+  size_t len = fread(actual, 1, sizeof actual - 1, f);
+  fclose(f);
+  actual[len] = '\0';
+  return strcmp(actual, expected) == 0;
+}
+
+/* Appends "--snapshot-blob <blob>" to head when `node` can start from the snapshot of `tree`. */
+static void add_snapshot(const char **head, int *n, const char *tree, const char *node, char *blob) {
+  if (!usable_snapshot(tree, node, blob)) return;
+  head[(*n)++] = "--snapshot-blob";
+  head[(*n)++] = blob;
+}
+
+/*
+ * tsemu-launcher [node flags] <tree>/bin/<binary> args...: starts a bin/ script with the node
+ * this launcher was built for, from the tree's snapshot when it can.
+ */
+static int start_script(int argc, char **argv) {
+  int flags = 1;
+  while (flags < argc && strncmp(argv[flags], "--", 2) == 0) flags++;
+  char script[PATH_MAX];
+  const char *base = flags < argc ? strrchr(argv[flags], '/') : NULL;
+  base = base ? base + 1 : flags < argc ? argv[flags] : "";
+  if (flags >= argc || strncmp(base, NAME_PREFIX, sizeof NAME_PREFIX - 1) != 0 || !realpath(argv[flags], script)) {
+    die("must be run as tsemu-<arch>-binfmt[-P], or as tsemu-launcher [node flags] <tsemu>/bin/<binary>", flags < argc ? argv[flags] : NULL);
+  }
+  /* <tree>/bin/<binary>: the tree is two directories up. */
+  char tree[PATH_MAX], blob[PATH_MAX];
+  join(tree, script, "", "");
+  up(tree, 2);
+  char **args = calloc((size_t)argc + 3, sizeof *args);
+  if (!args) die("out of memory", NULL);
+  const char *head[2];
+  int n = 0, i = 0;
+  add_snapshot(head, &n, tree, TSEMU_NODE, blob);
+  args[i++] = TSEMU_NODE;
+  for (int f = 1; f < flags; f++) args[i++] = argv[f];
+  for (int h = 0; h < n; h++) args[i++] = (char *)head[h];
+  args[i++] = script;
+  for (int a = flags + 1; a < argc; a++) args[i++] = argv[a];
+  args[i] = NULL;
+  execv(args[0], args);
+  die("cannot run", args[0]);
+  return 1;
 }
 
 /* The descriptor of the binary passed by the O/C flags, or -1. */
@@ -133,6 +228,8 @@ static void name_inherited_fds(long skip) {
 }
 
 int main(int argc, char **argv) {
+  const char *own = strrchr(argv[0], '/');
+  if (strcmp(own ? own + 1 : argv[0], OWN_NAME) == 0) return start_script(argc, argv);
   char arch[64];
   int preserve_by_name;
   parse_name(argv[0], arch, sizeof arch, &preserve_by_name);
@@ -158,8 +255,9 @@ int main(int argc, char **argv) {
   char **rest = argv + (original_argv0 ? 3 : 2);
   int rest_count = argc - (original_argv0 ? 3 : 2);
 
-  char script[PATH_MAX], loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX];
-  const char *head[10];
+  char script[PATH_MAX], loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX], blob[PATH_MAX], self[PATH_MAX];
+  const char *head[12];
+  const char *tree = PRIVATE_RUNTIME;
   int n = 0;
   join(script, PRIVATE_RUNTIME, "/bin/tsemu-", arch);
   if (is_file(script)) {
@@ -172,23 +270,20 @@ int main(int argc, char **argv) {
     head[n++] = node;
   } else {
     /* <tree>/build/Release/tsemu-launcher: the tree is two directories up. */
-    char self[PATH_MAX];
     if (!realpath("/proc/self/exe", self)) {
       die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", strerror(errno));
     }
-    for (int up = 0; up < 3; up++) {
-      char *slash = strrchr(self, '/');
-      if (!slash || slash == self) die("cannot locate the tsemu tree from", self);
-      *slash = '\0';
-    }
+    up(self, 3);
     join(script, self, "/bin/tsemu-", arch);
     if (!is_file(script)) die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", script);
     join(node, TSEMU_NODE, "", "");
     head[n++] = node;
+    tree = self;
   }
   /* The V8 flags tsemu needs to fork (src/user/reentry.ts, NODE_FLAGS): given here, they spare a restart. */
   head[n++] = "--single-threaded-gc";
   head[n++] = "--no-concurrent-recompilation";
+  add_snapshot(head, &n, tree, node, blob);
   head[n++] = script;
 
   char **args = calloc((size_t)(n + 4 + rest_count + 1), sizeof *args);

@@ -5,19 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { installRoot } from '../install-root';
 import type { BinfmtTarget } from './targets';
-
-/** The tsemu tree: dist/binfmt/launcher.js -> two levels up. */
-export const TSEMU_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Where setup-chroot installs the runtime inside a root (the launcher looks there first). */
 export const PRIVATE_RUNTIME = '/usr/libexec/tsemu-binfmt';
 
-export function launcherDir(root: string = TSEMU_ROOT): string {
+export function launcherDir(root: string = installRoot()): string {
   return path.join(root, 'build', 'Release');
 }
 
-export function launcherPath(root: string = TSEMU_ROOT): string {
+export function launcherPath(root: string = installRoot()): string {
   return path.join(launcherDir(root), 'tsemu-launcher');
 }
 

@@ -3,14 +3,17 @@
  * needs to run there, the way qemu-user-static's static binary needs nothing: a private runtime
  * directory (PRIVATE_RUNTIME) with the host's node, the host libraries node and the addon load
  * (and the host dynamic loader that starts node with exactly those), tsemu's JavaScript, its
- * production node_modules, the addon and the bin/tsemu-<arch> entries. The launcher itself is
- * also copied to the path it is registered under, so entries registered without F (which the
- * kernel opens inside the chroot) work too.
+ * production node_modules, the addon and the bin/tsemu-<arch> entries (the start-up snapshot comes
+ * with dist/, restamped for the copied node). The launcher itself is also copied to the path it is
+ * registered under, so entries registered without F (which the kernel opens inside the chroot) work
+ * too.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PRIVATE_RUNTIME, TSEMU_ROOT, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
+import { PRIVATE_RUNTIME, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
+import { SNAPSHOT, stampMatches, writeStamp } from '../cli/bundle-files';
+import { installRoot } from '../install-root';
 import { PRIVATE_NODE } from '../user/reentry';
 import { BINFMT_TARGETS } from './targets';
 
@@ -62,7 +65,7 @@ function copyFile(from: string, to: string): void {
 }
 
 /** Installs the runtime into `root`; returns the private directory it filled. */
-export function setupChroot(root: string, tsemuRoot: string = TSEMU_ROOT): string {
+export function setupChroot(root: string, tsemuRoot: string = installRoot()): string {
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${root} is not a directory`);
   const addon = path.join(launcherDir(tsemuRoot), 'tsemu_native.node');
   const node = fs.realpathSync(process.execPath);
@@ -75,6 +78,10 @@ export function setupChroot(root: string, tsemuRoot: string = TSEMU_ROOT): strin
   for (const [name, file] of host.libraries) copyFile(file, path.join(runtime, 'host', PRIVATE_NODE.libraries, name));
 
   fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true });
+  // The start-up snapshot belongs to the node it was built by; the copy of that node is another file.
+  if (stampMatches(path.join(tsemuRoot, SNAPSHOT), node)) {
+    writeStamp(path.join(runtime, SNAPSHOT), path.join(runtime, 'host', PRIVATE_NODE.node));
+  }
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));
   for (const target of BINFMT_TARGETS) {
     copyFile(path.join(tsemuRoot, 'bin', `tsemu-${target.emulator}`), path.join(runtime, 'bin', `tsemu-${target.emulator}`));

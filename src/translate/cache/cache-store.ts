@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BUILD_REFERENCE, installRoot } from '../../install-root';
 import { VERSION } from '../../version';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
@@ -45,13 +46,10 @@ export function cacheSizeLimit(env: NodeJS.ProcessEnv): number {
   return Number(m[1]) * scale;
 }
 
-/**
- * This build of tsemu: its version and the modification time of this compiled file. tsc rewrites
- * every output on each build, so any rebuild (a changed translator) gives a new identity.
- */
+/** This build of tsemu: its version and the time of its build, so any rebuild (a changed translator) gives a new identity. */
 function buildIdentity(): string {
   try {
-    const s = fs.statSync(__filename);
+    const s = fs.statSync(path.join(installRoot(), BUILD_REFERENCE));
     return `${VERSION}:${s.mtimeMs}:${s.size}`;
   } catch {
     return `${VERSION}:unknown`;

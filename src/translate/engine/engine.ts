@@ -28,6 +28,7 @@
  * becomes hot here). What this run translates anew is added to the cache (saveToCache).
  */
 import v8 from 'node:v8';
+import { atProcessStart } from '../../process-start';
 import type { GuestMemory } from '../../memory/guest-memory';
 import {
   LOOKUP_BASE,
@@ -67,7 +68,7 @@ import { makeLoadCheck, makeSlowStore } from './slow-store';
  * such an instant gives the child a queue mutex that no thread will release, and the child hangs
  * at its first compile (native/exec.cc). tsemu calls what it compiles anyway, so nothing is lost.
  */
-v8.setFlagsFromString('--no-wasm-lazy-compilation');
+atProcessStart(() => v8.setFlagsFromString('--no-wasm-lazy-compilation'));
 
 const BATCH_BLOCKS = 24;
 /**

@@ -1,0 +1,50 @@
+/**
+ * The files of tsemu's bundle and start-up snapshot (made by tools/build-bundle.mjs after tsc),
+ * relative to the install root, and the checks that decide whether they can be used.
+ *
+ * Both are made from dist/, so they are current only while they are not older than tsc's output
+ * (a `tsc` run without the bundle step leaves them behind). A snapshot blob is moreover tied to the
+ * exact node binary that built it (another one rejects it, or crashes on it), so beside it lies a
+ * stamp naming that binary by device, inode, size and modification time. The native launcher
+ * (native/launcher/launcher.c) makes the same checks, on the same one-line stamp, before it starts
+ * Node from the snapshot.
+ */
+import fs from 'node:fs';
+
+export { BUILD_REFERENCE } from '../install-root';
+export const BUNDLE = 'dist/bundle/tsemu.js';
+export const SNAPSHOT = 'dist/bundle/tsemu.blob';
+
+function mtimeMs(file: string): number | undefined {
+  return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+/** Whether `file` exists and is not older than the TypeScript build `reference`. */
+export function isCurrent(file: string, reference: string): boolean {
+  const time = mtimeMs(file);
+  return time !== undefined && time >= (mtimeMs(reference) ?? Infinity);
+}
+
+export function stampPath(blob: string): string {
+  return `${blob}.node`;
+}
+
+/** "dev ino size mtime-in-ns" of the file `node` (symbolic links followed). */
+export function nodeIdentity(node: string): string {
+  const s = fs.statSync(node, { bigint: true });
+  return `${s.dev} ${s.ino} ${s.size} ${s.mtimeNs}\n`;
+}
+
+/** Whether `blob`'s stamp names `node` as its builder. */
+export function stampMatches(blob: string, node: string): boolean {
+  try {
+    return fs.readFileSync(stampPath(blob), 'utf8') === nodeIdentity(node);
+  } catch {
+    return false;
+  }
+}
+
+/** Records `node` as the builder of `blob`. */
+export function writeStamp(blob: string, node: string): void {
+  fs.writeFileSync(stampPath(blob), nodeIdentity(node));
+}

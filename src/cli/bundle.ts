@@ -1,0 +1,57 @@
+/**
+ * The entry of tsemu's bundle (tools/build-bundle.mjs bundles dist/ from here into one file).
+ * Required by a bin/ script (src/cli/start.ts), it gives runEntry. Run by
+ * `node --build-snapshot`, it initialises the modules every user-mode start needs, so that the
+ * start-up snapshot holds them ready (system mode and tsemu-binfmt initialise theirs as they
+ * start, from the bundled code), and makes the snapshot's main function run the binary whose
+ * bin/ script the native launcher passes as the first argument (process.argv[1], where Node
+ * puts a script).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { setInstallRoot } from '../install-root';
+import { isEntry, runEntry } from './entries';
+
+export { runEntry };
+
+/** The file `given` names, without symbolic links, or undefined. */
+function realPath(given: string | undefined): string | undefined {
+  try {
+    return given === undefined ? undefined : fs.realpathSync(given);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bin/ script named by the first argument, without symbolic links; the argument made absolute, as Node makes a script's. */
+function binScript(): string {
+  const script = realPath(process.argv[1]);
+  if (script === undefined || !isEntry(path.basename(script))) {
+    process.stderr.write('tsemu: start the snapshot as: node --snapshot-blob tsemu.blob <tsemu>/bin/<binary> [arguments]\n');
+    process.exit(1);
+  }
+  process.argv[1] = path.resolve(process.argv[1]!);
+  return script;
+}
+
+if (v8.startupSnapshot.isBuildingSnapshot()) {
+  let script = '';
+  // The first callback at deserialisation: those of the modules below may load the addon, which is
+  // found from the install root.
+  v8.startupSnapshot.addDeserializeCallback(() => {
+    script = binScript();
+    setInstallRoot(path.dirname(path.dirname(script)));
+  });
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('./user');
+  require('../user/run');
+  require('../loader');
+  require('../user/aarch64');
+  require('../user/arm');
+  require('../user/ppc64');
+  require('../syscalls/abi/aarch64');
+  require('../syscalls/abi/ppc64');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  v8.startupSnapshot.setDeserializeMainFunction(() => runEntry(path.basename(script), path.dirname(path.dirname(script))));
+}

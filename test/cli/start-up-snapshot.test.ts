@@ -1,0 +1,79 @@
+/**
+ * How a bin/ script starts (docs/performance.md, "Loading tsemu's own modules"): from the start-up
+ * snapshot when the node about to run built it, else from the bundle, else from dist/ when both
+ * are older than the TypeScript build. Each case runs in a copy of the install tree holding only
+ * what that way of starting needs, so the run can only succeed the way the case says; its output
+ * and status are compared with qemu-aarch64 running the same program. A snapshot blob that node
+ * did not build is what Node itself cannot start from (it dies), so the launcher must never pass it.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
+import { REPO_ROOT } from '../lib/targets';
+
+const HELLO = path.join(REPO_ROOT, 'examples', 'hello-aarch64');
+const ADDON = 'build/Release/tsemu_native.node';
+const LAUNCHER = 'build/Release/tsemu-launcher';
+
+const trees: string[] = [];
+afterAll(() => {
+  for (const tree of trees) fs.rmSync(tree, { recursive: true, force: true });
+});
+
+/** A fresh tree with bin/tsemu-aarch64, the launcher and the addon, then `files` copied in order (later copies are newer). */
+function treeWith(files: readonly string[]): string {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-start-'));
+  trees.push(tree);
+  for (const file of ['bin/tsemu-aarch64', LAUNCHER, ADDON, ...files]) {
+    fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+    fs.cpSync(path.join(REPO_ROOT, file), path.join(tree, file), { recursive: true });
+  }
+  return tree;
+}
+
+function run(command: string, args: readonly string[]): { status: number | null; signal: string | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TSEMU_CACHE: 'off' } });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+const expected = () => {
+  const r = run('qemu-aarch64', [HELLO]);
+  return { status: r.status, stdout: r.stdout };
+};
+
+function hello(tree: string): { status: number | null; stdout: string } {
+  const r = run(path.join(tree, 'bin', 'tsemu-aarch64'), [HELLO]);
+  return { status: r.status, stdout: r.stdout };
+}
+
+describe('bin/ start-up', () => {
+  it('starts from the snapshot alone (no bundle, no modules in dist/)', () => {
+    const tree = treeWith([BUILD_REFERENCE, SNAPSHOT, stampPath(SNAPSHOT)]);
+    expect(hello(tree)).toEqual(expected());
+  });
+
+  it('starts from the bundle when the snapshot was built by another node, which Node itself cannot start from', () => {
+    const tree = treeWith([BUILD_REFERENCE, 'dist/cli/start.js', 'dist/cli/bundle-files.js', 'dist/install-root.js', BUNDLE]);
+    const blob = path.join(tree, SNAPSHOT);
+    fs.writeFileSync(blob, fs.readFileSync(path.join(REPO_ROOT, SNAPSHOT)).subarray(0, 4096));
+    fs.writeFileSync(stampPath(blob), nodeIdentity('/bin/sh'));
+    expect(run(process.execPath, ['--snapshot-blob', blob, path.join(tree, 'bin', 'tsemu-aarch64'), HELLO]).status).not.toBe(0);
+    expect(hello(tree)).toEqual(expected());
+  });
+
+  it('starts from dist/ when the bundle and snapshot are older than the TypeScript build', () => {
+    const tree = treeWith(['dist']);
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+    const blob = path.join(tree, SNAPSHOT);
+    // Built by this node, but from an older build: neither it nor the bundle is the code in dist/.
+    fs.writeFileSync(blob, 'not a snapshot');
+    fs.writeFileSync(path.join(tree, BUNDLE), 'throw new Error("stale bundle run");\n');
+    fs.writeFileSync(stampPath(blob), nodeIdentity(process.execPath));
+    const past = new Date(Date.now() - 3600_000);
+    for (const file of [blob, path.join(tree, BUNDLE)]) fs.utimesSync(file, past, past);
+    expect(hello(tree)).toEqual(expected());
+  });
+});

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * Builds tsemu's bundle and start-up snapshot from tsc's output (run after `tsc`: npm's build and
+ * prepare scripts, the test suite's global setup):
+ *
+ *   dist/bundle/tsemu.js        dist/ in one file (esbuild), so starting needs no module resolution
+ *   dist/bundle/tsemu.blob      a V8 start-up snapshot of Node after loading that file and
+ *                               initialising the user-mode modules (src/cli/bundle.ts)
+ *   dist/bundle/tsemu.blob.node the node binary the snapshot belongs to (src/cli/bundle-files.ts)
+ *
+ * Why: docs/performance.md ("Loading tsemu's own modules"). Each file is replaced by a rename, so a
+ * tsemu starting meanwhile sees an old or a new file, never half of one. A failed snapshot build is
+ * reported and leaves no snapshot: tsemu then starts from the bundle, as it does under another node.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = (await import('node:module')).createRequire(import.meta.url);
+const { BUNDLE, SNAPSHOT, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
+/** The flags tsemu's user mode runs with (src/user/reentry.ts); the snapshot is built under them too. */
+const { NODE_FLAGS } = require(path.join(ROOT, 'dist', 'user', 'reentry.js'));
+
+const bundle = path.join(ROOT, BUNDLE);
+const blob = path.join(ROOT, SNAPSHOT);
+
+/** Writes `file` through `write` into a private temporary name, renamed over it once complete. */
+function replace(file, write) {
+  const fresh = `${file}.${process.pid}.new`;
+  try {
+    write(fresh);
+    fs.renameSync(fresh, file);
+  } finally {
+    fs.rmSync(fresh, { force: true });
+  }
+}
+
+fs.mkdirSync(path.dirname(bundle), { recursive: true });
+
+const bundled = await build({
+  entryPoints: [path.join(ROOT, 'dist', 'cli', 'bundle.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  outfile: bundle,
+  logLevel: 'warning',
+  // The entry (tsc's CommonJS) fills `exports`, which `node --build-snapshot` does not provide.
+  banner: { js: "var exports = typeof exports === 'object' ? exports : {};" },
+});
+replace(bundle, (out) => fs.writeFileSync(out, bundled.outputFiles[0].contents));
+
+try {
+  replace(blob, (out) => {
+    const snapshot = spawnSync(process.execPath, [...NODE_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle], { encoding: 'utf8' });
+    if (snapshot.status !== 0) throw new Error(snapshot.error?.message ?? snapshot.stderr.trim());
+  });
+  writeStamp(blob, process.execPath);
+} catch (e) {
+  fs.rmSync(stampPath(blob), { force: true });
+  fs.rmSync(blob, { force: true });
+  process.stderr.write(`build-bundle: no start-up snapshot (tsemu starts from the bundle): ${e.message}\n`);
+}
