@@ -77,8 +77,9 @@ export function setupChroot(root: string, tsemuRoot: string = installRoot()): st
   copyFile(node, path.join(runtime, 'host', PRIVATE_NODE.node));
   for (const [name, file] of host.libraries) copyFile(file, path.join(runtime, 'host', PRIVATE_NODE.libraries, name));
 
-  fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true });
-  // The start-up snapshot belongs to the node it was built by; the copy of that node is another file.
+  // With their times: the start-up snapshot is used only while it is not older than the build.
+  fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true, preserveTimestamps: true });
+  // The snapshot belongs to the node it was built by; the copy of that node is another file.
   if (stampMatches(path.join(tsemuRoot, SNAPSHOT), node)) {
     writeStamp(path.join(runtime, SNAPSHOT), path.join(runtime, 'host', PRIVATE_NODE.node));
   }
