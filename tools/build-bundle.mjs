@@ -54,10 +54,20 @@ const bundled = await build({
 });
 replace(bundle, (out) => fs.writeFileSync(out, bundled.outputFiles[0].contents));
 
+/** Runs node with `args`; throws its error output unless it succeeds. */
+function node(args) {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.error?.message ?? (r.stderr.trim() || `exit status ${r.status}, signal ${r.signal}`));
+}
+
 try {
   replace(blob, (out) => {
-    const snapshot = spawnSync(process.execPath, [...NODE_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle], { encoding: 'utf8' });
-    if (snapshot.status !== 0) throw new Error(snapshot.error?.message ?? snapshot.stderr.trim());
+    node([...NODE_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle]);
+    // Node refuses a snapshot whose V8 flags differ from its own (a module that set a V8 flag while
+    // the snapshot was built, instead of through atProcessStart), and every start would then fail:
+    // try both ways bin/ starts it, with the user-mode flags and without.
+    node([...NODE_FLAGS, '--snapshot-blob', out, path.join(ROOT, 'bin', 'tsemu-aarch64'), '-version']);
+    node(['--snapshot-blob', out, path.join(ROOT, 'bin', 'tsemu-system'), '-version']);
   });
   writeStamp(blob, process.execPath);
 } catch (e) {

@@ -4,6 +4,7 @@
  * hints of the branch-hinting proposal). It knows nothing about the IR; lowering lives in lower.ts.
  */
 import v8 from 'node:v8';
+import { atProcessStart } from '../../process-start';
 import type { ValType } from '../ir/ops';
 
 export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
@@ -97,7 +98,7 @@ export interface FuncType {
  * register allocator moves the spills that code needs (a call clobbers every register) into it,
  * instead of spilling each value at its definition on the hot path.
  */
-v8.setFlagsFromString('--experimental-wasm-branch-hinting');
+atProcessStart(() => v8.setFlagsFromString('--experimental-wasm-branch-hinting'));
 
 /** One function body under construction: its locals and code. */
 export class FunctionBody {
