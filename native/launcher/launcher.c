@@ -18,13 +18,8 @@
  * the host libraries node needs, started through the host's dynamic loader so that the foreign
  * root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in,
  * with the node it was built for.
- *
- * Under its own name, tsemu-launcher, it starts tsemu's bin/ scripts (their shell part calls it):
- *     tsemu-launcher [node flags] <tree>/bin/<binary> args...
- * runs
- *     node [node flags] <tree>/bin/<binary> args...
- * In both uses Node is started from the tree's start-up snapshot (--snapshot-blob, see
- * tools/build-bundle.mjs) when that node can start from it, which spares loading tsemu's modules.
+ * Node is started from the runtime's start-up snapshot (--snapshot-blob, see tools/build-bundle.mjs)
+ * when that node can start from it, which spares loading tsemu's modules.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -64,7 +59,6 @@
 
 static const char NAME_PREFIX[] = "tsemu-";
 static const char NAME_SUFFIX[] = "-binfmt";
-static const char OWN_NAME[] = "tsemu-launcher";
 
 static void die(const char *message, const char *detail) {
   fprintf(stderr, "tsemu-binfmt launcher: %s%s%s\n", message, detail ? ": " : "", detail ? detail : "");
@@ -142,39 +136,6 @@ static void add_snapshot(const char **head, int *n, const char *tree, const char
   head[(*n)++] = blob;
 }
 
-/*
- * tsemu-launcher [node flags] <tree>/bin/<binary> args...: starts a bin/ script with the node
- * this launcher was built for, from the tree's snapshot when it can.
- */
-static int start_script(int argc, char **argv) {
-  int flags = 1;
-  while (flags < argc && strncmp(argv[flags], "--", 2) == 0) flags++;
-  char script[PATH_MAX];
-  const char *base = flags < argc ? strrchr(argv[flags], '/') : NULL;
-  base = base ? base + 1 : flags < argc ? argv[flags] : "";
-  if (flags >= argc || strncmp(base, NAME_PREFIX, sizeof NAME_PREFIX - 1) != 0 || !realpath(argv[flags], script)) {
-    die("must be run as tsemu-<arch>-binfmt[-P], or as tsemu-launcher [node flags] <tsemu>/bin/<binary>", flags < argc ? argv[flags] : NULL);
-  }
-  /* <tree>/bin/<binary>: the tree is two directories up. */
-  char tree[PATH_MAX], blob[PATH_MAX];
-  join(tree, script, "", "");
-  up(tree, 2);
-  char **args = calloc((size_t)argc + 3, sizeof *args);
-  if (!args) die("out of memory", NULL);
-  const char *head[2];
-  int n = 0, i = 0;
-  add_snapshot(head, &n, tree, TSEMU_NODE, blob);
-  args[i++] = TSEMU_NODE;
-  for (int f = 1; f < flags; f++) args[i++] = argv[f];
-  for (int h = 0; h < n; h++) args[i++] = (char *)head[h];
-  args[i++] = script;
-  for (int a = flags + 1; a < argc; a++) args[i++] = argv[a];
-  args[i] = NULL;
-  execv(args[0], args);
-  die("cannot run", args[0]);
-  return 1;
-}
-
 /* The descriptor of the binary passed by the O/C flags, or -1. */
 static long exec_fd(void) {
   errno = 0;
@@ -228,8 +189,6 @@ static void name_inherited_fds(long skip) {
 }
 
 int main(int argc, char **argv) {
-  const char *own = strrchr(argv[0], '/');
-  if (strcmp(own ? own + 1 : argv[0], OWN_NAME) == 0) return start_script(argc, argv);
   char arch[64];
   int preserve_by_name;
   parse_name(argv[0], arch, sizeof arch, &preserve_by_name);

@@ -1,16 +1,19 @@
 /**
- * How a bin/ script starts (docs/performance.md, "Loading tsemu's own modules"): from the start-up
- * snapshot when the node about to run built it, else from the bundle, else from dist/ when both
- * are older than the TypeScript build. Each case runs in a copy of the install tree holding only
- * what that way of starting needs, so the run can only succeed the way the case says; its output
- * and status are compared with qemu-aarch64 running the same program. A snapshot blob that node
- * did not build is what Node itself cannot start from (it dies), so the launcher must never pass it.
+ * How tsemu starts (docs/performance.md, "Loading tsemu's own modules"): the binfmt launcher starts
+ * Node from the start-up snapshot when that node built it; a bin/ script run by Node loads the
+ * bundle, or dist/ when the bundle (and snapshot) are older than the TypeScript build. Each case
+ * runs in a copy of the install tree holding only what that way of starting needs, so the run can
+ * only succeed the way the case says; its output and status are compared with qemu-aarch64
+ * running the same program. A snapshot blob that node did not build is what Node itself cannot
+ * start from (it dies), so the launcher must never pass it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureLauncherLink, launcherDir } from '../../src/binfmt/launcher';
+import { binfmtTarget } from '../../src/binfmt/targets';
 import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
 import { REPO_ROOT } from '../lib/targets';
 
@@ -44,15 +47,20 @@ const expected = () => {
   return { status: r.status, stdout: r.stdout };
 };
 
-function hello(tree: string): { status: number | null; stdout: string } {
-  const r = run(path.join(tree, 'bin', 'tsemu-aarch64'), [HELLO]);
-  return { status: r.status, stdout: r.stdout };
+/** The hello world run by the tree's bin/tsemu-aarch64 and by its binfmt launcher. */
+function hello(tree: string, ways: readonly ('bin' | 'launcher')[]): { status: number | null; stdout: string }[] {
+  return ways.map((way) => {
+    const command =
+      way === 'bin' ? path.join(tree, 'bin', 'tsemu-aarch64') : ensureLauncherLink(launcherDir(tree), binfmtTarget('aarch64'), false);
+    const r = run(command, [HELLO]);
+    return { status: r.status, stdout: r.stdout };
+  });
 }
 
-describe('bin/ start-up', () => {
-  it('starts from the snapshot alone (no bundle, no modules in dist/)', () => {
+describe('start-up', () => {
+  it('the launcher starts from the snapshot alone (no bundle, no modules in dist/)', () => {
     const tree = treeWith([BUILD_REFERENCE, SNAPSHOT, stampPath(SNAPSHOT)]);
-    expect(hello(tree)).toEqual(expected());
+    expect(hello(tree, ['launcher'])).toEqual([expected()]);
   });
 
   it('starts from the bundle when the snapshot was built by another node, which Node itself cannot start from', () => {
@@ -61,7 +69,7 @@ describe('bin/ start-up', () => {
     fs.writeFileSync(blob, fs.readFileSync(path.join(REPO_ROOT, SNAPSHOT)).subarray(0, 4096));
     fs.writeFileSync(stampPath(blob), nodeIdentity('/bin/sh'));
     expect(run(process.execPath, ['--snapshot-blob', blob, path.join(tree, 'bin', 'tsemu-aarch64'), HELLO]).status).not.toBe(0);
-    expect(hello(tree)).toEqual(expected());
+    expect(hello(tree, ['bin', 'launcher'])).toEqual([expected(), expected()]);
   });
 
   it('starts from dist/ when the bundle and snapshot are older than the TypeScript build', () => {
@@ -74,6 +82,6 @@ describe('bin/ start-up', () => {
     fs.writeFileSync(stampPath(blob), nodeIdentity(process.execPath));
     const past = new Date(Date.now() - 3600_000);
     for (const file of [blob, path.join(tree, BUNDLE)]) fs.utimesSync(file, past, past);
-    expect(hello(tree)).toEqual(expected());
+    expect(hello(tree, ['bin', 'launcher'])).toEqual([expected(), expected()]);
   });
 });
