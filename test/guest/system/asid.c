@@ -31,13 +31,7 @@ static uint32_t code_2[1024] __attribute__((aligned(4096)));
 static uint32_t code_3[1024] __attribute__((aligned(4096)));
 
 void on_exception(uint64_t kind, struct frame *f) {
-  puts_("exception kind=");
-  puthex(kind);
-  puts_(" ESR=");
-  puthex(READ_SYSREG(esr_el1));
-  puts_(" FAR=");
-  puthex(READ_SYSREG(far_el1));
-  puts_("\n");
+  report_exception(kind);
   system_off();
 }
 

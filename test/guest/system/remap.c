@@ -24,13 +24,7 @@ static uint32_t code_d1[1024] __attribute__((aligned(4096)));
 static uint32_t code_d2[1024] __attribute__((aligned(4096)));
 
 void on_exception(uint64_t kind, struct frame *f) {
-  puts_("exception kind=");
-  puthex(kind);
-  puts_(" ESR=");
-  puthex(READ_SYSREG(esr_el1));
-  puts_(" FAR=");
-  puthex(READ_SYSREG(far_el1));
-  puts_("\n");
+  report_exception(kind);
   /* An instruction abort on a call returns to the caller; other aborts skip the instruction. */
   f->elr = (READ_SYSREG(esr_el1) >> 26) == 0x21 ? f->x[30] : f->elr + 4;
 }

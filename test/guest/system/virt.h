@@ -40,6 +40,17 @@ static inline void field(const char *name, uint64_t v) {
   puts_("\n");
 }
 
+/* One line naming an exception taken: its vector entry, ESR_EL1 and FAR_EL1. */
+static inline void report_exception(uint64_t kind) {
+  puts_("exception kind=");
+  puthex(kind);
+  puts_(" ESR=");
+  puthex(READ_SYSREG(esr_el1));
+  puts_(" FAR=");
+  puthex(READ_SYSREG(far_el1));
+  puts_("\n");
+}
+
 /* A PSCI call through HVC, the conduit virt's device tree names. */
 static inline uint64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3) {
   register uint64_t x0 __asm__("x0") = fn;
