@@ -7,6 +7,7 @@
  * `C-a s` and `C-a b` (commit -snapshot disks, send a break) are accepted and do nothing here.
  * As QEMU's, the mux shows up in `info chardev` as `ID: filename=mux` over its backend `ID-base`.
  */
+import { native } from '../../native';
 import { ChardevError, Chardev, type CharFrontend } from './chardev';
 import type { CharStream, StreamHandlers } from './stream';
 
@@ -143,9 +144,13 @@ export class MuxChardev extends Chardev {
     this.streamViews.set(stream, []);
     if (this.started) this.openViews(stream);
     return {
-      data: (chunk) => {
-        if (this.started) this.input(stream, chunk);
-        else this.early.set(stream, [...(this.early.get(stream) ?? []), chunk]);
+      data: (chunk, fds) => {
+        if (this.started) this.input(stream, chunk, fds);
+        else {
+          // Nothing could have asked for descriptors before the frontends opened.
+          for (const fd of fds) native().closeFd(fd);
+          this.early.set(stream, [...(this.early.get(stream) ?? []), chunk]);
+        }
       },
       end: () => {
         const views = this.streamViews.get(stream) ?? [];
@@ -159,7 +164,7 @@ export class MuxChardev extends Chardev {
   private openViews(stream: CharStream): void {
     const views = this.frontends.map((f, i) => f.open(new MuxStream(stream, this, i === this.focus)));
     this.streamViews.set(stream, views);
-    for (const chunk of this.early.get(stream) ?? []) this.input(stream, chunk);
+    for (const chunk of this.early.get(stream) ?? []) this.input(stream, chunk, []);
     this.early.delete(stream);
   }
 
@@ -173,10 +178,15 @@ export class MuxChardev extends Chardev {
     }
   }
 
-  private input(stream: CharStream, chunk: Buffer): void {
+  /** Routes input to the focused frontend; descriptors that came with it go along with its first bytes. */
+  private input(stream: CharStream, chunk: Buffer, fds: number[]): void {
     const forward: number[] = [];
     const deliver = (): void => {
-      if (forward.length > 0) this.streamViews.get(stream)?.[this.focus]?.data(Buffer.from(forward.splice(0)), []);
+      if (forward.length === 0 && fds.length === 0) return;
+      const view = this.streamViews.get(stream)?.[this.focus];
+      if (view) view.data(Buffer.from(forward.splice(0)), fds.splice(0));
+      else for (const fd of fds.splice(0)) native().closeFd(fd);
+      forward.length = 0;
     };
     for (const byte of chunk) {
       if (!this.escapePending) {
