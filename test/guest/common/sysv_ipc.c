@@ -127,18 +127,21 @@ static void *waiter(void *unused) {
   return NULL;
 }
 
-/** The queue and set are empty: a thread waits in msgrcv, then in semop on semaphore 1 (0 now). */
+/** The queue is empty: a thread waits in msgrcv, then takes one from semaphore 1. */
 static void waiting_thread(int q, int s) {
   waiter_queue = q;
   waiter_set = s;
   pthread_t t;
   pthread_create(&t, NULL, waiter, NULL);
   usleep(20000);
-  send(q, 9, "wake");
+  /* Results are printed after the join: the waiter may print as soon as the message arrives. */
+  struct message m = {9, "wake"};
+  int sent = msgsnd(q, &m, 4, 0);
   usleep(20000);
   struct sembuf post = {1, 1, 0};
   int posted = semop(s, &post, 1);
   pthread_join(t, NULL);
+  printf("msgsnd 9 wake -> %d\n", sent == 0 ? 0 : errno);
   printf("post -> %d\n", posted);
   show_values(s);
 }
