@@ -12,14 +12,11 @@ import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestTimespec, withHostStruct } from './guest-access';
 import { hostArena, hostStructArray, hostSyscall } from './host';
+import { IPC_64, IPC_INFO, IPC_SET, IPC_STAT } from './ipc-commands';
 import { shmat, shmctl, shmdt, shmget } from './sysv-shm';
 
 /** include/uapi/linux/ipc.h, msg.h and sem.h (the same on every Linux ABI). */
-const IPC_64 = 0x100;
 export const IPC_NOWAIT = 0x800;
-const IPC_SET = 1;
-const IPC_STAT = 2;
-const IPC_INFO = 3;
 const MSG_STAT = 11;
 const MSG_INFO = 12;
 const MSG_STAT_ANY = 13;

@@ -14,12 +14,9 @@ import type { SyscallArgs } from '../types';
 import { int } from './define';
 import { E, guestRange, withHostStruct } from './guest-access';
 import { hostArena, hostStructArray, hostSyscall } from './host';
+import { IPC_64, IPC_INFO, IPC_SET, IPC_STAT } from './ipc-commands';
 
-/** include/uapi/linux/ipc.h and shm.h (the same on every Linux ABI; test/syscalls/abi-verify checks SHM_*). */
-const IPC_64 = 0x100;
-const IPC_SET = 1;
-const IPC_STAT = 2;
-const IPC_INFO = 3;
+/** include/uapi/linux/shm.h (the same on every Linux ABI; test/syscalls/abi-verify checks SHM_*). */
 const SHM_STAT = 13;
 const SHM_INFO = 14;
 const SHM_STAT_ANY = 15;
