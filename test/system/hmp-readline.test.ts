@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './harness';
-import { typeOnSocket } from './typed-session';
+import { labelled, typeOnSocket } from './typed-session';
 
 const QEMU = 'qemu-system-aarch64';
 
@@ -47,9 +47,7 @@ describe('HMP line editing, compared with QEMU', () => {
       return typeOnSocket(binary, args, sock, KEYS).finally(() => fs.rmSync(path.dirname(sock), { recursive: true }));
     };
     const [tsemu, qemu] = await Promise.all([run(BIN), run(QEMU)]);
-    const labelled = (replies: string[]): { keys: string; reply: string }[] =>
-      replies.map((reply, i) => ({ keys: KEYS[i - 1] ?? '(banner)', reply }));
     expect(tsemu.length).toBe(KEYS.length + 1);
-    expect(labelled(tsemu)).toEqual(labelled(qemu));
+    expect(labelled(KEYS, tsemu, '(banner)')).toEqual(labelled(KEYS, qemu, '(banner)'));
   }, 120_000);
 });

@@ -48,6 +48,11 @@ async function typeAt(output: () => string, write: (bytes: string) => void, step
   return replies;
 }
 
+/** Replies paired with the keys that brought them (the first, before any key, named `first`), for readable diffs. */
+export function labelled(keys: readonly string[], replies: readonly string[], first: string): { keys: string; reply: string }[] {
+  return replies.map((reply, i) => ({ keys: keys[i - 1] ?? first, reply }));
+}
+
 /** Runs `binary args` with the keys on its stdin (a pipe), then kills it. */
 export async function typeOnStdin(binary: string, args: readonly string[], steps: readonly string[]): Promise<string[]> {
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
