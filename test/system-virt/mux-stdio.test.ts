@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../system/harness';
-import { typeOnStdin } from '../system/typed-session';
+import { labelled, typeOnStdin } from '../system/typed-session';
 import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
 
 const BOARD = ['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M'];
@@ -49,8 +49,6 @@ describe('stdio shared by the serial port and the monitor, compared with QEMU', 
     const program = bareMetalProgram('echo');
     const run = (binary: string): Promise<string[]> => typeOnStdin(binary, [...BOARD, ...args(tempDir()), '-kernel', program], keys);
     const [tsemu, qemu] = await Promise.all([run(TSEMU_SYSTEM), run(QEMU_SYSTEM)]);
-    const labelled = (replies: string[]): { keys: string; reply: string }[] =>
-      replies.map((reply, i) => ({ keys: keys[i - 1] ?? '(start)', reply }));
-    expect(labelled(tsemu)).toEqual(labelled(qemu));
+    expect(labelled(keys, tsemu, '(start)')).toEqual(labelled(keys, qemu, '(start)'));
   }, 180_000);
 });
