@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../lib/targets';
 
 const SOURCES = path.join(REPO_ROOT, 'test', 'guest', 'system');
 const BUILD = path.join(REPO_ROOT, 'test', 'guest', 'build', 'system');
-const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'gicv3.h', 'link.ld'];
+const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'gicv3.h'];
 const CC = 'aarch64-linux-gnu-gcc';
 const CFLAGS = [
   '-nostdlib',
@@ -27,23 +27,38 @@ export const TSEMU_SYSTEM = path.join(REPO_ROOT, 'bin', 'tsemu-system-aarch64');
 export const QEMU_SYSTEM = 'qemu-system-aarch64';
 export const VIRT_ARGS = ['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nographic'];
 
-/** Builds test/guest/system/NAME.c (with the shared start-up code); returns the ELF's path. */
-export function bareMetalProgram(name: string): string {
+/** Builds test/guest/system/NAME.c with the shared start-up code and `script` into `output` (when a source is newer). */
+function build(name: string, script: string, output: string): void {
   mkdirSync(BUILD, { recursive: true });
-  const output = path.join(BUILD, `${name}.elf`);
-  const inputs = [`${name}.c`, ...COMMON].map((f) => path.join(SOURCES, f));
+  const inputs = [`${name}.c`, script, ...COMMON].map((f) => path.join(SOURCES, f));
   const built = existsSync(output) ? statSync(output).mtimeMs : 0;
   if (inputs.some((f) => statSync(f).mtimeMs > built)) {
     execFileSync(CC, [
       ...CFLAGS,
       '-T',
-      path.join(SOURCES, 'link.ld'),
+      path.join(SOURCES, script),
       '-o',
       output,
       path.join(SOURCES, 'start.S'),
       path.join(SOURCES, `${name}.c`),
     ]);
   }
+}
+
+/** Builds test/guest/system/NAME.c as an ELF loaded into RAM (-kernel); returns its path. */
+export function bareMetalProgram(name: string): string {
+  const output = path.join(BUILD, `${name}.elf`);
+  build(name, 'link.ld', output);
+  return output;
+}
+
+/** Builds test/guest/system/NAME.c as a raw firmware image for the flash at 0x0 (-bios); returns its path. */
+export function firmwareImage(name: string): string {
+  const elf = path.join(BUILD, `${name}.flash.elf`);
+  const output = path.join(BUILD, `${name}.bin`);
+  build(name, 'link-flash.ld', elf);
+  if (!existsSync(output) || statSync(elf).mtimeMs > statSync(output).mtimeMs)
+    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', elf, output]);
   return output;
 }
 

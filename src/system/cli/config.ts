@@ -37,6 +37,7 @@ export interface RawSystemArgs extends RawDeviceArgs {
   memory?: string;
   cpu?: string;
   kernel?: string;
+  bios?: string;
   initrd?: string;
   append?: string;
   dtb?: string;
@@ -134,6 +135,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
     ...(raw.cpu !== undefined && { cpu: raw.cpu }),
     ...(raw.kernel !== undefined && { kernel: raw.kernel }),
+    ...(raw.bios !== undefined && { bios: raw.bios }),
     ...(raw.initrd !== undefined && { initrd: raw.initrd }),
     ...(raw.append !== undefined && { append: raw.append }),
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),

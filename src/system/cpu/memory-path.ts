@@ -5,14 +5,15 @@
  * registers (through the MMIO bus), accesses crossing a page (byte by byte, both pages checked
  * first), and writes to pages holding translated code (invalidated first). A refused access
  * records its fault (pendingFault) and makes generated code exit with MemoryFault; the CPU turns
- * that into the data abort. Instruction fetch goes through `codeAddress`.
+ * that into the data abort. Instruction fetch goes through `codeAddress`. ROM ranges (flash) read
+ * and execute as RAM does, but their pages enter the TLB read-only: writes go to their device.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
 import { DENY_WRITE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
 import type { SlowStore } from '../../translate/wasm/module';
 import { SoftAccess, type SoftTranslate } from '../../translate/wasm/soft-tlb';
 import type { MmioBus } from '../devices/mmio';
-import type { Mmu } from './mmu';
+import type { Mmu, RamRange } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
 import { AsidContexts } from './asid-contexts';
@@ -55,6 +56,8 @@ export class MemoryPath {
     private readonly mmu: Mmu,
     private readonly tlb: SoftTlb,
     private readonly bus: MmioBus,
+    /** Memory that reads as RAM but whose writes go to the device on the bus there (flash). */
+    private readonly rom: readonly RamRange[],
     /** Discards translated code in [pa, pa + size) before it is overwritten. */
     private readonly invalidateCode: (pa: number, size: number) => void,
   ) {}
@@ -200,7 +203,7 @@ export class MemoryPath {
     if (at === undefined) {
       const va = BigInt.asUintN(64, BigInt(page) << BigInt(PAGE_SHIFT));
       const t = this.mmu.translate(va, 'exec', el);
-      if (!t.ok || !this.mmu.isRam(t.pa)) return undefined;
+      if (!t.ok || !(this.mmu.isRam(t.pa) || this.isRom(t.pa))) return undefined;
       at = Number(t.pa);
       pages.set(page, at);
     }
@@ -224,9 +227,17 @@ export class MemoryPath {
       this.tlb.fill(this.regs.pstate.tlbIndex, va, ram & ~(PAGE_SIZE - 1), t.readable, t.writable);
       return { ram };
     }
+    if (access !== 'write' && this.isRom(t.pa)) {
+      this.tlb.fill(this.regs.pstate.tlbIndex, va, Number(t.pa) & ~(PAGE_SIZE - 1), t.readable, false);
+      return { ram: Number(t.pa) };
+    }
     if (this.bus.claims(t.pa)) return { device: t.pa };
     this.refuse(va, FSC_EXTERNAL_ABORT, access === 'write');
     return undefined;
+  }
+
+  private isRom(pa: bigint): boolean {
+    return this.rom.some((r) => pa >= BigInt(r.base) && pa < BigInt(r.base + r.size));
   }
 
   private refuse(va: bigint, fsc: number, write: boolean): void {

@@ -36,6 +36,8 @@ const ISS_WNR = 1 << 6;
 export interface CpuBoard {
   bus: MmioBus;
   ram: RamRange;
+  /** Flash: reads and executes as memory, its writes go to its device on the bus. */
+  rom?: readonly RamRange[];
   /** The interrupt controller's IRQ signal to this CPU, after updating the timer's lines. */
   irqAsserted(): boolean;
   /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
@@ -64,7 +66,7 @@ export class SystemCpu {
     this.regs = new CpuRegisters(this.memory.view, STATE_BASE, model);
     this.mmu = new Mmu(this.memory, this.regs, board.ram);
     const tlb = new SoftTlb(this.memory);
-    this.path = new MemoryPath(this.memory, this.regs, this.mmu, tlb, board.bus, (pa, size) =>
+    this.path = new MemoryPath(this.memory, this.regs, this.mmu, tlb, board.bus, board.rom ?? [], (pa, size) =>
       this.engine.invalidate(pa, size),
     );
     this.regs.onTranslationChange = () => this.translationChanged();
@@ -109,7 +111,7 @@ export class SystemCpu {
   reset(): void {
     this.memory.u8.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
     this.regs.reset();
-    this.memory.setFlags(this.board.ram.base, this.board.ram.size, 0);
+    for (const range of [this.board.ram, ...(this.board.rom ?? [])]) this.memory.setFlags(range.base, range.size, 0);
     this.path.flush();
     this.engine.flushAll();
     this.status = 'running';

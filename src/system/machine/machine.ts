@@ -20,6 +20,8 @@ export interface MachineOptions {
   /** -cpu model name; undefined: the board's default. */
   cpu?: string;
   kernel?: string;
+  /** -bios: firmware for the board's boot flash. */
+  bios?: string;
   initrd?: string;
   append?: string;
   /** -dtb: a device tree blob to pass instead of the generated one. */

@@ -1,4 +1,7 @@
 /**
+ * Booting firmware (-bios): the image goes into the first flash bank and the CPU starts at its
+ * first byte, with the device tree at the start of RAM for the firmware to find (x0 stays 0).
+ *
  * Direct kernel boot, as QEMU does it without firmware (hw/arm/boot.c facts):
  * - an ELF file is a bare-metal program: its segments are loaded at their addresses and it starts
  *   at its entry point with the device tree at the start of RAM (when the program leaves room);
@@ -10,6 +13,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { LOADER_TARGETS, LoaderError, readElfImage } from '../../../loader';
 import type { GuestMemory } from '../../../memory/guest-memory';
+import type { Pflash } from '../../devices/pflash';
 import { MachineError } from '../machine';
 
 const ARM64_IMAGE_MAGIC = 0x644d5241; // "ARM\x64" at offset 56
@@ -104,6 +108,28 @@ function loadLinuxImage(
   }
   const dtbAddress = Math.ceil(initrdStart / DTB_ALIGN) * DTB_ALIGN;
   return { entry, isLinux: true, dtbAddress, ...(initrd && { initrd }) };
+}
+
+/**
+ * Loads -bios FILE into `flash` (QEMU's messages for a file that is missing or does not fit): the
+ * CPU starts at the bank's base, the device tree goes at the start of RAM. Firmware loads a kernel
+ * itself, through QEMU's fw_cfg device, which tsemu does not have: -kernel with -bios is refused.
+ */
+export function loadFirmware(flash: Pflash, ram: Ram, path: string, kernel: string | undefined): BootImage {
+  if (kernel !== undefined)
+    throw new MachineError(
+      '-bios with -kernel: the firmware would load the kernel through fw_cfg, which tsemu does not ' +
+        'have; boot the kernel directly (without -bios)',
+    );
+  let image: Buffer;
+  try {
+    image = fs.readFileSync(path);
+  } catch {
+    throw new MachineError(`Could not find ROM image '${path}'`);
+  }
+  if (image.length > flash.size) throw new MachineError(`Could not load ROM image '${path}'`);
+  flash.load(image);
+  return { entry: flash.base, isLinux: false, dtbAddress: ram.base };
 }
 
 /** Loads -kernel (and -initrd for Linux) into RAM. */

@@ -4,6 +4,9 @@
  * bare-metal programs written for QEMU expect.
  */
 
+/** The two flash banks (QEMU's pflash_cfi01 devices): bank 0 holds -bios firmware, the CPU starts there. */
+export const VIRT_FLASH = { base: 0x00000000, size: 0x04000000 };
+export const VIRT_FLASH_BANKS = 2;
 export const VIRT_GIC_DIST = { base: 0x08000000, size: 0x10000 };
 export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
 /** The GICv3 redistributor region (room for 123 CPUs' two 64 KiB frames; the device tree gives its size). */

@@ -12,6 +12,7 @@ import { SystemCpu } from '../../cpu/system-cpu';
 import { GIC_PPI_BASE, GIC_SPI_BASE } from '../../devices/gicv2';
 import type { InterruptController } from '../../devices/interrupts';
 import { MmioBus } from '../../devices/mmio';
+import { Pflash } from '../../devices/pflash';
 import { Pl011 } from '../../devices/pl011';
 import { Pl031 } from '../../devices/pl031';
 import type { GuestRam } from '../../devices/virtio/guest-ram';
@@ -28,11 +29,13 @@ import {
   type MachineOptions,
 } from '../machine';
 import { SerialFrontend } from '../serial-frontend';
-import { loadKernel, type BootImage } from './boot';
+import { loadFirmware, loadKernel, type BootImage } from './boot';
 import { virtDeviceTree } from './device-tree';
 import { createGic, gicVersionOf, type GicVersion } from './gic';
 import {
   TIMER_PPI,
+  VIRT_FLASH,
+  VIRT_FLASH_BANKS,
   VIRT_MMIO,
   VIRT_MMIO_COUNT,
   VIRT_MMIO_SPI,
@@ -74,6 +77,7 @@ class VirtMachine implements Machine, PsciPlatform {
   private readonly gic: InterruptController;
   private readonly gicVersion: GicVersion;
   private readonly uart: Pl011;
+  private readonly flash: Pflash[];
   private serial?: SerialFrontend;
   /** virtio-serial ports' frontends, attached to their chardevs at start. */
   private readonly portFrontends: { chardev: string; frontend: PortFrontend }[] = [];
@@ -92,15 +96,22 @@ class VirtMachine implements Machine, PsciPlatform {
     this.gic = gic.controller;
     this.gicVersion = gic.version;
     this.model = gic.cpuModel(cpuModelOf(options.cpu));
+    const flashBanks = Array.from({ length: VIRT_FLASH_BANKS }, (_, i) => ({
+      base: VIRT_FLASH.base + i * VIRT_FLASH.size,
+      size: VIRT_FLASH.size,
+    }));
     this.cpu = new SystemCpu(this.model, {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
+      rom: flashBanks,
       irqAsserted: () => this.irqAsserted(),
       fiqAsserted: () => this.fiqAsserted(),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
     gic.attachCpu(this.cpu.regs);
+    this.flash = flashBanks.map((bank) => new Pflash(this.cpu.memory, bank.base, bank.size));
+    for (const bank of this.flash) this.bus.map(bank.base, bank);
     this.uart = new Pl011(
       (level) => this.gic.setLine(GIC_SPI_BASE + VIRT_UART_SPI, level),
       (byte) => this.serial?.transmit(byte),
@@ -164,10 +175,13 @@ class VirtMachine implements Machine, PsciPlatform {
     for (const device of this.bus.devices) device.reset();
     this.cpu.reset();
     const ram = { base: VIRT_RAM_BASE, size: this.ramSize };
+    const { bios, kernel } = this.options;
     const image: BootImage | undefined =
-      this.options.kernel === undefined
-        ? undefined
-        : loadKernel(this.cpu.memory, ram, this.options.kernel, this.options.initrd);
+      bios !== undefined
+        ? loadFirmware(this.flash[0]!, ram, bios, kernel)
+        : kernel === undefined
+          ? undefined
+          : loadKernel(this.cpu.memory, ram, kernel, this.options.initrd);
     const dtb = this.deviceTreeBlob(image);
     const dumpTo = this.options.props.get('dumpdtb');
     if (dumpTo !== undefined) {
