@@ -1,9 +1,12 @@
 /**
- * What `-cpu` names: the identification registers an EL1 guest reads. Values are QEMU's for each
- * model (Cortex-A53, A57, A72, max), with the feature fields cut down to what tsemu implements (FP,
- * Advanced SIMD, CRC32 and the LSE atomics at EL0 and EL1, AArch64 only, no EL2/EL3, no crypto).
+ * What `-cpu` names: the identification registers an EL1 guest reads and the optional instructions
+ * the CPU decodes. Values are QEMU's for each model (Cortex-A53, A57, A72, max), with the feature
+ * fields cut down to what tsemu implements (FP, Advanced SIMD, CRC32 at EL0 and EL1, AArch64 only,
+ * no EL2/EL3, no PMU, no crypto). The Cortex models are ARMv8.0: no LSE atomics, which decode as
+ * undefined instructions there as in QEMU; `max` has them.
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
+import type { A64Feature } from '../../translate/aarch64/insns';
 
 export interface CpuModel {
   name: string;
@@ -11,7 +14,12 @@ export interface CpuModel {
   compatible: string;
   /** ID registers readable at EL1, by sysRegKey. Other registers of the ID space read as zero. */
   idRegisters: ReadonlyMap<number, bigint>;
+  /** The optional instructions it decodes; ID_AA64ISAR0_EL1 must say the same. */
+  features: ReadonlySet<A64Feature>;
 }
+
+const ARMV8_0: ReadonlySet<A64Feature> = new Set(['crc32']);
+const ID_AA64ISAR0_EL1 = sysRegKey(3, 0, 0, 6, 0);
 
 const CORTEX_A57: CpuModel = {
   name: 'cortex-a57',
@@ -22,12 +30,13 @@ const CORTEX_A57: CpuModel = {
     [sysRegKey(3, 0, 0, 0, 6), 0n], // REVIDR_EL1
     [sysRegKey(3, 0, 0, 4, 0), 0x11n], // ID_AA64PFR0_EL1: EL0 and EL1 in AArch64, FP and AdvSIMD
     [sysRegKey(3, 0, 0, 5, 0), 0x10305006n], // ID_AA64DFR0_EL1 (PMUVer 0: no PMU)
-    [sysRegKey(3, 0, 0, 6, 0), 0x210000n], // ID_AA64ISAR0_EL1: CRC32, LSE atomics
+    [ID_AA64ISAR0_EL1, 0x10000n], // ID_AA64ISAR0_EL1: CRC32 (QEMU's also has AES, SHA1, SHA2)
     [sysRegKey(3, 0, 0, 7, 0), 0x1124n], // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASID, 4K and 64K granules
     [sysRegKey(3, 1, 0, 0, 1), 0x0a200023n], // CLIDR_EL1
     [sysRegKey(3, 3, 0, 0, 1), 0x8444c004n], // CTR_EL0
     [sysRegKey(3, 3, 0, 0, 7), 4n], // DCZID_EL0: DC ZVA blocks of 64 bytes
   ]),
+  features: ARMV8_0,
 };
 
 /** The Cortex-A72 differs in its MIDR (r0p3) only, as far as the implemented features go. */
@@ -35,6 +44,7 @@ const CORTEX_A72: CpuModel = {
   name: 'cortex-a72',
   compatible: 'arm,cortex-a72',
   idRegisters: new Map([...CORTEX_A57.idRegisters, [sysRegKey(3, 0, 0, 0, 0), 0x410fd083n]]),
+  features: ARMV8_0,
 };
 
 /** The Cortex-A53 r0p4: its MIDR, 40-bit physical addresses and 32-byte instruction cache lines. */
@@ -47,17 +57,22 @@ const CORTEX_A53: CpuModel = {
     [sysRegKey(3, 0, 0, 7, 0), 0x1122n], // ID_AA64MMFR0_EL1: 40-bit PA
     [sysRegKey(3, 3, 0, 0, 1), 0x84448004n], // CTR_EL0
   ]),
+  features: ARMV8_0,
 };
 
 /**
  * `max`: every feature the emulator has. QEMU's names no real core (MIDR 0x000f0510) and is built
- * on its A57 (device tree `arm,cortex-a57`); here every implemented feature is already in the A57
- * model above, so it differs in its MIDR.
+ * on its A57 (device tree `arm,cortex-a57`); here it is the A57 model above with the LSE atomics.
  */
 const MAX: CpuModel = {
   name: 'max',
   compatible: 'arm,cortex-a57',
-  idRegisters: new Map([...CORTEX_A57.idRegisters, [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n]]),
+  idRegisters: new Map([
+    ...CORTEX_A57.idRegisters,
+    [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n],
+    [ID_AA64ISAR0_EL1, 0x210000n], // CRC32, LSE atomics (Atomic = 2)
+  ]),
+  features: new Set(['crc32', 'lse']),
 };
 
 export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A53, CORTEX_A57, CORTEX_A72, MAX];

@@ -11,7 +11,7 @@
  */
 import { GuestMemory } from '../../memory/guest-memory';
 import { STATE_BASE, STATE_SIZE } from '../../memory/layout';
-import { aarch64Frontend } from '../../translate/aarch64/frontend';
+import { aarch64FrontendFor } from '../../translate/aarch64/frontend';
 import { xreg } from '../../translate/aarch64/state';
 import { Engine } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
@@ -72,7 +72,7 @@ export class SystemCpu {
     this.regs.onTranslationChange = () => this.translationChanged();
     this.regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
     const path = this.path;
-    this.engine = new Engine(aarch64Frontend, this.memory, 'little', {
+    this.engine = new Engine(aarch64FrontendFor(model.features), this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
       pollInterrupt: () => this.pendingInterrupt() !== undefined || performance.now() >= this.sliceEnd,
       softmmu: {

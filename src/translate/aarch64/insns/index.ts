@@ -27,30 +27,55 @@ import { SIMD_TWO_MISC_ROWS } from './simd-two-misc';
 import { SYSTEM_ROWS } from './system';
 import { SYSTEM_EL1_ROWS } from './system-el1';
 
-const ROWS: readonly (readonly [string, string, A64Handler])[] = [
-  ...BRANCH_ROWS,
-  ...CONDITIONAL_ROWS,
-  ...CRC32_ROWS,
-  ...DATA_1SRC_ROWS,
-  ...DATA_2SRC_ROWS,
-  ...DATA_3SRC_ROWS,
-  ...DATA_IMM_ROWS,
-  ...DATA_REG_ROWS,
-  ...FP_SCALAR_ROWS,
-  ...SIMD_COPY_ROWS,
-  ...SIMD_SHIFT_ROWS,
-  ...SIMD_THREE_SAME_ROWS,
-  ...SIMD_THREE_DIFF_ROWS,
-  ...SIMD_TWO_MISC_ROWS,
-  ...SIMD_ACROSS_ROWS,
-  ...SIMD_PERMUTE_ROWS,
-  ...SYSTEM_EL1_ROWS,
-  ...SYSTEM_ROWS,
-  ...LOAD_STORE_ROWS,
-  ...LOAD_STORE_SIMD_ROWS,
-  ...EXCLUSIVE_ROWS,
-  ...ATOMIC_ROWS,
+type Rows = readonly (readonly [string, string, A64Handler])[];
+
+/**
+ * Optional A64 features (the ARM ARM's FEAT_* names) a CPU model may lack: the instructions of a
+ * feature decode only for a CPU that has it, and are unallocated (UNDEFINED) on the others.
+ */
+export type A64Feature = 'crc32' | 'lse';
+export const ALL_A64_FEATURES: ReadonlySet<A64Feature> = new Set(['crc32', 'lse']);
+
+/** Each family's rows, in priority order, with the feature they need (none: every ARMv8.0 CPU). */
+const FAMILIES: readonly { rows: Rows; feature?: A64Feature }[] = [
+  { rows: BRANCH_ROWS },
+  { rows: CONDITIONAL_ROWS },
+  { rows: CRC32_ROWS, feature: 'crc32' },
+  { rows: DATA_1SRC_ROWS },
+  { rows: DATA_2SRC_ROWS },
+  { rows: DATA_3SRC_ROWS },
+  { rows: DATA_IMM_ROWS },
+  { rows: DATA_REG_ROWS },
+  { rows: FP_SCALAR_ROWS },
+  { rows: SIMD_COPY_ROWS },
+  { rows: SIMD_SHIFT_ROWS },
+  { rows: SIMD_THREE_SAME_ROWS },
+  { rows: SIMD_THREE_DIFF_ROWS },
+  { rows: SIMD_TWO_MISC_ROWS },
+  { rows: SIMD_ACROSS_ROWS },
+  { rows: SIMD_PERMUTE_ROWS },
+  { rows: SYSTEM_EL1_ROWS },
+  { rows: SYSTEM_ROWS },
+  { rows: LOAD_STORE_ROWS },
+  { rows: LOAD_STORE_SIMD_ROWS },
+  { rows: EXCLUSIVE_ROWS },
+  { rows: ATOMIC_ROWS, feature: 'lse' },
 ];
 
-/** Buckets on op0 (bits 28:25), the top-level A64 encoding group. */
-export const A64_TABLE = new DecodeTable<A64Handler>(entries(ROWS), [25, 26, 27, 28]);
+const tables = new Map<string, DecodeTable<A64Handler>>();
+
+/** The decode table of a CPU with `features` (built once per feature set). */
+export function a64Table(features: ReadonlySet<A64Feature>): DecodeTable<A64Handler> {
+  const key = [...features].sort().join(',');
+  let table = tables.get(key);
+  if (!table) {
+    const rows = FAMILIES.filter((f) => f.feature === undefined || features.has(f.feature)).flatMap((f) => f.rows);
+    // Buckets on op0 (bits 28:25), the top-level A64 encoding group.
+    table = new DecodeTable<A64Handler>(entries(rows), [25, 26, 27, 28]);
+    tables.set(key, table);
+  }
+  return table;
+}
+
+/** The table with every feature tsemu implements (user mode, the disassembler). */
+export const A64_TABLE = a64Table(ALL_A64_FEATURES);
