@@ -1,8 +1,8 @@
 /**
  * Where tsemu is installed: the directory that holds bin/, dist/ and build/ (the addon and the
- * binfmt launcher). Found from this module's place in dist/ or src/; tsemu's bundle and its
+ * native launcher). Found from this module's place in dist/ or src/; tsemu's bundle and its
  * start-up snapshot (dist/bundle/, tools/build-bundle.mjs) were built elsewhere and lie one level
- * deeper, so their entry (src/cli/entries.ts) sets it from the bin/ script that started it.
+ * deeper, so their entry (src/cli/entries.ts) sets it from the entry script that started it.
  */
 import path from 'node:path';
 
@@ -11,6 +11,17 @@ import path from 'node:path';
  * build, and the bundle, the start-up snapshot and translation caches are only as current as it.
  */
 export const BUILD_REFERENCE = path.join('dist', 'version.js');
+
+/**
+ * Where the scripts Node runs for tsemu's binaries lie: bin/<name> is the native launcher
+ * (native/launcher/launcher.c, which says the same), and it starts Node on bin/js/<name>.
+ */
+export const ENTRY_SCRIPTS = path.join('bin', 'js');
+
+/** The install root that holds entry script `script`. */
+export function rootOfEntryScript(script: string): string {
+  return path.resolve(path.dirname(script), '..', '..');
+}
 
 let root = path.resolve(__dirname, '..');
 

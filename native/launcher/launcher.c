@@ -1,25 +1,36 @@
 /*
- * tsemu's binfmt_misc interpreter: a small native executable, because the kernel resolves a
- * `#!` interpreter inside the caller's root (which breaks in foreign chroots) and a registered
- * interpreter must be a real ELF file.
+ * How tsemu's binaries start: a small native executable that runs Node, because only a program
+ * that runs before Node can do two things Node cannot do for itself.
  *
- * Installed under the names tsemu-<arch>-binfmt and tsemu-<arch>-binfmt-P (links to this file);
- * the name says which guest architecture to run and, with -P, that the entry was registered with
- * binfmt_misc's P flag. The kernel starts it as
- *     interpreter /path/of/binary args...            (without P: argv[0] was replaced by the path)
- *     interpreter /path/of/binary argv0 args...      (with P: the original argv[0] follows the path)
- * and since Linux 5.12 also says "P" in AT_FLAGS (AT_FLAGS_PRESERVE_ARGV0), which is honoured as
- * well. With the O (or C) flag the kernel hands over the opened binary in AT_EXECFD; it is used
- * only when the path itself cannot be read (an execute-only binary).
+ *  - Keep the caller's descriptors. Node marks every descriptor it inherits close-on-exec as it
+ *    starts (libuv's uv_disable_stdio_inheritance), after which tsemu can no longer tell the ones
+ *    a shell handed over (debootstrap's `dpkg --status-fd 8`) from its own. The launcher names
+ *    them in TSEMU_INHERITED_FDS (src/syscalls/linux/fd-table.ts), which the guest never sees.
+ *  - Start Node from tsemu's start-up snapshot (--snapshot-blob, tools/build-bundle.mjs) when that
+ *    node can start from it, which spares loading tsemu's modules; and with the V8 flags user mode
+ *    needs, which spares the restart that would otherwise give them (src/user/reentry.ts).
  *
- * The launcher then runs the Node.js user-mode emulator as
- *     node <runtime>/bin/tsemu-<arch> [-0 argv0] -- /path/of/binary args...
- * The runtime is the private directory that `tsemu-binfmt setup-chroot` installs (its own node,
- * the host libraries node needs, started through the host's dynamic loader so that the foreign
- * root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in,
- * with the node it was built for.
- * Node is started from the runtime's start-up snapshot (--snapshot-blob, see tools/build-bundle.mjs)
- * when that node can start from it, which spares loading tsemu's modules.
+ * It is started under one of two kinds of names (symbolic links to it; its own name is never run):
+ *
+ *  - bin/tsemu-<name> (tsemu-aarch64, tsemu-system, tsemu-binfmt...): a binary started directly.
+ *    The arguments are passed on unchanged, as `node <flags> <tree>/bin/js/tsemu-<name> args...`,
+ *    and the environment too, but for TSEMU_INHERITED_FDS.
+ *  - tsemu-<arch>-binfmt[-P]: binfmt_misc's interpreter. A registered interpreter must be a real
+ *    executable, since the kernel resolves a `#!` interpreter inside the caller's root (which
+ *    breaks in foreign chroots). -P says the entry was registered with binfmt_misc's P flag. The
+ *    kernel starts it as
+ *        interpreter /path/of/binary args...            (without P: argv[0] was replaced by the path)
+ *        interpreter /path/of/binary argv0 args...      (with P: the original argv[0] follows the path)
+ *    and since Linux 5.12 also says "P" in AT_FLAGS (AT_FLAGS_PRESERVE_ARGV0), which is honoured as
+ *    well. With the O (or C) flag the kernel hands over the opened binary in AT_EXECFD; it is used
+ *    only when the path itself cannot be read (an execute-only binary). The launcher runs
+ *        node <flags> <runtime>/bin/js/tsemu-<arch> [-0 argv0] -- /path/of/binary args...
+ *    The runtime is the private directory that `tsemu-binfmt setup-chroot` installs (its own node,
+ *    the host libraries node needs, started through the host's dynamic loader so that the foreign
+ *    root's /lib is never consulted), and otherwise the tsemu tree this launcher was built in.
+ *
+ * The tsemu tree of a direct start is always the one the launcher was built in
+ * (<tree>/build/Release/tsemu-launcher), run with the node it was built for.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,30 +68,57 @@
 #define SNAPSHOT_STAMP ".node"
 #define BUILD_REFERENCE "/dist/version.js"
 
+/* Where a tsemu tree keeps the scripts Node runs, one per binary (src/install-root.ts: ENTRY_SCRIPTS). */
+#define ENTRY_SCRIPTS "/bin/js/"
+
 static const char NAME_PREFIX[] = "tsemu-";
 static const char NAME_SUFFIX[] = "-binfmt";
 
+/* The V8 flags tsemu's user mode needs to fork (src/user/reentry.ts, NODE_FLAGS). */
+static const char *const USER_MODE_FLAGS[] = {"--single-threaded-gc", "--no-concurrent-recompilation"};
+#define USER_MODE_FLAG_COUNT (sizeof USER_MODE_FLAGS / sizeof *USER_MODE_FLAGS)
+
+/* tsemu's binaries (src/cli/entries.ts) and whether each is user mode, which runs with USER_MODE_FLAGS. */
+static const struct entry {
+  const char *name;
+  int user_mode;
+} ENTRIES[] = {
+    {"tsemu-aarch64", 1}, {"tsemu-arm", 1},    {"tsemu-ppc64", 1},          {"tsemu-ppc64le", 1},
+    {"tsemu-system", 0},  {"tsemu-binfmt", 0}, {"tsemu-system-aarch64", 0},
+};
+
 static void die(const char *message, const char *detail) {
-  fprintf(stderr, "tsemu-binfmt launcher: %s%s%s\n", message, detail ? ": " : "", detail ? detail : "");
+  fprintf(stderr, "tsemu launcher: %s%s%s\n", message, detail ? ": " : "", detail ? detail : "");
   exit(1);
 }
 
-/* Splits the launcher's own name into the guest architecture and the P marker. */
-static void parse_name(const char *argv0, char *arch, size_t arch_size, int *preserve_by_name) {
-  const char *base = strrchr(argv0, '/');
-  base = base ? base + 1 : argv0;
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+static const struct entry *find_entry(const char *name) {
+  for (size_t i = 0; i < sizeof ENTRIES / sizeof *ENTRIES; i++) {
+    if (strcmp(ENTRIES[i].name, name) == 0) return &ENTRIES[i];
+  }
+  return NULL;
+}
+
+/* Whether `base` is tsemu-<arch>-binfmt[-P]; then splits it into the architecture and the P marker. */
+static int parse_binfmt_name(const char *base, char *arch, size_t arch_size, int *preserve_by_name) {
   size_t len = strlen(base);
   *preserve_by_name = len >= 2 && strcmp(base + len - 2, "-P") == 0;
   if (*preserve_by_name) len -= 2;
   size_t prefix = sizeof NAME_PREFIX - 1, suffix = sizeof NAME_SUFFIX - 1;
   if (len <= prefix + suffix || strncmp(base, NAME_PREFIX, prefix) != 0 ||
       strncmp(base + len - suffix, NAME_SUFFIX, suffix) != 0) {
-    die("must be run as tsemu-<arch>-binfmt[-P], not", base);
+    return 0;
   }
   size_t arch_len = len - prefix - suffix;
   if (arch_len >= arch_size) die("architecture name too long", base);
   memcpy(arch, base + prefix, arch_len);
   arch[arch_len] = '\0';
+  return 1;
 }
 
 static int is_file(const char *path) { return access(path, F_OK) == 0; }
@@ -127,13 +165,6 @@ static int usable_snapshot(const char *tree, const char *node, char *blob) {
   fclose(f);
   actual[len] = '\0';
   return strcmp(actual, expected) == 0;
-}
-
-/* Appends "--snapshot-blob <blob>" to head when `node` can start from the snapshot of `tree`. */
-static void add_snapshot(const char **head, int *n, const char *tree, const char *node, char *blob) {
-  if (!usable_snapshot(tree, node, blob)) return;
-  head[(*n)++] = "--snapshot-blob";
-  head[(*n)++] = blob;
 }
 
 /* The descriptor of the binary passed by the O/C flags, or -1. */
@@ -188,13 +219,74 @@ static void name_inherited_fds(long skip) {
   free(list);
 }
 
-int main(int argc, char **argv) {
-  char arch[64];
-  int preserve_by_name;
-  parse_name(argv[0], arch, sizeof arch, &preserve_by_name);
+/* How to start Node on an entry script: everything before the script's own arguments. */
+struct command {
+  const char *args[16];
+  int n;
+  char loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX], blob[PATH_MAX], script[PATH_MAX];
+};
+
+/*
+ * The command that runs binary `name` of the tsemu tree `tree`: its node (a private runtime's,
+ * started through the host's dynamic loader beside it, or the one the launcher was built for),
+ * user mode's V8 flags, the start-up snapshot when that node can start from it, the entry script.
+ */
+static void entry_command(struct command *c, const char *tree, int private_runtime, const char *name, int user_mode) {
+  c->n = 0;
+  if (private_runtime) {
+    join(c->loader, tree, "/host/ld.so", "");
+    join(c->libs, tree, "/host/lib", "");
+    join(c->node, tree, "/host/node", "");
+    c->args[c->n++] = c->loader;
+    c->args[c->n++] = "--library-path";
+    c->args[c->n++] = c->libs;
+  } else {
+    join(c->node, TSEMU_NODE, "", "");
+  }
+  c->args[c->n++] = c->node;
+  for (size_t i = 0; user_mode && i < USER_MODE_FLAG_COUNT; i++) c->args[c->n++] = USER_MODE_FLAGS[i];
+  if (usable_snapshot(tree, c->node, c->blob)) {
+    c->args[c->n++] = "--snapshot-blob";
+    c->args[c->n++] = c->blob;
+  }
+  join(c->script, tree, ENTRY_SCRIPTS, name);
+  c->args[c->n++] = c->script;
+}
+
+/* Executes `c` followed by `options` (count) and `rest` (count); returns only to fail. */
+static void run(const struct command *c, const char *const *options, int option_count, char **rest, int rest_count) {
+  char **args = calloc((size_t)(c->n + option_count + rest_count + 1), sizeof *args);
+  if (!args) die("out of memory", NULL);
+  int i = 0;
+  for (int h = 0; h < c->n; h++) args[i++] = (char *)c->args[h];
+  for (int o = 0; o < option_count; o++) args[i++] = (char *)options[o];
+  for (int r = 0; r < rest_count; r++) args[i++] = rest[r];
+  args[i] = NULL;
+  execv(args[0], args);
+  die("cannot run", args[0]);
+}
+
+/* The tsemu tree this launcher lies in, <tree>/build/Release/tsemu-launcher; `why` says what its absence means. */
+static void own_tree(char *tree, const char *why) {
+  if (!realpath("/proc/self/exe", tree)) die(why, strerror(errno));
+  up(tree, 3);
+}
+
+/* bin/tsemu-<name> started directly: the arguments and the environment go on unchanged. */
+static void direct_start(int argc, char **argv, const struct entry *entry) {
+  name_inherited_fds(-1);
+  char tree[PATH_MAX];
+  own_tree(tree, "cannot find the tsemu tree from /proc/self/exe");
+  struct command c;
+  entry_command(&c, tree, 0, entry->name, entry->user_mode);
+  run(&c, NULL, 0, argv + 1, argc - 1);
+}
+
+/* The kernel's binfmt_misc start of a program for `arch`. */
+static void binfmt_start(int argc, char **argv, const char *arch, int preserve_by_name) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s program [args...]\n", argv[0]);
-    return 1;
+    exit(1);
   }
   int preserve = preserve_by_name || (getauxval(AT_FLAGS) & AT_FLAGS_PRESERVE_ARGV0);
 
@@ -211,53 +303,41 @@ int main(int argc, char **argv) {
   }
   name_inherited_fds(program == fd_path ? fd : -1);
   const char *original_argv0 = preserve && argc >= 3 ? argv[2] : NULL;
-  char **rest = argv + (original_argv0 ? 3 : 2);
-  int rest_count = argc - (original_argv0 ? 3 : 2);
+  int first_rest = original_argv0 ? 3 : 2;
 
-  char script[PATH_MAX], loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX], blob[PATH_MAX], self[PATH_MAX];
-  const char *head[12];
-  const char *tree = PRIVATE_RUNTIME;
-  int n = 0;
-  join(script, PRIVATE_RUNTIME, "/bin/tsemu-", arch);
-  if (is_file(script)) {
-    join(loader, PRIVATE_RUNTIME, "/host/ld.so", "");
-    join(libs, PRIVATE_RUNTIME, "/host/lib", "");
-    join(node, PRIVATE_RUNTIME, "/host/node", "");
-    head[n++] = loader;
-    head[n++] = "--library-path";
-    head[n++] = libs;
-    head[n++] = node;
+  char name[PATH_MAX], tree[PATH_MAX], script[PATH_MAX];
+  join(name, NAME_PREFIX, arch, "");
+  join(script, PRIVATE_RUNTIME, ENTRY_SCRIPTS, name);
+  int private_runtime = is_file(script);
+  if (private_runtime) {
+    join(tree, PRIVATE_RUNTIME, "", "");
   } else {
-    /* <tree>/build/Release/tsemu-launcher: the tree is two directories up. */
-    if (!realpath("/proc/self/exe", self)) {
-      die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", strerror(errno));
-    }
-    up(self, 3);
-    join(script, self, "/bin/tsemu-", arch);
+    own_tree(tree, "no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)");
+    join(script, tree, ENTRY_SCRIPTS, name);
     if (!is_file(script)) die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", script);
-    join(node, TSEMU_NODE, "", "");
-    head[n++] = node;
-    tree = self;
   }
-  /* The V8 flags tsemu needs to fork (src/user/reentry.ts, NODE_FLAGS): given here, they spare a restart. */
-  head[n++] = "--single-threaded-gc";
-  head[n++] = "--no-concurrent-recompilation";
-  add_snapshot(head, &n, tree, node, blob);
-  head[n++] = script;
-
-  char **args = calloc((size_t)(n + 4 + rest_count + 1), sizeof *args);
-  if (!args) die("out of memory", NULL);
-  int i = 0;
-  for (int h = 0; h < n; h++) args[i++] = (char *)head[h];
+  struct command c;
+  entry_command(&c, tree, private_runtime, name, 1);
+  const char *options[4];
+  int option_count = 0;
   if (original_argv0) {
-    args[i++] = "-0";
-    args[i++] = (char *)original_argv0;
+    options[option_count++] = "-0";
+    options[option_count++] = original_argv0;
   }
-  args[i++] = "--";
-  args[i++] = (char *)program;
-  for (int r = 0; r < rest_count; r++) args[i++] = rest[r];
-  args[i] = NULL;
-  execv(args[0], args);
-  die("cannot run", args[0]);
+  options[option_count++] = "--";
+  options[option_count++] = program;
+  run(&c, options, option_count, argv + first_rest, argc - first_rest);
+}
+
+int main(int argc, char **argv) {
+  const char *base = base_name(argv[0]);
+  const struct entry *entry = find_entry(base);
+  if (entry) direct_start(argc, argv, entry);
+  char arch[64];
+  int preserve_by_name;
+  if (!parse_binfmt_name(base, arch, sizeof arch, &preserve_by_name)) {
+    die("must be run as tsemu-<arch>-binfmt[-P] or as one of tsemu's binaries (bin/tsemu-*), not", base);
+  }
+  binfmt_start(argc, argv, arch, preserve_by_name);
   return 1;
 }

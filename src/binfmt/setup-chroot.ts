@@ -3,7 +3,7 @@
  * needs to run there, the way qemu-user-static's static binary needs nothing: a private runtime
  * directory (PRIVATE_RUNTIME) with the host's node, the host libraries node and the addon load
  * (and the host dynamic loader that starts node with exactly those), tsemu's JavaScript, its
- * production node_modules, the addon and the bin/tsemu-<arch> entries (the start-up snapshot comes
+ * production node_modules, the addon and the bin/js/tsemu-<arch> entry scripts (the start-up snapshot comes
  * with dist/, restamped for the copied node). The launcher itself is also copied to the path it is
  * registered under, so entries registered without F (which the kernel opens inside the chroot) work
  * too.
@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PRIVATE_RUNTIME, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
 import { SNAPSHOT, stampMatches, writeStamp } from '../cli/bundle-files';
-import { installRoot } from '../install-root';
+import { ENTRY_SCRIPTS, installRoot } from '../install-root';
 import { PRIVATE_NODE } from '../user/reentry';
 import { BINFMT_TARGETS } from './targets';
 
@@ -85,7 +85,8 @@ export function setupChroot(root: string, tsemuRoot: string = installRoot()): st
   }
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));
   for (const target of BINFMT_TARGETS) {
-    copyFile(path.join(tsemuRoot, 'bin', `tsemu-${target.emulator}`), path.join(runtime, 'bin', `tsemu-${target.emulator}`));
+    const script = path.join(ENTRY_SCRIPTS, `tsemu-${target.emulator}`);
+    copyFile(path.join(tsemuRoot, script), path.join(runtime, script));
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(tsemuRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const nodeModules = path.join(tsemuRoot, 'node_modules');

@@ -4,13 +4,13 @@
  * `node --build-snapshot`, it initialises the modules every user-mode start needs, so that the
  * start-up snapshot holds them ready (system mode and tsemu-binfmt initialise theirs as they
  * start, from the bundled code), and makes the snapshot's main function run the binary whose
- * bin/ script the native launcher passes as the first argument (process.argv[1], where Node
- * puts a script).
+ * entry script (bin/js/<name>) the native launcher passes as the first argument (process.argv[1],
+ * where Node puts a script).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { setInstallRoot } from '../install-root';
+import { rootOfEntryScript, setInstallRoot } from '../install-root';
 import { isEntry, runEntry } from './entries';
 
 export { runEntry };
@@ -24,11 +24,11 @@ function realPath(given: string | undefined): string | undefined {
   }
 }
 
-/** The bin/ script named by the first argument, without symbolic links; the argument made absolute, as Node makes a script's. */
+/** The entry script named by the first argument, without symbolic links; the argument made absolute, as Node makes a script's. */
 function binScript(): string {
   const script = realPath(process.argv[1]);
   if (script === undefined || !isEntry(path.basename(script))) {
-    process.stderr.write('tsemu: start the snapshot as: node --snapshot-blob tsemu.blob <tsemu>/bin/<binary> [arguments]\n');
+    process.stderr.write('tsemu: start the snapshot as: node --snapshot-blob tsemu.blob <tsemu>/bin/js/<binary> [arguments]\n');
     process.exit(1);
   }
   process.argv[1] = path.resolve(process.argv[1]!);
@@ -41,7 +41,7 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   // found from the install root.
   v8.startupSnapshot.addDeserializeCallback(() => {
     script = binScript();
-    setInstallRoot(path.dirname(path.dirname(script)));
+    setInstallRoot(rootOfEntryScript(script));
   });
   /* eslint-disable @typescript-eslint/no-require-imports */
   require('./user');
@@ -53,5 +53,5 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   require('../syscalls/abi/aarch64');
   require('../syscalls/abi/ppc64');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  v8.startupSnapshot.setDeserializeMainFunction(() => runEntry(path.basename(script), path.dirname(path.dirname(script))));
+  v8.startupSnapshot.setDeserializeMainFunction(() => runEntry(path.basename(script), rootOfEntryScript(script)));
 }

@@ -1,13 +1,13 @@
 /**
- * What a bin/ script runs when Node starts it as a script (the native launcher starts Node from
- * tsemu's start-up snapshot instead whenever it can, native/launcher/launcher.c): the bundle, one
- * file that loads without Node's module resolution, while it is current (src/cli/bundle-files.ts),
- * otherwise the modules in dist/ as tsc wrote them.
+ * What an entry script (bin/js/<name>) runs when the native launcher bin/<name> starts Node on it
+ * without the start-up snapshot (native/launcher/launcher.c uses the snapshot whenever it can):
+ * the bundle, one file that loads without Node's module resolution, while it is current
+ * (src/cli/bundle-files.ts), otherwise the modules in dist/ as tsc wrote them.
  */
 import path from 'node:path';
 import { BUILD_REFERENCE, BUNDLE, isCurrent } from './bundle-files';
 
-/** Runs the binary that bin/ script `script` names. */
+/** Runs the binary that entry script `script` names. */
 export function startScript(script: string): void {
   const root = path.resolve(__dirname, '..', '..');
   const bundle = path.join(root, BUNDLE);

@@ -83,7 +83,7 @@ describe('tsemu-binfmt arguments', () => {
 
   it('register and unregister as an unprivileged user fail with a clear message and exit 1', () => {
     for (const command of ['register', 'unregister']) {
-      const r = spawnSync(process.execPath, [BIN, command], { encoding: 'utf8', uid: 65534, gid: 65534 });
+      const r = spawnSync(BIN, [command], { encoding: 'utf8', uid: 65534, gid: 65534 });
       expect([command, r.status]).toEqual([command, 1]);
       expect(r.stderr).toMatch(/^tsemu-binfmt: .*(needs root|refused|not mounted)/);
     }

@@ -1,7 +1,8 @@
 /**
- * How tsemu starts (docs/performance.md, "Loading tsemu's own modules"): the binfmt launcher starts
- * Node from the start-up snapshot when that node built it; a bin/ script run by Node loads the
- * bundle, or dist/ when the bundle (and snapshot) are older than the TypeScript build. Each case
+ * How tsemu starts (docs/performance.md, "Loading tsemu's own modules"): the native launcher, as
+ * bin/tsemu-aarch64 and as the binfmt interpreter, starts Node from the start-up snapshot when that
+ * node built it, else on the entry script bin/js/tsemu-aarch64, which loads the bundle, or dist/
+ * when the bundle (and snapshot) are older than the TypeScript build. Each case
  * runs in a copy of the install tree holding only what that way of starting needs, so the run can
  * only succeed the way the case says; its output and status are compared with qemu-aarch64
  * running the same program. A snapshot blob that node did not build is what Node itself cannot
@@ -15,24 +16,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLauncherLink, launcherDir } from '../../src/binfmt/launcher';
 import { binfmtTarget } from '../../src/binfmt/targets';
 import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
+import { ENTRY_SCRIPTS } from '../../src/install-root';
 import { REPO_ROOT } from '../lib/targets';
 
 const HELLO = path.join(REPO_ROOT, 'examples', 'hello-aarch64');
 const ADDON = 'build/Release/tsemu_native.node';
 const LAUNCHER = 'build/Release/tsemu-launcher';
+const SCRIPT = path.join(ENTRY_SCRIPTS, 'tsemu-aarch64');
 
 const trees: string[] = [];
 afterAll(() => {
   for (const tree of trees) fs.rmSync(tree, { recursive: true, force: true });
 });
 
-/** A fresh tree with bin/tsemu-aarch64, the launcher and the addon, then `files` copied in order (later copies are newer). */
+/** A fresh tree with bin/tsemu-aarch64 (the link to the launcher), its entry script, the launcher and the addon, then `files` copied in order (later copies are newer). */
 function treeWith(files: readonly string[]): string {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-start-'));
   trees.push(tree);
-  for (const file of ['bin/tsemu-aarch64', LAUNCHER, ADDON, ...files]) {
+  for (const file of ['bin/tsemu-aarch64', SCRIPT, LAUNCHER, ADDON, ...files]) {
     fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
-    fs.cpSync(path.join(REPO_ROOT, file), path.join(tree, file), { recursive: true });
+    fs.cpSync(path.join(REPO_ROOT, file), path.join(tree, file), { recursive: true, verbatimSymlinks: true });
   }
   return tree;
 }
@@ -47,7 +50,7 @@ const expected = () => {
   return { status: r.status, stdout: r.stdout };
 };
 
-/** The hello world run by the tree's bin/tsemu-aarch64 and by its binfmt launcher. */
+/** The hello world run by the tree's bin/tsemu-aarch64 and by its binfmt interpreter. */
 function hello(tree: string, ways: readonly ('bin' | 'launcher')[]): { status: number | null; stdout: string }[] {
   return ways.map((way) => {
     const command =
@@ -60,7 +63,7 @@ function hello(tree: string, ways: readonly ('bin' | 'launcher')[]): { status: n
 describe('start-up', () => {
   it('the launcher starts from the snapshot alone (no bundle, no modules in dist/)', () => {
     const tree = treeWith([BUILD_REFERENCE, SNAPSHOT, stampPath(SNAPSHOT)]);
-    expect(hello(tree, ['launcher'])).toEqual([expected()]);
+    expect(hello(tree, ['bin', 'launcher'])).toEqual([expected(), expected()]);
   });
 
   it('starts from the bundle when the snapshot was built by another node, which Node itself cannot start from', () => {
@@ -68,7 +71,7 @@ describe('start-up', () => {
     const blob = path.join(tree, SNAPSHOT);
     fs.writeFileSync(blob, fs.readFileSync(path.join(REPO_ROOT, SNAPSHOT)).subarray(0, 4096));
     fs.writeFileSync(stampPath(blob), nodeIdentity('/bin/sh'));
-    expect(run(process.execPath, ['--snapshot-blob', blob, path.join(tree, 'bin', 'tsemu-aarch64'), HELLO]).status).not.toBe(0);
+    expect(run(process.execPath, ['--snapshot-blob', blob, path.join(tree, SCRIPT), HELLO]).status).not.toBe(0);
     expect(hello(tree, ['bin', 'launcher'])).toEqual([expected(), expected()]);
   });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENTRY_SCRIPTS } from '../../src/install-root';
 
 const root = path.join(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'tsemu-aarch64');
@@ -36,7 +37,8 @@ describe('tsemu-aarch64 command line', () => {
   });
 
   it('started by a plain `node` (without the V8 flags fork needs) restarts itself with them, stdio and status intact', () => {
-    const r = spawnSync(process.execPath, [bin, example], { encoding: 'utf8', timeout: 30_000 });
+    const script = path.join(root, ENTRY_SCRIPTS, 'tsemu-aarch64');
+    const r = spawnSync(process.execPath, [script, example], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('Hello from AArch64, translated by tsemu!\n');
     expect(r.stderr).toBe('');

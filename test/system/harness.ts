@@ -68,7 +68,7 @@ const running = new Set<ChildProcess>();
 
 /** Spawns tsemu-system; `fds` become the child's descriptors 3, 4, ... */
 export function startEmulator(args: string[], fds: number[] = []): Emulator {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...fds] });
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe', ...fds] });
   running.add(child);
   let err = '';
   let out = '';
