@@ -1,5 +1,6 @@
 /**
- * The device tree `-M virt` generates (with its GICv2, and with a GICv3), dumped with
+ * The device tree `-M virt` generates (with its GICv2, and with a GICv3; one CPU, or several with
+ * -smp and their topology), dumped with
  * `-machine dumpdtb=FILE` by tsemu and by qemu-system-aarch64 with the same options: every node
  * tsemu emits exists in QEMU's tree with the same properties and values (the random rng-seed and
  * kaslr-seed excepted), and QEMU's nodes tsemu leaves out are exactly those of the devices it does
@@ -40,12 +41,21 @@ describe('-M virt device tree', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-dtb-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // The default GICv2, and the GICv3 asked for by number and as the newest there is.
-  it.each(['virt', 'virt,gic-version=3', 'virt,gic-version=max'])(
-    'matches the nodes of qemu-system-aarch64 -machine %s,dumpdtb for the devices tsemu models',
-    async (machine) => {
+  // The default GICv2, and the GICv3 asked for by number and as the newest there is; one CPU, and
+  // several (the cpu nodes, cpu-map, phandles and the GICv2 PPIs' CPU mask depend on them).
+  it.each([
+    ['virt', '1'],
+    ['virt,gic-version=3', '1'],
+    ['virt,gic-version=max', '1'],
+    ['virt', '2'],
+    ['virt', '4,sockets=2,cores=2'],
+    ['virt', '8,cores=2,threads=2,clusters=2'],
+    ['virt,gic-version=3', '2'],
+  ])(
+    'matches the nodes of qemu-system-aarch64 -machine %s,dumpdtb -smp %s for the devices tsemu models',
+    async (machine, smp) => {
       const dump = async (binary: string, file: string): Promise<Map<string, FdtNode>> => {
-        const args = ['-M', `${machine},dumpdtb=${file}`, '-cpu', 'cortex-a57', '-m', '256M', '-nographic'];
+        const args = ['-M', `${machine},dumpdtb=${file}`, '-smp', smp, '-cpu', 'cortex-a57', '-m', '256M', '-nographic'];
         const r = await runProcess(binary, {
           args,
           env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },

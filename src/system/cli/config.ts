@@ -13,6 +13,7 @@ import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
 import { virtioConfigFrom, type RawDeviceArgs } from './devices';
 import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+import { smpTopologyFrom } from './smp';
 
 /** The options as the command line parser collected them, repeated ones in order. */
 export interface RawSystemArgs extends RawDeviceArgs {
@@ -41,6 +42,8 @@ export interface RawSystemArgs extends RawDeviceArgs {
   initrd?: string;
   append?: string;
   dtb?: string;
+  /** -smp, each occurrence in order (they merge). */
+  smp: string[];
 }
 
 export interface MonitorSpec {
@@ -139,6 +142,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.initrd !== undefined && { initrd: raw.initrd }),
     ...(raw.append !== undefined && { append: raw.append }),
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
+    ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
     virtio: virtioConfigFrom(raw, machine),
   };
   const serials: (SerialSpec | undefined)[] = [];

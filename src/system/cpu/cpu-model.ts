@@ -26,7 +26,7 @@ const CORTEX_A57: CpuModel = {
   compatible: 'arm,cortex-a57',
   idRegisters: new Map([
     [sysRegKey(3, 0, 0, 0, 0), 0x411fd070n], // MIDR_EL1: ARM Cortex-A57 r1p0
-    [sysRegKey(3, 0, 0, 0, 5), 0x80000000n], // MPIDR_EL1 of CPU 0 (U = 0, Aff0 = 0)
+    [sysRegKey(3, 0, 0, 0, 5), 0x80000000n], // MPIDR_EL1 of CPU 0 (U = 0, Aff0 = 0; see withAffinity)
     [sysRegKey(3, 0, 0, 0, 6), 0n], // REVIDR_EL1
     [sysRegKey(3, 0, 0, 4, 0), 0x11n], // ID_AA64PFR0_EL1: EL0 and EL1 in AArch64, FP and AdvSIMD
     [sysRegKey(3, 0, 0, 5, 0), 0x10305006n], // ID_AA64DFR0_EL1 (PMUVer 0: no PMU)
@@ -96,4 +96,13 @@ const PFR0_GIC_SYSREGS = 1n << 24n;
 export function withGicCpuInterface(model: CpuModel): CpuModel {
   const pfr0 = (model.idRegisters.get(ID_AA64PFR0_EL1) ?? 0n) | PFR0_GIC_SYSREGS;
   return { ...model, idRegisters: new Map([...model.idRegisters, [ID_AA64PFR0_EL1, pfr0]]) };
+}
+
+const MPIDR_EL1 = sysRegKey(3, 0, 0, 0, 5);
+/** MPIDR_EL1 bit 31: RES1 (U, bit 30, and MT, bit 24, are clear on virt's CPUs, as QEMU reports them). */
+const MPIDR_RES1 = 1n << 31n;
+
+/** `model` as the CPU with MPIDR affinity fields `affinity` sees itself. */
+export function withAffinity(model: CpuModel, affinity: bigint): CpuModel {
+  return { ...model, idRegisters: new Map([...model.idRegisters, [MPIDR_EL1, MPIDR_RES1 | affinity]]) };
 }

@@ -52,7 +52,8 @@ export class MemoryPath {
 
   constructor(
     private readonly memory: GuestMemory,
-    private readonly regs: CpuRegisters,
+    /** The CPU whose accesses these are (the running one, with several). */
+    private readonly cpu: () => CpuRegisters,
     private readonly mmu: Mmu,
     private readonly tlb: SoftTlb,
     private readonly bus: MmioBus,
@@ -61,6 +62,10 @@ export class MemoryPath {
     /** Discards translated code in [pa, pa + size) before it is overwritten. */
     private readonly invalidateCode: (pa: number, size: number) => void,
   ) {}
+
+  private get regs(): CpuRegisters {
+    return this.cpu();
+  }
 
   /** Translation may have changed: forget the TLB and the code pages of every ASID. */
   flush(): void {

@@ -29,9 +29,14 @@ const FLAT_PAGE = 4096n;
 export class Mmu {
   constructor(
     private readonly memory: GuestMemory,
-    private readonly regs: CpuRegisters,
+    /** The CPU whose registers govern translation (the running one, with several). */
+    private readonly cpu: () => CpuRegisters,
     private readonly ram: RamRange,
   ) {}
+
+  private get regs(): CpuRegisters {
+    return this.cpu();
+  }
 
   get enabled(): boolean {
     return (this.regs.sys.sctlrEl1 & SCTLR_M) !== 0n;

@@ -49,6 +49,8 @@ export class CpuRegisters {
     /** Offset of the CPU's state block in guest memory. */
     readonly base: number,
     readonly model: CpuModel,
+    /** The CPU's index on its board (QEMU's cpu-index). */
+    readonly index = 0,
   ) {
     this.pstate = new Pstate(view, base);
   }

@@ -1,18 +1,28 @@
 /**
- * One EL1 AArch64 CPU of a system-mode machine: drives the shared engine with its software MMU
- * (generated code translates virtual addresses through the TLB; memory-path.ts serves misses,
- * devices and faults) and turns each trap into what the hardware does: system instructions carried
- * out (system-insns.ts), refused accesses and fetches as aborts, everything else an exception to
- * EL1. Pending IRQs and FIQs are taken at block boundaries.
+ * The EL1 AArch64 CPUs of a system-mode machine (one, or several with -smp): they share one engine
+ * with its software MMU (generated code translates virtual addresses through the TLB; memory-path.ts
+ * serves misses, devices and faults), and each trap becomes what the hardware does: system
+ * instructions carried out (system-insns.ts), refused accesses and fetches as aborts, everything
+ * else an exception to EL1. Pending IRQs and FIQs are taken at block boundaries.
  *
- * The CPU runs in slices on Node's event loop, so chardevs and monitors keep being served: a slice
- * ends after SLICE_MS, at an IRQ, or at WFI, which idles (no host CPU) until the timer fires or a
- * device raises an interrupt.
+ * Several vCPUs run as QEMU's TCG runs them without MTTCG (`-accel tcg,thread=single`): round-robin
+ * on the one host thread, each for a quantum of blocks, switching at block boundaries, so translated
+ * code, the translation cache and the engine stay shared. Each vCPU has its own state block (its
+ * registers), system registers, timer and power state; the software TLB is shared (switching vCPUs
+ * selects the tables of the incoming vCPU's ASID, or forgets every translation when its translation
+ * controls differ), which makes every TLBI broadcast, as the IS forms are. A vCPU's exclusive monitor
+ * is cleared when it is switched out (architecturally allowed at any time), so a STXR whose LDXR came
+ * before another vCPU ran fails and is retried. Guest memory and the engine are single-threaded in
+ * Node; vCPUs on host threads are future work.
+ *
+ * The CPUs run in slices on Node's event loop, so chardevs and monitors keep being served: a slice
+ * ends after SLICE_MS, or when no vCPU can run (all wait in WFI or are off); then the host thread
+ * idles until a timer fires or a device raises an interrupt.
  */
 import { GuestMemory } from '../../memory/guest-memory';
 import { STATE_BASE, STATE_SIZE } from '../../memory/layout';
 import { aarch64FrontendFor } from '../../translate/aarch64/frontend';
-import { xreg } from '../../translate/aarch64/state';
+import { EXCL_ADDR, xreg } from '../../translate/aarch64/state';
 import { Engine } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
 import { TrapKind } from '../../translate/ir/ops';
@@ -27,6 +37,8 @@ import { executeSystemInsn, type SystemServices } from './system-insns';
 import { DISPATCH_BUDGET, SoftTlb, TLB_LAYOUT } from './tlb';
 
 const SLICE_MS = 20;
+/** Dispatcher budgets (of DISPATCH_BUDGET blocks) a vCPU runs before the next runnable one's turn. */
+const QUANTUM_POLLS = 4;
 const MAX_BLOCK_INSNS = 512;
 const FSC_ALIGNMENT = 0x21;
 /** ISS.WnR: the abort was caused by a write. */
@@ -38,43 +50,59 @@ export interface CpuBoard {
   ram: RamRange;
   /** Flash: reads and executes as memory, its writes go to its device on the bus. */
   rom?: readonly RamRange[];
-  /** The interrupt controller's IRQ signal to this CPU, after updating the timer's lines. */
-  irqAsserted(): boolean;
+  /** The interrupt controller's IRQ signal to CPU `cpu`, after updating the timers' lines. */
+  irqAsserted(cpu: number): boolean;
   /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
-  fiqAsserted?(): boolean;
+  fiqAsserted?(cpu: number): boolean;
   /** The machine-specific handling of HVC and SMC (PSCI) and of powering the CPU off. */
   hypervisorCall(cpu: CpuRegisters, imm: number): boolean;
   secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
 }
 
-type RunStatus = 'running' | 'waiting' | 'off';
+/** PSCI's power states (AFFINITY_INFO's answers are ON and OFF); a waiting CPU is on. */
+export type RunStatus = 'running' | 'waiting' | 'off';
+
+/** One vCPU: its registers (in its own state block) and whether it runs, waits or is off. */
+interface Vcpu {
+  regs: CpuRegisters;
+  status: RunStatus;
+}
 
 export class SystemCpu {
   readonly memory = new GuestMemory(true);
-  readonly regs: CpuRegisters;
+  private readonly vcpus: Vcpu[];
+  /** The vCPU the engine runs (and gdb debugs). */
+  private current = 0;
+  private quantumLeft = QUANTUM_POLLS;
   private readonly engine: Engine;
-  private status: RunStatus = 'running';
   private sliceEnd = 0;
   private readonly services: SystemServices;
   private readonly mmu: Mmu;
   private readonly path: MemoryPath;
 
+  /** One vCPU per model (each with its own MPIDR); CPU 0 starts running, the others off. */
   constructor(
-    model: CpuModel,
+    models: readonly CpuModel[],
     private readonly board: CpuBoard,
   ) {
-    this.regs = new CpuRegisters(this.memory.view, STATE_BASE, model);
-    this.mmu = new Mmu(this.memory, this.regs, board.ram);
+    this.vcpus = models.map((model, index) => {
+      const regs = new CpuRegisters(this.memory.view, STATE_BASE + index * STATE_SIZE, model, index);
+      regs.onTranslationChange = () => this.translationChanged();
+      regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
+      return { regs, status: index === 0 ? 'running' : 'off' };
+    });
+    this.mmu = new Mmu(this.memory, () => this.regs, board.ram);
     const tlb = new SoftTlb(this.memory);
-    this.path = new MemoryPath(this.memory, this.regs, this.mmu, tlb, board.bus, board.rom ?? [], (pa, size) =>
+    this.path = new MemoryPath(this.memory, () => this.regs, this.mmu, tlb, board.bus, board.rom ?? [], (pa, size) =>
       this.engine.invalidate(pa, size),
     );
-    this.regs.onTranslationChange = () => this.translationChanged();
-    this.regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
     const path = this.path;
-    this.engine = new Engine(aarch64FrontendFor(model.features), this.memory, 'little', {
+    this.engine = new Engine(aarch64FrontendFor(models[0]!.features), this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
-      pollInterrupt: () => this.pendingInterrupt() !== undefined || performance.now() >= this.sliceEnd,
+      pollInterrupt: () =>
+        this.pendingInterrupt() !== undefined ||
+        performance.now() >= this.sliceEnd ||
+        (--this.quantumLeft <= 0 && this.vcpus.length > 1),
       softmmu: {
         layout: TLB_LAYOUT,
         translate: path.translate,
@@ -107,58 +135,158 @@ export class SystemCpu {
     };
   }
 
-  /** Back to the reset state: EL1 with SP_EL1, all interrupts masked, registers zero. */
+  /** The registers of the running vCPU. */
+  get regs(): CpuRegisters {
+    return this.vcpus[this.current]!.regs;
+  }
+
+  /** How many vCPUs there are. */
+  get count(): number {
+    return this.vcpus.length;
+  }
+
+  /** vCPU `index`'s registers. */
+  registersOf(index: number): CpuRegisters {
+    return this.vcpus[index]!.regs;
+  }
+
+  /** vCPU `index`'s power state. */
+  statusOf(index: number): RunStatus {
+    return this.vcpus[index]!.status;
+  }
+
+  /** Back to the reset state: CPU 0 at EL1 with SP_EL1, all interrupts masked, registers zero; the others off. */
   reset(): void {
-    this.memory.u8.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
-    this.regs.reset();
+    for (const [index, vcpu] of this.vcpus.entries()) {
+      this.resetVcpu(vcpu);
+      vcpu.status = index === 0 ? 'running' : 'off';
+    }
+    this.current = 0;
     for (const range of [this.board.ram, ...(this.board.rom ?? [])]) this.memory.setFlags(range.base, range.size, 0);
     this.path.flush();
     this.engine.flushAll();
-    this.status = 'running';
   }
 
+  private resetVcpu(vcpu: Vcpu): void {
+    this.memory.u8.fill(0, vcpu.regs.base, vcpu.regs.base + STATE_SIZE);
+    vcpu.regs.reset();
+  }
+
+  /** Sets X`n` of the running vCPU. */
   setX(n: number, value: bigint): void {
-    this.memory.view.setBigUint64(STATE_BASE + xreg(n), value, true);
+    setX(this.regs, n, value);
   }
 
-  /** Ends a WFI/CPU_SUSPEND wait if an interrupt is pending; true if the CPU can run. */
+  /**
+   * PSCI CPU_ON: vCPU `index` leaves the off state from reset, at `entry` with x0 = `contextId`.
+   * False if it is not off.
+   */
+  powerOn(index: number, entry: bigint, contextId: bigint): boolean {
+    const vcpu = this.vcpus[index]!;
+    if (vcpu.status !== 'off') return false;
+    this.resetVcpu(vcpu);
+    vcpu.regs.pc = entry;
+    setX(vcpu.regs, 0, contextId);
+    vcpu.status = 'running';
+    return true;
+  }
+
+  /** Ends the WFI/CPU_SUSPEND wait of each vCPU with an interrupt pending; true if any vCPU can run. */
   get runnable(): boolean {
+    let any = false;
+    for (const vcpu of this.vcpus) any = this.wake(vcpu) || any;
+    return any;
+  }
+
+  /** Ends `vcpu`'s wait if an interrupt is pending for it; true if it can run. */
+  private wake(vcpu: Vcpu): boolean {
     const board = this.board;
-    if (this.status === 'waiting' && (board.irqAsserted() || board.fiqAsserted?.())) this.status = 'running';
-    return this.status === 'running';
+    const index = vcpu.regs.index;
+    if (vcpu.status === 'waiting' && (board.irqAsserted(index) || board.fiqAsserted?.(index))) vcpu.status = 'running';
+    return vcpu.status === 'running';
   }
 
+  /** Whether any vCPU is on. */
   get powered(): boolean {
-    return this.status !== 'off';
+    return this.vcpus.some((vcpu) => vcpu.status !== 'off');
   }
 
-  /** The WFI state: waiting for an interrupt. */
+  /** The WFI state of the running vCPU: waiting for an interrupt. */
   waitForInterrupt(): void {
-    this.status = 'waiting';
+    this.vcpus[this.current]!.status = 'waiting';
   }
 
-  /** CPU_OFF: stops for good (until a reset). */
+  /** CPU_OFF: the running vCPU stops (until CPU_ON or a reset). */
   powerOff(): void {
-    this.status = 'off';
+    this.vcpus[this.current]!.status = 'off';
   }
 
-  /** Milliseconds until the CPU's own timer fires (undefined: it will not by itself). */
+  /** Every vCPU stops (SYSTEM_OFF, SYSTEM_RESET: nothing runs until the machine acts). */
+  powerOffAll(): void {
+    for (const vcpu of this.vcpus) vcpu.status = 'off';
+  }
+
+  /** Milliseconds until the first timer of a waiting vCPU fires (undefined: none will by itself). */
   msUntilTimer(): number | undefined {
-    return this.regs.timer.msUntilFire();
+    const times = this.vcpus
+      .filter((vcpu) => vcpu.status === 'waiting')
+      .map((vcpu) => vcpu.regs.timer.msUntilFire())
+      .filter((ms) => ms !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
-  /** Runs for one slice, or until the CPU waits or turns off (or a gdb breakpoint stops it). */
+  /**
+   * Runs for one slice, or until no vCPU can run (or a gdb breakpoint stops it): the running vCPU
+   * until its quantum is spent or it waits, then the next runnable one in index order.
+   */
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
-    while (this.runnable && performance.now() < this.sliceEnd) {
-      const interrupt = this.pendingInterrupt();
-      if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
-      const trap = this.engine.run(STATE_BASE);
-      if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
-        this.onDebugBreakpoint();
-        return;
+    while (performance.now() < this.sliceEnd) {
+      const next = this.nextRunnable();
+      if (next === undefined) return;
+      if (next !== this.current) this.switchTo(next);
+      this.quantumLeft = QUANTUM_POLLS;
+      const vcpu = this.vcpus[next]!;
+      while (vcpu.status === 'running' && this.quantumLeft > 0 && performance.now() < this.sliceEnd) {
+        const interrupt = this.pendingInterrupt();
+        if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
+        const trap = this.engine.run(this.regs.base);
+        if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
+          this.onDebugBreakpoint();
+          return;
+        }
+        this.handle(trap);
       }
-      this.handle(trap);
+    }
+  }
+
+  /**
+   * The vCPU to run next: the running one while its quantum lasts, else the next runnable one after
+   * it (round-robin), else the running one again; undefined if none can run.
+   */
+  private nextRunnable(): number | undefined {
+    const count = this.vcpus.length;
+    const first = this.quantumLeft > 0 ? this.current : this.current + 1;
+    for (let i = 0; i < count; i++) {
+      const index = (first + i) % count;
+      if (this.wake(this.vcpus[index]!)) return index;
+    }
+    return undefined;
+  }
+
+  /**
+   * Makes vCPU `index` the running one: the outgoing vCPU's exclusive monitor is cleared, and the
+   * shared TLB serves the incoming vCPU's ASID if both translate alike, else forgets everything.
+   */
+  private switchTo(index: number): void {
+    const from = this.regs;
+    this.memory.view.setBigInt64(from.base + EXCL_ADDR, -1n, true);
+    this.current = index;
+    const to = this.regs;
+    if (from.sys.sctlrEl1 === to.sys.sctlrEl1 && from.sys.tcrEl1 === to.sys.tcrEl1) {
+      this.engine.forgetRegimes(this.path.switchAddressSpace());
+    } else {
+      this.translationChanged();
     }
   }
 
@@ -177,7 +305,7 @@ export class SystemCpu {
 
   /** gdb's single step: one instruction, and the exception it raises taken (interrupts stay pending). */
   stepInstruction(): void {
-    this.handle(this.engine.step(STATE_BASE));
+    this.handle(this.engine.step(this.regs.base));
   }
 
   /**
@@ -196,8 +324,9 @@ export class SystemCpu {
    */
   private pendingInterrupt(): 'fiq' | 'irq' | undefined {
     const daif = this.regs.pstate.daif;
-    if ((daif & DAIF_F) === 0 && this.board.fiqAsserted?.()) return 'fiq';
-    if ((daif & DAIF_I) === 0 && this.board.irqAsserted()) return 'irq';
+    const index = this.current;
+    if ((daif & DAIF_F) === 0 && this.board.fiqAsserted?.(index)) return 'fiq';
+    if ((daif & DAIF_I) === 0 && this.board.irqAsserted(index)) return 'irq';
     return undefined;
   }
 
@@ -221,7 +350,7 @@ export class SystemCpu {
         return;
       }
       case TrapKind.Breakpoint: {
-        const imm = Number(this.memory.view.getBigUint64(STATE_BASE + STATE_TRAP_ARG, true) & 0xffffn);
+        const imm = Number(this.memory.view.getBigUint64(regs.base + STATE_TRAP_ARG, true) & 0xffffn);
         takeException(regs, { kind: 'sync', ec: ExceptionClass.Brk, iss: imm, returnAddress: pc });
         return;
       }
@@ -231,7 +360,7 @@ export class SystemCpu {
       case TrapKind.Alignment:
         this.dataAbort(
           pc,
-          this.memory.view.getBigUint64(STATE_BASE + STATE_FAULT_ADDR, true),
+          this.memory.view.getBigUint64(regs.base + STATE_FAULT_ADDR, true),
           FSC_ALIGNMENT,
           false,
         );
@@ -249,9 +378,13 @@ export class SystemCpu {
     takeException(this.regs, { kind: 'sync', ec: ExceptionClass.Unknown, returnAddress: this.regs.pc });
   }
 
-  /** A debugger's read (HMP x/xp): RAM or a device register, through stage 1 when `virtual`. */
-  readMemory(address: bigint, size: number, virtual: boolean): bigint | undefined {
-    const pa = this.debugPhysical(address, virtual);
+  /**
+   * A debugger's read (HMP x/xp): RAM or a device register, through stage 1 of vCPU `cpu` (the
+   * running one by default) when `virtual`.
+   */
+  readMemory(address: bigint, size: number, virtual: boolean, cpu = this.current): bigint | undefined {
+    const mmu = cpu === this.current ? this.mmu : new Mmu(this.memory, () => this.registersOf(cpu), this.board.ram);
+    const pa = this.debugPhysical(address, virtual, mmu);
     if (pa === undefined) return undefined;
     if (this.mmu.isRam(pa, size)) {
       let v = 0n;
@@ -272,9 +405,9 @@ export class SystemCpu {
   }
 
   /** The physical address a debugger access reaches, ignoring permissions (undefined: a translation fault). */
-  private debugPhysical(address: bigint, virtual: boolean): bigint | undefined {
-    if (!virtual || !this.mmu.enabled) return address;
-    const t = this.mmu.walk(address);
+  private debugPhysical(address: bigint, virtual: boolean, mmu = this.mmu): bigint | undefined {
+    if (!virtual || !mmu.enabled) return address;
+    const t = mmu.walk(address);
     return t.ok ? t.pa : undefined;
   }
 
@@ -305,6 +438,10 @@ export class SystemCpu {
       returnAddress: pc,
     });
   }
+}
+
+function setX(regs: CpuRegisters, n: number, value: bigint): void {
+  regs.view.setBigUint64(regs.base + xreg(n), value, true);
 }
 
 /** The engine's pc for a virtual address (a signed 64-bit value: upper-half addresses are negative). */

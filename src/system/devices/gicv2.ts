@@ -1,9 +1,13 @@
 /**
- * ARM Generic Interrupt Controller v2 (ARM IHI 0048B) for one CPU: the distributor (GICD_*) and
- * the CPU interface (GICC_*) as two MMIO devices sharing one state. Interrupts 0-15 are SGIs,
- * 16-31 PPIs (the timers), 32 and up SPIs from devices. Inputs are level-sensitive lines; an
- * interrupt is pending while its line is high or after a software set, until acknowledged.
- * Priority grouping (BPR) and security groups are not modelled: one group, full-priority preemption.
+ * ARM Generic Interrupt Controller v2 (ARM IHI 0048B) for up to 8 CPUs: the distributor (GICD_*)
+ * and the CPU interfaces (GICC_*, one per CPU at the same address, banked by the CPU accessing
+ * it) as two MMIO devices sharing one state. Interrupts 0-15 are SGIs and 16-31 PPIs, both banked
+ * per CPU; 32 and up SPIs from devices, sent to the CPUs GICD_ITARGETSR names (RAZ/WI with one
+ * CPU, which every SPI reaches, as in QEMU). An SGI is pending per source CPU (GICD_SGIR with its
+ * target list or filter); acknowledging it reports the source in GICC_IAR bits 12:10. Inputs are
+ * level-sensitive lines; an interrupt is pending while its line is high or after a software set,
+ * until acknowledged. Priority grouping (BPR) and security groups are not modelled: one group,
+ * full-priority preemption.
  */
 import { type MmioDevice } from './mmio';
 
@@ -11,93 +15,149 @@ import { type MmioDevice } from './mmio';
 export const GIC_NUM_IRQS = 288;
 export const GIC_SPI_BASE = 32;
 export const GIC_PPI_BASE = 16;
+/** The most CPUs a GICv2 serves (its target lists are 8 bits). */
+export const GICV2_MAX_CPUS = 8;
 const SPURIOUS = 1023;
 const IDLE_PRIORITY = 0x100;
 
-export class Gicv2State {
-  distEnabled = false;
-  cpuEnabled = false;
+/** One CPU's interface. */
+class CpuInterfaceState {
+  enabled = false;
   pmr = 0;
   bpr = 2;
-  readonly enabled = new Uint8Array(GIC_NUM_IRQS);
-  readonly line = new Uint8Array(GIC_NUM_IRQS);
-  readonly latched = new Uint8Array(GIC_NUM_IRQS);
-  readonly active = new Uint8Array(GIC_NUM_IRQS);
-  readonly priority = new Uint8Array(GIC_NUM_IRQS);
-  readonly targets = new Uint8Array(GIC_NUM_IRQS);
-  readonly config = new Uint32Array(GIC_NUM_IRQS / 16);
   /** Acknowledged interrupts, most recent last (their priorities set the running priority). */
   readonly activeStack: number[] = [];
+}
 
-  /** `changed` hears of every change that may alter the CPU's IRQ signal (to wake a waiting CPU). */
-  constructor(readonly changed: () => void) {
+export class Gicv2State {
+  distEnabled = false;
+  readonly cpus: CpuInterfaceState[];
+  /** Per-interrupt state at slot(cpu, irq): SGIs and PPIs banked per CPU, SPIs once. */
+  readonly enabled: Uint8Array;
+  readonly line: Uint8Array;
+  readonly latched: Uint8Array;
+  readonly active: Uint8Array;
+  readonly priority: Uint8Array;
+  /** Pending SGIs: a bit per source CPU, at target CPU * 16 + SGI. */
+  readonly sgiSources: Uint8Array;
+  /** GICD_ITARGETSR of each SPI. */
+  readonly targets = new Uint8Array(GIC_NUM_IRQS);
+  readonly config = new Uint32Array(GIC_NUM_IRQS / 16);
+
+  /** `changed` hears of every change that may alter a CPU's IRQ signal (to wake a waiting CPU). */
+  constructor(
+    readonly cpuCount: number,
+    readonly changed: () => void,
+  ) {
+    this.cpus = Array.from({ length: cpuCount }, () => new CpuInterfaceState());
+    const slots = GIC_NUM_IRQS + (cpuCount - 1) * GIC_SPI_BASE;
+    this.enabled = new Uint8Array(slots);
+    this.line = new Uint8Array(slots);
+    this.latched = new Uint8Array(slots);
+    this.active = new Uint8Array(slots);
+    this.priority = new Uint8Array(slots);
+    this.sgiSources = new Uint8Array(cpuCount * GIC_PPI_BASE);
     this.reset();
   }
 
-  reset(): void {
-    this.distEnabled = this.cpuEnabled = false;
-    this.pmr = 0;
-    this.bpr = 2;
-    for (const a of [this.enabled, this.latched, this.active, this.priority, this.targets]) a.fill(0);
-    this.config.fill(0);
-    // SGIs are always enabled; SGI and PPI targets read as this CPU.
-    this.enabled.fill(1, 0, GIC_PPI_BASE);
-    this.targets.fill(1, 0, GIC_SPI_BASE);
-    this.config[0] = 0xaaaaaaaa;
-    this.activeStack.length = 0;
+  /** Where interrupt `irq`'s state is kept, as CPU `cpu` sees it. */
+  slot(cpu: number, irq: number): number {
+    return irq < GIC_SPI_BASE ? cpu * GIC_SPI_BASE + irq : (this.cpuCount - 1) * GIC_SPI_BASE + irq;
   }
 
-  /** A device's line changed. */
-  setLine(irq: number, level: boolean): void {
-    if (this.line[irq] === Number(level)) return;
-    this.line[irq] = Number(level);
+  reset(): void {
+    this.distEnabled = false;
+    for (const cpu of this.cpus) {
+      cpu.enabled = false;
+      cpu.pmr = 0;
+      cpu.bpr = 2;
+      cpu.activeStack.length = 0;
+    }
+    for (const a of [this.enabled, this.latched, this.active, this.priority, this.sgiSources]) a.fill(0);
+    // SGIs are always enabled; with one CPU every SPI targets it.
+    for (let cpu = 0; cpu < this.cpuCount; cpu++) this.enabled.fill(1, cpu * GIC_SPI_BASE, cpu * GIC_SPI_BASE + GIC_PPI_BASE);
+    this.targets.fill(this.cpuCount === 1 ? 1 : 0);
+    this.config.fill(0);
+    this.config[0] = 0xaaaaaaaa;
+  }
+
+  /** A device's line changed (a PPI's: the line of CPU `cpu`). */
+  setLine(irq: number, level: boolean, cpu = 0): void {
+    const slot = this.slot(cpu, irq);
+    if (this.line[slot] === Number(level)) return;
+    this.line[slot] = Number(level);
     this.changed();
   }
 
-  private pending(irq: number): boolean {
-    return this.line[irq] === 1 || this.latched[irq] === 1;
+  /** Whether `irq` is pending for `cpu`. */
+  pending(cpu: number, irq: number): boolean {
+    if (irq < GIC_PPI_BASE) return this.sgiSources[cpu * GIC_PPI_BASE + irq] !== 0;
+    const slot = this.slot(cpu, irq);
+    return this.line[slot] === 1 || this.latched[slot] === 1;
   }
 
-  private runningPriority(): number {
-    const top = this.activeStack[this.activeStack.length - 1];
-    return top === undefined ? IDLE_PRIORITY : this.priority[top]!;
+  /** GICD_SGIR: SGI `irq` from CPU `source` becomes pending on each CPU of the bit mask `targets`. */
+  sendSgi(source: number, irq: number, targets: number): void {
+    for (let cpu = 0; cpu < this.cpuCount; cpu++) {
+      if (targets & (1 << cpu)) this.sgiSources[cpu * GIC_PPI_BASE + irq]! |= 1 << source;
+    }
+    this.changed();
   }
 
-  /** The highest-priority pending interrupt the CPU interface would signal, or SPURIOUS. */
-  highestPending(): number {
+  runningPriority(cpu: number): number {
+    const stack = this.cpus[cpu]!.activeStack;
+    const top = stack[stack.length - 1];
+    return top === undefined ? IDLE_PRIORITY : this.priority[this.slot(cpu, top)]!;
+  }
+
+  /** The highest-priority pending interrupt CPU `cpu`'s interface would signal, or SPURIOUS. */
+  highestPending(cpu: number): number {
     let best = SPURIOUS;
-    let bestPriority = Math.min(this.pmr, this.runningPriority());
+    let bestPriority = Math.min(this.cpus[cpu]!.pmr, this.runningPriority(cpu));
     if (!this.distEnabled) return SPURIOUS;
     for (let irq = 0; irq < GIC_NUM_IRQS; irq++) {
-      if (!this.enabled[irq] || this.active[irq] || !this.pending(irq)) continue;
-      if (this.priority[irq]! < bestPriority) {
+      const slot = this.slot(cpu, irq);
+      if (!this.enabled[slot] || this.active[slot] || !this.pending(cpu, irq)) continue;
+      if (irq >= GIC_SPI_BASE && !(this.targets[irq]! & (1 << cpu))) continue;
+      if (this.priority[slot]! < bestPriority) {
         best = irq;
-        bestPriority = this.priority[irq]!;
+        bestPriority = this.priority[slot]!;
       }
     }
     return best;
   }
 
-  /** The IRQ signal to the CPU. */
-  irqAsserted(): boolean {
-    return this.cpuEnabled && this.highestPending() !== SPURIOUS;
+  /** The IRQ signal to CPU `cpu`. */
+  irqAsserted(cpu: number): boolean {
+    return this.cpus[cpu]!.enabled && this.highestPending(cpu) !== SPURIOUS;
   }
 
-  acknowledge(): number {
-    const irq = this.highestPending();
-    if (irq === SPURIOUS || !this.cpuEnabled) return SPURIOUS;
-    this.active[irq] = 1;
-    this.latched[irq] = 0;
-    this.activeStack.push(irq);
+  /** GICC_IAR of CPU `cpu`: the interrupt becomes active; an SGI's value names its source CPU. */
+  acknowledge(cpu: number): number {
+    const irq = this.highestPending(cpu);
+    if (irq === SPURIOUS || !this.cpus[cpu]!.enabled) return SPURIOUS;
+    const slot = this.slot(cpu, irq);
+    let value = irq;
+    if (irq < GIC_PPI_BASE) {
+      const sources = this.sgiSources[cpu * GIC_PPI_BASE + irq]!;
+      const source = 31 - Math.clz32(sources & -sources);
+      this.sgiSources[cpu * GIC_PPI_BASE + irq] = sources & ~(1 << source);
+      value |= source << 10;
+    }
+    this.active[slot] = 1;
+    this.latched[slot] = 0;
+    this.cpus[cpu]!.activeStack.push(irq);
     this.changed();
-    return irq;
+    return value;
   }
 
-  endOfInterrupt(irq: number): void {
-    if (irq >= GIC_NUM_IRQS || !this.active[irq]) return;
-    this.active[irq] = 0;
-    const at = this.activeStack.lastIndexOf(irq);
-    if (at >= 0) this.activeStack.splice(at, 1);
+  endOfInterrupt(cpu: number, irq: number): void {
+    const slot = this.slot(cpu, irq);
+    if (irq >= GIC_NUM_IRQS || !this.active[slot]) return;
+    this.active[slot] = 0;
+    const stack = this.cpus[cpu]!.activeStack;
+    const at = stack.lastIndexOf(irq);
+    if (at >= 0) stack.splice(at, 1);
     this.changed();
   }
 }
@@ -119,7 +179,11 @@ export class Gicv2Distributor implements MmioDevice {
   readonly name = 'arm_gic';
   readonly size = 0x10000;
 
-  constructor(private readonly s: Gicv2State) {}
+  constructor(
+    private readonly s: Gicv2State,
+    /** The index of the CPU making the access (the banked registers are its own). */
+    private readonly currentCpu: () => number,
+  ) {}
 
   reset(): void {
     this.s.reset();
@@ -131,31 +195,34 @@ export class Gicv2Distributor implements MmioDevice {
 
   read(offset: number, size: number): number {
     const s = this.s;
+    const cpu = this.currentCpu();
     if (offset === 0x000) return Number(s.distEnabled);
-    if (offset === 0x004) return GIC_NUM_IRQS / 32 - 1; // TYPER: ITLinesNumber, one CPU
+    if (offset === 0x004) return ((s.cpuCount - 1) << 5) | (GIC_NUM_IRQS / 32 - 1); // TYPER: CPUNumber, ITLinesNumber
     if (offset === 0x008) return 0x0100143b; // IIDR: ARM, as QEMU's
-    const bitBanks: [number, Uint8Array][] = [
-      [GICD_ISENABLER, s.enabled],
-      [GICD_ICENABLER, s.enabled],
-      [GICD_ISPENDR, s.latched],
-      [GICD_ICPENDR, s.latched],
-      [GICD_ISACTIVER, s.active],
-      [GICD_ICACTIVER, s.active],
+    const bitBanks: [number, (irq: number) => boolean][] = [
+      [GICD_ISENABLER, (irq) => s.enabled[s.slot(cpu, irq)] === 1],
+      [GICD_ICENABLER, (irq) => s.enabled[s.slot(cpu, irq)] === 1],
+      [GICD_ISPENDR, (irq) => (irq < GIC_PPI_BASE ? s.pending(cpu, irq) : s.latched[s.slot(cpu, irq)] === 1)],
+      [GICD_ICPENDR, (irq) => (irq < GIC_PPI_BASE ? s.pending(cpu, irq) : s.latched[s.slot(cpu, irq)] === 1)],
+      [GICD_ISACTIVER, (irq) => s.active[s.slot(cpu, irq)] === 1],
+      [GICD_ICACTIVER, (irq) => s.active[s.slot(cpu, irq)] === 1],
     ];
-    for (const [base, bits] of bitBanks) {
+    for (const [base, bit] of bitBanks) {
       const first = this.bitBank(offset, base);
       if (first === undefined) continue;
       let word = 0;
-      for (let i = 0; i < size * 8 && first + i < GIC_NUM_IRQS; i++) word |= (bits[first + i]! & 1) << i;
+      for (let i = 0; i < size * 8 && first + i < GIC_NUM_IRQS; i++) word |= Number(bit(first + i)) << i;
       return word >>> 0;
     }
-    for (const [base, bytes] of [
-      [GICD_IPRIORITYR, s.priority],
-      [GICD_ITARGETSR, s.targets],
-    ] as const) {
+    const byteBanks: [number, (irq: number) => number][] = [
+      [GICD_IPRIORITYR, (irq) => s.priority[s.slot(cpu, irq)]!],
+      // RAZ with one CPU; the SGIs' and PPIs' target is the CPU reading.
+      [GICD_ITARGETSR, (irq) => (s.cpuCount === 1 ? 0 : irq < GIC_SPI_BASE ? 1 << cpu : s.targets[irq]!)],
+    ];
+    for (const [base, byte] of byteBanks) {
       if (offset >= base && offset < base + GIC_NUM_IRQS) {
         let word = 0;
-        for (let i = 0; i < size; i++) word |= (bytes[offset - base + i] ?? 0) << (8 * i);
+        for (let i = 0; i < size && offset - base + i < GIC_NUM_IRQS; i++) word |= byte(offset - base + i) << (8 * i);
         return word >>> 0;
       }
     }
@@ -166,6 +233,7 @@ export class Gicv2Distributor implements MmioDevice {
 
   write(offset: number, size: number, value: number): void {
     const s = this.s;
+    const cpu = this.currentCpu();
     if (offset === 0x000) s.distEnabled = (value & 1) !== 0;
     const setClear: [number, Uint8Array, number][] = [
       [GICD_ISENABLER, s.enabled, 1],
@@ -179,22 +247,36 @@ export class Gicv2Distributor implements MmioDevice {
       const first = this.bitBank(offset, base);
       if (first === undefined) continue;
       for (let i = 0; i < size * 8 && first + i < GIC_NUM_IRQS; i++) {
-        // SGIs cannot be disabled.
-        if (value & (1 << i) && !(bits === s.enabled && to === 0 && first + i < GIC_PPI_BASE))
-          bits[first + i] = to;
+        const irq = first + i;
+        // SGIs cannot be disabled, and are made pending by GICD_SGIR only (as in QEMU).
+        const sgiFixed = irq < GIC_PPI_BASE && (bits === s.latched || (bits === s.enabled && to === 0));
+        if (value & (1 << i) && !sgiFixed) bits[s.slot(cpu, irq)] = to;
       }
     }
     if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + GIC_NUM_IRQS) {
-      for (let i = 0; i < size; i++) s.priority[offset - GICD_IPRIORITYR + i] = (value >>> (8 * i)) & 0xff;
+      for (let i = 0; i < size; i++) s.priority[s.slot(cpu, offset - GICD_IPRIORITYR + i)] = (value >>> (8 * i)) & 0xff;
     }
-    if (offset >= GICD_ITARGETSR + GIC_SPI_BASE && offset < GICD_ITARGETSR + GIC_NUM_IRQS) {
-      for (let i = 0; i < size; i++) s.targets[offset - GICD_ITARGETSR + i] = (value >>> (8 * i)) & 1;
+    if (s.cpuCount > 1 && offset >= GICD_ITARGETSR + GIC_SPI_BASE && offset < GICD_ITARGETSR + GIC_NUM_IRQS) {
+      for (let i = 0; i < size; i++) s.targets[offset - GICD_ITARGETSR + i] = (value >>> (8 * i)) & 0xff;
     }
     if (offset >= GICD_ICFGR + 8 && offset < GICD_ICFGR + GIC_NUM_IRQS / 4)
       s.config[(offset - GICD_ICFGR) >> 2] = value >>> 0;
-    // SGIR: with one CPU every target list reaches it.
-    if (offset === GICD_SGIR) s.latched[value & 15] = 1;
+    if (offset === GICD_SGIR) s.sendSgi(cpu, value & 15, sgiTargets(value, cpu));
     s.changed();
+  }
+}
+
+/** GICD_SGIR's TargetListFilter (bits 25:24): the list in bits 23:16, all but the sender, the sender; 3 is all (QEMU). */
+function sgiTargets(value: number, sender: number): number {
+  switch ((value >>> 24) & 3) {
+    case 0:
+      return (value >>> 16) & 0xff;
+    case 1:
+      return 0xff & ~(1 << sender);
+    case 2:
+      return 1 << sender;
+    default:
+      return 0xff;
   }
 }
 
@@ -212,7 +294,11 @@ export class Gicv2CpuInterface implements MmioDevice {
   readonly name = 'arm_gic_cpu';
   readonly size = 0x10000;
 
-  constructor(private readonly s: Gicv2State) {}
+  constructor(
+    private readonly s: Gicv2State,
+    /** The index of the CPU making the access: each CPU reaches its own interface here. */
+    private readonly currentCpu: () => number,
+  ) {}
 
   reset(): void {
     // The distributor resets the shared state.
@@ -220,21 +306,21 @@ export class Gicv2CpuInterface implements MmioDevice {
 
   read(offset: number): number {
     const s = this.s;
+    const cpu = this.currentCpu();
+    const c = s.cpus[cpu]!;
     switch (offset) {
       case GICC_CTLR:
-        return Number(s.cpuEnabled);
+        return Number(c.enabled);
       case GICC_PMR:
-        return s.pmr;
+        return c.pmr;
       case GICC_BPR:
-        return s.bpr;
+        return c.bpr;
       case GICC_IAR:
-        return s.acknowledge();
-      case GICC_RPR: {
-        const top = s.activeStack[s.activeStack.length - 1];
-        return top === undefined ? 0xff : s.priority[top]!;
-      }
+        return s.acknowledge(cpu);
+      case GICC_RPR:
+        return Math.min(s.runningPriority(cpu), 0xff);
       case GICC_HPPIR:
-        return s.highestPending();
+        return s.highestPending(cpu);
       case GICC_IIDR:
         return 0x0202143b;
       default:
@@ -244,11 +330,13 @@ export class Gicv2CpuInterface implements MmioDevice {
 
   write(offset: number, _size: number, value: number): void {
     const s = this.s;
-    if (offset === GICC_CTLR) s.cpuEnabled = (value & 1) !== 0;
-    else if (offset === GICC_PMR) s.pmr = value & 0xff;
-    else if (offset === GICC_BPR) s.bpr = value & 7;
-    else if (offset === GICC_EOIR) s.endOfInterrupt(value & 0x3ff);
-    else if (offset === GICC_DIR) s.endOfInterrupt(value & 0x3ff);
+    const cpu = this.currentCpu();
+    const c = s.cpus[cpu]!;
+    if (offset === GICC_CTLR) c.enabled = (value & 1) !== 0;
+    else if (offset === GICC_PMR) c.pmr = value & 0xff;
+    else if (offset === GICC_BPR) c.bpr = value & 7;
+    else if (offset === GICC_EOIR) s.endOfInterrupt(cpu, value & 0x3ff);
+    else if (offset === GICC_DIR) s.endOfInterrupt(cpu, value & 0x3ff);
     s.changed();
   }
 }

@@ -31,13 +31,16 @@ type Read = () => number | bigint;
 type Write = (value: bigint) => void;
 
 /**
- * The ICC registers over `gic`'s state, by encoding; `sync` runs before each access (the board
- * samples the timers' outputs onto their PPIs there, so an acknowledge sees their current level).
+ * The ICC registers of CPU `cpu` over `gic`'s state, by encoding; `sync` runs before each access
+ * (the board samples the timers' outputs onto their PPIs there, so an acknowledge sees their
+ * current level).
  */
 export function gicv3CpuInterfaceRegisters(
   gic: Gicv3State,
+  cpu: number,
   sync: () => void,
 ): ReadonlyMap<number, SysRegDef> {
+  const c = gic.cpus[cpu]!;
   const writer = (write: Write): SysRegDef['write'] => (_cpu, value) => {
     sync();
     write(value);
@@ -53,36 +56,36 @@ export function gicv3CpuInterfaceRegisters(
 
   /** With ICC_CTLR_EL1.CBPR, BPR1 reads as BPR0 + 1 and ignores writes. */
   const bpr = (group: Group): SysRegDef => {
-    const shared = (): boolean => group === 1 && (gic.cpuControl & ICC_CTLR_CBPR) !== 0;
+    const shared = (): boolean => group === 1 && (c.control & ICC_CTLR_CBPR) !== 0;
     return reg(
       `ICC_BPR${group}_EL1`,
-      () => (shared() ? Math.min(gic.bpr[0]! + 1, 7) : gic.bpr[group]!),
+      () => (shared() ? Math.min(c.bpr[0]! + 1, 7) : c.bpr[group]!),
       (v) => {
-        if (!shared()) gic.bpr[group] = Math.max(Number(v & 7n), MIN_BPR0 + group);
+        if (!shared()) c.bpr[group] = Math.max(Number(v & 7n), MIN_BPR0 + group);
       },
     );
   };
 
   /** The registers of one interrupt group: ICC_IARn, EOIRn, HPPIRn, BPRn, IGRPENn, APnR0. */
   const groupRegisters = (group: Group, crm: number, apKey: number): [number, SysRegDef][] => [
-    [icc(crm, 0), reg(`ICC_IAR${group}_EL1`, () => gic.acknowledge(group))],
-    [icc(crm, 1), writeOnly(`ICC_EOIR${group}_EL1`, (v) => gic.endOfInterrupt(group, intid(v)))],
-    [icc(crm, 2), reg(`ICC_HPPIR${group}_EL1`, () => gic.highestPending(group))],
+    [icc(crm, 0), reg(`ICC_IAR${group}_EL1`, () => gic.acknowledge(cpu, group))],
+    [icc(crm, 1), writeOnly(`ICC_EOIR${group}_EL1`, (v) => gic.endOfInterrupt(cpu, group, intid(v)))],
+    [icc(crm, 2), reg(`ICC_HPPIR${group}_EL1`, () => gic.highestPending(cpu, group))],
     [icc(crm, 3), bpr(group)],
     [
       icc(12, 6 + group),
       reg(
         `ICC_IGRPEN${group}_EL1`,
-        () => Number(gic.cpuGroupEnabled[group]),
-        (v) => void (gic.cpuGroupEnabled[group] = (v & 1n) === 1n),
+        () => Number(c.groupEnabled[group]),
+        (v) => void (c.groupEnabled[group] = (v & 1n) === 1n),
       ),
     ],
     [
       apKey,
       reg(
         `ICC_AP${group}R0_EL1`,
-        () => gic.activePriorities[group]!,
-        (v) => void (gic.activePriorities[group] = Number(v & 0xffffffffn)),
+        () => c.activePriorities[group]!,
+        (v) => void (c.activePriorities[group] = Number(v & 0xffffffffn)),
       ),
     ],
   ];
@@ -90,21 +93,21 @@ export function gicv3CpuInterfaceRegisters(
   return new Map<number, SysRegDef>([
     [
       ICC_PMR_EL1,
-      reg('ICC_PMR_EL1', () => gic.pmr, (v) => void (gic.pmr = Number(v & 0xffn) & PRIORITY_MASK)),
+      reg('ICC_PMR_EL1', () => c.pmr, (v) => void (c.pmr = Number(v & 0xffn) & PRIORITY_MASK)),
     ],
     ...groupRegisters(0, 8, icc(8, 4)),
     ...groupRegisters(1, 12, icc(9, 0)),
-    [icc(11, 1), writeOnly('ICC_DIR_EL1', (v) => gic.deactivate(intid(v)))],
-    [icc(11, 3), reg('ICC_RPR_EL1', () => gic.runningPriority())],
-    [icc(11, 5), writeOnly('ICC_SGI1R_EL1', (v) => gic.sendSgi(v, 1))],
-    [icc(11, 6), writeOnly('ICC_ASGI1R_EL1', (v) => gic.sendSgi(v, 0))],
-    [icc(11, 7), writeOnly('ICC_SGI0R_EL1', (v) => gic.sendSgi(v, 0))],
+    [icc(11, 1), writeOnly('ICC_DIR_EL1', (v) => gic.deactivate(cpu, intid(v)))],
+    [icc(11, 3), reg('ICC_RPR_EL1', () => gic.runningPriority(cpu))],
+    [icc(11, 5), writeOnly('ICC_SGI1R_EL1', (v) => gic.sendSgi(cpu, v, 1))],
+    [icc(11, 6), writeOnly('ICC_ASGI1R_EL1', (v) => gic.sendSgi(cpu, v, 0))],
+    [icc(11, 7), writeOnly('ICC_SGI0R_EL1', (v) => gic.sendSgi(cpu, v, 0))],
     [
       icc(12, 4),
       reg(
         'ICC_CTLR_EL1',
-        () => CTLR_FIXED | gic.cpuControl,
-        (v) => void (gic.cpuControl = Number(v & 0xffn) & (ICC_CTLR_CBPR | ICC_CTLR_EOIMODE)),
+        () => CTLR_FIXED | c.control,
+        (v) => void (c.control = Number(v & 0xffn) & (ICC_CTLR_CBPR | ICC_CTLR_EOIMODE)),
       ),
     ],
     [icc(12, 5), reg('ICC_SRE_EL1', () => SRE_READ, () => undefined)],

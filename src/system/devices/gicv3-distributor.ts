@@ -1,5 +1,5 @@
 /**
- * The GICv3 distributor (GICD_*, ARM IHI 0069 12.9) of a one-CPU, one-security-state GIC with
+ * The GICv3 distributor (GICD_*, ARM IHI 0069 12.9) of a one-security-state GIC with
  * affinity routing: the SPIs' groups, enables, pending and active state, priorities, trigger modes
  * and routes (GICD_IROUTER). The SGI and PPI fields of its banked registers read as zero and ignore
  * writes (the redistributor owns those interrupts); ITARGETSR and GICD_SGIR are RAZ/WI, as affinity
@@ -39,10 +39,13 @@ export function gicv3IdRegister(offset: number, partNumberLow: number): number {
   return ids[offset >> 2] ?? 0;
 }
 
-/** A set-or-clear register with a bit per interrupt: what a bit reads as, and what writing one does. */
+/**
+ * A set-or-clear register with a bit per interrupt: what a bit reads as, and what writing one does,
+ * given where the interrupt's state is kept (Gicv3State.slot).
+ */
 export interface BitRegister {
-  read(s: Gicv3State, irq: number): boolean;
-  write(s: Gicv3State, irq: number): void;
+  read(s: Gicv3State, slot: number): boolean;
+  write(s: Gicv3State, slot: number): void;
 }
 
 /**
@@ -50,13 +53,16 @@ export interface BitRegister {
  * SPIs) and in the redistributor's SGI_base frame (for SGIs and PPIs). Writing zero does nothing.
  */
 export const BIT_REGISTERS: ReadonlyMap<number, BitRegister> = new Map<number, BitRegister>([
-  [0x100, { read: (s, irq) => s.enabled[irq] === 1, write: (s, irq) => void (s.enabled[irq] = 1) }],
-  [0x180, { read: (s, irq) => s.enabled[irq] === 1, write: (s, irq) => void (s.enabled[irq] = 0) }],
-  [0x200, { read: (s, irq) => s.pending(irq), write: (s, irq) => void (s.latched[irq] = 1) }],
-  [0x280, { read: (s, irq) => s.pending(irq), write: (s, irq) => void (s.latched[irq] = 0) }],
-  [0x300, { read: (s, irq) => s.active[irq] === 1, write: (s, irq) => void (s.active[irq] = 1) }],
-  [0x380, { read: (s, irq) => s.active[irq] === 1, write: (s, irq) => void (s.active[irq] = 0) }],
+  [0x100, { read: (s, at) => s.enabled[at] === 1, write: (s, at) => void (s.enabled[at] = 1) }],
+  [0x180, { read: (s, at) => s.enabled[at] === 1, write: (s, at) => void (s.enabled[at] = 0) }],
+  [0x200, { read: (s, at) => s.pending(at), write: (s, at) => void (s.latched[at] = 1) }],
+  [0x280, { read: (s, at) => s.pending(at), write: (s, at) => void (s.latched[at] = 0) }],
+  [0x300, { read: (s, at) => s.active[at] === 1, write: (s, at) => void (s.active[at] = 1) }],
+  [0x380, { read: (s, at) => s.active[at] === 1, write: (s, at) => void (s.active[at] = 0) }],
 ]);
+
+/** Where SPI `irq`'s state is kept (the same for every CPU). */
+const spi = (s: Gicv3State, irq: number): number => s.slot(0, irq);
 
 /** Bytes a bank with one bit per interrupt spans. */
 const BIT_BANK_BYTES = 0x80;
@@ -74,7 +80,7 @@ export class Gicv3Distributor implements MmioDevice {
   read(offset: number, size: number): number {
     if (size === 1) {
       const irq = offset - GICD_IPRIORITYR;
-      return irq >= GICV3_SPI_BASE && irq < GICV3_NUM_IRQS ? this.s.priority[irq]! : 0;
+      return irq >= GICV3_SPI_BASE && irq < GICV3_NUM_IRQS ? this.s.priority[spi(this.s, irq)]! : 0;
     }
     return size === 4 ? this.readWord(offset) >>> 0 : 0;
   }
@@ -83,7 +89,7 @@ export class Gicv3Distributor implements MmioDevice {
     const s = this.s;
     if (size === 1) {
       const irq = offset - GICD_IPRIORITYR;
-      if (irq >= GICV3_SPI_BASE && irq < GICV3_NUM_IRQS) s.priority[irq] = value & 0xff;
+      if (irq >= GICV3_SPI_BASE && irq < GICV3_NUM_IRQS) s.priority[spi(s, irq)] = value & 0xff;
     } else if (size === 4) {
       this.writeWord(offset, value >>> 0);
     }
@@ -104,15 +110,15 @@ export class Gicv3Distributor implements MmioDevice {
       const register = BIT_REGISTERS.get(bits.bank);
       let word = 0;
       for (let irq = bits.first; irq < bits.first + 32; irq++)
-        word |= Number(register ? register.read(s, irq) : s.group[irq] === 1) << (irq - bits.first);
+        word |= Number(register ? register.read(s, spi(s, irq)) : s.group[spi(s, irq)] === 1) << (irq - bits.first);
       return word;
     }
     const spis = this.spisAt(offset);
     if (!spis) return 0;
     const { first, field } = spis;
     let word = 0;
-    if (field === 'priority') for (let i = 0; i < 4; i++) word |= s.priority[first + i]! << (8 * i);
-    if (field === 'config') for (let i = 0; i < 16; i++) word |= s.edge[first + i]! << (2 * i + 1);
+    if (field === 'priority') for (let i = 0; i < 4; i++) word |= s.priority[spi(s, first + i)]! << (8 * i);
+    if (field === 'config') for (let i = 0; i < 16; i++) word |= s.edge[spi(s, first + i)]! << (2 * i + 1);
     if (field === 'route') word = ((offset & 4) !== 0 ? s.routeHigh : s.routeLow)[first]!;
     return word;
   }
@@ -129,16 +135,16 @@ export class Gicv3Distributor implements MmioDevice {
       const register = BIT_REGISTERS.get(bits.bank);
       for (let irq = bits.first; irq < bits.first + 32; irq++) {
         const one = ((value >>> (irq - bits.first)) & 1) === 1;
-        if (!register) s.group[irq] = Number(one);
-        else if (one) register.write(s, irq);
+        if (!register) s.group[spi(s, irq)] = Number(one);
+        else if (one) register.write(s, spi(s, irq));
       }
       return;
     }
     const spis = this.spisAt(offset);
     if (!spis) return;
     const { first, field } = spis;
-    if (field === 'priority') for (let i = 0; i < 4; i++) s.priority[first + i] = (value >>> (8 * i)) & 0xff;
-    if (field === 'config') for (let i = 0; i < 16; i++) s.edge[first + i] = (value >>> (2 * i + 1)) & 1;
+    if (field === 'priority') for (let i = 0; i < 4; i++) s.priority[spi(s, first + i)] = (value >>> (8 * i)) & 0xff;
+    if (field === 'config') for (let i = 0; i < 16; i++) s.edge[spi(s, first + i)] = (value >>> (2 * i + 1)) & 1;
     if (field === 'route') ((offset & 4) !== 0 ? s.routeHigh : s.routeLow)[first] = value;
   }
 

@@ -13,6 +13,16 @@ export interface CpuInfoFast {
   props?: Record<string, number>;
 }
 
+/** The CPU topology (-smp): `cpus` CPUs present, of `maxcpus` sockets * clusters * cores * threads. */
+export interface SmpTopology {
+  cpus: number;
+  maxcpus: number;
+  sockets: number;
+  clusters: number;
+  cores: number;
+  threads: number;
+}
+
 /** Board configuration from the command line (-m, -cpu, -kernel, -machine PROP=VALUE, ...). */
 export interface MachineOptions {
   /** Guest RAM in bytes (-m); undefined: the board's default. */
@@ -28,6 +38,8 @@ export interface MachineOptions {
   dtb?: string;
   /** -machine properties other than type and accel (e.g. dumpdtb). */
   props: ReadonlyMap<string, string>;
+  /** -smp; undefined: one CPU. */
+  smp?: SmpTopology;
   /** -device/-drive virtio devices and -global virtio-mmio.force-legacy (boards with virtio-mmio). */
   virtio?: VirtioConfig;
 }
@@ -57,13 +69,13 @@ export interface Machine {
   reset(): void;
   /** Starts executing (machines with CPUs); runs while the host says the VM is running. */
   start?(host: MachineHost): void;
-  /** The `info registers` text of the CPUs, if the machine has any. */
-  registersText?(): string;
+  /** The `info registers` text of CPU `cpu` (default 0), if the machine has CPUs. */
+  registersText?(cpu?: number): string;
   /**
    * Reads `size` (1, 2, 4 or 8) bytes of guest memory, little-endian, at a physical address or a
-   * virtual one (translated as the CPU would); undefined if nothing is there (HMP x/xp).
+   * virtual one (translated as CPU `cpu`, default 0, would); undefined if nothing is there (HMP x/xp).
    */
-  readMemory?(address: bigint, size: number, virtual: boolean): bigint | undefined;
+  readMemory?(address: bigint, size: number, virtual: boolean, cpu?: number): bigint | undefined;
   /** The CPU gdb debugs (-s, -gdb), if the machine has one. */
   debugCpu?(): SystemCpu;
 }
@@ -75,7 +87,12 @@ export interface MachineClass {
   name: string;
   description: string;
   isDefault: boolean;
+  /** The most CPUs -smp may ask for (QEMU's max_cpus; the board may allow fewer in a configuration). */
   cpuMax: number;
+  /** The name QEMU's messages give the machine when `name` is an alias (virt is virt-7.2). */
+  qemuName?: string;
+  /** Whether -smp may split sockets into clusters. */
+  smpClusters?: boolean;
   /** Whether the board has UARTs for -serial (QEMU's `no_serial` inverted). */
   hasSerial: boolean;
   /** Whether the board has virtio-mmio transports for -device virtio-*-device. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fdt, FdtNode } from '../fdt';
+import type { SmpTopology } from '../machine';
 import {
   PHANDLE,
   TIMER_PPI,
@@ -25,25 +26,38 @@ const GIC_SPI = 0;
 const GIC_PPI = 1;
 const IRQ_TYPE_EDGE_RISING = 1;
 const IRQ_TYPE_LEVEL_HIGH = 4;
-/** GICv2 PPI flags: level-high, routed to CPU 0 (the CPU mask in bits 15:8; a GICv3 binding has none). */
-const PPI_CPU0_LEVEL_HIGH = (1 << 8) | IRQ_TYPE_LEVEL_HIGH;
+/** GICv2 PPI flags: the CPU mask in bits 15:8 (every CPU), then the trigger; a GICv3 binding has no mask. */
+const ppiFlagsV2 = (cpus: number): number => (((1 << cpus) - 1) << 8) | IRQ_TYPE_LEVEL_HIGH;
 const APB_CLOCK_HZ = 24_000_000;
 
 export interface VirtTreeOptions {
   ramSize: number;
   cpuCompatible: string;
+  smp: SmpTopology;
+  /** Each CPU's MPIDR affinity fields (its node's `reg`). */
+  cpuAffinities: readonly number[];
+  /** Each CPU's place in the topology (its cpu-map node). */
+  cpuPlaces: readonly { socket: number; cluster: number; core: number; thread: number }[];
   gicVersion: 2 | 3;
   bootargs?: string;
   initrd?: { start: number; end: number };
 }
 
+/** `parent`'s child called `name`, created if it has none. */
+const childAt = (parent: FdtNode, name: string): FdtNode =>
+  parent.children.find((c) => c.name === name) ?? parent.child(name);
+
 const reg = (base: number, size: number): Uint8Array => fdt.cells(...fdt.u64(base), ...fdt.u64(size));
 const hex = (n: number): string => n.toString(16);
 
 export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
+  const cpuCount = o.smp.cpus;
+  // QEMU hands out phandles as it builds: the clock, the CPUs from the last down, then the GIC.
+  const cpuPhandle = (index: number): number => PHANDLE.clock + cpuCount - index;
+  const gicPhandle = PHANDLE.clock + cpuCount + 1;
   const root = new FdtNode('');
   root
-    .prop('interrupt-parent', fdt.cells(PHANDLE.gic))
+    .prop('interrupt-parent', fdt.cells(gicPhandle))
     .prop('model', fdt.strings('linux,dummy-virt'))
     .prop('#size-cells', fdt.cells(2))
     .prop('#address-cells', fdt.cells(2))
@@ -92,7 +106,7 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
   primecell('pl031', VIRT_RTC, VIRT_RTC_SPI, 'arm,pl031', ['apb_pclk']);
   primecell('pl011', VIRT_UART, VIRT_UART_SPI, 'arm,pl011', ['uartclk', 'apb_pclk']);
 
-  const intc = root.child(`intc@${hex(VIRT_GIC_DIST.base)}`).prop('phandle', fdt.cells(PHANDLE.gic));
+  const intc = root.child(`intc@${hex(VIRT_GIC_DIST.base)}`).prop('phandle', fdt.cells(gicPhandle));
   // The distributor, then the CPU interface (GICv2) or the one redistributor region (GICv3).
   const second = o.gicVersion === 3 ? VIRT_GIC_REDIST : VIRT_GIC_CPU;
   intc.prop(
@@ -114,21 +128,23 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
     .prop('#interrupt-cells', fdt.cells(3));
 
   const cpus = root.child('cpus').prop('#size-cells', fdt.cells(0)).prop('#address-cells', fdt.cells(1));
-  cpus
-    .child('cpu-map')
-    .child('socket0')
-    .child('cluster0')
-    .child('core0')
-    .prop('cpu', fdt.cells(PHANDLE.cpu0));
-  cpus
-    .child('cpu@0')
-    .prop('phandle', fdt.cells(PHANDLE.cpu0))
-    .prop('reg', fdt.cells(0))
-    .prop('compatible', fdt.strings(o.cpuCompatible))
-    .prop('device_type', fdt.strings('cpu'));
+  const cpuMap = cpus.child('cpu-map');
+  o.cpuPlaces.forEach((place, index) => {
+    const core = childAt(childAt(childAt(cpuMap, `socket${place.socket}`), `cluster${place.cluster}`), `core${place.core}`);
+    (o.smp.threads > 1 ? childAt(core, `thread${place.thread}`) : core).prop('cpu', fdt.cells(cpuPhandle(index)));
+  });
+  o.cpuAffinities.forEach((affinity, index) => {
+    const cpu = cpus
+      .child(`cpu@${index}`)
+      .prop('phandle', fdt.cells(cpuPhandle(index)))
+      .prop('reg', fdt.cells(affinity));
+    // With several CPUs the secondaries are started through PSCI.
+    if (cpuCount > 1) cpu.prop('enable-method', fdt.strings('psci'));
+    cpu.prop('compatible', fdt.strings(o.cpuCompatible)).prop('device_type', fdt.strings('cpu'));
+  });
 
   const ppis = [TIMER_PPI.secure, TIMER_PPI.physical, TIMER_PPI.virtual, TIMER_PPI.hypervisor];
-  const ppiFlags = o.gicVersion === 3 ? IRQ_TYPE_LEVEL_HIGH : PPI_CPU0_LEVEL_HIGH;
+  const ppiFlags = o.gicVersion === 3 ? IRQ_TYPE_LEVEL_HIGH : ppiFlagsV2(cpuCount);
   root
     .child('timer')
     .prop('interrupts', fdt.cells(...ppis.flatMap((ppi) => [GIC_PPI, ppi, ppiFlags])))

@@ -8,11 +8,11 @@ import type { CpuModel } from '../../cpu/cpu-model';
 import { withGicCpuInterface } from '../../cpu/cpu-model';
 import type { CpuRegisters } from '../../cpu/registers';
 import { defineDeviceSysRegs } from '../../cpu/sysregs';
-import { Gicv2CpuInterface, Gicv2Distributor, Gicv2State } from '../../devices/gicv2';
+import { GICV2_MAX_CPUS, Gicv2CpuInterface, Gicv2Distributor, Gicv2State } from '../../devices/gicv2';
 import { Gicv3State } from '../../devices/gicv3';
 import { gicv3CpuInterfaceRegisters } from '../../devices/gicv3-cpu-interface';
 import { Gicv3Distributor } from '../../devices/gicv3-distributor';
-import { Gicv3Redistributor } from '../../devices/gicv3-redistributor';
+import { GICV3_REDIST_SIZE, Gicv3Redistributor } from '../../devices/gicv3-redistributor';
 import type { InterruptController } from '../../devices/interrupts';
 import type { MmioBus } from '../../devices/mmio';
 import { MachineError } from '../machine';
@@ -46,8 +46,27 @@ export interface VirtGic {
   readonly controller: InterruptController;
   /** The CPU as it is with this GIC (GICv3: its CPU interface in ID_AA64PFR0_EL1). */
   cpuModel(model: CpuModel): CpuModel;
-  /** Connects the CPU (GICv3: its ICC_*_EL1 registers). */
+  /** Connects a CPU (GICv3: its ICC_*_EL1 registers). */
   attachCpu(cpu: CpuRegisters): void;
+}
+
+/**
+ * How many CPUs each GIC serves on virt, as QEMU's virt_max_cpus: 8 (a GICv2's target lists),
+ * and for a GICv3 the redistributors that fit its region below 4 GiB (QEMU adds a second region
+ * above 256 GiB, outside tsemu's 4 GiB window).
+ */
+export function gicMaxCpus(version: GicVersion): number {
+  return version === 3 ? VIRT_GIC_REDIST.size / GICV3_REDIST_SIZE : GICV2_MAX_CPUS;
+}
+
+/**
+ * The affinity fields of CPU `index`'s MPIDR_EL1 as QEMU's virt numbers its CPUs: clusters of as
+ * many CPUs as an SGI target list reaches (8 with a GICv2, 16 with a GICv3), Aff1 the cluster and
+ * Aff0 the CPU in it.
+ */
+export function mpidrAffinity(index: number, version: GicVersion): bigint {
+  const clusterSize = version === 3 ? 16 : 8;
+  return (BigInt(Math.floor(index / clusterSize)) << 8n) | BigInt(index % clusterSize);
 }
 
 /**
@@ -57,24 +76,27 @@ export interface VirtGic {
  */
 export function createGic(
   version: GicVersion,
+  cpuCount: number,
   bus: MmioBus,
+  /** The index of the CPU running (making device accesses). */
+  currentCpu: () => number,
   changed: () => void,
   sampleTimers: () => void,
 ): VirtGic {
   if (version === 3) {
-    const state = new Gicv3State(changed);
+    const state = new Gicv3State(cpuCount, (cpu) => Number(mpidrAffinity(cpu, version)), changed);
     bus.map(VIRT_GIC_DIST.base, new Gicv3Distributor(state));
     bus.map(VIRT_GIC_REDIST.base, new Gicv3Redistributor(state));
     return {
       version,
       controller: state,
       cpuModel: withGicCpuInterface,
-      attachCpu: (cpu) => defineDeviceSysRegs(cpu, gicv3CpuInterfaceRegisters(state, sampleTimers)),
+      attachCpu: (cpu) => defineDeviceSysRegs(cpu, gicv3CpuInterfaceRegisters(state, cpu.index, sampleTimers)),
     };
   }
-  const state = new Gicv2State(changed);
-  bus.map(VIRT_GIC_DIST.base, new Gicv2Distributor(state));
-  const cpuInterface = new Gicv2CpuInterface(state);
+  const state = new Gicv2State(cpuCount, changed);
+  bus.map(VIRT_GIC_DIST.base, new Gicv2Distributor(state, currentCpu));
+  const cpuInterface = new Gicv2CpuInterface(state, currentCpu);
   bus.map(VIRT_GIC_CPU.base, {
     name: cpuInterface.name,
     size: cpuInterface.size,

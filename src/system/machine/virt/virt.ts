@@ -1,12 +1,13 @@
 /**
- * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, one
- * EL1 CPU with its generic timer, a GICv2 (a GICv3 with gic-version=3), a PL011 UART on serial
+ * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, EL1
+ * CPUs (one, or -smp N; the secondaries start powered off, for PSCI CPU_ON, as QEMU's virt has
+ * them) with their generic timers, a GICv2 (a GICv3 with gic-version=3), a PL011 UART on serial
  * port 0, a PL031 RTC, PSCI over HVC, 32 virtio-mmio transports (the -device ones fill them from the
  * highest address down, as in QEMU), and a device tree describing them (`-machine dumpdtb=FILE`
  * writes it out and exits).
  */
 import fs from 'node:fs';
-import { findCpuModel, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
+import { findCpuModel, withAffinity, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
 import { psciCall, type PsciPlatform } from '../../cpu/psci';
 import { SystemCpu } from '../../cpu/system-cpu';
 import { GIC_PPI_BASE, GIC_SPI_BASE } from '../../devices/gicv2';
@@ -27,11 +28,12 @@ import {
   type MachineClass,
   type MachineHost,
   type MachineOptions,
+  type SmpTopology,
 } from '../machine';
 import { SerialFrontend } from '../serial-frontend';
 import { loadFirmware, loadKernel, type BootImage } from './boot';
 import { virtDeviceTree } from './device-tree';
-import { createGic, gicVersionOf, type GicVersion } from './gic';
+import { createGic, gicMaxCpus, gicVersionOf, mpidrAffinity, type GicVersion } from './gic';
 import {
   TIMER_PPI,
   VIRT_FLASH,
@@ -59,6 +61,18 @@ function cpuModelOf(name: string | undefined): CpuModel {
   return model;
 }
 
+const ONE_CPU: SmpTopology = { cpus: 1, maxcpus: 1, sockets: 1, clusters: 1, cores: 1, threads: 1 };
+
+/** CPU `index`'s place in the topology: its socket, cluster, core and thread, as QEMU numbers them. */
+function cpuPlace(smp: SmpTopology, index: number): { socket: number; cluster: number; core: number; thread: number } {
+  return {
+    socket: Math.floor(index / (smp.clusters * smp.cores * smp.threads)),
+    cluster: Math.floor(index / (smp.cores * smp.threads)) % smp.clusters,
+    core: Math.floor(index / smp.threads) % smp.cores,
+    thread: index % smp.threads,
+  };
+}
+
 function ramSizeOf(size: number | undefined): number {
   const ramSize = size ?? VIRT_RAM_DEFAULT;
   if (ramSize <= 0 || ramSize > VIRT_RAM_MAX || ramSize % 4096 !== 0) {
@@ -71,6 +85,7 @@ function ramSizeOf(size: number | undefined): number {
 
 class VirtMachine implements Machine, PsciPlatform {
   private readonly model: CpuModel;
+  private readonly smp: SmpTopology;
   private readonly ramSize: number;
   private readonly cpu: SystemCpu;
   private readonly bus = new MmioBus();
@@ -87,9 +102,18 @@ class VirtMachine implements Machine, PsciPlatform {
 
   constructor(private readonly options: MachineOptions) {
     this.ramSize = ramSizeOf(options.ramSize);
+    this.smp = options.smp ?? ONE_CPU;
+    const gicVersion = gicVersionOf(options.props.get('gic-version'));
+    const maxCpus = gicMaxCpus(gicVersion);
+    if (this.smp.maxcpus > maxCpus)
+      throw new MachineError(
+        `Number of SMP CPUs requested (${this.smp.maxcpus}) exceeds max CPUs supported by machine 'mach-virt' (${maxCpus})`,
+      );
     const gic = createGic(
-      gicVersionOf(options.props.get('gic-version')),
+      gicVersion,
+      this.smp.cpus,
       this.bus,
+      () => this.cpu.regs.index,
       () => this.kick(),
       () => this.sampleTimers(),
     );
@@ -100,16 +124,17 @@ class VirtMachine implements Machine, PsciPlatform {
       base: VIRT_FLASH.base + i * VIRT_FLASH.size,
       size: VIRT_FLASH.size,
     }));
-    this.cpu = new SystemCpu(this.model, {
+    const models = Array.from({ length: this.smp.cpus }, (_, i) => withAffinity(this.model, mpidrAffinity(i, gicVersion)));
+    this.cpu = new SystemCpu(models, {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       rom: flashBanks,
-      irqAsserted: () => this.irqAsserted(),
-      fiqAsserted: () => this.fiqAsserted(),
+      irqAsserted: (cpu) => this.irqAsserted(cpu),
+      fiqAsserted: (cpu) => this.fiqAsserted(cpu),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
-    gic.attachCpu(this.cpu.regs);
+    for (let i = 0; i < this.smp.cpus; i++) gic.attachCpu(this.cpu.registersOf(i));
     this.flash = flashBanks.map((bank) => new Pflash(this.cpu.memory, bank.base, bank.size));
     for (const bank of this.flash) this.bus.map(bank.base, bank);
     this.uart = new Pl011(
@@ -151,23 +176,25 @@ class VirtMachine implements Machine, PsciPlatform {
     }
   }
 
-  /** The timers' outputs onto their PPIs, then the GIC's IRQ signal. */
-  private irqAsserted(): boolean {
+  /** The timers' outputs onto their PPIs, then the GIC's IRQ signal to CPU `cpu`. */
+  private irqAsserted(cpu: number): boolean {
     this.sampleTimers();
-    return this.gic.irqAsserted();
+    return this.gic.irqAsserted(cpu);
   }
 
   /** The same for the FIQ signal. */
-  private fiqAsserted(): boolean {
+  private fiqAsserted(cpu: number): boolean {
     this.sampleTimers();
-    return this.gic.fiqAsserted?.() ?? false;
+    return this.gic.fiqAsserted?.(cpu) ?? false;
   }
 
-  /** Puts the timers' current outputs onto their PPIs. */
+  /** Puts each CPU's timers' current outputs onto its PPIs. */
   private sampleTimers(): void {
-    const timer = this.cpu.regs.timer;
-    this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output());
-    this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output());
+    for (let cpu = 0; cpu < this.cpu.count; cpu++) {
+      const timer = this.cpu.registersOf(cpu).timer;
+      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output(), cpu);
+      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output(), cpu);
+    }
   }
 
   /** Power-on: devices and CPU reset, the kernel (re)loaded, the device tree built and placed. */
@@ -211,6 +238,9 @@ class VirtMachine implements Machine, PsciPlatform {
       virtDeviceTree({
         ramSize: this.ramSize,
         cpuCompatible: this.model.compatible,
+        smp: this.smp,
+        cpuAffinities: Array.from({ length: this.smp.cpus }, (_, i) => Number(mpidrAffinity(i, this.gicVersion))),
+        cpuPlaces: Array.from({ length: this.smp.cpus }, (_, i) => cpuPlace(this.smp, i)),
         gicVersion: this.gicVersion,
         ...(this.options.append !== undefined && { bootargs: this.options.append }),
         ...(image?.initrd && { initrd: image.initrd }),
@@ -218,16 +248,18 @@ class VirtMachine implements Machine, PsciPlatform {
     );
   }
 
+  /** Every vCPU runs on the one host thread (the process's main thread): they share its id. */
   cpus(): CpuInfoFast[] {
-    return [
-      {
-        'cpu-index': 0,
-        'qom-path': '/machine/unattached/device[0]',
+    return Array.from({ length: this.cpu.count }, (_, index) => {
+      const place = cpuPlace(this.smp, index);
+      return {
+        'cpu-index': index,
+        'qom-path': `/machine/unattached/device[${index}]`,
         'thread-id': process.pid,
         target: 'aarch64',
-        props: { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 },
-      },
-    ];
+        props: { 'core-id': place.core, 'thread-id': place.thread, 'socket-id': place.socket, 'cluster-id': place.cluster },
+      };
+    });
   }
 
   reset(): void {
@@ -235,12 +267,12 @@ class VirtMachine implements Machine, PsciPlatform {
     this.kick();
   }
 
-  registersText(): string {
-    return formatRegisters(this.cpu.regs, 0);
+  registersText(cpu = 0): string {
+    return formatRegisters(this.cpu.registersOf(cpu), cpu);
   }
 
-  readMemory(address: bigint, size: number, virtual: boolean): bigint | undefined {
-    return this.cpu.readMemory(address, size, virtual);
+  readMemory(address: bigint, size: number, virtual: boolean, cpu = 0): bigint | undefined {
+    return this.cpu.readMemory(address, size, virtual, cpu);
   }
 
   debugCpu(): SystemCpu {
@@ -283,12 +315,12 @@ class VirtMachine implements Machine, PsciPlatform {
 
   // PSCI
   systemOff(): void {
-    this.cpu.powerOff();
+    this.cpu.powerOffAll();
     this.host?.shutdown('guest-shutdown');
   }
   systemReset(): void {
     // Nothing more runs until the reset has happened (on the main loop, after this slice).
-    this.cpu.powerOff();
+    this.cpu.powerOffAll();
     this.host?.reset('guest-reset');
   }
   cpuOff(): void {
@@ -297,13 +329,25 @@ class VirtMachine implements Machine, PsciPlatform {
   cpuSuspend(): void {
     this.cpu.waitForInterrupt();
   }
+  cpuByAffinity(affinity: bigint): number | undefined {
+    for (let i = 0; i < this.cpu.count; i++) if (mpidrAffinity(i, this.gicVersion) === affinity) return i;
+    return undefined;
+  }
+  cpuIsOff(index: number): boolean {
+    return this.cpu.statusOf(index) === 'off';
+  }
+  cpuOn(index: number, entry: bigint, contextId: bigint): void {
+    this.cpu.powerOn(index, entry, contextId);
+  }
 }
 
 export const VIRT_MACHINE: MachineClass = {
   name: 'virt',
-  description: 'QEMU Virtual Machine (AArch64: one Cortex-A57, GICv2 or v3, PL011, PL031, PSCI, virtio-mmio)',
+  description: 'QEMU Virtual Machine (AArch64: Cortex-A57s, GICv2 or v3, PL011, PL031, PSCI, virtio-mmio)',
   isDefault: false,
-  cpuMax: 1,
+  cpuMax: 512,
+  qemuName: 'virt-7.2',
+  smpClusters: true,
   hasSerial: true,
   virtioMmio: true,
   props: ['dumpdtb', 'gic-version'],
