@@ -6,7 +6,7 @@
  * else an exception to EL1. Pending IRQs and FIQs are taken at block boundaries.
  *
  * Several vCPUs run as QEMU's TCG runs them without MTTCG (`-accel tcg,thread=single`): round-robin
- * on the one host thread, each for a quantum of blocks, switching at block boundaries, so translated
+ * on the one host thread, each for a quantum (QUANTUM_MS of host time), switching at block boundaries, so translated
  * code, the translation cache and the engine stay shared. Each vCPU has its own state block (its
  * registers), system registers, timer and power state; the software TLB is shared (switching vCPUs
  * selects the tables of the incoming vCPU's ASID, or forgets every translation when its translation
@@ -37,8 +37,19 @@ import { executeSystemInsn, type SystemServices } from './system-insns';
 import { DISPATCH_BUDGET, SoftTlb, TLB_LAYOUT } from './tlb';
 
 const SLICE_MS = 20;
-/** Dispatcher budgets (of DISPATCH_BUDGET blocks) a vCPU runs before the next runnable one's turn. */
-const QUANTUM_POLLS = 4;
+/**
+ * Host milliseconds a vCPU runs (ending at a block boundary) before the next runnable one's turn:
+ * short, as a vCPU spinning on a lock another holds wastes its quantum.
+ */
+const QUANTUM_MS = 2;
+/**
+ * With several vCPUs, the engine is asked whether to stop about this often: the blocks dispatched
+ * between two polls (at most the engine's 1024) are halved while polls come later than this and
+ * doubled while they come sooner, since a spinning guest loop runs up to 100000 iterations per
+ * dispatch and would otherwise outlast its quantum many times over.
+ */
+const POLL_MS = QUANTUM_MS / 4;
+const MAX_POLL_BLOCKS = 1024;
 const MAX_BLOCK_INSNS = 512;
 const FSC_ALIGNMENT = 0x21;
 /** ISS.WnR: the abort was caused by a write. */
@@ -73,7 +84,11 @@ export class SystemCpu {
   private readonly vcpus: Vcpu[];
   /** The vCPU the engine runs (and gdb debugs). */
   private current = 0;
-  private quantumLeft = QUANTUM_POLLS;
+  /** When the running vCPU's quantum ends. */
+  private quantumEnd = 0;
+  /** Blocks dispatched between polls, and when the last poll was (several vCPUs only). */
+  private pollBlocks = MAX_POLL_BLOCKS;
+  private lastPoll = 0;
   private readonly engine: Engine;
   private sliceEnd = 0;
   private readonly services: SystemServices;
@@ -99,10 +114,7 @@ export class SystemCpu {
     const path = this.path;
     this.engine = new Engine(aarch64FrontendFor(models[0]!.features), this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
-      pollInterrupt: () =>
-        this.pendingInterrupt() !== undefined ||
-        performance.now() >= this.sliceEnd ||
-        (--this.quantumLeft <= 0 && this.vcpus.length > 1),
+      pollInterrupt: () => this.poll(),
       softmmu: {
         layout: TLB_LAYOUT,
         translate: path.translate,
@@ -153,6 +165,17 @@ export class SystemCpu {
   /** vCPU `index`'s power state. */
   statusOf(index: number): RunStatus {
     return this.vcpus[index]!.status;
+  }
+
+  /** The engine's question, at a block boundary: should the running vCPU stop? */
+  private poll(): boolean {
+    const now = performance.now();
+    if (this.vcpus.length === 1) return this.pendingInterrupt() !== undefined || now >= this.sliceEnd;
+    const late = now - this.lastPoll > POLL_MS;
+    this.lastPoll = now;
+    this.pollBlocks = late ? Math.max(1, this.pollBlocks >> 1) : Math.min(MAX_POLL_BLOCKS, this.pollBlocks * 2);
+    this.memory.view.setInt32(DISPATCH_BUDGET, this.pollBlocks, true);
+    return this.pendingInterrupt() !== undefined || now >= this.quantumEnd;
   }
 
   /** Back to the reset state: CPU 0 at EL1 with SP_EL1, all interrupts masked, registers zero; the others off. */
@@ -236,8 +259,8 @@ export class SystemCpu {
   }
 
   /**
-   * Runs for one slice, or until no vCPU can run (or a gdb breakpoint stops it): the running vCPU
-   * until its quantum is spent or it waits, then the next runnable one in index order.
+   * Runs for one slice, or until no vCPU can run (or a gdb breakpoint stops it): each runnable vCPU
+   * in index order until its quantum is spent or it waits.
    */
   runSlice(): void {
     this.sliceEnd = performance.now() + SLICE_MS;
@@ -245,9 +268,9 @@ export class SystemCpu {
       const next = this.nextRunnable();
       if (next === undefined) return;
       if (next !== this.current) this.switchTo(next);
-      this.quantumLeft = QUANTUM_POLLS;
+      this.quantumEnd = Math.min(performance.now() + QUANTUM_MS, this.sliceEnd);
       const vcpu = this.vcpus[next]!;
-      while (vcpu.status === 'running' && this.quantumLeft > 0 && performance.now() < this.sliceEnd) {
+      while (vcpu.status === 'running' && performance.now() < this.quantumEnd) {
         const interrupt = this.pendingInterrupt();
         if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
         const trap = this.engine.run(this.regs.base);
@@ -261,12 +284,12 @@ export class SystemCpu {
   }
 
   /**
-   * The vCPU to run next: the running one while its quantum lasts, else the next runnable one after
-   * it (round-robin), else the running one again; undefined if none can run.
+   * The vCPU to run next: the next runnable one after the running one (round-robin), else the
+   * running one again; undefined if none can run.
    */
   private nextRunnable(): number | undefined {
     const count = this.vcpus.length;
-    const first = this.quantumLeft > 0 ? this.current : this.current + 1;
+    const first = this.current + 1;
     for (let i = 0; i < count; i++) {
       const index = (first + i) % count;
       if (this.wake(this.vcpus[index]!)) return index;
