@@ -82,7 +82,7 @@ const CASES: GuestCase[] = [
   { title: 'fp_edge: NaN generation and propagation, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },
   { title: 'fp_edge: the four rounding modes via fesetround', program: 'fp_edge', args: ['rounding'], ending: OK },
   { title: 'fp_edge: exception flags seen by fetestexcept', program: 'fp_edge', args: ['flags'], ending: OK },
-  { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vshasigma* over edge and random sources', program: 'vector_bits', ending: OK },
+  { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
   { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram (VMX/VSX)', program: 'vector_loops', ending: OK },
   { title: 'strings: glibc string routines over lengths and alignments', program: 'strings', ending: OK },
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },

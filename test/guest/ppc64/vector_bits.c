@@ -1,7 +1,9 @@
 /*
  * The Power ISA 2.07 vector instructions Go's runtime and crypto use: vbpermq (edge indices below
- * and at/above 128), vpopcnt{b,h,w,d}, vrl{b,h,w,d}, vpmsum{b,h,w,d} (Go's crc32) and vshasigma{w,d}
- * with every ST and SIX, over pseudo-random sources. Prints results as doublewords in element order, so both byte orders print
+ * and at/above 128), vpopcnt{b,h,w,d}, vrl{b,h,w,d}, vpmsum{b,h,w,d} and vsl (Go's crc32),
+ * vsr, vslo, vsro, vshasigma{w,d} with every ST and SIX, and the AES rounds vcipher, vcipherlast,
+ * vncipher, vncipherlast and vsbox (Go's crypto/aes), over pseudo-random sources. The whole-register
+ * shifts take their count from the last byte of VRB, as QEMU and POWER hardware do. Prints results as doublewords in element order, so both byte orders print
  * the same text.
  */
 #include <stdint.h>
@@ -68,6 +70,15 @@ static void run(v16 a, v16 b) {
   BINARY(vpmsumh, a, b);
   BINARY(vpmsumw, a, b);
   BINARY(vpmsumd, a, b);
+  BINARY(vsl, a, b);
+  BINARY(vsr, a, b);
+  BINARY(vslo, a, b);
+  BINARY(vsro, a, b);
+  BINARY(vcipher, a, b);
+  BINARY(vcipherlast, a, b);
+  BINARY(vncipher, a, b);
+  BINARY(vncipherlast, a, b);
+  UNARY(vsbox, a);
   UNARY(vpopcntb, b);
   UNARY(vpopcnth, b);
   UNARY(vpopcntw, b);

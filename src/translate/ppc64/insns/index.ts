@@ -12,6 +12,7 @@ import { FIXED_LOGICAL_ROWS } from './fixed-logical';
 import { LOAD_STORE_ROWS } from './load-store';
 import { ROTATE_ROWS } from './rotate';
 import { SYSTEM_ROWS } from './system';
+import { VECTOR_AES_ROWS } from './vector-aes';
 import { VECTOR_CRYPTO_ROWS } from './vector-crypto';
 import { VECTOR_INT_ROWS } from './vector-int';
 import { VECTOR_PERMUTE_ROWS } from './vector-permute';
@@ -31,6 +32,7 @@ const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   ...VECTOR_PERMUTE_ROWS,
   ...VECTOR_INT_ROWS,
   ...VECTOR_CRYPTO_ROWS,
+  ...VECTOR_AES_ROWS,
   ...VSX_SCALAR_ROWS,
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Vector and VSX permutes, splats, merges and bitwise logic (Power ISA 3.0 Book I 6.8, 6.9.1, 7.6):
  * vperm, vsldoi, vsplt{b,h,w}, vspltis{b,h,w}, vmrg{h,l}{b,h,w}, xxpermdi, xxsldwi, xxmrg{h,l}w,
- * xxspltw, xxsel, vsel, the VMX and VSX logical operations, vgbbd and vbpermq.
+ * xxspltw, xxsel, vsel, the VMX and VSX logical operations, vgbbd and vbpermq, and the shifts of the
+ * whole register by bits (vsl, vsr) and by octets (vslo, vsro).
  *
  * Fixed permutes are i8x16.shuffle with selectors computed from PowerPC element numbers
  * (lanes.ts); vperm's run-time control goes through two swizzles.
@@ -9,7 +10,7 @@
 import type { Temp } from '../../ir/block';
 import { defineHelper } from '../../ir/helpers';
 import type { PpcContext, PpcHandler } from '../context';
-import { shuffleOfElements } from '../lanes';
+import { byteLane, shuffleOfElements } from '../lanes';
 import { bits } from './forms';
 
 /** Byte elements of a permute of element size `size`: element e of the 32-byte pair as bytes. */
@@ -192,6 +193,55 @@ const vbpermq: PpcHandler = (ctx, f) => {
   return true;
 };
 
+/**
+ * The shift count of vsl/vsr (bits 125:127 of VRB) or vslo/vsro (bits 121:124): the ISA leaves the
+ * result undefined unless every byte holds the same count, and QEMU and POWER hardware use the last.
+ */
+function shiftCount(ctx: PpcContext, vrb: number, octets: boolean): Temp {
+  const b = ctx.b;
+  const last = b.vop('i8x16.extract_lane_u', [ctx.v(vrb)], byteLane(15));
+  return octets ? b.and(b.shrU(last, b.i32(3)), b.i32(15)) : b.and(last, b.i32(7));
+}
+
+/** vsl/vsr: VRA shifted by 0-7 bits as one 128-bit value, the bits crossing between doublewords kept. */
+const shiftBits =
+  (left: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const a = ctx.v(f.vra);
+    const sh = shiftCount(ctx, f.vrb, false);
+    const [toward, away] = left ? ['i64x2.shl', 'i64x2.shr_u'] : ['i64x2.shr_u', 'i64x2.shl'];
+    // The bits leaving each doubleword, shifted by 64 - sh in two steps so that sh = 0 leaves none.
+    const leaving = b.vop(away, [b.vop(away, [a, b.i32(1)]), b.sub(b.i32(63), sh)]);
+    // They enter the other doubleword: left shifts move the low one's into the high one (wasm lane 0 to 1).
+    const zero = b.v128(new Uint8Array(16));
+    const moved = b.vop('i8x16.shuffle', [leaving, zero], crossDoubleword(left));
+    ctx.setV(f.vrt, b.vop('v128.or', [b.vop(toward, [a, sh]), moved]));
+    return true;
+  };
+/** i8x16.shuffle selectors of (v, zero) that move wasm lane 0's doubleword into lane 1 (left) or back. */
+function crossDoubleword(left: boolean): Uint8Array {
+  const sel = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    sel[i] = left ? 16 + i : 8 + i;
+    sel[8 + i] = left ? i : 16 + i;
+  }
+  return sel;
+}
+
+/** vslo/vsro: VRA shifted by 0-15 octets; a swizzle index out of range gives the zero bytes shifted in. */
+const shiftOctets =
+  (left: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const n = b.vop('i8x16.splat', [shiftCount(ctx, f.vrb, true)]);
+    // Wasm lane i (byte element 15-i) takes lane i - n for left shifts, i + n for right ones.
+    const iota = b.v128(Uint8Array.from({ length: 16 }, (_, i) => i));
+    const index = b.vop(left ? 'i8x16.sub' : 'i8x16.add', [iota, n]);
+    ctx.setV(f.vrt, b.vop('i8x16.swizzle', [ctx.v(f.vra), index]));
+    return true;
+  };
+
 const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
 const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
 const SPLAT = (xo: number): string => `000100 vrt:5 uim:5 vrb:5 ${bits(xo, 11)}`;
@@ -217,6 +267,10 @@ export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler
   [VX(1676), 'vmrgow', mergeWords(true)],
   [VX(1292), 'vgbbd', vgbbd],
   [VX(1356), 'vbpermq', vbpermq],
+  [VX(452), 'vsl', shiftBits(true)],
+  [VX(708), 'vsr', shiftBits(false)],
+  [VX(1036), 'vslo', shiftOctets(true)],
+  [VX(1100), 'vsro', shiftOctets(false)],
   ...LOGIC.map(([name, vmx, , op]) => [VX(vmx), `v${name}`, vmxLogic(op)] as const),
   ...LOGIC.map(([name, , vsx, op]) => [XX3(vsx), `xxl${name}`, vsxLogic(op)] as const),
   ['111100 t:5 a:5 b:5 0 dm:2 01010 ax:1 bx:1 tx:1', 'xxpermdi', xxpermdi],
