@@ -3,7 +3,9 @@
  * when a guest timer expires, so a blocking host syscall the guest is in (read on an empty pipe,
  * nanosleep) returns EINTR as it would for the guest under Linux. Node's handler for the signal
  * (installed through process.on) is kept, minus SA_RESTART, which would resume the syscall instead.
- * The guest's own signal is raised by timers.ts when the CPU loop next looks.
+ * The guest's own signal is raised by timers.ts when the CPU loop next looks. The host timer
+ * repeats until that happens: an expiry that comes between the CPU loop's last look and the
+ * start of the blocking syscall interrupts nothing, and the next one must.
  */
 import { HOST, hostArena, hostSyscall } from '../../syscalls/linux/host';
 
@@ -43,17 +45,21 @@ export function forgetHostAlarm(): void {
   timerId = undefined;
 }
 
-/** Makes the host interrupt the guest thread `delayNs` from now (0 disarms). */
-export function armHostAlarm(delayNs: bigint): void {
+/**
+ * Makes the host interrupt the guest thread `delayNs` from now and every `repeatNs` after that,
+ * until armed again (a zero delay disarms).
+ */
+export function armHostAlarm(delayNs: bigint, repeatNs: bigint): void {
   if (timerId === undefined) {
     if (delayNs === 0n) return;
     timerId = createHostTimer();
   }
   const spec = hostArena.alloc(ITIMERSPEC_SIZE);
-  // A zero it_value disarms; a due timer still needs a non-zero one to fire.
-  const delay = delayNs > 0n ? delayNs : 0n;
-  hostArena.view.setBigInt64(spec + 16, delay / NS_PER_S, true);
-  hostArena.view.setBigInt64(spec + 24, delay % NS_PER_S, true);
+  const view = hostArena.view;
+  view.setBigInt64(spec, repeatNs / NS_PER_S, true);
+  view.setBigInt64(spec + 8, repeatNs % NS_PER_S, true);
+  view.setBigInt64(spec + 16, delayNs / NS_PER_S, true);
+  view.setBigInt64(spec + 24, delayNs % NS_PER_S, true);
   const rc = hostSyscall('timer_settime', timerId, 0, hostArena.address(spec), 0);
   if (rc < 0) throw new Error(`host timer_settime failed: ${rc}`);
 }

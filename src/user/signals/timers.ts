@@ -24,6 +24,8 @@ interface RealTimer {
 }
 
 const timers = new WeakMap<GuestProcess, RealTimer>();
+/** How often the host alarm fires again after a one-shot expiry the CPU loop has not noticed yet. */
+const UNNOTICED_REPEAT_NS = 10_000_000n;
 
 function timerOf(proc: GuestProcess): RealTimer {
   let t = timers.get(proc);
@@ -51,7 +53,7 @@ export function setRealTimer(proc: GuestProcess, next: TimerValue): TimerValue {
   const t = timerOf(proc);
   t.intervalNs = next.intervalNs;
   t.deadline = next.valueNs > 0n ? now() + next.valueNs : undefined;
-  armHostAlarm(next.valueNs);
+  armHostAlarm(next.valueNs, next.intervalNs > 0n ? next.intervalNs : UNNOTICED_REPEAT_NS);
   setTimeSlicing(proc.memory, 'timer', t.deadline !== undefined);
   return old;
 }
@@ -72,9 +74,10 @@ export function pollTimers(proc: GuestProcess): void {
   if (t.intervalNs > 0n) {
     // Missed periods are not queued (one SIGALRM per expiry noticed), as a standard signal would merge them.
     while (t.deadline <= current) t.deadline += t.intervalNs;
-    armHostAlarm(t.deadline - current);
+    armHostAlarm(t.deadline - current, t.intervalNs);
   } else {
     t.deadline = undefined;
+    armHostAlarm(0n, 0n);
     setTimeSlicing(proc.memory, 'timer', false);
   }
 }
