@@ -14,7 +14,8 @@
  *
  *  - bin/tsemu-<name> (tsemu-aarch64, tsemu-system, tsemu-binfmt...): a binary started directly.
  *    The arguments are passed on unchanged, as `node <flags> <tree>/bin/js/tsemu-<name> args...`,
- *    and the environment too, but for TSEMU_INHERITED_FDS.
+ *    and the environment too, but for TSEMU_INHERITED_FDS and the variables Node reads for
+ *    itself, which it gets renamed (hide_node_variables).
  *  - tsemu-<arch>-binfmt[-P]: binfmt_misc's interpreter. A registered interpreter must be a real
  *    executable, since the kernel resolves a `#!` interpreter inside the caller's root (which
  *    breaks in foreign chroots). -P says the entry was registered with binfmt_misc's P flag. The
@@ -53,6 +54,13 @@
 
 /* The variable naming inherited descriptors to tsemu (src/syscalls/linux/fd-table.ts). */
 #define INHERITED_FDS_VARIABLE "TSEMU_INHERITED_FDS"
+
+/*
+ * The variables Node and libuv read for themselves, handed to tsemu renamed so that they configure
+ * the guest, never the emulator's Node (src/user/node-environment.ts, the same rule).
+ */
+static const char *const NODE_PREFIXES[] = {"NODE_", "UV_"};
+#define HIDDEN_PREFIX "TSEMU_GUEST_"
 
 /* Highest descriptor number probed where /proc is not mounted, exclusive. */
 #define PROBE_LIMIT 65536
@@ -219,6 +227,26 @@ static void name_inherited_fds(long skip) {
   free(list);
 }
 
+/* Renames, in place, the caller's variables that Node would read: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x. */
+static void hide_node_variables(void) {
+  extern char **environ;
+  size_t count = 0;
+  while (environ[count]) count++;
+  char **renamed = calloc(count + 1, sizeof *renamed);
+  if (!renamed) die("out of memory", NULL);
+  for (size_t i = 0; i < count; i++) {
+    renamed[i] = environ[i];
+    for (size_t p = 0; p < sizeof NODE_PREFIXES / sizeof *NODE_PREFIXES; p++) {
+      if (strncmp(environ[i], NODE_PREFIXES[p], strlen(NODE_PREFIXES[p])) != 0) continue;
+      size_t size = sizeof HIDDEN_PREFIX + strlen(environ[i]);
+      renamed[i] = malloc(size);
+      if (!renamed[i]) die("out of memory", NULL);
+      snprintf(renamed[i], size, "%s%s", HIDDEN_PREFIX, environ[i]);
+    }
+  }
+  environ = renamed;
+}
+
 /* How to start Node on an entry script: everything before the script's own arguments. */
 struct command {
   const char *args[16];
@@ -330,6 +358,7 @@ static void binfmt_start(int argc, char **argv, const char *arch, int preserve_b
 }
 
 int main(int argc, char **argv) {
+  hide_node_variables();
   const char *base = base_name(argv[0]);
   const struct entry *entry = find_entry(base);
   if (entry) direct_start(argc, argv, entry);

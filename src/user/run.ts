@@ -17,6 +17,7 @@ import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
 import { cpuLoop } from './cpu-loop';
+import { guestName } from './node-environment';
 import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
 import { atGuestExit, beforeGuestExec, leaveWithSignal, leaveWithStatus } from './leave';
@@ -96,10 +97,10 @@ function canonicalPath(file: string): string {
   }
 }
 
-/** The guest environment: the host's, edited by -E/-U (TSEMU_* variables are the emulator's, not the guest's). */
+/** The guest environment: the host's (Node's own variables under their names again), edited by -E/-U. */
 function guestEnvironment(options: UserRunOptions): string[] {
   const env = new Map<string, string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(guestName(k), v);
   for (const assignment of options.setEnv) {
     const eq = assignment.indexOf('=');
     if (eq > 0) env.set(assignment.slice(0, eq), assignment.slice(eq + 1));

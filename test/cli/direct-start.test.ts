@@ -1,7 +1,8 @@
 /**
  * bin/tsemu-<arch> started directly (by a shell, a build script, a test) hands the guest exactly
  * what its caller handed it, as qemu-user does: the environment, unchanged (no PWD set or
- * corrected on the way, which a shell in front of Node would do), and the descriptors above 2
+ * corrected on the way, which a shell in front of Node would do; Node's own variables reach the
+ * guest, not tsemu's Node), and the descriptors above 2
  * (which Node itself marks close-on-exec as it starts; the native launcher that bin/ holds names
  * them to tsemu first). Each run is compared with the host's own programs run the same way and
  * with qemu-aarch64, on Debian's static busybox for arm64.
@@ -23,8 +24,19 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
-/** The environment of every run: PWD names another directory than the one each run starts in. */
-const ENV = { PATH: '/usr/bin:/bin', TSEMU_CACHE: 'off', SPACED: 'a b  c', EMPTY: '', PWD: '/' };
+/**
+ * The environment of every run: PWD names another directory than the one each run starts in, and
+ * the variables Node reads for itself are the guest's (NODE_OPTIONS would make Node die at start).
+ */
+const ENV = {
+  PATH: '/usr/bin:/bin',
+  NODE_OPTIONS: '--require=/nonexistent/guest-setting',
+  TSEMU_CACHE: 'off',
+  SPACED: 'a b  c',
+  UV_THREADPOOL_SIZE: '1',
+  EMPTY: '',
+  PWD: '/',
+};
 
 interface Outcome {
   status: number | null;

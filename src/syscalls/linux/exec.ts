@@ -12,6 +12,7 @@ import { targetOfElfHeader } from '../../loader';
 import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
 import { runExecHooks } from '../../user/leave';
+import { hiddenFromNode } from '../../user/node-environment';
 import { guestProgramCommand } from '../../user/reentry';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
@@ -91,7 +92,8 @@ function scriptImage(head: Buffer): Image {
 function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
-  return replaceImage(proc, command.path, command.argv, [...envp, Buffer.from(FdTable.inheritedVariable(placement))], placement);
+  const env = [...envp.map(hiddenFromNode), Buffer.from(FdTable.inheritedVariable(placement))];
+  return replaceImage(proc, command.path, command.argv, env, placement);
 }
 
 /**
