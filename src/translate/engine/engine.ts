@@ -4,9 +4,10 @@
  *
  * Two tiers. A block is first translated to IR only and run by the reference interpreter: most code
  * runs a handful of times (start-up, error paths), and compiling it would cost far more than
- * interpreting it. When a block has run HOT_RUNS times it is compiled together with the blocks it
- * leads to that have already run (up to BATCH_BLOCKS, breadth first), and the batch becomes one wasm
- * module, so a hot loop's blocks land in one module and form a region. Translated
+ * interpreting it. Such a cold block keeps its IR in compact form (ir/compact.ts), expanded again
+ * only if it becomes hot. When a block has run HOT_RUNS times it is compiled together with the
+ * blocks it leads to that have already run (up to BATCH_BLOCKS, breadth first), and the batch
+ * becomes one wasm module, so a hot loop's blocks land in one module and form a region. Translated
  * blocks are kept by guest pc; the direct-mapped lookup cache in guest memory mirrors them for the
  * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
  * slow path, which invalidates every batch with code on that page before storing.
@@ -40,11 +41,12 @@ import {
   YIELD_REQUEST,
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
+import { compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import { GuestAccess } from '../interp/guest-access';
-import { runBlock } from '../interp/interpreter';
+import { runBlock, runCompact } from '../interp/interpreter';
 import { SoftmmuAccess } from '../interp/soft-access';
 import type { GuestPort } from '../interp/window-access';
 import {
@@ -138,8 +140,12 @@ const INTERRUPT_POLL_MISSES = 64;
 interface ColdBlock {
   pc: number;
   end: number;
-  /** Undefined for a block run from the persistent cache until it becomes hot (then it is translated). */
-  ir: IRBlock | undefined;
+  /**
+   * Its IR in compact form (ir/compact.ts), which the interpreter runs and which costs a fraction of
+   * an IRBlock's memory (most cold blocks never become hot, and sqlite3 leaves 7400 of them). Undefined
+   * for a block run from the persistent cache until it becomes hot (then it is translated).
+   */
+  ir: CompactBlock | undefined;
   /** The persistent cache's translation of it, run in place of the interpreter. */
   cached?: Function;
   /** The code bytes it was translated from, kept until saved in the persistent cache. */
@@ -422,7 +428,7 @@ export class Engine {
       status = block.cached(stateBase) as TrapKind;
     } else {
       this.stats.interpreted++;
-      status = runBlock(block.ir!, this.memory, stateBase, this.portFor(stateBase));
+      status = runCompact(block.ir!, this.memory, stateBase, this.portFor(stateBase));
     }
     if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
       // A block from the cache has no IR to tell its static successors: hotBatch filters them out.
@@ -472,14 +478,13 @@ export class Engine {
 
   /** The block's IR, translated now if it came from the persistent cache. */
   private irOf(block: ColdBlock): IRBlock {
-    if (!block.ir) {
-      const started = performance.now();
-      const options = { maxInsns: this.options.maxInsns, flags: this.flags };
-      block.ir = this.frontend.translate(this.code, block.pc, options);
-      this.stats.translated++;
-      this.stats.translateMs += performance.now() - started;
-    }
-    return block.ir;
+    if (block.ir) return expandBlock(block.ir);
+    const started = performance.now();
+    const options = { maxInsns: this.options.maxInsns, flags: this.flags };
+    const ir = this.frontend.translate(this.code, block.pc, options);
+    this.stats.translated++;
+    this.stats.translateMs += performance.now() - started;
+    return ir;
   }
 
   /**
@@ -500,7 +505,8 @@ export class Engine {
       else byFile.set(file, [block]);
     }
     for (const fresh of byFile.values()) {
-      const encoded = encodeBatch(fresh.map((b) => b.ir!), { endian: this.endian, chain: false });
+      const irs = fresh.map((b) => expandBlock(b.ir!));
+      const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
       cache.add({
         ...encoded,
         chained: false,
@@ -534,7 +540,7 @@ export class Engine {
     const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
     this.stats.translated++;
     this.options.onTranslate?.(ir);
-    const block: ColdBlock = { pc, end: ir.end, ir, runs: 0, indirect: [] };
+    const block: ColdBlock = { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
     // A block that faulted on its first fetch has no code to check a later use against.
     if (this.options.cache && ir.end > pc) block.code = this.memory.u8.slice(pc, ir.end);
     return block;

@@ -1,14 +1,15 @@
 /**
- * The reference IR interpreter: executes one IRBlock exactly as the op table (ir/ops.ts) and the
+ * The reference IR interpreter: executes one IR block exactly as the op table (ir/ops.ts) and the
  * vector op table (ir/simd.ts) define, with the same contract as the WebAssembly backend's
  * runBlockWasm, so the two can be compared instruction stream by instruction stream. It is also
  * the engine's cold tier, for code executed a few times. Guest memory is reached through a GuestPort
  * (window-access.ts): the window itself in user mode, the software MMU in system mode.
  *
- * A block is prepared once (cached per block object): every instruction becomes a small closure
- * over its resolved operation and temp ids, and label ids become instruction indices. Running it
- * is then a loop over those closures; each returns the index of the next one, or a negative number
- * encoding the block's exit status.
+ * It runs the compact form of a block (ir/compact.ts) directly: one loop over its records,
+ * switching on what kind of operation each record's op is. Nothing is prepared per block: the value
+ * functions are shared by every block, one per operation and type (valueFn), so a cold block costs
+ * its compact form and nothing else, and interpreting a block the first time costs no more than
+ * the next.
  *
  * Values: see int-ops.ts (i32, i64), float-values.ts (f32, f64) and simd-lanes.ts (v128). CPU state
  * is little-endian at stateBase + offset; only guest memory accesses use the guest's byte order.
@@ -16,8 +17,32 @@
 import type { GuestMemory } from '../../memory/guest-memory';
 import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
 import type { IRBlock, Insn } from '../ir/block';
+import {
+  IMM_INLINE,
+  IMM_POOL,
+  OPERATION_MASK,
+  OP_LIST,
+  RECORD_SIZE,
+  R_A,
+  R_AUX,
+  R_B,
+  R_C,
+  R_DST,
+  R_HEAD,
+  R_IMM,
+  SIMD_LIST,
+  compactBlock,
+  headFrom,
+  headImm,
+  headMem,
+  headOp,
+  headRmw,
+  headSize,
+  headType,
+  type CompactBlock,
+} from '../ir/compact';
 import { helperById, type HelperContext, type HelperValue } from '../ir/helpers';
-import { OPS, TrapKind, type Endian, type ValType } from '../ir/ops';
+import { OPS, TrapKind, type Endian, type Op, type ValType } from '../ir/ops';
 import {
   FLOAT_BINARY,
   FLOAT_COMPARE,
@@ -32,65 +57,78 @@ import { arithmeticResult, readFloat, toNumber, writeFloat, type FloatType, type
 import { GuestAccess, type CodeWriteHook } from './guest-access';
 import type { GuestPort, GuestValue } from './window-access';
 import { I32_BINARY, I32_COMPARE, I32_UNARY, I64_BINARY, I64_COMPARE, I64_UNARY, sext, wrap, zext } from './int-ops';
-import { simdImpl } from './simd-lanes';
+import { simdImpl, type SimdImpl } from './simd-lanes';
 
 type Value = GuestValue;
 
-/** The running block's registers: temps, state, memory, and the current guest instruction. */
-interface Frame {
-  readonly t: Value[];
-  readonly state: DataView;
-  readonly u8: Uint8Array;
-  readonly base: number;
-  readonly mem: GuestPort;
-  readonly helper: HelperContext;
-  /** Address of the guest instruction being executed (the last `insn` marker). */
-  pc: number;
-}
-
-/** Runs one instruction; returns the next instruction's index, or leave(status) to end the block. */
-type Step = (f: Frame) => number;
-
-const leave = (status: number): number => -1 - status;
-
+const M64 = (1n << 64n) - 1n;
 const u64 = (x: number | bigint): bigint => BigInt.asUintN(64, BigInt(x));
-
-function setPc(f: Frame, pc: bigint): void {
-  f.state.setBigUint64(f.base + STATE_PC, pc, true);
-}
-
-/** Trap exit: state pc = the current instruction, optional argument in STATE_FAULT_ADDR. */
-function trapExit(f: Frame, kind: number, faultAddr?: bigint): number {
-  if (faultAddr !== undefined) f.state.setBigUint64(f.base + STATE_FAULT_ADDR, faultAddr, true);
-  setPc(f, u64(f.pc));
-  return leave(kind);
-}
 
 const isFloat = (t: ValType): t is FloatType => t === 'f32' || t === 'f64';
 
-// --- Per-shape preparation -----------------------------------------------------------------------
+// --- What each op does, by kind --------------------------------------------------------------------
 
-function constant(insn: Insn): Value {
-  const imm = insn.imm;
-  switch (insn.type) {
-    case 'i32':
-      return Number(imm) | 0;
-    case 'i64':
-      return u64(imm as number | bigint);
-    case 'f32':
-    case 'f64':
-      return arithmeticResult(insn.type, imm as number);
-    case 'v128':
-      return (imm as Uint8Array).slice();
-  }
+/** How the run loop treats an op: its shape, with the ops a shape handles apart given their own kind. */
+const enum Kind {
+  Const,
+  Mov,
+  Vop,
+  Unary,
+  Binary,
+  Compare,
+  Convert,
+  Select,
+  Get,
+  Set,
+  Load,
+  Store,
+  Atomic,
+  Call,
+  Marker,
+  Label,
+  Br,
+  Brcond,
+  Exit,
+  Trap,
 }
+
+const SHAPE_KIND: Readonly<Record<string, Kind>> = {
+  const: Kind.Const,
+  unary: Kind.Unary,
+  binary: Kind.Binary,
+  compare: Kind.Compare,
+  convert: Kind.Convert,
+  select: Kind.Select,
+  get: Kind.Get,
+  set: Kind.Set,
+  load: Kind.Load,
+  store: Kind.Store,
+  atomic: Kind.Atomic,
+  call: Kind.Call,
+  marker: Kind.Marker,
+};
+const OP_KIND: Readonly<Partial<Record<Op, Kind>>> = {
+  mov: Kind.Mov,
+  vop: Kind.Vop,
+  label: Kind.Label,
+  br: Kind.Br,
+  brcond: Kind.Brcond,
+  exit: Kind.Exit,
+  trap: Kind.Trap,
+};
+/** Kind of each op, by its index in OP_LIST. */
+const KIND = Uint8Array.from(OP_LIST, (op) => {
+  const kind = OP_KIND[op] ?? SHAPE_KIND[OPS[op].shape];
+  if (kind === undefined) throw new Error(`interpreter: no kind for op ${op}`);
+  return kind;
+});
 
 type Fn1 = (a: Value) => Value;
 type Fn2 = (a: Value, b: Value) => Value;
+type Cmp = (a: Value, b: Value) => boolean;
 
-/** The value function of a unary op (mov and vop are handled by the caller). */
-function unaryFn(insn: Insn): Fn1 {
-  const { op, type } = insn;
+/** The value function of a unary op (mov and vop are handled by the run loop). */
+function unaryFn(op: Op, type: ValType): Fn1 {
   // The tables are typed per canonical form; the op table guarantees the operand's form.
   if (type === 'i32' && I32_UNARY[op]) return I32_UNARY[op] as Fn1;
   if (type === 'i64' && I64_UNARY[op]) return I64_UNARY[op] as Fn1;
@@ -99,8 +137,7 @@ function unaryFn(insn: Insn): Fn1 {
   throw new Error(`interpreter: no unary ${op} on ${type}`);
 }
 
-function binaryFn(insn: Insn): Fn2 {
-  const { op, type } = insn;
+function binaryFn(op: Op, type: ValType): Fn2 {
   if (type === 'i32' && I32_BINARY[op]) return I32_BINARY[op] as Fn2;
   if (type === 'i64' && I64_BINARY[op]) return I64_BINARY[op] as Fn2;
   const float = FLOAT_BINARY[op];
@@ -108,18 +145,16 @@ function binaryFn(insn: Insn): Fn2 {
   throw new Error(`interpreter: no binary ${op} on ${type}`);
 }
 
-function compareFn(insn: Insn): (a: Value, b: Value) => boolean {
-  const { op, type } = insn;
-  if (type === 'i32' && I32_COMPARE[op]) return I32_COMPARE[op] as (a: Value, b: Value) => boolean;
-  if (type === 'i64' && I64_COMPARE[op]) return I64_COMPARE[op] as (a: Value, b: Value) => boolean;
+function compareFn(op: Op, type: ValType): Cmp {
+  if (type === 'i32' && I32_COMPARE[op]) return I32_COMPARE[op] as Cmp;
+  if (type === 'i64' && I64_COMPARE[op]) return I64_COMPARE[op] as Cmp;
   const float = FLOAT_COMPARE[op];
   if (isFloat(type) && float) return (a, b) => float(toNumber(a as FloatValue), toNumber(b as FloatValue));
   throw new Error(`interpreter: no compare ${op} on ${type}`);
 }
 
-function convertFn(insn: Insn): Fn1 {
-  const to = insn.type;
-  switch (insn.op) {
+function convertFn(op: Op, to: ValType, from: ValType | undefined): Fn1 {
+  switch (op) {
     case 'zext':
       return (a) => zext(a as number);
     case 'sext':
@@ -135,41 +170,80 @@ function convertFn(insn: Insn): Fn1 {
       return (a) => demote(a as FloatValue);
     case 'ftrunc_s':
     case 'ftrunc_u':
-      if (to === 'i32' || to === 'i64') return (a) => truncSat(to, insn.op === 'ftrunc_s', a as FloatValue);
+      if (to === 'i32' || to === 'i64') return (a) => truncSat(to, op === 'ftrunc_s', a as FloatValue);
       break;
     case 'fconv_s':
     case 'fconv_u':
-      if (isFloat(to)) return (a) => convertInt(to, insn.op === 'fconv_s', a as number | bigint);
+      if (isFloat(to)) return (a) => convertInt(to, op === 'fconv_s', a as number | bigint);
       break;
   }
-  throw new Error(`interpreter: no conversion ${insn.op} ${insn.from}>${to}`);
+  throw new Error(`interpreter: no conversion ${op} ${from}>${to}`);
 }
 
-function stateRead(type: ValType, at: number): (f: Frame) => Value {
+/** Value functions by operation (head & OPERATION_MASK: op, type and source type), made at first use. */
+const valueFns: (Fn1 | Fn2 | Cmp | undefined)[] = [];
+
+function valueFn(head: number): Fn1 | Fn2 | Cmp {
+  const key = head & OPERATION_MASK;
+  let fn = valueFns[key];
+  if (!fn) {
+    const op = OP_LIST[headOp(head)]!;
+    const type = headType(head);
+    const kind = KIND[headOp(head)];
+    if (kind === Kind.Unary) fn = unaryFn(op, type);
+    else if (kind === Kind.Binary) fn = binaryFn(op, type);
+    else if (kind === Kind.Compare) fn = compareFn(op, type);
+    else fn = convertFn(op, type, headFrom(head));
+    valueFns[key] = fn;
+  }
+  return fn;
+}
+
+const simdImpls: (SimdImpl | undefined)[] = [];
+function simdAt(index: number): SimdImpl {
+  return (simdImpls[index] ??= simdImpl(SIMD_LIST[index]!));
+}
+
+/** The value of a const record (the immediate in the interpreter's canonical form). */
+function constant(type: ValType, imm: unknown): Value {
   switch (type) {
     case 'i32':
-      return (f) => f.state.getInt32(f.base + at, true);
+      return Number(imm) | 0;
     case 'i64':
-      return (f) => f.state.getBigUint64(f.base + at, true);
+      return typeof imm === 'bigint' && imm >= 0n && imm <= M64 ? imm : u64(imm as number | bigint);
     case 'f32':
     case 'f64':
-      return (f) => readFloat(f.state, f.base + at, type, true);
+      return arithmeticResult(type, imm as number);
     case 'v128':
-      return (f) => f.u8.slice(f.base + at, f.base + at + 16);
+      return (imm as Uint8Array).slice();
   }
 }
 
-function stateWrite(type: ValType, at: number): (f: Frame, v: Value) => void {
+function stateRead(state: DataView, u8: Uint8Array, type: ValType, at: number): Value {
   switch (type) {
     case 'i32':
-      return (f, v) => f.state.setInt32(f.base + at, v as number, true);
+      return state.getInt32(at, true);
     case 'i64':
-      return (f, v) => f.state.setBigUint64(f.base + at, v as bigint, true);
+      return state.getBigUint64(at, true);
     case 'f32':
     case 'f64':
-      return (f, v) => writeFloat(f.state, f.base + at, type, v as FloatValue, true);
+      return readFloat(state, at, type, true);
     case 'v128':
-      return (f, v) => f.u8.set(v as Uint8Array, f.base + at);
+      return u8.slice(at, at + 16);
+  }
+}
+
+function stateWrite(state: DataView, u8: Uint8Array, type: ValType, at: number, v: Value): void {
+  switch (type) {
+    case 'i32':
+      return state.setInt32(at, v as number, true);
+    case 'i64':
+      return state.setBigUint64(at, v as bigint, true);
+    case 'f32':
+    case 'f64':
+      return writeFloat(state, at, type, v as FloatValue, true);
+    case 'v128':
+      return u8.set(v as Uint8Array, at);
   }
 }
 
@@ -181,30 +255,7 @@ const RMW: Readonly<Record<NonNullable<Insn['rmw']>, (old: bigint, v: bigint) =>
   xchg: (_old, v) => v,
 };
 
-/** cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment). */
-function atomicStep(insn: Insn, next: number): Step {
-  const { size } = insn.mem!;
-  const [addr, x, y] = insn.args.map((a) => a.id) as [number, number, number | undefined];
-  const dst = insn.dst!.id;
-  const mask = (1n << BigInt(8 * size)) - 1n;
-  const wide = (v: Value): bigint => u64(v as number | bigint) & mask;
-  const update =
-    insn.op === 'cmpxchg'
-      ? (old: bigint, f: Frame): bigint | undefined => (old === wide(f.t[x]!) ? wide(f.t[y!]!) : undefined)
-      : (old: bigint, f: Frame): bigint => RMW[insn.rmw!](old, wide(f.t[x]!));
-  const result = insn.type === 'i32' ? (old: bigint): Value => Number(old) | 0 : (old: bigint): Value => old;
-  return (f) => {
-    const address = f.t[addr] as bigint;
-    const a = f.mem.atomicAddress(address, size);
-    if (a === undefined) return trapExit(f, TrapKind.MemoryFault, address);
-    if (a % size !== 0) return trapExit(f, TrapKind.Alignment, address);
-    const old = f.mem.loadUnsigned(a, size);
-    const value = update(old, f);
-    if (value !== undefined) f.mem.storeInt(a, size, value);
-    f.t[dst] = result(old);
-    return next;
-  };
-}
+const SIZE_MASK: Readonly<Record<number, bigint>> = { 1: 0xffn, 2: 0xffffn, 4: 0xffffffffn, 8: M64 };
 
 /** Argument and result conversions at the helper boundary, as WebAssembly's JS API performs them. */
 function toHelper(type: ValType, v: Value): HelperValue {
@@ -226,132 +277,16 @@ function fromHelper(type: ValType, r: HelperValue | void): Value {
   }
 }
 
-function callStep(insn: Insn, next: number): Step {
-  const def = helperById(insn.imm as number);
-  const args = insn.args.map((a) => a.id);
-  const dst = insn.dst?.id;
-  const result = def.result;
-  return (f) => {
-    const r = def.impl(f.helper, ...args.map((id, i) => toHelper(def.params[i]!, f.t[id]!)));
-    if (dst !== undefined && result) f.t[dst] = fromHelper(result, r);
-    return next;
-  };
+/** Trap exit: state pc = the current instruction `pc`, optional argument in STATE_FAULT_ADDR. */
+function trap(state: DataView, stateBase: number, pc: number, kind: TrapKind, faultAddr?: bigint): TrapKind {
+  if (faultAddr !== undefined) state.setBigUint64(stateBase + STATE_FAULT_ADDR, faultAddr, true);
+  state.setBigUint64(stateBase + STATE_PC, u64(pc), true);
+  return kind;
 }
 
-// --- Block preparation -----------------------------------------------------------------------------
+// --- Running a block -------------------------------------------------------------------------------
 
-function prepareInsn(insn: Insn, i: number, labelAt: readonly number[]): Step {
-  const next = i + 1;
-  const dst = insn.dst?.id ?? -1;
-  const [a, b, c] = insn.args.map((t) => t.id) as [number, number, number];
-  switch (OPS[insn.op].shape) {
-    case 'const': {
-      const v = constant(insn);
-      return (f) => ((f.t[dst] = v), next);
-    }
-    case 'unary': {
-      if (insn.op === 'mov') return (f) => ((f.t[dst] = f.t[a]!), next);
-      if (insn.op === 'vop') {
-        const impl = simdImpl(insn.simd!);
-        const ids = insn.args.map((t) => t.id);
-        const lane = insn.lane;
-        return (f) => ((f.t[dst] = impl(ids.map((id) => f.t[id]!), lane)), next);
-      }
-      const fn = unaryFn(insn);
-      return (f) => ((f.t[dst] = fn(f.t[a]!)), next);
-    }
-    case 'binary': {
-      const fn = binaryFn(insn);
-      return (f) => ((f.t[dst] = fn(f.t[a]!, f.t[b]!)), next);
-    }
-    case 'compare': {
-      const fn = compareFn(insn);
-      return (f) => ((f.t[dst] = fn(f.t[a]!, f.t[b]!) ? 1 : 0), next);
-    }
-    case 'convert': {
-      const fn = convertFn(insn);
-      return (f) => ((f.t[dst] = fn(f.t[a]!)), next);
-    }
-    case 'select':
-      return (f) => ((f.t[dst] = f.t[a] !== 0 ? f.t[b]! : f.t[c]!), next);
-    case 'get': {
-      const read = stateRead(insn.type, insn.imm as number);
-      return (f) => ((f.t[dst] = read(f)), next);
-    }
-    case 'set': {
-      const write = stateWrite(insn.type, insn.imm as number);
-      return (f) => (write(f, f.t[a]!), next);
-    }
-    case 'load': {
-      const type = insn.type;
-      const mem = insn.mem!;
-      return (f) => {
-        const address = f.t[a] as bigint;
-        const value = f.mem.load(type, address, mem);
-        if (value === undefined) return trapExit(f, TrapKind.MemoryFault, address);
-        f.t[dst] = value;
-        return next;
-      };
-    }
-    case 'store': {
-      const type = insn.type;
-      const { size } = insn.mem!;
-      return (f) => {
-        const address = f.t[a] as bigint;
-        if (!f.mem.store(type, address, size, f.t[b]!)) return trapExit(f, TrapKind.MemoryFault, address);
-        return next;
-      };
-    }
-    case 'atomic':
-      return atomicStep(insn, next);
-    case 'call':
-      return callStep(insn, next);
-    case 'marker': {
-      const pc = insn.imm as number;
-      return (f) => ((f.pc = pc), next);
-    }
-    case 'control':
-      return controlStep(insn, next, labelAt);
-  }
-}
-
-function controlStep(insn: Insn, next: number, labelAt: readonly number[]): Step {
-  const [a] = insn.args.map((t) => t.id);
-  const imm = insn.imm as number;
-  switch (insn.op) {
-    case 'label':
-      return () => next;
-    case 'br': {
-      const target = labelAt[imm]!;
-      return () => target;
-    }
-    case 'brcond': {
-      const target = labelAt[imm]!;
-      return (f) => (f.t[a!] !== 0 ? target : next);
-    }
-    case 'exit': {
-      const status = imm ?? TrapKind.None;
-      return (f) => (setPc(f, f.t[a!] as bigint), leave(status));
-    }
-    case 'trap':
-      return a === undefined ? (f) => trapExit(f, imm) : (f) => trapExit(f, imm, f.t[a] as bigint);
-  }
-  throw new Error(`interpreter: unknown control op ${insn.op}`);
-}
-
-function prepare(block: IRBlock): Step[] {
-  const labelAt: number[] = [];
-  block.insns.forEach((insn, i) => {
-    if (insn.op === 'label') labelAt[insn.imm as number] = i;
-  });
-  const steps = block.insns.map((insn, i) => prepareInsn(insn, i, labelAt));
-  steps.push(() => {
-    throw new Error(`interpreter: block at 0x${block.pc.toString(16)} ends without exit or trap`);
-  });
-  return steps;
-}
-
-const prepared = new WeakMap<IRBlock, Step[]>();
+const compacted = new WeakMap<IRBlock, CompactBlock>();
 
 /**
  * Executes `block` once on the CPU state at `stateBase` and guest `memory` (accessed in `endian`
@@ -370,21 +305,128 @@ export function interpretBlock(
 
 /** Executes `block` once, reaching guest memory through `port` (the CPU state is in `memory`). */
 export function runBlock(block: IRBlock, memory: GuestMemory, stateBase: number, port: GuestPort): TrapKind {
-  let steps = prepared.get(block);
-  if (!steps) {
-    steps = prepare(block);
-    prepared.set(block, steps);
+  let compact = compacted.get(block);
+  if (!compact) {
+    compact = compactBlock(block);
+    compacted.set(block, compact);
   }
-  const frame: Frame = {
-    t: new Array<Value>(block.temps.length),
-    state: memory.view,
-    u8: memory.u8,
-    base: stateBase,
-    mem: port,
-    helper: { view: memory.view, stateBase },
-    pc: block.pc,
-  };
-  let i = 0;
-  while (i >= 0) i = steps[i]!(frame);
-  return (-1 - i) as TrapKind; // undoes leave()
+  return runCompact(compact, memory, stateBase, port);
+}
+
+/** Executes the compact `block` once, reaching guest memory through `port` (the CPU state is in `memory`). */
+export function runCompact(
+  block: CompactBlock,
+  memory: GuestMemory,
+  stateBase: number,
+  port: GuestPort,
+): TrapKind {
+  const { code, pool, labelAt } = block;
+  const state = memory.view;
+  const u8 = memory.u8;
+  const t = new Array<Value>(block.temps.length);
+  let helper: HelperContext | undefined;
+  /** Address of the guest instruction being executed (the last `insn` marker). */
+  let pc = block.pc;
+  const trapExit = (kind: TrapKind, faultAddr?: bigint): TrapKind =>
+    trap(state, stateBase, pc, kind, faultAddr);
+  for (let at = 0; at < code.length; at += RECORD_SIZE) {
+    const head = code[at + R_HEAD]!;
+    const dst = code[at + R_DST]!;
+    const a = code[at + R_A]!;
+    const immKind = headImm(head);
+    const imm =
+      immKind === IMM_INLINE ? code[at + R_IMM]! : immKind === IMM_POOL ? pool[code[at + R_IMM]!] : undefined;
+    switch (KIND[headOp(head)] as Kind) {
+      case Kind.Const:
+        t[dst] = constant(headType(head), imm);
+        break;
+      case Kind.Mov:
+        t[dst] = t[a]!;
+        break;
+      case Kind.Vop: {
+        const ids = [a, code[at + R_B]!, code[at + R_C]!].filter((id) => id >= 0);
+        const args = ids.map((id) => t[id]!);
+        const aux = code[at + R_AUX]!;
+        t[dst] = simdAt(code[at + R_IMM]!)(args, aux >= 0 ? (pool[aux] as number | Uint8Array) : undefined);
+        break;
+      }
+      case Kind.Unary:
+      case Kind.Convert:
+        t[dst] = (valueFn(head) as Fn1)(t[a]!);
+        break;
+      case Kind.Binary:
+        t[dst] = (valueFn(head) as Fn2)(t[a]!, t[code[at + R_B]!]!);
+        break;
+      case Kind.Compare:
+        t[dst] = (valueFn(head) as Cmp)(t[a]!, t[code[at + R_B]!]!) ? 1 : 0;
+        break;
+      case Kind.Select:
+        t[dst] = t[a] !== 0 ? t[code[at + R_B]!]! : t[code[at + R_C]!]!;
+        break;
+      case Kind.Get:
+        t[dst] = stateRead(state, u8, headType(head), stateBase + (imm as number));
+        break;
+      case Kind.Set:
+        stateWrite(state, u8, headType(head), stateBase + (imm as number), t[a]!);
+        break;
+      case Kind.Load: {
+        const address = t[a] as bigint;
+        const value = port.load(headType(head), address, headMem(head));
+        if (value === undefined) return trapExit(TrapKind.MemoryFault, address);
+        t[dst] = value;
+        break;
+      }
+      case Kind.Store: {
+        const address = t[a] as bigint;
+        if (!port.store(headType(head), address, headSize(head), t[code[at + R_B]!]!)) {
+          return trapExit(TrapKind.MemoryFault, address);
+        }
+        break;
+      }
+      case Kind.Atomic: {
+        // cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment).
+        const size = headSize(head);
+        const address = t[a] as bigint;
+        const at2 = port.atomicAddress(address, size);
+        if (at2 === undefined) return trapExit(TrapKind.MemoryFault, address);
+        if (at2 % size !== 0) return trapExit(TrapKind.Alignment, address);
+        const mask = SIZE_MASK[size]!;
+        const x = u64(t[code[at + R_B]!] as number | bigint) & mask;
+        const old = port.loadUnsigned(at2, size);
+        if (OP_LIST[headOp(head)] === 'cmpxchg') {
+          if (old === x) port.storeInt(at2, size, u64(t[code[at + R_C]!] as number | bigint) & mask);
+        } else {
+          port.storeInt(at2, size, RMW[headRmw(head)](old, x));
+        }
+        t[dst] = headType(head) === 'i32' ? Number(old) | 0 : old;
+        break;
+      }
+      case Kind.Call: {
+        const def = helperById(imm as number);
+        const aux = code[at + R_AUX]!;
+        const ids = aux >= 0 ? (pool[aux] as Int32Array) : undefined;
+        const args = def.params.map((type, i) => toHelper(type, t[ids ? ids[i]! : code[at + R_A + i]!]!));
+        const r = def.impl((helper ??= { view: state, stateBase }), ...args);
+        if (dst >= 0 && def.result) t[dst] = fromHelper(def.result, r);
+        break;
+      }
+      case Kind.Marker:
+        pc = imm as number;
+        break;
+      case Kind.Label:
+        break;
+      case Kind.Br:
+        at = labelAt[imm as number]! * RECORD_SIZE;
+        break;
+      case Kind.Brcond:
+        if (t[a] !== 0) at = labelAt[imm as number]! * RECORD_SIZE;
+        break;
+      case Kind.Exit:
+        state.setBigUint64(stateBase + STATE_PC, t[a] as bigint, true);
+        return (imm ?? TrapKind.None) as TrapKind;
+      case Kind.Trap:
+        return a < 0 ? trapExit(imm as TrapKind) : trapExit(imm as TrapKind, t[a] as bigint);
+    }
+  }
+  throw new Error(`interpreter: block at 0x${block.pc.toString(16)} ends without exit or trap`);
 }
