@@ -3,13 +3,44 @@
  * shares a spinlock and a counter between them, prints each CPU's MPIDR in turn, sends SGIs from
  * CPU to CPU and takes each CPU's own timer interrupt, restarts a CPU that turned itself off and
  * powers off from it; its output must be qemu-system-aarch64's with the same -smp and GIC. The
- * -smp values QEMU refuses, tsemu refuses with QEMU's words.
+ * -smp values QEMU refuses, tsemu refuses with QEMU's words. Through QMP, query-cpus-fast and the
+ * HMP commands that name a CPU (info cpus, info registers and x of human-monitor-command's
+ * cpu-index, cpu N) answer as QEMU's do (thread ids aside: tsemu runs every vCPU on one thread).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
 import { runProcess } from '../lib/run-process';
+import { startWithQmp, type QmpMachine } from './linux-kernel';
 
 const withMachine = (machine: string): string[] => VIRT_ARGS.map((a) => (a === 'virt' ? machine : a));
+
+/** The replies to the monitor's CPU questions, thread ids replaced by 0, HMP's CRLF as LF. */
+async function cpuAnswers(machine: QmpMachine): Promise<unknown[]> {
+  const hmp = (line: string, cpu?: number) =>
+    machine.client.execute('human-monitor-command', {
+      'command-line': line,
+      ...(cpu !== undefined && { 'cpu-index': cpu }),
+    });
+  const answers = [
+    await machine.client.execute('query-cpus-fast'),
+    await hmp('info cpus'),
+    await hmp('info cpus', 2),
+    await hmp('cpu 1'),
+    await hmp('cpu 4'),
+    await hmp('info registers', 3),
+    await hmp('x /4xw 0x40080000', 1),
+    await hmp('info cpus', 4),
+  ];
+  const text = JSON.stringify(answers)
+    .replace(/("thread-id": ?|thread_id=)\d{2,}/g, (_, key: string) => `${key}0`)
+    .replace(/\\r\\n/g, '\\n');
+  return JSON.parse(text);
+}
+
+afterEach(() => {
+  for (const m of started.splice(0)) m.kill();
+});
+const started: QmpMachine[] = [];
 
 describe('tsemu-system -M virt -smp', () => {
   it.each([
@@ -23,6 +54,14 @@ describe('tsemu-system -M virt -smp', () => {
     expect(ours.stderr).toBe('');
     expect(ours.stdout).toBe(theirs.stdout);
     expect(ours.status).toBe(0);
+  });
+
+  it('answers query-cpus-fast, info cpus, cpu N and per-CPU info registers and x as QEMU does', async () => {
+    const args = [...VIRT_ARGS, '-smp', '4,sockets=2,cores=2', '-S', '-kernel', bareMetalProgram('smp')];
+    const machines = await Promise.all([startWithQmp(TSEMU_SYSTEM, args), startWithQmp(QEMU_SYSTEM, args)]);
+    started.push(...machines);
+    const [ours, theirs] = await Promise.all(machines.map(cpuAnswers));
+    expect(ours).toEqual(theirs);
   });
 
   it.each(['9', 'cpus=3,sockets=2', 'cpus=4,maxcpus=2', 'abc', '2,foo=1', 'cpus=600', 'cpus=2,dies=2', '-1'])(

@@ -9,6 +9,8 @@ import { DAIF_ALL, Pstate } from './pstate';
 
 /** SCTLR_EL1's reset value (RES1 bits set, MMU and caches off), as QEMU resets a Cortex-A57. */
 export const SCTLR_RESET = 0x00c50838n;
+/** NZCV out of reset: Z. */
+const NZCV_RESET = 0x40000000;
 
 /** EL1 system registers that are plain storage (their effects are read where they matter). */
 export class El1SysRegs {
@@ -55,13 +57,17 @@ export class CpuRegisters {
     this.pstate = new Pstate(view, base);
   }
 
-  /** The reset state (the state block itself is cleared by its owner): EL1h, DAIF all masked. */
+  /**
+   * The reset state (the state block itself is cleared by its owner): EL1h, DAIF all masked, and
+   * NZCV (UNKNOWN in the architecture) with Z set, as QEMU's CPUs come out of reset.
+   */
   reset(): void {
     this.sys = new El1SysRegs();
     this.timer.reset();
     this.pstate.bankedSp.fill(0n);
     this.pstate.daif = DAIF_ALL;
     this.pstate.setLevel(1, 1);
+    this.pstate.setNzcv(NZCV_RESET);
   }
 
   get pc(): bigint {

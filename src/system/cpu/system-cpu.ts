@@ -43,12 +43,15 @@ const SLICE_MS = 20;
  */
 const QUANTUM_MS = 2;
 /**
- * With several vCPUs, the engine is asked whether to stop about this often: the blocks dispatched
- * between two polls (at most the engine's 1024) are halved while polls come later than this and
- * doubled while they come sooner, since a spinning guest loop runs up to 100000 iterations per
- * dispatch and would otherwise outlast its quantum many times over.
+ * While several vCPUs can run, the engine is asked whether to stop about this often: the blocks
+ * dispatched between two polls start at one in each quantum and are doubled while polls come
+ * sooner than this (up to SHARED_POLL_BLOCKS), halved while they come later, since a spinning guest
+ * loop runs up to 100000 iterations per dispatch and would otherwise outlast its quantum many times
+ * over. A vCPU running alone (the others waiting or off) polls every MAX_POLL_BLOCKS blocks, as one
+ * CPU does.
  */
 const POLL_MS = QUANTUM_MS / 4;
+const SHARED_POLL_BLOCKS = 64;
 const MAX_POLL_BLOCKS = 1024;
 const MAX_BLOCK_INSNS = 512;
 const FSC_ALIGNMENT = 0x21;
@@ -88,6 +91,7 @@ export class SystemCpu {
   private quantumEnd = 0;
   /** Blocks dispatched between polls, and when the last poll was (several vCPUs only). */
   private pollBlocks = MAX_POLL_BLOCKS;
+  private pollCap = MAX_POLL_BLOCKS;
   private lastPoll = 0;
   private readonly engine: Engine;
   private sliceEnd = 0;
@@ -167,13 +171,43 @@ export class SystemCpu {
     return this.vcpus[index]!.status;
   }
 
+  /** The running vCPU's quantum begins: it ends after QUANTUM_MS, or with the slice. */
+  private startQuantum(): void {
+    const now = performance.now();
+    this.lastPoll = now;
+    this.quantumEnd = this.sliceEnd;
+    if (this.vcpus.length === 1) return;
+    const others = this.vcpus.filter((_, index) => index !== this.current);
+    const shared = others.some((vcpu) => vcpu.status === 'running');
+    // A waiting vCPU's timer ends the quantum (its other interrupts do through interruptsChanged).
+    for (const vcpu of others) {
+      const ms = vcpu.status === 'waiting' ? vcpu.regs.timer.msUntilFire() : undefined;
+      if (ms !== undefined) this.quantumEnd = Math.min(this.quantumEnd, now + ms);
+    }
+    if (shared) this.quantumEnd = Math.min(this.quantumEnd, now + QUANTUM_MS);
+    this.pollCap = shared ? SHARED_POLL_BLOCKS : MAX_POLL_BLOCKS;
+    this.pollBlocks = shared ? 1 : MAX_POLL_BLOCKS;
+    this.memory.view.setInt32(DISPATCH_BUDGET, this.pollBlocks, true);
+  }
+
+  /**
+   * The interrupt controller's state changed (the board calls this): a waiting vCPU may have an
+   * interrupt now (an SGI, a device's SPI), so the running one's quantum ends at the next block and
+   * the waiting ones are looked at.
+   */
+  interruptsChanged(): void {
+    if (!this.vcpus.some((vcpu) => vcpu.status === 'waiting')) return;
+    this.quantumEnd = 0;
+    this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
+  }
+
   /** The engine's question, at a block boundary: should the running vCPU stop? */
   private poll(): boolean {
     const now = performance.now();
     if (this.vcpus.length === 1) return this.pendingInterrupt() !== undefined || now >= this.sliceEnd;
     const late = now - this.lastPoll > POLL_MS;
     this.lastPoll = now;
-    this.pollBlocks = late ? Math.max(1, this.pollBlocks >> 1) : Math.min(MAX_POLL_BLOCKS, this.pollBlocks * 2);
+    this.pollBlocks = late ? Math.max(1, this.pollBlocks >> 1) : Math.min(this.pollCap, this.pollBlocks * 2);
     this.memory.view.setInt32(DISPATCH_BUDGET, this.pollBlocks, true);
     return this.pendingInterrupt() !== undefined || now >= this.quantumEnd;
   }
@@ -268,7 +302,7 @@ export class SystemCpu {
       const next = this.nextRunnable();
       if (next === undefined) return;
       if (next !== this.current) this.switchTo(next);
-      this.quantumEnd = Math.min(performance.now() + QUANTUM_MS, this.sliceEnd);
+      this.startQuantum();
       const vcpu = this.vcpus[next]!;
       while (vcpu.status === 'running' && performance.now() < this.quantumEnd) {
         const interrupt = this.pendingInterrupt();

@@ -114,7 +114,11 @@ class VirtMachine implements Machine, PsciPlatform {
       this.smp.cpus,
       this.bus,
       () => this.cpu.regs.index,
-      () => this.kick(),
+      () => {
+        // Called from device resets too, before the CPUs exist.
+        this.cpu?.interruptsChanged();
+        this.kick();
+      },
       () => this.sampleTimers(),
     );
     this.gic = gic.controller;
@@ -220,7 +224,11 @@ class VirtMachine implements Machine, PsciPlatform {
       this.cpu.memory.writeBytes(image.dtbAddress, dtb);
       if (image.isLinux) this.cpu.setX(0, BigInt(image.dtbAddress));
     }
-    this.cpu.regs.pc = BigInt(image?.entry ?? 0);
+    // As QEMU resets them: every CPU at a bare-metal program's entry (the secondaries stay off until
+    // CPU_ON), only the boot CPU at a Linux kernel's.
+    for (let i = 0; i < this.cpu.count; i++) {
+      if (i === 0 || !image?.isLinux) this.cpu.registersOf(i).pc = BigInt(image?.entry ?? 0);
+    }
   }
 
   private deviceTreeBlob(image: BootImage | undefined): Buffer {

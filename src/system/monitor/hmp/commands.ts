@@ -32,8 +32,19 @@ export const HMP_COMMANDS: HmpCommand[] = [
   { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.cont(), '') },
   { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (emulator.reset('host-qmp-system-reset'), '') },
   { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (emulator.powerdown(), '') },
-  { names: ['x'], args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: ({ emulator }, arg) => memoryDump(emulator.machine, arg, true) },
+  { names: ['x'], args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: ({ emulator, cpu }, arg) => memoryDump(emulator.machine, arg, true, cpu) },
   { names: ['xp'], args: '/fmt addr', help: 'physical memory dump starting at \'addr\'', run: ({ emulator }, arg) => memoryDump(emulator.machine, arg, false) },
+  {
+    names: ['cpu'],
+    args: 'index',
+    help: 'set the default CPU',
+    run: (ctx, arg) => {
+      const index = Number(needArg(arg, 'index'));
+      if (!Number.isInteger(index) || index < 0 || index >= ctx.emulator.machine.cpus().length) return 'invalid CPU index\n';
+      ctx.cpu = index;
+      return '';
+    },
+  },
   { names: ['quit', 'q'], args: '', help: 'quit the emulator', run: ({ emulator }) => (emulator.quit('host-qmp-quit'), '') },
   {
     names: ['getfd'],

@@ -27,14 +27,18 @@ export const INFO_COMMANDS: InfoCommand[] = [
         .join(''),
   },
   { name: 'version', help: 'show the version of QEMU', run: () => `${versionText()}\n` },
-  { name: 'registers', help: 'show the cpu registers', run: ({ emulator }) => emulator.machine.registersText?.() ?? '' },
+  {
+    name: 'registers',
+    help: 'show the cpu registers',
+    run: ({ emulator, cpu }) => emulator.machine.registersText?.(cpu ?? 0) ?? '',
+  },
   {
     name: 'cpus',
     help: 'show infos for each CPU',
-    run: ({ emulator }) =>
+    run: ({ emulator, cpu }) =>
       emulator
         .machine.cpus()
-        .map((c) => `* CPU #${c['cpu-index']}: thread_id=${c['thread-id']}\n`)
+        .map((c) => `${c['cpu-index'] === (cpu ?? 0) ? '*' : ' '} CPU #${c['cpu-index']}: thread_id=${c['thread-id']}\n`)
         .join(''),
   },
 ];

@@ -56,8 +56,8 @@ function item(v: bigint, format: string, size: number): string {
   }
 }
 
-/** The dump's text for the argument string "/FMT ADDR" or "ADDR". */
-export function memoryDump(machine: Machine, arg: string, virtual: boolean): string {
+/** The dump's text for the argument string "/FMT ADDR" or "ADDR" (virtual addresses as CPU `cpu` sees them). */
+export function memoryDump(machine: Machine, arg: string, virtual: boolean, cpu = 0): string {
   const read = machine.readMemory?.bind(machine);
   if (!read) throw QmpError.generic('this machine has no memory');
   const words = arg.split(/\s+/).filter((w) => w !== '');
@@ -70,7 +70,7 @@ export function memoryDump(machine: Machine, arg: string, virtual: boolean): str
     out += `${address.toString(16).padStart(16, '0')}:`;
     const bytes = Math.min(left, lineSize);
     for (let at = 0; at < bytes; at += fmt.size) {
-      const v = read(address + BigInt(at), fmt.size, virtual);
+      const v = read(address + BigInt(at), fmt.size, virtual, cpu);
       if (v === undefined) return `${out} Cannot access memory\n`;
       out += ` ${item(v, fmt.format, fmt.size)}`;
     }

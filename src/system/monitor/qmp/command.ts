@@ -9,6 +9,8 @@ export interface CommandContext {
   fds: FdStore;
   /** The next descriptor the client sent with SCM_RIGHTS and nobody took yet. */
   takeReceivedFd(): number | undefined;
+  /** The monitor's current CPU (HMP `cpu N`), which `info registers`, `x` and `info cpus` use; 0 if unset. */
+  cpu?: number;
 }
 
 export interface QmpCommand {
