@@ -6,11 +6,16 @@
  * same ones (sender pids aside). Each line starts with the calling thread's id, the one clone
  * returned for it (QEMU, running threads as host threads, prints the pid on every line).
  */
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
 import { guestEnvironment, runUnderBoth } from '../lib/oracle';
 import { runProcess } from '../lib/run-process';
-import { AARCH64, guestProgram, tsemuBinary } from '../lib/targets';
+import { AARCH64, REPO_ROOT, guestProgram, tsemuBinary } from '../lib/targets';
+import { USER_TARGETS } from './user-targets';
 
 const NAMES = new Map(Object.entries(aarch64Abi.syscallNumbers).map(([name, nr]) => [nr, name]));
 
@@ -96,4 +101,28 @@ describe('-strace: lines carry the calling thread id', () => {
     expect([...callers].sort()).toEqual([pid, ...cloned].sort());
     expect(result.status).toBe(0);
   });
+});
+
+/** The lines of the signal-numbered calls, addresses replaced (they are the run's own). */
+function signalCallLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => /^\d+ (kill|tkill|tgkill|rt_sigaction|rt_sigprocmask)\(/.test(line))
+    .map((line) => line.replace(/^\d+ /, '').replace(/0x[0-9a-f]+/g, 'ADDR'));
+}
+
+describe('-strace: signal numbers and sigprocmask commands print by name as qemu prints them', () => {
+  for (const target of USER_TARGETS) {
+    it(target.title, async () => {
+      const dir = path.join(REPO_ROOT, 'test', 'guest', 'build', `sys-${target.build.name}`);
+      mkdirSync(dir, { recursive: true });
+      const program = path.join(dir, 'strace_signals');
+      const source = path.join(REPO_ROOT, 'test', 'syscalls', 'strace_signals.c');
+      await promisify(execFile)(target.build.cc, [...target.build.cflags, '-o', program, source]);
+      const { tsemu, qemu } = await runUnderBoth(target.run, { program, emulatorArgs: ['-strace'] });
+      const expected = signalCallLines(qemu.stderr);
+      expect(expected).toContain('tgkill(999999,999999,SIGIOT) = -1 errno=3 (No such process)');
+      expect(signalCallLines(tsemu.stderr)).toEqual(expected);
+    });
+  }
 });

@@ -14,6 +14,7 @@ import { hostFd, newGuestFd } from './fd-table';
 import { strictOpenFlagsToHost } from './flags';
 import { E, guestRange } from './guest-access';
 import { HOST, hostSyscall } from './host';
+import { signalNumber } from './strace-names';
 import { SIGNAL_SYSCALLS } from './signals';
 
 /** include/uapi/linux/membarrier.h */
@@ -56,5 +57,5 @@ export const RUNTIME_SYSCALLS: SyscallGroup = {
     const f = strictOpenFlagsToHost(p.abi, HOST, int(flags));
     return f === undefined ? -E.EINVAL : newGuestFd(p, hostSyscall('pidfd_open', int(pid), f));
   }),
-  pidfd_send_signal: syscall('ddxd', pidfdSendSignal),
+  pidfd_send_signal: syscall(['d', signalNumber, 'x', 'd'], pidfdSendSignal),
 };

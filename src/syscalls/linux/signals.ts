@@ -19,6 +19,7 @@ import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signal
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestStruct } from './guest-access';
+import { signalNumber, sigprocmaskHow } from './strace-names';
 import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
 import { block, currentThreadId, multithreaded, signalThread, threadExists } from '../../user/threads/scheduler';
@@ -305,15 +306,16 @@ function rtSigqueueinfo(proc: GuestProcess, [tgid, sigArg, uinfo]: SyscallArgs):
 }
 
 export const SIGNAL_SYSCALLS: SyscallGroup = {
-  rt_sigaction: syscall('dxxd', rtSigaction),
-  rt_sigprocmask: syscall('dxxd', rtSigprocmask),
+  // QEMU prints neither call's sigsetsize.
+  rt_sigaction: syscall([signalNumber, 'x', 'x'], rtSigaction),
+  rt_sigprocmask: syscall([sigprocmaskHow, 'x', 'x'], rtSigprocmask),
   rt_sigsuspend: syscall('xd', rtSigsuspend),
   rt_sigpending: syscall('xd', rtSigpending),
   sigaltstack: syscall('xx', sigaltstack),
-  kill: syscall('dd', kill),
-  tkill: syscall('dd', tkill),
-  tgkill: syscall('ddd', tgkill),
-  rt_sigqueueinfo: syscall('ddx', rtSigqueueinfo),
+  kill: syscall(['d', signalNumber], kill),
+  tkill: syscall(['d', signalNumber], tkill),
+  tgkill: syscall(['d', 'd', signalNumber], tgkill),
+  rt_sigqueueinfo: syscall(['d', signalNumber, 'x'], rtSigqueueinfo),
   setitimer: syscall('dxx', setitimer),
   getitimer: syscall('dx', getitimer),
   alarm: syscall('d', alarm),

@@ -92,6 +92,18 @@ export const clockId: StraceFormatter = (_abi, v) =>
     v,
   );
 
+/** Signal names as QEMU prints them: the ABI's own numbering, SIGABRT under its alias SIGIOT; real-time signals as numbers. */
+const QEMU_SIGNAL_ALIASES: Readonly<Partial<Record<string, string>>> = { SIGABRT: 'SIGIOT' };
+
+export const signalNumber: StraceFormatter = (abi, v) => {
+  const name = valueName(abi.signals, v);
+  return QEMU_SIGNAL_ALIASES[name] ?? name;
+};
+
+/** rt_sigprocmask's `how`; QEMU prints any other value as UNKNOWN. */
+export const sigprocmaskHow: StraceFormatter = (_abi, v) =>
+  valueName({ SIG_BLOCK: 0, SIG_UNBLOCK: 1, SIG_SETMASK: 2 }, v, () => 'UNKNOWN');
+
 export const whence: StraceFormatter = (_abi, v) => valueName({ SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2, SEEK_DATA: 3, SEEK_HOLE: 4 }, v);
 
 export const socketDomain: StraceFormatter = (_abi, v) =>

@@ -4,6 +4,7 @@
  * fields after si_code are those of the siginfo union member the signal carries: the sender
  * (kill, tkill, the kernel), a fault address, a child's status, or a sigqueue value.
  */
+import { signalNumber } from '../../syscalls/linux/strace-names';
 import type { GuestProcess } from '../process';
 import { SI_KERNEL, SI_QUEUE, SI_TKILL, SI_USER, type SigInfo } from './siginfo';
 
@@ -18,12 +19,6 @@ const CODE_NAMES: ReadonlyMap<number, string> = new Map([
   [-5, 'SI_SIGIO'],
   [SI_TKILL, 'SI_TKILL'],
 ]);
-
-/** A guest signal's name (SIGUSR1), or its number when it has none (real-time signals). */
-export function signalName(proc: GuestProcess, sig: number): string {
-  const name = Object.entries(proc.abi.signals).find(([, n]) => n === sig)?.[0];
-  return name ?? String(sig);
-}
 
 /** An address as QEMU prints one: hex padded to the guest's word, NULL for 0. */
 function pointer(proc: GuestProcess, addr: number): string {
@@ -52,7 +47,7 @@ function unionFields(proc: GuestProcess, info: SigInfo): string {
 /** Logs `info` being taken, when -strace is on. */
 export function traceTakenSignal(proc: GuestProcess, info: SigInfo): void {
   if (!proc.options.strace) return;
-  const name = signalName(proc, info.signo);
+  const name = signalNumber(proc.abi, info.signo);
   const code = CODE_NAMES.get(info.code) ?? String(info.code);
   proc.options.log(`--- ${name} {si_signo=${name}, si_code=${code}${unionFields(proc, info)}} ---`);
 }
