@@ -1,6 +1,6 @@
 /*
  * How tsemu's binaries start: a small native executable that runs Node, because only a program
- * that runs before Node can do two things Node cannot do for itself.
+ * that runs before Node can do what Node cannot do for itself.
  *
  *  - Keep the caller's descriptors. Node marks every descriptor it inherits close-on-exec as it
  *    starts (libuv's uv_disable_stdio_inheritance), after which tsemu can no longer tell the ones
@@ -9,8 +9,11 @@
  *  - Start Node from tsemu's start-up snapshot (--snapshot-blob, tools/build-bundle.mjs) when that
  *    node can start from it, which spares loading tsemu's modules; and with the V8 flags user mode
  *    needs, which spares the restart that would otherwise give them (src/user/reentry.ts).
+ *  - Keep the caller's NODE_OPTIONS, NODE_EXTRA_CA_CERTS... for the guest, away from Node
+ *    (hide_node_variables, src/user/node-environment.ts).
  *
- * It is started under one of two kinds of names (symbolic links to it; its own name is never run):
+ * It is started under one of two kinds of names (symbolic links to it; its own name is never run),
+ * which argv[0] says, or else the path it was executed as (AT_EXECFN: a caller's `exec -a`):
  *
  *  - bin/tsemu-<name> (tsemu-aarch64, tsemu-system, tsemu-binfmt...): a binary started directly.
  *    The arguments are passed on unchanged, as `node <flags> <tree>/bin/js/tsemu-<name> args...`,
@@ -364,9 +367,11 @@ int main(int argc, char **argv) {
   if (entry) direct_start(argc, argv, entry);
   char arch[64];
   int preserve_by_name;
-  if (!parse_binfmt_name(base, arch, sizeof arch, &preserve_by_name)) {
-    die("must be run as tsemu-<arch>-binfmt[-P] or as one of tsemu's binaries (bin/tsemu-*), not", base);
-  }
-  binfmt_start(argc, argv, arch, preserve_by_name);
+  if (parse_binfmt_name(base, arch, sizeof arch, &preserve_by_name)) binfmt_start(argc, argv, arch, preserve_by_name);
+  /* A caller may have given another argv[0] (`exec -a`): the name it executed says which binary this is. */
+  const char *executed = (const char *)getauxval(AT_EXECFN);
+  entry = executed ? find_entry(base_name(executed)) : NULL;
+  if (entry) direct_start(argc, argv, entry);
+  die("must be run as tsemu-<arch>-binfmt[-P] or as one of tsemu's binaries (bin/tsemu-*), not", base);
   return 1;
 }

@@ -71,6 +71,13 @@ describe('bin/tsemu-aarch64 started directly', () => {
     expect(lines(tsemu!)).toEqual(lines(qemu!));
   });
 
+  it('started under another argv[0] (exec -a), still runs as the binary it was executed as', () => {
+    const [tsemu, qemu, native] = threeWays(['echo', 'ok'], ['/bin/echo', 'ok'], { argv0: 'renamed-by-caller' });
+    expect(native).toEqual({ status: 0, stdout: 'ok\n', stderr: '' });
+    expect(tsemu).toEqual(qemu);
+    expect(tsemu).toEqual(native);
+  });
+
   it('keeps the descriptors above 2 its caller handed over (sh -c \'echo x >&8\' 8>&1)', () => {
     const stdio: SpawnSyncOptions['stdio'] = ['pipe', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'];
     const script = 'echo to-8 >&8 && echo done';
