@@ -64,7 +64,8 @@ export class Emulator {
 
   /** A multiplexed chardev opens to its frontends once they are all attached; its C-a x quits. */
   private startMux(chardev: Chardev): void {
-    if (chardev instanceof MuxChardev) chardev.start(() => this.quit('host-qmp-quit'));
+    if (chardev instanceof MuxChardev)
+      chardev.start({ quit: () => this.quit('host-qmp-quit'), commitDisks: () => this.machine.commitDisks?.() });
   }
 
   /** Runs `hook` (synchronously) when the emulator exits: remove a pidfile, close held descriptors. */

@@ -11,7 +11,8 @@ import { REPO_ROOT } from '../lib/targets';
 
 const SOURCES = path.join(REPO_ROOT, 'test', 'guest', 'system');
 const BUILD = path.join(REPO_ROOT, 'test', 'guest', 'build', 'system');
-const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'gicv3.h'];
+/** Sources every program may include (virtio_wait.c is virtio.c with a wait at the end). */
+const COMMON = ['start.S', 'virt.h', 'pagetable.h', 'gicv3.h', 'virtio.c'];
 const CC = 'aarch64-linux-gnu-gcc';
 const CFLAGS = [
   '-nostdlib',

@@ -3,8 +3,9 @@
  * share one backend. Everything they write goes out; input goes to the one holding the focus,
  * which is the last one attached at first (the serial port, attached after the monitor) and moves
  * on with `C-a c`. The other escapes are QEMU's: `C-a x` quits, `C-a h` or `C-a ?` lists the
- * escapes, `C-a t` toggles time stamps at the start of each output line, `C-a C-a` sends C-a;
- * `C-a s` and `C-a b` (commit -snapshot disks, send a break) are accepted and do nothing here.
+ * escapes, `C-a t` toggles time stamps at the start of each output line, `C-a b` sends a break to
+ * the focused frontend (a UART: Linux's magic SysRq), `C-a s` writes -snapshot disks' data back to
+ * their files, `C-a C-a` sends C-a.
  * As QEMU's, the mux shows up in `info chardev` as `ID: filename=mux` over its backend `ID-base`.
  */
 import { native } from '../../native';
@@ -21,6 +22,14 @@ const HELP = [
   'b    send break (magic sysrq)',
   'c    switch between console and monitor',
 ];
+
+/** What the escapes that act on the emulator do. */
+export interface MuxActions {
+  /** `C-a x`. */
+  quit(): void;
+  /** `C-a s`: the guest's writes to -snapshot drives go to their image files. */
+  commitDisks(): void;
+}
 
 /** One frontend's view of the shared backend stream; `focused` says whether it had the focus when it opened. */
 class MuxStream implements CharStream {
@@ -59,7 +68,7 @@ export class MuxChardev extends Chardev {
   /** Input that came before start(), per stream. */
   private readonly early = new Map<CharStream, Buffer[]>();
   private started = false;
-  private onQuit: () => void = () => undefined;
+  private actions: MuxActions = { quit: () => undefined, commitDisks: () => undefined };
   private focus = 0;
   private escapePending = false;
   private timestamps = false;
@@ -96,12 +105,12 @@ export class MuxChardev extends Chardev {
 
   /**
    * Called once the machine's frontends are all attached (QEMU opens its muxes then): each frontend
-   * now gets its view of the backend, knowing whether it has the focus. `quit` is what `C-a x` does.
+   * now gets its view of the backend, knowing whether it has the focus.
    */
-  start(quit: () => void): void {
+  start(actions: MuxActions): void {
     if (this.started) return;
     this.started = true;
-    this.onQuit = quit;
+    this.actions = actions;
     for (const stream of this.streamViews.keys()) this.openViews(stream);
   }
 
@@ -206,8 +215,15 @@ export class MuxChardev extends Chardev {
         case 0x78: // x
           deliver();
           stream.write('QEMU: Terminated\n\r');
-          this.onQuit();
+          this.actions.quit();
           return;
+        case 0x73: // s
+          this.actions.commitDisks();
+          break;
+        case 0x62: // b
+          deliver();
+          this.streamViews.get(stream)?.[this.focus]?.break?.();
+          break;
         case 0x63: // c
           deliver();
           if (this.frontends.length > 0) this.setFocus((this.focus + 1) % this.frontends.length);

@@ -12,6 +12,8 @@ export interface StreamHandlers {
   end(): void;
   /** On a multiplexed chardev: this frontend got (true) or lost (false) the input focus. */
   focus?(focused: boolean): void;
+  /** A break condition on the line (a multiplexed chardev's `C-a b`), in order with the data. */
+  break?(): void;
 }
 
 export interface CharStream {

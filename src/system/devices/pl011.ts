@@ -1,7 +1,9 @@
 /**
  * ARM PrimeCell PL011 UART (ARM DDI 0183): transmit goes straight to the chardev, received bytes
  * wait in a 16-entry FIFO (1 entry with FIFOs disabled). The interrupt line is raised while any
- * unmasked interrupt status bit is set (UARTMIS != 0); transmit is always ready.
+ * unmasked interrupt status bit is set (UARTMIS != 0); transmit is always ready. A break arrives
+ * as a FIFO entry of data 0 with the break error bit (DR.BE); reading it sets RSR.BE until RSR is
+ * written, and it raises the receive interrupt, as QEMU's PL011 does (not the break interrupt).
  */
 import { primeCellId, type MmioDevice } from './mmio';
 import type { IrqLine } from './interrupts';
@@ -21,6 +23,10 @@ const MIS = 0x40;
 const ICR = 0x44;
 const DMACR = 0x48;
 
+/** DR's error bits (11:8) of a received entry are RSR's bits 3:0 once it is read. */
+const DR_ERROR_SHIFT = 8;
+const DR_BE = 1 << 10;
+
 const FR_RXFE = 1 << 4;
 const FR_RXFF = 1 << 6;
 const FR_TXFE = 1 << 7;
@@ -34,7 +40,9 @@ const PL011_ID = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 export class Pl011 implements MmioDevice {
   readonly name = 'pl011';
   readonly size = 0x1000;
+  /** Received entries: a byte and its error bits, as DR reads them. */
   private rx: number[] = [];
+  private rsr = 0;
   private lcr = 0;
   private cr = 0x300;
   private ibrd = 0;
@@ -53,6 +61,7 @@ export class Pl011 implements MmioDevice {
 
   reset(): void {
     this.rx = [];
+    this.rsr = 0;
     this.lcr = 0;
     this.cr = 0x300;
     this.ibrd = this.fbrd = this.imsc = this.ris = this.ilpr = this.dmacr = 0;
@@ -76,6 +85,16 @@ export class Pl011 implements MmioDevice {
     return taken;
   }
 
+  /**
+   * A break on the line: a FIFO entry of its own, taken even past the FIFO's depth as QEMU's PL011
+   * takes it (up to the 16 entries the FIFO has).
+   */
+  receiveBreak(): void {
+    if (this.rx.length < FIFO_DEPTH) this.rx.push(DR_BE);
+    this.ris |= INT_RX;
+    this.update();
+  }
+
   private update(): void {
     this.irq((this.ris & this.imsc) !== 0);
   }
@@ -83,16 +102,17 @@ export class Pl011 implements MmioDevice {
   read(offset: number): number {
     switch (offset) {
       case DR: {
-        const byte = this.rx.shift() ?? 0;
+        const entry = this.rx.shift() ?? 0;
+        this.rsr = entry >> DR_ERROR_SHIFT;
         if (this.rx.length === 0) {
           this.ris &= ~INT_RX;
           this.onRxSpace();
         }
         this.update();
-        return byte;
+        return entry;
       }
       case RSR:
-        return 0;
+        return this.rsr;
       case FR:
         return FR_TXFE | (this.rx.length === 0 ? FR_RXFE : 0) | (this.rx.length >= this.depth ? FR_RXFF : 0);
       case ILPR:
@@ -127,6 +147,7 @@ export class Pl011 implements MmioDevice {
         this.ris |= INT_TX;
         break;
       case RSR:
+        this.rsr = 0;
         break;
       case ILPR:
         this.ilpr = value & 0xff;

@@ -9,6 +9,8 @@ import type { CharStream, StreamHandlers } from '../chardev/stream';
 /** A UART's receiver: takes what fits in its FIFO and says how many bytes it took. */
 export interface SerialSink {
   receive(bytes: Uint8Array): number;
+  /** A break condition on the line. */
+  receiveBreak(): void;
 }
 
 export class SerialFrontend implements CharFrontend {
@@ -23,6 +25,8 @@ export class SerialFrontend implements CharFrontend {
     this.stream = stream;
     return {
       data: (chunk) => this.deliver(chunk),
+      // Ahead of the bytes still waiting for room, as QEMU's chardev events are.
+      break: () => this.uart.receiveBreak(),
       end: () => {
         if (this.stream === stream) this.stream = undefined;
       },

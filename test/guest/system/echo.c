@@ -1,8 +1,9 @@
-/* Interrupt-driven serial input: the PL011 receive interrupt (SPI 1 = INTID 33) through the GIC wakes the CPU from WFI; received bytes are echoed in upper case until 'q'. */
+/* Interrupt-driven serial input: the PL011 receive interrupt (SPI 1 = INTID 33) through the GIC wakes the CPU from WFI; received bytes are echoed in upper case until 'q'. An entry with error bits (a break) is reported with DR and RSR, and RSR cleared. */
 #include "virt.h"
 
 #define UART_INTID 33
 #define UART_IMSC (*(volatile uint32_t *)(UART_BASE + 0x38))
+#define UART_RSR (*(volatile uint32_t *)(UART_BASE + 0x04))
 #define UART_FR_RXFE (1u << 4)
 
 static volatile int done;
@@ -12,7 +13,17 @@ void on_exception(uint64_t kind, struct frame *f) {
   uint32_t iar = acknowledge_irq(kind, f);
   if ((iar & 0x3ff) == UART_INTID) interrupts++;
   while (!(UART_FR & UART_FR_RXFE)) {
-    char c = (char)(UART_DR & 0xff);
+    uint32_t dr = UART_DR;
+    if (dr & 0xf00) {
+      puts_("[error DR=");
+      puthex(dr);
+      puts_(" RSR=");
+      puthex(UART_RSR);
+      puts_("]");
+      UART_RSR = 0;
+      continue;
+    }
+    char c = (char)(dr & 0xff);
     if (c == 'q') done = 1;
     if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
     putc_(c);

@@ -423,5 +423,15 @@ int main(void) {
   }
   field("empty transports", empty);
   field("version of an empty transport", REG(VIRTIO_BASE, VERSION));
+#ifdef WAIT_FOR_Q
+  /* WFI until the UART's receive interrupt is pending (IRQs stay masked: nothing is taken). */
+  puts_("q ends\n");
+  enable_interrupt(33);
+  REG(UART_BASE, 0x38) = 1u << 4; /* UARTIMSC: receive */
+  for (;;) {
+    while (UART_FR & (1u << 4)) __asm__ volatile("wfi"); /* FR.RXFE: nothing received */
+    if ((UART_DR & 0xff) == 'q') break;
+  }
+#endif
   system_off();
 }

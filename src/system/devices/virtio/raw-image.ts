@@ -2,7 +2,8 @@
  * A raw disk image (-drive file=...,format=raw) as a block device backend: read and written in
  * place, or, with snapshot=on (-snapshot), with the guest's writes kept in memory so the file is
  * never changed (they last until the emulator exits, across system resets, as QEMU's temporary
- * overlay does). A read-only drive refuses writes.
+ * overlay does) unless committed (`C-a s`: they are written to the file and the overlay starts
+ * empty again). A read-only drive refuses writes.
  */
 import fs from 'node:fs';
 
@@ -18,6 +19,7 @@ export class RawImage {
   private readonly overlay = new Map<number, Uint8Array>();
 
   private constructor(
+    private readonly path: string,
     private readonly fd: number,
     /** Bytes in the image. */
     readonly size: number,
@@ -28,7 +30,7 @@ export class RawImage {
   /** Opens `path` (read-only unless it will be written in place); throws the system error. */
   static open(path: string, o: RawImageOptions): RawImage {
     const fd = fs.openSync(path, o.readOnly || o.snapshot ? 'r' : 'r+');
-    return new RawImage(fd, fs.fstatSync(fd).size, o.readOnly, o.snapshot);
+    return new RawImage(path, fd, fs.fstatSync(fd).size, o.readOnly, o.snapshot);
   }
 
   /** Reads whole sectors: `into.length` bytes from byte `offset` (a multiple of SECTOR). */
@@ -53,6 +55,19 @@ export class RawImage {
       sector.set(data.subarray(at, at + SECTOR));
       this.overlay.set((offset + at) / SECTOR, sector);
     }
+  }
+
+  /** Writes the snapshot's sectors to the file (QEMU's commit of the temporary overlay). */
+  commit(): void {
+    if (this.overlay.size === 0) return;
+    const fd = fs.openSync(this.path, 'r+');
+    try {
+      for (const [sector, data] of this.overlay) fs.writeSync(fd, data, 0, SECTOR, sector * SECTOR);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.overlay.clear();
   }
 
   flush(): void {

@@ -283,6 +283,18 @@ class VirtMachine implements Machine, PsciPlatform {
     return this.cpu.readMemory(address, size, virtual, cpu);
   }
 
+  commitDisks(): void {
+    for (const device of this.options.virtio?.devices ?? []) {
+      if (device.model !== 'virtio-blk-device') continue;
+      try {
+        device.drive.image?.commit();
+      } catch (e) {
+        process.stderr.write(`tsemu-system: commit of drive '${device.drive.id}' failed: ${(e as Error).message}
+`);
+      }
+    }
+  }
+
   debugCpu(): SystemCpu {
     return this.cpu;
   }
