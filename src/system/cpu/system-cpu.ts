@@ -179,10 +179,12 @@ export class SystemCpu {
     if (this.vcpus.length === 1) return;
     const others = this.vcpus.filter((_, index) => index !== this.current);
     const shared = others.some((vcpu) => vcpu.status === 'running');
-    // A waiting vCPU's timer ends the quantum (its other interrupts do through interruptsChanged).
+    // A waiting vCPU's timer ends the quantum when it fires (its other interrupts do through
+    // interruptsChanged). One that has fired without waking its CPU (masked at the GIC) does not:
+    // it would end every quantum at once.
     for (const vcpu of others) {
       const ms = vcpu.status === 'waiting' ? vcpu.regs.timer.msUntilFire() : undefined;
-      if (ms !== undefined) this.quantumEnd = Math.min(this.quantumEnd, now + ms);
+      if (ms !== undefined && ms > 0) this.quantumEnd = Math.min(this.quantumEnd, now + ms);
     }
     if (shared) this.quantumEnd = Math.min(this.quantumEnd, now + QUANTUM_MS);
     this.pollCap = shared ? SHARED_POLL_BLOCKS : MAX_POLL_BLOCKS;
