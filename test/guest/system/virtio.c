@@ -430,7 +430,9 @@ int main(void) {
   REG(UART_BASE, 0x38) = 1u << 4; /* UARTIMSC: receive */
   for (;;) {
     while (UART_FR & (1u << 4)) __asm__ volatile("wfi"); /* FR.RXFE: nothing received */
-    if ((UART_DR & 0xff) == 'q') break;
+    char c = (char)(UART_DR & 0xff);
+    putc_(c); /* echoed, so that each key typed has an answer */
+    if (c == 'q') break;
   }
 #endif
   system_off();
