@@ -116,8 +116,9 @@ export class PpcContext extends BlockContext {
       const op = BIT_TESTS[known.signed ? 'signed' : 'unsigned'][bi & 3]![set ? 0 : 1];
       return b.compare(op, known.a, known.c);
     }
-    const bit = b.and(b.shrU(this.cr(bi >> 2), b.i32(3 - (bi & 3))), b.i32(1));
-    return set ? bit : b.xor(bit, b.i32(1));
+    // One masked test of the field (x86: test reg, imm), which a branch on it folds into.
+    const masked = b.and(this.cr(bi >> 2), b.i32(1 << (3 - (bi & 3))));
+    return b.compare(set ? 'ne' : 'eq', masked, b.i32(0));
   }
   /** Sets CR bit `bi` to `value` (i32 0/1). */
   setCrBit(bi: number, value: Temp): void {
@@ -130,18 +131,19 @@ export class PpcContext extends BlockContext {
   so(): Temp {
     return this.b.get(XER_SO, 'i32');
   }
-  /** A CR field from the three comparison bits (i32 0/1 each) and XER.SO. */
-  crOf(lt: Temp, gt: Temp, eq: Temp): Temp {
-    const b = this.b;
-    const bits = b.or(b.or(b.shl(lt, b.i32(3)), b.shl(gt, b.i32(2))), b.shl(eq, b.i32(1)));
-    return b.or(bits, this.so());
-  }
-  /** CR field `bf` from comparing a with c (same integer type), signed or unsigned. */
+  /**
+   * CR field `bf` from comparing a with c (same integer type), signed or unsigned. The field is
+   * 2 + 2 * ne + 4 * lt, which is EQ (2), GT (4) or LT (8) since lt implies ne: two compares and
+   * two address-style adds (x86 lea), where assembling the three bits took nine operations. With
+   * guest registers in locals across a region, this is computed at every compare whose field is
+   * live at some exit, so it is on the hot path of most loops.
+   */
   compareInto(bf: number, a: Temp, c: Temp, signed: boolean): void {
     const b = this.b;
+    const ne = b.compare('ne', a, c);
     const lt = b.compare(signed ? 'lt_s' : 'lt_u', a, c);
-    const gt = b.compare(signed ? 'gt_s' : 'gt_u', a, c);
-    this.setCr(bf, this.crOf(lt, gt, b.compare('eq', a, c)));
+    const field = b.add(b.add(b.shl(ne, b.i32(1)), b.i32(2)), b.shl(lt, b.i32(2)));
+    this.setCr(bf, b.or(field, this.so()));
     this.comparisons.set(bf, { a, c, signed });
   }
   /** The record-form (Rc = 1) update: CR0 from the signed comparison of the 64-bit result with 0. */

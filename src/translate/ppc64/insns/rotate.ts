@@ -38,8 +38,40 @@ function finish(ctx: PpcContext, f: Record<string, number>, rotated: Temp, m: bi
   return true;
 }
 
+/**
+ * rotl(x, n) & m for a constant n, x an i32 or i64 and m within its width: a plain shift when the
+ * mask keeps only bits one shift produces (slwi, srwi, sldi, srdi, clrlsldi...), and no mask when
+ * it keeps all of them. A rotate and a 64-bit mask cost V8 up to four instructions where the shift
+ * is one.
+ */
+function rotlMasked(ctx: PpcContext, x: Temp, n: number, m: bigint): Temp {
+  const b = ctx.b;
+  const width = x.type === 'i64' ? 64 : 32;
+  const all = (1n << BigInt(width)) - 1n;
+  // The bits a rotation by n brings round from the top.
+  const wrapped = (1n << BigInt(n)) - 1n;
+  let r = x;
+  let produced = all;
+  if (n !== 0 && (m & wrapped) === 0n) {
+    r = b.shl(x, b.imm(x, n));
+    produced = all ^ wrapped;
+  } else if (n !== 0 && (m & ~wrapped & all) === 0n) {
+    r = b.shrU(x, b.imm(x, width - n));
+    produced = wrapped;
+  } else if (n !== 0) {
+    r = b.binary('rotl', x, b.imm(x, n));
+  }
+  return m === produced ? r : b.and(r, b.imm(x, m));
+}
+
 const wordMask = (f: Record<string, number>): bigint => mask64(f.mb + 32, f.me + 32);
-const rlwinm: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, f.sh, wordMask(f)), wordMask(f), false);
+const rlwinm: PpcHandler = (ctx, f) => {
+  const m = wordMask(f);
+  // A wrapping mask (mb > me) lets the rotated word into the high half too.
+  if (m >> 32n !== 0n) return finish(ctx, f, rotl32(ctx, f.rs, f.sh, m), m, false);
+  ctx.setRc(f.ra, ctx.b.zext(rotlMasked(ctx, ctx.w(f.rs), f.sh, m)), f.rc);
+  return true;
+};
 const rlwimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl32(ctx, f.rs, f.sh, wordMask(f)), wordMask(f), true);
 const rlwnm: PpcHandler = (ctx, f) => {
   const n = ctx.b.and(ctx.w(f.rb), ctx.b.i32(31));
@@ -51,9 +83,16 @@ const sh6 = (f: Record<string, number>): number => (f.sh5 << 5) | f.sh;
 const mb6 = (f: Record<string, number>): number => (f.mb5 << 5) | f.mb;
 const rotl64 = (ctx: PpcContext, rs: number, n: number): Temp => (n === 0 ? ctx.r(rs) : ctx.b.binary('rotl', ctx.r(rs), ctx.b.i64(n)));
 
-const rldicl: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63), false);
-const rldicr: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(0, mb6(f)), false);
-const rldic: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63 - sh6(f)), false);
+/** rldicl, rldicr, rldic: RS rotated by SH, under the mask the form derives from SH and MB/ME. */
+const rotateImmediate =
+  (maskOf: (sh: number, mb: number) => bigint): PpcHandler =>
+  (ctx, f) => {
+    ctx.setRc(f.ra, rotlMasked(ctx, ctx.r(f.rs), sh6(f), maskOf(sh6(f), mb6(f))), f.rc);
+    return true;
+  };
+const rldicl = rotateImmediate((_sh, mb) => mask64(mb, 63));
+const rldicr = rotateImmediate((_sh, me) => mask64(0, me));
+const rldic = rotateImmediate((sh, mb) => mask64(mb, 63 - sh));
 const rldimi: PpcHandler = (ctx, f) => finish(ctx, f, rotl64(ctx, f.rs, sh6(f)), mask64(mb6(f), 63 - sh6(f)), true);
 /** rldcl/rldcr: rotate by RB's low 6 bits. */
 const rldc =
