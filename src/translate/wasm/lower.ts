@@ -718,10 +718,23 @@ class Lowering {
     if (type === 'i64') this.c.byte(0xad);
   }
 
-  /** Reverses the low 8 bytes of the v128 on the stack (a one-input byte shuffle: pshufb on x86). */
+  /**
+   * Reverses the low 8 bytes of the v128 on the stack (the high 8 come out scrambled; callers use
+   * lane 0 only): the four 16-bit units reversed by a shuffle V8 recognises as one pshuflw with an
+   * immediate, then the two bytes of each unit swapped by two shifts and an or. A general byte
+   * shuffle is one pshufb on x86, but V8 builds its 16-byte mask from two 64-bit immediates at every
+   * use (four instructions); measured on 8-byte big-endian loads in a TurboFan loop: 0.077 s
+   * against 0.051 s per 10^8.
+   */
   private emitReverseLow8(): void {
     this.c.byte(0xfd).u32(0x0c).bytes(new Uint8Array(16)); // v128.const 0: the unused second input
-    this.c.byte(0xfd).u32(0x0d).bytes([7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15]);
+    this.c.byte(0xfd).u32(0x0d).bytes([6, 7, 4, 5, 2, 3, 0, 1, 8, 9, 10, 11, 12, 13, 14, 15]);
+    const units = this.getScratch('v128');
+    this.c.byte(0x22).u32(units); // local.tee
+    this.c.byte(0x41).s32(8).byte(0xfd).u32(0x8b); // i16x8.shl 8
+    this.c.byte(0x20).u32(units).byte(0x41).s32(8).byte(0xfd).u32(0x8d); // i16x8.shr_u 8
+    this.c.byte(0xfd).u32(0x50); // v128.or
+    this.releaseScratch('v128', units);
   }
 
   /** Byte-swaps the low `size` (2 or 4) bytes of the i32 on the stack, result zero-extended. */
