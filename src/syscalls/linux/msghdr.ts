@@ -36,7 +36,7 @@ function swapWords(bytes: Uint8Array): void {
 }
 
 /** Guest control messages -> host ones in the arena: [host address, length], or -errno. */
-function controlToHost(proc: GuestProcess, control: number, length: number): [number, number] | number {
+export function controlToHost(proc: GuestProcess, control: number, length: number): [number, number] | number {
   if (control === 0 || length === 0) return [0, 0];
   if (length > CONTROL_MAX) return -E.ENOBUFS;
   if (guestRange(proc, control, length, false) === undefined) return -E.EFAULT;

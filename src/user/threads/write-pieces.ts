@@ -1,7 +1,8 @@
 /**
  * Blocking writes larger than what a pipe or stream socket takes now, seen from a process with
- * several guest threads: write, writev, send, sendto and sendmsg (without MSG_DONTWAIT, and
- * sendmsg without control messages) go in pieces that fit, the thread parked until the descriptor
+ * several guest threads: write, writev, send, sendto and sendmsg (without MSG_DONTWAIT; the control
+ * messages of a sendmsg, SCM_RIGHTS descriptors, go with its first piece, as the kernel attaches
+ * them to the first bytes it queues) go in pieces that fit, the thread parked until the descriptor
  * is writable between them, and end with the whole count, or the count so far when a signal ends
  * a wait, as the kernel's blocking write does. So a thread can write a megabyte into a pipe whose
  * reader is another thread of the same process. A write that fits, or goes to a file, terminal or
@@ -13,6 +14,7 @@ import { int } from '../../syscalls/linux/define';
 import { hostFd } from '../../syscalls/linux/fd-table';
 import { E, guestRange, guestStruct } from '../../syscalls/linux/guest-access';
 import { HOST, hostArena, hostStructArray, hostSyscall } from '../../syscalls/linux/host';
+import { controlToHost } from '../../syscalls/linux/msghdr';
 import { SOL_SOCKET } from '../../syscalls/linux/sockopt';
 import { block, currentThreadId, finishCall, hostReady } from './scheduler';
 
@@ -97,12 +99,16 @@ function iovecWindow(buffers: readonly [number, number][], from: number, length:
   return [host.address, pieces.length];
 }
 
-/** A host msghdr carrying just the iovec window (the rest of a stream's data: no name, no control). */
-function sendWindow(fd: number, buffers: readonly [number, number][], flags: number, from: number, length: number): number {
+/** A host msghdr carrying the iovec window and `control` (host control messages: [address, length]), no name (a stream's). */
+function sendWindow(fd: number, buffers: readonly [number, number][], flags: number, from: number, length: number, control?: [number, number]): number {
   const [iov, count] = iovecWindow(buffers, from, length);
   const msg = hostStructArray('msghdr', 1);
   msg.views[0]!.set('iov', iov);
   msg.views[0]!.set('iovlen', count);
+  if (control) {
+    msg.views[0]!.set('control', control[0]);
+    msg.views[0]!.set('controllen', control[1]);
+  }
   return hostSyscall('sendmsg', fd, msg.address, flags);
 }
 
@@ -129,22 +135,27 @@ function writevPayload(proc: GuestProcess, [fdArg, iov, count]: SyscallArgs): Pa
   return { fd, total: vectorSum(buffers), write: (from, length) => hostSyscall('writev', fd, ...iovecWindow(buffers, from, length)) };
 }
 
-/** sendmsg(fd, msg, flags) without control messages: the pieces are host sendmsg calls on windows of its iovecs. */
+/** sendmsg(fd, msg, flags): the pieces are host sendmsg calls on windows of its iovecs, the first with its control messages. */
 function sendmsgPayload(proc: GuestProcess, [fdArg, msgArg, flagsArg]: SyscallArgs): Payload | undefined {
   const flags = int(flagsArg);
   const msg = guestStruct(proc, 'msghdr', msgArg!, false);
-  if (flags & MSG_DONTWAIT || !msg || msg.num('controllen') !== 0) return undefined;
+  if (flags & MSG_DONTWAIT || !msg) return undefined;
   const fd = hostFd(proc, int(fdArg));
   const buffers = hostBuffers(proc, msg.num('iov'), msg.num('iovlen'));
   if (!buffers) return undefined;
-  return { fd, total: vectorSum(buffers), write: (from, length) => sendWindow(fd, buffers, flags, from, length) };
+  const write = (from: number, length: number): number => {
+    if (from > 0 || msg.num('controllen') === 0) return sendWindow(fd, buffers, flags, from, length);
+    const control = controlToHost(proc, msg.num('control'), msg.num('controllen'));
+    return typeof control === 'number' ? control : sendWindow(fd, buffers, flags, from, length, control);
+  };
+  return { fd, total: vectorSum(buffers), write };
 }
 
 /**
  * The rule for a write-like call whose data `payloadOf` describes: parks until the descriptor is
  * writable; a write that fits (or goes where it is never split) then runs as usual, a larger one
  * is written in pieces that fit, parking between them. A call it does not describe (MSG_DONTWAIT,
- * control messages, unreadable buffers) is left to `otherwise`.
+ * unreadable buffers) is left to `otherwise`.
  */
 function inPieces(payloadOf: (proc: GuestProcess, args: SyscallArgs) => Payload | undefined, otherwise: WriteRule): WriteRule {
   return (proc, args, name) => {
