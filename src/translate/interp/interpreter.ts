@@ -277,6 +277,13 @@ function fromHelper(type: ValType, r: HelperValue | void): Value {
   }
 }
 
+/** The immediate of the record at `at`, wherever it is held. */
+function immediate(block: CompactBlock, at: number): unknown {
+  const kind = headImm(block.code[at + R_HEAD]!);
+  if (kind === IMM_INLINE) return block.code[at + R_IMM];
+  return kind === IMM_POOL ? block.pool[block.code[at + R_IMM]!] : undefined;
+}
+
 /** Trap exit: state pc = the current instruction `pc`, optional argument in STATE_FAULT_ADDR. */
 function trap(state: DataView, stateBase: number, pc: number, kind: TrapKind, faultAddr?: bigint): TrapKind {
   if (faultAddr !== undefined) state.setBigUint64(stateBase + STATE_FAULT_ADDR, faultAddr, true);
@@ -327,18 +334,13 @@ export function runCompact(
   let helper: HelperContext | undefined;
   /** Address of the guest instruction being executed (the last `insn` marker). */
   let pc = block.pc;
-  const trapExit = (kind: TrapKind, faultAddr?: bigint): TrapKind =>
-    trap(state, stateBase, pc, kind, faultAddr);
   for (let at = 0; at < code.length; at += RECORD_SIZE) {
     const head = code[at + R_HEAD]!;
     const dst = code[at + R_DST]!;
     const a = code[at + R_A]!;
-    const immKind = headImm(head);
-    const imm =
-      immKind === IMM_INLINE ? code[at + R_IMM]! : immKind === IMM_POOL ? pool[code[at + R_IMM]!] : undefined;
     switch (KIND[headOp(head)] as Kind) {
       case Kind.Const:
-        t[dst] = constant(headType(head), imm);
+        t[dst] = constant(headType(head), immediate(block, at));
         break;
       case Kind.Mov:
         t[dst] = t[a]!;
@@ -364,22 +366,22 @@ export function runCompact(
         t[dst] = t[a] !== 0 ? t[code[at + R_B]!]! : t[code[at + R_C]!]!;
         break;
       case Kind.Get:
-        t[dst] = stateRead(state, u8, headType(head), stateBase + (imm as number));
+        t[dst] = stateRead(state, u8, headType(head), stateBase + code[at + R_IMM]!);
         break;
       case Kind.Set:
-        stateWrite(state, u8, headType(head), stateBase + (imm as number), t[a]!);
+        stateWrite(state, u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
         break;
       case Kind.Load: {
         const address = t[a] as bigint;
         const value = port.load(headType(head), address, headMem(head));
-        if (value === undefined) return trapExit(TrapKind.MemoryFault, address);
+        if (value === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
         t[dst] = value;
         break;
       }
       case Kind.Store: {
         const address = t[a] as bigint;
         if (!port.store(headType(head), address, headSize(head), t[code[at + R_B]!]!)) {
-          return trapExit(TrapKind.MemoryFault, address);
+          return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
         }
         break;
       }
@@ -388,8 +390,8 @@ export function runCompact(
         const size = headSize(head);
         const address = t[a] as bigint;
         const at2 = port.atomicAddress(address, size);
-        if (at2 === undefined) return trapExit(TrapKind.MemoryFault, address);
-        if (at2 % size !== 0) return trapExit(TrapKind.Alignment, address);
+        if (at2 === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
+        if (at2 % size !== 0) return trap(state, stateBase, pc, TrapKind.Alignment, address);
         const mask = SIZE_MASK[size]!;
         const x = u64(t[code[at + R_B]!] as number | bigint) & mask;
         const old = port.loadUnsigned(at2, size);
@@ -402,7 +404,7 @@ export function runCompact(
         break;
       }
       case Kind.Call: {
-        const def = helperById(imm as number);
+        const def = helperById(code[at + R_IMM]!);
         const aux = code[at + R_AUX]!;
         const ids = aux >= 0 ? (pool[aux] as Int32Array) : undefined;
         const args = def.params.map((type, i) => toHelper(type, t[ids ? ids[i]! : code[at + R_A + i]!]!));
@@ -411,21 +413,21 @@ export function runCompact(
         break;
       }
       case Kind.Marker:
-        pc = imm as number;
+        pc = immediate(block, at) as number;
         break;
       case Kind.Label:
         break;
       case Kind.Br:
-        at = labelAt[imm as number]! * RECORD_SIZE;
+        at = labelAt[code[at + R_IMM]!]! * RECORD_SIZE;
         break;
       case Kind.Brcond:
-        if (t[a] !== 0) at = labelAt[imm as number]! * RECORD_SIZE;
+        if (t[a] !== 0) at = labelAt[code[at + R_IMM]!]! * RECORD_SIZE;
         break;
       case Kind.Exit:
         state.setBigUint64(stateBase + STATE_PC, t[a] as bigint, true);
-        return (imm ?? TrapKind.None) as TrapKind;
+        return (immediate(block, at) ?? TrapKind.None) as TrapKind;
       case Kind.Trap:
-        return a < 0 ? trapExit(imm as TrapKind) : trapExit(imm as TrapKind, t[a] as bigint);
+        return trap(state, stateBase, pc, code[at + R_IMM]!, a < 0 ? undefined : (t[a] as bigint));
     }
   }
   throw new Error(`interpreter: block at 0x${block.pc.toString(16)} ends without exit or trap`);
