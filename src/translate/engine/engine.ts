@@ -157,6 +157,14 @@ interface ColdBlock {
   indirect: number[];
 }
 
+/**
+ * Cold blocks per module saved in the persistent cache. All of a file's cold blocks expanded at
+ * once (sqlite3: 7400, libsqlite3's most of them) made the save at exit the run's peak, about 75 MiB
+ * above the rest; a module's worth at a time dies young. A later run compiles only the modules
+ * whose blocks it runs.
+ */
+const SAVE_BLOCKS = 256;
+
 /** Indirect targets remembered per block (a switch's hot cases; more would slow every miss). */
 const MAX_INDIRECT_TARGETS = 16;
 
@@ -488,9 +496,10 @@ export class Engine {
   }
 
   /**
-   * Adds the blocks this run translated and left cold to the persistent cache, as one module per
-   * cache file of blocks that each return to the dispatcher (hot batches were added as they were
-   * compiled). Each block is added once, however often this is called (an execve that failed).
+   * Adds the blocks this run translated and left cold to the persistent cache, as modules of up to
+   * SAVE_BLOCKS blocks per cache file, blocks that each return to the dispatcher (hot batches were
+   * added as they were compiled). Each block is added once, however often this is called (an execve
+   * that failed).
    */
   saveToCache(): void {
     const cache = this.options.cache;
@@ -504,15 +513,18 @@ export class Engine {
       if (group) group.push(block);
       else byFile.set(file, [block]);
     }
-    for (const fresh of byFile.values()) {
-      const irs = fresh.map((b) => expandBlock(b.ir!));
-      const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
-      cache.add({
-        ...encoded,
-        chained: false,
-        blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
-      });
-      for (const block of fresh) delete block.code;
+    for (const group of byFile.values()) {
+      for (let i = 0; i < group.length; i += SAVE_BLOCKS) {
+        const fresh = group.slice(i, i + SAVE_BLOCKS);
+        const irs = fresh.map((b) => expandBlock(b.ir!));
+        const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
+        cache.add({
+          ...encoded,
+          chained: false,
+          blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
+        });
+        for (const block of fresh) delete block.code;
+      }
     }
   }
 
