@@ -77,6 +77,12 @@ describe.each([
     expect(r.status).toBe(TrapKind.None);
     expect(r.out).toEqual([0x1111n, 0x2222n, 0x3333n]);
   });
+  it('loads every member of a span that ends inside a page bordering an unmapped one', () => {
+    for (let i = 0; i < 3; i++) mem.view.setBigUint64(DATA + 0xfe0 + 8 * i, 0x4444n * BigInt(i + 1), true);
+    const r = run(exec, BigInt(DATA), threeLoads(0xfe0));
+    expect(r.status).toBe(TrapKind.None);
+    expect(r.out).toEqual([0x4444n, 0x8888n, 0xccccn]);
+  });
   it('faults at the first member that reaches an unmapped page, after the earlier ones loaded', () => {
     mem.view.setBigUint64(DATA + 0xff0, 5n, true);
     mem.view.setBigUint64(DATA + 0xff8, 6n, true);

@@ -21,6 +21,7 @@ import {
   DENY_READ,
   DENY_WRITE,
   LOOKUP_BASE,
+  NEIGHBOUR_BITS,
   LOOKUP_ENTRIES,
   PAGE_FLAGS_BASE,
   PAGE_SHIFT,
@@ -377,12 +378,15 @@ class Lowering {
 
   /**
    * The span check of a group, at its first access: the span [S, S + length) with S = addr + delta
-   * lies inside the window and its page's flags (own bits and, for a span that may cross, the
-   * derived next-page bits) allow every kind of access of the group. Returns the local holding it.
+   * lies inside the window, its page's own flags allow every kind of access of the group, and the
+   * derived next-page bits do too unless the span ends inside its first page (a frame on the top
+   * page of the stack borders the unmapped page above it: requiring those bits clear there sent
+   * every access of such a frame through its own check). Returns the local holding it.
    */
   private spanCheck(addr: Temp, grouped: GroupedAccess): number {
     const ok = this.body.local('i32');
     const start = this.getScratch('i64');
+    const flags = this.getScratch('i32');
     this.get(addr);
     this.i64const(grouped.delta);
     this.c.byte(0x7c).byte(0x22).u32(start); // start = addr + delta
@@ -390,8 +394,18 @@ class Lowering {
     this.c.byte(0x58); // i64.le_u: the span ends inside the window
     this.c.byte(0x20).u32(start).byte(0xa7);
     this.pageFlags(); // of the span's first page
-    this.c.byte(0x41).s32(grouped.denyMask).byte(0x71).byte(0x45); // none of the group's deny bits
-    this.c.byte(0x71).byte(0x21).u32(ok);
+    this.c.byte(0x22).u32(flags);
+    this.c.byte(0x41).s32(grouped.denyMask & ~NEIGHBOUR_BITS).byte(0x71).byte(0x45); // none of its own deny bits
+    this.c.byte(0x71);
+    const nextDeny = grouped.denyMask & NEIGHBOUR_BITS;
+    if (nextDeny !== 0) {
+      this.c.byte(0x20).u32(flags).byte(0x41).s32(nextDeny).byte(0x71).byte(0x45); // next page allows
+      this.c.byte(0x20).u32(start).byte(0xa7).byte(0x41).s32(PAGE_SIZE - 1).byte(0x71);
+      this.c.byte(0x41).s32(PAGE_SIZE - grouped.length).byte(0x4d); // i32.le_u: the span ends in its page
+      this.c.byte(0x72).byte(0x71); // or, and
+    }
+    this.c.byte(0x21).u32(ok);
+    this.releaseScratch('i32', flags);
     this.releaseScratch('i64', start);
     return ok;
   }
