@@ -9,7 +9,7 @@ import type { LinuxAbi, SyscallEntry } from '../syscalls/abi';
 import { armAbi } from '../syscalls/abi/arm';
 import { syscall } from '../syscalls/linux/define';
 import { armFrontend } from '../translate/arm/frontend';
-import { TPIDRURO, reg } from '../translate/arm/state';
+import { TPIDRURO, reg, writeNzcv } from '../translate/arm/state';
 import { STATE_PC } from '../translate/frontend';
 import { mapKuserHelpers } from './arm-kuser';
 import type { UserTarget } from './target';
@@ -25,6 +25,7 @@ export const armTarget: UserTarget = {
     // The ELF entry's bit 0 selects Thumb, exactly as the pc encodes it.
     state.setBigUint64(base + STATE_PC, BigInt(entry), true);
     state.setUint32(base + reg(13), sp, true);
+    writeNzcv(state, base, 0);
   },
   setStackPointer: (state, base, sp) => state.setUint32(base + reg(13), sp, true),
   setThreadPointer: (state, base, tls) => state.setUint32(base + TPIDRURO, tls, true),

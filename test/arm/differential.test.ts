@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../src/memory/guest-memory';
 import { STATE_BASE } from '../../src/memory/layout';
 import { armFrontend } from '../../src/translate/arm/frontend';
-import { NF, reg } from '../../src/translate/arm/state';
+import { CF, GE, NF, QF, VF, ZF, reg } from '../../src/translate/arm/state';
 import type { CodeSource } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
 import { TrapKind, type Endian } from '../../src/translate/ir/ops';
@@ -105,9 +105,14 @@ function randomStart(rng: Random): Start {
   const state = new Uint8Array(STATE_BYTES).map(() => rng.below(256));
   const view = new DataView(state.buffer);
   for (let r = 0; r < 15; r++) view.setUint32(reg(r), SCRATCH_BASE + rng.below(0x1000) * 4, true);
-  // NZCV, Q are 0/1 slots; GE holds four bits.
-  for (let i = 0; i < 5; i++) view.setUint32(NF + i * 4, rng.below(2), true);
-  view.setUint32(NF + 20, rng.below(16), true);
+  // N and V are the sign bits of any value, Z is set by a 0 (half of the time); C and Q are 0/1
+  // slots; GE holds four bits.
+  view.setUint32(NF, rng.below(2 ** 32), true);
+  view.setUint32(ZF, rng.below(2) * rng.below(2 ** 32), true);
+  view.setUint32(CF, rng.below(2), true);
+  view.setUint32(VF, rng.below(2 ** 32), true);
+  view.setUint32(QF, rng.below(2), true);
+  view.setUint32(GE, rng.below(16), true);
   const scratch = new Uint8Array(SCRATCH_SIZE).map(() => rng.below(256));
   return { state, scratch };
 }

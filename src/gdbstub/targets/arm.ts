@@ -8,7 +8,7 @@
  * The frontend keeps the instruction set in bit 0 of the pc; gdb wants the address in pc and the
  * Thumb state in CPSR.T, so the two registers are views of one slot.
  */
-import { CF, GE, NF, QF, VF, ZF, FPSCR, dreg, reg } from '../../translate/arm/state';
+import { GE, QF, FPSCR, dreg, readNzcv, reg, writeNzcv } from '../../translate/arm/state';
 import { STATE_PC } from '../../translate/frontend';
 import { numbered, slot, type RegisterRow, type TargetDescription } from '../register-table';
 
@@ -36,29 +36,20 @@ const pc: RegisterRow = {
   write: (state, base, value) => setPc(state, base, fromLe32(value), thumb(state, base)),
 };
 
-/** NZCV (31..28) and Q (27) from their 0/1 slots, GE (19..16), T from the pc. */
-const FLAG_BITS: readonly (readonly [number, number])[] = [
-  [NF, 31],
-  [ZF, 30],
-  [CF, 29],
-  [VF, 28],
-  [QF, 27],
-];
+/** NZCV (31..28), Q (27) from its 0/1 slot, GE (19..16), T from the pc. */
 const cpsr: RegisterRow = numbered(25, {
   name: 'cpsr',
   bitsize: 32,
   type: 'int',
   read(state, base) {
-    const flags = FLAG_BITS.reduce(
-      (acc, [off, bit]) => acc | ((state.getUint32(base + off, true) & 1) << bit),
-      0,
-    );
+    const q = (state.getUint32(base + QF, true) & 1) << 27;
     const ge = (state.getUint32(base + GE, true) & 0xf) << 16;
-    return u32(flags | ge | (thumb(state, base) ? CPSR_T : 0) | MODE_USR);
+    return u32(readNzcv(state, base) | q | ge | (thumb(state, base) ? CPSR_T : 0) | MODE_USR);
   },
   write(state, base, value) {
     const v = fromLe32(value);
-    for (const [off, bit] of FLAG_BITS) state.setUint32(base + off, (v >>> bit) & 1, true);
+    writeNzcv(state, base, v);
+    state.setUint32(base + QF, (v >>> 27) & 1, true);
     state.setUint32(base + GE, (v >>> 16) & 0xf, true);
     setPc(state, base, state.getUint32(base + STATE_PC, true), v & CPSR_T ? 1 : 0);
   },

@@ -62,20 +62,46 @@ export class ArmContext {
     return this.b.zext(a);
   }
 
-  // Flags, each an i32 0/1 slot.
-  flag(offset: number): Temp {
-    return this.b.get(offset, 'i32');
+  // NZCV, in the slot forms of state.ts: N the sign of NF, Z when ZF is 0, C as 0/1, V the sign of VF.
+  /** C as i32 0/1. */
+  carry(): Temp {
+    return this.b.get(CF, 'i32');
   }
+  /** N and Z of a 32-bit result: the result itself is both slots' value. */
   setNZ(result: Temp): void {
+    this.b.set(NF, result);
+    this.b.set(ZF, result);
+  }
+  /** N and Z of a 64-bit result. */
+  setNZ64(result: Temp): void {
     const b = this.b;
-    b.set(NF, b.shrU(result, b.i32(31)));
-    b.set(ZF, b.compare('eq', result, b.i32(0)));
+    b.set(NF, b.wrap(b.shrU(result, b.i64(32))));
+    b.set(ZF, b.compare('ne', result, b.i64(0)));
   }
   setC(c: Temp): void {
     this.b.set(CF, c);
   }
+  /** V from the sign bit of `v` (the other bits are free). */
   setV(v: Temp): void {
     this.b.set(VF, v);
+  }
+  /** NZCV from bits 31..28 of `value` (MSR, VMRS APSR_nzcv). */
+  setNzcvBits(value: Temp): void {
+    const b = this.b;
+    const zBit = b.i32(1 << 30);
+    b.set(NF, value);
+    b.set(ZF, b.xor(b.and(value, zBit), zBit));
+    b.set(CF, b.and(b.shrU(value, b.i32(29)), b.i32(1)));
+    b.set(VF, b.shl(value, b.i32(3)));
+  }
+  /** NZCV as bits 31..28 of an i32, the other bits 0 (MRS). */
+  nzcvBits(): Temp {
+    const b = this.b;
+    const n = b.and(b.get(NF, 'i32'), b.i32(1 << 31));
+    const z = b.shl(b.compare('eq', b.get(ZF, 'i32'), b.i32(0)), b.i32(30));
+    const c = b.shl(this.carry(), b.i32(29));
+    const v = b.and(b.shrU(b.get(VF, 'i32'), b.i32(3)), b.i32(1 << 28));
+    return b.or(b.or(n, z), b.or(c, v));
   }
   /** a + c + carry (carry an i32 0/1, or undefined for 0), optionally setting NZCV. */
   addCarry(a: Temp, c: Temp, carry: Temp | undefined, setFlags: boolean): Temp {
@@ -85,11 +111,10 @@ export class ArmContext {
     if (setFlags) {
       const c1 = b.compare('lt_u', partial, a);
       const cout = carry ? b.or(c1, b.compare('lt_u', sum, partial)) : c1;
-      // Overflow: operands of equal sign, result of the other sign.
-      const ov = b.shrU(b.and(b.xor(a, sum), b.xor(c, sum)), b.i32(31));
       this.setNZ(sum);
       this.setC(cout);
-      this.setV(ov);
+      // Overflow: operands of equal sign, result of the other sign.
+      this.setV(b.and(b.xor(a, sum), b.xor(c, sum)));
     }
     return sum;
   }
@@ -101,42 +126,44 @@ export class ArmContext {
     if (setFlags) {
       this.setNZ(diff);
       this.setC(b.compare('ge_u', a, c));
-      this.setV(b.shrU(b.and(b.xor(a, c), b.xor(a, diff)), b.i32(31)));
+      this.setV(b.and(b.xor(a, c), b.xor(a, diff)));
     }
     return diff;
   }
 
-  /** Condition `cond` (0..15) evaluated on NZCV, as i32 0/1. */
+  /**
+   * Condition `cond` (0..15) evaluated on NZCV, as i32 0/1. Each odd condition is the negation of
+   * the even one before it, built as its own compares (a frontend skipping a conditional
+   * instruction asks for `cond ^ 1`, which costs no extra negation).
+   */
   cond(cond: number): Temp {
     const b = this.b;
-    const one = b.i32(1);
-    let r: Temp;
+    const holds = (cond & 1) === 0;
+    const zero = b.i32(0);
+    const z = (): Temp => b.compare(holds ? 'eq' : 'ne', b.get(ZF, 'i32'), zero);
+    const notZ = (): Temp => b.compare(holds ? 'ne' : 'eq', b.get(ZF, 'i32'), zero);
+    const sign = (t: Temp): Temp => b.compare(holds ? 'lt_s' : 'ge_s', t, zero);
+    const nEqualsV = (): Temp =>
+      b.compare(holds ? 'ge_s' : 'lt_s', b.xor(b.get(NF, 'i32'), b.get(VF, 'i32')), zero);
+    const either = (x: Temp, y: Temp): Temp => (holds ? b.and(x, y) : b.or(x, y));
     switch (cond >> 1) {
-      case 0: // EQ
-        r = this.flag(ZF);
-        break;
-      case 1: // CS
-        r = this.flag(CF);
-        break;
-      case 2: // MI
-        r = this.flag(NF);
-        break;
-      case 3: // VS
-        r = this.flag(VF);
-        break;
-      case 4: // HI: C && !Z
-        r = b.and(this.flag(CF), b.xor(this.flag(ZF), one));
-        break;
-      case 5: // GE: N == V
-        r = b.compare('eq', this.flag(NF), this.flag(VF));
-        break;
-      case 6: // GT: !Z && N == V
-        r = b.and(b.xor(this.flag(ZF), one), b.compare('eq', this.flag(NF), this.flag(VF)));
-        break;
+      case 0: // EQ / NE
+        return z();
+      case 1: // CS / CC
+        return b.compare(holds ? 'ne' : 'eq', this.carry(), zero);
+      case 2: // MI / PL
+        return sign(b.get(NF, 'i32'));
+      case 3: // VS / VC
+        return sign(b.get(VF, 'i32'));
+      case 4: // HI: C && !Z / LS: !C || Z
+        return either(b.compare(holds ? 'ne' : 'eq', this.carry(), zero), notZ());
+      case 5: // GE: N == V / LT
+        return nEqualsV();
+      case 6: // GT: !Z && N == V / LE: Z || N != V
+        return either(notZ(), nEqualsV());
       default: // AL
-        return one;
+        return b.i32(1);
     }
-    return cond & 1 ? b.xor(r, one) : r;
   }
 
   // Block endings.

@@ -40,7 +40,7 @@ function translateConditional(ctx: ArmContext, cond: number, table: DecodeTable<
     return;
   }
   const skip = b.label();
-  b.brcond(b.xor(ctx.cond(cond), b.i32(1)), skip);
+  b.brcond(ctx.cond(cond ^ 1), skip);
   if (!runTable(table, ctx)) ctx.undefined();
   b.place(skip);
   // The instruction may have ended its path; the path where it was skipped goes on.

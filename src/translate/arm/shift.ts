@@ -4,7 +4,6 @@
  */
 import type { Temp } from '../ir/block';
 import type { ArmContext } from './context';
-import { CF } from './state';
 
 export interface Shifted {
   value: Temp;
@@ -27,7 +26,7 @@ export function shiftImm(ctx: ArmContext, v: Temp, type: number, imm5: number): 
   }
   if (type === ROR && imm5 === 0) {
     // RRX: C becomes bit 31, bit 0 goes to C.
-    const value = b.or(b.shrU(v, b.i32(1)), b.shl(ctx.flag(CF), b.i32(31)));
+    const value = b.or(b.shrU(v, b.i32(1)), b.shl(ctx.carry(), b.i32(31)));
     return { value, carry: b.and(v, b.i32(1)) };
   }
   const n = imm5 === 0 ? 32 : imm5;
@@ -43,7 +42,7 @@ export function shiftReg(ctx: ArmContext, v: Temp, type: number, rs: Temp): Shif
   const b = ctx.b;
   const amount = b.and(rs, b.i32(0xff));
   const isZero = b.compare('eq', amount, b.i32(0));
-  const keepC = (c: Temp): Temp => b.select(isZero, ctx.flag(CF), c);
+  const keepC = (c: Temp): Temp => b.select(isZero, ctx.carry(), c);
   if (type === ROR) {
     const value = b.binary('rotr', v, amount);
     return { value, carry: keepC(b.shrU(value, b.i32(31))) };

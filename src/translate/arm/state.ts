@@ -9,7 +9,11 @@ import { STATE_HEADER_SIZE } from '../frontend';
 
 /** R0..R14 as i32 slots (R15 is the header pc; reads of it are constants at translation time). */
 export const reg = (n: number): number => STATE_HEADER_SIZE + n * 4;
-/** NZCV as four i32 slots holding 0 or 1, as in the A64 state, so producers need no packing. */
+/**
+ * NZCV as four i32 slots, each in the form flag-setting code produces most cheaply (QEMU's): N is
+ * bit 31 of NF and Z is set when ZF is 0, so a result is stored to both as it is; C is 0 or 1; V is
+ * bit 31 of VF. Code outside translated blocks reads and writes them through readNzcv/writeNzcv.
+ */
 export const NF = STATE_HEADER_SIZE + 64;
 export const ZF = NF + 4;
 export const CF = NF + 8;
@@ -34,3 +38,20 @@ export const EXCL_VAL = NF + 48;
 export const DREG_BASE = 256;
 export const dreg = (n: number): number => DREG_BASE + n * 8;
 export const STATE_SIZE_ARM = DREG_BASE + 32 * 8;
+
+/** NZCV of the state block at `base` as bits 31..28 (the other bits 0). */
+export function readNzcv(view: DataView, base: number): number {
+  const n = view.getUint32(base + NF, true) >>> 31;
+  const z = view.getUint32(base + ZF, true) === 0 ? 1 : 0;
+  const c = view.getUint32(base + CF, true) & 1;
+  const v = view.getUint32(base + VF, true) >>> 31;
+  return ((n << 31) | (z << 30) | (c << 29) | (v << 28)) >>> 0;
+}
+
+/** Sets NZCV of the state block at `base` from bits 31..28 of `bits`. */
+export function writeNzcv(view: DataView, base: number, bits: number): void {
+  view.setUint32(base + NF, bits & 0x80000000, true);
+  view.setUint32(base + ZF, (bits >>> 30) & 1 ? 0 : 1, true);
+  view.setUint32(base + CF, (bits >>> 29) & 1, true);
+  view.setUint32(base + VF, (bits << 3) & 0x80000000, true);
+}

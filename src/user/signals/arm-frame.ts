@@ -13,7 +13,7 @@
  */
 import { ARM_SYSCALL_NUMBERS } from '../../syscalls/abi/arm-numbers';
 import { syscallState } from '../../syscalls/linux/process-state';
-import { CF, FPSCR, GE, NF, QF, VF, ZF, dreg, reg } from '../../translate/arm/state';
+import { FPSCR, GE, QF, dreg, readNzcv, reg, writeNzcv } from '../../translate/arm/state';
 import { STATE_PC } from '../../translate/frontend';
 import type { GuestProcess } from '../process';
 import type { FrameRequest, RestoredFrame, SignalFrameTarget } from './frame-target';
@@ -71,15 +71,12 @@ function readCpsr(view: DataView, base: number): number {
   const bit = (off: number, shift: number): number => (view.getInt32(base + off, true) !== 0 ? 1 << shift : 0);
   const thumb = Number(view.getBigUint64(base + STATE_PC, true) & 1n) !== 0;
   const ge = (view.getUint32(base + GE, true) & 0xf) << 16;
-  return (bit(NF, 31) | bit(ZF, 30) | bit(CF, 29) | bit(VF, 28) | bit(QF, 27) | ge | (thumb ? CPSR_T : 0) | MODE_USR) >>> 0;
+  return (readNzcv(view, base) | bit(QF, 27) | ge | (thumb ? CPSR_T : 0) | MODE_USR) >>> 0;
 }
 
 /** Restores NZCV, Q and GE from a CPSR value (the T bit goes into the pc by the caller). */
 function writeFlags(view: DataView, base: number, cpsr: number): void {
-  view.setInt32(base + NF, (cpsr >>> 31) & 1, true);
-  view.setInt32(base + ZF, (cpsr >>> 30) & 1, true);
-  view.setInt32(base + CF, (cpsr >>> 29) & 1, true);
-  view.setInt32(base + VF, (cpsr >>> 28) & 1, true);
+  writeNzcv(view, base, cpsr);
   view.setInt32(base + QF, (cpsr >>> 27) & 1, true);
   view.setUint32(base + GE, (cpsr >>> 16) & 0xf, true);
 }

@@ -5,7 +5,6 @@
 import type { Temp } from '../../ir/block';
 import type { ArmContext } from '../context';
 import type { Shifted } from '../shift';
-import { CF } from '../state';
 
 export type DpOp =
   | 'and' | 'eor' | 'sub' | 'rsb' | 'add' | 'adc' | 'sbc' | 'rsc'
@@ -33,7 +32,7 @@ export function dataProcessing(ctx: ArmContext, op: DpOp, s: boolean, rd: number
   const b = ctx.b;
   const m = operand.value;
   const a = (): Temp => ctx.r(rn);
-  const carryIn = (): Temp => ctx.flag(CF);
+  const carryIn = (): Temp => ctx.carry();
   let result: Temp;
   switch (op) {
     case 'and':

@@ -5,7 +5,7 @@
  */
 import type { Temp } from '../../ir/block';
 import type { ArmContext } from '../context';
-import { GE, NF, QF, ZF } from '../state';
+import { GE, QF } from '../state';
 
 /** MUL/MLA/MLS: Rd = Ra +/- Rn * Rm (no Ra: plain product); `s` sets N and Z. */
 export function multiply(ctx: ArmContext, rd: number, rn: number, rm: number, ra: number | undefined, subtract: boolean, s: boolean): void {
@@ -23,10 +23,7 @@ export function multiplyLong(ctx: ArmContext, signed: boolean, accumulate: boole
   let result = b.binary('mul', widen(ctx.r(rn)), widen(ctx.r(rm)));
   if (accumulate) result = b.add(result, b.or(b.zext(ctx.r(rdlo)), b.shl(b.zext(ctx.r(rdhi)), b.i64(32))));
   const hi = b.wrap(b.shrU(result, b.i64(32)));
-  if (s) {
-    b.set(NF, b.shrU(hi, b.i32(31)));
-    b.set(ZF, b.compare('eq', result, b.i64(0)));
-  }
+  if (s) ctx.setNZ64(result);
   ctx.setR(rdlo, b.wrap(result));
   ctx.setR(rdhi, hi);
 }

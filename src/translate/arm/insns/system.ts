@@ -6,7 +6,7 @@ import { STATE_TRAP_ARG } from '../../frontend';
 import type { Temp } from '../../ir/block';
 import { TrapKind } from '../../ir/ops';
 import type { ArmContext } from '../context';
-import { CF, GE, NF, QF, TPIDRURO, TPIDRURW, VF, ZF } from '../state';
+import { GE, QF, TPIDRURO, TPIDRURW } from '../state';
 
 export function supervisorCall(ctx: ArmContext): true {
   ctx.trap(TrapKind.Syscall);
@@ -51,7 +51,7 @@ const MODE_USR = 0x10;
 export function readApsr(ctx: ArmContext, rd: number): void {
   const b = ctx.b;
   const at = (offset: number, bit: number): Temp => b.shl(b.get(offset, 'i32'), b.i32(bit));
-  const flags = [at(NF, 31), at(ZF, 30), at(CF, 29), at(VF, 28), at(QF, 27), at(GE, 16), b.i32(MODE_USR)];
+  const flags = [ctx.nzcvBits(), at(QF, 27), at(GE, 16), b.i32(MODE_USR)];
   ctx.setR(rd, flags.reduce((acc, t) => b.or(acc, t)));
 }
 
@@ -60,10 +60,7 @@ export function writeApsr(ctx: ArmContext, mask: number, value: Temp): void {
   const b = ctx.b;
   const bit = (n: number): Temp => b.and(b.shrU(value, b.i32(n)), b.i32(1));
   if (mask & 2) {
-    b.set(NF, bit(31));
-    b.set(ZF, bit(30));
-    b.set(CF, bit(29));
-    b.set(VF, bit(28));
+    ctx.setNzcvBits(value);
     b.set(QF, bit(27));
   }
   if (mask & 1) b.set(GE, b.and(b.shrU(value, b.i32(16)), b.i32(15)));

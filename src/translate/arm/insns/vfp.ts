@@ -10,7 +10,7 @@
  */
 import type { Temp } from '../../ir/block';
 import type { ArmContext, ArmHandler } from '../context';
-import { CF, FPSCR, NF, VF, ZF } from '../state';
+import { FPSCR } from '../state';
 import { getD, getFp, getS, setD, setFp, setS } from './fp-registers';
 import { coprocessorMove } from './system';
 import { VfpOp, exactBits, exactOnly, writeFpResult } from './vfp-exact';
@@ -162,11 +162,7 @@ const moveStatus: ArmHandler = (ctx, f) => {
     ctx.setR(f.rt!, fpscr);
     return true;
   }
-  const bit = (n: number): Temp => b.and(b.shrU(fpscr, b.i32(n)), b.i32(1));
-  b.set(NF, bit(31));
-  b.set(ZF, bit(30));
-  b.set(CF, bit(29));
-  b.set(VF, bit(28));
+  ctx.setNzcvBits(fpscr);
   return true;
 };
 
