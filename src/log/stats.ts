@@ -25,7 +25,8 @@ export function formatStats(stats: EngineStats, elapsedMs: number): string {
     `  block runs in the interpreter:  ${stats.interpreted}`,
     `  blocks compiled to wasm:        ${stats.blocks} in ${stats.modules} modules (${stats.wasmBytes} bytes)`,
     `  translation cache hit rate:     ${hitRate(stats)}`,
-    `  blocks from the disk cache:     ${stats.cached}`,
+    `  blocks from the disk cache:     ${stats.cached} in ${stats.cachedModules} modules` +
+      ` (${stats.cachedWasmBytes} bytes)`,
     `  invalidations:                  ${stats.invalidations}`,
     `  translation time:               ${stats.translateMs.toFixed(1)} ms of ${elapsedMs.toFixed(1)} ms`,
     `  execution time:                 ${executing.toFixed(1)} ms (guest code, interpreter and syscalls)`,

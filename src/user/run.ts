@@ -149,7 +149,13 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     const codeOptions = `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`;
     const persistent = seesTranslations
       ? undefined
-      : openPersistentCache(process.env, target.user.frontend.name, (addr) => space.regionAt(addr), codeOptions);
+      : openPersistentCache(
+          process.env,
+          target.user.frontend.name,
+          (addr) => space.regionAt(addr),
+          codeOptions,
+          exePath,
+        );
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
       ...(persistent ? { cache: persistent.cache } : {}),

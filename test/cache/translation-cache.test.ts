@@ -5,8 +5,10 @@
  * dynamic program takes the dynamic loader's and libc's translations from the first one's cache
  * files; a shared library replaced under the same executable (even keeping its size and
  * modification time: the same cache file, different code at the same addresses) gives the new
- * library's results; a program that leaves by execve saves its translations, and a parent saving
- * after its child keeps what the child saved; a truncated or corrupted cache file is ignored; ten
+ * library's results; a program's warm run compiles only the cached modules it used before, not
+ * those other programs added to the shared files since (their hot batches of code it runs cold);
+ * a program that leaves by execve saves its translations, and a parent saving after its child keeps
+ * what the child saved; a truncated or corrupted cache file or profile is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files.
  */
@@ -25,6 +27,7 @@ const SOURCES = path.join(__dirname, 'programs');
 let work: string;
 let hello: string;
 let dynamicHello: string;
+let formatLoop: string;
 let execProgram: string;
 let spawnProgram: string;
 let printValue: string;
@@ -40,6 +43,8 @@ beforeAll(() => {
   compile(['-static', '-o', hello, path.join(SOURCES, 'hello.c')]);
   dynamicHello = path.join(work, 'dynamic-hello');
   compile(['-o', dynamicHello, path.join(SOURCES, 'hello.c')]);
+  formatLoop = path.join(work, 'format-loop');
+  compile(['-o', formatLoop, path.join(SOURCES, 'format-loop.c')]);
   execProgram = path.join(work, 'exec-program');
   compile(['-static', '-o', execProgram, path.join(SOURCES, 'exec-program.c')]);
   spawnProgram = path.join(work, 'spawn-program');
@@ -74,17 +79,43 @@ function stat(run: RunResult, name: string): number {
   return Number(m[1]);
 }
 
+/** The cached modules a run compiled, and their bytes (-d stats: "N in M modules (B bytes)"). */
+function cachedModules(run: RunResult): { modules: number; bytes: number } {
+  const m = /blocks from the disk cache: +\d+ in (\d+) modules \((\d+) bytes\)/.exec(run.stderr);
+  if (!m) throw new Error(`no cached modules in:\n${run.stderr}`);
+  return { modules: Number(m[1]), bytes: Number(m[2]) };
+}
+
 function expectLikeQemu(run: RunResult, oracle: RunResult): void {
   expect(run.stdout).toBe(oracle.stdout);
   expect(run.status).toBe(oracle.status);
 }
 
-function cacheFiles(dir: string): string[] {
+function filesIn(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+/** The translation cache files (one per mapped file), without the programs' profiles. */
+function cacheFiles(dir: string): string[] {
+  return filesIn(dir).filter((name) => name.endsWith('.tc'));
+}
+
+function profileFiles(dir: string): string[] {
+  return filesIn(dir).filter((name) => name.endsWith('.tp'));
 }
 
 function freshDir(): string {
   return fs.mkdtempSync(path.join(work, 'cache-'));
+}
+
+/** A file cut in half, one with a byte flipped, and one of other contents. */
+function damagedCopies(good: Buffer): Buffer[] {
+  const at = good.length >> 1;
+  return [
+    good.subarray(0, at),
+    Buffer.concat([good.subarray(0, at), Buffer.from([good[at]! ^ 0xff]), good.subarray(at + 1)]),
+    Buffer.from('not a cache file'),
+  ];
 }
 
 describe('persistent translation cache', () => {
@@ -129,6 +160,30 @@ describe('persistent translation cache', () => {
     expectLikeQemu(after, oracle);
     expect(stat(after, 'blocks from the disk cache')).toBeGreaterThan(stat(alone, 'blocks translated to IR') / 2);
     expect(stat(after, 'blocks translated to IR')).toBeLessThan(stat(alone, 'blocks translated to IR') / 2);
+  });
+
+  it("a warm run compiles the cached modules it used before, not other programs' additions", async () => {
+    const dir = freshDir();
+    const oracle = await qemu([dynamicHello]);
+    for (let i = 0; i < 2; i++) expectLikeQemu(await tsemu([dynamicHello], { TSEMU_CACHE_DIR: dir }), oracle);
+    const warm = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(warm, oracle);
+    expect(profileFiles(dir)).toHaveLength(1);
+    // Another program runs libc's printf code hot that the hello world runs once, and saves its
+    // hot batches of it in the same libc cache file.
+    const loopOracle = await qemu([formatLoop]);
+    const other = await tsemu(['-d', 'stats', formatLoop], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(other, loopOracle);
+    expect(stat(other, 'blocks compiled to wasm')).toBeGreaterThan(0);
+    const after = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(after, oracle);
+    expect(cachedModules(after)).toEqual(cachedModules(warm));
+    expect(stat(after, 'blocks translated to IR')).toBe(stat(warm, 'blocks translated to IR'));
+    // The other program takes the hello world's translations of libc where they serve it.
+    const otherAgain = await tsemu(['-d', 'stats', formatLoop], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(otherAgain, loopOracle);
+    const translatedAgain = stat(otherAgain, 'blocks translated to IR');
+    expect(translatedAgain).toBeLessThan(stat(other, 'blocks translated to IR') / 10);
   });
 
   it('a library replaced in place with its size and modification time kept is not run stale', async () => {
@@ -182,17 +237,26 @@ describe('persistent translation cache', () => {
     expectLikeQemu(await tsemu([hello], { TSEMU_CACHE_DIR: dir }), oracle);
     const [name] = cacheFiles(dir);
     const file = path.join(dir, name!);
-    const good = fs.readFileSync(file);
-    const damaged = [
-      good.subarray(0, good.length >> 1),
-      Buffer.concat([good.subarray(0, 100), Buffer.from([good[100]! ^ 0xff]), good.subarray(101)]),
-      Buffer.from('not a cache file'),
-    ];
-    for (const bytes of damaged) {
+    for (const bytes of damagedCopies(fs.readFileSync(file))) {
       fs.writeFileSync(file, bytes);
       const run = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
       expectLikeQemu(run, oracle);
       expect(stat(run, 'blocks from the disk cache')).toBe(0);
+      expect(run.stderr).not.toMatch(/error|Error/);
+    }
+  });
+
+  it('a truncated or corrupted profile is ignored: the run takes any cached module', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([hello]);
+    expectLikeQemu(await tsemu([hello], { TSEMU_CACHE_DIR: dir }), oracle);
+    const [name] = profileFiles(dir);
+    const file = path.join(dir, name!);
+    for (const bytes of damagedCopies(fs.readFileSync(file))) {
+      fs.writeFileSync(file, bytes);
+      const run = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
+      expectLikeQemu(run, oracle);
+      expect(stat(run, 'blocks from the disk cache')).toBeGreaterThan(0);
       expect(run.stderr).not.toMatch(/error|Error/);
     }
   });
@@ -204,7 +268,8 @@ describe('persistent translation cache', () => {
     const runs = await Promise.all(concurrent);
     for (const run of runs) expectLikeQemu(run, oracle);
     expect(cacheFiles(dir)).toHaveLength(1);
-    expect(cacheFiles(dir)[0]).toMatch(/\.tc$/);
+    expect(profileFiles(dir)).toHaveLength(1);
+    expect(filesIn(dir)).toHaveLength(2);
     const next = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(next, oracle);
     expect(stat(next, 'blocks from the disk cache')).toBeGreaterThan(0);
@@ -218,7 +283,7 @@ describe('persistent translation cache', () => {
       expectLikeQemu(run, oracle);
       expect(stat(run, 'blocks from the disk cache')).toBe(0);
     }
-    expect(cacheFiles(dir)).toEqual([]);
+    expect(filesIn(dir)).toEqual([]);
   });
 
   it('TSEMU_CACHE_MAX_SIZE: the least recently used files go, the one just written stays', async () => {
@@ -231,14 +296,16 @@ describe('persistent translation cache', () => {
     });
     const run = await tsemu([hello], { TSEMU_CACHE_DIR: dir, TSEMU_CACHE_MAX_SIZE: '1500K' });
     expectLikeQemu(run, await qemu([hello]));
-    const left = cacheFiles(dir);
+    const left = filesIn(dir);
     expect(left).not.toContain('aarch64-old1.tc');
     expect(left).not.toContain('aarch64-old2.tc');
     expect(left).toContain('notes.txt');
+    // The program's cache file and its profile.
     const written = left.filter((name) => !old.includes(name));
-    expect(written).toHaveLength(1);
+    expect(written).toHaveLength(2);
     const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
-    const cacheBytes = left.filter((name) => name.endsWith('.tc')).reduce((sum, name) => sum + size(name), 0);
+    const cached = [...cacheFiles(dir), ...profileFiles(dir)];
+    const cacheBytes = cached.reduce((sum, name) => sum + size(name), 0);
     expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
   });
 

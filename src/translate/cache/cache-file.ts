@@ -2,13 +2,15 @@
  * The on-disk form of a translation cache: generated wasm modules and, for each block in them, the
  * guest pc, translation flags and code bytes it was translated from (so a use can check them).
  *
- *   "TSEMUTC1" | sha-256 of what follows (32 bytes) | u32 LE header length | header (JSON) | payload
+ *   "TSEMUTC2" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
  *
- * The header lists the modules with byte ranges into the payload. Anything that does not parse or
- * check exactly (wrong magic, a truncated or corrupted file, a range outside the payload) reads as
- * no cache at all: a cache is an optimisation, never a reason to fail.
+ * The header lists the modules with their ids (moduleId: what a program's profile names them by,
+ * profile.ts) and byte ranges into the payload. Anything that does not parse or check exactly
+ * (wrong magic, a truncated or corrupted file, a range outside the payload) reads as no cache at
+ * all: a cache is an optimisation, never a reason to fail.
  */
 import { createHash } from 'node:crypto';
+import { seal, unseal } from './sealed-file';
 
 /** One guest block inside a cached module: where it was, what its code was, under which flags. */
 export interface CachedBlockCode {
@@ -19,6 +21,8 @@ export interface CachedBlockCode {
 
 /** A generated module and the blocks it exports (`b<i>` is blocks[i]). */
 export interface CachedModule {
+  /** moduleId(bytes). */
+  id: string;
   bytes: Uint8Array;
   /** Helper ids it imports (encodeBatch's `helpers`). */
   helpers: number[];
@@ -27,11 +31,15 @@ export interface CachedModule {
   blocks: CachedBlockCode[];
 }
 
-const MAGIC = Buffer.from('TSEMUTC1', 'latin1');
-const DIGEST_SIZE = 32;
-const PREFIX_SIZE = MAGIC.length + DIGEST_SIZE + 4;
+const MAGIC = 'TSEMUTC2';
+
+/** A module's name in every cache file and profile: a digest of its bytes (which hold its blocks' pcs). */
+export function moduleId(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 24);
+}
 
 interface HeaderModule {
+  id: string;
   chained: boolean;
   helpers: number[];
   bytes: [number, number];
@@ -48,6 +56,7 @@ export function encodeCacheFile(modules: readonly CachedModule[]): Buffer {
     return [offset - bytes.length, bytes.length];
   };
   const header: HeaderModule[] = modules.map((m) => ({
+    id: m.id,
     chained: m.chained,
     helpers: m.helpers,
     bytes: add(m.bytes),
@@ -56,16 +65,13 @@ export function encodeCacheFile(modules: readonly CachedModule[]): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  const body = Buffer.concat([length, json, ...parts]);
-  return Buffer.concat([MAGIC, createHash('sha256').update(body).digest(), body]);
+  return seal(MAGIC, Buffer.concat([length, json, ...parts]));
 }
 
 /** The modules of a cache file, or an empty list when the file is not exactly one encodeCacheFile wrote. */
 export function decodeCacheFile(file: Buffer): CachedModule[] {
-  if (file.length < PREFIX_SIZE || !file.subarray(0, MAGIC.length).equals(MAGIC)) return [];
-  const body = file.subarray(MAGIC.length + DIGEST_SIZE);
-  const digest = createHash('sha256').update(body).digest();
-  if (!digest.equals(file.subarray(MAGIC.length, MAGIC.length + DIGEST_SIZE))) return [];
+  const body = unseal(MAGIC, file);
+  if (!body || body.length < 4) return [];
   const headerLength = body.readUInt32LE(0);
   if (4 + headerLength > body.length) return [];
   let header: unknown;
@@ -85,7 +91,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
     const helpers = Array.isArray(m.helpers) && m.helpers.every(isCount) ? m.helpers : undefined;
-    if (!bytes || typeof m.chained !== 'boolean' || !helpers) return [];
+    if (!bytes || typeof m.chained !== 'boolean' || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];
     for (const b of m.blocks as unknown[]) {
@@ -95,7 +101,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
       if (!code || code.length === 0 || b[0] + code.length > 2 ** 32) return [];
       blocks.push({ pc: b[0], flags: b[1], code });
     }
-    modules.push({ bytes, helpers, chained: m.chained, blocks });
+    modules.push({ id: m.id, bytes, helpers, chained: m.chained, blocks });
   }
   return modules;
 }

@@ -10,6 +10,9 @@
  * another process reads: each writes a private temporary file and renames it over the old one
  * (rename is atomic), so concurrent runs of one program leave one complete file, the last writer's.
  *
+ * Beside them, one profile file per executable (profile.ts), named the same way from the
+ * executable's identity.
+ *
  * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
  * default) by deleting the least recently used files after each write; a file's modification time
  * is its last use (reading it touches it), so files of rebuilt tsemus and of programs no longer run
@@ -26,6 +29,7 @@ import { VERSION } from '../../version';
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_DIRECTORY_BYTES = 512 * 1024 * 1024;
 const CACHE_SUFFIX = '.tc';
+const PROFILE_SUFFIX = '.tp';
 
 /** The cache directory from the environment, or undefined when the cache is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -61,9 +65,18 @@ function buildIdentity(): string {
  * for `target` under `options` (whatever else changes the code generated).
  */
 export function cacheFileName(dir: string, target: string, identity: string, options: string): string {
+  return fileName(dir, target, identity, options, CACHE_SUFFIX);
+}
+
+/** The profile file (profile.ts) of the program whose executable has `identity`. */
+export function profileFileName(dir: string, target: string, identity: string, options: string): string {
+  return fileName(dir, target, identity, options, PROFILE_SUFFIX);
+}
+
+function fileName(dir: string, target: string, identity: string, options: string, suffix: string): string {
   const hash = createHash('sha256');
   hash.update(`${buildIdentity()}\0${target}\0${options}\0${identity}`);
-  return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}${CACHE_SUFFIX}`);
+  return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}${suffix}`);
 }
 
 /** The file's bytes (marking it used now), or undefined when there is none or it cannot be read. */
@@ -86,7 +99,7 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
   let files: { file: string; size: number; used: number }[] = [];
   try {
     for (const name of fs.readdirSync(dir)) {
-      if (!name.endsWith(CACHE_SUFFIX)) continue;
+      if (!name.endsWith(CACHE_SUFFIX) && !name.endsWith(PROFILE_SUFFIX)) continue;
       const file = path.join(dir, name);
       try {
         const s = fs.statSync(file);

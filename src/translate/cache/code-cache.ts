@@ -5,12 +5,19 @@
  * and the modules this run adds, filed under the mapped file their first block lies in. A file's
  * modules are read at the first lookup of a pc inside its mapping.
  *
+ * Which modules a run compiles: a shared file holds what every program ran of it, and compiling a
+ * module costs in proportion to its size (all of it: the engine turns V8's lazy compilation off),
+ * so the program's profile (profile.ts: the modules its earlier runs used) decides. A hot batch
+ * (blocks that tail-call each other) of the profile is installed at the first miss on one of its
+ * pcs, as the program made it hot before; any other only when its block turns hot in this run, in
+ * place of compiling a new one. A cold block is taken from a module of the profile if one has it,
+ * else from any (a new path through code other programs ran).
+ *
  * Nothing cached runs unchecked: a block is used only when the guest's code at its pc is, byte for
- * byte, the code it was translated from, under the same translation flags; a hot batch (blocks that
- * tail-call each other) only when all of its blocks are. A module is compiled when first used (all
- * of it: the engine turns V8's lazy compilation off for the whole process).
+ * byte, the code it was translated from, under the same translation flags; a hot batch only when
+ * all of its blocks are.
  */
-import type { CachedBlockCode, CachedModule } from './cache-file';
+import { moduleId, type CachedBlockCode, type CachedModule } from './cache-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
@@ -63,14 +70,25 @@ export class CodeCache {
   private readonly hot = new Map<number, { loaded: LoadedModule }[]>();
   private readonly cold = new Map<number, { loaded: LoadedModule; index: number }[]>();
   private readonly files = new Map<string, OpenFile>();
+  /** Ids of the modules this run compiled from the cache or added to it: its next profile. */
+  private readonly used = new Set<string>();
   readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
 
-  constructor(private readonly source: CodeCacheFiles) {}
+  /** `profile`: the ids of the modules this program's earlier runs used (profile.ts). */
+  constructor(
+    private readonly source: CodeCacheFiles,
+    private readonly profile: ReadonlySet<string>,
+  ) {}
 
-  /** A cached hot batch holding pc whose every block is valid: its blocks and their callables. */
-  hotBatch(pc: number, flags: number, host: CodeCacheHost): CachedBlock[] | undefined {
+  /**
+   * A cached hot batch holding pc whose every block is valid: its blocks and their callables. Only
+   * one of the profile's at a first miss; `turnedHot` (pc's block has run often enough here to be
+   * compiled) takes any, the profile's first.
+   */
+  hotBatch(pc: number, flags: number, host: CodeCacheHost, turnedHot: boolean): CachedBlock[] | undefined {
     this.openAt(pc);
-    for (const { loaded } of this.hot.get(pc) ?? []) {
+    const all = this.profileFirst(this.hot.get(pc) ?? []);
+    for (const { loaded } of turnedHot ? all : all.filter(({ loaded }) => this.inProfile(loaded))) {
       const blocks = loaded.module.blocks;
       if (!blocks.every((b) => b.flags === flags && host.holds(b.pc, b.code))) continue;
       const functions = this.functionsOf(loaded, host);
@@ -84,7 +102,7 @@ export class CodeCache {
   /** A valid cached translation of the single block at pc, run returning to the dispatcher. */
   coldBlock(pc: number, flags: number, host: CodeCacheHost): CachedBlock | undefined {
     this.openAt(pc);
-    for (const { loaded, index } of this.cold.get(pc) ?? []) {
+    for (const { loaded, index } of this.profileFirst(this.cold.get(pc) ?? [])) {
       const block = loaded.module.blocks[index]!;
       if (block.flags !== flags || !host.holds(pc, block.code)) continue;
       const functions = this.functionsOf(loaded, host);
@@ -104,9 +122,18 @@ export class CodeCache {
    * Records a module this run generated, to be saved in the cache file of its first block; one
    * whose first block is not a mapped file's code (generated at run time) is not kept.
    */
-  add(module: CachedModule): void {
-    const first = module.blocks[0];
-    if (first) this.openAt(first.pc)?.fresh.push(module);
+  add(generated: Omit<CachedModule, 'id'>): void {
+    const first = generated.blocks[0];
+    const open = first && this.openAt(first.pc);
+    if (!open) return;
+    const module = { ...generated, id: moduleId(generated.bytes) };
+    open.fresh.push(module);
+    this.used.add(module.id);
+  }
+
+  /** The modules this run used, to be its program's profile: compiled from the cache, or added. */
+  usedModules(): ReadonlySet<string> {
+    return this.used;
   }
 
   /** The cache files this run added to since they were read or last saved. */
@@ -147,6 +174,18 @@ export class CodeCache {
     this.stats.loadedModules += modules.length;
   }
 
+  private inProfile(loaded: LoadedModule): boolean {
+    return this.profile.has(loaded.module.id);
+  }
+
+  /** The candidates of one pc with the profile's modules first, each group in file order. */
+  private profileFirst<T extends { loaded: LoadedModule }>(candidates: readonly T[]): T[] {
+    return [
+      ...candidates.filter(({ loaded }) => this.inProfile(loaded)),
+      ...candidates.filter(({ loaded }) => !this.inProfile(loaded)),
+    ];
+  }
+
   private functionsOf(loaded: LoadedModule, host: CodeCacheHost): Function[] | undefined {
     if (loaded.broken) return undefined;
     if (!loaded.functions) {
@@ -156,6 +195,7 @@ export class CodeCache {
         loaded.broken = true;
         return undefined;
       }
+      this.used.add(loaded.module.id);
     }
     return loaded.functions;
   }

@@ -9,15 +9,20 @@
  * address: translated code holds absolute guest addresses, so a library mapped elsewhere has a
  * cache file of its own. Guest layouts are deterministic, so a library lands at the same address
  * in every program that maps the same files before it.
+ *
+ * Beside them the executable's profile (profile.ts): the modules this program used, read at the
+ * start and extended at each save with the modules this run used.
  */
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
 import { novelModules } from './cache-merge';
+import { decodeProfile, encodeProfile } from './profile';
 import {
   cacheDirectory,
   cacheFileName,
   cacheSizeLimit,
+  profileFileName,
   readCacheFile,
   trimCacheDirectory,
   writeCacheFile,
@@ -31,34 +36,44 @@ export interface PersistentCache {
 }
 
 /**
- * Opens the cache for code run for `target` with translation options `options`, whose mapped
- * regions `regionAt` tells; undefined when the cache is off.
+ * Opens the cache for the program `executable` (a host path) run for `target` with translation
+ * options `options`, whose mapped regions `regionAt` tells; undefined when the cache is off.
  */
 export function openPersistentCache(
   env: NodeJS.ProcessEnv,
   target: string,
   regionAt: (addr: number) => MappedRegion | undefined,
   options: string,
+  executable: string,
 ): PersistentCache | undefined {
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
+  const programIdentity = fileIdentity(executable);
+  const profileFile = programIdentity && profileFileName(dir, target, programIdentity, options);
+  const readProfile = (): Set<string> => {
+    const bytes = profileFile === undefined ? undefined : readCacheFile(profileFile);
+    return bytes ? decodeProfile(bytes) : new Set();
+  };
   const fileOfRegion = new WeakMap<MappedRegion, string | undefined>();
   const read = (file: string): CachedModule[] => {
     const bytes = readCacheFile(file);
     return bytes ? decodeCacheFile(bytes) : [];
   };
-  const cache = new CodeCache({
-    read,
-    fileAt: (pc) => {
-      const region = regionAt(pc);
-      if (!region) return undefined;
-      if (!fileOfRegion.has(region)) {
-        const identity = mappedFileIdentity(region);
-        fileOfRegion.set(region, identity && cacheFileName(dir, target, identity, options));
-      }
-      return fileOfRegion.get(region);
+  const cache = new CodeCache(
+    {
+      read,
+      fileAt: (pc) => {
+        const region = regionAt(pc);
+        if (!region) return undefined;
+        if (!fileOfRegion.has(region)) {
+          const identity = mappedFileIdentity(region);
+          fileOfRegion.set(region, identity && cacheFileName(dir, target, identity, options));
+        }
+        return fileOfRegion.get(region);
+      },
     },
-  });
+    readProfile(),
+  );
   return {
     cache,
     save: () => {
@@ -74,6 +89,13 @@ export function openPersistentCache(
         }
         cache.saved(file);
       }
+      // Read again: a concurrent run of the same program may have extended it since.
+      const profile = readProfile();
+      const used = cache.usedModules();
+      if (profileFile !== undefined && [...used].some((id) => !profile.has(id))) {
+        const ids = new Set([...used, ...profile]);
+        if (writeCacheFile(profileFile, encodeProfile(ids))) written.push(profileFile);
+      }
       if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
       return cache.unsaved().length === 0;
     },
@@ -83,12 +105,25 @@ export function openPersistentCache(
 /** The identity of the file a region maps and the address its offset 0 would have, or undefined. */
 function mappedFileIdentity(region: MappedRegion): string | undefined {
   if (region.inode === 0 || !region.path.startsWith('/')) return undefined;
-  let stat: fs.Stats;
+  const stat = statOf(region.path);
+  if (!stat || stat.dev !== region.device || stat.ino !== region.inode) return undefined;
+  return `${identityOf(stat)}@${region.start - region.offset}`;
+}
+
+/** The identity of the file at `file`, or undefined when it cannot be read. */
+function fileIdentity(file: string): string | undefined {
+  const stat = statOf(file);
+  return stat && identityOf(stat);
+}
+
+function identityOf(stat: fs.Stats): string {
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+}
+
+function statOf(file: string): fs.Stats | undefined {
   try {
-    stat = fs.statSync(region.path);
+    return fs.statSync(file);
   } catch {
     return undefined;
   }
-  if (stat.dev !== region.device || stat.ino !== region.inode) return undefined;
-  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}@${region.start - region.offset}`;
 }

@@ -22,11 +22,13 @@
  * translations change (forgetMappings, forgetRegimes). The dispatcher returns every DISPATCH_BUDGET
  * blocks so that pollInterrupt is asked whether to stop.
  *
- * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run of the
- * program starts from that run's translation instead of from scratch, once its code is checked to
- * be the same: a hot batch is installed at its first miss, a cold block runs as the wasm function
- * the earlier run generated for it in place of the interpreter (and is translated to IR only if it
- * becomes hot here). What this run translates anew is added to the cache (saveToCache).
+ * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run starts
+ * from that run's translation instead of from scratch, once its code is checked to be the same: a
+ * hot batch this program made hot before is installed at its first miss, another program's when
+ * its block turns hot here (in place of compiling one), and a cold block runs as the wasm function
+ * an earlier run generated for it in place of the interpreter (and is translated to IR only if it
+ * becomes hot here with no cached batch). What this run translates anew is added to the cache
+ * (saveToCache).
  */
 import v8 from 'node:v8';
 import { atProcessStart } from '../../process-start';
@@ -181,6 +183,9 @@ export interface EngineStats {
   translateMs: number;
   /** Blocks taken from the persistent translation cache instead of being translated. */
   cached: number;
+  /** Modules of the persistent translation cache compiled, and their size. */
+  cachedModules: number;
+  cachedWasmBytes: number;
 }
 
 export class Engine {
@@ -213,6 +218,8 @@ export class Engine {
     invalidations: 0,
     translateMs: 0,
     cached: 0,
+    cachedModules: 0,
+    cachedWasmBytes: 0,
   };
   private readonly cacheHost: CodeCacheHost;
   /** How interpreted blocks reach guest memory, for the state block at portBase. */
@@ -267,8 +274,11 @@ export class Engine {
         for (let i = 0; i < code.length; i++) if (current[pc + i] !== code[i]) return false;
         return true;
       },
-      instantiate: (module, compiled) =>
-        instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(module.chained)),
+      instantiate: (module, compiled) => {
+        this.stats.cachedModules++;
+        this.stats.cachedWasmBytes += module.bytes.length;
+        return instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(module.chained));
+      },
     };
     // An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
     // 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
@@ -421,11 +431,13 @@ export class Engine {
       this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
     }
     const cache = this.options.cache;
-    if (cache && !this.cold.has(pc) && this.installCachedBatch(pc, stateBase, cache)) return TrapKind.None;
+    const firstMiss = !this.cold.has(pc);
+    if (cache && firstMiss && this.installCachedBatch(pc, stateBase, cache, false)) return TrapKind.None;
     if (codeAt !== undefined) this.forgetRemappedCold(pc, codeAt);
     const block = this.coldBlock(pc);
     const mayCompile = !this.options.onBlockStart && !this.onBreakpointPage(block.pc, block.end);
     if (++block.runs >= HOT_RUNS && mayCompile) {
+      if (cache && this.installCachedBatch(pc, stateBase, cache, true)) return TrapKind.None;
       const tb = this.compileHot(pc);
       if (!this.options.pollInterrupt || softmmu) this.install(tb, stateBase);
       return TrapKind.None;
@@ -466,12 +478,17 @@ export class Engine {
     return this.port;
   }
 
-  /** Installs a hot batch of the persistent cache holding pc, if it has one whose code is unchanged. */
-  private installCachedBatch(pc: number, stateBase: number, cache: CodeCache): boolean {
-    const found = cache.hotBatch(pc, this.flags, this.cacheHost);
+  /**
+   * Installs a hot batch of the persistent cache holding pc, if it has one whose code is unchanged
+   * (`turnedHot`: pc's block has just become hot here, CodeCache.hotBatch); its blocks leave the
+   * cold tier, as when a batch is compiled.
+   */
+  private installCachedBatch(pc: number, stateBase: number, cache: CodeCache, turnedHot: boolean): boolean {
+    const found = cache.hotBatch(pc, this.flags, this.cacheHost, turnedHot);
     if (!found) return false;
     const batch: Batch = { blocks: [], alive: true };
     for (const { block, run } of found) {
+      this.cold.delete(block.pc);
       const end = block.pc + block.code.length;
       const tb: TranslatedBlock = { pc: block.pc, end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, run);

@@ -1,0 +1,25 @@
+/**
+ * The frame every translation cache file has: an 8-byte magic naming its kind and format, then a
+ * SHA-256 of the rest, so a truncated, corrupted or foreign file is told apart from a good one
+ * before anything in it is trusted.
+ *
+ *   magic (8 bytes) | sha-256 of the body (32 bytes) | body
+ */
+import { createHash } from 'node:crypto';
+
+const MAGIC_SIZE = 8;
+const DIGEST_SIZE = 32;
+
+/** The file holding `body` under `magic` (8 latin1 characters). */
+export function seal(magic: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(magic, 'latin1'), createHash('sha256').update(body).digest(), body]);
+}
+
+/** The body of a file seal(magic, ...) wrote, or undefined when `file` is anything else. */
+export function unseal(magic: string, file: Buffer): Buffer | undefined {
+  if (file.length < MAGIC_SIZE + DIGEST_SIZE) return undefined;
+  if (file.toString('latin1', 0, MAGIC_SIZE) !== magic) return undefined;
+  const body = file.subarray(MAGIC_SIZE + DIGEST_SIZE);
+  const digest = createHash('sha256').update(body).digest();
+  return digest.equals(file.subarray(MAGIC_SIZE, MAGIC_SIZE + DIGEST_SIZE)) ? body : undefined;
+}
