@@ -197,7 +197,6 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     if (persistent) {
       const saveCache = (): void => {
         try {
-          engine.saveToCache();
           persistent.save();
         } catch {
           // The cache only saves time: failing to extend it must not change how the guest ends.

@@ -1,8 +1,9 @@
 /**
- * The on-disk form of a translation cache: generated wasm modules and, for each block in them, the
- * guest pc, translation flags and code bytes it was translated from (so a use can check them).
+ * The on-disk form of a translation cache: hot batches as generated wasm modules and, for each block
+ * in them, the guest pc, translation flags and code bytes it was translated from (so a use can
+ * check them).
  *
- *   "TSEMUTC2" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
+ *   "TSEMUTC3" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
  *
  * The header lists the modules with their ids (moduleId: what a program's profile names them by,
  * profile.ts) and byte ranges into the payload. Anything that does not parse or check exactly
@@ -19,19 +20,17 @@ export interface CachedBlockCode {
   code: Uint8Array;
 }
 
-/** A generated module and the blocks it exports (`b<i>` is blocks[i]). */
+/** A hot batch's module and the blocks it exports (`b<i>` is blocks[i]), which tail-call each other. */
 export interface CachedModule {
   /** moduleId(bytes). */
   id: string;
   bytes: Uint8Array;
   /** Helper ids it imports (encodeBatch's `helpers`). */
   helpers: number[];
-  /** Its blocks tail-call each other (a hot batch) rather than each returning to the dispatcher. */
-  chained: boolean;
   blocks: CachedBlockCode[];
 }
 
-const MAGIC = 'TSEMUTC2';
+const MAGIC = 'TSEMUTC3';
 
 /** A module's name in every cache file and profile: a digest of its bytes (which hold its blocks' pcs). */
 export function moduleId(bytes: Uint8Array): string {
@@ -40,7 +39,6 @@ export function moduleId(bytes: Uint8Array): string {
 
 interface HeaderModule {
   id: string;
-  chained: boolean;
   helpers: number[];
   bytes: [number, number];
   /** [pc, flags, code offset, code length] per block. */
@@ -57,7 +55,6 @@ export function encodeCacheFile(modules: readonly CachedModule[]): Buffer {
   };
   const header: HeaderModule[] = modules.map((m) => ({
     id: m.id,
-    chained: m.chained,
     helpers: m.helpers,
     bytes: add(m.bytes),
     blocks: m.blocks.map((b) => [b.pc, b.flags, ...add(b.code)]),
@@ -91,7 +88,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
     const helpers = Array.isArray(m.helpers) && m.helpers.every(isCount) ? m.helpers : undefined;
-    if (!bytes || typeof m.chained !== 'boolean' || !helpers || typeof m.id !== 'string') return [];
+    if (!bytes || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];
     for (const b of m.blocks as unknown[]) {
@@ -101,7 +98,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
       if (!code || code.length === 0 || b[0] + code.length > 2 ** 32) return [];
       blocks.push({ pc: b[0], flags: b[1], code });
     }
-    modules.push({ id: m.id, bytes, helpers, chained: m.chained, blocks });
+    modules.push({ id: m.id, bytes, helpers, blocks });
   }
   return modules;
 }

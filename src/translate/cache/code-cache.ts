@@ -1,21 +1,19 @@
 /**
- * A persistent translation cache as the engine sees it: the modules earlier runs generated, kept
- * per mapped file (a program, its dynamic loader, each library: so one program's translations of
- * libc serve the next program mapping the same libc at the same address), looked up by guest pc,
- * and the modules this run adds, filed under the mapped file their first block lies in. A file's
- * modules are read at the first lookup of a pc inside its mapping.
+ * A persistent translation cache as the engine sees it: the hot batches (blocks compiled together,
+ * tail-calling each other) earlier runs compiled, kept per mapped file (a program, its dynamic
+ * loader, each library: so one program's translations of libc serve the next program mapping the
+ * same libc at the same address), looked up by guest pc, and the batches this run adds, filed under
+ * the mapped file their first block lies in. A file's batches are read at the first lookup of a pc
+ * inside its mapping.
  *
- * Which modules a run compiles: a shared file holds what every program ran of it, and compiling a
- * module costs in proportion to its size (all of it: the engine turns V8's lazy compilation off),
- * so the program's profile (profile.ts: the modules its earlier runs used) decides. A hot batch
- * (blocks that tail-call each other) of the profile is installed at the first miss on one of its
+ * Which batches a run compiles: a shared file holds what every program made hot of it, and
+ * compiling costs in proportion to size, so the program's profile (profile.ts: the batches its
+ * earlier runs used) decides. A batch of the profile is installed at the first miss on one of its
  * pcs, as the program made it hot before; any other only when its block turns hot in this run, in
- * place of compiling a new one. A cold block is taken from a module of the profile if one has it,
- * else from any (a new path through code other programs ran).
+ * place of compiling a new one.
  *
- * Nothing cached runs unchecked: a block is used only when the guest's code at its pc is, byte for
- * byte, the code it was translated from, under the same translation flags; a hot batch only when
- * all of its blocks are.
+ * Nothing cached runs unchecked: a batch is used only when the guest's code at each of its blocks'
+ * pcs is, byte for byte, the code it was translated from, under the same translation flags.
  */
 import { moduleId, type CachedBlockCode, type CachedModule } from './cache-file';
 
@@ -68,7 +66,6 @@ export interface CodeCacheStats {
 
 export class CodeCache {
   private readonly hot = new Map<number, { loaded: LoadedModule }[]>();
-  private readonly cold = new Map<number, { loaded: LoadedModule; index: number }[]>();
   private readonly files = new Map<string, OpenFile>();
   /** Ids of the modules this run compiled from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
@@ -97,25 +94,6 @@ export class CodeCache {
       return blocks.map((block, i) => ({ block, run: functions[i]! }));
     }
     return undefined;
-  }
-
-  /** A valid cached translation of the single block at pc, run returning to the dispatcher. */
-  coldBlock(pc: number, flags: number, host: CodeCacheHost): CachedBlock | undefined {
-    this.openAt(pc);
-    for (const { loaded, index } of this.profileFirst(this.cold.get(pc) ?? [])) {
-      const block = loaded.module.blocks[index]!;
-      if (block.flags !== flags || !host.holds(pc, block.code)) continue;
-      const functions = this.functionsOf(loaded, host);
-      if (!functions) continue;
-      this.stats.hits++;
-      return { block, run: functions[index]! };
-    }
-    return undefined;
-  }
-
-  /** The cache file the code at pc belongs to (for grouping blocks into one module per file). */
-  fileAt(pc: number): string | undefined {
-    return this.source.fileAt(pc);
   }
 
   /**
@@ -165,11 +143,7 @@ export class CodeCache {
   private index(modules: readonly CachedModule[]): void {
     for (const module of modules) {
       const loaded: LoadedModule = { module };
-      if (module.chained) {
-        for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
-      } else {
-        module.blocks.forEach((block, index) => pushTo(this.cold, block.pc, { loaded, index }));
-      }
+      for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
     }
     this.stats.loadedModules += modules.length;
   }
@@ -178,7 +152,7 @@ export class CodeCache {
     return this.profile.has(loaded.module.id);
   }
 
-  /** The candidates of one pc with the profile's modules first, each group in file order. */
+  /** The batches holding one pc with the profile's first, each group in file order. */
   private profileFirst<T extends { loaded: LoadedModule }>(candidates: readonly T[]): T[] {
     return [
       ...candidates.filter(({ loaded }) => this.inProfile(loaded)),

@@ -22,13 +22,11 @@
  * translations change (forgetMappings, forgetRegimes). The dispatcher returns every DISPATCH_BUDGET
  * blocks so that pollInterrupt is asked whether to stop.
  *
- * With a persistent cache (user mode, cache/code-cache.ts), a block seen by an earlier run starts
- * from that run's translation instead of from scratch, once its code is checked to be the same: a
- * hot batch this program made hot before is installed at its first miss, another program's when
- * its block turns hot here (in place of compiling one), and a cold block runs as the wasm function
- * an earlier run generated for it in place of the interpreter (and is translated to IR only if it
- * becomes hot here with no cached batch). What this run translates anew is added to the cache
- * (saveToCache).
+ * With a persistent cache (user mode, cache/code-cache.ts), hot batches compiled by earlier runs
+ * are installed instead of compiled again, once their code is checked to be the same: one this
+ * program made hot before at its first miss, another program's when its block turns hot here. Each
+ * batch compiled anew is added to the cache. Cold code is not cached: compiling a cached cold module
+ * at start-up cost more than translating and interpreting its blocks again (docs/performance.md).
  */
 import v8 from 'node:v8';
 import { atProcessStart } from '../../process-start';
@@ -53,7 +51,6 @@ import { SoftmmuAccess } from '../interp/soft-access';
 import type { GuestPort } from '../interp/window-access';
 import {
   compileBatch,
-  encodeBatch,
   instantiateBatch,
   type LoadCheck,
   type ModuleEnv,
@@ -144,28 +141,15 @@ interface ColdBlock {
   end: number;
   /**
    * Its IR in compact form (ir/compact.ts), which the interpreter runs and which costs a fraction of
-   * an IRBlock's memory (most cold blocks never become hot, and sqlite3 leaves 7400 of them). Undefined
-   * for a block run from the persistent cache until it becomes hot (then it is translated).
+   * an IRBlock's memory (most cold blocks never become hot, and sqlite3 leaves 7400 of them).
    */
-  ir: CompactBlock | undefined;
-  /** The persistent cache's translation of it, run in place of the interpreter. */
-  cached?: Function;
-  /** The code bytes it was translated from, kept until saved in the persistent cache. */
-  code?: Uint8Array;
+  ir: CompactBlock;
   runs: number;
   /** Softmmu: the window page its code was fetched from (its virtual page may be remapped since). */
   page?: number;
   /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
   indirect: number[];
 }
-
-/**
- * Cold blocks per module saved in the persistent cache. All of a file's cold blocks expanded at
- * once (sqlite3: 7400, libsqlite3's most of them) made the save at exit the run's peak, about 75 MiB
- * above the rest; a module's worth at a time dies young. A later run compiles only the modules
- * whose blocks it runs.
- */
-const SAVE_BLOCKS = 256;
 
 /** Indirect targets remembered per block (a switch's hot cases; more would slow every miss). */
 const MAX_INDIRECT_TARGETS = 16;
@@ -277,7 +261,7 @@ export class Engine {
       instantiate: (module, compiled) => {
         this.stats.cachedModules++;
         this.stats.cachedWasmBytes += module.bytes.length;
-        return instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(module.chained));
+        return instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(true));
       },
     };
     // An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
@@ -443,17 +427,11 @@ export class Engine {
       return TrapKind.None;
     }
     this.options.onBlockStart?.(pc);
-    let status: TrapKind;
-    if (block.cached) {
-      status = block.cached(stateBase) as TrapKind;
-    } else {
-      this.stats.interpreted++;
-      status = runCompact(block.ir!, this.memory, stateBase, this.portFor(stateBase));
-    }
+    this.stats.interpreted++;
+    const status = runCompact(block.ir, this.memory, stateBase, this.portFor(stateBase));
     if (status === TrapKind.None && block.indirect.length < MAX_INDIRECT_TARGETS) {
-      // A block from the cache has no IR to tell its static successors: hotBatch filters them out.
       const next = this.pcOf(stateBase);
-      if (!block.ir?.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
+      if (!block.ir.successors.includes(next) && !block.indirect.includes(next)) block.indirect.push(next);
     }
     return status;
   }
@@ -501,55 +479,11 @@ export class Engine {
     return true;
   }
 
-  /** The block's IR, translated now if it came from the persistent cache. */
-  private irOf(block: ColdBlock): IRBlock {
-    if (block.ir) return expandBlock(block.ir);
-    const started = performance.now();
-    const options = { maxInsns: this.options.maxInsns, flags: this.flags };
-    const ir = this.frontend.translate(this.code, block.pc, options);
-    this.stats.translated++;
-    this.stats.translateMs += performance.now() - started;
-    return ir;
-  }
-
-  /**
-   * Adds the blocks this run translated and left cold to the persistent cache, as modules of up to
-   * SAVE_BLOCKS blocks per cache file, blocks that each return to the dispatcher (hot batches were
-   * added as they were compiled). Each block is added once, however often this is called (an execve
-   * that failed).
-   */
-  saveToCache(): void {
-    const cache = this.options.cache;
-    if (!cache) return;
-    const byFile = new Map<string, ColdBlock[]>();
-    for (const block of this.cold.values()) {
-      if (!block.ir || !block.code || block.cached) continue;
-      const file = cache.fileAt(block.pc);
-      if (file === undefined) continue;
-      const group = byFile.get(file);
-      if (group) group.push(block);
-      else byFile.set(file, [block]);
-    }
-    for (const group of byFile.values()) {
-      for (let i = 0; i < group.length; i += SAVE_BLOCKS) {
-        const fresh = group.slice(i, i + SAVE_BLOCKS);
-        const irs = fresh.map((b) => expandBlock(b.ir!));
-        const encoded = encodeBatch(irs, { endian: this.endian, chain: false });
-        cache.add({
-          ...encoded,
-          chained: false,
-          blocks: fresh.map((b) => ({ pc: b.pc, flags: this.flags, code: b.code! })),
-        });
-        for (const block of fresh) delete block.code;
-      }
-    }
-  }
-
   private coldBlock(pc: number): ColdBlock {
     let block = this.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      block = this.cachedColdBlock(pc) ?? this.translateCold(pc);
+      block = this.translateCold(pc);
       this.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
@@ -569,18 +503,7 @@ export class Engine {
     const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
     this.stats.translated++;
     this.options.onTranslate?.(ir);
-    const block: ColdBlock = { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
-    // A block that faulted on its first fetch has no code to check a later use against.
-    if (this.options.cache && ir.end > pc) block.code = this.memory.u8.slice(pc, ir.end);
-    return block;
-  }
-
-  private cachedColdBlock(pc: number): ColdBlock | undefined {
-    const found = this.options.cache?.coldBlock(pc, this.flags, this.cacheHost);
-    if (!found) return undefined;
-    this.stats.cached++;
-    const end = pc + found.block.code.length;
-    return { pc, end, ir: undefined, cached: found.run, runs: 0, indirect: [] };
+    return { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
   }
 
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
@@ -593,7 +516,7 @@ export class Engine {
     if (this.options.cache && irs.every((ir) => ir.end > ir.pc)) {
       const code = (ir: IRBlock): Uint8Array => this.memory.u8.slice(ir.pc, ir.end);
       const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: code(ir) }));
-      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, chained: true, blocks });
+      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks });
     }
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {
@@ -638,11 +561,9 @@ export class Engine {
         const at = queue.shift()!;
         const block = this.cold.get(at);
         if (!block) continue;
-        const ir = this.irOf(block);
-        irs.push(ir);
-        const targets = block.cached ? block.indirect.filter((t) => !ir.successors.includes(t)) : block.indirect;
-        indirect.set(at, targets.filter(inBatch));
-        for (const s of [...ir.successors, ...block.indirect]) join(s);
+        irs.push(expandBlock(block.ir));
+        indirect.set(at, block.indirect.filter(inBatch));
+        for (const s of [...block.ir.successors, ...block.indirect]) join(s);
       }
     };
     drain();
