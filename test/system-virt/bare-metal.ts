@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { runProcess, type RunResult } from '../lib/run-process';
 import { REPO_ROOT } from '../lib/targets';
 
@@ -81,4 +82,17 @@ export function runQemu(args: readonly string[], input?: string): Promise<RunRes
     timeoutMs: 30_000,
     ...(input !== undefined && { input }),
   });
+}
+
+/** An error message without the program name each emulator puts before it. */
+export function withoutProgramName(stderr: string): string {
+  return stderr.replace(/^(qemu-system-aarch64|tsemu-system): /gm, '');
+}
+
+/** Command-line arguments qemu-system-aarch64 refuses: tsemu must refuse them too, in QEMU's words, with status 1. */
+export async function expectSameRefusal(args: readonly string[]): Promise<void> {
+  const [ours, theirs] = await Promise.all([runTsemu(args), runQemu(args)]);
+  expect(theirs.status).toBe(1);
+  expect(ours.status).toBe(1);
+  expect(withoutProgramName(ours.stderr)).toBe(withoutProgramName(theirs.stderr));
 }

@@ -7,17 +7,15 @@ import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VIRT_ARGS, bareMetalProgram, firmwareImage, runQemu, runTsemu } from './bare-metal';
+import { VIRT_ARGS, bareMetalProgram, firmwareImage, runQemu, runTsemu, withoutProgramName } from './bare-metal';
 
 const FLASH_BANK = 64 * 2 ** 20;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-bios-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const message = (stderr: string): string => stderr.replace(/^(qemu-system-aarch64|tsemu-system): /gm, '');
-
 async function compare(args: string[]): Promise<{ stdout: string; status: number | null }> {
   const [ours, theirs] = await Promise.all([runTsemu(args), runQemu(args)]);
-  expect(message(ours.stderr)).toBe(message(theirs.stderr));
+  expect(withoutProgramName(ours.stderr)).toBe(withoutProgramName(theirs.stderr));
   expect(ours.stdout).toBe(theirs.stdout);
   expect(ours.status).toBe(theirs.status);
   return theirs;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../lib/run-process';
-import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, runQemu, runTsemu, withoutProgramName } from './bare-metal';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-virtio-'));
 const SECTOR = 512;
@@ -146,7 +146,7 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
         timeoutMs: 20_000,
       });
       expect(r.status, `${binary} ${args.join(' ')}`).toBe(1);
-      return r.stderr.replace(/^(qemu-system-aarch64|tsemu-system): /gm, '');
+      return withoutProgramName(r.stderr);
     };
     for (const args of cases) {
       const [ours, theirs] = await Promise.all([run(TSEMU_SYSTEM, args), run(QEMU_SYSTEM, args)]);
