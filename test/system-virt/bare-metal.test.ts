@@ -5,11 +5,13 @@
  * (timer), the UART's receive interrupt waking WFI (echo), SYSTEM_RESET (reset), and stage-1
  * translation with page-table faults (mmu), the upper VA range (higher_half), mappings to other
  * addresses with TLB maintenance and code rewritten or remapped (remap), translations kept apart by
- * ASID and invalidated by ASID (asid), and EL0/EL1 permissions (el0_perms). Each ends with PSCI SYSTEM_OFF,
- * which must end both emulators with status 0.
+ * ASID and invalidated by ASID (asid), EL0/EL1 permissions (el0_perms), and serial input read by
+ * polling the UART's flags while it arrives (pollrx). Each ends with PSCI SYSTEM_OFF, which must end
+ * both emulators with status 0.
  */
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
 
 async function compare(name: string, input?: string, extra: string[] = []): Promise<void> {
   const args = [...VIRT_ARGS, ...extra, '-kernel', bareMetalProgram(name)];
@@ -18,6 +20,30 @@ async function compare(name: string, input?: string, extra: string[] = []): Prom
   expect(ours.stderr).toBe('');
   expect(ours.stdout).toBe(theirs.stdout);
   expect(ours.status).toBe(0);
+}
+
+/** Runs `binary`, types `key` once the program has printed `prompt`; its output and status (null: killed after 30 s). */
+function typeAfterPrompt(
+  binary: string,
+  args: string[],
+  prompt: string,
+  key: string,
+): Promise<{ stdout: string; status: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+    let stdout = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const before = stdout;
+      stdout += chunk.toString('latin1');
+      if (!before.includes(prompt) && stdout.includes(prompt)) child.stdin.end(key);
+    });
+    child.stdin.on('error', () => undefined);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ stdout, status });
+    });
+  });
 }
 
 describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 does', () => {
@@ -51,7 +77,14 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
   it('restarts the program on PSCI SYSTEM_RESET, keeping RAM outside the reloaded image', () =>
     compare('reset'));
   it('ends with status 0 on PSCI SYSTEM_RESET under -no-reboot', () => compare('reset', undefined, ['-no-reboot']));
-  it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {
+  it("reads a byte that arrives while it polls the PL011's flags, then powers off", async () => {
+    const args = [...VIRT_ARGS, '-kernel', bareMetalProgram('pollrx')];
+    const run = (binary: string) => typeAfterPrompt(binary, args, 'poll\n', 'x');
+    const [ours, theirs] = await Promise.all([run(TSEMU_SYSTEM), run(QEMU_SYSTEM)]);
+    expect(theirs).toEqual({ stdout: 'poll\ngot x\n', status: 0 });
+    expect(ours).toEqual(theirs);
+  });
+    it('ends with status 0 and QEMU: Terminated on Ctrl-A x', async () => {
     const args = [...VIRT_ARGS, '-kernel', bareMetalProgram('echo')];
     // Before the program reads anything, so neither emulator echoes.
     const [ours, theirs] = await Promise.all([runTsemu(args, '\x01x'), runQemu(args, '\x01x')]);

@@ -152,6 +152,9 @@ export class MemoryPath {
         return 0;
       }
       this.memory.view.setBigUint64(BOUNCE_BUFFER, value, true);
+      // A device register read in a loop (polling a status bit) waits for something only time or
+      // the event loop brings: the dispatcher returns at the next block, and a loop at its back edge.
+      this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
       return BOUNCE_BUFFER;
     }
     const tail = this.resolve(addr + BigInt(first), 'read');

@@ -595,7 +595,7 @@ export class Engine {
       // instance importing the table makes each later Table.set and instantiation dearer in V8.
       ...(chain && !softmmu && { table: this.table }),
       view: this.memory.view,
-      ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate } }),
+      ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate, budgetWord: softmmu.budgetWord } }),
     };
   }
 

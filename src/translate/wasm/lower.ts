@@ -58,7 +58,7 @@ export interface LowerEnv {
   /** Function index of the imported `(state, table index) -> status` indirect branches may tail-call. */
   enterFunc?: number;
   /** System mode: addresses are virtual, translated through this TLB; misses call `translateFunc` (SoftTranslate). */
-  softmmu?: { layout: SoftTlbLayout; translateFunc: number };
+  softmmu?: { layout: SoftTlbLayout; translateFunc: number; budgetWord: number };
 }
 
 const ENTRY_PARAM = 1;
@@ -1092,7 +1092,7 @@ class Lowering {
       }
       if (this.next >= 0) this.c.byte(0x41).s32(inRegion).byte(0x21).u32(this.next);
       // Back edge: loop while the budget lasts, then return so V8 can enter tiered-up code (no OSR).
-      this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+      this.pushLoopOn();
       this.body.hint(true);
       this.c.byte(0x0d).u32(this.dispatchDepth());
     }
@@ -1117,6 +1117,22 @@ class Lowering {
   }
 
   /**
+   * Pushes "go round the region's loop again": spends one iteration of the budget, which must not
+   * be used up; in system mode the dispatcher's budget word must not be either. Devices and the
+   * MMIO paths lower that word when the CPU should look at interrupts and time soon (a device
+   * register polled in a loop, a write that may raise an interrupt), so a loop of device accesses
+   * returns to the dispatcher instead of running out its 100000 iterations, each a slow-path call.
+   */
+  private pushLoopOn(): void {
+    this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+    const softmmu = this.env.softmmu;
+    if (!softmmu) return;
+    this.c.byte(0x41).s32(0).byte(0x47); // i32.ne 0
+    this.c.byte(0x41).s32(0).byte(0x28).u32(2).u32(softmmu.budgetWord);
+    this.c.byte(0x41).s32(0).byte(0x4a).byte(0x71); // i32.gt_s 0; i32.and
+  }
+
+  /**
    * Indirect branch inside a multi-block region: for each target this branch was seen to take that
    * is a block of the region, continue there through the region's dispatch loop (spending the
    * iteration budget like a back edge) when the computed pc equals it. Other pcs, or an exhausted
@@ -1130,7 +1146,7 @@ class Lowering {
       this.i64const(BigInt(pc));
       this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
       this.c.byte(0x41).s32(k).byte(0x21).u32(this.next);
-      this.c.byte(0x20).u32(this.budget).byte(0x41).s32(1).byte(0x6b).byte(0x22).u32(this.budget);
+      this.pushLoopOn();
       this.c.byte(0x0d).u32(this.dispatchDepth() + 1);
       this.c.byte(0x0b);
     }

@@ -41,9 +41,10 @@ export interface ModuleEnv {
   view: DataView;
   /**
    * System mode: guest addresses are virtual and go through this software TLB (soft-tlb.ts);
-   * `slowStore` then receives virtual addresses too.
+   * `slowStore` then receives virtual addresses too. `budgetWord` is the dispatcher's i32 budget,
+   * which loops inside a module also stop on when it is spent.
    */
-  softmmu?: { layout: SoftTlbLayout; translate: SoftTranslate };
+  softmmu?: { layout: SoftTlbLayout; translate: SoftTranslate; budgetWord: number };
 }
 
 export interface CompiledBatch {
@@ -121,7 +122,7 @@ export function encodeBatch(
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
     indirectTargets,
     ...(enterFunc === undefined ? {} : { enterFunc }),
-    ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc } } : {}),
+    ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc, budgetWord: env.softmmu.budgetWord } } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
   let nextFunc = importCount + blocks.length;

@@ -9,7 +9,6 @@
  * signals (so an expired guest timer interrupts a loop without syscalls, as on Linux). Emptying the
  * cache costs only refills of the hot entries, once per slice.
  */
-import { Worker } from 'node:worker_threads';
 import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE, YIELD_REQUEST } from '../../memory/layout';
 import type { GuestMemory } from '../../memory/guest-memory';
 
@@ -47,6 +46,11 @@ interface Ticker {
 const tickers = new WeakMap<GuestMemory, Ticker>();
 
 function startTicker(memory: GuestMemory): Ticker {
+  // Loaded here, not with this module: a process started from the start-up snapshot must not have
+  // had worker_threads loaded while the snapshot was built (Node 20 leaves its state out of step
+  // then, and every Worker dies as it starts: "undefined is not an integer typed array").
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const control = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(TICKER, {
     eval: true,
