@@ -15,9 +15,9 @@ import { QEMU_SYSTEM, TSEMU_SYSTEM } from './bare-metal';
 import { runProcess } from '../lib/run-process';
 
 const RANDOM_PROPS = new Set(['rng-seed', 'kaslr-seed']);
-/** QEMU virt devices tsemu does not have yet (flash, PCIe, fw-cfg, GPIO, PMU, GICv2m, the GICv3 ITS). */
+/** QEMU virt devices tsemu does not have yet (PCIe, GPIO, PMU, GICv2m, the GICv3 ITS). */
 const NOT_MODELLED =
-  /^\/(flash@0|pcie@10000000|fw-cfg@9020000|gpio-keys|pl061@9030000|pmu|platform-bus@c000000|intc@8000000\/(v2m@8020000|its@8080000))(\/|$)/;
+  /^\/(pcie@10000000|gpio-keys|pl061@9030000|pmu|platform-bus@c000000|intc@8000000\/(v2m@8020000|its@8080000))(\/|$)/;
 
 function nodesByPath(root: FdtNode): Map<string, FdtNode> {
   const out = new Map<string, FdtNode>();

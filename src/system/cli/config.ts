@@ -142,6 +142,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.initrd !== undefined && { initrd: raw.initrd }),
     ...(raw.append !== undefined && { append: raw.append }),
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
+    ...(raw.nographic && { nographic: true }),
     ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
     virtio: virtioConfigFrom(raw, machine),
   };

@@ -36,6 +36,8 @@ export interface MachineOptions {
   append?: string;
   /** -dtb: a device tree blob to pass instead of the generated one. */
   dtb?: string;
+  /** -nographic (firmware can read it in QEMU's fw_cfg). */
+  nographic?: boolean;
   /** -machine properties other than type and accel (e.g. dumpdtb). */
   props: ReadonlyMap<string, string>;
   /** -smp; undefined: one CPU. */

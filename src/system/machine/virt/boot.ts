@@ -1,6 +1,7 @@
 /**
  * Booting firmware (-bios): the image goes into the first flash bank and the CPU starts at its
- * first byte, with the device tree at the start of RAM for the firmware to find (x0 stays 0).
+ * first byte, with the device tree at the start of RAM for the firmware to find (x0 stays 0); a
+ * -kernel goes to fw_cfg for the firmware, not into RAM.
  *
  * Direct kernel boot, as QEMU does it without firmware (hw/arm/boot.c facts):
  * - an ELF file is a bare-metal program: its segments are loaded at their addresses and it starts
@@ -113,14 +114,9 @@ function loadLinuxImage(
 /**
  * Loads -bios FILE into `flash` (QEMU's messages for a file that is missing or does not fit): the
  * CPU starts at the bank's base, the device tree goes at the start of RAM. Firmware loads a kernel
- * itself, through QEMU's fw_cfg device, which tsemu does not have: -kernel with -bios is refused.
+ * itself, from fw_cfg (firmware-config.ts).
  */
-export function loadFirmware(flash: Pflash, ram: Ram, path: string, kernel: string | undefined): BootImage {
-  if (kernel !== undefined)
-    throw new MachineError(
-      '-bios with -kernel: the firmware would load the kernel through fw_cfg, which tsemu does not ' +
-        'have; boot the kernel directly (without -bios)',
-    );
+export function loadFirmware(flash: Pflash, ram: Ram, path: string): BootImage {
   let image: Buffer;
   try {
     image = fs.readFileSync(path);

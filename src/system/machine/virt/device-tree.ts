@@ -1,7 +1,7 @@
 /**
  * The device tree `virt` hands its guest, with the nodes (names, properties, phandles) QEMU's
  * virt board generates for the devices tsemu models, in QEMU's order, so a kernel probes the same
- * drivers on both. Nodes for devices tsemu lacks (flash, PCIe, fw-cfg, GPIO, PMU) are left out.
+ * drivers on both. Nodes for devices tsemu lacks (PCIe, GPIO, PMU) are left out.
  */
 import { randomBytes } from 'node:crypto';
 import { fdt, FdtNode } from '../fdt';
@@ -9,6 +9,9 @@ import type { SmpTopology } from '../machine';
 import {
   PHANDLE,
   TIMER_PPI,
+  VIRT_FLASH,
+  VIRT_FLASH_BANKS,
+  VIRT_FW_CFG,
   VIRT_GIC_CPU,
   VIRT_GIC_DIST,
   VIRT_GIC_REDIST,
@@ -77,6 +80,12 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
     .prop('reg', reg(VIRT_RAM_BASE, o.ramSize))
     .prop('device_type', fdt.strings('memory'));
 
+  root
+    .child(`fw-cfg@${hex(VIRT_FW_CFG.base)}`)
+    .prop('dma-coherent', fdt.empty())
+    .prop('reg', reg(VIRT_FW_CFG.base, VIRT_FW_CFG.size))
+    .prop('compatible', fdt.strings('qemu,fw-cfg-mmio'));
+
   // Every transport, with or without a device behind it, lowest address first.
   for (let i = 0; i < VIRT_MMIO_COUNT; i++) {
     const base = VIRT_MMIO.base + i * VIRT_MMIO.size;
@@ -126,6 +135,21 @@ export function virtDeviceTree(o: VirtTreeOptions): FdtNode {
     .prop('#address-cells', fdt.cells(2))
     .prop('interrupt-controller', fdt.empty())
     .prop('#interrupt-cells', fdt.cells(3));
+
+  // Both flash banks in one node, 32 bits wide.
+  root
+    .child(`flash@${hex(VIRT_FLASH.base)}`)
+    .prop('bank-width', fdt.cells(4))
+    .prop(
+      'reg',
+      fdt.cells(
+        ...Array.from({ length: VIRT_FLASH_BANKS }, (_, i) => [
+          ...fdt.u64(VIRT_FLASH.base + i * VIRT_FLASH.size),
+          ...fdt.u64(VIRT_FLASH.size),
+        ]).flat(),
+      ),
+    )
+    .prop('compatible', fdt.strings('cfi-flash'));
 
   const cpus = root.child('cpus').prop('#size-cells', fdt.cells(0)).prop('#address-cells', fdt.cells(1));
   const cpuMap = cpus.child('cpu-map');

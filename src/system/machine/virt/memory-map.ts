@@ -13,6 +13,8 @@ export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
 export const VIRT_GIC_REDIST = { base: 0x080a0000, size: 0xf60000 };
 export const VIRT_UART = { base: 0x09000000, size: 0x1000 };
 export const VIRT_RTC = { base: 0x09010000, size: 0x1000 };
+/** QEMU's firmware configuration device: data, selector and DMA registers. */
+export const VIRT_FW_CFG = { base: 0x09020000, size: 0x18 };
 /** The virtio-mmio transports: VIRT_MMIO_COUNT windows of `size` bytes, one after another. */
 export const VIRT_MMIO = { base: 0x0a000000, size: 0x200 };
 export const VIRT_MMIO_COUNT = 32;

@@ -2,7 +2,7 @@
  * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, EL1
  * CPUs (one, or -smp N; the secondaries start powered off, for PSCI CPU_ON, as QEMU's virt has
  * them) with their generic timers, a GICv2 (a GICv3 with gic-version=3), a PL011 UART on serial
- * port 0, a PL031 RTC, PSCI over HVC, 32 virtio-mmio transports (the -device ones fill them from the
+ * port 0, a PL031 RTC, PSCI over HVC, fw_cfg (firmware-config.ts), 32 virtio-mmio transports (the -device ones fill them from the
  * highest address down, as in QEMU), and a device tree describing them (`-machine dumpdtb=FILE`
  * writes it out and exits).
  */
@@ -33,11 +33,13 @@ import {
 import { SerialFrontend } from '../serial-frontend';
 import { loadFirmware, loadKernel, type BootImage } from './boot';
 import { virtDeviceTree } from './device-tree';
+import { virtFwCfg } from './firmware-config';
 import { createGic, gicMaxCpus, gicVersionOf, mpidrAffinity, type GicVersion } from './gic';
 import {
   TIMER_PPI,
   VIRT_FLASH,
   VIRT_FLASH_BANKS,
+  VIRT_FW_CFG,
   VIRT_MMIO,
   VIRT_MMIO_COUNT,
   VIRT_MMIO_SPI,
@@ -93,6 +95,8 @@ class VirtMachine implements Machine, PsciPlatform {
   private readonly gicVersion: GicVersion;
   private readonly uart: Pl011;
   private readonly flash: Pflash[];
+  /** Physical RAM as devices reach it by DMA. */
+  private readonly guestRam: GuestRam;
   private serial?: SerialFrontend;
   /** virtio-serial ports' frontends, attached to their chardevs at start. */
   private readonly portFrontends: { chardev: string; frontend: PortFrontend }[] = [];
@@ -148,8 +152,36 @@ class VirtMachine implements Machine, PsciPlatform {
     this.uart.onRxSpace = () => this.serial?.drain();
     this.bus.map(VIRT_UART.base, this.uart);
     this.bus.map(VIRT_RTC.base, new Pl031());
+    const ramEnd = BigInt(VIRT_RAM_BASE + this.ramSize);
+    this.guestRam = {
+      bytes: (pa, length) =>
+        pa >= BigInt(VIRT_RAM_BASE) && pa + BigInt(length) <= ramEnd
+          ? this.cpu.memory.u8.subarray(Number(pa), Number(pa) + length)
+          : undefined,
+      write: (pa, data) => this.cpu.writeMemory(pa, data, false),
+    };
+    this.mapFwCfg();
     this.mapVirtioTransports();
     this.boot();
+  }
+
+  /** fw_cfg, with -bios's kernel, initrd and command line for the firmware to load. */
+  private mapFwCfg(): void {
+    const { bios, kernel, initrd, append } = this.options;
+    const acpi = this.options.props.get('acpi') ?? 'auto';
+    if (!['on', 'off', 'auto'].includes(acpi)) throw new MachineError(`Parameter 'acpi' does not accept value '${acpi}'`);
+    const fwCfg = virtFwCfg(this.guestRam, {
+      ramSize: this.ramSize,
+      smp: this.smp,
+      version: VIRT_MACHINE.qemuName ?? VIRT_MACHINE.name,
+      nographic: this.options.nographic ?? false,
+      ...(bios !== undefined && {
+        ...(kernel !== undefined && { kernel }),
+        ...(initrd !== undefined && { initrd }),
+        ...(append !== undefined && { append }),
+      }),
+    });
+    this.bus.map(VIRT_FW_CFG.base, fwCfg);
   }
 
   /** The transports, device n of the command line behind the transport n from the top. */
@@ -157,14 +189,7 @@ class VirtMachine implements Machine, PsciPlatform {
     const virtio = this.options.virtio ?? { devices: [], legacy: true };
     if (virtio.devices.length > VIRT_MMIO_COUNT)
       throw new MachineError(`too many virtio devices (-M virt has ${VIRT_MMIO_COUNT} virtio-mmio transports)`);
-    const ramEnd = BigInt(VIRT_RAM_BASE + this.ramSize);
-    const ram: GuestRam = {
-      bytes: (pa, length) =>
-        pa >= BigInt(VIRT_RAM_BASE) && pa + BigInt(length) <= ramEnd
-          ? this.cpu.memory.u8.subarray(Number(pa), Number(pa) + length)
-          : undefined,
-      write: (pa, data) => this.cpu.writeMemory(pa, data, false),
-    };
+    const ram = this.guestRam;
     const report = (message: string): void => void process.stderr.write(`tsemu-system: ${message}\n`);
     for (let i = 0; i < VIRT_MMIO_COUNT; i++) {
       const spec = virtio.devices[VIRT_MMIO_COUNT - 1 - i];
@@ -209,7 +234,7 @@ class VirtMachine implements Machine, PsciPlatform {
     const { bios, kernel } = this.options;
     const image: BootImage | undefined =
       bios !== undefined
-        ? loadFirmware(this.flash[0]!, ram, bios, kernel)
+        ? loadFirmware(this.flash[0]!, ram, bios)
         : kernel === undefined
           ? undefined
           : loadKernel(this.cpu.memory, ram, kernel, this.options.initrd);
@@ -370,6 +395,6 @@ export const VIRT_MACHINE: MachineClass = {
   smpClusters: true,
   hasSerial: true,
   virtioMmio: true,
-  props: ['dumpdtb', 'gic-version'],
+  props: ['dumpdtb', 'gic-version', 'acpi'],
   create: (options) => new VirtMachine(options),
 };
