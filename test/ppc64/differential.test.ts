@@ -28,9 +28,11 @@ import { FP_ROWS } from '../../src/translate/ppc64/insns/fp';
 import { LOAD_STORE_ROWS } from '../../src/translate/ppc64/insns/load-store';
 import { ROTATE_ROWS } from '../../src/translate/ppc64/insns/rotate';
 import { SYSTEM_ROWS } from '../../src/translate/ppc64/insns/system';
+import { VECTOR_COUNT_ROWS } from '../../src/translate/ppc64/insns/vector-count';
 import { VECTOR_CRYPTO_ROWS } from '../../src/translate/ppc64/insns/vector-crypto';
 import { VECTOR_INT_ROWS } from '../../src/translate/ppc64/insns/vector-int';
 import { VECTOR_PERMUTE_ROWS } from '../../src/translate/ppc64/insns/vector-permute';
+import { VECTOR_QUAD_ROWS } from '../../src/translate/ppc64/insns/vector-quad';
 import { VSX_LOAD_STORE_ROWS } from '../../src/translate/ppc64/insns/vsx-load-store';
 import { VSX_SCALAR_ROWS } from '../../src/translate/ppc64/insns/vsx-scalar';
 import { CTR, FPSCR, LR, RESV_ADDR, STATE_SIZE_PPC64, XER_CA, XER_OV, XER_SO, crField, gpr, vsr } from '../../src/translate/ppc64/state';
@@ -76,6 +78,8 @@ const CLASSES: InsnClass[] = [
   { name: 'vector and VSX loads, stores and moves', rows: VSX_LOAD_STORE_ROWS, memory: true },
   { name: 'vector permutes and logic', rows: VECTOR_PERMUTE_ROWS },
   { name: 'vector integer', rows: VECTOR_INT_ROWS },
+  { name: 'vector counts', rows: VECTOR_COUNT_ROWS },
+  { name: 'vector quadword arithmetic', rows: VECTOR_QUAD_ROWS },
   { name: 'vector crypto', rows: VECTOR_CRYPTO_ROWS },
 ];
 

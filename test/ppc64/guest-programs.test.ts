@@ -83,6 +83,11 @@ const CASES: GuestCase[] = [
   { title: 'fp_edge: the four rounding modes via fesetround', program: 'fp_edge', args: ['rounding'], ending: OK },
   { title: 'fp_edge: exception flags seen by fetestexcept', program: 'fp_edge', args: ['flags'], ending: OK },
   { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
+  {
+    title: 'vector_isa3: quadword add/subtract with carries, vclz/vctz/vprtyb, doubleword min/max, vcmpnez, vpermr/vpermxor/xxperm, vextract/vinsert, xxbr*, lxvb16x/lxvh8x and stores',
+    program: 'vector_isa3',
+    ending: OK,
+  },
   { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram (VMX/VSX)', program: 'vector_loops', ending: OK },
   { title: 'strings: glibc string routines over lengths and alignments', program: 'strings', ending: OK },
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },

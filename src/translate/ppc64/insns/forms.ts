@@ -12,3 +12,6 @@ export const x31 = (fields: string, xo: number, last = 'rc:1'): string => `01111
 
 /** XO form (opcode 31, OE + 9-bit XO + Rc): rt, ra, rb. */
 export const xo31 = (xo: number, rb = 'rb:5'): string => `011111 rt:5 ra:5 ${rb} oe:1 ${bits(xo, 9)} rc:1`;
+
+/** VX form of extended opcode 1538, whose VRA field selects the operation on VRB (vctz*, vneg*, vexts*, vprtyb*). */
+export const vxSelected = (sel: number): string => `000100 vrt:5 ${bits(sel, 5)} vrb:5 ${bits(1538, 11)}`;

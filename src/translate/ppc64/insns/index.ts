@@ -13,9 +13,11 @@ import { LOAD_STORE_ROWS } from './load-store';
 import { ROTATE_ROWS } from './rotate';
 import { SYSTEM_ROWS } from './system';
 import { VECTOR_AES_ROWS } from './vector-aes';
+import { VECTOR_COUNT_ROWS } from './vector-count';
 import { VECTOR_CRYPTO_ROWS } from './vector-crypto';
 import { VECTOR_INT_ROWS } from './vector-int';
 import { VECTOR_PERMUTE_ROWS } from './vector-permute';
+import { VECTOR_QUAD_ROWS } from './vector-quad';
 import { VSX_LOAD_STORE_ROWS } from './vsx-load-store';
 import { VSX_SCALAR_ROWS } from './vsx-scalar';
 
@@ -31,6 +33,8 @@ const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   ...VSX_LOAD_STORE_ROWS,
   ...VECTOR_PERMUTE_ROWS,
   ...VECTOR_INT_ROWS,
+  ...VECTOR_COUNT_ROWS,
+  ...VECTOR_QUAD_ROWS,
   ...VECTOR_CRYPTO_ROWS,
   ...VECTOR_AES_ROWS,
   ...VSX_SCALAR_ROWS,

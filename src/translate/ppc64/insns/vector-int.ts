@@ -1,14 +1,14 @@
 /**
  * Vector integer arithmetic and compares (Power ISA 3.0 Book I 6.8-6.9): modular and saturating add
- * and subtract, minimum, maximum and average, even/odd and modular multiplies, multiply-sum and
- * multiply-add, modular packs and signed unpacks, element shifts by per-element amounts, and the
- * compares vcmpequ*, vcmpgt{u,s}*, vcmpne* with their record forms (CR6 = all true || 0 || none
- * true || 0).
+ * and subtract, minimum, maximum (doublewords too), averages and absolute differences, negation and
+ * sign extension, even/odd and modular multiplies, multiply-sums and multiply-add, modular packs and
+ * signed unpacks, element shifts by per-element amounts, and the compares vcmpequ*, vcmpgt{u,s}*,
+ * vcmpne*, vcmpnez* with their record forms (CR6 = all true || 0 || none true || 0).
  */
 import type { Temp } from '../../ir/block';
 import type { PpcContext, PpcHandler } from '../context';
 import { shuffleOfElements } from '../lanes';
-import { bits } from './forms';
+import { bits, vxSelected } from './forms';
 
 type Shape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2';
 const LANES: Record<Shape, number> = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2 };
@@ -69,34 +69,16 @@ const unary =
   (ctx, f) => (ctx.setV(f.vrt, ctx.b.vop(name, [ctx.v(f.vrb)])), true);
 
 /**
- * vpopcnt{b,h,w,d}: set bits per element, as byte counts summed pairwise up to the element size
- * (element order does not matter, no count crosses an element).
+ * Even/odd multiplies of bytes, halfwords and words into double-width products: PowerPC's even
+ * element 2i is the high half of wasm's double-width lane, the odd one its low half.
  */
-const popcount =
-  (size: 1 | 2 | 4 | 8): PpcHandler =>
-  (ctx, f) => {
-    const b = ctx.b;
-    let v = b.vop('i8x16.popcnt', [ctx.v(f.vrb)]);
-    if (size >= 2) v = b.vop('i16x8.extadd_pairwise_i8x16_u', [v]);
-    if (size >= 4) v = b.vop('i32x4.extadd_pairwise_i16x8_u', [v]);
-    if (size === 8) {
-      const low = b.vop('v128.and', [v, b.vop('i64x2.splat', [b.i64(0xffffffff)])]);
-      v = b.vop('i64x2.add', [low, b.vop('i64x2.shr_u', [v, b.i32(32)])]);
-    }
-    ctx.setV(f.vrt, v);
-    return true;
-  };
-
-/**
- * Even/odd multiplies of halfwords and words into double-width products: PowerPC's even element
- * 2i is the high half of wasm's double-width lane, the odd one its low half.
- */
+const WIDER = { i8x16: 'i16x8', i16x8: 'i32x4', i32x4: 'i64x2' } as const;
 const mulEvenOdd =
-  (narrow: 'i16x8' | 'i32x4', even: boolean, signed: boolean): PpcHandler =>
+  (narrow: 'i8x16' | 'i16x8' | 'i32x4', even: boolean, signed: boolean): PpcHandler =>
   (ctx, f) => {
     const b = ctx.b;
-    const wide = narrow === 'i16x8' ? 'i32x4' : 'i64x2';
-    const shift = narrow === 'i16x8' ? 16 : 32;
+    const wide = WIDER[narrow];
+    const shift = 128 / LANES[narrow];
     const part = (v: Temp): Temp => {
       const amount = b.i32(shift);
       if (even) return b.vop(`${wide}.${signed ? 'shr_s' : 'shr_u'}`, [v, amount]);
@@ -114,35 +96,109 @@ const vmladduhm: PpcHandler = (ctx, f) => {
   return true;
 };
 
-/** vmsumubm: word i = VRC word i + the four unsigned byte products of that word, modulo 2^32. */
-const vmsumubm: PpcHandler = (ctx, f) => {
+/**
+ * Multiply-sums: word i = VRC word i + the products of the narrower elements of VRA and VRB in that
+ * word, modulo 2^32. `partial` gives, for the low and the high half of the register, four words of
+ * partial sums whose neighbours (across the two results) add up to the words of the result.
+ */
+type PartialSums = (ctx: PpcContext, a: Temp, c: Temp, half: 'low' | 'high') => Temp;
+const multiplySum =
+  (partial: PartialSums): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
+    const low = partial(ctx, a, c, 'low');
+    const high = partial(ctx, a, c, 'high');
+    // Lanes [s0 s1 s2 s3] and [s4 ...]: add neighbours across the two vectors.
+    const words = (first: number): Uint8Array =>
+      Uint8Array.from([0, 1, 2, 3].flatMap((w) => [0, 1, 2, 3].map((i) => (2 * w + first) * 4 + i)));
+    const evens = b.vop('i8x16.shuffle', [low, high], words(0));
+    const odds = b.vop('i8x16.shuffle', [low, high], words(1));
+    ctx.setV(f.vrt, b.vop('i32x4.add', [b.vop('i32x4.add', [evens, odds]), ctx.v(f.vrc)]));
+    return true;
+  };
+/** vmsumubm: unsigned byte products, summed in pairs. */
+const unsignedBytes: PartialSums = (ctx, a, c, half) =>
+  ctx.b.vop('i32x4.extadd_pairwise_i16x8_u', [ctx.b.vop(`i16x8.extmul_${half}_i8x16_u`, [a, c])]);
+/** vmsummbm: signed bytes of VRA times unsigned bytes of VRB (the product fits a signed halfword). */
+const mixedBytes: PartialSums = (ctx, a, c, half) => {
   const b = ctx.b;
-  const a = ctx.v(f.vra);
-  const c = ctx.v(f.vrb);
-  const pairs = (which: 'low' | 'high'): Temp =>
-    b.vop('i32x4.extadd_pairwise_i16x8_u', [b.vop(`i16x8.extmul_${which}_i8x16_u`, [a, c])]);
-  const low = pairs('low');
-  const high = pairs('high');
-  // Lanes [p01 p23 p45 p67] and [p89 ...]: add neighbours across the two vectors.
-  const words = (first: number): Uint8Array =>
-    Uint8Array.from([0, 1, 2, 3].flatMap((w) => [0, 1, 2, 3].map((i) => (2 * w + first) * 4 + i)));
-  const evens = b.vop('i8x16.shuffle', [low, high], words(0));
-  const odds = b.vop('i8x16.shuffle', [low, high], words(1));
-  ctx.setV(f.vrt, b.vop('i32x4.add', [b.vop('i32x4.add', [evens, odds]), ctx.v(f.vrc)]));
+  const product = b.vop('i16x8.mul', [b.vop(`i16x8.extend_${half}_i8x16_s`, [a]), b.vop(`i16x8.extend_${half}_i8x16_u`, [c])]);
+  return b.vop('i32x4.extadd_pairwise_i16x8_s', [product]);
+};
+/** vmsumuhm: unsigned halfword products. */
+const unsignedHalfwords: PartialSums = (ctx, a, c, half) => ctx.b.vop(`i32x4.extmul_${half}_i16x8_u`, [a, c]);
+
+/** vmsumshm: signed halfword products, which is wasm's dot product. */
+const vmsumshm: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  ctx.setV(f.vrt, b.vop('i32x4.add', [b.vop('i32x4.dot_i16x8_s', [ctx.v(f.vra), ctx.v(f.vrb)]), ctx.v(f.vrc)]));
   return true;
 };
+
+/** Unsigned compares of doublewords (wasm has signed ones only): both sides with the sign bit flipped. */
+function flipSign(ctx: PpcContext, v: Temp): Temp {
+  return ctx.b.vop('v128.xor', [v, ctx.b.vop('i64x2.splat', [ctx.b.i64(1n << 63n)])]);
+}
+const greaterU64 = (ctx: PpcContext, a: Temp, c: Temp): Temp =>
+  ctx.b.vop('i64x2.gt_s', [flipSign(ctx, a), flipSign(ctx, c)]);
+const greaterS64 = (ctx: PpcContext, a: Temp, c: Temp): Temp => ctx.b.vop('i64x2.gt_s', [a, c]);
+
+/** vmax{u,s}d / vmin{u,s}d: the element the doubleword compare picks. */
+const pick64 =
+  (greater: (ctx: PpcContext, a: Temp, c: Temp) => Temp, max: boolean): PpcHandler =>
+  (ctx, f) => {
+    const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
+    const [yes, no] = max ? [a, c] : [c, a];
+    ctx.setV(f.vrt, ctx.b.vop('v128.bitselect', [yes, no, greater(ctx, a, c)]));
+    return true;
+  };
+
+/**
+ * vavgs{b,h,w}, vavguw: (a + b + 1) >> 1 without the carry out of the element, which is
+ * (a | b) - ((a ^ b) >> 1) with the shift of the element's signedness.
+ */
+const average =
+  (shape: 'i8x16' | 'i16x8' | 'i32x4', signed: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
+    const half = b.vop(`${shape}.${signed ? 'shr_s' : 'shr_u'}`, [b.vop('v128.xor', [a, c]), b.i32(1)]);
+    ctx.setV(f.vrt, b.vop(`${shape}.sub`, [b.vop('v128.or', [a, c]), half]));
+    return true;
+  };
+
+/** vabsdu{b,h,w}: |a - b| of unsigned elements, the larger minus the smaller. */
+const absoluteDifference =
+  (shape: 'i8x16' | 'i16x8' | 'i32x4'): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
+    ctx.setV(f.vrt, b.vop(`${shape}.sub`, [b.vop(`${shape}.max_u`, [a, c]), b.vop(`${shape}.min_u`, [a, c])]));
+    return true;
+  };
+
+/** vexts{b,h,w}2{w,d}: each element sign-extended from its low `from` bits. */
+const extendSign =
+  (shape: 'i32x4' | 'i64x2', from: number): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const amount = b.i32((shape === 'i32x4' ? 32 : 64) - from);
+    ctx.setV(f.vrt, b.vop(`${shape}.shr_s`, [b.vop(`${shape}.shl`, [ctx.v(f.vrb), amount]), amount]));
+    return true;
+  };
 
 const binary =
   (name: string): PpcHandler =>
   (ctx, f) => (ctx.setV(f.vrt, ctx.b.vop(name, [ctx.v(f.vra), ctx.v(f.vrb)])), true);
 
 /** vcmp*: the lane mask, and CR6 when Rc. */
-const compare =
-  (name: string, invert = false): PpcHandler =>
+type Mask = (ctx: PpcContext, a: Temp, c: Temp) => Temp;
+const compareWith =
+  (maskOf: Mask): PpcHandler =>
   (ctx, f) => {
     const b = ctx.b;
-    let mask: Temp = b.vop(name, [ctx.v(f.vra), ctx.v(f.vrb)]);
-    if (invert) mask = b.vop('v128.not', [mask]);
+    const mask = maskOf(ctx, ctx.v(f.vra), ctx.v(f.vrb));
     ctx.setV(f.vrt, mask);
     if (f.rc) {
       const all = b.vop('i8x16.all_true', [mask]);
@@ -151,6 +207,19 @@ const compare =
     }
     return true;
   };
+const compare = (name: string, invert = false): PpcHandler =>
+  compareWith((ctx, a, c) => {
+    const mask = ctx.b.vop(name, [a, c]);
+    return invert ? ctx.b.vop('v128.not', [mask]) : mask;
+  });
+/** vcmpnez{b,h,w}: elements that differ or where either is zero. */
+const notEqualOrZero = (shape: 'i8x16' | 'i16x8' | 'i32x4'): PpcHandler =>
+  compareWith((ctx, a, c) => {
+    const b = ctx.b;
+    const zero = b.vop(`${shape}.splat`, [b.i32(0)]);
+    const either = b.vop('v128.or', [b.vop(`${shape}.eq`, [a, zero]), b.vop(`${shape}.eq`, [c, zero])]);
+    return b.vop('v128.or', [b.vop(`${shape}.ne`, [a, c]), either]);
+  });
 
 const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
 const VC = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 rc:1 ${bits(xo, 10)}`;
@@ -239,10 +308,6 @@ export const VECTOR_INT_ROWS: readonly (readonly [string, string, PpcHandler])[]
   [VX_B(718), 'vupklsh', unary('i32x4.extend_low_i16x8_s')],
   [VX_B(1614), 'vupkhsw', unary('i64x2.extend_high_i32x4_s')],
   [VX_B(1742), 'vupklsw', unary('i64x2.extend_low_i32x4_s')],
-  [VX_B(1795), 'vpopcntb', popcount(1)],
-  [VX_B(1859), 'vpopcnth', popcount(2)],
-  [VX_B(1923), 'vpopcntw', popcount(4)],
-  [VX_B(1987), 'vpopcntd', popcount(8)],
   [VX(584), 'vmuleuh', mulEvenOdd('i16x8', true, false)],
   [VX(840), 'vmulesh', mulEvenOdd('i16x8', true, true)],
   [VX(72), 'vmulouh', mulEvenOdd('i16x8', false, false)],
@@ -251,11 +316,40 @@ export const VECTOR_INT_ROWS: readonly (readonly [string, string, PpcHandler])[]
   [VX(904), 'vmulesw', mulEvenOdd('i32x4', true, true)],
   [VX(136), 'vmulouw', mulEvenOdd('i32x4', false, false)],
   [VX(392), 'vmulosw', mulEvenOdd('i32x4', false, true)],
+  [VX(520), 'vmuleub', mulEvenOdd('i8x16', true, false)],
+  [VX(776), 'vmulesb', mulEvenOdd('i8x16', true, true)],
+  [VX(8), 'vmuloub', mulEvenOdd('i8x16', false, false)],
+  [VX(264), 'vmulosb', mulEvenOdd('i8x16', false, true)],
   [VA(34), 'vmladduhm', vmladduhm],
-  [VA(36), 'vmsumubm', vmsumubm],
+  [VA(36), 'vmsumubm', multiplySum(unsignedBytes)],
+  [VA(37), 'vmsummbm', multiplySum(mixedBytes)],
+  [VA(38), 'vmsumuhm', multiplySum(unsignedHalfwords)],
+  [VA(40), 'vmsumshm', vmsumshm],
+  [VX(194), 'vmaxud', pick64(greaterU64, true)],
+  [VX(450), 'vmaxsd', pick64(greaterS64, true)],
+  [VX(706), 'vminud', pick64(greaterU64, false)],
+  [VX(962), 'vminsd', pick64(greaterS64, false)],
+  [VX(1154), 'vavguw', average('i32x4', false)],
+  [VX(1282), 'vavgsb', average('i8x16', true)],
+  [VX(1346), 'vavgsh', average('i16x8', true)],
+  [VX(1410), 'vavgsw', average('i32x4', true)],
+  [VX(1027), 'vabsdub', absoluteDifference('i8x16')],
+  [VX(1091), 'vabsduh', absoluteDifference('i16x8')],
+  [VX(1155), 'vabsduw', absoluteDifference('i32x4')],
+  [vxSelected(6), 'vnegw', unary('i32x4.neg')],
+  [vxSelected(7), 'vnegd', unary('i64x2.neg')],
+  [vxSelected(16), 'vextsb2w', extendSign('i32x4', 8)],
+  [vxSelected(17), 'vextsh2w', extendSign('i32x4', 16)],
+  [vxSelected(24), 'vextsb2d', extendSign('i64x2', 8)],
+  [vxSelected(25), 'vextsh2d', extendSign('i64x2', 16)],
+  [vxSelected(26), 'vextsw2d', extendSign('i64x2', 32)],
   ...BINARY.map(([name, xo, op]) => [VX(xo), name, binary(op)] as const),
   ...COMPARES.map(([name, xo, op]) => [VC(xo), name, compare(op)] as const),
   [VC(7), 'vcmpneb', compare('i8x16.eq', true)],
   [VC(71), 'vcmpneh', compare('i16x8.eq', true)],
   [VC(135), 'vcmpnew', compare('i32x4.eq', true)],
+  [VC(711), 'vcmpgtud', compareWith(greaterU64)],
+  [VC(263), 'vcmpnezb', notEqualOrZero('i8x16')],
+  [VC(327), 'vcmpnezh', notEqualOrZero('i16x8')],
+  [VC(391), 'vcmpnezw', notEqualOrZero('i32x4')],
 ];

@@ -1,11 +1,12 @@
 /**
  * Vector and VSX permutes, splats, merges and bitwise logic (Power ISA 3.0 Book I 6.8, 6.9.1, 7.6):
- * vperm, vsldoi, vsplt{b,h,w}, vspltis{b,h,w}, vmrg{h,l}{b,h,w}, xxpermdi, xxsldwi, xxmrg{h,l}w,
- * xxspltw, xxsel, vsel, the VMX and VSX logical operations, vgbbd and vbpermq, and the shifts of the
- * whole register by bits (vsl, vsr) and by octets (vslo, vsro).
+ * vperm, vpermr, vpermxor, xxperm, xxpermr, vsldoi, vsplt{b,h,w}, vspltis{b,h,w}, xxspltib,
+ * vmrg{h,l}{b,h,w}, xxpermdi, xxsldwi, xxmrg{h,l}w, xxspltw, xxbr{h,w,d,q}, vextract*, vinsert*,
+ * xxextractuw, xxinsertw, xxsel, vsel, the VMX and VSX logical operations, vgbbd and vbpermq, and the
+ * shifts of the whole register by bits (vsl, vsr) and by octets (vslo, vsro).
  *
  * Fixed permutes are i8x16.shuffle with selectors computed from PowerPC element numbers
- * (lanes.ts); vperm's run-time control goes through two swizzles.
+ * (lanes.ts); the run-time controls of vperm and friends go through two swizzles.
  */
 import type { Temp } from '../../ir/block';
 import { defineHelper } from '../../ir/helpers';
@@ -29,15 +30,46 @@ const vsldoi: PpcHandler = (ctx, f) => {
   return true;
 };
 
-/** vperm: byte k = (VRA||VRB)[VRC byte k & 31], as two swizzles (out-of-range indices give 0). */
-const vperm: PpcHandler = (ctx, f) => {
+/**
+ * Byte k of the 32-byte a||c at index k of `index` (a v128 of byte indices 0..31), as two
+ * swizzles (out-of-range indices give 0).
+ */
+function selectBytes(ctx: PpcContext, a: Temp, c: Temp, index: Temp): Temp {
   const b = ctx.b;
   const splat = (n: number): Temp => b.vop('i8x16.splat', [b.i32(n)]);
-  const index = b.vop('v128.and', [ctx.v(f.vrc), splat(31)]);
-  // Element e of VRA is wasm lane 15-e; element e of VRB (e >= 16) is lane 31-e of VRB.
-  const fromA = b.vop('i8x16.swizzle', [ctx.v(f.vra), b.vop('i8x16.sub', [splat(15), index])]);
-  const fromB = b.vop('i8x16.swizzle', [ctx.v(f.vrb), b.vop('i8x16.sub', [splat(31), index])]);
-  ctx.setV(f.vrt, b.vop('v128.or', [fromA, fromB]));
+  // Element e of a is wasm lane 15-e; element e of c (e >= 16) is lane 31-e of c.
+  const fromA = b.vop('i8x16.swizzle', [a, b.vop('i8x16.sub', [splat(15), index])]);
+  const fromC = b.vop('i8x16.swizzle', [c, b.vop('i8x16.sub', [splat(31), index])]);
+  return b.vop('v128.or', [fromA, fromC]);
+}
+
+/**
+ * vperm/vpermr, xxperm/xxpermr: byte k = (A||B)[control byte k & 31], or [31 - (control byte k & 31)]
+ * for the reversed forms. The VSX forms permute XA||XT under control of XB.
+ */
+function permuteBy(ctx: PpcContext, a: Temp, c: Temp, control: Temp, reversed: boolean): Temp {
+  const b = ctx.b;
+  const low = b.vop('v128.and', [control, b.vop('i8x16.splat', [b.i32(31)])]);
+  const index = reversed ? b.vop('i8x16.sub', [b.vop('i8x16.splat', [b.i32(31)]), low]) : low;
+  return selectBytes(ctx, a, c, index);
+}
+const vperm =
+  (reversed: boolean): PpcHandler =>
+  (ctx, f) => (ctx.setV(f.vrt, permuteBy(ctx, ctx.v(f.vra), ctx.v(f.vrb), ctx.v(f.vrc), reversed)), true);
+const xxperm =
+  (reversed: boolean): PpcHandler =>
+  (ctx, f) => (ctx.setVs(xt(f), permuteBy(ctx, ctx.vs(xa(f)), ctx.vs(xt(f)), ctx.vs(xb(f)), reversed)), true);
+
+/** vpermxor: byte k = VRA byte (high nibble of VRC byte k) ^ VRB byte (its low nibble). */
+const vpermxor: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const control = ctx.v(f.vrc);
+  const high = b.vop('i8x16.shr_u', [control, b.i32(4)]);
+  const low = b.vop('v128.and', [control, b.vop('i8x16.splat', [b.i32(15)])]);
+  const zero = b.v128(new Uint8Array(16));
+  const fromA = selectBytes(ctx, ctx.v(f.vra), zero, high);
+  const fromB = selectBytes(ctx, ctx.v(f.vrb), zero, low);
+  ctx.setV(f.vrt, b.vop('v128.xor', [fromA, fromB]));
   return true;
 };
 
@@ -108,6 +140,45 @@ const xxspltw: PpcHandler = (ctx, f) => {
   ctx.setVs(xt(f), permute(ctx, v, v, bytesOf([f.uim, f.uim, f.uim, f.uim], 4)));
   return true;
 };
+
+/** xxspltib: the 8-bit immediate in every byte. */
+const xxspltib: PpcHandler = (ctx, f) => (ctx.setVs(xt(f), ctx.b.vop('i8x16.splat', [ctx.b.i32(f.imm8)])), true);
+
+/** xxbr{h,w,d,q}: the bytes of each element of `size` bytes reversed. */
+const byteReverse =
+  (size: 2 | 4 | 8 | 16): PpcHandler =>
+  (ctx, f) => {
+    const elements = Array.from({ length: 16 }, (_, k) => k - (k % size) + (size - 1 - (k % size)));
+    const v = ctx.vs(xb(f));
+    ctx.setVs(xt(f), permute(ctx, v, v, elements));
+    return true;
+  };
+
+/**
+ * vextractu{b,h,w}, vextractd, xxextractuw: bytes uim..uim+size-1 of the source, zero-extended into
+ * doubleword 0; doubleword 1 is zero. (A uim past 16 - size is undefined by the ISA; the bytes past
+ * the end read as zero here.)
+ */
+function extractBytes(ctx: PpcContext, v: Temp, size: number, uim: number): Temp {
+  // Byte elements 16.. of the second source are zero.
+  const elements = Array.from({ length: 16 }, (_, k) =>
+    k >= 8 - size && k < 8 && uim + k - (8 - size) < 16 ? uim + k - (8 - size) : 16,
+  );
+  return permute(ctx, v, ctx.b.v128(new Uint8Array(16)), elements);
+}
+/** vinsert{b,h,w,d}, xxinsertw: the `size`-byte element at the right of doubleword 0 of the source into bytes uim.. of the target. */
+function insertBytes(ctx: PpcContext, target: Temp, source: Temp, size: number, uim: number): Temp {
+  const elements = Array.from({ length: 16 }, (_, k) => (k >= uim && k < uim + size ? 16 + 8 - size + k - uim : k));
+  return permute(ctx, target, source, elements);
+}
+const vextract =
+  (size: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => (ctx.setV(f.vrt, extractBytes(ctx, ctx.v(f.vrb), size, f.uim)), true);
+const vinsert =
+  (size: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => (ctx.setV(f.vrt, insertBytes(ctx, ctx.v(f.vrt), ctx.v(f.vrb), size, f.uim)), true);
+const xxextractuw: PpcHandler = (ctx, f) => (ctx.setVs(xt(f), extractBytes(ctx, ctx.vs(xb(f)), 4, f.uim)), true);
+const xxinsertw: PpcHandler = (ctx, f) => (ctx.setVs(xt(f), insertBytes(ctx, ctx.vs(xt(f)), ctx.vs(xb(f)), 4, f.uim)), true);
 
 type Logic = (ctx: PpcContext, a: Temp, c: Temp) => Temp;
 const vnot = (ctx: PpcContext, v: Temp): Temp => ctx.b.vop('v128.not', [v]);
@@ -245,10 +316,15 @@ const shiftOctets =
 const VX = (xo: number): string => `000100 vrt:5 vra:5 vrb:5 ${bits(xo, 11)}`;
 const XX3 = (xo: number): string => `111100 t:5 a:5 b:5 ${bits(xo, 8)} ax:1 bx:1 tx:1`;
 const SPLAT = (xo: number): string => `000100 vrt:5 uim:5 vrb:5 ${bits(xo, 11)}`;
+const VX_UIM = (xo: number): string => `000100 vrt:5 0 uim:4 vrb:5 ${bits(xo, 11)}`;
+/** XX2 form of extended opcode 475, whose bits 11:15 select the operation (xxbr*). */
+const XX2_SEL = (sel: number): string => `111100 t:5 ${bits(sel, 5)} b:5 ${bits(475, 9)} bx:1 tx:1`;
 const SPLAT_IMM = (xo: number): string => `000100 vrt:5 sim:s5 00000 ${bits(xo, 11)}`;
 
 export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler])[] = [
-  ['000100 vrt:5 vra:5 vrb:5 vrc:5 101011', 'vperm', vperm],
+  ['000100 vrt:5 vra:5 vrb:5 vrc:5 101011', 'vperm', vperm(false)],
+  ['000100 vrt:5 vra:5 vrb:5 vrc:5 111011', 'vpermr', vperm(true)],
+  ['000100 vrt:5 vra:5 vrb:5 vrc:5 101101', 'vpermxor', vpermxor],
   ['000100 vrt:5 vra:5 vrb:5 0 shb:4 101100', 'vsldoi', vsldoi],
   ['000100 vrt:5 vra:5 vrb:5 vrc:5 101010', 'vsel', vsel],
   [SPLAT(524), 'vspltb', vsplt(1)],
@@ -279,4 +355,21 @@ export const VECTOR_PERMUTE_ROWS: readonly (readonly [string, string, PpcHandler
   [XX3(50), 'xxmrglw', merge(4, true, true)],
   [`111100 t:5 000 uim:2 b:5 ${bits(164, 9)} bx:1 tx:1`, 'xxspltw', xxspltw],
   ['111100 t:5 a:5 b:5 c:5 11 cx:1 ax:1 bx:1 tx:1', 'xxsel', xxsel],
+  [XX3(26), 'xxperm', xxperm(false)],
+  [XX3(58), 'xxpermr', xxperm(true)],
+  [`111100 t:5 00 imm8:8 ${bits(360, 10)} tx:1`, 'xxspltib', xxspltib],
+  [XX2_SEL(7), 'xxbrh', byteReverse(2)],
+  [XX2_SEL(15), 'xxbrw', byteReverse(4)],
+  [XX2_SEL(23), 'xxbrd', byteReverse(8)],
+  [XX2_SEL(31), 'xxbrq', byteReverse(16)],
+  [`111100 t:5 0 uim:4 b:5 ${bits(165, 9)} bx:1 tx:1`, 'xxextractuw', xxextractuw],
+  [`111100 t:5 0 uim:4 b:5 ${bits(181, 9)} bx:1 tx:1`, 'xxinsertw', xxinsertw],
+  [VX_UIM(525), 'vextractub', vextract(1)],
+  [VX_UIM(589), 'vextractuh', vextract(2)],
+  [VX_UIM(653), 'vextractuw', vextract(4)],
+  [VX_UIM(717), 'vextractd', vextract(8)],
+  [VX_UIM(781), 'vinsertb', vinsert(1)],
+  [VX_UIM(845), 'vinserth', vinsert(2)],
+  [VX_UIM(909), 'vinsertw', vinsert(4)],
+  [VX_UIM(973), 'vinsertd', vinsert(8)],
 ];

@@ -1,17 +1,18 @@
 /**
  * Vector and VSX storage access and GPR moves (Power ISA 3.0 Book I 6.7 and 7.6): lvx/stvx and their
- * element forms, lvsl/lvsr, the VSX vector loads and stores (lxvd2x, lxvw4x, lxvdsx, lxv/lxvx and
- * the stores), the scalar ones (lxsdx, lxsd, lxsiwax, lxsiwzx, lxsspx, lxssp and stores), and the
- * moves between GPRs and VSRs (mtvsrd, mfvsrd, mtvsrwz, ...), mfvscr and mtvscr.
+ * element forms, lvsl/lvsr, the VSX vector loads and stores (lxvd2x, lxvw4x, lxvh8x, lxvb16x,
+ * lxvdsx, lxvwsx, lxv/lxvx and the stores), the scalar ones (lxsdx, lxsd, lxsiwax, lxsiwzx,
+ * lxsibzx, lxsihzx, lxsspx, lxssp and stores), and the moves between GPRs and VSRs (mtvsrd,
+ * mfvsrd, mtvsrwz, ...), mfvscr and mtvscr.
  *
  * A whole-quadword access (lvx, lxv, lxvx) is one v128 access: its byte order is the executors'
  * business, and the result is the ISA's for either byte order. Element-wise forms (lxvd2x,
- * lxvw4x) access each element on its own, in element order, which is what those instructions
- * mean in both byte orders.
+ * lxvw4x, lxvh8x, lxvb16x) access each element on its own, in element order, which is what those
+ * instructions mean in both byte orders.
  */
 import type { Temp } from '../../ir/block';
 import type { PpcContext, PpcHandler } from '../context';
-import { byteLane, dwordLane, wordLane } from '../lanes';
+import { byteLane, dwordLane, lane, wordLane } from '../lanes';
 import { VSCR } from '../state';
 import { bits, x31 } from './forms';
 import { demoteDouble, promoteSingle } from './fp-common';
@@ -65,35 +66,46 @@ const lvs =
     return true;
   };
 
-const lxvd2x: PpcHandler = (ctx, f) => {
-  const b = ctx.b;
-  const ea = ctx.eaX(f.ra, f.rb);
-  const d0 = b.load('i64', ea, 8);
-  const d1 = b.load('i64', b.add(ea, b.i64(8)), 8);
-  ctx.setVs(xt(f), fromDwords(ctx, d0, d1));
-  return true;
+/** [shape, scalar type] of the elements of each size. */
+const ELEMENT: Record<1 | 2 | 4 | 8, ['i8x16' | 'i16x8' | 'i32x4' | 'i64x2', 'i32' | 'i64']> = {
+  1: ['i8x16', 'i32'],
+  2: ['i16x8', 'i32'],
+  4: ['i32x4', 'i32'],
+  8: ['i64x2', 'i64'],
 };
-const stxvd2x: PpcHandler = (ctx, f) => {
-  const b = ctx.b;
-  const ea = ctx.eaX(f.ra, f.rb);
-  const v = ctx.vs(xt(f));
-  b.store(ea, dword(ctx, v, 0), 8);
-  b.store(b.add(ea, b.i64(8)), dword(ctx, v, 1), 8);
-  return true;
-};
-const lxvw4x: PpcHandler = (ctx, f) => {
-  const b = ctx.b;
-  const ea = ctx.eaX(f.ra, f.rb);
-  let v = b.vop('i32x4.splat', [b.i32(0)]);
-  for (let k = 0; k < 4; k++) v = b.vop('i32x4.replace_lane', [v, b.load('i32', b.add(ea, b.i64(4 * k)), 4)], wordLane(k));
-  ctx.setVs(xt(f), v);
-  return true;
-};
-const stxvw4x: PpcHandler = (ctx, f) => {
-  const b = ctx.b;
-  const ea = ctx.eaX(f.ra, f.rb);
-  const v = ctx.vs(xt(f));
-  for (let k = 0; k < 4; k++) b.store(b.add(ea, b.i64(4 * k)), b.vop('i32x4.extract_lane', [v], wordLane(k)), 4);
+/**
+ * lxvd2x, lxvw4x, lxvh8x, lxvb16x and their stores: element k at EA + k * size, each element an
+ * access of its own in the guest's byte order (so lxvb16x's bytes land in element order in both).
+ */
+const loadElements =
+  (size: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [shape, type] = ELEMENT[size];
+    const count = (16 / size) as 2 | 4 | 8 | 16;
+    const ea = ctx.eaX(f.ra, f.rb);
+    let v = b.v128(new Uint8Array(16));
+    for (let k = 0; k < count; k++) {
+      v = b.vop(`${shape}.replace_lane`, [v, b.load(type, b.add(ea, b.i64(size * k)), size)], lane(count, k));
+    }
+    ctx.setVs(xt(f), v);
+    return true;
+  };
+const storeElements =
+  (size: 1 | 2 | 4 | 8): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const [shape] = ELEMENT[size];
+    const count = (16 / size) as 2 | 4 | 8 | 16;
+    const extract = size <= 2 ? `${shape}.extract_lane_u` : `${shape}.extract_lane`;
+    const ea = ctx.eaX(f.ra, f.rb);
+    const v = ctx.vs(xt(f));
+    for (let k = 0; k < count; k++) b.store(b.add(ea, b.i64(size * k)), b.vop(extract, [v], lane(count, k)), size);
+    return true;
+  };
+/** lxvwsx: the word at EA in every word element. */
+const lxvwsx: PpcHandler = (ctx, f) => {
+  ctx.setVs(xt(f), ctx.b.vop('i32x4.splat', [ctx.b.load('i32', ctx.eaX(f.ra, f.rb), 4)]));
   return true;
 };
 const lxvdsx: PpcHandler = (ctx, f) => {
@@ -111,16 +123,19 @@ const stxv: PpcHandler = (ctx, f) => (ctx.b.store(ctx.ea(f.ra, f.dq * 16), ctx.v
 type ScalarLoad = (ctx: PpcContext, ea: Temp) => Temp;
 const dwordLoad: ScalarLoad = (ctx, ea) => ctx.b.load('i64', ea, 8);
 const singleLoad: ScalarLoad = (ctx, ea) => promoteSingle(ctx, ctx.b.load('f32', ea, 4));
-const wordLoad =
-  (signed: boolean): ScalarLoad =>
+const intLoad =
+  (size: 1 | 2 | 4, signed = false): ScalarLoad =>
   (ctx, ea) =>
-    ctx.b.load('i64', ea, 4, signed);
+    ctx.b.load('i64', ea, size, signed);
 
 type ScalarStore = (ctx: PpcContext, ea: Temp, v: Temp) => void;
 const dwordStore: ScalarStore = (ctx, ea, v) => ctx.b.store(ea, dword(ctx, v, 0), 8);
 const singleStore: ScalarStore = (ctx, ea, v) =>
   ctx.b.store(ea, demoteDouble(ctx, ctx.b.vop('f64x2.extract_lane', [v], dwordLane(0))), 4);
-const wordStore: ScalarStore = (ctx, ea, v) => ctx.b.store(ea, ctx.b.wrap(dword(ctx, v, 0)), 4);
+const intStore =
+  (size: 1 | 2 | 4): ScalarStore =>
+  (ctx, ea, v) =>
+    ctx.b.store(ea, ctx.b.wrap(dword(ctx, v, 0)), size);
 
 const scalarX =
   (load: ScalarLoad): PpcHandler =>
@@ -186,10 +201,15 @@ export const VSX_LOAD_STORE_ROWS = [
   [x31('rt:5 ra:5 rb:5', 71, '0'), 'lvewx', lvx],
   [x31('rt:5 ra:5 rb:5', 6, '0'), 'lvsl', lvs(false)],
   [x31('rt:5 ra:5 rb:5', 38, '0'), 'lvsr', lvs(true)],
-  [x31(XX, 844, XX_TX), 'lxvd2x', lxvd2x],
-  [x31(XX, 972, XX_TX), 'stxvd2x', stxvd2x],
-  [x31(XX, 780, XX_TX), 'lxvw4x', lxvw4x],
-  [x31(XX, 908, XX_TX), 'stxvw4x', stxvw4x],
+  [x31(XX, 844, XX_TX), 'lxvd2x', loadElements(8)],
+  [x31(XX, 972, XX_TX), 'stxvd2x', storeElements(8)],
+  [x31(XX, 780, XX_TX), 'lxvw4x', loadElements(4)],
+  [x31(XX, 908, XX_TX), 'stxvw4x', storeElements(4)],
+  [x31(XX, 812, XX_TX), 'lxvh8x', loadElements(2)],
+  [x31(XX, 940, XX_TX), 'stxvh8x', storeElements(2)],
+  [x31(XX, 876, XX_TX), 'lxvb16x', loadElements(1)],
+  [x31(XX, 1004, XX_TX), 'stxvb16x', storeElements(1)],
+  [x31(XX, 364, XX_TX), 'lxvwsx', lxvwsx],
   [x31(XX, 332, XX_TX), 'lxvdsx', lxvdsx],
   [x31(XX, 268, XX_TX), 'lxvx', lxvx],
   [x31(XX, 396, XX_TX), 'stxvx', stxvx],
@@ -197,9 +217,13 @@ export const VSX_LOAD_STORE_ROWS = [
   [x31(XX, 716, XX_TX), 'stxsdx', scalarStoreX(dwordStore)],
   [x31(XX, 524, XX_TX), 'lxsspx', scalarX(singleLoad)],
   [x31(XX, 652, XX_TX), 'stxsspx', scalarStoreX(singleStore)],
-  [x31(XX, 76, XX_TX), 'lxsiwax', scalarX(wordLoad(true))],
-  [x31(XX, 12, XX_TX), 'lxsiwzx', scalarX(wordLoad(false))],
-  [x31(XX, 140, XX_TX), 'stxsiwx', scalarStoreX(wordStore)],
+  [x31(XX, 76, XX_TX), 'lxsiwax', scalarX(intLoad(4, true))],
+  [x31(XX, 12, XX_TX), 'lxsiwzx', scalarX(intLoad(4))],
+  [x31(XX, 140, XX_TX), 'stxsiwx', scalarStoreX(intStore(4))],
+  [x31(XX, 781, XX_TX), 'lxsibzx', scalarX(intLoad(1))],
+  [x31(XX, 813, XX_TX), 'lxsihzx', scalarX(intLoad(2))],
+  [x31(XX, 909, XX_TX), 'stxsibx', scalarStoreX(intStore(1))],
+  [x31(XX, 941, XX_TX), 'stxsihx', scalarStoreX(intStore(2))],
   [`111101 t:5 ra:5 dq:s12 tx:1 001`, 'lxv', lxv],
   [`111101 t:5 ra:5 dq:s12 tx:1 101`, 'stxv', stxv],
   ['111001 rt:5 ra:5 ds:s14 10', 'lxsd', scalarDs(dwordLoad)],
