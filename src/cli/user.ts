@@ -10,6 +10,7 @@ import { VERSION } from '../version';
 import { ensureNodeFlags } from '../user/reentry';
 import type { UserRunOptions } from '../user/run';
 import type { GuestAbiName } from '../user/freebsd';
+import { USER_CPU_MODELS, findUserCpuModel } from '../user/cpu-models';
 
 export const LOG_ITEMS: Record<string, string> = {
   in_asm: 'show target assembly code for each compiled TB',
@@ -88,7 +89,11 @@ export function usage(arch: string): string {
 export class UsageError extends Error {}
 
 /** Parses argv (without node and script) into run options; throws UsageError for bad input. */
-export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessEnv): UserRunOptions | 'help' | 'version' {
+export function parseUserArgs(
+  arch: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): UserRunOptions | 'help' | 'version' | 'cpu-help' {
   const parsed = parseQemuArgs(argv, { names: OPTIONS.map((o) => o.name), flags: FLAGS, stopAtNonOption: true });
   if (parsed.unknown !== undefined) throw new UsageError(`-${parsed.unknown}: unknown option`);
   const args = parsed.values;
@@ -111,9 +116,13 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
   }
   if (logItems.has('help')) throw new UsageError(`Log items (comma separated):\n${logHelp()}`);
 
+  const cpu = envOr('cpu', 'TSEMU_CPU');
+  if (cpu === 'help' || cpu === '?') return 'cpu-help';
+
   const positional = parsed.positional;
   const program = positional[0];
   if (program === undefined) throw new UsageError(usage(arch));
+  checkCpuModel(arch, cpu);
 
   const setEnv = [...(env['TSEMU_SET_ENV'] ? env['TSEMU_SET_ENV'].split(',') : []), ...list(args['E'])];
   const unsetEnv = [...(env['TSEMU_UNSET_ENV'] ? env['TSEMU_UNSET_ENV'].split(',') : []), ...list(args['U'])];
@@ -125,7 +134,7 @@ export function parseUserArgs(arch: string, argv: string[], env: NodeJS.ProcessE
     args: positional.slice(1),
     argv0: envOr('0', 'TSEMU_ARGV0'),
     ldPrefix: envOr('L', 'TSEMU_LD_PREFIX'),
-    cpu: envOr('cpu', 'TSEMU_CPU'),
+    cpu,
     unameRelease: envOr('r', 'TSEMU_UNAME'),
     stackSize: stackSize === undefined ? undefined : parseSize(stackSize),
     setEnv,
@@ -145,6 +154,16 @@ function logHelp(): string {
   return Object.entries(LOG_ITEMS)
     .map(([k, v]) => `${k.padEnd(10)} ${v}`)
     .join('\n');
+}
+
+/** -cpu MODEL: one of the target's models (src/user/cpu-models.ts), refused with QEMU's words otherwise. */
+function checkCpuModel(arch: string, cpu: string | undefined): void {
+  if (cpu === undefined || findUserCpuModel(arch, cpu)) return;
+  const [name, properties] = cpu.split(/,(.*)/s);
+  if (properties !== undefined && findUserCpuModel(arch, name)) {
+    throw new UsageError(`-cpu ${cpu}: CPU properties are not supported (the model decides the features)`);
+  }
+  throw new UsageError(`unable to find CPU model '${name}'`);
 }
 
 /** -abi linux|freebsd (absent: the ELF brand decides). */
@@ -183,6 +202,12 @@ export function main(arch: string): void {
   if (parsed === 'help') {
     process.stdout.write(usage(arch) + '\n');
     process.exit(0);
+  }
+  if (parsed === 'cpu-help') {
+    // As qemu-user: the list on stdout, then status 1.
+    const table = USER_CPU_MODELS[arch];
+    process.stdout.write((table ? table.help(table.models) : '') + '\n');
+    process.exit(1);
   }
   if (parsed === 'version') {
     process.stdout.write(`tsemu-${arch} version ${VERSION}\nCopyright (c) 2026 the tsemu developers\n`);

@@ -20,6 +20,7 @@ import { cpuLoop } from './cpu-loop';
 import { guestName } from './node-environment';
 import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
+import { findUserCpuModel, type UserCpuModel } from './cpu-models';
 import { atGuestExit, beforeGuestExec, leaveWithSignal, leaveWithStatus } from './leave';
 import type { GuestProcess } from './process';
 
@@ -110,13 +111,23 @@ function guestEnvironment(options: UserRunOptions): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
+/** The target as CPU `model` (validated by the command line) decides: its decoder and AT_HWCAP. */
+function withCpuModel(target: UserTargetSet, model: UserCpuModel | undefined): UserTargetSet {
+  if (!model) return target;
+  return {
+    ...target,
+    user: model.frontend ? { ...target.user, frontend: model.frontend() } : target.user,
+    loader: { ...target.loader, hwcap: target.loader.hwcap & ~(model.lacksHwcap ?? 0) },
+  };
+}
+
 export function runUserProgram(arch: string, options: UserRunOptions): never {
   const linuxTarget = USER_TARGETS[arch]?.();
   if (!linuxTarget) throw new Error(`unknown target ${arch}`);
   // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
   const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
   const exePath = resolveProgram(options.program);
-  const target = chooseAbi(arch, linuxTarget, exePath, options.abi);
+  const target = withCpuModel(chooseAbi(arch, linuxTarget, exePath, options.abi), findUserCpuModel(arch, options.cpu));
   let logFilter: AddressFilter;
   try {
     logFilter = addressFilter(options.logFilter);

@@ -1,0 +1,103 @@
+/**
+ * The CPU models `-cpu` (or TSEMU_CPU) names in user mode, per target, under QEMU's names: what
+ * the model decides (AT_HWCAP and, where tsemu's frontend has optional instructions, the
+ * decoder: an instruction the model lacks is undefined and raises SIGILL, as under QEMU). Only the
+ * models tsemu can honour are listed: one whose instructions it does not all implement is refused
+ * like an unknown name. `-cpu help` prints the list in QEMU's format for the target.
+ *
+ * Loaded by the command line before any frontend: a model's frontend is built on demand.
+ */
+import type { Frontend } from '../translate/frontend';
+
+export interface UserCpuModel {
+  /** QEMU's name. */
+  readonly name: string;
+  /** The model this name is an alias of (listed as such by PowerPC's `-cpu help`). */
+  readonly aliasOf?: string;
+  /** AT_HWCAP bits of the target's full feature set (src/loader/targets.ts) that this model lacks. */
+  readonly lacksHwcap?: number;
+  /** A decoder for exactly this model's instructions; absent: the target's own frontend. */
+  readonly frontend?: () => Frontend;
+}
+
+export interface UserCpuModels {
+  /** The model run when no -cpu is given. */
+  readonly defaultModel: string;
+  readonly models: readonly UserCpuModel[];
+  /** The text of `-cpu help`. */
+  help(models: readonly UserCpuModel[]): string;
+}
+
+/** arch/arm64/include/uapi/asm/hwcap.h */
+const HWCAP_ATOMICS = 1 << 8;
+
+/**
+ * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions.
+ * The Cortex models are ARMv8.0, without the LSE atomics (and their HWCAP bit); `max` has
+ * everything. QEMU's Cortex models also report AES, PMULL, SHA1 and SHA2 (HWCAP 0x8fb), which tsemu
+ * does not implement.
+ */
+function aarch64Model(name: string): UserCpuModel {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const frontend = (): Frontend => {
+    const { findCpuModel } = require('../system/cpu/cpu-model') as typeof import('../system/cpu/cpu-model');
+    const { aarch64FrontendFor } = require('../translate/aarch64/frontend') as typeof import('../translate/aarch64/frontend');
+    return aarch64FrontendFor(findCpuModel(name)!.features);
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return name === 'max' ? { name, frontend } : { name, lacksHwcap: HWCAP_ATOMICS, frontend };
+}
+
+/** QEMU's list for ARM targets: "Available CPUs:" and the names, indented. */
+const listHelp = (models: readonly UserCpuModel[]): string =>
+  ['Available CPUs:', ...models.map((m) => `  ${m.name}`)].join('\n');
+
+/** PowerPC's list: one line per model with its PVR, or the model it is an alias for. */
+function powerPcHelp(pvrs: Readonly<Record<string, number>>): (models: readonly UserCpuModel[]) => string {
+  return (models) =>
+    models
+      .map((m) =>
+        m.aliasOf !== undefined
+          ? `PowerPC ${m.name.padEnd(16)} (alias for ${m.aliasOf})`
+          : `PowerPC ${m.name.padEnd(16)} PVR ${(pvrs[m.name] ?? 0).toString(16).padStart(8, '0')}`,
+      )
+      .join('\n');
+}
+
+/**
+ * PowerPC64: POWER9 (PVR 004e1200), the ISA 3.0 CPU whose instructions tsemu decodes, also under
+ * its alias `power9`. POWER8 and POWER10 are not offered: tsemu does not leave out the ISA 3.0
+ * instructions POWER8 lacks, nor decode POWER10's prefixed ones.
+ */
+const PPC64_MODELS: UserCpuModels = {
+  defaultModel: 'power9_v2.0',
+  models: [{ name: 'power9_v2.0' }, { name: 'power9', aliasOf: 'power9_v2.0' }],
+  help: powerPcHelp({ 'power9_v2.0': 0x004e1200 }),
+};
+
+export const USER_CPU_MODELS: Readonly<Record<string, UserCpuModels>> = {
+  aarch64: {
+    defaultModel: 'max',
+    models: ['cortex-a53', 'cortex-a57', 'cortex-a72', 'max'].map(aarch64Model),
+    help: listHelp,
+  },
+  /**
+   * ARM: tsemu's A32/T32 decoder is one ARMv7-A CPU with NEON, VFPv3-D32 and hardware divide, which
+   * Cortex-A7 and A15 are; `max` and `any` (QEMU's alias of max) name everything tsemu implements.
+   */
+  arm: {
+    defaultModel: 'max',
+    models: [{ name: 'cortex-a15' }, { name: 'cortex-a7' }, { name: 'max' }, { name: 'any' }],
+    help: listHelp,
+  },
+  ppc64: PPC64_MODELS,
+  ppc64le: PPC64_MODELS,
+};
+
+/** The model `-cpu` names on `arch` (the default for undefined); undefined when the name is unknown there. */
+export function findUserCpuModel(arch: string, name: string | undefined): UserCpuModel | undefined {
+  const table = USER_CPU_MODELS[arch];
+  if (!table) return undefined;
+  const wanted = name ?? table.defaultModel;
+  return table.models.find((m) => m.name === wanted);
+}

@@ -1,0 +1,109 @@
+/**
+ * `-cpu MODEL` and TSEMU_CPU in user mode, against qemu-<target> (QEMU_CPU): `-cpu help` lists the
+ * models in QEMU's format (tsemu's list is part of QEMU's) and exits 1 as QEMU does; an unknown
+ * name is refused with QEMU's message and status 1, from the option and from the environment
+ * variable; and a model decides the features a program sees: AT_HWCAP is QEMU's for that model
+ * cut to what tsemu implements (the bits of tsemu's default model; ARM and AArch64, where QEMU's
+ * HWCAP follows Linux), and an instruction the model lacks (AArch64 LSE atomics on the Cortex
+ * models) dies by SIGILL under both.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARM } from '../arm/targets';
+import { buildPrograms } from '../guest/build';
+import type { GuestProgramSpec } from '../guest/programs';
+import { expectOracleEnding, expectSameBehaviour, runUnderBoth } from '../lib/oracle';
+import { runProcess, type RunResult } from '../lib/run-process';
+import { AARCH64, guestProgram, tsemuBinary, type GuestTarget } from '../lib/targets';
+import { PPC64, PPC64LE } from '../ppc64/targets';
+
+const PROGRAM: GuestProgramSpec = { name: 'cpu_features', sources: ['../cli/guest/cpu_features.c'] };
+
+interface CpuCase {
+  target: GuestTarget;
+  /** The models tsemu lists (each is run), and whether QEMU's HWCAP for them is comparable. */
+  models: readonly string[];
+  compareHwcap: boolean;
+}
+
+const CASES: readonly CpuCase[] = [
+  { target: AARCH64, models: ['cortex-a53', 'cortex-a57', 'cortex-a72', 'max'], compareHwcap: true },
+  { target: ARM, models: ['cortex-a15', 'cortex-a7', 'max', 'any'], compareHwcap: true },
+  // QEMU 7.2 gives PowerPC guests neither PPC_FEATURE_HAS_MMU nor TRUE_LE, which Linux always sets.
+  { target: PPC64LE, models: ['power9_v2.0', 'power9'], compareHwcap: false },
+  { target: PPC64, models: ['power9_v2.0', 'power9'], compareHwcap: false },
+];
+
+/** An emulator's own name replaced, so messages compare. */
+const anonymous = (text: string): string => text.replace(/(qemu|tsemu)-[a-z0-9]+/g, 'EMULATOR');
+
+const hwcapOf = (r: RunResult): bigint => BigInt(/hwcap=(0x[0-9a-f]+|0)/.exec(r.stdout)![1]!);
+
+beforeAll(async () => {
+  await Promise.all(CASES.map((c) => buildPrograms(c.target, [PROGRAM])));
+}, 600_000);
+
+describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
+  for (const { target, models, compareHwcap } of CASES) {
+    it(`${target.name}: -cpu help lists ${models.join(', ')} as QEMU lists them, status 1`, async () => {
+      const [tsemu, qemu] = await Promise.all(
+        [tsemuBinary(target), target.qemu].map((bin) => runProcess(bin, { args: ['-cpu', 'help'], timeoutMs: 30_000 })),
+      );
+      expect(qemu.status).toBe(1);
+      expect(tsemu.status).toBe(1);
+      const qemuLines = new Set(qemu.stdout.split('\n'));
+      const lines = tsemu.stdout.trimEnd().split('\n');
+      for (const line of lines) expect(qemuLines, `QEMU has no line "${line}"`).toContain(line);
+      for (const model of models) expect(tsemu.stdout).toMatch(new RegExp(`^(  |PowerPC )${model.replace('.', '\\.')}\\s`, 'm'));
+    });
+
+    it(`${target.name}: an unknown model, by -cpu and by the environment, is refused as QEMU refuses it`, async () => {
+      const program = guestProgram(target, PROGRAM.name);
+      for (const run of [
+        { program, emulatorArgs: ['-cpu', 'no-such-cpu'] },
+        { program, env: { QEMU_CPU: 'no-such-cpu', TSEMU_CPU: 'no-such-cpu' } },
+      ]) {
+        const results = await runUnderBoth(target, run);
+        expectOracleEnding(results.qemu, { status: 1 });
+        expect(anonymous(results.tsemu.stderr)).toBe(anonymous(results.qemu.stderr));
+        expect(results.tsemu.status).toBe(1);
+        expect(results.tsemu.stdout).toBe('');
+      }
+    });
+
+    it(`${target.name}: each model runs${compareHwcap ? ' with QEMU\'s AT_HWCAP cut to what tsemu implements' : ''}`, async () => {
+      const program = guestProgram(target, PROGRAM.name);
+      const full = hwcapOf((await runUnderBoth(target, { program })).tsemu);
+      for (const model of models) {
+        const results = await runUnderBoth(target, { program, emulatorArgs: ['-cpu', model] });
+        expectOracleEnding(results.qemu, { status: 0 });
+        expect(results.tsemu.status, results.tsemu.stderr).toBe(0);
+        const expected = compareHwcap ? hwcapOf(results.qemu) & full : full;
+        expect(hwcapOf(results.tsemu), `AT_HWCAP of ${model}`).toBe(expected);
+      }
+    });
+  }
+
+  for (const model of ['cortex-a53', 'cortex-a57', 'cortex-a72']) {
+    it(`aarch64: ${model} (ARMv8.0) has no LSE atomics: ldadd dies by SIGILL`, async () => {
+      const results = await runUnderBoth(AARCH64, {
+        program: guestProgram(AARCH64, PROGRAM.name),
+        args: ['lse'],
+        emulatorArgs: ['-cpu', model],
+      });
+      expectOracleEnding(results.qemu, { signal: 'SIGILL' });
+      expect(results.tsemu.signal).toBe('SIGILL');
+      expect(hwcapOf(results.tsemu) & 0x100n).toBe(0n);
+    });
+  }
+
+  it('aarch64: max has them (same output as QEMU after the HWCAP line)', async () => {
+    const results = await runUnderBoth(AARCH64, {
+      program: guestProgram(AARCH64, PROGRAM.name),
+      args: ['lse'],
+      emulatorArgs: ['-cpu', 'max'],
+    });
+    expectOracleEnding(results.qemu, { status: 0 });
+    const afterHwcap = (r: RunResult): RunResult => ({ ...r, stdout: r.stdout.split('\n').slice(1).join('\n') });
+    expectSameBehaviour({ tsemu: afterHwcap(results.tsemu), qemu: afterHwcap(results.qemu) }, false);
+  });
+});

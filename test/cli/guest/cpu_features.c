@@ -1,0 +1,26 @@
+/*
+ * What a CPU model decides, as a program sees it: AT_HWCAP and AT_HWCAP2, and with the argument
+ * `lse` (AArch64) an LSE atomic add, which a CPU without the atomics (ARMv8.0, HWCAP_ATOMICS
+ * clear) does not decode: the program then dies by SIGILL.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+int main(int argc, char **argv) {
+  printf("hwcap=%#lx hwcap2=%#lx\n", getauxval(AT_HWCAP), getauxval(AT_HWCAP2));
+  fflush(stdout);
+#ifdef __aarch64__
+  if (argc > 1 && strcmp(argv[1], "lse") == 0) {
+    long value = 40, old;
+    long *p = &value;
+    /* ldadd x1, x0, [x2]: encoded by hand so the baseline -march assembles it. */
+    __asm__ volatile("mov x1, #2\n\tmov x2, %1\n\t.inst 0xf8210040\n\tmov %0, x0"
+                     : "=r"(old)
+                     : "r"(p)
+                     : "x0", "x1", "x2", "memory");
+    printf("ldadd: old %ld new %ld\n", old, value);
+  }
+#endif
+  return 0;
+}
