@@ -20,6 +20,8 @@ export interface GuestOptions {
   oneInsnPerTb: boolean;
   /** -cpu model name. */
   cpu?: string;
+  /** The AT_HWCAP the process started with (the model's features), which /proc/cpuinfo lists. */
+  hwcap: number;
   /** -r: the kernel release uname reports. */
   unameRelease?: string;
 }

@@ -196,6 +196,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         logItems: options.logItems,
         log,
         oneInsnPerTb: options.oneInsnPerTb,
+        hwcap: target.loader.hwcap,
       },
       exePath,
       argv,

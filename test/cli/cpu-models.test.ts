@@ -5,7 +5,8 @@
  * variable; and a model decides the features a program sees: AT_HWCAP is QEMU's for that model
  * cut to what tsemu implements (the bits of tsemu's default model; ARM and AArch64, where QEMU's
  * HWCAP follows Linux), and an instruction the model lacks (AArch64 LSE atomics on the Cortex
- * models) dies by SIGILL under both.
+ * models) dies by SIGILL under both. /proc/cpuinfo's Features line (which QEMU 7.2 does not
+ * emulate for these targets) names the HWCAP bits as Linux's arch/arm64/kernel/cpuinfo.c does.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM } from '../arm/targets';
@@ -93,6 +94,19 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
       expectOracleEnding(results.qemu, { signal: 'SIGILL' });
       expect(results.tsemu.signal).toBe('SIGILL');
       expect(hwcapOf(results.tsemu) & 0x100n).toBe(0n);
+    });
+  }
+
+  for (const [model, features] of [
+    ['cortex-a57', 'fp asimd crc32 cpuid'],
+    ['max', 'fp asimd crc32 atomics cpuid'],
+  ] as const) {
+    it(`aarch64: /proc/cpuinfo of ${model} lists the Linux names of its AT_HWCAP bits`, async () => {
+      const program = guestProgram(AARCH64, PROGRAM.name);
+      const r = await runProcess(tsemuBinary(AARCH64), { args: ['-cpu', model, program, 'cpuinfo'], timeoutMs: 90_000 });
+      expect(r.status, r.stderr).toBe(0);
+      // Bits 0 (fp), 1 (asimd), 7 (crc32), 8 (atomics), 11 (cpuid).
+      expect(r.stdout).toBe(`hwcap=${model === 'max' ? '0x983' : '0x883'} hwcap2=0\nFeatures\t: ${features}\n`);
     });
   }
 

@@ -2,29 +2,45 @@
  * /proc/cpuinfo as each guest's Linux prints it (arch/arm64/kernel/cpuinfo.c, arch/arm/kernel/setup.c,
  * arch/powerpc/kernel/setup-common.c), for the CPU tsemu emulates: the identification registers
  * its frontends report (AArch64 MIDR_EL1: Cortex-A57 r1p0; ARM: Cortex-A15 r2p1) and the features
- * its auxv advertises (src/loader/targets.ts AT_HWCAP), by the kernel's hwcap names. Keyed by the
- * ABI's uname machine; a machine without an entry sees the host's file.
+ * the process's auxv advertises (AT_HWCAP, which the -cpu model decides), by the kernel's hwcap
+ * names. Keyed by the ABI's uname machine; a machine without an entry sees the host's file.
  */
 
-/** The file for `cpus` processors. */
-export type CpuinfoText = (cpus: number) => string;
+/** The file for `cpus` processors of a CPU with AT_HWCAP `hwcap`. */
+export type CpuinfoText = (cpus: number, hwcap: number) => string;
+
+/** The names of the set bits of `hwcap`, bit 0 first, as the kernel's hwcap_str table spells them. */
+const featureNames = (names: readonly string[], hwcap: number): string =>
+  names.filter((_, bit) => (hwcap >>> bit) & 1).join(' ');
+
+/** arch/arm64/kernel/cpuinfo.c hwcap_str, by AT_HWCAP bit. */
+const AARCH64_HWCAP_NAMES = [
+  'fp', 'asimd', 'evtstrm', 'aes', 'pmull', 'sha1', 'sha2', 'crc32', 'atomics', 'fphp', 'asimdhp', 'cpuid',
+  'asimdrdm', 'jscvt', 'fcma', 'lrcpc', 'dcpop', 'sha3', 'sm3', 'sm4', 'asimddp', 'sha512', 'sve', 'asimdfhm',
+  'dit', 'uscat', 'ilrcpc', 'flagm', 'ssbs', 'sb', 'paca', 'pacg',
+];
+/** arch/arm/kernel/setup.c hwcap_str, by AT_HWCAP bit. */
+const ARM_HWCAP_NAMES = [
+  'swp', 'half', 'thumb', '26bit', 'fastmult', 'fpa', 'vfp', 'edsp', 'java', 'iwmmxt', 'crunch', 'thumbee',
+  'neon', 'vfpv3', 'vfpv3d16', 'tls', 'vfpv4', 'idiva', 'idivt', 'vfpd32', 'lpae', 'evtstrm',
+];
 
 const repeat = (cpus: number, block: (n: number) => string): string => Array.from({ length: cpus }, (_, n) => block(n)).join('');
 
-const aarch64: CpuinfoText = (cpus) =>
+const aarch64: CpuinfoText = (cpus, hwcap) =>
   repeat(
     cpus,
     (n) =>
-      `processor\t: ${n}\nBogoMIPS\t: 100.00\nFeatures\t: fp asimd crc32 atomics cpuid\nCPU implementer\t: 0x41\n` +
+      `processor\t: ${n}\nBogoMIPS\t: 100.00\nFeatures\t: ${featureNames(AARCH64_HWCAP_NAMES, hwcap)}\nCPU implementer\t: 0x41\n` +
       `CPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd07\nCPU revision\t: 0\n\n`,
   );
 
-const arm: CpuinfoText = (cpus) =>
+const arm: CpuinfoText = (cpus, hwcap) =>
   repeat(
     cpus,
     (n) =>
       `processor\t: ${n}\nmodel name\t: ARMv7 Processor rev 1 (v7l)\nBogoMIPS\t: 100.00\n` +
-      `Features\t: half thumb fastmult vfp edsp vfpv3 tls idiva idivt vfpd32\nCPU implementer\t: 0x41\n` +
+      `Features\t: ${featureNames(ARM_HWCAP_NAMES, hwcap)}\nCPU implementer\t: 0x41\n` +
       `CPU architecture: 7\nCPU variant\t: 0x2\nCPU part\t: 0xc0f\nCPU revision\t: 1\n\n`,
   ) + 'Hardware\t: Generic DT based system\nRevision\t: 0000\nSerial\t\t: 0000000000000000\n';
 

@@ -1,7 +1,8 @@
 /*
- * What a CPU model decides, as a program sees it: AT_HWCAP and AT_HWCAP2, and with the argument
- * `lse` (AArch64) an LSE atomic add, which a CPU without the atomics (ARMv8.0, HWCAP_ATOMICS
- * clear) does not decode: the program then dies by SIGILL.
+ * What a CPU model decides, as a program sees it: AT_HWCAP and AT_HWCAP2; with the argument
+ * `cpuinfo` the Features line of /proc/cpuinfo; with `lse` (AArch64) an LSE atomic add, which a
+ * CPU without the atomics (ARMv8.0, HWCAP_ATOMICS clear) does not decode: the program then dies
+ * by SIGILL.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,16 @@
 int main(int argc, char **argv) {
   printf("hwcap=%#lx hwcap2=%#lx\n", getauxval(AT_HWCAP), getauxval(AT_HWCAP2));
   fflush(stdout);
+  if (argc > 1 && strcmp(argv[1], "cpuinfo") == 0) {
+    char line[512];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f)) {
+      if (strncmp(line, "Features", 8) == 0) {
+        fputs(line, stdout);
+        break;
+      }
+    }
+  }
 #ifdef __aarch64__
   if (argc > 1 && strcmp(argv[1], "lse") == 0) {
     long value = 40, old;
