@@ -4,6 +4,7 @@
  * (src/cli/start.ts).
  */
 import { setInstallRoot } from '../install-root';
+import './js-tiering';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Required on demand: a binary loads only its own CLI.

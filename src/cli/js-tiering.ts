@@ -1,0 +1,17 @@
+/**
+ * When V8 optimises tsemu's own JavaScript. V8 compiles a function with TurboFan once it has spent
+ * its interrupt budget a few times; with the default budget a start-up spends close to half of its
+ * CPU time there (a static hello world: 0.12 of 0.29 s), on the main thread (user mode runs with
+ * --no-concurrent-recompilation), for functions such as the decoders and the IR interpreter that
+ * then deoptimise and are compiled again as the guest's start-up code gives them new types. A
+ * budget about 15 times the default leaves short runs in V8's baseline tiers and still optimises
+ * what a long run keeps calling (which then also deoptimises less: sqlite3, lua and xz under
+ * tsemu took slightly less CPU time and memory with it; docs/performance.md).
+ */
+import v8 from 'node:v8';
+import { atProcessStart } from '../process-start';
+
+/** V8's --interrupt-budget for tsemu's JavaScript (V8 11.3's default: 66 KiB of bytecode). */
+const INTERRUPT_BUDGET = 1_000_000;
+
+atProcessStart(() => v8.setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`));
