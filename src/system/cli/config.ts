@@ -11,7 +11,7 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
-import { virtioConfigFrom, type RawDeviceArgs } from './devices';
+import { drivesFrom, virtioConfigFrom, type RawDeviceArgs } from './devices';
 import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
 
@@ -133,6 +133,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   if (raw.daemonize && raw.nographic) throw new OptsError('-nographic cannot be used with -daemonize');
   if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
   const { machine, props } = machineFrom(raw.machine);
+  const drives = drivesFrom(raw, machine);
   const machineOptions: MachineOptions = {
     props,
     ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
@@ -144,7 +145,8 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
     ...(raw.nographic && { nographic: true }),
     ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
-    virtio: virtioConfigFrom(raw, machine),
+    virtio: virtioConfigFrom(raw, machine, drives.byId),
+    ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
   const serials: (SerialSpec | undefined)[] = [];
 

@@ -1,7 +1,8 @@
 /**
  * -drive, -device, -global and -snapshot, with QEMU's rules and messages: drives are raw images
  * (opened here, as QEMU opens them while reading its options, so a missing file is refused with
- * the option it came from); only `if=none` drives exist, since virt's default `if=virtio` means a
+ * the option it came from); `if=none` drives are for -device, `if=pflash` ones fill the board's
+ * flash banks by unit (the first free one when not given); virt's default `if=virtio` means a
  * virtio-blk-pci device and tsemu has no PCI; a device names an existing drive that no other
  * device uses; the only global property is virtio-mmio.force-legacy.
  */
@@ -25,7 +26,7 @@ export interface RawDeviceArgs {
   snapshot: boolean;
 }
 
-const DRIVE_KEYS = ['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard'];
+const DRIVE_KEYS = ['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard', 'bus', 'unit'];
 const CACHE_MODES = ['writeback', 'none', 'writethrough', 'directsync', 'unsafe'];
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'No such file or directory',
@@ -55,7 +56,32 @@ function openImage(file: string, readOnly: boolean, snapshot: boolean): RawImage
   }
 }
 
-function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpec {
+/** A -drive and the interface it is for: if=none (a -device's) or a flash bank's unit (if=pflash). */
+interface ParsedDrive {
+  drive: DriveSpec;
+  pflashUnit?: number;
+}
+
+/** The flash unit of an if=pflash drive: `unit` or the first free one, on bus 0 of the board's units. */
+function pflashUnit(opts: Map<string, string>, machine: MachineClass, taken: ReadonlySet<number>): number {
+  const bus = Number(opts.get('bus') ?? 0);
+  let unit = opts.has('unit') ? Number(opts.get('unit')) : 0;
+  if (!opts.has('unit')) while (taken.has(unit)) unit++;
+  if (!Number.isInteger(bus) || bus < 0) throw new OptsError(`invalid bus number`);
+  if (!Number.isInteger(unit) || unit < 0) throw new OptsError(`invalid unit number`);
+  if (bus !== 0 || unit >= (machine.pflashUnits ?? 0))
+    throw new OptsError(`machine type does not support if=pflash,bus=${bus},unit=${unit}`);
+  if (taken.has(unit)) throw new OptsError(`drive with bus=0, unit=${unit} (index=-1) exists`);
+  return unit;
+}
+
+function parseDrive(
+  text: string,
+  snapshotAll: boolean,
+  index: number,
+  machine: MachineClass,
+  pflashTaken: ReadonlySet<number>,
+): ParsedDrive {
   const source = `-drive ${text}`;
   return withSource(source, () => {
     const opts = parseQemuOpts(text);
@@ -68,7 +94,8 @@ function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpe
         'if=virtio is a virtio-blk-pci device and tsemu has no PCI: ' +
           'use if=none,id=ID and -device virtio-blk-device,drive=ID',
       );
-    if (iface !== 'none') throw new OptsError(`machine type does not support if=${iface}`);
+    if (iface !== 'none' && iface !== 'pflash') throw new OptsError(`machine type does not support if=${iface}`);
+    const unit = iface === 'pflash' ? pflashUnit(opts, machine, pflashTaken) : undefined;
     const format = opts.get('format') ?? 'raw';
     if (format !== 'raw') throw new OptsError(`Unknown driver '${format}' (tsemu reads raw images only)`);
     const cache = opts.get('cache');
@@ -77,13 +104,16 @@ function parseDrive(text: string, snapshotAll: boolean, index: number): DriveSpe
     if (media !== 'disk') throw new OptsError(`'${media}' invalid media`);
     const readOnly = parseBool('read-only', opts.get('readonly') ?? 'off');
     const snapshot = snapshotAll || parseBool('snapshot', opts.get('snapshot') ?? 'off');
-    const id = opts.get('id') ?? `none${index}`;
+    const id = opts.get('id') ?? (unit !== undefined ? `pflash${unit}` : `none${index}`);
     const file = opts.get('file');
-    return {
+    if (unit !== undefined && (file === undefined || file === ''))
+      throw new OptsError('A block device must be specified for "file"');
+    const drive = {
       id,
       source,
       ...(file !== undefined && file !== '' && { image: openImage(file, readOnly, snapshot) }),
     };
+    return { drive, ...(unit !== undefined && { pflashUnit: unit }) };
   });
 }
 
@@ -135,7 +165,7 @@ function addDevice(
   text: string,
   machine: MachineClass,
   devices: VirtioDeviceSpec[],
-  drives: Map<string, DriveSpec>,
+  drives: ReadonlyMap<string, DriveSpec>,
   used: Set<string>,
 ): void {
   const source = `-device ${text}`;
@@ -156,7 +186,7 @@ function addDevice(
 /** virtio-blk-device: the drive it names must exist, have a medium and be free. */
 function blkFrom(
   opts: Map<string, string>,
-  drives: Map<string, DriveSpec>,
+  drives: ReadonlyMap<string, DriveSpec>,
   used: Set<string>,
 ): VirtioDeviceSpec {
   const driveId = opts.get('drive');
@@ -189,14 +219,30 @@ function legacyFrom(globals: readonly string[]): boolean {
   return legacy;
 }
 
-/** The virtio devices of the command line and the transports' version. */
-export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass): VirtioConfig {
-  const drives = new Map<string, DriveSpec>();
+/** The -drive options: by id (for -device), and the flash banks' images by unit. */
+export interface Drives {
+  byId: ReadonlyMap<string, DriveSpec>;
+  pflash: (RawImage | undefined)[];
+}
+
+export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
+  const byId = new Map<string, DriveSpec>();
+  const pflash: (RawImage | undefined)[] = [];
+  const pflashTaken = new Set<number>();
   for (const [index, text] of raw.drive.entries()) {
-    const drive = parseDrive(text, raw.snapshot, index);
-    if (drives.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
-    drives.set(drive.id, drive);
+    const { drive, pflashUnit } = parseDrive(text, raw.snapshot, index, machine, pflashTaken);
+    if (byId.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
+    byId.set(drive.id, drive);
+    if (pflashUnit !== undefined) {
+      pflashTaken.add(pflashUnit);
+      pflash[pflashUnit] = drive.image;
+    }
   }
+  return { byId, pflash };
+}
+
+/** The virtio devices of the command line and the transports' version. */
+export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass, drives: ReadonlyMap<string, DriveSpec>): VirtioConfig {
   const used = new Set<string>();
   const devices: VirtioDeviceSpec[] = [];
   for (const text of raw.device) addDevice(text, machine, devices, drives, used);

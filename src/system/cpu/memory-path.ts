@@ -19,6 +19,14 @@ import type { Access } from './stage1';
 import { AsidContexts } from './asid-contexts';
 import { BOUNCE_BUFFER, DISPATCH_BUDGET, TLB_TABLES, contextTables, type SoftTlb } from './tlb';
 
+/**
+ * Flash: reads (and instruction fetches) take its bytes from memory while `readsAsMemory` says so
+ * (a bank in read-array mode), and go to its device on the bus otherwise; writes always go there.
+ */
+export interface RomRange extends RamRange {
+  readsAsMemory?: () => boolean;
+}
+
 /** Fault status code of a synchronous external abort (no memory there). */
 export const FSC_EXTERNAL_ABORT = 0x10;
 
@@ -58,7 +66,7 @@ export class MemoryPath {
     private readonly tlb: SoftTlb,
     private readonly bus: MmioBus,
     /** Memory that reads as RAM but whose writes go to the device on the bus there (flash). */
-    private readonly rom: readonly RamRange[],
+    private readonly rom: readonly RomRange[],
     /** Discards translated code in [pa, pa + size) before it is overwritten. */
     private readonly invalidateCode: (pa: number, size: number) => void,
   ) {}
@@ -145,6 +153,11 @@ export class MemoryPath {
     const head = this.resolve(addr, 'read');
     if (!head) return 0;
     if (size <= first) {
+      // Window address 0 (flash at physical 0) would read as the fault marker: it goes through the bounce buffer.
+      if ('ram' in head && head.ram === 0) {
+        this.memory.u8.copyWithin(BOUNCE_BUFFER, 0, size);
+        return BOUNCE_BUFFER;
+      }
       if ('ram' in head) return head.ram;
       const value = this.bus.read(head.device, Math.min(size, 8));
       if (value === undefined) {
@@ -245,7 +258,7 @@ export class MemoryPath {
   }
 
   private isRom(pa: bigint): boolean {
-    return this.rom.some((r) => pa >= BigInt(r.base) && pa < BigInt(r.base + r.size));
+    return this.rom.some((r) => pa >= BigInt(r.base) && pa < BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true));
   }
 
   private refuse(va: bigint, fsc: number, write: boolean): void {

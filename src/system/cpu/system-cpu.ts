@@ -29,7 +29,7 @@ import { TrapKind } from '../../translate/ir/ops';
 import type { MmioBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
-import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
+import { FSC_EXTERNAL_ABORT, MemoryPath, type RomRange } from './memory-path';
 import { Mmu, type RamRange } from './mmu';
 import { DAIF_F, DAIF_I } from './pstate';
 import { CpuRegisters } from './registers';
@@ -62,8 +62,8 @@ const ISS_WNR = 1 << 6;
 export interface CpuBoard {
   bus: MmioBus;
   ram: RamRange;
-  /** Flash: reads and executes as memory, its writes go to its device on the bus. */
-  rom?: readonly RamRange[];
+  /** Flash: reads and executes as memory (while in read-array mode), its writes go to its device on the bus. */
+  rom?: readonly RomRange[];
   /** The interrupt controller's IRQ signal to CPU `cpu`, after updating the timers' lines. */
   irqAsserted(cpu: number): boolean;
   /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
@@ -461,6 +461,16 @@ export class SystemCpu {
     this.memory.u8.set(bytes, Number(pa));
     this.engine.invalidate(Number(pa), bytes.length);
     return true;
+  }
+
+  /** A flash bank switched between reading as memory and as its device: cached translations of it go. */
+  romModeChanged(): void {
+    this.translationChanged();
+  }
+
+  /** Bytes of flash at [pa, pa + size) changed (programmed, erased): translated code there goes. */
+  romWritten(pa: number, size: number): void {
+    this.engine.invalidate(pa, size);
   }
 
   /** The physical address a debugger access reaches, ignoring permissions (undefined: a translation fault). */

@@ -2,6 +2,7 @@
 import type { Chardev } from '../chardev/chardev';
 import type { SystemCpu } from '../cpu/system-cpu';
 import type { VirtioConfig } from '../devices/virtio/models';
+import type { RawImage } from '../devices/virtio/raw-image';
 import type { ShutdownCause } from '../run-state';
 
 /** One CPU as query-cpus-fast reports it. */
@@ -44,6 +45,8 @@ export interface MachineOptions {
   smp?: SmpTopology;
   /** -device/-drive virtio devices and -global virtio-mmio.force-legacy (boards with virtio-mmio). */
   virtio?: VirtioConfig;
+  /** -drive if=pflash images, by unit (boards with flash). */
+  pflash?: readonly (RawImage | undefined)[];
 }
 
 /** What a running machine may ask of the emulator around it. */
@@ -101,6 +104,8 @@ export interface MachineClass {
   hasSerial: boolean;
   /** Whether the board has virtio-mmio transports for -device virtio-*-device. */
   virtioMmio?: boolean;
+  /** How many flash banks -drive if=pflash may fill (units 0 to pflashUnits - 1). */
+  pflashUnits?: number;
   /** -machine properties the board accepts beyond type and accel. */
   props?: readonly string[];
   create(options: MachineOptions): Machine;

@@ -112,11 +112,14 @@ function loadLinuxImage(
 }
 
 /**
- * Loads -bios FILE into `flash` (QEMU's messages for a file that is missing or does not fit): the
- * CPU starts at the bank's base, the device tree goes at the start of RAM. Firmware loads a kernel
- * itself, from fw_cfg (firmware-config.ts).
+ * Boots firmware: loads -bios FILE into `flash` (QEMU's messages for a file that is missing or does
+ * not fit; without one, the bank holds its drive's image): the CPU starts at the bank's base, the
+ * device tree goes at the start of RAM. Firmware loads a kernel itself, from fw_cfg
+ * (firmware-config.ts).
  */
-export function loadFirmware(flash: Pflash, ram: Ram, path: string): BootImage {
+export function loadFirmware(flash: Pflash, ram: Ram, path: string | undefined): BootImage {
+  const boot = { entry: flash.base, isLinux: false, dtbAddress: ram.base };
+  if (path === undefined) return boot;
   let image: Buffer;
   try {
     image = fs.readFileSync(path);
@@ -125,7 +128,7 @@ export function loadFirmware(flash: Pflash, ram: Ram, path: string): BootImage {
   }
   if (image.length > flash.size) throw new MachineError(`Could not load ROM image '${path}'`);
   flash.load(image);
-  return { entry: flash.base, isLinux: false, dtbAddress: ram.base };
+  return boot;
 }
 
 /** Loads -kernel (and -initrd for Linux) into RAM. */

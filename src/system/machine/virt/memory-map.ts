@@ -7,6 +7,14 @@
 /** The two flash banks (QEMU's pflash_cfi01 devices): bank 0 holds -bios firmware, the CPU starts there. */
 export const VIRT_FLASH = { base: 0x00000000, size: 0x04000000 };
 export const VIRT_FLASH_BANKS = 2;
+/** Each bank as QEMU's virt configures its pflash_cfi01: 256 KiB blocks, two x16 parts side by side, Intel's IDs. */
+export const VIRT_FLASH_GEOMETRY = {
+  size: VIRT_FLASH.size,
+  sectorLength: 256 * 1024,
+  bankWidth: 4,
+  deviceWidth: 2,
+  ids: [0x89, 0x18],
+} as const;
 export const VIRT_GIC_DIST = { base: 0x08000000, size: 0x10000 };
 export const VIRT_GIC_CPU = { base: 0x08010000, size: 0x10000 };
 /** The GICv3 redistributor region (room for 123 CPUs' two 64 KiB frames; the device tree gives its size). */

@@ -39,6 +39,7 @@ import {
   TIMER_PPI,
   VIRT_FLASH,
   VIRT_FLASH_BANKS,
+  VIRT_FLASH_GEOMETRY,
   VIRT_FW_CFG,
   VIRT_MMIO,
   VIRT_MMIO_COUNT,
@@ -131,6 +132,7 @@ class VirtMachine implements Machine, PsciPlatform {
     const flashBanks = Array.from({ length: VIRT_FLASH_BANKS }, (_, i) => ({
       base: VIRT_FLASH.base + i * VIRT_FLASH.size,
       size: VIRT_FLASH.size,
+      readsAsMemory: () => this.flash[i]!.readsAsMemory,
     }));
     const models = Array.from({ length: this.smp.cpus }, (_, i) => withAffinity(this.model, mpidrAffinity(i, gicVersion)));
     this.cpu = new SystemCpu(models, {
@@ -143,7 +145,7 @@ class VirtMachine implements Machine, PsciPlatform {
       secureMonitorCall: () => false,
     });
     for (let i = 0; i < this.smp.cpus; i++) gic.attachCpu(this.cpu.registersOf(i));
-    this.flash = flashBanks.map((bank) => new Pflash(this.cpu.memory, bank.base, bank.size));
+    this.flash = this.createFlash(flashBanks);
     for (const bank of this.flash) this.bus.map(bank.base, bank);
     this.uart = new Pl011(
       (level) => this.gic.setLine(GIC_SPI_BASE + VIRT_UART_SPI, level),
@@ -165,9 +167,36 @@ class VirtMachine implements Machine, PsciPlatform {
     this.boot();
   }
 
-  /** fw_cfg, with -bios's kernel, initrd and command line for the firmware to load. */
+  /** The flash banks, with their -drive if=pflash images (QEMU's checks: the whole bank, and not with -bios for bank 0). */
+  private createFlash(banks: readonly { base: number }[]): Pflash[] {
+    const drives = this.options.pflash ?? [];
+    if (this.options.bios !== undefined && drives[0])
+      throw new MachineError(
+        'The contents of the first flash device may be specified with -bios or with -drive if=pflash... ' +
+          'but you cannot use both options at once',
+      );
+    return banks.map((bank, i) => {
+      const image = drives[i];
+      if (image && image.size !== VIRT_FLASH_GEOMETRY.size)
+        throw new MachineError(
+          `device requires ${VIRT_FLASH_GEOMETRY.size} bytes, block backend provides ${image.size} bytes`,
+        );
+      const hooks = {
+        modeChanged: () => this.cpu.romModeChanged(),
+        contentsChanged: (offset: number, size: number) => this.cpu.romWritten(bank.base + offset, size),
+      };
+      return new Pflash(this.cpu.memory, bank.base, VIRT_FLASH_GEOMETRY, hooks, image);
+    });
+  }
+
+  /** Whether firmware boots the machine: -bios, or an image in the first flash bank (-drive if=pflash,unit=0). */
+  private get hasFirmware(): boolean {
+    return this.options.bios !== undefined || this.options.pflash?.[0] !== undefined;
+  }
+
+  /** fw_cfg, with the kernel, initrd and command line for the firmware to load when there is firmware. */
   private mapFwCfg(): void {
-    const { bios, kernel, initrd, append } = this.options;
+    const { kernel, initrd, append } = this.options;
     const acpi = this.options.props.get('acpi') ?? 'auto';
     if (!['on', 'off', 'auto'].includes(acpi)) throw new MachineError(`Parameter 'acpi' does not accept value '${acpi}'`);
     const fwCfg = virtFwCfg(this.guestRam, {
@@ -175,7 +204,7 @@ class VirtMachine implements Machine, PsciPlatform {
       smp: this.smp,
       version: VIRT_MACHINE.qemuName ?? VIRT_MACHINE.name,
       nographic: this.options.nographic ?? false,
-      ...(bios !== undefined && {
+      ...(this.hasFirmware && {
         ...(kernel !== undefined && { kernel }),
         ...(initrd !== undefined && { initrd }),
         ...(append !== undefined && { append }),
@@ -233,7 +262,7 @@ class VirtMachine implements Machine, PsciPlatform {
     const ram = { base: VIRT_RAM_BASE, size: this.ramSize };
     const { bios, kernel } = this.options;
     const image: BootImage | undefined =
-      bios !== undefined
+      this.hasFirmware
         ? loadFirmware(this.flash[0]!, ram, bios)
         : kernel === undefined
           ? undefined
@@ -309,12 +338,17 @@ class VirtMachine implements Machine, PsciPlatform {
   }
 
   commitDisks(): void {
-    for (const device of this.options.virtio?.devices ?? []) {
-      if (device.model !== 'virtio-blk-device') continue;
+    const drives = [
+      ...(this.options.pflash ?? []).map((image, unit) => ({ id: `pflash${unit}`, image })),
+      ...(this.options.virtio?.devices ?? []).flatMap((d) =>
+        d.model === 'virtio-blk-device' ? [{ id: d.drive.id, image: d.drive.image }] : [],
+      ),
+    ];
+    for (const { id, image } of drives) {
       try {
-        device.drive.image?.commit();
+        image?.commit();
       } catch (e) {
-        process.stderr.write(`tsemu-system: commit of drive '${device.drive.id}' failed: ${(e as Error).message}
+        process.stderr.write(`tsemu-system: commit of drive '${id}' failed: ${(e as Error).message}
 `);
       }
     }
@@ -396,5 +430,6 @@ export const VIRT_MACHINE: MachineClass = {
   hasSerial: true,
   virtioMmio: true,
   props: ['dumpdtb', 'gic-version', 'acpi'],
+  pflashUnits: VIRT_FLASH_BANKS,
   create: (options) => new VirtMachine(options),
 };
