@@ -12,13 +12,16 @@
  * read in the guest's byte order, so every operation works for big-endian guests too). A wake on a
  * shared futex also wakes host waiters (other processes), and a parked shared wait notices a
  * change made by another process. The priority-inheritance family is not served then (ENOSYS).
+ *
+ * A robust lock wait on a shared word also watches for the owner's death by SIGKILL (robust-wait.ts).
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E, guestRange, guestTimespec } from './guest-access';
+import { E, asStored, guestRange, guestTimespec } from './guest-access';
 import { hostStructArray, hostSyscall } from './host';
 import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
+import { releaseIfOwnerDied, robustOwnerToWatch } from './robust-wait';
 
 const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
@@ -58,13 +61,6 @@ const INTERPRETING: ReadonlySet<number> = new Set([
 ]);
 const KNOWN: ReadonlySet<number> = new Set([...TIMED, ...TWO_WORDS, ...INTERPRETING, FUTEX_WAKE, FUTEX_WAKE_BITSET]);
 
-/** A 32-bit value as the host reads the guest word holding it. */
-function asStored(proc: GuestProcess, value: number): number {
-  if (proc.memory.littleEndian) return value;
-  const v = value >>> 0;
-  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) | 0;
-}
-
 function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, val3]: SyscallArgs, time32: boolean): number {
   const op = int(opArg);
   const cmd = op & FUTEX_CMD_MASK;
@@ -79,6 +75,9 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
     word2 = host;
   }
   if (multithreaded(proc)) return threadFutex(proc, time32, cmd, op, [uaddr!, opArg!, val!, timeoutOrVal2!, uaddr2!, val3!], word2);
+  const shared = (op & FUTEX_PRIVATE_FLAG) === 0;
+  const owner = shared && (cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) ? robustOwnerToWatch(proc, uaddr!, int(val) >>> 0) : undefined;
+  if (owner !== undefined) return robustLockWait(proc, time32, cmd, op, [uaddr!, opArg!, val!, timeoutOrVal2!, uaddr2!, val3!], owner);
   const compared = cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAIT_REQUEUE_PI ? asStored(proc, int(val)) : int(val);
   const third = cmd === FUTEX_CMP_REQUEUE ? asStored(proc, int(val3)) : int(val3);
   if (!TIMED.has(cmd)) return hostSyscall('futex', word, op, compared, int(timeoutOrVal2), word2, third);
@@ -89,6 +88,33 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
   host.views[0]!.set('sec', ts.sec);
   host.views[0]!.set('nsec', ts.nsec);
   return hostSyscall('futex', word, op, compared, host.address, word2, third);
+}
+
+/** How long one host wait of a robust lock wait lasts before the owner is looked up again. */
+const OWNER_CHECK_NS = 50_000_000n;
+
+/**
+ * A single-threaded process's robust lock wait on a shared word (robust-wait.ts): host waits of at
+ * most OWNER_CHECK_NS (absolute CLOCK_MONOTONIC deadlines), looking the owner up between them.
+ */
+function robustLockWait(proc: GuestProcess, time32: boolean, cmd: number, op: number, [uaddr, , val, timeout, , val3]: SyscallArgs, owner: number): number {
+  const bitset = cmd === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : int(val3) >>> 0;
+  if (bitset === 0) return -E.EINVAL;
+  const deadline = waitDeadline(proc, timeout!, time32, cmd === FUTEX_WAIT_BITSET, (op & FUTEX_CLOCK_REALTIME) !== 0);
+  if (deadline === 'invalid') return -E.EINVAL;
+  const expected = int(val) >>> 0;
+  const word = guestRange(proc, uaddr!, 4, false)!;
+  const host = hostStructArray('timespec', 1);
+  for (;;) {
+    if (releaseIfOwnerDied(proc, uaddr!, expected, owner)) return 0;
+    const now = monotonicNs();
+    if (deadline !== undefined && now >= deadline) return -E.ETIMEDOUT;
+    const until = deadline !== undefined && deadline < now + OWNER_CHECK_NS ? deadline : now + OWNER_CHECK_NS;
+    host.views[0]!.set('sec', until / NS_PER_S);
+    host.views[0]!.set('nsec', until % NS_PER_S);
+    const r = hostSyscall('futex', word, FUTEX_WAIT_BITSET, asStored(proc, expected), host.address, 0, bitset | 0);
+    if (r !== -E.ETIMEDOUT) return r;
+  }
 }
 
 /** The guest's 32-bit futex word at `addr`, in its byte order. */
@@ -138,8 +164,17 @@ function threadFutex(proc: GuestProcess, time32: boolean, cmd: number, op: numbe
       if (deadline === 'invalid') return timeoutOrVal2 === 0 ? -E.EFAULT : -E.EINVAL;
       const expected = int(val) >>> 0;
       if (wordAt(proc, uaddr!) !== expected) return -E.EAGAIN;
+      const owner = shared ? robustOwnerToWatch(proc, uaddr!, expected) : undefined;
+      let ownerChecked = 0n;
+      // A shared word is polled; for a robust lock wait, the owner is looked up every OWNER_CHECK_NS too.
+      const changed = (): boolean => {
+        if (wordAt(proc, uaddr!) !== expected) return true;
+        if (owner === undefined || monotonicNs() - ownerChecked < OWNER_CHECK_NS) return false;
+        ownerChecked = monotonicNs();
+        return releaseIfOwnerDied(proc, uaddr!, expected, owner);
+      };
       return block(proc, {
-        futex: { addr: uaddr!, bitset, ...(shared ? { shared: () => wordAt(proc, uaddr!) !== expected } : {}) },
+        futex: { addr: uaddr!, bitset, ...(shared ? { shared: changed } : {}) },
         ...(deadline !== undefined ? { deadline, onTimeout: -E.ETIMEDOUT } : {}),
       });
     }

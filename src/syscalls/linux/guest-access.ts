@@ -117,3 +117,10 @@ export function writeGuestBytes(proc: GuestProcess, addr: number, bytes: Uint8Ar
   proc.memory.writeBytes(addr, bytes);
   return true;
 }
+
+/** A 32-bit value as the host reads the guest word holding it (byte-swapped for a big-endian guest). */
+export function asStored(proc: GuestProcess, value: number): number {
+  if (proc.memory.littleEndian) return value;
+  const v = value >>> 0;
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24) | 0;
+}
