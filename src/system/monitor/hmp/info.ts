@@ -30,7 +30,7 @@ export const INFO_COMMANDS: InfoCommand[] = [
   {
     name: 'registers',
     help: 'show the cpu registers',
-    run: ({ emulator, cpu }) => emulator.machine.registersText?.(cpu ?? 0) ?? '',
+    run: ({ emulator, cpu }) => emulator.machine.registersText?.(cpu ?? 0) ?? 'No CPU available\n',
   },
   {
     name: 'cpus',

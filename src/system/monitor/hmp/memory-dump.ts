@@ -58,11 +58,12 @@ function item(v: bigint, format: string, size: number): string {
 
 /** The dump's text for the argument string "/FMT ADDR" or "ADDR" (virtual addresses as CPU `cpu` sees them). */
 export function memoryDump(machine: Machine, arg: string, virtual: boolean, cpu = 0): string {
-  const read = machine.readMemory?.bind(machine);
-  if (!read) throw QmpError.generic('this machine has no memory');
   const words = arg.split(/\s+/).filter((w) => w !== '');
   const fmt = parseFormat(words.length > 1 ? words[0] : undefined);
   let address = parseAddress(words[words.length - 1]);
+  // As in QEMU: virtual addresses need a CPU; on a machine without memory every read fails.
+  if (virtual && machine.cpus().length === 0) return 'Can not dump without CPU\n';
+  const read = machine.readMemory?.bind(machine) ?? ((): undefined => undefined);
   let left = fmt.count * fmt.size;
   const lineSize = fmt.size === 1 ? 8 : 16;
   let out = '';

@@ -1,6 +1,7 @@
 /**
  * human-monitor-command: runs an HMP command line and returns its output as a string. As in QEMU,
- * each command runs in a monitor of its own, whose current CPU is `cpu-index` (default 0).
+ * each command runs in a monitor of its own, whose current CPU is `cpu-index` (default 0), and its
+ * lines end in CRLF, as that monitor writes them.
  */
 import { runHmpLine } from '../../hmp/commands';
 import type { QmpCommand } from '../command';
@@ -11,11 +12,14 @@ export const HUMAN_MONITOR_COMMANDS: QmpCommand[] = [
   {
     name: 'human-monitor-command',
     params: { 'command-line': required('str'), 'cpu-index': optional('int') },
-    run: (ctx, args) => {
-      const cpu = (args['cpu-index'] as number | undefined) ?? 0;
-      if (cpu < 0 || cpu >= ctx.emulator.machine.cpus().length)
+    run: async (ctx, args) => {
+      const given = args['cpu-index'] as number | undefined;
+      // Only a CPU asked for must exist: on a machine without CPUs (-M none) commands still run.
+      if (given !== undefined && (given < 0 || given >= ctx.emulator.machine.cpus().length))
         throw QmpError.generic("Parameter 'cpu-index' expects a CPU number");
-      return runHmpLine({ ...ctx, cpu }, args['command-line'] as string);
+      const cpu = given ?? 0;
+      const output = await runHmpLine({ ...ctx, cpu }, args['command-line'] as string);
+      return output.replace(/\r?\n/g, '\r\n');
     },
   },
 ];
