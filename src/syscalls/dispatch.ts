@@ -28,7 +28,7 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
   const definition = entry?.definition;
   if (!definition) return unsupported(proc, nr, entry?.name, args);
   const strace = proc.options.strace;
-  const call = strace ? `${callerId(proc)} ${entry.name}(${formatArgs(proc, definition, args)})` : '';
+  const call = strace ? callText(proc, entry.name, definition, args) : '';
   if (strace && definition.noReturn) proc.options.log(call);
   hostArena.reset();
   let result: number;
@@ -38,15 +38,52 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
     if (strace && e instanceof GuestExit && !definition.noReturn) proc.options.log(call);
     throw e;
   }
+  // Printed before the errno is converted: the message is the host's for the host errno.
+  if (strace) proc.options.log(`${tookResult(proc) ? '' : call} = ${resultText(proc, definition, result)}`);
   if (result < 0 && result >= -MAX_ERRNO) {
     const hostErrno = -result;
     result = -proc.abi.errnoFromHost(hostErrno);
-    if (strace) proc.options.log(`${call} = -1 errno=${-result} (${native().hostStrerror(hostErrno)})`);
     if (hostErrno === E.EPIPE) raiseSigpipe(proc, entry.name, args);
-  } else if (strace) {
-    proc.options.log(`${call} = ${definition.addressResult ? pointer(proc, result) : result}`);
   }
   return result;
+}
+
+/**
+ * Threads (by id) that blocked in a call -strace printed then: its result comes later on a line of
+ * its own, ` = result`, as QEMU prints it (the call runs again or completes when the thread goes on).
+ */
+const awaitingResult = new WeakMap<GuestProcess, Set<number>>();
+
+/** Whether the running thread's call line was printed when it blocked (and forgets it). */
+function tookResult(proc: GuestProcess): boolean {
+  return awaitingResult.get(proc)?.delete(callerId(proc)) ?? false;
+}
+
+/** -strace: the running thread blocks in syscall `nr` (it waits in the scheduler): its call is printed now, once. */
+export function straceBlocked(proc: GuestProcess, nr: number, args: SyscallArgs): void {
+  const entry = proc.abi.syscalls.get(nr);
+  if (!proc.options.strace || !entry?.definition || entry.definition.noReturn) return;
+  const waiting = awaitingResult.get(proc) ?? new Set<number>();
+  awaitingResult.set(proc, waiting);
+  if (waiting.has(callerId(proc))) return;
+  waiting.add(callerId(proc));
+  proc.options.log(callText(proc, entry.name, entry.definition, args));
+}
+
+/** -strace: the running thread's blocked call `nr` completed with `hostResult` (a host -errno on failure). */
+export function straceResumed(proc: GuestProcess, nr: number, hostResult: number): void {
+  const definition = proc.abi.syscalls.get(nr)?.definition;
+  if (definition && tookResult(proc)) proc.options.log(` = ${resultText(proc, definition, hostResult)}`);
+}
+
+function callText(proc: GuestProcess, name: string, definition: SyscallDefinition, args: SyscallArgs): string {
+  return `${callerId(proc)} ${name}(${formatArgs(proc, definition, args)})`;
+}
+
+/** A result as -strace prints it after ` = `: errors (host -errno) as `-1 errno=N (message)` with the guest's N. */
+function resultText(proc: GuestProcess, definition: SyscallDefinition, result: number): string {
+  if (result < 0 && result >= -MAX_ERRNO) return `-1 errno=${proc.abi.errnoFromHost(-result)} (${native().hostStrerror(-result)})`;
+  return definition.addressResult ? pointer(proc, result) : String(result);
 }
 
 /** What -strace lines start with: the calling thread's id (the pid in a process that never made a thread). */

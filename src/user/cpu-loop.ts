@@ -11,7 +11,7 @@ import { STATE_FAULT_ADDR, STATE_PC } from '../translate/frontend';
 import type { Engine } from '../translate/engine/engine';
 import { PageFlags } from '../memory/layout';
 import { E } from '../syscalls/linux/guest-access';
-import { doSyscall } from '../syscalls/dispatch';
+import { doSyscall, straceBlocked, straceResumed } from '../syscalls/dispatch';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
@@ -62,14 +62,17 @@ interface SyscallSite {
   pc: bigint;
   firstArg: number;
   name: string | undefined;
+  nr: number;
 }
 
 function syscallSite(proc: GuestProcess, target: UserTarget): SyscallSite {
   const state = proc.memory.view;
+  const nr = target.syscallNumber(state, proc.stateBase);
   return {
     pc: state.getBigUint64(proc.stateBase + STATE_PC, true),
     firstArg: target.syscallArgs(state, proc.stateBase)[0]!,
-    name: proc.abi.syscalls.get(target.syscallNumber(state, proc.stateBase))?.name,
+    name: proc.abi.syscalls.get(nr)?.name,
+    nr,
   };
 }
 
@@ -81,6 +84,7 @@ function runSyscall(proc: GuestProcess, target: UserTarget): void {
     result = serviceSyscall(proc, target);
   } catch (e) {
     if (!(e instanceof ThreadSwitch)) throw e;
+    straceBlocked(proc, site.nr, target.syscallArgs(proc.memory.view, proc.stateBase));
     goOn(proc, target, switchThread(proc));
     return;
   }
@@ -107,6 +111,7 @@ function goOn(proc: GuestProcess, target: UserTarget, resume: Resume | undefined
   const site = syscallSite(proc, target);
   const view = proc.memory.view;
   const host = typeof resume === 'function' ? resume() : resume;
+  straceResumed(proc, site.nr, host);
   const result = host < 0 && host >= -MAX_ERRNO ? -proc.abi.errnoFromHost(-host) : host;
   target.setSyscallResult(view, proc.stateBase, result);
   view.setBigUint64(proc.stateBase + STATE_PC, site.pc + BigInt(target.syscallLength(view, proc.stateBase)), true);

@@ -22,6 +22,7 @@ import { E, asStored, guestRange, guestTimespec } from './guest-access';
 import { hostStructArray, hostSyscall } from './host';
 import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
 import { releaseIfOwnerDied, robustOwnerToWatch } from './robust-wait';
+import { futexOp } from './strace-names';
 
 const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
@@ -198,8 +199,8 @@ function threadFutex(proc: GuestProcess, time32: boolean, cmd: number, op: numbe
 }
 
 export const FUTEX_SYSCALLS: SyscallGroup = {
-  futex: syscall('xhdxxd', (p, args) => futex(p, args, false)),
+  futex: syscall(['x', futexOp, 'd', 'x', 'x', 'd'], (p, args) => futex(p, args, false)),
 };
 
 /** futex of 32-bit ABIs that also have futex_time64: its timeout is the old 32-bit struct timespec. */
-export const FUTEX_TIME32 = syscall('xhdxxd', (p, args) => futex(p, args, true));
+export const FUTEX_TIME32 = syscall(['x', futexOp, 'd', 'x', 'x', 'd'], (p, args) => futex(p, args, true));

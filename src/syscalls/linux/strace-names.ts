@@ -121,6 +121,28 @@ export const sockoptLevel: StraceFormatter = (_abi, v) =>
 
 export const shutdownHow: StraceFormatter = (_abi, v) => valueName({ SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2 }, v);
 
+/** futex's operation as QEMU prints it: FUTEX_PRIVATE_FLAG| and FUTEX_CLOCK_REALTIME| before the command's name. */
+export const futexOp: StraceFormatter = (_abi, v) => {
+  const flags = [v & 128 ? 'FUTEX_PRIVATE_FLAG' : '', v & 256 ? 'FUTEX_CLOCK_REALTIME' : ''].filter((f) => f !== '');
+  const commands = {
+    FUTEX_WAIT: 0,
+    FUTEX_WAKE: 1,
+    FUTEX_FD: 2,
+    FUTEX_REQUEUE: 3,
+    FUTEX_CMP_REQUEUE: 4,
+    FUTEX_WAKE_OP: 5,
+    FUTEX_LOCK_PI: 6,
+    FUTEX_UNLOCK_PI: 7,
+    FUTEX_TRYLOCK_PI: 8,
+    FUTEX_WAIT_BITSET: 9,
+    FUTEX_WAKE_BITSET: 10,
+    FUTEX_WAIT_REQUEUE_PI: 11,
+    FUTEX_CMP_REQUEUE_PI: 12,
+    FUTEX_LOCK_PI2: 13,
+  };
+  return [...flags, valueName(commands, v & ~(128 | 256))].join('|');
+};
+
 export const epollOp: StraceFormatter = (_abi, v) => valueName({ EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 }, v);
 
 export const atFlags: StraceFormatter = (_abi, v) =>
