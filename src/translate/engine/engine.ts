@@ -714,6 +714,11 @@ export class Engine {
 /**
  * Compiles with V8's optimising tier directly. The dispatcher is entered once and loops inside, and
  * V8 has no on-stack replacement for wasm: left to the baseline tier it would stay there forever.
+ * --no-liftoff also turns dynamic tiering off by implication, and --liftoff does not turn it back
+ * on: every module compiled later would be compiled twice, by Liftoff and then eagerly, whole, by
+ * TurboFan (a quarter of a dynamic /bin/true's CPU time, its cached hot batches). So it is set
+ * again: the modules tier up function by function as they run hot (translated loops return to
+ * the dispatcher when their budget runs out, so they are re-entered in TurboFan code).
  */
 function compileOptimized<T>(build: () => T): T {
   v8.setFlagsFromString('--no-liftoff');
@@ -721,5 +726,6 @@ function compileOptimized<T>(build: () => T): T {
     return build();
   } finally {
     v8.setFlagsFromString('--liftoff');
+    v8.setFlagsFromString('--wasm-dynamic-tiering');
   }
 }
