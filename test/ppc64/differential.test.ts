@@ -33,6 +33,7 @@ import { VECTOR_CRYPTO_ROWS } from '../../src/translate/ppc64/insns/vector-crypt
 import { VECTOR_INT_ROWS } from '../../src/translate/ppc64/insns/vector-int';
 import { VECTOR_PERMUTE_ROWS } from '../../src/translate/ppc64/insns/vector-permute';
 import { VECTOR_QUAD_ROWS } from '../../src/translate/ppc64/insns/vector-quad';
+import { VECTOR_SATURATE_ROWS } from '../../src/translate/ppc64/insns/vector-saturate';
 import { VSX_LOAD_STORE_ROWS } from '../../src/translate/ppc64/insns/vsx-load-store';
 import { VSX_SCALAR_ROWS } from '../../src/translate/ppc64/insns/vsx-scalar';
 import { CTR, FPSCR, LR, RESV_ADDR, STATE_SIZE_PPC64, XER_CA, XER_OV, XER_SO, crField, gpr, vsr } from '../../src/translate/ppc64/state';
@@ -80,6 +81,7 @@ const CLASSES: InsnClass[] = [
   { name: 'vector integer', rows: VECTOR_INT_ROWS },
   { name: 'vector counts', rows: VECTOR_COUNT_ROWS },
   { name: 'vector quadword arithmetic', rows: VECTOR_QUAD_ROWS },
+  { name: 'vector saturating arithmetic and packs', rows: VECTOR_SATURATE_ROWS },
   { name: 'vector crypto', rows: VECTOR_CRYPTO_ROWS },
 ];
 

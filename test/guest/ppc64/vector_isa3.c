@@ -5,7 +5,8 @@
  * compares, averages, absolute differences, negation, sign extension, byte multiplies and
  * multiply-sums, vcmpnez* (with CR6), the permutes vpermr, vpermxor, xxperm, xxpermr, xxbr*,
  * xxspltib, vextract*, vinsert*, xxextractuw, xxinsertw, and the loads and stores lxvb16x,
- * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores. Sources are edge patterns and pseudo-random
+ * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores; and the saturating adds, subtracts and packs
+ * with the VSCR[SAT] bit each leaves (VSCR cleared before each). Sources are edge patterns and pseudo-random
  * values (carries chained through all-ones, zero elements); results print as doublewords in
  * element order, so both byte orders print the same text.
  */
@@ -118,6 +119,15 @@ static void show(const char *name, v16 t) {
     show(#insn "/" #uim, t);                                    \
   } while (0)
 
+/* A saturating operation from a cleared VSCR: the result and VSCR[SAT]. */
+#define SATURATING(insn, a, b)                                                                              \
+  do {                                                                                                      \
+    v16 t, vscr, zero = {0};                                                                                \
+    __asm__ volatile("mtvscr %3\n\t" #insn " %0,%2,%4\n\tmfvscr %1" : "=&v"(t), "=&v"(vscr) : "v"(a), "v"(zero), "v"(b)); \
+    show(#insn, t);                                                                                         \
+    printf(" sat=%d", (int)(dword(vscr, 1) & 1));                                                           \
+  } while (0)
+
 static void run(v16 a, v16 b, v16 c) {
   show("a", a);
   show("b", b);
@@ -211,6 +221,26 @@ static void run(v16 a, v16 b, v16 c) {
   VSX_EXTRACT(xxinsertw, 0, c, a);
   VSX_EXTRACT(xxinsertw, 7, c, a);
   VSX_EXTRACT(xxinsertw, 12, c, a);
+  SATURATING(vaddubs, a, b);
+  SATURATING(vaddsbs, a, b);
+  SATURATING(vadduhs, a, b);
+  SATURATING(vaddshs, a, b);
+  SATURATING(vadduws, a, b);
+  SATURATING(vaddsws, a, b);
+  SATURATING(vsububs, a, b);
+  SATURATING(vsubsbs, a, b);
+  SATURATING(vsubuhs, a, b);
+  SATURATING(vsubshs, a, b);
+  SATURATING(vsubuws, a, b);
+  SATURATING(vsubsws, a, b);
+  SATURATING(vpkuhus, a, b);
+  SATURATING(vpkuwus, a, b);
+  SATURATING(vpkshus, a, b);
+  SATURATING(vpkswus, a, b);
+  SATURATING(vpkshss, a, b);
+  SATURATING(vpkswss, a, b);
+  SATURATING(vpkuhus, c, c);
+  SATURATING(vpkshss, c, c);
   printf("\n");
 }
 

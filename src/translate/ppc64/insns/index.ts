@@ -18,6 +18,7 @@ import { VECTOR_CRYPTO_ROWS } from './vector-crypto';
 import { VECTOR_INT_ROWS } from './vector-int';
 import { VECTOR_PERMUTE_ROWS } from './vector-permute';
 import { VECTOR_QUAD_ROWS } from './vector-quad';
+import { VECTOR_SATURATE_ROWS } from './vector-saturate';
 import { VSX_LOAD_STORE_ROWS } from './vsx-load-store';
 import { VSX_SCALAR_ROWS } from './vsx-scalar';
 
@@ -35,6 +36,7 @@ const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   ...VECTOR_INT_ROWS,
   ...VECTOR_COUNT_ROWS,
   ...VECTOR_QUAD_ROWS,
+  ...VECTOR_SATURATE_ROWS,
   ...VECTOR_CRYPTO_ROWS,
   ...VECTOR_AES_ROWS,
   ...VSX_SCALAR_ROWS,

@@ -1,7 +1,7 @@
 /**
- * Vector integer arithmetic and compares (Power ISA 3.0 Book I 6.8-6.9): modular and saturating add
- * and subtract, minimum, maximum (doublewords too), averages and absolute differences, negation and
- * sign extension, even/odd and modular multiplies, multiply-sums and multiply-add, modular packs and
+ * Vector integer arithmetic and compares (Power ISA 3.0 Book I 6.8-6.9): modular add and subtract
+ * (the saturating ones are in vector-saturate.ts), minimum, maximum (doublewords too), averages and
+ * absolute differences, negation and sign extension, even/odd and modular multiplies, multiply-sums and multiply-add, modular packs and
  * signed unpacks, element shifts by per-element amounts, and the compares vcmpequ*, vcmpgt{u,s}*,
  * vcmpne*, vcmpnez* with their record forms (CR6 = all true || 0 || none true || 0).
  */
@@ -234,14 +234,6 @@ const BINARY: readonly [string, number, string][] = [
   ['vsubuhm', 1088, 'i16x8.sub'],
   ['vsubuwm', 1152, 'i32x4.sub'],
   ['vsubudm', 1216, 'i64x2.sub'],
-  ['vaddubs', 512, 'i8x16.add_sat_u'],
-  ['vaddsbs', 768, 'i8x16.add_sat_s'],
-  ['vadduhs', 576, 'i16x8.add_sat_u'],
-  ['vaddshs', 832, 'i16x8.add_sat_s'],
-  ['vsububs', 1536, 'i8x16.sub_sat_u'],
-  ['vsubsbs', 1792, 'i8x16.sub_sat_s'],
-  ['vsubuhs', 1600, 'i16x8.sub_sat_u'],
-  ['vsubshs', 1856, 'i16x8.sub_sat_s'],
   ['vmaxub', 2, 'i8x16.max_u'],
   ['vmaxsb', 258, 'i8x16.max_s'],
   ['vmaxuh', 66, 'i16x8.max_u'],
