@@ -13,19 +13,11 @@ import { DENY_WRITE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
 import type { SlowStore } from '../../translate/wasm/module';
 import { SoftAccess, type SoftTranslate } from '../../translate/wasm/soft-tlb';
 import type { MmioBus } from '../devices/mmio';
-import type { Mmu, RamRange } from './mmu';
+import type { Mmu, RomRange } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
 import { AsidContexts } from './asid-contexts';
 import { BOUNCE_BUFFER, DISPATCH_BUDGET, TLB_TABLES, contextTables, type SoftTlb } from './tlb';
-
-/**
- * Flash: reads (and instruction fetches) take its bytes from memory while `readsAsMemory` says so
- * (a bank in read-array mode), and go to its device on the bus otherwise; writes always go there.
- */
-export interface RomRange extends RamRange {
-  readsAsMemory?: () => boolean;
-}
 
 /** Fault status code of a synchronous external abort (no memory there). */
 export const FSC_EXTERNAL_ABORT = 0x10;

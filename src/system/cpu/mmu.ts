@@ -20,6 +20,15 @@ export interface RamRange {
   size: number;
 }
 
+/**
+ * Flash: reads (and instruction fetches, and table walks) take its bytes from memory while
+ * `readsAsMemory` says so (a bank in read-array mode), and go to its device on the bus otherwise;
+ * writes always go there.
+ */
+export interface RomRange extends RamRange {
+  readsAsMemory?: () => boolean;
+}
+
 export type Translation =
   | { ok: true; pa: bigint; readable: boolean; writable: boolean; /** Bytes of the mapping. */ size: bigint }
   | { ok: false; fsc: number };
@@ -32,6 +41,8 @@ export class Mmu {
     /** The CPU whose registers govern translation (the running one, with several). */
     private readonly cpu: () => CpuRegisters,
     private readonly ram: RamRange,
+    /** Flash, where tables may be too (firmware's first ones), while it reads as memory. */
+    private readonly rom: readonly RomRange[] = [],
   ) {}
 
   private get regs(): CpuRegisters {
@@ -59,10 +70,17 @@ export class Mmu {
     return pa >= BigInt(this.ram.base) && pa + BigInt(size) <= BigInt(this.ram.base + this.ram.size);
   }
 
-  /** The stage-1 walk of `va` with the current registers, reading tables from RAM. */
+  /** Whether [pa, pa + size) is flash reading as memory. */
+  private isRom(pa: bigint, size: number): boolean {
+    return this.rom.some(
+      (r) => pa >= BigInt(r.base) && pa + BigInt(size) <= BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true),
+    );
+  }
+
+  /** The stage-1 walk of `va` with the current registers, reading tables from RAM or flash. */
   walk(va: bigint): Stage1Result {
     const read64 = (pa: bigint): bigint | undefined =>
-      this.isRam(pa, 8) ? this.memory.read64(Number(pa)) : undefined;
+      this.isRam(pa, 8) || this.isRom(pa, 8) ? this.memory.read64(Number(pa)) : undefined;
     const sys = this.regs.sys;
     return walkStage1({ tcr: sys.tcrEl1, ttbr0: sys.ttbr0El1, ttbr1: sys.ttbr1El1 }, va, read64);
   }

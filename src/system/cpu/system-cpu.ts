@@ -29,8 +29,8 @@ import { TrapKind } from '../../translate/ir/ops';
 import type { MmioBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
-import { FSC_EXTERNAL_ABORT, MemoryPath, type RomRange } from './memory-path';
-import { Mmu, type RamRange } from './mmu';
+import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
+import { Mmu, type RamRange, type RomRange } from './mmu';
 import { DAIF_F, DAIF_I } from './pstate';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
@@ -110,7 +110,7 @@ export class SystemCpu {
       regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
       return { regs, status: index === 0 ? 'running' : 'off' };
     });
-    this.mmu = new Mmu(this.memory, () => this.regs, board.ram);
+    this.mmu = new Mmu(this.memory, () => this.regs, board.ram, board.rom);
     const tlb = new SoftTlb(this.memory);
     this.path = new MemoryPath(this.memory, () => this.regs, this.mmu, tlb, board.bus, board.rom ?? [], (pa, size) =>
       this.engine.invalidate(pa, size),
@@ -442,7 +442,7 @@ export class SystemCpu {
    * running one by default) when `virtual`.
    */
   readMemory(address: bigint, size: number, virtual: boolean, cpu = this.current): bigint | undefined {
-    const mmu = cpu === this.current ? this.mmu : new Mmu(this.memory, () => this.registersOf(cpu), this.board.ram);
+    const mmu = cpu === this.current ? this.mmu : new Mmu(this.memory, () => this.registersOf(cpu), this.board.ram, this.board.rom);
     const pa = this.debugPhysical(address, virtual, mmu);
     if (pa === undefined) return undefined;
     if (this.mmu.isRam(pa, size)) {
