@@ -14,8 +14,8 @@ export interface UserCpuModel {
   readonly name: string;
   /** The model this name is an alias of (listed as such by PowerPC's `-cpu help`). */
   readonly aliasOf?: string;
-  /** AT_HWCAP bits of the target's full feature set (src/loader/targets.ts) that this model lacks. */
-  readonly lacksHwcap?: number;
+  /** The model's AT_HWCAP from the target's full one (src/loader/targets.ts); absent: the full one. */
+  readonly hwcap?: (full: number) => number;
   /** A decoder for exactly this model's instructions; absent: the target's own frontend. */
   readonly frontend?: () => Frontend;
 }
@@ -39,13 +39,16 @@ const HWCAP_ATOMICS = 1 << 8;
  */
 function aarch64Model(name: string): UserCpuModel {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const frontend = (): Frontend => {
-    const { findCpuModel } = require('../system/cpu/cpu-model') as typeof import('../system/cpu/cpu-model');
-    const { aarch64FrontendFor } = require('../translate/aarch64/frontend') as typeof import('../translate/aarch64/frontend');
-    return aarch64FrontendFor(findCpuModel(name)!.features);
-  };
+  const features = (): import('../system/cpu/cpu-model').CpuModel['features'] =>
+    (require('../system/cpu/cpu-model') as typeof import('../system/cpu/cpu-model')).findCpuModel(name)!.features;
+  const frontendFor = (): typeof import('../translate/aarch64/frontend').aarch64FrontendFor =>
+    (require('../translate/aarch64/frontend') as typeof import('../translate/aarch64/frontend')).aarch64FrontendFor;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return name === 'max' ? { name, frontend } : { name, lacksHwcap: HWCAP_ATOMICS, frontend };
+  return {
+    name,
+    hwcap: (full) => (features().has('lse') ? full : full & ~HWCAP_ATOMICS),
+    frontend: () => frontendFor()(features()),
+  };
 }
 
 /** QEMU's list for ARM targets: "Available CPUs:" and the names, indented. */

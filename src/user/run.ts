@@ -117,7 +117,7 @@ function withCpuModel(target: UserTargetSet, model: UserCpuModel | undefined): U
   return {
     ...target,
     user: model.frontend ? { ...target.user, frontend: model.frontend() } : target.user,
-    loader: { ...target.loader, hwcap: target.loader.hwcap & ~(model.lacksHwcap ?? 0) },
+    loader: model.hwcap ? { ...target.loader, hwcap: model.hwcap(target.loader.hwcap) } : target.loader,
   };
 }
 
