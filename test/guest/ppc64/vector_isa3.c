@@ -5,8 +5,8 @@
  * compares, averages, absolute differences, negation, sign extension, byte multiplies and
  * multiply-sums, vcmpnez* (with CR6), the permutes vpermr, vpermxor, xxperm, xxpermr, xxbr*,
  * xxspltib, vextract*, vinsert*, xxextractuw, xxinsertw, and the loads and stores lxvb16x,
- * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores; and the saturating adds, subtracts and packs
- * with the VSCR[SAT] bit each leaves (VSCR cleared before each). Sources are edge patterns and pseudo-random
+ * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores; and the saturating adds, subtracts, sums
+ * across and packs with the VSCR[SAT] bit each leaves (VSCR cleared before each). Sources are edge patterns and pseudo-random
  * values (carries chained through all-ones, zero elements); results print as doublewords in
  * element order, so both byte orders print the same text.
  */
@@ -239,6 +239,15 @@ static void run(v16 a, v16 b, v16 c) {
   SATURATING(vpkswus, a, b);
   SATURATING(vpkshss, a, b);
   SATURATING(vpkswss, a, b);
+  SATURATING(vsum4ubs, a, b);
+  SATURATING(vsum4sbs, a, b);
+  SATURATING(vsum4shs, a, b);
+  SATURATING(vsum2sws, a, b);
+  SATURATING(vsumsws, a, b);
+  SATURATING(vsum4ubs, c, c);
+  SATURATING(vsum4shs, c, c);
+  SATURATING(vsum2sws, c, c);
+  SATURATING(vsumsws, c, c);
   SATURATING(vpkuhus, c, c);
   SATURATING(vpkshss, c, c);
   printf("\n");

@@ -1,7 +1,8 @@
 /**
  * Saturating vector arithmetic and packs (Power ISA 3.0 Book I 6.9.1, 6.8.1): vadd{u,s}{b,h,w}s,
- * vsub{u,s}{b,h,w}s and the packs vpk{u,s}{h,w}{u,s}s. Each sets VSCR[SAT] (the register's last
- * bit, sticky) when an element saturated, as the ISA says and mfvscr shows.
+ * vsub{u,s}{b,h,w}s, the sums across vsum4{u,s}bs, vsum4shs, vsum2sws, vsumsws, and the packs
+ * vpk{u,s}{h,w}{u,s}s. Each sets VSCR[SAT] (the register's last bit, sticky) when an element
+ * saturated, as the ISA says and mfvscr shows.
  *
  * Bytes and halfwords saturate with wasm's own operations; an element saturated exactly where the
  * result differs from the wrapping one. Words have no wasm saturating form: the wrapping result and
@@ -72,6 +73,59 @@ const wordSaturating =
   };
 
 /**
+ * vsum4{u,s}bs, vsum4shs: word i = VRB word i + the bytes (halfwords) of VRA's word i, saturated.
+ * The partial sums are exact in a word, so only the last addition saturates, as a word add does.
+ */
+const sumAcross =
+  (pairwise: string[], rule: WordRule): PpcHandler =>
+  (ctx, f) => {
+    let partial = ctx.v(f.vra);
+    for (const op of pairwise) partial = ctx.b.vop(op, [partial]);
+    const { wrapped, overflow, bound } = rule(ctx, partial, ctx.v(f.vrb));
+    noteSaturation(ctx, overflow);
+    ctx.setV(f.vrt, ctx.b.vop('v128.bitselect', [bound, wrapped, overflow]));
+    return true;
+  };
+
+/** Doubleword lanes sign-extended from their low word (for the high word: `high`). */
+function wordOfLanes(ctx: PpcContext, v: Temp, high: boolean): Temp {
+  const b = ctx.b;
+  const thirtyTwo = b.i32(32);
+  return b.vop('i64x2.shr_s', [high ? v : b.vop('i64x2.shl', [v, thirtyTwo]), thirtyTwo]);
+}
+
+/**
+ * vsum2sws / vsumsws: the words of VRA summed per doubleword (vsum2sws) or all four (vsumsws), plus
+ * VRB's last word of the same doubleword (word 3), saturated to a signed word, in the last word of
+ * each doubleword (of the register); the other words are 0. Summed in 64 bits, which cannot overflow.
+ */
+const sumWords =
+  (whole: boolean): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const a = ctx.v(f.vra);
+    const pairs = b.vop('i64x2.add', [wordOfLanes(ctx, a, true), wordOfLanes(ctx, a, false)]);
+    const addend = wordOfLanes(ctx, ctx.v(f.vrb), false);
+    let sums: Temp;
+    if (whole) {
+      // Doubleword element 1 (wasm lane 0) gets everything, element 0 nothing.
+      const total = b.add(b.add(b.vop('i64x2.extract_lane', [pairs], 0), b.vop('i64x2.extract_lane', [pairs], 1)), b.vop('i64x2.extract_lane', [addend], 0));
+      sums = b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [b.i64(0)]), total], 0);
+    } else {
+      sums = b.vop('i64x2.add', [pairs, addend]);
+    }
+    const above = b.vop('i64x2.gt_s', [sums, b.vop('i64x2.splat', [b.i64(0x7fffffff)])]);
+    const below = b.vop('i64x2.lt_s', [sums, b.vop('i64x2.splat', [b.i64(-0x80000000)])]);
+    let r = b.vop('v128.bitselect', [b.vop('i64x2.splat', [b.i64(0x7fffffff)]), sums, above]);
+    r = b.vop('v128.bitselect', [b.vop('i64x2.splat', [b.i64(0x80000000)]), r, below]);
+    // Only the low word of each doubleword lane is the result; a lane vsumsws leaves empty stays 0.
+    r = b.vop('v128.and', [r, b.vop('i64x2.splat', [b.i64(0xffffffff)])]);
+    noteSaturation(ctx, b.vop('v128.or', [above, below]));
+    ctx.setV(f.vrt, r);
+    return true;
+  };
+
+/**
  * Packs: VRA's elements then VRB's, each narrowed to half its width with saturation. wasm's narrow
  * takes signed sources and puts its first operand in the low (last PowerPC) elements, so VRB goes
  * first; an unsigned source is first clamped to the unsigned maximum so that it reads as positive.
@@ -108,6 +162,11 @@ export const VECTOR_SATURATE_ROWS: readonly (readonly [string, string, PpcHandle
   [VX(896), 'vaddsws', wordSaturating(WORD_RULES.adds)],
   [VX(1664), 'vsubuws', wordSaturating(WORD_RULES.subu)],
   [VX(1920), 'vsubsws', wordSaturating(WORD_RULES.subs)],
+  [VX(1544), 'vsum4ubs', sumAcross(['i16x8.extadd_pairwise_i8x16_u', 'i32x4.extadd_pairwise_i16x8_u'], WORD_RULES.addu)],
+  [VX(1800), 'vsum4sbs', sumAcross(['i16x8.extadd_pairwise_i8x16_s', 'i32x4.extadd_pairwise_i16x8_s'], WORD_RULES.adds)],
+  [VX(1608), 'vsum4shs', sumAcross(['i32x4.extadd_pairwise_i16x8_s'], WORD_RULES.adds)],
+  [VX(1672), 'vsum2sws', sumWords(false)],
+  [VX(1928), 'vsumsws', sumWords(true)],
   [VX(142), 'vpkuhus', pack('i16x8', false, false)],
   [VX(206), 'vpkuwus', pack('i32x4', false, false)],
   [VX(270), 'vpkshus', pack('i16x8', true, false)],
