@@ -26,7 +26,10 @@ const FUTEX_TID_MASK = 0x3fffffff;
 /** Linux's PID_MAX_LIMIT: task ids above it are tsemu's created-thread ids. */
 const PID_MAX_LIMIT = 4_194_304;
 
-/** The owner tid whose death a wait on `addr` expecting `expected` should watch for, or undefined when it is no robust lock wait. */
+/**
+ * The owner tid whose death a wait on `addr` expecting `expected` should watch for, or undefined
+ * when it is no robust lock wait.
+ */
 export function robustOwnerToWatch(proc: GuestProcess, addr: number, expected: number): number | undefined {
   const head = syscallState(proc).robustList.head;
   const size = proc.abi.wordSize;

@@ -27,7 +27,10 @@ function addWithCarry(ctx: PpcContext, a: Temp, c: Temp, carryIn: Temp): { high:
   return { high, low, carry };
 }
 
-/** The quadword operation: `subtract` adds ~VRB; `extended` takes the carry-in from VRC, else 0 (+1 for subtract). */
+/**
+ * The quadword operation: `subtract` adds ~VRB; `extended` takes the carry-in from VRC, else it is
+ * 0 (1 for subtract).
+ */
 const quad =
   (subtract: boolean, extended: boolean, carryOut: boolean): PpcHandler =>
   (ctx, f) => {

@@ -47,7 +47,11 @@ const WORD_RULES: Record<'addu' | 'adds' | 'subu' | 'subs', WordRule> = {
     return { wrapped, overflow: ctx.b.vop('i32x4.lt_u', [wrapped, a]), bound: splat(ctx, -1) };
   },
   // Unsigned: a borrow (b above a) saturates to zero.
-  subu: (ctx, a, c) => ({ wrapped: ctx.b.vop('i32x4.sub', [a, c]), overflow: ctx.b.vop('i32x4.lt_u', [a, c]), bound: splat(ctx, 0) }),
+  subu: (ctx, a, c) => ({
+    wrapped: ctx.b.vop('i32x4.sub', [a, c]),
+    overflow: ctx.b.vop('i32x4.lt_u', [a, c]),
+    bound: splat(ctx, 0),
+  }),
   // Signed: the sum's sign differs from both addends' signs.
   adds: (ctx, a, c) => {
     const b = ctx.b;
@@ -109,7 +113,8 @@ const sumWords =
     let sums: Temp;
     if (whole) {
       // Doubleword element 1 (wasm lane 0) gets everything, element 0 nothing.
-      const total = b.add(b.add(b.vop('i64x2.extract_lane', [pairs], 0), b.vop('i64x2.extract_lane', [pairs], 1)), b.vop('i64x2.extract_lane', [addend], 0));
+      const lane = (v: Temp, l: number): Temp => b.vop('i64x2.extract_lane', [v], l);
+      const total = b.add(b.add(lane(pairs, 0), lane(pairs, 1)), lane(addend, 0));
       sums = b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [b.i64(0)]), total], 0);
     } else {
       sums = b.vop('i64x2.add', [pairs, addend]);
@@ -137,7 +142,8 @@ const pack =
     const narrow = wide === 'i16x8' ? 'i8x16' : 'i16x8';
     const width = wide === 'i16x8' ? 8 : 16;
     const [a, c] = [ctx.v(f.vra), ctx.v(f.vrb)];
-    const source = (v: Temp): Temp => (signedSource ? v : b.vop(`${wide}.min_u`, [v, b.vop(`${wide}.splat`, [b.i32(2 ** width - 1)])]));
+    const max = b.vop(`${wide}.splat`, [b.i32(2 ** width - 1)]);
+    const source = (v: Temp): Temp => (signedSource ? v : b.vop(`${wide}.min_u`, [v, max]));
     const r = b.vop(`${narrow}.narrow_${wide}_${signedResult ? 's' : 'u'}`, [source(c), source(a)]);
     // Saturated where the narrowed element, extended back, is not the source element.
     const back = (half: 'low' | 'high'): Temp => b.vop(`${wide}.extend_${half}_${narrow}_${signedResult ? 's' : 'u'}`, [r]);
