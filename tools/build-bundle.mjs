@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = (await import('node:module')).createRequire(import.meta.url);
-const { BUNDLE, SNAPSHOT, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
+const { BUNDLE, SNAPSHOT, SNAPSHOT_FLAGS, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
 const { ENTRY_SCRIPTS } = require(path.join(ROOT, 'dist', 'install-root.js'));
 /** The flags tsemu's user mode runs with (src/user/reentry.ts); the snapshot is built under them too. */
 const { NODE_FLAGS } = require(path.join(ROOT, 'dist', 'user', 'reentry.js'));
@@ -63,12 +63,12 @@ function node(args) {
 
 try {
   replace(blob, (out) => {
-    node([...NODE_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle]);
+    node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle]);
     // Node refuses a snapshot whose V8 flags differ from its own (a module that set a V8 flag while
     // the snapshot was built, instead of through atProcessStart), and every start would then fail:
     // try both ways the launcher starts it, with the user-mode flags and without.
-    node([...NODE_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-aarch64'), '-version']);
-    node(['--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-system'), '-version']);
+    node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-aarch64'), '-version']);
+    node([...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-system'), '-version']);
   });
   writeStamp(blob, process.execPath);
 } catch (e) {

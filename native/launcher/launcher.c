@@ -89,6 +89,14 @@ static const char NAME_SUFFIX[] = "-binfmt";
 static const char *const USER_MODE_FLAGS[] = {"--single-threaded-gc", "--no-concurrent-recompilation"};
 #define USER_MODE_FLAG_COUNT (sizeof USER_MODE_FLAGS / sizeof *USER_MODE_FLAGS)
 
+/*
+ * The V8 flags every binary runs with (src/cli/bundle-files.ts, SNAPSHOT_FLAGS): heap sizes, which
+ * V8 fixes when it starts. They are part of the snapshot's flag hash, so it is built with them and
+ * every start from it must give them.
+ */
+static const char *const SNAPSHOT_FLAGS[] = {"--max-semi-space-size=4"};
+#define SNAPSHOT_FLAG_COUNT (sizeof SNAPSHOT_FLAGS / sizeof *SNAPSHOT_FLAGS)
+
 /* tsemu's binaries (src/cli/entries.ts) and whether each is user mode, which runs with USER_MODE_FLAGS. */
 static const struct entry {
   const char *name;
@@ -260,7 +268,8 @@ struct command {
 /*
  * The command that runs binary `name` of the tsemu tree `tree`: its node (a private runtime's,
  * started through the host's dynamic loader beside it, or the one the launcher was built for),
- * user mode's V8 flags, the start-up snapshot when that node can start from it, the entry script.
+ * user mode's V8 flags, the heap flags, the start-up snapshot when that node can start from it, the
+ * entry script.
  */
 static void entry_command(struct command *c, const char *tree, int private_runtime, const char *name, int user_mode) {
   c->n = 0;
@@ -276,6 +285,7 @@ static void entry_command(struct command *c, const char *tree, int private_runti
   }
   c->args[c->n++] = c->node;
   for (size_t i = 0; user_mode && i < USER_MODE_FLAG_COUNT; i++) c->args[c->n++] = USER_MODE_FLAGS[i];
+  for (size_t i = 0; i < SNAPSHOT_FLAG_COUNT; i++) c->args[c->n++] = SNAPSHOT_FLAGS[i];
   if (usable_snapshot(tree, c->node, c->blob)) {
     c->args[c->n++] = "--snapshot-blob";
     c->args[c->n++] = c->blob;

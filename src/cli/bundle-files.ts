@@ -15,6 +15,16 @@ export { BUILD_REFERENCE } from '../install-root';
 export const BUNDLE = 'dist/bundle/tsemu.js';
 export const SNAPSHOT = 'dist/bundle/tsemu.blob';
 
+/**
+ * The V8 flags every tsemu binary starts with (native/launcher/launcher.c passes them). A young
+ * generation of at most two 4 MiB semi-spaces instead of V8's 16 MiB ones: the interpreter's and
+ * the translator's short-lived garbage grew them to the maximum, and sqlite3's peak RSS falls from
+ * 216 to 176 MiB with no more CPU time (docs/performance.md). V8 fixes heap sizes when it starts,
+ * and counts them in the snapshot's flag hash: Node refuses a snapshot built without them when
+ * they are given, and the other way round, so the snapshot is built with them too.
+ */
+export const SNAPSHOT_FLAGS = ['--max-semi-space-size=4'];
+
 function mtimeMs(file: string): number | undefined {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 }
