@@ -8,11 +8,13 @@
  * their dependencies), mounts /dev/vda and switch_roots into it. The disk's own /sbin/init writes
  * a file on it, remounts it read-only (which checkpoints the journal) and powers the machine off
  * (PSCI SYSTEM_OFF: both emulators exit with status 0). One boot does both parts: a boot under
- * tsemu costs minutes of CI time.
+ * tsemu costs minutes of CI time. The machine has two CPUs (-smp 2): the kernel brings the second
+ * up with PSCI, and /init counts both in /proc/cpuinfo.
  *
  * The kernel's own lines the test looks at must match QEMU's: Booting Linux, the CPU features
- * found from the MIDR before the memory line (errata, Spectre mitigations), the memory totals,
- * Run /init, the disk's capacity line and ext4's mount lines; and so must the scripts' output, but
+ * found from the MIDR before the memory line (errata, Spectre mitigations), the memory totals, the
+ * secondary CPU's bring-up, Run /init, the disk's capacity line and ext4's mount lines; and so must
+ * the scripts' output, but
  * for the cpuinfo Features line: the ID registers describe what tsemu implements (no AES, PMULL or
  * SHA; LSE atomics), and so do the capability lines the kernel prints later (no 32-bit EL0/EL1).
  * Afterwards both images hold the same written file and pass e2fsck.
@@ -40,6 +42,7 @@ const initScript = (modules: readonly string[]): string => `/bin/busybox mount -
 echo ${BEGIN}
 /bin/busybox uname -a
 /bin/busybox head -n 9 /proc/cpuinfo
+/bin/busybox grep -c ^processor /proc/cpuinfo
 echo ${END}
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 for m in ${modules.join(' ')}; do /bin/busybox insmod /lib/modules/$m.ko || exit 1; done
@@ -76,8 +79,8 @@ const lines = (output: string): string[] =>
 
 /**
  * The kernel lines the test compares: the boot CPU, the CPU features up to the memory line, the
- * memory totals (how much memblock reserved depends on where the loader put things), Run /init,
- * the virtio disk's capacity and ext4's mounts.
+ * memory totals (how much memblock reserved depends on where the loader put things), the secondary
+ * CPU's start and the SMP totals, Run /init, the virtio disk's capacity and ext4's mounts.
  */
 function kernelLines(output: string): string[] {
   const all = lines(output);
@@ -86,6 +89,7 @@ function kernelLines(output: string): string[] {
     ...all.filter((l) => l.startsWith('Booting Linux on physical CPU')),
     ...all.slice(0, memory).filter((l) => l.startsWith('CPU features: ')),
     /^Memory: \S+ available/.exec(all[memory] ?? '')?.[0] ?? 'no memory line',
+    ...all.filter((l) => /^CPU\d+: Booted secondary processor|^smp: Brought up|^SMP: Total of/.test(l)),
     ...all.filter((l) => l === 'Run /init as init process'),
     ...all.filter((l) => /^virtio_blk virtio\d+: \[vda\]|^EXT4-fs \(vda\)/.test(l)),
   ];
@@ -130,7 +134,7 @@ describe("Debian's arm64 kernel, initramfs and virtio-blk root disk on tsemu-sys
     copyFileSync(disks.ours, disks.theirs);
     // -no-reboot: a failing /init panics, and the panic's reboot then ends the run at once.
     const args = (image: string): string[] => [
-      ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '512M', '-nographic', '-no-reboot'],
+      ...['-M', 'virt', '-cpu', 'cortex-a57', '-smp', '2', '-m', '512M', '-nographic', '-no-reboot'],
       ...['-kernel', kernel, '-initrd', initrd, '-append', APPEND],
       ...['-drive', `file=${image},if=none,format=raw,id=d0`, '-device', 'virtio-blk-device,drive=d0'],
     ];
@@ -147,6 +151,7 @@ describe("Debian's arm64 kernel, initramfs and virtio-blk root disk on tsemu-sys
   it('boots to /init, which runs its script, as under qemu-system-aarch64', () => {
     expect(theirs.status, theirs.output).toBe(0);
     expect(scriptOutput(theirs.output, BEGIN, END)).toContain('processor\t: 0');
+    expect(kernelLines(theirs.output)).toContain('smp: Brought up 1 node, 2 CPUs');
     expect(ours.status, ours.output.slice(-3000)).toBe(0);
     expect(kernelLines(ours.output)).toEqual(kernelLines(theirs.output));
     expect(kernelLines(ours.output)).toContain('Run /init as init process');

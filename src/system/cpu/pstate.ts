@@ -4,7 +4,7 @@
  * (ARM ARM D1.6.4: N Z C V in bits 31:28, D A I F in 9:6, M[3:0] = EL << 2 | SPSel).
  */
 import { CF, NF, SP, VF, ZF } from '../../translate/aarch64/state';
-import { CURRENT_EL } from '../../translate/aarch64/insns/el1-state';
+import { BANKED_SP_EL0, CURRENT_EL, SP_EL0_BANKED } from '../../translate/aarch64/insns/el1-state';
 import { TLB_INDEX, tlbIndex } from './tlb';
 
 const FLAG_SLOTS = [
@@ -26,8 +26,8 @@ export class Pstate {
   daif = DAIF_ALL;
   /** SPSel: 1 uses SP_ELx at ELx > 0. */
   spSel = 1;
-  /** SP_EL0 and SP_EL1 while not the current stack pointer. */
-  readonly bankedSp = [0n, 0n];
+  /** SP_EL1 while it is not the current stack pointer (SP_EL0's bank is in the state block). */
+  private bankedSpEl1 = 0n;
   /** The address-space context whose TLB tables are in force (the level picks one of them). */
   private tlbContext = 0;
 
@@ -50,9 +50,10 @@ export class Pstate {
     const from = this.spIndex();
     const to = this.spIndex(el, spSel);
     if (from !== to) {
-      this.bankedSp[from] = this.view.getBigUint64(this.base + SP, true);
-      this.view.setBigUint64(this.base + SP, this.bankedSp[to]!, true);
+      this.setBanked(from, this.view.getBigUint64(this.base + SP, true));
+      this.view.setBigUint64(this.base + SP, this.banked(to), true);
     }
+    this.view.setUint32(this.base + SP_EL0_BANKED, Number(to !== 0), true);
     this.view.setUint32(this.base + CURRENT_EL, el, true);
     this.view.setUint32(this.base + TLB_INDEX, tlbIndex(this.tlbContext, el), true);
     this.spSel = spSel;
@@ -71,12 +72,27 @@ export class Pstate {
 
   /** SP_ELn's value, whether it is current or banked. */
   sp(n: number): bigint {
-    return this.spIndex() === n ? this.view.getBigUint64(this.base + SP, true) : this.bankedSp[n]!;
+    return this.spIndex() === n ? this.view.getBigUint64(this.base + SP, true) : this.banked(n);
   }
 
   setSp(n: number, value: bigint): void {
     if (this.spIndex() === n) this.view.setBigUint64(this.base + SP, value, true);
-    else this.bankedSp[n] = value;
+    else this.setBanked(n, value);
+  }
+
+  /** Both banked stack pointers zero (reset). */
+  clearBankedSp(): void {
+    this.setBanked(0, 0n);
+    this.setBanked(1, 0n);
+  }
+
+  private banked(n: number): bigint {
+    return n === 0 ? this.view.getBigUint64(this.base + BANKED_SP_EL0, true) : this.bankedSpEl1;
+  }
+
+  private setBanked(n: number, value: bigint): void {
+    if (n === 0) this.view.setBigUint64(this.base + BANKED_SP_EL0, value, true);
+    else this.bankedSpEl1 = value;
   }
 
   nzcv(): number {

@@ -2,6 +2,7 @@
  * The architectural state of one EL1-capable CPU beyond what translated code keeps in its state
  * block: PSTATE's privileged fields, the EL1 system registers and the generic timer.
  */
+import { TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
 import { STATE_PC } from '../../translate/frontend';
 import type { CpuModel } from './cpu-model';
 import { GenericTimer } from './generic-timer';
@@ -29,7 +30,6 @@ export class El1SysRegs {
   amairEl1 = 0n;
   vbarEl1 = 0n;
   contextidrEl1 = 0n;
-  tpidrEl1 = 0n;
   cntkctlEl1 = 0n;
   spsrEl1 = 0n;
   elrEl1 = 0n;
@@ -64,7 +64,8 @@ export class CpuRegisters {
   reset(): void {
     this.sys = new El1SysRegs();
     this.timer.reset();
-    this.pstate.bankedSp.fill(0n);
+    this.pstate.clearBankedSp();
+    this.view.setBigUint64(this.base + TPIDR_EL1, 0n, true);
     this.pstate.daif = DAIF_ALL;
     this.pstate.setLevel(1, 1);
     this.pstate.setNzcv(NZCV_RESET);

@@ -6,6 +6,7 @@
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
+import { TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
 import { TPIDRRO_EL0 } from '../../translate/aarch64/state';
 import { idRegister } from './cpu-model';
 import { DAIF_ALL } from './pstate';
@@ -18,6 +19,13 @@ export interface SysRegDef {
   /** Absent: writes are UNDEFINED. */
   write?: (cpu: CpuRegisters, value: bigint) => void;
 }
+
+/** A register kept in the CPU's state block at `offset`, where translated code reads it. */
+const inState = (name: string, offset: number): SysRegDef => ({
+  name,
+  read: (cpu) => cpu.view.getBigUint64(cpu.base + offset, true),
+  write: (cpu, v) => cpu.view.setBigUint64(cpu.base + offset, v, true),
+});
 
 type PlainName = { [K in keyof El1SysRegs]: El1SysRegs[K] extends bigint ? K : never }[keyof El1SysRegs];
 
@@ -108,16 +116,10 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(3, 0, 10, 3, 0), plain('AMAIR_EL1', 'amairEl1')],
   [sysRegKey(3, 0, 12, 0, 0), plain('VBAR_EL1', 'vbarEl1')],
   [sysRegKey(3, 0, 13, 0, 1), plain('CONTEXTIDR_EL1', 'contextidrEl1')],
-  [sysRegKey(3, 0, 13, 0, 4), plain('TPIDR_EL1', 'tpidrEl1')],
-  [
-    // EL0 reads it in translated code; only EL1 may write it (Linux does at each context switch).
-    sysRegKey(3, 3, 13, 0, 3),
-    {
-      name: 'TPIDRRO_EL0',
-      read: (cpu) => cpu.view.getBigUint64(cpu.base + TPIDRRO_EL0, true),
-      write: (cpu, v) => cpu.view.setBigUint64(cpu.base + TPIDRRO_EL0, v, true),
-    },
-  ],
+  // EL1 reads it in translated code (el1-state.ts); writes trap.
+  [sysRegKey(3, 0, 13, 0, 4), inState('TPIDR_EL1', TPIDR_EL1)],
+  // EL0 reads it in translated code; only EL1 may write it (Linux does at each context switch).
+  [sysRegKey(3, 3, 13, 0, 3), inState('TPIDRRO_EL0', TPIDRRO_EL0)],
   [sysRegKey(3, 0, 14, 1, 0), plain('CNTKCTL_EL1', 'cntkctlEl1')],
   [sysRegKey(3, 2, 0, 0, 0), plain('CSSELR_EL1', 'csselrEl1')],
   [sysRegKey(2, 0, 0, 2, 2), plain('MDSCR_EL1', 'mdscrEl1')],

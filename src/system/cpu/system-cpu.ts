@@ -131,6 +131,7 @@ export class SystemCpu {
       hypervisorCall: (cpu, imm) => board.hypervisorCall(cpu, imm),
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
+      yieldCpu: () => this.yieldCpu(),
       invalidateAllCode: () => this.engine.flushAll(),
       invalidateTlb: (scope) => {
         switch (scope.kind) {
@@ -273,6 +274,11 @@ export class SystemCpu {
   /** The WFI state of the running vCPU: waiting for an interrupt. */
   waitForInterrupt(): void {
     this.vcpus[this.current]!.status = 'waiting';
+  }
+
+  /** WFE, YIELD: the running vCPU's quantum ends, so the next runnable one runs (alone, it goes on). */
+  private yieldCpu(): void {
+    if (this.vcpus.length > 1) this.quantumEnd = 0;
   }
 
   /** CPU_OFF: the running vCPU stops (until CPU_ON or a reset). */

@@ -2,7 +2,7 @@
  * The system CPU's half of the EL1 instructions: translated code leaves the block at them with a
  * Syscall trap (translate/aarch64/insns/system-el1.ts, and SVC), and they are carried out here from
  * the instruction word, with effects translated code cannot have (exception entry and return,
- * interrupt unmasking, timers, hypervisor calls, waiting for an interrupt).
+ * interrupt unmasking, timers, hypervisor calls, waiting for an interrupt, yielding to other CPUs).
  */
 import { DecodeTable, entries, extractFields, type Fields } from '../../translate/decode/pattern';
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
@@ -19,6 +19,8 @@ export interface SystemServices {
   secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
   /** WFI: idle until an interrupt is pending. */
   waitForInterrupt(): void;
+  /** WFE, YIELD: let the other CPUs run (the CPU's quantum ends). */
+  yieldCpu(): void;
   /** IC IALLU and friends: translated code may be stale. */
   invalidateAllCode(): void;
   /** TLBI: translation table entries in `scope` may have changed. */
@@ -74,6 +76,17 @@ const eret: Handler = (cpu) => {
 const wfi: Handler = (cpu, _f, services) => {
   next(cpu);
   services.waitForInterrupt();
+  return true;
+};
+
+/**
+ * WFE and YIELD end the CPU's quantum, as QEMU's TCG treats both: a CPU waiting for a lock or a
+ * flag lets the CPU that will release it run. Neither waits for an event (SEV is a no-op): WFE may
+ * complete at any time, and a single CPU goes on at once.
+ */
+const yieldHint: Handler = (cpu, _f, services) => {
+  next(cpu);
+  services.yieldCpu();
   return true;
 };
 
@@ -156,6 +169,8 @@ const TABLE = new DecodeTable<Handler>(
     ['11010100 000 imm:16 000 11', 'SMC', smc],
     ['11010110100 11111 000000 11111 00000', 'ERET', eret],
     ['1101010100 0 00 011 0010 0000 011 11111', 'WFI', wfi],
+    ['1101010100 0 00 011 0010 0000 010 11111', 'WFE', yieldHint],
+    ['1101010100 0 00 011 0010 0000 001 11111', 'YIELD', yieldHint],
     ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', msrImmediate],
     ['1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', 'SYS', sys],
     ['1101010100 1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MRS', mrs],
@@ -169,8 +184,31 @@ const TABLE = new DecodeTable<Handler>(
  * (an unknown register, an SMC with no EL3): the caller raises the Undefined exception.
  */
 export function executeSystemInsn(cpu: CpuRegisters, insn: number, services: SystemServices): boolean {
-  for (const entry of TABLE.matches(insn)) {
-    if (entry.handler(cpu, extractFields(entry.pattern, insn), services)) return true;
+  for (const { handler, fields } of decoded(insn)) {
+    if (handler(cpu, fields, services)) return true;
   }
   return false;
+}
+
+/** The rows matching an instruction word, with its fields for each, in priority order. */
+type Decoded = readonly { handler: Handler; fields: Fields }[];
+
+/**
+ * Instruction words decoded before: a kernel traps on a few hundred distinct system instructions
+ * millions of times, and decoding each trap anew was a tenth of a Linux boot. Emptied when full,
+ * so that no guest grows it without bound.
+ */
+const DECODED = new Map<number, Decoded>();
+const DECODED_MAX = 4096;
+
+function decoded(insn: number): Decoded {
+  // Keyed by the word as a signed 32-bit value: V8 keeps those as small integers, not heap numbers.
+  const key = insn | 0;
+  let known = DECODED.get(key);
+  if (!known) {
+    if (DECODED.size >= DECODED_MAX) DECODED.clear();
+    known = [...TABLE.matches(insn)].map((e) => ({ handler: e.handler, fields: extractFields(e.pattern, insn) }));
+    DECODED.set(key, known);
+  }
+  return known;
 }

@@ -18,6 +18,8 @@ export const GIC_PPI_BASE = 16;
 /** The most CPUs a GICv2 serves (its target lists are 8 bits). */
 export const GICV2_MAX_CPUS = 8;
 const SPURIOUS = 1023;
+/** A pending summary entry to be computed again. */
+const UNKNOWN = -1;
 const IDLE_PRIORITY = 0x100;
 
 /** One CPU's interface. */
@@ -43,13 +45,20 @@ export class Gicv2State {
   /** GICD_ITARGETSR of each SPI. */
   readonly targets = new Uint8Array(GIC_NUM_IRQS);
   readonly config = new Uint32Array(GIC_NUM_IRQS / 16);
+  /**
+   * The pending summary: each CPU's highestPending, or UNKNOWN until asked again after a change.
+   * The CPU asks for its IRQ signal at every return from translated code, and a scan of every
+   * interrupt each time was a twentieth of a Linux boot; the state changes far less often.
+   */
+  private readonly best: Int32Array;
 
-  /** `changed` hears of every change that may alter a CPU's IRQ signal (to wake a waiting CPU). */
+  /** `onChange` hears of every change that may alter a CPU's IRQ signal (to wake a waiting CPU). */
   constructor(
     readonly cpuCount: number,
-    readonly changed: () => void,
+    private readonly onChange: () => void,
   ) {
     this.cpus = Array.from({ length: cpuCount }, () => new CpuInterfaceState());
+    this.best = new Int32Array(cpuCount).fill(UNKNOWN);
     const slots = GIC_NUM_IRQS + (cpuCount - 1) * GIC_SPI_BASE;
     this.enabled = new Uint8Array(slots);
     this.line = new Uint8Array(slots);
@@ -79,6 +88,13 @@ export class Gicv2State {
     this.targets.fill(this.cpuCount === 1 ? 1 : 0);
     this.config.fill(0);
     this.config[0] = 0xaaaaaaaa;
+    this.best.fill(UNKNOWN);
+  }
+
+  /** Every change to the state comes here: the summary is stale, and the board hears of it. */
+  changed(): void {
+    this.best.fill(UNKNOWN);
+    this.onChange();
   }
 
   /** A device's line changed (a PPI's: the line of CPU `cpu`). */
@@ -112,6 +128,12 @@ export class Gicv2State {
 
   /** The highest-priority pending interrupt CPU `cpu`'s interface would signal, or SPURIOUS. */
   highestPending(cpu: number): number {
+    const known = this.best[cpu]!;
+    if (known !== UNKNOWN) return known;
+    return (this.best[cpu] = this.scan(cpu));
+  }
+
+  private scan(cpu: number): number {
     let best = SPURIOUS;
     let bestPriority = Math.min(this.cpus[cpu]!.pmr, this.runningPriority(cpu));
     if (!this.distEnabled) return SPURIOUS;

@@ -20,6 +20,9 @@ export const GICV3_SPI_BASE = 32;
 export const GICV3_PPI_BASE = 16;
 /** The INTID ICC_IARn/HPPIRn_EL1 read when there is nothing to acknowledge. */
 const SPURIOUS = 1023;
+/** Pending summary entries: no interrupt to signal, or to be computed again. */
+const NONE = -1;
+const UNKNOWN = -2;
 /** The priority bits implemented (PRIbits, as a Cortex-A57's CPU interface): the low 3 read as zero. */
 const PRIORITY_BITS = 5;
 export const PRIORITY_MASK = (0xff << (8 - PRIORITY_BITS)) & 0xff;
@@ -74,6 +77,12 @@ export class Gicv3State {
   /** GICD_IROUTER<n> in two 32-bit halves, as written. */
   readonly routeLow = new Uint32Array(GICV3_NUM_IRQS);
   readonly routeHigh = new Uint32Array(GICV3_NUM_IRQS);
+  /**
+   * The pending summary: each CPU's best interrupt (NONE if none), or UNKNOWN until asked again
+   * after a change. The CPU asks for its IRQ and FIQ signals at every return from translated code;
+   * the state changes far less often.
+   */
+  private readonly bestIrq: Int32Array;
 
   /**
    * `affinityOf(cpu)` is the CPU's MPIDR affinity packed as GICR_TYPER[63:32] shows it
@@ -83,9 +92,10 @@ export class Gicv3State {
   constructor(
     readonly cpuCount: number,
     readonly affinityOf: (cpu: number) => number,
-    readonly changed: () => void,
+    private readonly onChange: () => void,
   ) {
     this.cpus = Array.from({ length: cpuCount }, () => new Gicv3CpuState());
+    this.bestIrq = new Int32Array(cpuCount).fill(UNKNOWN);
     const slots = GICV3_NUM_IRQS + (cpuCount - 1) * GICV3_SPI_BASE;
     this.group = new Uint8Array(slots);
     this.enabled = new Uint8Array(slots);
@@ -109,6 +119,13 @@ export class Gicv3State {
     for (const a of [...perIrq, this.routeLow, this.routeHigh]) a.fill(0);
     // SGIs are edge-triggered (GICR_ICFGR0 reads as 0xaaaaaaaa); PPIs and SPIs start level-sensitive.
     for (let cpu = 0; cpu < this.cpuCount; cpu++) this.edge.fill(1, this.slot(cpu, 0), this.slot(cpu, GICV3_PPI_BASE));
+    this.bestIrq.fill(UNKNOWN);
+  }
+
+  /** Every change to the state comes here: the summary is stale, and the board hears of it. */
+  changed(): void {
+    this.bestIrq.fill(UNKNOWN);
+    this.onChange();
   }
 
   /** A device's line changed (a PPI's: the line of CPU `cpu`). */
@@ -141,6 +158,12 @@ export class Gicv3State {
    * distributor forwards, and routed to it (the lowest INTID among equals); its slot, or undefined.
    */
   private best(cpu: number): number | undefined {
+    let known = this.bestIrq[cpu]!;
+    if (known === UNKNOWN) known = this.bestIrq[cpu] = this.scan(cpu) ?? NONE;
+    return known === NONE ? undefined : known;
+  }
+
+  private scan(cpu: number): number | undefined {
     let best: number | undefined;
     for (let irq = 0; irq < GICV3_NUM_IRQS; irq++) {
       const slot = this.slot(cpu, irq);

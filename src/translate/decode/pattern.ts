@@ -23,10 +23,20 @@ interface FieldPart {
   signed: boolean;
 }
 
+/** One field with its parts gathered, most significant first: extractFields' plan, made once. */
+interface FieldPlan {
+  name: string;
+  parts: { shift: number; mask: number; scale: number }[];
+  /** The width of the whole field; sign-extended from its top bit when any part is `sN`. */
+  width: number;
+  signed: boolean;
+}
+
 export interface Pattern {
   mask: number;
   value: number;
   parts: FieldPart[];
+  fields: FieldPlan[];
 }
 
 export function parsePattern(text: string, width = 32): Pattern {
@@ -52,21 +62,33 @@ export function parsePattern(text: string, width = 32): Pattern {
     }
   }
   if (bit !== 0) throw new Error(`pattern '${text}' covers ${width - bit} bits, not ${width}`);
-  return { mask: mask >>> 0, value: value >>> 0, parts };
+  return { mask: mask >>> 0, value: value >>> 0, parts, fields: planFields(parts) };
 }
 
-/** Extracts the fields of `insn` as described by the pattern. */
+function planFields(parts: readonly FieldPart[]): FieldPlan[] {
+  const fields = new Map<string, FieldPlan>();
+  for (const part of parts) {
+    let field = fields.get(part.name);
+    if (!field) fields.set(part.name, (field = { name: part.name, parts: [], width: 0, signed: false }));
+    const mask = part.width === 32 ? 0xffffffff : (1 << part.width) - 1;
+    field.parts.push({ shift: part.shift, mask, scale: 2 ** part.width });
+    field.width += part.width;
+    field.signed ||= part.signed;
+  }
+  return [...fields.values()];
+}
+
+/**
+ * Extracts the fields of `insn` as described by the pattern. A field written in several parts is
+ * their concatenation; sign-extending it from its top bit is the same whichever part is `sN`.
+ */
 export function extractFields(p: Pattern, insn: number): Fields {
   const out: Fields = {};
-  const widths: Record<string, number> = {};
-  for (const part of p.parts) {
-    const raw = (insn >>> part.shift) & (part.width === 32 ? 0xffffffff : (1 << part.width) - 1);
-    const prev = out[part.name];
-    const w = (widths[part.name] ?? 0) + part.width;
-    widths[part.name] = w;
-    let v = prev === undefined ? raw : prev * 2 ** part.width + raw;
-    if (part.signed && v >= 2 ** (w - 1)) v -= 2 ** w;
-    out[part.name] = v;
+  for (const field of p.fields) {
+    let v = 0;
+    for (const part of field.parts) v = v * part.scale + ((insn >>> part.shift) & part.mask);
+    if (field.signed && v >= 2 ** (field.width - 1)) v -= 2 ** field.width;
+    out[field.name] = v;
   }
   return out;
 }
@@ -81,6 +103,8 @@ export interface DecodeEntry<H> {
 export class DecodeTable<H> {
   private readonly buckets: DecodeEntry<H>[][];
   private readonly keyMask: number;
+  /** keyBits as an array the lookup indexes without a closure. */
+  private readonly keyShifts: Int8Array;
 
   /**
    * @param keyBits bit positions (0 = least significant) used to bucket the entries; entries that do
@@ -91,6 +115,7 @@ export class DecodeTable<H> {
     private readonly keyBits: readonly number[],
   ) {
     this.keyMask = keyBits.reduce((m, b) => (m | (1 << b)) >>> 0, 0);
+    this.keyShifts = Int8Array.from(keyBits);
     this.buckets = Array.from({ length: 1 << keyBits.length }, () => []);
     for (const e of entries) {
       for (let key = 0; key < this.buckets.length; key++) {
@@ -109,10 +134,9 @@ export class DecodeTable<H> {
   }
 
   private keyOf(insn: number): number {
+    const shifts = this.keyShifts;
     let key = 0;
-    this.keyBits.forEach((b, i) => {
-      if (insn & (1 << b)) key |= 1 << i;
-    });
+    for (let i = 0; i < shifts.length; i++) key |= ((insn >>> shifts[i]!) & 1) << i;
     return key;
   }
 

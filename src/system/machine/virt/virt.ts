@@ -7,6 +7,7 @@
  * writes it out and exits).
  */
 import fs from 'node:fs';
+import { counterNow } from '../../../translate/aarch64/insns/cpu-id';
 import { findCpuModel, withAffinity, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
 import { psciCall, type PsciPlatform } from '../../cpu/psci';
 import { SystemCpu } from '../../cpu/system-cpu';
@@ -240,18 +241,20 @@ class VirtMachine implements Machine, PsciPlatform {
     return this.gic.irqAsserted(cpu);
   }
 
-  /** The same for the FIQ signal. */
+  /** The same for the FIQ signal (a GICv2 has none: the timers need no sampling for it). */
   private fiqAsserted(cpu: number): boolean {
+    if (!this.gic.fiqAsserted) return false;
     this.sampleTimers();
-    return this.gic.fiqAsserted?.(cpu) ?? false;
+    return this.gic.fiqAsserted(cpu);
   }
 
-  /** Puts each CPU's timers' current outputs onto its PPIs. */
+  /** Puts each CPU's timers' current outputs onto its PPIs (the counter read once for all). */
   private sampleTimers(): void {
+    const now = counterNow();
     for (let cpu = 0; cpu < this.cpu.count; cpu++) {
       const timer = this.cpu.registersOf(cpu).timer;
-      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output(), cpu);
-      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output(), cpu);
+      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.physical, timer.physical.output(now), cpu);
+      this.gic.setLine(GIC_PPI_BASE + TIMER_PPI.virtual, timer.virtual.output(now), cpu);
     }
   }
 

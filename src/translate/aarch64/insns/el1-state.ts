@@ -1,10 +1,18 @@
 /**
- * The one piece of privileged CPU state translated A64 code reads: the current exception level.
- * It sits just past the user-mode state layout, so user-mode CPUs (whose state blocks start zeroed)
- * always run at EL0, and system mode sets it on exception entry and return. Everything else about
- * EL1 (system registers, exception entry) lives with the system-mode CPU (src/system/cpu/).
+ * The privileged CPU state translated A64 code reads: the current exception level, and the two
+ * EL1 registers Linux reads most (SP_EL0, which holds `current`, and TPIDR_EL1, the per-CPU offset:
+ * four of every five trapped system instructions of a boot), so that MRS of them needs no trap.
+ * They sit just past the user-mode state layout, so user-mode CPUs (whose state blocks start
+ * zeroed) always run at EL0, and system mode keeps them. Everything else about EL1 (system
+ * registers, exception entry) lives with the system-mode CPU (src/system/cpu/).
  */
 import { STATE_SIZE_AARCH64 } from '../state';
 
 /** i32: the exception level (0..3) the CPU runs at, as CurrentEL.EL. */
 export const CURRENT_EL = STATE_SIZE_AARCH64;
+/** i32: 1 while SP_EL0 is not the stack pointer (above EL0 with SPSel = 1): BANKED_SP_EL0 holds it. */
+export const SP_EL0_BANKED = CURRENT_EL + 8;
+/** i64: SP_EL0 while it is banked. */
+export const BANKED_SP_EL0 = CURRENT_EL + 16;
+/** i64: TPIDR_EL1. */
+export const TPIDR_EL1 = CURRENT_EL + 24;

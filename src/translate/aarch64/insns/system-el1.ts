@@ -1,11 +1,12 @@
 /**
  * A64 instructions that only mean something above EL0 (ARM ARM C5.2 "System instructions" and C6
  * ERET/HVC/SMC): MRS/MSR of EL1 system registers, MSR of the PSTATE fields DAIFSet/DAIFClr/SPSel,
- * the SYS operations TLBI/AT/DC by set-way/IC IALLU, ERET, HVC, SMC, and WFI.
+ * the SYS operations TLBI/AT/DC by set-way/IC IALLU, ERET, HVC, SMC, WFI, and WFE and YIELD.
  *
  * The exception level is read at run time (CURRENT_EL), so one translation serves both levels:
- * at EL0 each of these is UNDEFINED (WFI is a no-op, as Linux lets user code run it), and at EL1
- * the instruction leaves the block with a Syscall trap at its own pc. The system-mode CPU
+ * at EL0 each of these is UNDEFINED (WFI, WFE and YIELD are no-ops, as Linux lets user code run
+ * them), and at EL1 the instruction leaves the block with a Syscall trap at its own pc (MRS of
+ * the registers el1-state.ts holds reads them inline instead). The system-mode CPU
  * (src/system/cpu/) then decodes the instruction word and carries it out, with the side effects
  * (interrupt unmasking, timer programming, exception return) that generated code cannot perform.
  * User-mode CPUs never run above EL0, so for them these rows add nothing.
@@ -16,7 +17,7 @@
 import { TrapKind } from '../../ir/ops';
 import type { A64Context, A64Handler } from '../context';
 import { cpuIdRegister, sysRegKey } from './cpu-id';
-import { CURRENT_EL } from './el1-state';
+import { BANKED_SP_EL0, CURRENT_EL, SP_EL0_BANKED, TPIDR_EL1 } from './el1-state';
 
 /** Registers with op1 = 3 (the *_EL0 names) that are not plain user state: system mode owns them. */
 const SYSTEM_OWNED_EL0_REGS = new Set([
@@ -55,11 +56,43 @@ const el1Only: A64Handler = (ctx) => privileged(ctx, el0Undefined);
 
 const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
 
+/**
+ * EL1 registers the state block holds (el1-state.ts), by encoding: the slot holding the value, and
+ * an i32 slot that is non-zero while an MRS may read it there.
+ */
+const INLINE_READS: ReadonlyMap<number, { value: number; readable: number }> = new Map([
+  [sysRegKey(3, 0, 4, 1, 0), { value: BANKED_SP_EL0, readable: SP_EL0_BANKED }],
+  [sysRegKey(3, 0, 13, 0, 4), { value: TPIDR_EL1, readable: CURRENT_EL }],
+]);
+
+/**
+ * MRS of a register the state block holds: read there while it may be, else as el1Only (UNDEFINED
+ * at EL0; above, the system CPU's, e.g. SP_EL0 when it is the stack pointer). The block goes on.
+ */
+function inlineRead(ctx: A64Context, rt: number, slots: { value: number; readable: number }): true {
+  const b = ctx.b;
+  const slow = b.label();
+  const el1 = b.label();
+  const done = b.label();
+  b.brcond(b.compare('eq', b.get(slots.readable, 'i32'), b.i32(0)), slow);
+  ctx.setReg(rt, b.get(slots.value, 'i64'));
+  b.br(done);
+  b.place(slow);
+  b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
+  b.trap(TrapKind.Undefined);
+  b.place(el1);
+  b.trap(TrapKind.Syscall);
+  b.place(done);
+  return true;
+}
+
 /** MRS/MSR: ID registers keep their user-visible value at EL0; EL0 registers stay with user mode. */
 const sysReg =
   (read: boolean): A64Handler =>
   (ctx, f) => {
     const key = keyOf(f);
+    const inline = read ? INLINE_READS.get(key) : undefined;
+    if (inline) return inlineRead(ctx, f.rt, inline);
     const userId = read ? cpuIdRegister(key) : undefined;
     if (userId !== undefined) return privileged(ctx, (c) => c.setReg(f.rt, c.b.i64(userId)));
     if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
@@ -69,11 +102,14 @@ const sysReg =
 /** SYS operations with op1 = 3 (DC ZVA/CVAC/CVAU/CIVAC, IC IVAU) are user mode's; the rest are EL1's. */
 const sys: A64Handler = (ctx, f) => (f.op1 === 3 ? false : el1Only(ctx, f));
 
-const wfi: A64Handler = (ctx) => privileged(ctx, () => undefined);
+/** WFI, WFE and YIELD: hints at EL0 (Linux lets user code run them), the system CPU's above. */
+const waitHint: A64Handler = (ctx) => privileged(ctx, () => undefined);
 
 export const SYSTEM_EL1_ROWS = [
-  // WFI is HINT #3: the row keeps the hint class's name.
-  ['1101010100 0 00 011 0010 0000 011 11111', 'hint', wfi],
+  // WFI, WFE and YIELD are HINT #3, #2 and #1: the rows keep the hint class's name.
+  ['1101010100 0 00 011 0010 0000 011 11111', 'hint', waitHint],
+  ['1101010100 0 00 011 0010 0000 010 11111', 'hint', waitHint],
+  ['1101010100 0 00 011 0010 0000 001 11111', 'hint', waitHint],
   ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', el1Only],
   ['1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', 'SYS', sys],
   ['1101010100 1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MRS', sysReg(true)],
