@@ -50,12 +50,15 @@ describe('fw_cfg on tsemu-system -M virt, as qemu-system-aarch64 has it', () => 
       ...['-display', 'none', '-serial', 'stdio', '-bios', firmwareImage('fwcfg')],
     ]));
 
-  it('refuses a kernel or initrd it cannot read, and a bad acpi value, in QEMU words', async () => {
+  it('refuses unreadable images, -append/-initrd without -kernel and a bad acpi value, as QEMU', async () => {
     const base = ['-M', 'virt', '-nographic', '-bios', firmwareImage('fwcfg')];
     await Promise.all([
       expectSameRefusal([...base, '-kernel', path.join(dir, 'missing')]),
-      expectSameRefusal([...base, '-kernel', bareMetalProgram('hello'), '-initrd', path.join(dir, 'missing')]),
+      expectSameRefusal([...base, '-kernel', bareMetalProgram('hello'), '-initrd', path.join(dir, 'none')]),
       expectSameRefusal(['-M', 'virt,acpi=maybe', '-nographic', '-bios', firmwareImage('fwcfg')]),
+      // A command line or an initrd is for a kernel, even with firmware.
+      expectSameRefusal([...base, '-append', 'console=ttyAMA0']),
+      expectSameRefusal([...base, '-initrd', bareMetalProgram('hello')]),
     ]);
   });
 });

@@ -14,7 +14,11 @@ import { QEMU_SYSTEM, TSEMU_SYSTEM } from './bare-metal';
 afterEach(killAll);
 
 /** The replies to `lines` from `binary` running `machine` paused, with QMP on descriptor 3. */
-async function hmpReplies(binary: string, machine: readonly string[], lines: readonly string[]): Promise<string[]> {
+async function hmpReplies(
+  binary: string,
+  machine: readonly string[],
+  lines: readonly string[],
+): Promise<string[]> {
   const sock = path.join(tempDir(), 'qmp.sock');
   const fd = listenUnixFd(sock);
   const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
@@ -25,8 +29,10 @@ async function hmpReplies(binary: string, machine: readonly string[], lines: rea
     const client = await QmpClient.connect(sock);
     await client.handshake();
     const replies: string[] = [];
-    for (const line of lines)
-      replies.push((await client.execute('human-monitor-command', { 'command-line': line }))['return'] as string);
+    for (const line of lines) {
+      const reply = await client.execute('human-monitor-command', { 'command-line': line });
+      replies.push(reply['return'] as string);
+    }
     return replies;
   } finally {
     child.kill('SIGKILL');

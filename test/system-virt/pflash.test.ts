@@ -106,6 +106,8 @@ describe('flash on tsemu-system -M virt, as qemu-system-aarch64 has it', () => {
         ['-bios', firmwareImage('bios'), ...drive(`file=${image},unit=0,readonly=on`)],
         drive(`file=${path.join(dir, 'missing.img')}`),
         drive('unit=1'),
+        // No format=: QEMU's warning that it probed the format comes first.
+        ['-drive', `if=pflash,file=${small}`],
       ].map((args) => expectSameRefusal([...VIRT_ARGS, ...args])),
     );
   });

@@ -132,6 +132,11 @@ function gdbBackend(device: string): ChardevBackend {
 export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   if (raw.daemonize && raw.nographic) throw new OptsError('-nographic cannot be used with -daemonize');
   if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
+  // Firmware may take a kernel (fw_cfg), but a command line or an initrd needs one.
+  if (raw.kernel === undefined && raw.append !== undefined)
+    throw new OptsError('-append only allowed with -kernel option');
+  if (raw.kernel === undefined && raw.initrd !== undefined)
+    throw new OptsError('-initrd only allowed with -kernel option');
   const { machine, props } = machineFrom(raw.machine);
   const drives = drivesFrom(raw, machine);
   const machineOptions: MachineOptions = {

@@ -26,7 +26,10 @@ export interface RawDeviceArgs {
   snapshot: boolean;
 }
 
-const DRIVE_KEYS = ['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard', 'bus', 'unit'];
+const DRIVE_KEYS = [
+  ...['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard'],
+  ...['bus', 'unit'],
+];
 const CACHE_MODES = ['writeback', 'none', 'writethrough', 'directsync', 'unsafe'];
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'No such file or directory',
@@ -54,6 +57,18 @@ function openImage(file: string, readOnly: boolean, snapshot: boolean): RawImage
     const code = (e as NodeJS.ErrnoException).code ?? '';
     throw new OptsError(`Could not open '${file}': ${ERRNO_TEXT[code] ?? code}`);
   }
+}
+
+/**
+ * What QEMU prints when it probed an image's format (a raw image here). QEMU also refuses writes
+ * that would make sector 0 look like another format's header; tsemu does not.
+ */
+function probedFormatWarning(file: string): string {
+  return (
+    `WARNING: Image format was not specified for '${file}' and probing guessed raw.\n` +
+    '         Automatically detecting the format is dangerous for raw images, write operations on block 0 will be restricted.\n' +
+    "         Specify the 'raw' format explicitly to remove the restrictions.\n"
+  );
 }
 
 /** A -drive and the interface it is for: if=none (a -device's) or a flash bank's unit (if=pflash). */
@@ -113,6 +128,7 @@ function parseDrive(
       source,
       ...(file !== undefined && file !== '' && { image: openImage(file, readOnly, snapshot) }),
     };
+    if (drive.image && !opts.has('format')) process.stderr.write(probedFormatWarning(file!));
     return { drive, ...(unit !== undefined && { pflashUnit: unit }) };
   });
 }
@@ -242,7 +258,11 @@ export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
 }
 
 /** The virtio devices of the command line and the transports' version. */
-export function virtioConfigFrom(raw: RawDeviceArgs, machine: MachineClass, drives: ReadonlyMap<string, DriveSpec>): VirtioConfig {
+export function virtioConfigFrom(
+  raw: RawDeviceArgs,
+  machine: MachineClass,
+  drives: ReadonlyMap<string, DriveSpec>,
+): VirtioConfig {
   const used = new Set<string>();
   const devices: VirtioDeviceSpec[] = [];
   for (const text of raw.device) addDevice(text, machine, devices, drives, used);

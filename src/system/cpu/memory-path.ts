@@ -145,7 +145,7 @@ export class MemoryPath {
     const head = this.resolve(addr, 'read');
     if (!head) return 0;
     if (size <= first) {
-      // Window address 0 (flash at physical 0) would read as the fault marker: it goes through the bounce buffer.
+      // Window address 0 (flash at physical 0) would read as the fault marker: bounce it.
       if ('ram' in head && head.ram === 0) {
         this.memory.u8.copyWithin(BOUNCE_BUFFER, 0, size);
         return BOUNCE_BUFFER;
@@ -250,7 +250,9 @@ export class MemoryPath {
   }
 
   private isRom(pa: bigint): boolean {
-    return this.rom.some((r) => pa >= BigInt(r.base) && pa < BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true));
+    return this.rom.some(
+      (r) => pa >= BigInt(r.base) && pa < BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true),
+    );
   }
 
   private refuse(va: bigint, fsc: number, write: boolean): void {

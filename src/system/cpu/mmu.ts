@@ -73,7 +73,8 @@ export class Mmu {
   /** Whether [pa, pa + size) is flash reading as memory. */
   private isRom(pa: bigint, size: number): boolean {
     return this.rom.some(
-      (r) => pa >= BigInt(r.base) && pa + BigInt(size) <= BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true),
+      (r) =>
+        pa >= BigInt(r.base) && pa + BigInt(size) <= BigInt(r.base + r.size) && (r.readsAsMemory?.() ?? true),
     );
   }
 

@@ -88,7 +88,8 @@ export class FwCfg implements MmioDevice {
 
   /** Adds (or replaces) a named file; the files after it in name order move up a key, as in QEMU. */
   setFile(name: string, data: Uint8Array): void {
-    if (Buffer.byteLength(name, 'latin1') >= FILE_NAME_SIZE) throw new Error(`fw_cfg file name too long: ${name}`);
+    if (Buffer.byteLength(name, 'latin1') >= FILE_NAME_SIZE)
+      throw new Error(`fw_cfg file name too long: ${name}`);
     const existing = this.files.find((f) => f.name === name);
     if (existing) {
       existing.data = data;
@@ -172,7 +173,14 @@ export class FwCfg implements MmioDevice {
     let length = view.getUint32(4);
     let target = view.getBigUint64(8);
     if (control & DMA_CTL.select) this.select(control >>> 16);
-    const op = control & DMA_CTL.read ? 'read' : control & DMA_CTL.write ? 'write' : control & DMA_CTL.skip ? 'skip' : undefined;
+    const op =
+      control & DMA_CTL.read
+        ? 'read'
+        : control & DMA_CTL.write
+          ? 'write'
+          : control & DMA_CTL.skip
+            ? 'skip'
+            : undefined;
     if (op === undefined) length = 0;
     let result = 0;
     while (length > 0 && !(result & DMA_CTL.error)) {
@@ -183,7 +191,8 @@ export class FwCfg implements MmioDevice {
         if (op === 'read' && !this.ram.write(target, new Uint8Array(n))) result |= DMA_CTL.error;
         if (op === 'write') result |= DMA_CTL.error;
       } else {
-        if (op === 'read' && !this.ram.write(target, item!.subarray(this.offset, this.offset + n))) result |= DMA_CTL.error;
+        const bytes = item!.subarray(this.offset, this.offset + n);
+        if (op === 'read' && !this.ram.write(target, bytes)) result |= DMA_CTL.error;
         if (op === 'write') result |= DMA_CTL.error;
         this.offset += n;
       }

@@ -63,7 +63,8 @@ export function cfiTable(g: PflashGeometry): Uint8Array {
 /** A device's answer repeated across the bank (the low 32 bits, as QEMU composes it). */
 function perBank(g: PflashGeometry, answer: number): number {
   let value = answer;
-  for (let i = g.deviceWidth; i < g.bankWidth && i < 4; i += g.deviceWidth) value = (value | (answer << (8 * i))) >>> 0;
+  for (let i = g.deviceWidth; i < g.bankWidth && i < 4; i += g.deviceWidth)
+    value = (value | (answer << (8 * i))) >>> 0;
   return value;
 }
 

@@ -202,7 +202,8 @@ export class Pflash implements MmioDevice {
         // The word count, as wide as one device; the buffer starts as the block's contents.
         const at = offset - (offset % this.writeBlock);
         this.counter = value & (2 ** (8 * this.geometry.deviceWidth) - 1);
-        this.buffer = { offset: at, bytes: this.memory.u8.slice(this.base + at, this.base + at + this.writeBlock) };
+        const bytes = this.memory.u8.slice(this.base + at, this.base + at + this.writeBlock);
+        this.buffer = { offset: at, bytes };
         this.cycle++;
         return;
       }
@@ -222,10 +223,11 @@ export class Pflash implements MmioDevice {
     }
   }
 
-  /** One word of a buffered program, into the buffer (an error outside its block); the last one awaits 0xd0. */
+  /** A buffered program's word, into the buffer (an error outside its block); the last one awaits 0xd0. */
   private bufferWord(offset: number, size: number, value: number): void {
     const at = offset - (this.buffer?.offset ?? 0);
-    if (this.readOnly || !this.buffer || at < 0 || at + size > this.writeBlock) this.status |= STATUS_PROGRAM_ERROR;
+    if (this.readOnly || !this.buffer || at < 0 || at + size > this.writeBlock)
+      this.status |= STATUS_PROGRAM_ERROR;
     else this.buffer.bytes.set(littleEndian(value, size), at);
     this.status |= STATUS_READY;
     if (this.counter === 0) this.cycle++;

@@ -1,10 +1,11 @@
 /**
  * `-M virt`: QEMU's generic ARM64 board, with the devices tsemu models so far: RAM at 1 GiB, EL1
  * CPUs (one, or -smp N; the secondaries start powered off, for PSCI CPU_ON, as QEMU's virt has
- * them) with their generic timers, a GICv2 (a GICv3 with gic-version=3), a PL011 UART on serial
- * port 0, a PL031 RTC, PSCI over HVC, fw_cfg (firmware-config.ts), 32 virtio-mmio transports (the -device ones fill them from the
- * highest address down, as in QEMU), and a device tree describing them (`-machine dumpdtb=FILE`
- * writes it out and exits).
+ * them) with their generic timers, a GICv2 (a GICv3 with gic-version=3), two CFI flash banks
+ * (-bios, -drive if=pflash), a PL011 UART on serial port 0, a PL031 RTC, PSCI over HVC, fw_cfg
+ * (firmware-config.ts), 32 virtio-mmio transports (the -device ones fill them from the highest
+ * address down, as in QEMU), and a device tree describing them (`-machine dumpdtb=FILE` writes it
+ * out and exits).
  */
 import fs from 'node:fs';
 import { counterNow } from '../../../translate/aarch64/insns/cpu-id';
@@ -168,7 +169,7 @@ class VirtMachine implements Machine, PsciPlatform {
     this.boot();
   }
 
-  /** The flash banks, with their -drive if=pflash images (QEMU's checks: the whole bank, and not with -bios for bank 0). */
+  /** The flash banks, with their -drive if=pflash images (QEMU's checks: a whole bank; bank 0 not with -bios). */
   private createFlash(banks: readonly { base: number }[]): Pflash[] {
     const drives = this.options.pflash ?? [];
     if (this.options.bios !== undefined && drives[0])
@@ -190,7 +191,7 @@ class VirtMachine implements Machine, PsciPlatform {
     });
   }
 
-  /** Whether firmware boots the machine: -bios, or an image in the first flash bank (-drive if=pflash,unit=0). */
+  /** Whether firmware boots the machine: -bios, or an image in the first flash bank (if=pflash,unit=0). */
   private get hasFirmware(): boolean {
     return this.options.bios !== undefined || this.options.pflash?.[0] !== undefined;
   }
@@ -199,7 +200,8 @@ class VirtMachine implements Machine, PsciPlatform {
   private mapFwCfg(): void {
     const { kernel, initrd, append } = this.options;
     const acpi = this.options.props.get('acpi') ?? 'auto';
-    if (!['on', 'off', 'auto'].includes(acpi)) throw new MachineError(`Parameter 'acpi' does not accept value '${acpi}'`);
+    if (!['on', 'off', 'auto'].includes(acpi))
+      throw new MachineError(`Parameter 'acpi' does not accept value '${acpi}'`);
     const fwCfg = virtFwCfg(this.guestRam, {
       ramSize: this.ramSize,
       smp: this.smp,
