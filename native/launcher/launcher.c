@@ -164,7 +164,8 @@ static unsigned long long nanoseconds(struct timespec t) {
 /*
  * Whether `node` can start from the start-up snapshot of the tsemu tree `tree` (then its path is
  * left in `blob`): the snapshot is not older than the TypeScript build it was made from, and its
- * stamp names this very node binary ("dev ino size mtime-in-ns", what nodeIdentity() writes),
+ * stamp names this very node binary and the flags it was built with ("dev ino size mtime-in-ns
+ * SNAPSHOT_FLAGS...", what nodeIdentity() writes),
  * since a snapshot built by another node makes Node fail or crash.
  */
 static int usable_snapshot(const char *tree, const char *node, char *blob) {
@@ -175,9 +176,14 @@ static int usable_snapshot(const char *tree, const char *node, char *blob) {
   struct stat b, r, n;
   if (stat(blob, &b) != 0 || stat(reference, &r) != 0 || stat(node, &n) != 0) return 0;
   if (nanoseconds(b.st_mtim) < nanoseconds(r.st_mtim)) return 0;
-  char expected[128], actual[128];
-  snprintf(expected, sizeof expected, "%llu %llu %llu %llu\n", (unsigned long long)n.st_dev,
-           (unsigned long long)n.st_ino, (unsigned long long)n.st_size, nanoseconds(n.st_mtim));
+  char expected[256], actual[256];
+  size_t at = (size_t)snprintf(expected, sizeof expected, "%llu %llu %llu %llu", (unsigned long long)n.st_dev,
+                               (unsigned long long)n.st_ino, (unsigned long long)n.st_size, nanoseconds(n.st_mtim));
+  for (size_t i = 0; i < SNAPSHOT_FLAG_COUNT && at < sizeof expected; i++) {
+    at += (size_t)snprintf(expected + at, sizeof expected - at, " %s", SNAPSHOT_FLAGS[i]);
+  }
+  if (at >= sizeof expected - 1) return 0;
+  strcat(expected, "\n");
   FILE *f = fopen(stamp, "re");
   if (!f) return 0;
   size_t len = fread(actual, 1, sizeof actual - 1, f);

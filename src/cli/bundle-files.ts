@@ -39,10 +39,14 @@ export function stampPath(blob: string): string {
   return `${blob}.node`;
 }
 
-/** "dev ino size mtime-in-ns" of the file `node` (symbolic links followed). */
+/**
+ * "dev ino size mtime-in-ns flags..." of the file `node` (symbolic links followed), with the
+ * SNAPSHOT_FLAGS a snapshot is built with: a launcher built before a change of them finds no match
+ * and starts from the bundle, where it would have started Node from a snapshot that Node refuses.
+ */
 export function nodeIdentity(node: string): string {
   const s = fs.statSync(node, { bigint: true });
-  return `${s.dev} ${s.ino} ${s.size} ${s.mtimeNs}\n`;
+  return [s.dev, s.ino, s.size, s.mtimeNs, ...SNAPSHOT_FLAGS].join(' ') + '\n';
 }
 
 /** Whether `blob`'s stamp names `node` as its builder. */
