@@ -6,38 +6,7 @@
  * shifts take their count from the last byte of VRB, as QEMU and POWER hardware do. Prints results as doublewords in element order, so both byte orders print
  * the same text.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-typedef unsigned char v16 __attribute__((vector_size(16)));
-
-static uint64_t state = 0x9e3779b97f4a7c15ull;
-static uint64_t next(void) {
-  state ^= state << 13;
-  state ^= state >> 7;
-  state ^= state << 17;
-  return state;
-}
-
-/* Doubleword `i` (element order: 0 is the most significant) of v. */
-static uint64_t dword(v16 v, int i) {
-  unsigned char b[16];
-  memcpy(b, &v, 16);
-  uint64_t r = 0;
-  for (int k = 0; k < 8; k++) {
-#ifdef __LITTLE_ENDIAN__
-    r = (r << 8) | b[15 - (i * 8 + k)];
-#else
-    r = (r << 8) | b[i * 8 + k];
-#endif
-  }
-  return r;
-}
-
-static void show(const char *name, v16 t) {
-  printf(" %s=%016llx%016llx", name, (unsigned long long)dword(t, 0), (unsigned long long)dword(t, 1));
-}
+#include "vec128.h"
 
 #define BINARY(insn, a, b)                                     \
   do {                                                         \
