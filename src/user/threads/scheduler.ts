@@ -209,6 +209,16 @@ export function exitThread(proc: GuestProcess): never {
   throw new ThreadSwitch();
 }
 
+/**
+ * A waiting thread became runnable while another runs: time slices are armed again, since the last
+ * switch may have stopped them (every other thread was waiting then), and the running thread may now
+ * spin until the woken one acts (Go's runtime does: its scheduler wakes an M, then runs a goroutine
+ * that loops without syscalls until a stop-the-world preempts it).
+ */
+function runnableAgain(proc: GuestProcess): void {
+  setTimeSlicing(proc.memory, 'threads', true);
+}
+
 /** Wakes up to `count` threads waiting on the futex word at `addr` whose bitset meets `bitset`; returns how many. */
 export function wakeFutex(proc: GuestProcess, addr: number, count: number, bitset = 0xffffffff): number {
   const s = schedulers.get(proc);
@@ -221,6 +231,7 @@ export function wakeFutex(proc: GuestProcess, addr: number, count: number, bitse
     t.resume = 0;
     woken++;
   }
+  if (woken > 0) runnableAgain(proc);
   return woken;
 }
 
@@ -250,7 +261,10 @@ export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sen
   if (t === s.current) sendToRunning(info);
   else {
     t.signals.push(info);
-    if (t.wait && !(t.sigmask & sigBit(info.signo))) interrupt(t);
+    if (t.wait && !(t.sigmask & sigBit(info.signo))) {
+      interrupt(t);
+      runnableAgain(proc);
+    }
   }
   return true;
 }
