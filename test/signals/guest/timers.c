@@ -83,7 +83,10 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_alarm_write;
   sa.sa_flags = SA_RESTART;
   sigaction(SIGALRM, &sa, NULL);
-  struct itimerval once = {{0, 0}, {0, 30000}};
+  /* Long enough that the expiry comes after the blocking call starts even when the emulator (or a
+     loaded machine) stalls between setitimer and the call: an earlier expiry runs the handler first
+     and leaves pause() or the last read waiting forever, under Linux too. */
+  struct itimerval once = {{0, 0}, {0, 300000}};
   ticks = 0;
   setitimer(ITIMER_REAL, &once, NULL);
   char c = 0;
