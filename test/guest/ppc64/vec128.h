@@ -59,4 +59,18 @@ static inline v16 make(uint64_t hi, uint64_t lo) {
 static void show(const char *name, v16 t) {
   printf(" %s=%016llx%016llx", name, (unsigned long long)dword(t, 0), (unsigned long long)dword(t, 1));
 }
+
+/* One VMX instruction on register operands, its result shown under the instruction's name. */
+#define BINARY(insn, a, b)                                 \
+  do {                                                     \
+    v16 t;                                                 \
+    __asm__(#insn " %0,%1,%2" : "=v"(t) : "v"(a), "v"(b)); \
+    show(#insn, t);                                        \
+  } while (0)
+#define UNARY(insn, b)                              \
+  do {                                              \
+    v16 t;                                          \
+    __asm__(#insn " %0,%1" : "=v"(t) : "v"(b));     \
+    show(#insn, t);                                 \
+  } while (0)
 #endif

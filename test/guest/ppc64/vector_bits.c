@@ -8,18 +8,6 @@
  */
 #include "vec128.h"
 
-#define BINARY(insn, a, b)                                     \
-  do {                                                         \
-    v16 t;                                                     \
-    __asm__(#insn " %0,%1,%2" : "=v"(t) : "v"(a), "v"(b));     \
-    show(#insn, t);                                            \
-  } while (0)
-#define UNARY(insn, b)                                         \
-  do {                                                         \
-    v16 t;                                                     \
-    __asm__(#insn " %0,%1" : "=v"(t) : "v"(b));                \
-    show(#insn, t);                                            \
-  } while (0)
 #define SIGMA(insn, st, six, a)                                \
   do {                                                         \
     v16 t;                                                     \

@@ -13,23 +13,11 @@
 #define VEC128_SEED 0x243f6a8885a308d3ull
 #include "vec128.h"
 
-#define BINARY(insn, a, b)                                 \
-  do {                                                     \
-    v16 t;                                                 \
-    __asm__(#insn " %0,%1,%2" : "=v"(t) : "v"(a), "v"(b)); \
-    show(#insn, t);                                        \
-  } while (0)
 #define TERNARY(insn, a, b, c)                                         \
   do {                                                                 \
     v16 t;                                                             \
     __asm__(#insn " %0,%1,%2,%3" : "=v"(t) : "v"(a), "v"(b), "v"(c));  \
     show(#insn, t);                                                    \
-  } while (0)
-#define UNARY(insn, b)                              \
-  do {                                              \
-    v16 t;                                          \
-    __asm__(#insn " %0,%1" : "=v"(t) : "v"(b));     \
-    show(#insn, t);                                 \
   } while (0)
 /* A record-form compare: the mask and CR6. */
 #define COMPARE(insn, a, b)                                                              \
