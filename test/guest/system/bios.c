@@ -8,10 +8,7 @@
 #define FDT_PROP 3
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("esr", READ_SYSREG(esr_el1));
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 static uint32_t be32(uint64_t at) { return __builtin_bswap32(*(volatile uint32_t *)at); }

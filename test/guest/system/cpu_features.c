@@ -11,10 +11,7 @@ void on_exception(uint64_t kind, struct frame *f) {
     f->elr += 4;
     return;
   }
-  field("unexpected exception", kind);
-  field("esr", esr);
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 static uint64_t counter;

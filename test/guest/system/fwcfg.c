@@ -52,11 +52,7 @@ static struct {
 } files[64];
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("esr", READ_SYSREG(esr_el1));
-  field("far", READ_SYSREG(far_el1));
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 static void select_key(uint16_t key) { FW_SELECTOR = __builtin_bswap16(key); }

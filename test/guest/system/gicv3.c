@@ -60,12 +60,7 @@ void on_exception(uint64_t kind, struct frame *f) {
     f->elr += 4;
     return;
   }
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("esr", READ_SYSREG(esr_el1));
-    field("elr", f->elr);
-    system_off();
-  }
+  if (kind != 0x11) unexpected_exception(kind, f);
   uint64_t iar = ICC_READ(ICC_IAR1_EL1);
   uint32_t intid = (uint32_t)iar & 0xffffff;
   field("irq", intid);

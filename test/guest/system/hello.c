@@ -2,10 +2,7 @@
 #include "virt.h"
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("esr", READ_SYSREG(esr_el1));
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 int main(uint64_t x0) {

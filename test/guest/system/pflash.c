@@ -14,11 +14,7 @@
 #define W8(a) (*(volatile uint8_t *)(a))
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("esr", READ_SYSREG(esr_el1));
-  field("far", READ_SYSREG(far_el1));
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 /* A command to both parts of the bank, as firmware writes them. */

@@ -4,9 +4,7 @@
 #define UART_FR_RXFE (1u << 4)
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 int main(void) {

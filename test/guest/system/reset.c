@@ -5,9 +5,7 @@
 #define PSCI_SYSTEM_RESET 0x84000009UL
 
 void on_exception(uint64_t kind, struct frame *f) {
-  field("unexpected exception", kind);
-  field("elr", f->elr);
-  system_off();
+  unexpected_exception(kind, f);
 }
 
 int main(void) {

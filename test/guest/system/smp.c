@@ -100,12 +100,7 @@ static void send_ping(int to) {
 
 void on_exception(uint64_t kind, struct frame *f) {
   int cpu = this_cpu();
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("esr", READ_SYSREG(esr_el1));
-    field("elr", f->elr);
-    system_off();
-  }
+  if (kind != 0x11) unexpected_exception(kind, f);
   uint32_t iar = gicv3 ? (uint32_t)ICC_READ(ICC_IAR1_EL1) : REG(GICC, 0x0c);
   if ((iar & 0x3ff) == SGI_PING) {
     sgi_iar[cpu] = iar;

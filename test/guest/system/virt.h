@@ -80,6 +80,16 @@ struct frame {
   uint64_t spsr;
 };
 
+/* What every program's on_exception does with an exception it does not expect: name it, with its
+   syndrome, fault address and return address, and end the run. */
+static inline void __attribute__((noreturn)) unexpected_exception(uint64_t kind, const struct frame *f) {
+  field("unexpected exception", kind);
+  field("esr", READ_SYSREG(esr_el1));
+  field("far", READ_SYSREG(far_el1));
+  field("elr", f->elr);
+  system_off();
+}
+
 /* The GICv2 distributor and CPU interface of -M virt. */
 #define GICD 0x08000000UL
 #define GICC 0x08010000UL
@@ -87,11 +97,6 @@ struct frame {
 /* An interrupt program's exception entry: anything but an IRQ (kind 0x11, EL1 with SP_EL1) is
    reported and ends the run; an IRQ is acknowledged and its GICC_IAR value returned. */
 static inline uint32_t acknowledge_irq(uint64_t kind, const struct frame *f) {
-  if (kind != 0x11) {
-    field("unexpected exception", kind);
-    field("esr", READ_SYSREG(esr_el1));
-    field("elr", f->elr);
-    system_off();
-  }
+  if (kind != 0x11) unexpected_exception(kind, f);
   return REG(GICC, 0x0c);
 }
