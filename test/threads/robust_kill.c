@@ -2,10 +2,14 @@
  * A process-shared robust mutex whose owner process is killed by SIGKILL while holding it: the
  * kernel releases it (FUTEX_OWNER_DIED) and the next locker gets EOWNERDEAD, makes it consistent
  * and uses it again. Modes: `main`, the child's first thread holds it; `main-mt`, the same with a
- * second thread alive in the locking parent; `thread`, a second thread of the child holds it. The
- * lock is timed (3 s), so a lost release prints ETIMEDOUT instead of hanging.
+ * second thread alive in the locking parent; `thread`, a second thread of the child holds it.
+ * Two more end the owner without SIGKILL: `thread-exit`, the child's second thread returns (ends
+ * by pthread_exit) holding it, and `thread-exit-group`, the child exits (exit_group) while its
+ * second thread holds it. The lock is timed (3 s), so a lost release prints ETIMEDOUT instead of
+ * hanging.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +28,19 @@ static void *lock_and_report(void *arg) {
   if (write(ready[1], "x", 1) != 1) _exit(3);
   for (;;) pause();
   return NULL;
+}
+
+static void *lock_and_end(void *arg) {
+  pthread_mutex_lock(mutex);
+  if (write(*(int *)arg, "x", 1) != 1) _exit(3);
+  return NULL;
+}
+
+/* The child's second thread locks and tells the first (through `locked`), which goes on. */
+static void lock_in_thread(pthread_t *t) {
+  int locked[2];
+  char c;
+  if (pipe(locked) != 0 || pthread_create(t, NULL, lock_and_end, &locked[1]) != 0 || read(locked[0], &c, 1) != 1) _exit(3);
 }
 
 static void *idle(void *arg) {
@@ -52,6 +69,17 @@ int main(int argc, char **argv) {
       pthread_create(&t, NULL, lock_and_report, NULL);
       for (;;) pause();
     }
+    if (strncmp(mode, "thread-exit", 11) == 0) {
+      pthread_t t;
+      lock_in_thread(&t);
+      if (strcmp(mode, "thread-exit-group") == 0) {
+        if (write(ready[1], "x", 1) != 1) _exit(3);
+        exit(0);
+      }
+      pthread_join(t, NULL);
+      if (write(ready[1], "x", 1) != 1) _exit(3);
+      for (;;) pause();
+    }
     lock_and_report(NULL);
   }
   char c;
@@ -61,7 +89,7 @@ int main(int argc, char **argv) {
   if (pipe(quit) != 0) return 1;
   if (strcmp(mode, "main-mt") == 0) pthread_create(&helper, NULL, idle, &quit[0]);
 
-  kill(pid, SIGKILL);
+  if (strcmp(mode, "thread-exit-group") != 0) kill(pid, SIGKILL);
   int status;
   waitpid(pid, &status, 0);
   printf("%s: child %s %d\n", mode, WIFSIGNALED(status) ? "killed by signal" : "exited", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));

@@ -8,23 +8,22 @@
  * own robust list says so: glibc points list_op_pending at the mutex's list entry before it waits,
  * and that entry plus the list's futex_offset is the waited word. While such a wait lasts, the
  * owner's tid (the word's FUTEX_TID_MASK bits, a host task id when it is a process's first thread)
- * is looked up on the host; once no such task lives (or only its zombie), the word gets what
- * handle_futex_death would have given it (FUTEX_OWNER_DIED, FUTEX_WAITERS kept) and the wait ends
- * as if woken, so glibc returns EOWNERDEAD. Owners that are created threads (ids above
- * PID_MAX_LIMIT, meaningful only inside their own tsemu process) cannot be looked up and stay
- * unnoticed.
+ * is looked up on the host: a process's first thread is a host task of that id, a created thread's
+ * id names its host process (src/user/threads/thread-ids.ts), which a SIGKILL ends with all its
+ * threads. Once no such task lives (or only its zombie), the word gets what handle_futex_death
+ * would have given it (FUTEX_OWNER_DIED, FUTEX_WAITERS kept) and the wait ends as if woken, so
+ * glibc returns EOWNERDEAD.
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
 import { E, asStored } from './guest-access';
 import { hostSyscall } from './host';
 import { syscallState } from './process-state';
+import { hostProcessOf } from '../../user/threads/thread-ids';
 
 const FUTEX_WAITERS = 0x80000000;
 const FUTEX_OWNER_DIED = 0x40000000;
 const FUTEX_TID_MASK = 0x3fffffff;
-/** Linux's PID_MAX_LIMIT: task ids above it are tsemu's created-thread ids. */
-const PID_MAX_LIMIT = 4_194_304;
 
 /**
  * The owner tid whose death a wait on `addr` expecting `expected` should watch for, or undefined
@@ -41,11 +40,12 @@ export function robustOwnerToWatch(proc: GuestProcess, addr: number, expected: n
   // Bit 0 marks a PI entry; the addresses exceed 2^31, so no 32-bit bitwise arithmetic.
   if (pending === 0 || pending - (pending % 2) + offset !== addr) return undefined;
   const owner = expected & FUTEX_TID_MASK;
-  return owner !== 0 && owner <= PID_MAX_LIMIT && (expected & FUTEX_OWNER_DIED) === 0 ? owner : undefined;
+  return owner !== 0 && (expected & FUTEX_OWNER_DIED) === 0 ? owner : undefined;
 }
 
-/** Whether host task `tid` has ended (gone, or a zombie whose robust futexes Linux has released). */
-function taskEnded(tid: number): boolean {
+/** Whether the host task `tid` names has ended (gone, or a zombie whose robust futexes Linux has released). */
+function taskEnded(owner: number): boolean {
+  const tid = hostProcessOf(owner);
   if (hostSyscall('kill', tid, 0) === -E.ESRCH) return true;
   try {
     // The state follows the command name, which is in parentheses and may hold any character.

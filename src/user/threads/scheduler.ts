@@ -28,6 +28,7 @@ import { sigBit } from '../signals/dispositions';
 import type { SigInfo } from '../signals/siginfo';
 import { pollTimers } from '../signals/timers';
 import { forgetTicker, setTimeSlicing } from './preempt';
+import { nextThreadId } from './thread-ids';
 
 /** How a blocked thread goes on: its syscall's result (host -errno), a function computing it, or running the syscall again. */
 export type Resume = number | (() => number) | 'rerun';
@@ -74,7 +75,8 @@ interface GreenThread {
 interface Scheduler {
   readonly threads: GreenThread[];
   current: GreenThread;
-  nextTid: number;
+  /** The last created thread's id (thread-ids.ts hands out the next). */
+  lastTid: number | undefined;
 }
 
 /** Thrown out of a syscall handler when the running thread blocked, yielded or ended: the CPU loop switches threads. */
@@ -84,8 +86,6 @@ export class ThreadSwitch extends Error {
   }
 }
 
-/** Ids of created threads start above Linux's PID_MAX_LIMIT, so they never name a real process, and fit FUTEX_TID_MASK. */
-const FIRST_THREAD_ID = 4_194_304 + 1;
 const NS_PER_S = 1_000_000_000n;
 /** How often polled waits (and shared futexes, which other processes may change) are looked at while every thread sleeps. */
 const RECHECK_NS = 1_000_000n;
@@ -111,7 +111,7 @@ function scheduler(proc: GuestProcess): Scheduler {
       wait: undefined,
       resume: undefined,
     };
-    s = { threads: [main], current: main, nextTid: FIRST_THREAD_ID };
+    s = { threads: [main], current: main, lastTid: undefined };
     schedulers.set(proc, s);
   }
   return s;
@@ -148,20 +148,22 @@ export function threadExists(proc: GuestProcess, tid: number): boolean {
 /**
  * Creates a runnable thread whose CPU state starts as a copy of the running thread's, changed by
  * `init`; it first goes on with `resume` (a clone child: its syscall returns 0). Returns its id,
- * or -EAGAIN when every state block is taken.
+ * or -EAGAIN when every state block or thread id is taken.
  */
 export function spawnThread(proc: GuestProcess, init: (state: DataView, base: number) => void, resume: Resume | undefined): number {
   const s = scheduler(proc);
   const used = new Set(s.threads.map((t) => t.stateBase));
   let slot = 0;
   while (slot < MAX_THREADS && used.has(STATE_BASE + slot * STATE_SIZE)) slot++;
-  if (slot === MAX_THREADS) return -E.EAGAIN;
+  const tid = nextThreadId(hostSyscall('getpid'), s.lastTid, new Set(s.threads.map((t) => t.tid)));
+  if (slot === MAX_THREADS || tid === undefined) return -E.EAGAIN;
+  s.lastTid = tid;
   const base = STATE_BASE + slot * STATE_SIZE;
   const u8 = proc.memory.u8;
   u8.copyWithin(base, proc.stateBase, proc.stateBase + STATE_SIZE);
   init(proc.memory.view, base);
   const t: GreenThread = {
-    tid: s.nextTid++,
+    tid,
     stateBase: base,
     sigmask: syscallState(proc).sigmask,
     // A new thread has no alternate signal stack and no clear-child-tid or robust list of its own yet.
