@@ -298,6 +298,12 @@ export class AddressSpace {
     return addr;
   }
 
+  /** Unmaps everything (execve's new image starts from an empty address space); the heap is set again by the loader. */
+  clear(): void {
+    for (const r of [...this.map.all()]) this.unmapRange(r.start, r.end);
+    this.brkStart = this.brkCurrent = 0;
+  }
+
   /** Set by the loader: start of the heap (rounded up to a page, as Linux does). */
   initBrk(start: number): void {
     this.brkStart = this.brkCurrent = pageUp(start);

@@ -15,6 +15,7 @@ import { doSyscall, straceBlocked, straceResumed } from '../syscalls/dispatch';
 import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
+import { ImageReplaced } from './exec-in-place';
 import { claimThreadSignals, multithreaded, preempt, switchThread, ThreadSwitch, type Resume } from './threads/scheduler';
 import { parkIfBlocking } from './threads/blocking';
 import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT, type SigInfo } from './signals/siginfo';
@@ -143,8 +144,9 @@ function faultInfo(proc: GuestProcess, trap: TrapKind): SigInfo {
 
 /**
  * Does the syscall a Syscall trap stopped at and moves the pc past its instruction (GuestExit when
- * it ends the process); returns its result. rt_sigreturn replaces the whole register state
- * instead, pc included, and counts as 0 (never as an interrupted call to restart).
+ * it ends the process); returns its result. rt_sigreturn and an execve done in this process
+ * replace the whole register state instead, pc included, and count as 0 (never as an interrupted
+ * call to restart).
  */
 export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
   const view = proc.memory.view;
@@ -157,7 +159,14 @@ export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
   }
   const args = target.syscallArgs(view, base);
   if (multithreaded(proc)) parkIfBlocking(proc, nr, args);
-  const result = doSyscall(proc, nr, args);
+  let result: number;
+  try {
+    result = doSyscall(proc, nr, args);
+  } catch (e) {
+    // An execve replaced the image: the registers hold its start, as the kernel leaves them.
+    if (e instanceof ImageReplaced) return 0;
+    throw e;
+  }
   target.setSyscallResult(view, base, result);
   view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
   return result;

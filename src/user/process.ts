@@ -26,6 +26,18 @@ export interface GuestOptions {
   unameRelease?: string;
 }
 
+/** An execve of a program for the running target, done in this process (exec-in-place.ts). */
+export interface ImageRequest {
+  /** Host path of the program. */
+  readonly program: string;
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
+  /** AT_EXECFN: the program as the guest named it. */
+  readonly execfn: string;
+  /** Called once the new image is known to load: the syscall layer's part of exec (descriptors, dispositions). */
+  commit(): void;
+}
+
 export interface GuestProcess {
   readonly memory: GuestMemory;
   readonly space: AddressSpace;
@@ -41,4 +53,10 @@ export interface GuestProcess {
   stateBase: number;
   /** Discards translations overlapping [start, start + length) (munmap, mprotect, cache flush syscalls). */
   invalidateCode(start: number, length: number): void;
+  /**
+   * Replaces the program image in this process; undefined when the program needs a tsemu process of
+   * its own, -errno when it cannot be executed, else it never returns (exec-in-place.ts). Absent
+   * under the debugger, whose session belongs to the first program.
+   */
+  replaceImage?: (request: ImageRequest) => number | undefined;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
-import { LoaderError, loadElf, readElfImage } from '../loader';
+import { elfBrand, LoaderError, loadElf, readElfImage, type ElfImage, type LoadedProgram } from '../loader';
 import { INHERITED_FDS_VARIABLE } from '../syscalls/linux/fd-table';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
@@ -16,7 +16,9 @@ import { openPersistentCache } from '../translate/cache/persistent';
 import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
+import { canonicalPath } from './canonical-path';
 import { cpuLoop } from './cpu-loop';
+import { imageReplacer } from './exec-in-place';
 import { guestName } from './node-environment';
 import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
@@ -89,15 +91,6 @@ function resolveProgram(name: string): string {
   return path.resolve(name);
 }
 
-/** The path without symbolic links, as the kernel names an executable in /proc/self/exe; unchanged when it does not resolve. */
-function canonicalPath(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
 /** The guest environment: the host's (Node's own variables under their names again), edited by -E/-U. */
 function guestEnvironment(options: UserRunOptions): string[] {
   const env = new Map<string, string>();
@@ -141,17 +134,20 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     const space = new AddressSpace(memory);
     const argv = [options.argv0 ?? options.program, ...options.args];
     const envp = guestEnvironment(options);
-    const loaded = loadElf(space, image, {
-      target: target.loader,
-      argv,
-      envp,
-      execfn: options.program,
-      ...(options.stackSize !== undefined ? { stackSize: options.stackSize } : {}),
-      resolveInterpreter: (guestPath) => {
-        const prefixed = options.ldPrefix ? path.join(options.ldPrefix, guestPath) : undefined;
-        return prefixed && fs.existsSync(prefixed) ? prefixed : guestPath;
-      },
-    });
+    const interpreterPath = (guestPath: string): string => {
+      const prefixed = options.ldPrefix ? path.join(options.ldPrefix, guestPath) : undefined;
+      return prefixed && fs.existsSync(prefixed) ? prefixed : guestPath;
+    };
+    const load = (elf: ElfImage, args: readonly string[], env: readonly string[], execfn: string): LoadedProgram =>
+      loadElf(space, elf, {
+        target: target.loader,
+        argv: args,
+        envp: env,
+        execfn,
+        ...(options.stackSize !== undefined ? { stackSize: options.stackSize } : {}),
+        resolveInterpreter: interpreterPath,
+      });
+    const loaded = load(image, argv, envp, options.program);
     target.user.prepareAddressSpace?.(space);
     const gdb =
       options.gdbPort !== undefined ? gdbSession().UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
@@ -206,20 +202,33 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     resetHostSignals();
+    // A forked child that execs leaves the saving to its parent, which holds the same translations
+    // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
+    const opener = process.pid;
+    const saveCache = (): void => {
+      try {
+        persistent?.save();
+      } catch {
+        // The cache only saves time: failing to extend it must not change how the guest ends.
+      }
+    };
     if (persistent) {
-      const saveCache = (): void => {
-        try {
-          persistent.save();
-        } catch {
-          // The cache only saves time: failing to extend it must not change how the guest ends.
-        }
-      };
       atGuestExit(saveCache);
-      // A forked child that execs leaves the saving to its parent, which holds the same translations
-      // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
-      const opener = process.pid;
       beforeGuestExec(() => {
         if (process.pid === opener) saveCache();
+      });
+    }
+    if (!gdb) {
+      const brand = options.abi ?? elfBrand(exePath);
+      proc.replaceImage = imageReplacer(proc, {
+        target,
+        sameAbi: (program) => (options.abi ?? elfBrand(program)) === brand,
+        interpreterPath,
+        load,
+        programChanged: (program) => {
+          if (process.pid === opener) saveCache();
+          persistent?.switchProgram(program);
+        },
       });
     }
     if (options.logItems.has('stats')) {

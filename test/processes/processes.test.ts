@@ -2,8 +2,9 @@
  * Processes on every target: fork, vfork, posix_spawn, execve and waitpid (test/guest/common/
  * exec_chain.c re-executes itself through /proc/self/exe, runs a `#!` script whose interpreter is
  * itself, runs a host shell, spawns itself, pipes two copies of itself together and checks execve's
- * errors) and signals between processes (host_signals.c: handlers for signals another process
- * sends, SIGCHLD, sigsuspend).
+ * errors), what a process keeps and loses across execve (exec_image.c: descriptors, dispositions,
+ * mask, pid, /proc/self/exe, AT_EXECFN, threads, failed execs) and signals between processes
+ * (host_signals.c: handlers for signals another process sends, SIGCHLD, sigsuspend).
  * The oracle is the native kernel: the same source built for the host. (qemu-user cannot be the
  * oracle here: without binfmt_misc it hands a guest binary to the host kernel, which refuses it.)
  */
@@ -18,7 +19,7 @@ import { runProcess, type RunResult } from '../lib/run-process';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 /** Programs whose output the native build gives: what each exercises is said at the top of its source. */
-const PROGRAMS = ['exec_chain', 'host_signals'];
+const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals'];
 const BUILD_DIR = path.join(REPO_ROOT, 'test', 'guest', 'build', 'processes');
 
 /** Each build: the compiler and flags, and the tsemu binary that runs it. */

@@ -4,7 +4,8 @@
  * that target (argv[0] preserved, the guest's environment as given); a `#!` script whose
  * interpreter is such a file does the same with the interpreter, as binfmt_script would; anything
  * else (host programs, host scripts, non-executables) goes to the host's execve as it is, which
- * also gives the kernel's errors. Paths are looked up through the guest sysroot (-L) first, like
+ * also gives the kernel's errors. A program for the running target replaces the image without a
+ * new host process (user/exec-in-place.ts) where it can. Paths are looked up through the guest sysroot (-L) first, like
  * every guest path. Guest descriptors keep their numbers in the new image unless close-on-exec.
  */
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { guestProgramCommand } from '../../user/reentry';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { FdTable, fdTable } from './fd-table';
+import { resetForNewImage } from './exec-reset';
 import { E, readGuestString } from './guest-access';
 import { hostPathOf, isProcSelfExe, readGuestPath } from './paths';
 import { exitAllRobustLists } from './robust-list';
@@ -88,8 +90,22 @@ function scriptImage(head: Buffer): Image {
   return { kind: 'script', interpreter: Buffer.from(m[1]!, 'latin1'), argument: m[2] ? Buffer.from(m[2], 'latin1') : undefined };
 }
 
-/** Runs guest `program` (a host path) in this process for `target`, or returns -errno. */
-function reenter(proc: GuestProcess, target: string, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
+/**
+ * Runs guest `program` (a host path) for `target`, named `guestPath` by the guest, in this process:
+ * in place when it is for the running target (exec-in-place.ts), else in a new tsemu; or returns -errno.
+ */
+function reenter(proc: GuestProcess, target: string, guestPath: Buffer, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
+  if (target === proc.target.name && proc.replaceImage) {
+    const hostPath = program.toString();
+    const replaced = proc.replaceImage({
+      program: hostPath,
+      argv: [argv0, ...args].map((a) => a.toString()),
+      envp: envp.map((e) => e.toString()),
+      execfn: guestPath.toString(),
+      commit: () => resetForNewImage(proc, hostPath),
+    });
+    if (replaced !== undefined) return replaced;
+  }
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
   const env = [...envp.map(hiddenFromNode), Buffer.from(FdTable.inheritedVariable(placement))];
@@ -112,7 +128,7 @@ function execFile(proc: GuestProcess, guestPath: Buffer, hostPath: Buffer, argv:
   const head = readHead(hostPath);
   if (typeof head === 'number') return head;
   const image = classify(head);
-  if (image.kind === 'guest') return reenter(proc, image.target, argv[0] ?? guestPath, hostPath, argv.slice(1), envp);
+  if (image.kind === 'guest') return reenter(proc, image.target, guestPath, argv[0] ?? guestPath, hostPath, argv.slice(1), envp);
   if (image.kind === 'script') {
     if (depth >= MAX_INTERPRETER_DEPTH) return -E.ELOOP;
     const interpreterHost = hostPathOf(proc, image.interpreter);

@@ -57,6 +57,12 @@ interface ForkRequest {
 /** Host descriptor through which a vfork child tells its parent it exec'd or exited (closing it). */
 let vforkRelease: number | undefined;
 
+/** Tells a vfork parent waiting for this child that it exec'd (an execve that keeps the host process). */
+export function releaseVforkParent(): void {
+  if (vforkRelease !== undefined) hostSyscall('close', vforkRelease);
+  vforkRelease = undefined;
+}
+
 function writeTid(proc: GuestProcess, addr: number, tid: number): void {
   if (proc.memory.accessible(addr, 4, true)) proc.memory.view.setInt32(addr, tid, proc.memory.littleEndian);
 }

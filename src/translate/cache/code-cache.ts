@@ -74,7 +74,7 @@ export class CodeCache {
   /** `profile`: the ids of the modules this program's earlier runs used (profile.ts). */
   constructor(
     private readonly source: CodeCacheFiles,
-    private readonly profile: ReadonlySet<string>,
+    private profile: ReadonlySet<string>,
   ) {}
 
   /**
@@ -97,16 +97,26 @@ export class CodeCache {
   }
 
   /**
-   * Records a module this run generated, to be saved in the cache file of its first block; one
-   * whose first block is not a mapped file's code (generated at run time) is not kept.
+   * Records a module this run generated (its blocks' callables: `functions`), to be saved in the
+   * cache file of its first block and found again like the file's own modules (after an execve in
+   * the same process maps the same file); one whose first block is not a mapped file's code
+   * (generated at run time) is not kept.
    */
-  add(generated: Omit<CachedModule, 'id'>): void {
+  add(generated: Omit<CachedModule, 'id'>, functions: Function[]): void {
     const first = generated.blocks[0];
     const open = first && this.openAt(first.pc);
     if (!open) return;
     const module = { ...generated, id: moduleId(generated.bytes) };
     open.fresh.push(module);
     this.used.add(module.id);
+    const loaded: LoadedModule = { module, functions };
+    for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
+  }
+
+  /** The program changed (an execve in the same process): `profile` decides from now on, and the used set starts over. */
+  useProfile(profile: ReadonlySet<string>): void {
+    this.profile = profile;
+    this.used.clear();
   }
 
   /** The modules this run used, to be its program's profile: compiled from the cache, or added. */

@@ -33,6 +33,11 @@ export interface PersistentCache {
   readonly cache: CodeCache;
   /** Writes the cache files this run added to; false when one could not be written. */
   save(): boolean;
+  /**
+   * Goes on for program `executable` (an execve in the same process): its profile from now on; the
+   * record of the modules used so far starts over (save first to keep it in the old program's).
+   */
+  switchProgram(executable: string): void;
 }
 
 /**
@@ -48,8 +53,11 @@ export function openPersistentCache(
 ): PersistentCache | undefined {
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
-  const programIdentity = fileIdentity(executable);
-  const profileFile = programIdentity && profileFileName(dir, target, programIdentity, options);
+  const profileOf = (program: string): string | undefined => {
+    const identity = fileIdentity(program);
+    return identity && profileFileName(dir, target, identity, options);
+  };
+  let profileFile = profileOf(executable);
   const readProfile = (): Set<string> => {
     const bytes = profileFile === undefined ? undefined : readCacheFile(profileFile);
     return bytes ? decodeProfile(bytes) : new Set();
@@ -74,30 +82,35 @@ export function openPersistentCache(
     },
     readProfile(),
   );
+  const save = (): boolean => {
+    const written: string[] = [];
+    for (const { file, added } of cache.unsaved()) {
+      const current = read(file);
+      const novel = novelModules(current, added);
+      if (novel.length > 0) {
+        // Past the size limit the file starts over with this run's translations.
+        const merged = encodeCacheFile([...current, ...novel]);
+        if (!writeCacheFile(file, merged) && !writeCacheFile(file, encodeCacheFile(novel))) continue;
+        written.push(file);
+      }
+      cache.saved(file);
+    }
+    // Read again: a concurrent run of the same program may have extended it since.
+    const profile = readProfile();
+    const used = cache.usedModules();
+    if (profileFile !== undefined && [...used].some((id) => !profile.has(id))) {
+      const ids = new Set([...used, ...profile]);
+      if (writeCacheFile(profileFile, encodeProfile(ids))) written.push(profileFile);
+    }
+    if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
+    return cache.unsaved().length === 0;
+  };
   return {
     cache,
-    save: () => {
-      const written: string[] = [];
-      for (const { file, added } of cache.unsaved()) {
-        const current = read(file);
-        const novel = novelModules(current, added);
-        if (novel.length > 0) {
-          // Past the size limit the file starts over with this run's translations.
-          const merged = encodeCacheFile([...current, ...novel]);
-          if (!writeCacheFile(file, merged) && !writeCacheFile(file, encodeCacheFile(novel))) continue;
-          written.push(file);
-        }
-        cache.saved(file);
-      }
-      // Read again: a concurrent run of the same program may have extended it since.
-      const profile = readProfile();
-      const used = cache.usedModules();
-      if (profileFile !== undefined && [...used].some((id) => !profile.has(id))) {
-        const ids = new Set([...used, ...profile]);
-        if (writeCacheFile(profileFile, encodeProfile(ids))) written.push(profileFile);
-      }
-      if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
-      return cache.unsaved().length === 0;
+    save,
+    switchProgram: (program) => {
+      profileFile = profileOf(program);
+      cache.useProfile(readProfile());
     },
   };
 }

@@ -516,7 +516,7 @@ export class Engine {
     if (this.options.cache && irs.every((ir) => ir.end > ir.pc)) {
       const code = (ir: IRBlock): Uint8Array => this.memory.u8.slice(ir.pc, ir.end);
       const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: code(ir) }));
-      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks });
+      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks }, compiled.functions);
     }
     const batch: Batch = { blocks: [], alive: true };
     irs.forEach((ir, i) => {

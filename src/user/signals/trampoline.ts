@@ -27,3 +27,8 @@ export function trampolineAddress(proc: GuestProcess, frame: SignalFrameTarget):
   }
   return at;
 }
+
+/** Forgets the trampoline page: an execve emptied the address space that held it. */
+export function forgetTrampoline(proc: GuestProcess): void {
+  pages.delete(proc);
+}

@@ -1,0 +1,48 @@
+/**
+ * What an execve done in the same host process (user/exec-in-place.ts) resets in the syscall
+ * layer, as the kernel's exec does past its point of no return: robust futexes are released, close-
+ * on-exec descriptors closed, handled signals go back to their default action (ignored ones stay
+ * ignored; the mask and pending signals are kept), the alternate signal stack, robust list and
+ * clear-child-tid address are forgotten, and the thread's name becomes the new program's. A vfork
+ * parent waiting for this exec is released.
+ */
+import path from 'node:path';
+import type { GuestProcess } from '../../user/process';
+import { followGuestDisposition } from '../../user/signals/host-forward';
+import { SIG_IGN } from '../../user/signals/dispositions';
+import { fdTable } from './fd-table';
+import { releaseVforkParent } from './fork';
+import { hostSyscall } from './host';
+import { syscallState } from './process-state';
+import { exitAllRobustLists } from './robust-list';
+
+const F_GETFD = 1;
+const FD_CLOEXEC = 1;
+/** The length of a thread name (TASK_COMM_LEN without its NUL). */
+const COMM_LENGTH = 15;
+
+export function resetForNewImage(proc: GuestProcess, program: string): void {
+  exitAllRobustLists(proc);
+  closeOnExec(proc);
+  const state = syscallState(proc);
+  for (const [sig, action] of [...state.sigactions]) {
+    if (action.handler === SIG_IGN) continue;
+    state.sigactions.delete(sig);
+    followGuestDisposition(proc, sig, undefined, state.sigmask);
+  }
+  state.suspendedMask = undefined;
+  state.altStack = { sp: 0n, flags: 0, size: 0n };
+  state.robustList = { head: 0, length: 0 };
+  state.clearChildTid = 0;
+  state.name = Buffer.from(path.basename(program)).subarray(0, COMM_LENGTH);
+  releaseVforkParent();
+}
+
+/** Closes the guest descriptors whose host side is close-on-exec (where the guest's flag lives). */
+function closeOnExec(proc: GuestProcess): void {
+  const table = fdTable(proc);
+  for (const fd of table.guestFds()) {
+    const flags = hostSyscall('fcntl', table.host(fd)!, F_GETFD);
+    if (flags >= 0 && flags & FD_CLOEXEC) hostSyscall('close', table.remove(fd)!);
+  }
+}
