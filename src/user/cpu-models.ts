@@ -18,6 +18,8 @@ export interface UserCpuModel {
   readonly hwcap?: (full: number) => number;
   /** A decoder for exactly this model's instructions; absent: the target's own frontend. */
   readonly frontend?: () => Frontend;
+  /** The main identification register (AArch64 MIDR_EL1), which /proc/cpuinfo decodes; absent: the target's. */
+  readonly identity?: () => number;
 }
 
 export interface UserCpuModels {
@@ -31,23 +33,30 @@ export interface UserCpuModels {
 /** arch/arm64/include/uapi/asm/hwcap.h */
 const HWCAP_ATOMICS = 1 << 8;
 
+/** MIDR_EL1's sysRegKey (src/translate/aarch64/insns/cpu-id.ts). */
+const MIDR_EL1 = 0xc000;
+
 /**
- * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions.
- * The Cortex models are ARMv8.0, without the LSE atomics (and their HWCAP bit); `max` has
- * everything. QEMU's Cortex models also report AES, PMULL, SHA1 and SHA2 (HWCAP 0x8fb), which tsemu
- * does not implement.
+ * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions
+ * and the ID registers EL0 reads (MIDR_EL1, CTR_EL0, ID_AA64ISAR0_EL1, as QEMU's linux-user gives
+ * them, with the fields of what tsemu does not implement cleared). The Cortex models are ARMv8.0,
+ * without the LSE atomics (and their HWCAP bit); `max` has everything. QEMU's Cortex models also
+ * report AES, PMULL, SHA1 and SHA2 (HWCAP 0x8fb), which tsemu does not implement.
  */
 function aarch64Model(name: string): UserCpuModel {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const features = (): import('../system/cpu/cpu-model').CpuModel['features'] =>
-    (require('../system/cpu/cpu-model') as typeof import('../system/cpu/cpu-model')).findCpuModel(name)!.features;
+  const model = (): import('../system/cpu/cpu-model').CpuModel =>
+    (require('../system/cpu/cpu-model') as typeof import('../system/cpu/cpu-model')).findCpuModel(name)!;
   const frontendFor = (): typeof import('../translate/aarch64/frontend').aarch64FrontendFor =>
     (require('../translate/aarch64/frontend') as typeof import('../translate/aarch64/frontend')).aarch64FrontendFor;
+  const withModelIds = (): typeof import('../translate/aarch64/insns/cpu-id').withModelIds =>
+    (require('../translate/aarch64/insns/cpu-id') as typeof import('../translate/aarch64/insns/cpu-id')).withModelIds;
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     name,
-    hwcap: (full) => (features().has('lse') ? full : full & ~HWCAP_ATOMICS),
-    frontend: () => frontendFor()(features()),
+    hwcap: (full) => (model().features.has('lse') ? full : full & ~HWCAP_ATOMICS),
+    frontend: () => frontendFor()(model().features, withModelIds()(model().idRegisters)),
+    identity: () => Number(model().idRegisters.get(MIDR_EL1)!),
   };
 }
 

@@ -120,7 +120,8 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
   // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
   const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
   const exePath = resolveProgram(options.program);
-  const target = withCpuModel(chooseAbi(arch, linuxTarget, exePath, options.abi), findUserCpuModel(arch, options.cpu));
+  const model = findUserCpuModel(arch, options.cpu);
+  const target = withCpuModel(chooseAbi(arch, linuxTarget, exePath, options.abi), model);
   let logFilter: AddressFilter;
   try {
     logFilter = addressFilter(options.logFilter);
@@ -193,6 +194,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         log,
         oneInsnPerTb: options.oneInsnPerTb,
         hwcap: target.loader.hwcap,
+        ...(model?.identity ? { cpuIdentity: model.identity() } : {}),
       },
       exePath,
       argv,

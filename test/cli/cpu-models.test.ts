@@ -5,8 +5,9 @@
  * variable; and a model decides the features a program sees: AT_HWCAP is QEMU's for that model
  * cut to what tsemu implements (the bits of tsemu's default model; ARM and AArch64, where QEMU's
  * HWCAP follows Linux), and an instruction the model lacks (AArch64 LSE atomics on the Cortex
- * models) dies by SIGILL under both. /proc/cpuinfo's Features line (which QEMU 7.2 does not
- * emulate for these targets) names the HWCAP bits as Linux's arch/arm64/kernel/cpuinfo.c does.
+ * models) dies by SIGILL under both. AArch64's ID registers EL0 reads (MIDR_EL1, CTR_EL0,
+ * ID_AA64ISAR0_EL1) are QEMU's per model; /proc/cpuinfo (which QEMU 7.2 does not emulate for these
+ * targets) names the HWCAP bits and decodes that MIDR_EL1 as Linux's arch/arm64/kernel/cpuinfo.c does.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM } from '../arm/targets';
@@ -97,16 +98,49 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
     });
   }
 
+  /** QEMU's ID_AA64ISAR0_EL1 fields tsemu implements: CRC32 (bits 19:16) and Atomic (23:20). */
+  const ISAR0_IMPLEMENTED = 0xff0000n;
+  const idsOf = (r: RunResult): Record<string, bigint> =>
+    Object.fromEntries([...r.stdout.matchAll(/(\w+)=(0x[0-9a-f]+|0)\b/g)].map((m) => [m[1]!, BigInt(m[2]!)]));
+
+  for (const model of ['cortex-a53', 'cortex-a57', 'cortex-a72', 'max']) {
+    it(`aarch64: ${model}'s MIDR_EL1, CTR_EL0 and ID_AA64ISAR0_EL1 at EL0 are QEMU's (ISAR0 cut to what tsemu implements)`, async () => {
+      const results = await runUnderBoth(AARCH64, {
+        program: guestProgram(AARCH64, PROGRAM.name),
+        args: ['id'],
+        emulatorArgs: ['-cpu', model],
+      });
+      expectOracleEnding(results.qemu, { status: 0 });
+      const [tsemu, qemu] = [idsOf(results.tsemu), idsOf(results.qemu)];
+      expect(tsemu.midr).toBe(qemu.midr);
+      expect(tsemu.isar0).toBe(qemu.isar0! & ISAR0_IMPLEMENTED);
+      // QEMU's max reports 32-byte cache lines; tsemu keeps its A57's (as system mode does).
+      if (model !== 'max') expect(tsemu.ctr).toBe(qemu.ctr);
+    });
+  }
+
   for (const [model, features] of [
+    ['cortex-a53', 'fp asimd crc32 cpuid'],
     ['cortex-a57', 'fp asimd crc32 cpuid'],
     ['max', 'fp asimd crc32 atomics cpuid'],
   ] as const) {
-    it(`aarch64: /proc/cpuinfo of ${model} lists the Linux names of its AT_HWCAP bits`, async () => {
+    it(`aarch64: /proc/cpuinfo of ${model} lists the Linux names of its AT_HWCAP bits and decodes QEMU's MIDR_EL1 for it`, async () => {
       const program = guestProgram(AARCH64, PROGRAM.name);
-      const r = await runProcess(tsemuBinary(AARCH64), { args: ['-cpu', model, program, 'cpuinfo'], timeoutMs: 90_000 });
+      const [r, qemu] = await Promise.all([
+        runProcess(tsemuBinary(AARCH64), { args: ['-cpu', model, program, 'cpuinfo'], timeoutMs: 90_000 }),
+        runProcess(AARCH64.qemu, { args: ['-cpu', model, program, 'id'], timeoutMs: 90_000 }),
+      ]);
       expect(r.status, r.stderr).toBe(0);
+      expect(qemu.status, qemu.stderr).toBe(0);
+      // Linux's arch/arm64/kernel/cpuinfo.c: MIDR_EL1's implementer (31:24), variant (23:20), part (15:4), revision (3:0).
+      const midr = Number(idsOf(qemu).midr);
+      const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
       // Bits 0 (fp), 1 (asimd), 7 (crc32), 8 (atomics), 11 (cpuid).
-      expect(r.stdout).toBe(`hwcap=${model === 'max' ? '0x983' : '0x883'} hwcap2=0\nFeatures\t: ${features}\n`);
+      expect(r.stdout).toBe(
+        `hwcap=${model === 'max' ? '0x983' : '0x883'} hwcap2=0\nFeatures\t: ${features}\n` +
+          `CPU implementer\t: ${hex(midr >>> 24, 2)}\nCPU architecture: 8\nCPU variant\t: ${hex((midr >>> 20) & 15, 1)}\n` +
+          `CPU part\t: ${hex((midr >>> 4) & 0xfff, 3)}\nCPU revision\t: ${midr & 15}\n`,
+      );
     });
   }
 

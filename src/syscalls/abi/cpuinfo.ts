@@ -1,13 +1,14 @@
 /**
  * /proc/cpuinfo as each guest's Linux prints it (arch/arm64/kernel/cpuinfo.c, arch/arm/kernel/setup.c,
  * arch/powerpc/kernel/setup-common.c), for the CPU tsemu emulates: the identification registers
- * its frontends report (AArch64 MIDR_EL1: Cortex-A57 r1p0; ARM: Cortex-A15 r2p1) and the features
- * the process's auxv advertises (AT_HWCAP, which the -cpu model decides), by the kernel's hwcap
- * names. Keyed by the ABI's uname machine; a machine without an entry sees the host's file.
+ * its frontends report (AArch64 MIDR_EL1, the -cpu model's, Cortex-A57 r1p0 without one; ARM:
+ * Cortex-A15 r2p1) and the features the process's auxv advertises (AT_HWCAP, which the -cpu model
+ * decides), by the kernel's hwcap names. Keyed by the ABI's uname machine; a machine without an
+ * entry sees the host's file.
  */
 
-/** The file for `cpus` processors of a CPU with AT_HWCAP `hwcap`. */
-export type CpuinfoText = (cpus: number, hwcap: number) => string;
+/** The file for `cpus` processors of a CPU with AT_HWCAP `hwcap` and identification register `identity`. */
+export type CpuinfoText = (cpus: number, hwcap: number, identity: number | undefined) => string;
 
 /** The names of the set bits of `hwcap`, bit 0 first, as the kernel's hwcap_str table spells them. */
 const featureNames = (names: readonly string[], hwcap: number): string =>
@@ -27,12 +28,18 @@ const ARM_HWCAP_NAMES = [
 
 const repeat = (cpus: number, block: (n: number) => string): string => Array.from({ length: cpus }, (_, n) => block(n)).join('');
 
-const aarch64: CpuinfoText = (cpus, hwcap) =>
+/** MIDR_EL1 of a Cortex-A57 r1p0. */
+const CORTEX_A57_MIDR = 0x411fd070;
+const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
+
+/** arch/arm64/kernel/cpuinfo.c c_show: MIDR_EL1's implementer, variant, part and revision fields. */
+const aarch64: CpuinfoText = (cpus, hwcap, midr = CORTEX_A57_MIDR) =>
   repeat(
     cpus,
     (n) =>
-      `processor\t: ${n}\nBogoMIPS\t: 100.00\nFeatures\t: ${featureNames(AARCH64_HWCAP_NAMES, hwcap)}\nCPU implementer\t: 0x41\n` +
-      `CPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd07\nCPU revision\t: 0\n\n`,
+      `processor\t: ${n}\nBogoMIPS\t: 100.00\nFeatures\t: ${featureNames(AARCH64_HWCAP_NAMES, hwcap)}\n` +
+      `CPU implementer\t: ${hex(midr >>> 24, 2)}\nCPU architecture: 8\nCPU variant\t: ${hex((midr >>> 20) & 0xf, 1)}\n` +
+      `CPU part\t: ${hex((midr >>> 4) & 0xfff, 3)}\nCPU revision\t: ${midr & 0xf}\n\n`,
   );
 
 const arm: CpuinfoText = (cpus, hwcap) =>

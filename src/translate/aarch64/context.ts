@@ -4,9 +4,20 @@
  */
 import type { Temp } from '../ir/block';
 import { BlockContext } from '../fixed-width';
+import type { IRBuilder } from '../ir/builder';
+import { CPU_ID_REGISTERS } from './insns/cpu-id';
 import { CF, NF, SP, VF, ZF, vreg, xreg } from './state';
 
 export class A64Context extends BlockContext {
+  constructor(
+    b: IRBuilder,
+    flags: number,
+    /** The ID registers EL0 reads (insns/cpu-id.ts): the CPU model's. */
+    readonly idRegisters: ReadonlyMap<number, bigint> = CPU_ID_REGISTERS,
+  ) {
+    super(b, flags);
+  }
+
   // General registers. Register 31 is XZR for most operands and SP for address/ADD-immediate ones.
   /** Xn as i64, with 31 reading as zero. */
   x(n: number): Temp {

@@ -11,8 +11,11 @@ import { ALL_A64_FEATURES, a64Table, type A64Feature } from './insns';
 import { FPCR, STATE_SIZE_AARCH64 } from './state';
 import { translationFlagsFromFpcr } from './flags';
 
-/** The frontend of a CPU with `features`: instructions of the features it lacks are undefined. */
-export function aarch64FrontendFor(features: ReadonlySet<A64Feature>): Frontend {
+/**
+ * The frontend of a CPU with `features`: instructions of the features it lacks are undefined; EL0
+ * reads of ID registers give `idRegisters` (insns/cpu-id.ts).
+ */
+export function aarch64FrontendFor(features: ReadonlySet<A64Feature>, idRegisters?: ReadonlyMap<number, bigint>): Frontend {
   const table = a64Table(features);
   return {
     name: 'aarch64',
@@ -21,7 +24,7 @@ export function aarch64FrontendFor(features: ReadonlySet<A64Feature>): Frontend 
       return translationFlagsFromFpcr(state.getUint32(stateBase + FPCR, true));
     },
     translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
-      return translateFixedWidthBlock(new A64Context(new IRBuilder(), options.flags), table, code, pc, options);
+      return translateFixedWidthBlock(new A64Context(new IRBuilder(), options.flags, idRegisters), table, code, pc, options);
     },
   };
 }

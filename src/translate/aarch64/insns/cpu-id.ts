@@ -2,7 +2,8 @@
  * What user code sees when it identifies the CPU: the ID and cache-type registers an EL0 MRS can
  * read on Linux. The values describe a Cortex-A57 (as QEMU's `-cpu cortex-a57` reports it to a
  * linux-user guest) adjusted to the features tsemu implements: FP and Advanced SIMD, CRC32 and the
- * LSE atomics; no crypto, no pointer authentication, no SVE.
+ * LSE atomics; no crypto, no pointer authentication, no SVE. A `-cpu` model replaces the ones that
+ * name it (withModelIds).
  */
 
 /** A system register's encoding op0:op1:CRn:CRm:op2 packed into one number. */
@@ -41,13 +42,25 @@ export const CPU_ID_REGISTERS: ReadonlyMap<number, bigint> = new Map([
   [sysRegKey(3, 0, 0, 7, 0), 0xff000000n],
 ]);
 
+/** The registers a model's values replace: MIDR_EL1, CTR_EL0 and ID_AA64ISAR0_EL1 (its optional instructions). */
+const MODEL_IDS = [sysRegKey(3, 0, 0, 0, 0), sysRegKey(3, 3, 0, 0, 1), sysRegKey(3, 0, 0, 6, 0)];
+
 /**
- * The value an EL0 read of system register `key` returns, or undefined if it traps (SIGILL).
- * As Linux does, every register of the ID space op0 = 3, op1 = 0, CRn = 0, CRm = 2..7 is readable,
- * those not listed reading as zero.
+ * The EL0-readable registers of a CPU model whose own ID registers are `model` (QEMU's values for
+ * it as src/system/cpu/cpu-model.ts holds them): its identity, cache geometry and instruction set
+ * attributes, the rest as CPU_ID_REGISTERS (what Linux lets user space see is the same for all).
  */
-export function cpuIdRegister(key: number): bigint | undefined {
-  const known = CPU_ID_REGISTERS.get(key);
+export function withModelIds(model: ReadonlyMap<number, bigint>): ReadonlyMap<number, bigint> {
+  return new Map([...CPU_ID_REGISTERS, ...MODEL_IDS.flatMap((key) => (model.has(key) ? [[key, model.get(key)!] as const] : []))]);
+}
+
+/**
+ * The value an EL0 read of system register `key` returns from the CPU's `registers`, or undefined
+ * if it traps (SIGILL). As Linux does, every register of the ID space op0 = 3, op1 = 0, CRn = 0,
+ * CRm = 2..7 is readable, those not listed reading as zero.
+ */
+export function cpuIdRegister(key: number, registers: ReadonlyMap<number, bigint> = CPU_ID_REGISTERS): bigint | undefined {
+  const known = registers.get(key);
   if (known !== undefined) return known;
   const idSpace = key >> 7 === sysRegKey(3, 0, 0, 0, 0) >> 7;
   const crm = (key >> 3) & 15;

@@ -93,7 +93,7 @@ const sysReg =
     const key = keyOf(f);
     const inline = read ? INLINE_READS.get(key) : undefined;
     if (inline) return inlineRead(ctx, f.rt, inline);
-    const userId = read ? cpuIdRegister(key) : undefined;
+    const userId = read ? cpuIdRegister(key, ctx.idRegisters) : undefined;
     if (userId !== undefined) return privileged(ctx, (c) => c.setReg(f.rt, c.b.i64(userId)));
     if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
     return el1Only(ctx, f);

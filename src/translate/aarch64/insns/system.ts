@@ -81,24 +81,24 @@ const SYSREGS: ReadonlyMap<number, SysRegAccess> = new Map([
   [sysRegKey(3, 3, 14, 0, 2), { read: (ctx) => ctx.b.call(HELPER_CNTVCT, [])! }],
 ]);
 
-function sysRegAccess(key: number): SysRegAccess | undefined {
+function sysRegAccess(ctx: A64Context, key: number): SysRegAccess | undefined {
   const known = SYSREGS.get(key);
   if (known) return known;
-  const id = cpuIdRegister(key);
+  const id = cpuIdRegister(key, ctx.idRegisters);
   return id === undefined ? undefined : { read: (ctx) => ctx.b.i64(id) };
 }
 
 const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
 
 const mrs: A64Handler = (ctx, f) => {
-  const read = sysRegAccess(keyOf(f))?.read;
+  const read = sysRegAccess(ctx, keyOf(f))?.read;
   if (!read) return false;
   ctx.setReg(f.rt, read(ctx));
   return true;
 };
 
 const msr: A64Handler = (ctx, f) => {
-  const write = sysRegAccess(keyOf(f))?.write;
+  const write = sysRegAccess(ctx, keyOf(f))?.write;
   if (!write) return false;
   write(ctx, ctx.x(f.rt));
   return true;
