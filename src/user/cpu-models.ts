@@ -18,7 +18,7 @@ export interface UserCpuModel {
   readonly hwcap?: (full: number) => number;
   /** A decoder for exactly this model's instructions; absent: the target's own frontend. */
   readonly frontend?: () => Frontend;
-  /** The main identification register (AArch64 MIDR_EL1), which /proc/cpuinfo decodes; absent: the target's. */
+  /** The main identification register (AArch64 MIDR_EL1, PowerPC PVR), which /proc/cpuinfo decodes; absent: the target's. */
   readonly identity?: () => number;
 }
 
@@ -76,15 +76,45 @@ function powerPcHelp(pvrs: Readonly<Record<string, number>>): (models: readonly 
       .join('\n');
 }
 
+/** A PowerPC model: QEMU's name and PVR, and whether it has the ISA 3.0 (POWER9) instructions. */
+interface PpcModel {
+  readonly name: string;
+  readonly pvr: number;
+  readonly isa300: boolean;
+  /** QEMU's alias naming this model. */
+  readonly alias?: string;
+}
+
 /**
- * PowerPC64: POWER9 (PVR 004e1200), the ISA 3.0 CPU whose instructions tsemu decodes, also under
- * its alias `power9`. POWER8 and POWER10 are not offered: tsemu does not leave out the ISA 3.0
- * instructions POWER8 lacks, nor decode POWER10's prefixed ones.
+ * PowerPC64: the POWER8 (ISA 2.07: the ISA 3.0 instructions are illegal) and POWER9 (ISA 3.0)
+ * models QEMU has, with their PVRs, which mfpvr reads and /proc/cpuinfo shows; QEMU's HWCAP is the
+ * same for all of them and its HWCAP2 bits name features tsemu does not advertise yet (see
+ * src/loader/targets.ts). POWER10 is not offered: tsemu does not decode ISA 3.1's instructions
+ * (prefixed ones among them), which glibc uses on a CPU whose HWCAP2 says ARCH_3_1.
  */
+const PPC_MODELS: readonly PpcModel[] = [
+  { name: 'power8e_v2.1', pvr: 0x004b0201, isa300: false, alias: 'power8e' },
+  { name: 'power8nvl_v1.0', pvr: 0x004c0100, isa300: false, alias: 'power8nvl' },
+  { name: 'power8_v2.0', pvr: 0x004d0200, isa300: false, alias: 'power8' },
+  { name: 'power9_v1.0', pvr: 0x004e0100, isa300: true },
+  { name: 'power9_v2.0', pvr: 0x004e1200, isa300: true, alias: 'power9' },
+];
+
+function ppcModel({ name, pvr, isa300 }: PpcModel, aliasOf?: string): UserCpuModel {
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const frontend = (): typeof import('../translate/ppc64/frontend') => require('../translate/ppc64/frontend');
+  return {
+    name,
+    ...(aliasOf !== undefined ? { aliasOf } : {}),
+    frontend: () => frontend().ppc64FrontendFor({ isa300, pvr }),
+    identity: () => pvr,
+  };
+}
+
 const PPC64_MODELS: UserCpuModels = {
   defaultModel: 'power9_v2.0',
-  models: [{ name: 'power9_v2.0' }, { name: 'power9', aliasOf: 'power9_v2.0' }],
-  help: powerPcHelp({ 'power9_v2.0': 0x004e1200 }),
+  models: PPC_MODELS.flatMap((m) => [ppcModel(m), ...(m.alias !== undefined ? [ppcModel({ ...m, name: m.alias }, m.name)] : [])]),
+  help: powerPcHelp(Object.fromEntries(PPC_MODELS.map((m) => [m.name, m.pvr]))),
 };
 
 export const USER_CPU_MODELS: Readonly<Record<string, UserCpuModels>> = {

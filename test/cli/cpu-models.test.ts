@@ -19,6 +19,8 @@ import { AARCH64, guestProgram, tsemuBinary, type GuestTarget } from '../lib/tar
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 const PROGRAM: GuestProgramSpec = { name: 'cpu_features', sources: ['../cli/guest/cpu_features.c'] };
+const PPC_ISA_PROGRAM: GuestProgramSpec = { name: 'ppc_isa300', sources: ['../cli/guest/ppc_isa300.c'] };
+const PPC_TARGETS = [PPC64LE, PPC64];
 
 interface CpuCase {
   target: GuestTarget;
@@ -31,8 +33,8 @@ const CASES: readonly CpuCase[] = [
   { target: AARCH64, models: ['cortex-a53', 'cortex-a57', 'cortex-a72', 'max'], compareHwcap: true },
   { target: ARM, models: ['cortex-a15', 'cortex-a7', 'max', 'any'], compareHwcap: true },
   // QEMU 7.2 gives PowerPC guests neither PPC_FEATURE_HAS_MMU nor TRUE_LE, which Linux always sets.
-  { target: PPC64LE, models: ['power9_v2.0', 'power9'], compareHwcap: false },
-  { target: PPC64, models: ['power9_v2.0', 'power9'], compareHwcap: false },
+  { target: PPC64LE, models: ['power8e_v2.1', 'power8nvl', 'power8_v2.0', 'power8', 'power9_v1.0', 'power9'], compareHwcap: false },
+  { target: PPC64, models: ['power8', 'power9_v2.0'], compareHwcap: false },
 ];
 
 /** An emulator's own name replaced, so messages compare. */
@@ -41,7 +43,7 @@ const anonymous = (text: string): string => text.replace(/(qemu|tsemu)-[a-z0-9]+
 const hwcapOf = (r: RunResult): bigint => BigInt(/hwcap=(0x[0-9a-f]+|0)/.exec(r.stdout)![1]!);
 
 beforeAll(async () => {
-  await Promise.all(CASES.map((c) => buildPrograms(c.target, [PROGRAM])));
+  await Promise.all(CASES.map((c) => buildPrograms(c.target, PPC_TARGETS.includes(c.target) ? [PROGRAM, PPC_ISA_PROGRAM] : [PROGRAM])));
 }, 600_000);
 
 describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
@@ -142,6 +144,39 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
           `CPU part\t: ${hex((midr >>> 4) & 0xfff, 3)}\nCPU revision\t: ${midr & 15}\n`,
       );
     });
+  }
+
+  /** ISA 3.0 instructions QEMU 7.2 decodes on POWER8 too, which tsemu leaves out as the ISA does. */
+  const QEMU_DECODES_ON_POWER8 = ['xxspltib', 'vinsertb', 'vinserth', 'vinsertw'];
+  for (const target of PPC_TARGETS) {
+    for (const model of ['power8', 'power8e', 'power9_v1.0', 'power9']) {
+      it(`${target.name}: ${model}'s PVR (mfpvr, which Linux emulates) and which ISA 3.0 instructions raise SIGILL are QEMU's`, async () => {
+        const results = await runUnderBoth(target, { program: guestProgram(target, PPC_ISA_PROGRAM.name), emulatorArgs: ['-cpu', model] });
+        expectOracleEnding(results.qemu, { status: 0 });
+        expect(results.tsemu.stderr).toBe('');
+        expect(results.tsemu.status).toBe(0);
+        const isa207 = model.startsWith('power8');
+        const expected = results.qemu.stdout
+          .split('\n')
+          .map((line) => (isa207 && QEMU_DECODES_ON_POWER8.includes(line.split(' ')[0]!) ? line.replace(' ok', ' SIGILL') : line));
+        expect(results.tsemu.stdout.split('\n')).toEqual(expected);
+        expect(results.tsemu.stdout).toContain(isa207 ? 'modud SIGILL' : 'modud ok');
+
+        // /proc/cpuinfo as Linux's show_cpuinfo (arch/powerpc/kernel/setup-common.c) prints it for
+        // QEMU's PVR: the architected family, and major.minor from the PVR (POWER9's major is 4 bits).
+        const pvr = Number(/^pvr=(0x[0-9a-f]+)$/m.exec(results.qemu.stdout)![1]);
+        const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+        const major = (pvr >>> 8) & (isa207 ? 0xff : 0xf);
+        const cpuinfo = await runProcess(tsemuBinary(target), {
+          args: ['-cpu', model, guestProgram(target, PPC_ISA_PROGRAM.name), 'cpuinfo'],
+          timeoutMs: 90_000,
+        });
+        expect(cpuinfo.stdout).toBe(
+          `pvr=0x${pvr.toString(16)}\ncpu\t\t: ${isa207 ? 'POWER8' : 'POWER9'} (architected)\n` +
+            `revision\t: ${major}.${pvr & 0xff} (pvr ${hex4(pvr >>> 16)} ${hex4(pvr & 0xffff)})\n`,
+        );
+      });
+    }
   }
 
   it('aarch64: max has them (same output as QEMU after the HWCAP line)', async () => {

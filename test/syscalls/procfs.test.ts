@@ -16,8 +16,8 @@ import { buildProgram, USER_TARGETS } from './user-targets';
 /** A line of each target's /proc/cpuinfo that only that architecture's kernel prints. */
 const CPUINFO_MARK: Readonly<Record<string, RegExp>> = {
   aarch64: /^CPU architecture: 8$/m,
-  ppc64: /^cpu\t\t: POWER8/m,
-  ppc64le: /^cpu\t\t: POWER8/m,
+  ppc64: /^cpu\t\t: POWER\d/m,
+  ppc64le: /^cpu\t\t: POWER\d/m,
   armhf: /^CPU architecture: 7$/m,
   armel: /^CPU architecture: 7$/m,
 };

@@ -1,8 +1,8 @@
 /**
  * /proc/cpuinfo as each guest's Linux prints it (arch/arm64/kernel/cpuinfo.c, arch/arm/kernel/setup.c,
  * arch/powerpc/kernel/setup-common.c), for the CPU tsemu emulates: the identification registers
- * its frontends report (AArch64 MIDR_EL1, the -cpu model's, Cortex-A57 r1p0 without one; ARM:
- * Cortex-A15 r2p1) and the features the process's auxv advertises (AT_HWCAP, which the -cpu model
+ * its frontends report (AArch64 MIDR_EL1 and PowerPC PVR, the -cpu model's, Cortex-A57 r1p0 and
+ * POWER8 v2.0 without one; ARM: Cortex-A15 r2p1) and the features the process's auxv advertises (AT_HWCAP, which the -cpu model
  * decides), by the kernel's hwcap names. Keyed by the ABI's uname machine; a machine without an
  * entry sees the host's file.
  */
@@ -51,8 +51,29 @@ const arm: CpuinfoText = (cpus, hwcap) =>
       `CPU architecture: 7\nCPU variant\t: 0x2\nCPU part\t: 0xc0f\nCPU revision\t: 1\n\n`,
   ) + 'Hardware\t: Generic DT based system\nRevision\t: 0000\nSerial\t\t: 0000000000000000\n';
 
-const ppc64: CpuinfoText = (cpus) =>
-  repeat(cpus, (n) => `processor\t: ${n}\ncpu\t\t: POWER8 (architected)\nclock\t\t: 1000.000000MHz\nrevision\t: 2.0 (pvr 004d 0200)\n\n`) +
+/** A POWER8 v2.0's PVR. */
+const POWER8_PVR = 0x004d0200;
+
+/**
+ * arch/powerpc/kernel/setup-common.c show_cpuinfo on a pseries guest: the architected CPU family
+ * (POWER8 for the POWER8, POWER8E and POWER8NVL versions 0x4d, 0x4b, 0x4c; POWER9 for 0x4e), and
+ * the revision from the PVR (POWER9's major number is 4 bits wide, the others' 8).
+ */
+function ppcRevision(pvr: number): { family: string; revision: string } {
+  const version = pvr >>> 16;
+  const major = (pvr >>> 8) & (version === 0x4e ? 0xf : 0xff);
+  const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+  return {
+    family: version === 0x4e ? 'POWER9' : 'POWER8',
+    revision: `${major}.${pvr & 0xff} (pvr ${hex4(version)} ${hex4(pvr & 0xffff)})`,
+  };
+}
+
+const ppc64: CpuinfoText = (cpus, _hwcap, pvr = POWER8_PVR) =>
+  repeat(cpus, (n) => {
+    const { family, revision } = ppcRevision(pvr);
+    return `processor\t: ${n}\ncpu\t\t: ${family} (architected)\nclock\t\t: 1000.000000MHz\nrevision\t: ${revision}\n\n`;
+  }) +
   'timebase\t: 512000000\nplatform\t: pSeries\nmodel\t\t: IBM pSeries (emulated by tsemu)\nmachine\t\t: CHRP IBM pSeries (emulated by tsemu)\nMMU\t\t: Hash\n';
 
 export const CPUINFO_BY_MACHINE: Readonly<Record<string, CpuinfoText>> = {

@@ -4,6 +4,7 @@
  * so instruction emitters stay short.
  */
 import type { Temp } from '../ir/block';
+import type { IRBuilder } from '../ir/builder';
 import { BlockContext } from '../fixed-width';
 import { TrapKind } from '../ir/ops';
 import { dwordLane } from './lanes';
@@ -26,6 +27,15 @@ const BIT_TESTS = {
 } as const;
 
 export class PpcContext extends BlockContext {
+  constructor(
+    b: IRBuilder,
+    flags: number,
+    /** The CPU model's Processor Version Register, which Linux's mfpvr emulation gives user code. */
+    readonly pvr: number,
+  ) {
+    super(b, flags);
+  }
+
   /**
    * CR fields set by an integer comparison earlier in this block, so that a conditional branch or
    * CR logical op tests the comparison itself instead of unpacking the field: V8 does not fold

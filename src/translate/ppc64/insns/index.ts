@@ -9,6 +9,7 @@ import { BRANCH_ROWS } from './branch';
 import { FIXED_ARITH_ROWS } from './fixed-arith';
 import { FP_ROWS } from './fp';
 import { FIXED_LOGICAL_ROWS } from './fixed-logical';
+import { ISA_3_0_ROWS } from './isa300';
 import { LOAD_STORE_ROWS } from './load-store';
 import { ROTATE_ROWS } from './rotate';
 import { SYSTEM_ROWS } from './system';
@@ -43,4 +44,14 @@ const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
 ];
 
 /** Buckets on the primary opcode (bits 0..5 in the ISA's numbering: 31..26 from the right). */
-export const PPC_TABLE = new DecodeTable<PpcHandler>(entries(ROWS), [26, 27, 28, 29, 30, 31]);
+const tableOf = (rows: typeof ROWS): DecodeTable<PpcHandler> => new DecodeTable<PpcHandler>(entries(rows), [26, 27, 28, 29, 30, 31]);
+
+/** Every instruction tsemu implements: an ISA 3.0 (POWER9) CPU. */
+export const PPC_TABLE = tableOf(ROWS);
+
+let isa207Table: DecodeTable<PpcHandler> | undefined;
+/** The instructions of an ISA 2.07 (POWER8) CPU: without those ISA 3.0 added (isa300.ts). */
+export function ppcIsa207Table(): DecodeTable<PpcHandler> {
+  isa207Table ??= tableOf(ROWS.filter(([, name]) => !ISA_3_0_ROWS.has(name)));
+  return isa207Table;
+}

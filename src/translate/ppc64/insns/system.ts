@@ -1,7 +1,8 @@
 /**
  * Special-purpose register moves and storage control (Power ISA 3.0 Book I 3.3.17, Book II 4):
  * mfspr/mtspr of the registers user code may touch (XER, LR, CTR, DSCR, VRSAVE, PPR, TAR, and the
- * time base through mfspr 268/269 and mftb), mfcr/mfocrf/mtcrf/mtocrf, mcrxrx, setb, the cache
+ * time base through mfspr 268/269 and mftb; mfpvr, which Linux emulates), mfcr/mfocrf/mtcrf/mtocrf,
+ * mcrxrx, setb, the cache
  * instructions (dcbz zeroes a 128-byte block, the others are hints with nothing to do without a
  * cache model) and the barriers.
  */
@@ -46,6 +47,9 @@ function writeXer(ctx: PpcContext, value: Temp): void {
 /** 64-bit SPRs user code reads and writes as plain state. */
 const PLAIN_SPRS: Record<number, number> = { 8: LR, 9: CTR, 3: DSCR, 896: PPR, 815: TAR };
 
+/** The Processor Version Register's SPR number. */
+const PVR = 287;
+
 const sprNumber = (f: Record<string, number>): number => (f.sprh << 5) | f.sprl;
 
 const mfspr: PpcHandler = (ctx, f) => {
@@ -57,6 +61,8 @@ const mfspr: PpcHandler = (ctx, f) => {
   else if (spr === 256) ctx.setR(f.rt, b.get(VRSAVE, 'i32'));
   else if (spr === 268) ctx.setR(f.rt, b.call(readTimeBase, [])!);
   else if (spr === 269) ctx.setR(f.rt, b.shrU(b.call(readTimeBase, [])!, b.i64(32)));
+  // Reading the PVR is privileged; Linux emulates it for user code (arch/powerpc/kernel/traps.c).
+  else if (spr === PVR) ctx.setR(f.rt, b.i64(ctx.pvr));
   else return false;
   return true;
 };
