@@ -52,6 +52,7 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   require('../user/ppc64');
   require('../syscalls/abi/aarch64');
   require('../syscalls/abi/ppc64');
+  (require('./snapshot-warm-up') as typeof import('./snapshot-warm-up')).warmUp();
   /* eslint-enable @typescript-eslint/no-require-imports */
   v8.startupSnapshot.setDeserializeMainFunction(() => runEntry(path.basename(script), rootOfEntryScript(script)));
 }
