@@ -206,7 +206,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     resetHostSignals();
     // A forked child that execs leaves the saving to its parent, which holds the same translations
     // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
-    const opener = process.pid;
+    let opener = process.pid;
     const saveCache = (): void => {
       try {
         persistent?.save();
@@ -229,6 +229,9 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         load,
         programChanged: (program) => {
           if (process.pid === opener) saveCache();
+          else persistent?.forgetUnsaved();
+          // From now on this process saves what its new program adds.
+          opener = process.pid;
           persistent?.switchProgram(program);
         },
       });

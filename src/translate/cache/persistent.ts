@@ -33,6 +33,8 @@ export interface PersistentCache {
   readonly cache: CodeCache;
   /** Writes the cache files this run added to; false when one could not be written. */
   save(): boolean;
+  /** Forgets the translations not saved yet (a forked child's: its parent saves them). */
+  forgetUnsaved(): void;
   /**
    * Goes on for program `executable` (an execve in the same process): its profile from now on; the
    * record of the modules used so far starts over (save first to keep it in the old program's).
@@ -108,6 +110,9 @@ export function openPersistentCache(
   return {
     cache,
     save,
+    forgetUnsaved: () => {
+      for (const { file } of cache.unsaved()) cache.saved(file);
+    },
     switchProgram: (program) => {
       profileFile = profileOf(program);
       cache.useProfile(readProfile());
