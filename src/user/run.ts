@@ -19,6 +19,7 @@ import { formatStats } from '../log/stats';
 import { canonicalPath } from './canonical-path';
 import { cpuLoop } from './cpu-loop';
 import { imageReplacer } from './exec-in-place';
+import { EXEC_SIGNALS_VARIABLE, takeExecSignals } from './exec-signals';
 import { guestName } from './node-environment';
 import { resetHostSignals } from './signals/host-forward';
 import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
@@ -101,6 +102,7 @@ function guestEnvironment(options: UserRunOptions): string[] {
   }
   for (const name of options.unsetEnv) env.delete(name);
   env.delete(INHERITED_FDS_VARIABLE);
+  env.delete(EXEC_SIGNALS_VARIABLE);
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
@@ -204,6 +206,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     resetHostSignals();
+    takeExecSignals(proc);
     // A forked child that execs leaves the saving to its parent, which holds the same translations
     // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
     let opener = process.pid;

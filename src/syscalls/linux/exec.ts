@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { targetOfElfHeader } from '../../loader';
 import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
+import { execSignalsEntry, withGuestSignalsOnHost } from '../../user/exec-signals';
 import { runExecHooks } from '../../user/leave';
 import { hiddenFromNode } from '../../user/node-environment';
 import { guestProgramCommand } from '../../user/reentry';
@@ -108,7 +109,7 @@ function reenter(proc: GuestProcess, target: string, guestPath: Buffer, argv0: B
   }
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
-  const env = [...envp.map(hiddenFromNode), Buffer.from(FdTable.inheritedVariable(placement))];
+  const env = [...envp.map(hiddenFromNode), Buffer.from(FdTable.inheritedVariable(placement)), Buffer.from(execSignalsEntry(proc))];
   return replaceImage(proc, command.path, command.argv, env, placement);
 }
 
@@ -139,7 +140,7 @@ function execFile(proc: GuestProcess, guestPath: Buffer, hostPath: Buffer, argv:
       return execFile(proc, image.interpreter, interpreterHost, scriptArgv, envp, depth + 1);
     }
   }
-  return replaceImage(proc, hostPath, argv, envp, fdTable(proc).execPlacement());
+  return withGuestSignalsOnHost(proc, () => replaceImage(proc, hostPath, argv, envp, fdTable(proc).execPlacement()));
 }
 
 function execProgram(proc: GuestProcess, guestPath: Buffer, argvAddr: number, envpAddr: number): number {
