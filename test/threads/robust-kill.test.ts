@@ -6,7 +6,8 @@
  * refuses set_robust_list). With the locking parent single-threaded (host futex waits) and with a
  * second thread alive in it (parked waits), on a 64-bit little-endian, a big-endian and a 32-bit
  * target; with the owner a second thread of the child (whose tsemu thread id names its process,
- * src/user/threads/thread-ids.ts), and that thread ending by pthread_exit or the child's exit_group.
+ * src/user/threads/thread-ids.ts), and that thread ending by pthread_exit, the child's exit_group or
+ * a fatal signal's default action.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -59,7 +60,8 @@ describe.concurrent('robust mutex of an ended owner thread: tsemu vs the native 
   for (const [mode, how] of [
     ['thread', 'is a second thread of the child'],
     ['thread-exit', 'is a second thread of the child that ends by pthread_exit'],
-    ['thread-exit-group', "is a second thread of the child, which exits (exit_group)"],
+    ['thread-exit-group', 'is a second thread of the child, which exits (exit_group)'],
+    ['thread-term', 'is a second thread of the child, which SIGTERM (default action) ends'],
   ] as const) {
     for (const title of mode === 'thread' ? ['aarch64', 'ppc64', 'armhf'] : ['aarch64']) {
       it(`${title}: the owner ${how}`, () => compare(title, mode), 120_000);

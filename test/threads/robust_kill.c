@@ -3,9 +3,9 @@
  * kernel releases it (FUTEX_OWNER_DIED) and the next locker gets EOWNERDEAD, makes it consistent
  * and uses it again. Modes: `main`, the child's first thread holds it; `main-mt`, the same with a
  * second thread alive in the locking parent; `thread`, a second thread of the child holds it.
- * Two more end the owner without SIGKILL: `thread-exit`, the child's second thread returns (ends
- * by pthread_exit) holding it, and `thread-exit-group`, the child exits (exit_group) while its
- * second thread holds it. The lock is timed (3 s), so a lost release prints ETIMEDOUT instead of
+ * Three more end the owner without SIGKILL: `thread-exit`, the child's second thread returns (ends
+ * by pthread_exit) holding it; `thread-exit-group`, the child exits (exit_group) while its second
+ * thread holds it; `thread-term`, as `thread` but the child dies of SIGTERM's default action. The lock is timed (3 s), so a lost release prints ETIMEDOUT instead of
  * hanging.
  */
 #include <errno.h>
@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
 
   pid_t pid = fork();
   if (pid == 0) {
-    if (strcmp(mode, "thread") == 0) {
+    if (strcmp(mode, "thread") == 0 || strcmp(mode, "thread-term") == 0) {
       pthread_t t;
       pthread_create(&t, NULL, lock_and_report, NULL);
       for (;;) pause();
@@ -89,7 +89,7 @@ int main(int argc, char **argv) {
   if (pipe(quit) != 0) return 1;
   if (strcmp(mode, "main-mt") == 0) pthread_create(&helper, NULL, idle, &quit[0]);
 
-  if (strcmp(mode, "thread-exit-group") != 0) kill(pid, SIGKILL);
+  if (strcmp(mode, "thread-exit-group") != 0) kill(pid, strcmp(mode, "thread-term") == 0 ? SIGTERM : SIGKILL);
   int status;
   waitpid(pid, &status, 0);
   printf("%s: child %s %d\n", mode, WIFSIGNALED(status) ? "killed by signal" : "exited", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
