@@ -10,7 +10,11 @@
  *
  * Memory accesses check the guest address against the 4 GiB window and the page flag table
  * (layout.ts); a denied load exits with MemoryFault, a store to a flagged page takes the slow path
- * (the engine invalidates code or reports the fault). With the `softmmu` option (system mode) the
+ * (the engine invalidates code or reports the fault). A function with several accesses has one
+ * shared fault exit at its end (an outer `block`): each access's fault path only sets the faulting
+ * address and pc in locals and branches there, so the write-back of every slot is emitted once
+ * per function instead of once per access (V8 compiled those thousands of stores in every hot
+ * region). With the `softmmu` option (system mode) the
  * address is virtual and goes through the software TLB instead (soft-tlb.ts). Forward IR labels
  * become nested wasm blocks.
  */
@@ -66,6 +70,10 @@ const ENTRY_PARAM = 1;
 const STATE_PARAM = 0;
 /** Back-edges a region takes per entry before returning to the dispatcher. */
 const LOOP_BUDGET = 100_000;
+/** IR ops that access guest memory (each may take a fault exit). */
+const ACCESS_OPS: ReadonlySet<string> = new Set(['load', 'store', 'cmpxchg', 'rmw']);
+/** Accesses from which a function gets one shared fault exit rather than one per access. */
+const SHARED_FAULT_MIN_ACCESSES = 2;
 const LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3, 16: 4 };
 const MASK64 = (1n << 64n) - 1n;
 
@@ -84,6 +92,8 @@ class Lowering {
   private readonly c: Bytes;
   /** Locals of the current block's temps (each block numbers its temps from 0). */
   private tempLocal: number[] = [];
+  /** Temp locals by type, shared by the blocks of a region (see blockTempLocals). */
+  private readonly tempPool = new Map<ValType, number[]>();
   private readonly slots = new Map<number, Slot>();
   private currentPc = 0;
   private readonly openLabels: number[] = [];
@@ -102,6 +112,10 @@ class Lowering {
   private groupOk: number[] = [];
   /** Temps of the current block that are zero-extended i32s: as addresses, inside the window. */
   private narrow = new Set<number>();
+  /** The shared fault exit's locals (faulting address, pc), when the function has one. */
+  private sharedFault: { addr: number; pc: number } | undefined;
+  /** `if`s an access's code has opened around the current position (for the branch to the fault exit). */
+  private accessIfs = 0;
 
   constructor(
     private readonly blocks: readonly IRBlock[],
@@ -127,7 +141,9 @@ class Lowering {
     this.looping =
       K > 1 ||
       this.block.insns.some((i) => i.op === 'exit' && this.regionTarget(i, constMaps[0]!) !== undefined);
-    this.planSlots();
+    const accesses = this.blocks.reduce((n, b) => n + b.insns.filter((i) => ACCESS_OPS.has(i.op)).length, 0);
+    this.planSlots(accesses >= SHARED_FAULT_MIN_ACCESSES);
+    if (this.sharedFault) this.c.byte(0x02).byte(0x40); // block $fault
     if (K > 1) {
       this.next = this.body.local('i32');
       this.c.byte(0x20).u32(ENTRY_PARAM).byte(0x21).u32(this.next);
@@ -148,18 +164,44 @@ class Lowering {
       this.current = k;
       this.block = block;
       this.constPcs = constMaps[k]!;
-      this.tempLocal = block.temps.map((t) => this.body.local(t.type));
+      this.tempLocal = this.blockTempLocals(block);
       // Grouped span checks test page flags of virtual addresses: meaningless behind a TLB.
       this.groupedAccesses = this.env.softmmu ? new Map() : planAccessGroups(block);
       this.groupOk = [];
       this.narrow = zeroExtended(block);
       this.openLabelBlocks();
       for (const insn of block.insns) this.insn(insn);
-      if (this.openLabels.length > 0) throw new Error('labels left open at block end');
+      if (this.openLabels.length > 0 || this.accessIfs !== 0) throw new Error('blocks left open at block end');
     });
     if (this.looping) this.c.byte(0x0b);
     this.c.byte(0x00); // unreachable: every block ends in exit or trap
+    if (this.sharedFault) {
+      this.c.byte(0x0b); // end $fault: the shared fault exit
+      this.c.byte(0x20).u32(STATE_PARAM).byte(0x20).u32(this.sharedFault.addr);
+      this.memStore('i64', 8, STATE_FAULT_ADDR);
+      this.c.byte(0x20).u32(STATE_PARAM).byte(0x20).u32(this.sharedFault.pc);
+      this.memStore('i64', 8, STATE_PC);
+      this.exitWith(TrapKind.MemoryFault);
+    }
     return this.body;
+  }
+
+  /**
+   * Locals for `block`'s temps. A temp lives within its block, so the blocks of a region share
+   * one pool: the function has as many temp locals as its largest block needs, not as all its
+   * blocks together. V8 visits every local at each merge of control flow (each access check's
+   * `if`, the shared fault exit), so the count of locals is compile time.
+   */
+  private blockTempLocals(block: IRBlock): number[] {
+    const used = new Map<ValType, number>();
+    return block.temps.map((t) => {
+      const pool = this.tempPool.get(t.type) ?? [];
+      this.tempPool.set(t.type, pool);
+      const i = used.get(t.type) ?? 0;
+      used.set(t.type, i + 1);
+      if (i === pool.length) pool.push(this.body.local(t.type));
+      return pool[i]!;
+    });
   }
 
   /** Region index of the block an exit continues at, if it is a plain exit to a region block. */
@@ -176,8 +218,13 @@ class Lowering {
 
   // --- State slots -------------------------------------------------------------------------
 
-  /** Decides which slots are loaded at entry: all read ones, and written ones not written before a branch. */
-  private planSlots(): void {
+  /**
+   * Decides which slots are loaded at entry: all read ones, and written ones not written before a
+   * branch. With `sharedFault`, the function gets a shared fault exit, which writes back every slot
+   * the function writes: those are all loaded at entry, so a fault before a slot's first write
+   * stores back the value it had.
+   */
+  private planSlots(sharedFault: boolean): void {
     let branched = false;
     for (const insn of this.blocks.flatMap((b) => b.insns)) {
       if (insn.op === 'br' || insn.op === 'brcond' || insn.op === 'call') branched = true;
@@ -198,6 +245,12 @@ class Lowering {
         for (const insn of b.insns) if (insn.op === 'set') this.slots.get(insn.imm as number)!.written = true;
       }
       for (const slot of this.slots.values()) slot.loaded = true;
+    }
+    if (sharedFault) {
+      for (const b of this.blocks) {
+        for (const insn of b.insns) if (insn.op === 'set') this.slots.get(insn.imm as number)!.loaded = true;
+      }
+      this.sharedFault = { addr: this.body.local('i64'), pc: this.body.local('i64') };
     }
     for (const slot of this.slots.values()) if (slot.loaded) this.loadSlot(slot);
   }
@@ -286,6 +339,12 @@ class Lowering {
   private unlikelyIf(blockType = 0x40): void {
     this.body.hint(false);
     this.c.byte(0x04).byte(blockType);
+    this.accessIfs++;
+  }
+  /** Ends an `if` opened by an access's code. */
+  private endIf(): void {
+    this.c.byte(0x0b);
+    this.accessIfs--;
   }
   private i64const(v: bigint): void {
     this.c.byte(0x42).s64(v);
@@ -368,12 +427,13 @@ class Lowering {
     this.c.byte(0x20).u32(this.groupOk[grouped.group]!);
     this.body.hint(true);
     this.c.byte(0x04).byte(yieldsSlow ? 0x7f : 0x40);
+    this.accessIfs++;
     this.get(addr);
     this.c.byte(0xa7).byte(0x21).u32(a32);
     if (yieldsSlow) this.c.byte(0x41).s32(0);
     this.c.byte(0x05);
     check();
-    this.c.byte(0x0b);
+    this.endIf();
   }
 
   /**
@@ -410,8 +470,16 @@ class Lowering {
     return ok;
   }
 
-  /** The fault exit: record the faulting address and instruction, return MemoryFault. */
+  /** The fault exit: record the faulting address and instruction, return MemoryFault (or branch to the shared exit). */
   private faultPath(addr: Temp): void {
+    if (this.sharedFault) {
+      this.get(addr);
+      this.c.byte(0x21).u32(this.sharedFault.addr);
+      this.i64const(BigInt(this.currentPc));
+      this.c.byte(0x21).u32(this.sharedFault.pc);
+      this.c.byte(0x0c).u32(this.dispatchDepth() + (this.looping ? 1 : 0) + this.accessIfs);
+      return;
+    }
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
     this.memStore('i64', 8, STATE_FAULT_ADDR);
@@ -482,12 +550,12 @@ class Lowering {
     this.c.byte(0x22).u32(a32).byte(0x45);
     this.unlikelyIf();
     this.faultPath(addr);
-    this.c.byte(0x0b);
+    this.endIf();
     if (!write) {
       this.c.byte(0x05);
       this.tlbAddress(layout, addr, entry, a32);
     }
-    this.c.byte(0x0b);
+    this.endIf();
     this.releaseScratch('i32', entry);
   }
 
@@ -517,7 +585,7 @@ class Lowering {
     this.memStore('i64', 8, STATE_FAULT_ADDR);
     this.storePc(this.currentPc);
     this.exitWith(TrapKind.Alignment);
-    this.c.byte(0x0b);
+    this.endIf();
   }
 
   private load(insn: Insn): void {
@@ -537,9 +605,9 @@ class Lowering {
       this.c.byte(0x10).u32(this.env.loadCheckFunc);
       this.unlikelyIf();
       this.faultPath(addr);
-      this.c.byte(0x0b);
-      this.c.byte(0x0b);
-      this.c.byte(0x0b);
+      this.endIf();
+      this.endIf();
+      this.endIf();
       this.releaseScratch('i32', flags);
     });
     this.c.byte(0x20).u32(a32);
@@ -597,7 +665,8 @@ class Lowering {
       this.addressCheck(addr, a32, flags, DENY_WRITE, PageFlags.NextDenyWrite, size);
       this.unlikelyIf(0x7f);
       this.preciseCheck(addr, a32, flags, DENY_WRITE, size);
-      this.c.byte(0x05).byte(0x41).s32(0).byte(0x0b);
+      this.c.byte(0x05).byte(0x41).s32(0);
+      this.endIf();
       this.releaseScratch('i32', flags);
     });
     this.unlikelyIf();
@@ -609,7 +678,7 @@ class Lowering {
     this.c.byte(0x10).u32(this.env.slowStoreFunc);
     this.unlikelyIf();
     this.faultPath(addr);
-    this.c.byte(0x0b);
+    this.endIf();
     this.c.byte(0x05);
     this.c.byte(0x20).u32(a32);
     if (this.env.endian === 'big' && size > 1) {
@@ -618,7 +687,7 @@ class Lowering {
         this.get(value);
         this.emitReverseV128();
         this.memStore('v128', 16, 0);
-        this.c.byte(0x0b);
+        this.endIf();
         this.releaseScratch('i32', a32);
         return;
       }
@@ -637,7 +706,7 @@ class Lowering {
       this.get(value);
       this.memStore(value.type, size, 0);
     }
-    this.c.byte(0x0b);
+    this.endIf();
     this.releaseScratch('i32', a32);
   }
 
@@ -696,8 +765,8 @@ class Lowering {
     this.c.byte(0x10).u32(this.env.slowStoreFunc);
     this.unlikelyIf();
     this.faultPath(addr);
-    this.c.byte(0x0b);
-    this.c.byte(0x0b);
+    this.endIf();
+    this.endIf();
     this.atomicAccess(insn, addr, a32, size, swap);
   }
 
