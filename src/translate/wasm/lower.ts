@@ -187,21 +187,47 @@ class Lowering {
   }
 
   /**
-   * Locals for `block`'s temps. A temp lives within its block, so the blocks of a region share
-   * one pool: the function has as many temp locals as its largest block needs, not as all its
-   * blocks together. V8 visits every local at each merge of control flow (each access check's
-   * `if`, the shared fault exit), so the count of locals is compile time.
+   * Locals for `block`'s temps. A temp lives from its first definition to its last use within its
+   * block (branches inside a block only go forward), so temps whose spans do not overlap share a
+   * local, and the blocks of a region share one pool: the function has about as many temp locals as
+   * temps are live at once, not one per temp. V8 visits every local at each merge of control flow
+   * (each access check's `if`, the shared fault exit), so the count of locals is compile time.
    */
   private blockTempLocals(block: IRBlock): number[] {
+    const last: number[] = new Array(block.temps.length).fill(-1);
+    block.insns.forEach((insn, i) => {
+      for (const a of insn.args) last[a.id] = i;
+      if (insn.dst) last[insn.dst.id] = Math.max(last[insn.dst.id]!, i);
+    });
+    const endingAt = new Map<number, Temp[]>();
+    block.temps.forEach((t) => endingAt.set(last[t.id]!, [...(endingAt.get(last[t.id]!) ?? []), t]));
+    const free = new Map<ValType, number[]>();
     const used = new Map<ValType, number>();
-    return block.temps.map((t) => {
+    const locals: number[] = new Array(block.temps.length).fill(-1);
+    const take = (t: Temp): void => {
       const pool = this.tempPool.get(t.type) ?? [];
       this.tempPool.set(t.type, pool);
-      const i = used.get(t.type) ?? 0;
-      used.set(t.type, i + 1);
-      if (i === pool.length) pool.push(this.body.local(t.type));
-      return pool[i]!;
+      let local = free.get(t.type)?.pop();
+      if (local === undefined) {
+        const n = used.get(t.type) ?? 0;
+        used.set(t.type, n + 1);
+        if (n === pool.length) pool.push(this.body.local(t.type));
+        local = pool[n]!;
+      }
+      locals[t.id] = local;
+    };
+    block.insns.forEach((insn, i) => {
+      for (const a of insn.args) if (locals[a.id] === -1) take(a); // read before any definition
+      // A result never shares its instruction's operands' local: lowering may read them after it is set.
+      if (insn.dst && locals[insn.dst.id] === -1) take(insn.dst);
+      for (const t of endingAt.get(i) ?? []) {
+        if (locals[t.id] === -1) continue;
+        const list = free.get(t.type) ?? [];
+        free.set(t.type, list);
+        list.push(locals[t.id]!);
+      }
     });
+    return locals;
   }
 
   /** Region index of the block an exit continues at, if it is a plain exit to a region block. */
