@@ -15,41 +15,45 @@
 import fs from 'node:fs';
 
 /** Linux's PID_MAX_LIMIT (include/linux/threads.h): no host task id exceeds it. */
-export const PID_MAX_LIMIT = 1 << 22;
+const PID_MAX_LIMIT = 1 << 22;
 const FUTEX_TID_MASK = 0x3fffffff;
 
-/** Bits of a host pid: those of kernel.pid_max (which may be raised up to PID_MAX_LIMIT), read once. */
-const PID_BITS = ((): number => {
-  try {
-    const max = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
-    return Number.isInteger(max) && max > 1 && max <= PID_MAX_LIMIT ? Math.ceil(Math.log2(max)) : 22;
-  } catch {
-    return 22;
+let pidBits: number | undefined;
+/**
+ * Bits of a host pid: those of kernel.pid_max (which may be raised up to PID_MAX_LIMIT), read at
+ * the first use (not at load: a start-up snapshot may be built on another host).
+ */
+function hostPidBits(): number {
+  if (pidBits === undefined) {
+    try {
+      const max = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
+      pidBits = Number.isInteger(max) && max > 1 && max <= PID_MAX_LIMIT ? Math.ceil(Math.log2(max)) : 22;
+    } catch {
+      pidBits = 22;
+    }
   }
-})();
-
-/** With any pid (at least 1) added, this serial's ids exceed PID_MAX_LIMIT. */
-const FIRST_SERIAL = PID_MAX_LIMIT / 2 ** PID_BITS;
-const LAST_SERIAL = Math.floor(FUTEX_TID_MASK / 2 ** PID_BITS);
-
-/** The id of serial `serial` in host process `pid`. */
-const idOf = (serial: number, pid: number): number => serial * 2 ** PID_BITS + pid;
+  return pidBits;
+}
 
 /**
  * A new thread id of host process `pid`: the first serial from `after`'s (the last id handed out,
  * or undefined) on, cycling, that no id in `live` has; undefined when every serial is taken.
  */
 export function nextThreadId(pid: number, after: number | undefined, live: ReadonlySet<number>): number | undefined {
-  const count = LAST_SERIAL - FIRST_SERIAL + 1;
-  const start = after === undefined ? FIRST_SERIAL : Math.floor(after / 2 ** PID_BITS) + 1;
+  const unit = 2 ** hostPidBits();
+  // The first serial whose ids, with any pid (at least 1) added, exceed PID_MAX_LIMIT; the last
+  // whose ids stay within FUTEX_TID_MASK.
+  const first = PID_MAX_LIMIT / unit;
+  const count = Math.floor(FUTEX_TID_MASK / unit) - first + 1;
+  const start = after === undefined ? first : Math.floor(after / unit) + 1;
   for (let i = 0; i < count; i++) {
-    const serial = FIRST_SERIAL + ((start - FIRST_SERIAL + i) % count);
-    if (!live.has(idOf(serial, pid))) return idOf(serial, pid);
+    const id = (first + ((start - first + i) % count)) * unit + pid;
+    if (!live.has(id)) return id;
   }
   return undefined;
 }
 
 /** The host process a task id names: itself for a host task, the encoded process for a created thread's id. */
 export function hostProcessOf(tid: number): number {
-  return tid > PID_MAX_LIMIT ? tid % 2 ** PID_BITS : tid;
+  return tid > PID_MAX_LIMIT ? tid % 2 ** hostPidBits() : tid;
 }
