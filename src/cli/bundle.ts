@@ -1,11 +1,11 @@
 /**
  * The entry of tsemu's bundle (tools/build-bundle.mjs bundles dist/ from here into one file).
  * Required by a bin/ script (src/cli/start.ts), it gives runEntry. Run by
- * `node --build-snapshot`, it initialises the modules every user-mode start needs, so that the
- * start-up snapshot holds them ready (system mode and tsemu-binfmt initialise theirs as they
- * start, from the bundled code), and makes the snapshot's main function run the binary whose
- * entry script (bin/js/<name>) the native launcher passes as the first argument (process.argv[1],
- * where Node puts a script).
+ * `node --build-snapshot`, it initialises the modules every user-mode start needs and runs their
+ * translation path once (snapshot-warm-up.ts), so that the start-up snapshot holds them ready and
+ * compiled (system mode and tsemu-binfmt initialise theirs as they start, from the bundled code),
+ * and makes the snapshot's main function run the binary whose entry script (bin/js/<name>) the
+ * native launcher passes as the first argument (process.argv[1], where Node puts a script).
  */
 import fs from 'node:fs';
 import path from 'node:path';
