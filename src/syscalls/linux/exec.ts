@@ -5,8 +5,9 @@
  * interpreter is such a file does the same with the interpreter, as binfmt_script would; anything
  * else (host programs, host scripts, non-executables) goes to the host's execve as it is, which
  * also gives the kernel's errors. A program for the running target replaces the image without a
- * new host process (user/exec-in-place.ts) where it can. Paths are looked up through the guest sysroot (-L) first, like
- * every guest path. Guest descriptors keep their numbers in the new image unless close-on-exec.
+ * new host process (user/exec-in-place.ts) where it can. Paths are looked up through the guest
+ * sysroot (-L) first, like every guest path. Guest descriptors keep their numbers in the new image
+ * unless close-on-exec.
  */
 import fs from 'node:fs';
 import { targetOfElfHeader } from '../../loader';
@@ -95,7 +96,15 @@ function scriptImage(head: Buffer): Image {
  * Runs guest `program` (a host path) for `target`, named `guestPath` by the guest, in this process:
  * in place when it is for the running target (exec-in-place.ts), else in a new tsemu; or returns -errno.
  */
-function reenter(proc: GuestProcess, target: string, guestPath: Buffer, argv0: Buffer, program: Buffer, args: readonly Buffer[], envp: readonly Buffer[]): number {
+function reenter(
+  proc: GuestProcess,
+  target: string,
+  guestPath: Buffer,
+  argv0: Buffer,
+  program: Buffer,
+  args: readonly Buffer[],
+  envp: readonly Buffer[],
+): number {
   if (target === proc.target.name && proc.replaceImage) {
     const hostPath = program.toString();
     const replaced = proc.replaceImage({
