@@ -62,6 +62,8 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
     compare('exceptions'));
   it('delivers the virtual timer interrupt through the GICv2 to a CPU waiting in WFI', () =>
     compare('timer'));
+  it('reads and writes PSTATE.DAIF, taking a pending interrupt only when a write unmasks it', () =>
+    compare('daif'));
   it('wakes from WFI on the PL011 receive interrupt and echoes serial input', () =>
     compare('echo', 'hello world\nabc q'));
   it('turns the MMU on over identity page tables and takes translation, access flag and permission faults', () =>

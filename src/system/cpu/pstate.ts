@@ -1,10 +1,10 @@
 /**
- * PSTATE of the EL1 CPU: where each field lives (the NZCV flag slots and CURRENT_EL in translated
- * code's state block; DAIF and SPSel in the system CPU) and its packing as SPSR_ELx stores it
+ * PSTATE of the EL1 CPU: where each field lives (the NZCV flag slots, CURRENT_EL and DAIF in
+ * translated code's state block; SPSel in the system CPU) and its packing as SPSR_ELx stores it
  * (ARM ARM D1.6.4: N Z C V in bits 31:28, D A I F in 9:6, M[3:0] = EL << 2 | SPSel).
  */
 import { CF, NF, SP, VF, ZF } from '../../translate/aarch64/state';
-import { BANKED_SP_EL0, CURRENT_EL, SP_EL0_BANKED } from '../../translate/aarch64/insns/el1-state';
+import { BANKED_SP_EL0, CURRENT_EL, DAIF, SP_EL0_BANKED } from '../../translate/aarch64/insns/el1-state';
 import { TLB_INDEX, tlbIndex } from './tlb';
 
 const FLAG_SLOTS = [
@@ -23,7 +23,6 @@ export const DAIF_ALL = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
 
 /** PSTATE fields the system CPU keeps, with the banked stack pointers. */
 export class Pstate {
-  daif = DAIF_ALL;
   /** SPSel: 1 uses SP_ELx at ELx > 0. */
   spSel = 1;
   /** SP_EL1 while it is not the current stack pointer (SP_EL0's bank is in the state block). */
@@ -35,6 +34,15 @@ export class Pstate {
     private readonly view: DataView,
     private readonly base: number,
   ) {}
+
+  /** PSTATE.DAIF (bits 9:6), in the state block, where translated code masks interrupts too. */
+  get daif(): number {
+    return this.view.getUint32(this.base + DAIF, true);
+  }
+
+  set daif(value: number) {
+    this.view.setUint32(this.base + DAIF, value & DAIF_ALL, true);
+  }
 
   get el(): number {
     return this.view.getUint32(this.base + CURRENT_EL, true);

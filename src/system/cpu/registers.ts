@@ -2,9 +2,10 @@
  * The architectural state of one EL1-capable CPU beyond what translated code keeps in its state
  * block: PSTATE's privileged fields, the EL1 system registers and the generic timer.
  */
-import { TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
+import { CTR_EL0, TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
+import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { STATE_PC } from '../../translate/frontend';
-import type { CpuModel } from './cpu-model';
+import { idRegister, type CpuModel } from './cpu-model';
 import { GenericTimer } from './generic-timer';
 import { DAIF_ALL, Pstate } from './pstate';
 
@@ -66,6 +67,8 @@ export class CpuRegisters {
     this.timer.reset();
     this.pstate.clearBankedSp();
     this.view.setBigUint64(this.base + TPIDR_EL1, 0n, true);
+    // Translated code reads CTR_EL0 there above EL0.
+    this.view.setBigUint64(this.base + CTR_EL0, idRegister(this.model, sysRegKey(3, 3, 0, 0, 1)) ?? 0n, true);
     this.pstate.daif = DAIF_ALL;
     this.pstate.setLevel(1, 1);
     this.pstate.setNzcv(NZCV_RESET);

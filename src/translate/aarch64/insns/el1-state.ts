@@ -1,7 +1,9 @@
 /**
- * The privileged CPU state translated A64 code reads: the current exception level, and the two
- * EL1 registers Linux reads most (SP_EL0, which holds `current`, and TPIDR_EL1, the per-CPU offset:
- * four of every five trapped system instructions of a boot), so that MRS of them needs no trap.
+ * The privileged CPU state translated A64 code reads: the current exception level, the two EL1
+ * registers Linux reads most (SP_EL0, which holds `current`, and TPIDR_EL1, the per-CPU offset:
+ * four of every five trapped system instructions of a boot), so that MRS of them needs no trap,
+ * the interrupt masks, which Linux saves, sets and restores around every critical section, and the
+ * cache type register, which it reads before every cache maintenance loop.
  * They sit just past the user-mode state layout, so user-mode CPUs (whose state blocks start
  * zeroed) always run at EL0, and system mode keeps them. Everything else about EL1 (system
  * registers, exception entry) lives with the system-mode CPU (src/system/cpu/).
@@ -16,3 +18,7 @@ export const SP_EL0_BANKED = CURRENT_EL + 8;
 export const BANKED_SP_EL0 = CURRENT_EL + 16;
 /** i64: TPIDR_EL1. */
 export const TPIDR_EL1 = CURRENT_EL + 24;
+/** i64: PSTATE.DAIF, bits 9:6 as MRS DAIF reads them (zero in user mode, which never reads it). */
+export const DAIF = CURRENT_EL + 32;
+/** i64: CTR_EL0 as the CPU reads it above EL0 (its model's value; zero in user mode, unused there). */
+export const CTR_EL0 = CURRENT_EL + 40;

@@ -6,7 +6,8 @@
  * The exception level is read at run time (CURRENT_EL), so one translation serves both levels:
  * at EL0 each of these is UNDEFINED (WFI, WFE and YIELD are no-ops, as Linux lets user code run
  * them), and at EL1 the instruction leaves the block with a Syscall trap at its own pc (MRS of
- * the registers el1-state.ts holds reads them inline instead). The system-mode CPU
+ * the registers el1-state.ts holds reads them inline instead, and writes of DAIF that unmask
+ * nothing are made inline too). The system-mode CPU
  * (src/system/cpu/) then decodes the instruction word and carries it out, with the side effects
  * (interrupt unmasking, timer programming, exception return) that generated code cannot perform.
  * User-mode CPUs never run above EL0, so for them these rows add nothing.
@@ -14,10 +15,11 @@
  * These rows come before the user-mode system rows: encodings user mode owns (EL0 registers,
  * EL0 cache maintenance, hints) are declined and fall through to them.
  */
+import type { Temp } from '../../ir/block';
 import { TrapKind } from '../../ir/ops';
 import type { A64Context, A64Handler } from '../context';
 import { cpuIdRegister, sysRegKey } from './cpu-id';
-import { BANKED_SP_EL0, CURRENT_EL, SP_EL0_BANKED, TPIDR_EL1 } from './el1-state';
+import { BANKED_SP_EL0, CTR_EL0, CURRENT_EL, DAIF, SP_EL0_BANKED, TPIDR_EL1 } from './el1-state';
 
 /** Registers with op1 = 3 (the *_EL0 names) that are not plain user state: system mode owns them. */
 const SYSTEM_OWNED_EL0_REGS = new Set([
@@ -56,6 +58,10 @@ const el1Only: A64Handler = (ctx) => privileged(ctx, el0Undefined);
 
 const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
 
+const DAIF_KEY = sysRegKey(3, 3, 4, 2, 1);
+/** The interrupt mask bits of DAIF (D, A, I, F: bits 9:6). */
+const DAIF_BITS = 0x3c0n;
+
 /**
  * EL1 registers the state block holds (el1-state.ts), by encoding: the slot holding the value, and
  * an i32 slot that is non-zero while an MRS may read it there.
@@ -63,7 +69,70 @@ const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, 
 const INLINE_READS: ReadonlyMap<number, { value: number; readable: number }> = new Map([
   [sysRegKey(3, 0, 4, 1, 0), { value: BANKED_SP_EL0, readable: SP_EL0_BANKED }],
   [sysRegKey(3, 0, 13, 0, 4), { value: TPIDR_EL1, readable: CURRENT_EL }],
+  [DAIF_KEY, { value: DAIF, readable: CURRENT_EL }],
 ]);
+
+/**
+ * Identification registers the state block holds with the system CPU's model's value, by encoding:
+ * above EL0 an MRS reads that slot inline; at EL0 it reads user mode's value, as privileged() does.
+ */
+const HELD_ID_REGISTERS: ReadonlyMap<number, number> = new Map([[sysRegKey(3, 3, 0, 0, 1), CTR_EL0]]);
+
+function heldIdRead(ctx: A64Context, rt: number, userValue: bigint, slot: number): true {
+  const b = ctx.b;
+  const el1 = b.label();
+  const done = b.label();
+  b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
+  ctx.setReg(rt, b.i64(userValue));
+  b.br(done);
+  b.place(el1);
+  ctx.setReg(rt, b.get(slot, 'i64'));
+  b.place(done);
+  return true;
+}
+
+/** Emits "UNDEFINED at EL0" for an instruction whose EL1 effect follows inline. */
+function undefinedAtEl0(ctx: A64Context): void {
+  const b = ctx.b;
+  const el1 = b.label();
+  b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
+  b.trap(TrapKind.Undefined);
+  b.place(el1);
+}
+
+/**
+ * Sets DAIF to `value` (mask bits only) inline when that unmasks nothing, and the block goes on: an
+ * interrupt pending now was masked before and stays so. A write that unmasks leaves the block
+ * with a Syscall trap instead, so that the system CPU makes it and takes what became unmasked.
+ */
+function setDaifMasking(ctx: A64Context, value: Temp): void {
+  const b = ctx.b;
+  const masking = b.label();
+  const unmasked = b.and(b.get(DAIF, 'i64'), b.xor(value, b.i64(DAIF_BITS)));
+  b.brcond(b.compare('eq', unmasked, b.i64(0)), masking);
+  b.trap(TrapKind.Syscall);
+  b.place(masking);
+  b.set(DAIF, value);
+}
+
+/** MSR DAIF, Xt above EL0: inline unless it unmasks (setDaifMasking); UNDEFINED at EL0, as el1Only. */
+function msrDaif(ctx: A64Context, rt: number): true {
+  undefinedAtEl0(ctx);
+  setDaifMasking(ctx, ctx.b.and(ctx.x(rt), ctx.b.i64(DAIF_BITS)));
+  return true;
+}
+
+/**
+ * MSR (immediate): DAIFSet only masks, so above EL0 it is made inline (Linux's local_irq_save);
+ * DAIFClr and SPSel are the system CPU's.
+ */
+const msrImmediate: A64Handler = (ctx, f) => {
+  if (f.op1 !== 3 || f.op2 !== 6) return el1Only(ctx, f);
+  const b = ctx.b;
+  undefinedAtEl0(ctx);
+  b.set(DAIF, b.or(b.get(DAIF, 'i64'), b.i64(BigInt(f.crm << 6))));
+  return true;
+};
 
 /**
  * MRS of a register the state block holds: read there while it may be, else as el1Only (UNDEFINED
@@ -93,7 +162,10 @@ const sysReg =
     const key = keyOf(f);
     const inline = read ? INLINE_READS.get(key) : undefined;
     if (inline) return inlineRead(ctx, f.rt, inline);
+    if (key === DAIF_KEY) return msrDaif(ctx, f.rt);
     const userId = read ? cpuIdRegister(key, ctx.idRegisters) : undefined;
+    const held = HELD_ID_REGISTERS.get(key);
+    if (userId !== undefined && held !== undefined) return heldIdRead(ctx, f.rt, userId, held);
     if (userId !== undefined) return privileged(ctx, (c) => c.setReg(f.rt, c.b.i64(userId)));
     if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
     return el1Only(ctx, f);
@@ -110,7 +182,7 @@ export const SYSTEM_EL1_ROWS = [
   ['1101010100 0 00 011 0010 0000 011 11111', 'hint', waitHint],
   ['1101010100 0 00 011 0010 0000 010 11111', 'hint', waitHint],
   ['1101010100 0 00 011 0010 0000 001 11111', 'hint', waitHint],
-  ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', el1Only],
+  ['1101010100 0 00 op1:3 0100 crm:4 op2:3 11111', 'MSR (immediate)', msrImmediate],
   ['1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', 'SYS', sys],
   ['1101010100 1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MRS', sysReg(true)],
   ['1101010100 0 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5', 'MSR (register)', sysReg(false)],
