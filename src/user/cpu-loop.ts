@@ -16,6 +16,7 @@ import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
 import { ImageReplaced } from './exec-in-place';
+import { varyInterruptPoint } from './signals/interrupt-point';
 import { claimThreadSignals, multithreaded, preempt, switchThread, ThreadSwitch, type Resume } from './threads/scheduler';
 import { parkIfBlocking } from './threads/blocking';
 import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT, type SigInfo } from './signals/siginfo';
@@ -36,7 +37,7 @@ const SIGNAL_OF_TRAP: Partial<Record<TrapKind, { signal: TrapSignal; code?: numb
 export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine): never {
   for (;;) {
     const trap = engine.run(proc.stateBase);
-    if (moveOn(proc, target, trap)) continue;
+    if (moveOn(proc, target, trap, engine)) continue;
     deliverFault(proc, target, faultInfo(proc, trap));
     deliverPending(proc, target);
   }
@@ -44,15 +45,16 @@ export function cpuLoop(proc: GuestProcess, target: UserTarget, engine: Engine):
 
 /**
  * Handles the traps that only move the process on: a syscall (which may switch threads) and the
- * end of a time slice. False for any other trap. The debugger's loop shares it.
+ * end of a time slice. False for any other trap. The debugger's loop shares it (without `engine`,
+ * signals find a preempted thread exactly where its slice ended).
  */
-export function moveOn(proc: GuestProcess, target: UserTarget, trap: TrapKind): boolean {
+export function moveOn(proc: GuestProcess, target: UserTarget, trap: TrapKind, engine?: Engine): boolean {
   if (trap === TrapKind.Syscall) {
-    runSyscall(proc, target);
+    runSyscall(proc, target, engine);
     return true;
   }
   if (trap === TrapKind.Yield) {
-    goOn(proc, target, preempt(proc));
+    goOn(proc, target, preempt(proc), engine);
     return true;
   }
   return false;
@@ -78,7 +80,7 @@ function syscallSite(proc: GuestProcess, target: UserTarget): SyscallSite {
 }
 
 /** Services the running thread's syscall; when it blocks or ends the thread (guest threads), another thread goes on. */
-function runSyscall(proc: GuestProcess, target: UserTarget): void {
+function runSyscall(proc: GuestProcess, target: UserTarget, engine: Engine | undefined): void {
   const site = syscallSite(proc, target);
   let result: number;
   try {
@@ -86,7 +88,7 @@ function runSyscall(proc: GuestProcess, target: UserTarget): void {
   } catch (e) {
     if (!(e instanceof ThreadSwitch)) throw e;
     straceBlocked(proc, site.nr, target.syscallArgs(proc.memory.view, proc.stateBase));
-    goOn(proc, target, switchThread(proc));
+    goOn(proc, target, switchThread(proc), engine);
     return;
   }
   afterSyscall(proc, target, site, result);
@@ -103,9 +105,10 @@ function afterSyscall(proc: GuestProcess, target: UserTarget, site: SyscallSite,
  * The thread switched to goes on: a blocked syscall completes with the result it was resumed with
  * (a host -errno, or computed now); a preempted or new thread, or a syscall to run again, just runs.
  */
-function goOn(proc: GuestProcess, target: UserTarget, resume: Resume | undefined): void {
+function goOn(proc: GuestProcess, target: UserTarget, resume: Resume | undefined, engine: Engine | undefined): void {
   if (resume === undefined || resume === 'rerun') {
     claimThreadSignals(proc);
+    if (resume === undefined && engine) varyInterruptPoint(proc, (base) => engine.step(base));
     deliverPending(proc, target);
     return;
   }
