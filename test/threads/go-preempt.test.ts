@@ -3,9 +3,9 @@
  * cgo) keeps a goroutine looping without calls on the only P while the main goroutine sleeps and
  * runs a stop-the-world collection; each step needs the spinner preempted by SIGURG (the handler
  * makes it call runtime.asyncPreempt). The output must equal qemu-user's. A tsemu that never
- * preempts the loop hangs, so the bound only catches hangs (a few seconds of CPU each). On arm64 and
- * ppc64 every time slice ended the loop at one pc that Go marks unsafe, until signal delivery varied
- * the interrupted instruction (src/user/signals/interrupt-point.ts).
+ * preempts the loop hangs, so the bound only catches hangs (a few seconds of CPU each). On arm64 every
+ * time slice ended the loop at one pc that Go marks unsafe, until signal delivery varied the
+ * interrupted instruction (src/user/signals/interrupt-point.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM } from '../arm/targets';
