@@ -23,10 +23,10 @@ const PPC64EL_GAP =
   'restic init on ppc64el does not end within 600 s. Found so far: (1) with GODEBUG=asyncpreemptoff=1 it ' +
   'died of SIGILL in hash/crc32 (vsl) and crypto/aes (vcipher*), now implemented, and init, backup and ' +
   'restore then succeed (about 18 s of CPU each; qemu restores the same tree from that repository); (2) ' +
-  'with the async preemption of Go on, init runs past 55 s of CPU. Its SIGURG handlers now do inject ' +
-  'asyncPreempt at times (about 1 in 20), but a time slice ends a compiled loop at the same block boundary ' +
-  'every time, and a loop whose boundary there Go marks unsafe is never preempted (seen in ' +
-  'test/threads/go-preempt on arm64), probably what still holds init back';
+  'with the async preemption of Go on, init does not end: since asynchronous signals land at varying pcs ' +
+  '(src/user/signals/interrupt-point.ts; go-preempt passes on every port), 300 s of wall time (90 s of ' +
+  'CPU) on a loaded machine still created no repository; -strace shows threads waking each other by futex, ' +
+  'sysmon sleeping and about 4 SIGURGs a second';
 /** The backed-up tree: a few files of different sizes, one in a subdirectory. */
 const FILES: Record<string, Buffer> = {
   'a.txt': Buffer.from('restic under tsemu\n'),
