@@ -4,9 +4,18 @@
  * the pc changes the instruction set, NZCV updates, condition evaluation and block endings.
  */
 import type { Temp } from '../ir/block';
-import type { IRBuilder } from '../ir/builder';
+import type { CompareOp, IRBuilder } from '../ir/builder';
 import { TrapKind } from '../ir/ops';
 import { CF, NF, VF, ZF, reg } from './state';
+
+/** Conditions (by cond >> 1: EQ, CS, HI, GE, GT) after NZCV of a - c, as compares of a and c: [holds, fails]. */
+const SUBTRACTION_COMPARES: Partial<Record<number, readonly [CompareOp, CompareOp]>> = {
+  0: ['eq', 'ne'],
+  1: ['ge_u', 'lt_u'],
+  4: ['gt_u', 'le_u'],
+  5: ['ge_s', 'lt_s'],
+  6: ['gt_s', 'le_s'],
+};
 
 /** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
 export type PcWrite = 'branch' | 'interwork';
@@ -28,6 +37,11 @@ export class ArmContext {
   flags = 0;
   /** Direct branch targets seen in this block (pc values, Thumb bit included). */
   readonly successors: number[] = [];
+  /**
+   * The subtraction NZCV hold the flags of on every path to here (CMP, SUBS...), if they do:
+   * conditions on it are then one compare of its operands instead of a walk over the flag slots.
+   */
+  private subtracted: { a: Temp; c: Temp; diff: Temp } | undefined;
 
   constructor(
     readonly b: IRBuilder,
@@ -69,26 +83,31 @@ export class ArmContext {
   }
   /** N and Z of a 32-bit result: the result itself is both slots' value. */
   setNZ(result: Temp): void {
+    this.subtracted = undefined;
     this.b.set(NF, result);
     this.b.set(ZF, result);
   }
   /** N and Z of a 64-bit result. */
   setNZ64(result: Temp): void {
     const b = this.b;
+    this.subtracted = undefined;
     b.set(NF, b.wrap(b.shrU(result, b.i64(32))));
     b.set(ZF, b.compare('ne', result, b.i64(0)));
   }
   setC(c: Temp): void {
+    this.subtracted = undefined;
     this.b.set(CF, c);
   }
   /** V from the sign bit of `v` (the other bits are free). */
   setV(v: Temp): void {
+    this.subtracted = undefined;
     this.b.set(VF, v);
   }
   /** NZCV from bits 31..28 of `value` (MSR, VMRS APSR_nzcv). */
   setNzcvBits(value: Temp): void {
     const b = this.b;
     const zBit = b.i32(1 << 30);
+    this.subtracted = undefined;
     b.set(NF, value);
     b.set(ZF, b.xor(b.and(value, zBit), zBit));
     b.set(CF, b.and(b.shrU(value, b.i32(29)), b.i32(1)));
@@ -127,8 +146,21 @@ export class ArmContext {
       this.setNZ(diff);
       this.setC(b.compare('ge_u', a, c));
       this.setV(b.and(b.xor(a, c), b.xor(a, diff)));
+      this.subtracted = { a, c, diff };
     }
     return diff;
+  }
+
+  /** The flag state to hand to `joinSkipped` after an instruction that may be skipped. */
+  get flagSource(): object | undefined {
+    return this.subtracted;
+  }
+  /**
+   * After an instruction that may have been skipped: if it wrote NZCV, the two paths meeting here
+   * hold different flags, so conditions go back to reading the flag slots.
+   */
+  joinSkipped(before: object | undefined): void {
+    if (this.subtracted !== before) this.subtracted = undefined;
   }
 
   /**
@@ -137,6 +169,8 @@ export class ArmContext {
    * instruction asks for `cond ^ 1`, which costs no extra negation).
    */
   cond(cond: number): Temp {
+    const fused = this.subtracted && this.fusedCond(cond, this.subtracted);
+    if (fused) return fused;
     const b = this.b;
     const holds = (cond & 1) === 0;
     const zero = b.i32(0);
@@ -164,6 +198,18 @@ export class ArmContext {
       default: // AL
         return b.i32(1);
     }
+  }
+
+  /**
+   * Condition `cond` after NZCV were set by a - c: one compare of a and c (HI is a >u c, GE is
+   * a >=s c...), or of the difference's sign for MI/PL; undefined for VS/VC.
+   */
+  private fusedCond(cond: number, { a, c, diff }: { a: Temp; c: Temp; diff: Temp }): Temp | undefined {
+    const b = this.b;
+    const base = cond >> 1;
+    if (base === 2) return b.compare(cond & 1 ? 'ge_s' : 'lt_s', diff, b.i32(0));
+    const pair = SUBTRACTION_COMPARES[base];
+    return pair ? b.compare(pair[cond & 1]!, a, c) : undefined;
   }
 
   // Block endings.

@@ -39,10 +39,12 @@ function translateConditional(ctx: ArmContext, cond: number, table: DecodeTable<
     if (!runTable(table, ctx)) ctx.undefined();
     return;
   }
+  const flagsBefore = ctx.flagSource;
   const skip = b.label();
   b.brcond(ctx.cond(cond ^ 1), skip);
   if (!runTable(table, ctx)) ctx.undefined();
   b.place(skip);
+  ctx.joinSkipped(flagsBefore);
   // The instruction may have ended its path; the path where it was skipped goes on.
   ctx.ended = false;
 }

@@ -51,7 +51,7 @@ type UnaryOp =
   | 'ffloor'
   | 'ftruncf'
   | 'fnearest';
-type CompareOp =
+export type CompareOp =
   | 'eq'
   | 'ne'
   | 'lt_s'
