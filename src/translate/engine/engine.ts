@@ -60,7 +60,6 @@ import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
-import { RetiredBlocks } from './retired-blocks';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 /**
@@ -80,8 +79,6 @@ const BATCH_BLOCKS = 24;
  */
 const SOFTMMU_BATCH_BLOCKS = 48;
 const HOT_RUNS = 16;
-/** Invalidated cold blocks kept for their code's return (a dynamic /bin/true translates about 1700). */
-const RETIRED_LIMIT = 65536;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
@@ -188,8 +185,6 @@ export class Engine {
   private readonly slowStore: SlowStore;
   private readonly loadCheck: LoadCheck;
   private readonly cold = new Map<number, ColdBlock>();
-  /** With a persistent cache (user mode, no per-block hooks): invalidated cold blocks, for an execve mapping the same code. */
-  private readonly retired: RetiredBlocks<ColdBlock> | undefined;
   private readonly coldByPage = new Map<number, Set<number>>();
   private readonly onCodeWrite: (addr: number, size: number) => void;
   /** Debugger breakpoints, and how many of them each page holds (such pages stay one insn per block, interpreted). */
@@ -221,7 +216,6 @@ export class Engine {
     private readonly endian: Endian,
     private readonly options: EngineOptions,
   ) {
-    this.retired = options.cache && !options.softmmu ? new RetiredBlocks(RETIRED_LIMIT) : undefined;
     this.onCodeWrite = (addr, size) => {
       this.stats.invalidations++;
       this.invalidate(addr, size);
@@ -368,20 +362,11 @@ export class Engine {
     const first = Math.floor(start / 2 ** PAGE_SHIFT);
     const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) {
-      for (const pc of this.coldByPage.get(page) ?? []) this.retireCold(pc);
+      for (const pc of this.coldByPage.get(page) ?? []) this.cold.delete(pc);
       this.coldByPage.delete(page);
       for (const tb of [...(this.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
       this.byPage.delete(page);
       this.memory.updatePageBits(page, PageFlags.HasCode, false);
-    }
-  }
-
-  /** Forgets the cold block at pc; with a persistent cache it is kept aside for its code's return. */
-  private retireCold(pc: number): void {
-    const block = this.cold.get(pc);
-    this.cold.delete(pc);
-    if (block && this.retired && block.end > block.pc) {
-      this.retired.retire(pc, block, this.flags, this.memory.u8.slice(block.pc, block.end));
     }
   }
 
@@ -501,7 +486,7 @@ export class Engine {
     let block = this.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      block = this.retired?.takeBack(pc, this.flags, this.cacheHost.holds) ?? this.translateCold(pc);
+      block = this.translateCold(pc);
       this.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
