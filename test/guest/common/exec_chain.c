@@ -18,18 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "wait_report.h"
 
-static void report(const char *what, pid_t pid) {
-  int status;
-  if (waitpid(pid, &status, 0) != pid) {
-    printf("%s: waitpid failed: %s\n", what, strerror(errno));
-    return;
-  }
-  if (WIFEXITED(status)) printf("%s: exited %d\n", what, WEXITSTATUS(status));
-  else if (WIFSIGNALED(status)) printf("%s: killed by signal %d\n", what, WTERMSIG(status));
-  fflush(stdout);
-}
+extern char **environ;
 
 static int child_mode(int argc, char **argv) {
   char *name = basename(argv[0]);

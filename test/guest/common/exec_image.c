@@ -22,22 +22,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wait_report.h"
+
 #define COPY "./exec_image_copy"
 #define OBJECT "./exec_image_object"
 #define GARBAGE "./exec_image_garbage"
 
 static char pid_text[32];
-
-static void report(const char *what, pid_t pid) {
-  int status;
-  if (waitpid(pid, &status, 0) != pid) {
-    printf("%s: waitpid failed: %s\n", what, strerror(errno));
-    return;
-  }
-  if (WIFEXITED(status)) printf("%s: exited %d\n", what, WEXITSTATUS(status));
-  else if (WIFSIGNALED(status)) printf("%s: killed by signal %d\n", what, WTERMSIG(status));
-  fflush(stdout);
-}
 
 static void on_usr1(int sig) {
   (void)sig;
