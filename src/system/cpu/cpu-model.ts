@@ -20,6 +20,9 @@ export interface CpuModel {
 
 const ARMV8_0: ReadonlySet<A64Feature> = new Set(['crc32']);
 const ID_AA64ISAR0_EL1 = sysRegKey(3, 0, 0, 6, 0);
+const ID_AA64MMFR2_EL1 = sysRegKey(3, 0, 0, 7, 2);
+/** ID_AA64MMFR2_EL1.IDS (bits 39:36): FEAT_IDST, EL0's reads of the ID space trap with EC 0x18, not 0. */
+const MMFR2_IDS_SHIFT = 36n;
 
 const CORTEX_A57: CpuModel = {
   name: 'cortex-a57',
@@ -62,7 +65,8 @@ const CORTEX_A53: CpuModel = {
 
 /**
  * `max`: every feature the emulator has. QEMU's names no real core (MIDR 0x000f0510) and is built
- * on its A57 (device tree `arm,cortex-a57`); here it is the A57 model above with the LSE atomics.
+ * on its A57 (device tree `arm,cortex-a57`); here it is the A57 model above with the LSE atomics and
+ * FEAT_IDST.
  */
 const MAX: CpuModel = {
   name: 'max',
@@ -71,6 +75,7 @@ const MAX: CpuModel = {
     ...CORTEX_A57.idRegisters,
     [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n],
     [ID_AA64ISAR0_EL1, 0x210000n], // CRC32, LSE atomics (Atomic = 2)
+    [ID_AA64MMFR2_EL1, 1n << MMFR2_IDS_SHIFT], // FEAT_IDST, as QEMU's max
   ]),
   features: new Set(['crc32', 'lse']),
 };
@@ -86,6 +91,12 @@ export function idRegister(model: CpuModel, key: number): bigint | undefined {
   const known = model.idRegisters.get(key);
   if (known !== undefined) return known;
   return key >> 7 === sysRegKey(3, 0, 0, 0, 0) >> 7 ? 0n : undefined;
+}
+
+
+/** Whether the model has FEAT_IDST (as its ID_AA64MMFR2_EL1 says). */
+export function hasIdSpaceTraps(model: CpuModel): boolean {
+  return ((idRegister(model, ID_AA64MMFR2_EL1)! >> MMFR2_IDS_SHIFT) & 0xfn) !== 0n;
 }
 
 const ID_AA64PFR0_EL1 = sysRegKey(3, 0, 0, 4, 0);

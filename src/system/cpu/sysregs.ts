@@ -8,7 +8,7 @@ import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
 import { TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
 import { TPIDRRO_EL0 } from '../../translate/aarch64/state';
-import { idRegister } from './cpu-model';
+import { hasIdSpaceTraps, idRegister } from './cpu-model';
 import { DAIF_ALL } from './pstate';
 import type { CpuRegisters, El1SysRegs } from './registers';
 
@@ -18,7 +18,37 @@ export interface SysRegDef {
   read?: (cpu: CpuRegisters) => bigint;
   /** Absent: writes are UNDEFINED. */
   write?: (cpu: CpuRegisters, value: bigint) => void;
+  /**
+   * Whether EL0 may access it now (false: the access traps to EL1 with EC 0x18, as SCTLR_EL1's or
+   * CNTKCTL_EL1's controls say). Absent: it is UNDEFINED at EL0.
+   */
+  el0?: (cpu: CpuRegisters) => boolean;
 }
+
+/** SCTLR_EL1.UMA: EL0 may access PSTATE.DAIF. */
+const SCTLR_UMA = 1n << 9n;
+/** SCTLR_EL1.UCT: EL0 may read CTR_EL0. */
+const SCTLR_UCT = 1n << 15n;
+/** SCTLR_EL1.DZE: EL0 may run DC ZVA. */
+const SCTLR_DZE = 1n << 14n;
+/** DCZID_EL0.DZP: DC ZVA is prohibited at the current level. */
+const DCZID_DZP = 1n << 4n;
+/** CNTKCTL_EL1.EL0PCTEN and EL0VCTEN: EL0 may read the counters, and CNTFRQ_EL0 with either. */
+const CNTKCTL_EL0_COUNTERS = 3n;
+
+const sctlrAllows =
+  (bit: bigint) =>
+  (cpu: CpuRegisters): boolean =>
+    (cpu.sys.sctlrEl1 & bit) !== 0n;
+
+const DCZID_EL0 = sysRegKey(3, 3, 0, 0, 7);
+
+/** An identification register of the CPU's model outside the ID space, with its EL0 rule. */
+const modelId = (
+  name: string,
+  key: number,
+  el0: (cpu: CpuRegisters) => boolean,
+): readonly [number, SysRegDef] => [key, { name, read: (cpu) => idRegister(cpu.model, key) ?? 0n, el0 }];
 
 /** A register kept in the CPU's state block at `offset`, where translated code reads it. */
 const inState = (name: string, offset: number): SysRegDef => ({
@@ -105,6 +135,7 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
       write: (cpu, v) => {
         cpu.pstate.daif = Number(v) & DAIF_ALL;
       },
+      el0: sctlrAllows(SCTLR_UMA),
     },
   ],
   [sysRegKey(3, 0, 5, 1, 0), plain('AFSR0_EL1', 'afsr0El1')],
@@ -125,7 +156,25 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(2, 0, 0, 2, 2), plain('MDSCR_EL1', 'mdscrEl1')],
   [sysRegKey(2, 0, 1, 0, 4), ignored('OSLAR_EL1')],
   [sysRegKey(2, 0, 1, 3, 4), ignored('OSDLR_EL1')],
-  [sysRegKey(3, 3, 14, 0, 0), { name: 'CNTFRQ_EL0', read: () => BigInt(COUNTER_HZ) }],
+  modelId('CTR_EL0', sysRegKey(3, 3, 0, 0, 1), sctlrAllows(SCTLR_UCT)),
+  [
+    DCZID_EL0,
+    {
+      name: 'DCZID_EL0',
+      read: (cpu) =>
+        (idRegister(cpu.model, DCZID_EL0) ?? 0n) |
+        (cpu.pstate.el === 0 && (cpu.sys.sctlrEl1 & SCTLR_DZE) === 0n ? DCZID_DZP : 0n),
+      el0: () => true,
+    },
+  ],
+  [
+    sysRegKey(3, 3, 14, 0, 0),
+    {
+      name: 'CNTFRQ_EL0',
+      read: () => BigInt(COUNTER_HZ),
+      el0: (cpu) => (cpu.sys.cntkctlEl1 & CNTKCTL_EL0_COUNTERS) !== 0n,
+    },
+  ],
   [sysRegKey(3, 3, 14, 0, 1), { name: 'CNTPCT_EL0', read: () => counterNow() }],
   [
     sysRegKey(3, 3, 14, 2, 0),
@@ -191,10 +240,14 @@ export function defineDeviceSysRegs(cpu: CpuRegisters, registers: ReadonlyMap<nu
   DEVICE_SYSREGS.set(cpu, new Map([...(DEVICE_SYSREGS.get(cpu) ?? []), ...registers]));
 }
 
-/** The register at encoding `key` for this CPU, ID registers included; undefined if UNDEFINED. */
+/**
+ * The register at encoding `key` for this CPU, ID registers included; undefined if UNDEFINED. At EL0
+ * the ID registers are UNDEFINED, or trapped with EC 0x18 where the model has FEAT_IDST.
+ */
 export function findSysReg(cpu: CpuRegisters, key: number): SysRegDef | undefined {
   const known = SYSREGS.get(key) ?? DEVICE_SYSREGS.get(cpu)?.get(key);
   if (known) return known;
   const id = idRegister(cpu.model, key);
-  return id === undefined ? undefined : { name: 'ID register', read: () => id };
+  if (id === undefined) return undefined;
+  return { name: 'ID register', read: () => id, ...(hasIdSpaceTraps(cpu.model) && { el0: () => false }) };
 }

@@ -116,7 +116,8 @@ export class SystemCpu {
       this.engine.invalidate(pa, size),
     );
     const path = this.path;
-    this.engine = new Engine(aarch64FrontendFor(models[0]!.features), this.memory, 'little', {
+    const frontend = aarch64FrontendFor(models[0]!.features, undefined, true);
+    this.engine = new Engine(frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
       pollInterrupt: () => this.poll(),
       softmmu: {

@@ -9,7 +9,7 @@ import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { xreg } from '../../translate/aarch64/state';
 import { ExceptionClass, exceptionReturn, takeException } from './exceptions';
 import type { CpuRegisters } from './registers';
-import { findSysReg } from './sysregs';
+import { findSysReg, type SysRegDef } from './sysregs';
 
 /** What the instructions need from the machine around the CPU. */
 export interface SystemServices {
@@ -90,10 +90,29 @@ const yieldHint: Handler = (cpu, _f, services) => {
   return true;
 };
 
-/** MSR DAIFSet/DAIFClr/SPSel, #imm (ARM ARM C5.2.5). */
+/**
+ * An access EL0 may not make now (SCTLR_EL1's controls), trapped to EL1 with EC 0x18 and the
+ * instruction's encoding as its syndrome (ARM ARM D17.2.37: Op0, Op2, Op1, CRn, Rt, CRm, the
+ * direction, 1 for a read).
+ */
+function sysRegTrap(cpu: CpuRegisters, op0: number, f: Fields, rt: number, read: boolean): true {
+  const iss =
+    (op0 << 20) | (f.op2! << 17) | (f.op1! << 14) | (f.crn! << 10) | (rt << 5) | (f.crm! << 1) | Number(read);
+  takeException(cpu, { kind: 'sync', ec: ExceptionClass.SysRegTrap, iss, returnAddress: cpu.pc });
+  return true;
+}
+
+/** SCTLR_EL1.UMA: EL0 may write PSTATE.DAIF with MSR DAIFSet and DAIFClr too. */
+const daifAtEl0 = (cpu: CpuRegisters): boolean => findSysReg(cpu, DAIF_KEY)!.el0!(cpu);
+const DAIF_KEY = sysRegKey(3, 3, 4, 2, 1);
+
+/** MSR DAIFSet/DAIFClr/SPSel, #imm (ARM ARM C5.2.5). At EL0 only DAIFSet and DAIFClr, if UMA allows. */
 const msrImmediate: Handler = (cpu, f) => {
   const p = cpu.pstate;
   const field = (f.op1! << 3) | f.op2!;
+  const daif = field === 0b011_110 || field === 0b011_111;
+  if (p.el === 0 && !daif) return false;
+  if (p.el === 0 && !daifAtEl0(cpu)) return sysRegTrap(cpu, 0, { ...f, crn: 4 }, 31, false);
   if (field === 0b011_110) p.daif |= f.crm! << 6;
   else if (field === 0b011_111) p.daif &= ~(f.crm! << 6);
   else if (field === 0b000_101) p.setLevel(p.el, f.crm! & 1);
@@ -104,18 +123,32 @@ const msrImmediate: Handler = (cpu, f) => {
 
 const keyOf = (f: Fields): number => sysRegKey(2 + f.o0!, f.op1!, f.crn!, f.crm!, f.op2!);
 
+/**
+ * The register an MRS (`read`) or MSR accesses at the current level: undefined if the access is
+ * UNDEFINED there, 'trapped' if EL0 may not make it now (see SysRegDef.el0).
+ */
+function access(cpu: CpuRegisters, f: Fields, read: boolean): SysRegDef | 'trapped' | undefined {
+  const def = findSysReg(cpu, keyOf(f));
+  if (!def || !(read ? def.read : def.write)) return undefined;
+  if (cpu.pstate.el > 0) return def;
+  if (!def.el0) return undefined;
+  return def.el0(cpu) ? def : 'trapped';
+}
+
 const mrs: Handler = (cpu, f) => {
-  const read = findSysReg(cpu, keyOf(f))?.read;
-  if (!read) return false;
-  writeX(cpu, f.rt!, read(cpu));
+  const def = access(cpu, f, true);
+  if (def === 'trapped') return sysRegTrap(cpu, 2 + f.o0!, f, f.rt!, true);
+  if (!def) return false;
+  writeX(cpu, f.rt!, def.read!(cpu));
   next(cpu);
   return true;
 };
 
 const msr: Handler = (cpu, f) => {
-  const write = findSysReg(cpu, keyOf(f))?.write;
-  if (!write) return false;
-  write(cpu, readX(cpu, f.rt!));
+  const def = access(cpu, f, false);
+  if (def === 'trapped') return sysRegTrap(cpu, 2 + f.o0!, f, f.rt!, false);
+  if (!def) return false;
+  def.write!(cpu, readX(cpu, f.rt!));
   next(cpu);
   return true;
 };

@@ -14,6 +14,12 @@ export class A64Context extends BlockContext {
     flags: number,
     /** The ID registers EL0 reads (insns/cpu-id.ts): the CPU model's. */
     readonly idRegisters: ReadonlyMap<number, bigint> = CPU_ID_REGISTERS,
+    /**
+     * A CPU with EL1 (system mode): the system register accesses at EL0 that user mode answers
+     * itself, as Linux would (ID registers, CTR_EL0, DAIF), are the system CPU's to judge instead,
+     * under SCTLR_EL1's EL0 controls (insns/system-el1.ts).
+     */
+    readonly system = false,
   ) {
     super(b, flags);
   }

@@ -13,9 +13,14 @@ import { translationFlagsFromFpcr } from './flags';
 
 /**
  * The frontend of a CPU with `features`: instructions of the features it lacks are undefined; EL0
- * reads of ID registers give `idRegisters` (insns/cpu-id.ts).
+ * reads of ID registers give `idRegisters` (insns/cpu-id.ts), unless the CPU has EL1 (`system`),
+ * whose system CPU decides what EL0 reads.
  */
-export function aarch64FrontendFor(features: ReadonlySet<A64Feature>, idRegisters?: ReadonlyMap<number, bigint>): Frontend {
+export function aarch64FrontendFor(
+  features: ReadonlySet<A64Feature>,
+  idRegisters?: ReadonlyMap<number, bigint>,
+  system = false,
+): Frontend {
   const table = a64Table(features);
   return {
     name: 'aarch64',
@@ -24,7 +29,8 @@ export function aarch64FrontendFor(features: ReadonlySet<A64Feature>, idRegister
       return translationFlagsFromFpcr(state.getUint32(stateBase + FPCR, true));
     },
     translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
-      return translateFixedWidthBlock(new A64Context(new IRBuilder(), options.flags, idRegisters), table, code, pc, options);
+      const ctx = new A64Context(new IRBuilder(), options.flags, idRegisters, system);
+      return translateFixedWidthBlock(ctx, table, code, pc, options);
     },
   };
 }

@@ -5,7 +5,9 @@
  *
  * The exception level is read at run time (CURRENT_EL), so one translation serves both levels:
  * at EL0 each of these is UNDEFINED (WFI, WFE and YIELD are no-ops, as Linux lets user code run
- * them), and at EL1 the instruction leaves the block with a Syscall trap at its own pc (MRS of
+ * them; in system mode, MRS and MSR of the registers SCTLR_EL1 may open to EL0 and of the ID
+ * registers go to the system CPU, which applies its controls), and at EL1 the instruction leaves
+ * the block with a Syscall trap at its own pc (MRS of
  * the registers el1-state.ts holds reads them inline instead, and writes of DAIF that unmask
  * nothing are made inline too). The system-mode CPU
  * (src/system/cpu/) then decodes the instruction word and carries it out, with the side effects
@@ -54,6 +56,27 @@ const el0Undefined = (ctx: A64Context): void => {
   ctx.b.trap(TrapKind.Undefined);
 };
 
+/**
+ * At EL0, an access user mode refuses (SIGILL: DAIF, EL1 registers): in system mode the system CPU
+ * decides, since SCTLR_EL1.UMA may allow DAIF or trap it to EL1 with its own syndrome.
+ */
+const el0Refused = (ctx: A64Context): void => {
+  ctx.b.trap(ctx.system ? TrapKind.Syscall : TrapKind.Undefined);
+};
+
+/**
+ * An EL0 read user mode answers with `userValue` (Linux lets user space read these): in system mode
+ * the system CPU's, at both levels, as SCTLR_EL1.UCT and the ID registers' rules say.
+ */
+function readableAtEl0(ctx: A64Context, rt: number, userValue: bigint): true {
+  if (ctx.system) {
+    ctx.successors.push(ctx.pc + 4);
+    ctx.trap(TrapKind.Syscall);
+    return true;
+  }
+  return privileged(ctx, (c) => c.setReg(rt, c.b.i64(userValue)));
+}
+
 const el1Only: A64Handler = (ctx) => privileged(ctx, el0Undefined);
 
 const keyOf = (f: Record<string, number>): number => sysRegKey(2 + f.o0, f.op1, f.crn, f.crm, f.op2);
@@ -74,7 +97,8 @@ const INLINE_READS: ReadonlyMap<number, { value: number; readable: number }> = n
 
 /**
  * Identification registers the state block holds with the system CPU's model's value, by encoding:
- * above EL0 an MRS reads that slot inline; at EL0 it reads user mode's value, as privileged() does.
+ * above EL0 an MRS reads that slot inline; at EL0 it reads user mode's value, or in system mode
+ * goes to the system CPU (SCTLR_EL1.UCT), as readableAtEl0() does.
  */
 const HELD_ID_REGISTERS: ReadonlyMap<number, number> = new Map([[sysRegKey(3, 3, 0, 0, 1), CTR_EL0]]);
 
@@ -83,7 +107,8 @@ function heldIdRead(ctx: A64Context, rt: number, userValue: bigint, slot: number
   const el1 = b.label();
   const done = b.label();
   b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
-  ctx.setReg(rt, b.i64(userValue));
+  if (ctx.system) b.trap(TrapKind.Syscall);
+  else ctx.setReg(rt, b.i64(userValue));
   b.br(done);
   b.place(el1);
   ctx.setReg(rt, b.get(slot, 'i64'));
@@ -91,12 +116,12 @@ function heldIdRead(ctx: A64Context, rt: number, userValue: bigint, slot: number
   return true;
 }
 
-/** Emits "UNDEFINED at EL0" for an instruction whose EL1 effect follows inline. */
-function undefinedAtEl0(ctx: A64Context): void {
+/** Emits the EL0 side (el0Refused) of an instruction whose EL1 effect follows inline. */
+function refusedAtEl0(ctx: A64Context): void {
   const b = ctx.b;
   const el1 = b.label();
   b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
-  b.trap(TrapKind.Undefined);
+  el0Refused(ctx);
   b.place(el1);
 }
 
@@ -115,28 +140,29 @@ function setDaifMasking(ctx: A64Context, value: Temp): void {
   b.set(DAIF, value);
 }
 
-/** MSR DAIF, Xt above EL0: inline unless it unmasks (setDaifMasking); UNDEFINED at EL0, as el1Only. */
+/** MSR DAIF, Xt above EL0: inline unless it unmasks (setDaifMasking); at EL0 refusedAtEl0. */
 function msrDaif(ctx: A64Context, rt: number): true {
-  undefinedAtEl0(ctx);
+  refusedAtEl0(ctx);
   setDaifMasking(ctx, ctx.b.and(ctx.x(rt), ctx.b.i64(DAIF_BITS)));
   return true;
 }
 
 /**
  * MSR (immediate): DAIFSet only masks, so above EL0 it is made inline (Linux's local_irq_save);
- * DAIFClr and SPSel are the system CPU's.
+ * DAIFClr and SPSel are the system CPU's. At EL0 DAIFSet and DAIFClr are el0Refused.
  */
 const msrImmediate: A64Handler = (ctx, f) => {
+  if (f.op1 === 3 && f.op2 === 7) return privileged(ctx, el0Refused);
   if (f.op1 !== 3 || f.op2 !== 6) return el1Only(ctx, f);
   const b = ctx.b;
-  undefinedAtEl0(ctx);
+  refusedAtEl0(ctx);
   b.set(DAIF, b.or(b.get(DAIF, 'i64'), b.i64(BigInt(f.crm << 6))));
   return true;
 };
 
 /**
- * MRS of a register the state block holds: read there while it may be, else as el1Only (UNDEFINED
- * at EL0; above, the system CPU's, e.g. SP_EL0 when it is the stack pointer). The block goes on.
+ * MRS of a register the state block holds: read there while it may be, else at EL0 el0Refused and
+ * above the system CPU's (e.g. SP_EL0 when it is the stack pointer). The block goes on.
  */
 function inlineRead(ctx: A64Context, rt: number, slots: { value: number; readable: number }): true {
   const b = ctx.b;
@@ -148,7 +174,7 @@ function inlineRead(ctx: A64Context, rt: number, slots: { value: number; readabl
   b.br(done);
   b.place(slow);
   b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), el1);
-  b.trap(TrapKind.Undefined);
+  el0Refused(ctx);
   b.place(el1);
   b.trap(TrapKind.Syscall);
   b.place(done);
@@ -166,7 +192,7 @@ const sysReg =
     const userId = read ? cpuIdRegister(key, ctx.idRegisters) : undefined;
     const held = HELD_ID_REGISTERS.get(key);
     if (userId !== undefined && held !== undefined) return heldIdRead(ctx, f.rt, userId, held);
-    if (userId !== undefined) return privileged(ctx, (c) => c.setReg(f.rt, c.b.i64(userId)));
+    if (userId !== undefined) return readableAtEl0(ctx, f.rt, userId);
     if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
     return el1Only(ctx, f);
   };
