@@ -3,6 +3,7 @@
  * -chardev/-mon/-object...). Parsing only: the configuration is built by src/system/cli/config.ts
  * and run by src/system/run.ts.
  */
+import { tierUpForLongRuns } from './js-tiering';
 import { list, parseQemuArgs } from './qemu-args';
 import { buildSystemConfig, type RawSystemArgs } from '../system/cli/config';
 import { OptsError } from '../system/cli/qemu-opts';
@@ -122,6 +123,7 @@ export function parseSystemArgs(argv: string[]): Parsed {
 
 /** Entry of bin/tsemu-system. */
 export function main(): void {
+  tierUpForLongRuns();
   let parsed: Parsed;
   let config: ReturnType<typeof buildSystemConfig>;
   try {
