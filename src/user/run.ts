@@ -168,6 +168,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         );
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
+      forks: true,
       ...(persistent ? { cache: persistent.cache } : {}),
       ...(options.logItems.size > 0
         ? logs().engineLogHooks({

@@ -13,6 +13,7 @@
  * without a thread or vfork (a process sharing memory) cannot be made from a host fork: -EINVAL.
  */
 import { native } from '../../native';
+import { forkedWithoutWorkerThreads } from '../../translate/wasm/tiers';
 import type { GuestProcess } from '../../user/process';
 import { forgetHostSignals } from '../../user/signals/host-forward';
 import { discardAll } from '../../user/signals/pending';
@@ -71,6 +72,7 @@ function writeTid(proc: GuestProcess, addr: number, tid: number): void {
 function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
+  forkedWithoutWorkerThreads();
   discardAll(proc);
   keepOnlyRunningThread(proc);
   forgetHostSignals();

@@ -15,7 +15,8 @@
  * Nothing cached runs unchecked: a batch is used only when the guest's code at each of its blocks'
  * pcs is, byte for byte, the code it was translated from, under the same translation flags.
  */
-import { moduleId, type CachedBlockCode, type CachedModule } from './cache-file';
+import { compileBatchModule } from '../wasm/tiers';
+import { moduleId, type CachedModule } from './cache-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
@@ -33,10 +34,14 @@ export interface CodeCacheFiles {
   read(file: string): CachedModule[];
 }
 
-/** A cached block found valid, and the callable that runs it. */
-export interface CachedBlock {
-  block: CachedBlockCode;
-  run: Function;
+/**
+ * A cached batch found valid, and the callables that run its blocks, in order. The array is the one
+ * the cache keeps for the module: whoever compiles the module again (wasm/tiers.ts) replaces its
+ * elements, so later uses get the new code.
+ */
+export interface CachedBatch {
+  module: CachedModule;
+  functions: Function[];
 }
 
 interface LoadedModule {
@@ -78,11 +83,11 @@ export class CodeCache {
   ) {}
 
   /**
-   * A cached hot batch holding pc whose every block is valid: its blocks and their callables. Only
+   * A cached hot batch holding pc whose every block is valid, and its blocks' callables. Only
    * one of the profile's at a first miss; `turnedHot` (pc's block has run often enough here to be
    * compiled) takes any, the profile's first.
    */
-  hotBatch(pc: number, flags: number, host: CodeCacheHost, turnedHot: boolean): CachedBlock[] | undefined {
+  hotBatch(pc: number, flags: number, host: CodeCacheHost, turnedHot: boolean): CachedBatch | undefined {
     this.openAt(pc);
     const all = this.profileFirst(this.hot.get(pc) ?? []);
     for (const { loaded } of turnedHot ? all : all.filter(({ loaded }) => this.inProfile(loaded))) {
@@ -91,7 +96,7 @@ export class CodeCache {
       const functions = this.functionsOf(loaded, host);
       if (!functions) continue;
       this.stats.hits += blocks.length;
-      return blocks.map((block, i) => ({ block, run: functions[i]! }));
+      return { module: loaded.module, functions };
     }
     return undefined;
   }
@@ -174,7 +179,7 @@ export class CodeCache {
     if (loaded.broken) return undefined;
     if (!loaded.functions) {
       try {
-        loaded.functions = host.instantiate(loaded.module, new WebAssembly.Module(loaded.module.bytes));
+        loaded.functions = host.instantiate(loaded.module, compileBatchModule(loaded.module.bytes));
       } catch {
         loaded.broken = true;
         return undefined;

@@ -59,6 +59,7 @@ import {
 import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
+import { compileOptimized, forkGeneration, recompileOptimized, tierUpDue } from '../wasm/tiers';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
@@ -84,6 +85,17 @@ const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 interface Batch {
   blocks: TranslatedBlock[];
   alive: boolean;
+  /** Its module's code, to compile it again (a forked child's own tier-up, wasm/tiers.ts); `forks` only. */
+  code?: BatchCode;
+  /** The fork it was compiled or installed after (wasm/tiers.ts). */
+  generation: number;
+}
+
+/** A batch module's bytes and imports, and its blocks' callables in order (shared with the code cache). */
+interface BatchCode {
+  bytes: Uint8Array;
+  helpers: readonly number[];
+  functions: Function[];
 }
 
 interface TranslatedBlock {
@@ -115,6 +127,11 @@ export interface EngineOptions {
   softmmu?: EngineSoftMmu;
   /** A persistent translation cache (user mode without breakpoints or per-block hooks). */
   cache?: CodeCache;
+  /**
+   * The process may be forked (user mode): batches keep their module's bytes, so that a forked
+   * child can compile them again with TurboFan itself (wasm/tiers.ts).
+   */
+  forks?: boolean;
 }
 
 /** What a system-mode engine needs from its MMU. */
@@ -273,6 +290,7 @@ export class Engine {
   run(stateBase: number): TrapKind {
     // The state may have changed outside translated code (a signal frame, sigreturn, a debugger).
     this.refreshFlags(stateBase);
+    if (tierUpDue()) this.tierUp();
     for (;;) {
       let status = this.dispatch(stateBase);
       if (status === STATUS_MISS) {
@@ -467,18 +485,19 @@ export class Engine {
   private installCachedBatch(pc: number, stateBase: number, cache: CodeCache, turnedHot: boolean): boolean {
     const found = cache.hotBatch(pc, this.flags, this.cacheHost, turnedHot);
     if (!found) return false;
-    const batch: Batch = { blocks: [], alive: true };
-    for (const { block, run } of found) {
+    const { module, functions } = found;
+    const batch = this.newBatch({ bytes: module.bytes, helpers: module.helpers, functions });
+    module.blocks.forEach((block, i) => {
       this.cold.delete(block.pc);
       const end = block.pc + block.code.length;
       const tb: TranslatedBlock = { pc: block.pc, end, tableIndex: this.allocSlot(), batch, pages: [] };
-      this.table.set(tb.tableIndex, run);
+      this.table.set(tb.tableIndex, functions[i]!);
       batch.blocks.push(tb);
       this.blocks.set(tb.pc, tb);
       this.trackPages(tb);
-    }
+    });
     this.install(batch.blocks.find((tb) => tb.pc === pc)!, stateBase);
-    this.stats.cached += found.length;
+    this.stats.cached += module.blocks.length;
     return true;
   }
 
@@ -521,7 +540,7 @@ export class Engine {
       const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: code(ir) }));
       this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks }, compiled.functions);
     }
-    const batch: Batch = { blocks: [], alive: true };
+    const batch = this.newBatch(compiled);
     irs.forEach((ir, i) => {
       const tb: TranslatedBlock = { pc: ir.pc, end: ir.end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
@@ -679,6 +698,38 @@ export class Engine {
     }
   }
 
+  /** A batch without blocks yet, of the module `code` (kept only for a process that may fork). */
+  private newBatch(code: BatchCode): Batch {
+    return { blocks: [], alive: true, generation: forkGeneration(), ...(this.options.forks && { code }) };
+  }
+
+  /**
+   * Compiles every live batch made since the fork again with TurboFan and puts the new callables in
+   * the table and in the batch's shared callables (a forked child, which V8 cannot tier up:
+   * wasm/tiers.ts).
+   */
+  private tierUp(): void {
+    const started = performance.now();
+    const generation = forkGeneration();
+    const batches = new Map<Function[], Batch[]>();
+    for (const { batch } of this.blocks.values()) {
+      if (!batch.code || !batch.alive || batch.generation !== generation) continue;
+      const sharing = batches.get(batch.code.functions);
+      if (!sharing) batches.set(batch.code.functions, [batch]);
+      else if (!sharing.includes(batch)) sharing.push(batch);
+    }
+    for (const [functions, sharing] of batches) {
+      const { bytes, helpers } = sharing[0]!.code!;
+      const module = recompileOptimized(bytes);
+      const optimized = instantiateBatch(module, helpers, functions.length, this.moduleEnv(true));
+      functions.splice(0, functions.length, ...optimized);
+      for (const batch of sharing) {
+        batch.blocks.forEach((tb, i) => this.table.set(tb.tableIndex, functions[i]!));
+      }
+    }
+    this.stats.translateMs += performance.now() - started;
+  }
+
   private killBatch(batch: Batch): void {
     if (!batch.alive) return;
     batch.alive = false;
@@ -711,24 +762,5 @@ export class Engine {
     const first = Math.floor(pc / 2 ** PAGE_SHIFT);
     const last = Math.floor((Math.max(end, pc + 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) fn(page);
-  }
-}
-
-/**
- * Compiles with V8's optimising tier directly. The dispatcher is entered once and loops inside, and
- * V8 has no on-stack replacement for wasm: left to the baseline tier it would stay there forever.
- * --no-liftoff also turns dynamic tiering off by implication, and --liftoff does not turn it back
- * on: every module compiled later would be compiled twice, by Liftoff and then eagerly, whole, by
- * TurboFan (a quarter of a dynamic /bin/true's CPU time, its cached hot batches). So it is set
- * again: the modules tier up function by function as they run hot (translated loops return to
- * the dispatcher when their budget runs out, so they are re-entered in TurboFan code).
- */
-function compileOptimized<T>(build: () => T): T {
-  v8.setFlagsFromString('--no-liftoff');
-  try {
-    return build();
-  } finally {
-    v8.setFlagsFromString('--liftoff');
-    v8.setFlagsFromString('--wasm-dynamic-tiering');
   }
 }
