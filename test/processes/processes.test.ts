@@ -4,7 +4,9 @@
  * itself, runs a host shell, spawns itself, pipes two copies of itself together and checks execve's
  * errors), what a process keeps and loses across execve (exec_image.c: descriptors, dispositions,
  * mask, pid, /proc/self/exe, AT_EXECFN, threads, failed execs) and signals between processes
- * (host_signals.c: handlers for signals another process sends, SIGCHLD, sigsuspend).
+ * (host_signals.c: handlers for signals another process sends, SIGCHLD, sigsuspend), and a forked
+ * child computing with two threads long enough that tsemu compiles its code again under them
+ * (fork_tier_up.c: a forked child has no V8 worker threads to tier its wasm up, so it does so itself).
  * The oracle is the native kernel: the same source built for the host. (qemu-user cannot be the
  * oracle here: without binfmt_misc it hands a guest binary to the host kernel, which refuses it.)
  */
@@ -19,7 +21,7 @@ import { runProcess, type RunResult } from '../lib/run-process';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 /** Programs whose output the native build gives: what each exercises is said at the top of its source. */
-const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals'];
+const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals', 'fork_tier_up'];
 const BUILD_DIR = path.join(REPO_ROOT, 'test', 'guest', 'build', 'processes');
 
 /** Each build: the compiler and flags, and the tsemu binary that runs it. */
