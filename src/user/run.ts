@@ -120,7 +120,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
   const linuxTarget = USER_TARGETS[arch]?.();
   if (!linuxTarget) throw new Error(`unknown target ${arch}`);
   // Logs go through fs.writeSync: process.stderr would switch a pipe on fd 2 to O_NONBLOCK under the guest.
-  const log = options.log ?? ((line: string) => fs.writeSync(2, line + '\n'));
+  const log = options.log ?? logToStderr;
   const exePath = resolveProgram(options.program);
   const model = findUserCpuModel(arch, options.cpu);
   const target = withCpuModel(chooseAbi(arch, linuxTarget, exePath, options.abi), model);
@@ -262,6 +262,20 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     // A bug in tsemu: reported, and the process ends without Node's exit path (see leave.ts).
     fs.writeSync(2, `tsemu-${arch}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     leaveWithStatus(1);
+  }
+}
+
+/**
+ * Writes a log line (-strace, -d) to descriptor 2. The guest may have closed it (coreutils and xz
+ * close stderr as they exit): the line is then lost, as qemu's is. Letting the error through made
+ * -strace and -d stats end such a program in Node's exit path, which a forked child cannot take
+ * (it crashed with SIGSEGV).
+ */
+function logToStderr(line: string): void {
+  try {
+    fs.writeSync(2, line + '\n');
+  } catch {
+    // Descriptor 2 is closed or not writable: nothing to report it on.
   }
 }
 

@@ -97,6 +97,22 @@ describe('-d logs (aarch64 user mode)', () => {
     expect(log).toMatch(/translation time: +[\d.]+ ms of [\d.]+ ms/);
   });
 
+  it('-strace and -d stats of a forked child that closes its stderr: it ends as the native build does', async () => {
+    const source = path.join(REPO_ROOT, 'test/guest/common/close_stderr.c');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-log-'));
+    const native = path.join(dir, 'close_stderr_native');
+    const guest = path.join(dir, 'close_stderr');
+    execFileSync('gcc', ['-O2', '-o', native, source]);
+    execFileSync(AARCH64.cc, [...AARCH64.cflags, '-o', guest, source]);
+    const oracle = await runProcess(native, {});
+    for (const items of [['-strace'], ['-d', 'stats']]) {
+      const run = await runProcess(TSEMU, { args: [...items, guest], env: hostEnv() });
+      expect(run.stdout).toBe(oracle.stdout);
+      expect(run.status).toBe(oracle.status);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a malformed -dfilter range is refused with one line and status 1', async () => {
     const run = await runProcess(TSEMU, { args: [ARGS], env: hostEnv({ TSEMU_DFILTER: '0x1000+' }) });
     expect(run.status).toBe(1);
