@@ -6,9 +6,9 @@
  * translation with page-table faults (mmu), the upper VA range (higher_half), mappings to other
  * addresses with TLB maintenance and code rewritten or remapped (remap), translations kept apart by
  * ASID and invalidated by ASID (asid), EL0/EL1 permissions (el0_perms), EL0's access to DAIF,
- * CTR_EL0 and the ID registers under SCTLR_EL1's controls (el0_sysregs), and serial input read by
- * polling the UART's flags while it arrives (pollrx). Each ends with PSCI SYSTEM_OFF, which must end
- * both emulators with status 0.
+ * CTR_EL0, DC ZVA, the generic timer and the ID registers under SCTLR_EL1's and CNTKCTL_EL1's
+ * controls (el0_sysregs), and serial input read by polling the UART's flags while it arrives
+ * (pollrx). Each ends with PSCI SYSTEM_OFF, which must end both emulators with status 0.
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('tsemu-system -M virt runs bare-metal programs as qemu-system-aarch64 d
   it('reads and writes PSTATE.DAIF, taking a pending interrupt only when a write unmasks it', () =>
     compare('daif'));
   it.each(['cortex-a53', 'cortex-a57', 'cortex-a72', 'max'])(
-    'lets EL0 at DAIF, CTR_EL0 and CNTFRQ_EL0 (-cpu %s) as SCTLR_EL1 and CNTKCTL_EL1 say, trapping with EC 0x18 otherwise',
+    'lets EL0 at DAIF, CTR_EL0, DC ZVA, the counters and the timers (-cpu %s) as SCTLR_EL1 and CNTKCTL_EL1 say, trapping with EC 0x18 otherwise',
     (cpu) => compare('el0_sysregs', undefined, ['-cpu', cpu]),
   );
   it('wakes from WFI on the PL011 receive interrupt and echoes serial input', () =>

@@ -8,6 +8,7 @@ import { STATE_PC } from '../../translate/frontend';
 import { idRegister, type CpuModel } from './cpu-model';
 import { GenericTimer } from './generic-timer';
 import { DAIF_ALL, Pstate } from './pstate';
+import { syncEl0Access } from './sysregs';
 
 /** SCTLR_EL1's reset value (RES1 bits set, MMU and caches off), as QEMU resets a Cortex-A57. */
 export const SCTLR_RESET = 0x00c50838n;
@@ -69,6 +70,7 @@ export class CpuRegisters {
     this.view.setBigUint64(this.base + TPIDR_EL1, 0n, true);
     // Translated code reads CTR_EL0 there above EL0.
     this.view.setBigUint64(this.base + CTR_EL0, idRegister(this.model, sysRegKey(3, 3, 0, 0, 1)) ?? 0n, true);
+    syncEl0Access(this);
     this.pstate.daif = DAIF_ALL;
     this.pstate.setLevel(1, 1);
     this.pstate.setNzcv(NZCV_RESET);

@@ -6,7 +6,12 @@
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
 import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
-import { TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
+import {
+  EL0_ACCESS,
+  EL0_MAY_DC_ZVA,
+  EL0_MAY_READ_CNTVCT,
+  TPIDR_EL1,
+} from '../../translate/aarch64/insns/el1-state';
 import { TPIDRRO_EL0 } from '../../translate/aarch64/state';
 import { hasIdSpaceTraps, idRegister } from './cpu-model';
 import { DAIF_ALL } from './pstate';
@@ -33,13 +38,79 @@ const SCTLR_UCT = 1n << 15n;
 const SCTLR_DZE = 1n << 14n;
 /** DCZID_EL0.DZP: DC ZVA is prohibited at the current level. */
 const DCZID_DZP = 1n << 4n;
-/** CNTKCTL_EL1.EL0PCTEN and EL0VCTEN: EL0 may read the counters, and CNTFRQ_EL0 with either. */
-const CNTKCTL_EL0_COUNTERS = 3n;
+/** CNTKCTL_EL1.EL0PCTEN: EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0). */
+const CNTKCTL_EL0PCTEN = 1n << 0n;
+/** CNTKCTL_EL1.EL0VCTEN: EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0). */
+const CNTKCTL_EL0VCTEN = 1n << 1n;
+/** CNTKCTL_EL1.EL0VTEN: EL0 may access the CNTV_* registers. */
+const CNTKCTL_EL0VTEN = 1n << 8n;
+/** CNTKCTL_EL1.EL0PTEN: EL0 may access the CNTP_* registers. */
+const CNTKCTL_EL0PTEN = 1n << 9n;
 
 const sctlrAllows =
   (bit: bigint) =>
   (cpu: CpuRegisters): boolean =>
     (cpu.sys.sctlrEl1 & bit) !== 0n;
+
+const cntkctlAllows =
+  (bits: bigint) =>
+  (cpu: CpuRegisters): boolean =>
+    (cpu.sys.cntkctlEl1 & bits) !== 0n;
+
+/**
+ * Sets the state block's EL0_ACCESS from SCTLR_EL1 and CNTKCTL_EL1: the EL0 accesses translated
+ * code then makes inline (CNTVCT_EL0, DC ZVA) rather than sending them here to be trapped.
+ */
+export function syncEl0Access(cpu: CpuRegisters): void {
+  const access =
+    (sctlrAllows(SCTLR_DZE)(cpu) ? EL0_MAY_DC_ZVA : 0) |
+    (cntkctlAllows(CNTKCTL_EL0VCTEN)(cpu) ? EL0_MAY_READ_CNTVCT : 0);
+  cpu.view.setUint32(cpu.base + EL0_ACCESS, access, true);
+}
+
+/** A register whose writes change what EL0 may do inline (syncEl0Access). */
+const el0Control = (def: SysRegDef): SysRegDef => ({
+  ...def,
+  write: (cpu, v) => {
+    def.write!(cpu, v);
+    syncEl0Access(cpu);
+  },
+});
+
+/** A register of the generic timer, which EL0 may access while CNTKCTL_EL1's `bits` say so. */
+const timerReg = (def: SysRegDef, bits: bigint): SysRegDef => ({ ...def, el0: cntkctlAllows(bits) });
+
+/**
+ * A timer's TVAL, CTL and CVAL (`prefix`_*_EL0 at CRm = `crm`, op2 0, 1, 2), which EL0 may access
+ * while CNTKCTL_EL1's `bits` say so.
+ */
+const timerChannel = (
+  prefix: string,
+  crm: number,
+  timer: 'physical' | 'virtual',
+  bits: bigint,
+): readonly (readonly [number, SysRegDef])[] =>
+  (
+    [
+      {
+        name: `${prefix}_TVAL_EL0`,
+        read: (c) => c.timer[timer].readTval(),
+        write: (c, v) => c.timer[timer].writeTval(v),
+      },
+      {
+        name: `${prefix}_CTL_EL0`,
+        read: (c) => c.timer[timer].readCtl(),
+        write: (c, v) => c.timer[timer].writeCtl(v),
+      },
+      {
+        name: `${prefix}_CVAL_EL0`,
+        read: (c) => c.timer[timer].cval,
+        write: (c, v) => {
+          c.timer[timer].cval = v;
+        },
+      },
+    ] satisfies SysRegDef[]
+  ).map((def, op2) => [sysRegKey(3, 3, 14, crm, op2), timerReg(def, bits)] as const);
 
 const DCZID_EL0 = sysRegKey(3, 3, 0, 0, 7);
 
@@ -106,7 +177,7 @@ const DEBUG_POINT_REGS = Array.from({ length: 16 }, (_, n) =>
 
 const TABLE: readonly (readonly [number, SysRegDef])[] = [
   ...DEBUG_POINT_REGS,
-  [sysRegKey(3, 0, 1, 0, 0), translation('SCTLR_EL1', 'sctlrEl1')],
+  [sysRegKey(3, 0, 1, 0, 0), el0Control(translation('SCTLR_EL1', 'sctlrEl1'))],
   [sysRegKey(3, 0, 1, 0, 1), plain('ACTLR_EL1', 'actlrEl1')],
   [sysRegKey(3, 0, 1, 0, 2), plain('CPACR_EL1', 'cpacrEl1')],
   [sysRegKey(3, 0, 2, 0, 0), tableBase('TTBR0_EL1', 'ttbr0El1')],
@@ -151,7 +222,7 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
   [sysRegKey(3, 0, 13, 0, 4), inState('TPIDR_EL1', TPIDR_EL1)],
   // EL0 reads it in translated code; only EL1 may write it (Linux does at each context switch).
   [sysRegKey(3, 3, 13, 0, 3), inState('TPIDRRO_EL0', TPIDRRO_EL0)],
-  [sysRegKey(3, 0, 14, 1, 0), plain('CNTKCTL_EL1', 'cntkctlEl1')],
+  [sysRegKey(3, 0, 14, 1, 0), el0Control(plain('CNTKCTL_EL1', 'cntkctlEl1'))],
   [sysRegKey(3, 2, 0, 0, 0), plain('CSSELR_EL1', 'csselrEl1')],
   [sysRegKey(2, 0, 0, 2, 2), plain('MDSCR_EL1', 'mdscrEl1')],
   [sysRegKey(2, 0, 1, 0, 4), ignored('OSLAR_EL1')],
@@ -172,62 +243,13 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
     {
       name: 'CNTFRQ_EL0',
       read: () => BigInt(COUNTER_HZ),
-      el0: (cpu) => (cpu.sys.cntkctlEl1 & CNTKCTL_EL0_COUNTERS) !== 0n,
+      el0: cntkctlAllows(CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN),
     },
   ],
-  [sysRegKey(3, 3, 14, 0, 1), { name: 'CNTPCT_EL0', read: () => counterNow() }],
-  [
-    sysRegKey(3, 3, 14, 2, 0),
-    {
-      name: 'CNTP_TVAL_EL0',
-      read: (c) => c.timer.physical.readTval(),
-      write: (c, v) => c.timer.physical.writeTval(v),
-    },
-  ],
-  [
-    sysRegKey(3, 3, 14, 2, 1),
-    {
-      name: 'CNTP_CTL_EL0',
-      read: (c) => c.timer.physical.readCtl(),
-      write: (c, v) => c.timer.physical.writeCtl(v),
-    },
-  ],
-  [
-    sysRegKey(3, 3, 14, 2, 2),
-    {
-      name: 'CNTP_CVAL_EL0',
-      read: (c) => c.timer.physical.cval,
-      write: (c, v) => {
-        c.timer.physical.cval = v;
-      },
-    },
-  ],
-  [
-    sysRegKey(3, 3, 14, 3, 0),
-    {
-      name: 'CNTV_TVAL_EL0',
-      read: (c) => c.timer.virtual.readTval(),
-      write: (c, v) => c.timer.virtual.writeTval(v),
-    },
-  ],
-  [
-    sysRegKey(3, 3, 14, 3, 1),
-    {
-      name: 'CNTV_CTL_EL0',
-      read: (c) => c.timer.virtual.readCtl(),
-      write: (c, v) => c.timer.virtual.writeCtl(v),
-    },
-  ],
-  [
-    sysRegKey(3, 3, 14, 3, 2),
-    {
-      name: 'CNTV_CVAL_EL0',
-      read: (c) => c.timer.virtual.cval,
-      write: (c, v) => {
-        c.timer.virtual.cval = v;
-      },
-    },
-  ],
+  [sysRegKey(3, 3, 14, 0, 1), timerReg({ name: 'CNTPCT_EL0', read: () => counterNow() }, CNTKCTL_EL0PCTEN)],
+  [sysRegKey(3, 3, 14, 0, 2), timerReg({ name: 'CNTVCT_EL0', read: () => counterNow() }, CNTKCTL_EL0VCTEN)],
+  ...timerChannel('CNTP', 2, 'physical', CNTKCTL_EL0PTEN),
+  ...timerChannel('CNTV', 3, 'virtual', CNTKCTL_EL0VTEN),
 ];
 
 const SYSREGS: ReadonlyMap<number, SysRegDef> = new Map(TABLE);

@@ -154,6 +154,16 @@ const msr: Handler = (cpu, f) => {
 };
 
 /**
+ * DC ZVA at EL0 while SCTLR_EL1.DZE is clear (translated code makes it otherwise): trapped to EL1
+ * with EC 0x18, as QEMU's aa64_zva_access. Any other SYS operation with op1 = 3 that comes here is
+ * UNDEFINED.
+ */
+function dcZvaAtEl0(cpu: CpuRegisters, f: Fields): boolean {
+  const zva = f.crn === 7 && f.crm === 4 && f.op2 === 1;
+  return zva && cpu.pstate.el === 0 ? sysRegTrap(cpu, 1, f, f.rt!, false) : false;
+}
+
+/**
  * SYS: TLB maintenance, cache maintenance by set/way and DC IVAC (caches are not modelled),
  * IC IALLU(IS), AT.
  */
@@ -164,6 +174,7 @@ const sys: Handler = (cpu, f, services) => {
   const dcIvac = op1 === 0 && crn === 7 && crm === 6 && op2 === 1;
   const icAll = op1 === 0 && crn === 7 && (crm === 1 || crm === 5) && op2 === 0;
   const at = crn === 7 && crm === 8;
+  if (op1 === 3) return dcZvaAtEl0(cpu, f);
   if (!(tlbi || dcSetWay || dcIvac || icAll || at)) return false;
   if (icAll) services.invalidateAllCode();
   if (tlbi) services.invalidateTlb(tlbiScope(cpu, f as Required<Fields>));

@@ -1,17 +1,26 @@
-/* System registers EL0 reaches under SCTLR_EL1's controls: PSTATE.DAIF (MRS, MSR, MSR DAIFSet and
-   DAIFClr) with UMA clear and set, CTR_EL0 with UCT clear and set, CNTFRQ_EL0 with CNTKCTL_EL1's
-   EL0VCTEN clear and set, DCZID_EL0, and an ID register EL0 may not read. A trapped access is reported with its syndrome (EC 0x18 for a trap SCTLR_EL1 controls,
-   EC 0 for an UNDEFINED one) and skipped; the values read are printed after each trip to EL0. */
+/* System registers EL0 reaches under SCTLR_EL1's and CNTKCTL_EL1's controls: PSTATE.DAIF (MRS,
+   MSR, MSR DAIFSet and DAIFClr) with UMA clear and set, CTR_EL0 with UCT clear and set, DC ZVA
+   with DZE clear and set, CNTFRQ_EL0, CNTVCT_EL0 and CNTPCT_EL0 with EL0VCTEN and EL0PCTEN, the
+   virtual and physical timers' registers with EL0VTEN and EL0PTEN, DCZID_EL0, and an ID register
+   EL0 may not read. A trapped access is reported with its syndrome (EC 0x18 for a trap those
+   controls make, EC 0 for an UNDEFINED one) and skipped; the values read are printed after each
+   trip to EL0 (for the counters, only whether they were read). */
 #include "virt.h"
 
 #define SCTLR_UMA (1u << 9)
 #define SCTLR_UCT (1u << 15)
+#define SCTLR_DZE (1u << 14)
+#define CNTKCTL_EL0PCTEN (1u << 0)
 #define CNTKCTL_EL0VCTEN (1u << 1)
+#define CNTKCTL_EL0VTEN (1u << 8)
+#define CNTKCTL_EL0PTEN (1u << 9)
 /* What a register read returns when its MRS was skipped. */
 #define UNREAD 0x5a5aUL
 
 static uint64_t el0_stack[512] __attribute__((aligned(16)));
-static volatile uint64_t results[8];
+static volatile uint64_t results[14];
+/* The block DC ZVA zeroes at EL0 (DCZID_EL0 says 64 bytes on every model). */
+static volatile uint64_t zva_block[8] __attribute__((aligned(64)));
 
 void on_exception(uint64_t kind, struct frame *f) {
   uint64_t esr = READ_SYSREG(esr_el1);
@@ -57,14 +66,26 @@ static void el0_code(uint64_t resume) {
   results[5] = READ_OR_UNREAD(midr_el1);
   results[6] = READ_OR_UNREAD(cntfrq_el0);
   results[7] = READ_OR_UNREAD(dczid_el0);
+  results[8] = READ_OR_UNREAD(cntvct_el0) != UNREAD;
+  results[9] = READ_OR_UNREAD(cntpct_el0) != UNREAD;
+  results[10] = READ_OR_UNREAD(cntv_ctl_el0);
+  WRITE_SYSREG(cntv_cval_el0, 0x1234);
+  results[11] = READ_OR_UNREAD(cntv_cval_el0);
+  WRITE_SYSREG(cntp_cval_el0, 0x5678);
+  results[12] = READ_OR_UNREAD(cntp_cval_el0);
+  __asm__ volatile("dc zva, %0" ::"r"(&zva_block[3]) : "memory");
+  results[13] = zva_block[5];
   register uint64_t x0 __asm__("x0") = resume;
   __asm__ volatile("svc #0\n b ." ::"r"(x0) : "memory");
 }
 
 static void trip(const char *name, uint32_t controls, uint32_t cntkctl) {
-  uint64_t sctlr = READ_SYSREG(sctlr_el1) & ~(uint64_t)(SCTLR_UMA | SCTLR_UCT);
+  uint64_t sctlr = READ_SYSREG(sctlr_el1) & ~(uint64_t)(SCTLR_UMA | SCTLR_UCT | SCTLR_DZE);
   WRITE_SYSREG(sctlr_el1, sctlr | controls);
   WRITE_SYSREG(cntkctl_el1, cntkctl);
+  WRITE_SYSREG(cntv_cval_el0, 0);
+  WRITE_SYSREG(cntp_cval_el0, 0);
+  for (int i = 0; i < 8; i++) zva_block[i] = 0xa5a5;
   __asm__ volatile("isb" ::: "memory");
   puts_(name);
   puts_("\n");
@@ -77,6 +98,13 @@ static void trip(const char *name, uint32_t controls, uint32_t cntkctl) {
   field("  MIDR_EL1", results[5]);
   field("  CNTFRQ_EL0", results[6]);
   field("  DCZID_EL0", results[7]);
+  field("  CNTVCT_EL0 read", results[8]);
+  field("  CNTPCT_EL0 read", results[9]);
+  field("  CNTV_CTL_EL0", results[10]);
+  field("  CNTV_CVAL_EL0 after writing 0x1234", results[11]);
+  field("  CNTP_CVAL_EL0 after writing 0x5678", results[12]);
+  field("  DC ZVA block's word 5 (0xa5a5 before)", results[13]);
+  field("  DC ZVA block's word 0 at EL1", zva_block[0]);
 }
 
 int main(void) {
@@ -85,5 +113,7 @@ int main(void) {
   trip("UMA set", SCTLR_UMA, 0);
   trip("UCT set, EL0VCTEN set", SCTLR_UCT, CNTKCTL_EL0VCTEN);
   trip("both set, EL0VCTEN set", SCTLR_UMA | SCTLR_UCT, CNTKCTL_EL0VCTEN);
+  trip("DZE set, EL0PCTEN and EL0PTEN set", SCTLR_DZE, CNTKCTL_EL0PCTEN | CNTKCTL_EL0PTEN);
+  trip("DZE set, EL0VTEN set", SCTLR_DZE, CNTKCTL_EL0VTEN);
   system_off();
 }

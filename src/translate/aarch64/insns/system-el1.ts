@@ -5,8 +5,9 @@
  *
  * The exception level is read at run time (CURRENT_EL), so one translation serves both levels:
  * at EL0 each of these is UNDEFINED (WFI, WFE and YIELD are no-ops, as Linux lets user code run
- * them; in system mode, MRS and MSR of the registers SCTLR_EL1 may open to EL0 and of the ID
- * registers go to the system CPU, which applies its controls), and at EL1 the instruction leaves
+ * them; in system mode, MRS and MSR of the registers SCTLR_EL1 or CNTKCTL_EL1 may open to EL0 and
+ * of the ID registers go to the system CPU, which applies its controls, and DC ZVA and MRS of
+ * CNTVCT_EL0 go there while those controls refuse them), and at EL1 the instruction leaves
  * the block with a Syscall trap at its own pc (MRS of
  * the registers el1-state.ts holds reads them inline instead, and writes of DAIF that unmask
  * nothing are made inline too). The system-mode CPU
@@ -21,7 +22,18 @@ import type { Temp } from '../../ir/block';
 import { TrapKind } from '../../ir/ops';
 import type { A64Context, A64Handler } from '../context';
 import { cpuIdRegister, sysRegKey } from './cpu-id';
-import { BANKED_SP_EL0, CTR_EL0, CURRENT_EL, DAIF, SP_EL0_BANKED, TPIDR_EL1 } from './el1-state';
+import {
+  BANKED_SP_EL0,
+  CTR_EL0,
+  CURRENT_EL,
+  DAIF,
+  EL0_ACCESS,
+  EL0_MAY_DC_ZVA,
+  EL0_MAY_READ_CNTVCT,
+  SP_EL0_BANKED,
+  TPIDR_EL1,
+} from './el1-state';
+import { dcZva, readCntvct } from './system';
 
 /** Registers with op1 = 3 (the *_EL0 names) that are not plain user state: system mode owns them. */
 const SYSTEM_OWNED_EL0_REGS = new Set([
@@ -181,6 +193,25 @@ function inlineRead(ctx: A64Context, rt: number, slots: { value: number; readabl
   return true;
 }
 
+/**
+ * In system mode, an instruction user mode makes inline that EL1's controls may refuse EL0 (see
+ * EL0_ACCESS): `emit` above EL0 or while the control's `bit` allows it, else the system CPU's,
+ * which traps it to EL1. The block goes on.
+ */
+function el0Controlled(ctx: A64Context, bit: number, emit: () => void): true {
+  const b = ctx.b;
+  const allowed = b.label();
+  b.brcond(b.compare('ne', b.get(CURRENT_EL, 'i32'), b.i32(0)), allowed);
+  b.brcond(b.compare('ne', b.and(b.get(EL0_ACCESS, 'i32'), b.i32(bit)), b.i32(0)), allowed);
+  b.trap(TrapKind.Syscall);
+  b.place(allowed);
+  emit();
+  return true;
+}
+
+const CNTVCT_EL0 = sysRegKey(3, 3, 14, 0, 2);
+const DC_ZVA = sysRegKey(1, 3, 7, 4, 1);
+
 /** MRS/MSR: ID registers keep their user-visible value at EL0; EL0 registers stay with user mode. */
 const sysReg =
   (read: boolean): A64Handler =>
@@ -193,12 +224,23 @@ const sysReg =
     const held = HELD_ID_REGISTERS.get(key);
     if (userId !== undefined && held !== undefined) return heldIdRead(ctx, f.rt, userId, held);
     if (userId !== undefined) return readableAtEl0(ctx, f.rt, userId);
-    if (f.op1 === 3 && !SYSTEM_OWNED_EL0_REGS.has(key)) return false;
+    if (read && ctx.system && key === CNTVCT_EL0) {
+      return el0Controlled(ctx, EL0_MAY_READ_CNTVCT, () => ctx.setReg(f.rt, readCntvct(ctx)));
+    }
+    if (SYSTEM_OWNED_EL0_REGS.has(key)) return privileged(ctx, el0Refused);
+    if (f.op1 === 3) return false;
     return el1Only(ctx, f);
   };
 
-/** SYS operations with op1 = 3 (DC ZVA/CVAC/CVAU/CIVAC, IC IVAU) are user mode's; the rest are EL1's. */
-const sys: A64Handler = (ctx, f) => (f.op1 === 3 ? false : el1Only(ctx, f));
+/**
+ * SYS operations with op1 = 3 (DC ZVA/CVAC/CVAU/CIVAC, IC IVAU) are user mode's (DC ZVA at EL0
+ * under SCTLR_EL1.DZE in system mode); the rest are EL1's.
+ */
+const sys: A64Handler = (ctx, f) => {
+  if (f.op1 !== 3) return el1Only(ctx, f);
+  if (!ctx.system || sysRegKey(1, f.op1, f.crn, f.crm, f.op2) !== DC_ZVA) return false;
+  return el0Controlled(ctx, EL0_MAY_DC_ZVA, () => dcZva(ctx, f.rt));
+};
 
 /** WFI, WFE and YIELD: hints at EL0 (Linux lets user code run them), the system CPU's above. */
 const waitHint: A64Handler = (ctx) => privileged(ctx, () => undefined);

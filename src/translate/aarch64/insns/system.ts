@@ -24,6 +24,9 @@ const HELPER_CNTVCT = defineHelper({
   impl: () => counterNow(),
 });
 
+/** Emits a read of CNTVCT_EL0, returning the i64 value. */
+export const readCntvct = (ctx: A64Context): Temp => ctx.b.call(HELPER_CNTVCT, [])!;
+
 /** Ends the block after this instruction, letting the engine re-read flags and invalidations. */
 function yieldAfter(ctx: A64Context): void {
   ctx.b.exit(ctx.b.i64(ctx.pc + 4), TrapKind.Yield);
@@ -78,7 +81,7 @@ const SYSREGS: ReadonlyMap<number, SysRegAccess> = new Map([
   [sysRegKey(3, 3, 4, 4, 1), i32Slot(FPSR, FPSR_WRITABLE)],
   [sysRegKey(3, 3, 13, 0, 2), i64Slot(TPIDR_EL0, true)],
   [sysRegKey(3, 3, 13, 0, 3), i64Slot(TPIDRRO_EL0, false)],
-  [sysRegKey(3, 3, 14, 0, 2), { read: (ctx) => ctx.b.call(HELPER_CNTVCT, [])! }],
+  [sysRegKey(3, 3, 14, 0, 2), { read: (ctx) => readCntvct(ctx) }],
 ]);
 
 function sysRegAccess(ctx: A64Context, key: number): SysRegAccess | undefined {
@@ -119,7 +122,7 @@ const clrex: A64Handler = (ctx) => {
 };
 
 /** DC ZVA: zeroes the aligned 64-byte block holding the address in Xt. */
-const dcZva = (ctx: A64Context, rt: number): void => {
+export const dcZva = (ctx: A64Context, rt: number): void => {
   const b = ctx.b;
   const base = b.and(ctx.x(rt), b.i64(-ZVA_BLOCK));
   const zero = b.i64(0);
