@@ -13,6 +13,7 @@ import { E } from './linux/guest-access';
 import { hostArena } from './linux/host';
 import { raiseSigpipe } from './linux/sigpipe';
 import { GuestExit, type SyscallArgs } from './types';
+import { ImageReplaced } from '../user/exec-in-place';
 import { currentThreadId } from '../user/threads/scheduler';
 
 const MAX_ERRNO = 4095;
@@ -35,7 +36,8 @@ export function doSyscall(proc: GuestProcess, nr: number, args: SyscallArgs): nu
   try {
     result = definition.handler(proc, args);
   } catch (e) {
-    if (strace && e instanceof GuestExit && !definition.noReturn) proc.options.log(call);
+    // An execve that replaced the image in this process ends here too, without a result (as QEMU prints it).
+    if (strace && (e instanceof GuestExit || e instanceof ImageReplaced) && !definition.noReturn) proc.options.log(call);
     throw e;
   }
   // Printed before the errno is converted: the message is the host's for the host errno.

@@ -30,6 +30,11 @@ export interface Frontend {
   /** Bytes of CPU state the frontend uses, header included (<= STATE_SIZE). */
   readonly stateSize: number;
   /**
+   * The pc bits that select an instruction set rather than address a byte (ARM: bit 0, set in
+   * Thumb state; 0 for the others). A block's code starts at its pc without them.
+   */
+  readonly instructionSetBits: number;
+  /**
    * Translates the block starting at `pc`. A block ends after a branch, a trap, at `maxInsns`, or
    * before an instruction that cannot be fetched. If the first instruction cannot be fetched the block
    * is a single MemoryFault trap.

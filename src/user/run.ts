@@ -170,6 +170,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       maxInsns,
       forks: true,
       ...(persistent ? { cache: persistent.cache } : {}),
+      retainCold: !seesTranslations,
       ...(options.logItems.size > 0
         ? logs().engineLogHooks({
             items: options.logItems,

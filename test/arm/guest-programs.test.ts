@@ -55,6 +55,11 @@ const CASES: GuestCase[] = [
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },
   { title: 'time_funcs: calendar conversions and clock sanity, nanosleep', program: 'time_funcs', ending: OK },
   { title: 'segv: null pointer store dies by SIGSEGV', program: 'segv', args: ['die'], ending: { signal: 'SIGSEGV' } },
+  {
+    title: 'jit: Thumb and ARM code rewritten at the same address (only the byte at an odd Thumb pc - 1 changes), run each time',
+    program: 'jit',
+    ending: OK,
+  },
   { title: 'dsp: parallel add/subtract, saturating, dual and most-significant multiplies, Q and GE', program: 'dsp', ending: OK, builds: ARMHF },
   { title: 'neon: Advanced SIMD intrinsics over edge values', program: 'neon', ending: OK, builds: ARMHF },
   { title: 'vector_loops_neon: -O3 -mfpu=neon vectorised loops', program: 'vector_loops_neon', ending: OK, builds: ARMHF },

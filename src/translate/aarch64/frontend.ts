@@ -25,6 +25,7 @@ export function aarch64FrontendFor(
   return {
     name: 'aarch64',
     stateSize: STATE_SIZE_AARCH64,
+    instructionSetBits: 0,
     translationFlags(state: DataView, stateBase: number): number {
       return translationFlagsFromFpcr(state.getUint32(stateBase + FPCR, true));
     },

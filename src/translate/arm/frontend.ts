@@ -66,6 +66,7 @@ function fetch(code: CodeSource, at: number, thumb: boolean): { insn: number; si
 export const armFrontend: Frontend = {
   name: 'arm',
   stateSize: STATE_SIZE_ARM,
+  instructionSetBits: 1,
   translationFlags(state: DataView, stateBase: number): number {
     return translationFlagsFromFpcr(state.getUint32(stateBase + FPSCR, true));
   },

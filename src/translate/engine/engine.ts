@@ -27,6 +27,9 @@
  * program made hot before at its first miss, another program's when its block turns hot here. Each
  * batch compiled anew is added to the cache. Cold code is not cached: compiling a cached cold module
  * at start-up cost more than translating and interpreting its blocks again (docs/performance.md).
+ * With `retainCold` (user mode) an invalidated cold block is kept in memory instead, and taken back
+ * when the bytes it was translated from return at its pc (retired-blocks.ts: an execve in the same
+ * process maps the same dynamic loader and libc again).
  */
 import v8 from 'node:v8';
 import { atProcessStart } from '../../process-start';
@@ -61,6 +64,7 @@ import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { compileOptimized, forkGeneration, recompileOptimized, tierUpDue } from '../wasm/tiers';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
+import { RetiredBlocks } from './retired-blocks';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
 /**
@@ -80,6 +84,8 @@ const BATCH_BLOCKS = 24;
  */
 const SOFTMMU_BATCH_BLOCKS = 48;
 const HOT_RUNS = 16;
+/** Invalidated cold blocks kept for their code's return (a dynamic /bin/true translates about 1700). */
+const RETIRED_LIMIT = 65536;
 const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
@@ -132,6 +138,12 @@ export interface EngineOptions {
    * child can compile them again with TurboFan itself (wasm/tiers.ts).
    */
   forks?: boolean;
+  /**
+   * Keep invalidated cold blocks, taken back when the code they were translated from returns at
+   * their pc (user mode without breakpoints or per-block hooks: an execve in the same process maps
+   * the same dynamic loader and libc again).
+   */
+  retainCold?: boolean;
 }
 
 /** What a system-mode engine needs from its MMU. */
@@ -161,6 +173,11 @@ interface ColdBlock {
    * an IRBlock's memory (most cold blocks never become hot, and sqlite3 leaves 7400 of them).
    */
   ir: CompactBlock;
+  /**
+   * The bytes it was translated from, read as it was translated: from its first byte (its pc
+   * without instruction-set bits) to `end`. Kept for retired blocks and the persistent cache only.
+   */
+  code?: Uint8Array;
   runs: number;
   /** Softmmu: the window page its code was fetched from (its virtual page may be remapped since). */
   page?: number;
@@ -202,6 +219,8 @@ export class Engine {
   private readonly slowStore: SlowStore;
   private readonly loadCheck: LoadCheck;
   private readonly cold = new Map<number, ColdBlock>();
+  /** With EngineOptions.retainCold: invalidated cold blocks, for an execve mapping the same code. */
+  private readonly retired: RetiredBlocks<ColdBlock> | undefined;
   private readonly coldByPage = new Map<number, Set<number>>();
   private readonly onCodeWrite: (addr: number, size: number) => void;
   /** Debugger breakpoints, and how many of them each page holds (such pages stay one insn per block, interpreted). */
@@ -233,6 +252,7 @@ export class Engine {
     private readonly endian: Endian,
     private readonly options: EngineOptions,
   ) {
+    this.retired = options.retainCold ? new RetiredBlocks(RETIRED_LIMIT) : undefined;
     this.onCodeWrite = (addr, size) => {
       this.stats.invalidations++;
       this.invalidate(addr, size);
@@ -267,12 +287,13 @@ export class Engine {
         };
     this.cacheHost = {
       holds: (pc, code) => {
-        const end = pc + code.length;
-        for (let page = Math.floor(pc / 2 ** PAGE_SHIFT); page * 2 ** PAGE_SHIFT < end; page++) {
+        const start = this.codeStart(pc);
+        const end = start + code.length;
+        for (let page = Math.floor(start / 2 ** PAGE_SHIFT); page * 2 ** PAGE_SHIFT < end; page++) {
           if ((mem.u8[PAGE_FLAGS_BASE + page]! & DENY_EXEC) !== 0) return false;
         }
         const current = mem.u8;
-        for (let i = 0; i < code.length; i++) if (current[pc + i] !== code[i]) return false;
+        for (let i = 0; i < code.length; i++) if (current[start + i] !== code[i]) return false;
         return true;
       },
       instantiate: (module, compiled) => {
@@ -380,12 +401,24 @@ export class Engine {
     const first = Math.floor(start / 2 ** PAGE_SHIFT);
     const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) {
-      for (const pc of this.coldByPage.get(page) ?? []) this.cold.delete(pc);
+      for (const pc of this.coldByPage.get(page) ?? []) this.retireCold(pc);
       this.coldByPage.delete(page);
       for (const tb of [...(this.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
       this.byPage.delete(page);
       this.memory.updatePageBits(page, PageFlags.HasCode, false);
     }
+  }
+
+  /** Forgets the cold block at pc; with EngineOptions.retainCold it is kept aside for its code's return. */
+  private retireCold(pc: number): void {
+    const block = this.cold.get(pc);
+    this.cold.delete(pc);
+    if (block?.code && this.retired && block.code.length > 0) this.retired.retire(pc, block, this.flags, block.code);
+  }
+
+  /** Where the code of the block at pc starts: pc without the bits that select an instruction set (a Thumb pc is odd). */
+  private codeStart(pc: number): number {
+    return pc - (pc & this.frontend.instructionSetBits);
   }
 
   /** Discards every translation (e.g. when translation flags change). */
@@ -505,7 +538,7 @@ export class Engine {
     let block = this.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      block = this.translateCold(pc);
+      block = this.retired?.takeBack(pc, this.flags, this.cacheHost.holds) ?? this.translateCold(pc);
       this.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
@@ -525,19 +558,21 @@ export class Engine {
     const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
     this.stats.translated++;
     this.options.onTranslate?.(ir);
-    return { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
+    const block: ColdBlock = { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
+    if (this.retired || this.options.cache) block.code = this.memory.u8.slice(this.codeStart(pc), ir.end);
+    return block;
   }
 
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
   private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
     const { irs, indirect } = this.hotBatch(pc);
+    const codes = irs.map((ir) => this.cold.get(ir.pc)?.code);
     for (const ir of irs) this.cold.delete(ir.pc);
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
-    if (this.options.cache && irs.every((ir) => ir.end > ir.pc)) {
-      const code = (ir: IRBlock): Uint8Array => this.memory.u8.slice(ir.pc, ir.end);
-      const blocks: CachedBlockCode[] = irs.map((ir) => ({ pc: ir.pc, flags: this.flags, code: code(ir) }));
+    if (this.options.cache && codes.every((code) => code !== undefined && code.length > 0)) {
+      const blocks: CachedBlockCode[] = irs.map((ir, i) => ({ pc: ir.pc, flags: this.flags, code: codes[i]! }));
       this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks }, compiled.functions);
     }
     const batch = this.newBatch(compiled);

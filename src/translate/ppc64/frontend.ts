@@ -26,6 +26,7 @@ export function ppc64FrontendFor(cpu: PpcCpu): Frontend {
   return {
     name: 'ppc64',
     stateSize: STATE_SIZE_PPC64,
+    instructionSetBits: 0,
     translationFlags(state: DataView, stateBase: number): number {
       return translationFlagsOf(state.getUint32(stateBase + FPSCR, true), state.getUint32(stateBase + FP_EXACT, true));
     },
