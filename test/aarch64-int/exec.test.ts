@@ -75,6 +75,19 @@ const SNIPPETS: string[][] = [
     // Hints and barriers change nothing.
     'nop', 'yield', 'hint #34', 'hint #25', 'hint #29', 'dmb ish', 'dsb sy', 'isb', 'clrex',
   ]),
+  // Conditions on the flags a compare or logical op of the same block set (one compare of its
+  // operands), and after a CCMP or MSR that changed them again.
+  ...CONDS.flatMap((c) => [
+    ['cmp x1, x2', `csel x0, x3, x4, ${c}`],
+    ['cmp w1, w2', `csel w0, w3, w4, ${c}`],
+    ['cmp x1, x1', `csinc x0, x3, x4, ${c}`],
+    ['subs w0, w1, #17', `csel x5, x3, x4, ${c}`],
+    ['cmp x1, #0', `b.${c} .+12`],
+    ['tst x1, x2', `csel x0, x3, x4, ${c}`],
+    ['ands w0, w1, #0xff00ff00', `csinv w5, w3, w4, ${c}`],
+    ['cmp x1, x2', `ccmp x3, x4, #0b0110, ${c}`, `csel x0, x5, x6, ${c}`],
+    ['cmp x1, x2', 'msr nzcv, x3', `csel x0, x5, x6, ${c}`],
+  ]),
   // System registers.
   ['msr nzcv, x1', 'mrs x0, nzcv'],
   ['mrs x0, nzcv'],

@@ -5,8 +5,22 @@
 import type { Temp } from '../ir/block';
 import { BlockContext } from '../fixed-width';
 import type { IRBuilder } from '../ir/builder';
+import { SUBTRACTION_COMPARES } from './conditions';
 import { CPU_ID_REGISTERS } from './insns/cpu-id';
 import { CF, NF, SP, VF, ZF, vreg, xreg } from './state';
+
+/**
+ * What NZCV hold on every path to here, when they are the flags of a subtraction a - c (SUBS, CMP)
+ * or of a logical result a (ANDS, TST: c is zero, C and V are 0).
+ */
+interface FlagSource {
+  a: Temp;
+  c: Temp;
+  logical: boolean;
+}
+
+/** Conditions (by cond >> 1) that a logical result's C = V = 0 decide: whether the even one holds. */
+const LOGICAL_CONSTANTS: Partial<Record<number, boolean>> = { 1: false, 3: false, 4: false };
 
 export class A64Context extends BlockContext {
   constructor(
@@ -64,8 +78,16 @@ export class A64Context extends BlockContext {
     this.b.set(vreg(n), value);
   }
 
+  /**
+   * The operation NZCV hold the flags of on every path to here, if known: a condition on them is
+   * then one compare of its operands instead of a combination of the flag slots (V8 keeps each
+   * slot's compare and the and/xor between them). Any other write of the flags forgets it.
+   */
+  private flagSource: FlagSource | undefined;
+
   // Flags, each an i32 0/1 slot.
   setNZCV(n: Temp, z: Temp, c: Temp, v: Temp): void {
+    this.flagSource = undefined;
     this.b.set(NF, n);
     this.b.set(ZF, z);
     this.b.set(CF, c);
@@ -76,6 +98,7 @@ export class A64Context extends BlockContext {
     const b = this.b;
     const zero = b.imm(result, 0);
     this.setNZCV(b.compare('lt_s', result, zero), b.compare('eq', result, zero), b.i32(0), b.i32(0));
+    this.flagSource = { a: result, c: zero, logical: true };
   }
   /** Flags of a + b + carry (carry an i32 0/1, or undefined for 0); returns the sum. */
   addWithFlags(a: Temp, c: Temp, carry?: Temp): Temp {
@@ -100,11 +123,14 @@ export class A64Context extends BlockContext {
     const carry = b.compare('ge_u', a, c);
     const ov = b.compare('lt_s', b.and(b.xor(a, c), b.xor(a, diff)), zero);
     this.setNZCV(b.compare('lt_s', diff, zero), b.compare('eq', diff, zero), carry, ov);
+    this.flagSource = { a, c, logical: false };
     return diff;
   }
 
   /** The A64 condition `cond` (0..15) evaluated on NZCV, as i32 0/1. */
   cond(cond: number): Temp {
+    const fused = this.flagSource && this.fusedCond(cond, this.flagSource);
+    if (fused) return fused;
     const b = this.b;
     const base = cond >> 1;
     let r: Temp;
@@ -134,6 +160,22 @@ export class A64Context extends BlockContext {
         return b.i32(1);
     }
     return cond & 1 ? b.xor(r, b.i32(1)) : r;
+  }
+
+  /**
+   * Condition `cond` on the flags of `source`: one compare (HI is a >u c, GE a >=s c...), or a
+   * constant where a logical result's C = V = 0 decide it; undefined where the slots must be read.
+   */
+  private fusedCond(cond: number, { a, c, logical }: FlagSource): Temp | undefined {
+    const b = this.b;
+    const base = cond >> 1;
+    if (logical) {
+      const holds = LOGICAL_CONSTANTS[base];
+      if (holds !== undefined) return b.i32(holds === ((cond & 1) === 0) ? 1 : 0);
+      if (base === 2) return b.compare(cond & 1 ? 'ge_s' : 'lt_s', a, c);
+    }
+    const pair = SUBTRACTION_COMPARES[base];
+    return pair ? b.compare(pair[cond & 1]!, a, c) : undefined;
   }
 
   // Block endings.

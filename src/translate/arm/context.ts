@@ -4,18 +4,10 @@
  * the pc changes the instruction set, NZCV updates, condition evaluation and block endings.
  */
 import type { Temp } from '../ir/block';
-import type { CompareOp, IRBuilder } from '../ir/builder';
+import type { IRBuilder } from '../ir/builder';
+import { SUBTRACTION_COMPARES } from '../aarch64/conditions';
 import { TrapKind } from '../ir/ops';
 import { CF, NF, VF, ZF, reg } from './state';
-
-/** Conditions (by cond >> 1: EQ, CS, HI, GE, GT) after NZCV of a - c, as compares of a and c: [holds, fails]. */
-const SUBTRACTION_COMPARES: Partial<Record<number, readonly [CompareOp, CompareOp]>> = {
-  0: ['eq', 'ne'],
-  1: ['ge_u', 'lt_u'],
-  4: ['gt_u', 'le_u'],
-  5: ['ge_s', 'lt_s'],
-  6: ['gt_s', 'le_s'],
-};
 
 /** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
 export type PcWrite = 'branch' | 'interwork';

@@ -9,7 +9,6 @@
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
-import { NF, ZF, CF, VF } from '../state';
 import { fusedMulAddF32, fusedMulAddF64 } from './fp-fused';
 import { Rounding } from './fp-soft';
 import { callFpScalar } from './lane-helpers';
@@ -247,9 +246,8 @@ const fccmp: A64Handler = (ctx, f) => {
   const b = ctx.b;
   const cond = ctx.cond(f.cond!);
   // The compare (and its FPSR effect) happens only when the condition holds.
-  const flags = [NF, ZF, CF, VF];
-  const imm = [3, 2, 1, 0].map((bit) => (f.nzcv! >> bit) & 1);
-  flags.forEach((slot, i) => b.set(slot, b.i32(imm[i]!)));
+  const bit = (n: number): Temp => b.i32((f.nzcv! >> n) & 1);
+  ctx.setNZCV(bit(3), bit(2), bit(1), bit(0));
   when(ctx, cond, () => {
     const [n, z, c, v] = compare(ctx, t, f.rn!, f.rm!, f.e === 1);
     ctx.setNZCV(n, z, c, v);

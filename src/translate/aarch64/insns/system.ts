@@ -70,7 +70,8 @@ const nzcv: SysRegAccess = {
   write: (ctx, v) => {
     const b = ctx.b;
     const word = b.wrap(v);
-    for (const [slot, bit] of NZCV_FLAGS) b.set(slot, b.and(b.shrU(word, b.i32(bit)), b.i32(1)));
+    const [n, z, c, flagV] = NZCV_FLAGS.map(([, bit]) => b.and(b.shrU(word, b.i32(bit)), b.i32(1)));
+    ctx.setNZCV(n!, z!, c!, flagV!);
   },
 };
 
