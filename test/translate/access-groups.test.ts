@@ -96,6 +96,11 @@ describe.each([
     expect(r.status).toBe(TrapKind.MemoryFault);
     expect(r.faultAddr).toBe(2n ** 32n);
   });
+  it('faults at the first member when the span wraps around 2^64 onto the window', () => {
+    const r = run(exec, 2n ** 64n - 8n, threeLoads(0));
+    expect(r.status).toBe(TrapKind.MemoryFault);
+    expect(r.faultAddr).toBe(2n ** 64n - 8n);
+  });
   it('performs the stores before a member that faults, and none after', () => {
     mem.view.setBigUint64(DATA + 0xff8, 0n, true);
     const r = run(exec, BigInt(DATA), (b, base) => {

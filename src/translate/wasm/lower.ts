@@ -476,11 +476,25 @@ class Lowering {
     this.get(addr);
     this.i64const(grouped.delta);
     this.c.byte(0x7c).byte(0x22).u32(start); // start = addr + delta
-    this.i64const(BigInt(2 ** 32 - grouped.length));
-    this.c.byte(0x58); // i64.le_u: the span ends inside the window
-    this.c.byte(0x20).u32(start).byte(0xa7);
+    this.c.byte(0xa7);
     this.pageFlags(); // of the span's first page
     this.c.byte(0x22).u32(flags);
+    // Fast: no deny bit at all (own or next page's), and the span's first and last bytes below 2^32
+    // (the last one's address or'ed with the first's, which is 2^32 or more if the sum wrapped): a
+    // test and a branch, where the exact condition below is a dozen instructions V8 keeps branch-free.
+    // Not hinted: a frame on the stack's top page fails it on every iteration (arm hash), and the
+    // exact check must then stay in line rather than in deferred code.
+    this.c.byte(0x41).s32(grouped.denyMask).byte(0x71);
+    this.c.byte(0x20).u32(start);
+    this.i64const(BigInt(grouped.length - 1));
+    this.c.byte(0x7c).byte(0x20).u32(start).byte(0x84); // i64.add, i64.or
+    this.i64const(32n);
+    this.c.byte(0x88).byte(0xa7).byte(0x72).byte(0x45); // i64.shr_u, i32.wrap_i64, i32.or, i32.eqz
+    this.c.byte(0x04).byte(0x7f).byte(0x41).s32(1).byte(0x05); // if (result i32) 1 else
+    this.c.byte(0x20).u32(start);
+    this.i64const(BigInt(2 ** 32 - grouped.length));
+    this.c.byte(0x58); // i64.le_u: the span ends inside the window
+    this.c.byte(0x20).u32(flags);
     this.c.byte(0x41).s32(grouped.denyMask & ~NEIGHBOUR_BITS).byte(0x71).byte(0x45); // none of its own deny bits
     this.c.byte(0x71);
     const nextDeny = grouped.denyMask & NEIGHBOUR_BITS;
@@ -490,6 +504,7 @@ class Lowering {
       this.c.byte(0x41).s32(PAGE_SIZE - grouped.length).byte(0x4d); // i32.le_u: the span ends in its page
       this.c.byte(0x72).byte(0x71); // or, and
     }
+    this.c.byte(0x0b); // end
     this.c.byte(0x21).u32(ok);
     this.releaseScratch('i32', flags);
     this.releaseScratch('i64', start);
