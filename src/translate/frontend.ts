@@ -42,8 +42,9 @@ export interface Frontend {
   translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock;
   /**
    * Translation-time facts taken from CPU state (like QEMU's tb flags), e.g. a non-default FP
-   * rounding mode. The engine reads them after each Yield exit; when they change, every translation
-   * is discarded, so translated code may assume them.
+   * rounding mode. The engine reads them whenever it starts running a state and after each Yield
+   * exit, and runs only code translated under the same flags (it keeps one set of translations per
+   * value), so translated code may assume them.
    */
   translationFlags(state: DataView, stateBase: number): number;
 }

@@ -1,9 +1,9 @@
 /**
- * Debian's `restic` (Go with cgo: its threads come from glibc's pthread_create) for arm64 and
- * armhf, fetched at test time and run with the cross sysroot of its libc: under tsemu it
+ * Debian's `restic` (Go with cgo: its threads come from glibc's pthread_create) for arm64, armhf
+ * and ppc64el, fetched at test time and run with the cross sysroot of its libc: under tsemu it
  * initialises a repository, backs up a small tree and restores it. The restored tree must equal
  * the original, and qemu-user (the oracle) must restore the same snapshot from tsemu's repository
- * to the same bytes. ppc64el is a todo (PPC64EL_GAP says what is known).
+ * to the same bytes.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,15 +18,8 @@ import { PPC64LE } from '../ppc64/targets';
 const TARGETS: { emulator: GuestTarget; sysroot: string }[] = [
   { emulator: AARCH64, sysroot: '/usr/aarch64-linux-gnu' },
   { emulator: ARM, sysroot: '/usr/arm-linux-gnueabihf' },
+  { emulator: PPC64LE, sysroot: '/usr/powerpc64le-linux-gnu' },
 ];
-const PPC64EL_GAP =
-  'restic init on ppc64el does not end within 600 s. Found so far: (1) with GODEBUG=asyncpreemptoff=1 it ' +
-  'died of SIGILL in hash/crc32 (vsl) and crypto/aes (vcipher*), now implemented, and init, backup and ' +
-  'restore then succeed (about 18 s of CPU each; qemu restores the same tree from that repository); (2) ' +
-  'with the async preemption of Go on, init does not end: since asynchronous signals land at varying pcs ' +
-  '(src/user/signals/interrupt-point.ts; go-preempt passes on every port), 300 s of wall time (90 s of ' +
-  'CPU) on a loaded machine still created no repository; -strace shows threads waking each other by futex, ' +
-  'sysmon sleeping and about 4 SIGURGs a second';
 /** The backed-up tree: a few files of different sizes, one in a subdirectory. */
 const FILES: Record<string, Buffer> = {
   'a.txt': Buffer.from('restic under tsemu\n'),
@@ -79,5 +72,4 @@ describe.concurrent("Debian's restic (Go, cgo threads)", () => {
       // Three runs of a 17 MB Go program under emulation (about 35 s of CPU here per target); restic keeps a relative path relative.
     }, 1_800_000);
   }
-  it.todo(`init, backup and restore under tsemu on ${PPC64LE.debArch} (${PPC64EL_GAP})`);
 });

@@ -23,6 +23,7 @@ const PTHREADS: GuestProgramSpec = { name: 'pthreads', sources: ['threads/pthrea
 const SIGNALS: GuestProgramSpec = { name: 'thread_signals', sources: ['threads/thread_signals.c'], cflags: ['-pthread'] };
 const BLOCKING: GuestProgramSpec = { name: 'blocking', sources: ['threads/blocking.c'], cflags: ['-pthread'] };
 const ROBUST: GuestProgramSpec = { name: 'robust', sources: ['threads/robust.c'], cflags: ['-pthread'] };
+const FP_MODES: GuestProgramSpec = { name: 'fp_modes', sources: ['threads/fp_modes.c'], cflags: ['-pthread', '-lm'] };
 
 interface ThreadBuild {
   title: string;
@@ -56,7 +57,7 @@ const BUILDS: ThreadBuild[] = BASES.flatMap(({ title, target, emulator }) => [
     title: `${title} static`,
     emulator,
     target: { ...target, name: `threads-${target.name}` },
-    programs: [PTHREADS, SIGNALS, ...(BLOCKING_BUILDS.has(title) ? [BLOCKING, ROBUST] : [])],
+    programs: [PTHREADS, SIGNALS, FP_MODES, ...(BLOCKING_BUILDS.has(title) ? [BLOCKING, ROBUST] : [])],
   },
   ...(title === 'armhf -marm' ? [] : [{
     title: `${title} dynamic`,

@@ -8,7 +8,8 @@
  * only if it becomes hot. When a block has run HOT_RUNS times it is compiled together with the
  * blocks it leads to that have already run (up to BATCH_BLOCKS, breadth first), and the batch
  * becomes one wasm module, so a hot loop's blocks land in one module and form a region. Translated
- * blocks are kept by guest pc; the direct-mapped lookup cache in guest memory mirrors them for the
+ * blocks are kept by guest pc, one set per value of the translation flags (Translations); the
+ * direct-mapped lookup cache in guest memory mirrors those of the flags in force for the
  * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
  * slow path, which invalidates every batch with code on that page before storing.
  *
@@ -95,6 +96,8 @@ interface Batch {
   code?: BatchCode;
   /** The fork it was compiled or installed after (wasm/tiers.ts). */
   generation: number;
+  /** The translations it belongs to. */
+  set: Translations;
 }
 
 /** A batch module's bytes and imports, and its blocks' callables in order (shared with the code cache). */
@@ -185,6 +188,21 @@ interface ColdBlock {
   indirect: number[];
 }
 
+/**
+ * The translations made under one value of the translation flags, kept by guest pc. Threads of one
+ * process may run under different flags (a Go thread's asyncPreempt reads and writes FPSCR, so
+ * ppc64 code translated for it keeps FPSCR's flags; the other threads' code does not): switching
+ * to a thread with other flags switches sets and empties the lookup cache, where discarding every
+ * translation made restic translate each block again at nearly every thread switch.
+ */
+interface Translations {
+  readonly flags: number;
+  readonly blocks: Map<number, TranslatedBlock>;
+  readonly byPage: Map<number, Set<TranslatedBlock>>;
+  readonly cold: Map<number, ColdBlock>;
+  readonly coldByPage: Map<number, Set<number>>;
+}
+
 /** Indirect targets remembered per block (a switch's hot cases; more would slow every miss). */
 const MAX_INDIRECT_TARGETS = 16;
 
@@ -210,18 +228,16 @@ export class Engine {
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 1024 });
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
-  private readonly blocks = new Map<number, TranslatedBlock>();
-  private readonly byPage = new Map<number, Set<TranslatedBlock>>();
+  /** The translations of each flags value seen, and those of the flags in force. */
+  private readonly sets = new Map<number, Translations>();
+  private current = this.translationsFor(0);
   private readonly dispatch: (state: number) => number;
   private readonly code: CodeSource;
-  private flags = 0;
   /** The slow store path called from generated code. */
   private readonly slowStore: SlowStore;
   private readonly loadCheck: LoadCheck;
-  private readonly cold = new Map<number, ColdBlock>();
   /** With EngineOptions.retainCold: invalidated cold blocks, for an execve mapping the same code. */
   private readonly retired: RetiredBlocks<ColdBlock> | undefined;
-  private readonly coldByPage = new Map<number, Set<number>>();
   private readonly onCodeWrite: (addr: number, size: number) => void;
   /** Debugger breakpoints, and how many of them each page holds (such pages stay one insn per block, interpreted). */
   private readonly breakpoints = new Set<number>();
@@ -302,9 +318,25 @@ export class Engine {
         return instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(true));
       },
     };
-    // An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
-    // 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
-    mem.u8.fill(0xff, LOOKUP_BASE, LOOKUP_BASE + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
+    this.emptyLookupCache();
+  }
+
+  /**
+   * An empty lookup cache: all-ones pcs never match a real pc. One fill rather than a loop of
+   * 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
+   */
+  private emptyLookupCache(): void {
+    this.memory.u8.fill(0xff, LOOKUP_BASE, LOOKUP_BASE + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
+    this.installedByPage.clear();
+  }
+
+  private translationsFor(flags: number): Translations {
+    let set = this.sets.get(flags);
+    if (!set) {
+      set = { flags, blocks: new Map(), byPage: new Map(), cold: new Map(), coldByPage: new Map() };
+      this.sets.set(flags, set);
+    }
+    return set;
   }
 
   /** Runs the CPU whose state block starts at `stateBase` until it traps; returns the TrapKind. */
@@ -348,10 +380,8 @@ export class Engine {
    */
   step(stateBase: number): TrapKind {
     const pc = this.pcOf(stateBase);
-    if (this.blocks.size === 0 && this.cold.size === 0) {
-      this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
-    }
-    const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.flags });
+    this.refreshFlags(stateBase);
+    const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.current.flags });
     const status = runBlock(ir, this.memory, stateBase, this.portFor(stateBase));
     if (status === TrapKind.Yield) {
       this.refreshFlags(stateBase);
@@ -401,19 +431,21 @@ export class Engine {
     const first = Math.floor(start / 2 ** PAGE_SHIFT);
     const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
     for (let page = first; page <= last; page++) {
-      for (const pc of this.coldByPage.get(page) ?? []) this.retireCold(pc);
-      this.coldByPage.delete(page);
-      for (const tb of [...(this.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
-      this.byPage.delete(page);
+      for (const set of this.sets.values()) {
+        for (const pc of set.coldByPage.get(page) ?? []) this.retireCold(set, pc);
+        set.coldByPage.delete(page);
+        for (const tb of [...(set.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
+        set.byPage.delete(page);
+      }
       this.memory.updatePageBits(page, PageFlags.HasCode, false);
     }
   }
 
-  /** Forgets the cold block at pc; with EngineOptions.retainCold it is kept aside for its code's return. */
-  private retireCold(pc: number): void {
-    const block = this.cold.get(pc);
-    this.cold.delete(pc);
-    if (block?.code && this.retired && block.code.length > 0) this.retired.retire(pc, block, this.flags, block.code);
+  /** Forgets the cold block at pc of `set`; with EngineOptions.retainCold it is kept aside for its code's return. */
+  private retireCold(set: Translations, pc: number): void {
+    const block = set.cold.get(pc);
+    set.cold.delete(pc);
+    if (block?.code && this.retired && block.code.length > 0) this.retired.retire(pc, block, set.flags, block.code);
   }
 
   /** Where the code of the block at pc starts: pc without the bits that select an instruction set (a Thumb pc is odd). */
@@ -421,23 +453,25 @@ export class Engine {
     return pc - (pc & this.frontend.instructionSetBits);
   }
 
-  /** Discards every translation (e.g. when translation flags change). */
+  /** Discards every translation (system mode: the guest invalidated its instruction caches, a reset). */
   flushAll(): void {
-    for (const tb of [...this.blocks.values()]) this.killBatch(tb.batch);
-    for (const page of [...this.byPage.keys(), ...this.coldByPage.keys()]) {
-      this.memory.updatePageBits(page, PageFlags.HasCode, false);
+    for (const set of this.sets.values()) {
+      for (const tb of [...set.blocks.values()]) this.killBatch(tb.batch);
+      for (const page of [...set.byPage.keys(), ...set.coldByPage.keys()]) {
+        this.memory.updatePageBits(page, PageFlags.HasCode, false);
+      }
+      set.byPage.clear();
+      set.cold.clear();
+      set.coldByPage.clear();
     }
-    this.byPage.clear();
-    this.cold.clear();
-    this.coldByPage.clear();
   }
 
+  /** Takes the translations made for the state's translation flags, when they are not those in force. */
   private refreshFlags(stateBase: number): void {
     const flags = this.frontend.translationFlags(this.memory.view, stateBase);
-    if (flags !== this.flags) {
-      this.flags = flags;
-      this.flushAll();
-    }
+    if (flags === this.current.flags) return;
+    this.current = this.translationsFor(flags);
+    this.emptyLookupCache();
   }
 
   /** The dispatcher found no compiled block at pc: install, interpret or compile it. */
@@ -452,7 +486,7 @@ export class Engine {
       this.memory.view.setBigInt64(stateBase + STATE_FAULT_ADDR, BigInt(pc), true);
       return TrapKind.MemoryFault;
     }
-    let known = this.blocks.get(pc);
+    let known = this.current.blocks.get(pc);
     // A translation whose virtual page has been remapped since (translations outlive TLB flushes).
     if (known && codeAt !== undefined && known.pages[0] !== Math.floor(codeAt / 2 ** PAGE_SHIFT)) {
       this.killBatch(known.batch);
@@ -465,11 +499,8 @@ export class Engine {
       this.install(known, stateBase);
       return TrapKind.None;
     }
-    if (this.blocks.size === 0 && this.cold.size === 0) {
-      this.flags = this.frontend.translationFlags(this.memory.view, stateBase);
-    }
     const cache = this.options.cache;
-    const firstMiss = !this.cold.has(pc);
+    const firstMiss = !this.current.cold.has(pc);
     if (cache && firstMiss && this.installCachedBatch(pc, stateBase, cache, false)) return TrapKind.None;
     if (codeAt !== undefined) this.forgetRemappedCold(pc, codeAt);
     const block = this.coldBlock(pc);
@@ -492,10 +523,10 @@ export class Engine {
 
   /** Softmmu: forgets the cold block at pc if its virtual page no longer maps where its code came from. */
   private forgetRemappedCold(pc: number, codeAt: number): void {
-    const block = this.cold.get(pc);
+    const block = this.current.cold.get(pc);
     if (!block || block.page === Math.floor(codeAt / 2 ** PAGE_SHIFT)) return;
-    this.cold.delete(pc);
-    if (block.page !== undefined) this.coldByPage.get(block.page)?.delete(pc);
+    this.current.cold.delete(pc);
+    if (block.page !== undefined) this.current.coldByPage.get(block.page)?.delete(pc);
   }
 
   /** How interpreted blocks of the CPU whose state is at stateBase reach guest memory. */
@@ -516,17 +547,17 @@ export class Engine {
    * cold tier, as when a batch is compiled.
    */
   private installCachedBatch(pc: number, stateBase: number, cache: CodeCache, turnedHot: boolean): boolean {
-    const found = cache.hotBatch(pc, this.flags, this.cacheHost, turnedHot);
+    const found = cache.hotBatch(pc, this.current.flags, this.cacheHost, turnedHot);
     if (!found) return false;
     const { module, functions } = found;
     const batch = this.newBatch({ bytes: module.bytes, helpers: module.helpers, functions });
     module.blocks.forEach((block, i) => {
-      this.cold.delete(block.pc);
+      this.current.cold.delete(block.pc);
       const end = block.pc + block.code.length;
       const tb: TranslatedBlock = { pc: block.pc, end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, functions[i]!);
       batch.blocks.push(tb);
-      this.blocks.set(tb.pc, tb);
+      this.current.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
     this.install(batch.blocks.find((tb) => tb.pc === pc)!, stateBase);
@@ -535,15 +566,15 @@ export class Engine {
   }
 
   private coldBlock(pc: number): ColdBlock {
-    let block = this.cold.get(pc);
+    let block = this.current.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      block = this.retired?.takeBack(pc, this.flags, this.cacheHost.holds) ?? this.translateCold(pc);
-      this.cold.set(pc, block);
+      block = this.retired?.takeBack(pc, this.current.flags, this.cacheHost.holds) ?? this.translateCold(pc);
+      this.current.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
-        let set = this.coldByPage.get(page);
-        if (!set) this.coldByPage.set(page, (set = new Set()));
+        let set = this.current.coldByPage.get(page);
+        if (!set) this.current.coldByPage.set(page, (set = new Set()));
         set.add(pc);
         this.memory.updatePageBits(page, PageFlags.HasCode, true);
       });
@@ -555,7 +586,7 @@ export class Engine {
   private translateCold(pc: number): ColdBlock {
     const onBreakpointPage = this.breakpointPages.has(Math.floor(pc / 2 ** PAGE_SHIFT));
     const maxInsns = onBreakpointPage ? 1 : this.options.maxInsns;
-    const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.flags });
+    const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.current.flags });
     this.stats.translated++;
     this.options.onTranslate?.(ir);
     const block: ColdBlock = { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
@@ -567,12 +598,12 @@ export class Engine {
   private compileHot(pc: number): TranslatedBlock {
     const started = performance.now();
     const { irs, indirect } = this.hotBatch(pc);
-    const codes = irs.map((ir) => this.cold.get(ir.pc)?.code);
-    for (const ir of irs) this.cold.delete(ir.pc);
+    const codes = irs.map((ir) => this.current.cold.get(ir.pc)?.code);
+    for (const ir of irs) this.current.cold.delete(ir.pc);
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
     if (this.options.cache && codes.every((code) => code !== undefined && code.length > 0)) {
-      const blocks: CachedBlockCode[] = irs.map((ir, i) => ({ pc: ir.pc, flags: this.flags, code: codes[i]! }));
+      const blocks: CachedBlockCode[] = irs.map((ir, i) => ({ pc: ir.pc, flags: this.current.flags, code: codes[i]! }));
       this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks }, compiled.functions);
     }
     const batch = this.newBatch(compiled);
@@ -580,7 +611,7 @@ export class Engine {
       const tb: TranslatedBlock = { pc: ir.pc, end: ir.end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
       batch.blocks.push(tb);
-      this.blocks.set(tb.pc, tb);
+      this.current.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
     this.stats.blocks += irs.length;
@@ -607,7 +638,7 @@ export class Engine {
       ? (at: number): boolean => Math.floor(at / 2 ** PAGE_SHIFT) === page
       : (): boolean => true;
     const join = (s: number): void => {
-      const next = this.cold.get(s);
+      const next = this.current.cold.get(s);
       if (!queued.has(s) && inBatch(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
         queued.add(s);
         queue.push(s);
@@ -616,7 +647,7 @@ export class Engine {
     const drain = (): void => {
       while (queue.length > 0 && irs.length < limit) {
         const at = queue.shift()!;
-        const block = this.cold.get(at);
+        const block = this.current.cold.get(at);
         if (!block) continue;
         irs.push(expandBlock(block.ir));
         indirect.set(at, block.indirect.filter(inBatch));
@@ -624,9 +655,9 @@ export class Engine {
       }
     };
     drain();
-    const hot = this.cold.get(pc);
+    const hot = this.current.cold.get(pc);
     if (hot?.page !== undefined) {
-      for (const s of this.coldByPage.get(hot.page) ?? []) join(s);
+      for (const s of this.current.coldByPage.get(hot.page) ?? []) join(s);
       drain();
     }
     return { irs, indirect };
@@ -668,8 +699,9 @@ export class Engine {
   private trackPages(tb: TranslatedBlock): void {
     this.forEachPage(tb.pc, tb.end, (page) => {
       tb.pages.push(page);
-      let set = this.byPage.get(page);
-      if (!set) this.byPage.set(page, (set = new Set()));
+      const { byPage } = tb.batch.set;
+      let set = byPage.get(page);
+      if (!set) byPage.set(page, (set = new Set()));
       set.add(tb);
       this.memory.updatePageBits(page, PageFlags.HasCode, true);
     });
@@ -735,7 +767,7 @@ export class Engine {
 
   /** A batch without blocks yet, of the module `code` (kept only for a process that may fork). */
   private newBatch(code: BatchCode): Batch {
-    return { blocks: [], alive: true, generation: forkGeneration(), ...(this.options.forks && { code }) };
+    return { blocks: [], alive: true, generation: forkGeneration(), set: this.current, ...(this.options.forks && { code }) };
   }
 
   /**
@@ -747,11 +779,13 @@ export class Engine {
     const started = performance.now();
     const generation = forkGeneration();
     const batches = new Map<Function[], Batch[]>();
-    for (const { batch } of this.blocks.values()) {
-      if (!batch.code || !batch.alive || batch.generation !== generation) continue;
-      const sharing = batches.get(batch.code.functions);
-      if (!sharing) batches.set(batch.code.functions, [batch]);
-      else if (!sharing.includes(batch)) sharing.push(batch);
+    for (const set of this.sets.values()) {
+      for (const { batch } of set.blocks.values()) {
+        if (!batch.code || !batch.alive || batch.generation !== generation) continue;
+        const sharing = batches.get(batch.code.functions);
+        if (!sharing) batches.set(batch.code.functions, [batch]);
+        else if (!sharing.includes(batch)) sharing.push(batch);
+      }
     }
     for (const [functions, sharing] of batches) {
       const { bytes, helpers } = sharing[0]!.code!;
@@ -768,15 +802,16 @@ export class Engine {
   private killBatch(batch: Batch): void {
     if (!batch.alive) return;
     batch.alive = false;
+    const { blocks, byPage } = batch.set;
     for (const tb of batch.blocks) {
-      if (this.blocks.get(tb.pc) === tb) this.blocks.delete(tb.pc);
+      if (blocks.get(tb.pc) === tb) blocks.delete(tb.pc);
       const slot = lookupSlot(tb.pc);
       if (this.memory.view.getUint32(slot + 8, true) === tb.tableIndex) {
         this.memory.view.setBigUint64(slot, 0xffffffffffffffffn, true);
       }
       this.table.set(tb.tableIndex, null);
       this.freeSlots.push(tb.tableIndex);
-      for (const page of tb.pages) this.byPage.get(page)?.delete(tb);
+      for (const page of tb.pages) byPage.get(page)?.delete(tb);
     }
   }
 
