@@ -10,7 +10,9 @@
  * a program that leaves by execve saves its translations, and a parent saving after its child keeps
  * what the child saved; a truncated or corrupted cache file or profile is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
- * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files.
+ * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files; a
+ * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
+ * and the reverse (their helper ids differ).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type RunResult } from '../lib/run-process';
-import { AARCH64, tsemuBinary } from '../lib/targets';
+import { AARCH64, REPO_ROOT, tsemuBinary } from '../lib/targets';
+import { PPC64LE } from '../ppc64/targets';
 
 const TSEMU = tsemuBinary(AARCH64);
 const SYSROOT = '/usr/aarch64-linux-gnu';
@@ -32,6 +35,7 @@ let execProgram: string;
 let spawnProgram: string;
 let printValue: string;
 let libraryDir: string;
+let convertLoop: string;
 
 function compile(args: string[]): void {
   execFileSync('aarch64-linux-gnu-gcc', ['-O1', ...args], { stdio: 'pipe' });
@@ -58,6 +62,8 @@ beforeAll(() => {
   fs.copyFileSync(path.join(work, 'libvalue3.so'), path.join(libraryDir, 'libvalue.so'));
   printValue = path.join(work, 'print-library-value');
   compile(['-o', printValue, path.join(SOURCES, 'print-library-value.c'), '-L', libraryDir, '-lvalue']);
+  convertLoop = path.join(work, 'convert-loop');
+  execFileSync(PPC64LE.cc, ['-O1', '-static', '-o', convertLoop, path.join(SOURCES, 'convert-loop.c'), '-lm'], { stdio: 'pipe' });
 }, 60_000);
 
 function baseEnv(extra: Record<string, string>): Record<string, string> {
@@ -305,6 +311,29 @@ describe('persistent translation cache', () => {
     const cached = [...cacheFiles(dir), ...profileFiles(dir)];
     const cacheBytes = cached.reduce((sum, name) => sum + size(name), 0);
     expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
+  });
+
+  it('a cache written by a start from the bundle serves a start from the snapshot, and the reverse', async () => {
+    const oracle = await runProcess(PPC64LE.qemu, { args: [convertLoop] });
+    // The launcher starts Node from the snapshot (every target's modules loaded); the entry script it
+    // falls back to loads the bundle, which defines only the helpers the run needs.
+    type Start = (dir: string) => Promise<RunResult>;
+    const fromSnapshot: Start = (dir) =>
+      runProcess(tsemuBinary(PPC64LE), { args: ['-d', 'stats', convertLoop], env: baseEnv({ TSEMU_CACHE_DIR: dir }), timeoutMs: 120_000 });
+    const fromBundle: Start = (dir) =>
+      runProcess(process.execPath, {
+        args: [path.join(REPO_ROOT, 'bin', 'js', `tsemu-${PPC64LE.name}`), '-d', 'stats', convertLoop],
+        env: baseEnv({ TSEMU_CACHE_DIR: dir }),
+        timeoutMs: 120_000,
+      });
+    const orders: [Start, Start][] = [[fromBundle, fromSnapshot], [fromSnapshot, fromBundle]];
+    for (const [write, read] of orders) {
+      const dir = freshDir();
+      expectLikeQemu(await write(dir), oracle);
+      const second = await read(dir);
+      expectLikeQemu(second, oracle);
+      expect(stat(second, 'blocks from the disk cache')).toBeGreaterThan(0);
+    }
   });
 
   it('without TSEMU_CACHE_DIR the cache lives in $XDG_CACHE_HOME/tsemu', async () => {

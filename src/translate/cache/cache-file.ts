@@ -3,10 +3,10 @@
  * in them, the guest pc, translation flags and code bytes it was translated from (so a use can
  * check them).
  *
- *   "TSEMUTC3" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
+ *   "TSEMUTC4" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
  *
  * The header lists the modules with their ids (moduleId: what a program's profile names them by,
- * profile.ts) and byte ranges into the payload. Anything that does not parse or check exactly
+ * profile.ts), the names of the helpers they import, and byte ranges into the payload. Anything that does not parse or check exactly
  * (wrong magic, a truncated or corrupted file, a range outside the payload) reads as no cache at
  * all: a cache is an optimisation, never a reason to fail.
  */
@@ -25,12 +25,12 @@ export interface CachedModule {
   /** moduleId(bytes). */
   id: string;
   bytes: Uint8Array;
-  /** Helper ids it imports (encodeBatch's `helpers`). */
-  helpers: number[];
+  /** Names of the helpers it imports (ids differ between runs, helpers.ts). */
+  helpers: string[];
   blocks: CachedBlockCode[];
 }
 
-const MAGIC = 'TSEMUTC3';
+const MAGIC = 'TSEMUTC4';
 
 /** A module's name in every cache file and profile: a digest of its bytes (which hold its blocks' pcs). */
 export function moduleId(bytes: Uint8Array): string {
@@ -39,7 +39,7 @@ export function moduleId(bytes: Uint8Array): string {
 
 interface HeaderModule {
   id: string;
-  helpers: number[];
+  helpers: string[];
   bytes: [number, number];
   /** [pc, flags, code offset, code length] per block. */
   blocks: [number, number, number, number][];
@@ -87,7 +87,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
-    const helpers = Array.isArray(m.helpers) && m.helpers.every(isCount) ? m.helpers : undefined;
+    const helpers = Array.isArray(m.helpers) && m.helpers.every((h) => typeof h === 'string') ? m.helpers : undefined;
     if (!bytes || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];

@@ -45,6 +45,7 @@ import {
   YIELD_REQUEST,
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
+import { helperById, helperIdsByName } from '../ir/helpers';
 import { compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
@@ -315,7 +316,7 @@ export class Engine {
       instantiate: (module, compiled) => {
         this.stats.cachedModules++;
         this.stats.cachedWasmBytes += module.bytes.length;
-        return instantiateBatch(compiled, module.helpers, module.blocks.length, this.moduleEnv(true));
+        return instantiateBatch(compiled, helperIdsByName(module.helpers), module.blocks.length, this.moduleEnv(true));
       },
     };
     this.emptyLookupCache();
@@ -550,7 +551,7 @@ export class Engine {
     const found = cache.hotBatch(pc, this.current.flags, this.cacheHost, turnedHot);
     if (!found) return false;
     const { module, functions } = found;
-    const batch = this.newBatch({ bytes: module.bytes, helpers: module.helpers, functions });
+    const batch = this.newBatch({ bytes: module.bytes, helpers: helperIdsByName(module.helpers), functions });
     module.blocks.forEach((block, i) => {
       this.current.cold.delete(block.pc);
       const end = block.pc + block.code.length;
@@ -604,7 +605,8 @@ export class Engine {
     this.options.onModule?.(compiled.bytes);
     if (this.options.cache && codes.every((code) => code !== undefined && code.length > 0)) {
       const blocks: CachedBlockCode[] = irs.map((ir, i) => ({ pc: ir.pc, flags: this.current.flags, code: codes[i]! }));
-      this.options.cache.add({ bytes: compiled.bytes, helpers: compiled.helpers, blocks }, compiled.functions);
+      const helpers = compiled.helpers.map((id) => helperById(id).name);
+      this.options.cache.add({ bytes: compiled.bytes, helpers, blocks }, compiled.functions);
     }
     const batch = this.newBatch(compiled);
     irs.forEach((ir, i) => {

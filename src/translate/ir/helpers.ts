@@ -25,11 +25,27 @@ export interface HelperDef {
 }
 
 const registry: HelperDef[] = [];
+const idsByName = new Map<string, number>();
 
-/** Registers a helper and returns its id, used as the `call` op's immediate. */
+/**
+ * Registers a helper and returns its id, used as the `call` op's immediate. Ids follow the order
+ * modules are loaded in, which differs between runs (the start-up snapshot loads every target, the
+ * bundle only what it needs), so what outlives a run names helpers by their unique names.
+ */
 export function defineHelper(def: HelperDef): number {
+  if (idsByName.has(def.name)) throw new Error(`helper ${def.name} defined twice`);
   registry.push(def);
+  idsByName.set(def.name, registry.length - 1);
   return registry.length - 1;
+}
+
+/** This run's ids of the helpers named `names`; throws when one is unknown. */
+export function helperIdsByName(names: readonly string[]): number[] {
+  return names.map((name) => {
+    const id = idsByName.get(name);
+    if (id === undefined) throw new Error(`unknown helper ${name}`);
+    return id;
+  });
 }
 
 export function helperById(id: number): HelperDef {

@@ -4,7 +4,7 @@
  * tail calls; everything else goes back through the dispatcher.
  */
 import type { IRBlock } from '../ir/block';
-import { allHelpers, type HelperValue } from '../ir/helpers';
+import { allHelpers, type HelperDef, type HelperValue } from '../ir/helpers';
 import type { Endian, ValType } from '../ir/ops';
 import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
 import { lowerBlock, lowerRegion } from './lower';
@@ -62,7 +62,7 @@ export interface CompiledBatch {
 /** A batch's module bytes and the helpers it imports, before compilation (what a persistent cache keeps). */
 export interface EncodedBatch {
   bytes: Uint8Array;
-  /** Ids of the helpers the module imports as `h<id>`. */
+  /** Ids of the helpers the module imports (as `h:<name>`). */
   helpers: number[];
 }
 
@@ -102,7 +102,7 @@ export function encodeBatch(
   for (const id of helperIds) {
     const def = helpers[id]!;
     const type: FuncType = { params: ['i32', ...(def.params as ValType[])], results: def.result ? [def.result] : [] };
-    helperFuncs.set(id, mb.addImport({ module: 'env', name: `h${id}`, kind: 'func', type }));
+    helperFuncs.set(id, mb.addImport({ module: 'env', name: helperImportName(def), kind: 'func', type }));
   }
 
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
@@ -158,6 +158,9 @@ export function encodeBatch(
   return { bytes: mb.encode(), helpers: helperIds };
 }
 
+/** A helper's import: by name, so that a module's bytes do not depend on this run's helper ids (persistent cache). */
+const helperImportName = (def: HelperDef): string => `h:${def.name}`;
+
 /**
  * Instantiates a module made by encodeBatch against the guest memory and the engine's callbacks;
  * returns one callable per block, in order. `chain` and `softmmu` in `env` must be those it was encoded with.
@@ -171,10 +174,11 @@ export function instantiateBatch(
   const helpers = allHelpers();
   const helperImports: Record<string, Function> = {};
   for (const id of helperIds) {
-    const impl = helpers[id]!.impl;
+    const def = helpers[id]!;
+    const impl = def.impl;
     const view = env.view;
     // Generated code passes the state base (an i32, so possibly negative) before the IR arguments.
-    helperImports[`h${id}`] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
+    helperImports[helperImportName(def)] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
   }
   const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
   const instance = new WebAssembly.Instance(module, {
