@@ -35,6 +35,17 @@ const HWCAP_ATOMICS = 1 << 8;
 
 /** MIDR_EL1's sysRegKey (src/translate/aarch64/insns/cpu-id.ts). */
 const MIDR_EL1 = 0xc000;
+/** CTR_EL0's sysRegKey. */
+const CTR_EL0 = 0xd801;
+
+/**
+ * What QEMU's linux-user gives a model besides its system-mode registers: `max` has 32-byte I and
+ * D cache lines and a VIPT I-cache (CONFIG_USER_ONLY in QEMU's aarch64_max_initfn, which also
+ * makes DC ZVA blocks 512 bytes; tsemu's stay 64), where system mode keeps the A57's.
+ */
+const USER_ONLY_IDS: Readonly<Record<string, ReadonlyMap<number, bigint>>> = {
+  max: new Map([[CTR_EL0, 0x80038003n]]),
+};
 
 /**
  * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions
@@ -55,7 +66,7 @@ function aarch64Model(name: string): UserCpuModel {
   return {
     name,
     hwcap: (full) => (model().features.has('lse') ? full : full & ~HWCAP_ATOMICS),
-    frontend: () => frontendFor()(model().features, withModelIds()(model().idRegisters)),
+    frontend: () => frontendFor()(model().features, withModelIds()(new Map([...model().idRegisters, ...(USER_ONLY_IDS[name] ?? [])]))),
     identity: () => Number(model().idRegisters.get(MIDR_EL1)!),
   };
 }
