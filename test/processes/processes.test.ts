@@ -6,7 +6,9 @@
  * mask, pid, /proc/self/exe, AT_EXECFN, threads, failed execs) and signals between processes
  * (host_signals.c: handlers for signals another process sends, SIGCHLD, sigsuspend), and a forked
  * child computing with two threads long enough that tsemu compiles its code again under them
- * (fork_tier_up.c: a forked child has no V8 worker threads to tier its wasm up, so it does so itself).
+ * (fork_tier_up.c: a forked child has no V8 worker threads to tier its wasm up, so it does so itself),
+ * and code rewritten through a second mapping of its pages, then flushed on the executable address
+ * (dual_map_jit.c: a memfd mapped RW and RX, as dual-mapping JITs do; qemu-user 7.2 runs stale code).
  * The oracle is the native kernel: the same source built for the host. (qemu-user cannot be the
  * oracle here: without binfmt_misc it hands a guest binary to the host kernel, which refuses it.)
  */
@@ -21,7 +23,7 @@ import { runProcess, type RunResult } from '../lib/run-process';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 /** Programs whose output the native build gives: what each exercises is said at the top of its source. */
-const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals', 'fork_tier_up'];
+const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals', 'fork_tier_up', 'dual_map_jit'];
 const BUILD_DIR = path.join(REPO_ROOT, 'test', 'guest', 'build', 'processes');
 
 /** Each build: the compiler and flags, and the tsemu binary that runs it. */

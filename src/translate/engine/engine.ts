@@ -367,8 +367,8 @@ export class Engine {
         status = this.miss(stateBase);
       }
       if (status === TrapKind.None) continue;
-      if (status === TrapKind.Yield) {
-        this.refreshFlags(stateBase);
+      if (status === TrapKind.Yield || status === TrapKind.FlushCode) {
+        this.afterYield(stateBase, status);
         continue;
       }
       return status as TrapKind;
@@ -384,11 +384,20 @@ export class Engine {
     this.refreshFlags(stateBase);
     const ir = this.frontend.translate(this.code, pc, { maxInsns: 1, flags: this.current.flags });
     const status = runBlock(ir, this.memory, stateBase, this.portFor(stateBase));
-    if (status === TrapKind.Yield) {
-      this.refreshFlags(stateBase);
+    if (status === TrapKind.Yield || status === TrapKind.FlushCode) {
+      this.afterYield(stateBase, status);
       return TrapKind.None;
     }
     return status;
+  }
+
+  /** A block yielded control: re-read the translation flags, and for FlushCode discard the code it names. */
+  private afterYield(stateBase: number, status: TrapKind.Yield | TrapKind.FlushCode): void {
+    if (status === TrapKind.FlushCode) {
+      // Signed, as pcOf reads pcs: exact for system mode's upper-half addresses.
+      this.invalidateCodeAt(Number(this.memory.view.getBigInt64(stateBase + STATE_FAULT_ADDR, true)));
+    }
+    this.refreshFlags(stateBase);
   }
 
   /** Makes run() stop with TrapKind.Breakpoint before executing the instruction at pc. */
@@ -412,7 +421,8 @@ export class Engine {
   /** Discards translations of the instruction at guest pc (virtual with softmmu). */
   private invalidateCodeAt(pc: number): void {
     const at = this.options.softmmu ? this.options.softmmu.codeAddress(pc) : pc;
-    if (at !== undefined) this.invalidate(at, 1);
+    // A JIT flushing code it has just written has nothing translated there: only a flag to read.
+    if (at !== undefined && this.memory.pageFlags(at) & PageFlags.HasCode) this.invalidate(at, 1);
   }
 
   hasBreakpoint(pc: number): boolean {

@@ -3,6 +3,7 @@
  * table, so a frontend bug shows up at translation time with the op's name, not as a wasm
  * validation error later.
  */
+import { STATE_FAULT_ADDR } from '../frontend';
 import { Temp, type IRBlock, type Imm, type Insn } from './block';
 import { helperById } from './helpers';
 import { OPS, TrapKind, type MemAccess, type Op, type ValType } from './ops';
@@ -271,11 +272,19 @@ export class IRBuilder {
   }
   /**
    * Ends execution of the block, continuing at guest address `pc` (i64). With `status`
-   * TrapKind.Yield the engine regains control first (after a cache flush, an FPCR write, ...).
+   * TrapKind.Yield the engine regains control first (after an FPCR write, ...).
    */
-  exit(pc: Temp, status: TrapKind.None | TrapKind.Yield = TrapKind.None): void {
+  exit(pc: Temp, status: TrapKind.None | TrapKind.Yield | TrapKind.FlushCode = TrapKind.None): void {
     this.check('exit', 'i32', [pc], ['i64']);
     this.emit({ op: 'exit', type: 'i32', args: [pc], imm: status });
+  }
+  /**
+   * Ends the block at guest address `pc` (i64) after the engine has discarded the translations of
+   * the code at `addr` (i64): an instruction-cache invalidation (IC IVAU, icbi).
+   */
+  exitFlushingCode(pc: Temp, addr: Temp): void {
+    this.set(STATE_FAULT_ADDR, addr);
+    this.exit(pc, TrapKind.FlushCode);
   }
   trap(kind: TrapKind, arg?: Temp): void {
     this.emit({ op: 'trap', type: 'i32', args: arg ? [arg] : [], imm: kind });

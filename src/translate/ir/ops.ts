@@ -187,6 +187,11 @@ export enum TrapKind {
   Alignment = 5,
   /** Block exit (pc = next pc) after which the engine re-reads translation flags and pending work. */
   Yield = 6,
+  /**
+   * Block exit (pc = next pc) after an instruction-cache invalidation (AArch64 IC IVAU, Power
+   * icbi): the engine discards translations of the code at the address in STATE_FAULT_ADDR.
+   */
+  FlushCode = 7,
 }
 
 /** Byte order of a memory access, applied once by the executors from the guest's context. */

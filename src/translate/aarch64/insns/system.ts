@@ -130,6 +130,17 @@ export const dcZva = (ctx: A64Context, rt: number): void => {
   for (let at = 0; at < ZVA_BLOCK; at += 8) b.store(b.add(base, b.i64(at)), zero, 8);
 };
 
+/**
+ * IC IVAU: ends the block, asking the engine to discard the translations of the code at Xt. A store
+ * to translated code invalidates it already; this is for code changed through another mapping of
+ * the same pages (a memfd mapped RW and RX, as dual-mapping JITs and libffi do), which the program
+ * makes visible with DC CVAU / DSB / IC IVAU / ISB on the executable address.
+ */
+const icIvau = (ctx: A64Context, rt: number): void => {
+  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.x(rt));
+  ctx.ended = true;
+};
+
 /** SYS operations user code may issue, by op1:CRn:CRm:op2. */
 const SYS_OPS: ReadonlyMap<number, (ctx: A64Context, rt: number) => void> = new Map([
   [sysRegKey(1, 3, 7, 4, 1), dcZva],
@@ -137,8 +148,7 @@ const SYS_OPS: ReadonlyMap<number, (ctx: A64Context, rt: number) => void> = new 
   [sysRegKey(1, 3, 7, 10, 1), () => {}],
   [sysRegKey(1, 3, 7, 11, 1), () => {}],
   [sysRegKey(1, 3, 7, 14, 1), () => {}],
-  // IC IVAU: stores into translated code invalidate it already; the Yield lets the engine catch up.
-  [sysRegKey(1, 3, 7, 5, 1), yieldAfter],
+  [sysRegKey(1, 3, 7, 5, 1), icIvau],
 ]);
 
 const sys: A64Handler = (ctx, f) => {

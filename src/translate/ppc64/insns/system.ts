@@ -131,11 +131,19 @@ const dcbz: PpcHandler = (ctx, f) => {
   return true;
 };
 
-/**
- * Hints and barriers. icbi and isync need nothing either: stores to pages holding translated code
- * already discard those translations (the engine's code-page tracking), before the next fetch.
- */
+/** Hints and barriers: nothing to do without a cache model. */
 const nothing: PpcHandler = () => true;
+
+/**
+ * icbi: ends the block, asking the engine to discard the translations of the code at the address.
+ * A store to translated code invalidates it already; this is for code changed through another
+ * mapping of the same pages (a memfd mapped RW and RX, as dual-mapping JITs and libffi do).
+ */
+const icbi: PpcHandler = (ctx, f) => {
+  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.eaX(f.ra, f.rb));
+  ctx.ended = true;
+  return true;
+};
 
 export const SYSTEM_ROWS = [
   [x31('rt:5 sprl:5 sprh:5', 339, '0'), 'mfspr', mfspr],
@@ -151,7 +159,7 @@ export const SYSTEM_ROWS = [
   [x31('..... ra:5 rb:5', 246, '0'), 'dcbtst', nothing],
   [x31('000.. ra:5 rb:5', 86, '0'), 'dcbf', nothing],
   [x31('00000 ra:5 rb:5', 54, '0'), 'dcbst', nothing],
-  [x31('00000 ra:5 rb:5', 982, '0'), 'icbi', nothing],
+  [x31('00000 ra:5 rb:5', 982, '0'), 'icbi', icbi],
   [x31('..... ra:5 rb:5', 22, '0'), 'icbt', nothing],
   [x31('000.. ..... 00000', 598, '0'), 'sync', nothing],
   [x31('00000 00000 00000', 854, '0'), 'eieio', nothing],
