@@ -93,7 +93,6 @@ export function idRegister(model: CpuModel, key: number): bigint | undefined {
   return key >> 7 === sysRegKey(3, 0, 0, 0, 0) >> 7 ? 0n : undefined;
 }
 
-
 /** Whether the model has FEAT_IDST (as its ID_AA64MMFR2_EL1 says). */
 export function hasIdSpaceTraps(model: CpuModel): boolean {
   return ((idRegister(model, ID_AA64MMFR2_EL1)! >> MMFR2_IDS_SHIFT) & 0xfn) !== 0n;

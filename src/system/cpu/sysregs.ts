@@ -234,7 +234,7 @@ const TABLE: readonly (readonly [number, SysRegDef])[] = [
       name: 'DCZID_EL0',
       read: (cpu) =>
         (idRegister(cpu.model, DCZID_EL0) ?? 0n) |
-        (cpu.pstate.el === 0 && (cpu.sys.sctlrEl1 & SCTLR_DZE) === 0n ? DCZID_DZP : 0n),
+        (cpu.pstate.el === 0 && !sctlrAllows(SCTLR_DZE)(cpu) ? DCZID_DZP : 0n),
       el0: () => true,
     },
   ],

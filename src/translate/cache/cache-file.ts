@@ -6,9 +6,9 @@
  *   "TSEMUTC4" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
  *
  * The header lists the modules with their ids (moduleId: what a program's profile names them by,
- * profile.ts), the names of the helpers they import, and byte ranges into the payload. Anything that does not parse or check exactly
- * (wrong magic, a truncated or corrupted file, a range outside the payload) reads as no cache at
- * all: a cache is an optimisation, never a reason to fail.
+ * profile.ts), the names of the helpers they import, and byte ranges into the payload. Anything
+ * that does not parse or check exactly (wrong magic, a truncated or corrupted file, a range outside
+ * the payload) reads as no cache at all: a cache is an optimisation, never a reason to fail.
  */
 import { createHash } from 'node:crypto';
 import { seal, unseal } from './sealed-file';
@@ -87,7 +87,8 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
-    const helpers = Array.isArray(m.helpers) && m.helpers.every((h) => typeof h === 'string') ? m.helpers : undefined;
+    const helpers =
+      Array.isArray(m.helpers) && m.helpers.every((h) => typeof h === 'string') ? m.helpers : undefined;
     if (!bytes || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];

@@ -82,7 +82,7 @@ const SYSREGS: ReadonlyMap<number, SysRegAccess> = new Map([
   [sysRegKey(3, 3, 4, 4, 1), i32Slot(FPSR, FPSR_WRITABLE)],
   [sysRegKey(3, 3, 13, 0, 2), i64Slot(TPIDR_EL0, true)],
   [sysRegKey(3, 3, 13, 0, 3), i64Slot(TPIDRRO_EL0, false)],
-  [sysRegKey(3, 3, 14, 0, 2), { read: (ctx) => readCntvct(ctx) }],
+  [sysRegKey(3, 3, 14, 0, 2), { read: readCntvct }],
 ]);
 
 function sysRegAccess(ctx: A64Context, key: number): SysRegAccess | undefined {
