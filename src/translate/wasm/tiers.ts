@@ -17,6 +17,14 @@ import v8 from 'node:v8';
 
 /** CPU time (user + system, microseconds) a forked child runs before it tiers its code up. */
 const CHILD_TIER_UP_CPU = 400_000;
+/**
+ * Wall time (ms) between two reads of the CPU time, which is a getrusage system call and an object
+ * (about 1 to 5 microseconds, as dear as a small system call of the guest's, and tierUpDue runs at
+ * each of them); the clock that paces the reads is read without a system call.
+ */
+const TIER_UP_CHECK_MS = 5;
+/** When tierUpDue next reads the CPU time (performance.now()). */
+let nextCheck = 0;
 
 /** Whether this process is a forked child (Node's worker threads are gone). */
 let forked = false;
@@ -29,6 +37,7 @@ let optimizing = false;
 export function forkedWithoutWorkerThreads(): void {
   forked = true;
   optimizing = false;
+  nextCheck = 0;
   generation++;
 }
 
@@ -44,6 +53,9 @@ export function forkGeneration(): number {
  */
 export function tierUpDue(): boolean {
   if (!forked || optimizing) return false;
+  const now = performance.now();
+  if (now < nextCheck) return false;
+  nextCheck = now + TIER_UP_CHECK_MS;
   const { user, system } = process.cpuUsage();
   optimizing = user + system >= CHILD_TIER_UP_CPU;
   return optimizing;
