@@ -51,6 +51,11 @@ const CASES: GuestCase[] = [
     knownGap: { reason: FP_FLAGS, builds: ['armhf -marm', 'armhf -mthumb'] },
   },
   { title: 'vector_loops: -ftree-vectorize loops', program: 'vector_loops', ending: OK },
+  {
+    title: 'split_loop: a hot loop whose blocks turn hot phase by phase, calling code rewritten each phase and storing into its own code page',
+    program: 'split_loop',
+    ending: OK,
+  },
   { title: 'strings: glibc string routines over lengths and alignments', program: 'strings', ending: OK },
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },
   { title: 'time_funcs: calendar conversions and clock sanity, nanosleep', program: 'time_funcs', ending: OK },

@@ -106,6 +106,11 @@ const CASES: GuestCase[] = [
   },
   { title: 'jit: generated code, W^X and RWX rewrites with cache flushes', program: 'jit', ending: OK },
   {
+    title: 'split_loop: a hot loop whose blocks turn hot phase by phase, calling code rewritten each phase and storing into its own code page',
+    program: 'split_loop',
+    ending: OK,
+  },
+  {
     title: 'threads: pthreads with mutex, condvar and TLS',
     program: 'threads',
     ending: OK,

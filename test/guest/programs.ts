@@ -31,6 +31,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sha256', sources: ['common/sha256.c'] },
   { name: 'fp_edge', sources: ['common/fp_edge.c'], cflags: ['-frounding-math', '-fsignaling-nans', '-lm'] },
   { name: 'vector_loops', sources: ['common/vector_loops.c'], cflags: ['-ftree-vectorize'] },
+  { name: 'split_loop', sources: ['common/split_loop.c'] },
   {
     name: 'strings',
     sources: ['common/strings.c'],

@@ -89,6 +89,11 @@ const CASES: GuestCase[] = [
     ending: OK,
   },
   { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram (VMX/VSX)', program: 'vector_loops', ending: OK },
+  {
+    title: 'split_loop: a hot loop whose blocks turn hot phase by phase, calling code rewritten each phase and storing into its own code page',
+    program: 'split_loop',
+    ending: OK,
+  },
   { title: 'strings: glibc string routines over lengths and alignments', program: 'strings', ending: OK },
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },
   { title: 'time_funcs: calendar conversions and clock sanity', program: 'time_funcs', ending: OK },
