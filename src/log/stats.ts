@@ -13,7 +13,7 @@ import type { EngineStats } from '../translate/engine/engine';
 function hitRate(stats: EngineStats): string {
   const lookups = stats.interpreted + stats.modules;
   if (lookups === 0) return 'no lookups';
-  const hits = Math.max(0, lookups - stats.translated);
+  const hits = Math.max(0, lookups - stats.translated - stats.cachedCold);
   return `${((100 * hits) / lookups).toFixed(1)}% of ${lookups} lookups outside compiled code`;
 }
 
@@ -27,6 +27,7 @@ export function formatStats(stats: EngineStats, elapsedMs: number): string {
     `  translation cache hit rate:     ${hitRate(stats)}`,
     `  blocks from the disk cache:     ${stats.cached} in ${stats.cachedModules} modules` +
       ` (${stats.cachedWasmBytes} bytes)`,
+    `  cold blocks from the disk cache: ${stats.cachedCold} (their IR, not translated again)`,
     `  invalidations:                  ${stats.invalidations}`,
     `  translation time:               ${stats.translateMs.toFixed(1)} ms of ${elapsedMs.toFixed(1)} ms`,
     `  execution time:                 ${executing.toFixed(1)} ms (guest code, interpreter and syscalls)`,

@@ -2,17 +2,18 @@
  * The persistent translation cache (TSEMU_CACHE_DIR, TSEMU_CACHE=off), run end to end on aarch64
  * guest programs built here with the cross compiler; every run's output and exit status must equal
  * qemu-aarch64's. The cache holds hot batches (blocks compiled to wasm together): a second run takes
- * them from the cache instead of compiling them (-d stats counts both); a different dynamic program
+ * them from the cache instead of compiling them (-d stats counts both), and the IR of the blocks it
+ * ran cold instead of translating them again; a different dynamic program
  * takes the dynamic loader's and libc's hot batches from the first one's cache files; a shared library replaced under the same executable (even keeping its size and
  * modification time: the same cache file, different code at the same addresses) gives the new
  * library's results; a program's warm run compiles only the cached batches it used before, not
  * those other programs added to the shared files since (of code it runs cold);
  * a program that leaves by execve saves its translations, and a parent saving after its child keeps
- * what the child saved; a truncated or corrupted cache file or profile is ignored; ten
+ * what the child saved; a truncated or corrupted cache file, cold-block file or profile is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files; a
  * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
- * and the reverse (their helper ids differ).
+ * and the reverse (their helper ids differ, and cold blocks' calls name helpers by id).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -106,6 +107,11 @@ function cacheFiles(dir: string): string[] {
   return filesIn(dir).filter((name) => name.endsWith('.tc'));
 }
 
+/** The files of cold blocks' IR, one beside each cache file that has any. */
+function coldFiles(dir: string): string[] {
+  return filesIn(dir).filter((name) => name.endsWith('.tb'));
+}
+
 function profileFiles(dir: string): string[] {
   return filesIn(dir).filter((name) => name.endsWith('.tp'));
 }
@@ -136,6 +142,22 @@ describe('persistent translation cache', () => {
     expectLikeQemu(second, oracle);
     expect(stat(second, 'blocks from the disk cache')).toBeGreaterThan(0);
     expect(stat(second, 'blocks compiled to wasm')).toBeLessThan(stat(first, 'blocks compiled to wasm') / 4);
+  });
+
+  it('a second run takes the IR of the blocks it runs cold from the cache', async () => {
+    const dir = freshDir();
+    const oracle = await qemu([dynamicHello]);
+    const first = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(first, oracle);
+    expect(stat(first, 'cold blocks from the disk cache')).toBe(0);
+    // The program's, the dynamic loader's and libc's.
+    expect(coldFiles(dir)).toHaveLength(3);
+    const second = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(second, oracle);
+    expect(stat(second, 'cold blocks from the disk cache')).toBeGreaterThan(
+      stat(first, 'blocks translated to IR') / 2,
+    );
+    expect(stat(second, 'blocks translated to IR')).toBe(0);
   });
 
   it('a library replaced under the same executable runs its new code, not the cached one', async () => {
@@ -239,9 +261,12 @@ describe('persistent translation cache', () => {
   /**
    * Fills a fresh cache with a run of `hello`, then runs it again once per damaged copy of the
    * file `filesOf` names first: each run must still behave as under qemu, without an error.
-   * Returns how many blocks each of those runs took from the disk cache.
+   * Returns how many blocks each of those runs took from the disk cache (-d stats counter `counter`).
    */
-  async function blocksFromDamaged(filesOf: (dir: string) => string[]): Promise<number[]> {
+  async function blocksFromDamaged(
+    filesOf: (dir: string) => string[],
+    counter = 'blocks from the disk cache',
+  ): Promise<number[]> {
     const dir = freshDir();
     const oracle = await qemu([hello]);
     expectLikeQemu(await tsemu([hello], { TSEMU_CACHE_DIR: dir }), oracle);
@@ -252,13 +277,18 @@ describe('persistent translation cache', () => {
       const run = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
       expectLikeQemu(run, oracle);
       expect(run.stderr).not.toMatch(/error|Error/);
-      taken.push(stat(run, 'blocks from the disk cache'));
+      taken.push(stat(run, counter));
     }
     return taken;
   }
 
   it('a truncated or corrupted cache file is ignored', async () => {
     for (const blocks of await blocksFromDamaged(cacheFiles)) expect(blocks).toBe(0);
+  });
+
+  it('a truncated or corrupted cold-block file is ignored', async () => {
+    const counter = 'cold blocks from the disk cache';
+    for (const blocks of await blocksFromDamaged(coldFiles, counter)) expect(blocks).toBe(0);
   });
 
   it('a truncated or corrupted profile is ignored: the run takes any cached batch', async () => {
@@ -273,10 +303,12 @@ describe('persistent translation cache', () => {
     for (const run of runs) expectLikeQemu(run, oracle);
     expect(cacheFiles(dir)).toHaveLength(1);
     expect(profileFiles(dir)).toHaveLength(1);
-    expect(filesIn(dir)).toHaveLength(2);
+    expect(coldFiles(dir)).toHaveLength(1);
+    expect(filesIn(dir)).toHaveLength(3);
     const next = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(next, oracle);
     expect(stat(next, 'blocks from the disk cache')).toBeGreaterThan(0);
+    expect(stat(next, 'cold blocks from the disk cache')).toBeGreaterThan(0);
   }, 180_000);
 
   it('TSEMU_CACHE=off neither reads nor writes a cache', async () => {
@@ -304,11 +336,11 @@ describe('persistent translation cache', () => {
     expect(left).not.toContain('aarch64-old1.tc');
     expect(left).not.toContain('aarch64-old2.tc');
     expect(left).toContain('notes.txt');
-    // The program's cache file and its profile.
+    // The program's cache file, its cold blocks and its profile.
     const written = left.filter((name) => !old.includes(name));
-    expect(written).toHaveLength(2);
+    expect(written).toHaveLength(3);
     const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
-    const cached = [...cacheFiles(dir), ...profileFiles(dir)];
+    const cached = [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir)];
     const cacheBytes = cached.reduce((sum, name) => sum + size(name), 0);
     expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
   });
@@ -333,6 +365,7 @@ describe('persistent translation cache', () => {
       const second = await read(dir);
       expectLikeQemu(second, oracle);
       expect(stat(second, 'blocks from the disk cache')).toBeGreaterThan(0);
+      expect(stat(second, 'cold blocks from the disk cache')).toBeGreaterThan(0);
     }
   });
 

@@ -3,7 +3,8 @@
  * and compiles a block that becomes hot from expandBlock's result, so that result must be the very
  * IR the frontend produced. Checked on the IR the three frontends make of random instruction
  * streams (A64 words from the per-class templates, which reach SIMD lane immediates, atomics and
- * helper calls; random A32 and PowerPC words).
+ * helper calls; random A32 and PowerPC words). So is the form the persistent cache keeps cold
+ * blocks in on disk (cache/cold-file.ts), written to a file and read back.
  */
 import { describe, expect, it } from 'vitest';
 import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
@@ -11,6 +12,7 @@ import { armFrontend } from '../../src/translate/arm/frontend';
 import { parsePattern } from '../../src/translate/decode/pattern';
 import type { CodeSource, Frontend } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
+import { coldEntry, compactOf, decodeColdFile, encodeColdFile } from '../../src/translate/cache/cold-file';
 import { compactBlock, expandBlock } from '../../src/translate/ir/compact';
 import { formatBlock } from '../../src/translate/ir/format';
 import { ppc64Frontend } from '../../src/translate/ppc64/frontend';
@@ -76,5 +78,18 @@ describe('compact IR', () => {
       expect(formatBlock(back)).toBe(formatBlock(ir));
       expect(back).toEqual(ir);
     }
+  });
+
+  it.each(CASES)('gives back the %s frontend IR through a cold-block cache file', (_name, make) => {
+    const irs = make();
+    const code = Uint8Array.of(1, 2, 3, 4);
+    const entries = irs.map((ir) => coldEntry(ir.pc, 0, code, compactBlock(ir)));
+    const read = decodeColdFile(encodeColdFile(entries.map((entry) => entry!)));
+    expect(read).toHaveLength(irs.length);
+    read.forEach((entry, i) => {
+      const back = expandBlock(compactOf(entry)!);
+      expect(formatBlock(back)).toBe(formatBlock(irs[i]!));
+      expect(back).toEqual(irs[i]);
+    });
   });
 });

@@ -3,7 +3,7 @@
  * in them, the guest pc, translation flags and code bytes it was translated from (so a use can
  * check them).
  *
- *   "TSEMUTC4" | sha-256 of what follows (sealed-file.ts) | u32 LE header length | header (JSON) | payload
+ *   "TSEMUTC4" | sha-256 of what follows | u32 LE header length | header (JSON) | payload  (indexed-file.ts)
  *
  * The header lists the modules with their ids (moduleId: what a program's profile names them by,
  * profile.ts), the names of the helpers they import, and byte ranges into the payload. Anything
@@ -11,7 +11,7 @@
  * the payload) reads as no cache at all: a cache is an optimisation, never a reason to fail.
  */
 import { createHash } from 'node:crypto';
-import { seal, unseal } from './sealed-file';
+import { PayloadWriter, isCount, readIndexedFile } from './indexed-file';
 
 /** One guest block inside a cached module: where it was, what its code was, under which flags. */
 export interface CachedBlockCode {
@@ -46,44 +46,21 @@ interface HeaderModule {
 }
 
 export function encodeCacheFile(modules: readonly CachedModule[]): Buffer {
-  const parts: Uint8Array[] = [];
-  let offset = 0;
-  const add = (bytes: Uint8Array): [number, number] => {
-    parts.push(bytes);
-    offset += bytes.length;
-    return [offset - bytes.length, bytes.length];
-  };
+  const payload = new PayloadWriter();
   const header: HeaderModule[] = modules.map((m) => ({
     id: m.id,
     helpers: m.helpers,
-    bytes: add(m.bytes),
-    blocks: m.blocks.map((b) => [b.pc, b.flags, ...add(b.code)]),
+    bytes: payload.add(m.bytes),
+    blocks: m.blocks.map((b) => [b.pc, b.flags, ...payload.add(b.code)]),
   }));
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(json.length);
-  return seal(MAGIC, Buffer.concat([length, json, ...parts]));
+  return payload.file(MAGIC, header);
 }
 
 /** The modules of a cache file, or an empty list when the file is not exactly one encodeCacheFile wrote. */
 export function decodeCacheFile(file: Buffer): CachedModule[] {
-  const body = unseal(MAGIC, file);
-  if (!body || body.length < 4) return [];
-  const headerLength = body.readUInt32LE(0);
-  if (4 + headerLength > body.length) return [];
-  let header: unknown;
-  try {
-    header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8'));
-  } catch {
-    return [];
-  }
-  const payload = body.subarray(4 + headerLength);
-  const slice = (range: unknown): Uint8Array | undefined => {
-    if (!Array.isArray(range) || range.length !== 2 || !range.every(isCount)) return undefined;
-    const [at, size] = range as [number, number];
-    return at + size <= payload.length ? payload.subarray(at, at + size) : undefined;
-  };
-  if (!Array.isArray(header)) return [];
+  const read = readIndexedFile(MAGIC, file);
+  if (!read || !Array.isArray(read.header)) return [];
+  const { header, slice } = read;
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
@@ -102,8 +79,4 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
     modules.push({ id: m.id, bytes, helpers, blocks });
   }
   return modules;
-}
-
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }

@@ -1,22 +1,49 @@
 /**
- * Adding one run's modules to a cache file that other processes may have extended since this run
- * read it (every program mapping libc writes libc's file): what the file holds now stays, and an
- * added module goes in unless the file already has each of its blocks (same pc, translation flags
- * and code), as when concurrent runs compiled the same hot loops.
+ * Adding one run's modules or cold blocks to a cache file that other processes may have extended
+ * since this run read it (every program mapping libc writes libc's file): what the file holds now
+ * stays, and an added module goes in unless the file already has each of its blocks (same pc,
+ * translation flags and code), as when concurrent runs compiled the same hot loops; an added cold
+ * block unless the file has it.
  */
 import type { CachedBlockCode, CachedModule } from './cache-file';
+import type { ColdEntry } from './cold-file';
+
+/** Blocks by pc, flags and code: which of them a file already has. */
+class BlockSet {
+  private readonly known = new Map<number, CachedBlockCode[]>();
+
+  constructor(blocks: Iterable<CachedBlockCode>) {
+    for (const block of blocks) this.add(block);
+  }
+
+  add(block: CachedBlockCode): void {
+    const list = this.known.get(block.pc);
+    if (list) list.push(block);
+    else this.known.set(block.pc, [block]);
+  }
+
+  has(block: CachedBlockCode): boolean {
+    return (this.known.get(block.pc) ?? []).some(
+      (k) => k.flags === block.flags && Buffer.compare(k.code, block.code) === 0,
+    );
+  }
+}
 
 /** The modules of `added` that bring something `current` does not have. */
-export function novelModules(current: readonly CachedModule[], added: readonly CachedModule[]): CachedModule[] {
-  const known = new Map<number, CachedBlockCode[]>();
-  for (const module of current) {
-    for (const block of module.blocks) {
-      const list = known.get(block.pc);
-      if (list) list.push(block);
-      else known.set(block.pc, [block]);
-    }
-  }
-  const has = (block: CachedBlockCode): boolean =>
-    (known.get(block.pc) ?? []).some((k) => k.flags === block.flags && Buffer.compare(k.code, block.code) === 0);
-  return added.filter((module) => !module.blocks.every(has));
+export function novelModules(
+  current: readonly CachedModule[],
+  added: readonly CachedModule[],
+): CachedModule[] {
+  const known = new BlockSet(current.flatMap((module) => module.blocks));
+  return added.filter((module) => !module.blocks.every((block) => known.has(block)));
+}
+
+/** The cold blocks of `added` that `current` does not have (each once). */
+export function novelColdEntries(current: readonly ColdEntry[], added: readonly ColdEntry[]): ColdEntry[] {
+  const known = new BlockSet(current);
+  return added.filter((entry) => {
+    if (known.has(entry)) return false;
+    known.add(entry);
+    return true;
+  });
 }

@@ -11,7 +11,8 @@
  * (rename is atomic), so concurrent runs of one program leave one complete file, the last writer's.
  *
  * Beside them, one profile file per executable (profile.ts), named the same way from the
- * executable's identity.
+ * executable's identity, and beside each cache file the cold blocks of the same mapped file
+ * (cold-file.ts).
  *
  * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
  * default) by deleting the least recently used files after each write; a file's modification time
@@ -27,9 +28,15 @@ import { VERSION } from '../../version';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * The same for a file of cold blocks, which every start mapping the file reads and checks whole
+ * (hashing 8 MiB: about 20 ms), where a file of modules costs by the modules a run compiles.
+ */
+export const MAX_COLD_FILE_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_DIRECTORY_BYTES = 512 * 1024 * 1024;
 const CACHE_SUFFIX = '.tc';
 const PROFILE_SUFFIX = '.tp';
+const COLD_SUFFIX = '.tb';
 
 /** The cache directory from the environment, or undefined when the cache is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -68,6 +75,11 @@ export function cacheFileName(dir: string, target: string, identity: string, opt
   return fileName(dir, target, identity, options, CACHE_SUFFIX);
 }
 
+/** The file of the cold blocks (cold-file.ts) beside cache file `cacheFile`. */
+export function coldFileName(cacheFile: string): string {
+  return cacheFile.slice(0, -CACHE_SUFFIX.length) + COLD_SUFFIX;
+}
+
 /** The profile file (profile.ts) of the program whose executable has `identity`. */
 export function profileFileName(dir: string, target: string, identity: string, options: string): string {
   return fileName(dir, target, identity, options, PROFILE_SUFFIX);
@@ -99,7 +111,7 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
   let files: { file: string; size: number; used: number }[] = [];
   try {
     for (const name of fs.readdirSync(dir)) {
-      if (!name.endsWith(CACHE_SUFFIX) && !name.endsWith(PROFILE_SUFFIX)) continue;
+      if (![CACHE_SUFFIX, PROFILE_SUFFIX, COLD_SUFFIX].some((suffix) => name.endsWith(suffix))) continue;
       const file = path.join(dir, name);
       try {
         const s = fs.statSync(file);
@@ -125,8 +137,8 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
 }
 
 /** Replaces the file atomically; false (and nothing changed) when it cannot be written or is too large. */
-export function writeCacheFile(file: string, contents: Buffer): boolean {
-  if (contents.length > MAX_FILE_BYTES) return false;
+export function writeCacheFile(file: string, contents: Buffer, limit = MAX_FILE_BYTES): boolean {
+  if (contents.length > limit) return false;
   const temporary = `${file}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -12,11 +12,18 @@
  * pcs, as the program made it hot before; any other only when its block turns hot in this run, in
  * place of compiling a new one.
  *
- * Nothing cached runs unchecked: a batch is used only when the guest's code at each of its blocks'
- * pcs is, byte for byte, the code it was translated from, under the same translation flags.
+ * Beside them, per mapped file, the compact IR of the blocks earlier runs translated (cold-file.ts):
+ * a block run a few times costs more to decode and translate than to interpret, so a warm start
+ * takes its IR from the file instead. Every block translated goes in, from every program mapping
+ * the file.
+ *
+ * Nothing cached runs unchecked: a batch or block is used only when the guest's code at each of its
+ * blocks' pcs is, byte for byte, the code it was translated from, under the same translation flags.
  */
 import { compileBatchModule } from '../wasm/tiers';
+import type { CompactBlock } from '../ir/compact';
 import { moduleId, type CachedModule } from './cache-file';
+import { compactOf, type ColdEntry } from './cold-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
@@ -32,6 +39,8 @@ export interface CodeCacheFiles {
   fileAt(pc: number): string | undefined;
   /** The modules earlier runs saved in `file` (none when it is absent or unreadable). */
   read(file: string): CachedModule[];
+  /** The cold blocks earlier runs saved beside `file` (none when absent or unreadable). */
+  readCold(file: string): ColdEntry[];
 }
 
 /**
@@ -51,30 +60,43 @@ interface LoadedModule {
   broken?: boolean;
 }
 
-/** A cache file and the modules this run added to it since the last save. */
-interface OpenFile {
-  fresh: CachedModule[];
+/** A block this run translated, to be saved as a ColdEntry (coldEntry). */
+export interface ColdTranslation {
+  pc: number;
+  flags: number;
+  code: Uint8Array;
+  ir: CompactBlock;
 }
 
-/** A cache file with modules this run added. */
+/** A cache file and the modules and cold blocks this run added to it since the last save. */
+interface OpenFile {
+  fresh: CachedModule[];
+  freshCold: ColdTranslation[];
+}
+
+/** A cache file with modules or cold blocks this run added. */
 export interface UnsavedFile {
   file: string;
   added: CachedModule[];
+  addedCold: ColdTranslation[];
 }
 
 export interface CodeCacheStats {
   /** Cached blocks run from the cache rather than translated. */
   hits: number;
+  /** Cold blocks whose IR came from the cache. */
+  coldHits: number;
   /** Modules of earlier runs read in. */
   loadedModules: number;
 }
 
 export class CodeCache {
   private readonly hot = new Map<number, { loaded: LoadedModule }[]>();
+  private readonly cold = new Map<number, ColdEntry[]>();
   private readonly files = new Map<string, OpenFile>();
   /** Ids of the modules this run compiled from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
-  readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
+  readonly stats: CodeCacheStats = { hits: 0, coldHits: 0, loadedModules: 0 };
 
   /** `profile`: the ids of the modules this program's earlier runs used (profile.ts). */
   constructor(
@@ -118,6 +140,27 @@ export class CodeCache {
     for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
   }
 
+  /** The IR of a cold block an earlier run translated at pc under `flags` from the code now there. */
+  coldBlock(pc: number, flags: number, holds: CodeCacheHost['holds']): CompactBlock | undefined {
+    this.openAt(pc);
+    for (const entry of this.cold.get(pc) ?? []) {
+      if (entry.flags !== flags || !holds(pc, entry.code)) continue;
+      const block = compactOf(entry);
+      if (!block) continue;
+      this.stats.coldHits++;
+      return block;
+    }
+    return undefined;
+  }
+
+  /**
+   * Records a block this run translated at pc under `flags` from `code` (read as it was translated),
+   * to be saved beside the cache file of its pc's mapped file; code of no file is not kept.
+   */
+  addCold(pc: number, flags: number, code: Uint8Array, ir: CompactBlock): void {
+    this.openAt(pc)?.freshCold.push({ pc, flags, code, ir });
+  }
+
   /** The program changed (an execve in the same process): `profile` decides from now on, and the used set starts over. */
   useProfile(profile: ReadonlySet<string>): void {
     this.profile = profile;
@@ -132,14 +175,21 @@ export class CodeCache {
   /** The cache files this run added to since they were read or last saved. */
   unsaved(): UnsavedFile[] {
     return [...this.files]
-      .filter(([, open]) => open.fresh.length > 0)
-      .map(([file, open]) => ({ file, added: [...open.fresh] }));
+      .filter(([, open]) => open.fresh.length + open.freshCold.length > 0)
+      .map(([file, open]) => ({
+        file,
+        added: [...open.fresh],
+        addedCold: [...open.freshCold],
+      }));
   }
 
   /** Records that `file` now holds this run's additions (so a later save writes only what comes after). */
   saved(file: string): void {
     const open = this.files.get(file);
-    if (open) open.fresh = [];
+    if (open) {
+      open.fresh = [];
+      open.freshCold = [];
+    }
   }
 
   /** The cache file of the code at pc, read in (and its modules indexed) the first time. */
@@ -148,9 +198,10 @@ export class CodeCache {
     if (file === undefined) return undefined;
     let open = this.files.get(file);
     if (!open) {
-      open = { fresh: [] };
+      open = { fresh: [], freshCold: [] };
       this.files.set(file, open);
       this.index(this.source.read(file));
+      for (const entry of this.source.readCold(file)) pushTo(this.cold, entry.pc, entry);
     }
     return open;
   }

@@ -16,12 +16,15 @@
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
-import { novelModules } from './cache-merge';
+import { novelColdEntries, novelModules } from './cache-merge';
+import { coldEntry, decodeColdFile, encodeColdFile, type ColdEntry } from './cold-file';
 import { decodeProfile, encodeProfile } from './profile';
 import {
   cacheDirectory,
   cacheFileName,
   cacheSizeLimit,
+  coldFileName,
+  MAX_COLD_FILE_BYTES,
   profileFileName,
   readCacheFile,
   trimCacheDirectory,
@@ -69,9 +72,14 @@ export function openPersistentCache(
     const bytes = readCacheFile(file);
     return bytes ? decodeCacheFile(bytes) : [];
   };
+  const readCold = (file: string): ColdEntry[] => {
+    const bytes = readCacheFile(coldFileName(file));
+    return bytes ? decodeColdFile(bytes) : [];
+  };
   const cache = new CodeCache(
     {
       read,
+      readCold,
       fileAt: (pc) => {
         const region = regionAt(pc);
         if (!region) return undefined;
@@ -86,7 +94,7 @@ export function openPersistentCache(
   );
   const save = (): boolean => {
     const written: string[] = [];
-    for (const { file, added } of cache.unsaved()) {
+    for (const { file, added, addedCold } of cache.unsaved()) {
       const current = read(file);
       const novel = novelModules(current, added);
       if (novel.length > 0) {
@@ -94,6 +102,23 @@ export function openPersistentCache(
         const merged = encodeCacheFile([...current, ...novel]);
         if (!writeCacheFile(file, merged) && !writeCacheFile(file, encodeCacheFile(novel))) continue;
         written.push(file);
+      }
+      const coldFile = coldFileName(file);
+      const currentCold = readCold(file);
+      const novelCold = novelColdEntries(
+        currentCold,
+        addedCold.flatMap((b) => coldEntry(b.pc, b.flags, b.code, b.ir) ?? []),
+      );
+      if (novelCold.length > 0) {
+        const merged = encodeColdFile([...currentCold, ...novelCold]);
+        const limit = MAX_COLD_FILE_BYTES;
+        if (
+          !writeCacheFile(coldFile, merged, limit) &&
+          !writeCacheFile(coldFile, encodeColdFile(novelCold), limit)
+        ) {
+          continue;
+        }
+        written.push(coldFile);
       }
       cache.saved(file);
     }

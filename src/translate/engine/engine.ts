@@ -220,6 +220,8 @@ export interface EngineStats {
   translateMs: number;
   /** Blocks taken from the persistent translation cache instead of being translated. */
   cached: number;
+  /** Cold blocks whose IR came from the persistent translation cache instead of being translated. */
+  cachedCold: number;
   /** Modules of the persistent translation cache compiled, and their size. */
   cachedModules: number;
   cachedWasmBytes: number;
@@ -255,6 +257,7 @@ export class Engine {
     invalidations: 0,
     translateMs: 0,
     cached: 0,
+    cachedCold: 0,
     cachedModules: 0,
     cachedWasmBytes: 0,
   };
@@ -309,9 +312,7 @@ export class Engine {
         for (let page = Math.floor(start / 2 ** PAGE_SHIFT); page * 2 ** PAGE_SHIFT < end; page++) {
           if ((mem.u8[PAGE_FLAGS_BASE + page]! & DENY_EXEC) !== 0) return false;
         }
-        const current = mem.u8;
-        for (let i = 0; i < code.length; i++) if (current[start + i] !== code[i]) return false;
-        return true;
+        return Buffer.compare(mem.u8.subarray(start, end), code) === 0;
       },
       instantiate: (module, compiled) => {
         this.stats.cachedModules++;
@@ -580,7 +581,10 @@ export class Engine {
     let block = this.current.cold.get(pc);
     if (!block) {
       const started = performance.now();
-      block = this.retired?.takeBack(pc, this.current.flags, this.cacheHost.holds) ?? this.translateCold(pc);
+      block =
+        this.retired?.takeBack(pc, this.current.flags, this.cacheHost.holds) ??
+        this.cachedCold(pc) ??
+        this.translateCold(pc);
       this.current.cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
@@ -602,7 +606,19 @@ export class Engine {
     this.options.onTranslate?.(ir);
     const block: ColdBlock = { pc, end: ir.end, ir: compactBlock(ir), runs: 0, indirect: [] };
     if (this.retired || this.options.cache) block.code = this.memory.u8.slice(this.codeStart(pc), ir.end);
+    if (block.code && block.code.length > 0 && !onBreakpointPage) {
+      this.options.cache?.addCold(pc, this.current.flags, block.code, block.ir);
+    }
     return block;
+  }
+
+  /** The block at pc from the persistent cache's cold blocks, if an earlier run translated the code now there. */
+  private cachedCold(pc: number): ColdBlock | undefined {
+    const ir = this.options.cache?.coldBlock(pc, this.current.flags, this.cacheHost.holds);
+    if (!ir) return undefined;
+    this.stats.cachedCold++;
+    const code = this.memory.u8.slice(this.codeStart(pc), ir.end);
+    return { pc, end: ir.end, ir, runs: 0, indirect: [], code };
   }
 
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */

@@ -1,0 +1,229 @@
+/**
+ * The on-disk form of cold blocks: the compact IR (ir/compact.ts) of blocks earlier runs translated
+ * and interpreted, with the guest pc, translation flags and code bytes each was translated from, so
+ * a later run checks them and takes the IR instead of decoding and translating the code again.
+ *
+ *   "TSEMUCB1" | sha-256 of what follows | u32 LE header length | header (JSON) | payload  (indexed-file.ts)
+ *
+ * The header holds per block its pc, flags, the byte ranges of its code and of its IR in the
+ * payload, and the names of the helpers its calls name: a call record's immediate is a helper id,
+ * which differs between runs (helpers.ts), so in the file it is an index into that list. The IR is
+ * binary, little-endian (the host's order, so the record slots are read in place):
+ *
+ *   u32 records, temps, labels, insnCount, successors, pool entries | f64 end |
+ *   i32 record slots (RECORD_SIZE per record) | i32 labelAt | f64 successors | u8 temp types | pool
+ *
+ * and a pool entry is a tag byte and its value: a number (f64), a bigint (64 bits, signed or not),
+ * a Uint8Array or Int32Array (u32 length, elements), or undefined. Entries are kept as read and
+ * turned into CompactBlocks on use, so a run pays only for the blocks it runs. Anything that does
+ * not parse or check exactly reads as no cache, as with cache-file.ts.
+ */
+import { helperById, helperIdsByName } from '../ir/helpers';
+import type { Imm } from '../ir/block';
+import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
+import { PayloadWriter, isCount, readIndexedFile } from './indexed-file';
+
+/** A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf). */
+export interface ColdEntry {
+  pc: number;
+  flags: number;
+  code: Uint8Array;
+  /** The IR in the binary form above. */
+  ir: Uint8Array;
+  /** Names of the helpers its call records name by index. */
+  helpers: string[];
+}
+
+const MAGIC = 'TSEMUCB1';
+const CALL = OP_LIST.indexOf('call');
+const HEAD_BYTES = 32;
+
+const enum Tag {
+  Number,
+  Int64,
+  Uint64,
+  Bytes,
+  Ints,
+  Undefined,
+}
+
+type PoolValue = Imm | Int32Array;
+
+/** Bytes the pool entry takes, or undefined for a value the form cannot hold (a bigint above 64 bits). */
+function poolBytes(value: PoolValue): number | undefined {
+  if (typeof value === 'number') return 9;
+  if (typeof value === 'bigint') return value >= -(2n ** 63n) && value < 2n ** 64n ? 9 : undefined;
+  if (value instanceof Uint8Array) return 5 + value.length;
+  if (value instanceof Int32Array) return 5 + 4 * value.length;
+  return 1;
+}
+
+function writePool(view: DataView, at: number, value: PoolValue): number {
+  if (typeof value === 'number') {
+    view.setUint8(at, Tag.Number);
+    view.setFloat64(at + 1, value, true);
+    return at + 9;
+  }
+  if (typeof value === 'bigint') {
+    view.setUint8(at, value < 0n ? Tag.Int64 : Tag.Uint64);
+    if (value < 0n) view.setBigInt64(at + 1, value, true);
+    else view.setBigUint64(at + 1, value, true);
+    return at + 9;
+  }
+  if (value === undefined) {
+    view.setUint8(at, Tag.Undefined);
+    return at + 1;
+  }
+  const ints = value instanceof Int32Array;
+  view.setUint8(at, ints ? Tag.Ints : Tag.Bytes);
+  view.setUint32(at + 1, value.length, true);
+  at += 5;
+  for (let i = 0; i < value.length; i++, at += ints ? 4 : 1) {
+    if (ints) view.setInt32(at, value[i]!, true);
+    else view.setUint8(at, value[i]!);
+  }
+  return at;
+}
+
+/** The pool entry at `at` and where the next begins, or undefined past the end or for a bad tag. */
+function readPool(view: DataView, at: number): [PoolValue, number] | undefined {
+  if (at >= view.byteLength) return undefined;
+  const tag = view.getUint8(at) as Tag;
+  if (tag === Tag.Undefined) return [undefined, at + 1];
+  if (tag === Tag.Number || tag === Tag.Int64 || tag === Tag.Uint64) {
+    if (at + 9 > view.byteLength) return undefined;
+    if (tag === Tag.Number) return [view.getFloat64(at + 1, true), at + 9];
+    return [tag === Tag.Int64 ? view.getBigInt64(at + 1, true) : view.getBigUint64(at + 1, true), at + 9];
+  }
+  if (tag !== Tag.Bytes && tag !== Tag.Ints) return undefined;
+  if (at + 5 > view.byteLength) return undefined;
+  const length = view.getUint32(at + 1, true);
+  const start = view.byteOffset + at + 5;
+  const size = tag === Tag.Ints ? 4 * length : length;
+  if (at + 5 + size > view.byteLength) return undefined;
+  const bytes = new Uint8Array(view.buffer.slice(start, start + size));
+  return [tag === Tag.Ints ? new Int32Array(bytes.buffer) : bytes, at + 5 + size];
+}
+
+/** The stored form of `block`, translated at pc under `flags` from `code`; undefined if it holds what the form cannot. */
+export function coldEntry(
+  pc: number,
+  flags: number,
+  code: Uint8Array,
+  block: CompactBlock,
+): ColdEntry | undefined {
+  const poolSizes = block.pool.map(poolBytes);
+  if (poolSizes.some((size) => size === undefined)) return undefined;
+  const records = block.code.length / RECORD_SIZE;
+  const slotsAt = HEAD_BYTES;
+  const labelsAt = slotsAt + 4 * block.code.length;
+  const successorsAt = labelsAt + 4 * block.labels;
+  const tempsAt = successorsAt + 8 * block.successors.length;
+  const poolAt = tempsAt + block.temps.length;
+  const ir = new Uint8Array(poolAt + poolSizes.reduce((sum: number, size) => sum + size!, 0));
+  const view = new DataView(ir.buffer);
+  const counts = [
+    records,
+    block.temps.length,
+    block.labels,
+    block.insnCount,
+    block.successors.length,
+    block.pool.length,
+  ];
+  counts.forEach((count, i) => view.setUint32(4 * i, count, true));
+  view.setFloat64(24, block.end, true);
+  const slots = new Int32Array(ir.buffer, slotsAt, block.code.length);
+  slots.set(block.code);
+  const helpers: string[] = [];
+  for (let at = 0; at < slots.length; at += RECORD_SIZE) {
+    if (headOp(slots[at + R_HEAD]!) !== CALL) continue;
+    const name = helperById(slots[at + R_IMM]!).name;
+    const index = helpers.indexOf(name);
+    slots[at + R_IMM] = index >= 0 ? index : helpers.push(name) - 1;
+  }
+  new Int32Array(ir.buffer, labelsAt, block.labels).set(block.labelAt);
+  block.successors.forEach((pc, i) => view.setFloat64(successorsAt + 8 * i, pc, true));
+  ir.set(block.temps, tempsAt);
+  let at = poolAt;
+  for (const value of block.pool) at = writePool(view, at, value);
+  return { pc, flags, code, ir, helpers };
+}
+
+/** The CompactBlock `entry` holds, or undefined when it does not decode (a helper this build lacks). */
+export function compactOf(entry: ColdEntry): CompactBlock | undefined {
+  if (entry.ir.length < HEAD_BYTES) return undefined;
+  // A copy of its own, from offset 0, so the record slots are read in place.
+  const ir = new Uint8Array(entry.ir);
+  const view = new DataView(ir.buffer);
+  const [records, temps, labels, insnCount, successors, poolCount] = [0, 1, 2, 3, 4, 5].map((i) =>
+    view.getUint32(4 * i, true),
+  ) as [number, number, number, number, number, number];
+  const labelsAt = HEAD_BYTES + 4 * RECORD_SIZE * records;
+  const successorsAt = labelsAt + 4 * labels;
+  const tempsAt = successorsAt + 8 * successors;
+  if (tempsAt + temps > ir.length) return undefined;
+  let ids: number[];
+  try {
+    ids = helperIdsByName(entry.helpers);
+  } catch {
+    return undefined;
+  }
+  const code = new Int32Array(ir.buffer, HEAD_BYTES, RECORD_SIZE * records);
+  for (let at = 0; at < code.length; at += RECORD_SIZE) {
+    if (headOp(code[at + R_HEAD]!) !== CALL) continue;
+    const id = ids[code[at + R_IMM]!];
+    if (id === undefined) return undefined;
+    code[at + R_IMM] = id;
+  }
+  const pool: PoolValue[] = [];
+  for (let i = 0, at = tempsAt + temps; i < poolCount; i++) {
+    const read = readPool(view, at);
+    if (!read) return undefined;
+    pool.push(read[0]);
+    at = read[1];
+  }
+  return {
+    pc: entry.pc,
+    end: view.getFloat64(24, true),
+    insnCount,
+    code,
+    pool,
+    temps: ir.subarray(tempsAt, tempsAt + temps),
+    labels,
+    labelAt: new Int32Array(ir.buffer, labelsAt, labels),
+    successors: Array.from({ length: successors }, (_, i) => view.getFloat64(successorsAt + 8 * i, true)),
+  };
+}
+
+/** [pc, flags, [code offset, length], [IR offset, length], helper names] per block. */
+type HeaderBlock = [number, number, [number, number], [number, number], string[]];
+
+export function encodeColdFile(entries: readonly ColdEntry[]): Buffer {
+  const payload = new PayloadWriter();
+  const header: HeaderBlock[] = entries.map((e) => [
+    e.pc,
+    e.flags,
+    payload.add(e.code),
+    payload.add(e.ir),
+    e.helpers,
+  ]);
+  return payload.file(MAGIC, header);
+}
+
+/** The blocks of a cold file, or an empty list when the file is not exactly one encodeColdFile wrote. */
+export function decodeColdFile(file: Buffer): ColdEntry[] {
+  const read = readIndexedFile(MAGIC, file);
+  if (!read || !Array.isArray(read.header)) return [];
+  const { header, slice } = read;
+  const entries: ColdEntry[] = [];
+  for (const b of header as unknown[]) {
+    if (!Array.isArray(b) || b.length !== 5 || !isCount(b[0]) || !Number.isSafeInteger(b[1])) return [];
+    const code = slice(b[2]);
+    const ir = slice(b[3]);
+    const helpers: unknown = b[4];
+    if (!code || code.length === 0 || b[0] + code.length > 2 ** 32 || !ir) return [];
+    if (!Array.isArray(helpers) || !helpers.every((h) => typeof h === 'string')) return [];
+    entries.push({ pc: b[0], flags: b[1], code, ir, helpers: helpers as string[] });
+  }
+  return entries;
+}

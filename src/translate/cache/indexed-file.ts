@@ -1,0 +1,58 @@
+/**
+ * The layout both kinds of translation cache file share: a JSON header naming byte ranges of a
+ * payload, sealed under the file's magic (sealed-file.ts).
+ *
+ *   magic | sha-256 of what follows | u32 LE header length | header (JSON) | payload
+ */
+import { seal, unseal } from './sealed-file';
+
+/** Gathers the payload: `add` appends bytes and gives their [offset, length]. */
+export class PayloadWriter {
+  private readonly parts: Uint8Array[] = [];
+  private offset = 0;
+
+  add(bytes: Uint8Array): [number, number] {
+    this.parts.push(bytes);
+    this.offset += bytes.length;
+    return [this.offset - bytes.length, bytes.length];
+  }
+
+  /** The sealed file of `header` (whose ranges add gave) and the payload. */
+  file(magic: string, header: unknown): Buffer {
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(json.length);
+    return seal(magic, Buffer.concat([length, json, ...this.parts]));
+  }
+}
+
+/** A file's header, and its payload's bytes in a range the header names (undefined when invalid). */
+export interface IndexedFile {
+  header: unknown;
+  slice(range: unknown): Uint8Array | undefined;
+}
+
+/** The header and payload of a file PayloadWriter.file wrote under `magic`, or undefined. */
+export function readIndexedFile(magic: string, file: Buffer): IndexedFile | undefined {
+  const body = unseal(magic, file);
+  if (!body || body.length < 4) return undefined;
+  const headerLength = body.readUInt32LE(0);
+  if (4 + headerLength > body.length) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const payload = body.subarray(4 + headerLength);
+  const slice = (range: unknown): Uint8Array | undefined => {
+    if (!Array.isArray(range) || range.length !== 2 || !range.every(isCount)) return undefined;
+    const [at, size] = range as [number, number];
+    return at + size <= payload.length ? payload.subarray(at, at + size) : undefined;
+  };
+  return { header, slice };
+}
+
+export function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
