@@ -140,10 +140,20 @@ function benchTarget(name, kernels, opts) {
   let startup = null;
   if (opts.startup) {
     const hello = compile('hello', HELLO, name, target.cc, guestFlags(name));
-    process.stderr.write(`${name} start-up: ${opts.runs} run(s) each of node -e 0, qemu, tsemu\n`);
+    process.stderr.write(`${name} start-up: ${opts.runs} run(s) each of node -e 0 (twice), qemu, tsemu\n`);
+    // tsemu's launcher hands Node's variables (NODE_*, UV_*) to the guest, not to its own Node: `node
+    // -e 0` started without them is what tsemu's own Node start costs (NODE_EXTRA_CA_CERTS alone
+    // makes Node parse a certificate file at every start, 0.04 s).
+    const nodeVariables = Object.keys(process.env).filter((v) => v.startsWith('NODE_') || v.startsWith('UV_'));
     const { output: _output, ...runs } = runInterleaved(
       [
         { name: 'node', command: process.execPath, args: ['-e', '0'], unchecked: true },
+        {
+          name: 'bareNode',
+          command: 'env',
+          args: [...nodeVariables.flatMap((v) => ['-u', v]), process.execPath, '-e', '0'],
+          unchecked: true,
+        },
         { name: 'qemu', command: target.qemu, args: [hello] },
         { name: 'tsemu', command: tsemu, args: [hello] },
       ],

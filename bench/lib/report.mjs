@@ -18,7 +18,12 @@ export function withRatios(r) {
 
 /** Adds tsemu/node and tsemu/qemu to the start-up result. */
 export function startupRatios(r) {
-  return { ...r, tsemuOverNode: ratio(r.tsemu, r.node), tsemuOverQemu: ratio(r.tsemu, r.qemu) };
+  return {
+    ...r,
+    tsemuOverNode: ratio(r.tsemu, r.node),
+    tsemuOverBareNode: ratio(r.tsemu, r.bareNode),
+    tsemuOverQemu: ratio(r.tsemu, r.qemu),
+  };
 }
 
 /** Geometric means of the three ratios over the kernels where both sides ran. */
@@ -63,13 +68,15 @@ export function formatTarget(target) {
     lines.push(
       '',
       ...layout(
-        ['start-up (hello)', 'node -e 0 s', 'qemu s', 'tsemu s', 'tsemu/node', 'tsemu/qemu', 'RSS MiB n/q/t'],
+        ['start-up (hello)', 'node -e 0 s', 'bare s', 'qemu s', 'tsemu s', 'tsemu/node', 'tsemu/bare', 'tsemu/qemu', 'RSS MiB n/q/t'],
         [[
           'hello',
           seconds(s.node),
+          seconds(s.bareNode),
           seconds(s.qemu),
           seconds(s.tsemu),
           fixed(s.tsemuOverNode),
+          fixed(s.tsemuOverBareNode),
           fixed(s.tsemuOverQemu),
           `${mib(s.node)}/${mib(s.qemu)}/${mib(s.tsemu)}`,
         ]],
@@ -79,7 +86,7 @@ export function formatTarget(target) {
   const programs = target.programs ?? [];
   if (programs.length > 0) lines.push('', ...ratioTable('program (Debian)', programs, target.programGeomean));
   for (const k of [...target.kernels, ...(s ? [{ ...s, kernel: 'start-up' }] : []), ...programs]) {
-    for (const who of ['native', 'node', 'qemu', 'tsemu']) {
+    for (const who of ['native', 'node', 'bareNode', 'qemu', 'tsemu']) {
       if (k[who] && !k[who].ok) lines.push(`${k.kernel}: ${who} ${k[who].error}`);
     }
   }
