@@ -6,13 +6,16 @@
  * then deoptimise and are compiled again as the guest's start-up code gives them new types. A
  * budget about 15 times the default leaves short runs in V8's baseline tiers and still optimises
  * what a long run keeps calling (which then also deoptimises less: sqlite3, lua and xz under
- * tsemu took slightly less CPU time and memory with it; docs/performance.md).
+ * tsemu took slightly less CPU time and memory with it; docs/performance.md). Since warm starts
+ * take cold blocks' IR from the persistent cache, the IR interpreter is what a short run calls
+ * most, and at 15 times the default V8 compiled it twice during Debian's /bin/true (40-50 ms
+ * each, deoptimised both times): 60 times the default leaves it alone there.
  */
 import v8 from 'node:v8';
 import { atProcessStart } from '../process-start';
 
 /** V8's --interrupt-budget for tsemu's JavaScript (V8 11.3's default: 66 KiB of bytecode). */
-const INTERRUPT_BUDGET = 1_000_000;
+const INTERRUPT_BUDGET = 4_000_000;
 
 atProcessStart(() => v8.setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`));
 
