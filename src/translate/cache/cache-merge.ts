@@ -39,7 +39,10 @@ export function novelModules(
 }
 
 /** The cold blocks of `added` that `current` does not have (each once). */
-export function novelColdEntries(current: readonly ColdEntry[], added: readonly ColdEntry[]): ColdEntry[] {
+export function novelColdBlocks<T extends CachedBlockCode>(
+  current: readonly ColdEntry[],
+  added: readonly T[],
+): T[] {
   const known = new BlockSet(current);
   return added.filter((entry) => {
     if (known.has(entry)) return false;

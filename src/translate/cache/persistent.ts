@@ -16,8 +16,8 @@
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
-import { novelColdEntries, novelModules } from './cache-merge';
-import { coldEntry, decodeColdFile, encodeColdFile, type ColdEntry } from './cold-file';
+import { novelColdBlocks, novelModules } from './cache-merge';
+import { coldEntriesWithin, decodeColdFile, encodeColdFile, fileBytes, type ColdEntry } from './cold-file';
 import { decodeProfile, encodeProfile } from './profile';
 import {
   cacheDirectory,
@@ -105,19 +105,15 @@ export function openPersistentCache(
       }
       const coldFile = coldFileName(file);
       const currentCold = readCold(file);
-      const novelCold = novelColdEntries(
-        currentCold,
-        addedCold.flatMap((b) => coldEntry(b.pc, b.flags, b.code, b.ir) ?? []),
-      );
+      const novelCold = novelColdBlocks(currentCold, addedCold);
       if (novelCold.length > 0) {
-        const merged = encodeColdFile([...currentCold, ...novelCold]);
-        const limit = MAX_COLD_FILE_BYTES;
-        if (
-          !writeCacheFile(coldFile, merged, limit) &&
-          !writeCacheFile(coldFile, encodeColdFile(novelCold), limit)
-        ) {
-          continue;
-        }
+        // Past the size limit the file starts over with this run's blocks, its first ones.
+        const room = MAX_COLD_FILE_BYTES - currentCold.reduce((sum, entry) => sum + fileBytes(entry), 0);
+        const added = coldEntriesWithin(novelCold, room);
+        const entries = added.all
+          ? [...currentCold, ...added.entries]
+          : coldEntriesWithin(novelCold, MAX_COLD_FILE_BYTES).entries;
+        if (!writeCacheFile(coldFile, encodeColdFile(entries), MAX_COLD_FILE_BYTES)) continue;
         written.push(coldFile);
       }
       cache.saved(file);
