@@ -84,8 +84,6 @@ export interface UnsavedFile {
 export interface CodeCacheStats {
   /** Cached blocks run from the cache rather than translated. */
   hits: number;
-  /** Cold blocks whose IR came from the cache. */
-  coldHits: number;
   /** Modules of earlier runs read in. */
   loadedModules: number;
 }
@@ -96,7 +94,7 @@ export class CodeCache {
   private readonly files = new Map<string, OpenFile>();
   /** Ids of the modules this run compiled from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
-  readonly stats: CodeCacheStats = { hits: 0, coldHits: 0, loadedModules: 0 };
+  readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
 
   /** `profile`: the ids of the modules this program's earlier runs used (profile.ts). */
   constructor(
@@ -146,9 +144,7 @@ export class CodeCache {
     for (const entry of this.cold.get(pc) ?? []) {
       if (entry.flags !== flags || !holds(pc, entry.code)) continue;
       const block = compactOf(entry);
-      if (!block) continue;
-      this.stats.coldHits++;
-      return block;
+      if (block) return block;
     }
     return undefined;
   }
