@@ -28,11 +28,6 @@ import { VERSION } from '../../version';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
-/**
- * The same for a file of cold blocks, which every start mapping the file reads and checks whole
- * (hashing 8 MiB: about 20 ms), where a file of modules costs by the modules a run compiles.
- */
-export const MAX_COLD_FILE_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_DIRECTORY_BYTES = 512 * 1024 * 1024;
 const CACHE_SUFFIX = '.tc';
 const PROFILE_SUFFIX = '.tp';

@@ -23,7 +23,7 @@
 import { compileBatchModule } from '../wasm/tiers';
 import type { CompactBlock } from '../ir/compact';
 import { moduleId, type CachedModule } from './cache-file';
-import { compactOf, type ColdEntry } from './cold-file';
+import { MAX_COLD_FILE_BYTES, compactOf, type ColdEntry } from './cold-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
@@ -72,6 +72,8 @@ export interface ColdTranslation {
 interface OpenFile {
   fresh: CachedModule[];
   freshCold: ColdTranslation[];
+  /** About the bytes freshCold takes in a file: past a file's limit no more are kept. */
+  freshColdBytes: number;
 }
 
 /** A cache file with modules or cold blocks this run added. */
@@ -151,10 +153,15 @@ export class CodeCache {
 
   /**
    * Records a block this run translated at pc under `flags` from `code` (read as it was translated),
-   * to be saved beside the cache file of its pc's mapped file; code of no file is not kept.
+   * to be saved beside the cache file of its pc's mapped file; code of no file is not kept, nor
+   * blocks past what one file holds (persistent.ts keeps a run's first blocks), so a long run does
+   * not hold the IR of every block it ever translated.
    */
   addCold(pc: number, flags: number, code: Uint8Array, ir: CompactBlock): void {
-    this.openAt(pc)?.freshCold.push({ pc, flags, code, ir });
+    const open = this.openAt(pc);
+    if (!open || open.freshColdBytes > MAX_COLD_FILE_BYTES) return;
+    open.freshCold.push({ pc, flags, code, ir });
+    open.freshColdBytes += code.length + ir.code.byteLength;
   }
 
   /** The program changed (an execve in the same process): `profile` decides from now on, and the used set starts over. */
@@ -185,6 +192,7 @@ export class CodeCache {
     if (open) {
       open.fresh = [];
       open.freshCold = [];
+      open.freshColdBytes = 0;
     }
   }
 
@@ -194,7 +202,7 @@ export class CodeCache {
     if (file === undefined) return undefined;
     let open = this.files.get(file);
     if (!open) {
-      open = { fresh: [], freshCold: [] };
+      open = { fresh: [], freshCold: [], freshColdBytes: 0 };
       this.files.set(file, open);
       this.index(this.source.read(file));
       for (const entry of this.source.readCold(file)) pushTo(this.cold, entry.pc, entry);

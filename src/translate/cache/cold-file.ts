@@ -35,6 +35,12 @@ export interface ColdEntry {
 }
 
 const MAGIC = 'TSEMUCB1';
+
+/**
+ * The largest file of cold blocks: every start mapping its file reads and checks it whole (hashing
+ * 8 MiB: about 20 ms), where a file of modules costs by the modules a run compiles.
+ */
+export const MAX_COLD_FILE_BYTES = 8 * 1024 * 1024;
 const CALL = OP_LIST.indexOf('call');
 const HEAD_BYTES = 32;
 

@@ -17,14 +17,20 @@ import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
 import { novelColdBlocks, novelModules } from './cache-merge';
-import { coldEntriesWithin, decodeColdFile, encodeColdFile, fileBytes, type ColdEntry } from './cold-file';
+import {
+  MAX_COLD_FILE_BYTES,
+  coldEntriesWithin,
+  decodeColdFile,
+  encodeColdFile,
+  fileBytes,
+  type ColdEntry,
+} from './cold-file';
 import { decodeProfile, encodeProfile } from './profile';
 import {
   cacheDirectory,
   cacheFileName,
   cacheSizeLimit,
   coldFileName,
-  MAX_COLD_FILE_BYTES,
   profileFileName,
   readCacheFile,
   trimCacheDirectory,
