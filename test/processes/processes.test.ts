@@ -8,7 +8,9 @@
  * child computing with two threads long enough that tsemu compiles its code again under them
  * (fork_tier_up.c: a forked child has no V8 worker threads to tier its wasm up, so it does so itself),
  * and code rewritten through a second mapping of its pages, then flushed on the executable address
- * (dual_map_jit.c: a memfd mapped RW and RX, as dual-mapping JITs do; qemu-user 7.2 runs stale code).
+ * (dual_map_jit.c: a memfd mapped RW and RX, as dual-mapping JITs do; qemu-user 7.2 runs stale code),
+ * and the signal mask pselect, ppoll and epoll_pwait install for their wait, which a child's SIGCHLD
+ * interrupts (wait_sigmask.c: GNU make -j's loop).
  * The oracle is the native kernel: the same source built for the host. (qemu-user cannot be the
  * oracle here: without binfmt_misc it hands a guest binary to the host kernel, which refuses it.)
  */
@@ -23,7 +25,7 @@ import { runProcess, type RunResult } from '../lib/run-process';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 /** Programs whose output the native build gives: what each exercises is said at the top of its source. */
-const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals', 'fork_tier_up', 'dual_map_jit'];
+const PROGRAMS = ['exec_chain', 'exec_image', 'host_signals', 'fork_tier_up', 'dual_map_jit', 'wait_sigmask'];
 const BUILD_DIR = path.join(REPO_ROOT, 'test', 'guest', 'build', 'processes');
 
 /** Each build: the compiler and flags, and the tsemu binary that runs it. */

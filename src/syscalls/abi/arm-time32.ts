@@ -9,6 +9,7 @@ import { int, syscall } from '../linux/define';
 import { FUTEX_TIME32 } from '../linux/futex';
 import { ppollWith, selectWith } from '../linux/poll';
 import { utimensatWith } from '../linux/fs-stat';
+import { PSELECT6_MASK } from '../linux/wait-mask';
 import { SIGTIMEDWAIT_TIME32 } from '../linux/sigwait';
 import { E } from '../linux/guest-access';
 import { hostStructArray, hostSyscall } from '../linux/host';
@@ -52,7 +53,7 @@ export const ARM_TIME32_CALLS: Readonly<Record<string, SyscallDefinition>> = {
   clock_getres: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_getres', int(clock), t))),
   futex: FUTEX_TIME32,
   ppoll: ppollWith((p, addr, call) => withTimespec32(p, addr, 'inout', call)),
-  pselect6: selectWith((p, addr, call) => withTimespec32(p, addr, 'inout', call)),
+  pselect6: selectWith((p, addr, call) => withTimespec32(p, addr, 'inout', call), PSELECT6_MASK),
   utimensat: utimensatWith((p, addr, call) => withTimespec32(p, addr, 'in', call, 2)),
   rt_sigtimedwait: SIGTIMEDWAIT_TIME32,
 };

@@ -1,8 +1,8 @@
 /**
  * Waiting on descriptors: poll, ppoll, pselect6 and select (their descriptor sets are renumbered from guest to
  * host descriptors and back), and epoll, whose struct epoll_event is packed on x86_64 but not on
- * AArch64, so events are converted. The signal mask these calls may
- * install for the wait is not passed on: guest signals are not delivered through the host.
+ * AArch64, so events are converted. The signal mask ppoll, pselect6 and epoll_pwait install for
+ * their wait is the guest's for that time (wait-mask.ts).
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallDefinition } from '../abi';
@@ -15,6 +15,14 @@ import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './f
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
 import { epollOp } from './strace-names';
+import {
+  EPOLL_PWAIT_MASK,
+  PPOLL_MASK,
+  PSELECT6_MASK,
+  hostPselectMask,
+  withWaitMask,
+  type WaitMaskArg,
+} from './wait-mask';
 
 const MAX_EVENTS = 1 << 16;
 
@@ -74,8 +82,12 @@ const TIMEVAL: HostTimeout = (proc, addr, call) => {
 
 /** ppoll with its timeout read as `timeout` says (the 32-bit struct timespec of ARM's ppoll). */
 export function ppollWith(timeout: HostTimeout): SyscallDefinition {
-  return syscall('xdxxd', (proc, [fds, nfds, at]) =>
-    pollGuestFds(proc, fds!, nfds!, (address, n) => timeout(proc, at!, (t) => hostSyscall('ppoll', address, n, t, 0, 0))),
+  return syscall('xdxxd', (proc, args) =>
+    pollGuestFds(proc, args[0]!, args[1]!, (address, n) =>
+      timeout(proc, args[2]!, (t) =>
+        withWaitMask(proc, args, PPOLL_MASK, (mask) => hostSyscall('ppoll', address, n, t, mask, 8)),
+      ),
+    ),
   );
 }
 
@@ -93,13 +105,14 @@ function poll(proc: GuestProcess, [fds, nfds, timeoutMs]: SyscallArgs): number {
 
 /**
  * pselect6 and select: guest fd_sets (arrays of longs, bit n = guest descriptor n) become host ones
- * and back; the timeout is read as `timeout` says.
+ * and back; the timeout is read as `timeout` says, the signal mask (pselect6) as `mask` says.
  */
-export function selectWith(timeout: HostTimeout): SyscallDefinition {
-  return syscall('dxxxxx', (proc, args) => select(proc, args, timeout));
+export function selectWith(timeout: HostTimeout, mask?: WaitMaskArg): SyscallDefinition {
+  return syscall('dxxxxx', (proc, args) => select(proc, args, timeout, mask));
 }
 
-function select(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeoutAt]: SyscallArgs, timeout: HostTimeout): number {
+function select(proc: GuestProcess, args: SyscallArgs, timeout: HostTimeout, mask: WaitMaskArg | undefined): number {
+  const [nfds, readfds, writefds, exceptfds, timeoutAt] = args;
   const n = int(nfds);
   if (n < 0) return -E.EINVAL;
   const wordBits = proc.abi.wordSize * 8;
@@ -121,8 +134,11 @@ function select(proc: GuestProcess, [nfds, readfds, writefds, exceptfds, timeout
   guestSets.forEach((s, k) => {
     for (const [fd, h] of selected) if (s !== 0 && bit(proc, s, fd)) setHostBit(hostSets[k]!, h);
   });
+  const hostSetAddresses = hostSets.map((o, k) => (guestSets[k] === 0 ? 0 : hostArena.address(o)));
   const r = timeout(proc, timeoutAt!, (t) =>
-    hostSyscall('pselect6', hostNfds, ...hostSets.map((o, k) => (guestSets[k] === 0 ? 0 : hostArena.address(o))), t, 0),
+    withWaitMask(proc, args, mask, (hostMask) =>
+      hostSyscall('pselect6', hostNfds, ...hostSetAddresses, t, hostPselectMask(hostMask)),
+    ),
   );
   if (r < 0) return r;
   guestSets.forEach((s, k) => {
@@ -167,7 +183,8 @@ function epollCtl(proc: GuestProcess, args: SyscallArgs): number {
   return withHostStruct(proc, 'epoll_event', event!, 'in', (e) => hostSyscall('epoll_ctl', epfd!, int(op), fd!, e));
 }
 
-function epollPwait(proc: GuestProcess, [epfdArg, events, maxevents, timeout]: SyscallArgs): number {
+function epollPwait(proc: GuestProcess, args: SyscallArgs): number {
+  const [epfdArg, events, maxevents, timeout] = args;
   const epfd = hostFd(proc, int(epfdArg));
   if (epfd < 0) return epfd;
   const max = int(maxevents);
@@ -175,7 +192,9 @@ function epollPwait(proc: GuestProcess, [epfdArg, events, maxevents, timeout]: S
   const layout = guestLayout(proc, 'epoll_event');
   if (guestRange(proc, events!, max * layout.size, true) === undefined) return -E.EFAULT;
   const host = hostStructArray('epoll_event', max);
-  const r = hostSyscall('epoll_pwait', epfd, host.address, max, int(timeout), 0, 0);
+  const r = withWaitMask(proc, args, EPOLL_PWAIT_MASK, (mask) =>
+    hostSyscall('epoll_pwait', epfd, host.address, max, int(timeout), mask, 8),
+  );
   for (let i = 0; i < r; i++) {
     convertStruct(host.views[i]!, new StructView(proc.memory.view, events! + i * layout.size, layout, proc.memory.littleEndian));
   }
@@ -191,7 +210,7 @@ function newFdWithFlags(proc: GuestProcess, flags: number, call: (hostFlags: num
 export const POLL_SYSCALLS: SyscallGroup = {
   poll: syscall('xdd', poll),
   ppoll: ppollWith(TIMESPEC),
-  pselect6: selectWith(TIMESPEC),
+  pselect6: selectWith(TIMESPEC, PSELECT6_MASK),
   select: selectWith(TIMEVAL),
   epoll_create1: syscall('h', (p, [flags]) => newFdWithFlags(p, flags!, (f) => hostSyscall('epoll_create1', f))),
   epoll_ctl: syscall(['d', epollOp, 'd', 'x'], epollCtl),

@@ -31,7 +31,7 @@ const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
 const NS_PER_S = 1_000_000_000n;
 /** Every host signal but the synchronous faults (V8's wasm trap handler relies on SIGSEGV). */
-const HOST_BLOCKABLE = (['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP'] as const).reduce(
+export const HOST_BLOCKABLE = (['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP'] as const).reduce(
   (set, name) => set & ~(1n << BigInt(HOST.signals[name] - 1)),
   (1n << 64n) - 1n,
 );

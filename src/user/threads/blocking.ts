@@ -28,6 +28,14 @@ import { E, guestStruct, guestTimespec } from '../../syscalls/linux/guest-access
 import { HOST, hostSyscall } from '../../syscalls/linux/host';
 import { IPC_CALLS, IPC_NOWAIT, semopMayWait, semopWithoutWaiting } from '../../syscalls/linux/sysv-ipc';
 import { StructView } from '../../syscalls/struct-view';
+import {
+  enterWaitMask,
+  EPOLL_PWAIT_MASK,
+  PPOLL_MASK,
+  PSELECT6_MASK,
+  waitMask,
+  type WaitMaskArg,
+} from '../../syscalls/linux/wait-mask';
 import { block, finishCall, hostReady, monotonicNs, type HostPollFd } from './scheduler';
 import { hostSocketOption, WRITES_IN_PIECES } from './write-pieces';
 
@@ -254,14 +262,22 @@ function selectDescriptors(proc: GuestProcess, args: SyscallArgs): HostPollFd[] 
 /**
  * A wait on descriptors: when one is ready already (or the call will fail at once) it simply
  * runs; otherwise the thread parks on them until one is, when the call runs again, or until the
- * deadline, when it finishes with a zero timeout.
+ * deadline, when it finishes with a zero timeout. A call's signal mask (`maskAt`: ppoll, pselect6,
+ * epoll_pwait) is the thread's while it is parked, so the signals it lets through end the wait.
  */
-function descriptorWait(at: TimeoutArg, descriptors: (proc: GuestProcess, args: SyscallArgs) => HostPollFd[] | undefined): (nr: number) => Rule {
+function descriptorWait(
+  at: TimeoutArg,
+  descriptors: (proc: GuestProcess, args: SyscallArgs) => HostPollFd[] | undefined,
+  maskAt?: WaitMaskArg,
+): (nr: number) => Rule {
   return (nr) => (proc, args, name) => {
     const timeout = readTimeout(proc, args, name, at);
     if (timeout === 0n || timeout === 'invalid') return;
     const fds = descriptors(proc, args);
     if (fds === undefined || hostReady(fds).some((ready) => ready)) return;
+    const mask = maskAt && waitMask(proc, args, maskAt);
+    if (typeof mask === 'number') return;
+    if (mask !== undefined && enterWaitMask(proc, mask)) finishCall(proc, -E.EINTR);
     block(proc, {
       fds,
       ...(timeout !== undefined ? { deadline: monotonicNs() + timeout, onTimeout: () => runWithZeroTimeout(proc, nr, args, name, at) } : {}),
@@ -322,15 +338,15 @@ const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   sendto: (nr) => WRITES_IN_PIECES['sendto']!(nr, SEND),
   sendmsg: (nr) => WRITES_IN_PIECES['sendmsg']!(nr, SEND_MSG),
   poll: descriptorWait({ kind: 'ms', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
-  ppoll: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
-  ppoll_time64: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0)),
+  ppoll: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0), PPOLL_MASK),
+  ppoll_time64: descriptorWait({ kind: 'timespec', index: 2 }, (p, a) => pollDescriptors(p, a[0]!, a[1]! >>> 0), PPOLL_MASK),
   epoll_wait: descriptorWait({ kind: 'ms', index: 3 }, (p, a) => epollDescriptor(p, a)),
-  epoll_pwait: descriptorWait({ kind: 'ms', index: 3 }, (p, a) => epollDescriptor(p, a)),
+  epoll_pwait: descriptorWait({ kind: 'ms', index: 3 }, (p, a) => epollDescriptor(p, a), EPOLL_PWAIT_MASK),
   epoll_pwait2: descriptorWait({ kind: 'timespec', index: 3 }, (p, a) => epollDescriptor(p, a)),
   select: descriptorWait({ kind: 'timeval', index: 4 }, selectDescriptors),
   _newselect: descriptorWait({ kind: 'timeval', index: 4 }, selectDescriptors),
-  pselect6: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors),
-  pselect6_time64: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors),
+  pselect6: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors, PSELECT6_MASK),
+  pselect6_time64: descriptorWait({ kind: 'timespec', index: 4 }, selectDescriptors, PSELECT6_MASK),
   nanosleep: () => sleep(undefined, 0),
   clock_nanosleep: () => sleep(0, 2),
   clock_nanosleep_time64: () => sleep(0, 2),
