@@ -5,12 +5,13 @@
  * test/e2e/debian-sysroot-<arch>.test.ts file calls it with its target, so vitest runs the
  * architectures in parallel.
  *
- * Oracles: programs that start no guest programs (sqlite3, perl, coreutils, gzip, python3 whose
- * subprocess runs /bin/sh, and two that generate machine code at run time: grep -P with PCRE2's JIT
- * and LuaJIT) run under qemu-<arch> with the same -L. Bash scripts that fork and exec
- * guest programs, re-execute bash through /proc/self/exe and run a `#!/bin/sh` script compare with
- * the host's own bash (the same Debian release), because qemu-user without binfmt_misc hands a guest
- * binary to the host kernel, which refuses it. /proc/self/exe itself is checked against what the
+ * Oracles: programs that start no guest programs (sqlite3, perl, coreutils, gzip, xz with two
+ * threads, gawk, openssl, python3 whose subprocess runs /bin/sh, and two that generate machine code
+ * at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch> with the same -L. Bash
+ * scripts that fork and exec guest programs, re-execute bash through /proc/self/exe and run a
+ * `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash and make (the same Debian
+ * release), because qemu-user without binfmt_misc hands a guest binary to the host kernel, which
+ * refuses it. /proc/self/exe itself is checked against what the
  * native kernel names: the canonical path of the executable.
  *
  * Big-endian ppc64 is not among the targets: Debian ships it only in debian-ports, which the apt
@@ -19,6 +20,7 @@
 import {
   chmodSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   readlinkSync,
   realpathSync,
@@ -54,6 +56,9 @@ const PACKAGES = [
   'libbz2-1.0', 'liblzma5', 'libuuid1', 'libncursesw6', 'libgcc-s1',
   // grep -P compiles its pattern to machine code with PCRE2's JIT.
   'grep', 'libpcre2-8-0',
+  // xz, gawk, openssl (armel's libssl3 needs libatomic1) and GNU make (its -j loop waits in pselect
+  // with SIGCHLD unblocked only there).
+  'xz-utils', 'gawk', 'libmpfr6', 'libsigsegv2', 'openssl', 'libatomic1', 'make',
 ];
 const LUAJIT_PACKAGES = ['luajit', 'libluajit-5.1-2'];
 
@@ -130,6 +135,30 @@ function logLines(): string {
 }
 const GREP_PATTERN = String.raw`(?:(\w)\1|eta\d{2}\b).*\bzeta(?!9)\d+`;
 
+/** gawk: fields, regex substitution, gensub, arrays walked in sorted order, printf and strftime. */
+const GAWK_PROGRAM = String.raw`
+{ for (i = 1; i <= NF; i++) { w = $i; sub(/[0-9]+$/, "", w); n[w]++; sum[w] += substr($i, length(w) + 1) } }
+END {
+  PROCINFO["sorted_in"] = "@ind_str_asc"
+  for (w in n) printf "%-8s %5d %9.3f %s\n", w, n[w], sum[w] / n[w], toupper(substr(w, 1, 2))
+  print strftime("%Y-%m-%d %H:%M", 86400 * 365, 1), sprintf("%c%.2e|%x", 65, 12345.678, 255), gensub(/(a)(b)/, "\\2\\1", "g", "abab")
+}`;
+
+/**
+ * GNU make -j2: four targets built two at a time by /bin/sh (the sysroot's dash), then one that
+ * needs them all; make blocks SIGCHLD except inside the pselect that waits for a job token.
+ */
+const MAKEFILE = [
+  'OBJS := $(patsubst %,o%.txt,1 2 3 4)',
+  'all: result.txt',
+  'o%.txt:',
+  '\t@echo "obj $*" > $@',
+  'result.txt: $(OBJS)',
+  '\t@cat $^ | sort -r > $@; echo "built $@ from $(words $^)"',
+  '\t@echo $(shell echo from-shell) $(foreach x,a b,[$(x)]) $(subst o,0,$(OBJS))',
+  '',
+].join('\n');
+
 /** A `#!/bin/sh` script: the interpreter comes from the guest sysroot under tsemu -L. */
 const SH_SCRIPT = '#!/bin/sh\necho "sh script: $1 $(( $2 * 7 ))"\n';
 
@@ -172,6 +201,13 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
     program: '/usr/bin/python3.11',
     args: ['script.py'],
   },
+  { title: 'xz -T2 (two compressing threads)', program: '/usr/bin/xz', args: ['-T2', '--block-size=16KiB', '-6', '-c', 'small.txt'] },
+  { title: 'gawk: regexes, gensub, sorted arrays, printf', program: '/usr/bin/gawk', args: [GAWK_PROGRAM, 'small.txt'] },
+  {
+    title: 'openssl enc: AES-256-CBC with PBKDF2, base64',
+    program: '/usr/bin/openssl',
+    args: ['enc', '-aes-256-cbc', '-pbkdf2', '-iter', '1000', '-S', '0011223344556677', '-k', 'secret', '-a', '-in', 'small.txt'],
+  },
   { title: 'grep -P (PCRE2 JIT): count', program: '/bin/grep', args: ['-cP', GREP_PATTERN, 'log.txt'] },
   { title: 'grep -P (PCRE2 JIT): matches', program: '/bin/grep', args: ['-m', '20', '-noP', GREP_PATTERN, 'log.txt'] },
 ];
@@ -213,6 +249,7 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     writeFileSync(path.join(work, 'script.py'), PYTHON_SCRIPT);
     writeFileSync(path.join(work, 'script.lua'), LUA_SCRIPT);
     writeFileSync(path.join(work, 'log.txt'), logLines());
+    writeFileSync(path.join(work, 'small.txt'), logLines().split('\n').slice(0, 2000).join('\n') + '\n');
     writeFileSync(path.join(work, 'script.sh'), SH_SCRIPT);
     chmodSync(path.join(work, 'script.sh'), 0o755);
     for (const file of ['words.txt', 'script.sh']) utimesSync(path.join(work, file), 86400, 86400);
@@ -252,6 +289,24 @@ export function debianSysrootSuite(target: SysrootTarget): void {
       expect(normalise(ours.stdout)).toBe(normalise(host.stdout));
       expect(ours.stderr).toBe(host.stderr);
       expect(ours.status).toBe(host.status);
+    }, CASE_MS);
+
+    it('make -j2: jobs run two at a time, SIGCHLD taken inside pselect', async () => {
+      const make = async (command: string, args: string[]) => {
+        const dir = mkdtempSync(path.join(work, 'make-'));
+        writeFileSync(path.join(dir, 'Makefile'), MAKEFILE);
+        const result = await runProcess(command, { args: [...args, '-j2'], cwd: dir, env: ENV, timeoutMs: RUN_MS });
+        return { ...result, built: readFileSync(path.join(dir, 'result.txt'), 'utf8') };
+      };
+      const [ours, host] = await Promise.all([
+        make(tsemu, ['-L', sysroot, path.join(sysroot, 'usr/bin/make')]),
+        make('/usr/bin/make', []),
+      ]);
+      expect(host.status).toBe(0);
+      expect(ours.stdout).toBe(host.stdout);
+      expect(ours.stderr).toBe(host.stderr);
+      expect(ours.status).toBe(host.status);
+      expect(ours.built).toBe(host.built);
     }, CASE_MS);
 
     it('/proc/self/exe names the guest executable by its canonical path', async () => {
