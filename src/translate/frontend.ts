@@ -22,6 +22,7 @@ export interface TranslateOptions {
 export const STATE_PC = 0; // i64: next pc at block exit; pc of the trapping instruction on trap
 export const STATE_FAULT_ADDR = 8; // i64: faulting data address of a MemoryFault
 export const STATE_TRAP_ARG = 16; // i64: the trap's argument (e.g. brk immediate)
+export const STATE_LOOP_ITERS = 24; // i32: back edges a loop region took before it last exited (engine)
 export const STATE_HEADER_SIZE = 64;
 
 export interface Frontend {

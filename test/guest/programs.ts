@@ -27,6 +27,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'malloc_stress', sources: ['common/malloc_stress.c'] },
   { name: 'float_printf', sources: ['common/float_printf.c'], cflags: ['-lm'] },
   { name: 'qsort_bsearch', sources: ['common/qsort_bsearch.c'] },
+  { name: 'late_paths', sources: ['common/late_paths.c'] },
   { name: 'setjmp_longjmp', sources: ['common/setjmp_longjmp.c'] },
   { name: 'sha256', sources: ['common/sha256.c'] },
   { name: 'fp_edge', sources: ['common/fp_edge.c'], cflags: ['-frounding-math', '-fsignaling-nans', '-lm'] },

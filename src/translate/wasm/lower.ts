@@ -32,7 +32,7 @@ import {
   PAGE_SIZE,
   PageFlags,
 } from '../../memory/layout';
-import { STATE_FAULT_ADDR, STATE_PC } from '../frontend';
+import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
 import { planAccessGroups, type GroupedAccess } from './access-groups';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
@@ -69,7 +69,7 @@ const ENTRY_PARAM = 1;
 
 const STATE_PARAM = 0;
 /** Back-edges a region takes per entry before returning to the dispatcher. */
-const LOOP_BUDGET = 100_000;
+export const LOOP_BUDGET = 100_000;
 /** IR ops that access guest memory (each may take a fault exit). */
 const ACCESS_OPS: ReadonlySet<string> = new Set(['load', 'store', 'cmpxchg', 'rmw']);
 /** Accesses from which a function gets one shared fault exit rather than one per access. */
@@ -1211,6 +1211,11 @@ class Lowering {
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(target);
     this.memStore('i64', 8, STATE_PC);
+    if (this.budget >= 0) {
+      // The back edges taken since entry, for the engine to judge the loop's exits (STATE_LOOP_ITERS).
+      this.c.byte(0x20).u32(STATE_PARAM).byte(0x41).s32(LOOP_BUDGET).byte(0x20).u32(this.budget).byte(0x6b);
+      this.memStore('i32', 4, STATE_LOOP_ITERS);
+    }
     // A back edge out of budget returns to the dispatcher rather than re-entering the region.
     const chained =
       status === TrapKind.None && constPc !== undefined && inRegion === undefined
