@@ -2,6 +2,7 @@
 #include "addon.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TuneHostMalloc();
   RegisterProcess(env, exports);
   RegisterSyscalls(env, exports);
   RegisterSockets(env, exports);

@@ -3,6 +3,7 @@
 // read-write and MAP_FIXED inside the window's own reservation, so the window never gets a hole.
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -65,6 +66,19 @@ static Napi::Value HostMoveMapping(const Napi::CallbackInfo& info) {
 static Napi::Value HostFdAccessMode(const Napi::CallbackInfo& info) {
   int flags = fcntl(info[0].As<Napi::Number>().Int32Value(), F_GETFL);
   return Napi::Number::New(info.Env(), flags < 0 ? -errno : (flags & O_ACCMODE));
+}
+
+// glibc malloc's thresholds, fixed. Left dynamic, each free of a large mmapped block (Node and V8
+// free blocks of megabytes from the start) raises the mmap threshold to that block's size and the
+// trim threshold to twice it (up to 64 MiB): the free memory at the top of the arenas of V8's
+// worker threads, where TurboFan's zones of a large function come and go (13 MB for one of 28 KB
+// of wasm), was then never given back (bzip2 -9 arm64: 35 MiB resident in those arenas, nearly all
+// free; malloc_trim does not trim an arena's top). Both stay at 1 MiB (docs/performance.md).
+static const int kMallocThreshold = 1 << 20;
+
+void TuneHostMalloc() {
+  mallopt(M_MMAP_THRESHOLD, kMallocThreshold);
+  mallopt(M_TRIM_THRESHOLD, kMallocThreshold);
 }
 
 void RegisterMemory(Napi::Env env, Napi::Object exports) {
