@@ -258,7 +258,7 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
       'chroot ROOT /debootstrap/debootstrap --second-stage: it completes under tsemu ("Base system installed successfully", ' +
         'dpkg --audit clean, every required package installed; as an it() of this file it passed in a clean-clone CI run in ' +
         '1299 s), but vitest runs one file at a time on two CPUs, so those 22 minutes come on top of the rest of the suite ' +
-        'and the CI run took about 41 min, over its 30-minute budget; it returns here once the stage is about twice as fast ' +
+        'and the CI run took 47 min (2796 s), over its 30-minute budget; it returns here once the stage is about twice as fast ' +
         'or runs beside the other files (docs/binfmt.md)',
     );
   });
