@@ -11,7 +11,7 @@
  * the payload) reads as no cache at all: a cache is an optimisation, never a reason to fail.
  */
 import { createHash } from 'node:crypto';
-import { PayloadWriter, isCount, readIndexedFile } from './indexed-file';
+import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
 
 /** One guest block inside a cached module: where it was, what its code was, under which flags. */
 export interface CachedBlockCode {
@@ -64,8 +64,7 @@ export function decodeCacheFile(file: Buffer): CachedModule[] {
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
     const bytes = slice(m.bytes);
-    const helpers =
-      Array.isArray(m.helpers) && m.helpers.every((h) => typeof h === 'string') ? m.helpers : undefined;
+    const helpers = stringList(m.helpers);
     if (!bytes || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];
     const blocks: CachedBlockCode[] = [];

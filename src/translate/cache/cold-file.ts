@@ -21,7 +21,7 @@
 import { helperById, helperIdsByName } from '../ir/helpers';
 import type { Imm } from '../ir/block';
 import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
-import { PayloadWriter, isCount, readIndexedFile } from './indexed-file';
+import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
 
 /** A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf). */
 export interface ColdEntry {
@@ -253,10 +253,9 @@ export function decodeColdFile(file: Buffer): ColdEntry[] {
     if (!Array.isArray(b) || b.length !== 5 || !isCount(b[0]) || !Number.isSafeInteger(b[1])) return [];
     const code = slice(b[2]);
     const ir = slice(b[3]);
-    const helpers: unknown = b[4];
-    if (!code || code.length === 0 || b[0] + code.length > 2 ** 32 || !ir) return [];
-    if (!Array.isArray(helpers) || !helpers.every((h) => typeof h === 'string')) return [];
-    entries.push({ pc: b[0], flags: b[1], code, ir, helpers: helpers as string[] });
+    const helpers = stringList(b[4]);
+    if (!code || code.length === 0 || b[0] + code.length > 2 ** 32 || !ir || !helpers) return [];
+    entries.push({ pc: b[0], flags: b[1], code, ir, helpers });
   }
   return entries;
 }

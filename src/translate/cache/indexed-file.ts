@@ -56,3 +56,8 @@ export function readIndexedFile(magic: string, file: Buffer): IndexedFile | unde
 export function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
+
+/** `x` as a list of strings (a header's helper names), or undefined when it is not one. */
+export function stringList(x: unknown): string[] | undefined {
+  return Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined;
+}
