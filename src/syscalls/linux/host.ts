@@ -24,11 +24,31 @@ export function hostSyscall(name: string, ...args: number[]): number {
 
 const ARENA_SIZE = 1 << 20;
 
-/** Bump allocator over one host buffer that never moves (its backing store is off the JS heap). */
+/**
+ * Bump allocator over one host buffer that never moves (its backing store is off the JS heap). The
+ * buffer is made at first use, not when the module loads: the start-up snapshot saves every buffer
+ * that exists while it is built, and a start would read and copy this one's megabyte of zeros
+ * (docs/performance.md, "Start-up: what the snapshot holds").
+ */
 class HostArena {
-  private readonly bytes = new Uint8Array(new ArrayBuffer(ARENA_SIZE));
-  readonly view = new DataView(this.bytes.buffer);
+  private storage: { bytes: Uint8Array; view: DataView } | undefined;
   private base = 0;
+
+  private get bytes(): Uint8Array {
+    return this.made().bytes;
+  }
+
+  get view(): DataView {
+    return this.made().view;
+  }
+
+  private made(): { bytes: Uint8Array; view: DataView } {
+    if (this.storage === undefined) {
+      const bytes = new Uint8Array(ARENA_SIZE);
+      this.storage = { bytes, view: new DataView(bytes.buffer) };
+    }
+    return this.storage;
+  }
   private used = 0;
 
   /** Offset of `size` fresh zeroed bytes (8-byte aligned). */
