@@ -91,24 +91,39 @@ function writePool(view: DataView, at: number, value: PoolValue): number {
   return at;
 }
 
-/** The pool entry at `at` and where the next begins, or undefined past the end or for a bad tag. */
-function readPool(view: DataView, at: number): [PoolValue, number] | undefined {
-  if (at >= view.byteLength) return undefined;
+/**
+ * Appends the pool entry at `at` to `pool`; returns where the next begins, or -1 past the end or
+ * for a bad tag. An array entry gets elements of its own, copied: a small typed array made by its
+ * length lives on V8's heap, where a slice of the file's buffer would need a backing store of its
+ * own (one per entry, for every block a start takes from the cache).
+ */
+function readPool(view: DataView, at: number, pool: PoolValue[]): number {
+  if (at >= view.byteLength) return -1;
   const tag = view.getUint8(at) as Tag;
-  if (tag === Tag.Undefined) return [undefined, at + 1];
-  if (tag === Tag.Number || tag === Tag.Int64 || tag === Tag.Uint64) {
-    if (at + 9 > view.byteLength) return undefined;
-    if (tag === Tag.Number) return [view.getFloat64(at + 1, true), at + 9];
-    return [tag === Tag.Int64 ? view.getBigInt64(at + 1, true) : view.getBigUint64(at + 1, true), at + 9];
+  if (tag === Tag.Undefined) {
+    pool.push(undefined);
+    return at + 1;
   }
-  if (tag !== Tag.Bytes && tag !== Tag.Ints) return undefined;
-  if (at + 5 > view.byteLength) return undefined;
+  if (tag === Tag.Number || tag === Tag.Int64 || tag === Tag.Uint64) {
+    if (at + 9 > view.byteLength) return -1;
+    if (tag === Tag.Number) pool.push(view.getFloat64(at + 1, true));
+    else pool.push(tag === Tag.Int64 ? view.getBigInt64(at + 1, true) : view.getBigUint64(at + 1, true));
+    return at + 9;
+  }
+  if (tag !== Tag.Bytes && tag !== Tag.Ints) return -1;
+  if (at + 5 > view.byteLength) return -1;
   const length = view.getUint32(at + 1, true);
-  const start = view.byteOffset + at + 5;
-  const size = tag === Tag.Ints ? 4 * length : length;
-  if (at + 5 + size > view.byteLength) return undefined;
-  const bytes = new Uint8Array(view.buffer.slice(start, start + size));
-  return [tag === Tag.Ints ? new Int32Array(bytes.buffer) : bytes, at + 5 + size];
+  const start = at + 5;
+  const end = start + (tag === Tag.Ints ? 4 * length : length);
+  if (end > view.byteLength) return -1;
+  if (tag === Tag.Bytes) {
+    pool.push(new Uint8Array(view.buffer, view.byteOffset + start, length).slice());
+  } else {
+    const ints = new Int32Array(length);
+    for (let i = 0; i < length; i++) ints[i] = view.getInt32(start + 4 * i, true);
+    pool.push(ints);
+  }
+  return end;
 }
 
 /** The stored form of `block`, translated at pc under `flags` from `code`; undefined if it holds what the form cannot. */
@@ -161,9 +176,12 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
   // A copy of its own, from offset 0, so the record slots are read in place.
   const ir = new Uint8Array(entry.ir);
   const view = new DataView(ir.buffer);
-  const [records, temps, labels, insnCount, successors, poolCount] = [0, 1, 2, 3, 4, 5].map((i) =>
-    view.getUint32(4 * i, true),
-  ) as [number, number, number, number, number, number];
+  const records = view.getUint32(0, true);
+  const temps = view.getUint32(4, true);
+  const labels = view.getUint32(8, true);
+  const insnCount = view.getUint32(12, true);
+  const successors = view.getUint32(16, true);
+  const poolCount = view.getUint32(20, true);
   const labelsAt = HEAD_BYTES + 4 * RECORD_SIZE * records;
   const successorsAt = labelsAt + 4 * labels;
   const tempsAt = successorsAt + 8 * successors;
@@ -183,11 +201,11 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
   }
   const pool: PoolValue[] = [];
   for (let i = 0, at = tempsAt + temps; i < poolCount; i++) {
-    const read = readPool(view, at);
-    if (!read) return undefined;
-    pool.push(read[0]);
-    at = read[1];
+    at = readPool(view, at, pool);
+    if (at < 0) return undefined;
   }
+  const successorPcs: number[] = [];
+  for (let i = 0; i < successors; i++) successorPcs.push(view.getFloat64(successorsAt + 8 * i, true));
   return {
     pc: entry.pc,
     end: view.getFloat64(24, true),
@@ -197,7 +215,7 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
     temps: ir.subarray(tempsAt, tempsAt + temps),
     labels,
     labelAt: new Int32Array(ir.buffer, labelsAt, labels),
-    successors: Array.from({ length: successors }, (_, i) => view.getFloat64(successorsAt + 8 * i, true)),
+    successors: successorPcs,
   };
 }
 
