@@ -195,10 +195,10 @@ interface ColdBlock {
    * The bytes it was translated from, read as it was translated: from its first byte (its pc
    * without instruction-set bits) to `end`. Kept for retired blocks and the persistent cache only.
    */
-  code?: Uint8Array;
+  code: Uint8Array | undefined;
   runs: number;
   /** Softmmu: the window page its code was fetched from (its virtual page may be remapped since). */
-  page?: number;
+  page: number | undefined;
   /** Next pcs seen after interpreted runs that are not static successors: indirect branch targets. */
   indirect: number[];
   /** Back edges taken by the loop regions that exited to it, summed over its runs (STATE_LOOP_ITERS). */
@@ -223,8 +223,13 @@ interface Translations {
 }
 
 /** A cold block of IR `ir` that has not run yet. */
-function newColdBlock(pc: number, ir: CompactBlock): ColdBlock {
-  return { pc, end: ir.end, ir, runs: 0, indirect: [], loopIters: 0, compiles: 0 };
+/**
+ * A cold block with every field set at once, so that all of them have one shape (objects given a
+ * field later, or copied with one more, had others, and the miss path's property loads were
+ * polymorphic).
+ */
+function newColdBlock(pc: number, ir: CompactBlock, code: Uint8Array | undefined): ColdBlock {
+  return { pc, end: ir.end, ir, code, runs: 0, page: undefined, indirect: [], loopIters: 0, compiles: 0 };
 }
 
 /** The pcs a block was seen or is known to lead to: its static successors and indirect targets. */
@@ -634,8 +639,8 @@ export class Engine {
     const ir = this.frontend.translate(this.code, pc, { maxInsns, flags: this.current.flags });
     this.stats.translated++;
     this.options.onTranslate?.(ir);
-    const block = newColdBlock(pc, compactBlock(ir));
-    if (this.retired || this.options.cache) block.code = this.memory.u8.slice(this.codeStart(pc), ir.end);
+    const code = this.retired || this.options.cache ? this.memory.u8.slice(this.codeStart(pc), ir.end) : undefined;
+    const block = newColdBlock(pc, compactBlock(ir), code);
     if (block.code && block.code.length > 0 && !onBreakpointPage) {
       this.options.cache?.addCold(pc, this.current.flags, block.code, block.ir);
     }
@@ -647,8 +652,7 @@ export class Engine {
     const ir = this.options.cache?.coldBlock(pc, this.current.flags, this.cacheHost.holds);
     if (!ir) return undefined;
     this.stats.cachedCold++;
-    const code = this.memory.u8.slice(this.codeStart(pc), ir.end);
-    return { ...newColdBlock(pc, ir), code };
+    return newColdBlock(pc, ir, this.memory.u8.slice(this.codeStart(pc), ir.end));
   }
 
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
