@@ -45,10 +45,15 @@ export function readIndexedFile(magic: string, file: Buffer): IndexedFile | unde
     return undefined;
   }
   const payload = body.subarray(4 + headerLength);
+  // Called for every block of a file each time a start opens it: a plain view, where a Buffer's
+  // subarray makes a Buffer through its species constructor (3000 calls, unoptimised as at a
+  // start: 0.7-0.9 ms against 1.1-1.3 ms).
   const slice = (range: unknown): Uint8Array | undefined => {
-    if (!Array.isArray(range) || range.length !== 2 || !range.every(isCount)) return undefined;
-    const [at, size] = range as [number, number];
-    return at + size <= payload.length ? payload.subarray(at, at + size) : undefined;
+    if (!Array.isArray(range) || range.length !== 2) return undefined;
+    const at: unknown = range[0];
+    const size: unknown = range[1];
+    if (!isCount(at) || !isCount(size) || at + size > payload.length) return undefined;
+    return new Uint8Array(payload.buffer, payload.byteOffset + at, size);
   };
   return { header, slice };
 }
