@@ -11,7 +11,7 @@ import { WindowAccess, type GuestValue } from './window-access';
 
 export type CodeWriteHook = (addr: number, size: number) => void;
 
-const WINDOW = 1n << 32n;
+const WINDOW = 2 ** 32;
 const DENY_STORE = PageFlags.Unmapped | PageFlags.NoWrite;
 
 export class GuestAccess extends WindowAccess {
@@ -24,8 +24,8 @@ export class GuestAccess extends WindowAccess {
   }
 
   load(type: ValType, address: bigint, mem: MemAccess): GuestValue | undefined {
-    const at = this.flags(address, mem.size);
-    return at && !(at.flags & DENY_READ) ? this.loadAt(type, at.a, mem) : undefined;
+    const a = windowAddress(address, mem.size);
+    return a >= 0 && !(this.flags(a, mem.size) & DENY_READ) ? this.loadAt(type, a, mem) : undefined;
   }
 
   store(type: ValType, address: bigint, size: MemAccess['size'], value: GuestValue): boolean {
@@ -39,11 +39,9 @@ export class GuestAccess extends WindowAccess {
     return this.writable(address, size, true);
   }
 
-  /** Flags of the first and last page of [addr, addr + size), or'ed; undefined when outside the window. */
-  private flags(addr: bigint, size: number): { a: number; flags: number } | undefined {
-    if (addr + BigInt(size) > WINDOW) return undefined;
-    const a = Number(addr);
-    return { a, flags: this.memory.pageFlags(a) | this.memory.pageFlags(a + size - 1) };
+  /** Flags of the first and last page of [a, a + size), or'ed. */
+  private flags(a: number, size: number): number {
+    return this.memory.pageFlags(a) | this.memory.pageFlags(a + size - 1);
   }
 
   /**
@@ -51,9 +49,21 @@ export class GuestAccess extends WindowAccess {
    * else undefined. Reports a write to translated code before returning.
    */
   private writable(addr: bigint, size: number, alsoRead: boolean): number | undefined {
-    const at = this.flags(addr, size);
-    if (!at || at.flags & (alsoRead ? DENY_STORE | DENY_READ : DENY_STORE)) return undefined;
-    if (at.flags & PageFlags.HasCode) this.onCodeWrite(at.a, size);
-    return at.a;
+    const a = windowAddress(addr, size);
+    if (a < 0) return undefined;
+    const flags = this.flags(a, size);
+    if (flags & (alsoRead ? DENY_STORE | DENY_READ : DENY_STORE)) return undefined;
+    if (flags & PageFlags.HasCode) this.onCodeWrite(a, size);
+    return a;
   }
+}
+
+/**
+ * `addr` as a number when [addr, addr + size) lies in the window, else -1. Made without a bigint
+ * (an interpreted start makes one access per load or store): a 64-bit address past 2 ** 53 becomes
+ * an inexact number, but one far past the window all the same.
+ */
+function windowAddress(addr: bigint, size: number): number {
+  const a = Number(addr);
+  return a >= 0 && a + size <= WINDOW ? a : -1;
 }
