@@ -11,11 +11,22 @@
  * zero and once with every field bit set, each a block of its own, and compacted as the engine
  * keeps cold blocks. Nothing is run: the instructions are only decoded.
  *
+ * The rest of a start's path (the loader, guest memory, the syscall layer, the engine, the
+ * interpreter) needs a guest and the addon, which the snapshot's build does not have, so it cannot be
+ * run here; its functions are compiled without being called instead: every function and class
+ * method that the modules of START_PATH_MODULES export, or hold in the plain objects they export
+ * (tables of syscalls, targets), through V8's %PrepareFunctionForOptimization, which compiles a
+ * function to bytecode (and gives it a feedback vector) and nothing else. Native syntax is allowed
+ * for the one function that calls it and turned off again at once: V8's flags must be as they were
+ * for Node to accept the snapshot, which tools/build-bundle.mjs checks by starting it. This took
+ * about 3% off a warm start's CPU time (docs/performance.md, "Start-up: what the snapshot holds").
+ *
  * Node loads some of its own modules on first use too: the engine times each translation with
  * `performance.now()`, whose first use loaded perf_hooks and its dependencies in every process
  * (about 3% of a hello world's samples). Node refreshes `performance`'s time origin as a process
  * starts from a snapshot, so using it here is safe.
  */
+import v8 from 'node:v8';
 import type { DecodeTable } from '../translate/decode/pattern';
 import type { CodeSource, Frontend } from '../translate/frontend';
 import { compactBlock } from '../translate/ir/compact';
@@ -25,6 +36,7 @@ import { armFrontend } from '../translate/arm/frontend';
 import { A32_TABLE, A32_UNCONDITIONAL_TABLE, T16_TABLE, T32_TABLE } from '../translate/arm/insns';
 import { ppc64Frontend } from '../translate/ppc64/frontend';
 import { PPC_TABLE } from '../translate/ppc64/insns';
+import { START_PATH_MODULES } from './start-path-modules';
 
 /** A frontend, a table it decodes through, and how that table's instructions lie in memory. */
 interface WarmUp {
@@ -72,8 +84,47 @@ function warmUpTranslation(): void {
   }
 }
 
+/** How deep compileExported looks into the plain objects a module exports (a table of tables). */
+const OBJECT_DEPTH = 2;
+
+/** Compiles, without calling them, the functions the modules `modules` export (see above). */
+function compileExported(modules: readonly object[]): void {
+  v8.setFlagsFromString('--allow-natives-syntax');
+  let compile: (f: unknown) => void;
+  try {
+    compile = new Function('f', '%PrepareFunctionForOptimization(f)') as (f: unknown) => void;
+  } finally {
+    v8.setFlagsFromString('--no-allow-natives-syntax');
+  }
+  const seen = new Set<unknown>();
+  const visitProperties = (o: object, depth: number): void => {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key)!;
+      visit(d.value, depth);
+      visit(d.get, depth);
+      visit(d.set, depth);
+    }
+  };
+  const visit = (value: unknown, depth: number): void => {
+    if (value === null || (typeof value !== 'function' && typeof value !== 'object') || seen.has(value)) return;
+    seen.add(value);
+    if (typeof value === 'function') {
+      // Node's and V8's own functions (and bound ones) have no bytecode to make.
+      if (Function.prototype.toString.call(value).endsWith('{ [native code] }')) return;
+      compile(value);
+      const prototype = (value as { prototype?: unknown }).prototype;
+      if (typeof prototype === 'object' && prototype !== null) visitProperties(prototype, depth);
+      return;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (depth > 0 && (proto === Object.prototype || proto === null)) visitProperties(value, depth - 1);
+  };
+  for (const module of modules) visitProperties(module, OBJECT_DEPTH);
+}
+
 /** Runs what every start would otherwise compile or load for the first time. */
 export function warmUp(): void {
   warmUpTranslation();
+  compileExported(START_PATH_MODULES);
   performance.now();
 }
