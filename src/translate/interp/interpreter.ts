@@ -41,7 +41,7 @@ import {
   headType,
   type CompactBlock,
 } from '../ir/compact';
-import { helperById, type HelperContext, type HelperValue } from '../ir/helpers';
+import { helperById, type HelperValue } from '../ir/helpers';
 import { OPS, TrapKind, type Endian, type Op, type ValType } from '../ir/ops';
 import {
   FLOAT_BINARY,
@@ -291,6 +291,71 @@ function trap(state: DataView, stateBase: number, pc: number, kind: TrapKind, fa
   return kind;
 }
 
+// Records run outside runCompact, through one call that every block's exit makes. A forked child
+// starts with its parent's optimised runCompact, and V8 throws that code away at the first
+// operation the parent had not run when it was optimised (it has no type feedback for it) and
+// compiles runCompact again once it is hot (20 to 45 ms of CPU each time under load). Helper calls
+// and atomics are such operations: a child of dash met both, each cost one compile in each fork
+// and exec of /bin/true. Behind a call that always runs they cost at most the compile of
+// outOfLine itself.
+
+/** outOfLine's status for a record that does not end the block. */
+const CONTINUE = -1;
+
+/**
+ * Runs a block exit, an atomic or a helper call: the status the block ends with, or CONTINUE. One
+ * function, not one per kind: V8 inlines a callee of under 460 bytes of bytecode into runCompact
+ * when the call is hot, and the code inlined for a kind the parent had not run would then have no
+ * feedback again.
+ */
+function outOfLine(
+  kind: Kind,
+  block: CompactBlock,
+  at: number,
+  t: Value[],
+  port: GuestPort,
+  state: DataView,
+  stateBase: number,
+  pc: number,
+): TrapKind | typeof CONTINUE {
+  const { code, pool } = block;
+  const head = code[at + R_HEAD]!;
+  const dst = code[at + R_DST]!;
+  switch (kind) {
+    case Kind.Exit:
+      state.setBigUint64(stateBase + STATE_PC, t[code[at + R_A]!] as bigint, true);
+      return (immediate(block, at) ?? TrapKind.None) as TrapKind;
+    case Kind.Atomic: {
+      // cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment).
+      const size = headSize(head);
+      const address = t[code[at + R_A]!] as bigint;
+      const at2 = port.atomicAddress(address, size);
+      if (at2 === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
+      if (at2 % size !== 0) return trap(state, stateBase, pc, TrapKind.Alignment, address);
+      const mask = SIZE_MASK[size]!;
+      const x = u64(t[code[at + R_B]!] as number | bigint) & mask;
+      const old = port.loadUnsigned(at2, size);
+      if (OP_LIST[headOp(head)] === 'cmpxchg') {
+        if (old === x) port.storeInt(at2, size, u64(t[code[at + R_C]!] as number | bigint) & mask);
+      } else {
+        port.storeInt(at2, size, RMW[headRmw(head)](old, x));
+      }
+      t[dst] = headType(head) === 'i32' ? Number(old) | 0 : old;
+      return CONTINUE;
+    }
+    default: {
+      // A helper call: arguments and result converted as WebAssembly's JS API does.
+      const def = helperById(code[at + R_IMM]!);
+      const aux = code[at + R_AUX]!;
+      const ids = aux >= 0 ? (pool[aux] as Int32Array) : undefined;
+      const args = def.params.map((type, i) => toHelper(type, t[ids ? ids[i]! : code[at + R_A + i]!]!));
+      const r = def.impl({ view: state, stateBase }, ...args);
+      if (dst >= 0 && def.result) t[dst] = fromHelper(def.result, r);
+      return CONTINUE;
+    }
+  }
+}
+
 // --- Running a block -------------------------------------------------------------------------------
 
 const compacted = new WeakMap<IRBlock, CompactBlock>();
@@ -331,14 +396,14 @@ export function runCompact(
   const state = memory.view;
   const u8 = memory.u8;
   const t = new Array<Value>(block.temps.length);
-  let helper: HelperContext | undefined;
   /** Address of the guest instruction being executed (the last `insn` marker). */
   let pc = block.pc;
   for (let at = 0; at < code.length; at += RECORD_SIZE) {
     const head = code[at + R_HEAD]!;
     const dst = code[at + R_DST]!;
     const a = code[at + R_A]!;
-    switch (KIND[headOp(head)] as Kind) {
+    const kind = KIND[headOp(head)] as Kind;
+    switch (kind) {
       case Kind.Const:
         t[dst] = constant(headType(head), immediate(block, at));
         break;
@@ -385,31 +450,11 @@ export function runCompact(
         }
         break;
       }
-      case Kind.Atomic: {
-        // cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment).
-        const size = headSize(head);
-        const address = t[a] as bigint;
-        const at2 = port.atomicAddress(address, size);
-        if (at2 === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
-        if (at2 % size !== 0) return trap(state, stateBase, pc, TrapKind.Alignment, address);
-        const mask = SIZE_MASK[size]!;
-        const x = u64(t[code[at + R_B]!] as number | bigint) & mask;
-        const old = port.loadUnsigned(at2, size);
-        if (OP_LIST[headOp(head)] === 'cmpxchg') {
-          if (old === x) port.storeInt(at2, size, u64(t[code[at + R_C]!] as number | bigint) & mask);
-        } else {
-          port.storeInt(at2, size, RMW[headRmw(head)](old, x));
-        }
-        t[dst] = headType(head) === 'i32' ? Number(old) | 0 : old;
-        break;
-      }
+      case Kind.Exit:
+      case Kind.Atomic:
       case Kind.Call: {
-        const def = helperById(code[at + R_IMM]!);
-        const aux = code[at + R_AUX]!;
-        const ids = aux >= 0 ? (pool[aux] as Int32Array) : undefined;
-        const args = def.params.map((type, i) => toHelper(type, t[ids ? ids[i]! : code[at + R_A + i]!]!));
-        const r = def.impl((helper ??= { view: state, stateBase }), ...args);
-        if (dst >= 0 && def.result) t[dst] = fromHelper(def.result, r);
+        const status = outOfLine(kind, block, at, t, port, state, stateBase, pc);
+        if (status !== CONTINUE) return status;
         break;
       }
       case Kind.Marker:
@@ -423,9 +468,6 @@ export function runCompact(
       case Kind.Brcond:
         if (t[a] !== 0) at = labelAt[code[at + R_IMM]!]! * RECORD_SIZE;
         break;
-      case Kind.Exit:
-        state.setBigUint64(stateBase + STATE_PC, t[a] as bigint, true);
-        return (immediate(block, at) ?? TrapKind.None) as TrapKind;
       case Kind.Trap:
         return trap(state, stateBase, pc, code[at + R_IMM]!, a < 0 ? undefined : (t[a] as bigint));
     }
