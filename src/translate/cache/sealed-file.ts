@@ -10,9 +10,19 @@ import { createHash } from 'node:crypto';
 const MAGIC_SIZE = 8;
 const DIGEST_SIZE = 32;
 
+/**
+ * The SHA-256 of `body` in hex. Not as the Buffer digest() returns: Node makes that one in C++ as
+ * a Uint8Array whose prototype it then sets, which adds a transition to V8's Uint8Array map when
+ * there is none (it is weak: a garbage collection takes it once no such Buffer is left). Code
+ * optimised since, such as the interpreter's runCompact, relied on that map having none and is
+ * thrown away: every forked child that read or wrote a cache file compiled runCompact again
+ * (--trace-deopt: "marking dependent code", gdb: Buffer::New from Hash::HashDigest).
+ */
+const sha256 = (body: Buffer): string => createHash('sha256').update(body).digest('hex');
+
 /** The file holding `body` under `magic` (8 latin1 characters). */
 export function seal(magic: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(magic, 'latin1'), createHash('sha256').update(body).digest(), body]);
+  return Buffer.concat([Buffer.from(magic, 'latin1'), Buffer.from(sha256(body), 'hex'), body]);
 }
 
 /** The body of a file seal(magic, ...) wrote, or undefined when `file` is anything else. */
@@ -20,6 +30,5 @@ export function unseal(magic: string, file: Buffer): Buffer | undefined {
   if (file.length < MAGIC_SIZE + DIGEST_SIZE) return undefined;
   if (file.toString('latin1', 0, MAGIC_SIZE) !== magic) return undefined;
   const body = file.subarray(MAGIC_SIZE + DIGEST_SIZE);
-  const digest = createHash('sha256').update(body).digest();
-  return digest.equals(file.subarray(MAGIC_SIZE, MAGIC_SIZE + DIGEST_SIZE)) ? body : undefined;
+  return sha256(body) === file.toString('hex', MAGIC_SIZE, MAGIC_SIZE + DIGEST_SIZE) ? body : undefined;
 }
