@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "addon.h"
 
@@ -68,6 +70,42 @@ static Napi::Value HostFdAccessMode(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), flags < 0 ? -errno : (flags & O_ACCMODE));
 }
 
+// Whether host memory [addr, addr + length) holds exactly the bytes of fd at offset.
+static bool SameAsFile(const char* addr, size_t length, int fd, off_t offset) {
+  char chunk[1 << 16];
+  for (size_t done = 0; done < length;) {
+    size_t want = length - done < sizeof chunk ? length - done : sizeof chunk;
+    ssize_t n = pread(fd, chunk, want, offset + static_cast<off_t>(done));
+    if (n <= 0 || memcmp(chunk, addr + done, static_cast<size_t>(n)) != 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// hostMapIdentical(addr, length, fd, offset): when the private memory [addr, addr + length) (page
+// aligned) holds exactly fd's bytes at offset, maps fd there instead (MAP_PRIVATE, read-write): the
+// same bytes, now clean file pages that are not resident until read. 0 when mapped, 1 when the
+// bytes differ (nothing changed), -errno. Should the mapping fail after MAP_FIXED removed the old
+// pages, anonymous memory is put back and filled from the file, so the bytes stay as they were.
+static Napi::Value HostMapIdentical(const Napi::CallbackInfo& info) {
+  char* addr = static_cast<char*>(HostPointer(info[0]));
+  size_t length = Length(info[1]);
+  int fd = info[2].As<Napi::Number>().Int32Value();
+  off_t offset = static_cast<off_t>(info[3].As<Napi::Number>().Int64Value());
+  if (!SameAsFile(addr, length, fd, offset)) return Napi::Number::New(info.Env(), 1);
+  if (mmap(addr, length, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE, fd, offset) != MAP_FAILED) {
+    return Napi::Number::New(info.Env(), 0);
+  }
+  int err = errno;
+  RestoreAnonymous(addr, length);
+  for (size_t done = 0; done < length;) {
+    ssize_t n = pread(fd, addr + done, length - done, offset + static_cast<off_t>(done));
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return Napi::Number::New(info.Env(), -err);
+}
+
 // glibc malloc's thresholds, fixed. Left dynamic, each free of a large mmapped block (Node and V8
 // free blocks of megabytes from the start) raises the mmap threshold to that block's size and the
 // trim threshold to twice it (up to 64 MiB): the free memory at the top of the arenas of V8's
@@ -87,4 +125,5 @@ void RegisterMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("hostMapAnonymous", Napi::Function::New(env, HostMapAnonymous));
   exports.Set("hostMoveMapping", Napi::Function::New(env, HostMoveMapping));
   exports.Set("hostFdAccessMode", Napi::Function::New(env, HostFdAccessMode));
+  exports.Set("hostMapIdentical", Napi::Function::New(env, HostMapIdentical));
 }

@@ -36,6 +36,8 @@ export interface NativeAddon {
   hostMapAnonymous(addr: number, length: number): number;
   /** Moves a host mapping (mremap MAYMOVE|FIXED) and restores private anonymous memory at the old range. 0 or -errno. */
   hostMoveMapping(oldAddr: number, oldLength: number, newLength: number, newAddr: number): number;
+  /** Maps host fd's bytes at offset over a private page-aligned host range that holds exactly those bytes (clean file pages, not resident until read): 0, 1 when the bytes differ (nothing changed), or -errno. */
+  hostMapIdentical(addr: number, length: number, fd: number, offset: number): number;
   /** The O_ACCMODE bits (0 read-only, 1 write-only, 2 read-write) of a host fd, or -errno. */
   hostFdAccessMode(fd: number): number;
   /** What an inherited descriptor is: open, a socket, listening (SO_ACCEPTCONN), its SO_DOMAIN and SO_TYPE; error = errno of a failed check. */

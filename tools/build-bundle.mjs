@@ -20,13 +20,14 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = (await import('node:module')).createRequire(import.meta.url);
-const { BUNDLE, SNAPSHOT, SNAPSHOT_FLAGS, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
+const { BUNDLE, SNAPSHOT, SNAPSHOT_FLAGS, SNAPSHOT_PAGES, snapshotV8Data, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
 const { ENTRY_SCRIPTS } = require(path.join(ROOT, 'dist', 'install-root.js'));
 /** The flags tsemu's user mode runs with (src/user/reentry.ts); the snapshot is built under them too. */
 const { NODE_FLAGS } = require(path.join(ROOT, 'dist', 'user', 'reentry.js'));
 
 const bundle = path.join(ROOT, BUNDLE);
 const blob = path.join(ROOT, SNAPSHOT);
+const pages = path.join(ROOT, SNAPSHOT_PAGES);
 
 /** Writes `file` through `write` into a private temporary name, renamed over it once complete. */
 function replace(file, write) {
@@ -65,6 +66,28 @@ function node(args) {
   if (r.status !== 0) throw new Error(r.error?.message ?? (r.stderr.trim() || `exit status ${r.status}, signal ${r.signal}`));
 }
 
+/**
+ * glibc's header before the bytes of a block it allocates with mmap (two size fields on a 64-bit
+ * host): Node's copy of the snapshot's V8 data lies that far into its mapping's first page.
+ */
+const MALLOC_MMAP_HEADER = 16;
+
+/**
+ * The snapshot's V8 data as Node's copy of it lies in its mapping: a file whose page n holds the
+ * bytes of that mapping's page n (src/cli/snapshot-copy.ts maps it over them). Absent when the
+ * blob's layout is not the one known.
+ */
+function writePages() {
+  const bytes = fs.readFileSync(blob);
+  const v8Data = snapshotV8Data(bytes.subarray(0, 4096));
+  if (!v8Data || v8Data.offset + v8Data.length > bytes.length) {
+    fs.rmSync(pages, { force: true });
+    return;
+  }
+  const end = v8Data.offset + v8Data.length;
+  replace(pages, (out) => fs.writeFileSync(out, bytes.subarray(v8Data.offset - MALLOC_MMAP_HEADER, end)));
+}
+
 try {
   replace(blob, (out) => {
     node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle]);
@@ -75,8 +98,10 @@ try {
     node([...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-system'), '-version']);
   });
   writeStamp(blob, process.execPath);
+  writePages();
 } catch (e) {
   fs.rmSync(stampPath(blob), { force: true });
   fs.rmSync(blob, { force: true });
+  fs.rmSync(pages, { force: true });
   process.stderr.write(`build-bundle: no start-up snapshot (tsemu starts from the bundle): ${e.message}\n`);
 }

@@ -14,6 +14,29 @@ import fs from 'node:fs';
 export { BUILD_REFERENCE } from '../install-root';
 export const BUNDLE = 'dist/bundle/tsemu.js';
 export const SNAPSHOT = 'dist/bundle/tsemu.blob';
+/** The V8 data of the snapshot laid out as Node's copy of it lies in memory (snapshot-copy.ts). */
+export const SNAPSHOT_PAGES = 'dist/bundle/tsemu.blob.pages';
+
+/** Node 20's snapshot blob starts with this (node_snapshotable.cc, SnapshotData::kMagic). */
+const BLOB_MAGIC = 0x0143da19;
+
+/**
+ * Where V8's start-up data lies in a Node 20 snapshot blob `head` (its first bytes): the magic, the
+ * metadata (a type byte; Node's version, architecture and platform as 64-bit lengths and bytes; the
+ * V8 code cache tag and flags, 32 bits each), then the data's 32-bit size and the data. Undefined
+ * when `head` does not have that form.
+ */
+export function snapshotV8Data(head: Buffer): { offset: number; length: number } | undefined {
+  if (head.length < 5 || head.readUInt32LE(0) !== BLOB_MAGIC) return undefined;
+  let at = 5;
+  for (let i = 0; i < 3; i++) {
+    if (at + 8 > head.length) return undefined;
+    at += 8 + Number(head.readBigUInt64LE(at));
+  }
+  at += 8;
+  if (at + 4 > head.length) return undefined;
+  return { offset: at + 4, length: head.readInt32LE(at) };
+}
 
 /**
  * The V8 flags every tsemu binary starts with (native/launcher/launcher.c passes them). A young

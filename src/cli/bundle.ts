@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { rootOfEntryScript, setInstallRoot } from '../install-root';
+import { SNAPSHOT_PAGES } from './bundle-files';
 import { isEntry, runEntry } from './entries';
+import { shareSnapshotCopy } from './snapshot-copy';
 
 export { runEntry };
 
@@ -54,5 +56,9 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   require('../syscalls/abi/ppc64');
   (require('./snapshot-warm-up') as typeof import('./snapshot-warm-up')).warmUp();
   /* eslint-enable @typescript-eslint/no-require-imports */
-  v8.startupSnapshot.setDeserializeMainFunction(() => runEntry(path.basename(script), rootOfEntryScript(script)));
+  v8.startupSnapshot.setDeserializeMainFunction(() => {
+    const root = rootOfEntryScript(script);
+    shareSnapshotCopy(path.join(root, SNAPSHOT_PAGES));
+    runEntry(path.basename(script), root);
+  });
 }

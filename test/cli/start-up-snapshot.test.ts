@@ -6,18 +6,20 @@
  * runs in a copy of the install tree holding only what that way of starting needs, so the run can
  * only succeed the way the case says; its output and status are compared with qemu-aarch64
  * running the same program. A snapshot blob that node did not build is what Node itself cannot
- * start from (it dies), so the launcher must never pass it.
+ * start from (it dies), so the launcher must never pass it. Started from the snapshot, Node's copy
+ * of the snapshot's V8 data becomes pages of the snapshot's pages file (src/cli/snapshot-copy.ts),
+ * seen in the running process's /proc/PID/maps.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLauncherLink, launcherDir } from '../../src/binfmt/launcher';
 import { binfmtTarget } from '../../src/binfmt/targets';
-import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
+import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, SNAPSHOT_PAGES, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
 import { ENTRY_SCRIPTS } from '../../src/install-root';
-import { REPO_ROOT } from '../lib/targets';
+import { AARCH64, guestProgram, REPO_ROOT } from '../lib/targets';
 
 const HELLO = path.join(REPO_ROOT, 'examples', 'hello-aarch64');
 const ADDON = 'build/Release/tsemu_native.node';
@@ -60,10 +62,38 @@ function hello(tree: string, ways: readonly ('bin' | 'launcher')[]): { status: n
   });
 }
 
+/**
+ * Runs `command` on the guest program stdin_filter, which waits for its input: once the process
+ * maps file `mapped` (checked every 50 ms for at most 60 s), gives it `input`; returns whether it
+ * had, and its status and output.
+ */
+async function filterSeeingMapping(command: string, mapped: string, input: string): Promise<{ mapped: boolean; status: number | null; stdout: string }> {
+  const child = spawn(command, [guestProgram(AARCH64, 'stdin_filter')], { env: { ...process.env, TSEMU_CACHE: 'off' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  // 'close': the process has exited and its output is all read.
+  const closed = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+  let seen = false;
+  for (let waited = 0; !seen && waited < 60_000 && child.exitCode === null; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = fs.readFileSync(`/proc/${child.pid}/maps`, 'latin1').includes(mapped);
+  }
+  child.stdin.end(input);
+  return { mapped: seen, status: await closed, stdout };
+}
+
 describe('start-up', () => {
   it('the launcher starts from the snapshot alone (no bundle, no modules in dist/)', () => {
     const tree = treeWith([BUILD_REFERENCE, SNAPSHOT, stampPath(SNAPSHOT)]);
     expect(hello(tree, ['bin', 'launcher'])).toEqual([expected(), expected()]);
+  });
+
+  it("puts the snapshot's pages file in place of Node's copy of the snapshot's V8 data", async () => {
+    const tree = treeWith([BUILD_REFERENCE, SNAPSHOT, stampPath(SNAPSHOT), SNAPSHOT_PAGES]);
+    const input = 'first line\nsecond\n';
+    const oracle = spawnSync('qemu-aarch64', [guestProgram(AARCH64, 'stdin_filter')], { input, encoding: 'utf8' });
+    const r = await filterSeeingMapping(path.join(tree, 'bin', 'tsemu-aarch64'), path.join(tree, SNAPSHOT_PAGES), input);
+    expect(r).toEqual({ mapped: true, status: oracle.status, stdout: oracle.stdout });
   });
 
   it('starts from the bundle when the snapshot was built by another node, which Node itself cannot start from', () => {
