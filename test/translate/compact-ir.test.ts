@@ -84,7 +84,7 @@ describe('compact IR', () => {
     const irs = make();
     const code = Uint8Array.of(1, 2, 3, 4);
     const entries = irs.map((ir) => coldEntry(ir.pc, 0, code, compactBlock(ir)));
-    const read = decodeColdFile(encodeColdFile(entries.map((entry) => entry!)));
+    const read = decodeColdFile(Buffer.concat(encodeColdFile(entries.map((entry) => entry!))));
     expect(read).toHaveLength(irs.length);
     read.forEach((entry, i) => {
       const back = expandBlock(compactOf(entry)!);

@@ -22,6 +22,7 @@ import { helperById, helperIdsByName } from '../ir/helpers';
 import type { Imm } from '../ir/block';
 import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
+import type { FileParts } from './sealed-file';
 
 /** A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf). */
 export interface ColdEntry {
@@ -249,7 +250,7 @@ export function coldEntriesWithin(
 /** [pc, flags, [code offset, length], [IR offset, length], helper names] per block. */
 type HeaderBlock = [number, number, [number, number], [number, number], string[]];
 
-export function encodeColdFile(entries: readonly ColdEntry[]): Buffer {
+export function encodeColdFile(entries: readonly ColdEntry[]): FileParts {
   const payload = new PayloadWriter();
   const header: HeaderBlock[] = entries.map((e) => [
     e.pc,

@@ -4,7 +4,7 @@
  *
  *   magic | sha-256 of what follows | u32 LE header length | header (JSON) | payload
  */
-import { seal, unseal } from './sealed-file';
+import { seal, unseal, type FileParts } from './sealed-file';
 
 /** Gathers the payload: `add` appends bytes and gives their [offset, length]. */
 export class PayloadWriter {
@@ -18,11 +18,11 @@ export class PayloadWriter {
   }
 
   /** The sealed file of `header` (whose ranges add gave) and the payload. */
-  file(magic: string, header: unknown): Buffer {
+  file(magic: string, header: unknown): FileParts {
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);
-    return seal(magic, Buffer.concat([length, json, ...this.parts]));
+    return seal(magic, [length, json, ...this.parts]);
   }
 }
 

@@ -8,7 +8,7 @@
  *
  * A file that is not exactly that reads as no profile (the program then runs as for the first time).
  */
-import { seal, unseal } from './sealed-file';
+import { seal, unseal, type FileParts } from './sealed-file';
 
 const MAGIC = 'TSEMUTP1';
 /**
@@ -17,8 +17,8 @@ const MAGIC = 'TSEMUTP1';
  */
 const MAX_IDS = 4096;
 
-export function encodeProfile(ids: Iterable<string>): Buffer {
-  return seal(MAGIC, Buffer.from(JSON.stringify([...ids].slice(0, MAX_IDS)), 'utf8'));
+export function encodeProfile(ids: Iterable<string>): FileParts {
+  return seal(MAGIC, [Buffer.from(JSON.stringify([...ids].slice(0, MAX_IDS)), 'utf8')]);
 }
 
 /** The module ids of a profile file, or an empty set when it is not one encodeProfile wrote. */
