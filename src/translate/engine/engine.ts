@@ -46,7 +46,7 @@ import {
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
 import { helperById, helperIdsByName } from '../ir/helpers';
-import { compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
+import { RECORD_SIZE, compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
@@ -85,6 +85,14 @@ const BATCH_BLOCKS = 24;
  * 3.3 blocks without this, 2500 of 18 with it, and about a sixth less CPU time).
  */
 const SOFTMMU_BATCH_BLOCKS = 48;
+/**
+ * IR instructions a batch holds at most (its hot block always goes in, whatever its size). V8's
+ * optimising compiler needs zone memory in proportion to a function's size, and a loop's blocks
+ * are one function: bzip2 -9's largest batch, 24 blocks of 9000 IR instructions, was a function of
+ * 119 KB of wasm whose tier-up took 34 MB of zone memory at once, the run's peak RSS. The other
+ * batches of that run stay below 2600 instructions (docs/performance.md).
+ */
+const BATCH_IR_INSNS = 3000;
 const HOT_RUNS = 16;
 /** Compiled blocks a hot batch looks through for those that lead back into it (takeInCompiled). */
 const COMPILED_SEARCH = 64;
@@ -709,6 +717,15 @@ export class Engine {
    */
   private hotBatch(pc: number): ColdBlock[] {
     const blocks: ColdBlock[] = [];
+    let insns = 0;
+    /** Adds `block` unless the batch would grow past BATCH_IR_INSNS; whether it did. */
+    const add = (block: ColdBlock): boolean => {
+      const size = block.ir.code.length / RECORD_SIZE;
+      if (blocks.length > 0 && insns + size > BATCH_IR_INSNS) return false;
+      insns += size;
+      blocks.push(block);
+      return true;
+    };
     const queued = new Set<number>([pc]);
     const queue = [pc];
     const limit = this.options.softmmu ? SOFTMMU_BATCH_BLOCKS : BATCH_BLOCKS;
@@ -724,9 +741,7 @@ export class Engine {
       while (queue.length > 0 && blocks.length < limit) {
         const at = queue.shift()!;
         const block = this.current.cold.get(at);
-        if (!block) continue;
-        blocks.push(block);
-        for (const s of nextPcs(block)) join(s);
+        if (block && add(block)) for (const s of nextPcs(block)) join(s);
       }
     };
     drain();
@@ -737,7 +752,7 @@ export class Engine {
     }
     const iters = hot ? hot.loopIters / hot.runs : 0;
     if (!this.options.softmmu && iters >= 1 && iters <= TAKE_IN_ITERS) {
-      blocks.push(...this.takeInCompiled(blocks, limit - blocks.length));
+      for (const block of this.takeInCompiled(blocks, limit - blocks.length)) add(block);
     }
     return blocks;
   }
