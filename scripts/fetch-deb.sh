@@ -11,7 +11,11 @@
 # The result is cached: when DEST already holds a complete extraction of the same package and
 # architecture, nothing is downloaded. Apt state lives in $TSEMU_DEB_CACHE (default .cache/debs in
 # the repository), one private state per architecture. A failing index (one unreachable suite) is
-# tolerated; the download is the real check.
+# tolerated; the download is the real check. Concurrent calls (test files running side by side)
+# take turns on one lock in the cache, so they never share a half-written index, .deb or DEST.
+# Absolute symbolic links in DEST are made relative to DEST, as tools that make sysroots do: under
+# -L an absolute target would name the host's file, for tsemu and qemu alike (ppc64el's
+# /lib64/ld64.so.2 -> /lib/powerpc64le-linux-gnu/ld64.so.2 would load no interpreter).
 set -euo pipefail
 
 if [ "$#" -ne 3 ]; then
@@ -26,6 +30,12 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${TSEMU_DEB_CACHE:-$repo_root/.cache/debs}
 marker="$dest/.fetched-$package-$arch"
 
+if [ -f "$marker" ]; then
+  exit 0
+fi
+mkdir -p "$cache"
+exec 9>"$cache/fetch.lock"
+flock 9
 if [ -f "$marker" ]; then
   exit 0
 fi
@@ -81,4 +91,7 @@ fi
 
 mkdir -p "$dest"
 dpkg-deb -x "$deb" "$dest"
+find "$dest" -type l -lname '/*' -print0 | while IFS= read -r -d '' link; do
+  ln -sfn "$(realpath -s -m --relative-to="$(dirname "$link")" "$dest$(readlink "$link")")" "$link"
+done
 basename "$deb" > "$marker"

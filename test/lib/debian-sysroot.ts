@@ -21,11 +21,8 @@ import {
   chmodSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
-  readlinkSync,
   realpathSync,
   rmSync,
-  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -213,23 +210,6 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
 ];
 const LUAJIT_CASE = { title: 'LuaJIT: traces compiled and run', program: '/usr/bin/luajit', args: ['script.lua'] };
 
-/**
- * Rewrites the absolute symbolic links of an extracted sysroot as relative ones, as tools that
- * make sysroots do: an absolute target names the host's file under -L, for tsemu and qemu alike
- * (ppc64el's /lib64/ld64.so.2 -> /lib/powerpc64le-linux-gnu/ld64.so.2 would load no interpreter).
- */
-function relativeSymlinks(sysroot: string, dir = sysroot): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) relativeSymlinks(sysroot, file);
-    if (!entry.isSymbolicLink()) continue;
-    const target = readlinkSync(file);
-    if (!target.startsWith('/')) continue;
-    rmSync(file);
-    symlinkSync(path.relative(dir, path.join(sysroot, target)) || '.', file);
-  }
-}
-
 /** Registers the whole suite for one target. */
 export function debianSysrootSuite(target: SysrootTarget): void {
   const sysroot = path.join(REPO_ROOT, '.cache', 'debs', target.debArch, 'sysroot');
@@ -243,7 +223,6 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     for (const pkg of [...PACKAGES, ...(target.luajit ? LUAJIT_PACKAGES : [])]) {
       await fetchDebianPackageInto(target.debArch, pkg, sysroot);
     }
-    relativeSymlinks(sysroot);
     work = mkdtempSync(path.join(os.tmpdir(), `tsemu-sysroot-${target.debArch}-`));
     writeFileSync(path.join(work, 'words.txt'), 'pear\napple\nfig\napple\nkiwi\n');
     writeFileSync(path.join(work, 'script.py'), PYTHON_SCRIPT);
