@@ -23,6 +23,7 @@ import { signalNumber, sigprocmaskHow } from './strace-names';
 import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
 import { block, currentThreadId, multithreaded, signalThread, threadExists } from '../../user/threads/scheduler';
+import { enterWaitMask } from './wait-mask';
 
 export { signalToHost };
 
@@ -92,11 +93,10 @@ function rtSigsuspend(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): numbe
   if (sigsetsize !== proc.abi.nsig / 8) return -E.EINVAL;
   const mask = readSigset(proc, set!);
   if (mask === undefined) return -E.EFAULT;
-  const state = syscallState(proc);
-  state.suspendedMask = state.sigmask;
-  state.sigmask = mask & ~unblockable(proc.abi);
+  const pendingAlready = enterWaitMask(proc, mask);
   // With other threads, this one waits in the scheduler, which ends the wait when a signal it lets through comes.
-  if (multithreaded(proc)) return state.pending & ~state.sigmask ? -E.EINTR : block(proc, {});
+  if (multithreaded(proc)) return pendingAlready ? -E.EINTR : block(proc, {});
+  const state = syscallState(proc);
   return hostSleepUntil(proc, () => (state.pending & ~state.sigmask ? -E.EINTR : undefined), undefined)!;
 }
 

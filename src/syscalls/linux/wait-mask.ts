@@ -1,7 +1,7 @@
 /**
- * The signal mask pselect6, ppoll and epoll_pwait install for their wait (GNU make blocks SIGCHLD
- * except inside pselect, so a child's exit can only interrupt the wait). As rt_sigsuspend does, the
- * call's mask replaces the guest's for the wait, the guest's being kept in suspendedMask: a signal
+ * The signal mask rt_sigsuspend, pselect6, ppoll and epoll_pwait install for their wait (GNU make
+ * blocks SIGCHLD except inside pselect, so a child's exit can only interrupt the wait). The call's
+ * mask replaces the guest's for the wait, the guest's being kept in suspendedMask: a signal
  * the call's mask lets through that is pending already ends the call with EINTR at once; one that
  * comes during the wait ends it with EINTR (the host call is interrupted by the host signal the
  * guest handles, see user/signals/host-forward.ts) and is delivered with the call's mask in force,
@@ -36,7 +36,11 @@ export const PSELECT6_MASK: WaitMaskArg = { pair: 5 };
 export const EPOLL_PWAIT_MASK: WaitMaskArg = { sigset: 4, size: 5 };
 
 /** The call's mask: undefined when it gives none, a negative host errno when it cannot be read. */
-export function waitMask(proc: GuestProcess, args: SyscallArgs, at: WaitMaskArg): bigint | number | undefined {
+export function waitMask(
+  proc: GuestProcess,
+  args: SyscallArgs,
+  at: WaitMaskArg,
+): bigint | number | undefined {
   let sigset: number;
   let size: number;
   if ('pair' in at) {
