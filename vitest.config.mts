@@ -14,6 +14,6 @@ export default defineConfig({
     // (scripts/fetch-deb.sh holds a lock; guest programs are built into private directories).
     // Vitest 3 calls poolMatchGlobs deprecated in favour of projects, but two projects would run
     // the global setup (tsc, bundle, guest builds) twice.
-    poolMatchGlobs: [['test/binfmt/kernel.test.ts', 'threads']],
+    poolMatchGlobs: [['**/test/binfmt/kernel.test.ts', 'threads']],
   },
 });
