@@ -1,11 +1,13 @@
 /**
  * QEMU-style command lines with yargs' parser: single-dash long options (`-strace`, `-chardev ...`),
  * every option either a flag or taking one string value (repeatable), no number or dot parsing.
- * The parser alone (yargs/helpers), not a yargs instance: building one, with its locale and usage
- * machinery, took about 10 ms of every start (a sixteenth of a static hello world's), and tsemu
- * uses none of it.
+ * The parser alone, not a yargs instance: building one, with its locale and usage machinery, took
+ * about 10 ms of every start (a sixteenth of a static hello world's), and tsemu uses none of it.
+ * Imported from yargs-parser itself, not through yargs/helpers: that loads all of yargs (its
+ * factory, cliui, y18n, string-width, emoji-regex...), which the start-up snapshot then held
+ * initialised (docs/performance.md, "sixth pass").
  */
-import { Parser } from 'yargs/helpers';
+import Parser from 'yargs-parser';
 
 export interface QemuArgsSpec {
   /** Every option name. */
