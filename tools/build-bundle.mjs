@@ -4,13 +4,16 @@
  * prepare scripts, the test suite's global setup):
  *
  *   dist/bundle/tsemu.js        dist/ in one file (esbuild), so starting needs no module resolution
- *   dist/bundle/tsemu.blob      a V8 start-up snapshot of Node after loading that file and
- *                               initialising the user-mode modules (src/cli/bundle.ts)
- *   dist/bundle/tsemu.blob.node the node binary the snapshot belongs to (src/cli/bundle-files.ts)
+ *   dist/bundle/tsemu-<target>.blob       a V8 start-up snapshot of Node after loading that file and
+ *                                         initialising the target's user-mode modules
+ *                                         (src/cli/bundle.ts), one per target (SNAPSHOTS)
+ *   dist/bundle/tsemu-<target>.blob.node  the node binary it belongs to (src/cli/bundle-files.ts)
+ *   dist/bundle/tsemu-<target>.blob.pages its V8 data as Node's copy lies in memory
  *
  * Why: docs/performance.md ("Loading tsemu's own modules"). Each file is replaced by a rename, so a
  * tsemu starting meanwhile sees an old or a new file, never half of one. A failed snapshot build is
- * reported and leaves no snapshot: tsemu then starts from the bundle, as it does under another node.
+ * reported and leaves no snapshot: that target's binaries then start from the bundle, as they do
+ * under another node.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,14 +23,12 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = (await import('node:module')).createRequire(import.meta.url);
-const { BUNDLE, SNAPSHOT, SNAPSHOT_FLAGS, SNAPSHOT_PAGES, snapshotV8Data, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
+const { BUNDLE, SNAPSHOTS, SNAPSHOT_ENV, SNAPSHOT_FLAGS, pagesPath, snapshotPath, snapshotV8Data, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
 const { ENTRY_SCRIPTS } = require(path.join(ROOT, 'dist', 'install-root.js'));
 /** The flags tsemu's user mode runs with (src/user/reentry.ts); the snapshot is built under them too. */
 const { NODE_FLAGS } = require(path.join(ROOT, 'dist', 'user', 'reentry.js'));
 
 const bundle = path.join(ROOT, BUNDLE);
-const blob = path.join(ROOT, SNAPSHOT);
-const pages = path.join(ROOT, SNAPSHOT_PAGES);
 
 /** Writes `file` through `write` into a private temporary name, renamed over it once complete. */
 function replace(file, write) {
@@ -60,9 +61,9 @@ const bundled = await build({
 });
 replace(bundle, (out) => fs.writeFileSync(out, bundled.outputFiles[0].contents));
 
-/** Runs node with `args`; throws its error output unless it succeeds. */
-function node(args) {
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+/** Runs node with `args` (and the variables `env` besides the environment); throws its error output unless it succeeds. */
+function node(args, env = {}) {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(r.error?.message ?? (r.stderr.trim() || `exit status ${r.status}, signal ${r.signal}`));
 }
 
@@ -77,7 +78,7 @@ const MALLOC_MMAP_HEADER = 16;
  * bytes of that mapping's page n (src/cli/snapshot-copy.ts maps it over them). Absent when the
  * blob's layout is not the one known.
  */
-function writePages() {
+function writePages(blob, pages) {
   const bytes = fs.readFileSync(blob);
   const v8Data = snapshotV8Data(bytes.subarray(0, 4096));
   if (!v8Data || v8Data.offset + v8Data.length > bytes.length) {
@@ -88,20 +89,31 @@ function writePages() {
   replace(pages, (out) => fs.writeFileSync(out, bytes.subarray(v8Data.offset - MALLOC_MMAP_HEADER, end)));
 }
 
-try {
-  replace(blob, (out) => {
-    node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle]);
-    // Node refuses a snapshot whose V8 flags differ from its own (a module that set a V8 flag while
-    // the snapshot was built, instead of through atProcessStart), and every start would then fail:
-    // try both ways the launcher starts it, with the user-mode flags and without.
-    node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-aarch64'), '-version']);
-    node([...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-system'), '-version']);
-  });
-  writeStamp(blob, process.execPath);
-  writePages();
-} catch (e) {
-  fs.rmSync(stampPath(blob), { force: true });
-  fs.rmSync(blob, { force: true });
-  fs.rmSync(pages, { force: true });
-  process.stderr.write(`build-bundle: no start-up snapshot (tsemu starts from the bundle): ${e.message}\n`);
+/** Builds the snapshot `name`, checked by starting its binary `binary`. */
+function buildSnapshot(name, binary) {
+  const blob = path.join(ROOT, snapshotPath(name));
+  const pages = path.join(ROOT, pagesPath(snapshotPath(name)));
+  try {
+    replace(blob, (out) => {
+      node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle], { [SNAPSHOT_ENV]: name });
+      // Node refuses a snapshot whose V8 flags differ from its own (a module that set a V8 flag while
+      // the snapshot was built, instead of through atProcessStart), and every start would then fail:
+      // try both ways the launcher starts it, with the user-mode flags and without.
+      node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, binary), '-version']);
+      node([...SNAPSHOT_FLAGS, '--snapshot-blob', out, path.join(ROOT, ENTRY_SCRIPTS, 'tsemu-system'), '-version']);
+    });
+    writeStamp(blob, process.execPath);
+    writePages(blob, pages);
+  } catch (e) {
+    fs.rmSync(stampPath(blob), { force: true });
+    fs.rmSync(blob, { force: true });
+    fs.rmSync(pages, { force: true });
+    process.stderr.write(`build-bundle: no start-up snapshot ${name} (its binaries start from the bundle): ${e.message}\n`);
+  }
+}
+
+for (const [name, binary] of Object.entries(SNAPSHOTS)) buildSnapshot(name, binary);
+// The single snapshot of earlier builds, which nothing starts from any more.
+for (const old of ['tsemu.blob', 'tsemu.blob.node', 'tsemu.blob.pages']) {
+  fs.rmSync(path.join(path.dirname(bundle), old), { force: true });
 }

@@ -72,10 +72,12 @@ static const char *const NODE_PREFIXES[] = {"NODE_", "UV_"};
 #define AT_FLAGS_PRESERVE_ARGV0 1UL
 
 /*
- * The start-up snapshot, its stamp and the build it must not be older than, in a tsemu tree
- * (src/cli/bundle-files.ts: SNAPSHOT, stampPath, BUILD_REFERENCE).
+ * Where the start-up snapshots lie (one per target, named in ENTRIES), their stamps and the build
+ * they must not be older than, in a tsemu tree (src/cli/bundle-files.ts: snapshotPath, stampPath,
+ * BUILD_REFERENCE).
  */
-#define SNAPSHOT "/dist/bundle/tsemu.blob"
+#define SNAPSHOT_PREFIX "/dist/bundle/tsemu-"
+#define SNAPSHOT_SUFFIX ".blob"
 #define SNAPSHOT_STAMP ".node"
 #define BUILD_REFERENCE "/dist/version.js"
 
@@ -97,13 +99,18 @@ static const char *const USER_MODE_FLAGS[] = {"--single-threaded-gc", "--no-conc
 static const char *const SNAPSHOT_FLAGS[] = {"--max-semi-space-size=4"};
 #define SNAPSHOT_FLAG_COUNT (sizeof SNAPSHOT_FLAGS / sizeof *SNAPSHOT_FLAGS)
 
-/* tsemu's binaries (src/cli/entries.ts) and whether each is user mode, which runs with USER_MODE_FLAGS. */
+/*
+ * tsemu's binaries (src/cli/entries.ts), whether each is user mode, which runs with USER_MODE_FLAGS,
+ * and the start-up snapshot each starts from (src/cli/bundle-files.ts, SNAPSHOTS).
+ */
 static const struct entry {
   const char *name;
   int user_mode;
+  const char *snapshot;
 } ENTRIES[] = {
-    {"tsemu-aarch64", 1}, {"tsemu-arm", 1},    {"tsemu-ppc64", 1},          {"tsemu-ppc64le", 1},
-    {"tsemu-system", 0},  {"tsemu-binfmt", 0}, {"tsemu-system-aarch64", 0},
+    {"tsemu-aarch64", 1, "aarch64"}, {"tsemu-arm", 1, "arm"},        {"tsemu-ppc64", 1, "ppc64"},
+    {"tsemu-ppc64le", 1, "ppc64"},   {"tsemu-system", 0, "arm"},     {"tsemu-binfmt", 0, "aarch64"},
+    {"tsemu-system-aarch64", 0, "aarch64"},
 };
 
 static void die(const char *message, const char *detail) {
@@ -162,15 +169,16 @@ static unsigned long long nanoseconds(struct timespec t) {
 }
 
 /*
- * Whether `node` can start from the start-up snapshot of the tsemu tree `tree` (then its path is
+ * Whether `node` can start from the start-up snapshot `snapshot` of the tsemu tree `tree` (then its path is
  * left in `blob`): the snapshot is not older than the TypeScript build it was made from, and its
  * stamp names this very node binary and the flags it was built with ("dev ino size mtime-in-ns
  * SNAPSHOT_FLAGS...", what nodeIdentity() writes),
  * since a snapshot built by another node makes Node fail or crash.
  */
-static int usable_snapshot(const char *tree, const char *node, char *blob) {
-  char stamp[PATH_MAX], reference[PATH_MAX];
-  join(blob, tree, SNAPSHOT, "");
+static int usable_snapshot(const char *tree, const char *node, const char *snapshot, char *blob) {
+  char stamp[PATH_MAX], reference[PATH_MAX], name[PATH_MAX];
+  join(name, SNAPSHOT_PREFIX, snapshot, SNAPSHOT_SUFFIX);
+  join(blob, tree, name, "");
   join(stamp, blob, SNAPSHOT_STAMP, "");
   join(reference, tree, BUILD_REFERENCE, "");
   struct stat b, r, n;
@@ -272,12 +280,12 @@ struct command {
 };
 
 /*
- * The command that runs binary `name` of the tsemu tree `tree`: its node (a private runtime's,
+ * The command that runs binary `entry` of the tsemu tree `tree`: its node (a private runtime's,
  * started through the host's dynamic loader beside it, or the one the launcher was built for),
  * user mode's V8 flags, the heap flags, the start-up snapshot when that node can start from it, the
  * entry script.
  */
-static void entry_command(struct command *c, const char *tree, int private_runtime, const char *name, int user_mode) {
+static void entry_command(struct command *c, const char *tree, int private_runtime, const struct entry *entry) {
   c->n = 0;
   if (private_runtime) {
     join(c->loader, tree, "/host/ld.so", "");
@@ -290,13 +298,13 @@ static void entry_command(struct command *c, const char *tree, int private_runti
     join(c->node, TSEMU_NODE, "", "");
   }
   c->args[c->n++] = c->node;
-  for (size_t i = 0; user_mode && i < USER_MODE_FLAG_COUNT; i++) c->args[c->n++] = USER_MODE_FLAGS[i];
+  for (size_t i = 0; entry->user_mode && i < USER_MODE_FLAG_COUNT; i++) c->args[c->n++] = USER_MODE_FLAGS[i];
   for (size_t i = 0; i < SNAPSHOT_FLAG_COUNT; i++) c->args[c->n++] = SNAPSHOT_FLAGS[i];
-  if (usable_snapshot(tree, c->node, c->blob)) {
+  if (usable_snapshot(tree, c->node, entry->snapshot, c->blob)) {
     c->args[c->n++] = "--snapshot-blob";
     c->args[c->n++] = c->blob;
   }
-  join(c->script, tree, ENTRY_SCRIPTS, name);
+  join(c->script, tree, ENTRY_SCRIPTS, entry->name);
   c->args[c->n++] = c->script;
 }
 
@@ -325,7 +333,7 @@ static void direct_start(int argc, char **argv, const struct entry *entry) {
   char tree[PATH_MAX];
   own_tree(tree, "cannot find the tsemu tree from /proc/self/exe");
   struct command c;
-  entry_command(&c, tree, 0, entry->name, entry->user_mode);
+  entry_command(&c, tree, 0, entry);
   run(&c, NULL, 0, argv + 1, argc - 1);
 }
 
@@ -363,8 +371,10 @@ static void binfmt_start(int argc, char **argv, const char *arch, int preserve_b
     join(script, tree, ENTRY_SCRIPTS, name);
     if (!is_file(script)) die("no tsemu runtime in this root (run `tsemu-binfmt setup-chroot ROOT`)", script);
   }
+  const struct entry *entry = find_entry(name);
+  if (!entry || !entry->user_mode) die("no user-mode binary for this architecture", name);
   struct command c;
-  entry_command(&c, tree, private_runtime, name, 1);
+  entry_command(&c, tree, private_runtime, entry);
   const char *options[4];
   int option_count = 0;
   if (original_argv0) {

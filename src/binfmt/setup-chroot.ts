@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PRIVATE_RUNTIME, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
-import { SNAPSHOT, stampMatches, writeStamp } from '../cli/bundle-files';
+import { SNAPSHOT_NAMES, snapshotPath, stampMatches, writeStamp } from '../cli/bundle-files';
 import { ENTRY_SCRIPTS, installRoot } from '../install-root';
 import { PRIVATE_NODE } from '../user/reentry';
 import { BINFMT_TARGETS } from './targets';
@@ -79,9 +79,9 @@ export function setupChroot(root: string, tsemuRoot: string = installRoot()): st
 
   // With their times: the start-up snapshot is used only while it is not older than the build.
   fs.cpSync(path.join(tsemuRoot, 'dist'), path.join(runtime, 'dist'), { recursive: true, preserveTimestamps: true });
-  // The snapshot belongs to the node it was built by; the copy of that node is another file.
-  if (stampMatches(path.join(tsemuRoot, SNAPSHOT), node)) {
-    writeStamp(path.join(runtime, SNAPSHOT), path.join(runtime, 'host', PRIVATE_NODE.node));
+  // A snapshot belongs to the node it was built by; the copy of that node is another file.
+  for (const blob of SNAPSHOT_NAMES.map(snapshotPath)) {
+    if (stampMatches(path.join(tsemuRoot, blob), node)) writeStamp(path.join(runtime, blob), path.join(runtime, 'host', PRIVATE_NODE.node));
   }
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));
   for (const target of BINFMT_TARGETS) {

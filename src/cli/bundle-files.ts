@@ -13,9 +13,26 @@ import fs from 'node:fs';
 
 export { BUILD_REFERENCE } from '../install-root';
 export const BUNDLE = 'dist/bundle/tsemu.js';
-export const SNAPSHOT = 'dist/bundle/tsemu.blob';
-/** The V8 data of the snapshot laid out as Node's copy of it lies in memory (snapshot-copy.ts). */
-export const SNAPSHOT_PAGES = 'dist/bundle/tsemu.blob.pages';
+
+/**
+ * The start-up snapshots, one per target (snapshot-sets/), each with a user-mode binary that its
+ * build starts to check it. Every binary starts from one of them (native/launcher/launcher.c,
+ * ENTRIES); ppc64le from ppc64's, system mode and tsemu-binfmt, which initialise their own modules
+ * as they start, from aarch64's or arm's.
+ */
+export const SNAPSHOTS = { aarch64: 'tsemu-aarch64', arm: 'tsemu-arm', ppc64: 'tsemu-ppc64' } as const;
+export type SnapshotName = keyof typeof SNAPSHOTS;
+export const SNAPSHOT_NAMES = Object.keys(SNAPSHOTS) as SnapshotName[];
+
+/** The snapshot blob `name`. */
+export function snapshotPath(name: SnapshotName): string {
+  return `dist/bundle/tsemu-${name}.blob`;
+}
+
+/** The V8 data of snapshot `blob` laid out as Node's copy of it lies in memory (snapshot-copy.ts). */
+export function pagesPath(blob: string): string {
+  return `${blob}.pages`;
+}
 
 /** Node 20's snapshot blob starts with this (node_snapshotable.cc, SnapshotData::kMagic). */
 const BLOB_MAGIC = 0x0143da19;
@@ -84,4 +101,16 @@ export function stampMatches(blob: string, node: string): boolean {
 /** Records `node` as the builder of `blob`. */
 export function writeStamp(blob: string, node: string): void {
   fs.writeFileSync(stampPath(blob), nodeIdentity(node));
+}
+
+/** The variable that names the snapshot a `node --build-snapshot` of the bundle builds. */
+export const SNAPSHOT_ENV = 'TSEMU_SNAPSHOT';
+
+/** `given` as a snapshot's name; throws when it names none. */
+export function snapshotName(given: string | undefined): SnapshotName {
+  const name = SNAPSHOT_NAMES.find((n) => n === given);
+  if (name === undefined) {
+    throw new Error(`${SNAPSHOT_ENV} must name one of the snapshots (${SNAPSHOT_NAMES.join(', ')}), not ${given}`);
+  }
+  return name;
 }

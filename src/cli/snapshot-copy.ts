@@ -2,10 +2,10 @@
  * Node keeps its own copy of the V8 data of the start-up snapshot it started from (7.2 MiB of
  * tsemu's), in a block malloc'd as it starts and never freed, wholly resident for the process's
  * life, though V8 reads it again only to deserialise another context. This puts clean pages of the
- * same bytes in its place: tools/build-bundle.mjs writes SNAPSHOT_PAGES, the data laid out as in
- * the copy's mapping (page n of the file is page n of the mapping), and the addon maps it over
- * each whole page of the copy after checking that their bytes are equal. The pages are then file
- * pages, not resident until read. The mapping's first page (malloc's header) and its last, partly
+ * same bytes in its place: tools/build-bundle.mjs writes each snapshot's pages file (bundle-files.ts,
+ * pagesPath), the data laid out as in the copy's mapping (page n of the file is page n of the
+ * mapping), and the addon maps it over each whole page of the copy after checking that their
+ * bytes are equal. The pages are then file pages, not resident until read. The mapping's first page (malloc's header) and its last, partly
  * used page stay as they are. Nothing happens when no mapping has the file's bytes.
  */
 import fs from 'node:fs';

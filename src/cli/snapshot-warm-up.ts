@@ -1,5 +1,5 @@
 /**
- * Runs the translation path of every frontend while tsemu's start-up snapshot is built, so that the
+ * Runs the translation path of the snapshot's frontend while a start-up snapshot of tsemu is built, so that the
  * snapshot holds its functions compiled. V8 compiles a function to bytecode on its first call and
  * keeps that bytecode in a snapshot; a function never called while the snapshot was built is
  * compiled again in every process that calls it, and a start translates a few hundred blocks of the
@@ -27,35 +27,10 @@
  * starts from a snapshot, so using it here is safe.
  */
 import v8 from 'node:v8';
-import type { DecodeTable } from '../translate/decode/pattern';
-import type { CodeSource, Frontend } from '../translate/frontend';
+import type { CodeSource } from '../translate/frontend';
 import { compactBlock } from '../translate/ir/compact';
-import { aarch64Frontend } from '../translate/aarch64/frontend';
-import { A64_TABLE } from '../translate/aarch64/insns';
-import { armFrontend } from '../translate/arm/frontend';
-import { A32_TABLE, A32_UNCONDITIONAL_TABLE, T16_TABLE, T32_TABLE } from '../translate/arm/insns';
-import { ppc64Frontend } from '../translate/ppc64/frontend';
-import { PPC_TABLE } from '../translate/ppc64/insns';
+import type { SnapshotSet, WarmUp } from './snapshot-sets/snapshot-set';
 import { START_PATH_MODULES } from './start-path-modules';
-
-/** A frontend, a table it decodes through, and how that table's instructions lie in memory. */
-interface WarmUp {
-  frontend: Frontend;
-  table: DecodeTable<unknown>;
-  /** The instruction set bit of the pc (Thumb: 1). */
-  pcBit: 0 | 1;
-  /** Bits per instruction of the table (a Thumb table of halfwords: 16). */
-  width: 16 | 32;
-}
-
-const WARM_UPS: readonly WarmUp[] = [
-  { frontend: aarch64Frontend, table: A64_TABLE, pcBit: 0, width: 32 },
-  { frontend: armFrontend, table: A32_TABLE, pcBit: 0, width: 32 },
-  { frontend: armFrontend, table: A32_UNCONDITIONAL_TABLE, pcBit: 0, width: 32 },
-  { frontend: armFrontend, table: T16_TABLE, pcBit: 1, width: 16 },
-  { frontend: armFrontend, table: T32_TABLE, pcBit: 1, width: 32 },
-  { frontend: ppc64Frontend, table: PPC_TABLE, pcBit: 0, width: 32 },
-];
 
 const PC = 0x10000;
 
@@ -68,9 +43,9 @@ function codeOf(insn: number, width: 16 | 32): CodeSource {
   };
 }
 
-/** Translates every row of every table twice (fields zero, fields all ones). */
-function warmUpTranslation(): void {
-  for (const { frontend, table, pcBit, width } of WARM_UPS) {
+/** Translates every row of every table of `warmUps` twice (fields zero, fields all ones). */
+function warmUpTranslation(warmUps: readonly WarmUp[]): void {
+  for (const { frontend, table, pcBit, width } of warmUps) {
     const bits = width === 16 ? 0xffff : 0xffffffff;
     for (const { pattern } of table.entries) {
       for (const insn of [pattern.value, (pattern.value | (bits & ~pattern.mask)) >>> 0]) {
@@ -122,9 +97,9 @@ function compileExported(modules: readonly object[]): void {
   for (const module of modules) visitProperties(module, OBJECT_DEPTH);
 }
 
-/** Runs what every start would otherwise compile or load for the first time. */
-export function warmUp(): void {
-  warmUpTranslation();
-  compileExported(START_PATH_MODULES);
+/** Runs what every start of the snapshot of `set` would otherwise compile or load for the first time. */
+export function warmUp(set: SnapshotSet): void {
+  warmUpTranslation(set.warmUps);
+  compileExported([...START_PATH_MODULES, ...set.modules]);
   performance.now();
 }

@@ -4,6 +4,8 @@
  * what they export while the start-up snapshot is built, without calling it. Every one is loaded
  * by the snapshot's build already. A module left out has its functions compiled on first call in
  * each process, as before; one named here that a start does not use makes the snapshot larger.
+ * The modules of one target (its frontend, its user-mode target, its signal frame) are in that
+ * target's snapshot set instead (snapshot-sets.ts).
  */
 import * as translateEngineDispatcher from '../translate/engine/dispatcher';
 import * as translateEngineEngine from '../translate/engine/engine';
@@ -50,9 +52,6 @@ import * as memoryLinuxMm from '../memory/linux-mm';
 import * as memoryMappedFile from '../memory/mapped-file';
 import * as memoryRegions from '../memory/regions';
 import * as memoryWindowPages from '../memory/window-pages';
-import * as userAarch64 from '../user/aarch64';
-import * as userArmKuser from '../user/arm-kuser';
-import * as userArm from '../user/arm';
 import * as userCanonicalPath from '../user/canonical-path';
 import * as userCpuLoop from '../user/cpu-loop';
 import * as userCpuModels from '../user/cpu-models';
@@ -60,7 +59,6 @@ import * as userExecInPlace from '../user/exec-in-place';
 import * as userExecSignals from '../user/exec-signals';
 import * as userLeave from '../user/leave';
 import * as userNodeEnvironment from '../user/node-environment';
-import * as userPpc64 from '../user/ppc64';
 import * as userProcess from '../user/process';
 import * as userReentry from '../user/reentry';
 import * as userRun from '../user/run';
@@ -70,8 +68,6 @@ import * as userThreadsPreempt from '../user/threads/preempt';
 import * as userThreadsScheduler from '../user/threads/scheduler';
 import * as userThreadsThreadIds from '../user/threads/thread-ids';
 import * as userThreadsWritePieces from '../user/threads/write-pieces';
-import * as userSignalsAarch64Frame from '../user/signals/aarch64-frame';
-import * as userSignalsArmFrame from '../user/signals/arm-frame';
 import * as userSignalsDeliver from '../user/signals/deliver';
 import * as userSignalsDispositions from '../user/signals/dispositions';
 import * as userSignalsFrameTarget from '../user/signals/frame-target';
@@ -79,7 +75,6 @@ import * as userSignalsHostAlarm from '../user/signals/host-alarm';
 import * as userSignalsHostForward from '../user/signals/host-forward';
 import * as userSignalsInterruptPoint from '../user/signals/interrupt-point';
 import * as userSignalsPending from '../user/signals/pending';
-import * as userSignalsPpc64Frame from '../user/signals/ppc64-frame';
 import * as userSignalsRestart from '../user/signals/restart';
 import * as userSignalsSiginfo from '../user/signals/siginfo';
 import * as userSignalsStrace from '../user/signals/strace';
@@ -186,9 +181,6 @@ export const START_PATH_MODULES: readonly object[] = [
   memoryRegions,
   memoryWindowPages,
   // the user-mode process, its threads and signals
-  userAarch64,
-  userArmKuser,
-  userArm,
   userCanonicalPath,
   userCpuLoop,
   userCpuModels,
@@ -196,7 +188,6 @@ export const START_PATH_MODULES: readonly object[] = [
   userExecSignals,
   userLeave,
   userNodeEnvironment,
-  userPpc64,
   userProcess,
   userReentry,
   userRun,
@@ -206,8 +197,6 @@ export const START_PATH_MODULES: readonly object[] = [
   userThreadsScheduler,
   userThreadsThreadIds,
   userThreadsWritePieces,
-  userSignalsAarch64Frame,
-  userSignalsArmFrame,
   userSignalsDeliver,
   userSignalsDispositions,
   userSignalsFrameTarget,
@@ -215,7 +204,6 @@ export const START_PATH_MODULES: readonly object[] = [
   userSignalsHostForward,
   userSignalsInterruptPoint,
   userSignalsPending,
-  userSignalsPpc64Frame,
   userSignalsRestart,
   userSignalsSiginfo,
   userSignalsStrace,

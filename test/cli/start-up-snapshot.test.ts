@@ -17,7 +17,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLauncherLink, launcherDir } from '../../src/binfmt/launcher';
 import { binfmtTarget } from '../../src/binfmt/targets';
-import { BUILD_REFERENCE, BUNDLE, SNAPSHOT, SNAPSHOT_PAGES, nodeIdentity, stampPath } from '../../src/cli/bundle-files';
+import { BUILD_REFERENCE, BUNDLE, nodeIdentity, pagesPath, snapshotPath, stampPath } from '../../src/cli/bundle-files';
 import { ENTRY_SCRIPTS } from '../../src/install-root';
 import { AARCH64, guestProgram, REPO_ROOT } from '../lib/targets';
 
@@ -25,6 +25,9 @@ const HELLO = path.join(REPO_ROOT, 'examples', 'hello-aarch64');
 const ADDON = 'build/Release/tsemu_native.node';
 const LAUNCHER = 'build/Release/tsemu-launcher';
 const SCRIPT = path.join(ENTRY_SCRIPTS, 'tsemu-aarch64');
+/** The snapshot tsemu-aarch64 starts from. */
+const SNAPSHOT = snapshotPath('aarch64');
+const SNAPSHOT_PAGES = pagesPath(SNAPSHOT);
 
 const trees: string[] = [];
 afterAll(() => {
