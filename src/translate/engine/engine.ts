@@ -509,17 +509,15 @@ export class Engine {
 
   /**
    * Discards every translation (user mode: an execve empties the address space; system mode: the
-   * guest invalidated its instruction caches, a reset). The maps of a set are emptied whole, and
-   * with EngineOptions.retainCold its cold blocks go to the retired store whole, not block by block
-   * as `invalidate` does.
+   * guest invalidated its instruction caches, a reset). With EngineOptions.retainCold the cold
+   * blocks go to the retired store whole, not one by one as `invalidate` does.
    */
   flushAll(): void {
     for (const set of this.sets.values()) {
-      for (const tb of set.blocks.values()) this.endBatch(tb.batch);
+      for (const tb of [...set.blocks.values()]) this.killBatch(tb.batch);
       for (const page of [...set.byPage.keys(), ...set.coldByPage.keys()]) {
         this.memory.updatePageBits(page, PageFlags.HasCode, false);
       }
-      set.blocks.clear();
       set.byPage.clear();
       if (this.retired) {
         this.retired.retireAll(set.cold, set.flags);
@@ -944,30 +942,19 @@ export class Engine {
   }
 
   private killBatch(batch: Batch): void {
-    if (!this.endBatch(batch)) return;
+    if (!batch.alive) return;
+    batch.alive = false;
     const { blocks, byPage } = batch.set;
     for (const tb of batch.blocks) {
       if (blocks.get(tb.pc) === tb) blocks.delete(tb.pc);
-      for (const page of tb.pages) byPage.get(page)?.delete(tb);
-    }
-  }
-
-  /**
-   * Marks `batch` dead and frees its blocks' lookup cache and table slots; false if it was dead
-   * already. Taking the blocks out of their set's maps is the caller's.
-   */
-  private endBatch(batch: Batch): boolean {
-    if (!batch.alive) return false;
-    batch.alive = false;
-    for (const tb of batch.blocks) {
       const slot = lookupSlot(tb.pc);
       if (this.memory.view.getUint32(slot + 8, true) === tb.tableIndex) {
         this.memory.view.setBigUint64(slot, 0xffffffffffffffffn, true);
       }
       this.table.set(tb.tableIndex, null);
       this.freeSlots.push(tb.tableIndex);
+      for (const page of tb.pages) byPage.get(page)?.delete(tb);
     }
-    return true;
   }
 
   private allocSlot(): number {
