@@ -77,8 +77,6 @@ const ANONYMOUS: Omit<Region, 'start' | 'end' | 'prot' | 'shared'> = {
 export class AddressSpace {
   /** Called with [start, length) when pages that hold translated code are unmapped, remapped or change protection. */
   onCodeChange: (start: number, length: number) => void = () => {};
-  /** Called by `clear` before the regions go: every translation is stale (cheaper than onCodeChange page by page). */
-  onAllCodeGone: () => void = () => {};
 
   private readonly map = new RegionList();
   private readonly pages: WindowPages;
@@ -302,7 +300,6 @@ export class AddressSpace {
 
   /** Unmaps everything (execve's new image starts from an empty address space); the heap is set again by the loader. */
   clear(): void {
-    this.onAllCodeGone();
     for (const r of [...this.map.all()]) this.unmapRange(r.start, r.end);
     this.brkStart = this.brkCurrent = 0;
   }

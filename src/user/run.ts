@@ -184,7 +184,6 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       ...(gdb ? { pollInterrupt: gdb.pollInterrupt } : {}),
     });
     space.onCodeChange = (start, length) => engine.invalidate(start, length);
-    space.onAllCodeGone = () => engine.flushAll();
     const proc: GuestProcess = {
       memory,
       space,

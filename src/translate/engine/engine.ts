@@ -226,8 +226,7 @@ interface Translations {
   readonly flags: number;
   readonly blocks: Map<number, TranslatedBlock>;
   readonly byPage: Map<number, Set<TranslatedBlock>>;
-  /** Replaced, not emptied, when flushAll hands it to the retired store. */
-  cold: Map<number, ColdBlock>;
+  readonly cold: Map<number, ColdBlock>;
   readonly coldByPage: Map<number, Set<number>>;
 }
 
@@ -499,7 +498,7 @@ export class Engine {
   private retireCold(set: Translations, pc: number): void {
     const block = set.cold.get(pc);
     set.cold.delete(pc);
-    if (block) this.retired?.retire(pc, block, set.flags);
+    if (block?.code && this.retired && block.code.length > 0) this.retired.retire(pc, block, set.flags, block.code);
   }
 
   /** Where the code of the block at pc starts: pc without the bits that select an instruction set (a Thumb pc is odd). */
@@ -507,11 +506,7 @@ export class Engine {
     return pc - (pc & this.frontend.instructionSetBits);
   }
 
-  /**
-   * Discards every translation (user mode: an execve empties the address space; system mode: the
-   * guest invalidated its instruction caches, a reset). With EngineOptions.retainCold the cold
-   * blocks go to the retired store whole, not one by one as `invalidate` does.
-   */
+  /** Discards every translation (system mode: the guest invalidated its instruction caches, a reset). */
   flushAll(): void {
     for (const set of this.sets.values()) {
       for (const tb of [...set.blocks.values()]) this.killBatch(tb.batch);
@@ -519,12 +514,7 @@ export class Engine {
         this.memory.updatePageBits(page, PageFlags.HasCode, false);
       }
       set.byPage.clear();
-      if (this.retired) {
-        this.retired.retireAll(set.cold, set.flags);
-        set.cold = new Map();
-      } else {
-        set.cold.clear();
-      }
+      set.cold.clear();
       set.coldByPage.clear();
     }
   }
