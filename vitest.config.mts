@@ -8,10 +8,11 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     // Vitest runs one file at a time on two CPUs (its default: one worker fewer than the CPUs), and
-    // each pool on its own: the binfmt kernel test, whose Debian second stage takes about 20
-    // minutes (short processes, dpkg and dash often waiting on their children), runs beside the
-    // rest in a second pool instead of after it. Files sharing caches take turns
-    // (scripts/fetch-deb.sh holds a lock; guest programs are built into private directories).
+    // each pool on its own: the binfmt kernel test, whose Debian second stage takes 20 to 35
+    // minutes (short processes, dpkg and dash often waiting on their children; it.todo for now,
+    // docs/binfmt.md), runs beside the rest in a second pool instead of after it. Files sharing
+    // caches take turns (scripts/fetch-deb.sh holds a lock; guest programs are built into private
+    // directories).
     // Vitest 3 calls poolMatchGlobs deprecated in favour of projects, but two projects would run
     // the global setup (tsc, bundle, guest builds) twice.
     poolMatchGlobs: [['**/test/binfmt/kernel.test.ts', 'threads']],
