@@ -110,7 +110,9 @@ export const SNAPSHOT_ENV = 'TSEMU_SNAPSHOT';
 export function snapshotName(given: string | undefined): SnapshotName {
   const name = SNAPSHOT_NAMES.find((n) => n === given);
   if (name === undefined) {
-    throw new Error(`${SNAPSHOT_ENV} must name one of the snapshots (${SNAPSHOT_NAMES.join(', ')}), not ${given}`);
+    throw new Error(
+      `${SNAPSHOT_ENV} must name one of the snapshots (${SNAPSHOT_NAMES.join(', ')}), not ${given}`,
+    );
   }
   return name;
 }

@@ -47,7 +47,9 @@ export function shareSnapshotCopy(pages: string): boolean {
     const whole = Math.floor(size / PAGE) * PAGE - PAGE;
     if (whole <= 0) return false;
     const addon = native();
-    return anonymousMappings(size).some((start) => addon.hostMapIdentical(start + PAGE, whole, fd, PAGE) === 0);
+    return anonymousMappings(size).some(
+      (start) => addon.hostMapIdentical(start + PAGE, whole, fd, PAGE) === 0,
+    );
   } finally {
     fs.closeSync(fd);
   }

@@ -81,7 +81,8 @@ function compileExported(modules: readonly object[]): void {
     }
   };
   const visit = (value: unknown, depth: number): void => {
-    if (value === null || (typeof value !== 'function' && typeof value !== 'object') || seen.has(value)) return;
+    if (value === null || (typeof value !== 'function' && typeof value !== 'object') || seen.has(value))
+      return;
     seen.add(value);
     if (typeof value === 'function') {
       // Node's and V8's own functions (and bound ones) have no bytecode to make.

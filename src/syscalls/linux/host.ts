@@ -33,6 +33,7 @@ const ARENA_SIZE = 1 << 20;
 class HostArena {
   private storage: { bytes: Uint8Array; view: DataView } | undefined;
   private base = 0;
+  private used = 0;
 
   private get bytes(): Uint8Array {
     return this.made().bytes;
@@ -49,7 +50,6 @@ class HostArena {
     }
     return this.storage;
   }
-  private used = 0;
 
   /** Offset of `size` fresh zeroed bytes (8-byte aligned). */
   alloc(size: number): number {
