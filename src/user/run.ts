@@ -10,6 +10,8 @@ import { GuestMemory } from '../memory/guest-memory';
 import { STATE_BASE } from '../memory/layout';
 import { elfBrand, LoaderError, loadElf, readElfImage, type ElfImage, type LoadedProgram } from '../loader';
 import { INHERITED_FDS_VARIABLE } from '../syscalls/linux/fd-table';
+import { nameThread } from '../syscalls/linux/process-name';
+import { programName } from '../syscalls/linux/process-state';
 import { GuestExit } from '../syscalls/types';
 import { Engine } from '../translate/engine/engine';
 import { openPersistentCache } from '../translate/cache/persistent';
@@ -207,6 +209,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       invalidateCode: (start, length) => engine.invalidate(start, length),
     };
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
+    nameThread(proc, programName(options.program));
     resetHostSignals();
     takeExecSignals(proc);
     // A forked child that execs leaves the saving to its parent, which holds the same translations

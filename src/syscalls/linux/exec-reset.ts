@@ -6,22 +6,21 @@
  * clear-child-tid address are forgotten, and the thread's name becomes the new program's. A vfork
  * parent waiting for this exec is released.
  */
-import path from 'node:path';
 import type { GuestProcess } from '../../user/process';
 import { followGuestDisposition } from '../../user/signals/host-forward';
 import { SIG_IGN } from '../../user/signals/dispositions';
 import { fdTable } from './fd-table';
 import { releaseVforkParent } from './fork';
 import { hostSyscall } from './host';
-import { syscallState } from './process-state';
+import { nameThread } from './process-name';
+import { programName, syscallState } from './process-state';
 import { exitAllRobustLists } from './robust-list';
 
 const F_GETFD = 1;
 const FD_CLOEXEC = 1;
-/** The length of a thread name (TASK_COMM_LEN without its NUL). */
-const COMM_LENGTH = 15;
 
-export function resetForNewImage(proc: GuestProcess, program: string): void {
+/** `path` is the file execve was given (the process is named after it). */
+export function resetForNewImage(proc: GuestProcess, path: string): void {
   exitAllRobustLists(proc);
   closeOnExec(proc);
   const state = syscallState(proc);
@@ -34,7 +33,7 @@ export function resetForNewImage(proc: GuestProcess, program: string): void {
   state.altStack = { sp: 0n, flags: 0, size: 0n };
   state.robustList = { head: 0, length: 0 };
   state.clearChildTid = 0;
-  state.name = Buffer.from(path.basename(program)).subarray(0, COMM_LENGTH);
+  nameThread(proc, programName(path));
   releaseVforkParent();
 }
 

@@ -112,7 +112,7 @@ function reenter(
       argv: [argv0, ...args].map((a) => a.toString()),
       envp: envp.map((e) => e.toString()),
       execfn: guestPath.toString(),
-      commit: () => resetForNewImage(proc, hostPath),
+      commit: () => resetForNewImage(proc, guestPath.toString()),
     });
     if (replaced !== undefined) return replaced;
   }

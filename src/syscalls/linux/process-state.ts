@@ -33,6 +33,14 @@ export interface SyscallState {
   name: Buffer;
 }
 
+/** The longest thread name (TASK_COMM_LEN without its NUL). */
+export const COMM_LENGTH = 15;
+
+/** The name an execve of `program` gives: its file name, cut to COMM_LENGTH bytes. */
+export function programName(program: string): Buffer {
+  return Buffer.from(program.slice(program.lastIndexOf('/') + 1)).subarray(0, COMM_LENGTH);
+}
+
 const states = new WeakMap<GuestProcess, SyscallState>();
 
 export function syscallState(proc: GuestProcess): SyscallState {
@@ -46,7 +54,7 @@ export function syscallState(proc: GuestProcess): SyscallState {
       altStack: { sp: 0n, flags: 0, size: 0n },
       robustList: { head: 0, length: 0 },
       clearChildTid: 0,
-      name: Buffer.from(proc.exePath.split('/').pop() ?? '').subarray(0, 15),
+      name: programName(proc.exePath),
     };
     states.set(proc, s);
   }

@@ -10,6 +10,7 @@ import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
 import type { StructLayout } from '../abi';
 import { StructView, convertStruct } from '../struct-view';
 import { hostArena, hostStructArray, hostSyscall } from './host';
+import { nameThread, PR_SET_NAME } from './process-name';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
 import { currentThreadId, exitThread, multithreaded, wakeFutex, yieldThread } from '../../user/threads/scheduler';
@@ -22,7 +23,6 @@ const RLIMIT_AS = 9;
 const UNAPPLIED_LIMITS: ReadonlySet<number> = new Set([RLIMIT_DATA, RLIMIT_STACK, RLIMIT_AS]);
 
 const PR_SET_PDEATHSIG = 1;
-const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const NAME_LENGTH = 16;
 /** prctl options whose arguments are plain integers (or a pointer to an int the host fills). */
@@ -128,7 +128,7 @@ function prctl(proc: GuestProcess, [optionArg, arg2, arg3, arg4, arg5]: SyscallA
     const name = proc.memory.readCString(arg2!, NAME_LENGTH);
     const raw = name ?? (proc.memory.accessible(arg2!, NAME_LENGTH, false) ? Buffer.from(proc.memory.readBytes(arg2!, NAME_LENGTH)) : undefined);
     if (!raw) return -E.EFAULT;
-    state.name = Buffer.from(raw.subarray(0, NAME_LENGTH - 1));
+    nameThread(proc, raw);
     return 0;
   }
   if (option === PR_GET_NAME) {

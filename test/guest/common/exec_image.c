@@ -1,7 +1,8 @@
 /*
  * What a process keeps and loses across execve, each case in a forked child whose status the
  * parent collects: a chain of execs of a copy of this program under another name (the pid is kept;
- * /proc/self/exe, argv[0], AT_EXECFN and the environment are the new image's), close-on-exec
+ * /proc/self/exe, argv[0], AT_EXECFN, the environment and the name in /proc/self/comm are the new
+ * image's, whatever PR_SET_NAME set before), close-on-exec
  * descriptors, signal dispositions (handled ones reset, ignored ones kept), the signal mask and a
  * pending signal, the alternate signal stack; execve from a process with a second thread, and
  * from that second thread; failed execs (a missing file, an ELF object file, a file of garbage)
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +46,17 @@ static const char *disposition(int sig) {
   return "handled";
 }
 
+/* The kernel's name of the process (its comm), as ps and pgrep read it. */
+static const char *comm(void) {
+  static char name[32];
+  int fd = open("/proc/self/comm", O_RDONLY);
+  ssize_t n = fd < 0 ? -1 : read(fd, name, sizeof name - 1);
+  if (fd >= 0) close(fd);
+  name[n < 0 ? 0 : n] = 0;
+  name[strcspn(name, "\n")] = 0;
+  return name;
+}
+
 static const char *fd_state(int fd) {
   int flags = fcntl(fd, F_GETFD);
   if (flags < 0) return errno == EBADF ? "closed" : "error";
@@ -66,8 +79,8 @@ static int after_exec(int argc, char **argv) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   exe[n < 0 ? 0 : n] = 0;
   const char *execfn = (const char *)getauxval(AT_EXECFN);
-  printf("%s: argv0=%s argc=%d exe=%s execfn=%s pid kept=%s env=%s\n", stage, argv[0], argc, basename(exe),
-         execfn ? execfn : "-", atoi(argv[3]) == getpid() ? "yes" : "no", getenv("EXEC_IMAGE") ? getenv("EXEC_IMAGE") : "-");
+  printf("%s: argv0=%s argc=%d exe=%s execfn=%s comm=%s pid kept=%s env=%s\n", stage, argv[0], argc, basename(exe),
+         execfn ? execfn : "-", comm(), atoi(argv[3]) == getpid() ? "yes" : "no", getenv("EXEC_IMAGE") ? getenv("EXEC_IMAGE") : "-");
   if (strcmp(stage, "chain") == 0) {
     int left = atoi(argv[2]);
     fflush(stdout);
@@ -101,6 +114,8 @@ static int after_exec(int argc, char **argv) {
 }
 
 static void exec_inheriting(void) {
+  prctl(PR_SET_NAME, "renamed");
+  printf("renamed: comm=%s\n", comm());
   signal(SIGUSR1, on_usr1);
   signal(SIGUSR2, SIG_IGN);
   int fd = open("/dev/null", O_RDONLY);
@@ -195,6 +210,7 @@ int main(int argc, char **argv) {
   fclose(garbage);
   chmod(GARBAGE, 0755);
   setvbuf(stdout, NULL, _IOLBF, 0);
+  printf("started: comm=%s\n", comm());
 
   struct {
     const char *name;
