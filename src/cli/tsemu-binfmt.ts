@@ -6,6 +6,7 @@ import yargs from 'yargs/yargs';
 import { registerTargets, statusLines, unregisterTargets, type RegisterOptions } from '../binfmt/commands';
 import { setupChroot } from '../binfmt/setup-chroot';
 import { BINFMT_TARGETS, binfmtTarget, type BinfmtTarget } from '../binfmt/targets';
+import { VERSION } from '../version';
 
 export type BinfmtCommand =
   | ({ command: 'register' } & RegisterOptions)
@@ -22,6 +23,8 @@ export const BINFMT_USAGE = `usage: tsemu-binfmt COMMAND [options]
   unregister [--arch a,b|--all]
                   remove tsemu's entries (never anyone else's)
   status          list tsemu's registered entries
+  --version, -version
+                  print the version
   setup-chroot ROOT
                   install what the launcher needs to run inside the foreign root ROOT
 flags: --persistent = F (interpreter opened now: works in chroots), --preserve-argv0 = P,
@@ -40,7 +43,9 @@ function targetsOf(arch: unknown, all: unknown): readonly BinfmtTarget[] | 'all'
 }
 
 /** Parses argv (without node and script); throws BinfmtUsageError for bad input. */
-export function parseBinfmtArgs(argv: string[]): BinfmtCommand | 'help' {
+export function parseBinfmtArgs(argv: string[]): BinfmtCommand | 'help' | 'version' {
+  // QEMU's tools spell long options with one dash too (yargs would read -version as -v -e -r ...).
+  if (argv.some((a) => a === '-version' || a === '--version')) return 'version';
   const args = yargs(argv)
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false, 'parse-numbers': false, 'parse-positional-numbers': false })
     .help(false)
@@ -104,8 +109,8 @@ export function main(): void {
     process.stderr.write(`${e.message.startsWith('usage:') ? '' : 'tsemu-binfmt: '}${e.message}\n`);
     process.exit(2);
   }
-  if (parsed === 'help') {
-    process.stdout.write(BINFMT_USAGE + '\n');
+  if (parsed === 'help' || parsed === 'version') {
+    process.stdout.write(parsed === 'help' ? BINFMT_USAGE + '\n' : `tsemu-binfmt version ${VERSION}\nCopyright (c) 2026 the tsemu developers\n`);
     process.exit(0);
   }
   try {

@@ -56,6 +56,8 @@ describe('tsemu-binfmt arguments', () => {
     expect(parseBinfmtArgs(['status'])).toEqual({ command: 'status' });
     expect(parseBinfmtArgs(['setup-chroot', '/srv/arm64'])).toEqual({ command: 'setup-chroot', root: '/srv/arm64' });
     expect(parseBinfmtArgs(['--help'])).toBe('help');
+    expect(parseBinfmtArgs(['-version'])).toBe('version');
+    expect(parseBinfmtArgs(['--version'])).toBe('version');
   });
 
   it('rejects what makes no sense', () => {
@@ -73,12 +75,15 @@ describe('tsemu-binfmt arguments', () => {
     for (const argv of bad) expect(() => parseBinfmtArgs(argv), argv.join(' ')).toThrow(BinfmtUsageError);
   });
 
-  it('bin/tsemu-binfmt prints usage and exits 2 on bad arguments, 0 for --help', () => {
+  it('bin/tsemu-binfmt prints usage and exits 2 on bad arguments, 0 for --help and -version (as tsemu-<arch> -version)', () => {
     const bad = spawnSync(BIN, ['register', '--arch', 'vax'], { encoding: 'utf8' });
     expect([bad.status, bad.stderr]).toEqual([2, 'tsemu-binfmt: unknown architecture vax (known: aarch64, arm, ppc64, ppc64le, aarch64-freebsd)\n']);
     const help = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: tsemu-binfmt COMMAND/);
+    const version = spawnSync(BIN, ['-version'], { encoding: 'utf8' });
+    const userVersion = spawnSync(path.join(path.dirname(BIN), 'tsemu-aarch64'), ['-version'], { encoding: 'utf8' });
+    expect(version).toMatchObject({ status: 0, stderr: '', stdout: userVersion.stdout.replace('tsemu-aarch64', 'tsemu-binfmt') });
   });
 
   it('register and unregister as an unprivileged user fail with a clear message and exit 1', () => {
