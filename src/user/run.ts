@@ -19,6 +19,7 @@ import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
 import { canonicalPath } from './canonical-path';
+import { childCompiles, reportCompiled } from './child-compiles';
 import { cpuLoop } from './cpu-loop';
 import { imageReplacer } from './exec-in-place';
 import { EXEC_SIGNALS_VARIABLE, takeExecSignals } from './exec-signals';
@@ -207,7 +208,9 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       envp,
       stateBase: STATE_BASE,
       invalidateCode: (start, length) => engine.invalidate(start, length),
+      ...(persistent && { beforeFork: () => engine.prepareCached(childCompiles()) }),
     };
+    persistent?.cache.onCompiled(reportCompiled);
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     nameThread(proc, programName(options.program));
     resetHostSignals();

@@ -9,7 +9,8 @@
  * library's results; a program's warm run compiles only the cached batches it used before, not
  * those other programs added to the shared files since (of code it runs cold);
  * a program that leaves by execve saves its translations, and a parent saving after its child keeps
- * what the child saved; a truncated or corrupted cache file, cold-block file or profile is ignored; ten
+ * what the child saved; a parent compiles the cached batches its forked children compiled, so that
+ * its later children do not compile them again; a truncated or corrupted cache file, cold-block file or profile is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files; a
  * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
@@ -256,6 +257,27 @@ describe('persistent translation cache', () => {
     const alone = await tsemu(['-d', 'stats', dynamicHello], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(alone, oracle);
     expect(stat(alone, 'blocks compiled to wasm')).toBeLessThan(10);
+  });
+
+  it('a parent compiles the cached batches its forked children compiled, for its later children', async () => {
+    const dir = freshDir();
+    const args = [spawnProgram, '-n', '3', dynamicHello];
+    // qemu-aarch64 cannot run the children's exec without binfmt_misc: three runs of the child's program.
+    const once = await qemu([dynamicHello]);
+    const oracle = { ...once, stdout: once.stdout.repeat(3) };
+    expectLikeQemu(await tsemu(args, { TSEMU_CACHE_DIR: dir }), oracle);
+    // Warm: each child installs the batches of printf's code that the parent never ran.
+    const warm = await tsemu(['-d', 'stats', ...args], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(warm, oracle);
+    // Each child prints its -d stats as it exits, the parent last; each counts what it inherited.
+    const counts = warm.stderr.matchAll(/blocks from the disk cache: +\d+ in (\d+) modules/g);
+    const modules = [...counts].map((m) => Number(m[1]));
+    expect(modules).toHaveLength(4);
+    const [first, , last, parent] = modules as [number, number, number, number];
+    expect(first).toBeGreaterThan(0);
+    // The parent compiled before its second fork what its first child compiled: the last child
+    // compiled nothing the parent did not have (without that, the parent ends with fewer).
+    expect(parent).toBeGreaterThanOrEqual(last);
   });
 
   /**

@@ -14,6 +14,7 @@
  */
 import { native } from '../../native';
 import { forkedWithoutWorkerThreads } from '../../translate/wasm/tiers';
+import { forkedChildReports } from '../../user/child-compiles';
 import type { GuestProcess } from '../../user/process';
 import { forgetHostSignals } from '../../user/signals/host-forward';
 import { discardAll } from '../../user/signals/pending';
@@ -73,6 +74,7 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
   forkedWithoutWorkerThreads();
+  forkedChildReports();
   discardAll(proc);
   keepOnlyRunningThread(proc);
   forgetHostSignals();
@@ -115,6 +117,7 @@ function forkProcess(proc: GuestProcess, request: ForkRequest): number {
       release = [hostArena.view.getInt32(fds, true), hostArena.view.getInt32(fds + 4, true)];
     }
   }
+  proc.beforeFork?.();
   const pid = native().fork();
   if (pid === 0) {
     // A child of a vfork child must not hold its grandparent.

@@ -94,7 +94,10 @@ export class CodeCache {
   private readonly hot = new Map<number, { loaded: LoadedModule }[]>();
   private readonly cold = new Map<number, ColdEntry[]>();
   private readonly files = new Map<string, OpenFile>();
-  /** Ids of the modules this run compiled from the cache or added to it: its next profile. */
+  /** The modules read or added, by id (a module in two files is the first one read). */
+  private readonly byId = new Map<string, LoadedModule>();
+  private onCompile: ((id: string) => void) | undefined;
+  /** Ids of the modules this run installed from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
   readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
 
@@ -115,8 +118,11 @@ export class CodeCache {
     for (const { loaded } of turnedHot ? all : all.filter(({ loaded }) => this.inProfile(loaded))) {
       const blocks = loaded.module.blocks;
       if (!blocks.every((b) => b.flags === flags && host.holds(b.pc, b.code))) continue;
+      const compiled = loaded.functions !== undefined;
       const functions = this.functionsOf(loaded, host);
       if (!functions) continue;
+      if (!compiled) this.onCompile?.(loaded.module.id);
+      this.used.add(loaded.module.id);
       this.stats.hits += blocks.length;
       return { module: loaded.module, functions };
     }
@@ -137,7 +143,26 @@ export class CodeCache {
     open.fresh.push(module);
     this.used.add(module.id);
     const loaded: LoadedModule = { module, functions };
+    this.byId.set(module.id, loaded);
     for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
+  }
+
+  /**
+   * Compiles the modules named `ids` that this process has read and not compiled yet, without
+   * installing them: a process about to fork compiles those its earlier children compiled, so
+   * that the next children find them compiled (a WebAssembly module made before a fork is valid
+   * in the child). Ids of files not read here are skipped.
+   */
+  prepare(ids: Iterable<string>, host: CodeCacheHost): void {
+    for (const id of ids) {
+      const loaded = this.byId.get(id);
+      if (loaded) this.functionsOf(loaded, host);
+    }
+  }
+
+  /** Has `listener` told the id of each cached module this process compiles to run (not those it prepares). */
+  onCompiled(listener: (id: string) => void): void {
+    this.onCompile = listener;
   }
 
   /** The IR of a cold block an earlier run translated at pc under `flags` from the code now there. */
@@ -170,7 +195,7 @@ export class CodeCache {
     this.used.clear();
   }
 
-  /** The modules this run used, to be its program's profile: compiled from the cache, or added. */
+  /** The modules this run used, to be its program's profile: installed from the cache, or added. */
   usedModules(): ReadonlySet<string> {
     return this.used;
   }
@@ -213,6 +238,7 @@ export class CodeCache {
   private index(modules: readonly CachedModule[]): void {
     for (const module of modules) {
       const loaded: LoadedModule = { module };
+      if (!this.byId.has(module.id)) this.byId.set(module.id, loaded);
       for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
     }
     this.stats.loadedModules += modules.length;
@@ -239,7 +265,6 @@ export class CodeCache {
         loaded.broken = true;
         return undefined;
       }
-      this.used.add(loaded.module.id);
     }
     return loaded.functions;
   }

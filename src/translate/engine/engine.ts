@@ -620,6 +620,11 @@ export class Engine {
     return true;
   }
 
+  /** Compiles the persistent cache's modules named `ids` without installing them (CodeCache.prepare). */
+  prepareCached(ids: Iterable<string>): void {
+    this.options.cache?.prepare(ids, this.cacheHost);
+  }
+
   private coldBlock(pc: number): ColdBlock {
     let block = this.current.cold.get(pc);
     if (!block) {

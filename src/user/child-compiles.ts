@@ -1,0 +1,66 @@
+/**
+ * Forked children tell their parent which cached modules they compiled, so that the parent
+ * compiles them before its next fork and its later children find them compiled (a WebAssembly
+ * module made before a fork is valid in the child, code-cache.ts `prepare`). A shell running the
+ * same short program again and again would otherwise compile the same modules in every child:
+ * those of the dynamic loader and libc that the program's start runs and the shell never did.
+ *
+ * The report is a host pipe the parent makes at its first fork (close-on-exec, so a host execve
+ * drops it, and non-blocking both ways: a child never waits on a full pipe, its ids are then
+ * lost). A child writes each id, one line each, as it compiles the module; the parent reads what
+ * is there at each fork. Children report only to their own parent (a child that forks makes a
+ * pipe of its own), and a parent compiles only what one of its children needed, once.
+ */
+import fs from 'node:fs';
+import { HOST, hostArena, hostSyscall } from '../syscalls/linux/host';
+
+/** This process's pipe from its children, made at its first fork. */
+let fromChildren: { read: number; write: number } | undefined;
+/** The write end of the parent's pipe, in a forked child. */
+let toParent: number | undefined;
+
+/** The ids this process's children reported since the last call; makes the pipe at the first one. */
+export function childCompiles(): string[] {
+  if (!fromChildren) {
+    const fds = hostArena.alloc(8);
+    const { O_NONBLOCK, O_CLOEXEC } = HOST.openFlags;
+    if (hostSyscall('pipe2', hostArena.address(fds), O_NONBLOCK | O_CLOEXEC) === 0) {
+      fromChildren = {
+        read: hostArena.view.getInt32(fds, true),
+        write: hostArena.view.getInt32(fds + 4, true),
+      };
+    }
+    return [];
+  }
+  const chunk = Buffer.alloc(4096);
+  let text = '';
+  for (;;) {
+    let got: number;
+    try {
+      got = fs.readSync(fromChildren.read, chunk);
+    } catch {
+      break;
+    }
+    if (got <= 0) break;
+    text += chunk.toString('latin1', 0, got);
+  }
+  return text.split('\n').filter((id) => id.length > 0);
+}
+
+/** In a forked child: reports go to the parent's pipe; the pipe inherited from it is not this process's. */
+export function forkedChildReports(): void {
+  if (toParent !== undefined) hostSyscall('close', toParent);
+  toParent = fromChildren?.write;
+  if (fromChildren) hostSyscall('close', fromChildren.read);
+  fromChildren = undefined;
+}
+
+/** Tells the parent (of a forked child) that this process compiled cached module `id`. */
+export function reportCompiled(id: string): void {
+  if (toParent === undefined) return;
+  try {
+    fs.writeSync(toParent, `${id}\n`);
+  } catch {
+    // A full pipe or a parent gone: the parent then compiles the module in a later child's place.
+  }
+}
