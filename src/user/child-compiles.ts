@@ -7,20 +7,21 @@
  *
  * The report is a host pipe the parent makes at its first fork (close-on-exec, so a host execve
  * drops it, and non-blocking both ways: a child never waits on a full pipe, its ids are then
- * lost). A child writes each id, one line each, as it compiles the module; the parent reads what
- * is there at each fork. Children report only to their own parent (a child that forks makes a
+ * lost). A child writes each module's id and cache file, a line each, as it compiles or adds the
+ * module; the parent reads what is there at each fork, and reads those files it has not. Children report only to their own parent (a child that forks makes a
  * pipe of its own), and a parent compiles only what one of its children needed, once.
  */
 import fs from 'node:fs';
 import { HOST, hostArena, hostSyscall } from '../syscalls/linux/host';
+import type { CompiledModule } from '../translate/cache/code-cache';
 
 /** This process's pipe from its children, made at its first fork. */
 let fromChildren: { read: number; write: number } | undefined;
 /** The write end of the parent's pipe, in a forked child. */
 let toParent: number | undefined;
 
-/** The ids this process's children reported since the last call; makes the pipe at the first one. */
-export function childCompiles(): string[] {
+/** The modules this process's children reported since the last call; makes the pipe at the first one. */
+export function childCompiles(): CompiledModule[] {
   if (!fromChildren) {
     const fds = hostArena.alloc(8);
     const { O_NONBLOCK, O_CLOEXEC } = HOST.openFlags;
@@ -44,7 +45,10 @@ export function childCompiles(): string[] {
     if (got <= 0) break;
     text += chunk.toString('latin1', 0, got);
   }
-  return text.split('\n').filter((id) => id.length > 0);
+  return text.split('\n').flatMap((line) => {
+    const space = line.indexOf(' ');
+    return space > 0 ? [{ id: line.slice(0, space), file: line.slice(space + 1) }] : [];
+  });
 }
 
 /** In a forked child: reports go to the parent's pipe; the pipe inherited from it is not this process's. */
@@ -55,11 +59,11 @@ export function forkedChildReports(): void {
   fromChildren = undefined;
 }
 
-/** Tells the parent (of a forked child) that this process compiled cached module `id`. */
-export function reportCompiled(id: string): void {
+/** Tells the parent (of a forked child) that this process compiled a module of its cache. */
+export function reportCompiled({ id, file }: CompiledModule): void {
   if (toParent === undefined) return;
   try {
-    fs.writeSync(toParent, `${id}\n`);
+    fs.writeSync(toParent, `${id} ${file}\n`);
   } catch {
     // A full pipe or a parent gone: the parent then compiles the module in a later child's place.
   }

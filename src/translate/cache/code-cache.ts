@@ -55,9 +55,17 @@ export interface CachedBatch {
 
 interface LoadedModule {
   module: CachedModule;
+  /** The cache file it is kept in. */
+  file: string;
   functions?: Function[];
   /** It failed to compile or instantiate (a file from a bug): never tried again. */
   broken?: boolean;
+}
+
+/** A cached module by its cache file and id (what a forked child reports compiling, CodeCache.onCompiled). */
+export interface CompiledModule {
+  file: string;
+  id: string;
 }
 
 /** A block this run translated, to be saved as a ColdEntry (coldEntry). */
@@ -70,6 +78,7 @@ export interface ColdTranslation {
 
 /** A cache file and the modules and cold blocks this run added to it since the last save. */
 interface OpenFile {
+  file: string;
   fresh: CachedModule[];
   freshCold: ColdTranslation[];
   /** About the bytes freshCold takes in a file: past a file's limit no more are kept. */
@@ -96,7 +105,7 @@ export class CodeCache {
   private readonly files = new Map<string, OpenFile>();
   /** The modules read or added, by id (a module in two files is the first one read). */
   private readonly byId = new Map<string, LoadedModule>();
-  private onCompile: ((id: string) => void) | undefined;
+  private onCompile: ((module: CompiledModule) => void) | undefined;
   /** Ids of the modules this run installed from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
   readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
@@ -121,7 +130,7 @@ export class CodeCache {
       const compiled = loaded.functions !== undefined;
       const functions = this.functionsOf(loaded, host);
       if (!functions) continue;
-      if (!compiled) this.onCompile?.(loaded.module.id);
+      if (!compiled) this.onCompile?.({ file: loaded.file, id: loaded.module.id });
       this.used.add(loaded.module.id);
       this.stats.hits += blocks.length;
       return { module: loaded.module, functions };
@@ -142,26 +151,31 @@ export class CodeCache {
     const module = { ...generated, id: moduleId(generated.bytes) };
     open.fresh.push(module);
     this.used.add(module.id);
-    const loaded: LoadedModule = { module, functions };
+    this.onCompile?.({ file: open.file, id: module.id });
+    const loaded: LoadedModule = { module, file: open.file, functions };
     this.byId.set(module.id, loaded);
     for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
   }
 
   /**
-   * Compiles the modules named `ids` that this process has read and not compiled yet, without
-   * installing them: a process about to fork compiles those its earlier children compiled, so
-   * that the next children find them compiled (a WebAssembly module made before a fork is valid
-   * in the child). Ids of files not read here are skipped.
+   * Compiles the modules `modules` names (by cache file and id) without installing them, reading
+   * their files if this process has not: a process about to fork compiles those its earlier
+   * children compiled, so that the next children find them compiled (a WebAssembly module made
+   * before a fork is valid in the child). Ids no longer in their file are skipped.
    */
-  prepare(ids: Iterable<string>, host: CodeCacheHost): void {
-    for (const id of ids) {
+  prepare(modules: Iterable<CompiledModule>, host: CodeCacheHost): void {
+    for (const { file, id } of modules) {
+      this.open(file);
       const loaded = this.byId.get(id);
       if (loaded) this.functionsOf(loaded, host);
     }
   }
 
-  /** Has `listener` told the id of each cached module this process compiles to run (not those it prepares). */
-  onCompiled(listener: (id: string) => void): void {
+  /**
+   * Has `listener` told each cached module this process compiles to run and each it adds (not those
+   * it prepares).
+   */
+  onCompiled(listener: (module: CompiledModule) => void): void {
     this.onCompile = listener;
   }
 
@@ -224,20 +238,24 @@ export class CodeCache {
   /** The cache file of the code at pc, read in (and its modules indexed) the first time. */
   private openAt(pc: number): OpenFile | undefined {
     const file = this.source.fileAt(pc);
-    if (file === undefined) return undefined;
+    return file === undefined ? undefined : this.open(file);
+  }
+
+  /** The cache file `file`, read in (and its modules indexed) the first time. */
+  private open(file: string): OpenFile {
     let open = this.files.get(file);
     if (!open) {
-      open = { fresh: [], freshCold: [], freshColdBytes: 0 };
+      open = { file, fresh: [], freshCold: [], freshColdBytes: 0 };
       this.files.set(file, open);
-      this.index(this.source.read(file));
+      this.index(this.source.read(file), file);
       for (const entry of this.source.readCold(file)) pushTo(this.cold, entry.pc, entry);
     }
     return open;
   }
 
-  private index(modules: readonly CachedModule[]): void {
+  private index(modules: readonly CachedModule[], file: string): void {
     for (const module of modules) {
-      const loaded: LoadedModule = { module };
+      const loaded: LoadedModule = { module, file };
       if (!this.byId.has(module.id)) this.byId.set(module.id, loaded);
       for (const block of module.blocks) pushTo(this.hot, block.pc, { loaded });
     }

@@ -62,7 +62,7 @@ import {
   type SlowStore,
 } from '../wasm/module';
 import type { CachedBlockCode } from '../cache/cache-file';
-import type { CodeCache, CodeCacheHost } from '../cache/code-cache';
+import type { CodeCache, CodeCacheHost, CompiledModule } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { compileOptimized, forkGeneration, recompileOptimized, tierUpDue } from '../wasm/tiers';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
@@ -620,9 +620,9 @@ export class Engine {
     return true;
   }
 
-  /** Compiles the persistent cache's modules named `ids` without installing them (CodeCache.prepare). */
-  prepareCached(ids: Iterable<string>): void {
-    this.options.cache?.prepare(ids, this.cacheHost);
+  /** Compiles the persistent cache's modules `modules` names without installing them (CodeCache.prepare). */
+  prepareCached(modules: Iterable<CompiledModule>): void {
+    this.options.cache?.prepare(modules, this.cacheHost);
   }
 
   private coldBlock(pc: number): ColdBlock {
