@@ -55,8 +55,11 @@ export interface GuestProcess {
   stateBase: number;
   /** Discards translations overlapping [start, start + length) (munmap, mprotect, cache flush syscalls). */
   invalidateCode(start: number, length: number): void;
-  /** Called before the process forks (compiling what its earlier children compiled, child-compiles.ts). */
-  beforeFork?: () => void;
+  /**
+   * What the translation cache does at a fork: `before` it (compiling what earlier children
+   * compiled, child-compiles.ts), and `inChild` (leaving what was unsaved to the parent).
+   */
+  atFork?: { before(): void; inChild(): void };
   /**
    * Replaces the program image in this process; undefined when the program needs a tsemu process of
    * its own, -errno when it cannot be executed, else it never returns (exec-in-place.ts). Absent

@@ -19,7 +19,7 @@ import { addressFilter, type AddressFilter } from '../log/address-filter';
 import { dumpPages } from '../log/page-dump';
 import { formatStats } from '../log/stats';
 import { canonicalPath } from './canonical-path';
-import { childCompiles, reportCompiled } from './child-compiles';
+import { childCompiles, forkedChildReports, reportCompiled } from './child-compiles';
 import { cpuLoop } from './cpu-loop';
 import { imageReplacer } from './exec-in-place';
 import { EXEC_SIGNALS_VARIABLE, takeExecSignals } from './exec-signals';
@@ -208,16 +208,24 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       envp,
       stateBase: STATE_BASE,
       invalidateCode: (start, length) => engine.invalidate(start, length),
-      ...(persistent && { beforeFork: () => engine.prepareCached(childCompiles()) }),
+      ...(persistent && {
+        atFork: {
+          before: () => engine.prepareCached(childCompiles()),
+          inChild: () => {
+            forkedChildReports();
+            persistent.forgetUnsaved();
+          },
+        },
+      }),
     };
     persistent?.cache.onCompiled(reportCompiled);
     target.user.initState(memory.view, STATE_BASE, loaded.entry, loaded.sp, loaded.entryBias);
     nameThread(proc, programName(options.program));
     resetHostSignals();
     takeExecSignals(proc);
-    // A forked child that execs leaves the saving to its parent, which holds the same translations
-    // but for the few the child ran between fork and exec (and a vfork parent waits for the exec).
-    let opener = process.pid;
+    // A forked child leaves what was unsaved at the fork to its parent and saves what it adds itself,
+    // before an exec too: a shell's child runs code between fork and exec that turns hot in every
+    // child and never in the parent (its parent compiles it from there, child-compiles.ts).
     const saveCache = (): void => {
       try {
         persistent?.save();
@@ -227,9 +235,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     };
     if (persistent) {
       atGuestExit(saveCache);
-      beforeGuestExec(() => {
-        if (process.pid === opener) saveCache();
-      });
+      beforeGuestExec(saveCache);
     }
     if (!gdb) {
       const brand = options.abi ?? elfBrand(exePath);
@@ -239,10 +245,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         interpreterPath,
         load,
         programChanged: (program) => {
-          if (process.pid === opener) saveCache();
-          else persistent?.forgetUnsaved();
-          // From now on this process saves what its new program adds.
-          opener = process.pid;
+          saveCache();
           persistent?.switchProgram(program);
         },
       });

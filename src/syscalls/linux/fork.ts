@@ -14,7 +14,6 @@
  */
 import { native } from '../../native';
 import { forkedWithoutWorkerThreads } from '../../translate/wasm/tiers';
-import { forkedChildReports } from '../../user/child-compiles';
 import type { GuestProcess } from '../../user/process';
 import { forgetHostSignals } from '../../user/signals/host-forward';
 import { discardAll } from '../../user/signals/pending';
@@ -74,7 +73,7 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   // Node reads the pid once at start-up; everything that asks process.pid must see the child's.
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
   forkedWithoutWorkerThreads();
-  forkedChildReports();
+  proc.atFork?.inChild();
   discardAll(proc);
   keepOnlyRunningThread(proc);
   forgetHostSignals();
@@ -117,7 +116,7 @@ function forkProcess(proc: GuestProcess, request: ForkRequest): number {
       release = [hostArena.view.getInt32(fds, true), hostArena.view.getInt32(fds + 4, true)];
     }
   }
-  proc.beforeFork?.();
+  proc.atFork?.before();
   const pid = native().fork();
   if (pid === 0) {
     // A child of a vfork child must not hold its grandparent.

@@ -106,6 +106,8 @@ export class CodeCache {
   /** The modules read or added, by id (a module in two files is the first one read). */
   private readonly byId = new Map<string, LoadedModule>();
   private onCompile: ((module: CompiledModule) => void) | undefined;
+  /** Ids prepare() did not find in their file read again: not looked for again. */
+  private readonly unfound = new Set<string>();
   /** Ids of the modules this run installed from the cache or added to it: its next profile. */
   private readonly used = new Set<string>();
   readonly stats: CodeCacheStats = { hits: 0, loadedModules: 0 };
@@ -161,13 +163,22 @@ export class CodeCache {
    * Compiles the modules `modules` names (by cache file and id) without installing them, reading
    * their files if this process has not: a process about to fork compiles those its earlier
    * children compiled, so that the next children find them compiled (a WebAssembly module made
-   * before a fork is valid in the child). Ids no longer in their file are skipped.
+   * before a fork is valid in the child). A file read before is read again for an id it did not
+   * hold; ids not found are skipped.
    */
   prepare(modules: Iterable<CompiledModule>, host: CodeCacheHost): void {
     for (const { file, id } of modules) {
-      this.open(file);
+      if (!this.files.has(file)) this.open(file);
+      else if (!this.byId.has(id) && !this.unfound.has(id)) {
+        // A module a child added (saved as it exec'd) to a file this process had read before.
+        this.index(
+          this.source.read(file).filter((module) => !this.byId.has(module.id)),
+          file,
+        );
+      }
       const loaded = this.byId.get(id);
       if (loaded) this.functionsOf(loaded, host);
+      else this.unfound.add(id);
     }
   }
 

@@ -42,7 +42,7 @@ export interface PersistentCache {
   readonly cache: CodeCache;
   /** Writes the cache files this run added to; false when one could not be written. */
   save(): boolean;
-  /** Forgets the translations not saved yet (a forked child's: its parent saves them). */
+  /** Forgets the translations not saved yet (in a forked child: its parent saves them). */
   forgetUnsaved(): void;
   /**
    * Goes on for program `executable` (an execve in the same process): its profile from now on; the
