@@ -8,8 +8,13 @@
  * The report is a host pipe the parent makes at its first fork (close-on-exec, so a host execve
  * drops it, and non-blocking both ways: a child never waits on a full pipe, its ids are then
  * lost). A child writes each module's id and cache file, a line each, as it compiles or adds the
- * module; the parent reads what is there at each fork, and reads those files it has not. Children report only to their own parent (a child that forks makes a
- * pipe of its own), and a parent compiles only what one of its children needed, once.
+ * module; the parent reads what is there at each fork. Children report only to their own parent
+ * (a child that forks makes a pipe of its own).
+ *
+ * A parent compiles a module once two of its children compiled it: a shell running different
+ * programs once each would otherwise compile each child's own modules again for nothing, where
+ * what two children needed (the dynamic loader's start, a program run in a loop) is likely needed
+ * again. Each module once.
  */
 import fs from 'node:fs';
 import { HOST, hostArena, hostSyscall } from '../syscalls/linux/host';
@@ -19,8 +24,13 @@ import type { CompiledModule } from '../translate/cache/code-cache';
 let fromChildren: { read: number; write: number } | undefined;
 /** The write end of the parent's pipe, in a forked child. */
 let toParent: number | undefined;
+/** The reports (lines) one child of this process made so far. */
+const reportedOnce = new Set<string>();
 
-/** The modules this process's children reported since the last call; makes the pipe at the first one. */
+/**
+ * The modules a second child of this process reported since the last call; makes the pipe at the
+ * first one.
+ */
 export function childCompiles(): CompiledModule[] {
   if (!fromChildren) {
     const fds = hostArena.alloc(8);
@@ -47,7 +57,12 @@ export function childCompiles(): CompiledModule[] {
   }
   return text.split('\n').flatMap((line) => {
     const space = line.indexOf(' ');
-    return space > 0 ? [{ id: line.slice(0, space), file: line.slice(space + 1) }] : [];
+    if (space <= 0) return [];
+    if (!reportedOnce.delete(line)) {
+      reportedOnce.add(line);
+      return [];
+    }
+    return [{ id: line.slice(0, space), file: line.slice(space + 1) }];
   });
 }
 
@@ -57,6 +72,7 @@ export function forkedChildReports(): void {
   toParent = fromChildren?.write;
   if (fromChildren) hostSyscall('close', fromChildren.read);
   fromChildren = undefined;
+  reportedOnce.clear();
 }
 
 /** Tells the parent (of a forked child) that this process compiled a module of its cache. */
