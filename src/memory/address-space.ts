@@ -304,6 +304,15 @@ export class AddressSpace {
     this.brkStart = this.brkCurrent = 0;
   }
 
+  /**
+   * The guest has ended: its private pages' host memory is given back (what is left to do before
+   * the process leaves, saving the translation cache, then has it to spare). Nothing may read the
+   * guest's memory afterwards.
+   */
+  releaseMemory(): void {
+    for (const r of this.map.all()) if (!r.hostBacked) this.pages.release(r.start, r.end - r.start);
+  }
+
   /** Set by the loader: start of the heap (rounded up to a page, as Linux does). */
   initBrk(start: number): void {
     this.brkStart = this.brkCurrent = pageUp(start);

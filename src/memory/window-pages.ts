@@ -35,6 +35,14 @@ export class WindowPages {
     this.memory.u8.fill(0, start, start + length);
   }
 
+  /**
+   * Gives the host memory of [start, start + length) back where that costs nothing, its contents
+   * then undefined: for a guest that has ended (the pages are never read again).
+   */
+  release(start: number, length: number): void {
+    if (this.discardable) native().hostDiscard(this.memory.hostAddress(start), length);
+  }
+
   /** Maps host fd at `offset` (anonymous memory if fd < 0) over the range, shared or private. 0 or -errno. */
   mapHost(start: number, length: number, shared: boolean, fd: number, offset: number): number {
     return native().hostMapFixed(this.memory.hostAddress(start), length, shared, fd, offset);

@@ -234,7 +234,11 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       }
     };
     if (persistent) {
-      atGuestExit(saveCache);
+      // The save runs when a run is at its largest: the guest's memory is no longer needed by then.
+      atGuestExit(() => {
+        space.releaseMemory();
+        saveCache();
+      });
       beforeGuestExec(saveCache);
     }
     if (!gdb) {
