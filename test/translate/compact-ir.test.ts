@@ -6,12 +6,16 @@
  * helper calls; random A32 and PowerPC words). So is the form the persistent cache keeps cold
  * blocks in on disk (cache/cold-file.ts), written to a file and read back.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
 import { armFrontend } from '../../src/translate/arm/frontend';
 import { parsePattern } from '../../src/translate/decode/pattern';
 import type { CodeSource, Frontend } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
+import { writeCacheFile } from '../../src/translate/cache/cache-store';
 import { coldEntry, compactOf, decodeColdFile, encodeColdFile } from '../../src/translate/cache/cold-file';
 import { compactBlock, expandBlock } from '../../src/translate/ir/compact';
 import { formatBlock } from '../../src/translate/ir/format';
@@ -84,7 +88,10 @@ describe('compact IR', () => {
     const irs = make();
     const code = Uint8Array.of(1, 2, 3, 4);
     const entries = irs.map((ir) => coldEntry(ir.pc, 0, code, compactBlock(ir)));
-    const read = decodeColdFile(Buffer.concat(encodeColdFile(entries.map((entry) => entry!))));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cold-')), 'blocks.tb');
+    expect(writeCacheFile(file, encodeColdFile(entries.map((entry) => entry!)))).toBe(true);
+    const read = decodeColdFile(fs.readFileSync(file));
+    fs.rmSync(path.dirname(file), { recursive: true });
     expect(read).toHaveLength(irs.length);
     read.forEach((entry, i) => {
       const back = expandBlock(compactOf(entry)!);

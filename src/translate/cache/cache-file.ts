@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
-import type { FileParts } from './sealed-file';
+import type { SealedFile } from './sealed-file';
 
 /** One guest block inside a cached module: where it was, what its code was, under which flags. */
 export interface CachedBlockCode {
@@ -46,7 +46,7 @@ interface HeaderModule {
   blocks: [number, number, number, number][];
 }
 
-export function encodeCacheFile(modules: readonly CachedModule[]): FileParts {
+export function encodeCacheFile(modules: readonly CachedModule[]): SealedFile {
   const payload = new PayloadWriter();
   const header: HeaderModule[] = modules.map((m) => ({
     id: m.id,

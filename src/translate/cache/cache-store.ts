@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BUILD_REFERENCE, installRoot } from '../../install-root';
 import { VERSION } from '../../version';
-import type { FileParts } from './sealed-file';
+import { sealedSize, writeSealed, type SealedFile } from './sealed-file';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -132,24 +132,23 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
   }
 }
 
-/** Writes `parts` one after the other into a new file; throws when it cannot. */
-function writeParts(file: string, parts: FileParts, size: number): void {
+/** Writes `sealed` into a new file; throws when it cannot. */
+function writeNew(file: string, sealed: SealedFile): void {
   const fd = fs.openSync(file, 'wx', 0o600);
   try {
-    if (fs.writevSync(fd, parts as Uint8Array[]) !== size) throw new Error(`${file}: short write`);
+    writeSealed(fd, sealed);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Replaces the file atomically by `parts`, joined; false (and nothing changed) when it cannot be written or is too large. */
-export function writeCacheFile(file: string, parts: FileParts, limit = MAX_FILE_BYTES): boolean {
-  const size = parts.reduce((sum, part) => sum + part.length, 0);
-  if (size > limit) return false;
+/** Replaces the file atomically by `sealed`; false (and nothing changed) when it cannot be written or is too large. */
+export function writeCacheFile(file: string, sealed: SealedFile, limit = MAX_FILE_BYTES): boolean {
+  if (sealedSize(sealed) > limit) return false;
   const temporary = `${file}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeParts(temporary, parts, size);
+    writeNew(temporary, sealed);
     fs.renameSync(temporary, file);
     return true;
   } catch {

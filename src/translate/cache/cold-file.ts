@@ -22,15 +22,18 @@ import { helperById, helperIdsByName } from '../ir/helpers';
 import type { Imm } from '../ir/block';
 import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
-import type { FileParts } from './sealed-file';
+import type { FilePart, LazyPart, SealedFile } from './sealed-file';
 
-/** A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf). */
-export interface ColdEntry {
+/**
+ * A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf); as read from
+ * a file, its IR is bytes, as made to be written, a LazyPart.
+ */
+export interface ColdEntry<Ir extends FilePart = Uint8Array> {
   pc: number;
   flags: number;
   code: Uint8Array;
   /** The IR in the binary form above. */
-  ir: Uint8Array;
+  ir: Ir;
   /** Names of the helpers its call records name by index. */
   helpers: string[];
 }
@@ -127,25 +130,44 @@ function readPool(view: DataView, at: number, pool: PoolValue[]): number {
   return end;
 }
 
-/** The stored form of `block`, translated at pc under `flags` from `code`; undefined if it holds what the form cannot. */
+/** The bytes of typed array `array` (in the host's order, which is the file's). */
+function bytesOf(array: Int32Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/**
+ * The stored form of `block`, translated at pc under `flags` from `code`; undefined if it holds what
+ * the form cannot. Its IR is made only as the file is written (sealed-file.ts: a LazyPart).
+ */
 export function coldEntry(
   pc: number,
   flags: number,
   code: Uint8Array,
   block: CompactBlock,
-): ColdEntry | undefined {
+): ColdEntry<LazyPart> | undefined {
   const poolSizes = block.pool.map(poolBytes);
   if (poolSizes.some((size) => size === undefined)) return undefined;
-  const records = block.code.length / RECORD_SIZE;
+  const helpers: string[] = [];
+  for (let at = 0; at < block.code.length; at += RECORD_SIZE) {
+    if (headOp(block.code[at + R_HEAD]!) !== CALL) continue;
+    const name = helperById(block.code[at + R_IMM]!).name;
+    if (!helpers.includes(name)) helpers.push(name);
+  }
+  const poolAt =
+    HEAD_BYTES + 4 * block.code.length + 4 * block.labels + 8 * block.successors.length + block.temps.length;
+  const length = poolAt + poolSizes.reduce((sum: number, size) => sum + size!, 0);
+  return { pc, flags, code, ir: { length, fill: (into) => writeIr(block, helpers, into) }, helpers };
+}
+
+/** Writes the stored IR of `block` (whose calls name `helpers` by index) into `into`. */
+function writeIr(block: CompactBlock, helpers: readonly string[], into: Uint8Array): void {
+  const view = new DataView(into.buffer, into.byteOffset, into.length);
   const slotsAt = HEAD_BYTES;
   const labelsAt = slotsAt + 4 * block.code.length;
   const successorsAt = labelsAt + 4 * block.labels;
   const tempsAt = successorsAt + 8 * block.successors.length;
-  const poolAt = tempsAt + block.temps.length;
-  const ir = new Uint8Array(poolAt + poolSizes.reduce((sum: number, size) => sum + size!, 0));
-  const view = new DataView(ir.buffer);
   const counts = [
-    records,
+    block.code.length / RECORD_SIZE,
     block.temps.length,
     block.labels,
     block.insnCount,
@@ -154,21 +176,17 @@ export function coldEntry(
   ];
   counts.forEach((count, i) => view.setUint32(4 * i, count, true));
   view.setFloat64(24, block.end, true);
-  const slots = new Int32Array(ir.buffer, slotsAt, block.code.length);
-  slots.set(block.code);
-  const helpers: string[] = [];
-  for (let at = 0; at < slots.length; at += RECORD_SIZE) {
-    if (headOp(slots[at + R_HEAD]!) !== CALL) continue;
-    const name = helperById(slots[at + R_IMM]!).name;
-    const index = helpers.indexOf(name);
-    slots[at + R_IMM] = index >= 0 ? index : helpers.push(name) - 1;
+  into.set(bytesOf(block.code), slotsAt);
+  for (let at = 0; at < block.code.length; at += RECORD_SIZE) {
+    if (headOp(block.code[at + R_HEAD]!) !== CALL) continue;
+    const index = helpers.indexOf(helperById(block.code[at + R_IMM]!).name);
+    view.setInt32(slotsAt + 4 * (at + R_IMM), index, true);
   }
-  new Int32Array(ir.buffer, labelsAt, block.labels).set(block.labelAt);
+  into.set(bytesOf(block.labelAt.subarray(0, block.labels)), labelsAt);
   block.successors.forEach((pc, i) => view.setFloat64(successorsAt + 8 * i, pc, true));
-  ir.set(block.temps, tempsAt);
-  let at = poolAt;
+  into.set(block.temps, tempsAt);
+  let at = tempsAt + block.temps.length;
   for (const value of block.pool) at = writePool(view, at, value);
-  return { pc, flags, code, ir, helpers };
 }
 
 /** The CompactBlock `entry` holds, or undefined when it does not decode (a helper this build lacks). */
@@ -221,7 +239,7 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
 }
 
 /** A block's bytes in a file, with a generous allowance for its line of the header. */
-export function fileBytes(entry: ColdEntry): number {
+export function fileBytes(entry: ColdEntry<FilePart>): number {
   return (
     entry.code.length + entry.ir.length + 64 + entry.helpers.reduce((sum, name) => sum + name.length + 3, 0)
   );
@@ -235,8 +253,8 @@ export function fileBytes(entry: ColdEntry): number {
 export function coldEntriesWithin(
   blocks: readonly { pc: number; flags: number; code: Uint8Array; ir: CompactBlock }[],
   room: number,
-): { entries: ColdEntry[]; all: boolean } {
-  const entries: ColdEntry[] = [];
+): { entries: ColdEntry<LazyPart>[]; all: boolean } {
+  const entries: ColdEntry<LazyPart>[] = [];
   for (const block of blocks) {
     const entry = coldEntry(block.pc, block.flags, block.code, block.ir);
     if (!entry) continue;
@@ -250,7 +268,7 @@ export function coldEntriesWithin(
 /** [pc, flags, [code offset, length], [IR offset, length], helper names] per block. */
 type HeaderBlock = [number, number, [number, number], [number, number], string[]];
 
-export function encodeColdFile(entries: readonly ColdEntry[]): FileParts {
+export function encodeColdFile(entries: readonly ColdEntry<FilePart>[]): SealedFile {
   const payload = new PayloadWriter();
   const header: HeaderBlock[] = entries.map((e) => [
     e.pc,

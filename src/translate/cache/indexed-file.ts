@@ -4,21 +4,21 @@
  *
  *   magic | sha-256 of what follows | u32 LE header length | header (JSON) | payload
  */
-import { seal, unseal, type FileParts } from './sealed-file';
+import { seal, unseal, type FilePart, type SealedFile } from './sealed-file';
 
 /** Gathers the payload: `add` appends bytes and gives their [offset, length]. */
 export class PayloadWriter {
-  private readonly parts: Uint8Array[] = [];
+  private readonly parts: FilePart[] = [];
   private offset = 0;
 
-  add(bytes: Uint8Array): [number, number] {
+  add(bytes: FilePart): [number, number] {
     this.parts.push(bytes);
     this.offset += bytes.length;
     return [this.offset - bytes.length, bytes.length];
   }
 
   /** The sealed file of `header` (whose ranges add gave) and the payload. */
-  file(magic: string, header: unknown): FileParts {
+  file(magic: string, header: unknown): SealedFile {
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);

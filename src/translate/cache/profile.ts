@@ -8,7 +8,7 @@
  *
  * A file that is not exactly that reads as no profile (the program then runs as for the first time).
  */
-import { seal, unseal, type FileParts } from './sealed-file';
+import { seal, unseal, type SealedFile } from './sealed-file';
 
 const MAGIC = 'TSEMUTP1';
 /**
@@ -17,7 +17,7 @@ const MAGIC = 'TSEMUTP1';
  */
 const MAX_IDS = 4096;
 
-export function encodeProfile(ids: Iterable<string>): FileParts {
+export function encodeProfile(ids: Iterable<string>): SealedFile {
   return seal(MAGIC, [Buffer.from(JSON.stringify([...ids].slice(0, MAX_IDS)), 'utf8')]);
 }
 
