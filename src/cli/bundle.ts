@@ -53,7 +53,7 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   require('./user');
   require('../user/run');
   require('../loader');
-  (require('./snapshot-warm-up') as typeof import('./snapshot-warm-up')).warmUp(set);
+  (require('./snapshot-warm-up') as typeof import('./snapshot-warm-up')).warmUp(name, set);
   /* eslint-enable @typescript-eslint/no-require-imports */
   const pages = pagesPath(snapshotPath(name));
   v8.startupSnapshot.setDeserializeMainFunction(() => {

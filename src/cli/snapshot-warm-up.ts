@@ -21,16 +21,28 @@
  * for Node to accept the snapshot, which tools/build-bundle.mjs checks by starting it. This took
  * about 3% off a warm start's CPU time (docs/performance.md, "Start-up: what the snapshot holds").
  *
+ * A start also calls functions of Node's own modules that nothing calls while the snapshot is
+ * built (reading a file and its state, Buffer's readers, random bytes, a hash: about 100 functions
+ * compiled on first call in every start), and the command line's parser (yargs-parser makes its
+ * parser's functions inside each call): warmUpNode calls the first on the bundle's own file, and
+ * a command line is parsed once. Both took about 2% off a warm start's CPU time
+ * (docs/performance.md, "seventh pass").
+ *
  * Node loads some of its own modules on first use too: the engine times each translation with
  * `performance.now()`, whose first use loaded perf_hooks and its dependencies in every process
  * (about 3% of a hello world's samples). Node refreshes `performance`'s time origin as a process
  * starts from a snapshot, so using it here is safe.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { CodeSource } from '../translate/frontend';
 import { compactBlock } from '../translate/ir/compact';
+import type { SnapshotName } from './bundle-files';
 import type { SnapshotSet, WarmUp } from './snapshot-sets/snapshot-set';
 import { START_PATH_MODULES } from './start-path-modules';
+import { parseUserArgs } from './user';
 
 const PC = 0x10000;
 
@@ -98,9 +110,36 @@ function compileExported(modules: readonly object[]): void {
   for (const module of modules) visitProperties(module, OBJECT_DEPTH);
 }
 
-/** Runs what every start of the snapshot of `set` would otherwise compile or load for the first time. */
-export function warmUp(set: SnapshotSet): void {
+/** Calls, on the bundle's own file, the functions of Node's modules that every start calls (above). */
+function warmUpNode(): void {
+  const file = fs.realpathSync(__filename);
+  const bytes = fs.readFileSync(file);
+  fs.statSync(file, { throwIfNoEntry: false });
+  fs.statSync(path.join(path.dirname(file), 'absent'), { throwIfNoEntry: false });
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fstatSync(fd);
+    fs.readSync(fd, Buffer.allocUnsafe(64), 0, 64, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const head = Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(8)]);
+  head.readBigUInt64LE(0);
+  head.readUInt32LE(0);
+  head.readUInt32BE(0);
+  head.readUInt16LE(0);
+  head.toString('latin1');
+  Buffer.isEncoding('utf8');
+  crypto.createHash('sha256').update(head).digest();
+  crypto.randomBytes(16);
+  path.basename(file);
+}
+
+/** Runs what every start of the snapshot `name` (holding `set`) would otherwise compile or load for the first time. */
+export function warmUp(name: SnapshotName, set: SnapshotSet): void {
   warmUpTranslation(set.warmUps);
   compileExported([...START_PATH_MODULES, ...set.modules]);
+  warmUpNode();
+  parseUserArgs(name, ['-L', '/', './program', 'argument'], {});
   performance.now();
 }
