@@ -9,8 +9,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest runs one file at a time on two CPUs (its default: one worker fewer than the CPUs), and
     // each pool on its own: the binfmt kernel test, whose Debian second stage takes 20 to 35
-    // minutes (short processes, dpkg and dash often waiting on their children; it.todo for now,
-    // docs/binfmt.md), runs beside the rest in a second pool instead of after it. Files sharing
+    // minutes (short processes, dpkg and dash often waiting on their children; docs/binfmt.md),
+    // runs beside the rest in a second pool instead of after it. Files sharing
     // caches take turns (scripts/fetch-deb.sh holds a lock; guest programs are built into private
     // directories).
     // Vitest 3 calls poolMatchGlobs deprecated in favour of projects, but two projects would run
