@@ -158,7 +158,7 @@ export async function runGdb(emulator: string, program: string, args: string[], 
   let guestStdout = '';
   emu.stdout.on('data', (d: Buffer) => (guestStdout += d.toString()));
   emu.stderr.on('data', () => undefined);
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => emu.on('exit', (c, s) => resolve([c, s])));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => emu.on('close', (c, s) => resolve([c, s])));
   const killer = setTimeout(() => emu.kill('SIGKILL'), timeoutMs);
   try {
     await waitForPort(port, deadline);
@@ -173,7 +173,7 @@ export async function runGdb(emulator: string, program: string, args: string[], 
       const t = setTimeout(() => child.kill('SIGKILL'), Math.max(1000, deadline - Date.now()));
       const interrupt =
         options.interruptAfterMs !== undefined ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
-      child.on('exit', () => {
+      child.on('close', () => {
         clearTimeout(t);
         clearTimeout(interrupt);
         resolve(text);

@@ -36,8 +36,10 @@ export async function runSystemGdb(
   let emulatorStderr = '';
   emu.stdout.on('data', (d: Buffer) => (guestStdout += d.toString('latin1')));
   emu.stderr.on('data', (d: Buffer) => (emulatorStderr += d.toString('latin1')));
+  // 'close', not 'exit': a process can exit before its last output has been read from the pipe
+  // (each child below is waited for the same way).
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    emu.on('exit', (c, s) => resolve([c, s])),
+    emu.on('close', (c, s) => resolve([c, s])),
   );
   const killer = setTimeout(() => emu.kill('SIGKILL'), timeoutMs);
   try {
@@ -56,7 +58,7 @@ export async function runSystemGdb(
         options.interruptAfterMs !== undefined
           ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs)
           : undefined;
-      child.on('exit', () => {
+      child.on('close', () => {
         clearTimeout(t);
         clearTimeout(interrupt);
         resolve(text);

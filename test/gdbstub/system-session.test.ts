@@ -137,7 +137,7 @@ describe.skipIf(!hasGdb())('gdbstub (tsemu-system -M virt) with gdb-multiarch', 
       native().closeFd(fd);
       let out = '';
       child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       try {
         const monitor = await QmpClient.connect(sock);
         await monitor.handshake();
@@ -178,7 +178,7 @@ describe.skipIf(!hasGdb())('gdbstub (tsemu-system -M virt) with gdb-multiarch', 
     });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       await waitForPort(port, Date.now() + 10_000);
       const gdb = await RspClient.connect(port);
