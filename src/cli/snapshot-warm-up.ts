@@ -130,7 +130,8 @@ function warmUpNode(): void {
   head.readUInt16LE(0);
   head.toString('latin1');
   Buffer.isEncoding('utf8');
-  crypto.createHash('sha256').update(head).digest();
+  // In hex, as the cache files' checksum is taken (sealed-file.ts says why not a Buffer digest).
+  crypto.createHash('sha256').update(head).digest('hex');
   crypto.randomBytes(16);
   path.basename(file);
 }

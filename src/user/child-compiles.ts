@@ -17,7 +17,7 @@
  * again. Each module once.
  */
 import fs from 'node:fs';
-import { HOST, hostArena, hostSyscall } from '../syscalls/linux/host';
+import { HOST, hostPipe, hostSyscall } from '../syscalls/linux/host';
 import type { CompiledModule } from '../translate/cache/code-cache';
 
 /** This process's pipe from its children, made at its first fork. */
@@ -33,14 +33,9 @@ const reportedOnce = new Set<string>();
  */
 export function childCompiles(): CompiledModule[] {
   if (!fromChildren) {
-    const fds = hostArena.alloc(8);
     const { O_NONBLOCK, O_CLOEXEC } = HOST.openFlags;
-    if (hostSyscall('pipe2', hostArena.address(fds), O_NONBLOCK | O_CLOEXEC) === 0) {
-      fromChildren = {
-        read: hostArena.view.getInt32(fds, true),
-        write: hostArena.view.getInt32(fds + 4, true),
-      };
-    }
+    const pipe = hostPipe(O_NONBLOCK | O_CLOEXEC);
+    if (pipe) fromChildren = { read: pipe[0], write: pipe[1] };
     return [];
   }
   const chunk = Buffer.alloc(4096);

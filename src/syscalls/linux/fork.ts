@@ -21,7 +21,7 @@ import { forgetTimersInChild } from '../../user/signals/timers';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
-import { hostArena, hostSyscall } from './host';
+import { HOST, hostArena, hostPipe, hostSyscall } from './host';
 import { syscallState } from './process-state';
 import { currentThreadId, keepOnlyRunningThread, setClearChildTid, spawnThread } from '../../user/threads/scheduler';
 
@@ -45,7 +45,6 @@ const FORK_FLAGS = CSIGNAL | CLONE_VFORK | CLONE_VM | CLONE_SETTLS | CLONE_PAREN
 const THREAD_REQUIRED = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
 const THREAD_FLAGS =
   THREAD_REQUIRED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
-const O_CLOEXEC = 0o2000000;
 
 interface ForkRequest {
   flags: number;
@@ -109,13 +108,7 @@ function forkProcess(proc: GuestProcess, request: ForkRequest): number {
   const threadLike = (request.flags & CLONE_VM) !== 0 && (request.flags & CLONE_VFORK) === 0;
   if (threadLike || request.flags & CLONE_THREAD || request.flags & ~FORK_FLAGS) return -E.EINVAL;
   const vfork = (request.flags & CLONE_VFORK) !== 0;
-  let release: [number, number] | undefined;
-  if (vfork) {
-    const fds = hostArena.alloc(8);
-    if (hostSyscall('pipe2', hostArena.address(fds), O_CLOEXEC) === 0) {
-      release = [hostArena.view.getInt32(fds, true), hostArena.view.getInt32(fds + 4, true)];
-    }
-  }
+  const release = vfork ? hostPipe(HOST.openFlags.O_CLOEXEC) : undefined;
   proc.atFork?.before();
   const pid = native().fork();
   if (pid === 0) {

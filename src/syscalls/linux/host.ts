@@ -84,6 +84,13 @@ class HostArena {
 
 export const hostArena = new HostArena();
 
+/** A host pipe made with pipe2's `flags`, as [read end, write end]; undefined when the host refuses. */
+export function hostPipe(flags: number): [number, number] | undefined {
+  const fds = hostArena.alloc(8);
+  if (hostSyscall('pipe2', hostArena.address(fds), flags) !== 0) return undefined;
+  return [hostArena.view.getInt32(fds, true), hostArena.view.getInt32(fds + 4, true)];
+}
+
 /** `count` zeroed host structs in a row: one view per element, and the array's host address. */
 export function hostStructArray<K extends keyof AbiLayouts>(kind: K, count: number): { views: StructView<FieldsOf<K>>[]; address: number } {
   const layout = HOST.layouts[kind] as StructLayout<FieldsOf<K>>;
