@@ -84,7 +84,7 @@ export class HmpSession {
       if (line !== undefined) void this.runLine(line);
     }
     // Descriptors belong to the command whose bytes they came with: kept while one is half typed.
-    if (!this.busy && this.pending.length === 0 && this.editor.idle) this.received.closeAll();
+    if (!this.busy && this.pending.length === 0 && (this.editor.idle || this.ended)) this.received.closeAll();
   }
 
   /** Runs even after the peer left: a client may send `quit` and hang up at once. */
@@ -102,9 +102,13 @@ export class HmpSession {
     this.pump();
   }
 
+  /**
+   * Keys received before the hang-up are still carried out, as QEMU's monitor does with the bytes
+   * it has read: a client may send `quit` and leave at once. The hang-up can be reported in the
+   * middle of those keys (echoing one to the gone peer fails), so they go on after this returns.
+   */
   private onEnd(): void {
     this.ended = true;
-    this.pending = [];
-    if (!this.busy) this.received.closeAll();
+    queueMicrotask(() => this.pump());
   }
 }
