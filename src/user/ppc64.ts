@@ -19,6 +19,15 @@ const MAX_ERRNO = 4095;
 /** CR0 SO bit within the CR0 field slot. */
 const CR0_SO = 1;
 
+/**
+ * A word of the ELFv1 entry descriptor. One outside guest memory (a broken e_entry) reads as 0, as
+ * Linux's start_thread and QEMU ignore the failed read: the program then dies of SIGSEGV at its
+ * first instruction.
+ */
+function descriptorWord(memory: DataView, address: number): bigint {
+  return address >= 0 && address + 8 <= memory.byteLength ? memory.getBigUint64(address, false) : 0n;
+}
+
 function ppc64UserTarget(name: string, endian: Endian): UserTarget {
   return {
     name,
@@ -30,8 +39,8 @@ function ppc64UserTarget(name: string, endian: Endian): UserTarget {
         // The state view is the whole guest memory (the state block lies in its window), so the
         // descriptor at the entry address is read through it, in the guest's byte order.
         const bias = BigInt(entryBias);
-        pc = Number(BigInt.asUintN(64, state.getBigUint64(entry, false) + bias));
-        state.setBigUint64(base + gpr(2), BigInt.asUintN(64, state.getBigUint64(entry + 8, false) + bias), true);
+        pc = Number(BigInt.asUintN(64, descriptorWord(state, entry) + bias));
+        state.setBigUint64(base + gpr(2), BigInt.asUintN(64, descriptorWord(state, entry + 8) + bias), true);
       } else {
         state.setBigUint64(base + gpr(12), BigInt(entry), true);
       }
