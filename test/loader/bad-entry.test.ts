@@ -46,7 +46,11 @@ describe.concurrent('an entry point that leads nowhere dies of SIGSEGV, as under
       it(`${target.title}: ${title}`, async () => {
         const program = await buildProgram(target, 'hello');
         const is64 = fs.readFileSync(program)[EI_CLASS] === ELFCLASS64;
-        const broken = withEntry(program, is64 ? entry64 : entry32, `${target.title}-${title.replace(/\W+/g, '-')}`);
+        const broken = withEntry(
+          program,
+          is64 ? entry64 : entry32,
+          `${target.title}-${title.replace(/\W+/g, '-')}`,
+        );
         const results = await runUnderBoth(target.run, { program: broken });
         expectOracleEnding(results.qemu, { signal: 'SIGSEGV' });
         expectSameBehaviour(results, false);
