@@ -5,6 +5,7 @@
  */
 import { tierUpForLongRuns } from './js-tiering';
 import { list, parseQemuArgs } from './qemu-args';
+import { ACCEL_HELP, isAccelHelp } from '../system/cli/accel';
 import { buildSystemConfig, type RawSystemArgs } from '../system/cli/config';
 import { OptsError } from '../system/cli/qemu-opts';
 import { machineHelp } from '../system/machine/registry';
@@ -24,6 +25,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'M', arg: 'machine', help: 'select emulated machine (-M help for list)' },
   { name: 'machine', arg: 'type=name', help: 'selects emulated machine' },
   { name: 'm', arg: 'size', help: 'configure guest RAM' },
+  { name: 'accel', arg: 'tcg[,thread=single|multi]', help: 'select accelerator (only tcg; thread=multi runs as single: see docs/smp.md)' },
   { name: 'cpu', arg: 'cpu', help: 'select CPU (-M virt: cortex-a57)' },
   { name: 'smp', arg: '[cpus=]n[,maxcpus=cpus][,sockets=sockets][,clusters=clusters][,cores=cores][,threads=threads]', help: 'set the number of CPUs to \'n\' [default=1]' },
   { name: 'kernel', arg: 'bzImage', help: 'use \'bzImage\' as kernel image (arm64 Image or ELF)' },
@@ -77,7 +79,7 @@ function gdbDevice(argv: string[], s: boolean, gdb: string | undefined): string 
   return at(['-s', '--s']) > at(['-gdb', '--gdb']) ? 'tcp::1234' : gdb;
 }
 
-type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help';
+type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help' | 'accel-help';
 
 /** Parses argv (without node and script). */
 export function parseSystemArgs(argv: string[]): Parsed {
@@ -89,6 +91,8 @@ export function parseSystemArgs(argv: string[]): Parsed {
   if (args['version']) return 'version';
   const machine = last(args['machine']) ?? last(args['M']);
   if (machine === 'help' || machine === '?') return 'machine-help';
+  const accel = list(args['accel']);
+  if (accel.some(isAccelHelp)) return 'accel-help';
   return {
     machine,
     chardev: list(args['chardev']),
@@ -109,6 +113,7 @@ export function parseSystemArgs(argv: string[]): Parsed {
     memory: last(args['m']),
     cpu: last(args['cpu']),
     smp: list(args['smp']),
+    accel,
     kernel: last(args['kernel']),
     bios: last(args['bios']),
     initrd: last(args['initrd']),
@@ -138,6 +143,10 @@ export function main(): void {
     }
     if (parsed === 'machine-help') {
       process.stdout.write(machineHelp() + '\n');
+      process.exit(0);
+    }
+    if (parsed === 'accel-help') {
+      process.stdout.write(ACCEL_HELP);
       process.exit(0);
     }
     config = buildSystemConfig(parsed);

@@ -11,8 +11,9 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
+import { checkAccelerators } from './accel';
 import { drivesFrom, virtioConfigFrom, type RawDeviceArgs } from './devices';
-import { checkKeys, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
 
 /** The options as the command line parser collected them, repeated ones in order. */
@@ -44,6 +45,8 @@ export interface RawSystemArgs extends RawDeviceArgs {
   dtb?: string;
   /** -smp, each occurrence in order (they merge). */
   smp: string[];
+  /** -accel, each occurrence in order (the first that works is used). */
+  accel: string[];
 }
 
 export interface MonitorSpec {
@@ -79,20 +82,10 @@ export interface SystemConfig {
   pidfile?: string;
 }
 
-/** Wraps an OptsError with the option it came from. */
-function from<T>(source: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof OptsError && !e.message.startsWith(source)) throw new OptsError(`${source}: ${e.message}`);
-    throw e;
-  }
-}
-
-/** The machine type and its properties (`-machine virt,dumpdtb=FILE`). */
-function machineFrom(text: string | undefined): { machine: MachineClass; props: Map<string, string> } {
+/** The machine type and its properties (`-machine virt,dumpdtb=FILE`), and whether it named an accelerator. */
+function machineFrom(text: string | undefined): { machine: MachineClass; props: Map<string, string>; accel: boolean } {
   if (text === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
-  return from(`-machine ${text}`, () => {
+  return fromOption(`-machine ${text}`, () => {
     const opts = parseQemuOpts(text, 'type');
     const name = opts.get('type') ?? '';
     const m = findMachine(name);
@@ -101,7 +94,7 @@ function machineFrom(text: string | undefined): { machine: MachineClass; props: 
     const accel = opts.get('accel');
     if (accel !== undefined && accel !== 'tcg') throw new OptsError(`invalid accelerator ${accel}`);
     const props = new Map([...opts].filter(([key]) => key !== 'type' && key !== 'accel'));
-    return { machine: m, props };
+    return { machine: m, props, accel: accel !== undefined };
   });
 }
 
@@ -122,7 +115,7 @@ const GDB_CHARDEV = 'gdb';
  * for gdb, as QEMU's gdbserver_start makes it (`tcp::1234` listens on every interface).
  */
 function gdbBackend(device: string): ChardevBackend {
-  return from(`-gdb ${device}`, () => {
+  return fromOption(`-gdb ${device}`, () => {
     const backend = backendFromShorthand('-gdb', device);
     if (device.startsWith('tcp:') && backend.type === 'socket') return { ...backend, server: true, wait: false, reconnect: 0 };
     return backend;
@@ -137,7 +130,8 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     throw new OptsError('-append only allowed with -kernel option');
   if (raw.kernel === undefined && raw.initrd !== undefined)
     throw new OptsError('-initrd only allowed with -kernel option');
-  const { machine, props } = machineFrom(raw.machine);
+  const { machine, props, accel } = machineFrom(raw.machine);
+  checkAccelerators(raw.accel, accel);
   const drives = drivesFrom(raw, machine);
   const machineOptions: MachineOptions = {
     props,
@@ -157,17 +151,17 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
 
   const tlsCreds = new Map<string, TlsCreds>();
   for (const text of raw.object) {
-    const creds = from(`-object ${text}`, () => tlsCredsFromObjectOpts(text));
+    const creds = fromOption(`-object ${text}`, () => tlsCredsFromObjectOpts(text));
     if (tlsCreds.has(creds.id)) throw new OptsError(`-object ${text}: attempt to add duplicate property '${creds.id}'`);
     tlsCreds.set(creds.id, creds);
   }
 
   const chardevs: ChardevEntry[] = raw.chardev.map((text) => {
     const source = `-chardev ${text}`;
-    return { spec: from(source, () => chardevSpecFromOptString(text)), source };
+    return { spec: fromOption(source, () => chardevSpecFromOptString(text)), source };
   });
   const monitors: MonitorSpec[] = raw.mon.map((text) =>
-    from(`-mon ${text}`, () => {
+    fromOption(`-mon ${text}`, () => {
       const opts = parseQemuOpts(text, 'chardev', new Set(['pretty']));
       checkKeys(opts, ['chardev', 'mode', 'pretty']);
       const chardev = opts.get('chardev');
@@ -180,7 +174,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
 
   /** `mon:BACKEND`: serial port `index` and a monitor multiplexed on one chardev. */
   const addMuxedSerial = (index: number, text: string, source: string): void => {
-    const backend = from(source, () => backendFromShorthand('-serial', text.slice(4)));
+    const backend = fromOption(source, () => backendFromShorthand('-serial', text.slice(4)));
     // On stdio, C-c goes to the guest (QEMU's compat syntax turns signals off there).
     if (backend.type === 'stdio') backend.signal = false;
     const id = `serial${index}`;
@@ -197,7 +191,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
       return;
     }
     const id = `compat_monitor${compatIndex++}`;
-    const backend = from(`${option} ${text}`, () => backendFromShorthand(option, text, mode));
+    const backend = fromOption(`${option} ${text}`, () => backendFromShorthand(option, text, mode));
     chardevs.push({ spec: { id, backend }, source: `${option} ${text}` });
     monitors.push({ chardev: id, mode, pretty });
   };
@@ -230,7 +224,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
       addMuxedSerial(index, text, `-serial ${text}`);
       return;
     }
-    const backend = from(`-serial ${text}`, () => backendFromShorthand('-serial', text));
+    const backend = fromOption(`-serial ${text}`, () => backendFromShorthand('-serial', text));
     chardevs.push({ spec: { id: `serial${index}`, backend }, source: `-serial ${text}` });
     serials[index] = { chardev: `serial${index}` };
   });

@@ -65,6 +65,16 @@ export function parseBool(key: string, value: string): boolean {
   throw new OptsError(`Parameter '${key}' expects 'on' or 'off'`);
 }
 
+/** Runs `f`, naming the option it came from (`source`) in its refusal, as QEMU prints them. */
+export function fromOption<T>(source: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OptsError && !e.message.startsWith(source)) throw new OptsError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Fails on any key outside `allowed`, with QEMU's message. */
 export function checkKeys(opts: QemuOpts, allowed: readonly string[]): void {
   for (const key of opts.keys()) {

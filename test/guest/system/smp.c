@@ -1,6 +1,8 @@
 /* Several CPUs (-smp N, N <= 8) with the GICv2 or the GICv3: CPU 0 counts the CPUs with PSCI
    AFFINITY_INFO and starts the others with CPU_ON (and sees CPU_ON's refusals); each CPU takes a
-   spinlock (LDAXR/STLXR) to bump a shared counter many times, prints its MPIDR in its turn, pings
+   spinlock (LDAXR/STLXR) to bump a shared counter many times, bumps counters of every size (a byte,
+   a halfword, a word, a doubleword, a pair with LDXP/STXP) without a lock, each with an
+   LDXR/STXR retry loop, prints its MPIDR in its turn, pings
    the next CPU with an SGI and takes its own virtual timer interrupt, then powers off with CPU_OFF.
    Turns are handed over through shared flags, so the output does not depend on how the CPUs
    interleave. At the end CPU 0 restarts CPU 1, which ends the machine with SYSTEM_OFF. */
@@ -46,6 +48,41 @@ static volatile uint64_t restart_result;
 static volatile uint32_t restart_reported;
 static int cpus;
 static int gicv3;
+
+/* Counters bumped without the lock, with exclusive loads and stores of their own size. */
+static volatile uint8_t count8;
+static volatile uint16_t count16;
+static volatile uint32_t count32;
+static volatile uint64_t count64;
+static volatile uint64_t pair[2] __attribute__((aligned(16)));
+
+/* `*p += 1` as an LDXR/STXR loop of the given size suffix and register width. */
+#define EXCLUSIVE_INC(suffix, reg, p)                                     \
+  do {                                                                    \
+    uint64_t v_;                                                          \
+    uint32_t failed_;                                                     \
+    __asm__ volatile("1: ldxr" suffix " %" reg "0, [%2]\n"                \
+                     "   add %" reg "0, %" reg "0, #1\n"                  \
+                     "   stxr" suffix " %w1, %" reg "0, [%2]\n"           \
+                     "   cbnz %w1, 1b\n"                                  \
+                     : "=&r"(v_), "=&r"(failed_)                          \
+                     : "r"(p)                                             \
+                     : "memory");                                         \
+  } while (0)
+
+/* Both halves of `pair` bumped by one (the high half by two) with LDXP/STXP. */
+static void exclusive_pair_inc(void) {
+  uint64_t lo, hi;
+  uint32_t failed;
+  __asm__ volatile("1: ldxp %0, %1, [%3]\n"
+                   "   add %0, %0, #1\n"
+                   "   add %1, %1, #2\n"
+                   "   stxp %w2, %0, %1, [%3]\n"
+                   "   cbnz %w2, 1b\n"
+                   : "=&r"(lo), "=&r"(hi), "=&r"(failed)
+                   : "r"(pair)
+                   : "memory");
+}
 
 static void spin_lock(volatile uint32_t *l) {
   uint32_t tmp, one = 1;
@@ -128,6 +165,11 @@ static void work(int cpu) {
     spin_lock(&lock);
     counter = counter + 1;
     spin_unlock(&lock);
+    EXCLUSIVE_INC("b", "w", &count8);
+    EXCLUSIVE_INC("h", "w", &count16);
+    EXCLUSIVE_INC("", "w", &count32);
+    EXCLUSIVE_INC("", "x", &count64);
+    exclusive_pair_inc();
   }
   wait_for(&turn, (uint32_t)cpu);
   puts_("cpu ");
@@ -221,6 +263,12 @@ int main(void) {
     puts_(" is off\n");
   }
   field("counter", counter);
+  field("exclusive byte counter", count8);
+  field("exclusive halfword counter", count16);
+  field("exclusive word counter", count32);
+  field("exclusive doubleword counter", count64);
+  field("exclusive pair, low", pair[0]);
+  field("exclusive pair, high", pair[1]);
   for (int i = 0; i < cpus; i++) {
     puts_("cpu ");
     putc_('0' + i);
