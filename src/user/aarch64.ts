@@ -11,6 +11,7 @@ export const aarch64Target: UserTarget = {
   name: 'aarch64',
   frontend: aarch64Frontend,
   endian: 'little',
+  topByteIgnored: true,
   initState(state, base, entry, sp) {
     state.setBigUint64(base + STATE_PC, BigInt(entry), true);
     state.setBigUint64(base + SP, BigInt(sp), true);

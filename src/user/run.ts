@@ -172,6 +172,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
       forks: true,
+      topByteIgnored: target.user.topByteIgnored === true,
       ...(persistent ? { cache: persistent.cache } : {}),
       retainCold: !seesTranslations,
       ...(options.logItems.size > 0

@@ -13,6 +13,11 @@ export interface UserTarget {
   /** Byte order of guest memory. */
   readonly endian: Endian;
   /**
+   * Loads and stores ignore the top byte of their address: a tag (AArch64 Linux runs EL0 with
+   * TCR_EL1.TBI0 set, and qemu-aarch64 honours it). EngineOptions.topByteIgnored.
+   */
+  readonly topByteIgnored?: boolean;
+  /**
    * Sets the registers a new process starts with; `entryBias` is the load bias of the image the
    * entry point belongs to (an ELFv1 entry descriptor holds unrelocated addresses).
    */

@@ -107,6 +107,11 @@ const CASES: GuestCase[] = [
   },
   { title: 'jit: generated code, W^X and RWX rewrites with cache flushes', program: 'jit', ending: OK },
   {
+    title: 'tagged_pointers: loads, stores, pairs, exclusives, memset through pointers with a top-byte tag (TBI), cold and compiled',
+    program: 'tagged_pointers',
+    ending: OK,
+  },
+  {
     title: 'split_loop: a hot loop whose blocks turn hot phase by phase, calling code rewritten each phase and storing into its own code page',
     program: 'split_loop',
     ending: OK,

@@ -55,6 +55,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
   { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
+  { name: 'tagged_pointers', sources: ['aarch64/tagged_pointers.c'], targets: ['aarch64'] },
   { name: 'raw_syscalls', sources: ['aarch64/raw_syscalls.S'], cflags: ['-nostdlib'], targets: ['aarch64'] },
   { name: 'dsp', sources: ['arm/dsp.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
   { name: 'jit', sources: ['arm/jit.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb', 'arm-armel'] },

@@ -170,6 +170,13 @@ export interface EngineOptions {
    * the same dynamic loader and libc again).
    */
   retainCold?: boolean;
+  /**
+   * User mode: a load or store whose address is outside the window only by its top byte reaches
+   * the address without it (UserTarget.topByteIgnored). Generated code keeps its window check: such
+   * an access faults there and the engine runs that one instruction again in the interpreter,
+   * whose port drops the byte, so untagged accesses pay nothing for tagged ones.
+   */
+  topByteIgnored?: boolean;
 }
 
 /** What a system-mode engine needs from its MMU. */
@@ -189,6 +196,10 @@ export interface EngineSoftMmu {
 const DISPATCH_BUDGET = 1024;
 
 const INTERRUPT_POLL_MISSES = 64;
+
+/** The address bits below an AArch64 tag (the top byte), and the end of the guest window. */
+const TAG_SHIFT = 56n;
+const WINDOW_END = 2n ** 32n;
 
 /** A block known only as IR, run by the interpreter until it is hot. */
 interface ColdBlock {
@@ -413,6 +424,11 @@ export class Engine {
         this.afterYield(stateBase, status);
         continue;
       }
+      if (status === TrapKind.MemoryFault && this.faultedOnTag(stateBase)) {
+        const stepped = this.step(stateBase);
+        if (stepped === TrapKind.None) continue;
+        return stepped;
+      }
       return status as TrapKind;
     }
   }
@@ -431,6 +447,13 @@ export class Engine {
       return TrapKind.None;
     }
     return status;
+  }
+
+  /** Whether the fault generated code reported is an access through a tagged address (topByteIgnored). */
+  private faultedOnTag(stateBase: number): boolean {
+    if (!this.options.topByteIgnored) return false;
+    const addr = this.memory.view.getBigUint64(stateBase + STATE_FAULT_ADDR, true);
+    return addr >> TAG_SHIFT !== 0n && BigInt.asUintN(Number(TAG_SHIFT), addr) < WINDOW_END;
   }
 
   /** A block yielded control: re-read the translation flags, and for FlushCode discard the code it names. */
@@ -590,7 +613,7 @@ export class Engine {
       const softmmu = this.options.softmmu;
       this.port = softmmu
         ? new SoftmmuAccess(this.memory, softmmu, stateBase)
-        : new GuestAccess(this.memory, this.endian, this.onCodeWrite);
+        : new GuestAccess(this.memory, this.endian, this.onCodeWrite, this.options.topByteIgnored);
       this.portBase = stateBase;
     }
     return this.port;

@@ -12,19 +12,23 @@ import { WindowAccess, type GuestValue } from './window-access';
 export type CodeWriteHook = (addr: number, size: number) => void;
 
 const WINDOW = 2 ** 32;
+/** The address bits below an AArch64 tag (the top byte). */
+const TAG_SHIFT = 56;
 const DENY_STORE = PageFlags.Unmapped | PageFlags.NoWrite;
 
 export class GuestAccess extends WindowAccess {
+  /** `topByteIgnored`: an address's top byte is a tag, dropped before the access (EngineOptions). */
   constructor(
     memory: GuestMemory,
     endian: Endian,
     private readonly onCodeWrite: CodeWriteHook,
+    private readonly topByteIgnored = false,
   ) {
     super(memory, endian);
   }
 
   load(type: ValType, address: bigint, mem: MemAccess): GuestValue | undefined {
-    const a = windowAddress(address, mem.size);
+    const a = this.windowAddress(address, mem.size);
     return a >= 0 && !(this.flags(a, mem.size) & DENY_READ) ? this.loadAt(type, a, mem) : undefined;
   }
 
@@ -39,6 +43,12 @@ export class GuestAccess extends WindowAccess {
     return this.writable(address, size, true);
   }
 
+  /** windowAddress of the address, or of the address without its top byte when that is a tag. */
+  private windowAddress(addr: bigint, size: number): number {
+    const a = windowAddress(addr, size);
+    return a < 0 && this.topByteIgnored ? windowAddress(BigInt.asUintN(TAG_SHIFT, addr), size) : a;
+  }
+
   /** Flags of the first and last page of [a, a + size), or'ed. */
   private flags(a: number, size: number): number {
     return this.memory.pageFlags(a) | this.memory.pageFlags(a + size - 1);
@@ -49,7 +59,7 @@ export class GuestAccess extends WindowAccess {
    * else undefined. Reports a write to translated code before returning.
    */
   private writable(addr: bigint, size: number, alsoRead: boolean): number | undefined {
-    const a = windowAddress(addr, size);
+    const a = this.windowAddress(addr, size);
     if (a < 0) return undefined;
     const flags = this.flags(a, size);
     if (flags & (alsoRead ? DENY_STORE | DENY_READ : DENY_STORE)) return undefined;
