@@ -33,7 +33,8 @@ const OPTIONS: OptionSpec[] = [
   { name: 'initrd', arg: 'file', help: 'use \'file\' as initial ram disk' },
   { name: 'append', arg: 'cmdline', help: 'use \'cmdline\' as kernel command line' },
   { name: 'dtb', arg: 'file', help: 'use \'file\' as device tree image' },
-  { name: 'name', arg: 'string', help: 'set the name of the guest' },
+  { name: 'name', arg: '[guest=]name[,process=name][,debug-threads=on|off]', help: 'set the name of the guest (query-name)' },
+  { name: 'uuid', arg: '%08x-%04x-%04x-%04x-%012x', help: 'specify machine UUID (query-uuid)' },
   { name: 'drive', arg: 'file=FILE,if=none|virtio,format=raw,id=ID[,readonly=on][,snapshot=on]', help: 'a raw disk image' },
   { name: 'device', arg: 'virtio-blk-device,drive=ID|virtio-rng-device|virtio-serial-device|virtconsole,chardev=ID', help: 'add a virtio device' },
   { name: 'global', arg: 'virtio-mmio.force-legacy=on|off', help: 'virtio-mmio version 1 (default) or 2' },
@@ -49,6 +50,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'nographic', help: 'no graphical output; the default monitor is on stdio' },
   { name: 'display', arg: 'none', help: 'select display backend type (only none)' },
   { name: 'nodefaults', help: 'don\'t create default devices' },
+  { name: 'no-user-config', help: 'do not load default user-provided config files (tsemu reads none)' },
   { name: 'S', help: 'freeze CPU at startup (use \'c\' to start execution)' },
   { name: 'gdb', arg: 'dev', help: 'accept gdb connection on \'dev\' (tcp::PORT, tcp:HOST:PORT, unix:PATH)' },
   { name: 's', help: 'shorthand for -gdb tcp::1234' },
@@ -56,7 +58,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot', 'no-reboot']);
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot', 'no-reboot', 'no-user-config']);
 
 function usage(): string {
   const lines = ['usage: tsemu-system [options]', ''];
@@ -105,6 +107,8 @@ export function parseSystemArgs(argv: string[]): Parsed {
     display: last(args['display']),
     nographic: Boolean(args['nographic']),
     nodefaults: Boolean(args['nodefaults']),
+    name: last(args['name']),
+    uuid: last(args['uuid']),
     startPaused: Boolean(args['S']),
     noReboot: Boolean(args['no-reboot']),
     gdb: gdbDevice(argv, Boolean(args['s']), last(args['gdb'])),

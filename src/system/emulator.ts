@@ -11,6 +11,7 @@ import type { ChardevSpec } from './chardev/spec';
 import type { TlsCreds } from './chardev/tls-creds';
 import { EventBus } from './events';
 import type { SerialSpec } from './cli/config';
+import type { GuestIdentity } from './cli/identity';
 import { MachineError, type Machine, type MachineClass, type MachineHost, type MachineOptions } from './machine/machine';
 import type { FdStore } from './monitor/fd-store';
 import { RunState, type ShutdownCause } from './run-state';
@@ -37,6 +38,8 @@ export class Emulator {
     machineOptions: MachineOptions = { props: new Map() },
     /** -no-reboot: reset requests (the guest's or system_reset) shut down instead, as QEMU's do. */
     private readonly noReboot = false,
+    /** -name and -uuid, for query-name and query-uuid. */
+    readonly identity: GuestIdentity = {},
   ) {
     this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);

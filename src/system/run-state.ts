@@ -4,10 +4,13 @@
  */
 import type { EventBus } from './events';
 
-export type RunStatus = 'prelaunch' | 'running' | 'paused' | 'shutdown';
+/** The states tsemu reports, in QEMU's RunState spelling (query-qmp-schema lists them). */
+export const RUN_STATUSES = ['prelaunch', 'running', 'paused', 'shutdown'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Why a reset or shutdown happened, in QEMU's ShutdownCause spelling. */
-export type ShutdownCause = 'host-qmp-quit' | 'host-qmp-system-reset' | 'host-signal' | 'host-ui' | 'guest-shutdown' | 'guest-reset';
+export const SHUTDOWN_CAUSES = ['host-qmp-quit', 'host-qmp-system-reset', 'host-signal', 'host-ui', 'guest-shutdown', 'guest-reset'] as const;
+export type ShutdownCause = (typeof SHUTDOWN_CAUSES)[number];
 
 export class RunState {
   private current: RunStatus;

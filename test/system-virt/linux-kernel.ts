@@ -7,10 +7,9 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { native } from '../../src/native';
 import { fetchDebianPackage } from '../lib/debian';
 import { REPO_ROOT } from '../lib/targets';
-import { QmpClient, listenUnixFd, tempDir } from '../system/harness';
+import { startWithQmp as startProcessWithQmp, type QmpClient } from '../system/harness';
 
 const execFileAsync = promisify(execFile);
 const METAPACKAGE = 'linux-image-arm64';
@@ -96,17 +95,8 @@ export interface QmpMachine {
 
 /** Starts an emulator as a management application does: QMP on a listening socket given as fd 3. */
 export async function startWithQmp(command: string, args: readonly string[]): Promise<QmpMachine> {
-  const sock = path.join(tempDir(), 'qmp.sock');
-  const fd = listenUnixFd(sock);
-  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
-  const child = spawn(command, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
-  native().closeFd(fd);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
-  child.stderr!.resume();
-  const client = await QmpClient.connect(sock);
-  await client.handshake();
-  return { client, output: () => out, kill: () => child.kill('SIGKILL') };
+  const { client, stdout, kill } = await startProcessWithQmp(command, args);
+  return { client, output: stdout, kill };
 }
 
 /** Waits until the machine's console output from offset `from` on contains `text`. */

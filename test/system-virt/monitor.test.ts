@@ -6,11 +6,8 @@
  * x/xp memory dumps of code, data, a device register and unbacked memory), cont
  * resumes the guest, quit ends it with status 0; system_reset restarts the program in both.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { native } from '../../src/native';
-import { QmpClient, killAll, listenUnixFd, tempDir, withTimeout, type Message } from '../system/harness';
+import { QmpClient, killAll, startWithQmp, withTimeout, type Message } from '../system/harness';
 import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
 
 afterEach(killAll);
@@ -23,29 +20,6 @@ async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting for guest output');
     await sleep(20);
   }
-}
-
-interface Running {
-  client: QmpClient;
-  stdout: () => string;
-  exited: Promise<number | null>;
-  kill: () => void;
-}
-
-/** Starts `binary` with QMP on a socket passed as descriptor 3 and connects to it. */
-async function startWithQmp(binary: string, args: string[]): Promise<Running> {
-  const sock = path.join(tempDir(), 'qmp.sock');
-  const fd = listenUnixFd(sock);
-  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
-  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
-  native().closeFd(fd);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
-  child.stderr!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const client = await QmpClient.connect(sock);
-  await client.handshake();
-  return { client, stdout: () => out, exited, kill: () => child.kill('SIGKILL') };
 }
 
 const hmp = async (client: QmpClient, command: string): Promise<string> =>

@@ -188,6 +188,36 @@ export class QmpClient {
   }
 }
 
+export interface QmpProcess {
+  client: QmpClient;
+  /** What the process printed on stdout so far (latin1). */
+  stdout: () => string;
+  exited: Promise<number | null>;
+  kill: () => void;
+}
+
+/** Starts `binary args` with QMP on a listening socket passed as descriptor 3, connected and negotiated. */
+export async function startWithQmp(binary: string, args: readonly string[]): Promise<QmpProcess> {
+  const sock = path.join(tempDir(), 'qmp.sock');
+  const fd = listenUnixFd(sock);
+  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
+  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  running.add(child);
+  native().closeFd(fd);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  child.stderr!.resume();
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const client = await QmpClient.connect(sock);
+  await client.handshake();
+  return { client, stdout: () => out, exited, kill: () => child.kill('SIGKILL') };
+}
+
 /** Runs an inline script with `interpreter` and returns its stdout (exit status must be 0). */
 export function runScript(interpreter: string, script: string, args: string[], ms = 30000): Promise<string> {
   return withTimeout(

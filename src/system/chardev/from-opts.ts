@@ -6,12 +6,22 @@
 import { checkKeys, OptsError, parseBool, parseQemuOpts, type QemuOpts } from '../cli/qemu-opts';
 import { isValidId, type ChardevBackend, type ChardevSpec, type SocketAddress } from './spec';
 
-const SOCKET_KEYS = ['backend', 'id', 'path', 'host', 'port', 'fd', 'server', 'wait', 'tls-creds', 'reconnect', 'nodelay', 'ipv4', 'ipv6'];
-const FLAG_KEYS = new Set(['server', 'wait', 'delay', 'append', 'ipv4', 'ipv6', 'mux', 'signal']);
+/** The keys each backend takes (besides `mux`, which any takes). */
+const BACKEND_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['socket', ['backend', 'id', 'path', 'host', 'port', 'fd', 'server', 'wait', 'tls-creds', 'reconnect', 'nodelay', 'ipv4', 'ipv6']],
+  ['stdio', ['backend', 'id', 'signal', 'logfile']],
+  ['file', ['backend', 'id', 'path', 'append']],
+  ['null', ['backend', 'id']],
+  ['pty', ['backend', 'id']],
+]);
+/** The keys that may be written bare (`server`) or negated (`nowait`). */
+export const CHARDEV_FLAG_KEYS: ReadonlySet<string> = new Set(['server', 'wait', 'delay', 'append', 'ipv4', 'ipv6', 'mux', 'signal']);
+/** Every key -chardev takes, whatever the backend (query-command-line-options). */
+export const CHARDEV_KEYS: readonly string[] = [...new Set([...[...BACKEND_KEYS.values()].flat(), 'mux'])];
 
 /** Parses a `-chardev` option string. */
 export function chardevSpecFromOptString(text: string): ChardevSpec {
-  return chardevSpecFromOpts(parseQemuOpts(text, 'backend', FLAG_KEYS));
+  return chardevSpecFromOpts(parseQemuOpts(text, 'backend', CHARDEV_FLAG_KEYS));
 }
 
 export function chardevSpecFromOpts(opts: QemuOpts): ChardevSpec {
@@ -26,31 +36,27 @@ export function chardevSpecFromOpts(opts: QemuOpts): ChardevSpec {
 }
 
 function backendFromOpts(name: string, opts: QemuOpts): ChardevBackend {
+  const keys = BACKEND_KEYS.get(name);
+  if (keys === undefined) throw new OptsError(`'${name}' is not a valid char driver name`);
+  checkKeys(opts, keys);
   switch (name) {
     case 'socket':
       return socketFromOpts(opts);
     case 'stdio':
-      checkKeys(opts, ['backend', 'id', 'signal', 'logfile']);
       return { type: 'stdio', signal: parseBool('signal', opts.get('signal') ?? 'on') };
     case 'file': {
-      checkKeys(opts, ['backend', 'id', 'path', 'append']);
       const path = opts.get('path');
       if (!path) throw new OptsError(`chardev: file: no filename given`);
       return { type: 'file', path, append: parseBool('append', opts.get('append') ?? 'off') };
     }
     case 'null':
-      checkKeys(opts, ['backend', 'id']);
       return { type: 'null' };
-    case 'pty':
-      checkKeys(opts, ['backend', 'id']);
+    default: // pty
       return { type: 'pty' };
-    default:
-      throw new OptsError(`'${name}' is not a valid char driver name`);
   }
 }
 
 function socketFromOpts(opts: QemuOpts): ChardevBackend {
-  checkKeys(opts, SOCKET_KEYS);
   const path = opts.get('path');
   const host = opts.get('host');
   const port = opts.get('port');

@@ -10,6 +10,7 @@
  * translation cache's size) and `split-wx` (a host mapping detail) are checked and have no effect.
  */
 import { fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+import { commandLineWarning } from './warnings';
 
 /** What `-accel help` prints. */
 export const ACCEL_HELP = 'Accelerators supported in QEMU binary:\ntcg\n';
@@ -87,4 +88,23 @@ export function checkAccelerators(texts: readonly string[], machineAccel: boolea
     return;
   }
   throw new OptsError(pending ?? 'no accelerator found');
+}
+
+/**
+ * `-machine accel=A:B:...`: the first accelerator that works is used, as in QEMU; tcg is the only
+ * one here (kvm, xen, hvf... are QEMU's "invalid accelerator" on this host, as for
+ * qemu-system-aarch64 on x86, without the option's text). Each one before tcg is reported and tcg
+ * is announced as the fallback (libvirt probes with `accel=kvm:tcg`); without tcg the start is
+ * refused.
+ */
+export function checkMachineAccelerators(list: string): void {
+  const names = list.split(':');
+  const tcg = names.indexOf(ACCELERATOR);
+  const report = (name: string): void => commandLineWarning(`tsemu-system: invalid accelerator ${name}\n`);
+  if (tcg < 0) {
+    names.slice(0, -1).forEach(report);
+    throw new OptsError(`invalid accelerator ${names[names.length - 1]}`);
+  }
+  names.slice(0, tcg).forEach(report);
+  if (tcg > 0) commandLineWarning(`tsemu-system: falling back to ${ACCELERATOR}\n`);
 }

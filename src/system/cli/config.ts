@@ -11,10 +11,16 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
-import { checkAccelerators } from './accel';
+import { checkAccelerators, checkMachineAccelerators } from './accel';
 import { drivesFrom, virtioConfigFrom, type RawDeviceArgs } from './devices';
+import { guestIdentityFrom, type GuestIdentity } from './identity';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
+
+/** The keys -mon takes. */
+export const MON_KEYS = ['chardev', 'mode', 'pretty'];
+/** The keys -machine takes on every board; boards add their own (MachineClass.props). */
+export const MACHINE_KEYS = ['type', 'accel'];
 
 /** The options as the command line parser collected them, repeated ones in order. */
 export interface RawSystemArgs extends RawDeviceArgs {
@@ -29,6 +35,9 @@ export interface RawSystemArgs extends RawDeviceArgs {
   display?: string;
   nographic: boolean;
   nodefaults: boolean;
+  /** -name and -uuid (the last of each). */
+  name?: string;
+  uuid?: string;
   startPaused: boolean;
   /** -no-reboot: a reset request ends the emulator instead. */
   noReboot: boolean;
@@ -76,6 +85,7 @@ export interface SystemConfig {
   tlsCreds: Map<string, TlsCreds>;
   startPaused: boolean;
   noReboot: boolean;
+  identity: GuestIdentity;
   /** The id of the chardev gdb connects through (-gdb, -s). */
   gdbChardev?: string;
   daemonize: boolean;
@@ -85,17 +95,17 @@ export interface SystemConfig {
 /** The machine type and its properties (`-machine virt,dumpdtb=FILE`), and whether it named an accelerator. */
 function machineFrom(text: string | undefined): { machine: MachineClass; props: Map<string, string>; accel: boolean } {
   if (text === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
-  return fromOption(`-machine ${text}`, () => {
+  const parsed = fromOption(`-machine ${text}`, () => {
     const opts = parseQemuOpts(text, 'type');
     const name = opts.get('type') ?? '';
     const m = findMachine(name);
     if (!m) throw new OptsError(`unsupported machine type "${name}"\nUse -machine help to list supported machines`);
-    checkKeys(opts, ['type', 'accel', ...(m.props ?? [])]);
-    const accel = opts.get('accel');
-    if (accel !== undefined && accel !== 'tcg') throw new OptsError(`invalid accelerator ${accel}`);
+    checkKeys(opts, [...MACHINE_KEYS, ...(m.props ?? [])]);
     const props = new Map([...opts].filter(([key]) => key !== 'type' && key !== 'accel'));
-    return { machine: m, props, accel: accel !== undefined };
+    return { machine: m, props, accel: opts.get('accel') };
   });
+  if (parsed.accel !== undefined) checkMachineAccelerators(parsed.accel);
+  return { machine: parsed.machine, props: parsed.props, accel: parsed.accel !== undefined };
 }
 
 /** -m SIZE: mebibytes by default, or with a K/M/G/T suffix (QEMU's size syntax). */
@@ -123,7 +133,6 @@ function gdbBackend(device: string): ChardevBackend {
 }
 
 export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
-  if (raw.daemonize && raw.nographic) throw new OptsError('-nographic cannot be used with -daemonize');
   if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
   // Firmware may take a kernel (fw_cfg), but a command line or an initrd needs one.
   if (raw.kernel === undefined && raw.append !== undefined)
@@ -163,7 +172,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   const monitors: MonitorSpec[] = raw.mon.map((text) =>
     fromOption(`-mon ${text}`, () => {
       const opts = parseQemuOpts(text, 'chardev', new Set(['pretty']));
-      checkKeys(opts, ['chardev', 'mode', 'pretty']);
+      checkKeys(opts, MON_KEYS);
       const chardev = opts.get('chardev');
       if (chardev === undefined) throw new OptsError(`Parameter 'chardev' is missing`);
       const mode = opts.get('mode') ?? 'readline';
@@ -199,6 +208,10 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   for (const text of raw.qmpPretty) addShorthandMonitor('-qmp-pretty', text, 'control', true);
   for (const text of raw.monitor) addShorthandMonitor('-monitor', text, 'readline', false);
   const monitorGiven = raw.mon.length + raw.qmp.length + raw.qmpPretty.length + raw.monitor.length > 0;
+  // QEMU refuses -nographic with -daemonize while a default device would be on stdio.
+  const defaultDevices = [machine.parallelPort ?? false, machine.hasSerial && raw.serial.length === 0, !monitorGiven];
+  if (raw.daemonize && raw.nographic && !raw.nodefaults && defaultDevices.some(Boolean))
+    throw new OptsError('-nographic cannot be used with -daemonize');
   // -nographic puts the first serial port on stdio, shared with the default monitor (QEMU's
   // `-serial mon:stdio`, Ctrl-A escapes included) unless a monitor was given; on boards without a
   // serial port the default monitor has stdio to itself.
@@ -261,6 +274,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     tlsCreds,
     startPaused: raw.startPaused,
     noReboot: raw.noReboot,
+    identity: guestIdentityFrom(raw.name, raw.uuid),
     ...(gdbChardev !== undefined && { gdbChardev }),
     daemonize: raw.daemonize,
     pidfile: raw.pidfile,

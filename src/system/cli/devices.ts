@@ -18,6 +18,7 @@ import {
 } from '../devices/virtio/models';
 import type { MachineClass } from '../machine/machine';
 import { OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+import { commandLineWarning } from './warnings';
 
 export interface RawDeviceArgs {
   drive: string[];
@@ -26,8 +27,9 @@ export interface RawDeviceArgs {
   snapshot: boolean;
 }
 
-const DRIVE_KEYS = [
-  ...['file', 'if', 'format', 'id', 'readonly', 'snapshot', 'cache', 'media', 'discard'],
+/** The keys -drive takes. */
+export const DRIVE_KEYS = [
+  ...['file', 'if', 'format', 'id', 'read-only', 'readonly', 'snapshot', 'cache', 'media', 'discard'],
   ...['bus', 'unit'],
 ];
 const CACHE_MODES = ['writeback', 'none', 'writethrough', 'directsync', 'unsafe'];
@@ -117,7 +119,8 @@ function parseDrive(
     if (cache !== undefined && !CACHE_MODES.includes(cache)) throw new OptsError(`invalid cache option`);
     const media = opts.get('media') ?? 'disk';
     if (media !== 'disk') throw new OptsError(`'${media}' invalid media`);
-    const readOnly = parseBool('read-only', opts.get('readonly') ?? 'off');
+    // `readonly` is QEMU's older spelling of `read-only`.
+    const readOnly = parseBool('read-only', opts.get('read-only') ?? opts.get('readonly') ?? 'off');
     const snapshot = snapshotAll || parseBool('snapshot', opts.get('snapshot') ?? 'off');
     const id = opts.get('id') ?? (unit !== undefined ? `pflash${unit}` : `none${index}`);
     const file = opts.get('file');
@@ -128,7 +131,7 @@ function parseDrive(
       source,
       ...(file !== undefined && file !== '' && { image: openImage(file, readOnly, snapshot) }),
     };
-    if (drive.image && !opts.has('format')) process.stderr.write(probedFormatWarning(file!));
+    if (drive.image && !opts.has('format')) commandLineWarning(probedFormatWarning(file!));
     return { drive, ...(unit !== undefined && { pflashUnit: unit }) };
   });
 }

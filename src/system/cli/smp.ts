@@ -7,9 +7,11 @@
  */
 import type { MachineClass, SmpTopology } from '../machine/machine';
 import { OptsError, parseQemuOpts } from './qemu-opts';
+import { commandLineWarning } from './warnings';
 
-const KEYS = ['cpus', 'maxcpus', 'sockets', 'dies', 'clusters', 'cores', 'threads'] as const;
-type Key = (typeof KEYS)[number];
+/** The keys -smp takes. */
+export const SMP_KEYS = ['cpus', 'maxcpus', 'sockets', 'dies', 'clusters', 'cores', 'threads'] as const;
+type Key = (typeof SMP_KEYS)[number];
 
 /** An -smp value: QEMU reads a negative number as its unsigned 32-bit wrap. */
 function count(key: Key, text: string): number {
@@ -22,12 +24,12 @@ export function smpTopologyFrom(texts: readonly string[], machine: MachineClass)
   const given = new Map<Key, number>();
   for (const text of texts) {
     for (const [key, value] of parseQemuOpts(text, 'cpus')) {
-      if (!(KEYS as readonly string[]).includes(key)) throw new OptsError(`Parameter 'smp.${key}' is unexpected`);
+      if (!(SMP_KEYS as readonly string[]).includes(key)) throw new OptsError(`Parameter 'smp.${key}' is unexpected`);
       given.set(key as Key, count(key as Key, value));
     }
   }
   if ([...given.values()].includes(0)) {
-    process.stderr.write(
+    commandLineWarning(
       'tsemu-system: warning: Deprecated CPU topology (considered invalid): CPU topology parameters must be greater than zero\n',
     );
   }

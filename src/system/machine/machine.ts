@@ -70,6 +70,8 @@ export interface MachineHost {
 
 export interface Machine {
   cpus(): CpuInfoFast[];
+  /** Guest RAM in bytes, if the machine has RAM (query-memdev). */
+  readonly ramSize?: number;
   /** Puts the machine back in its power-on state (system_reset). */
   reset(): void;
   /** Starts executing (machines with CPUs); runs while the host says the VM is running. */
@@ -96,16 +98,27 @@ export interface MachineClass {
   isDefault: boolean;
   /** The most CPUs -smp may ask for (QEMU's max_cpus; the board may allow fewer in a configuration). */
   cpuMax: number;
-  /** The name QEMU's messages give the machine when `name` is an alias (virt is virt-7.2). */
+  /** The name QEMU's messages give the machine when `name` is an alias (virt is virt-7.2); -M takes both. */
   qemuName?: string;
+  /** The -cpu model used when none is given, if the machine has CPUs. */
+  defaultCpu?: string;
+  /** The id of the memory backend holding guest RAM (QEMU's default-ram-id). */
+  defaultRamId?: string;
   /** Whether -smp may split sockets into clusters. */
   smpClusters?: boolean;
   /** Whether the board has UARTs for -serial (QEMU's `no_serial` inverted). */
   hasSerial: boolean;
+  /**
+   * Whether QEMU gives the board a default parallel port (its `no_parallel` inverted: virt has no
+   * port but QEMU still counts the default one, which makes -nographic clash with -daemonize).
+   */
+  parallelPort?: boolean;
   /** Whether the board has virtio-mmio transports for -device virtio-*-device. */
   virtioMmio?: boolean;
   /** How many flash banks -drive if=pflash may fill (units 0 to pflashUnits - 1). */
   pflashUnits?: number;
+  /** The QOM types of the board's built-in devices, in QEMU's names (qom-list-types). */
+  deviceTypes?: readonly string[];
   /** -machine properties the board accepts beyond type and accel. */
   props?: readonly string[];
   create(options: MachineOptions): Machine;

@@ -7,6 +7,7 @@ export const NONE_MACHINE: MachineClass = {
   isDefault: false,
   cpuMax: 1,
   hasSerial: false,
+  defaultRamId: 'ram',
   create: () => ({
     cpus: () => [],
     reset: () => undefined,

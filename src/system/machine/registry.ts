@@ -6,7 +6,7 @@ import { VIRT_MACHINE } from './virt/virt';
 export const MACHINES: readonly MachineClass[] = [NONE_MACHINE, VIRT_MACHINE];
 
 export function findMachine(name: string): MachineClass | undefined {
-  return MACHINES.find((m) => m.name === name);
+  return MACHINES.find((m) => m.name === name || m.qemuName === name);
 }
 
 /** The text of `-M help`. */

@@ -91,7 +91,7 @@ function ramSizeOf(size: number | undefined): number {
 class VirtMachine implements Machine, PsciPlatform {
   private readonly model: CpuModel;
   private readonly smp: SmpTopology;
-  private readonly ramSize: number;
+  readonly ramSize: number;
   private readonly cpu: SystemCpu;
   private readonly bus = new MmioBus();
   private readonly gic: InterruptController;
@@ -431,10 +431,14 @@ export const VIRT_MACHINE: MachineClass = {
   isDefault: false,
   cpuMax: 512,
   qemuName: 'virt-7.2',
+  defaultCpu: DEFAULT_CPU,
+  defaultRamId: 'mach-virt.ram',
   smpClusters: true,
   hasSerial: true,
+  parallelPort: true,
   virtioMmio: true,
   props: ['dumpdtb', 'gic-version', 'acpi'],
+  deviceTypes: ['pl011', 'pl031', 'virtio-mmio', 'cfi.pflash01', 'arm_gic', 'arm-gicv3', 'fw_cfg_mem'],
   pflashUnits: VIRT_FLASH_BANKS,
   create: (options) => new VirtMachine(options),
 };

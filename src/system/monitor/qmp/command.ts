@@ -1,7 +1,7 @@
 /** The shape of a QMP command and what it may use while running. */
 import type { Emulator } from '../../emulator';
 import type { FdStore } from '../fd-store';
-import type { Member } from './schema';
+import type { Member, Schema } from './schema';
 
 export interface CommandContext {
   emulator: Emulator;
@@ -16,6 +16,8 @@ export interface CommandContext {
 export interface QmpCommand {
   name: string;
   params: Record<string, Member>;
+  /** The type of the `return` value (query-qmp-schema's ret-type). */
+  returns: Schema;
   /** Returns the `return` value (JSON); throws QmpError (or any Error, reported as GenericError). */
   run(ctx: CommandContext, args: Record<string, unknown>): unknown;
 }

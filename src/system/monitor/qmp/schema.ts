@@ -1,18 +1,23 @@
 /**
- * Argument checking for QMP commands, with QEMU's messages: a small schema language covering
- * what the commands here take (strings, booleans, integers, objects with optional members, and
- * QAPI flat unions `{"type": ..., "data": {...}}`).
+ * The types of QMP arguments, return values and event data, in a small schema language covering
+ * what tsemu's commands use (QAPI's builtins, enums, arrays, objects with optional members, simple
+ * unions `{"type": ..., "data": {...}}` and flat unions tagged by a base member). The same
+ * descriptions check arguments, with QEMU's messages, and make query-qmp-schema's introspection
+ * (introspection.ts).
  */
 import { QmpError } from './errors';
 
+export type Builtin = 'str' | 'bool' | 'int' | 'number' | 'null' | 'any';
+
 export type Schema =
-  | 'str'
-  | 'bool'
-  | 'int'
-  | 'any'
+  | Builtin
+  | { enum: readonly string[] }
+  | { array: Schema }
   | { object: Record<string, Member> }
   /** A QAPI simple union: `{"type": NAME, "data": <schema of NAME>}`. */
-  | { union: Record<string, Schema> };
+  | { union: Record<string, Schema> }
+  /** A QAPI flat union: the `base` members, of which `tag` (an enum) selects more members. */
+  | { base: Record<string, Member>; tag: string; variants: Record<string, Record<string, Member>> };
 
 export interface Member {
   schema: Schema;
@@ -21,8 +26,26 @@ export interface Member {
 
 export const required = (schema: Schema): Member => ({ schema });
 export const optional = (schema: Schema): Member => ({ schema, optional: true });
+/** An object type, written inline: `obj({name: required('str')})`. */
+export const obj = (members: Record<string, Member>): Schema => ({ object: members });
+/** The empty object, which commands without arguments take and commands without a result return. */
+export const EMPTY: Schema = { object: {} };
 
-const TYPE_NAMES: Record<'str' | 'bool' | 'int', string> = { str: 'string', bool: 'boolean', int: 'integer' };
+const TYPE_NAMES: Record<'str' | 'bool' | 'int' | 'number' | 'null', string> = {
+  str: 'string',
+  bool: 'boolean',
+  int: 'integer',
+  number: 'number',
+  null: 'null',
+};
+
+const BUILTIN_CHECKS: Record<keyof typeof TYPE_NAMES, (v: unknown) => boolean> = {
+  str: (v) => typeof v === 'string',
+  bool: (v) => typeof v === 'boolean',
+  int: (v) => Number.isSafeInteger(v),
+  number: (v) => typeof v === 'number',
+  null: (v) => v === null,
+};
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32,24 +55,46 @@ function join(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
+function typeError(path: string, expected: string): QmpError {
+  return QmpError.generic(`Invalid parameter type for '${path}', expected: ${expected}`);
+}
+
+function checkEnum(value: unknown, values: readonly string[], path: string): void {
+  if (typeof value !== 'string') throw typeError(path, 'string');
+  if (!values.includes(value)) throw QmpError.generic(`Parameter '${path}' does not accept value '${value}'`);
+}
+
 /** Throws a GenericError unless `value` matches `schema`; `path` names it in messages. */
 export function check(value: unknown, schema: Schema, path: string): void {
   if (schema === 'any') return;
-  if (schema === 'str' || schema === 'bool' || schema === 'int') {
-    const ok =
-      schema === 'str' ? typeof value === 'string' : schema === 'bool' ? typeof value === 'boolean' : Number.isSafeInteger(value);
-    if (!ok) throw QmpError.generic(`Invalid parameter type for '${path}', expected: ${TYPE_NAMES[schema]}`);
+  if (typeof schema === 'string') {
+    if (!BUILTIN_CHECKS[schema](value)) throw typeError(path, TYPE_NAMES[schema]);
     return;
   }
-  if (!isObject(value)) throw QmpError.generic(`Invalid parameter type for '${path}', expected: object`);
+  if ('enum' in schema) {
+    checkEnum(value, schema.enum, path);
+    return;
+  }
+  if ('array' in schema) {
+    if (!Array.isArray(value)) throw typeError(path, 'array');
+    value.forEach((element, i) => check(element, schema.array, `${path}[${i}]`));
+    return;
+  }
+  if (!isObject(value)) throw typeError(path, 'object');
   if ('object' in schema) {
     checkMembers(value, schema.object, path);
     return;
   }
-  checkMembers(value, { type: required('str'), data: required('any') }, path);
-  const variant = schema.union[value['type'] as string];
-  if (!variant) throw QmpError.generic(`Parameter '${join(path, 'type')}' does not accept value '${String(value['type'])}'`);
-  check(value['data'], variant, join(path, 'data'));
+  if ('union' in schema) {
+    checkMembers(value, { type: required('str'), data: required('any') }, path);
+    const variant = schema.union[value['type'] as string];
+    if (!variant) throw QmpError.generic(`Parameter '${join(path, 'type')}' does not accept value '${String(value['type'])}'`);
+    check(value['data'], variant, join(path, 'data'));
+    return;
+  }
+  if (value[schema.tag] === undefined) throw QmpError.generic(`Parameter '${join(path, schema.tag)}' is missing`);
+  checkEnum(value[schema.tag], Object.keys(schema.variants), join(path, schema.tag));
+  checkMembers(value, { ...schema.base, ...schema.variants[value[schema.tag] as string] }, path);
 }
 
 /** Checks the members of an object (a command's arguments when `path` is ''). */

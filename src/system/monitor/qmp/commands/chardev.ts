@@ -5,7 +5,7 @@
 import type { ChardevBackend, SocketAddress } from '../../../chardev/spec';
 import type { QmpCommand } from '../command';
 import { QmpError } from '../errors';
-import { optional, required, type Schema } from '../schema';
+import { EMPTY, obj, optional, required, type Schema } from '../schema';
 
 const SOCKET_ADDRESS: Schema = {
   union: {
@@ -82,10 +82,16 @@ function backendFromQapi(backend: Obj): ChardevBackend {
 }
 
 export const CHARDEV_COMMANDS: QmpCommand[] = [
-  { name: 'query-chardev', params: {}, run: ({ emulator }) => emulator.chardevInfo() },
+  {
+    name: 'query-chardev',
+    params: {},
+    returns: { array: obj({ label: required('str'), filename: required('str'), 'frontend-open': required('bool') }) },
+    run: ({ emulator }) => emulator.chardevInfo(),
+  },
   {
     name: 'chardev-add',
     params: { id: required('str'), backend: required(BACKEND) },
+    returns: obj({ pty: optional('str') }),
     run: async ({ emulator, fds }, args) => {
       const id = args['id'] as string;
       const backend = backendFromQapi(args['backend'] as Obj);
@@ -97,6 +103,7 @@ export const CHARDEV_COMMANDS: QmpCommand[] = [
   {
     name: 'chardev-remove',
     params: { id: required('str') },
+    returns: EMPTY,
     run: async ({ emulator }, args) => {
       await emulator.chardevs.remove(args['id'] as string);
       return {};

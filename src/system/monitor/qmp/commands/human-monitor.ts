@@ -12,6 +12,7 @@ export const HUMAN_MONITOR_COMMANDS: QmpCommand[] = [
   {
     name: 'human-monitor-command',
     params: { 'command-line': required('str'), 'cpu-index': optional('int') },
+    returns: 'str',
     run: async (ctx, args) => {
       const given = args['cpu-index'] as number | undefined;
       // Only a CPU asked for must exist: on a machine without CPUs (-M none) commands still run.
