@@ -11,6 +11,7 @@ import type { ChardevSpec } from './chardev/spec';
 import type { TlsCreds } from './chardev/tls-creds';
 import { EventBus } from './events';
 import type { SerialSpec } from './cli/config';
+import type { BlockBackendInfo } from './cli/devices';
 import type { GuestIdentity } from './cli/identity';
 import { MachineError, type Machine, type MachineClass, type MachineHost, type MachineOptions } from './machine/machine';
 import type { FdStore } from './monitor/fd-store';
@@ -20,6 +21,12 @@ export interface ChardevInfo {
   label: string;
   filename: string;
   'frontend-open': boolean;
+}
+
+/** What the command line says about the guest that monitors report (query-name, query-uuid, query-block). */
+export interface GuestDescription {
+  identity: GuestIdentity;
+  blockBackends: readonly BlockBackendInfo[];
 }
 
 export class Emulator {
@@ -38,8 +45,8 @@ export class Emulator {
     machineOptions: MachineOptions = { props: new Map() },
     /** -no-reboot: reset requests (the guest's or system_reset) shut down instead, as QEMU's do. */
     private readonly noReboot = false,
-    /** -name and -uuid, for query-name and query-uuid. */
-    readonly identity: GuestIdentity = {},
+    /** What monitors report about the guest: -name and -uuid, the -drive backends. */
+    readonly guest: GuestDescription = { identity: {}, blockBackends: [] },
   ) {
     this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);

@@ -47,7 +47,10 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
   }
   let emulator: Emulator;
   try {
-    emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions, config.noReboot, config.identity);
+    emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions, config.noReboot, {
+      identity: config.identity,
+      blockBackends: config.blockBackends,
+    });
   } catch (e) {
     if (isUserError(e)) fail(e.message);
     throw e;

@@ -136,6 +136,37 @@ describe('QMP queries of management clients, against qemu-system-aarch64', () =>
   });
 });
 
+describe('query-block, against qemu-system-aarch64', () => {
+  it('lists the drives with their devices and media as QEMU does (but for node names)', async () => {
+    const dir = tempDir();
+    const image = (name: string, size: number): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, '');
+      fs.truncateSync(file, size);
+      return file;
+    };
+    const args = [
+      ...['-M', 'virt', '-nographic', '-S', '-nodefaults'],
+      ...['-drive', `file=${image('flash1.img', 64 << 20)},if=pflash,format=raw,unit=1`],
+      ...['-device', 'virtio-rng-device'],
+      ...['-drive', `file=${image('a.img', 1 << 20)},if=none,format=raw,id=d0,readonly=on`],
+      ...['-device', 'virtio-blk-device,drive=d0,id=blk0'],
+      ...['-drive', `file=${image('b.img', 2 << 20)},if=none,format=raw,id=d1`],
+      ...['-device', 'virtio-blk-device,drive=d1'],
+      ...['-drive', `file=${image('c.img', 3 << 20)},if=none,format=raw,id=d2,read-only=on`],
+      ...['-drive', 'if=none,id=d3'],
+    ];
+    const running = await Promise.all([startWithQmp(TSEMU, args), startWithQmp(QEMU, args)]);
+    try {
+      const [a, b] = await Promise.all(running.map(({ client }) => ask(client, 'query-block')));
+      for (const drive of b['return'] as Message[]) delete (drive['inserted'] as Message | undefined)?.['node-name'];
+      expect(a).toEqual(b);
+    } finally {
+      running.forEach((r) => r.kill());
+    }
+  });
+});
+
 type SchemaInfo = Message & { name: string; 'meta-type': string };
 
 /**

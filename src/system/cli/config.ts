@@ -12,7 +12,7 @@ import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
 import { checkAccelerators, checkMachineAccelerators } from './accel';
-import { drivesFrom, virtioConfigFrom, type RawDeviceArgs } from './devices';
+import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type RawDeviceArgs } from './devices';
 import { guestIdentityFrom, type GuestIdentity } from './identity';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
@@ -86,6 +86,8 @@ export interface SystemConfig {
   startPaused: boolean;
   noReboot: boolean;
   identity: GuestIdentity;
+  /** The -drive backends and what uses them (query-block). */
+  blockBackends: BlockBackendInfo[];
   /** The id of the chardev gdb connects through (-gdb, -s). */
   gdbChardev?: string;
   daemonize: boolean;
@@ -142,6 +144,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   const { machine, props, accel } = machineFrom(raw.machine);
   checkAccelerators(raw.accel, accel);
   const drives = drivesFrom(raw, machine);
+  const { virtio, attached } = virtioConfigFrom(raw, machine, drives.byId);
   const machineOptions: MachineOptions = {
     props,
     ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
@@ -153,7 +156,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
     ...(raw.nographic && { nographic: true }),
     ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
-    virtio: virtioConfigFrom(raw, machine, drives.byId),
+    virtio,
     ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
   const serials: (SerialSpec | undefined)[] = [];
@@ -275,6 +278,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     startPaused: raw.startPaused,
     noReboot: raw.noReboot,
     identity: guestIdentityFrom(raw.name, raw.uuid),
+    blockBackends: blockBackends(drives, attached, machine),
     ...(gdbChardev !== undefined && { gdbChardev }),
     daemonize: raw.daemonize,
     pidfile: raw.pidfile,

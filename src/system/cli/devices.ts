@@ -179,18 +179,32 @@ function serialPort(
   bus.ports.push(port);
 }
 
+/**
+ * The devices' QOM paths as QEMU names them: the id given, or the next `device[N]` under
+ * /machine/peripheral-anon, counted over the -device options without an id in order.
+ */
+class DevicePaths {
+  private anonymous = 0;
+
+  pathOf(opts: Map<string, string>): string {
+    return opts.get('id') ?? `/machine/peripheral-anon/device[${this.anonymous++}]`;
+  }
+}
+
 /** One -device: a virtio device for a transport, or a port added to a virtio-serial device. */
 function addDevice(
   text: string,
   machine: MachineClass,
   devices: VirtioDeviceSpec[],
   drives: ReadonlyMap<string, DriveSpec>,
-  used: Set<string>,
+  attached: Map<string, string>,
+  paths: DevicePaths,
 ): void {
   const source = `-device ${text}`;
   withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
     const model = opts.get('driver') ?? '';
+    const path = paths.pathOf(opts);
     if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
     const props = VIRTIO_MODELS.get(model);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
@@ -198,7 +212,11 @@ function addDevice(
     checkProps(model, opts, props);
     if (model === 'virtio-rng-device') devices.push({ model });
     else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
-    else devices.push(blkFrom(opts, drives, used));
+    else {
+      const blk = blkFrom(opts, drives, attached);
+      attached.set(blk.drive.id, path);
+      devices.push(blk);
+    }
   });
 }
 
@@ -206,8 +224,8 @@ function addDevice(
 function blkFrom(
   opts: Map<string, string>,
   drives: ReadonlyMap<string, DriveSpec>,
-  used: Set<string>,
-): VirtioDeviceSpec {
+  used: ReadonlyMap<string, string>,
+): VirtioDeviceSpec & { model: 'virtio-blk-device' } {
   const driveId = opts.get('drive');
   if (driveId === undefined) throw new OptsError('drive property not set');
   const drive = drives.get(driveId);
@@ -215,7 +233,6 @@ function blkFrom(
   const serial = opts.get('serial');
   if (used.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
   if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
-  used.add(drive.id);
   return { model: 'virtio-blk-device', drive, ...(serial !== undefined && { serial }) };
 }
 
@@ -242,32 +259,60 @@ function legacyFrom(globals: readonly string[]): boolean {
 export interface Drives {
   byId: ReadonlyMap<string, DriveSpec>;
   pflash: (RawImage | undefined)[];
+  /** The flash unit of each if=pflash drive, by drive id. */
+  pflashUnits: ReadonlyMap<string, number>;
 }
 
 export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
   const byId = new Map<string, DriveSpec>();
   const pflash: (RawImage | undefined)[] = [];
-  const pflashTaken = new Set<number>();
+  const pflashUnits = new Map<string, number>();
   for (const [index, text] of raw.drive.entries()) {
+    const pflashTaken = new Set(pflashUnits.values());
     const { drive, pflashUnit } = parseDrive(text, raw.snapshot, index, machine, pflashTaken);
     if (byId.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
     byId.set(drive.id, drive);
     if (pflashUnit !== undefined) {
-      pflashTaken.add(pflashUnit);
+      pflashUnits.set(drive.id, pflashUnit);
       pflash[pflashUnit] = drive.image;
     }
   }
-  return { byId, pflash };
+  return { byId, pflash, pflashUnits };
 }
 
-/** The virtio devices of the command line and the transports' version. */
+/** The virtio devices of the command line, the transports' version, and the devices' paths by the drive each uses. */
 export function virtioConfigFrom(
   raw: RawDeviceArgs,
   machine: MachineClass,
   drives: ReadonlyMap<string, DriveSpec>,
-): VirtioConfig {
-  const used = new Set<string>();
+): { virtio: VirtioConfig; attached: ReadonlyMap<string, string> } {
+  const attached = new Map<string, string>();
+  const paths = new DevicePaths();
   const devices: VirtioDeviceSpec[] = [];
-  for (const text of raw.device) addDevice(text, machine, devices, drives, used);
-  return { devices, legacy: legacyFrom(raw.global) };
+  for (const text of raw.device) addDevice(text, machine, devices, drives, attached, paths);
+  return { virtio: { devices, legacy: legacyFrom(raw.global) }, attached };
+}
+
+/** A -drive as query-block reports it. */
+export interface BlockBackendInfo {
+  id: string;
+  image?: RawImage;
+  /** The QOM path (or id) of the device using it, if any. */
+  device?: string;
+  /** Whether that device reports I/O errors (virtio-blk does, flash does not). */
+  ioStatus: boolean;
+}
+
+/** The drives in command-line order with the devices using them: -device ones, or the board's flash banks. */
+export function blockBackends(drives: Drives, attached: ReadonlyMap<string, string>, machine: MachineClass): BlockBackendInfo[] {
+  return [...drives.byId.values()].map((drive) => {
+    const unit = drives.pflashUnits.get(drive.id);
+    const device = unit !== undefined ? `${machine.flashPath}${unit}` : attached.get(drive.id);
+    return {
+      id: drive.id,
+      ...(drive.image && { image: drive.image }),
+      ...(device !== undefined && { device }),
+      ioStatus: attached.has(drive.id),
+    };
+  });
 }

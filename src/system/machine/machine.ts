@@ -117,6 +117,8 @@ export interface MachineClass {
   virtioMmio?: boolean;
   /** How many flash banks -drive if=pflash may fill (units 0 to pflashUnits - 1). */
   pflashUnits?: number;
+  /** The QOM path of flash bank N is this followed by N (query-block: /machine/virt.flash0). */
+  flashPath?: string;
   /** The QOM types of the board's built-in devices, in QEMU's names (qom-list-types). */
   deviceTypes?: readonly string[];
   /** -machine properties the board accepts beyond type and accel. */

@@ -19,7 +19,8 @@ export class RawImage {
   private readonly overlay = new Map<number, Uint8Array>();
 
   private constructor(
-    private readonly path: string,
+    /** The image file. */
+    readonly path: string,
     private readonly fd: number,
     /** Bytes in the image. */
     readonly size: number,
@@ -55,6 +56,11 @@ export class RawImage {
       sector.set(data.subarray(at, at + SECTOR));
       this.overlay.set((offset + at) / SECTOR, sector);
     }
+  }
+
+  /** Whether the guest's writes stay in memory (snapshot=on, -snapshot). */
+  get isSnapshot(): boolean {
+    return this.snapshot;
   }
 
   /** Writes the snapshot's sectors to the file (QEMU's commit of the temporary overlay). */

@@ -440,5 +440,6 @@ export const VIRT_MACHINE: MachineClass = {
   props: ['dumpdtb', 'gic-version', 'acpi'],
   deviceTypes: ['pl011', 'pl031', 'virtio-mmio', 'cfi.pflash01', 'arm_gic', 'arm-gicv3', 'fw_cfg_mem'],
   pflashUnits: VIRT_FLASH_BANKS,
+  flashPath: '/machine/virt.flash',
   create: (options) => new VirtMachine(options),
 };

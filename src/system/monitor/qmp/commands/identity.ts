@@ -11,7 +11,7 @@ export const IDENTITY_COMMANDS: QmpCommand[] = [
     params: {},
     returns: obj({ name: optional('str') }),
     run: ({ emulator }) => {
-      const { name } = emulator.identity;
+      const { name } = emulator.guest.identity;
       return name === undefined ? {} : { name };
     },
   },
@@ -19,6 +19,6 @@ export const IDENTITY_COMMANDS: QmpCommand[] = [
     name: 'query-uuid',
     params: {},
     returns: obj({ UUID: required('str') }),
-    run: ({ emulator }) => ({ UUID: emulator.identity.uuid ?? NIL_UUID }),
+    run: ({ emulator }) => ({ UUID: emulator.guest.identity.uuid ?? NIL_UUID }),
   },
 ];

@@ -8,6 +8,7 @@ import { QmpError } from '../errors';
 import { QMP_EVENTS } from '../events';
 import { schemaInfo, SCHEMA_INFO } from '../introspection';
 import { EMPTY, obj, optional, required } from '../schema';
+import { BLOCK_COMMANDS } from './block';
 import { CHARDEV_COMMANDS } from './chardev';
 import { COMMAND_LINE_COMMANDS } from './command-line';
 import { FD_COMMANDS } from './fds';
@@ -52,6 +53,7 @@ export const QMP_COMMANDS: QmpCommand[] = [
   ...QOM_COMMANDS,
   ...COMMAND_LINE_COMMANDS,
   ...MIGRATION_COMMANDS,
+  ...BLOCK_COMMANDS,
   ...HUMAN_MONITOR_COMMANDS,
 ];
 
