@@ -36,6 +36,7 @@ export class Emulator {
   readonly machine: Machine;
   private readonly exitHooks: (() => void)[] = [];
   private exiting = false;
+  private quitting = false;
   private machineStarted = false;
 
   constructor(
@@ -64,8 +65,8 @@ export class Emulator {
       onRunStateChange: (listener) => {
         this.events.subscribe(listener);
       },
-      shutdown: (cause) => this.quit(cause),
-      reset: (cause) => this.reset(cause),
+      shutdown: (cause) => void this.quit(cause),
+      reset: (cause) => void this.reset(cause),
     };
     this.machine.start?.(host);
     this.machineStarted = true;
@@ -75,7 +76,7 @@ export class Emulator {
   /** A multiplexed chardev opens to its frontends once they are all attached; its C-a x quits. */
   private startMux(chardev: Chardev): void {
     if (chardev instanceof MuxChardev)
-      chardev.start({ quit: () => this.quit('host-qmp-quit'), commitDisks: () => this.machine.commitDisks?.() });
+      chardev.start({ quit: () => void this.quit('host-qmp-quit'), commitDisks: () => this.machine.commitDisks?.() });
   }
 
   /** Runs `hook` (synchronously) when the emulator exits: remove a pidfile, close held descriptors. */
@@ -84,31 +85,40 @@ export class Emulator {
   }
 
   /**
-   * Requests, like QEMU's, are carried out by the main loop after the current command has
-   * replied: the reply comes before the RESET/POWERDOWN/SHUTDOWN event.
+   * Requests, like QEMU's, are carried out by the main loop, after the command asking for one has
+   * run; the promise settles once it is done. QEMU's QMP dispatcher yields to the main loop before
+   * it replies, so a QMP command waits for it: the RESET/POWERDOWN/SHUTDOWN event comes before the
+   * command's reply, as qemu-system-aarch64 7.2 sends them.
    */
-  reset(cause: ShutdownCause): void {
-    if (this.noReboot) {
-      this.quit(cause);
-      return;
-    }
-    setImmediate(() => {
+  reset(cause: ShutdownCause): Promise<void> {
+    if (this.noReboot) return this.quit(cause);
+    return this.inMainLoop(() => {
       this.machine.reset();
       this.runState.reset(cause);
     });
   }
 
-  powerdown(): void {
-    setImmediate(() => this.runState.powerdown());
+  powerdown(): Promise<void> {
+    return this.inMainLoop(() => this.runState.powerdown());
   }
 
-  /** Shuts down: the SHUTDOWN event, then exit 0 once monitor output is flushed. */
-  quit(cause: ShutdownCause): void {
-    setImmediate(() => {
-      if (this.exiting) return;
+  /** Shuts down: the SHUTDOWN event, then (once a command's reply has gone out) exit 0 with monitor output flushed. */
+  quit(cause: ShutdownCause): Promise<void> {
+    return this.inMainLoop(() => {
+      if (this.quitting || this.exiting) return;
+      this.quitting = true;
       this.runState.shutdown(cause);
-      void this.exit(0);
+      setImmediate(() => void this.exit(0));
     });
+  }
+
+  private inMainLoop(request: () => void): Promise<void> {
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        request();
+        resolve();
+      }),
+    );
   }
 
   /** Closes every chardev (flushing monitor output), runs the exit hooks, ends the process. */

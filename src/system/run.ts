@@ -90,7 +90,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       process.stderr.write(`${PROGRAM}: terminating on signal ${os.constants.signals[signal]}\n`);
-      emulator.quit('host-signal');
+      void emulator.quit('host-signal');
     });
   }
   emulator.startMachine(config.serials);

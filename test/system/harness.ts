@@ -103,6 +103,8 @@ export type Message = Record<string, unknown>;
 /** A QMP client over any Node duplex socket: messages are read as they come, one JSON object per line. */
 export class QmpClient {
   readonly messages: Message[] = [];
+  /** Every message received, in arrival order (next() takes from `messages` only). */
+  readonly received: Message[] = [];
   private buffer = '';
   private waiters: (() => void)[] = [];
   closed = false;
@@ -116,7 +118,10 @@ export class QmpClient {
       while ((nl = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, nl).trim();
         this.buffer = this.buffer.slice(nl + 1);
-        if (line) this.messages.push(JSON.parse(line) as Message);
+        if (!line) continue;
+        const message = JSON.parse(line) as Message;
+        this.messages.push(message);
+        this.received.push(message);
       }
       this.wake();
     });

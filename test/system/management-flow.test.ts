@@ -107,7 +107,7 @@ print(json.dumps(out))
     const events = (k: string): string[] => (out[k] as Message[]).map((m) => (m['event'] as string) ?? 'return');
     expect(events('stop').sort()).toEqual(['STOP', 'return']);
     expect(events('cont').sort()).toEqual(['RESUME', 'return']);
-    expect(events('quit')).toEqual(['return', 'SHUTDOWN']);
+    expect(events('quit')).toEqual(['SHUTDOWN', 'return']);
     expect(out['exit']).toBe(0);
   });
 
@@ -131,8 +131,8 @@ print $s "{\\"execute\\": \\"quit\\"}\\n"; line(); line();
     expect(lines[1]).toEqual({ return: {} });
     expect(lines[2]!['return']).toEqual({ status: 'running', singlestep: false, running: true });
     expect(lines.slice(3, 5).map((m) => m['event'] ?? 'return').sort()).toEqual(['STOP', 'return']);
-    expect(lines[5]).toEqual({ return: {} });
-    expect(lines[6]!['event']).toBe('SHUTDOWN');
+    expect(lines[5]!['event']).toBe('SHUTDOWN');
+    expect(lines[6]).toEqual({ return: {} });
     expect(await withTimeout(emu.exited, 10000, 'exit')).toBe(0);
   });
 

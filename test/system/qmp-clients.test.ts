@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, QmpClient, startWithQmp, tempDir, withTimeout, type Message, type QmpProcess } from './harness';
+import { BIN, QmpClient, runScript, startWithQmp, tempDir, withTimeout, type Message, type QmpProcess } from './harness';
 
 const QEMU = 'qemu-system-aarch64';
 const TSEMU = `${BIN}-aarch64`;
@@ -133,6 +133,72 @@ describe('QMP queries of management clients, against qemu-system-aarch64', () =>
     const [a, b] = await both('query-qmp-schema');
     const problems = schemaDifferences(a['return'] as SchemaInfo[], b['return'] as SchemaInfo[]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('events, against qemu-system-aarch64', () => {
+  /** The messages each command brings, in order, up to its reply (and, for quit, up to the hang-up). */
+  async function sequence(binary: string): Promise<string[][]> {
+    const { client, kill } = await startWithQmp(binary, ['-M', 'none', '-nodefaults', '-display', 'none', '-vga', 'none']);
+    try {
+      const steps: string[][] = [];
+      for (const command of ['stop', 'cont', 'system_reset', 'system_powerdown', 'quit']) {
+        const from = client.received.length;
+        await client.execute(command);
+        if (command === 'quit') await client.waitClosed();
+        steps.push(client.received.slice(from).map((m) => (m['event'] as string | undefined) ?? 'return'));
+      }
+      return steps;
+    } finally {
+      kill();
+    }
+  }
+
+  it('STOP, RESUME, RESET, POWERDOWN and SHUTDOWN come before the reply of the command that caused them', async () => {
+    const [a, b] = await Promise.all([sequence(TSEMU), sequence(QEMU)]);
+    expect(a).toEqual(b);
+  });
+});
+
+describe("python's QEMUMachine way, against qemu-system-aarch64", () => {
+  /**
+   * What qemu.machine.QEMUMachine (QEMU's python/qemu) does, with the standard library: `-display
+   * none -vga none`, and the monitor either on a socket the script listens on (the emulator
+   * connects as a client) or on one end of a socketpair passed as `fd=N`.
+   */
+  const SCRIPT = `
+import json, os, socket, subprocess, sys, tempfile
+binary, mode = sys.argv[1], sys.argv[2]
+args = [binary, '-display', 'none', '-vga', 'none', '-M', 'none', '-nodefaults']
+if mode == 'listen':
+    path = os.path.join(tempfile.mkdtemp(), 'qmp.sock')
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(path)
+    listener.listen(1)
+    listener.settimeout(30)
+    p = subprocess.Popen(args + ['-chardev', 'socket,id=mon,path=' + path, '-mon', 'chardev=mon,mode=control'])
+    s, _ = listener.accept()
+else:
+    s, theirs = socket.socketpair()
+    p = subprocess.Popen(args + ['-chardev', 'socket,id=mon,fd=%d' % theirs.fileno(), '-mon', 'chardev=mon,mode=control'], pass_fds=[theirs.fileno()])
+    theirs.close()
+s.settimeout(30)
+f = s.makefile('rwb')
+out = [sorted(json.loads(f.readline())['QMP'])]
+for c in ['qmp_capabilities', 'query-status', 'query-name', 'quit']:
+    f.write(json.dumps({'execute': c}).encode() + b'\\n')
+    f.flush()
+    while True:
+        m = json.loads(f.readline())
+        out.append(m.get('event') or m)
+        if 'event' not in m:
+            break
+out.append(p.wait(30))
+print(json.dumps(out))
+`;
+  it.each(['listen', 'socketpair'])('monitor on a %s', async (mode) => {
+    const [a, b] = await Promise.all([TSEMU, QEMU].map((binary) => runScript('python3', SCRIPT, [binary, mode])));
+    expect(JSON.parse(a)).toEqual(JSON.parse(b));
   });
 });
 

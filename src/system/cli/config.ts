@@ -16,6 +16,7 @@ import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, typ
 import { guestIdentityFrom, type GuestIdentity } from './identity';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
+import { checkVga } from './vga';
 
 /** The keys -mon takes. */
 export const MON_KEYS = ['chardev', 'mode', 'pretty'];
@@ -33,6 +34,7 @@ export interface RawSystemArgs extends RawDeviceArgs {
   monitor: string[];
   object: string[];
   display?: string;
+  vga?: string;
   nographic: boolean;
   nodefaults: boolean;
   /** -name and -uuid (the last of each). */
@@ -135,6 +137,7 @@ function gdbBackend(device: string): ChardevBackend {
 }
 
 export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
+  checkVga(raw.vga);
   if (raw.display !== undefined && raw.display !== 'none') throw new OptsError(`-display ${raw.display}: Display '${raw.display}' is not available`);
   // Firmware may take a kernel (fw_cfg), but a command line or an initrd needs one.
   if (raw.kernel === undefined && raw.append !== undefined)

@@ -30,8 +30,8 @@ export const HMP_COMMANDS: HmpCommand[] = [
   },
   { names: ['stop', 's'], args: '', help: 'stop emulation', run: ({ emulator }) => (emulator.runState.stop(), '') },
   { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.cont(), '') },
-  { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (emulator.reset('host-qmp-system-reset'), '') },
-  { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (emulator.powerdown(), '') },
+  { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (void emulator.reset('host-qmp-system-reset'), '') },
+  { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (void emulator.powerdown(), '') },
   { names: ['x'], args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: ({ emulator, cpu }, arg) => memoryDump(emulator.machine, arg, true, cpu) },
   { names: ['xp'], args: '/fmt addr', help: 'physical memory dump starting at \'addr\'', run: ({ emulator }, arg) => memoryDump(emulator.machine, arg, false) },
   {
@@ -45,7 +45,7 @@ export const HMP_COMMANDS: HmpCommand[] = [
       return '';
     },
   },
-  { names: ['quit', 'q'], args: '', help: 'quit the emulator', run: ({ emulator }) => (emulator.quit('host-qmp-quit'), '') },
+  { names: ['quit', 'q'], args: '', help: 'quit the emulator', run: ({ emulator }) => (void emulator.quit('host-qmp-quit'), '') },
   {
     names: ['getfd'],
     args: 'getfd name',

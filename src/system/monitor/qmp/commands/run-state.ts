@@ -14,7 +14,8 @@ export const RUN_STATE_COMMANDS: QmpCommand[] = [
   },
   { name: 'stop', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.runState.stop(), {}) },
   { name: 'cont', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.runState.cont(), {}) },
-  { name: 'system_reset', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.reset('host-qmp-system-reset'), {}) },
-  { name: 'system_powerdown', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.powerdown(), {}) },
-  { name: 'quit', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.quit('host-qmp-quit'), {}) },
+  // These wait for the main loop to carry the request out: its event comes before the reply, as in QEMU.
+  { name: 'system_reset', params: {}, returns: EMPTY, run: async ({ emulator }) => (await emulator.reset('host-qmp-system-reset'), {}) },
+  { name: 'system_powerdown', params: {}, returns: EMPTY, run: async ({ emulator }) => (await emulator.powerdown(), {}) },
+  { name: 'quit', params: {}, returns: EMPTY, run: async ({ emulator }) => (await emulator.quit('host-qmp-quit'), {}) },
 ];
