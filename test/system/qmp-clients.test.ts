@@ -85,6 +85,17 @@ describe('QMP queries of management clients, against qemu-system-aarch64', () =>
     expect(a).toEqual(b);
   });
 
+  it('query-cpus-fast: the -smp CPUs as QEMU lists them, but for their host thread ids', async () => {
+    const withoutThreads = (reply: Message): unknown[] => (reply['return'] as Message[]).map(({ 'thread-id': _tid, ...cpu }) => cpu);
+    const [a, b] = await both('query-cpus-fast');
+    expect(withoutThreads(a)).toEqual(withoutThreads(b));
+  });
+
+  it('query-chardev-backends: the backends tsemu opens are QEMU backends', async () => {
+    const [a, b] = await both('query-chardev-backends');
+    expect(notIn(a['return'], b['return'])).toEqual([]);
+  });
+
   it('query-cpu-definitions: the CPU models tsemu has, listed as QEMU lists them', async () => {
     const [a, b] = await both('query-cpu-definitions');
     expect((a['return'] as Message[]).length).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 /**
- * Chardev commands: query-chardev, chardev-add (QAPI ChardevBackend, of which socket, file,
- * null, stdio and pty), chardev-remove.
+ * Chardev commands: query-chardev, query-chardev-backends, chardev-add (QAPI ChardevBackend, of
+ * which socket, file, null, stdio and pty), chardev-remove.
  */
-import type { ChardevBackend, SocketAddress } from '../../../chardev/spec';
+import { BACKEND_TYPES, type ChardevBackend, type SocketAddress } from '../../../chardev/spec';
 import type { QmpCommand } from '../command';
 import { QmpError } from '../errors';
 import { EMPTY, obj, optional, required, type Schema } from '../schema';
@@ -87,6 +87,12 @@ export const CHARDEV_COMMANDS: QmpCommand[] = [
     params: {},
     returns: { array: obj({ label: required('str'), filename: required('str'), 'frontend-open': required('bool') }) },
     run: ({ emulator }) => emulator.chardevInfo(),
+  },
+  {
+    name: 'query-chardev-backends',
+    params: {},
+    returns: { array: obj({ name: required('str') }) },
+    run: () => BACKEND_TYPES.map((name) => ({ name })),
   },
   {
     name: 'chardev-add',
