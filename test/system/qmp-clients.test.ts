@@ -79,6 +79,11 @@ describe('QMP queries of management clients, against qemu-system-aarch64', () =>
     ['qom-list-properties', { typename: 'frobnicator' }],
     ['qom-list-types', { implements: 'frobnicator' }],
     ['query-command-line-options', { option: 'frobnicate' }],
+    ['query-command-line-options', { option: 1 }],
+    ['qom-list-types', { abstract: 'yes' }],
+    ['device-list-properties', {}],
+    ['qom-list-properties', { typename: 'virtio-blk-device', extra: true }],
+    ['query-name', { name: 'x' }],
     ['qom-list-types', { implements: 'virtserialport' }],
   ])('%s %j', async (name, args) => {
     const [a, b] = await both(name, args);

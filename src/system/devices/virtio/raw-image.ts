@@ -58,9 +58,9 @@ export class RawImage {
     }
   }
 
-  /** Whether the guest's writes stay in memory (snapshot=on, -snapshot). */
-  get isSnapshot(): boolean {
-    return this.snapshot;
+  /** Bytes the file occupies on the host (its allocated blocks; a sparse image has fewer than `size`). */
+  allocatedBytes(): number {
+    return fs.fstatSync(this.fd).blocks * 512;
   }
 
   /** Writes the snapshot's sectors to the file (QEMU's commit of the temporary overlay). */

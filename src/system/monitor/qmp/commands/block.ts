@@ -5,7 +5,6 @@
  * cache= says), and I/O status for virtio-blk. Node names are not reported: tsemu has no
  * block-node commands that would take them.
  */
-import fs from 'node:fs';
 import type { BlockBackendInfo } from '../../../cli/devices';
 import type { RawImage } from '../../../devices/virtio/raw-image';
 import type { QmpCommand } from '../command';
@@ -46,7 +45,6 @@ const BLOCK_INFO = obj({
 
 /** The medium of a drive: a raw image file. */
 function inserted(image: RawImage): Record<string, unknown> {
-  const stat = fs.statSync(image.path);
   return {
     file: image.path,
     ro: image.readOnly,
@@ -55,7 +53,7 @@ function inserted(image: RawImage): Record<string, unknown> {
     encrypted: false,
     detect_zeroes: 'off',
     ...Object.fromEntries(THROTTLING.map((k) => [k, 0])),
-    image: { filename: image.path, format: 'raw', 'dirty-flag': false, 'actual-size': stat.blocks * 512, 'virtual-size': image.size },
+    image: { filename: image.path, format: 'raw', 'dirty-flag': false, 'actual-size': image.allocatedBytes(), 'virtual-size': image.size },
     cache: { writeback: true, direct: false, 'no-flush': false },
     write_threshold: 0,
   };
