@@ -11,7 +11,7 @@ import type { ChardevSpec } from './chardev/spec';
 import type { TlsCreds } from './chardev/tls-creds';
 import { EventBus } from './events';
 import type { SerialSpec } from './cli/config';
-import type { BlockBackendInfo } from './cli/devices';
+import type { BlockBackendInfo, Peripheral } from './cli/devices';
 import type { GuestIdentity } from './cli/identity';
 import { MachineError, type Machine, type MachineClass, type MachineHost, type MachineOptions } from './machine/machine';
 import type { FdStore } from './monitor/fd-store';
@@ -27,6 +27,7 @@ export interface ChardevInfo {
 export interface GuestDescription {
   identity: GuestIdentity;
   blockBackends: readonly BlockBackendInfo[];
+  peripherals: readonly Peripheral[];
 }
 
 export class Emulator {
@@ -47,7 +48,7 @@ export class Emulator {
     /** -no-reboot: reset requests (the guest's or system_reset) shut down instead, as QEMU's do. */
     private readonly noReboot = false,
     /** What monitors report about the guest: -name and -uuid, the -drive backends. */
-    readonly guest: GuestDescription = { identity: {}, blockBackends: [] },
+    readonly guest: GuestDescription = { identity: {}, blockBackends: [], peripherals: [] },
   ) {
     this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);
@@ -138,11 +139,13 @@ export class Emulator {
     if (this.machineStarted) this.startMux(chardev);
   }
 
+  /** Every chardev, a multiplexer followed by the backend under it (`ID-base`), as QEMU lists them. */
+  allChardevs(): Chardev[] {
+    return this.chardevs.list().flatMap((c) => (c instanceof MuxChardev ? [c, c.base] : [c]));
+  }
+
   chardevInfo(): ChardevInfo[] {
-    return this.chardevs
-      .list()
-      .flatMap((c) => (c instanceof MuxChardev ? [c, c.base] : [c]))
-      .map((c) => ({ label: c.id, filename: c.filename, 'frontend-open': c.frontendOpen }));
+    return this.allChardevs().map((c) => ({ label: c.id, filename: c.filename, 'frontend-open': c.frontendOpen }));
   }
 }
 

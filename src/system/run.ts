@@ -50,6 +50,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
     emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions, config.noReboot, {
       identity: config.identity,
       blockBackends: config.blockBackends,
+      peripherals: config.peripherals,
     });
   } catch (e) {
     if (isUserError(e)) fail(e.message);

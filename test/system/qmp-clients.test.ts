@@ -218,8 +218,8 @@ print(json.dumps(out))
   });
 });
 
-describe('query-block, against qemu-system-aarch64', () => {
-  it('lists the drives with their devices and media as QEMU does (but for node names)', async () => {
+describe('drives and devices, against qemu-system-aarch64', () => {
+  it('query-block lists the drives with their devices and media as QEMU does (but for node names); qom-list and qom-get see the devices', async () => {
     const dir = tempDir();
     const image = (name: string, size: number): string => {
       const file = path.join(dir, name);
@@ -243,6 +243,24 @@ describe('query-block, against qemu-system-aarch64', () => {
       const [a, b] = await Promise.all(running.map(({ client }) => ask(client, 'query-block')));
       for (const drive of b['return'] as Message[]) delete (drive['inserted'] as Message | undefined)?.['node-name'];
       expect(a).toEqual(b);
+      const qom: [string, Message][] = [
+        ...['/', '/objects', '/chardevs', '/machine/peripheral', '/machine/peripheral-anon', '/frobnicator'].map(
+          (p): [string, Message] => ['qom-list', { path: p }],
+        ),
+        ['qom-get', { path: '/machine', property: 'type' }],
+        ['qom-get', { path: '/machine/peripheral/blk0', property: 'type' }],
+        ['qom-get', { path: '/machine/peripheral-anon/device[1]', property: 'type' }],
+        ['qom-get', { path: '/chardevs/mon', property: 'type' }],
+        ['qom-get', { path: '/', property: 'machine' }],
+        ['qom-get', { path: '/machine', property: 'frobnicate' }],
+      ];
+      for (const [command, args] of qom) {
+        const [x, y] = await Promise.all(running.map(({ client }) => ask(client, command, args)));
+        expect(x, `${command} ${JSON.stringify(args)}`).toEqual(y);
+      }
+      // /machine itself: the containers tsemu has are among QEMU's properties of the machine.
+      const [m, n] = await Promise.all(running.map(({ client }) => ask(client, 'qom-list', { path: '/machine' })));
+      expect(notIn(m['return'], n['return'])).toEqual([]);
     } finally {
       running.forEach((r) => r.kill());
     }

@@ -25,6 +25,9 @@ export abstract class Chardev {
   /** The backend's address as query-chardev reports it. */
   abstract get filename(): string;
 
+  /** The backend's QAPI name (socket, stdio, file, null, pty, mux): its QOM type is `chardev-` + this. */
+  abstract readonly backend: string;
+
   /** Starts the backend (listen, connect, open files). Errors are ChardevError/OptsError. */
   abstract open(): Promise<void>;
 

@@ -61,6 +61,7 @@ class MuxStream implements CharStream {
 }
 
 export class MuxChardev extends Chardev {
+  readonly backend = 'mux';
   readonly filename = 'mux';
   private readonly frontends: CharFrontend[] = [];
   /** Backend streams, each with the handlers of every frontend's view of it once started. */

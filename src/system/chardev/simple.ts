@@ -52,6 +52,7 @@ class StdioStream implements CharStream {
 }
 
 export class StdioChardev extends Chardev {
+  readonly backend = 'stdio';
   readonly filename = 'stdio';
 
   constructor(
@@ -99,6 +100,7 @@ class FileStream implements CharStream {
 }
 
 export class FileChardev extends Chardev {
+  readonly backend = 'file';
   private fd = -1;
 
   constructor(
@@ -145,6 +147,7 @@ class NullStream implements CharStream {
 }
 
 export class NullChardev extends Chardev {
+  readonly backend = 'null';
   readonly filename = 'null';
 
   open(): Promise<void> {
@@ -161,6 +164,7 @@ export class NullChardev extends Chardev {
 const PTY_RETRY_MS = 1000;
 
 export class PtyChardev extends Chardev {
+  readonly backend = 'pty';
   private path = '';
 
   get filename(): string {

@@ -13,6 +13,7 @@ import type { TlsCreds } from './tls-creds';
 export type ConnectTarget = { kind: 'unix'; path: string } | { kind: 'inet'; host: string; port: number } | { kind: 'fd'; fd: number };
 
 export class SocketClientChardev extends Chardev {
+  readonly backend = 'socket';
   private retryTimer?: NodeJS.Timeout;
   private closing = false;
   private current?: net.Socket;

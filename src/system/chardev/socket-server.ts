@@ -19,6 +19,7 @@ import type { TlsCreds } from './tls-creds';
 export type ListenTarget = { kind: 'unix'; path: string } | { kind: 'inet'; host: string; port: number } | { kind: 'fd'; fd: number };
 
 export class SocketServerChardev extends Chardev {
+  readonly backend = 'socket';
   private readonly server = net.createServer({ pauseOnConnect: true });
   private createdPath?: string;
   private listened = false;

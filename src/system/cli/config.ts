@@ -12,7 +12,7 @@ import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
 import { checkAccelerators, checkMachineAccelerators } from './accel';
-import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type RawDeviceArgs } from './devices';
+import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
 import { guestIdentityFrom, type GuestIdentity } from './identity';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
@@ -90,6 +90,8 @@ export interface SystemConfig {
   identity: GuestIdentity;
   /** The -drive backends and what uses them (query-block). */
   blockBackends: BlockBackendInfo[];
+  /** The -device devices' QOM places (qom-list). */
+  peripherals: Peripheral[];
   /** The id of the chardev gdb connects through (-gdb, -s). */
   gdbChardev?: string;
   daemonize: boolean;
@@ -147,7 +149,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   const { machine, props, accel } = machineFrom(raw.machine);
   checkAccelerators(raw.accel, accel);
   const drives = drivesFrom(raw, machine);
-  const { virtio, attached } = virtioConfigFrom(raw, machine, drives.byId);
+  const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId);
   const machineOptions: MachineOptions = {
     props,
     ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
@@ -282,6 +284,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     noReboot: raw.noReboot,
     identity: guestIdentityFrom(raw.name, raw.uuid),
     blockBackends: blockBackends(drives, attached, machine),
+    peripherals,
     ...(gdbChardev !== undefined && { gdbChardev }),
     daemonize: raw.daemonize,
     pidfile: raw.pidfile,

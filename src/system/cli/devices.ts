@@ -179,15 +179,26 @@ function serialPort(
   bus.ports.push(port);
 }
 
-/**
- * The devices' QOM paths as QEMU names them: the id given, or the next `device[N]` under
- * /machine/peripheral-anon, counted over the -device options without an id in order.
- */
-class DevicePaths {
+/** A -device as QOM places it: /machine/peripheral/ID, or /machine/peripheral-anon/device[N] without an id. */
+export interface Peripheral {
+  /** The QOM type (the -device model). */
+  type: string;
+  qomPath: string;
+  /** How query-block names it: its id, or its QOM path. */
+  qdev: string;
+}
+
+/** The devices' places, N counted over the -device options without an id in order, as QEMU does. */
+class Peripherals {
+  readonly list: Peripheral[] = [];
   private anonymous = 0;
 
-  pathOf(opts: Map<string, string>): string {
-    return opts.get('id') ?? `/machine/peripheral-anon/device[${this.anonymous++}]`;
+  add(model: string, opts: Map<string, string>): Peripheral {
+    const id = opts.get('id');
+    const qomPath = id === undefined ? `/machine/peripheral-anon/device[${this.anonymous++}]` : `/machine/peripheral/${id}`;
+    const peripheral = { type: model, qomPath, qdev: id ?? qomPath };
+    this.list.push(peripheral);
+    return peripheral;
   }
 }
 
@@ -198,13 +209,13 @@ function addDevice(
   devices: VirtioDeviceSpec[],
   drives: ReadonlyMap<string, DriveSpec>,
   attached: Map<string, string>,
-  paths: DevicePaths,
+  peripherals: Peripherals,
 ): void {
   const source = `-device ${text}`;
   withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
     const model = opts.get('driver') ?? '';
-    const path = paths.pathOf(opts);
+    const { qdev } = peripherals.add(model, opts);
     if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
     const props = VIRTIO_MODELS.get(model);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
@@ -214,7 +225,7 @@ function addDevice(
     else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
     else {
       const blk = blkFrom(opts, drives, attached);
-      attached.set(blk.drive.id, path);
+      attached.set(blk.drive.id, qdev);
       devices.push(blk);
     }
   });
@@ -280,17 +291,20 @@ export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
   return { byId, pflash, pflashUnits };
 }
 
-/** The virtio devices of the command line, the transports' version, and the devices' paths by the drive each uses. */
+/**
+ * The virtio devices of the command line and the transports' version; the devices' places, and
+ * the device using each drive (its qdev name) by drive id.
+ */
 export function virtioConfigFrom(
   raw: RawDeviceArgs,
   machine: MachineClass,
   drives: ReadonlyMap<string, DriveSpec>,
-): { virtio: VirtioConfig; attached: ReadonlyMap<string, string> } {
+): { virtio: VirtioConfig; peripherals: Peripheral[]; attached: ReadonlyMap<string, string> } {
   const attached = new Map<string, string>();
-  const paths = new DevicePaths();
+  const peripherals = new Peripherals();
   const devices: VirtioDeviceSpec[] = [];
-  for (const text of raw.device) addDevice(text, machine, devices, drives, attached, paths);
-  return { virtio: { devices, legacy: legacyFrom(raw.global) }, attached };
+  for (const text of raw.device) addDevice(text, machine, devices, drives, attached, peripherals);
+  return { virtio: { devices, legacy: legacyFrom(raw.global) }, peripherals: peripherals.list, attached };
 }
 
 /** A -drive as query-block reports it. */

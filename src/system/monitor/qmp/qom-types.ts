@@ -2,8 +2,8 @@
  * The QOM types tsemu-system has, in QEMU's names and hierarchy, for qom-list-types,
  * device-list-properties and qom-list-properties: the machines (`virt-7.2-machine` under the
  * abstract `virt-machine`), the target's CPU models, the -device models, the boards' built-in
- * devices, the chardev backends, the TLS credentials object and the TCG accelerator, with the
- * abstract types above them. Properties are the ones tsemu accepts, described as QEMU describes them.
+ * devices, the chardev backends, the TLS credentials object, the RAM backend, the QOM tree's
+ * containers and the TCG accelerator, with the abstract types above them. Properties are the ones tsemu accepts, described as QEMU describes them.
  */
 import { BACKEND_TYPES } from '../../chardev/spec';
 import { SERIAL_PORT_MODELS, VIRTIO_MODELS } from '../../devices/virtio/models';
@@ -62,21 +62,27 @@ const PARENTS: Record<string, string> = {
   machine: 'object',
   chardev: 'object',
   'tls-creds': 'object',
+  'memory-backend': 'object',
 };
 
 const abstractType = (name: string): QomType => ({ name, abstract: true, properties: [], ...(PARENTS[name] && { parent: PARENTS[name] }) });
 
+/** The QOM type of a machine: `virt-7.2-machine`, `none-machine`. */
+export function machineQomType(m: MachineClass): string {
+  return `${m.qemuName ?? m.name}-machine`;
+}
+
 function machineTypes(m: MachineClass): QomType[] {
   const properties = m.props ?? [];
-  if (m.qemuName === undefined) return [{ name: `${m.name}-machine`, parent: 'machine', properties }];
+  if (m.qemuName === undefined) return [{ name: machineQomType(m), parent: 'machine', properties }];
   return [
     { name: `${m.name}-machine`, parent: 'machine', abstract: true, properties },
-    { name: `${m.qemuName}-machine`, parent: `${m.name}-machine`, properties },
+    { name: machineQomType(m), parent: `${m.name}-machine`, properties },
   ];
 }
 
 function buildTypes(): QomType[] {
-  const abstract = ['object', 'device', 'sys-bus-device', 'machine', 'cpu', 'virtio-device', 'virtio-serial-port', 'chardev', 'chardev-fd', 'tls-creds'];
+  const abstract = ['object', 'device', 'sys-bus-device', 'machine', 'cpu', 'virtio-device', 'virtio-serial-port', 'chardev', 'chardev-fd', 'tls-creds', 'memory-backend'];
   const boardDevices = [...new Set(MACHINES.flatMap((m) => m.deviceTypes ?? []))];
   const deviceParents = [...new Set(boardDevices.map((d) => PARENTS[d]!))].filter((p) => !abstract.includes(p));
   return [
@@ -94,6 +100,9 @@ function buildTypes(): QomType[] {
     ...boardDevices.map((name) => ({ name, parent: PARENTS[name]!, properties: [] })),
     ...[...BACKEND_TYPES, 'mux'].map((b) => ({ name: `chardev-${b}`, parent: PARENTS[`chardev-${b}`] ?? 'chardev', properties: [] })),
     { name: 'tls-creds-x509', parent: 'tls-creds', properties: [] },
+    // The containers of the QOM tree (qom-tree.ts) and the guest RAM's backend (query-memdev).
+    { name: 'container', parent: 'object', properties: [] },
+    { name: 'memory-backend-ram', parent: 'memory-backend', properties: [] },
     // The accelerator -machine accel= takes: TCG is what tsemu's translator stands for.
     { name: 'accel', parent: 'object', properties: [] },
     { name: 'tcg-accel', parent: 'accel', properties: [] },
