@@ -80,6 +80,8 @@ describe('QMP queries of management clients, against qemu-system-aarch64', () =>
     ['qom-list-types', { implements: 'frobnicator' }],
     ['query-command-line-options', { option: 'frobnicate' }],
     ['query-command-line-options', { option: 1 }],
+    ['query-command-line-options', { option: 'accel' }],
+    ['query-command-line-options', { option: 'device' }],
     ['qom-list-types', { abstract: 'yes' }],
     ['device-list-properties', {}],
     ['qom-list-properties', { typename: 'virtio-blk-device', extra: true }],

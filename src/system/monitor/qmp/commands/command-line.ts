@@ -1,7 +1,8 @@
 /**
  * query-command-line-options: the options in QemuOpts syntax that tsemu-system takes and their
- * keys (the lists the option parsers check against), with QEMU's parameter types. -device and
- * -object are listed without parameters, as QEMU lists them (their keys depend on the type).
+ * keys (the lists the option parsers check against), with QEMU's parameter types. -device,
+ * -object and -accel are listed without parameters, as QEMU lists them (their keys depend on the
+ * type).
  */
 import { CHARDEV_FLAG_KEYS, CHARDEV_KEYS } from '../../../chardev/from-opts';
 import { MACHINE_KEYS, MON_KEYS } from '../../../cli/config';
@@ -33,6 +34,7 @@ const OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
   ['mon', MON_KEYS],
   ['device', []],
   ['object', []],
+  ['accel', []],
   ['chardev', CHARDEV_KEYS],
   ['drive', DRIVE_KEYS],
 ]);
