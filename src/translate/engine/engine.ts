@@ -61,6 +61,7 @@ import {
   type ModuleEnv,
   type SlowStore,
 } from '../wasm/module';
+import { ImportHub } from '../wasm/import-hub';
 import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost, CompiledModule } from '../cache/code-cache';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
@@ -291,6 +292,8 @@ export class Engine {
   /** The slow store path called from generated code. */
   private readonly slowStore: SlowStore;
   private readonly loadCheck: LoadCheck;
+  /** The wasm stand-ins of the JavaScript functions this engine's modules import. */
+  private readonly hub = new ImportHub();
   /** With EngineOptions.retainCold: invalidated cold blocks, for an execve mapping the same code. */
   private readonly retired: RetiredBlocks<ColdBlock> | undefined;
   private readonly onCodeWrite: (addr: number, size: number) => void;
@@ -836,6 +839,7 @@ export class Engine {
       // instance importing the table makes each later Table.set and instantiation dearer in V8.
       ...(chain && !softmmu && { table: this.table }),
       view: this.memory.view,
+      hub: this.hub,
       ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate, budgetWord: softmmu.budgetWord } }),
     };
   }

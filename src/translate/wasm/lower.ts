@@ -35,6 +35,7 @@ import {
 import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
 import { planAccessGroups, type GroupedAccess } from './access-groups';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
+import { pushPad } from './import-hub';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
 import {
   SoftAccess,
@@ -343,6 +344,13 @@ class Lowering {
   private setDst(insn: Insn): void {
     this.c.byte(0x21).u32(this.tempLocal[insn.dst!.id]!);
   }
+
+  /** Calls an import of the engine's hub (import-hub.ts), its arguments pushed: the hub's v128 goes last. */
+  private callHub(func: number): void {
+    pushPad(this.c);
+    this.c.byte(0x10).u32(func);
+  }
+
   private getScratch(type: ValType): number {
     const pool = this.scratch.get(type) ?? [];
     this.scratch.set(type, pool);
@@ -587,7 +595,7 @@ class Lowering {
     this.c.byte(0x20).u32(STATE_PARAM);
     this.get(addr);
     this.c.byte(0x41).s32(size).byte(0x41).s32(access);
-    this.c.byte(0x10).u32(softmmu.translateFunc);
+    this.callHub(softmmu.translateFunc);
     this.c.byte(0x22).u32(a32).byte(0x45);
     this.unlikelyIf();
     this.faultPath(addr);
@@ -643,7 +651,7 @@ class Lowering {
       this.c.byte(0x20).u32(STATE_PARAM);
       this.get(addr);
       this.c.byte(0x41).s32(size);
-      this.c.byte(0x10).u32(this.env.loadCheckFunc);
+      this.callHub(this.env.loadCheckFunc);
       this.unlikelyIf();
       this.faultPath(addr);
       this.endIf();
@@ -716,7 +724,7 @@ class Lowering {
     this.get(addr);
     this.pushAsI64Pair(value);
     this.c.byte(0x41).s32(size);
-    this.c.byte(0x10).u32(this.env.slowStoreFunc);
+    this.callHub(this.env.slowStoreFunc);
     this.unlikelyIf();
     this.faultPath(addr);
     this.endIf();
@@ -803,7 +811,7 @@ class Lowering {
     this.i64const(0n);
     this.i64const(0n);
     this.c.byte(0x41).s32(0);
-    this.c.byte(0x10).u32(this.env.slowStoreFunc);
+    this.callHub(this.env.slowStoreFunc);
     this.unlikelyIf();
     this.faultPath(addr);
     this.endIf();
@@ -1157,7 +1165,7 @@ class Lowering {
         this.writeBack();
         c.byte(0x20).u32(STATE_PARAM);
         for (const a of insn.args) this.get(a);
-        c.byte(0x10).u32(this.env.helperFunc(insn.imm as number));
+        this.callHub(this.env.helperFunc(insn.imm as number));
         if (insn.dst) this.setDst(insn);
         this.reloadSlots();
         return;
@@ -1284,6 +1292,7 @@ class Lowering {
     this.c.byte(0x04).byte(0x40);
     this.c.byte(0x20).u32(STATE_PARAM);
     this.c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(8); // entry.index
+    pushPad(this.c);
     this.c.byte(0x12).u32(this.env.enterFunc!); // return_call
     this.c.byte(0x0b);
     this.releaseScratch('i32', entry);

@@ -7,6 +7,7 @@ import type { IRBlock } from '../ir/block';
 import { allHelpers, type HelperDef, type HelperValue } from '../ir/helpers';
 import type { Endian, ValType } from '../ir/ops';
 import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
+import { ImportHub, withPad, type HubImport } from './import-hub';
 import { lowerBlock, lowerRegion } from './lower';
 import { loopRegions } from './regions';
 import type { SoftTlbLayout, SoftTranslate } from './soft-tlb';
@@ -46,6 +47,11 @@ export interface ModuleEnv {
    * which loops inside a module also stop on when it is spent.
    */
   softmmu?: { layout: SoftTlbLayout; translate: SoftTranslate; budgetWord: number };
+  /**
+   * Where instances get the JavaScript functions they import (import-hub.ts): one per engine, for
+   * every module it compiles; without it, a hub of this module's own.
+   */
+  hub?: ImportHub;
 }
 
 export interface CompiledBatch {
@@ -84,13 +90,13 @@ export function encodeBatch(
 ): EncodedBatch {
   const mb = new ModuleBuilder();
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
-  const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: SLOW_STORE_TYPE });
-  const loadCheckFunc = mb.addImport({ module: 'env', name: 'loadCheck', kind: 'func', type: LOAD_CHECK_TYPE });
+  const slowStoreFunc = mb.addImport({ module: 'env', name: 'slowStore', kind: 'func', type: withPad(SLOW_STORE_TYPE) });
+  const loadCheckFunc = mb.addImport({ module: 'env', name: 'loadCheck', kind: 'func', type: withPad(LOAD_CHECK_TYPE) });
   const translateFunc = env.softmmu
-    ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: SOFT_TRANSLATE_TYPE })
+    ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: withPad(SOFT_TRANSLATE_TYPE) })
     : undefined;
   const enterFunc =
-    env.chain && env.table ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: REGION_TYPE }) : undefined;
+    env.chain && env.table ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: withPad(REGION_TYPE) }) : undefined;
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -101,8 +107,7 @@ export function encodeBatch(
   const helperIds = [...used].sort((a, b) => a - b);
   for (const id of helperIds) {
     const def = helpers[id]!;
-    const type: FuncType = { params: ['i32', ...(def.params as ValType[])], results: def.result ? [def.result] : [] };
-    helperFuncs.set(id, mb.addImport({ module: 'env', name: helperImportName(def), kind: 'func', type }));
+    helperFuncs.set(id, mb.addImport({ module: 'env', name: helperImportName(def), kind: 'func', type: withPad(helperType(def)) }));
   }
 
   // Function indices: each block gets an exported `(state) -> status` function; the blocks of a
@@ -161,6 +166,12 @@ export function encodeBatch(
 /** A helper's import: by name, so that a module's bytes do not depend on this run's helper ids (persistent cache). */
 const helperImportName = (def: HelperDef): string => `h:${def.name}`;
 
+/** A helper's import signature: the state base, then its IR arguments. */
+const helperType = (def: HelperDef): FuncType => ({
+  params: ['i32', ...(def.params as ValType[])],
+  results: def.result ? [def.result] : [],
+});
+
 /**
  * Instantiates a module made by encodeBatch against the guest memory and the engine's callbacks;
  * returns one callable per block, in order. `chain` and `softmmu` in `env` must be those it was encoded with.
@@ -172,24 +183,22 @@ export function instantiateBatch(
   env: ModuleEnv,
 ): Function[] {
   const helpers = allHelpers();
-  const helperImports: Record<string, Function> = {};
+  const view = env.view;
+  const imports: HubImport[] = [
+    { name: 'slowStore', type: SLOW_STORE_TYPE, fn: env.slowStore },
+    { name: 'loadCheck', type: LOAD_CHECK_TYPE, fn: env.loadCheck },
+  ];
+  if (env.softmmu) imports.push({ name: 'softTranslate', type: SOFT_TRANSLATE_TYPE, fn: env.softmmu.translate });
   for (const id of helperIds) {
     const def = helpers[id]!;
     const impl = def.impl;
-    const view = env.view;
     // Generated code passes the state base (an i32, so possibly negative) before the IR arguments.
-    helperImports[helperImportName(def)] = (state: number, ...args: HelperValue[]) => impl({ view, stateBase: state >>> 0 }, ...args);
+    const fn = (state: number, ...args: HelperValue[]): HelperValue | void => impl({ view, stateBase: state >>> 0 }, ...args);
+    imports.push({ name: helperImportName(def), type: helperType(def), fn });
   }
   const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
   const instance = new WebAssembly.Instance(module, {
-    env: {
-      mem: env.memory,
-      slowStore: env.slowStore,
-      loadCheck: env.loadCheck,
-      ...(env.softmmu ? { softTranslate: env.softmmu.translate } : {}),
-      ...(enter ? { enter } : {}),
-      ...helperImports,
-    },
+    env: { mem: env.memory, ...(enter ? { enter } : {}), ...(env.hub ?? new ImportHub()).functions(imports) },
   });
   return Array.from({ length: blockCount }, (_, i) => instance.exports[`b${i}`] as Function);
 }
@@ -197,7 +206,7 @@ export function instantiateBatch(
 const enterStubs = new WeakMap<WebAssembly.Table, Function>();
 
 /**
- * The one function `(state, index) -> status` that tail-calls table[index](state), shared by every
+ * The one function `(state, index, pad) -> status` that tail-calls table[index](state), shared by every
  * module chaining through `table`. Modules import it instead of the table itself: V8 keeps a copy of
  * an imported table's dispatch entries in each importing instance and updates all of them on every
  * table.set, so with thousands of batch modules each new block cost time and memory in proportion to
@@ -208,10 +217,10 @@ function enterThrough(table: WebAssembly.Table): Function {
   if (!enter) {
     const mb = new ModuleBuilder();
     mb.addImport({ module: 'env', name: 'table', kind: 'table', min: 1 });
-    const body = new FunctionBody(2);
+    const body = new FunctionBody(3);
     body.code.byte(0x20).u32(0).byte(0x20).u32(1);
     body.code.byte(0x13).u32(mb.typeIndex(BLOCK_TYPE)).u32(0); // return_call_indirect
-    mb.exportFunction('enter', mb.addFunction(REGION_TYPE, body));
+    mb.exportFunction('enter', mb.addFunction(withPad(REGION_TYPE), body));
     const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { table } });
     enter = instance.exports['enter'] as Function;
     enterStubs.set(table, enter);
