@@ -42,7 +42,7 @@ function setTcgProperty(key: string, value: string, source: string): void {
     case 'thread':
       if (value !== 'single' && value !== 'multi') throw new OptsError(`Invalid 'thread' setting ${value}`);
       if (value === 'multi')
-        process.stderr.write(
+        commandLineWarning(
           `tsemu-system: ${source}: warning: vCPUs on host threads (MTTCG) are not implemented yet: ` +
             'they run round-robin on one host thread, as with thread=single\n',
         );
@@ -51,7 +51,8 @@ function setTcgProperty(key: string, value: string, source: string): void {
       // QEMU reads an unsigned 64-bit number (decimal, or hex with 0x; a negative one wraps), then
       // refuses what does not fit 32 bits.
       if (!/^(-?\d+|0x[0-9a-f]+)$/i.test(value)) throw new OptsError(`Parameter 'tb-size' expects uint64`);
-      if (Number(value) < 0 || Number(value) > 0xffffffff) throw new OptsError(`Parameter 'tb-size' expects uint32_t`);
+      if (Number(value) < 0 || Number(value) > 0xffffffff)
+        throw new OptsError(`Parameter 'tb-size' expects uint32_t`);
       return;
     case 'split-wx':
       parseBool('split-wx', value);
@@ -76,15 +77,16 @@ export function checkAccelerators(texts: readonly string[], machineAccel: boolea
     const source = `-accel ${text}`;
     const opts = fromOption(source, () => accelOpts(text));
     const accel = opts.get('accel') ?? '';
-    if (pending !== undefined) process.stderr.write(`tsemu-system: ${pending}\n`);
+    if (pending !== undefined) commandLineWarning(`tsemu-system: ${pending}\n`);
     pending = undefined;
     if (accel !== ACCELERATOR) {
       pending = `${source}: invalid accelerator ${accel}`;
       failed = true;
       continue;
     }
-    for (const [key, value] of opts) if (key !== 'accel') fromOption(source, () => setTcgProperty(key, value, source));
-    if (failed) process.stderr.write(`tsemu-system: falling back to ${ACCELERATOR}\n`);
+    for (const [key, value] of opts)
+      if (key !== 'accel') fromOption(source, () => setTcgProperty(key, value, source));
+    if (failed) commandLineWarning(`tsemu-system: falling back to ${ACCELERATOR}\n`);
     return;
   }
   throw new OptsError(pending ?? 'no accelerator found');
