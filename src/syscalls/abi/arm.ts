@@ -15,6 +15,7 @@ import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
 import { ARM_EABI_LAYOUTS, ARM_OLD_TIMESPEC } from './arm-layouts';
 import { timerfdGettime, timerfdSettime } from '../linux/event-fds';
+import { timerGettime, timerSettime } from '../linux/timer-calls';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
 import { ARM_TIME32_CALLS } from './arm-time32';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
@@ -49,6 +50,8 @@ const SAME_AS: Readonly<Record<string, string>> = {
   recvmmsg_time64: 'recvmmsg',
   timerfd_settime64: 'timerfd_settime',
   timerfd_gettime64: 'timerfd_gettime',
+  timer_settime64: 'timer_settime',
+  timer_gettime64: 'timer_gettime',
   getuid32: 'getuid',
   geteuid32: 'geteuid',
   getgid32: 'getgid',
@@ -133,6 +136,8 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   // glibc uses the 32-bit-time calls while the values fit in 32 bits.
   timerfd_settime: syscall('dhxx', timerfdSettime(ARM_OLD_TIMESPEC)),
   timerfd_gettime: syscall('dx', timerfdGettime(ARM_OLD_TIMESPEC)),
+  timer_settime: syscall('dhxx', timerSettime(ARM_OLD_TIMESPEC)),
+  timer_gettime: syscall('dx', timerGettime(ARM_OLD_TIMESPEC)),
 };
 
 function armSyscalls(): ReadonlyMap<number, SyscallEntry> {

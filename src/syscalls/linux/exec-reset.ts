@@ -3,12 +3,13 @@
  * layer, as the kernel's exec does past its point of no return: robust futexes are released, close-
  * on-exec descriptors closed, handled signals go back to their default action (ignored ones stay
  * ignored; the mask and pending signals are kept), the alternate signal stack, robust list and
- * clear-child-tid address are forgotten, and the thread's name becomes the new program's. A vfork
- * parent waiting for this exec is released.
+ * clear-child-tid address are forgotten, POSIX timers deleted, and the thread's name becomes the
+ * new program's. A vfork parent waiting for this exec is released.
  */
 import type { GuestProcess } from '../../user/process';
 import { followGuestDisposition } from '../../user/signals/host-forward';
 import { SIG_IGN } from '../../user/signals/dispositions';
+import { deleteAllTimers } from '../../user/signals/posix-timers';
 import { fdTable } from './fd-table';
 import { releaseVforkParent } from './fork';
 import { hostSyscall } from './host';
@@ -23,6 +24,7 @@ const FD_CLOEXEC = 1;
 export function resetForNewImage(proc: GuestProcess, path: string): void {
   exitAllRobustLists(proc);
   closeOnExec(proc);
+  deleteAllTimers(proc);
   const state = syscallState(proc);
   for (const [sig, action] of [...state.sigactions]) {
     if (action.handler === SIG_IGN) continue;

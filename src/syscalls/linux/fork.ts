@@ -18,6 +18,7 @@ import type { GuestProcess } from '../../user/process';
 import { forgetHostSignals } from '../../user/signals/host-forward';
 import { discardAll } from '../../user/signals/pending';
 import { forgetTimersInChild } from '../../user/signals/timers';
+import { deleteAllTimers } from '../../user/signals/posix-timers';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
@@ -77,6 +78,7 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   keepOnlyRunningThread(proc);
   forgetHostSignals();
   forgetTimersInChild(proc);
+  deleteAllTimers(proc);
   const view = proc.memory.view;
   if (request.newSp !== 0) proc.target.setStackPointer(view, proc.stateBase, request.newSp);
   if (request.flags & CLONE_SETTLS) proc.target.setThreadPointer(view, proc.stateBase, request.tls);

@@ -26,6 +26,7 @@ import { SIGWAIT_SYSCALLS } from './sigwait';
 import { SOCKET_SYSCALLS } from './sockets';
 import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
 import { TIME_SYSCALLS } from './time';
+import { TIMER_SYSCALLS } from './timer-calls';
 
 const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...FS_IO_SYSCALLS,
@@ -41,6 +42,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...EXEC_SYSCALLS,
   ...WAIT_SYSCALLS,
   ...TIME_SYSCALLS,
+  ...TIMER_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...SIGWAIT_SYSCALLS,
   ...SOCKET_SYSCALLS,

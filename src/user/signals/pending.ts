@@ -59,3 +59,8 @@ export function discard(proc: GuestProcess, sig: number): SigInfo[] {
   state.pending &= ~sigBit(sig);
   return list;
 }
+
+/** Whether this very siginfo is still queued for the process (a POSIX timer's signal not yet delivered). */
+export function isQueued(proc: GuestProcess, info: SigInfo): boolean {
+  return queueOf(proc).get(info.signo)?.includes(info) ?? false;
+}

@@ -1,6 +1,6 @@
 /**
  * siginfo_t as the kernel fills it for the signals tsemu raises: the three leading ints, then the
- * union member the si_code selects (sender pid/uid, fault address, or sigqueue value). The union
+ * union member the si_code selects (sender pid/uid, fault address, POSIX timer, or sigqueue value). The union
  * starts after the ints, padded to pointer alignment, so one writer serves 32- and 64-bit ABIs.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
@@ -12,6 +12,7 @@ export const SIGINFO_SIZE = 128;
 export const SI_USER = 0;
 export const SI_KERNEL = 0x80;
 export const SI_QUEUE = -1;
+export const SI_TIMER = -2;
 export const SI_TKILL = -6;
 export const ILL_ILLOPC = 1;
 export const SEGV_MAPERR = 1;
@@ -33,6 +34,8 @@ export interface SigInfo {
   status?: number;
   /** sigqueue's value (rt_sigqueueinfo passes the whole siginfo: its raw bytes are kept instead). */
   raw?: Uint8Array;
+  /** A POSIX timer's signal (SI_TIMER): its id, the expiries merged into this signal, its sigev_value. */
+  timer?: { id: number; overrun: number; value: bigint };
 }
 
 /** Writes `info` at guest address `at` (the caller has checked that the 128 bytes are writable). */
@@ -52,6 +55,13 @@ export function writeSigInfo(memory: GuestMemory, at: number, info: SigInfo, wor
   if (info.addr !== undefined) {
     if (wordSize === 8) view.setBigUint64(union, BigInt(info.addr), le);
     else view.setUint32(union, info.addr >>> 0, le);
+    return;
+  }
+  if (info.timer) {
+    view.setInt32(union, info.timer.id, le);
+    view.setInt32(union + 4, info.timer.overrun, le);
+    if (wordSize === 8) view.setBigUint64(union + 8, info.timer.value, le);
+    else view.setUint32(union + 8, Number(BigInt.asUintN(32, info.timer.value)), le);
     return;
   }
   if (info.pid !== undefined) view.setInt32(union, info.pid, le);
