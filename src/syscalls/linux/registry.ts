@@ -27,6 +27,7 @@ import { SOCKET_SYSCALLS } from './sockets';
 import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
 import { TIME_SYSCALLS } from './time';
 import { TIMER_SYSCALLS } from './timer-calls';
+import { CAPABILITY_SYSCALLS } from './capabilities';
 
 const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...FS_IO_SYSCALLS,
@@ -43,6 +44,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...WAIT_SYSCALLS,
   ...TIME_SYSCALLS,
   ...TIMER_SYSCALLS,
+  ...CAPABILITY_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...SIGWAIT_SYSCALLS,
   ...SOCKET_SYSCALLS,
