@@ -6,17 +6,6 @@
  * qemu-<target>, which passes the calls to the host kernel (its output equals the x86_64 build's
  * run natively).
  */
-import { describe, it } from 'vitest';
-import { expectOracleEnding, expectSameBehaviour, runUnderBoth } from '../lib/oracle';
-import { buildProgram, USER_TARGETS } from '../syscalls/user-targets';
+import { sameAsQemuOnEveryTarget } from '../syscalls/user-targets';
 
-describe.concurrent('POSIX timers: tsemu vs qemu', () => {
-  for (const target of USER_TARGETS) {
-    it(target.title, async () => {
-      const program = await buildProgram(target, 'posix_timers');
-      const results = await runUnderBoth(target.run, { program });
-      expectOracleEnding(results.qemu, { status: 0 });
-      expectSameBehaviour(results, true);
-    });
-  }
-});
+sameAsQemuOnEveryTarget('POSIX timers', 'posix_timers');

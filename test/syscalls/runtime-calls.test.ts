@@ -10,21 +10,11 @@ import { aarch64Abi } from '../../src/syscalls/abi/aarch64';
 import { armAbi } from '../../src/syscalls/abi/arm';
 import { ppc64Abi } from '../../src/syscalls/abi/ppc64';
 import type { LinuxAbi } from '../../src/syscalls/abi';
-import { expectOracleEnding, expectSameBehaviour, runUnderBoth } from '../lib/oracle';
 import { runProcess } from '../lib/run-process';
 import { tsemuBinary } from '../lib/targets';
-import { buildProgram, USER_TARGETS } from './user-targets';
+import { buildProgram, sameAsQemuOnEveryTarget, USER_TARGETS } from './user-targets';
 
-describe.concurrent('runtime syscalls: tsemu vs qemu', () => {
-  for (const target of USER_TARGETS) {
-    it(target.title, async () => {
-      const program = await buildProgram(target, 'runtime_calls');
-      const results = await runUnderBoth(target.run, { program });
-      expectOracleEnding(results.qemu, { status: 0 });
-      expectSameBehaviour(results, true);
-    });
-  }
-});
+sameAsQemuOnEveryTarget('runtime syscalls', 'runtime_calls');
 
 const ABIS: Readonly<Record<string, LinuxAbi>> = { aarch64: aarch64Abi, ppc64: ppc64Abi, ppc64le: ppc64Abi, armhf: armAbi, armel: armAbi };
 

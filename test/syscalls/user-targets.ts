@@ -7,8 +7,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { describe, it } from 'vitest';
 import { ARM, ARM_BUILDS } from '../arm/targets';
 import { GUEST_PROGRAMS } from '../guest/programs';
+import { expectOracleEnding, expectSameBehaviour, runUnderBoth } from '../lib/oracle';
 import { AARCH64, REPO_ROOT, type GuestTarget } from '../lib/targets';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
@@ -32,6 +34,23 @@ export const USER_TARGETS: readonly UserTarget[] = [
   { title: 'armhf', build: armBuild('armhf -mthumb'), run: ARM },
   { title: 'armel', build: armBuild('armel'), run: ARM },
 ];
+
+/**
+ * Registers `${title}: tsemu vs qemu`: guest program `name` on every user target, under tsemu and
+ * under the target's QEMU, exits 0 under QEMU and does the same under tsemu (stdout, stderr, ending).
+ */
+export function sameAsQemuOnEveryTarget(title: string, name: string): void {
+  describe.concurrent(`${title}: tsemu vs qemu`, () => {
+    for (const target of USER_TARGETS) {
+      it(target.title, async () => {
+        const program = await buildProgram(target, name);
+        const results = await runUnderBoth(target.run, { program });
+        expectOracleEnding(results.qemu, { status: 0 });
+        expectSameBehaviour(results, true);
+      });
+    }
+  });
+}
 
 const builds = new Map<string, Promise<string>>();
 
