@@ -4,8 +4,8 @@
  * stack; none of them touch the host's own signal handling, which belongs to Node. kill, tkill,
  * tgkill and rt_sigqueueinfo aimed at the process itself go to the guest's signal queue
  * (src/user/signals/): default actions happen at once, guest handlers run when the CPU loop
- * resumes the guest; other targets get the host signal. ITIMER_REAL (setitimer, getitimer, alarm)
- * raises the guest's SIGALRM. With guest threads, the mask and alternate stack are the running
+ * resumes the guest; other targets get the host signal. The itimers (setitimer, getitimer, alarm)
+ * raise the guest's SIGALRM, SIGVTALRM and SIGPROF. With guest threads, the mask and alternate stack are the running
  * thread's, and tgkill/tkill reach one thread (src/user/threads/).
  */
 import { collectHostSignals, followGuestDisposition, followGuestMask } from '../../user/signals/host-forward';
@@ -14,7 +14,7 @@ import type { LinuxAbi } from '../abi';
 import { SIG_DFL, SS_DISABLE, SS_ONSTACK, dispositionOf, signalToHost, unblockable } from '../../user/signals/dispositions';
 import { sendToSelf, settleDefaults } from '../../user/signals/deliver';
 import { discard } from '../../user/signals/pending';
-import { pollTimers, realTimer, setRealTimer, type TimerValue } from '../../user/signals/timers';
+import { ITIMER_COUNT, itimer, pollTimers, setItimer, type TimerValue } from '../../user/signals/timers';
 import { SIGINFO_SIZE, SI_TKILL, SI_USER, type SigInfo } from '../../user/signals/siginfo';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
@@ -255,30 +255,24 @@ function writeItimerval(proc: GuestProcess, addr: number, timer: TimerValue): bo
   return true;
 }
 
-/** Timers other than ITIMER_REAL (CPU-time ones) are not emulated. */
-function unsupportedTimer(proc: GuestProcess, which: number): number {
-  if (proc.options.logItems.has('unimp')) proc.options.log(`setitimer/getitimer: timer ${which} is not emulated`);
-  return -E.EINVAL;
-}
-
 function setitimer(proc: GuestProcess, [which, newValue, oldValue]: SyscallArgs): number {
-  if (int(which) !== ITIMER_REAL) return unsupportedTimer(proc, int(which));
+  if (int(which) < 0 || int(which) >= ITIMER_COUNT) return -E.EINVAL;
   const next = newValue === 0 ? { valueNs: 0n, intervalNs: 0n } : readItimerval(proc, newValue!);
   if (next === undefined) return -E.EFAULT;
   if (next === 'invalid') return -E.EINVAL;
-  const old = setRealTimer(proc, next);
+  const old = setItimer(proc, int(which), next);
   if (oldValue !== 0 && !writeItimerval(proc, oldValue!, old)) return -E.EFAULT;
   return 0;
 }
 
 function getitimer(proc: GuestProcess, [which, value]: SyscallArgs): number {
-  if (int(which) !== ITIMER_REAL) return unsupportedTimer(proc, int(which));
-  return writeItimerval(proc, value!, realTimer(proc)) ? 0 : -E.EFAULT;
+  if (int(which) < 0 || int(which) >= ITIMER_COUNT) return -E.EINVAL;
+  return writeItimerval(proc, value!, itimer(proc, int(which))) ? 0 : -E.EFAULT;
 }
 
 /** alarm: whole seconds; the old time left rounds to the nearest second, and is at least 1 if any was left. */
 function alarm(proc: GuestProcess, [seconds]: SyscallArgs): number {
-  const old = setRealTimer(proc, { valueNs: BigInt(seconds! >>> 0) * US_PER_S * NS_PER_US, intervalNs: 0n });
+  const old = setItimer(proc, ITIMER_REAL, { valueNs: BigInt(seconds! >>> 0) * US_PER_S * NS_PER_US, intervalNs: 0n });
   if (old.valueNs === 0n) return 0;
   const us = (old.valueNs + NS_PER_US - 1n) / NS_PER_US;
   const secs = us / US_PER_S + (us % US_PER_S >= US_PER_S / 2n ? 1n : 0n);

@@ -6,8 +6,8 @@
  * itimerspec is two timespecs of the ABI's layout (or, on 32-bit ABIs, the older 32-bit one).
  */
 import type { GuestProcess } from '../../user/process';
-import { createTimer, deleteTimer, getTimer, hostClock, setTimer, timerExists, timerOverrun, type TimerNotify } from '../../user/signals/posix-timers';
-import type { TimerValue } from '../../user/signals/timers';
+import { createTimer, deleteTimer, getTimer, setTimer, timerExists, timerOverrun, type TimerNotify } from '../../user/signals/posix-timers';
+import { hostClock, type TimerValue } from '../../user/signals/timers';
 import { threadExists, currentThreadId } from '../../user/threads/scheduler';
 import type { StructLayout, TimespecField } from '../abi';
 import { StructView } from '../struct-view';

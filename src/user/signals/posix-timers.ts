@@ -6,8 +6,6 @@
  * periods missed before the CPU loop noticed an expiry. A forked child has no timers and exec
  * deletes them (timer_create(2)).
  */
-import { native } from '../../native';
-import { hostSyscall } from '../../syscalls/linux/host';
 import type { GuestProcess } from '../process';
 import { signalThread } from '../threads/scheduler';
 import { enqueue, isQueued } from './pending';
@@ -37,8 +35,6 @@ interface TimerTable {
 const tables = new WeakMap<GuestProcess, TimerTable>();
 /** The kernel caps a timer's overrun count at INT_MAX. */
 const OVERRUN_MAX = 0x7fffffff;
-const NS_PER_S = 1_000_000_000n;
-const CLOCK_MONOTONIC = 1;
 
 function tableOf(proc: GuestProcess): TimerTable {
   let t = tables.get(proc);
@@ -47,28 +43,6 @@ function tableOf(proc: GuestProcess): TimerTable {
     tables.set(proc, t);
   }
   return t;
-}
-
-/**
- * The host timespec clock_gettime fills when timers read their clocks: its own buffer, since
- * pollTimers also runs between syscalls, where nothing resets the host arena. Made at first use
- * (a buffer made at module load would go into the start-up snapshot).
- */
-let clockBuffer: { view: DataView; address: number } | undefined;
-
-/** A reader of the host clock `clockId` in nanoseconds, or undefined when the host has no such clock. */
-export function hostClock(clockId: number): (() => bigint) | undefined {
-  if (clockId === CLOCK_MONOTONIC) return () => process.hrtime.bigint();
-  const read = (): bigint | undefined => {
-    if (!clockBuffer) {
-      // An ArrayBuffer made as such has its bytes off the JS heap: they never move.
-      const bytes = new Uint8Array(new ArrayBuffer(16));
-      clockBuffer = { view: new DataView(bytes.buffer), address: native().bufferAddress(bytes) };
-    }
-    if (hostSyscall('clock_gettime', clockId, clockBuffer.address) < 0) return undefined;
-    return clockBuffer.view.getBigInt64(0, true) * NS_PER_S + clockBuffer.view.getBigInt64(8, true);
-  };
-  return read() === undefined ? undefined : () => read()!;
 }
 
 /** The overrun a signal that is no longer pending was delivered with. */

@@ -5,6 +5,8 @@
  * expiries merged into one pending signal (si_overrun, timer_getoverrun), absolute CLOCK_REALTIME
  * times, a CPU-time clock, timer_delete, a forked child without its parent's timers, and the
  * errors for bad ids, clocks (EOPNOTSUPP for a clock without timers), sigevents and itimerspecs.
+ * Then setitimer's CPU-time timers: ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF (SIGPROF) expire
+ * in a loop that makes no syscalls, and getitimer reads them back.
  * Timer ids are not printed: QEMU hands the guest ids of its own making.
  */
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +95,9 @@ int main(void) {
   printf("sigwaitinfo %d code %d value %d overrun > 5: %d\n", sig == SIGRTMIN, si.si_code, si.si_value.sival_int, si.si_overrun > 5);
   printf("timer_getoverrun matches: %d\n", timer_getoverrun(t1) == si.si_overrun);
   arm(t1, 0, 0, 0);
+  /* An expiry may have queued the signal again before the timer was disarmed. */
+  struct timespec zero = { 0, 0 };
+  while (sigtimedwait(&rt, &si, &zero) == SIGRTMIN) {}
   sigprocmask(SIG_UNBLOCK, &rt, NULL);
 
   /* SIGEV_NONE: nothing is sent; the time left runs down to 0. */
@@ -114,8 +120,8 @@ int main(void) {
   now.tv_nsec += 15000000;
   if (now.tv_nsec >= 1000000000) { now.tv_sec++; now.tv_nsec -= 1000000000; }
   struct itimerspec abs = { { 0, 0 }, now };
-  printf("absolute: %d\n", timer_settime(t3, TIMER_ABSTIME, &abs, NULL));
   got = 0;
+  printf("absolute: %d\n", timer_settime(t3, TIMER_ABSTIME, &abs, NULL));
   wait_for(&got);
   printf("alarm %d code %d value is &t3 %d\n", got == SIGALRM, got_code, got_value == (int)(long)&t3);
 
@@ -208,5 +214,25 @@ int main(void) {
   timer_settime(t6, 0, &(struct itimerspec){ { 0, 0 }, { 0, 0 } }, &old);
   printf("old setting: value ~5 s %d, interval %ld.%09ld\n", old.it_value.tv_sec == 4 || old.it_value.tv_sec == 5, (long)old.it_interval.tv_sec, old.it_interval.tv_nsec);
   printf("delete thread timer: %d\n", timer_delete(t5));
+
+  /* setitimer's CPU-time timers. */
+  sigaction(SIGVTALRM, &sa, NULL);
+  sigaction(SIGPROF, &sa, NULL);
+  int which[2] = { ITIMER_VIRTUAL, ITIMER_PROF };
+  for (int i = 0; i < 2; i++) {
+    /* Linux reports CPU itimers rounded up to its tick: only "armed" is printed. */
+    struct itimerval it = { { 0, 0 }, { 0, 20000 } }, back;
+    got = 0;
+    r = setitimer(which[i], &it, NULL);
+    getitimer(which[i], &back);
+    printf("setitimer %d: %d, armed %d\n", which[i], r, back.it_value.tv_sec > 0 || back.it_value.tv_usec > 0);
+    while (!got) spin++;
+    getitimer(which[i], &back);
+    printf("signal %s code %d, then %ld %ld\n", got == SIGVTALRM ? "SIGVTALRM" : got == SIGPROF ? "SIGPROF" : "other", got_code, (long)back.it_value.tv_sec, (long)back.it_value.tv_usec);
+  }
+  struct itimerval none;
+  errno = 0;
+  r = getitimer(3, &none);
+  printf("getitimer 3: %d %s\n", r, strerror(errno));
   return 0;
 }
