@@ -52,6 +52,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sysv_shm', sources: ['common/sysv_shm.c'] },
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
+  { name: 'mqueue', sources: ['common/mqueue.c'] },
   { name: 'sigwait_external', sources: ['threads/sigwait_external.c'], cflags: ['-pthread'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },

@@ -6,15 +6,10 @@
  * of different targets (aarch64 and big-endian ppc64, which reaches shm through the ipc
  * multiplexer), and a guest with a native process.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type RunResult } from '../lib/run-process';
-import { REPO_ROOT, tsemuBinary } from '../lib/targets';
-import { buildProgram, USER_TARGETS, type UserTarget } from './user-targets';
-
-const NATIVE = path.join(REPO_ROOT, 'test', 'guest', 'build', 'sys-native', 'sysv_shm');
+import { tsemuBinary } from '../lib/targets';
+import { buildProgram, nativeProgram, USER_TARGETS, type UserTarget } from './user-targets';
 
 function target(title: string): UserTarget {
   return USER_TARGETS.find((t) => t.title === title)!;
@@ -22,16 +17,14 @@ function target(title: string): UserTarget {
 
 /** A command line running sysv_shm with `args`: natively, or under tsemu for a target. */
 async function command(runner: UserTarget | 'native', args: readonly string[]): Promise<[string, string[]]> {
-  if (runner === 'native') return [NATIVE, [...args]];
+  if (runner === 'native') return [nativeProgram('sysv_shm'), [...args]];
   return [tsemuBinary(runner.run), [await buildProgram(runner, 'sysv_shm'), ...args]];
 }
 
 describe.concurrent('SysV shared memory: tsemu vs the native kernel', () => {
   let native: Promise<RunResult>;
   beforeAll(() => {
-    mkdirSync(path.dirname(NATIVE), { recursive: true });
-    execFileSync('gcc', ['-O2', '-o', NATIVE, path.join(REPO_ROOT, 'test', 'guest', 'common', 'sysv_shm.c')]);
-    native = runProcess(NATIVE, { timeoutMs: 30_000 });
+    native = runProcess(nativeProgram('sysv_shm'), { timeoutMs: 30_000 });
   });
 
   for (const t of USER_TARGETS) {

@@ -3,15 +3,16 @@
  * build of just the guest programs a syscall test needs, into test/guest/build/sys-<target>/, so
  * these tests never race the per-target suites that rebuild the shared build directories.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARM, ARM_BUILDS } from '../arm/targets';
 import { GUEST_PROGRAMS } from '../guest/programs';
 import { expectOracleEnding, expectSameBehaviour, runUnderBoth } from '../lib/oracle';
-import { AARCH64, REPO_ROOT, type GuestTarget } from '../lib/targets';
+import { runProcess, type RunResult } from '../lib/run-process';
+import { AARCH64, REPO_ROOT, tsemuBinary, type GuestTarget } from '../lib/targets';
 import { PPC64, PPC64LE } from '../ppc64/targets';
 
 const execFileAsync = promisify(execFile);
@@ -47,6 +48,42 @@ export function sameAsQemuOnEveryTarget(title: string, name: string): void {
         const results = await runUnderBoth(target.run, { program });
         expectOracleEnding(results.qemu, { status: 0 });
         expectSameBehaviour(results, true);
+      });
+    }
+  });
+}
+
+/** The x86_64 build of common guest program `name`, in test/guest/build/sys-native/ (built by the host's gcc). */
+export function nativeProgram(name: string): string {
+  const spec = GUEST_PROGRAMS.find((p) => p.name === name && p.targets === undefined);
+  if (!spec) throw new Error(`no common guest program ${name}`);
+  const output = path.join(REPO_ROOT, 'test', 'guest', 'build', 'sys-native', name);
+  mkdirSync(path.dirname(output), { recursive: true });
+  const flags = spec.cflags ?? [];
+  const sources = spec.sources.map((s) => path.join(REPO_ROOT, 'test', 'guest', s));
+  execFileSync('gcc', ['-O2', ...flags.filter((f) => !f.startsWith('-l')), '-o', output, ...sources, ...flags.filter((f) => f.startsWith('-l'))]);
+  return output;
+}
+
+/**
+ * Registers `${title}: tsemu vs the native kernel`, for a program whose output does not depend on
+ * the architecture where QEMU is no oracle: guest program `name` under tsemu on every user target
+ * prints what its x86_64 build prints natively, with nothing on stderr, and exits 0.
+ */
+export function sameAsNativeOnEveryTarget(title: string, name: string): void {
+  describe.concurrent(`${title}: tsemu vs the native kernel`, () => {
+    let native: Promise<RunResult>;
+    beforeAll(() => {
+      native = runProcess(nativeProgram(name), { timeoutMs: 30_000 });
+    });
+    for (const target of USER_TARGETS) {
+      it(target.title, async () => {
+        const program = await buildProgram(target, name);
+        const [expected, result] = await Promise.all([native, runProcess(tsemuBinary(target.run), { args: [program], timeoutMs: 60_000 })]);
+        expect(expected.status).toBe(0);
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toBe(expected.stdout);
+        expect(result.status).toBe(0);
       });
     }
   });

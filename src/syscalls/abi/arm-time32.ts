@@ -1,6 +1,7 @@
 /**
  * ARM's calls with the old 32-bit struct timespec {int tv_sec; int tv_nsec} (nanosleep,
- * clock_nanosleep, clock_gettime, clock_getres, futex, rt_sigtimedwait, ppoll, pselect6, utimensat): glibc still makes some of them (clock_nanosleep
+ * clock_nanosleep, clock_gettime, clock_getres, futex, rt_sigtimedwait, ppoll, pselect6, utimensat,
+ * mq_timedsend, mq_timedreceive): glibc still makes some of them (clock_nanosleep
  * for a sleep whose end fits in 32 bits). The ABI's `timespec` layout is the 64-bit one of the
  * *_time64 calls, so these convert the 8-byte struct to and from the host's themselves.
  */
@@ -8,6 +9,7 @@ import type { SyscallDefinition } from '../abi';
 import { int, syscall } from '../linux/define';
 import { FUTEX_TIME32 } from '../linux/futex';
 import { ppollWith, selectWith } from '../linux/poll';
+import { mqTimedreceiveWith, mqTimedsendWith } from '../linux/mqueue';
 import { utimensatWith } from '../linux/fs-stat';
 import { PSELECT6_MASK } from '../linux/wait-mask';
 import { SIGTIMEDWAIT_TIME32 } from '../linux/sigwait';
@@ -56,4 +58,6 @@ export const ARM_TIME32_CALLS: Readonly<Record<string, SyscallDefinition>> = {
   pselect6: selectWith((p, addr, call) => withTimespec32(p, addr, 'inout', call), PSELECT6_MASK),
   utimensat: utimensatWith((p, addr, call) => withTimespec32(p, addr, 'in', call, 2)),
   rt_sigtimedwait: SIGTIMEDWAIT_TIME32,
+  mq_timedsend: mqTimedsendWith((p, addr, call) => withTimespec32(p, addr, 'in', call)),
+  mq_timedreceive: mqTimedreceiveWith((p, addr, call) => withTimespec32(p, addr, 'in', call)),
 };

@@ -52,6 +52,8 @@ const SAME_AS: Readonly<Record<string, string>> = {
   timerfd_gettime64: 'timerfd_gettime',
   timer_settime64: 'timer_settime',
   timer_gettime64: 'timer_gettime',
+  mq_timedsend_time64: 'mq_timedsend',
+  mq_timedreceive_time64: 'mq_timedreceive',
   getuid32: 'getuid',
   geteuid32: 'geteuid',
   getgid32: 'getgid',

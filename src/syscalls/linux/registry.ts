@@ -28,6 +28,7 @@ import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
 import { TIME_SYSCALLS } from './time';
 import { TIMER_SYSCALLS } from './timer-calls';
 import { CAPABILITY_SYSCALLS } from './capabilities';
+import { MQUEUE_SYSCALLS } from './mqueue';
 
 const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...FS_IO_SYSCALLS,
@@ -45,6 +46,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...TIME_SYSCALLS,
   ...TIMER_SYSCALLS,
   ...CAPABILITY_SYSCALLS,
+  ...MQUEUE_SYSCALLS,
   ...SIGNAL_SYSCALLS,
   ...SIGWAIT_SYSCALLS,
   ...SOCKET_SYSCALLS,
