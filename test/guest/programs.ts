@@ -53,6 +53,8 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
   { name: 'mqueue', sources: ['common/mqueue.c'] },
+  { name: 'record_locks', sources: ['common/record_locks.c'] },
+  { name: 'record_locks_lfs', sources: ['common/record_locks.c'], cflags: ['-D_FILE_OFFSET_BITS=64'] },
   { name: 'sigwait_external', sources: ['threads/sigwait_external.c'], cflags: ['-pthread'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },

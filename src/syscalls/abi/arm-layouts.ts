@@ -4,7 +4,7 @@
  * fill), `timespec` the 64-bit-time __kernel_timespec of the *_time64 calls glibc uses, `rlimit`
  * the struct of (u)getrlimit/setrlimit (prlimit64's 64-bit struct is the generic layer's own).
  */
-import type { AbiLayouts, StructLayout, TimespecField } from '../abi';
+import type { AbiLayouts, FlockField, StructLayout, TimespecField } from '../abi';
 import { ILP32_IPC_LAYOUTS } from './ipc-layouts';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 
@@ -12,6 +12,21 @@ import { LP64_COMMON_LAYOUTS } from './lp64-common';
 export const ARM_OLD_TIMESPEC: StructLayout<TimespecField> = {
   size: 8,
   fields: { sec: { offset: 0, size: 4, type: 's' }, nsec: { offset: 4, size: 4, type: 's' } },
+};
+
+/**
+ * struct flock of fcntl's F_GETLK, F_SETLK and F_SETLKW (32-bit offsets); F_GETLK64, F_SETLK64 and
+ * F_SETLKW64 take struct flock64, the ABI's `flock`.
+ */
+export const ARM_OLD_FLOCK: StructLayout<FlockField> = {
+  size: 16,
+  fields: {
+    type: { offset: 0, size: 2, type: 's' },
+    whence: { offset: 2, size: 2, type: 's' },
+    start: { offset: 4, size: 4, type: 's' },
+    len: { offset: 8, size: 4, type: 's' },
+    pid: { offset: 12, size: 4, type: 's' },
+  },
 };
 
 export const ARM_EABI_LAYOUTS: AbiLayouts = {

@@ -4,22 +4,24 @@
  * O_LARGEFILE moved, as on arm64), asm-generic signals, ioctls, fcntl commands and errno.
  *
  * The 32-bit calls that are the generic calls under another name or with another argument shape
- * (fstat64, mmap2's page offset, _llseek's split offset, the *_time64 family) are mapped here onto
- * the generic handlers. The CPU-specific private calls (set_tls, cacheflush) are added by the user
- * target (src/user/arm.ts).
+ * (fstat64, mmap2's page offset, _llseek's split offset, the *_time64 family, fcntl's record locks
+ * with 32- and 64-bit offsets) are mapped here onto the generic handlers. The CPU-specific private
+ * calls (set_tls, cacheflush) are added by the user target (src/user/arm.ts).
  */
 import { ARM_OPEN_FLAGS } from './arm-open-flags';
-import { CLONE_ARGS_BACKWARDS, type LinuxAbi, type SyscallDefinition, type SyscallEntry } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type FcntlCommand, type LinuxAbi, type SyscallDefinition, type SyscallEntry } from '../abi';
 import { syscall } from '../linux/define';
 import { writeGuestBytes, E } from '../linux/guest-access';
 import { LINUX_SYSCALLS, syscallTable } from '../linux/registry';
-import { ARM_EABI_LAYOUTS, ARM_OLD_TIMESPEC } from './arm-layouts';
+import { ARM_EABI_LAYOUTS, ARM_OLD_FLOCK, ARM_OLD_TIMESPEC } from './arm-layouts';
 import { timerfdGettime, timerfdSettime } from '../linux/event-fds';
 import { timerGettime, timerSettime } from '../linux/timer-calls';
 import { ARM_SYSCALL_NUMBERS } from './arm-numbers';
 import { ARM_TIME32_CALLS } from './arm-time32';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
-import { mmapFlags, protection } from '../linux/strace-names';
+import { fcntlCommand, mmapFlags, protection } from '../linux/strace-names';
+import { fcntlLockWithLayout } from '../linux/fs-fd';
+import { hostFd } from '../linux/fd-table';
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -37,7 +39,6 @@ function generic(name: string): SyscallDefinition {
 const SAME_AS: Readonly<Record<string, string>> = {
   fstat64: 'fstat',
   fstatat64: 'newfstatat',
-  fcntl64: 'fcntl',
   futex_time64: 'futex',
   rt_sigtimedwait_time64: 'rt_sigtimedwait',
   clock_gettime64: 'clock_gettime',
@@ -100,6 +101,30 @@ function atFdcwd(name: string, oldArgs: number): SyscallDefinition {
     at.handler(p, [AT_FDCWD, ...args.slice(0, oldArgs), ...Array<number>(at.args.length - 1 - oldArgs).fill(0)]));
 }
 
+/** fcntl's record-lock commands on a 32-bit ABI (asm-generic/fcntl.h): F_GETLK64, F_SETLK64, F_SETLKW64. */
+const LOCK64_COMMANDS: ReadonlyMap<number, FcntlCommand> = new Map([
+  [12, 'F_GETLK'],
+  [13, 'F_SETLK'],
+  [14, 'F_SETLKW'],
+]);
+const OLD_LOCK_COMMANDS: ReadonlySet<FcntlCommand> = new Set(['F_GETLK', 'F_SETLK', 'F_SETLKW']);
+
+/**
+ * fcntl and fcntl64: F_GETLK, F_SETLK and F_SETLKW take the old struct flock with 32-bit offsets;
+ * fcntl64 also takes F_GETLK64, F_SETLK64 and F_SETLKW64 with struct flock64 (the ABI's `flock`,
+ * what the generic commands use), as glibc sends them for a program built with 64-bit file offsets.
+ */
+function armFcntl(lock64: boolean): SyscallDefinition {
+  return syscall(['d', fcntlCommand, 'd'], (p, [fd, cmd, arg]) => {
+    const long = LOCK64_COMMANDS.get(cmd!);
+    if (long && lock64) return generic('fcntl').handler(p, [fd!, ASM_GENERIC_FCNTL[long], arg!]);
+    const old = (Object.keys(ASM_GENERIC_FCNTL) as FcntlCommand[]).find((n) => ASM_GENERIC_FCNTL[n] === cmd && OLD_LOCK_COMMANDS.has(n));
+    if (!old) return generic('fcntl').handler(p, [fd!, cmd!, arg!]);
+    const h = hostFd(p, fd! | 0);
+    return h < 0 ? h : fcntlLockWithLayout(p, h, old, arg!, ARM_OLD_FLOCK);
+  });
+}
+
 /** Calls whose arguments differ from the generic ones. */
 const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   ...ARM_TIME32_CALLS,
@@ -122,6 +147,8 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   dup2: syscall('dd', (p, [from, to]) =>
     from === to ? (generic('fcntl').handler(p, [from!, F_GETFD, 0]) < 0 ? generic('fcntl').handler(p, [from!, F_GETFD, 0]) : to!) : generic('dup3').handler(p, [from!, to!, 0])),
   pipe: syscall('x', (p, [fds]) => generic('pipe2').handler(p, [fds!, 0])),
+  fcntl: armFcntl(false),
+  fcntl64: armFcntl(true),
   // EABI passes 64-bit arguments in an even/odd register pair, skipping a register to align.
   pread64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pread64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
   pwrite64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pwrite64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),

@@ -4,13 +4,14 @@
  * F_GETFL/F_SETFL carry are translated by name; record locks convert struct flock.
  */
 import type { GuestProcess } from '../../user/process';
-import type { FcntlCommand } from '../abi';
+import type { FcntlCommand, FlockField, StructLayout } from '../abi';
+import { StructView, convertStruct } from '../struct-view';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { fdTable, hostFd, newGuestFd } from './fd-table';
 import { openFlagsFromHost, openFlagsToHost, strictOpenFlagsToHost, translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
-import { HOST, hostSyscall } from './host';
+import { HOST, hostStructArray, hostSyscall } from './host';
 import { fcntlCommand } from './strace-names';
 
 const LOCK_COMMANDS: ReadonlySet<FcntlCommand> = new Set(['F_GETLK', 'F_SETLK', 'F_SETLKW', 'F_OFD_GETLK', 'F_OFD_SETLK', 'F_OFD_SETLKW']);
@@ -45,6 +46,22 @@ function fcntl(proc: GuestProcess, [fdArg, cmdArg, arg]: SyscallArgs): number {
   }
   if (name === 'F_SETSIG') return hostSyscall('fcntl', fd, cmd, signalArg(proc, int(arg)));
   return hostSyscall('fcntl', fd, cmd, int(arg));
+}
+
+/**
+ * A record-lock command (`name`: F_GETLK, F_SETLK, F_SETLKW) on host descriptor `fd` with the
+ * guest's struct flock at `arg` laid out as `layout` (a 32-bit ABI's older struct with 32-bit
+ * offsets), converted to the host's and, for F_GETLK, back.
+ */
+export function fcntlLockWithLayout(proc: GuestProcess, fd: number, name: FcntlCommand, arg: number, layout: StructLayout<FlockField>): number {
+  const getlk = name.includes('GETLK');
+  if (guestRange(proc, arg, layout.size, getlk) === undefined) return -E.EFAULT;
+  const guest = new StructView(proc.memory.view, arg, layout, proc.memory.littleEndian);
+  const host = hostStructArray('flock', 1);
+  convertStruct(guest, host.views[0]!);
+  const r = hostSyscall('fcntl', fd, HOST.fcntlCommands[name], host.address);
+  if (r >= 0 && getlk) convertStruct(host.views[0]!, guest);
+  return r;
 }
 
 /** F_SETSIG's signal (0 = SIGIO) in host numbering. */
