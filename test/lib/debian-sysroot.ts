@@ -5,13 +5,13 @@
  * test/e2e/debian-sysroot-<arch>.test.ts file calls it with its target, so vitest runs the
  * architectures in parallel.
  *
- * Oracles: programs that start no guest programs (sqlite3, perl, coreutils, gzip, xz with two
- * threads, gawk, openssl, python3 whose subprocess runs /bin/sh, and two that generate machine code
- * at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch> with the same -L. Bash
- * scripts that fork and exec guest programs, re-execute bash through /proc/self/exe and run a
- * `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash and make (the same Debian
- * release), because qemu-user without binfmt_misc hands a guest binary to the host kernel, which
- * refuses it. /proc/self/exe itself is checked against what the
+ * Oracles: programs that start no guest programs (sqlite3, perl, coreutils with some rarer corners,
+ * gzip, xz with two threads, gawk, openssl, python3 whose subprocess runs /bin/sh, and two that
+ * generate machine code at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch>
+ * with the same -L. Bash scripts that fork and exec guest programs, re-execute bash through
+ * /proc/self/exe and run a `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash
+ * and make (the same Debian release), because qemu-user without binfmt_misc hands a guest binary to
+ * the host kernel, which refuses it. /proc/self/exe itself is checked against what the
  * native kernel names: the canonical path of the executable.
  *
  * Big-endian ppc64 is not among the targets: Debian ships it only in debian-ports, which the apt
@@ -68,7 +68,7 @@ const ENV = { PATH: '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
 const RUN_MS = 540_000;
 const CASE_MS = 600_000;
 
-/** python3 with json, hashlib, sqlite3, subprocess and threading (issue 11's script). */
+/** python3 with json, hashlib, sqlite3, subprocess and threading (issue 11's script), then re, zlib, struct and decimal. */
 const PYTHON_SCRIPT = `
 import hashlib, json, sqlite3, subprocess, threading
 data = {'name': 'tsemu', 'values': [3, 1, 2], 'nested': {'ok': True, 'pi': 3.25}}
@@ -93,6 +93,14 @@ threads = [threading.Thread(target=work, args=(n,)) for n in range(1, 5)]
 for t in threads: t.start()
 for t in threads: t.join()
 print('threads', total, threading.active_count())
+import re, zlib, struct, decimal
+rx = re.compile(r'(?P<w>[a-z]+)(\\d+)(?=\\s|$)', re.I)
+words = ' '.join(f'word{i} Alpha{i * i} beta{i % 7}' for i in range(300))
+print(len(rx.findall(words)), rx.sub(lambda m: m.group('w').upper(), words)[:60], re.split(r'[\\s,;]+', 'a, b;c  d'))
+packed = zlib.compress(words.encode() * 20, 9)
+print(len(packed), zlib.crc32(packed), zlib.adler32(zlib.decompress(packed)), struct.pack('<qdI', -5, 2.5, 7).hex())
+decimal.getcontext().prec = 40
+print(decimal.Decimal(2).sqrt(), format(1234567.891, ',.2f'), float.fromhex('0x1.8p-1074'), (1.1).hex())
 `;
 
 /**
@@ -193,8 +201,22 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
     args: ['-l', '--time-style=long-iso', 'words.txt', 'script.sh'],
   },
   { title: 'gzip -9 -n', program: '/bin/gzip', args: ['-9', '-c', '-n', 'words.txt'] },
+  // coreutils' rarer corners: sort spilling to temporary files, split's chunks, od, stat -c, a date
+  // in a POSIX TZ rule across a DST change, numfmt, factor's 128-bit numbers, BLAKE2b.
+  { title: 'coreutils sort -S 64K with temporary files', program: '/usr/bin/sort', args: ['-S', '64K', '-T', '.', '-n', 'nums.txt'] },
+  { title: 'coreutils split -n l/2/3 (one chunk)', program: '/usr/bin/split', args: ['-n', 'l/2/3', 'nums.txt'] },
+  { title: 'coreutils od with several types', program: '/usr/bin/od', args: ['-A', 'x', '-t', 'x1z', '-t', 'd2', '-t', 'f8', '-N', '64', 'nums.txt'] },
+  { title: 'coreutils stat -c', program: '/usr/bin/stat', args: ['-c', '%n %s %F %a %h', 'words.txt', 'script.sh'] },
   {
-    title: 'python3: json, hashlib, sqlite3, subprocess, threading',
+    title: 'coreutils date -d in a POSIX TZ rule',
+    program: '/bin/date',
+    args: ['-d', 'TZ="EST5EDT,M3.2.0,M11.1.0" 2024-03-10 01:59:59 +1 sec', '+%F %T %s %j %U %V'],
+  },
+  { title: 'coreutils numfmt', program: '/usr/bin/numfmt', args: ['--from=auto', '--to=iec-i', '--suffix=B', '--format=%.3f', '123456789', '1023', '1048576', '10G', '1.5Ki'] },
+  { title: 'coreutils factor (128-bit)', program: '/usr/bin/factor', args: ['18446744073709551557', '340282366920938463463374607431768211455'] },
+  { title: 'coreutils cksum -a blake2b', program: '/usr/bin/cksum', args: ['-a', 'blake2b', '-l', '256', 'words.txt', 'nums.txt'] },
+  {
+    title: 'python3: json, hashlib, sqlite3, subprocess, threading, re, zlib, struct, decimal',
     program: '/usr/bin/python3.11',
     args: ['script.py'],
   },
@@ -229,6 +251,7 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     writeFileSync(path.join(work, 'script.lua'), LUA_SCRIPT);
     writeFileSync(path.join(work, 'log.txt'), logLines());
     writeFileSync(path.join(work, 'small.txt'), logLines().split('\n').slice(0, 2000).join('\n') + '\n');
+    writeFileSync(path.join(work, 'nums.txt'), Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
     writeFileSync(path.join(work, 'script.sh'), SH_SCRIPT);
     chmodSync(path.join(work, 'script.sh'), 0o755);
     for (const file of ['words.txt', 'script.sh']) utimesSync(path.join(work, file), 86400, 86400);
