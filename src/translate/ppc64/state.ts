@@ -26,7 +26,10 @@ export const XER_BC = XER_SO + 20;
 export const FPSCR = XER_SO + 24; // i32
 export const VSCR = XER_SO + 28; // i32
 export const VRSAVE = XER_SO + 32; // i32
-/** Reservation of larx/stcx.: address (i64, all-ones when none), value loaded, size in bytes. */
+/**
+ * Reservation of larx/stcx.: address (i64, all-ones when none), value loaded, size in bytes; lqarx
+ * records the quadword's high doubleword in RESV_VAL and its low one in RESV_VAL2.
+ */
 export const RESV_ADDR = XER_SO + 40;
 export const RESV_VAL = RESV_ADDR + 8;
 export const RESV_SIZE = RESV_ADDR + 16; // i32
@@ -36,6 +39,7 @@ export const PPR = RESV_ADDR + 32;
 export const TAR = RESV_ADDR + 40;
 /** Nonzero once the guest touched FPSCR (mffs, mtfsf...): FP arithmetic then keeps its flags exact. */
 export const FP_EXACT = RESV_ADDR + 48; // i32
+export const RESV_VAL2 = RESV_ADDR + 56;
 /** VSR0..VSR63, 16 bytes each; VR n is VSR 32+n. */
 export const VSR_BASE = 512;
 export const vsr = (n: number): number => VSR_BASE + n * 16;

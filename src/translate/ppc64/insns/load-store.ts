@@ -1,7 +1,8 @@
 /**
  * Fixed-point and floating-point loads and stores (Power ISA 3.0 Book I 3.3.2-3.3.6, 4.6.2-4.6.3):
  * D, DS and X forms with their update variants, byte-reversed loads and stores, the multiple-word
- * forms, and the FPR ones (lfs/lfd/stfs/stfd, lfiwax/lfiwzx/stfiwx).
+ * forms, the FPR ones (lfs/lfd/stfs/stfd, lfiwax/lfiwzx/stfiwx), and lq/stq (3.3.4, user-mode
+ * since ISA 2.07).
  *
  * The guest's byte order is applied by the executors; emitters only say size and sign. Update forms
  * write the effective address back to RA after the access.
@@ -11,6 +12,7 @@ import type { MemAccess } from '../../ir/ops';
 import type { PpcContext, PpcHandler } from '../context';
 import { x31 } from './forms';
 import { demoteDouble, promoteSingle } from './fp-common';
+import { dword, fromDwords } from './vsx-load-store';
 
 type Size = MemAccess['size'];
 
@@ -105,6 +107,34 @@ const multiple =
     return true;
   };
 
+/**
+ * The quadword in the register pair RTp (high doubleword), RTp+1 (low): one 16-byte access, whose
+ * byte order the executors apply to the whole quadword, so in little-endian mode RTp comes from
+ * EA+8 and RTp+1 from EA, as the ISA says. RTp must be even (the pair's first register).
+ */
+export const QUAD: Transfer = {
+  load(ctx, rt, ea) {
+    const v = ctx.b.load('v128', ea, 16);
+    ctx.setR(rt, dword(ctx, v, 0));
+    ctx.setR(rt + 1, dword(ctx, v, 1));
+  },
+  store(ctx, rs, ea) {
+    ctx.b.store(ea, fromDwords(ctx, ctx.r(rs), ctx.r(rs + 1)), 16);
+  },
+};
+
+/**
+ * lq (DQ form, the low 4 bits reserved and ignored) and stq (DS form): an odd RTp, and RA = RTp
+ * for lq, are invalid forms, illegal instructions as in QEMU. No alignment is required: Linux
+ * emulates a misaligned lq/stq after the alignment interrupt, and QEMU accesses it as it is.
+ */
+const quad =
+  (load: boolean): PpcHandler =>
+  (ctx, f) => {
+    if (f.rt & 1 || (load && f.rt === f.ra)) return false;
+    return dForm(QUAD, load, false, load ? 16 : 4)(ctx, f);
+  };
+
 const LBZ = gprTransfer(1);
 const LHZ = gprTransfer(2);
 const LHA = gprTransfer(2, true);
@@ -180,6 +210,8 @@ export const LOAD_STORE_ROWS: readonly (readonly [string, string, PpcHandler])[]
   ['111010 rt:5 ra:5 d:s14 10', 'lwa', dForm(LWA, true, false, 4)],
   ['111110 rt:5 ra:5 d:s14 00', 'std', dForm(LD, false, false, 4)],
   ['111110 rt:5 ra:5 d:s14 01', 'stdu', dForm(LD, false, true, 4)],
+  ['111000 rt:5 ra:5 d:s12 ....', 'lq', quad(true)],
+  ['111110 rt:5 ra:5 d:s14 10', 'stq', quad(false)],
   ['101110 rt:5 ra:5 d:s16', 'lmw', multiple(true)],
   ['101111 rt:5 ra:5 d:s16', 'stmw', multiple(false)],
   ...X_FORMS.map(([xo, t, load, update, name]) => [x31('rt:5 ra:5 rb:5', xo, '0'), name, xForm(t, load, update)] as const),
