@@ -64,6 +64,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'raw_syscalls', sources: ['aarch64/raw_syscalls.S'], cflags: ['-nostdlib'], targets: ['aarch64'] },
   { name: 'dsp', sources: ['arm/dsp.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
   { name: 'jit', sources: ['arm/jit.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb', 'arm-armel'] },
+  { name: 'thumb_undef', sources: ['arm/thumb_undef.c'], targets: ['arm-armhf-thumb'] },
   { name: 'neon', sources: ['arm/neon.c'], cflags: ['-mfpu=neon'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
   {
     name: 'vector_loops_neon',

@@ -66,7 +66,9 @@ const dpReg: ArmHandler = (ctx, f) => {
 };
 
 /** ADD, CMP, MOV with high registers (D:Rdn is the 4-bit register). */
+/** ADD/CMP/MOV with high registers; op 3 is BX/BLX, whose row wants bits 2..0 zero (else UNDEFINED, as QEMU). */
 const special: ArmHandler = (ctx, f) => {
+  if (f.op === 3) return false;
   const rd = (f.d! << 3) | f.rdn!;
   const operand = { value: ctx.r(f.rm!), carry: undefined };
   const op: DpOp = f.op === 0 ? 'add' : f.op === 1 ? 'cmp' : 'mov';
@@ -110,8 +112,10 @@ const EXTENDS = [
   [false, 1],
 ] as const;
 
+/** B<cond> (T1; T3 in t32.ts): inside an IT block it is UNPREDICTABLE, and QEMU makes it UNDEFINED. */
 const condBranch: ArmHandler = (ctx, f) => {
   if (f.cond! >= 14) return false;
+  if (ctx.inIT) return ctx.undefined();
   ctx.jumpIfCond(f.cond!, (ctx.pcRead + f.imm! * 2) | 1);
   return true;
 };

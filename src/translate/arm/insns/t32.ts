@@ -69,8 +69,10 @@ const branchLinkExchange: ArmHandler = (ctx, f) => {
   ctx.jump(((ctx.pcRead & ~3) + branchOffset(f, f.imm10l! << 2)) >>> 0);
   return true;
 };
+/** B<cond> T3: UNDEFINED inside an IT block, as T1 (t16.ts). */
 const branchCond: ArmHandler = (ctx, f) => {
   if (f.cond! >= 14) return false;
+  if (ctx.inIT) return ctx.undefined();
   const value = (f.s! << 20) | (f.j2! << 19) | (f.j1! << 18) | (f.imm6! << 12) | (f.imm11! << 1);
   const offset = (value << 11) >> 11; // SignExtend(S:J2:J1:imm6:imm11:'0', 21)
   ctx.jumpIfCond(f.cond!, ((ctx.pcRead + offset) | 1) >>> 0);
