@@ -80,7 +80,7 @@ const CASES: GuestCase[] = [
   },
   { title: 'atomics: hot larx/stcx. loops of every width and a failing compare-and-swap', program: 'atomics', ending: OK },
   {
-    title: 'quadword: lq/stq aligned and misaligned, a hot lqarx/stqcx. loop (stores every time: ISA; QEMU 7.2 never), a lost reservation',
+    title: 'quadword: lq/stq aligned and misaligned, a hot lqarx/stqcx. loop (stores every time: ISA; QEMU 7.2 never), a lost reservation, lfdp/stfdp/lfdpx/stfdpx',
     program: 'quadword',
     ending: OK,
     linuxDiffers: {

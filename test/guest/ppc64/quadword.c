@@ -1,7 +1,8 @@
 /*
  * The quadword accesses of ISA 2.07 (user-mode since POWER8): lq and stq at aligned and
  * misaligned addresses, and the reservation pair lqarx/stqcx. (a 128-bit counter incremented in
- * a hot loop, one attempt each, and a stqcx. whose reservation was lost). With an argument, one
+ * a hot loop, one attempt each, and a stqcx. whose reservation was lost), and the FPR pairs
+ * (lfdp, stfdp, lfdpx, stfdpx, ordered as lq/stq). With an argument, one
  * invalid form (odd RTp, RA = RTp or RB) or a misaligned lqarx, which must die as under QEMU.
  * In little-endian mode the pair's high doubleword (RTp) is the one at EA + 8.
  *
@@ -64,6 +65,19 @@ static void show_pair(const char *what, uint64_t hi, uint64_t lo) {
   printf("%-12s%016llx %016llx\n", what, (unsigned long long)hi, (unsigned long long)lo);
 }
 
+/* lfdp/lfdpx into f10:f11, stfdp/stfdpx back: FRTp first. */
+static void float_pairs(void) {
+  uint64_t out[4];
+  asm volatile("lfdp 10, 16(%1)\n\tstfd 10, 0(%0)\n\tstfd 11, 8(%0)\n\t"
+               "li 9, 24\n\tlfdpx 10, %1, 9\n\tstfd 10, 16(%0)\n\tstfd 11, 24(%0)"
+               : : "b"(out), "b"(buf) : "r9", "fr10", "fr11", "memory");
+  show_pair("lfdp 16", out[0], out[1]);
+  show_pair("lfdpx 24", out[2], out[3]);
+  asm volatile("lfdp 10, 0(%0)\n\tstfdp 10, 32(%0)\n\tli 9, 4\n\tlfdp 10, 16(%0)\n\tstfdpx 10, %0, 9"
+               : : "b"(buf) : "r9", "fr10", "fr11", "memory");
+  dump("stfdp(x)");
+}
+
 static int invalid(const char *which) {
   if (!strcmp(which, "lq-odd")) asm volatile(".long 0xe1630000" : : : "r11", "r12", "memory"); /* lq 11,0(3) */
   if (!strcmp(which, "lq-ra")) asm volatile(".long 0xe14a0000" : : : "r10", "r11", "memory");  /* lq 10,0(10) */
@@ -97,6 +111,8 @@ int main(int argc, char **argv) {
   dump("stq +4");
   STQ(buf + 40, -8, lo, hi);
   dump("stq 40-8");
+
+  float_pairs();
 
   counter = ((unsigned __int128)0x10 << 64) | 0xffffffffffff0000ull;
   unsigned stored = 0;

@@ -1,8 +1,8 @@
 /**
  * Fixed-point and floating-point loads and stores (Power ISA 3.0 Book I 3.3.2-3.3.6, 4.6.2-4.6.3):
  * D, DS and X forms with their update variants, byte-reversed loads and stores, the multiple-word
- * forms, the FPR ones (lfs/lfd/stfs/stfd, lfiwax/lfiwzx/stfiwx), and lq/stq (3.3.4, user-mode
- * since ISA 2.07).
+ * forms, the FPR ones (lfs/lfd/stfs/stfd, lfiwax/lfiwzx/stfiwx, the pairs lfdp/stfdp/lfdpx/stfdpx),
+ * and lq/stq (3.3.4, user-mode since ISA 2.07).
  *
  * The guest's byte order is applied by the executors; emitters only say size and sign. Update forms
  * write the effective address back to RA after the access.
@@ -108,20 +108,36 @@ const multiple =
   };
 
 /**
- * The quadword in the register pair RTp (high doubleword), RTp+1 (low): one 16-byte access, whose
- * byte order the executors apply to the whole quadword, so in little-endian mode RTp comes from
- * EA+8 and RTp+1 from EA, as the ISA says. RTp must be even (the pair's first register).
+ * A register pair as one 16-byte access, whose byte order the executors apply to the whole
+ * quadword: the first register holds the high doubleword, so in little-endian mode it comes from
+ * EA+8 and the second from EA, as the ISA says. `read`/`write` give the registers' 64 bits.
  */
-export const QUAD: Transfer = {
-  load(ctx, rt, ea) {
-    const v = ctx.b.load('v128', ea, 16);
-    ctx.setR(rt, dword(ctx, v, 0));
-    ctx.setR(rt + 1, dword(ctx, v, 1));
-  },
-  store(ctx, rs, ea) {
-    ctx.b.store(ea, fromDwords(ctx, ctx.r(rs), ctx.r(rs + 1)), 16);
-  },
-};
+function pairTransfer(read: (ctx: PpcContext, n: number) => Temp, write: (ctx: PpcContext, n: number, v: Temp) => void): Transfer {
+  return {
+    load(ctx, rt, ea) {
+      const v = ctx.b.load('v128', ea, 16);
+      write(ctx, rt, dword(ctx, v, 0));
+      write(ctx, rt + 1, dword(ctx, v, 1));
+    },
+    store(ctx, rs, ea) {
+      ctx.b.store(ea, fromDwords(ctx, read(ctx, rs), read(ctx, rs + 1)), 16);
+    },
+  };
+}
+
+/** lq/stq's GPR pair RTp, RTp+1 (RTp even). */
+export const QUAD = pairTransfer(
+  (ctx, n) => ctx.r(n),
+  (ctx, n, v) => ctx.setR(n, v),
+);
+/**
+ * lfdp/stfdp/lfdpx/stfdpx's FPR pair. An odd FRTp is an invalid form that QEMU carries out on
+ * FRTp and FRTp+1 (FPR 32 being VSR 32's doubleword 0), and so does this.
+ */
+const FLOAT_PAIR = pairTransfer(
+  (ctx, n) => ctx.fBits(n),
+  (ctx, n, v) => ctx.setF(n, v),
+);
 
 /**
  * lq (DQ form, the low 4 bits reserved and ignored) and stq (DS form): an odd RTp, and RA = RTp
@@ -196,6 +212,8 @@ const X_FORMS: readonly [number, Transfer, boolean, boolean, string][] = [
   [855, floatWord(true), true, false, 'lfiwax'],
   [887, floatWord(false), true, false, 'lfiwzx'],
   [983, floatWord(false), false, false, 'stfiwx'],
+  [791, FLOAT_PAIR, true, false, 'lfdpx'],
+  [919, FLOAT_PAIR, false, false, 'stfdpx'],
 ];
 
 const bits6 = (n: number): string => n.toString(2).padStart(6, '0');
@@ -211,6 +229,8 @@ export const LOAD_STORE_ROWS: readonly (readonly [string, string, PpcHandler])[]
   ['111110 rt:5 ra:5 d:s14 00', 'std', dForm(LD, false, false, 4)],
   ['111110 rt:5 ra:5 d:s14 01', 'stdu', dForm(LD, false, true, 4)],
   ['111000 rt:5 ra:5 d:s12 ....', 'lq', quad(true)],
+  ['111001 rt:5 ra:5 d:s14 00', 'lfdp', dForm(FLOAT_PAIR, true, false, 4)],
+  ['111101 rt:5 ra:5 d:s14 00', 'stfdp', dForm(FLOAT_PAIR, false, false, 4)],
   ['111110 rt:5 ra:5 d:s14 10', 'stq', quad(false)],
   ['101110 rt:5 ra:5 d:s16', 'lmw', multiple(true)],
   ['101111 rt:5 ra:5 d:s16', 'stmw', multiple(false)],
