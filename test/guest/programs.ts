@@ -77,6 +77,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sigframe', sources: ['ppc64/sigframe.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'atomics', sources: ['ppc64/atomics.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'quadword', sources: ['ppc64/quadword.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'reserved_bits', sources: ['ppc64/reserved_bits.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'fpscr_isa3', sources: ['ppc64/fpscr_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_bits', sources: ['ppc64/vector_bits.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_isa3', sources: ['ppc64/vector_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },

@@ -88,6 +88,7 @@ const CASES: GuestCase[] = [
       linux: ': 100000 of 100000 stored, counter 0000000000000011 00000000000086a0',
     },
   },
+  { title: 'reserved_bits: cmp/cmpl/cmpi/cmpli with reserved bits set compare as the clean forms', program: 'reserved_bits', ending: OK },
   { title: 'quadword: lq with an odd RTp dies by SIGILL', program: 'quadword', args: ['lq-odd'], ending: { signal: 'SIGILL' } },
   { title: 'quadword: lq with RA = RTp dies by SIGILL', program: 'quadword', args: ['lq-ra'], ending: { signal: 'SIGILL' } },
   { title: 'quadword: stq with an odd RSp dies by SIGILL', program: 'quadword', args: ['stq-odd'], ending: { signal: 'SIGILL' } },
