@@ -26,6 +26,7 @@ interface GuestCase {
 const OK: Ending = { status: 0 };
 const ARMHF = ['armhf -marm', 'armhf -mthumb'];
 const THUMB = ['armhf -mthumb'];
+const A32 = ['armhf -marm', 'armel'];
 const FP_FLAGS = 'FPSCR inexact and underflow flags (1/3, DBL_MIN/1e10) and invalid from VCVT to integer ((int)DBL_MAX) are not raised on the native path';
 
 const CASES: GuestCase[] = [
@@ -69,7 +70,12 @@ const CASES: GuestCase[] = [
   },
   { title: 'dsp: parallel add/subtract, saturating, dual and most-significant multiplies, Q and GE', program: 'dsp', ending: OK, builds: ARMHF },
   { title: 'neon: Advanced SIMD intrinsics over edge values', program: 'neon', ending: OK, builds: ARMHF },
-  { title: 'vector_loops_neon: -O3 -mfpu=neon vectorised loops', program: 'vector_loops_neon', ending: OK, builds: ARMHF },  { title: 'thumb_undef: a 16-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['b-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
+  { title: 'vector_loops_neon: -O3 -mfpu=neon vectorised loops', program: 'vector_loops_neon', ending: OK, builds: ARMHF },  { title: 'a32_undef: the clean MOVS immediate runs', program: 'a32_undef', args: ['clean'], ending: OK, builds: A32 },
+  { title: 'a32_undef: MOVS (immediate) with Rn != 0 dies by SIGILL', program: 'a32_undef', args: ['movs-imm-rn'], ending: { signal: 'SIGILL' }, builds: A32 },
+  { title: 'a32_undef: TST (immediate) with Rd != 0 dies by SIGILL', program: 'a32_undef', args: ['tst-imm-rd'], ending: { signal: 'SIGILL' }, builds: A32 },
+  { title: 'a32_undef: MVN (register) with Rn != 0 dies by SIGILL', program: 'a32_undef', args: ['mvn-reg-rn'], ending: { signal: 'SIGILL' }, builds: A32 },
+  { title: 'a32_undef: CMP (register-shifted register) with Rd != 0 dies by SIGILL', program: 'a32_undef', args: ['cmp-regreg-rd'], ending: { signal: 'SIGILL' }, builds: A32 },
+  { title: 'thumb_undef: a 16-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['b-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
   { title: 'thumb_undef: a 32-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['bw-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
   { title: 'thumb_undef: BX with bits 2..0 not zero dies by SIGILL', program: 'thumb_undef', args: ['bx-sbz'], ending: { signal: 'SIGILL' }, builds: THUMB },
   {

@@ -65,6 +65,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'dsp', sources: ['arm/dsp.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
   { name: 'jit', sources: ['arm/jit.c'], targets: ['arm-armhf-arm', 'arm-armhf-thumb', 'arm-armel'] },
   { name: 'thumb_undef', sources: ['arm/thumb_undef.c'], targets: ['arm-armhf-thumb'] },
+  { name: 'a32_undef', sources: ['arm/a32_undef.c'], targets: ['arm-armhf-arm', 'arm-armel'] },
   { name: 'neon', sources: ['arm/neon.c'], cflags: ['-mfpu=neon'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
   {
     name: 'vector_loops_neon',

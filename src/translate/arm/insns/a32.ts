@@ -15,21 +15,29 @@ import { breakpoint, noOperation, readApsr, supervisorCall, writeApsr } from './
 
 type Row = readonly [string, string, ArmHandler];
 
-/** The compare/test opcodes (10xx) without S are other instructions (misc space). */
-const isMiscSpace = (op: number, s: number): boolean => (op & 0b1100) === 0b1000 && s === 0;
+/**
+ * Whether a data-processing row declines the word: the compare/test opcodes (10xx) without S are
+ * other instructions (misc space); with S their Rd, and MOV/MVN's Rn, are should-be-zero fields
+ * (UNPREDICTABLE otherwise), which QEMU decodes as UNDEFINED, and so does this.
+ */
+function declines(f: Record<string, number>): boolean {
+  const op = f.op!;
+  if ((op & 0b1100) === 0b1000) return f.s === 0 || f.rd !== 0;
+  return (op === 0b1101 || op === 0b1111) && f.rn !== 0;
+}
 
 const dpImm: ArmHandler = (ctx, f) => {
-  if (isMiscSpace(f.op!, f.s!)) return false;
+  if (declines(f)) return false;
   dataProcessing(ctx, A32_DP_OPS[f.op!]!, f.s === 1, f.rd!, f.rn!, immOperand(ctx, expandImmA32(f.imm!)));
   return true;
 };
 const dpRegImm: ArmHandler = (ctx, f) => {
-  if (isMiscSpace(f.op!, f.s!)) return false;
+  if (declines(f)) return false;
   dataProcessing(ctx, A32_DP_OPS[f.op!]!, f.s === 1, f.rd!, f.rn!, shiftImm(ctx, ctx.r(f.rm!), f.type!, f.imm5!));
   return true;
 };
 const dpRegReg: ArmHandler = (ctx, f) => {
-  if (isMiscSpace(f.op!, f.s!)) return false;
+  if (declines(f)) return false;
   dataProcessing(ctx, A32_DP_OPS[f.op!]!, f.s === 1, f.rd!, f.rn!, shiftReg(ctx, ctx.r(f.rm!), f.type!, ctx.r(f.rs!)));
   return true;
 };
