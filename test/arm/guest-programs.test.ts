@@ -75,6 +75,7 @@ const CASES: GuestCase[] = [
   { title: 'a32_undef: TST (immediate) with Rd != 0 dies by SIGILL', program: 'a32_undef', args: ['tst-imm-rd'], ending: { signal: 'SIGILL' }, builds: A32 },
   { title: 'a32_undef: MVN (register) with Rn != 0 dies by SIGILL', program: 'a32_undef', args: ['mvn-reg-rn'], ending: { signal: 'SIGILL' }, builds: A32 },
   { title: 'a32_undef: CMP (register-shifted register) with Rd != 0 dies by SIGILL', program: 'a32_undef', args: ['cmp-regreg-rd'], ending: { signal: 'SIGILL' }, builds: A32 },
+  { title: 'a32_undef: VST1 of three registers with align<1> set dies by SIGILL', program: 'a32_undef', args: ['vst1-align'], ending: { signal: 'SIGILL' }, builds: A32 },
   { title: 'thumb_undef: a 16-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['b-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
   { title: 'thumb_undef: a 32-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['bw-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
   { title: 'thumb_undef: BX with bits 2..0 not zero dies by SIGILL', program: 'thumb_undef', args: ['bx-sbz'], ending: { signal: 'SIGILL' }, builds: THUMB },

@@ -63,6 +63,21 @@ const MULTIPLE: Readonly<Record<number, readonly [number, number, number]>> = {
   0b0001: [1, 4, 2],
 };
 
+/**
+ * The index_align values (bits 5:4) that make a multiple-structures form UNDEFINED, by type
+ * (ARM ARM A8.8.320 ff.: VLD1/VST1 of one or three registers and VLD3/VST3 with align<1> set,
+ * VLD1/VST1 of two registers and VLD2/VST2 of one pair with align 11).
+ */
+const UNDEFINED_ALIGN: Record<number, readonly number[]> = {
+  0b0111: [2, 3],
+  0b0110: [2, 3],
+  0b0100: [2, 3],
+  0b0101: [2, 3],
+  0b1010: [3],
+  0b1000: [3],
+  0b1001: [3],
+};
+
 /** Elements of VLDn/VSTn (multiple structures) in memory order: VLD1 fills its registers one after another, VLDn (n > 1) interleaves n registers `spacing` apart. */
 function multipleElements(d: number, type: number, esize: number): Element[] | undefined {
   const form = MULTIPLE[type];
@@ -128,6 +143,7 @@ const loadStore: ArmHandler = (ctx, f) => {
   let ebytes: number;
   let replicate = false;
   if (!f.a) {
+    if (UNDEFINED_ALIGN[f.type!]?.includes(f.bits! & 3)) return ctx.undefined();
     // VLD1/VST1 (no interleave) move whole registers: one 8-byte access each, whatever the
     // element size (the guest is little-endian, so the lanes are in memory order).
     const whole = MULTIPLE[f.type!]?.[1] === 1;
