@@ -135,7 +135,11 @@ function faultInfo(proc: GuestProcess, trap: TrapKind): SigInfo {
   const signal = signalOfTrap(trap) as TrapSignal;
   const pc = Number(view.getBigUint64(base + STATE_PC, true));
   const memoryFault = trap === TrapKind.MemoryFault || trap === TrapKind.Alignment;
-  const addr = memoryFault ? Number(view.getBigUint64(base + STATE_FAULT_ADDR, true)) : pc;
+  // Otherwise the instruction's address, without the bits that select an instruction set (a Thumb
+  // pc is odd here; the kernel's is even, the state being in CPSR.T).
+  const addr = memoryFault
+    ? Number(view.getBigUint64(base + STATE_FAULT_ADDR, true))
+    : pc - (pc & proc.target.frontend.instructionSetBits);
   if (proc.options.logItems.has('int')) {
     proc.options.log(`${signal} at pc=0x${pc.toString(16)}${trap === TrapKind.MemoryFault ? ` addr=0x${addr.toString(16)}` : ''}`);
   }

@@ -80,6 +80,13 @@ const CASES: GuestCase[] = [
   { title: 'thumb_undef: a 32-bit conditional branch inside an IT block dies by SIGILL', program: 'thumb_undef', args: ['bw-in-it'], ending: { signal: 'SIGILL' }, builds: THUMB },
   { title: 'thumb_undef: BX with bits 2..0 not zero dies by SIGILL', program: 'thumb_undef', args: ['bx-sbz'], ending: { signal: 'SIGILL' }, builds: THUMB },
   {
+    title: "thumb_undef: a SIGILL handler's si_addr is the undefined instruction's even address",
+    program: 'thumb_undef',
+    args: ['handled'],
+    ending: { status: 0 },
+    builds: THUMB,
+  },
+  {
     title: 'thumb_undef: a conditional branch in an IT block whose condition fails is skipped',
     program: 'thumb_undef',
     args: ['b-in-it-skipped'],
