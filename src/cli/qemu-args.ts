@@ -16,6 +16,8 @@ export interface QemuArgsSpec {
   readonly flags: ReadonlySet<string>;
   /** Stop at the first non-option (the guest program: what follows are its arguments). */
   readonly stopAtNonOption: boolean;
+  /** Names that are one option (`-M` and `-machine`): their values are collected together, in order. */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface QemuArgs {
@@ -31,6 +33,7 @@ export function parseQemuArgs(argv: string[], spec: QemuArgsSpec): QemuArgs {
   const args = Parser(argv, {
     boolean: spec.names.filter((name) => spec.flags.has(name)),
     string: spec.names.filter((name) => !spec.flags.has(name)),
+    alias: Object.fromEntries(Object.entries(spec.aliases ?? {}).map(([name, others]) => [name, [...others]])),
     configuration: {
       'short-option-groups': false,
       'halt-at-non-option': spec.stopAtNonOption,

@@ -86,14 +86,19 @@ type Parsed = RawSystemArgs | 'help' | 'version' | 'machine-help' | 'accel-help'
 
 /** Parses argv (without node and script). */
 export function parseSystemArgs(argv: string[]): Parsed {
-  const parsed = parseQemuArgs(argv, { names: OPTIONS.map((o) => o.name), flags: FLAGS, stopAtNonOption: false });
+  const parsed = parseQemuArgs(argv, {
+    names: OPTIONS.map((o) => o.name),
+    flags: FLAGS,
+    stopAtNonOption: false,
+    aliases: { machine: ['M'] },
+  });
   if (parsed.unknown !== undefined) throw new OptsError(`-${parsed.unknown}: invalid option`);
   if (parsed.positional.length > 0) throw new OptsError(`${parsed.positional[0]}: invalid option`);
   const args = parsed.values;
   if (args['h'] || args['help']) return 'help';
   if (args['version']) return 'version';
-  const machine = last(args['machine']) ?? last(args['M']);
-  if (machine === 'help' || machine === '?') return 'machine-help';
+  const machine = list(args['machine']);
+  if (machine.some((text) => text === 'help' || text === '?')) return 'machine-help';
   const accel = list(args['accel']);
   if (accel.some(isAccelHelp)) return 'accel-help';
   return {

@@ -13,6 +13,7 @@ import { EventBus } from './events';
 import type { SerialSpec } from './cli/config';
 import type { BlockBackendInfo, Peripheral } from './cli/devices';
 import type { GuestIdentity } from './cli/identity';
+import type { MemoryBackend } from './cli/memory-backend';
 import { MachineError, type Machine, type MachineClass, type MachineHost, type MachineOptions } from './machine/machine';
 import type { FdStore } from './monitor/fd-store';
 import { RunState, type ShutdownCause } from './run-state';
@@ -28,6 +29,10 @@ export interface GuestDescription {
   identity: GuestIdentity;
   blockBackends: readonly BlockBackendInfo[];
   peripherals: readonly Peripheral[];
+  /** The -object memory backends, in command-line order. */
+  memoryBackends?: readonly MemoryBackend[];
+  /** The one of them that is the guest RAM (-machine memory-backend=); else the board makes its own. */
+  ramBackend?: string;
 }
 
 export class Emulator {

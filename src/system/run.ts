@@ -51,6 +51,8 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
       identity: config.identity,
       blockBackends: config.blockBackends,
       peripherals: config.peripherals,
+      memoryBackends: config.memoryBackends,
+      ...(config.ramBackend !== undefined && { ramBackend: config.ramBackend }),
     });
   } catch (e) {
     if (isUserError(e)) fail(e.message);

@@ -14,7 +14,8 @@ import type { MonitorMode } from '../monitor/monitor';
 import { checkAccelerators, checkMachineAccelerators } from './accel';
 import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
 import { guestIdentityFrom, type GuestIdentity } from './identity';
-import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
+import { checkMemoryBackend, isMemoryBackendType, memoryBackendFromObjectOpts, type MemoryBackend } from './memory-backend';
+import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts, type QemuOpts } from './qemu-opts';
 import { smpTopologyFrom } from './smp';
 import { checkVga } from './vga';
 
@@ -22,10 +23,13 @@ import { checkVga } from './vga';
 export const MON_KEYS = ['chardev', 'mode', 'pretty'];
 /** The keys -machine takes on every board; boards add their own (MachineClass.props). */
 export const MACHINE_KEYS = ['type', 'accel'];
+/** The machine's QOM properties every board has (QEMU does not list them with -machine's keys). */
+const MACHINE_PROPS = ['memory-backend'];
 
 /** The options as the command line parser collected them, repeated ones in order. */
 export interface RawSystemArgs extends RawDeviceArgs {
-  machine?: string;
+  /** -machine/-M, each occurrence in order (they merge, later keys winning). */
+  machine: string[];
   chardev: string[];
   mon: string[];
   serial: string[];
@@ -85,6 +89,10 @@ export interface SystemConfig {
   chardevs: ChardevEntry[];
   monitors: MonitorSpec[];
   tlsCreds: Map<string, TlsCreds>;
+  /** The -object memory backends, in command-line order (query-memdev). */
+  memoryBackends: MemoryBackend[];
+  /** -machine memory-backend=ID: the backend that is the guest RAM. */
+  ramBackend?: string;
   startPaused: boolean;
   noReboot: boolean;
   identity: GuestIdentity;
@@ -98,20 +106,72 @@ export interface SystemConfig {
   pidfile?: string;
 }
 
-/** The machine type and its properties (`-machine virt,dumpdtb=FILE`), and whether it named an accelerator. */
-function machineFrom(text: string | undefined): { machine: MachineClass; props: Map<string, string>; accel: boolean } {
-  if (text === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
-  const parsed = fromOption(`-machine ${text}`, () => {
-    const opts = parseQemuOpts(text, 'type');
-    const name = opts.get('type') ?? '';
+/**
+ * The machine type and its properties (`-machine virt,dumpdtb=FILE`), merged over every -machine
+ * (`-M virt -machine memory-backend=ram`, later keys winning), and whether one named an accelerator.
+ */
+function machineFrom(texts: readonly string[]): { machine: MachineClass; props: Map<string, string>; accel: boolean; memoryBackend?: string } {
+  const opts: QemuOpts = new Map();
+  for (const text of texts) for (const [key, value] of fromOption(`-machine ${text}`, () => parseQemuOpts(text, 'type'))) opts.set(key, value);
+  const name = opts.get('type');
+  if (name === undefined) throw new OptsError('No machine specified, and there is no default\nUse -machine help to list supported machines');
+  const source = `-machine ${texts.join(',')}`;
+  const machine = fromOption(source, () => {
     const m = findMachine(name);
     if (!m) throw new OptsError(`unsupported machine type "${name}"\nUse -machine help to list supported machines`);
-    checkKeys(opts, [...MACHINE_KEYS, ...(m.props ?? [])]);
-    const props = new Map([...opts].filter(([key]) => key !== 'type' && key !== 'accel'));
-    return { machine: m, props, accel: opts.get('accel') };
+    checkKeys(opts, [...MACHINE_KEYS, ...MACHINE_PROPS, ...(m.props ?? [])]);
+    return m;
   });
-  if (parsed.accel !== undefined) checkMachineAccelerators(parsed.accel);
-  return { machine: parsed.machine, props: parsed.props, accel: parsed.accel !== undefined };
+  const props = new Map([...opts].filter(([key]) => !MACHINE_KEYS.includes(key) && !MACHINE_PROPS.includes(key)));
+  const accel = opts.get('accel');
+  if (accel !== undefined) checkMachineAccelerators(accel);
+  const memoryBackend = opts.get('memory-backend');
+  return { machine, props, accel: accel !== undefined, ...(memoryBackend !== undefined && { memoryBackend }) };
+}
+
+/** The -object options: TLS credentials and memory backends, by id (ids are unique among all objects). */
+function objectsFrom(texts: readonly string[]): { tlsCreds: Map<string, TlsCreds>; memoryBackends: MemoryBackend[] } {
+  const tlsCreds = new Map<string, TlsCreds>();
+  const memoryBackends: MemoryBackend[] = [];
+  const ids = new Set<string>();
+  for (const text of texts) {
+    const source = `-object ${text}`;
+    const type = fromOption(source, () => parseQemuOpts(text, 'qom-type').get('qom-type'));
+    if (isMemoryBackendType(type)) {
+      const backend = fromOption(source, () => memoryBackendFromObjectOpts(text));
+      checkMemoryBackend(backend);
+      if (ids.has(backend.id)) throw new OptsError(`${source}: Duplicate ID '${backend.id}' for object`);
+      ids.add(backend.id);
+      memoryBackends.push(backend);
+      continue;
+    }
+    const creds = fromOption(source, () => tlsCredsFromObjectOpts(text));
+    if (ids.has(creds.id)) throw new OptsError(`${source}: attempt to add duplicate property '${creds.id}'`);
+    ids.add(creds.id);
+    tlsCreds.set(creds.id, creds);
+  }
+  return { tlsCreds, memoryBackends };
+}
+
+/**
+ * The guest RAM's size and host file: -machine memory-backend=ID's backend (whose size -m, if
+ * given, must equal), else -m's size in the window's own memory.
+ */
+function ramFrom(
+  memory: string | undefined,
+  backendId: string | undefined,
+  backends: readonly MemoryBackend[],
+): Pick<MachineOptions, 'ramSize' | 'ramFile'> {
+  const ramSize = ramSizeFrom(memory);
+  if (backendId === undefined) return ramSize === undefined ? {} : { ramSize };
+  const backend = backends.find((b) => b.id === backendId);
+  if (!backend) throw new OptsError(`Memory backend '${backendId}' not found`);
+  if (ramSize !== undefined && ramSize !== backend.size)
+    throw new OptsError('Machine memory size does not match the size of the memory backend');
+  return {
+    ramSize: backend.size,
+    ...(backend.memPath !== undefined && { ramFile: { path: backend.memPath, share: backend.share } }),
+  };
 }
 
 /** -m SIZE: mebibytes by default, or with a K/M/G/T suffix (QEMU's size syntax). */
@@ -146,13 +206,14 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     throw new OptsError('-append only allowed with -kernel option');
   if (raw.kernel === undefined && raw.initrd !== undefined)
     throw new OptsError('-initrd only allowed with -kernel option');
-  const { machine, props, accel } = machineFrom(raw.machine);
+  const { machine, props, accel, memoryBackend } = machineFrom(raw.machine);
   checkAccelerators(raw.accel, accel);
+  const { tlsCreds, memoryBackends } = objectsFrom(raw.object);
   const drives = drivesFrom(raw, machine);
   const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId);
   const machineOptions: MachineOptions = {
     props,
-    ...(raw.memory !== undefined && { ramSize: ramSizeFrom(raw.memory) }),
+    ...ramFrom(raw.memory, memoryBackend, memoryBackends),
     ...(raw.cpu !== undefined && { cpu: raw.cpu }),
     ...(raw.kernel !== undefined && { kernel: raw.kernel }),
     ...(raw.bios !== undefined && { bios: raw.bios }),
@@ -165,13 +226,6 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
   const serials: (SerialSpec | undefined)[] = [];
-
-  const tlsCreds = new Map<string, TlsCreds>();
-  for (const text of raw.object) {
-    const creds = fromOption(`-object ${text}`, () => tlsCredsFromObjectOpts(text));
-    if (tlsCreds.has(creds.id)) throw new OptsError(`-object ${text}: attempt to add duplicate property '${creds.id}'`);
-    tlsCreds.set(creds.id, creds);
-  }
 
   const chardevs: ChardevEntry[] = raw.chardev.map((text) => {
     const source = `-chardev ${text}`;
@@ -280,6 +334,8 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     chardevs,
     monitors,
     tlsCreds,
+    memoryBackends,
+    ...(memoryBackend !== undefined && { ramBackend: memoryBackend }),
     startPaused: raw.startPaused,
     noReboot: raw.noReboot,
     identity: guestIdentityFrom(raw.name, raw.uuid),

@@ -28,6 +28,8 @@ export interface SmpTopology {
 export interface MachineOptions {
   /** Guest RAM in bytes (-m); undefined: the board's default. */
   ramSize?: number;
+  /** The host file holding the guest RAM (-machine memory-backend= a memory-backend-file); mapped shared or private. */
+  ramFile?: { path: string; share: boolean };
   /** -cpu model name; undefined: the board's default. */
   cpu?: string;
   kernel?: string;

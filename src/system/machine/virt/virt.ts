@@ -33,6 +33,7 @@ import {
   type SmpTopology,
 } from '../machine';
 import { SerialFrontend } from '../serial-frontend';
+import { mapRamFile } from '../ram-file';
 import { loadFirmware, loadKernel, type BootImage } from './boot';
 import { virtDeviceTree } from './device-tree';
 import { virtFwCfg } from './firmware-config';
@@ -146,6 +147,7 @@ class VirtMachine implements Machine, PsciPlatform {
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
+    if (options.ramFile) mapRamFile(this.cpu.memory, VIRT_RAM_BASE, this.ramSize, options.ramFile);
     for (let i = 0; i < this.smp.cpus; i++) gic.attachCpu(this.cpu.registersOf(i));
     this.flash = this.createFlash(flashBanks);
     for (const bank of this.flash) this.bus.map(bank.base, bank);

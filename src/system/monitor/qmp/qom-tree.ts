@@ -1,10 +1,11 @@
 /**
  * The QOM composition tree as far as tsemu has its objects, for qom-list and qom-get: `/objects`
- * (the RAM backend, -object TLS credentials), `/machine` with `peripheral` and `peripheral-anon`
+ * (the memory backends, -object TLS credentials), `/machine` with `peripheral` and `peripheral-anon`
  * (the -device devices, by id or as device[N]) and `unattached`, and `/chardevs`. Objects have
  * their `type` and their children; their other QOM properties are not modelled.
  */
 import type { Emulator } from '../../emulator';
+import { memoryBackendObjects } from './memory-backends';
 import { machineQomType } from './qom-types';
 
 export interface QomNode {
@@ -15,9 +16,8 @@ export interface QomNode {
 const node = (type: string, children: [string, QomNode][] = []): QomNode => ({ type, children: new Map(children) });
 
 export function qomTree(emulator: Emulator): QomNode {
-  const ramId = emulator.machineClass.defaultRamId;
   const objects = node('container', [
-    ...(emulator.machine.ramSize !== undefined && ramId !== undefined ? [[ramId, node('memory-backend-ram')] as [string, QomNode]] : []),
+    ...memoryBackendObjects(emulator).flatMap(({ id, backend }): [string, QomNode][] => (id === undefined ? [] : [[id, node(backend.type)]])),
     ...[...emulator.tlsCreds.keys()].map((id): [string, QomNode] => [id, node('tls-creds-x509')]),
   ]);
   const peripherals = (under: string): QomNode =>

@@ -8,6 +8,7 @@
 import { BACKEND_TYPES } from '../../chardev/spec';
 import { SERIAL_PORT_MODELS, VIRTIO_MODELS } from '../../devices/virtio/models';
 import type { MachineClass } from '../../machine/machine';
+import { MEMORY_BACKEND_KEYS, MEMORY_BACKEND_TYPES } from '../../cli/memory-backend';
 import { MACHINES } from '../../machine/registry';
 import { SYSTEM_TARGET } from '../../target';
 
@@ -37,6 +38,11 @@ const PROPERTY_INFO: Record<string, Omit<QomPropertyInfo, 'name'>> = {
   dumpdtb: { type: 'string', description: 'Dump current dtb to a file and quit' },
   'gic-version': { type: 'string', description: 'Set GIC version. Valid values are 2, 3, 4, host and max' },
   acpi: { type: 'OnOffAuto', description: 'Enable ACPI' },
+  'memory-backend': { type: 'link<memory-backend>', description: 'Set RAM backendValid value is ID of hostmem based backend' },
+  share: { type: 'bool', description: 'Mark the memory as private to QEMU or shared' },
+  size: { type: 'int', description: 'Size of the memory region (ex: 500M)' },
+  prealloc: { type: 'bool', description: 'Preallocate memory' },
+  'mem-path': { type: 'string' },
 };
 
 /** Parents of the boards' device types and of the abstract types, as in QEMU. */
@@ -73,7 +79,7 @@ export function machineQomType(m: MachineClass): string {
 }
 
 function machineTypes(m: MachineClass): QomType[] {
-  const properties = m.props ?? [];
+  const properties = [...(m.props ?? []), 'memory-backend'];
   if (m.qemuName === undefined) return [{ name: machineQomType(m), parent: 'machine', properties }];
   return [
     { name: `${m.name}-machine`, parent: 'machine', abstract: true, properties },
@@ -100,9 +106,9 @@ function buildTypes(): QomType[] {
     ...boardDevices.map((name) => ({ name, parent: PARENTS[name]!, properties: [] })),
     ...[...BACKEND_TYPES, 'mux'].map((b) => ({ name: `chardev-${b}`, parent: PARENTS[`chardev-${b}`] ?? 'chardev', properties: [] })),
     { name: 'tls-creds-x509', parent: 'tls-creds', properties: [] },
-    // The containers of the QOM tree (qom-tree.ts) and the guest RAM's backend (query-memdev).
+    // The containers of the QOM tree (qom-tree.ts) and the memory backends (-object, query-memdev).
     { name: 'container', parent: 'object', properties: [] },
-    { name: 'memory-backend-ram', parent: 'memory-backend', properties: [] },
+    ...MEMORY_BACKEND_TYPES.map((name) => ({ name, parent: 'memory-backend', properties: MEMORY_BACKEND_KEYS[name] })),
     // The accelerator -machine accel= takes: TCG is what tsemu's translator stands for.
     { name: 'accel', parent: 'object', properties: [] },
     { name: 'tcg-accel', parent: 'accel', properties: [] },

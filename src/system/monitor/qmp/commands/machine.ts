@@ -9,6 +9,7 @@ import { SYSTEM_TARGET } from '../../../target';
 import type { QmpCommand } from '../command';
 import { QmpError } from '../errors';
 import { obj, optional, required, type Schema } from '../schema';
+import { memoryBackendObjects } from '../memory-backends';
 
 const ARCH = { enum: [SYSTEM_TARGET.arch] };
 
@@ -117,14 +118,18 @@ export const MACHINE_COMMANDS: QmpCommand[] = [
     name: 'query-memdev',
     params: {},
     returns: { array: MEMDEV },
-    run: ({ emulator }) => {
-      const size = emulator.machine.ramSize;
-      const id = emulator.machineClass.defaultRamId;
-      if (size === undefined) return [];
-      // QEMU's memory-backend-ram defaults (the backend -m creates).
-      const backend = { merge: true, dump: true, prealloc: false, share: false, reserve: true, 'host-nodes': [], policy: 'default' };
-      return [{ ...(id !== undefined && { id }), size, ...backend }];
-    },
+    run: ({ emulator }) => memoryBackendObjects(emulator).map(({ id, backend }) => ({
+      ...(id !== undefined && { id }),
+      size: backend.size,
+      // QEMU's memory-backend defaults for what tsemu's backends do not take.
+      merge: true,
+      dump: true,
+      prealloc: backend.prealloc,
+      share: backend.share,
+      reserve: true,
+      'host-nodes': [],
+      policy: 'default',
+    })),
   },
   {
     name: 'query-cpu-definitions',
