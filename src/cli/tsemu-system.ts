@@ -8,6 +8,7 @@ import { list, parseQemuArgs } from './qemu-args';
 import { ACCEL_HELP, isAccelHelp } from '../system/cli/accel';
 import { buildSystemConfig, type RawSystemArgs } from '../system/cli/config';
 import { OptsError } from '../system/cli/qemu-opts';
+import { HOST_OPTIONS } from '../system/cli/host-options';
 import { machineHelp } from '../system/machine/registry';
 import { runSystem } from '../system/run';
 import { versionText } from '../system/version';
@@ -57,9 +58,17 @@ const OPTIONS: OptionSpec[] = [
   { name: 's', help: 'shorthand for -gdb tcp::1234' },
   { name: 'daemonize', help: 'daemonize the emulator after initializing' },
   { name: 'pidfile', arg: 'file', help: 'write PID to \'file\'' },
+  { name: 'add-fd', arg: 'fd=fd,set=set[,opaque=opaque]', help: 'add fd to an fd set (opened as /dev/fdset/set)' },
+  { name: 'no-shutdown', help: 'stop before shutdown (the guest\'s power-off stops the VM instead of ending tsemu)' },
+  { name: 'no-acpi', help: 'disable ACPI (-M virt: acpi=off)' },
+  { name: 'overcommit', arg: 'mem-lock=off,cpu-pm=off', help: 'checked (tsemu never locks guest memory)' },
+  { name: 'rtc', arg: 'base=utc[,clock=host|rt|vm][,driftfix=none|slew]', help: 'checked (the RTC reads the host\'s UTC clock)' },
+  { name: 'boot', arg: '[order=drives][,strict=on|off][,...]', help: 'checked (-kernel or -bios boots; no boot menu)' },
+  { name: 'msg', arg: 'timestamp=on|off[,guest-name=on|off]', help: 'checked (messages are not stamped)' },
+  { name: 'audiodev', arg: 'none,id=id', help: 'checked (no sound device; only the none driver)' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot', 'no-reboot', 'no-user-config']);
+const FLAGS = new Set(['h', 'help', 'version', 'nographic', 'nodefaults', 'S', 's', 'daemonize', 'snapshot', 'no-reboot', 'no-shutdown', 'no-acpi', 'no-user-config']);
 
 function usage(): string {
   const lines = ['usage: tsemu-system [options]', ''];
@@ -118,6 +127,11 @@ export function parseSystemArgs(argv: string[]): Parsed {
     uuid: last(args['uuid']),
     startPaused: Boolean(args['S']),
     noReboot: Boolean(args['no-reboot']),
+    noShutdown: Boolean(args['no-shutdown']),
+    noAcpi: Boolean(args['no-acpi']),
+    hostOptions: HOST_OPTIONS.flatMap((option) => list(args[option]).map((text): [string, string] => [option, text])),
+    audiodev: list(args['audiodev']),
+    addFd: list(args['add-fd']),
     gdb: gdbDevice(argv, Boolean(args['s']), last(args['gdb'])),
     daemonize: Boolean(args['daemonize']),
     pidfile: last(args['pidfile']),

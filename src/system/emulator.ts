@@ -40,6 +40,8 @@ export class Emulator {
   readonly runState: RunState;
   readonly chardevs = new ChardevRegistry();
   readonly machine: Machine;
+  /** Migration capabilities (migrate-set-capabilities): tsemu has `events` only, and never migrates. */
+  readonly migrationCapabilities = new Map<string, boolean>([['events', false]]);
   private readonly exitHooks: (() => void)[] = [];
   private exiting = false;
   private quitting = false;
@@ -54,6 +56,8 @@ export class Emulator {
     private readonly noReboot = false,
     /** What monitors report about the guest: -name and -uuid, the -drive backends. */
     readonly guest: GuestDescription = { identity: {}, blockBackends: [], peripherals: [] },
+    /** -no-shutdown: the guest's power-off stops the VM (run state `shutdown`) instead of ending the emulator, as QEMU's. */
+    private readonly noShutdown = false,
   ) {
     this.machine = machineClass.create(machineOptions);
     this.runState = new RunState(this.events, startPaused);
@@ -71,7 +75,7 @@ export class Emulator {
       onRunStateChange: (listener) => {
         this.events.subscribe(listener);
       },
-      shutdown: (cause) => void this.quit(cause),
+      shutdown: (cause) => void (this.noShutdown ? this.stopAtShutdown(cause) : this.quit(cause)),
       reset: (cause) => void this.reset(cause),
     };
     this.machine.start?.(host);
@@ -116,6 +120,11 @@ export class Emulator {
       this.runState.shutdown(cause);
       setImmediate(() => void this.exit(0));
     });
+  }
+
+  /** -no-shutdown's power-off: the SHUTDOWN event, then the VM stops (STOP), until a reset. */
+  private stopAtShutdown(cause: ShutdownCause): Promise<void> {
+    return this.inMainLoop(() => this.runState.shutdown(cause, true));
   }
 
   private inMainLoop(request: () => void): Promise<void> {

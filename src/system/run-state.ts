@@ -42,17 +42,24 @@ export class RunState {
     this.events.emit('RESUME');
   }
 
+  /** A reset; a VM stopped at shutdown (-no-shutdown) is then ready to start again (prelaunch), as in QEMU. */
   reset(cause: ShutdownCause): void {
     this.events.emit('RESET', { guest: cause.startsWith('guest'), reason: cause });
+    if (this.current === 'shutdown') this.current = 'prelaunch';
   }
 
   powerdown(): void {
     this.events.emit('POWERDOWN');
   }
 
-  shutdown(cause: ShutdownCause): void {
-    if (this.current === 'shutdown') return;
+  /**
+   * Shut down; `stopped` (-no-shutdown): the VM stays, stopped, and STOP follows SHUTDOWN as in QEMU.
+   * A VM stopped so shuts down again when it quits (a second SHUTDOWN, as QEMU sends).
+   */
+  shutdown(cause: ShutdownCause, stopped = false): void {
+    const wasRunning = this.current === 'running';
     this.current = 'shutdown';
     this.events.emit('SHUTDOWN', { guest: cause.startsWith('guest'), reason: cause });
+    if (stopped && wasRunning) this.events.emit('STOP');
   }
 }

@@ -4,6 +4,7 @@
  * servers, writes the pidfile and reports readiness to a -daemonize parent. A failure after
  * something was created closes it all again, so a refused start leaves nothing behind.
  */
+import { addToFdSets } from './fd-sets';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,12 +26,16 @@ function fail(message: string): never {
 
 /** Descriptor numbers the command line hands to chardevs (kept open across -daemonize). */
 function inheritedFds(config: SystemConfig): number[] {
-  return config.chardevs.flatMap(({ spec }) =>
-    spec.backend.type === 'socket' && spec.backend.addr.type === 'fd' && /^\d+$/.test(spec.backend.addr.str) ? [Number(spec.backend.addr.str)] : [],
-  );
+  return [
+    ...config.chardevs.flatMap(({ spec }) =>
+      spec.backend.type === 'socket' && spec.backend.addr.type === 'fd' && /^\d+$/.test(spec.backend.addr.str) ? [Number(spec.backend.addr.str)] : [],
+    ),
+    ...config.fdSets.map((entry) => entry.fd),
+  ];
 }
 
 export async function runSystem(config: SystemConfig, args: string[]): Promise<void> {
+  for (const entry of config.fdSets) addToFdSets(entry);
   const prepared: { chardev: Chardev; source: string }[] = [];
   for (const { spec, source } of config.chardevs) {
     try {
@@ -53,7 +58,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
       peripherals: config.peripherals,
       memoryBackends: config.memoryBackends,
       ...(config.ramBackend !== undefined && { ramBackend: config.ramBackend }),
-    });
+    }, config.noShutdown);
   } catch (e) {
     if (isUserError(e)) fail(e.message);
     throw e;

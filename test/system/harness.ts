@@ -201,12 +201,12 @@ export interface QmpProcess {
   kill: () => void;
 }
 
-/** Starts `binary args` with QMP on a listening socket passed as descriptor 3, connected and negotiated. */
-export async function startWithQmp(binary: string, args: readonly string[]): Promise<QmpProcess> {
+/** Starts `binary args` with QMP on a listening socket passed as descriptor 3 (`fds` as 4, 5, ...), connected and negotiated. */
+export async function startWithQmp(binary: string, args: readonly string[], fds: readonly number[] = []): Promise<QmpProcess> {
   const sock = path.join(tempDir(), 'qmp.sock');
   const fd = listenUnixFd(sock);
   const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
-  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'pipe', 'pipe', fd, ...fds] });
   running.add(child);
   native().closeFd(fd);
   let out = '';

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { native } from '../../native';
 import { hostSyscall } from '../../syscalls/linux/host';
 import { ChardevError, Chardev } from './chardev';
+import { hostErrorReason, openPathOrFdSet } from '../fd-sets';
 import { FdStream } from './fd-stream';
 import type { CharStream, StreamHandlers } from './stream';
 
@@ -117,9 +118,10 @@ export class FileChardev extends Chardev {
 
   open(): Promise<void> {
     try {
-      this.fd = fs.openSync(this.path, this.append ? 'a' : 'w');
+      const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC } = fs.constants;
+      this.fd = openPathOrFdSet(this.path, O_WRONLY | O_CREAT | (this.append ? O_APPEND : O_TRUNC), 0o666);
     } catch (e) {
-      throw new ChardevError(`Could not open '${this.path}': ${(e as Error).message}`);
+      throw new ChardevError(`Could not open '${this.path}': ${hostErrorReason(e)}`);
     }
     this.addStream(new FileStream(this.fd));
     return Promise.resolve();

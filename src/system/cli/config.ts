@@ -14,17 +14,20 @@ import type { MonitorMode } from '../monitor/monitor';
 import { checkAccelerators, checkMachineAccelerators } from './accel';
 import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
 import { guestIdentityFrom, type GuestIdentity } from './identity';
+import { fdSetEntryFrom, type FdSetEntry } from '../fd-sets';
+import { checkAudiodev, checkHostOption } from './host-options';
 import { checkMemoryBackend, isMemoryBackendType, memoryBackendFromObjectOpts, type MemoryBackend } from './memory-backend';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts, type QemuOpts } from './qemu-opts';
+import { loadSecret, secretFromObjectOpts, type Secret } from './secret';
 import { smpTopologyFrom } from './smp';
 import { checkVga } from './vga';
 
 /** The keys -mon takes. */
-export const MON_KEYS = ['chardev', 'mode', 'pretty'];
+export const MON_KEYS = ['chardev', 'mode', 'pretty', 'id'];
 /** The keys -machine takes on every board; boards add their own (MachineClass.props). */
 export const MACHINE_KEYS = ['type', 'accel'];
 /** The machine's QOM properties every board has (QEMU does not list them with -machine's keys). */
-const MACHINE_PROPS = ['memory-backend'];
+const MACHINE_PROPS = ['memory-backend', 'usb', 'dump-guest-core'];
 
 /** The options as the command line parser collected them, repeated ones in order. */
 export interface RawSystemArgs extends RawDeviceArgs {
@@ -47,6 +50,15 @@ export interface RawSystemArgs extends RawDeviceArgs {
   startPaused: boolean;
   /** -no-reboot: a reset request ends the emulator instead. */
   noReboot: boolean;
+  /** -no-shutdown: the guest's power-off stops the VM instead of ending the emulator. */
+  noShutdown: boolean;
+  /** -no-acpi: the board's acpi=off. */
+  noAcpi: boolean;
+  /** The host-policy options (-overcommit, -rtc, -boot, -msg) as [option, text], checked only. */
+  hostOptions: [string, string][];
+  audiodev: string[];
+  /** -add-fd, each occurrence. */
+  addFd: string[];
   /** -gdb DEV (or -s): the chardev gdb connects through. */
   gdb?: string;
   daemonize: boolean;
@@ -95,6 +107,9 @@ export interface SystemConfig {
   ramBackend?: string;
   startPaused: boolean;
   noReboot: boolean;
+  noShutdown: boolean;
+  /** -add-fd's descriptors (opened as /dev/fdset/N). */
+  fdSets: FdSetEntry[];
   identity: GuestIdentity;
   /** The -drive backends and what uses them (query-block). */
   blockBackends: BlockBackendInfo[];
@@ -122,6 +137,12 @@ function machineFrom(texts: readonly string[]): { machine: MachineClass; props: 
     checkKeys(opts, [...MACHINE_KEYS, ...MACHINE_PROPS, ...(m.props ?? [])]);
     return m;
   });
+  // The boards have no USB controller to create, and tsemu never dumps guest memory in a core file.
+  // QEMU checks these when it sets the machine's properties, in words that do not name the option.
+  for (const key of ['usb', 'dump-guest-core']) {
+    const value = opts.get(key);
+    if (value !== undefined) parseBool(key, value);
+  }
   const props = new Map([...opts].filter(([key]) => !MACHINE_KEYS.includes(key) && !MACHINE_PROPS.includes(key)));
   const accel = opts.get('accel');
   if (accel !== undefined) checkMachineAccelerators(accel);
@@ -129,28 +150,35 @@ function machineFrom(texts: readonly string[]): { machine: MachineClass; props: 
   return { machine, props, accel: accel !== undefined, ...(memoryBackend !== undefined && { memoryBackend }) };
 }
 
-/** The -object options: TLS credentials and memory backends, by id (ids are unique among all objects). */
-function objectsFrom(texts: readonly string[]): { tlsCreds: Map<string, TlsCreds>; memoryBackends: MemoryBackend[] } {
+/** The -object options: TLS credentials, memory backends and secrets, by id (ids are unique among all objects). */
+function objectsFrom(texts: readonly string[]): { tlsCreds: Map<string, TlsCreds>; memoryBackends: MemoryBackend[]; secrets: Secret[] } {
   const tlsCreds = new Map<string, TlsCreds>();
   const memoryBackends: MemoryBackend[] = [];
+  const secrets: Secret[] = [];
   const ids = new Set<string>();
+  const add = (source: string, id: string, message: string): void => {
+    if (ids.has(id)) throw new OptsError(`${source}: ${message}`);
+    ids.add(id);
+  };
   for (const text of texts) {
     const source = `-object ${text}`;
     const type = fromOption(source, () => parseQemuOpts(text, 'qom-type').get('qom-type'));
     if (isMemoryBackendType(type)) {
       const backend = fromOption(source, () => memoryBackendFromObjectOpts(text));
       checkMemoryBackend(backend);
-      if (ids.has(backend.id)) throw new OptsError(`${source}: Duplicate ID '${backend.id}' for object`);
-      ids.add(backend.id);
+      add(source, backend.id, `Duplicate ID '${backend.id}' for object`);
       memoryBackends.push(backend);
-      continue;
+    } else if (type === 'secret') {
+      const spec = fromOption(source, () => secretFromObjectOpts(text));
+      add(source, spec.id, `Duplicate ID '${spec.id}' for object`);
+      secrets.push(loadSecret(spec));
+    } else {
+      const creds = fromOption(source, () => tlsCredsFromObjectOpts(text));
+      add(source, creds.id, `attempt to add duplicate property '${creds.id}'`);
+      tlsCreds.set(creds.id, creds);
     }
-    const creds = fromOption(source, () => tlsCredsFromObjectOpts(text));
-    if (ids.has(creds.id)) throw new OptsError(`${source}: attempt to add duplicate property '${creds.id}'`);
-    ids.add(creds.id);
-    tlsCreds.set(creds.id, creds);
   }
-  return { tlsCreds, memoryBackends };
+  return { tlsCreds, memoryBackends, secrets };
 }
 
 /**
@@ -208,6 +236,10 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     throw new OptsError('-initrd only allowed with -kernel option');
   const { machine, props, accel, memoryBackend } = machineFrom(raw.machine);
   checkAccelerators(raw.accel, accel);
+  for (const [option, text] of raw.hostOptions) checkHostOption(option, text);
+  for (const text of raw.audiodev) checkAudiodev(text);
+  // As QEMU 7.2's, -no-acpi turns ACPI off on the boards that have it and is ignored by the others.
+  if (raw.noAcpi && machine.props?.includes('acpi')) props.set('acpi', 'off');
   const { tlsCreds, memoryBackends } = objectsFrom(raw.object);
   const drives = drivesFrom(raw, machine);
   const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId);
@@ -338,6 +370,8 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(memoryBackend !== undefined && { ramBackend: memoryBackend }),
     startPaused: raw.startPaused,
     noReboot: raw.noReboot,
+    noShutdown: raw.noShutdown,
+    fdSets: raw.addFd.map((text) => fromOption(`-add-fd ${text}`, () => fdSetEntryFrom(text))),
     identity: guestIdentityFrom(raw.name, raw.uuid),
     blockBackends: blockBackends(drives, attached, machine),
     peripherals,

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GuestMemory } from '../../memory/guest-memory';
 import { native } from '../../native';
+import { hostErrorReason } from '../fd-sets';
 import { MachineError } from './machine';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -24,9 +25,7 @@ function openBackingStore(file: string): number {
     fs.rmdirSync(dir);
     return fd;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).errno;
-    const reason = code === undefined ? (e as Error).message : native().hostStrerror(-code);
-    throw new MachineError(`can't open backing store ${file} for guest RAM: ${reason}`);
+    throw new MachineError(`can't open backing store ${file} for guest RAM: ${hostErrorReason(e)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * query-block: the -drive backends in command-line order, as QEMU describes a raw image: the
+ * query-block (and query-named-block-nodes, their images): the -drive backends in command-line order, as QEMU describes a raw image: the
  * device using it (its id or QOM path; none leaves the drive "removable", as in QEMU), its medium,
  * no I/O throttling, the host page cache in writeback mode (how tsemu writes images, whatever
  * cache= says), and I/O status for virtio-blk. Node names are not reported: tsemu has no
@@ -73,4 +73,11 @@ function blockInfo(backend: BlockBackendInfo): Record<string, unknown> {
 
 export const BLOCK_COMMANDS: QmpCommand[] = [
   { name: 'query-block', params: {}, returns: { array: BLOCK_INFO }, run: ({ emulator }) => emulator.guest.blockBackends.map(blockInfo) },
+  {
+    // One node per drive with a medium, the raw image itself (QEMU adds the file protocol node under it, and names both).
+    name: 'query-named-block-nodes',
+    params: { flat: optional('bool') },
+    returns: { array: BLOCK_DEVICE_INFO },
+    run: ({ emulator }) => emulator.guest.blockBackends.flatMap((backend) => (backend.image ? [inserted(backend.image)] : [])),
+  },
 ];
