@@ -36,6 +36,12 @@ export class RunState {
     this.events.emit('STOP');
   }
 
+  /** The monitor's cont: refused while the VM is shut down (-no-shutdown) until a reset, as QEMU does. */
+  contFromMonitor(): void {
+    if (this.current === 'shutdown') throw new Error('Resetting the Virtual Machine is required');
+    this.cont();
+  }
+
   cont(): void {
     if (this.current === 'running') return;
     this.current = 'running';

@@ -3,7 +3,8 @@
  * domain with a direct kernel boot and its serial port in a log file, as libvirtd's log shows it) and
  * the QMP commands it sends then, under tsemu-system-aarch64 and qemu-system-aarch64: the same
  * replies and events, the same serial output in the file passed with -add-fd, and -no-shutdown's
- * stop at the guest's power-off (SHUTDOWN, then STOP, status `shutdown`) until quit.
+ * stop at the guest's power-off (SHUTDOWN, then STOP, status `shutdown`; cont refused until
+ * system_reset, which makes it `prelaunch`) until quit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +49,10 @@ async function run(binary: string): Promise<{ messages: unknown[]; serial: strin
   await reply('query-status');
   await reply('cont');
   await client.event('STOP');
+  await reply('query-status');
+  // Stopped at shutdown: cont is refused until a reset, which makes the VM prelaunch again.
+  await reply('cont');
+  await reply('system_reset');
   await reply('query-status');
   await reply('quit');
   const status = await withTimeout(emu.exited, 20000, 'exit');

@@ -29,7 +29,7 @@ export const HMP_COMMANDS: HmpCommand[] = [
     },
   },
   { names: ['stop', 's'], args: '', help: 'stop emulation', run: ({ emulator }) => (emulator.runState.stop(), '') },
-  { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.cont(), '') },
+  { names: ['cont', 'c'], args: '', help: 'resume emulation', run: ({ emulator }) => (emulator.runState.contFromMonitor(), '') },
   { names: ['system_reset'], args: '', help: 'reset the system', run: ({ emulator }) => (void emulator.reset('host-qmp-system-reset'), '') },
   { names: ['system_powerdown'], args: '', help: 'send system power down event', run: ({ emulator }) => (void emulator.powerdown(), '') },
   { names: ['x'], args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'', run: ({ emulator, cpu }, arg) => memoryDump(emulator.machine, arg, true, cpu) },
