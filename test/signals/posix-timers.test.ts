@@ -8,4 +8,10 @@
  */
 import { sameAsQemuOnEveryTarget } from '../syscalls/user-targets';
 
-sameAsQemuOnEveryTarget('POSIX timers', 'posix_timers');
+const HANGS =
+  'hangs (CI rehearsal R of 2026-11-27, and every run of the armel build by hand): a periodic 1 ms timer whose signal is ' +
+  'blocked makes nanosleep return EINTR at each host alarm (the kernel does not interrupt the sleep for a blocked ' +
+  'signal), and the guest loop of nanosleep(&ts, &ts) never ends, the remaining time apparently not written back; ' +
+  'aarch64 and ppc64le passed in the same runs (docs/syscalls.md)';
+
+sameAsQemuOnEveryTarget('POSIX timers', 'posix_timers', { ppc64: HANGS, armhf: HANGS, armel: HANGS });
