@@ -50,7 +50,7 @@ import { RECORD_SIZE, compactBlock, expandBlock, type CompactBlock } from '../ir
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
-import { GuestAccess } from '../interp/guest-access';
+import { GuestAccess, untaggedAddress } from '../interp/guest-access';
 import { runBlock, runCompact } from '../interp/interpreter';
 import { SoftmmuAccess } from '../interp/soft-access';
 import type { GuestPort } from '../interp/window-access';
@@ -197,10 +197,6 @@ export interface EngineSoftMmu {
 const DISPATCH_BUDGET = 1024;
 
 const INTERRUPT_POLL_MISSES = 64;
-
-/** The address bits below an AArch64 tag (the top byte), and the end of the guest window. */
-const TAG_SHIFT = 56n;
-const WINDOW_END = 2n ** 32n;
 
 /** A block known only as IR, run by the interpreter until it is hot. */
 interface ColdBlock {
@@ -455,8 +451,7 @@ export class Engine {
   /** Whether the fault generated code reported is an access through a tagged address (topByteIgnored). */
   private faultedOnTag(stateBase: number): boolean {
     if (!this.options.topByteIgnored) return false;
-    const addr = this.memory.view.getBigUint64(stateBase + STATE_FAULT_ADDR, true);
-    return addr >> TAG_SHIFT !== 0n && BigInt.asUintN(Number(TAG_SHIFT), addr) < WINDOW_END;
+    return untaggedAddress(this.memory.view.getBigUint64(stateBase + STATE_FAULT_ADDR, true)) !== undefined;
   }
 
   /** A block yielded control: re-read the translation flags, and for FlushCode discard the code it names. */

@@ -14,6 +14,12 @@ export type CodeWriteHook = (addr: number, size: number) => void;
 const WINDOW = 2 ** 32;
 /** The address bits below an AArch64 tag (the top byte). */
 const TAG_SHIFT = 56;
+
+/** The address without an AArch64 tag in its top byte, if it has one that alone puts it outside the window. */
+export function untaggedAddress(addr: bigint): bigint | undefined {
+  const untagged = BigInt.asUintN(TAG_SHIFT, addr);
+  return untagged !== addr && untagged < BigInt(WINDOW) ? untagged : undefined;
+}
 const DENY_STORE = PageFlags.Unmapped | PageFlags.NoWrite;
 
 export class GuestAccess extends WindowAccess {
@@ -46,7 +52,8 @@ export class GuestAccess extends WindowAccess {
   /** windowAddress of the address, or of the address without its top byte when that is a tag. */
   private windowAddress(addr: bigint, size: number): number {
     const a = windowAddress(addr, size);
-    return a < 0 && this.topByteIgnored ? windowAddress(BigInt.asUintN(TAG_SHIFT, addr), size) : a;
+    const untagged = a < 0 && this.topByteIgnored ? untaggedAddress(addr) : undefined;
+    return untagged === undefined ? a : windowAddress(untagged, size);
   }
 
   /** Flags of the first and last page of [a, a + size), or'ed. */
