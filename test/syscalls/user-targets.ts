@@ -40,14 +40,9 @@ export const USER_TARGETS: readonly UserTarget[] = [
  * Registers `${title}: tsemu vs qemu`: guest program `name` on every user target, under tsemu and
  * under the target's QEMU, exits 0 under QEMU and does the same under tsemu (stdout, stderr, ending).
  */
-export function sameAsQemuOnEveryTarget(title: string, name: string, knownGaps: Readonly<Record<string, string>> = {}): void {
+export function sameAsQemuOnEveryTarget(title: string, name: string): void {
   describe.concurrent(`${title}: tsemu vs qemu`, () => {
     for (const target of USER_TARGETS) {
-      const gap = knownGaps[target.title];
-      if (gap !== undefined) {
-        it.todo(`${target.title}: ${gap}`);
-        continue;
-      }
       it(target.title, async () => {
         const program = await buildProgram(target, name);
         const results = await runUnderBoth(target.run, { program });

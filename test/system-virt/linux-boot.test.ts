@@ -18,7 +18,8 @@ const BOOT_LIMIT_MS = 120_000;
 
 /** The kernel's messages without their timestamps, up to the command line, placement lines dropped. */
 function messages(output: string): string[] {
-  const lines = output.split(/\r?\n/).map((l) => l.replace(/^\[ *\d+\.\d+\] /, ''));
+  // A run stopped right after the command line may hold its '\r' without the '\n'.
+  const lines = output.split(/\r?\n|\r/).map((l) => l.replace(/^\[ *\d+\.\d+\] /, ''));
   const end = lines.findIndex((l) => l.startsWith(UNTIL));
   return lines.slice(0, end + 1).filter((l) => !l.startsWith('NUMA: NODE_DATA'));
 }

@@ -23,12 +23,16 @@ async function build(cc: string, cflags: readonly string[], dir: string): Promis
   return output;
 }
 
+/** Built once: the two concurrent cases relinking one native path would race its exec (ETXTBSY). */
+let nativeBuild: Promise<string> | undefined;
+const buildNative = (): Promise<string> => (nativeBuild ??= build('gcc', ['-O1'], 'threads-native'));
+
 describe.concurrent('a large sendmsg with SCM_RIGHTS to a slowly reading thread: tsemu vs the native kernel', () => {
   for (const title of ['aarch64', 'ppc64le']) {
     it(title, async () => {
       const target = USER_TARGETS.find((t) => t.title === title)!;
       const [native, program] = await Promise.all([
-        build('gcc', ['-O1'], 'threads-native'),
+        buildNative(),
         build(target.build.cc, target.build.cflags, `sys-${target.build.name}`),
       ]);
       const [expected, result] = await Promise.all([

@@ -11,6 +11,7 @@ import { FUTEX_TIME32 } from '../linux/futex';
 import { ppollWith, selectWith } from '../linux/poll';
 import { mqTimedreceiveWith, mqTimedsendWith } from '../linux/mqueue';
 import { utimensatWith } from '../linux/fs-stat';
+import { CLOCK_MONOTONIC, sleepOnHost } from '../linux/time';
 import { PSELECT6_MASK } from '../linux/wait-mask';
 import { SIGTIMEDWAIT_TIME32 } from '../linux/sigwait';
 import { E } from '../linux/guest-access';
@@ -47,10 +48,8 @@ function withTimespec32(proc: GuestProcess, addr: number, direction: 'in' | 'out
 }
 
 export const ARM_TIME32_CALLS: Readonly<Record<string, SyscallDefinition>> = {
-  nanosleep: syscall('xx', (p, [req, rem]) =>
-    withTimespec32(p, req!, 'in', (q) => withTimespec32(p, rem!, 'out', (r) => hostSyscall('nanosleep', q, r)))),
-  clock_nanosleep: syscall('ddxx', (p, [clock, flags, req, rem]) =>
-    withTimespec32(p, req!, 'in', (q) => withTimespec32(p, rem!, 'out', (r) => hostSyscall('clock_nanosleep', int(clock), int(flags), q, r)))),
+  nanosleep: syscall('xx', (p, [req, rem]) => sleepOnHost(p, CLOCK_MONOTONIC, 0, req!, rem!, true)),
+  clock_nanosleep: syscall('ddxx', (p, [clock, flags, req, rem]) => sleepOnHost(p, int(clock), int(flags), req!, rem!, true)),
   clock_gettime: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_gettime', int(clock), t))),
   clock_getres: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_getres', int(clock), t))),
   futex: FUTEX_TIME32,

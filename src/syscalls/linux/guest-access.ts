@@ -58,6 +58,22 @@ export function guestTimespec(proc: GuestProcess, addr: number, time32: boolean)
   return { sec: ts.get('sec'), nsec: proc.abi.wordSize === 4 ? BigInt.asIntN(32, ts.get('nsec')) : ts.get('nsec') };
 }
 
+/** Writes a struct timespec the guest's way (guestTimespec's `time32` as there); false when not writable (EFAULT). */
+export function writeGuestTimespec(proc: GuestProcess, addr: number, time32: boolean, value: { sec: bigint; nsec: bigint }): boolean {
+  if (time32) {
+    if (!proc.memory.accessible(addr, 8, true)) return false;
+    const le = proc.memory.littleEndian;
+    proc.memory.view.setInt32(addr, Number(value.sec), le);
+    proc.memory.view.setInt32(addr + 4, Number(value.nsec), le);
+    return true;
+  }
+  const ts = guestStruct(proc, 'timespec', addr, true);
+  if (!ts) return false;
+  ts.set('sec', value.sec);
+  ts.set('nsec', value.nsec);
+  return true;
+}
+
 /** Whether the host can use the guest's struct of this kind as it is. */
 export function layoutMatchesHost(proc: GuestProcess, kind: keyof AbiLayouts): boolean {
   return proc.memory.littleEndian === HOST.littleEndian && sameLayout(proc.abi.layouts[kind], HOST.layouts[kind]);

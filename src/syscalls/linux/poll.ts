@@ -15,6 +15,7 @@ import { fdTable, hostFd, NEVER_OPEN_FD, newGuestFd, translateFdArgs } from './f
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { StructView, convertStruct } from '../struct-view';
 import { epollOp } from './strace-names';
+import { untilGuestInterrupted } from '../../user/signals/guest-interrupt';
 import {
   EPOLL_PWAIT_MASK,
   PPOLL_MASK,
@@ -85,7 +86,7 @@ export function ppollWith(timeout: HostTimeout): SyscallDefinition {
   return syscall('xdxxd', (proc, args) =>
     pollGuestFds(proc, args[0]!, args[1]!, (address, n) =>
       timeout(proc, args[2]!, (t) =>
-        withWaitMask(proc, args, PPOLL_MASK, (mask) => hostSyscall('ppoll', address, n, t, mask, 8)),
+        withWaitMask(proc, args, PPOLL_MASK, (mask) => untilGuestInterrupted(proc, () => hostSyscall('ppoll', address, n, t, mask, 8))),
       ),
     ),
   );
@@ -95,11 +96,11 @@ export function ppollWith(timeout: HostTimeout): SyscallDefinition {
 function poll(proc: GuestProcess, [fds, nfds, timeoutMs]: SyscallArgs): number {
   const ms = int(timeoutMs);
   return pollGuestFds(proc, fds!, nfds!, (address, n) => {
-    if (ms < 0) return hostSyscall('ppoll', address, n, 0, 0, 0);
+    if (ms < 0) return untilGuestInterrupted(proc, () => hostSyscall('ppoll', address, n, 0, 0, 0));
     const t = hostStructArray('timespec', 1);
     t.views[0]!.set('sec', Math.floor(ms / 1000));
     t.views[0]!.set('nsec', (ms % 1000) * 1_000_000);
-    return hostSyscall('ppoll', address, n, t.address, 0, 0);
+    return untilGuestInterrupted(proc, () => hostSyscall('ppoll', address, n, t.address, 0, 0));
   });
 }
 
@@ -137,7 +138,7 @@ function select(proc: GuestProcess, args: SyscallArgs, timeout: HostTimeout, mas
   const hostSetAddresses = hostSets.map((o, k) => (guestSets[k] === 0 ? 0 : hostArena.address(o)));
   const r = timeout(proc, timeoutAt!, (t) =>
     withWaitMask(proc, args, mask, (hostMask) =>
-      hostSyscall('pselect6', hostNfds, ...hostSetAddresses, t, hostPselectMask(hostMask)),
+      untilGuestInterrupted(proc, () => hostSyscall('pselect6', hostNfds, ...hostSetAddresses, t, hostPselectMask(hostMask))),
     ),
   );
   if (r < 0) return r;
@@ -192,8 +193,12 @@ function epollPwait(proc: GuestProcess, args: SyscallArgs): number {
   const layout = guestLayout(proc, 'epoll_event');
   if (guestRange(proc, events!, max * layout.size, true) === undefined) return -E.EFAULT;
   const host = hostStructArray('epoll_event', max);
+  const ms = int(timeout);
+  const deadline = performance.now() + ms;
+  // The host's epoll_pwait leaves its timeout as it was: a wait that goes on waits the time left.
+  const left = (): number => (ms < 0 ? ms : Math.max(0, Math.ceil(deadline - performance.now())));
   const r = withWaitMask(proc, args, EPOLL_PWAIT_MASK, (mask) =>
-    hostSyscall('epoll_pwait', epfd, host.address, max, int(timeout), mask, 8),
+    untilGuestInterrupted(proc, () => hostSyscall('epoll_pwait', epfd, host.address, max, left(), mask, 8)),
   );
   for (let i = 0; i < r; i++) {
     convertStruct(host.views[i]!, new StructView(proc.memory.view, events! + i * layout.size, layout, proc.memory.littleEndian));

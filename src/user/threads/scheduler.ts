@@ -260,10 +260,17 @@ export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sen
   const s = schedulers.get(proc);
   const t = s?.threads.find((x) => x.tid === tid);
   if (!s || !t) return false;
-  if (t === s.current) sendToRunning(info);
+  // The running thread takes it now; the one that just blocked (a switch is under way) like any other waiting thread.
+  if (t === s.current && !t.wait) sendToRunning(info);
   else {
     t.signals.push(info);
-    if (t.wait && !(t.sigmask & sigBit(info.signo))) {
+    const bit = sigBit(info.signo);
+    // A wait that takes the signal itself (rt_sigtimedwait) runs again to take it, whatever the mask.
+    if (t.wait?.signals !== undefined && t.wait.signals & bit) {
+      t.wait = undefined;
+      t.resume = 'rerun';
+      runnableAgain(proc);
+    } else if (t.wait && !(t.sigmask & bit)) {
       interrupt(t);
       runnableAgain(proc);
     }

@@ -5,15 +5,20 @@
  * expiries merged into one pending signal (si_overrun, timer_getoverrun), absolute CLOCK_REALTIME
  * times, a CPU-time clock, timer_delete, a forked child without its parent's timers, and the
  * errors for bad ids, clocks (EOPNOTSUPP for a clock without timers), sigevents and itimerspecs.
+ * Waits (nanosleep, poll, select, epoll_wait) under a periodic timer whose signal is blocked end
+ * at their time, uninterrupted.
  * Then setitimer's CPU-time timers: ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF (SIGPROF) expire
  * in a loop that makes no syscalls, and getitimer reads them back.
  * Timer ids are not printed: QEMU hands the guest ids of its own making.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -88,8 +93,16 @@ int main(void) {
   sigaddset(&rt, SIGRTMIN);
   sigprocmask(SIG_BLOCK, &rt, NULL);
   arm(t1, 1000000, 1000000, 0);
+  /* Its expiries interrupt no wait: each ends at its time (none would before its signal is taken). */
   struct timespec sleep30 = { 0, 30000000 };
-  while (nanosleep(&sleep30, &sleep30) != 0 && errno == EINTR) {}
+  printf("under a blocked periodic timer: nanosleep %d", nanosleep(&sleep30, NULL));
+  printf(", poll %d", poll(NULL, 0, 20));
+  struct timeval tv20 = { 0, 20000 };
+  printf(", select %d", select(0, NULL, NULL, NULL, &tv20));
+  int ep = epoll_create1(0);
+  struct epoll_event ev;
+  printf(", epoll_wait %d\n", epoll_wait(ep, &ev, 1, 20));
+  close(ep);
   siginfo_t si;
   int sig = sigwaitinfo(&rt, &si);
   printf("sigwaitinfo %d code %d value %d overrun > 5: %d\n", sig == SIGRTMIN, si.si_code, si.si_value.sival_int, si.si_overrun > 5);
