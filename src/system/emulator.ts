@@ -2,6 +2,7 @@
  * One running tsemu-system: the machine, its run state and events, its chardevs, and the way out.
  * Monitor commands (QMP and HMP alike) act on this object; nothing here knows about protocols.
  */
+import { BlockGraph } from './block/graph';
 import { OptsError } from './cli/qemu-opts';
 import { ChardevError, type Chardev } from './chardev/chardev';
 import { MuxChardev } from './chardev/mux';
@@ -28,6 +29,8 @@ export interface ChardevInfo {
 export interface GuestDescription {
   identity: GuestIdentity;
   blockBackends: readonly BlockBackendInfo[];
+  /** The block nodes (-blockdev, blockdev-add) and the devices on them. */
+  blockGraph: BlockGraph;
   peripherals: readonly Peripheral[];
   /** The -object memory backends, in command-line order. */
   memoryBackends?: readonly MemoryBackend[];
@@ -55,7 +58,7 @@ export class Emulator {
     /** -no-reboot: reset requests (the guest's or system_reset) shut down instead, as QEMU's do. */
     private readonly noReboot = false,
     /** What monitors report about the guest: -name and -uuid, the -drive backends. */
-    readonly guest: GuestDescription = { identity: {}, blockBackends: [], peripherals: [] },
+    readonly guest: GuestDescription = { identity: {}, blockBackends: [], blockGraph: new BlockGraph(), peripherals: [] },
     /** -no-shutdown: the guest's power-off stops the VM (run state `shutdown`) instead of ending the emulator, as QEMU's. */
     private readonly noShutdown = false,
   ) {

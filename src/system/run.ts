@@ -55,6 +55,7 @@ export async function runSystem(config: SystemConfig, args: string[]): Promise<v
     emulator = new Emulator(config.machine, config.tlsCreds, config.startPaused, config.machineOptions, config.noReboot, {
       identity: config.identity,
       blockBackends: config.blockBackends,
+      blockGraph: config.blockGraph,
       peripherals: config.peripherals,
       memoryBackends: config.memoryBackends,
       ...(config.ramBackend !== undefined && { ramBackend: config.ramBackend }),

@@ -7,57 +7,16 @@
  * on virtio-serial (the multiport handshake, output and input through its stdio chardev). Then
  * the option errors of -drive/-device/-global, message for message.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../lib/run-process';
-import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, runQemu, runTsemu, withoutProgramName } from './bare-metal';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram, runQemu, runTsemu, withoutProgramName } from './bare-metal';
+import { compareOnDisk, makeImage, type Images } from './virtio-disk';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-virtio-'));
-const SECTOR = 512;
-
-/** 64 KiB: a text line in sectors 0 and 3, zeros elsewhere (the driver writes sector 2). */
-function makeImage(): string {
-  const image = Buffer.alloc(128 * SECTOR);
-  image.write('tsemu virtio-blk test image, sector 0\n', 0, 'latin1');
-  image.write('sector three\n', 3 * SECTOR, 'latin1');
-  const file = path.join(dir, 'disk.img');
-  writeFileSync(file, image);
-  return file;
-}
-
-let runs = 0;
-
-/**
- * Runs the driver under both emulators, `drive` naming each one's own copy of the image in place
- * of DISK; returns the two images afterwards.
- */
-interface Images {
-  ours: Buffer;
-  theirs: Buffer;
-  original: Buffer;
-}
-
-async function compare(drive: (disk: string) => string[]): Promise<Images> {
-  const original = makeImage();
-  const copies = ['ours', 'theirs'].map((who) => {
-    const copy = path.join(dir, `${who}-${runs}.img`);
-    copyFileSync(original, copy);
-    return copy;
-  });
-  runs++;
-  const program = bareMetalProgram('virtio');
-  const args = (disk: string): string[] => [...VIRT_ARGS, ...drive(disk), '-kernel', program];
-  const [ours, theirs] = await Promise.all([runTsemu(args(copies[0]!)), runQemu(args(copies[1]!))]);
-  expect(theirs.status, `qemu-system-aarch64: ${theirs.stderr}`).toBe(0);
-  expect(theirs.stdout).toContain('empty transports=');
-  expect(ours.stderr).toBe('');
-  expect(ours.stdout).toBe(theirs.stdout);
-  expect(ours.status).toBe(0);
-  const [oursImage, theirsImage] = copies.map((f) => readFileSync(f));
-  return { ours: oursImage!, theirs: theirsImage!, original: readFileSync(original) };
-}
+const compare = (drive: (disk: string) => string[]): Promise<Images> => compareOnDisk(dir, drive);
 
 const blkAndRng = (disk: string, driveExtra = ''): string[] => [
   ...['-drive', `file=${disk},if=none,format=raw,id=d0${driveExtra}`],
@@ -94,8 +53,8 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
 
   it('virtio-serial with a virtconsole on stdio: the control handshake, output, input echoed back, an emergency write', async () => {
     const input = 'ping from the host\n';
-    for (const extra of [[], ['-global', 'virtio-mmio.force-legacy=false']]) {
-      const uart = ['ours', 'theirs'].map((who) => path.join(dir, `uart-${who}-${runs++}.txt`));
+    for (const [run, extra] of [[], ['-global', 'virtio-mmio.force-legacy=false']].entries()) {
+      const uart = ['ours', 'theirs'].map((who) => path.join(dir, `uart-${who}-${run}.txt`));
       const args = (file: string): string[] => [
         ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-display', 'none', '-serial', `file:${file}`],
         ...extra,
@@ -117,7 +76,7 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
   }, 60_000);
 
   it('refuses bad -drive, -device and -global options with QEMU messages', async () => {
-    const disk = makeImage();
+    const disk = makeImage(dir);
     const cases = [
       ['-device', 'virtio-foo-device'],
       ['-device', 'virtio-blk-device'],
@@ -132,6 +91,7 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
       ['-drive', `file=${disk},if=none,format=raw,id=d0,readonly=maybe`],
       ['-drive', `file=${disk},if=none,format=raw,id=d0,bogus=1`],
       ['-drive', `file=${path.join(dir, 'missing.img')},if=none,format=raw,id=d0`],
+      ['-drive', `file=${dir},if=none,format=raw,id=d0`],
       ['-global', 'virtio-mmio.foo=1'],
       ['-global', 'virtio-mmio.force-legacy=maybe'],
       ['-device', 'virtconsole,chardev=c0'],
@@ -156,7 +116,7 @@ describe('virtio-mmio devices on tsemu-system -M virt, as qemu-system-aarch64 ha
 
   it('refuses if=virtio (a PCI device on virt) with a clear message instead of ignoring the drive', async () => {
     const r = await runProcess(TSEMU_SYSTEM, {
-      args: ['-M', 'virt', '-nographic', '-drive', `file=${makeImage()},format=raw`],
+      args: ['-M', 'virt', '-nographic', '-drive', `file=${makeImage(dir)},format=raw`],
       timeoutMs: 20_000,
     });
     expect(r.status).toBe(1);

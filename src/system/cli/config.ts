@@ -12,6 +12,8 @@ import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
 import { checkAccelerators, checkMachineAccelerators } from './accel';
+import type { BlockGraph } from '../block/graph';
+import { blockGraphFrom } from './blockdev';
 import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
 import { guestIdentityFrom, type GuestIdentity } from './identity';
 import { fdSetEntryFrom, type FdSetEntry } from '../fd-sets';
@@ -113,6 +115,8 @@ export interface SystemConfig {
   identity: GuestIdentity;
   /** The -drive backends and what uses them (query-block). */
   blockBackends: BlockBackendInfo[];
+  /** The -blockdev nodes and the devices on them. */
+  blockGraph: BlockGraph;
   /** The -device devices' QOM places (qom-list). */
   peripherals: Peripheral[];
   /** The id of the chardev gdb connects through (-gdb, -s). */
@@ -241,8 +245,9 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   // As QEMU 7.2's, -no-acpi turns ACPI off on the boards that have it and is ignored by the others.
   if (raw.noAcpi && machine.props?.includes('acpi')) props.set('acpi', 'off');
   const { tlsCreds, memoryBackends } = objectsFrom(raw.object);
-  const drives = drivesFrom(raw, machine);
-  const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId);
+  const blockGraph = blockGraphFrom(raw.blockdev);
+  const drives = drivesFrom(raw, machine, blockGraph);
+  const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId, blockGraph);
   const machineOptions: MachineOptions = {
     props,
     ...ramFrom(raw.memory, memoryBackend, memoryBackends),
@@ -374,6 +379,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     fdSets: raw.addFd.map((text) => fromOption(`-add-fd ${text}`, () => fdSetEntryFrom(text))),
     identity: guestIdentityFrom(raw.name, raw.uuid),
     blockBackends: blockBackends(drives, attached, machine),
+    blockGraph,
     peripherals,
     ...(gdbChardev !== undefined && { gdbChardev }),
     daemonize: raw.daemonize,

@@ -7,7 +7,10 @@
  * device uses; the only global property is virtio-mmio.force-legacy.
  */
 import fs from 'node:fs';
-import { RawImage } from '../devices/virtio/raw-image';
+import type { RawImage } from '../devices/virtio/raw-image';
+import { BlockError } from '../block/errors';
+import type { BlockGraph } from '../block/graph';
+import { openImage } from '../block/open-image';
 import {
   SERIAL_PORT_MODELS,
   VIRTIO_MODELS,
@@ -21,6 +24,7 @@ import { OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { commandLineWarning } from './warnings';
 
 export interface RawDeviceArgs {
+  blockdev: string[];
   drive: string[];
   device: string[];
   global: string[];
@@ -32,33 +36,24 @@ export const DRIVE_KEYS = [
   ...['file', 'if', 'format', 'id', 'read-only', 'readonly', 'snapshot', 'cache', 'media', 'discard'],
   ...['bus', 'unit'],
 ];
+/** QEMU's PCI transports of the virtio devices tsemu has: known models, refused as on a board without PCI. */
+const PCI_MODELS = ['virtio-blk-pci', 'virtio-rng-pci', 'virtio-serial-pci'];
 const CACHE_MODES = ['writeback', 'none', 'writethrough', 'directsync', 'unsafe'];
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EISDIR: 'Is a directory',
-  EROFS: 'Read-only file system',
-  EPERM: 'Operation not permitted',
-};
 
 function withSource<T>(source: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof OptsError) throw new OptsError(`${source}: ${e.message}`);
+    if (e instanceof OptsError || e instanceof BlockError) throw new OptsError(`${source}: ${e.message}`);
     throw e;
   }
 }
 
-function openImage(file: string, readOnly: boolean, snapshot: boolean): RawImage {
-  try {
-    if (fs.statSync(file).isDirectory()) throw new OptsError(`'${file}' is a directory`);
-    return RawImage.open(file, { readOnly, snapshot });
-  } catch (e) {
-    if (e instanceof OptsError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new OptsError(`Could not open '${file}': ${ERRNO_TEXT[code] ?? code}`);
-  }
+/** A -drive's image: a regular file (QEMU's -drive refuses a directory in other words than -blockdev). */
+function openDriveImage(file: string, readOnly: boolean, snapshot: boolean): RawImage {
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new OptsError(`'file' driver requires '${file}' to be a regular file`);
+  return openImage(file, { readOnly, snapshot });
 }
 
 /**
@@ -129,7 +124,7 @@ function parseDrive(
     const drive = {
       id,
       source,
-      ...(file !== undefined && file !== '' && { image: openImage(file, readOnly, snapshot) }),
+      ...(file !== undefined && file !== '' && { image: openDriveImage(file, readOnly, snapshot) }),
     };
     if (drive.image && !opts.has('format')) commandLineWarning(probedFormatWarning(file!));
     return { drive, ...(unit !== undefined && { pflashUnit: unit }) };
@@ -208,6 +203,7 @@ function addDevice(
   machine: MachineClass,
   devices: VirtioDeviceSpec[],
   drives: ReadonlyMap<string, DriveSpec>,
+  graph: BlockGraph,
   attached: Map<string, string>,
   peripherals: Peripherals,
 ): void {
@@ -218,33 +214,46 @@ function addDevice(
     const { qdev } = peripherals.add(model, opts);
     if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
     const props = VIRTIO_MODELS.get(model);
+    if (PCI_MODELS.includes(model)) throw new OptsError(`No 'PCI' bus found for device '${model}'`);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
     if (!machine.virtioMmio) throw new OptsError(`No 'virtio-bus' bus found for device '${model}'`);
     checkProps(model, opts, props);
     if (model === 'virtio-rng-device') devices.push({ model });
     else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
-    else {
-      const blk = blkFrom(opts, drives, attached);
-      attached.set(blk.drive.id, qdev);
-      devices.push(blk);
-    }
+    else devices.push(blkFrom(opts, drives, graph, attached, qdev));
   });
 }
 
-/** virtio-blk-device: the drive it names must exist, have a medium and be free. */
+/**
+ * virtio-blk-device `qdev`: `drive` names a -drive, which must have a medium and be free, or else
+ * a block node, which the graph must let it use (recorded in `attached`, by drive id, or in the graph).
+ */
 function blkFrom(
   opts: Map<string, string>,
   drives: ReadonlyMap<string, DriveSpec>,
-  used: ReadonlyMap<string, string>,
+  graph: BlockGraph,
+  attached: Map<string, string>,
+  qdev: string,
 ): VirtioDeviceSpec & { model: 'virtio-blk-device' } {
-  const driveId = opts.get('drive');
-  if (driveId === undefined) throw new OptsError('drive property not set');
-  const drive = drives.get(driveId);
-  if (!drive) throw new OptsError(`Property 'virtio-blk-device.drive' can't find value '${driveId}'`);
+  const name = opts.get('drive');
+  if (name === undefined) throw new OptsError('drive property not set');
   const serial = opts.get('serial');
-  if (used.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
-  if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
-  return { model: 'virtio-blk-device', drive, ...(serial !== undefined && { serial }) };
+  const blk = (drive: DriveSpec): VirtioDeviceSpec & { model: 'virtio-blk-device' } => ({
+    model: 'virtio-blk-device',
+    drive,
+    ...(serial !== undefined && { serial }),
+  });
+  const drive = drives.get(name);
+  if (drive) {
+    if (attached.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
+    if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
+    attached.set(drive.id, qdev);
+    return blk(drive);
+  }
+  const node = graph.find(name);
+  if (!node) throw new OptsError(`Property 'virtio-blk-device.drive' can't find value '${name}'`);
+  graph.attachDevice(node, qdev);
+  return blk({ id: node.name, image: node.deviceImage(), source: `-blockdev node-name=${node.name}` });
 }
 
 /** virtio-mmio.force-legacy from -global DRIVER.PROP=VALUE options (the last one wins). */
@@ -274,7 +283,7 @@ export interface Drives {
   pflashUnits: ReadonlyMap<string, number>;
 }
 
-export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
+export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass, graph: BlockGraph): Drives {
   const byId = new Map<string, DriveSpec>();
   const pflash: (RawImage | undefined)[] = [];
   const pflashUnits = new Map<string, number>();
@@ -282,6 +291,7 @@ export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass): Drives {
     const pflashTaken = new Set(pflashUnits.values());
     const { drive, pflashUnit } = parseDrive(text, raw.snapshot, index, machine, pflashTaken);
     if (byId.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
+    withSource(drive.source, () => graph.reserveDeviceName(drive.id));
     byId.set(drive.id, drive);
     if (pflashUnit !== undefined) {
       pflashUnits.set(drive.id, pflashUnit);
@@ -299,11 +309,12 @@ export function virtioConfigFrom(
   raw: RawDeviceArgs,
   machine: MachineClass,
   drives: ReadonlyMap<string, DriveSpec>,
+  graph: BlockGraph,
 ): { virtio: VirtioConfig; peripherals: Peripheral[]; attached: ReadonlyMap<string, string> } {
   const attached = new Map<string, string>();
   const peripherals = new Peripherals();
   const devices: VirtioDeviceSpec[] = [];
-  for (const text of raw.device) addDevice(text, machine, devices, drives, attached, peripherals);
+  for (const text of raw.device) addDevice(text, machine, devices, drives, graph, attached, peripherals);
   return { virtio: { devices, legacy: legacyFrom(raw.global) }, peripherals: peripherals.list, attached };
 }
 

@@ -76,6 +76,15 @@ export class RawImage {
     this.overlay.clear();
   }
 
+  /** The same file as a read-only device sees it (a read-only node over a writable one). */
+  asReadOnly(): RawImage {
+    return this.readOnly ? this : new RawImage(this.path, this.fd, this.size, true, this.snapshot);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
   flush(): void {
     if (!this.snapshot && !this.readOnly) fs.fsyncSync(this.fd);
   }

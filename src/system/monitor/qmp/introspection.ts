@@ -64,6 +64,8 @@ class TypeTable {
       return this.add(`[${element}]`, { 'meta-type': 'array', 'element-type': element });
     }
     if ('object' in schema) return this.add(undefined, { 'meta-type': 'object', members: this.members(schema.object) });
+    if ('alternate' in schema)
+      return this.add(undefined, { 'meta-type': 'alternate', members: [{ type: this.name(schema.alternate.object) }, { type: this.name('str') }] });
     if ('union' in schema) {
       const wrapped = Object.fromEntries(Object.entries(schema.union).map(([k, data]) => [k, { data: { schema: data } }]));
       return this.name({ base: { type: { schema: { enum: Object.keys(schema.union) } } }, tag: 'type', variants: wrapped });

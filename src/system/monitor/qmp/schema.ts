@@ -1,7 +1,8 @@
 /**
  * The types of QMP arguments, return values and event data, in a small schema language covering
  * what tsemu's commands use (QAPI's builtins, enums, arrays, objects with optional members, simple
- * unions `{"type": ..., "data": {...}}` and flat unions tagged by a base member). The same
+ * unions `{"type": ..., "data": {...}}`, flat unions tagged by a base member and alternates of an
+ * object and a string, told apart by the JSON type of the value). The same
  * descriptions check arguments, with QEMU's messages, and make query-qmp-schema's introspection
  * (introspection.ts).
  */
@@ -17,7 +18,9 @@ export type Schema =
   /** A QAPI simple union: `{"type": NAME, "data": <schema of NAME>}`. */
   | { union: Record<string, Schema> }
   /** A QAPI flat union: the `base` members, of which `tag` (an enum) selects more members. */
-  | { base: Record<string, Member>; tag: string; variants: Record<string, Record<string, Member>> };
+  | { base: Record<string, Member>; tag: string; variants: Record<string, Record<string, Member>> }
+  /** A QAPI alternate (`name` for messages): a string, or a value of `object` (an object type or a flat union). */
+  | { alternate: { object: Schema; name: string } };
 
 export interface Member {
   schema: Schema;
@@ -78,6 +81,12 @@ export function check(value: unknown, schema: Schema, path: string): void {
   if ('array' in schema) {
     if (!Array.isArray(value)) throw typeError(path, 'array');
     value.forEach((element, i) => check(element, schema.array, `${path}[${i}]`));
+    return;
+  }
+  if ('alternate' in schema) {
+    if (typeof value === 'string') return;
+    if (!isObject(value)) throw typeError(path, schema.alternate.name);
+    check(value, schema.alternate.object, path);
     return;
   }
   if (!isObject(value)) throw typeError(path, 'object');

@@ -1,0 +1,100 @@
+/**
+ * -blockdev, compared with qemu-system-aarch64 given the same arguments: the bare-metal virtio
+ * driver (test/guest/system/virtio.c) reads and writes its disk through the node graphs libvirt
+ * and people write (a raw node on a named file node in JSON, an inline file node in keyval, a
+ * read-only node), with the same output and the same image afterwards; then QEMU's refusals of
+ * bad nodes, names, references and permission conflicts, message for message.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectSameRefusal, runQemu, runTsemu, withoutProgramName } from './bare-metal';
+import { compareOnDisk, makeImage, type Images } from './virtio-disk';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-blockdev-'));
+const compare = (nodes: (disk: string) => string[]): Promise<Images> =>
+  compareOnDisk(dir, (disk) => [...nodes(disk), '-device', 'virtio-rng-device']);
+
+const device = ['-device', 'virtio-blk-device,drive=fmt,serial=tsemu-serial'];
+
+describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("libvirt's JSON: a raw node on a named file node, the device on the raw node; the same disk afterwards", async () => {
+    const { ours, theirs, original } = await compare((disk) => [
+      ...['-blockdev', JSON.stringify({ driver: 'file', filename: disk, 'node-name': 'storage', 'auto-read-only': true, discard: 'unmap' })],
+      ...['-blockdev', JSON.stringify({ 'node-name': 'fmt', 'read-only': false, driver: 'raw', file: 'storage' })],
+      ...device,
+    ]);
+    expect(ours.equals(theirs)).toBe(true);
+    expect(ours.equals(original)).toBe(false);
+  }, 60_000);
+
+  it('keyval syntax, an inline file node with cache options; a device on a file node directly', async () => {
+    const inline = await compare((disk) => [
+      ...['-blockdev', `driver=raw,node-name=fmt,file.driver=file,file.filename=${disk},cache.direct=off,cache.no-flush=off`],
+      ...device,
+    ]);
+    expect(inline.ours.equals(inline.theirs)).toBe(true);
+    const direct = await compare((disk) => [
+      ...['-blockdev', `driver=file,filename=${disk},node-name=fmt`],
+      ...device,
+    ]);
+    expect(direct.ours.equals(direct.theirs)).toBe(true);
+  }, 60_000);
+
+  it('a read-only raw node: the device is read-only and writes fail; two devices may share it', async () => {
+    const { ours, original } = await compare((disk) => [
+      ...['-blockdev', `driver=file,filename=${disk},node-name=storage`],
+      ...['-blockdev', 'driver=raw,file=storage,node-name=fmt,read-only=on'],
+      ...device,
+      ...['-device', 'virtio-blk-device,drive=fmt'],
+    ]);
+    expect(ours.equals(original)).toBe(true);
+  }, 60_000);
+
+  it('refuses bad -blockdev options and node uses with QEMU messages', async () => {
+    const disk = makeImage(dir, 'refusals.img');
+    const file = (extra = ''): string[] => ['-blockdev', `driver=file,filename=${disk},node-name=f0${extra}`];
+    const raw = (name: string, extra = ''): string[] => ['-blockdev', `driver=raw,file=f0,node-name=${name}${extra}`];
+    const blk = (drive: string): string[] => ['-device', `virtio-blk-device,drive=${drive}`];
+    const cases = [
+      ['-blockdev', 'driver=foo,node-name=f0'],
+      ['-blockdev', 'node-name=f0'],
+      ['-blockdev', 'driver=file,node-name=f0'],
+      ['-blockdev', `driver=file,filename=${disk}`],
+      ['-blockdev', `driver=file,filename=${path.join(dir, 'missing.img')},node-name=f0`],
+      ['-blockdev', `driver=file,filename=${dir},node-name=f0`],
+      ['-blockdev', '[1]'],
+      file(',bogus=1'),
+      file(',read-only=maybe'),
+      file(',cache.direct=x'),
+      file(',discard=foo'),
+      ['-blockdev', `driver=file,filename=${disk},node-name=1f`],
+      ['-blockdev', `driver=file,filename=${disk},node-name=${'a'.repeat(32)}`],
+      [...file(), ...file()],
+      ['-blockdev', JSON.stringify({ driver: 'file', filename: disk, 'node-name': 'f0', 'read-only': 'on' })],
+      ['-blockdev', JSON.stringify({ driver: 'raw', file: { driver: 'file' }, 'node-name': 'r0' })],
+      ['-blockdev', JSON.stringify({ driver: 'raw', file: 1, 'node-name': 'r0' })],
+      ['-blockdev', 'driver=raw,node-name=r0'],
+      ['-blockdev', 'driver=raw,file=zz,node-name=r0'],
+      [...file(), ...blk('f0'), ...blk('f0')],
+      [...file(), ...raw('r0'), ...blk('r0'), ...blk('f0')],
+      [...file(), ...raw('r0'), ...blk('r0'), ...raw('r1'), ...blk('r1')],
+      [...file(',read-only=on'), ...raw('r0'), ...blk('r0')],
+      [...file(), '-drive', `if=none,id=f0,file=${disk},format=raw`],
+      [...file(), '-device', 'virtio-blk-pci,drive=f0', '-M', 'none'],
+      [...file(), ...blk('nope')],
+    ];
+    const machine = ['-M', 'virt', '-display', 'none', '-S', '-monitor', 'none', '-serial', 'none'];
+    for (const args of cases) await expectSameRefusal([...machine, ...args]);
+    // tsemu reads raw images only: a qcow2 node is refused as QEMU refuses a driver it does not know.
+    const [qcow2, unknown] = await Promise.all([
+      runTsemu([...machine, '-blockdev', 'driver=qcow2,file=f0,node-name=q']),
+      runQemu([...machine, '-blockdev', 'driver=qcow9,file=f0,node-name=q']),
+    ]);
+    expect(qcow2.status).toBe(1);
+    expect(withoutProgramName(qcow2.stderr)).toBe(withoutProgramName(unknown.stderr).replaceAll('qcow9', 'qcow2'));
+  }, 180_000);
+});
