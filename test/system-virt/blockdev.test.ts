@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectSameRefusal, runQemu, runTsemu, withoutProgramName } from './bare-metal';
+import { startWithQmp, type Message } from '../system/harness';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, expectSameRefusal, runQemu, runTsemu, withoutProgramName } from './bare-metal';
 import { compareOnDisk, makeImage, type Images } from './virtio-disk';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-blockdev-'));
@@ -97,4 +98,58 @@ describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () 
     expect(qcow2.status).toBe(1);
     expect(withoutProgramName(qcow2.stderr)).toBe(withoutProgramName(unknown.stderr).replaceAll('qcow9', 'qcow2'));
   }, 180_000);
+});
+
+/** A reply with the node names QEMU generates (`#block` and a number of its own) made equal. */
+function generatedNamesOut(reply: Message): unknown {
+  return JSON.parse(JSON.stringify(reply).replace(/#block\d+/g, '#block'));
+}
+
+describe('block commands on QMP, against qemu-system-aarch64', () => {
+  it('query-block and query-named-block-nodes show nodes and devices as QEMU does; blockdev-add and blockdev-del, and their refusals', async () => {
+    const [a, b, c] = ['a.img', 'b.img', 'c.img'].map((name) => makeImage(dir, name));
+    const args = [
+      ...['-M', 'virt', '-display', 'none', '-S', '-nodefaults'],
+      ...['-blockdev', JSON.stringify({ driver: 'file', filename: a, 'node-name': 'storage', 'auto-read-only': true, discard: 'unmap' })],
+      ...['-blockdev', JSON.stringify({ 'node-name': 'fmt', 'read-only': false, driver: 'raw', file: 'storage' })],
+      ...['-device', 'virtio-blk-device,drive=fmt,id=vd0'],
+      ...['-blockdev', `driver=file,filename=${b},node-name=ro,read-only=on,cache.direct=on,cache.no-flush=on,detect-zeroes=on`],
+      ...['-device', 'virtio-blk-device,drive=ro'],
+      ...['-drive', `file=${c},if=none,format=raw,id=d0`],
+    ];
+    const commands: [string, Message?][] = [
+      ['query-block'],
+      ['query-named-block-nodes', { flat: true }],
+      ['blockdev-add', { driver: 'file', filename: c, 'node-name': 'n1' }],
+      ['blockdev-add', { driver: 'file', filename: c, 'node-name': 'n1' }],
+      ['blockdev-add', { driver: 'raw', file: 'n1', 'node-name': 'n2', 'read-only': true }],
+      ['blockdev-add', { driver: 'raw', 'node-name': 'n3', file: { driver: 'file', filename: path.join(dir, 'missing.img') } }],
+      ['blockdev-add', { driver: 'raw', 'node-name': 'n4', file: { driver: 'file', filename: a, 'node-name': 'n5' } }],
+      ['blockdev-add', { driver: 'file', filename: c, 'node-name': 'd0' }],
+      ['blockdev-add', { driver: 'file', filename: c }],
+      ['blockdev-add', { driver: 'file', filename: c, 'node-name': 'x', 'read-only': 'on' }],
+      ['blockdev-add', { driver: 'raw', file: 'nope', 'node-name': 'x' }],
+      ['blockdev-add', { driver: 'raw', file: 7, 'node-name': 'x' }],
+      ['query-named-block-nodes'],
+      ['blockdev-del', { 'node-name': 'n1' }],
+      ['blockdev-del', { 'node-name': 'fmt' }],
+      ['blockdev-del', { 'node-name': 'n5' }],
+      ['blockdev-del', { 'node-name': 'nope' }],
+      ['blockdev-del', {}],
+      ['blockdev-del', { 'node-name': 'n4' }],
+      ['blockdev-del', { 'node-name': 'n2' }],
+      ['blockdev-del', { 'node-name': 'n1' }],
+      ['query-named-block-nodes'],
+      ['query-block'],
+    ];
+    const running = await Promise.all([startWithQmp(TSEMU_SYSTEM, args), startWithQmp(QEMU_SYSTEM, args)]);
+    try {
+      for (const [name, params] of commands) {
+        const [ours, theirs] = await Promise.all(running.map(({ client }) => client.execute(name, params)));
+        expect(generatedNamesOut(ours!), `${name} ${JSON.stringify(params)}`).toEqual(generatedNamesOut(theirs!));
+      }
+    } finally {
+      running.forEach((r) => r.kill());
+    }
+  }, 60_000);
 });

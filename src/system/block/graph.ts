@@ -10,7 +10,7 @@
 import type { RawImage } from '../devices/virtio/raw-image';
 import { BlockError } from './errors';
 import { openImage } from './open-image';
-import type { BlockdevOptions, FileOptions } from './options';
+import type { BlockdevOptions, FileOptions, RawOptions } from './options';
 
 /** What a parent asks of the node below it. */
 interface Permissions {
@@ -67,7 +67,7 @@ export class BlockNode {
 
 /** The nodes and the devices attached to them. */
 export class BlockGraph {
-  /** By name, newest first (query-named-block-nodes' order). */
+  /** By name, in the order they were made (list() gives them newest first). */
   private readonly nodes = new Map<string, BlockNode>();
   /** Nodes that -blockdev or blockdev-add made, which blockdev-del may delete. */
   private readonly roots = new Set<string>();
@@ -128,24 +128,45 @@ export class BlockGraph {
     this.attached.push({ qdev, node });
   }
 
+  /**
+   * A -drive's medium: a raw node over a file node, both unnamed (QEMU names them `#blockNNN`),
+   * listed with the rest but not for -device or blockdev-del, which take the drive's id.
+   */
+  addDriveMedium(image: RawImage): BlockNode {
+    const readOnly = { 'read-only': image.readOnly };
+    const file = this.insert(new BlockNode(this.generatedName(), { driver: 'file', filename: image.path, ...readOnly }, image));
+    return this.stack({ driver: 'raw', file: file.name, ...readOnly }, this.generatedName(), file);
+  }
+
   private open(options: BlockdevOptions): BlockNode {
-    const name = options['node-name'] ?? `#block${this.generated++}`;
+    const name = options['node-name'] ?? this.generatedName();
     if (options['node-name'] !== undefined) this.checkName(name);
-    let node: BlockNode;
-    if (options.driver === 'file') {
-      const image = openImage(options.filename, {
-        readOnly: options['read-only'] === true,
-        autoReadOnly: options['auto-read-only'] === true,
-        snapshot: false,
-      });
-      node = new BlockNode(name, options, image);
-    } else {
+    if (options.driver === 'raw') {
       const child = typeof options.file === 'string' ? this.reference(options.file) : this.open(inherit(options.file, options));
-      node = new BlockNode(name, options, child.image, child);
-      child.parents.unshift({ desc: `node '${name}'`, role: 'file', permissions: () => node.cumulativePermissions() });
+      return this.stack(options, name, child);
     }
-    this.nodes.set(name, node);
+    const image = openImage(options.filename, {
+      readOnly: options['read-only'] === true,
+      autoReadOnly: options['auto-read-only'] === true,
+      snapshot: false,
+    });
+    return this.insert(new BlockNode(name, options, image));
+  }
+
+  /** A raw node over `child`, its `file`. */
+  private stack(options: RawOptions, name: string, child: BlockNode): BlockNode {
+    const node = new BlockNode(name, options, child.image, child);
+    child.parents.unshift({ desc: `node '${name}'`, role: 'file', permissions: () => node.cumulativePermissions() });
+    return this.insert(node);
+  }
+
+  private insert(node: BlockNode): BlockNode {
+    this.nodes.set(node.name, node);
     return node;
+  }
+
+  private generatedName(): string {
+    return `#block${this.generated++}`;
   }
 
   private reference(name: string): BlockNode {

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { RawImage } from '../devices/virtio/raw-image';
 import { BlockError } from '../block/errors';
-import type { BlockGraph } from '../block/graph';
+import type { BlockGraph, BlockNode } from '../block/graph';
 import { openImage } from '../block/open-image';
 import {
   SERIAL_PORT_MODELS,
@@ -281,24 +281,28 @@ export interface Drives {
   pflash: (RawImage | undefined)[];
   /** The flash unit of each if=pflash drive, by drive id. */
   pflashUnits: ReadonlyMap<string, number>;
+  /** The root node of each drive's medium, by drive id. */
+  media: ReadonlyMap<string, BlockNode>;
 }
 
 export function drivesFrom(raw: RawDeviceArgs, machine: MachineClass, graph: BlockGraph): Drives {
   const byId = new Map<string, DriveSpec>();
   const pflash: (RawImage | undefined)[] = [];
   const pflashUnits = new Map<string, number>();
+  const media = new Map<string, BlockNode>();
   for (const [index, text] of raw.drive.entries()) {
     const pflashTaken = new Set(pflashUnits.values());
     const { drive, pflashUnit } = parseDrive(text, raw.snapshot, index, machine, pflashTaken);
     if (byId.has(drive.id)) throw new OptsError(`${drive.source}: Duplicate ID '${drive.id}' for drive`);
     withSource(drive.source, () => graph.reserveDeviceName(drive.id));
+    if (drive.image) media.set(drive.id, graph.addDriveMedium(drive.image));
     byId.set(drive.id, drive);
     if (pflashUnit !== undefined) {
       pflashUnits.set(drive.id, pflashUnit);
       pflash[pflashUnit] = drive.image;
     }
   }
-  return { byId, pflash, pflashUnits };
+  return { byId, pflash, pflashUnits, media };
 }
 
 /**
@@ -321,7 +325,8 @@ export function virtioConfigFrom(
 /** A -drive as query-block reports it. */
 export interface BlockBackendInfo {
   id: string;
-  image?: RawImage;
+  /** The root node of its medium. */
+  node?: BlockNode;
   /** The QOM path (or id) of the device using it, if any. */
   device?: string;
   /** Whether that device reports I/O errors (virtio-blk does, flash does not). */
@@ -333,9 +338,10 @@ export function blockBackends(drives: Drives, attached: ReadonlyMap<string, stri
   return [...drives.byId.values()].map((drive) => {
     const unit = drives.pflashUnits.get(drive.id);
     const device = unit !== undefined ? `${machine.flashPath}${unit}` : attached.get(drive.id);
+    const node = drives.media.get(drive.id);
     return {
       id: drive.id,
-      ...(drive.image && { image: drive.image }),
+      ...(node && { node }),
       ...(device !== undefined && { device }),
       ioStatus: attached.has(drive.id),
     };

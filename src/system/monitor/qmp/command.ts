@@ -16,6 +16,8 @@ export interface CommandContext {
 export interface QmpCommand {
   name: string;
   params: Record<string, Member>;
+  /** The arguments as one type (QAPI's boxed commands: blockdev-add takes a flat union); `params` is then `{}`. */
+  boxed?: Schema;
   /** The type of the `return` value (query-qmp-schema's ret-type). */
   returns: Schema;
   /** Returns the `return` value (JSON); throws QmpError (or any Error, reported as GenericError). */

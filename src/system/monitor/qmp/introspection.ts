@@ -11,6 +11,7 @@ import { EMPTY, obj, optional, required } from './schema';
 export interface Introspectable {
   name: string;
   params: Record<string, Member>;
+  boxed?: Schema;
   returns: Schema;
 }
 
@@ -98,7 +99,7 @@ export function schemaInfo(commands: readonly Introspectable[], events: readonly
     ...commands.map((c) => ({
       name: c.name,
       'meta-type': 'command',
-      'arg-type': types.name({ object: c.params }),
+      'arg-type': types.name(c.boxed ?? { object: c.params }),
       'ret-type': types.name(c.returns),
     })),
     ...events.map((e) => ({ name: e.name, 'meta-type': 'event', 'arg-type': types.name(e.data) })),

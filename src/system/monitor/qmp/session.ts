@@ -15,7 +15,7 @@ import { findQmpCommand } from './commands';
 import { QmpError } from './errors';
 import { toQmpJson } from './json-out';
 import { JsonSplitter, type SplitItem } from './json-splitter';
-import { checkMembers } from './schema';
+import { check, checkMembers } from './schema';
 
 const REQUEST_MEMBERS = new Set(['execute', 'arguments', 'id']);
 
@@ -109,7 +109,8 @@ export class QmpSession {
     }
     const command = findQmpCommand(name);
     if (!command) throw new QmpError('CommandNotFound', `The command ${name} has not been found`);
-    checkMembers(args as Request, command.params, '');
+    if (command.boxed) check(args, command.boxed, '');
+    else checkMembers(args as Request, command.params, '');
     return await command.run(this.context, args as Request);
   }
 

@@ -1,14 +1,16 @@
 /**
- * query-block (and query-named-block-nodes, their images): the -drive backends in command-line order, as QEMU describes a raw image: the
- * device using it (its id or QOM path; none leaves the drive "removable", as in QEMU), its medium,
- * no I/O throttling, the host page cache in writeback mode (how tsemu writes images, whatever
- * cache= says), and I/O status for virtio-blk. Node names are not reported: tsemu has no
- * block-node commands that would take them.
+ * The block commands: query-block (the -drive backends in command-line order, then the devices on
+ * -blockdev nodes, whose backends are anonymous), query-named-block-nodes (every node, newest
+ * first, a -drive's two included), blockdev-add and blockdev-del. A node is described as QEMU
+ * describes a raw image: no I/O throttling, the cache options it was given (tsemu always writes
+ * through the host page cache: writeback, whatever a -drive's cache= says), I/O status for
+ * virtio-blk.
  */
+import type { BlockNode } from '../../../block/graph';
+import { BLOCKDEV_OPTIONS, blockdevOptions } from '../../../block/options';
 import type { BlockBackendInfo } from '../../../cli/devices';
-import type { RawImage } from '../../../devices/virtio/raw-image';
 import type { QmpCommand } from '../command';
-import { obj, optional, required, type Member } from '../schema';
+import { EMPTY, obj, optional, required, type Member } from '../schema';
 
 const THROTTLING = ['bps', 'bps_rd', 'bps_wr', 'iops', 'iops_rd', 'iops_wr'] as const;
 
@@ -22,6 +24,7 @@ const IMAGE_INFO = obj({
 
 const BLOCK_DEVICE_INFO = obj({
   file: required('str'),
+  'node-name': optional('str'),
   ro: required('bool'),
   drv: required('str'),
   backing_file_depth: required('int'),
@@ -43,41 +46,72 @@ const BLOCK_INFO = obj({
   'io-status': optional({ enum: ['ok', 'failed', 'nospace'] }),
 });
 
-/** The medium of a drive: a raw image file. */
-function inserted(image: RawImage): Record<string, unknown> {
+/** A node as QEMU describes it (BlockDeviceInfo): tsemu's are raw images, their own or a file node's. */
+function inserted(node: BlockNode): Record<string, unknown> {
+  const { image, options } = node;
   return {
     file: image.path,
-    ro: image.readOnly,
-    drv: 'raw',
+    'node-name': node.name,
+    ro: node.readOnly,
+    drv: node.driver,
     backing_file_depth: 0,
     encrypted: false,
-    detect_zeroes: 'off',
+    detect_zeroes: options['detect-zeroes'] ?? 'off',
     ...Object.fromEntries(THROTTLING.map((k) => [k, 0])),
-    image: { filename: image.path, format: 'raw', 'dirty-flag': false, 'actual-size': image.allocatedBytes(), 'virtual-size': image.size },
-    cache: { writeback: true, direct: false, 'no-flush': false },
+    image: { filename: image.path, format: node.driver, 'dirty-flag': false, 'actual-size': image.allocatedBytes(), 'virtual-size': image.size },
+    cache: { writeback: true, direct: options.cache?.direct ?? false, 'no-flush': options.cache?.['no-flush'] ?? false },
     write_threshold: 0,
   };
 }
 
-function blockInfo(backend: BlockBackendInfo): Record<string, unknown> {
+/** A -drive: its id, the device using it (none leaves it "removable"), its medium. */
+function driveInfo(backend: BlockBackendInfo): Record<string, unknown> {
   return {
     device: backend.id,
     ...(backend.device !== undefined && { qdev: backend.device }),
     type: 'unknown',
     removable: backend.device === undefined,
     locked: false,
-    ...(backend.image && { inserted: inserted(backend.image) }),
+    ...(backend.node && { inserted: inserted(backend.node) }),
     ...(backend.ioStatus && { 'io-status': 'ok' }),
   };
 }
 
+/** A device on a block node: its backend has no name, as QEMU's anonymous ones. */
+function attachedInfo({ qdev, node }: { qdev: string; node: BlockNode }): Record<string, unknown> {
+  return { device: '', qdev, type: 'unknown', removable: false, locked: false, inserted: inserted(node), 'io-status': 'ok' };
+}
+
 export const BLOCK_COMMANDS: QmpCommand[] = [
-  { name: 'query-block', params: {}, returns: { array: BLOCK_INFO }, run: ({ emulator }) => emulator.guest.blockBackends.map(blockInfo) },
   {
-    // One node per drive with a medium, the raw image itself (QEMU adds the file protocol node under it, and names both).
+    name: 'query-block',
+    params: {},
+    returns: { array: BLOCK_INFO },
+    run: ({ emulator }) => [...emulator.guest.blockBackends.map(driveInfo), ...emulator.guest.blockGraph.attached.map(attachedInfo)],
+  },
+  {
     name: 'query-named-block-nodes',
     params: { flat: optional('bool') },
     returns: { array: BLOCK_DEVICE_INFO },
-    run: ({ emulator }) => emulator.guest.blockBackends.flatMap((backend) => (backend.image ? [inserted(backend.image)] : [])),
+    run: ({ emulator }) => emulator.guest.blockGraph.list().map(inserted),
+  },
+  {
+    name: 'blockdev-add',
+    params: {},
+    boxed: BLOCKDEV_OPTIONS,
+    returns: EMPTY,
+    run: ({ emulator }, args) => {
+      emulator.guest.blockGraph.add(blockdevOptions(args));
+      return {};
+    },
+  },
+  {
+    name: 'blockdev-del',
+    params: { 'node-name': required('str') },
+    returns: EMPTY,
+    run: ({ emulator }, args) => {
+      emulator.guest.blockGraph.delete(args['node-name'] as string);
+      return {};
+    },
   },
 ];
