@@ -19,9 +19,9 @@ const compare = (nodes: (disk: string) => string[]): Promise<Images> =>
 
 const device = ['-device', 'virtio-blk-device,drive=fmt,serial=tsemu-serial'];
 
-describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () => {
   it("libvirt's JSON: a raw node on a named file node, the device on the raw node; the same disk afterwards", async () => {
     const { ours, theirs, original } = await compare((disk) => [
       ...['-blockdev', JSON.stringify({ driver: 'file', filename: disk, 'node-name': 'storage', 'auto-read-only': true, discard: 'unmap' })],
@@ -87,6 +87,13 @@ describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () 
       [...file(), '-drive', `if=none,id=f0,file=${disk},format=raw`],
       [...file(), '-device', 'virtio-blk-pci,drive=f0', '-M', 'none'],
       [...file(), ...blk('nope')],
+      [...file(), '-device', 'virtio-blk-device,drive=f0,bootindex=x'],
+      [...file(), '-device', 'virtio-blk-device,drive=f0,bootindex=99999999999'],
+      [
+        ...['-drive', `if=none,id=d0,file=${makeImage(dir, 'other.img')},format=raw`, ...file()],
+        ...['-device', 'virtio-blk-device,drive=d0,bootindex=1', '-device', 'virtio-blk-device,drive=f0,bootindex=1'],
+      ],
+      [...file(), '-device', 'virtio-rng-device,bootindex=1'],
     ];
     const machine = ['-M', 'virt', '-display', 'none', '-S', '-monitor', 'none', '-serial', 'none'];
     for (const args of cases) await expectSameRefusal([...machine, ...args]);

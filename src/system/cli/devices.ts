@@ -197,44 +197,59 @@ class Peripherals {
   }
 }
 
+/** What the -device options build, in order, and what they share. */
+interface DeviceContext {
+  machine: MachineClass;
+  drives: ReadonlyMap<string, DriveSpec>;
+  graph: BlockGraph;
+  devices: VirtioDeviceSpec[];
+  /** The device (its qdev name) using each drive, by drive id. */
+  attached: Map<string, string>;
+  peripherals: Peripherals;
+  /** The boot indexes taken. */
+  bootIndexes: Set<number>;
+}
+
 /** One -device: a virtio device for a transport, or a port added to a virtio-serial device. */
-function addDevice(
-  text: string,
-  machine: MachineClass,
-  devices: VirtioDeviceSpec[],
-  drives: ReadonlyMap<string, DriveSpec>,
-  graph: BlockGraph,
-  attached: Map<string, string>,
-  peripherals: Peripherals,
-): void {
+function addDevice(text: string, ctx: DeviceContext): void {
   const source = `-device ${text}`;
   withSource(source, () => {
     const opts = parseQemuOpts(text, 'driver');
     const model = opts.get('driver') ?? '';
-    const { qdev } = peripherals.add(model, opts);
-    if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, devices, source);
+    const { qdev } = ctx.peripherals.add(model, opts);
+    if (SERIAL_PORT_MODELS.has(model)) return serialPort(model, opts, ctx.devices, source);
     const props = VIRTIO_MODELS.get(model);
     if (PCI_MODELS.includes(model)) throw new OptsError(`No 'PCI' bus found for device '${model}'`);
     if (!props) throw new OptsError(`'${model}' is not a valid device model name`);
-    if (!machine.virtioMmio) throw new OptsError(`No 'virtio-bus' bus found for device '${model}'`);
+    if (!ctx.machine.virtioMmio) throw new OptsError(`No 'virtio-bus' bus found for device '${model}'`);
     checkProps(model, opts, props);
-    if (model === 'virtio-rng-device') devices.push({ model });
-    else if (model === 'virtio-serial-device') devices.push({ model, ports: [] });
-    else devices.push(blkFrom(opts, drives, graph, attached, qdev));
+    if (model === 'virtio-rng-device') ctx.devices.push({ model });
+    else if (model === 'virtio-serial-device') ctx.devices.push({ model, ports: [] });
+    else ctx.devices.push(blkFrom(opts, ctx, qdev));
   });
+}
+
+const INT32 = 2 ** 31;
+
+/**
+ * `bootindex`, checked as QEMU checks it: an int32, each one used once. It orders the devices
+ * firmware tries, in fw_cfg's `bootorder`, which tsemu leaves empty: it does not fill it.
+ */
+function checkBootIndex(text: string | undefined, taken: Set<number>): void {
+  if (text === undefined) return;
+  if (!/^-?\d+$/.test(text)) throw new OptsError(`Parameter 'bootindex' expects integer`);
+  const index = Number(text);
+  if (index < -INT32 || index >= INT32) throw new OptsError(`Parameter 'bootindex' expects int32_t`);
+  if (index >= 0 && taken.has(index)) throw new OptsError(`The bootindex ${index} has already been used`);
+  taken.add(index);
 }
 
 /**
  * virtio-blk-device `qdev`: `drive` names a -drive, which must have a medium and be free, or else
  * a block node, which the graph must let it use (recorded in `attached`, by drive id, or in the graph).
  */
-function blkFrom(
-  opts: Map<string, string>,
-  drives: ReadonlyMap<string, DriveSpec>,
-  graph: BlockGraph,
-  attached: Map<string, string>,
-  qdev: string,
-): VirtioDeviceSpec & { model: 'virtio-blk-device' } {
+function blkFrom(opts: Map<string, string>, ctx: DeviceContext, qdev: string): VirtioDeviceSpec & { model: 'virtio-blk-device' } {
+  checkBootIndex(opts.get('bootindex'), ctx.bootIndexes);
   const name = opts.get('drive');
   if (name === undefined) throw new OptsError('drive property not set');
   const serial = opts.get('serial');
@@ -243,16 +258,16 @@ function blkFrom(
     drive,
     ...(serial !== undefined && { serial }),
   });
-  const drive = drives.get(name);
+  const drive = ctx.drives.get(name);
   if (drive) {
-    if (attached.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
+    if (ctx.attached.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
     if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
-    attached.set(drive.id, qdev);
+    ctx.attached.set(drive.id, qdev);
     return blk(drive);
   }
-  const node = graph.find(name);
+  const node = ctx.graph.find(name);
   if (!node) throw new OptsError(`Property 'virtio-blk-device.drive' can't find value '${name}'`);
-  graph.attachDevice(node, qdev);
+  ctx.graph.attachDevice(node, qdev);
   return blk({ id: node.name, image: node.deviceImage(), source: `-blockdev node-name=${node.name}` });
 }
 
@@ -315,11 +330,17 @@ export function virtioConfigFrom(
   drives: ReadonlyMap<string, DriveSpec>,
   graph: BlockGraph,
 ): { virtio: VirtioConfig; peripherals: Peripheral[]; attached: ReadonlyMap<string, string> } {
-  const attached = new Map<string, string>();
-  const peripherals = new Peripherals();
-  const devices: VirtioDeviceSpec[] = [];
-  for (const text of raw.device) addDevice(text, machine, devices, drives, graph, attached, peripherals);
-  return { virtio: { devices, legacy: legacyFrom(raw.global) }, peripherals: peripherals.list, attached };
+  const ctx: DeviceContext = {
+    machine,
+    drives,
+    graph,
+    devices: [],
+    attached: new Map(),
+    peripherals: new Peripherals(),
+    bootIndexes: new Set(),
+  };
+  for (const text of raw.device) addDevice(text, ctx);
+  return { virtio: { devices: ctx.devices, legacy: legacyFrom(raw.global) }, peripherals: ctx.peripherals.list, attached: ctx.attached };
 }
 
 /** A -drive as query-block reports it. */

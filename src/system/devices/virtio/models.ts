@@ -39,7 +39,7 @@ export interface VirtioConfig {
 
 /** Model names with the properties each accepts (besides `id`). */
 export const VIRTIO_MODELS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['virtio-blk-device', ['drive', 'serial']],
+  ['virtio-blk-device', ['drive', 'serial', 'bootindex']],
   ['virtio-rng-device', []],
   ['virtio-serial-device', []],
 ]);

@@ -32,6 +32,7 @@ const PROPERTY_INFO: Record<string, Omit<QomPropertyInfo, 'name'>> = {
   type: { type: 'string' },
   drive: { type: 'str', description: 'Node name or ID of a block device to use as a backend' },
   serial: { type: 'str' },
+  bootindex: { type: 'int32' },
   chardev: { type: 'str', description: 'ID of a chardev to use as a backend' },
   name: { type: 'str' },
   nr: { type: 'uint32', 'default-value': 4294967295 },
