@@ -5,12 +5,12 @@
  * read-only node), with the same output and the same image afterwards; then QEMU's refusals of
  * bad nodes, names, references and permission conflicts, message for message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startWithQmp, type Message } from '../system/harness';
-import { QEMU_SYSTEM, TSEMU_SYSTEM, expectSameRefusal, runQemu, runTsemu, withoutProgramName } from './bare-metal';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram, expectSameRefusal, runQemu, runTsemu, withoutProgramName } from './bare-metal';
 import { compareOnDisk, makeImage, type Images } from './virtio-disk';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tsemu-blockdev-'));
@@ -159,4 +159,37 @@ describe('block commands on QMP, against qemu-system-aarch64', () => {
       running.forEach((r) => r.kill());
     }
   }, 60_000);
+
+  it('query-blockstats: the requests each device made, on its nodes, as QEMU accounts them (times aside)', async () => {
+    const started = ['ours', 'theirs'].map(async (who, i) => {
+      const [a, b] = ['a', 'b'].map((name) => makeImage(dir, `stats-${who}-${name}.img`));
+      const log = path.join(dir, `stats-${who}.log`);
+      const args = [
+        ...['-M', 'virt', '-cpu', 'cortex-a57', '-display', 'none', '-nodefaults', '-serial', `file:${log}`],
+        ...['-blockdev', `driver=file,filename=${a},node-name=f0`, '-blockdev', 'driver=raw,file=f0,node-name=r0'],
+        ...['-device', 'virtio-blk-device,drive=r0,id=vd0'],
+        ...['-drive', `if=none,id=d0,file=${b},format=raw`, '-device', 'virtio-blk-device,drive=d0', '-drive', 'if=none,id=d1'],
+        ...['-kernel', bareMetalProgram('virtio_wait')],
+      ];
+      const emulator = await startWithQmp(i === 0 ? TSEMU_SYSTEM : QEMU_SYSTEM, args);
+      // The driver's requests are done when it waits for a 'q' that never comes.
+      for (let waited = 0; !(existsSync(log) && readFileSync(log, 'latin1').includes('q ends')); waited += 100) {
+        if (waited > 30_000) throw new Error(`${who}: the driver did not finish`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return emulator;
+    });
+    const running = await Promise.all(started);
+    /** Times (and the idle time's value, not its presence) differ from run to run. */
+    const timesOut = (reply: Message): unknown =>
+      JSON.parse(JSON.stringify(generatedNamesOut(reply), (key, value: unknown) => (key.endsWith('_time_ns') ? 0 : value)));
+    try {
+      for (const args of [undefined, { 'query-nodes': true }]) {
+        const [ours, theirs] = await Promise.all(running.map(({ client }) => client.execute('query-blockstats', args)));
+        expect(timesOut(ours!), JSON.stringify(args)).toEqual(timesOut(theirs!));
+      }
+    } finally {
+      running.forEach((r) => r.kill());
+    }
+  }, 90_000);
 });

@@ -10,6 +10,7 @@
 import type { RawImage } from '../devices/virtio/raw-image';
 import { BlockError } from './errors';
 import { openImage } from './open-image';
+import type { BlockStats } from './stats';
 import type { BlockdevOptions, FileOptions, RawOptions } from './options';
 
 /** What a parent asks of the node below it. */
@@ -65,6 +66,12 @@ export class BlockNode {
   }
 }
 
+/** A device using a block backend: its qdev name (id or QOM path) and its requests' accounting. */
+export interface AttachedDevice {
+  qdev: string;
+  stats: BlockStats;
+}
+
 /** The nodes and the devices attached to them. */
 export class BlockGraph {
   /** By name, in the order they were made (list() gives them newest first). */
@@ -72,7 +79,7 @@ export class BlockGraph {
   /** Nodes that -blockdev or blockdev-add made, which blockdev-del may delete. */
   private readonly roots = new Set<string>();
   /** The devices attached to nodes, in order: query-block's entries after the drives. */
-  readonly attached: { qdev: string; node: BlockNode }[] = [];
+  readonly attached: (AttachedDevice & { node: BlockNode })[] = [];
   /** The -drive ids: node names and drive ids share one namespace in QEMU. */
   private readonly deviceNames = new Set<string>();
   private generated = 0;
@@ -111,8 +118,9 @@ export class BlockGraph {
     this.remove(node);
   }
 
-  /** A device attaches to `node` as its root; `qdev` is its id or QOM path. */
-  attachDevice(node: BlockNode, qdev: string): void {
+  /** A device attaches to `node` as its root. */
+  attachDevice(node: BlockNode, device: AttachedDevice): void {
+    const { qdev } = device;
     const parent: Parent = {
       desc: `block device '${qdev}'`,
       role: 'root',
@@ -125,7 +133,7 @@ export class BlockGraph {
       node.parents.shift();
       throw e;
     }
-    this.attached.push({ qdev, node });
+    this.attached.push({ ...device, node });
   }
 
   /**

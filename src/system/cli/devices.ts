@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import type { RawImage } from '../devices/virtio/raw-image';
 import { BlockError } from '../block/errors';
-import type { BlockGraph, BlockNode } from '../block/graph';
+import type { AttachedDevice, BlockGraph, BlockNode } from '../block/graph';
+import { BlockStats } from '../block/stats';
 import { openImage } from '../block/open-image';
 import {
   SERIAL_PORT_MODELS,
@@ -204,7 +205,7 @@ interface DeviceContext {
   graph: BlockGraph;
   devices: VirtioDeviceSpec[];
   /** The device (its qdev name) using each drive, by drive id. */
-  attached: Map<string, string>;
+  attached: Map<string, AttachedDevice>;
   peripherals: Peripherals;
   /** The boot indexes taken. */
   bootIndexes: Set<number>;
@@ -253,21 +254,23 @@ function blkFrom(opts: Map<string, string>, ctx: DeviceContext, qdev: string): V
   const name = opts.get('drive');
   if (name === undefined) throw new OptsError('drive property not set');
   const serial = opts.get('serial');
+  const device = { qdev, stats: new BlockStats() };
   const blk = (drive: DriveSpec): VirtioDeviceSpec & { model: 'virtio-blk-device' } => ({
     model: 'virtio-blk-device',
     drive,
+    stats: device.stats,
     ...(serial !== undefined && { serial }),
   });
   const drive = ctx.drives.get(name);
   if (drive) {
     if (ctx.attached.has(drive.id)) throw new OptsError(`Drive '${drive.id}' is already in use by another device`);
     if (!drive.image) throw new OptsError('Device needs media, but drive is empty');
-    ctx.attached.set(drive.id, qdev);
+    ctx.attached.set(drive.id, device);
     return blk(drive);
   }
   const node = ctx.graph.find(name);
   if (!node) throw new OptsError(`Property 'virtio-blk-device.drive' can't find value '${name}'`);
-  ctx.graph.attachDevice(node, qdev);
+  ctx.graph.attachDevice(node, device);
   return blk({ id: node.name, image: node.deviceImage(), source: `-blockdev node-name=${node.name}` });
 }
 
@@ -329,7 +332,7 @@ export function virtioConfigFrom(
   machine: MachineClass,
   drives: ReadonlyMap<string, DriveSpec>,
   graph: BlockGraph,
-): { virtio: VirtioConfig; peripherals: Peripheral[]; attached: ReadonlyMap<string, string> } {
+): { virtio: VirtioConfig; peripherals: Peripheral[]; attached: ReadonlyMap<string, AttachedDevice> } {
   const ctx: DeviceContext = {
     machine,
     drives,
@@ -352,19 +355,23 @@ export interface BlockBackendInfo {
   device?: string;
   /** Whether that device reports I/O errors (virtio-blk does, flash does not). */
   ioStatus: boolean;
+  /** Its device's requests (none for flash, which QEMU does not account either). */
+  stats: BlockStats;
 }
 
 /** The drives in command-line order with the devices using them: -device ones, or the board's flash banks. */
-export function blockBackends(drives: Drives, attached: ReadonlyMap<string, string>, machine: MachineClass): BlockBackendInfo[] {
+export function blockBackends(drives: Drives, attached: ReadonlyMap<string, AttachedDevice>, machine: MachineClass): BlockBackendInfo[] {
   return [...drives.byId.values()].map((drive) => {
     const unit = drives.pflashUnits.get(drive.id);
-    const device = unit !== undefined ? `${machine.flashPath}${unit}` : attached.get(drive.id);
+    const user = attached.get(drive.id);
+    const device = unit !== undefined ? `${machine.flashPath}${unit}` : user?.qdev;
     const node = drives.media.get(drive.id);
     return {
       id: drive.id,
       ...(node && { node }),
       ...(device !== undefined && { device }),
-      ioStatus: attached.has(drive.id),
+      ioStatus: user !== undefined,
+      stats: user?.stats ?? new BlockStats(),
     };
   });
 }

@@ -4,6 +4,7 @@
  * QEMU's default discard=ignore does) and write zeroes; anything else is answered UNSUPP. The
  * features and configuration space are QEMU 7.2's, so a driver sees the same device on both.
  */
+import type { AccountKind, BlockStats } from '../../block/stats';
 import { bit, VIRTIO_F, VirtioError, type VirtioDevice } from './device';
 import { guessGeometry } from './disk-geometry';
 import type { VirtqElement } from './element';
@@ -50,6 +51,8 @@ const CONFIG_WRITEBACK = 32;
 
 export interface VirtioBlkOptions {
   serial?: string;
+  /** Where the requests are accounted (query-blockstats). */
+  stats: BlockStats;
 }
 
 export class VirtioBlk implements VirtioDevice {
@@ -62,7 +65,7 @@ export class VirtioBlk implements VirtioDevice {
 
   constructor(
     private readonly image: RawImage,
-    private readonly options: VirtioBlkOptions = {},
+    private readonly options: VirtioBlkOptions,
   ) {
     this.capacity = Math.floor(image.size / SECTOR);
     const first = new Uint8Array(SECTOR);
@@ -127,7 +130,10 @@ export class VirtioBlk implements VirtioDevice {
       case T_IN:
         return type & T_OUT ? this.write(element, sector) : this.read(element, sector);
       case T_FLUSH:
-        this.image.flush();
+        this.options.stats.account('flush', 0, () => {
+          this.image.flush();
+          return true;
+        });
         return S_OK;
       case T_GET_ID: {
         const serial = Buffer.from(`${this.options.serial ?? ''}\0`, 'latin1');
@@ -150,18 +156,36 @@ export class VirtioBlk implements VirtioDevice {
 
   private read(element: VirtqElement, sector: bigint): number {
     const length = element.writableSize - 1;
-    if (!this.inRange(sector, length)) return S_IOERR;
-    const data = new Uint8Array(length);
-    this.image.read(Number(sector) * SECTOR, data);
-    element.write(0, data);
+    if (!this.inRange(sector, length)) return this.refuse('rd');
+    this.options.stats.account('rd', length, () => {
+      const data = new Uint8Array(length);
+      this.image.read(Number(sector) * SECTOR, data);
+      element.write(0, data);
+      return true;
+    });
     return S_OK;
   }
 
   private write(element: VirtqElement, sector: bigint): number {
     const length = element.readableSize - HEADER_SIZE;
-    if (!this.inRange(sector, length) || this.image.readOnly) return S_IOERR;
-    this.image.write(Number(sector) * SECTOR, element.read(HEADER_SIZE, length));
-    return S_OK;
+    if (!this.inRange(sector, length)) return this.refuse('wr');
+    return this.writeStatus('wr', length, () => this.image.write(Number(sector) * SECTOR, element.read(HEADER_SIZE, length)));
+  }
+
+  /** A request out of range: QEMU accounts it as invalid. */
+  private refuse(kind: AccountKind): number {
+    this.options.stats.invalid(kind);
+    return S_IOERR;
+  }
+
+  /** A write of `bytes` (of data, zeros, or a discard), failed on a read-only disk. */
+  private writeStatus(kind: AccountKind, bytes: number, write: () => void): number {
+    const ok = this.options.stats.account(kind, bytes, () => {
+      if (this.image.readOnly) return false;
+      write();
+      return true;
+    });
+    return ok ? S_OK : S_IOERR;
   }
 
   private discardOrWriteZeroes(element: VirtqElement, writeZeroes: boolean): number {
@@ -174,9 +198,11 @@ export class VirtioBlk implements VirtioDevice {
     const count = segment.getUint32(8, true);
     const flags = segment.getUint32(12, true);
     if (flags & ~(writeZeroes ? WRITE_ZEROES_F_UNMAP : 0)) return S_UNSUPP;
-    if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, count * SECTOR) || this.image.readOnly)
-      return S_IOERR;
-    if (writeZeroes) this.image.write(Number(sector) * SECTOR, new Uint8Array(count * SECTOR));
-    return S_OK;
+    const bytes = count * SECTOR;
+    // QEMU accounts a refused write-zeroes as an invalid write, and a refused discard not at all.
+    if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, bytes)) return writeZeroes ? this.refuse('wr') : S_IOERR;
+    return this.writeStatus(writeZeroes ? 'wr' : 'unmap', bytes, () => {
+      if (writeZeroes) this.image.write(Number(sector) * SECTOR, new Uint8Array(bytes));
+    });
   }
 }

@@ -2,6 +2,7 @@
  * The virtio device models `-device` can name, what a configured one is (its model and the drive
  * or properties it was given), and how a board turns that into a device behind a transport.
  */
+import type { BlockStats } from '../../block/stats';
 import { VirtioBlk } from './blk';
 import type { VirtioDevice } from './device';
 import type { RawImage } from './raw-image';
@@ -25,7 +26,7 @@ export interface SerialPortConfig extends SerialPortSpec {
 }
 
 export type VirtioDeviceSpec =
-  | { model: 'virtio-blk-device'; drive: DriveSpec; serial?: string }
+  | { model: 'virtio-blk-device'; drive: DriveSpec; stats: BlockStats; serial?: string }
   | { model: 'virtio-rng-device' }
   | { model: 'virtio-serial-device'; ports: SerialPortConfig[] };
 
@@ -62,7 +63,7 @@ export function createVirtioDevice(
 ): VirtioDevice {
   switch (spec.model) {
     case 'virtio-blk-device':
-      return new VirtioBlk(spec.drive.image!, { ...(spec.serial !== undefined && { serial: spec.serial }) });
+      return new VirtioBlk(spec.drive.image!, { stats: spec.stats, ...(spec.serial !== undefined && { serial: spec.serial }) });
     case 'virtio-rng-device':
       return new VirtioRng();
     case 'virtio-serial-device': {

@@ -15,6 +15,8 @@ export interface RawImageOptions {
 }
 
 export class RawImage {
+  /** The end of the highest write so far (QEMU's wr_highest_offset). */
+  highestWrite = 0;
   /** Sectors written under snapshot=on, by sector number. */
   private readonly overlay = new Map<number, Uint8Array>();
 
@@ -47,6 +49,7 @@ export class RawImage {
 
   /** Writes whole sectors at byte `offset` (a multiple of SECTOR). */
   write(offset: number, data: Uint8Array): void {
+    this.highestWrite = Math.max(this.highestWrite, offset + data.length);
     if (!this.snapshot) {
       fs.writeSync(this.fd, data, 0, data.length, offset);
       return;
