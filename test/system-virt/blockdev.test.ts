@@ -68,6 +68,7 @@ describe('-blockdev on tsemu-system -M virt, as qemu-system-aarch64 has it', () 
       ['-blockdev', `driver=file,filename=${path.join(dir, 'missing.img')},node-name=f0`],
       ['-blockdev', `driver=file,filename=${dir},node-name=f0`],
       ['-blockdev', '[1]'],
+      ...['{"driver":}', '{"driver":"file"', '{driver:1}', '{"driver":"file"} x'].map((json) => ['-blockdev', json]),
       file(',bogus=1'),
       file(',read-only=maybe'),
       file(',cache.direct=x'),

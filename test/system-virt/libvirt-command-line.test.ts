@@ -87,5 +87,9 @@ describe('refusals of those options, against qemu-system-aarch64', () => {
     ['-overcommit with an unknown key', ['-overcommit', 'bogus=on']],
     ['-msg with a bad value', ['-msg', 'timestamp=maybe']],
     ['-machine usb with a bad value', ['-machine', 'usb=maybe']],
+    ['-audiodev with a JSON value missing', ['-audiodev', '{"id":}']],
+    ['-audiodev with JSON cut short', ['-audiodev', '{"id":"a"']],
+    ['-audiodev with a bare JSON key', ['-audiodev', '{id:1}']],
+    ['-audiodev with JSON and more', ['-audiodev', '{"id":"a","driver":"none"} x']],
   ])('%s', (_name, args) => expectSameRefusal([...VIRT_ARGS, ...args, '-kernel', bareMetalProgram('hello')]));
 });

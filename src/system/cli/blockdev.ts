@@ -7,18 +7,13 @@ import { BlockError } from '../block/errors';
 import { BlockGraph } from '../block/graph';
 import { BLOCKDEV_OPTIONS, blockdevOptions } from '../block/options';
 import { QmpError } from '../monitor/qmp/errors';
+import { parseJsonOption } from './json-option';
 import { keyvalObject } from './keyval';
 import { OptsError } from './qemu-opts';
 
 function optionsValue(text: string): Record<string, unknown> {
   if (!text.startsWith('{')) return keyvalObject(text, BLOCKDEV_OPTIONS, 'driver');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new OptsError('JSON parse error, premature EOI');
-  }
-  return value as Record<string, unknown>;
+  return parseJsonOption(text) as Record<string, unknown>;
 }
 
 /** The graph of the -blockdev options. */

@@ -6,6 +6,7 @@
  * boots), `-msg timestamp=on|off` and `-audiodev` with the `none` driver (there is no sound device).
  * Any value that would ask for something tsemu does not do is refused.
  */
+import { parseJsonOption } from './json-option';
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 
 /** A key's allowed values: booleans, a list, or anything. */
@@ -65,11 +66,7 @@ export function checkAudiodev(text: string): void {
     let driver: unknown;
     let id: unknown;
     if (text.startsWith('{')) {
-      try {
-        ({ driver, id } = JSON.parse(text) as Record<string, unknown>);
-      } catch {
-        throw new OptsError('JSON parse error');
-      }
+      ({ driver, id } = parseJsonOption(text) as Record<string, unknown>);
     } else {
       const opts = parseQemuOpts(text, 'driver');
       driver = opts.get('driver');
