@@ -156,6 +156,16 @@ describe('block commands on QMP, against qemu-system-aarch64', () => {
         const [ours, theirs] = await Promise.all(running.map(({ client }) => client.execute(name, params)));
         expect(generatedNamesOut(ours!), `${name} ${JSON.stringify(params)}`).toEqual(generatedNamesOut(theirs!));
       }
+      // The -drive's two nodes, by the names each emulator gave them: its backend's root, and the file node below.
+      const replies = await Promise.all(
+        running.map(async ({ client }) => {
+          const nodes = (await client.execute('query-named-block-nodes'))['return'] as Message[];
+          const generated = nodes.map((n) => n['node-name'] as string).filter((n) => n.startsWith('#'));
+          return Promise.all(generated.map((n) => client.execute('blockdev-del', { 'node-name': n })));
+        }),
+      );
+      expect(replies[1]).toHaveLength(2);
+      expect(replies[0]!.map(generatedNamesOut)).toEqual(replies[1]!.map(generatedNamesOut));
     } finally {
       running.forEach((r) => r.kill());
     }

@@ -80,6 +80,8 @@ export class BlockGraph {
   private readonly roots = new Set<string>();
   /** The devices attached to nodes, in order: query-block's entries after the drives. */
   readonly attached: (AttachedDevice & { node: BlockNode })[] = [];
+  /** The root nodes of the -drive media, in use by their drive's backend. */
+  private readonly driveRoots = new Set<string>();
   /** The -drive ids: node names and drive ids share one namespace in QEMU. */
   private readonly deviceNames = new Set<string>();
   private generated = 0;
@@ -111,7 +113,7 @@ export class BlockGraph {
   delete(name: string): void {
     const node = this.nodes.get(name);
     if (!node) throw new BlockError(`Failed to find node with node-name='${name}'`);
-    if (node.parents.some((p) => p.role === 'root')) throw new BlockError(`Node ${name} is in use`);
+    if (this.driveRoots.has(name) || node.parents.some((p) => p.role === 'root')) throw new BlockError(`Node ${name} is in use`);
     if (!this.roots.has(name)) throw new BlockError(`Node ${name} is not owned by the monitor`);
     if (node.parents.length > 0) throw new BlockError(`Block device ${name} is in use`);
     this.roots.delete(name);
@@ -143,7 +145,9 @@ export class BlockGraph {
   addDriveMedium(image: RawImage): BlockNode {
     const readOnly = { 'read-only': image.readOnly };
     const file = this.insert(new BlockNode(this.generatedName(), { driver: 'file', filename: image.path, ...readOnly }, image));
-    return this.stack({ driver: 'raw', file: file.name, ...readOnly }, this.generatedName(), file);
+    const root = this.stack({ driver: 'raw', file: file.name, ...readOnly }, this.generatedName(), file);
+    this.driveRoots.add(root.name);
+    return root;
   }
 
   private open(options: BlockdevOptions): BlockNode {
