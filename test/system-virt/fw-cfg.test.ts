@@ -50,6 +50,21 @@ describe('fw_cfg on tsemu-system -M virt, as qemu-system-aarch64 has it', () => 
       ...['-display', 'none', '-serial', 'stdio', '-bios', firmwareImage('fwcfg')],
     ]));
 
+  it("lists the disks given a bootindex in its bootorder, in QEMU's order and words", async () => {
+    const disks = ['a', 'b'].map((name) => {
+      const file = path.join(dir, `${name}.img`);
+      writeFileSync(file, Buffer.alloc(64 * 1024));
+      return file;
+    });
+    const stdout = await compare([
+      ...['-M', 'virt,acpi=off', '-cpu', 'cortex-a57', '-m', '128M', '-nographic', '-bios', firmwareImage('fwcfg')],
+      ...['-blockdev', `driver=file,filename=${disks[0]},node-name=f0`, '-drive', `if=none,id=d1,file=${disks[1]},format=raw`],
+      ...['-device', 'virtio-rng-device', '-device', 'virtio-blk-device,drive=f0,bootindex=2'],
+      ...['-device', 'virtio-blk-device,drive=d1,bootindex=1'],
+    ]);
+    expect(stdout).toMatch(/bootorder size=0x4e\n/);
+  });
+
   it('refuses unreadable images, -append/-initrd without -kernel and a bad acpi value, as QEMU', async () => {
     const base = ['-M', 'virt', '-nographic', '-bios', firmwareImage('fwcfg')];
     await Promise.all([

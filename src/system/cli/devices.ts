@@ -232,17 +232,15 @@ function addDevice(text: string, ctx: DeviceContext): void {
 
 const INT32 = 2 ** 31;
 
-/**
- * `bootindex`, checked as QEMU checks it: an int32, each one used once. It orders the devices
- * firmware tries, in fw_cfg's `bootorder`, which tsemu leaves empty: it does not fill it.
- */
-function checkBootIndex(text: string | undefined, taken: Set<number>): void {
-  if (text === undefined) return;
+/** `bootindex`, checked as QEMU checks it: an int32, each one used once (the board's fw_cfg `bootorder` lists them). */
+function bootIndexFrom(text: string | undefined, taken: Set<number>): number | undefined {
+  if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text)) throw new OptsError(`Parameter 'bootindex' expects integer`);
   const index = Number(text);
   if (index < -INT32 || index >= INT32) throw new OptsError(`Parameter 'bootindex' expects int32_t`);
   if (index >= 0 && taken.has(index)) throw new OptsError(`The bootindex ${index} has already been used`);
   taken.add(index);
+  return index;
 }
 
 /**
@@ -250,7 +248,7 @@ function checkBootIndex(text: string | undefined, taken: Set<number>): void {
  * a block node, which the graph must let it use (recorded in `attached`, by drive id, or in the graph).
  */
 function blkFrom(opts: Map<string, string>, ctx: DeviceContext, qdev: string): VirtioDeviceSpec & { model: 'virtio-blk-device' } {
-  checkBootIndex(opts.get('bootindex'), ctx.bootIndexes);
+  const bootIndex = bootIndexFrom(opts.get('bootindex'), ctx.bootIndexes);
   const name = opts.get('drive');
   if (name === undefined) throw new OptsError('drive property not set');
   const serial = opts.get('serial');
@@ -260,6 +258,7 @@ function blkFrom(opts: Map<string, string>, ctx: DeviceContext, qdev: string): V
     drive,
     stats: device.stats,
     ...(serial !== undefined && { serial }),
+    ...(bootIndex !== undefined && { bootIndex }),
   });
   const drive = ctx.drives.get(name);
   if (drive) {

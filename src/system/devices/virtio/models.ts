@@ -26,7 +26,7 @@ export interface SerialPortConfig extends SerialPortSpec {
 }
 
 export type VirtioDeviceSpec =
-  | { model: 'virtio-blk-device'; drive: DriveSpec; stats: BlockStats; serial?: string }
+  | { model: 'virtio-blk-device'; drive: DriveSpec; stats: BlockStats; serial?: string; bootIndex?: number }
   | { model: 'virtio-rng-device' }
   | { model: 'virtio-serial-device'; ports: SerialPortConfig[] };
 

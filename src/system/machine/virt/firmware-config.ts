@@ -1,7 +1,8 @@
 /**
  * What virt's fw_cfg holds (QEMU 7.2's hw/arm/virt.c, hw/arm/boot.c and fw_cfg.c facts): the
  * device's own items (no UUID, the -nographic flag, no boot menu), the CPU count, the SMBIOS
- * tables, an empty boot order and disk geometry list, the boot-fail wait (none: -1), and with
+ * tables, the boot order (the firmware paths of the devices given a bootindex), an empty disk
+ * geometry list, the boot-fail wait (none: -1), and with
  * -bios -kernel the kernel, initrd and command line for the firmware to load: the files as they
  * are (an AArch64 CPU's firmware decompresses a gzip kernel itself), the command line with its
  * NUL. QEMU's ACPI tables (etc/acpi/*, etc/table-loader, etc/tpm/log) are absent: tsemu builds
@@ -19,6 +20,8 @@ export interface FirmwareConfigOptions {
   /** The machine's versioned name (SMBIOS). */
   version: string;
   nographic: boolean;
+  /** The firmware paths of the bootable devices, first to try first. */
+  bootOrder: readonly string[];
   /** -kernel, -initrd and -append, given with -bios. */
   kernel?: string;
   initrd?: string;
@@ -43,7 +46,8 @@ export function virtFwCfg(ram: GuestRam, o: FirmwareConfigOptions): FwCfg {
   const smbios = smbiosTables(o);
   fwCfg.setFile('etc/smbios/smbios-tables', smbios.tables);
   fwCfg.setFile('etc/smbios/smbios-anchor', smbios.anchor);
-  fwCfg.setFile('bootorder', new Uint8Array(0));
+  // QEMU's list: one path a line, NUL-terminated; nothing at all without a bootable device.
+  fwCfg.setFile('bootorder', o.bootOrder.length > 0 ? Buffer.from(`${o.bootOrder.join('\n')}\0`, 'latin1') : new Uint8Array(0));
   fwCfg.setFile('bios-geometry', new Uint8Array(0));
   const image = (path: string | undefined, sizeKey: number, dataKey: number): void => {
     if (path === undefined) return;

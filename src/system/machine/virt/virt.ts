@@ -209,6 +209,7 @@ class VirtMachine implements Machine, PsciPlatform {
       smp: this.smp,
       version: VIRT_MACHINE.qemuName ?? VIRT_MACHINE.name,
       nographic: this.options.nographic ?? false,
+      bootOrder: this.bootOrder(),
       ...(this.hasFirmware && {
         ...(kernel !== undefined && { kernel }),
         ...(initrd !== undefined && { initrd }),
@@ -216,6 +217,23 @@ class VirtMachine implements Machine, PsciPlatform {
       }),
     });
     this.bus.map(VIRT_FW_CFG.base, fwCfg);
+  }
+
+  /** The transport of the command line's device n: the n-th from the top. */
+  private transportBase(n: number): number {
+    return VIRT_MMIO.base + (VIRT_MMIO_COUNT - 1 - n) * VIRT_MMIO.size;
+  }
+
+  /** QEMU's firmware paths of the disks given a bootindex, in its order (`/virtio-mmio@ADDRESS/disk@0,0`). */
+  private bootOrder(): string[] {
+    return (this.options.virtio?.devices ?? [])
+      .flatMap((spec, n) =>
+        spec.model === 'virtio-blk-device' && spec.bootIndex !== undefined && spec.bootIndex >= 0
+          ? [{ index: spec.bootIndex, path: `/virtio-mmio@${this.transportBase(n).toString(16).padStart(16, '0')}/disk@0,0` }]
+          : [],
+      )
+      .sort((a, b) => a.index - b.index)
+      .map((d) => d.path);
   }
 
   /** The transports, device n of the command line behind the transport n from the top. */
@@ -235,7 +253,7 @@ class VirtMachine implements Machine, PsciPlatform {
           return frontend;
         });
       const irq = (level: boolean): void => this.gic.setLine(GIC_SPI_BASE + VIRT_MMIO_SPI + i, level);
-      this.bus.map(VIRT_MMIO.base + i * VIRT_MMIO.size, new VirtioMmioTransport(device, virtio.legacy, ram, irq, report));
+      this.bus.map(this.transportBase(VIRT_MMIO_COUNT - 1 - i), new VirtioMmioTransport(device, virtio.legacy, ram, irq, report));
     }
   }
 
