@@ -5,7 +5,7 @@
  * digits, strings kept. What the schema refuses is left for its check, so both syntaxes get the
  * same messages.
  */
-import type { Member, Schema } from '../monitor/qmp/schema';
+import { join, type Member, type Schema } from '../monitor/qmp/schema';
 import { OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 
 type Tree = { [key: string]: string | Tree };
@@ -30,10 +30,6 @@ function keyvalTree(text: string, impliedKey: string): Tree {
     });
   }
   return root;
-}
-
-function join(path: string, name: string): string {
-  return path === '' ? name : `${path}.${name}`;
 }
 
 /** The members `value` has under `schema` (a flat union's variant chosen by its tag, when valid). */

@@ -54,7 +54,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function join(path: string, name: string): string {
+/** A member's path in messages: `cache.direct`. */
+export function join(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
