@@ -28,7 +28,8 @@ export function formatStats(stats: EngineStats, elapsedMs: number): string {
     `  blocks from the disk cache:     ${stats.cached} in ${stats.cachedModules} modules` +
       ` (${stats.cachedWasmBytes} bytes)`,
     `  cold blocks from the disk cache: ${stats.cachedCold} (their IR, not translated again)`,
-    `  invalidations:                  ${stats.invalidations}`,
+    `  invalidations:                  ${stats.invalidations} (blocks discarded: ${stats.discardedCold} cold,` +
+      ` ${stats.discardedCompiled} compiled)`,
     `  translation time:               ${stats.translateMs.toFixed(1)} ms of ${elapsedMs.toFixed(1)} ms`,
     `  execution time:                 ${executing.toFixed(1)} ms (guest code, interpreter and syscalls)`,
   ].join('\n');

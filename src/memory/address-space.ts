@@ -16,8 +16,8 @@
 import { constants } from 'node:os';
 import type { GuestMemory } from './guest-memory';
 import {
+  DENY_EXEC,
   MMAP_MIN,
-  NEIGHBOUR_BITS,
   PAGE_FLAGS_BASE,
   PAGE_SIZE,
   PRIVATE_BASE,
@@ -75,7 +75,10 @@ const ANONYMOUS: Omit<Region, 'start' | 'end' | 'prot' | 'shared'> = {
 };
 
 export class AddressSpace {
-  /** Called with [start, length) when pages that hold translated code are unmapped, remapped or change protection. */
+  /**
+   * Called with [start, length) when pages that hold translated code are unmapped, remapped, or made
+   * unreadable or not executable.
+   */
   onCodeChange: (start: number, length: number) => void = () => {};
 
   private readonly map = new RegionList();
@@ -396,8 +399,10 @@ export class AddressSpace {
 
   /**
    * Sets the flags of the pages of [start, end), first telling the engine about pages holding
-   * translated code whose flags change (it discards that code and clears HasCode); HasCode bits it
-   * leaves are kept.
+   * translated code that may no longer run it (unmapped, unreadable or not executable: it discards
+   * that code and clears HasCode); HasCode bits it leaves are kept. A page that only gains or loses
+   * write permission keeps its translations (a JIT switching its code between RWX and RX, as V8
+   * does): a store to it still discards the code it overlaps.
    */
   private setPageFlags(start: number, end: number, flags: number): void {
     const u8 = this.memory.u8;
@@ -406,8 +411,7 @@ export class AddressSpace {
     let runStart = -1;
     for (let page = first; page <= last; page++) {
       const old = page < last ? u8[PAGE_FLAGS_BASE + page]! : 0;
-      const changingCode =
-        page < last && old & PageFlags.HasCode && (old & ~(PageFlags.HasCode | NEIGHBOUR_BITS)) !== flags;
+      const changingCode = page < last && old & PageFlags.HasCode && flags & DENY_EXEC;
       if (changingCode && runStart < 0) runStart = page;
       if (!changingCode && runStart >= 0) {
         this.onCodeChange(runStart * PAGE_SIZE, (page - runStart) * PAGE_SIZE);

@@ -55,5 +55,7 @@ export enum PageFlags {
 }
 export const DENY_READ = PageFlags.Unmapped | PageFlags.NoRead;
 export const DENY_WRITE = PageFlags.Unmapped | PageFlags.NoWrite | PageFlags.HasCode;
+/** Flags that forbid running a page's code: its translations must go when it gets one of them. */
+export const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 /** The derived bits, maintained by GuestMemory.refreshNeighbourBits from each page's successor. */
 export const NEIGHBOUR_BITS = PageFlags.NextDenyRead | PageFlags.NextDenyWrite;

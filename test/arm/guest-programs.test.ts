@@ -42,6 +42,11 @@ const CASES: GuestCase[] = [
   { title: 'float_printf: printf of float and double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },
   { title: 'late_paths: loop paths that turn hot at different times', program: 'late_paths', ending: OK },
+  {
+    title: 'jit_rewrite: a function rewritten beside hot code, data on the code page, RWX/RX and RW/RX switches',
+    program: 'jit_rewrite',
+    ending: OK,
+  },
   { title: 'setjmp_longjmp: setjmp/longjmp, callee-saved registers', program: 'setjmp_longjmp', args: ['plain'], ending: OK },
   { title: 'sha256: SHA-256 of test vectors and a 1 MiB buffer', program: 'sha256', ending: OK },
   { title: 'fp_edge: NaNs, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },

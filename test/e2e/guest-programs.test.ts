@@ -66,6 +66,11 @@ const CASES: GuestCase[] = [
   { title: 'float_printf: printf of float, double and binary128 long double', program: 'float_printf', ending: OK },
   { title: 'qsort_bsearch: qsort and bsearch', program: 'qsort_bsearch', ending: OK },
   { title: 'late_paths: loop paths that turn hot at different times', program: 'late_paths', ending: OK },
+  {
+    title: 'jit_rewrite: a function rewritten beside hot code, data on the code page, RWX/RX and RW/RX switches',
+    program: 'jit_rewrite',
+    ending: OK,
+  },
   { title: 'setjmp_longjmp: setjmp/longjmp through frames, callee-saved registers', program: 'setjmp_longjmp', args: ['plain'], ending: OK },
   {
     title: 'setjmp_longjmp: siglongjmp out of a signal handler, mask restore',

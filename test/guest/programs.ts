@@ -33,6 +33,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'fp_edge', sources: ['common/fp_edge.c'], cflags: ['-frounding-math', '-fsignaling-nans', '-lm'] },
   { name: 'vector_loops', sources: ['common/vector_loops.c'], cflags: ['-ftree-vectorize'] },
   { name: 'split_loop', sources: ['common/split_loop.c'] },
+  { name: 'jit_rewrite', sources: ['common/jit_rewrite.c'] },
   {
     name: 'strings',
     sources: ['common/strings.c'],

@@ -11,7 +11,7 @@
  * blocks are kept by guest pc, one set per value of the translation flags (Translations); the
  * direct-mapped lookup cache in guest memory mirrors those of the flags in force for the
  * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
- * slow path, which invalidates every batch with code on that page before storing.
+ * slow path, which discards the translations the store overlaps before storing (invalidate).
  *
  * With the `softmmu` option (system mode) guest addresses are virtual: code is fetched, and its
  * pages tracked, at the physical addresses the MMU gives, and both tiers translate each access
@@ -36,6 +36,7 @@ import v8 from 'node:v8';
 import { atProcessStart } from '../../process-start';
 import type { GuestMemory } from '../../memory/guest-memory';
 import {
+  DENY_EXEC,
   LOOKUP_BASE,
   LOOKUP_ENTRIES,
   LOOKUP_ENTRY_SIZE,
@@ -49,7 +50,7 @@ import { helperById, helperIdsByName } from '../ir/helpers';
 import { RECORD_SIZE, compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
 import { TrapKind, type Endian } from '../ir/ops';
 import type { CodeSource, Frontend } from '../frontend';
-import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
+import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC, STATE_TRAP_ARG } from '../frontend';
 import { GuestAccess, untaggedAddress } from '../interp/guest-access';
 import { runBlock, runCompact } from '../interp/interpreter';
 import { SoftmmuAccess } from '../interp/soft-access';
@@ -107,9 +108,14 @@ const COMPILED_SEARCH = 64;
 const TAKE_IN_ITERS = 32;
 /** Batches a block may be compiled in: takeInCompiled takes in blocks compiled fewer times. */
 const MAX_COMPILES = 2;
+/**
+ * Invalidations a page takes while keeping translations before all of them are discarded
+ * (Engine.invalidate): a store to such a page calls into JavaScript, and 1024 of them cost about
+ * what translating and compiling a few blocks again does.
+ */
+const CODE_PAGE_WRITES = 1024;
 /** Invalidated cold blocks kept for their code's return (a dynamic /bin/true translates about 1700). */
 const RETIRED_LIMIT = 65536;
-const DENY_EXEC = PageFlags.Unmapped | PageFlags.NoRead | PageFlags.NoExec;
 
 interface Batch {
   blocks: TranslatedBlock[];
@@ -265,7 +271,11 @@ export interface EngineStats {
   blocks: number;
   modules: number;
   wasmBytes: number;
+  /** Invalidations that discarded translations (a store to code, mprotect or munmap of it, a cache flush). */
   invalidations: number;
+  /** Cold blocks and compiled blocks (every block of each batch killed) those discarded. */
+  discardedCold: number;
+  discardedCompiled: number;
   translateMs: number;
   /** Blocks taken from the persistent translation cache instead of being translated. */
   cached: number;
@@ -298,6 +308,8 @@ export class Engine {
   private readonly breakpointPages = new Map<number, number>();
   /** Softmmu: the lookup cache slots filled for blocks of each virtual page, until forgetMappings. */
   private readonly installedByPage = new Map<number, Set<number>>();
+  /** Invalidations each page holding translations has had while keeping some (Engine.invalidate). */
+  private readonly codePageWrites = new Map<number, number>();
   private missesUntilPoll = INTERRUPT_POLL_MISSES;
   readonly stats: EngineStats = {
     translated: 0,
@@ -306,6 +318,8 @@ export class Engine {
     modules: 0,
     wasmBytes: 0,
     invalidations: 0,
+    discardedCold: 0,
+    discardedCompiled: 0,
     translateMs: 0,
     cached: 0,
     cachedCold: 0,
@@ -324,10 +338,7 @@ export class Engine {
     private readonly options: EngineOptions,
   ) {
     this.retired = options.retainCold ? new RetiredBlocks(RETIRED_LIMIT) : undefined;
-    this.onCodeWrite = (addr, size) => {
-      this.stats.invalidations++;
-      this.invalidate(addr, size);
-    };
+    this.onCodeWrite = (addr, size) => this.invalidate(addr, size);
     this.slowStore = options.softmmu?.slowStore ?? makeSlowStore(memory, endian, this.onCodeWrite);
     this.loadCheck = makeLoadCheck(memory);
     const system = options.softmmu && {
@@ -458,7 +469,9 @@ export class Engine {
   private afterYield(stateBase: number, status: TrapKind.Yield | TrapKind.FlushCode): void {
     if (status === TrapKind.FlushCode) {
       // Signed, as pcOf reads pcs: exact for system mode's upper-half addresses.
-      this.invalidateCodeAt(Number(this.memory.view.getBigInt64(stateBase + STATE_FAULT_ADDR, true)));
+      const addr = Number(this.memory.view.getBigInt64(stateBase + STATE_FAULT_ADDR, true));
+      const line = Number(this.memory.view.getBigInt64(stateBase + STATE_TRAP_ARG, true));
+      this.invalidateCodeAt(addr - (((addr % line) + line) % line), line);
     }
     this.refreshFlags(stateBase);
   }
@@ -481,11 +494,11 @@ export class Engine {
     this.invalidateCodeAt(pc);
   }
 
-  /** Discards translations of the instruction at guest pc (virtual with softmmu). */
-  private invalidateCodeAt(pc: number): void {
+  /** Discards translations of the code at [pc, pc + length) (virtual with softmmu; within one page). */
+  private invalidateCodeAt(pc: number, length = 1): void {
     const at = this.options.softmmu ? this.options.softmmu.codeAddress(pc) : pc;
     // A JIT flushing code it has just written has nothing translated there: only a flag to read.
-    if (at !== undefined && this.memory.pageFlags(at) & PageFlags.HasCode) this.invalidate(at, 1);
+    if (at !== undefined && this.memory.pageFlags(at) & PageFlags.HasCode) this.invalidate(at, length);
   }
 
   hasBreakpoint(pc: number): boolean {
@@ -500,24 +513,70 @@ export class Engine {
     return Number(this.memory.view.getBigInt64(stateBase + STATE_PC, true));
   }
 
-  /** Discards translations of code overlapping [start, start + length). */
+  /**
+   * Discards the translations of code overlapping [start, start + length): the cold blocks whose
+   * bytes overlap it and every batch holding a compiled block that does (softmmu: every block of
+   * the pages it touches), as QEMU invalidates the translation blocks a write overlaps. A page keeps
+   * HasCode while translations of it remain, so later stores to it come here too (a JIT writing new
+   * code beside code it runs, data sharing a page with code); after CODE_PAGE_WRITES of them all its
+   * translations are discarded, and its stores run at full speed until code is translated there again.
+   */
   invalidate(start: number, length: number): void {
+    const end = start + Math.max(length, 1);
     const first = Math.floor(start / 2 ** PAGE_SHIFT);
-    const last = Math.floor((start + Math.max(length, 1) - 1) / 2 ** PAGE_SHIFT);
+    const last = Math.floor((end - 1) / 2 ** PAGE_SHIFT);
+    const { discardedCold, discardedCompiled } = this.stats;
     for (let page = first; page <= last; page++) {
-      for (const set of this.sets.values()) {
-        for (const pc of set.coldByPage.get(page) ?? []) this.retireCold(set, pc);
-        set.coldByPage.delete(page);
-        for (const tb of [...(set.byPage.get(page) ?? [])]) this.killBatch(tb.batch);
-        set.byPage.delete(page);
-      }
-      this.memory.updatePageBits(page, PageFlags.HasCode, false);
+      if (!(this.memory.pageFlags(page * 2 ** PAGE_SHIFT) & PageFlags.HasCode)) continue;
+      if (!this.discardOverlapping(page, start, end)) continue;
+      const writes = (this.codePageWrites.get(page) ?? 0) + 1;
+      if (writes < CODE_PAGE_WRITES) this.codePageWrites.set(page, writes);
+      else this.discardOverlapping(page, -Infinity, Infinity);
     }
+    if (this.stats.discardedCold !== discardedCold || this.stats.discardedCompiled !== discardedCompiled) {
+      this.stats.invalidations++;
+    }
+  }
+
+  /**
+   * Discards the translations of `page` overlapping [start, end) in every set; clears the page's
+   * HasCode when none are left. Whether any are left.
+   */
+  private discardOverlapping(page: number, start: number, end: number): boolean {
+    let left = false;
+    for (const set of this.sets.values()) {
+      const cold = set.coldByPage.get(page);
+      for (const pc of cold ?? []) {
+        const block = set.cold.get(pc);
+        if (block && !this.overlaps(pc, block.end, start, end)) continue;
+        this.retireCold(set, pc);
+        cold!.delete(pc);
+      }
+      if (cold?.size === 0) set.coldByPage.delete(page);
+      const compiled = set.byPage.get(page);
+      for (const tb of [...(compiled ?? [])]) {
+        if (this.overlaps(tb.pc, tb.end, start, end)) this.killBatch(tb.batch);
+      }
+      if (compiled?.size === 0) set.byPage.delete(page);
+      left ||= set.coldByPage.has(page) || set.byPage.has(page);
+    }
+    if (!left) {
+      this.memory.updatePageBits(page, PageFlags.HasCode, false);
+      this.codePageWrites.delete(page);
+    }
+    return left;
+  }
+
+  /** Whether the code of the block [pc, blockEnd) overlaps [start, end) (softmmu: always, by page). */
+  private overlaps(pc: number, blockEnd: number, start: number, end: number): boolean {
+    if (this.options.softmmu) return true;
+    return this.codeStart(pc) < end && Math.max(blockEnd, pc + 1) > start;
   }
 
   /** Forgets the cold block at pc of `set`; with EngineOptions.retainCold it is kept aside for its code's return. */
   private retireCold(set: Translations, pc: number): void {
     const block = set.cold.get(pc);
+    if (block) this.stats.discardedCold++;
     set.cold.delete(pc);
     if (block?.code && this.retired && block.code.length > 0) this.retired.retire(pc, block, set.flags, block.code);
   }
@@ -961,6 +1020,7 @@ export class Engine {
   private killBatch(batch: Batch): void {
     if (!batch.alive) return;
     batch.alive = false;
+    this.stats.discardedCompiled += batch.blocks.length;
     const { blocks, byPage } = batch.set;
     for (const tb of batch.blocks) {
       if (blocks.get(tb.pc) === tb) blocks.delete(tb.pc);

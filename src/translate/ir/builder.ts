@@ -3,7 +3,7 @@
  * table, so a frontend bug shows up at translation time with the op's name, not as a wasm
  * validation error later.
  */
-import { STATE_FAULT_ADDR } from '../frontend';
+import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../frontend';
 import { Temp, type IRBlock, type Imm, type Insn } from './block';
 import { helperById } from './helpers';
 import { OPS, TrapKind, type MemAccess, type Op, type ValType } from './ops';
@@ -280,10 +280,12 @@ export class IRBuilder {
   }
   /**
    * Ends the block at guest address `pc` (i64) after the engine has discarded the translations of
-   * the code at `addr` (i64): an instruction-cache invalidation (IC IVAU, icbi).
+   * the `lineBytes`-byte aligned line holding `addr` (i64): an instruction-cache invalidation by
+   * address (IC IVAU, icbi).
    */
-  exitFlushingCode(pc: Temp, addr: Temp): void {
+  exitFlushingCode(pc: Temp, addr: Temp, lineBytes: number): void {
     this.set(STATE_FAULT_ADDR, addr);
+    this.set(STATE_TRAP_ARG, this.i64(lineBytes));
     this.exit(pc, TrapKind.FlushCode);
   }
   trap(kind: TrapKind, arg?: Temp): void {

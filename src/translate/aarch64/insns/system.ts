@@ -130,6 +130,9 @@ export const dcZva = (ctx: A64Context, rt: number): void => {
   for (let at = 0; at < ZVA_BLOCK; at += 8) b.store(b.add(base, b.i64(at)), zero, 8);
 };
 
+/** Bytes of the instruction cache line IC IVAU acts on: CTR_EL0.IminLine (cpu-id.ts) is 16 words. */
+const ICACHE_LINE = 64;
+
 /**
  * IC IVAU: ends the block, asking the engine to discard the translations of the code at Xt. A store
  * to translated code invalidates it already; this is for code changed through another mapping of
@@ -137,7 +140,7 @@ export const dcZva = (ctx: A64Context, rt: number): void => {
  * makes visible with DC CVAU / DSB / IC IVAU / ISB on the executable address.
  */
 const icIvau = (ctx: A64Context, rt: number): void => {
-  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.x(rt));
+  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.x(rt), ICACHE_LINE);
   ctx.ended = true;
 };
 

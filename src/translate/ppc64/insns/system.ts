@@ -140,7 +140,7 @@ const nothing: PpcHandler = () => true;
  * mapping of the same pages (a memfd mapped RW and RX, as dual-mapping JITs and libffi do).
  */
 const icbi: PpcHandler = (ctx, f) => {
-  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.eaX(f.ra, f.rb));
+  ctx.b.exitFlushingCode(ctx.b.i64(ctx.pc + 4), ctx.eaX(f.ra, f.rb), CACHE_BLOCK);
   ctx.ended = true;
   return true;
 };
