@@ -54,7 +54,7 @@ const CASES: GuestCase[] = [
     ending: OK,
   },
   {
-    title: 'stdio_flags: inherited descriptors stay blocking; a 1 MiB write to a pipe completes',
+    title: 'stdio_flags: inherited descriptors stay blocking, also once a thread ran; a 1 MiB write to a pipe completes',
     program: 'stdio_flags',
     ending: OK,
   },

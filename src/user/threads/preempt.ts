@@ -52,8 +52,13 @@ function startTicker(memory: GuestMemory): Ticker {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const control = new Int32Array(new SharedArrayBuffer(8));
+  // stdout and stderr of its own: by default Node pipes a worker's output into process.stdout and
+  // process.stderr, whose creation switches a pipe on fd 1 or 2 to O_NONBLOCK under the guest (a
+  // threaded guest's write to a full pipe then failed with EAGAIN: zstd -dc | tar -x).
   const worker = new Worker(TICKER, {
     eval: true,
+    stdout: true,
+    stderr: true,
     workerData: {
       buffer: memory.memory.buffer,
       control: control.buffer,
