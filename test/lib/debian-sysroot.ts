@@ -6,8 +6,8 @@
  * architectures in parallel.
  *
  * Oracles: programs that start no guest programs (sqlite3, perl, coreutils with some rarer corners,
- * gzip, xz with two threads, gawk, openssl, python3 whose subprocess runs /bin/sh, and two that
- * generate machine code at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch>
+ * gzip, xz with two threads, gawk, openssl, Lua 5.4, bc -l, python3 whose subprocess runs /bin/sh,
+ * and two that generate machine code at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch>
  * with the same -L. Bash scripts that fork and exec guest programs, re-execute bash through
  * /proc/self/exe and run a `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash
  * and make (the same Debian release), because qemu-user without binfmt_misc hands a guest binary to
@@ -56,6 +56,8 @@ const PACKAGES = [
   // xz, gawk, openssl (armel's libssl3 needs libatomic1) and GNU make (its -j loop waits in pselect
   // with SIGCHLD unblocked only there).
   'xz-utils', 'gawk', 'libmpfr6', 'libsigsegv2', 'openssl', 'libatomic1', 'make',
+  // Lua 5.4 (its interpreter is linked with liblua) and bc's math library.
+  'lua5.4', 'bc',
 ];
 const LUAJIT_PACKAGES = ['luajit', 'libluajit-5.1-2'];
 
@@ -122,6 +124,28 @@ local str = table.concat(parts)
 print(fib(25), s, #str, str:sub(1, 40), string.format('%.9f', math.sin(1.25) * math.sqrt(2)))
 print('jit', (jit.status()), jit.arch, util.traceinfo(1) ~= nil)
 print(select(2, jit.status()))
+`;
+
+/** Lua 5.4: coroutines, string.pack/unpack, %q and %a, integer and float arithmetic, utf8, pcall. */
+const LUA54_SCRIPT = `
+local co = coroutine.wrap(function(a) local s = 0; for i = 1, a do s = s + coroutine.yield(i) end; return s end)
+local v = co(5); for i = 1, 5 do v = co(i * 10) end; print("co", v)
+local p = string.pack("<i4>I8zs2d", -7, 2^40, "nul", "len", 3.25)
+print(#p, (p:gsub(".", function(c) return string.format("%02x", c:byte()) end)))
+print(string.unpack("<i4>I8zs2d", p))
+print(string.format("%q %a %.17g", "a\\0b\\n", 0.1, 1/3), math.tointeger(2^53), 7 // 2, -7 % 3, 1 << 62)
+local t = {} for w in ("the quick brown fox jumps"):gmatch("%a+") do t[#t+1] = w:upper() end
+table.sort(t, function(a, b) return #a < #b or (#a == #b and a < b) end); print(table.concat(t, ","))
+print(utf8.char(72, 228, 8364, 128512), utf8.len("h\\u{e4}ll\\u{20ac}"), select("#", table.unpack({1, nil, 3}, 1, 3)))
+print(pcall(error, {code = 42}), select(2, pcall(error, "msg", 0)))
+print(os.time({year = 2020, month = 2, day = 29, hour = 12}), os.date("!%Y-%m-%d %H:%M:%S", 1e9))
+`;
+
+/** bc -l: the math library's functions at 40 digits, a recursive function, output and input bases. */
+const BC_PROGRAM = `scale=40; 4*a(1); e(1); l(10); s(1)+c(1); sqrt(2); 2^200
+define f(n) { if (n<2) return n; return f(n-1)+f(n-2) }
+f(20); obase=16; 255*255; ibase=16; FF
+quit
 `;
 
 /** Lines for grep -P: 20,000 of them, so that PCRE2 runs its JIT-compiled matcher many times. */
@@ -227,6 +251,8 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
     program: '/usr/bin/openssl',
     args: ['enc', '-aes-256-cbc', '-pbkdf2', '-iter', '1000', '-S', '0011223344556677', '-k', 'secret', '-a', '-in', 'small.txt'],
   },
+  { title: 'lua5.4: coroutines, string.pack, utf8', program: '/usr/bin/lua5.4', args: ['script54.lua'] },
+  { title: 'bc -l: math library, recursion, bases', program: '/usr/bin/bc', args: ['-l', 'program.bc'] },
   { title: 'grep -P (PCRE2 JIT): count', program: '/bin/grep', args: ['-cP', GREP_PATTERN, 'log.txt'] },
   { title: 'grep -P (PCRE2 JIT): matches', program: '/bin/grep', args: ['-m', '20', '-noP', GREP_PATTERN, 'log.txt'] },
 ];
@@ -249,6 +275,8 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     writeFileSync(path.join(work, 'words.txt'), 'pear\napple\nfig\napple\nkiwi\n');
     writeFileSync(path.join(work, 'script.py'), PYTHON_SCRIPT);
     writeFileSync(path.join(work, 'script.lua'), LUA_SCRIPT);
+    writeFileSync(path.join(work, 'script54.lua'), LUA54_SCRIPT);
+    writeFileSync(path.join(work, 'program.bc'), BC_PROGRAM);
     writeFileSync(path.join(work, 'log.txt'), logLines());
     writeFileSync(path.join(work, 'small.txt'), logLines().split('\n').slice(0, 2000).join('\n') + '\n');
     writeFileSync(path.join(work, 'nums.txt'), Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
