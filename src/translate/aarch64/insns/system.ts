@@ -130,7 +130,11 @@ export const dcZva = (ctx: A64Context, rt: number): void => {
   for (let at = 0; at < ZVA_BLOCK; at += 8) b.store(b.add(base, b.i64(at)), zero, 8);
 };
 
-/** Bytes of the instruction cache line IC IVAU acts on: CTR_EL0.IminLine (cpu-id.ts) is 16 words. */
+/**
+ * Bytes IC IVAU discards around its address: no smaller than the I-cache line any model's
+ * CTR_EL0.IminLine gives (16 words on the system CPUs, 8 on user mode's `max`, src/user/cpu-models.ts);
+ * discarding more than the line costs only retranslation.
+ */
 const ICACHE_LINE = 64;
 
 /**
