@@ -23,6 +23,7 @@ import { hostStructArray, hostSyscall } from './host';
 import { block, monotonicNs, multithreaded, requeueFutex, wakeFutex } from '../../user/threads/scheduler';
 import { releaseIfOwnerDied, robustOwnerToWatch } from './robust-wait';
 import { futexOp } from './strace-names';
+import { untilGuestInterrupted } from '../../user/signals/guest-interrupt';
 
 const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
@@ -86,9 +87,18 @@ function futex(proc: GuestProcess, [uaddr, opArg, val, timeoutOrVal2, uaddr2, va
   const ts = guestTimespec(proc, timeoutOrVal2!, time32);
   if (!ts) return -E.EFAULT;
   const host = hostStructArray('timespec', 1);
-  host.views[0]!.set('sec', ts.sec);
-  host.views[0]!.set('nsec', ts.nsec);
-  return hostSyscall('futex', word, op, compared, host.address, word2, third);
+  const { sec, nsec } = ts;
+  if (cmd === FUTEX_WAIT && sec >= 0n && nsec >= 0n && nsec < NS_PER_S) {
+    // The relative wait as an absolute one, so that a run again after tsemu's own EINTR waits only its time left.
+    const deadline = monotonicNs() + sec * NS_PER_S + nsec;
+    host.views[0]!.set('sec', deadline / NS_PER_S);
+    host.views[0]!.set('nsec', deadline % NS_PER_S);
+    const waitOp = FUTEX_WAIT_BITSET | (op & FUTEX_PRIVATE_FLAG);
+    return untilGuestInterrupted(proc, () => hostSyscall('futex', word, waitOp, compared, host.address, 0, FUTEX_BITSET_MATCH_ANY | 0));
+  }
+  host.views[0]!.set('sec', sec);
+  host.views[0]!.set('nsec', nsec);
+  return untilGuestInterrupted(proc, () => hostSyscall('futex', word, op, compared, host.address, word2, third));
 }
 
 /** How long one host wait of a robust lock wait lasts before the owner is looked up again. */

@@ -8,12 +8,16 @@
  * multiplexer (ppc64's glibc uses it) unpacks to the same handlers.
  */
 import type { GuestProcess } from '../../user/process';
+import { untilGuestInterrupted } from '../../user/signals/guest-interrupt';
+import { monotonicNs } from '../../user/threads/scheduler';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestTimespec, withHostStruct } from './guest-access';
 import { hostArena, hostStructArray, hostSyscall } from './host';
 import { IPC_64, IPC_INFO, IPC_SET, IPC_STAT } from './ipc-commands';
 import { shmat, shmctl, shmdt, shmget } from './sysv-shm';
+
+const NS_PER_S = 1_000_000_000n;
 
 /** include/uapi/linux/ipc.h, msg.h and sem.h (the same on every Linux ABI). */
 export const IPC_NOWAIT = 0x800;
@@ -124,16 +128,24 @@ function semtimedop(time64: boolean) {
     if (count > SEMMSL) return -E.E2BIG;
     const ops = hostSembufs(proc, sops!, count, 0);
     if (ops === undefined) return -E.EFAULT;
-    let hostTimeout = 0;
-    if (timeout) {
-      const t = guestTimespec(proc, timeout, proc.abi.wordSize === 4 && !time64);
-      if (!t) return -E.EFAULT;
-      const at = hostArena.alloc(16);
-      hostArena.view.setBigInt64(at, t.sec, true);
-      hostArena.view.setBigInt64(at + 8, t.nsec, true);
-      hostTimeout = hostArena.address(at);
-    }
-    return hostSyscall('semtimedop', int(id), ops, count, hostTimeout);
+    if (!timeout) return untilGuestInterrupted(proc, () => hostSyscall('semtimedop', int(id), ops, count, 0));
+    const t = guestTimespec(proc, timeout, proc.abi.wordSize === 4 && !time64);
+    if (!t) return -E.EFAULT;
+    const at = hostArena.alloc(16);
+    const setTimeout = (sec: bigint, nsec: bigint): void => {
+      hostArena.view.setBigInt64(at, sec, true);
+      hostArena.view.setBigInt64(at + 8, nsec, true);
+    };
+    setTimeout(t.sec, t.nsec);
+    const hostTimeout = hostArena.address(at);
+    if (t.sec < 0n || t.nsec < 0n || t.nsec >= NS_PER_S) return hostSyscall('semtimedop', int(id), ops, count, hostTimeout);
+    // A run again after tsemu's own EINTR waits only the time left to the first call's deadline.
+    const deadline = monotonicNs() + t.sec * NS_PER_S + t.nsec;
+    return untilGuestInterrupted(proc, () => {
+      const left = deadline - monotonicNs();
+      setTimeout(left > 0n ? left / NS_PER_S : 0n, left > 0n ? left % NS_PER_S : 0n);
+      return hostSyscall('semtimedop', int(id), ops, count, hostTimeout);
+    });
   };
 }
 

@@ -5,20 +5,25 @@
  * expiries merged into one pending signal (si_overrun, timer_getoverrun), absolute CLOCK_REALTIME
  * times, a CPU-time clock, timer_delete, a forked child without its parent's timers, and the
  * errors for bad ids, clocks (EOPNOTSUPP for a clock without timers), sigevents and itimerspecs.
- * Waits (nanosleep, poll, select, epoll_wait) under a periodic timer whose signal is blocked end
- * at their time, uninterrupted.
+ * Waits (nanosleep, poll, select, epoll_wait, a futex wait, semtimedop) under a periodic timer
+ * whose signal is blocked end at their time, uninterrupted.
  * Then setitimer's CPU-time timers: ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF (SIGPROF) expire
  * in a loop that makes no syscalls, and getitimer reads them back.
  * Timer ids are not printed: QEMU hands the guest ids of its own making.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/epoll.h>
+#include <sys/ipc.h>
 #include <sys/select.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -101,8 +106,17 @@ int main(void) {
   printf(", select %d", select(0, NULL, NULL, NULL, &tv20));
   int ep = epoll_create1(0);
   struct epoll_event ev;
-  printf(", epoll_wait %d\n", epoll_wait(ep, &ev, 1, 20));
+  printf(", epoll_wait %d", epoll_wait(ep, &ev, 1, 20));
   close(ep);
+  int word = 0;
+  struct timespec wait20 = { 0, 20000000 };
+  long fr = syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, &wait20, NULL, 0);
+  printf(", futex %ld %s", fr, fr < 0 ? strerror(errno) : "");
+  int sem = semget(IPC_PRIVATE, 1, 0600);
+  struct sembuf down = { 0, -1, 0 };
+  int sr = semtimedop(sem, &down, 1, &wait20);
+  printf(", semtimedop %d %s\n", sr, sr < 0 ? strerror(errno) : "");
+  semctl(sem, 0, IPC_RMID);
   siginfo_t si;
   int sig = sigwaitinfo(&rt, &si);
   printf("sigwaitinfo %d code %d value %d overrun > 5: %d\n", sig == SIGRTMIN, si.si_code, si.si_value.sival_int, si.si_overrun > 5);
