@@ -11,6 +11,7 @@ import { ensureNodeFlags } from '../user/reentry';
 import type { UserRunOptions } from '../user/run';
 import type { GuestAbiName } from '../user/freebsd';
 import { USER_CPU_MODELS, findUserCpuModel } from '../user/cpu-models';
+import { parseSeed } from '../user/guest-random';
 
 export const LOG_ITEMS: Record<string, string> = {
   in_asm: 'show target assembly code for each compiled TB',
@@ -50,6 +51,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'one-insn-per-tb', env: 'TSEMU_ONE_INSN_PER_TB', help: 'run with one guest instruction per emulated TB' },
   { name: 'singlestep', env: '', help: 'deprecated synonym for -one-insn-per-tb' },
   { name: 'strace', env: 'TSEMU_STRACE', help: 'log system calls' },
+  { name: 'seed', env: 'TSEMU_RAND_SEED', arg: '', help: 'Seed for pseudo-random number generator' },
   { name: 'abi', env: 'TSEMU_ABI', arg: 'linux|freebsd', help: 'run the program under this OS ABI (default: its ELF brand)' },
   { name: 'version', env: 'TSEMU_VERSION', help: 'display version information and exit' },
 ];
@@ -98,12 +100,14 @@ export function parseUserArgs(
   if (parsed.unknown !== undefined) throw new UsageError(`-${parsed.unknown}: unknown option`);
   const args = parsed.values;
   if (args['h'] || args['help']) return 'help';
-  if (args['version'] || env['TSEMU_VERSION']) return 'version';
+  // QEMU's QEMU_* spelling of each variable too, for environments set up for qemu-user; TSEMU_* wins.
+  const fromEnv = (key: string): string | undefined => env[key] ?? env[key.replace(/^TSEMU_/, 'QEMU_')];
+  if (args['version'] || fromEnv('TSEMU_VERSION')) return 'version';
 
   const envOr = (name: string, key: string): string | undefined => {
     const v = args[name];
     if (v !== undefined) return String(Array.isArray(v) ? v[v.length - 1] : v);
-    return env[key];
+    return fromEnv(key);
   };
   const logItems = new Set(
     (envOr('d', 'TSEMU_LOG') ?? '')
@@ -124,11 +128,14 @@ export function parseUserArgs(
   if (program === undefined) throw new UsageError(usage(arch));
   checkCpuModel(arch, cpu);
 
-  const setEnv = [...(env['TSEMU_SET_ENV'] ? env['TSEMU_SET_ENV'].split(',') : []), ...list(args['E'])];
-  const unsetEnv = [...(env['TSEMU_UNSET_ENV'] ? env['TSEMU_UNSET_ENV'].split(',') : []), ...list(args['U'])];
+  const setEnv = [...(fromEnv('TSEMU_SET_ENV')?.split(',') ?? []), ...list(args['E'])];
+  const unsetEnv = [...(fromEnv('TSEMU_UNSET_ENV')?.split(',') ?? []), ...list(args['U'])];
   const stackSize = envOr('s', 'TSEMU_STACK_SIZE');
   const logFile = envOr('D', 'TSEMU_LOG_FILENAME');
   const logFilter = envOr('dfilter', 'TSEMU_DFILTER');
+  const seedText = envOr('seed', 'TSEMU_RAND_SEED');
+  const seed = seedText === undefined ? undefined : parseSeed(seedText);
+  if (seedText !== undefined && seed === undefined) throw new UsageError(`cannot initialize crypto: Invalid seed number: ${seedText}`);
   const options: UserRunOptions = {
     program,
     args: positional.slice(1),
@@ -139,12 +146,13 @@ export function parseUserArgs(
     stackSize: stackSize === undefined ? undefined : parseSize(stackSize),
     setEnv,
     unsetEnv,
-    strace: Boolean(args['strace']) || env['TSEMU_STRACE'] !== undefined,
+    strace: Boolean(args['strace']) || fromEnv('TSEMU_STRACE') !== undefined,
     logItems,
     logFile,
-    oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || env['TSEMU_ONE_INSN_PER_TB'] !== undefined,
+    oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || fromEnv('TSEMU_ONE_INSN_PER_TB') !== undefined,
     gdbPort: envOr('g', 'TSEMU_GDB'),
     ...(logFilter !== undefined ? { logFilter } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...guestAbiOption(envOr('abi', 'TSEMU_ABI')),
   };
   return options;

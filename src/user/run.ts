@@ -29,6 +29,7 @@ import { chooseAbi, type GuestAbiName, type UserTargetSet } from './freebsd';
 import { findUserCpuModel, type UserCpuModel } from './cpu-models';
 import { atGuestExit, beforeGuestExec, leaveWithSignal, leaveWithStatus } from './leave';
 import type { GuestProcess } from './process';
+import { guestRandomSource } from './guest-random';
 
 export interface UserRunOptions {
   program: string;
@@ -50,6 +51,8 @@ export interface UserRunOptions {
   logFilter?: string;
   /** -abi: the guest OS ABI (default: the ELF brand). */
   abi?: GuestAbiName;
+  /** -seed: AT_RANDOM's bytes drawn as qemu-user draws them with this seed. */
+  seed?: bigint;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -144,12 +147,14 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       const prefixed = options.ldPrefix ? path.join(options.ldPrefix, guestPath) : undefined;
       return prefixed && fs.existsSync(prefixed) ? prefixed : guestPath;
     };
+    const randomBytes = guestRandomSource(options.seed);
     const load = (elf: ElfImage, args: readonly string[], env: readonly string[], execfn: string): LoadedProgram =>
       loadElf(space, elf, {
         target: target.loader,
         argv: args,
         envp: env,
         execfn,
+        random: randomBytes(16),
         ...(options.stackSize !== undefined ? { stackSize: options.stackSize } : {}),
         resolveInterpreter: interpreterPath,
       });
