@@ -37,6 +37,10 @@ export interface LoaderTarget {
 /** arch/arm64/include/uapi/asm/hwcap.h */
 const HWCAP_FP = 1 << 0;
 const HWCAP_ASIMD = 1 << 1;
+const HWCAP_AES = 1 << 3;
+const HWCAP_PMULL = 1 << 4;
+const HWCAP_SHA1 = 1 << 5;
+const HWCAP_SHA2 = 1 << 6;
 const HWCAP_CRC32 = 1 << 7;
 const HWCAP_ATOMICS = 1 << 8;
 const HWCAP_CPUID = 1 << 11;
@@ -96,7 +100,7 @@ export const LOADER_TARGETS = {
     machineName: 'AArch64',
     elfClass: 64,
     byteOrders: ['little'],
-    hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID,
+    hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID,
     hwcap2: 0,
     platform: 'aarch64',
     minSigStkSz: 4720,

@@ -51,8 +51,8 @@ const USER_ONLY_IDS: Readonly<Record<string, ReadonlyMap<number, bigint>>> = {
  * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions
  * and the ID registers EL0 reads (MIDR_EL1, CTR_EL0, ID_AA64ISAR0_EL1, as QEMU's linux-user gives
  * them, with the fields of what tsemu does not implement cleared). The Cortex models are ARMv8.0,
- * without the LSE atomics (and their HWCAP bit); `max` has everything. QEMU's Cortex models also
- * report AES, PMULL, SHA1 and SHA2 (HWCAP 0x8fb), which tsemu does not implement.
+ * without the LSE atomics (and their HWCAP bit); `max` has everything. Every model has AES, PMULL,
+ * SHA1 and SHA2 (QEMU's Cortex models' HWCAP 0x8fb).
  */
 function aarch64Model(name: string): UserCpuModel {
   /* eslint-disable @typescript-eslint/no-require-imports */

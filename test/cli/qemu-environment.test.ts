@@ -40,7 +40,13 @@ describe.concurrent('qemu-user environment variables and -seed: tsemu vs qemu-us
       const program = guestProgram(target, PROGRAM.name);
       const results = await runUnderBoth(target, {
         program,
-        env: { QEMU_RAND_SEED: '7', QEMU_SET_ENV: 'TSEMU_TEST_SET=yes', QEMU_UNSET_ENV: 'TSEMU_TEST_UNSET', TSEMU_TEST_UNSET: '1', QEMU_ARGV0: 'renamed' },
+        env: {
+          QEMU_RAND_SEED: '7',
+          QEMU_SET_ENV: 'TSEMU_TEST_SET=yes',
+          QEMU_UNSET_ENV: 'TSEMU_TEST_UNSET',
+          TSEMU_TEST_UNSET: '1',
+          QEMU_ARGV0: 'renamed',
+        },
       });
       expectOracleEnding(results.qemu, { status: 0 });
       expect(results.qemu.stdout).toContain('argv[0] renamed\nset yes\nunset (none)\n');
@@ -49,7 +55,10 @@ describe.concurrent('qemu-user environment variables and -seed: tsemu vs qemu-us
 
     it(`${target.name}: a seed that is not a number is refused as qemu refuses it, by -seed and by QEMU_RAND_SEED`, async () => {
       const program = guestProgram(target, PROGRAM.name);
-      for (const run of [{ program, emulatorArgs: ['-seed', '-1'] }, { program, env: { QEMU_RAND_SEED: 'abc' } }]) {
+      for (const run of [
+        { program, emulatorArgs: ['-seed', '-1'] },
+        { program, env: { QEMU_RAND_SEED: 'abc' } },
+      ]) {
         const results = await runUnderBoth(target, run);
         expectOracleEnding(results.qemu, { status: 1 });
         expect(anonymous(results.tsemu.stderr)).toBe(anonymous(results.qemu.stderr));

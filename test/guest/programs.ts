@@ -59,6 +59,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sigwait_external', sources: ['threads/sigwait_external.c'], cflags: ['-pthread'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
+  { name: 'crypto', sources: ['aarch64/crypto.c'], cflags: ['-march=armv8-a+crypto'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
   { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
   { name: 'tagged_pointers', sources: ['aarch64/tagged_pointers.c'], targets: ['aarch64'] },

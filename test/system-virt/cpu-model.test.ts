@@ -9,12 +9,11 @@ import { VIRT_ARGS, bareMetalProgram, runQemu, runTsemu } from './bare-metal';
 
 /**
  * Fields of QEMU's Cortex models describing what tsemu lacks: AArch32 at EL0 and EL1 (QEMU 2,
- * tsemu 1: AArch64 only), the PMU (PMUVer), the AES/SHA1/SHA2 instructions.
+ * tsemu 1: AArch64 only), the PMU (PMUVer).
  */
 const UNIMPLEMENTED: Readonly<Record<string, bigint>> = {
   ID_AA64PFR0_EL1: 0xffn,
   ID_AA64DFR0_EL1: 0xf00n,
-  ID_AA64ISAR0_EL1: 0xfff0n,
 };
 
 /** The NAME=0xVALUE lines of the program's output. */

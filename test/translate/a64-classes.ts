@@ -157,4 +157,13 @@ export const A64_CLASSES: readonly InsnClass[] = [
       { name: 'dup element', pattern: '0 q:1 0 01110000 imm5:5 0 0000 1 rn:5 rd:5' },
     ],
   },
+  {
+    name: 'cryptographic',
+    templates: [
+      { name: 'AES', pattern: '01001110 00 10100 opcode:5 10 rn:5 rd:5' },
+      { name: 'SHA three-register', pattern: '01011110 00 0 rm:5 0 opcode:3 00 rn:5 rd:5' },
+      { name: 'SHA two-register', pattern: '01011110 00 10100 opcode:5 10 rn:5 rd:5' },
+      { name: 'PMULL 64-bit', pattern: '0 q:1 0 01110 11 1 rm:5 1110 00 rn:5 rd:5' },
+    ],
+  },
 ];

@@ -1,8 +1,8 @@
 /**
  * What `-cpu` names: the identification registers an EL1 guest reads and the optional instructions
  * the CPU decodes. Values are QEMU's for each model (Cortex-A53, A57, A72, max), with the feature
- * fields cut down to what tsemu implements (FP, Advanced SIMD, CRC32 at EL0 and EL1, AArch64 only,
- * no EL2/EL3, no PMU, no crypto). The Cortex models are ARMv8.0: no LSE atomics, which decode as
+ * fields cut down to what tsemu implements (FP, Advanced SIMD, CRC32, AES with PMULL, SHA1 and
+ * SHA256 at EL0 and EL1, AArch64 only, no EL2/EL3, no PMU). The Cortex models are ARMv8.0: no LSE atomics, which decode as
  * undefined instructions there as in QEMU; `max` has them.
  */
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
@@ -18,7 +18,7 @@ export interface CpuModel {
   features: ReadonlySet<A64Feature>;
 }
 
-const ARMV8_0: ReadonlySet<A64Feature> = new Set(['crc32']);
+const ARMV8_0: ReadonlySet<A64Feature> = new Set(['crc32', 'aes', 'pmull', 'sha1', 'sha256']);
 const ID_AA64ISAR0_EL1 = sysRegKey(3, 0, 0, 6, 0);
 const ID_AA64MMFR2_EL1 = sysRegKey(3, 0, 0, 7, 2);
 /** ID_AA64MMFR2_EL1.IDS (bits 39:36): FEAT_IDST, EL0's reads of the ID space trap with EC 0x18, not 0. */
@@ -33,7 +33,7 @@ const CORTEX_A57: CpuModel = {
     [sysRegKey(3, 0, 0, 0, 6), 0n], // REVIDR_EL1
     [sysRegKey(3, 0, 0, 4, 0), 0x11n], // ID_AA64PFR0_EL1: EL0 and EL1 in AArch64, FP and AdvSIMD
     [sysRegKey(3, 0, 0, 5, 0), 0x10305006n], // ID_AA64DFR0_EL1 (PMUVer 0: no PMU)
-    [ID_AA64ISAR0_EL1, 0x10000n], // ID_AA64ISAR0_EL1: CRC32 (QEMU's also has AES, SHA1, SHA2)
+    [ID_AA64ISAR0_EL1, 0x11120n], // ID_AA64ISAR0_EL1: AES = 2 (with PMULL), SHA1, SHA2, CRC32, as QEMU's
     [sysRegKey(3, 0, 0, 7, 0), 0x1124n], // ID_AA64MMFR0_EL1: 44-bit PA, 16-bit ASID, 4K and 64K granules
     [sysRegKey(3, 1, 0, 0, 1), 0x0a200023n], // CLIDR_EL1
     [sysRegKey(3, 3, 0, 0, 1), 0x8444c004n], // CTR_EL0
@@ -74,10 +74,10 @@ const MAX: CpuModel = {
   idRegisters: new Map([
     ...CORTEX_A57.idRegisters,
     [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n],
-    [ID_AA64ISAR0_EL1, 0x210000n], // CRC32, LSE atomics (Atomic = 2)
+    [ID_AA64ISAR0_EL1, 0x211120n], // the A57's and the LSE atomics (Atomic = 2)
     [ID_AA64MMFR2_EL1, 1n << MMFR2_IDS_SHIFT], // FEAT_IDST, as QEMU's max
   ]),
-  features: new Set(['crc32', 'lse']),
+  features: new Set([...ARMV8_0, 'lse']),
 };
 
 export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A53, CORTEX_A57, CORTEX_A72, MAX];
