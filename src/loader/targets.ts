@@ -44,6 +44,8 @@ const HWCAP_SHA2 = 1 << 6;
 const HWCAP_CRC32 = 1 << 7;
 const HWCAP_ATOMICS = 1 << 8;
 const HWCAP_CPUID = 1 << 11;
+const HWCAP_SHA3 = 1 << 17;
+const HWCAP_SHA512 = 1 << 21;
 
 /** arch/powerpc/include/uapi/asm/cputable.h */
 const PPC_FEATURE_64 = 0x40000000;
@@ -100,7 +102,8 @@ export const LOADER_TARGETS = {
     machineName: 'AArch64',
     elfClass: 64,
     byteOrders: ['little'],
-    hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID,
+    hwcap:
+      HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID | HWCAP_SHA3 | HWCAP_SHA512,
     hwcap2: 0,
     platform: 'aarch64',
     minSigStkSz: 4720,

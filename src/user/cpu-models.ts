@@ -8,6 +8,7 @@
  * Loaded by the command line before any frontend: a model's frontend is built on demand.
  */
 import type { Frontend } from '../translate/frontend';
+import type { A64Feature } from '../translate/aarch64/insns';
 
 export interface UserCpuModel {
   /** QEMU's name. */
@@ -30,8 +31,12 @@ export interface UserCpuModels {
   help(models: readonly UserCpuModel[]): string;
 }
 
-/** arch/arm64/include/uapi/asm/hwcap.h */
-const HWCAP_ATOMICS = 1 << 8;
+/** arch/arm64/include/uapi/asm/hwcap.h: the bits of the features only some models have. */
+const HWCAP_OF_FEATURE: readonly [feature: A64Feature, bit: number][] = [
+  ['lse', 1 << 8],
+  ['sha3', 1 << 17],
+  ['sha512', 1 << 21],
+];
 
 /** MIDR_EL1's sysRegKey (src/translate/aarch64/insns/cpu-id.ts). */
 const MIDR_EL1 = 0xc000;
@@ -51,8 +56,8 @@ const USER_ONLY_IDS: Readonly<Record<string, ReadonlyMap<number, bigint>>> = {
  * AArch64: the system-mode models (src/system/cpu/cpu-model.ts) decide the optional instructions
  * and the ID registers EL0 reads (MIDR_EL1, CTR_EL0, ID_AA64ISAR0_EL1, as QEMU's linux-user gives
  * them, with the fields of what tsemu does not implement cleared). The Cortex models are ARMv8.0,
- * without the LSE atomics (and their HWCAP bit); `max` has everything. Every model has AES, PMULL,
- * SHA1 and SHA2 (QEMU's Cortex models' HWCAP 0x8fb).
+ * without the LSE atomics, SHA512 and SHA3 (and their HWCAP bits); `max` has everything. Every model
+ * has AES, PMULL, SHA1 and SHA2 (QEMU's Cortex models' HWCAP 0x8fb).
  */
 function aarch64Model(name: string): UserCpuModel {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -65,7 +70,8 @@ function aarch64Model(name: string): UserCpuModel {
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     name,
-    hwcap: (full) => (model().features.has('lse') ? full : full & ~HWCAP_ATOMICS),
+    hwcap: (full) =>
+      HWCAP_OF_FEATURE.reduce((hwcap, [feature, bit]) => (model().features.has(feature) ? hwcap : hwcap & ~bit), full),
     frontend: () => frontendFor()(model().features, withModelIds()(new Map([...model().idRegisters, ...(USER_ONLY_IDS[name] ?? [])]))),
     identity: () => Number(model().idRegisters.get(MIDR_EL1)!),
   };

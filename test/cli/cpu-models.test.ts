@@ -102,9 +102,9 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
 
   /**
    * QEMU's ID_AA64ISAR0_EL1 cut to the level of each field tsemu implements: AES (bits 7:4, 2 = with
-   * PMULL), SHA1 (11:8), SHA2 (15:12, 1 = SHA256 without SHA512), CRC32 (19:16) and Atomic (23:20).
+   * PMULL), SHA1 (11:8), SHA2 (15:12, 2 = with SHA512), CRC32 (19:16), Atomic (23:20), SHA3 (35:32).
    */
-  const ISAR0_LEVELS: readonly [shift: bigint, level: bigint][] = [[4n, 2n], [8n, 1n], [12n, 1n], [16n, 1n], [20n, 2n]];
+  const ISAR0_LEVELS: readonly [shift: bigint, level: bigint][] = [[4n, 2n], [8n, 1n], [12n, 2n], [16n, 1n], [20n, 2n], [32n, 1n]];
   const implementedIsar0 = (isar0: bigint): bigint =>
     ISAR0_LEVELS.reduce((value, [shift, level]) => {
       const field = (isar0 >> shift) & 0xfn;
@@ -131,7 +131,7 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
   for (const [model, features] of [
     ['cortex-a53', 'fp asimd aes pmull sha1 sha2 crc32 cpuid'],
     ['cortex-a57', 'fp asimd aes pmull sha1 sha2 crc32 cpuid'],
-    ['max', 'fp asimd aes pmull sha1 sha2 crc32 atomics cpuid'],
+    ['max', 'fp asimd aes pmull sha1 sha2 crc32 atomics cpuid sha3 sha512'],
   ] as const) {
     it(`aarch64: /proc/cpuinfo of ${model} lists the Linux names of its AT_HWCAP bits and decodes QEMU's MIDR_EL1 for it`, async () => {
       const program = guestProgram(AARCH64, PROGRAM.name);
@@ -144,9 +144,9 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
       // Linux's arch/arm64/kernel/cpuinfo.c: MIDR_EL1's implementer (31:24), variant (23:20), part (15:4), revision (3:0).
       const midr = Number(idsOf(qemu).midr);
       const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
-      // Bits 0 (fp), 1 (asimd), 3 to 6 (aes, pmull, sha1, sha2), 7 (crc32), 8 (atomics), 11 (cpuid).
+      // Bits 0 (fp), 1 (asimd), 3 to 6 (aes, pmull, sha1, sha2), 7 (crc32), 8 (atomics), 11 (cpuid), 17 (sha3), 21 (sha512).
       expect(r.stdout).toBe(
-        `hwcap=${model === 'max' ? '0x9fb' : '0x8fb'} hwcap2=0\nFeatures\t: ${features}\n` +
+        `hwcap=${model === 'max' ? '0x2209fb' : '0x8fb'} hwcap2=0\nFeatures\t: ${features}\n` +
           `CPU implementer\t: ${hex(midr >>> 24, 2)}\nCPU architecture: 8\nCPU variant\t: ${hex((midr >>> 20) & 15, 1)}\n` +
           `CPU part\t: ${hex((midr >>> 4) & 0xfff, 3)}\nCPU revision\t: ${midr & 15}\n`,
       );

@@ -60,6 +60,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
   { name: 'crypto', sources: ['aarch64/crypto.c'], cflags: ['-march=armv8-a+crypto'], targets: ['aarch64'] },
+  { name: 'crypto_v82', sources: ['aarch64/crypto_v82.c'], cflags: ['-march=armv8.2-a+sha3'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
   { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
   { name: 'tagged_pointers', sources: ['aarch64/tagged_pointers.c'], targets: ['aarch64'] },

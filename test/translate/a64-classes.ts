@@ -164,6 +164,10 @@ export const A64_CLASSES: readonly InsnClass[] = [
       { name: 'SHA three-register', pattern: '01011110 00 0 rm:5 0 opcode:3 00 rn:5 rd:5' },
       { name: 'SHA two-register', pattern: '01011110 00 10100 opcode:5 10 rn:5 rd:5' },
       { name: 'PMULL 64-bit', pattern: '0 q:1 0 01110 11 1 rm:5 1110 00 rn:5 rd:5' },
+      { name: 'SHA512 three-register, RAX1', pattern: '11001110 011 rm:5 1 0 00 opcode:2 rn:5 rd:5' },
+      { name: 'SHA512SU0', pattern: '11001110 110 00000 1000 00 rn:5 rd:5' },
+      { name: 'EOR3/BCAX', pattern: '11001110 0 0 op:1 rm:5 0 ra:5 rn:5 rd:5' },
+      { name: 'XAR', pattern: '11001110 100 rm:5 imm6:6 rn:5 rd:5' },
     ],
   },
 ];

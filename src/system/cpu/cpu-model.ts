@@ -74,10 +74,10 @@ const MAX: CpuModel = {
   idRegisters: new Map([
     ...CORTEX_A57.idRegisters,
     [sysRegKey(3, 0, 0, 0, 0), 0x000f0510n],
-    [ID_AA64ISAR0_EL1, 0x211120n], // the A57's and the LSE atomics (Atomic = 2)
+    [ID_AA64ISAR0_EL1, 0x1_0021_2120n], // the A57's, SHA2 = 2 (SHA512), the LSE atomics (Atomic = 2), SHA3
     [ID_AA64MMFR2_EL1, 1n << MMFR2_IDS_SHIFT], // FEAT_IDST, as QEMU's max
   ]),
-  features: new Set([...ARMV8_0, 'lse']),
+  features: new Set([...ARMV8_0, 'lse', 'sha512', 'sha3']),
 };
 
 export const CPU_MODELS: readonly CpuModel[] = [CORTEX_A53, CORTEX_A57, CORTEX_A72, MAX];

@@ -2,7 +2,7 @@
  * What user code sees when it identifies the CPU: the ID and cache-type registers an EL0 MRS can
  * read on Linux. The values describe a Cortex-A57 (as QEMU's `-cpu cortex-a57` reports it to a
  * linux-user guest) adjusted to the features tsemu implements: FP and Advanced SIMD, CRC32, AES
- * with PMULL, SHA1, SHA256 and the LSE atomics; no SHA512/SHA3, no pointer authentication, no SVE. A `-cpu` model replaces the ones that
+ * with PMULL, SHA1, SHA256, SHA512, SHA3 and the LSE atomics; no pointer authentication, no SVE. A `-cpu` model replaces the ones that
  * name it (withModelIds).
  */
 
@@ -36,8 +36,8 @@ export const CPU_ID_REGISTERS: ReadonlyMap<number, bigint> = new Map([
   [sysRegKey(3, 0, 0, 4, 0), 0x11n],
   /** ID_AA64DFR0_EL1: debug architecture v8 (the value Linux and QEMU expose). */
   [sysRegKey(3, 0, 0, 5, 0), 0x6n],
-  /** ID_AA64ISAR0_EL1: Atomic = 2 (LSE), CRC32 = 1, SHA2 = 1, SHA1 = 1, AES = 2 (with PMULL). */
-  [sysRegKey(3, 0, 0, 6, 0), 0x211120n],
+  /** ID_AA64ISAR0_EL1: SHA3 = 1, Atomic = 2 (LSE), CRC32 = 1, SHA2 = 2 (SHA512), SHA1 = 1, AES = 2 (with PMULL). */
+  [sysRegKey(3, 0, 0, 6, 0), 0x1_0021_2120n],
   /** ID_AA64MMFR0_EL1: the value user space sees (TGran64/TGran4 fields as exposed). */
   [sysRegKey(3, 0, 0, 7, 0), 0xff000000n],
 ]);

@@ -1,8 +1,9 @@
 /**
  * A64 cryptographic extension (ARM ARM C4.1.x "Cryptographic AES", "Cryptographic three-register
  * SHA", "Cryptographic two-register SHA", and PMULL/PMULL2 of 64-bit elements): FEAT_AES with
- * FEAT_PMULL, FEAT_SHA1 and FEAT_SHA256, as the Cortex-A53/A57/A72 have them, written from the
- * ARM ARM's pseudocode (AESSubBytes, AESMixColumns, SHA1/SHA256 hash, PolynomialMult).
+ * FEAT_PMULL, FEAT_SHA1 and FEAT_SHA256, as the Cortex-A53/A57/A72 have them, and ARMv8.2's
+ * FEAT_SHA512 and FEAT_SHA3 (`max`), written from the ARM ARM's pseudocode (AESSubBytes,
+ * AESMixColumns, SHA1/SHA256/SHA512 hash, PolynomialMult).
  *
  * AES and SHA are inline IR (vector ops for AES, 32-bit scalar ops on the lanes for SHA): as
  * helpers in JavaScript they cost more than the software paths libraries take without them
@@ -297,6 +298,96 @@ const pmull64: A64Handler = (ctx, f) => {
   return true;
 };
 
+/** The two 64-bit lanes of Vn. */
+const doublewords = (ctx: A64Context, n: number): [Temp, Temp] => {
+  const v = ctx.v(n);
+  return [ctx.b.vop('i64x2.extract_lane', [v], 0), ctx.b.vop('i64x2.extract_lane', [v], 1)];
+};
+
+function setDoublewords(ctx: A64Context, d: number, low: Temp, high: Temp): void {
+  const b = ctx.b;
+  ctx.setV(d, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [low]), high], 1));
+}
+
+const ror64 = (ctx: A64Context, x: Temp, n: number): Temp => ctx.b.binary('rotr', x, ctx.b.i64(n));
+/** ROR(x, a) ^ ROR(x, b) ^ (x >> c) for c < 0 taken as ROR(x, -c): SHA-512's sigma and Sigma functions. */
+const sigma64 = (ctx: A64Context, x: Temp, a: number, b: number, c: number): Temp =>
+  xor3(ctx, ror64(ctx, x, a), ror64(ctx, x, b), c < 0 ? ror64(ctx, x, -c) : ctx.b.shrU(x, ctx.b.i64(c)));
+
+/** SHA512H, SHA512H2, SHA512SU1 (Vd, Vn, Vm) and RAX1 (FEAT_SHA3), by opcode. */
+const sha512ThreeReg: A64Handler = (ctx, f) => {
+  const b = ctx.b;
+  const [d, n, m] = [f.rd!, f.rn!, f.rm!];
+  const [x0, x1] = doublewords(ctx, n);
+  const [y0, y1] = doublewords(ctx, m);
+  const [w0, w1] = doublewords(ctx, d);
+  const sum64 = (...terms: Temp[]): Temp => terms.reduce((acc, t) => b.add(acc, t));
+  switch (f.op) {
+    case 0: {
+      // SHA512H
+      const chooseHigh = b.xor(b.and(y1, x0), b.and(b.xor(y1, b.i64(-1)), x1));
+      const high = sum64(chooseHigh, sigma64(ctx, y1, 14, 18, -41), w1);
+      const tmp = b.add(high, y0);
+      const chooseLow = b.xor(b.and(tmp, y1), b.and(b.xor(tmp, b.i64(-1)), x0));
+      setDoublewords(ctx, d, sum64(chooseLow, sigma64(ctx, tmp, 14, 18, -41), w0), high);
+      return true;
+    }
+    case 1: {
+      // SHA512H2
+      const high = sum64(majority64(ctx, x0, y1, y0), sigma64(ctx, y0, 28, 34, -39), w1);
+      const low = sum64(majority64(ctx, high, y0, y1), sigma64(ctx, high, 28, 34, -39), w0);
+      setDoublewords(ctx, d, low, high);
+      return true;
+    }
+    case 2:
+      // SHA512SU1
+      setDoublewords(
+        ctx,
+        d,
+        sum64(w0, sigma64(ctx, x0, 19, 61, 6), y0),
+        sum64(w1, sigma64(ctx, x1, 19, 61, 6), y1),
+      );
+      return true;
+    default: {
+      // RAX1: Vn ^ ROL(Vm, 1) per doubleword
+      const rol1 = (v: Temp): Temp => ror64(ctx, v, 63);
+      setDoublewords(ctx, d, b.xor(x0, rol1(y0)), b.xor(x1, rol1(y1)));
+      return true;
+    }
+  }
+};
+
+/** (x & y) ^ (x & z) ^ (y & z), SHA512H2's form of Maj. */
+const majority64 = (ctx: A64Context, x: Temp, y: Temp, z: Temp): Temp =>
+  xor3(ctx, ctx.b.and(x, y), ctx.b.and(x, z), ctx.b.and(y, z));
+
+/** SHA512SU0: each doubleword plus sigma0 of its neighbour (Vd's high one, then Vn's low one). */
+const sha512su0: A64Handler = (ctx, f) => {
+  const b = ctx.b;
+  const [w0, w1] = doublewords(ctx, f.rd!);
+  const [x0] = doublewords(ctx, f.rn!);
+  setDoublewords(ctx, f.rd!, b.add(w0, sigma64(ctx, w1, 1, 8, 7)), b.add(w1, sigma64(ctx, x0, 1, 8, 7)));
+  return true;
+};
+
+/** EOR3 (Vn ^ Vm ^ Va) and BCAX (Vn ^ (Vm & ~Va)), FEAT_SHA3. */
+const eor3Bcax: A64Handler = (ctx, f) => {
+  const b = ctx.b;
+  const [vn, vm, va] = [ctx.v(f.rn!), ctx.v(f.rm!), ctx.v(f.ra!)];
+  const second = f.op === 0 ? b.vop('v128.xor', [vm, va]) : b.vop('v128.andnot', [vm, va]);
+  ctx.setV(f.rd!, b.vop('v128.xor', [vn, second]));
+  return true;
+};
+
+/** XAR: ROR(Vn ^ Vm, imm6) per doubleword, FEAT_SHA3. */
+const xar: A64Handler = (ctx, f) => {
+  const b = ctx.b;
+  const [x0, x1] = doublewords(ctx, f.rn!);
+  const [y0, y1] = doublewords(ctx, f.rm!);
+  setDoublewords(ctx, f.rd!, ror64(ctx, b.xor(x0, y0), f.imm6!), ror64(ctx, b.xor(x1, y1), f.imm6!));
+  return true;
+};
+
 export const AES_ROWS = [['01001110 00 10100 001 op:2 10 rn:5 rd:5', 'AESE/AESD/AESMC/AESIMC', aes]] as const;
 
 /** PMULL/PMULL2 of 64-bit elements (size = 3 of SIMD three different's PMULL), which FEAT_PMULL adds. */
@@ -316,4 +407,16 @@ export const SHA256_ROWS = [
     (ctx, f) => sha3Reg(ctx, { ...f, op: 4 + f.op! }),
   ],
   ['01011110 00 10100 00010 10 rn:5 rd:5', 'SHA256SU0', (ctx, f) => sha2Reg(ctx, { ...f, op: 2 })],
+] as const satisfies readonly (readonly [string, string, A64Handler])[];
+
+export const SHA512_ROWS = [
+  ['11001110 011 rm:5 1 0 00 0 op:1 rn:5 rd:5', 'SHA512H/SHA512H2', sha512ThreeReg],
+  ['11001110 011 rm:5 1 0 00 10 rn:5 rd:5', 'SHA512SU1', (ctx, f) => sha512ThreeReg(ctx, { ...f, op: 2 })],
+  ['11001110 110 00000 1000 00 rn:5 rd:5', 'SHA512SU0', sha512su0],
+] as const satisfies readonly (readonly [string, string, A64Handler])[];
+
+export const SHA3_ROWS = [
+  ['11001110 0 0 op:1 rm:5 0 ra:5 rn:5 rd:5', 'EOR3/BCAX', eor3Bcax],
+  ['11001110 011 rm:5 1 0 00 11 rn:5 rd:5', 'RAX1', (ctx, f) => sha512ThreeReg(ctx, { ...f, op: 3 })],
+  ['11001110 100 rm:5 imm6:6 rn:5 rd:5', 'XAR', xar],
 ] as const satisfies readonly (readonly [string, string, A64Handler])[];

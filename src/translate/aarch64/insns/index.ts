@@ -8,7 +8,7 @@ import { ATOMIC_ROWS } from './atomics';
 import { BRANCH_ROWS } from './branch';
 import { CONDITIONAL_ROWS } from './conditional';
 import { CRC32_ROWS } from './crc32';
-import { AES_ROWS, PMULL64_ROWS, SHA1_ROWS, SHA256_ROWS } from './crypto';
+import { AES_ROWS, PMULL64_ROWS, SHA1_ROWS, SHA256_ROWS, SHA3_ROWS, SHA512_ROWS } from './crypto';
 import { DATA_1SRC_ROWS } from './data-1src';
 import { DATA_2SRC_ROWS } from './data-2src';
 import { DATA_3SRC_ROWS } from './data-3src';
@@ -34,8 +34,8 @@ type Rows = readonly (readonly [string, string, A64Handler])[];
  * Optional A64 features (the ARM ARM's FEAT_* names) a CPU model may lack: the instructions of a
  * feature decode only for a CPU that has it, and are unallocated (UNDEFINED) on the others.
  */
-export type A64Feature = 'crc32' | 'lse' | 'aes' | 'pmull' | 'sha1' | 'sha256';
-export const ALL_A64_FEATURES: ReadonlySet<A64Feature> = new Set(['crc32', 'lse', 'aes', 'pmull', 'sha1', 'sha256']);
+export type A64Feature = 'crc32' | 'lse' | 'aes' | 'pmull' | 'sha1' | 'sha256' | 'sha512' | 'sha3';
+export const ALL_A64_FEATURES: ReadonlySet<A64Feature> = new Set(['crc32', 'lse', 'aes', 'pmull', 'sha1', 'sha256', 'sha512', 'sha3']);
 
 /** Each family's rows, in priority order, with the feature they need (none: every ARMv8.0 CPU). */
 const FAMILIES: readonly { rows: Rows; feature?: A64Feature }[] = [
@@ -52,6 +52,8 @@ const FAMILIES: readonly { rows: Rows; feature?: A64Feature }[] = [
   { rows: PMULL64_ROWS, feature: 'pmull' },
   { rows: SHA1_ROWS, feature: 'sha1' },
   { rows: SHA256_ROWS, feature: 'sha256' },
+  { rows: SHA512_ROWS, feature: 'sha512' },
+  { rows: SHA3_ROWS, feature: 'sha3' },
   { rows: SIMD_COPY_ROWS },
   { rows: SIMD_SHIFT_ROWS },
   { rows: SIMD_THREE_SAME_ROWS },
