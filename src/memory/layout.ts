@@ -19,10 +19,15 @@ export const PRIVATE_END = 0xff000000;
 
 /** One byte of PageFlags per guest page, indexed by address >> PAGE_SHIFT (1 MiB). */
 export const PAGE_FLAGS_BASE = PRIVATE_BASE;
-/** Direct-mapped cache guest pc -> translated function index (see engine/lookup.ts). */
+/**
+ * User mode's direct-mapped cache guest pc -> translated function index (engine/dispatcher.ts):
+ * the one engine's (the persistent translation cache's modules are built against it). A
+ * system-mode vCPU's engine keeps its own elsewhere (system/cpu/vcpu-area.ts).
+ */
 export const LOOKUP_BASE = PRIVATE_BASE + 0x100000;
 export const LOOKUP_ENTRIES = 1 << 16;
 export const LOOKUP_ENTRY_SIZE = 16;
+export const LOOKUP_SIZE = LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE;
 /** CPU state blocks, one per guest thread, STATE_SIZE bytes each. */
 export const STATE_BASE = PRIVATE_BASE + 0x300000;
 export const STATE_SIZE = 0x1000;

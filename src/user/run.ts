@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AddressSpace } from '../memory/address-space';
 import { GuestMemory } from '../memory/guest-memory';
-import { STATE_BASE } from '../memory/layout';
+import { LOOKUP_BASE, STATE_BASE, YIELD_REQUEST } from '../memory/layout';
 import { elfBrand, LoaderError, loadElf, readElfImage, type ElfImage, type LoadedProgram } from '../loader';
 import { INHERITED_FDS_VARIABLE } from '../syscalls/linux/fd-table';
 import { nameThread } from '../syscalls/linux/process-name';
@@ -176,6 +176,8 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         );
     const engine = new Engine(target.user.frontend, memory, target.user.endian, {
       maxInsns,
+      lookupBase: LOOKUP_BASE,
+      yieldWord: YIELD_REQUEST,
       forks: true,
       topByteIgnored: target.user.topByteIgnored === true,
       ...(persistent ? { cache: persistent.cache } : {}),

@@ -6,6 +6,7 @@
  * the WebAssembly path under test is the in-region jump.
  */
 import { describe, expect, it } from 'vitest';
+import { LOOKUP_BASE } from '../../src/memory/layout';
 import { STATE_PC } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
 import { IRBuilder } from '../../src/translate/ir/builder';
@@ -94,7 +95,7 @@ function compiledFrom(): ReturnType<typeof outcome> {
     loadCheck: makeLoadCheck(mem),
     chain: true,
     indirectTargets,
-    table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }),
+    lookup: { table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), base: LOOKUP_BASE },
     view: mem.view,
   });
   return outcome((functions[0] as (state: number) => number)(STATE));

@@ -17,7 +17,8 @@ import type { Mmu, RomRange } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
 import { AsidContexts } from './asid-contexts';
-import { BOUNCE_BUFFER, DISPATCH_BUDGET, TLB_TABLES, contextTables, type SoftTlb } from './tlb';
+import { TLB_TABLES, contextTables, type SoftTlb } from './tlb';
+import type { VcpuArea } from './vcpu-area';
 
 /** Fault status code of a synchronous external abort (no memory there). */
 export const FSC_EXTERNAL_ABORT = 0x10;
@@ -56,6 +57,8 @@ export class MemoryPath {
     private readonly cpu: () => CpuRegisters,
     private readonly mmu: Mmu,
     private readonly tlb: SoftTlb,
+    /** The engine's private words: the bounce buffer and the dispatcher's budget word are used here. */
+    private readonly area: VcpuArea,
     private readonly bus: MmioBus,
     /** Memory that reads as RAM but whose writes go to the device on the bus there (flash). */
     private readonly rom: readonly RomRange[],
@@ -147,8 +150,8 @@ export class MemoryPath {
     if (size <= first) {
       // Window address 0 (flash at physical 0) would read as the fault marker: bounce it.
       if ('ram' in head && head.ram === 0) {
-        this.memory.u8.copyWithin(BOUNCE_BUFFER, 0, size);
-        return BOUNCE_BUFFER;
+        this.memory.u8.copyWithin(this.area.bounceBuffer, 0, size);
+        return this.area.bounceBuffer;
       }
       if ('ram' in head) return head.ram;
       const value = this.bus.read(head.device, Math.min(size, 8));
@@ -156,11 +159,11 @@ export class MemoryPath {
         this.refuse(addr, FSC_EXTERNAL_ABORT, false);
         return 0;
       }
-      this.memory.view.setBigUint64(BOUNCE_BUFFER, value, true);
+      this.memory.view.setBigUint64(this.area.bounceBuffer, value, true);
       // A device register read in a loop (polling a status bit) waits for something only time or
       // the event loop brings: the dispatcher returns at the next block, and a loop at its back edge.
-      this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
-      return BOUNCE_BUFFER;
+      this.memory.view.setInt32(this.area.budgetWord, 0, true);
+      return this.area.bounceBuffer;
     }
     const tail = this.resolve(addr + BigInt(first), 'read');
     if (!tail) return 0;
@@ -168,9 +171,9 @@ export class MemoryPath {
       this.refuse(addr, FSC_EXTERNAL_ABORT, false);
       return 0;
     }
-    this.memory.u8.copyWithin(BOUNCE_BUFFER, head.ram, head.ram + first);
-    this.memory.u8.copyWithin(BOUNCE_BUFFER + first, tail.ram, tail.ram + size - first);
-    return BOUNCE_BUFFER;
+    this.memory.u8.copyWithin(this.area.bounceBuffer, head.ram, head.ram + first);
+    this.memory.u8.copyWithin(this.area.bounceBuffer + first, tail.ram, tail.ram + size - first);
+    return this.area.bounceBuffer;
   };
 
   /** Stores `size` bytes of lo:hi (little-endian); returns 0, or 1 with the fault recorded. */
@@ -189,7 +192,7 @@ export class MemoryPath {
       const value = size > 8 ? lo : lo & ((1n << BigInt(size * 8)) - 1n);
       this.bus.write(head.device, Math.min(size, 8), BigInt.asUintN(64, value));
       // The write may have raised an interrupt: the dispatcher returns at the next block to check.
-      this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
+      this.memory.view.setInt32(this.area.budgetWord, 0, true);
       return 0;
     }
     if (!('ram' in tail)) {

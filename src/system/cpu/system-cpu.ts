@@ -13,7 +13,8 @@
  * controls differ), which makes every TLBI broadcast, as the IS forms are. A vCPU's exclusive monitor
  * is cleared when it is switched out (architecturally allowed at any time), so a STXR whose LDXR came
  * before another vCPU ran fails and is retried. Guest memory and the engine are single-threaded in
- * Node; vCPUs on host threads are future work.
+ * Node; vCPUs on host threads are future work (the engine keeps its private words in vCPU 0's area,
+ * vcpu-area.ts, where each vCPU's engine would have its own).
  *
  * The CPUs run in slices on Node's event loop, so chardevs and monitors keep being served: a slice
  * ends after SLICE_MS, or when no vCPU can run (all wait in WFI or are off); then the host thread
@@ -34,7 +35,8 @@ import { Mmu, type RamRange, type RomRange } from './mmu';
 import { DAIF_F, DAIF_I } from './pstate';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
-import { DISPATCH_BUDGET, SoftTlb, TLB_LAYOUT } from './tlb';
+import { SoftTlb } from './tlb';
+import { vcpuArea, type VcpuArea } from './vcpu-area';
 
 const SLICE_MS = 20;
 /**
@@ -64,6 +66,11 @@ export interface CpuBoard {
   ram: RamRange;
   /** Flash: reads and executes as memory (while in read-array mode), its writes go to its device on the bus. */
   rom?: readonly RomRange[];
+  /**
+   * Window addresses the guest never reaches through the window (device space: no TLB entry
+   * points there), where the engines keep their private words (vcpu-area.ts).
+   */
+  engineSpace: RamRange;
   /** The interrupt controller's IRQ signal to CPU `cpu`, after updating the timers' lines. */
   irqAsserted(cpu: number): boolean;
   /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
@@ -94,6 +101,8 @@ export class SystemCpu {
   private pollCap = MAX_POLL_BLOCKS;
   private lastPoll = 0;
   private readonly engine: Engine;
+  /** The engine's private words (the one engine all vCPUs share runs in vCPU 0's area). */
+  private readonly area: VcpuArea;
   private sliceEnd = 0;
   private readonly services: SystemServices;
   private readonly mmu: Mmu;
@@ -111,21 +120,23 @@ export class SystemCpu {
       return { regs, status: index === 0 ? 'running' : 'off' };
     });
     this.mmu = new Mmu(this.memory, () => this.regs, board.ram, board.rom);
-    const tlb = new SoftTlb(this.memory);
-    this.path = new MemoryPath(this.memory, () => this.regs, this.mmu, tlb, board.bus, board.rom ?? [], (pa, size) =>
-      this.engine.invalidate(pa, size),
-    );
+    this.area = vcpuArea(board.engineSpace, 0);
+    const area = this.area;
+    const tlb = new SoftTlb(this.memory, area.tlb);
+    const invalidate = (pa: number, size: number): void => this.engine.invalidate(pa, size);
+    this.path = new MemoryPath(this.memory, () => this.regs, this.mmu, tlb, area, board.bus, board.rom ?? [], invalidate);
     const path = this.path;
     const frontend = aarch64FrontendFor(models[0]!.features, undefined, true);
     this.engine = new Engine(frontend, this.memory, 'little', {
       maxInsns: MAX_BLOCK_INSNS,
+      lookupBase: area.lookupBase,
       pollInterrupt: () => this.poll(),
       softmmu: {
-        layout: TLB_LAYOUT,
+        layout: area.tlb,
         translate: path.translate,
         slowStore: path.slowStore,
         codeAddress: (pc) => path.codeAddress(pc),
-        budgetWord: DISPATCH_BUDGET,
+        budgetWord: area.budgetWord,
       },
     });
     this.services = {
@@ -191,7 +202,7 @@ export class SystemCpu {
     if (shared) this.quantumEnd = Math.min(this.quantumEnd, now + QUANTUM_MS);
     this.pollCap = shared ? SHARED_POLL_BLOCKS : MAX_POLL_BLOCKS;
     this.pollBlocks = shared ? 1 : MAX_POLL_BLOCKS;
-    this.memory.view.setInt32(DISPATCH_BUDGET, this.pollBlocks, true);
+    this.memory.view.setInt32(this.area.budgetWord, this.pollBlocks, true);
   }
 
   /**
@@ -202,7 +213,7 @@ export class SystemCpu {
   interruptsChanged(): void {
     if (!this.vcpus.some((vcpu) => vcpu.status === 'waiting')) return;
     this.quantumEnd = 0;
-    this.memory.view.setInt32(DISPATCH_BUDGET, 0, true);
+    this.memory.view.setInt32(this.area.budgetWord, 0, true);
   }
 
   /** The engine's question, at a block boundary: should the running vCPU stop? */
@@ -212,7 +223,7 @@ export class SystemCpu {
     const late = now - this.lastPoll > POLL_MS;
     this.lastPoll = now;
     this.pollBlocks = late ? Math.max(1, this.pollBlocks >> 1) : Math.min(this.pollCap, this.pollBlocks * 2);
-    this.memory.view.setInt32(DISPATCH_BUDGET, this.pollBlocks, true);
+    this.memory.view.setInt32(this.area.budgetWord, this.pollBlocks, true);
     return this.pendingInterrupt() !== undefined || now >= this.quantumEnd;
   }
 

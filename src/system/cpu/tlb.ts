@@ -1,13 +1,12 @@
 /**
  * The system CPU's software TLB (the format generated code reads is src/translate/wasm/soft-tlb.ts):
- * one direct-mapped table per exception level and address-space context, in the private area of
- * the window, picked by the TLB_INDEX slot of the CPU state (tlbIndex(context, level)). An ASID in
- * use holds a context (asid-contexts.ts), so switching ASIDs switches tables instead of emptying
+ * one direct-mapped table per exception level and address-space context, in the engine's private
+ * words in the window (vcpu-area.ts), picked by the TLB_INDEX slot of the CPU state
+ * (tlbIndex(context, level)). An ASID in use holds a context (asid-contexts.ts), so switching ASIDs switches tables instead of emptying
  * them, as a TLB whose entries are tagged with the ASID does. The tables are filled by the memory
  * slow paths after a walk and emptied by TLB maintenance and by writes of SCTLR/TCR. Only RAM pages
  * are ever entered, so a hit is always a direct access to the window.
  */
-import { PAGE_SIZE, PRIVATE_END, YIELD_REQUEST } from '../../memory/layout';
 import type { GuestMemory } from '../../memory/guest-memory';
 import { CURRENT_EL } from '../../translate/aarch64/insns/el1-state';
 import {
@@ -39,33 +38,27 @@ export function contextTables(context: number): number[] {
   return Array.from({ length: LEVELS }, (_, el) => tlbIndex(context, el));
 }
 
-export const TLB_LAYOUT: SoftTlbLayout = {
-  // Past the per-thread scratch blocks and the yield word the engine reads: the rest of the
-  // private area is free in system mode.
-  base: YIELD_REQUEST + TLB_ENTRY_SIZE,
-  indexSlot: TLB_INDEX,
-  // 16 MiB of reach per table: Linux's boot touches its image, the linear map and vmalloc space at
-  // once, and with 1024 entries (4 MiB) nineteen walks in twenty refilled an entry another page had
-  // taken (2 million walks per boot; 136 000 with this size).
-  entries: 4096,
-};
-
-/** 16 bytes where the slow load path leaves a device register's value or a page-crossing load's bytes. */
-export const BOUNCE_BUFFER = TLB_LAYOUT.base + TLB_TABLES * tlbTableSize(TLB_LAYOUT);
-/** The engine's dispatch budget word (EngineSoftMmu.budgetWord). */
-export const DISPATCH_BUDGET = BOUNCE_BUFFER + 16;
-if (DISPATCH_BUDGET + PAGE_SIZE > PRIVATE_END) {
-  throw new Error('the software TLB does not fit the private area');
+/** The tables' layout, from window address `base`. */
+export function tlbLayout(base: number): SoftTlbLayout {
+  return {
+    base,
+    indexSlot: TLB_INDEX,
+    // 16 MiB of reach per table: Linux's boot touches its image, the linear map and vmalloc space
+    // at once, and with 1024 entries (4 MiB) nineteen walks in twenty refilled an entry another
+    // page had taken (2 million walks per boot; 136 000 with this size).
+    entries: 4096,
+  };
 }
-
-const tableBase = (index: number): number => TLB_LAYOUT.base + index * tlbTableSize(TLB_LAYOUT);
 
 export class SoftTlb {
   /** Tables filled since they were last emptied (the others need no work to empty). */
   private readonly used = new Set<number>();
 
-  constructor(private readonly memory: GuestMemory) {
-    this.memory.u8.fill(0xff, TLB_LAYOUT.base, BOUNCE_BUFFER);
+  constructor(
+    private readonly memory: GuestMemory,
+    private readonly layout: SoftTlbLayout,
+  ) {
+    this.memory.u8.fill(0xff, this.tableBase(0), this.tableBase(TLB_TABLES));
   }
 
   /** Forgets every translation. */
@@ -77,7 +70,7 @@ export class SoftTlb {
   flushTables(indexes: readonly number[]): void {
     for (const index of indexes) {
       if (!this.used.delete(index)) continue;
-      this.memory.u8.fill(0xff, tableBase(index), tableBase(index + 1));
+      this.memory.u8.fill(0xff, this.tableBase(index), this.tableBase(index + 1));
     }
   }
 
@@ -85,9 +78,9 @@ export class SoftTlb {
   flushRange(base: bigint, size: bigint): void {
     const pages = size >> BigInt(TLB_PAGE_SHIFT);
     for (const index of this.used) {
-      if (pages >= BigInt(TLB_LAYOUT.entries)) {
+      if (pages >= BigInt(this.layout.entries)) {
         // Larger than a table: look at every entry instead.
-        for (let entry = tableBase(index); entry < tableBase(index + 1); entry += TLB_ENTRY_SIZE) {
+        for (let entry = this.tableBase(index); entry < this.tableBase(index + 1); entry += TLB_ENTRY_SIZE) {
           const tag = BigInt.asUintN(64, this.tagOf(entry));
           if (tag - base < size) this.clear(entry);
         }
@@ -116,8 +109,12 @@ export class SoftTlb {
   }
 
   private entryOf(index: number, va: bigint): number {
-    const slot = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(TLB_LAYOUT.entries - 1));
-    return tableBase(index) + slot * TLB_ENTRY_SIZE;
+    const slot = Number((va >> BigInt(TLB_PAGE_SHIFT)) & BigInt(this.layout.entries - 1));
+    return this.tableBase(index) + slot * TLB_ENTRY_SIZE;
+  }
+
+  private tableBase(index: number): number {
+    return this.layout.base + index * tlbTableSize(this.layout);
   }
 
   /** The page an entry translates (its read tag, else its write tag; all-ones when empty). */

@@ -1,8 +1,9 @@
 /**
  * The dispatcher: a small wasm function that runs translated blocks back to back without returning
  * to JavaScript. It looks the next guest pc up in the direct-mapped lookup cache in guest memory
- * (layout.ts LOOKUP_*) and calls the block through the function table; it returns to the engine on a
- * cache miss or when a block returns a non-zero status (trap, Yield).
+ * (LOOKUP_ENTRIES entries at the engine's own `lookupBase`, so engines can share one memory) and
+ * calls the block through the function table; it returns to the engine on a cache miss or when a
+ * block returns a non-zero status (trap, Yield).
  *
  * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), regime tag (i32;
  * system mode only).
@@ -14,7 +15,7 @@
  * the CPU polls for interrupts and the end of its time slice every so many blocks (a device that
  * raised an interrupt sets the budget to zero).
  */
-import { LOOKUP_BASE, LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
+import { LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
 import { STATE_PC } from '../frontend';
 import { Bytes, FunctionBody, ModuleBuilder } from '../wasm/emitter';
 import { BLOCK_TYPE } from '../wasm/module';
@@ -22,8 +23,9 @@ import { BLOCK_TYPE } from '../wasm/module';
 /** Status the dispatcher returns when the next pc has no entry in the lookup cache. */
 export const STATUS_MISS = 255;
 
-export function lookupSlot(pc: number): number {
-  return LOOKUP_BASE + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
+/** The entry for `pc` of the lookup cache at window address `lookupBase`. */
+export function lookupSlot(lookupBase: number, pc: number): number {
+  return lookupBase + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
 }
 
 /** Offset of a lookup entry's regime tag. */
@@ -40,6 +42,7 @@ export interface SystemDispatch {
 export function buildDispatcher(
   memory: WebAssembly.Memory,
   table: WebAssembly.Table,
+  lookupBase: number,
   system?: SystemDispatch,
 ): (state: number) => number {
   const mb = new ModuleBuilder();
@@ -62,11 +65,11 @@ export function buildDispatcher(
   // pc = state.pc
   c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC);
   c.byte(0x21).u32(pc);
-  // entry = LOOKUP_BASE + ((wrap(pc) >> 2) & mask) * 16
+  // entry = lookupBase + ((wrap(pc) >> 2) & mask) * 16
   c.byte(0x20).u32(pc).byte(0xa7).byte(0x41).s32(2).byte(0x76);
   c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
   c.byte(0x41).s32(4).byte(0x74);
-  c.byte(0x41).s32(LOOKUP_BASE | 0).byte(0x6a).byte(0x21).u32(entry);
+  c.byte(0x41).s32(lookupBase | 0).byte(0x6a).byte(0x21).u32(entry);
   // if entry.pc != pc (|| entry.tag != state.tag): return MISS
   c.byte(0x20).u32(entry).byte(0x29).u32(3).u32(0);
   c.byte(0x20).u32(pc).byte(0x52);

@@ -37,13 +37,11 @@ import { atProcessStart } from '../../process-start';
 import type { GuestMemory } from '../../memory/guest-memory';
 import {
   DENY_EXEC,
-  LOOKUP_BASE,
   LOOKUP_ENTRIES,
   LOOKUP_ENTRY_SIZE,
   PAGE_SHIFT,
   PAGE_FLAGS_BASE,
   PageFlags,
-  YIELD_REQUEST,
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
 import { helperById, helperIdsByName } from '../ir/helpers';
@@ -149,6 +147,17 @@ interface TranslatedBlock {
 
 export interface EngineOptions {
   maxInsns: number;
+  /**
+   * Window address of this engine's lookup cache (LOOKUP_ENTRIES entries of LOOKUP_ENTRY_SIZE
+   * bytes), which its dispatcher and generated code are built against: engines sharing one memory
+   * each have their own.
+   */
+  lookupBase: number;
+  /**
+   * Window address of a word another thread sets to end run() at the next dispatcher miss with
+   * TrapKind.Yield (user mode's time-slice ticker, user/threads/preempt.ts); run() clears it.
+   */
+  yieldWord?: number;
   /** Called with each new block (for -d in_asm/op logs). */
   onTranslate?: (block: IRBlock) => void;
   /** Called with each new module's bytes (for -d out_asm). */
@@ -345,7 +354,7 @@ export class Engine {
       tagSlot: options.softmmu.layout.indexSlot,
       budgetWord: options.softmmu.budgetWord,
     };
-    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table, system));
+    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table, options.lookupBase, system));
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
       if (pc < 0 || pc + len > 2 ** 32) return false;
@@ -390,7 +399,8 @@ export class Engine {
    * 65536 BigInt stores, which as cold code took about 14 ms of every start-up (the fill: 0.3 ms).
    */
   private emptyLookupCache(): void {
-    this.memory.u8.fill(0xff, LOOKUP_BASE, LOOKUP_BASE + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
+    const base = this.options.lookupBase;
+    this.memory.u8.fill(0xff, base, base + LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE);
     this.installedByPage.clear();
   }
 
@@ -412,8 +422,9 @@ export class Engine {
       let status = this.dispatch(stateBase);
       if (status === STATUS_MISS) {
         // A time slice ended (guest threads): the ticker also emptied the lookup cache so that compiled loops miss.
-        if (this.memory.view.getUint32(YIELD_REQUEST, true) !== 0) {
-          this.memory.view.setUint32(YIELD_REQUEST, 0, true);
+        const yieldWord = this.options.yieldWord;
+        if (yieldWord !== undefined && this.memory.view.getUint32(yieldWord, true) !== 0) {
+          this.memory.view.setUint32(yieldWord, 0, true);
           return TrapKind.Yield;
         }
         const softmmu = this.options.softmmu;
@@ -777,7 +788,7 @@ export class Engine {
       this.trackPages(tb);
       // A block taken in from an older batch: the dispatcher now enters this batch's copy.
       if (replaced && this.installed(replaced)) {
-        this.memory.view.setUint32(lookupSlot(tb.pc) + 8, tb.tableIndex, true);
+        this.memory.view.setUint32(lookupSlot(this.options.lookupBase, tb.pc) + 8, tb.tableIndex, true);
       }
     });
     this.stats.blocks += irs.length;
@@ -891,7 +902,7 @@ export class Engine {
       chain,
       // Indirect branches chain through the lookup cache, which system mode never fills; and every
       // instance importing the table makes each later Table.set and instantiation dearer in V8.
-      ...(chain && !softmmu && { table: this.table }),
+      ...(chain && !softmmu && { lookup: { table: this.table, base: this.options.lookupBase } }),
       view: this.memory.view,
       hub: this.hub,
       ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate, budgetWord: softmmu.budgetWord } }),
@@ -920,14 +931,14 @@ export class Engine {
 
   /** Whether the lookup cache enters tb at its pc. */
   private installed(tb: TranslatedBlock): boolean {
-    const slot = lookupSlot(tb.pc);
+    const slot = lookupSlot(this.options.lookupBase, tb.pc);
     const { view } = this.memory;
     return view.getBigInt64(slot, true) === BigInt(tb.pc) && view.getUint32(slot + 8, true) === tb.tableIndex;
   }
 
   /** Enters a block in the lookup cache (softmmu: for the regime the state runs in now). */
   private install(tb: TranslatedBlock, stateBase: number): void {
-    const slot = lookupSlot(tb.pc);
+    const slot = lookupSlot(this.options.lookupBase, tb.pc);
     const softmmu = this.options.softmmu;
     if (softmmu) {
       const tag = this.memory.view.getInt32(stateBase + softmmu.layout.indexSlot, true);
@@ -1024,7 +1035,7 @@ export class Engine {
     const { blocks, byPage } = batch.set;
     for (const tb of batch.blocks) {
       if (blocks.get(tb.pc) === tb) blocks.delete(tb.pc);
-      const slot = lookupSlot(tb.pc);
+      const slot = lookupSlot(this.options.lookupBase, tb.pc);
       if (this.memory.view.getUint32(slot + 8, true) === tb.tableIndex) {
         this.memory.view.setBigUint64(slot, 0xffffffffffffffffn, true);
       }

@@ -24,7 +24,6 @@ import { simdOp } from '../ir/simd';
 import {
   DENY_READ,
   DENY_WRITE,
-  LOOKUP_BASE,
   NEIGHBOUR_BITS,
   LOOKUP_ENTRIES,
   PAGE_FLAGS_BASE,
@@ -48,6 +47,16 @@ import {
   type SoftTlbLayout,
 } from './soft-tlb';
 
+/**
+ * How indirect branches chain: they look their target up in the lookup cache at window address
+ * `lookupBase` (engine/dispatcher.ts) and tail-call it through `enterFunc`, the imported
+ * `(state, table index) -> status`.
+ */
+export interface IndirectChain {
+  enterFunc: number;
+  lookupBase: number;
+}
+
 export interface LowerEnv {
   endian: Endian;
   /** Function index of the imported helper with IR id `id`; it takes the state base, then the IR args. */
@@ -60,8 +69,8 @@ export interface LowerEnv {
   chainTarget(pc: number): number | undefined;
   /** Observed targets of the indirect branch ending the block at `pc` (regions jump to them directly). */
   indirectTargets(pc: number): readonly number[];
-  /** Function index of the imported `(state, table index) -> status` indirect branches may tail-call. */
-  enterFunc?: number;
+  /** Indirect branches that do not stay in their region chain this way. */
+  indirectChain?: IndirectChain;
   /** System mode: addresses are virtual, translated through this TLB; misses call `translateFunc` (SoftTranslate). */
   softmmu?: { layout: SoftTlbLayout; translateFunc: number; budgetWord: number };
 }
@@ -1233,8 +1242,8 @@ class Lowering {
       this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
       return;
     }
-    if (status === TrapKind.None && constPc === undefined && this.env.enterFunc !== undefined) {
-      this.emitIndirectChain(target);
+    if (status === TrapKind.None && constPc === undefined && this.env.indirectChain !== undefined) {
+      this.emitIndirectChain(target, this.env.indirectChain);
     }
     this.c.byte(0x41).s32(status).byte(0x0f);
   }
@@ -1279,13 +1288,13 @@ class Lowering {
    * Indirect branch: look the target up in the dispatcher's cache here and tail-call it when it is
    * there, instead of returning to the dispatcher only for it to do the same (see dispatcher.ts).
    */
-  private emitIndirectChain(target: Temp): void {
+  private emitIndirectChain(target: Temp, chain: IndirectChain): void {
     const entry = this.getScratch('i32');
     this.get(target);
     this.c.byte(0xa7).byte(0x41).s32(2).byte(0x76); // wrap(pc) >> 2
     this.c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
     this.c.byte(0x41).s32(4).byte(0x74);
-    this.c.byte(0x41).s32(LOOKUP_BASE | 0).byte(0x6a).byte(0x22).u32(entry);
+    this.c.byte(0x41).s32(chain.lookupBase | 0).byte(0x6a).byte(0x22).u32(entry);
     this.c.byte(0x29).u32(3).u32(0); // entry.pc
     this.get(target);
     this.c.byte(0x51); // i64.eq
@@ -1293,7 +1302,7 @@ class Lowering {
     this.c.byte(0x20).u32(STATE_PARAM);
     this.c.byte(0x20).u32(entry).byte(0x28).u32(2).u32(8); // entry.index
     pushPad(this.c);
-    this.c.byte(0x12).u32(this.env.enterFunc!); // return_call
+    this.c.byte(0x12).u32(chain.enterFunc); // return_call
     this.c.byte(0x0b);
     this.releaseScratch('i32', entry);
   }

@@ -37,8 +37,12 @@ export interface ModuleEnv {
    * `chain`, they join the block's loop region, and the branch jumps to them inside the region.
    */
   indirectTargets?: (pc: number) => readonly number[];
-  /** The dispatcher's function table: with `chain`, indirect branches tail-call through it (see enterThrough). */
-  table?: WebAssembly.Table;
+  /**
+   * The dispatcher's function table and the window address of its lookup cache: with `chain`,
+   * indirect branches look their target up there and tail-call it through the table (see
+   * enterThrough).
+   */
+  lookup?: { table: WebAssembly.Table; base: number };
   /** Guest memory as a DataView, handed to helpers (see helpers.ts HelperContext). */
   view: DataView;
   /**
@@ -96,7 +100,9 @@ export function encodeBatch(
     ? mb.addImport({ module: 'env', name: 'softTranslate', kind: 'func', type: withPad(SOFT_TRANSLATE_TYPE) })
     : undefined;
   const enterFunc =
-    env.chain && env.table ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: withPad(REGION_TYPE) }) : undefined;
+    env.chain && env.lookup
+      ? mb.addImport({ module: 'env', name: 'enter', kind: 'func', type: withPad(REGION_TYPE) })
+      : undefined;
 
   const used = new Set<number>();
   for (const block of blocks) {
@@ -127,7 +133,7 @@ export function encodeBatch(
     loadCheckFunc,
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
     indirectTargets,
-    ...(enterFunc === undefined ? {} : { enterFunc }),
+    ...(enterFunc === undefined || !env.lookup ? {} : { indirectChain: { enterFunc, lookupBase: env.lookup.base } }),
     ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc, budgetWord: env.softmmu.budgetWord } } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
@@ -196,7 +202,7 @@ export function instantiateBatch(
     const fn = (state: number, ...args: HelperValue[]): HelperValue | void => impl({ view, stateBase: state >>> 0 }, ...args);
     imports.push({ name: helperImportName(def), type: helperType(def), fn });
   }
-  const enter = env.chain && env.table ? enterThrough(env.table) : undefined;
+  const enter = env.chain && env.lookup ? enterThrough(env.lookup.table) : undefined;
   const instance = new WebAssembly.Instance(module, {
     env: { mem: env.memory, ...(enter ? { enter } : {}), ...(env.hub ?? new ImportHub()).functions(imports) },
   });

@@ -27,6 +27,12 @@ export const VIRT_FW_CFG = { base: 0x09020000, size: 0x18 };
 export const VIRT_MMIO = { base: 0x0a000000, size: 0x200 };
 export const VIRT_MMIO_COUNT = 32;
 export const VIRT_RAM_BASE = 0x40000000;
+/**
+ * The devices' part of the map, from the GIC to RAM: the CPUs reach it through the MMIO bus only,
+ * never through the guest window, so its part of the window holds the engines' private words
+ * (SystemCpu's CpuBoard.engineSpace; room for 179 vCPUs' areas).
+ */
+export const VIRT_DEVICE_SPACE = { base: VIRT_GIC_DIST.base, size: VIRT_RAM_BASE - VIRT_GIC_DIST.base };
 /** RAM must end below the emulator's private area of the guest window. */
 export const VIRT_RAM_MAX = 0xfe000000 - VIRT_RAM_BASE;
 export const VIRT_RAM_DEFAULT = 128 * 2 ** 20;

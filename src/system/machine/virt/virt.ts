@@ -40,6 +40,7 @@ import { virtFwCfg } from './firmware-config';
 import { createGic, gicMaxCpus, gicVersionOf, mpidrAffinity, type GicVersion } from './gic';
 import {
   TIMER_PPI,
+  VIRT_DEVICE_SPACE,
   VIRT_FLASH,
   VIRT_FLASH_BANKS,
   VIRT_FLASH_GEOMETRY,
@@ -142,6 +143,7 @@ class VirtMachine implements Machine, PsciPlatform {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       rom: flashBanks,
+      engineSpace: VIRT_DEVICE_SPACE,
       irqAsserted: (cpu) => this.irqAsserted(cpu),
       fiqAsserted: (cpu) => this.fiqAsserted(cpu),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
