@@ -24,6 +24,10 @@ export class GuestMemory {
   readonly view: DataView;
   /** Host address of guest address 0. */
   readonly hostBase: number;
+  /** Views for compareExchange, made at its first use of each size. */
+  private u16: Uint16Array | undefined;
+  private u32: Uint32Array | undefined;
+  private u64: BigUint64Array | undefined;
 
   constructor(readonly littleEndian: boolean) {
     this.memory = new WebAssembly.Memory({ initial: WINDOW_PAGES / 16, maximum: WINDOW_PAGES / 16, shared: true });
@@ -38,6 +42,29 @@ export class GuestMemory {
   /** Host address of guest address `addr` (for the native addon). */
   hostAddress(addr: number): number {
     return this.hostBase + addr;
+  }
+
+  /**
+   * Replaces the little-endian `size`-byte integer at `addr` (a multiple of `size`) by
+   * `replacement` if it equals `expected` (both below 2^(8 * size)), and returns the value it held:
+   * one host atomic on the shared buffer, as generated code's `atomic.rmw.cmpxchg` is, so it stays
+   * right while another thread stores there. (Typed arrays use the host's byte order, which is
+   * little-endian on every host Node runs tsemu on, as WebAssembly's is.)
+   */
+  compareExchange(addr: number, size: 1 | 2 | 4 | 8, expected: bigint, replacement: bigint): bigint {
+    switch (size) {
+      case 1:
+        return BigInt(Atomics.compareExchange(this.u8, addr, Number(expected), Number(replacement)));
+      case 2:
+        this.u16 ??= new Uint16Array(this.memory.buffer);
+        return BigInt(Atomics.compareExchange(this.u16, addr >>> 1, Number(expected), Number(replacement)));
+      case 4:
+        this.u32 ??= new Uint32Array(this.memory.buffer);
+        return BigInt(Atomics.compareExchange(this.u32, addr >>> 2, Number(expected), Number(replacement)));
+      case 8:
+        this.u64 ??= new BigUint64Array(this.memory.buffer);
+        return Atomics.compareExchange(this.u64, addr >>> 3, expected, replacement);
+    }
   }
 
   /** The page's own flags (PageFlags), without the derived neighbour bits. */

@@ -334,11 +334,20 @@ function outOfLine(
       if (at2 % size !== 0) return trap(state, stateBase, pc, TrapKind.Alignment, address);
       const mask = SIZE_MASK[size]!;
       const x = u64(t[code[at + R_B]!] as number | bigint) & mask;
-      const old = port.loadUnsigned(at2, size);
+      // One host compare-and-swap, or a loop of them, on the shared memory: right while other
+      // threads store there too, as generated code's wasm atomics are.
+      const bytes = size as 1 | 2 | 4 | 8;
+      let old: bigint;
       if (OP_LIST[headOp(head)] === 'cmpxchg') {
-        if (old === x) port.storeInt(at2, size, u64(t[code[at + R_C]!] as number | bigint) & mask);
+        old = port.compareExchange(at2, bytes, x, u64(t[code[at + R_C]!] as number | bigint) & mask);
       } else {
-        port.storeInt(at2, size, RMW[headRmw(head)](old, x));
+        const rmw = RMW[headRmw(head)];
+        old = port.loadUnsigned(at2, size);
+        for (;;) {
+          const seen = port.compareExchange(at2, bytes, old, rmw(old, x) & mask);
+          if (seen === old) break;
+          old = seen;
+        }
       }
       t[dst] = headType(head) === 'i32' ? Number(old) | 0 : old;
       return CONTINUE;

@@ -23,8 +23,19 @@ export interface GuestPort {
   atomicAddress(address: bigint, size: number): number | undefined;
   /** The `size`-byte unsigned integer at window address `a`. */
   loadUnsigned(a: number, size: number): bigint;
-  /** Writes the low `size` bytes of `x` at window address `a`. */
-  storeInt(a: number, size: number, x: bigint): void;
+  /**
+   * Replaces the `size`-byte unsigned integer at window address `a` (a multiple of `size`) by
+   * `replacement` if it equals `expected`, atomically (GuestMemory.compareExchange); returns the
+   * value it held.
+   */
+  compareExchange(a: number, size: 1 | 2 | 4 | 8, expected: bigint, replacement: bigint): bigint;
+}
+
+/** The low `size` bytes of `x` in the other byte order. */
+function swapBytes(x: bigint, size: number): bigint {
+  let out = 0n;
+  for (let i = 0; i < size; i++) out = (out << 8n) | ((x >> BigInt(8 * i)) & 0xffn);
+  return out;
 }
 
 /** Reads and writes at window addresses; subclasses say which window address a guest address is. */
@@ -106,7 +117,13 @@ export abstract class WindowAccess implements GuestPort {
     return BigInt(size === 4 ? v.getUint32(a, this.le) : size === 2 ? v.getUint16(a, this.le) : v.getUint8(a));
   }
 
-  storeInt(a: number, size: number, x: bigint): void {
+  compareExchange(a: number, size: 1 | 2 | 4 | 8, expected: bigint, replacement: bigint): bigint {
+    if (this.le || size === 1) return this.memory.compareExchange(a, size, expected, replacement);
+    const old = this.memory.compareExchange(a, size, swapBytes(expected, size), swapBytes(replacement, size));
+    return swapBytes(old, size);
+  }
+
+  protected storeInt(a: number, size: number, x: bigint): void {
     const v = this.view;
     if (size === 8) v.setBigUint64(a, BigInt.asUintN(64, x), this.le);
     else if (size === 4) v.setUint32(a, Number(BigInt.asUintN(32, x)), this.le);
