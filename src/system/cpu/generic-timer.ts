@@ -3,16 +3,38 @@
  * timer (CNTV_*), both comparing the system counter with their CVAL. CNTVOFF is zero, so the
  * virtual and physical counts agree. A timer's output is asserted while it is enabled, not masked
  * and the counter has reached CVAL; the board wires the outputs to PPIs of the interrupt controller.
+ * CTL and CVAL are words of the CPU's state block (shared-state.ts).
  */
 import { COUNTER_HZ, counterNow } from '../../translate/aarch64/insns/cpu-id';
+import { TIMER_CHANNELS, TIMER_CHANNEL_SIZE } from './shared-state';
 
 const CTL_ENABLE = 1;
 const CTL_IMASK = 2;
 const CTL_ISTATUS = 4;
 
 export class TimerChannel {
-  ctl = 0;
-  cval = 0n;
+  constructor(
+    private readonly view: DataView,
+    /** Window address of its CTL (i32; CVAL, i64, is 8 bytes on). */
+    private readonly at: number,
+  ) {}
+
+  /** CNTx_CTL's ENABLE and IMASK. */
+  get ctl(): number {
+    return this.view.getUint32(this.at, true);
+  }
+
+  set ctl(value: number) {
+    this.view.setUint32(this.at, value, true);
+  }
+
+  get cval(): bigint {
+    return this.view.getBigUint64(this.at + 8, true);
+  }
+
+  set cval(value: bigint) {
+    this.view.setBigUint64(this.at + 8, value, true);
+  }
 
   private met(now: bigint): boolean {
     return now >= this.cval;
@@ -51,8 +73,14 @@ export class TimerChannel {
 }
 
 export class GenericTimer {
-  readonly physical = new TimerChannel();
-  readonly virtual = new TimerChannel();
+  readonly physical: TimerChannel;
+  readonly virtual: TimerChannel;
+
+  /** The timer of the CPU whose state block is at `base`. */
+  constructor(view: DataView, base: number) {
+    this.physical = new TimerChannel(view, base + TIMER_CHANNELS);
+    this.virtual = new TimerChannel(view, base + TIMER_CHANNELS + TIMER_CHANNEL_SIZE);
+  }
 
   reset(): void {
     for (const t of [this.physical, this.virtual]) {

@@ -1,10 +1,11 @@
 /**
- * PSTATE of the EL1 CPU: where each field lives (the NZCV flag slots, CURRENT_EL and DAIF in
- * translated code's state block; SPSel in the system CPU) and its packing as SPSR_ELx stores it
+ * PSTATE of the EL1 CPU: where each field lives (the NZCV flag slots, CURRENT_EL and DAIF where
+ * translated code reads them; SPSel with the system CPU's words, shared-state.ts) and its packing as SPSR_ELx stores it
  * (ARM ARM D1.6.4: N Z C V in bits 31:28, D A I F in 9:6, M[3:0] = EL << 2 | SPSel).
  */
 import { CF, NF, SP, VF, ZF } from '../../translate/aarch64/state';
 import { BANKED_SP_EL0, CURRENT_EL, DAIF, SP_EL0_BANKED } from '../../translate/aarch64/insns/el1-state';
+import { BANKED_SP_EL1, SPSEL } from './shared-state';
 import { TLB_INDEX, tlbIndex } from './tlb';
 
 const FLAG_SLOTS = [
@@ -23,10 +24,6 @@ export const DAIF_ALL = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
 
 /** PSTATE fields the system CPU keeps, with the banked stack pointers. */
 export class Pstate {
-  /** SPSel: 1 uses SP_ELx at ELx > 0. */
-  spSel = 1;
-  /** SP_EL1 while it is not the current stack pointer (SP_EL0's bank is in the state block). */
-  private bankedSpEl1 = 0n;
   /** The address-space context whose TLB tables are in force (the level picks one of them). */
   private tlbContext = 0;
 
@@ -34,6 +31,15 @@ export class Pstate {
     private readonly view: DataView,
     private readonly base: number,
   ) {}
+
+  /** SPSel: 1 uses SP_ELx at ELx > 0. */
+  get spSel(): number {
+    return this.view.getUint32(this.base + SPSEL, true);
+  }
+
+  set spSel(value: number) {
+    this.view.setUint32(this.base + SPSEL, value, true);
+  }
 
   /** PSTATE.DAIF (bits 9:6), in the state block, where translated code masks interrupts too. */
   get daif(): number {
@@ -95,12 +101,11 @@ export class Pstate {
   }
 
   private banked(n: number): bigint {
-    return n === 0 ? this.view.getBigUint64(this.base + BANKED_SP_EL0, true) : this.bankedSpEl1;
+    return this.view.getBigUint64(this.base + (n === 0 ? BANKED_SP_EL0 : BANKED_SP_EL1), true);
   }
 
   private setBanked(n: number, value: bigint): void {
-    if (n === 0) this.view.setBigUint64(this.base + BANKED_SP_EL0, value, true);
-    else this.bankedSpEl1 = value;
+    this.view.setBigUint64(this.base + (n === 0 ? BANKED_SP_EL0 : BANKED_SP_EL1), value, true);
   }
 
   nzcv(): number {

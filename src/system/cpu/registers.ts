@@ -1,6 +1,7 @@
 /**
- * The architectural state of one EL1-capable CPU beyond what translated code keeps in its state
- * block: PSTATE's privileged fields, the EL1 system registers and the generic timer.
+ * The architectural state of one EL1-capable CPU beyond what translated code reads: PSTATE's
+ * privileged fields, the EL1 system registers and the generic timer, all in its state block
+ * (shared-state.ts).
  */
 import { CTR_EL0, TPIDR_EL1 } from '../../translate/aarch64/insns/el1-state';
 import { sysRegKey } from '../../translate/aarch64/insns/cpu-id';
@@ -8,6 +9,7 @@ import { STATE_PC } from '../../translate/frontend';
 import { idRegister, type CpuModel } from './cpu-model';
 import { GenericTimer } from './generic-timer';
 import { DAIF_ALL, Pstate } from './pstate';
+import { EL1_SYSREG_NAMES, el1SysRegs, type El1SysRegs } from './shared-state';
 import { syncEl0Access } from './sysregs';
 
 /** SCTLR_EL1's reset value (RES1 bits set, MMU and caches off), as QEMU resets a Cortex-A57. */
@@ -15,34 +17,11 @@ export const SCTLR_RESET = 0x00c50838n;
 /** NZCV out of reset: Z. */
 const NZCV_RESET = 0x40000000;
 
-/** EL1 system registers that are plain storage (their effects are read where they matter). */
-export class El1SysRegs {
-  sctlrEl1 = SCTLR_RESET;
-  actlrEl1 = 0n;
-  cpacrEl1 = 0n;
-  ttbr0El1 = 0n;
-  ttbr1El1 = 0n;
-  tcrEl1 = 0n;
-  esrEl1 = 0n;
-  afsr0El1 = 0n;
-  afsr1El1 = 0n;
-  farEl1 = 0n;
-  parEl1 = 0n;
-  mairEl1 = 0n;
-  amairEl1 = 0n;
-  vbarEl1 = 0n;
-  contextidrEl1 = 0n;
-  cntkctlEl1 = 0n;
-  spsrEl1 = 0n;
-  elrEl1 = 0n;
-  csselrEl1 = 0n;
-  mdscrEl1 = 0n;
-}
-
 export class CpuRegisters {
   readonly pstate: Pstate;
-  sys = new El1SysRegs();
-  readonly timer = new GenericTimer();
+  /** The plain EL1 system registers, in the state block (shared-state.ts). */
+  readonly sys: El1SysRegs;
+  readonly timer: GenericTimer;
   /** Called after a write to a register that changes address translation (SCTLR, TCR). */
   onTranslationChange: () => void = () => undefined;
   /** Called after a write of TTBR0/1_EL1: the ASID in force may have changed, translations stand. */
@@ -57,6 +36,8 @@ export class CpuRegisters {
     readonly index = 0,
   ) {
     this.pstate = new Pstate(view, base);
+    this.sys = el1SysRegs(view, base);
+    this.timer = new GenericTimer(view, base);
   }
 
   /**
@@ -64,7 +45,8 @@ export class CpuRegisters {
    * NZCV (UNKNOWN in the architecture) with Z set, as QEMU's CPUs come out of reset.
    */
   reset(): void {
-    this.sys = new El1SysRegs();
+    for (const name of EL1_SYSREG_NAMES) this.sys[name] = 0n;
+    this.sys.sctlrEl1 = SCTLR_RESET;
     this.timer.reset();
     this.pstate.clearBankedSp();
     this.view.setBigUint64(this.base + TPIDR_EL1, 0n, true);

@@ -15,7 +15,8 @@ import {
 import { TPIDRRO_EL0 } from '../../translate/aarch64/state';
 import { hasIdSpaceTraps, idRegister } from './cpu-model';
 import { DAIF_ALL } from './pstate';
-import type { CpuRegisters, El1SysRegs } from './registers';
+import type { CpuRegisters } from './registers';
+import type { El1SysRegName } from './shared-state';
 
 export interface SysRegDef {
   name: string;
@@ -128,9 +129,7 @@ const inState = (name: string, offset: number): SysRegDef => ({
   write: (cpu, v) => cpu.view.setBigUint64(cpu.base + offset, v, true),
 });
 
-type PlainName = { [K in keyof El1SysRegs]: El1SysRegs[K] extends bigint ? K : never }[keyof El1SysRegs];
-
-const plain = (name: string, field: PlainName): SysRegDef => ({
+const plain = (name: string, field: El1SysRegName): SysRegDef => ({
   name,
   read: (cpu) => cpu.sys[field],
   write: (cpu, v) => {
@@ -139,7 +138,7 @@ const plain = (name: string, field: PlainName): SysRegDef => ({
 });
 
 /** Plain storage whose writes change address translation. */
-const translation = (name: string, field: PlainName): SysRegDef => ({
+const translation = (name: string, field: El1SysRegName): SysRegDef => ({
   name,
   read: (cpu) => cpu.sys[field],
   write: (cpu, v) => {
@@ -152,7 +151,7 @@ const translation = (name: string, field: PlainName): SysRegDef => ({
  * A translation table base register: the ASID it may carry is what TLB entries are tagged with,
  * so a write changes which cached translations apply, but invalidates none (ARM ARM D8.13).
  */
-const tableBase = (name: string, field: PlainName): SysRegDef => ({
+const tableBase = (name: string, field: El1SysRegName): SysRegDef => ({
   name,
   read: (cpu) => cpu.sys[field],
   write: (cpu, v) => {
