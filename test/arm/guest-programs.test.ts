@@ -31,6 +31,7 @@ const FP_FLAGS = 'FPSCR inexact and underflow flags (1/3, DBL_MIN/1e10) and inva
 
 const CASES: GuestCase[] = [
   { title: 'hello: stdio to stdout and stderr', program: 'hello', ending: OK },
+  { title: 'proc_fd: /proc/self/fd lists the guest\'s descriptors under its numbers, and only those', program: 'proc_fd', ending: OK },
   { title: 'exit_status: exit(42)', program: 'exit_status', args: ['exit', '42'], ending: { status: 42 } },
   { title: 'exit_status: abort() dies by SIGABRT', program: 'exit_status', args: ['abort'], ending: { signal: 'SIGABRT' } },
   { title: 'args: argv, envp (sorted) and auxv', program: 'args', args: ['one', 'two words', ''], ending: OK },

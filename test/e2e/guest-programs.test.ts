@@ -58,6 +58,7 @@ const CASES: GuestCase[] = [
     program: 'stdio_flags',
     ending: OK,
   },
+  { title: 'proc_fd: /proc/self/fd lists the guest\'s descriptors under its numbers, and only those', program: 'proc_fd', ending: OK },
   { title: 'fileio: file I/O round trip and errno values', program: 'fileio', ending: OK },
   { title: 'dirlist: readdir/scandir of 300 entries, sorted', program: 'dirlist', ending: OK },
   { title: 'memory_maps: brk, anonymous and file mmap, mremap, mprotect, madvise', program: 'memory_maps', ending: OK },

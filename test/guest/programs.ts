@@ -20,6 +20,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'args', sources: ['common/args.c'] },
   { name: 'stdin_filter', sources: ['common/stdin_filter.c'] },
   { name: 'stdio_flags', sources: ['common/stdio_flags.c'], cflags: ['-pthread'] },
+  { name: 'proc_fd', sources: ['common/proc_fd.c'] },
   { name: 'fileio', sources: ['common/fileio.c'] },
   { name: 'dirlist', sources: ['common/dirlist.c'] },
   { name: 'memory_maps', sources: ['common/memory_maps.c'] },

@@ -34,6 +34,7 @@ const OK: Ending = { status: 0 };
 
 const CASES: GuestCase[] = [
   { title: 'hello: stdio to stdout and stderr', program: 'hello', ending: OK },
+  { title: 'proc_fd: /proc/self/fd lists the guest\'s descriptors under its numbers, and only those', program: 'proc_fd', ending: OK },
   { title: 'exit_status: exit(42)', program: 'exit_status', args: ['exit', '42'], ending: { status: 42 } },
   { title: 'exit_status: _exit(3) drops buffered stdout', program: 'exit_status', args: ['_exit', '3'], ending: { status: 3 } },
   { title: 'exit_status: abort() dies by SIGABRT', program: 'exit_status', args: ['abort'], ending: { signal: 'SIGABRT' } },

@@ -8,12 +8,18 @@
  * compat tasks the major hash alone. A directory whose host cookies do not fit in 31 bits is
  * switched to that "hash" form: cookies are shifted down 32 bits on the way to the guest and up
  * on the way back (lseek / _llseek), so telldir/seekdir round-trip and no EOVERFLOW arises.
+ *
+ * The process's own descriptor directory (/proc/self/fd, a thread's /proc/self/task/TID/fd) lists
+ * host descriptors: tsemu's own (the event loop's, the translation cache's) and the guest's under
+ * their host numbers. The guest sees its own numbers there, as readlink of /proc/self/fd/N already
+ * resolves them (paths.ts), and none of tsemu's.
  */
+import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
 import { StructView } from '../struct-view';
 import type { SyscallArgs } from '../types';
 import { int } from './define';
-import { hostFd } from './fd-table';
+import { fdTable, hostFd } from './fd-table';
 import { E, guestRange } from './guest-access';
 import { HOST, hostArena, hostSyscall } from './host';
 
@@ -69,6 +75,34 @@ function parseRecords(bytes: Uint8Array): HostRecord[] {
   return out;
 }
 
+const DIGITS = /^\d+$/;
+
+/** Whether host descriptor `fd` reads this process's descriptor directory. */
+function listsOwnDescriptors(fd: number): boolean {
+  try {
+    const m = /^\/proc\/(\d+)\/(?:task\/\d+\/)?fd$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    return m !== null && Number(m[1]) === process.pid;
+  } catch {
+    return false;
+  }
+}
+
+/** A descriptor directory's records under the guest's numbers: a host descriptor the guest does not have is left out. */
+function asGuestDescriptors(proc: GuestProcess, records: readonly HostRecord[]): HostRecord[] {
+  const table = fdTable(proc);
+  const guestOf = new Map<number, number[]>();
+  for (const fd of table.guestFds()) {
+    const host = table.host(fd)!;
+    guestOf.set(host, [...(guestOf.get(host) ?? []), fd]);
+  }
+  const text = new TextDecoder();
+  return records.flatMap((r) => {
+    const name = text.decode(r.name);
+    if (!DIGITS.test(name)) return [r];
+    return (guestOf.get(Number(name)) ?? []).map((fd) => ({ ...r, name: new TextEncoder().encode(String(fd)) }));
+  });
+}
+
 /** The guest's view of cookies for this batch: 32-bit guests switch hash-cookie directories to 32-bit cookies. */
 function cookieMapper(proc: GuestProcess, fd: number, records: readonly HostRecord[]): (off: bigint) => bigint {
   if (proc.abi.wordSize !== 4) return (off) => off;
@@ -122,8 +156,9 @@ function oldDirent(word: 4 | 8): RecordFormat {
 /**
  * Reads host records and writes them in `format` into the guest buffer: the bytes written or
  * -errno. A guest record is never larger than the host's record of the same name, so what the
- * host returned for the guest's count always fits. A record whose values overflow ends the read
- * there (EOVERFLOW when it is the first), the directory positioned at it, as Linux's compat getdents.
+ * host returned for the guest's count fits, but for a descriptor directory's renumbered names. A
+ * record whose values overflow or that does not fit ends the read there (EOVERFLOW or EINVAL when
+ * it is the first), the directory positioned at it, as Linux's compat getdents.
  */
 function readDirectory(proc: GuestProcess, [fdArg, buf, countArg]: SyscallArgs, format: RecordFormat): number {
   const fd = hostFd(proc, int(fdArg));
@@ -132,16 +167,24 @@ function readDirectory(proc: GuestProcess, [fdArg, buf, countArg]: SyscallArgs, 
   if (count < 0) return -E.EINVAL;
   if (guestRange(proc, buf!, count, true) === undefined) return -E.EFAULT;
   const scratch = hostArena.alloc(Math.max(count, 1));
-  const n = hostSyscall('getdents64', fd, hostArena.address(scratch), count);
-  if (n <= 0) return n;
-  const records = parseRecords(hostArena.bytesAt(scratch, n));
+  let own: boolean | undefined;
+  let records: HostRecord[] = [];
+  while (records.length === 0) {
+    const n = hostSyscall('getdents64', fd, hostArena.address(scratch), count);
+    if (n <= 0) return n;
+    records = parseRecords(hostArena.bytesAt(scratch, n));
+    if (own === undefined && records.some((r) => DIGITS.test(String.fromCharCode(...r.name)))) own = listsOwnDescriptors(fd);
+    // A batch of tsemu's descriptors only leaves nothing: the guest reads on.
+    if (own) records = asGuestDescriptors(proc, records);
+  }
   const cookie = cookieMapper(proc, fd, records);
   let used = 0;
   for (const [i, r] of records.entries()) {
     const size = format.size(r.name.length);
-    proc.memory.u8.fill(0, buf! + used, buf! + used + size);
-    if (!format.write(proc.memory.view, buf! + used, size, r, cookie(r.off), proc.memory.littleEndian)) {
-      if (i === 0) return -E.EOVERFLOW;
+    const fits = used + size <= count;
+    if (fits) proc.memory.u8.fill(0, buf! + used, buf! + used + size);
+    if (!fits || !format.write(proc.memory.view, buf! + used, size, r, cookie(r.off), proc.memory.littleEndian)) {
+      if (i === 0) return fits ? -E.EOVERFLOW : -E.EINVAL;
       hostSyscall('lseek', fd, Number(records[i - 1]!.off), SEEK_SET);
       break;
     }
