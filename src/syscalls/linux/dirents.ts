@@ -9,7 +9,7 @@
  * switched to that "hash" form: cookies are shifted down 32 bits on the way to the guest and up
  * on the way back (lseek / _llseek), so telldir/seekdir round-trip and no EOVERFLOW arises.
  *
- * The process's own descriptor directory (/proc/self/fd, a thread's /proc/self/task/TID/fd) lists
+ * The process's own descriptor directories (/proc/self/fd and fdinfo, a thread's /proc/self/task/TID/...) list
  * host descriptors: tsemu's own (the event loop's, the translation cache's) and the guest's under
  * their host numbers. The guest sees its own numbers there, as readlink of /proc/self/fd/N already
  * resolves them (paths.ts), and none of tsemu's.
@@ -77,10 +77,10 @@ function parseRecords(bytes: Uint8Array): HostRecord[] {
 
 const DIGITS = /^\d+$/;
 
-/** Whether host descriptor `fd` reads this process's descriptor directory. */
+/** Whether host descriptor `fd` reads one of this process's descriptor directories. */
 function listsOwnDescriptors(fd: number): boolean {
   try {
-    const m = /^\/proc\/(\d+)\/(?:task\/\d+\/)?fd$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    const m = /^\/proc\/(\d+)\/(?:task\/\d+\/)?fd(?:info)?$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
     return m !== null && Number(m[1]) === process.pid;
   } catch {
     return false;

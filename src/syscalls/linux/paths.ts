@@ -2,7 +2,8 @@
  * Guest path arguments as the host sees them. QEMU's -L rule: an absolute path that exists under
  * the guest sysroot is taken from there, anything else from the host. For open and readlink (as
  * under QEMU), /proc/self/exe and /proc/<own pid>/exe name the guest executable, not tsemu.
- * /proc/self/fd/N and /dev/fd/N name guest descriptor N, that is its host descriptor.
+ * /proc/self/fd/N, /proc/self/fdinfo/N (a thread's /proc/self/task/TID/... too) and /dev/fd/N name
+ * guest descriptor N, that is its host descriptor.
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
@@ -18,14 +19,14 @@ export function isProcSelfExe(path: Buffer): boolean {
   return s === '/proc/self/exe' || s === `/proc/${process.pid}/exe`;
 }
 
-const FD_PATH = /^(\/proc\/(?:self|\d+)\/fd\/|\/dev\/fd\/)(\d+)(\/.*)?$/s;
+const FD_PATH = /^(\/proc\/(self|thread-self|\d+)(?:\/task\/\d+)?\/fd(?:info)?\/|\/dev\/fd\/)(\d+)(\/.*)?$/s;
 
-/** A /proc/self/fd/N (or /dev/fd/N) path renumbered to the host descriptor, or undefined for other paths. */
+/** A /proc/self/fd/N, /proc/self/fdinfo/N (or /dev/fd/N) path renumbered to the host descriptor, or undefined for other paths. */
 function fdPath(proc: GuestProcess, path: Buffer): Buffer | undefined {
   const m = FD_PATH.exec(path.toString('latin1'));
-  if (!m || (m[1]!.startsWith('/proc/') && !m[1]!.startsWith('/proc/self/') && m[1] !== `/proc/${process.pid}/fd/`)) return undefined;
-  const host = fdTable(proc).host(Number(m[2])) ?? NEVER_OPEN_FD;
-  return Buffer.from(`${m[1]}${host}${m[3] ?? ''}`, 'latin1');
+  if (!m || (m[2] !== undefined && /^\d+$/.test(m[2]) && Number(m[2]) !== process.pid)) return undefined;
+  const host = fdTable(proc).host(Number(m[3])) ?? NEVER_OPEN_FD;
+  return Buffer.from(`${m[1]}${host}${m[4] ?? ''}`, 'latin1');
 }
 
 /** The host path for a guest path. */

@@ -1,7 +1,7 @@
 /*
  * The process's descriptor directory: /proc/self/fd lists the program's descriptors (and no one
  * else's) under its own numbers, each readlink-able, after opens, a dup2 to a high number and a
- * close; read with a small buffer too (several getdents64 calls). Printed sorted, pipe and socket
+ * close (and /proc/self/fdinfo, its count and one file's flags); read with a small buffer too (several getdents64 calls). Printed sorted, pipe and socket
  * inodes and the pid masked.
  */
 #include <dirent.h>
@@ -54,5 +54,15 @@ int main(void) {
   printf("opened %d %d dup2 %d pipe %d %d\n", a, b, c, p[0], p[1]);
   list("after opens", 4096);
   list("read 48 bytes at a time", 48);
+  DIR *info = opendir("/proc/self/fdinfo");
+  int entries = 0;
+  for (struct dirent *e; (e = readdir(info)) != NULL;) entries += e->d_name[0] != '.';
+  printf("fdinfo: %d entries (the directory's own descriptor among them)\n", entries);
+  closedir(info);
+  FILE *f = fopen("/proc/self/fdinfo/100", "r");
+  char line[128];
+  while (f != NULL && fgets(line, sizeof line, f) != NULL)
+    if (strncmp(line, "flags:", 6) == 0) printf("fdinfo/100 %s", line);
+  if (f != NULL) fclose(f);
   return 0;
 }
