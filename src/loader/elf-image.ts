@@ -86,7 +86,7 @@ function openAndRead(path: string): { fd: number; bytes: Buffer } {
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new LoaderError(path, OPEN_ERRORS[code] ?? `cannot read: ${(e as Error).message}`);
+    throw new LoaderError(path, OPEN_ERRORS[code] ?? `cannot read: ${(e as Error).message}`, 1);
   }
 }
 
@@ -106,7 +106,7 @@ function validate(path: string, fd: number, bytes: Buffer, target: LoaderTarget)
   const fail = (message: string): never => {
     throw new LoaderError(path, message);
   };
-  if (bytes.length < 16 || bytes.readUInt32BE(0) !== 0x7f454c46) fail('not an ELF file (Exec format error)');
+  if (bytes.length < 16 || bytes.readUInt32BE(0) !== 0x7f454c46) throw new LoaderError(path, 'not an ELF file (Exec format error)', 1);
   const elfClass = bytes[4] === 1 ? 32 : bytes[4] === 2 ? 64 : fail(`invalid ELF class ${bytes[4]}`);
   if (bytes[5] !== 1 && bytes[5] !== 2) fail(`invalid ELF byte order ${bytes[5]}`);
   const littleEndian = bytes[5] === 1;
@@ -115,7 +115,8 @@ function validate(path: string, fd: number, bytes: Buffer, target: LoaderTarget)
   if (!target.byteOrders.includes(littleEndian ? 'little' : 'big')) {
     fail(`${littleEndian ? 'little' : 'big'}-endian ELF file, but ${target.name} runs ${target.byteOrders.join(' or ')}-endian programs`);
   }
-  if (bytes.length < EHDR_SIZE[elfClass]) fail('truncated ELF header');
+  // QEMU cannot read such a header either and ends as for a file that is no ELF file.
+  if (bytes.length < EHDR_SIZE[elfClass]) throw new LoaderError(path, 'truncated ELF header', 1);
 
   const parser = new Parser();
   const header: ElfyHeader = parser.parseHeader(bytes);

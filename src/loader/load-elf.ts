@@ -75,7 +75,13 @@ function loadInterpreter(
 ): { entry: number; base: number; bias: number } {
   const guestPath = image.interpreter!;
   const hostPath = options.resolveInterpreter ? options.resolveInterpreter(guestPath) : guestPath;
-  const interp = readElfImage(hostPath, options.target);
+  let interp: ElfImage;
+  try {
+    interp = readElfImage(hostPath, options.target);
+  } catch (e) {
+    // Whatever keeps the interpreter from loading ends the emulator as load_elf_interp does.
+    throw e instanceof LoaderError ? new LoaderError(e.path, e.message, 255) : e;
+  }
   try {
     if (interp.interpreter !== undefined) throw new LoaderError(hostPath, 'the interpreter asks for an interpreter itself');
     const mapped = mapImage(space, interp);

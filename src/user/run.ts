@@ -279,7 +279,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
     if (e instanceof GuestExit) exitLike(arch, e);
     if (e instanceof LoaderError) {
       fs.writeSync(2, `tsemu-${arch}: ${e.path}: ${e.message}\n`);
-      leaveWithStatus(1);
+      leaveWithStatus(e.status);
     }
     // A bug in tsemu: reported, and the process ends without Node's exit path (see leave.ts).
     fs.writeSync(2, `tsemu-${arch}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -18,9 +18,10 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function expectOneLineError(args: string[], pattern: RegExp): void {
+/** A refusal: one line on stderr, no stack trace, and `status` (QEMU's for the same input: 255 for an ELF image it cannot load). */
+function expectOneLineError(args: string[], pattern: RegExp, status = 1): void {
   const r = run(args);
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(status);
   expect(r.stderr).toMatch(pattern);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -50,8 +51,19 @@ describe('tsemu-aarch64 command line', () => {
     expectOneLineError([file], /^tsemu-aarch64: .*truncated: /);
   });
 
-  it('refuses an ELF file of another machine', () => {
-    expectOneLineError(['/bin/true'], /wrong architecture/);
+  it('refuses an ELF file of another machine with status 255, as qemu-aarch64 does', () => {
+    expect(spawnSync('qemu-aarch64', ['/bin/true']).status).toBe(255);
+    expectOneLineError(['/bin/true'], /wrong architecture/, 255);
+  });
+
+  it('ends with status 255 when the dynamic loader is missing, as qemu-aarch64 does', () => {
+    const source = path.join(dir, 'dynamic.c');
+    const program = path.join(dir, 'dynamic');
+    fs.writeFileSync(source, 'int main(void) { return 0; }\n');
+    expect(spawnSync('aarch64-linux-gnu-gcc', ['-o', program, source]).status).toBe(0);
+    // The host has no /lib/ld-linux-aarch64.so.1, and no -L names a sysroot.
+    expect(spawnSync('qemu-aarch64', [program]).status).toBe(255);
+    expectOneLineError([program], /ld-linux-aarch64\.so\.1: No such file or directory/, 255);
   });
 
   it('refuses a missing file and a directory', () => {
@@ -64,7 +76,9 @@ describe('tsemu-aarch64 command line', () => {
     const bytes = Buffer.from(good);
     bytes.writeBigUInt64LE(BigInt(bytes.length + 4096), 32);
     fs.writeFileSync(file, bytes);
-    expectOneLineError([file], /^tsemu-aarch64: /);
+    fs.chmodSync(file, 0o755);
+    expect(spawnSync('qemu-aarch64', [file]).status).toBe(255);
+    expectOneLineError([file], /^tsemu-aarch64: /, 255);
   });
 
   it('refuses an unknown option', () => {
