@@ -7,9 +7,10 @@
  *
  * Oracles: programs that start no guest programs (sqlite3, perl, coreutils with some rarer corners,
  * gzip, xz with two threads, gawk, openssl, Lua 5.4, bc -l, python3 whose subprocess runs /bin/sh,
- * and two that generate machine code at run time: grep -P with PCRE2's JIT and LuaJIT) run under qemu-<arch>
- * with the same -L. Bash scripts that fork and exec guest programs, re-execute bash through
- * /proc/self/exe and run a `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash
+ * binutils' objdump, and two that generate machine code at run time: grep -P with PCRE2's JIT and
+ * LuaJIT) run under qemu-<arch> with the same -L; so do both ends of a netcat connection over
+ * loopback, each pair under one emulator. Bash scripts that fork and exec guest programs, re-execute
+ * bash through /proc/self/exe and run a `#!/bin/sh` script, and GNU make -j2, compare with the host's own bash
  * and make (the same Debian release), because qemu-user without binfmt_misc hands a guest binary to
  * the host kernel, which refuses it. /proc/self/exe itself is checked against what the
  * native kernel names: the canonical path of the executable.
@@ -30,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDebianPackageInto } from './debian';
-import { runProcess, type RunResult } from './run-process';
+import { runProcess, startProcess, type RunResult } from './run-process';
 import { REPO_ROOT } from './targets';
 
 export interface SysrootTarget {
@@ -42,6 +43,8 @@ export interface SysrootTarget {
   readonly qemu: string;
   /** Whether Debian ships LuaJIT for the architecture (LuaJIT has no 64-bit PowerPC port). */
   readonly luajit: boolean;
+  /** The GNU triplet (aarch64-linux-gnu): names binutils' package and programs and the library directory. */
+  readonly triplet: string;
 }
 
 /** The sysroot's packages: the programs and the libraries they load. */
@@ -58,6 +61,8 @@ const PACKAGES = [
   'xz-utils', 'gawk', 'libmpfr6', 'libsigsegv2', 'openssl', 'libatomic1', 'make',
   // Lua 5.4 (its interpreter is linked with liblua) and bc's math library.
   'lua5.4', 'bc',
+  // binutils' libraries (the programs are binutils-<triplet>) and OpenBSD's netcat.
+  'libbinutils', 'libctf0', 'libctf-nobfd0', 'libzstd1', 'netcat-openbsd', 'libbsd0', 'libmd0',
 ];
 const LUAJIT_PACKAGES = ['luajit', 'libluajit-5.1-2'];
 
@@ -258,6 +263,19 @@ const SINGLE: { title: string; program: string; args: string[] }[] = [
 ];
 const LUAJIT_CASE = { title: 'LuaJIT: traces compiled and run', program: '/usr/bin/luajit', args: ['script.lua'] };
 
+/**
+ * binutils' objdump of the target's triplet on one of the sysroot's small libraries (headers, then the
+ * disassembly), the library named by its host path: qemu-arm 7.2 applies -L to stat but not to statx,
+ * which 32-bit glibc's stat calls.
+ */
+function objdumpCase(triplet: string, sysroot: string): { title: string; program: string; args: string[] } {
+  const library = path.join(sysroot, 'usr/lib', triplet, 'libmd.so.0');
+  return { title: 'binutils objdump -x -d', program: `/usr/bin/${triplet}-objdump`, args: ['-x', '-d', '--no-show-raw-insn', library] };
+}
+
+/** What netcat's ends print that depends on the ports the kernel chose. */
+const maskPorts = (s: string): string => s.replace(/ \d+$/gm, ' PORT');
+
 /** Registers the whole suite for one target. */
 export function debianSysrootSuite(target: SysrootTarget): void {
   const sysroot = path.join(REPO_ROOT, '.cache', 'debs', target.debArch, 'sysroot');
@@ -268,7 +286,7 @@ export function debianSysrootSuite(target: SysrootTarget): void {
     runProcess(command, { args, cwd: work, env: ENV, timeoutMs: RUN_MS });
 
   beforeAll(async () => {
-    for (const pkg of [...PACKAGES, ...(target.luajit ? LUAJIT_PACKAGES : [])]) {
+    for (const pkg of [...PACKAGES, `binutils-${target.triplet}`, ...(target.luajit ? LUAJIT_PACKAGES : [])]) {
       await fetchDebianPackageInto(target.debArch, pkg, sysroot);
     }
     work = mkdtempSync(path.join(os.tmpdir(), `tsemu-sysroot-${target.debArch}-`));
@@ -291,7 +309,7 @@ export function debianSysrootSuite(target: SysrootTarget): void {
 
   const { debArch, emulator } = target;
   describe.concurrent(`Debian ${debArch} programs from a .deb sysroot: ${emulator} -L vs ${target.qemu} -L`, () => {
-    for (const c of [...SINGLE, ...(target.luajit ? [LUAJIT_CASE] : [])]) {
+    for (const c of [...SINGLE, objdumpCase(target.triplet, sysroot), ...(target.luajit ? [LUAJIT_CASE] : [])]) {
       it(c.title, async () => {
         const guest = path.join(sysroot, c.program);
         const [ours, qemu] = await Promise.all([
@@ -304,6 +322,29 @@ export function debianSysrootSuite(target: SysrootTarget): void {
         expect(ours.status).toBe(qemu.status);
       }, CASE_MS);
     }
+
+    it('netcat over loopback: both ends under the emulator, data both ways, half-closed with -N', async () => {
+      const nc = path.join(sysroot, 'bin/nc.openbsd');
+      const fromServer = readFileSync(path.join(work, 'small.txt'));
+      const fromClient = readFileSync(path.join(work, 'nums.txt'));
+      const connection = async (emulator: string) => {
+        const options = { cwd: work, env: ENV, timeoutMs: RUN_MS };
+        const serverArgs = ['-L', sysroot, nc, '-v', '-N', '-l', '127.0.0.1', '0'];
+        const server = startProcess(emulator, { ...options, args: serverArgs, input: fromServer });
+        const [, port] = await server.stderrMatch(/^Listening on \S+ (\d+)$/m);
+        const client = await runProcess(emulator, { ...options, args: ['-L', sysroot, nc, '-N', '127.0.0.1', port], input: fromClient });
+        return { client, server: await server.result };
+      };
+      const [ours, qemu] = await Promise.all([connection(tsemu), connection(target.qemu)]);
+      expect(qemu.server.status).toBe(0);
+      expect(qemu.server.stdout).toBe(fromClient.toString('latin1'));
+      expect(qemu.client.stdout).toBe(fromServer.toString('latin1'));
+      for (const end of ['server', 'client'] as const) {
+        expect(ours[end].stdout).toBe(qemu[end].stdout);
+        expect(maskPorts(ours[end].stderr)).toBe(maskPorts(qemu[end].stderr));
+        expect(ours[end].status).toBe(qemu[end].status);
+      }
+    }, CASE_MS);
   });
 
   describe.concurrent(`Debian ${debArch} processes: ${emulator} -L vs the native kernel`, () => {
