@@ -11,6 +11,12 @@
  *    needs, which spares the restart that would otherwise give them (src/user/reentry.ts).
  *  - Keep the caller's NODE_OPTIONS, NODE_EXTRA_CA_CERTS... for the guest, away from Node
  *    (hide_node_variables, src/user/node-environment.ts).
+ *  - Keep the signals the caller ignores and blocks. Node sets every signal's action back to the
+ *    default as it starts (SIGPIPE and SIGXFSZ to ignored) and tsemu's host thread changes its mask,
+ *    so the guest of `nohup tsemu-... prog` or of a shell's background job (SIGINT and SIGQUIT
+ *    ignored) saw them at their default, where qemu's and a native program see them ignored. The
+ *    launcher names them in TSEMU_EXEC_SIGNALS (src/user/exec-signals.ts), as a guest's execve of
+ *    another target's program does, unless that execve already did.
  *
  * It is started under one of two kinds of names (symbolic links to it; its own name is never run),
  * which argv[0] says, or else the path it was executed as (AT_EXECFN: a caller's `exec -a`):
@@ -40,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +64,11 @@
 
 /* The variable naming inherited descriptors to tsemu (src/syscalls/linux/fd-table.ts). */
 #define INHERITED_FDS_VARIABLE "TSEMU_INHERITED_FDS"
+
+/* The variable naming the ignored and blocked signals to tsemu (src/user/exec-signals.ts). */
+#define EXEC_SIGNALS_VARIABLE "TSEMU_EXEC_SIGNALS"
+/* The host's signal numbers run from 1 to 64, one bit each from bit 0 in TSEMU_EXEC_SIGNALS's sets. */
+#define HOST_SIGNALS 64
 
 /*
  * The variables Node and libuv read for themselves, handed to tsemu renamed so that they configure
@@ -252,6 +264,27 @@ static void name_inherited_fds(long skip) {
   free(list);
 }
 
+/*
+ * Names the signals this process was started with ignored and blocked in TSEMU_EXEC_SIGNALS
+ * ("ignored:blocked", hexadecimal sets of host signals), which Node would reset as it starts;
+ * unless a guest's execve of another target's program set it, with the guest's own signals.
+ */
+static void name_inherited_signals(void) {
+  if (getenv(EXEC_SIGNALS_VARIABLE)) return;
+  unsigned long long ignored = 0, blocked = 0;
+  sigset_t mask;
+  sigprocmask(SIG_BLOCK, NULL, &mask);
+  for (int sig = 1; sig <= HOST_SIGNALS; sig++) {
+    struct sigaction action;
+    if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &action) != 0) continue;
+    if (action.sa_handler == SIG_IGN) ignored |= 1ULL << (sig - 1);
+    if (sigismember(&mask, sig) == 1) blocked |= 1ULL << (sig - 1);
+  }
+  char value[40];
+  snprintf(value, sizeof value, "%llx:%llx", ignored, blocked);
+  setenv(EXEC_SIGNALS_VARIABLE, value, 1);
+}
+
 /* Renames, in place, the caller's variables that Node would read: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x. */
 static void hide_node_variables(void) {
   extern char **environ;
@@ -330,6 +363,7 @@ static void own_tree(char *tree, const char *why) {
 /* bin/tsemu-<name> started directly: the arguments and the environment go on unchanged. */
 static void direct_start(int argc, char **argv, const struct entry *entry) {
   name_inherited_fds(-1);
+  if (entry->user_mode) name_inherited_signals();
   char tree[PATH_MAX];
   own_tree(tree, "cannot find the tsemu tree from /proc/self/exe");
   struct command c;
@@ -357,6 +391,7 @@ static void binfmt_start(int argc, char **argv, const char *arch, int preserve_b
     }
   }
   name_inherited_fds(program == fd_path ? fd : -1);
+  name_inherited_signals();
   const char *original_argv0 = preserve && argc >= 3 ? argv[2] : NULL;
   int first_rest = original_argv0 ? 3 : 2;
 

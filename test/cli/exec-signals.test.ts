@@ -1,9 +1,10 @@
 /**
  * Ignored signals and the signal mask across an execve that starts another host process: a guest
  * running a program for another target (a new tsemu, which takes them from the environment) or a
- * host program (given them by the host process before its execve), src/user/exec-signals.ts. The
- * oracle is the native kernel: test/guest/common/exec_signals.c built for the host, exec'ing its
- * own native build.
+ * host program (given them by the host process before its execve), src/user/exec-signals.ts; and a
+ * host program starting tsemu (`nohup`, a shell's background job), whose launcher names them before
+ * Node resets them (native/launcher/launcher.c). The oracle is the native kernel:
+ * test/guest/common/exec_signals.c built for the host, exec'ing its own native build.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -52,6 +53,21 @@ describe.concurrent('ignored signals and the mask across execve into another hos
       const [expected, result] = await Promise.all([
         runProcess(nativeProgram, { args: ['exec', nativeProgram], timeoutMs: 30_000 }),
         runProcess(caller.tsemu, { args: [caller.program, 'exec', callee.program], timeoutMs: 90_000 }),
+      ]);
+      expect(expected.stdout).toContain('SIGINT ignored');
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(expected.stdout);
+      expect(result.status).toBe(0);
+    }, 120_000);
+  }
+
+  for (const title of ['aarch64', 'ppc64le']) {
+    it(`a host program execs tsemu on the ${title} build`, async () => {
+      const nativeProgram = await native();
+      const callee = await guest(title);
+      const [expected, result] = await Promise.all([
+        runProcess(nativeProgram, { args: ['exec', nativeProgram], timeoutMs: 30_000 }),
+        runProcess(nativeProgram, { args: ['exec', callee.tsemu, callee.program], timeoutMs: 90_000 }),
       ]);
       expect(expected.stdout).toContain('SIGINT ignored');
       expect(result.stderr).toBe('');

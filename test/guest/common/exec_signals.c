@@ -1,9 +1,9 @@
 /*
  * Ignored signals and the signal mask across execve, which the kernel keeps (a handled signal goes
- * back to its default action): `exec PROGRAM` ignores SIGINT and SIGALRM, handles SIGQUIT, blocks
- * SIGUSR1 and SIGTERM, then runs `PROGRAM report`, which prints what it was given (SIGPIPE, which
- * Node ignores for itself, must be at its default). PROGRAM may be a build for another target or
- * for the host.
+ * back to its default action): `exec PROGRAM [ARG...]` ignores SIGINT and SIGALRM, handles SIGQUIT,
+ * blocks SIGUSR1 and SIGTERM, then runs `PROGRAM [ARG...] report`, which prints what it was given
+ * (SIGPIPE, which Node ignores for itself, must be at its default). PROGRAM may be a build for
+ * another target or for the host, or an emulator given a build (`exec tsemu-aarch64 BUILD`).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -37,7 +37,10 @@ int main(int argc, char **argv) {
     sigaddset(&mask, SIGUSR1);
     sigaddset(&mask, SIGTERM);
     sigprocmask(SIG_BLOCK, &mask, NULL);
-    char *const args[] = {argv[2], "report", NULL};
+    char *args[argc];
+    for (int i = 2; i < argc; i++) args[i - 2] = argv[i];
+    args[argc - 2] = "report";
+    args[argc - 1] = NULL;
     execv(argv[2], args);
     perror("execv");
     return 1;
