@@ -7,6 +7,9 @@ import v8 from 'node:v8';
 import { atProcessStart } from '../../process-start';
 import type { ValType } from '../ir/ops';
 
+/** 2^53 - 1: the integers a Number holds exactly. */
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
 export const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Growable byte buffer. */
@@ -15,17 +18,22 @@ export class Bytes {
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.length === this.buf.length) this.grow(1);
     this.buf[this.length++] = b;
     return this;
   }
+  /** Appends `bs` with one copy (a body's code is appended this way to the code section). */
   bytes(bs: ArrayLike<number>): this {
-    for (let i = 0; i < bs.length; i++) this.byte(bs[i]!);
+    if (this.length + bs.length > this.buf.length) this.grow(bs.length);
+    this.buf.set(bs, this.length);
+    this.length += bs.length;
     return this;
+  }
+  /** Makes room for `n` more bytes, at least doubling. */
+  private grow(n: number): void {
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
   }
   u32(v: number): this {
     let x = v >>> 0;
@@ -50,7 +58,9 @@ export class Bytes {
     }
   }
   s64(v: bigint): this {
+    if (v >= -SAFE_BIG && v <= SAFE_BIG) return this.sSafe(Number(v));
     let x = BigInt.asIntN(64, v);
+    if (x >= -SAFE_BIG && x <= SAFE_BIG) return this.sSafe(Number(x));
     for (;;) {
       const b = Number(x & 0x7fn);
       x >>= 7n;
@@ -58,6 +68,19 @@ export class Bytes {
         this.byte(b);
         return this;
       }
+      this.byte(b | 0x80);
+    }
+  }
+  /**
+   * Signed LEB128 of an integer within +-2^53 (pcs, offsets and most constants of i64 code), in
+   * Number arithmetic: the same bytes as `s64`, without a BigInt per 7 bits.
+   */
+  sSafe(v: number): this {
+    let x = v;
+    for (;;) {
+      const b = x & 0x7f;
+      x = Math.floor(x / 128);
+      if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) return this.byte(b);
       this.byte(b | 0x80);
     }
   }
@@ -121,24 +144,25 @@ export class FunctionBody {
   }
 
   /**
-   * Encodes the body (locals vector + code + end), with its branch hints at offsets from the start
-   * of the body (the locals vector), as the hint section counts them.
+   * Appends the body (its size, the locals vector, the code, `end`) to the code section `out`;
+   * returns its branch hints at offsets from the start of the body (the locals vector), as the hint
+   * section counts them. The code is copied once, into `out`.
    */
-  encode(): { body: Bytes; hints: { at: number; likely: boolean }[] } {
-    const out = new Bytes();
+  encodeInto(out: Bytes): { at: number; likely: boolean }[] {
+    const locals = new Bytes();
     // Run-length encode consecutive locals of one type.
-    const groups: [number, ValType][] = [];
-    for (const t of this.localTypes) {
-      const last = groups[groups.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else groups.push([1, t]);
+    let groups = 0;
+    for (let i = 0; i < this.localTypes.length; i++) if (i === 0 || this.localTypes[i] !== this.localTypes[i - 1]) groups++;
+    locals.u32(groups);
+    for (let i = 0; i < this.localTypes.length; ) {
+      const t = this.localTypes[i]!;
+      let n = 1;
+      while (i + n < this.localTypes.length && this.localTypes[i + n] === t) n++;
+      locals.u32(n).byte(VALTYPE[t]);
+      i += n;
     }
-    out.u32(groups.length);
-    for (const [n, t] of groups) out.u32(n).byte(VALTYPE[t]);
-    const hints = this.hints.map(({ at, likely }) => ({ at: at + out.length, likely }));
-    out.bytes(this.code.view());
-    out.byte(0x0b);
-    return { body: out, hints };
+    out.u32(locals.length + this.code.length + 1).bytes(locals.view()).bytes(this.code.view()).byte(0x0b);
+    return this.hints.map(({ at, likely }) => ({ at: at + locals.length, likely }));
   }
 }
 
@@ -215,19 +239,18 @@ export class ModuleBuilder {
     const exportSection = new Bytes().u32(this.exports.length);
     for (const e of this.exports) exportSection.name(e.name).byte(0x00).u32(e.func);
     section(7, exportSection);
-    const bodies = this.funcs.map((f) => f.body.encode());
+    const code = new Bytes().u32(this.funcs.length);
+    const hints = this.funcs.map((f) => f.body.encodeInto(code));
     // The hint section precedes the code section; functions in increasing index order.
-    const hinted = bodies.flatMap(({ hints }, i) => (hints.length > 0 ? [{ func: this.importedFuncs + i, hints }] : []));
+    const hinted = hints.flatMap((h, i) => (h.length > 0 ? [{ func: this.importedFuncs + i, hints: h }] : []));
     if (hinted.length > 0) {
       const hintSection = new Bytes().name('metadata.code.branch_hint').u32(hinted.length);
-      for (const { func, hints } of hinted) {
-        hintSection.u32(func).u32(hints.length);
-        for (const { at, likely } of hints) hintSection.u32(at).u32(1).byte(likely ? 1 : 0);
+      for (const { func, hints: list } of hinted) {
+        hintSection.u32(func).u32(list.length);
+        for (const { at, likely } of list) hintSection.u32(at).u32(1).byte(likely ? 1 : 0);
       }
       section(0, hintSection);
     }
-    const code = new Bytes().u32(this.funcs.length);
-    for (const { body } of bodies) code.sized(body);
     section(10, code);
     return out.view().slice();
   }
