@@ -162,21 +162,24 @@ export function expandBlock(block: CompactBlock): IRBlock {
     const head = code[at + R_HEAD]!;
     const op = OP_LIST[headOp(head)]!;
     const args = Array.from(recordArgs(block, at), (id) => temps[id]!);
-    const insn: Insn = { op, type: headType(head), args };
-    const from = headFrom(head);
-    if (from !== undefined) insn.from = from;
     const dst = code[at + R_DST]!;
-    if (dst >= 0) insn.dst = temps[dst]!;
     const immKind = headImm(head);
-    if (immKind === IMM_INLINE) insn.imm = code[at + R_IMM]!;
-    else if (immKind === IMM_POOL) insn.imm = pool[code[at + R_IMM]!] as Imm;
-    if ((head >> MEM_SHIFT) & 7) insn.mem = { size: headSize(head), signed: headSigned(head) };
-    if (op === 'vop') {
-      insn.simd = SIMD_LIST[code[at + R_IMM]!]!;
-      const aux = code[at + R_AUX]!;
-      if (aux >= 0) insn.lane = pool[aux] as number | Uint8Array;
-    }
-    if ((head >> RMW_SHIFT) & 7) insn.rmw = headRmw(head);
+    const aux = op === 'vop' ? code[at + R_AUX]! : -1;
+    // Every field present, in one order (absent ones undefined): the lowering then reads
+    // instructions of one hidden class, where optional fields gave each combination its own and
+    // made every field access of the code generator megamorphic.
+    const insn: Insn = {
+      op,
+      type: headType(head),
+      from: headFrom(head),
+      dst: dst >= 0 ? temps[dst]! : undefined,
+      args,
+      imm: immKind === IMM_INLINE ? code[at + R_IMM]! : immKind === IMM_POOL ? (pool[code[at + R_IMM]!] as Imm) : undefined,
+      mem: (head >> MEM_SHIFT) & 7 ? { size: headSize(head), signed: headSigned(head) } : undefined,
+      simd: op === 'vop' ? SIMD_LIST[code[at + R_IMM]!]! : undefined,
+      lane: aux >= 0 ? (pool[aux] as number | Uint8Array) : undefined,
+      rmw: (head >> RMW_SHIFT) & 7 ? headRmw(head) : undefined,
+    };
     insns.push(insn);
   }
   return {
