@@ -54,6 +54,9 @@ interface Access {
 
 /** Groups the block's loads and stores; accesses that are not grouped are absent from the map. */
 export function planAccessGroups(block: IRBlock): Map<Insn, GroupedAccess> {
+  let accesses = 0;
+  for (const insn of block.insns) if (insn.op === 'load' || insn.op === 'store') accesses++;
+  if (accesses < 2) return new Map(); // a group has two members at least
   const defs = new Map<number, number>();
   for (const insn of block.insns) if (insn.dst) defs.set(insn.dst.id, (defs.get(insn.dst.id) ?? 0) + 1);
 

@@ -103,11 +103,11 @@ class Lowering {
   /** Locals of the current block's temps (each block numbers its temps from 0). */
   private tempLocal: number[] = [];
   /** Temp locals by type, shared by the blocks of a region (see blockTempLocals). */
-  private readonly tempPool = new Map<ValType, number[]>();
+  private readonly tempPool = typeLists();
   private readonly slots = new Map<number, Slot>();
   private currentPc = 0;
   private readonly openLabels: number[] = [];
-  private scratch = new Map<ValType, number[]>();
+  private readonly scratch = typeLists();
   private constPcs = new Map<number, number>();
   /** Region index of each block start pc. */
   private readonly indexOfPc = new Map<number, number>();
@@ -151,7 +151,8 @@ class Lowering {
     this.looping =
       K > 1 ||
       this.block.insns.some((i) => i.op === 'exit' && this.regionTarget(i, constMaps[0]!) !== undefined);
-    const accesses = this.blocks.reduce((n, b) => n + b.insns.filter((i) => ACCESS_OPS.has(i.op)).length, 0);
+    let accesses = 0;
+    for (const b of this.blocks) for (const insn of b.insns) if (ACCESS_OPS.has(insn.op)) accesses++;
     this.planSlots(accesses >= SHARED_FAULT_MIN_ACCESSES);
     if (this.sharedFault) this.c.byte(0x02).byte(0x40); // block $fault
     if (K > 1) {
@@ -204,39 +205,45 @@ class Lowering {
    * (each access check's `if`, the shared fault exit), so the count of locals is compile time.
    */
   private blockTempLocals(block: IRBlock): number[] {
-    const last: number[] = new Array(block.temps.length).fill(-1);
-    block.insns.forEach((insn, i) => {
+    const insns = block.insns;
+    const temps = block.temps;
+    const last = new Int32Array(temps.length).fill(-1);
+    for (let i = 0; i < insns.length; i++) {
+      const insn = insns[i]!;
       for (const a of insn.args) last[a.id] = i;
-      if (insn.dst) last[insn.dst.id] = Math.max(last[insn.dst.id]!, i);
-    });
-    const endingAt = new Map<number, Temp[]>();
-    block.temps.forEach((t) => endingAt.set(last[t.id]!, [...(endingAt.get(last[t.id]!) ?? []), t]));
-    const free = new Map<ValType, number[]>();
-    const used = new Map<ValType, number>();
-    const locals: number[] = new Array(block.temps.length).fill(-1);
+      if (insn.dst && last[insn.dst.id]! < i) last[insn.dst.id] = i;
+    }
+    // Temps by the instruction of their last use: lists through `nextEnding`, in increasing id.
+    const firstEnding = new Int32Array(insns.length).fill(-1);
+    const nextEnding = new Int32Array(temps.length);
+    for (let id = temps.length - 1; id >= 0; id--) {
+      const at = last[id]!;
+      if (at < 0) continue;
+      nextEnding[id] = firstEnding[at]!;
+      firstEnding[at] = id;
+    }
+    const free = typeLists();
+    const used: Record<ValType, number> = { i32: 0, i64: 0, f32: 0, f64: 0, v128: 0 };
+    const locals: number[] = new Array<number>(temps.length).fill(-1);
     const take = (t: Temp): void => {
-      const pool = this.tempPool.get(t.type) ?? [];
-      this.tempPool.set(t.type, pool);
-      let local = free.get(t.type)?.pop();
+      let local = free[t.type].pop();
       if (local === undefined) {
-        const n = used.get(t.type) ?? 0;
-        used.set(t.type, n + 1);
+        const pool = this.tempPool[t.type];
+        const n = used[t.type]++;
         if (n === pool.length) pool.push(this.body.local(t.type));
         local = pool[n]!;
       }
       locals[t.id] = local;
     };
-    block.insns.forEach((insn, i) => {
+    for (let i = 0; i < insns.length; i++) {
+      const insn = insns[i]!;
       for (const a of insn.args) if (locals[a.id] === -1) take(a); // read before any definition
       // A result never shares its instruction's operands' local: lowering may read them after it is set.
       if (insn.dst && locals[insn.dst.id] === -1) take(insn.dst);
-      for (const t of endingAt.get(i) ?? []) {
-        if (locals[t.id] === -1) continue;
-        const list = free.get(t.type) ?? [];
-        free.set(t.type, list);
-        list.push(locals[t.id]!);
+      for (let id = firstEnding[i]!; id >= 0; id = nextEnding[id]!) {
+        if (locals[id] !== -1) free[temps[id]!.type].push(locals[id]!);
       }
-    });
+    }
     return locals;
   }
 
@@ -262,17 +269,19 @@ class Lowering {
    */
   private planSlots(sharedFault: boolean): void {
     let branched = false;
-    for (const insn of this.blocks.flatMap((b) => b.insns)) {
-      if (insn.op === 'br' || insn.op === 'brcond' || insn.op === 'call') branched = true;
-      if (insn.op !== 'get' && insn.op !== 'set') continue;
-      const offset = insn.imm as number;
-      let slot = this.slots.get(offset);
-      if (!slot) {
-        const needsLoad = insn.op === 'get' || branched;
-        slot = { offset, type: insn.type, local: this.body.local(insn.type), written: false, loaded: needsLoad };
-        this.slots.set(offset, slot);
-      } else if (slot.type !== insn.type) {
-        throw new Error(`state offset ${offset} accessed as ${slot.type} and ${insn.type}`);
+    for (const block of this.blocks) {
+      for (const insn of block.insns) {
+        if (insn.op === 'br' || insn.op === 'brcond' || insn.op === 'call') branched = true;
+        if (insn.op !== 'get' && insn.op !== 'set') continue;
+        const offset = insn.imm as number;
+        let slot = this.slots.get(offset);
+        if (!slot) {
+          const needsLoad = insn.op === 'get' || branched;
+          slot = { offset, type: insn.type, local: this.body.local(insn.type), written: false, loaded: needsLoad };
+          this.slots.set(offset, slot);
+        } else if (slot.type !== insn.type) {
+          throw new Error(`state offset ${offset} accessed as ${slot.type} and ${insn.type}`);
+        }
       }
     }
     if (this.looping) {
@@ -361,12 +370,10 @@ class Lowering {
   }
 
   private getScratch(type: ValType): number {
-    const pool = this.scratch.get(type) ?? [];
-    this.scratch.set(type, pool);
-    return pool.pop() ?? this.body.local(type);
+    return this.scratch[type].pop() ?? this.body.local(type);
   }
   private releaseScratch(type: ValType, local: number): void {
-    this.scratch.get(type)!.push(local);
+    this.scratch[type].push(local);
   }
   private memLoad(type: ValType, size: number, signed: boolean, offset: number): void {
     if (type === 'v128') this.c.byte(0xfd).u32(0x00);
@@ -1321,6 +1328,11 @@ function zeroExtended(block: IRBlock): Set<number> {
     }
   }
   return narrow;
+}
+
+/** An empty list per value type. */
+function typeLists(): Record<ValType, number[]> {
+  return { i32: [], i64: [], f32: [], f64: [], v128: [] };
 }
 
 function sizeOf(type: ValType): number {
