@@ -146,11 +146,22 @@ export function compactBlock(block: IRBlock): CompactBlock {
 }
 
 /** The argument ids of the record at `at`. */
-function recordArgs(block: CompactBlock, at: number): Int32Array {
-  const aux = block.code[at + R_AUX]!;
-  if (aux >= 0 && OP_LIST[headOp(block.code[at + R_HEAD]!)] === 'call') return block.pool[aux] as Int32Array;
-  const ids = [block.code[at + R_A]!, block.code[at + R_B]!, block.code[at + R_C]!];
-  return Int32Array.from(ids.filter((id) => id >= 0));
+const ARG_SLOTS = [R_A, R_B, R_C] as const;
+
+/** The operands of the record at `at`, as `temps`: a call's list from the pool, else up to three slots. */
+function recordArgs(block: CompactBlock, at: number, temps: readonly Temp[]): Temp[] {
+  const code = block.code;
+  const aux = code[at + R_AUX]!;
+  const args: Temp[] = [];
+  if (aux >= 0 && OP_LIST[headOp(code[at + R_HEAD]!)] === 'call') {
+    for (const id of block.pool[aux] as Int32Array) args.push(temps[id]!);
+    return args;
+  }
+  for (const slot of ARG_SLOTS) {
+    const id = code[at + slot]!;
+    if (id >= 0) args.push(temps[id]!);
+  }
+  return args;
 }
 
 /** The IRBlock that `block` was compacted from. */
@@ -161,7 +172,7 @@ export function expandBlock(block: CompactBlock): IRBlock {
   for (let at = 0; at < code.length; at += RECORD_SIZE) {
     const head = code[at + R_HEAD]!;
     const op = OP_LIST[headOp(head)]!;
-    const args = Array.from(recordArgs(block, at), (id) => temps[id]!);
+    const args = recordArgs(block, at, temps);
     const dst = code[at + R_DST]!;
     const immKind = headImm(head);
     const aux = op === 'vop' ? code[at + R_AUX]! : -1;
