@@ -125,12 +125,19 @@ const ARM_HWCAP_TLS = 1 << 15;
 const ARM_HWCAP_IDIVA = 1 << 17;
 const ARM_HWCAP_IDIVT = 1 << 18;
 const ARM_HWCAP_VFPD32 = 1 << 19;
+const ARM_HWCAP2_AES = 1 << 0;
+const ARM_HWCAP2_PMULL = 1 << 1;
+const ARM_HWCAP2_SHA1 = 1 << 2;
+const ARM_HWCAP2_SHA2 = 1 << 3;
+const ARM_HWCAP2_CRC32 = 1 << 4;
 
 /**
  * 32-bit ARM (EABI, armhf and armel): HWCAP lists what the A32/T32 frontend implements
  * (translate/arm): halfword and long multiplies, Thumb-2, the DSP extensions, VFPv3 with 32 double
  * registers, NEON (glibc's ifuncs then choose their NEON string functions), TLS in TPIDRURO,
- * hardware divide in both instruction sets. Linux on arm reports no AT_MINSIGSTKSZ.
+ * hardware divide in both instruction sets; HWCAP2 ARMv8's cryptographic extension and CRC32, as
+ * QEMU's `max` has them (the ARMv7 models clear it, src/user/cpu-models.ts). Linux on arm reports
+ * no AT_MINSIGSTKSZ.
  */
 export const ARM_LOADER_TARGET: LoaderTarget = {
   name: 'arm',
@@ -141,7 +148,7 @@ export const ARM_LOADER_TARGET: LoaderTarget = {
   hwcap:
     ARM_HWCAP_HALF | ARM_HWCAP_THUMB | ARM_HWCAP_FAST_MULT | ARM_HWCAP_VFP | ARM_HWCAP_EDSP | ARM_HWCAP_NEON | ARM_HWCAP_VFPv3 |
     ARM_HWCAP_TLS | ARM_HWCAP_IDIVA | ARM_HWCAP_IDIVT | ARM_HWCAP_VFPD32,
-  hwcap2: 0,
+  hwcap2: ARM_HWCAP2_AES | ARM_HWCAP2_PMULL | ARM_HWCAP2_SHA1 | ARM_HWCAP2_SHA2 | ARM_HWCAP2_CRC32,
   platform: 'v7l',
   minSigStkSz: undefined,
   defaultStackSize: 8 * 1024 * 1024,

@@ -17,6 +17,8 @@ export interface UserCpuModel {
   readonly aliasOf?: string;
   /** The model's AT_HWCAP from the target's full one (src/loader/targets.ts); absent: the full one. */
   readonly hwcap?: (full: number) => number;
+  /** Its AT_HWCAP2 from the target's full one; absent: the full one. */
+  readonly hwcap2?: (full: number) => number;
   /** A decoder for exactly this model's instructions; absent: the target's own frontend. */
   readonly frontend?: () => Frontend;
   /** The main identification register (AArch64 MIDR_EL1, PowerPC PVR), which /proc/cpuinfo decodes; absent: the target's. */
@@ -75,6 +77,15 @@ function aarch64Model(name: string): UserCpuModel {
     frontend: () => frontendFor()(model().features, withModelIds()(new Map([...model().idRegisters, ...(USER_ONLY_IDS[name] ?? [])]))),
     identity: () => Number(model().idRegisters.get(MIDR_EL1)!),
   };
+}
+
+/** An ARMv7 model of the arm target: the A32/T32 decoder without ARMv8's rows, no HWCAP2. */
+function armV7Model(name: string): UserCpuModel {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const frontend = (): typeof import('../translate/arm/frontend') => require('../translate/arm/frontend');
+  const insns = (): typeof import('../translate/arm/insns') => require('../translate/arm/insns');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { name, hwcap2: () => 0, frontend: () => frontend().armFrontendFor(insns().ARMV7_TABLES) };
 }
 
 /** QEMU's list for ARM targets: "Available CPUs:" and the names, indented. */
@@ -141,12 +152,13 @@ export const USER_CPU_MODELS: Readonly<Record<string, UserCpuModels>> = {
     help: listHelp,
   },
   /**
-   * ARM: tsemu's A32/T32 decoder is one ARMv7-A CPU with NEON, VFPv3-D32 and hardware divide, which
-   * Cortex-A7 and A15 are; `max` and `any` (QEMU's alias of max) name everything tsemu implements.
+   * ARM: Cortex-A7 and A15 are ARMv7-A CPUs with NEON, VFPv3-D32 and hardware divide, without
+   * ARMv8's cryptographic extension and CRC32 (no HWCAP2, the instructions undefined); `max` and
+   * `any` (QEMU's alias of max) name everything tsemu implements.
    */
   arm: {
     defaultModel: 'max',
-    models: [{ name: 'cortex-a15' }, { name: 'cortex-a7' }, { name: 'max' }, { name: 'any' }],
+    models: [armV7Model('cortex-a15'), armV7Model('cortex-a7'), { name: 'max' }, { name: 'any' }],
     help: listHelp,
   },
   ppc64: PPC64_MODELS,

@@ -22,6 +22,8 @@ export interface GuestOptions {
   cpu?: string;
   /** The AT_HWCAP the process started with (the model's features), which /proc/cpuinfo lists. */
   hwcap: number;
+  /** Its AT_HWCAP2, which /proc/cpuinfo lists after AT_HWCAP's names (arm). */
+  hwcap2: number;
   /** The model's identification register (AArch64 MIDR_EL1), which /proc/cpuinfo decodes; absent: the target's usual CPU. */
   cpuIdentity?: number;
   /** -r: the kernel release uname reports. */

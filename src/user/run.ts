@@ -112,13 +112,17 @@ function guestEnvironment(options: UserRunOptions): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-/** The target as CPU `model` (validated by the command line) decides: its decoder and AT_HWCAP. */
+/** The target as CPU `model` (validated by the command line) decides: its decoder, AT_HWCAP and AT_HWCAP2. */
 function withCpuModel(target: UserTargetSet, model: UserCpuModel | undefined): UserTargetSet {
   if (!model) return target;
   return {
     ...target,
     user: model.frontend ? { ...target.user, frontend: model.frontend() } : target.user,
-    loader: model.hwcap ? { ...target.loader, hwcap: model.hwcap(target.loader.hwcap) } : target.loader,
+    loader: {
+      ...target.loader,
+      hwcap: model.hwcap ? model.hwcap(target.loader.hwcap) : target.loader.hwcap,
+      hwcap2: model.hwcap2 ? model.hwcap2(target.loader.hwcap2) : target.loader.hwcap2,
+    },
   };
 }
 
@@ -209,6 +213,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
         log,
         oneInsnPerTb: options.oneInsnPerTb,
         hwcap: target.loader.hwcap,
+        hwcap2: target.loader.hwcap2,
         ...(model?.identity ? { cpuIdentity: model.identity() } : {}),
       },
       exePath,

@@ -52,6 +52,19 @@ const t32 = (prefix: number, bits: number) => (rng: Random): number[] => [
   rng.below(2 ** 16),
 ];
 
+/** ARMv8's cryptographic SIMD encodings in A32 form (a base and the mask of its random register and opcode bits). */
+const CRYPTO_SIMD: readonly [base: number, random: number][] = [
+  [0xf3b00300, 0x0040f0ef], // AESE/AESD/AESMC/AESIMC
+  [0xf3b902c0, 0x0040f02f], // SHA1H
+  [0xf3ba0380, 0x0040f06f], // SHA1SU1/SHA256SU0
+  [0xf2000c40, 0x017ff0af], // SHA1C/P/M/SU0, SHA256H/H2/SU1
+  [0xf2a00e00, 0x004ff0af], // VMULL.P64
+];
+const cryptoSimd = (rng: Random): number => {
+  const [base, random] = CRYPTO_SIMD[rng.below(CRYPTO_SIMD.length)]!;
+  return (base | (word(rng) & random)) >>> 0;
+};
+
 const GROUPS: Group[] = [
   { name: 'A32 data-processing (register)', thumb: false, make: a32(0b000) },
   { name: 'A32 data-processing (immediate)', thumb: false, make: a32(0b001) },
@@ -71,6 +84,20 @@ const GROUPS: Group[] = [
     make: (rng) => [(0xf2000000 | (rng.below(2) << 24) | (word(rng) & 0xffffff)) >>> 0],
   },
   { name: 'T32 Advanced SIMD data-processing', thumb: true, make: (rng) => [0xef00 | (rng.below(2) << 12) | rng.below(256), rng.below(2 ** 16)] },
+  {
+    name: 'A32 cryptographic extension and CRC32',
+    thumb: false,
+    make: (rng) => [rng.below(2) ? cryptoSimd(rng) : (((rng.below(15) << 28) | 0x01000040 | (word(rng) & 0x006ff20f)) >>> 0)],
+  },
+  {
+    name: 'T32 cryptographic extension and CRC32',
+    thumb: true,
+    make: (rng) => {
+      if (rng.below(2)) return [0xfac0 | rng.below(32), 0xf080 | (word(rng) & 0x0f3f)];
+      const w = cryptoSimd(rng);
+      return [0xef00 | (((w >>> 24) & 1) << 12) | ((w >>> 16) & 0xff), w & 0xffff];
+    },
+  },
   {
     name: 'A32 VFP data-processing (coprocessor 10/11)',
     thumb: false,

@@ -2,7 +2,8 @@
  * The shared guest test programs (test/guest/common) built for 32-bit ARM three ways (armhf ARM
  * state, armhf Thumb state, armel) and run under tsemu-arm and qemu-arm: same stdout, same exit
  * status or killing signal. Both emulators get `-cpu cortex-a15` so QEMU reports the ARMv7 CPU
- * tsemu is (AT_PLATFORM v7l; its default "max" CPU is ARMv8). dirlist is left out: qemu-arm 7.2
+ * tsemu is (AT_PLATFORM v7l; its default "max" CPU is ARMv8), but for the ARMv8 cryptographic and
+ * CRC32 instructions, which run on `max` and die by SIGILL on the Cortex-A15. dirlist is left out: qemu-arm 7.2
  * itself dies by SIGSEGV running it, so there is no oracle.
  */
 import { beforeAll, describe, it } from 'vitest';
@@ -21,6 +22,8 @@ interface GuestCase {
   knownGap?: { reason: string; builds?: readonly string[] };
   /** Only these builds have the program (the ARMv7 DSP and NEON programs are armhf only; armel targets ARMv5T). */
   builds?: readonly string[];
+  /** The -cpu both emulators get (cortex-a15 when absent). */
+  cpu?: string;
 }
 
 const OK: Ending = { status: 0 };
@@ -99,6 +102,9 @@ const CASES: GuestCase[] = [
     ending: OK,
     builds: THUMB,
   },
+  { title: 'crypto: AES, SHA1, SHA256, VMULL.P64 and CRC32 instructions on max', program: 'crypto', ending: OK, builds: ARMHF, cpu: 'max' },
+  { title: 'crypto: an AESE dies by SIGILL on the ARMv7 Cortex-A15', program: 'crypto', ending: { signal: 'SIGILL' }, builds: ARMHF },
+  { title: 'crypto: a CRC32W dies by SIGILL on the ARMv7 Cortex-A15', program: 'crypto', args: ['crc'], ending: { signal: 'SIGILL' }, builds: ARMHF },
 ];
 
 for (const build of ARM_BUILDS) {
@@ -113,7 +119,7 @@ for (const build of ARM_BUILDS) {
         const results = await runUnderBoth(ARM, {
           program: guestProgram(build.target, c.program),
           args: c.args,
-          emulatorArgs: ['-cpu', 'cortex-a15'],
+          emulatorArgs: ['-cpu', c.cpu ?? 'cortex-a15'],
           input: c.input,
         });
         expectOracleEnding(results.qemu, c.ending);

@@ -41,6 +41,7 @@ const CASES: readonly CpuCase[] = [
 const anonymous = (text: string): string => text.replace(/(qemu|tsemu)-[a-z0-9]+/g, 'EMULATOR');
 
 const hwcapOf = (r: RunResult): bigint => BigInt(/hwcap=(0x[0-9a-f]+|0)/.exec(r.stdout)![1]!);
+const hwcap2Of = (r: RunResult): bigint => BigInt(/hwcap2=(0x[0-9a-f]+|0)/.exec(r.stdout)![1]!);
 
 beforeAll(async () => {
   await Promise.all(CASES.map((c) => buildPrograms(c.target, PPC_TARGETS.includes(c.target) ? [PROGRAM, PPC_ISA_PROGRAM] : [PROGRAM])));
@@ -74,15 +75,17 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
       }
     });
 
-    it(`${target.name}: each model runs${compareHwcap ? ' with QEMU\'s AT_HWCAP cut to what tsemu implements' : ''}`, async () => {
+    it(`${target.name}: each model runs${compareHwcap ? ' with QEMU\'s AT_HWCAP and AT_HWCAP2 cut to what tsemu implements' : ''}`, async () => {
       const program = guestProgram(target, PROGRAM.name);
-      const full = hwcapOf((await runUnderBoth(target, { program })).tsemu);
+      const defaults = (await runUnderBoth(target, { program })).tsemu;
+      const [full, full2] = [hwcapOf(defaults), hwcap2Of(defaults)];
       for (const model of models) {
         const results = await runUnderBoth(target, { program, emulatorArgs: ['-cpu', model] });
         expectOracleEnding(results.qemu, { status: 0 });
         expect(results.tsemu.status, results.tsemu.stderr).toBe(0);
         const expected = compareHwcap ? hwcapOf(results.qemu) & full : full;
         expect(hwcapOf(results.tsemu), `AT_HWCAP of ${model}`).toBe(expected);
+        expect(hwcap2Of(results.tsemu), `AT_HWCAP2 of ${model}`).toBe(compareHwcap ? hwcap2Of(results.qemu) & full2 : full2);
       }
     });
   }
@@ -150,6 +153,18 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
           `CPU implementer\t: ${hex(midr >>> 24, 2)}\nCPU architecture: 8\nCPU variant\t: ${hex((midr >>> 20) & 15, 1)}\n` +
           `CPU part\t: ${hex((midr >>> 4) & 0xfff, 3)}\nCPU revision\t: ${midr & 15}\n`,
       );
+    });
+  }
+
+  for (const [model, hwcap2Names] of [
+    ['max', ' aes pmull sha1 sha2 crc32'],
+    ['cortex-a15', ''],
+  ] as const) {
+    it(`arm: /proc/cpuinfo of ${model} lists the Linux names of its AT_HWCAP bits, then of its AT_HWCAP2 bits`, async () => {
+      const r = await runProcess(tsemuBinary(ARM), { args: ['-cpu', model, guestProgram(ARM, PROGRAM.name), 'cpuinfo'], timeoutMs: 90_000 });
+      expect(r.status, r.stderr).toBe(0);
+      // arch/arm/kernel/setup.c c_show: hwcap_str's names, then hwcap2_str's (bits 0 to 4 of AT_HWCAP2).
+      expect(r.stdout).toMatch(new RegExp(`^Features\\t: half thumb fastmult vfp edsp neon vfpv3 tls idiva idivt vfpd32${hwcap2Names}$`, 'm'));
     });
   }
 

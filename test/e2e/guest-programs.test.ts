@@ -92,7 +92,7 @@ const CASES: GuestCase[] = [
   },
   { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram', program: 'vector_loops', ending: OK },
   { title: 'neon: Advanced SIMD intrinsics', program: 'neon', ending: OK },
-  { title: 'crypto: AES, SHA1, SHA256 and 64-bit PMULL instructions', program: 'crypto', ending: OK },
+  { title: 'crypto: AES, SHA1, SHA256, 64-bit PMULL and CRC32 instructions', program: 'crypto', ending: OK },
   { title: 'crypto_v82: SHA512 and SHA3 instructions', program: 'crypto_v82', ending: OK },
   { title: 'strings: glibc SIMD string routines over lengths and alignments', program: 'strings', ending: OK },
   { title: 'strconv: strtod/strtol/printf round trips', program: 'strconv', ending: OK },

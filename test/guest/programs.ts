@@ -60,7 +60,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sigwait_external', sources: ['threads/sigwait_external.c'], cflags: ['-pthread'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
-  { name: 'crypto', sources: ['aarch64/crypto.c'], cflags: ['-march=armv8-a+crypto'], targets: ['aarch64'] },
+  { name: 'crypto', sources: ['arm/crypto.c'], cflags: ['-march=armv8-a+crypto+crc'], targets: ['aarch64'] },
   { name: 'crypto_v82', sources: ['aarch64/crypto_v82.c'], cflags: ['-march=armv8.2-a+sha3'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
   { name: 'jit', sources: ['aarch64/jit.c'], targets: ['aarch64'] },
@@ -71,6 +71,12 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'thumb_undef', sources: ['arm/thumb_undef.c'], targets: ['arm-armhf-thumb'] },
   { name: 'a32_undef', sources: ['arm/a32_undef.c'], targets: ['arm-armhf-arm', 'arm-armel'] },
   { name: 'neon', sources: ['arm/neon.c'], cflags: ['-mfpu=neon'], targets: ['arm-armhf-arm', 'arm-armhf-thumb'] },
+  {
+    name: 'crypto',
+    sources: ['arm/crypto.c'],
+    cflags: ['-march=armv8-a+crc', '-mfpu=crypto-neon-fp-armv8'],
+    targets: ['arm-armhf-arm', 'arm-armhf-thumb'],
+  },
   {
     name: 'vector_loops_neon',
     sources: ['common/vector_loops.c'],

@@ -37,7 +37,7 @@ export function testProcess(options: Partial<GuestOptions> = {}, exePath = '/usr
     space,
     abi: aarch64Abi,
     target: aarch64Target,
-    options: { strace: false, logItems: new Set(), log: (l) => logs.push(l), oneInsnPerTb: false, hwcap: 0, ...options },
+    options: { strace: false, logItems: new Set(), log: (l) => logs.push(l), oneInsnPerTb: false, hwcap: 0, hwcap2: 0, ...options },
     exePath,
     argv: [exePath],
     envp: [],

@@ -5,7 +5,7 @@
  * mnemonic when it is not AL.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
-import { A32_TABLE, A32_UNCONDITIONAL_TABLE, T16_TABLE, T32_TABLE } from '../../translate/arm/insns';
+import { ARMV8_TABLES } from '../../translate/arm/insns';
 import type { ListedInsn } from './index';
 import { describeByTable } from './table';
 
@@ -14,8 +14,8 @@ const UNDEFINED = '(undefined)';
 
 function describeA32(word: number): string {
   const cond = word >>> 28;
-  if (cond === 15) return describeByTable(A32_UNCONDITIONAL_TABLE, word) ?? UNDEFINED;
-  const text = describeByTable(A32_TABLE, word) ?? UNDEFINED;
+  if (cond === 15) return describeByTable(ARMV8_TABLES.a32Unconditional, word) ?? UNDEFINED;
+  const text = describeByTable(ARMV8_TABLES.a32, word) ?? UNDEFINED;
   return cond === 14 ? text : `(${CONDITIONS[cond]}) ${text}`;
 }
 
@@ -35,10 +35,10 @@ export function listArm(memory: GuestMemory, pc: number, end: number): ListedIns
       const second = memory.read16(at + 2);
       const insn = ((first << 16) | second) >>> 0;
       const encoding = `${first.toString(16).padStart(4, '0')} ${second.toString(16).padStart(4, '0')}`;
-      out.push({ addr: at, encoding, text: describeByTable(T32_TABLE, insn) ?? UNDEFINED });
+      out.push({ addr: at, encoding, text: describeByTable(ARMV8_TABLES.t32, insn) ?? UNDEFINED });
       at += 4;
     } else {
-      const text = describeByTable(T16_TABLE, first) ?? UNDEFINED;
+      const text = describeByTable(ARMV8_TABLES.t16, first) ?? UNDEFINED;
       out.push({ addr: at, encoding: first.toString(16).padStart(4, '0'), text });
       at += 2;
     }

@@ -27,7 +27,7 @@ export function procFileContent(proc: GuestProcess, path: Buffer): Buffer | unde
   const p = path.toString('latin1');
   if (p === '/proc/cpuinfo') {
     const text = CPUINFO_BY_MACHINE[proc.abi.machine];
-    return text ? Buffer.from(text(os.availableParallelism(), proc.options.hwcap, proc.options.cpuIdentity)) : undefined;
+    return text ? Buffer.from(text(os.availableParallelism(), proc.options.hwcap, proc.options.hwcap2, proc.options.cpuIdentity)) : undefined;
   }
   const m = PROCESS_FILE.exec(p);
   if (!m || (m[1] !== undefined && Number(m[1]) !== process.pid)) return undefined;

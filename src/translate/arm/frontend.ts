@@ -13,7 +13,7 @@ import type { IRBlock } from '../ir/block';
 import { TrapKind } from '../ir/ops';
 import type { CodeSource, Frontend, TranslateOptions } from '../frontend';
 import { ArmContext, type ArmHandler } from './context';
-import { A32_TABLE, A32_UNCONDITIONAL_TABLE, T16_TABLE, T32_TABLE } from './insns';
+import { ARMV8_TABLES, type ArmTables } from './insns';
 import { FPSCR, STATE_SIZE_ARM } from './state';
 import { translationFlagsFromFpcr } from '../aarch64/flags';
 
@@ -63,52 +63,58 @@ function fetch(code: CodeSource, at: number, thumb: boolean): { insn: number; si
   return second === undefined ? undefined : { insn: ((first << 16) | second) >>> 0, size: 4 };
 }
 
-export const armFrontend: Frontend = {
-  name: 'arm',
-  stateSize: STATE_SIZE_ARM,
-  instructionSetBits: 1,
-  translationFlags(state: DataView, stateBase: number): number {
-    return translationFlagsFromFpcr(state.getUint32(stateBase + FPSCR, true));
-  },
-  translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
-    const b = new IRBuilder();
-    const thumb = (pc & 1) === 1;
-    const bit = thumb ? 1 : 0;
-    const start = pc - bit;
-    const ctx = new ArmContext(b, thumb);
-    ctx.flags = options.flags;
-    const pcOf = (address: number): number => (address | bit) >>> 0;
-    let at = start;
-    let count = 0;
-    let it = 0;
-    while (!ctx.ended) {
-      const fetched = fetch(code, at, thumb);
-      if (fetched === undefined) {
+/** The frontend of a CPU decoding `tables` (insns/index.ts). */
+export function armFrontendFor(tables: ArmTables): Frontend {
+  return {
+    name: 'arm',
+    stateSize: STATE_SIZE_ARM,
+    instructionSetBits: 1,
+    translationFlags(state: DataView, stateBase: number): number {
+      return translationFlagsFromFpcr(state.getUint32(stateBase + FPSCR, true));
+    },
+    translate(code: CodeSource, pc: number, options: TranslateOptions): IRBlock {
+      const b = new IRBuilder();
+      const thumb = (pc & 1) === 1;
+      const bit = thumb ? 1 : 0;
+      const start = pc - bit;
+      const ctx = new ArmContext(b, thumb);
+      ctx.flags = options.flags;
+      const pcOf = (address: number): number => (address | bit) >>> 0;
+      let at = start;
+      let count = 0;
+      let it = 0;
+      while (!ctx.ended) {
+        const fetched = fetch(code, at, thumb);
+        if (fetched === undefined) {
+          b.insnStart(pcOf(at));
+          if (count === 0) ctx.trap(TrapKind.MemoryFault, b.i64(at));
+          else ctx.jump(pcOf(at));
+          break;
+        }
+        ctx.pc = at;
+        ctx.insn = fetched.insn;
+        ctx.size = fetched.size;
         b.insnStart(pcOf(at));
-        if (count === 0) ctx.trap(TrapKind.MemoryFault, b.i64(at));
-        else ctx.jump(pcOf(at));
-        break;
+        if (thumb) {
+          ctx.inIT = it !== 0;
+          ctx.itState = advanceIT(it);
+          const cond = it !== 0 ? it >>> 4 : AL;
+          translateConditional(ctx, cond, fetched.size === 2 ? tables.t16 : tables.t32);
+          it = ctx.itState;
+        } else {
+          const cond = ctx.insn >>> 28;
+          translateConditional(ctx, cond, cond === 15 ? tables.a32Unconditional : tables.a32);
+        }
+        at += fetched.size;
+        count++;
+        if (!ctx.ended && it === 0 && (count >= options.maxInsns || (at & PAGE_MASK) !== (start & PAGE_MASK))) {
+          ctx.jump(pcOf(at));
+        }
       }
-      ctx.pc = at;
-      ctx.insn = fetched.insn;
-      ctx.size = fetched.size;
-      b.insnStart(pcOf(at));
-      if (thumb) {
-        ctx.inIT = it !== 0;
-        ctx.itState = advanceIT(it);
-        const cond = it !== 0 ? it >>> 4 : AL;
-        translateConditional(ctx, cond, fetched.size === 2 ? T16_TABLE : T32_TABLE);
-        it = ctx.itState;
-      } else {
-        const cond = ctx.insn >>> 28;
-        translateConditional(ctx, cond, cond === 15 ? A32_UNCONDITIONAL_TABLE : A32_TABLE);
-      }
-      at += fetched.size;
-      count++;
-      if (!ctx.ended && it === 0 && (count >= options.maxInsns || (at & PAGE_MASK) !== (start & PAGE_MASK))) {
-        ctx.jump(pcOf(at));
-      }
-    }
-    return b.finish(pc, at, count, ctx.successors);
-  },
-};
+      return b.finish(pc, at, count, ctx.successors);
+    },
+  };
+}
+
+/** Everything tsemu implements (QEMU's `max`). */
+export const armFrontend: Frontend = armFrontendFor(ARMV8_TABLES);

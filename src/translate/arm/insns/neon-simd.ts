@@ -45,7 +45,7 @@ function fieldsOf(insn: number): Fields {
 }
 
 /** Dn (in both halves) or Qn (Dn low, Dn+1 high) as a v128. */
-function vec(ctx: ArmContext, reg: number, q: boolean): Temp {
+export function vec(ctx: ArmContext, reg: number, q: boolean): Temp {
   const b = ctx.b;
   const low = b.vop('i64x2.splat', [getD(ctx, reg)]);
   return q ? b.vop('i64x2.replace_lane', [low, getD(ctx, reg + 1)], 1) : low;
@@ -57,7 +57,7 @@ function pair(ctx: ArmContext, lo: Temp, hi: Temp): Temp {
 }
 
 /** Writes the low half (and, for a Q destination, the high half) of `v` to Dd (and Dd+1). */
-function write(ctx: ArmContext, d: number, v: Temp, q: boolean): true {
+export function write(ctx: ArmContext, d: number, v: Temp, q: boolean): true {
   const b = ctx.b;
   setD(ctx, d, b.vop('i64x2.extract_lane', [v], 0));
   if (q) setD(ctx, d + 1, b.vop('i64x2.extract_lane', [v], 1));
