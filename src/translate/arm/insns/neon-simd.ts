@@ -1,7 +1,7 @@
 /**
  * NEON data-processing instructions as inline WebAssembly SIMD (vector IR ops), for the forms whose
  * lane semantics a wasm op (or a short sequence of them) reproduces exactly: integer arithmetic,
- * compares, bitwise ops, shifts by an immediate, widening and narrowing, pairwise operations,
+ * compares, bitwise ops, shifts by an immediate (and the inserting VSLI, VSRI), widening and narrowing, pairwise operations,
  * permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN), immediates, and the float/integer
  * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
  * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
@@ -220,7 +220,11 @@ function threeSame(ctx: ArmContext, insn: number): boolean {
   return result !== undefined && write(ctx, f.d, result, f.q);
 }
 
-/** A7.4.4 two registers and a shift amount: VSHR, VSRA, VSHL, VSHRN, VSHLL/VMOVL. */
+/** Every lane of a `size` vector holding the low bits of `value`. */
+const laneMask = (b: IRBuilder, size: number, value: bigint): Temp =>
+  size === 3 ? b.vop('i64x2.splat', [b.i64(BigInt.asIntN(64, value))]) : splatConst(b, size, Number(BigInt.asIntN(32, value)));
+
+/** A7.4.4 two registers and a shift amount: VSHR, VSRA, VSRI, VSHL, VSLI, VSHRN, VSHLL/VMOVL. */
 function shiftImmediate(ctx: ArmContext, insn: number): boolean {
   const b = ctx.b;
   const f = fieldsOf(insn);
@@ -241,8 +245,20 @@ function shiftImmediate(ctx: ArmContext, insn: number): boolean {
       return write(ctx, f.d, shiftRight(vec(ctx, f.m, f.q)), f.q); // VSHR
     case 0b0001:
       return write(ctx, f.d, b.vop(`${shape}.add`, [vec(ctx, f.d, f.q), shiftRight(vec(ctx, f.m, f.q))]), f.q); // VSRA
-    case 0b0101:
-      return !f.u && write(ctx, f.d, b.vop(`${shape}.shl`, [vec(ctx, f.m, f.q), b.i32(left)]), f.q); // VSHL
+    case 0b0100: {
+      // VSRI: Vm's lanes shifted right by 1..esize into Vd, whose top `right` bits stay.
+      if (!f.u) return false;
+      const kept = laneMask(b, size, ((1n << BigInt(right)) - 1n) << BigInt(esize - right));
+      const shifted = right === esize ? b.v128(new Uint8Array(16)) : b.vop(`${shape}.shr_u`, [vec(ctx, f.m, f.q), b.i32(right)]);
+      return write(ctx, f.d, b.vop('v128.or', [shifted, b.vop('v128.and', [vec(ctx, f.d, f.q), kept])]), f.q);
+    }
+    case 0b0101: {
+      const shifted = b.vop(`${shape}.shl`, [vec(ctx, f.m, f.q), b.i32(left)]);
+      if (!f.u) return write(ctx, f.d, shifted, f.q); // VSHL
+      // VSLI: Vm's lanes shifted left by 0..esize-1 into Vd, whose low `left` bits stay.
+      const kept = laneMask(b, size, (1n << BigInt(left)) - 1n);
+      return write(ctx, f.d, b.vop('v128.or', [shifted, b.vop('v128.and', [vec(ctx, f.d, f.q), kept])]), f.q);
+    }
     case 0b1000: {
       // VSHRN: Qm's wide lanes shifted right by 1..esize, low halves kept.
       if (f.u || f.q) return false;
