@@ -1,8 +1,9 @@
 /**
  * NEON data-processing instructions as inline WebAssembly SIMD (vector IR ops), for the forms whose
  * lane semantics a wasm op (or a short sequence of them) reproduces exactly: integer arithmetic,
- * compares, bitwise ops, shifts by an immediate (and the inserting VSLI, VSRI), widening and narrowing, pairwise operations,
- * permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN), immediates, and the float/integer
+ * compares, bitwise ops, shifts by an immediate (the inserting VSLI and VSRI too), widening and
+ * narrowing, pairwise operations, permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN),
+ * immediates, and the float/integer
  * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
  * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
  * operand is splatted, so its lanes are in the low half) and the result is split back. Saturating
