@@ -47,7 +47,8 @@ export const BANKED_SP_EL1 = SPSEL + 8;
 /** The timer channels, physical then virtual: CTL (i32: ENABLE, IMASK) at +0, CVAL (i64) at +8. */
 export const TIMER_CHANNELS = BANKED_SP_EL1 + 8;
 export const TIMER_CHANNEL_SIZE = 16;
-if (TIMER_CHANNELS + 2 * TIMER_CHANNEL_SIZE > STATE_SIZE) throw new Error('the system CPU state does not fit its block');
+if (TIMER_CHANNELS + 2 * TIMER_CHANNEL_SIZE > STATE_SIZE)
+  throw new Error('the system CPU state does not fit its block');
 
 /** The plain EL1 system registers of the CPU whose state block is at `base`. */
 export function el1SysRegs(view: DataView, base: number): El1SysRegs {

@@ -54,7 +54,10 @@ function subBytes(b: IRBuilder, x: Temp, box: Uint8Array): Temp {
 /** Each byte times 2 in GF(2^8). */
 function xtimes(b: IRBuilder, x: Temp): Temp {
   const carries = b.vop('i8x16.lt_s', [x, splat8(b, 0)]);
-  return b.vop('v128.xor', [b.vop('i8x16.shl', [x, b.i32(1)]), b.vop('v128.and', [carries, splat8(b, 0x1b)])]);
+  return b.vop('v128.xor', [
+    b.vop('i8x16.shl', [x, b.i32(1)]),
+    b.vop('v128.and', [carries, splat8(b, 0x1b)]),
+  ]);
 }
 
 const rotated = (b: IRBuilder, x: Temp, k: number): Temp => b.vop('i8x16.shuffle', [x, x], rotateColumns(k));

@@ -41,5 +41,10 @@ export function sha1su0(b: IRBuilder, d: Temp, n: Temp, m: Temp): Temp {
 export function sha1su1(b: IRBuilder, d: Temp, n: Temp): Temp {
   const [x, y] = [words(b, d), words(b, n)];
   const t = [b.xor(x[0]!, y[1]!), b.xor(x[1]!, y[2]!), b.xor(x[2]!, y[3]!), x[3]!];
-  return fromWords(b, [rol(b, t[0]!, 1), rol(b, t[1]!, 1), rol(b, t[2]!, 1), b.xor(rol(b, t[3]!, 1), rol(b, t[0]!, 2))]);
+  return fromWords(b, [
+    rol(b, t[0]!, 1),
+    rol(b, t[1]!, 1),
+    rol(b, t[2]!, 1),
+    b.xor(rol(b, t[3]!, 1), rol(b, t[0]!, 2)),
+  ]);
 }

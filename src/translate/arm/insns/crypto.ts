@@ -50,7 +50,8 @@ const sha3Reg: ArmHandler = (ctx, f) => {
   });
 };
 
-const sha1hRow: ArmHandler = (ctx, f) => onQ(ctx, [dNumber(f.d, f.vd), dNumber(f.m, f.vm)], ([, m]) => sha1h(ctx.b, m!));
+const sha1hRow: ArmHandler = (ctx, f) =>
+  onQ(ctx, [dNumber(f.d, f.vd), dNumber(f.m, f.vm)], ([, m]) => sha1h(ctx.b, m!));
 
 /** SHA1SU1 (op 0) and SHA256SU0 (op 1). */
 const sha2Reg: ArmHandler = (ctx, f) =>
@@ -84,10 +85,16 @@ const SIMD: readonly [u: 0 | 1 | undefined, low: string, name: string, handler: 
 const uField = (u: 0 | 1 | undefined): string => (u === undefined ? 'u:1' : `${u}`);
 
 /** The SIMD rows (unconditional A32 space). */
-export const CRYPTO_A32_ROWS: readonly Row[] = SIMD.map(([u, low, name, handler]): Row => [`1111 001 ${uField(u)} ${low}`, name, handler]);
+export const CRYPTO_A32_ROWS: readonly Row[] = SIMD.map(([u, low, name, handler]): Row => [
+  `1111 001 ${uField(u)} ${low}`,
+  name,
+  handler,
+]);
 
 /** The CRC rows (conditional A32 space). */
-export const CRC32_A32_ROWS: readonly Row[] = [['.... 0001 0 sz:2 0 rn:4 rd:4 00 c:1 0 0100 rm:4', 'CRC32/CRC32C', crc]];
+export const CRC32_A32_ROWS: readonly Row[] = [
+  ['.... 0001 0 sz:2 0 rn:4 rd:4 00 c:1 0 0100 rm:4', 'CRC32/CRC32C', crc],
+];
 
 export const CRYPTO_T32_ROWS: readonly Row[] = [
   ...SIMD.map(([u, low, name, handler]): Row => [`111 ${uField(u)} 1111 ${low}`, name, handler]),
