@@ -75,7 +75,11 @@ function parseRecords(bytes: Uint8Array): HostRecord[] {
   return out;
 }
 
-const DIGITS = /^\d+$/;
+/** A record's name as a descriptor number, or undefined for a name that is not one ('.', '..'). */
+function descriptorNumber(r: HostRecord): number | undefined {
+  const name = String.fromCharCode(...r.name);
+  return /^\d+$/.test(name) ? Number(name) : undefined;
+}
 
 /** Whether host descriptor `fd` reads one of this process's descriptor directories. */
 function listsOwnDescriptors(fd: number): boolean {
@@ -95,11 +99,10 @@ function asGuestDescriptors(proc: GuestProcess, records: readonly HostRecord[]):
     const host = table.host(fd)!;
     guestOf.set(host, [...(guestOf.get(host) ?? []), fd]);
   }
-  const text = new TextDecoder();
   return records.flatMap((r) => {
-    const name = text.decode(r.name);
-    if (!DIGITS.test(name)) return [r];
-    return (guestOf.get(Number(name)) ?? []).map((fd) => ({ ...r, name: new TextEncoder().encode(String(fd)) }));
+    const host = descriptorNumber(r);
+    if (host === undefined) return [r];
+    return (guestOf.get(host) ?? []).map((fd) => ({ ...r, name: Buffer.from(String(fd), 'latin1') }));
   });
 }
 
@@ -173,7 +176,7 @@ function readDirectory(proc: GuestProcess, [fdArg, buf, countArg]: SyscallArgs, 
     const n = hostSyscall('getdents64', fd, hostArena.address(scratch), count);
     if (n <= 0) return n;
     records = parseRecords(hostArena.bytesAt(scratch, n));
-    if (own === undefined && records.some((r) => DIGITS.test(String.fromCharCode(...r.name)))) own = listsOwnDescriptors(fd);
+    if (own === undefined && records.some((r) => descriptorNumber(r) !== undefined)) own = listsOwnDescriptors(fd);
     // A batch of tsemu's descriptors only leaves nothing: the guest reads on.
     if (own) records = asGuestDescriptors(proc, records);
   }

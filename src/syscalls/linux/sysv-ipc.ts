@@ -131,20 +131,19 @@ function semtimedop(time64: boolean) {
     if (!timeout) return untilGuestInterrupted(proc, () => hostSyscall('semtimedop', int(id), ops, count, 0));
     const t = guestTimespec(proc, timeout, proc.abi.wordSize === 4 && !time64);
     if (!t) return -E.EFAULT;
-    const at = hostArena.alloc(16);
-    const setTimeout = (sec: bigint, nsec: bigint): void => {
-      hostArena.view.setBigInt64(at, sec, true);
-      hostArena.view.setBigInt64(at + 8, nsec, true);
-    };
-    setTimeout(t.sec, t.nsec);
-    const hostTimeout = hostArena.address(at);
-    if (t.sec < 0n || t.nsec < 0n || t.nsec >= NS_PER_S) return hostSyscall('semtimedop', int(id), ops, count, hostTimeout);
+    const host = hostStructArray('timespec', 1);
+    const timespec = host.views[0]!;
+    timespec.set('sec', t.sec);
+    timespec.set('nsec', t.nsec);
+    if (t.sec < 0n || t.nsec < 0n || t.nsec >= NS_PER_S) return hostSyscall('semtimedop', int(id), ops, count, host.address);
     // A run again after tsemu's own EINTR waits only the time left to the first call's deadline.
     const deadline = monotonicNs() + t.sec * NS_PER_S + t.nsec;
     return untilGuestInterrupted(proc, () => {
-      const left = deadline - monotonicNs();
-      setTimeout(left > 0n ? left / NS_PER_S : 0n, left > 0n ? left % NS_PER_S : 0n);
-      return hostSyscall('semtimedop', int(id), ops, count, hostTimeout);
+      const now = monotonicNs();
+      const left = deadline > now ? deadline - now : 0n;
+      timespec.set('sec', left / NS_PER_S);
+      timespec.set('nsec', left % NS_PER_S);
+      return hostSyscall('semtimedop', int(id), ops, count, host.address);
     });
   };
 }

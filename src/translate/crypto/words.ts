@@ -18,7 +18,8 @@ export function fromWords(b: IRBuilder, w: readonly Temp[]): Temp {
 
 export type Ternary = (b: IRBuilder, x: Temp, y: Temp, z: Temp) => Temp;
 export const rol = (b: IRBuilder, x: Temp, n: number): Temp => b.binary('rotr', x, b.i32(32 - n));
-export const ror = (b: IRBuilder, x: Temp, n: number): Temp => b.binary('rotr', x, b.i32(n));
+/** `x` (i32 or i64) rotated right by `n`. */
+export const ror = (b: IRBuilder, x: Temp, n: number): Temp => b.binary('rotr', x, b.imm(x, n));
 export const xor3: Ternary = (b, x, y, z) => b.xor(b.xor(x, y), z);
 export const sum = (b: IRBuilder, ...terms: Temp[]): Temp => terms.reduce((acc, t) => b.add(acc, t));
 export const choose: Ternary = (b, x, y, z) => b.xor(b.and(b.xor(y, z), x), z);

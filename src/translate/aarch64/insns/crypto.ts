@@ -12,7 +12,7 @@ import { aesRound, invMixColumns, mixColumns } from '../../crypto/aes';
 import { pmull64 as emitPmull64 } from '../../crypto/pmull64';
 import { SHA1_FUNCTIONS, sha1Hash, sha1h, sha1su0, sha1su1 } from '../../crypto/sha1';
 import { sha256Hash, sha256su0, sha256su1 } from '../../crypto/sha256';
-import { xor3 } from '../../crypto/words';
+import { choose, majority, ror, sum, xor3 } from '../../crypto/words';
 import type { A64Context, A64Handler } from '../context';
 import { vreg } from '../state';
 
@@ -29,7 +29,7 @@ const aes: A64Handler = (ctx, f) => {
   return true;
 };
 
-const sha3Reg: A64Handler = (ctx, f) => {
+const shaThreeReg: A64Handler = (ctx, f) => {
   const [d, n, m] = [f.rd!, f.rn!, f.rm!];
   const b = ctx.b;
   const op = f.op!;
@@ -42,7 +42,7 @@ const sha3Reg: A64Handler = (ctx, f) => {
   return true;
 };
 
-const sha2Reg: A64Handler = (ctx, f) => {
+const shaTwoReg: A64Handler = (ctx, f) => {
   const [d, n] = [f.rd!, f.rn!];
   const b = ctx.b;
   if (f.op === 0) ctx.setV(d, sha1h(b, ctx.v(n)));
@@ -70,10 +70,9 @@ function setDoublewords(ctx: A64Context, d: number, low: Temp, high: Temp): void
   ctx.setV(d, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [low]), high], 1));
 }
 
-const ror64 = (ctx: A64Context, x: Temp, n: number): Temp => ctx.b.binary('rotr', x, ctx.b.i64(n));
 /** ROR(x, a) ^ ROR(x, b) ^ (x >> c) for c < 0 taken as ROR(x, -c): SHA-512's sigma and Sigma functions. */
 const sigma64 = (ctx: A64Context, x: Temp, a: number, b: number, c: number): Temp =>
-  xor3(ctx.b, ror64(ctx, x, a), ror64(ctx, x, b), c < 0 ? ror64(ctx, x, -c) : ctx.b.shrU(x, ctx.b.i64(c)));
+  xor3(ctx.b, ror(ctx.b, x, a), ror(ctx.b, x, b), c < 0 ? ror(ctx.b, x, -c) : ctx.b.shrU(x, ctx.b.i64(c)));
 
 /** SHA512H, SHA512H2, SHA512SU1 (Vd, Vn, Vm) and RAX1 (FEAT_SHA3), by opcode. */
 const sha512ThreeReg: A64Handler = (ctx, f) => {
@@ -82,21 +81,18 @@ const sha512ThreeReg: A64Handler = (ctx, f) => {
   const [x0, x1] = doublewords(ctx, n);
   const [y0, y1] = doublewords(ctx, m);
   const [w0, w1] = doublewords(ctx, d);
-  const sum64 = (...terms: Temp[]): Temp => terms.reduce((acc, t) => b.add(acc, t));
   switch (f.op) {
     case 0: {
       // SHA512H
-      const chooseHigh = b.xor(b.and(y1, x0), b.and(b.xor(y1, b.i64(-1)), x1));
-      const high = sum64(chooseHigh, sigma64(ctx, y1, 14, 18, -41), w1);
+      const high = sum(b, choose(b, y1, x0, x1), sigma64(ctx, y1, 14, 18, -41), w1);
       const tmp = b.add(high, y0);
-      const chooseLow = b.xor(b.and(tmp, y1), b.and(b.xor(tmp, b.i64(-1)), x0));
-      setDoublewords(ctx, d, sum64(chooseLow, sigma64(ctx, tmp, 14, 18, -41), w0), high);
+      setDoublewords(ctx, d, sum(b, choose(b, tmp, y1, x0), sigma64(ctx, tmp, 14, 18, -41), w0), high);
       return true;
     }
     case 1: {
       // SHA512H2
-      const high = sum64(majority64(ctx, x0, y1, y0), sigma64(ctx, y0, 28, 34, -39), w1);
-      const low = sum64(majority64(ctx, high, y0, y1), sigma64(ctx, high, 28, 34, -39), w0);
+      const high = sum(b, majority(b, x0, y1, y0), sigma64(ctx, y0, 28, 34, -39), w1);
+      const low = sum(b, majority(b, high, y0, y1), sigma64(ctx, high, 28, 34, -39), w0);
       setDoublewords(ctx, d, low, high);
       return true;
     }
@@ -105,22 +101,18 @@ const sha512ThreeReg: A64Handler = (ctx, f) => {
       setDoublewords(
         ctx,
         d,
-        sum64(w0, sigma64(ctx, x0, 19, 61, 6), y0),
-        sum64(w1, sigma64(ctx, x1, 19, 61, 6), y1),
+        sum(b, w0, sigma64(ctx, x0, 19, 61, 6), y0),
+        sum(b, w1, sigma64(ctx, x1, 19, 61, 6), y1),
       );
       return true;
     default: {
       // RAX1: Vn ^ ROL(Vm, 1) per doubleword
-      const rol1 = (v: Temp): Temp => ror64(ctx, v, 63);
+      const rol1 = (v: Temp): Temp => ror(b, v, 63);
       setDoublewords(ctx, d, b.xor(x0, rol1(y0)), b.xor(x1, rol1(y1)));
       return true;
     }
   }
 };
-
-/** (x & y) ^ (x & z) ^ (y & z), SHA512H2's form of Maj. */
-const majority64 = (ctx: A64Context, x: Temp, y: Temp, z: Temp): Temp =>
-  xor3(ctx.b, ctx.b.and(x, y), ctx.b.and(x, z), ctx.b.and(y, z));
 
 /** SHA512SU0: each doubleword plus sigma0 of its neighbour (Vd's high one, then Vn's low one). */
 const sha512su0: A64Handler = (ctx, f) => {
@@ -145,7 +137,7 @@ const xar: A64Handler = (ctx, f) => {
   const b = ctx.b;
   const [x0, x1] = doublewords(ctx, f.rn!);
   const [y0, y1] = doublewords(ctx, f.rm!);
-  setDoublewords(ctx, f.rd!, ror64(ctx, b.xor(x0, y0), f.imm6!), ror64(ctx, b.xor(x1, y1), f.imm6!));
+  setDoublewords(ctx, f.rd!, ror(b, b.xor(x0, y0), f.imm6!), ror(b, b.xor(x1, y1), f.imm6!));
   return true;
 };
 
@@ -157,17 +149,17 @@ export const PMULL64_ROWS = [
 ] as const;
 
 export const SHA1_ROWS = [
-  ['01011110 00 0 rm:5 0 0 op:2 00 rn:5 rd:5', 'SHA1C/SHA1P/SHA1M/SHA1SU0', sha3Reg],
-  ['01011110 00 10100 0000 op:1 10 rn:5 rd:5', 'SHA1H/SHA1SU1', sha2Reg],
+  ['01011110 00 0 rm:5 0 0 op:2 00 rn:5 rd:5', 'SHA1C/SHA1P/SHA1M/SHA1SU0', shaThreeReg],
+  ['01011110 00 10100 0000 op:1 10 rn:5 rd:5', 'SHA1H/SHA1SU1', shaTwoReg],
 ] as const;
 
 export const SHA256_ROWS = [
   [
     '01011110 00 0 rm:5 0 1 op:2 00 rn:5 rd:5',
     'SHA256H/SHA256H2/SHA256SU1',
-    (ctx, f) => sha3Reg(ctx, { ...f, op: 4 + f.op! }),
+    (ctx, f) => shaThreeReg(ctx, { ...f, op: 4 + f.op! }),
   ],
-  ['01011110 00 10100 00010 10 rn:5 rd:5', 'SHA256SU0', (ctx, f) => sha2Reg(ctx, { ...f, op: 2 })],
+  ['01011110 00 10100 00010 10 rn:5 rd:5', 'SHA256SU0', (ctx, f) => shaTwoReg(ctx, { ...f, op: 2 })],
 ] as const satisfies readonly (readonly [string, string, A64Handler])[];
 
 export const SHA512_ROWS = [
