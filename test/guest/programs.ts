@@ -52,6 +52,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'tcp_echo_fork', sources: ['common/tcp_echo_fork.c'] },
   { name: 'sysv_ipc', sources: ['common/sysv_ipc.c'], cflags: ['-pthread'] },
   { name: 'sysv_shm', sources: ['common/sysv_shm.c'] },
+  { name: 'legacy_calls', sources: ['common/legacy_calls.c'] },
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
   { name: 'mqueue', sources: ['common/mqueue.c'] },

@@ -37,15 +37,16 @@ export const USER_TARGETS: readonly UserTarget[] = [
 ];
 
 /**
- * Registers `${title}: tsemu vs qemu`: guest program `name` on every user target, under tsemu and
- * under the target's QEMU, exits 0 under QEMU and does the same under tsemu (stdout, stderr, ending).
+ * Registers `${title}: tsemu vs qemu`: guest program `name` (with `args`) on every user target, under
+ * tsemu and under the target's QEMU, exits 0 under QEMU and does the same under tsemu (stdout,
+ * stderr, ending).
  */
-export function sameAsQemuOnEveryTarget(title: string, name: string): void {
+export function sameAsQemuOnEveryTarget(title: string, name: string, args: readonly string[] = []): void {
   describe.concurrent(`${title}: tsemu vs qemu`, () => {
     for (const target of USER_TARGETS) {
       it(target.title, async () => {
         const program = await buildProgram(target, name);
-        const results = await runUnderBoth(target.run, { program });
+        const results = await runUnderBoth(target.run, { program, args: [...args] });
         expectOracleEnding(results.qemu, { status: 0 });
         expectSameBehaviour(results, true);
       });
@@ -67,19 +68,19 @@ export function nativeProgram(name: string): string {
 
 /**
  * Registers `${title}: tsemu vs the native kernel`, for a program whose output does not depend on
- * the architecture where QEMU is no oracle: guest program `name` under tsemu on every user target
- * prints what its x86_64 build prints natively, with nothing on stderr, and exits 0.
+ * the architecture where QEMU is no oracle: guest program `name` (with `args`) under tsemu on every
+ * user target prints what its x86_64 build prints natively, with nothing on stderr, and exits 0.
  */
-export function sameAsNativeOnEveryTarget(title: string, name: string): void {
+export function sameAsNativeOnEveryTarget(title: string, name: string, args: readonly string[] = []): void {
   describe.concurrent(`${title}: tsemu vs the native kernel`, () => {
     let native: Promise<RunResult>;
     beforeAll(() => {
-      native = runProcess(nativeProgram(name), { timeoutMs: 30_000 });
+      native = runProcess(nativeProgram(name), { args: [...args], timeoutMs: 30_000 });
     });
     for (const target of USER_TARGETS) {
       it(target.title, async () => {
         const program = await buildProgram(target, name);
-        const [expected, result] = await Promise.all([native, runProcess(tsemuBinary(target.run), { args: [program], timeoutMs: 60_000 })]);
+        const [expected, result] = await Promise.all([native, runProcess(tsemuBinary(target.run), { args: [program, ...args], timeoutMs: 60_000 })]);
         expect(expected.status).toBe(0);
         expect(result.stderr).toBe('');
         expect(result.stdout).toBe(expected.stdout);

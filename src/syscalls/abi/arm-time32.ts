@@ -51,6 +51,7 @@ export const ARM_TIME32_CALLS: Readonly<Record<string, SyscallDefinition>> = {
   nanosleep: syscall('xx', (p, [req, rem]) => sleepOnHost(p, CLOCK_MONOTONIC, 0, req!, rem!, true)),
   clock_nanosleep: syscall('ddxx', (p, [clock, flags, req, rem]) => sleepOnHost(p, int(clock), int(flags), req!, rem!, true)),
   clock_gettime: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_gettime', int(clock), t))),
+  sched_rr_get_interval: syscall('dx', (p, [pid, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('sched_rr_get_interval', int(pid), t))),
   clock_getres: syscall('dx', (p, [clock, ts]) => withTimespec32(p, ts!, 'out', (t) => hostSyscall('clock_getres', int(clock), t))),
   futex: FUTEX_TIME32,
   ppoll: ppollWith((p, addr, call) => withTimespec32(p, addr, 'inout', call)),

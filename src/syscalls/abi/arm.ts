@@ -55,6 +55,7 @@ const SAME_AS: Readonly<Record<string, string>> = {
   timer_gettime64: 'timer_gettime',
   mq_timedsend_time64: 'mq_timedsend',
   mq_timedreceive_time64: 'mq_timedreceive',
+  sched_rr_get_interval_time64: 'sched_rr_get_interval',
   getuid32: 'getuid',
   geteuid32: 'geteuid',
   getgid32: 'getgid',
@@ -152,6 +153,9 @@ const ADAPTED: Readonly<Record<string, SyscallDefinition>> = {
   // EABI passes 64-bit arguments in an even/odd register pair, skipping a register to align.
   pread64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pread64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
   pwrite64: syscall('dxddd', (p, [fd, buf, count, , lo, hi]) => generic('pwrite64').handler(p, [fd!, buf!, count!, wide(lo, hi)])),
+  readahead: syscall('dddd', (p, [fd, , lo, hi, count]) => generic('readahead').handler(p, [fd!, wide(lo, hi), count!])),
+  arm_sync_file_range: syscall('dhdddd', (p, [fd, flags, offLo, offHi, lenLo, lenHi]) =>
+    generic('sync_file_range').handler(p, [fd!, wide(offLo, offHi), wide(lenLo, lenHi), flags!])),
   ftruncate64: syscall('ddd', (p, [fd, , lo, hi]) => generic('ftruncate').handler(p, [fd!, wide(lo, hi)])),
   truncate64: syscall('sdd', (p, [path, , lo, hi]) => generic('truncate').handler(p, [path!, wide(lo, hi)])),
   fallocate: syscall('dddd', (p, [fd, mode, offLo, offHi, lenLo, lenHi]) =>

@@ -6,7 +6,7 @@
  * errno values are the asm-generic ones (PowerPC's EDEADLOCK alias aside, which no host errno maps
  * to). Verified against the cross-compiled headers by test/ppc64/abi.test.ts.
  */
-import { CLONE_ARGS_BACKWARDS, type KernelAbi, type LinuxAbi } from '../abi';
+import { CLONE_ARGS_BACKWARDS, type KernelAbi, type LinuxAbi, type SyscallEntry } from '../abi';
 import { syscallTable } from '../linux/registry';
 import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
@@ -120,7 +120,20 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
   syscallNumbers: PPC64_SYSCALL_NUMBERS,
 };
 
-const PPC64_SYSCALLS = syscallTable(handlerNames(PPC64_SYSCALL_NUMBERS));
+/**
+ * Calls the table numbers for 32-bit PowerPC only (arch/powerpc/kernel/syscalls/syscall.tbl's "32"
+ * rows whose "64" row is sys_ni_syscall): a 64-bit process gets ENOSYS, whatever the generic layer has.
+ */
+const ONLY_32BIT: readonly string[] = [
+  'oldstat', 'umount', 'oldfstat', 'sigaction', 'sigsuspend', 'sigpending', 'getrlimit', 'oldlstat', 'readdir', 'olduname',
+  'sigreturn', 'sigprocmask',
+];
+
+const PPC64_SYSCALLS = withoutDefinitions(syscallTable(handlerNames(PPC64_SYSCALL_NUMBERS)), ONLY_32BIT);
+
+function withoutDefinitions(table: ReadonlyMap<number, SyscallEntry>, names: readonly string[]): ReadonlyMap<number, SyscallEntry> {
+  return new Map([...table].map(([nr, entry]) => [nr, names.includes(entry.name) ? { name: entry.name } : entry]));
+}
 
 function ppc64AbiOf(littleEndian: boolean, machine: string): LinuxAbi {
   return {

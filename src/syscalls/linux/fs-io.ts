@@ -62,13 +62,18 @@ export function hostIovecs(proc: GuestProcess, iov: number, count: number, fills
   return host.address;
 }
 
+/**
+ * readv/writev and their positioned forms: preadv and pwritev take the offset as two longs, low and
+ * high (on a 64-bit ABI the low one holds it all), preadv2 and pwritev2 flags after them.
+ */
 function vectored(name: string, fillsGuest: boolean) {
-  return (proc: GuestProcess, [fd, iov, count, offLow, offHigh]: SyscallArgs): number => {
+  return (proc: GuestProcess, [fd, iov, count, offLow, offHigh, flags]: SyscallArgs): number => {
     const h = hostFd(proc, int(fd));
     if (h < 0) return h;
     const host = hostIovecs(proc, iov!, int(count), fillsGuest);
     if (host < 0) return host;
-    return hostSyscall(name, h, host, int(count), offLow ?? 0, offHigh ?? 0);
+    const offset = proc.abi.wordSize === 8 ? (offLow ?? 0) : (offHigh! | 0) * 2 ** 32 + (offLow! >>> 0);
+    return hostSyscall(name, h, host, int(count), offset, 0, int(flags));
   };
 }
 
@@ -88,11 +93,27 @@ function withOffset(proc: GuestProcess, addr: number, call: (host: number) => nu
   return r;
 }
 
-function sendfile(proc: GuestProcess, [outFd, inFd, offset, count]: SyscallArgs): number {
-  const out = hostFd(proc, int(outFd));
-  const inp = hostFd(proc, int(inFd));
-  if (out < 0 || inp < 0) return -E.EBADF;
-  return withOffset(proc, offset!, (off) => hostSyscall('sendfile', out, inp, off, count!));
+/**
+ * Runs `call` with the host address of an optional off_t (a long: 32 bits on a 32-bit ABI, where
+ * sendfile64 takes the loff_t) the host reads and updates as a loff_t.
+ */
+function withLongOffset(proc: GuestProcess, addr: number, call: (host: number) => number): number {
+  if (addr === 0 || proc.abi.wordSize === 8) return withOffset(proc, addr, call);
+  if (guestRange(proc, addr, 4, true) === undefined) return -E.EFAULT;
+  const at = hostArena.alloc(8);
+  hostArena.view.setBigInt64(at, BigInt(proc.memory.view.getInt32(addr, proc.memory.littleEndian)), HOST.littleEndian);
+  const r = call(hostArena.address(at));
+  if (r >= 0) proc.memory.view.setInt32(addr, Number(hostArena.view.getBigInt64(at, HOST.littleEndian)), proc.memory.littleEndian);
+  return r;
+}
+
+function sendfileWith(withOffsetOf: typeof withOffset) {
+  return (proc: GuestProcess, [outFd, inFd, offset, count]: SyscallArgs): number => {
+    const out = hostFd(proc, int(outFd));
+    const inp = hostFd(proc, int(inFd));
+    if (out < 0 || inp < 0) return -E.EBADF;
+    return withOffsetOf(proc, offset!, (off) => hostSyscall('sendfile', out, inp, off, count!));
+  };
 }
 
 function copyFileRange(proc: GuestProcess, [inFd, inOff, outFd, outOff, length, flags]: SyscallArgs): number {
@@ -135,6 +156,8 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   writev: syscall('dxd', vectored('writev', false)),
   preadv: syscall('dxddd', vectored('preadv', true)),
   pwritev: syscall('dxddd', vectored('pwritev', false)),
+  preadv2: syscall('dxdddh', vectored('preadv2', true)),
+  pwritev2: syscall('dxdddh', vectored('pwritev2', false)),
   lseek: syscall(['d', 'd', whence], lseek),
   close: syscall('d', close),
   close_range: syscall('ddh', closeRange),
@@ -146,6 +169,9 @@ export const FS_IO_SYSCALLS: SyscallGroup = {
   flock: syscall('dd', fdCall('flock')),
   fallocate: syscall('dddd', fdCall('fallocate')),
   fadvise64: syscall('dddd', fdCall('fadvise64')),
-  sendfile: syscall('ddxd', sendfile),
+  sendfile: syscall('ddxd', sendfileWith(withLongOffset)),
+  sendfile64: syscall('ddxd', sendfileWith(withOffset)),
+  readahead: syscall('ddd', fdCall('readahead')),
+  sync_file_range: syscall('dddh', fdCall('sync_file_range')),
   copy_file_range: syscall('dxdxdd', copyFileRange),
 };

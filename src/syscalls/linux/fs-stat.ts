@@ -1,14 +1,15 @@
 /**
  * File status: fstat and newfstatat (the guest's struct stat differs from the host's, so it is
- * converted), statx, statfs/fstatfs, utimensat, and the directory reads of dirents.ts.
+ * converted), statx, statfs/fstatfs, utimensat (and utimes, futimesat, utime through it), and the
+ * directory reads of dirents.ts.
  */
 import type { GuestProcess } from '../../user/process';
 import type { SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { hostDirFd, hostFd } from './fd-table';
-import { E, withHostStruct, withHostStructs } from './guest-access';
-import { hostSyscall } from './host';
+import { E, guestStruct, withHostStruct, withHostStructs } from './guest-access';
+import { hostStructArray, hostSyscall } from './host';
 import { hostPathArg } from './paths';
 import { getdents, getdents64 } from './dirents';
 import { atFlags, statxMask } from './strace-names';
@@ -66,6 +67,44 @@ export function utimensatWith(withTimes: (proc: GuestProcess, addr: number, call
   });
 }
 
+const AT_FDCWD = -100;
+const US_PER_S = 1_000_000n;
+
+/**
+ * utimes' and futimesat's two struct timevals as utimensat's timespecs (NULL stays NULL: now); a
+ * microsecond count out of range is EINVAL (fs/utimes.c).
+ */
+function withTimevals(proc: GuestProcess, addr: number, call: (host: number) => number): number {
+  if (addr === 0) return call(0);
+  const host = hostStructArray('timespec', 2);
+  for (let i = 0; i < 2; i++) {
+    const tv = guestStruct(proc, 'timeval', addr, false, i);
+    if (!tv) return -E.EFAULT;
+    const usec = tv.get('usec');
+    if (usec < 0n || usec >= US_PER_S) return -E.EINVAL;
+    host.views[i]!.set('sec', tv.get('sec'));
+    host.views[i]!.set('nsec', usec * 1000n);
+  }
+  return call(host.address);
+}
+
+/** utime's struct utimbuf (access and modification time, a time_t each) as utimensat's timespecs. */
+function withUtimbuf(proc: GuestProcess, addr: number, call: (host: number) => number): number {
+  if (addr === 0) return call(0);
+  const word = proc.abi.wordSize;
+  if (!proc.memory.accessible(addr, 2 * word, false)) return -E.EFAULT;
+  const host = hostStructArray('timespec', 2);
+  const { view, littleEndian } = proc.memory;
+  for (let i = 0; i < 2; i++) {
+    host.views[i]!.set('sec', word === 8 ? view.getBigInt64(addr + 8 * i, littleEndian) : BigInt(view.getInt32(addr + 4 * i, littleEndian)));
+    host.views[i]!.set('nsec', 0n);
+  }
+  return call(host.address);
+}
+
+const futimesat = utimensatWith(withTimevals);
+const utime = utimensatWith(withUtimbuf);
+
 export const FS_STAT_SYSCALLS: SyscallGroup = {
   fstat: syscall('dx', fstat),
   newfstatat: syscall('dsxh', newfstatat),
@@ -73,6 +112,9 @@ export const FS_STAT_SYSCALLS: SyscallGroup = {
   statfs: syscall('sx', statfs),
   fstatfs: syscall('dx', fstatfs),
   utimensat: utimensatWith((proc, addr, call) => withHostStructs(proc, 'timespec', addr, 2, 'in', call)),
+  futimesat: syscall('dsx', (p, [dirfd, path, times]) => futimesat.handler(p, [dirfd!, path!, times!, 0])),
+  utimes: syscall('sx', (p, [path, times]) => futimesat.handler(p, [AT_FDCWD, path!, times!, 0])),
+  utime: syscall('sx', (p, [path, times]) => utime.handler(p, [AT_FDCWD, path!, times!, 0])),
   getdents64: syscall('dxd', getdents64),
   getdents: syscall('dxd', getdents),
 };

@@ -6,7 +6,8 @@
  */
 import type { StraceArg, SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
-import { syscall, type SyscallGroup } from './define';
+import type { GuestProcess } from '../../user/process';
+import { int, syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
 import { accessMode, openFlags } from './strace-names';
 
@@ -45,6 +46,21 @@ const LEGACY: readonly [string, string, string | readonly StraceArg[], Rewrite][
   ['fstatfs64', 'fstatfs', 'ddx', ([fd, , buf]) => [fd!, buf!]],
   // pause waits for a signal as ppoll with no descriptors and no timeout does (glibc's pause on arm64).
   ['pause', 'ppoll', '', () => [0, 0, 0, 0, 0]],
+  ['waitpid', 'wait4', 'dxd', ([pid, status, options]) => [pid!, status!, options!, 0]],
+  ['inotify_init', 'inotify_init1', '', () => [0]],
+  // sync_file_range2 (PowerPC's, and ARM's arm_sync_file_range): flags moved second, where 32-bit ABIs would pad.
+  ['sync_file_range2', 'sync_file_range', 'dhdd', ([fd, flags, offset, nbytes]) => [fd!, offset!, nbytes!, flags!]],
+];
+
+/**
+ * socketcall(call, args)'s calls (include/uapi/linux/net.h's SYS_SOCKET..SYS_SENDMMSG) by number:
+ * the socket call each is and how many of its arguments the array at `args` holds (send and recv
+ * are sendto and recvfrom without an address).
+ */
+const SOCKETCALLS: readonly (readonly [string, number])[] = [
+  ['socket', 3], ['bind', 3], ['connect', 3], ['listen', 2], ['accept', 3], ['getsockname', 3], ['getpeername', 3],
+  ['socketpair', 4], ['send', 4], ['recv', 4], ['sendto', 6], ['recvfrom', 6], ['shutdown', 2], ['setsockopt', 5],
+  ['getsockopt', 5], ['sendmsg', 3], ['recvmsg', 3], ['accept4', 4], ['recvmmsg', 5], ['sendmmsg', 4],
 ];
 
 /** Legacy definitions built on `defs` (the generic layer's table); successors it lacks are skipped. */
@@ -87,6 +103,17 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
       return 0;
     });
   }
+  // socketcall(call, args): the socket calls of ABIs that multiplex them, with their arguments in an array of longs.
+  out['socketcall'] = syscall('dx', (proc, [call, argsAddr]) => {
+    const entry = SOCKETCALLS[int(call) - 1];
+    if (!entry) return -E.EINVAL;
+    const [name, count] = entry;
+    const word = proc.abi.wordSize;
+    if (!proc.memory.accessible(argsAddr!, count * word, false)) return -E.EFAULT;
+    const args = Array.from({ length: 6 }, (_, i) => (i < count ? readWordArg(proc, argsAddr! + i * word) : 0));
+    const definition = defs[name];
+    return definition ? definition.handler(proc, args) : -E.ENOSYS;
+  });
   // time(tloc): seconds since the epoch, also stored at tloc when it is not NULL.
   out['time'] = syscall('x', (proc, [tloc]) => {
     const now = Math.floor(Date.now() / 1000);
@@ -98,4 +125,10 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
     return now;
   });
   return out;
+}
+
+/** One long of a socketcall argument array, as a register would hold it (a 32-bit ABI's zero-extended). */
+function readWordArg(proc: GuestProcess, addr: number): number {
+  const view = proc.memory.view;
+  return proc.abi.wordSize === 8 ? Number(view.getBigInt64(addr, proc.memory.littleEndian)) : view.getUint32(addr, proc.memory.littleEndian);
 }

@@ -9,7 +9,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E, guestRange, guestStruct, withHostStruct } from './guest-access';
 import type { StructLayout } from '../abi';
 import { StructView, convertStruct } from '../struct-view';
-import { hostArena, hostStructArray, hostSyscall } from './host';
+import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { nameThread, PR_SET_NAME } from './process-name';
 import { syscallState } from './process-state';
 import { signalToHost } from './signals';
@@ -195,6 +195,41 @@ function syslog(proc: GuestProcess, [type, buf, length]: SyscallArgs): number {
   return host === undefined ? -E.EFAULT : hostSyscall('syslog', int(type), host, int(length));
 }
 
+/**
+ * Runs `call` on a host copy of a struct sched_param (one int, the priority) at guest `addr`, read
+ * first or written back after, in the guest's byte order. NULL, or a negative pid, is EINVAL.
+ */
+function withSchedParam(proc: GuestProcess, pid: number, addr: number, direction: 'in' | 'out', call: (host: number) => number): number {
+  if (addr === 0 || int(pid) < 0) return -E.EINVAL;
+  if (!proc.memory.accessible(addr, 4, direction === 'out')) return -E.EFAULT;
+  const at = hostArena.alloc(4);
+  const { view, littleEndian } = proc.memory;
+  if (direction === 'in') hostArena.view.setInt32(at, view.getInt32(addr, littleEndian), HOST.littleEndian);
+  const r = call(hostArena.address(at));
+  if (r >= 0 && direction === 'out') view.setInt32(addr, hostArena.view.getInt32(at, HOST.littleEndian), littleEndian);
+  return r;
+}
+
+const PRIO_PROCESS = 0;
+/** The kernel's range of nice values, and of one nice call's increment (kernel/sched/core.c). */
+const MIN_NICE = -20;
+const MAX_NICE = 19;
+const MAX_NICE_STEP = 40;
+
+/**
+ * nice(increment): the calling thread's nice value moved by `increment`, both clamped as the
+ * kernel clamps them; 0 on success. Through getpriority/setpriority, as x86_64 has no nice call.
+ */
+function nice(_proc: GuestProcess, [increment]: SyscallArgs): number {
+  const priority = hostSyscall('getpriority', PRIO_PROCESS, 0);
+  if (priority < 0) return priority;
+  const step = Math.max(-MAX_NICE_STEP, Math.min(MAX_NICE_STEP, int(increment)));
+  const next = Math.max(MIN_NICE, Math.min(MAX_NICE, 20 - priority + step));
+  const r = hostSyscall('setpriority', PRIO_PROCESS, 0, next);
+  // setpriority says EACCES where nice says EPERM: lowering the value without the right to.
+  return r === -E.EACCES ? -E.EPERM : r;
+}
+
 function passInts(name: string) {
   return (_proc: GuestProcess, args: SyscallArgs): number => hostSyscall(name, ...args.map(int));
 }
@@ -241,7 +276,11 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   }),
   sched_yield: syscall('', (p) => (multithreaded(p) ? yieldThread(p) : hostSyscall('sched_yield'))),
   sched_getscheduler: syscall('d', passInts('sched_getscheduler')),
-  sched_getparam: syscall('dx', fillsBuffer('sched_getparam', 1, () => 4)),
+  sched_getparam: syscall('dx', (p, [pid, param]) => withSchedParam(p, pid!, param!, 'out', (h) => hostSyscall('sched_getparam', int(pid), h))),
+  sched_setparam: syscall('dx', (p, [pid, param]) => withSchedParam(p, pid!, param!, 'in', (h) => hostSyscall('sched_setparam', int(pid), h))),
+  sched_setscheduler: syscall('ddx', (p, [pid, policy, param]) =>
+    withSchedParam(p, pid!, param!, 'in', (h) => hostSyscall('sched_setscheduler', int(pid), int(policy), h))),
+  sched_rr_get_interval: syscall('dx', (p, [pid, ts]) => withHostStruct(p, 'timespec', ts!, 'out', (t) => hostSyscall('sched_rr_get_interval', int(pid), t))),
   sched_get_priority_max: syscall('d', passInts('sched_get_priority_max')),
   sched_get_priority_min: syscall('d', passInts('sched_get_priority_min')),
   getcpu: syscall('xxx', getcpu),
@@ -256,4 +295,7 @@ export const PROCESS_SYSCALLS: SyscallGroup = {
   setpgid: syscall('dd', passInts('setpgid')),
   getpriority: syscall('dd', passInts('getpriority')),
   setpriority: syscall('ddd', passInts('setpriority')),
+  nice: syscall('d', nice),
+  // The persona is the host process's, as QEMU passes it on.
+  personality: syscall('x', passInts('personality')),
 };

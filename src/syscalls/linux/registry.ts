@@ -22,6 +22,7 @@ import { FORK_SYSCALLS } from './fork';
 import { FUTEX_SYSCALLS } from './futex';
 import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
+import { LEGACY_SIGNAL_SYSCALLS } from './legacy-signals';
 import { SIGWAIT_SYSCALLS } from './sigwait';
 import { SOCKET_SYSCALLS } from './sockets';
 import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
@@ -48,6 +49,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...CAPABILITY_SYSCALLS,
   ...MQUEUE_SYSCALLS,
   ...SIGNAL_SYSCALLS,
+  ...LEGACY_SIGNAL_SYSCALLS,
   ...SIGWAIT_SYSCALLS,
   ...SOCKET_SYSCALLS,
   ...EVENT_FD_SYSCALLS,

@@ -52,22 +52,39 @@ function writeSigset(proc: GuestProcess, addr: number, set: bigint): boolean {
   return true;
 }
 
+/** The signal's action (SIG_DFL when none was set). */
+export function currentSigaction(proc: GuestProcess, sig: number): GuestSigaction {
+  return syscallState(proc).sigactions.get(sig) ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+}
+
+/** Gives `sig` the action `next`, as every form of sigaction does once its arguments are read. */
+export function setSigaction(proc: GuestProcess, sig: number, next: GuestSigaction): void {
+  syscallState(proc).sigactions.set(sig, next);
+  followGuestDisposition(proc, sig, next, syscallState(proc).sigmask);
+  // Setting a disposition that ignores the signal discards its pending instances (kernel/signal.c).
+  if (dispositionOf(proc.abi, sig, next) === 'ignore') discard(proc, sig);
+}
+
+/** Whether a signal's action may be changed (it is a signal, and neither SIGKILL nor SIGSTOP). */
+export function settableSignal(proc: GuestProcess, sig: number): boolean {
+  return validSignal(proc.abi, sig) && sig !== proc.abi.signals.SIGKILL && sig !== proc.abi.signals.SIGSTOP;
+}
+
 function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: SyscallArgs): number {
   const sig = int(sigArg);
   if (sigsetsize !== proc.abi.nsig / 8 || !validSignal(proc.abi, sig)) return -E.EINVAL;
-  const state = syscallState(proc).sigactions;
   let next: GuestSigaction | undefined;
   if (act !== 0) {
     const v = guestStruct(proc, 'sigaction', act!, false);
     if (!v) return -E.EFAULT;
-    if (sig === proc.abi.signals.SIGKILL || sig === proc.abi.signals.SIGSTOP) return -E.EINVAL;
+    if (!settableSignal(proc, sig)) return -E.EINVAL;
     const mask = v.bytes('mask');
     next = { handler: v.get('handler'), flags: v.get('flags'), restorer: v.get('restorer'), mask: new DataView(mask.buffer, mask.byteOffset, 8).getBigUint64(0, proc.memory.littleEndian) };
   }
   if (oldact !== 0) {
     const o = guestStruct(proc, 'sigaction', oldact!, true);
     if (!o) return -E.EFAULT;
-    const cur = state.get(sig) ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+    const cur = currentSigaction(proc, sig);
     o.clear();
     o.set('handler', cur.handler);
     o.set('flags', cur.flags);
@@ -75,12 +92,7 @@ function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: Sysc
     const mask = o.bytes('mask');
     new DataView(mask.buffer, mask.byteOffset, 8).setBigUint64(0, cur.mask, proc.memory.littleEndian);
   }
-  if (next) {
-    state.set(sig, next);
-    followGuestDisposition(proc, sig, next, syscallState(proc).sigmask);
-    // Setting a disposition that ignores the signal discards its pending instances (kernel/signal.c).
-    if (dispositionOf(proc.abi, sig, next) === 'ignore') discard(proc, sig);
-  }
+  if (next) setSigaction(proc, sig, next);
   return 0;
 }
 
@@ -92,7 +104,11 @@ function rtSigaction(proc: GuestProcess, [sigArg, act, oldact, sigsetsize]: Sysc
 function rtSigsuspend(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): number {
   if (sigsetsize !== proc.abi.nsig / 8) return -E.EINVAL;
   const mask = readSigset(proc, set!);
-  if (mask === undefined) return -E.EFAULT;
+  return mask === undefined ? -E.EFAULT : suspendWithMask(proc, mask);
+}
+
+/** Waits with blocked-signal set `mask` until a signal it lets through is pending, then EINTR. */
+export function suspendWithMask(proc: GuestProcess, mask: bigint): number {
   const pendingAlready = enterWaitMask(proc, mask);
   // With other threads, this one waits in the scheduler, which ends the wait when a signal it lets through comes.
   if (multithreaded(proc)) return pendingAlready ? -E.EINTR : block(proc, {});
@@ -139,26 +155,39 @@ function rtSigprocmask(proc: GuestProcess, [how, set, oldset, sigsetsize]: Sysca
   if (set !== 0) {
     const s = readSigset(proc, set!);
     if (s === undefined) return -E.EFAULT;
-    switch (int(how)) {
-      case SIG_BLOCK:
-        next = state.sigmask | s;
-        break;
-      case SIG_UNBLOCK:
-        next = state.sigmask & ~s;
-        break;
-      case SIG_SETMASK:
-        next = s;
-        break;
-      default:
-        return -E.EINVAL;
-    }
+    const changed = maskAfter(state.sigmask, int(how), s, ~0n);
+    if (changed === undefined) return -E.EINVAL;
+    next = changed;
   }
   if (oldset !== 0 && !writeSigset(proc, oldset!, state.sigmask)) return -E.EFAULT;
+  setSigmask(proc, next);
+  return 0;
+}
+
+/**
+ * The blocked set after sigprocmask's `how` with `set`, of which SIG_SETMASK replaces only the
+ * bits in `replaced` (the old calls' one word); undefined for an unknown `how`.
+ */
+export function maskAfter(mask: bigint, how: number, set: bigint, replaced: bigint): bigint | undefined {
+  switch (how) {
+    case SIG_BLOCK:
+      return mask | set;
+    case SIG_UNBLOCK:
+      return mask & ~set;
+    case SIG_SETMASK:
+      return (mask & ~replaced) | (set & replaced);
+    default:
+      return undefined;
+  }
+}
+
+/** Makes `next` the blocked set (SIGKILL and SIGSTOP never blocked), then delivers what it unblocked. */
+export function setSigmask(proc: GuestProcess, next: bigint): void {
+  const state = syscallState(proc);
   const before = state.sigmask;
   state.sigmask = next & ~unblockable(proc.abi);
   followGuestMask(proc, state.sigactions, before, state.sigmask);
   settleDefaults(proc);
-  return 0;
 }
 
 function sigaltstack(proc: GuestProcess, [ss, oldss]: SyscallArgs): number {
