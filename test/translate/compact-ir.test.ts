@@ -15,7 +15,7 @@ import { armFrontend } from '../../src/translate/arm/frontend';
 import { parsePattern } from '../../src/translate/decode/pattern';
 import type { CodeSource, Frontend } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
-import { writeCacheFile } from '../../src/translate/cache/cache-store';
+import { readCacheFile, writeCacheFile } from '../../src/translate/cache/cache-store';
 import { coldEntry, compactOf, decodeColdFile, encodeColdFile } from '../../src/translate/cache/cold-file';
 import { compactBlock, expandBlock } from '../../src/translate/ir/compact';
 import { formatBlock } from '../../src/translate/ir/format';
@@ -90,13 +90,18 @@ describe('compact IR', () => {
     const entries = irs.map((ir) => coldEntry(ir.pc, 0, code, compactBlock(ir)));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cold-')), 'blocks.tb');
     expect(writeCacheFile(file, encodeColdFile(entries.map((entry) => entry!)))).toBe(true);
-    const read = decodeColdFile(fs.readFileSync(file));
+    // As a save reads it (bytes in memory) and as a run does (its IR read from the open file when
+    // used: after the file is deleted here).
+    const resident = decodeColdFile(readCacheFile(file)!);
+    const open = decodeColdFile(readCacheFile(file, true)!);
     fs.rmSync(path.dirname(file), { recursive: true });
-    expect(read).toHaveLength(irs.length);
-    read.forEach((entry, i) => {
-      const back = expandBlock(compactOf(entry)!);
-      expect(formatBlock(back)).toBe(formatBlock(irs[i]!));
-      expect(back).toEqual(irs[i]);
-    });
+    for (const read of [resident, open]) {
+      expect(read).toHaveLength(irs.length);
+      read.forEach((entry, i) => {
+        const back = expandBlock(compactOf(entry)!);
+        expect(formatBlock(back)).toBe(formatBlock(irs[i]!));
+        expect(back).toEqual(irs[i]);
+      });
+    }
   });
 });

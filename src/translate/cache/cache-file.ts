@@ -12,7 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
-import type { SealedFile } from './sealed-file';
+import type { FilePart, SealedFile } from './sealed-file';
+import type { StoredFile } from './stored-file';
 
 /** One guest block inside a cached module: where it was, what its code was, under which flags. */
 export interface CachedBlockCode {
@@ -21,11 +22,16 @@ export interface CachedBlockCode {
   code: Uint8Array;
 }
 
-/** A hot batch's module and the blocks it exports (`b<i>` is blocks[i]), which tail-call each other. */
-export interface CachedModule {
+/**
+ * A hot batch's module and the blocks it exports (`b<i>` is blocks[i]), which tail-call each other.
+ * Its bytes, read from a file, are read again from it when the module is compiled (stored-file.ts):
+ * V8 keeps a copy of its own of a compiled module's bytes, and most of a shared file's modules are
+ * never compiled by one program.
+ */
+export interface CachedModule<Bytes extends FilePart = FilePart> {
   /** moduleId(bytes). */
   id: string;
-  bytes: Uint8Array;
+  bytes: Bytes;
   /** Names of the helpers it imports (ids differ between runs, helpers.ts). */
   helpers: string[];
   blocks: CachedBlockCode[];
@@ -58,13 +64,13 @@ export function encodeCacheFile(modules: readonly CachedModule[]): SealedFile {
 }
 
 /** The modules of a cache file, or an empty list when the file is not exactly one encodeCacheFile wrote. */
-export function decodeCacheFile(file: Buffer): CachedModule[] {
+export function decodeCacheFile(file: StoredFile): CachedModule[] {
   const read = readIndexedFile(MAGIC, file);
   if (!read || !Array.isArray(read.header)) return [];
-  const { header, slice } = read;
+  const { header, slice, part } = read;
   const modules: CachedModule[] = [];
   for (const m of header as Partial<HeaderModule>[]) {
-    const bytes = slice(m.bytes);
+    const bytes = part(m.bytes);
     const helpers = stringList(m.helpers);
     if (!bytes || !helpers || typeof m.id !== 'string') return [];
     if (!Array.isArray(m.blocks)) return [];

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { BUILD_REFERENCE, installRoot } from '../../install-root';
 import { VERSION } from '../../version';
 import { sealedSize, writeSealed, type SealedFile } from './sealed-file';
+import { FileReader, type StoredFile } from './stored-file';
 
 /** Above this the cache starts over rather than growing (a guest generating code at run time). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -87,15 +88,25 @@ function fileName(dir: string, target: string, identity: string, options: string
   return path.join(dir, `${target}-${hash.digest('hex').slice(0, 32)}${suffix}`);
 }
 
-/** The file's bytes (marking it used now), or undefined when there is none or it cannot be read. */
-export function readCacheFile(file: string): Buffer | undefined {
+/**
+ * The file's bytes (marking it used now), or undefined when there is none or it cannot be read;
+ * `keepOpen`: with the open file to read its parts again later (stored-file.ts).
+ */
+export function readCacheFile(file: string, keepOpen = false): StoredFile | undefined {
+  let fd: number | undefined;
   try {
-    const bytes = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
+    const bytes = fs.readFileSync(fd);
     const now = new Date();
-    fs.utimesSync(file, now, now);
-    return bytes;
+    fs.futimesSync(fd, now, now);
+    if (!keepOpen) return { bytes };
+    const reader = new FileReader(fd);
+    fd = undefined;
+    return { bytes, reader };
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -24,6 +24,7 @@ import { compileBatchModule } from '../wasm/tiers';
 import type { CompactBlock } from '../ir/compact';
 import { moduleId, type CachedModule } from './cache-file';
 import { MAX_COLD_FILE_BYTES, compactOf, type ColdEntry } from './cold-file';
+import { partBytes } from './sealed-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
@@ -146,7 +147,7 @@ export class CodeCache {
    * the same process maps the same file); one whose first block is not a mapped file's code
    * (generated at run time) is not kept.
    */
-  add(generated: Omit<CachedModule, 'id'>, functions: Function[]): void {
+  add(generated: Omit<CachedModule<Uint8Array>, 'id'>, functions: Function[]): void {
     const first = generated.blocks[0];
     const open = first && this.openAt(first.pc);
     if (!open) return;
@@ -289,7 +290,7 @@ export class CodeCache {
     if (loaded.broken) return undefined;
     if (!loaded.functions) {
       try {
-        loaded.functions = host.instantiate(loaded.module, compileBatchModule(loaded.module.bytes));
+        loaded.functions = host.instantiate(loaded.module, compileBatchModule(partBytes(loaded.module.bytes)));
       } catch {
         loaded.broken = true;
         return undefined;

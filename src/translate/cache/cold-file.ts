@@ -14,26 +14,29 @@
  *   i32 record slots (RECORD_SIZE per record) | i32 labelAt | f64 successors | u8 temp types | pool
  *
  * and a pool entry is a tag byte and its value: a number (f64), a bigint (64 bits, signed or not),
- * a Uint8Array or Int32Array (u32 length, elements), or undefined. Entries are kept as read and
- * turned into CompactBlocks on use, so a run pays only for the blocks it runs. Anything that does
- * not parse or check exactly reads as no cache, as with cache-file.ts.
+ * a Uint8Array or Int32Array (u32 length, elements), or undefined. A run keeps each entry's pc,
+ * flags and code, and reads its IR from the file and turns it into a CompactBlock only when the
+ * block runs (stored-file.ts), so it pays, in time and memory, only for the blocks it runs.
+ * Anything that does not parse or check exactly reads as no cache, as with cache-file.ts.
  */
 import { helperById, helperIdsByName } from '../ir/helpers';
 import type { Imm } from '../ir/block';
 import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
-import type { FilePart, LazyPart, SealedFile } from './sealed-file';
+import type { LazyPart, SealedFile } from './sealed-file';
+import type { StoredFile } from './stored-file';
 
 /**
- * A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf); as read from
- * a file, its IR is bytes, as made to be written, a LazyPart.
+ * A cold block as stored: its code and its compact IR, encoded (coldEntry, compactOf). The IR is
+ * made only when used: as a file is written, or, read from a file, as the block runs (read again
+ * from the file then, stored-file.ts).
  */
-export interface ColdEntry<Ir extends FilePart = Uint8Array> {
+export interface ColdEntry {
   pc: number;
   flags: number;
   code: Uint8Array;
   /** The IR in the binary form above. */
-  ir: Ir;
+  ir: LazyPart;
   /** Names of the helpers its call records name by index. */
   helpers: string[];
 }
@@ -144,7 +147,7 @@ export function coldEntry(
   flags: number,
   code: Uint8Array,
   block: CompactBlock,
-): ColdEntry<LazyPart> | undefined {
+): ColdEntry | undefined {
   const poolSizes = block.pool.map(poolBytes);
   if (poolSizes.some((size) => size === undefined)) return undefined;
   const helpers: string[] = [];
@@ -192,8 +195,13 @@ function writeIr(block: CompactBlock, helpers: readonly string[], into: Uint8Arr
 /** The CompactBlock `entry` holds, or undefined when it does not decode (a helper this build lacks). */
 export function compactOf(entry: ColdEntry): CompactBlock | undefined {
   if (entry.ir.length < HEAD_BYTES) return undefined;
-  // A copy of its own, from offset 0, so the record slots are read in place.
-  const ir = new Uint8Array(entry.ir);
+  // A buffer of its own, from offset 0, so the record slots are read in place.
+  const ir = new Uint8Array(entry.ir.length);
+  try {
+    entry.ir.fill(ir);
+  } catch {
+    return undefined;
+  }
   const view = new DataView(ir.buffer);
   const records = view.getUint32(0, true);
   const temps = view.getUint32(4, true);
@@ -239,7 +247,7 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
 }
 
 /** A block's bytes in a file, with a generous allowance for its line of the header. */
-export function fileBytes(entry: ColdEntry<FilePart>): number {
+export function fileBytes(entry: ColdEntry): number {
   return (
     entry.code.length + entry.ir.length + 64 + entry.helpers.reduce((sum, name) => sum + name.length + 3, 0)
   );
@@ -253,8 +261,8 @@ export function fileBytes(entry: ColdEntry<FilePart>): number {
 export function coldEntriesWithin(
   blocks: readonly { pc: number; flags: number; code: Uint8Array; ir: CompactBlock }[],
   room: number,
-): { entries: ColdEntry<LazyPart>[]; all: boolean } {
-  const entries: ColdEntry<LazyPart>[] = [];
+): { entries: ColdEntry[]; all: boolean } {
+  const entries: ColdEntry[] = [];
   for (const block of blocks) {
     const entry = coldEntry(block.pc, block.flags, block.code, block.ir);
     if (!entry) continue;
@@ -268,7 +276,7 @@ export function coldEntriesWithin(
 /** [pc, flags, [code offset, length], [IR offset, length], helper names] per block. */
 type HeaderBlock = [number, number, [number, number], [number, number], string[]];
 
-export function encodeColdFile(entries: readonly ColdEntry<FilePart>[]): SealedFile {
+export function encodeColdFile(entries: readonly ColdEntry[]): SealedFile {
   const payload = new PayloadWriter();
   const header: HeaderBlock[] = entries.map((e) => [
     e.pc,
@@ -281,15 +289,15 @@ export function encodeColdFile(entries: readonly ColdEntry<FilePart>[]): SealedF
 }
 
 /** The blocks of a cold file, or an empty list when the file is not exactly one encodeColdFile wrote. */
-export function decodeColdFile(file: Buffer): ColdEntry[] {
+export function decodeColdFile(file: StoredFile): ColdEntry[] {
   const read = readIndexedFile(MAGIC, file);
   if (!read || !Array.isArray(read.header)) return [];
-  const { header, slice } = read;
+  const { header, slice, part } = read;
   const entries: ColdEntry[] = [];
   for (const b of header as unknown[]) {
     if (!Array.isArray(b) || b.length !== 5 || !isCount(b[0]) || !Number.isSafeInteger(b[1])) return [];
     const code = slice(b[2]);
-    const ir = slice(b[3]);
+    const ir = part(b[3]);
     const helpers = stringList(b[4]);
     if (!code || code.length === 0 || b[0] + code.length > 2 ** 32 || !ir || !helpers) return [];
     entries.push({ pc: b[0], flags: b[1], code, ir, helpers });

@@ -70,22 +70,24 @@ export function openPersistentCache(
   };
   let profileFile = profileOf(executable);
   const readProfile = (): Set<string> => {
-    const bytes = profileFile === undefined ? undefined : readCacheFile(profileFile);
-    return bytes ? decodeProfile(bytes) : new Set();
+    const stored = profileFile === undefined ? undefined : readCacheFile(profileFile);
+    return stored ? decodeProfile(stored.bytes) : new Set();
   };
   const fileOfRegion = new WeakMap<MappedRegion, string | undefined>();
-  const read = (file: string): CachedModule[] => {
-    const bytes = readCacheFile(file);
-    return bytes ? decodeCacheFile(bytes) : [];
+  // The run's modules and cold blocks come from the open file as they are used (stored-file.ts); a
+  // save's, from the bytes it read.
+  const read = (file: string, keepOpen = false): CachedModule[] => {
+    const stored = readCacheFile(file, keepOpen);
+    return stored ? decodeCacheFile(stored) : [];
   };
-  const readCold = (file: string): ColdEntry[] => {
-    const bytes = readCacheFile(coldFileName(file));
-    return bytes ? decodeColdFile(bytes) : [];
+  const readCold = (file: string, keepOpen = false): ColdEntry[] => {
+    const stored = readCacheFile(coldFileName(file), keepOpen);
+    return stored ? decodeColdFile(stored) : [];
   };
   const cache = new CodeCache(
     {
-      read,
-      readCold,
+      read: (file) => read(file, true),
+      readCold: (file) => readCold(file, true),
       fileAt: (pc) => {
         const region = regionAt(pc);
         if (!region) return undefined;

@@ -34,6 +34,14 @@ export interface SealedFile {
   readonly body: readonly FilePart[];
 }
 
+/** The bytes of `part`: itself, or a new buffer it fills (throwing as its fill does). */
+export function partBytes(part: FilePart): Uint8Array {
+  if (part instanceof Uint8Array) return part;
+  const bytes = new Uint8Array(part.length);
+  part.fill(bytes);
+  return bytes;
+}
+
 export function seal(magic: string, body: readonly FilePart[]): SealedFile {
   return { magic, body };
 }
@@ -82,9 +90,7 @@ export function writeSealed(fd: number, file: SealedFile): void {
     if (part.length > staging.length - used) flush();
     if (part.length > staging.length) {
       // Larger than the staging buffer: written as it is, or made in a buffer of its own.
-      const bytes = part instanceof Uint8Array ? part : new Uint8Array(part.length);
-      if (!(part instanceof Uint8Array)) part.fill(bytes);
-      write(bytes);
+      write(partBytes(part));
     } else {
       const into = staging.subarray(used, used + part.length);
       if (part instanceof Uint8Array) into.set(part);

@@ -63,6 +63,7 @@ import {
 import { ImportHub } from '../wasm/import-hub';
 import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost, CompiledModule } from '../cache/code-cache';
+import { partBytes, type FilePart } from '../cache/sealed-file';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
 import { compileOptimized, forkGeneration, recompileOptimized, tierUpDue } from '../wasm/tiers';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
@@ -128,7 +129,8 @@ interface Batch {
 
 /** A batch module's bytes and imports, and its blocks' callables in order (shared with the code cache). */
 interface BatchCode {
-  bytes: Uint8Array;
+  /** A cached module's are read from its cache file when compiled again (cache-file.ts). */
+  bytes: FilePart;
   helpers: readonly number[];
   functions: Function[];
 }
@@ -1018,7 +1020,13 @@ export class Engine {
     }
     for (const [functions, sharing] of batches) {
       const { bytes, helpers } = sharing[0]!.code!;
-      const module = recompileOptimized(bytes);
+      let module: WebAssembly.Module;
+      try {
+        module = recompileOptimized(partBytes(bytes));
+      } catch {
+        // A cached module whose file no longer has its bytes (truncated in place): it keeps its code.
+        continue;
+      }
       const optimized = instantiateBatch(module, helpers, functions.length, this.moduleEnv(true));
       functions.splice(0, functions.length, ...optimized);
       for (const batch of sharing) {
