@@ -4,7 +4,8 @@
  * system registers, PSTATE.SPSel with the banked SP_EL1, and the generic timers' CTL and CVAL. So
  * another host thread can read and write them in the shared memory (the monitor's `info
  * registers`, gdb, PSCI CPU_ON resetting another vCPU, the board computing the timers' interrupt
- * lines) once vCPUs run on threads of their own (docs/smp.md).
+ * lines) once vCPUs run on threads of their own (docs/smp.md). The vCPU's power state and its
+ * IRQ/FIQ lines follow them (cpu-signals.ts).
  */
 import { STATE_SIZE } from '../../memory/layout';
 import { EL0_ACCESS } from '../../translate/aarch64/insns/el1-state';
@@ -47,7 +48,11 @@ export const BANKED_SP_EL1 = SPSEL + 8;
 /** The timer channels, physical then virtual: CTL (i32: ENABLE, IMASK) at +0, CVAL (i64) at +8. */
 export const TIMER_CHANNELS = BANKED_SP_EL1 + 8;
 export const TIMER_CHANNEL_SIZE = 16;
-if (TIMER_CHANNELS + 2 * TIMER_CHANNEL_SIZE > STATE_SIZE)
+/** i32: the vCPU's power state (cpu-signals.ts). */
+export const POWER_STATE = TIMER_CHANNELS + 2 * TIMER_CHANNEL_SIZE;
+/** i32: the interrupt controller's signals to the CPU (cpu-signals.ts). */
+export const INTERRUPT_LINES = POWER_STATE + 4;
+if (INTERRUPT_LINES + 4 > STATE_SIZE)
   throw new Error('the system CPU state does not fit its block');
 
 /** The plain EL1 system registers of the CPU whose state block is at `base`. */

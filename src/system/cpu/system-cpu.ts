@@ -33,6 +33,7 @@ import { ExceptionClass, takeException } from './exceptions';
 import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
 import { Mmu, type RamRange, type RomRange } from './mmu';
 import { DAIF_F, DAIF_I } from './pstate';
+import { CpuSignals, type RunStatus } from './cpu-signals';
 import { CpuRegisters } from './registers';
 import { executeSystemInsn, type SystemServices } from './system-insns';
 import { SoftTlb } from './tlb';
@@ -71,22 +72,20 @@ export interface CpuBoard {
    * points there), where the engines keep their private words (vcpu-area.ts).
    */
   engineSpace: RamRange;
-  /** The interrupt controller's IRQ signal to CPU `cpu`, after updating the timers' lines. */
-  irqAsserted(cpu: number): boolean;
-  /** Its FIQ signal (a GICv3's group 0 interrupts), if it has one. */
-  fiqAsserted?(cpu: number): boolean;
+  /**
+   * Sets CPU `cpu`'s IRQ and FIQ lines (`SystemCpu.signalsOf`) to the interrupt controller's
+   * signals, after updating the timers' lines: the CPU calls this where it looks at them.
+   */
+  updateLines(cpu: number): void;
   /** The machine-specific handling of HVC and SMC (PSCI) and of powering the CPU off. */
   hypervisorCall(cpu: CpuRegisters, imm: number): boolean;
   secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
 }
 
-/** PSCI's power states (AFFINITY_INFO's answers are ON and OFF); a waiting CPU is on. */
-export type RunStatus = 'running' | 'waiting' | 'off';
-
-/** One vCPU: its registers (in its own state block) and whether it runs, waits or is off. */
+/** One vCPU: its registers and its power state and interrupt lines, all in its own state block. */
 interface Vcpu {
   regs: CpuRegisters;
-  status: RunStatus;
+  signals: CpuSignals;
 }
 
 export class SystemCpu {
@@ -114,10 +113,13 @@ export class SystemCpu {
     private readonly board: CpuBoard,
   ) {
     this.vcpus = models.map((model, index) => {
-      const regs = new CpuRegisters(this.memory.view, STATE_BASE + index * STATE_SIZE, model, index);
+      const base = STATE_BASE + index * STATE_SIZE;
+      const regs = new CpuRegisters(this.memory.view, base, model, index);
       regs.onTranslationChange = () => this.translationChanged();
       regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
-      return { regs, status: index === 0 ? 'running' : 'off' };
+      const signals = new CpuSignals(this.memory.memory.buffer, base);
+      signals.status = index === 0 ? 'running' : 'off';
+      return { regs, signals };
     });
     this.mmu = new Mmu(this.memory, () => this.regs, board.ram, board.rom);
     this.area = vcpuArea(board.engineSpace, 0);
@@ -181,7 +183,12 @@ export class SystemCpu {
 
   /** vCPU `index`'s power state. */
   statusOf(index: number): RunStatus {
-    return this.vcpus[index]!.status;
+    return this.vcpus[index]!.signals.status;
+  }
+
+  /** vCPU `index`'s power state and interrupt lines. */
+  signalsOf(index: number): CpuSignals {
+    return this.vcpus[index]!.signals;
   }
 
   /** The running vCPU's quantum begins: it ends after QUANTUM_MS, or with the slice. */
@@ -191,12 +198,12 @@ export class SystemCpu {
     this.quantumEnd = this.sliceEnd;
     if (this.vcpus.length === 1) return;
     const others = this.vcpus.filter((_, index) => index !== this.current);
-    const shared = others.some((vcpu) => vcpu.status === 'running');
+    const shared = others.some((vcpu) => vcpu.signals.status === 'running');
     // A waiting vCPU's timer ends the quantum when it fires (its other interrupts do through
     // interruptsChanged). One that has fired without waking its CPU (masked at the GIC) does not:
     // it would end every quantum at once.
     for (const vcpu of others) {
-      const ms = vcpu.status === 'waiting' ? vcpu.regs.timer.msUntilFire() : undefined;
+      const ms = vcpu.signals.status === 'waiting' ? vcpu.regs.timer.msUntilFire() : undefined;
       if (ms !== undefined && ms > 0) this.quantumEnd = Math.min(this.quantumEnd, now + ms);
     }
     if (shared) this.quantumEnd = Math.min(this.quantumEnd, now + QUANTUM_MS);
@@ -211,7 +218,7 @@ export class SystemCpu {
    * the waiting ones are looked at.
    */
   interruptsChanged(): void {
-    if (!this.vcpus.some((vcpu) => vcpu.status === 'waiting')) return;
+    if (!this.vcpus.some((vcpu) => vcpu.signals.status === 'waiting')) return;
     this.quantumEnd = 0;
     this.memory.view.setInt32(this.area.budgetWord, 0, true);
   }
@@ -231,7 +238,7 @@ export class SystemCpu {
   reset(): void {
     for (const [index, vcpu] of this.vcpus.entries()) {
       this.resetVcpu(vcpu);
-      vcpu.status = index === 0 ? 'running' : 'off';
+      vcpu.signals.status = index === 0 ? 'running' : 'off';
     }
     this.current = 0;
     for (const range of [this.board.ram, ...(this.board.rom ?? [])]) this.memory.setFlags(range.base, range.size, 0);
@@ -255,11 +262,11 @@ export class SystemCpu {
    */
   powerOn(index: number, entry: bigint, contextId: bigint): boolean {
     const vcpu = this.vcpus[index]!;
-    if (vcpu.status !== 'off') return false;
+    if (vcpu.signals.status !== 'off') return false;
     this.resetVcpu(vcpu);
     vcpu.regs.pc = entry;
     setX(vcpu.regs, 0, contextId);
-    vcpu.status = 'running';
+    vcpu.signals.status = 'running';
     return true;
   }
 
@@ -272,20 +279,22 @@ export class SystemCpu {
 
   /** Ends `vcpu`'s wait if an interrupt is pending for it; true if it can run. */
   private wake(vcpu: Vcpu): boolean {
-    const board = this.board;
-    const index = vcpu.regs.index;
-    if (vcpu.status === 'waiting' && (board.irqAsserted(index) || board.fiqAsserted?.(index))) vcpu.status = 'running';
-    return vcpu.status === 'running';
+    const signals = vcpu.signals;
+    if (signals.status === 'waiting') {
+      this.board.updateLines(vcpu.regs.index);
+      if (signals.interrupted) signals.status = 'running';
+    }
+    return signals.status === 'running';
   }
 
   /** Whether any vCPU is on. */
   get powered(): boolean {
-    return this.vcpus.some((vcpu) => vcpu.status !== 'off');
+    return this.vcpus.some((vcpu) => vcpu.signals.status !== 'off');
   }
 
   /** The WFI state of the running vCPU: waiting for an interrupt. */
   waitForInterrupt(): void {
-    this.vcpus[this.current]!.status = 'waiting';
+    this.vcpus[this.current]!.signals.status = 'waiting';
   }
 
   /** WFE, YIELD: the running vCPU's quantum ends, so the next runnable one runs (alone, it goes on). */
@@ -295,18 +304,18 @@ export class SystemCpu {
 
   /** CPU_OFF: the running vCPU stops (until CPU_ON or a reset). */
   powerOff(): void {
-    this.vcpus[this.current]!.status = 'off';
+    this.vcpus[this.current]!.signals.status = 'off';
   }
 
   /** Every vCPU stops (SYSTEM_OFF, SYSTEM_RESET: nothing runs until the machine acts). */
   powerOffAll(): void {
-    for (const vcpu of this.vcpus) vcpu.status = 'off';
+    for (const vcpu of this.vcpus) vcpu.signals.status = 'off';
   }
 
   /** Milliseconds until the first timer of a waiting vCPU fires (undefined: none will by itself). */
   msUntilTimer(): number | undefined {
     const times = this.vcpus
-      .filter((vcpu) => vcpu.status === 'waiting')
+      .filter((vcpu) => vcpu.signals.status === 'waiting')
       .map((vcpu) => vcpu.regs.timer.msUntilFire())
       .filter((ms) => ms !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
@@ -324,7 +333,7 @@ export class SystemCpu {
       if (next !== this.current) this.switchTo(next);
       this.startQuantum();
       const vcpu = this.vcpus[next]!;
-      while (vcpu.status === 'running' && performance.now() < this.quantumEnd) {
+      while (vcpu.signals.status === 'running' && performance.now() < this.quantumEnd) {
         const interrupt = this.pendingInterrupt();
         if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
         const trap = this.engine.run(this.regs.base);
@@ -401,9 +410,12 @@ export class SystemCpu {
    */
   private pendingInterrupt(): 'fiq' | 'irq' | undefined {
     const daif = this.regs.pstate.daif;
+    if ((daif & (DAIF_F | DAIF_I)) === (DAIF_F | DAIF_I)) return undefined;
     const index = this.current;
-    if ((daif & DAIF_F) === 0 && this.board.fiqAsserted?.(index)) return 'fiq';
-    if ((daif & DAIF_I) === 0 && this.board.irqAsserted(index)) return 'irq';
+    this.board.updateLines(index);
+    const signals = this.vcpus[index]!.signals;
+    if ((daif & DAIF_F) === 0 && signals.fiq) return 'fiq';
+    if ((daif & DAIF_I) === 0 && signals.irq) return 'irq';
     return undefined;
   }
 

@@ -144,8 +144,7 @@ class VirtMachine implements Machine, PsciPlatform {
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       rom: flashBanks,
       engineSpace: VIRT_DEVICE_SPACE,
-      irqAsserted: (cpu) => this.irqAsserted(cpu),
-      fiqAsserted: (cpu) => this.fiqAsserted(cpu),
+      updateLines: (cpu) => this.updateLines(cpu),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     });
@@ -259,17 +258,10 @@ class VirtMachine implements Machine, PsciPlatform {
     }
   }
 
-  /** The timers' outputs onto their PPIs, then the GIC's IRQ signal to CPU `cpu`. */
-  private irqAsserted(cpu: number): boolean {
+  /** The timers' outputs onto their PPIs, then the GIC's IRQ and FIQ signals onto CPU `cpu`'s lines. */
+  private updateLines(cpu: number): void {
     this.sampleTimers();
-    return this.gic.irqAsserted(cpu);
-  }
-
-  /** The same for the FIQ signal (a GICv2 has none: the timers need no sampling for it). */
-  private fiqAsserted(cpu: number): boolean {
-    if (!this.gic.fiqAsserted) return false;
-    this.sampleTimers();
-    return this.gic.fiqAsserted(cpu);
+    this.cpu.signalsOf(cpu).setLines(this.gic.irqAsserted(cpu), this.gic.fiqAsserted?.(cpu) ?? false);
   }
 
   /** Puts each CPU's timers' current outputs onto its PPIs (the counter read once for all). */
