@@ -12,7 +12,7 @@ import type { GuestMemory } from '../../memory/guest-memory';
 import { DENY_WRITE, PAGE_SHIFT, PAGE_SIZE } from '../../memory/layout';
 import type { SlowStore } from '../../translate/wasm/module';
 import { SoftAccess, type SoftTranslate } from '../../translate/wasm/soft-tlb';
-import type { MmioBus } from '../devices/mmio';
+import type { DeviceBus } from '../devices/mmio';
 import type { Mmu, RomRange } from './mmu';
 import type { CpuRegisters } from './registers';
 import type { Access } from './stage1';
@@ -59,7 +59,7 @@ export class MemoryPath {
     private readonly tlb: SoftTlb,
     /** The engine's private words: the bounce buffer and the dispatcher's budget word are used here. */
     private readonly area: VcpuArea,
-    private readonly bus: MmioBus,
+    private readonly bus: DeviceBus,
     /** Memory that reads as RAM but whose writes go to the device on the bus there (flash). */
     private readonly rom: readonly RomRange[],
     /** Discards translated code in [pa, pa + size) before it is overwritten. */

@@ -15,9 +15,19 @@ export interface MmioDevice {
   reset(): void;
 }
 
-interface Mapping {
+export interface Mapping {
   base: number;
   device: MmioDevice;
+}
+
+/** What the CPU's memory path asks of the bus (the bus itself, or a worker's way to it). */
+export interface DeviceBus {
+  /** Whether a device decodes `address`. */
+  claims(address: bigint): boolean;
+  /** Reads `size` bytes (1, 2, 4 or 8) at `address`; undefined if no device is there. */
+  read(address: bigint, size: number): bigint | undefined;
+  /** Writes; false if no device is there. */
+  write(address: bigint, size: number, value: bigint): boolean;
 }
 
 /** PrimeCell identification registers (0xfe0..0xffc): each byte of `id` in its own word. */
@@ -26,11 +36,16 @@ export function primeCellId(offset: number, id: readonly number[]): number | und
   return id[(offset - 0xfe0) >> 2];
 }
 
-export class MmioBus {
-  private readonly mappings: Mapping[] = [];
+export class MmioBus implements DeviceBus {
+  private readonly mapped: Mapping[] = [];
+
+  /** Each device with where it is mapped. */
+  get mappings(): readonly Mapping[] {
+    return this.mapped;
+  }
 
   map(base: number, device: MmioDevice): void {
-    this.mappings.push({ base, device });
+    this.mapped.push({ base, device });
   }
 
   get devices(): readonly MmioDevice[] {
