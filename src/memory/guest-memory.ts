@@ -29,11 +29,19 @@ export class GuestMemory {
   private u32: Uint32Array | undefined;
   private u64: BigUint64Array | undefined;
 
-  constructor(readonly littleEndian: boolean) {
-    this.memory = new WebAssembly.Memory({ initial: WINDOW_PAGES / 16, maximum: WINDOW_PAGES / 16, shared: true });
+  /**
+   * A new window, or (`shared`) one another thread made, whose page flags stay as they are (a
+   * system-mode vCPU on a worker thread, docs/smp.md).
+   */
+  constructor(
+    readonly littleEndian: boolean,
+    shared?: WebAssembly.Memory,
+  ) {
+    this.memory = shared ?? new WebAssembly.Memory({ initial: WINDOW_PAGES / 16, maximum: WINDOW_PAGES / 16, shared: true });
     this.u8 = new Uint8Array(this.memory.buffer);
     this.view = new DataView(this.memory.buffer);
     this.hostBase = native().bufferAddress(this.u8);
+    if (shared) return;
     this.u8.fill(PageFlags.Unmapped | NEIGHBOUR_BITS, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
     // The private area is never guest-accessible.
     this.setFlags(PRIVATE_BASE, PRIVATE_END - PRIVATE_BASE, PageFlags.Unmapped);

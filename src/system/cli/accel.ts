@@ -5,9 +5,10 @@
  * a bad property value ends the start. `-accel help` (or no accelerator named) lists them.
  *
  * `thread` is QEMU's choice between its round-robin TCG (single) and MTTCG (multi, vCPUs on host
- * threads). tsemu runs its vCPUs round-robin on one host thread either way (docs/smp.md): multi is
- * accepted, as QEMU accepts it for a guest not converted to MTTCG, with a warning. `tb-size` (the
- * translation cache's size) and `split-wx` (a host mapping detail) are checked and have no effect.
+ * threads). tsemu runs one vCPU on a worker thread with multi; several still run round-robin on one
+ * host thread (docs/smp.md), which the configuration warns of (`MTTCG_WARNING`), as QEMU warns for a
+ * guest not converted to MTTCG. `tb-size` (the translation cache's size) and `split-wx` (a host
+ * mapping detail) are checked and have no effect.
  */
 import { fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
 import { commandLineWarning } from './warnings';
@@ -16,6 +17,14 @@ import { commandLineWarning } from './warnings';
 export const ACCEL_HELP = 'Accelerators supported in QEMU binary:\ntcg\n';
 
 const ACCELERATOR = 'tcg';
+
+/** QEMU's TCG threading: round-robin on one host thread, or a host thread per vCPU. */
+export type TcgThreads = 'single' | 'multi';
+
+/** Printed (after the option's name) for thread=multi with several vCPUs. */
+export const MTTCG_WARNING =
+  'warning: vCPUs on host threads (MTTCG) are implemented for one vCPU only: ' +
+  'several run round-robin on one host thread, as with thread=single\n';
 
 /** The tcg accelerator's properties; a bare one is `on` (QEMU's deprecated short form). */
 const TCG_PROPERTIES = new Set(['thread', 'tb-size', 'split-wx']);
@@ -36,16 +45,11 @@ export function isAccelHelp(text: string): boolean {
   return accel === undefined || accel === 'help' || accel === '?';
 }
 
-/** Sets one property of the tcg accelerator, refusing as QEMU's property setters do. */
-function setTcgProperty(key: string, value: string, source: string): void {
+/** Checks one property of the tcg accelerator, refusing as QEMU's property setters do. */
+function checkTcgProperty(key: string, value: string): void {
   switch (key) {
     case 'thread':
       if (value !== 'single' && value !== 'multi') throw new OptsError(`Invalid 'thread' setting ${value}`);
-      if (value === 'multi')
-        commandLineWarning(
-          `tsemu-system: ${source}: warning: vCPUs on host threads (MTTCG) are not implemented yet: ` +
-            'they run round-robin on one host thread, as with thread=single\n',
-        );
       return;
     case 'tb-size':
       // QEMU reads an unsigned 64-bit number (decimal, or hex with 0x; a negative one wraps), then
@@ -62,13 +66,20 @@ function setTcgProperty(key: string, value: string, source: string): void {
   }
 }
 
+/** The accelerator the -accel options choose: its threading, and the option that chose it. */
+export interface TcgChoice {
+  threads: TcgThreads;
+  source?: string;
+}
+
 /**
  * Checks the -accel options (`-machine accel=` is checked with the machine; `machineAccel` says
- * whether it was given). Refusals are OptsErrors naming their option; an unknown accelerator
- * followed by tcg is reported on stderr and the start goes on, as in QEMU.
+ * whether it was given) and returns the tcg accelerator's threading. Refusals are OptsErrors
+ * naming their option; an unknown accelerator followed by tcg is reported on stderr and the start
+ * goes on, as in QEMU.
  */
-export function checkAccelerators(texts: readonly string[], machineAccel: boolean): void {
-  if (texts.length === 0) return;
+export function checkAccelerators(texts: readonly string[], machineAccel: boolean): TcgChoice {
+  if (texts.length === 0) return { threads: 'single' };
   if (machineAccel) throw new OptsError('The -accel and "-machine accel=" options are incompatible');
   // A failure is reported when the next option is tried; the last one is the refusal itself.
   let pending: string | undefined;
@@ -84,10 +95,9 @@ export function checkAccelerators(texts: readonly string[], machineAccel: boolea
       failed = true;
       continue;
     }
-    for (const [key, value] of opts)
-      if (key !== 'accel') fromOption(source, () => setTcgProperty(key, value, source));
+    for (const [key, value] of opts) if (key !== 'accel') fromOption(source, () => checkTcgProperty(key, value));
     if (failed) commandLineWarning(`tsemu-system: falling back to ${ACCELERATOR}\n`);
-    return;
+    return { threads: opts.get('thread') === 'multi' ? 'multi' : 'single', source };
   }
   throw new OptsError(pending ?? 'no accelerator found');
 }

@@ -11,7 +11,7 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
-import { checkAccelerators, checkMachineAccelerators } from './accel';
+import { checkAccelerators, checkMachineAccelerators, MTTCG_WARNING } from './accel';
 import type { BlockGraph } from '../block/graph';
 import { blockGraphFrom } from './blockdev';
 import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
@@ -22,6 +22,7 @@ import { checkMemoryBackend, isMemoryBackendType, memoryBackendFromObjectOpts, t
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts, type QemuOpts } from './qemu-opts';
 import { loadSecret, secretFromObjectOpts, type Secret } from './secret';
 import { smpTopologyFrom } from './smp';
+import { commandLineWarning } from './warnings';
 import { checkVga } from './vga';
 
 /** The keys -mon takes. */
@@ -239,7 +240,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   if (raw.kernel === undefined && raw.initrd !== undefined)
     throw new OptsError('-initrd only allowed with -kernel option');
   const { machine, props, accel, memoryBackend } = machineFrom(raw.machine);
-  checkAccelerators(raw.accel, accel);
+  const tcg = checkAccelerators(raw.accel, accel);
   for (const [option, text] of raw.hostOptions) checkHostOption(option, text);
   for (const text of raw.audiodev) checkAudiodev(text);
   // As QEMU 7.2's, -no-acpi turns ACPI off on the boards that have it and is ignored by the others.
@@ -259,9 +260,12 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
     ...(raw.nographic && { nographic: true }),
     ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
+    ...(tcg.threads === 'multi' && { multiThreaded: true }),
     virtio,
     ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
+  if (tcg.threads === 'multi' && (machineOptions.smp?.cpus ?? 1) > 1)
+    commandLineWarning(`tsemu-system: ${tcg.source}: ${MTTCG_WARNING}`);
   const serials: (SerialSpec | undefined)[] = [];
 
   const chardevs: ChardevEntry[] = raw.chardev.map((text) => {

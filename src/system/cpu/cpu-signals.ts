@@ -47,7 +47,19 @@ export class CpuSignals {
     return Atomics.load(this.words, 1) !== 0;
   }
 
+  /** Sets the lines, waking a thread in waitForLines when they change. */
   setLines(irq: boolean, fiq: boolean): void {
-    Atomics.store(this.words, 1, (irq ? IRQ_LINE : 0) | (fiq ? FIQ_LINE : 0));
+    const lines = (irq ? IRQ_LINE : 0) | (fiq ? FIQ_LINE : 0);
+    if (Atomics.exchange(this.words, 1, lines) !== lines) Atomics.notify(this.words, 1);
+  }
+
+  /** Blocks the calling thread (a vCPU's worker) while no line is up, for `ms` at most. */
+  waitForLines(ms = Infinity): void {
+    Atomics.wait(this.words, 1, 0, ms);
+  }
+
+  /** Blocks the calling thread (a vCPU's worker) while the power state is `status`. */
+  waitWhile(status: RunStatus): void {
+    Atomics.wait(this.words, 0, STATUS_CODES.indexOf(status));
   }
 }

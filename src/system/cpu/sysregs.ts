@@ -258,7 +258,12 @@ const DEVICE_SYSREGS = new WeakMap<CpuRegisters, ReadonlyMap<number, SysRegDef>>
 
 /** Adds a device's system registers to `cpu` (as QEMU's devices define coprocessor registers on a CPU). */
 export function defineDeviceSysRegs(cpu: CpuRegisters, registers: ReadonlyMap<number, SysRegDef>): void {
-  DEVICE_SYSREGS.set(cpu, new Map([...(DEVICE_SYSREGS.get(cpu) ?? []), ...registers]));
+  DEVICE_SYSREGS.set(cpu, new Map([...deviceSysRegs(cpu), ...registers]));
+}
+
+/** The device registers defined for this CPU. */
+export function deviceSysRegs(cpu: CpuRegisters): ReadonlyMap<number, SysRegDef> {
+  return DEVICE_SYSREGS.get(cpu) ?? new Map();
 }
 
 /**

@@ -12,9 +12,10 @@
  * selects the tables of the incoming vCPU's ASID, or forgets every translation when its translation
  * controls differ), which makes every TLBI broadcast, as the IS forms are. A vCPU's exclusive monitor
  * is cleared when it is switched out (architecturally allowed at any time), so a STXR whose LDXR came
- * before another vCPU ran fails and is retried. Guest memory and the engine are single-threaded in
- * Node; vCPUs on host threads are future work (the engine keeps its private words in vCPU 0's area,
- * vcpu-area.ts, where each vCPU's engine would have its own).
+ * before another vCPU ran fails and is retried. With `-accel tcg,thread=multi` one vCPU runs on a
+ * worker thread instead, in a SystemCpu of its own there on the same memory (threads/vcpu-worker.ts);
+ * several vCPUs on threads of their own are future work (the engine keeps its private words in
+ * vCPU 0's area, vcpu-area.ts, where each vCPU's engine would have its own).
  *
  * The CPUs run in slices on Node's event loop, so chardevs and monitors keep being served: a slice
  * ends after SLICE_MS, or when no vCPU can run (all wait in WFI or are off); then the host thread
@@ -27,7 +28,7 @@ import { EXCL_ADDR, xreg } from '../../translate/aarch64/state';
 import { Engine } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
 import { TrapKind } from '../../translate/ir/ops';
-import type { MmioBus } from '../devices/mmio';
+import type { DeviceBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
 import { FSC_EXTERNAL_ABORT, MemoryPath } from './memory-path';
@@ -63,7 +64,7 @@ const ISS_WNR = 1 << 6;
 
 /** What the CPU needs from its board. */
 export interface CpuBoard {
-  bus: MmioBus;
+  bus: DeviceBus;
   ram: RamRange;
   /** Flash: reads and executes as memory (while in read-array mode), its writes go to its device on the bus. */
   rom?: readonly RomRange[];
@@ -89,7 +90,6 @@ interface Vcpu {
 }
 
 export class SystemCpu {
-  readonly memory = new GuestMemory(true);
   private readonly vcpus: Vcpu[];
   /** The vCPU the engine runs (and gdb debugs). */
   private current = 0;
@@ -109,8 +109,10 @@ export class SystemCpu {
 
   /** One vCPU per model (each with its own MPIDR); CPU 0 starts running, the others off. */
   constructor(
-    models: readonly CpuModel[],
+    readonly models: readonly CpuModel[],
     private readonly board: CpuBoard,
+    /** The guest's memory: a new window, or (a vCPU on a worker thread) the main thread's. */
+    readonly memory = new GuestMemory(true),
   ) {
     this.vcpus = models.map((model, index) => {
       const base = STATE_BASE + index * STATE_SIZE;
@@ -501,6 +503,12 @@ export class SystemCpu {
   /** Bytes of flash at [pa, pa + size) changed (programmed, erased): translated code there goes. */
   romWritten(pa: number, size: number): void {
     this.engine.invalidate(pa, size);
+  }
+
+  /** Another thread wrote memory holding code this engine translated: all translated code goes. */
+  forgetCode(): void {
+    this.engine.flushAll();
+    this.translationChanged();
   }
 
   /** The physical address a debugger access reaches, ignoring permissions (undefined: a translation fault). */

@@ -45,6 +45,8 @@ export interface MachineOptions {
   props: ReadonlyMap<string, string>;
   /** -smp; undefined: one CPU. */
   smp?: SmpTopology;
+  /** -accel tcg,thread=multi: a vCPU on a host thread of its own (docs/smp.md). */
+  multiThreaded?: boolean;
   /** -device/-drive virtio devices and -global virtio-mmio.force-legacy (boards with virtio-mmio). */
   virtio?: VirtioConfig;
   /** -drive if=pflash images, by unit (boards with flash). */

@@ -45,6 +45,8 @@ export class RemoteBus implements DeviceBus {
   constructor(
     channel: SharedArrayBuffer,
     private readonly ranges: readonly BusRange[],
+    /** Called after each access (the main thread's device may have changed what the CPU caches). */
+    private readonly accessed: () => void = () => undefined,
   ) {
     this.client = new RequestClient(channel);
   }
@@ -54,10 +56,14 @@ export class RemoteBus implements DeviceBus {
   }
 
   read(address: bigint, size: number): bigint | undefined {
-    return this.client.call(BusOperation.Read, address, BigInt(size));
+    const value = this.client.call(BusOperation.Read, address, BigInt(size));
+    this.accessed();
+    return value;
   }
 
   write(address: bigint, size: number, value: bigint): boolean {
-    return this.client.call(BusOperation.Write, address, BigInt(size), value) === 1n;
+    const done = this.client.call(BusOperation.Write, address, BigInt(size), value) === 1n;
+    this.accessed();
+    return done;
   }
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { counterNow } from '../../../translate/aarch64/insns/cpu-id';
 import { findCpuModel, withAffinity, CPU_MODELS, type CpuModel } from '../../cpu/cpu-model';
 import { psciCall, type PsciPlatform } from '../../cpu/psci';
-import { SystemCpu } from '../../cpu/system-cpu';
+import { SystemCpu, type CpuBoard } from '../../cpu/system-cpu';
 import { GIC_PPI_BASE, GIC_SPI_BASE } from '../../devices/gicv2';
 import type { InterruptController } from '../../devices/interrupts';
 import { MmioBus } from '../../devices/mmio';
@@ -56,6 +56,7 @@ import {
   VIRT_UART_SPI,
 } from './memory-map';
 import { formatRegisters } from '../../cpu/info-registers';
+import { VcpuThread } from '../../threads/vcpu-thread';
 
 const DEFAULT_CPU = 'cortex-a57';
 
@@ -108,6 +109,9 @@ class VirtMachine implements Machine, PsciPlatform {
   private host?: MachineHost;
   private scheduled = false;
   private wakeTimer?: NodeJS.Timeout;
+  private readonly cpuBoard: CpuBoard;
+  /** With -accel tcg,thread=multi and one CPU: the worker thread running it. */
+  private thread?: VcpuThread;
 
   constructor(private readonly options: MachineOptions) {
     this.ramSize = ramSizeOf(options.ramSize);
@@ -139,7 +143,7 @@ class VirtMachine implements Machine, PsciPlatform {
       readsAsMemory: () => this.flash[i]!.readsAsMemory,
     }));
     const models = Array.from({ length: this.smp.cpus }, (_, i) => withAffinity(this.model, mpidrAffinity(i, gicVersion)));
-    this.cpu = new SystemCpu(models, {
+    this.cpuBoard = {
       bus: this.bus,
       ram: { base: VIRT_RAM_BASE, size: this.ramSize },
       rom: flashBanks,
@@ -147,7 +151,8 @@ class VirtMachine implements Machine, PsciPlatform {
       updateLines: (cpu) => this.updateLines(cpu),
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
-    });
+    };
+    this.cpu = new SystemCpu(models, this.cpuBoard);
     if (options.ramFile) mapRamFile(this.cpu.memory, VIRT_RAM_BASE, this.ramSize, options.ramFile);
     for (let i = 0; i < this.smp.cpus; i++) gic.attachCpu(this.cpu.registersOf(i));
     this.flash = this.createFlash(flashBanks);
@@ -165,7 +170,10 @@ class VirtMachine implements Machine, PsciPlatform {
         pa >= BigInt(VIRT_RAM_BASE) && pa + BigInt(length) <= ramEnd
           ? this.cpu.memory.u8.subarray(Number(pa), Number(pa) + length)
           : undefined,
-      write: (pa, data) => this.cpu.writeMemory(pa, data, false),
+      write: (pa, data) => {
+        this.thread?.memoryWritten(Number(pa), data.length);
+        return this.cpu.writeMemory(pa, data, false);
+      },
     };
     this.mapFwCfg();
     this.mapVirtioTransports();
@@ -187,8 +195,14 @@ class VirtMachine implements Machine, PsciPlatform {
           `device requires ${VIRT_FLASH_GEOMETRY.size} bytes, block backend provides ${image.size} bytes`,
         );
       const hooks = {
-        modeChanged: () => this.cpu.romModeChanged(),
-        contentsChanged: (offset: number, size: number) => this.cpu.romWritten(bank.base + offset, size),
+        modeChanged: () => {
+          this.cpu.romModeChanged();
+          this.thread?.translationsChanged();
+        },
+        contentsChanged: (offset: number, size: number) => {
+          this.thread?.memoryWritten(bank.base + offset, size);
+          this.cpu.romWritten(bank.base + offset, size);
+        },
       };
       return new Pflash(this.cpu.memory, bank.base, VIRT_FLASH_GEOMETRY, hooks, image);
     });
@@ -344,8 +358,23 @@ class VirtMachine implements Machine, PsciPlatform {
   }
 
   reset(): void {
-    this.boot();
-    this.kick();
+    const thread = this.thread;
+    if (!thread) {
+      this.boot();
+      this.kick();
+      return;
+    }
+    // The vCPU's engine goes with its thread; a new one runs the machine after the reset.
+    this.thread = undefined;
+    void thread.end().then(() => {
+      this.boot();
+      this.startThread();
+    });
+  }
+
+  /** With -accel tcg,thread=multi and one CPU, the CPU runs on a worker thread (docs/smp.md). */
+  private startThread(): void {
+    this.thread = new VcpuThread(this.cpu, this.cpuBoard, this.bus, this.host?.isRunning() ?? false);
   }
 
   registersText(cpu = 0): string {
@@ -386,6 +415,7 @@ class VirtMachine implements Machine, PsciPlatform {
     }
     for (const { chardev, frontend } of this.portFrontends) host.chardev(chardev)?.attachFrontend(frontend);
     host.onRunStateChange(() => this.kick());
+    if (this.options.multiThreaded && this.smp.cpus === 1) this.startThread();
     this.kick();
   }
 
@@ -399,6 +429,13 @@ class VirtMachine implements Machine, PsciPlatform {
 
   private runSome(): void {
     this.scheduled = false;
+    if (this.thread) {
+      // The worker runs the CPU: it hears of the run state and of the GIC's changes (a waiting
+      // CPU wakes when its lines change).
+      this.thread.setRunning(this.host?.isRunning() ?? false);
+      this.updateLines(0);
+      return;
+    }
     if (!this.host?.isRunning() || !this.cpu.powered) return;
     if (this.cpu.runnable) {
       this.cpu.runSlice();
