@@ -13,7 +13,7 @@ import type { MmioBus } from '../devices/mmio';
 import { boardRequests } from './board-requests';
 import { busRanges, busRequests } from './remote-bus';
 import { sysRegRequests, sysRegShapes } from './remote-sysregs';
-import { createRequestChannel, serveRequests } from './request-channel';
+import { createRequestChannel, serveRequests, type RequestHandler } from './request-channel';
 import { PAGE_SHIFT, PAGE_SIZE, PageFlags } from '../../memory/layout';
 import {
   CODE_WRITTEN,
@@ -48,10 +48,19 @@ export class VcpuThread {
       board: createRequestChannel(),
       control: this.control.buffer as SharedArrayBuffer,
     };
+    // Each request may change the GIC's signals (an acknowledge, an enable, a timer sampled): the
+    // CPU's lines are brought up to date before the reply.
+    const thenLines =
+      (handler: RequestHandler): RequestHandler =>
+      (operation, args) => {
+        const result = handler(operation, args);
+        board.updateLines(0);
+        return result;
+      };
     this.servers = [
-      serveRequests(data.bus.channel, busRequests(bus)),
-      serveRequests(data.sysRegs.channel, sysRegRequests(registers, sysRegs)),
-      serveRequests(data.board, boardRequests(board, (index) => cpu.registersOf(index))),
+      serveRequests(data.bus.channel, thenLines(busRequests(bus))),
+      serveRequests(data.sysRegs.channel, thenLines(sysRegRequests(registers, sysRegs))),
+      serveRequests(data.board, thenLines(boardRequests(board, (index) => cpu.registersOf(index)))),
     ];
     this.setRunning(running);
     const entry = path.join(installRoot(), 'dist', 'system', 'threads', 'vcpu-worker.js');

@@ -1,12 +1,15 @@
 /**
  * The worker thread of `-accel tcg,thread=multi` (docs/smp.md): one vCPU with an engine of its
  * own on the main thread's WebAssembly.Memory, its devices, device registers and board reached by
- * synchronous requests (remote-bus.ts, remote-sysregs.ts, board-requests.ts). It runs while its
+ * synchronous requests (remote-bus.ts, remote-sysregs.ts, board-requests.ts). The main thread keeps
+ * its interrupt lines word up to date (after each request, and whenever the GIC changes); the
+ * worker asks it to only when its own timers' outputs have changed. It runs while its
  * power state says so and the main thread's run-control word lets it (the monitor's stop), waits
  * in WFI on its interrupt lines word (which the main thread sets and notifies) until its timer's
  * expiry, and sleeps while off until the main thread ends it.
  */
 import { GuestMemory } from '../../memory/guest-memory';
+import { counterNow } from '../../translate/aarch64/insns/cpu-id';
 import type { CpuModel } from '../cpu/cpu-model';
 import type { RamRange } from '../cpu/mmu';
 import { defineDeviceSysRegs } from '../cpu/sysregs';
@@ -49,6 +52,16 @@ export function runVcpuWorker(data: VcpuWorkerData): never {
     if (news & CODE_WRITTEN) cpu.forgetCode();
     else if (news & TRANSLATIONS_CHANGED) cpu.romModeChanged();
   };
+  // The timers' outputs when the main thread last sampled them at the worker's request.
+  let sampled = -1;
+  const updateLines = (index: number): void => {
+    const timer = cpu.registersOf(index).timer;
+    const now = counterNow();
+    const outputs = (timer.physical.output(now) ? 1 : 0) | (timer.virtual.output(now) ? 2 : 0);
+    if (outputs === sampled) return;
+    sampled = outputs;
+    calls.updateLines(index);
+  };
   const cpu: SystemCpu = new SystemCpu(
     data.models,
     {
@@ -56,7 +69,7 @@ export function runVcpuWorker(data: VcpuWorkerData): never {
       ram: data.ram,
       rom: data.rom.map((range, bank) => ({ ...range, readsAsMemory: () => calls.romReadsAsMemory(bank) })),
       engineSpace: data.engineSpace,
-      updateLines: calls.updateLines,
+      updateLines,
       hypervisorCall: calls.hypervisorCall,
       secureMonitorCall: calls.secureMonitorCall,
     },
