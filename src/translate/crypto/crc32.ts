@@ -1,7 +1,7 @@
 /**
  * CRC32 and CRC32C (A64's CRC32B/H/W/X and CRC32CB/H/W/X, A32's and T32's CRC32B/H/W and
  * CRC32CB/H/W): one helper per polynomial, table-driven over the bytes of the data operand, least
- * significant byte first (the bit-reflected CRC the instructions define).
+ * significant byte first (the bit-reflected CRC the instructions define), on Numbers only.
  */
 import type { Temp } from '../ir/block';
 import type { IRBuilder } from '../ir/builder';
@@ -18,19 +18,23 @@ function crcTable(poly: number): Uint32Array {
   return table;
 }
 
-/** Helper id computing crc(acc: i32, bytes: i32, data: i64) -> i32 with `poly`. */
+/**
+ * Helper id computing crc(acc, bytes, low, high) -> i32 with `poly`, all i32: the data is `low`
+ * then (for 8 bytes) `high`, so the helper works on Numbers, not BigInt.
+ */
 function defineCrc(name: string, poly: number): number {
   const table = crcTable(poly);
   return defineHelper({
     name,
-    params: ['i32', 'i32', 'i64'],
+    params: ['i32', 'i32', 'i32', 'i32'],
     result: 'i32',
-    impl: (_ctx, acc: HelperValue, bytes: HelperValue, data: HelperValue) => {
-      let crc = Number(acc) >>> 0;
-      let rest = BigInt(data);
-      for (let i = 0; i < Number(bytes); i++) {
-        crc = (crc >>> 8) ^ table[(crc ^ Number(rest & 0xffn)) & 0xff]!;
-        rest >>= 8n;
+    impl: (_ctx, acc: HelperValue, bytes: HelperValue, low: HelperValue, high: HelperValue) => {
+      let crc = acc as number;
+      let rest = low as number;
+      for (let i = 0; i < (bytes as number); i++) {
+        if (i === 4) rest = high as number;
+        crc = (crc >>> 8) ^ table[(crc ^ rest) & 0xff]!;
+        rest >>>= 8;
       }
       return crc | 0;
     },
@@ -41,6 +45,10 @@ function defineCrc(name: string, poly: number): number {
 const HELPER_CRC32 = defineCrc('crc32', 0xedb88320);
 const HELPER_CRC32C = defineCrc('crc32c', 0x82f63b78);
 
-/** The CRC (CRC-32C when `castagnoli`) of the low `bytes` bytes of `data` (i64) from the accumulator `acc` (i32). */
-export const crc32 = (b: IRBuilder, castagnoli: boolean, acc: Temp, bytes: number, data: Temp): Temp =>
-  b.call(castagnoli ? HELPER_CRC32C : HELPER_CRC32, [acc, b.i32(bytes), data])!;
+/**
+ * The CRC (CRC-32C when `castagnoli`) of the low `bytes` bytes of the data from the accumulator
+ * `acc` (i32): `low` (i32) holds the first four bytes, `high` (i32) the next four of an 8-byte form.
+ */
+export function crc32(b: IRBuilder, castagnoli: boolean, acc: Temp, bytes: number, low: Temp, high?: Temp): Temp {
+  return b.call(castagnoli ? HELPER_CRC32C : HELPER_CRC32, [acc, b.i32(bytes), low, high ?? b.i32(0)])!;
+}

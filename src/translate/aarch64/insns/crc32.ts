@@ -9,8 +9,8 @@ import type { A64Handler } from '../context';
 const crc32: A64Handler = (ctx, f) => {
   if ((f.sz === 3) !== (f.sf === 1)) return false;
   const b = ctx.b;
-  const data = f.sz === 3 ? ctx.x(f.rm) : b.zext(ctx.w(f.rm));
-  ctx.setReg(f.rd, emitCrc32(b, f.c === 1, ctx.w(f.rn), 1 << f.sz, data));
+  const high = f.sz === 3 ? b.wrap(b.shrU(ctx.x(f.rm), b.i64(32n))) : undefined;
+  ctx.setReg(f.rd, emitCrc32(b, f.c === 1, ctx.w(f.rn), 1 << f.sz, ctx.w(f.rm), high));
   return true;
 };
 

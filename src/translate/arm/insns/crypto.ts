@@ -69,7 +69,7 @@ const vmullP64: ArmHandler = (ctx, f) => {
 const crc: ArmHandler = (ctx, f) => {
   if (f.sz === 3) return ctx.undefined();
   const b = ctx.b;
-  ctx.setR(f.rd!, crc32(b, f.c === 1, ctx.r(f.rn!), 1 << f.sz!, b.zext(ctx.r(f.rm!))));
+  ctx.setR(f.rd!, crc32(b, f.c === 1, ctx.r(f.rn!), 1 << f.sz!, ctx.r(f.rm!)));
   return true;
 };
 
