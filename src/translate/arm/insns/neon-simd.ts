@@ -6,9 +6,9 @@
  * immediates, and the float/integer
  * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
  * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
- * operand is splatted, so its lanes are in the low half) and the result is split back. Saturating
- * forms (they set FPSCR.QC), rounding and register shifts, VRECPE and friends stay with the exact
- * helper of neon-exec.ts; `inlineNeon` answers false for them.
+ * operand is splatted, so its lanes are in the low half) and the result is split back. The
+ * saturating (FPSCR.QC setting), halving and rounding forms are neon-saturate.ts's; register shifts,
+ * VRECPE and friends stay with the exact helper of neon-exec.ts. `inlineNeon` answers false for them.
  *
  * Encodings reach here in their A32 form and only after neon-exec.ts has accepted them, so every
  * UNDEFINED case (misaligned Q registers, reserved sizes) is already excluded.
@@ -19,11 +19,11 @@ import type { ArmContext } from '../context';
 import { getD, setD } from './fp-registers';
 import { expandImm } from './neon-exec';
 
-const SHAPES = ['i8x16', 'i16x8', 'i32x4', 'i64x2'] as const;
-const bits = (insn: number, hi: number, lo: number): number => (insn >>> lo) & ((1 << (hi - lo + 1)) - 1);
+export const SHAPES = ['i8x16', 'i16x8', 'i32x4', 'i64x2'] as const;
+export const bits = (insn: number, hi: number, lo: number): number => (insn >>> lo) & ((1 << (hi - lo + 1)) - 1);
 
 /** Register fields of the data-processing encodings. */
-interface Fields {
+export interface Fields {
   d: number;
   n: number;
   m: number;
@@ -34,7 +34,7 @@ interface Fields {
   u: boolean;
 }
 
-function fieldsOf(insn: number): Fields {
+export function fieldsOf(insn: number): Fields {
   return {
     d: (bits(insn, 22, 22) << 4) | bits(insn, 15, 12),
     n: (bits(insn, 7, 7) << 4) | bits(insn, 19, 16),
@@ -66,7 +66,7 @@ export function write(ctx: ArmContext, d: number, v: Temp, q: boolean): true {
 }
 
 /** Shuffle selectors picking lanes `lanes` (of `ebytes` bytes each) in order; unused bytes pick 0. */
-function laneSelect(lanes: readonly number[], ebytes: number): Uint8Array {
+export function laneSelect(lanes: readonly number[], ebytes: number): Uint8Array {
   const sel = new Uint8Array(16);
   lanes.forEach((lane, i) => {
     for (let k = 0; k < ebytes; k++) sel[i * ebytes + k] = lane * ebytes + k;
@@ -74,7 +74,7 @@ function laneSelect(lanes: readonly number[], ebytes: number): Uint8Array {
   return sel;
 }
 
-const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+export const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
 
 /** A v128 whose every `shape` lane is `value`. */
 function splatConst(b: IRBuilder, size: number, value: number): Temp {
@@ -82,7 +82,7 @@ function splatConst(b: IRBuilder, size: number, value: number): Temp {
 }
 
 /** The low half of each wide lane of `v` (lanes of 2 * (8 << size) bits), packed into the low 8 bytes. */
-function narrow(b: IRBuilder, v: Temp, size: number): Temp {
+export function narrow(b: IRBuilder, v: Temp, size: number): Temp {
   const eb = 1 << size;
   const sel = new Uint8Array(16);
   for (let i = 0; i < 8; i++) sel[i] = Math.floor(i / eb) * 2 * eb + (i % eb);
@@ -222,8 +222,22 @@ function threeSame(ctx: ArmContext, insn: number): boolean {
 }
 
 /** Every lane of a `size` vector holding the low bits of `value`. */
-const laneMask = (b: IRBuilder, size: number, value: bigint): Temp =>
+export const laneMask = (b: IRBuilder, size: number, value: bigint): Temp =>
   size === 3 ? b.vop('i64x2.splat', [b.i64(BigInt.asIntN(64, value))]) : splatConst(b, size, Number(BigInt.asIntN(32, value)));
+
+/**
+ * `v`'s lanes of `size` shifted right by 1..esize, rounding (adding the last bit shifted out) when
+ * `round`: an unsigned shift by esize truncates to 0, a signed one to the sign.
+ */
+export function shiftRight(b: IRBuilder, size: number, v: Temp, n: number, unsigned: boolean, round: boolean): Temp {
+  const shape = SHAPES[size];
+  const esize = 8 << size;
+  const truncated =
+    unsigned && n === esize ? b.v128(new Uint8Array(16)) : b.vop(`${shape}.shr_${sign(unsigned)}`, [v, b.i32(Math.min(n, esize - 1))]);
+  if (!round) return truncated;
+  const lastOut = b.vop('v128.and', [b.vop(`${shape}.shr_u`, [v, b.i32(n - 1)]), laneMask(b, size, 1n)]);
+  return b.vop(`${shape}.add`, [truncated, lastOut]);
+}
 
 /** A7.4.4 two registers and a shift amount: VSHR, VSRA, VSRI, VSHL, VSLI, VSHRN, VSHLL/VMOVL. */
 function shiftImmediate(ctx: ArmContext, insn: number): boolean {
@@ -238,14 +252,11 @@ function shiftImmediate(ctx: ArmContext, insn: number): boolean {
   const shape = SHAPES[size];
   const right = 2 * esize - lImm;
   const left = lImm - esize;
-  /** Vm shifted right by 1..esize: an unsigned shift by esize gives 0, a signed one the sign. */
-  const shiftRight = (v: Temp): Temp =>
-    f.u && right === esize ? b.v128(new Uint8Array(16)) : b.vop(`${shape}.shr_${sign(f.u)}`, [v, b.i32(Math.min(right, esize - 1))]);
   switch (a) {
     case 0b0000:
-      return write(ctx, f.d, shiftRight(vec(ctx, f.m, f.q)), f.q); // VSHR
+      return write(ctx, f.d, shiftRight(b, size, vec(ctx, f.m, f.q), right, f.u, false), f.q); // VSHR
     case 0b0001:
-      return write(ctx, f.d, b.vop(`${shape}.add`, [vec(ctx, f.d, f.q), shiftRight(vec(ctx, f.m, f.q))]), f.q); // VSRA
+      return write(ctx, f.d, b.vop(`${shape}.add`, [vec(ctx, f.d, f.q), shiftRight(b, size, vec(ctx, f.m, f.q), right, f.u, false)]), f.q); // VSRA
     case 0b0100: {
       // VSRI: Vm's lanes shifted right by 1..esize into Vd, whose top `right` bits stay.
       if (!f.u) return false;
@@ -333,7 +344,7 @@ function threeDiff(ctx: ArmContext, insn: number): boolean {
 }
 
 /** Lane `index` of Dm (lanes of `size`) in every lane of a v128. */
-function dupLane(ctx: ArmContext, m: number, size: number, index: number): Temp {
+export function dupLane(ctx: ArmContext, m: number, size: number, index: number): Temp {
   const v = vec(ctx, m, false);
   return ctx.b.vop('i8x16.shuffle', [v, v], laneSelect(range(16 >> size, () => index), 1 << size));
 }
@@ -496,19 +507,32 @@ function twoMisc(ctx: ArmContext, insn: number): boolean {
   return false;
 }
 
+/** The encoding class (ARM ARM A7.4) of an accepted A32-form data-processing encoding. */
+export function neonClass(insn: number): keyof typeof CLASSES {
+  if (!bits(insn, 23, 23)) return 'threeSame';
+  if (bits(insn, 4, 4)) return bits(insn, 21, 19) === 0 && !bits(insn, 7, 7) ? 'modifiedImmediate' : 'shiftImmediate';
+  if (bits(insn, 21, 20) !== 3) return bits(insn, 6, 6) ? 'scalarForm' : 'threeDiff';
+  if (!bits(insn, 24, 24)) return 'extract';
+  if (!bits(insn, 11, 11)) return 'twoMisc';
+  return bits(insn, 11, 10) === 0b10 ? 'tableLookup' : 'dupScalar';
+}
+
+const CLASSES = {
+  threeSame,
+  modifiedImmediate,
+  shiftImmediate,
+  scalarForm,
+  threeDiff,
+  extract,
+  twoMisc,
+  tableLookup,
+  dupScalar,
+};
+
 /**
  * Emits an accepted A32-form data-processing encoding as inline vector IR; false (nothing emitted)
- * when it has no exact inline form and must go to the helper.
+ * when it has no exact inline form here (see neon-saturate.ts) and must go to the helper.
  */
 export function inlineNeon(ctx: ArmContext, insn: number): boolean {
-  if (!bits(insn, 23, 23)) return threeSame(ctx, insn);
-  if (bits(insn, 4, 4)) {
-    if (bits(insn, 21, 19) === 0 && !bits(insn, 7, 7)) return modifiedImmediate(ctx, insn);
-    return shiftImmediate(ctx, insn);
-  }
-  if (bits(insn, 21, 20) !== 3) return bits(insn, 6, 6) ? scalarForm(ctx, insn) : threeDiff(ctx, insn);
-  if (!bits(insn, 24, 24)) return extract(ctx, insn);
-  if (!bits(insn, 11, 11)) return twoMisc(ctx, insn);
-  if (bits(insn, 11, 10) === 0b10) return tableLookup(ctx, insn);
-  return dupScalar(ctx, insn);
+  return CLASSES[neonClass(insn)](ctx, insn);
 }

@@ -11,6 +11,7 @@ import { defineHelper, type HelperContext } from '../../ir/helpers';
 import type { ArmContext, ArmHandler } from '../context';
 import { getD, setD } from './fp-registers';
 import { decodeNeon, type NeonExec } from './neon-exec';
+import { inlineSaturating } from './neon-saturate';
 import { inlineNeon } from './neon-simd';
 
 type Row = readonly [string, string, ArmHandler];
@@ -37,7 +38,7 @@ const a32DataForm = (insn: number, thumb: boolean): number =>
 const dataProcessing: ArmHandler = (ctx) => {
   const insn = a32DataForm(ctx.insn, ctx.thumb);
   if (!decodeOnce(insn)) return ctx.undefined();
-  if (inlineNeon(ctx, insn)) return true;
+  if (inlineNeon(ctx, insn) || inlineSaturating(ctx, insn)) return true;
   ctx.b.call(NEON_DATA, [ctx.b.i32(insn | 0)]);
   return true;
 };
