@@ -81,6 +81,9 @@ const SATURATING: Readonly<Record<string, string>> = {
   'VQ(R)DMULH scalar': '1111001. 1....... ....110. .1.0....',
   'VQDMLAL VQDMLSL VQDMULL scalar': '11110010 1....... ......11 .1.0....',
   'VQDMLAL VQDMLSL VQDMULL': '11110010 1....... ....1..1 .0.0....',
+  'VSHL VQSHL VRSHL VQRSHL .8 .16': '1111001. 0.0..... ....010. ........',
+  'VSHL VQSHL VRSHL VQRSHL .32': '1111001. 0.10.... ....010. ........',
+  'VCLS VCLZ': '11110011 1.11..00 ....0100 ...0....',
   'VQABS VQNEG': '11110011 1.11..00 ....0111 1..0....',
   'VQMOVN VQMOVUN': '11110011 1.11..10 ....0010 1..0....',
 };

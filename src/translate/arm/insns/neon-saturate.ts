@@ -2,7 +2,8 @@
  * NEON's saturating, halving and rounding integer forms as inline WebAssembly SIMD: VQADD/VQSUB,
  * VHADD/VRHADD/VHSUB, VQDMULH/VQRDMULH (vector and by scalar), VQDMULL/VQDMLAL/VQDMLSL (vector and
  * by scalar), VRSHR/VRSRA, VQSHL/VQSHLU by immediate, the narrowing VRSHRN, VQ(R)SHRN, VQ(R)SHRUN,
- * VQMOVN/VQMOVUN, and VQABS/VQNEG. They ran in the exact helper (neon-exec.ts) with BigInt lanes.
+ * VQMOVN/VQMOVUN, VQABS/VQNEG, and the shifts by register VSHL/VQSHL/VRSHL/VQRSHL of 8- to 32-bit
+ * lanes (neon-shift-register.ts). They ran in the exact helper (neon-exec.ts) with BigInt lanes.
  *
  * Each saturating form computes its result and a mask of the lanes that saturated; FPSCR.QC (sticky)
  * is or-ed with "any lane saturated". 8- and 16-bit VQADD/VQSUB and the 16-bit VQRDMULH are wasm's
@@ -17,6 +18,7 @@ import type { IRBuilder } from '../../ir/builder';
 import type { ArmContext } from '../context';
 import { FPSCR } from '../state';
 import { FPSCR_QC } from './neon-lanes';
+import { shiftByRegister } from './neon-shift-register';
 import { SHAPES, bits, dupLane, fieldsOf, laneMask, laneSelect, narrow, neonClass, range, shiftRight, vec, write } from './neon-simd';
 
 /** A result and the mask of its lanes that saturated. */
@@ -25,12 +27,14 @@ interface Saturated {
   saturated: Temp;
 }
 
-/** FPSCR.QC |= any bit of `mask`. */
-function noteSaturation(ctx: ArmContext, mask: Temp): void {
+/** FPSCR.QC |= `flag` (i32, 0 or 1). */
+function noteSaturatedIf(ctx: ArmContext, flag: Temp): void {
   const b = ctx.b;
-  const any = b.vop('v128.any_true', [mask]);
-  b.set(FPSCR, b.or(b.get(FPSCR, 'i32'), b.shl(any, b.i32(Math.log2(FPSCR_QC)))));
+  b.set(FPSCR, b.or(b.get(FPSCR, 'i32'), b.shl(flag, b.i32(Math.log2(FPSCR_QC)))));
 }
+
+/** FPSCR.QC |= any bit of `mask`. */
+const noteSaturation = (ctx: ArmContext, mask: Temp): void => noteSaturatedIf(ctx, ctx.b.vop('v128.any_true', [mask]));
 
 /** Writes a saturated result to Dd (and Dd+1 when `q`), noting the saturation. */
 function writeSaturated(ctx: ArmContext, d: number, r: Saturated, q: boolean): true {
@@ -163,7 +167,7 @@ function shiftLeftSaturating(b: IRBuilder, size: number, v: Temp, n: number, sou
   return { value, saturated: b.vop('v128.or', [negative, unsignedLost]) };
 }
 
-/** A7.4.1 three registers of the same length: VQADD, VQSUB, VHADD, VRHADD, VHSUB, VQDMULH, VQRDMULH. */
+/** A7.4.1 three registers of the same length: VQADD, VQSUB, VHADD, VRHADD, VHSUB, VQDMULH, VQRDMULH, the shifts by register. */
 function threeSame(ctx: ArmContext, insn: number): boolean {
   const b = ctx.b;
   const f = fieldsOf(insn);
@@ -179,6 +183,17 @@ function threeSame(ctx: ArmContext, insn: number): boolean {
       // VHADD VRHADD VHSUB
       const kind = (['add', 'round', 'sub'] as const)[bits(insn, 11, 8)]!;
       return f.size < 3 && write(ctx, f.d, halving(b, f.size, f.u, kind, x(), y()), f.q);
+    }
+    case 0b01000:
+    case 0b01001:
+    case 0b01010:
+    case 0b01011: {
+      // VSHL VQSHL VRSHL VQRSHL by register: Vm's lanes shifted by Vn's.
+      if (f.size === 3) return false;
+      const form = { unsigned: f.u, round: bits(insn, 8, 8) === 1, saturating: bits(insn, 4, 4) === 1 };
+      const r = shiftByRegister(b, f.size, (f.q ? 16 : 8) >> f.size, form, x(), y());
+      if (r.saturated) noteSaturatedIf(ctx, r.saturated);
+      return write(ctx, f.d, r.value, f.q);
     }
     case 0b10110: // VQDMULH VQRDMULH
       return writeSaturated(ctx, f.d, doublingHigh(b, f.size, f.u, x(), y()), f.q);

@@ -2,7 +2,7 @@
  * NEON data-processing instructions as inline WebAssembly SIMD (vector IR ops), for the forms whose
  * lane semantics a wasm op (or a short sequence of them) reproduces exactly: integer arithmetic,
  * compares, bitwise ops, shifts by an immediate (the inserting VSLI and VSRI too), widening and
- * narrowing, pairwise operations, permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN),
+ * narrowing, pairwise operations, leading zero and sign bit counts, permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN),
  * immediates, and the float/integer
  * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
  * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
@@ -428,6 +428,17 @@ function permutation(kind: number, n: number): [number[], number[]] {
   return [range(n, (i) => zipped(i)), range(n, (i) => zipped(n + i))];
 }
 
+/** Leading zeros of each lane of 8, 16 or 32 bits: the lane's bits smeared right, counted, taken from the lane size. */
+function leadingZeros(b: IRBuilder, size: number, v: Temp): Temp {
+  const shape = SHAPES[size];
+  let smeared = v;
+  for (let k = 1; k < 8 << size; k *= 2) smeared = b.vop('v128.or', [smeared, b.vop(`${shape}.shr_u`, [smeared, b.i32(k)])]);
+  let count = b.vop('i8x16.popcnt', [smeared]);
+  if (size >= 1) count = b.vop('i16x8.extadd_pairwise_i8x16_u', [count]);
+  if (size === 2) count = b.vop('i32x4.extadd_pairwise_i16x8_u', [count]);
+  return b.vop(`${shape}.sub`, [splatConst(b, size, 8 << size), count]);
+}
+
 /** A7.4.5 two registers, miscellaneous. */
 function twoMisc(ctx: ArmContext, insn: number): boolean {
   const b = ctx.b;
@@ -451,6 +462,13 @@ function twoMisc(ctx: ArmContext, insn: number): boolean {
       // VPADDL / VPADAL for 8- and 16-bit lanes.
       const sum = b.vop(`${SHAPES[size + 1]}.extadd_pairwise_${shape}_${sign((op & 1) === 1)}`, [m()]);
       return unary(op >> 1 === 0b110 ? b.vop(`${SHAPES[size + 1]}.add`, [vec(ctx, f.d, f.q), sum]) : sum);
+    }
+    if (op === 0b1001) return unary(leadingZeros(b, size, m())); // VCLZ
+    if (op === 0b1000) {
+      // VCLS: the leading zeros of v ^ (v >> 1), less the sign bit itself.
+      const v = m();
+      const changes = b.vop('v128.xor', [v, b.vop(`${shape}.shr_s`, [v, b.i32(1)])]);
+      return unary(b.vop(`${shape}.sub`, [leadingZeros(b, size, changes), splatConst(b, size, 1)]));
     }
     if (op === 0b1010) return unary(b.vop('i8x16.popcnt', [m()])); // VCNT
     if (op === 0b1011) return unary(b.vop('v128.not', [m()])); // VMVN
