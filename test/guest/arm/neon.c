@@ -4,7 +4,8 @@
  * saturating ops, shifts by immediate and by register, narrowing and widening, multiplies (long,
  * doubling, by scalar), comparisons and selects, permutes, table lookups, pairwise and bit ops,
  * float arithmetic and conversions, and the element/structure loads and stores. Prints one line of
- * lanes per operation.
+ * lanes per operation; the saturating, halving and rounding forms also run over pseudo-random
+ * operands (a digest and the FPSCR.QC count per operation).
  */
 #include <arm_neon.h>
 #include <math.h>
@@ -134,6 +135,122 @@ static void more_forms(uint8x16_t a8, uint8x16_t b8, int16x8_t a16, int32x4_t a3
   p8("vcle.s8 #0", vcleq_s8(vreinterpretq_s8_u8(a8), vdupq_n_s8(0)));
   p16("vsubhn.i32", vcombine_u16(vreinterpret_u16_s16(vsubhn_s32(a32, vreinterpretq_s32_u8(b8))), vdup_n_u16(0)));
   p32("vmlal.u16", vmlal_u16(vreinterpretq_u32_s32(a32), vget_low_u16(vreinterpretq_u16_s16(a16)), vget_high_u16(vreinterpretq_u16_s16(a16))));
+}
+
+/*
+ * The saturating, halving, rounding and register-shift forms over pseudo-random operands (a third
+ * uniform bits, the rest saturation edges): per operation a digest of 300 results and how many of
+ * them set FPSCR.QC.
+ */
+static uint32_t rng_state = 0x2545f491;
+static uint32_t next_random(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 17;
+  rng_state ^= rng_state << 5;
+  return rng_state;
+}
+static const uint32_t EDGES[] = {0, 0xffffffff, 0x80000000, 0x7fffffff, 0x00008000, 0x00007fff,
+                                 0x80808080, 0x7f7f7f7f, 1, 0x8000ffff, 0xffff8000, 0x00800080};
+static uint32x4_t random_operand(void) {
+  uint32_t w[4];
+  for (int i = 0; i < 4; i++) w[i] = next_random() % 3 ? EDGES[next_random() % 12] : next_random();
+  return vld1q_u32(w);
+}
+static uint32_t digest;
+static void mix(uint32x4_t v) {
+  uint32_t o[4];
+  vst1q_u32(o, v);
+  for (int i = 0; i < 4; i++) digest = (digest ^ o[i]) * 16777619u;
+}
+#define RANDOM(name, expr)                                                         \
+  do {                                                                             \
+    unsigned qc = 0;                                                               \
+    digest = 2166136261u;                                                          \
+    for (int k = 0; k < 300; k++) {                                                \
+      uint32x4_t x = random_operand(), y = random_operand(), z = random_operand(); \
+      clear_qc();                                                                  \
+      mix((uint32x4_t)(expr));                                                     \
+      qc += fpscr_qc();                                                            \
+    }                                                                              \
+    printf("%s: %08x qc %u\n", name, digest, qc);                                  \
+  } while (0)
+#define LO(t, v) vget_low_##t((v))
+#define HI(t, v) vget_high_##t((v))
+/* Vector casts between same-sized types (GCC's), to keep the table short. */
+#define S8(v) ((int8x16_t)(v))
+#define U8(v) ((uint8x16_t)(v))
+#define S16(v) ((int16x8_t)(v))
+#define U16(v) ((uint16x8_t)(v))
+#define S32(v) ((int32x4_t)(v))
+#define U32(v) ((uint32x4_t)(v))
+#define S64(v) ((int64x2_t)(v))
+#define U64(v) ((uint64x2_t)(v))
+#define SHIFTS(v) ((int8x16_t)vandq_u32((v), vdupq_n_u32(0x9f8fbfa7)))
+
+static void saturating_random(void) {
+  RANDOM("vqadd.s8", vqaddq_s8(S8(x), S8(y)));
+  RANDOM("vqadd.u16", vqaddq_u16(U16(x), U16(y)));
+  RANDOM("vqadd.s32", vqaddq_s32(S32(x), S32(y)));
+  RANDOM("vqadd.u32", vqaddq_u32(U32(x), U32(y)));
+  RANDOM("vqadd.s64", vqaddq_s64(S64(x), S64(y)));
+  RANDOM("vqsub.u8", vqsubq_u8(U8(x), U8(y)));
+  RANDOM("vqsub.s16", vqsubq_s16(S16(x), S16(y)));
+  RANDOM("vqsub.s32", vqsubq_s32(S32(x), S32(y)));
+  RANDOM("vqsub.u64", vqsubq_u64(U64(x), U64(y)));
+  RANDOM("vhadd.s8", vhaddq_s8(S8(x), S8(y)));
+  RANDOM("vhadd.u32", vhaddq_u32(U32(x), U32(y)));
+  RANDOM("vrhadd.s16", vrhaddq_s16(S16(x), S16(y)));
+  RANDOM("vrhadd.u32", vrhaddq_u32(U32(x), U32(y)));
+  RANDOM("vhsub.s32", vhsubq_s32(S32(x), S32(y)));
+  RANDOM("vhsub.u8", vhsubq_u8(U8(x), U8(y)));
+  RANDOM("vqdmulh.s16", vqdmulhq_s16(S16(x), S16(y)));
+  RANDOM("vqdmulh.s32", vqdmulhq_s32(S32(x), S32(y)));
+  RANDOM("vqrdmulh.s16", vqrdmulhq_s16(S16(x), S16(y)));
+  RANDOM("vqrdmulh.s32", vqrdmulhq_s32(S32(x), S32(y)));
+  RANDOM("vqrdmulh.s16 d", vcombine_s16(vqrdmulh_s16(LO(s16, S16(x)), LO(s16, S16(y))), LO(s16, S16(z))));
+  RANDOM("vqdmulh.s16 scalar", vqdmulhq_lane_s16(S16(x), LO(s16, S16(y)), 3));
+  RANDOM("vqrdmulh.s32 scalar", vqrdmulhq_lane_s32(S32(x), HI(s32, S32(y)), 1));
+  RANDOM("vqdmull.s16", vqdmull_s16(LO(s16, S16(x)), HI(s16, S16(y))));
+  RANDOM("vqdmlal.s32", vqdmlal_s32(S64(z), LO(s32, S32(x)), HI(s32, S32(y))));
+  RANDOM("vqdmlsl.s16", vqdmlsl_s16(S32(z), LO(s16, S16(x)), HI(s16, S16(y))));
+  RANDOM("vqdmlal.s16 scalar", vqdmlal_lane_s16(S32(z), LO(s16, S16(x)), HI(s16, S16(y)), 2));
+  RANDOM("vrshr.s8 #8", vrshrq_n_s8(S8(x), 8));
+  RANDOM("vrshr.u16 #16", vrshrq_n_u16(U16(x), 16));
+  RANDOM("vrshr.s32 #13", vrshrq_n_s32(S32(x), 13));
+  RANDOM("vrshr.u64 #1", vrshrq_n_u64(U64(x), 1));
+  RANDOM("vrsra.u8 #3", vrsraq_n_u8(U8(z), U8(x), 3));
+  RANDOM("vrsra.s64 #64", vrsraq_n_s64(S64(z), S64(x), 64));
+  RANDOM("vqshl.s8 #5", vqshlq_n_s8(S8(x), 5));
+  RANDOM("vqshl.u16 #1", vqshlq_n_u16(U16(x), 1));
+  RANDOM("vqshl.s32 #30", vqshlq_n_s32(S32(x), 30));
+  RANDOM("vqshl.u64 #7", vqshlq_n_u64(U64(x), 7));
+  RANDOM("vqshlu.s16 #0", vqshluq_n_s16(S16(x), 0));
+  RANDOM("vqshlu.s64 #33", vqshluq_n_s64(S64(x), 33));
+  RANDOM("vqshrn.s16 #8", vcombine_s8(vqshrn_n_s16(S16(x), 8), vqshrn_n_s16(S16(y), 1)));
+  RANDOM("vqrshrn.u32 #5", vcombine_u16(vqrshrn_n_u32(U32(x), 5), vqrshrn_n_u32(U32(y), 16)));
+  RANDOM("vqrshrun.s64 #32", vcombine_u32(vqrshrun_n_s64(S64(x), 32), vqshrun_n_s64(S64(y), 3)));
+  RANDOM("vqshrun.s32 #2", vcombine_u16(vqshrun_n_s32(S32(x), 2), vqrshrun_n_s32(S32(y), 16)));
+  RANDOM("vrshrn.i64 #20", vcombine_u32(vrshrn_n_u64(U64(x), 20), vrshrn_n_u64(U64(y), 32)));
+  RANDOM("vqmovn.s64", vcombine_s32(vqmovn_s64(S64(x)), vqmovn_s64(S64(y))));
+  RANDOM("vqmovn.u16", vcombine_u8(vqmovn_u16(U16(x)), vqmovn_u16(U16(y))));
+  RANDOM("vqmovun.s32", vcombine_u16(vqmovun_s32(S32(x)), vqmovun_s32(S32(y))));
+  RANDOM("vqmovn.u64", vcombine_u32(vqmovn_u64(U64(x)), vqmovn_u64(U64(y))));
+  RANDOM("vqabs.s8", vqabsq_s8(S8(x)));
+  RANDOM("vqabs.s32", vqabsq_s32(S32(x)));
+  RANDOM("vqneg.s16", vqnegq_s16(S16(x)));
+  RANDOM("vqneg.s32", vqnegq_s32(S32(x)));
+  RANDOM("vshl.s8 reg", vshlq_s8(S8(x), S8(y)));
+  RANDOM("vshl.u32 reg", vshlq_u32(U32(x), S32(SHIFTS(y))));
+  RANDOM("vrshl.s16 reg", vrshlq_s16(S16(x), S16(SHIFTS(y))));
+  RANDOM("vrshl.u32 reg", vrshlq_u32(U32(x), S32(SHIFTS(y))));
+  RANDOM("vqshl.s32 reg", vqshlq_s32(S32(x), S32(SHIFTS(y))));
+  RANDOM("vqshl.u8 reg", vqshlq_u8(U8(x), S8(SHIFTS(y))));
+  RANDOM("vqrshl.s16 reg", vqrshlq_s16(S16(x), S16(SHIFTS(y))));
+  RANDOM("vqrshl.u32 reg", vqrshlq_u32(U32(x), S32(SHIFTS(y))));
+  RANDOM("vqrshl.s64 reg", vqrshlq_s64(S64(x), S64(SHIFTS(y))));
+  RANDOM("vclz.i16", vclzq_u16(U16(x)));
+  RANDOM("vcls.s32", vclsq_s32(S32(x)));
+  RANDOM("vcls.s8", vclsq_s8(S8(x)));
 }
 
 int main(void) {
@@ -311,6 +428,7 @@ int main(void) {
 
   estimates();
   more_forms(a8, b8, a16, a32);
+  saturating_random();
 
   /* Loads and stores: structures, lanes, all lanes, writeback. */
   uint8x8x3_t l3 = vld3_u8(bytes + 1);
