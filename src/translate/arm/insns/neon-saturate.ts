@@ -19,7 +19,21 @@ import type { ArmContext } from '../context';
 import { FPSCR } from '../state';
 import { FPSCR_QC } from './neon-lanes';
 import { shiftByRegister } from './neon-shift-register';
-import { SHAPES, bits, dupLane, fieldsOf, laneMask, laneSelect, narrow, neonClass, range, shiftRight, vec, write } from './neon-simd';
+import {
+  SHAPES,
+  bits,
+  dupLane,
+  fieldsOf,
+  laneMask,
+  laneSelect,
+  narrow,
+  neonClass,
+  range,
+  shiftFields,
+  shiftRight,
+  vec,
+  write,
+} from './neon-simd';
 
 /** A result and the mask of its lanes that saturated. */
 interface Saturated {
@@ -206,21 +220,16 @@ function threeSame(ctx: ArmContext, insn: number): boolean {
 function shiftImmediate(ctx: ArmContext, insn: number): boolean {
   const b = ctx.b;
   const f = fieldsOf(insn);
-  const l = bits(insn, 7, 7);
-  const imm6 = bits(insn, 21, 16);
-  const a = bits(insn, 11, 8);
-  const lImm = (l << 6) | imm6;
-  const size = l ? 3 : imm6 >= 32 ? 2 : imm6 >= 16 ? 1 : 0;
-  const esize = esizeOf(size);
+  const { imm6, a, size, esize, right, left } = shiftFields(insn);
   const m = (): Temp => vec(ctx, f.m, f.q);
   switch (a) {
     case 0b0010: // VRSHR
-      return write(ctx, f.d, shiftRight(b, size, m(), 2 * esize - lImm, f.u, true), f.q);
+      return write(ctx, f.d, shiftRight(b, size, m(), right, f.u, true), f.q);
     case 0b0011: // VRSRA
-      return write(ctx, f.d, b.vop(`${SHAPES[size]}.add`, [vec(ctx, f.d, f.q), shiftRight(b, size, m(), 2 * esize - lImm, f.u, true)]), f.q);
+      return write(ctx, f.d, b.vop(`${SHAPES[size]}.add`, [vec(ctx, f.d, f.q), shiftRight(b, size, m(), right, f.u, true)]), f.q);
     case 0b0110:
     case 0b0111: // VQSHLU VQSHL
-      return writeSaturated(ctx, f.d, shiftLeftSaturating(b, size, m(), lImm - esize, a === 0b0111 && f.u, f.u), f.q);
+      return writeSaturated(ctx, f.d, shiftLeftSaturating(b, size, m(), left, a === 0b0111 && f.u, f.u), f.q);
     case 0b1000:
     case 0b1001: {
       // Qm's wide lanes shifted right by 1..esize (rounding when Q), then narrowed: VRSHRN keeps the

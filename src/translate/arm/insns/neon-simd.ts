@@ -239,19 +239,25 @@ export function shiftRight(b: IRBuilder, size: number, v: Temp, n: number, unsig
   return b.vop(`${shape}.add`, [truncated, lastOut]);
 }
 
+/**
+ * The fields of A7.4.4 (two registers and a shift amount): the lane size from L:imm6, and the
+ * shift as a right shift (1..esize) and as a left shift (0..esize-1).
+ */
+export function shiftFields(insn: number): { imm6: number; a: number; size: number; esize: number; right: number; left: number } {
+  const l = bits(insn, 7, 7);
+  const imm6 = bits(insn, 21, 16);
+  const lImm = (l << 6) | imm6;
+  const size = l ? 3 : imm6 >= 32 ? 2 : imm6 >= 16 ? 1 : 0;
+  const esize = 8 << size;
+  return { imm6, a: bits(insn, 11, 8), size, esize, right: 2 * esize - lImm, left: lImm - esize };
+}
+
 /** A7.4.4 two registers and a shift amount: VSHR, VSRA, VSRI, VSHL, VSLI, VSHRN, VSHLL/VMOVL. */
 function shiftImmediate(ctx: ArmContext, insn: number): boolean {
   const b = ctx.b;
   const f = fieldsOf(insn);
-  const l = bits(insn, 7, 7);
-  const imm6 = bits(insn, 21, 16);
-  const a = bits(insn, 11, 8);
-  const lImm = (l << 6) | imm6;
-  const size = l ? 3 : imm6 >= 32 ? 2 : imm6 >= 16 ? 1 : 0;
-  const esize = 8 << size;
+  const { imm6, a, size, esize, right, left } = shiftFields(insn);
   const shape = SHAPES[size];
-  const right = 2 * esize - lImm;
-  const left = lImm - esize;
   switch (a) {
     case 0b0000:
       return write(ctx, f.d, shiftRight(b, size, vec(ctx, f.m, f.q), right, f.u, false), f.q); // VSHR
