@@ -5,7 +5,7 @@
  * D registers by the helper, by the IR interpreter and by the WebAssembly backend on the frontend's
  * translation. The D registers and FPSCR must come out identical. Random lanes are drawn from edge
  * values (0, all ones, sign bits, small numbers) as well as uniform bits. The saturating, halving
- * and rounding forms of neon-saturate.ts get encodings of their own (templates with random fields),
+ * and rounding forms of neon-saturate.ts (and a few more that left the helper with them) get encodings of their own (templates with random fields),
  * registers of repeated saturation edges of each lane size, and FPSCR.QC clear or already set; they
  * must translate without a helper call.
  */
@@ -84,6 +84,11 @@ const SATURATING: Readonly<Record<string, string>> = {
   'VSHL VQSHL VRSHL VQRSHL .8 .16': '1111001. 0.0..... ....010. ........',
   'VSHL VQSHL VRSHL VQRSHL .32': '1111001. 0.10.... ....010. ........',
   'VCLS VCLZ': '11110011 1.11..00 ....0100 ...0....',
+  'VMUL.F32 VMLA.F32 VMLS.F32 scalar': '1111001. 1.10.... ......01 .1.0....',
+  'VRADDHN VRSUBHN .16 .32': '11110011 1.0..... ....01.0 .0.0....',
+  'VRADDHN VRSUBHN .64': '11110011 1.10.... ....01.0 .0.0....',
+  'VMUL.I8': '11110010 0.00.... ....1001 ...1....',
+  'VMLA.I8 VMLS.I8': '1111001. 0.00.... ....1001 ...0....',
   'VQABS VQNEG': '11110011 1.11..00 ....0111 1..0....',
   'VQMOVN VQMOVUN': '11110011 1.11..10 ....0010 1..0....',
 };

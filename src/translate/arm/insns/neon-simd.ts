@@ -4,7 +4,7 @@
  * compares, bitwise ops, shifts by an immediate (the inserting VSLI and VSRI too), widening and
  * narrowing, pairwise operations, leading zero and sign bit counts, permutes (VEXT, VTBL/VTBX, VDUP, VREV, VZIP/VUZP/VTRN),
  * immediates, and the float/integer
- * conversions, and the single-precision arithmetic with NEON's standard FPSCR value (flush-to-zero,
+ * conversions, and the single-precision arithmetic (by a scalar too) with NEON's standard FPSCR value (flush-to-zero,
  * default NaN) applied by masks around the wasm ops. D registers are combined into a v128 (a D
  * operand is splatted, so its lanes are in the low half) and the result is split back. The
  * saturating (FPSCR.QC setting), halving and rounding forms are neon-saturate.ts's; register shifts,
@@ -114,6 +114,13 @@ const small = (size: number, op: () => Temp): Temp | undefined => (size < 3 ? op
 const absDiff = (b: IRBuilder, size: number, n: Temp, m: Temp, u: boolean): Temp =>
   b.vop(`${SHAPES[size]}.sub`, [b.vop(`${SHAPES[size]}.max_${sign(u)}`, [n, m]), b.vop(`${SHAPES[size]}.min_${sign(u)}`, [n, m])]);
 
+/** Lane products modulo the lane size; bytes (no wasm i8x16.mul) as the low bytes of 16-bit products. */
+function intMul(b: IRBuilder, size: number, n: Temp, m: Temp): Temp {
+  if (size) return b.vop(`${SHAPES[size]}.mul`, [n, m]);
+  const half = (h: 'low' | 'high'): Temp => b.vop(`i16x8.extmul_${h}_i8x16_u`, [n, m]);
+  return b.vop('i8x16.shuffle', [half('low'), half('high')], laneSelect(range(16, (i) => 2 * i), 1));
+}
+
 /**
  * Three-same integer operations by A:B:U (bits 11:8, 4, 24): the result vector from the Vn, Vm and
  * old Vd vectors, or undefined for sizes without an exact wasm form.
@@ -137,11 +144,9 @@ const SAME: Readonly<Record<number, SameOp>> = {
   [0b0111_1_0]: (b, size, v) => small(size, () => b.vop(`${SHAPES[size]}.add`, [v[2], absDiff(b, size, v[0], v[1], false)])), // VABA.S
   [0b0111_1_1]: (b, size, v) => small(size, () => b.vop(`${SHAPES[size]}.add`, [v[2], absDiff(b, size, v[0], v[1], true)])), // VABA.U
   [0b0001_0_1]: (b, size, [n, m]) => (size < 2 ? b.vop(`${SHAPES[size]}.avgr_u`, [n, m]) : undefined), // VRHADD.U
-  [0b1001_1_0]: (b, size, [n, m]) => (size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.mul`, [n, m]) : undefined), // VMUL
-  [0b1001_0_0]: (b, size, [n, m, d]) =>
-    size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.add`, [d, b.vop(`${SHAPES[size]}.mul`, [n, m])]) : undefined, // VMLA
-  [0b1001_0_1]: (b, size, [n, m, d]) =>
-    size === 1 || size === 2 ? b.vop(`${SHAPES[size]}.sub`, [d, b.vop(`${SHAPES[size]}.mul`, [n, m])]) : undefined, // VMLS
+  [0b1001_1_0]: (b, size, [n, m]) => small(size, () => intMul(b, size, n, m)), // VMUL
+  [0b1001_0_0]: (b, size, [n, m, d]) => small(size, () => b.vop(`${SHAPES[size]}.add`, [d, intMul(b, size, n, m)])), // VMLA
+  [0b1001_0_1]: (b, size, [n, m, d]) => small(size, () => b.vop(`${SHAPES[size]}.sub`, [d, intMul(b, size, n, m)])), // VMLS
   // Bitwise: size selects the operation.
   [0b0001_1_0]: (b, size, [n, m]) =>
     [
@@ -170,6 +175,9 @@ function standard(b: IRBuilder, r: Temp): Temp {
   return b.vop('v128.bitselect', [splatConst(b, 2, 0x7fc00000), flushed(b, r), b.vop('f32x4.ne', [r, r])]);
 }
 
+/** A single-precision op on flushed inputs, its result under the standard FPSCR value. */
+const floatOp = (b: IRBuilder, name: string, x: Temp, y: Temp): Temp => standard(b, b.vop(`f32x4.${name}`, [x, y]));
+
 /**
  * The three-same single-precision arithmetic (size<0> = 0, size<1> selecting the variant), with
  * the standard FPSCR value applied around the wasm ops: VADD, VSUB, VMUL, VMLA, VMLS (product then
@@ -180,7 +188,7 @@ function floatSame(ctx: ArmContext, f: Fields, a: number, bBit: number): boolean
   const hi = f.size >> 1;
   const n = (): Temp => flushed(b, vec(ctx, f.n, f.q));
   const m = (): Temp => flushed(b, vec(ctx, f.m, f.q));
-  const op = (name: string, x: Temp, y: Temp): Temp => standard(b, b.vop(`f32x4.${name}`, [x, y]));
+  const op = (name: string, x: Temp, y: Temp): Temp => floatOp(b, name, x, y);
   const out = (v: Temp): true => write(ctx, f.d, v, f.q);
   switch ((a << 2) | (bBit << 1) | (f.u ? 1 : 0)) {
     case 0b110100:
@@ -329,9 +337,9 @@ function threeDiff(ctx: ArmContext, insn: number): boolean {
       return write(ctx, f.d, b.vop(`${wideShape}.${a === 3 ? 'sub' : 'add'}`, [vec(ctx, f.n, true), widen(b, m(), f.size, f.u)]), true);
     case 0b0100:
     case 0b0110: {
-      // VADDHN / VSUBHN: high halves of Qn +/- Qm.
-      if (f.u) return false;
-      const sum = b.vop(`${wideShape}.${a === 4 ? 'add' : 'sub'}`, [vec(ctx, f.n, true), vec(ctx, f.m, true)]);
+      // VADDHN / VSUBHN (VRADDHN / VRSUBHN: U set, rounded): high halves of Qn +/- Qm.
+      let sum = b.vop(`${wideShape}.${a === 4 ? 'add' : 'sub'}`, [vec(ctx, f.n, true), vec(ctx, f.m, true)]);
+      if (f.u) sum = b.vop(`${wideShape}.add`, [sum, laneMask(b, f.size + 1, 1n << BigInt((8 << f.size) - 1))]);
       return write(ctx, f.d, narrow(b, b.vop(`${wideShape}.shr_u`, [sum, b.i32(8 << f.size)]), f.size), false);
     }
     case 0b0101:
@@ -369,6 +377,7 @@ function scalarForm(ctx: ArmContext, insn: number): boolean {
   // The same-length forms take Q from bit 24; the long ones signedness.
   const same = (): Temp => b.vop(`${shape}.mul`, [vec(ctx, f.n, f.u), k]);
   const long = (): Temp => b.vop(`${wideShape}.extmul_low_${shape}_${sign(f.u)}`, [vec(ctx, f.n, false), k]);
+  const floatProduct = (): Temp => floatOp(b, 'mul', flushed(b, vec(ctx, f.n, f.u)), flushed(b, k));
   switch (bits(insn, 11, 8)) {
     case 0b1000:
       return write(ctx, f.d, same(), f.u); // VMUL
@@ -382,6 +391,14 @@ function scalarForm(ctx: ArmContext, insn: number): boolean {
       return write(ctx, f.d, b.vop(`${wideShape}.add`, [vec(ctx, f.d, true), long()]), true); // VMLAL
     case 0b0110:
       return write(ctx, f.d, b.vop(`${wideShape}.sub`, [vec(ctx, f.d, true), long()]), true); // VMLSL
+    case 0b1001:
+      return f.size === 2 && write(ctx, f.d, floatProduct(), f.u); // VMUL.F32
+    case 0b0001:
+    case 0b0101: {
+      // VMLA.F32 / VMLS.F32: a rounded product then a rounded sum, as the three-same forms.
+      const sum = floatOp(b, bits(insn, 10, 10) ? 'sub' : 'add', flushed(b, vec(ctx, f.d, f.u)), floatProduct());
+      return f.size === 2 && write(ctx, f.d, sum, f.u);
+    }
     default:
       return false;
   }
