@@ -190,6 +190,13 @@ function floatSame(ctx: ArmContext, f: Fields, a: number, bBit: number): boolean
   const m = (): Temp => flushed(b, vec(ctx, f.m, f.q));
   const op = (name: string, x: Temp, y: Temp): Temp => floatOp(b, name, x, y);
   const out = (v: Temp): true => write(ctx, f.d, v, f.q);
+  /** The op on adjacent pairs of Dn then of Dm. */
+  const pairwiseFloat = (name: string): true => {
+    const v = flushed(b, pair(ctx, getD(ctx, f.n), getD(ctx, f.m)));
+    const evens = b.vop('i8x16.shuffle', [v, v], laneSelect([0, 2], 4));
+    const odds = b.vop('i8x16.shuffle', [v, v], laneSelect([1, 3], 4));
+    return write(ctx, f.d, op(name, evens, odds), false);
+  };
   switch ((a << 2) | (bBit << 1) | (f.u ? 1 : 0)) {
     case 0b110100:
       return out(op(hi ? 'sub' : 'add', n(), m())); // VADD / VSUB
@@ -197,12 +204,15 @@ function floatSame(ctx: ArmContext, f: Fields, a: number, bBit: number): boolean
       return !hi && out(op('mul', n(), m())); // VMUL
     case 0b110110:
       return out(op(hi ? 'sub' : 'add', flushed(b, vec(ctx, f.d, f.q)), op('mul', n(), m()))); // VMLA / VMLS
-    case 0b110101: {
+    case 0b110101:
       if (hi) return out(standard(b, b.vop('f32x4.abs', [b.vop('f32x4.sub', [n(), m()])]))); // VABD
-      const v = flushed(b, pair(ctx, getD(ctx, f.n), getD(ctx, f.m)));
-      const evens = b.vop('i8x16.shuffle', [v, v], laneSelect([0, 2], 4));
-      const odds = b.vop('i8x16.shuffle', [v, v], laneSelect([1, 3], 4));
-      return write(ctx, f.d, op('add', evens, odds), false); // VPADD
+      return pairwiseFloat('add'); // VPADD
+    case 0b111101:
+      return pairwiseFloat(hi ? 'min' : 'max'); // VPMAX / VPMIN
+    case 0b111011: {
+      // VACGE / VACGT: compares of the magnitudes.
+      const abs = (v: Temp): Temp => b.vop('f32x4.abs', [v]);
+      return out(b.vop(hi ? 'f32x4.gt' : 'f32x4.ge', [abs(n()), abs(m())]));
     }
     case 0b111000:
       return !hi && out(b.vop('f32x4.eq', [n(), m()])); // VCEQ
@@ -481,9 +491,16 @@ function twoMisc(ctx: ArmContext, insn: number): boolean {
     return unary(b.vop('i8x16.shuffle', [v, v], sel));
   }
   if (a === 0) {
-    if ((op >> 1 === 0b010 || op >> 1 === 0b110) && size < 2) {
-      // VPADDL / VPADAL for 8- and 16-bit lanes.
-      const sum = b.vop(`${SHAPES[size + 1]}.extadd_pairwise_${shape}_${sign((op & 1) === 1)}`, [m()]);
+    if (op >> 1 === 0b010 || op >> 1 === 0b110) {
+      // VPADDL / VPADAL: wasm's extadd_pairwise for 8- and 16-bit lanes; 32-bit lanes widened from
+      // the even and the odd lanes and added.
+      const unsigned = (op & 1) === 1;
+      const v = m();
+      const widened = (lanes: number[]): Temp => widen(b, b.vop('i8x16.shuffle', [v, v], laneSelect(lanes, 4)), 2, unsigned);
+      const sum =
+        size < 2
+          ? b.vop(`${SHAPES[size + 1]}.extadd_pairwise_${shape}_${sign(unsigned)}`, [v])
+          : b.vop('i64x2.add', [widened([0, 2]), widened([1, 3])]);
       return unary(op >> 1 === 0b110 ? b.vop(`${SHAPES[size + 1]}.add`, [vec(ctx, f.d, f.q), sum]) : sum);
     }
     if (op === 0b1001) return unary(leadingZeros(b, size, m())); // VCLZ
