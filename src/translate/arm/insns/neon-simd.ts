@@ -121,6 +121,17 @@ function intMul(b: IRBuilder, size: number, n: Temp, m: Temp): Temp {
   return b.vop('i8x16.shuffle', [half('low'), half('high')], laneSelect(range(16, (i) => 2 * i), 1));
 }
 
+/** Carry-less products of the low 8 bits of each `shape` lane (bytes, or bytes zero-extended to 16 bits): x shifted by i where y's bit i is set, xor-ed. */
+function polyMul(b: IRBuilder, shape: 'i8x16' | 'i16x8', x: Temp, y: Temp): Temp {
+  const one = b.vop(`${shape}.splat`, [b.i32(1)]);
+  let r = b.v128(new Uint8Array(16));
+  for (let i = 0; i < 8; i++) {
+    const bit = b.vop(`${shape}.neg`, [b.vop('v128.and', [b.vop(`${shape}.shr_u`, [y, b.i32(i)]), one])]);
+    r = b.vop('v128.xor', [r, b.vop('v128.and', [b.vop(`${shape}.shl`, [x, b.i32(i)]), bit])]);
+  }
+  return r;
+}
+
 /**
  * Three-same integer operations by A:B:U (bits 11:8, 4, 24): the result vector from the Vn, Vm and
  * old Vd vectors, or undefined for sizes without an exact wasm form.
@@ -145,6 +156,7 @@ const SAME: Readonly<Record<number, SameOp>> = {
   [0b0111_1_1]: (b, size, v) => small(size, () => b.vop(`${SHAPES[size]}.add`, [v[2], absDiff(b, size, v[0], v[1], true)])), // VABA.U
   [0b0001_0_1]: (b, size, [n, m]) => (size < 2 ? b.vop(`${SHAPES[size]}.avgr_u`, [n, m]) : undefined), // VRHADD.U
   [0b1001_1_0]: (b, size, [n, m]) => small(size, () => intMul(b, size, n, m)), // VMUL
+  [0b1001_1_1]: (b, size, [n, m]) => (size ? undefined : polyMul(b, 'i8x16', n, m)), // VMUL.P8
   [0b1001_0_0]: (b, size, [n, m, d]) => small(size, () => b.vop(`${SHAPES[size]}.add`, [d, intMul(b, size, n, m)])), // VMLA
   [0b1001_0_1]: (b, size, [n, m, d]) => small(size, () => b.vop(`${SHAPES[size]}.sub`, [d, intMul(b, size, n, m)])), // VMLS
   // Bitwise: size selects the operation.
@@ -362,6 +374,8 @@ function threeDiff(ctx: ArmContext, insn: number): boolean {
       return write(ctx, f.d, b.vop(`${wideShape}.sub`, [qd(), mull()]), true); // VMLSL
     case 0b1100:
       return write(ctx, f.d, mull(), true); // VMULL
+    case 0b1110:
+      return write(ctx, f.d, polyMul(b, 'i16x8', widen(b, n(), 0, true), widen(b, m(), 0, true)), true); // VMULL.P8
     default:
       return false;
   }
