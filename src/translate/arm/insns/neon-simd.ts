@@ -318,6 +318,17 @@ function shiftImmediate(ctx: ArmContext, insn: number): boolean {
       const wide = widen(b, vec(ctx, f.m, false), size, f.u);
       return write(ctx, f.d, left ? b.vop(`${SHAPES[size + 1]}.shl`, [wide, b.i32(left)]) : wide, true);
     }
+    case 0b1110:
+    case 0b1111: {
+      // VCVT between single precision and 32-bit fixed point with `right` fraction bits: a scaling
+      // by a power of two (2^-32 to 2^32, exact in single precision) after the integer conversion
+      // (which rounds once) or before the truncating, saturating one (an overflow to infinity
+      // saturates as the exact product would).
+      const power = (e: number): Temp => splatConst(b, 2, (127 + e) << 23);
+      const v = vec(ctx, f.m, f.q);
+      if (a === 0b1110) return write(ctx, f.d, b.vop('f32x4.mul', [b.vop(`f32x4.convert_i32x4_${sign(f.u)}`, [v]), power(-right)]), f.q);
+      return write(ctx, f.d, b.vop(`i32x4.trunc_sat_f32x4_${sign(f.u)}`, [b.vop('f32x4.mul', [flushed(b, v), power(right)])]), f.q);
+    }
     default:
       return false;
   }
