@@ -83,6 +83,7 @@ const SATURATING: Readonly<Record<string, string>> = {
   'VQDMLAL VQDMLSL VQDMULL': '11110010 1....... ....1..1 .0.0....',
   'VSHL VQSHL VRSHL VQRSHL .8 .16': '1111001. 0.0..... ....010. ........',
   'VSHL VQSHL VRSHL VQRSHL .32': '1111001. 0.10.... ....010. ........',
+  'VSHL VQSHL VRSHL VQRSHL .64': '1111001. 0.11.... ....010. ........',
   'VCLS VCLZ': '11110011 1.11..00 ....0100 ...0....',
   'VMUL.F32 VMLA.F32 VMLS.F32 scalar': '1111001. 1.10.... ......01 .1.0....',
   'VRADDHN VRSUBHN .16 .32': '11110011 1.0..... ....01.0 .0.0....',

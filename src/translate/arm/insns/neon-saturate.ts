@@ -2,8 +2,8 @@
  * NEON's saturating, halving and rounding integer forms as inline WebAssembly SIMD: VQADD/VQSUB,
  * VHADD/VRHADD/VHSUB, VQDMULH/VQRDMULH (vector and by scalar), VQDMULL/VQDMLAL/VQDMLSL (vector and
  * by scalar), VRSHR/VRSRA, VQSHL/VQSHLU by immediate, the narrowing VRSHRN, VQ(R)SHRN, VQ(R)SHRUN,
- * VQMOVN/VQMOVUN, VQABS/VQNEG, and the shifts by register VSHL/VQSHL/VRSHL/VQRSHL of 8- to 32-bit
- * lanes (neon-shift-register.ts). They ran in the exact helper (neon-exec.ts) with BigInt lanes.
+ * VQMOVN/VQMOVUN, VQABS/VQNEG, and the shifts by register VSHL/VQSHL/VRSHL/VQRSHL
+ * (neon-shift-register.ts). They ran in the exact helper (neon-exec.ts) with BigInt lanes.
  *
  * Each saturating form computes its result and a mask of the lanes that saturated; FPSCR.QC (sticky)
  * is or-ed with "any lane saturated". 8- and 16-bit VQADD/VQSUB and the 16-bit VQRDMULH are wasm's
@@ -203,7 +203,6 @@ function threeSame(ctx: ArmContext, insn: number): boolean {
     case 0b01010:
     case 0b01011: {
       // VSHL VQSHL VRSHL VQRSHL by register: Vm's lanes shifted by Vn's.
-      if (f.size === 3) return false;
       const form = { unsigned: f.u, round: bits(insn, 8, 8) === 1, saturating: bits(insn, 4, 4) === 1 };
       const r = shiftByRegister(b, f.size, (f.q ? 16 : 8) >> f.size, form, x(), y());
       if (r.saturated) noteSaturatedIf(ctx, r.saturated);
