@@ -52,6 +52,12 @@ const PPC_FEATURE_64 = 0x40000000;
 const PPC_FEATURE_HAS_FPU = 0x08000000;
 const PPC_FEATURE_HAS_MMU = 0x04000000;
 const PPC_FEATURE_TRUE_LE = 0x00000002;
+const PPC_FEATURE_HAS_ALTIVEC = 0x10000000;
+const PPC_FEATURE_ARCH_2_06 = 0x00000100;
+const PPC_FEATURE_HAS_VSX = 0x00000080;
+const PPC_FEATURE2_ARCH_2_07 = 0x80000000;
+const PPC_FEATURE2_HAS_ISEL = 0x08000000;
+const PPC_FEATURE2_HAS_VEC_CRYPTO = 0x02000000;
 
 /**
  * PowerPC's ARCH_DLINFO as Linux and QEMU give it: two AT_IGNOREPPC entries (old glibc skipped
@@ -66,9 +72,11 @@ const PPC_ARCH_AUXV: readonly AuxEntry[] = [
 ];
 
 /**
- * PowerPC64: HWCAP lists what the frontend implements (translate/ppc64): 64-bit, FPU, MMU (always
- * set by Linux), and TRUE_LE for the little-endian target. No AltiVec/VSX bits yet, so glibc picks
- * its baseline string functions; no HWCAP2 (no SCV: glibc makes syscalls with sc).
+ * PowerPC64: HWCAP lists what the frontend implements (translate/ppc64) up to Power ISA 2.07
+ * (POWER8, Debian ppc64el's baseline): 64-bit, FPU, MMU (always set by Linux), AltiVec, VSX, ISA
+ * 2.06, and TRUE_LE for the little-endian target; HWCAP2 ISA 2.07, isel and the vector crypto
+ * instructions. Not ISA 3.0 (some of its instructions are not decoded, so glibc and numpy keep to
+ * their POWER8 routines), nor decimal FP, transactional memory or SCV (glibc makes syscalls with sc).
  */
 function ppc64Target(name: 'ppc64' | 'ppc64le'): LoaderTarget {
   const le = name === 'ppc64le';
@@ -78,8 +86,15 @@ function ppc64Target(name: 'ppc64' | 'ppc64le'): LoaderTarget {
     machineName: 'ppc64',
     elfClass: 64,
     byteOrders: [le ? 'little' : 'big'],
-    hwcap: PPC_FEATURE_64 | PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_MMU | (le ? PPC_FEATURE_TRUE_LE : 0),
-    hwcap2: 0,
+    hwcap:
+      PPC_FEATURE_64 |
+      PPC_FEATURE_HAS_FPU |
+      PPC_FEATURE_HAS_MMU |
+      PPC_FEATURE_HAS_ALTIVEC |
+      PPC_FEATURE_ARCH_2_06 |
+      PPC_FEATURE_HAS_VSX |
+      (le ? PPC_FEATURE_TRUE_LE : 0),
+    hwcap2: PPC_FEATURE2_ARCH_2_07 | PPC_FEATURE2_HAS_ISEL | PPC_FEATURE2_HAS_VEC_CRYPTO,
     platform: 'power8',
     minSigStkSz: undefined,
     defaultStackSize: 8 * 1024 * 1024,

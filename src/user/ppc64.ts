@@ -11,13 +11,15 @@
 import type { Endian } from '../translate/ir/ops';
 import { STATE_PC } from '../translate/frontend';
 import { ppc64Frontend } from '../translate/ppc64/frontend';
-import { crField, gpr } from '../translate/ppc64/state';
+import { VSCR, crField, gpr } from '../translate/ppc64/state';
 import { readSigned64, writeSigned64, type UserTarget } from './target';
 
 /** Largest errno Linux returns (its MAX_ERRNO). */
 const MAX_ERRNO = 4095;
 /** CR0 SO bit within the CR0 field slot. */
 const CR0_SO = 1;
+/** VSCR[NJ]: Linux's start_thread starts a process in non-Java mode (VMX flushes subnormals to zero). */
+const VSCR_NON_JAVA = 0x00010000;
 
 /**
  * A word of the ELFv1 entry descriptor. One outside guest memory (a broken e_entry) reads as 0, as
@@ -46,6 +48,7 @@ function ppc64UserTarget(name: string, endian: Endian): UserTarget {
       }
       state.setBigUint64(base + STATE_PC, BigInt(pc), true);
       state.setBigUint64(base + gpr(1), BigInt(sp), true);
+      state.setUint32(base + VSCR, VSCR_NON_JAVA, true);
     },
     setStackPointer: (state, base, sp) => state.setBigUint64(base + gpr(1), BigInt(sp), true),
     // The ELF ABIs keep the thread pointer in r13.

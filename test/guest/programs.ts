@@ -93,6 +93,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'fpscr_isa3', sources: ['ppc64/fpscr_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_bits', sources: ['ppc64/vector_bits.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_isa3', sources: ['ppc64/vector_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'vsx_vector_fp', sources: ['ppc64/vsx_vector_fp.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
 ];
 
 /** The programs built for `target`. */

@@ -105,6 +105,11 @@ const CASES: GuestCase[] = [
   { title: 'fp_edge: NaN generation and propagation, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },
   { title: 'fp_edge: the four rounding modes via fesetround', program: 'fp_edge', args: ['rounding'], ending: OK },
   { title: 'fp_edge: exception flags seen by fetestexcept', program: 'fp_edge', args: ['flags'], ending: OK },
+  {
+    title: 'vsx_vector_fp: VSX vector sqrt/estimates/rounding/sign/max/min/compares/conversions and the VMX single-precision instructions over special and random values',
+    program: 'vsx_vector_fp',
+    ending: OK,
+  },
   { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
   {
     title: 'vector_isa3: quadword add/subtract with carries, vclz/vctz/vprtyb, doubleword min/max, vcmpnez, vpermr/vpermxor/xxperm, vextract/vinsert, xxbr*, lxvb16x/lxvh8x and stores, saturating adds/subtracts/packs with VSCR[SAT]',

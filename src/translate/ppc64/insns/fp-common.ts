@@ -174,6 +174,13 @@ export function withPpcNaN(ctx: PpcContext, r: Temp, args: readonly Temp[]): Tem
   return b.select(b.compare('ne', r, r), b.convert('reinterpret', 'f64', nan), r);
 }
 
+/** 1 / sqrt(x) of a single (in double) with the square root rounded to single first, as QEMU's single estimates. */
+export function reciprocalSqrtOfSingle(ctx: PpcContext, x: Temp): Temp {
+  const b = ctx.b;
+  const root = b.convert('fpromote', 'f64', b.convert('fdemote', 'f32', b.unary('fsqrt', x)));
+  return b.binary('fdiv', b.f64(1), root);
+}
+
 /** A double rounded to single precision, NaNs keeping their sign and payload's top bits. */
 function roundNativeToSingle(ctx: PpcContext, r: Temp): Temp {
   const b = ctx.b;

@@ -79,11 +79,19 @@ const fromInt =
   };
 
 /** frin (nearest, ties away from zero), friz, frip, frim; a NaN comes back quieted. */
-export function roundToIntegral(ctx: PpcContext, x: Temp, mode: 'nearest' | 'zero' | 'up' | 'down'): Temp {
+/**
+ * How a round-to-integral instruction rounds: to nearest with ties away from zero (frin, xsrdpi),
+ * toward zero, up, down, or by FPSCR.RN (xvrdpic), taken here as its default, to nearest even, as
+ * the native conversions to integer take it.
+ */
+export type IntegralRounding = 'nearest' | 'zero' | 'up' | 'down' | 'current';
+
+export function roundToIntegral(ctx: PpcContext, x: Temp, mode: IntegralRounding): Temp {
   return withPpcNaN(ctx, roundNumber(ctx, x, mode), [x]);
 }
-function roundNumber(ctx: PpcContext, x: Temp, mode: 'nearest' | 'zero' | 'up' | 'down'): Temp {
+function roundNumber(ctx: PpcContext, x: Temp, mode: IntegralRounding): Temp {
   const b = ctx.b;
+  if (mode === 'current') return b.unary('fnearest', x);
   if (mode === 'zero') return b.unary('ftruncf', x);
   if (mode === 'up') return b.unary('fceil', x);
   if (mode === 'down') return b.unary('ffloor', x);

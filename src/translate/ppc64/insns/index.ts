@@ -22,6 +22,8 @@ import { VECTOR_QUAD_ROWS } from './vector-quad';
 import { VECTOR_SATURATE_ROWS } from './vector-saturate';
 import { VSX_LOAD_STORE_ROWS } from './vsx-load-store';
 import { VSX_SCALAR_ROWS } from './vsx-scalar';
+import { VSX_VECTOR_ROWS } from './vsx-vector';
+import { VECTOR_FP_ROWS } from './vector-fp';
 
 const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   ...BRANCH_ROWS,
@@ -41,6 +43,8 @@ const ROWS: readonly (readonly [string, string, PpcHandler])[] = [
   ...VECTOR_CRYPTO_ROWS,
   ...VECTOR_AES_ROWS,
   ...VSX_SCALAR_ROWS,
+  ...VSX_VECTOR_ROWS,
+  ...VECTOR_FP_ROWS,
 ];
 
 /** Buckets on the primary opcode (bits 0..5 in the ISA's numbering: 31..26 from the right). */

@@ -197,16 +197,19 @@ type Mask = (ctx: PpcContext, a: Temp, c: Temp) => Temp;
 const compareWith =
   (maskOf: Mask): PpcHandler =>
   (ctx, f) => {
-    const b = ctx.b;
     const mask = maskOf(ctx, ctx.v(f.vra), ctx.v(f.vrb));
     ctx.setV(f.vrt, mask);
-    if (f.rc) {
-      const all = b.vop('i8x16.all_true', [mask]);
-      const none = b.xor(b.vop('v128.any_true', [mask]), b.i32(1));
-      ctx.setCr(6, b.or(b.shl(all, b.i32(3)), b.shl(none, b.i32(1))));
-    }
+    if (f.rc) setCr6OfMask(ctx, mask);
     return true;
   };
+
+/** A vector compare's record form: CR6 = all lanes true || 0 || no lane true || 0. */
+export function setCr6OfMask(ctx: PpcContext, mask: Temp): void {
+  const b = ctx.b;
+  const all = b.vop('i8x16.all_true', [mask]);
+  const none = b.xor(b.vop('v128.any_true', [mask]), b.i32(1));
+  ctx.setCr(6, b.or(b.shl(all, b.i32(3)), b.shl(none, b.i32(1))));
+}
 const compare = (name: string, invert = false): PpcHandler =>
   compareWith((ctx, a, c) => {
     const mask = ctx.b.vop(name, [a, c]);

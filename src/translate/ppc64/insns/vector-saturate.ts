@@ -15,7 +15,7 @@ import { VSCR } from '../state';
 import { bits } from './forms';
 
 /** VSCR[SAT] |= any lane of `mask` non-zero. */
-function noteSaturation(ctx: PpcContext, mask: Temp): void {
+export function noteSaturation(ctx: PpcContext, mask: Temp): void {
   const b = ctx.b;
   b.set(VSCR, b.or(b.get(VSCR, 'i32'), b.vop('v128.any_true', [mask])));
 }

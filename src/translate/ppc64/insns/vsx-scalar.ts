@@ -11,13 +11,13 @@ import type { Temp } from '../../ir/block';
 import type { PpcContext, PpcHandler } from '../context';
 import { dwordLane, wordLane } from '../lanes';
 import { bits } from './forms';
-import { demoteDouble, fpArith, fpCompare, fpFromInt, fpToInt, promoteSingle, type FpOpName, type IntConversion } from './fp-common';
+import { demoteDouble, fpArith, fpCompare, fpFromInt, fpToInt, promoteSingle, withPpcNaN, type FpOpName, type IntConversion } from './fp-common';
 import { roundToIntegral } from './fp';
 import { withDword0 } from './vsx-load-store';
 
-const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
-const xa = (f: Record<string, number>): number => (f.ax << 5) | f.a;
-const xb = (f: Record<string, number>): number => (f.bx << 5) | f.b;
+export const xt = (f: Record<string, number>): number => (f.tx << 5) | f.t;
+export const xa = (f: Record<string, number>): number => (f.ax << 5) | f.a;
+export const xb = (f: Record<string, number>): number => (f.bx << 5) | f.b;
 
 /** Doubleword 0 of VSR n as f64. */
 const scalar = (ctx: PpcContext, n: number): Temp => ctx.b.vop('f64x2.extract_lane', [ctx.vs(n)], dwordLane(0));
@@ -66,15 +66,24 @@ const signOp =
     return true;
   };
 
-/** xsmaxdp/xsmindp: a NaN operand loses to a number. */
+/**
+ * The maximum or minimum of two doubles as xsmaxdp/xsmindp give it (IEEE maxNum): a quiet NaN
+ * operand loses to a number, a signalling one wins, made quiet.
+ */
+export function maxMinOf(ctx: PpcContext, max: boolean, a: Temp, c: Temp): Temp {
+  const b = ctx.b;
+  const both = b.binary(max ? 'fmax' : 'fmin', a, c);
+  const numberWins = b.select(b.compare('ne', a, a), c, b.select(b.compare('ne', c, c), a, both));
+  const signalling = (x: Temp): Temp => {
+    const bits = b.convert('reinterpret', 'i64', x);
+    return b.and(b.compare('ne', x, x), b.compare('eq', b.and(bits, b.i64(1n << 51n)), b.i64(0)));
+  };
+  return b.select(b.or(signalling(a), signalling(c)), withPpcNaN(ctx, both, [a, c]), numberWins);
+}
 const maxMin =
   (max: boolean): PpcHandler =>
   (ctx, f) => {
-    const b = ctx.b;
-    const a = scalar(ctx, xa(f));
-    const c = scalar(ctx, xb(f));
-    const both = b.binary(max ? 'fmax' : 'fmin', a, c);
-    setScalar(ctx, xt(f), b.select(b.compare('ne', a, a), c, b.select(b.compare('ne', c, c), a, both)));
+    setScalar(ctx, xt(f), maxMinOf(ctx, max, scalar(ctx, xa(f)), scalar(ctx, xb(f))));
     return true;
   };
 
@@ -122,21 +131,30 @@ const fromSingleFormat: PpcHandler = (ctx, f) => {
 const vector =
   (op: FpOpName, operands: readonly ('a' | 'b' | 't')[], single: boolean): PpcHandler =>
   (ctx, f) => {
-    const b = ctx.b;
-    const shape = single ? 'f32x4' : 'f64x2';
     const regs = { a: ctx.vs(xa(f)), b: ctx.vs(xb(f)), t: ctx.vs(xt(f)) };
-    let r = regs.t;
-    for (let lane = 0; lane < (single ? 4 : 2); lane++) {
-      const get = (v: Temp): Temp => {
-        const x = b.vop(`${shape}.extract_lane`, [v], lane);
-        return single ? promoteSingle(ctx, x) : x;
-      };
-      const result = fpArith(ctx, op, operands.map((o) => get(regs[o])), single);
-      r = b.vop(`${shape}.replace_lane`, [r, single ? demoteDouble(ctx, result) : result], lane);
-    }
-    ctx.setVs(xt(f), r);
+    const sources = operands.map((o) => regs[o]);
+    ctx.setVs(xt(f), laneWise(ctx, single, sources, (xs) => fpArith(ctx, op, xs, single)));
     return true;
   };
+
+/**
+ * `op` on each lane of `sources` (doubles, or singles widened to double exactly), its double
+ * result narrowed back for single lanes: the vector forms of the scalar operations.
+ */
+export function laneWise(ctx: PpcContext, single: boolean, sources: readonly Temp[], op: (xs: Temp[]) => Temp): Temp {
+  const b = ctx.b;
+  const shape = single ? 'f32x4' : 'f64x2';
+  let r = sources[0]!;
+  for (let lane = 0; lane < (single ? 4 : 2); lane++) {
+    const xs = sources.map((v) => {
+      const x = b.vop(`${shape}.extract_lane`, [v], lane);
+      return single ? promoteSingle(ctx, x) : x;
+    });
+    const result = op(xs);
+    r = b.vop(`${shape}.replace_lane`, [r, single ? demoteDouble(ctx, result) : result], lane);
+  }
+  return r;
+}
 
 /**
  * xvcv{s,u}xwdp: word elements 0 and 2 (wasm i32 lanes 3 and 1) to doubles 0 and 1 (wasm f64
