@@ -1,4 +1,5 @@
-// Entry point of the native addon: raw host syscalls on guest memory, process control, socket helpers.
+// Entry point of the native addon: raw host syscalls on guest memory, process control, socket helpers,
+// V8's compiled WebAssembly code.
 #include "addon.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -9,6 +10,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMemory(env, exports);
   RegisterExec(env, exports);
   RegisterSignals(env, exports);
+  RegisterWasmCode(env, exports);
   return exports;
 }
 

@@ -10,5 +10,7 @@ void RegisterMemory(Napi::Env env, Napi::Object exports);
 void TuneHostMalloc();
 void RegisterExec(Napi::Env env, Napi::Object exports);
 void RegisterSignals(Napi::Env env, Napi::Object exports);
+// V8's compiled code of WebAssembly modules: serialized, and loaded again (wasm-code.cc).
+void RegisterWasmCode(Napi::Env env, Napi::Object exports);
 // Makes the calling thread the one host signals for the guest are sent on to (a forked child's).
 void SetGuestThread();

@@ -62,6 +62,13 @@ export interface NativeAddon {
   openFds(): number[];
   /** A new raw-mode pseudo-terminal: non-blocking master fd (or -errno) and the slave's path. */
   openPty(): { fd: number; path: string };
+  /** V8's serialization of a compiled module (its TurboFan code), or undefined when V8 gives none. */
+  serializeWasmModule(module: WebAssembly.Module): Uint8Array | undefined;
+  /**
+   * The module of wire bytes `wire` made from `code` (serializeWasmModule's bytes of the same wire
+   * bytes), synchronously; undefined when V8 does not take the code (another V8, other flags).
+   */
+  deserializeWasmModule(wire: Uint8Array, code: Uint8Array): WebAssembly.Module | undefined;
 }
 
 /** Result of NativeAddon.socketInfo. */

@@ -27,6 +27,7 @@ export function formatStats(stats: EngineStats, elapsedMs: number): string {
     `  translation cache hit rate:     ${hitRate(stats)}`,
     `  blocks from the disk cache:     ${stats.cached} in ${stats.cachedModules} modules` +
       ` (${stats.cachedWasmBytes} bytes)`,
+    `  cached modules from V8's code:  ${stats.cachedFromCode} (not compiled again)`,
     `  cold blocks from the disk cache: ${stats.cachedCold} (their IR, not translated again)`,
     `  invalidations:                  ${stats.invalidations} (blocks discarded: ${stats.discardedCold} cold,` +
       ` ${stats.discardedCompiled} compiled)`,

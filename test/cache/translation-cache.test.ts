@@ -14,8 +14,11 @@
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
  * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files; a
  * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
- * and the reverse (their helper ids differ, and cold blocks' calls name helpers by id).
+ * and the reverse (their helper ids differ, and cold blocks' calls name helpers by id); a run makes
+ * cached modules from V8's compiled code an earlier run kept of them, and a damaged file of that
+ * code, or one of another V8 configuration, is not used.
  */
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,6 +114,11 @@ function cacheFiles(dir: string): string[] {
 /** The files of cold blocks' IR, one beside each cache file that has any. */
 function coldFiles(dir: string): string[] {
   return filesIn(dir).filter((name) => name.endsWith('.tb'));
+}
+
+/** The files of V8's compiled code, one per cached module that reached TurboFan in a run. */
+function nativeCodeFiles(dir: string): string[] {
+  return filesIn(dir).filter((name) => name.endsWith('.tn'));
 }
 
 function profileFiles(dir: string): string[] {
@@ -315,6 +323,49 @@ describe('persistent translation cache', () => {
 
   it('a truncated or corrupted profile is ignored: the run takes any cached batch', async () => {
     for (const blocks of await blocksFromDamaged(profileFiles)) expect(blocks).toBeGreaterThan(0);
+  });
+
+  /** A cache directory where formatLoop's second run has kept V8's code of its modules. */
+  async function withNativeCode(oracle: RunResult): Promise<string> {
+    const dir = freshDir();
+    // The first run adds its hot batches; the second installs them from the cache and keeps V8's
+    // code of those whose functions reached TurboFan.
+    for (let i = 0; i < 2; i++) expectLikeQemu(await tsemu([formatLoop], { TSEMU_CACHE_DIR: dir }), oracle);
+    expect(nativeCodeFiles(dir).length).toBeGreaterThan(0);
+    return dir;
+  }
+
+  it("a run makes cached modules from V8's code an earlier run kept of them", async () => {
+    const oracle = await qemu([formatLoop]);
+    const dir = await withNativeCode(oracle);
+    const warm = await tsemu(['-d', 'stats', formatLoop], { TSEMU_CACHE_DIR: dir });
+    expectLikeQemu(warm, oracle);
+    expect(stat(warm, "cached modules from V8's code")).toBeGreaterThan(0);
+  });
+
+  it("a damaged file of V8's code, or one of other V8 flags, is not used", async () => {
+    const oracle = await qemu([formatLoop]);
+    const base = await withNativeCode(oracle);
+    /** The file with its V8 flag hash (bytes 12 to 15 of the code, after the 40-byte seal) changed, sealed again. */
+    const foreign = (good: Buffer): Buffer => {
+      const body = Buffer.from(good.subarray(40));
+      body[12] = body[12]! ^ 0xff;
+      return Buffer.concat([good.subarray(0, 8), createHash('sha256').update(body).digest(), body]);
+    };
+    for (const variant of [0, 1, 2, 3]) {
+      const dir = freshDir();
+      fs.cpSync(base, dir, { recursive: true });
+      for (const name of nativeCodeFiles(dir)) {
+        const file = path.join(dir, name);
+        const good = fs.readFileSync(file);
+        fs.writeFileSync(file, [...damagedCopies(good), foreign(good)][variant]!);
+      }
+      const run = await tsemu(['-d', 'stats', formatLoop], { TSEMU_CACHE_DIR: dir });
+      expectLikeQemu(run, oracle);
+      expect(run.stderr).not.toMatch(/error|Error/);
+      expect(stat(run, "cached modules from V8's code")).toBe(0);
+      expect(stat(run, 'blocks from the disk cache')).toBeGreaterThan(0);
+    }
   });
 
   it('ten concurrent runs leave one complete cache file, which the next run uses', async () => {

@@ -11,8 +11,9 @@
  * (rename is atomic), so concurrent runs of one program leave one complete file, the last writer's.
  *
  * Beside them, one profile file per executable (profile.ts), named the same way from the
- * executable's identity, and beside each cache file the cold blocks of the same mapped file
- * (cold-file.ts).
+ * executable's identity, beside each cache file the cold blocks of the same mapped file
+ * (cold-file.ts), and V8's compiled code of cached modules, a file per module
+ * (native-code-file.ts).
  *
  * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
  * default) by deleting the least recently used files after each write; a file's modification time
@@ -34,6 +35,7 @@ const DEFAULT_MAX_DIRECTORY_BYTES = 512 * 1024 * 1024;
 const CACHE_SUFFIX = '.tc';
 const PROFILE_SUFFIX = '.tp';
 const COLD_SUFFIX = '.tb';
+const NATIVE_CODE_SUFFIX = '.tn';
 
 /** The cache directory from the environment, or undefined when the cache is off. */
 export function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -77,6 +79,14 @@ export function coldFileName(cacheFile: string): string {
   return cacheFile.slice(0, -CACHE_SUFFIX.length) + COLD_SUFFIX;
 }
 
+/**
+ * The file of V8's compiled code (native-code-file.ts) of the module with id `id`: named by the
+ * module's bytes alone, which the code is valid for whatever mapped file or build they came from.
+ */
+export function nativeCodeFileName(dir: string, id: string): string {
+  return path.join(dir, `wasm-${id}${NATIVE_CODE_SUFFIX}`);
+}
+
 /** The profile file (profile.ts) of the program whose executable has `identity`. */
 export function profileFileName(dir: string, target: string, identity: string, options: string): string {
   return fileName(dir, target, identity, options, PROFILE_SUFFIX);
@@ -118,7 +128,7 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
   let files: { file: string; size: number; used: number }[] = [];
   try {
     for (const name of fs.readdirSync(dir)) {
-      if (![CACHE_SUFFIX, PROFILE_SUFFIX, COLD_SUFFIX].some((suffix) => name.endsWith(suffix))) continue;
+      if (![CACHE_SUFFIX, PROFILE_SUFFIX, COLD_SUFFIX, NATIVE_CODE_SUFFIX].some((suffix) => name.endsWith(suffix))) continue;
       const file = path.join(dir, name);
       try {
         const s = fs.statSync(file);

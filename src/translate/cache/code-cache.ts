@@ -20,18 +20,22 @@
  * Nothing cached runs unchecked: a batch or block is used only when the guest's code at each of its
  * blocks' pcs is, byte for byte, the code it was translated from, under the same translation flags.
  */
-import { compileBatchModule } from '../wasm/tiers';
 import type { CompactBlock } from '../ir/compact';
 import { moduleId, type CachedModule } from './cache-file';
 import { MAX_COLD_FILE_BYTES, compactOf, type ColdEntry } from './cold-file';
-import { partBytes } from './sealed-file';
 
 /** What the cache needs from the engine using it. */
 export interface CodeCacheHost {
   /** Whether the guest may execute [pc, pc + code.length) and it holds exactly `code`. */
   holds(pc: number, code: Uint8Array): boolean;
-  /** Instantiates a cached module; one callable per block, in order. */
-  instantiate(module: CachedModule, compiled: WebAssembly.Module): Function[];
+  /** Instantiates a cached module (`fromCode`: made from V8's code of an earlier run); one callable per block, in order. */
+  instantiate(module: CachedModule, compiled: WebAssembly.Module, fromCode: boolean): Function[];
+}
+
+/** A cached module compiled: from its bytes, or made from V8's code an earlier run kept of it (`fromCode`). */
+export interface CompiledCachedModule {
+  compiled: WebAssembly.Module;
+  fromCode: boolean;
 }
 
 /** Where cached modules are kept: one cache file per mapped file and load address. */
@@ -42,6 +46,8 @@ export interface CodeCacheFiles {
   read(file: string): CachedModule[];
   /** The cold blocks earlier runs saved beside `file` (none when absent or unreadable). */
   readCold(file: string): ColdEntry[];
+  /** Compiles a cached module (native-code-store.ts). */
+  compile(module: CachedModule): CompiledCachedModule;
 }
 
 /**
@@ -290,7 +296,8 @@ export class CodeCache {
     if (loaded.broken) return undefined;
     if (!loaded.functions) {
       try {
-        loaded.functions = host.instantiate(loaded.module, compileBatchModule(partBytes(loaded.module.bytes)));
+        const { compiled, fromCode } = this.source.compile(loaded.module);
+        loaded.functions = host.instantiate(loaded.module, compiled, fromCode);
       } catch {
         loaded.broken = true;
         return undefined;

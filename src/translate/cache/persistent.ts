@@ -11,7 +11,8 @@
  * in every program that maps the same files before it.
  *
  * Beside them the executable's profile (profile.ts): the modules this program used, read at the
- * start and extended at each save with the modules this run used.
+ * start and extended at each save with the modules this run used; and V8's compiled code of the
+ * cached modules (native-code-store.ts), written at each save for those that reached TurboFan.
  */
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
@@ -37,6 +38,7 @@ import {
   writeCacheFile,
 } from './cache-store';
 import { CodeCache } from './code-cache';
+import { NativeCodeStore } from './native-code-store';
 
 export interface PersistentCache {
   readonly cache: CodeCache;
@@ -84,10 +86,12 @@ export function openPersistentCache(
     const stored = readCacheFile(coldFileName(file), keepOpen);
     return stored ? decodeColdFile(stored) : [];
   };
+  const nativeCode = new NativeCodeStore(dir);
   const cache = new CodeCache(
     {
       read: (file) => read(file, true),
       readCold: (file) => readCold(file, true),
+      compile: (module) => nativeCode.compile(module),
       fileAt: (pc) => {
         const region = regionAt(pc);
         if (!region) return undefined;
@@ -126,6 +130,7 @@ export function openPersistentCache(
       }
       cache.saved(file);
     }
+    written.push(...nativeCode.save());
     // Read again: a concurrent run of the same program may have extended it since.
     const profile = readProfile();
     const used = cache.usedModules();

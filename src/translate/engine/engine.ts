@@ -295,6 +295,8 @@ export interface EngineStats {
   /** Modules of the persistent translation cache compiled, and their size. */
   cachedModules: number;
   cachedWasmBytes: number;
+  /** Of those, modules made from V8's compiled code an earlier run kept (cache/native-code-store.ts). */
+  cachedFromCode: number;
 }
 
 export class Engine {
@@ -335,6 +337,7 @@ export class Engine {
     cached: 0,
     cachedCold: 0,
     cachedModules: 0,
+    cachedFromCode: 0,
     cachedWasmBytes: 0,
   };
   private readonly cacheHost: CodeCacheHost;
@@ -387,8 +390,9 @@ export class Engine {
         }
         return Buffer.compare(mem.u8.subarray(start, end), code) === 0;
       },
-      instantiate: (module, compiled) => {
+      instantiate: (module, compiled, fromCode) => {
         this.stats.cachedModules++;
+        if (fromCode) this.stats.cachedFromCode++;
         this.stats.cachedWasmBytes += module.bytes.length;
         return instantiateBatch(compiled, helperIdsByName(module.helpers), module.blocks.length, this.moduleEnv(true));
       },

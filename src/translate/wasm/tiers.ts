@@ -41,6 +41,11 @@ export function forkedWithoutWorkerThreads(): void {
   generation++;
 }
 
+/** Whether this process is a forked child, without Node's worker threads. */
+export function isForkedChild(): boolean {
+  return forked;
+}
+
 /** The fork a module compiled now belongs to: a child's tier-up compiles only its own generation's again. */
 export function forkGeneration(): number {
   return generation;
