@@ -61,16 +61,37 @@ static void show(const char *name, v16 t) {
 }
 
 /* One VMX instruction on register operands, its result shown under the instruction's name. */
-#define BINARY(insn, a, b)                                 \
-  do {                                                     \
-    v16 t;                                                 \
-    __asm__(#insn " %0,%1,%2" : "=v"(t) : "v"(a), "v"(b)); \
-    show(#insn, t);                                        \
+#define BINARY(insn, a, b)                                       \
+  do {                                                           \
+    v16 result_;                                                 \
+    __asm__(#insn " %0,%1,%2" : "=v"(result_) : "v"(a), "v"(b)); \
+    show(#insn, result_);                                        \
   } while (0)
-#define UNARY(insn, b)                              \
-  do {                                              \
-    v16 t;                                          \
-    __asm__(#insn " %0,%1" : "=v"(t) : "v"(b));     \
-    show(#insn, t);                                 \
+#define UNARY(insn, b)                                \
+  do {                                                \
+    v16 result_;                                      \
+    __asm__(#insn " %0,%1" : "=v"(result_) : "v"(b)); \
+    show(#insn, result_);                             \
+  } while (0)
+/* A three-source VMX instruction; a record-form VMX compare (the mask and CR6); a two-register VSX one. */
+#define TERNARY(insn, a, b, c)                                              \
+  do {                                                                      \
+    v16 result_;                                                            \
+    __asm__(#insn " %0,%1,%2,%3" : "=v"(result_) : "v"(a), "v"(b), "v"(c)); \
+    show(#insn, result_);                                                   \
+  } while (0)
+#define COMPARE(insn, a, b)                                                                    \
+  do {                                                                                         \
+    v16 result_;                                                                               \
+    unsigned long cr;                                                                          \
+    __asm__(#insn ". %0,%2,%3\n\tmfcr %1" : "=v"(result_), "=r"(cr) : "v"(a), "v"(b) : "cr6"); \
+    show(#insn, result_);                                                                      \
+    printf(" cr6=%lx", (cr >> 4) & 15);                                                        \
+  } while (0)
+#define VSX_UNARY(insn, b)                                \
+  do {                                                    \
+    v16 result_;                                          \
+    __asm__(#insn " %x0,%x1" : "=wa"(result_) : "wa"(b)); \
+    show(#insn, result_);                                 \
   } while (0)
 #endif

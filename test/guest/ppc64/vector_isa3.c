@@ -13,27 +13,7 @@
 #define VEC128_SEED 0x243f6a8885a308d3ull
 #include "vec128.h"
 
-#define TERNARY(insn, a, b, c)                                         \
-  do {                                                                 \
-    v16 t;                                                             \
-    __asm__(#insn " %0,%1,%2,%3" : "=v"(t) : "v"(a), "v"(b), "v"(c));  \
-    show(#insn, t);                                                    \
-  } while (0)
 /* A record-form compare: the mask and CR6. */
-#define COMPARE(insn, a, b)                                                              \
-  do {                                                                                   \
-    v16 t;                                                                               \
-    unsigned long cr;                                                                    \
-    __asm__(#insn ". %0,%2,%3\n\tmfcr %1" : "=v"(t), "=r"(cr) : "v"(a), "v"(b) : "cr6"); \
-    show(#insn, t);                                                                      \
-    printf(" cr6=%lx", (cr >> 4) & 15);                                                  \
-  } while (0)
-#define VSX_UNARY(insn, b)                           \
-  do {                                               \
-    v16 t;                                           \
-    __asm__(#insn " %x0,%x1" : "=wa"(t) : "wa"(b));  \
-    show(#insn, t);                                  \
-  } while (0)
 /* xxperm/xxpermr read XT as their second source. */
 #define VSX_PERM(insn, a, t0, c)                                       \
   do {                                                                 \

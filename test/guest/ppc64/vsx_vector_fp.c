@@ -14,12 +14,6 @@
 #define VEC128_SEED 0x452821e638d01377ull
 #include "vec128.h"
 
-#define VSX_UNARY(insn, b)                          \
-  do {                                              \
-    v16 out;                                          \
-    __asm__(#insn " %x0,%x1" : "=wa"(out) : "wa"(b)); \
-    show(#insn, out);                                 \
-  } while (0)
 #define VSX_BINARY(insn, a, b)                                    \
   do {                                                            \
     v16 out;                                                        \
@@ -35,37 +29,11 @@
     show(#insn, out);                                                                                \
     printf(" cr6=%lx", (cr >> 4) & 15);                                                            \
   } while (0)
-#define VMX_UNARY(insn, b)                         \
-  do {                                             \
-    v16 out;                                         \
-    __asm__(#insn " %0,%1" : "=v"(out) : "v"(b));    \
-    show(#insn, out);                                \
-  } while (0)
-#define VMX_BINARY(insn, a, b)                               \
-  do {                                                       \
-    v16 out;                                                   \
-    __asm__(#insn " %0,%1,%2" : "=v"(out) : "v"(a), "v"(b));   \
-    show(#insn, out);                                          \
-  } while (0)
-#define VMX_TERNARY(insn, a, b, c)                                     \
-  do {                                                                 \
-    v16 out;                                                             \
-    __asm__(#insn " %0,%1,%2,%3" : "=v"(out) : "v"(a), "v"(b), "v"(c));  \
-    show(#insn, out);                                                    \
-  } while (0)
 #define VMX_SCALED(insn, uim, b)                            \
   do {                                                      \
     v16 out;                                                  \
     __asm__(#insn " %0,%1," #uim : "=v"(out) : "v"(b));       \
     show(#insn "/" #uim, out);                                \
-  } while (0)
-#define VMX_COMPARE(insn, a, b)                                                                 \
-  do {                                                                                          \
-    v16 out;                                                                                      \
-    unsigned long cr;                                                                           \
-    __asm__(#insn ". %0,%2,%3\n\tmfcr %1" : "=v"(out), "=r"(cr) : "v"(a), "v"(b) : "cr6");       \
-    show(#insn, out);                                                                             \
-    printf(" cr6=%lx", (cr >> 4) & 15);                                                         \
   } while (0)
 
 static const uint64_t SPECIAL_DOUBLES[] = {
@@ -185,24 +153,24 @@ int main(void) {
 
     v16 u = singles();
     printf("vmx %d:", i);
-    VMX_BINARY(vaddfp, s, t);
-    VMX_BINARY(vsubfp, s, t);
-    VMX_TERNARY(vmaddfp, s, t, u);
-    VMX_TERNARY(vnmsubfp, s, t, u);
-    VMX_BINARY(vmaxfp, s, t);
-    VMX_BINARY(vminfp, s, t);
-    VMX_UNARY(vrfin, s);
-    VMX_UNARY(vrfiz, s);
-    VMX_UNARY(vrfip, s);
-    VMX_UNARY(vrfim, s);
+    BINARY(vaddfp, s, t);
+    BINARY(vsubfp, s, t);
+    TERNARY(vmaddfp, s, t, u);
+    TERNARY(vnmsubfp, s, t, u);
+    BINARY(vmaxfp, s, t);
+    BINARY(vminfp, s, t);
+    UNARY(vrfin, s);
+    UNARY(vrfiz, s);
+    UNARY(vrfip, s);
+    UNARY(vrfim, s);
     VMX_SCALED(vcfsx, 0, w);
     VMX_SCALED(vcfux, 3, w);
     VMX_SCALED(vctsxs, 0, s);
     VMX_SCALED(vctuxs, 5, s);
-    VMX_COMPARE(vcmpeqfp, s, (i & 1) ? s : t);
-    VMX_COMPARE(vcmpgtfp, s, t);
-    VMX_COMPARE(vcmpgefp, s, t);
-    VMX_COMPARE(vcmpbfp, s, t);
+    COMPARE(vcmpeqfp, s, (i & 1) ? s : t);
+    COMPARE(vcmpgtfp, s, t);
+    COMPARE(vcmpgefp, s, t);
+    COMPARE(vcmpbfp, s, t);
     printf("\n");
   }
   return 0;
