@@ -40,8 +40,7 @@ int main(void) {
   REG(GICC, 0x004) = 0xf0;
   REG(GICC, 0x000) = 1;
   UART_IMSC = 1u << 4;                                   /* receive interrupt */
-  __asm__ volatile("msr daifclr, #2" ::: "memory");
-  while (!done) __asm__ volatile("wfi");
+  WAIT_FOR_INTERRUPT(done);
   puts_("\nreceive interrupts seen: ");
   puts_(interrupts > 0 ? "yes\n" : "no\n");
   system_off();

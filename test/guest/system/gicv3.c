@@ -254,8 +254,7 @@ static void timer_ppi(void) {
   REG(GICR_SGI, GICR_ISENABLER0) = 1u << VTIMER_INTID;
   WRITE_SYSREG(cntv_tval_el0, READ_SYSREG(cntfrq_el0) / 100);
   WRITE_SYSREG(cntv_ctl_el0, 1);
-  irqs_on();
-  while (!seen[VTIMER_INTID]) __asm__ volatile("wfi");
+  WAIT_FOR_INTERRUPT(seen[VTIMER_INTID]);
   irqs_off();
 }
 
@@ -287,8 +286,7 @@ static void spis(void) {
   field("GICD_IROUTER33", REG64(GICD, GICD_IROUTER + 8 * UART_INTID));
   REG(GICD, GICD_ISENABLER + 4) = 1u << (UART_INTID % 32);
   UART_IMSC = 1u << 4;
-  irqs_on();
-  while (!received) __asm__ volatile("wfi");
+  WAIT_FOR_INTERRUPT(received);
   irqs_off();
   UART_IMSC = 0;
 }

@@ -179,10 +179,10 @@ static void work(int cpu) {
   /* Everyone has its interface on once every CPU has printed. */
   wait_for(&turn, (uint32_t)cpus);
   send_ping((cpu + 1) % cpus);
-  while (!sgi_iar[cpu]) __asm__ volatile("wfi");
+  WAIT_FOR_INTERRUPT(sgi_iar[cpu]);
   WRITE_SYSREG(cntv_tval_el0, READ_SYSREG(cntfrq_el0) / 1000);
   WRITE_SYSREG(cntv_ctl_el0, 1);
-  while (!timer_ticks[cpu]) __asm__ volatile("wfi");
+  WAIT_FOR_INTERRUPT(timer_ticks[cpu]);
 }
 
 static void print_signed(const char *name, uint64_t v) {

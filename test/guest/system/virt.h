@@ -100,3 +100,18 @@ static inline uint32_t acknowledge_irq(uint64_t kind, const struct frame *f) {
   if (kind != 0x11) unexpected_exception(kind, f);
   return REG(GICC, 0x0c);
 }
+
+/*
+ * Sleeps until an interrupt handler has made `flag` (an lvalue) non-zero, leaving IRQs unmasked.
+ * They stay masked between the test and the WFI (a pending IRQ ends a WFI even while masked), so
+ * an interrupt taken just after the test cannot leave the CPU asleep with nothing more to come.
+ */
+#define WAIT_FOR_INTERRUPT(flag)                                                      \
+  do {                                                                                \
+    __asm__ volatile("msr daifset, #2" ::: "memory");                                 \
+    while (!(flag)) {                                                                 \
+      __asm__ volatile("wfi");                                                        \
+      __asm__ volatile("msr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory"); \
+    }                                                                                 \
+    __asm__ volatile("msr daifclr, #2" ::: "memory");                                 \
+  } while (0)
