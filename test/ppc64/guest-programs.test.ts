@@ -112,7 +112,7 @@ const CASES: GuestCase[] = [
   },
   { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
   {
-    title: 'vector_isa3: quadword add/subtract with carries, vclz/vctz/vprtyb, doubleword min/max, vcmpnez, vpermr/vpermxor/xxperm, vextract/vinsert, xxbr*, lxvb16x/lxvh8x and stores, saturating adds/subtracts/packs with VSCR[SAT]',
+    title: 'vector_isa3: quadword add/subtract with carries, vclz/vctz/vprtyb, doubleword min/max, vcmpnez, vpermr/vpermxor/xxperm, vextract/vinsert, xxbr*, lxvb16x/lxvh8x and stores, stvebx/stvehx/stvewx, saturating adds/subtracts/packs with VSCR[SAT]',
     program: 'vector_isa3',
     ending: OK,
   },

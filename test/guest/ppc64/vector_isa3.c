@@ -5,7 +5,7 @@
  * compares, averages, absolute differences, negation, sign extension, byte multiplies and
  * multiply-sums, vcmpnez* (with CR6), the permutes vpermr, vpermxor, xxperm, xxpermr, xxbr*,
  * xxspltib, vextract*, vinsert*, xxextractuw, xxinsertw, and the loads and stores lxvb16x,
- * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores; and the saturating adds, subtracts, sums
+ * lxvh8x, lxvwsx, lxsibzx, lxsihzx and their stores, the element stores stvebx, stvehx, stvewx; and the saturating adds, subtracts, sums
  * across and packs with the VSCR[SAT] bit each leaves (VSCR cleared before each). Sources are edge patterns and pseudo-random
  * values (carries chained through all-ones, zero elements); results print as doublewords in
  * element order, so both byte orders print the same text.
@@ -208,6 +208,29 @@ static void storage(void) {
   }
 }
 
+/*
+ * stvebx/stvehx/stvewx at each offset of an aligned quadword, of a register loaded by lvx: each
+ * stores the bytes stvx would store there (EA aligned down to the element), in either byte order.
+ */
+static void element_stores(void) {
+  unsigned char ramp[16] __attribute__((aligned(16))), out[32] __attribute__((aligned(16)));
+  for (int k = 0; k < 16; k++) ramp[k] = (unsigned char)(0x40 + 7 * k);
+  v16 t;
+  __asm__("lvx %0,0,%1" : "=v"(t) : "r"(ramp) : "memory");
+  for (int off = 0; off < 16; off++) {
+    printf("stve off %2d", off);
+#define STORE_ELEMENT(insn)                                                     \
+    memset(out, 0xee, sizeof out);                                              \
+    __asm__(#insn " %0,0,%1" : : "v"(t), "r"(out + 16 + off) : "memory");       \
+    printf(" %s=", #insn);                                                      \
+    for (int k = 16; k < 32; k++) printf("%02x", out[k]);
+    STORE_ELEMENT(stvebx);
+    STORE_ELEMENT(stvehx);
+    STORE_ELEMENT(stvewx);
+    printf("\n");
+  }
+}
+
 /* xxspltib over immediates of both signs. */
 static void splats(void) {
   v16 t;
@@ -240,6 +263,7 @@ int main(void) {
     run(a, b, c);
   }
   storage();
+  element_stores();
   splats();
   return 0;
 }

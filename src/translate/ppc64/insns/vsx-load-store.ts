@@ -41,14 +41,36 @@ const quadLoad =
 /**
  * lvx/lvxl (16-byte aligned EA) into VR rt. Also lvebx/lvehx/lvewx: the ISA leaves every element
  * but the addressed one undefined, so loading the whole aligned quadword (one page, so no new
- * fault) puts the element where either byte order wants it. The element stores (stvebx...) have no
- * such byte-order-free form and are not decoded yet.
+ * fault) puts the element where either byte order wants it.
  */
 const lvx: PpcHandler = (ctx, f) => (ctx.setV(f.rt, quadLoad(true)(ctx, ctx.eaX(f.ra, f.rb))), true);
 const stvx: PpcHandler = (ctx, f) => {
   ctx.b.store(ctx.b.and(ctx.eaX(f.ra, f.rb), ctx.b.i64(-16)), ctx.v(f.rt), 16);
   return true;
 };
+
+/**
+ * stvebx/stvehx/stvewx: the bytes that stvx would store at EA (aligned down to the element size),
+ * one element of VR rs. Which element that is depends on the byte order, which only the executors
+ * know, so the quadword is stored, the element read back from EA in the guest's order, and the
+ * quadword's old contents put back before the element is stored alone. A first store of EA's own
+ * contents makes a fault report EA, as QEMU does. The other bytes of the quadword are rewritten
+ * with their own values, so a store another thread makes to them at that moment can be lost.
+ */
+const stve =
+  (size: 1 | 2 | 4): PpcHandler =>
+  (ctx, f) => {
+    const b = ctx.b;
+    const ea = b.and(ctx.eaX(f.ra, f.rb), b.i64(-size));
+    b.store(ea, b.load('i32', ea, size), size);
+    const quad = b.and(ea, b.i64(-16));
+    const old = b.load('v128', quad, 16);
+    b.store(quad, ctx.v(f.rt), 16);
+    const element = b.load('i32', ea, size);
+    b.store(quad, old, 16);
+    b.store(ea, element, size);
+    return true;
+  };
 
 /**
  * lvsl/lvsr: the permute control vectors for a misaligned quadword: bytes sh..sh+15 (lvsl) or
@@ -199,6 +221,9 @@ export const VSX_LOAD_STORE_ROWS = [
   [x31('rt:5 ra:5 rb:5', 7, '0'), 'lvebx', lvx],
   [x31('rt:5 ra:5 rb:5', 39, '0'), 'lvehx', lvx],
   [x31('rt:5 ra:5 rb:5', 71, '0'), 'lvewx', lvx],
+  [x31('rt:5 ra:5 rb:5', 135, '0'), 'stvebx', stve(1)],
+  [x31('rt:5 ra:5 rb:5', 167, '0'), 'stvehx', stve(2)],
+  [x31('rt:5 ra:5 rb:5', 199, '0'), 'stvewx', stve(4)],
   [x31('rt:5 ra:5 rb:5', 6, '0'), 'lvsl', lvs(false)],
   [x31('rt:5 ra:5 rb:5', 38, '0'), 'lvsr', lvs(true)],
   [x31(XX, 844, XX_TX), 'lxvd2x', loadElements(8)],
