@@ -6,10 +6,10 @@
  * vncipher is InvShiftRows, InvSubBytes, the key, then InvMixColumns.
  *
  * One helper computes a round and returns one doubleword of the result; the handler calls it once
- * per doubleword.
+ * per doubleword, and the second call finds the round the first computed.
  */
 import type { Temp } from '../../ir/block';
-import { defineHelper } from '../../ir/helpers';
+import { defineHelper, type HelperValue } from '../../ir/helpers';
 import type { PpcHandler } from '../context';
 import { bits } from './forms';
 
@@ -40,21 +40,29 @@ for (let x = 0; x < 256; x++) {
   INV_SBOX[SBOX[x]!] = x;
 }
 
-/** [row r of column c] = byte 4c + r; ShiftRows takes row r from column c + r. */
-const shiftRows = (s: Uint8Array, inverse: boolean): Uint8Array =>
+/** [row r of column c] = byte 4c + r; ShiftRows takes row r from column c + r: the source of each byte. */
+const shiftSources = (inverse: boolean): Uint8Array =>
   Uint8Array.from({ length: 16 }, (_, i) => {
     const [c, r] = [i >> 2, i & 3];
-    return s[4 * ((c + (inverse ? 4 - r : r)) & 3) + r]!;
+    return 4 * ((c + (inverse ? 4 - r : r)) & 3) + r;
   });
+const SHIFT_SOURCES = [shiftSources(false), shiftSources(true)] as const;
+const shiftRows = (s: Uint8Array, inverse: boolean): Uint8Array => SHIFT_SOURCES[inverse ? 1 : 0].map((k) => s[k]!);
 
-/** MixColumns (coefficients 2 3 1 1) or InvMixColumns (14 11 13 9), column by column. */
+/** Products by each MixColumns coefficient, indexed by the byte. */
+const PRODUCTS = new Map([1, 2, 3, 9, 11, 13, 14].map((m) => [m, Uint8Array.from({ length: 256 }, (_, x) => gmul(x, m))]));
+
+/** The product tables of MixColumns' coefficients (2 3 1 1) and InvMixColumns' (14 11 13 9). */
+const MIX = [[2, 3, 1, 1], [14, 11, 13, 9]].map((row) => row.map((k) => PRODUCTS.get(k)!));
+
+/** MixColumns or InvMixColumns, column by column. */
 function mixColumns(s: Uint8Array, inverse: boolean): Uint8Array {
-  const m = inverse ? [14, 11, 13, 9] : [2, 3, 1, 1];
+  const m = MIX[inverse ? 1 : 0]!;
   const out = new Uint8Array(16);
   for (let c = 0; c < 4; c++) {
     for (let r = 0; r < 4; r++) {
       let v = 0;
-      for (let k = 0; k < 4; k++) v ^= gmul(s[4 * c + k]!, m[(k - r + 4) & 3]!);
+      for (let k = 0; k < 4; k++) v ^= m[(k - r + 4) & 3]![s[4 * c + k]!]!;
       out[4 * c + r] = v;
     }
   }
@@ -77,37 +85,48 @@ const ROUNDS: readonly Round[] = [
   { inverse: false, shift: false, mix: false, key: false }, // vsbox
 ];
 
+/** Bytes 0..7 of `out` from `dword` (byte 0 the most significant), through two 32-bit words. */
+function putDword(out: Uint8Array, at: number, dword: bigint): void {
+  const words = [Number((dword >> 32n) & 0xffffffffn), Number(dword & 0xffffffffn)];
+  for (let i = 0; i < 8; i++) out[at + i] = (words[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
+}
+
 const bytesOf = (high: bigint, low: bigint): Uint8Array => {
   const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[i] = Number((BigInt.asUintN(64, high) >> BigInt(56 - 8 * i)) & 0xffn);
-    out[8 + i] = Number((BigInt.asUintN(64, low) >> BigInt(56 - 8 * i)) & 0xffn);
-  }
+  putDword(out, 0, high);
+  putDword(out, 8, low);
   return out;
 };
 
 const doubleword = (s: Uint8Array, which: number): bigint => {
-  let r = 0n;
-  for (let i = 0; i < 8; i++) r = (r << 8n) | BigInt(s[which * 8 + i]!);
-  return r;
+  const word = (at: number): bigint => BigInt(((s[at]! << 24) | (s[at + 1]! << 16) | (s[at + 2]! << 8) | s[at + 3]!) >>> 0);
+  return (word(which * 8) << 32n) | word(which * 8 + 4);
 };
+
+/** The round computed last, by its operands: the handler's second call (the other doubleword) reuses it. */
+let last: { operands: readonly HelperValue[]; state: Uint8Array } | undefined;
+
+function round(operands: readonly HelperValue[]): Uint8Array {
+  if (last && last.operands.every((v, i) => v === operands[i])) return last.state;
+  const [aHigh, aLow, keyHigh, keyLow, kind] = operands;
+  const step = ROUNDS[kind as number]!;
+  const box = step.inverse ? INV_SBOX : SBOX;
+  let s = bytesOf(aHigh as bigint, aLow as bigint);
+  if (step.shift) s = shiftRows(s, step.inverse);
+  s = s.map((x) => box[x]!);
+  const key = bytesOf(keyHigh as bigint, keyLow as bigint);
+  if (step.mix && !step.inverse) s = mixColumns(s, false);
+  if (step.key) s = s.map((x, i) => x ^ key[i]!);
+  if (step.mix && step.inverse) s = mixColumns(s, true);
+  last = { operands, state: s };
+  return s;
+}
 
 const aesRound = defineHelper({
   name: 'ppc64_aes_round',
   params: ['i64', 'i64', 'i64', 'i64', 'i32', 'i32'],
   result: 'i64',
-  impl: (_ctx, aHigh, aLow, keyHigh, keyLow, kind, which) => {
-    const round = ROUNDS[kind as number]!;
-    const box = round.inverse ? INV_SBOX : SBOX;
-    let s = bytesOf(aHigh as bigint, aLow as bigint);
-    if (round.shift) s = shiftRows(s, round.inverse);
-    s = s.map((x) => box[x]!);
-    const key = bytesOf(keyHigh as bigint, keyLow as bigint);
-    if (round.mix && !round.inverse) s = mixColumns(s, false);
-    if (round.key) s = s.map((x, i) => x ^ key[i]!);
-    if (round.mix && round.inverse) s = mixColumns(s, true);
-    return doubleword(s, which as number);
-  },
+  impl: (_ctx, aHigh, aLow, keyHigh, keyLow, kind, which) => doubleword(round([aHigh, aLow, keyHigh, keyLow, kind]), which as number),
 });
 
 const aes =
