@@ -2,7 +2,7 @@
  * PowerPC64 fixed-point instructions with their edge cases, through inline assembly so the
  * compiler cannot fold them: carries (addc/adde/subfe/addze, sraw/srad CA), overflow forms
  * (addo., mulldo., divwo.) and XER.SO, record forms' CR0, rotates with wrapping masks, cntlz/cnttz/
- * popcnt, cmpb, isel, mfcr/mtcrf, mulh*, divide by zero and MIN/-1 (results the hardware leaves
+ * popcnt, cmpb, bpermd, isel, mfcr/mtcrf, mulh*, divide by zero and MIN/-1 (results the hardware leaves
  * undefined are not printed), and lbarx/stwcx. pairs.
  */
 #include <stdint.h>
@@ -55,6 +55,7 @@ BIN(op_srw, "srw.")
 BIN(op_sraw, "sraw.")
 BIN(op_rldcl, "rotld.")
 BIN(op_cmpb, "cmpb")
+BIN(op_bpermd, "bpermd")
 BIN(op_and, "and.")
 BIN(op_nand, "nand.")
 BIN(op_eqv, "eqv.")
@@ -172,7 +173,7 @@ int main(void) {
       op_addc(a, b); op_subfc(a, b); op_addo(a, b); op_subfo(a, b); op_mulldo(a, b); op_mullwo(a, b);
       op_mulhd(a, b); op_mulhdu(a, b); op_mulhw(a, b); op_mulhwu(a, b);
       op_sld(a, b & 127); op_srd(a, b & 127); op_srad(a, b & 127); op_slw(a, b & 63); op_srw(a, b & 63);
-      op_sraw(a, b & 63); op_rldcl(a, b); op_cmpb(a, b); op_and(a, b); op_nand(a, b); op_eqv(a, b); op_orc(a, b);
+      op_sraw(a, b & 63); op_rldcl(a, b); op_cmpb(a, b); op_bpermd(a, b); op_bpermd(a ^ 0x00013f4080ff3e07ull, b); op_and(a, b); op_nand(a, b); op_eqv(a, b); op_orc(a, b);
       extended(a, b);
       compares(a, b);
       divides(a, b);

@@ -1,7 +1,7 @@
 /**
  * Fixed-point logical, shift, count and select instructions (Power ISA 3.0 Book I 3.3.13, 3.3.14.2,
  * 3.3.12): the D-form immediates (andi., ori, xori and their shifted forms), the X-form register
- * logicals, sign extensions, cntlz/cnttz/popcnt, cmpb, word and doubleword shifts (algebraic
+ * logicals, sign extensions, cntlz/cnttz/popcnt, cmpb, bpermd, word and doubleword shifts (algebraic
  * right shifts set XER.CA), extswsli and isel.
  */
 import type { Temp } from '../../ir/block';
@@ -59,6 +59,24 @@ const cmpb: PpcHandler = (ctx, f) => {
   const b = ctx.b;
   const eq = b.vop('i8x16.eq', [b.vop('i64x2.splat', [ctx.r(f.rs)]), b.vop('i64x2.splat', [ctx.r(f.rb)])]);
   ctx.setR(f.ra, b.vop('i64x2.extract_lane', [eq], 0));
+  return true;
+};
+
+/**
+ * bpermd: bit 56 + i of RA is the bit of RB that byte i of RS numbers (bit 0 the most significant),
+ * or 0 for a byte of 64 or more; the rest of RA is 0. glibc's POWER7 and later string functions use it.
+ */
+const bpermd: PpcHandler = (ctx, f) => {
+  const b = ctx.b;
+  const [rs, rb] = [ctx.r(f.rs), ctx.r(f.rb)];
+  let r = b.i64(0);
+  for (let i = 0; i < 8; i++) {
+    const index = b.and(b.shrU(rs, b.i64(56 - 8 * i)), b.i64(0xff));
+    const bit = b.and(b.shrU(rb, b.sub(b.i64(63), index)), b.i64(1));
+    const chosen = b.select(b.compare('lt_u', index, b.i64(64)), bit, b.i64(0));
+    r = b.or(r, b.shl(chosen, b.i64(7 - i)));
+  }
+  ctx.setR(f.ra, r);
   return true;
 };
 
@@ -158,6 +176,7 @@ export const FIXED_LOGICAL_ROWS = [
   [x31(RS_RA, 378, '0'), 'popcntw', unaryForm(popcountWords)],
   [x31(RS_RA, 506, '0'), 'popcntd', unaryForm((c, v) => c.b.unary('popcnt', v))],
   [x31(RS_RA_RB, 508, '0'), 'cmpb', cmpb],
+  [x31(RS_RA_RB, 252, '0'), 'bpermd', bpermd],
   [x31(RS_RA_RB, 24), 'slw', shiftWord('shl')],
   [x31(RS_RA_RB, 536), 'srw', shiftWord('shr_u')],
   [x31(RS_RA_RB, 27), 'sld', shiftDouble('shl')],
