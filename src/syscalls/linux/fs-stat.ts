@@ -8,7 +8,7 @@ import type { SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { hostDirFd, hostFd } from './fd-table';
-import { E, guestStruct, withHostStruct, withHostStructs } from './guest-access';
+import { E, guestStruct, readLong, withHostStruct, withHostStructs } from './guest-access';
 import { hostStructArray, hostSyscall } from './host';
 import { hostPathArg } from './paths';
 import { getdents, getdents64 } from './dirents';
@@ -94,9 +94,8 @@ function withUtimbuf(proc: GuestProcess, addr: number, call: (host: number) => n
   const word = proc.abi.wordSize;
   if (!proc.memory.accessible(addr, 2 * word, false)) return -E.EFAULT;
   const host = hostStructArray('timespec', 2);
-  const { view, littleEndian } = proc.memory;
   for (let i = 0; i < 2; i++) {
-    host.views[i]!.set('sec', word === 8 ? view.getBigInt64(addr + 8 * i, littleEndian) : BigInt(view.getInt32(addr + 4 * i, littleEndian)));
+    host.views[i]!.set('sec', readLong(proc, addr + word * i));
     host.views[i]!.set('nsec', 0n);
   }
   return call(host.address);

@@ -140,3 +140,16 @@ export function asStored(proc: GuestProcess, value: number): number {
   const v = value >>> 0;
   return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24) | 0;
 }
+
+/** The guest's `long` at `addr` (checked by the caller), sign-extended. */
+export function readLong(proc: GuestProcess, addr: number): bigint {
+  const { view, littleEndian } = proc.memory;
+  return proc.abi.wordSize === 8 ? view.getBigInt64(addr, littleEndian) : BigInt(view.getInt32(addr, littleEndian));
+}
+
+/** Writes the guest's `long` at `addr` (checked by the caller), truncated to its width. */
+export function writeLong(proc: GuestProcess, addr: number, value: bigint): void {
+  const { view, littleEndian } = proc.memory;
+  if (proc.abi.wordSize === 8) view.setBigInt64(addr, BigInt.asIntN(64, value), littleEndian);
+  else view.setInt32(addr, Number(BigInt.asIntN(32, value)), littleEndian);
+}

@@ -8,7 +8,7 @@ import type { GuestProcess } from '../../user/process';
 import { SA_NODEFER, SA_RESETHAND } from '../../user/signals/dispositions';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E } from './guest-access';
+import { E, readLong, writeLong } from './guest-access';
 import { syscallState } from './process-state';
 import {
   currentSigaction,
@@ -25,21 +25,15 @@ function oldSetBits(proc: GuestProcess): bigint {
   return (1n << BigInt(8 * proc.abi.wordSize)) - 1n;
 }
 
+/** The unsigned long (an old_sigset_t, a handler...) at `addr`, or undefined when the guest may not read it. */
 function readWord(proc: GuestProcess, addr: number): bigint | undefined {
-  const size = proc.abi.wordSize;
-  if (!proc.memory.accessible(addr, size, false)) return undefined;
-  const view = proc.memory.view;
-  return size === 8
-    ? view.getBigUint64(addr, proc.memory.littleEndian)
-    : BigInt(view.getUint32(addr, proc.memory.littleEndian));
+  if (!proc.memory.accessible(addr, proc.abi.wordSize, false)) return undefined;
+  return BigInt.asUintN(8 * proc.abi.wordSize, readLong(proc, addr));
 }
 
 function writeWord(proc: GuestProcess, addr: number, value: bigint): boolean {
-  const size = proc.abi.wordSize;
-  if (!proc.memory.accessible(addr, size, true)) return false;
-  const view = proc.memory.view;
-  if (size === 8) view.setBigUint64(addr, BigInt.asUintN(64, value), proc.memory.littleEndian);
-  else view.setUint32(addr, Number(BigInt.asUintN(32, value)), proc.memory.littleEndian);
+  if (!proc.memory.accessible(addr, proc.abi.wordSize, true)) return false;
+  writeLong(proc, addr, value);
   return true;
 }
 

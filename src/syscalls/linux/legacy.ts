@@ -6,9 +6,8 @@
  */
 import type { StraceArg, SyscallDefinition } from '../abi';
 import type { SyscallArgs } from '../types';
-import type { GuestProcess } from '../../user/process';
 import { int, syscall, type SyscallGroup } from './define';
-import { E } from './guest-access';
+import { E, readLong } from './guest-access';
 import { accessMode, openFlags } from './strace-names';
 
 /** include/uapi/linux/fcntl.h: the same on every Linux ABI. */
@@ -110,7 +109,9 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
     const [name, count] = entry;
     const word = proc.abi.wordSize;
     if (!proc.memory.accessible(argsAddr!, count * word, false)) return -E.EFAULT;
-    const args = Array.from({ length: 6 }, (_, i) => (i < count ? readWordArg(proc, argsAddr! + i * word) : 0));
+    // Each long as a register would hold it: a 32-bit ABI's zero-extended, a 64-bit one's signed.
+    const long = (i: number): number => Number(BigInt.asIntN(64, BigInt.asUintN(8 * word, readLong(proc, argsAddr! + i * word))));
+    const args = Array.from({ length: 6 }, (_, i) => (i < count ? long(i) : 0));
     const definition = defs[name];
     return definition ? definition.handler(proc, args) : -E.ENOSYS;
   });
@@ -127,8 +128,3 @@ export function legacySyscalls(defs: Readonly<Record<string, SyscallDefinition>>
   return out;
 }
 
-/** One long of a socketcall argument array, as a register would hold it (a 32-bit ABI's zero-extended). */
-function readWordArg(proc: GuestProcess, addr: number): number {
-  const view = proc.memory.view;
-  return proc.abi.wordSize === 8 ? Number(view.getBigInt64(addr, proc.memory.littleEndian)) : view.getUint32(addr, proc.memory.littleEndian);
-}

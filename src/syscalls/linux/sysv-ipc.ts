@@ -12,7 +12,7 @@ import { untilGuestInterrupted } from '../../user/signals/guest-interrupt';
 import { monotonicNs } from '../../user/threads/scheduler';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { E, guestRange, guestTimespec, withHostStruct } from './guest-access';
+import { E, guestRange, guestTimespec, readLong, withHostStruct, writeLong } from './guest-access';
 import { hostArena, hostStructArray, hostSyscall } from './host';
 import { IPC_64, IPC_INFO, IPC_SET, IPC_STAT } from './ipc-commands';
 import { shmat, shmctl, shmdt, shmget } from './sysv-shm';
@@ -38,18 +38,6 @@ const MAX_MESSAGE = 1 << 19;
 const SEMBUF_SIZE = 6;
 /** The kernel's SEMMSL bound on semaphores per set (a GETALL/SETALL array is at most this long). */
 const SEMMSL = 32000;
-
-/** The guest's `long` at `addr`, sign-extended. */
-function readLong(proc: GuestProcess, addr: number): bigint {
-  const { view, littleEndian } = proc.memory;
-  return proc.abi.wordSize === 8 ? view.getBigInt64(addr, littleEndian) : BigInt(view.getInt32(addr, littleEndian));
-}
-
-function writeLong(proc: GuestProcess, addr: number, value: bigint): void {
-  const { view, littleEndian } = proc.memory;
-  if (proc.abi.wordSize === 8) view.setBigInt64(addr, value, littleEndian);
-  else view.setInt32(addr, Number(BigInt.asIntN(32, value)), littleEndian);
-}
 
 /** A long argument as the guest passed it (a 32-bit guest's register is sign-extended). */
 function longArg(proc: GuestProcess, v: number | undefined): number {
