@@ -112,12 +112,7 @@ const singlesToDoubles: PpcHandler = (ctx, f) => {
   let r = zeroVector(ctx);
   for (let k = 0; k < 2; k++) {
     const wide = promoteSingle(ctx, evenWord(ctx, v, k));
-    const quiet = b.convert(
-      'reinterpret',
-      'f64',
-      b.or(b.convert('reinterpret', 'i64', wide), b.i64(1n << 51n)),
-    );
-    r = b.vop('f64x2.replace_lane', [r, b.select(b.compare('ne', wide, wide), quiet, wide)], dwordLane(k));
+    r = b.vop('f64x2.replace_lane', [r, withPpcNaN(ctx, wide, [wide])], dwordLane(k));
   }
   ctx.setVs(xt(f), r);
   return true;
