@@ -81,10 +81,12 @@ function sigpending(proc: GuestProcess, [set]: SyscallArgs): number {
   return writeWord(proc, set!, syscallState(proc).pending & oldSetBits(proc)) ? 0 : -E.EFAULT;
 }
 
-/** sigsuspend(unused, unused, mask) as ARM has it (CONFIG_OLD_SIGSUSPEND3): the mask is the whole word set. */
+/**
+ * sigsuspend(unused, unused, mask) as ARM has it (CONFIG_OLD_SIGSUSPEND3): the wait's mask is the
+ * one word, the signals above it unblocked (the kernel's siginitset).
+ */
 function sigsuspend(proc: GuestProcess, [, , mask]: SyscallArgs): number {
-  const words = BigInt.asUintN(8 * proc.abi.wordSize, BigInt(mask!));
-  return suspendWithMask(proc, (syscallState(proc).sigmask & ~oldSetBits(proc)) | words);
+  return suspendWithMask(proc, BigInt.asUintN(8 * proc.abi.wordSize, BigInt(mask!)));
 }
 
 /** signal(sig, handler): a one-shot action that does not block the signal in its handler; the old handler back. */
