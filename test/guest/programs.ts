@@ -53,6 +53,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sysv_ipc', sources: ['common/sysv_ipc.c'], cflags: ['-pthread'] },
   { name: 'sysv_shm', sources: ['common/sysv_shm.c'] },
   { name: 'legacy_calls', sources: ['common/legacy_calls.c'] },
+  { name: 'signalfd', sources: ['common/signalfd.c'], cflags: ['-pthread'] },
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
   { name: 'mqueue', sources: ['common/mqueue.c'] },

@@ -18,7 +18,8 @@ function swapsBytes(proc: GuestProcess): boolean {
   return proc.memory.littleEndian !== HOST.littleEndian;
 }
 
-function identity(fd: number): string {
+/** A host descriptor's file identity (device:inode), to tell a reused descriptor number from the file it named. */
+export function identity(fd: number): string {
   const st = hostArena.alloc(HOST.layouts.stat.size);
   if (hostSyscall('fstat', fd, hostArena.address(st)) < 0) return '';
   const view = new StructView(hostArena.view, st, HOST.layouts.stat, HOST.littleEndian);

@@ -24,6 +24,7 @@ import { int, syscall, type SyscallGroup } from './define';
 import { E } from './guest-access';
 import { HOST, hostArena, hostPipe, hostSyscall } from './host';
 import { syscallState } from './process-state';
+import { separateSignalFdsInChild } from './signalfd';
 import { currentThreadId, keepOnlyRunningThread, setClearChildTid, spawnThread } from '../../user/threads/scheduler';
 
 const CLONE_VM = 0x100;
@@ -74,6 +75,7 @@ function becomeChild(proc: GuestProcess, request: ForkRequest): void {
   Object.defineProperty(process, 'pid', { value: hostSyscall('getpid'), writable: false, enumerable: true, configurable: true });
   forkedWithoutWorkerThreads();
   proc.atFork?.inChild();
+  separateSignalFdsInChild(proc);
   discardAll(proc);
   keepOnlyRunningThread(proc);
   forgetHostSignals();

@@ -13,6 +13,7 @@ import { fdCall, fdTable, hostFd } from './fd-table';
 import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { lseek } from './dirents';
 import { convertedKind, swapKernelData } from './fd-kinds';
+import { readSignalFd } from './signalfd';
 import { whence } from './strace-names';
 
 const IOV_MAX = 1024;
@@ -147,8 +148,10 @@ function closeRange(proc: GuestProcess, [first, last, flagsArg]: SyscallArgs): n
   return 0;
 }
 
+const plainRead = transfer('read', true);
+
 export const FS_IO_SYSCALLS: SyscallGroup = {
-  read: syscall('dxd', transfer('read', true)),
+  read: syscall('dxd', (p, args) => readSignalFd(p, args) ?? plainRead(p, args)),
   write: syscall('dxd', transfer('write', false)),
   pread64: syscall('dxdd', transfer('pread64', true)),
   pwrite64: syscall('dxdd', transfer('pwrite64', false)),

@@ -23,6 +23,7 @@ import { FUTEX_SYSCALLS } from './futex';
 import { WAIT_SYSCALLS } from './wait';
 import { SIGNAL_SYSCALLS } from './signals';
 import { LEGACY_SIGNAL_SYSCALLS } from './legacy-signals';
+import { SIGNALFD_SYSCALLS } from './signalfd';
 import { SIGWAIT_SYSCALLS } from './sigwait';
 import { SOCKET_SYSCALLS } from './sockets';
 import { SYSV_IPC_SYSCALLS } from './sysv-ipc';
@@ -51,6 +52,7 @@ const CURRENT_SYSCALLS: Readonly<Record<string, SyscallDefinition>> = {
   ...SIGNAL_SYSCALLS,
   ...LEGACY_SIGNAL_SYSCALLS,
   ...SIGWAIT_SYSCALLS,
+  ...SIGNALFD_SYSCALLS,
   ...SOCKET_SYSCALLS,
   ...EVENT_FD_SYSCALLS,
   ...XATTR_SYSCALLS,

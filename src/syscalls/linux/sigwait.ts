@@ -10,7 +10,7 @@
 import type { GuestProcess } from '../../user/process';
 import { unblockable } from '../../user/signals/dispositions';
 import { dequeue } from '../../user/signals/pending';
-import { SIGINFO_SIZE, writeSigInfo } from '../../user/signals/siginfo';
+import { SIGINFO_SIZE, writeSigInfo, type SigInfo } from '../../user/signals/siginfo';
 import { block, monotonicNs, multithreaded, takeThreadSignal } from '../../user/threads/scheduler';
 import type { SyscallArgs } from '../types';
 import { syscall, type SyscallGroup } from './define';
@@ -20,9 +20,14 @@ import { hostSleepUntil, readSigset } from './signals';
 
 const NS_PER_S = 1_000_000_000n;
 
+/** Takes a pending signal of `set` as the kernel's dequeue_signal does: the calling thread's own (tgkill) before the process's, lowest number first. */
+export function takeSignal(proc: GuestProcess, set: bigint): SigInfo | undefined {
+  return takeThreadSignal(proc, set) ?? dequeue(proc, ~set);
+}
+
 /** Takes a pending signal of `set` and writes its siginfo at `info` (0: none wanted); undefined when none is pending. */
 function take(proc: GuestProcess, set: bigint, info: number): number | undefined {
-  const taken = takeThreadSignal(proc, set) ?? dequeue(proc, ~set);
+  const taken = takeSignal(proc, set);
   if (!taken) return undefined;
   if (info !== 0) {
     if (!proc.memory.accessible(info, SIGINFO_SIZE, true)) return -E.EFAULT;
@@ -31,7 +36,11 @@ function take(proc: GuestProcess, set: bigint, info: number): number | undefined
   return taken.signo;
 }
 
-function rtSigtimedwait(proc: GuestProcess, [setAddr, info, timeout, sigsetsize]: SyscallArgs, time32: boolean): number {
+function rtSigtimedwait(
+  proc: GuestProcess,
+  [setAddr, info, timeout, sigsetsize]: SyscallArgs,
+  time32: boolean,
+): number {
   if (sigsetsize !== proc.abi.nsig / 8) return -E.EINVAL;
   const requested = readSigset(proc, setAddr!);
   if (requested === undefined) return -E.EFAULT;
@@ -46,12 +55,31 @@ function rtSigtimedwait(proc: GuestProcess, [setAddr, info, timeout, sigsetsize]
   const now = take(proc, set, info!);
   if (now !== undefined) return now;
   if (wait === 0n) return -E.EAGAIN;
+  return (
+    waitForSignal(proc, set, wait === undefined ? undefined : monotonicNs() + wait, () =>
+      take(proc, set, info!),
+    ) ?? -E.EAGAIN
+  );
+}
+
+/**
+ * Waits for a signal of `set` to come (`take` takes it and returns its result): -EINTR when a
+ * signal outside the set that the caller lets through comes first, undefined at the deadline.
+ * With guest threads the wait parks the thread in the scheduler; without, it sleeps on the host
+ * like rt_sigsuspend.
+ */
+export function waitForSignal(
+  proc: GuestProcess,
+  set: bigint,
+  deadline: bigint | undefined,
+  take: () => number | undefined,
+): number | undefined {
   const state = syscallState(proc);
   const interrupted = (): boolean => (state.pending & ~state.sigmask & ~set) !== 0n;
   if (interrupted()) return -E.EINTR;
-  const deadline = wait === undefined ? undefined : monotonicNs() + wait;
-  if (multithreaded(proc)) block(proc, { signals: set, ...(deadline !== undefined ? { deadline, onTimeout: -E.EAGAIN } : {}) });
-  return hostSleepUntil(proc, () => (interrupted() ? -E.EINTR : take(proc, set, info!)), deadline) ?? -E.EAGAIN;
+  if (multithreaded(proc))
+    block(proc, { signals: set, ...(deadline !== undefined ? { deadline, onTimeout: -E.EAGAIN } : {}) });
+  return hostSleepUntil(proc, () => (interrupted() ? -E.EINTR : take()), deadline);
 }
 
 export const SIGWAIT_SYSCALLS: SyscallGroup = {

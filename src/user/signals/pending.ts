@@ -1,7 +1,8 @@
 /**
  * The process's pending signals with their siginfo. Standard signals do not queue (a second one
  * while one is pending is merged into it); real-time signals queue every instance, in order. The
- * syscall layer's pending bitmap (rt_sigpending) is kept equal to the set of queued signals.
+ * syscall layer's pending bitmap (rt_sigpending) is kept equal to the set of queued signals, and
+ * a watcher (signalfd's readiness) hears of every change.
  */
 import { syscallState } from '../../syscalls/linux/process-state';
 import type { GuestProcess } from '../process';
@@ -9,6 +10,16 @@ import { sigBit } from './dispositions';
 import type { SigInfo } from './siginfo';
 
 const queues = new WeakMap<GuestProcess, Map<number, SigInfo[]>>();
+const watchers = new WeakMap<GuestProcess, () => void>();
+
+/** Calls `watcher` after every change of the process's pending set. */
+export function watchPending(proc: GuestProcess, watcher: () => void): void {
+  watchers.set(proc, watcher);
+}
+
+function changed(proc: GuestProcess): void {
+  watchers.get(proc)?.();
+}
 
 function queueOf(proc: GuestProcess): Map<number, SigInfo[]> {
   let q = queues.get(proc);
@@ -26,6 +37,7 @@ export function enqueue(proc: GuestProcess, info: SigInfo): void {
   list.push(info);
   q.set(info.signo, list);
   syscallState(proc).pending |= sigBit(info.signo);
+  changed(proc);
 }
 
 /** Removes and returns the oldest pending instance of the lowest-numbered signal not in `blocked`. */
@@ -41,6 +53,7 @@ export function dequeue(proc: GuestProcess, blocked: bigint): SigInfo | undefine
   if (!list || list.length === 0) {
     queueOf(proc).delete(sig);
     state.pending &= ~sigBit(sig);
+    changed(proc);
   }
   return info;
 }
@@ -49,6 +62,7 @@ export function dequeue(proc: GuestProcess, blocked: bigint): SigInfo | undefine
 export function discardAll(proc: GuestProcess): void {
   queues.delete(proc);
   syscallState(proc).pending = 0n;
+  changed(proc);
 }
 
 /** Drops every pending instance of `sig` (its disposition became "ignore", or its default action is taken); returns them. */
@@ -57,6 +71,7 @@ export function discard(proc: GuestProcess, sig: number): SigInfo[] {
   const list = queueOf(proc).get(sig) ?? (state.pending & sigBit(sig) ? [{ signo: sig, code: 0 }] : []);
   queueOf(proc).delete(sig);
   state.pending &= ~sigBit(sig);
+  changed(proc);
   return list;
 }
 
