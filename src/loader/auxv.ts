@@ -64,7 +64,8 @@ export function buildAuxv(target: LoaderTarget, inputs: AuxvInputs): AuxEntry[] 
   if (inputs.vdso !== undefined) entries.push([AuxType.AT_SYSINFO_EHDR, inputs.vdso]);
   if (target.minSigStkSz !== undefined) entries.push([AuxType.AT_MINSIGSTKSZ, target.minSigStkSz]);
   entries.push(
-    [AuxType.AT_HWCAP, target.hwcap],
+    // Feature words made with JavaScript's bitwise operators are signed: bit 31 must not sign-extend.
+    [AuxType.AT_HWCAP, target.hwcap >>> 0],
     [AuxType.AT_PAGESZ, PAGE_SIZE],
     [AuxType.AT_CLKTCK, CLOCK_TICKS],
     [AuxType.AT_PHDR, inputs.phdr],
@@ -79,7 +80,7 @@ export function buildAuxv(target: LoaderTarget, inputs: AuxvInputs): AuxEntry[] 
     [AuxType.AT_EGID, process.getegid?.() ?? 0],
     [AuxType.AT_SECURE, 0],
     [AuxType.AT_RANDOM, inputs.random],
-    [AuxType.AT_HWCAP2, target.hwcap2],
+    [AuxType.AT_HWCAP2, target.hwcap2 >>> 0],
     [AuxType.AT_EXECFN, inputs.execfn],
     [AuxType.AT_PLATFORM, inputs.platform],
   );

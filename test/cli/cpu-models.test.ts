@@ -88,6 +88,15 @@ describe.concurrent('user-mode -cpu: tsemu vs qemu-user', () => {
         expect(hwcap2Of(results.tsemu), `AT_HWCAP2 of ${model}`).toBe(compareHwcap ? hwcap2Of(results.qemu) & full2 : full2);
       }
     });
+
+    if (PPC_TARGETS.includes(target)) {
+      it(`${target.name}: AT_HWCAP2 claims only features QEMU's POWER9 has, as an unsigned long (ISA 2.07's bit 31 not sign-extended)`, async () => {
+        const results = await runUnderBoth(target, { program: guestProgram(target, PROGRAM.name) });
+        expectOracleEnding(results.qemu, { status: 0 });
+        expect(hwcap2Of(results.tsemu) & ~hwcap2Of(results.qemu)).toBe(0n);
+        expect(hwcap2Of(results.tsemu)).not.toBe(0n);
+      });
+    }
   }
 
   for (const model of ['cortex-a53', 'cortex-a57', 'cortex-a72']) {
