@@ -102,7 +102,7 @@ export type OpenFlag =
 export type FcntlCommand =
   | 'F_DUPFD' | 'F_GETFD' | 'F_SETFD' | 'F_GETFL' | 'F_SETFL' | 'F_GETLK' | 'F_SETLK' | 'F_SETLKW'
   | 'F_SETOWN' | 'F_GETOWN' | 'F_SETSIG' | 'F_GETSIG' | 'F_SETOWN_EX' | 'F_GETOWN_EX' | 'F_OFD_GETLK'
-  | 'F_OFD_SETLK' | 'F_OFD_SETLKW' | 'F_SETLEASE' | 'F_GETLEASE' | 'F_DUPFD_CLOEXEC' | 'F_SETPIPE_SZ'
+  | 'F_OFD_SETLK' | 'F_OFD_SETLKW' | 'F_SETLEASE' | 'F_GETLEASE' | 'F_NOTIFY' | 'F_DUPFD_CLOEXEC' | 'F_SETPIPE_SZ'
   | 'F_GETPIPE_SZ' | 'F_ADD_SEALS' | 'F_GET_SEALS';
 
 export type SignalName =

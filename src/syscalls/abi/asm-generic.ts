@@ -25,6 +25,7 @@ export const ASM_GENERIC_FCNTL: { readonly [K in FcntlCommand]: number } = {
   F_OFD_SETLKW: 38,
   F_SETLEASE: 1024,
   F_GETLEASE: 1025,
+  F_NOTIFY: 1026,
   F_DUPFD_CLOEXEC: 1030,
   F_SETPIPE_SZ: 1031,
   F_GETPIPE_SZ: 1032,

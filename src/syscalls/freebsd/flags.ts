@@ -54,6 +54,7 @@ export const FREEBSD_FCNTL: { readonly [K in FcntlCommand]: number } = {
   F_OFD_SETLKW: NONE,
   F_SETLEASE: NONE,
   F_GETLEASE: NONE,
+  F_NOTIFY: NONE,
   F_SETPIPE_SZ: NONE,
   F_GETPIPE_SZ: NONE,
 };

@@ -45,6 +45,10 @@ function fcntl(proc: GuestProcess, [fdArg, cmdArg, arg]: SyscallArgs): number {
     return host === undefined ? -E.EFAULT : hostSyscall('fcntl', fd, cmd, host);
   }
   if (name === 'F_SETSIG') return hostSyscall('fcntl', fd, cmd, signalArg(proc, int(arg)));
+  if (name === 'F_GETSIG') {
+    const r = hostSyscall('fcntl', fd, cmd);
+    return r <= 0 ? r : (translateValue(r, HOST.signals, proc.abi.signals) ?? r);
+  }
   return hostSyscall('fcntl', fd, cmd, int(arg));
 }
 
