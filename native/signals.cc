@@ -32,10 +32,12 @@ std::atomic<pid_t> guestThread{0};
 void NoteArrival(int sig, siginfo_t* info, void*) {
   if (sig <= 0 || sig >= kMaxSignal) return;
   int saved = errno;
-  // A signal this process sent itself to relay an arrival carries none of the sender's details.
+  // A signal this process sent itself to relay an arrival carries none of the sender's details;
+  // one from tsemu's own host timer (the only POSIX timer here) only interrupts a blocking syscall.
   bool relayed = info->si_code == SI_TKILL && info->si_pid == getpid();
+  bool ownTimer = info->si_code == SI_TIMER;
   Arrival& a = arrivals[sig];
-  if (!relayed) {
+  if (!relayed && !ownTimer) {
     a.code = info->si_code;
     a.pid = info->si_pid;
     a.uid = info->si_uid;

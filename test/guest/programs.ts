@@ -55,6 +55,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'legacy_calls', sources: ['common/legacy_calls.c'] },
   { name: 'signalfd', sources: ['common/signalfd.c'], cflags: ['-pthread'] },
   { name: 'fcntl_notify', sources: ['common/fcntl_notify.c'] },
+  { name: 'external_alarm', sources: ['common/external_alarm.c'] },
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
   { name: 'mqueue', sources: ['common/mqueue.c'] },

@@ -33,6 +33,9 @@ export function guestInterrupted(proc: GuestProcess): boolean {
  * timeout, as the host's ppoll and pselect6 leave it).
  */
 export function untilGuestInterrupted(proc: GuestProcess, call: () => number): number {
+  // A signal from another process noted since the CPU loop last looked would interrupt nothing:
+  // the call would wait for the next one (pause: for ever). Linux would have taken it before the call.
+  if (guestInterrupted(proc)) return -E.EINTR;
   for (;;) {
     const result = call();
     if (result !== -E.EINTR || guestInterrupted(proc)) return result;

@@ -1,19 +1,19 @@
 /**
  * The host side of guest timers: a POSIX timer that sends SIGALRM to the thread running the guest
  * when a guest timer expires, so a blocking host syscall the guest is in (read on an empty pipe,
- * nanosleep) returns EINTR as it would for the guest under Linux. Node's handler for the signal
- * (installed through process.on) is kept, minus SA_RESTART, which would resume the syscall instead.
+ * nanosleep) returns EINTR as it would for the guest under Linux. The addon's handler catches it
+ * (installed without SA_RESTART, which would resume the syscall instead) and, the arrival being
+ * the timer's own (SI_TIMER), does not pass it on to the guest (host-forward.ts keeps it noted).
  * The guest's own signal is raised by timers.ts when the CPU loop next looks. The host timer
  * repeats until that happens: an expiry that comes between the CPU loop's last look and the
  * start of the blocking syscall interrupts nothing, and the next one must.
  */
 import { HOST, hostArena, hostSyscall } from '../../syscalls/linux/host';
+import { keepNoted } from './host-forward';
 
 const CLOCK_MONOTONIC = 1;
 const SIGEV_THREAD_ID = 4;
-const SA_RESTART = 0x10000000n;
-/** x86_64 struct sigaction: handler, flags, restorer, mask (8 bytes each); struct sigevent is 64 bytes. */
-const KERNEL_SIGACTION_SIZE = 32;
+/** struct sigevent is 64 bytes, struct itimerspec two 16-byte timespecs on x86_64. */
 const SIGEVENT_SIZE = 64;
 const ITIMERSPEC_SIZE = 32;
 const NS_PER_S = 1_000_000_000n;
@@ -22,20 +22,14 @@ let timerId: number | undefined;
 
 function createHostTimer(): number {
   const sig = HOST.signals.SIGALRM;
-  process.on('SIGALRM', () => {});
-  const act = hostArena.alloc(KERNEL_SIGACTION_SIZE);
+  keepNoted(sig);
   const view = hostArena.view;
-  let rc = hostSyscall('rt_sigaction', sig, 0, hostArena.address(act), 8);
-  if (rc < 0) throw new Error(`host rt_sigaction(SIGALRM) failed: ${rc}`);
-  view.setBigUint64(act + 8, view.getBigUint64(act + 8, true) & ~SA_RESTART, true);
-  rc = hostSyscall('rt_sigaction', sig, hostArena.address(act), 0, 8);
-  if (rc < 0) throw new Error(`host rt_sigaction(SIGALRM) failed: ${rc}`);
   const event = hostArena.alloc(SIGEVENT_SIZE);
   view.setInt32(event + 8, sig, true);
   view.setInt32(event + 12, SIGEV_THREAD_ID, true);
   view.setInt32(event + 16, hostSyscall('gettid'), true);
   const id = hostArena.alloc(4);
-  rc = hostSyscall('timer_create', CLOCK_MONOTONIC, hostArena.address(event), hostArena.address(id));
+  const rc = hostSyscall('timer_create', CLOCK_MONOTONIC, hostArena.address(event), hostArena.address(id));
   if (rc < 0) throw new Error(`host timer_create failed: ${rc}`);
   return view.getInt32(id, true);
 }

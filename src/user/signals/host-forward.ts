@@ -7,8 +7,10 @@
  * unless the guest blocks it: then it is noted too, so that it waits in the guest's pending set
  * (for sigwait, or its default action once unblocked) instead of ending tsemu at once.
  * Left alone: the synchronous faults (the guest's come from its traps), SIGKILL and SIGSTOP,
- * SIGALRM (the host timer of host-alarm.ts) and SIGPIPE (Node ignores it; EPIPE raises the
- * guest's, see syscalls/linux/sigpipe.ts).
+ * and SIGPIPE (Node ignores it; EPIPE raises the guest's, see syscalls/linux/sigpipe.ts). SIGALRM
+ * is noted for good once tsemu's own host timer (host-alarm.ts) sends it, whatever the guest's
+ * action: the addon does not note the timer's own arrivals (SI_TIMER), so a SIGALRM another
+ * process sends still reaches the guest, whose default action then ends it as before.
  */
 import { native } from '../../native';
 import type { SignalName } from '../../syscalls/abi';
@@ -18,11 +20,24 @@ import type { GuestProcess } from '../process';
 import { SIG_DFL, SIG_IGN, sigBit, signalFromHost, signalToHost } from './dispositions';
 import { enqueue } from './pending';
 
-const LEFT_ALONE: readonly SignalName[] = ['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGKILL', 'SIGSTOP', 'SIGALRM', 'SIGPIPE'];
+const LEFT_ALONE: readonly SignalName[] = ['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGKILL', 'SIGSTOP', 'SIGPIPE'];
 const HOST_LEFT_ALONE = new Set(LEFT_ALONE.map((name) => HOST.signals[name]));
 const MODE_DEFAULT = 0;
 const MODE_IGNORE = 1;
 const MODE_NOTE = 2;
+/** Host signals whose handler must stay whatever the guest does: tsemu interrupts itself with them. */
+const alwaysNoted = new Set<number>();
+
+/** Keeps host signal `hostSig` noted from now on (host-alarm.ts's SIGALRM). */
+export function keepNoted(hostSig: number): void {
+  alwaysNoted.add(hostSig);
+  native().hostSignalMode(hostSig, MODE_NOTE);
+}
+
+/** The mode host signal `hostSig` needs when the guest's action alone would give it `mode`. */
+function modeFor(hostSig: number, mode: number): number {
+  return alwaysNoted.has(hostSig) ? MODE_NOTE : mode;
+}
 
 /** Whether tsemu may take over host signal `hostSig` (glibc keeps SIGRTMIN and SIGRTMIN + 1 for itself). */
 function forwardable(hostSig: number): boolean {
@@ -37,7 +52,7 @@ export function followGuestDisposition(proc: GuestProcess, sig: number, action: 
   const handler = action?.handler ?? SIG_DFL;
   const blocked = (mask & sigBit(sig)) !== 0n;
   const mode = handler === SIG_IGN ? MODE_IGNORE : handler === SIG_DFL && !blocked ? MODE_DEFAULT : MODE_NOTE;
-  native().hostSignalMode(hostSig, mode);
+  native().hostSignalMode(hostSig, modeFor(hostSig, mode));
 }
 
 /** After the guest's mask changed from `before` to `after`: the host dispositions of the default signals whose blocking changed. */
@@ -50,7 +65,7 @@ export function followGuestMask(proc: GuestProcess, actions: ReadonlyMap<number,
 
 /** Puts every forwardable host signal at its default action, as a new process has them. */
 export function resetHostSignals(): void {
-  for (let sig = 1; sig <= HOST.nsig; sig++) if (forwardable(sig)) native().hostSignalMode(sig, MODE_DEFAULT);
+  for (let sig = 1; sig <= HOST.nsig; sig++) if (forwardable(sig)) native().hostSignalMode(sig, modeFor(sig, MODE_DEFAULT));
 }
 
 /** Queues the host signals that arrived since the last look as guest signals. */
