@@ -8,6 +8,7 @@ import type { IRBlock, Temp } from './ir/block';
 import type { IRBuilder } from './ir/builder';
 import { TrapKind } from './ir/ops';
 import type { CodeSource, TranslateOptions } from './frontend';
+import { FlagsRead } from './flags-read';
 
 const PAGE_MASK = ~0xfff;
 
@@ -18,6 +19,8 @@ export interface FixedWidthContext {
   insn: number;
   ended: boolean;
   readonly successors: number[];
+  /** Whether an emitter read the translation flags (IRBlock.readsFlags). */
+  readonly readsFlags: boolean;
   trap(kind: TrapKind, arg?: Temp): void;
   jump(target: number): void;
   undefined(): unknown;
@@ -38,12 +41,23 @@ export abstract class BlockContext implements FixedWidthContext {
   ended = false;
   /** Direct branch targets seen in this block. */
   readonly successors: number[] = [];
+  private readonly flagsInForce: FlagsRead;
 
   constructor(
     readonly b: IRBuilder,
     /** Translation flags in force (the frontend's flags.ts). */
-    readonly flags: number,
-  ) {}
+    flags: number,
+  ) {
+    this.flagsInForce = new FlagsRead(flags);
+  }
+
+  /** Translation flags in force (the frontend's flags.ts); reading them makes the block depend on them. */
+  get flags(): number {
+    return this.flagsInForce.get();
+  }
+  get readsFlags(): boolean {
+    return this.flagsInForce.read;
+  }
 
   /** Unconditional direct branch. */
   jump(target: number): void {
@@ -110,5 +124,5 @@ export function translateFixedWidthBlock<C extends FixedWidthContext>(
     count++;
     if (!ctx.ended && (count >= options.maxInsns || (at & PAGE_MASK) !== (pc & PAGE_MASK))) ctx.jump(at);
   }
-  return b.finish(pc, at, count, ctx.successors);
+  return b.finish(pc, at, count, ctx.successors, ctx.readsFlags);
 }

@@ -18,6 +18,17 @@ export interface TranslateOptions {
   flags: number;
 }
 
+/**
+ * The translation flags recorded for a block whose translation read none (IRBlock.readsFlags is
+ * false): its code is the same under every value, so it runs whatever the flags in force.
+ */
+export const ANY_FLAGS = -1;
+
+/** Whether code translated under `assumed` flags may run under the flags `inForce`. */
+export function flagsMatch(assumed: number, inForce: number): boolean {
+  return assumed === ANY_FLAGS || assumed === inForce;
+}
+
 /** Offsets of the state every target has, at the start of each CPU state block. */
 export const STATE_PC = 0; // i64: next pc at block exit; pc of the trapping instruction on trap
 export const STATE_FAULT_ADDR = 8; // i64: faulting data address of a MemoryFault
@@ -45,7 +56,10 @@ export interface Frontend {
    * Translation-time facts taken from CPU state (like QEMU's tb flags), e.g. a non-default FP
    * rounding mode. The engine reads them whenever it starts running a state and after each Yield
    * exit, and runs only code translated under the same flags (it keeps one set of translations per
-   * value), so translated code may assume them.
+   * value), so translated code may assume them. A block whose emitters never read
+   * TranslateOptions.flags (IRBlock.readsFlags) is kept once for all values: on ppc64, the first
+   * FPSCR access switches every later translation to other flags, and without this every block
+   * run after it was translated and compiled a second time.
    */
   translationFlags(state: DataView, stateBase: number): number;
 }

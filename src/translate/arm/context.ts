@@ -7,6 +7,7 @@ import type { Temp } from '../ir/block';
 import type { IRBuilder } from '../ir/builder';
 import { SUBTRACTION_COMPARES } from '../aarch64/conditions';
 import { TrapKind } from '../ir/ops';
+import { FlagsRead } from '../flags-read';
 import { CF, NF, VF, ZF, reg } from './state';
 
 /** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
@@ -25,8 +26,6 @@ export class ArmContext {
   inIT = false;
   /** ITSTATE after this instruction, set by IT itself (0 outside IT blocks). */
   itState = 0;
-  /** The translation flags the block is translated under (FPSCR mode, see flags in vfp-exact.ts). */
-  flags = 0;
   /** Direct branch targets seen in this block (pc values, Thumb bit included). */
   readonly successors: number[] = [];
   /**
@@ -34,12 +33,26 @@ export class ArmContext {
    * conditions on it are then one compare of its operands instead of a walk over the flag slots.
    */
   private subtracted: { a: Temp; c: Temp; diff: Temp } | undefined;
+  private readonly flagsInForce: FlagsRead;
 
   constructor(
     readonly b: IRBuilder,
     /** Translating Thumb (T32) rather than ARM (A32) code. */
     readonly thumb: boolean,
-  ) {}
+    /** The translation flags the block is translated under (FPSCR mode, see flags in vfp-exact.ts). */
+    flags: number,
+  ) {
+    this.flagsInForce = new FlagsRead(flags);
+  }
+
+  /** The translation flags in force; reading them makes the block depend on them. */
+  get flags(): number {
+    return this.flagsInForce.get();
+  }
+  /** Whether an emitter read the translation flags (IRBlock.readsFlags). */
+  get readsFlags(): boolean {
+    return this.flagsInForce.read;
+  }
 
   /** What a read of R15 gives: the instruction address + 8 (ARM) or + 4 (Thumb). */
   get pcRead(): number {

@@ -77,8 +77,7 @@ export function armFrontendFor(tables: ArmTables): Frontend {
       const thumb = (pc & 1) === 1;
       const bit = thumb ? 1 : 0;
       const start = pc - bit;
-      const ctx = new ArmContext(b, thumb);
-      ctx.flags = options.flags;
+      const ctx = new ArmContext(b, thumb, options.flags);
       const pcOf = (address: number): number => (address | bit) >>> 0;
       let at = start;
       let count = 0;
@@ -111,7 +110,7 @@ export function armFrontendFor(tables: ArmTables): Frontend {
           ctx.jump(pcOf(at));
         }
       }
-      return b.finish(pc, at, count, ctx.successors);
+      return b.finish(pc, at, count, ctx.successors, ctx.readsFlags);
     },
   };
 }

@@ -21,6 +21,7 @@
  * blocks' pcs is, byte for byte, the code it was translated from, under the same translation flags.
  */
 import type { CompactBlock } from '../ir/compact';
+import { flagsMatch } from '../frontend';
 import { moduleId, type CachedModule } from './cache-file';
 import { MAX_COLD_FILE_BYTES, compactOf, type ColdEntry } from './cold-file';
 
@@ -126,7 +127,8 @@ export class CodeCache {
   ) {}
 
   /**
-   * A cached hot batch holding pc whose every block is valid, and its blocks' callables. Only
+   * A cached hot batch holding pc whose every block is valid (under the translation flags `flags`
+   * too), and its blocks' callables. Only
    * one of the profile's at a first miss; `turnedHot` (pc's block has run often enough here to be
    * compiled) takes any, the profile's first.
    */
@@ -135,7 +137,7 @@ export class CodeCache {
     const all = this.profileFirst(this.hot.get(pc) ?? []);
     for (const { loaded } of turnedHot ? all : all.filter(({ loaded }) => this.inProfile(loaded))) {
       const blocks = loaded.module.blocks;
-      if (!blocks.every((b) => b.flags === flags && host.holds(b.pc, b.code))) continue;
+      if (!blocks.every((b) => flagsMatch(b.flags, flags) && host.holds(b.pc, b.code))) continue;
       const compiled = loaded.functions !== undefined;
       const functions = this.functionsOf(loaded, host);
       if (!functions) continue;
@@ -197,11 +199,11 @@ export class CodeCache {
     this.onCompile = listener;
   }
 
-  /** The IR of a cold block an earlier run translated at pc under `flags` from the code now there. */
+  /** The IR of a cold block an earlier run translated at pc from the code now there, valid under `flags`. */
   coldBlock(pc: number, flags: number, holds: CodeCacheHost['holds']): CompactBlock | undefined {
     this.openAt(pc);
     for (const entry of this.cold.get(pc) ?? []) {
-      if (entry.flags !== flags || !holds(pc, entry.code)) continue;
+      if (!flagsMatch(entry.flags, flags) || !holds(pc, entry.code)) continue;
       const block = compactOf(entry);
       if (block) return block;
     }

@@ -21,6 +21,7 @@
  */
 import { helperById, helperIdsByName } from '../ir/helpers';
 import type { Imm } from '../ir/block';
+import { ANY_FLAGS } from '../frontend';
 import { OP_LIST, RECORD_SIZE, R_HEAD, R_IMM, headOp, type CompactBlock } from '../ir/compact';
 import { PayloadWriter, isCount, readIndexedFile, stringList } from './indexed-file';
 import type { LazyPart, SealedFile } from './sealed-file';
@@ -243,6 +244,7 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
     labels,
     labelAt: new Int32Array(ir.buffer, labelsAt, labels),
     successors: successorPcs,
+    readsFlags: entry.flags !== ANY_FLAGS,
   };
 }
 

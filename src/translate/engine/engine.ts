@@ -8,10 +8,11 @@
  * only if it becomes hot. When a block has run HOT_RUNS times it is compiled together with the
  * blocks it leads to that have already run (up to BATCH_BLOCKS, breadth first), and the batch
  * becomes one wasm module, so a hot loop's blocks land in one module and form a region. Translated
- * blocks are kept by guest pc, one set per value of the translation flags (Translations); the
- * direct-mapped lookup cache in guest memory mirrors those of the flags in force for the
- * dispatcher. Pages holding translated code are flagged HasCode, so guest stores to them take the
- * slow path, which discards the translations the store overlaps before storing (invalidate).
+ * blocks are kept by guest pc, one set per value of the translation flags (Translations) and one
+ * for blocks whose translation read no flag (valid under any); the direct-mapped lookup cache in
+ * guest memory mirrors those valid under the flags in force for the dispatcher. Pages holding
+ * translated code are flagged HasCode, so guest stores to them take the slow path, which discards
+ * the translations the store overlaps before storing (invalidate).
  *
  * With the `softmmu` option (system mode) guest addresses are virtual: code is fetched, and its
  * pages tracked, at the physical addresses the MMU gives, and both tiers translate each access
@@ -47,7 +48,7 @@ import type { IRBlock } from '../ir/block';
 import { helperById, helperIdsByName } from '../ir/helpers';
 import { RECORD_SIZE, compactBlock, expandBlock, type CompactBlock } from '../ir/compact';
 import { TrapKind, type Endian } from '../ir/ops';
-import type { CodeSource, Frontend } from '../frontend';
+import { ANY_FLAGS, type CodeSource, type Frontend } from '../frontend';
 import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC, STATE_TRAP_ARG } from '../frontend';
 import { GuestAccess, untaggedAddress } from '../interp/guest-access';
 import { runBlock, runCompact } from '../interp/interpreter';
@@ -238,14 +239,18 @@ interface ColdBlock {
   loopIters: number;
   /** Batches it has been compiled in (see MAX_COMPILES). */
   compiles: number;
+  /** The translation flags it was translated under, ANY_FLAGS when its translation read none. */
+  flags: number;
 }
 
 /**
  * The translations made under one value of the translation flags, kept by guest pc. Threads of one
  * process may run under different flags (a Go thread's asyncPreempt reads and writes FPSCR, so
  * ppc64 code translated for it keeps FPSCR's flags; the other threads' code does not): switching
- * to a thread with other flags switches sets and empties the lookup cache, where discarding every
- * translation made restic translate each block again at nearly every thread switch.
+ * to a thread with other flags switches sets and takes the old set's blocks out of the lookup
+ * cache, where discarding every translation made restic translate each block again at nearly every
+ * thread switch. Blocks whose translation read no flag are in one more set, `shared` (flags
+ * ANY_FLAGS), used under every value.
  */
 interface Translations {
   readonly flags: number;
@@ -261,8 +266,19 @@ interface Translations {
  * field later, or copied with one more, had others, and the miss path's property loads were
  * polymorphic).
  */
-function newColdBlock(pc: number, ir: CompactBlock, code: Uint8Array | undefined): ColdBlock {
-  return { pc, end: ir.end, ir, code, runs: 0, page: undefined, indirect: [], loopIters: 0, compiles: 0 };
+function newColdBlock(pc: number, ir: CompactBlock, code: Uint8Array | undefined, flags: number): ColdBlock {
+  return {
+    pc,
+    end: ir.end,
+    ir,
+    code,
+    runs: 0,
+    page: undefined,
+    indirect: [],
+    loopIters: 0,
+    compiles: 0,
+    flags,
+  };
 }
 
 /** The pcs a block was seen or is known to lead to: its static successors and indirect targets. */
@@ -303,8 +319,9 @@ export class Engine {
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 1024 });
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
-  /** The translations of each flags value seen, and those of the flags in force. */
+  /** The translations of each flags value seen, those valid under any, and those of the flags in force. */
   private readonly sets = new Map<number, Translations>();
+  private readonly shared = this.translationsFor(ANY_FLAGS);
   private current = this.translationsFor(0);
   private readonly dispatch: (state: number) => number;
   private readonly code: CodeSource;
@@ -616,12 +633,41 @@ export class Engine {
     }
   }
 
-  /** Takes the translations made for the state's translation flags, when they are not those in force. */
+  /**
+   * Takes the translations made for the state's translation flags, when they are not those in force.
+   * The lookup cache keeps the shared blocks: sqlite3 on ppc64le switches a few hundred times
+   * (each conversion of a double-double to an integer rounds towards zero through FPSCR), and
+   * emptying it made every compiled block miss again after each switch.
+   */
   private refreshFlags(stateBase: number): void {
     const flags = this.frontend.translationFlags(this.memory.view, stateBase);
     if (flags === this.current.flags) return;
+    const { view } = this.memory;
+    for (const tb of this.current.blocks.values()) {
+      const slot = lookupSlot(this.options.lookupBase, tb.pc);
+      if (view.getUint32(slot + 8, true) === tb.tableIndex) view.setBigInt64(slot, -1n, true);
+    }
     this.current = this.translationsFor(flags);
-    this.emptyLookupCache();
+  }
+
+  /** The cold block at pc valid under the flags in force. */
+  private coldAt(pc: number): ColdBlock | undefined {
+    return this.current.cold.get(pc) ?? this.shared.cold.get(pc);
+  }
+
+  /** The compiled block at pc valid under the flags in force. */
+  private compiledAt(pc: number): TranslatedBlock | undefined {
+    return this.current.blocks.get(pc) ?? this.shared.blocks.get(pc);
+  }
+
+  /** The translations that hold blocks translated under `flags` (ANY_FLAGS or those in force). */
+  private setOf(flags: number): Translations {
+    return flags === ANY_FLAGS ? this.shared : this.current;
+  }
+
+  /** The flags recorded for a block of IR translated under the flags in force. */
+  private flagsOf(ir: CompactBlock): number {
+    return ir.readsFlags ? this.current.flags : ANY_FLAGS;
   }
 
   /** The dispatcher found no compiled block at pc: install, interpret or compile it. */
@@ -636,7 +682,7 @@ export class Engine {
       this.memory.view.setBigInt64(stateBase + STATE_FAULT_ADDR, BigInt(pc), true);
       return TrapKind.MemoryFault;
     }
-    let known = this.current.blocks.get(pc);
+    let known = this.compiledAt(pc);
     // A translation whose virtual page has been remapped since (translations outlive TLB flushes).
     if (known && codeAt !== undefined && known.pages[0] !== Math.floor(codeAt / 2 ** PAGE_SHIFT)) {
       this.killBatch(known.batch);
@@ -650,7 +696,7 @@ export class Engine {
       return TrapKind.None;
     }
     const cache = this.options.cache;
-    const firstMiss = !this.current.cold.has(pc);
+    const firstMiss = this.coldAt(pc) === undefined;
     if (cache && firstMiss && this.installCachedBatch(pc, stateBase, cache, false)) return TrapKind.None;
     if (codeAt !== undefined) this.forgetRemappedCold(pc, codeAt);
     const block = this.coldBlock(pc);
@@ -675,10 +721,11 @@ export class Engine {
 
   /** Softmmu: forgets the cold block at pc if its virtual page no longer maps where its code came from. */
   private forgetRemappedCold(pc: number, codeAt: number): void {
-    const block = this.current.cold.get(pc);
+    const block = this.coldAt(pc);
     if (!block || block.page === Math.floor(codeAt / 2 ** PAGE_SHIFT)) return;
-    this.current.cold.delete(pc);
-    if (block.page !== undefined) this.current.coldByPage.get(block.page)?.delete(pc);
+    const set = this.setOf(block.flags);
+    set.cold.delete(pc);
+    if (block.page !== undefined) set.coldByPage.get(block.page)?.delete(pc);
   }
 
   /** How interpreted blocks of the CPU whose state is at stateBase reach guest memory. */
@@ -702,14 +749,16 @@ export class Engine {
     const found = cache.hotBatch(pc, this.current.flags, this.cacheHost, turnedHot);
     if (!found) return false;
     const { module, functions } = found;
-    const batch = this.newBatch({ bytes: module.bytes, helpers: helperIdsByName(module.helpers), functions });
+    const set = module.blocks.every((block) => block.flags === ANY_FLAGS) ? this.shared : this.current;
+    const code = { bytes: module.bytes, helpers: helperIdsByName(module.helpers), functions };
+    const batch = this.newBatch(code, set);
     module.blocks.forEach((block, i) => {
-      this.current.cold.delete(block.pc);
+      set.cold.delete(block.pc);
       const end = block.pc + block.code.length;
       const tb: TranslatedBlock = { pc: block.pc, end, tableIndex: this.allocSlot(), batch, pages: [] };
       this.table.set(tb.tableIndex, functions[i]!);
       batch.blocks.push(tb);
-      this.current.blocks.set(tb.pc, tb);
+      set.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
     this.install(batch.blocks.find((tb) => tb.pc === pc)!, stateBase);
@@ -723,18 +772,19 @@ export class Engine {
   }
 
   private coldBlock(pc: number): ColdBlock {
-    let block = this.current.cold.get(pc);
+    let block = this.coldAt(pc);
     if (!block) {
       const started = performance.now();
       block =
         this.retired?.takeBack(pc, this.current.flags, this.cacheHost.holds) ??
         this.cachedCold(pc) ??
         this.translateCold(pc);
-      this.current.cold.set(pc, block);
+      const { cold, coldByPage } = this.setOf(block.flags);
+      cold.set(pc, block);
       this.forEachPage(block.pc, block.end, (page) => {
         if (this.options.softmmu) block!.page = page;
-        let set = this.current.coldByPage.get(page);
-        if (!set) this.current.coldByPage.set(page, (set = new Set()));
+        let set = coldByPage.get(page);
+        if (!set) coldByPage.set(page, (set = new Set()));
         set.add(pc);
         this.memory.updatePageBits(page, PageFlags.HasCode, true);
       });
@@ -750,9 +800,10 @@ export class Engine {
     this.stats.translated++;
     this.options.onTranslate?.(ir);
     const code = this.retired || this.options.cache ? this.memory.u8.slice(this.codeStart(pc), ir.end) : undefined;
-    const block = newColdBlock(pc, compactBlock(ir), code);
+    const compact = compactBlock(ir);
+    const block = newColdBlock(pc, compact, code, this.flagsOf(compact));
     if (block.code && block.code.length > 0 && !onBreakpointPage) {
-      this.options.cache?.addCold(pc, this.current.flags, block.code, block.ir);
+      this.options.cache?.addCold(pc, block.flags, block.code, block.ir);
     }
     return block;
   }
@@ -762,7 +813,7 @@ export class Engine {
     const ir = this.options.cache?.coldBlock(pc, this.current.flags, this.cacheHost.holds);
     if (!ir) return undefined;
     this.stats.cachedCold++;
-    return newColdBlock(pc, ir, this.memory.u8.slice(this.codeStart(pc), ir.end));
+    return newColdBlock(pc, ir, this.memory.u8.slice(this.codeStart(pc), ir.end), this.flagsOf(ir));
   }
 
   /** Compiles the hot block at pc with the already-run blocks it leads to into one module; returns pc's. */
@@ -771,26 +822,28 @@ export class Engine {
     const blocks = this.hotBatch(pc);
     const irs = blocks.map((block) => expandBlock(block.ir));
     const indirect = new Map(blocks.map((block) => [block.pc, block.indirect.filter(this.inBatchOf(pc))]));
+    // A batch of blocks valid under any flags is too; one that is not holds its blocks for these flags.
+    const set = blocks.every((block) => block.flags === ANY_FLAGS) ? this.shared : this.current;
     for (const block of blocks) {
-      this.current.cold.delete(block.pc);
+      this.setOf(block.flags).cold.delete(block.pc);
       block.compiles++;
     }
     const compiled = this.compile(irs, true, (at) => indirect.get(at) ?? []);
     this.options.onModule?.(compiled.bytes);
     if (this.options.cache && blocks.every((block) => block.code !== undefined && block.code.length > 0)) {
-      const flags = this.current.flags;
+      const flags = set.flags;
       const cached: CachedBlockCode[] = blocks.map((block) => ({ pc: block.pc, flags, code: block.code! }));
       const helpers = compiled.helpers.map((id) => helperById(id).name);
       this.options.cache.add({ bytes: compiled.bytes, helpers, blocks: cached }, compiled.functions);
     }
-    const batch = this.newBatch(compiled);
+    const batch = this.newBatch(compiled, set);
     blocks.forEach((block, i) => {
       const tableIndex = this.allocSlot();
       const tb: TranslatedBlock = { pc: block.pc, end: block.end, tableIndex, batch, pages: [], cold: block };
       this.table.set(tb.tableIndex, compiled.functions[i]!);
       batch.blocks.push(tb);
-      const replaced = this.current.blocks.get(tb.pc);
-      this.current.blocks.set(tb.pc, tb);
+      const replaced = this.compiledAt(tb.pc);
+      set.blocks.set(tb.pc, tb);
       this.trackPages(tb);
       // A block taken in from an older batch: the dispatcher now enters this batch's copy.
       if (replaced && this.installed(replaced)) {
@@ -833,7 +886,7 @@ export class Engine {
     const limit = this.options.softmmu ? SOFTMMU_BATCH_BLOCKS : BATCH_BLOCKS;
     const inBatch = this.inBatchOf(pc);
     const join = (s: number): void => {
-      const next = this.current.cold.get(s);
+      const next = this.coldAt(s);
       if (!queued.has(s) && inBatch(s) && next && next.runs > 0 && !this.onBreakpointPage(next.pc, next.end)) {
         queued.add(s);
         queue.push(s);
@@ -842,14 +895,15 @@ export class Engine {
     const drain = (): void => {
       while (queue.length > 0 && blocks.length < limit) {
         const at = queue.shift()!;
-        const block = this.current.cold.get(at);
+        const block = this.coldAt(at);
         if (block && add(block)) for (const s of nextPcs(block)) join(s);
       }
     };
     drain();
-    const hot = this.current.cold.get(pc);
+    const hot = this.coldAt(pc);
     if (hot?.page !== undefined) {
       for (const s of this.current.coldByPage.get(hot.page) ?? []) join(s);
+      for (const s of this.shared.coldByPage.get(hot.page) ?? []) join(s);
       drain();
     }
     const iters = hot ? hot.loopIters / hot.runs : 0;
@@ -873,7 +927,7 @@ export class Engine {
     const queue = batch.flatMap(nextPcs);
     while (queue.length > 0 && found.size < COMPILED_SEARCH) {
       const at = queue.shift()!;
-      const cold = this.current.blocks.get(at)?.cold;
+      const cold = this.compiledAt(at)?.cold;
       if (inBatch.has(at) || found.has(at) || !cold || cold.compiles >= MAX_COMPILES) continue;
       found.set(at, cold);
       queue.push(...nextPcs(cold));
@@ -1000,9 +1054,9 @@ export class Engine {
     }
   }
 
-  /** A batch without blocks yet, of the module `code` (kept only for a process that may fork). */
-  private newBatch(code: BatchCode): Batch {
-    return { blocks: [], alive: true, generation: forkGeneration(), set: this.current, ...(this.options.forks && { code }) };
+  /** A batch of `set` without blocks yet, of the module `code` (kept only for a process that may fork). */
+  private newBatch(code: BatchCode, set: Translations): Batch {
+    return { blocks: [], alive: true, generation: forkGeneration(), set, ...(this.options.forks && { code }) };
   }
 
   /**

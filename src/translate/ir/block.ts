@@ -44,4 +44,6 @@ export interface IRBlock {
   labels: number;
   /** Statically known successor pcs (direct branches), for batching translation. */
   successors: number[];
+  /** Whether its translation read the translation flags (Frontend.translationFlags; false: valid under any). */
+  readsFlags: boolean;
 }

@@ -307,7 +307,8 @@ export class IRBuilder {
     this.emit({ op: 'insn', type: 'i32', args: [], imm: pc });
   }
 
-  finish(pc: number, end: number, insnCount: number, successors: number[]): IRBlock {
-    return { pc, end, insnCount, insns: this.insns, temps: this.temps, labels: this.labelCount, successors };
+  finish(pc: number, end: number, insnCount: number, successors: number[], readsFlags: boolean): IRBlock {
+    const { insns, temps, labelCount: labels } = this;
+    return { pc, end, insnCount, insns, temps, labels, successors, readsFlags };
   }
 }

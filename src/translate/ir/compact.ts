@@ -86,6 +86,7 @@ export interface CompactBlock {
   /** Instruction index of each label. */
   labelAt: Int32Array;
   successors: number[];
+  readsFlags: boolean;
 }
 
 const isInt32 = (v: Imm): v is number => typeof v === 'number' && (v | 0) === v && !Object.is(v, -0);
@@ -142,6 +143,7 @@ export function compactBlock(block: IRBlock): CompactBlock {
     labels: block.labels,
     labelAt,
     successors: block.successors,
+    readsFlags: block.readsFlags,
   };
 }
 
@@ -201,5 +203,6 @@ export function expandBlock(block: CompactBlock): IRBlock {
     temps,
     labels: block.labels,
     successors: block.successors,
+    readsFlags: block.readsFlags,
   };
 }
