@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
 import { armFrontend } from '../../src/translate/arm/frontend';
 import { parsePattern } from '../../src/translate/decode/pattern';
-import type { CodeSource, Frontend } from '../../src/translate/frontend';
+import { ANY_FLAGS, type CodeSource, type Frontend } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
 import { readCacheFile, writeCacheFile } from '../../src/translate/cache/cache-store';
 import { coldEntry, compactOf, decodeColdFile, encodeColdFile } from '../../src/translate/cache/cold-file';
@@ -87,7 +87,8 @@ describe('compact IR', () => {
   it.each(CASES)('gives back the %s frontend IR through a cold-block cache file', (_name, make) => {
     const irs = make();
     const code = Uint8Array.of(1, 2, 3, 4);
-    const entries = irs.map((ir) => coldEntry(ir.pc, 0, code, compactBlock(ir)));
+    // Stored as the engine stores them: a block whose translation read no flag under ANY_FLAGS.
+    const entries = irs.map((ir) => coldEntry(ir.pc, ir.readsFlags ? 0 : ANY_FLAGS, code, compactBlock(ir)));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsemu-cold-')), 'blocks.tb');
     expect(writeCacheFile(file, encodeColdFile(entries.map((entry) => entry!)))).toBe(true);
     // As a save reads it (bytes in memory) and as a run does (its IR read from the open file when

@@ -140,8 +140,9 @@ function bytesOf(array: Int32Array): Uint8Array {
 }
 
 /**
- * The stored form of `block`, translated at pc under `flags` from `code`; undefined if it holds what
- * the form cannot. Its IR is made only as the file is written (sealed-file.ts: a LazyPart).
+ * The stored form of `block`, translated at pc under `flags` from `code` (ANY_FLAGS exactly when
+ * its translation read none: compactOf gives the block's readsFlags back from it); undefined if it
+ * holds what the form cannot. Its IR is made only as the file is written (sealed-file.ts: a LazyPart).
  */
 export function coldEntry(
   pc: number,
