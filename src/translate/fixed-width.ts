@@ -8,7 +8,7 @@ import type { IRBlock, Temp } from './ir/block';
 import type { IRBuilder } from './ir/builder';
 import { TrapKind } from './ir/ops';
 import type { CodeSource, TranslateOptions } from './frontend';
-import { FlagsRead } from './flags-read';
+import { FlagsReadingContext } from './flags-read';
 
 const PAGE_MASK = ~0xfff;
 
@@ -32,7 +32,7 @@ export type FixedWidthHandler<C> = (ctx: C, fields: Fields) => boolean;
  * The state and block endings every fixed-width ISA context shares; each ISA's context extends it
  * with its register conventions.
  */
-export abstract class BlockContext implements FixedWidthContext {
+export abstract class BlockContext extends FlagsReadingContext implements FixedWidthContext {
   /** Address of the instruction being translated. */
   pc = 0;
   /** Its 32-bit encoding. */
@@ -41,22 +41,13 @@ export abstract class BlockContext implements FixedWidthContext {
   ended = false;
   /** Direct branch targets seen in this block. */
   readonly successors: number[] = [];
-  private readonly flagsInForce: FlagsRead;
 
   constructor(
     readonly b: IRBuilder,
     /** Translation flags in force (the frontend's flags.ts). */
     flags: number,
   ) {
-    this.flagsInForce = new FlagsRead(flags);
-  }
-
-  /** Translation flags in force (the frontend's flags.ts); reading them makes the block depend on them. */
-  get flags(): number {
-    return this.flagsInForce.get();
-  }
-  get readsFlags(): boolean {
-    return this.flagsInForce.read;
+    super(flags);
   }
 
   /** Unconditional direct branch. */

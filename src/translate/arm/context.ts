@@ -7,13 +7,13 @@ import type { Temp } from '../ir/block';
 import type { IRBuilder } from '../ir/builder';
 import { SUBTRACTION_COMPARES } from '../aarch64/conditions';
 import { TrapKind } from '../ir/ops';
-import { FlagsRead } from '../flags-read';
+import { FlagsReadingContext } from '../flags-read';
 import { CF, NF, VF, ZF, reg } from './state';
 
 /** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
 export type PcWrite = 'branch' | 'interwork';
 
-export class ArmContext {
+export class ArmContext extends FlagsReadingContext {
   /** Address of the instruction being translated (without the Thumb bit). */
   pc = 0;
   /** Its encoding (a 32-bit Thumb instruction has its first halfword in the top half). */
@@ -33,7 +33,6 @@ export class ArmContext {
    * conditions on it are then one compare of its operands instead of a walk over the flag slots.
    */
   private subtracted: { a: Temp; c: Temp; diff: Temp } | undefined;
-  private readonly flagsInForce: FlagsRead;
 
   constructor(
     readonly b: IRBuilder,
@@ -42,16 +41,7 @@ export class ArmContext {
     /** The translation flags the block is translated under (FPSCR mode, see flags in vfp-exact.ts). */
     flags: number,
   ) {
-    this.flagsInForce = new FlagsRead(flags);
-  }
-
-  /** The translation flags in force; reading them makes the block depend on them. */
-  get flags(): number {
-    return this.flagsInForce.get();
-  }
-  /** Whether an emitter read the translation flags (IRBlock.readsFlags). */
-  get readsFlags(): boolean {
-    return this.flagsInForce.read;
+    super(flags);
   }
 
   /** What a read of R15 gives: the instruction address + 8 (ARM) or + 4 (Thumb). */
