@@ -67,3 +67,9 @@ export function hostErrorReason(e: unknown): string {
   const errno = (e as NodeJS.ErrnoException).errno;
   return errno === undefined ? (e as Error).message : native().hostStrerror(-errno);
 }
+
+/** The fd sets, in query-fdsets' order as QEMU 7.2 gives it: highest set first, each set's descriptors in the order given. */
+export function fdSets(): { id: number; entries: FdSetEntry[] }[] {
+  const ids = [...new Set(entries.map((e) => e.set))].sort((a, b) => b - a);
+  return ids.map((id) => ({ id, entries: entries.filter((e) => e.set === id) }));
+}

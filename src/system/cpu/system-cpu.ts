@@ -474,8 +474,7 @@ export class SystemCpu {
    * running one by default) when `virtual`.
    */
   readMemory(address: bigint, size: number, virtual: boolean, cpu = this.current): bigint | undefined {
-    const mmu = cpu === this.current ? this.mmu : new Mmu(this.memory, () => this.registersOf(cpu), this.board.ram, this.board.rom);
-    const pa = this.debugPhysical(address, virtual, mmu);
+    const pa = this.debugPhysical(address, virtual, this.debugMmu(cpu));
     if (pa === undefined) return undefined;
     if (this.mmu.isRam(pa, size)) {
       let v = 0n;
@@ -483,6 +482,16 @@ export class SystemCpu {
       return v;
     }
     return this.board.bus.read(pa, size);
+  }
+
+  /** The physical address a virtual one maps to for vCPU `cpu` (HMP gva2gpa); undefined when stage 1 faults. */
+  translateAddress(address: bigint, cpu = this.current): bigint | undefined {
+    return this.debugPhysical(address, true, this.debugMmu(cpu));
+  }
+
+  /** The MMU of vCPU `cpu` as a debugger walks it: the running one's, or one over its registers. */
+  private debugMmu(cpu: number): Mmu {
+    return cpu === this.current ? this.mmu : new Mmu(this.memory, () => this.registersOf(cpu), this.board.ram, this.board.rom);
   }
 
   /** A debugger's write (gdb's M/X) to RAM, through stage 1 when `virtual`; false where there is no RAM. */

@@ -87,6 +87,8 @@ export interface Machine {
    * virtual one (translated as CPU `cpu`, default 0, would); undefined if nothing is there (HMP x/xp).
    */
   readMemory?(address: bigint, size: number, virtual: boolean, cpu?: number): bigint | undefined;
+  /** The physical address of a virtual one as CPU `cpu` (default 0) translates it; undefined if unmapped (HMP gva2gpa). */
+  translateAddress?(address: bigint, cpu?: number): bigint | undefined;
   /** Writes the guest's writes to -snapshot drives back to their image files (QEMU's commit, `C-a s`). */
   commitDisks?(): void;
   /** The CPU gdb debugs (-s, -gdb), if the machine has one. */

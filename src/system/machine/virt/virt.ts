@@ -385,6 +385,10 @@ class VirtMachine implements Machine, PsciPlatform {
     return this.cpu.readMemory(address, size, virtual, cpu);
   }
 
+  translateAddress(address: bigint, cpu = 0): bigint | undefined {
+    return this.cpu.translateAddress(address, cpu);
+  }
+
   commitDisks(): void {
     const drives = [
       ...(this.options.pflash ?? []).map((image, unit) => ({ id: `pflash${unit}`, image })),

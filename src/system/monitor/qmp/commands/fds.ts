@@ -1,7 +1,8 @@
-/** Named descriptors: getfd (the descriptor arrives with SCM_RIGHTS on the same message) and closefd. */
+/** Named descriptors: getfd (the descriptor arrives with SCM_RIGHTS on the same message) and closefd; query-fdsets (-add-fd's sets). */
+import { fdSets } from '../../../fd-sets';
 import { QmpError } from '../errors';
 import type { QmpCommand } from '../command';
-import { EMPTY, required } from '../schema';
+import { EMPTY, obj, optional, required } from '../schema';
 
 export const FD_COMMANDS: QmpCommand[] = [
   {
@@ -20,5 +21,20 @@ export const FD_COMMANDS: QmpCommand[] = [
     params: { fdname: required('str') },
     returns: EMPTY,
     run: (ctx, args) => (ctx.fds.close(args['fdname'] as string), {}),
+  },
+  {
+    name: 'query-fdsets',
+    params: {},
+    returns: {
+      array: obj({
+        'fdset-id': required('int'),
+        fds: required({ array: obj({ fd: required('int'), opaque: optional('str') }) }),
+      }),
+    },
+    run: () =>
+      fdSets().map(({ id, entries }) => ({
+        'fdset-id': id,
+        fds: entries.map(({ fd, opaque }) => ({ fd, ...(opaque !== undefined && { opaque }) })),
+      })),
   },
 ];

@@ -1,7 +1,9 @@
 /**
  * human-monitor-command: runs an HMP command line and returns its output as a string. As in QEMU,
  * each command runs in a monitor of its own, whose current CPU is `cpu-index` (default 0), and its
- * lines end in CRLF, as that monitor writes them.
+ * lines end in CRLF, as that monitor writes them. The reply waits for a turn of the main loop, as
+ * QEMU's dispatcher yields to it before replying: what the command asked of the main loop (reset,
+ * powerdown, quit) is done, its event sent, before the reply.
  */
 import { runHmpLine } from '../../hmp/commands';
 import type { QmpCommand } from '../command';
@@ -20,6 +22,7 @@ export const HUMAN_MONITOR_COMMANDS: QmpCommand[] = [
         throw QmpError.generic("Parameter 'cpu-index' expects a CPU number");
       const cpu = given ?? 0;
       const output = await runHmpLine({ ...ctx, cpu }, args['command-line'] as string);
+      await new Promise((resolve) => setImmediate(resolve));
       return output.replace(/\r?\n/g, '\r\n');
     },
   },

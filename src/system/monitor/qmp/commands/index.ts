@@ -8,6 +8,7 @@ import { QmpError } from '../errors';
 import { QMP_EVENTS } from '../events';
 import { schemaInfo, SCHEMA_INFO } from '../introspection';
 import { EMPTY, obj, optional, required } from '../schema';
+import { ABSENT_DEVICE_COMMANDS } from './absent-devices';
 import { BLOCK_COMMANDS } from './block';
 import { CHARDEV_COMMANDS } from './chardev';
 import { COMMAND_LINE_COMMANDS } from './command-line';
@@ -15,6 +16,7 @@ import { FD_COMMANDS } from './fds';
 import { HUMAN_MONITOR_COMMANDS } from './human-monitor';
 import { IDENTITY_COMMANDS } from './identity';
 import { MACHINE_COMMANDS } from './machine';
+import { MEMORY_SAVE_COMMANDS } from './memory-save';
 import { MIGRATION_COMMANDS } from './migration';
 import { QOM_COMMANDS } from './qom';
 import { RUN_STATE_COMMANDS } from './run-state';
@@ -31,7 +33,10 @@ const CONTROL_COMMANDS: QmpCommand[] = [
   {
     name: 'query-version',
     params: {},
-    returns: obj({ qemu: required(obj({ major: required('int'), minor: required('int'), micro: required('int') })), package: required('str') }),
+    returns: obj({
+      qemu: required(obj({ major: required('int'), minor: required('int'), micro: required('int') })),
+      package: required('str'),
+    }),
     run: () => versionInfo(),
   },
   {
@@ -40,7 +45,12 @@ const CONTROL_COMMANDS: QmpCommand[] = [
     returns: { array: obj({ name: required('str') }) },
     run: () => QMP_COMMANDS.map((c) => ({ name: c.name })),
   },
-  { name: 'query-qmp-schema', params: {}, returns: { array: SCHEMA_INFO }, run: () => schemaInfo(QMP_COMMANDS, QMP_EVENTS) },
+  {
+    name: 'query-qmp-schema',
+    params: {},
+    returns: { array: SCHEMA_INFO },
+    run: () => schemaInfo(QMP_COMMANDS, QMP_EVENTS),
+  },
 ];
 
 export const QMP_COMMANDS: QmpCommand[] = [
@@ -55,6 +65,8 @@ export const QMP_COMMANDS: QmpCommand[] = [
   ...MIGRATION_COMMANDS,
   ...BLOCK_COMMANDS,
   ...HUMAN_MONITOR_COMMANDS,
+  ...ABSENT_DEVICE_COMMANDS,
+  ...MEMORY_SAVE_COMMANDS,
 ];
 
 export function findQmpCommand(name: string): QmpCommand | undefined {
