@@ -20,7 +20,10 @@ export interface CpuModel {
 
 const ARMV8_0: ReadonlySet<A64Feature> = new Set(['crc32', 'aes', 'pmull', 'sha1', 'sha256']);
 const ID_AA64ISAR0_EL1 = sysRegKey(3, 0, 0, 6, 0);
+const ID_AA64MMFR0_EL1 = sysRegKey(3, 0, 0, 7, 0);
 const ID_AA64MMFR2_EL1 = sysRegKey(3, 0, 0, 7, 2);
+/** ID_AA64MMFR0_EL1.PARange (bits 3:0) as physical address bits. */
+const PA_RANGE_BITS = [32, 36, 40, 42, 44, 48, 52];
 /** ID_AA64MMFR2_EL1.IDS (bits 39:36): FEAT_IDST, EL0's reads of the ID space trap with EC 0x18, not 0. */
 const MMFR2_IDS_SHIFT = 36n;
 
@@ -115,4 +118,9 @@ const MPIDR_RES1 = 1n << 31n;
 /** `model` as the CPU with MPIDR affinity fields `affinity` sees itself. */
 export function withAffinity(model: CpuModel, affinity: bigint): CpuModel {
   return { ...model, idRegisters: new Map([...model.idRegisters, [MPIDR_EL1, MPIDR_RES1 | affinity]]) };
+}
+
+/** The physical address size the model implements (PAMax, from ID_AA64MMFR0_EL1.PARange). */
+export function physicalAddressBits(model: CpuModel): number {
+  return PA_RANGE_BITS[Number(idRegister(model, ID_AA64MMFR0_EL1)! & 0xfn)] ?? 52;
 }

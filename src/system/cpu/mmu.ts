@@ -2,9 +2,11 @@
  * The EL1&0 MMU as the system CPU sees it: whether stage 1 is on (SCTLR_EL1.M), the ASID in force,
  * the walk with the registers in force (stage1.ts), and the outcome of one access at an exception
  * level as a physical address or a fault status code. With the MMU off an address is its physical
- * address.
+ * address, unless it has bits set above the CPU's physical address size (below a top byte TBI
+ * ignores): an address size fault, as QEMU's get_phys_addr_disabled gives.
  */
 import type { GuestMemory } from '../../memory/guest-memory';
+import { physicalAddressBits } from './cpu-model';
 import type { CpuRegisters } from './registers';
 import { faultStatusCode, permits, walkStage1, type Access, type Stage1Result } from './stage1';
 
@@ -34,6 +36,8 @@ export type Translation =
   | { ok: false; fsc: number };
 
 const FLAT_PAGE = 4096n;
+/** QEMU keeps address bits 51:0 of a flat address (those above PAMax having been checked zero). */
+const OUTPUT_MASK = (1n << 52n) - 1n;
 
 export class Mmu {
   constructor(
@@ -78,6 +82,15 @@ export class Mmu {
     );
   }
 
+  /** The physical address of `va` with the MMU off; undefined for an address size fault. */
+  flatAddress(va: bigint): bigint | undefined {
+    const upper = (va >> 55n) & 1n;
+    const tbi = (this.regs.sys.tcrEl1 >> (37n + upper)) & 1n;
+    const top = tbi !== 0n ? 56n : 64n;
+    const beyond = (va & ((1n << top) - 1n)) >> BigInt(physicalAddressBits(this.regs.model));
+    return beyond === 0n ? va & OUTPUT_MASK : undefined;
+  }
+
   /** The stage-1 walk of `va` with the current registers, reading tables from RAM or flash. */
   walk(va: bigint): Stage1Result {
     const read64 = (pa: bigint): bigint | undefined =>
@@ -88,7 +101,11 @@ export class Mmu {
 
   /** Translates `va` for `access` at exception level `el`; also says what else the level may do there. */
   translate(va: bigint, access: Access, el: number): Translation {
-    if (!this.enabled) return { ok: true, pa: va, readable: true, writable: true, size: FLAT_PAGE };
+    if (!this.enabled) {
+      const pa = this.flatAddress(va);
+      if (pa === undefined) return { ok: false, fsc: faultStatusCode('address-size', 0) };
+      return { ok: true, pa, readable: true, writable: true, size: FLAT_PAGE };
+    }
     const t = this.walk(va);
     if (!t.ok) return { ok: false, fsc: faultStatusCode(t.fault, t.level) };
     const wxn = (this.regs.sys.sctlrEl1 & SCTLR_WXN) !== 0n;

@@ -46,8 +46,8 @@ const MAX_BLOCK_BITS = 30;
 const OUTPUT_MASK = 0x0000ffffffffffffn;
 
 /** Fault status code (ESR ISS.DFSC/IFSC) of a stage-1 outcome. */
-export function faultStatusCode(kind: Stage1Fault | 'permission', level: number): number {
-  const base = { translation: 0x04, 'access-flag': 0x08, permission: 0x0c }[kind];
+export function faultStatusCode(kind: Stage1Fault | 'permission' | 'address-size', level: number): number {
+  const base = { 'address-size': 0x00, translation: 0x04, 'access-flag': 0x08, permission: 0x0c }[kind];
   return base + level;
 }
 

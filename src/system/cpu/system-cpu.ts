@@ -522,7 +522,8 @@ export class SystemCpu {
 
   /** The physical address a debugger access reaches, ignoring permissions (undefined: a translation fault). */
   private debugPhysical(address: bigint, virtual: boolean, mmu = this.mmu): bigint | undefined {
-    if (!virtual || !mmu.enabled) return address;
+    if (!virtual) return address;
+    if (!mmu.enabled) return mmu.flatAddress(address);
     const t = mmu.walk(address);
     return t.ok ? t.pa : undefined;
   }

@@ -1,4 +1,4 @@
-/* Synchronous exceptions taken to EL1 and returned from: SVC, an undefined instruction, BRK, a data abort on unbacked memory, an HVC that is not PSCI, and an EL0 trip via ERET and back with SVC. */
+/* Synchronous exceptions taken to EL1 and returned from: SVC, an undefined instruction, BRK, a data abort on unbacked memory and above the physical address size, an HVC that is not PSCI, and an EL0 trip via ERET and back with SVC. */
 #include "virt.h"
 
 static volatile int taken;
@@ -62,6 +62,11 @@ int main(void) {
   (void)*(volatile uint32_t *)0x50000000UL;
   puts_("data abort (store)\n");
   *(volatile uint32_t *)0x50000010UL = 1;
+  /* With the MMU off, address bits above the physical address size: an address size fault (DFSC 0). */
+  puts_("data abort (load above PAMax)\n");
+  (void)*(volatile uint32_t *)0x0001000000000000UL;
+  puts_("data abort (store above PAMax)\n");
+  *(volatile uint32_t *)0xffff000000000000UL = 1;
   puts_("hvc that is not PSCI\n");
   field("  returned", psci(0x12345678, 0, 0, 0));
   puts_("msr to an unknown register\n");
