@@ -1,0 +1,298 @@
+/**
+ * The comparison driver: one list of QMP messages (raw lines too, and HMP commands through
+ * human-monitor-command) sent to tsemu-system-aarch64 and to qemu-system-aarch64, both booted with
+ * the same arguments and the same bare-metal program (echo.c, waiting in WFI for serial input,
+ * stopped first so that registers and memory hold still). Every message each emulator sends back
+ * is recorded, events included, and the two transcripts must be equal after normalising only what
+ * must differ: event timestamps, the temporary directory in paths, the `package` of the version
+ * (QEMU's Debian build, tsemu's name) and host thread ids. Files written by memsave/pmemsave are
+ * compared too. The fields that differ on purpose are in KNOWN_DIFFERENCES, each with its reason.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { native } from '../../src/native';
+import { QmpClient, listenUnixFd, tempDir, withTimeout, type Message } from '../system/harness';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
+
+/**
+ * A step: a QMP command (with arguments), a raw line sent as it is, or an HMP command line;
+ * `differs` says why its reply differs on purpose (the step runs, its reply is not compared).
+ */
+type Step = ({ qmp: string; args?: Message } | { raw: string } | { hmp: string }) & { differs?: string };
+
+const ARGS = [
+  ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nodefaults', '-display', 'none'],
+  ...['-name', 'sweep', '-uuid', '5a3b2c1d-0e0f-4a4b-8c8d-0123456789ab'],
+];
+
+/** What differs between the emulators by design, replaced in both transcripts. */
+const KNOWN_DIFFERENCES: [RegExp, string][] = [
+  // tsemu follows QEMU 7.2 and says 7.2.0; Debian's QEMU is a later stable release (7.2.N).
+  [/"micro":\d+/g, '"micro":MICRO'],
+  // tsemu offers no out-of-band execution (docs/monitor.md, Input limits).
+  [/"capabilities":\["oob"\]/g, '"capabilities":[]'],
+  // The package: QEMU's Debian build string, tsemu's name and version (docs/monitor.md, Version).
+  [/"package":"[^"]*"/g, '"package":"PACKAGE"'],
+  [/7\.2\.\d+ ?\(?(Debian|tsemu) [^"\\]*/g, 'VERSION'],
+  // Host thread ids: tsemu runs every vCPU on its one thread.
+  [/"thread-id":\d+/g, '"thread-id":TID'],
+  [/thread_id=\d+/g, 'thread_id=TID'],
+];
+
+/** JSON with sorted keys: the order of an object's members means nothing to a client (QEMU's follows its hash table). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value as Message).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** A message as compared: its timestamp and id gone, the temporary directory named $DIR, known differences replaced. */
+function normalise(message: Message, dir: string): string {
+  const { timestamp: _t, id: _id, ...rest } = message;
+  let text = canonical(rest).split(dir).join('$DIR');
+  for (const [pattern, replacement] of KNOWN_DIFFERENCES) text = text.replace(pattern, replacement);
+  return text;
+}
+
+interface Transcript {
+  /** Per step, the messages that came until its reply. */
+  steps: string[][];
+  /** The files the steps wrote, by name, hex-encoded. */
+  files: Record<string, string>;
+}
+
+/**
+ * Runs `binary` with `args` and QMP on a socket passed as descriptor 3, waits `settleMs`, then sends
+ * `before` (nothing negotiated yet: the greeting is the first step) and, after qmp_capabilities, `steps`.
+ */
+async function transcript(
+  binary: string,
+  args: readonly string[],
+  steps: readonly Step[],
+  settleMs = 300,
+): Promise<Transcript> {
+  const dir = tempDir();
+  const fd = listenUnixFd(path.join(dir, 'qmp.sock'));
+  const qmp = ['-chardev', 'socket,fd=3,server=on,wait=off,id=mon', '-mon', 'chardev=mon,mode=control'];
+  const child = spawn(binary, [...args, ...qmp], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+  native().closeFd(fd);
+  try {
+    const client = await QmpClient.connect(path.join(dir, 'qmp.sock'));
+    const out: string[][] = [[normalise(await client.next(), dir)]];
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    let id = 0;
+    for (const step of steps) {
+      const from = client.received.length;
+      const tag = `s${id++}`;
+      if ('raw' in step) client.send(step.raw.split('$DIR').join(dir));
+      else {
+        const [execute, stepArgs] =
+          'hmp' in step
+            ? ['human-monitor-command', { 'command-line': step.hmp.split('$DIR').join(dir) }]
+            : [step.qmp, step.args];
+        const message = {
+          execute,
+          ...(stepArgs && { arguments: JSON.parse(JSON.stringify(stepArgs).split('$DIR').join(dir)) }),
+          id: tag,
+        };
+        client.send(`${JSON.stringify(message)}\n`);
+      }
+      // A raw line's reply may carry no id (QEMU cannot read one from malformed input).
+      await client.next((m) => !('event' in m) && ('raw' in step || m['id'] === tag), 10_000);
+      const messages = client.received.slice(from).map((m) => normalise(m, dir));
+      out.push(step.differs === undefined ? messages : [`differs: ${step.differs}`]);
+    }
+    const files: Record<string, string> = {};
+    for (const name of fs.readdirSync(dir).filter((f) => f !== 'qmp.sock'))
+      files[name] = fs.readFileSync(path.join(dir, name)).toString('hex');
+    return { steps: out, files };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Runs `steps` on both emulators and expects the same transcripts, step by step (labelled for a readable failure). */
+async function compare(steps: readonly Step[], args: readonly string[] = ARGS): Promise<void> {
+  const [ours, theirs] = await withTimeout(
+    Promise.all([transcript(TSEMU_SYSTEM, args, steps), transcript(QEMU_SYSTEM, args, steps)]),
+    60_000,
+    'transcripts',
+  );
+  const label = (i: number): string => (i === 0 ? 'greeting' : JSON.stringify(steps[i - 1]));
+  const labelled = (t: Transcript): Record<string, string[]> =>
+    Object.fromEntries(t.steps.map((s, i) => [`${i} ${label(i)}`, s]));
+  expect(labelled(ours)).toEqual(labelled(theirs));
+  expect(ours.files).toEqual(theirs.files);
+}
+
+const program = (): string[] => [...ARGS, '-kernel', bareMetalProgram('echo')];
+
+describe('the same QMP and HMP commands to tsemu-system-aarch64 and qemu-system-aarch64', () => {
+  it('queries of the management applications', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        { qmp: 'stop' },
+        ...[
+          'query-status',
+          'query-name',
+          'query-uuid',
+          'query-kvm',
+          'query-target',
+          'query-version',
+          'query-cpus-fast',
+          'query-hotpluggable-cpus',
+          'query-iothreads',
+          'query-memdev',
+          'query-memory-devices',
+          'query-balloon',
+          'query-mice',
+          'query-display-options',
+          'query-migrate',
+          'query-fdsets',
+          'query-events',
+          'query-block',
+          'query-named-block-nodes',
+        ].map((qmp) => ({ qmp })),
+      ],
+      program(),
+    );
+  });
+
+  it('memsave, pmemsave and screendump', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        { qmp: 'stop' },
+        { qmp: 'pmemsave', args: { val: 0x40080000, size: 4096, filename: '$DIR/p1' } },
+        { qmp: 'pmemsave', args: { val: 0x40080100, size: 3000, filename: '$DIR/p2' } },
+        { qmp: 'memsave', args: { val: 0x40080000, size: 2048, filename: '$DIR/v1' } },
+        { qmp: 'memsave', args: { val: 0x40080000, size: 16, filename: '$DIR/v2', 'cpu-index': 0 } },
+        { qmp: 'memsave', args: { val: 0x40080000, size: 16, filename: '$DIR/v3', 'cpu-index': 1 } },
+        { qmp: 'memsave', args: { val: 0x40080000, size: 16, filename: '$DIR/v4', 'cpu-index': -1 } },
+        { qmp: 'pmemsave', args: { val: 0x40080000, size: 16, filename: '$DIR/nodir/x' } },
+        { qmp: 'pmemsave', args: { val: 0x9000000, size: 8, filename: '$DIR/uart' } },
+        { qmp: 'pmemsave', args: { val: 0x40080000, size: 0, filename: '$DIR/empty' } },
+        { qmp: 'pmemsave', args: { val: 0x40080000, size: '16', filename: '$DIR/p3' } },
+        { qmp: 'pmemsave', args: { val: 0x40080000, filename: '$DIR/p4' } },
+        { qmp: 'pmemsave', args: { val: 0x40080000, size: 16, filename: '$DIR/p5', extra: 1 } },
+        { qmp: 'screendump', args: { filename: '$DIR/screen.ppm' } },
+        { qmp: 'screendump', args: { filename: '$DIR/screen.png', format: 'png' } },
+        { qmp: 'screendump', args: {} },
+        { hmp: 'pmemsave 0x40080000 64 $DIR/h1' },
+        { hmp: 'memsave 0x40080000 64 $DIR/h2' },
+        { hmp: 'memsave 0x40080000 64' },
+        { hmp: 'memsave 0x40080000 0x100000000 $DIR/h3' },
+        { hmp: 'pmemsave 0x40080000+0x10 8*8 "$DIR/h4"' },
+        { hmp: 'pmemsave 0x40080000 8 $DIR/h5 extra' },
+      ],
+      program(),
+    );
+  });
+
+  it('HMP print, x/xp with remembered formats, gva2gpa and expressions', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        { qmp: 'stop' },
+        ...[
+          'p 1+2',
+          'print 1 + 2 & 3',
+          'p /x 255',
+          'p/x -1',
+          'p /o 8',
+          'p /u -1',
+          'p /d -1',
+          'p /c 65',
+          'p /c 10',
+          'p /x 0',
+          'p /o 0',
+          'p (1+2)*3',
+          'p ~0',
+          "p 'a'",
+          'p 10/0',
+          'p 10%0',
+          'p 7%3',
+          'p -7/2',
+          'p 010',
+          'p 0x',
+          'p 99999999999999999999',
+          'p $pc',
+          'p $x0',
+          'p (1',
+          'p 1 2',
+          'p',
+          'p /z 1',
+          'p /2x 1',
+          'p 1+',
+          "p 'ab'",
+          'x /4xw 0x40080000',
+          'x 0x40080010',
+          'x /2 0x40080000',
+          'xp /3ug 0x40080000',
+          'xp 0x40080000',
+          'x /s 0x40080000',
+          'x /4cb 0x40080000',
+          { hmp: 'x /i 0x40080000', differs: "tsemu has no disassembler (QEMU prints capstone's)" },
+          'xp /2xL 0x40080000',
+          'xp/2x 0x40080000',
+          'x /4xb 0xffffffffffffffff',
+          'xp /1xg 0x40080000+8',
+          'x',
+          'gva2gpa 0x40080000',
+          'gva2gpa 0x12345',
+          'gva2gpa 0xffff000000000000',
+          'gva2gpa 0xfffffffffff',
+          'gva2gpa 0x100000000000',
+          'x /1xg 0x0001000000000000',
+          'gva2gpa',
+        ].map((hmp) => (typeof hmp === 'string' ? { hmp } : hmp)),
+      ],
+      program(),
+    );
+  });
+
+  it('HMP info subcommands and help', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        { qmp: 'stop' },
+        ...[
+          'info status',
+          'info name',
+          'info uuid',
+          'info kvm',
+          'info balloon',
+          'info memdev',
+          'info memory-devices',
+          'info iothreads',
+          'info hotpluggable-cpus',
+          'info mice',
+          'info cpus',
+          'info version',
+          'info registers',
+          'info frobnicate',
+          'info status extra',
+          'help print',
+          'help p',
+          'help memsave',
+          'help pmemsave',
+          'help gva2gpa',
+          'help x',
+          'help info name',
+          'help info mice',
+          'help info balloon',
+          'help nosuch',
+          'cpu 1',
+          'cpu 0',
+          'cpu',
+          'cpu x',
+        ].map((hmp) => ({ hmp })),
+      ],
+      program(),
+    );
+  });
+});
