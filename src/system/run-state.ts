@@ -9,7 +9,14 @@ export const RUN_STATUSES = ['prelaunch', 'running', 'paused', 'shutdown'] as co
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Why a reset or shutdown happened, in QEMU's ShutdownCause spelling. */
-export const SHUTDOWN_CAUSES = ['host-qmp-quit', 'host-qmp-system-reset', 'host-signal', 'host-ui', 'guest-shutdown', 'guest-reset'] as const;
+export const SHUTDOWN_CAUSES = [
+  'host-qmp-quit',
+  'host-qmp-system-reset',
+  'host-signal',
+  'host-ui',
+  'guest-shutdown',
+  'guest-reset',
+] as const;
 export type ShutdownCause = (typeof SHUTDOWN_CAUSES)[number];
 
 export class RunState {
@@ -48,10 +55,13 @@ export class RunState {
     this.events.emit('RESUME');
   }
 
-  /** A reset; a VM stopped at shutdown (-no-shutdown) is then ready to start again (prelaunch), as in QEMU. */
+  /**
+   * A reset; a VM not running (paused, or stopped at shutdown with -no-shutdown) is then ready to
+   * start again (prelaunch), as QEMU's main loop leaves it.
+   */
   reset(cause: ShutdownCause): void {
     this.events.emit('RESET', { guest: cause.startsWith('guest'), reason: cause });
-    if (this.current === 'shutdown') this.current = 'prelaunch';
+    if (this.current !== 'running') this.current = 'prelaunch';
   }
 
   powerdown(): void {

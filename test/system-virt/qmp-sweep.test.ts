@@ -4,7 +4,7 @@
  * the same arguments and the same bare-metal program (echo.c, waiting in WFI for serial input,
  * stopped first so that registers and memory hold still). Every message each emulator sends back
  * is recorded, events included, and the two transcripts must be equal after normalising only what
- * must differ: event timestamps, the temporary directory in paths, the `package` of the version
+ * must differ: event timestamps (ids are the driver's and the same for both), the temporary directory in paths, the `package` of the version
  * (QEMU's Debian build, tsemu's name) and host thread ids. Files written by memsave/pmemsave are
  * compared too. The fields that differ on purpose are in KNOWN_DIFFERENCES, each with its reason.
  */
@@ -20,7 +20,9 @@ import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
  * A step: a QMP command (with arguments), a raw line sent as it is, or an HMP command line;
  * `differs` says why its reply differs on purpose (the step runs, its reply is not compared).
  */
-type Step = ({ qmp: string; args?: Message } | { raw: string } | { hmp: string }) & { differs?: string };
+type Step = ({ qmp: string; args?: Message } | { raw: string; replies?: number } | { hmp: string }) & {
+  differs?: string;
+};
 
 const ARGS = [
   ...['-M', 'virt', '-cpu', 'cortex-a57', '-m', '128M', '-nodefaults', '-display', 'none'],
@@ -49,9 +51,9 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
-/** A message as compared: its timestamp and id gone, the temporary directory named $DIR, known differences replaced. */
+/** A message as compared: its timestamp gone, the temporary directory named $DIR, known differences replaced. */
 function normalise(message: Message, dir: string): string {
-  const { timestamp: _t, id: _id, ...rest } = message;
+  const { timestamp: _t, ...rest } = message;
   let text = canonical(rest).split(dir).join('$DIR');
   for (const [pattern, replacement] of KNOWN_DIFFERENCES) text = text.replace(pattern, replacement);
   return text;
@@ -100,8 +102,10 @@ async function transcript(
         };
         client.send(`${JSON.stringify(message)}\n`);
       }
-      // A raw line's reply may carry no id (QEMU cannot read one from malformed input).
-      await client.next((m) => !('event' in m) && ('raw' in step || m['id'] === tag), 10_000);
+      // A raw line's replies may carry no id (QEMU cannot read one from malformed input).
+      const isReply = (m: Message): boolean => !('event' in m) && ('raw' in step || m['id'] === tag);
+      const replies = 'raw' in step ? (step.replies ?? 1) : 1;
+      for (let n = 0; n < replies; n++) await client.next(isReply, 10_000);
       const messages = client.received.slice(from).map((m) => normalise(m, dir));
       out.push(step.differs === undefined ? messages : [`differs: ${step.differs}`]);
     }
@@ -131,6 +135,91 @@ async function compare(steps: readonly Step[], args: readonly string[] = ARGS): 
 const program = (): string[] => [...ARGS, '-kernel', bareMetalProgram('echo')];
 
 describe('the same QMP and HMP commands to tsemu-system-aarch64 and qemu-system-aarch64', () => {
+  it('capabilities negotiation, ids of every JSON type, malformed and refused input', async () => {
+    const raw = (line: string): Step => ({ raw: `${line}\n` });
+    await compare(
+      [
+        raw('{"execute": "query-status", "id": 1}'),
+        raw('{"execute": "qmp_capabilities", "arguments": {"enable": ["frob"]}, "id": 2}'),
+        raw('{"execute": "qmp_capabilities", "arguments": {"enable": "oob"}, "id": 3}'),
+        raw('{"execute": "qmp_capabilities", "arguments": {"enable": [1]}, "id": 3}'),
+        raw('{"execute": "qmp_capabilities", "arguments": {"x": 1}, "id": 4}'),
+        raw('{"execute": "qmp_capabilities", "id": 5}'),
+        raw('{"execute": "qmp_capabilities", "id": 6}'),
+        ...[
+          '1.5',
+          '"x"',
+          'null',
+          'true',
+          '[1, 2]',
+          '{"a": {"b": []}}',
+          '-1',
+          '1e3',
+          '""',
+          '18446744073709551615',
+        ].map((id) => raw(`{"execute": "query-name", "id": ${id}}`)),
+        raw('{"execute": "query-frobnicate", "id": 7}'),
+        raw('{"execute": 1, "id": 8}'),
+        raw('{"exec": "query-name", "id": 9}'),
+        raw('{"id": 10}'),
+        raw('{}'),
+        raw('[1, 2]'),
+        raw('1'),
+        raw('"query-name"'),
+        raw('{"execute": "query-name", "arguments": [], "id": 11}'),
+        raw('{"execute": "query-name", "arguments": {"a": 1}, "id": 12}'),
+        raw('{"execute": "query-name", "frob": 1, "id": 13}'),
+        raw('{"execute": "query-name", "control": {}, "id": 14}'),
+        raw('{"execute": "query-name", "id": 15, "exec-oob": "x"}'),
+        raw('{"exec-oob": "query-name", "id": 16}'),
+        raw('{"execute": "human-monitor-command", "id": 17}'),
+        raw('{"execute": "human-monitor-command", "arguments": {"command-line": 1}, "id": 18}'),
+        raw(
+          '{"execute": "human-monitor-command", "arguments": {"command-line": "info name", "cpu-index": "0"}, "id": 19}',
+        ),
+        raw(
+          '{"execute": "human-monitor-command", "arguments": {"command-line": "info name", "cpu-index": 5}, "id": 20}',
+        ),
+        raw('{"execute": "memsave", "arguments": {"val": -1, "size": 1.5, "filename": "f"}, "id": 21}'),
+        raw(
+          '{"execute": "pmemsave", "arguments": {"val": 18446744073709551616, "size": 1, "filename": "f"}, "id": 22}',
+        ),
+        raw('{"execute": "closefd", "arguments": {"fdname": "nope"}, "id": 23}'),
+        raw('{"execute": "getfd", "arguments": {"fdname": "x"}, "id": 24}'),
+        raw('{"execute": "cont", "arguments": {"x": null}, "id": 25}'),
+        { raw: '{"execute": "query-name", "id": 26}{"execute": "query-uuid", "id": 27}\n', replies: 2 },
+        raw('{"execute": "query-name", "id": "\\u00e9\\ud83d\\ude00"}'),
+        raw('{"execute": "query-status", "id": 28}'),
+      ],
+      program(),
+    );
+  });
+
+  it('run state and its events: stop and cont twice, system_reset, system_powerdown', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        ...['query-status', 'stop', 'stop', 'query-status', 'cont', 'cont', 'query-status'].map((qmp) => ({
+          qmp,
+        })),
+        ...[
+          'system_reset',
+          'query-status',
+          'stop',
+          'system_reset',
+          'query-status',
+          'cont',
+          'system_powerdown',
+        ].map((qmp) => ({ qmp })),
+        ...['stop', 'info status', 'c', 'info status', 's', 'system_reset', 'system_powerdown', 'cont'].map(
+          (hmp) => ({ hmp }),
+        ),
+        { qmp: 'query-status' },
+      ],
+      program(),
+    );
+  });
+
   it('queries of the management applications', async () => {
     await compare(
       [

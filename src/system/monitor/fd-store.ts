@@ -27,7 +27,9 @@ export class FdStore {
     return fd;
   }
 
+  /** closefd: QEMU words its refusal differently from take's. */
   close(name: string): void {
+    if (!this.byName.has(name)) throw QmpError.generic(`File descriptor named '${name}' not found`);
     native().closeFd(this.take(name));
   }
 

@@ -103,7 +103,8 @@ export class QmpSession {
       throw QmpError.generic(`QMP input member 'arguments' must be an object`);
     }
     if (!this.negotiated) {
-      if (name !== 'qmp_capabilities') throw new QmpError('CommandNotFound', `Expecting capabilities negotiation with 'qmp_capabilities'`);
+      if (name !== 'qmp_capabilities')
+        throw new QmpError('CommandNotFound', `Expecting capabilities negotiation with 'qmp_capabilities'`);
       this.negotiate(args as Request);
       return {};
     }
@@ -118,9 +119,13 @@ export class QmpSession {
     checkMembers(args, { enable: { schema: 'any', optional: true } }, '');
     const enable = args['enable'];
     if (enable !== undefined) {
-      if (!Array.isArray(enable)) throw QmpError.generic(`Invalid parameter type for 'enable', expected: array`);
+      if (!Array.isArray(enable))
+        throw QmpError.generic(`Invalid parameter type for 'enable', expected: array`);
       for (const cap of enable) {
-        if (typeof cap !== 'string') throw QmpError.generic(`Invalid parameter type for 'enable[0]', expected: string`);
+        if (typeof cap !== 'string')
+          throw QmpError.generic(`Invalid parameter type for 'enable[0]', expected: string`);
+        // QEMU's enum visitor names a list element 'null'; oob is a capability QEMU knows, tsemu does not offer.
+        if (cap !== 'oob') throw QmpError.generic(`Parameter 'null' does not accept value '${cap}'`);
         throw QmpError.generic(`Capability '${cap}' not available`);
       }
     }
