@@ -344,6 +344,46 @@ describe('the same QMP and HMP commands to tsemu-system-aarch64 and qemu-system-
     );
   });
 
+  it('more HMP commands: arguments of info registers, screendump, absent devices, argument errors', async () => {
+    await compare(
+      [
+        { qmp: 'qmp_capabilities' },
+        { qmp: 'stop' },
+        {
+          qmp: 'query-chardev',
+          differs: 'QEMU names a socket given by descriptor by its address (unix:PATH), tsemu as fd:3',
+        },
+        ...[
+          'info registers -a',
+          'info registers 0',
+          'info registers 5',
+          'info registers -b',
+          'info registers 0 1',
+          'help info registers',
+          'info network',
+          'info numa',
+          'info irq',
+          'info pic',
+          'screendump',
+          'screendump $DIR/s.ppm',
+          'screendump $DIR/s.png -f png',
+          'help screendump',
+          'info balloon',
+          'x /3s 0',
+          'nosuch',
+          'cont extra',
+          'stop 1',
+          'p 1 +',
+          'xp /2wx 0x40080000',
+          'x/2wx 0x40080000',
+          'xp /2w 0x40080000 ',
+          'info',
+        ].map((hmp) => (hmp === 'info' ? { hmp, differs: 'tsemu has fewer info subcommands' } : { hmp })),
+      ],
+      program(),
+    );
+  });
+
   it('HMP info subcommands and help', async () => {
     await compare(
       [

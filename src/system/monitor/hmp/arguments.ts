@@ -3,8 +3,8 @@
  * `args_type` string (`fmt:/,addr:l`, `val:l,size:i,filename:s`, `name:S?`): `/` a dump format
  * `/[count][format][size]` (format and size remembered for the next command that leaves them out,
  * in QEMU across every monitor, here across one emulator's monitors), `i` a 32-bit expression, `l`
- * and `L` 64-bit ones, `s` one word or a double-quoted string, `S` the rest of the line; `?` makes
- * an argument optional. Anything left over is "extraneous characters". Failures carry QEMU's lines.
+ * and `L` 64-bit ones, `s` one word or a double-quoted string (`F` a file name, read alike), `S` the
+ * rest of the line, `-X` a flag `-X` (`-Xs`: followed by a string); `?` makes an argument optional. Anything left over is "extraneous characters". Failures carry QEMU's lines.
  */
 import { readExpression, ExpressionError, type RegisterLookup } from './expression';
 
@@ -21,7 +21,7 @@ export interface FormatDefaults {
   size: number;
 }
 
-type Value = string | bigint | DumpFormat;
+type Value = string | bigint | boolean | DumpFormat;
 
 /** A parse failure; `message` is what QEMU prints before its `Try "help ..."` line. */
 export class HmpArgumentError extends Error {}
@@ -39,6 +39,14 @@ export class HmpArgs {
 
   integer(name: string): bigint {
     return this.values.get(name) as bigint;
+  }
+
+  optionalInteger(name: string): bigint | undefined {
+    return this.values.get(name) as bigint | undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.values.get(name) === true;
   }
 
   format(): DumpFormat {
@@ -133,6 +141,20 @@ export function parseHmpArguments(
         at = parsed.end;
         break;
       }
+      case '-': {
+        if (text[at] !== '-') break;
+        if (text[at + 1] !== type[1])
+          throw new HmpArgumentError(`${commandName}: unsupported option -${text[at + 1] ?? ''}`);
+        at += 2;
+        if (type[2] !== 's') values.set(key, true);
+        else {
+          const parsed = readString(text, at);
+          if (!parsed) throw new HmpArgumentError(`${commandName}: string expected`);
+          values.set(key, parsed.value);
+          at = parsed.end;
+        }
+        break;
+      }
       case 'S':
         if (at >= text.length) throw new HmpArgumentError(`${commandName}: string expected`);
         values.set(key, text.slice(at));
@@ -140,7 +162,8 @@ export function parseHmpArguments(
         break;
       default: {
         const parsed = readString(text, at);
-        if (!parsed) throw new HmpArgumentError(`${commandName}: string expected`);
+        const what = type[0] === 'F' ? 'filename' : 'string';
+        if (!parsed) throw new HmpArgumentError(`${commandName}: ${what} expected`);
         values.set(key, parsed.value);
         at = parsed.end;
       }

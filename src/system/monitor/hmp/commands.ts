@@ -5,6 +5,7 @@
 import { chardevSpecFromOptString } from '../../chardev/from-opts';
 import type { CommandContext } from '../qmp/command';
 import { saveMemory } from '../qmp/commands/memory-save';
+import { findQmpCommand } from '../qmp/commands';
 import { QmpError } from '../qmp/errors';
 import type { HmpCommand } from './command';
 import { INFO_COMMANDS, infoHelp, infoHelpLine } from './info';
@@ -103,6 +104,16 @@ export const HMP_COMMANDS: HmpCommand[] = [
     args: 'addr size file',
     help: "save to disk physical memory dump starting at 'addr' of size 'size'",
     run: (ctx, args) => memorySave(ctx, args, false),
+  },
+  {
+    names: ['screendump'],
+    argsType: 'filename:F,format:-fs,device:s?,head:i?',
+    args: 'filename [-f format] [device [head]]',
+    help: "save screen from head 'head' of display device 'device'in specified format 'format' as image 'filename'.Currently only 'png' and 'ppm' formats are supported.",
+    run: async (ctx, args) => {
+      await findQmpCommand('screendump')!.run(ctx, { filename: args.string('filename') });
+      return '';
+    },
   },
   {
     names: ['gva2gpa'],
@@ -213,7 +224,7 @@ export async function runHmpLine(ctx: Parameters<HmpCommand['run']>[0], line: st
       end = subStart + subName.length;
       const sub = INFO_COMMANDS.find((c) => c.name === subName);
       if (!sub) return `unknown command: '${line.slice(start, end)}'\n`;
-      runnable = { name: sub.name, argsType: '', run: (c) => sub.run(c) };
+      runnable = { name: sub.name, argsType: sub.argsType ?? '', run: (c, a) => sub.run(c, a) };
     }
   }
   let defaults = formatDefaults.get(ctx.emulator);

@@ -5,6 +5,7 @@
 import { versionText } from '../../version';
 import type { CommandContext } from '../qmp/command';
 import { findQmpCommand } from '../qmp/commands';
+import type { HmpArgs } from './arguments';
 
 /** The `return` value of the QMP command `name` (without arguments); its error propagates. */
 async function query<T>(ctx: CommandContext, name: string): Promise<T> {
@@ -42,7 +43,10 @@ function memdevText(m: MemdevInfo): string {
 export interface InfoCommand {
   name: string;
   help: string;
-  run(ctx: CommandContext): string | Promise<string>;
+  /** QEMU's args_type and the synopsis `help` shows (none when absent). */
+  argsType?: string;
+  params?: string;
+  run(ctx: CommandContext, args: HmpArgs): string | Promise<string>;
 }
 
 export const INFO_COMMANDS: InfoCommand[] = [
@@ -66,8 +70,19 @@ export const INFO_COMMANDS: InfoCommand[] = [
   { name: 'version', help: 'show the version of QEMU', run: () => `${versionText()}\n` },
   {
     name: 'registers',
-    help: 'show the cpu registers',
-    run: ({ emulator, cpu }) => emulator.machine.registersText?.(cpu ?? 0) ?? 'No CPU available\n',
+    argsType: 'cpustate_all:-a,vcpu:i?',
+    params: '[-a|vcpu]',
+    help: "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if no argument is specified)",
+    run: ({ emulator, cpu }, args) => {
+      const { machine } = emulator;
+      const count = machine.cpus().length;
+      if (!machine.registersText || count === 0) return 'No CPU available\n';
+      if (args.flag('cpustate_all'))
+        return Array.from({ length: count }, (_, i) => machine.registersText!(i)).join('');
+      const vcpu = args.optionalInteger('vcpu');
+      if (vcpu !== undefined && (vcpu < 0n || vcpu >= BigInt(count))) return `CPU#${vcpu} not available\n`;
+      return machine.registersText(vcpu === undefined ? (cpu ?? 0) : Number(vcpu));
+    },
   },
   {
     name: 'cpus',
@@ -129,6 +144,12 @@ export const INFO_COMMANDS: InfoCommand[] = [
     help: 'Show information about hotpluggable CPUs',
     run: async (ctx) => (await query<unknown[]>(ctx, 'query-hotpluggable-cpus'), ''),
   },
+  // tsemu has no network devices, NUMA nodes, or interrupt controller that reports statistics or
+  // state here (QEMU's GICs report neither either): what QEMU prints for a virt machine without them.
+  { name: 'network', help: 'show the network state', run: () => '' },
+  { name: 'numa', help: 'show NUMA information', run: () => '0 nodes\n' },
+  { name: 'irq', help: 'show the interrupts statistics (if available)', run: () => '' },
+  { name: 'pic', help: 'show PIC state', run: () => '' },
   {
     name: 'mice',
     help: 'show which guest mouse is receiving events',
@@ -137,9 +158,9 @@ export const INFO_COMMANDS: InfoCommand[] = [
   },
 ];
 
-/** QEMU's help line for one `info` subcommand (none of these take parameters, hence two spaces). */
+/** QEMU's help line for one `info` subcommand (two spaces where it takes no parameters). */
 export function infoHelpLine(c: InfoCommand): string {
-  return `info ${c.name}  -- ${c.help}\n`;
+  return `info ${c.name} ${c.params ?? ''} -- ${c.help}\n`;
 }
 
 /** `info` alone and `help info`: every subcommand, sorted by name as QEMU lists them. */
