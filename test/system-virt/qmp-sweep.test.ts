@@ -11,10 +11,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { native } from '../../src/native';
-import { QmpClient, listenUnixFd, tempDir, withTimeout, type Message } from '../system/harness';
-import { QEMU_SYSTEM, TSEMU_SYSTEM, bareMetalProgram } from './bare-metal';
+import { QmpClient, killAll, listenUnixFd, startWithQmp, tempDir, withTimeout, type Message } from '../system/harness';
+import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram } from './bare-metal';
 
 /**
  * A step: a QMP command (with arguments), a raw line sent as it is, or an HMP command line;
@@ -423,5 +423,48 @@ describe('the same QMP and HMP commands to tsemu-system-aarch64 and qemu-system-
       ],
       program(),
     );
+  });
+});
+
+describe('stop latency and -S, against qemu-system-aarch64', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  const hmp = async (client: QmpClient, line: string): Promise<string> =>
+    (await client.execute('human-monitor-command', { 'command-line': line }))['return'] as string;
+
+  /**
+   * ticker.c prints without end: `info registers` right after `stop` (its STOP event) and again
+   * 300 ms later must show the same state, and the serial output must not grow after the STOP.
+   * Started with -S, the guest prints nothing until `cont`, then within a second.
+   */
+  async function behaviour(binary: string): Promise<Message> {
+    const emu = await startWithQmp(binary, [...VIRT_ARGS, '-S', '-kernel', bareMetalProgram('ticker')]);
+    try {
+      await sleep(300);
+      const beforeCont = emu.stdout().length;
+      await emu.client.execute('cont');
+      const contAt = Date.now();
+      while (emu.stdout().length === 0 && Date.now() - contAt < 5000) await sleep(10);
+      const printedWithinASecond = Date.now() - contAt < 1000;
+      await sleep(300);
+      await emu.client.execute('stop');
+      const first = await hmp(emu.client, 'info registers');
+      const atStop = emu.stdout().length;
+      await sleep(300);
+      const second = await hmp(emu.client, 'info registers');
+      return {
+        beforeCont,
+        printedWithinASecond,
+        stable: first === second,
+        grewAfterStop: emu.stdout().length !== atStop,
+      };
+    } finally {
+      emu.kill();
+    }
+  }
+
+  it('stop at once gives a stable CPU state; -S holds the guest until cont', async () => {
+    const [ours, theirs] = await Promise.all([behaviour(TSEMU_SYSTEM), behaviour(QEMU_SYSTEM)]);
+    expect(theirs).toEqual({ beforeCont: 0, printedWithinASecond: true, stable: true, grewAfterStop: false });
+    expect(ours).toEqual(theirs);
   });
 });
