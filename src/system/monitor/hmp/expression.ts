@@ -11,6 +11,22 @@ const MASK = (1n << 64n) - 1n;
 /** A 64-bit value as a signed one (QEMU computes in int64_t). */
 const signed = (v: bigint): bigint => BigInt.asIntN(64, v);
 
+type Operators = Readonly<Record<string, (left: bigint, right: bigint) => bigint>>;
+
+const divisor = (right: bigint): bigint => {
+  if (right === 0n) throw new ExpressionError('division by zero');
+  return right;
+};
+
+/** QEMU's three binary levels, loosest first. */
+const SUM: Operators = { '+': (a, b) => a + b, '-': (a, b) => a - b };
+const LOGIC: Operators = { '&': (a, b) => a & b, '|': (a, b) => a | b, '^': (a, b) => a ^ b };
+const PRODUCT: Operators = {
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / divisor(b),
+  '%': (a, b) => a % divisor(b),
+};
+
 /** An expression QEMU refuses: `message` is the line its monitor prints. */
 export class ExpressionError extends Error {}
 
@@ -43,32 +59,23 @@ class Parser {
   }
 
   sum(): bigint {
-    let value = this.logic();
-    for (let op = this.peek(); op === '+' || op === '-'; op = this.peek()) {
-      this.next();
-      const right = this.logic();
-      value = signed(op === '+' ? value + right : value - right);
-    }
-    return value;
+    return this.level(() => this.logic(), SUM);
   }
 
   private logic(): bigint {
-    let value = this.product();
-    for (let op = this.peek(); op === '&' || op === '|' || op === '^'; op = this.peek()) {
-      this.next();
-      const right = this.product();
-      value = signed(op === '&' ? value & right : op === '|' ? value | right : value ^ right);
-    }
-    return value;
+    return this.level(() => this.product(), LOGIC);
   }
 
   private product(): bigint {
-    let value = this.unary();
-    for (let op = this.peek(); op === '*' || op === '/' || op === '%'; op = this.peek()) {
+    return this.level(() => this.unary(), PRODUCT);
+  }
+
+  /** One precedence level: operands read by `operand`, joined left to right by the level's operators. */
+  private level(operand: () => bigint, operators: Operators): bigint {
+    let value = operand();
+    for (let apply = operators[this.peek() ?? '']; apply; apply = operators[this.peek() ?? '']) {
       this.next();
-      const right = this.unary();
-      if (op !== '*' && right === 0n) throw new ExpressionError('division by zero');
-      value = signed(op === '*' ? value * right : op === '/' ? value / right : value % right);
+      value = signed(apply(value, operand()));
     }
     return value;
   }
