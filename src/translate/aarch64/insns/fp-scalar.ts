@@ -3,9 +3,10 @@
  * SIMD", the floating-point groups): arithmetic, fused multiply-add, compares, conditional select,
  * immediate moves, precision conversions, rounding, and conversions to and from integers.
  *
- * Single and double precision use native wasm float ops when FPCR rounds to nearest without
- * flush-to-zero, and divert to the reference helper only when a result is not finite (ARM's NaN
- * rules, OFC/DZC/IOC). Half precision and fused multiply-add always use the helper.
+ * Single and double precision use native wasm float ops when FPCR rounds to nearest, and divert to
+ * the reference helper only when a result is not finite (ARM's NaN rules, OFC/DZC/IOC) or, under
+ * flush-to-zero, when an operand is denormal or a result may be. Half precision always uses the
+ * helper.
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
@@ -14,14 +15,16 @@ import { Rounding } from './fp-soft';
 import { callFpScalar } from './lane-helpers';
 import { LaneOp, RMODE_FPCR } from './lane-ops';
 import {
-  fastFp,
+  belowNormal,
   flushesDenormals,
   fromBits64,
   guarded,
   keepLow,
   laneConst,
   notFinite,
+  orFlushed,
   readElem,
+  roundsToNearest,
   toBits64,
   when,
   writeScalar,
@@ -32,7 +35,11 @@ interface FpType {
   sizeLog: number;
   float?: 'f32' | 'f64';
 }
-const FTYPES: Record<number, FpType> = { 0: { sizeLog: 2, float: 'f32' }, 1: { sizeLog: 3, float: 'f64' }, 3: { sizeLog: 1 } };
+const FTYPES: Record<number, FpType> = {
+  0: { sizeLog: 2, float: 'f32' },
+  1: { sizeLog: 3, float: 'f64' },
+  3: { sizeLog: 1 },
+};
 
 export function fpType(ftype: number): FpType | undefined {
   return FTYPES[ftype];
@@ -74,10 +81,16 @@ function scalarFpOp(
     const bits = srcs.map((r) => toBits64(ctx, readElem(ctx, r, t.sizeLog)));
     writeBits(ctx, d, callFpScalar(ctx, op, { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param }, bits));
   };
-  if (!t.float || !native || (honoursFpcr ? !fastFp(ctx) : flushesDenormals(ctx))) return slow();
+  if (!t.float || !native || (honoursFpcr && !roundsToNearest(ctx))) return slow();
   const float = t.float;
-  const result = native(srcs.map((r) => readFloat(ctx, r, float)));
-  guarded(ctx, notFinite(ctx, result), () => writeScalar(ctx, d, result), slow);
+  const args = srcs.map((r) => readFloat(ctx, r, float));
+  const result = native(args);
+  guarded(
+    ctx,
+    orFlushed(ctx, notFinite(ctx, result), args, [result]),
+    () => writeScalar(ctx, d, result),
+    slow,
+  );
 }
 
 type Native = (ctx: A64Context, args: Temp[]) => Temp;
@@ -174,11 +187,10 @@ function fcvt(ctx: A64Context, from: FpType, to: FpType, d: number, n: number): 
     writeBits(ctx, d, callFpScalar(ctx, LaneOp.FConvert, { d: to.sizeLog, n: from.sizeLog, m: 0 }, [bits]));
   };
   // Widening is exact in every rounding mode; narrowing rounds.
-  const exact = to.float === 'f64' ? !flushesDenormals(ctx) : fastFp(ctx);
-  if (!from.float || !to.float || !exact) return slow();
+  if (!from.float || !to.float || (to.float === 'f32' && !roundsToNearest(ctx))) return slow();
   const x = readFloat(ctx, n, from.float);
   const r = to.float === 'f64' ? ctx.b.convert('fpromote', 'f64', x) : ctx.b.convert('fdemote', 'f32', x);
-  guarded(ctx, notFinite(ctx, r), () => writeScalar(ctx, d, r), slow);
+  guarded(ctx, orFlushed(ctx, notFinite(ctx, r), [x], [r]), () => writeScalar(ctx, d, r), slow);
 }
 
 const oneSource: A64Handler = (ctx, f) => {
@@ -217,18 +229,30 @@ function unpackNzcv(ctx: A64Context, nzcv: Temp): [Temp, Temp, Temp, Temp] {
   return [3, 2, 1, 0].map((bit) => b.and(b.shrU(w, b.i32(bit)), b.i32(1))) as [Temp, Temp, Temp, Temp];
 }
 
-/** Flags of FCMP/FCMPE Vn, (Vm or zero); the helper runs for its FPSR effect or under FZ. */
-function compare(ctx: A64Context, t: FpType, n: number, m: number | 'zero', signalAll: boolean): [Temp, Temp, Temp, Temp] {
+/**
+ * Flags of FCMP/FCMPE Vn, (Vm or zero); the helper runs for its FPSR effect (a NaN, or a denormal
+ * that FPCR.FZ flushes: compared as the zero it becomes).
+ */
+function compare(
+  ctx: A64Context,
+  t: FpType,
+  n: number,
+  m: number | 'zero',
+  signalAll: boolean,
+): [Temp, Temp, Temp, Temp] {
   const b = ctx.b;
   const shape = { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param: signalAll ? 1 : 0 };
-  const bitsOf = (r: number | 'zero'): Temp => (r === 'zero' ? b.i64(0) : toBits64(ctx, readElem(ctx, r, t.sizeLog)));
-  // Compares do not round: only flush-to-zero changes them.
-  if (!t.float || flushesDenormals(ctx)) return unpackNzcv(ctx, callFpScalar(ctx, LaneOp.FCmp, shape, [bitsOf(n), bitsOf(m)]));
-  const float = t.float;
-  const x = readFloat(ctx, n, float);
-  const y = m === 'zero' ? (float === 'f32' ? b.f32(0) : b.f64(0)) : readFloat(ctx, m, float);
-  const flags = compareFlags(ctx, x, y);
-  when(ctx, flags[3], () => callFpScalar(ctx, LaneOp.FCmp, shape, [toBits64(ctx, x), toBits64(ctx, y)]));
+  const bitsOf = (r: number | 'zero'): Temp =>
+    r === 'zero' ? b.i64(0) : toBits64(ctx, readElem(ctx, r, t.sizeLog));
+  if (!t.float) return unpackNzcv(ctx, callFpScalar(ctx, LaneOp.FCmp, shape, [bitsOf(n), bitsOf(m)]));
+  const zero = t.float === 'f32' ? b.f32(0) : b.f64(0);
+  const x = readFloat(ctx, n, t.float);
+  const y = m === 'zero' ? zero : readFloat(ctx, m, t.float);
+  const flush = (v: Temp): Temp => (flushesDenormals(ctx) ? b.select(belowNormal(ctx, v), zero, v) : v);
+  const flags = compareFlags(ctx, flush(x), flush(y));
+  when(ctx, orFlushed(ctx, flags[3], [x, y], []), () =>
+    callFpScalar(ctx, LaneOp.FCmp, shape, [toBits64(ctx, x), toBits64(ctx, y)]),
+  );
   return flags;
 }
 
@@ -271,7 +295,11 @@ export function expandFpImm(imm8: number, sizeLog: number): bigint {
   const frac = imm8 & 15;
   const [expBits, fracBits] = sizeLog === 1 ? [5, 10] : sizeLog === 2 ? [8, 23] : [11, 52];
   const biased = BigInt(exp + (1 << (expBits - 1)) - 1);
-  return (BigInt(sign) << BigInt(expBits + fracBits)) | (biased << BigInt(fracBits)) | (BigInt(frac) << BigInt(fracBits - 4));
+  return (
+    (BigInt(sign) << BigInt(expBits + fracBits)) |
+    (biased << BigInt(fracBits)) |
+    (BigInt(frac) << BigInt(fracBits - 4))
+  );
 }
 
 const fmovImm: A64Handler = (ctx, f) => {
@@ -297,7 +325,7 @@ const fma: A64Handler = (ctx, f) => {
     const shape = { d: t.sizeLog, n: t.sizeLog, m: t.sizeLog, param: negation };
     writeBits(ctx, d, callFpScalar(ctx, LaneOp.FMulAddNeg, shape, bits));
   };
-  if (!t.float || !fastFp(ctx)) {
+  if (!t.float || !roundsToNearest(ctx)) {
     slow();
     return true;
   }
@@ -308,9 +336,11 @@ const fma: A64Handler = (ctx, f) => {
     return negate ? b.unary('fneg', v) : v;
   };
   const x = read(n, (negation & 2) !== 0);
+  const y = readFloat(ctx, m, float);
   const addend = read(a, (negation & 1) !== 0);
-  const fused = (float === 'f64' ? fusedMulAddF64 : fusedMulAddF32)(ctx, x, readFloat(ctx, m, float), addend);
-  guarded(ctx, b.xor(fused.ok, b.i32(1)), () => writeScalar(ctx, d, fused.value), slow);
+  const fused = (float === 'f64' ? fusedMulAddF64 : fusedMulAddF32)(ctx, x, y, addend);
+  const bad = orFlushed(ctx, b.xor(fused.ok, b.i32(1)), [x, y, addend], [fused.value]);
+  guarded(ctx, bad, () => writeScalar(ctx, d, fused.value), slow);
   return true;
 };
 
@@ -332,31 +362,49 @@ export function floatToInt(
   const type = width === 64 ? 'i64' : 'i32';
   const slow = (): void => {
     const bits = toBits64(ctx, readElem(ctx, n, t.sizeLog));
-    const shape = { d: width === 64 ? 3 : 2, n: t.sizeLog, m: 0, param: mode | (unsigned ? 8 : 0) | (fbits << 4) };
+    const shape = {
+      d: width === 64 ? 3 : 2,
+      n: t.sizeLog,
+      m: 0,
+      param: mode | (unsigned ? 8 : 0) | (fbits << 4),
+    };
     write(fromBits64(ctx, callFpScalar(ctx, LaneOp.FToFixed, shape, [bits]), type));
   };
-  if (!t.float || flushesDenormals(ctx)) return slow();
+  if (!t.float) return slow();
   const float = t.float;
   const k = (v: number): Temp => (float === 'f32' ? b.f32(v) : b.f64(v));
-  let x = readFloat(ctx, n, float);
-  if (fbits) x = b.binary('fmul', x, k(2 ** fbits));
+  const input = readFloat(ctx, n, float);
+  const x = fbits ? b.binary('fmul', input, k(2 ** fbits)) : input;
   const r = roundNative(ctx, x, mode);
   const lo = unsigned ? 0 : -(2 ** (width - 1));
   const hi = unsigned ? 2 ** width : 2 ** (width - 1);
   const inRange = b.and(b.compare('fge', r, k(lo)), b.compare('flt', r, k(hi)));
   guarded(
     ctx,
-    b.xor(inRange, b.i32(1)),
+    orFlushed(ctx, b.xor(inRange, b.i32(1)), [input], []),
     () => write(b.convert(unsigned ? 'ftrunc_u' : 'ftrunc_s', type, r)),
     slow,
   );
 }
 
 /** An integer (i32 or i64, signed or not) divided by 2^fbits, rounded to the float type of `t`. */
-export function intToFloat(ctx: A64Context, t: FpType, v: Temp, unsigned: boolean, fbits: number, d: number): void {
+export function intToFloat(
+  ctx: A64Context,
+  t: FpType,
+  v: Temp,
+  unsigned: boolean,
+  fbits: number,
+  d: number,
+): void {
   const b = ctx.b;
-  if (!t.float || !fastFp(ctx)) {
-    const shape = { d: t.sizeLog, n: v.type === 'i64' ? 3 : 2, m: 0, param: (unsigned ? 1 : 0) | (fbits << 1) };
+  // No integer scaled by 2^-64 or more is denormal, so FPCR.FZ changes nothing here.
+  if (!t.float || !roundsToNearest(ctx)) {
+    const shape = {
+      d: t.sizeLog,
+      n: v.type === 'i64' ? 3 : 2,
+      m: 0,
+      param: (unsigned ? 1 : 0) | (fbits << 1),
+    };
     writeBits(ctx, d, callFpScalar(ctx, LaneOp.FFromFixed, shape, [toBits64(ctx, v)]));
     return;
   }

@@ -24,6 +24,45 @@ export function flushesDenormals(ctx: A64Context): boolean {
   return (ctx.flags & FLAG_FLUSH_TO_ZERO) !== 0;
 }
 
+/** FPCR.RMode is round to nearest, the only rounding wasm float ops do. */
+export function roundsToNearest(ctx: A64Context): boolean {
+  return (ctx.flags & FLAG_DIRECTED_ROUNDING) === 0;
+}
+
+/**
+ * i32 1 when the float scalar is below the smallest normal in magnitude and not zero (with
+ * `orSmallest`, the smallest normal too): a denormal that FPCR.FZ flushes.
+ */
+export function belowNormal(ctx: A64Context, x: Temp, orSmallest = false): Temp {
+  const b = ctx.b;
+  if (x.type === 'f32') {
+    const mag = b.and(b.convert('reinterpret', 'i32', x), b.i32(0x7fffffff));
+    return b.compare('lt_u', b.sub(mag, b.i32(1)), b.i32(orSmallest ? 0x00800000 : 0x007fffff));
+  }
+  const mag = b.and(b.convert('reinterpret', 'i64', x), b.i64(0x7fffffffffffffffn));
+  return b.compare(
+    'lt_u',
+    b.sub(mag, b.i64(1)),
+    b.i64(orSmallest ? 0x0010000000000000n : 0x000fffffffffffffn),
+  );
+}
+
+/**
+ * `bad`, or under FPCR.FZ an operand that is denormal or a result that may be one before rounding
+ * (at most the smallest normal in magnitude, not zero): the reference helper flushes those and
+ * raises IDC/UFC as ARM does, and wasm's ops are exact for everything else, so FZ keeps the native
+ * path.
+ */
+export function orFlushed(ctx: A64Context, bad: Temp, operands: Temp[], results: Temp[]): Temp {
+  if (!flushesDenormals(ctx)) return bad;
+  const b = ctx.b;
+  const tiny = [
+    ...operands.map((x) => belowNormal(ctx, x)),
+    ...results.map((r) => belowNormal(ctx, r, true)),
+  ];
+  return tiny.reduce((acc, t) => b.or(acc, t), bad);
+}
+
 /** A v128 constant whose `lanes` lowest lanes of `bytes` bytes hold `value` (the rest zero). */
 export function laneConst(ctx: A64Context, bytes: number, value: bigint, lanes = 16 / bytes): Temp {
   const out = new Uint8Array(16);
