@@ -145,6 +145,30 @@ export function notFinite(ctx: A64Context, x: Temp): Temp {
   return ctx.b.compare('ne', t, t);
 }
 
+/**
+ * i32 1 when some lane of the float vector is denormal, or at most the smallest normal in magnitude
+ * and not zero: `orFlushed` for vectors (the operands and results of a lane-wise op).
+ */
+export function orFlushedLanes(
+  ctx: A64Context,
+  shape: FpShape,
+  bad: Temp,
+  operands: Temp[],
+  results: Temp[],
+): Temp {
+  if (!flushesDenormals(ctx)) return bad;
+  const b = ctx.b;
+  const single = shape === 'f32x4';
+  const smallest = laneConst(ctx, single ? 4 : 8, single ? 0x00800000n : 0x0010000000000000n);
+  const zero = laneConst(ctx, 16, 0n);
+  const tiny = (v: Temp, orSmallest: boolean): Temp => {
+    const below = b.vop(`${shape}.${orSmallest ? 'le' : 'lt'}`, [b.vop(`${shape}.abs`, [v]), smallest]);
+    return b.vop('v128.any_true', [b.vop('v128.and', [below, b.vop(`${shape}.ne`, [v, zero])])]);
+  };
+  const all = [...operands.map((v) => tiny(v, false)), ...results.map((r) => tiny(r, true))];
+  return all.reduce((acc, t) => b.or(acc, t), bad);
+}
+
 /** i32 1 when some lane of the float vector is infinite or NaN. */
 export function anyNotFinite(ctx: A64Context, shape: FpShape, v: Temp): Temp {
   const b = ctx.b;

@@ -14,11 +14,12 @@ import {
   FP_SHAPE,
   INT_SHAPE,
   anyNotFinite,
-  fastFp,
   flushesDenormals,
   guarded,
   keepLow,
   laneConst,
+  orFlushedLanes,
+  roundsToNearest,
   writeVec,
 } from './simd-common';
 import { absDiff, intMul, pairSplit, unsignedCompare } from './simd-vector-ops';
@@ -66,12 +67,24 @@ const INT_OPS: (readonly [IntOp, IntOp])[] = [
   [{ native: vop('max_s', 2) }, { native: vop('max_u', 2) }],
   [{ native: vop('min_s', 2) }, { native: vop('min_u', 2) }],
   [
-    { native: (ctx, x) => (x.size < 3 ? absDiff(ctx, x.size, true, x.a, x.b) : undefined), lane: LaneOp.Sabd },
-    { native: (ctx, x) => (x.size < 3 ? absDiff(ctx, x.size, false, x.a, x.b) : undefined), lane: LaneOp.Uabd },
+    {
+      native: (ctx, x) => (x.size < 3 ? absDiff(ctx, x.size, true, x.a, x.b) : undefined),
+      lane: LaneOp.Sabd,
+    },
+    {
+      native: (ctx, x) => (x.size < 3 ? absDiff(ctx, x.size, false, x.a, x.b) : undefined),
+      lane: LaneOp.Uabd,
+    },
   ],
   [
-    { native: (ctx, x) => accumulate(ctx, x, absDiff(ctx, x.size, true, x.a, x.b), 'add'), lane: LaneOp.Saba },
-    { native: (ctx, x) => accumulate(ctx, x, absDiff(ctx, x.size, false, x.a, x.b), 'add'), lane: LaneOp.Uaba },
+    {
+      native: (ctx, x) => accumulate(ctx, x, absDiff(ctx, x.size, true, x.a, x.b), 'add'),
+      lane: LaneOp.Saba,
+    },
+    {
+      native: (ctx, x) => accumulate(ctx, x, absDiff(ctx, x.size, false, x.a, x.b), 'add'),
+      lane: LaneOp.Uaba,
+    },
   ],
   [{ native: vop('add') }, { native: vop('sub') }],
   [
@@ -107,7 +120,15 @@ function accumulate(ctx: A64Context, x: LaneArgs, v: Temp | undefined, op: 'add'
  * Emits an integer lane operation into Vd, keeping `bytes` bytes of the result (16 or 8 for vectors,
  * the element size for scalars).
  */
-export function emitIntOp(ctx: A64Context, op: IntOp, size: number, bytes: number, d: number, n: number, m: number): boolean {
+export function emitIntOp(
+  ctx: A64Context,
+  op: IntOp,
+  size: number,
+  bytes: number,
+  d: number,
+  n: number,
+  m: number,
+): boolean {
   let a = ctx.v(n);
   let b = ctx.v(m);
   if (op.pairwise) [a, b] = pairSplit(ctx, size, bytes === 16 ? 1 : 0, a, b);
@@ -117,7 +138,13 @@ export function emitIntOp(ctx: A64Context, op: IntOp, size: number, bytes: numbe
     return true;
   }
   if (op.lane === undefined) return false;
-  const shape: LaneShape = { d: size, n: size, m: size, lanes: Math.max(1, bytes >> size), pairwise: op.pairwise };
+  const shape: LaneShape = {
+    d: size,
+    n: size,
+    m: size,
+    lanes: Math.max(1, bytes >> size),
+    pairwise: op.pairwise,
+  };
   callLanes(ctx, op.lane, shape, d, n, m);
   return true;
 }
@@ -255,17 +282,22 @@ export function emitFpOp(
   if (element) shape.mIndex = element.index;
   const slow = (): void => callLanes(ctx, op.lane, shape, d, n, m);
   const exempt = op.mask || op.ignoresRounding;
-  if (!op.native || (exempt ? flushesDenormals(ctx) : !fastFp(ctx))) return slow();
+  if (!op.native || (!exempt && !roundsToNearest(ctx))) return slow();
   const fshape = FP_SHAPE[sz]!;
   let a = ctx.v(n);
   let b = element?.value ?? ctx.v(m);
   if (op.pairwise) [a, b] = pairSplit(ctx, size, bytes === 16 ? 1 : 0, a, b);
-  const r = keepLow(ctx, op.native(ctx, fshape, a, b, () => ctx.v(d)), bytes);
-  if (op.mask) {
-    ctx.setV(d, r);
-    return;
-  }
-  guarded(ctx, anyNotFinite(ctx, fshape, r), () => ctx.setV(d, r), slow);
+  const operands = [a, b];
+  const accumulator = (): Temp => {
+    const v = ctx.v(d);
+    operands.push(v);
+    return v;
+  };
+  const r = keepLow(ctx, op.native(ctx, fshape, a, b, accumulator), bytes);
+  // A mask is no float: only its operands can be flushed.
+  if (op.mask && !flushesDenormals(ctx)) return ctx.setV(d, r);
+  const bad = op.mask ? ctx.b.i32(0) : anyNotFinite(ctx, fshape, r);
+  guarded(ctx, orFlushedLanes(ctx, fshape, bad, operands, op.mask ? [] : [r]), () => ctx.setV(d, r), slow);
 }
 
 function fpOpOf(f: Record<string, number>): FpOp | undefined {
