@@ -92,6 +92,11 @@ const CASES: GuestCase[] = [
   },
   { title: 'vector_loops: -ftree-vectorize sums, dot, saxpy, histogram', program: 'vector_loops', ending: OK },
   { title: 'neon: Advanced SIMD intrinsics', program: 'neon', ending: OK },
+  {
+    title: 'fast_math_fz: -ffast-math sets FPCR.FZ; denormal operands and results flushed, scalar and vector',
+    program: 'fast_math_fz',
+    ending: OK,
+  },
   { title: 'crypto: AES, SHA1, SHA256, 64-bit PMULL and CRC32 instructions', program: 'crypto', ending: OK },
   { title: 'crypto_v82: SHA512 and SHA3 instructions', program: 'crypto_v82', ending: OK },
   { title: 'strings: glibc SIMD string routines over lengths and alignments', program: 'strings', ending: OK },

@@ -64,6 +64,12 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'sigwait_external', sources: ['threads/sigwait_external.c'], cflags: ['-pthread'] },
   { name: 'int_edge', sources: ['aarch64/int_edge.c'], targets: ['aarch64'] },
   { name: 'neon', sources: ['aarch64/neon.c'], targets: ['aarch64'] },
+  {
+    name: 'fast_math_fz',
+    sources: ['aarch64/fast_math_fz.c'],
+    cflags: ['-O2', '-ffast-math', '-lm'],
+    targets: ['aarch64'],
+  },
   { name: 'crypto', sources: ['arm/crypto.c'], cflags: ['-march=armv8-a+crypto+crc'], targets: ['aarch64'] },
   { name: 'crypto_v82', sources: ['aarch64/crypto_v82.c'], cflags: ['-march=armv8.2-a+sha3'], targets: ['aarch64'] },
   { name: 'sigill', sources: ['aarch64/sigill.c'], targets: ['aarch64'] },
