@@ -5,9 +5,7 @@
  * a bad property value ends the start. `-accel help` (or no accelerator named) lists them.
  *
  * `thread` is QEMU's choice between its round-robin TCG (single) and MTTCG (multi, vCPUs on host
- * threads). tsemu runs one vCPU on a worker thread with multi; several still run round-robin on one
- * host thread (docs/smp.md), which the configuration warns of (`MTTCG_WARNING`), as QEMU warns for a
- * guest not converted to MTTCG. `tb-size` (the translation cache's size) and `split-wx` (a host
+ * threads). tsemu runs each vCPU on a worker thread of its own with multi (docs/smp.md). `tb-size` (the translation cache's size) and `split-wx` (a host
  * mapping detail) are checked and have no effect.
  */
 import { fromOption, OptsError, parseBool, parseQemuOpts } from './qemu-opts';
@@ -20,11 +18,6 @@ const ACCELERATOR = 'tcg';
 
 /** QEMU's TCG threading: round-robin on one host thread, or a host thread per vCPU. */
 export type TcgThreads = 'single' | 'multi';
-
-/** Printed (after the option's name) for thread=multi with several vCPUs. */
-export const MTTCG_WARNING =
-  'warning: vCPUs on host threads (MTTCG) are implemented for one vCPU only: ' +
-  'several run round-robin on one host thread, as with thread=single\n';
 
 /** The tcg accelerator's properties; a bare one is `on` (QEMU's deprecated short form). */
 const TCG_PROPERTIES = new Set(['thread', 'tb-size', 'split-wx']);
@@ -66,10 +59,9 @@ function checkTcgProperty(key: string, value: string): void {
   }
 }
 
-/** The accelerator the -accel options choose: its threading, and the option that chose it. */
+/** The accelerator the -accel options choose: its threading. */
 export interface TcgChoice {
   threads: TcgThreads;
-  source?: string;
 }
 
 /**
@@ -97,7 +89,7 @@ export function checkAccelerators(texts: readonly string[], machineAccel: boolea
     }
     for (const [key, value] of opts) if (key !== 'accel') fromOption(source, () => checkTcgProperty(key, value));
     if (failed) commandLineWarning(`tsemu-system: falling back to ${ACCELERATOR}\n`);
-    return { threads: opts.get('thread') === 'multi' ? 'multi' : 'single', source };
+    return { threads: opts.get('thread') === 'multi' ? 'multi' : 'single' };
   }
   throw new OptsError(pending ?? 'no accelerator found');
 }

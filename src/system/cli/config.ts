@@ -11,7 +11,7 @@ import { tlsCredsFromObjectOpts, type TlsCreds } from '../chardev/tls-creds';
 import type { MachineClass, MachineOptions } from '../machine/machine';
 import { findMachine } from '../machine/registry';
 import type { MonitorMode } from '../monitor/monitor';
-import { checkAccelerators, checkMachineAccelerators, MTTCG_WARNING } from './accel';
+import { checkAccelerators, checkMachineAccelerators } from './accel';
 import type { BlockGraph } from '../block/graph';
 import { blockGraphFrom } from './blockdev';
 import { blockBackends, drivesFrom, virtioConfigFrom, type BlockBackendInfo, type Peripheral, type RawDeviceArgs } from './devices';
@@ -22,7 +22,6 @@ import { checkMemoryBackend, isMemoryBackendType, memoryBackendFromObjectOpts, t
 import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts, type QemuOpts } from './qemu-opts';
 import { loadSecret, secretFromObjectOpts, type Secret } from './secret';
 import { smpTopologyFrom } from './smp';
-import { commandLineWarning } from './warnings';
 import { checkVga } from './vga';
 
 /** The keys -mon takes. */
@@ -264,8 +263,6 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     virtio,
     ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
-  if (tcg.threads === 'multi' && (machineOptions.smp?.cpus ?? 1) > 1)
-    commandLineWarning(`tsemu-system: ${tcg.source}: ${MTTCG_WARNING}`);
   const serials: (SerialSpec | undefined)[] = [];
 
   const chardevs: ChardevEntry[] = raw.chardev.map((text) => {

@@ -28,8 +28,11 @@ export class CpuSignals {
     return STATUS_CODES[Atomics.load(this.words, 0)]!;
   }
 
+  /** Sets the power state, waking a thread in waitWhile (a worker's vCPU started by CPU_ON). */
   set status(value: RunStatus) {
-    Atomics.store(this.words, 0, STATUS_CODES.indexOf(value));
+    if (Atomics.exchange(this.words, 0, STATUS_CODES.indexOf(value)) !== STATUS_CODES.indexOf(value)) {
+      Atomics.notify(this.words, 0);
+    }
   }
 
   /** The IRQ signal, as last set. */

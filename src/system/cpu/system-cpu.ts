@@ -12,10 +12,10 @@
  * selects the tables of the incoming vCPU's ASID, or forgets every translation when its translation
  * controls differ), which makes every TLBI broadcast, as the IS forms are. A vCPU's exclusive monitor
  * is cleared when it is switched out (architecturally allowed at any time), so a STXR whose LDXR came
- * before another vCPU ran fails and is retried. With `-accel tcg,thread=multi` one vCPU runs on a
- * worker thread instead, in a SystemCpu of its own there on the same memory (threads/vcpu-worker.ts);
- * several vCPUs on threads of their own are future work (the engine keeps its private words in
- * vCPU 0's area, vcpu-area.ts, where each vCPU's engine would have its own).
+ * before another vCPU ran fails and is retried. With `-accel tcg,thread=multi` each vCPU runs on a
+ * worker thread instead, in a SystemCpu of its own there on the same memory that runs that vCPU only
+ * (`SystemCpuOptions.vcpu`, threads/vcpu-worker.ts), with its engine's private words in that vCPU's
+ * area (vcpu-area.ts) and what one vCPU's engine must tell the others' through `VcpuPeers`.
  *
  * The CPUs run in slices on Node's event loop, so chardevs and monitors keep being served: a slice
  * ends after SLICE_MS, or when no vCPU can run (all wait in WFI or are off); then the host thread
@@ -25,7 +25,7 @@ import { GuestMemory } from '../../memory/guest-memory';
 import { STATE_BASE, STATE_SIZE } from '../../memory/layout';
 import { aarch64FrontendFor } from '../../translate/aarch64/frontend';
 import { EXCL_ADDR, xreg } from '../../translate/aarch64/state';
-import { Engine } from '../../translate/engine/engine';
+import { Engine, type CodePageOwners } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
 import { TrapKind } from '../../translate/ir/ops';
 import type { DeviceBus } from '../devices/mmio';
@@ -83,6 +83,38 @@ export interface CpuBoard {
   secureMonitorCall(cpu: CpuRegisters, imm: number): boolean;
 }
 
+/**
+ * A vCPU on a worker thread (`-accel tcg,thread=multi`, docs/smp.md): what its engine exchanges with
+ * the other vCPUs' engines.
+ */
+export interface VcpuPeers {
+  /** Whether another thread has news for this vCPU's engine (it stops at the next block boundary). */
+  pending(): boolean;
+  /** Acts on that news: this engine's cached translations, or its translated code, go. */
+  take(): void;
+  /** This vCPU ran a TLBI: the other vCPUs forget their cached translations before it goes on. */
+  tlbInvalidated(): void;
+  /**
+   * This vCPU wrote memory holding translated code, or invalidated its instruction caches: the
+   * others forget their code before it goes on.
+   */
+  codeWritten(): void;
+}
+
+export interface SystemCpuOptions {
+  /** The guest's memory: a new window by default, or (a vCPU on a worker thread) the main thread's. */
+  memory?: GuestMemory;
+  /**
+   * The one vCPU this SystemCpu runs (a worker's), with its engine in that vCPU's area; the other
+   * vCPUs' registers and power states are only read and written, and no power state is set here.
+   * By default every vCPU runs, round-robin, with the engine in area 0.
+   */
+  vcpu?: number;
+  /** Engines on other threads translate from the same memory (EngineOptions.codeOwners). */
+  codeOwners?: CodePageOwners;
+  peers?: VcpuPeers;
+}
+
 /** One vCPU: its registers and its power state and interrupt lines, all in its own state block. */
 interface Vcpu {
   regs: CpuRegisters;
@@ -91,6 +123,10 @@ interface Vcpu {
 
 export class SystemCpu {
   private readonly vcpus: Vcpu[];
+  /** The indices of the vCPUs this SystemCpu runs: all, or a worker's one. */
+  private readonly runs: number[];
+  readonly memory: GuestMemory;
+  private readonly peers: VcpuPeers | undefined;
   /** The vCPU the engine runs (and gdb debugs). */
   private current = 0;
   /** When the running vCPU's quantum ends. */
@@ -111,23 +147,30 @@ export class SystemCpu {
   constructor(
     readonly models: readonly CpuModel[],
     private readonly board: CpuBoard,
-    /** The guest's memory: a new window, or (a vCPU on a worker thread) the main thread's. */
-    readonly memory = new GuestMemory(true),
+    options: SystemCpuOptions = {},
   ) {
+    this.memory = options.memory ?? new GuestMemory(true);
+    this.peers = options.peers;
+    const own = options.vcpu;
+    this.runs = own === undefined ? models.map((_, index) => index) : [own];
+    this.current = own ?? 0;
     this.vcpus = models.map((model, index) => {
       const base = STATE_BASE + index * STATE_SIZE;
       const regs = new CpuRegisters(this.memory.view, base, model, index);
       regs.onTranslationChange = () => this.translationChanged();
       regs.onTableBaseChange = () => this.engine.forgetRegimes(this.path.switchAddressSpace());
       const signals = new CpuSignals(this.memory.memory.buffer, base);
-      signals.status = index === 0 ? 'running' : 'off';
+      if (own === undefined) signals.status = index === 0 ? 'running' : 'off';
       return { regs, signals };
     });
     this.mmu = new Mmu(this.memory, () => this.regs, board.ram, board.rom);
-    this.area = vcpuArea(board.engineSpace, 0);
+    this.area = vcpuArea(board.engineSpace, own ?? 0);
     const area = this.area;
     const tlb = new SoftTlb(this.memory, area.tlb);
-    const invalidate = (pa: number, size: number): void => this.engine.invalidate(pa, size);
+    const invalidate = (pa: number, size: number): void => {
+      this.engine.invalidate(pa, size);
+      this.peers?.codeWritten();
+    };
     this.path = new MemoryPath(this.memory, () => this.regs, this.mmu, tlb, area, board.bus, board.rom ?? [], invalidate);
     const path = this.path;
     const frontend = aarch64FrontendFor(models[0]!.features, undefined, true);
@@ -135,6 +178,7 @@ export class SystemCpu {
       maxInsns: MAX_BLOCK_INSNS,
       lookupBase: area.lookupBase,
       pollInterrupt: () => this.poll(),
+      ...(options.codeOwners && { codeOwners: options.codeOwners }),
       softmmu: {
         layout: area.tlb,
         translate: path.translate,
@@ -148,8 +192,12 @@ export class SystemCpu {
       secureMonitorCall: (cpu, imm) => board.secureMonitorCall(cpu, imm),
       waitForInterrupt: () => this.waitForInterrupt(),
       yieldCpu: () => this.yieldCpu(),
-      invalidateAllCode: () => this.engine.flushAll(),
+      invalidateAllCode: () => {
+        this.engine.flushAll();
+        this.peers?.codeWritten();
+      },
       invalidateTlb: (scope) => {
+        this.peers?.tlbInvalidated();
         switch (scope.kind) {
           case 'all':
             return this.translationChanged();
@@ -198,7 +246,7 @@ export class SystemCpu {
     const now = performance.now();
     this.lastPoll = now;
     this.quantumEnd = this.sliceEnd;
-    if (this.vcpus.length === 1) return;
+    if (this.runs.length === 1) return;
     const others = this.vcpus.filter((_, index) => index !== this.current);
     const shared = others.some((vcpu) => vcpu.signals.status === 'running');
     // A waiting vCPU's timer ends the quantum when it fires (its other interrupts do through
@@ -220,7 +268,7 @@ export class SystemCpu {
    * the waiting ones are looked at.
    */
   interruptsChanged(): void {
-    if (!this.vcpus.some((vcpu) => vcpu.signals.status === 'waiting')) return;
+    if (!this.runs.some((index) => this.vcpus[index]!.signals.status === 'waiting')) return;
     this.quantumEnd = 0;
     this.memory.view.setInt32(this.area.budgetWord, 0, true);
   }
@@ -228,7 +276,8 @@ export class SystemCpu {
   /** The engine's question, at a block boundary: should the running vCPU stop? */
   private poll(): boolean {
     const now = performance.now();
-    if (this.vcpus.length === 1) return this.pendingInterrupt() !== undefined || now >= this.sliceEnd;
+    if (this.peers?.pending()) return true;
+    if (this.runs.length === 1) return this.pendingInterrupt() !== undefined || now >= this.sliceEnd;
     const late = now - this.lastPoll > POLL_MS;
     this.lastPoll = now;
     this.pollBlocks = late ? Math.max(1, this.pollBlocks >> 1) : Math.min(this.pollCap, this.pollBlocks * 2);
@@ -272,10 +321,19 @@ export class SystemCpu {
     return true;
   }
 
+  /**
+   * The main thread of `-accel tcg,thread=multi` answers a request of vCPU `index`'s worker (a
+   * device access, PSCI): that vCPU is the current one, whose GIC bank is reached and whom CPU_OFF
+   * stops. The main thread's engine never runs then.
+   */
+  actFor(index: number): void {
+    this.current = index;
+  }
+
   /** Ends the WFI/CPU_SUSPEND wait of each vCPU with an interrupt pending; true if any vCPU can run. */
   get runnable(): boolean {
     let any = false;
-    for (const vcpu of this.vcpus) any = this.wake(vcpu) || any;
+    for (const index of this.runs) any = this.wake(this.vcpus[index]!) || any;
     return any;
   }
 
@@ -301,7 +359,7 @@ export class SystemCpu {
 
   /** WFE, YIELD: the running vCPU's quantum ends, so the next runnable one runs (alone, it goes on). */
   private yieldCpu(): void {
-    if (this.vcpus.length > 1) this.quantumEnd = 0;
+    if (this.runs.length > 1) this.quantumEnd = 0;
   }
 
   /** CPU_OFF: the running vCPU stops (until CPU_ON or a reset). */
@@ -316,7 +374,8 @@ export class SystemCpu {
 
   /** Milliseconds until the first timer of a waiting vCPU fires (undefined: none will by itself). */
   msUntilTimer(): number | undefined {
-    const times = this.vcpus
+    const times = this.runs
+      .map((index) => this.vcpus[index]!)
       .filter((vcpu) => vcpu.signals.status === 'waiting')
       .map((vcpu) => vcpu.regs.timer.msUntilFire())
       .filter((ms) => ms !== undefined);
@@ -338,6 +397,7 @@ export class SystemCpu {
       while (vcpu.signals.status === 'running' && performance.now() < this.quantumEnd) {
         const interrupt = this.pendingInterrupt();
         if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
+        if (this.peers?.pending()) this.peers.take();
         const trap = this.engine.run(this.regs.base);
         if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
           this.onDebugBreakpoint();
@@ -353,10 +413,10 @@ export class SystemCpu {
    * running one again; undefined if none can run.
    */
   private nextRunnable(): number | undefined {
-    const count = this.vcpus.length;
-    const first = this.current + 1;
+    const count = this.runs.length;
+    const first = this.runs.indexOf(this.current) + 1;
     for (let i = 0; i < count; i++) {
-      const index = (first + i) % count;
+      const index = this.runs[(first + i) % count]!;
       if (this.wake(this.vcpus[index]!)) return index;
     }
     return undefined;
@@ -504,8 +564,11 @@ export class SystemCpu {
     return true;
   }
 
-  /** A flash bank switched between reading as memory and as its device: cached translations of it go. */
-  romModeChanged(): void {
+  /**
+   * Cached translations go: a flash bank switched between reading as memory and as its device, or
+   * (a worker's vCPU) another vCPU ran a TLBI or was started by CPU_ON.
+   */
+  forgetTranslations(): void {
     this.translationChanged();
   }
 

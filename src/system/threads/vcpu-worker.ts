@@ -1,12 +1,13 @@
 /**
- * The worker thread of `-accel tcg,thread=multi` (docs/smp.md): one vCPU with an engine of its
- * own on the main thread's WebAssembly.Memory, its devices, device registers and board reached by
- * synchronous requests (remote-bus.ts, remote-sysregs.ts, board-requests.ts). The main thread keeps
- * its interrupt lines word up to date (after each request, and whenever the GIC changes); the
- * worker asks it to only when its own timers' outputs have changed. It runs while its
- * power state says so and the main thread's run-control word lets it (the monitor's stop), waits
- * in WFI on its interrupt lines word (which the main thread sets and notifies) until its timer's
- * expiry, and sleeps while off until the main thread ends it.
+ * A worker thread of `-accel tcg,thread=multi` (docs/smp.md): one vCPU with an engine of its own
+ * (in that vCPU's area) on the main thread's WebAssembly.Memory, its devices, device registers and
+ * board reached by synchronous requests (remote-bus.ts, remote-sysregs.ts, board-requests.ts), the
+ * other vCPUs' engines by news (vcpu-peers.ts). The main thread keeps its interrupt lines word up to
+ * date (after each request of any vCPU, and whenever the GIC changes); the worker asks it to only
+ * when its own timers' outputs have changed. It runs while its power state says so and the
+ * run-control word lets it (the monitor's stop), waits in WFI on its interrupt lines word (which the
+ * main thread sets and notifies) until its timer's expiry, and sleeps while off until CPU_ON (the
+ * power state word, notified) or until the main thread ends it.
  */
 import { GuestMemory } from '../../memory/guest-memory';
 import { counterNow } from '../../translate/aarch64/insns/cpu-id';
@@ -14,53 +15,58 @@ import type { CpuModel } from '../cpu/cpu-model';
 import type { RamRange } from '../cpu/mmu';
 import { defineDeviceSysRegs } from '../cpu/sysregs';
 import { SystemCpu } from '../cpu/system-cpu';
+import { vcpuArea } from '../cpu/vcpu-area';
 import { remoteBoardCalls } from './board-requests';
+import { sharedCodeOwners } from './code-owners';
 import { RemoteBus, type BusRange } from './remote-bus';
 import { remoteSysRegs, type SysRegShape } from './remote-sysregs';
-
-/** The run-control word's values (the main thread writes it and notifies). */
-export const RUN = 0;
-export const STOP = 1;
-/** The control buffer's i32 words: run control, then the main thread's news for the engine. */
-export const CONTROL_WORDS = 2;
-export const NEWS = 1;
-/** News bits: flash changed mode (cached translations go); memory holding code was written. */
-export const TRANSLATIONS_CHANGED = 1 << 0;
-export const CODE_WRITTEN = 1 << 1;
+import { VcpuControl } from './vcpu-control';
+import { vcpuPeers } from './vcpu-peers';
 
 export interface VcpuWorkerData {
   memory: WebAssembly.Memory;
-  /** The vCPU's model (with its MPIDR); the worker runs vCPU 0. */
+  /** Every vCPU's model (with its MPIDR). */
   models: CpuModel[];
+  /** The vCPU this worker runs. */
+  index: number;
   ram: RamRange;
   rom: RamRange[];
   engineSpace: RamRange;
   bus: { channel: SharedArrayBuffer; ranges: BusRange[] };
   sysRegs: { channel: SharedArrayBuffer; shapes: SysRegShape[] };
   board: SharedArrayBuffer;
-  /** An Int32Array's buffer of CONTROL_WORDS: RUN or STOP, and the news bits. */
+  /** VcpuControl's words. */
   control: SharedArrayBuffer;
+  /** The engines' code page counts (code-owners.ts). */
+  codeOwners: SharedArrayBuffer;
 }
 
 export function runVcpuWorker(data: VcpuWorkerData): never {
+  const { index } = data;
   const calls = remoteBoardCalls(data.board);
-  const control = new Int32Array(data.control);
+  const control = new VcpuControl(data.models.length, data.control);
+  const memory = new GuestMemory(true, data.memory);
+  const peers = vcpuPeers(
+    control,
+    index,
+    memory,
+    data.models.map((_, vcpu) => vcpuArea(data.engineSpace, vcpu).budgetWord),
+    () => cpu,
+  );
   // The main thread's news is taken after each device access (a flash write that changed its
-  // mode, as the one thread takes it within the store) and between slices.
+  // mode, as the one thread takes it within the store) and before each run of the engine.
   const takeNews = (): void => {
-    const news = Atomics.load(control, NEWS) === 0 ? 0 : Atomics.exchange(control, NEWS, 0);
-    if (news & CODE_WRITTEN) cpu.forgetCode();
-    else if (news & TRANSLATIONS_CHANGED) cpu.romModeChanged();
+    if (peers.pending()) peers.take();
   };
   // The timers' outputs when the main thread last sampled them at the worker's request.
   let sampled = -1;
-  const updateLines = (index: number): void => {
-    const timer = cpu.registersOf(index).timer;
+  const updateLines = (vcpu: number): void => {
+    const timer = cpu.registersOf(vcpu).timer;
     const now = counterNow();
     const outputs = (timer.physical.output(now) ? 1 : 0) | (timer.virtual.output(now) ? 2 : 0);
     if (outputs === sampled) return;
     sampled = outputs;
-    calls.updateLines(index);
+    calls.updateLines(vcpu);
   };
   const cpu: SystemCpu = new SystemCpu(
     data.models,
@@ -73,15 +79,25 @@ export function runVcpuWorker(data: VcpuWorkerData): never {
       hypervisorCall: calls.hypervisorCall,
       secureMonitorCall: calls.secureMonitorCall,
     },
-    new GuestMemory(true, data.memory),
+    { memory, vcpu: index, codeOwners: sharedCodeOwners(memory, data.codeOwners), peers },
   );
-  defineDeviceSysRegs(cpu.registersOf(0), remoteSysRegs(data.sysRegs.channel, data.sysRegs.shapes));
-  const signals = cpu.signalsOf(0);
+  defineDeviceSysRegs(cpu.registersOf(index), remoteSysRegs(data.sysRegs.channel, data.sysRegs.shapes));
+  const signals = cpu.signalsOf(index);
   for (;;) {
+    if (control.stopped) {
+      control.waitWhileStopped();
+      continue;
+    }
+    const status = signals.status;
+    if (status === 'off') {
+      signals.waitWhile('off');
+      continue;
+    }
+    control.setActive(index, true);
     takeNews();
-    if (Atomics.load(control, 0) === STOP) Atomics.wait(control, 0, STOP);
-    else if (signals.status === 'off') signals.waitWhile('off');
-    else if (cpu.runnable) cpu.runSlice();
-    else signals.waitForLines(cpu.msUntilTimer());
+    const runnable = cpu.runnable;
+    if (runnable) cpu.runSlice();
+    control.setActive(index, false);
+    if (!runnable && signals.status === 'waiting') signals.waitForLines(cpu.msUntilTimer());
   }
 }

@@ -196,6 +196,20 @@ export interface EngineOptions {
    * whose port drops the byte, so untagged accesses pay nothing for tagged ones.
    */
   topByteIgnored?: boolean;
+  /**
+   * Engines sharing the memory's page flags (system mode's vCPUs on worker threads): the page's
+   * HasCode flag is set while any of them holds translations of it, so this engine tells the
+   * owners when it starts and stops holding some instead of setting and clearing the flag itself.
+   */
+  codeOwners?: CodePageOwners;
+}
+
+/** Who holds translations of which window pages, across engines sharing one memory's page flags. */
+export interface CodePageOwners {
+  /** This engine now holds translations of `page` (it sets HasCode). */
+  claim(page: number): void;
+  /** This engine no longer holds any (HasCode is cleared when no engine does). */
+  release(page: number): void;
 }
 
 /** What a system-mode engine needs from its MMU. */
@@ -340,6 +354,8 @@ export class Engine {
   private readonly installedByPage = new Map<number, Set<number>>();
   /** Invalidations each page holding translations has had while keeping some (Engine.invalidate). */
   private readonly codePageWrites = new Map<number, number>();
+  /** With EngineOptions.codeOwners: the pages this engine has claimed. */
+  private readonly claimedPages = new Set<number>();
   private missesUntilPoll = INTERRUPT_POLL_MISSES;
   readonly stats: EngineStats = {
     translated: 0,
@@ -595,10 +611,27 @@ export class Engine {
       left ||= set.coldByPage.has(page) || set.byPage.has(page);
     }
     if (!left) {
-      this.memory.updatePageBits(page, PageFlags.HasCode, false);
+      this.releaseCodePage(page);
       this.codePageWrites.delete(page);
     }
     return left;
+  }
+
+  /** Translations of `page` exist: its stores take the slow path that invalidates them. */
+  private claimCodePage(page: number): void {
+    const owners = this.options.codeOwners;
+    if (!owners) this.memory.updatePageBits(page, PageFlags.HasCode, true);
+    else if (!this.claimedPages.has(page)) {
+      this.claimedPages.add(page);
+      owners.claim(page);
+    }
+  }
+
+  /** No translation of `page` is left in this engine. */
+  private releaseCodePage(page: number): void {
+    const owners = this.options.codeOwners;
+    if (!owners) this.memory.updatePageBits(page, PageFlags.HasCode, false);
+    else if (this.claimedPages.delete(page)) owners.release(page);
   }
 
   /** Whether the code of the block [pc, blockEnd) overlaps [start, end) (softmmu: always, by page). */
@@ -625,7 +658,7 @@ export class Engine {
     for (const set of this.sets.values()) {
       for (const tb of [...set.blocks.values()]) this.killBatch(tb.batch);
       for (const page of [...set.byPage.keys(), ...set.coldByPage.keys()]) {
-        this.memory.updatePageBits(page, PageFlags.HasCode, false);
+        this.releaseCodePage(page);
       }
       set.byPage.clear();
       set.cold.clear();
@@ -786,7 +819,7 @@ export class Engine {
         let set = coldByPage.get(page);
         if (!set) coldByPage.set(page, (set = new Set()));
         set.add(pc);
-        this.memory.updatePageBits(page, PageFlags.HasCode, true);
+        this.claimCodePage(page);
       });
       this.stats.translateMs += performance.now() - started;
     }
@@ -985,7 +1018,7 @@ export class Engine {
       let set = byPage.get(page);
       if (!set) byPage.set(page, (set = new Set()));
       set.add(tb);
-      this.memory.updatePageBits(page, PageFlags.HasCode, true);
+      this.claimCodePage(page);
     });
   }
 

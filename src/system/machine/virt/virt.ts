@@ -56,7 +56,9 @@ import {
   VIRT_UART_SPI,
 } from './memory-map';
 import { formatRegisters } from '../../cpu/info-registers';
-import { VcpuThread } from '../../threads/vcpu-thread';
+import { VcpuThreads } from '../../threads/vcpu-thread';
+import { createCodeOwnerCounts, sharedCodeOwners } from '../../threads/code-owners';
+import { GuestMemory } from '../../../memory/guest-memory';
 
 const DEFAULT_CPU = 'cortex-a57';
 
@@ -110,8 +112,10 @@ class VirtMachine implements Machine, PsciPlatform {
   private scheduled = false;
   private wakeTimer?: NodeJS.Timeout;
   private readonly cpuBoard: CpuBoard;
-  /** With -accel tcg,thread=multi and one CPU: the worker thread running it. */
-  private thread?: VcpuThread;
+  /** With -accel tcg,thread=multi: the worker threads running the vCPUs. */
+  private thread?: VcpuThreads;
+  /** With -accel tcg,thread=multi: the vCPU engines' code page counts (code-owners.ts). */
+  private readonly codeOwners?: SharedArrayBuffer;
 
   constructor(private readonly options: MachineOptions) {
     this.ramSize = ramSizeOf(options.ramSize);
@@ -152,7 +156,12 @@ class VirtMachine implements Machine, PsciPlatform {
       hypervisorCall: (cpu) => (psciCall(cpu, this), true),
       secureMonitorCall: () => false,
     };
-    this.cpu = new SystemCpu(models, this.cpuBoard);
+    const memory = new GuestMemory(true);
+    if (options.multiThreaded) this.codeOwners = createCodeOwnerCounts();
+    this.cpu = new SystemCpu(models, this.cpuBoard, {
+      memory,
+      ...(this.codeOwners && { codeOwners: sharedCodeOwners(memory, this.codeOwners) }),
+    });
     if (options.ramFile) mapRamFile(this.cpu.memory, VIRT_RAM_BASE, this.ramSize, options.ramFile);
     for (let i = 0; i < this.smp.cpus; i++) gic.attachCpu(this.cpu.registersOf(i));
     this.flash = this.createFlash(flashBanks);
@@ -196,7 +205,7 @@ class VirtMachine implements Machine, PsciPlatform {
         );
       const hooks = {
         modeChanged: () => {
-          this.cpu.romModeChanged();
+          this.cpu.forgetTranslations();
           this.thread?.translationsChanged();
         },
         contentsChanged: (offset: number, size: number) => {
@@ -372,9 +381,10 @@ class VirtMachine implements Machine, PsciPlatform {
     });
   }
 
-  /** With -accel tcg,thread=multi and one CPU, the CPU runs on a worker thread (docs/smp.md). */
+  /** With -accel tcg,thread=multi, each vCPU runs on a worker thread (docs/smp.md). */
   private startThread(): void {
-    this.thread = new VcpuThread(this.cpu, this.cpuBoard, this.bus, this.host?.isRunning() ?? false);
+    const running = this.host?.isRunning() ?? false;
+    this.thread = new VcpuThreads(this.cpu, this.cpuBoard, this.bus, running, this.codeOwners!);
   }
 
   registersText(cpu = 0): string {
@@ -419,7 +429,7 @@ class VirtMachine implements Machine, PsciPlatform {
     }
     for (const { chardev, frontend } of this.portFrontends) host.chardev(chardev)?.attachFrontend(frontend);
     host.onRunStateChange(() => this.kick());
-    if (this.options.multiThreaded && this.smp.cpus === 1) this.startThread();
+    if (this.options.multiThreaded) this.startThread();
     this.kick();
   }
 
@@ -434,10 +444,10 @@ class VirtMachine implements Machine, PsciPlatform {
   private runSome(): void {
     this.scheduled = false;
     if (this.thread) {
-      // The worker runs the CPU: it hears of the run state and of the GIC's changes (a waiting
+      // The workers run the CPUs: they hear of the run state and of the GIC's changes (a waiting
       // CPU wakes when its lines change).
       this.thread.setRunning(this.host?.isRunning() ?? false);
-      this.updateLines(0);
+      this.thread.updateLines(this.cpuBoard);
       return;
     }
     if (!this.host?.isRunning() || !this.cpu.powered) return;
@@ -477,6 +487,7 @@ class VirtMachine implements Machine, PsciPlatform {
   }
   cpuOn(index: number, entry: bigint, contextId: bigint): void {
     this.cpu.powerOn(index, entry, contextId);
+    this.thread?.started(index);
   }
 }
 
