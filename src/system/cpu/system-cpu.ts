@@ -28,6 +28,7 @@ import { EXCL_ADDR, xreg } from '../../translate/aarch64/state';
 import { Engine, type CodePageOwners } from '../../translate/engine/engine';
 import { STATE_FAULT_ADDR, STATE_TRAP_ARG } from '../../translate/frontend';
 import { TrapKind } from '../../translate/ir/ops';
+import { releaseWideAtomicLock } from '../../translate/ir/wide-atomics';
 import type { DeviceBus } from '../devices/mmio';
 import type { CpuModel } from './cpu-model';
 import { ExceptionClass, takeException } from './exceptions';
@@ -399,6 +400,7 @@ export class SystemCpu {
         if (interrupt) takeException(this.regs, { kind: interrupt, returnAddress: this.regs.pc });
         if (this.peers?.pending()) this.peers.take();
         const trap = this.engine.run(this.regs.base);
+        releaseWideAtomicLock();
         if (trap === TrapKind.Breakpoint && this.onDebugBreakpoint && this.hasDebugBreakpoint(this.regs.pc)) {
           this.onDebugBreakpoint();
           return;
@@ -453,7 +455,9 @@ export class SystemCpu {
 
   /** gdb's single step: one instruction, and the exception it raises taken (interrupts stay pending). */
   stepInstruction(): void {
-    this.handle(this.engine.step(this.regs.base));
+    const trap = this.engine.step(this.regs.base);
+    releaseWideAtomicLock();
+    this.handle(trap);
   }
 
   /**

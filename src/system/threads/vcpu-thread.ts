@@ -12,6 +12,7 @@ import { deviceSysRegs } from '../cpu/sysregs';
 import type { CpuBoard, SystemCpu } from '../cpu/system-cpu';
 import type { MmioBus } from '../devices/mmio';
 import { PAGE_SHIFT, PAGE_SIZE, PageFlags } from '../../memory/layout';
+import { createWideAtomicLock } from '../../translate/ir/wide-atomics';
 import { boardRequests } from './board-requests';
 import { busRanges, busRequests } from './remote-bus';
 import { sysRegRequests, sysRegShapes } from './remote-sysregs';
@@ -37,6 +38,7 @@ export class VcpuThreads {
     private readonly codeOwners: SharedArrayBuffer,
   ) {
     this.control = new VcpuControl(cpu.count);
+    const wideAtomicLock = createWideAtomicLock();
     this.setRunning(running);
     const entry = path.join(installRoot(), 'dist', 'system', 'threads', 'vcpu-worker.js');
     const script = `require(${JSON.stringify(entry)}).runVcpuWorker(require('node:worker_threads').workerData);`;
@@ -55,6 +57,7 @@ export class VcpuThreads {
         board: createRequestChannel(),
         control: this.control.buffer,
         codeOwners,
+        wideAtomicLock,
       };
       // Each request is carried out as vCPU `index`'s (its GIC bank, its CPU_OFF) and may change
       // the GIC's signals to any CPU (an acknowledge, an SGI, a timer sampled): every CPU's lines

@@ -16,6 +16,7 @@ import type { RamRange } from '../cpu/mmu';
 import { defineDeviceSysRegs } from '../cpu/sysregs';
 import { SystemCpu } from '../cpu/system-cpu';
 import { vcpuArea } from '../cpu/vcpu-area';
+import { useWideAtomicLock } from '../../translate/ir/wide-atomics';
 import { remoteBoardCalls } from './board-requests';
 import { sharedCodeOwners } from './code-owners';
 import { RemoteBus, type BusRange } from './remote-bus';
@@ -39,10 +40,13 @@ export interface VcpuWorkerData {
   control: SharedArrayBuffer;
   /** The engines' code page counts (code-owners.ts). */
   codeOwners: SharedArrayBuffer;
+  /** The lock of 16-byte compare-and-stores (ir/wide-atomics.ts). */
+  wideAtomicLock: SharedArrayBuffer;
 }
 
 export function runVcpuWorker(data: VcpuWorkerData): never {
   const { index } = data;
+  useWideAtomicLock(data.wideAtomicLock);
   const calls = remoteBoardCalls(data.board);
   const control = new VcpuControl(data.models.length, data.control);
   const memory = new GuestMemory(true, data.memory);

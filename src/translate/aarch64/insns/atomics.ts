@@ -9,6 +9,7 @@
  */
 import type { Temp } from '../../ir/block';
 import type { A64Context, A64Handler } from '../context';
+import { WIDE_ATOMIC_LOCK, WIDE_ATOMIC_UNLOCK } from '../../ir/wide-atomics';
 import { requireAlignment } from './transfer';
 
 type Rmw = 'add' | 'and' | 'or' | 'xor' | 'xchg';
@@ -110,14 +111,15 @@ export function splitWords(ctx: A64Context, value: Temp, first: number, second: 
 
 /**
  * Compare-and-store of 16 bytes at `addr` (16-byte aligned): if they equal expected[0], expected[1]
- * then replacement is stored. Returns the two doublewords read. The IR has no 128-bit cmpxchg yet,
- * so this is a plain load/compare/store, atomic only while guest threads do not run in parallel;
- * it must become a 128-bit cmpxchg (an IR op or a helper) when they do.
+ * then replacement is stored. Returns the two doublewords read. The IR has no 128-bit cmpxchg, so
+ * this is a load/compare/store under the wide-atomics lock (ir/wide-atomics.ts), which threads
+ * running vCPUs in parallel share.
  */
 export function compareAndStorePair(ctx: A64Context, addr: Temp, expected: [Temp, Temp], replacement: [Temp, Temp]): [Temp, Temp] {
   const b = ctx.b;
   requireAlignment(ctx, addr, 16);
   const high = b.add(addr, b.i64(8));
+  b.call(WIDE_ATOMIC_LOCK, []);
   const old: [Temp, Temp] = [b.load('i64', addr, 8), b.load('i64', high, 8)];
   const differ = b.or(b.compare('ne', old[0], expected[0]), b.compare('ne', old[1], expected[1]));
   const skip = b.label();
@@ -125,6 +127,7 @@ export function compareAndStorePair(ctx: A64Context, addr: Temp, expected: [Temp
   b.store(addr, replacement[0], 8);
   b.store(high, replacement[1], 8);
   b.place(skip);
+  b.call(WIDE_ATOMIC_UNLOCK, []);
   return old;
 }
 
