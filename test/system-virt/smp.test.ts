@@ -5,10 +5,18 @@
  * powers off from it; its output must be qemu-system-aarch64's with the same -smp and GIC. The
  * -smp values QEMU refuses, tsemu refuses with QEMU's words. Through QMP, query-cpus-fast and the
  * HMP commands that name a CPU (info cpus, info registers and x of human-monitor-command's
- * cpu-index, cpu N) answer as QEMU's do (thread ids aside: tsemu runs every vCPU on one thread).
+ * cpu-index, cpu N) answer as QEMU's do with either `-accel tcg,thread=` mode (thread ids aside).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { QEMU_SYSTEM, TSEMU_SYSTEM, VIRT_ARGS, bareMetalProgram, expectSameRefusal, runQemu, runTsemu } from './bare-metal';
+import {
+  QEMU_SYSTEM,
+  TSEMU_SYSTEM,
+  VIRT_ARGS,
+  bareMetalProgram,
+  expectSameRefusal,
+  runQemu,
+  runTsemu,
+} from './bare-metal';
 import { startWithQmp, type QmpMachine } from './linux-kernel';
 
 const withMachine = (machine: string): string[] => VIRT_ARGS.map((a) => (a === 'virt' ? machine : a));
@@ -55,13 +63,25 @@ describe('tsemu-system -M virt -smp', () => {
     expect(ours.status).toBe(0);
   });
 
-  it('answers query-cpus-fast, info cpus, cpu N and per-CPU info registers and x as QEMU does', async () => {
-    const args = [...VIRT_ARGS, '-smp', '4,sockets=2,cores=2', '-S', '-kernel', bareMetalProgram('smp')];
-    const machines = await Promise.all([startWithQmp(TSEMU_SYSTEM, args), startWithQmp(QEMU_SYSTEM, args)]);
-    started.push(...machines);
-    const [ours, theirs] = await Promise.all(machines.map(cpuAnswers));
-    expect(ours).toEqual(theirs);
-  });
+  it.each(['single', 'multi'])(
+    'answers query-cpus-fast, info cpus, cpu N and per-CPU info registers and x as QEMU does (-accel tcg,thread=%s)',
+    async (thread) => {
+      const accel = ['-accel', `tcg,thread=${thread}`];
+      const args = [
+        ...VIRT_ARGS,
+        ...accel,
+        '-smp',
+        '4,sockets=2,cores=2',
+        '-S',
+        '-kernel',
+        bareMetalProgram('smp'),
+      ];
+      const machines = await Promise.all([startWithQmp(TSEMU_SYSTEM, args), startWithQmp(QEMU_SYSTEM, args)]);
+      started.push(...machines);
+      const [ours, theirs] = await Promise.all(machines.map(cpuAnswers));
+      expect(ours).toEqual(theirs);
+    },
+  );
 
   it.each(['9', 'cpus=3,sockets=2', 'cpus=4,maxcpus=2', 'abc', '2,foo=1', 'cpus=600', 'cpus=2,dies=2', '-1'])(
     'refuses -smp %s as QEMU does',
