@@ -186,7 +186,9 @@ describe("Debian's arm64 kernel, initramfs and virtio-blk root disk on tsemu-sys
       expect(scriptOutput(multi.output, BEGIN, END)).toEqual(scriptOutput(theirs.output, BEGIN, END));
       const theirRoot = scriptOutput(theirs.output, ROOT_BEGIN, ROOT_END);
       expect(scriptOutput(multi.output, ROOT_BEGIN, ROOT_END)).toEqual(theirRoot);
-      const [mine, qemus] = await Promise.all([disks.multi, disks.theirs].map((d) => readExtFile(d, WRITTEN)));
+      const [mine, qemus] = await Promise.all(
+        [disks.multi, disks.theirs].map((d) => readExtFile(d, WRITTEN)),
+      );
       expect(mine).toBe(qemus);
       const check = await checkExtImage(disks.multi);
       expect(check.status, check.output).toBe(0);
