@@ -80,6 +80,20 @@ describe('tsemu-system -M virt -smp', () => {
       started.push(...machines);
       const [ours, theirs] = await Promise.all(machines.map(cpuAnswers));
       expect(ours).toEqual(theirs);
+      // One host thread for every vCPU with thread=single, one each with thread=multi (tsemu's
+      // workers report theirs once started).
+      const threads = async (machine: QmpMachine): Promise<number> => {
+        const reply = await machine.client.execute('query-cpus-fast');
+        const cpus = reply['return'] as { 'thread-id': number }[];
+        return new Set(cpus.map((cpu) => cpu['thread-id'])).size;
+      };
+      const theirThreads = await threads(machines[1]!);
+      let ourThreads = await threads(machines[0]!);
+      for (let tries = 0; tries < 50 && ourThreads !== theirThreads; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ourThreads = await threads(machines[0]!);
+      }
+      expect(ourThreads).toBe(theirThreads);
     },
   );
 

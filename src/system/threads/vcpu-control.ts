@@ -1,9 +1,9 @@
 /**
  * The words the threads of `-accel tcg,thread=multi` share to control the vCPUs (docs/smp.md): the
  * run-control word the monitor's stop and cont set (every worker parks at the end of its slice),
- * then for each vCPU its news bits (what another thread did that its engine must hear of) and
- * whether it is running translated code now (a vCPU that is not takes its news before it runs
- * again, so no one waits for it).
+ * then for each vCPU its news bits (what another thread did that its engine must hear of), whether
+ * it is running translated code now (a vCPU that is not takes its news before it runs again, so no
+ * one waits for it) and its worker's host thread id (query-cpus-fast's thread-id).
  */
 
 /** The run-control word's values. */
@@ -14,9 +14,10 @@ export const TRANSLATIONS_CHANGED = 1 << 0;
 export const CODE_WRITTEN = 1 << 1;
 
 const RUN_CONTROL = 0;
-const WORDS_PER_VCPU = 2;
+const WORDS_PER_VCPU = 3;
 const newsWord = (vcpu: number): number => 1 + WORDS_PER_VCPU * vcpu;
 const activeWord = (vcpu: number): number => 2 + WORDS_PER_VCPU * vcpu;
+const threadIdWord = (vcpu: number): number => 3 + WORDS_PER_VCPU * vcpu;
 
 export class VcpuControl {
   private readonly words: Int32Array;
@@ -73,5 +74,15 @@ export class VcpuControl {
 
   isActive(vcpu: number): boolean {
     return Atomics.load(this.words, activeWord(vcpu)) !== 0;
+  }
+
+  /** vCPU `vcpu`'s worker runs on host thread `id`. */
+  setThreadId(vcpu: number, id: number): void {
+    Atomics.store(this.words, threadIdWord(vcpu), id);
+  }
+
+  /** vCPU `vcpu`'s worker's host thread id, once it has started. */
+  threadId(vcpu: number): number | undefined {
+    return Atomics.load(this.words, threadIdWord(vcpu)) || undefined;
   }
 }

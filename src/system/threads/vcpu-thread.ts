@@ -89,6 +89,11 @@ export class VcpuThreads {
     for (let index = 0; index < this.cpu.count; index++) board.updateLines(index);
   }
 
+  /** vCPU `index`'s worker's host thread id, once it has started. */
+  threadId(index: number): number | undefined {
+    return this.control.threadId(index);
+  }
+
   /** Lets the vCPUs run, or stops each at the end of its slice (the monitor's stop). */
   setRunning(running: boolean): void {
     this.control.setRunning(running);

@@ -22,6 +22,7 @@ import { sharedCodeOwners } from './code-owners';
 import { RemoteBus, type BusRange } from './remote-bus';
 import { remoteSysRegs, type SysRegShape } from './remote-sysregs';
 import { VcpuControl } from './vcpu-control';
+import { hostSyscall } from '../../syscalls/linux/host';
 import { vcpuPeers } from './vcpu-peers';
 
 export interface VcpuWorkerData {
@@ -49,6 +50,7 @@ export function runVcpuWorker(data: VcpuWorkerData): never {
   useWideAtomicLock(data.wideAtomicLock);
   const calls = remoteBoardCalls(data.board);
   const control = new VcpuControl(data.models.length, data.control);
+  control.setThreadId(index, hostSyscall('gettid'));
   const memory = new GuestMemory(true, data.memory);
   const peers = vcpuPeers(
     control,

@@ -352,14 +352,14 @@ class VirtMachine implements Machine, PsciPlatform {
     );
   }
 
-  /** Every vCPU runs on the one host thread (the process's main thread): they share its id. */
+  /** The vCPUs and their host threads: each worker's with thread=multi, else the process's main thread. */
   cpus(): CpuInfoFast[] {
     return Array.from({ length: this.cpu.count }, (_, index) => {
       const place = cpuPlace(this.smp, index);
       return {
         'cpu-index': index,
         'qom-path': `/machine/unattached/device[${index}]`,
-        'thread-id': process.pid,
+        'thread-id': this.thread?.threadId(index) ?? process.pid,
         target: 'aarch64',
         props: { 'core-id': place.core, 'thread-id': place.thread, 'socket-id': place.socket, 'cluster-id': place.cluster },
       };
