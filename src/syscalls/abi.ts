@@ -111,10 +111,13 @@ export type SignalName =
   | 'SIGCONT' | 'SIGSTOP' | 'SIGTSTP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGURG' | 'SIGXCPU' | 'SIGXFSZ'
   | 'SIGVTALRM' | 'SIGPROF' | 'SIGWINCH' | 'SIGIO' | 'SIGPWR' | 'SIGSYS';
 
-/** Terminal and file ioctls the generic layer understands. */
+/** Terminal, pseudo-terminal and file ioctls the generic layer understands. */
 export type IoctlName =
   | 'TCGETS' | 'TCSETS' | 'TCSETSW' | 'TCSETSF' | 'TIOCGWINSZ' | 'TIOCSWINSZ' | 'TIOCGPGRP' | 'TIOCSPGRP'
-  | 'FIONREAD' | 'FIONBIO';
+  | 'FIONREAD' | 'FIONBIO' | 'TIOCGPTN' | 'TIOCSPTLCK' | 'TIOCGPTLCK' | 'TIOCGPTPEER' | 'TCSBRK'
+  | 'TCSBRKP' | 'TCXONC' | 'TCFLSH' | 'TIOCOUTQ' | 'TIOCSTI' | 'TIOCSCTTY' | 'TIOCNOTTY'
+  | 'TIOCGSID' | 'TIOCEXCL' | 'TIOCNXCL' | 'TIOCGETD' | 'TIOCSETD' | 'TIOCMGET' | 'TIOCMSET'
+  | 'TIOCMBIS' | 'TIOCMBIC' | 'TIOCPKT' | 'FIOCLEX' | 'FIONCLEX' | 'FIOASYNC';
 
 /** SOL_SOCKET option names (asm/socket.h): PowerPC numbers some of them its own way. */
 export type SocketOption =

@@ -56,6 +56,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'signalfd', sources: ['common/signalfd.c'], cflags: ['-pthread'] },
   { name: 'fcntl_notify', sources: ['common/fcntl_notify.c'] },
   { name: 'external_alarm', sources: ['common/external_alarm.c'] },
+  { name: 'pty', sources: ['common/pty.c'] },
   { name: 'posix_timers', sources: ['common/posix_timers.c'], cflags: ['-pthread'] },
   { name: 'capabilities', sources: ['common/capabilities.c'] },
   { name: 'mqueue', sources: ['common/mqueue.c'] },

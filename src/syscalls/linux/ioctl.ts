@@ -1,6 +1,6 @@
 /**
- * ioctl: the terminal and file requests the generic layer knows (matched by name between guest
- * and host numbering, each with the struct it reads or fills). Unknown requests answer -ENOTTY
+ * ioctl: the terminal, pseudo-terminal and file requests the generic layer knows (matched by name
+ * between guest and host numbering, each with the struct, int or value it takes). Unknown requests answer -ENOTTY
  * and are reported under -d unimp, as QEMU does. The termios flag bits are the same on x86_64
  * and the asm-generic targets; ABIs with other termios bits will translate them here.
  */
@@ -8,27 +8,77 @@ import type { GuestProcess } from '../../user/process';
 import type { IoctlName } from '../abi';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
-import { hostFd } from './fd-table';
-import { translateValue } from './flags';
+import { hostFd, newGuestFd } from './fd-table';
+import { openFlagsToHost, translateValue } from './flags';
 import { E, guestRange, withHostStruct } from './guest-access';
-import { HOST, hostSyscall } from './host';
+import { HOST, hostArena, hostSyscall } from './host';
 import { ioctlRequest } from './strace-names';
 
-/** What each request's third argument points at: a struct kind, or a 4-byte int read or filled. */
-const ARGUMENT: { readonly [K in IoctlName]: { kind: 'termios' | 'winsize' | 'int'; direction: 'in' | 'out' } } = {
+/**
+ * What each request's third argument is: a struct kind or a 4-byte int (or one byte) it points at,
+ * read or filled; a plain value (`value`); nothing (`none`); or, for TIOCGPTPEER, open flags, the
+ * result being a new descriptor (`peer`).
+ */
+type Argument =
+  | { kind: 'termios' | 'winsize' | 'int' | 'byte'; direction: 'in' | 'out' }
+  | { kind: 'value' | 'none' | 'peer' };
+
+const IN_INT: Argument = { kind: 'int', direction: 'in' };
+const OUT_INT: Argument = { kind: 'int', direction: 'out' };
+const VALUE: Argument = { kind: 'value' };
+const NONE: Argument = { kind: 'none' };
+
+const ARGUMENT: { readonly [K in IoctlName]: Argument } = {
   TCGETS: { kind: 'termios', direction: 'out' },
   TCSETS: { kind: 'termios', direction: 'in' },
   TCSETSW: { kind: 'termios', direction: 'in' },
   TCSETSF: { kind: 'termios', direction: 'in' },
   TIOCGWINSZ: { kind: 'winsize', direction: 'out' },
   TIOCSWINSZ: { kind: 'winsize', direction: 'in' },
-  TIOCGPGRP: { kind: 'int', direction: 'out' },
-  TIOCSPGRP: { kind: 'int', direction: 'in' },
-  FIONREAD: { kind: 'int', direction: 'out' },
-  FIONBIO: { kind: 'int', direction: 'in' },
+  TIOCGPGRP: OUT_INT,
+  TIOCSPGRP: IN_INT,
+  FIONREAD: OUT_INT,
+  FIONBIO: IN_INT,
+  TIOCGPTN: OUT_INT,
+  TIOCSPTLCK: IN_INT,
+  TIOCGPTLCK: OUT_INT,
+  TIOCGPTPEER: { kind: 'peer' },
+  TCSBRK: VALUE,
+  TCSBRKP: VALUE,
+  TCXONC: VALUE,
+  TCFLSH: VALUE,
+  TIOCOUTQ: OUT_INT,
+  TIOCSTI: { kind: 'byte', direction: 'in' },
+  TIOCSCTTY: VALUE,
+  TIOCNOTTY: NONE,
+  TIOCGSID: OUT_INT,
+  TIOCEXCL: NONE,
+  TIOCNXCL: NONE,
+  TIOCGETD: OUT_INT,
+  TIOCSETD: IN_INT,
+  TIOCMGET: OUT_INT,
+  TIOCMSET: IN_INT,
+  TIOCMBIS: IN_INT,
+  TIOCMBIC: IN_INT,
+  TIOCPKT: IN_INT,
+  FIOCLEX: NONE,
+  FIONCLEX: NONE,
+  FIOASYNC: IN_INT,
 };
 
 const reported = new Set<number>();
+
+/** A 4-byte int the request reads (`in`) or fills (`out`), in a host buffer: a guest of the other byte order has it swapped. */
+function withHostInt(proc: GuestProcess, addr: number, direction: 'in' | 'out', call: (host: number) => number): number {
+  if (guestRange(proc, addr, 4, direction === 'out') === undefined) return -E.EFAULT;
+  const at = hostArena.alloc(4);
+  const view = proc.memory.view;
+  const le = proc.memory.littleEndian;
+  if (direction === 'in') hostArena.view.setInt32(at, view.getInt32(addr, le), HOST.littleEndian);
+  const r = call(hostArena.address(at));
+  if (r >= 0 && direction === 'out') view.setInt32(addr, hostArena.view.getInt32(at, HOST.littleEndian), le);
+  return r;
+}
 
 function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): number {
   const fd = hostFd(proc, int(fdArg));
@@ -43,12 +93,25 @@ function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): numbe
     return -E.ENOTTY;
   }
   const hostRequest = translateValue(request, proc.abi.ioctls, HOST.ioctls)!;
-  const { kind, direction } = ARGUMENT[name];
-  if (kind === 'int') {
-    const host = guestRange(proc, arg!, 4, direction === 'out');
-    return host === undefined ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, host);
+  const argument = ARGUMENT[name];
+  switch (argument.kind) {
+    case 'value':
+      return hostSyscall('ioctl', fd, hostRequest, int(arg));
+    case 'none':
+      return hostSyscall('ioctl', fd, hostRequest, 0);
+    case 'peer':
+      return newGuestFd(proc, hostSyscall('ioctl', fd, hostRequest, openFlagsToHost(proc.abi, HOST, int(arg))));
+    case 'int':
+      return withHostInt(proc, arg!, argument.direction, (p) => hostSyscall('ioctl', fd, hostRequest, p));
+    case 'byte': {
+      const host = guestRange(proc, arg!, 1, false);
+      return host === undefined ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, host);
+    }
+    default:
+      return withHostStruct(proc, argument.kind, arg!, argument.direction, (p) =>
+        p === 0 ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, p),
+      );
   }
-  return withHostStruct(proc, kind, arg!, direction, (p) => (p === 0 ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, p)));
 }
 
 export const IOCTL_SYSCALLS: SyscallGroup = {
