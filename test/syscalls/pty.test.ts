@@ -17,12 +17,16 @@ describe.concurrent('pseudo-terminals: tsemu vs the native kernel', () => {
   for (const target of USER_TARGETS) {
     const check = async () => {
       const program = await buildProgram(target, 'pty');
-      const [native, result] = await Promise.all([expected, runProcess(tsemuBinary(target.run), { args: [program], timeoutMs: 60_000 })]);
+      const [native, result] = await Promise.all([
+        expected,
+        runProcess(tsemuBinary(target.run), { args: [program], timeoutMs: 60_000 }),
+      ]);
       expect(native.status).toBe(0);
       expect(result.stdout).toBe(native.stdout);
       expect(result.status).toBe(0);
     };
-    if (TERMIOS_FLAGS_UNTRANSLATED.has(target.title)) it.fails(`${target.title} (raw mode: PowerPC termios flags not translated)`, check);
+    if (TERMIOS_FLAGS_UNTRANSLATED.has(target.title))
+      it.fails(`${target.title} (raw mode: PowerPC termios flags not translated)`, check);
     else it(target.title, check);
   }
 });
