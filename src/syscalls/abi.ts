@@ -119,6 +119,15 @@ export type IoctlName =
   | 'TIOCGSID' | 'TIOCEXCL' | 'TIOCNXCL' | 'TIOCGETD' | 'TIOCSETD' | 'TIOCMGET' | 'TIOCMSET'
   | 'TIOCMBIS' | 'TIOCMBIC' | 'TIOCPKT' | 'FIOCLEX' | 'FIONCLEX' | 'FIOASYNC';
 
+/** A termios word's (or c_cc's) names and their bits (indices): abi/termios-bits.ts. */
+export interface TermiosBits {
+  readonly iflag: Readonly<Record<string, number>>;
+  readonly oflag: Readonly<Record<string, number>>;
+  readonly cflag: Readonly<Record<string, number>>;
+  readonly lflag: Readonly<Record<string, number>>;
+  readonly cc: Readonly<Record<string, number>>;
+}
+
 /** SOL_SOCKET option names (asm/socket.h): PowerPC numbers some of them its own way. */
 export type SocketOption =
   | 'SO_DEBUG' | 'SO_REUSEADDR' | 'SO_TYPE' | 'SO_ERROR' | 'SO_DONTROUTE' | 'SO_BROADCAST' | 'SO_SNDBUF' | 'SO_RCVBUF'
@@ -138,6 +147,8 @@ export interface KernelAbi {
   readonly fcntlCommands: { readonly [K in FcntlCommand]: number };
   readonly signals: { readonly [K in SignalName]: number };
   readonly ioctls: { readonly [K in IoctlName]: number };
+  /** termios flag bits and c_cc indices; absent: asm-generic's. */
+  readonly termiosBits?: TermiosBits;
   /** SOL_SOCKET option numbers; an ABI without them (a non-Linux guest) gets -ENOPROTOOPT for SOL_SOCKET options. */
   readonly socketOptions?: { readonly [K in SocketOption]: number };
   /** First real-time signal the kernel numbers (SIGRTMIN), and the highest signal (_NSIG). */

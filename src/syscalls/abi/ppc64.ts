@@ -1,7 +1,7 @@
 /**
  * The PowerPC64 Linux ABI, in both byte orders (ppc64 is big-endian ELFv1, ppc64le little-endian
  * ELFv2; the kernel interface is otherwise the same): arch/powerpc's own syscall numbers, its struct
- * stat and termios, its open flags (O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE and O_DIRECT moved) and
+ * stat and termios, termios' flag bits and c_cc indices, its open flags (O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE and O_DIRECT moved) and
  * ioctl numbers (_IOR/_IOW encodings with PowerPC's direction bits). Signals, fcntl commands and
  * errno values are the asm-generic ones (PowerPC's EDEADLOCK alias aside, which no host errno maps
  * to). Verified against the cross-compiled headers by test/ppc64/abi.test.ts.
@@ -12,6 +12,7 @@ import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } fr
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 import { PPC64_IPC_LAYOUTS } from './ipc-layouts';
 import { PPC64_SYSCALL_NUMBERS } from './ppc64-numbers';
+import { PPC_TERMIOS_BITS } from './termios-bits';
 
 /**
  * Kernel names whose PowerPC entry is another name's implementation: __NR_select (82) is
@@ -93,6 +94,7 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
   },
   fcntlCommands: ASM_GENERIC_FCNTL,
   signals: ASM_GENERIC_SIGNALS,
+  termiosBits: PPC_TERMIOS_BITS,
   ioctls: {
     TCGETS: 0x402c7413,
     TCSETS: 0x802c7414,

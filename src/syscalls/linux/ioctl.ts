@@ -5,13 +5,15 @@
  * and the asm-generic targets; ABIs with other termios bits will translate them here.
  */
 import type { GuestProcess } from '../../user/process';
-import type { IoctlName } from '../abi';
+import type { IoctlName, TermiosBits, TermiosField } from '../abi';
+import { ASM_GENERIC_TERMIOS_BITS } from '../abi/termios-bits';
+import { StructView, convertStruct } from '../struct-view';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
 import { hostFd, newGuestFd } from './fd-table';
-import { openFlagsToHost, translateValue } from './flags';
-import { E, guestRange, withHostStruct } from './guest-access';
-import { HOST, hostArena, hostSyscall } from './host';
+import { openFlagsToHost, translateFlags, translateValue } from './flags';
+import { E, guestLayout, guestRange, withHostStruct } from './guest-access';
+import { HOST, hostArena, hostStructArray, hostSyscall } from './host';
 import { ioctlRequest } from './strace-names';
 
 /**
@@ -67,9 +69,61 @@ const ARGUMENT: { readonly [K in IoctlName]: Argument } = {
 };
 
 const reported = new Set<number>();
+const TERMIOS_WORDS = ['iflag', 'oflag', 'cflag', 'lflag'] as const;
+
+/** Sets `to`'s flag words and control characters from `from`'s, each bit and index moved by name. */
+function translateTermios(
+  from: StructView<TermiosField>,
+  fromBits: TermiosBits,
+  to: StructView<TermiosField>,
+  toBits: TermiosBits,
+): void {
+  for (const word of TERMIOS_WORDS)
+    to.set(word, translateFlags(from.num(word), fromBits[word], toBits[word]).value);
+  const source = from.bytes('cc');
+  const target = to.bytes('cc');
+  target.fill(0);
+  for (const [name, index] of Object.entries(fromBits.cc)) target[toBits.cc[name]!] = source[index]!;
+}
+
+/**
+ * A struct termios the request reads or fills, in the host's layout; where the guest's flag bits
+ * or c_cc indices are not the host's (PowerPC), they are moved by name as well.
+ */
+function withHostTermios(
+  proc: GuestProcess,
+  addr: number,
+  direction: 'in' | 'out',
+  call: (host: number) => number,
+): number {
+  const guestBits = proc.abi.termiosBits ?? ASM_GENERIC_TERMIOS_BITS;
+  const hostBits = HOST.termiosBits ?? ASM_GENERIC_TERMIOS_BITS;
+  if (guestBits === hostBits)
+    return withHostStruct(proc, 'termios', addr, direction, (p) => (p === 0 ? -E.EFAULT : call(p)));
+  const layout = guestLayout(proc, 'termios');
+  if (guestRange(proc, addr, layout.size, direction === 'out') === undefined) return -E.EFAULT;
+  const guest = new StructView(proc.memory.view, addr, layout, proc.memory.littleEndian);
+  const host = hostStructArray('termios', 1);
+  const hostView = host.views[0]!;
+  if (direction === 'in') {
+    convertStruct(guest, hostView);
+    translateTermios(guest, guestBits, hostView, hostBits);
+  }
+  const r = call(host.address);
+  if (r >= 0 && direction === 'out') {
+    convertStruct(hostView, guest);
+    translateTermios(hostView, hostBits, guest, guestBits);
+  }
+  return r;
+}
 
 /** A 4-byte int the request reads (`in`) or fills (`out`), in a host buffer: a guest of the other byte order has it swapped. */
-function withHostInt(proc: GuestProcess, addr: number, direction: 'in' | 'out', call: (host: number) => number): number {
+function withHostInt(
+  proc: GuestProcess,
+  addr: number,
+  direction: 'in' | 'out',
+  call: (host: number) => number,
+): number {
   if (guestRange(proc, addr, 4, direction === 'out') === undefined) return -E.EFAULT;
   const at = hostArena.alloc(4);
   const view = proc.memory.view;
@@ -100,13 +154,18 @@ function ioctl(proc: GuestProcess, [fdArg, requestArg, arg]: SyscallArgs): numbe
     case 'none':
       return hostSyscall('ioctl', fd, hostRequest, 0);
     case 'peer':
-      return newGuestFd(proc, hostSyscall('ioctl', fd, hostRequest, openFlagsToHost(proc.abi, HOST, int(arg))));
+      return newGuestFd(
+        proc,
+        hostSyscall('ioctl', fd, hostRequest, openFlagsToHost(proc.abi, HOST, int(arg))),
+      );
     case 'int':
       return withHostInt(proc, arg!, argument.direction, (p) => hostSyscall('ioctl', fd, hostRequest, p));
     case 'byte': {
       const host = guestRange(proc, arg!, 1, false);
       return host === undefined ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, host);
     }
+    case 'termios':
+      return withHostTermios(proc, arg!, argument.direction, (p) => hostSyscall('ioctl', fd, hostRequest, p));
     default:
       return withHostStruct(proc, argument.kind, arg!, argument.direction, (p) =>
         p === 0 ? -E.EFAULT : hostSyscall('ioctl', fd, hostRequest, p),

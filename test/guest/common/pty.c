@@ -60,8 +60,17 @@ int main(void) {
   /* Raw mode on the slave: bytes pass as they are, no echo. */
   struct termios t;
   tcgetattr(s, &t);
+  printf("default: icanon %d echo %d isig %d iexten %d opost %d onlcr %d icrnl %d ixon %d cread %d vintr %d verase %d veof %d vsusp %d\n",
+         !!(t.c_lflag & ICANON), !!(t.c_lflag & ECHO), !!(t.c_lflag & ISIG), !!(t.c_lflag & IEXTEN), !!(t.c_oflag & OPOST),
+         !!(t.c_oflag & ONLCR), !!(t.c_iflag & ICRNL), !!(t.c_iflag & IXON), !!(t.c_cflag & CREAD), t.c_cc[VINTR],
+         t.c_cc[VERASE], t.c_cc[VEOF], t.c_cc[VSUSP]);
   cfmakeraw(&t);
   show("tcsetattr raw", tcsetattr(s, TCSANOW, &t));
+  struct termios back;
+  tcgetattr(s, &back);
+  printf("raw read back: icanon %d echo %d isig %d opost %d icrnl %d cs8 %d vmin %d vtime %d\n", !!(back.c_lflag & ICANON),
+         !!(back.c_lflag & ECHO), !!(back.c_lflag & ISIG), !!(back.c_oflag & OPOST), !!(back.c_iflag & ICRNL),
+         (back.c_cflag & CSIZE) == CS8, back.c_cc[VMIN], back.c_cc[VTIME]);
   write(m, "a\rb", 3);
   drain("slave reads raw", s);
   write(s, "x\ny", 3);
