@@ -8,7 +8,7 @@
  */
 import { CLONE_ARGS_BACKWARDS, type KernelAbi, type LinuxAbi, type SyscallEntry } from '../abi';
 import { syscallTable } from '../linux/registry';
-import { ASM_GENERIC_FCNTL, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
+import { ASM_GENERIC_FCNTL, ASM_GENERIC_IOCTLS, ASM_GENERIC_SIGNALS, ASM_GENERIC_SOCKET_OPTIONS } from './asm-generic';
 import { LP64_COMMON_LAYOUTS } from './lp64-common';
 import { PPC64_IPC_LAYOUTS } from './ipc-layouts';
 import { PPC64_SYSCALL_NUMBERS } from './ppc64-numbers';
@@ -96,6 +96,7 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
   signals: ASM_GENERIC_SIGNALS,
   termiosBits: PPC_TERMIOS_BITS,
   ioctls: {
+    ...ASM_GENERIC_IOCTLS,
     TCGETS: 0x402c7413,
     TCSETS: 0x802c7414,
     TCSETSW: 0x802c7415,
@@ -111,27 +112,14 @@ const PPC64_KERNEL: Omit<KernelAbi, 'littleEndian'> = {
     TIOCGPTLCK: 0x40045439,
     TIOCGPTPEER: 0x20005441,
     TCSBRK: 0x2000741d,
-    TCSBRKP: 0x5425,
     TCXONC: 0x2000741e,
     TCFLSH: 0x2000741f,
     TIOCOUTQ: 0x40047473,
-    TIOCSTI: 0x5412,
-    TIOCSCTTY: 0x540e,
-    TIOCNOTTY: 0x5422,
-    TIOCGSID: 0x5429,
-    TIOCEXCL: 0x540c,
-    TIOCNXCL: 0x540d,
-    TIOCGETD: 0x5424,
-    TIOCSETD: 0x5423,
-    TIOCMGET: 0x5415,
-    TIOCMSET: 0x5418,
-    TIOCMBIS: 0x5416,
-    TIOCMBIC: 0x5417,
-    TIOCPKT: 0x5420,
     FIOCLEX: 0x20006601,
     FIONCLEX: 0x20006602,
     FIOASYNC: 0x8004667d,
   },
+
   // arch/powerpc/include/uapi/asm/socket.h renumbers six options.
   socketOptions: {
     ...ASM_GENERIC_SOCKET_OPTIONS,
