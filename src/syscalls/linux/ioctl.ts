@@ -1,8 +1,8 @@
 /**
  * ioctl: the terminal, pseudo-terminal and file requests the generic layer knows (matched by name
- * between guest and host numbering, each with the struct, int or value it takes). Unknown requests answer -ENOTTY
- * and are reported under -d unimp, as QEMU does. The termios flag bits are the same on x86_64
- * and the asm-generic targets; ABIs with other termios bits will translate them here.
+ * between guest and host numbering, each with the struct, int or value it takes). Unknown requests
+ * answer -ENOTTY and are reported under -d unimp, as QEMU does. A struct termios also has its flag
+ * bits and c_cc indices moved by name where the guest's are not the host's (PowerPC).
  */
 import type { GuestProcess } from '../../user/process';
 import type { IoctlName, TermiosBits, TermiosField } from '../abi';
