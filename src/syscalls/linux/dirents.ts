@@ -16,9 +16,9 @@
  */
 import fs from 'node:fs';
 import type { GuestProcess } from '../../user/process';
-import { StructView } from '../struct-view';
 import type { SyscallArgs } from '../types';
 import { int } from './define';
+import { identity } from './fd-kinds';
 import { fdTable, hostFd } from './fd-table';
 import { E, guestRange } from './guest-access';
 import { HOST, hostArena, hostSyscall } from './host';
@@ -32,13 +32,6 @@ const SEEK_SET = 0;
 const hashed = new WeakMap<GuestProcess, Map<number, string>>();
 
 /** dev:ino of a host descriptor (to tell a reused descriptor number from the directory it was). */
-function identity(fd: number): string {
-  const st = hostArena.alloc(HOST.layouts.stat.size);
-  if (hostSyscall('fstat', fd, hostArena.address(st)) < 0) return '';
-  const view = new StructView(hostArena.view, st, HOST.layouts.stat, HOST.littleEndian);
-  return `${view.get('dev')}:${view.get('ino')}`;
-}
-
 function isHashed(proc: GuestProcess, fd: number): boolean {
   const id = hashed.get(proc)?.get(fd);
   return id !== undefined && id === identity(fd);
