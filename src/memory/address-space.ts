@@ -70,6 +70,7 @@ const ANONYMOUS: Omit<Region, 'start' | 'end' | 'prot' | 'shared'> = {
   path: '',
   device: 0,
   inode: 0,
+  identity: '',
   hostBacked: false,
   mayWrite: true,
 };
@@ -138,6 +139,7 @@ export class AddressSpace {
         path: file.path,
         device: file.device,
         inode: file.inode,
+        identity: file.identity,
         hostBacked: shared,
         mayWrite: !shared || file.writable,
       };

@@ -19,6 +19,16 @@ export interface MappedFile {
   readonly inode: number;
   /** The host path the descriptor was opened with ('' if unknown). */
   readonly path: string;
+  /** fileIdentity of what is mapped, taken from the descriptor (it needs no path, nor /proc). */
+  readonly identity: string;
+}
+
+/**
+ * A file's identity: device, inode, size and modification time, so a file changed or replaced has
+ * another (the translation cache names its files by it).
+ */
+export function fileIdentity(stat: fs.Stats): string {
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
 }
 
 /**
@@ -54,6 +64,7 @@ export function describeMappedFile(fd: number): MappedFile | number {
     device: stat.dev,
     inode: stat.ino,
     path,
+    identity: fileIdentity(stat),
   };
 }
 

@@ -20,6 +20,8 @@ export interface MappedRegion {
   /** Host st_dev and st_ino of the mapped file (0 for anonymous memory). */
   readonly device: number;
   readonly inode: number;
+  /** The mapped file's identity as mmap found it (mapped-file.ts fileIdentity); '' for anything else. */
+  readonly identity: string;
 }
 
 /** A SysV shared memory segment as shmat attaches it. */
@@ -55,6 +57,7 @@ function sameMapping(a: Region, b: Region): boolean {
     a.path === b.path &&
     a.device === b.device &&
     a.inode === b.inode &&
+    a.identity === b.identity &&
     a.hostBacked === b.hostBacked &&
     a.mayWrite === b.mayWrite &&
     a.shm?.id === b.shm?.id &&

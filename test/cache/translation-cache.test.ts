@@ -16,7 +16,8 @@
  * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
  * and the reverse (their helper ids differ, and cold blocks' calls name helpers by id); a run makes
  * cached modules from V8's compiled code an earlier run kept of them, and a damaged file of that
- * code, or one of another V8 configuration, is not used.
+ * code, or one of another V8 configuration, is not used; without /proc (a chroot that has none) the
+ * mapped files' identities come from their descriptors and the cache works as with it.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type RunResult } from '../lib/run-process';
 import { AARCH64, REPO_ROOT, tsemuBinary } from '../lib/targets';
 import { PPC64LE } from '../ppc64/targets';
+import { NODE_FLAGS } from '../../src/user/reentry';
 
 const TSEMU = tsemuBinary(AARCH64);
 const SYSROOT = '/usr/aarch64-linux-gnu';
@@ -440,6 +442,32 @@ describe('persistent translation cache', () => {
       expect(stat(second, 'blocks from the disk cache')).toBeGreaterThan(0);
       expect(stat(second, 'cold blocks from the disk cache')).toBeGreaterThan(0);
     }
+  });
+
+  // A chroot without /proc (a debootstrap first stage's) names no mapped file: the identities come from the descriptors.
+  const notRoot = process.getuid?.() !== 0;
+  it.skipIf(notRoot)('without /proc (a mount namespace without it, as root), a second run uses the cache', async () => {
+    const dir = freshDir();
+    // Node started with tsemu's flags already: restarting it to add them goes through /proc/self/exe.
+    const withoutProc = (): Promise<RunResult> =>
+      runProcess('unshare', {
+        args: [
+          ...['-m', 'sh', '-c', 'umount -l /proc && exec "$@"', 'sh'],
+          ...[process.execPath, ...NODE_FLAGS, path.join(REPO_ROOT, 'bin', 'js', 'tsemu-aarch64')],
+          ...['-L', SYSROOT, '-d', 'stats', dynamicHello],
+        ],
+        env: baseEnv({ TSEMU_CACHE_DIR: dir }),
+        timeoutMs: 120_000,
+      });
+    const oracle = await qemu([dynamicHello]);
+    const first = await withoutProc();
+    expectLikeQemu(first, oracle);
+    expect(stat(first, 'blocks from the disk cache')).toBe(0);
+    expect(coldFiles(dir)).toHaveLength(3);
+    const second = await withoutProc();
+    expectLikeQemu(second, oracle);
+    expect(stat(second, 'blocks translated to IR')).toBe(0);
+    expect(stat(second, 'cold blocks from the disk cache')).toBeGreaterThan(0);
   });
 
   it('without TSEMU_CACHE_DIR the cache lives in $XDG_CACHE_HOME/tsemu', async () => {

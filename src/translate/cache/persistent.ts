@@ -4,10 +4,10 @@
  * execve) for every file this run translated something new in: added to what the file holds then
  * (cache-merge.ts), since other programs write the same libraries' files.
  *
- * A mapped file's identity is its device, inode, size and modification time (read when its code is
- * first looked up; a mapping whose path no longer names the same inode has no cache), and its load
- * address: translated code holds absolute guest addresses, so a library mapped elsewhere has a
- * cache file of its own. Guest layouts are deterministic, so a library lands at the same address
+ * A mapped file's identity is its device, inode, size and modification time as mmap found them
+ * (from the descriptor: a chroot without /proc, where a mapping has no path, keeps its cache), and
+ * its load address: translated code holds absolute guest addresses, so a library mapped elsewhere
+ * has a cache file of its own. Guest layouts are deterministic, so a library lands at the same address
  * in every program that maps the same files before it.
  *
  * Beside them the executable's profile (profile.ts): the modules this program used, read at the
@@ -16,6 +16,7 @@
  */
 import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
+import { fileIdentity } from '../../memory/mapped-file';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
 import { novelColdBlocks, novelModules } from './cache-merge';
 import {
@@ -67,7 +68,7 @@ export function openPersistentCache(
   const dir = cacheDirectory(env);
   if (dir === undefined) return undefined;
   const profileOf = (program: string): string | undefined => {
-    const identity = fileIdentity(program);
+    const identity = identityAt(program);
     return identity && profileFileName(dir, target, identity, options);
   };
   let profileFile = profileOf(executable);
@@ -154,27 +155,15 @@ export function openPersistentCache(
   };
 }
 
-/** The identity of the file a region maps and the address its offset 0 would have, or undefined. */
+/** The identity of the file a region maps as it was mapped, and the address its offset 0 would have. */
 function mappedFileIdentity(region: MappedRegion): string | undefined {
-  if (region.inode === 0 || !region.path.startsWith('/')) return undefined;
-  const stat = statOf(region.path);
-  if (!stat || stat.dev !== region.device || stat.ino !== region.inode) return undefined;
-  return `${identityOf(stat)}@${region.start - region.offset}`;
+  return region.identity === '' ? undefined : `${region.identity}@${region.start - region.offset}`;
 }
 
 /** The identity of the file at `file`, or undefined when it cannot be read. */
-function fileIdentity(file: string): string | undefined {
-  const stat = statOf(file);
-  return stat && identityOf(stat);
-}
-
-function identityOf(stat: fs.Stats): string {
-  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-}
-
-function statOf(file: string): fs.Stats | undefined {
+function identityAt(file: string): string | undefined {
   try {
-    return fs.statSync(file);
+    return fileIdentity(fs.statSync(file));
   } catch {
     return undefined;
   }
