@@ -69,7 +69,11 @@ function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv, timeo
     let stderr = '';
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${timeout / 60_000} minutes)\n`;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already: its last member exited before 'close' was emitted.
+      }
     }, timeout);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

@@ -444,7 +444,8 @@ describe('persistent translation cache', () => {
     }
   });
 
-  // A chroot without /proc (a debootstrap first stage's) names no mapped file: the identities come from the descriptors.
+  // A chroot without /proc (a debootstrap first stage's) names no mapped file: the identities come
+  // from the descriptors.
   const notRoot = process.getuid?.() !== 0;
   it.skipIf(notRoot)('without /proc (a mount namespace without it, as root), a second run uses the cache', async () => {
     const dir = freshDir();

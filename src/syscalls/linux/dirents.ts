@@ -31,7 +31,7 @@ const SEEK_SET = 0;
 /** Host directories in hash-cookie form, by host descriptor, with the identity they had. */
 const hashed = new WeakMap<GuestProcess, Map<number, string>>();
 
-/** dev:ino of a host descriptor (to tell a reused descriptor number from the directory it was). */
+/** Whether `fd` is still the directory markHashed saw (a reused descriptor number is another file). */
 function isHashed(proc: GuestProcess, fd: number): boolean {
   const id = hashed.get(proc)?.get(fd);
   return id !== undefined && id === identity(fd);

@@ -7,8 +7,8 @@
  * A mapped file's identity is its device, inode, size and modification time as mmap found them
  * (from the descriptor: a chroot without /proc, where a mapping has no path, keeps its cache), and
  * its load address: translated code holds absolute guest addresses, so a library mapped elsewhere
- * has a cache file of its own. Guest layouts are deterministic, so a library lands at the same address
- * in every program that maps the same files before it.
+ * has a cache file of its own. Guest layouts are deterministic, so a library lands at the same
+ * address in every program that maps the same files before it.
  *
  * Beside them the executable's profile (profile.ts): the modules this program used, read at the
  * start and extended at each save with the modules this run used; and V8's compiled code of the
