@@ -8,7 +8,6 @@
  */
 import fs from 'node:fs';
 import { compiledCode, moduleFromCode } from '../wasm/native-code';
-import { compileBatchModule } from '../wasm/tiers';
 import type { CachedModule } from './cache-file';
 import { nativeCodeFileName, readCacheFile, writeCacheFile } from './cache-store';
 import type { CompiledCachedModule } from './code-cache';
@@ -29,7 +28,7 @@ export class NativeCodeStore {
     const bytes = partBytes(module.bytes);
     const fromCode = code && moduleFromCode(bytes, code);
     if (fromCode) return { compiled: fromCode, fromCode: true };
-    const compiled = compileBatchModule(bytes);
+    const compiled = new WebAssembly.Module(bytes);
     this.unkept.set(module.id, new WeakRef(compiled));
     return { compiled, fromCode: false };
   }

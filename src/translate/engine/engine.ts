@@ -66,7 +66,14 @@ import type { CachedBlockCode } from '../cache/cache-file';
 import type { CodeCache, CodeCacheHost, CompiledModule } from '../cache/code-cache';
 import { partBytes, type FilePart } from '../cache/sealed-file';
 import type { SoftTlbLayout, SoftTranslate } from '../wasm/soft-tlb';
-import { compileOptimized, forkGeneration, recompileOptimized, tierUpDue } from '../wasm/tiers';
+import {
+  compileOptimized,
+  forkGeneration,
+  isForkedChild,
+  recompileOptimized,
+  tierUpDue,
+  tieredUp,
+} from '../wasm/tiers';
 import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
 import { RetiredBlocks } from './retired-blocks';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
@@ -124,6 +131,8 @@ interface Batch {
   code?: BatchCode;
   /** The fork it was compiled or installed after (wasm/tiers.ts). */
   generation: number;
+  /** A forked child's batch that its own tier-up has yet to compile again with TurboFan. */
+  waitsForTierUp: boolean;
   /** The translations it belongs to. */
   set: Translations;
 }
@@ -376,6 +385,8 @@ export class Engine {
   private readonly cacheHost: CodeCacheHost;
   /** How interpreted blocks reach guest memory, for the state block at portBase. */
   private port: GuestPort | undefined;
+  /** The wasm bytes of live batches waiting for a forked child's tier-up, of fork `generation`. */
+  private tierUpWait = { generation: 0, bytes: 0 };
   private portBase = 0;
 
   constructor(
@@ -456,7 +467,7 @@ export class Engine {
   run(stateBase: number): TrapKind {
     // The state may have changed outside translated code (a signal frame, sigreturn, a debugger).
     this.refreshFlags(stateBase);
-    if (tierUpDue()) this.tierUp();
+    if (tierUpDue(this.waitingForTierUp())) this.tierUp();
     for (;;) {
       let status = this.dispatch(stateBase);
       if (status === STATUS_MISS) {
@@ -1089,7 +1100,16 @@ export class Engine {
 
   /** A batch of `set` without blocks yet, of the module `code` (kept only for a process that may fork). */
   private newBatch(code: BatchCode, set: Translations): Batch {
-    return { blocks: [], alive: true, generation: forkGeneration(), set, ...(this.options.forks && { code }) };
+    const generation = forkGeneration();
+    const kept = this.options.forks === true;
+    const waitsForTierUp = kept && isForkedChild();
+    if (waitsForTierUp) this.tierUpWait = { generation, bytes: this.waitingForTierUp() + code.bytes.length };
+    return { blocks: [], alive: true, generation, waitsForTierUp, set, ...(kept && { code }) };
+  }
+
+  /** Wasm bytes of this fork's live batches waiting for the forked child's own tier-up (wasm/tiers.ts). */
+  private waitingForTierUp(): number {
+    return this.tierUpWait.generation === forkGeneration() ? this.tierUpWait.bytes : 0;
   }
 
   /**
@@ -1103,7 +1123,8 @@ export class Engine {
     const batches = new Map<Function[], Batch[]>();
     for (const set of this.sets.values()) {
       for (const { batch } of set.blocks.values()) {
-        if (!batch.code || !batch.alive || batch.generation !== generation) continue;
+        if (!batch.code || !batch.alive || batch.generation !== generation || !batch.waitsForTierUp) continue;
+        batch.waitsForTierUp = false;
         const sharing = batches.get(batch.code.functions);
         if (!sharing) batches.set(batch.code.functions, [batch]);
         else if (!sharing.includes(batch)) sharing.push(batch);
@@ -1124,12 +1145,18 @@ export class Engine {
         batch.blocks.forEach((tb, i) => this.table.set(tb.tableIndex, functions[i]!));
       }
     }
+    this.tierUpWait = { generation, bytes: 0 };
+    tieredUp();
     this.stats.translateMs += performance.now() - started;
   }
 
   private killBatch(batch: Batch): void {
     if (!batch.alive) return;
     batch.alive = false;
+    if (batch.waitsForTierUp && batch.generation === this.tierUpWait.generation) {
+      // At least 0: a batch none of whose blocks the sets still name is not tiered up, but was counted.
+      this.tierUpWait.bytes = Math.max(0, this.tierUpWait.bytes - batch.code!.bytes.length);
+    }
     this.stats.discardedCompiled += batch.blocks.length;
     const { blocks, byPage } = batch.set;
     for (const tb of batch.blocks) {

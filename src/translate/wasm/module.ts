@@ -11,7 +11,6 @@ import { ImportHub, withPad, type HubImport } from './import-hub';
 import { lowerBlock, lowerRegion } from './lower';
 import { loopRegions } from './regions';
 import type { SoftTlbLayout, SoftTranslate } from './soft-tlb';
-import { compileBatchModule } from './tiers';
 
 export const BLOCK_TYPE: FuncType = { params: ['i32'], results: ['i32'] };
 export const REGION_TYPE: FuncType = { params: ['i32', 'i32'], results: ['i32'] };
@@ -80,7 +79,7 @@ export interface EncodedBatch {
 export function compileBatch(blocks: readonly IRBlock[], env: ModuleEnv): CompiledBatch {
   const encoded = encodeBatch(blocks, env);
   return {
-    functions: instantiateBatch(compileBatchModule(encoded.bytes), encoded.helpers, blocks.length, env),
+    functions: instantiateBatch(new WebAssembly.Module(encoded.bytes), encoded.helpers, blocks.length, env),
     size: encoded.bytes.length,
     bytes: encoded.bytes,
     helpers: encoded.helpers,
