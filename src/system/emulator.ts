@@ -111,6 +111,12 @@ export class Emulator {
     });
   }
 
+  /** The monitor's stop: settles once the CPUs have stopped, as QEMU's stop returns after pausing them. */
+  async stop(): Promise<void> {
+    this.runState.stop();
+    await this.machine.cpusStopped?.();
+  }
+
   powerdown(): Promise<void> {
     return this.inMainLoop(() => this.runState.powerdown());
   }

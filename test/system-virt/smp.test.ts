@@ -6,6 +6,8 @@
  * -smp values QEMU refuses, tsemu refuses with QEMU's words. Through QMP, query-cpus-fast and the
  * HMP commands that name a CPU (info cpus, info registers and x of human-monitor-command's
  * cpu-index, cpu N) answer as QEMU's do with either `-accel tcg,thread=` mode (thread ids aside).
+ * QMP's `stop` returns once every vCPU has stopped, as QEMU's does: registers read right after it
+ * are the registers read later (spin.c counts in a register without end).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +19,7 @@ import {
   runQemu,
   runTsemu,
 } from './bare-metal';
-import { startWithQmp, type QmpMachine } from './linux-kernel';
+import { startWithQmp, waitForOutput, type QmpMachine } from './linux-kernel';
 
 const withMachine = (machine: string): string[] => VIRT_ARGS.map((a) => (a === 'virt' ? machine : a));
 
@@ -96,6 +98,31 @@ describe('tsemu-system -M virt -smp', () => {
       expect(ourThreads).toBe(theirThreads);
     },
   );
+
+  it.each([
+    [TSEMU_SYSTEM, 'single'],
+    [TSEMU_SYSTEM, 'multi'],
+    [QEMU_SYSTEM, 'multi'],
+  ])('%s -accel tcg,thread=%s: stop returns once the vCPUs have stopped', async (command, thread) => {
+    const args = [...VIRT_ARGS, '-accel', `tcg,thread=${thread}`, '-smp', '2', '-kernel', bareMetalProgram('spin')];
+    const machine = await startWithQmp(command, args);
+    started.push(machine);
+    await waitForOutput(machine, 'spinning', 20_000);
+    const registers = async (): Promise<unknown> =>
+      (await machine.client.execute('human-monitor-command', { 'command-line': 'info registers' }))['return'];
+    // Running, the counter moves (a read may come before the vCPU's registers are written back).
+    const running = await registers();
+    let moved = false;
+    for (let tries = 0; tries < 40 && !moved; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      moved = (await registers()) !== running;
+    }
+    expect(moved).toBe(true);
+    await machine.client.execute('stop');
+    const first = await registers();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await registers()).toEqual(first);
+  });
 
   it.each(['9', 'cpus=3,sockets=2', 'cpus=4,maxcpus=2', 'abc', '2,foo=1', 'cpus=600', 'cpus=2,dies=2', '-1'])(
     'refuses -smp %s as QEMU does',

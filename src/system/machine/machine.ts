@@ -80,6 +80,11 @@ export interface Machine {
   reset(): void;
   /** Starts executing (machines with CPUs); runs while the host says the VM is running. */
   start?(host: MachineHost): void;
+  /**
+   * Settles once no CPU runs guest code, the run state being stopped (QEMU's stop returns after
+   * every vCPU has paused); without it, CPUs stop as the run state does.
+   */
+  cpusStopped?(): Promise<void>;
   /** The `info registers` text of CPU `cpu` (default 0), if the machine has CPUs. */
   registersText?(cpu?: number): string;
   /**

@@ -27,7 +27,7 @@ interface AsyncWaiter {
     value: number,
   ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 }
-const atomics = Atomics as typeof Atomics & AsyncWaiter;
+export const atomics = Atomics as typeof Atomics & AsyncWaiter;
 
 /** What the main thread does with a request: its result, if the operation has one. */
 export type RequestHandler = (operation: number, args: readonly bigint[]) => bigint | undefined;

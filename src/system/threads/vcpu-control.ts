@@ -5,6 +5,7 @@
  * it is running translated code now (a vCPU that is not takes its news before it runs again, so no
  * one waits for it) and its worker's host thread id (query-cpus-fast's thread-id).
  */
+import { atomics } from './request-channel';
 
 /** The run-control word's values. */
 export const RUN = 0;
@@ -68,8 +69,22 @@ export class VcpuControl {
     Atomics.wait(this.words, newsWord(vcpu), news, ms);
   }
 
+  /** Sets whether vCPU `vcpu` runs translated code, waking a thread waiting for it to stop (whenInactive). */
   setActive(vcpu: number, active: boolean): void {
     Atomics.store(this.words, activeWord(vcpu), active ? 1 : 0);
+    if (!active) Atomics.notify(this.words, activeWord(vcpu));
+  }
+
+  /**
+   * Settles once vCPU `vcpu` runs no translated code, without blocking the calling thread (the main
+   * thread, which serves the requests a vCPU makes before it can stop).
+   */
+  async whenInactive(vcpu: number): Promise<void> {
+    for (;;) {
+      const waited = atomics.waitAsync(this.words, activeWord(vcpu), 1);
+      if (waited.async) await waited.value;
+      if (!this.isActive(vcpu)) return;
+    }
   }
 
   isActive(vcpu: number): boolean {

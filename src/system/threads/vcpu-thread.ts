@@ -99,6 +99,12 @@ export class VcpuThreads {
     this.control.setRunning(running);
   }
 
+  /** Stops the vCPUs; settles once none runs guest code (each ends its slice, within about 20 ms). */
+  async stop(): Promise<void> {
+    this.control.setRunning(false);
+    await Promise.all(this.workers.map((_, index) => this.control.whenInactive(index)));
+  }
+
   /** A flash bank changed between reading as memory and as its device: every vCPU's cached translations go. */
   translationsChanged(): void {
     this.tellAll(TRANSLATIONS_CHANGED);

@@ -90,16 +90,20 @@ export function runVcpuWorker(data: VcpuWorkerData): never {
   defineDeviceSysRegs(cpu.registersOf(index), remoteSysRegs(data.sysRegs.channel, data.sysRegs.shapes));
   const signals = cpu.signalsOf(index);
   for (;;) {
+    // Active before the run-control word is read: the main thread's stop stores STOP and then waits
+    // while the vCPU is active, so either it sees this vCPU active or this vCPU sees STOP.
+    control.setActive(index, true);
     if (control.stopped) {
+      control.setActive(index, false);
       control.waitWhileStopped();
       continue;
     }
     const status = signals.status;
     if (status === 'off') {
+      control.setActive(index, false);
       signals.waitWhile('off');
       continue;
     }
-    control.setActive(index, true);
     takeNews();
     const runnable = cpu.runnable;
     if (runnable) cpu.runSlice();

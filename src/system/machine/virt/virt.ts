@@ -433,6 +433,11 @@ class VirtMachine implements Machine, PsciPlatform {
     this.kick();
   }
 
+  cpusStopped(): Promise<void> {
+    // A cont from another monitor may have come first: the workers then run on.
+    return this.thread && !(this.host?.isRunning() ?? false) ? this.thread.stop() : Promise.resolve();
+  }
+
   /** Schedules the CPU to run (soon, on the event loop): after a wake-up, a device interrupt, cont. */
   private kick(): void {
     if (this.scheduled || !this.host) return;

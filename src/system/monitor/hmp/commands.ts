@@ -34,7 +34,7 @@ export const HMP_COMMANDS: HmpCommand[] = [
     argsType: '',
     args: '',
     help: 'stop emulation',
-    run: ({ emulator }) => (emulator.runState.stop(), ''),
+    run: async ({ emulator }) => (await emulator.stop(), ''),
   },
   {
     names: ['cont', 'c'],

@@ -12,7 +12,7 @@ export const RUN_STATE_COMMANDS: QmpCommand[] = [
     returns: STATUS_INFO,
     run: ({ emulator }) => ({ status: emulator.runState.status, singlestep: false, running: emulator.runState.running }),
   },
-  { name: 'stop', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.runState.stop(), {}) },
+  { name: 'stop', params: {}, returns: EMPTY, run: async ({ emulator }) => (await emulator.stop(), {}) },
   { name: 'cont', params: {}, returns: EMPTY, run: ({ emulator }) => (emulator.runState.contFromMonitor(), {}) },
   // These wait for the main loop to carry the request out: its event comes before the reply, as in QEMU.
   { name: 'system_reset', params: {}, returns: EMPTY, run: async ({ emulator }) => (await emulator.reset('host-qmp-system-reset'), {}) },
