@@ -17,6 +17,8 @@ export interface SystemGdbOptions {
   /** Send gdb SIGINT (a terminal's Ctrl-C) this long after it started. */
   interruptAfterMs?: number;
   timeoutMs?: number;
+  /** More arguments for the emulator. */
+  emulatorArgs?: readonly string[];
 }
 
 export async function runSystemGdb(
@@ -29,7 +31,7 @@ export async function runSystemGdb(
   const port = await freePort();
   const deadline = Date.now() + timeoutMs;
   const device = options.device?.(port) ?? `tcp::${port}`;
-  const emu = spawn(emulator, [...VIRT_ARGS, '-S', '-gdb', device, '-kernel', kernel], {
+  const emu = spawn(emulator, [...VIRT_ARGS, ...(options.emulatorArgs ?? []), '-S', '-gdb', device, '-kernel', kernel], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let guestStdout = '';

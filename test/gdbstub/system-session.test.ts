@@ -73,6 +73,20 @@ describe.skipIf(!hasGdb())('gdbstub (tsemu-system -M virt) with gdb-multiarch', 
     expect(qemu.status).toBe(0);
   }, 60_000);
 
+  it('-accel tcg,thread=multi: breakpoints and registers match qemu (tsemu runs the vCPUs on one thread, and says so)', async () => {
+    const commands = ['break main', 'continue', 'info registers x0 pc', 'stepi', 'p $pc', 'continue'];
+    const [tsemu, qemu] = await both((emulator) =>
+      runSystemGdb(emulator, HELLO, commands, { emulatorArgs: ['-accel', 'tcg,thread=multi'] }),
+    );
+    expect(tsemu.gdb).toMatch(/Breakpoint 1, 0x[0-9a-f]+ in main \(\)/);
+    expect(tsemu.gdb).toBe(qemu.gdb);
+    expect(tsemu.emulatorStderr).toBe(
+      'tsemu-system: warning: -gdb: the vCPUs run on one host thread (thread=single), where gdb reaches them\n',
+    );
+    expect(tsemu.status).toBe(0);
+    expect(qemu.status).toBe(0);
+  }, 60_000);
+
   it('with the MMU on: a breakpoint in upper-range code, memory read through TTBR1 and at its physical address, as qemu', async () => {
     const physical = symbolAddress(HIGHER_HALF, 'upper_code');
     const upper = (0xffffffc000000000n + BigInt(physical)).toString(16);

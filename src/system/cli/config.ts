@@ -23,6 +23,7 @@ import { checkKeys, fromOption, OptsError, parseBool, parseQemuOpts, type QemuOp
 import { loadSecret, secretFromObjectOpts, type Secret } from './secret';
 import { smpTopologyFrom } from './smp';
 import { checkVga } from './vga';
+import { commandLineWarning } from './warnings';
 
 /** The keys -mon takes. */
 export const MON_KEYS = ['chardev', 'mode', 'pretty', 'id'];
@@ -248,6 +249,12 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   const blockGraph = blockGraphFrom(raw.blockdev);
   const drives = drivesFrom(raw, machine, blockGraph);
   const { virtio, peripherals, attached } = virtioConfigFrom(raw, machine, drives.byId, blockGraph);
+  const gdb = raw.gdb !== 'none' ? raw.gdb : undefined;
+  const debugged = gdb !== undefined;
+  // The gdb stub debugs the main thread's CPUs; a vCPU of thread=multi runs on a worker's copy of it.
+  const multiThreaded = tcg.threads === 'multi' && !debugged;
+  if (tcg.threads === 'multi' && debugged)
+    commandLineWarning('tsemu-system: warning: -gdb: the vCPUs run on one host thread (thread=single), where gdb reaches them\n');
   const machineOptions: MachineOptions = {
     props,
     ...ramFrom(raw.memory, memoryBackend, memoryBackends),
@@ -259,7 +266,7 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
     ...(raw.dtb !== undefined && { dtb: raw.dtb }),
     ...(raw.nographic && { nographic: true }),
     ...(raw.smp.length > 0 && { smp: smpTopologyFrom(raw.smp, machine) }),
-    ...(tcg.threads === 'multi' && { multiThreaded: true }),
+    ...(multiThreaded && { multiThreaded: true }),
     virtio,
     ...(drives.pflash.length > 0 && { pflash: drives.pflash }),
   };
@@ -343,9 +350,9 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   });
 
   let gdbChardev: string | undefined;
-  if (raw.gdb !== undefined && raw.gdb !== 'none') {
+  if (gdb !== undefined) {
     gdbChardev = GDB_CHARDEV;
-    chardevs.push({ spec: { id: GDB_CHARDEV, backend: gdbBackend(raw.gdb) }, source: `-gdb ${raw.gdb}` });
+    chardevs.push({ spec: { id: GDB_CHARDEV, backend: gdbBackend(gdb) }, source: `-gdb ${gdb}` });
   }
 
   const seen = new Set<string>();
