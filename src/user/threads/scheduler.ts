@@ -252,19 +252,22 @@ export function requeueFutex(proc: GuestProcess, from: number, to: number, wake:
 }
 
 /**
- * tgkill/tkill to thread `tid` of this process: the running thread gets it through the process
- * queue at once; another keeps it until it runs (a wait it is in ends with EINTR unless it blocks
- * the signal). False when there is no such thread.
+ * tgkill/tkill (or a SIGEV_THREAD_ID timer) to thread `tid` of this process: the running thread
+ * gets it through the process queue at once unless it blocks it; otherwise the thread keeps it
+ * until it runs with the signal unblocked or waits for it (a wait it is in ends with EINTR unless it
+ * blocks the signal), as no other thread may take it. False when there is no such thread.
  */
 export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sendToRunning: (info: SigInfo) => number): boolean {
   const s = schedulers.get(proc);
   const t = s?.threads.find((x) => x.tid === tid);
   if (!s || !t) return false;
+  const bit = sigBit(info.signo);
   // The running thread takes it now; the one that just blocked (a switch is under way) like any other waiting thread.
-  if (t === s.current && !t.wait) sendToRunning(info);
+  // Blocked, it stays the thread's: in the process queue another thread would take it (glibc's
+  // timer helper thread blocks SIGTIMER and sigwaits for it, the threads it starts unblock it).
+  if (t === s.current && !t.wait && !(syscallState(proc).sigmask & bit)) sendToRunning(info);
   else {
     t.signals.push(info);
-    const bit = sigBit(info.signo);
     // A wait that takes the signal itself (rt_sigtimedwait) runs again to take it, whatever the mask.
     if (t.wait?.signals !== undefined && t.wait.signals & bit) {
       t.wait = undefined;
