@@ -254,7 +254,9 @@ export function buildSystemConfig(raw: RawSystemArgs): SystemConfig {
   // The gdb stub debugs the main thread's CPUs; a vCPU of thread=multi runs on a worker's copy of it.
   const multiThreaded = tcg.threads === 'multi' && !debugged;
   if (tcg.threads === 'multi' && debugged)
-    commandLineWarning('tsemu-system: warning: -gdb: the vCPUs run on one host thread (thread=single), where gdb reaches them\n');
+    commandLineWarning(
+      'tsemu-system: warning: -gdb: the vCPUs run on one host thread (thread=single), where gdb reaches them\n',
+    );
   const machineOptions: MachineOptions = {
     props,
     ...ramFrom(raw.memory, memoryBackend, memoryBackends),

@@ -11,8 +11,8 @@
  * time since the fork or its last tier-up, and at least as long as compiling the batches waiting
  * for it would take (a rent-or-buy rule: a child never pays more for compiling than about what it
  * already spent running). Compiling every module with TurboFan once a child passed 0.4 s, as this
- * did before, cost a shell's child running sed (0.5 s) 40 % more CPU: its exec installs 255 cached
- * modules, 1.4 MB of wasm, past that point. Children that run long tier up again and again, each
+ * did before, cost a shell's children running sed (0.5 s each) a quarter more CPU: an exec of sed
+ * installs 255 cached modules, 1.4 MB of wasm, past that point. Children that run long tier up again and again, each
  * time the batches made since the last.
  */
 import v8 from 'node:v8';
