@@ -237,7 +237,12 @@ function tgkill(proc: GuestProcess, [tgid, tid, sigArg]: SyscallArgs): number {
   const sig = int(sigArg);
   if (sig < 0 || sig > proc.abi.nsig) return -E.EINVAL;
   if (int(tgid) === process.pid && int(tid) === (currentThreadId(proc) ?? hostSyscall('gettid'))) {
-    return sig === 0 ? 0 : sendToSelf(proc, fromSelf(sig, SI_TKILL));
+    if (sig === 0) return 0;
+    // One thread of several keeps a signal it blocks (signalThread); otherwise it is delivered now.
+    let result = 0;
+    const send = (info: SigInfo): number => (result = sendToSelf(proc, info));
+    if (signalThread(proc, int(tid), fromSelf(sig, SI_TKILL), send)) return result;
+    return sendToSelf(proc, fromSelf(sig, SI_TKILL));
   }
   // Another guest thread of this process (they are not host threads).
   if (int(tgid) === process.pid && currentThreadId(proc) !== undefined) {

@@ -2,7 +2,8 @@
  * Signals and process operations with several threads, each result printed as a fact that does
  * not depend on scheduling: pthread_kill reaches the one thread it names (its handler sets that
  * thread's TLS flag); a signal sent to the process goes to the thread that does not block it; each
- * thread has its own alternate signal stack; thread ids differ while the pid is shared; fork in a
+ * thread keeps a signal it raised while blocking it, for its sigwait; a thread has its own
+ * alternate signal stack; thread ids differ while the pid is shared; fork in a
  * threaded process gives a child with one thread; and the process lives on after the main
  * thread's pthread_exit until its last thread returns. With the argument "cancel", pthread_cancel
  * ends a thread blocked in a cancellation point; with "fork-thread", the child of a fork in a
@@ -88,6 +89,39 @@ static void process_signal(void) {
   sigpending(&pending);
   printf("kill to the process: taken by the unblocking thread %d, main %d, still pending %d\n", (int)(intptr_t)r,
          (int)got_usr2, sigismember(&pending, SIGUSR2));
+  pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
+}
+
+static void *usr2_watcher(void *arg) {
+  (void)arg;
+  sigset_t usr2;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
+  pthread_barrier_wait(&barrier);
+  for (int i = 0; i < 200 && !got_usr2 && !stop; i++) usleep(1000);
+  return (void *)(intptr_t)got_usr2;
+}
+
+/* raise() while the thread blocks the signal: it stays that thread's, for its sigwait, even though
+   another thread does not block it. */
+static void raise_blocked(void) {
+  sigset_t usr2;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+  pthread_barrier_init(&barrier, NULL, 2);
+  pthread_t t;
+  pthread_create(&t, NULL, usr2_watcher, NULL);
+  pthread_barrier_wait(&barrier);
+  raise(SIGUSR2);
+  usleep(50000);
+  int taken = sigwaitinfo(&usr2, NULL);
+  stop = 1;
+  void *r;
+  pthread_join(t, &r);
+  stop = 0;
+  printf("raise while blocked: taken by the other thread %d, by sigwait %d\n", (int)(intptr_t)r, taken);
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
@@ -232,6 +266,7 @@ int main(int argc, char **argv) {
   }
   directed_signals();
   process_signal();
+  raise_blocked();
   alternate_stacks();
   identities();
   fork_with_threads(0);
