@@ -62,26 +62,32 @@ static void directed_signals(void) {
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
+/* Unblocks SIGUSR2 and waits up to `arg` ms for it: whether it took it. */
 static void *usr2_taker(void *arg) {
-  (void)arg;
   sigset_t usr2;
   sigemptyset(&usr2);
   sigaddset(&usr2, SIGUSR2);
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
   pthread_barrier_wait(&barrier);
-  for (int i = 0; i < 2000 && !got_usr2; i++) usleep(1000);
+  for (intptr_t i = 0; i < (intptr_t)arg && !got_usr2; i++) usleep(1000);
   return (void *)(intptr_t)got_usr2;
+}
+
+/* Blocks SIGUSR2 (`usr2`) in the calling thread and starts a usr2_taker waiting `ms` ms, once it has unblocked it. */
+static pthread_t start_usr2_taker(sigset_t *usr2, intptr_t ms) {
+  sigemptyset(usr2);
+  sigaddset(usr2, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, usr2, NULL);
+  pthread_barrier_init(&barrier, NULL, 2);
+  pthread_t t;
+  pthread_create(&t, NULL, usr2_taker, (void *)ms);
+  pthread_barrier_wait(&barrier);
+  return t;
 }
 
 static void process_signal(void) {
   sigset_t usr2;
-  sigemptyset(&usr2);
-  sigaddset(&usr2, SIGUSR2);
-  pthread_sigmask(SIG_BLOCK, &usr2, NULL);
-  pthread_barrier_init(&barrier, NULL, 2);
-  pthread_t t;
-  pthread_create(&t, NULL, usr2_taker, NULL);
-  pthread_barrier_wait(&barrier);
+  pthread_t t = start_usr2_taker(&usr2, 2000);
   kill(getpid(), SIGUSR2);
   void *r;
   pthread_join(t, &r);
@@ -92,35 +98,16 @@ static void process_signal(void) {
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
-static void *usr2_watcher(void *arg) {
-  (void)arg;
-  sigset_t usr2;
-  sigemptyset(&usr2);
-  sigaddset(&usr2, SIGUSR2);
-  pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
-  pthread_barrier_wait(&barrier);
-  for (int i = 0; i < 200 && !got_usr2 && !stop; i++) usleep(1000);
-  return (void *)(intptr_t)got_usr2;
-}
-
 /* raise() while the thread blocks the signal: it stays that thread's, for its sigwait, even though
    another thread does not block it. */
 static void raise_blocked(void) {
   sigset_t usr2;
-  sigemptyset(&usr2);
-  sigaddset(&usr2, SIGUSR2);
-  pthread_sigmask(SIG_BLOCK, &usr2, NULL);
-  pthread_barrier_init(&barrier, NULL, 2);
-  pthread_t t;
-  pthread_create(&t, NULL, usr2_watcher, NULL);
-  pthread_barrier_wait(&barrier);
+  pthread_t t = start_usr2_taker(&usr2, 200);
   raise(SIGUSR2);
   usleep(50000);
   int taken = sigwaitinfo(&usr2, NULL);
-  stop = 1;
   void *r;
   pthread_join(t, &r);
-  stop = 0;
   printf("raise while blocked: taken by the other thread %d, by sigwait %d\n", (int)(intptr_t)r, taken);
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
