@@ -22,7 +22,7 @@ import { E, guestStruct } from './guest-access';
 import { signalNumber, sigprocmaskHow } from './strace-names';
 import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
-import { block, currentThreadId, multithreaded, signalThread, threadExists } from '../../user/threads/scheduler';
+import { block, currentThreadId, multithreaded, signalThread, threadExists, threadPendingSet } from '../../user/threads/scheduler';
 import { enterWaitMask } from './wait-mask';
 
 export { signalToHost };
@@ -222,7 +222,7 @@ function fromSelf(signo: number, code: number): SigInfo {
 
 function rtSigpending(proc: GuestProcess, [set, sigsetsize]: SyscallArgs): number {
   if (sigsetsize! > proc.abi.nsig / 8) return -E.EINVAL;
-  return writeSigset(proc, set!, syscallState(proc).pending) ? 0 : -E.EFAULT;
+  return writeSigset(proc, set!, syscallState(proc).pending | threadPendingSet(proc)) ? 0 : -E.EFAULT;
 }
 
 function kill(proc: GuestProcess, [pidArg, sigArg]: SyscallArgs): number {

@@ -281,6 +281,12 @@ export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sen
   return true;
 }
 
+/** The signals pending for the running thread alone (tgkill, a thread's timer), which sigpending reports with the process's. */
+export function threadPendingSet(proc: GuestProcess): bigint {
+  const signals = schedulers.get(proc)?.current.signals ?? [];
+  return signals.reduce((set, info) => set | sigBit(info.signo), 0n);
+}
+
 /** Takes the running thread's own pending signal (tgkill) in `set` of the lowest number, for rt_sigtimedwait; undefined when none. */
 export function takeThreadSignal(proc: GuestProcess, set: bigint): SigInfo | undefined {
   const signals = schedulers.get(proc)?.current.signals ?? [];

@@ -105,10 +105,13 @@ static void raise_blocked(void) {
   pthread_t t = start_usr2_taker(&usr2, 200);
   raise(SIGUSR2);
   usleep(50000);
+  sigset_t pending;
+  sigpending(&pending);
   int taken = sigwaitinfo(&usr2, NULL);
   void *r;
   pthread_join(t, &r);
-  printf("raise while blocked: taken by the other thread %d, by sigwait %d\n", (int)(intptr_t)r, taken);
+  printf("raise while blocked: pending %d, taken by the other thread %d, by sigwait %d\n", sigismember(&pending, SIGUSR2),
+         (int)(intptr_t)r, taken);
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
