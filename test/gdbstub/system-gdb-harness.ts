@@ -31,9 +31,8 @@ export async function runSystemGdb(
   const port = await freePort();
   const deadline = Date.now() + timeoutMs;
   const device = options.device?.(port) ?? `tcp::${port}`;
-  const emu = spawn(emulator, [...VIRT_ARGS, ...(options.emulatorArgs ?? []), '-S', '-gdb', device, '-kernel', kernel], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const emuArgs = [...VIRT_ARGS, ...(options.emulatorArgs ?? []), '-S', '-gdb', device, '-kernel', kernel];
+  const emu = spawn(emulator, emuArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let guestStdout = '';
   let emulatorStderr = '';
   emu.stdout.on('data', (d: Buffer) => (guestStdout += d.toString('latin1')));

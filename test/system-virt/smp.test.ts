@@ -104,7 +104,15 @@ describe('tsemu-system -M virt -smp', () => {
     [TSEMU_SYSTEM, 'multi'],
     [QEMU_SYSTEM, 'multi'],
   ])('%s -accel tcg,thread=%s: stop returns once the vCPUs have stopped', async (command, thread) => {
-    const args = [...VIRT_ARGS, '-accel', `tcg,thread=${thread}`, '-smp', '2', '-kernel', bareMetalProgram('spin')];
+    const args = [
+      ...VIRT_ARGS,
+      '-accel',
+      `tcg,thread=${thread}`,
+      '-smp',
+      '2',
+      '-kernel',
+      bareMetalProgram('spin'),
+    ];
     const machine = await startWithQmp(command, args);
     started.push(machine);
     await waitForOutput(machine, 'spinning', 20_000);

@@ -22,7 +22,14 @@ import { E, guestStruct } from './guest-access';
 import { signalNumber, sigprocmaskHow } from './strace-names';
 import { HOST, hostArena, hostSyscall } from './host';
 import { syscallState, type GuestSigaction } from './process-state';
-import { block, currentThreadId, multithreaded, signalThread, threadExists, threadPendingSet } from '../../user/threads/scheduler';
+import {
+  block,
+  currentThreadId,
+  multithreaded,
+  signalThread,
+  threadExists,
+  threadPendingSet,
+} from '../../user/threads/scheduler';
 import { enterWaitMask } from './wait-mask';
 
 export { signalToHost };

@@ -12,8 +12,8 @@
  * for it would take (a rent-or-buy rule: a child never pays more for compiling than about what it
  * already spent running). Compiling every module with TurboFan once a child passed 0.4 s, as this
  * did before, cost a shell's children running sed (0.5 s each) a quarter more CPU: an exec of sed
- * installs 255 cached modules, 1.4 MB of wasm, past that point. Children that run long tier up again and again, each
- * time the batches made since the last.
+ * installs 255 cached modules, 1.4 MB of wasm, past that point. Children that run long tier up
+ * again and again, each time the batches made since the last.
  */
 import v8 from 'node:v8';
 

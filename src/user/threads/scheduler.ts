@@ -281,7 +281,10 @@ export function signalThread(proc: GuestProcess, tid: number, info: SigInfo, sen
   return true;
 }
 
-/** The signals pending for the running thread alone (tgkill, a thread's timer), which sigpending reports with the process's. */
+/**
+ * The signals pending for the running thread alone (tgkill, a thread's timer), which sigpending
+ * reports with the process's.
+ */
 export function threadPendingSet(proc: GuestProcess): bigint {
   const signals = schedulers.get(proc)?.current.signals ?? [];
   return signals.reduce((set, info) => set | sigBit(info.signo), 0n);

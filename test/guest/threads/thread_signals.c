@@ -73,7 +73,8 @@ static void *usr2_taker(void *arg) {
   return (void *)(intptr_t)got_usr2;
 }
 
-/* Blocks SIGUSR2 (`usr2`) in the calling thread and starts a usr2_taker waiting `ms` ms, once it has unblocked it. */
+/* Blocks SIGUSR2 (`usr2`) in the calling thread and starts a usr2_taker waiting `ms` ms, once it
+   has unblocked it. */
 static pthread_t start_usr2_taker(sigset_t *usr2, intptr_t ms) {
   sigemptyset(usr2);
   sigaddset(usr2, SIGUSR2);
@@ -110,8 +111,8 @@ static void raise_blocked(void) {
   int taken = sigwaitinfo(&usr2, NULL);
   void *r;
   pthread_join(t, &r);
-  printf("raise while blocked: pending %d, taken by the other thread %d, by sigwait %d\n", sigismember(&pending, SIGUSR2),
-         (int)(intptr_t)r, taken);
+  printf("raise while blocked: pending %d, taken by the other thread %d, by sigwait %d\n",
+         sigismember(&pending, SIGUSR2), (int)(intptr_t)r, taken);
   pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
