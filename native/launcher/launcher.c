@@ -108,7 +108,7 @@ static const char *const USER_MODE_FLAGS[] = {"--single-threaded-gc", "--no-conc
  * V8 fixes when it starts. They are part of the snapshot's flag hash, so it is built with them and
  * every start from it must give them.
  */
-static const char *const SNAPSHOT_FLAGS[] = {"--max-semi-space-size=4"};
+static const char *const SNAPSHOT_FLAGS[] = {"--max-semi-space-size=2"};
 #define SNAPSHOT_FLAG_COUNT (sizeof SNAPSHOT_FLAGS / sizeof *SNAPSHOT_FLAGS)
 
 /*

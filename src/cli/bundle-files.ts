@@ -57,13 +57,15 @@ export function snapshotV8Data(head: Buffer): { offset: number; length: number }
 
 /**
  * The V8 flags every tsemu binary starts with (native/launcher/launcher.c passes them). A young
- * generation of at most two 4 MiB semi-spaces instead of V8's 16 MiB ones: the interpreter's and
- * the translator's short-lived garbage grew them to the maximum, and sqlite3's peak RSS falls from
- * 216 to 176 MiB with no more CPU time (docs/performance.md). V8 fixes heap sizes when it starts,
+ * generation of at most two 2 MiB semi-spaces instead of V8's 16 MiB ones: the interpreter's and
+ * the translator's short-lived garbage grew them to the maximum, and sqlite3's peak RSS fell from
+ * 216 to 176 MiB with 4 MiB at no CPU cost; 2 MiB costs long runs nothing either and spares a
+ * forked child the faults of copying 4 MiB more of its parent's young generation (a guest shell's
+ * sed children: 6-11 % less CPU; docs/performance.md). V8 fixes heap sizes when it starts,
  * and counts them in the snapshot's flag hash: Node refuses a snapshot built without them when
  * they are given, and the other way round, so the snapshot is built with them too.
  */
-export const SNAPSHOT_FLAGS = ['--max-semi-space-size=4'];
+export const SNAPSHOT_FLAGS = ['--max-semi-space-size=2'];
 
 function mtimeMs(file: string): number | undefined {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;

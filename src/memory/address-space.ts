@@ -81,6 +81,8 @@ export class AddressSpace {
    * unreadable or not executable.
    */
   onCodeChange: (start: number, length: number) => void = () => {};
+  /** Called as everything is unmapped at once (clear): every translation goes, in one step. */
+  onClear: () => void = () => {};
 
   private readonly map = new RegionList();
   private readonly pages: WindowPages;
@@ -305,6 +307,7 @@ export class AddressSpace {
 
   /** Unmaps everything (execve's new image starts from an empty address space); the heap is set again by the loader. */
   clear(): void {
+    this.onClear();
     for (const r of [...this.map.all()]) this.unmapRange(r.start, r.end);
     this.brkStart = this.brkCurrent = 0;
   }

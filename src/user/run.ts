@@ -199,6 +199,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       ...(gdb ? { pollInterrupt: gdb.pollInterrupt } : {}),
     });
     space.onCodeChange = (start, length) => engine.invalidate(start, length);
+    space.onClear = () => engine.flushAll();
     const proc: GuestProcess = {
       memory,
       space,
