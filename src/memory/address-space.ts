@@ -51,6 +51,8 @@ import { WindowPages } from './window-pages';
 export type { MappedRegion, ShmSegment } from './regions';
 
 const { errno } = constants;
+/** fillFromFile's answer when a host mapping of the file lies under the range. */
+const HOST_MAPPED = 1;
 
 function pageUp(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
@@ -142,7 +144,7 @@ export class AddressSpace {
         device: file.device,
         inode: file.inode,
         identity: file.identity,
-        hostBacked: shared,
+        hostBacked: r === HOST_MAPPED,
         mayWrite: !shared || file.writable,
       };
     } else if (shared) {
@@ -193,7 +195,7 @@ export class AddressSpace {
     if (dontUnmap && oldLen !== newLen) return -errno.EINVAL;
     const region = this.map.at(oldAddr);
     if (!region || oldAddr + oldLen > region.end) return -errno.EFAULT;
-    if (dontUnmap && region.hostBacked) return -errno.EINVAL;
+    if (dontUnmap && region.shared) return -errno.EINVAL;
 
     if (flags & MREMAP_FIXED) {
       if (!pageAligned(newAddr)) return -errno.EINVAL;
@@ -212,9 +214,10 @@ export class AddressSpace {
     }
     const growEnd = oldAddr + newLen;
     const canGrow =
-      !region.hostBacked && oldAddr + oldLen === region.end && guestRange(oldAddr, growEnd) && this.map.isFree(region.end, growEnd);
+      !region.shared && oldAddr + oldLen === region.end && guestRange(oldAddr, growEnd) && this.map.isFree(region.end, growEnd);
     if (canGrow) {
-      this.map.insert(slice({ ...region, end: growEnd }, region.end, growEnd));
+      // Past a host mapping of a file (private), the window's own zero memory.
+      this.map.insert(slice({ ...region, end: growEnd, hostBacked: false }, region.end, growEnd));
       this.memory.setFlags(region.end, growEnd - region.end, protToPageFlags(region.prot));
       return oldAddr;
     }
@@ -355,12 +358,28 @@ export class AddressSpace {
     return this.map.highestGap(len, MMAP_MIN, STACK_TOP);
   }
 
-  /** Backs a fresh (zero, unmapped) range with a file's contents. Returns 0 or -errno. */
+  /**
+   * Backs a fresh (zero, unmapped) range with a file's contents: HOST_MAPPED when a host mapping of
+   * the file lies under it, 0 when its contents were read into the window, or -errno.
+   *
+   * A private mapping of a regular file is the host's private mapping of it over the pages the file
+   * covers (a page wholly past its end stays the window's zero memory: the host would answer it with
+   * SIGBUS): its pages come from the page cache as they are touched, sixteen to a fault, and stay
+   * shared until written, where a copy read into the window faulted in every page and kept it. Each
+   * fault costs 13 to 21 us on a PVM guest, and a forked child's exec of a dynamic program read
+   * ~2.5 MB of libraries (docs/performance.md). The whole range counts as host-backed (unmapped by
+   * mapping the window's memory back); mremap cannot move one that reaches past the file's end.
+   */
   private fillFromFile(start: number, len: number, shared: boolean, file: MappedFile, offset: number): number {
     if (shared) {
       // A read-only descriptor cannot be mapped shared and writable on the host; a private host
       // mapping sees the same file contents, and the guest can never write to it (mayWrite).
-      return this.pages.mapHost(start, len, file.writable, file.fd, offset);
+      const r = this.pages.mapHost(start, len, file.writable, file.fd, offset);
+      return r < 0 ? r : HOST_MAPPED;
+    }
+    const covered = Math.min(len, pageUp(Math.max(0, file.size - offset)));
+    if (file.regular && offset % PAGE_SIZE === 0 && covered > 0) {
+      if (this.pages.mapHost(start, covered, false, file.fd, offset) === 0) return HOST_MAPPED;
     }
     const r = readFileInto(file, this.memory.u8.subarray(start, start + len), offset);
     if (r < 0) this.pages.zero(start, len);

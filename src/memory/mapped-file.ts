@@ -12,6 +12,8 @@ export interface MappedFile {
   readonly fd: number;
   /** Mapping /dev/zero is mapping anonymous memory. */
   readonly isZeroDevice: boolean;
+  /** A regular file (not a block device): the host can map it privately in place of a copy. */
+  readonly regular: boolean;
   readonly readable: boolean;
   readonly writable: boolean;
   readonly size: number;
@@ -58,6 +60,7 @@ export function describeMappedFile(fd: number): MappedFile | number {
   return {
     fd,
     isZeroDevice,
+    regular: stat.isFile(),
     readable: mode === fs.constants.O_RDONLY || mode === fs.constants.O_RDWR,
     writable: mode === fs.constants.O_WRONLY || mode === fs.constants.O_RDWR,
     size: stat.size,
