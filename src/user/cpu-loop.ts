@@ -16,6 +16,7 @@ import type { GuestProcess } from './process';
 import type { UserTarget } from './target';
 import { deliverFault, deliverPending, sigreturn } from './signals/deliver';
 import { ImageReplaced } from './exec-in-place';
+import { interruptsInputWait } from './signals/input-interrupt';
 import { varyInterruptPoint } from './signals/interrupt-point';
 import { claimThreadSignals, multithreaded, preempt, switchThread, ThreadSwitch, type Resume } from './threads/scheduler';
 import { parkIfBlocking } from './threads/blocking';
@@ -166,6 +167,9 @@ export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
   }
   const args = target.syscallArgs(view, base);
   if (multithreaded(proc)) parkIfBlocking(proc, nr, args);
+  else if (interruptsInputWait(proc, proc.abi.syscalls.get(nr)?.name, args)) {
+    return finishSyscall(proc, target, pc, -proc.abi.errnoFromHost(E.EINTR));
+  }
   let result: number;
   try {
     result = doSyscall(proc, nr, args);
@@ -174,8 +178,14 @@ export function serviceSyscall(proc: GuestProcess, target: UserTarget): number {
     if (e instanceof ImageReplaced) return 0;
     throw e;
   }
-  target.setSyscallResult(view, base, result);
-  view.setBigUint64(base + STATE_PC, BigInt(pc + target.syscallLength(view, base)), true);
+  return finishSyscall(proc, target, pc, result);
+}
+
+/** The syscall at pc returns `result`: in its register, the pc past the syscall instruction. */
+function finishSyscall(proc: GuestProcess, target: UserTarget, pc: number, result: number): number {
+  const view = proc.memory.view;
+  target.setSyscallResult(view, proc.stateBase, result);
+  view.setBigUint64(proc.stateBase + STATE_PC, BigInt(pc + target.syscallLength(view, proc.stateBase)), true);
   return result;
 }
 
