@@ -214,7 +214,10 @@ export class AddressSpace {
     }
     const growEnd = oldAddr + newLen;
     const canGrow =
-      !region.shared && oldAddr + oldLen === region.end && guestRange(oldAddr, growEnd) && this.map.isFree(region.end, growEnd);
+      !region.shared &&
+      oldAddr + oldLen === region.end &&
+      guestRange(oldAddr, growEnd) &&
+      this.map.isFree(region.end, growEnd);
     if (canGrow) {
       // Past a host mapping of a file (private), the window's own zero memory.
       this.map.insert(slice({ ...region, end: growEnd, hostBacked: false }, region.end, growEnd));

@@ -45,7 +45,10 @@ export class RetiredBlocks<T extends RetirableBlock> {
    */
   takeBack(pc: number, flags: number, holds: (pc: number, code: Uint8Array) => boolean): T | undefined {
     const valid = (block: T | undefined): block is T =>
-      block?.code !== undefined && block.code.length > 0 && flagsMatch(block.flags, flags) && holds(pc, block.code);
+      block?.code !== undefined &&
+      block.code.length > 0 &&
+      flagsMatch(block.flags, flags) &&
+      holds(pc, block.code);
     const single = this.single.get(pc);
     if (valid(single)) return single;
     for (const blocks of this.whole) {

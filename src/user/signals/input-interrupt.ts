@@ -17,7 +17,7 @@ import type { GuestProcess } from '../process';
 import { hostReady } from '../threads/scheduler';
 import { guestInterrupted } from './guest-interrupt';
 
-/** The calls that wait for input on their first argument, and the index of their flags argument (MSG_DONTWAIT). */
+/** The calls that wait for input on their first argument, and where their flags are (MSG_DONTWAIT). */
 const INPUT_WAITS: Readonly<Record<string, number | undefined>> = {
   read: undefined,
   readv: undefined,
@@ -32,7 +32,11 @@ const F_GETFL = 3;
 const POLLIN = 1;
 
 /** Whether syscall `name` with `args` must end with EINTR before it starts (see above). */
-export function interruptsInputWait(proc: GuestProcess, name: string | undefined, args: SyscallArgs): boolean {
+export function interruptsInputWait(
+  proc: GuestProcess,
+  name: string | undefined,
+  args: SyscallArgs,
+): boolean {
   if (name === undefined || !(name in INPUT_WAITS)) return false;
   const flagsAt = INPUT_WAITS[name];
   if (flagsAt !== undefined && int(args[flagsAt]) & MSG_DONTWAIT) return false;
