@@ -9,27 +9,10 @@
  * one it had. A descriptor with input, or non-blocking, is read as usual, as Linux would. (The
  * waits of guest-interrupt.ts, pause among them, look before they begin in the same way.)
  */
-import { int } from '../../syscalls/linux/define';
-import { hostFd } from '../../syscalls/linux/fd-table';
-import { HOST, hostSyscall } from '../../syscalls/linux/host';
 import type { SyscallArgs } from '../../syscalls/types';
 import type { GuestProcess } from '../process';
-import { hostReady } from '../threads/scheduler';
+import { isInputWait, waitsForInput } from '../threads/blocking';
 import { guestInterrupted } from './guest-interrupt';
-
-/** The calls that wait for input on their first argument, and where their flags are (MSG_DONTWAIT). */
-const INPUT_WAITS: Readonly<Record<string, number | undefined>> = {
-  read: undefined,
-  readv: undefined,
-  accept: undefined,
-  accept4: undefined,
-  recv: 3,
-  recvfrom: 3,
-  recvmsg: 2,
-};
-const MSG_DONTWAIT = 0x40;
-const F_GETFL = 3;
-const POLLIN = 1;
 
 /** Whether syscall `name` with `args` must end with EINTR before it starts (see above). */
 export function interruptsInputWait(
@@ -37,11 +20,5 @@ export function interruptsInputWait(
   name: string | undefined,
   args: SyscallArgs,
 ): boolean {
-  if (name === undefined || !(name in INPUT_WAITS)) return false;
-  const flagsAt = INPUT_WAITS[name];
-  if (flagsAt !== undefined && int(args[flagsAt]) & MSG_DONTWAIT) return false;
-  if (!guestInterrupted(proc)) return false;
-  const fd = hostFd(proc, int(args[0]));
-  if (fd < 0 || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return false;
-  return !hostReady([{ fd, events: POLLIN }])[0];
+  return isInputWait(name) && guestInterrupted(proc) && waitsForInput(proc, name, args);
 }

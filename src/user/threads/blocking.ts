@@ -61,18 +61,34 @@ type TimeoutArg =
   | { kind: 'ms'; index: number }
   | { kind: 'timespec' | 'timeval'; index: number };
 
+/** How a call waits on a descriptor: its argument, the poll events, where its flags are (MSG_DONTWAIT). */
+interface DescriptorWait {
+  readonly index: number;
+  readonly events: number;
+  readonly flagsAt?: number;
+}
+
 /**
- * A blocking descriptor that is not ready parks the thread until it is; the call then runs again.
- * A send or receive with MSG_DONTWAIT at `flagsAt` never waits.
+ * The descriptor the call would wait on now: a blocking one that is not ready. A send or receive
+ * with MSG_DONTWAIT never waits.
  */
-function onDescriptor(index: number, events: number, flagsAt?: number): Rule {
+function waitingDescriptor(
+  proc: GuestProcess,
+  args: SyscallArgs,
+  wait: DescriptorWait,
+): HostPollFd[] | undefined {
+  if (wait.flagsAt !== undefined && int(args[wait.flagsAt]) & MSG_DONTWAIT) return undefined;
+  const fd = hostFd(proc, int(args[wait.index]));
+  if (fd < 0 || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return undefined;
+  const wanted = [{ fd, events: wait.events }];
+  return hostReady(wanted)[0] ? undefined : wanted;
+}
+
+/** A call that would wait on its descriptor parks the thread until it is ready; the call then runs again. */
+function onDescriptor(wait: DescriptorWait): Rule {
   return (proc, args) => {
-    if (flagsAt !== undefined && int(args[flagsAt]) & MSG_DONTWAIT) return;
-    const fd = hostFd(proc, int(args[index]));
-    if (fd < 0 || hostSyscall('fcntl', fd, F_GETFL) & HOST.openFlags.O_NONBLOCK) return;
-    const wanted = [{ fd, events }];
-    if (hostReady(wanted)[0]) return;
-    block(proc, { fds: wanted });
+    const wanted = waitingDescriptor(proc, args, wait);
+    if (wanted) block(proc, { fds: wanted });
   };
 }
 
@@ -313,13 +329,38 @@ function wait4(nr: number): Rule {
   };
 }
 
-const READ = onDescriptor(0, POLLIN);
+const INPUT: DescriptorWait = { index: 0, events: POLLIN };
+const RECEIVE_INPUT: DescriptorWait = { index: 0, events: POLLIN, flagsAt: 3 };
+const RECEIVE_MSG_INPUT: DescriptorWait = { index: 0, events: POLLIN, flagsAt: 2 };
 
-const WRITABLE = onDescriptor(0, POLLOUT);
-const RECEIVE = onDescriptor(0, POLLIN, 3);
-const RECEIVE_MSG = onDescriptor(0, POLLIN, 2);
-const SEND = onDescriptor(0, POLLOUT, 3);
-const SEND_MSG = onDescriptor(0, POLLOUT, 2);
+/** The calls that wait for input on a descriptor. */
+const INPUT_WAITS: Readonly<Record<string, DescriptorWait>> = {
+  read: INPUT,
+  readv: INPUT,
+  accept: INPUT,
+  accept4: INPUT,
+  recv: RECEIVE_INPUT,
+  recvfrom: RECEIVE_INPUT,
+  recvmsg: RECEIVE_MSG_INPUT,
+};
+
+/** Whether `name` is a call that waits for input on a descriptor (it may then block the host). */
+export function isInputWait(name: string | undefined): name is string {
+  return name !== undefined && name in INPUT_WAITS;
+}
+
+/** Whether input-waiting call `name` (isInputWait) would wait now: its descriptor blocks and has no input. */
+export function waitsForInput(proc: GuestProcess, name: string, args: SyscallArgs): boolean {
+  return waitingDescriptor(proc, args, INPUT_WAITS[name]!) !== undefined;
+}
+
+const READ = onDescriptor(INPUT);
+
+const WRITABLE = onDescriptor({ index: 0, events: POLLOUT });
+const RECEIVE = onDescriptor(RECEIVE_INPUT);
+const RECEIVE_MSG = onDescriptor(RECEIVE_MSG_INPUT);
+const SEND = onDescriptor({ index: 0, events: POLLOUT, flagsAt: 3 });
+const SEND_MSG = onDescriptor({ index: 0, events: POLLOUT, flagsAt: 2 });
 const RULES: Readonly<Record<string, (nr: number) => Rule>> = {
   read: () => READ,
   readv: () => READ,
