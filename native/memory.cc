@@ -32,6 +32,13 @@ static Napi::Value HostDiscard(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
 }
 
+// hostHugePages(addr, length): madvise(MADV_HUGEPAGE), so that the range is faulted in whole
+// transparent huge pages where it spans them (a kernel in THP's "madvise" mode gives them only so).
+static Napi::Value HostHugePages(const Napi::CallbackInfo& info) {
+  int r = madvise(HostPointer(info[0]), Length(info[1]), MADV_HUGEPAGE);
+  return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
+}
+
 // hostMapFixed(addr, length, shared, fd, offset): maps fd (or anonymous memory when fd < 0) over
 // the range, MAP_SHARED or MAP_PRIVATE, always read-write. On failure the range is restored to
 // private anonymous memory (a failed MAP_FIXED may already have unmapped it) and -errno returned.
@@ -121,6 +128,7 @@ void TuneHostMalloc() {
 
 void RegisterMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("hostDiscard", Napi::Function::New(env, HostDiscard));
+  exports.Set("hostHugePages", Napi::Function::New(env, HostHugePages));
   exports.Set("hostMapFixed", Napi::Function::New(env, HostMapFixed));
   exports.Set("hostMapAnonymous", Napi::Function::New(env, HostMapAnonymous));
   exports.Set("hostMoveMapping", Napi::Function::New(env, HostMoveMapping));

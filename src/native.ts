@@ -30,6 +30,8 @@ export interface NativeAddon {
   hostStrerror(errno: number): string;
   /** madvise(MADV_DONTNEED) on a host range: private anonymous pages then read as zero. 0 or -errno. */
   hostDiscard(addr: number, length: number): number;
+  /** madvise(MADV_HUGEPAGE) on a host range: faulted in whole transparent huge pages where it spans them. 0 or -errno. */
+  hostHugePages(addr: number, length: number): number;
   /** Maps host fd (anonymous memory if fd < 0) MAP_FIXED, read-write, shared or private, over a host range; on failure restores private anonymous memory there. 0 or -errno. */
   hostMapFixed(addr: number, length: number, shared: boolean, fd: number, offset: number): number;
   /** Puts private anonymous zero memory back over a host range. 0 or -errno. */

@@ -89,6 +89,23 @@ function writePages(blob, pages) {
   replace(pages, (out) => fs.writeFileSync(out, bytes.subarray(v8Data.offset - MALLOC_MMAP_HEADER, end)));
 }
 
+/** A transparent huge page of the x86-64 host. */
+const HUGE_PAGE = 2 * 1024 * 1024;
+
+/**
+ * Pads `blob` with zeros (Node reads the file whole and ignores what follows the snapshot) to a
+ * size whose buffer, the bytes and glibc's header, fills a whole number of huge pages: Node reads
+ * the blob into a buffer of its size, for which glibc makes a mapping of its own; the kernel places
+ * a mapping of whole huge pages on a huge-page boundary, and under the launcher's GLIBC_TUNABLES
+ * (glibc.malloc.hugetlb=1) glibc asks for huge pages in it, so the buffer is faulted in 2 MiB at a
+ * time rather than 4 KiB (docs/performance.md, "Start-up: malloc in huge pages").
+ */
+function padToHugePages(blob) {
+  const size = fs.statSync(blob).size;
+  const padded = Math.ceil((size + 4096) / HUGE_PAGE) * HUGE_PAGE - 4096;
+  fs.appendFileSync(blob, Buffer.alloc(padded - size));
+}
+
 /** Builds the snapshot `name`, checked by starting its binary `binary`. */
 function buildSnapshot(name, binary) {
   const blob = path.join(ROOT, snapshotPath(name));
@@ -96,6 +113,7 @@ function buildSnapshot(name, binary) {
   try {
     replace(blob, (out) => {
       node([...NODE_FLAGS, ...SNAPSHOT_FLAGS, '--snapshot-blob', out, '--build-snapshot', bundle], { [SNAPSHOT_ENV]: name });
+      padToHugePages(out);
       // Node refuses a snapshot whose V8 flags differ from its own (a module that set a V8 flag while
       // the snapshot was built, instead of through atProcessStart), and every start would then fail:
       // try both ways the launcher starts it, with the user-mode flags and without.

@@ -71,11 +71,21 @@
 #define HOST_SIGNALS 64
 
 /*
- * The variables Node and libuv read for themselves, handed to tsemu renamed so that they configure
- * the guest, never the emulator's Node (src/user/node-environment.ts, the same rule).
+ * The variables Node, libuv and the host's glibc read for themselves, handed to tsemu renamed so
+ * that they configure the guest, never the emulator's Node (src/user/node-environment.ts, the same
+ * rule).
  */
-static const char *const NODE_PREFIXES[] = {"NODE_", "UV_"};
+static const char *const HOST_PREFIXES[] = {"NODE_", "UV_", "GLIBC_TUNABLES="};
 #define HIDDEN_PREFIX "TSEMU_GUEST_"
+
+/*
+ * The host glibc's tunables tsemu's Node runs with (src/user/node-environment.ts carries them on):
+ * malloc asks for transparent huge pages in its heap and in the mappings it makes for large
+ * blocks, so that they are faulted in 2 MiB at a time rather than 4 KiB where they span whole huge
+ * pages, Node's copies of the start-up snapshot among them (docs/performance.md, "Start-up: malloc
+ * in huge pages").
+ */
+#define HOST_TUNABLES "glibc.malloc.hugetlb=1"
 
 /* Highest descriptor number probed where /proc is not mounted, exclusive. */
 #define PROBE_LIMIT 65536
@@ -285,7 +295,7 @@ static void name_inherited_signals(void) {
   setenv(EXEC_SIGNALS_VARIABLE, value, 1);
 }
 
-/* Renames, in place, the caller's variables that Node would read: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x. */
+/* Renames, in place, the caller's variables that the host would read: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x. */
 static void hide_node_variables(void) {
   extern char **environ;
   size_t count = 0;
@@ -294,8 +304,8 @@ static void hide_node_variables(void) {
   if (!renamed) die("out of memory", NULL);
   for (size_t i = 0; i < count; i++) {
     renamed[i] = environ[i];
-    for (size_t p = 0; p < sizeof NODE_PREFIXES / sizeof *NODE_PREFIXES; p++) {
-      if (strncmp(environ[i], NODE_PREFIXES[p], strlen(NODE_PREFIXES[p])) != 0) continue;
+    for (size_t p = 0; p < sizeof HOST_PREFIXES / sizeof *HOST_PREFIXES; p++) {
+      if (strncmp(environ[i], HOST_PREFIXES[p], strlen(HOST_PREFIXES[p])) != 0) continue;
       size_t size = sizeof HIDDEN_PREFIX + strlen(environ[i]);
       renamed[i] = malloc(size);
       if (!renamed[i]) die("out of memory", NULL);
@@ -423,6 +433,7 @@ static void binfmt_start(int argc, char **argv, const char *arch, int preserve_b
 
 int main(int argc, char **argv) {
   hide_node_variables();
+  setenv("GLIBC_TUNABLES", HOST_TUNABLES, 1);
   const char *base = base_name(argv[0]);
   const struct entry *entry = find_entry(base);
   if (entry) direct_start(argc, argv, entry);

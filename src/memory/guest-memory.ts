@@ -8,6 +8,7 @@
 import {
   DENY_READ,
   DENY_WRITE,
+  HUGE_PAGE_SIZE,
   NEIGHBOUR_BITS,
   PAGE_FLAGS_BASE,
   PAGE_SHIFT,
@@ -42,6 +43,8 @@ export class GuestMemory {
     this.view = new DataView(this.memory.buffer);
     this.hostBase = native().bufferAddress(this.u8);
     if (shared) return;
+    // The flag table and the lookup cache, filled now, in one huge page rather than 512 pages.
+    native().hostHugePages(this.hostAddress(PAGE_FLAGS_BASE), HUGE_PAGE_SIZE);
     this.u8.fill(PageFlags.Unmapped | NEIGHBOUR_BITS, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
     // The private area is never guest-accessible.
     this.setFlags(PRIVATE_BASE, PRIVATE_END - PRIVATE_BASE, PageFlags.Unmapped);

@@ -17,6 +17,13 @@ export const WINDOW_PAGES = WINDOW_SIZE / PAGE_SIZE;
 export const PRIVATE_BASE = 0xfe000000;
 export const PRIVATE_END = 0xff000000;
 
+/**
+ * A host transparent huge page. The private area starts on one, and the page flag table and the
+ * lookup cache fill it (guest-memory.ts asks for it as a huge page: both are written whole at
+ * start-up). The window starts on a huge page: V8 reserves it aligned to far more.
+ */
+export const HUGE_PAGE_SIZE = 0x200000;
+
 /** One byte of PageFlags per guest page, indexed by address >> PAGE_SHIFT (1 MiB). */
 export const PAGE_FLAGS_BASE = PRIVATE_BASE;
 /**

@@ -101,7 +101,10 @@ function resolveProgram(name: string): string {
 /** The guest environment: the host's (Node's own variables under their names again), edited by -E/-U. */
 function guestEnvironment(options: UserRunOptions): string[] {
   const env = new Map<string, string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(guestName(k), v);
+  for (const [k, v] of Object.entries(process.env)) {
+    const name = guestName(k);
+    if (name !== undefined && v !== undefined) env.set(name, v);
+  }
   for (const assignment of options.setEnv) {
     const eq = assignment.indexOf('=');
     if (eq > 0) env.set(assignment.slice(0, eq), assignment.slice(eq + 1));

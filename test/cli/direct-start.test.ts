@@ -26,7 +26,8 @@ afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
 /**
  * The environment of every run: PWD names another directory than the one each run starts in, and
- * the variables Node reads for itself are the guest's (NODE_OPTIONS would make Node die at start).
+ * the variables Node reads for itself are the guest's (NODE_OPTIONS would make Node die at start),
+ * and so is GLIBC_TUNABLES, though the launcher gives tsemu's Node tunables of its own.
  */
 const ENV = {
   PATH: '/usr/bin:/bin',
@@ -34,6 +35,7 @@ const ENV = {
   TSEMU_CACHE: 'off',
   SPACED: 'a b  c',
   UV_THREADPOOL_SIZE: '1',
+  GLIBC_TUNABLES: 'glibc.malloc.perturb=0',
   EMPTY: '',
   PWD: '/',
 };

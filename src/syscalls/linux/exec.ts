@@ -15,7 +15,7 @@ import { native } from '../../native';
 import type { GuestProcess } from '../../user/process';
 import { execSignalsEntry, withGuestSignalsOnHost } from '../../user/exec-signals';
 import { runExecHooks } from '../../user/leave';
-import { hiddenFromNode } from '../../user/node-environment';
+import { hiddenFromNode, hostEntries } from '../../user/node-environment';
 import { guestProgramCommand } from '../../user/reentry';
 import type { SyscallArgs } from '../types';
 import { int, syscall, type SyscallGroup } from './define';
@@ -118,7 +118,12 @@ function reenter(
   }
   const command = guestProgramCommand(target, { argv0: argv0.toString(), program: program.toString(), args: args.map((a) => a.toString()) }, proc.options);
   const placement = fdTable(proc).execPlacement();
-  const env = [...envp.map(hiddenFromNode), Buffer.from(FdTable.inheritedVariable(placement)), Buffer.from(execSignalsEntry(proc))];
+  const env = [
+    ...envp.map(hiddenFromNode),
+    ...hostEntries(),
+    Buffer.from(FdTable.inheritedVariable(placement)),
+    Buffer.from(execSignalsEntry(proc)),
+  ];
   return replaceImage(proc, command.path, command.argv, env, placement);
 }
 
