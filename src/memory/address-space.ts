@@ -18,7 +18,6 @@ import type { GuestMemory } from './guest-memory';
 import {
   DENY_EXEC,
   MMAP_MIN,
-  PAGE_FLAGS_BASE,
   PAGE_SIZE,
   PRIVATE_BASE,
   PRIVATE_END,
@@ -432,12 +431,12 @@ export class AddressSpace {
    * does): a store to it still discards the code it overlaps.
    */
   private setPageFlags(start: number, end: number, flags: number): void {
-    const u8 = this.memory.u8;
+    const table = this.memory.flagTable;
     const first = start / PAGE_SIZE;
     const last = end / PAGE_SIZE;
     let runStart = -1;
     for (let page = first; page <= last; page++) {
-      const old = page < last ? u8[PAGE_FLAGS_BASE + page]! : 0;
+      const old = page < last ? table[page]! : 0;
       const changingCode = page < last && old & PageFlags.HasCode && flags & DENY_EXEC;
       if (changingCode && runStart < 0) runStart = page;
       if (!changingCode && runStart >= 0) {
@@ -446,7 +445,7 @@ export class AddressSpace {
       }
     }
     for (let page = first; page < last; page++) {
-      u8[PAGE_FLAGS_BASE + page] = flags | (u8[PAGE_FLAGS_BASE + page]! & PageFlags.HasCode);
+      table[page] = flags | (table[page]! & PageFlags.HasCode);
     }
     this.memory.refreshNeighbourBits(first, last - 1);
   }

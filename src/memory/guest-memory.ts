@@ -23,6 +23,12 @@ export class GuestMemory {
   readonly memory: WebAssembly.Memory;
   readonly u8: Uint8Array;
   readonly view: DataView;
+  /**
+   * The page flag table (PageFlags per page), indexed by page number: small indices, where the
+   * window's own view needs PAGE_FLAGS_BASE + page, above 2^31, which unoptimised code makes a heap
+   * number of at each access (a forked child runs much of its JavaScript unoptimised).
+   */
+  readonly flagTable: Uint8Array;
   /** Host address of guest address 0. */
   readonly hostBase: number;
   /** Views for compareExchange, made at its first use of each size. */
@@ -42,10 +48,11 @@ export class GuestMemory {
     this.u8 = new Uint8Array(this.memory.buffer);
     this.view = new DataView(this.memory.buffer);
     this.hostBase = native().bufferAddress(this.u8);
+    this.flagTable = this.u8.subarray(PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
     if (shared) return;
     // The flag table and the lookup cache, filled now, in one huge page rather than 512 pages.
     native().hostHugePages(this.hostAddress(PAGE_FLAGS_BASE), HUGE_PAGE_SIZE);
-    this.u8.fill(PageFlags.Unmapped | NEIGHBOUR_BITS, PAGE_FLAGS_BASE, PAGE_FLAGS_BASE + WINDOW_PAGES);
+    this.flagTable.fill(PageFlags.Unmapped | NEIGHBOUR_BITS);
     // The private area is never guest-accessible.
     this.setFlags(PRIVATE_BASE, PRIVATE_END - PRIVATE_BASE, PageFlags.Unmapped);
   }
@@ -80,21 +87,21 @@ export class GuestMemory {
 
   /** The page's own flags (PageFlags), without the derived neighbour bits. */
   pageFlags(addr: number): number {
-    return this.u8[PAGE_FLAGS_BASE + Math.floor(addr / 2 ** PAGE_SHIFT)]! & ~NEIGHBOUR_BITS;
+    return this.flagTable[Math.floor(addr / 2 ** PAGE_SHIFT)]! & ~NEIGHBOUR_BITS;
   }
 
   /** Sets the flags of every page overlapping [addr, addr + length). */
   setFlags(addr: number, length: number, flags: number): void {
     const first = Math.floor(addr / 2 ** PAGE_SHIFT);
     const last = Math.floor((addr + length - 1) / 2 ** PAGE_SHIFT);
-    this.u8.fill(flags & ~NEIGHBOUR_BITS, PAGE_FLAGS_BASE + first, PAGE_FLAGS_BASE + last + 1);
+    this.flagTable.fill(flags & ~NEIGHBOUR_BITS, first, last + 1);
     this.refreshNeighbourBits(first, last);
   }
 
   /** Sets (`on`) or clears the bits `bits` of page number `page`. */
   updatePageBits(page: number, bits: number, on: boolean): void {
-    const at = PAGE_FLAGS_BASE + page;
-    this.u8[at] = on ? this.u8[at]! | bits : this.u8[at]! & ~bits;
+    const table = this.flagTable;
+    table[page] = on ? table[page]! | bits : table[page]! & ~bits;
     this.refreshNeighbourBits(page, page);
   }
 
@@ -105,13 +112,13 @@ export class GuestMemory {
    * page is actually denied.
    */
   refreshNeighbourBits(first: number, last: number): void {
-    const u8 = this.u8;
+    const table = this.flagTable;
     for (let page = Math.max(first - 1, 0); page <= last && page < WINDOW_PAGES - 1; page++) {
-      const next = u8[PAGE_FLAGS_BASE + page + 1]!;
-      let own = u8[PAGE_FLAGS_BASE + page]! & ~NEIGHBOUR_BITS;
+      const next = table[page + 1]!;
+      let own = table[page]! & ~NEIGHBOUR_BITS;
       if (next & DENY_READ) own |= PageFlags.NextDenyRead;
       if (next & DENY_WRITE) own |= PageFlags.NextDenyWrite;
-      u8[PAGE_FLAGS_BASE + page] = own;
+      table[page] = own;
     }
   }
 
@@ -123,7 +130,7 @@ export class GuestMemory {
     const first = Math.floor(addr / 2 ** PAGE_SHIFT);
     const last = Math.floor((addr + length - 1) / 2 ** PAGE_SHIFT);
     for (let p = first; p <= last; p++) {
-      if (this.u8[PAGE_FLAGS_BASE + p]! & deny) return false;
+      if (this.flagTable[p]! & deny) return false;
     }
     return true;
   }

@@ -41,7 +41,6 @@ import {
   LOOKUP_ENTRIES,
   LOOKUP_ENTRY_SIZE,
   PAGE_SHIFT,
-  PAGE_FLAGS_BASE,
   PageFlags,
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
@@ -407,7 +406,7 @@ export class Engine {
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
       if (pc < 0 || pc + len > 2 ** 32) return false;
-      return (mem.u8[PAGE_FLAGS_BASE + Math.floor(pc / 2 ** PAGE_SHIFT)]! & DENY_EXEC) === 0;
+      return (mem.flagTable[Math.floor(pc / 2 ** PAGE_SHIFT)]! & DENY_EXEC) === 0;
     };
     const softmmu = options.softmmu;
     this.code = softmmu
@@ -430,7 +429,7 @@ export class Engine {
         const start = this.codeStart(pc);
         const end = start + code.length;
         for (let page = Math.floor(start / 2 ** PAGE_SHIFT); page * 2 ** PAGE_SHIFT < end; page++) {
-          if ((mem.u8[PAGE_FLAGS_BASE + page]! & DENY_EXEC) !== 0) return false;
+          if ((mem.flagTable[page]! & DENY_EXEC) !== 0) return false;
         }
         return Buffer.compare(mem.u8.subarray(start, end), code) === 0;
       },
