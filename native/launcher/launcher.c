@@ -9,8 +9,9 @@
  *  - Start Node from tsemu's start-up snapshot (--snapshot-blob, tools/build-bundle.mjs) when that
  *    node can start from it, which spares loading tsemu's modules; and with the V8 flags user mode
  *    needs, which spares the restart that would otherwise give them (src/user/reentry.ts).
- *  - Keep the caller's NODE_OPTIONS, NODE_EXTRA_CA_CERTS... for the guest, away from Node
- *    (hide_node_variables, src/user/node-environment.ts).
+ *  - Keep the caller's NODE_OPTIONS, NODE_EXTRA_CA_CERTS, GLIBC_TUNABLES... for the guest, away
+ *    from Node (hide_host_variables, src/user/node-environment.ts), and give Node glibc tunables
+ *    of its own (HOST_TUNABLES).
  *  - Keep the signals the caller ignores and blocks. Node sets every signal's action back to the
  *    default as it starts (SIGPIPE and SIGXFSZ to ignored) and tsemu's host thread changes its mask,
  *    so the guest of `nohup tsemu-... prog` or of a shell's background job (SIGINT and SIGQUIT
@@ -24,7 +25,7 @@
  *  - bin/tsemu-<name> (tsemu-aarch64, tsemu-system, tsemu-binfmt...): a binary started directly.
  *    The arguments are passed on unchanged, as `node <flags> <tree>/bin/js/tsemu-<name> args...`,
  *    and the environment too, but for TSEMU_INHERITED_FDS and the variables Node reads for
- *    itself, which it gets renamed (hide_node_variables).
+ *    itself, which it gets renamed (hide_host_variables), and GLIBC_TUNABLES.
  *  - tsemu-<arch>-binfmt[-P]: binfmt_misc's interpreter. A registered interpreter must be a real
  *    executable, since the kernel resolves a `#!` interpreter inside the caller's root (which
  *    breaks in foreign chroots). -P says the entry was registered with binfmt_misc's P flag. The
@@ -296,7 +297,7 @@ static void name_inherited_signals(void) {
 }
 
 /* Renames, in place, the caller's variables that the host would read: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x. */
-static void hide_node_variables(void) {
+static void hide_host_variables(void) {
   extern char **environ;
   size_t count = 0;
   while (environ[count]) count++;
@@ -432,7 +433,7 @@ static void binfmt_start(int argc, char **argv, const char *arch, int preserve_b
 }
 
 int main(int argc, char **argv) {
-  hide_node_variables();
+  hide_host_variables();
   setenv("GLIBC_TUNABLES", HOST_TUNABLES, 1);
   const char *base = base_name(argv[0]);
   const struct entry *entry = find_entry(base);

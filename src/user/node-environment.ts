@@ -9,8 +9,8 @@
  * own names, in the same order.
  *
  * The host's own GLIBC_TUNABLES (the launcher's HOST_TUNABLES) is set by the launcher and carried
- * to tsemu's re-entry; it is never the guest's (a guest started by `node bin/js/tsemu-<target>` without the
- * launcher gets a GLIBC_TUNABLES of its own through -E).
+ * to tsemu's re-entry; it is never the guest's (a guest started by `node bin/js/tsemu-<target>`,
+ * without the launcher, gets a GLIBC_TUNABLES of its own through -E).
  */
 
 /** The prefixes of the variables Node, libuv and glibc read ("GLIBC_TUNABLES=": that name alone). */
@@ -23,8 +23,8 @@ const TUNABLES = 'GLIBC_TUNABLES';
 
 /** An environment entry ("NAME=value") as Node must receive it. */
 export function hiddenFromNode(entry: Buffer): Buffer {
-  const readByNode = HOST_PREFIXES.some((prefix) => entry.subarray(0, prefix.length).toString('latin1') === prefix);
-  return readByNode ? Buffer.concat([Buffer.from(HIDDEN_PREFIX, 'latin1'), entry]) : entry;
+  const readByHost = HOST_PREFIXES.some((prefix) => entry.subarray(0, prefix.length).toString('latin1') === prefix);
+  return readByHost ? Buffer.concat([Buffer.from(HIDDEN_PREFIX, 'latin1'), entry]) : entry;
 }
 
 /** The name a variable of tsemu's environment has in the guest's, or undefined for the host's own GLIBC_TUNABLES. */
