@@ -25,6 +25,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = (await import('node:module')).createRequire(import.meta.url);
 const { BUNDLE, SNAPSHOTS, SNAPSHOT_ENV, SNAPSHOT_FLAGS, pagesPath, snapshotPath, snapshotV8Data, stampPath, writeStamp } = require(path.join(ROOT, 'dist', 'cli', 'bundle-files.js'));
 const { ENTRY_SCRIPTS } = require(path.join(ROOT, 'dist', 'install-root.js'));
+const { HUGE_PAGE_SIZE, PAGE_SIZE } = require(path.join(ROOT, 'dist', 'memory', 'layout.js'));
 /** The flags tsemu's user mode runs with (src/user/reentry.ts); the snapshot is built under them too. */
 const { NODE_FLAGS } = require(path.join(ROOT, 'dist', 'user', 'reentry.js'));
 
@@ -89,9 +90,6 @@ function writePages(blob, pages) {
   replace(pages, (out) => fs.writeFileSync(out, bytes.subarray(v8Data.offset - MALLOC_MMAP_HEADER, end)));
 }
 
-/** A transparent huge page of the x86-64 host. */
-const HUGE_PAGE = 2 * 1024 * 1024;
-
 /**
  * Pads `blob` with zeros (Node reads the file whole and ignores what follows the snapshot) to a
  * size whose buffer, the bytes and glibc's header, fills a whole number of huge pages: Node reads
@@ -102,7 +100,8 @@ const HUGE_PAGE = 2 * 1024 * 1024;
  */
 function padToHugePages(blob) {
   const size = fs.statSync(blob).size;
-  const padded = Math.ceil((size + 4096) / HUGE_PAGE) * HUGE_PAGE - 4096;
+  // A page less than whole huge pages: glibc's header and its rounding up to pages fill it.
+  const padded = Math.ceil((size + PAGE_SIZE) / HUGE_PAGE_SIZE) * HUGE_PAGE_SIZE - PAGE_SIZE;
   fs.appendFileSync(blob, Buffer.alloc(padded - size));
 }
 

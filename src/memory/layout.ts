@@ -20,7 +20,8 @@ export const PRIVATE_END = 0xff000000;
 /**
  * A host transparent huge page. The private area starts on one, and the page flag table and the
  * lookup cache fill it (guest-memory.ts asks for it as a huge page: both are written whole at
- * start-up). The window starts on a huge page: V8 reserves it aligned to far more.
+ * start-up). The window starts on a huge page: V8 reserves it aligned to far more. The start-up
+ * snapshot is padded to fill whole ones when read (tools/build-bundle.mjs).
  */
 export const HUGE_PAGE_SIZE = 0x200000;
 
