@@ -12,7 +12,8 @@
  * what the child saved; a parent compiles the cached batches its forked children compiled, so that
  * its later children do not compile them again; a truncated or corrupted cache file, cold-block file or profile is ignored; ten
  * concurrent runs leave one complete cache file that the next run uses; TSEMU_CACHE=off writes none;
- * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files; a
+ * the directory is kept under TSEMU_CACHE_MAX_SIZE by removing the least recently used files, and
+ * a save scans it only when its size estimate would pass the limit; a
  * ppc64le cache written by tsemu started from its bundle serves a start from the start-up snapshot,
  * and the reverse (their helper ids differ, and cold blocks' calls name helpers by id); a run makes
  * cached modules from V8's compiled code an earlier run kept of them, and a damaged file of that
@@ -379,7 +380,7 @@ describe('persistent translation cache', () => {
     expect(cacheFiles(dir)).toHaveLength(1);
     expect(profileFiles(dir)).toHaveLength(1);
     expect(coldFiles(dir)).toHaveLength(1);
-    expect(filesIn(dir)).toHaveLength(3);
+    expect(filesIn(dir).filter((name) => name !== 'usage')).toHaveLength(3);
     const next = await tsemu(['-d', 'stats', hello], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(next, oracle);
     expect(stat(next, 'blocks from the disk cache')).toBeGreaterThan(0);
@@ -411,14 +412,41 @@ describe('persistent translation cache', () => {
     expect(left).not.toContain('aarch64-old1.tc');
     expect(left).not.toContain('aarch64-old2.tc');
     expect(left).toContain('notes.txt');
-    // The program's cache file, its cold blocks and its profile.
+    // The program's cache file, its cold blocks and its profile, and the directory's size estimate.
     const written = left.filter((name) => !old.includes(name));
-    expect(written).toHaveLength(3);
+    expect(written.filter((name) => name !== 'usage')).toHaveLength(3);
     const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
-    const cached = [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir)];
+    const cached = [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir), ...nativeCodeFiles(dir)];
     const cacheBytes = cached.reduce((sum, name) => sum + size(name), 0);
     expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
+    expect(Number(fs.readFileSync(path.join(dir, 'usage'), 'latin1'))).toBe(cacheBytes);
   });
+
+  it('TSEMU_CACHE_MAX_SIZE: a save that keeps the directory under it adds to the size estimate without scanning; one past it trims', async () => {
+    const dir = freshDir();
+    const limit = { TSEMU_CACHE_DIR: dir, TSEMU_CACHE_MAX_SIZE: '4M' };
+    // Files a scan would delete first, but which an estimate below the limit does not account for.
+    const old = ['aarch64-old1.tc', 'aarch64-old2.tc'];
+    for (const name of old) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, Buffer.alloc(2 * 1024 * 1024));
+      fs.utimesSync(file, 1000, 1000);
+    }
+    fs.writeFileSync(path.join(dir, 'usage'), '1000\n');
+    expectLikeQemu(await tsemu([hello], limit), await qemu([hello]));
+    expect(filesIn(dir)).toEqual(expect.arrayContaining(old));
+    const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
+    const kept = (): string[] => [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir), ...nativeCodeFiles(dir)];
+    const written = kept().filter((name) => !old.includes(name));
+    expect(written).toHaveLength(3);
+    const estimate = (): number => Number(fs.readFileSync(path.join(dir, 'usage'), 'latin1'));
+    expect(estimate()).toBe(1000 + written.reduce((sum, name) => sum + size(name), 0));
+    // An estimate the next save takes past the limit: the directory is scanned, and trimmed oldest first.
+    fs.writeFileSync(path.join(dir, 'usage'), `${4 * 1024 * 1024}\n`);
+    expectLikeQemu(await tsemu([dynamicHello], limit), await qemu([dynamicHello]));
+    expect(filesIn(dir)).not.toContain('aarch64-old1.tc');
+    expect(estimate()).toBe(kept().reduce((sum, name) => sum + size(name), 0));
+  }, 180_000);
 
   it('a cache written by a start from the bundle serves a start from the snapshot, and the reverse', async () => {
     const oracle = await runProcess(PPC64LE.qemu, { args: [convertLoop] });

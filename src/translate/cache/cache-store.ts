@@ -16,9 +16,9 @@
  * (native-code-file.ts).
  *
  * Size: the directory is kept under $TSEMU_CACHE_MAX_SIZE (bytes, or with a K/M/G suffix; 512M by
- * default) by deleting the least recently used files after each write; a file's modification time
- * is its last use (reading it touches it), so files of rebuilt tsemus and of programs no longer run
- * go first.
+ * default) by deleting the least recently used files when a write would take it past that
+ * (keepCacheDirectoryUnder); a file's modification time is its last use (reading it touches it), so
+ * files of rebuilt tsemus and of programs no longer run go first.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -121,10 +121,62 @@ export function readCacheFile(file: string, keepOpen = false): StoredFile | unde
 }
 
 /**
- * Deletes the least recently used cache files of `dir` until the rest fit in `limit` bytes; `keep`
- * (the files just written) stay. Files vanishing meanwhile (another tsemu trimming) are skipped.
+ * The file in a cache directory holding its estimated size in bytes: the total its last scan found,
+ * plus what each save wrote since. Not a cache file (no cache suffix): never counted or trimmed.
  */
-export function trimCacheDirectory(dir: string, limit: number, keep: readonly string[]): void {
+const USAGE_FILE = 'usage';
+/** How old an estimate may be before a save scans the directory anyway (files other processes added unnoticed). */
+const USAGE_MAX_AGE_MS = 5 * 60 * 1000;
+/** A trim deletes down to this share of the limit, so that a full directory is not scanned again at every save. */
+const TRIM_TARGET = 0.9;
+
+/**
+ * After a save wrote the cache files `written` into `dir`: keeps the directory under `limit` bytes.
+ * Scanning the directory (a stat per file) cost a forked child 30 to 50 ms with a few thousand files,
+ * at every exec and exit that wrote, as in Debian's second stage, where nearly every program runs for
+ * the first time. So a save adds what it wrote to the directory's estimated size (USAGE_FILE), and
+ * scans and trims only when that would pass the limit, or the estimate is missing or old. Two saves
+ * at once may each add to the same old estimate (one addition lost); the age bound limits that drift.
+ * A replaced file counts whole although the old one is gone, which errs towards scanning sooner.
+ */
+export function keepCacheDirectoryUnder(dir: string, limit: number, written: readonly string[]): void {
+  const usageFile = path.join(dir, USAGE_FILE);
+  let added = 0;
+  for (const file of written) {
+    try {
+      added += fs.statSync(file).size;
+    } catch {
+      // Trimmed already by another process.
+    }
+  }
+  const estimate = usageEstimate(usageFile);
+  const total = estimate !== undefined && estimate + added <= limit ? estimate + added : trimCacheDirectory(dir, limit, written);
+  if (total === undefined) return;
+  try {
+    fs.writeFileSync(usageFile, `${total}\n`, { mode: 0o600 });
+  } catch {
+    // An unwritable estimate only means the next save scans.
+  }
+}
+
+/** The directory's estimated size in bytes, or undefined when there is no usable estimate. */
+function usageEstimate(usageFile: string): number | undefined {
+  try {
+    const s = fs.statSync(usageFile);
+    if (Date.now() - s.mtimeMs > USAGE_MAX_AGE_MS) return undefined;
+    const value = Number(fs.readFileSync(usageFile, 'latin1').trim());
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Deletes the least recently used cache files of `dir` until the rest fit in TRIM_TARGET of `limit`
+ * bytes, when they do not fit in `limit`; `keep` (the files just written) stay. Files vanishing
+ * meanwhile (another tsemu trimming) are skipped. The bytes left, or undefined when `dir` cannot be read.
+ */
+function trimCacheDirectory(dir: string, limit: number, keep: readonly string[]): number | undefined {
   let files: { file: string; size: number; used: number }[] = [];
   try {
     for (const name of fs.readdirSync(dir)) {
@@ -138,12 +190,13 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
       }
     }
   } catch {
-    return;
+    return undefined;
   }
   let total = files.reduce((sum, f) => sum + f.size, 0);
+  if (total <= limit) return total;
   files = files.filter((f) => !keep.includes(f.file)).sort((a, b) => a.used - b.used);
   for (const f of files) {
-    if (total <= limit) break;
+    if (total <= limit * TRIM_TARGET) break;
     try {
       fs.unlinkSync(f.file);
     } catch {
@@ -151,6 +204,7 @@ export function trimCacheDirectory(dir: string, limit: number, keep: readonly st
     }
     total -= f.size;
   }
+  return total;
 }
 
 /** Writes `sealed` into a new file; throws when it cannot. */

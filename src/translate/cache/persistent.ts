@@ -33,9 +33,9 @@ import {
   cacheFileName,
   cacheSizeLimit,
   coldFileName,
+  keepCacheDirectoryUnder,
   profileFileName,
   readCacheFile,
-  trimCacheDirectory,
   writeCacheFile,
 } from './cache-store';
 import { CodeCache } from './code-cache';
@@ -139,7 +139,7 @@ export function openPersistentCache(
       const ids = new Set([...used, ...profile]);
       if (writeCacheFile(profileFile, encodeProfile(ids))) written.push(profileFile);
     }
-    if (written.length > 0) trimCacheDirectory(dir, cacheSizeLimit(env), written);
+    if (written.length > 0) keepCacheDirectoryUnder(dir, cacheSizeLimit(env), written);
     return cache.unsaved().length === 0;
   };
   return {
