@@ -150,7 +150,8 @@ export function keepCacheDirectoryUnder(dir: string, limit: number, written: rea
     }
   }
   const estimate = usageEstimate(usageFile);
-  const total = estimate !== undefined && estimate + added <= limit ? estimate + added : trimCacheDirectory(dir, limit, written);
+  const total =
+    estimate !== undefined && estimate + added <= limit ? estimate + added : trimCacheDirectory(dir, limit, written);
   if (total === undefined) return;
   try {
     fs.writeFileSync(usageFile, `${total}\n`, { mode: 0o600 });
@@ -164,8 +165,9 @@ function usageEstimate(usageFile: string): number | undefined {
   try {
     const s = fs.statSync(usageFile);
     if (Date.now() - s.mtimeMs > USAGE_MAX_AGE_MS) return undefined;
-    const value = Number(fs.readFileSync(usageFile, 'latin1').trim());
-    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    // Read while another process rewrites it, the file may be empty or cut short: only whole digits count.
+    const text = fs.readFileSync(usageFile, 'latin1');
+    return /^\d{1,15}\n$/.test(text) ? Number(text) : undefined;
   } catch {
     return undefined;
   }
