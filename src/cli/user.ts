@@ -7,7 +7,7 @@ import { restoreStdioFlags } from './stdio-flags';
 import fs from 'node:fs';
 import { list, parseQemuArgs } from './qemu-args';
 import { VERSION } from '../version';
-import { ensureNodeFlags } from '../user/reentry';
+import { ensureNodeFlags, ensurePerfMap } from '../user/reentry';
 import type { UserRunOptions } from '../user/run';
 import type { GuestAbiName } from '../user/freebsd';
 import { USER_CPU_MODELS, findUserCpuModel } from '../user/cpu-models';
@@ -52,11 +52,12 @@ const OPTIONS: OptionSpec[] = [
   { name: 'singlestep', env: '', help: 'deprecated synonym for -one-insn-per-tb' },
   { name: 'strace', env: 'TSEMU_STRACE', help: 'log system calls' },
   { name: 'seed', env: 'TSEMU_RAND_SEED', arg: '', help: 'Seed for pseudo-random number generator' },
+  { name: 'perfmap', env: 'TSEMU_PERFMAP', help: 'Generate a /tmp/perf-${pid}.map file for perf' },
   { name: 'abi', env: 'TSEMU_ABI', arg: 'linux|freebsd', help: 'run the program under this OS ABI (default: its ELF brand)' },
   { name: 'version', env: 'TSEMU_VERSION', help: 'display version information and exit' },
 ];
 
-const FLAGS = new Set(['h', 'help', 'one-insn-per-tb', 'singlestep', 'strace', 'version']);
+const FLAGS = new Set(['h', 'help', 'one-insn-per-tb', 'singlestep', 'strace', 'perfmap', 'version']);
 
 export function usage(arch: string): string {
   const lines = [
@@ -147,6 +148,7 @@ export function parseUserArgs(
     setEnv,
     unsetEnv,
     strace: Boolean(args['strace']) || fromEnv('TSEMU_STRACE') !== undefined,
+    perfMap: Boolean(args['perfmap']) || fromEnv('TSEMU_PERFMAP') !== undefined,
     logItems,
     logFile,
     oneInsnPerTb: Boolean(args['one-insn-per-tb'] || args['singlestep']) || fromEnv('TSEMU_ONE_INSN_PER_TB') !== undefined,
@@ -220,6 +222,14 @@ export function main(arch: string): void {
   if (parsed === 'version') {
     process.stdout.write(`tsemu-${arch} version ${VERSION}\nCopyright (c) 2026 the tsemu developers\n`);
     process.exit(0);
+  }
+  if (parsed.perfMap) {
+    try {
+      ensurePerfMap();
+    } catch (e) {
+      process.stderr.write(`tsemu-${arch}: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
   }
   if (parsed.logFile) {
     const fd = fs.openSync(parsed.logFile, 'w');

@@ -62,9 +62,8 @@ function startPrefix(): string[] {
   return prefix;
 }
 
-/** The host command: the start prefix, `extra` Node flags, then `rest` (entry script and its arguments). */
-function commandWith(extra: readonly string[], rest: readonly string[]): HostCommand {
-  const prefix = startPrefix();
+/** The host command: the start prefix (or `prefix`), `extra` Node flags, then `rest` (entry script and its arguments). */
+function commandWith(extra: readonly string[], rest: readonly string[], prefix = startPrefix()): HostCommand {
   const first = prefix[0]!;
   // A bare "node" was found through PATH by env(1); execve needs the path.
   return { path: first.includes('/') ? first : process.execPath, argv: [...prefix, ...extra, ...rest] };
@@ -95,8 +94,41 @@ export function ensureNodeFlags(): void {
   if (restarted) {
     throw new Error(`restarted Node with ${NODE_FLAGS.join(' ')}, but they did not reach it (start it as: node ${NODE_FLAGS.join(' ')} <script> ...)`);
   }
-  const command = commandWith(NODE_FLAGS, process.argv.slice(1));
-  const env = [...Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`), `${RESTARTED}=1`];
+  restartWith(commandWith(NODE_FLAGS, process.argv.slice(1)), RESTARTED, NODE_FLAGS);
+}
+
+/** Node's flag for -perfmap: V8 writes /tmp/perf-<pid>.map, a line per function it compiles. */
+const PERF_MAP_FLAG = '--perf-basic-prof';
+
+/** As RESTARTED, for the restart that adds PERF_MAP_FLAG. */
+const RESTARTED_FOR_PERF_MAP = 'TSEMU_RESTARTED_FOR_PERF_MAP';
+
+/**
+ * -perfmap: re-executes this process with PERF_MAP_FLAG, and without a start-up snapshot (V8 refuses
+ * one built under other flags, and Node then exits); returns once the flag is in place.
+ */
+export function ensurePerfMap(): void {
+  const restarted = process.env[RESTARTED_FOR_PERF_MAP] !== undefined;
+  delete process.env[RESTARTED_FOR_PERF_MAP];
+  if (process.execArgv.includes(PERF_MAP_FLAG)) return;
+  if (restarted) throw new Error(`restarted Node with ${PERF_MAP_FLAG}, but it did not reach it`);
+  const flags = [PERF_MAP_FLAG];
+  restartWith(commandWith(flags, process.argv.slice(1), withoutSnapshot(startPrefix())), RESTARTED_FOR_PERF_MAP, flags);
+}
+
+/** A start prefix without its `--snapshot-blob FILE` (or `--snapshot-blob=FILE`). */
+function withoutSnapshot(prefix: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < prefix.length; i++) {
+    if (prefix[i] === '--snapshot-blob') i++;
+    else if (!prefix[i]!.startsWith('--snapshot-blob=')) kept.push(prefix[i]!);
+  }
+  return kept;
+}
+
+/** Replaces this process by `command` (which adds Node's `flags`), its environment marked with `guard`; throws when execve fails. */
+function restartWith(command: HostCommand, guard: string, flags: readonly string[]): never {
+  const env = [...Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`), `${guard}=1`];
   const r = native().execve(command.path, command.argv, env, FdTable.inherited().execPlacement());
-  throw new Error(`cannot restart Node with ${NODE_FLAGS.join(' ')}: errno ${-r}`);
+  throw new Error(`cannot restart Node with ${flags.join(' ')}: errno ${-r}`);
 }

@@ -42,6 +42,8 @@ export interface UserRunOptions {
   setEnv: string[];
   unsetEnv: string[];
   strace: boolean;
+  /** -perfmap: V8's /tmp/perf-<pid>.map names generated code by guest pc (Node must run with PERF_MAP_FLAGS). */
+  perfMap: boolean;
   logItems: Set<string>;
   logFile?: string;
   log?: (line: string) => void;
@@ -171,7 +173,8 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       options.gdbPort !== undefined ? gdbSession().UserDebugSession.waitForGdb(arch, Number(options.gdbPort)) : undefined;
     const maxInsns = options.oneInsnPerTb ? 1 : 512;
     const seesTranslations = gdb !== undefined || TRANSLATION_LOGS.some((item) => options.logItems.has(item));
-    const codeOptions = `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}`;
+    // Modules with names (-perfmap) are other bytes: cached apart.
+    const codeOptions = `maxInsns=${maxInsns} cpu=${options.cpu ?? ''}${options.perfMap ? ' names' : ''}`;
     const persistent = seesTranslations
       ? undefined
       : openPersistentCache(
@@ -189,6 +192,7 @@ export function runUserProgram(arch: string, options: UserRunOptions): never {
       topByteIgnored: target.user.topByteIgnored === true,
       ...(persistent ? { cache: persistent.cache } : {}),
       retainCold: !seesTranslations,
+      ...(options.perfMap ? { nameCode: true } : {}),
       ...(options.logItems.size > 0
         ? logs().engineLogHooks({
             items: options.logItems,

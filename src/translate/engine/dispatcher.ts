@@ -44,6 +44,7 @@ export function buildDispatcher(
   table: WebAssembly.Table,
   lookupBase: number,
   system?: SystemDispatch,
+  named = false,
 ): (state: number) => number {
   const mb = new ModuleBuilder();
   mb.addImport({ module: 'env', name: 'mem', kind: 'memory', shared: true, min: 65536, max: 65536 });
@@ -91,6 +92,7 @@ export function buildDispatcher(
   c.byte(0x00);
   const idx = mb.addFunction(BLOCK_TYPE, body);
   mb.exportFunction('run', idx);
+  if (named) mb.nameFunction(idx, 'dispatcher');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { mem: memory, table } });
   return instance.exports['run'] as (state: number) => number;
 }

@@ -197,6 +197,8 @@ export interface EngineOptions {
    * the same dynamic loader and libc again).
    */
   retainCold?: boolean;
+  /** Name the generated functions by guest pc (ModuleEnv.names, -perfmap). */
+  nameCode?: boolean;
   /**
    * User mode: a load or store whose address is outside the window only by its top byte reaches
    * the address without it (UserTarget.topByteIgnored). Generated code keeps its window check: such
@@ -402,7 +404,9 @@ export class Engine {
       tagSlot: options.softmmu.layout.indexSlot,
       budgetWord: options.softmmu.budgetWord,
     };
-    this.dispatch = compileOptimized(() => buildDispatcher(memory.memory, this.table, options.lookupBase, system));
+    this.dispatch = compileOptimized(() =>
+      buildDispatcher(memory.memory, this.table, options.lookupBase, system, options.nameCode === true),
+    );
     const mem = memory;
     const executable = (pc: number, len: number): boolean => {
       if (pc < 0 || pc + len > 2 ** 32) return false;
@@ -1023,6 +1027,7 @@ export class Engine {
       ...(chain && !softmmu && { lookup: { table: this.table, base: this.options.lookupBase } }),
       view: this.memory.view,
       hub: this.hub,
+      ...(this.options.nameCode && { names: true }),
       ...(softmmu && { softmmu: { layout: softmmu.layout, translate: softmmu.translate, budgetWord: softmmu.budgetWord } }),
     };
   }

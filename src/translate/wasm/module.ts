@@ -55,6 +55,12 @@ export interface ModuleEnv {
    * every module it compiles; without it, a hub of this module's own.
    */
   hub?: ImportHub;
+  /**
+   * Name each function in the module's `name` section by the guest pc it runs (`b_<pc>` a block,
+   * `e_<pc>` a block's entry into its loop region, `r_<pc>_<blocks>` a region), so that V8's perf
+   * map (-perfmap) tells generated code apart.
+   */
+  names?: boolean;
 }
 
 export interface CompiledBatch {
@@ -153,7 +159,9 @@ export function encodeBatch(
     } else {
       body = lowerBlock(block, lowerEnv);
     }
-    mb.exportFunction(`b${i}`, mb.addFunction(BLOCK_TYPE, body));
+    const func = mb.addFunction(BLOCK_TYPE, body);
+    mb.exportFunction(`b${i}`, func);
+    if (env.names) mb.nameFunction(func, `${region ? 'e' : 'b'}_${block.pc.toString(16)}`);
   });
   const emitted = new Set<number>();
   for (const region of regionOf.values()) {
@@ -164,6 +172,7 @@ export function encodeBatch(
       lowerEnv,
     );
     if (mb.addFunction(REGION_TYPE, body) !== region.func) throw new Error('region function index mismatch');
+    if (env.names) mb.nameFunction(region.func, `r_${blocks[region.members[0]!]!.pc.toString(16)}_${region.members.length}`);
   }
   return { bytes: mb.encode(), helpers: helperIds };
 }
@@ -201,7 +210,7 @@ export function instantiateBatch(
     const fn = (state: number, ...args: HelperValue[]): HelperValue | void => impl({ view, stateBase: state >>> 0 }, ...args);
     imports.push({ name: helperImportName(def), type: helperType(def), fn });
   }
-  const enter = env.chain && env.lookup ? enterThrough(env.lookup.table) : undefined;
+  const enter = env.chain && env.lookup ? enterThrough(env.lookup.table, env.names === true) : undefined;
   const instance = new WebAssembly.Instance(module, {
     env: { mem: env.memory, ...(enter ? { enter } : {}), ...(env.hub ?? new ImportHub()).functions(imports) },
   });
@@ -217,7 +226,7 @@ const enterStubs = new WeakMap<WebAssembly.Table, Function>();
  * table.set, so with thousands of batch modules each new block cost time and memory in proportion to
  * the number of modules (a large program's start-up became quadratic and then ran out of heap).
  */
-function enterThrough(table: WebAssembly.Table): Function {
+function enterThrough(table: WebAssembly.Table, named: boolean): Function {
   let enter = enterStubs.get(table);
   if (!enter) {
     const mb = new ModuleBuilder();
@@ -225,7 +234,9 @@ function enterThrough(table: WebAssembly.Table): Function {
     const body = new FunctionBody(3);
     body.code.byte(0x20).u32(0).byte(0x20).u32(1);
     body.code.byte(0x13).u32(mb.typeIndex(BLOCK_TYPE)).u32(0); // return_call_indirect
-    mb.exportFunction('enter', mb.addFunction(withPad(REGION_TYPE), body));
+    const func = mb.addFunction(withPad(REGION_TYPE), body);
+    mb.exportFunction('enter', func);
+    if (named) mb.nameFunction(func, 'enter');
     const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { table } });
     enter = instance.exports['enter'] as Function;
     enterStubs.set(table, enter);
