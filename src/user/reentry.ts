@@ -113,7 +113,8 @@ export function ensurePerfMap(): void {
   if (process.execArgv.includes(PERF_MAP_FLAG)) return;
   if (restarted) throw new Error(`restarted Node with ${PERF_MAP_FLAG}, but it did not reach it`);
   const flags = [PERF_MAP_FLAG];
-  restartWith(commandWith(flags, process.argv.slice(1), withoutSnapshot(startPrefix())), RESTARTED_FOR_PERF_MAP, flags);
+  const command = commandWith(flags, process.argv.slice(1), withoutSnapshot(startPrefix()));
+  restartWith(command, RESTARTED_FOR_PERF_MAP, flags);
 }
 
 /** A start prefix without its `--snapshot-blob FILE` (or `--snapshot-blob=FILE`). */

@@ -436,7 +436,12 @@ describe('persistent translation cache', () => {
     expectLikeQemu(await tsemu([hello], limit), await qemu([hello]));
     expect(filesIn(dir)).toEqual(expect.arrayContaining(old));
     const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
-    const kept = (): string[] => [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir), ...nativeCodeFiles(dir)];
+    const kept = (): string[] => [
+      ...cacheFiles(dir),
+      ...coldFiles(dir),
+      ...profileFiles(dir),
+      ...nativeCodeFiles(dir),
+    ];
     const written = kept().filter((name) => !old.includes(name));
     expect(written).toHaveLength(3);
     const estimate = (): number => Number(fs.readFileSync(path.join(dir, 'usage'), 'latin1'));

@@ -29,8 +29,15 @@ function textRange(file: string): [number, number] {
 }
 
 /** Runs tsemu with `args` and `env`; the run and the perf map it left (removed here), if any. */
-function runWithMap(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string; map: string | undefined } {
-  const r = spawnSync(tsemuBinary(AARCH64), args, { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', TSEMU_CACHE: 'off', ...env } });
+function runWithMap(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string; map: string | undefined } {
+  const r = spawnSync(tsemuBinary(AARCH64), args, {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', TSEMU_CACHE: 'off', ...env },
+  });
   const file = `/tmp/perf-${r.pid}.map`;
   const map = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   fs.rmSync(file, { force: true });
@@ -47,7 +54,8 @@ describe('tsemu-aarch64 -perfmap', () => {
     expect(r.status).toBe(oracle.status);
     expect(r.map).toBeDefined();
     // perf's map format: start, size (hex), name.
-    const blocks = [...r.map!.matchAll(/^[0-9a-f]+ [0-9a-f]+ JS:b_([0-9a-f]+)-\d+-(?:liftoff|turbofan)$/gm)].map((m) => parseInt(m[1]!, 16));
+    const named = r.map!.matchAll(/^[0-9a-f]+ [0-9a-f]+ JS:b_([0-9a-f]+)-\d+-(?:liftoff|turbofan)$/gm);
+    const blocks = [...named].map((m) => parseInt(m[1]!, 16));
     expect(blocks.length).toBeGreaterThan(0);
     const [start, end] = textRange(program);
     expect(blocks.every((pc) => pc >= start && pc < end)).toBe(true);

@@ -150,8 +150,8 @@ export function keepCacheDirectoryUnder(dir: string, limit: number, written: rea
     }
   }
   const estimate = usageEstimate(usageFile);
-  const total =
-    estimate !== undefined && estimate + added <= limit ? estimate + added : trimCacheDirectory(dir, limit, written);
+  const fits = estimate !== undefined && estimate + added <= limit;
+  const total = fits ? estimate + added : trimCacheDirectory(dir, limit, written);
   if (total === undefined) return;
   try {
     fs.writeFileSync(usageFile, `${total}\n`, { mode: 0o600 });

@@ -172,7 +172,8 @@ export function encodeBatch(
       lowerEnv,
     );
     if (mb.addFunction(REGION_TYPE, body) !== region.func) throw new Error('region function index mismatch');
-    if (env.names) mb.nameFunction(region.func, `r_${blocks[region.members[0]!]!.pc.toString(16)}_${region.members.length}`);
+    const first = blocks[region.members[0]!]!;
+    if (env.names) mb.nameFunction(region.func, `r_${first.pc.toString(16)}_${region.members.length}`);
   }
   return { bytes: mb.encode(), helpers: helperIds };
 }
