@@ -42,7 +42,7 @@ export interface UserRunOptions {
   setEnv: string[];
   unsetEnv: string[];
   strace: boolean;
-  /** -perfmap: V8's /tmp/perf-<pid>.map names generated code by guest pc (Node must run with PERF_MAP_FLAGS). */
+  /** -perfmap: V8's /tmp/perf-<pid>.map names generated code by guest pc (reentry.ts ensurePerfMap restarts Node for it). */
   perfMap: boolean;
   logItems: Set<string>;
   logFile?: string;

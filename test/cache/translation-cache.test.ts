@@ -124,6 +124,13 @@ function nativeCodeFiles(dir: string): string[] {
   return filesIn(dir).filter((name) => name.endsWith('.tn'));
 }
 
+/** The cache directory's size estimate: its bytes and the time of its last scan (file `usage`). */
+function usage(dir: string): { bytes: number; scannedAt: number } {
+  const m = /^(\d+) (\d+)\n$/.exec(fs.readFileSync(path.join(dir, 'usage'), 'latin1'));
+  if (!m) throw new Error(`${dir}/usage is not "<bytes> <time>"`);
+  return { bytes: Number(m[1]), scannedAt: Number(m[2]) };
+}
+
 function profileFiles(dir: string): string[] {
   return filesIn(dir).filter((name) => name.endsWith('.tp'));
 }
@@ -419,10 +426,10 @@ describe('persistent translation cache', () => {
     const cached = [...cacheFiles(dir), ...coldFiles(dir), ...profileFiles(dir), ...nativeCodeFiles(dir)];
     const cacheBytes = cached.reduce((sum, name) => sum + size(name), 0);
     expect(cacheBytes).toBeLessThanOrEqual(1500 * 1024);
-    expect(Number(fs.readFileSync(path.join(dir, 'usage'), 'latin1'))).toBe(cacheBytes);
+    expect(usage(dir).bytes).toBe(cacheBytes);
   });
 
-  it('TSEMU_CACHE_MAX_SIZE: a save that keeps the directory under it adds to the size estimate without scanning; one past it trims', async () => {
+  it('TSEMU_CACHE_MAX_SIZE: a save that keeps the directory under it adds to the size estimate without scanning; one past it, or five minutes after the last scan, trims', async () => {
     const dir = freshDir();
     const limit = { TSEMU_CACHE_DIR: dir, TSEMU_CACHE_MAX_SIZE: '4M' };
     // Files a scan would delete first, but which an estimate below the limit does not account for.
@@ -432,7 +439,8 @@ describe('persistent translation cache', () => {
       fs.writeFileSync(file, Buffer.alloc(2 * 1024 * 1024));
       fs.utimesSync(file, 1000, 1000);
     }
-    fs.writeFileSync(path.join(dir, 'usage'), '1000\n');
+    const scannedAt = Date.now();
+    fs.writeFileSync(path.join(dir, 'usage'), `1000 ${scannedAt}\n`);
     expectLikeQemu(await tsemu([hello], limit), await qemu([hello]));
     expect(filesIn(dir)).toEqual(expect.arrayContaining(old));
     const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
@@ -444,13 +452,21 @@ describe('persistent translation cache', () => {
     ];
     const written = kept().filter((name) => !old.includes(name));
     expect(written).toHaveLength(3);
-    const estimate = (): number => Number(fs.readFileSync(path.join(dir, 'usage'), 'latin1'));
-    expect(estimate()).toBe(1000 + written.reduce((sum, name) => sum + size(name), 0));
+    expect(usage(dir)).toEqual({ bytes: 1000 + written.reduce((sum, name) => sum + size(name), 0), scannedAt });
     // An estimate the next save takes past the limit: the directory is scanned, and trimmed oldest first.
-    fs.writeFileSync(path.join(dir, 'usage'), `${4 * 1024 * 1024}\n`);
+    fs.writeFileSync(path.join(dir, 'usage'), `${4 * 1024 * 1024} ${scannedAt}\n`);
     expectLikeQemu(await tsemu([dynamicHello], limit), await qemu([dynamicHello]));
     expect(filesIn(dir)).not.toContain('aarch64-old1.tc');
-    expect(estimate()).toBe(kept().reduce((sum, name) => sum + size(name), 0));
+    expect(usage(dir).bytes).toBe(kept().reduce((sum, name) => sum + size(name), 0));
+    expect(usage(dir).scannedAt).toBeGreaterThan(scannedAt);
+    // An estimate under the limit whose scan is older than five minutes: scanned all the same.
+    const old3 = path.join(dir, 'aarch64-old3.tc');
+    fs.writeFileSync(old3, Buffer.alloc(3 * 1024 * 1024));
+    fs.utimesSync(old3, 1000, 1000);
+    fs.writeFileSync(path.join(dir, 'usage'), `1000 ${Date.now() - 6 * 60 * 1000}\n`);
+    expectLikeQemu(await tsemu([formatLoop], limit), await qemu([formatLoop]));
+    expect(filesIn(dir)).not.toContain('aarch64-old3.tc');
+    expect(usage(dir).bytes).toBe(kept().reduce((sum, name) => sum + size(name), 0));
   }, 180_000);
 
   it('a cache written by a start from the bundle serves a start from the snapshot, and the reverse', async () => {

@@ -121,11 +121,12 @@ export function readCacheFile(file: string, keepOpen = false): StoredFile | unde
 }
 
 /**
- * The file in a cache directory holding its estimated size in bytes: the total its last scan found,
- * plus what each save wrote since. Not a cache file (no cache suffix): never counted or trimmed.
+ * The file in a cache directory holding its estimated size in bytes (the total its last scan found,
+ * plus what each save wrote since) and the time of that scan (ms since the epoch), as
+ * `<bytes> <time>\n`. Not a cache file (no cache suffix): never counted or trimmed.
  */
 const USAGE_FILE = 'usage';
-/** How old an estimate may be before a save scans the directory anyway (files other processes added unnoticed). */
+/** How long after a scan a save scans the directory anyway (additions lost to concurrent saves, files added unnoticed). */
 const USAGE_MAX_AGE_MS = 5 * 60 * 1000;
 /** A trim deletes down to this share of the limit, so that a full directory is not scanned again at every save. */
 const TRIM_TARGET = 0.9;
@@ -135,9 +136,10 @@ const TRIM_TARGET = 0.9;
  * Scanning the directory (a stat per file) cost a forked child 30 to 50 ms with a few thousand files,
  * at every exec and exit that wrote, as in Debian's second stage, where nearly every program runs for
  * the first time. So a save adds what it wrote to the directory's estimated size (USAGE_FILE), and
- * scans and trims only when that would pass the limit, or the estimate is missing or old. Two saves
- * at once may each add to the same old estimate (one addition lost); the age bound limits that drift.
- * A replaced file counts whole although the old one is gone, which errs towards scanning sooner.
+ * scans and trims only when that would pass the limit, or the estimate is missing or its scan old.
+ * Two saves at once may each add to the same estimate (one addition lost); the scan's age bounds
+ * that drift. A replaced file counts whole although the old one is gone, which errs towards
+ * scanning sooner.
  */
 export function keepCacheDirectoryUnder(dir: string, limit: number, written: readonly string[]): void {
   const usageFile = path.join(dir, USAGE_FILE);
@@ -150,27 +152,31 @@ export function keepCacheDirectoryUnder(dir: string, limit: number, written: rea
     }
   }
   const estimate = usageEstimate(usageFile);
-  const fits = estimate !== undefined && estimate + added <= limit;
-  const total = fits ? estimate + added : trimCacheDirectory(dir, limit, written);
+  const fits = estimate !== undefined && estimate.bytes + added <= limit;
+  const scannedAt = fits ? estimate.scannedAt : Date.now();
+  const total = fits ? estimate.bytes + added : trimCacheDirectory(dir, limit, written);
   if (total === undefined) return;
   try {
-    fs.writeFileSync(usageFile, `${total}\n`, { mode: 0o600 });
+    fs.writeFileSync(usageFile, `${total} ${scannedAt}\n`, { mode: 0o600 });
   } catch {
     // An unwritable estimate only means the next save scans.
   }
 }
 
-/** The directory's estimated size in bytes, or undefined when there is no usable estimate. */
-function usageEstimate(usageFile: string): number | undefined {
+/** The directory's estimated size and the time of its last scan, or undefined when there is no usable estimate. */
+function usageEstimate(usageFile: string): { bytes: number; scannedAt: number } | undefined {
+  let text: string;
   try {
-    const s = fs.statSync(usageFile);
-    if (Date.now() - s.mtimeMs > USAGE_MAX_AGE_MS) return undefined;
-    // Read while another process rewrites it, the file may be empty or cut short: only whole digits count.
-    const text = fs.readFileSync(usageFile, 'latin1');
-    return /^\d{1,15}\n$/.test(text) ? Number(text) : undefined;
+    text = fs.readFileSync(usageFile, 'latin1');
   } catch {
     return undefined;
   }
+  // Read while another process rewrites it, the file may be empty or cut short: only a whole line counts.
+  const m = /^(\d{1,15}) (\d{1,15})\n$/.exec(text);
+  if (!m) return undefined;
+  const scannedAt = Number(m[2]);
+  if (Date.now() - scannedAt > USAGE_MAX_AGE_MS) return undefined;
+  return { bytes: Number(m[1]), scannedAt };
 }
 
 /**

@@ -172,8 +172,10 @@ export function encodeBatch(
       lowerEnv,
     );
     if (mb.addFunction(REGION_TYPE, body) !== region.func) throw new Error('region function index mismatch');
-    const first = blocks[region.members[0]!]!;
-    if (env.names) mb.nameFunction(region.func, `r_${first.pc.toString(16)}_${region.members.length}`);
+    if (env.names) {
+      const first = blocks[region.members[0]!]!;
+      mb.nameFunction(region.func, `r_${first.pc.toString(16)}_${region.members.length}`);
+    }
   }
   return { bytes: mb.encode(), helpers: helperIds };
 }
