@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global.ts'],
+    setupFiles: ['test/setup/answer-rpc.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

@@ -66,11 +66,11 @@ const CASES: [string, boolean][] = [
 ];
 
 describe('fused multiply-add against qemu-aarch64', () => {
-  it.each(CASES)('%s', (insn, single) => {
+  it.each(CASES)('%s', async (insn, single) => {
     const inputs = makeInputs(single, 400);
     // FPSR: only IOC and DZC are tracked on the fast path.
     const mask = (rows: bigint[][]): bigint[][] => rows.map((r) => r.map((v, k) => (k === FPSR_SLOT ? v & FPSR_CHECKED : v)));
-    const want = mask(runQemuVec([[insn]], inputs)[0]!);
+    const want = mask((await runQemuVec([[insn]], inputs))[0]!);
     for (const [name, execute] of EXECUTORS) {
       const got = mask(runTsemuVec([insn], inputs, execute));
       expect(describeMismatches([`${insn} (${name})`], inputs, want, got).slice(0, 4)).toEqual([]);

@@ -77,12 +77,10 @@ const FPSR_SLOT = 8 + 4 + 1;
 describe.each(FPCRS)('scalar FP against qemu-aarch64, %s', (_name, fpcr) => {
   const inputs = makeVecInputs(24, fpcr);
   let want: bigint[][][] = [];
-  beforeAll(() => {
-    want = runQemuVec(SNIPPETS, inputs);
+  beforeAll(async () => {
+    want = await runQemuVec(SNIPPETS, inputs);
   });
-  it.each(SNIPPETS.map((s, i) => [s.join('; '), i] as const))('%s', async (_text, i) => {
-    // Let the runner's RPC breathe between the synchronous runs.
-    await new Promise((resolve) => setImmediate(resolve));
+  it.each(SNIPPETS.map((s, i) => [s.join('; '), i] as const))('%s', (_text, i) => {
     const snippet = SNIPPETS[i]!;
     const mask = (rows: bigint[][]): bigint[][] =>
       rows.map((r) => r.map((v, k) => (k === FPSR_SLOT ? v & FPSR_CHECKED : v)));

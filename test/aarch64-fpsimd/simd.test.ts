@@ -121,12 +121,10 @@ const FP_COMPARE = /^(fcm|fac)/;
 function check(snippets: string[][], fpcr: number, fpsrMask: (snippet: string[]) => bigint): void {
   const inputs = makeVecInputs(12, fpcr);
   let want: bigint[][][] = [];
-  beforeAll(() => {
-    want = runQemuVec(snippets, inputs);
+  beforeAll(async () => {
+    want = await runQemuVec(snippets, inputs);
   });
-  it.each(snippets.map((s, i) => [s.join('; '), i] as const))('%s', async (_text, i) => {
-    // Let the runner's RPC breathe between the synchronous runs.
-    await new Promise((resolve) => setImmediate(resolve));
+  it.each(snippets.map((s, i) => [s.join('; '), i] as const))('%s', (_text, i) => {
     const snippet = snippets[i]!;
     const mask = fpsrMask(snippet);
     const masked = (rows: bigint[][]): bigint[][] => rows.map((r) => r.map((v, k) => (k === FPSR_SLOT ? v & mask : v)));

@@ -3,9 +3,6 @@
  * WebAssembly backend from identical inputs (V0..V7, X0..X3, NZCV, FPCR) and returns both final
  * states as V0..V7, X0..X3, NZCV and FPSR.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { aarch64Frontend } from '../../src/translate/aarch64/frontend';
 import { CF, FPCR, FPSR, NF, VF, ZF, vreg, xreg } from '../../src/translate/aarch64/state';
 import { STATE_PC } from '../../src/translate/frontend';
@@ -13,7 +10,7 @@ import { TrapKind } from '../../src/translate/ir/ops';
 import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { runBlockWasm } from '../../src/translate/wasm/run-once';
 import { CODE_BASE, STATE, codeSource, testMemory } from '../aarch64-int/run-block';
-import { assembleWords, withTempDir } from '../aarch64-int/toolchain';
+import { assembleWords, stdoutUnderQemu } from '../aarch64-int/toolchain';
 
 export interface VecInput {
   /** V0..V7 as 128-bit values. */
@@ -35,7 +32,7 @@ const M64 = (1n << 64n) - 1n;
 const quad = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
 
 /** Runs each snippet on each input under qemu-aarch64 -cpu max. */
-export function runQemuVec(snippets: readonly string[][], inputs: readonly VecInput[]): VecOutput[][] {
+export async function runQemuVec(snippets: readonly string[][], inputs: readonly VecInput[]): Promise<VecOutput[][]> {
   const body: string[] = [];
   const data: string[] = [];
   for (const snippet of snippets) {
@@ -71,13 +68,7 @@ export function runQemuVec(snippets: readonly string[][], inputs: readonly VecIn
     '.data', '.balign 16', 'inputs:', ...data,
     '.bss', '.balign 16', 'outputs:', `.skip ${size}`,
   ].join('\n');
-  const out = withTempDir((dir) => {
-    const src = path.join(dir, 'p.s');
-    const exe = path.join(dir, 'p');
-    writeFileSync(src, `${program}\n`);
-    execFileSync('aarch64-linux-gnu-gcc', ['-march=armv8.2-a+fp16', '-nostdlib', '-static', '-o', exe, src]);
-    return execFileSync('qemu-aarch64', ['-cpu', 'max', exe], { maxBuffer: 1 << 28 });
-  });
+  const out = await stdoutUnderQemu(program, 'armv8.2-a+fp16', 'max');
   let at = 0;
   return snippets.map(() =>
     inputs.map(() => {

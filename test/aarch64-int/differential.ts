@@ -6,13 +6,10 @@
  * table, runs the snippet, and stores X0..X7, NZCV and a "branch taken" word. A snippet's branch
  * target is its end + 8 (write `.+12` for a single instruction), where the program sets the word.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { CF, NF, VF, ZF } from '../../src/translate/aarch64/state';
 import { TrapKind } from '../../src/translate/ir/ops';
 import { CODE_BASE, STATE, codeSource, reg, resetState, runBlockAt, statePc, testMemory } from './run-block';
-import { assembleWords, withTempDir } from './toolchain';
+import { assembleWords, stdoutUnderQemu } from './toolchain';
 
 export interface RegInput {
   /** X0..X7. */
@@ -51,7 +48,7 @@ export function makeInputs(count: number, seed = 0x9e3779b9): RegInput[] {
 const quad = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
 
 /** Runs every snippet on every input under qemu-aarch64 (-cpu cortex-a57). */
-export function runQemu(snippets: readonly string[][], inputs: readonly RegInput[]): RegOutput[][] {
+export async function runQemu(snippets: readonly string[][], inputs: readonly RegInput[]): Promise<RegOutput[][]> {
   const body: string[] = [];
   const data: string[] = [];
   for (const snippet of snippets) {
@@ -76,13 +73,7 @@ export function runQemu(snippets: readonly string[][], inputs: readonly RegInput
     '.data', '.balign 8', 'inputs:', ...data,
     '.bss', '.balign 16', 'outputs:', `.skip ${size}`,
   ].join('\n');
-  const out = withTempDir((dir) => {
-    const src = path.join(dir, 'p.s');
-    const exe = path.join(dir, 'p');
-    writeFileSync(src, `${program}\n`);
-    execFileSync('aarch64-linux-gnu-gcc', ['-march=armv8.2-a+crc+lse', '-nostdlib', '-static', '-o', exe, src]);
-    return execFileSync('qemu-aarch64', ['-cpu', 'cortex-a57', exe], { maxBuffer: 1 << 28 });
-  });
+  const out = await stdoutUnderQemu(program, 'armv8.2-a+crc+lse', 'cortex-a57');
   const results: RegOutput[][] = [];
   let at = 0;
   for (let s = 0; s < snippets.length; s++) {

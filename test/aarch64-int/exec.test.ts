@@ -3,8 +3,8 @@
  * WebAssembly backend, compared register for register (X0..X7, NZCV, branch taken) with
  * qemu-aarch64 on the same inputs.
  */
-import { describe, expect, it } from 'vitest';
-import { makeInputs, runQemu, runTsemu, runTsemuWords } from './differential';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeInputs, runQemu, runTsemu, runTsemuWords, type RegOutput } from './differential';
 import { assembleWords } from './toolchain';
 
 const CONDS = ['eq', 'ne', 'cs', 'cc', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
@@ -103,7 +103,10 @@ const SNIPPETS: string[][] = [
 
 describe('A64 integer execution against qemu-aarch64', () => {
   const inputs = makeInputs(24);
-  const expected = runQemu(SNIPPETS, inputs);
+  let expected: RegOutput[][] = [];
+  beforeAll(async () => {
+    expected = await runQemu(SNIPPETS, inputs);
+  });
   SNIPPETS.forEach((snippet, s) => {
     it(snippet.join('; '), () => {
       const got = runTsemu(snippet, inputs);
@@ -127,7 +130,10 @@ describe('A64 bitfield and extract sweep against qemu-aarch64', () => {
     families.push([`extr ${r}`, positions(size).map((lsb) => `extr ${r}0, ${r}1, ${r}2, #${lsb}`)]);
   }
   const all = families.flatMap(([, s]) => s);
-  const expected = runQemu(all.map((l) => [l]), inputs);
+  let expected: RegOutput[][] = [];
+  beforeAll(async () => {
+    expected = await runQemu(all.map((l) => [l]), inputs);
+  });
   const words = assembleWords(all);
   let at = 0;
   for (const [name, snippets] of families) {

@@ -2,10 +2,12 @@
  * Test support: the Debian AArch64 cross toolchain and qemu-aarch64 as oracles, and decoding of
  * single words through the A64 table.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { IRBuilder } from '../../src/translate/ir/builder';
 import { TrapKind } from '../../src/translate/ir/ops';
 import { A64Context } from '../../src/translate/aarch64/context';
@@ -21,6 +23,29 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Builds the A64 assembly `program` (a whole `_start` program, `-march=<march>`) and returns its
+ * stdout under `qemu-aarch64 -cpu <cpu>`. Asynchronous: a differential test's oracle program takes
+ * up to minutes on a loaded machine, and a test worker blocked that long misses vitest's 60 s RPC
+ * deadline ("Timeout calling onTaskUpdate", which fails the run).
+ */
+export async function stdoutUnderQemu(program: string, march: string, cpu: string): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tsemu-a64-'));
+  try {
+    const src = path.join(dir, 'p.s');
+    const exe = path.join(dir, 'p');
+    await writeFile(src, `${program}\n`);
+    // Quietly: some snippets are CONSTRAINED UNPREDICTABLE forms on purpose, which gas warns about.
+    await execFileAsync('aarch64-linux-gnu-gcc', [`-march=${march}`, '-nostdlib', '-static', '-o', exe, src]);
+    const { stdout } = await execFileAsync('qemu-aarch64', ['-cpu', cpu, exe], { encoding: 'buffer', maxBuffer: 1 << 28 });
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Assembles A64 source with aarch64-linux-gnu-as and links it at `base` (so PC-relative

@@ -130,9 +130,9 @@ const INPUTS = makeMemInputs(3);
 
 describe('A64 loads and stores against qemu-aarch64', () => {
   const expected = new Map<string, MemOutput[]>();
-  beforeAll(() => {
+  beforeAll(async () => {
     const all = Object.values(GROUPS).flat();
-    runQemuMem(all, INPUTS).forEach((out, i) => expected.set(all[i]!.join('; '), out));
+    (await runQemuMem(all, INPUTS)).forEach((out, i) => expected.set(all[i]!.join('; '), out));
   });
 
   for (const [group, snippets] of Object.entries(GROUPS)) {

@@ -17,7 +17,7 @@ import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { TrapKind } from '../../src/translate/ir/ops';
 import { runBlockWasm } from '../../src/translate/wasm/run-once';
 import { CODE_BASE, STATE, codeSource, reg, resetState, statePc, testMemory } from '../aarch64-int/run-block';
-import { assembleWords, withTempDir } from '../aarch64-int/toolchain';
+import { assembleWords, stdoutUnderQemu, withTempDir } from '../aarch64-int/toolchain';
 
 export const BUFFER_SIZE = 256;
 /** Where tsemu places the buffer (any mapped page would do). */
@@ -65,7 +65,7 @@ function parseOutput(out: Buffer): MemOutput {
 }
 
 /** Runs every snippet on every input under qemu-aarch64 -cpu max (LSE and RCpc included). */
-export function runQemuMem(snippets: readonly string[][], inputs: readonly MemInput[]): MemOutput[][] {
+export async function runQemuMem(snippets: readonly string[][], inputs: readonly MemInput[]): Promise<MemOutput[][]> {
   const body: string[] = [];
   const data: string[] = [];
   const loadV = (first: number): string => `ld1 {v${first}.16b-v${first + 3}.16b}, [x11], #64`;
@@ -99,14 +99,7 @@ export function runQemuMem(snippets: readonly string[][], inputs: readonly MemIn
     '.data', '.balign 16', 'inputs:', ...data,
     '.bss', '.balign 16', 'buffer:', `.skip ${BUFFER_SIZE}`, 'outputs:', `.skip ${size}`,
   ].join('\n');
-  const out = withTempDir((dir) => {
-    const src = path.join(dir, 'p.s');
-    const exe = path.join(dir, 'p');
-    writeFileSync(src, `${program}\n`);
-    // Quietly: the snippets include CONSTRAINED UNPREDICTABLE forms on purpose, which gas warns about.
-    execFileSync('aarch64-linux-gnu-gcc', ['-march=armv8.2-a+crc+lse', '-nostdlib', '-static', '-o', exe, src], { stdio: 'pipe' });
-    return execFileSync('qemu-aarch64', ['-cpu', 'max', exe], { maxBuffer: 1 << 28 });
-  });
+  const out = await stdoutUnderQemu(program, 'armv8.2-a+crc+lse', 'max');
   let at = 0;
   return snippets.map(() =>
     inputs.map(() => {

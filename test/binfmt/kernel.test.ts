@@ -18,7 +18,7 @@ import { buildFreebsdPrograms } from '../freebsd/build';
 import { fetchDebianPackage } from '../lib/debian';
 import { REPO_ROOT } from '../lib/targets';
 import { debootstrapForeign, DEBOOTSTRAP, mountTypeAt, unmountUnder } from './debootstrap';
-import { answerVitestBetweenTests, buildBinfmtGuests, eachGuest, headerOf, type BinfmtGuest } from './programs';
+import { buildBinfmtGuests, eachGuest, headerOf, type BinfmtGuest } from './programs';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'tsemu-binfmt');
 /** A non-tsemu entry that unregister must leave alone. */
@@ -119,7 +119,6 @@ describe.skipIf(unavailable !== undefined)('binfmt_misc registration (kernel)', 
   let busybox = '';
   let freebsdHello = '';
   const mounts: string[] = [];
-  answerVitestBetweenTests();
 
   beforeAll(async () => {
     ({ dir, guests } = await buildBinfmtGuests());

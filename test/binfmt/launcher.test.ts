@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLauncherLink, launcherDir, launcherPath } from '../../src/binfmt/launcher';
 import { binfmtTarget } from '../../src/binfmt/targets';
-import { answerVitestBetweenTests, buildBinfmtGuests, eachGuest, type BinfmtGuest } from './programs';
+import { buildBinfmtGuests, eachGuest, type BinfmtGuest } from './programs';
 
 let dir = '';
 let guests: BinfmtGuest[] = [];
@@ -29,7 +29,6 @@ function launcherFor(arch: string, preserveArgv0: boolean): string {
 }
 
 describe('native launcher', () => {
-  answerVitestBetweenTests();
   it('is a real ELF executable, statically linked (it must start inside any foreign root)', () => {
     const header = fs.readFileSync(launcherPath()).subarray(0, 4);
     expect([...header]).toEqual([0x7f, 0x45, 0x4c, 0x46]);

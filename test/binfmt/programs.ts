@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, it } from 'vitest';
+import { it } from 'vitest';
 import { ARM, ARM_BUILDS } from '../arm/targets';
 import { AARCH64, type GuestTarget } from '../lib/targets';
 import { PPC64, PPC64LE } from '../ppc64/targets';
@@ -66,20 +66,6 @@ export const BINFMT_GUEST_TITLES: readonly string[] = BUILDS.map((b) => b.target
 /** One test per guest (the guests are built in beforeAll, after the tests are declared). */
 export function eachGuest(guests: () => BinfmtGuest[], body: (guest: BinfmtGuest) => void): void {
   for (const title of BINFMT_GUEST_TITLES) it(title, () => body(guests().find((g) => g.title === title)!));
-}
-
-/**
- * For test files whose tests run programs synchronously: lets the event loop through a poll phase
- * after each test (two setImmediate turns: one queued in the check phase runs only on the next
- * loop), so the worker answers vitest's RPC in time; a chain of such tests on a loaded machine
- * otherwise blocks it past the 60 s deadline ("Timeout calling onTaskUpdate").
- */
-export function answerVitestBetweenTests(): void {
-  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  afterEach(async () => {
-    await turn();
-    await turn();
-  });
 }
 
 /** The first `length` bytes of a file. */

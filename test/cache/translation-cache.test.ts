@@ -44,6 +44,7 @@ let spawnProgram: string;
 let printValue: string;
 let libraryDir: string;
 let convertLoop: string;
+let forkTierUp: string;
 
 function compile(args: string[]): void {
   execFileSync('aarch64-linux-gnu-gcc', ['-O1', ...args], { stdio: 'pipe' });
@@ -70,6 +71,9 @@ beforeAll(() => {
   fs.copyFileSync(path.join(work, 'libvalue3.so'), path.join(libraryDir, 'libvalue.so'));
   printValue = path.join(work, 'print-library-value');
   compile(['-o', printValue, path.join(SOURCES, 'print-library-value.c'), '-L', libraryDir, '-lvalue']);
+  forkTierUp = path.join(work, 'fork-tier-up');
+  const common = path.join(REPO_ROOT, 'test', 'guest', 'common');
+  compile(['-pthread', '-I', common, '-o', forkTierUp, path.join(common, 'fork_tier_up.c')]);
   convertLoop = path.join(work, 'convert-loop');
   execFileSync(PPC64LE.cc, ['-O1', '-static', '-o', convertLoop, path.join(SOURCES, 'convert-loop.c'), '-lm'], { stdio: 'pipe' });
 }, 60_000);
@@ -351,6 +355,22 @@ describe('persistent translation cache', () => {
     const warm = await tsemu(['-d', 'stats', formatLoop], { TSEMU_CACHE_DIR: dir });
     expectLikeQemu(warm, oracle);
     expect(stat(warm, "cached modules from V8's code")).toBeGreaterThan(0);
+  });
+
+  it("a forked child keeps V8's code of what its own tier-up compiled, and the next run makes modules from it", async () => {
+    const dir = freshDir();
+    const oracle = await qemu([forkTierUp]);
+    // A first run keeps no code of its own compiles (the parent's are kept from the run that next
+    // installs them): these files are the child's, whose batches it compiled again with TurboFan.
+    expectLikeQemu(await tsemu([forkTierUp], { TSEMU_CACHE_DIR: dir }), oracle);
+    const kept = nativeCodeFiles(dir);
+    expect(kept.length).toBeGreaterThan(0);
+    // Reading a cache file marks its use (its times set to now).
+    const past = new Date(Date.now() - 3_600_000);
+    for (const name of kept) fs.utimesSync(path.join(dir, name), past, past);
+    expectLikeQemu(await tsemu([forkTierUp], { TSEMU_CACHE_DIR: dir }), oracle);
+    const read = kept.filter((name) => fs.statSync(path.join(dir, name)).mtimeMs > past.getTime() + 60_000);
+    expect(read.length).toBeGreaterThan(0);
   });
 
   it("a damaged file of V8's code, or one of other V8 flags, is not used", async () => {

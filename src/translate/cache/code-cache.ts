@@ -49,6 +49,8 @@ export interface CodeCacheFiles {
   readCold(file: string): ColdEntry[];
   /** Compiles a cached module (native-code-store.ts). */
   compile(module: CachedModule): CompiledCachedModule;
+  /** Module `id` compiled again, all of it with TurboFan (a forked child's tier-up): its code is worth keeping. */
+  optimized(id: string, compiled: WebAssembly.Module): void;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface CodeCacheFiles {
 export interface CachedBatch {
   module: CachedModule;
   functions: Function[];
+  /** Made from V8's code of an earlier run: its hot functions are TurboFan code already. */
+  fromCode: boolean;
 }
 
 interface LoadedModule {
@@ -66,6 +70,7 @@ interface LoadedModule {
   /** The cache file it is kept in. */
   file: string;
   functions?: Function[];
+  fromCode?: boolean;
   /** It failed to compile or instantiate (a file from a bug): never tried again. */
   broken?: boolean;
 }
@@ -144,7 +149,7 @@ export class CodeCache {
       if (!compiled) this.onCompile?.({ file: loaded.file, id: loaded.module.id });
       this.used.add(loaded.module.id);
       this.stats.hits += blocks.length;
-      return { module: loaded.module, functions };
+      return { module: loaded.module, functions, fromCode: loaded.fromCode === true };
     }
     return undefined;
   }
@@ -189,6 +194,11 @@ export class CodeCache {
       if (loaded) this.functionsOf(loaded, host);
       else this.unfound.add(id);
     }
+  }
+
+  /** The module of wire bytes `bytes` was compiled again with TurboFan, `compiled` (wasm/tiers.ts). */
+  optimized(bytes: Uint8Array, compiled: WebAssembly.Module): void {
+    this.source.optimized(moduleId(bytes), compiled);
   }
 
   /**
@@ -300,6 +310,7 @@ export class CodeCache {
       try {
         const { compiled, fromCode } = this.source.compile(loaded.module);
         loaded.functions = host.instantiate(loaded.module, compiled, fromCode);
+        loaded.fromCode = fromCode;
       } catch {
         loaded.broken = true;
         return undefined;

@@ -33,6 +33,11 @@ export class NativeCodeStore {
     return { compiled, fromCode: false };
   }
 
+  /** Module `id` compiled again with TurboFan in this process: its code is kept at the next save, unless it is already. */
+  optimized(id: string, compiled: WebAssembly.Module): void {
+    if (!fs.existsSync(nativeCodeFileName(this.dir, id))) this.unkept.set(id, new WeakRef(compiled));
+  }
+
   /** Writes the code of the modules that have TurboFan code now; the files written. */
   save(): string[] {
     const written: string[] = [];

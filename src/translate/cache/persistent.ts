@@ -93,6 +93,7 @@ export function openPersistentCache(
       read: (file) => read(file, true),
       readCold: (file) => readCold(file, true),
       compile: (module) => nativeCode.compile(module),
+      optimized: (id, compiled) => nativeCode.optimized(id, compiled),
       fileAt: (pc) => {
         const region = regionAt(pc);
         if (!region) return undefined;

@@ -810,10 +810,11 @@ export class Engine {
   private installCachedBatch(pc: number, stateBase: number, cache: CodeCache, turnedHot: boolean): boolean {
     const found = cache.hotBatch(pc, this.current.flags, this.cacheHost, turnedHot);
     if (!found) return false;
-    const { module, functions } = found;
+    const { module, functions, fromCode } = found;
     const set = module.blocks.every((block) => block.flags === ANY_FLAGS) ? this.shared : this.current;
     const code = { bytes: module.bytes, helpers: helperIdsByName(module.helpers), functions };
-    const batch = this.newBatch(code, set);
+    // Made from V8's code, its hot functions are TurboFan code already: a forked child does not compile it again.
+    const batch = this.newBatch(code, set, !fromCode);
     module.blocks.forEach((block, i) => {
       set.cold.delete(block.pc);
       const end = block.pc + block.code.length;
@@ -1117,11 +1118,14 @@ export class Engine {
     }
   }
 
-  /** A batch of `set` without blocks yet, of the module `code` (kept only for a process that may fork). */
-  private newBatch(code: BatchCode, set: Translations): Batch {
+  /**
+   * A batch of `set` without blocks yet, of the module `code` (kept only for a process that may fork);
+   * `tiersUp`: a forked child compiles it again with TurboFan once it has run long enough.
+   */
+  private newBatch(code: BatchCode, set: Translations, tiersUp = true): Batch {
     const generation = forkGeneration();
     const kept = this.options.forks === true;
-    const waitsForTierUp = kept && isForkedChild();
+    const waitsForTierUp = kept && tiersUp && isForkedChild();
     if (waitsForTierUp) this.tierUpWait = { generation, bytes: this.waitingForTierUp() + code.bytes.length };
     return { blocks: [], alive: true, generation, waitsForTierUp, set, ...(kept && { code }) };
   }
@@ -1152,12 +1156,16 @@ export class Engine {
     for (const [functions, sharing] of batches) {
       const { bytes, helpers } = sharing[0]!.code!;
       let module: WebAssembly.Module;
+      let wire: Uint8Array;
       try {
-        module = recompileOptimized(partBytes(bytes));
+        wire = partBytes(bytes);
+        module = recompileOptimized(wire);
       } catch {
         // A cached module whose file no longer has its bytes (truncated in place): it keeps its code.
         continue;
       }
+      // Its code is kept for the next runs, forked children included (wasm/native-code.ts).
+      this.options.cache?.optimized(wire, module);
       const optimized = instantiateBatch(module, helpers, functions.length, this.moduleEnv(true));
       functions.splice(0, functions.length, ...optimized);
       for (const batch of sharing) {

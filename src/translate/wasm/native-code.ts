@@ -8,14 +8,18 @@
  * tsemu's own flags, set at each start, are the same in every run; a profiling run's are not), and
  * when they differ it falls back to compiling the wire bytes in the background. So the code is
  * given to V8 only when its header, those four words, is the header of code serialized now (a
- * probe module's): a run under other flags compiles as without it. Forked
- * children neither load nor serialize code: they have no worker threads, and V8's deserialization
- * and a fallback compile post jobs to them (tiers.ts).
+ * probe module's): a run under other flags compiles as without it.
+ *
+ * A forked child has no worker threads (tiers.ts), and both work there all the same: V8's
+ * deserialization hands its copying to a job that the calling thread joins, doing the work itself
+ * when no worker takes part, and serialization runs on the calling thread. What a child keeps is
+ * the code of the batches its own tier-up compiled again with TurboFan (engine.ts, tierUp), whole
+ * modules of TurboFan code, so the children after it start with the code a child had to earn.
  *
  * V8 does not check the code itself: a corrupted one would run. Its file is sealed (a SHA-256).
  */
 import { native } from '../../native';
-import { compileOptimized, isForkedChild } from './tiers';
+import { compileOptimized } from './tiers';
 
 /** V8's header of serialized code: magic number, version hash, CPU features, flag hash. */
 const V8_HEADER_BYTES = 16;
@@ -37,9 +41,9 @@ function currentHeader(): Uint8Array | undefined {
   return header ?? undefined;
 }
 
-/** V8's compiled code of `module` to keep, or undefined (no TurboFan code yet, or a forked child). */
+/** V8's compiled code of `module` to keep, or undefined (no TurboFan code yet). */
 export function compiledCode(module: WebAssembly.Module): Uint8Array | undefined {
-  return isForkedChild() ? undefined : native().serializeWasmModule(module);
+  return native().serializeWasmModule(module);
 }
 
 /**
@@ -47,7 +51,7 @@ export function compiledCode(module: WebAssembly.Module): Uint8Array | undefined
  * or undefined when this process cannot use it: the caller compiles the bytes.
  */
 export function moduleFromCode(bytes: Uint8Array, code: Uint8Array): WebAssembly.Module | undefined {
-  if (isForkedChild() || code.length < V8_HEADER_BYTES) return undefined;
+  if (code.length < V8_HEADER_BYTES) return undefined;
   const expected = currentHeader();
   if (!expected || expected.some((byte, i) => code[i] !== byte)) return undefined;
   return native().deserializeWasmModule(bytes, code);
