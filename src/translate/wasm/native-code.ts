@@ -10,11 +10,12 @@
  * given to V8 only when its header, those four words, is the header of code serialized now (a
  * probe module's): a run under other flags compiles as without it.
  *
- * A forked child has no worker threads (tiers.ts), and both work there all the same: V8's
- * deserialization hands its copying to a job that the calling thread joins, doing the work itself
- * when no worker takes part, and serialization runs on the calling thread. What a child keeps is
- * the code of the batches its own tier-up compiled again with TurboFan (engine.ts, tierUp), whole
- * modules of TurboFan code, so the children after it start with the code a child had to earn.
+ * A forked child has no worker threads (tiers.ts), and both work there all the same (measured, not
+ * read in V8's source: a child made its modules from code and ran to the same output; V8's job
+ * for the copying is presumably joined by the calling thread, which then does the work alone). What
+ * a child keeps is the code of the batches its own tier-up compiled again with TurboFan (engine.ts,
+ * tierUp), whole modules of TurboFan code, so the children after it start with the code a child had
+ * to earn.
  *
  * V8 does not check the code itself: a corrupted one would run. Its file is sealed (a SHA-256).
  */
