@@ -24,11 +24,13 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
+const execFileAsync = promisify(execFile);
+
 /**
  * Builds the A64 assembly `program` (a whole `_start` program, `-march=<march>`) and returns its
- * stdout under `qemu-aarch64 -cpu <cpu>`. Asynchronous: a differential test's oracle program takes
- * up to minutes on a loaded machine, and a test worker blocked that long misses vitest's 60 s RPC
- * deadline ("Timeout calling onTaskUpdate", which fails the run).
+ * stdout under `qemu-aarch64 -cpu <cpu>`. Asynchronous: a differential test's oracle program holds
+ * every snippet of a file at once, slow to build and run on a loaded machine, and a test worker
+ * blocked past vitest's 60 s RPC deadline fails the run ("Timeout calling onTaskUpdate").
  */
 export async function stdoutUnderQemu(program: string, march: string, cpu: string): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tsemu-a64-'));
@@ -36,7 +38,6 @@ export async function stdoutUnderQemu(program: string, march: string, cpu: strin
     const src = path.join(dir, 'p.s');
     const exe = path.join(dir, 'p');
     await writeFile(src, `${program}\n`);
-    // Quietly: some snippets are CONSTRAINED UNPREDICTABLE forms on purpose, which gas warns about.
     await execFileAsync('aarch64-linux-gnu-gcc', [`-march=${march}`, '-nostdlib', '-static', '-o', exe, src]);
     const { stdout } = await execFileAsync('qemu-aarch64', ['-cpu', cpu, exe], { encoding: 'buffer', maxBuffer: 1 << 28 });
     return stdout;
@@ -44,8 +45,6 @@ export async function stdoutUnderQemu(program: string, march: string, cpu: strin
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-const execFileAsync = promisify(execFile);
 
 /**
  * Assembles A64 source with aarch64-linux-gnu-as and links it at `base` (so PC-relative
