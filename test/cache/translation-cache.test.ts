@@ -357,7 +357,7 @@ describe('persistent translation cache', () => {
     expect(stat(warm, "cached modules from V8's code")).toBeGreaterThan(0);
   });
 
-  it("a forked child keeps V8's code of what its own tier-up compiled, and the next run makes modules from it", async () => {
+  it("a forked child keeps V8's code of what its own tier-up compiled, and the next run reads it", async () => {
     const dir = freshDir();
     const oracle = await qemu([forkTierUp]);
     // A first run keeps no code of its own compiles (the parent's are kept from the run that next
