@@ -36,6 +36,11 @@ export const LOOKUP_BASE = PRIVATE_BASE + 0x100000;
 export const LOOKUP_ENTRIES = 1 << 16;
 export const LOOKUP_ENTRY_SIZE = 16;
 export const LOOKUP_SIZE = LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE;
+
+/** The entry for `pc` of the lookup cache at window address `lookupBase`. */
+export function lookupSlot(lookupBase: number, pc: number): number {
+  return lookupBase + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
+}
 /** CPU state blocks, one per guest thread, STATE_SIZE bytes each. */
 export const STATE_BASE = PRIVATE_BASE + 0x300000;
 export const STATE_SIZE = 0x1000;

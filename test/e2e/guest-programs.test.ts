@@ -72,6 +72,11 @@ const CASES: GuestCase[] = [
     program: 'jit_rewrite',
     ending: OK,
   },
+  {
+    title: 'linked_exits: jumps between code compiled apart, their target rewritten and compiled anew each round',
+    program: 'linked_exits',
+    ending: OK,
+  },
   { title: 'setjmp_longjmp: setjmp/longjmp through frames, callee-saved registers', program: 'setjmp_longjmp', args: ['plain'], ending: OK },
   {
     title: 'setjmp_longjmp: siglongjmp out of a signal handler, mask restore',

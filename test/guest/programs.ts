@@ -35,6 +35,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'vector_loops', sources: ['common/vector_loops.c'], cflags: ['-ftree-vectorize'] },
   { name: 'split_loop', sources: ['common/split_loop.c'] },
   { name: 'jit_rewrite', sources: ['common/jit_rewrite.c'] },
+  { name: 'linked_exits', sources: ['common/linked_exits.c'] },
   {
     name: 'strings',
     sources: ['common/strings.c'],

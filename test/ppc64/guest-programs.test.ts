@@ -77,6 +77,11 @@ const CASES: GuestCase[] = [
     program: 'jit_rewrite',
     ending: OK,
   },
+  {
+    title: 'linked_exits: jumps between code compiled apart, their target rewritten and compiled anew each round',
+    program: 'linked_exits',
+    ending: OK,
+  },
   { title: 'setjmp_longjmp: setjmp/longjmp through frames, callee-saved registers', program: 'setjmp_longjmp', args: ['plain'], ending: OK },
   { title: 'sha256: SHA-256 of test vectors and a 1 MiB buffer', program: 'sha256', ending: OK },
   {

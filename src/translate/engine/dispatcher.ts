@@ -15,18 +15,13 @@
  * the CPU polls for interrupts and the end of its time slice every so many blocks (a device that
  * raised an interrupt sets the budget to zero).
  */
-import { LOOKUP_ENTRIES, LOOKUP_ENTRY_SIZE } from '../../memory/layout';
+import { LOOKUP_ENTRIES } from '../../memory/layout';
 import { STATE_PC } from '../frontend';
 import { Bytes, FunctionBody, ModuleBuilder } from '../wasm/emitter';
 import { BLOCK_TYPE } from '../wasm/module';
 
 /** Status the dispatcher returns when the next pc has no entry in the lookup cache. */
 export const STATUS_MISS = 255;
-
-/** The entry for `pc` of the lookup cache at window address `lookupBase`. */
-export function lookupSlot(lookupBase: number, pc: number): number {
-  return lookupBase + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
-}
 
 /** Offset of a lookup entry's regime tag. */
 export const LOOKUP_TAG = 12;
@@ -95,4 +90,16 @@ export function buildDispatcher(
   if (named) mb.nameFunction(idx, 'dispatcher');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { mem: memory, table } });
   return instance.exports['run'] as (state: number) => number;
+}
+
+/**
+ * A block function that only returns status 0: what an exit link not linked to a block holds
+ * (exit-links.ts), so that the exit, which has stored the next pc, returns to the dispatcher.
+ */
+export function buildReturnToDispatcher(): Function {
+  const mb = new ModuleBuilder();
+  const body = new FunctionBody(1);
+  body.code.byte(0x41).s32(0);
+  mb.exportFunction('unlinked', mb.addFunction(BLOCK_TYPE, body));
+  return new WebAssembly.Instance(new WebAssembly.Module(mb.encode())).exports['unlinked'] as Function;
 }

@@ -42,6 +42,7 @@ import {
   LOOKUP_ENTRY_SIZE,
   PAGE_SHIFT,
   PageFlags,
+  lookupSlot,
 } from '../../memory/layout';
 import type { IRBlock } from '../ir/block';
 import { helperById, helperIdsByName } from '../ir/helpers';
@@ -55,7 +56,10 @@ import { SoftmmuAccess } from '../interp/soft-access';
 import type { GuestPort } from '../interp/window-access';
 import {
   compileBatch,
+  exitLinkTable,
   instantiateBatch,
+  replaceFunctions,
+  type ExitLinkTable,
   type LoadCheck,
   type ModuleEnv,
   type SlowStore,
@@ -73,7 +77,8 @@ import {
   tierUpDue,
   tieredUp,
 } from '../wasm/tiers';
-import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, lookupSlot } from './dispatcher';
+import { LOOKUP_TAG, STATUS_MISS, buildDispatcher, buildReturnToDispatcher } from './dispatcher';
+import { ExitLinks } from './exit-links';
 import { RetiredBlocks } from './retired-blocks';
 import { makeLoadCheck, makeSlowStore } from './slow-store';
 
@@ -134,6 +139,8 @@ interface Batch {
   waitsForTierUp: boolean;
   /** The translations it belongs to. */
   set: Translations;
+  /** Its instance's link table, when its exits link to other modules (exit-links.ts). */
+  links?: ExitLinkTable;
 }
 
 /** A batch module's bytes and imports, and its blocks' callables in order (shared with the code cache). */
@@ -354,6 +361,12 @@ export class Engine {
   private readonly loadCheck: LoadCheck;
   /** The wasm stand-ins of the JavaScript functions this engine's modules import. */
   private readonly hub = new ImportHub();
+  /** Where the exits of each module to other modules' blocks go. */
+  private readonly links = new ExitLinks<TranslatedBlock>({
+    resolve: (pc, flags) => (flags === ANY_FLAGS ? undefined : this.sets.get(flags)?.blocks.get(pc)) ?? this.shared.blocks.get(pc),
+    callable: (tb) => this.table.get(tb.tableIndex) as Function,
+    unlinked: buildReturnToDispatcher(),
+  });
   /** With EngineOptions.retainCold: invalidated cold blocks, for an execve mapping the same code. */
   private readonly retired: RetiredBlocks<ColdBlock> | undefined;
   private readonly onCodeWrite: (addr: number, size: number) => void;
@@ -689,6 +702,7 @@ export class Engine {
       set.coldByPage = new Map();
     }
     this.emptyLookupCache();
+    this.links.clear();
     this.freeSlots.length = 0;
     this.nextSlot = 0;
     this.tierUpWait.bytes = 0;
@@ -824,6 +838,7 @@ export class Engine {
       set.blocks.set(tb.pc, tb);
       this.trackPages(tb);
     });
+    for (const tb of batch.blocks) this.links.arrived(tb.pc);
     this.install(batch.blocks.find((tb) => tb.pc === pc)!, stateBase);
     this.stats.cached += module.blocks.length;
     return true;
@@ -913,6 +928,7 @@ export class Engine {
         this.memory.view.setUint32(lookupSlot(this.options.lookupBase, tb.pc) + 8, tb.tableIndex, true);
       }
     });
+    for (const tb of batch.blocks) this.links.arrived(tb.pc);
     this.stats.blocks += irs.length;
     this.stats.modules++;
     this.stats.wasmBytes += compiled.size;
@@ -1127,7 +1143,9 @@ export class Engine {
     const kept = this.options.forks === true;
     const waitsForTierUp = kept && tiersUp && isForkedChild();
     if (waitsForTierUp) this.tierUpWait = { generation, bytes: this.waitingForTierUp() + code.bytes.length };
-    return { blocks: [], alive: true, generation, waitsForTierUp, set, ...(kept && { code }) };
+    const links = exitLinkTable(code.functions);
+    if (links) this.links.attach(links, set.flags);
+    return { blocks: [], alive: true, generation, waitsForTierUp, set, ...(kept && { code }), ...(links && { links }) };
   }
 
   /** Wasm bytes of this fork's live batches waiting for the forked child's own tier-up (wasm/tiers.ts). */
@@ -1167,9 +1185,13 @@ export class Engine {
       // Its code is kept for the next runs, forked children included (wasm/native-code.ts).
       this.options.cache?.optimized(wire, module);
       const optimized = instantiateBatch(module, helpers, functions.length, this.moduleEnv(true));
-      functions.splice(0, functions.length, ...optimized);
+      replaceFunctions(functions, optimized);
+      const links = exitLinkTable(functions);
       for (const batch of sharing) {
         batch.blocks.forEach((tb, i) => this.table.set(tb.tableIndex, functions[i]!));
+        for (const tb of batch.blocks) this.links.replaced(tb);
+        if (batch.links) this.links.detach(batch.links.table);
+        if (links) this.links.attach((batch.links = links), batch.set.flags);
       }
     }
     this.tierUpWait = { generation, bytes: 0 };
@@ -1196,6 +1218,8 @@ export class Engine {
       this.freeSlots.push(tb.tableIndex);
       for (const page of tb.pages) byPage.get(page)?.delete(tb);
     }
+    for (const tb of batch.blocks) this.links.discarded(tb);
+    if (batch.links) this.links.detach(batch.links.table);
   }
 
   private allocSlot(): number {

@@ -179,6 +179,8 @@ export class ModuleBuilder {
   private readonly funcs: { type: number; body: FunctionBody }[] = [];
   private readonly exports: { name: string; func: number }[] = [];
   private readonly funcNames: { func: number; name: string }[] = [];
+  private readonly tables: { min: number; exportAs: string }[] = [];
+  private readonly customSections: { name: string; content: Uint8Array }[] = [];
   private importedFuncs = 0;
 
   typeIndex(t: FuncType): number {
@@ -213,6 +215,20 @@ export class ModuleBuilder {
     this.exports.push({ name, func });
   }
 
+  /**
+   * Defines a funcref table of `min` slots, exported as `exportAs`; returns its table index. The
+   * module must import no table (imported tables come first in the index space).
+   */
+  addTable(min: number, exportAs: string): number {
+    this.tables.push({ min, exportAs });
+    return this.tables.length - 1;
+  }
+
+  /** Adds a custom section (read back with WebAssembly.Module.customSections). */
+  addCustomSection(name: string, content: Uint8Array): void {
+    this.customSections.push({ name, content });
+  }
+
   /** Names function `func` in the module's `name` section (what V8 calls it in profiles); call in increasing `func` order. */
   nameFunction(func: number, name: string): void {
     this.funcNames.push({ func, name });
@@ -242,8 +258,14 @@ export class ModuleBuilder {
     const funcs = new Bytes().u32(this.funcs.length);
     for (const f of this.funcs) funcs.u32(f.type);
     section(3, funcs);
-    const exportSection = new Bytes().u32(this.exports.length);
+    if (this.tables.length > 0) {
+      const tables = new Bytes().u32(this.tables.length);
+      for (const t of this.tables) tables.byte(0x70).byte(0x00).u32(t.min);
+      section(4, tables);
+    }
+    const exportSection = new Bytes().u32(this.exports.length + this.tables.length);
     for (const e of this.exports) exportSection.name(e.name).byte(0x00).u32(e.func);
+    this.tables.forEach((t, i) => exportSection.name(t.exportAs).byte(0x01).u32(i));
     section(7, exportSection);
     const code = new Bytes().u32(this.funcs.length);
     const hints = this.funcs.map((f) => f.body.encodeInto(code));
@@ -264,6 +286,7 @@ export class ModuleBuilder {
       for (const { func, name } of this.funcNames) names.u32(func).name(name);
       section(0, new Bytes().name('name').byte(1).sized(names));
     }
+    for (const { name, content } of this.customSections) section(0, new Bytes().name(name).bytes(content));
     return out.view().slice();
   }
 }

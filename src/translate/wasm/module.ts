@@ -8,7 +8,7 @@ import { allHelpers, type HelperDef, type HelperValue } from '../ir/helpers';
 import type { Endian, ValType } from '../ir/ops';
 import { FunctionBody, ModuleBuilder, type FuncType } from './emitter';
 import { ImportHub, withPad, type HubImport } from './import-hub';
-import { lowerBlock, lowerRegion } from './lower';
+import { LINK_TABLE, lowerBlock, lowerRegion, type ExitLinkEnv } from './lower';
 import { loopRegions } from './regions';
 import type { SoftTlbLayout, SoftTranslate } from './soft-tlb';
 
@@ -131,6 +131,21 @@ export function encodeBatch(
   blocks.forEach((b, i) => {
     if (!byPc.has(b.pc)) byPc.set(b.pc, blockFunc[i]!);
   });
+  // Exits to constant pcs outside the module: a link table slot per pc (engine/exit-links.ts).
+  const linkPcs: number[] = [];
+  const linkSlots = new Map<number, number>();
+  const exitLinks: ExitLinkEnv | undefined =
+    enterFunc === undefined || !env.lookup
+      ? undefined
+      : {
+          slot: (pc) => {
+            let slot = linkSlots.get(pc);
+            if (slot === undefined) linkSlots.set(pc, (slot = linkPcs.push(pc) - 1));
+            return slot;
+          },
+          blockType: mb.typeIndex(BLOCK_TYPE),
+          lookupBase: env.lookup.base,
+        };
   const lowerEnv = {
     endian: env.endian,
     helperFunc: (id: number) => helperFuncs.get(id)!,
@@ -139,6 +154,7 @@ export function encodeBatch(
     chainTarget: (pc: number) => (env.chain ? byPc.get(pc) : undefined),
     indirectTargets,
     ...(enterFunc === undefined || !env.lookup ? {} : { indirectChain: { enterFunc, lookupBase: env.lookup.base } }),
+    ...(exitLinks && { exitLinks }),
     ...(env.softmmu && translateFunc !== undefined ? { softmmu: { layout: env.softmmu.layout, translateFunc, budgetWord: env.softmmu.budgetWord } } : {}),
   };
   const regionOf = new Map<number, { members: number[]; func: number }>();
@@ -177,7 +193,45 @@ export function encodeBatch(
       mb.nameFunction(region.func, `r_${first.pc.toString(16)}_${region.members.length}`);
     }
   }
+  if (linkPcs.length > 0) {
+    if (mb.addTable(linkPcs.length, LINKS_EXPORT) !== LINK_TABLE) throw new Error('link table index mismatch');
+    mb.addCustomSection(LINKS_SECTION, new Uint8Array(Float64Array.from(linkPcs).buffer));
+  }
   return { bytes: mb.encode(), helpers: helperIds };
+}
+
+/** The export name of a module's link table, and the custom section listing the guest pc of each of its slots. */
+const LINKS_EXPORT = 'links';
+const LINKS_SECTION = 'tsemu.links';
+
+/** A module instance's link table and the guest pc each slot's exits go to (engine/exit-links.ts). */
+export interface ExitLinkTable {
+  table: WebAssembly.Table;
+  pcs: readonly number[];
+}
+
+/** WebAssembly.Module's static customSections, which TypeScript's library without the DOM leaves out. */
+interface CustomSections {
+  customSections(module: WebAssembly.Module, name: string): ArrayBuffer[];
+}
+
+/** The link table of the instance whose block callables are `functions`, kept beside them (instantiateBatch). */
+const linkTables = new WeakMap<readonly Function[], ExitLinkTable>();
+
+/** The link table of the instance whose block callables `functions` are; undefined when its module links no exit. */
+export function exitLinkTable(functions: readonly Function[]): ExitLinkTable | undefined {
+  return linkTables.get(functions);
+}
+
+/**
+ * Puts the callables of another instance of the same module (a forked child's tier-up) in place of
+ * those in `functions`, which whoever shares the array then runs, with that instance's link table.
+ */
+export function replaceFunctions(functions: Function[], replacement: readonly Function[]): void {
+  functions.splice(0, functions.length, ...replacement);
+  const links = linkTables.get(replacement);
+  if (links) linkTables.set(functions, links);
+  else linkTables.delete(functions);
 }
 
 /** A helper's import: by name, so that a module's bytes do not depend on this run's helper ids (persistent cache). */
@@ -217,7 +271,14 @@ export function instantiateBatch(
   const instance = new WebAssembly.Instance(module, {
     env: { mem: env.memory, ...(enter ? { enter } : {}), ...(env.hub ?? new ImportHub()).functions(imports) },
   });
-  return Array.from({ length: blockCount }, (_, i) => instance.exports[`b${i}`] as Function);
+  const functions = Array.from({ length: blockCount }, (_, i) => instance.exports[`b${i}`] as Function);
+  const table = instance.exports[LINKS_EXPORT];
+  if (table instanceof WebAssembly.Table) {
+    const [section] = (WebAssembly.Module as unknown as CustomSections).customSections(module, LINKS_SECTION);
+    if (!section || section.byteLength !== table.length * 8) throw new Error('link table without its pcs');
+    linkTables.set(functions, { table, pcs: Array.from(new Float64Array(section)) });
+  }
+  return functions;
 }
 
 const enterStubs = new WeakMap<WebAssembly.Table, Function>();

@@ -1,5 +1,5 @@
 /*
- * Generating and calling machine code portably in the test programs: "return value;" in the
+ * Generating and calling machine code portably in the test programs: "return value;" and a jump in the
  * instructions of the machine the program is built for (aarch64, arm and Thumb, powerpc64 or
  * x86-64), the cache maintenance that makes it visible to instruction fetch, a call of it, and the
  * address of a compiled function's code.
@@ -31,6 +31,29 @@ static inline size_t emit_return(uint8_t *code, uint16_t value) {
 #error "no encodings for this architecture"
 #endif
   memcpy(code, insns, sizeof insns);
+  return sizeof insns;
+}
+
+/* Writes at `from` a jump to `to` (no link register written); returns its length in bytes. */
+static inline size_t emit_jump(uint8_t *from, const uint8_t *to) {
+  intptr_t offset = to - from;
+#if defined(__aarch64__)
+  uint32_t insns[] = {0x14000000u | ((uint32_t)(offset >> 2) & 0x3ffffffu) /* b to */};
+#elif defined(__thumb__)
+  /* b.w to (T4): offset from the instruction's address + 4, S:I1:I2:imm10:imm11:0 */
+  uint32_t imm = (uint32_t)(offset - 4);
+  uint32_t s = (imm >> 24) & 1, j1 = ((imm >> 23) & 1) ^ !s, j2 = ((imm >> 22) & 1) ^ !s;
+  uint16_t insns[] = {(uint16_t)(0xf000u | s << 10 | ((imm >> 12) & 0x3ffu)),
+                      (uint16_t)(0x9000u | j1 << 13 | j2 << 11 | ((imm >> 1) & 0x7ffu))};
+#elif defined(__arm__)
+  uint32_t insns[] = {0xea000000u | ((uint32_t)((offset - 8) >> 2) & 0xffffffu) /* b to */};
+#elif defined(__powerpc64__)
+  uint32_t insns[] = {0x48000000u | ((uint32_t)offset & 0x3fffffcu) /* b to */};
+#elif defined(__x86_64__)
+  int32_t rel = (int32_t)(offset - 5);
+  uint8_t insns[] = {0xe9, (uint8_t)rel, (uint8_t)(rel >> 8), (uint8_t)(rel >> 16), (uint8_t)(rel >> 24) /* jmp to */};
+#endif
+  memcpy(from, insns, sizeof insns);
   return sizeof insns;
 }
 
