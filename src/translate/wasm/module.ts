@@ -1,7 +1,8 @@
 /**
  * Compiles a batch of IR blocks into one WebAssembly module (amortising V8's per-module cost) and
  * instantiates it against the guest memory. Blocks of one batch chain to each other directly with
- * tail calls; everything else goes back through the dispatcher.
+ * tail calls; exits to constant pcs of other modules through the module's link table
+ * (engine/exit-links.ts); everything else goes back through the dispatcher.
  */
 import type { IRBlock } from '../ir/block';
 import { allHelpers, type HelperDef, type HelperValue } from '../ir/helpers';
