@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';
-import { EXECUTORS, describeMismatches, makeVecInputs, runQemuVec, runTsemuVec } from './vector-differential';
+import { EXECUTORS, describeMismatches, makeVecInputs, preassembleVec, runQemuVec, runTsemuVec } from './vector-differential';
 
 const SNIPPETS: string[][] = [
   ...['fadd', 'fsub', 'fmul', 'fdiv', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fnmul'].flatMap((op) => [
@@ -78,6 +78,7 @@ describe.each(FPCRS)('scalar FP against qemu-aarch64, %s', (_name, fpcr) => {
   const inputs = makeVecInputs(24, fpcr);
   let want: bigint[][][] = [];
   beforeAll(async () => {
+    preassembleVec(SNIPPETS);
     want = await runQemuVec(SNIPPETS, inputs);
   });
   it.each(SNIPPETS.map((s, i) => [s.join('; '), i] as const))('%s', (_text, i) => {

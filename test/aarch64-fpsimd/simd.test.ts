@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FPSR_DZC, FPSR_IOC } from '../../src/translate/aarch64/insns/fp-soft';
-import { EXECUTORS, describeMismatches, makeVecInputs, runQemuVec, runTsemuVec } from './vector-differential';
+import { EXECUTORS, describeMismatches, makeVecInputs, preassembleVec, runQemuVec, runTsemuVec } from './vector-differential';
 
 const INT_THREE_SAME = ['add', 'sub', 'mul', 'mla', 'mls', 'cmeq', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmtst', 'umax', 'umin',
   'smax', 'smin', 'umaxp', 'uminp', 'smaxp', 'sminp', 'addp', 'sqadd', 'uqadd', 'sqsub', 'uqsub', 'sshl', 'ushl',
@@ -122,6 +122,7 @@ function check(snippets: string[][], fpcr: number, fpsrMask: (snippet: string[])
   const inputs = makeVecInputs(12, fpcr);
   let want: bigint[][][] = [];
   beforeAll(async () => {
+    preassembleVec(snippets);
     want = await runQemuVec(snippets, inputs);
   });
   it.each(snippets.map((s, i) => [s.join('; '), i] as const))('%s', (_text, i) => {

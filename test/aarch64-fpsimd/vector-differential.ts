@@ -10,7 +10,7 @@ import { TrapKind } from '../../src/translate/ir/ops';
 import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { runBlockWasm } from '../../src/translate/wasm/run-once';
 import { CODE_BASE, STATE, codeSource, testMemory } from '../aarch64-int/run-block';
-import { assembleWords, stdoutUnderQemu } from '../aarch64-int/toolchain';
+import { assembleWords, preassemble, stdoutUnderQemu } from '../aarch64-int/toolchain';
 
 export interface VecInput {
   /** V0..V7 as 128-bit values. */
@@ -93,11 +93,16 @@ export const EXECUTORS: [string, BlockExecutor][] = [
   ['interpreter', interpretBlock],
 ];
 
+/** Assembles all of a file's snippets for runTsemuVec at once (one assembler run instead of one per call). */
+export function preassembleVec(snippets: readonly string[][]): void {
+  preassemble(snippets, CODE_BASE);
+}
+
 /** Runs a snippet on each input through the A64 frontend and `execute` (the WebAssembly backend by default). */
 export function runTsemuVec(snippet: readonly string[], inputs: readonly VecInput[], execute: BlockExecutor = runBlockWasm): VecOutput[] {
   const mem = testMemory();
   const view = mem.view;
-  const words = assembleWords([...snippet], CODE_BASE);
+  const words = assembleWords(snippet, CODE_BASE);
   const code = codeSource(words);
   const end = CODE_BASE + words.length * 4;
   return inputs.map((input) => {

@@ -9,7 +9,7 @@
 import { CF, NF, VF, ZF } from '../../src/translate/aarch64/state';
 import { TrapKind } from '../../src/translate/ir/ops';
 import { CODE_BASE, STATE, codeSource, reg, resetState, runBlockAt, statePc, testMemory } from './run-block';
-import { assembleWords, stdoutUnderQemu } from './toolchain';
+import { assembleWords, preassemble, stdoutUnderQemu } from './toolchain';
 
 export interface RegInput {
   /** X0..X7. */
@@ -86,6 +86,11 @@ export async function runQemu(snippets: readonly string[][], inputs: readonly Re
     results.push(rows);
   }
   return results;
+}
+
+/** Assembles all of a file's snippets for runTsemu at once (one assembler run instead of one per call). */
+export function preassembleInt(snippets: readonly string[][]): void {
+  preassemble(snippets, CODE_BASE);
 }
 
 /** Runs a snippet on each input through the A64 frontend and the WebAssembly backend. */

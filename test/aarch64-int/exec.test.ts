@@ -4,7 +4,7 @@
  * qemu-aarch64 on the same inputs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeInputs, runQemu, runTsemu, runTsemuWords, type RegOutput } from './differential';
+import { makeInputs, preassembleInt, runQemu, runTsemu, runTsemuWords, type RegOutput } from './differential';
 import { assembleWords } from './toolchain';
 
 const CONDS = ['eq', 'ne', 'cs', 'cc', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
@@ -105,6 +105,7 @@ describe('A64 integer execution against qemu-aarch64', () => {
   const inputs = makeInputs(24);
   let expected: RegOutput[][] = [];
   beforeAll(async () => {
+    preassembleInt(SNIPPETS);
     expected = await runQemu(SNIPPETS, inputs);
   });
   SNIPPETS.forEach((snippet, s) => {

@@ -46,11 +46,13 @@ export async function stdoutUnderQemu(program: string, march: string, cpu: strin
   }
 }
 
+const DEFAULT_BASE = 0x10000;
+
 /**
  * Assembles A64 source with aarch64-linux-gnu-as and links it at `base` (so PC-relative
  * relocations such as ADRP's are resolved); returns the .text bytes.
  */
-export function assemble(source: string, base = 0x10000): Buffer {
+export function assemble(source: string, base = DEFAULT_BASE): Buffer {
   return withTempDir((dir) => {
     const src = path.join(dir, 'a.s');
     const obj = path.join(dir, 'a.o');
@@ -64,12 +66,75 @@ export function assemble(source: string, base = 0x10000): Buffer {
   });
 }
 
-/** The 32-bit instruction words of `lines`, one instruction per line, placed at `base`. */
-export function assembleWords(lines: readonly string[], base?: number): number[] {
-  const bytes = assemble(lines.join('\n'), base);
+/** Words of snippets already assembled, by base and source. */
+const assembled = new Map<string, number[]>();
+const assembledKey = (source: string, base: number): string => `${base}\n${source}`;
+
+function wordsOf(bytes: Buffer): number[] {
   const words: number[] = [];
-  for (let i = 0; i < bytes.length; i += 4) words.push(bytes.readUInt32LE(i));
+  for (let i = 0; i + 4 <= bytes.length; i += 4) words.push(bytes.readUInt32LE(i));
   return words;
+}
+
+/** The 32-bit instruction words of `lines`, one instruction per line, placed at `base`. */
+export function assembleWords(lines: readonly string[], base = DEFAULT_BASE): number[] {
+  const source = lines.join('\n');
+  const key = assembledKey(source, base);
+  let words = assembled.get(key);
+  if (words === undefined) {
+    words = wordsOf(assemble(source, base));
+    assembled.set(key, words);
+  }
+  return words;
+}
+
+/** Section name to contents of a little-endian ELF64 file. */
+function elfSections(elf: Buffer): Map<string, Buffer> {
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const entsize = elf.readUInt16LE(0x3a);
+  const count = elf.readUInt16LE(0x3c);
+  const header = (i: number): number => shoff + i * entsize;
+  const names = header(elf.readUInt16LE(0x3e));
+  const namesAt = Number(elf.readBigUInt64LE(names + 0x18));
+  const sections = new Map<string, Buffer>();
+  for (let i = 1; i < count; i++) {
+    const h = header(i);
+    const nameAt = namesAt + elf.readUInt32LE(h);
+    const name = elf.toString('latin1', nameAt, elf.indexOf(0, nameAt));
+    const offset = Number(elf.readBigUInt64LE(h + 0x18));
+    sections.set(name, elf.subarray(offset, offset + Number(elf.readBigUInt64LE(h + 0x20))));
+  }
+  return sections;
+}
+
+/**
+ * Assembles every snippet not assembled yet at `base` in one run of the assembler and the linker
+ * (each snippet a section of its own, all linked at `base`), so that a file of N snippets starts
+ * two processes instead of 3N; assembleWords then answers from what this kept. A batch that fails
+ * (a snippet that does not assemble, labels clashing between snippets) keeps nothing, and each
+ * snippet is assembled alone when asked for, reporting its own error.
+ */
+export function preassemble(snippets: readonly (readonly string[])[], base = DEFAULT_BASE): void {
+  const sources = [...new Set(snippets.map((lines) => lines.join('\n')))].filter((s) => !assembled.has(assembledKey(s, base)));
+  if (sources.length === 0) return;
+  const at = `0x${base.toString(16)}`;
+  try {
+    withTempDir((dir) => {
+      const src = path.join(dir, 'a.s');
+      const script = path.join(dir, 'a.ld');
+      const obj = path.join(dir, 'a.o');
+      const elf = path.join(dir, 'a.elf');
+      writeFileSync(src, sources.map((source, i) => `.section .s${i},"ax"\n${source}\n`).join(''));
+      writeFileSync(script, `SECTIONS {\n${sources.map((_, i) => `.s${i} ${at} : { *(.s${i}) }`).join('\n')}\n}\n`);
+      execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src], { stdio: 'pipe' });
+      // -N: sections packed in the file, not each on a page of its own; they overlap in memory by design.
+      execFileSync('aarch64-linux-gnu-ld', ['-N', '--no-check-sections', '-T', script, '-e', '0', '-o', elf, obj], { stdio: 'pipe' });
+      const sections = elfSections(readFileSync(elf));
+      sources.forEach((source, i) => assembled.set(assembledKey(source, base), wordsOf(sections.get(`.s${i}`) ?? Buffer.alloc(0))));
+    });
+  } catch {
+    // Assembled one by one on demand instead.
+  }
 }
 
 export interface Decoded {

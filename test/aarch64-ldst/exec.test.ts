@@ -4,7 +4,7 @@
  * same registers and memory: X0..X7, the base register X9, the 256-byte buffer and V0..V31.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXECUTORS, makeMemInputs, qemuSignal, runQemuMem, runTsemuMem, type Executor, type MemOutput } from './memory-differential';
+import { EXECUTORS, makeMemInputs, preassembleMem, qemuSignal, runQemuMem, runTsemuMem, type Executor, type MemOutput } from './memory-differential';
 
 const one = (lines: string[]): string[][] => lines.map((l) => [l]);
 
@@ -132,6 +132,7 @@ describe('A64 loads and stores against qemu-aarch64', () => {
   const expected = new Map<string, MemOutput[]>();
   beforeAll(async () => {
     const all = Object.values(GROUPS).flat();
+    preassembleMem(all);
     (await runQemuMem(all, INPUTS)).forEach((out, i) => expected.set(all[i]!.join('; '), out));
   });
 

@@ -17,7 +17,7 @@ import { interpretBlock } from '../../src/translate/interp/interpreter';
 import { TrapKind } from '../../src/translate/ir/ops';
 import { runBlockWasm } from '../../src/translate/wasm/run-once';
 import { CODE_BASE, STATE, codeSource, reg, resetState, statePc, testMemory } from '../aarch64-int/run-block';
-import { assembleWords, stdoutUnderQemu, withTempDir } from '../aarch64-int/toolchain';
+import { assembleWords, preassemble, stdoutUnderQemu, withTempDir } from '../aarch64-int/toolchain';
 
 export const BUFFER_SIZE = 256;
 /** Where tsemu places the buffer (any mapped page would do). */
@@ -113,6 +113,11 @@ export async function runQemuMem(snippets: readonly string[][], inputs: readonly
 /** The two executors of IR blocks, which must agree with each other and with qemu. */
 export const EXECUTORS = { wasm: runBlockWasm, interpreter: interpretBlock } as const;
 export type Executor = keyof typeof EXECUTORS;
+
+/** Assembles all of a file's snippets for runTsemuMem at once (one assembler run instead of one per call). */
+export function preassembleMem(snippets: readonly string[][]): void {
+  preassemble(snippets.map((snippet) => [EXTENSIONS, ...snippet]), CODE_BASE);
+}
 
 /** Runs a snippet on each input through the A64 frontend and `executor`. */
 export function runTsemuMem(snippet: readonly string[], inputs: readonly MemInput[], executor: Executor = 'wasm'): MemOutput[] {
