@@ -27,7 +27,9 @@ afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 /**
  * The environment of every run: PWD names another directory than the one each run starts in, and
  * the variables Node reads for itself are the guest's (NODE_OPTIONS would make Node die at start),
- * and so is GLIBC_TUNABLES, though the launcher gives tsemu's Node tunables of its own.
+ * and so are GLIBC_TUNABLES and LD_PRELOAD, though the launcher gives tsemu's Node tunables and a
+ * preloaded library of its own (LD_PRELOAD empty here: the host's loader of qemu and of the native
+ * run reads it too).
  */
 const ENV = {
   PATH: '/usr/bin:/bin',
@@ -36,6 +38,7 @@ const ENV = {
   SPACED: 'a b  c',
   UV_THREADPOOL_SIZE: '1',
   GLIBC_TUNABLES: 'glibc.malloc.perturb=0',
+  LD_PRELOAD: '',
   EMPTY: '',
   PWD: '/',
 };
