@@ -28,7 +28,9 @@
 
 #define V8_PAGE_SIZE (256 * 1024)
 
-static int is_v8_page(size_t length, int prot) { return length == V8_PAGE_SIZE && prot == (PROT_READ | PROT_WRITE); }
+static int is_v8_page(size_t length, int prot) {
+  return length == V8_PAGE_SIZE && prot == (PROT_READ | PROT_WRITE);
+}
 
 /* Whether the range's first page is not in memory yet. */
 static int fresh(void *addr) {
@@ -42,13 +44,18 @@ static void fill(void *addr, size_t length) {
 
 static void *map(void *addr, size_t length, int prot, int flags, int fd, off64_t offset) {
   void *mapped = (void *)syscall(SYS_mmap, addr, length, prot, flags, fd, offset);
-  if (mapped != MAP_FAILED && (flags & MAP_ANONYMOUS) && !(flags & MAP_SHARED) && is_v8_page(length, prot)) fill(mapped, length);
+  int private_anonymous = (flags & MAP_ANONYMOUS) && !(flags & MAP_SHARED);
+  if (mapped != MAP_FAILED && private_anonymous && is_v8_page(length, prot)) fill(mapped, length);
   return mapped;
 }
 
-void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) { return map(addr, length, prot, flags, fd, offset); }
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
+  return map(addr, length, prot, flags, fd, offset);
+}
 
-void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off64_t offset) { return map(addr, length, prot, flags, fd, offset); }
+void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off64_t offset) {
+  return map(addr, length, prot, flags, fd, offset);
+}
 
 int mprotect(void *addr, size_t length, int prot) {
   int result = (int)syscall(SYS_mprotect, addr, length, prot);

@@ -115,7 +115,9 @@ function elfSections(elf: Buffer): Map<string, Buffer> {
  * snippet is assembled alone when asked for, reporting its own error.
  */
 export function preassemble(snippets: readonly (readonly string[])[], base = DEFAULT_BASE): void {
-  const sources = [...new Set(snippets.map((lines) => lines.join('\n')))].filter((s) => !assembled.has(assembledKey(s, base)));
+  const sources = [...new Set(snippets.map((lines) => lines.join('\n')))].filter(
+    (source) => !assembled.has(assembledKey(source, base)),
+  );
   if (sources.length === 0) return;
   const at = `0x${base.toString(16)}`;
   try {
@@ -125,12 +127,16 @@ export function preassemble(snippets: readonly (readonly string[])[], base = DEF
       const obj = path.join(dir, 'a.o');
       const elf = path.join(dir, 'a.elf');
       writeFileSync(src, sources.map((source, i) => `.section .s${i},"ax"\n${source}\n`).join(''));
-      writeFileSync(script, `SECTIONS {\n${sources.map((_, i) => `.s${i} ${at} : { *(.s${i}) }`).join('\n')}\n}\n`);
+      const placed = sources.map((_, i) => `.s${i} ${at} : { *(.s${i}) }`);
+      writeFileSync(script, `SECTIONS {\n${placed.join('\n')}\n}\n`);
       execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src], { stdio: 'pipe' });
       // -N: sections packed in the file, not each on a page of its own; they overlap in memory by design.
-      execFileSync('aarch64-linux-gnu-ld', ['-N', '--no-check-sections', '-T', script, '-e', '0', '-o', elf, obj], { stdio: 'pipe' });
+      const link = ['-N', '--no-check-sections', '-T', script, '-e', '0', '-o', elf, obj];
+      execFileSync('aarch64-linux-gnu-ld', link, { stdio: 'pipe' });
       const sections = elfSections(readFileSync(elf));
-      sources.forEach((source, i) => assembled.set(assembledKey(source, base), wordsOf(sections.get(`.s${i}`) ?? Buffer.alloc(0))));
+      sources.forEach((source, i) => {
+        assembled.set(assembledKey(source, base), wordsOf(sections.get(`.s${i}`) ?? Buffer.alloc(0)));
+      });
     });
   } catch {
     // Assembled one by one on demand instead.

@@ -55,11 +55,14 @@ describe('the prefault library (native/prefault)', () => {
   it('is preloaded into the Node the launcher starts', async () => {
     // stdin_filter waits for its input, so the process is there to look at once tsemu has loaded
     // its addon (long after the dynamic loader mapped what it preloads).
-    const child = spawn(tsemuBinary(AARCH64), [guestProgram(AARCH64, 'stdin_filter')], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const program = guestProgram(AARCH64, 'stdin_filter');
+    const child = spawn(tsemuBinary(AARCH64), [program], { stdio: ['pipe', 'ignore', 'ignore'] });
     const exited = new Promise((resolve) => child.on('close', resolve));
     const maps = (): string => fs.readFileSync(`/proc/${child.pid}/maps`, 'utf8');
     const ADDON = 'tsemu_native.node';
-    for (let waited = 0; waited < 60_000 && !maps().includes(ADDON); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; waited < 60_000 && !maps().includes(ADDON); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const mapped = maps();
     child.stdin.end();
     await exited;
