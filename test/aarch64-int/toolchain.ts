@@ -47,6 +47,8 @@ export async function stdoutUnderQemu(program: string, march: string, cpu: strin
 }
 
 const DEFAULT_BASE = 0x10000;
+/** The architecture the snippets are assembled for, alone or in a batch. */
+const ASSEMBLER_ARCH = '-march=armv8.2-a+crc+lse';
 
 /**
  * Assembles A64 source with aarch64-linux-gnu-as and links it at `base` (so PC-relative
@@ -59,7 +61,7 @@ export function assemble(source: string, base = DEFAULT_BASE): Buffer {
     const elf = path.join(dir, 'a.elf');
     const bin = path.join(dir, 'a.bin');
     writeFileSync(src, `${source}\n`);
-    execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src]);
+    execFileSync('aarch64-linux-gnu-as', [ASSEMBLER_ARCH, '-o', obj, src]);
     execFileSync('aarch64-linux-gnu-ld', ['-Ttext', `0x${base.toString(16)}`, '-e', '0', '-o', elf, obj]);
     execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, bin]);
     return readFileSync(bin);
@@ -129,7 +131,7 @@ export function preassemble(snippets: readonly (readonly string[])[], base = DEF
       writeFileSync(src, sources.map((source, i) => `.section .s${i},"ax"\n${source}\n`).join(''));
       const placed = sources.map((_, i) => `.s${i} ${at} : { *(.s${i}) }`);
       writeFileSync(script, `SECTIONS {\n${placed.join('\n')}\n}\n`);
-      execFileSync('aarch64-linux-gnu-as', ['-march=armv8.2-a+crc+lse', '-o', obj, src], { stdio: 'pipe' });
+      execFileSync('aarch64-linux-gnu-as', [ASSEMBLER_ARCH, '-o', obj, src], { stdio: 'pipe' });
       // -N: sections packed in the file, not each on a page of its own; they overlap in memory by design.
       const link = ['-N', '--no-check-sections', '-T', script, '-e', '0', '-o', elf, obj];
       execFileSync('aarch64-linux-gnu-ld', link, { stdio: 'pipe' });
