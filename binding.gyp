@@ -16,13 +16,6 @@
       "defines": ["TSEMU_NODE=\"<!(node -p process.execPath)\""],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "ldflags": ["-static"]
-    },
-    {
-      "target_name": "tsemu-prefault",
-      "type": "shared_library",
-      "product_prefix": "",
-      "sources": ["native/prefault/prefault.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-fPIC"]
     }
   ]
 }

@@ -11,7 +11,7 @@
  *    needs, which spares the restart that would otherwise give them (src/user/reentry.ts).
  *  - Keep the caller's NODE_OPTIONS, NODE_EXTRA_CA_CERTS, GLIBC_TUNABLES, LD_PRELOAD... for the
  *    guest, away from Node (hide_host_variables, src/user/node-environment.ts), and give Node glibc
- *    tunables of its own (HOST_TUNABLES) and a library to preload (PREFAULT_LIBRARY).
+ *    tunables of its own (HOST_TUNABLES).
  *  - Keep the signals the caller ignores and blocks. Node sets every signal's action back to the
  *    default as it starts (SIGPIPE and SIGXFSZ to ignored) and tsemu's host thread changes its mask,
  *    so the guest of `nohup tsemu-... prog` or of a shell's background job (SIGINT and SIGQUIT
@@ -25,7 +25,7 @@
  *  - bin/tsemu-<name> (tsemu-aarch64, tsemu-system, tsemu-binfmt...): a binary started directly.
  *    The arguments are passed on unchanged, as `node <flags> <tree>/bin/js/tsemu-<name> args...`,
  *    and the environment too, but for TSEMU_INHERITED_FDS and the variables Node reads for
- *    itself, which it gets renamed (hide_host_variables), GLIBC_TUNABLES and LD_PRELOAD.
+ *    itself, which it gets renamed (hide_host_variables), and GLIBC_TUNABLES.
  *  - tsemu-<arch>-binfmt[-P]: binfmt_misc's interpreter. A registered interpreter must be a real
  *    executable, since the kernel resolves a `#!` interpreter inside the caller's root (which
  *    breaks in foreign chroots). -P says the entry was registered with binfmt_misc's P flag. The
@@ -87,14 +87,6 @@ static const char *const HOST_PREFIXES[] = {"NODE_", "UV_", "GLIBC_TUNABLES=", "
  * in huge pages").
  */
 #define HOST_TUNABLES "glibc.malloc.hugetlb=1"
-
-/*
- * The library Node runs with preloaded, in a tsemu tree (binding.gyp's tsemu-prefault, from
- * native/prefault/prefault.c): V8's heap pages filled whole as they are made writable, not a page
- * fault per 4 KiB (docs/performance.md, "Start-up: V8's heap pages filled whole"). A tree without
- * it starts Node without it.
- */
-#define PREFAULT_LIBRARY "/build/Release/tsemu-prefault.so"
 
 /* Highest descriptor number probed where /proc is not mounted, exclusive. */
 #define PROBE_LIMIT 65536
@@ -328,14 +320,14 @@ static void hide_host_variables(void) {
 struct command {
   const char *args[16];
   int n;
-  char loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX], blob[PATH_MAX], script[PATH_MAX], prefault[PATH_MAX];
+  char loader[PATH_MAX], libs[PATH_MAX], node[PATH_MAX], blob[PATH_MAX], script[PATH_MAX];
 };
 
 /*
  * The command that runs binary `entry` of the tsemu tree `tree`: its node (a private runtime's,
  * started through the host's dynamic loader beside it, or the one the launcher was built for),
  * user mode's V8 flags, the heap flags, the start-up snapshot when that node can start from it, the
- * entry script; and LD_PRELOAD set to the tree's PREFAULT_LIBRARY when it has one.
+ * entry script.
  */
 static void entry_command(struct command *c, const char *tree, int private_runtime, const struct entry *entry) {
   c->n = 0;
@@ -358,8 +350,6 @@ static void entry_command(struct command *c, const char *tree, int private_runti
   }
   join(c->script, tree, ENTRY_SCRIPTS, entry->name);
   c->args[c->n++] = c->script;
-  join(c->prefault, tree, PREFAULT_LIBRARY, "");
-  if (is_file(c->prefault)) setenv("LD_PRELOAD", c->prefault, 1);
 }
 
 /* Executes `c` followed by `options` (count) and `rest` (count); returns only to fail. */

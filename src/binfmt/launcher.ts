@@ -19,9 +19,6 @@ export function launcherPath(root: string = installRoot()): string {
   return path.join(launcherDir(root), 'tsemu-launcher');
 }
 
-/** The library the launcher preloads into Node, beside it (native/prefault; the launcher's PREFAULT_LIBRARY). */
-export const PREFAULT_LIBRARY = 'tsemu-prefault.so';
-
 /** The name the kernel starts the launcher under for `target`. */
 export function launcherName(target: BinfmtTarget, preserveArgv0: boolean): string {
   return `tsemu-${target.emulator}-binfmt${preserveArgv0 ? '-P' : ''}`;

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PREFAULT_LIBRARY, PRIVATE_RUNTIME, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
+import { PRIVATE_RUNTIME, ensureLauncherLink, launcherDir, launcherPath } from './launcher';
 import { SNAPSHOT_NAMES, snapshotPath, stampMatches, writeStamp } from '../cli/bundle-files';
 import { ENTRY_SCRIPTS, installRoot } from '../install-root';
 import { PRIVATE_NODE } from '../user/reentry';
@@ -84,9 +84,6 @@ export function setupChroot(root: string, tsemuRoot: string = installRoot()): st
     if (stampMatches(path.join(tsemuRoot, blob), node)) writeStamp(path.join(runtime, blob), path.join(runtime, 'host', PRIVATE_NODE.node));
   }
   copyFile(addon, path.join(launcherDir(runtime), 'tsemu_native.node'));
-  // The library the launcher preloads into Node (native/prefault), where a build has it.
-  const prefault = path.join(launcherDir(tsemuRoot), PREFAULT_LIBRARY);
-  if (fs.existsSync(prefault)) copyFile(prefault, path.join(launcherDir(runtime), PREFAULT_LIBRARY));
   for (const target of BINFMT_TARGETS) {
     const script = path.join(ENTRY_SCRIPTS, `tsemu-${target.emulator}`);
     copyFile(path.join(tsemuRoot, script), path.join(runtime, script));

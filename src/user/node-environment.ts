@@ -8,10 +8,9 @@
  * execve) hands them over renamed, in place: NODE_OPTIONS=x becomes TSEMU_GUEST_NODE_OPTIONS=x.
  * The guest gets them back under their own names, in the same order.
  *
- * The host's own GLIBC_TUNABLES (the launcher's HOST_TUNABLES) and LD_PRELOAD (its
- * native/prefault library) are set by the launcher and carried to tsemu's re-entry; they are never
- * the guest's (a guest started by `node bin/js/tsemu-<target>`, without the launcher, gets them
- * through -E).
+ * The host's own GLIBC_TUNABLES (the launcher's HOST_TUNABLES) is set by the launcher and carried
+ * to tsemu's re-entry; it is never the guest's (a guest started by `node bin/js/tsemu-<target>`,
+ * without the launcher, gets a GLIBC_TUNABLES of its own through -E).
  */
 
 /** Prefixes of the variables Node, libuv, glibc and its loader read ("...=": that name alone). */
@@ -19,8 +18,8 @@ const HOST_PREFIXES = ['NODE_', 'UV_', 'GLIBC_TUNABLES=', 'LD_PRELOAD='];
 
 const HIDDEN_PREFIX = 'TSEMU_GUEST_';
 
-/** The host's own variables the launcher sets for Node: glibc's tunables and the preloaded library. */
-const HOST_OWN = ['GLIBC_TUNABLES', 'LD_PRELOAD'];
+/** The host variable that carries glibc's tunables. */
+const TUNABLES = 'GLIBC_TUNABLES';
 
 /** An environment entry ("NAME=value") as Node must receive it. */
 export function hiddenFromNode(entry: Buffer): Buffer {
@@ -28,16 +27,14 @@ export function hiddenFromNode(entry: Buffer): Buffer {
   return readByHost ? Buffer.concat([Buffer.from(HIDDEN_PREFIX, 'latin1'), entry]) : entry;
 }
 
-/** The name a variable of tsemu's environment has in the guest's; undefined for the host's own (HOST_OWN). */
+/** The name a variable of tsemu's environment has in the guest's, or undefined for the host's own GLIBC_TUNABLES. */
 export function guestName(name: string): string | undefined {
-  if (HOST_OWN.includes(name)) return undefined;
+  if (name === TUNABLES) return undefined;
   return name.startsWith(HIDDEN_PREFIX) ? name.slice(HIDDEN_PREFIX.length) : name;
 }
 
-/** The host's own variables a Node that tsemu starts again must have (HOST_OWN), as environment entries. */
+/** The host's own variables a Node that tsemu starts again must have (its GLIBC_TUNABLES), as environment entries. */
 export function hostEntries(): Buffer[] {
-  return HOST_OWN.flatMap((name) => {
-    const value = process.env[name];
-    return value === undefined ? [] : [Buffer.from(`${name}=${value}`)];
-  });
+  const tunables = process.env[TUNABLES];
+  return tunables === undefined ? [] : [Buffer.from(`${TUNABLES}=${tunables}`)];
 }

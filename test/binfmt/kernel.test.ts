@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINFMT_MISC_DIR, ensureMounted, registerEntry } from '../../src/binfmt/kernel';
@@ -58,6 +57,31 @@ function aptVersion(root: string): string {
   return deb!.split('_')[1]!;
 }
 
+/** A /proc file's text, or why there is none (its process exited meanwhile). */
+function readOrGone(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/**
+ * What each process of a hung run was doing when it was killed (spawn's `detached` makes the
+ * child a session leader): state, kernel wait channel and current system call, for the failure message.
+ */
+function sessionSnapshot(sid: number | undefined): string {
+  if (sid === undefined) return '';
+  const ps = run('ps', ['-o', 'pid,ppid,stat,etimes,wchan:24,args', '--sid', String(sid)]);
+  const syscalls = ps.stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/)[0])
+    .filter((pid): pid is string => pid !== undefined && pid !== '')
+    .map((pid) => `${pid}: ${readOrGone(`/proc/${pid}/syscall`)}`);
+  return `processes of the run:\n${ps.stdout}system calls (number and arguments):\n${syscalls.join('\n')}\n`;
+}
+
 /**
  * Runs `command` in a process group of its own; at `timeout` the whole group is killed (a guest's
  * children would otherwise outlive it and keep writing into the root) and stderr says so.
@@ -68,7 +92,7 @@ function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv, timeo
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      stderr += `\n(killed after ${timeout / 60_000} minutes)\n`;
+      stderr += `\n(killed after ${timeout / 60_000} minutes)\n${sessionSnapshot(child.pid)}`;
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       } catch {
@@ -98,7 +122,8 @@ function debootstrapLogErrors(root: string): string {
     if (/error|fail|fault|signal|tsemu/i.test(line)) for (let j = Math.max(0, i - 5); j < Math.min(lines.length, i + 3); j++) shown.add(j);
   });
   const excerpt = [...shown].sort((a, b) => a - b).map((i) => lines[i]);
-  return `debootstrap.log, around its errors:\n${excerpt.join('\n').slice(-20_000)}`;
+  const tail = lines.slice(-30).join('\n');
+  return `debootstrap.log, around its errors:\n${excerpt.join('\n').slice(-20_000)}\n\ndebootstrap.log, its end:\n${tail}`;
 }
 
 /** setup-chroot copies about 100 MB: asynchronously, so the test worker keeps answering vitest. */
