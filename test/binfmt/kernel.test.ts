@@ -72,7 +72,7 @@ function readOrGone(file: string): string {
  */
 function sessionSnapshot(sid: number | undefined): string {
   if (sid === undefined) return '';
-  const ps = run('ps', ['-o', 'pid,ppid,stat,etimes,wchan:24,args', '--sid', String(sid)]);
+  const ps = run('ps', ['-o', 'pid,ppid,stat,etimes,wchan:24,comm', '--sid', String(sid)]);
   const syscalls = ps.stdout
     .split('\n')
     .slice(1)

@@ -16,6 +16,7 @@
  * again and again, each time the batches made since the last.
  */
 import v8 from 'node:v8';
+import { Bytes } from './emitter';
 
 /** CPU time (user + system, microseconds) a forked child runs between two tier-ups, at least. */
 const CHILD_TIER_UP_CPU = 400_000;
@@ -102,15 +103,23 @@ export function compileOptimized<T>(build: () => T): T {
 }
 
 /**
- * Compiles a batch module again with TurboFan. V8 keeps one compiled module per distinct bytes
- * while it is alive (its native module cache), so the same bytes would give back the baseline code:
- * the cache is off for this compile.
+ * A custom section that sets a TurboFan recompile's bytes apart from its batch's. V8 keeps one
+ * compiled module per distinct bytes while it lives (its native module cache), so the batch's own
+ * bytes would give back its baseline code. A custom section is not compiled, and one at the end
+ * moves no function body, so the module and its code are the batch's all the same.
+ *
+ * Switching the cache off around the compile instead (`--no-wasm-native-module-cache-enabled`, as
+ * this did before) can hang the process: a module freed while the cache is off (a collection
+ * during the compile) keeps its entry, since V8 then skips the erase, and the next compile of its
+ * bytes waits forever on that entry for a module that is gone. A forked dpkg-deb of Debian's
+ * second stage hung so, in NativeModuleCache::MaybeGetNativeModule (docs/processes.md).
  */
+const OPTIMIZED_SECTION = new Bytes().byte(0).sized(new Bytes().name('tsemu.optimized')).view();
+
+/** Compiles a batch module again with TurboFan, as bytes of its own (OPTIMIZED_SECTION). */
 export function recompileOptimized(bytes: Uint8Array): WebAssembly.Module {
-  v8.setFlagsFromString('--no-wasm-native-module-cache-enabled');
-  try {
-    return compileOptimized(() => new WebAssembly.Module(bytes));
-  } finally {
-    v8.setFlagsFromString('--wasm-native-module-cache-enabled');
-  }
+  const marked = new Uint8Array(bytes.length + OPTIMIZED_SECTION.length);
+  marked.set(bytes);
+  marked.set(OPTIMIZED_SECTION, bytes.length);
+  return compileOptimized(() => new WebAssembly.Module(marked));
 }
