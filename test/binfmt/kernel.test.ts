@@ -68,7 +68,8 @@ function readOrGone(file: string): string {
 
 /**
  * What each process of a hung run was doing when it was killed (spawn's `detached` makes the
- * child a session leader): state, kernel wait channel and current system call, for the failure message.
+ * child a session leader): state, kernel wait channel, name (a tsemu process's is its guest's) and
+ * current system call, for the failure message.
  */
 function sessionSnapshot(sid: number | undefined): string {
   if (sid === undefined) return '';
