@@ -12,10 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../src/user/reentry';
 import { REPO_ROOT } from '../lib/targets';
 
-/** Node's flags as tsemu's user mode runs (src/user/reentry.ts NODE_FLAGS, the engine's own). */
-const FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', '--no-wasm-lazy-compilation'];
+/** Node's flags as tsemu's user mode runs: the processes' own, and the one the engine sets at start. */
+const FLAGS = [...NODE_FLAGS, '--no-wasm-lazy-compilation'];
 
 /** A module of one exported function `f` returning `k` (0 to 63). */
 const MODULE =
