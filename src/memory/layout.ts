@@ -37,9 +37,21 @@ export const LOOKUP_ENTRIES = 1 << 16;
 export const LOOKUP_ENTRY_SIZE = 16;
 export const LOOKUP_SIZE = LOOKUP_ENTRIES * LOOKUP_ENTRY_SIZE;
 
+/**
+ * How a pc's entry is found: the low 32 bits of the pc from bit LOOKUP_LOW_SHIFT up, xor the same
+ * from LOOKUP_HIGH_SHIFT up, masked to LOOKUP_ENTRIES. Bit 1 is in it, for Thumb code (2-byte
+ * aligned, its pcs carry the Thumb bit 0), and the fold keeps blocks a multiple of 256 KiB apart (a
+ * program's hot function and a library's) out of one entry: indexed by pc >> 2 alone, sqlite3's two
+ * hottest calls each took turns with another block for their entry, and every turn went back to
+ * JavaScript (docs/performance.md, "The lookup cache's index").
+ */
+export const LOOKUP_LOW_SHIFT = 1;
+export const LOOKUP_HIGH_SHIFT = 17;
+
 /** The entry for `pc` of the lookup cache at window address `lookupBase`. */
 export function lookupSlot(lookupBase: number, pc: number): number {
-  return lookupBase + ((pc >>> 2) & (LOOKUP_ENTRIES - 1)) * LOOKUP_ENTRY_SIZE;
+  const index = ((pc >>> LOOKUP_LOW_SHIFT) ^ (pc >>> LOOKUP_HIGH_SHIFT)) & (LOOKUP_ENTRIES - 1);
+  return lookupBase + index * LOOKUP_ENTRY_SIZE;
 }
 /** CPU state blocks, one per guest thread, STATE_SIZE bytes each. */
 export const STATE_BASE = PRIVATE_BASE + 0x300000;

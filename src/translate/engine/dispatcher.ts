@@ -1,7 +1,7 @@
 /**
  * The dispatcher: a small wasm function that runs translated blocks back to back without returning
  * to JavaScript. It looks the next guest pc up in the direct-mapped lookup cache in guest memory
- * (LOOKUP_ENTRIES entries at the engine's own `lookupBase`, so engines can share one memory) and
+ * (LOOKUP_ENTRIES entries, memory/layout.ts, at the engine's own `lookupBase`, so engines can share one memory) and
  * calls the block through the function table; it returns to the engine on a cache miss or when a
  * block returns a non-zero status (trap, Yield).
  *
@@ -15,9 +15,9 @@
  * the CPU polls for interrupts and the end of its time slice every so many blocks (a device that
  * raised an interrupt sets the budget to zero).
  */
-import { LOOKUP_ENTRIES } from '../../memory/layout';
 import { STATE_PC } from '../frontend';
 import { Bytes, FunctionBody, ModuleBuilder } from '../wasm/emitter';
+import { emitLookupSlot } from '../wasm/lookup-slot';
 import { BLOCK_TYPE } from '../wasm/module';
 
 /** Status the dispatcher returns when the next pc has no entry in the lookup cache. */
@@ -61,11 +61,8 @@ export function buildDispatcher(
   // pc = state.pc
   c.byte(0x20).u32(0).byte(0x29).u32(3).u32(STATE_PC);
   c.byte(0x21).u32(pc);
-  // entry = lookupBase + ((wrap(pc) >> 2) & mask) * 16
-  c.byte(0x20).u32(pc).byte(0xa7).byte(0x41).s32(2).byte(0x76);
-  c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
-  c.byte(0x41).s32(4).byte(0x74);
-  c.byte(0x41).s32(lookupBase | 0).byte(0x6a).byte(0x21).u32(entry);
+  emitLookupSlot(c, () => c.byte(0x20).u32(pc), lookupBase);
+  c.byte(0x21).u32(entry);
   // if entry.pc != pc (|| entry.tag != state.tag): return MISS
   c.byte(0x20).u32(entry).byte(0x29).u32(3).u32(0);
   c.byte(0x20).u32(pc).byte(0x52);

@@ -25,7 +25,6 @@ import {
   DENY_READ,
   DENY_WRITE,
   NEIGHBOUR_BITS,
-  LOOKUP_ENTRIES,
   lookupSlot,
   PAGE_FLAGS_BASE,
   PAGE_SHIFT,
@@ -35,6 +34,7 @@ import {
 import { STATE_FAULT_ADDR, STATE_LOOP_ITERS, STATE_PC } from '../frontend';
 import { planAccessGroups, type GroupedAccess } from './access-groups';
 import { FunctionBody, VALTYPE, type Bytes } from './emitter';
+import { emitLookupSlot } from './lookup-slot';
 import { pushPad } from './import-hub';
 import { ATOMIC_RMW_BASE, CONVERT, DIRECT, atomicVariant, loadOpcode, storeOpcode } from './opcodes';
 import {
@@ -1336,11 +1336,8 @@ class Lowering {
    */
   private emitIndirectChain(target: Temp, chain: IndirectChain): void {
     const entry = this.getScratch('i32');
-    this.get(target);
-    this.c.byte(0xa7).byte(0x41).s32(2).byte(0x76); // wrap(pc) >> 2
-    this.c.byte(0x41).s32(LOOKUP_ENTRIES - 1).byte(0x71);
-    this.c.byte(0x41).s32(4).byte(0x74);
-    this.c.byte(0x41).s32(chain.lookupBase | 0).byte(0x6a).byte(0x22).u32(entry);
+    emitLookupSlot(this.c, () => this.get(target), chain.lookupBase);
+    this.c.byte(0x22).u32(entry);
     this.c.byte(0x29).u32(3).u32(0); // entry.pc
     this.get(target);
     this.c.byte(0x51); // i64.eq
