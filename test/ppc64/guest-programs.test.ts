@@ -115,7 +115,7 @@ const CASES: GuestCase[] = [
     program: 'vsx_vector_fp',
     ending: OK,
   },
-  { title: 'vector_bits: vbpermq, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
+  { title: 'vector_bits: vbpermq, vgbbd, vpopcnt*, vrl*, vpmsum*, vsl, vsr, vslo, vsro, vshasigma*, the AES rounds over edge and random sources', program: 'vector_bits', ending: OK },
   {
     title: 'vector_isa3: quadword add/subtract with carries, vclz/vctz/vprtyb, doubleword min/max, vcmpnez, vpermr/vpermxor/xxperm, vextract/vinsert, xxbr*, lxvb16x/lxvh8x and stores, stvebx/stvehx/stvewx, saturating adds/subtracts/packs with VSCR[SAT]',
     program: 'vector_isa3',

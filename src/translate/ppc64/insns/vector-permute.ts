@@ -9,9 +9,8 @@
  * (lanes.ts); the run-time controls of vperm and friends go through two swizzles.
  */
 import type { Temp } from '../../ir/block';
-import { defineHelper } from '../../ir/helpers';
 import type { PpcContext, PpcHandler } from '../context';
-import { byteLane, dwordLane, shuffleOfElements, wordLane } from '../lanes';
+import { byteLane, dwordLane, shuffleOfElements } from '../lanes';
 import { bits } from './forms';
 
 /** Byte elements of a permute of element size `size`: element e of the 32-byte pair as bytes. */
@@ -211,60 +210,50 @@ const xxsel: PpcHandler = (ctx, f) => {
   return true;
 };
 
-/** vgbbd's doubleword operation: the 8x8 bit matrix of the bytes transposed. */
-const gatherBitsByBytes = defineHelper({
-  name: 'ppc64_vgbbd',
-  params: ['i64'],
-  result: 'i64',
-  impl: (_ctx, x) => {
-    const v = BigInt.asUintN(64, x as bigint);
-    let r = 0n;
-    // Byte i (from the most significant) bit j (from the most significant) -> byte j bit i.
-    for (let i = 0; i < 8; i++) {
-      for (let j = 0; j < 8; j++) {
-        if ((v >> BigInt(63 - (i * 8 + j))) & 1n) r |= 1n << BigInt(63 - (j * 8 + i));
-      }
-    }
-    return r;
-  },
-});
+/**
+ * vgbbd's doubleword operation: the 8x8 bit matrix of the bytes transposed (byte i bit j, both
+ * counted from the most significant end, to byte j bit i), in three rounds that swap ever larger
+ * blocks across the diagonal (Hacker's Delight, transpose8). glibc's POWER8 string functions run
+ * vgbbd in their loops; a helper doing it bit by bit in BigInt was 6 % of lua5.4's CPU time.
+ */
+function transposeBitMatrix(b: PpcContext['b'], x: Temp): Temp {
+  const round = (x: Temp, keep: bigint, move: bigint, shift: number): Temp => {
+    const moved = b.or(b.shl(b.and(x, b.i64(move)), b.i64(shift)), b.and(b.shrU(x, b.i64(shift)), b.i64(move)));
+    return b.or(b.and(x, b.i64(keep)), moved);
+  };
+  x = round(x, 0xaa55aa55aa55aa55n, 0x00aa00aa00aa00aan, 7);
+  x = round(x, 0xcccc3333cccc3333n, 0x0000cccc0000ccccn, 14);
+  return round(x, 0xf0f0f0f00f0f0f0fn, 0x00000000f0f0f0f0n, 28);
+}
 const vgbbd: PpcHandler = (ctx, f) => {
   const b = ctx.b;
   const v = ctx.v(f.vrb);
-  const lanes = [0, 1].map((l) => b.call(gatherBitsByBytes, [b.vop('i64x2.extract_lane', [v], l)])!);
+  const lanes = [0, 1].map((l) => transposeBitMatrix(b, b.vop('i64x2.extract_lane', [v], l)));
   ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [b.vop('i64x2.splat', [lanes[0]!]), lanes[1]!], 1));
   return true;
 };
 
+/** 0x80 >> j in byte lane j < 8: the mask of bit j of a byte (from the most significant), for a swizzle. */
+const BIT_OF_BYTE = Uint8Array.from({ length: 16 }, (_, j) => (j < 8 ? 0x80 >> j : 0));
+
 /**
- * vbpermq's 16-bit result: bit i is bit (byte i of VRB) of VRA, 0 where that index is 128 or more.
- * The operands come as words, the most significant first, and the bits are gathered in Number
- * arithmetic: glibc's POWER8 strlen, strchr and memchr run vbpermq in their loops, and with
- * doublewords (BigInt) this helper was 6 % of an sqlite3 run's CPU time.
+ * vbpermq: a 16-bit result in doubleword element 0 (bits 48:63), doubleword 1 zero. Its bit i is
+ * the bit of VRA that byte element i of VRB indexes (from the most significant end), 0 where that
+ * index is 128 or more. glibc's POWER8 strlen, strchr and memchr run it in their loops (a helper
+ * gathering the bits one by one was 1 to 6 % of lua5.4's and sqlite3's CPU time), so it is done
+ * in SIMD: swizzles pick each index's byte of VRA and its bit's mask (an index of 128 or more
+ * picks lane 240 or above, which gives 0), and i8x16.bitmask gathers the tests. Element i is lane
+ * 15 - i (lanes.ts), and the result's bit for element i is bit 15 - i: the lane order is the bits'.
  */
-const bitPermuteQuadword = defineHelper({
-  name: 'ppc64_vbpermq',
-  params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  result: 'i32',
-  impl: (_ctx, a0, a1, a2, a3, b0, b1, b2, b3) => {
-    const a = [a0, a1, a2, a3] as number[];
-    const b = [b0, b1, b2, b3] as number[];
-    let r = 0;
-    for (let i = 0; i < 16; i++) {
-      // Byte element i and bit number index count from the most significant end.
-      const index = (b[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
-      if (index < 128 && (a[index >> 5]! >>> (31 - (index & 31))) & 1) r |= 1 << (15 - i);
-    }
-    return r;
-  },
-});
-/** vbpermq: the gathered bits in doubleword element 0 (bits 48:63), doubleword 1 zero. */
 const vbpermq: PpcHandler = (ctx, f) => {
   const b = ctx.b;
-  const words = (v: Temp): Temp[] => [0, 1, 2, 3].map((k) => b.vop('i32x4.extract_lane', [v], wordLane(k)));
-  const r = b.call(bitPermuteQuadword, [...words(ctx.v(f.vra)), ...words(ctx.v(f.vrb))])!;
-  const zero = b.vop('i64x2.splat', [b.i64(0)]);
-  ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [zero, b.zext(r)], dwordLane(0)));
+  const index = ctx.v(f.vrb);
+  const splat = (byte: number): Temp => b.vop('i8x16.splat', [b.i32(byte)]);
+  const laneOfByte = b.vop('i8x16.sub', [splat(byteLane(0)), b.vop('i8x16.shr_u', [index, b.i32(3)])]);
+  const bytes = b.vop('i8x16.swizzle', [ctx.v(f.vra), laneOfByte]);
+  const masks = b.vop('i8x16.swizzle', [b.v128(BIT_OF_BYTE), b.vop('v128.and', [index, splat(7)])]);
+  const bits = b.vop('i8x16.bitmask', [b.vop('i8x16.ne', [b.vop('v128.and', [bytes, masks]), splat(0)])]);
+  ctx.setV(f.vrt, b.vop('i64x2.replace_lane', [splat(0), b.zext(bits)], dwordLane(0)));
   return true;
 };
 
