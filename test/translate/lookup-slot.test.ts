@@ -16,7 +16,8 @@ function wasmLookupSlot(lookupBase: number): (pc: bigint) => number {
   const body = new FunctionBody(1);
   emitLookupSlot(body.code, () => body.code.byte(0x20).u32(0), lookupBase);
   mb.exportFunction('slot', mb.addFunction({ params: ['i64'], results: ['i32'] }, body));
-  const slot = new WebAssembly.Instance(new WebAssembly.Module(mb.encode())).exports['slot'] as (pc: bigint) => number;
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()));
+  const slot = exports['slot'] as (pc: bigint) => number;
   return (pc) => slot(pc) >>> 0;
 }
 

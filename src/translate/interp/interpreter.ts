@@ -22,6 +22,7 @@ import {
   IMM_POOL,
   OPERATION_MASK,
   OP_LIST,
+  OP_TYPE_MASK,
   RECORD_SIZE,
   R_A,
   R_AUX,
@@ -90,6 +91,8 @@ const enum Kind {
   Brcond,
   Exit,
   Trap,
+  /** An f32, f64 or v128 const, state access or memory access: run by outOfLine, as vops are. */
+  NonInteger,
 }
 
 const SHAPE_KIND: Readonly<Record<string, Kind>> = {
@@ -121,6 +124,16 @@ const KIND = Uint8Array.from(OP_LIST, (op) => {
   const kind = OP_KIND[op] ?? SHAPE_KIND[OPS[op].shape];
   if (kind === undefined) throw new Error(`interpreter: no kind for op ${op}`);
   return kind;
+});
+
+/** The kinds whose f32, f64 and v128 records run apart (Kind.NonInteger). */
+const RUN_APART: ReadonlySet<Kind> = new Set([Kind.Const, Kind.Get, Kind.Set, Kind.Load, Kind.Store]);
+
+/** The run loop's kind of each record, by its head's op and type (head & OP_TYPE_MASK). */
+const RUN_KIND = Uint8Array.from({ length: OP_TYPE_MASK + 1 }, (_, head) => {
+  const kind = KIND[headOp(head)]! as Kind;
+  const integer = headType(head) === 'i32' || headType(head) === 'i64';
+  return !integer && RUN_APART.has(kind) ? Kind.NonInteger : kind;
 });
 
 type Fn1 = (a: Value) => Value;
@@ -297,16 +310,51 @@ function trap(state: DataView, stateBase: number, pc: number, kind: TrapKind, fa
 // compiles runCompact again once it is hot (20 to 45 ms of CPU each time under load). Helper calls
 // and atomics are such operations: a child of dash met both, each cost one compile in each fork
 // and exec of /bin/true. Behind a call that always runs they cost at most the compile of
-// outOfLine itself.
+// outOfLine itself. So are floating-point and vector records in any process: V8 optimises
+// runCompact early in a start (a static hello world, Debian's lua5.4 -v), before the C library's
+// floating-point or vector code has run, and then threw it away at the first f64 or v128 constant
+// ("insufficient type feedback") or at a second vop ("wrong call target"): a second compile of 14
+// to 20 ms in each such start.
 
 /** outOfLine's status for a record that does not end the block. */
 const CONTINUE = -1;
 
+/** A load record: the value into t[dst], or the fault's status. */
+function loadInto(
+  t: Value[],
+  dst: number,
+  head: number,
+  address: bigint,
+  port: GuestPort,
+  state: DataView,
+  stateBase: number,
+  pc: number,
+): TrapKind | typeof CONTINUE {
+  const value = port.load(headType(head), address, headMem(head));
+  if (value === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
+  t[dst] = value;
+  return CONTINUE;
+}
+
+/** A store record: CONTINUE, or the fault's status. */
+function storeFrom(
+  value: Value,
+  head: number,
+  address: bigint,
+  port: GuestPort,
+  state: DataView,
+  stateBase: number,
+  pc: number,
+): TrapKind | typeof CONTINUE {
+  if (port.store(headType(head), address, headSize(head), value)) return CONTINUE;
+  return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
+}
+
 /**
- * Runs a block exit, an atomic or a helper call: the status the block ends with, or CONTINUE. One
- * function, not one per kind: V8 inlines a callee of under 460 bytes of bytecode into runCompact
- * when the call is hot, and the code inlined for a kind the parent had not run would then have no
- * feedback again.
+ * Runs a block exit, an atomic, a helper call, a vop or a floating-point or vector record: the
+ * status the block ends with, or CONTINUE. One function, not one per kind: V8 inlines a callee of under 460 bytes of
+ * bytecode into runCompact when the call is hot, and the code inlined for a kind not run before it
+ * was optimised would then have no feedback again.
  */
 function outOfLine(
   kind: Kind,
@@ -314,14 +362,38 @@ function outOfLine(
   at: number,
   t: Value[],
   port: GuestPort,
-  state: DataView,
+  memory: GuestMemory,
   stateBase: number,
   pc: number,
 ): TrapKind | typeof CONTINUE {
   const { code, pool } = block;
+  const state = memory.view;
   const head = code[at + R_HEAD]!;
   const dst = code[at + R_DST]!;
+  const a = code[at + R_A]!;
   switch (kind) {
+    case Kind.Vop: {
+      const args = [a, code[at + R_B]!, code[at + R_C]!].filter((id) => id >= 0).map((id) => t[id]!);
+      const aux = code[at + R_AUX]!;
+      t[dst] = simdAt(code[at + R_IMM]!)(args, aux >= 0 ? (pool[aux] as number | Uint8Array) : undefined);
+      return CONTINUE;
+    }
+    case Kind.NonInteger:
+      switch (KIND[headOp(head)]) {
+        case Kind.Const:
+          t[dst] = constant(headType(head), immediate(block, at));
+          return CONTINUE;
+        case Kind.Get:
+          t[dst] = stateRead(state, memory.u8, headType(head), stateBase + code[at + R_IMM]!);
+          return CONTINUE;
+        case Kind.Set:
+          stateWrite(state, memory.u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
+          return CONTINUE;
+        case Kind.Load:
+          return loadInto(t, dst, head, t[a] as bigint, port, state, stateBase, pc);
+        default:
+          return storeFrom(t[code[at + R_B]!]!, head, t[a] as bigint, port, state, stateBase, pc);
+      }
     case Kind.Exit:
       state.setBigUint64(stateBase + STATE_PC, t[code[at + R_A]!] as bigint, true);
       return (immediate(block, at) ?? TrapKind.None) as TrapKind;
@@ -401,7 +473,7 @@ export function runCompact(
   stateBase: number,
   port: GuestPort,
 ): TrapKind {
-  const { code, pool, labelAt } = block;
+  const { code, labelAt } = block;
   const state = memory.view;
   const u8 = memory.u8;
   const t = new Array<Value>(block.temps.length);
@@ -411,7 +483,7 @@ export function runCompact(
     const head = code[at + R_HEAD]!;
     const dst = code[at + R_DST]!;
     const a = code[at + R_A]!;
-    const kind = KIND[headOp(head)] as Kind;
+    const kind = RUN_KIND[head & OP_TYPE_MASK] as Kind;
     switch (kind) {
       case Kind.Const:
         t[dst] = constant(headType(head), immediate(block, at));
@@ -419,13 +491,6 @@ export function runCompact(
       case Kind.Mov:
         t[dst] = t[a]!;
         break;
-      case Kind.Vop: {
-        const ids = [a, code[at + R_B]!, code[at + R_C]!].filter((id) => id >= 0);
-        const args = ids.map((id) => t[id]!);
-        const aux = code[at + R_AUX]!;
-        t[dst] = simdAt(code[at + R_IMM]!)(args, aux >= 0 ? (pool[aux] as number | Uint8Array) : undefined);
-        break;
-      }
       case Kind.Unary:
       case Kind.Convert:
         t[dst] = (valueFn(head) as Fn1)(t[a]!);
@@ -446,23 +511,21 @@ export function runCompact(
         stateWrite(state, u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
         break;
       case Kind.Load: {
-        const address = t[a] as bigint;
-        const value = port.load(headType(head), address, headMem(head));
-        if (value === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
-        t[dst] = value;
+        const status = loadInto(t, dst, head, t[a] as bigint, port, state, stateBase, pc);
+        if (status !== CONTINUE) return status;
         break;
       }
       case Kind.Store: {
-        const address = t[a] as bigint;
-        if (!port.store(headType(head), address, headSize(head), t[code[at + R_B]!]!)) {
-          return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
-        }
+        const status = storeFrom(t[code[at + R_B]!]!, head, t[a] as bigint, port, state, stateBase, pc);
+        if (status !== CONTINUE) return status;
         break;
       }
       case Kind.Exit:
       case Kind.Atomic:
-      case Kind.Call: {
-        const status = outOfLine(kind, block, at, t, port, state, stateBase, pc);
+      case Kind.Call:
+      case Kind.Vop:
+      case Kind.NonInteger: {
+        const status = outOfLine(kind, block, at, t, port, memory, stateBase, pc);
         if (status !== CONTINUE) return status;
         break;
       }

@@ -40,6 +40,8 @@ const TYPE_SHIFT = 8;
 const FROM_SHIFT = 11;
 /** op | type | from: what decides an operation's value function. */
 export const OPERATION_MASK = (1 << 14) - 1;
+/** A head's op and type bits (the interpreter's kind of record). */
+export const OP_TYPE_MASK = (1 << (TYPE_SHIFT + 3)) - 1;
 const IMM_SHIFT = 14;
 // How imm is held: 0 when the instruction has none.
 export const IMM_INLINE = 1;

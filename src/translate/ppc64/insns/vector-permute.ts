@@ -218,8 +218,9 @@ const xxsel: PpcHandler = (ctx, f) => {
  */
 function transposeBitMatrix(b: PpcContext['b'], x: Temp): Temp {
   const round = (x: Temp, keep: bigint, move: bigint, shift: number): Temp => {
-    const moved = b.or(b.shl(b.and(x, b.i64(move)), b.i64(shift)), b.and(b.shrU(x, b.i64(shift)), b.i64(move)));
-    return b.or(b.and(x, b.i64(keep)), moved);
+    const up = b.shl(b.and(x, b.i64(move)), b.i64(shift));
+    const down = b.and(b.shrU(x, b.i64(shift)), b.i64(move));
+    return b.or(b.and(x, b.i64(keep)), b.or(up, down));
   };
   x = round(x, 0xaa55aa55aa55aa55n, 0x00aa00aa00aa00aan, 7);
   x = round(x, 0xcccc3333cccc3333n, 0x0000cccc0000ccccn, 14);
