@@ -1,9 +1,9 @@
 /**
  * The dispatcher: a small wasm function that runs translated blocks back to back without returning
  * to JavaScript. It looks the next guest pc up in the direct-mapped lookup cache in guest memory
- * (LOOKUP_ENTRIES entries, memory/layout.ts, at the engine's own `lookupBase`, so engines can share one memory) and
- * calls the block through the function table; it returns to the engine on a cache miss or when a
- * block returns a non-zero status (trap, Yield).
+ * (LOOKUP_ENTRIES entries, memory/layout.ts, at the engine's own `lookupBase`, so engines can
+ * share one memory) and calls the block through the function table; it returns to the engine on a
+ * cache miss or when a block returns a non-zero status (trap, Yield).
  *
  * Lookup entry (16 bytes): guest pc (i64; all-ones = empty), table index (i32), regime tag (i32;
  * system mode only).

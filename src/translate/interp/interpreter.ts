@@ -319,42 +319,36 @@ function trap(state: DataView, stateBase: number, pc: number, kind: TrapKind, fa
 /** outOfLine's status for a record that does not end the block. */
 const CONTINUE = -1;
 
-/** A load record: the value into t[dst], or the fault's status. */
-function loadInto(
+/** A load (into its destination temp) or a store record: CONTINUE, or the fault's status. */
+function memoryAccess(
+  kind: Kind,
+  code: Int32Array,
+  at: number,
   t: Value[],
-  dst: number,
-  head: number,
-  address: bigint,
   port: GuestPort,
   state: DataView,
   stateBase: number,
   pc: number,
 ): TrapKind | typeof CONTINUE {
-  const value = port.load(headType(head), address, headMem(head));
-  if (value === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
-  t[dst] = value;
-  return CONTINUE;
-}
-
-/** A store record: CONTINUE, or the fault's status. */
-function storeFrom(
-  value: Value,
-  head: number,
-  address: bigint,
-  port: GuestPort,
-  state: DataView,
-  stateBase: number,
-  pc: number,
-): TrapKind | typeof CONTINUE {
-  if (port.store(headType(head), address, headSize(head), value)) return CONTINUE;
+  const head = code[at + R_HEAD]!;
+  const address = t[code[at + R_A]!] as bigint;
+  if (kind === Kind.Load) {
+    const value = port.load(headType(head), address, headMem(head));
+    if (value !== undefined) {
+      t[code[at + R_DST]!] = value;
+      return CONTINUE;
+    }
+  } else if (port.store(headType(head), address, headSize(head), t[code[at + R_B]!]!)) {
+    return CONTINUE;
+  }
   return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
 }
 
 /**
  * Runs a block exit, an atomic, a helper call, a vop or a floating-point or vector record: the
- * status the block ends with, or CONTINUE. One function, not one per kind: V8 inlines a callee of under 460 bytes of
- * bytecode into runCompact when the call is hot, and the code inlined for a kind not run before it
- * was optimised would then have no feedback again.
+ * status the block ends with, or CONTINUE. One function, not one per kind: V8 inlines a callee of
+ * under 460 bytes of bytecode into runCompact when the call is hot, and the code inlined for a kind
+ * not run before it was optimised would then have no feedback again.
  */
 function outOfLine(
   kind: Kind,
@@ -389,13 +383,11 @@ function outOfLine(
         case Kind.Set:
           stateWrite(state, memory.u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
           return CONTINUE;
-        case Kind.Load:
-          return loadInto(t, dst, head, t[a] as bigint, port, state, stateBase, pc);
         default:
-          return storeFrom(t[code[at + R_B]!]!, head, t[a] as bigint, port, state, stateBase, pc);
+          return memoryAccess(KIND[headOp(head)]!, code, at, t, port, state, stateBase, pc);
       }
     case Kind.Exit:
-      state.setBigUint64(stateBase + STATE_PC, t[code[at + R_A]!] as bigint, true);
+      state.setBigUint64(stateBase + STATE_PC, t[a] as bigint, true);
       return (immediate(block, at) ?? TrapKind.None) as TrapKind;
     case Kind.Atomic: {
       // cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment).
@@ -510,13 +502,9 @@ export function runCompact(
       case Kind.Set:
         stateWrite(state, u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
         break;
-      case Kind.Load: {
-        const status = loadInto(t, dst, head, t[a] as bigint, port, state, stateBase, pc);
-        if (status !== CONTINUE) return status;
-        break;
-      }
+      case Kind.Load:
       case Kind.Store: {
-        const status = storeFrom(t[code[at + R_B]!]!, head, t[a] as bigint, port, state, stateBase, pc);
+        const status = memoryAccess(kind, code, at, t, port, state, stateBase, pc);
         if (status !== CONTINUE) return status;
         break;
       }

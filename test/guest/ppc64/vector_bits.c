@@ -1,6 +1,7 @@
 /*
  * The Power ISA 2.07 vector instructions Go's runtime and crypto use: vbpermq (edge indices below
- * and at/above 128), vgbbd (glibc's POWER8 string functions), vpopcnt{b,h,w,d}, vrl{b,h,w,d}, vpmsum{b,h,w,d} and vsl (Go's crc32),
+ * and at/above 128), vgbbd (glibc's POWER8 string functions), vpopcnt{b,h,w,d}, vrl{b,h,w,d},
+ * vpmsum{b,h,w,d} and vsl (Go's crc32),
  * vsr, vslo, vsro, vshasigma{w,d} with every ST and SIX, and the AES rounds vcipher, vcipherlast,
  * vncipher, vncipherlast and vsbox (Go's crypto/aes), over pseudo-random sources. The whole-register
  * shifts take their count from the last byte of VRB, as QEMU and POWER hardware do. Prints results as doublewords in element order, so both byte orders print
