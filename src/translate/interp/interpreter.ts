@@ -372,8 +372,9 @@ function outOfLine(
       t[dst] = simdAt(code[at + R_IMM]!)(args, aux >= 0 ? (pool[aux] as number | Uint8Array) : undefined);
       return CONTINUE;
     }
-    case Kind.NonInteger:
-      switch (KIND[headOp(head)]) {
+    case Kind.NonInteger: {
+      const recordKind = KIND[headOp(head)] as Kind;
+      switch (recordKind) {
         case Kind.Const:
           t[dst] = constant(headType(head), immediate(block, at));
           return CONTINUE;
@@ -384,15 +385,16 @@ function outOfLine(
           stateWrite(state, memory.u8, headType(head), stateBase + code[at + R_IMM]!, t[a]!);
           return CONTINUE;
         default:
-          return memoryAccess(KIND[headOp(head)]!, code, at, t, port, state, stateBase, pc);
+          return memoryAccess(recordKind, code, at, t, port, state, stateBase, pc);
       }
+    }
     case Kind.Exit:
       state.setBigUint64(stateBase + STATE_PC, t[a] as bigint, true);
       return (immediate(block, at) ?? TrapKind.None) as TrapKind;
     case Kind.Atomic: {
       // cmpxchg and rmw: a read and a write of mem.size bytes, naturally aligned (else Alignment).
       const size = headSize(head);
-      const address = t[code[at + R_A]!] as bigint;
+      const address = t[a] as bigint;
       const at2 = port.atomicAddress(address, size);
       if (at2 === undefined) return trap(state, stateBase, pc, TrapKind.MemoryFault, address);
       if (at2 % size !== 0) return trap(state, stateBase, pc, TrapKind.Alignment, address);
