@@ -72,8 +72,14 @@ const fracMask = (f: FpFormat): bigint => (1n << BigInt(f.fracBits)) - 1n;
 const quietBit = (f: FpFormat): bigint => 1n << BigInt(f.fracBits - 1);
 const signBit = (f: FpFormat): bigint => 1n << BigInt(f.width - 1);
 
+/** The bits of non-negative `m` (0 for 0), 32 at a time: a string per call (toString(2)) cost more than the rounding. */
 function bitLength(m: bigint): number {
-  return m === 0n ? 0 : m.toString(2).length;
+  let bits = 0;
+  while (m > 0xffffffffn) {
+    m >>= 32n;
+    bits += 32;
+  }
+  return bits + 32 - Math.clz32(Number(m));
 }
 
 function isNaNBits(bits: bigint, f: FpFormat): boolean {
