@@ -3,7 +3,7 @@
  * since this run read it (every program mapping libc writes libc's file): what the file holds now
  * stays, and an added module goes in unless the file already has each of its blocks (same pc,
  * translation flags and code), as when concurrent runs compiled the same hot loops; an added cold
- * block unless the file has it.
+ * block unless the file has it, before the file's own (coldSaveOrder).
  */
 import type { CachedBlockCode, CachedModule } from './cache-file';
 import type { ColdEntry } from './cold-file';
@@ -49,4 +49,19 @@ export function novelColdBlocks<T extends CachedBlockCode>(
     known.add(entry);
     return true;
   });
+}
+
+/**
+ * The cold blocks of a save in the order a file keeps them when not all fit (coldEntriesWithin):
+ * `novel` (this run's), then those of `current` (the file's) that no module of `modules` holds,
+ * then the rest. A program installs its profile's hot batches at their blocks' first miss and
+ * never interprets those blocks, so their IR goes before that of blocks a run interprets.
+ */
+export function coldSaveOrder(
+  current: readonly ColdEntry[],
+  novel: readonly ColdEntry[],
+  modules: readonly CachedModule[],
+): ColdEntry[] {
+  const hot = new BlockSet(modules.flatMap((module) => module.blocks));
+  return [...novel, ...current.filter((entry) => !hot.has(entry)), ...current.filter((entry) => hot.has(entry))];
 }

@@ -22,7 +22,7 @@
  */
 import type { CompactBlock } from '../ir/compact';
 import { flagsMatch } from '../frontend';
-import { moduleId, type CachedModule } from './cache-file';
+import { moduleId, type CachedBlockCode, type CachedModule } from './cache-file';
 import { MAX_COLD_FILE_BYTES, compactOf, type ColdEntry } from './cold-file';
 
 /** What the cache needs from the engine using it. */
@@ -93,7 +93,8 @@ export interface ColdTranslation {
 interface OpenFile {
   file: string;
   fresh: CachedModule[];
-  freshCold: ColdTranslation[];
+  /** In translation order, by coldKey. */
+  freshCold: Map<string, ColdTranslation>;
   /** About the bytes freshCold takes in a file: past a file's limit no more are kept. */
   freshColdBytes: number;
 }
@@ -166,6 +167,9 @@ export class CodeCache {
     if (!open) return;
     const module = { ...generated, id: moduleId(generated.bytes) };
     open.fresh.push(module);
+    if (module.blocks.every((block) => this.openAt(block.pc) === open)) {
+      for (const block of module.blocks) this.forgetCold(open, block);
+    }
     this.used.add(module.id);
     this.onCompile?.({ file: open.file, id: module.id });
     const loaded: LoadedModule = { module, file: open.file, functions };
@@ -229,8 +233,27 @@ export class CodeCache {
   addCold(pc: number, flags: number, code: Uint8Array, ir: CompactBlock): void {
     const open = this.openAt(pc);
     if (!open || open.freshColdBytes > MAX_COLD_FILE_BYTES) return;
-    open.freshCold.push({ pc, flags, code, ir });
-    open.freshColdBytes += code.length + ir.code.byteLength;
+    const key = coldKey(pc, flags);
+    const earlier = open.freshCold.get(key);
+    if (earlier) open.freshColdBytes -= coldBytes(earlier.code, earlier.ir);
+    open.freshCold.set(key, { pc, flags, code, ir });
+    open.freshColdBytes += coldBytes(code, ir);
+  }
+
+  /**
+   * Drops the recorded cold block of `block`, now in a hot batch of this run whose blocks are all
+   * code of the file (`open`) it is saved in: a later run of the program installs that batch (its
+   * profile's) at the block's first miss and never interprets it, so its IR would only take the
+   * room of blocks that stay cold (sqlite3 translates more blocks than one file holds, and the file
+   * kept its first ones, hot or not). A batch with blocks of other files waits for each to be mapped
+   * (ld.so's first batches hold libc's code), so their blocks run cold until then.
+   */
+  private forgetCold(open: OpenFile, block: CachedBlockCode): void {
+    const key = coldKey(block.pc, block.flags);
+    const cold = open.freshCold.get(key);
+    if (!cold || Buffer.compare(cold.code, block.code) !== 0) return;
+    open.freshCold.delete(key);
+    open.freshColdBytes -= coldBytes(cold.code, cold.ir);
   }
 
   /** The program changed (an execve in the same process): `profile` decides from now on, and the used set starts over. */
@@ -247,11 +270,11 @@ export class CodeCache {
   /** The cache files this run added to since they were read or last saved. */
   unsaved(): UnsavedFile[] {
     return [...this.files]
-      .filter(([, open]) => open.fresh.length + open.freshCold.length > 0)
+      .filter(([, open]) => open.fresh.length + open.freshCold.size > 0)
       .map(([file, open]) => ({
         file,
         added: [...open.fresh],
-        addedCold: [...open.freshCold],
+        addedCold: [...open.freshCold.values()],
       }));
   }
 
@@ -260,7 +283,7 @@ export class CodeCache {
     const open = this.files.get(file);
     if (open) {
       open.fresh = [];
-      open.freshCold = [];
+      open.freshCold = new Map();
       open.freshColdBytes = 0;
     }
   }
@@ -275,7 +298,7 @@ export class CodeCache {
   private open(file: string): OpenFile {
     let open = this.files.get(file);
     if (!open) {
-      open = { file, fresh: [], freshCold: [], freshColdBytes: 0 };
+      open = { file, fresh: [], freshCold: new Map(), freshColdBytes: 0 };
       this.files.set(file, open);
       this.index(this.source.read(file), file);
       for (const entry of this.source.readCold(file)) pushTo(this.cold, entry.pc, entry);
@@ -318,6 +341,16 @@ export class CodeCache {
     }
     return loaded.functions;
   }
+}
+
+/** A recorded cold block's key: one translation per pc and flags. */
+function coldKey(pc: number, flags: number): string {
+  return `${pc}:${flags}`;
+}
+
+/** About the bytes a cold block takes in a file (cold-file.ts fileBytes counts them exactly). */
+function coldBytes(code: Uint8Array, ir: CompactBlock): number {
+  return code.length + ir.code.byteLength;
 }
 
 function pushTo<T>(map: Map<number, T[]>, key: number, value: T): void {

@@ -250,30 +250,29 @@ export function compactOf(entry: ColdEntry): CompactBlock | undefined {
 }
 
 /** A block's bytes in a file, with a generous allowance for its line of the header. */
-export function fileBytes(entry: ColdEntry): number {
+function fileBytes(entry: ColdEntry): number {
   return (
     entry.code.length + entry.ir.length + 64 + entry.helpers.reduce((sum, name) => sum + name.length + 3, 0)
   );
 }
 
-/**
- * The stored forms of `blocks` (compact IR translated at pc under flags from code), in order, as
- * many as fit in `room` bytes of a file (`all`: every one did): a program that translates more
- * than a file holds keeps its first blocks, its start-up's, and encodes no more than those.
- */
-export function coldEntriesWithin(
+/** The stored forms of `blocks` (compact IR translated at pc under flags from code), of those that have one. */
+export function coldEntries(
   blocks: readonly { pc: number; flags: number; code: Uint8Array; ir: CompactBlock }[],
-  room: number,
-): { entries: ColdEntry[]; all: boolean } {
-  const entries: ColdEntry[] = [];
-  for (const block of blocks) {
-    const entry = coldEntry(block.pc, block.flags, block.code, block.ir);
-    if (!entry) continue;
+): ColdEntry[] {
+  return blocks.flatMap((block) => coldEntry(block.pc, block.flags, block.code, block.ir) ?? []);
+}
+
+/** The first of `entries` that fit in a file together. */
+export function coldEntriesWithin(entries: readonly ColdEntry[]): ColdEntry[] {
+  let room = MAX_COLD_FILE_BYTES;
+  const kept: ColdEntry[] = [];
+  for (const entry of entries) {
     room -= fileBytes(entry);
-    if (room < 0) return { entries, all: false };
-    entries.push(entry);
+    if (room < 0) break;
+    kept.push(entry);
   }
-  return { entries, all: true };
+  return kept;
 }
 
 /** [pc, flags, [code offset, length], [IR offset, length], helper names] per block. */

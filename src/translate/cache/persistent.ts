@@ -18,13 +18,13 @@ import fs from 'node:fs';
 import type { MappedRegion } from '../../memory/address-space';
 import { fileIdentity } from '../../memory/mapped-file';
 import { decodeCacheFile, encodeCacheFile, type CachedModule } from './cache-file';
-import { novelColdBlocks, novelModules } from './cache-merge';
+import { coldSaveOrder, novelColdBlocks, novelModules } from './cache-merge';
 import {
   MAX_COLD_FILE_BYTES,
+  coldEntries,
   coldEntriesWithin,
   decodeColdFile,
   encodeColdFile,
-  fileBytes,
   type ColdEntry,
 } from './cold-file';
 import { decodeProfile, encodeProfile } from './profile';
@@ -121,12 +121,8 @@ export function openPersistentCache(
       const currentCold = readCold(file);
       const novelCold = novelColdBlocks(currentCold, addedCold);
       if (novelCold.length > 0) {
-        // Past the size limit the file starts over with this run's blocks, its first ones.
-        const room = MAX_COLD_FILE_BYTES - currentCold.reduce((sum, entry) => sum + fileBytes(entry), 0);
-        const added = coldEntriesWithin(novelCold, room);
-        const entries = added.all
-          ? [...currentCold, ...added.entries]
-          : coldEntriesWithin(novelCold, MAX_COLD_FILE_BYTES).entries;
+        const ordered = coldSaveOrder(currentCold, coldEntries(novelCold), [...current, ...novel]);
+        const entries = coldEntriesWithin(ordered);
         if (!writeCacheFile(coldFile, encodeColdFile(entries), MAX_COLD_FILE_BYTES)) continue;
         written.push(coldFile);
       }
