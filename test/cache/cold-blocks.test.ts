@@ -26,7 +26,8 @@ const code = (pc: number): Uint8Array => Uint8Array.of(pc & 0xff, pc >> 8, 0, 0x
 const ir = { code: new Int32Array(8) } as unknown as CompactBlock;
 
 function batch(pcs: number[]): Omit<CachedModule<Uint8Array>, 'id'> {
-  return { bytes: Uint8Array.from(pcs), helpers: [], blocks: pcs.map((pc) => ({ pc, flags: 0, code: code(pc) })) };
+  const blocks = pcs.map((pc) => ({ pc, flags: 0, code: code(pc) }));
+  return { bytes: Uint8Array.from(pcs), helpers: [], blocks };
 }
 
 function savedColdPcs(cache: CodeCache, file: string): number[] {

@@ -63,5 +63,6 @@ export function coldSaveOrder(
   modules: readonly CachedModule[],
 ): ColdEntry[] {
   const hot = new BlockSet(modules.flatMap((module) => module.blocks));
-  return [...novel, ...current.filter((entry) => !hot.has(entry)), ...current.filter((entry) => hot.has(entry))];
+  const interpreted = current.filter((entry) => !hot.has(entry));
+  return [...novel, ...interpreted, ...current.filter((entry) => hot.has(entry))];
 }

@@ -256,7 +256,7 @@ function fileBytes(entry: ColdEntry): number {
   );
 }
 
-/** The stored forms of `blocks` (compact IR translated at pc under flags from code), of those that have one. */
+/** The stored forms of `blocks` (compact IR translated at pc under flags from code) that have one. */
 export function coldEntries(
   blocks: readonly { pc: number; flags: number; code: Uint8Array; ir: CompactBlock }[],
 ): ColdEntry[] {
