@@ -102,6 +102,7 @@ export const GUEST_PROGRAMS: readonly GuestProgramSpec[] = [
   { name: 'quadword', sources: ['ppc64/quadword.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'reserved_bits', sources: ['ppc64/reserved_bits.c'], targets: ['ppc64', 'ppc64le'] },
   { name: 'fpscr_isa3', sources: ['ppc64/fpscr_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },
+  { name: 'int_to_fp', sources: ['ppc64/int_to_fp.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_bits', sources: ['ppc64/vector_bits.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vector_isa3', sources: ['ppc64/vector_isa3.c'], cflags: ['-mcpu=power9'], targets: ['ppc64', 'ppc64le'] },
   { name: 'vsx_vector_fp', sources: ['ppc64/vsx_vector_fp.c'], cflags: ['-mcpu=power8'], targets: ['ppc64', 'ppc64le'] },

@@ -107,6 +107,7 @@ const CASES: GuestCase[] = [
   { title: 'quadword: lqarx with RB = RTp dies by SIGILL', program: 'quadword', args: ['lqarx-rb'], ending: { signal: 'SIGILL' } },
   { title: 'quadword: a misaligned lqarx dies by SIGBUS', program: 'quadword', args: ['lqarx-misaligned'], ending: { signal: 'SIGBUS' } },
   { title: 'fpscr_isa3: mffscrni, mffscrn, mffsl, mffsce (glibc libm on ppc64el)', program: 'fpscr_isa3', ending: OK },
+  { title: 'int_to_fp: fcfid forms give the same result and FPSCR with flags tracked as exactly', program: 'int_to_fp', ending: OK },
   { title: 'fp_edge: NaN generation and propagation, infinities, signed zeros, subnormals', program: 'fp_edge', args: ['values'], ending: OK },
   { title: 'fp_edge: the four rounding modes via fesetround', program: 'fp_edge', args: ['rounding'], ending: OK },
   { title: 'fp_edge: exception flags seen by fetestexcept', program: 'fp_edge', args: ['flags'], ending: OK },

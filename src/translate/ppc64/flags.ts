@@ -17,7 +17,10 @@ export const FLAG_FP_EXACT = 1 << 0;
  */
 export const FLAG_FP_TRACK = 1 << 1;
 
-/** Translation flags that keep FPSCR's exception bits (conversions always use the exact helper then). */
+/**
+ * Translation flags that keep FPSCR's exception bits: float-to-integer conversions then always use
+ * the exact helper, integer-to-float ones under FLAG_FP_TRACK only when the integer may round.
+ */
 export const FP_FLAGS_KEPT = FLAG_FP_EXACT | FLAG_FP_TRACK;
 
 /** FPSCR's RN, NI and exception enable bits (VE, OE, UE, ZE, XE). */
