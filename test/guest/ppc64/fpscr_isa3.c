@@ -4,20 +4,9 @@
  * which mode is in force), mffsl (controls and non-sticky status only) and mffsce (returns FPSCR,
  * clears the exception enables).
  */
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
-static uint64_t bits(double d) {
-  uint64_t u;
-  memcpy(&u, &d, 8);
-  return u;
-}
-static uint64_t fpscr(void) {
-  double f;
-  __asm__ volatile("mffs %0" : "=d"(f)::"memory");
-  return bits(f);
-}
+#include "fpscr.h"
 
 static volatile double one = 1.0, three = 3.0;
 

@@ -8,29 +8,9 @@
  * (none). QEMU 7.2's FPSCR after these conversions differs from the ISA's (FPRF left clear by the
  * single and unsigned forms, FX set again when XX already was), so FPSCR itself is not printed.
  */
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
-static uint64_t bits(double d) {
-  uint64_t u;
-  memcpy(&u, &d, 8);
-  return u;
-}
-static double from_bits(uint64_t u) {
-  double d;
-  memcpy(&d, &u, 8);
-  return d;
-}
-static uint32_t fpscr(void) {
-  double f;
-  __asm__ volatile("mffs %0" : "=d"(f)::"memory");
-  return (uint32_t)bits(f);
-}
-static void set_fpscr(uint32_t v) {
-  double f = from_bits(v);
-  __asm__ volatile("mtfsf 0xff, %0" ::"d"(f) : "memory");
-}
+#include "fpscr.h"
 
 #define CONVERT(insn)                                                   \
   static uint64_t insn(uint64_t v) {                                    \
