@@ -55,7 +55,7 @@ export function novelColdBlocks<T extends CachedBlockCode>(
  * The cold blocks of a save in the order a file keeps them when not all fit (coldEntriesWithin):
  * `novel` (this run's), then those of `current` (the file's) that no module of `modules` holds,
  * then the rest. A program installs its profile's hot batches at their blocks' first miss and
- * never interprets those blocks, so their IR goes before that of blocks a run interprets.
+ * never interprets those blocks, so the IR of the blocks a run does interpret goes first.
  */
 export function coldSaveOrder(
   current: readonly ColdEntry[],

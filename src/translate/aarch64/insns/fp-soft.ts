@@ -72,7 +72,7 @@ const fracMask = (f: FpFormat): bigint => (1n << BigInt(f.fracBits)) - 1n;
 const quietBit = (f: FpFormat): bigint => 1n << BigInt(f.fracBits - 1);
 const signBit = (f: FpFormat): bigint => 1n << BigInt(f.width - 1);
 
-/** The bits of non-negative `m` (0 for 0), 32 at a time: a string per call (toString(2)) cost more than the rounding. */
+/** The bits of non-negative `m` (0 for 0), 32 at a time: toString(2)'s string cost more than the rounding. */
 function bitLength(m: bigint): number {
   let bits = 0;
   while (m > 0xffffffffn) {
