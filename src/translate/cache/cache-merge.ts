@@ -63,6 +63,8 @@ export function coldSaveOrder(
   modules: readonly CachedModule[],
 ): ColdEntry[] {
   const hot = new BlockSet(modules.flatMap((module) => module.blocks));
-  const interpreted = current.filter((entry) => !hot.has(entry));
-  return [...novel, ...interpreted, ...current.filter((entry) => hot.has(entry))];
+  const interpreted: ColdEntry[] = [];
+  const compiled: ColdEntry[] = [];
+  for (const entry of current) (hot.has(entry) ? compiled : interpreted).push(entry);
+  return [...novel, ...interpreted, ...compiled];
 }

@@ -167,7 +167,7 @@ export class CodeCache {
     if (!open) return;
     const module = { ...generated, id: moduleId(generated.bytes) };
     open.fresh.push(module);
-    if (module.blocks.every((block) => this.openAt(block.pc) === open)) {
+    if (module.blocks.every((block) => this.source.fileAt(block.pc) === open.file)) {
       for (const block of module.blocks) this.forgetCold(open, block);
     }
     this.used.add(module.id);

@@ -344,12 +344,15 @@ export function fpFromInt(ctx: PpcContext, v: Temp, unsigned: boolean, single: b
     const fits = unsigned
       ? b.compare('le_u', v, b.i64(limit))
       : b.compare('le_u', b.add(v, b.i64(limit)), b.i64(2n * limit));
-    const zero = b.compare('eq', v, b.i64(0));
-    const negative = unsigned ? b.i32(0) : b.compare('lt_s', v, b.i64(0));
-    const sign = b.select(negative, b.i32(FPRF_NEGATIVE), b.i32(FPRF_POSITIVE));
-    const fprf = b.shl(b.select(zero, b.i32(FPRF_PLUS_ZERO), sign), b.i32(FPSCR_FPRF_SHIFT));
-    const kept = b.and(b.get(FPSCR, 'i32'), b.i32(~(FPSCR_FI | FPSCR_FR | (0x1f << FPSCR_FPRF_SHIFT))));
-    ctx.guarded(fits, () => b.set(FPSCR, b.or(kept, fprf)), () => exact());
+    const fpscrOfExactResult = (): void => {
+      const zero = b.compare('eq', v, b.i64(0));
+      const negative = unsigned ? b.i32(0) : b.compare('lt_s', v, b.i64(0));
+      const sign = b.select(negative, b.i32(FPRF_NEGATIVE), b.i32(FPRF_POSITIVE));
+      const fprf = b.shl(b.select(zero, b.i32(FPRF_PLUS_ZERO), sign), b.i32(FPSCR_FPRF_SHIFT));
+      const kept = b.and(b.get(FPSCR, 'i32'), b.i32(~(FPSCR_FI | FPSCR_FR | (0x1f << FPSCR_FPRF_SHIFT))));
+      b.set(FPSCR, b.or(kept, fprf));
+    };
+    ctx.guarded(fits, fpscrOfExactResult, () => exact());
   }
   return r;
 }
