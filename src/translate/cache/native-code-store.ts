@@ -38,6 +38,16 @@ export class NativeCodeStore {
     if (!fs.existsSync(nativeCodeFileName(this.dir, id))) this.unkept.set(id, new WeakRef(compiled));
   }
 
+  /**
+   * Forgets the modules whose code is not kept yet (in a forked child: its parent keeps them). A
+   * child trying them at its save asked V8 to serialize each, and V8 counts a reference on each
+   * function's code as it does: writes that copy the parent's pages, for modules that are mostly
+   * still without TurboFan code and so give nothing.
+   */
+  forget(): void {
+    this.unkept.clear();
+  }
+
   /** Writes the code of the modules that have TurboFan code now; the files written. */
   save(): string[] {
     const written: string[] = [];

@@ -144,6 +144,7 @@ export function openPersistentCache(
     save,
     forgetUnsaved: () => {
       for (const { file } of cache.unsaved()) cache.saved(file);
+      nativeCode.forget();
     },
     switchProgram: (program) => {
       profileFile = profileOf(program);
