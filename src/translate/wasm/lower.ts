@@ -101,6 +101,12 @@ export const LOOP_BUDGET = 100_000;
 const ACCESS_OPS: ReadonlySet<string> = new Set(['load', 'store', 'cmpxchg', 'rmw']);
 /** Accesses from which a function gets one shared fault exit rather than one per access. */
 const SHARED_FAULT_MIN_ACCESSES = 2;
+/**
+ * Indirect branches seen to take at most this many targets get an exit per target: a function's
+ * return to its few callers, a call through a pointer. A switch's dispatch takes more, and a chain of
+ * tests of its cases is no better predicted than the shared stub's one indirect call.
+ */
+const MAX_LINKED_INDIRECT_TARGETS = 3;
 const LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3, 16: 4 };
 const MASK64 = (1n << 64n) - 1n;
 
@@ -1271,9 +1277,33 @@ class Lowering {
       this.emitLinkedExit(constPc, links);
     }
     if (status === TrapKind.None && constPc === undefined && this.env.indirectChain !== undefined) {
+      this.emitIndirectExits(target, links);
       this.emitIndirectChain(target, this.env.indirectChain);
     }
     this.c.byte(0x41).s32(status).byte(0x0f);
+  }
+
+  /**
+   * Indirect branch leaving the block (or the region): for each target outside the region it was
+   * seen to take, a test of the computed pc and an exit of its own, a direct tail call to a block of
+   * this module or a linked exit. Through the shared enter stub every indirect branch of the program
+   * is one host call site whose target the host's predictor guesses from the last one taken, and a
+   * function's return or a switch alternates; a call site per target is predicted like a direct exit.
+   */
+  private emitIndirectExits(target: Temp, links: ExitLinkEnv | undefined): void {
+    const targets = this.env.indirectTargets(this.block.pc);
+    if (targets.length > MAX_LINKED_INDIRECT_TARGETS) return;
+    for (const pc of targets) {
+      if (this.indexOfPc.has(pc)) continue;
+      const chained = this.env.chainTarget(pc);
+      if (chained === undefined && links === undefined) continue;
+      this.get(target);
+      this.i64const(BigInt(pc));
+      this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
+      if (chained !== undefined) this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
+      else this.emitLinkedExit(pc, links!);
+      this.c.byte(0x0b);
+    }
   }
 
   /**

@@ -1,0 +1,117 @@
+/**
+ * Indirect branches leaving a block: a computed jump whose few targets were seen (a function's
+ * return to its callers) goes straight on to a seen target compiled in the same module, and any
+ * other pc leaves through the ordinary exit, as does a jump seen to take more targets than get exits
+ * of their own (a switch). The reference is the IR interpreter running the same blocks one at a time.
+ */
+import { describe, expect, it } from 'vitest';
+import { LOOKUP_BASE } from '../../src/memory/layout';
+import { STATE_PC } from '../../src/translate/frontend';
+import type { IRBlock } from '../../src/translate/ir/block';
+import { IRBuilder } from '../../src/translate/ir/builder';
+import { TrapKind } from '../../src/translate/ir/ops';
+import { interpretBlock } from '../../src/translate/interp/interpreter';
+import { makeLoadCheck, makeSlowStore } from '../../src/translate/engine/slow-store';
+import { compileBatch } from '../../src/translate/wasm/module';
+import { STATE, testMemory } from './ir-harness';
+
+const TARGET = 0x48; // where the returning block jumps
+const ACC = 0x50;
+const DONE = 0x9000;
+const RETURN = 0x1000; // seen to return to CALLER_A only
+const SWITCH = 0x1100; // seen to jump to four different cases
+const CALLER_A = 0x2000;
+const CALLER_B = 0x3000;
+const CALLER_C = 0x4000;
+const CALLER_D = 0x5000;
+
+/** acc += 1, then jump to the pc in TARGET. */
+function jumpBlock(pc: number): IRBlock {
+  const b = new IRBuilder();
+  b.insnStart(pc);
+  b.set(ACC, b.add(b.get(ACC, 'i64'), b.i64(1)));
+  b.exit(b.get(TARGET, 'i64'));
+  return b.finish(pc, pc + 4, 1, []);
+}
+
+/** acc = acc * mul, then leave the batch. */
+function callerBlock(pc: number, mul: number): IRBlock {
+  const b = new IRBuilder();
+  b.insnStart(pc);
+  b.set(ACC, b.binary('mul', b.get(ACC, 'i64'), b.i64(mul)));
+  b.exit(b.i64(DONE));
+  return b.finish(pc, pc + 4, 1, [DONE]);
+}
+
+const blocks = [
+  jumpBlock(RETURN),
+  jumpBlock(SWITCH),
+  callerBlock(CALLER_A, 3),
+  callerBlock(CALLER_B, 5),
+  callerBlock(CALLER_C, 7),
+  callerBlock(CALLER_D, 11),
+];
+const seen = new Map<number, number[]>([
+  [RETURN, [CALLER_A]],
+  [SWITCH, [CALLER_A, CALLER_B, CALLER_C, CALLER_D]],
+]);
+const mem = testMemory();
+
+function reset(target: number): void {
+  mem.u8.fill(0, STATE, STATE + 0x100);
+  mem.view.setBigUint64(STATE + TARGET, BigInt(target), true);
+  mem.view.setBigUint64(STATE + ACC, 1n, true);
+}
+
+const outcome = (status: number) => ({
+  status,
+  pc: mem.view.getBigUint64(STATE + STATE_PC, true),
+  acc: mem.view.getBigUint64(STATE + ACC, true),
+});
+
+/** Reference: interpret the blocks from pc until a pc outside them. */
+function interpretFrom(pc: number) {
+  const byPc = new Map(blocks.map((b) => [b.pc, b]));
+  let status: number = TrapKind.None;
+  for (let block = byPc.get(pc); block; ) {
+    status = interpretBlock(block, mem, STATE, 'little');
+    if (status !== TrapKind.None) break;
+    block = byPc.get(Number(mem.view.getBigUint64(STATE + STATE_PC, true)));
+  }
+  return outcome(status);
+}
+
+/** The batch compiled with chaining, entered at block `index`; the lookup cache is empty. */
+function compiledFrom(index: number): ReturnType<typeof outcome> {
+  const { functions } = compileBatch(blocks, {
+    memory: mem.memory,
+    endian: 'little',
+    slowStore: makeSlowStore(mem, 'little', () => {}),
+    loadCheck: makeLoadCheck(mem),
+    chain: true,
+    indirectTargets: (pc) => seen.get(pc) ?? [],
+    lookup: { table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), base: LOOKUP_BASE },
+    view: mem.view,
+  });
+  return outcome((functions[index] as (state: number) => number)(STATE));
+}
+
+describe('indirect branches leaving a block', () => {
+  it('go straight on to a seen target of the same module', () => {
+    reset(CALLER_A);
+    const expected = interpretFrom(RETURN);
+    expect(expected).toEqual({ status: TrapKind.None, pc: BigInt(DONE), acc: 6n });
+    reset(CALLER_A);
+    expect(compiledFrom(0)).toEqual(expected);
+  });
+
+  it('leave through the ordinary exit for a target never seen', () => {
+    reset(CALLER_B);
+    expect(compiledFrom(0)).toEqual({ status: TrapKind.None, pc: BigInt(CALLER_B), acc: 2n });
+  });
+
+  it('leave through the ordinary exit when seen to take more targets than get exits of their own', () => {
+    reset(CALLER_A);
+    expect(compiledFrom(1)).toEqual({ status: TrapKind.None, pc: BigInt(CALLER_A), acc: 2n });
+  });
+});
