@@ -5,15 +5,12 @@
  * of their own (a switch). The reference is the IR interpreter running the same blocks one at a time.
  */
 import { describe, expect, it } from 'vitest';
-import { LOOKUP_BASE } from '../../src/memory/layout';
 import { STATE_PC } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
 import { IRBuilder } from '../../src/translate/ir/builder';
 import { TrapKind } from '../../src/translate/ir/ops';
-import { interpretBlock } from '../../src/translate/interp/interpreter';
-import { makeLoadCheck, makeSlowStore } from '../../src/translate/engine/slow-store';
 import { compileBatch } from '../../src/translate/wasm/module';
-import { STATE, testMemory } from './ir-harness';
+import { chainingEnv, interpretBlocksFrom, STATE, testMemory } from './ir-harness';
 
 const TARGET = 0x48; // where the returning block jumps
 const ACC = 0x50;
@@ -31,7 +28,7 @@ function jumpBlock(pc: number): IRBlock {
   b.insnStart(pc);
   b.set(ACC, b.add(b.get(ACC, 'i64'), b.i64(1)));
   b.exit(b.get(TARGET, 'i64'));
-  return b.finish(pc, pc + 4, 1, []);
+  return b.finish(pc, pc + 4, 1, [], false);
 }
 
 /** acc = acc * mul, then leave the batch. */
@@ -40,7 +37,7 @@ function callerBlock(pc: number, mul: number): IRBlock {
   b.insnStart(pc);
   b.set(ACC, b.binary('mul', b.get(ACC, 'i64'), b.i64(mul)));
   b.exit(b.i64(DONE));
-  return b.finish(pc, pc + 4, 1, [DONE]);
+  return b.finish(pc, pc + 4, 1, [DONE], false);
 }
 
 const blocks = [
@@ -57,42 +54,23 @@ const seen = new Map<number, number[]>([
 ]);
 const mem = testMemory();
 
+/** A 64-bit word of CPU state. */
+const word = (offset: number): bigint => mem.view.getBigUint64(STATE + offset, true);
+
 function reset(target: number): void {
   mem.u8.fill(0, STATE, STATE + 0x100);
   mem.view.setBigUint64(STATE + TARGET, BigInt(target), true);
   mem.view.setBigUint64(STATE + ACC, 1n, true);
 }
 
-const outcome = (status: number) => ({
-  status,
-  pc: mem.view.getBigUint64(STATE + STATE_PC, true),
-  acc: mem.view.getBigUint64(STATE + ACC, true),
-});
+const outcome = (status: number) => ({ status, pc: word(STATE_PC), acc: word(ACC) });
 
-/** Reference: interpret the blocks from pc until a pc outside them. */
-function interpretFrom(pc: number) {
-  const byPc = new Map(blocks.map((b) => [b.pc, b]));
-  let status: number = TrapKind.None;
-  for (let block = byPc.get(pc); block; ) {
-    status = interpretBlock(block, mem, STATE, 'little');
-    if (status !== TrapKind.None) break;
-    block = byPc.get(Number(mem.view.getBigUint64(STATE + STATE_PC, true)));
-  }
-  return outcome(status);
-}
+/** Reference: the interpreter, block by block. */
+const interpretFrom = (pc: number) => outcome(interpretBlocksFrom(blocks, mem, pc));
 
 /** The batch compiled with chaining, entered at block `index`; the lookup cache is empty. */
 function compiledFrom(index: number): ReturnType<typeof outcome> {
-  const { functions } = compileBatch(blocks, {
-    memory: mem.memory,
-    endian: 'little',
-    slowStore: makeSlowStore(mem, 'little', () => {}),
-    loadCheck: makeLoadCheck(mem),
-    chain: true,
-    indirectTargets: (pc) => seen.get(pc) ?? [],
-    lookup: { table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), base: LOOKUP_BASE },
-    view: mem.view,
-  });
+  const { functions } = compileBatch(blocks, chainingEnv(mem, (pc) => seen.get(pc) ?? []));
   return outcome((functions[index] as (state: number) => number)(STATE));
 }
 

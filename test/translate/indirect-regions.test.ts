@@ -6,16 +6,13 @@
  * the WebAssembly path under test is the in-region jump.
  */
 import { describe, expect, it } from 'vitest';
-import { LOOKUP_BASE } from '../../src/memory/layout';
 import { STATE_PC } from '../../src/translate/frontend';
 import type { IRBlock } from '../../src/translate/ir/block';
 import { IRBuilder } from '../../src/translate/ir/builder';
 import { TrapKind } from '../../src/translate/ir/ops';
-import { interpretBlock } from '../../src/translate/interp/interpreter';
-import { makeLoadCheck, makeSlowStore } from '../../src/translate/engine/slow-store';
 import { compileBatch } from '../../src/translate/wasm/module';
 import { loopRegions } from '../../src/translate/wasm/regions';
-import { STATE, testMemory } from './ir-harness';
+import { chainingEnv, interpretBlocksFrom, STATE, testMemory } from './ir-harness';
 
 const COUNT = 0x40; // iterations left
 const TARGET = 0x48; // where the dispatch block jumps next
@@ -37,7 +34,7 @@ function dispatchBlock(): IRBlock {
   b.exit(b.get(TARGET, 'i64'));
   b.place(done);
   b.exit(b.i64(DONE));
-  return b.finish(DISPATCH, DISPATCH + 4, 1, [DONE]);
+  return b.finish(DISPATCH, DISPATCH + 4, 1, [DONE], false);
 }
 
 /** A case: acc = acc * mul + add, set the next target, back to dispatch. */
@@ -47,7 +44,7 @@ function caseBlock(pc: number, mul: number, add: number, next: number): IRBlock 
   b.set(ACC, b.add(b.binary('mul', b.get(ACC, 'i64'), b.i64(mul)), b.i64(add)));
   b.set(TARGET, b.i64(next));
   b.exit(b.i64(DISPATCH));
-  return b.finish(pc, pc + 4, 1, [DISPATCH]);
+  return b.finish(pc, pc + 4, 1, [DISPATCH], false);
 }
 
 const blocks = [
@@ -74,30 +71,12 @@ const outcome = (status: number) => ({
   count: mem.view.getBigUint64(STATE + COUNT, true),
 });
 
-/** Reference: interpret block by block until a pc outside the blocks. */
-function interpretFrom(pc: number) {
-  const byPc = new Map(blocks.map((b) => [b.pc, b]));
-  let status: number = TrapKind.None;
-  for (let block = byPc.get(pc); block; ) {
-    status = interpretBlock(block, mem, STATE, 'little');
-    if (status !== TrapKind.None) break;
-    block = byPc.get(Number(mem.view.getBigUint64(STATE + STATE_PC, true)));
-  }
-  return outcome(status);
-}
+/** Reference: the interpreter, block by block. */
+const interpretFrom = (pc: number) => outcome(interpretBlocksFrom(blocks, mem, pc));
 
 /** The batch compiled with chaining; entered at DISPATCH, it runs until it leaves the batch. */
 function compiledFrom(): ReturnType<typeof outcome> {
-  const { functions } = compileBatch(blocks, {
-    memory: mem.memory,
-    endian: 'little',
-    slowStore: makeSlowStore(mem, 'little', () => {}),
-    loadCheck: makeLoadCheck(mem),
-    chain: true,
-    indirectTargets,
-    lookup: { table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), base: LOOKUP_BASE },
-    view: mem.view,
-  });
+  const { functions } = compileBatch(blocks, chainingEnv(mem, indirectTargets));
   return outcome((functions[0] as (state: number) => number)(STATE));
 }
 

@@ -3,12 +3,14 @@
  * file, with results read back from CPU state.
  */
 import { GuestMemory } from '../../src/memory/guest-memory';
-import { STATE_BASE, STATE_SIZE } from '../../src/memory/layout';
-import { STATE_HEADER_SIZE } from '../../src/translate/frontend';
-import type { Temp } from '../../src/translate/ir/block';
+import { LOOKUP_BASE, STATE_BASE, STATE_SIZE } from '../../src/memory/layout';
+import { STATE_HEADER_SIZE, STATE_PC } from '../../src/translate/frontend';
+import type { IRBlock, Temp } from '../../src/translate/ir/block';
 import { IRBuilder } from '../../src/translate/ir/builder';
-import type { Endian, TrapKind, ValType } from '../../src/translate/ir/ops';
+import { TrapKind, type Endian, type ValType } from '../../src/translate/ir/ops';
+import { makeLoadCheck, makeSlowStore } from '../../src/translate/engine/slow-store';
 import { interpretBlock } from '../../src/translate/interp/interpreter';
+import type { ModuleEnv } from '../../src/translate/wasm/module';
 
 export const STATE = STATE_BASE;
 /** Where `evaluate` leaves its result in CPU state. */
@@ -35,7 +37,7 @@ export function runIR(build: (b: IRBuilder) => void, endian: Endian = 'little'):
   b.insnStart(BLOCK_PC);
   build(b);
   const codeWrites: [number, number][] = [];
-  const status = interpretBlock(b.finish(BLOCK_PC, BLOCK_PC + 4, 1, []), mem, STATE, endian, (a, s) =>
+  const status = interpretBlock(b.finish(BLOCK_PC, BLOCK_PC + 4, 1, [], false), mem, STATE, endian, (a, s) =>
     codeWrites.push([a, s]),
   );
   return { status, state: new DataView(mem.memory.buffer, STATE, STATE_SIZE), codeWrites };
@@ -91,4 +93,36 @@ export function f64Bits(x: number): bigint {
   const v = new DataView(new ArrayBuffer(8));
   v.setFloat64(0, x, true);
   return v.getBigUint64(0, true);
+}
+
+/**
+ * Interprets `blocks` one at a time from `pc`, as a dispatcher loop would, until a block traps or
+ * the next pc is none of theirs; that block's status.
+ */
+export function interpretBlocksFrom(blocks: readonly IRBlock[], mem: GuestMemory, pc: number): TrapKind {
+  const byPc = new Map(blocks.map((b) => [b.pc, b]));
+  let status = TrapKind.None;
+  for (let block = byPc.get(pc); block; ) {
+    status = interpretBlock(block, mem, STATE, 'little');
+    if (status !== TrapKind.None) break;
+    block = byPc.get(Number(mem.view.getBigUint64(STATE + STATE_PC, true)));
+  }
+  return status;
+}
+
+/**
+ * What compileBatch needs to compile `blocks` for `mem` with chaining: its blocks tail-call each
+ * other, and indirect branches (taking `indirectTargets`) look into an empty lookup cache.
+ */
+export function chainingEnv(mem: GuestMemory, indirectTargets: (pc: number) => readonly number[]): ModuleEnv {
+  return {
+    memory: mem.memory,
+    endian: 'little',
+    slowStore: makeSlowStore(mem, 'little', () => {}),
+    loadCheck: makeLoadCheck(mem),
+    chain: true,
+    indirectTargets,
+    lookup: { table: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), base: LOOKUP_BASE },
+    view: mem.view,
+  };
 }
