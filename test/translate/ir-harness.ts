@@ -111,8 +111,8 @@ export function interpretBlocksFrom(blocks: readonly IRBlock[], mem: GuestMemory
 }
 
 /**
- * What compileBatch needs to compile `blocks` for `mem` with chaining: its blocks tail-call each
- * other, and indirect branches (taking `indirectTargets`) look into an empty lookup cache.
+ * What compileBatch needs to compile a batch over `mem` with chaining: its blocks tail-call each
+ * other, and indirect branches (seen to take `indirectTargets`) look into an empty lookup cache.
  */
 export function chainingEnv(mem: GuestMemory, indirectTargets: (pc: number) => readonly number[]): ModuleEnv {
   return {

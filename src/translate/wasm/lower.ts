@@ -1297,13 +1297,18 @@ class Lowering {
       if (this.indexOfPc.has(pc)) continue;
       const chained = this.env.chainTarget(pc);
       if (chained === undefined && links === undefined) continue;
-      this.get(target);
-      this.i64const(BigInt(pc));
-      this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
+      this.ifTargetIs(target, pc);
       if (chained !== undefined) this.c.byte(0x20).u32(STATE_PARAM).byte(0x12).u32(chained);
       else this.emitLinkedExit(pc, links!);
       this.c.byte(0x0b);
     }
+  }
+
+  /** Opens an `if` taken when the computed pc `target` is `pc`. */
+  private ifTargetIs(target: Temp, pc: number): void {
+    this.get(target);
+    this.i64const(BigInt(pc));
+    this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
   }
 
   /**
@@ -1332,9 +1337,7 @@ class Lowering {
     for (const pc of this.env.indirectTargets(this.block.pc)) {
       const k = this.indexOfPc.get(pc);
       if (k === undefined) continue;
-      this.get(target);
-      this.i64const(BigInt(pc));
-      this.c.byte(0x51).byte(0x04).byte(0x40); // i64.eq; if
+      this.ifTargetIs(target, pc);
       this.c.byte(0x41).s32(k).byte(0x21).u32(this.next);
       this.pushLoopOn();
       this.c.byte(0x0d).u32(this.dispatchDepth() + 1);
