@@ -1,7 +1,7 @@
 /**
  * The block translation loop shared by ISAs whose instructions are all 32 bits wide (A64, Power):
- * fetch, decode through the ISA's table, emit, and end the block at a branch, at maxInsns, or at a
- * page boundary (invalidation works per page).
+ * fetch, decode through the ISA's table, emit, and end the block at a branch (but for forward
+ * conditional ones, side-exit.ts), at maxInsns, or at a page boundary (invalidation works per page).
  */
 import { extractFields as extractFieldsOf, type DecodeTable, type Fields } from './decode/pattern';
 import type { IRBlock, Temp } from './ir/block';
@@ -9,6 +9,7 @@ import type { IRBuilder } from './ir/builder';
 import { TrapKind } from './ir/ops';
 import type { CodeSource, TranslateOptions } from './frontend';
 import { FlagsReadingContext } from './flags-read';
+import { continuesPast, sideExit } from './side-exit';
 
 const PAGE_MASK = ~0xfff;
 
@@ -41,6 +42,8 @@ export abstract class BlockContext extends FlagsReadingContext implements FixedW
   ended = false;
   /** Direct branch targets seen in this block. */
   readonly successors: number[] = [];
+  /** Conditional branches this block went on past (side-exit.ts). */
+  private continued = 0;
 
   constructor(
     readonly b: IRBuilder,
@@ -56,9 +59,18 @@ export abstract class BlockContext extends FlagsReadingContext implements FixedW
     this.b.exit(this.b.i64(target));
     this.ended = true;
   }
-  /** Branch to `target` if `taken` (i32) else fall through to the next instruction. */
+  /**
+   * Branch to `target` if `taken` (i32) else fall through to the next instruction: in this block
+   * when it goes on past the branch (side-exit.ts), else ending it with an exit for each way.
+   */
   jumpIf(taken: Temp, target: number): void {
     const b = this.b;
+    if (continuesPast(this.pc, target, this.continued)) {
+      this.continued++;
+      this.successors.push(target);
+      sideExit(b, taken, target);
+      return;
+    }
     const next = this.pc + 4;
     this.successors.push(target, next);
     // Two exits with constant pcs, so the code generator can chain both directly.
