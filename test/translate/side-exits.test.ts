@@ -46,7 +46,7 @@ function run(executor: keyof typeof executors, block: IRBlock, x: Record<number,
   return [view.getBigUint64(STATE_PC, true), ...[1, 2, 3].map((n) => view.getBigUint64(xreg(n), true))];
 }
 
-const EXECUTORS = ['interpreter', 'wasm'] as const;
+const EXECUTORS = Object.keys(executors) as (keyof typeof executors)[];
 
 describe.each(EXECUTORS)('a block past forward conditional branches (%s)', (executor) => {
   const block = translate([CBZ_X0_PLUS_12, ADD_X1_1, CBNZ_X2_PLUS_8, ADD_X3_1, RET]);
