@@ -9,7 +9,7 @@ import type { IRBuilder } from './ir/builder';
 import { TrapKind } from './ir/ops';
 import type { CodeSource, TranslateOptions } from './frontend';
 import { FlagsReadingContext } from './flags-read';
-import { continuesPast, sideExit } from './side-exit';
+import { SideExits } from './side-exit';
 
 const PAGE_MASK = ~0xfff;
 
@@ -42,8 +42,8 @@ export abstract class BlockContext extends FlagsReadingContext implements FixedW
   ended = false;
   /** Direct branch targets seen in this block. */
   readonly successors: number[] = [];
-  /** Conditional branches this block went on past (side-exit.ts). */
-  private continued = 0;
+  /** The conditional branches this block goes on past (side-exit.ts). */
+  private readonly sideExits = new SideExits();
 
   constructor(
     readonly b: IRBuilder,
@@ -65,12 +65,7 @@ export abstract class BlockContext extends FlagsReadingContext implements FixedW
    */
   jumpIf(taken: Temp, target: number): void {
     const b = this.b;
-    if (continuesPast(this.pc, target, this.continued)) {
-      this.continued++;
-      this.successors.push(target);
-      sideExit(b, taken, target);
-      return;
-    }
+    if (this.sideExits.goOnPast(b, this.pc, taken, target, this.successors)) return;
     const next = this.pc + 4;
     this.successors.push(target, next);
     // Two exits with constant pcs, so the code generator can chain both directly.

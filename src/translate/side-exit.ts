@@ -17,15 +17,23 @@ import type { IRBuilder } from './ir/builder';
  */
 export const MAX_CONTINUED_BRANCHES = 3;
 
-/** Whether a block that went on past `continued` branches goes on past one more, from `pc` to `target`. */
-export function continuesPast(pc: number, target: number, continued: number): boolean {
-  return target > pc && continued < MAX_CONTINUED_BRANCHES;
-}
+/** One block's side exits: the conditional branches it goes on past, counted against the limit. */
+export class SideExits {
+  private continued = 0;
 
-/** Leaves the block for the constant pc `target` when `taken` (i32); the block goes on otherwise. */
-export function sideExit(b: IRBuilder, taken: Temp, target: number): void {
-  const onward = b.label();
-  b.brcond(b.compare('eq', taken, b.i32(0)), onward);
-  b.exit(b.i64(target));
-  b.place(onward);
+  /**
+   * A conditional branch from `pc` to the constant pc `target`, taken when `taken` (i32): when the
+   * block goes on past it, emits the side exit, records `target` in `successors` and returns true;
+   * otherwise emits nothing and returns false (the caller ends the block).
+   */
+  goOnPast(b: IRBuilder, pc: number, taken: Temp, target: number, successors: number[]): boolean {
+    if (target <= pc || this.continued >= MAX_CONTINUED_BRANCHES) return false;
+    this.continued++;
+    successors.push(target);
+    const onward = b.label();
+    b.brcond(b.compare('eq', taken, b.i32(0)), onward);
+    b.exit(b.i64(target));
+    b.place(onward);
+    return true;
+  }
 }

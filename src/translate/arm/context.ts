@@ -8,7 +8,7 @@ import type { IRBuilder } from '../ir/builder';
 import { SUBTRACTION_COMPARES } from '../aarch64/conditions';
 import { TrapKind } from '../ir/ops';
 import { FlagsReadingContext } from '../flags-read';
-import { continuesPast, sideExit } from '../side-exit';
+import { SideExits } from '../side-exit';
 import { CF, NF, VF, ZF, reg } from './state';
 
 /** How a value written to the pc is interpreted (ARM ARM: BranchWritePC, BXWritePC). */
@@ -29,8 +29,8 @@ export class ArmContext extends FlagsReadingContext {
   itState = 0;
   /** Direct branch targets seen in this block (pc values, Thumb bit included). */
   readonly successors: number[] = [];
-  /** Conditional branches this block went on past (side-exit.ts). */
-  private continued = 0;
+  /** The conditional branches this block goes on past (side-exit.ts). */
+  private readonly sideExits = new SideExits();
   /**
    * The subtraction NZCV hold the flags of on every path to here (CMP, SUBS...), if they do:
    * conditions on it are then one compare of its operands instead of a walk over the flag slots.
@@ -223,12 +223,7 @@ export class ArmContext extends FlagsReadingContext {
    */
   jumpIfTrue(taken: Temp, target: number): void {
     const b = this.b;
-    if (continuesPast(this.pc, target >>> 0, this.continued)) {
-      this.continued++;
-      this.successors.push(target >>> 0);
-      sideExit(b, taken, target >>> 0);
-      return;
-    }
+    if (this.sideExits.goOnPast(b, this.pc, taken, target >>> 0, this.successors)) return;
     const next = this.nextPc;
     this.successors.push(target >>> 0, next);
     // Two exits with constant pcs, so the code generator can chain both directly.
